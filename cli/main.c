@@ -1,0 +1,49 @@
+/*
+ * mmulab: one binary, a subcommand per job (asm, run, compare, ...).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+typedef struct {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} command_t;
+
+static const command_t commands[] = {
+    {"asm", cmd_asm, "assemble a program into an ELF32 executable (and a listing)"},
+    {"disasm", cmd_disasm, "disassemble an executable"},
+    {"run", cmd_run, "run programs on the model under a memory-management mode"},
+    {"compare", cmd_compare, "run programs under software and hardware relocation side by side"},
+    {"timing", cmd_timing, "print the timing parameters and their defaults"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: mmulab COMMAND [options] ...\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n`mmulab COMMAND --help` describes each one.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "mmulab: unknown command '%s'; allowed:", argv[1]);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(stderr, " %s", commands[i].name);
+    fprintf(stderr, "\n");
+    return 2;
+}
