@@ -15,7 +15,7 @@ LDLIBS_ALL = $(SAN) -lz -llzma -lm $(LDLIBS)
 
 Q := $(if $(V),,@)
 
-LIB_SRC := $(wildcard cpu/*.c mmu/*.c machine/*.c os/*.c obs/*.c)
+LIB_SRC := $(wildcard cpu/*.c mmu/*.c machine/*.c os/*.c obs/*.c sim/*.c)
 CLI_SRC := $(wildcard cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 

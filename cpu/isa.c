@@ -4,6 +4,7 @@
  */
 #include "isa.h"
 
+#include <stddef.h>
 #include <strings.h>
 
 const isa_info_t isa_info[256] = {
@@ -41,6 +42,17 @@ bool isa_imm_fits(isa_imm_t kind, int64_t v)
     case IMM_NONE: return v == 0;
     }
     return false;
+}
+
+bool isa_writes_ra(unsigned op)
+{
+    const isa_info_t *info = &isa_info[op & 0xFF];
+    if (!info->valid || info->mem == MEM_STORE || op == OP_CMP || op == OP_CMPI)
+        return false;
+    switch (info->form) {
+    case FORM_R: case FORM_RR: case FORM_RI: case FORM_RA: case FORM_RM: return true;
+    default: return false;
+    }
 }
 
 bool isa_is_mnemonic(const char *mnemonic, const char **canon)

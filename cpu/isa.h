@@ -160,6 +160,9 @@ static inline uint32_t isa_enc_i(unsigned op, unsigned ra, uint32_t imm20)
 /* Does value v fit the immediate field kind? */
 bool isa_imm_fits(isa_imm_t kind, int64_t v);
 
+/* Does the instruction write register ra (the retirement record's rd)? */
+bool isa_writes_ra(unsigned op);
+
 /* Find the opcode for mnemonic + form; -1 if none. Case-insensitive. */
 int isa_lookup(const char *mnemonic, isa_form_t form);
 /* Is this a known mnemonic (or alias) at all? Resolves aliases into *canon. */

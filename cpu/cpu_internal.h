@@ -1,0 +1,44 @@
+/*
+ * The C model's state, shared by the interpreter (cpu.c) and its paged-mode
+ * translation (paged.c).  Nothing outside cpu/ includes this: everyone else
+ * sees the machine interface only.
+ */
+#ifndef MMULAB_CPU_INTERNAL_H
+#define MMULAB_CPU_INTERNAL_H
+
+#include "../machine/machine.h"
+
+#define NOINLINE __attribute__((noinline))
+
+typedef struct paged paged_t;
+
+typedef struct {
+    machine_t m; /* must stay first: a cmodel_t is a machine_t */
+    cpu_state_t s;
+    mmu_regs_t mmu;
+    uint8_t *mem;
+    uint32_t mem_size;
+    uint64_t cycles;
+    hw_counters_t cnt;
+    trap_t trap;
+    timing_t cfg_timing;
+    /* derived from the MMU registers by mmu_set, for one-compare fast paths */
+    uint64_t reloc_reach; /* min(limit, mem_size - base)                       */
+    uint64_t bare_reach;  /* min(fence, mem_size) for the user, mem_size else  */
+    uint32_t fetch_cost;  /* cycles of a fetch: translation + memory            */
+    uint32_t cost[256];   /* cycles of a completed instruction, per opcode       */
+    /* paged translation: the TLB, the walker's view, host-side hit caches */
+    paged_t *paged;
+    retire_xlate_t last_xlate; /* the latest translation, for the retire record */
+} cmodel_t;
+
+/* Paged-mode pieces (paged.c). */
+bool paged_create(cmodel_t *cm, char *err, size_t errlen);
+void paged_destroy(cmodel_t *cm);
+void paged_mmu_set(cmodel_t *cm);
+trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, uint32_t size, access_t acc, uint32_t *pa,
+                             uint64_t *extra);
+void paged_tlb_flush(machine_t *m, tlb_flush_t kind, uint32_t asid, uint32_t vaddr);
+int paged_tlb_read(machine_t *m, tlb_view_t *out, int max);
+
+#endif

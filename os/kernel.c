@@ -1,0 +1,351 @@
+/*
+ * The kernel: process table, round-robin scheduler, trap dispatch, and the
+ * accounting that splits the hardware's counters per process.
+ *
+ * os_run is the whole life of a run: pick the next ready process, switch to
+ * it (saving and restoring registers and MMU state, charged as a context
+ * switch), run the machine until its quantum ends or it traps, then serve the
+ * trap: a system call, HALT, or a fault that stops the process with a
+ * message naming the cause, the PC and the logical and physical addresses.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "os_internal.h"
+
+const char *const os_mode_name[OS_MODE_COUNT] = {"bare", "swreloc", "hwreloc", "paged"};
+
+void os_config_defaults(os_config_t *c)
+{
+    memset(c, 0, sizeof *c);
+    c->mode = OS_HWRELOC;
+    c->os_size = 8192;
+    c->base = 8192;
+    c->stack_size = 4096;
+    c->granule = 16;
+    c->fit = FIT_FIRST;
+    c->quantum = 10000;
+}
+
+os_t *os_create(machine_t *m, const os_config_t *cfg, char *err, size_t errlen)
+{
+    uint32_t mem = m->cfg.mem_size;
+    if (cfg->os_size >= mem) {
+        snprintf(err, errlen, "memory of %u bytes leaves no room beside the %u-byte OS", mem, cfg->os_size);
+        return NULL;
+    }
+    if (cfg->mode != OS_BARE && cfg->base_given && (cfg->base < cfg->os_size || cfg->base >= mem)) {
+        snprintf(err, errlen, "--base 0x%x: processes go between the OS (0x0..0x%x) and the end of memory (0x%x)",
+                 cfg->base, cfg->os_size - 1, mem);
+        return NULL;
+    }
+    os_t *os = calloc(1, sizeof *os);
+    if (!os) {
+        snprintf(err, errlen, "out of host memory");
+        return NULL;
+    }
+    os->m = m;
+    os->cfg = *cfg;
+    if (!os->cfg.quantum)
+        os->cfg.quantum = 10000;
+    os->console = stdout;
+    /* The resident OS: at the top in the monoprogrammed machine, low otherwise
+     * (the seed's "resident operating system, usually held in low memory"). */
+    uint32_t os_base = cfg->mode == OS_BARE ? mem - cfg->os_size : 0;
+    static const char banner[] = "mmulab resident OS";
+    machine_phys_write(m, os_base, banner, sizeof banner);
+    if (cfg->mode == OS_BARE)
+        partitions_init(&os->parts, 0, os_base, cfg->granule, cfg->fit);
+    else
+        partitions_init(&os->parts, cfg->os_size, mem, cfg->granule, cfg->fit);
+    return os;
+}
+
+void os_destroy(os_t *os)
+{
+    if (!os)
+        return;
+    for (int i = 0; i < os->nprocs; i++) {
+        exe_free(&os->procs[i].exe);
+        free(os->procs[i].output);
+    }
+    free(os->procs);
+    free(os->dump.words);
+    free(os->dump.valid);
+    partitions_free_all(&os->parts);
+    free(os);
+}
+
+void os_set_console(os_t *os, FILE *out) { os->console = out; }
+int os_process_count(const os_t *os) { return os->nprocs; }
+const os_config_t *os_config(const os_t *os) { return &os->cfg; }
+machine_t *os_machine(os_t *os) { return os->m; }
+
+process_t *os_process(os_t *os, int pid)
+{
+    return pid >= 1 && pid <= os->nprocs ? &os->procs[pid - 1] : NULL;
+}
+
+void os_charge(os_t *os, ev_kind_t kind, int pid, uint64_t cycles, uint32_t a, uint32_t b, uint32_t c, uint32_t d)
+{
+    uint64_t now = machine_cycles(os->m);
+    machine_charge(os->m, cycles);
+    ev_emit(os->m->bus, kind, pid, now, cycles, a, b, c, d);
+}
+
+int os_owner(os_t *os, uint32_t pa)
+{
+    if (os->cfg.mode == OS_BARE)
+        return pa >= os->m->cfg.mem_size - os->cfg.os_size ? 0 : (os->nprocs ? 1 : -1);
+    if (pa < os->cfg.os_size)
+        return 0;
+    int owner = partitions_owner(&os->parts, pa);
+    return owner > 0 ? owner : -1;
+}
+
+/* ---- accounting ---------------------------------------------------------- */
+
+void os_account(os_t *os, process_t *p)
+{
+    const hw_counters_t *c = machine_counters(os->m);
+    uint64_t now = machine_cycles(os->m);
+    p->st.instructions += c->instructions - p->snap.instructions;
+    p->st.loads += c->loads - p->snap.loads;
+    p->st.stores += c->stores - p->snap.stores;
+    p->st.tlb_hits += c->tlb_hits - p->snap.tlb_hits;
+    p->st.tlb_misses += c->tlb_misses - p->snap.tlb_misses;
+    p->st.walks += c->walks - p->snap.walks;
+    p->st.walk_cycles += c->walk_cycles - p->snap.walk_cycles;
+    p->st.cycles += now - p->snap_cycles;
+    p->snap = *c;
+    p->snap_cycles = now;
+}
+
+void os_totals(os_t *os, proc_stats_t *t)
+{
+    memset(t, 0, sizeof *t);
+    for (int i = 0; i < os->nprocs; i++) {
+        const proc_stats_t *s = &os->procs[i].st;
+        t->instructions += s->instructions;
+        t->cycles += s->cycles;
+        t->loads += s->loads;
+        t->stores += s->stores;
+        t->tlb_hits += s->tlb_hits;
+        t->tlb_misses += s->tlb_misses;
+        t->walks += s->walks;
+        t->walk_cycles += s->walk_cycles;
+        t->load_cycles += s->load_cycles;
+        t->relocations += s->relocations;
+        t->syscalls += s->syscalls;
+        t->context_switches += s->context_switches;
+        for (int k = 0; k < TRAP_COUNT; k++)
+            t->faults[k] += s->faults[k];
+    }
+}
+
+int os_first_exit_code(os_t *os)
+{
+    process_t *p = os_process(os, 1);
+    return p && p->state == PROC_EXITED ? p->exit_code : -1;
+}
+
+/* ---- process end --------------------------------------------------------- */
+
+static void leave_cpu(os_t *os, process_t *p)
+{
+    if (os->current == p->pid) {
+        os_account(os, p);
+        machine_get_state(os->m, &p->cpu);
+        os->current = 0;
+    }
+}
+
+static void release_memory(os_t *os, process_t *p)
+{
+    if (os->cfg.mode != OS_BARE)
+        partitions_free(&os->parts, p->base);
+}
+
+void os_exit_process(os_t *os, process_t *p, int code)
+{
+    leave_cpu(os, p);
+    p->state = PROC_EXITED;
+    p->exit_code = code;
+    os_capture_dump(os, p);
+    release_memory(os, p);
+    ev_emit(os->m->bus, EV_PROC_EXIT, p->pid, machine_cycles(os->m), 0, (uint32_t)code,
+            (uint32_t)p->st.instructions, 0, 0);
+}
+
+/* The message a user reads when the model stops a program. */
+static void describe_fault(os_t *os, process_t *p, const trap_t *t)
+{
+    int n = snprintf(p->fault_msg, sizeof p->fault_msg, "process %d (%s) stopped: %s", p->pid, p->name,
+                     trap_desc[t->cause]);
+    size_t room = sizeof p->fault_msg;
+    if (t->cause == TRAP_ILLEGAL || t->cause == TRAP_DIV_ZERO) {
+        n += snprintf(p->fault_msg + n, room - (size_t)n, " (0x%08" PRIx32 ") at pc 0x%08" PRIx32, t->insn, t->pc);
+        return;
+    }
+    n += snprintf(p->fault_msg + n, room - (size_t)n,
+                  "; %s at pc 0x%08" PRIx32 ", logical address 0x%08" PRIx32 ", physical address 0x%08" PRIx32,
+                  access_name[t->access], t->pc, t->vaddr, t->paddr);
+    if (os->cfg.mode == OS_HWRELOC)
+        snprintf(p->fault_msg + n, room - (size_t)n, " (base 0x%08" PRIx32 ", limit 0x%08" PRIx32 ")", p->mmu.base,
+                 p->mmu.limit);
+    else if (os->cfg.mode == OS_BARE)
+        snprintf(p->fault_msg + n, room - (size_t)n, " (the OS starts at 0x%08" PRIx32 ")", p->mmu.fence);
+}
+
+void os_kill_process(os_t *os, process_t *p, const trap_t *trap)
+{
+    leave_cpu(os, p);
+    p->fault = *trap;
+    p->st.faults[trap->cause]++;
+    describe_fault(os, p, trap);
+    os_charge(os, EV_PROC_KILL, p->pid, os->m->cfg.timing.kill_cycles, trap->cause, trap->pc, trap->vaddr,
+              trap->paddr);
+    p->st.cycles += os->m->cfg.timing.kill_cycles;
+    p->state = PROC_KILLED;
+    p->exit_code = -1;
+    os_capture_dump(os, p);
+    release_memory(os, p);
+}
+
+/* ---- scheduling ---------------------------------------------------------- */
+
+static process_t *next_ready(os_t *os)
+{
+    for (int k = 0; k < os->nprocs; k++) {
+        int i = (os->rr_cursor + k) % os->nprocs;
+        if (os->procs[i].state == PROC_READY) {
+            os->rr_cursor = (i + 1) % os->nprocs;
+            return &os->procs[i];
+        }
+    }
+    return NULL;
+}
+
+static void switch_to(os_t *os, process_t *next)
+{
+    if (os->current == next->pid)
+        return;
+    process_t *prev = os_process(os, os->current);
+    if (prev)
+        leave_cpu(os, prev);
+    bool first_dispatch = prev == NULL && machine_counters(os->m)->instructions == 0;
+    if (!first_dispatch) {
+        os_charge(os, EV_CTX_SWITCH, next->pid, os->m->cfg.timing.ctx_switch_cycles, prev ? (uint32_t)prev->pid : 0,
+                  (uint32_t)next->pid, 0, 0);
+        next->st.context_switches++;
+    }
+    machine_set_state(os->m, &next->cpu);
+    machine_mmu_set(os->m, &next->mmu);
+    next->snap = *machine_counters(os->m);
+    next->snap_cycles = machine_cycles(os->m);
+    os->current = next->pid;
+}
+
+/* Run the current process until `limit`; audit mode steps and checks stores. */
+static stop_t run_slice(os_t *os, process_t *p, uint64_t limit)
+{
+    if (!os->cfg.audit_stores)
+        return machine_run(os->m, limit);
+    while (machine_cycles(os->m) < limit) {
+        retire_t rt;
+        stop_t stop = machine_step(os->m, &rt);
+        if (rt.mem_valid && rt.mem_write) {
+            int owner = os_owner(os, rt.mem_paddr);
+            if (owner != p->pid)
+                ev_emit(os->m->bus, EV_STRAY_STORE, p->pid, rt.cycle_begin, 0, (uint32_t)p->pid, rt.mem_paddr,
+                        (uint32_t)owner, rt.pc);
+        }
+        if (stop == STOP_TRAP)
+            return stop;
+    }
+    return STOP_BUDGET;
+}
+
+static void serve_trap(os_t *os, process_t *p)
+{
+    const trap_t *t = machine_trap(os->m);
+    ev_emit(os->m->bus, EV_TRAP, p->pid, machine_cycles(os->m), 0, t->cause, t->pc, t->vaddr, t->paddr);
+    switch (t->cause) {
+    case TRAP_SYSCALL:
+        os_syscall(os, p, t);
+        break;
+    case TRAP_HALT:
+        os_exit_process(os, p, 0);
+        break;
+    default: {
+        trap_t copy = *t;
+        os_kill_process(os, p, &copy);
+        break;
+    }
+    }
+}
+
+static uint64_t slice_end(const os_t *os, uint64_t now)
+{
+    uint64_t end = now + os->cfg.quantum;
+    if (os->cfg.max_cycles && end > os->cfg.max_cycles)
+        end = os->cfg.max_cycles;
+    if (os->cfg.move_at_cycle && !os->moved && end > os->cfg.move_at_cycle)
+        end = os->cfg.move_at_cycle;
+    return end;
+}
+
+static void stop_at_cycle_limit(os_t *os)
+{
+    for (int i = 0; i < os->nprocs; i++) {
+        process_t *p = &os->procs[i];
+        if (p->state != PROC_READY)
+            continue;
+        leave_cpu(os, p);
+        p->state = PROC_KILLED;
+        p->exit_code = -1;
+        snprintf(p->fault_msg, sizeof p->fault_msg,
+                 "process %d (%s) stopped: cycle limit of %" PRIu64 " cycles reached at pc 0x%08" PRIx32, p->pid,
+                 p->name, os->cfg.max_cycles, p->cpu.pc);
+        os_capture_dump(os, p);
+    }
+}
+
+static void maybe_move(os_t *os)
+{
+    if (!os->cfg.move_at_cycle || os->moved || machine_cycles(os->m) < os->cfg.move_at_cycle)
+        return;
+    os->moved = true;
+    process_t *p = os_process(os, 1);
+    if (!p || p->state != PROC_READY)
+        return;
+    char err[200];
+    if (!os_move_process(os, 1, os->cfg.move_to, err, sizeof err))
+        snprintf(os->move_note, sizeof os->move_note, "move refused: %s", err);
+}
+
+int os_run(os_t *os)
+{
+    for (;;) {
+        maybe_move(os);
+        process_t *p = next_ready(os);
+        if (!p)
+            break;
+        uint64_t now = machine_cycles(os->m);
+        if (os->cfg.max_cycles && now >= os->cfg.max_cycles) {
+            stop_at_cycle_limit(os);
+            break;
+        }
+        switch_to(os, p);
+        if (run_slice(os, p, slice_end(os, machine_cycles(os->m))) == STOP_TRAP)
+            serve_trap(os, p);
+    }
+    process_t *cur = os_process(os, os->current);
+    if (cur)
+        leave_cpu(os, cur);
+    for (int i = 0; i < os->nprocs; i++)
+        if (os->procs[i].state == PROC_KILLED)
+            return 1;
+    return 0;
+}

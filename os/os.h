@@ -1,0 +1,138 @@
+/*
+ * The operating-system layer: host C code entered on a trap, that drives the
+ * hardware only through the machine interface.
+ *
+ * It keeps the process table, loads programs under each memory-management
+ * scheme (the seed's monoprogramming, software relocation, base/limit
+ * hardware relocation), schedules processes round-robin with a quantum in
+ * cycles, serves system calls, stops a process that faults with a message
+ * naming the cause, the PC and the addresses, and charges all its own work in
+ * modeled cycles so the cost of each scheme shows.
+ */
+#ifndef MMULAB_OS_H
+#define MMULAB_OS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../cpu/exe.h"
+#include "../machine/machine.h"
+#include "partition.h"
+
+/* How the OS manages memory; the hardware mode follows from it. */
+typedef enum {
+    OS_BARE,    /* monoprogramming: program at 0, OS at the top, fence       */
+    OS_SWRELOC, /* loader relocates to a base; translation off; no protection */
+    OS_HWRELOC, /* program unmodified; MMU adds base, checks limit          */
+    OS_PAGED,   /* page tables, TLB, demand paging                           */
+    OS_MODE_COUNT
+} os_mode_t;
+
+extern const char *const os_mode_name[OS_MODE_COUNT];
+
+typedef struct {
+    os_mode_t mode;
+    uint32_t base;          /* where the first process goes (contiguous modes)  */
+    bool base_given;
+    uint32_t os_size;       /* bytes the resident OS occupies                     */
+    uint32_t stack_size;    /* stack reserved above each program image            */
+    uint32_t granule;       /* partition sizes are multiples of this              */
+    fit_t fit;              /* hole-selection policy for partitions               */
+    uint64_t quantum;       /* cycles per time slice                              */
+    uint64_t max_cycles;    /* stop everything at this clock (0: no limit)        */
+    bool audit_stores;      /* step and report stores that land outside the owner */
+    /* a mid-run move, to show which schemes allow it (compare) */
+    uint64_t move_at_cycle; /* 0: never                                           */
+    uint32_t move_to;       /* new base for process 1                             */
+} os_config_t;
+
+void os_config_defaults(os_config_t *c);
+
+typedef enum { PROC_READY, PROC_EXITED, PROC_KILLED } proc_state_t;
+
+/* What the OS counts per process (hardware counters are split at switches). */
+typedef struct {
+    uint64_t instructions, cycles, loads, stores;
+    uint64_t tlb_hits, tlb_misses, walks, walk_cycles;
+    uint64_t load_cycles, relocations;
+    uint64_t faults[TRAP_COUNT];
+    uint64_t syscalls, context_switches;
+} proc_stats_t;
+
+typedef struct {
+    int pid;
+    char name[64];
+    proc_state_t state;
+    cpu_state_t cpu;
+    mmu_regs_t mmu;
+    exe_t exe;              /* kept: relocations, symbols                     */
+    uint32_t base, size;    /* physical partition (contiguous modes)          */
+    uint32_t image_end;     /* one past the highest logical image byte         */
+    int exit_code;
+    trap_t fault;           /* why it was killed                              */
+    char fault_msg[320];
+    char *output;           /* what it wrote to the console (first 64K)       */
+    uint32_t output_len;
+    proc_stats_t st;
+    hw_counters_t snap;     /* hardware counters when switched in             */
+    uint64_t snap_cycles;
+} process_t;
+
+/* A logical range of the first process to capture when it ends (--dump). */
+typedef struct {
+    bool wanted;
+    uint32_t addr, count;
+    bool captured;
+    uint32_t *words;
+    bool *valid;
+} os_dump_t;
+
+typedef struct os os_t;
+
+os_t *os_create(machine_t *m, const os_config_t *cfg, char *err, size_t errlen);
+void os_destroy(os_t *os);
+
+/* Console output of the guests goes here (stdout by default). */
+void os_set_console(os_t *os, FILE *out);
+
+/* Load an executable as a new process. Returns the pid, or -1 with err set. */
+int os_load(os_t *os, const exe_t *exe, const char *name, char *err, size_t errlen);
+
+/* Run every process to its end (or the cycle limit).  Returns the exit status
+ * of the run: 0 all exited normally, 1 some process was stopped on a fault or
+ * the cycle limit was reached. */
+int os_run(os_t *os);
+
+/* Read a process's logical memory through its own translation, in software.
+ * Returns false if the range is not the process's memory. */
+bool os_read_logical(os_t *os, int pid, uint32_t vaddr, void *buf, uint32_t len);
+/* The physical address a process's logical address reaches, if any. */
+bool os_translate(os_t *os, int pid, uint32_t vaddr, uint32_t *paddr);
+
+/* Capture dump words of pid 1 when it ends. */
+void os_request_dump(os_t *os, uint32_t addr, uint32_t count);
+const os_dump_t *os_dump(os_t *os);
+
+int os_process_count(const os_t *os);
+process_t *os_process(os_t *os, int pid); /* pids are 1-based */
+const os_config_t *os_config(const os_t *os);
+machine_t *os_machine(os_t *os);
+/* Which process owns physical address pa: pid, 0 for the OS, -1 for free. */
+int os_owner(os_t *os, uint32_t pa);
+
+/* Move a process to a new base mid-run (copy + charge).  Under base/limit it
+ * keeps working; under software relocation the OS can re-patch the relocated
+ * words and the PC but not addresses the program computed, so it breaks.
+ * Returns false (and why in err) if no room. */
+bool os_move_process(os_t *os, int pid, uint32_t new_base, char *err, size_t errlen);
+
+/* What the last move did (or why it was refused), for reports. */
+const char *os_move_note(os_t *os);
+
+/* Totals over all processes. */
+void os_totals(os_t *os, proc_stats_t *out);
+/* The first process's exit code (or -1 if killed). */
+int os_first_exit_code(os_t *os);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * The OS's own state, shared by its parts (kernel, loader, system calls).
+ */
+#ifndef MMULAB_OS_INTERNAL_H
+#define MMULAB_OS_INTERNAL_H
+
+#include "os.h"
+
+struct os {
+    machine_t *m;
+    os_config_t cfg;
+    process_t *procs; /* procs[pid - 1] */
+    int nprocs, cap;
+    int current;      /* pid on the CPU, 0 for none */
+    int rr_cursor;    /* round-robin position       */
+    partitions_t parts;
+    FILE *console;
+    os_dump_t dump;
+    bool moved;
+    char move_note[400];
+};
+
+/* The running process's hardware counters, folded into its stats. */
+void os_account(os_t *os, process_t *p);
+
+/* End a process: normally (exit code) or killed (fault already recorded). */
+void os_exit_process(os_t *os, process_t *p, int code);
+void os_kill_process(os_t *os, process_t *p, const trap_t *trap);
+
+/* Copy between a process's CPU-visible addresses and the host (system-call
+ * arguments).  Under software relocation those are physical addresses. */
+bool os_copy_from_user(os_t *os, process_t *p, uint32_t addr, void *buf, uint32_t len);
+bool os_copy_to_user(os_t *os, process_t *p, uint32_t addr, const void *buf, uint32_t len);
+
+/* Serve a system call; returns false when the process has ended. */
+bool os_syscall(os_t *os, process_t *p, const trap_t *trap);
+
+/* Capture the --dump range of p if it is the dump target. */
+void os_capture_dump(os_t *os, process_t *p);
+
+/* Charge OS work to the clock and announce it on the event bus. */
+void os_charge(os_t *os, ev_kind_t kind, int pid, uint64_t cycles, uint32_t a, uint32_t b, uint32_t c, uint32_t d);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * Contiguous allocation: the OS's list of partitions and holes.
+ *
+ * Memory between `start` and `end` is divided into blocks, each allocated to
+ * an owner or free (a hole).  Requests are rounded up to the granule (the
+ * rounding is internal fragmentation), a hole is chosen by first, best,
+ * worst or next fit (the seed's "dynamic storage-allocation problem"), and
+ * adjacent holes merge when a partition is freed.
+ */
+#ifndef MMULAB_PARTITION_H
+#define MMULAB_PARTITION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum { FIT_FIRST, FIT_BEST, FIT_WORST, FIT_NEXT, FIT_COUNT } fit_t;
+extern const char *const fit_name[FIT_COUNT];
+
+typedef struct {
+    uint32_t start, size;
+    int owner;          /* > 0 a process, 0 free                        */
+    uint32_t requested; /* bytes asked for (size - requested is internal) */
+} block_t;
+
+typedef struct {
+    uint32_t start, end, granule;
+    fit_t fit;
+    int nblocks, cap;
+    block_t *blocks;    /* sorted by address, covering [start, end)    */
+    uint32_t next_from; /* next fit: where the last search stopped      */
+} partitions_t;
+
+void partitions_init(partitions_t *p, uint32_t start, uint32_t end, uint32_t granule, fit_t fit);
+void partitions_free_all(partitions_t *p);
+
+/* Allocate `bytes` for owner; returns the base or UINT32_MAX if no hole fits. */
+uint32_t partitions_alloc(partitions_t *p, uint32_t bytes, int owner);
+/* Allocate exactly at `base` (if that range is a hole). */
+bool partitions_alloc_at(partitions_t *p, uint32_t base, uint32_t bytes, int owner);
+/* Free the partition starting at base; merges with neighbouring holes. */
+bool partitions_free(partitions_t *p, uint32_t base);
+/* Owner of the block holding address a: pid, 0 free, -1 outside. */
+int partitions_owner(const partitions_t *p, uint32_t a);
+
+uint32_t partitions_holes(const partitions_t *p, uint32_t *free_bytes, uint32_t *largest);
+
+#endif

@@ -1,0 +1,311 @@
+/*
+ * Table-driven parsing of the runner's options.  Each option names its
+ * argument and a setter; a bad value names the option and what it allows.
+ */
+#include "options.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void run_options_defaults(run_options_t *o)
+{
+    memset(o, 0, sizeof *o);
+    machine_config_defaults(&o->hw);
+    os_config_defaults(&o->os);
+    o->engine = "c";
+}
+
+bool parse_u64(const char *text, uint64_t *out)
+{
+    if (!text || !*text || *text == '-' || isspace((unsigned char)*text))
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 0);
+    if (errno || end == text)
+        return false;
+    unsigned shift = 0;
+    if (*end == 'K' || *end == 'k')
+        shift = 10;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30;
+    if (shift)
+        end++;
+    if (*end || (shift && v > (UINT64_MAX >> shift)))
+        return false;
+    *out = (uint64_t)v << shift;
+    return true;
+}
+
+bool parse_u32(const char *text, uint32_t *out)
+{
+    uint64_t v;
+    if (!parse_u64(text, &v) || v > UINT32_MAX)
+        return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+/* Index of `value` in names[0..n), or -1. */
+static int choose(const char *value, const char *const *names, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(value, names[i]))
+            return i;
+    return -1;
+}
+
+static void list_allowed(FILE *err, const char *const *names, int n)
+{
+    for (int i = 0; i < n; i++)
+        fprintf(err, "%s%s", i ? "|" : "", names[i]);
+}
+
+typedef bool (*setter_fn)(run_options_t *o, const char *arg, FILE *err, const char *opt);
+
+static bool bad_number(FILE *err, const char *opt, const char *arg, const char *what)
+{
+    fprintf(err, "mmulab: %s '%s': expected %s\n", opt, arg, what);
+    return false;
+}
+
+static bool set_mode(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    int i = choose(arg, os_mode_name, OS_MODE_COUNT);
+    if (i < 0) {
+        fprintf(err, "mmulab: %s '%s': allowed values are ", opt, arg);
+        list_allowed(err, os_mode_name, OS_MODE_COUNT);
+        fputc('\n', err);
+        return false;
+    }
+    o->os.mode = (os_mode_t)i;
+    return true;
+}
+
+static bool set_fit(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    int i = choose(arg, fit_name, FIT_COUNT);
+    if (i < 0) {
+        fprintf(err, "mmulab: %s '%s': allowed values are ", opt, arg);
+        list_allowed(err, fit_name, FIT_COUNT);
+        fputc('\n', err);
+        return false;
+    }
+    o->os.fit = (fit_t)i;
+    return true;
+}
+
+static bool set_base(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    if (!parse_u32(arg, &o->os.base))
+        return bad_number(err, opt, arg, "an address (decimal, 0x hex, K/M suffix)");
+    o->os.base_given = true;
+    return true;
+}
+
+static bool set_mem(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    uint64_t v;
+    if (!parse_u64(arg, &v) || v < 16384 || v > (1ull << 31) || v % 4096)
+        return bad_number(err, opt, arg, "a size from 16K to 2G, a multiple of 4K (e.g. 64K, 1M)");
+    o->hw.mem_size = (uint32_t)v;
+    return true;
+}
+
+static bool set_stack(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    if (!parse_u32(arg, &o->os.stack_size) || o->os.stack_size % 4 || o->os.stack_size > (1u << 28))
+        return bad_number(err, opt, arg, "a stack size in bytes, a multiple of 4");
+    return true;
+}
+
+static bool set_granule(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    uint32_t g;
+    if (!parse_u32(arg, &g) || g < 4 || (g & (g - 1)))
+        return bad_number(err, opt, arg, "a power of two of at least 4 bytes");
+    o->os.granule = g;
+    return true;
+}
+
+static bool set_quantum(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    if (!parse_u64(arg, &o->os.quantum) || o->os.quantum == 0)
+        return bad_number(err, opt, arg, "a positive number of cycles");
+    return true;
+}
+
+static bool set_max_cycles(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    if (!parse_u64(arg, &o->os.max_cycles) || o->os.max_cycles == 0)
+        return bad_number(err, opt, arg, "a positive number of cycles");
+    return true;
+}
+
+static bool set_dump(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    const char *colon = strchr(arg, ':');
+    char addr[64];
+    if (!colon || (size_t)(colon - arg) >= sizeof addr)
+        return bad_number(err, opt, arg, "ADDR:COUNT, e.g. 2000:10");
+    memcpy(addr, arg, (size_t)(colon - arg));
+    addr[colon - arg] = 0;
+    if (!parse_u32(addr, &o->dump_addr) || !parse_u32(colon + 1, &o->dump_count) || o->dump_count == 0 ||
+        o->dump_count > (1u << 24))
+        return bad_number(err, opt, arg, "ADDR:COUNT with 1 <= COUNT <= 16M, e.g. 2000:10");
+    o->dump = true;
+    return true;
+}
+
+static bool set_timing(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    char msg[1024];
+    (void)opt;
+    if (!timing_set(&o->hw.timing, arg, msg, sizeof msg)) {
+        fprintf(err, "mmulab: %s\n", msg);
+        return false;
+    }
+    return true;
+}
+
+static bool set_engine(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    static const char *const engines[] = {"c", "rtl"};
+    if (choose(arg, engines, 2) < 0) {
+        fprintf(err, "mmulab: %s '%s': allowed values are c|rtl\n", opt, arg);
+        return false;
+    }
+    o->engine = arg;
+    return true;
+}
+
+static bool set_stats_json(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    (void)err, (void)opt;
+    o->stats_json = arg;
+    return true;
+}
+
+static bool set_stats_txt(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    (void)err, (void)opt;
+    o->stats_txt = arg;
+    return true;
+}
+
+static bool set_trace(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    (void)err, (void)opt;
+    o->trace_path = arg;
+    return true;
+}
+
+static bool set_audit(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    (void)arg, (void)err, (void)opt;
+    o->os.audit_stores = true;
+    return true;
+}
+
+static bool set_check(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    (void)arg, (void)err, (void)opt;
+    o->check = true;
+    return true;
+}
+
+static bool set_quiet(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    (void)arg, (void)err, (void)opt;
+    o->quiet = true;
+    return true;
+}
+
+typedef struct {
+    const char *name;
+    const char *arg; /* NULL for a flag */
+    setter_fn set;
+    const char *help;
+} option_t;
+
+static const option_t options[] = {
+    {"--mode", "MODE", set_mode, "bare|swreloc|hwreloc (default hwreloc)"},
+    {"--base", "ADDR", set_base, "physical address of the first process (default: just above the OS)"},
+    {"--mem", "SIZE", set_mem, "physical memory, e.g. 64K or 1M (default 1M)"},
+    {"--stack", "SIZE", set_stack, "stack reserved above each program image (default 4K)"},
+    {"--fit", "POLICY", set_fit, "hole selection for partitions: first|best|worst|next (default first)"},
+    {"--granule", "BYTES", set_granule, "partition sizes are rounded up to this (default 16)"},
+    {"--quantum", "N", set_quantum, "cycles per time slice between processes (default 10000)"},
+    {"--max-cycles", "N", set_max_cycles, "stop the run when the clock reaches N"},
+    {"--timing", "NAME=V", set_timing, "set a timing parameter (see `mmulab timing`); repeatable"},
+    {"--engine", "ENGINE", set_engine, "c (the C model, default) or rtl (the Verilog under Verilator)"},
+    {"--stats-json", "FILE", set_stats_json, "write the statistics as JSON"},
+    {"--stats", "FILE", set_stats_txt, "write the statistics as gem5-style stats.txt (- for stdout)"},
+    {"--trace", "FILE", set_trace, "write cycle-stamped events: CSV (.csv) or Perfetto JSON (.json)"},
+    {"--dump", "ADDR:COUNT", set_dump, "after the run, print COUNT words of process 1's logical memory"},
+    {"--audit", NULL, set_audit, "step the machine and report stores outside the process's memory"},
+    {"--check", NULL, set_check, "check the results each program's header promises (exit 1 if not)"},
+    {"--quiet", NULL, set_quiet, "no summary line on stderr"},
+};
+
+void run_options_help(FILE *out)
+{
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
+        char left[40];
+        snprintf(left, sizeof left, "%s%s%s", options[i].name, options[i].arg ? " " : "",
+                 options[i].arg ? options[i].arg : "");
+        fprintf(out, "  %-24s %s\n", left, options[i].help);
+    }
+    fprintf(out, "  %-24s %s\n", "--help", "this text");
+}
+
+static const option_t *find_option(const char *name, const char **inline_arg)
+{
+    *inline_arg = NULL;
+    const char *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+        if (strlen(options[i].name) == len && !strncmp(options[i].name, name, len)) {
+            if (eq)
+                *inline_arg = eq + 1;
+            return &options[i];
+        }
+    return NULL;
+}
+
+int run_options_parse(int argc, char **argv, run_options_t *o, FILE *err)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+            return -1;
+        if (a[0] != '-' || !strcmp(a, "-")) {
+            if (o->nprograms == MAX_PROGRAMS) {
+                fprintf(err, "mmulab: at most %d programs at once\n", MAX_PROGRAMS);
+                return 2;
+            }
+            o->programs[o->nprograms++] = a;
+            continue;
+        }
+        const char *value;
+        const option_t *opt = find_option(a, &value);
+        if (!opt) {
+            fprintf(err, "mmulab %s: unknown option '%s' (see --help)\n", argv[0], a);
+            return 2;
+        }
+        if (opt->arg && !value) {
+            if (i + 1 >= argc) {
+                fprintf(err, "mmulab: %s needs a value: %s\n", opt->name, opt->arg);
+                return 2;
+            }
+            value = argv[++i];
+        }
+        if (!opt->set(o, value, err, opt->name))
+            return 2;
+    }
+    return 0;
+}

@@ -1,0 +1,190 @@
+/*
+ * What a run reports: fault messages and a summary line on stderr, the
+ * statistics as JSON (--stats-json) and as gem5-style stats.txt (--stats),
+ * the --check verdicts, and the --dump words, last, on stdout.
+ *
+ * Statistics are gathered once into a list of named values so the JSON and
+ * the text can never disagree.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "session.h"
+
+typedef struct {
+    const char *name;
+    uint64_t value;
+    const char *desc;
+} stat_t;
+
+#define MAX_STATS 48
+
+/* The scalar statistics of one process, or of the whole run (p == NULL). */
+static int gather(const proc_stats_t *st, stat_t *out)
+{
+    int n = 0;
+    out[n++] = (stat_t){"instructions", st->instructions, "instructions retired"};
+    out[n++] = (stat_t){"cycles", st->cycles, "cycles, loading and OS work included"};
+    out[n++] = (stat_t){"run_cycles", st->cycles - st->load_cycles, "cycles after loading"};
+    out[n++] = (stat_t){"load_cycles", st->load_cycles, "cycles spent loading (copy and relocation)"};
+    out[n++] = (stat_t){"relocations", st->relocations, "relocated fields patched by the loader"};
+    out[n++] = (stat_t){"loads", st->loads, "data loads"};
+    out[n++] = (stat_t){"stores", st->stores, "data stores"};
+    out[n++] = (stat_t){"syscalls", st->syscalls, "system calls"};
+    out[n++] = (stat_t){"context_switches", st->context_switches, "context switches onto this process"};
+    out[n++] = (stat_t){"tlb_hits", st->tlb_hits, "TLB hits"};
+    out[n++] = (stat_t){"tlb_misses", st->tlb_misses, "TLB misses"};
+    out[n++] = (stat_t){"walks", st->walks, "page-table walks"};
+    out[n++] = (stat_t){"walk_cycles", st->walk_cycles, "cycles spent walking page tables"};
+    return n;
+}
+
+static void json_stats(FILE *f, const stat_t *s, int n, const uint64_t *faults, const char *indent)
+{
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%s\"%s\": %" PRIu64 ",\n", indent, s[i].name, s[i].value);
+    fprintf(f, "%s\"faults\": {", indent);
+    bool first = true;
+    for (int t = 0; t < TRAP_COUNT; t++)
+        if (faults[t] && t != TRAP_SYSCALL) {
+            fprintf(f, "%s\"%s\": %" PRIu64, first ? "" : ", ", trap_name[t], faults[t]);
+            first = false;
+        }
+    fprintf(f, "}");
+}
+
+static void write_json(session_t *s, FILE *f)
+{
+    proc_stats_t total;
+    stat_t st[MAX_STATS];
+    os_totals(s->os, &total);
+    int n = gather(&total, st);
+    fprintf(f, "{\n  \"mode\": \"%s\",\n  \"engine\": \"%s\",\n", os_mode_name[s->opt.os.mode], s->opt.engine);
+    fprintf(f, "  \"exit_code\": %d,\n  \"clock\": %" PRIu64 ",\n", os_first_exit_code(s->os), machine_cycles(s->m));
+    json_stats(f, st, n, total.faults, "  ");
+    fprintf(f, ",\n  \"processes\": [");
+    for (int pid = 1; pid <= os_process_count(s->os); pid++) {
+        process_t *p = os_process(s->os, pid);
+        n = gather(&p->st, st);
+        fprintf(f, "%s\n    {\n      \"pid\": %d,\n      \"name\": \"%s\",\n      \"state\": \"%s\",\n", pid > 1 ? "," : "",
+                pid, p->name, p->state == PROC_EXITED ? "exited" : p->state == PROC_KILLED ? "killed" : "ready");
+        fprintf(f, "      \"exit_code\": %d,\n      \"base\": %" PRIu32 ",\n      \"size\": %" PRIu32 ",\n", p->exit_code,
+                p->base, p->size);
+        json_stats(f, st, n, p->st.faults, "      ");
+        fprintf(f, "\n    }");
+    }
+    fprintf(f, "\n  ]\n}\n");
+}
+
+static void text_stats(FILE *f, const char *prefix, const stat_t *s, int n, const uint64_t *faults)
+{
+    for (int i = 0; i < n; i++) {
+        char name[96];
+        snprintf(name, sizeof name, "%s%s", prefix, s[i].name);
+        fprintf(f, "%-44s %20" PRIu64 "   # %s\n", name, s[i].value, s[i].desc);
+    }
+    for (int t = 0; t < TRAP_COUNT; t++)
+        if (faults[t] && t != TRAP_SYSCALL) {
+            char name[96];
+            snprintf(name, sizeof name, "%sfaults::%s", prefix, trap_name[t]);
+            fprintf(f, "%-44s %20" PRIu64 "   # %s\n", name, faults[t], trap_desc[t]);
+        }
+}
+
+/* gem5's stats.txt layout: `name value # description` between banners. */
+static void write_text(session_t *s, FILE *f)
+{
+    proc_stats_t total;
+    stat_t st[MAX_STATS];
+    os_totals(s->os, &total);
+    fprintf(f, "\n---------- Begin Simulation Statistics ----------\n");
+    fprintf(f, "%-44s %20" PRIu64 "   # %s\n", "sim_cycles", machine_cycles(s->m), "clock at the end of the run");
+    text_stats(f, "system.", st, gather(&total, st), total.faults);
+    for (int pid = 1; pid <= os_process_count(s->os); pid++) {
+        process_t *p = os_process(s->os, pid);
+        char prefix[48];
+        snprintf(prefix, sizeof prefix, "system.process%d.", pid);
+        text_stats(f, prefix, st, gather(&p->st, st), p->st.faults);
+    }
+    fprintf(f, "\n---------- End Simulation Statistics   ----------\n");
+}
+
+static bool write_file(session_t *s, const char *path, void (*writer)(session_t *, FILE *), FILE *out, FILE *err)
+{
+    if (!strcmp(path, "-")) {
+        writer(s, out);
+        return true;
+    }
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(err, "mmulab: cannot write %s\n", path);
+        return false;
+    }
+    writer(s, f);
+    return fclose(f) == 0;
+}
+
+static void summary(session_t *s, FILE *err)
+{
+    proc_stats_t total;
+    os_totals(s->os, &total);
+    for (int pid = 1; pid <= os_process_count(s->os); pid++) {
+        process_t *p = os_process(s->os, pid);
+        if (p->state == PROC_KILLED)
+            fprintf(err, "mmulab: %s\n", p->fault_msg);
+    }
+    if (!s->opt.quiet)
+        fprintf(err, "mmulab: %s: %d process%s, %" PRIu64 " instructions, %" PRIu64 " cycles (%" PRIu64
+                     " loading), first exit code %d\n",
+                os_mode_name[s->opt.os.mode], os_process_count(s->os), os_process_count(s->os) == 1 ? "" : "es",
+                total.instructions, machine_cycles(s->m), total.load_cycles, os_first_exit_code(s->os));
+}
+
+static bool check_expectations(session_t *s, FILE *err)
+{
+    bool ok = true;
+    for (int i = 0; i < s->opt.nprograms; i++) {
+        int applied;
+        fprintf(err, "check %s: ", s->opt.programs[i]);
+        bool good = expect_check(&s->expects[i], s->os, i + 1, s->opt.os.mode, err, &applied);
+        if (!applied)
+            fprintf(err, "no expectation for %s mode\n", os_mode_name[s->opt.os.mode]);
+        else if (good)
+            fprintf(err, "ok (%d expectation%s)\n", applied, applied == 1 ? "" : "s");
+        ok = ok && good && applied;
+    }
+    return ok;
+}
+
+static void print_dump(session_t *s, FILE *out, FILE *err)
+{
+    const os_dump_t *d = os_dump(s->os);
+    if (!d->captured) {
+        fprintf(err, "mmulab: --dump: nothing captured (process 1 never ran)\n");
+        return;
+    }
+    for (uint32_t i = 0; i < d->count; i++) {
+        uint32_t addr = d->addr + 4 * i;
+        if (d->valid[i])
+            fprintf(out, "0x%08" PRIx32 " 0x%08" PRIx32 "\n", addr, d->words[i]);
+        else
+            fprintf(out, "0x%08" PRIx32 " unmapped\n", addr);
+    }
+}
+
+int session_report(session_t *s, int status, FILE *out, FILE *err)
+{
+    fflush(out);
+    summary(s, err);
+    if (s->opt.stats_json && !write_file(s, s->opt.stats_json, write_json, out, err))
+        status = 2;
+    if (s->opt.stats_txt && !write_file(s, s->opt.stats_txt, write_text, out, err))
+        status = 2;
+    if (s->opt.check && !check_expectations(s, err) && status == 0)
+        status = 1;
+    fflush(err);
+    if (s->opt.dump)
+        print_dump(s, out, err);
+    fflush(out);
+    return status;
+}

@@ -1,0 +1,124 @@
+/*
+ * Sessions: wiring a machine, the OS and the observers for one run.
+ */
+#include "session.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cpu/asm.h"
+
+static bool is_elf_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char magic[4] = {0};
+    if (!f)
+        return false;
+    size_t n = fread(magic, 1, 4, f);
+    fclose(f);
+    return n == 4 && magic[0] == 0x7F && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+}
+
+int program_load(const char *path, exe_t *out, FILE *err)
+{
+    FILE *probe = fopen(path, "rb");
+    if (!probe) {
+        fprintf(err, "mmulab: %s: cannot open the file\n", path);
+        return 2;
+    }
+    fclose(probe);
+    if (is_elf_file(path)) {
+        char msg[256];
+        if (exe_read_elf(path, out, msg, sizeof msg) != 0) {
+            fprintf(err, "mmulab: %s: %s\n", path, msg);
+            return 2;
+        }
+        return 0;
+    }
+    asm_options_t ao = {.errors = err};
+    return asm_assemble_file(path, &ao, out) ? 2 : 0;
+}
+
+/* Weak so the core links without the Verilated model (rtl/ provides it). */
+machine_t *rtl_create(const machine_config_t *cfg, evbus_t *bus, char *err, size_t errlen) __attribute__((weak));
+
+machine_t *engine_create(const char *engine, const machine_config_t *cfg, evbus_t *bus, char *err, size_t errlen)
+{
+    if (!strcmp(engine, "rtl")) {
+        if (!rtl_create) {
+            snprintf(err, errlen, "--engine rtl: this binary was built without the RTL engine (make rtl)");
+            return NULL;
+        }
+        return rtl_create(cfg, bus, err, errlen);
+    }
+    return cmodel_create(cfg, bus, err, errlen);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+static int load_programs(session_t *s, FILE *err)
+{
+    for (int i = 0; i < s->opt.nprograms; i++) {
+        const char *path = s->opt.programs[i];
+        exe_t exe;
+        if (program_load(path, &exe, err))
+            return 2;
+        char msg[256];
+        int pid = os_load(s->os, &exe, base_name(path), msg, sizeof msg);
+        exe_free(&exe);
+        if (pid < 0) {
+            fprintf(err, "mmulab: %s: %s\n", path, msg);
+            return 2;
+        }
+        if (!expect_parse_file(&s->expects[i], path, err))
+            return 2;
+    }
+    return 0;
+}
+
+int session_open(session_t *s, const run_options_t *opt, FILE *err)
+{
+    memset(s, 0, sizeof *s);
+    s->opt = *opt;
+    evbus_init(&s->bus);
+    if (opt->nprograms == 0) {
+        fprintf(err, "mmulab: no program given (see --help)\n");
+        return 2;
+    }
+    char msg[512];
+    if (opt->trace_path) {
+        if (!(s->trace = trace_open(opt->trace_path, msg, sizeof msg))) {
+            fprintf(err, "mmulab: %s\n", msg);
+            return 2;
+        }
+        evbus_subscribe(&s->bus, trace_observe, s->trace);
+    }
+    s->m = engine_create(opt->engine, &opt->hw, &s->bus, msg, sizeof msg);
+    if (!s->m || !(s->os = os_create(s->m, &opt->os, msg, sizeof msg))) {
+        fprintf(err, "mmulab: %s\n", msg);
+        return 2;
+    }
+    if (opt->dump)
+        os_request_dump(s->os, opt->dump_addr, opt->dump_count);
+    return load_programs(s, err);
+}
+
+int session_run(session_t *s)
+{
+    return os_run(s->os);
+}
+
+void session_close(session_t *s)
+{
+    os_destroy(s->os);
+    if (s->m)
+        machine_destroy(s->m);
+    trace_close(s->trace);
+    for (int i = 0; i < MAX_PROGRAMS; i++)
+        expect_free(&s->expects[i]);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,41 @@
+/*
+ * A session: one machine (C model or RTL), the OS on top of it, the
+ * observers on its event bus, and the programs loaded as processes.  Every
+ * front end (run, compare, cosim, the viewer) goes through it.
+ */
+#ifndef MMULAB_SESSION_H
+#define MMULAB_SESSION_H
+
+#include <stdio.h>
+
+#include "../obs/trace.h"
+#include "../os/os.h"
+#include "expect.h"
+#include "options.h"
+
+typedef struct {
+    run_options_t opt;
+    evbus_t bus;
+    machine_t *m;
+    os_t *os;
+    trace_t *trace;
+    expect_t expects[MAX_PROGRAMS];
+} session_t;
+
+/* Read a program: an ELF32 executable, or assembly source (assembled in
+ * memory).  Returns 0, or 2 after printing the errors to err. */
+int program_load(const char *path, exe_t *out, FILE *err);
+
+/* Create the engine named in the options ("c" or "rtl"). */
+machine_t *engine_create(const char *engine, const machine_config_t *cfg, evbus_t *bus, char *err, size_t errlen);
+
+/* Build the machine and OS and load every program.  0, or 2 after an error. */
+int session_open(session_t *s, const run_options_t *opt, FILE *err);
+/* Run to the end; returns 0 if every process exited normally, 1 otherwise. */
+int session_run(session_t *s);
+/* Fault messages and summary (stderr), stats files, --dump (stdout, last).
+ * Returns the exit status, which --check may turn to 1. */
+int session_report(session_t *s, int status, FILE *out, FILE *err);
+void session_close(session_t *s);
+
+#endif
