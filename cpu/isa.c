@@ -4,6 +4,7 @@
  */
 #include "isa.h"
 
+#include <stddef.h>
 #include <strings.h>
 
 const isa_info_t isa_info[256] = {
