@@ -1,0 +1,220 @@
+/*
+ * `mmulab asm` and `mmulab disasm`: the assembler and the disassembler on
+ * the command line.  asm turns a source file into an ELF32 executable (or,
+ * with -c, a relocatable object) and optionally the seed's listing table;
+ * disasm prints an executable's sections back as address, encoding and
+ * instruction, with the labels from its symbol table and a note on every
+ * field that carries a relocation.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cpu/asm.h"
+#include "../cpu/disasm.h"
+#include "../cpu/exe.h"
+#include "commands.h"
+
+static void asm_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: mmulab asm SOURCE.s [-o OUTPUT] [-l LISTING] [-c]\n"
+            "\n"
+            "Assemble SOURCE.s into an ELF32 executable.\n"
+            "\n"
+            "  -o OUTPUT   output file (default: SOURCE with .s replaced by .x, or by .o\n"
+            "              with -c, in the same directory as the source)\n"
+            "  -l LISTING  write the listing: address, encoding, source line\n"
+            "  -c          produce a relocatable object (ET_REL): undefined names become\n"
+            "              external symbols for a later link\n"
+            "  -h, --help  this text\n"
+            "\n"
+            "Errors are reported as FILE:LINE:COL: error: MESSAGE, all of them in one run.\n"
+            "Exit status: 0 assembled, 2 errors in the source or bad options.\n"
+            "The syntax and the instruction set are described in docs/isa.md.\n");
+}
+
+/* SOURCE.s -> SOURCE.x (or .o); any other name gets the suffix appended. */
+static char *default_output(const char *source, bool object)
+{
+    size_t n = strlen(source);
+    char *out = malloc(n + 3);
+    if (!out)
+        abort();
+    memcpy(out, source, n + 1);
+    const char *slash = strrchr(source, '/');
+    const char *dot = strrchr(source, '.');
+    if (dot && (!slash || dot > slash) && dot != source && dot[-1] != '/')
+        out[dot - source] = '\0';
+    strcat(out, object ? ".o" : ".x");
+    return out;
+}
+
+typedef struct {
+    const char *source, *output, *listing;
+    bool object;
+} asm_args_t;
+
+/* 0 parsed, 1 --help shown, 2 bad options (reported). */
+static int parse_asm_args(int argc, char **argv, asm_args_t *a)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+            asm_usage(stdout);
+            return 1;
+        }
+        if (!strcmp(arg, "-c")) {
+            a->object = true;
+        } else if (!strcmp(arg, "-o") || !strcmp(arg, "-l")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "mmulab asm: option '%s' needs a file name\n", arg);
+                return 2;
+            }
+            *(arg[1] == 'o' ? &a->output : &a->listing) = argv[++i];
+        } else if (arg[0] == '-' && arg[1]) {
+            fprintf(stderr, "mmulab asm: unknown option '%s' (allowed: -o FILE, -l FILE, -c, --help)\n", arg);
+            return 2;
+        } else if (a->source) {
+            fprintf(stderr, "mmulab asm: more than one source file ('%s' and '%s')\n", a->source, arg);
+            return 2;
+        } else {
+            a->source = arg;
+        }
+    }
+    if (!a->source) {
+        asm_usage(stderr);
+        return 2;
+    }
+    return 0;
+}
+
+int cmd_asm(int argc, char **argv)
+{
+    asm_args_t a = {0};
+    int rc = parse_asm_args(argc, argv, &a);
+    if (rc)
+        return rc == 1 ? 0 : 2;
+    asm_options_t opt = {.errors = stderr, .relocatable = a.object};
+    if (a.listing && !(opt.listing = fopen(a.listing, "w"))) {
+        perror(a.listing);
+        return 2;
+    }
+    exe_t exe;
+    int errors = asm_assemble_file(a.source, &opt, &exe);
+    if (opt.listing)
+        fclose(opt.listing);
+    if (errors) {
+        fprintf(stderr, "mmulab asm: %d error%s in %s\n", errors, errors == 1 ? "" : "s", a.source);
+        return 2;
+    }
+    char *output = a.output ? NULL : default_output(a.source, a.object);
+    char err[512];
+    rc = exe_write_elf(a.output ? a.output : output, &exe, err, sizeof err);
+    if (rc < 0)
+        fprintf(stderr, "mmulab asm: %s\n", err);
+    free(output);
+    exe_free(&exe);
+    return rc < 0 ? 2 : 0;
+}
+
+/* ---- disasm ------------------------------------------------------------ */
+
+static void disasm_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: mmulab disasm PROGRAM.x\n"
+            "\n"
+            "Print each section of an mmulab ELF32 file: address (decimal), encoding\n"
+            "(hex word) and the instruction (text) or .word (data), with labels from the\n"
+            "symbol table and the relocation on each field that holds an address.\n"
+            "Exit status: 0 printed, 2 unreadable or bad options.\n");
+}
+
+static const char *const reloc_names[] = {"NONE", "32", "ABS20", "HI20", "LO12", "DISP16"};
+
+static void print_labels(const exe_t *exe, int section, uint32_t addr)
+{
+    for (int i = 0; i < exe->nsymbols; i++)
+        if (exe->symbols[i].section == section && exe->symbols[i].value == addr)
+            printf("%s:\n", exe->symbols[i].name);
+}
+
+static void print_reloc_note(const exe_t *exe, uint32_t addr)
+{
+    for (int i = 0; i < exe->nrelocs; i++) {
+        const exe_reloc_t *r = &exe->relocs[i];
+        if (r->offset != addr || r->type > R_MMU_DISP16)
+            continue;
+        printf("  ; R_MMU_%s %u", reloc_names[r->type], r->value);
+        if (r->symbol >= 0 && r->symbol < exe->nsymbols)
+            printf(" (%s%+d)", exe->symbols[r->symbol].name, (int)(r->value - exe->symbols[r->symbol].value));
+    }
+}
+
+static void print_section(const exe_t *exe, int index)
+{
+    const exe_section_t *s = &exe->sections[index];
+    bool code = s->perm & SEC_X;
+    printf("\n%s  ; %u..%u, %u bytes, %c%c%c\n", s->name, s->addr, s->addr + s->size - (s->size > 0), s->size,
+           s->perm & SEC_R ? 'r' : '-', s->perm & SEC_W ? 'w' : '-', code ? 'x' : '-');
+    for (uint32_t off = 0; off < s->size; off += 4) {
+        uint32_t addr = s->addr + off;
+        print_labels(exe, index, addr);
+        if (s->nobits)
+            continue;
+        if (s->size - off < 4) {
+            for (uint32_t i = off; i < s->size; i++)
+                printf("%6u  %02X        .byte 0x%02X\n", s->addr + i, s->data[i], s->data[i]);
+            break;
+        }
+        uint32_t word = (uint32_t)s->data[off] | (uint32_t)s->data[off + 1] << 8 |
+                        (uint32_t)s->data[off + 2] << 16 | (uint32_t)s->data[off + 3] << 24;
+        char text[64];
+        if (code)
+            disasm(word, text, sizeof text);
+        else
+            snprintf(text, sizeof text, ".word 0x%08X", word);
+        printf("%6u  %08X  %s", addr, word, text);
+        print_reloc_note(exe, addr);
+        printf("\n");
+    }
+    if (s->nobits)
+        printf("%6u  (%u bytes of zeros)\n", s->addr, s->size);
+}
+
+int cmd_disasm(int argc, char **argv)
+{
+    const char *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            disasm_usage(stdout);
+            return 0;
+        }
+        if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "mmulab disasm: unknown option '%s' (allowed: --help)\n", argv[i]);
+            return 2;
+        }
+        if (path) {
+            fprintf(stderr, "mmulab disasm: more than one file ('%s' and '%s')\n", path, argv[i]);
+            return 2;
+        }
+        path = argv[i];
+    }
+    if (!path) {
+        disasm_usage(stderr);
+        return 2;
+    }
+    exe_t exe;
+    char err[512];
+    if (exe_read_elf(path, &exe, err, sizeof err) < 0) {
+        fprintf(stderr, "mmulab disasm: %s\n", err);
+        return 2;
+    }
+    printf("; %s: %s, entry %u, %d relocations\n", path, exe.relocatable ? "object" : "executable", exe.entry,
+           exe.nrelocs);
+    for (int i = 0; i < exe.nsections; i++)
+        print_section(&exe, i);
+    exe_free(&exe);
+    return 0;
+}
