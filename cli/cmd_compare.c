@@ -22,12 +22,17 @@ typedef struct {
     char verdicts[1024];
     char faults[1024];
     char move_note[400];
+    char output[256];
     uint64_t clock;
+    uint64_t first_end; /* when process 1 exited or was stopped */
 } outcome_t;
 
-static void collect_strays(void *ctx, const event_t *ev)
+/* Observer: stray stores, and when process 1 ended. */
+static void collect_events(void *ctx, const event_t *ev)
 {
     outcome_t *o = ctx;
+    if ((ev->kind == EV_PROC_EXIT || ev->kind == EV_PROC_KILL) && ev->pid == 1)
+        o->first_end = ev->cycle;
     if (ev->kind != EV_STRAY_STORE)
         return;
     if (o->stray_count < (int)(sizeof o->stray / sizeof o->stray[0]))
@@ -65,6 +70,21 @@ static void judge(session_t *s, outcome_t *o)
     }
 }
 
+/* The first line each process printed, so a reader sees what it computed. */
+static void describe_output(session_t *s, outcome_t *o)
+{
+    size_t n = 0;
+    for (int pid = 1; pid <= os_process_count(s->os) && n < sizeof o->output - 1; pid++) {
+        process_t *p = os_process(s->os, pid);
+        if (!p->output_len)
+            continue;
+        int len = (int)strcspn(p->output, "\n");
+        if (len > (int)p->output_len)
+            len = (int)p->output_len;
+        n += (size_t)snprintf(o->output + n, sizeof o->output - n, "    %s printed: %.*s\n", p->name, len, p->output);
+    }
+}
+
 static int run_once(const run_options_t *base_opt, os_mode_t mode, uint64_t move_at, uint32_t move_to,
                     outcome_t *o, FILE *devnull)
 {
@@ -79,12 +99,13 @@ static int run_once(const run_options_t *base_opt, os_mode_t mode, uint64_t move
     int rc = session_open(&s, &opt, stderr);
     if (rc == 0) {
         os_set_console(s.os, devnull);
-        evbus_subscribe(&s.bus, collect_strays, o);
+        evbus_subscribe(&s.bus, collect_events, o);
         o->status = session_run(&s);
         os_totals(s.os, &o->total);
         o->clock = machine_cycles(s.m);
         judge(&s, o);
         snprintf(o->move_note, sizeof o->move_note, "%s", os_move_note(s.os));
+        describe_output(&s, o);
     }
     session_close(&s);
     return rc;
@@ -110,7 +131,7 @@ static void print_table(const outcome_t *o)
 static void print_details(const run_options_t *opt, const outcome_t *o)
 {
     for (size_t i = 0; i < NMODES; i++) {
-        printf("\n%s:\n%s%s", os_mode_name[compared_modes[i]], o[i].verdicts, o[i].faults);
+        printf("\n%s:\n%s%s%s", os_mode_name[compared_modes[i]], o[i].verdicts, o[i].output, o[i].faults);
         for (int k = 0; k < o[i].stray_count && k < 8; k++) {
             const event_t *e = &o[i].stray[k];
             int owner = (int)e->c;
@@ -134,7 +155,8 @@ static int move_experiment(const run_options_t *opt, const outcome_t *plain, FIL
 {
     printf("\nMoving process 1 (%s) to another place in memory half-way through its run:\n", opt->programs[0]);
     for (size_t i = 0; i < NMODES; i++) {
-        uint64_t at = plain[i].total.load_cycles + (plain[i].clock - plain[i].total.load_cycles) / 2;
+        uint64_t end = plain[i].first_end ? plain[i].first_end : plain[i].clock;
+        uint64_t at = plain[i].total.load_cycles + (end - plain[i].total.load_cycles) / 2;
         uint32_t to = opt->hw.mem_size / 2;
         outcome_t moved;
         if (run_once(opt, compared_modes[i], at, to, &moved, devnull))
