@@ -24,55 +24,77 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the model reads guest
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
-static ALWAYS_INLINE uint32_t mem_read32(const cmodel_t *cm, uint32_t pa)
+/* ---- hot state -------------------------------------------------------------
+ *
+ * The loop keeps the PC, the clock, the counters and the flags in locals (host
+ * registers): guest stores go through a byte pointer, which may alias
+ * anything in memory, so state left in *cm would be reloaded after each one.
+ * The flags are kept lazily: `zn` is the last result that set Z and N.
+ */
+typedef struct {
+    uint32_t pc;
+    uint64_t cycles, instret, loads, stores;
+    uint32_t zn;
+    bool c, v;
+} hot_t;
+
+static ALWAYS_INLINE hot_t hot_load(const cmodel_t *cm)
 {
-    uint32_t v;
-    memcpy(&v, cm->mem + pa, 4);
-    return v;
+    uint32_t f = cm->s.flags;
+    hot_t h = {cm->s.pc, cm->cycles, cm->cnt.instructions, cm->cnt.loads, cm->cnt.stores, 0, false, false};
+    h.zn = (f & FLAG_Z) ? 0 : (f & FLAG_N) ? 0x80000000u : 1;
+    h.c = f & FLAG_C;
+    h.v = f & FLAG_V;
+    return h;
 }
 
-static ALWAYS_INLINE void mem_write32(cmodel_t *cm, uint32_t pa, uint32_t v)
+static ALWAYS_INLINE void hot_store(cmodel_t *cm, const hot_t *h)
 {
-    memcpy(cm->mem + pa, &v, 4);
+    cm->s.pc = h->pc;
+    cm->cycles = h->cycles;
+    cm->cnt.instructions = h->instret;
+    cm->cnt.loads = h->loads;
+    cm->cnt.stores = h->stores;
+    cm->s.flags = (h->zn == 0 ? FLAG_Z : 0) | (h->zn >> 31 ? FLAG_N : 0) | (h->c ? FLAG_C : 0) | (h->v ? FLAG_V : 0);
 }
 
-/* ---- flags ------------------------------------------------------------ */
-
-static ALWAYS_INLINE uint32_t flags_zn(uint32_t r)
-{
-    return (r == 0 ? FLAG_Z : 0) | (r >> 31 ? FLAG_N : 0);
-}
-
-static ALWAYS_INLINE uint32_t alu_add(cmodel_t *cm, uint32_t a, uint32_t b)
+static ALWAYS_INLINE uint32_t alu_add(hot_t *h, uint32_t a, uint32_t b)
 {
     uint32_t r = a + b;
-    cm->s.flags = flags_zn(r) | (r < a ? FLAG_C : 0) | ((((a ^ r) & (b ^ r)) >> 31) ? FLAG_V : 0);
+    h->zn = r;
+    h->c = r < a;
+    h->v = ((a ^ r) & (b ^ r)) >> 31;
     return r;
 }
 
-static ALWAYS_INLINE uint32_t alu_sub(cmodel_t *cm, uint32_t a, uint32_t b)
+static ALWAYS_INLINE uint32_t alu_sub(hot_t *h, uint32_t a, uint32_t b)
 {
     uint32_t r = a - b;
-    cm->s.flags = flags_zn(r) | (a < b ? FLAG_C : 0) | ((((a ^ b) & (a ^ r)) >> 31) ? FLAG_V : 0);
+    h->zn = r;
+    h->c = a < b;
+    h->v = ((a ^ b) & (a ^ r)) >> 31;
     return r;
 }
 
-static ALWAYS_INLINE uint32_t alu_logic(cmodel_t *cm, uint32_t r)
+/* Logic, shifts, MUL, DIVU, REMU: Z and N from the result, C and V cleared. */
+static ALWAYS_INLINE uint32_t alu_logic(hot_t *h, uint32_t r)
 {
-    cm->s.flags = flags_zn(r);
+    h->zn = r;
+    h->c = h->v = false;
     return r;
 }
 
 /* INC and DEC keep C, as on most classic machines, so loops can carry. */
-static ALWAYS_INLINE uint32_t alu_incdec(cmodel_t *cm, uint32_t a, uint32_t r, uint32_t overflow_at)
+static ALWAYS_INLINE uint32_t alu_incdec(hot_t *h, uint32_t a, uint32_t r, uint32_t overflow_at)
 {
-    cm->s.flags = flags_zn(r) | (cm->s.flags & FLAG_C) | (a == overflow_at ? FLAG_V : 0);
+    h->zn = r;
+    h->v = a == overflow_at;
     return r;
 }
 
-static ALWAYS_INLINE bool branch_taken(unsigned op, uint32_t f)
+static ALWAYS_INLINE bool branch_taken(unsigned op, const hot_t *h)
 {
-    bool z = f & FLAG_Z, n = f & FLAG_N, c = f & FLAG_C, v = f & FLAG_V;
+    bool z = h->zn == 0, n = h->zn >> 31, c = h->c, v = h->v;
     switch (op) {
     case OP_JZ: return z;
     case OP_JNZ: return !z;
@@ -90,30 +112,25 @@ static ALWAYS_INLINE bool branch_taken(unsigned op, uint32_t f)
 
 /* ---- translation -------------------------------------------------------- */
 
-/*
- * Translate one access.  Returns TRAP_NONE with *pa set, or the fault with
- * cm->trap.paddr set to the physical address it would have reached.  Word
- * alignment is the caller's check.  Extra cycles beyond the constant per-
- * access cost (a TLB miss's walk) are added to *extra.
- */
-static ALWAYS_INLINE trap_cause_t translate(cmodel_t *cm, mmu_mode_t mode, uint32_t va, uint32_t size,
-                                            access_t acc, uint32_t *pa, uint64_t *extra)
+/* What translation needs, copied into locals for the run. */
+typedef struct {
+    uint32_t base;
+    uint64_t reach; /* user accesses below it need no further check */
+} xlate_regs_t;
+
+static ALWAYS_INLINE xlate_regs_t xlate_regs(const cmodel_t *cm, mmu_mode_t mode)
 {
-    if (mode == MMU_PAGED)
-        return paged_translate(cm, va, size, acc, pa, extra);
-    if (mode == MMU_RELOC && cm->s.priv == MODE_USER) {
-        /* One compare on the fast path: reach = min(limit, memory beyond base). */
-        if (LIKELY((uint64_t)va + size <= cm->reloc_reach)) {
-            *pa = cm->mmu.base + va;
-            return TRAP_NONE;
-        }
+    bool relocating = mode == MMU_RELOC && cm->s.priv == MODE_USER;
+    return (xlate_regs_t){relocating ? cm->mmu.base : 0, relocating ? cm->reloc_reach : cm->bare_reach};
+}
+
+/* The slow side of a contiguous-mode check: which fault, and where it went. */
+static NOINLINE trap_cause_t contiguous_fault(cmodel_t *cm, mmu_mode_t mode, uint32_t va, uint32_t size)
+{
+    bool relocating = mode == MMU_RELOC && cm->s.priv == MODE_USER;
+    if (relocating) {
         cm->trap.paddr = cm->mmu.base + va;
         return (uint64_t)va + size > cm->mmu.limit ? TRAP_PROTECTION : TRAP_BUS;
-    }
-    /* bare machine (or kernel mode): physical addressing, fence for the user */
-    if (LIKELY((uint64_t)va + size <= cm->bare_reach)) {
-        *pa = va;
-        return TRAP_NONE;
     }
     cm->trap.paddr = va;
     if (cm->s.priv == MODE_USER && mode == MMU_BARE && (uint64_t)va + size > cm->mmu.fence)
@@ -121,25 +138,43 @@ static ALWAYS_INLINE trap_cause_t translate(cmodel_t *cm, mmu_mode_t mode, uint3
     return TRAP_BUS;
 }
 
+/*
+ * Translate one access.  Returns TRAP_NONE with *pa set, or the fault with
+ * cm->trap.paddr set to the physical address it would have reached.  Word
+ * alignment is the caller's check.  Extra cycles beyond the constant per-
+ * access cost (a TLB miss's walk) are added to *extra.
+ */
+static ALWAYS_INLINE trap_cause_t translate(cmodel_t *cm, mmu_mode_t mode, const xlate_regs_t *x, uint32_t va,
+                                            uint32_t size, access_t acc, uint32_t *pa, uint64_t *extra)
+{
+    if (mode == MMU_PAGED)
+        return paged_translate(cm, va, size, acc, pa, extra);
+    if (LIKELY((uint64_t)va + size <= x->reach)) {
+        *pa = x->base + va;
+        return TRAP_NONE;
+    }
+    return contiguous_fault(cm, mode, va, size);
+}
+
 /* ---- the interpreter ---------------------------------------------------- */
 
 /*
- * Raise a trap: record it, charge the partial instruction and the trap entry.
- * `spent` is what the instruction used before the trap (docs/timing.md).
+ * Raise a trap: record it, charge the partial instruction and the trap entry
+ * (`spent` is what the instruction used before the trap, docs/timing.md),
+ * and write the hot state back.
  */
-static NOINLINE void raise_trap(cmodel_t *cm, trap_cause_t cause, access_t acc, uint32_t insn,
+static NOINLINE void raise_trap(cmodel_t *cm, hot_t *h, trap_cause_t cause, access_t acc, uint32_t insn,
                                 uint32_t vaddr, uint64_t spent)
 {
     cm->trap.cause = cause;
     cm->trap.access = acc;
-    cm->trap.pc = cm->s.pc;
+    cm->trap.pc = h->pc;
     cm->trap.insn = insn;
     cm->trap.vaddr = vaddr;
     cm->trap.number = cause == TRAP_SYSCALL ? isa_u20(insn) : 0;
-    if (cause == TRAP_SYSCALL || cause == TRAP_HALT)
-        cm->trap.paddr = 0;
-    cm->cycles += spent + cm->cfg_timing.trap_cycles;
+    h->cycles += spent + cm->cfg_timing.trap_cycles;
     cm->cnt.traps++;
+    hot_store(cm, h);
 }
 
 /* The body of the machine: run until the clock reaches `limit` or a trap.
@@ -147,23 +182,27 @@ static NOINLINE void raise_trap(cmodel_t *cm, trap_cause_t cause, access_t acc, 
 static ALWAYS_INLINE stop_t run_loop(cmodel_t *cm, uint64_t limit, mmu_mode_t mode, bool observe, retire_t *rt)
 {
     uint32_t *const r = cm->s.r;
+    uint8_t *const mem = cm->mem;
+    const uint32_t *const cost = cm->cost;
     const uint32_t fetch_cost = cm->fetch_cost;
-    while (observe || cm->cycles < limit) {
-        const uint32_t pc = cm->s.pc;
-        uint32_t pa, insn;
+    const xlate_regs_t x = xlate_regs(cm, mode);
+    hot_t h = hot_load(cm);
+    while (observe || h.cycles < limit) {
+        const uint32_t pc = h.pc;
+        uint32_t pa = 0, insn;
         uint64_t extra = 0;
         trap_cause_t cause;
         if (UNLIKELY(pc & 3)) {
-            raise_trap(cm, TRAP_MISALIGNED, ACC_FETCH, 0, pc, 0);
             cm->trap.paddr = pc;
+            raise_trap(cm, &h, TRAP_MISALIGNED, ACC_FETCH, 0, pc, 0);
             goto trapped;
         }
-        cause = translate(cm, mode, pc, 4, ACC_FETCH, &pa, &extra);
+        cause = translate(cm, mode, &x, pc, 4, ACC_FETCH, &pa, &extra);
         if (UNLIKELY(cause)) {
-            raise_trap(cm, cause, ACC_FETCH, 0, pc, extra);
+            raise_trap(cm, &h, cause, ACC_FETCH, 0, pc, extra);
             goto trapped;
         }
-        insn = mem_read32(cm, pa);
+        memcpy(&insn, mem + pa, 4);
         const unsigned op = isa_opcode(insn), ra = isa_ra(insn), rb = isa_rb(insn);
         if (observe) {
             rt->pc = pc;
@@ -178,42 +217,42 @@ static ALWAYS_INLINE stop_t run_loop(cmodel_t *cm, uint64_t limit, mmu_mode_t mo
         case OP_LUI: r[ra] = isa_u20(insn) << 12; break;
         case OP_MOV: r[ra] = r[rb]; break;
         case OP_LEA: r[ra] = r[rb] + isa_s16(insn); break;
-        case OP_ADD: r[ra] = alu_add(cm, r[ra], r[rb]); break;
-        case OP_ADDI: r[ra] = alu_add(cm, r[ra], isa_s20(insn)); break;
-        case OP_SUB: r[ra] = alu_sub(cm, r[ra], r[rb]); break;
-        case OP_SUBI: r[ra] = alu_sub(cm, r[ra], isa_s20(insn)); break;
-        case OP_CMP: alu_sub(cm, r[ra], r[rb]); break;
-        case OP_CMPI: alu_sub(cm, r[ra], isa_s20(insn)); break;
-        case OP_NEG: r[ra] = alu_sub(cm, 0, r[ra]); break;
-        case OP_AND: r[ra] = alu_logic(cm, r[ra] & r[rb]); break;
-        case OP_ANDI: r[ra] = alu_logic(cm, r[ra] & isa_u20(insn)); break;
-        case OP_OR: r[ra] = alu_logic(cm, r[ra] | r[rb]); break;
-        case OP_ORI: r[ra] = alu_logic(cm, r[ra] | isa_u20(insn)); break;
-        case OP_XOR: r[ra] = alu_logic(cm, r[ra] ^ r[rb]); break;
-        case OP_XORI: r[ra] = alu_logic(cm, r[ra] ^ isa_u20(insn)); break;
-        case OP_NOT: r[ra] = alu_logic(cm, ~r[ra]); break;
-        case OP_SHL: r[ra] = alu_logic(cm, r[ra] << (r[rb] & 31)); break;
-        case OP_SHLI: r[ra] = alu_logic(cm, r[ra] << (isa_u20(insn) & 31)); break;
-        case OP_SHR: r[ra] = alu_logic(cm, r[ra] >> (r[rb] & 31)); break;
-        case OP_SHRI: r[ra] = alu_logic(cm, r[ra] >> (isa_u20(insn) & 31)); break;
-        case OP_SAR: r[ra] = alu_logic(cm, (uint32_t)((int32_t)r[ra] >> (r[rb] & 31))); break;
-        case OP_SARI: r[ra] = alu_logic(cm, (uint32_t)((int32_t)r[ra] >> (isa_u20(insn) & 31))); break;
-        case OP_MUL: r[ra] = alu_logic(cm, r[ra] * r[rb]); break;
-        case OP_MULI: r[ra] = alu_logic(cm, r[ra] * isa_s20(insn)); break;
+        case OP_ADD: r[ra] = alu_add(&h, r[ra], r[rb]); break;
+        case OP_ADDI: r[ra] = alu_add(&h, r[ra], isa_s20(insn)); break;
+        case OP_SUB: r[ra] = alu_sub(&h, r[ra], r[rb]); break;
+        case OP_SUBI: r[ra] = alu_sub(&h, r[ra], isa_s20(insn)); break;
+        case OP_CMP: alu_sub(&h, r[ra], r[rb]); break;
+        case OP_CMPI: alu_sub(&h, r[ra], isa_s20(insn)); break;
+        case OP_NEG: r[ra] = alu_sub(&h, 0, r[ra]); break;
+        case OP_AND: r[ra] = alu_logic(&h, r[ra] & r[rb]); break;
+        case OP_ANDI: r[ra] = alu_logic(&h, r[ra] & isa_u20(insn)); break;
+        case OP_OR: r[ra] = alu_logic(&h, r[ra] | r[rb]); break;
+        case OP_ORI: r[ra] = alu_logic(&h, r[ra] | isa_u20(insn)); break;
+        case OP_XOR: r[ra] = alu_logic(&h, r[ra] ^ r[rb]); break;
+        case OP_XORI: r[ra] = alu_logic(&h, r[ra] ^ isa_u20(insn)); break;
+        case OP_NOT: r[ra] = alu_logic(&h, ~r[ra]); break;
+        case OP_SHL: r[ra] = alu_logic(&h, r[ra] << (r[rb] & 31)); break;
+        case OP_SHLI: r[ra] = alu_logic(&h, r[ra] << (isa_u20(insn) & 31)); break;
+        case OP_SHR: r[ra] = alu_logic(&h, r[ra] >> (r[rb] & 31)); break;
+        case OP_SHRI: r[ra] = alu_logic(&h, r[ra] >> (isa_u20(insn) & 31)); break;
+        case OP_SAR: r[ra] = alu_logic(&h, (uint32_t)((int32_t)r[ra] >> (r[rb] & 31))); break;
+        case OP_SARI: r[ra] = alu_logic(&h, (uint32_t)((int32_t)r[ra] >> (isa_u20(insn) & 31))); break;
+        case OP_MUL: r[ra] = alu_logic(&h, r[ra] * r[rb]); break;
+        case OP_MULI: r[ra] = alu_logic(&h, r[ra] * isa_s20(insn)); break;
         case OP_DIVU:
         case OP_REMU:
             if (UNLIKELY(r[rb] == 0)) {
-                raise_trap(cm, TRAP_DIV_ZERO, ACC_FETCH, insn, pc, fetch_cost + extra);
                 cm->trap.paddr = 0;
+                raise_trap(cm, &h, TRAP_DIV_ZERO, ACC_FETCH, insn, pc, fetch_cost + extra);
                 goto trapped;
             }
-            r[ra] = alu_logic(cm, op == OP_DIVU ? r[ra] / r[rb] : r[ra] % r[rb]);
+            r[ra] = alu_logic(&h, op == OP_DIVU ? r[ra] / r[rb] : r[ra] % r[rb]);
             break;
-        case OP_INC: r[ra] = alu_incdec(cm, r[ra], r[ra] + 1, 0x7FFFFFFF); break;
-        case OP_DEC: r[ra] = alu_incdec(cm, r[ra], r[ra] - 1, 0x80000000); break;
+        case OP_INC: r[ra] = alu_incdec(&h, r[ra], r[ra] + 1, 0x7FFFFFFF); break;
+        case OP_DEC: r[ra] = alu_incdec(&h, r[ra], r[ra] - 1, 0x80000000); break;
         case OP_JMP: case OP_JZ: case OP_JNZ: case OP_JLT: case OP_JGE: case OP_JLE:
         case OP_JGT: case OP_JB: case OP_JAE: case OP_JBE: case OP_JA:
-            if (branch_taken(op, cm->s.flags))
+            if (branch_taken(op, &h))
                 next_pc = isa_u20(insn);
             break;
         case OP_JMPR: next_pc = r[rb]; break;
@@ -229,18 +268,19 @@ static ALWAYS_INLINE stop_t run_loop(cmodel_t *cm, uint64_t limit, mmu_mode_t mo
         case OP_CALL: va = r[ISA_REG_SP] - 4; val = next_pc; goto store;
         case OP_CALLR: va = r[ISA_REG_SP] - 4; val = next_pc; goto store;
 
-        case OP_SYSCALL:
-            raise_trap(cm, TRAP_SYSCALL, ACC_FETCH, insn, pc, cm->cost[op] + extra);
-            cm->s.pc = next_pc; /* a system call returns past itself */
-            cm->trap.pc = pc;
-            cm->cnt.instructions++;
+        case OP_SYSCALL: /* a system call completes, then traps; it returns past itself */
+            cm->trap.paddr = 0;
+            h.instret++;
+            raise_trap(cm, &h, TRAP_SYSCALL, ACC_FETCH, insn, pc, cost[op] + extra);
+            cm->s.pc = next_pc;
             goto trapped;
         case OP_HALT:
-            raise_trap(cm, TRAP_HALT, ACC_FETCH, insn, pc, cm->cost[op] + extra);
+            cm->trap.paddr = 0;
+            raise_trap(cm, &h, TRAP_HALT, ACC_FETCH, insn, pc, cost[op] + extra);
             goto trapped;
         default:
-            raise_trap(cm, TRAP_ILLEGAL, ACC_FETCH, insn, pc, fetch_cost + extra);
             cm->trap.paddr = pa;
+            raise_trap(cm, &h, TRAP_ILLEGAL, ACC_FETCH, insn, pc, fetch_cost + extra);
             goto trapped;
         }
         goto retire;
@@ -248,17 +288,20 @@ static ALWAYS_INLINE stop_t run_loop(cmodel_t *cm, uint64_t limit, mmu_mode_t mo
     load: {
             const uint32_t size = isa_info[op].size;
             if (UNLIKELY(va & (size - 1))) {
-                raise_trap(cm, TRAP_MISALIGNED, ACC_LOAD, insn, va, fetch_cost + extra);
                 cm->trap.paddr = 0;
+                raise_trap(cm, &h, TRAP_MISALIGNED, ACC_LOAD, insn, va, fetch_cost + extra);
                 goto trapped;
             }
-            cause = translate(cm, mode, va, size, ACC_LOAD, &pa, &extra);
+            cause = translate(cm, mode, &x, va, size, ACC_LOAD, &pa, &extra);
             if (UNLIKELY(cause)) {
-                raise_trap(cm, cause, ACC_LOAD, insn, va, fetch_cost + extra);
+                raise_trap(cm, &h, cause, ACC_LOAD, insn, va, fetch_cost + extra);
                 goto trapped;
             }
-            val = size == 4 ? mem_read32(cm, pa) : cm->mem[pa];
-            cm->cnt.loads++;
+            if (size == 4)
+                memcpy(&val, mem + pa, 4);
+            else
+                val = mem[pa];
+            h.loads++;
             if (op == OP_RET) {
                 next_pc = val;
                 r[ISA_REG_SP] += 4;
@@ -272,20 +315,20 @@ static ALWAYS_INLINE stop_t run_loop(cmodel_t *cm, uint64_t limit, mmu_mode_t mo
     store: {
             const uint32_t size = isa_info[op].size;
             if (UNLIKELY(va & (size - 1))) {
-                raise_trap(cm, TRAP_MISALIGNED, ACC_STORE, insn, va, fetch_cost + extra);
                 cm->trap.paddr = 0;
+                raise_trap(cm, &h, TRAP_MISALIGNED, ACC_STORE, insn, va, fetch_cost + extra);
                 goto trapped;
             }
-            cause = translate(cm, mode, va, size, ACC_STORE, &pa, &extra);
+            cause = translate(cm, mode, &x, va, size, ACC_STORE, &pa, &extra);
             if (UNLIKELY(cause)) {
-                raise_trap(cm, cause, ACC_STORE, insn, va, fetch_cost + extra);
+                raise_trap(cm, &h, cause, ACC_STORE, insn, va, fetch_cost + extra);
                 goto trapped;
             }
             if (size == 4)
-                mem_write32(cm, pa, val);
+                memcpy(mem + pa, &val, 4);
             else
-                cm->mem[pa] = (uint8_t)val;
-            cm->cnt.stores++;
+                mem[pa] = (uint8_t)val;
+            h.stores++;
             if (op == OP_PUSH || op == OP_CALL || op == OP_CALLR) {
                 r[ISA_REG_SP] = va;
                 if (op == OP_CALL)
@@ -305,12 +348,13 @@ static ALWAYS_INLINE stop_t run_loop(cmodel_t *cm, uint64_t limit, mmu_mode_t mo
             rt->data_xlate = cm->last_xlate;
         }
     retire:
-        cm->s.pc = next_pc;
-        cm->cycles += cm->cost[op] + extra;
-        cm->cnt.instructions++;
+        h.pc = next_pc;
+        h.cycles += cost[op] + extra;
+        h.instret++;
         if (observe)
-            return STOP_BUDGET;
+            break;
     }
+    hot_store(cm, &h);
     return STOP_BUDGET;
 
 trapped:
