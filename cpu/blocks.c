@@ -45,10 +45,10 @@ void block_cache_invalidate(cmodel_t *cm, uint32_t pa, uint32_t len)
 static bool ends_block(unsigned op)
 {
     const isa_info_t *info = &isa_info[op];
-    return !info->valid || info->cls == CLASS_BR || info->cls == CLASS_SYS;
+    return op == DECODED_ILLEGAL || info->cls == CLASS_BR || info->cls == CLASS_SYS;
 }
 
-const block_t *block_decode(cmodel_t *cm, block_t *b, uint32_t pa)
+block_t *block_decode(cmodel_t *cm, block_t *b, uint32_t pa)
 {
     if ((uint64_t)pa + 4 > cm->mem_size)
         return NULL;
@@ -58,6 +58,7 @@ const block_t *block_decode(cmodel_t *cm, block_t *b, uint32_t pa)
     b->gen = cm->code_gen[granule];
     b->n = 0;
     b->cost = 0;
+    b->chain = NULL;
     for (uint32_t a = pa; b->n < BLOCK_MAX && a + 4 <= granule_end && a + 4 <= cm->mem_size; a += 4) {
         uint32_t raw;
         memcpy(&raw, cm->mem + a, 4);
@@ -71,6 +72,9 @@ const block_t *block_decode(cmodel_t *cm, block_t *b, uint32_t pa)
         if (ends_block(d->op))
             break;
     }
+    b->insn[b->n] = (decoded_t){.op = DECODED_END};
+    b->loads = b->insn[b->n - 1].cum_loads;
+    b->stores = b->insn[b->n - 1].cum_stores;
     cm->code_map[granule] = 1;
     return b;
 }

@@ -108,17 +108,32 @@ static ALWAYS_INLINE bool flag_lt(const hot_t *h) { return (h->zn >> 31) != h->v
  * a byte pointer, which may alias anything) do not force reloads. */
 typedef struct {
     uint32_t base;
-    uint64_t reach;     /* user accesses below it need no further check */
-    uint32_t *r;        /* the register file                            */
-    uint8_t *mem;       /* physical memory                              */
-    uint8_t *code_map;  /* granules holding decoded code                */
+    uint64_t reach;     /* user accesses below it need no further check   */
+    uint32_t word_lim;  /* (reach - 4) / 4: see word_fits()               */
+    uint32_t *r;        /* the register file                              */
+    uint8_t *mem;       /* physical memory                                */
+    uint8_t *host;      /* mem + base: where logical address 0 lives      */
+    uint8_t *code_map;  /* granules holding decoded code                  */
 } run_consts_t;
 
 static ALWAYS_INLINE run_consts_t run_consts(cmodel_t *cm, mmu_mode_t mode)
 {
     bool relocating = mode == MMU_RELOC && cm->s.priv == MODE_USER;
-    return (run_consts_t){relocating ? cm->mmu.base : 0, relocating ? cm->reloc_reach : cm->bare_reach, cm->s.r,
-                          cm->mem, cm->code_map};
+    uint32_t base = relocating ? cm->mmu.base : 0;
+    uint64_t reach = relocating ? cm->reloc_reach : cm->bare_reach;
+    uint32_t word_lim = reach >= 4 ? (uint32_t)((reach - 4) >> 2) : 0;
+    return (run_consts_t){base, reach, word_lim, cm->s.r, cm->mem, cm->mem + base, cm->code_map};
+}
+
+/*
+ * An aligned word access that lies below reach, in one compare: rotating
+ * right by 2 moves the two alignment bits to the top, so a misaligned
+ * address becomes larger than any word index below reach.  (Blocks only run
+ * when reach >= 4, so word_lim is meaningful there.)
+ */
+static ALWAYS_INLINE bool word_fits(const run_consts_t *x, uint32_t va)
+{
+    return ((va >> 2) | (va << 30)) <= x->word_lim;
 }
 
 /* The slow side of a contiguous-mode check: which fault, and where it went. */
@@ -191,6 +206,7 @@ typedef enum {
     EX_TRAP,         /* trapped; cm->trap and the hot state are up to date         */
     EX_CODE_WRITTEN, /* completed, but stored into decoded code: leave the block   */
     EX_BAIL,         /* fast path only: not executed at all, needs the slow path   */
+    EX_END,          /* fast path only: the block's sentinel                       */
 } exec_t;
 
 /* Everything one instruction's execution reads and writes besides registers. */
@@ -203,7 +219,16 @@ typedef struct {
     retire_t *rt;
     uint64_t *extra;
     exec_t result;
+    uint32_t block_pc;        /* PC of `first`                               */
+    const decoded_t *first;   /* the block (or the lone instruction) running */
 } exec_ctx_t;
+
+/* The PC of a decoded instruction, computed only where it is needed (calls,
+ * traps), so the fast path does not carry it from instruction to instruction. */
+static ALWAYS_INLINE uint32_t insn_pc(const exec_ctx_t *e, const decoded_t *d)
+{
+    return e->block_pc + 4 * (uint32_t)(d - e->first);
+}
 
 static ALWAYS_INLINE void observe_access(const exec_ctx_t *e, bool write, uint32_t size, uint32_t va, uint32_t pa,
                                          uint32_t val)
@@ -225,6 +250,15 @@ static ALWAYS_INLINE void observe_access(const exec_ctx_t *e, bool write, uint32
 static ALWAYS_INLINE bool load_data(exec_ctx_t *e, uint32_t va, uint32_t size, uint32_t *val, trap_cause_t *cause)
 {
     uint32_t pa = 0;
+    if (e->fast && e->mode != MMU_PAGED) { /* one compare, or hand it to the reference path */
+        if (size == 4 ? !word_fits(e->x, va) : va >= e->x->reach)
+            return false;
+        if (size == 4)
+            memcpy(val, e->x->host + va, 4);
+        else
+            *val = e->x->host[va];
+        return true;
+    }
     if (UNLIKELY(va & (size - 1))) {
         e->cm->trap.paddr = 0;
         *cause = TRAP_MISALIGNED;
@@ -248,6 +282,20 @@ static ALWAYS_INLINE bool load_data(exec_ctx_t *e, uint32_t va, uint32_t size, u
 static ALWAYS_INLINE bool store_data(exec_ctx_t *e, uint32_t va, uint32_t size, uint32_t val, trap_cause_t *cause)
 {
     uint32_t pa = 0;
+    if (e->fast && e->mode != MMU_PAGED) {
+        if (size == 4 ? !word_fits(e->x, va) : va >= e->x->reach)
+            return false;
+        if (size == 4)
+            memcpy(e->x->host + va, &val, 4);
+        else
+            e->x->host[va] = (uint8_t)val;
+        pa = e->x->base + va;
+        if (UNLIKELY(e->x->code_map[pa >> CODE_GRANULE_SHIFT])) {
+            block_cache_invalidate(e->cm, pa, size);
+            e->result = EX_CODE_WRITTEN;
+        }
+        return true;
+    }
     if (UNLIKELY(va & (size - 1))) {
         e->cm->trap.paddr = 0;
         *cause = TRAP_MISALIGNED;
@@ -282,9 +330,10 @@ static ALWAYS_INLINE exec_t trap_or_bail(exec_ctx_t *e, trap_cause_t cause, acce
 
 /*
  * Execute one decoded instruction fetched from `pc`: the semantics of the
- * ISA, written once.  Sets *next_pc when it completes.
+ * ISA, written once.  A jump, call or return that transfers control sets
+ * *next_pc; otherwise it is left alone (the caller's default is pc + 4).
  */
-static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, const decoded_t *d, uint32_t pc, uint32_t *next_pc)
+static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, const decoded_t *d, uint32_t *next_pc)
 {
     cmodel_t *const cm = e->cm;
     hot_t *const h = e->h;
@@ -292,7 +341,7 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, const decoded_t *d, uint32_t 
     const unsigned op = d->op, ra = d->ra, rb = d->rb;
     const uint32_t imm = d->imm;
     const uint64_t fault_spent = cm->fetch_cost + *e->extra; /* a data fault: fetched and executed */
-    uint32_t va = 0, val = 0, npc = pc + 4;
+    uint32_t va = 0, val = 0;
     trap_cause_t cause = TRAP_NONE;
     access_t acc = ACC_LOAD;
     e->result = EX_OK;
@@ -328,24 +377,24 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, const decoded_t *d, uint32_t 
     case OP_REMU:
         if (UNLIKELY(r[rb] == 0)) {
             cm->trap.paddr = 0;
-            return trap_or_bail(e, TRAP_DIV_ZERO, ACC_FETCH, d, pc, pc, fault_spent);
+            return trap_or_bail(e, TRAP_DIV_ZERO, ACC_FETCH, d, insn_pc(e, d), insn_pc(e, d), fault_spent);
         }
         r[ra] = alu_logic(h, op == OP_DIVU ? r[ra] / r[rb] : r[ra] % r[rb]);
         break;
     case OP_INC: r[ra] = alu_incdec(h, r[ra], r[ra] + 1, 0x7FFFFFFF); break;
     case OP_DEC: r[ra] = alu_incdec(h, r[ra], r[ra] - 1, 0x80000000); break;
-    case OP_JMP: npc = imm; break;
-    case OP_JZ: npc = flag_z(h) ? imm : npc; break;
-    case OP_JNZ: npc = flag_z(h) ? npc : imm; break;
-    case OP_JLT: npc = flag_lt(h) ? imm : npc; break;
-    case OP_JGE: npc = flag_lt(h) ? npc : imm; break;
-    case OP_JLE: npc = flag_z(h) || flag_lt(h) ? imm : npc; break;
-    case OP_JGT: npc = flag_z(h) || flag_lt(h) ? npc : imm; break;
-    case OP_JB: npc = h->c ? imm : npc; break;
-    case OP_JAE: npc = h->c ? npc : imm; break;
-    case OP_JBE: npc = h->c || flag_z(h) ? imm : npc; break;
-    case OP_JA: npc = h->c || flag_z(h) ? npc : imm; break;
-    case OP_JMPR: npc = r[rb]; break;
+    case OP_JMP: *next_pc = imm; break;
+    case OP_JZ: if (flag_z(h)) *next_pc = imm; break;
+    case OP_JNZ: if (!flag_z(h)) *next_pc = imm; break;
+    case OP_JLT: if (flag_lt(h)) *next_pc = imm; break;
+    case OP_JGE: if (!flag_lt(h)) *next_pc = imm; break;
+    case OP_JLE: if (flag_z(h) || flag_lt(h)) *next_pc = imm; break;
+    case OP_JGT: if (!flag_z(h) && !flag_lt(h)) *next_pc = imm; break;
+    case OP_JB: if (h->c) *next_pc = imm; break;
+    case OP_JAE: if (!h->c) *next_pc = imm; break;
+    case OP_JBE: if (h->c || flag_z(h)) *next_pc = imm; break;
+    case OP_JA: if (!h->c && !flag_z(h)) *next_pc = imm; break;
+    case OP_JMPR: *next_pc = r[rb]; break;
 
     case OP_LOADA: va = imm; goto load_word;
     case OP_LOADM: va = r[rb] + imm; goto load_word;
@@ -363,55 +412,52 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, const decoded_t *d, uint32_t 
         if (!load_data(e, va, 4, &val, &cause))
             goto data_fault;
         r[ISA_REG_SP] += 4;
-        npc = val;
+        *next_pc = val;
         break;
     case OP_STOREA: va = imm; goto store_word;
     case OP_STOREM: va = r[rb] + imm; goto store_word;
     case OP_STOREBA: va = imm; goto store_byte;
     case OP_STOREBM: va = r[rb] + imm; goto store_byte;
     case OP_PUSH: val = r[ra]; goto push;
-    case OP_CALL: val = npc; npc = imm; goto push;
-    case OP_CALLR: val = npc; npc = r[rb]; goto push;
+    case OP_CALL: va = imm; goto call;
+    case OP_CALLR: va = r[rb]; goto call;
 
     case OP_SYSCALL: /* a system call completes, then traps; it returns past itself */
         if (e->fast)
             return EX_BAIL;
         h->instret++;
         cm->trap.paddr = 0;
-        raise_trap(cm, h, TRAP_SYSCALL, ACC_FETCH, d->raw, pc, pc, d->cost + *e->extra);
-        cm->s.pc = npc;
+        raise_trap(cm, h, TRAP_SYSCALL, ACC_FETCH, d->raw, insn_pc(e, d), insn_pc(e, d), d->cost + *e->extra);
+        cm->s.pc = insn_pc(e, d) + 4;
         return EX_TRAP;
     case OP_HALT:
         cm->trap.paddr = 0;
-        return trap_or_bail(e, TRAP_HALT, ACC_FETCH, d, pc, pc, d->cost + *e->extra);
-    default:
+        return trap_or_bail(e, TRAP_HALT, ACC_FETCH, d, insn_pc(e, d), insn_pc(e, d), d->cost + *e->extra);
+    case DECODED_END:
+        return EX_END;
+    default: /* DECODED_ILLEGAL */
         cm->trap.paddr = 0;
-        return trap_or_bail(e, TRAP_ILLEGAL, ACC_FETCH, d, pc, pc, cm->fetch_cost + *e->extra);
+        return trap_or_bail(e, TRAP_ILLEGAL, ACC_FETCH, d, insn_pc(e, d), insn_pc(e, d), cm->fetch_cost + *e->extra);
     }
-    *next_pc = npc;
     return e->result;
 
 load_word:
     if (!load_data(e, va, 4, &r[ra], &cause))
         goto data_fault;
-    *next_pc = npc;
     return e->result;
 load_byte:
     if (!load_data(e, va, 1, &r[ra], &cause))
         goto data_fault;
-    *next_pc = npc;
     return e->result;
 store_word:
     acc = ACC_STORE;
     if (!store_data(e, va, 4, r[ra], &cause))
         goto data_fault;
-    *next_pc = npc;
     return e->result;
 store_byte:
     acc = ACC_STORE;
     if (!store_data(e, va, 1, r[ra], &cause))
         goto data_fault;
-    *next_pc = npc;
     return e->result;
 push:
     acc = ACC_STORE;
@@ -419,10 +465,18 @@ push:
     if (!store_data(e, va, 4, val, &cause))
         goto data_fault;
     r[ISA_REG_SP] = va;
-    *next_pc = npc;
+    return e->result;
+call: /* va holds the target until the return address is pushed */
+    acc = ACC_STORE;
+    val = va;
+    va = r[ISA_REG_SP] - 4;
+    if (!store_data(e, va, 4, insn_pc(e, d) + 4, &cause))
+        goto data_fault;
+    r[ISA_REG_SP] = va;
+    *next_pc = val;
     return e->result;
 data_fault:
-    return trap_or_bail(e, cause, acc, d, pc, va, fault_spent);
+    return trap_or_bail(e, cause, acc, d, insn_pc(e, d), va, fault_spent);
 }
 
 /* ---- the reference path ------------------------------------------------- */
@@ -464,8 +518,9 @@ static ALWAYS_INLINE stop_t reference_step(cmodel_t *cm, mmu_mode_t mode, bool o
         rt->fetch_xlate = cm->last_xlate;
     }
     const decoded_t d = decode(cm, insn);
-    exec_ctx_t e = {cm, &h, &x, mode, false, observe, rt, &extra, EX_OK};
-    if (execute(&e, &d, h.pc, &next_pc) == EX_TRAP)
+    exec_ctx_t e = {cm, &h, &x, mode, false, observe, rt, &extra, EX_OK, h.pc, &d};
+    next_pc = h.pc + 4; /* unless it transfers control */
+    if (execute(&e, &d, &next_pc) == EX_TRAP)
         return STOP_TRAP;
     h.pc = next_pc;
     h.cycles += d.cost + extra;
@@ -507,20 +562,23 @@ static stop_t step_observed(cmodel_t *cm, retire_t *rt)
 static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu_mode_t mode, const block_t *b,
                                         hot_t *h)
 {
-    uint32_t pc = h->pc, next_pc = pc;
+    const uint32_t pc = h->pc;
+    uint32_t next_pc = pc + 4 * b->n; /* falling through the whole block */
     uint64_t extra = 0;
-    exec_ctx_t e = {cm, h, x, mode, true, false, NULL, &extra, EX_OK};
-    const decoded_t *d = b->insn, *const end = d + b->n;
-    for (; d < end; d++, pc += 4) {
-        exec_t ex = execute(&e, d, pc, &next_pc);
-        if (UNLIKELY(ex != EX_OK)) {
-            if (ex == EX_CODE_WRITTEN)
-                d++;
-            break;
-        }
+    const decoded_t *const first = b->insn;
+    exec_ctx_t e = {cm, h, x, mode, true, false, NULL, &extra, EX_OK, pc, first};
+    const decoded_t *d = first;
+    for (;; d++) {
+        exec_t ex = execute(&e, d, &next_pc);
+        if (LIKELY(ex == EX_OK))
+            continue;
+        if (ex == EX_CODE_WRITTEN)
+            d++;
+        break;
     }
-    h->pc = next_pc;
-    return (uint32_t)(d - b->insn);
+    uint32_t done = (uint32_t)(d - first);
+    h->pc = done == b->n ? next_pc : pc + 4 * done;
+    return done;
 }
 
 /*
@@ -533,23 +591,44 @@ static ALWAYS_INLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit, mmu_mod
 {
     const run_consts_t x = run_consts(cm, mode);
     hot_t h = hot_load(cm);
+    block_t *prev = NULL;
     while (h.cycles < limit) {
         const uint32_t pc = h.pc;
-        const block_t *b = NULL;
+        block_t *b = NULL;
         if (LIKELY(!(pc & 3) && (uint64_t)pc + 4 <= x.reach))
-            b = block_lookup(cm, x.base + pc);
+            b = block_lookup(cm, prev ? prev->chain : NULL, x.base + pc);
         if (UNLIKELY(!b || h.cycles + b->cost > limit || (uint64_t)pc + 4 * b->n > x.reach))
             goto reference;
+        if (prev)
+            prev->chain = b;
+        prev = b;
         uint32_t done = run_block(cm, &x, mode, b, &h);
-        if (UNLIKELY(!done))
-            goto reference;
-        const decoded_t *last = &b->insn[done - 1];
-        h.cycles += last->cum_cost;
-        h.instret += done;
-        h.loads += last->cum_loads;
-        h.stores += last->cum_stores;
-        continue;
+        /* A loop that is one block runs again at once, while it stays valid
+         * and within the budget; whole rounds are counted at the end. */
+        uint64_t rounds = 0;
+        while (done == b->n) {
+            rounds++;
+            if (h.pc != pc || h.cycles + (rounds + 1) * b->cost > limit || !block_valid(cm, b, b->pa))
+                break;
+            done = run_block(cm, &x, mode, b, &h);
+        }
+        h.cycles += rounds * b->cost;
+        h.instret += rounds * b->n;
+        h.loads += rounds * b->loads;
+        h.stores += rounds * b->stores;
+        if (LIKELY(done == b->n))
+            continue;
+        prev = NULL;
+        if (done) { /* a partial round: its prefix */
+            const decoded_t *last = &b->insn[done - 1];
+            h.cycles += last->cum_cost;
+            h.instret += done;
+            h.loads += last->cum_loads;
+            h.stores += last->cum_stores;
+            continue;
+        }
     reference:
+        prev = NULL;
         hot_store(cm, &h);
         if (reference_step_mode(cm, mode) == STOP_TRAP)
             return STOP_TRAP;
