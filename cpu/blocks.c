@@ -48,6 +48,79 @@ static bool ends_block(unsigned op)
     return op == DECODED_ILLEGAL || info->cls == CLASS_BR || info->cls == CLASS_SYS;
 }
 
+enum { ALL_FLAGS = FLAG_Z | FLAG_N | FLAG_C | FLAG_V };
+
+/* Flags an instruction sets. */
+static unsigned flags_written(unsigned op)
+{
+    const isa_info_t *info = &isa_info[op];
+    if (op == OP_INC || op == OP_DEC)
+        return FLAG_Z | FLAG_N | FLAG_V; /* they keep C */
+    if (info->cls == CLASS_MUL || info->cls == CLASS_DIV)
+        return ALL_FLAGS;
+    if (info->cls != CLASS_ALU || info->mem != MEM_NONE)
+        return 0;
+    switch (op) {
+    case OP_LOADI: case OP_LUI: case OP_MOV: case OP_LEA: case OP_NOP: return 0;
+    default: return ALL_FLAGS;
+    }
+}
+
+/* Flags an instruction reads; one that may trap shows them all to the OS. */
+static unsigned flags_read(unsigned op)
+{
+    const isa_info_t *info = &isa_info[op];
+    switch (op) {
+    case OP_JZ: case OP_JNZ: return FLAG_Z;
+    case OP_JLT: case OP_JGE: return FLAG_N | FLAG_V;
+    case OP_JLE: case OP_JGT: return FLAG_Z | FLAG_N | FLAG_V;
+    case OP_JB: case OP_JAE: return FLAG_C;
+    case OP_JBE: case OP_JA: return FLAG_C | FLAG_Z;
+    default: break;
+    }
+    bool may_trap = op == DECODED_ILLEGAL || info->mem != MEM_NONE || info->cls == CLASS_DIV || info->cls == CLASS_SYS;
+    return may_trap ? ALL_FLAGS : 0;
+}
+
+/* The lean variant of op for the flags `needed` of those it sets, or op. */
+static uint8_t lean_variant(unsigned op, unsigned needed)
+{
+    static const struct { uint8_t op, nf, zn, znc; } lean[] = {
+        {OP_ADD, DECODED_ADD_NF, DECODED_ADD_ZN, DECODED_ADD_ZNC},
+        {OP_ADDI, DECODED_ADDI_NF, DECODED_ADDI_ZN, DECODED_ADDI_ZNC},
+        {OP_SUB, DECODED_SUB_NF, DECODED_SUB_ZN, DECODED_SUB_ZNC},
+        {OP_SUBI, DECODED_SUBI_NF, DECODED_SUBI_ZN, DECODED_SUBI_ZNC},
+        {OP_INC, DECODED_INC_NF, DECODED_INC_ZN, 0},
+        {OP_DEC, DECODED_DEC_NF, DECODED_DEC_ZN, 0},
+        {OP_CMP, OP_NOP, 0, 0},
+        {OP_CMPI, OP_NOP, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof lean / sizeof lean[0]; i++) {
+        if (lean[i].op != op)
+            continue;
+        if (!needed)
+            return lean[i].nf;
+        if (!(needed & ~(FLAG_Z | FLAG_N)) && lean[i].zn)
+            return lean[i].zn;
+        if (!(needed & FLAG_V) && lean[i].znc)
+            return lean[i].znc;
+        break;
+    }
+    return (uint8_t)op;
+}
+
+/* Backward liveness over the block: every flag is live at its end. */
+static void lean_flags(block_t *b)
+{
+    unsigned live = ALL_FLAGS;
+    for (uint32_t i = b->n; i-- > 0;) {
+        decoded_t *d = &b->insn[i];
+        unsigned op = d->op, written = flags_written(op);
+        d->op = lean_variant(op, written & live);
+        live = (live & ~written) | flags_read(op);
+    }
+}
+
 block_t *block_decode(cmodel_t *cm, block_t *b, uint32_t pa)
 {
     if ((uint64_t)pa + 4 > cm->mem_size)
@@ -73,6 +146,7 @@ block_t *block_decode(cmodel_t *cm, block_t *b, uint32_t pa)
             break;
     }
     b->insn[b->n] = (decoded_t){.op = DECODED_END};
+    lean_flags(b);
     b->loads = b->insn[b->n - 1].cum_loads;
     b->stores = b->insn[b->n - 1].cum_stores;
     cm->code_map[granule] = 1;

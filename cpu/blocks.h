@@ -25,6 +25,19 @@
 #define DECODED_ILLEGAL 0xFE
 #define DECODED_END 0xFF
 
+/* Flag-lean variants the block decoder substitutes where its liveness pass
+ * proves the flags an instruction would set are overwritten before anything
+ * can read them (a branch, a later instruction, or a trap that shows the
+ * state to the OS): _NF sets none, _ZN only Z and N, _ZNC Z, N and C. */
+enum {
+    DECODED_ADD_NF = 0xE0, DECODED_ADD_ZN, DECODED_ADD_ZNC,
+    DECODED_ADDI_NF, DECODED_ADDI_ZN, DECODED_ADDI_ZNC,
+    DECODED_SUB_NF, DECODED_SUB_ZN, DECODED_SUB_ZNC,
+    DECODED_SUBI_NF, DECODED_SUBI_ZN, DECODED_SUBI_ZNC,
+    DECODED_INC_NF, DECODED_INC_ZN,
+    DECODED_DEC_NF, DECODED_DEC_ZN,
+};
+
 /* A decoded instruction. */
 typedef struct {
     uint8_t op, ra, rb;

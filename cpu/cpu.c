@@ -99,6 +99,27 @@ static ALWAYS_INLINE uint32_t alu_incdec(hot_t *h, uint32_t a, uint32_t r, uint3
     return r;
 }
 
+/* The flag-lean variants (blocks.h): Z and N, or Z, N and C, nothing more. */
+static ALWAYS_INLINE uint32_t set_zn(hot_t *h, uint32_t r)
+{
+    h->zn = r;
+    return r;
+}
+
+static ALWAYS_INLINE uint32_t add_znc(hot_t *h, uint32_t a, uint32_t b)
+{
+    h->zn = a + b;
+    h->c = h->zn < a;
+    return h->zn;
+}
+
+static ALWAYS_INLINE uint32_t sub_znc(hot_t *h, uint32_t a, uint32_t b)
+{
+    h->zn = a - b;
+    h->c = a < b;
+    return h->zn;
+}
+
 static ALWAYS_INLINE bool flag_z(const hot_t *h) { return h->zn == 0; }
 static ALWAYS_INLINE bool flag_lt(const hot_t *h) { return (h->zn >> 31) != h->v; } /* N != V */
 
@@ -383,18 +404,19 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, const decoded_t *d, uint32_t 
         break;
     case OP_INC: r[ra] = alu_incdec(h, r[ra], r[ra] + 1, 0x7FFFFFFF); break;
     case OP_DEC: r[ra] = alu_incdec(h, r[ra], r[ra] - 1, 0x80000000); break;
-    case OP_JMP: *next_pc = imm; break;
-    case OP_JZ: if (flag_z(h)) *next_pc = imm; break;
-    case OP_JNZ: if (!flag_z(h)) *next_pc = imm; break;
-    case OP_JLT: if (flag_lt(h)) *next_pc = imm; break;
-    case OP_JGE: if (!flag_lt(h)) *next_pc = imm; break;
-    case OP_JLE: if (flag_z(h) || flag_lt(h)) *next_pc = imm; break;
-    case OP_JGT: if (!flag_z(h) && !flag_lt(h)) *next_pc = imm; break;
-    case OP_JB: if (h->c) *next_pc = imm; break;
-    case OP_JAE: if (!h->c) *next_pc = imm; break;
-    case OP_JBE: if (h->c || flag_z(h)) *next_pc = imm; break;
-    case OP_JA: if (!h->c && !flag_z(h)) *next_pc = imm; break;
-    case OP_JMPR: *next_pc = r[rb]; break;
+    /* Control transfers end blocks: on the fast path they say so at once. */
+    case OP_JMP: *next_pc = imm; goto transferred;
+    case OP_JZ: if (flag_z(h)) *next_pc = imm; goto transferred;
+    case OP_JNZ: if (!flag_z(h)) *next_pc = imm; goto transferred;
+    case OP_JLT: if (flag_lt(h)) *next_pc = imm; goto transferred;
+    case OP_JGE: if (!flag_lt(h)) *next_pc = imm; goto transferred;
+    case OP_JLE: if (flag_z(h) || flag_lt(h)) *next_pc = imm; goto transferred;
+    case OP_JGT: if (!flag_z(h) && !flag_lt(h)) *next_pc = imm; goto transferred;
+    case OP_JB: if (h->c) *next_pc = imm; goto transferred;
+    case OP_JAE: if (!h->c) *next_pc = imm; goto transferred;
+    case OP_JBE: if (h->c || flag_z(h)) *next_pc = imm; goto transferred;
+    case OP_JA: if (!h->c && !flag_z(h)) *next_pc = imm; goto transferred;
+    case OP_JMPR: *next_pc = r[rb]; goto transferred;
 
     case OP_LOADA: va = imm; goto load_word;
     case OP_LOADM: va = r[rb] + imm; goto load_word;
@@ -413,7 +435,7 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, const decoded_t *d, uint32_t 
             goto data_fault;
         r[ISA_REG_SP] += 4;
         *next_pc = val;
-        break;
+        goto transferred;
     case OP_STOREA: va = imm; goto store_word;
     case OP_STOREM: va = r[rb] + imm; goto store_word;
     case OP_STOREBA: va = imm; goto store_byte;
@@ -433,6 +455,22 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, const decoded_t *d, uint32_t 
     case OP_HALT:
         cm->trap.paddr = 0;
         return trap_or_bail(e, TRAP_HALT, ACC_FETCH, d, insn_pc(e, d), insn_pc(e, d), d->cost + *e->extra);
+    case DECODED_ADD_NF: r[ra] += r[rb]; break;
+    case DECODED_ADD_ZN: r[ra] = set_zn(h, r[ra] + r[rb]); break;
+    case DECODED_ADD_ZNC: r[ra] = add_znc(h, r[ra], r[rb]); break;
+    case DECODED_ADDI_NF: r[ra] += imm; break;
+    case DECODED_ADDI_ZN: r[ra] = set_zn(h, r[ra] + imm); break;
+    case DECODED_ADDI_ZNC: r[ra] = add_znc(h, r[ra], imm); break;
+    case DECODED_SUB_NF: r[ra] -= r[rb]; break;
+    case DECODED_SUB_ZN: r[ra] = set_zn(h, r[ra] - r[rb]); break;
+    case DECODED_SUB_ZNC: r[ra] = sub_znc(h, r[ra], r[rb]); break;
+    case DECODED_SUBI_NF: r[ra] -= imm; break;
+    case DECODED_SUBI_ZN: r[ra] = set_zn(h, r[ra] - imm); break;
+    case DECODED_SUBI_ZNC: r[ra] = sub_znc(h, r[ra], imm); break;
+    case DECODED_INC_NF: r[ra] += 1; break;
+    case DECODED_INC_ZN: r[ra] = set_zn(h, r[ra] + 1); break;
+    case DECODED_DEC_NF: r[ra] -= 1; break;
+    case DECODED_DEC_ZN: r[ra] = set_zn(h, r[ra] - 1); break;
     case DECODED_END:
         return EX_END;
     default: /* DECODED_ILLEGAL */
@@ -474,7 +512,9 @@ call: /* va holds the target until the return address is pushed */
         goto data_fault;
     r[ISA_REG_SP] = va;
     *next_pc = val;
-    return e->result;
+    goto transferred;
+transferred:
+    return e->fast && e->result == EX_OK ? EX_END : e->result;
 data_fault:
     return trap_or_bail(e, cause, acc, d, insn_pc(e, d), va, fault_spent);
 }
@@ -555,16 +595,19 @@ static stop_t step_observed(cmodel_t *cm, retire_t *rt)
 
 /*
  * Run the instructions of b from its start while they complete in the
- * ordinary way; returns how many did, with h's PC and flags moved past them.
- * Fewer than b->n means the next one bailed (the reference path runs it) or
- * a store rewrote decoded code.
+ * ordinary way.  A block that jumps back to its own start -- a loop that is
+ * one block -- goes round again at once, up to `rounds` times in all.
+ * Returns how many instructions completed in the last round and, in
+ * *full_rounds, how many rounds completed before it; h's PC and flags move
+ * past them.  A last round shorter than b->n means the next instruction
+ * bailed (the reference path runs it) or a store rewrote decoded code.
  */
 static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu_mode_t mode, const block_t *b,
-                                        hot_t *h)
+                                        hot_t *h, uint64_t rounds, uint64_t *full_rounds)
 {
-    const uint32_t pc = h->pc;
-    uint32_t next_pc = pc + 4 * b->n; /* falling through the whole block */
-    uint64_t extra = 0;
+    const uint32_t pc = h->pc, fall_through = pc + 4 * b->n;
+    uint32_t next_pc = fall_through;
+    uint64_t extra = 0, round = 0;
     const decoded_t *const first = b->insn;
     exec_ctx_t e = {cm, h, x, mode, true, false, NULL, &extra, EX_OK, pc, first};
     const decoded_t *d = first;
@@ -572,12 +615,25 @@ static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu
         exec_t ex = execute(&e, d, &next_pc);
         if (LIKELY(ex == EX_OK))
             continue;
+        if (ex == EX_END) {
+            round++;
+            if (next_pc == pc && round < rounds) {
+                d = first - 1; /* again: the block cannot have changed, a write to it ends the round */
+                next_pc = fall_through;
+                continue;
+            }
+            d = first;
+            break;
+        }
         if (ex == EX_CODE_WRITTEN)
             d++;
         break;
     }
     uint32_t done = (uint32_t)(d - first);
-    h->pc = done == b->n ? next_pc : pc + 4 * done;
+    if (done == b->n) /* rewrote code with the round's last instruction */
+        round++, done = 0;
+    *full_rounds = round;
+    h->pc = done == 0 && round ? next_pc : pc + 4 * done;
     return done;
 }
 
@@ -602,21 +658,14 @@ static ALWAYS_INLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit, mmu_mod
         if (prev)
             prev->chain = b;
         prev = b;
-        uint32_t done = run_block(cm, &x, mode, b, &h);
-        /* A loop that is one block runs again at once, while it stays valid
-         * and within the budget; whole rounds are counted at the end. */
-        uint64_t rounds = 0;
-        while (done == b->n) {
-            rounds++;
-            if (h.pc != pc || h.cycles + (rounds + 1) * b->cost > limit || !block_valid(cm, b, b->pa))
-                break;
-            done = run_block(cm, &x, mode, b, &h);
-        }
-        h.cycles += rounds * b->cost;
-        h.instret += rounds * b->n;
-        h.loads += rounds * b->loads;
-        h.stores += rounds * b->stores;
-        if (LIKELY(done == b->n))
+        /* the rounds of a one-block loop that fit in the budget */
+        uint64_t rounds = (limit - h.cycles) / (b->cost ? b->cost : 1), full;
+        uint32_t done = run_block(cm, &x, mode, b, &h, rounds, &full);
+        h.cycles += full * b->cost;
+        h.instret += full * b->n;
+        h.loads += full * b->loads;
+        h.stores += full * b->stores;
+        if (LIKELY(done == 0 && full))
             continue;
         prev = NULL;
         if (done) { /* a partial round: its prefix */
