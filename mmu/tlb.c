@@ -7,8 +7,22 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define TLB_SCAN_MAX_WAYS 8
+
+const char *const tlb_policy_name[4] = {"lru", "fifo", "random", "plru"};
+
+bool tlb_policy_parse(const char *name, tlb_policy_t *out)
+{
+    for (int p = 0; p < 4; p++) {
+        if (!strcmp(name, tlb_policy_name[p])) {
+            *out = (tlb_policy_t)p;
+            return true;
+        }
+    }
+    return false;
+}
 
 static bool is_pow2(uint32_t x) { return x && !(x & (x - 1)); }
 

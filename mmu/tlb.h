@@ -82,6 +82,10 @@ typedef struct {
     uint32_t rng;
 } tlb_t;
 
+extern const char *const tlb_policy_name[4]; /* "lru" "fifo" "random" "plru", by tlb_policy_t */
+/* true and *out set if name is one of tlb_policy_name */
+bool tlb_policy_parse(const char *name, tlb_policy_t *out);
+
 static inline unsigned tlb_ok_bit(priv_t priv, access_t access) { return (unsigned)priv * 3u + (unsigned)access; }
 static inline bool tlb_entry_valid(const tlb_entry_t *e) { return e->vpn != TLB_VPN_NONE; }
 static inline bool tlb_entry_global(const tlb_entry_t *e) { return e->perm & PTE_G; }
