@@ -60,7 +60,8 @@ typedef struct {
 typedef struct {
     tlb_t *tlb;
     uint32_t page_shift;
-    tlb_entry_t *last; /* host-side: the entry hit last, or &no_entry */
+    tlb_entry_t *last[2]; /* host-side: the entry last used by data [0] and
+                             fetches [1], or &no_entry                   */
     bool bounded;
     refsim_t mem;      /* with --frames                              */
     u64map_t touched;  /* without: the pages seen                    */
@@ -95,7 +96,7 @@ static inline void replay_one(tlbsim_t *s, uint64_t addr, uint32_t label)
         return;
     }
     uint64_t vpn = addr >> s->page_shift;
-    tlb_entry_t *e = s->last;
+    tlb_entry_t **last = &s->last[label == DIN_FETCH], *e = *last;
     s->by_label[label]++;
     if (e->vpn == vpn) {
         tlb_hit(s->tlb, e);
@@ -104,9 +105,9 @@ static inline void replay_one(tlbsim_t *s, uint64_t addr, uint32_t label)
     } else if ((e = tlb_lookup(s->tlb, vpn, 0)) != NULL) {
         if (s->bounded)
             refsim_touch(&s->mem, e->ppn, s->time);
-        s->last = e;
+        *last = e;
     } else {
-        s->last = handle_miss(s, vpn);
+        *last = handle_miss(s, vpn);
     }
     s->time++;
 }
@@ -177,7 +178,7 @@ static bool tlbsim_init(tlbsim_t *s, const tlbsim_args_t *a, const uint64_t *nex
 {
     memset(s, 0, sizeof *s);
     s->page_shift = a->page_shift;
-    s->last = &no_entry;
+    s->last[0] = s->last[1] = &no_entry;
     s->bounded = a->frames > 0;
     s->tlb = tlb_create(&a->cfg, err, errlen);
     if (!s->tlb)

@@ -52,7 +52,11 @@ bool tlb_config_check(const machine_config_t *cfg, char *err, size_t errlen)
     return true;
 }
 
-static uint16_t slot_of(const tlb_t *tlb, const tlb_entry_t *e) { return (uint16_t)(e - tlb->e); }
+static uint16_t slot_of(const tlb_t *tlb, const tlb_entry_t *e)
+{
+    (void)tlb;
+    return e->slot;
+}
 
 static uint32_t hash_of(const tlb_t *tlb, uint64_t vpn)
 {
@@ -78,10 +82,37 @@ static void init_lists(tlb_t *tlb)
     }
 }
 
+/* The `ok` mask of a permission byte (see tlb.h). */
+static uint8_t ok_mask(uint8_t perm)
+{
+    uint8_t ok = 0;
+    for (priv_t priv = MODE_USER; priv <= MODE_KERNEL; priv++) {
+        for (access_t access = ACC_FETCH; access <= ACC_STORE; access++) {
+            bool needs_update = !(perm & PTE_A) || (access == ACC_STORE && !(perm & PTE_D));
+            if ((perm & PTE_V) && !needs_update && pte_access_fault(perm, access, priv) == TRAP_NONE)
+                ok |= (uint8_t)(1u << tlb_ok_bit(priv, access));
+        }
+    }
+    return ok;
+}
+
+static uint8_t ok_of_perm[256];
+
+static void init_ok_table(void)
+{
+    static bool ready;
+    if (ready)
+        return;
+    for (unsigned perm = 0; perm < 256; perm++)
+        ok_of_perm[perm] = ok_mask((uint8_t)perm);
+    ready = true;
+}
+
 tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
 {
     if (!tlb_config_check(cfg, err, errlen))
         return NULL;
+    init_ok_table();
     tlb_t *tlb = calloc(1, sizeof *tlb);
     if (!tlb) {
         snprintf(err, errlen, "out of memory for the TLB");
@@ -92,6 +123,7 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     tlb->sets = cfg->tlb_entries / cfg->tlb_ways;
     tlb->policy = cfg->tlb_policy;
     tlb->asid_mask = (1u << cfg->asid_bits) - 1;
+    tlb->set_mask = is_pow2(tlb->sets) ? tlb->sets - 1 : 0;
     tlb->rng = cfg->seed ? cfg->seed : 1;
     tlb->map_words = (tlb->ways + 63) / 64;
     tlb->hashed = tlb->ways > TLB_SCAN_MAX_WAYS;
@@ -103,9 +135,10 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     tlb->head = calloc(tlb->sets, sizeof *tlb->head);
     tlb->tail = calloc(tlb->sets, sizeof *tlb->tail);
     tlb->valid_map = calloc((size_t)tlb->sets * tlb->map_words, sizeof *tlb->valid_map);
+    tlb->nvalid = calloc(tlb->sets, sizeof *tlb->nvalid);
     tlb->plru = calloc((size_t)tlb->sets * tlb->ways, 1);
     tlb->bucket = malloc(sizeof *tlb->bucket << hash_bits);
-    if (!tlb->e || !tlb->head || !tlb->tail || !tlb->valid_map || !tlb->plru || !tlb->bucket) {
+    if (!tlb->e || !tlb->head || !tlb->tail || !tlb->valid_map || !tlb->nvalid || !tlb->plru || !tlb->bucket) {
         tlb_destroy(tlb);
         snprintf(err, errlen, "out of memory for the TLB");
         return NULL;
@@ -116,6 +149,8 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
         tlb->e[slot].vpn = TLB_VPN_NONE;
         tlb->e[slot].hnext = TLB_LINK_NONE;
         tlb->e[slot].set = (uint16_t)(slot / tlb->ways);
+        tlb->e[slot].slot = (uint16_t)slot;
+        tlb->e[slot].way = (uint16_t)(slot % tlb->ways);
     }
     init_lists(tlb);
     return tlb;
@@ -129,6 +164,7 @@ void tlb_destroy(tlb_t *tlb)
     free(tlb->head);
     free(tlb->tail);
     free(tlb->valid_map);
+    free(tlb->nvalid);
     free(tlb->plru);
     free(tlb->bucket);
     free(tlb);
@@ -161,7 +197,9 @@ static tlb_entry_t *find_in_chain(tlb_t *tlb, uint32_t slot, uint64_t vpn, uint3
 
 static tlb_entry_t *find_in_set(tlb_t *tlb, uint64_t vpn, uint32_t asid)
 {
-    tlb_entry_t *first = &tlb->e[(uint32_t)(vpn % tlb->sets) * tlb->ways], *found = NULL;
+    tlb_entry_t *first = &tlb->e[tlb_set_of(tlb, vpn) * tlb->ways], *found = NULL;
+    if (vpn == TLB_VPN_NONE)
+        return NULL; /* the vpn of invalid entries */
     for (tlb_entry_t *e = first; e < first + tlb->ways; e++) {
         if (!entry_matches(e, vpn, asid))
             continue;
@@ -174,8 +212,6 @@ static tlb_entry_t *find_in_set(tlb_t *tlb, uint64_t vpn, uint32_t asid)
 
 tlb_entry_t *tlb_find(tlb_t *tlb, uint64_t vpn, uint32_t asid)
 {
-    if (vpn == TLB_VPN_NONE)
-        return NULL;
     asid &= tlb->asid_mask;
     if (tlb->hashed)
         return find_in_chain(tlb, tlb->bucket[hash_of(tlb, vpn)], vpn, asid);
@@ -212,7 +248,7 @@ void tlb_lru_move_to_front(tlb_t *tlb, tlb_entry_t *e)
 void tlb_plru_touch(tlb_t *tlb, tlb_entry_t *e)
 {
     uint8_t *bits = &tlb->plru[(size_t)e->set * tlb->ways];
-    for (uint32_t node = slot_of(tlb, e) - e->set * tlb->ways + tlb->ways; node > 1; node >>= 1)
+    for (uint32_t node = e->way + tlb->ways; node > 1; node >>= 1)
         bits[node >> 1] = !(node & 1); /* came from the left child: point right */
 }
 
@@ -249,7 +285,7 @@ static int first_invalid_way(const tlb_t *tlb, uint32_t set)
 
 static tlb_entry_t *choose_victim(tlb_t *tlb, uint32_t set)
 {
-    int way = first_invalid_way(tlb, set);
+    int way = tlb->nvalid[set] < tlb->ways ? first_invalid_way(tlb, set) : -1;
     if (way < 0) {
         switch (tlb->policy) {
         case TLB_LRU:
@@ -265,10 +301,13 @@ static tlb_entry_t *choose_victim(tlb_t *tlb, uint32_t set)
 
 static void set_valid_bit(tlb_t *tlb, const tlb_entry_t *e, bool valid)
 {
-    uint32_t way = slot_of(tlb, e) - e->set * tlb->ways;
+    uint32_t way = e->way;
     uint64_t *word = &tlb->valid_map[(size_t)e->set * tlb->map_words + way / 64];
     uint64_t bit = 1ull << (way % 64);
-    *word = valid ? *word | bit : *word & ~bit;
+    if (!(*word & bit) == !valid)
+        return;
+    *word ^= bit;
+    tlb->nvalid[e->set] = (uint16_t)(tlb->nvalid[e->set] + (valid ? 1 : -1));
 }
 
 static void hash_remove(tlb_t *tlb, tlb_entry_t *e)
@@ -297,30 +336,23 @@ static void invalidate(tlb_t *tlb, tlb_entry_t *e)
 
 void tlb_set_perm(tlb_entry_t *e, uint8_t perm)
 {
-    uint8_t ok = 0;
-    for (priv_t priv = MODE_USER; priv <= MODE_KERNEL; priv++) {
-        for (access_t access = ACC_FETCH; access <= ACC_STORE; access++) {
-            bool needs_update = !(perm & PTE_A) || (access == ACC_STORE && !(perm & PTE_D));
-            if ((perm & PTE_V) && !needs_update && pte_access_fault(perm, access, priv) == TRAP_NONE)
-                ok |= (uint8_t)(1u << tlb_ok_bit(priv, access));
-        }
-    }
     e->perm = perm;
-    e->ok = ok;
+    e->ok = ok_of_perm[perm];
 }
 
 tlb_entry_t *tlb_fill(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm, uint64_t *evicted_vpn)
 {
-    tlb_entry_t *e = choose_victim(tlb, (uint32_t)(vpn % tlb->sets));
+    tlb_entry_t *e = choose_victim(tlb, tlb_set_of(tlb, vpn));
     if (evicted_vpn)
         *evicted_vpn = e->vpn;
-    if (tlb_entry_valid(e) && tlb->hashed)
+    if (!tlb_entry_valid(e))
+        set_valid_bit(tlb, e, true);
+    else if (tlb->hashed)
         hash_remove(tlb, e);
     e->vpn = vpn;
     e->ppn = ppn;
     e->asid = (uint16_t)(asid & tlb->asid_mask);
     tlb_set_perm(e, perm);
-    set_valid_bit(tlb, e, true);
     if (tlb->hashed)
         hash_insert(tlb, e);
     if (tlb->policy == TLB_PLRU)
@@ -368,7 +400,7 @@ static uint32_t plru_rank(const tlb_t *tlb, const tlb_entry_t *e)
 {
     const uint8_t *bits = &tlb->plru[(size_t)e->set * tlb->ways];
     uint32_t rank = 0;
-    for (uint32_t node = slot_of(tlb, e) - e->set * tlb->ways + tlb->ways; node > 1; node >>= 1)
+    for (uint32_t node = e->way + tlb->ways; node > 1; node >>= 1)
         rank += bits[node >> 1] == (node & 1);
     return rank;
 }

@@ -62,7 +62,9 @@ typedef struct {
     uint16_t prev;   /* LRU/FIFO list of the set: towards the most recent     */
     uint16_t next;   /* towards the next victim                               */
     uint16_t hnext;  /* hash chain (ways > 8)                                 */
-    uint16_t set;
+    uint16_t set;    /* fixed: the set, the slot and the way in the set      */
+    uint16_t slot;
+    uint16_t way;
 } tlb_entry_t;
 
 typedef struct {
@@ -70,11 +72,13 @@ typedef struct {
     uint32_t entries, ways, sets;
     tlb_policy_t policy;
     uint32_t asid_mask;
+    uint64_t set_mask;       /* sets - 1 when sets is a power of two, else 0 */
     uint64_t hits, misses;
     /* private below */
     uint16_t *head, *tail;   /* per set: most recent, next victim (LRU/FIFO) */
     uint64_t *valid_map;     /* per set: map_words words, bit per slot       */
     uint32_t map_words;
+    uint16_t *nvalid;        /* per set: valid entries                        */
     uint8_t *plru;           /* per set: `ways` bytes, node n at [n]          */
     uint16_t *bucket;        /* hash heads when hashed                         */
     uint32_t hash_shift;
@@ -87,6 +91,12 @@ extern const char *const tlb_policy_name[4]; /* "lru" "fifo" "random" "plru", by
 bool tlb_policy_parse(const char *name, tlb_policy_t *out);
 
 static inline unsigned tlb_ok_bit(priv_t priv, access_t access) { return (unsigned)priv * 3u + (unsigned)access; }
+/* The set of vpn: vpn % sets. */
+static inline uint32_t tlb_set_of(const tlb_t *tlb, uint64_t vpn)
+{
+    return (uint32_t)(tlb->set_mask || tlb->sets == 1 ? vpn & tlb->set_mask : vpn % tlb->sets);
+}
+
 static inline bool tlb_entry_valid(const tlb_entry_t *e) { return e->vpn != TLB_VPN_NONE; }
 static inline bool tlb_entry_global(const tlb_entry_t *e) { return e->perm & PTE_G; }
 

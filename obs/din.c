@@ -36,15 +36,21 @@ struct din_reader {
     uint64_t line;       /* number of the line at buf[pos]                   */
 };
 
-static uint8_t hex_value[256];
+static uint8_t hex_value[256];   /* a character's digit value, or HEX_NONE      */
+static uint16_t hex_pair[65536]; /* two characters (as a little-endian 16-bit
+                                    load) as a byte, or 0xffff                */
 
-static void init_hex_table(void)
+static void init_hex_tables(void)
 {
     memset(hex_value, HEX_NONE, sizeof hex_value);
     for (int d = 0; d < 10; d++)
         hex_value['0' + d] = (uint8_t)d;
     for (int d = 0; d < 6; d++)
         hex_value['a' + d] = hex_value['A' + d] = (uint8_t)(10 + d);
+    for (unsigned two = 0; two < 65536; two++) {
+        unsigned first = hex_value[two & 0xff], second = hex_value[two >> 8];
+        hex_pair[two] = first < 16 && second < 16 ? (uint16_t)(first << 4 | second) : 0xffff;
+    }
 }
 
 const char *din_compression(const din_reader_t *r)
@@ -139,7 +145,7 @@ din_reader_t *din_open(const char *path, char *err, size_t errlen)
 {
     static bool hex_ready;
     if (!hex_ready) {
-        init_hex_table();
+        init_hex_tables();
         hex_ready = true;
     }
     din_reader_t *r = calloc(1, sizeof *r);
@@ -149,7 +155,7 @@ din_reader_t *din_open(const char *path, char *err, size_t errlen)
     }
     r->line = 1;
     r->path = strdup(path);
-    r->buf = malloc(DIN_BLOCK + DIN_MAX_LINE + 1);
+    r->buf = calloc(1, DIN_BLOCK + DIN_MAX_LINE + 1 + 16);
     r->fd = open(path, O_RDONLY);
     if (r->fd < 0) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
@@ -236,43 +242,59 @@ static long line_error(din_reader_t *r, const char *line, const char *what, char
     return -1;
 }
 
-/* Hex digits at *pp into *value (at most 16); false if none or too many. */
-static bool parse_hex(const char **pp, uint64_t *value)
+/* The hex number at *pp (1 to 16 digits) into *value, *pp moved past it;
+ * false if there is no digit or more than 16.  Two characters per step
+ * through hex_pair; the buffer keeps spare bytes so p[1] is always readable. */
+static inline bool parse_hex(const char **pp, uint64_t *value)
 {
-    const uint8_t *p = (const uint8_t *)*pp;
+    const uint8_t *start = (const uint8_t *)*pp, *p = start;
     uint64_t v = 0;
-    unsigned d, n = 0;
-    while ((d = hex_value[*p]) != HEX_NONE) {
-        v = v << 4 | d;
+    unsigned pair, digit;
+    uint16_t two;
+    for (;;) {
+        memcpy(&two, p, 2);
+        if ((pair = hex_pair[two]) > 0xff)
+            break;
+        v = v << 8 | pair;
+        p += 2;
+    }
+    if ((digit = hex_value[*p]) < 16) {
+        v = v << 4 | digit;
         p++;
-        n++;
     }
     *pp = (const char *)p;
     *value = v;
-    return n - 1 < 16;
+    return (size_t)(p - start - 1) < 16;
 }
 
 /*
  * Parse one non-blank line at p (it ends with '\n') into *ref.  Returns the
  * position after the address, or NULL with the error's description in *what.
+ * The common shape, a one-digit label, one space and a bare hex address, is
+ * taken without the general checks.
  */
-static const char *parse_line(const char *p, din_ref_t *ref, const char **what)
+static inline const char *parse_line(const char *p, din_ref_t *ref, const char **what)
 {
-    uint64_t label, addr;
-    if (!parse_hex(&p, &label) || !is_blank(*p)) {
-        *what = *p == '\n' ? "missing address" : "bad label";
-        return NULL;
-    }
-    if (label > DIN_FLUSH) {
-        *what = "unknown label";
-        return NULL;
-    }
-    while (is_blank(*p))
-        p++;
-    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+    uint64_t label = (uint8_t)(p[0] - '0'), addr;
+    if (label <= DIN_FLUSH && p[1] == ' ' && p[2] != '0') {
         p += 2;
-    if (!parse_hex(&p, &addr) || !(is_blank(*p) || *p == '\n')) {
-        *what = *p == '\n' ? "missing address" : "bad address";
+    } else {
+        if (!parse_hex(&p, &label) || !is_blank(*p)) {
+            *what = *p == '\n' ? "missing address" : "bad label";
+            return NULL;
+        }
+        if (label > DIN_FLUSH) {
+            *what = "unknown label";
+            return NULL;
+        }
+        while (is_blank(*p))
+            p++;
+        if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+            p += 2;
+    }
+    const char *addr_start = p;
+    if (!parse_hex(&p, &addr) || !(*p == '\n' || is_blank(*p))) {
+        *what = p == addr_start && *p == '\n' ? "missing address" : "bad address";
         return NULL;
     }
     ref->addr = addr;
