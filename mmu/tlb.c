@@ -52,12 +52,6 @@ bool tlb_config_check(const machine_config_t *cfg, char *err, size_t errlen)
     return true;
 }
 
-static uint16_t slot_of(const tlb_t *tlb, const tlb_entry_t *e)
-{
-    (void)tlb;
-    return e->slot;
-}
-
 static uint32_t hash_of(const tlb_t *tlb, uint64_t vpn)
 {
     return (uint32_t)((vpn * 0x9e3779b97f4a7c15ull) >> tlb->hash_shift);
@@ -68,17 +62,22 @@ static bool entry_matches(const tlb_entry_t *e, uint64_t vpn, uint32_t asid)
     return e->vpn == vpn && (e->asid == asid || (e->perm & PTE_G));
 }
 
-/* Build each set's replacement list in slot order: slot 0 is the first victim. */
+/* Link each set's slots into its circular list in slot order, slot 0 of
+ * the set being the first victim. */
 static void init_lists(tlb_t *tlb)
 {
     for (uint32_t set = 0; set < tlb->sets; set++) {
-        uint32_t first = set * tlb->ways, last = first + tlb->ways - 1;
-        for (uint32_t slot = first; slot <= last; slot++) {
-            tlb->e[slot].prev = slot == last ? TLB_LINK_NONE : (uint16_t)(slot + 1);
-            tlb->e[slot].next = slot == first ? TLB_LINK_NONE : (uint16_t)(slot - 1);
+        uint16_t list = (uint16_t)(tlb->entries + set), first = (uint16_t)(set * tlb->ways);
+        tlb_entry_t *head = &tlb->e[list];
+        *head = (tlb_entry_t){.vpn = TLB_VPN_NONE, .hnext = TLB_LINK_NONE, .set = (uint16_t)set, .slot = list,
+                              .list = list, .prev = first, .next = (uint16_t)(first + tlb->ways - 1)};
+        for (uint32_t way = 0; way < tlb->ways; way++) {
+            tlb_entry_t *e = &tlb->e[first + way];
+            *e = (tlb_entry_t){.vpn = TLB_VPN_NONE, .hnext = TLB_LINK_NONE, .set = (uint16_t)set,
+                               .slot = (uint16_t)(first + way), .way = (uint16_t)way, .list = list};
+            e->prev = way + 1 < tlb->ways ? (uint16_t)(first + way + 1) : list;
+            e->next = way > 0 ? (uint16_t)(first + way - 1) : list;
         }
-        tlb->head[set] = (uint16_t)last;
-        tlb->tail[set] = (uint16_t)first;
     }
 }
 
@@ -131,27 +130,18 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     while ((1u << hash_bits) < 2 * tlb->entries)
         hash_bits++;
     tlb->hash_shift = 64 - hash_bits;
-    tlb->e = calloc(tlb->entries, sizeof *tlb->e);
-    tlb->head = calloc(tlb->sets, sizeof *tlb->head);
-    tlb->tail = calloc(tlb->sets, sizeof *tlb->tail);
+    tlb->e = calloc(tlb->entries + tlb->sets, sizeof *tlb->e);
     tlb->valid_map = calloc((size_t)tlb->sets * tlb->map_words, sizeof *tlb->valid_map);
     tlb->nvalid = calloc(tlb->sets, sizeof *tlb->nvalid);
     tlb->plru = calloc((size_t)tlb->sets * tlb->ways, 1);
     tlb->bucket = malloc(sizeof *tlb->bucket << hash_bits);
-    if (!tlb->e || !tlb->head || !tlb->tail || !tlb->valid_map || !tlb->nvalid || !tlb->plru || !tlb->bucket) {
+    if (!tlb->e || !tlb->valid_map || !tlb->nvalid || !tlb->plru || !tlb->bucket) {
         tlb_destroy(tlb);
         snprintf(err, errlen, "out of memory for the TLB");
         return NULL;
     }
     for (uint32_t b = 0; b < 1u << hash_bits; b++)
         tlb->bucket[b] = TLB_LINK_NONE;
-    for (uint32_t slot = 0; slot < tlb->entries; slot++) {
-        tlb->e[slot].vpn = TLB_VPN_NONE;
-        tlb->e[slot].hnext = TLB_LINK_NONE;
-        tlb->e[slot].set = (uint16_t)(slot / tlb->ways);
-        tlb->e[slot].slot = (uint16_t)slot;
-        tlb->e[slot].way = (uint16_t)(slot % tlb->ways);
-    }
     init_lists(tlb);
     return tlb;
 }
@@ -161,8 +151,6 @@ void tlb_destroy(tlb_t *tlb)
     if (!tlb)
         return;
     free(tlb->e);
-    free(tlb->head);
-    free(tlb->tail);
     free(tlb->valid_map);
     free(tlb->nvalid);
     free(tlb->plru);
@@ -170,12 +158,12 @@ void tlb_destroy(tlb_t *tlb)
     free(tlb);
 }
 
-static void invariant_violated(const tlb_t *tlb, const tlb_entry_t *a, const tlb_entry_t *b)
+static void invariant_violated(const tlb_entry_t *a, const tlb_entry_t *b)
 {
     fprintf(stderr,
             "mmulab: TLB invariant violated: slots %u and %u both match vpn 0x%llx "
             "(asids %u and %u, global %d and %d)\n",
-            slot_of(tlb, a), slot_of(tlb, b), (unsigned long long)a->vpn, a->asid, b->asid,
+            a->slot, b->slot, (unsigned long long)a->vpn, a->asid, b->asid,
             tlb_entry_global(a), tlb_entry_global(b));
     abort();
 }
@@ -189,7 +177,7 @@ static tlb_entry_t *find_in_chain(tlb_t *tlb, uint32_t slot, uint64_t vpn, uint3
         if (!entry_matches(e, vpn, asid))
             continue;
         if (found)
-            invariant_violated(tlb, found, e);
+            invariant_violated(found, e);
         found = e;
     }
     return found;
@@ -204,7 +192,7 @@ static tlb_entry_t *find_in_set(tlb_t *tlb, uint64_t vpn, uint32_t asid)
         if (!entry_matches(e, vpn, asid))
             continue;
         if (found)
-            invariant_violated(tlb, found, e);
+            invariant_violated(found, e);
         found = e;
     }
     return found;
@@ -220,29 +208,15 @@ tlb_entry_t *tlb_find(tlb_t *tlb, uint64_t vpn, uint32_t asid)
 
 /* --- replacement state ---------------------------------------------------- */
 
-static void list_unlink(tlb_t *tlb, tlb_entry_t *e)
-{
-    if (e->prev != TLB_LINK_NONE)
-        tlb->e[e->prev].next = e->next;
-    else
-        tlb->head[e->set] = e->next;
-    if (e->next != TLB_LINK_NONE)
-        tlb->e[e->next].prev = e->prev;
-    else
-        tlb->tail[e->set] = e->prev;
-}
-
 void tlb_lru_move_to_front(tlb_t *tlb, tlb_entry_t *e)
 {
-    list_unlink(tlb, e);
-    uint16_t slot = slot_of(tlb, e), old_head = tlb->head[e->set];
-    e->prev = TLB_LINK_NONE;
-    e->next = old_head;
-    if (old_head != TLB_LINK_NONE)
-        tlb->e[old_head].prev = slot;
-    else
-        tlb->tail[e->set] = slot;
-    tlb->head[e->set] = slot;
+    tlb_entry_t *entry = tlb->e, *head = &entry[e->list];
+    entry[e->prev].next = e->next; /* unlink */
+    entry[e->next].prev = e->prev;
+    e->prev = e->list; /* relink just after the head */
+    e->next = head->next;
+    entry[head->next].prev = e->slot;
+    head->next = e->slot;
 }
 
 void tlb_plru_touch(tlb_t *tlb, tlb_entry_t *e)
@@ -289,7 +263,7 @@ static tlb_entry_t *choose_victim(tlb_t *tlb, uint32_t set)
     if (way < 0) {
         switch (tlb->policy) {
         case TLB_LRU:
-        case TLB_FIFO: return &tlb->e[tlb->tail[set]];
+        case TLB_FIFO: return &tlb->e[tlb->e[tlb->entries + set].prev];
         case TLB_RANDOM: way = (int)(xorshift32(&tlb->rng) % tlb->ways); break;
         case TLB_PLRU: way = (int)plru_victim_way(tlb, set); break;
         }
@@ -312,7 +286,7 @@ static void set_valid_bit(tlb_t *tlb, const tlb_entry_t *e, bool valid)
 
 static void hash_remove(tlb_t *tlb, tlb_entry_t *e)
 {
-    uint16_t slot = slot_of(tlb, e), *link = &tlb->bucket[hash_of(tlb, e->vpn)];
+    uint16_t slot = e->slot, *link = &tlb->bucket[hash_of(tlb, e->vpn)];
     while (*link != slot)
         link = &tlb->e[*link].hnext;
     *link = e->hnext;
@@ -323,7 +297,7 @@ static void hash_insert(tlb_t *tlb, tlb_entry_t *e)
 {
     uint16_t *head = &tlb->bucket[hash_of(tlb, e->vpn)];
     e->hnext = *head;
-    *head = slot_of(tlb, e);
+    *head = e->slot;
 }
 
 static void invalidate(tlb_t *tlb, tlb_entry_t *e)
@@ -357,7 +331,7 @@ tlb_entry_t *tlb_fill(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn, uin
         hash_insert(tlb, e);
     if (tlb->policy == TLB_PLRU)
         tlb_plru_touch(tlb, e);
-    else if (e->prev != TLB_LINK_NONE)
+    else if (e->prev != e->list)
         tlb_lru_move_to_front(tlb, e); /* LRU and FIFO: newest at the front */
     return e;
 }
@@ -391,7 +365,7 @@ uint32_t tlb_flush(tlb_t *tlb, tlb_flush_t kind, uint32_t asid, uint64_t vpn)
 static uint32_t list_rank(const tlb_t *tlb, const tlb_entry_t *e)
 {
     uint32_t rank = 0;
-    for (uint32_t slot = tlb->head[e->set]; &tlb->e[slot] != e; slot = tlb->e[slot].next)
+    for (uint32_t slot = tlb->e[e->list].next; slot != e->slot; slot = tlb->e[slot].next)
         rank += tlb_entry_valid(&tlb->e[slot]);
     return rank;
 }

@@ -59,23 +59,23 @@ typedef struct {
     uint8_t perm;    /* the PTE's low byte: V R W X U G A D (pte.h)           */
     uint8_t ok;      /* bit tlb_ok_bit(priv, access): allowed with no fault and
                         no A/D update (loads need A, stores A and D)         */
-    uint16_t prev;   /* LRU/FIFO list of the set: towards the most recent     */
+    uint16_t prev;   /* the set's circular LRU/FIFO list: towards the newest */
     uint16_t next;   /* towards the next victim                               */
     uint16_t hnext;  /* hash chain (ways > 8)                                 */
-    uint16_t set;    /* fixed: the set, the slot and the way in the set      */
-    uint16_t slot;
-    uint16_t way;
+    uint16_t set;    /* fixed: the set, the slot, the way in the set and the */
+    uint16_t slot;   /* slot of the set's list head (a sentinel entry after  */
+    uint16_t way;    /* the real ones: its next is the newest entry, its     */
+    uint16_t list;   /* prev the next victim)                                 */
 } tlb_entry_t;
 
 typedef struct {
-    tlb_entry_t *e;
+    tlb_entry_t *e;          /* entries slots, then one list head per set   */
     uint32_t entries, ways, sets;
     tlb_policy_t policy;
     uint32_t asid_mask;
     uint64_t set_mask;       /* sets - 1 when sets is a power of two, else 0 */
     uint64_t hits, misses;
     /* private below */
-    uint16_t *head, *tail;   /* per set: most recent, next victim (LRU/FIFO) */
     uint64_t *valid_map;     /* per set: map_words words, bit per slot       */
     uint32_t map_words;
     uint16_t *nvalid;        /* per set: valid entries                        */
@@ -119,7 +119,7 @@ void tlb_plru_touch(tlb_t *tlb, tlb_entry_t *e);
 static inline void tlb_touch(tlb_t *tlb, tlb_entry_t *e)
 {
     if (tlb->policy == TLB_LRU) {
-        if (e->prev != TLB_LINK_NONE)
+        if (e->prev != e->list)
             tlb_lru_move_to_front(tlb, e);
     } else if (tlb->policy == TLB_PLRU) {
         tlb_plru_touch(tlb, e);

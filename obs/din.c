@@ -268,30 +268,51 @@ static inline bool parse_hex(const char **pp, uint64_t *value)
 }
 
 /*
- * Parse one non-blank line at p (it ends with '\n') into *ref.  Returns the
- * position after the address, or NULL with the error's description in *what.
- * The common shape, a one-digit label, one space and a bare hex address, is
- * taken without the general checks.
+ * The common line, a one-digit label, one space, a bare hex address and the
+ * newline: true with *ref filled and *pp at the newline.  Anything else (and
+ * any error) is left to parse_line.
  */
-static inline const char *parse_line(const char *p, din_ref_t *ref, const char **what)
+static inline bool parse_plain_line(const char **pp, din_ref_t *ref)
 {
-    uint64_t label = (uint8_t)(p[0] - '0'), addr;
-    if (label <= DIN_FLUSH && p[1] == ' ' && p[2] != '0') {
-        p += 2;
-    } else {
-        if (!parse_hex(&p, &label) || !is_blank(*p)) {
-            *what = *p == '\n' ? "missing address" : "bad label";
-            return NULL;
-        }
-        if (label > DIN_FLUSH) {
-            *what = "unknown label";
-            return NULL;
-        }
-        while (is_blank(*p))
-            p++;
-        if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
-            p += 2;
+    const char *p = *pp;
+    unsigned label = (uint8_t)(p[0] - '0');
+    uint64_t addr;
+    if (label > DIN_FLUSH || p[1] != ' ' || p[2] == '0')
+        return false;
+    p += 2;
+    if (!parse_hex(&p, &addr) || *p != '\n')
+        return false;
+    ref->addr = addr;
+    ref->label = label;
+    *pp = p;
+    return true;
+}
+
+/*
+ * Parse one line at p (it ends with '\n'; it may be blank or a comment)
+ * into *ref.  Returns the position of the newline and sets *used if a record
+ * was produced, or returns NULL with the error's description in *what.
+ */
+static const char *parse_line(const char *p, din_ref_t *ref, bool *used, const char **what)
+{
+    uint64_t label, addr;
+    while (is_blank(*p))
+        p++;
+    *used = *p != '\n' && *p != '#';
+    if (!*used)
+        return memchr(p, '\n', DIN_MAX_LINE + 1);
+    if (!parse_hex(&p, &label) || !is_blank(*p)) {
+        *what = *p == '\n' ? "missing address" : "bad label";
+        return NULL;
     }
+    if (label > DIN_FLUSH) {
+        *what = "unknown label";
+        return NULL;
+    }
+    while (is_blank(*p))
+        p++;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+        p += 2;
     const char *addr_start = p;
     if (!parse_hex(&p, &addr) || !(*p == '\n' || is_blank(*p))) {
         *what = p == addr_start && *p == '\n' ? "missing address" : "bad address";
@@ -299,7 +320,7 @@ static inline const char *parse_line(const char *p, din_ref_t *ref, const char *
     }
     ref->addr = addr;
     ref->label = (uint32_t)label;
-    return p;
+    return memchr(p, '\n', DIN_MAX_LINE + 1); /* the rest of the line is a comment */
 }
 
 long din_read(din_reader_t *r, din_ref_t *out, size_t max, char *err, size_t errlen)
@@ -314,21 +335,20 @@ long din_read(din_reader_t *r, din_ref_t *out, size_t max, char *err, size_t err
         /* The whole lines in buf[pos..parse_end), with locals in registers. */
         const char *p = r->buf + r->pos, *end = r->buf + r->parse_end;
         uint64_t line = r->line;
-        while (p < end && count < max) {
-            const char *start = p, *what;
-            while (is_blank(*p))
-                p++;
-            if (*p != '\n' && *p != '#') {
-                p = parse_line(p, &out[count++], &what);
-                if (!p) {
-                    r->line = line;
-                    return line_error(r, start, what, err, errlen);
-                }
+        for (; p < end && count < max; p++, line++) {
+            const char *what = "bad line";
+            bool used;
+            if (parse_plain_line(&p, &out[count])) {
+                count++;
+                continue;
             }
-            if (*p != '\n')
-                p = memchr(p, '\n', (size_t)(end - p));
-            p++;
-            line++;
+            const char *nl = parse_line(p, &out[count], &used, &what);
+            if (!nl) {
+                r->line = line;
+                return line_error(r, p, what, err, errlen);
+            }
+            count += used;
+            p = nl;
         }
         r->pos = (size_t)(p - r->buf);
         r->line = line;
