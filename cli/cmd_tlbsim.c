@@ -24,6 +24,7 @@
 #define CMD "tlbsim"
 #define BATCH 4096
 #define ALL_PERM (PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D)
+#define SEEN_CACHE 1024 /* direct-mapped memo of pages known to be touched */
 
 static void tlbsim_usage(FILE *out)
 {
@@ -65,6 +66,7 @@ typedef struct {
     bool bounded;
     refsim_t mem;      /* with --frames                              */
     u64map_t touched;  /* without: the pages seen                    */
+    uint64_t seen[SEEN_CACHE]; /* a few of them, to skip the map      */
     uint64_t time;     /* references so far                          */
     uint64_t by_label[5], page_faults;
 } tlbsim_t;
@@ -81,14 +83,20 @@ static tlb_entry_t *handle_miss(tlbsim_t *s, uint64_t vpn)
         frame = refsim_access(&s->mem, vpn, s->time, &fault, &evicted);
         if (evicted != REFSIM_NO_PAGE)
             tlb_flush(s->tlb, TLB_FLUSH_PAGE, 0, evicted);
-    } else if (u64map_get(&s->touched, vpn, 0) == 0) {
-        u64map_put(&s->touched, vpn, 1);
-        s->page_faults++;
+    } else if (s->seen[vpn % SEEN_CACHE] != vpn) {
+        s->seen[vpn % SEEN_CACHE] = vpn;
+        if (u64map_get(&s->touched, vpn, 0) == 0) {
+            u64map_put(&s->touched, vpn, 1);
+            s->page_faults++;
+        }
     }
     return tlb_fill(s->tlb, vpn, 0, frame, ALL_PERM, NULL);
 }
 
-static inline void replay_one(tlbsim_t *s, uint64_t addr, uint32_t label)
+/* One reference; `bounded` is a constant at each call, so each loop of
+ * replay() is compiled for its own case. */
+static inline __attribute__((always_inline)) void replay_one(tlbsim_t *s, uint64_t addr, uint32_t label,
+                                                             bool bounded)
 {
     if (label == DIN_FLUSH) {
         tlb_flush(s->tlb, TLB_FLUSH_ALL, 0, 0);
@@ -100,10 +108,10 @@ static inline void replay_one(tlbsim_t *s, uint64_t addr, uint32_t label)
     s->by_label[label]++;
     if (e->vpn == vpn) {
         tlb_hit(s->tlb, e);
-        if (s->bounded)
+        if (bounded)
             refsim_touch(&s->mem, e->ppn, s->time);
     } else if ((e = tlb_lookup(s->tlb, vpn, 0)) != NULL) {
-        if (s->bounded)
+        if (bounded)
             refsim_touch(&s->mem, e->ppn, s->time);
         *last = e;
     } else {
@@ -114,8 +122,12 @@ static inline void replay_one(tlbsim_t *s, uint64_t addr, uint32_t label)
 
 static void replay(tlbsim_t *s, const din_ref_t *refs, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        replay_one(s, refs[i].addr, refs[i].label);
+    if (s->bounded)
+        for (size_t i = 0; i < n; i++)
+            replay_one(s, refs[i].addr, refs[i].label, true);
+    else
+        for (size_t i = 0; i < n; i++)
+            replay_one(s, refs[i].addr, refs[i].label, false);
 }
 
 /* --- the trace, streamed or (for OPT) read whole ------------------------------ */
@@ -179,6 +191,7 @@ static bool tlbsim_init(tlbsim_t *s, const tlbsim_args_t *a, const uint64_t *nex
     memset(s, 0, sizeof *s);
     s->page_shift = a->page_shift;
     s->last[0] = s->last[1] = &no_entry;
+    memset(s->seen, 0xff, sizeof s->seen); /* U64MAP_EMPTY: no page */
     s->bounded = a->frames > 0;
     s->tlb = tlb_create(&a->cfg, err, errlen);
     if (!s->tlb)

@@ -52,16 +52,6 @@ bool tlb_config_check(const machine_config_t *cfg, char *err, size_t errlen)
     return true;
 }
 
-static uint32_t hash_of(const tlb_t *tlb, uint64_t vpn)
-{
-    return (uint32_t)((vpn * 0x9e3779b97f4a7c15ull) >> tlb->hash_shift);
-}
-
-static bool entry_matches(const tlb_entry_t *e, uint64_t vpn, uint32_t asid)
-{
-    return e->vpn == vpn && (e->asid == asid || (e->perm & PTE_G));
-}
-
 /* Link each set's slots into its circular list in slot order, slot 0 of
  * the set being the first victim. */
 static void init_lists(tlb_t *tlb)
@@ -158,52 +148,14 @@ void tlb_destroy(tlb_t *tlb)
     free(tlb);
 }
 
-static void invariant_violated(const tlb_entry_t *a, const tlb_entry_t *b)
+void tlb_invariant_violated(const tlb_entry_t *a, const tlb_entry_t *b)
 {
     fprintf(stderr,
             "mmulab: TLB invariant violated: slots %u and %u both match vpn 0x%llx "
             "(asids %u and %u, global %d and %d)\n",
-            a->slot, b->slot, (unsigned long long)a->vpn, a->asid, b->asid,
-            tlb_entry_global(a), tlb_entry_global(b));
+            a->slot, b->slot, (unsigned long long)a->vpn, a->asid, b->asid, tlb_entry_global(a),
+            tlb_entry_global(b));
     abort();
-}
-
-/* The first match among slots chained from `slot`, checking no other follows. */
-static tlb_entry_t *find_in_chain(tlb_t *tlb, uint32_t slot, uint64_t vpn, uint32_t asid)
-{
-    tlb_entry_t *found = NULL;
-    for (; slot != TLB_LINK_NONE; slot = tlb->e[slot].hnext) {
-        tlb_entry_t *e = &tlb->e[slot];
-        if (!entry_matches(e, vpn, asid))
-            continue;
-        if (found)
-            invariant_violated(found, e);
-        found = e;
-    }
-    return found;
-}
-
-static tlb_entry_t *find_in_set(tlb_t *tlb, uint64_t vpn, uint32_t asid)
-{
-    tlb_entry_t *first = &tlb->e[tlb_set_of(tlb, vpn) * tlb->ways], *found = NULL;
-    if (vpn == TLB_VPN_NONE)
-        return NULL; /* the vpn of invalid entries */
-    for (tlb_entry_t *e = first; e < first + tlb->ways; e++) {
-        if (!entry_matches(e, vpn, asid))
-            continue;
-        if (found)
-            invariant_violated(found, e);
-        found = e;
-    }
-    return found;
-}
-
-tlb_entry_t *tlb_find(tlb_t *tlb, uint64_t vpn, uint32_t asid)
-{
-    asid &= tlb->asid_mask;
-    if (tlb->hashed)
-        return find_in_chain(tlb, tlb->bucket[hash_of(tlb, vpn)], vpn, asid);
-    return find_in_set(tlb, vpn, asid);
 }
 
 /* --- replacement state ---------------------------------------------------- */
@@ -286,7 +238,7 @@ static void set_valid_bit(tlb_t *tlb, const tlb_entry_t *e, bool valid)
 
 static void hash_remove(tlb_t *tlb, tlb_entry_t *e)
 {
-    uint16_t slot = e->slot, *link = &tlb->bucket[hash_of(tlb, e->vpn)];
+    uint16_t slot = e->slot, *link = &tlb->bucket[tlb_hash(tlb, e->vpn)];
     while (*link != slot)
         link = &tlb->e[*link].hnext;
     *link = e->hnext;
@@ -295,7 +247,7 @@ static void hash_remove(tlb_t *tlb, tlb_entry_t *e)
 
 static void hash_insert(tlb_t *tlb, tlb_entry_t *e)
 {
-    uint16_t *head = &tlb->bucket[hash_of(tlb, e->vpn)];
+    uint16_t *head = &tlb->bucket[tlb_hash(tlb, e->vpn)];
     e->hnext = *head;
     *head = e->slot;
 }
@@ -341,7 +293,7 @@ static bool flush_selects(const tlb_entry_t *e, tlb_flush_t kind, uint32_t asid,
     switch (kind) {
     case TLB_FLUSH_ALL: return true;
     case TLB_FLUSH_ASID: return !tlb_entry_global(e) && e->asid == asid;
-    case TLB_FLUSH_PAGE: return entry_matches(e, vpn, asid);
+    case TLB_FLUSH_PAGE: return tlb_entry_matches(e, vpn, asid);
     }
     return false;
 }

@@ -108,9 +108,50 @@ bool tlb_config_check(const machine_config_t *cfg, char *err, size_t errlen);
 tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen);
 void tlb_destroy(tlb_t *tlb);
 
-/* The entry matching (vpn, asid) or NULL; no counters, no replacement update.
- * Aborts with a message if two entries match. */
-tlb_entry_t *tlb_find(tlb_t *tlb, uint64_t vpn, uint32_t asid);
+/* Two entries matched one key: print both and abort (an invariant). */
+__attribute__((noreturn, cold, noinline)) void tlb_invariant_violated(const tlb_entry_t *a, const tlb_entry_t *b);
+
+static inline uint32_t tlb_hash(const tlb_t *tlb, uint64_t vpn)
+{
+    return (uint32_t)((vpn * 0x9e3779b97f4a7c15ull) >> tlb->hash_shift);
+}
+
+static inline bool tlb_entry_matches(const tlb_entry_t *e, uint64_t vpn, uint32_t asid)
+{
+    return e->vpn == vpn && (e->asid == asid || (e->perm & PTE_G));
+}
+
+/*
+ * The entry matching (vpn, asid) or NULL; no counters, no replacement update.
+ * Looks at every candidate, so that a second match is caught (and aborts).
+ */
+static inline tlb_entry_t *tlb_find(tlb_t *tlb, uint64_t vpn, uint32_t asid)
+{
+    tlb_entry_t *found = NULL;
+    asid &= tlb->asid_mask;
+    if (tlb->hashed) {
+        for (uint32_t slot = tlb->bucket[tlb_hash(tlb, vpn)]; slot != TLB_LINK_NONE; slot = tlb->e[slot].hnext) {
+            tlb_entry_t *e = &tlb->e[slot];
+            if (tlb_entry_matches(e, vpn, asid)) {
+                if (found)
+                    tlb_invariant_violated(found, e);
+                found = e;
+            }
+        }
+        return found;
+    }
+    if (vpn == TLB_VPN_NONE)
+        return NULL; /* the vpn of invalid entries */
+    tlb_entry_t *first = &tlb->e[tlb_set_of(tlb, vpn) * tlb->ways];
+    for (tlb_entry_t *e = first; e < first + tlb->ways; e++) {
+        if (tlb_entry_matches(e, vpn, asid)) {
+            if (found)
+                tlb_invariant_violated(found, e);
+            found = e;
+        }
+    }
+    return found;
+}
 
 void tlb_lru_move_to_front(tlb_t *tlb, tlb_entry_t *e);
 void tlb_plru_touch(tlb_t *tlb, tlb_entry_t *e);
