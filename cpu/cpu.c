@@ -24,6 +24,7 @@
 
 #include "blocks.h"
 #include "cpu_internal.h"
+#include "paged.h"
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the model reads guest words with host loads");
 
@@ -815,7 +816,11 @@ static void cm_set_state_checked(machine_t *m, const cpu_state_t *s)
 
 static uint64_t cm_cycles(machine_t *m) { return as_cm(m)->cycles; }
 static void cm_charge(machine_t *m, uint64_t c) { as_cm(m)->cycles += c; }
-static const hw_counters_t *cm_counters(machine_t *m) { return &as_cm(m)->cnt; }
+static const hw_counters_t *cm_counters(machine_t *m)
+{
+    paged_sync_counters(as_cm(m));
+    return &as_cm(m)->cnt;
+}
 static const trap_t *cm_trap(machine_t *m) { return &as_cm(m)->trap; }
 
 static const machine_ops_t cmodel_ops = {
@@ -834,6 +839,7 @@ static const machine_ops_t cmodel_ops = {
     .charge = cm_charge,
     .counters = cm_counters,
     .trap = cm_trap,
+    .frame_refs = paged_frame_refs,
 };
 
 machine_t *cmodel_create(const machine_config_t *cfg, evbus_t *bus, char *err, size_t errlen)
