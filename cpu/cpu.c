@@ -243,7 +243,28 @@ typedef struct {
     exec_t result;
     uint32_t block_pc;        /* PC of `first`                               */
     const decoded_t *first;   /* the block (or the lone instruction) running */
+    tlb_entry_t *data_entry;  /* paged fast path: the entry the latest data access hit */
 } exec_ctx_t;
+
+/*
+ * The paged fast path's data translation: the entry this kind of access hit
+ * last, if it still maps va and allows the access as it stands; else "not
+ * here" and the reference path walks.  A hit counts and updates replacement.
+ */
+static ALWAYS_INLINE bool paged_fast_data(exec_ctx_t *e, access_t acc, uint32_t va, uint32_t size, uint32_t *pa)
+{
+    paged_t *p = e->cm->paged;
+    if (UNLIKELY(va & (size - 1)))
+        return false;
+    tlb_entry_t *t = paged_cached_entry(p, acc, e->cm->s.priv, va);
+    if (UNLIKELY(!t))
+        return false;
+    tlb_hit(p->tlb, t);
+    paged_reference(p, t->ppn);
+    e->data_entry = t;
+    *pa = (t->ppn << p->shift) | (va & ((1u << p->shift) - 1));
+    return true;
+}
 
 /* The PC of a decoded instruction, computed only where it is needed (calls,
  * traps), so the fast path does not carry it from instruction to instruction. */
@@ -281,6 +302,15 @@ static ALWAYS_INLINE bool load_data(exec_ctx_t *e, uint32_t va, uint32_t size, u
             *val = e->x->host[va];
         return true;
     }
+    if (e->fast) { /* paged */
+        if (!paged_fast_data(e, ACC_LOAD, va, size, &pa))
+            return false;
+        if (size == 4)
+            memcpy(val, e->x->mem + pa, 4);
+        else
+            *val = e->x->mem[pa];
+        return true;
+    }
     if (UNLIKELY(va & (size - 1))) {
         e->cm->trap.paddr = 0;
         *cause = TRAP_MISALIGNED;
@@ -312,6 +342,19 @@ static ALWAYS_INLINE bool store_data(exec_ctx_t *e, uint32_t va, uint32_t size, 
         else
             e->x->host[va] = (uint8_t)val;
         pa = e->x->base + va;
+        if (UNLIKELY(e->x->code_map[pa >> CODE_GRANULE_SHIFT])) {
+            block_cache_invalidate(e->cm, pa, size);
+            e->result = EX_CODE_WRITTEN;
+        }
+        return true;
+    }
+    if (e->fast) { /* paged */
+        if (!paged_fast_data(e, ACC_STORE, va, size, &pa))
+            return false;
+        if (size == 4)
+            memcpy(e->x->mem + pa, &val, 4);
+        else
+            e->x->mem[pa] = (uint8_t)val;
         if (UNLIKELY(e->x->code_map[pa >> CODE_GRANULE_SHIFT])) {
             block_cache_invalidate(e->cm, pa, size);
             e->result = EX_CODE_WRITTEN;
@@ -559,7 +602,7 @@ static ALWAYS_INLINE stop_t reference_step(cmodel_t *cm, mmu_mode_t mode, bool o
         rt->fetch_xlate = cm->last_xlate;
     }
     const decoded_t d = decode(cm, insn);
-    exec_ctx_t e = {cm, &h, &x, mode, false, observe, rt, &extra, EX_OK, h.pc, &d};
+    exec_ctx_t e = {cm, &h, &x, mode, false, observe, rt, &extra, EX_OK, h.pc, &d, NULL};
     next_pc = h.pc + 4; /* unless it transfers control */
     if (execute(&e, &d, &next_pc) == EX_TRAP)
         return STOP_TRAP;
@@ -604,13 +647,13 @@ static stop_t step_observed(cmodel_t *cm, retire_t *rt)
  * bailed (the reference path runs it) or a store rewrote decoded code.
  */
 static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu_mode_t mode, const block_t *b,
-                                        hot_t *h, uint64_t rounds, uint64_t *full_rounds)
+                                        hot_t *h, uint64_t rounds, uint64_t *full_rounds, tlb_entry_t **data_entry)
 {
     const uint32_t pc = h->pc, fall_through = pc + 4 * b->n;
     uint32_t next_pc = fall_through;
     uint64_t extra = 0, round = 0;
     const decoded_t *const first = b->insn;
-    exec_ctx_t e = {cm, h, x, mode, true, false, NULL, &extra, EX_OK, pc, first};
+    exec_ctx_t e = {cm, h, x, mode, true, false, NULL, &extra, EX_OK, pc, first, NULL};
     const decoded_t *d = first;
     for (;; d++) {
         exec_t ex = execute(&e, d, &next_pc);
@@ -634,8 +677,25 @@ static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu
     if (done == b->n) /* rewrote code with the round's last instruction */
         round++, done = 0;
     *full_rounds = round;
+    *data_entry = e.data_entry;
     h->pc = done == 0 && round ? next_pc : pc + 4 * done;
     return done;
+}
+
+/* Count what a block run did: `full` whole rounds and a partial one of `done`. */
+static ALWAYS_INLINE void account_block(hot_t *h, const block_t *b, uint64_t full, uint32_t done)
+{
+    h->cycles += full * b->cost;
+    h->instret += full * b->n;
+    h->loads += full * b->loads;
+    h->stores += full * b->stores;
+    if (done) {
+        const decoded_t *last = &b->insn[done - 1];
+        h->cycles += last->cum_cost;
+        h->instret += done;
+        h->loads += last->cum_loads;
+        h->stores += last->cum_stores;
+    }
 }
 
 /*
@@ -661,22 +721,14 @@ static ALWAYS_INLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit, mmu_mod
         prev = b;
         /* the rounds of a one-block loop that fit in the budget */
         uint64_t rounds = (limit - h.cycles) / (b->cost ? b->cost : 1), full;
-        uint32_t done = run_block(cm, &x, mode, b, &h, rounds, &full);
-        h.cycles += full * b->cost;
-        h.instret += full * b->n;
-        h.loads += full * b->loads;
-        h.stores += full * b->stores;
+        tlb_entry_t *unused;
+        uint32_t done = run_block(cm, &x, mode, b, &h, rounds, &full, &unused);
+        account_block(&h, b, full, done);
         if (LIKELY(done == 0 && full))
             continue;
         prev = NULL;
-        if (done) { /* a partial round: its prefix */
-            const decoded_t *last = &b->insn[done - 1];
-            h.cycles += last->cum_cost;
-            h.instret += done;
-            h.loads += last->cum_loads;
-            h.stores += last->cum_stores;
+        if (done)
             continue;
-        }
     reference:
         prev = NULL;
         hot_store(cm, &h);
@@ -691,12 +743,58 @@ static ALWAYS_INLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit, mmu_mod
 static NOINLINE stop_t run_bare(cmodel_t *cm, uint64_t limit) { return run_contiguous(cm, limit, MMU_BARE); }
 static NOINLINE stop_t run_reloc(cmodel_t *cm, uint64_t limit) { return run_contiguous(cm, limit, MMU_RELOC); }
 
-/* Paged mode runs the reference path until the TLB fast path lands. */
+/*
+ * The paged fast path.  A block starts only when the entry instruction
+ * fetches hit last still maps the PC (paged_cached_entry); its data accesses
+ * hit the same way or hand over.  Every instruction's fetch is a TLB hit on
+ * that one entry (a block never crosses a page), counted when the block
+ * ends, where the replacement order and the frame stamps are also brought to
+ * what the access sequence makes them: only each entry's latest use counts,
+ * and the latest are the last instruction's fetch, then its data access.
+ */
+static ALWAYS_INLINE void account_fetches(paged_t *p, tlb_entry_t *fetch, tlb_entry_t *data, const block_t *b,
+                                          uint64_t full, uint32_t done)
+{
+    uint64_t completed = full * b->n + done;
+    if (!completed)
+        return;
+    tlb_hit(p->tlb, fetch);
+    p->tlb->hits += completed - 1;
+    paged_reference(p, fetch->ppn);
+    const decoded_t *last = done ? &b->insn[done - 1] : &b->insn[b->n - 1];
+    if (data && isa_info[last->raw >> 24].mem != MEM_NONE) {
+        tlb_touch(p->tlb, data);
+        paged_reference(p, data->ppn);
+    }
+}
+
 static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
 {
-    while (cm->cycles < limit)
+    paged_t *const p = cm->paged;
+    const run_consts_t x = run_consts(cm, MMU_PAGED);
+    const priv_t priv = cm->s.priv;
+    const uint32_t offset_mask = (1u << p->shift) - 1;
+    hot_t h = hot_load(cm);
+    while (h.cycles < limit) {
+        const uint32_t pc = h.pc;
+        tlb_entry_t *fetch = (pc & 3) ? NULL : paged_cached_entry(p, ACC_FETCH, priv, pc);
+        block_t *b = fetch ? block_lookup(cm, NULL, (fetch->ppn << p->shift) | (pc & offset_mask)) : NULL;
+        if (UNLIKELY(!b || h.cycles + b->cost > limit))
+            goto reference;
+        uint64_t rounds = (limit - h.cycles) / (b->cost ? b->cost : 1), full;
+        tlb_entry_t *data;
+        uint32_t done = run_block(cm, &x, MMU_PAGED, b, &h, rounds, &full, &data);
+        account_block(&h, b, full, done);
+        account_fetches(p, fetch, data, b, full, done);
+        if (LIKELY(done || full))
+            continue;
+    reference:
+        hot_store(cm, &h);
         if (reference_step_paged(cm) == STOP_TRAP)
             return STOP_TRAP;
+        h = hot_load(cm);
+    }
+    hot_store(cm, &h);
     return STOP_BUDGET;
 }
 
