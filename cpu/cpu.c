@@ -655,6 +655,7 @@ static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu
     const decoded_t *const first = b->insn;
     exec_ctx_t e = {cm, h, x, mode, true, false, NULL, &extra, EX_OK, pc, first, NULL};
     const decoded_t *d = first;
+    bool round_ended = false; /* left at the end of a round, not inside one */
     for (;; d++) {
         exec_t ex = execute(&e, d, &next_pc);
         if (LIKELY(ex == EX_OK))
@@ -666,6 +667,7 @@ static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu
                 next_pc = fall_through;
                 continue;
             }
+            round_ended = true;
             d = first;
             break;
         }
@@ -674,11 +676,14 @@ static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu
         break;
     }
     uint32_t done = (uint32_t)(d - first);
-    if (done == b->n) /* rewrote code with the round's last instruction */
-        round++, done = 0;
+    if (done == b->n) { /* rewrote code with the round's last instruction */
+        round++;
+        done = 0;
+        round_ended = true;
+    }
     *full_rounds = round;
     *data_entry = e.data_entry;
-    h->pc = done == 0 && round ? next_pc : pc + 4 * done;
+    h->pc = round_ended ? next_pc : pc + 4 * done;
     return done;
 }
 
