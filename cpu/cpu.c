@@ -136,6 +136,9 @@ typedef struct {
     uint8_t *mem;       /* physical memory                                */
     uint8_t *host;      /* mem + base: where logical address 0 lives      */
     uint8_t *code_map;  /* granules holding decoded code                  */
+    paged_t *paged;     /* paged mode: the TLB and the shortcuts           */
+    uint32_t page_size;
+    uint32_t page_word_lim; /* (page_size - 4) / 4, for word_fits-style checks */
 } run_consts_t;
 
 static ALWAYS_INLINE run_consts_t run_consts(cmodel_t *cm, mmu_mode_t mode)
@@ -144,7 +147,16 @@ static ALWAYS_INLINE run_consts_t run_consts(cmodel_t *cm, mmu_mode_t mode)
     uint32_t base = relocating ? cm->mmu.base : 0;
     uint64_t reach = relocating ? cm->reloc_reach : cm->bare_reach;
     uint32_t word_lim = reach >= 4 ? (uint32_t)((reach - 4) >> 2) : 0;
-    return (run_consts_t){base, reach, word_lim, cm->s.r, cm->mem, cm->mem + base, cm->code_map};
+    return (run_consts_t){base,
+                          reach,
+                          word_lim,
+                          cm->s.r,
+                          cm->mem,
+                          cm->mem + base,
+                          cm->code_map,
+                          cm->paged,
+                          cm->paged->page_size,
+                          (cm->paged->page_size - 4) >> 2};
 }
 
 /*
@@ -156,6 +168,13 @@ static ALWAYS_INLINE run_consts_t run_consts(cmodel_t *cm, mmu_mode_t mode)
 static ALWAYS_INLINE bool word_fits(const run_consts_t *x, uint32_t va)
 {
     return ((va >> 2) | (va << 30)) <= x->word_lim;
+}
+
+/* The same one-compare check for a word at offset `off` into a page (off
+ * wraps to a huge value when the address is below the page). */
+static ALWAYS_INLINE bool word_fits_page(const run_consts_t *x, uint64_t off)
+{
+    return ((off >> 2) | (off << 62)) <= x->page_word_lim;
 }
 
 /* The slow side of a contiguous-mode check: which fault, and where it went. */
@@ -243,34 +262,32 @@ typedef struct {
     exec_t result;
     uint32_t block_pc;        /* PC of `first`                               */
     const decoded_t *first;   /* the block (or the lone instruction) running */
-    tlb_entry_t *data_entry;  /* paged fast path: the entry the latest data access hit */
 } exec_ctx_t;
-
-/*
- * The paged fast path's data translation: the entry this kind of access hit
- * last, if it still maps va and allows the access as it stands; else "not
- * here" and the reference path walks.  A hit counts and updates replacement.
- */
-static ALWAYS_INLINE bool paged_fast_data(exec_ctx_t *e, access_t acc, uint32_t va, uint32_t size, uint32_t *pa)
-{
-    paged_t *p = e->cm->paged;
-    if (UNLIKELY(va & (size - 1)))
-        return false;
-    tlb_entry_t *t = paged_cached_entry(p, acc, e->cm->s.priv, va);
-    if (UNLIKELY(!t))
-        return false;
-    tlb_hit(p->tlb, t);
-    paged_reference(p, t->ppn);
-    e->data_entry = t;
-    *pa = (t->ppn << p->shift) | (va & ((1u << p->shift) - 1));
-    return true;
-}
 
 /* The PC of a decoded instruction, computed only where it is needed (calls,
  * traps), so the fast path does not carry it from instruction to instruction. */
 static ALWAYS_INLINE uint32_t insn_pc(const exec_ctx_t *e, const decoded_t *d)
 {
     return e->block_pc + 4 * (uint32_t)(d - e->first);
+}
+
+/*
+ * The paged fast path's data translation: the entry this kind of access hit
+ * last, if it still maps va and allows the access as it stands; else "not
+ * here" and the reference path walks.  The hit is recorded in the decoded
+ * instruction; counting it and updating replacement wait for the block's end.
+ */
+static ALWAYS_INLINE bool paged_fast_data(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
+                                          uint32_t *pa, uint8_t **host)
+{
+    const paged_shortcut_t *s = &e->x->paged->last[acc];
+    uint64_t off = (uint64_t)va - s->vpage;
+    if (UNLIKELY(size == 4 ? !word_fits_page(e->x, off) : off >= e->x->page_size))
+        return false;
+    d->entry = s->entry;
+    *pa = s->ppage + (uint32_t)off;
+    *host = s->host + off;
+    return true;
 }
 
 static ALWAYS_INLINE void observe_access(const exec_ctx_t *e, bool write, uint32_t size, uint32_t va, uint32_t pa,
@@ -290,7 +307,8 @@ static ALWAYS_INLINE void observe_access(const exec_ctx_t *e, bool write, uint32
 
 /* A data load of `size` bytes at va into *val; false on a fault (the caller
  * raises it).  size is a constant at every call, so its checks fold. */
-static ALWAYS_INLINE bool load_data(exec_ctx_t *e, uint32_t va, uint32_t size, uint32_t *val, trap_cause_t *cause)
+static ALWAYS_INLINE bool load_data(exec_ctx_t *e, decoded_t *d, uint32_t va, uint32_t size, uint32_t *val,
+                                    trap_cause_t *cause)
 {
     uint32_t pa = 0;
     if (e->fast && e->mode != MMU_PAGED) { /* one compare, or hand it to the reference path */
@@ -303,12 +321,13 @@ static ALWAYS_INLINE bool load_data(exec_ctx_t *e, uint32_t va, uint32_t size, u
         return true;
     }
     if (e->fast) { /* paged */
-        if (!paged_fast_data(e, ACC_LOAD, va, size, &pa))
+        uint8_t *host;
+        if (!paged_fast_data(e, d, ACC_LOAD, va, size, &pa, &host))
             return false;
         if (size == 4)
-            memcpy(val, e->x->mem + pa, 4);
+            memcpy(val, host, 4);
         else
-            *val = e->x->mem[pa];
+            *val = *host;
         return true;
     }
     if (UNLIKELY(va & (size - 1))) {
@@ -331,7 +350,8 @@ static ALWAYS_INLINE bool load_data(exec_ctx_t *e, uint32_t va, uint32_t size, u
 
 /* A data store; like load_data.  A store into decoded code retires the
  * blocks there and makes the fast path leave its block. */
-static ALWAYS_INLINE bool store_data(exec_ctx_t *e, uint32_t va, uint32_t size, uint32_t val, trap_cause_t *cause)
+static ALWAYS_INLINE bool store_data(exec_ctx_t *e, decoded_t *d, uint32_t va, uint32_t size, uint32_t val,
+                                     trap_cause_t *cause)
 {
     uint32_t pa = 0;
     if (e->fast && e->mode != MMU_PAGED) {
@@ -349,12 +369,13 @@ static ALWAYS_INLINE bool store_data(exec_ctx_t *e, uint32_t va, uint32_t size, 
         return true;
     }
     if (e->fast) { /* paged */
-        if (!paged_fast_data(e, ACC_STORE, va, size, &pa))
+        uint8_t *host;
+        if (!paged_fast_data(e, d, ACC_STORE, va, size, &pa, &host))
             return false;
         if (size == 4)
-            memcpy(e->x->mem + pa, &val, 4);
+            memcpy(host, &val, 4);
         else
-            e->x->mem[pa] = (uint8_t)val;
+            *host = (uint8_t)val;
         if (UNLIKELY(e->x->code_map[pa >> CODE_GRANULE_SHIFT])) {
             block_cache_invalidate(e->cm, pa, size);
             e->result = EX_CODE_WRITTEN;
@@ -384,7 +405,7 @@ static ALWAYS_INLINE bool store_data(exec_ctx_t *e, uint32_t va, uint32_t size, 
 }
 
 /* An instruction that traps: on the fast path, hand it to the reference path. */
-static ALWAYS_INLINE exec_t trap_or_bail(exec_ctx_t *e, trap_cause_t cause, access_t acc, const decoded_t *d,
+static ALWAYS_INLINE exec_t trap_or_bail(exec_ctx_t *e, trap_cause_t cause, access_t acc, decoded_t *d,
                                          uint32_t pc, uint32_t vaddr, uint64_t spent)
 {
     if (e->fast)
@@ -398,7 +419,7 @@ static ALWAYS_INLINE exec_t trap_or_bail(exec_ctx_t *e, trap_cause_t cause, acce
  * ISA, written once.  A jump, call or return that transfers control sets
  * *next_pc; otherwise it is left alone (the caller's default is pc + 4).
  */
-static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, const decoded_t *d, uint32_t *next_pc)
+static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_pc)
 {
     cmodel_t *const cm = e->cm;
     hot_t *const h = e->h;
@@ -468,14 +489,14 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, const decoded_t *d, uint32_t 
     case OP_LOADBM: va = r[rb] + imm; goto load_byte;
     case OP_POP:
         va = r[ISA_REG_SP];
-        if (!load_data(e, va, 4, &val, &cause))
+        if (!load_data(e, d, va, 4, &val, &cause))
             goto data_fault;
         r[ISA_REG_SP] += 4;
         r[ra] = val;
         break;
     case OP_RET:
         va = r[ISA_REG_SP];
-        if (!load_data(e, va, 4, &val, &cause))
+        if (!load_data(e, d, va, 4, &val, &cause))
             goto data_fault;
         r[ISA_REG_SP] += 4;
         *next_pc = val;
@@ -524,27 +545,27 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, const decoded_t *d, uint32_t 
     return e->result;
 
 load_word:
-    if (!load_data(e, va, 4, &r[ra], &cause))
+    if (!load_data(e, d, va, 4, &r[ra], &cause))
         goto data_fault;
     return e->result;
 load_byte:
-    if (!load_data(e, va, 1, &r[ra], &cause))
+    if (!load_data(e, d, va, 1, &r[ra], &cause))
         goto data_fault;
     return e->result;
 store_word:
     acc = ACC_STORE;
-    if (!store_data(e, va, 4, r[ra], &cause))
+    if (!store_data(e, d, va, 4, r[ra], &cause))
         goto data_fault;
     return e->result;
 store_byte:
     acc = ACC_STORE;
-    if (!store_data(e, va, 1, r[ra], &cause))
+    if (!store_data(e, d, va, 1, r[ra], &cause))
         goto data_fault;
     return e->result;
 push:
     acc = ACC_STORE;
     va = r[ISA_REG_SP] - 4;
-    if (!store_data(e, va, 4, val, &cause))
+    if (!store_data(e, d, va, 4, val, &cause))
         goto data_fault;
     r[ISA_REG_SP] = va;
     return e->result;
@@ -552,7 +573,7 @@ call: /* va holds the target until the return address is pushed */
     acc = ACC_STORE;
     val = va;
     va = r[ISA_REG_SP] - 4;
-    if (!store_data(e, va, 4, insn_pc(e, d) + 4, &cause))
+    if (!store_data(e, d, va, 4, insn_pc(e, d) + 4, &cause))
         goto data_fault;
     r[ISA_REG_SP] = va;
     *next_pc = val;
@@ -601,8 +622,8 @@ static ALWAYS_INLINE stop_t reference_step(cmodel_t *cm, mmu_mode_t mode, bool o
         rt->insn = insn;
         rt->fetch_xlate = cm->last_xlate;
     }
-    const decoded_t d = decode(cm, insn);
-    exec_ctx_t e = {cm, &h, &x, mode, false, observe, rt, &extra, EX_OK, h.pc, &d, NULL};
+    decoded_t d = decode(cm, insn);
+    exec_ctx_t e = {cm, &h, &x, mode, false, observe, rt, &extra, EX_OK, h.pc, &d};
     next_pc = h.pc + 4; /* unless it transfers control */
     if (execute(&e, &d, &next_pc) == EX_TRAP)
         return STOP_TRAP;
@@ -646,15 +667,15 @@ static stop_t step_observed(cmodel_t *cm, retire_t *rt)
  * past them.  A last round shorter than b->n means the next instruction
  * bailed (the reference path runs it) or a store rewrote decoded code.
  */
-static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu_mode_t mode, const block_t *b,
-                                        hot_t *h, uint64_t rounds, uint64_t *full_rounds, tlb_entry_t **data_entry)
+static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu_mode_t mode, block_t *b, hot_t *h,
+                                        uint64_t rounds, uint64_t *full_rounds)
 {
     const uint32_t pc = h->pc, fall_through = pc + 4 * b->n;
     uint32_t next_pc = fall_through;
     uint64_t extra = 0, round = 0;
-    const decoded_t *const first = b->insn;
-    exec_ctx_t e = {cm, h, x, mode, true, false, NULL, &extra, EX_OK, pc, first, NULL};
-    const decoded_t *d = first;
+    decoded_t *const first = b->insn;
+    exec_ctx_t e = {cm, h, x, mode, true, false, NULL, &extra, EX_OK, pc, first};
+    decoded_t *d = first;
     bool round_ended = false; /* left at the end of a round, not inside one */
     for (;; d++) {
         exec_t ex = execute(&e, d, &next_pc);
@@ -682,7 +703,6 @@ static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu
         round_ended = true;
     }
     *full_rounds = round;
-    *data_entry = e.data_entry;
     h->pc = round_ended ? next_pc : pc + 4 * done;
     return done;
 }
@@ -726,8 +746,7 @@ static ALWAYS_INLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit, mmu_mod
         prev = b;
         /* the rounds of a one-block loop that fit in the budget */
         uint64_t rounds = (limit - h.cycles) / (b->cost ? b->cost : 1), full;
-        tlb_entry_t *unused;
-        uint32_t done = run_block(cm, &x, mode, b, &h, rounds, &full, &unused);
+        uint32_t done = run_block(cm, &x, mode, b, &h, rounds, &full);
         account_block(&h, b, full, done);
         if (LIKELY(done == 0 && full))
             continue;
@@ -757,40 +776,51 @@ static NOINLINE stop_t run_reloc(cmodel_t *cm, uint64_t limit) { return run_cont
  * what the access sequence makes them: only each entry's latest use counts,
  * and the latest are the last instruction's fetch, then its data access.
  */
-static ALWAYS_INLINE void account_fetches(paged_t *p, tlb_entry_t *fetch, tlb_entry_t *data, const block_t *b,
-                                          uint64_t full, uint32_t done)
+/* Touch one decoded instruction's data entry, if it accessed data. */
+static ALWAYS_INLINE void touch_data(paged_t *p, const decoded_t *d)
 {
-    uint64_t completed = full * b->n + done;
-    if (!completed)
-        return;
-    tlb_hit(p->tlb, fetch);
-    p->tlb->hits += completed - 1;
-    paged_reference(p, fetch->ppn);
-    const decoded_t *last = done ? &b->insn[done - 1] : &b->insn[b->n - 1];
-    if (data && isa_info[last->raw >> 24].mem != MEM_NONE) {
-        tlb_touch(p->tlb, data);
-        paged_reference(p, data->ppn);
+    if (isa_info[d->raw >> 24].mem != MEM_NONE) {
+        tlb_touch(p->tlb, d->entry);
+        paged_reference(p, d->entry->ppn);
     }
+}
+
+static void account_tlb(paged_t *p, tlb_entry_t *fetch, const block_t *b, uint64_t full, uint32_t done)
+{
+    const uint32_t n = b->n;
+    if (!full && !done)
+        return;
+    uint64_t data = full * (b->loads + b->stores) + (done ? b->insn[done - 1].cum_loads + b->insn[done - 1].cum_stores : 0u);
+    p->tlb->hits += full * n + done + data;
+    /* the accesses in order of their latest use: the tail of the previous
+     * round, then the last round up to the last instruction's fetch and data */
+    const uint32_t upto = done ? done : n;
+    if (full && done)
+        for (uint32_t i = done; i < n; i++)
+            touch_data(p, &b->insn[i]);
+    for (uint32_t i = 0; i + 1 < upto; i++)
+        touch_data(p, &b->insn[i]);
+    tlb_touch(p->tlb, fetch);
+    paged_reference(p, fetch->ppn);
+    touch_data(p, &b->insn[upto - 1]);
 }
 
 static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
 {
     paged_t *const p = cm->paged;
     const run_consts_t x = run_consts(cm, MMU_PAGED);
-    const priv_t priv = cm->s.priv;
-    const uint32_t offset_mask = (1u << p->shift) - 1;
     hot_t h = hot_load(cm);
     while (h.cycles < limit) {
         const uint32_t pc = h.pc;
-        tlb_entry_t *fetch = (pc & 3) ? NULL : paged_cached_entry(p, ACC_FETCH, priv, pc);
-        block_t *b = fetch ? block_lookup(cm, NULL, (fetch->ppn << p->shift) | (pc & offset_mask)) : NULL;
+        const paged_shortcut_t *s = (pc & 3) ? NULL : paged_shortcut(p, ACC_FETCH, pc);
+        tlb_entry_t *fetch = s ? s->entry : NULL;
+        block_t *b = s ? block_lookup(cm, NULL, s->ppage + (uint32_t)(pc - s->vpage)) : NULL;
         if (UNLIKELY(!b || h.cycles + b->cost > limit))
             goto reference;
         uint64_t rounds = (limit - h.cycles) / (b->cost ? b->cost : 1), full;
-        tlb_entry_t *data;
-        uint32_t done = run_block(cm, &x, MMU_PAGED, b, &h, rounds, &full, &data);
+        uint32_t done = run_block(cm, &x, MMU_PAGED, b, &h, rounds, &full);
         account_block(&h, b, full, done);
-        account_fetches(p, fetch, data, b, full, done);
+        account_tlb(p, fetch, b, full, done);
         if (LIKELY(done || full))
             continue;
     reference:

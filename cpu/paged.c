@@ -10,9 +10,8 @@
  * page first read clean) walks again, and the walker writes the PTE back.
  * A miss walks; a walk that succeeds fills the TLB, one that faults does not.
  *
- * `last[access]` remembers the entry each kind of access hit last, so the
- * fast path of cpu.c can re-validate it with one compare (tlb.h explains why
- * that is exact); every path that can change the TLB resets them.
+ * `last[access]` (paged.h) is the fast path's shortcut to the page each kind
+ * of access hit last; every path that can change the TLB drops them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +25,17 @@
 static void forget_last_entries(paged_t *p)
 {
     for (int a = 0; a < 3; a++)
-        p->last[a] = &p->none;
+        p->last[a] = (paged_shortcut_t){PAGED_NO_PAGE, 0, NULL, NULL};
+}
+
+/* Remember e as acc's shortcut if it allows the access without more ado. */
+static void remember_entry(cmodel_t *cm, access_t acc, tlb_entry_t *e, uint32_t va)
+{
+    paged_t *p = cm->paged;
+    if (!((e->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1))
+        return;
+    uint32_t ppage = e->ppn << p->shift;
+    p->last[acc] = (paged_shortcut_t){va & ~(p->page_size - 1), ppage, cm->mem + ppage, e};
 }
 
 bool paged_create(cmodel_t *cm, char *err, size_t errlen)
@@ -46,7 +55,7 @@ bool paged_create(cmodel_t *cm, char *err, size_t errlen)
     }
     walker_init(&p->walker, cfg);
     p->shift = cfg->page_shift;
-    p->none.vpn = TLB_VPN_NONE;
+    p->page_size = 1u << cfg->page_shift;
     forget_last_entries(p);
     if (cfg->track_refs) {
         p->refs.nframes = (uint32_t)(cm->mem_size >> cfg->page_shift) + 1;
@@ -155,7 +164,7 @@ trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, uint32_t size, access_t 
         e = tlb_fill(p->tlb, vpn, p->asid, pte_ppn(r.pte), pte_perm(r.pte), NULL);
         forget_last_entries(p); /* the fill may have replaced a cached entry */
     }
-    p->last[acc] = e;
+    remember_entry(cm, acc, e, va);
     paged_reference(p, e->ppn);
     *pa = (e->ppn << p->shift) | offset;
     return TRAP_NONE;
