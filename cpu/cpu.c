@@ -248,6 +248,8 @@ typedef enum {
     EX_CODE_WRITTEN, /* completed, but stored into decoded code: leave the block   */
     EX_BAIL,         /* fast path only: not executed at all, needs the slow path   */
     EX_END,          /* fast path only: the block's sentinel                       */
+    EX_SPLIT,        /* fast path only: completed after settling the TLB for a miss;
+                        leave the block after it                                    */
 } exec_t;
 
 /* Everything one instruction's execution reads and writes besides registers. */
@@ -262,6 +264,10 @@ typedef struct {
     exec_t result;
     uint32_t block_pc;        /* PC of `first`                               */
     const decoded_t *first;   /* the block (or the lone instruction) running */
+    /* paged fast path only */
+    const block_t *block;
+    tlb_entry_t *fetch;       /* the entry the block's fetches hit          */
+    uint64_t round;           /* whole rounds of the block done so far      */
 } exec_ctx_t;
 
 /* The PC of a decoded instruction, computed only where it is needed (calls,
@@ -288,6 +294,138 @@ static ALWAYS_INLINE bool paged_fast_data(exec_ctx_t *e, decoded_t *d, access_t 
     *pa = s->ppage + (uint32_t)off;
     *host = s->host + off;
     return true;
+}
+
+/* Count what a block run did: `full` whole rounds and a partial one of `done`. */
+static ALWAYS_INLINE void account_block(hot_t *h, const block_t *b, uint64_t full, uint32_t done)
+{
+    h->cycles += full * b->cost;
+    h->instret += full * b->n;
+    h->loads += full * b->loads;
+    h->stores += full * b->stores;
+    if (done) {
+        const decoded_t *last = &b->insn[done - 1];
+        h->cycles += last->cum_cost;
+        h->instret += done;
+        h->loads += last->cum_loads;
+        h->stores += last->cum_stores;
+    }
+}
+
+/* Touch one decoded instruction's data entry, if it accessed data. */
+static ALWAYS_INLINE void touch_data(paged_t *p, const decoded_t *d)
+{
+    if (isa_info[d->raw >> 24].mem != MEM_NONE && d->entry) {
+        tlb_touch(p->tlb, d->entry);
+        paged_reference(p, d->entry->ppn);
+    }
+}
+
+/*
+ * Settle the TLB for a paged block run of `full` rounds and `done` more
+ * instructions: count their hits (every fetch hit `fetch`; every data access
+ * hit the entry recorded in its decoded instruction) and bring the
+ * replacement order and frame stamps to what the access sequence makes them.
+ * Only each entry's latest use counts, so it is enough to touch the accesses
+ * of the last round (and the tail of the one before) in order, the last
+ * instruction's fetch just before its data access.
+ */
+static void account_tlb(paged_t *p, tlb_entry_t *fetch, const block_t *b, uint64_t full, uint32_t done)
+{
+    const uint32_t n = b->n;
+    if (!full && !done)
+        return;
+    uint64_t data = full * (b->loads + b->stores) + (done ? b->insn[done - 1].cum_loads + b->insn[done - 1].cum_stores : 0u);
+    p->tlb->hits += full * n + done + data;
+    const uint32_t upto = done ? done : n;
+    if (full && done)
+        for (uint32_t i = done; i < n; i++)
+            touch_data(p, &b->insn[i]);
+    for (uint32_t i = 0; i + 1 < upto; i++)
+        touch_data(p, &b->insn[i]);
+    tlb_touch(p->tlb, fetch);
+    paged_reference(p, fetch->ppn);
+    touch_data(p, &b->insn[upto - 1]);
+}
+
+/* What the paged fast path does when a data access misses its shortcut. */
+typedef enum { MISS_BAIL, MISS_TLB_HIT, MISS_SERVED, MISS_FAULT } miss_t;
+
+typedef struct { /* values, not pointers into the fast path's locals */
+    tlb_entry_t *fetch;
+    const block_t *block;
+    uint64_t round;
+    uint32_t done;      /* instructions completed in this round before this one */
+    uint64_t now;       /* the clock at this instruction, for event stamps      */
+} miss_ctx_t;
+
+/*
+ * The shortcut did not cover va.  A plain hit on another TLB entry is served
+ * at once (MISS_TLB_HIT).  Anything that changes the TLB -- a miss, a walk to
+ * set A or D -- or faults first settles the block's TLB accounting up to this
+ * access, then goes the reference way (paged_translate): MISS_SERVED, or
+ * MISS_FAULT with cm->trap's addresses set.  A misaligned access is handed
+ * over untouched (MISS_BAIL).
+ */
+static NOINLINE miss_t paged_fast_miss(cmodel_t *cm, const miss_ctx_t *mc, access_t acc, uint32_t va, uint32_t size,
+                                       uint32_t *pa, tlb_entry_t **entry, uint64_t *walk_cycles, trap_cause_t *cause)
+{
+    paged_t *p = cm->paged;
+    if (va & (size - 1))
+        return MISS_BAIL;
+    tlb_entry_t *t = tlb_find(p->tlb, (uint64_t)(va >> p->shift), p->asid);
+    if (t && ((t->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1)) {
+        paged_remember(cm, acc, t, va);
+        *entry = t;
+        *pa = (t->ppn << p->shift) | (va & (p->page_size - 1));
+        return MISS_TLB_HIT;
+    }
+    account_tlb(p, mc->fetch, mc->block, mc->round, mc->done);
+    tlb_hit(p->tlb, mc->fetch); /* this instruction's own fetch */
+    paged_reference(p, mc->fetch->ppn);
+    uint64_t saved = cm->cycles;
+    cm->cycles = mc->now;
+    *cause = paged_translate(cm, va, size, acc, pa, walk_cycles);
+    cm->cycles = saved;
+    *entry = NULL; /* counted and ordered already */
+    return *cause ? MISS_FAULT : MISS_SERVED;
+}
+
+/*
+ * A fast-path data access whose shortcut missed: serve it through
+ * paged_fast_miss and turn the outcome into the fast path's terms.  Returns
+ * false to bail, or with e->result == EX_TRAP after raising the trap.
+ */
+static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
+                                          uint32_t *pa, uint8_t **host)
+{
+    const uint32_t done = (uint32_t)(d - e->first);
+    const block_t *b = e->block;
+    miss_ctx_t mc = {e->fetch, b, e->round, done,
+                     e->h->cycles + e->round * b->cost + (done ? b->insn[done - 1].cum_cost : 0) + e->cm->fetch_cost};
+    tlb_entry_t *entry = NULL;
+    uint64_t walk = 0;
+    trap_cause_t cause = TRAP_NONE;
+    switch (paged_fast_miss(e->cm, &mc, acc, va, size, pa, &entry, &walk, &cause)) {
+    case MISS_BAIL:
+        return false;
+    case MISS_TLB_HIT:
+        d->entry = entry;
+        *host = e->x->mem + *pa;
+        return true;
+    case MISS_SERVED:
+        d->entry = NULL;
+        *e->extra += walk;
+        *host = e->x->mem + *pa;
+        e->result = EX_SPLIT;
+        return true;
+    case MISS_FAULT:
+        account_block(e->h, b, e->round, done);
+        raise_trap(e->cm, e->h, cause, acc, d->raw, insn_pc(e, d), va, e->cm->fetch_cost + walk);
+        e->result = EX_TRAP;
+        return false;
+    }
+    return false;
 }
 
 static ALWAYS_INLINE void observe_access(const exec_ctx_t *e, bool write, uint32_t size, uint32_t va, uint32_t pa,
@@ -322,7 +460,8 @@ static ALWAYS_INLINE bool load_data(exec_ctx_t *e, decoded_t *d, uint32_t va, ui
     }
     if (e->fast) { /* paged */
         uint8_t *host;
-        if (!paged_fast_data(e, d, ACC_LOAD, va, size, &pa, &host))
+        if (!paged_fast_data(e, d, ACC_LOAD, va, size, &pa, &host) &&
+            !paged_data_slow(e, d, ACC_LOAD, va, size, &pa, &host))
             return false;
         if (size == 4)
             memcpy(val, host, 4);
@@ -370,7 +509,8 @@ static ALWAYS_INLINE bool store_data(exec_ctx_t *e, decoded_t *d, uint32_t va, u
     }
     if (e->fast) { /* paged */
         uint8_t *host;
-        if (!paged_fast_data(e, d, ACC_STORE, va, size, &pa, &host))
+        if (!paged_fast_data(e, d, ACC_STORE, va, size, &pa, &host) &&
+            !paged_data_slow(e, d, ACC_STORE, va, size, &pa, &host))
             return false;
         if (size == 4)
             memcpy(host, &val, 4);
@@ -378,7 +518,8 @@ static ALWAYS_INLINE bool store_data(exec_ctx_t *e, decoded_t *d, uint32_t va, u
             *host = (uint8_t)val;
         if (UNLIKELY(e->x->code_map[pa >> CODE_GRANULE_SHIFT])) {
             block_cache_invalidate(e->cm, pa, size);
-            e->result = EX_CODE_WRITTEN;
+            if (e->result == EX_OK)
+                e->result = EX_CODE_WRITTEN;
         }
         return true;
     }
@@ -408,8 +549,8 @@ static ALWAYS_INLINE bool store_data(exec_ctx_t *e, decoded_t *d, uint32_t va, u
 static ALWAYS_INLINE exec_t trap_or_bail(exec_ctx_t *e, trap_cause_t cause, access_t acc, decoded_t *d,
                                          uint32_t pc, uint32_t vaddr, uint64_t spent)
 {
-    if (e->fast)
-        return EX_BAIL;
+    if (e->fast) /* handed over, or already raised by the paged miss path */
+        return e->result == EX_TRAP ? EX_TRAP : EX_BAIL;
     raise_trap(e->cm, e->h, cause, acc, d->raw, pc, vaddr, spent);
     return EX_TRAP;
 }
@@ -623,7 +764,7 @@ static ALWAYS_INLINE stop_t reference_step(cmodel_t *cm, mmu_mode_t mode, bool o
         rt->fetch_xlate = cm->last_xlate;
     }
     decoded_t d = decode(cm, insn);
-    exec_ctx_t e = {cm, &h, &x, mode, false, observe, rt, &extra, EX_OK, h.pc, &d};
+    exec_ctx_t e = {cm, &h, &x, mode, false, observe, rt, &extra, EX_OK, h.pc, &d, NULL, NULL, 0};
     next_pc = h.pc + 4; /* unless it transfers control */
     if (execute(&e, &d, &next_pc) == EX_TRAP)
         return STOP_TRAP;
@@ -658,6 +799,15 @@ static stop_t step_observed(cmodel_t *cm, retire_t *rt)
 
 /* ---- the fast path ------------------------------------------------------ */
 
+/* What one call of run_block did. */
+typedef struct {
+    uint64_t full;    /* whole rounds                                      */
+    uint32_t done;    /* instructions of a last, partial round             */
+    uint64_t extra;   /* walk cycles (paged)                               */
+    bool settled;     /* the TLB is already accounted (a paged miss split it) */
+    bool trapped;     /* a trap was raised; the hot state is stored          */
+} block_run_t;
+
 /*
  * Run the instructions of b from its start while they complete in the
  * ordinary way.  A block that jumps back to its own start -- a loop that is
@@ -668,22 +818,23 @@ static stop_t step_observed(cmodel_t *cm, retire_t *rt)
  * bailed (the reference path runs it) or a store rewrote decoded code.
  */
 static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu_mode_t mode, block_t *b, hot_t *h,
-                                        uint64_t rounds, uint64_t *full_rounds)
+                                        tlb_entry_t *fetch, uint64_t rounds, block_run_t *out)
 {
     const uint32_t pc = h->pc, fall_through = pc + 4 * b->n;
     uint32_t next_pc = fall_through;
-    uint64_t extra = 0, round = 0;
+    uint64_t extra = 0;
     decoded_t *const first = b->insn;
-    exec_ctx_t e = {cm, h, x, mode, true, false, NULL, &extra, EX_OK, pc, first};
+    exec_ctx_t e = {cm, h, x, mode, true, false, NULL, &extra, EX_OK, pc, first, b, fetch, 0};
     decoded_t *d = first;
     bool round_ended = false; /* left at the end of a round, not inside one */
+    out->trapped = out->settled = false;
     for (;; d++) {
         exec_t ex = execute(&e, d, &next_pc);
         if (LIKELY(ex == EX_OK))
             continue;
         if (ex == EX_END) {
-            round++;
-            if (next_pc == pc && round < rounds) {
+            e.round++;
+            if (next_pc == pc && e.round < rounds) {
                 d = first - 1; /* again: the block cannot have changed, a write to it ends the round */
                 next_pc = fall_through;
                 continue;
@@ -692,35 +843,26 @@ static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu
             d = first;
             break;
         }
-        if (ex == EX_CODE_WRITTEN)
+        if (ex == EX_TRAP) { /* raised by the paged miss path, all accounted */
+            out->trapped = true;
+            return 0;
+        }
+        if (ex == EX_CODE_WRITTEN || ex == EX_SPLIT)
             d++;
+        out->settled = ex == EX_SPLIT;
         break;
     }
     uint32_t done = (uint32_t)(d - first);
-    if (done == b->n) { /* rewrote code with the round's last instruction */
-        round++;
+    if (done == b->n) { /* left after the round's last instruction */
+        e.round++;
         done = 0;
         round_ended = true;
     }
-    *full_rounds = round;
+    out->full = e.round;
+    out->done = done;
+    out->extra = extra;
     h->pc = round_ended ? next_pc : pc + 4 * done;
     return done;
-}
-
-/* Count what a block run did: `full` whole rounds and a partial one of `done`. */
-static ALWAYS_INLINE void account_block(hot_t *h, const block_t *b, uint64_t full, uint32_t done)
-{
-    h->cycles += full * b->cost;
-    h->instret += full * b->n;
-    h->loads += full * b->loads;
-    h->stores += full * b->stores;
-    if (done) {
-        const decoded_t *last = &b->insn[done - 1];
-        h->cycles += last->cum_cost;
-        h->instret += done;
-        h->loads += last->cum_loads;
-        h->stores += last->cum_stores;
-    }
 }
 
 /*
@@ -745,13 +887,14 @@ static ALWAYS_INLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit, mmu_mod
             prev->chain = b;
         prev = b;
         /* the rounds of a one-block loop that fit in the budget */
-        uint64_t rounds = (limit - h.cycles) / (b->cost ? b->cost : 1), full;
-        uint32_t done = run_block(cm, &x, mode, b, &h, rounds, &full);
-        account_block(&h, b, full, done);
-        if (LIKELY(done == 0 && full))
+        uint64_t rounds = (limit - h.cycles) / (b->cost ? b->cost : 1);
+        block_run_t run;
+        run_block(cm, &x, mode, b, &h, NULL, rounds, &run);
+        account_block(&h, b, run.full, run.done);
+        if (LIKELY(run.done == 0 && run.full))
             continue;
         prev = NULL;
-        if (done)
+        if (run.done)
             continue;
     reference:
         prev = NULL;
@@ -776,35 +919,6 @@ static NOINLINE stop_t run_reloc(cmodel_t *cm, uint64_t limit) { return run_cont
  * what the access sequence makes them: only each entry's latest use counts,
  * and the latest are the last instruction's fetch, then its data access.
  */
-/* Touch one decoded instruction's data entry, if it accessed data. */
-static ALWAYS_INLINE void touch_data(paged_t *p, const decoded_t *d)
-{
-    if (isa_info[d->raw >> 24].mem != MEM_NONE) {
-        tlb_touch(p->tlb, d->entry);
-        paged_reference(p, d->entry->ppn);
-    }
-}
-
-static void account_tlb(paged_t *p, tlb_entry_t *fetch, const block_t *b, uint64_t full, uint32_t done)
-{
-    const uint32_t n = b->n;
-    if (!full && !done)
-        return;
-    uint64_t data = full * (b->loads + b->stores) + (done ? b->insn[done - 1].cum_loads + b->insn[done - 1].cum_stores : 0u);
-    p->tlb->hits += full * n + done + data;
-    /* the accesses in order of their latest use: the tail of the previous
-     * round, then the last round up to the last instruction's fetch and data */
-    const uint32_t upto = done ? done : n;
-    if (full && done)
-        for (uint32_t i = done; i < n; i++)
-            touch_data(p, &b->insn[i]);
-    for (uint32_t i = 0; i + 1 < upto; i++)
-        touch_data(p, &b->insn[i]);
-    tlb_touch(p->tlb, fetch);
-    paged_reference(p, fetch->ppn);
-    touch_data(p, &b->insn[upto - 1]);
-}
-
 static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
 {
     paged_t *const p = cm->paged;
@@ -817,11 +931,16 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         block_t *b = s ? block_lookup(cm, NULL, s->ppage + (uint32_t)(pc - s->vpage)) : NULL;
         if (UNLIKELY(!b || h.cycles + b->cost > limit))
             goto reference;
-        uint64_t rounds = (limit - h.cycles) / (b->cost ? b->cost : 1), full;
-        uint32_t done = run_block(cm, &x, MMU_PAGED, b, &h, rounds, &full);
-        account_block(&h, b, full, done);
-        account_tlb(p, fetch, b, full, done);
-        if (LIKELY(done || full))
+        uint64_t rounds = (limit - h.cycles) / (b->cost ? b->cost : 1);
+        block_run_t run;
+        run_block(cm, &x, MMU_PAGED, b, &h, fetch, rounds, &run);
+        if (UNLIKELY(run.trapped))
+            return STOP_TRAP;
+        account_block(&h, b, run.full, run.done);
+        h.cycles += run.extra;
+        if (!run.settled)
+            account_tlb(p, fetch, b, run.full, run.done);
+        if (LIKELY(run.done || run.full))
             continue;
     reference:
         hot_store(cm, &h);

@@ -29,7 +29,7 @@ static void forget_last_entries(paged_t *p)
 }
 
 /* Remember e as acc's shortcut if it allows the access without more ado. */
-static void remember_entry(cmodel_t *cm, access_t acc, tlb_entry_t *e, uint32_t va)
+void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t *e, uint32_t va)
 {
     paged_t *p = cm->paged;
     if (!((e->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1))
@@ -164,7 +164,7 @@ trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, uint32_t size, access_t 
         e = tlb_fill(p->tlb, vpn, p->asid, pte_ppn(r.pte), pte_perm(r.pte), NULL);
         forget_last_entries(p); /* the fill may have replaced a cached entry */
     }
-    remember_entry(cm, acc, e, va);
+    paged_remember(cm, acc, e, va);
     paged_reference(p, e->ppn);
     *pa = (e->ppn << p->shift) | offset;
     return TRAP_NONE;

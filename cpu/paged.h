@@ -54,6 +54,8 @@ static inline const paged_shortcut_t *paged_shortcut(const paged_t *p, access_t 
 }
 
 frame_refs_t *paged_frame_refs(machine_t *m);
+/* Make e the shortcut for acc at va's page, if it allows the access as it stands. */
+void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t *e, uint32_t va);
 /* Copy the TLB's hit and miss counts into the machine's counters. */
 void paged_sync_counters(cmodel_t *cm);
 
