@@ -160,16 +160,6 @@ void tlb_invariant_violated(const tlb_entry_t *a, const tlb_entry_t *b)
 
 /* --- replacement state ---------------------------------------------------- */
 
-void tlb_lru_move_to_front(tlb_t *tlb, tlb_entry_t *e)
-{
-    tlb_entry_t *entry = tlb->e, *head = &entry[e->list];
-    entry[e->prev].next = e->next; /* unlink */
-    entry[e->next].prev = e->prev;
-    e->prev = e->list; /* relink just after the head */
-    e->next = head->next;
-    entry[head->next].prev = e->slot;
-    head->next = e->slot;
-}
 
 void tlb_plru_touch(tlb_t *tlb, tlb_entry_t *e)
 {

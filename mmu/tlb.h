@@ -153,7 +153,18 @@ static inline tlb_entry_t *tlb_find(tlb_t *tlb, uint64_t vpn, uint32_t asid)
     return found;
 }
 
-void tlb_lru_move_to_front(tlb_t *tlb, tlb_entry_t *e);
+/* Make e the most recent entry of its set's list. */
+static inline void tlb_lru_move_to_front(tlb_t *tlb, tlb_entry_t *e)
+{
+    tlb_entry_t *entry = tlb->e, *head = &entry[e->list];
+    entry[e->prev].next = e->next; /* unlink */
+    entry[e->next].prev = e->prev;
+    e->prev = e->list; /* relink just after the head */
+    e->next = head->next;
+    entry[head->next].prev = e->slot;
+    head->next = e->slot;
+}
+
 void tlb_plru_touch(tlb_t *tlb, tlb_entry_t *e);
 
 /* Replacement update for a hit on e, O(1). */

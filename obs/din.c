@@ -277,8 +277,8 @@ static inline bool parse_plain_line(const char **pp, din_ref_t *ref)
     const char *p = *pp;
     unsigned label = (uint8_t)(p[0] - '0');
     uint64_t addr;
-    if (label > DIN_FLUSH || p[1] != ' ' || p[2] == '0')
-        return false;
+    if (label > DIN_FLUSH || p[1] != ' ')
+        return false; /* ("0x" stops parse_hex at the 'x': not a plain line) */
     p += 2;
     if (!parse_hex(&p, &addr) || *p != '\n')
         return false;
