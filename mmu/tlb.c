@@ -59,11 +59,11 @@ static void init_lists(tlb_t *tlb)
     for (uint32_t set = 0; set < tlb->sets; set++) {
         uint16_t list = (uint16_t)(tlb->entries + set), first = (uint16_t)(set * tlb->ways);
         tlb_entry_t *head = &tlb->e[list];
-        *head = (tlb_entry_t){.vpn = TLB_VPN_NONE, .hnext = TLB_LINK_NONE, .set = (uint16_t)set, .slot = list,
+        *head = (tlb_entry_t){.vpn = TLB_VPN_NONE, .hnext = TLB_LINK_NONE, .hprev = TLB_LINK_NONE, .slot = list,
                               .list = list, .prev = first, .next = (uint16_t)(first + tlb->ways - 1)};
         for (uint32_t way = 0; way < tlb->ways; way++) {
             tlb_entry_t *e = &tlb->e[first + way];
-            *e = (tlb_entry_t){.vpn = TLB_VPN_NONE, .hnext = TLB_LINK_NONE, .set = (uint16_t)set,
+            *e = (tlb_entry_t){.vpn = TLB_VPN_NONE, .hnext = TLB_LINK_NONE, .hprev = TLB_LINK_NONE,
                                .slot = (uint16_t)(first + way), .way = (uint16_t)way, .list = list};
             e->prev = way + 1 < tlb->ways ? (uint16_t)(first + way + 1) : list;
             e->next = way > 0 ? (uint16_t)(first + way - 1) : list;
@@ -112,7 +112,8 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     tlb->sets = cfg->tlb_entries / cfg->tlb_ways;
     tlb->policy = cfg->tlb_policy;
     tlb->asid_mask = (1u << cfg->asid_bits) - 1;
-    tlb->set_mask = is_pow2(tlb->sets) ? tlb->sets - 1 : 0;
+    tlb->set_by_mask = is_pow2(tlb->sets);
+    tlb->set_mask = tlb->sets - 1;
     tlb->rng = cfg->seed ? cfg->seed : 1;
     tlb->map_words = (tlb->ways + 63) / 64;
     tlb->hashed = tlb->ways > TLB_SCAN_MAX_WAYS;
@@ -163,7 +164,7 @@ void tlb_invariant_violated(const tlb_entry_t *a, const tlb_entry_t *b)
 
 void tlb_plru_touch(tlb_t *tlb, tlb_entry_t *e)
 {
-    uint8_t *bits = &tlb->plru[(size_t)e->set * tlb->ways];
+    uint8_t *bits = &tlb->plru[(size_t)tlb_entry_set(tlb, e) * tlb->ways];
     for (uint32_t node = e->way + tlb->ways; node > 1; node >>= 1)
         bits[node >> 1] = !(node & 1); /* came from the left child: point right */
 }
@@ -199,7 +200,7 @@ static int first_invalid_way(const tlb_t *tlb, uint32_t set)
     return -1;
 }
 
-static tlb_entry_t *choose_victim(tlb_t *tlb, uint32_t set)
+static inline tlb_entry_t *choose_victim(tlb_t *tlb, uint32_t set)
 {
     int way = tlb->nvalid[set] < tlb->ways ? first_invalid_way(tlb, set) : -1;
     if (way < 0) {
@@ -215,31 +216,36 @@ static tlb_entry_t *choose_victim(tlb_t *tlb, uint32_t set)
 
 /* --- contents --------------------------------------------------------------- */
 
-static void set_valid_bit(tlb_t *tlb, const tlb_entry_t *e, bool valid)
+static inline void set_valid_bit(tlb_t *tlb, const tlb_entry_t *e, bool valid)
 {
     uint32_t way = e->way;
-    uint64_t *word = &tlb->valid_map[(size_t)e->set * tlb->map_words + way / 64];
+    uint32_t set = tlb_entry_set(tlb, e);
+    uint64_t *word = &tlb->valid_map[(size_t)set * tlb->map_words + way / 64];
     uint64_t bit = 1ull << (way % 64);
     if (!(*word & bit) == !valid)
         return;
     *word ^= bit;
-    tlb->nvalid[e->set] = (uint16_t)(tlb->nvalid[e->set] + (valid ? 1 : -1));
+    tlb->nvalid[set] = (uint16_t)(tlb->nvalid[set] + (valid ? 1 : -1));
 }
 
-static void hash_remove(tlb_t *tlb, tlb_entry_t *e)
+static inline void hash_remove(tlb_t *tlb, tlb_entry_t *e)
 {
-    uint16_t slot = e->slot, *link = &tlb->bucket[tlb_hash(tlb, e->vpn)];
-    while (*link != slot)
-        link = &tlb->e[*link].hnext;
-    *link = e->hnext;
-    e->hnext = TLB_LINK_NONE;
+    if (e->hprev != TLB_LINK_NONE)
+        tlb->e[e->hprev].hnext = e->hnext;
+    else
+        tlb->bucket[e->bucket] = e->hnext;
+    if (e->hnext != TLB_LINK_NONE)
+        tlb->e[e->hnext].hprev = e->hprev;
 }
 
-static void hash_insert(tlb_t *tlb, tlb_entry_t *e)
+static inline void hash_insert(tlb_t *tlb, tlb_entry_t *e)
 {
-    uint16_t *head = &tlb->bucket[tlb_hash(tlb, e->vpn)];
-    e->hnext = *head;
-    *head = e->slot;
+    e->bucket = (uint16_t)tlb_hash(tlb, e->vpn);
+    e->hprev = TLB_LINK_NONE;
+    e->hnext = tlb->bucket[e->bucket];
+    if (e->hnext != TLB_LINK_NONE)
+        tlb->e[e->hnext].hprev = e->slot;
+    tlb->bucket[e->bucket] = e->slot;
 }
 
 static void invalidate(tlb_t *tlb, tlb_entry_t *e)
@@ -314,7 +320,7 @@ static uint32_t list_rank(const tlb_t *tlb, const tlb_entry_t *e)
 
 static uint32_t plru_rank(const tlb_t *tlb, const tlb_entry_t *e)
 {
-    const uint8_t *bits = &tlb->plru[(size_t)e->set * tlb->ways];
+    const uint8_t *bits = &tlb->plru[(size_t)tlb_entry_set(tlb, e) * tlb->ways];
     uint32_t rank = 0;
     for (uint32_t node = e->way + tlb->ways; node > 1; node >>= 1)
         rank += bits[node >> 1] == (node & 1);

@@ -61,11 +61,12 @@ typedef struct {
                         no A/D update (loads need A, stores A and D)         */
     uint16_t prev;   /* the set's circular LRU/FIFO list: towards the newest */
     uint16_t next;   /* towards the next victim                               */
-    uint16_t hnext;  /* hash chain (ways > 8)                                 */
-    uint16_t set;    /* fixed: the set, the slot, the way in the set and the */
-    uint16_t slot;   /* slot of the set's list head (a sentinel entry after  */
-    uint16_t way;    /* the real ones: its next is the newest entry, its     */
-    uint16_t list;   /* prev the next victim)                                 */
+    uint16_t hprev;  /* the hash chain (ways > 8), doubly linked             */
+    uint16_t hnext;
+    uint16_t bucket; /* the chain's bucket                                    */
+    uint16_t slot;   /* fixed: this slot, its way in the set, and the slot of */
+    uint16_t way;    /* the set's list head (a head entry per set follows the */
+    uint16_t list;   /* real ones: its next is the newest, its prev the victim) */
 } tlb_entry_t;
 
 typedef struct {
@@ -73,7 +74,8 @@ typedef struct {
     uint32_t entries, ways, sets;
     tlb_policy_t policy;
     uint32_t asid_mask;
-    uint64_t set_mask;       /* sets - 1 when sets is a power of two, else 0 */
+    uint64_t set_mask;       /* sets - 1                                      */
+    bool set_by_mask;        /* sets is a power of two: set = vpn & set_mask */
     uint64_t hits, misses;
     /* private below */
     uint64_t *valid_map;     /* per set: map_words words, bit per slot       */
@@ -94,8 +96,11 @@ static inline unsigned tlb_ok_bit(priv_t priv, access_t access) { return (unsign
 /* The set of vpn: vpn % sets. */
 static inline uint32_t tlb_set_of(const tlb_t *tlb, uint64_t vpn)
 {
-    return (uint32_t)(tlb->set_mask || tlb->sets == 1 ? vpn & tlb->set_mask : vpn % tlb->sets);
+    return (uint32_t)(tlb->set_by_mask ? vpn & tlb->set_mask : vpn % tlb->sets);
 }
+
+/* The set of an entry (its list head is entry `entries + set`). */
+static inline uint32_t tlb_entry_set(const tlb_t *tlb, const tlb_entry_t *e) { return e->list - tlb->entries; }
 
 static inline bool tlb_entry_valid(const tlb_entry_t *e) { return e->vpn != TLB_VPN_NONE; }
 static inline bool tlb_entry_global(const tlb_entry_t *e) { return e->perm & PTE_G; }
