@@ -123,10 +123,10 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     tlb->hash_shift = 64 - hash_bits;
     tlb->e = calloc(tlb->entries + tlb->sets, sizeof *tlb->e);
     tlb->valid_map = calloc((size_t)tlb->sets * tlb->map_words, sizeof *tlb->valid_map);
-    tlb->nvalid = calloc(tlb->sets, sizeof *tlb->nvalid);
+    tlb->invalid = tlb->entries;
     tlb->plru = calloc((size_t)tlb->sets * tlb->ways, 1);
     tlb->bucket = malloc(sizeof *tlb->bucket << hash_bits);
-    if (!tlb->e || !tlb->valid_map || !tlb->nvalid || !tlb->plru || !tlb->bucket) {
+    if (!tlb->e || !tlb->valid_map || !tlb->plru || !tlb->bucket) {
         tlb_destroy(tlb);
         snprintf(err, errlen, "out of memory for the TLB");
         return NULL;
@@ -143,7 +143,6 @@ void tlb_destroy(tlb_t *tlb)
         return;
     free(tlb->e);
     free(tlb->valid_map);
-    free(tlb->nvalid);
     free(tlb->plru);
     free(tlb->bucket);
     free(tlb);
@@ -202,7 +201,7 @@ static int first_invalid_way(const tlb_t *tlb, uint32_t set)
 
 static inline tlb_entry_t *choose_victim(tlb_t *tlb, uint32_t set)
 {
-    int way = tlb->nvalid[set] < tlb->ways ? first_invalid_way(tlb, set) : -1;
+    int way = tlb->invalid ? first_invalid_way(tlb, set) : -1;
     if (way < 0) {
         switch (tlb->policy) {
         case TLB_LRU:
@@ -225,7 +224,7 @@ static inline void set_valid_bit(tlb_t *tlb, const tlb_entry_t *e, bool valid)
     if (!(*word & bit) == !valid)
         return;
     *word ^= bit;
-    tlb->nvalid[set] = (uint16_t)(tlb->nvalid[set] + (valid ? 1 : -1));
+    tlb->invalid += valid ? -1u : 1u;
 }
 
 static inline void hash_remove(tlb_t *tlb, tlb_entry_t *e)
@@ -265,9 +264,10 @@ void tlb_set_perm(tlb_entry_t *e, uint8_t perm)
 tlb_entry_t *tlb_fill(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm, uint64_t *evicted_vpn)
 {
     tlb_entry_t *e = choose_victim(tlb, tlb_set_of(tlb, vpn));
+    bool was_valid = tlb_entry_valid(e);
     if (evicted_vpn)
         *evicted_vpn = e->vpn;
-    if (!tlb_entry_valid(e))
+    if (!was_valid)
         set_valid_bit(tlb, e, true);
     else if (tlb->hashed)
         hash_remove(tlb, e);

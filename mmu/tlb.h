@@ -80,7 +80,7 @@ typedef struct {
     /* private below */
     uint64_t *valid_map;     /* per set: map_words words, bit per slot       */
     uint32_t map_words;
-    uint16_t *nvalid;        /* per set: valid entries                        */
+    uint32_t invalid;        /* invalid entries in the whole TLB              */
     uint8_t *plru;           /* per set: `ways` bytes, node n at [n]          */
     uint16_t *bucket;        /* hash heads when hashed                         */
     uint32_t hash_shift;
