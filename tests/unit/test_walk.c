@@ -13,7 +13,6 @@
 #include <cmocka.h>
 
 #include "../../mmu/walk.h"
-#include "../../mmu/xlate.h"
 
 #define MEM_SIZE (256u * 1024)
 #define MEM_CYCLES 3
@@ -275,46 +274,6 @@ static void test_ptlr_bounds_without_reading(void **state)
     assert_int_equal(mmu_walk(&w, mem, MEM_SIZE, 0x100, 6, 12287, ACC_LOAD, MODE_USER, &r), TRAP_NONE);
 }
 
-static void test_translate_tlb_then_walk(void **state)
-{
-    (void)state;
-    walker_t w = two_level(PTE_V | PTE_R | PTE_W | PTE_U);
-    put32(0x2000 + 4 * 4, pte_make(6, PTE_V | PTE_R | PTE_U).v); /* read-only page after VADDR */
-    machine_config_t cfg = config(32, 12, 2);
-    char err[200];
-    tlb_t *tlb = tlb_create(&cfg, err, sizeof err);
-    mmu_regs_t regs = {.mode = MMU_PAGED, .ptbr = ROOT, .asid = 1};
-    xlate_t x;
-    assert_int_equal(mmu_translate(tlb, &w, mem, MEM_SIZE, &regs, VADDR, ACC_LOAD, MODE_USER, &x), TRAP_NONE);
-    assert_false(x.tlb_hit);
-    assert_true(x.walked);
-    assert_int_equal(x.paddr, 0x5123);
-    assert_int_equal(mmu_translate(tlb, &w, mem, MEM_SIZE, &regs, VADDR + 4, ACC_LOAD, MODE_USER, &x), TRAP_NONE);
-    assert_true(x.tlb_hit);
-    assert_false(x.walked);
-    /* a store to the clean page: a hit that walks again to set D */
-    assert_int_equal(mmu_translate(tlb, &w, mem, MEM_SIZE, &regs, VADDR, ACC_STORE, MODE_USER, &x), TRAP_NONE);
-    assert_true(x.tlb_hit && x.walked && x.walk.pte_written);
-    assert_true(pte_dirty((pte_t){get32(LEAF_PTE)}));
-    assert_true(x.entry->perm & PTE_D);
-    assert_int_equal(tlb->hits, 2);
-    assert_int_equal(tlb->misses, 1);
-    /* a cached read-only page faults on a store without a walk */
-    uint32_t ro = VADDR + 0x1000;
-    assert_int_equal(mmu_translate(tlb, &w, mem, MEM_SIZE, &regs, ro, ACC_LOAD, MODE_USER, &x), TRAP_NONE);
-    assert_int_equal(mmu_translate(tlb, &w, mem, MEM_SIZE, &regs, ro, ACC_STORE, MODE_USER, &x), TRAP_PAGE_WRITE);
-    assert_false(x.walked);
-    /* a miss that faults fills nothing */
-    assert_int_equal(mmu_translate(tlb, &w, mem, MEM_SIZE, &regs, 3u << 22, ACC_LOAD, MODE_USER, &x),
-                     TRAP_PAGE_NOT_MAPPED);
-    assert_null(tlb_find(tlb, (3u << 22) >> 12, 1));
-    retire_xlate_t r;
-    xlate_to_retire(&x, &r);
-    assert_true(r.valid && !r.tlb_hit);
-    assert_int_equal(r.steps, 1);
-    tlb_destroy(tlb);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -328,7 +287,6 @@ int main(void)
         cmocka_unit_test(test_three_levels),
         cmocka_unit_test(test_seed_14_bit_exercise),
         cmocka_unit_test(test_ptlr_bounds_without_reading),
-        cmocka_unit_test(test_translate_tlb_then_walk),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
