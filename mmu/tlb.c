@@ -57,16 +57,15 @@ bool tlb_config_check(const machine_config_t *cfg, char *err, size_t errlen)
 static void init_lists(tlb_t *tlb)
 {
     for (uint32_t set = 0; set < tlb->sets; set++) {
-        uint16_t list = (uint16_t)(tlb->entries + set), first = (uint16_t)(set * tlb->ways);
-        tlb_entry_t *head = &tlb->e[list];
-        *head = (tlb_entry_t){.vpn = TLB_VPN_NONE, .hnext = TLB_LINK_NONE, .hprev = TLB_LINK_NONE, .slot = list,
-                              .list = list, .prev = first, .next = (uint16_t)(first + tlb->ways - 1)};
+        tlb_entry_t *head = &tlb->e[tlb->entries + set], *first = &tlb->e[set * tlb->ways];
+        *head = (tlb_entry_t){.vpn = TLB_VPN_NONE, .slot = (uint16_t)(tlb->entries + set), .list = head,
+                              .prev = first, .next = first + tlb->ways - 1};
         for (uint32_t way = 0; way < tlb->ways; way++) {
-            tlb_entry_t *e = &tlb->e[first + way];
-            *e = (tlb_entry_t){.vpn = TLB_VPN_NONE, .hnext = TLB_LINK_NONE, .hprev = TLB_LINK_NONE,
-                               .slot = (uint16_t)(first + way), .way = (uint16_t)way, .list = list};
-            e->prev = way + 1 < tlb->ways ? (uint16_t)(first + way + 1) : list;
-            e->next = way > 0 ? (uint16_t)(first + way - 1) : list;
+            tlb_entry_t *e = first + way;
+            *e = (tlb_entry_t){.vpn = TLB_VPN_NONE, .slot = (uint16_t)(set * tlb->ways + way),
+                               .way = (uint16_t)way, .list = head};
+            e->prev = way + 1 < tlb->ways ? e + 1 : head;
+            e->next = way > 0 ? e - 1 : head;
         }
     }
 }
@@ -132,7 +131,7 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
         return NULL;
     }
     for (uint32_t b = 0; b < 1u << hash_bits; b++)
-        tlb->bucket[b] = TLB_LINK_NONE;
+        tlb->bucket[b] = NULL;
     init_lists(tlb);
     return tlb;
 }
@@ -199,13 +198,14 @@ static int first_invalid_way(const tlb_t *tlb, uint32_t set)
     return -1;
 }
 
-static inline tlb_entry_t *choose_victim(tlb_t *tlb, uint32_t set)
+/* The slot a fill replaces: the lowest invalid way, else the policy's victim. */
+static tlb_entry_t *choose_victim(tlb_t *tlb, uint32_t set)
 {
     int way = tlb->invalid ? first_invalid_way(tlb, set) : -1;
     if (way < 0) {
         switch (tlb->policy) {
         case TLB_LRU:
-        case TLB_FIFO: return &tlb->e[tlb->e[tlb->entries + set].prev];
+        case TLB_FIFO: return tlb->e[tlb->entries + set].prev;
         case TLB_RANDOM: way = (int)(xorshift32(&tlb->rng) % tlb->ways); break;
         case TLB_PLRU: way = (int)plru_victim_way(tlb, set); break;
         }
@@ -229,22 +229,22 @@ static inline void set_valid_bit(tlb_t *tlb, const tlb_entry_t *e, bool valid)
 
 static inline void hash_remove(tlb_t *tlb, tlb_entry_t *e)
 {
-    if (e->hprev != TLB_LINK_NONE)
-        tlb->e[e->hprev].hnext = e->hnext;
+    if (e->hprev)
+        e->hprev->hnext = e->hnext;
     else
         tlb->bucket[e->bucket] = e->hnext;
-    if (e->hnext != TLB_LINK_NONE)
-        tlb->e[e->hnext].hprev = e->hprev;
+    if (e->hnext)
+        e->hnext->hprev = e->hprev;
 }
 
 static inline void hash_insert(tlb_t *tlb, tlb_entry_t *e)
 {
     e->bucket = (uint16_t)tlb_hash(tlb, e->vpn);
-    e->hprev = TLB_LINK_NONE;
+    e->hprev = NULL;
     e->hnext = tlb->bucket[e->bucket];
-    if (e->hnext != TLB_LINK_NONE)
-        tlb->e[e->hnext].hprev = e->slot;
-    tlb->bucket[e->bucket] = e->slot;
+    if (e->hnext)
+        e->hnext->hprev = e;
+    tlb->bucket[e->bucket] = e;
 }
 
 static void invalidate(tlb_t *tlb, tlb_entry_t *e)
@@ -263,11 +263,15 @@ void tlb_set_perm(tlb_entry_t *e, uint8_t perm)
 
 tlb_entry_t *tlb_fill(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm, uint64_t *evicted_vpn)
 {
-    tlb_entry_t *e = choose_victim(tlb, tlb_set_of(tlb, vpn));
-    bool was_valid = tlb_entry_valid(e);
+    uint32_t set = tlb_set_of(tlb, vpn);
+    tlb_entry_t *e;
+    if (tlb->policy <= TLB_FIFO && !tlb->invalid) /* the common case: the list's victim */
+        e = tlb->e[tlb->entries + set].prev;
+    else
+        e = choose_victim(tlb, set);
     if (evicted_vpn)
         *evicted_vpn = e->vpn;
-    if (!was_valid)
+    if (!tlb_entry_valid(e))
         set_valid_bit(tlb, e, true);
     else if (tlb->hashed)
         hash_remove(tlb, e);
@@ -313,8 +317,9 @@ uint32_t tlb_flush(tlb_t *tlb, tlb_flush_t kind, uint32_t asid, uint64_t vpn)
 static uint32_t list_rank(const tlb_t *tlb, const tlb_entry_t *e)
 {
     uint32_t rank = 0;
-    for (uint32_t slot = tlb->e[e->list].next; slot != e->slot; slot = tlb->e[slot].next)
-        rank += tlb_entry_valid(&tlb->e[slot]);
+    (void)tlb;
+    for (const tlb_entry_t *newer = e->list->next; newer != e; newer = newer->next)
+        rank += tlb_entry_valid(newer);
     return rank;
 }
 
