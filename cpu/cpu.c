@@ -268,6 +268,9 @@ typedef struct {
     const block_t *block;
     tlb_entry_t *fetch;       /* the entry the block's fetches hit          */
     uint64_t round;           /* whole rounds of the block done so far      */
+    uint64_t settled;         /* TLB accounting done for positions below this
+                                 (a position is round * n + index)           */
+    uint64_t limit;           /* the run's cycle limit                       */
 } exec_ctx_t;
 
 /* The PC of a decoded instruction, computed only where it is needed (calls,
@@ -322,40 +325,39 @@ static ALWAYS_INLINE void touch_data(paged_t *p, const decoded_t *d)
 }
 
 /*
- * Settle the TLB for a paged block run of `full` rounds and `done` more
- * instructions: count their hits (every fetch hit `fetch`; every data access
- * hit the entry recorded in its decoded instruction) and bring the
+ * Settle the TLB for the instructions of a paged block run between positions
+ * `from` and `to` (a position counts instructions from the block run's start:
+ * round * n + index): count their hits (every fetch hit `fetch`; every data
+ * access hit the entry recorded in its decoded instruction) and bring the
  * replacement order and frame stamps to what the access sequence makes them.
- * Only each entry's latest use counts, so it is enough to touch the accesses
- * of the last round (and the tail of the one before) in order, the last
- * instruction's fetch just before its data access.
+ * Only each entry's latest use counts, so replaying the last n positions in
+ * order is enough, the last instruction's fetch just before its data access.
  */
-static void account_tlb(paged_t *p, tlb_entry_t *fetch, const block_t *b, uint64_t full, uint32_t done)
+static void account_tlb(paged_t *p, tlb_entry_t *fetch, const block_t *b, uint64_t from, uint64_t to)
 {
-    const uint32_t n = b->n;
-    if (!full && !done)
+    const uint32_t n = b->n, accesses = b->loads + b->stores;
+    if (to <= from)
         return;
-    uint64_t data = full * (b->loads + b->stores) + (done ? b->insn[done - 1].cum_loads + b->insn[done - 1].cum_stores : 0u);
-    p->tlb->hits += full * n + done + data;
-    const uint32_t upto = done ? done : n;
-    if (full && done)
-        for (uint32_t i = done; i < n; i++)
-            touch_data(p, &b->insn[i]);
-    for (uint32_t i = 0; i + 1 < upto; i++)
-        touch_data(p, &b->insn[i]);
-    tlb_touch(p->tlb, fetch);
-    paged_reference(p, fetch->ppn);
-    touch_data(p, &b->insn[upto - 1]);
+    uint64_t data_to = (to / n) * accesses + (to % n ? b->insn[to % n - 1].cum_loads + b->insn[to % n - 1].cum_stores : 0u);
+    uint64_t data_from =
+        (from / n) * accesses + (from % n ? b->insn[from % n - 1].cum_loads + b->insn[from % n - 1].cum_stores : 0u);
+    p->tlb->hits += (to - from) + (data_to - data_from);
+    for (uint64_t pos = to - from > n ? to - n : from; pos < to; pos++) {
+        if (pos + 1 == to) {
+            tlb_touch(p->tlb, fetch);
+            paged_reference(p, fetch->ppn);
+        }
+        touch_data(p, &b->insn[pos % n]);
+    }
 }
-
 /* What the paged fast path does when a data access misses its shortcut. */
 typedef enum { MISS_BAIL, MISS_TLB_HIT, MISS_SERVED, MISS_FAULT } miss_t;
 
 typedef struct { /* values, not pointers into the fast path's locals */
     tlb_entry_t *fetch;
     const block_t *block;
-    uint64_t round;
-    uint32_t done;      /* instructions completed in this round before this one */
+    uint64_t settled;   /* positions already accounted                         */
+    uint64_t position;  /* this instruction's position in the block run        */
     uint64_t now;       /* the clock at this instruction, for event stamps      */
 } miss_ctx_t;
 
@@ -380,12 +382,12 @@ static NOINLINE miss_t paged_fast_miss(cmodel_t *cm, const miss_ctx_t *mc, acces
         *pa = (t->ppn << p->shift) | (va & (p->page_size - 1));
         return MISS_TLB_HIT;
     }
-    account_tlb(p, mc->fetch, mc->block, mc->round, mc->done);
+    account_tlb(p, mc->fetch, mc->block, mc->settled, mc->position);
     tlb_hit(p->tlb, mc->fetch); /* this instruction's own fetch */
     paged_reference(p, mc->fetch->ppn);
     uint64_t saved = cm->cycles;
     cm->cycles = mc->now;
-    *cause = paged_translate(cm, va, size, acc, pa, walk_cycles);
+    *cause = paged_translate_found(cm, t, va, size, acc, pa, walk_cycles);
     cm->cycles = saved;
     *entry = NULL; /* counted and ordered already */
     return *cause ? MISS_FAULT : MISS_SERVED;
@@ -401,12 +403,15 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
 {
     const uint32_t done = (uint32_t)(d - e->first);
     const block_t *b = e->block;
-    miss_ctx_t mc = {e->fetch, b, e->round, done,
-                     e->h->cycles + e->round * b->cost + (done ? b->insn[done - 1].cum_cost : 0) + e->cm->fetch_cost};
+    const uint64_t start = e->h->cycles + e->round * b->cost + (done ? b->insn[done - 1].cum_cost : 0) + *e->extra;
+    miss_ctx_t mc = {e->fetch, b, e->settled, e->round * b->n + done, start + e->cm->fetch_cost};
     tlb_entry_t *entry = NULL;
     uint64_t walk = 0;
+    uint32_t miss_pa = 0; /* not *pa: keep the fast path's locals out of memory */
     trap_cause_t cause = TRAP_NONE;
-    switch (paged_fast_miss(e->cm, &mc, acc, va, size, pa, &entry, &walk, &cause)) {
+    miss_t outcome = paged_fast_miss(e->cm, &mc, acc, va, size, &miss_pa, &entry, &walk, &cause);
+    *pa = miss_pa;
+    switch (outcome) {
     case MISS_BAIL:
         return false;
     case MISS_TLB_HIT:
@@ -417,10 +422,17 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
         d->entry = NULL;
         *e->extra += walk;
         *host = e->x->mem + *pa;
-        e->result = EX_SPLIT;
+        e->settled = mc.position + 1;
+        /* Go on with the block unless the fill took the fetches' entry or the
+         * walk pushed the clock so far that the round would cross the limit
+         * (the machine must stop at the first instruction past it). */
+        if (e->x->paged->last[ACC_FETCH].entry != e->fetch ||
+            start + walk + (b->cost - (done ? b->insn[done - 1].cum_cost : 0)) > e->limit)
+            e->result = EX_SPLIT;
         return true;
     case MISS_FAULT:
         account_block(e->h, b, e->round, done);
+        e->h->cycles += *e->extra;
         raise_trap(e->cm, e->h, cause, acc, d->raw, insn_pc(e, d), va, e->cm->fetch_cost + walk);
         e->result = EX_TRAP;
         return false;
@@ -545,6 +557,13 @@ static ALWAYS_INLINE bool store_data(exec_ctx_t *e, decoded_t *d, uint32_t va, u
     return true;
 }
 
+/* What an instruction that faults after its fetch has spent: the fetch, and
+ * any walk (a data fault does not execute). */
+static ALWAYS_INLINE uint64_t fetched(const exec_ctx_t *e)
+{
+    return e->cm->fetch_cost + *e->extra;
+}
+
 /* An instruction that traps: on the fast path, hand it to the reference path. */
 static ALWAYS_INLINE exec_t trap_or_bail(exec_ctx_t *e, trap_cause_t cause, access_t acc, decoded_t *d,
                                          uint32_t pc, uint32_t vaddr, uint64_t spent)
@@ -567,7 +586,6 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_
     uint32_t *const r = e->x->r;
     const unsigned op = d->op, ra = d->ra, rb = d->rb;
     const uint32_t imm = d->imm;
-    const uint64_t fault_spent = cm->fetch_cost + *e->extra; /* a data fault: fetched and executed */
     uint32_t va = 0, val = 0;
     trap_cause_t cause = TRAP_NONE;
     access_t acc = ACC_LOAD;
@@ -604,7 +622,7 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_
     case OP_REMU:
         if (UNLIKELY(r[rb] == 0)) {
             cm->trap.paddr = 0;
-            return trap_or_bail(e, TRAP_DIV_ZERO, ACC_FETCH, d, insn_pc(e, d), insn_pc(e, d), fault_spent);
+            return trap_or_bail(e, TRAP_DIV_ZERO, ACC_FETCH, d, insn_pc(e, d), insn_pc(e, d), fetched(e));
         }
         r[ra] = alu_logic(h, op == OP_DIVU ? r[ra] / r[rb] : r[ra] % r[rb]);
         break;
@@ -722,7 +740,7 @@ call: /* va holds the target until the return address is pushed */
 transferred:
     return e->fast && e->result == EX_OK ? EX_END : e->result;
 data_fault:
-    return trap_or_bail(e, cause, acc, d, insn_pc(e, d), va, fault_spent);
+    return trap_or_bail(e, cause, acc, d, insn_pc(e, d), va, fetched(e));
 }
 
 /* ---- the reference path ------------------------------------------------- */
@@ -764,7 +782,7 @@ static ALWAYS_INLINE stop_t reference_step(cmodel_t *cm, mmu_mode_t mode, bool o
         rt->fetch_xlate = cm->last_xlate;
     }
     decoded_t d = decode(cm, insn);
-    exec_ctx_t e = {cm, &h, &x, mode, false, observe, rt, &extra, EX_OK, h.pc, &d, NULL, NULL, 0};
+    exec_ctx_t e = {cm, &h, &x, mode, false, observe, rt, &extra, EX_OK, h.pc, &d, NULL, NULL, 0, 0, 0};
     next_pc = h.pc + 4; /* unless it transfers control */
     if (execute(&e, &d, &next_pc) == EX_TRAP)
         return STOP_TRAP;
@@ -804,7 +822,7 @@ typedef struct {
     uint64_t full;    /* whole rounds                                      */
     uint32_t done;    /* instructions of a last, partial round             */
     uint64_t extra;   /* walk cycles (paged)                               */
-    bool settled;     /* the TLB is already accounted (a paged miss split it) */
+    uint64_t settled; /* positions whose TLB accounting is done (paged misses) */
     bool trapped;     /* a trap was raised; the hot state is stored          */
 } block_run_t;
 
@@ -818,23 +836,27 @@ typedef struct {
  * bailed (the reference path runs it) or a store rewrote decoded code.
  */
 static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu_mode_t mode, block_t *b, hot_t *h,
-                                        tlb_entry_t *fetch, uint64_t rounds, block_run_t *out)
+                                        tlb_entry_t *fetch, uint64_t limit, block_run_t *out)
 {
     const uint32_t pc = h->pc, fall_through = pc + 4 * b->n;
     uint32_t next_pc = fall_through;
     uint64_t extra = 0;
     decoded_t *const first = b->insn;
-    exec_ctx_t e = {cm, h, x, mode, true, false, NULL, &extra, EX_OK, pc, first, b, fetch, 0};
+    exec_ctx_t e = {cm, h, x, mode, true, false, NULL, &extra, EX_OK, pc, first, b, fetch, 0, 0, limit};
+    /* another round fits while the cycles spent stay within this */
+    const uint64_t round_room = limit - h->cycles >= 2 * b->cost ? limit - h->cycles - b->cost : 0;
+    uint64_t spent = 0; /* cycles of the whole rounds so far */
     decoded_t *d = first;
     bool round_ended = false; /* left at the end of a round, not inside one */
-    out->trapped = out->settled = false;
+    out->trapped = false;
     for (;; d++) {
         exec_t ex = execute(&e, d, &next_pc);
         if (LIKELY(ex == EX_OK))
             continue;
         if (ex == EX_END) {
             e.round++;
-            if (next_pc == pc && e.round < rounds) {
+            spent += b->cost;
+            if (next_pc == pc && spent + extra <= round_room) {
                 d = first - 1; /* again: the block cannot have changed, a write to it ends the round */
                 next_pc = fall_through;
                 continue;
@@ -849,7 +871,6 @@ static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu
         }
         if (ex == EX_CODE_WRITTEN || ex == EX_SPLIT)
             d++;
-        out->settled = ex == EX_SPLIT;
         break;
     }
     uint32_t done = (uint32_t)(d - first);
@@ -861,6 +882,7 @@ static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu
     out->full = e.round;
     out->done = done;
     out->extra = extra;
+    out->settled = e.settled;
     h->pc = round_ended ? next_pc : pc + 4 * done;
     return done;
 }
@@ -887,9 +909,8 @@ static ALWAYS_INLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit, mmu_mod
             prev->chain = b;
         prev = b;
         /* the rounds of a one-block loop that fit in the budget */
-        uint64_t rounds = (limit - h.cycles) / (b->cost ? b->cost : 1);
         block_run_t run;
-        run_block(cm, &x, mode, b, &h, NULL, rounds, &run);
+        run_block(cm, &x, mode, b, &h, NULL, limit, &run);
         account_block(&h, b, run.full, run.done);
         if (LIKELY(run.done == 0 && run.full))
             continue;
@@ -931,15 +952,13 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         block_t *b = s ? block_lookup(cm, NULL, s->ppage + (uint32_t)(pc - s->vpage)) : NULL;
         if (UNLIKELY(!b || h.cycles + b->cost > limit))
             goto reference;
-        uint64_t rounds = (limit - h.cycles) / (b->cost ? b->cost : 1);
         block_run_t run;
-        run_block(cm, &x, MMU_PAGED, b, &h, fetch, rounds, &run);
+        run_block(cm, &x, MMU_PAGED, b, &h, fetch, limit, &run);
         if (UNLIKELY(run.trapped))
             return STOP_TRAP;
         account_block(&h, b, run.full, run.done);
         h.cycles += run.extra;
-        if (!run.settled)
-            account_tlb(p, fetch, b, run.full, run.done);
+        account_tlb(p, fetch, b, run.settled, run.full * b->n + run.done);
         if (LIKELY(run.done || run.full))
             continue;
     reference:
@@ -974,7 +993,9 @@ static stop_t cm_step(machine_t *m, retire_t *rt)
     rt->cycle_begin = cm->cycles;
     rt->pc = cm->s.pc;
     cm->last_xlate = (retire_xlate_t){0};
+    cm->observing = true;
     stop_t stop = step_observed(cm, rt);
+    cm->observing = false;
     if (stop == STOP_TRAP) {
         rt->trapped = true;
         rt->trap = cm->trap;
@@ -1096,6 +1117,10 @@ static const machine_ops_t cmodel_ops = {
 
 machine_t *cmodel_create(const machine_config_t *cfg, evbus_t *bus, char *err, size_t errlen)
 {
+    if (cfg->timing.exec_cycles == 0) { /* every instruction must move the clock, or budgets never end */
+        snprintf(err, errlen, "--timing exec_cycles=0: an instruction must take at least one cycle");
+        return NULL;
+    }
     if (cfg->mem_size < 4096 || cfg->mem_size % 4096) {
         snprintf(err, errlen, "--mem: %u bytes; physical memory must be a multiple of 4K, at least 4K",
                  cfg->mem_size);

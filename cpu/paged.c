@@ -124,7 +124,22 @@ static trap_cause_t walk(cmodel_t *cm, uint32_t va, access_t acc, walk_result_t 
     return cause;
 }
 
+/* Drop the shortcuts that stand for entry e (its slot was just refilled). */
+static void forget_entry(paged_t *p, const tlb_entry_t *e)
+{
+    for (int a = 0; a < 3; a++)
+        if (p->last[a].entry == e)
+            p->last[a] = (paged_shortcut_t){PAGED_NO_PAGE, 0, NULL, NULL};
+}
+
 trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, uint32_t size, access_t acc, uint32_t *pa, uint64_t *extra)
+{
+    return paged_translate_found(cm, tlb_find(cm->paged->tlb, (uint64_t)(va >> cm->paged->shift), cm->paged->asid), va,
+                                 size, acc, pa, extra);
+}
+
+trap_cause_t paged_translate_found(cmodel_t *cm, tlb_entry_t *e, uint32_t va, uint32_t size, access_t acc, uint32_t *pa,
+                                   uint64_t *extra)
 {
     (void)size; /* aligned accesses never cross a page */
     paged_t *p = cm->paged;
@@ -132,11 +147,11 @@ trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, uint32_t size, access_t 
     const uint32_t offset = va & ((1u << p->shift) - 1);
     retire_xlate_t *rx = &cm->last_xlate;
     walk_result_t r;
-    *rx = (retire_xlate_t){.valid = true};
-    tlb_entry_t *e = tlb_find(p->tlb, vpn, p->asid);
+    if (cm->observing)
+        *rx = (retire_xlate_t){.valid = true};
     if (e) {
         tlb_hit(p->tlb, e);
-        rx->tlb_hit = true;
+        rx->tlb_hit = true; /* harmless when not observing */
         if (!((e->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1)) {
             trap_cause_t cause = pte_access_fault(e->perm, acc, cm->s.priv);
             if (cause) {
@@ -145,8 +160,10 @@ trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, uint32_t size, access_t 
             }
             /* allowed, but A or D must be set first: the walker does it */
             cause = walk(cm, va, acc, &r, extra);
-            walk_to_retire(&r, rx);
-            rx->tlb_hit = true;
+            if (cm->observing) {
+                walk_to_retire(&r, rx);
+                rx->tlb_hit = true;
+            }
             if (cause) { /* the tables changed under the TLB: believe the tables */
                 cm->trap.paddr = 0;
                 return cause;
@@ -156,13 +173,14 @@ trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, uint32_t size, access_t 
     } else {
         p->tlb->misses++;
         trap_cause_t cause = walk(cm, va, acc, &r, extra);
-        walk_to_retire(&r, rx);
+        if (cm->observing)
+            walk_to_retire(&r, rx);
         if (cause) {
             cm->trap.paddr = cause == TRAP_BUS ? r.pte_addr[r.steps ? r.steps - 1 : 0] : 0;
             return cause;
         }
         e = tlb_fill(p->tlb, vpn, p->asid, pte_ppn(r.pte), pte_perm(r.pte), NULL);
-        forget_last_entries(p); /* the fill may have replaced a cached entry */
+        forget_entry(p, e); /* the slot may have been a shortcut's */
     }
     paged_remember(cm, acc, e, va);
     paged_reference(p, e->ppn);

@@ -54,6 +54,9 @@ static inline const paged_shortcut_t *paged_shortcut(const paged_t *p, access_t 
 }
 
 frame_refs_t *paged_frame_refs(machine_t *m);
+/* paged_translate for a TLB lookup already done (e the hit, or NULL). */
+trap_cause_t paged_translate_found(cmodel_t *cm, tlb_entry_t *e, uint32_t va, uint32_t size, access_t acc, uint32_t *pa,
+                                   uint64_t *extra);
 /* Make e the shortcut for acc at va's page, if it allows the access as it stands. */
 void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t *e, uint32_t va);
 /* Copy the TLB's hit and miss counts into the machine's counters. */
