@@ -20,6 +20,8 @@ static const command_t commands[] = {
     {"timing", cmd_timing, "print the timing parameters and their defaults"},
     {"refs", cmd_refs, "page replacement (fifo, lru, opt, clock) on a reference string"},
     {"tlbsim", cmd_tlbsim, "replay a Dinero IV din trace through the TLB (and N frames)"},
+    {"ld", cmd_ld, "link objects, archives and dynamic libraries into an executable"},
+    {"ar", cmd_ar, "build and list static libraries (archives of objects)"},
 };
 
 static void usage(FILE *out)
