@@ -318,7 +318,7 @@ static ALWAYS_INLINE void account_block(hot_t *h, const block_t *b, uint64_t ful
 /* Touch one decoded instruction's data entry, if it accessed data. */
 static ALWAYS_INLINE void touch_data(paged_t *p, const decoded_t *d)
 {
-    if (isa_info[d->raw >> 24].mem != MEM_NONE && d->entry) {
+    if (d->size && d->entry) { /* size: the bytes its data access moves, 0 if none */
         tlb_touch(p->tlb, d->entry);
         paged_reference(p, d->entry->ppn);
     }
@@ -342,13 +342,13 @@ static void account_tlb(paged_t *p, tlb_entry_t *fetch, const block_t *b, uint64
     uint64_t data_from =
         (from / n) * accesses + (from % n ? b->insn[from % n - 1].cum_loads + b->insn[from % n - 1].cum_stores : 0u);
     p->tlb->hits += (to - from) + (data_to - data_from);
-    for (uint64_t pos = to - from > n ? to - n : from; pos < to; pos++) {
-        if (pos + 1 == to) {
-            tlb_touch(p->tlb, fetch);
-            paged_reference(p, fetch->ppn);
-        }
-        touch_data(p, &b->insn[pos % n]);
-    }
+    uint64_t count = to - from > n ? n : to - from;
+    uint32_t i = (uint32_t)((to - count) % n);
+    for (; count > 1; count--, i = i + 1 == n ? 0 : i + 1)
+        touch_data(p, &b->insn[i]);
+    tlb_touch(p->tlb, fetch); /* the last instruction: its fetch, then its data */
+    paged_reference(p, fetch->ppn);
+    touch_data(p, &b->insn[i]);
 }
 /* What the paged fast path does when a data access misses its shortcut. */
 typedef enum { MISS_BAIL, MISS_TLB_HIT, MISS_SERVED, MISS_FAULT } miss_t;

@@ -92,11 +92,9 @@ void paged_mmu_set(cmodel_t *cm)
 }
 
 /* Tell the observers about a walk: the miss, each step, the write-back. */
-static void announce_walk(cmodel_t *cm, uint32_t va, access_t acc, const walk_result_t *r)
+static NOINLINE void announce_walk(cmodel_t *cm, uint32_t va, access_t acc, const walk_result_t *r)
 {
     evbus_t *bus = cm->m.bus;
-    if (!ev_enabled(bus))
-        return;
     uint64_t t = cm->cycles;
     ev_emit(bus, EV_TLB_MISS, 0, t, r->cycles, va, cm->paged->asid, r->steps, acc);
     for (uint32_t i = 0; i < r->steps; i++)
@@ -108,7 +106,7 @@ static void announce_walk(cmodel_t *cm, uint32_t va, access_t acc, const walk_re
 }
 
 /* Walk for one access and account for it. */
-static trap_cause_t walk(cmodel_t *cm, uint32_t va, access_t acc, walk_result_t *r, uint64_t *extra)
+static inline __attribute__((always_inline)) trap_cause_t walk(cmodel_t *cm, uint32_t va, access_t acc, walk_result_t *r, uint64_t *extra)
 {
     paged_t *p = cm->paged;
     trap_cause_t cause = mmu_walk(&p->walker, cm->mem, cm->mem_size, cm->mmu.ptbr, cm->mmu.ptlr, va, acc,
@@ -118,7 +116,8 @@ static trap_cause_t walk(cmodel_t *cm, uint32_t va, access_t acc, walk_result_t 
     cm->cnt.pte_reads += r->steps;
     cm->cnt.pte_writes += r->pte_written;
     *extra += r->cycles;
-    announce_walk(cm, va, acc, r);
+    if (ev_enabled(cm->m.bus))
+        announce_walk(cm, va, acc, r);
     if (r->pte_written) /* page tables may sit in a granule with decoded code */
         block_cache_invalidate(cm, r->pte_addr[r->steps - 1], 4);
     return cause;
