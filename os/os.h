@@ -142,6 +142,7 @@ typedef struct {
     os_region_t regions[OS_MAX_REGIONS];
     int nregions;
     uint32_t brk;           /* the program break: one past the heap's last byte */
+    uint32_t stack_top;     /* the initial SP: the stack region's end           */
     uint32_t frame_quota;   /* local scope: frames it may hold                   */
     uint32_t resident;      /* frames it holds                                   */
     struct proc_vm *vm;     /* page tables and references, private to os/pager.c */

@@ -560,10 +560,9 @@ bool pager_load(os_t *os, process_t *p, const exe_t *exe, char *err, size_t errl
         return false;
     }
     os_charge(os, EV_LOAD, p->pid, ptes * os->m->cfg.timing.load_word_cycles, root, 0, (uint32_t)ptes, 0);
-    const os_region_t *stack = regions_find(p, REGION_STACK);
     memset(&p->cpu, 0, sizeof p->cpu);
     p->cpu.pc = exe->entry;
-    p->cpu.r[ISA_REG_SP] = stack->end;
+    p->cpu.r[ISA_REG_SP] = p->stack_top;
     p->cpu.priv = MODE_USER;
     p->base = root;
     p->size = 0;

@@ -32,8 +32,9 @@ typedef struct pager pager_t;
 /* ---- regions.c ------------------------------------------------------------ */
 
 /* Fill p's region table from exe: code, data, bss from the sections, an empty
- * heap after the image, a stack of stack_size bytes below `top` (the highest
- * page is left unmapped as a guard).  False with a message if they collide. */
+ * heap after the image, a stack of stack_size bytes (none if 0) ending at
+ * p->stack_top, one page below the top of the address space (that page is an
+ * unmapped guard).  False with a message if they do not fit. */
 bool regions_build(process_t *p, const exe_t *exe, const paging_geometry_t *g, uint32_t stack_size, char *err,
                    size_t errlen);
 /* The union of the permissions of the regions covering page vpn (0: none). */

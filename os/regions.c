@@ -12,7 +12,9 @@
  * page): both regions then cover that page and it gets the union of their
  * permissions -- the code on it becomes writable, the data executable.
  * The highest page of the address space is left unmapped as a guard, so the
- * initial stack pointer (the stack's top) never wraps around to 0.
+ * initial stack pointer (the stack's top) never wraps around to 0.  A stack
+ * size of 0 (--stack 0) gives no stack region at all: the seed's 14-bit
+ * exercise then has exactly its image's pages mapped.
  */
 #include <string.h>
 
@@ -73,9 +75,10 @@ bool regions_build(process_t *p, const exe_t *exe, const paging_geometry_t *g, u
     }
     uint64_t space = 1ull << g->va_bits;
     uint64_t top = space - (1ull << shift); /* the highest page is the guard */
-    uint64_t stack_pages = page_up(stack_size ? stack_size : 4, shift);
+    uint64_t stack_pages = page_up(stack_size, shift);
     uint64_t heap_start = page_up(image_end, shift);
-    if (heap_start + stack_pages + (1ull << shift) > top) {
+    uint64_t hole = stack_size ? 1ull << shift : 0; /* between heap and stack */
+    if (heap_start + stack_pages + hole > top) {
         snprintf(err, errlen,
                  "the image (%llu bytes) and a %llu-byte stack do not fit a %u-bit virtual address space with "
                  "%u-byte pages and a guard page",
@@ -88,9 +91,10 @@ bool regions_build(process_t *p, const exe_t *exe, const paging_geometry_t *g, u
     os_region_t heap = {REGION_HEAP, (uint32_t)heap_start, (uint32_t)heap_start, PTE_R | PTE_W, false, 0};
     os_region_t stack = {REGION_STACK, (uint32_t)(top - stack_pages), (uint32_t)top, PTE_R | PTE_W, false,
                          (uint32_t)lowest_stack};
-    if (!add_region(p, heap, err, errlen) || !add_region(p, stack, err, errlen))
+    if (!add_region(p, heap, err, errlen) || (stack_size && !add_region(p, stack, err, errlen)))
         return false;
     p->brk = (uint32_t)heap_start;
+    p->stack_top = (uint32_t)top;
     return true;
 }
 
