@@ -370,4 +370,19 @@ want_eq instructions "$(jv "$T/j" instructions)" 4
 want_eq cycles "$(jv "$T/j" cycles)" $((words * LW + 4 * (MEM + EXEC) + MEM + TRAP + KILL))
 end
 
+echo "programs: the demo"
+begin "demo: scripts/demo.sh shows the listing, three runs and two comparisons, in under 10 seconds"
+start=$(date +%s)
+scripts/demo.sh "$OUT" >"$T/demo" 2>&1
+RC=$?
+want_rc 0
+[ $(($(date +%s) - start)) -lt 10 ] || fail_because "took $(($(date +%s) - start)) s"
+for head in "==== 1." "==== 2." "==== 3." "==== 4."; do
+    grep -qF "$head" "$T/demo" || fail_because "no section '$head'"
+done
+grep -qE '^ +132  42000070 ' "$T/demo" || fail_because "no listing row for JNZ at 132"
+want_eq "destination rows" "$(grep -cE '^   2000: 3    2004: 1 ' "$T/demo")" 3
+crash_report "$T/demo" 0 >/dev/null && fail_because "$(crash_report "$T/demo" 0)"
+end
+
 finish
