@@ -70,3 +70,7 @@ clean:
 	rm -rf $(OUT)
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# Parts with their own dependencies (the viewer: SDL2; the RTL: Verilator)
+# keep their rules in mk/*.mk, so the core builds and tests without them.
+include $(wildcard mk/*.mk)

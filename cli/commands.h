@@ -11,5 +11,7 @@ int cmd_disasm(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_timing(int argc, char **argv);
+int cmd_refs(int argc, char **argv);
+int cmd_tlbsim(int argc, char **argv);
 
 #endif

@@ -18,6 +18,8 @@ static const command_t commands[] = {
     {"run", cmd_run, "run programs on the model under a memory-management mode"},
     {"compare", cmd_compare, "run programs under software and hardware relocation side by side"},
     {"timing", cmd_timing, "print the timing parameters and their defaults"},
+    {"refs", cmd_refs, "page replacement (fifo, lru, opt, clock) on a reference string"},
+    {"tlbsim", cmd_tlbsim, "replay a Dinero IV din trace through the TLB (and N frames)"},
 };
 
 static void usage(FILE *out)

@@ -5,18 +5,26 @@
  * One instruction at a time: fetch (translate, read memory), execute,
  * optionally one data access (translate, read or write memory).  The cycles
  * of an instruction follow the timing contract in docs/timing.md; they are
- * precomputed per opcode (cost[]) whenever the MMU mode changes, so the hot
- * path adds one number.  A trap stops the run with the cause, the PC and the
- * addresses in `trap`; the OS layer decides what happens next.
+ * precomputed per opcode (cost[]) whenever the MMU mode changes.  A trap
+ * stops the run with the cause, the PC and the addresses in `trap`; the OS
+ * layer decides what happens next.
  *
- * The interpreter body is written once (run_loop) and instantiated per MMU
- * mode and with/without the retirement record, so the compiler removes the
- * mode switch and the observer code from the fast paths.
+ * The semantics are written once, in execute().  Two paths use them:
+ *  - the reference path runs one instruction with everything observable
+ *    (counters, traps, the retirement record); single steps use it, and so
+ *    does the fast path whenever anything unusual happens;
+ *  - the fast path runs decoded blocks (blocks.h) while instructions
+ *    complete in the ordinary way, and hands the first one that would trap
+ *    (or miss in the TLB) to the reference path before touching anything.
+ * Counters and cycles on the fast path come from the block's prefix sums,
+ * so both paths give the same numbers by construction.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "blocks.h"
 #include "cpu_internal.h"
+#include "paged.h"
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the model reads guest words with host loads");
 
@@ -26,10 +34,10 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the model reads guest
 
 /* ---- hot state -------------------------------------------------------------
  *
- * The loop keeps the PC, the clock, the counters and the flags in locals (host
- * registers): guest stores go through a byte pointer, which may alias
+ * The loops keep the PC, the clock, the counters and the flags in locals
+ * (host registers): guest stores go through a byte pointer, which may alias
  * anything in memory, so state left in *cm would be reloaded after each one.
- * The flags are kept lazily: `zn` is the last result that set Z and N.
+ * `zn` is the last result that set Z and N.
  */
 typedef struct {
     uint32_t pc;
@@ -92,36 +100,62 @@ static ALWAYS_INLINE uint32_t alu_incdec(hot_t *h, uint32_t a, uint32_t r, uint3
     return r;
 }
 
-static ALWAYS_INLINE bool branch_taken(unsigned op, const hot_t *h)
+/* The flag-lean variants (blocks.h): Z and N, or Z, N and C, nothing more. */
+static ALWAYS_INLINE uint32_t set_zn(hot_t *h, uint32_t r)
 {
-    bool z = h->zn == 0, n = h->zn >> 31, c = h->c, v = h->v;
-    switch (op) {
-    case OP_JZ: return z;
-    case OP_JNZ: return !z;
-    case OP_JLT: return n != v;
-    case OP_JGE: return n == v;
-    case OP_JLE: return z || n != v;
-    case OP_JGT: return !z && n == v;
-    case OP_JB: return c;
-    case OP_JAE: return !c;
-    case OP_JBE: return c || z;
-    case OP_JA: return !c && !z;
-    default: return true; /* JMP */
-    }
+    h->zn = r;
+    return r;
 }
+
+static ALWAYS_INLINE uint32_t add_znc(hot_t *h, uint32_t a, uint32_t b)
+{
+    h->zn = a + b;
+    h->c = h->zn < a;
+    return h->zn;
+}
+
+static ALWAYS_INLINE uint32_t sub_znc(hot_t *h, uint32_t a, uint32_t b)
+{
+    h->zn = a - b;
+    h->c = a < b;
+    return h->zn;
+}
+
+static ALWAYS_INLINE bool flag_z(const hot_t *h) { return h->zn == 0; }
+static ALWAYS_INLINE bool flag_lt(const hot_t *h) { return (h->zn >> 31) != h->v; } /* N != V */
 
 /* ---- translation -------------------------------------------------------- */
 
-/* What translation needs, copied into locals for the run. */
+/* What a run needs at hand, copied into locals so that guest stores (through
+ * a byte pointer, which may alias anything) do not force reloads. */
 typedef struct {
     uint32_t base;
-    uint64_t reach; /* user accesses below it need no further check */
-} xlate_regs_t;
+    uint64_t reach;     /* user accesses below it need no further check   */
+    uint32_t word_lim;  /* (reach - 4) / 4: see word_fits()               */
+    uint32_t *r;        /* the register file                              */
+    uint8_t *mem;       /* physical memory                                */
+    uint8_t *host;      /* mem + base: where logical address 0 lives      */
+    uint8_t *code_map;  /* granules holding decoded code                  */
+} run_consts_t;
 
-static ALWAYS_INLINE xlate_regs_t xlate_regs(const cmodel_t *cm, mmu_mode_t mode)
+static ALWAYS_INLINE run_consts_t run_consts(cmodel_t *cm, mmu_mode_t mode)
 {
     bool relocating = mode == MMU_RELOC && cm->s.priv == MODE_USER;
-    return (xlate_regs_t){relocating ? cm->mmu.base : 0, relocating ? cm->reloc_reach : cm->bare_reach};
+    uint32_t base = relocating ? cm->mmu.base : 0;
+    uint64_t reach = relocating ? cm->reloc_reach : cm->bare_reach;
+    uint32_t word_lim = reach >= 4 ? (uint32_t)((reach - 4) >> 2) : 0;
+    return (run_consts_t){base, reach, word_lim, cm->s.r, cm->mem, cm->mem + base, cm->code_map};
+}
+
+/*
+ * An aligned word access that lies below reach, in one compare: rotating
+ * right by 2 moves the two alignment bits to the top, so a misaligned
+ * address becomes larger than any word index below reach.  (Blocks only run
+ * when reach >= 4, so word_lim is meaningful there.)
+ */
+static ALWAYS_INLINE bool word_fits(const run_consts_t *x, uint32_t va)
+{
+    return ((va >> 2) | (va << 30)) <= x->word_lim;
 }
 
 /* The slow side of a contiguous-mode check: which fault, and where it went. */
@@ -140,12 +174,13 @@ static NOINLINE trap_cause_t contiguous_fault(cmodel_t *cm, mmu_mode_t mode, uin
 
 /*
  * Translate one access.  Returns TRAP_NONE with *pa set, or the fault with
- * cm->trap.paddr set to the physical address it would have reached.  Word
- * alignment is the caller's check.  Extra cycles beyond the constant per-
- * access cost (a TLB miss's walk) are added to *extra.
+ * cm->trap.paddr set to the physical address it would have reached (on the
+ * fast path just "not here", with nothing recorded).  Word alignment is the
+ * caller's check.  Extra cycles beyond the constant per-access cost (a TLB
+ * miss's walk) are added to *extra.
  */
-static ALWAYS_INLINE trap_cause_t translate(cmodel_t *cm, mmu_mode_t mode, const xlate_regs_t *x, uint32_t va,
-                                            uint32_t size, access_t acc, uint32_t *pa, uint64_t *extra)
+static ALWAYS_INLINE trap_cause_t translate(cmodel_t *cm, mmu_mode_t mode, bool fast, const run_consts_t *x,
+                                            uint32_t va, uint32_t size, access_t acc, uint32_t *pa, uint64_t *extra)
 {
     if (mode == MMU_PAGED)
         return paged_translate(cm, va, size, acc, pa, extra);
@@ -153,224 +188,517 @@ static ALWAYS_INLINE trap_cause_t translate(cmodel_t *cm, mmu_mode_t mode, const
         *pa = x->base + va;
         return TRAP_NONE;
     }
-    return contiguous_fault(cm, mode, va, size);
+    return fast ? TRAP_PROTECTION : contiguous_fault(cm, mode, va, size);
 }
 
-/* ---- the interpreter ---------------------------------------------------- */
+/* ---- traps -------------------------------------------------------------- */
 
-/*
- * Raise a trap: record it, charge the partial instruction and the trap entry
- * (`spent` is what the instruction used before the trap, docs/timing.md),
- * and write the hot state back.
- */
-static NOINLINE void raise_trap(cmodel_t *cm, hot_t *h, trap_cause_t cause, access_t acc, uint32_t insn,
-                                uint32_t vaddr, uint64_t spent)
+/* Record a trap's cause and addresses (the cold part of raising one). */
+static NOINLINE void record_trap(cmodel_t *cm, trap_cause_t cause, access_t acc, uint32_t insn, uint32_t pc,
+                                 uint32_t vaddr)
 {
     cm->trap.cause = cause;
     cm->trap.access = acc;
-    cm->trap.pc = h->pc;
+    cm->trap.pc = pc;
     cm->trap.insn = insn;
     cm->trap.vaddr = vaddr;
     cm->trap.number = cause == TRAP_SYSCALL ? isa_u20(insn) : 0;
-    h->cycles += spent + cm->cfg_timing.trap_cycles;
     cm->cnt.traps++;
+}
+
+/*
+ * Raise a trap at pc: record it, charge the partial instruction and the trap
+ * entry (`spent` is what the instruction used before the trap,
+ * docs/timing.md), and write the hot state back.
+ */
+static ALWAYS_INLINE void raise_trap(cmodel_t *cm, hot_t *h, trap_cause_t cause, access_t acc, uint32_t insn,
+                                     uint32_t pc, uint32_t vaddr, uint64_t spent)
+{
+    record_trap(cm, cause, acc, insn, pc, vaddr);
+    h->pc = pc;
+    h->cycles += spent + cm->cfg_timing.trap_cycles;
     hot_store(cm, h);
 }
 
-/* The body of the machine: run until the clock reaches `limit` or a trap.
- * With `observe`, run exactly one instruction and fill *rt. */
-static ALWAYS_INLINE stop_t run_loop(cmodel_t *cm, uint64_t limit, mmu_mode_t mode, bool observe, retire_t *rt)
+/* ---- one instruction ---------------------------------------------------- */
+
+/* What executing one instruction led to. */
+typedef enum {
+    EX_OK,           /* completed; *next_pc is where to go                        */
+    EX_TRAP,         /* trapped; cm->trap and the hot state are up to date         */
+    EX_CODE_WRITTEN, /* completed, but stored into decoded code: leave the block   */
+    EX_BAIL,         /* fast path only: not executed at all, needs the slow path   */
+    EX_END,          /* fast path only: the block's sentinel                       */
+} exec_t;
+
+/* Everything one instruction's execution reads and writes besides registers. */
+typedef struct {
+    cmodel_t *cm;
+    hot_t *h;
+    const run_consts_t *x;
+    mmu_mode_t mode;
+    bool fast, observe;
+    retire_t *rt;
+    uint64_t *extra;
+    exec_t result;
+    uint32_t block_pc;        /* PC of `first`                               */
+    const decoded_t *first;   /* the block (or the lone instruction) running */
+} exec_ctx_t;
+
+/* The PC of a decoded instruction, computed only where it is needed (calls,
+ * traps), so the fast path does not carry it from instruction to instruction. */
+static ALWAYS_INLINE uint32_t insn_pc(const exec_ctx_t *e, const decoded_t *d)
 {
-    uint32_t *const r = cm->s.r;
-    uint8_t *const mem = cm->mem;
-    const uint32_t *const cost = cm->cost;
-    const uint32_t fetch_cost = cm->fetch_cost;
-    const xlate_regs_t x = xlate_regs(cm, mode);
+    return e->block_pc + 4 * (uint32_t)(d - e->first);
+}
+
+static ALWAYS_INLINE void observe_access(const exec_ctx_t *e, bool write, uint32_t size, uint32_t va, uint32_t pa,
+                                         uint32_t val)
+{
+    if (e->observe) {
+        retire_t *rt = e->rt;
+        rt->mem_valid = true;
+        rt->mem_write = write;
+        rt->mem_size = (uint8_t)size;
+        rt->mem_vaddr = va;
+        rt->mem_paddr = pa;
+        rt->mem_data = val;
+        rt->data_xlate = e->cm->last_xlate;
+    }
+}
+
+/* A data load of `size` bytes at va into *val; false on a fault (the caller
+ * raises it).  size is a constant at every call, so its checks fold. */
+static ALWAYS_INLINE bool load_data(exec_ctx_t *e, uint32_t va, uint32_t size, uint32_t *val, trap_cause_t *cause)
+{
+    uint32_t pa = 0;
+    if (e->fast && e->mode != MMU_PAGED) { /* one compare, or hand it to the reference path */
+        if (size == 4 ? !word_fits(e->x, va) : va >= e->x->reach)
+            return false;
+        if (size == 4)
+            memcpy(val, e->x->host + va, 4);
+        else
+            *val = e->x->host[va];
+        return true;
+    }
+    if (UNLIKELY(va & (size - 1))) {
+        e->cm->trap.paddr = 0;
+        *cause = TRAP_MISALIGNED;
+        return false;
+    }
+    *cause = translate(e->cm, e->mode, e->fast, e->x, va, size, ACC_LOAD, &pa, e->extra);
+    if (UNLIKELY(*cause))
+        return false;
+    if (size == 4)
+        memcpy(val, e->x->mem + pa, 4);
+    else
+        *val = e->x->mem[pa];
+    if (!e->fast)
+        e->h->loads++;
+    observe_access(e, false, size, va, pa, *val);
+    return true;
+}
+
+/* A data store; like load_data.  A store into decoded code retires the
+ * blocks there and makes the fast path leave its block. */
+static ALWAYS_INLINE bool store_data(exec_ctx_t *e, uint32_t va, uint32_t size, uint32_t val, trap_cause_t *cause)
+{
+    uint32_t pa = 0;
+    if (e->fast && e->mode != MMU_PAGED) {
+        if (size == 4 ? !word_fits(e->x, va) : va >= e->x->reach)
+            return false;
+        if (size == 4)
+            memcpy(e->x->host + va, &val, 4);
+        else
+            e->x->host[va] = (uint8_t)val;
+        pa = e->x->base + va;
+        if (UNLIKELY(e->x->code_map[pa >> CODE_GRANULE_SHIFT])) {
+            block_cache_invalidate(e->cm, pa, size);
+            e->result = EX_CODE_WRITTEN;
+        }
+        return true;
+    }
+    if (UNLIKELY(va & (size - 1))) {
+        e->cm->trap.paddr = 0;
+        *cause = TRAP_MISALIGNED;
+        return false;
+    }
+    *cause = translate(e->cm, e->mode, e->fast, e->x, va, size, ACC_STORE, &pa, e->extra);
+    if (UNLIKELY(*cause))
+        return false;
+    if (size == 4)
+        memcpy(e->x->mem + pa, &val, 4);
+    else
+        e->x->mem[pa] = (uint8_t)val;
+    if (!e->fast)
+        e->h->stores++;
+    if (UNLIKELY(e->x->code_map[pa >> CODE_GRANULE_SHIFT])) {
+        block_cache_invalidate(e->cm, pa, size);
+        e->result = EX_CODE_WRITTEN;
+    }
+    observe_access(e, true, size, va, pa, val);
+    return true;
+}
+
+/* An instruction that traps: on the fast path, hand it to the reference path. */
+static ALWAYS_INLINE exec_t trap_or_bail(exec_ctx_t *e, trap_cause_t cause, access_t acc, const decoded_t *d,
+                                         uint32_t pc, uint32_t vaddr, uint64_t spent)
+{
+    if (e->fast)
+        return EX_BAIL;
+    raise_trap(e->cm, e->h, cause, acc, d->raw, pc, vaddr, spent);
+    return EX_TRAP;
+}
+
+/*
+ * Execute one decoded instruction fetched from `pc`: the semantics of the
+ * ISA, written once.  A jump, call or return that transfers control sets
+ * *next_pc; otherwise it is left alone (the caller's default is pc + 4).
+ */
+static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, const decoded_t *d, uint32_t *next_pc)
+{
+    cmodel_t *const cm = e->cm;
+    hot_t *const h = e->h;
+    uint32_t *const r = e->x->r;
+    const unsigned op = d->op, ra = d->ra, rb = d->rb;
+    const uint32_t imm = d->imm;
+    const uint64_t fault_spent = cm->fetch_cost + *e->extra; /* a data fault: fetched and executed */
+    uint32_t va = 0, val = 0;
+    trap_cause_t cause = TRAP_NONE;
+    access_t acc = ACC_LOAD;
+    e->result = EX_OK;
+    switch (op) {
+    case OP_NOP: break;
+    case OP_LOADI: r[ra] = imm; break;
+    case OP_LUI: r[ra] = imm << 12; break;
+    case OP_MOV: r[ra] = r[rb]; break;
+    case OP_LEA: r[ra] = r[rb] + imm; break;
+    case OP_ADD: r[ra] = alu_add(h, r[ra], r[rb]); break;
+    case OP_ADDI: r[ra] = alu_add(h, r[ra], imm); break;
+    case OP_SUB: r[ra] = alu_sub(h, r[ra], r[rb]); break;
+    case OP_SUBI: r[ra] = alu_sub(h, r[ra], imm); break;
+    case OP_CMP: alu_sub(h, r[ra], r[rb]); break;
+    case OP_CMPI: alu_sub(h, r[ra], imm); break;
+    case OP_NEG: r[ra] = alu_sub(h, 0, r[ra]); break;
+    case OP_AND: r[ra] = alu_logic(h, r[ra] & r[rb]); break;
+    case OP_ANDI: r[ra] = alu_logic(h, r[ra] & imm); break;
+    case OP_OR: r[ra] = alu_logic(h, r[ra] | r[rb]); break;
+    case OP_ORI: r[ra] = alu_logic(h, r[ra] | imm); break;
+    case OP_XOR: r[ra] = alu_logic(h, r[ra] ^ r[rb]); break;
+    case OP_XORI: r[ra] = alu_logic(h, r[ra] ^ imm); break;
+    case OP_NOT: r[ra] = alu_logic(h, ~r[ra]); break;
+    case OP_SHL: r[ra] = alu_logic(h, r[ra] << (r[rb] & 31)); break;
+    case OP_SHLI: r[ra] = alu_logic(h, r[ra] << (imm & 31)); break;
+    case OP_SHR: r[ra] = alu_logic(h, r[ra] >> (r[rb] & 31)); break;
+    case OP_SHRI: r[ra] = alu_logic(h, r[ra] >> (imm & 31)); break;
+    case OP_SAR: r[ra] = alu_logic(h, (uint32_t)((int32_t)r[ra] >> (r[rb] & 31))); break;
+    case OP_SARI: r[ra] = alu_logic(h, (uint32_t)((int32_t)r[ra] >> (imm & 31))); break;
+    case OP_MUL: r[ra] = alu_logic(h, r[ra] * r[rb]); break;
+    case OP_MULI: r[ra] = alu_logic(h, r[ra] * imm); break;
+    case OP_DIVU:
+    case OP_REMU:
+        if (UNLIKELY(r[rb] == 0)) {
+            cm->trap.paddr = 0;
+            return trap_or_bail(e, TRAP_DIV_ZERO, ACC_FETCH, d, insn_pc(e, d), insn_pc(e, d), fault_spent);
+        }
+        r[ra] = alu_logic(h, op == OP_DIVU ? r[ra] / r[rb] : r[ra] % r[rb]);
+        break;
+    case OP_INC: r[ra] = alu_incdec(h, r[ra], r[ra] + 1, 0x7FFFFFFF); break;
+    case OP_DEC: r[ra] = alu_incdec(h, r[ra], r[ra] - 1, 0x80000000); break;
+    /* Control transfers end blocks: on the fast path they say so at once. */
+    case OP_JMP: *next_pc = imm; goto transferred;
+    case OP_JZ: if (flag_z(h)) *next_pc = imm; goto transferred;
+    case OP_JNZ: if (!flag_z(h)) *next_pc = imm; goto transferred;
+    case OP_JLT: if (flag_lt(h)) *next_pc = imm; goto transferred;
+    case OP_JGE: if (!flag_lt(h)) *next_pc = imm; goto transferred;
+    case OP_JLE: if (flag_z(h) || flag_lt(h)) *next_pc = imm; goto transferred;
+    case OP_JGT: if (!flag_z(h) && !flag_lt(h)) *next_pc = imm; goto transferred;
+    case OP_JB: if (h->c) *next_pc = imm; goto transferred;
+    case OP_JAE: if (!h->c) *next_pc = imm; goto transferred;
+    case OP_JBE: if (h->c || flag_z(h)) *next_pc = imm; goto transferred;
+    case OP_JA: if (!h->c && !flag_z(h)) *next_pc = imm; goto transferred;
+    case OP_JMPR: *next_pc = r[rb]; goto transferred;
+
+    case OP_LOADA: va = imm; goto load_word;
+    case OP_LOADM: va = r[rb] + imm; goto load_word;
+    case OP_LOADBA: va = imm; goto load_byte;
+    case OP_LOADBM: va = r[rb] + imm; goto load_byte;
+    case OP_POP:
+        va = r[ISA_REG_SP];
+        if (!load_data(e, va, 4, &val, &cause))
+            goto data_fault;
+        r[ISA_REG_SP] += 4;
+        r[ra] = val;
+        break;
+    case OP_RET:
+        va = r[ISA_REG_SP];
+        if (!load_data(e, va, 4, &val, &cause))
+            goto data_fault;
+        r[ISA_REG_SP] += 4;
+        *next_pc = val;
+        goto transferred;
+    case OP_STOREA: va = imm; goto store_word;
+    case OP_STOREM: va = r[rb] + imm; goto store_word;
+    case OP_STOREBA: va = imm; goto store_byte;
+    case OP_STOREBM: va = r[rb] + imm; goto store_byte;
+    case OP_PUSH: val = r[ra]; goto push;
+    case OP_CALL: va = imm; goto call;
+    case OP_CALLR: va = r[rb]; goto call;
+
+    case OP_SYSCALL: /* a system call completes, then traps; it returns past itself */
+        if (e->fast)
+            return EX_BAIL;
+        h->instret++;
+        cm->trap.paddr = 0;
+        raise_trap(cm, h, TRAP_SYSCALL, ACC_FETCH, d->raw, insn_pc(e, d), insn_pc(e, d), d->cost + *e->extra);
+        cm->s.pc = insn_pc(e, d) + 4;
+        return EX_TRAP;
+    case OP_HALT:
+        cm->trap.paddr = 0;
+        return trap_or_bail(e, TRAP_HALT, ACC_FETCH, d, insn_pc(e, d), insn_pc(e, d), d->cost + *e->extra);
+    case DECODED_ADD_NF: r[ra] += r[rb]; break;
+    case DECODED_ADD_ZN: r[ra] = set_zn(h, r[ra] + r[rb]); break;
+    case DECODED_ADD_ZNC: r[ra] = add_znc(h, r[ra], r[rb]); break;
+    case DECODED_ADDI_NF: r[ra] += imm; break;
+    case DECODED_ADDI_ZN: r[ra] = set_zn(h, r[ra] + imm); break;
+    case DECODED_ADDI_ZNC: r[ra] = add_znc(h, r[ra], imm); break;
+    case DECODED_SUB_NF: r[ra] -= r[rb]; break;
+    case DECODED_SUB_ZN: r[ra] = set_zn(h, r[ra] - r[rb]); break;
+    case DECODED_SUB_ZNC: r[ra] = sub_znc(h, r[ra], r[rb]); break;
+    case DECODED_SUBI_NF: r[ra] -= imm; break;
+    case DECODED_SUBI_ZN: r[ra] = set_zn(h, r[ra] - imm); break;
+    case DECODED_SUBI_ZNC: r[ra] = sub_znc(h, r[ra], imm); break;
+    case DECODED_INC_NF: r[ra] += 1; break;
+    case DECODED_INC_ZN: r[ra] = set_zn(h, r[ra] + 1); break;
+    case DECODED_DEC_NF: r[ra] -= 1; break;
+    case DECODED_DEC_ZN: r[ra] = set_zn(h, r[ra] - 1); break;
+    case DECODED_END:
+        return EX_END;
+    default: /* DECODED_ILLEGAL */
+        cm->trap.paddr = 0;
+        return trap_or_bail(e, TRAP_ILLEGAL, ACC_FETCH, d, insn_pc(e, d), insn_pc(e, d), cm->fetch_cost + *e->extra);
+    }
+    return e->result;
+
+load_word:
+    if (!load_data(e, va, 4, &r[ra], &cause))
+        goto data_fault;
+    return e->result;
+load_byte:
+    if (!load_data(e, va, 1, &r[ra], &cause))
+        goto data_fault;
+    return e->result;
+store_word:
+    acc = ACC_STORE;
+    if (!store_data(e, va, 4, r[ra], &cause))
+        goto data_fault;
+    return e->result;
+store_byte:
+    acc = ACC_STORE;
+    if (!store_data(e, va, 1, r[ra], &cause))
+        goto data_fault;
+    return e->result;
+push:
+    acc = ACC_STORE;
+    va = r[ISA_REG_SP] - 4;
+    if (!store_data(e, va, 4, val, &cause))
+        goto data_fault;
+    r[ISA_REG_SP] = va;
+    return e->result;
+call: /* va holds the target until the return address is pushed */
+    acc = ACC_STORE;
+    val = va;
+    va = r[ISA_REG_SP] - 4;
+    if (!store_data(e, va, 4, insn_pc(e, d) + 4, &cause))
+        goto data_fault;
+    r[ISA_REG_SP] = va;
+    *next_pc = val;
+    goto transferred;
+transferred:
+    return e->fast && e->result == EX_OK ? EX_END : e->result;
+data_fault:
+    return trap_or_bail(e, cause, acc, d, insn_pc(e, d), va, fault_spent);
+}
+
+/* ---- the reference path ------------------------------------------------- */
+
+/* Fetch the instruction at h->pc: its physical address, or a trap. */
+static ALWAYS_INLINE bool fetch_pa(cmodel_t *cm, hot_t *h, const run_consts_t *x, mmu_mode_t mode, uint32_t *pa,
+                                   uint64_t *extra)
+{
+    const uint32_t pc = h->pc;
+    if (UNLIKELY(pc & 3)) {
+        cm->trap.paddr = pc;
+        raise_trap(cm, h, TRAP_MISALIGNED, ACC_FETCH, 0, pc, pc, 0);
+        return false;
+    }
+    trap_cause_t cause = translate(cm, mode, false, x, pc, 4, ACC_FETCH, pa, extra);
+    if (UNLIKELY(cause)) {
+        raise_trap(cm, h, cause, ACC_FETCH, 0, pc, pc, *extra);
+        return false;
+    }
+    return true;
+}
+
+/*
+ * One instruction the reference way, from and back to cm's state: fetch,
+ * decode, execute, count.  Fills *rt when observing.
+ */
+static ALWAYS_INLINE stop_t reference_step(cmodel_t *cm, mmu_mode_t mode, bool observe, retire_t *rt)
+{
+    const run_consts_t x = run_consts(cm, mode);
     hot_t h = hot_load(cm);
-    while (observe || h.cycles < limit) {
+    uint32_t pa = 0, insn, next_pc;
+    uint64_t extra = 0;
+    if (!fetch_pa(cm, &h, &x, mode, &pa, &extra))
+        return STOP_TRAP;
+    memcpy(&insn, x.mem + pa, 4);
+    if (observe) {
+        rt->pc = h.pc;
+        rt->insn = insn;
+        rt->fetch_xlate = cm->last_xlate;
+    }
+    const decoded_t d = decode(cm, insn);
+    exec_ctx_t e = {cm, &h, &x, mode, false, observe, rt, &extra, EX_OK, h.pc, &d};
+    next_pc = h.pc + 4; /* unless it transfers control */
+    if (execute(&e, &d, &next_pc) == EX_TRAP)
+        return STOP_TRAP;
+    h.pc = next_pc;
+    h.cycles += d.cost + extra;
+    h.instret++;
+    hot_store(cm, &h);
+    return STOP_BUDGET;
+}
+
+static NOINLINE stop_t reference_step_bare(cmodel_t *cm) { return reference_step(cm, MMU_BARE, false, NULL); }
+static NOINLINE stop_t reference_step_reloc(cmodel_t *cm) { return reference_step(cm, MMU_RELOC, false, NULL); }
+static NOINLINE stop_t reference_step_paged(cmodel_t *cm) { return reference_step(cm, MMU_PAGED, false, NULL); }
+
+static stop_t reference_step_mode(cmodel_t *cm, mmu_mode_t mode)
+{
+    switch (mode) {
+    case MMU_BARE: return reference_step_bare(cm);
+    case MMU_RELOC: return reference_step_reloc(cm);
+    default: return reference_step_paged(cm);
+    }
+}
+
+static stop_t step_observed(cmodel_t *cm, retire_t *rt)
+{
+    switch (cm->mmu.mode) {
+    case MMU_BARE: return reference_step(cm, MMU_BARE, true, rt);
+    case MMU_RELOC: return reference_step(cm, MMU_RELOC, true, rt);
+    default: return reference_step(cm, MMU_PAGED, true, rt);
+    }
+}
+
+/* ---- the fast path ------------------------------------------------------ */
+
+/*
+ * Run the instructions of b from its start while they complete in the
+ * ordinary way.  A block that jumps back to its own start -- a loop that is
+ * one block -- goes round again at once, up to `rounds` times in all.
+ * Returns how many instructions completed in the last round and, in
+ * *full_rounds, how many rounds completed before it; h's PC and flags move
+ * past them.  A last round shorter than b->n means the next instruction
+ * bailed (the reference path runs it) or a store rewrote decoded code.
+ */
+static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu_mode_t mode, const block_t *b,
+                                        hot_t *h, uint64_t rounds, uint64_t *full_rounds)
+{
+    const uint32_t pc = h->pc, fall_through = pc + 4 * b->n;
+    uint32_t next_pc = fall_through;
+    uint64_t extra = 0, round = 0;
+    const decoded_t *const first = b->insn;
+    exec_ctx_t e = {cm, h, x, mode, true, false, NULL, &extra, EX_OK, pc, first};
+    const decoded_t *d = first;
+    for (;; d++) {
+        exec_t ex = execute(&e, d, &next_pc);
+        if (LIKELY(ex == EX_OK))
+            continue;
+        if (ex == EX_END) {
+            round++;
+            if (next_pc == pc && round < rounds) {
+                d = first - 1; /* again: the block cannot have changed, a write to it ends the round */
+                next_pc = fall_through;
+                continue;
+            }
+            d = first;
+            break;
+        }
+        if (ex == EX_CODE_WRITTEN)
+            d++;
+        break;
+    }
+    uint32_t done = (uint32_t)(d - first);
+    if (done == b->n) /* rewrote code with the round's last instruction */
+        round++, done = 0;
+    *full_rounds = round;
+    h->pc = done == 0 && round ? next_pc : pc + 4 * done;
+    return done;
+}
+
+/*
+ * Run until the clock reaches `limit` or a trap, in the contiguous modes
+ * (bare and base/limit translate alike on the fast path: base 0 on the bare
+ * machine).  Whole blocks run only where they cannot cross the budget or the
+ * limit; the rest goes one instruction at a time the reference way.
+ */
+static ALWAYS_INLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit, mmu_mode_t mode)
+{
+    const run_consts_t x = run_consts(cm, mode);
+    hot_t h = hot_load(cm);
+    block_t *prev = NULL;
+    while (h.cycles < limit) {
         const uint32_t pc = h.pc;
-        uint32_t pa = 0, insn;
-        uint64_t extra = 0;
-        trap_cause_t cause;
-        if (UNLIKELY(pc & 3)) {
-            cm->trap.paddr = pc;
-            raise_trap(cm, &h, TRAP_MISALIGNED, ACC_FETCH, 0, pc, 0);
-            goto trapped;
+        block_t *b = NULL;
+        if (LIKELY(!(pc & 3) && (uint64_t)pc + 4 <= x.reach))
+            b = block_lookup(cm, prev ? prev->chain : NULL, x.base + pc);
+        if (UNLIKELY(!b || h.cycles + b->cost > limit || (uint64_t)pc + 4 * b->n > x.reach))
+            goto reference;
+        if (prev)
+            prev->chain = b;
+        prev = b;
+        /* the rounds of a one-block loop that fit in the budget */
+        uint64_t rounds = (limit - h.cycles) / (b->cost ? b->cost : 1), full;
+        uint32_t done = run_block(cm, &x, mode, b, &h, rounds, &full);
+        h.cycles += full * b->cost;
+        h.instret += full * b->n;
+        h.loads += full * b->loads;
+        h.stores += full * b->stores;
+        if (LIKELY(done == 0 && full))
+            continue;
+        prev = NULL;
+        if (done) { /* a partial round: its prefix */
+            const decoded_t *last = &b->insn[done - 1];
+            h.cycles += last->cum_cost;
+            h.instret += done;
+            h.loads += last->cum_loads;
+            h.stores += last->cum_stores;
+            continue;
         }
-        cause = translate(cm, mode, &x, pc, 4, ACC_FETCH, &pa, &extra);
-        if (UNLIKELY(cause)) {
-            raise_trap(cm, &h, cause, ACC_FETCH, 0, pc, extra);
-            goto trapped;
-        }
-        memcpy(&insn, mem + pa, 4);
-        const unsigned op = isa_opcode(insn), ra = isa_ra(insn), rb = isa_rb(insn);
-        if (observe) {
-            rt->pc = pc;
-            rt->insn = insn;
-            rt->fetch_xlate = cm->last_xlate;
-        }
-        uint32_t next_pc = pc + 4;
-        uint32_t va = 0, val = 0;
-        switch (op) {
-        case OP_NOP: break;
-        case OP_LOADI: r[ra] = isa_u20(insn); break;
-        case OP_LUI: r[ra] = isa_u20(insn) << 12; break;
-        case OP_MOV: r[ra] = r[rb]; break;
-        case OP_LEA: r[ra] = r[rb] + isa_s16(insn); break;
-        case OP_ADD: r[ra] = alu_add(&h, r[ra], r[rb]); break;
-        case OP_ADDI: r[ra] = alu_add(&h, r[ra], isa_s20(insn)); break;
-        case OP_SUB: r[ra] = alu_sub(&h, r[ra], r[rb]); break;
-        case OP_SUBI: r[ra] = alu_sub(&h, r[ra], isa_s20(insn)); break;
-        case OP_CMP: alu_sub(&h, r[ra], r[rb]); break;
-        case OP_CMPI: alu_sub(&h, r[ra], isa_s20(insn)); break;
-        case OP_NEG: r[ra] = alu_sub(&h, 0, r[ra]); break;
-        case OP_AND: r[ra] = alu_logic(&h, r[ra] & r[rb]); break;
-        case OP_ANDI: r[ra] = alu_logic(&h, r[ra] & isa_u20(insn)); break;
-        case OP_OR: r[ra] = alu_logic(&h, r[ra] | r[rb]); break;
-        case OP_ORI: r[ra] = alu_logic(&h, r[ra] | isa_u20(insn)); break;
-        case OP_XOR: r[ra] = alu_logic(&h, r[ra] ^ r[rb]); break;
-        case OP_XORI: r[ra] = alu_logic(&h, r[ra] ^ isa_u20(insn)); break;
-        case OP_NOT: r[ra] = alu_logic(&h, ~r[ra]); break;
-        case OP_SHL: r[ra] = alu_logic(&h, r[ra] << (r[rb] & 31)); break;
-        case OP_SHLI: r[ra] = alu_logic(&h, r[ra] << (isa_u20(insn) & 31)); break;
-        case OP_SHR: r[ra] = alu_logic(&h, r[ra] >> (r[rb] & 31)); break;
-        case OP_SHRI: r[ra] = alu_logic(&h, r[ra] >> (isa_u20(insn) & 31)); break;
-        case OP_SAR: r[ra] = alu_logic(&h, (uint32_t)((int32_t)r[ra] >> (r[rb] & 31))); break;
-        case OP_SARI: r[ra] = alu_logic(&h, (uint32_t)((int32_t)r[ra] >> (isa_u20(insn) & 31))); break;
-        case OP_MUL: r[ra] = alu_logic(&h, r[ra] * r[rb]); break;
-        case OP_MULI: r[ra] = alu_logic(&h, r[ra] * isa_s20(insn)); break;
-        case OP_DIVU:
-        case OP_REMU:
-            if (UNLIKELY(r[rb] == 0)) {
-                cm->trap.paddr = 0;
-                raise_trap(cm, &h, TRAP_DIV_ZERO, ACC_FETCH, insn, pc, fetch_cost + extra);
-                goto trapped;
-            }
-            r[ra] = alu_logic(&h, op == OP_DIVU ? r[ra] / r[rb] : r[ra] % r[rb]);
-            break;
-        case OP_INC: r[ra] = alu_incdec(&h, r[ra], r[ra] + 1, 0x7FFFFFFF); break;
-        case OP_DEC: r[ra] = alu_incdec(&h, r[ra], r[ra] - 1, 0x80000000); break;
-        case OP_JMP: case OP_JZ: case OP_JNZ: case OP_JLT: case OP_JGE: case OP_JLE:
-        case OP_JGT: case OP_JB: case OP_JAE: case OP_JBE: case OP_JA:
-            if (branch_taken(op, &h))
-                next_pc = isa_u20(insn);
-            break;
-        case OP_JMPR: next_pc = r[rb]; break;
-
-        /* data accesses: compute the address, then the shared access code */
-        case OP_LOADA: case OP_LOADBA: va = isa_u20(insn); goto load;
-        case OP_LOADM: case OP_LOADBM: va = r[rb] + isa_s16(insn); goto load;
-        case OP_POP: va = r[ISA_REG_SP]; goto load;
-        case OP_RET: va = r[ISA_REG_SP]; goto load;
-        case OP_STOREA: case OP_STOREBA: va = isa_u20(insn); val = r[ra]; goto store;
-        case OP_STOREM: case OP_STOREBM: va = r[rb] + isa_s16(insn); val = r[ra]; goto store;
-        case OP_PUSH: va = r[ISA_REG_SP] - 4; val = r[ra]; goto store;
-        case OP_CALL: va = r[ISA_REG_SP] - 4; val = next_pc; goto store;
-        case OP_CALLR: va = r[ISA_REG_SP] - 4; val = next_pc; goto store;
-
-        case OP_SYSCALL: /* a system call completes, then traps; it returns past itself */
-            cm->trap.paddr = 0;
-            h.instret++;
-            raise_trap(cm, &h, TRAP_SYSCALL, ACC_FETCH, insn, pc, cost[op] + extra);
-            cm->s.pc = next_pc;
-            goto trapped;
-        case OP_HALT:
-            cm->trap.paddr = 0;
-            raise_trap(cm, &h, TRAP_HALT, ACC_FETCH, insn, pc, cost[op] + extra);
-            goto trapped;
-        default:
-            cm->trap.paddr = pa;
-            raise_trap(cm, &h, TRAP_ILLEGAL, ACC_FETCH, insn, pc, fetch_cost + extra);
-            goto trapped;
-        }
-        goto retire;
-
-    load: {
-            const uint32_t size = isa_info[op].size;
-            if (UNLIKELY(va & (size - 1))) {
-                cm->trap.paddr = 0;
-                raise_trap(cm, &h, TRAP_MISALIGNED, ACC_LOAD, insn, va, fetch_cost + extra);
-                goto trapped;
-            }
-            cause = translate(cm, mode, &x, va, size, ACC_LOAD, &pa, &extra);
-            if (UNLIKELY(cause)) {
-                raise_trap(cm, &h, cause, ACC_LOAD, insn, va, fetch_cost + extra);
-                goto trapped;
-            }
-            if (size == 4)
-                memcpy(&val, mem + pa, 4);
-            else
-                val = mem[pa];
-            h.loads++;
-            if (op == OP_RET) {
-                next_pc = val;
-                r[ISA_REG_SP] += 4;
-            } else {
-                if (op == OP_POP)
-                    r[ISA_REG_SP] += 4;
-                r[ra] = val;
-            }
-            goto data_done;
-        }
-    store: {
-            const uint32_t size = isa_info[op].size;
-            if (UNLIKELY(va & (size - 1))) {
-                cm->trap.paddr = 0;
-                raise_trap(cm, &h, TRAP_MISALIGNED, ACC_STORE, insn, va, fetch_cost + extra);
-                goto trapped;
-            }
-            cause = translate(cm, mode, &x, va, size, ACC_STORE, &pa, &extra);
-            if (UNLIKELY(cause)) {
-                raise_trap(cm, &h, cause, ACC_STORE, insn, va, fetch_cost + extra);
-                goto trapped;
-            }
-            if (size == 4)
-                memcpy(mem + pa, &val, 4);
-            else
-                mem[pa] = (uint8_t)val;
-            h.stores++;
-            if (op == OP_PUSH || op == OP_CALL || op == OP_CALLR) {
-                r[ISA_REG_SP] = va;
-                if (op == OP_CALL)
-                    next_pc = isa_u20(insn);
-                else if (op == OP_CALLR)
-                    next_pc = r[rb];
-            }
-        }
-    data_done:
-        if (observe) {
-            rt->mem_valid = true;
-            rt->mem_write = isa_info[op].mem == MEM_STORE;
-            rt->mem_size = (uint8_t)isa_info[op].size;
-            rt->mem_vaddr = va;
-            rt->mem_paddr = pa;
-            rt->mem_data = val;
-            rt->data_xlate = cm->last_xlate;
-        }
-    retire:
-        h.pc = next_pc;
-        h.cycles += cost[op] + extra;
-        h.instret++;
-        if (observe)
-            break;
+    reference:
+        prev = NULL;
+        hot_store(cm, &h);
+        if (reference_step_mode(cm, mode) == STOP_TRAP)
+            return STOP_TRAP;
+        h = hot_load(cm);
     }
     hot_store(cm, &h);
     return STOP_BUDGET;
-
-trapped:
-    if (observe) {
-        rt->trapped = true;
-        rt->trap = cm->trap;
-    }
-    return STOP_TRAP;
 }
 
-static stop_t run_bare(cmodel_t *cm, uint64_t limit) { return run_loop(cm, limit, MMU_BARE, false, NULL); }
-static stop_t run_reloc(cmodel_t *cm, uint64_t limit) { return run_loop(cm, limit, MMU_RELOC, false, NULL); }
-static stop_t run_paged(cmodel_t *cm, uint64_t limit) { return run_loop(cm, limit, MMU_PAGED, false, NULL); }
-static stop_t step_bare(cmodel_t *cm, retire_t *rt) { return run_loop(cm, 0, MMU_BARE, true, rt); }
-static stop_t step_reloc(cmodel_t *cm, retire_t *rt) { return run_loop(cm, 0, MMU_RELOC, true, rt); }
-static stop_t step_paged(cmodel_t *cm, retire_t *rt) { return run_loop(cm, 0, MMU_PAGED, true, rt); }
+static NOINLINE stop_t run_bare(cmodel_t *cm, uint64_t limit) { return run_contiguous(cm, limit, MMU_BARE); }
+static NOINLINE stop_t run_reloc(cmodel_t *cm, uint64_t limit) { return run_contiguous(cm, limit, MMU_RELOC); }
+
+/* Paged mode runs the reference path until the TLB fast path lands. */
+static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
+{
+    while (cm->cycles < limit)
+        if (reference_step_paged(cm) == STOP_TRAP)
+            return STOP_TRAP;
+    return STOP_BUDGET;
+}
 
 /* ---- machine interface -------------------------------------------------- */
 
@@ -394,11 +722,10 @@ static stop_t cm_step(machine_t *m, retire_t *rt)
     rt->cycle_begin = cm->cycles;
     rt->pc = cm->s.pc;
     cm->last_xlate = (retire_xlate_t){0};
-    stop_t stop;
-    switch (cm->mmu.mode) {
-    case MMU_BARE: stop = step_bare(cm, rt); break;
-    case MMU_RELOC: stop = step_reloc(cm, rt); break;
-    default: stop = step_paged(cm, rt); break;
+    stop_t stop = step_observed(cm, rt);
+    if (stop == STOP_TRAP) {
+        rt->trapped = true;
+        rt->trap = cm->trap;
     }
     rt->cycle_end = cm->cycles;
     if (!rt->trapped && isa_writes_ra(isa_opcode(rt->insn))) {
@@ -413,6 +740,7 @@ static void cm_destroy(machine_t *m)
 {
     cmodel_t *cm = as_cm(m);
     paged_destroy(cm);
+    block_cache_destroy(cm);
     free(cm->mem);
     free(cm);
 }
@@ -435,6 +763,7 @@ static bool cm_phys_write(machine_t *m, uint32_t pa, const void *buf, uint32_t l
     if ((uint64_t)pa + len > cm->mem_size)
         return false;
     memcpy(cm->mem + pa, buf, len);
+    block_cache_invalidate(cm, pa, len);
     return true;
 }
 
@@ -453,6 +782,7 @@ static void compute_costs(cmodel_t *cm)
             exec = t->div_cycles;
         cm->cost[op] = cm->fetch_cost + exec + (info->mem != MEM_NONE ? xlate + t->mem_cycles : 0);
     }
+    block_cache_flush(cm);
 }
 
 /* The fence only binds user mode; kernel-mode accesses reach all memory. */
@@ -465,12 +795,16 @@ static void cm_update_reach(cmodel_t *cm)
 static void cm_mmu_set(machine_t *m, const mmu_regs_t *regs)
 {
     cmodel_t *cm = as_cm(m);
+    bool mode_changed = cm->costs_for_mode != (int)regs->mode;
     cm->mmu = *regs;
     m->mmu = *regs;
     uint64_t room = regs->base < cm->mem_size ? cm->mem_size - regs->base : 0;
     cm->reloc_reach = regs->limit < room ? regs->limit : room;
     cm_update_reach(cm);
-    compute_costs(cm);
+    if (mode_changed) {
+        compute_costs(cm);
+        cm->costs_for_mode = (int)regs->mode;
+    }
     paged_mmu_set(cm);
 }
 
@@ -482,7 +816,11 @@ static void cm_set_state_checked(machine_t *m, const cpu_state_t *s)
 
 static uint64_t cm_cycles(machine_t *m) { return as_cm(m)->cycles; }
 static void cm_charge(machine_t *m, uint64_t c) { as_cm(m)->cycles += c; }
-static const hw_counters_t *cm_counters(machine_t *m) { return &as_cm(m)->cnt; }
+static const hw_counters_t *cm_counters(machine_t *m)
+{
+    paged_sync_counters(as_cm(m));
+    return &as_cm(m)->cnt;
+}
 static const trap_t *cm_trap(machine_t *m) { return &as_cm(m)->trap; }
 
 static const machine_ops_t cmodel_ops = {
@@ -501,6 +839,7 @@ static const machine_ops_t cmodel_ops = {
     .charge = cm_charge,
     .counters = cm_counters,
     .trap = cm_trap,
+    .frame_refs = paged_frame_refs,
 };
 
 machine_t *cmodel_create(const machine_config_t *cfg, evbus_t *bus, char *err, size_t errlen)
@@ -522,7 +861,9 @@ machine_t *cmodel_create(const machine_config_t *cfg, evbus_t *bus, char *err, s
     cm->cfg_timing = cfg->timing;
     cm->mem_size = cfg->mem_size;
     cm->s.priv = MODE_USER;
-    if (!paged_create(cm, err, errlen)) {
+    cm->costs_for_mode = -1;
+    if (!block_cache_create(cm) || !paged_create(cm, err, errlen)) {
+        block_cache_destroy(cm);
         free(cm->mem);
         free(cm);
         return NULL;

@@ -11,6 +11,9 @@
 #define NOINLINE __attribute__((noinline))
 
 typedef struct paged paged_t;
+typedef struct block block_t;
+
+#define CODE_GRANULE_SHIFT 8 /* decoded code is tracked per 256 bytes */
 
 typedef struct {
     machine_t m; /* must stay first: a cmodel_t is a machine_t */
@@ -27,10 +30,18 @@ typedef struct {
     uint64_t bare_reach;  /* min(fence, mem_size) for the user, mem_size else  */
     uint32_t fetch_cost;  /* cycles of a fetch: translation + memory            */
     uint32_t cost[256];   /* cycles of a completed instruction, per opcode       */
+    int costs_for_mode;   /* the MMU mode cost[] was computed for, -1 none       */
     /* paged translation: the TLB, the walker's view, host-side hit caches */
     paged_t *paged;
     retire_xlate_t last_xlate; /* the latest translation, for the retire record */
+    /* the block cache (blocks.h): decoded code, and per-granule bookkeeping */
+    block_t *blocks;
+    uint8_t *code_map;   /* 1 where a granule holds decoded code */
+    uint32_t *code_gen;  /* bumped when such a granule is written */
 } cmodel_t;
+
+/* Retire decoded blocks in [pa, pa+len) after a write (blocks.c). */
+void block_cache_invalidate(cmodel_t *cm, uint32_t pa, uint32_t len);
 
 /* Paged-mode pieces (paged.c). */
 bool paged_create(cmodel_t *cm, char *err, size_t errlen);

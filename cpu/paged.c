@@ -1,42 +1,188 @@
 /*
- * Paged translation for the C model.  Until the TLB and walker (mmu/) are
- * wired in, no page is mapped: the OS does not offer paged mode yet.
+ * Paged translation in the C model: the modeled TLB (mmu/tlb.h) in front of
+ * the hardware page-table walker (mmu/walk.h), with the timing of the
+ * contract (docs/timing.md): every access pays tlb_hit_cycles (in the
+ * per-opcode cost); a miss adds the walk's PTE reads and A/D write-back.
+ *
+ * A hit whose entry allows the access completes at once.  A hit whose entry
+ * forbids it faults with the cause the walker would give, without walking
+ * (the same cause, hit or miss).  A hit that needs A or D set (a store to a
+ * page first read clean) walks again, and the walker writes the PTE back.
+ * A miss walks; a walk that succeeds fills the TLB, one that faults does not.
+ *
+ * `last[access]` remembers the entry each kind of access hit last, so the
+ * fast path of cpu.c can re-validate it with one compare (tlb.h explains why
+ * that is exact); every path that can change the TLB resets them.
  */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../mmu/geometry.h"
+#include "../mmu/tlb.h"
+#include "../mmu/walk.h"
 #include "cpu_internal.h"
+#include "paged.h"
+
+static void forget_last_entries(paged_t *p)
+{
+    for (int a = 0; a < 3; a++)
+        p->last[a] = &p->none;
+}
 
 bool paged_create(cmodel_t *cm, char *err, size_t errlen)
 {
-    (void)cm;
-    (void)err;
-    (void)errlen;
+    const machine_config_t *cfg = &cm->m.cfg;
+    if (!paging_config_check(cfg, err, errlen))
+        return false;
+    paged_t *p = calloc(1, sizeof *p);
+    if (!p) {
+        snprintf(err, errlen, "out of host memory");
+        return false;
+    }
+    p->tlb = tlb_create(cfg, err, errlen);
+    if (!p->tlb) {
+        free(p);
+        return false;
+    }
+    walker_init(&p->walker, cfg);
+    p->shift = cfg->page_shift;
+    p->none.vpn = TLB_VPN_NONE;
+    forget_last_entries(p);
+    if (cfg->track_refs) {
+        p->refs.nframes = (uint32_t)(cm->mem_size >> cfg->page_shift) + 1;
+        p->refs.stamp = calloc(p->refs.nframes, sizeof *p->refs.stamp);
+        p->refs.refbit = calloc(p->refs.nframes, 1);
+        if (!p->refs.stamp || !p->refs.refbit) {
+            cm->paged = p;
+            paged_destroy(cm);
+            snprintf(err, errlen, "out of host memory");
+            return false;
+        }
+    }
+    cm->paged = p;
     return true;
 }
 
-void paged_destroy(cmodel_t *cm) { (void)cm; }
-void paged_mmu_set(cmodel_t *cm) { (void)cm; }
+void paged_destroy(cmodel_t *cm)
+{
+    paged_t *p = cm->paged;
+    if (!p)
+        return;
+    tlb_destroy(p->tlb);
+    free(p->refs.stamp);
+    free(p->refs.refbit);
+    free(p);
+    cm->paged = NULL;
+}
+
+void paged_mmu_set(cmodel_t *cm)
+{
+    paged_t *p = cm->paged;
+    p->asid = cm->mmu.asid & p->tlb->asid_mask;
+    forget_last_entries(p); /* a cached entry is only good for one ASID */
+}
+
+/* Tell the observers about a walk: the miss, each step, the write-back. */
+static void announce_walk(cmodel_t *cm, uint32_t va, access_t acc, const walk_result_t *r)
+{
+    evbus_t *bus = cm->m.bus;
+    if (!ev_enabled(bus))
+        return;
+    uint64_t t = cm->cycles;
+    ev_emit(bus, EV_TLB_MISS, 0, t, r->cycles, va, cm->paged->asid, r->steps, acc);
+    for (uint32_t i = 0; i < r->steps; i++)
+        ev_emit(bus, EV_WALK_STEP, 0, t + (uint64_t)i * cm->paged->walker.mem_cycles,
+                cm->paged->walker.mem_cycles, r->level[i], r->pte_addr[i], pte_val(r->pte_read[i]), va);
+    if (r->pte_written)
+        ev_emit(bus, EV_PTE_WRITEBACK, 0, t + (uint64_t)r->steps * cm->paged->walker.mem_cycles,
+                cm->paged->walker.mem_cycles, r->pte_addr[r->steps - 1], pte_val(r->pte), 0, 0);
+}
+
+/* Walk for one access and account for it. */
+static trap_cause_t walk(cmodel_t *cm, uint32_t va, access_t acc, walk_result_t *r, uint64_t *extra)
+{
+    paged_t *p = cm->paged;
+    trap_cause_t cause = mmu_walk(&p->walker, cm->mem, cm->mem_size, cm->mmu.ptbr, cm->mmu.ptlr, va, acc,
+                                  cm->s.priv, r);
+    cm->cnt.walks++;
+    cm->cnt.walk_cycles += r->cycles;
+    cm->cnt.pte_reads += r->steps;
+    cm->cnt.pte_writes += r->pte_written;
+    *extra += r->cycles;
+    announce_walk(cm, va, acc, r);
+    if (r->pte_written) /* page tables may sit in a granule with decoded code */
+        block_cache_invalidate(cm, r->pte_addr[r->steps - 1], 4);
+    return cause;
+}
 
 trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, uint32_t size, access_t acc, uint32_t *pa, uint64_t *extra)
 {
-    (void)size;
-    (void)acc;
-    (void)pa;
-    (void)extra;
-    cm->trap.paddr = va;
-    return TRAP_PAGE_NOT_MAPPED;
+    (void)size; /* aligned accesses never cross a page */
+    paged_t *p = cm->paged;
+    const uint64_t vpn = va >> p->shift;
+    const uint32_t offset = va & ((1u << p->shift) - 1);
+    retire_xlate_t *rx = &cm->last_xlate;
+    walk_result_t r;
+    *rx = (retire_xlate_t){.valid = true};
+    tlb_entry_t *e = tlb_find(p->tlb, vpn, p->asid);
+    if (e) {
+        tlb_hit(p->tlb, e);
+        rx->tlb_hit = true;
+        if (!((e->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1)) {
+            trap_cause_t cause = pte_access_fault(e->perm, acc, cm->s.priv);
+            if (cause) {
+                cm->trap.paddr = (e->ppn << p->shift) | offset;
+                return cause;
+            }
+            /* allowed, but A or D must be set first: the walker does it */
+            cause = walk(cm, va, acc, &r, extra);
+            walk_to_retire(&r, rx);
+            rx->tlb_hit = true;
+            if (cause) { /* the tables changed under the TLB: believe the tables */
+                cm->trap.paddr = 0;
+                return cause;
+            }
+            tlb_set_perm(e, pte_perm(r.pte));
+        }
+    } else {
+        p->tlb->misses++;
+        trap_cause_t cause = walk(cm, va, acc, &r, extra);
+        walk_to_retire(&r, rx);
+        if (cause) {
+            cm->trap.paddr = cause == TRAP_BUS ? r.pte_addr[r.steps ? r.steps - 1 : 0] : 0;
+            return cause;
+        }
+        e = tlb_fill(p->tlb, vpn, p->asid, pte_ppn(r.pte), pte_perm(r.pte), NULL);
+        forget_last_entries(p); /* the fill may have replaced a cached entry */
+    }
+    p->last[acc] = e;
+    paged_reference(p, e->ppn);
+    *pa = (e->ppn << p->shift) | offset;
+    return TRAP_NONE;
 }
 
 void paged_tlb_flush(machine_t *m, tlb_flush_t kind, uint32_t asid, uint32_t vaddr)
 {
-    (void)m;
-    (void)kind;
-    (void)asid;
-    (void)vaddr;
+    cmodel_t *cm = (cmodel_t *)m;
+    paged_t *p = cm->paged;
+    uint32_t n = tlb_flush(p->tlb, kind, asid, (uint64_t)(vaddr >> p->shift));
+    forget_last_entries(p);
+    ev_emit(m->bus, EV_TLB_FLUSH, 0, cm->cycles, 0, kind, asid, vaddr, n);
 }
 
 int paged_tlb_read(machine_t *m, tlb_view_t *out, int max)
 {
-    (void)m;
-    (void)out;
-    (void)max;
-    return 0;
+    return tlb_read(((cmodel_t *)m)->paged->tlb, out, max);
+}
+
+frame_refs_t *paged_frame_refs(machine_t *m)
+{
+    paged_t *p = ((cmodel_t *)m)->paged;
+    return p->refs.stamp ? &p->refs : NULL;
+}
+
+void paged_sync_counters(cmodel_t *cm)
+{
+    cm->cnt.tlb_hits = cm->paged->tlb->hits;
+    cm->cnt.tlb_misses = cm->paged->tlb->misses;
 }

@@ -65,6 +65,7 @@ typedef struct {
     tlb_policy_t tlb_policy;
     uint32_t asid_bits;     /* 0..16; 0 flushes the TLB on every context switch  */
     uint32_t seed;          /* for the random TLB policy                         */
+    bool track_refs;        /* keep per-frame reference stamps and bits (paged)  */
 } machine_config_t;
 
 void timing_defaults(timing_t *t);

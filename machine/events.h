@@ -28,7 +28,7 @@
     X(TLB_MISS, "TLB miss", "hw", "vaddr", "asid", "levels", "access")                    \
     X(WALK_STEP, "page-table walk step", "hw", "level", "pte_addr", "pte", "vaddr")       \
     X(PTE_WRITEBACK, "A/D write-back", "hw", "pte_addr", "pte", "", "")                   \
-    X(TLB_FLUSH, "TLB flush", "hw", "kind", "asid", "vaddr", "")                          \
+    X(TLB_FLUSH, "TLB flush", "hw", "kind", "asid", "vaddr", "entries")                          \
     X(PAGE_FAULT, "page fault", "os", "vaddr", "page", "frame", "major")                  \
     X(FAULT_HANDLER, "fault handler", "os", "vaddr", "", "", "")                          \
     X(DISK_READ, "disk read", "disk", "page_or_pid", "bytes", "frame", "")                \

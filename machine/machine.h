@@ -112,6 +112,21 @@ typedef struct {
 typedef enum { TLB_FLUSH_ALL, TLB_FLUSH_ASID, TLB_FLUSH_PAGE } tlb_flush_t;
 
 /*
+ * Per-frame reference information the MMU keeps in paged mode when
+ * cfg.track_refs is set: the seed's "counter implementation" of LRU (slide
+ * 55: on every reference the clock is copied into a counter) and a reference
+ * bit per frame for second chance.  Frames are page-sized; frame f holds
+ * physical addresses [f << page_shift, (f + 1) << page_shift).  A stamp is an
+ * access count: only its order is meaningful.  The OS reads the stamps and
+ * reads and clears the bits.
+ */
+typedef struct {
+    uint32_t nframes;
+    uint64_t *stamp;   /* the latest access to the frame, 0 = never   */
+    uint8_t *refbit;   /* set by every access, cleared by the OS      */
+} frame_refs_t;
+
+/*
  * What one instruction did, for lockstep co-simulation and single-stepping
  * (an RVFI-style retirement record).  Filled by machine_step() only.
  */
@@ -158,6 +173,7 @@ typedef struct {
     void (*charge)(machine_t *m, uint64_t cycles);
     const hw_counters_t *(*counters)(machine_t *m);
     const trap_t *(*trap)(machine_t *m);
+    frame_refs_t *(*frame_refs)(machine_t *m);
 } machine_ops_t;
 
 struct machine {
@@ -193,6 +209,8 @@ static inline uint64_t machine_cycles(machine_t *m) { return m->ops->cycles(m); 
 static inline void machine_charge(machine_t *m, uint64_t cycles) { m->ops->charge(m, cycles); }
 static inline const hw_counters_t *machine_counters(machine_t *m) { return m->ops->counters(m); }
 static inline void machine_destroy(machine_t *m) { m->ops->destroy(m); }
+/* NULL unless cfg.track_refs. */
+static inline frame_refs_t *machine_frame_refs(machine_t *m) { return m->ops->frame_refs(m); }
 
 /* Word helpers over phys_read/phys_write (little-endian). */
 bool machine_read32(machine_t *m, uint32_t paddr, uint32_t *value);

@@ -1,0 +1,25 @@
+/*
+ * Small helpers for subcommand options: `--name value` or `--name=value`,
+ * and numbers with a clear complaint.  Messages go to stderr prefixed with
+ * "mmulab CMD: "; callers exit 2 on a false return.
+ */
+#ifndef MMULAB_ARGOPT_H
+#define MMULAB_ARGOPT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * If argv[*i] is option `name` ("--frames"), set *value to its argument
+ * (the next word or the text after '=') and advance *i past it; returns true.
+ * A missing argument is reported and *value set to NULL.
+ */
+bool opt_match(const char *cmd, int argc, char **argv, int *i, const char *name, const char **value);
+
+/* A decimal (or 0x hex) number in [min, max]; false after a message. */
+bool opt_u64(const char *cmd, const char *option, const char *text, uint64_t min, uint64_t max, uint64_t *out);
+
+/* A byte size with an optional K, M or G suffix (powers of 1024). */
+bool opt_size(const char *cmd, const char *option, const char *text, uint64_t *out);
+
+#endif

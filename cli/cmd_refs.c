@@ -1,0 +1,301 @@
+/*
+ * `mmulab refs`: page replacement on a reference string, as the seed's
+ * slides 53-56 work it by hand.  For each policy it prints the frame table
+ * (one column per reference, a row per frame, the column filled only where
+ * the reference faulted, as on slide 54) and ends with one line per policy,
+ * `fifo: 15 faults`.  --stack prints the LRU stack before and after each
+ * reference (slide 56).  The policies are os/replace.c's, so the OS and the
+ * textbook agree.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../os/refsim.h"
+#include "argopt.h"
+#include "commands.h"
+
+#define CMD "refs"
+
+static void refs_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: mmulab refs [--frames N] [--policy fifo|lru|opt|clock|all] [--stack] \"REFERENCES\"\n"
+            "\n"
+            "Runs page replacement on a reference string (page numbers separated by spaces\n"
+            "or commas, in one or several arguments) with N frames (default 3), free frames\n"
+            "filled lowest first, and prints for each policy the frame table: a column per\n"
+            "reference, a row per frame.  As on the seed's slide 54, a column is filled only\n"
+            "where the reference caused a page fault (hits are blank) and a '*' row marks\n"
+            "the faults.  The last lines read `POLICY: N faults`, one per policy.\n"
+            "\n"
+            "  --policy P   fifo, lru, opt, clock (second chance), or all (default);\n"
+            "               several may be given separated by commas\n"
+            "  --stack      also print the LRU stack (most recent first) before and after\n"
+            "               each reference, with the stack depth of the page referenced\n"
+            "\n"
+            "example: mmulab refs --frames 3 --policy all \"7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1\"\n");
+}
+
+typedef struct {
+    uint64_t *pages;
+    size_t n, cap;
+} refstring_t;
+
+static bool refs_push(refstring_t *rs, uint64_t page)
+{
+    if (rs->n == rs->cap) {
+        size_t cap = rs->cap ? 2 * rs->cap : 64;
+        uint64_t *pages = realloc(rs->pages, cap * sizeof *pages);
+        if (!pages)
+            return false;
+        rs->pages = pages;
+        rs->cap = cap;
+    }
+    rs->pages[rs->n++] = page;
+    return true;
+}
+
+/* Append the page numbers of text (separated by blanks or commas). */
+static bool parse_references(const char *text, refstring_t *rs)
+{
+    const char *p = text;
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == ',')
+            p++;
+        if (!*p)
+            return true;
+        const char *start = p;
+        uint64_t page = 0;
+        while (*p >= '0' && *p <= '9' && page < UINT64_MAX / 16)
+            page = page * 10 + (uint64_t)(*p++ - '0');
+        if (p == start || !(*p == 0 || *p == ' ' || *p == '\t' || *p == '\n' || *p == ',')) {
+            int len = (int)strcspn(start, " \t\n,");
+            fprintf(stderr,
+                    "mmulab refs: '%.*s' is not a page number (references are non-negative integers "
+                    "separated by spaces or commas)\n",
+                    len, start);
+            return false;
+        }
+        if (!refs_push(rs, page)) {
+            fprintf(stderr, "mmulab refs: out of memory\n");
+            return false;
+        }
+    }
+}
+
+/* Bit p of *mask for each policy named in text ("all" or a comma list). */
+static bool parse_policies(const char *text, unsigned *mask)
+{
+    char name[32];
+    *mask = 0;
+    for (const char *p = text; *p;) {
+        size_t len = strcspn(p, ",");
+        repl_policy_t policy;
+        snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), p);
+        if (!strcmp(name, "all"))
+            *mask |= (1u << REPL_POLICY_COUNT) - 1;
+        else if (repl_policy_parse(name, &policy))
+            *mask |= 1u << policy;
+        else {
+            fprintf(stderr, "mmulab refs: unknown policy '%s'; allowed: fifo, lru, opt, clock, all\n", name);
+            return false;
+        }
+        p += len + (p[len] == ',');
+    }
+    return *mask != 0;
+}
+
+static int digits(uint64_t v)
+{
+    int d = 1;
+    while (v >= 10) {
+        v /= 10;
+        d++;
+    }
+    return d;
+}
+
+static int column_width(const refstring_t *rs)
+{
+    int width = 1;
+    for (size_t i = 0; i < rs->n; i++)
+        if (digits(rs->pages[i]) > width)
+            width = digits(rs->pages[i]);
+    return width + 1;
+}
+
+/* Run one policy, filling contents[t * frames + f] and faulted[t]. */
+static bool simulate(const refstring_t *rs, repl_policy_t policy, uint32_t frames, const uint64_t *next_use,
+                     uint64_t *contents, bool *faulted, uint64_t *faults)
+{
+    refsim_t sim;
+    if (!refsim_init(&sim, policy, frames, next_use))
+        return false;
+    for (size_t t = 0; t < rs->n; t++) {
+        uint64_t evicted;
+        if (refsim_access(&sim, rs->pages[t], t, &faulted[t], &evicted) == REPL_NONE) {
+            refsim_free(&sim);
+            return false;
+        }
+        memcpy(&contents[t * frames], sim.frame_page, frames * sizeof *contents);
+    }
+    *faults = sim.faults;
+    refsim_free(&sim);
+    return true;
+}
+
+static void print_table(const refstring_t *rs, repl_policy_t policy, uint32_t frames, const uint64_t *contents,
+                        const bool *faulted)
+{
+    int w = column_width(rs);
+    printf("%s, %u frames (a column is filled only where the reference faulted)\n", repl_policy_name[policy],
+           frames);
+    printf("%-10s", "reference");
+    for (size_t t = 0; t < rs->n; t++)
+        printf("%*llu", w, (unsigned long long)rs->pages[t]);
+    printf("\n");
+    for (uint32_t f = 0; f < frames; f++) {
+        char label[24];
+        snprintf(label, sizeof label, "frame %u", f);
+        printf("%-10s", label);
+        for (size_t t = 0; t < rs->n; t++) {
+            uint64_t page = contents[t * frames + f];
+            if (faulted[t] && page != REFSIM_NO_PAGE)
+                printf("%*llu", w, (unsigned long long)page);
+            else
+                printf("%*s", w, "");
+        }
+        printf("\n");
+    }
+    printf("%-10s", "fault");
+    for (size_t t = 0; t < rs->n; t++)
+        printf("%*s", w, faulted[t] ? "*" : "");
+    printf("\n\n");
+}
+
+static void print_stack_line(const uint64_t *stack, size_t depth, int w)
+{
+    int used = depth ? 0 : printf("-");
+    for (size_t i = 0; i < depth; i++)
+        used += printf("%llu ", (unsigned long long)stack[i]);
+    if (w > used)
+        printf("%*s", w - used, "");
+}
+
+/* The LRU stack before and after each reference (slide 56); a fault with
+ * `frames` frames is a page deeper than `frames` or not on the stack. */
+static bool print_lru_stack(const refstring_t *rs, uint32_t frames)
+{
+    uint64_t *stack = calloc(rs->n + 1, sizeof *stack);
+    if (!stack)
+        return false;
+    size_t depth = 0;
+    int w = 0;
+    for (size_t i = 0; i < rs->n; i++)
+        w += digits(rs->pages[i]) + 1;
+    w = w > 40 ? 40 : (w < 8 ? 8 : w);
+    printf("LRU stack, most recent first (a fault with %u frames: depth > %u or new)\n", frames, frames);
+    printf("%-10s%-6s%-*s  %-*s\n", "reference", "depth", w, "stack before", w, "stack after");
+    for (size_t t = 0; t < rs->n; t++) {
+        size_t pos = 0;
+        while (pos < depth && stack[pos] != rs->pages[t])
+            pos++;
+        char where[24];
+        snprintf(where, sizeof where, pos < depth ? "%zu" : "new", pos + 1);
+        printf("%-10llu%-6s", (unsigned long long)rs->pages[t], where);
+        print_stack_line(stack, depth, w);
+        printf("  ");
+        bool fault = pos == depth || pos >= frames;
+        if (pos == depth)
+            depth++;
+        memmove(&stack[1], &stack[0], pos * sizeof *stack);
+        stack[0] = rs->pages[t];
+        print_stack_line(stack, depth, 0);
+        printf("%s\n", fault ? "  fault" : "");
+    }
+    printf("\n");
+    free(stack);
+    return true;
+}
+
+typedef struct {
+    uint64_t frames;
+    unsigned policies;
+    bool stack;
+    refstring_t refs;
+} refs_args_t;
+
+/* 0 to go on, otherwise the exit status. */
+static int parse_args(int argc, char **argv, refs_args_t *a)
+{
+    const char *value;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            refs_usage(stdout);
+            return -1;
+        } else if (opt_match(CMD, argc, argv, &i, "--frames", &value)) {
+            if (!opt_u64(CMD, "--frames", value, 1, 1u << 16, &a->frames))
+                return 2;
+        } else if (opt_match(CMD, argc, argv, &i, "--policy", &value)) {
+            if (!value || !parse_policies(value, &a->policies))
+                return 2;
+        } else if (!strcmp(argv[i], "--stack")) {
+            a->stack = true;
+        } else if (argv[i][0] == '-' && argv[i][1] == '-') {
+            fprintf(stderr, "mmulab refs: unknown option '%s' (see mmulab refs --help)\n", argv[i]);
+            return 2;
+        } else if (!parse_references(argv[i], &a->refs)) {
+            return 2;
+        }
+    }
+    if (!a->refs.n) {
+        fprintf(stderr, "mmulab refs: no reference string given\n");
+        refs_usage(stderr);
+        return 2;
+    }
+    return 0;
+}
+
+static int run_policies(const refs_args_t *a)
+{
+    uint32_t frames = (uint32_t)a->frames;
+    size_t n = a->refs.n;
+    uint64_t *next_use = malloc(n * sizeof *next_use), *contents = malloc(n * frames * sizeof *contents);
+    bool *faulted = malloc(n * sizeof *faulted);
+    uint64_t faults[REPL_POLICY_COUNT] = {0};
+    int status = 0;
+    if (!next_use || !contents || !faulted || !refs_next_use(a->refs.pages, n, next_use))
+        status = 3;
+    for (int p = 0; p < REPL_POLICY_COUNT && !status; p++) {
+        if (!(a->policies >> p & 1))
+            continue;
+        if (!simulate(&a->refs, (repl_policy_t)p, frames, next_use, contents, faulted, &faults[p]))
+            status = 3;
+        else
+            print_table(&a->refs, (repl_policy_t)p, frames, contents, faulted);
+    }
+    if (!status && a->stack && !print_lru_stack(&a->refs, frames))
+        status = 3;
+    for (int p = 0; p < REPL_POLICY_COUNT && !status; p++)
+        if (a->policies >> p & 1)
+            printf("%s: %llu faults\n", repl_policy_name[p], (unsigned long long)faults[p]);
+    if (status) {
+        fprintf(stderr, "mmulab refs: out of memory\n");
+        status = 2;
+    }
+    free(next_use);
+    free(contents);
+    free(faulted);
+    return status;
+}
+
+int cmd_refs(int argc, char **argv)
+{
+    refs_args_t a = {.frames = 3, .policies = (1u << REPL_POLICY_COUNT) - 1};
+    int status = parse_args(argc, argv, &a);
+    if (status == 0)
+        status = run_policies(&a);
+    free(a.refs.pages);
+    return status < 0 ? 0 : status;
+}

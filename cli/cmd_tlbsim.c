@@ -1,0 +1,443 @@
+/*
+ * `mmulab tlbsim`: replay a Dinero IV din trace through the modeled TLB
+ * (mmu/tlb.c, one TLB for every kind of access, ASID 0) and, with --frames,
+ * through a fully associative memory of N frames under a replacement policy
+ * (os/replace.c).  A TLB miss fills the entry whatever the access (write
+ * allocate), so the miss count equals Dinero IV's for a cache whose block is
+ * the page, with the same associativity and LRU or FIFO.  docs/tlbsim.md
+ * shows how to make traces from real programs with valgrind.
+ *
+ * The loop keeps a pointer to the entry hit last and re-validates it with one
+ * compare, so a run of references to one page costs little more than parsing.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../mmu/tlb.h"
+#include "../obs/din.h"
+#include "../os/refsim.h"
+#include "argopt.h"
+#include "commands.h"
+
+#define CMD "tlbsim"
+#define BATCH 4096
+#define ALL_PERM (PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D)
+#define SEEN_CACHE 1024 /* direct-mapped memo of pages known to be touched */
+
+static void tlbsim_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: mmulab tlbsim --trace FILE [--page-size 4K] [--tlb N] [--tlb-ways full|N]\n"
+            "                     [--tlb-policy lru|fifo|random|plru] [--seed S]\n"
+            "                     [--frames N --replace fifo|lru|opt|clock] [--stats-json FILE]\n"
+            "\n"
+            "Replays a Dinero IV din trace (`LABEL ADDRESS` per line: 0 read, 1 write,\n"
+            "2 instruction fetch, 3 misc, 4 flush the TLB; hex address, 64-bit allowed;\n"
+            "plain, gzip or xz) through one TLB (default 64 entries, fully associative,\n"
+            "lru, 4K pages) and reports references, tlb_hits, tlb_misses and page_faults.\n"
+            "Without --frames memory is unbounded and page_faults counts the distinct pages\n"
+            "touched; with --frames N it counts the faults of N frames under --replace\n"
+            "(default lru), and an evicted page's TLB entry is invalidated.\n"
+            "--stats-json writes the same figures and the configuration as JSON.\n");
+}
+
+typedef struct {
+    const char *trace, *stats_json;
+    uint64_t page_size;
+    uint32_t page_shift;
+    machine_config_t cfg; /* the TLB part */
+    bool full_assoc;
+    uint64_t frames;
+    repl_policy_t replace;
+    bool replace_given;
+} tlbsim_args_t;
+
+typedef struct {
+    uint64_t references, by_label[5], tlb_hits, tlb_misses, page_faults, evictions;
+} tlbsim_stats_t;
+
+typedef struct {
+    tlb_t *tlb;
+    uint32_t page_shift;
+    tlb_entry_t *last[2]; /* host-side: the entry last used by data [0] and
+                             fetches [1], or &no_entry                   */
+    bool bounded;
+    refsim_t mem;      /* with --frames                              */
+    u64map_t touched;  /* without: the pages seen                    */
+    uint64_t seen[SEEN_CACHE]; /* a few of them, to skip the map      */
+    uint64_t time;     /* references so far                          */
+    uint64_t by_label[5], page_faults;
+} tlbsim_t;
+
+static tlb_entry_t no_entry = {.vpn = TLB_VPN_NONE};
+
+/* A TLB miss: find (or fault in) the page's frame, then fill the TLB. */
+static tlb_entry_t *handle_miss(tlbsim_t *s, uint64_t vpn)
+{
+    uint32_t frame = (uint32_t)vpn;
+    if (s->bounded) {
+        bool fault;
+        uint64_t evicted;
+        frame = refsim_access(&s->mem, vpn, s->time, &fault, &evicted);
+        if (evicted != REFSIM_NO_PAGE)
+            tlb_flush(s->tlb, TLB_FLUSH_PAGE, 0, evicted);
+    } else if (s->seen[vpn % SEEN_CACHE] != vpn) {
+        s->seen[vpn % SEEN_CACHE] = vpn;
+        if (u64map_get(&s->touched, vpn, 0) == 0) {
+            u64map_put(&s->touched, vpn, 1);
+            s->page_faults++;
+        }
+    }
+    return tlb_fill(s->tlb, vpn, 0, frame, ALL_PERM, NULL);
+}
+
+/* One reference; `bounded` is a constant at each call, so each loop of
+ * replay() is compiled for its own case. */
+static inline __attribute__((always_inline)) void replay_one(tlbsim_t *s, uint64_t addr, uint32_t label,
+                                                             bool bounded)
+{
+    if (label == DIN_FLUSH) {
+        tlb_flush(s->tlb, TLB_FLUSH_ALL, 0, 0);
+        s->by_label[DIN_FLUSH]++;
+        return;
+    }
+    uint64_t vpn = addr >> s->page_shift;
+    tlb_entry_t **last = &s->last[label == DIN_FETCH], *e = *last;
+    s->by_label[label]++;
+    if (e->vpn == vpn) {
+        tlb_hit(s->tlb, e);
+        if (bounded)
+            refsim_touch(&s->mem, e->ppn, s->time);
+    } else if ((e = tlb_lookup(s->tlb, vpn, 0)) != NULL) {
+        if (bounded)
+            refsim_touch(&s->mem, e->ppn, s->time);
+        *last = e;
+    } else {
+        *last = handle_miss(s, vpn);
+    }
+    s->time++;
+}
+
+static void replay(tlbsim_t *s, const din_ref_t *refs, size_t n)
+{
+    if (s->bounded)
+        for (size_t i = 0; i < n; i++)
+            replay_one(s, refs[i].addr, refs[i].label, true);
+    else
+        for (size_t i = 0; i < n; i++)
+            replay_one(s, refs[i].addr, refs[i].label, false);
+}
+
+/* --- the trace, streamed or (for OPT) read whole ------------------------------ */
+
+typedef struct {
+    din_ref_t *refs;
+    size_t n, cap;
+} trace_t;
+
+static bool read_whole_trace(din_reader_t *in, trace_t *t, char *err, size_t errlen)
+{
+    for (;;) {
+        if (t->cap - t->n < BATCH) {
+            size_t cap = t->cap ? 2 * t->cap : 1u << 20;
+            din_ref_t *refs = realloc(t->refs, cap * sizeof *refs);
+            if (!refs) {
+                snprintf(err, errlen, "out of memory reading the trace");
+                return false;
+            }
+            t->refs = refs;
+            t->cap = cap;
+        }
+        long got = din_read(in, t->refs + t->n, BATCH, err, errlen);
+        if (got < 0)
+            return false;
+        if (got == 0)
+            return true;
+        t->n += (size_t)got;
+    }
+}
+
+/* OPT: when each reference's page is next used (flush records skipped). */
+static uint64_t *trace_next_use(const trace_t *t, uint32_t page_shift)
+{
+    uint64_t *pages = malloc((t->n + 1) * sizeof *pages), *next_use = malloc((t->n + 1) * sizeof *next_use);
+    size_t n = 0;
+    for (size_t i = 0; pages && i < t->n; i++)
+        if (t->refs[i].label != DIN_FLUSH)
+            pages[n++] = t->refs[i].addr >> page_shift;
+    if (!pages || !next_use || !refs_next_use(pages, n, next_use)) {
+        free(next_use);
+        next_use = NULL;
+    }
+    free(pages);
+    return next_use;
+}
+
+static bool replay_streamed(tlbsim_t *s, din_reader_t *in, char *err, size_t errlen)
+{
+    static din_ref_t batch[BATCH];
+    long got;
+    while ((got = din_read(in, batch, BATCH, err, errlen)) > 0)
+        replay(s, batch, (size_t)got);
+    return got == 0;
+}
+
+/* --- setup and report -------------------------------------------------------- */
+
+static bool tlbsim_init(tlbsim_t *s, const tlbsim_args_t *a, const uint64_t *next_use, char *err, size_t errlen)
+{
+    memset(s, 0, sizeof *s);
+    s->page_shift = a->page_shift;
+    s->last[0] = s->last[1] = &no_entry;
+    memset(s->seen, 0xff, sizeof s->seen); /* U64MAP_EMPTY: no page */
+    s->bounded = a->frames > 0;
+    s->tlb = tlb_create(&a->cfg, err, errlen);
+    if (!s->tlb)
+        return false;
+    bool ok = s->bounded ? refsim_init(&s->mem, a->replace, (uint32_t)a->frames, next_use)
+                         : u64map_init(&s->touched, 4096);
+    if (!ok)
+        snprintf(err, errlen, "out of memory");
+    return ok;
+}
+
+static void tlbsim_free(tlbsim_t *s)
+{
+    tlb_destroy(s->tlb);
+    if (s->bounded)
+        refsim_free(&s->mem);
+    else
+        u64map_free(&s->touched);
+}
+
+static void collect(const tlbsim_t *s, tlbsim_stats_t *st)
+{
+    memset(st, 0, sizeof *st);
+    memcpy(st->by_label, s->by_label, sizeof st->by_label);
+    st->references = s->time;
+    st->tlb_hits = s->tlb->hits;
+    st->tlb_misses = s->tlb->misses;
+    st->page_faults = s->bounded ? s->mem.faults : s->page_faults;
+    st->evictions = s->bounded ? s->mem.evictions : 0;
+}
+
+static void json_string(FILE *f, const char *text)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+static bool write_json(const char *path, const tlbsim_args_t *a, const char *compression, const tlbsim_stats_t *st)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "mmulab tlbsim: cannot write %s\n", path);
+        return false;
+    }
+    fprintf(f, "{\n  \"trace\": ");
+    json_string(f, a->trace);
+    fprintf(f,
+            ",\n  \"compression\": \"%s\",\n  \"page_size\": %" PRIu64 ",\n  \"tlb_entries\": %u,\n"
+            "  \"tlb_ways\": %u,\n  \"tlb_sets\": %u,\n  \"tlb_policy\": \"%s\",\n  \"seed\": %u,\n"
+            "  \"frames\": %" PRIu64 ",\n  \"replace\": %s%s%s,\n",
+            compression, a->page_size, a->cfg.tlb_entries, a->cfg.tlb_ways, a->cfg.tlb_entries / a->cfg.tlb_ways,
+            tlb_policy_name[a->cfg.tlb_policy], a->cfg.seed, a->frames, a->frames ? "\"" : "",
+            a->frames ? repl_policy_name[a->replace] : "null", a->frames ? "\"" : "");
+    fprintf(f,
+            "  \"references\": %" PRIu64 ",\n  \"reads\": %" PRIu64 ",\n  \"writes\": %" PRIu64
+            ",\n  \"fetches\": %" PRIu64 ",\n  \"misc\": %" PRIu64 ",\n  \"flushes\": %" PRIu64
+            ",\n  \"tlb_hits\": %" PRIu64 ",\n  \"tlb_misses\": %" PRIu64 ",\n  \"page_faults\": %" PRIu64
+            ",\n  \"evictions\": %" PRIu64 "\n}\n",
+            st->references, st->by_label[DIN_READ], st->by_label[DIN_WRITE], st->by_label[DIN_FETCH],
+            st->by_label[DIN_MISC], st->by_label[DIN_FLUSH], st->tlb_hits, st->tlb_misses, st->page_faults,
+            st->evictions);
+    return fclose(f) == 0;
+}
+
+static void print_text(const tlbsim_args_t *a, const char *compression, const tlbsim_stats_t *st)
+{
+    char ways[32];
+    if (a->full_assoc)
+        snprintf(ways, sizeof ways, "fully associative");
+    else
+        snprintf(ways, sizeof ways, "%u-way", a->cfg.tlb_ways);
+    printf("trace        %s (%s)\n", a->trace, compression);
+    printf("tlb          %u entries, %s, %s, %" PRIu64 "-byte pages\n", a->cfg.tlb_entries, ways,
+           tlb_policy_name[a->cfg.tlb_policy], a->page_size);
+    printf("references   %" PRIu64 "  (reads %" PRIu64 ", writes %" PRIu64 ", fetches %" PRIu64 ", misc %" PRIu64
+           "; flushes %" PRIu64 ")\n",
+           st->references, st->by_label[DIN_READ], st->by_label[DIN_WRITE], st->by_label[DIN_FETCH],
+           st->by_label[DIN_MISC], st->by_label[DIN_FLUSH]);
+    printf("tlb_hits     %" PRIu64 "\n", st->tlb_hits);
+    printf("tlb_misses   %" PRIu64 "  (miss rate %.4f%%)\n", st->tlb_misses,
+           st->references ? 100.0 * (double)st->tlb_misses / (double)st->references : 0.0);
+    if (a->frames)
+        printf("page_faults  %" PRIu64 "  (%" PRIu64 " frames, %s; %" PRIu64 " evictions)\n", st->page_faults,
+               a->frames, repl_policy_name[a->replace], st->evictions);
+    else
+        printf("page_faults  %" PRIu64 "  (unbounded memory: distinct pages touched)\n", st->page_faults);
+}
+
+/* --- arguments --------------------------------------------------------------- */
+
+static bool parse_ways(const char *text, tlbsim_args_t *a)
+{
+    uint64_t ways;
+    if (text && !strcmp(text, "full")) {
+        a->full_assoc = true;
+        return true;
+    }
+    if (!opt_u64(CMD, "--tlb-ways", text, 1, 1024, &ways))
+        return false;
+    a->full_assoc = false;
+    a->cfg.tlb_ways = (uint32_t)ways;
+    return true;
+}
+
+static bool parse_page_size(const char *text, tlbsim_args_t *a)
+{
+    if (!opt_size(CMD, "--page-size", text, &a->page_size))
+        return false;
+    if (a->page_size < 4 || a->page_size > (1ull << 30) || (a->page_size & (a->page_size - 1))) {
+        fprintf(stderr, "mmulab tlbsim: --page-size %s: want a power of two from 4 bytes to 1G\n", text);
+        return false;
+    }
+    a->page_shift = (uint32_t)__builtin_ctzll(a->page_size);
+    return true;
+}
+
+static bool parse_one(int argc, char **argv, int *i, tlbsim_args_t *a)
+{
+    const char *v;
+    uint64_t n;
+    if (opt_match(CMD, argc, argv, i, "--trace", &v))
+        return (a->trace = v) != NULL;
+    if (opt_match(CMD, argc, argv, i, "--stats-json", &v))
+        return (a->stats_json = v) != NULL;
+    if (opt_match(CMD, argc, argv, i, "--page-size", &v))
+        return parse_page_size(v, a);
+    if (opt_match(CMD, argc, argv, i, "--tlb-ways", &v))
+        return parse_ways(v, a);
+    if (opt_match(CMD, argc, argv, i, "--tlb-policy", &v)) {
+        if (v && tlb_policy_parse(v, &a->cfg.tlb_policy))
+            return true;
+        fprintf(stderr, "mmulab tlbsim: --tlb-policy '%s': allowed: lru, fifo, random, plru\n", v ? v : "");
+        return false;
+    }
+    if (opt_match(CMD, argc, argv, i, "--replace", &v)) {
+        a->replace_given = true;
+        if (v && repl_policy_parse(v, &a->replace))
+            return true;
+        fprintf(stderr, "mmulab tlbsim: --replace '%s': allowed: fifo, lru, opt, clock\n", v ? v : "");
+        return false;
+    }
+    if (opt_match(CMD, argc, argv, i, "--tlb", &v)) {
+        bool ok = opt_u64(CMD, "--tlb", v, 1, 1024, &n);
+        a->cfg.tlb_entries = (uint32_t)n;
+        return ok;
+    }
+    if (opt_match(CMD, argc, argv, i, "--frames", &v))
+        return opt_u64(CMD, "--frames", v, 1, 1u << 24, &a->frames);
+    if (opt_match(CMD, argc, argv, i, "--seed", &v)) {
+        bool ok = opt_u64(CMD, "--seed", v, 0, UINT32_MAX, &n);
+        a->cfg.seed = (uint32_t)n;
+        return ok;
+    }
+    fprintf(stderr, "mmulab tlbsim: unknown argument '%s' (see mmulab tlbsim --help)\n", argv[*i]);
+    return false;
+}
+
+/* 0 to go on, -1 after --help, 2 on bad arguments. */
+static int parse_args(int argc, char **argv, tlbsim_args_t *a)
+{
+    machine_config_defaults(&a->cfg);
+    a->cfg.tlb_entries = 64;
+    a->cfg.tlb_policy = TLB_LRU;
+    a->cfg.asid_bits = 0;
+    a->full_assoc = true;
+    a->replace = REPL_LRU;
+    a->page_size = 4096;
+    a->page_shift = 12;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            tlbsim_usage(stdout);
+            return -1;
+        }
+        if (!parse_one(argc, argv, &i, a))
+            return 2;
+    }
+    if (a->full_assoc)
+        a->cfg.tlb_ways = a->cfg.tlb_entries;
+    char err[200];
+    if (!a->trace) {
+        fprintf(stderr, "mmulab tlbsim: --trace FILE is required\n");
+        return 2;
+    }
+    if (a->replace_given && !a->frames) {
+        fprintf(stderr, "mmulab tlbsim: --replace needs --frames N\n");
+        return 2;
+    }
+    if (!tlb_config_check(&a->cfg, err, sizeof err)) {
+        fprintf(stderr, "mmulab tlbsim: %s\n", err);
+        return 2;
+    }
+    return 0;
+}
+
+static int run(const tlbsim_args_t *a)
+{
+    char err[512];
+    din_reader_t *in = din_open(a->trace, err, sizeof err);
+    if (!in) {
+        fprintf(stderr, "mmulab tlbsim: %s\n", err);
+        return 2;
+    }
+    trace_t whole = {0};
+    uint64_t *next_use = NULL;
+    bool opt = a->frames && a->replace == REPL_OPT;
+    bool ok = !opt || read_whole_trace(in, &whole, err, sizeof err);
+    if (ok && opt && !(next_use = trace_next_use(&whole, a->page_shift))) {
+        snprintf(err, sizeof err, "out of memory");
+        ok = false;
+    }
+    tlbsim_t sim;
+    bool sim_ready = ok && tlbsim_init(&sim, a, next_use, err, sizeof err);
+    ok = sim_ready;
+    if (ok && opt)
+        replay(&sim, whole.refs, whole.n);
+    else if (ok)
+        ok = replay_streamed(&sim, in, err, sizeof err);
+    tlbsim_stats_t st;
+    if (ok) {
+        collect(&sim, &st);
+        print_text(a, din_compression(in), &st);
+        ok = !a->stats_json || write_json(a->stats_json, a, din_compression(in), &st);
+    } else {
+        fprintf(stderr, "%s\n", err);
+    }
+    if (sim_ready)
+        tlbsim_free(&sim);
+    din_close(in);
+    free(whole.refs);
+    free(next_use);
+    return ok ? 0 : 2;
+}
+
+int cmd_tlbsim(int argc, char **argv)
+{
+    tlbsim_args_t a = {0};
+    int status = parse_args(argc, argv, &a);
+    if (status)
+        return status < 0 ? 0 : status;
+    return run(&a);
+}

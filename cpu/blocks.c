@@ -1,0 +1,154 @@
+/*
+ * The block cache's slow side: decoding a block and retiring stale ones.
+ */
+#include "blocks.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool block_cache_create(cmodel_t *cm)
+{
+    size_t granules = ((size_t)cm->mem_size >> CODE_GRANULE_SHIFT) + 1;
+    cm->blocks = calloc(BLOCK_CACHE_SIZE, sizeof *cm->blocks);
+    cm->code_map = calloc(granules, 1);
+    cm->code_gen = calloc(granules, sizeof *cm->code_gen);
+    return cm->blocks && cm->code_map && cm->code_gen;
+}
+
+void block_cache_destroy(cmodel_t *cm)
+{
+    free(cm->blocks);
+    free(cm->code_map);
+    free(cm->code_gen);
+}
+
+void block_cache_flush(cmodel_t *cm)
+{
+    if (cm->blocks)
+        for (int i = 0; i < BLOCK_CACHE_SIZE; i++)
+            cm->blocks[i].n = 0;
+}
+
+void block_cache_invalidate(cmodel_t *cm, uint32_t pa, uint32_t len)
+{
+    if (!len)
+        return;
+    uint32_t last = (uint32_t)(((uint64_t)pa + len - 1) >> CODE_GRANULE_SHIFT);
+    for (uint32_t g = pa >> CODE_GRANULE_SHIFT; g <= last; g++)
+        if (cm->code_map[g]) {
+            cm->code_map[g] = 0;
+            cm->code_gen[g]++;
+        }
+}
+
+/* Instructions after which the next one is not simply pc + 4, or that trap. */
+static bool ends_block(unsigned op)
+{
+    const isa_info_t *info = &isa_info[op];
+    return op == DECODED_ILLEGAL || info->cls == CLASS_BR || info->cls == CLASS_SYS;
+}
+
+enum { ALL_FLAGS = FLAG_Z | FLAG_N | FLAG_C | FLAG_V };
+
+/* Flags an instruction sets. */
+static unsigned flags_written(unsigned op)
+{
+    const isa_info_t *info = &isa_info[op];
+    if (op == OP_INC || op == OP_DEC)
+        return FLAG_Z | FLAG_N | FLAG_V; /* they keep C */
+    if (info->cls == CLASS_MUL || info->cls == CLASS_DIV)
+        return ALL_FLAGS;
+    if (info->cls != CLASS_ALU || info->mem != MEM_NONE)
+        return 0;
+    switch (op) {
+    case OP_LOADI: case OP_LUI: case OP_MOV: case OP_LEA: case OP_NOP: return 0;
+    default: return ALL_FLAGS;
+    }
+}
+
+/* Flags an instruction reads; one that may trap shows them all to the OS. */
+static unsigned flags_read(unsigned op)
+{
+    const isa_info_t *info = &isa_info[op];
+    switch (op) {
+    case OP_JZ: case OP_JNZ: return FLAG_Z;
+    case OP_JLT: case OP_JGE: return FLAG_N | FLAG_V;
+    case OP_JLE: case OP_JGT: return FLAG_Z | FLAG_N | FLAG_V;
+    case OP_JB: case OP_JAE: return FLAG_C;
+    case OP_JBE: case OP_JA: return FLAG_C | FLAG_Z;
+    default: break;
+    }
+    bool may_trap = op == DECODED_ILLEGAL || info->mem != MEM_NONE || info->cls == CLASS_DIV || info->cls == CLASS_SYS;
+    return may_trap ? ALL_FLAGS : 0;
+}
+
+/* The lean variant of op for the flags `needed` of those it sets, or op. */
+static uint8_t lean_variant(unsigned op, unsigned needed)
+{
+    static const struct { uint8_t op, nf, zn, znc; } lean[] = {
+        {OP_ADD, DECODED_ADD_NF, DECODED_ADD_ZN, DECODED_ADD_ZNC},
+        {OP_ADDI, DECODED_ADDI_NF, DECODED_ADDI_ZN, DECODED_ADDI_ZNC},
+        {OP_SUB, DECODED_SUB_NF, DECODED_SUB_ZN, DECODED_SUB_ZNC},
+        {OP_SUBI, DECODED_SUBI_NF, DECODED_SUBI_ZN, DECODED_SUBI_ZNC},
+        {OP_INC, DECODED_INC_NF, DECODED_INC_ZN, 0},
+        {OP_DEC, DECODED_DEC_NF, DECODED_DEC_ZN, 0},
+        {OP_CMP, OP_NOP, 0, 0},
+        {OP_CMPI, OP_NOP, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof lean / sizeof lean[0]; i++) {
+        if (lean[i].op != op)
+            continue;
+        if (!needed)
+            return lean[i].nf;
+        if (!(needed & ~(FLAG_Z | FLAG_N)) && lean[i].zn)
+            return lean[i].zn;
+        if (!(needed & FLAG_V) && lean[i].znc)
+            return lean[i].znc;
+        break;
+    }
+    return (uint8_t)op;
+}
+
+/* Backward liveness over the block: every flag is live at its end. */
+static void lean_flags(block_t *b)
+{
+    unsigned live = ALL_FLAGS;
+    for (uint32_t i = b->n; i-- > 0;) {
+        decoded_t *d = &b->insn[i];
+        unsigned op = d->op, written = flags_written(op);
+        d->op = lean_variant(op, written & live);
+        live = (live & ~written) | flags_read(op);
+    }
+}
+
+block_t *block_decode(cmodel_t *cm, block_t *b, uint32_t pa)
+{
+    if ((uint64_t)pa + 4 > cm->mem_size)
+        return NULL;
+    uint32_t granule = pa >> CODE_GRANULE_SHIFT;
+    uint32_t granule_end = (granule + 1) << CODE_GRANULE_SHIFT;
+    b->pa = pa;
+    b->gen = cm->code_gen[granule];
+    b->n = 0;
+    b->cost = 0;
+    b->chain = NULL;
+    for (uint32_t a = pa; b->n < BLOCK_MAX && a + 4 <= granule_end && a + 4 <= cm->mem_size; a += 4) {
+        uint32_t raw;
+        memcpy(&raw, cm->mem + a, 4);
+        decoded_t *d = &b->insn[b->n++];
+        *d = decode(cm, raw);
+        b->cost += d->cost;
+        const decoded_t *prev = b->n > 1 ? d - 1 : NULL;
+        d->cum_cost = (prev ? prev->cum_cost : 0) + d->cost;
+        d->cum_loads = (prev ? prev->cum_loads : 0) + (isa_info[d->op].mem == MEM_LOAD);
+        d->cum_stores = (prev ? prev->cum_stores : 0) + (isa_info[d->op].mem == MEM_STORE);
+        if (ends_block(d->op))
+            break;
+    }
+    b->insn[b->n] = (decoded_t){.op = DECODED_END};
+    lean_flags(b);
+    b->loads = b->insn[b->n - 1].cum_loads;
+    b->stores = b->insn[b->n - 1].cum_stores;
+    cm->code_map[granule] = 1;
+    return b;
+}

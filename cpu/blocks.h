@@ -1,0 +1,95 @@
+/*
+ * The block cache: instructions decoded once, in runs that end at a control
+ * transfer, so the interpreter's fast path skips fetching, decoding and the
+ * budget check for all but the first instruction of a run.
+ *
+ * It is a host-side speed device and must never change what is observed:
+ * a block is keyed by the physical address of its first instruction, never
+ * crosses a CODE_GRANULE, and any write into a granule that holds decoded
+ * code (a guest store, the loader, the OS) bumps that granule's generation,
+ * which retires its blocks (self-modifying code runs as written).  Timing,
+ * traps and the fetch translation of every instruction stay the reference
+ * interpreter's (cpu.c).
+ */
+#ifndef MMULAB_BLOCKS_H
+#define MMULAB_BLOCKS_H
+
+#include "cpu_internal.h"
+
+#define BLOCK_MAX 32
+#define BLOCK_CACHE_SIZE 4096 /* blocks, direct-mapped by physical address */
+
+/* Decoded opcodes outside the ISA: every invalid opcode decodes to
+ * DECODED_ILLEGAL, and each block ends with a DECODED_END sentinel, so the
+ * dispatch covers all 256 values and needs no range check. */
+#define DECODED_ILLEGAL 0xFE
+#define DECODED_END 0xFF
+
+/* Flag-lean variants the block decoder substitutes where its liveness pass
+ * proves the flags an instruction would set are overwritten before anything
+ * can read them (a branch, a later instruction, or a trap that shows the
+ * state to the OS): _NF sets none, _ZN only Z and N, _ZNC Z, N and C. */
+enum {
+    DECODED_ADD_NF = 0xE0, DECODED_ADD_ZN, DECODED_ADD_ZNC,
+    DECODED_ADDI_NF, DECODED_ADDI_ZN, DECODED_ADDI_ZNC,
+    DECODED_SUB_NF, DECODED_SUB_ZN, DECODED_SUB_ZNC,
+    DECODED_SUBI_NF, DECODED_SUBI_ZN, DECODED_SUBI_ZNC,
+    DECODED_INC_NF, DECODED_INC_ZN,
+    DECODED_DEC_NF, DECODED_DEC_ZN,
+};
+
+/* A decoded instruction. */
+typedef struct {
+    uint8_t op, ra, rb;
+    uint8_t size;  /* bytes moved by its data access */
+    uint32_t imm;  /* widened as the ISA table says */
+    uint32_t raw;
+    uint32_t cost; /* cycles when it completes without a TLB miss */
+    /* prefix sums through this instruction, for a block that stops early */
+    uint32_t cum_cost, cum_loads, cum_stores;
+    uint32_t pad;  /* 32 bytes: an index is a shift away */
+} decoded_t;
+
+struct block {
+    uint32_t pa;   /* physical address of the first instruction */
+    uint32_t gen;  /* its granule's generation when decoded       */
+    uint32_t n;    /* instructions; 0 = empty slot                 */
+    uint32_t loads, stores; /* data accesses of the whole block   */
+    uint64_t cost; /* cycles of the whole block without misses     */
+    block_t *chain; /* the block that followed last time (a hint)  */
+    decoded_t insn[BLOCK_MAX + 1]; /* n instructions and the sentinel */
+};
+
+static inline decoded_t decode(const cmodel_t *cm, uint32_t insn)
+{
+    unsigned op = isa_opcode(insn);
+    decoded_t d = {isa_info[op].valid ? (uint8_t)op : DECODED_ILLEGAL, (uint8_t)isa_ra(insn), (uint8_t)isa_rb(insn),
+                   isa_info[op].size, isa_imm(insn), insn, cm->cost[op], 0, 0, 0, 0};
+    return d;
+}
+
+bool block_cache_create(cmodel_t *cm);
+void block_cache_destroy(cmodel_t *cm);
+/* Forget every block (the per-opcode costs changed). */
+void block_cache_flush(cmodel_t *cm);
+/* Decode the block starting at pa into slot b (slow path of block_lookup). */
+block_t *block_decode(cmodel_t *cm, block_t *b, uint32_t pa);
+
+static inline bool block_valid(const cmodel_t *cm, const block_t *b, uint32_t pa)
+{
+    return b->pa == pa && b->n && b->gen == cm->code_gen[pa >> CODE_GRANULE_SHIFT];
+}
+
+/* The block starting at pa, decoding it if needed.  `hint` is a guess (the
+ * block that followed the previous one last time), checked like any other. */
+static inline block_t *block_lookup(cmodel_t *cm, block_t *hint, uint32_t pa)
+{
+    if (hint && __builtin_expect(block_valid(cm, hint, pa), 1))
+        return hint;
+    block_t *b = &cm->blocks[(pa >> 2) & (BLOCK_CACHE_SIZE - 1)];
+    if (__builtin_expect(block_valid(cm, b, pa), 1))
+        return b;
+    return block_decode(cm, b, pa);
+}
+
+#endif

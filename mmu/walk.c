@@ -1,0 +1,111 @@
+/*
+ * The page-table walker: one loop over the levels, one place where a fault
+ * is decided (pte_fault) and one epilogue that reports it, as Spike's walk().
+ * See walk.h for the contract and docs/mmu.md for the PTE format.
+ */
+#include "walk.h"
+
+#include <string.h>
+
+void walker_init(walker_t *w, const machine_config_t *cfg)
+{
+    paging_geometry(cfg, &w->geo);
+    w->mem_cycles = cfg->timing.mem_cycles;
+}
+
+static uint32_t read_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void write_le32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+/* The fault one PTE raises for this access, in the documented order. */
+static trap_cause_t pte_fault(pte_t pte, bool leaf, access_t access, priv_t priv)
+{
+    if (pte_malformed(pte, leaf))
+        return TRAP_PTE_MALFORMED;
+    if (!pte_valid(pte))
+        return pte_swapped(pte) ? TRAP_PAGE_NOT_PRESENT : TRAP_PAGE_NOT_MAPPED;
+    if (!leaf)
+        return TRAP_NONE;
+    return pte_access_fault(pte_perm(pte), access, priv);
+}
+
+/* Faults decided from the address alone, before any memory is read. */
+static trap_cause_t address_fault(const paging_geometry_t *g, uint32_t ptlr, uint32_t vaddr)
+{
+    if (g->va_bits < 32 && (vaddr >> g->va_bits))
+        return TRAP_PAGE_NOT_MAPPED;
+    if (g->levels == 1 && ptlr && paging_vpn(g, vaddr) >= ptlr)
+        return TRAP_PAGE_NOT_MAPPED;
+    return TRAP_NONE;
+}
+
+/* A permitted leaf: the physical address, and the A/D update written back
+ * if it changed.  Returns TRAP_BUS only if the address overflows 32 bits. */
+static trap_cause_t complete_leaf(const walker_t *w, uint8_t *pte_host, pte_t pte, uint32_t vaddr, access_t access,
+                                  walk_result_t *out)
+{
+    uint64_t paddr = (uint64_t)pte_ppn(pte) << w->geo.page_shift | paging_offset(&w->geo, vaddr);
+    if (paddr > UINT32_MAX)
+        return TRAP_BUS;
+    out->paddr = (uint32_t)paddr;
+    out->pte = pte_after_access(pte, access);
+    if (out->pte.v != pte.v) {
+        write_le32(pte_host, out->pte.v);
+        out->pte_written = true;
+        out->cycles += w->mem_cycles;
+    }
+    return TRAP_NONE;
+}
+
+trap_cause_t mmu_walk(const walker_t *w, uint8_t *mem, uint32_t mem_size, uint32_t ptbr, uint32_t ptlr,
+                      uint32_t vaddr, access_t access, priv_t priv, walk_result_t *out)
+{
+    const paging_geometry_t *g = &w->geo;
+    memset(out, 0, sizeof *out);
+    trap_cause_t cause = address_fault(g, ptlr, vaddr);
+    uint64_t table = ptbr;
+    for (uint32_t level = 0; cause == TRAP_NONE && level < g->levels; level++) {
+        uint64_t pte_addr = table + 4u * (uint64_t)paging_index(g, vaddr, level);
+        if (pte_addr + 4 > mem_size) {
+            cause = TRAP_BUS;
+            break;
+        }
+        pte_t pte = {read_le32(mem + pte_addr)};
+        bool leaf = level + 1 == g->levels;
+        out->level[out->steps] = level;
+        out->pte_addr[out->steps] = (uint32_t)pte_addr;
+        out->pte_read[out->steps++] = pte;
+        out->cycles += w->mem_cycles;
+        out->pte = pte;
+        cause = pte_fault(pte, leaf, access, priv);
+        if (cause == TRAP_NONE && !leaf)
+            table = (uint64_t)pte_ppn(pte) << g->page_shift;
+        else if (cause == TRAP_NONE)
+            cause = complete_leaf(w, mem + pte_addr, pte, vaddr, access, out);
+    }
+    out->cause = cause;
+    return cause;
+}
+
+void walk_to_retire(const walk_result_t *r, retire_xlate_t *x)
+{
+    memset(x, 0, sizeof *x);
+    x->valid = true;
+    x->tlb_hit = false;
+    x->steps = (uint8_t)r->steps;
+    for (uint32_t i = 0; i < r->steps && i < RETIRE_MAX_WALK; i++) {
+        x->pte_addr[i] = r->pte_addr[i];
+        x->pte[i] = r->pte_read[i].v;
+    }
+    x->pte_written = r->pte_written;
+    x->pte_new = r->pte.v;
+}

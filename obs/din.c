@@ -1,0 +1,357 @@
+/*
+ * Dinero IV din trace reader (see din.h): a byte source (plain read(),
+ * zlib or liblzma) feeding a 1 MiB buffer, and a hand-written line parser
+ * that works only on whole lines, carrying a partial last line over to the
+ * next block.
+ */
+#include "din.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <lzma.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define DIN_BLOCK (1u << 20)
+#define DIN_MAX_LINE 4096
+#define HEX_NONE 0xff
+
+typedef enum { SRC_PLAIN, SRC_GZIP, SRC_XZ } source_kind_t;
+
+struct din_reader {
+    char *path;
+    int fd;
+    source_kind_t kind;
+    gzFile gz;
+    lzma_stream xz;
+    uint8_t *xz_in;
+    bool source_done;
+    char *buf;           /* DIN_BLOCK + DIN_MAX_LINE + 1 bytes              */
+    size_t pos, len;     /* unparsed bytes are buf[pos..len)                 */
+    size_t parse_end;    /* one past the last '\n' in buf[pos..len)          */
+    uint64_t line;       /* number of the line at buf[pos]                   */
+};
+
+static uint8_t hex_value[256];   /* a character's digit value, or HEX_NONE      */
+static uint16_t hex_pair[65536]; /* two characters (as a little-endian 16-bit
+                                    load) as a byte, or 0xffff                */
+
+static void init_hex_tables(void)
+{
+    memset(hex_value, HEX_NONE, sizeof hex_value);
+    for (int d = 0; d < 10; d++)
+        hex_value['0' + d] = (uint8_t)d;
+    for (int d = 0; d < 6; d++)
+        hex_value['a' + d] = hex_value['A' + d] = (uint8_t)(10 + d);
+    for (unsigned two = 0; two < 65536; two++) {
+        unsigned first = hex_value[two & 0xff], second = hex_value[two >> 8];
+        hex_pair[two] = first < 16 && second < 16 ? (uint16_t)(first << 4 | second) : 0xffff;
+    }
+}
+
+const char *din_compression(const din_reader_t *r)
+{
+    static const char *const names[] = {"plain", "gzip", "xz"};
+    return names[r->kind];
+}
+
+/* --- byte sources ----------------------------------------------------------- */
+
+static source_kind_t sniff(int fd)
+{
+    uint8_t magic[6] = {0};
+    ssize_t got = pread(fd, magic, sizeof magic, 0);
+    if (got >= 2 && magic[0] == 0x1f && magic[1] == 0x8b)
+        return SRC_GZIP;
+    if (got == 6 && !memcmp(magic, "\xfd" "7zXZ\0", 6))
+        return SRC_XZ;
+    return SRC_PLAIN;
+}
+
+static bool open_source(din_reader_t *r, char *err, size_t errlen)
+{
+    r->kind = sniff(r->fd);
+    if (r->kind == SRC_GZIP) {
+        r->gz = gzdopen(r->fd, "rb");
+        if (!r->gz) {
+            snprintf(err, errlen, "%s: cannot start gzip decompression", r->path);
+            return false;
+        }
+        r->fd = -1; /* owned by zlib now */
+        gzbuffer(r->gz, DIN_BLOCK);
+    } else if (r->kind == SRC_XZ) {
+        r->xz = (lzma_stream)LZMA_STREAM_INIT;
+        r->xz_in = malloc(DIN_BLOCK);
+        if (!r->xz_in || lzma_stream_decoder(&r->xz, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) {
+            snprintf(err, errlen, "%s: cannot start xz decompression", r->path);
+            return false;
+        }
+    }
+    return true;
+}
+
+static long read_xz(din_reader_t *r, char *dst, size_t want, char *err, size_t errlen)
+{
+    r->xz.next_out = (uint8_t *)dst;
+    r->xz.avail_out = want;
+    while (r->xz.avail_out == want) {
+        lzma_action action = LZMA_RUN;
+        if (r->xz.avail_in == 0) {
+            ssize_t got = read(r->fd, r->xz_in, DIN_BLOCK);
+            if (got < 0) {
+                snprintf(err, errlen, "%s: read error: %s", r->path, strerror(errno));
+                return -1;
+            }
+            r->xz.next_in = r->xz_in;
+            r->xz.avail_in = (size_t)got;
+            if (got == 0)
+                action = LZMA_FINISH;
+        }
+        lzma_ret ret = lzma_code(&r->xz, action);
+        if (ret == LZMA_STREAM_END)
+            break;
+        if (ret != LZMA_OK) {
+            snprintf(err, errlen, "%s: xz data is corrupt or truncated (liblzma error %d)", r->path, (int)ret);
+            return -1;
+        }
+    }
+    return (long)(want - r->xz.avail_out);
+}
+
+/* Up to `want` decompressed bytes into dst; 0 at the end, -1 on error. */
+static long source_read(din_reader_t *r, char *dst, size_t want, char *err, size_t errlen)
+{
+    if (r->kind == SRC_GZIP) {
+        int got = gzread(r->gz, dst, (unsigned)want);
+        if (got < 0) {
+            int code;
+            snprintf(err, errlen, "%s: gzip data is corrupt: %s", r->path, gzerror(r->gz, &code));
+        }
+        return got;
+    }
+    if (r->kind == SRC_XZ)
+        return read_xz(r, dst, want, err, errlen);
+    ssize_t got = read(r->fd, dst, want);
+    if (got < 0)
+        snprintf(err, errlen, "%s: read error: %s", r->path, strerror(errno));
+    return (long)got;
+}
+
+din_reader_t *din_open(const char *path, char *err, size_t errlen)
+{
+    static bool hex_ready;
+    if (!hex_ready) {
+        init_hex_tables();
+        hex_ready = true;
+    }
+    din_reader_t *r = calloc(1, sizeof *r);
+    if (!r) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    r->line = 1;
+    r->path = strdup(path);
+    r->buf = calloc(1, DIN_BLOCK + DIN_MAX_LINE + 1 + 16);
+    r->fd = open(path, O_RDONLY);
+    if (r->fd < 0) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        din_close(r);
+        return NULL;
+    }
+    if (!r->path || !r->buf || !open_source(r, err, errlen)) {
+        if (!r->path || !r->buf)
+            snprintf(err, errlen, "%s: out of memory", path);
+        din_close(r);
+        return NULL;
+    }
+    return r;
+}
+
+void din_close(din_reader_t *r)
+{
+    if (!r)
+        return;
+    if (r->gz)
+        gzclose(r->gz);
+    if (r->kind == SRC_XZ)
+        lzma_end(&r->xz);
+    if (r->fd >= 0)
+        close(r->fd);
+    free(r->xz_in);
+    free(r->buf);
+    free(r->path);
+    free(r);
+}
+
+/* --- buffering ---------------------------------------------------------------- */
+
+static char *last_newline(char *from, char *to)
+{
+    while (to > from)
+        if (*--to == '\n')
+            return to;
+    return NULL;
+}
+
+/* Make buf[pos..parse_end) hold at least one whole line, reading more input.
+ * Returns 1 if it does, 0 at the end of input, -1 on error. */
+static int refill(din_reader_t *r, char *err, size_t errlen)
+{
+    size_t keep = r->len - r->pos;
+    memmove(r->buf, r->buf + r->pos, keep);
+    r->pos = r->parse_end = 0;
+    r->len = keep;
+    while (!r->source_done) {
+        long got = source_read(r, r->buf + r->len, DIN_BLOCK + DIN_MAX_LINE - r->len, err, errlen);
+        if (got < 0)
+            return -1;
+        if (got == 0)
+            r->source_done = true;
+        char *nl = last_newline(r->buf + r->len, r->buf + r->len + got);
+        r->len += (size_t)got;
+        if (nl) {
+            r->parse_end = (size_t)(nl - r->buf) + 1;
+            return 1;
+        }
+        if (r->len >= DIN_MAX_LINE) {
+            snprintf(err, errlen, "%s:%llu: error: line longer than %u characters", r->path,
+                     (unsigned long long)r->line, DIN_MAX_LINE);
+            return -1;
+        }
+    }
+    if (r->len == 0)
+        return 0;
+    r->buf[r->len++] = '\n'; /* a last line without its newline */
+    r->parse_end = r->len;
+    return 1;
+}
+
+/* --- parsing ------------------------------------------------------------------ */
+
+static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+static long line_error(din_reader_t *r, const char *line, const char *what, char *err, size_t errlen)
+{
+    int len = (int)strcspn(line, "\r\n");
+    snprintf(err, errlen, "%s:%llu: error: %s in '%.*s' (want `LABEL ADDRESS`, label 0-4, address in hex)",
+             r->path, (unsigned long long)r->line, what, len > 60 ? 60 : len, line);
+    return -1;
+}
+
+/* The hex number at *pp (1 to 16 digits) into *value, *pp moved past it;
+ * false if there is no digit or more than 16.  Two characters per step
+ * through hex_pair; the buffer keeps spare bytes so p[1] is always readable. */
+static inline bool parse_hex(const char **pp, uint64_t *value)
+{
+    const uint8_t *start = (const uint8_t *)*pp, *p = start;
+    uint64_t v = 0;
+    unsigned pair, digit;
+    uint16_t two;
+    for (;;) {
+        memcpy(&two, p, 2);
+        if ((pair = hex_pair[two]) > 0xff)
+            break;
+        v = v << 8 | pair;
+        p += 2;
+    }
+    if ((digit = hex_value[*p]) < 16) {
+        v = v << 4 | digit;
+        p++;
+    }
+    *pp = (const char *)p;
+    *value = v;
+    return (size_t)(p - start - 1) < 16;
+}
+
+/*
+ * The common line, a one-digit label, one space, a bare hex address and the
+ * newline: true with *ref filled and *pp at the newline.  Anything else (and
+ * any error) is left to parse_line.
+ */
+static inline bool parse_plain_line(const char **pp, din_ref_t *ref)
+{
+    const char *p = *pp;
+    unsigned label = (uint8_t)(p[0] - '0');
+    uint64_t addr;
+    if (label > DIN_FLUSH || p[1] != ' ' || p[2] == '0')
+        return false;
+    p += 2;
+    if (!parse_hex(&p, &addr) || *p != '\n')
+        return false;
+    ref->addr = addr;
+    ref->label = label;
+    *pp = p;
+    return true;
+}
+
+/*
+ * Parse one line at p (it ends with '\n'; it may be blank or a comment)
+ * into *ref.  Returns the position of the newline and sets *used if a record
+ * was produced, or returns NULL with the error's description in *what.
+ */
+static const char *parse_line(const char *p, din_ref_t *ref, bool *used, const char **what)
+{
+    uint64_t label, addr;
+    while (is_blank(*p))
+        p++;
+    *used = *p != '\n' && *p != '#';
+    if (!*used)
+        return memchr(p, '\n', DIN_MAX_LINE + 1);
+    if (!parse_hex(&p, &label) || !is_blank(*p)) {
+        *what = *p == '\n' ? "missing address" : "bad label";
+        return NULL;
+    }
+    if (label > DIN_FLUSH) {
+        *what = "unknown label";
+        return NULL;
+    }
+    while (is_blank(*p))
+        p++;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+        p += 2;
+    const char *addr_start = p;
+    if (!parse_hex(&p, &addr) || !(*p == '\n' || is_blank(*p))) {
+        *what = p == addr_start && *p == '\n' ? "missing address" : "bad address";
+        return NULL;
+    }
+    ref->addr = addr;
+    ref->label = (uint32_t)label;
+    return memchr(p, '\n', DIN_MAX_LINE + 1); /* the rest of the line is a comment */
+}
+
+long din_read(din_reader_t *r, din_ref_t *out, size_t max, char *err, size_t errlen)
+{
+    size_t count = 0;
+    while (count < max) {
+        if (r->pos >= r->parse_end) {
+            int more = refill(r, err, errlen);
+            if (more <= 0)
+                return more < 0 ? -1 : (long)count;
+        }
+        /* The whole lines in buf[pos..parse_end), with locals in registers. */
+        const char *p = r->buf + r->pos, *end = r->buf + r->parse_end;
+        uint64_t line = r->line;
+        for (; p < end && count < max; p++, line++) {
+            const char *what = "bad line";
+            bool used;
+            if (parse_plain_line(&p, &out[count])) {
+                count++;
+                continue;
+            }
+            const char *nl = parse_line(p, &out[count], &used, &what);
+            if (!nl) {
+                r->line = line;
+                return line_error(r, p, what, err, errlen);
+            }
+            count += used;
+            p = nl;
+        }
+        r->pos = (size_t)(p - r->buf);
+        r->line = line;
+    }
+    return (long)count;
+}

@@ -1,0 +1,85 @@
+/*
+ * Reference-string simulation over the replacement policies (see refsim.h).
+ */
+#include "refsim.h"
+
+#include <stdlib.h>
+
+static uint64_t next_use_oracle(void *ctx, uint32_t frame, uint64_t last_use, uint64_t now)
+{
+    (void)frame;
+    (void)now;
+    const refsim_t *s = ctx;
+    return s->next_use[last_use];
+}
+
+bool refsim_init(refsim_t *s, repl_policy_t policy, uint32_t frames, const uint64_t *next_use)
+{
+    *s = (refsim_t){0};
+    s->next_use = next_use;
+    s->repl = repl_create(policy, frames);
+    s->frame_page = s->repl ? malloc(frames * sizeof *s->frame_page) : NULL;
+    if (!s->frame_page || !u64map_init(&s->resident, frames)) {
+        free(s->frame_page);
+        repl_destroy(s->repl);
+        return false;
+    }
+    for (uint32_t f = 0; f < frames; f++)
+        s->frame_page[f] = REFSIM_NO_PAGE;
+    if (next_use)
+        repl_set_oracle(s->repl, next_use_oracle, s);
+    return true;
+}
+
+void refsim_free(refsim_t *s)
+{
+    repl_destroy(s->repl);
+    free(s->frame_page);
+    u64map_free(&s->resident);
+    *s = (refsim_t){0};
+}
+
+/* A frame for a new page: a free one, else a victim whose page is evicted. */
+static uint32_t make_room(refsim_t *s, uint64_t t, uint64_t *evicted)
+{
+    uint32_t frame = repl_free_frame(s->repl);
+    if (frame != REPL_NONE)
+        return frame;
+    frame = repl_victim(s->repl, NULL, t);
+    *evicted = s->frame_page[frame];
+    u64map_remove(&s->resident, *evicted);
+    s->evictions++;
+    return frame;
+}
+
+uint32_t refsim_access(refsim_t *s, uint64_t page, uint64_t t, bool *fault, uint64_t *evicted)
+{
+    *evicted = REFSIM_NO_PAGE;
+    uint64_t frame = u64map_get(&s->resident, page, REPL_NONE);
+    *fault = frame == REPL_NONE;
+    if (!*fault) {
+        repl_reference(s->repl, (uint32_t)frame, t);
+        return (uint32_t)frame;
+    }
+    s->faults++;
+    frame = make_room(s, t, evicted);
+    if (!u64map_put(&s->resident, page, frame))
+        return REPL_NONE;
+    s->frame_page[frame] = page;
+    repl_load(s->repl, (uint32_t)frame, t);
+    return (uint32_t)frame;
+}
+
+bool refs_next_use(const uint64_t *pages, size_t n, uint64_t *next_use)
+{
+    u64map_t later;
+    if (!u64map_init(&later, 1024))
+        return false;
+    bool ok = true;
+    for (size_t i = n; i-- > 0 && ok;) {
+        next_use[i] = u64map_get(&later, pages[i], REPL_NEVER);
+        ok = u64map_put(&later, pages[i], i);
+    }
+    u64map_free(&later);
+    return ok;
+}
