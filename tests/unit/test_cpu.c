@@ -1021,6 +1021,186 @@ static void test_counters_count(void **state)
     assert_int_equal(c->traps - c0.traps, 1);
 }
 
+/* ---- the fast path against the reference path ---------------------------- */
+
+/*
+ * machine_run may run decoded blocks (cpu/blocks.h) where machine_step runs
+ * one instruction the reference way; what is observed must be the same.
+ * Random programs -- every opcode, jumps anywhere in the program, accesses
+ * around a data area, into the program itself (self-modifying code) and
+ * across the limit, traps of every kind -- run on two machines, one with
+ * machine_run for random budgets, the other stepped to the same clock;
+ * after every stop the registers, flags, PC, clock, counters, trap and all
+ * of memory must agree.  A trap is "served" the same way on both: the
+ * program goes on after the trapping instruction.
+ */
+#define PROG 0x1000u   /* logical address of the random program */
+#define NPROG 192u     /* its words                              */
+#define DATA 0x3000u   /* data the pointer registers point into  */
+
+static uint32_t xorshift(uint32_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 17;
+    *s ^= *s << 5;
+    return *s;
+}
+
+/* One random instruction, weighted towards what the block decoder rewrites:
+ * flag-setting arithmetic next to conditional jumps and possible traps. */
+static uint32_t random_insn(uint32_t *s)
+{
+    static const unsigned flag_setters[] = {OP_ADD, OP_ADDI, OP_SUB, OP_SUBI, OP_CMP, OP_CMPI, OP_INC,
+                                            OP_DEC, OP_NEG,  OP_AND, OP_OR,   OP_XOR,  OP_SHL, OP_MUL};
+    unsigned kind = xorshift(s) % 100, op;
+    if (kind < 35)
+        op = flag_setters[xorshift(s) % (sizeof flag_setters / sizeof flag_setters[0])];
+    else if (kind < 55)
+        op = cond_ops[xorshift(s) % (sizeof cond_ops / sizeof cond_ops[0])];
+    else if (kind < 65)
+        op = xorshift(s) % 2 ? OP_DIVU : OP_REMU; /* by R0..R7: now and then by zero */
+    else if (kind < 80) {
+        static const unsigned mem_ops[] = {OP_LOADM, OP_STOREM, OP_LOADBM, OP_STOREBM, OP_LOADA,
+                                           OP_STOREA, OP_PUSH, OP_POP};
+        op = mem_ops[xorshift(s) % (sizeof mem_ops / sizeof mem_ops[0])];
+    } else {
+        for (;;) {
+            op = xorshift(s) & 0xFF;
+            if (!isa_info[op].valid) {
+                if (xorshift(s) % 97 == 0)
+                    return op << 24 | (xorshift(s) & 0xFFFFFF); /* now and then an illegal word */
+                continue;
+            }
+            if ((op == OP_HALT || op == OP_SYSCALL || op == OP_RET) && xorshift(s) % 4)
+                continue; /* rarer: they end runs */
+            break;
+        }
+    }
+    unsigned ra = xorshift(s) % 8; /* results in R0..R7: R8..R15 keep their roles */
+    unsigned rb = op == OP_DIVU || op == OP_REMU ? xorshift(s) % 8 : xorshift(s) % 16;
+    uint32_t r = xorshift(s);
+    switch (isa_info[op].form) {
+    case FORM_A: return isa_enc_i(op, 0, PROG + 4 * (r % NPROG));
+    case FORM_RJ: return isa_enc_r(op, 0, 12 + r % 2, 0); /* R12, R13: code addresses */
+    case FORM_RM: /* R8..R11 point at data, the program, the limit; sometimes misaligned */
+        return isa_enc_r(op, ra, 8 + r % 4, (uint32_t)((int)(r >> 8) % 64 - 16) * (r & 0x100000 ? 1 : 4));
+    case FORM_RA: return isa_enc_i(op, ra, DATA + ((r >> 4) % 0x100) * (r & 1 ? 1 : 4));
+    case FORM_RI: return isa_enc_i(op, ra, r & 0x100 ? r >> 12 : r % 40);
+    case FORM_I: return isa_enc_i(op, 0, r % 4);
+    case FORM_RR: return isa_enc_r(op, ra, rb, 0);
+    case FORM_R: return isa_enc_r(op, op == OP_PUSH ? rb : ra, 0, 0);
+    default: return op << 24;
+    }
+}
+
+static void set_up_random(machine_t *m, uint32_t seed, uint32_t base, bool reloc)
+{
+    uint32_t s = seed;
+    for (uint32_t i = 0; i < NPROG; i++)
+        assert_true(machine_write32(m, base + PROG + 4 * i, random_insn(&s)));
+    for (uint32_t a = DATA; a < DATA + 0x400; a += 4)
+        assert_true(machine_write32(m, base + a, xorshift(&s)));
+    if (reloc)
+        mmu(m, MMU_RELOC, base, 0x4000, 0);
+    else
+        mmu(m, MMU_BARE, 0, 0, 0x8000);
+    cpu_state_t st;
+    memset(&st, 0, sizeof st);
+    st.pc = PROG;
+    st.priv = MODE_USER;
+    for (int r = 0; r < 8; r++) {
+        uint32_t k = xorshift(&s) % 4;
+        st.r[r] = k == 0 ? 0 : k == 1 ? xorshift(&s) % 64 : k == 2 ? 0x80000000u - xorshift(&s) % 4 : xorshift(&s);
+    }
+    st.r[8] = DATA;
+    st.r[9] = DATA + 0x200;
+    st.r[10] = PROG + 4 * (xorshift(&s) % NPROG); /* stores here rewrite code */
+    st.r[11] = 0x4000 - 8;                         /* next to the limit or into the OS */
+    st.r[12] = PROG;
+    st.r[13] = PROG + 4 * (xorshift(&s) % NPROG);
+    st.r[ISA_REG_SP] = DATA + 0x300;
+    machine_set_state(m, &st);
+}
+
+static void same_machines(machine_t *a, machine_t *b, uint32_t seed, uint64_t stop)
+{
+    cpu_state_t x = cpu(a), y = cpu(b);
+    for (int r = 0; r < ISA_NREGS; r++)
+        if (x.r[r] != y.r[r])
+            fail_msg("seed %u, stop %llu: R%d 0x%x (run) vs 0x%x (step)", seed, (unsigned long long)stop, r, x.r[r],
+                     y.r[r]);
+    if (x.pc != y.pc || x.flags != y.flags || x.priv != y.priv)
+        fail_msg("seed %u, stop %llu: pc 0x%x flags %x (run) vs pc 0x%x flags %x (step)", seed,
+                 (unsigned long long)stop, x.pc, x.flags, y.pc, y.flags);
+    if (machine_cycles(a) != machine_cycles(b))
+        fail_msg("seed %u, stop %llu: %llu cycles (run) vs %llu (step)", seed, (unsigned long long)stop,
+                 (unsigned long long)machine_cycles(a), (unsigned long long)machine_cycles(b));
+    const hw_counters_t *ca = machine_counters(a), *cb = machine_counters(b);
+    assert_int_equal(ca->instructions, cb->instructions);
+    assert_int_equal(ca->loads, cb->loads);
+    assert_int_equal(ca->stores, cb->stores);
+    assert_int_equal(ca->traps, cb->traps);
+    static uint8_t ma[MEM], mb[MEM];
+    assert_true(machine_phys_read(a, 0, ma, MEM));
+    assert_true(machine_phys_read(b, 0, mb, MEM));
+    if (memcmp(ma, mb, MEM)) {
+        uint32_t i = 0;
+        while (ma[i] == mb[i])
+            i++;
+        fail_msg("seed %u, stop %llu: memory differs first at 0x%x", seed, (unsigned long long)stop, i);
+    }
+}
+
+static void test_fast_path_matches_single_steps(void **state)
+{
+    (void)state;
+    uint64_t traps = 0, instructions = 0;
+    for (uint32_t seed = 1; seed <= 40; seed++) {
+        bool reloc = seed % 2;
+        uint32_t base = reloc ? 0x8000 : 0;
+        machine_t *a = machine_with(NULL), *b = machine_with(NULL);
+        set_up_random(a, seed * 2654435761u, base, reloc);
+        set_up_random(b, seed * 2654435761u, base, reloc);
+        uint32_t s = seed;
+        for (uint64_t stop = 0; stop < 300 && machine_cycles(a) < 20000; stop++) {
+            uint64_t limit = machine_cycles(a) + 1 + xorshift(&s) % (xorshift(&s) % 4 ? 40 : 400);
+            stop_t sa = machine_run(a, limit), sb = STOP_BUDGET;
+            retire_t rt;
+            while (machine_cycles(b) < limit && (sb = machine_step(b, &rt)) == STOP_BUDGET)
+                ;
+            if (sa != sb)
+                fail_msg("seed %u, stop %llu: run %s, step %s", seed, (unsigned long long)stop,
+                         sa == STOP_TRAP ? "trapped" : "ran out of budget", sb == STOP_TRAP ? "trapped" : "did not");
+            same_machines(a, b, seed, stop);
+            if (sa != STOP_TRAP)
+                continue;
+            traps++;
+            const trap_t *ta = machine_trap(a), *tb = machine_trap(b);
+            assert_int_equal(ta->cause, tb->cause);
+            assert_int_equal(ta->access, tb->access);
+            assert_int_equal(ta->pc, tb->pc);
+            assert_int_equal(ta->insn, tb->insn);
+            assert_int_equal(ta->vaddr, tb->vaddr);
+            assert_int_equal(ta->paddr, tb->paddr);
+            assert_int_equal(ta->number, tb->number);
+            /* serve it: go on after the trapping instruction (a system call already has) */
+            cpu_state_t st = cpu(a);
+            if (ta->cause != TRAP_SYSCALL)
+                st.pc = ta->pc + 4;
+            if ((st.pc & 3) || st.pc < PROG || st.pc >= PROG + 4 * NPROG)
+                st.pc = PROG;
+            machine_set_state(a, &st);
+            machine_set_state(b, &st);
+        }
+        instructions += machine_counters(a)->instructions;
+        machine_destroy(a);
+        machine_destroy(b);
+    }
+    /* the programs did run, and trapped in many ways */
+    assert_true(instructions > 20000);
+    assert_true(traps > 200);
+}
+
 static void test_bad_configuration_is_refused(void **state)
 {
     (void)state;
@@ -1061,6 +1241,7 @@ int main(void)
         T(test_slices_give_the_same_result_as_one_run),
         T(test_step_describes_what_retired),
         T(test_counters_count),
+        T(test_fast_path_matches_single_steps),
         T(test_bad_configuration_is_refused),
     };
 #undef T
