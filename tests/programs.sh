@@ -337,6 +337,22 @@ want_eq "run_cycles" "$(jv "$T/j" run_cycles)" "$(vcopy_run_cycles "$MEM" "$EXEC
 want_eq "cycles" "$(jv "$T/j" cycles)" $(($(vcopy_run_cycles "$MEM" "$EXEC" "$TRAP" "$SYSC") + 296 * LW))
 end
 
+begin "cycles: vcopy's first iteration, instruction by instruction (docs/timing.md's worked example)"
+# after the load (296 words) and the set-up (2 ALU + 1 load) the loop starts;
+# --max-cycles N stops at the first instruction boundary at or after N, so
+# each boundary shows the PC of the instruction that starts there
+alu=$((MEM + EXEC))
+data=$((MEM + EXEC + MEM))
+at=$((296 * LW + 2 * alu + data))
+for step in "112 $data" "116 $data" "120 $alu" "124 $alu" "128 $alu" "132 $alu" "112 0"; do
+    set -- $step
+    mm run --mode hwreloc --base 10000 --max-cycles "$at" programs/vcopy.s
+    want_err "$(printf 'reached at pc 0x%08x' "$1")"
+    want_err " $at cycles ("
+    at=$((at + $2))
+done
+end
+
 begin "cycles: vcopy under hwreloc follows --timing (mem 3, exec 2, trap 7, syscall 11)"
 mm run --mode hwreloc --timing mem_cycles=3 --timing exec_cycles=2 --timing trap_cycles=7 \
     --timing syscall_cycles=11 --stats-json "$T/j" programs/vcopy.s
