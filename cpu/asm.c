@@ -82,7 +82,8 @@ static int compare_diags(const void *a, const void *b)
 /* Print the diagnostics sorted by position, ties in the order reported. */
 static void flush_diags(asm_t *as)
 {
-    qsort(as->diags, (size_t)as->ndiags, sizeof *as->diags, compare_diags);
+    if (as->ndiags)
+        qsort(as->diags, (size_t)as->ndiags, sizeof *as->diags, compare_diags);
     for (int i = 0; i < as->ndiags; i++) {
         const diag_t *d = &as->diags[i];
         if (d->line > 0)
@@ -450,7 +451,9 @@ static bool dir_global(asm_t *as, const token_t *dir)
             return false;
         if (as->pass == 1) {
             int s = sym_find(as, name->text, name->len);
-            as->syms[s >= 0 ? s : sym_add(as, name->text, name->len)].global = true;
+            if (s < 0)
+                s = sym_add(as, name->text, name->len);
+            as->syms[s].global = true;
         }
     } while (accept(as, ','));
     return expect_end(as);
@@ -609,8 +612,9 @@ static void bad_form(asm_t *as, const char *canon, const operand_t *ops, int n)
     else if (n == 2 && ops[1].kind == OPD_EXPR)
         asm_error(as, ops[1].col, "bad operand form for %s (write #value for an immediate, /address for an "
                   "absolute address); allowed: %s", canon, allowed);
-    else
-        asm_error(as, ops[0].col, "bad operand form for %s; allowed: %s", canon, allowed);
+    else /* point at the operand that does not fit: the second when the first is a register */
+        asm_error(as, ops[n == 2 && ops[0].kind == OPD_REG].col, "bad operand form for %s; allowed: %s", canon,
+                  allowed);
 }
 
 static int select_opcode(asm_t *as, const char *canon, const operand_t *ops, int n)
