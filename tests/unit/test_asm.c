@@ -646,6 +646,74 @@ static void test_assemble_file(void **state)
     assert_non_null(strstr(errors, "/nonexistent/x.s: error: cannot open"));
 }
 
+/* ---- docs/isa.md ------------------------------------------------------- */
+
+static char *read_docs(void)
+{
+    char path[512];
+    const char *slash = strrchr(__FILE__, '/');
+    snprintf(path, sizeof path, "%.*s/../../docs/isa.md", slash ? (int)(slash - __FILE__) : 1,
+             slash ? __FILE__ : ".");
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_msg("cannot open %s (run the tests from the repository root)", path);
+    static char text[65536];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    return text;
+}
+
+static const char *const form_names[] = {"NONE", "R", "RR", "RI", "RA", "RM", "A", "RJ", "I"};
+static const char *const imm_names[] = {"—", "U20", "S20", "S16"};
+
+/* Every opcode row of docs/isa.md agrees with isa_info, and every opcode has one. */
+static void test_docs_match_the_isa_table(void **state)
+{
+    (void)state;
+    char *text = read_docs(), *save = NULL;
+    int rows[256] = {0};
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        unsigned code;
+        char name[16], syntax[40], form[8], imm[8], mem[16];
+        if (sscanf(line, "| 0x%2x | %15s | `%39[^`]` | %7s | %7s | %15[^|]|", &code, name, syntax, form, imm,
+                   mem) != 6)
+            continue;
+        const isa_info_t *in = &isa_info[code];
+        assert_true(in->valid);
+        rows[code]++;
+        assert_string_equal(name, in->name);
+        assert_int_equal(strncmp(syntax, in->mnemonic, strlen(in->mnemonic)), 0);
+        assert_string_equal(form, form_names[in->form]);
+        assert_string_equal(imm, imm_names[in->imm]);
+        char want_mem[16];
+        if (in->mem == MEM_NONE)
+            snprintf(want_mem, sizeof want_mem, "— ");
+        else
+            snprintf(want_mem, sizeof want_mem, "%s %u ", in->mem == MEM_LOAD ? "load" : "store", in->size);
+        assert_string_equal(mem, want_mem);
+    }
+    for (int op = 0; op < 256; op++)
+        assert_int_equal(rows[op], isa_info[op].valid ? 1 : 0);
+}
+
+/* The examples of the encoding table assemble to the encodings it shows. */
+static void test_docs_encoding_examples(void **state)
+{
+    (void)state;
+    char *text = read_docs(), *save = NULL;
+    int examples = 0;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char example[40];
+        unsigned encoding;
+        if (sscanf(line, "| %*[A-Z] | `%*[^`]` | %*[^|]| `%39[^`]` | `%8x` |", example, &encoding) != 2)
+            continue;
+        assert_int_equal(one_word(example), encoding);
+        examples++;
+    }
+    assert_int_equal(examples, 9);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -667,6 +735,8 @@ int main(void)
         cmocka_unit_test(test_listing),
         cmocka_unit_test(test_never_crashes),
         cmocka_unit_test(test_assemble_file),
+        cmocka_unit_test(test_docs_match_the_isa_table),
+        cmocka_unit_test(test_docs_encoding_examples),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
