@@ -153,10 +153,27 @@ void asm_build_exe(asm_t *as, exe_t *out)
     free(sym_index);
 }
 
+/* The reader rejects an executable whose entry point is in no section. */
+static void check_entry(asm_t *as)
+{
+    uint32_t entry = entry_point(as);
+    bool any = false;
+    for (int i = 0; i < ASM_NSECTIONS; i++) {
+        const asm_section_t *s = &as->sec[i];
+        if (s->end > s->start && entry >= s->start && entry < s->end)
+            return;
+        any |= s->end > s->start;
+    }
+    if (any && !as->opt->relocatable)
+        asm_error_at(as, 0, 0, "the entry point %u is outside every section: define 'start' or put code in .text",
+                     entry);
+}
+
 void asm_layout(asm_t *as)
 {
     place_sections(as);
     check_globals(as);
+    check_entry(as);
     if (as->errors == 0)
         allocate_sections(as);
 }

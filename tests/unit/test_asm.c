@@ -373,6 +373,8 @@ static void expect_error(const char *src, const char *want)
 static void test_more_errors(void **state)
 {
     (void)state;
+    expect_error("  .data\n  .org 100\n  .word 1\n",
+                 "t.s: error: the entry point 0 is outside every section: define 'start' or put code in .text\n");
     expect_error("  LOAD R1, #x\n  .global y\nx:\n", "t.s: error: 'y' is declared .global but never defined\n");
     expect_error("  .text\n  .org 8\n  NOP\n  .data\n  .org 4\n  .word 1, 2, 3\n",
                  "t.s:5:1: error: .data (4..15) overlaps .text (8..11)\n");
@@ -484,7 +486,7 @@ static void test_org_places_sections(void **state)
     assert_int_equal(symbol_value(&exe, "x"), 3000);
     /* .bss floats after .data (3004), so its .org 512 is behind it */
     exe_free(&exe);
-    assert_int_equal(assemble("  .data\n  .org 3000\nx: .word 1\n  .bss\nz: .space 4\n  .org 512\n", &exe), 1);
+    assert_int_equal(assemble("  .data\n  .org 3000\nx: .word 1\n  .bss\nz: .space 4\n  .org 512\n  .text\n  NOP\n", &exe), 1);
     assert_string_equal(errors, "t.s:6:3: error: .org 512 moves backwards: .bss already reaches 3008 there\n");
 }
 
