@@ -1,15 +1,15 @@
 /*
  * The assembler's driver: two passes over the source with a layout step
- * between them (asm_image.c, which also builds the exe_t).  Pass 1 lexes and parses every line,
- * defines labels, sizes every statement (an instruction is 4 bytes, LI 8,
- * data by count) and records where each line's bytes go; sections float
- * until an .org gives them an absolute logical address.  The layout step
- * places .text, .data and .bss in that order (each right after the previous
- * one unless an .org placed it) and turns every label into an address.
- * Pass 2 re-reads only the lines pass 1 accepted, encodes them into exactly
- * the place pass 1 recorded, and records a relocation for every field that
- * holds an address.  Diagnostics are collected from both passes and printed
- * in line order, one per faulty line, so one bad line never cascades.
+ * between them.  Pass 1 lexes and parses every line, defines labels, sizes
+ * every statement (an instruction is 4 bytes, LI 8, data by count) and
+ * records where each line's bytes go; sections float until an .org gives
+ * them an absolute logical address.  The layout step (asm_image.c) places
+ * .text, .data and .bss and turns every label into an address.  Pass 2
+ * re-reads only the lines pass 1 accepted, encodes them into exactly the
+ * place pass 1 recorded, and records a relocation for every field that holds
+ * an address; asm_image.c then builds the exe_t.  Diagnostics from both
+ * passes are printed in line order, at most one per line, so one bad line
+ * never cascades into others.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -20,6 +20,7 @@
 #include "asm_internal.h"
 #include "isa.h"
 
+enum { MAX_LINE = 65535 }; /* columns are ints; longer lines are an error */
 
 /* ---- diagnostics, growth, symbols ------------------------------------- */
 
@@ -642,8 +643,8 @@ static bool immediate_field(asm_t *as, const operand_t *o, const isa_info_t *in,
 {
     int64_t x = resolve(as, &o->val);
     if (!isa_imm_fits(in->imm, x)) {
-        asm_error(as, o->val_col, "value %lld out of range %s for %s", (long long)x, imm_range(in->imm),
-                  in->mnemonic);
+        asm_error(as, o->val_col, "value %lld out of range %s for %s%s", (long long)x, imm_range(in->imm),
+                  in->mnemonic, in->form == FORM_RI ? " (LI Ra, value loads any 32-bit value)" : "");
         return false;
     }
     if (o->val.sym >= 0)
@@ -778,7 +779,7 @@ static void list_line(asm_t *as, const char *src, int len)
     const asm_section_t *s = &as->sec[rec->section];
     if (!f)
         return;
-    if (rec->failed || rec->listing == LST_NONE || rec->size == 0 || !s->data) {
+    if (rec->failed || as->line_failed || rec->listing == LST_NONE || rec->size == 0 || !s->data) {
         fprintf(f, "%6s  %8s  %.*s\n", "", "", len, src);
         return;
     }
@@ -800,7 +801,7 @@ static void list_line(asm_t *as, const char *src, int len)
     }
 }
 
-static void assemble_line(asm_t *as, const char *src, int len)
+static void assemble_line(asm_t *as, const char *src, size_t len)
 {
     as->line_failed = false;
     as->emitted = 0;
@@ -811,14 +812,18 @@ static void assemble_line(asm_t *as, const char *src, int len)
     } else {
         as->rec = &as->lines[as->lineno - 1];
     }
-    if (as->pass == 1 || !as->rec->failed) {
-        if (lex_line(as, src, len))
+    if (len > MAX_LINE) {
+        if (as->pass == 1)
+            asm_error(as, 1, "line is longer than %d characters", MAX_LINE);
+        len = MAX_LINE;
+    } else if (as->pass == 1 || !as->rec->failed) {
+        if (lex_line(as, src, (int)len))
             statement(as);
     }
     if (as->pass == 1)
         as->rec->failed = as->line_failed;
     else
-        list_line(as, src, len);
+        list_line(as, src, (int)len);
 }
 
 static void run_pass(asm_t *as, const char *text, size_t len, int pass)
@@ -832,12 +837,10 @@ static void run_pass(asm_t *as, const char *text, size_t len, int pass)
         nl = at < len ? memchr(text + at, '\n', len - at) : NULL;
         size_t end = nl ? (size_t)(nl - text) : len;
         size_t n = end - at;
-        if (n > 65535)
-            n = 65535; /* columns are ints; nobody writes longer lines */
         if (n && text[at + n - 1] == '\r')
             n--;
         as->lineno++;
-        assemble_line(as, at < len ? text + at : "", (int)n);
+        assemble_line(as, at < len ? text + at : "", n);
         at = end + 1;
     } while (nl);
 }

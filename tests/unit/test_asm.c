@@ -329,14 +329,16 @@ static void test_every_error_kind_in_one_run(void **state)
     static const char want[] =
         "t.s:1:9: error: unknown mnemonic 'FOO'\n"
         "t.s:2:18: error: bad operand form for LOAD; allowed: LOAD Ra, #imm | LOAD Ra, /addr | LOAD Ra, [Rb+disp]\n"
-        "t.s:3:19: error: value 1048576 out of range 0..1048575 (unsigned 20-bit) for LOAD\n"
+        "t.s:3:19: error: value 1048576 out of range 0..1048575 (unsigned 20-bit) for LOAD (LI Ra, value loads any "
+        "32-bit value)\n"
         "t.s:4:13: error: undefined label 'nowhere'\n"
         "t.s:5:12: error: missing operand: INC takes INC Ra\n"
         "t.s:6:17: error: bad register 'R16' (registers are R0-R15 and SP)\n"
         "t.s:7:19: error: bad register: expected a register after '[', got 'X1'\n"
         "t.s:8:1: error: duplicate label 'start' (first defined on line 1)\n"
         "t.s:12:9: error: .org 999 moves backwards: .data is already at 1004\n"
-        "t.s:13:18: error: value -524289 out of range -524288..524287 (signed 20-bit) for ADD\n"
+        "t.s:13:18: error: value -524289 out of range -524288..524287 (signed 20-bit) for ADD (LI Ra, value loads "
+        "any 32-bit value)\n"
         "t.s:14:21: error: value 32768 out of range -32768..32767 (signed 16-bit) for LOAD\n"
         "t.s:15:17: error: bad operand form for ADD (write #value for an immediate, /address for an absolute "
         "address); allowed: ADD Ra, Rb | ADD Ra, #imm\n"
@@ -397,6 +399,12 @@ static void test_more_errors(void **state)
     expect_error("  .word -1 - 0xFFFFFFFF\n", "t.s:1:9: error: value -4294967296 out of range -2147483648..4294967295 "
                                              "for a 4-byte datum\n");
     expect_error("  LOAD R1, #x + y\nx: NOP\ny: NOP\n", "t.s:1:15: error: cannot add two addresses\n");
+    char *long_line = malloc(70000);
+    memset(long_line, ' ', 70000);
+    long_line[69999] = '\0';
+    expect_error(long_line, "t.s:1:1: error: line is longer than 65535 characters\n");
+    free(long_line);
+    expect_error("  JNZ /0x100000\n", "t.s:1:8: error: value 1048576 out of range 0..1048575 (unsigned 20-bit) for JNZ\n");
 }
 
 /* Errors on one line must not hide errors on later lines nor cause others. */
