@@ -288,6 +288,15 @@ static void test_operand_fields(void **state)
     assert_int_equal(one_word("LUI R1, #0x12345"), isa_enc_i(OP_LUI, 1, 0x12345));
     assert_int_equal(one_word("LOAD R4, [R1 + 8 + 4]"), isa_enc_r(OP_LOADM, 4, 1, 12));
     assert_int_equal(one_word("LOAD R4, [R1-8+4]"), isa_enc_r(OP_LOADM, 4, 1, 0xFFFC));
+    /* the extremes, spelled out bit by bit */
+    assert_int_equal(one_word("LOAD R15, #1048575"), 0x10FFFFFF);
+    assert_int_equal(one_word("ADD R0, #-524288"), 0x21080000);
+    assert_int_equal(one_word("ADD R2, #524287"), 0x2127FFFF);
+    assert_int_equal(one_word("LOAD R15, [R0+32767]"), 0x12F07FFF);
+    assert_int_equal(one_word("LOAD R4, [R1-32768]"), 0x12418000);
+    assert_int_equal(one_word("STOREB R1, /1048575"), 0x171FFFFF);
+    assert_int_equal(one_word("CALL R15"), 0x4D0F0000);
+    assert_int_equal(one_word("JA /0"), 0x4A000000);
 }
 
 /* ---- diagnostics ------------------------------------------------------- */
