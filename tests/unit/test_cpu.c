@@ -9,8 +9,10 @@
  * each trap with its fields (division by zero, illegal opcode, misaligned
  * load, store and fetch, base/limit protection at exactly the limit, the bare
  * machine's fence, bus errors), the cycles of each instruction under the
- * timing contract (docs/timing.md), budgets, and machine_step's retirement
- * record.
+ * timing contract (docs/timing.md), budgets, machine_step's retirement
+ * record, the seed's vector copy assembled from text (asm_assemble), and the
+ * interpreter's fast path (decoded blocks) against single steps on random
+ * programs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +23,7 @@
 
 #include <cmocka.h>
 
+#include "../../cpu/asm.h"
 #include "../../cpu/isa.h"
 #include "../../machine/machine.h"
 
@@ -1021,6 +1024,61 @@ static void test_counters_count(void **state)
     assert_int_equal(c->traps - c0.traps, 1);
 }
 
+/* ---- a program from source ------------------------------------------------- */
+
+/* The seed's vector copy (slide 5), assembled from text, copied unmodified to
+ * physical 10000 and run under base/limit (slide 10): the destination must
+ * equal the source, and the clock must read what docs/timing.md says. */
+static void test_seed_vector_copy_under_base_limit(void **state)
+{
+    machine_t *m = *state;
+    static const char source[] = "        .text\n"
+                                 "        .org 100\n"
+                                 "start:  LOAD R1, #src\n"
+                                 "        LOAD R2, #dst\n"
+                                 "        LOAD R3, /size\n"
+                                 "loop:   LOAD R4, [R1]\n"
+                                 "        STORE R4, [R2]\n"
+                                 "        ADD R1, #4\n"
+                                 "        ADD R2, #4\n"
+                                 "        DEC R3\n"
+                                 "        JNZ loop\n"
+                                 "        HALT\n"
+                                 "        .data\n"
+                                 "        .org 1000\n"
+                                 "src:    .word 3, 1, 4, 1, 5, 9, 2, 6, 5, 3\n"
+                                 "        .org 1500\n"
+                                 "size:   .word 10\n"
+                                 "        .bss\n"
+                                 "        .org 2000\n"
+                                 "dst:    .space 40\n";
+    FILE *errors = tmpfile();
+    asm_options_t opt = {.errors = errors};
+    exe_t exe;
+    assert_int_equal(asm_assemble("seed.s", source, sizeof source - 1, &opt, &exe), 0);
+    fclose(errors);
+    const uint32_t base = 10000;
+    for (int i = 0; i < exe.nsections; i++)
+        if (!exe.sections[i].nobits)
+            assert_true(machine_phys_write(m, base + exe.sections[i].addr, exe.sections[i].data, exe.sections[i].size));
+    assert_int_equal(word_at(m, base + 100), 0x101003E8); /* LOAD R1, #1000, as on the slide */
+    assert_int_equal(word_at(m, base + 132), 0x42000070); /* JNZ /112 */
+    mmu(m, MMU_RELOC, base, 2040, 0);
+    start(m, 0, 0, 0);
+    cpu_state_t s = cpu(m);
+    s.pc = exe.entry;
+    machine_set_state(m, &s);
+    exe_free(&exe);
+    uint64_t t0 = machine_cycles(m);
+    run_to_halt(m);
+    for (uint32_t i = 0; i < 10; i++)
+        assert_int_equal(word_at(m, base + 2000 + 4 * i), word_at(m, base + 1000 + 4 * i));
+    assert_int_equal(word_at(m, 2000), 0); /* nothing at the logical address itself */
+    const timing_t *t = &m->cfg.timing;
+    uint64_t alu = t->mem_cycles + t->exec_cycles, data = alu + t->mem_cycles;
+    assert_int_equal(machine_cycles(m) - t0, 2 * alu + data + 10 * (2 * data + 4 * alu) + alu + t->trap_cycles);
+}
+
 /* ---- the fast path against the reference path ---------------------------- */
 
 /*
@@ -1241,6 +1299,7 @@ int main(void)
         T(test_slices_give_the_same_result_as_one_run),
         T(test_step_describes_what_retired),
         T(test_counters_count),
+        T(test_seed_vector_copy_under_base_limit),
         T(test_fast_path_matches_single_steps),
         T(test_bad_configuration_is_refused),
     };
