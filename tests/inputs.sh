@@ -148,6 +148,29 @@ want_rc 2
 want_err "big.s"
 end
 
+begin "odd but valid combinations run or refuse cleanly, never crash"
+while IFS='|' read -r args want; do
+    [ -z "$args" ] && continue
+    # shellcheck disable=SC2086
+    mm run --quiet $args
+    [ "$RC" = "$want" ] || fail_because "run $args: exit $RC, want $want ($(head -c 200 "$T/err" | tr '\n' '|'))"
+done <<'CASES'
+--granule 1M programs/vcopy.s programs/strcopy.s|2
+--mem 16K programs/vcopy.s programs/strcopy.s programs/checksum.s|2
+--mem 16K --mode bare programs/checksum.s|0
+--stack 0 programs/vcopy.s|0
+--quantum 1 programs/vcopy.s programs/strcopy.s|0
+--fit worst --mode swreloc programs/vcopy.s programs/strcopy.s programs/escape.s|0
+--fit next --mem 32K programs/vcopy.s programs/vcopy.s programs/vcopy.s programs/vcopy.s|0
+--fit best --mode hwreloc programs/strcopy.s programs/checksum.s programs/recurse.s|0
+--dump 0xFFFFFFFC:4 programs/vcopy.s|0
+--base 0xFFFFC --mode hwreloc programs/vcopy.s|2
+--max-cycles 1 programs/vcopy.s programs/strcopy.s|1
+--audit --mode swreloc --quantum 3 programs/escape.s programs/vcopy.s|0
+--audit --mode hwreloc --quantum 5 programs/escape.s programs/vcopy.s|1
+CASES
+end
+
 begin "bad option: --stats-json into a directory that does not exist"
 mm run --stats-json "$T/no/such/dir/s.json" "$P"
 want_rc 2
