@@ -105,6 +105,7 @@ done <<'CASES'
 --timing mem_cycles=x|--timing mem_cycles: 'x' is not a number
 --timing mem_cycles=-1|--timing mem_cycles
 --timing nothing|--timing wants NAME=VALUE
+--timing exec_cycles=0|at least one cycle
 --base 100|--base 0x64
 --base zero|--base 'zero'
 --quantum 0|--quantum '0'

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Run every suite against the build in $OUT (default build): each cmocka unit
-# test binary in $OUT/tests/, then the program tests (tests/programs.sh), then
-# the input tests (tests/inputs.sh).  Prints each suite's result and ends with
+# test binary in $OUT/tests/, then the program tests (tests/programs.sh), the
+# input tests (tests/inputs.sh) and any other tests/*.sh suite (each takes the
+# build directory as $1 or $OUT and ends with its own `N passed, N failed`
+# line).  Prints each suite's result and ends with
 # one line, `N passed, N failed`, counting test cases across all suites; exits
 # non-zero if any failed.  `make check` runs it; V=1 lists every case.
 cd "$(dirname "$0")/.." || exit 2
@@ -49,8 +51,14 @@ for t in "$OUT"/tests/test_*; do
     tally "$(basename "$t")" "$status"
 done
 
-for s in programs inputs; do
-    tests/$s.sh >"$log" 2>&1
+suites="programs inputs"
+for f in tests/*.sh; do
+    s=$(basename "$f" .sh)
+    case " run lib $suites " in *" $s "*) continue ;; esac
+    suites="$suites $s"
+done
+for s in $suites; do
+    tests/$s.sh "$OUT" >"$log" 2>&1
     status=$?
     sed '$d' "$log" | grep -v '^[a-z]*: ' | sed 's/^/  /' # the failures (every case with V=1)
     tally "$s" "$status"
