@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "os_internal.h"
+#include "services.h"
 
 const char *const os_mode_name[OS_MODE_COUNT] = {"bare", "swreloc", "hwreloc", "paged"};
 
@@ -76,6 +77,7 @@ void os_destroy(os_t *os)
     for (int i = 0; i < os->nprocs; i++) {
         exe_free(&os->procs[i].exe);
         free(os->procs[i].output);
+        services_free(&os->procs[i]);
     }
     free(os->procs);
     free(os->dump.words);
@@ -178,6 +180,7 @@ static void leave_cpu(os_t *os, process_t *p)
 
 static void release_memory(os_t *os, process_t *p)
 {
+    services_exit(os, p); /* shared mappings reach their files first */
     if (os->pager)
         pager_release(os, p);
     else if (os->cfg.mode != OS_BARE)
@@ -380,6 +383,7 @@ int os_run(os_t *os)
 {
     if (os->pager)
         pager_start(os);
+    services_start(os);
     for (;;) {
         maybe_move(os);
         process_t *p = next_ready(os);

@@ -53,6 +53,9 @@ typedef struct {
     bool alloc_proportional;/* local quotas by image size instead of equal shares */
     bool prefault;          /* load every page at start instead of on demand      */
     bool record_refs;       /* step and record each process's page references (OPT's first pass) */
+    /* services (docs/services.md) */
+    const char *root;       /* guest files live in this host directory (NULL: ".") */
+    const char *lib_path;   /* where dynamic libraries are looked for (':'-separated) */
 } os_config_t;
 
 void os_config_defaults(os_config_t *c);
@@ -79,7 +82,11 @@ typedef struct {
  * their permissions (docs/paging.md).  Heap and stack are variable: brk moves
  * the heap's end, a fault just below the stack moves its start down.
  */
-typedef enum { REGION_CODE, REGION_DATA, REGION_BSS, REGION_HEAP, REGION_STACK, REGION_KIND_COUNT } region_kind_t;
+typedef enum {
+    REGION_CODE, REGION_DATA, REGION_BSS, REGION_HEAP, REGION_STACK,
+    REGION_MAPPED_FILE, REGION_LIB_CODE, REGION_LIB_DATA, /* os/sys_mmap.c, os/dynlib.c */
+    REGION_KIND_COUNT
+} region_kind_t;
 extern const char *const region_kind_name[REGION_KIND_COUNT];
 
 typedef struct {
@@ -90,7 +97,7 @@ typedef struct {
     uint32_t limit;       /* stack: lowest start it may reach; heap: highest end    */
 } os_region_t;
 
-#define OS_MAX_REGIONS 8
+#define OS_MAX_REGIONS 32
 
 /* One page reference of a process: its insn-th instruction touched vpn,
  * by its fetch or by its data access. */
@@ -146,6 +153,7 @@ typedef struct {
     uint32_t frame_quota;   /* local scope: frames it may hold                   */
     uint32_t resident;      /* frames it holds                                   */
     struct proc_vm *vm;     /* page tables and references, private to os/pager.c */
+    struct proc_services *svc; /* files, mappings, libraries (os/services.h)   */
 } process_t;
 
 /* A logical range of the first process to capture when it ends (--dump). */

@@ -24,6 +24,7 @@
 
 #include "../mmu/pte.h"
 #include "os_internal.h"
+#include "services.h"
 #include "syscall.h"
 
 typedef struct {
@@ -260,6 +261,8 @@ static bool page_contents(const pager_t *pg, const process_t *p, uint32_t vpn, u
         return true;
     }
     memset(buf, 0, pg->page_size);
+    if (mmap_fill_page(p, vaddr_of(pg, vpn), buf, pg->page_size))
+        return true; /* a mapped file or library: read from its support */
     if (!regions_file_backed(p, vpn, pg->geo.page_shift))
         return false;
     copy_from_executable(pg, p, vpn, buf);
@@ -828,6 +831,28 @@ int pager_owner(os_t *os, uint32_t pa)
     case FRAME_FREE: return -1;
     default: return 0;
     }
+}
+
+/* ---- ranges for the services (os/sys_mmap.c, os/dynlib.c) ------------------------------ */
+
+bool pager_map_range(os_t *os, process_t *p, uint32_t start, uint32_t end)
+{
+    bool ok = true;
+    map_range_absent(os, p, start, end, &ok);
+    return ok;
+}
+
+void pager_unmap_range(os_t *os, process_t *p, uint32_t start, uint32_t end)
+{
+    for (uint64_t va = start; va < end; va += os->pager->page_size)
+        drop_page(os, p, (uint32_t)(va >> os->pager->geo.page_shift), true, true);
+}
+
+bool pager_page_modified(os_t *os, process_t *p, uint32_t vaddr)
+{
+    uint32_t addr, vpn = vaddr >> os->pager->geo.page_shift;
+    pte_t pte = software_pte(os, p, vaddr, &addr);
+    return pte_valid(pte) ? pte_dirty(pte) : swap_get(&os->pager->swap, p->pid, vpn) != NULL;
 }
 
 /* ---- read-only views ------------------------------------------------------------------- */

@@ -118,6 +118,13 @@ uint32_t pager_brk(os_t *os, process_t *p, uint32_t new_break);
  * False if vaddr is not mapped. */
 bool pager_read(os_t *os, process_t *p, uint32_t vaddr, void *buf, uint32_t len);
 bool pager_write(os_t *os, process_t *p, uint32_t vaddr, const void *buf, uint32_t len);
+/* The services' ranges: map [start, end) not present with its regions'
+ * permissions (false if out of memory for tables); unmap it, dropping
+ * frames and backing-store copies; has page vaddr changed since it was
+ * loaded (dirty, or a backing-store copy)? */
+bool pager_map_range(os_t *os, process_t *p, uint32_t start, uint32_t end);
+void pager_unmap_range(os_t *os, process_t *p, uint32_t start, uint32_t end);
+bool pager_page_modified(os_t *os, process_t *p, uint32_t vaddr);
 /* The physical address of a resident vaddr. */
 bool pager_translate(os_t *os, process_t *p, uint32_t vaddr, uint32_t *paddr);
 /* Owner of physical address pa: pid, 0 for OS and page tables, -1 free. */

@@ -21,7 +21,9 @@
 #include "../mmu/pte.h"
 #include "os_internal.h"
 
-const char *const region_kind_name[REGION_KIND_COUNT] = {"code", "data", "bss", "heap", "stack"};
+const char *const region_kind_name[REGION_KIND_COUNT] = {"code",        "data",         "bss",
+                                                          "heap",        "stack",        "mapped file",
+                                                          "library code", "library data"};
 
 #define STACK_MAX_BYTES (1u << 20) /* how far the stack may grow: 1 MiB */
 

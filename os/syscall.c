@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "os_internal.h"
+#include "services.h"
 #include "syscall.h"
 
 #define MAX_WRITE (1u << 20)
@@ -51,6 +52,11 @@ bool os_syscall(os_t *os, process_t *p, const trap_t *trap)
     os_charge(os, EV_SYSCALL, p->pid, os->m->cfg.timing.syscall_cycles, trap->number, cpu.r[1], cpu.r[2], 0);
     p->st.syscalls++;
     uint32_t result;
+    if (services_syscall(os, p, trap->number, cpu.r, &result)) { /* files, mmap, libraries */
+        cpu.r[0] = result;
+        machine_set_state(os->m, &cpu);
+        return true;
+    }
     switch (trap->number) {
     case SYS_EXIT:
         os_exit_process(os, p, (int)cpu.r[1]);

@@ -359,6 +359,21 @@ static bool set_seed(run_options_t *o, const char *arg, FILE *err, const char *o
     return set_bounded(arg, err, opt, 0, UINT32_MAX, &o->hw.seed);
 }
 
+/* --root and --lib-path: host directories for guest files and libraries. */
+static bool set_root(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    (void)err, (void)opt;
+    o->os.root = arg;
+    return true;
+}
+
+static bool set_lib_path(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    (void)err, (void)opt;
+    o->os.lib_path = arg;
+    return true;
+}
+
 typedef struct {
     const char *name;
     const char *arg; /* NULL for a flag */
@@ -399,6 +414,8 @@ static const option_t options[] = {
     {"--disk-mbps", "N", set_disk_mbps, "backing-store transfer rate in MB/s (default 50)"},
     {"--disk-latency-us", "N", set_disk_latency, "backing-store latency per transfer in us (default 0)"},
     {"--seed", "S", set_seed, "seed of the random TLB policy (default 1)"},
+    {"--root", "DIR", set_root, "guest files (open, mmap) live in this directory, never outside (default .)"},
+    {"--lib-path", "DIRS", set_lib_path, "':'-separated directories of dynamic libraries (default: the program's)"},
 };
 
 void run_options_help(FILE *out)

@@ -1,0 +1,8 @@
+/* placeholder, replaced below */
+#include "services.h"
+bool dynlib_syscall(os_t *os, process_t *p, uint32_t number, const uint32_t *r, uint32_t *result)
+{
+    (void)os, (void)p, (void)number, (void)r, (void)result;
+    return false;
+}
+void dynlib_start(os_t *os, process_t *p) { (void)os, (void)p; }

@@ -1,0 +1,82 @@
+/*
+ * Memory services a process asks for by system call (docs/services.md):
+ * host files inside --root (os/sys_files.c), memory-mapped files
+ * (os/sys_mmap.c) and dynamic libraries (os/dynlib.c).  Each process keeps
+ * their state in one structure, created on first use; the kernel calls
+ * services_exit when the process ends (shared mappings are written back,
+ * files closed) and services_free when the OS goes away.
+ */
+#ifndef MMULAB_SERVICES_H
+#define MMULAB_SERVICES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "os_internal.h"
+
+#define SVC_MAX_FILES 16 /* descriptors 0..2 are the console */
+#define SVC_MAX_MAPS 16
+#define SVC_MAX_LIBS 8
+
+typedef struct {
+    int host_fd;         /* -1: free                                      */
+    int access;          /* O_RDONLY, O_WRONLY or O_RDWR                  */
+} svc_file_t;
+
+/* A mapping: the support of a region of the address space, page by page. */
+typedef struct {
+    uint32_t start, end;  /* virtual, page-aligned                         */
+    uint64_t offset;      /* file offset of start                          */
+    int host_fd;          /* a file's own descriptor (dup'ed), or -1       */
+    const uint8_t *image; /* or a library image (bytes at start..)          */
+    uint32_t image_size;
+    bool shared;          /* MAP_SHARED: modified pages go back to the file */
+} svc_map_t;
+
+typedef struct {
+    char name[64];
+    int refs;             /* dlopen count (+1 when the executable imports it) */
+    uint32_t base;        /* CPU-visible address of its first byte         */
+    exe_t image;          /* relocated to base                             */
+    uint8_t *flat;        /* paged mode: the image as pages map it         */
+    uint32_t size;
+} svc_lib_t;
+
+struct proc_services {
+    svc_file_t files[SVC_MAX_FILES];
+    svc_map_t maps[SVC_MAX_MAPS];
+    int nmaps;
+    svc_lib_t libs[SVC_MAX_LIBS];
+    int nlibs;
+};
+
+/* p's services, created on first use (NULL if out of host memory). */
+struct proc_services *services_of(process_t *p);
+
+/* Serve system call `number` if it is a service (arguments r[1..6]); false
+ * if the number is not one of them. */
+bool services_syscall(os_t *os, process_t *p, uint32_t number, const uint32_t *r, uint32_t *result);
+bool files_syscall(os_t *os, process_t *p, uint32_t number, const uint32_t *r, uint32_t *result);
+bool mmap_syscall(os_t *os, process_t *p, uint32_t number, const uint32_t *r, uint32_t *result);
+bool dynlib_syscall(os_t *os, process_t *p, uint32_t number, const uint32_t *r, uint32_t *result);
+
+/* The host descriptor and access mode behind guest descriptor fd, or -1. */
+int files_host_fd(process_t *p, uint32_t fd, int *access);
+
+/* Paged mode: if page vaddr lies in one of p's mappings, fill buf (page_size
+ * bytes) from its support (zeros past the end of the file) and return true. */
+bool mmap_fill_page(const process_t *p, uint32_t vaddr, uint8_t *buf, uint32_t page_size);
+/* The process ends: shared mappings reach their files, all are dropped. */
+void mmap_exit(os_t *os, process_t *p);
+/* Add a mapping and its region; false if the tables are full. */
+bool mmap_add(os_t *os, process_t *p, const svc_map_t *m, region_kind_t kind, uint32_t perm);
+
+/* Before the first dispatch: load the libraries each executable imports. */
+void services_start(os_t *os);
+void dynlib_start(os_t *os, process_t *p);
+
+/* The process ends: write back shared mappings, close files. */
+void services_exit(os_t *os, process_t *p);
+void services_free(process_t *p);
+
+#endif
