@@ -36,9 +36,9 @@ start:  LOAD    R1, #name1              ; fd1 = open("f1", O_RDONLY)
         CMP     R0, #0
         JLT     no_f1
         MOV     R10, R0
-        LOAD    R1, #name2              ; fd2 = open("f2", O_RDWR|O_CREAT|O_TRUNC, 0644)
+        LOAD    R1, #name2              ; fd2 = open("f2", O_CREAT|O_TRUNC|O_RDWR, 0640)
         LOAD    R2, #O_RDWR_CREAT_TRUNC
-        LOAD    R3, #420                ; 0644
+        LOAD    R3, #416                ; 0640
         SYSCALL #SYS_OPEN
         CMP     R0, #0
         JLT     no_f2

@@ -2,9 +2,10 @@
 ;
 ; What it shows: the seed's first mmap example (slide 69).  The program opens
 ; data.txt, asks fstat for its size, maps the whole file with mmap (read
-; only, private) and walks the mapping like an array: each page it touches
-; is read from the file by the page-fault handler, none is read twice, and
-; read() is never called.  Then munmap, close, and it prints "n=N".
+; only, shared, as the slide does) and closes the descriptor -- the mapping
+; keeps the file -- then walks the mapping like an array: each page it
+; touches is read from the file by the page-fault handler, none is read
+; twice, and read() is never called.  Then munmap, and it prints "n=N".
 ;
 ; Its result: run with --mode paged --root DIR where DIR holds data.txt, it
 ; prints n= and the number of blanks (bytes 32) and exits 0.  Run where there
@@ -22,7 +23,7 @@
         .equ    SYS_MMAP, 9
         .equ    SYS_MUNMAP, 10
         .equ    PROT_READ, 1
-        .equ    MAP_PRIVATE, 2
+        .equ    MAP_SHARED, 1
 
         .text
 start:  LOAD    R1, #path               ; fd = open("data.txt", O_RDONLY)
@@ -39,16 +40,18 @@ start:  LOAD    R1, #path               ; fd = open("data.txt", O_RDONLY)
         LOAD    R3, #0                  ; blanks so far
         CMP     R11, #0
         JZ      print                   ; an empty file: nothing to map
-        LOAD    R1, #0                  ; base = mmap(0, size, PROT_READ, MAP_PRIVATE, fd, 0)
+        LOAD    R1, #0                  ; base = mmap(0, size, PROT_READ, MAP_SHARED, fd, 0)
         MOV     R2, R11
         LOAD    R3, #PROT_READ
-        LOAD    R4, #MAP_PRIVATE
+        LOAD    R4, #MAP_SHARED
         MOV     R5, R10
         LOAD    R6, #0
         SYSCALL #SYS_MMAP
         CMP     R0, #-4095              ; -4095..-1 are error codes
         JAE     no_map
         MOV     R12, R0
+        MOV     R1, R10                 ; close(fd): the mapping stays
+        SYSCALL #SYS_CLOSE
         MOV     R1, R12                 ; walk [base, base + size)
         MOV     R2, R12
         ADD     R2, R11
@@ -62,11 +65,9 @@ next:   CMP     R1, R2
         INC     R3
         JMP     next
 counted: MOV    R13, R3
-        MOV     R1, R12                 ; munmap(base, size); close(fd)
+        MOV     R1, R12                 ; munmap(base, size)
         MOV     R2, R11
         SYSCALL #SYS_MUNMAP
-        MOV     R1, R10
-        SYSCALL #SYS_CLOSE
         MOV     R3, R13
 
 print:  LOAD    R6, #digits_end         ; R3 in decimal, last digit first
