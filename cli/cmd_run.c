@@ -30,6 +30,8 @@ int cmd_run(int argc, char **argv)
     rc = session_open(&s, &opt, stderr);
     if (rc == 0)
         rc = session_report(&s, session_run(&s), stdout, stderr);
+    if (rc != 2 && opt.regions)
+        os_print_regions(s.os, stdout);
     session_close(&s);
     return rc;
 }

@@ -224,6 +224,10 @@ bool os_pte(os_t *os, int pid, uint32_t vpn, uint32_t *pte);
 const page_ref_t *os_recorded_refs(os_t *os, int pid, size_t *count);
 bool os_set_future(os_t *os, int pid, const page_ref_t *refs, size_t count);
 
+/* Print every process's region table (paged mode) as the seed's slide 40
+ * lays it out: region, addresses, support, protection, shared/private, size. */
+void os_print_regions(os_t *os, FILE *out);
+
 /* Totals over all processes. */
 void os_totals(os_t *os, proc_stats_t *out);
 /* The first process's exit code (or -1 if killed). */

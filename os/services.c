@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "../mmu/pte.h"
 #include "services.h"
 
 bool services_syscall(os_t *os, process_t *p, uint32_t number, const uint32_t *r, uint32_t *result)
@@ -54,4 +55,62 @@ void services_free(process_t *p)
     }
     free(s);
     p->svc = NULL;
+}
+
+/* ---- the region table, as the seed's slide 40 draws it --------------------------------- */
+
+static const svc_map_t *map_of(const process_t *p, const os_region_t *r)
+{
+    for (int i = 0; p->svc && i < p->svc->nmaps; i++)
+        if (p->svc->maps[i].start == r->start && p->svc->maps[i].end == r->end)
+            return &p->svc->maps[i];
+    return NULL;
+}
+
+/* Support, shared/private and fixed/variable of a region. */
+static void describe_region(const process_t *p, const os_region_t *r, char *support, size_t len, const char **use,
+                            const char **size)
+{
+    const svc_map_t *m = map_of(p, r);
+    static const char *const uses[] = {"shared", "private", "private", "private", "private", "", "shared", "private"};
+    *use = uses[r->kind];
+    *size = r->kind == REGION_HEAP || r->kind == REGION_STACK || r->kind == REGION_MAPPED_FILE ? "variable" : "fixed";
+    switch (r->kind) {
+    case REGION_CODE:
+    case REGION_DATA: snprintf(support, len, "file (%.40s)", p->name); break;
+    case REGION_MAPPED_FILE:
+        snprintf(support, len, "file %s", m ? m->name : "?");
+        *use = m && m->shared ? "shared" : "private";
+        break;
+    case REGION_LIB_CODE:
+    case REGION_LIB_DATA: snprintf(support, len, "library %s", m ? m->name : "?"); break;
+    default: snprintf(support, len, "none (zeros)"); break;
+    }
+}
+
+static void print_process_regions(const process_t *p, FILE *out)
+{
+    fprintf(out, "process %d (%s): region table\n", p->pid, p->name);
+    fprintf(out, "  %-13s %-10s %-10s %-28s %-10s %-14s %s\n", "region", "start", "end", "support", "protection",
+            "shared/private", "size");
+    for (int i = 0; i < p->nregions; i++) {
+        const os_region_t *r = &p->regions[i];
+        char support[64], prot[4] = {r->perm & PTE_R ? 'r' : '-', r->perm & PTE_W ? 'w' : '-', r->perm & PTE_X ? 'x' : '-', 0};
+        const char *use, *size;
+        describe_region(p, r, support, sizeof support, &use, &size);
+        fprintf(out, "  %-13s 0x%08x 0x%08x %-28s %-10s %-14s %s\n", region_kind_name[r->kind], r->start, r->end, support,
+                prot, use, size);
+    }
+}
+
+void os_print_regions(os_t *os, FILE *out)
+{
+    for (int pid = 1; pid <= os_process_count(os); pid++) {
+        const process_t *p = os_process(os, pid);
+        if (os->pager)
+            print_process_regions(p, out);
+        else
+            fprintf(out, "process %d (%s): no region table under %s: one partition, 0x%08x..0x%08x\n", p->pid,
+                    p->name, os_mode_name[os->cfg.mode], p->base, p->base + p->size);
+    }
 }

@@ -21,6 +21,7 @@
 typedef struct {
     int host_fd;         /* -1: free                                      */
     int access;          /* O_RDONLY, O_WRONLY or O_RDWR                  */
+    char name[40];       /* the path it was opened with (for --regions)   */
 } svc_file_t;
 
 /* A mapping: the support of a region of the address space, page by page. */
@@ -31,6 +32,8 @@ typedef struct {
     const uint8_t *image; /* or a library image (bytes at start..)          */
     uint32_t image_size;
     bool shared;          /* MAP_SHARED: modified pages go back to the file */
+    char name[40];        /* the file or library (for --regions)            */
+    region_kind_t kind;   /* mapped file, library code or library data      */
 } svc_map_t;
 
 typedef struct {
@@ -66,7 +69,8 @@ int files_host_fd(process_t *p, uint32_t fd, int *access);
 /* Paged mode: if page vaddr lies in one of p's mappings, fill buf (page_size
  * bytes) from its support (zeros past the end of the file) and return true. */
 bool mmap_fill_page(const process_t *p, uint32_t vaddr, uint8_t *buf, uint32_t page_size);
-/* The process ends: shared mappings reach their files, all are dropped. */
+/* The process ends: shared mappings reach their files; the table stays
+ * (for --regions) without its descriptors. */
 void mmap_exit(os_t *os, process_t *p);
 /* Add a mapping and its region; false if the tables are full. */
 bool mmap_add(os_t *os, process_t *p, const svc_map_t *m, region_kind_t kind, uint32_t perm);

@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +133,8 @@ static uint32_t sys_open(os_t *os, process_t *p, uint32_t path_addr, uint32_t fl
     int slot = free_slot(s);
     if (slot < 0)
         return err_code(E_MFILE);
+    char name_copy[MAX_PATH];
+    snprintf(name_copy, sizeof name_copy, "%s", path); /* open_beneath cuts path up */
     int fd = open_beneath(os->cfg.root, path, host_flags(flags), (mode_t)(mode & 0666));
     if (fd < 0)
         return (uint32_t)fd;
@@ -139,7 +142,8 @@ static uint32_t sys_open(os_t *os, process_t *p, uint32_t path_addr, uint32_t fl
         close(fd);
         return err_code(E_ACCES);
     }
-    s->files[slot] = (svc_file_t){fd, (int)(flags & 3)};
+    s->files[slot] = (svc_file_t){fd, (int)(flags & 3), ""};
+    snprintf(s->files[slot].name, sizeof s->files[slot].name, "%.39s", name_copy);
     return (uint32_t)slot;
 }
 

@@ -66,7 +66,8 @@ bool mmap_add(os_t *os, process_t *p, const svc_map_t *m, region_kind_t kind, ui
     struct proc_services *s = services_of(p);
     if (!s || s->nmaps == SVC_MAX_MAPS || p->nregions == OS_MAX_REGIONS)
         return false;
-    s->maps[s->nmaps++] = *m;
+    s->maps[s->nmaps] = *m;
+    s->maps[s->nmaps++].kind = kind;
     p->regions[p->nregions++] = (os_region_t){kind, m->start, m->end, perm, false, 0};
     if (pager_map_range(os, p, m->start, m->end))
         return true;
@@ -187,7 +188,8 @@ static uint32_t sys_mmap(os_t *os, process_t *p, const uint32_t *r)
         return err_code(E_NOMEM);
     if (r[4] & G_MAP_FIXED)
         unmap_range(os, p, start, start + size);
-    svc_map_t m = {start, start + size, r[6], dup(host), NULL, 0, (r[4] & G_MAP_SHARED) != 0};
+    svc_map_t m = {start, start + size, r[6], dup(host), NULL, 0, (r[4] & G_MAP_SHARED) != 0, "", REGION_MAPPED_FILE};
+    snprintf(m.name, sizeof m.name, "%s", p->svc->files[r[5]].name);
     if (m.host_fd < 0)
         return err_code(E_MFILE);
     if (!mmap_add(os, p, &m, REGION_MAPPED_FILE, perm_of(r[3]))) {
@@ -236,7 +238,7 @@ static void unmap_range(os_t *os, process_t *p, uint32_t start, uint32_t end)
     struct proc_services *s = p->svc;
     for (int i = 0; s && i < s->nmaps;) {
         const svc_map_t *m = &s->maps[i];
-        if (m->start < end && start < m->end && m->image == NULL) {
+        if (m->start < end && start < m->end && m->kind == REGION_MAPPED_FILE) {
             cut_map(os, p, i, start, end);
             i = 0; /* the table changed order */
         } else {
@@ -271,11 +273,13 @@ bool mmap_syscall(os_t *os, process_t *p, uint32_t number, const uint32_t *r, ui
 void mmap_exit(os_t *os, process_t *p)
 {
     struct proc_services *s = p->svc;
-    while (s && s->nmaps) {
+    for (int i = 0; s && i < s->nmaps; i++) {
+        svc_map_t *m = &s->maps[i];
         if (os->pager)
-            write_back(os, p, &s->maps[0], s->maps[0].start, s->maps[0].end);
-        if (s->maps[0].host_fd >= 0)
-            close(s->maps[0].host_fd);
-        s->maps[0] = s->maps[--s->nmaps];
+            write_back(os, p, m, m->start, m->end);
+        if (m->host_fd >= 0)
+            close(m->host_fd);
+        m->host_fd = -1;
+        m->image = NULL; /* libraries: their pages now read as zeros */
     }
 }

@@ -359,6 +359,13 @@ static bool set_seed(run_options_t *o, const char *arg, FILE *err, const char *o
     return set_bounded(arg, err, opt, 0, UINT32_MAX, &o->hw.seed);
 }
 
+static bool set_regions(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    (void)arg, (void)err, (void)opt;
+    o->regions = true;
+    return true;
+}
+
 /* --root and --lib-path: host directories for guest files and libraries. */
 static bool set_root(run_options_t *o, const char *arg, FILE *err, const char *opt)
 {
@@ -414,6 +421,7 @@ static const option_t options[] = {
     {"--disk-mbps", "N", set_disk_mbps, "backing-store transfer rate in MB/s (default 50)"},
     {"--disk-latency-us", "N", set_disk_latency, "backing-store latency per transfer in us (default 0)"},
     {"--seed", "S", set_seed, "seed of the random TLB policy (default 1)"},
+    {"--regions", NULL, set_regions, "after the run, print each process's region table (paged)"},
     {"--root", "DIR", set_root, "guest files (open, mmap) live in this directory, never outside (default .)"},
     {"--lib-path", "DIRS", set_lib_path, "':'-separated directories of dynamic libraries (default: the program's)"},
 };

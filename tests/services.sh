@@ -469,6 +469,17 @@ m8=$(jflat "$T/j8" | sed -n 's/^major_faults=//p')
 want_eq "major faults of 8 pages minus those of 1" "$((m8 - m1))" 7
 end
 
+begin "--regions prints the region table (slide 40): mapped file and library regions"
+mm run --mode paged --root "$T/root" --regions "$T/lazy8.s"
+want_out_re "^  mapped file +0x[0-9a-f]{8} 0x[0-9a-f]{8} file eight +r-- +private +variable$"
+want_out_re "^  code +0x00000000 0x00001000 file \(lazy8.s\) +r-x +shared +fixed$"
+want_out_re "^  stack .* none \(zeros\) +rw- +private +variable$"
+mm run --mode paged --regions programs/hello_implicit.s
+want_out_re "^  library code +0x00080000 0x00081000 library hello_lib +r-x +shared +fixed$"
+mm run --mode hwreloc --regions programs/hello_implicit.s
+want_out "no region table under hwreloc"
+end
+
 # A program that maps "shared.bin" (3 pages) with the given flags, writes 'X'
 # at the start of each page, optionally unmaps, then exits.
 mapper() { # prot flags unmap(0/1) touch_middle(0/1)
