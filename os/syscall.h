@@ -29,16 +29,6 @@ enum {
 #undef SYS_ENUM
 };
 
-/* Win32 names of the same calls (docs/services.md; programs/lib/win32.s
- * wraps them as functions). */
-#define SYSCALL_ALIASES(X)                     \
-    X(CreateFileMapping, MMAP)                 \
-    X(MapViewOfFile, MMAP)                     \
-    X(UnmapViewOfFile, MUNMAP)                 \
-    X(LoadLibrary, DLOPEN)                     \
-    X(GetProcAddress, DLSYM)                   \
-    X(FreeLibrary, DLCLOSE)
-
 enum {
     E_NOENT = 2, E_BADF = 9, E_NOMEM = 12, E_ACCES = 13, E_FAULT = 14, E_EXIST = 17, E_NODEV = 19,
     E_INVAL = 22, E_MFILE = 24, E_NAMETOOLONG = 36, E_NOSYS = 38, E_LOOP = 40

@@ -171,6 +171,56 @@ mm run --mode paged --lib-path "$T" --check programs/hello_implicit.s
 want_rc 0
 end
 
+begin "Win32 names: a program linked with libwin32.a loads hello_lib and maps a file"
+"$M" asm -c programs/lib/win32.s -o "$T/win32.o" && (cd "$T" && "$MA" ar rcs libwin32.a win32.o)
+cat >"$T/win.s" <<'PROG'
+        .text
+start:  LOAD    R1, #lib                ; h = LoadLibrary("hello_lib")
+        CALL    LoadLibrary
+        MOV     R10, R0
+        MOV     R1, R10                 ; GetProcAddress(h, "hello")()
+        LOAD    R2, #sym
+        CALL    GetProcAddress
+        CALL    R0
+        MOV     R1, R10
+        CALL    FreeLibrary
+        LOAD    R1, #file               ; view = MapViewOfFile(CreateFileMapping(open("data.txt")), READ, 0, 4)
+        LOAD    R2, #0
+        SYSCALL #3
+        MOV     R1, R0
+        CALL    CreateFileMapping
+        MOV     R1, R0
+        LOAD    R2, #1
+        LOAD    R3, #0
+        LOAD    R4, #4
+        CALL    MapViewOfFile
+        MOV     R11, R0
+        LOAD    R1, #1                  ; write(1, view, 4)
+        MOV     R2, R11
+        LOAD    R3, #4
+        SYSCALL #1
+        MOV     R1, R11                 ; UnmapViewOfFile(view, 4)
+        LOAD    R2, #4
+        CALL    UnmapViewOfFile
+        MOV     R1, R0
+        SYSCALL #0
+        .data
+lib:    .asciz  "hello_lib"
+sym:    .asciz  "hello"
+file:   .asciz  "data.txt"
+PROG
+"$M" asm -c "$T/win.s" -o "$T/win.o"
+mm ld "$T/win.o" "$T/libwin32.a" -o "$T/win.x"
+want_rc 0
+mkdir -p "$T/root"
+printf "WXYZ and more" >"$T/root/data.txt"
+mm run --mode paged --root "$T/root" --stats-json "$T/j" "$T/win.x"
+want_rc 0
+want_eq "output" "$(cat "$T/out")" "hello
+WXYZ"
+want_eq "exit code (UnmapViewOfFile's result)" "$(jflat "$T/j" | sed -n 's/^processes.0.exit_code=//p')" 0
+end
+
 # ---- system calls: every argument checked -------------------------------------------------
 
 mkdir -p "$T/root/sub" "$T/outside"
