@@ -7,7 +7,8 @@
  *
  * A frame holds a count of its mappings and the first few (pid, vpn) owners,
  * so frames shared later (copy-on-write, shared memory) fit without a change
- * of shape; today every user frame has exactly one mapping.
+ * of shape.  A frame is shared by at most OS_FRAME_MAX_OWNERS mappings, so
+ * its owner list is always complete (eviction must reach every PTE).
  *
  * Page tables: the walker finds a lower-level table at PPN << page_shift, so
  * every table below the root starts on a frame boundary and has its frames to
@@ -65,6 +66,31 @@ void frames_set_user(frames_t *ft, uint32_t frame, int pid, uint32_t vpn, uint64
     *f = (os_frame_t){.kind = FRAME_USER, .mappings = 1, .loaded = now, .last_use = 0};
     f->owner[0] = (frame_owner_t){pid, vpn};
     ft->user_mask[frame / 64] |= 1ull << (frame % 64);
+}
+
+bool frames_add_owner(frames_t *ft, uint32_t frame, int pid, uint32_t vpn)
+{
+    os_frame_t *f = &ft->f[frame];
+    if (f->kind != FRAME_USER || f->mappings >= OS_FRAME_MAX_OWNERS)
+        return false;
+    f->owner[f->mappings++] = (frame_owner_t){pid, vpn};
+    uint32_t saved = 0;
+    for (uint32_t i = 0; i < ft->nframes; i++)
+        saved += ft->f[i].kind == FRAME_USER && ft->f[i].mappings > 1 ? ft->f[i].mappings - 1 : 0;
+    if (saved > ft->peak_saved)
+        ft->peak_saved = saved;
+    return true;
+}
+
+uint32_t frames_remove_owner(frames_t *ft, uint32_t frame, int pid, uint32_t vpn)
+{
+    os_frame_t *f = &ft->f[frame];
+    for (uint32_t k = 0; k < f->mappings; k++)
+        if (f->owner[k].pid == pid && f->owner[k].vpn == vpn) {
+            f->owner[k] = f->owner[--f->mappings];
+            break;
+        }
+    return f->mappings;
 }
 
 void frames_set_free(frames_t *ft, uint32_t frame)

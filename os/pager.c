@@ -429,30 +429,45 @@ void pager_record(os_t *os, process_t *p, const retire_t *rt, uint64_t insn)
 
 /* ---- frames: taking, evicting, filling ------------------------------------------------ */
 
-/* Take frame's page away from its owner: write it out if dirty, mark its PTE
- * not present, flush its TLB entry.  `payer` is charged and counted. */
-static void evict(os_t *os, process_t *payer, uint32_t frame)
+/* Mark one mapping of a frame being evicted not present and flush its TLB
+ * entry; was its PTE dirty? */
+static bool unmap_owner(os_t *os, frame_owner_t o)
 {
-    pager_t *pg = os->pager;
-    frame_owner_t o = pg->ft.f[frame].owner[0];
     process_t *victim = os_process(os, o.pid);
     uint32_t addr = victim ? leaf_pte_addr(os, victim, o.vpn, false) : 0;
     pte_t pte = {addr ? read_pte(os, addr) : 0};
-    bool dirty = pte_dirty(pte);
     if (addr)
         write_pte(os, addr, pte_make(0, pte_val(pte) & (PTE_RWX | PTE_U)));
-    machine_tlb_flush(os->m, TLB_FLUSH_PAGE, victim ? victim->mmu.asid : 0, vaddr_of(pg, o.vpn));
-    os_charge(os, EV_EVICT, payer->pid, 0, frame, (uint32_t)o.pid, o.vpn, dirty);
+    machine_tlb_flush(os->m, TLB_FLUSH_PAGE, victim ? victim->mmu.asid : 0, vaddr_of(os->pager, o.vpn));
+    if (victim)
+        victim->resident--;
+    return pte_dirty(pte);
+}
+
+/* Take frame's page away from every mapping of it: write it out if dirty
+ * (to a shared mapping's own support, else to each owner's backing-store
+ * copy), mark the PTEs not present, flush their TLB entries.  `payer` is
+ * charged and counted. */
+static void evict(os_t *os, process_t *payer, uint32_t frame)
+{
+    pager_t *pg = os->pager;
+    frame_owner_t owners[OS_FRAME_MAX_OWNERS];
+    uint32_t n = pg->ft.f[frame].mappings;
+    memcpy(owners, pg->ft.f[frame].owner, n * sizeof *owners);
+    bool dirty = false;
+    for (uint32_t k = 0; k < n; k++)
+        dirty |= unmap_owner(os, owners[k]);
+    os_charge(os, EV_EVICT, payer->pid, 0, frame, (uint32_t)owners[0].pid, owners[0].vpn, dirty);
     if (dirty) {
         machine_phys_read(os->m, frame << pg->geo.page_shift, pg->page_buf, pg->page_size);
-        swap_put(&pg->swap, o.pid, o.vpn, pg->page_buf);
-        os_charge(os, EV_DISK_WRITE, payer->pid, timing_disk_cycles(&os->m->cfg.timing, pg->page_size), o.vpn,
+        for (uint32_t k = 0; k < n; k++)
+            if (!services_page_out(os, owners[k].pid, vaddr_of(pg, owners[k].vpn), pg->page_buf, pg->page_size))
+                swap_put(&pg->swap, owners[k].pid, owners[k].vpn, pg->page_buf);
+        os_charge(os, EV_DISK_WRITE, payer->pid, timing_disk_cycles(&os->m->cfg.timing, pg->page_size), owners[0].vpn,
                   pg->page_size, frame, 0);
         payer->st.writebacks++;
     }
     payer->st.evictions++;
-    if (victim)
-        victim->resident--;
     frames_set_free(&pg->ft, frame);
     repl_free(pg->repl, frame);
 }
@@ -463,8 +478,9 @@ static const uint64_t *own_frames(pager_t *pg, const process_t *p)
     uint32_t words = (pg->ft.nframes + 63) / 64 + 1;
     memset(pg->scratch_mask, 0, words * sizeof *pg->scratch_mask);
     for (uint32_t f = 0; f < pg->ft.nframes; f++)
-        if (pg->ft.f[f].kind == FRAME_USER && pg->ft.f[f].owner[0].pid == p->pid)
-            pg->scratch_mask[f / 64] |= 1ull << (f % 64);
+        for (uint32_t k = 0; pg->ft.f[f].kind == FRAME_USER && k < pg->ft.f[f].mappings; k++)
+            if (pg->ft.f[f].owner[k].pid == p->pid)
+                pg->scratch_mask[f / 64] |= 1ull << (f % 64);
     return pg->scratch_mask;
 }
 
@@ -695,8 +711,10 @@ static void drop_page(os_t *os, process_t *p, uint32_t vpn, bool clear_pte, bool
     uint32_t addr = leaf_pte_addr(os, p, vpn, false);
     pte_t pte = {addr ? read_pte(os, addr) : 0};
     if (pte_valid(pte)) {
-        frames_set_free(&pg->ft, pte_ppn(pte));
-        repl_free(pg->repl, pte_ppn(pte));
+        if (frames_remove_owner(&pg->ft, pte_ppn(pte), p->pid, vpn) == 0) { /* its last mapping */
+            frames_set_free(&pg->ft, pte_ppn(pte));
+            repl_free(pg->repl, pte_ppn(pte));
+        }
         p->resident--;
         machine_tlb_flush(os->m, TLB_FLUSH_PAGE, p->mmu.asid, vaddr_of(pg, vpn));
     }

@@ -77,6 +77,7 @@ typedef struct {
     uint64_t *user_mask;  /* bit per frame: holds a user page (replacement candidates) */
     uint32_t root_frame;  /* frame small root tables are carved from (0: none)    */
     uint32_t root_used;   /* bytes of it handed out                              */
+    uint32_t peak_saved;  /* most frames sharing saved at once (mappings - frames) */
 } frames_t;
 
 bool frames_init(frames_t *ft, uint32_t mem_size, uint32_t page_shift, uint32_t os_size);
@@ -86,6 +87,10 @@ uint32_t frames_find_free_run(const frames_t *ft, uint32_t n);
 /* Mark a frame as holding (pid, vpn) / nothing. */
 void frames_set_user(frames_t *ft, uint32_t frame, int pid, uint32_t vpn, uint64_t now);
 void frames_set_free(frames_t *ft, uint32_t frame);
+/* Sharing: one more mapping (pid, vpn) of a user frame (false if it has
+ * OS_FRAME_MAX_OWNERS already); drop one, returning how many are left. */
+bool frames_add_owner(frames_t *ft, uint32_t frame, int pid, uint32_t vpn);
+uint32_t frames_remove_owner(frames_t *ft, uint32_t frame, int pid, uint32_t vpn);
 /* Carve a page-table area of `bytes` (a power of two >= 4): a small root
  * shares a frame with other roots (root_ok), anything else starts on a frame
  * of its own.  Takes free frames only; returns its physical address, or 0. */

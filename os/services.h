@@ -72,6 +72,10 @@ bool mmap_fill_page(const process_t *p, uint32_t vaddr, uint8_t *buf, uint32_t p
 /* The process ends: shared mappings reach their files; the table stays
  * (for --regions) without its descriptors. */
 void mmap_exit(os_t *os, process_t *p);
+/* Paged mode, a dirty page of (pid, vaddr) leaves its frame: if a shared
+ * mapping supports it, write it there (a MAP_SHARED file, a shared-memory
+ * segment) and return true; false: the backing store keeps it. */
+bool services_page_out(os_t *os, int pid, uint32_t vaddr, const uint8_t *page, uint32_t page_size);
 /* Add a mapping and its region; false if the tables are full. */
 bool mmap_add(os_t *os, process_t *p, const svc_map_t *m, region_kind_t kind, uint32_t perm);
 

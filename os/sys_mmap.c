@@ -51,6 +51,29 @@ bool mmap_fill_page(const process_t *p, uint32_t vaddr, uint8_t *buf, uint32_t p
     return false;
 }
 
+static const svc_map_t *map_covering(const process_t *p, uint32_t vaddr)
+{
+    for (int i = 0; p && p->svc && i < p->svc->nmaps; i++)
+        if (vaddr >= p->svc->maps[i].start && vaddr < p->svc->maps[i].end)
+            return &p->svc->maps[i];
+    return NULL;
+}
+
+bool services_page_out(os_t *os, int pid, uint32_t vaddr, const uint8_t *page, uint32_t page_size)
+{
+    const svc_map_t *m = map_covering(os_process(os, pid), vaddr);
+    struct stat st;
+    if (!m || !m->shared || m->host_fd < 0 || fstat(m->host_fd, &st) < 0)
+        return false;
+    uint64_t at = m->offset + (vaddr - m->start);
+    if (at < (uint64_t)st.st_size) {
+        uint64_t n = (uint64_t)st.st_size - at < page_size ? (uint64_t)st.st_size - at : page_size;
+        if (pwrite(m->host_fd, page, (size_t)n, (off_t)at) < 0)
+            return false;
+    }
+    return true;
+}
+
 /* ---- the tables ------------------------------------------------------------ */
 
 static int find_region(process_t *p, uint32_t start, uint32_t end)
