@@ -150,6 +150,8 @@ void os_totals(os_t *os, proc_stats_t *t)
         t->relocations += s->relocations;
         t->syscalls += s->syscalls;
         t->context_switches += s->context_switches;
+        t->shared_maps += s->shared_maps;
+        t->cow_copies += s->cow_copies;
         t->page_faults += s->page_faults;
         t->major_faults += s->major_faults;
         t->minor_faults += s->minor_faults;
@@ -320,7 +322,8 @@ static void serve_trap(os_t *os, process_t *p)
     ev_emit(os->m->bus, EV_TRAP, p->pid, machine_cycles(os->m), 0, t->cause, t->pc, t->vaddr, t->paddr);
     switch (t->cause) {
     case TRAP_PAGE_NOT_PRESENT:
-    case TRAP_PAGE_NOT_MAPPED: {
+    case TRAP_PAGE_NOT_MAPPED:
+    case TRAP_PAGE_WRITE: /* copy-on-write, else the process is stopped */ {
         trap_t copy = *t;
         if (!os->pager || !pager_fault(os, p, &copy))
             os_kill_process(os, p, &copy);

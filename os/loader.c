@@ -105,7 +105,7 @@ bad:
     return false;
 }
 
-static process_t *new_process(os_t *os, const char *name)
+process_t *new_process(os_t *os, const char *name)
 {
     if (os->nprocs == os->cap) {
         int cap = os->cap ? 2 * os->cap : 8;
@@ -124,7 +124,7 @@ static process_t *new_process(os_t *os, const char *name)
 }
 
 /* Deep copy so the process keeps its relocations and symbols. */
-static bool exe_clone(exe_t *dst, const exe_t *src)
+bool exe_clone(exe_t *dst, const exe_t *src)
 {
     *dst = *src;
     dst->relocs = NULL;

@@ -73,6 +73,9 @@ typedef struct {
     uint64_t page_faults, major_faults, minor_faults; /* major: a disk read */
     uint64_t evictions, writebacks;
     uint64_t fault_cycles; /* trap entry + handler + disk, per serviced fault */
+    /* sharing (os/fork.c, os/shm.c): each shared mapping is a frame saved */
+    uint64_t shared_maps;  /* pages mapped onto a frame another mapping holds */
+    uint64_t cow_copies;   /* copy-on-write faults that copied a shared page   */
 } proc_stats_t;
 
 /*

@@ -34,6 +34,11 @@ void os_kill_process(os_t *os, process_t *p, const trap_t *trap);
 bool os_copy_from_user(os_t *os, process_t *p, uint32_t addr, void *buf, uint32_t len);
 bool os_copy_to_user(os_t *os, process_t *p, uint32_t addr, const void *buf, uint32_t len);
 
+/* loader.c: a new process-table entry (pointers into the table move);
+ * a deep copy of an image. */
+process_t *new_process(os_t *os, const char *name);
+bool exe_clone(exe_t *dst, const exe_t *src);
+
 /* Serve a system call; returns false when the process has ended. */
 bool os_syscall(os_t *os, process_t *p, const trap_t *trap);
 

@@ -677,11 +677,15 @@ static void count_fault(os_t *os, process_t *p, const trap_t *t, uint32_t vpn, u
     ev_emit(os->m->bus, EV_PAGE_FAULT, p->pid, began, spent, t->vaddr, vpn, frame, major);
 }
 
+static bool cow_fault(os_t *os, process_t *p, trap_t *t);
+
 bool pager_fault(os_t *os, process_t *p, trap_t *t)
 {
     pager_t *pg = os->pager;
     if (pg->geo.va_bits < 32 && t->vaddr >> pg->geo.va_bits)
         return false;
+    if (t->cause == TRAP_PAGE_WRITE)
+        return cow_fault(os, p, t);
     uint32_t vpn = t->vaddr >> pg->geo.page_shift;
     uint32_t perm = page_permissions(os, p, t, vpn);
     if (!perm)
@@ -871,6 +875,115 @@ bool pager_page_modified(os_t *os, process_t *p, uint32_t vaddr)
     uint32_t addr, vpn = vaddr >> os->pager->geo.page_shift;
     pte_t pte = software_pte(os, p, vaddr, &addr);
     return pte_valid(pte) ? pte_dirty(pte) : swap_get(&os->pager->swap, p->pid, vpn) != NULL;
+}
+
+/* ---- sharing: fork's copy-on-write ------------------------------------------------------ */
+
+/* The child's page vpn as the parent has it: a resident page's frame gets the
+ * child as one more mapping, write-protected in both (copy-on-write) unless
+ * a shared mapping supports it; a backing-store copy is copied; anything
+ * else the child loads on demand as the parent would. */
+static bool fork_page(os_t *os, process_t *parent, process_t *child, uint32_t vpn)
+{
+    pager_t *pg = os->pager;
+    uint32_t caddr = leaf_pte_addr(os, child, vpn, true); /* tables first: making them may evict */
+    if (!caddr)
+        return false;
+    if (pte_val((pte_t){read_pte(os, caddr)}))
+        return true; /* a page two regions share: done already */
+    const uint8_t *copy = swap_get(&pg->swap, parent->pid, vpn);
+    if (copy) {
+        memcpy(pg->page_buf, copy, pg->page_size);
+        swap_put(&pg->swap, child->pid, vpn, pg->page_buf);
+    }
+    uint32_t paddr = leaf_pte_addr(os, parent, vpn, false);
+    pte_t pte = {paddr ? read_pte(os, paddr) : 0};
+    if (pte_valid(pte) && !frames_add_owner(&pg->ft, pte_ppn(pte), child->pid, vpn)) {
+        machine_phys_read(os->m, pte_ppn(pte) << pg->geo.page_shift, pg->page_buf, pg->page_size);
+        swap_put(&pg->swap, child->pid, vpn, pg->page_buf); /* owner list full: the child gets a copy */
+        pte = pte_mknotpresent(pte);
+    }
+    if (!pte_valid(pte)) {
+        write_pte(os, caddr, absent_pte(os, child, vpn));
+        return true;
+    }
+    if (!services_shared_page(parent, vaddr_of(pg, vpn)))
+        pte = pte_wrprotect(pte);
+    write_pte(os, paddr, pte);
+    write_pte(os, caddr, pte);
+    child->resident++;
+    child->st.shared_maps++;
+    return true;
+}
+
+bool pager_fork(os_t *os, process_t *parent, process_t *child)
+{
+    pager_t *pg = os->pager;
+    if (!(child->vm = calloc(1, sizeof *child->vm)))
+        return false;
+    uint32_t root = new_table(os, child, 0);
+    if (!root)
+        return false;
+    child->mmu.ptbr = root;
+    child->mmu.asid = (uint32_t)child->pid & ((1u << os->m->cfg.asid_bits) - 1);
+    child->resident = 0;
+    bool ok = true;
+    for (int i = 0; i < child->nregions && ok; i++)
+        for (uint64_t va = child->regions[i].start; va < child->regions[i].end && ok; va += pg->page_size)
+            ok = fork_page(os, parent, child, (uint32_t)(va >> pg->geo.page_shift));
+    machine_tlb_flush(os->m, TLB_FLUSH_ALL, 0, 0); /* the parent's pages lost W */
+    pg->flush_on_switch |= (uint64_t)os->nprocs > (1ull << os->m->cfg.asid_bits);
+    return ok;
+}
+
+/* A write to a present, write-protected page of a writable region: copy the
+ * page if other mappings share the frame, else just give W back. */
+static bool cow_fault(os_t *os, process_t *p, trap_t *t)
+{
+    pager_t *pg = os->pager;
+    uint32_t vpn = t->vaddr >> pg->geo.page_shift, perm = regions_perm(p, vpn, pg->geo.page_shift);
+    uint32_t addr = leaf_pte_addr(os, p, vpn, false);
+    pte_t pte = {addr ? read_pte(os, addr) : 0};
+    if (!(perm & PTE_W) || !pte_valid(pte))
+        return false;
+    uint64_t began = machine_cycles(os->m) - os->m->cfg.timing.trap_cycles;
+    os_charge(os, EV_FAULT_HANDLER, p->pid, os->m->cfg.timing.fault_handler_cycles, t->vaddr, 0, 0, 0);
+    uint32_t frame = pte_ppn(pte);
+    if (pg->ft.f[frame].mappings > 1) {
+        uint8_t *bytes = malloc(pg->page_size);
+        if (!bytes)
+            return false;
+        machine_phys_read(os->m, frame << pg->geo.page_shift, bytes, pg->page_size);
+        uint32_t fresh = take_frame(os, p);
+        pte = (pte_t){read_pte(os, addr)}; /* taking a frame may have evicted this one */
+        if (pte_valid(pte) && frames_remove_owner(&pg->ft, pte_ppn(pte), p->pid, vpn) == 0) {
+            frames_set_free(&pg->ft, pte_ppn(pte));
+            repl_free(pg->repl, pte_ppn(pte));
+        }
+        if (pte_valid(pte))
+            p->resident--;
+        memcpy(pg->page_buf, bytes, pg->page_size);
+        free(bytes);
+        if (fresh == REPL_NONE || !map_page(os, p, vpn, fresh))
+            return false;
+        frame = fresh;
+        p->st.cow_copies++;
+    } else {
+        write_pte(os, addr, pte_mkwrite(pte));
+    }
+    machine_tlb_flush(os->m, TLB_FLUSH_PAGE, p->mmu.asid, vaddr_of(pg, vpn));
+    count_fault(os, p, t, vpn, frame, false, began);
+    return true;
+}
+
+uint32_t pager_frames_saved(os_t *os, uint32_t *peak)
+{
+    const frames_t *ft = &os->pager->ft;
+    uint32_t saved = 0;
+    for (uint32_t i = 0; i < ft->nframes; i++)
+        saved += ft->f[i].kind == FRAME_USER && ft->f[i].mappings > 1 ? ft->f[i].mappings - 1 : 0;
+    *peak = ft->peak_saved;
+    return saved;
 }
 
 /* ---- read-only views ------------------------------------------------------------------- */

@@ -130,6 +130,12 @@ bool pager_write(os_t *os, process_t *p, uint32_t vaddr, const void *buf, uint32
 bool pager_map_range(os_t *os, process_t *p, uint32_t start, uint32_t end);
 void pager_unmap_range(os_t *os, process_t *p, uint32_t start, uint32_t end);
 bool pager_page_modified(os_t *os, process_t *p, uint32_t vaddr);
+/* fork: give child (its regions copied from parent) page tables that share
+ * parent's resident frames copy-on-write.  False if out of memory. */
+bool pager_fork(os_t *os, process_t *parent, process_t *child);
+/* Frames sharing saves now (mappings beyond the first of each frame) and at
+ * most during the run. */
+uint32_t pager_frames_saved(os_t *os, uint32_t *peak);
 /* The physical address of a resident vaddr. */
 bool pager_translate(os_t *os, process_t *p, uint32_t vaddr, uint32_t *paddr);
 /* Owner of physical address pa: pid, 0 for OS and page tables, -1 free. */

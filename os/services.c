@@ -5,15 +5,53 @@
  * mappings written back, files closed).
  */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "../mmu/pte.h"
 #include "services.h"
 
-bool services_syscall(os_t *os, process_t *p, uint32_t number, const uint32_t *r, uint32_t *result)
+bool services_syscall(os_t *os, process_t *p, uint32_t number, cpu_state_t *cpu, uint32_t *result)
 {
+    const uint32_t *r = cpu->r;
     return files_syscall(os, p, number, r, result) || mmap_syscall(os, p, number, r, result) ||
-           dynlib_syscall(os, p, number, r, result);
+           dynlib_syscall(os, p, number, r, result) || shm_syscall(os, p, number, r, result) ||
+           process_syscall(os, p, number, cpu, result);
+}
+
+/* The child's copy of a library: its own image and pages' bytes. */
+static bool copy_library(svc_lib_t *dst, const svc_lib_t *src)
+{
+    *dst = *src;
+    dst->flat = NULL;
+    if (!exe_clone(&dst->image, &src->image))
+        return false;
+    if (src->flat && (dst->flat = malloc(src->size ? src->size : 1)))
+        memcpy(dst->flat, src->flat, src->size);
+    return !src->flat || dst->flat;
+}
+
+struct proc_services *services_fork(const struct proc_services *parent)
+{
+    struct proc_services *s = malloc(sizeof *s);
+    if (!s)
+        return NULL;
+    *s = *parent;
+    s->parent = 0, s->reaped = false;
+    for (int fd = 0; fd < SVC_MAX_FILES; fd++)
+        if (s->files[fd].host_fd >= 0)
+            s->files[fd].host_fd = dup(s->files[fd].host_fd);
+    for (int i = 0; i < s->nmaps; i++)
+        if (s->maps[i].host_fd >= 0)
+            s->maps[i].host_fd = dup(s->maps[i].host_fd);
+    for (int i = 0; i < s->nlibs; i++) {
+        if (!copy_library(&s->libs[i], &parent->libs[i]))
+            s->libs[i].refs = 0, s->libs[i].flat = NULL;
+        for (int k = 0; k < s->nmaps; k++)
+            if (parent->libs[i].flat && s->maps[k].image == parent->libs[i].flat)
+                s->maps[k].image = s->libs[i].flat;
+    }
+    return s;
 }
 
 void services_start(os_t *os)
@@ -105,6 +143,9 @@ static void print_process_regions(const process_t *p, FILE *out)
 
 void os_print_regions(os_t *os, FILE *out)
 {
+    uint32_t peak, now = os->pager ? pager_frames_saved(os, &peak) : 0;
+    if (os->pager)
+        fprintf(out, "frame sharing: %u frames saved now, at most %u at once during the run\n", now, peak);
     for (int pid = 1; pid <= os_process_count(os); pid++) {
         const process_t *p = os_process(os, pid);
         if (os->pager)

@@ -46,6 +46,8 @@ typedef struct {
 } svc_lib_t;
 
 struct proc_services {
+    int parent;           /* fork: the parent's pid (0: none)              */
+    bool reaped;          /* wait has returned this child                  */
     svc_file_t files[SVC_MAX_FILES];
     svc_map_t maps[SVC_MAX_MAPS];
     int nmaps;
@@ -56,9 +58,13 @@ struct proc_services {
 /* p's services, created on first use (NULL if out of host memory). */
 struct proc_services *services_of(process_t *p);
 
-/* Serve system call `number` if it is a service (arguments r[1..6]); false
- * if the number is not one of them. */
-bool services_syscall(os_t *os, process_t *p, uint32_t number, const uint32_t *r, uint32_t *result);
+/* Serve system call `number` if it is a service (arguments cpu->r[1..6];
+ * wait may move cpu->pc back to retry); false if it is not one of them. */
+bool services_syscall(os_t *os, process_t *p, uint32_t number, cpu_state_t *cpu, uint32_t *result);
+bool process_syscall(os_t *os, process_t *p, uint32_t number, cpu_state_t *cpu, uint32_t *result);
+bool shm_syscall(os_t *os, process_t *p, uint32_t number, const uint32_t *r, uint32_t *result);
+/* A copy of a process's services for its child (descriptors duplicated). */
+struct proc_services *services_fork(const struct proc_services *parent);
 bool files_syscall(os_t *os, process_t *p, uint32_t number, const uint32_t *r, uint32_t *result);
 bool mmap_syscall(os_t *os, process_t *p, uint32_t number, const uint32_t *r, uint32_t *result);
 bool dynlib_syscall(os_t *os, process_t *p, uint32_t number, const uint32_t *r, uint32_t *result);
@@ -76,6 +82,8 @@ void mmap_exit(os_t *os, process_t *p);
  * mapping supports it, write it there (a MAP_SHARED file, a shared-memory
  * segment) and return true; false: the backing store keeps it. */
 bool services_page_out(os_t *os, int pid, uint32_t vaddr, const uint8_t *page, uint32_t page_size);
+/* Does a shared mapping (MAP_SHARED file, shared memory) cover p's vaddr? */
+bool services_shared_page(const process_t *p, uint32_t vaddr);
 /* Add a mapping and its region; false if the tables are full. */
 bool mmap_add(os_t *os, process_t *p, const svc_map_t *m, region_kind_t kind, uint32_t perm);
 

@@ -59,6 +59,12 @@ static const svc_map_t *map_covering(const process_t *p, uint32_t vaddr)
     return NULL;
 }
 
+bool services_shared_page(const process_t *p, uint32_t vaddr)
+{
+    const svc_map_t *m = map_covering(p, vaddr);
+    return m && m->shared;
+}
+
 bool services_page_out(os_t *os, int pid, uint32_t vaddr, const uint8_t *page, uint32_t page_size)
 {
     const svc_map_t *m = map_covering(os_process(os, pid), vaddr);

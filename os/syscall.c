@@ -52,7 +52,7 @@ bool os_syscall(os_t *os, process_t *p, const trap_t *trap)
     os_charge(os, EV_SYSCALL, p->pid, os->m->cfg.timing.syscall_cycles, trap->number, cpu.r[1], cpu.r[2], 0);
     p->st.syscalls++;
     uint32_t result;
-    if (services_syscall(os, p, trap->number, cpu.r, &result)) { /* files, mmap, libraries */
+    if (services_syscall(os, p, trap->number, &cpu, &result)) { /* files, mmap, libraries, fork */
         cpu.r[0] = result;
         machine_set_state(os->m, &cpu);
         return true;

@@ -21,7 +21,12 @@
     X(DLOPEN, 11, "library name")             \
     X(BRK, 12, "new break (0: query)")        \
     X(DLSYM, 13, "handle, symbol name")       \
-    X(DLCLOSE, 14, "handle")
+    X(DLCLOSE, 14, "handle")                  \
+    X(FORK, 15, "")                           \
+    X(WAIT, 16, "pid (-1: any child), status pointer (0: none)") \
+    X(SHMGET, 17, "key, size")                \
+    X(SHMAT, 18, "segment, address (0: the OS chooses)") \
+    X(SHMDT, 19, "address")
 
 enum {
 #define SYS_ENUM(name, num, args) SYS_##name = num,
@@ -30,7 +35,7 @@ enum {
 };
 
 enum {
-    E_NOENT = 2, E_BADF = 9, E_NOMEM = 12, E_ACCES = 13, E_FAULT = 14, E_EXIST = 17, E_NODEV = 19,
+    E_NOENT = 2, E_BADF = 9, E_CHILD = 10, E_NOMEM = 12, E_ACCES = 13, E_FAULT = 14, E_EXIST = 17, E_NODEV = 19,
     E_INVAL = 22, E_MFILE = 24, E_NAMETOOLONG = 36, E_NOSYS = 38, E_LOOP = 40
 };
 
