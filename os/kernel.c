@@ -74,6 +74,7 @@ void os_destroy(os_t *os)
     if (!os)
         return;
     pager_destroy(os);
+    shm_destroy(os);
     for (int i = 0; i < os->nprocs; i++) {
         exe_free(&os->procs[i].exe);
         free(os->procs[i].output);

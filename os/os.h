@@ -88,6 +88,7 @@ typedef struct {
 typedef enum {
     REGION_CODE, REGION_DATA, REGION_BSS, REGION_HEAP, REGION_STACK,
     REGION_MAPPED_FILE, REGION_LIB_CODE, REGION_LIB_DATA, /* os/sys_mmap.c, os/dynlib.c */
+    REGION_SHARED_MEMORY,                                 /* os/shm.c                    */
     REGION_KIND_COUNT
 } region_kind_t;
 extern const char *const region_kind_name[REGION_KIND_COUNT];

@@ -20,6 +20,7 @@ struct os {
     bool moved;
     char move_note[400];
     pager_t *pager;   /* paged mode only (os/pager.c) */
+    struct shm_table *shm; /* shared-memory segments (os/shm.c), made on first use */
 };
 
 /* The running process's hardware counters, folded into its stats. */

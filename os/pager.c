@@ -679,6 +679,20 @@ static void count_fault(os_t *os, process_t *p, const trap_t *t, uint32_t vpn, u
 
 static bool cow_fault(os_t *os, process_t *p, trap_t *t);
 
+/* Map the frame another process holds page vpn of shared memory in. */
+static bool map_shared_frame(os_t *os, process_t *p, uint32_t vpn)
+{
+    pager_t *pg = os->pager;
+    uint32_t frame, addr;
+    if (!services_shared_frame(os, p, vaddr_of(pg, vpn), &frame) || !(addr = leaf_pte_addr(os, p, vpn, true)) ||
+        !frames_add_owner(&pg->ft, frame, p->pid, vpn))
+        return false;
+    write_pte(os, addr, pte_make(frame, regions_perm(p, vpn, pg->geo.page_shift) | PTE_U | PTE_V));
+    p->resident++;
+    p->st.shared_maps++;
+    return true;
+}
+
 bool pager_fault(os_t *os, process_t *p, trap_t *t)
 {
     pager_t *pg = os->pager;
@@ -697,6 +711,10 @@ bool pager_fault(os_t *os, process_t *p, trap_t *t)
     }
     uint64_t began = machine_cycles(os->m) - os->m->cfg.timing.trap_cycles;
     os_charge(os, EV_FAULT_HANDLER, p->pid, os->m->cfg.timing.fault_handler_cycles, t->vaddr, 0, 0, 0);
+    if (map_shared_frame(os, p, vpn)) { /* shared memory another process holds */
+        count_fault(os, p, t, vpn, 0, false, began);
+        return true;
+    }
     uint32_t frame = take_frame(os, p);
     bool major = false;
     if (frame == REPL_NONE || bring_in(os, p, vpn, frame, &major) == REPL_NONE)
@@ -715,6 +733,9 @@ static void drop_page(os_t *os, process_t *p, uint32_t vpn, bool clear_pte, bool
     uint32_t addr = leaf_pte_addr(os, p, vpn, false);
     pte_t pte = {addr ? read_pte(os, addr) : 0};
     if (pte_valid(pte)) {
+        if (pte_dirty(pte) && services_shared_page(p, vaddr_of(pg, vpn)) &&
+            machine_phys_read(os->m, pte_ppn(pte) << pg->geo.page_shift, pg->page_buf, pg->page_size))
+            services_page_out(os, p->pid, vaddr_of(pg, vpn), pg->page_buf, pg->page_size); /* to its support */
         if (frames_remove_owner(&pg->ft, pte_ppn(pte), p->pid, vpn) == 0) { /* its last mapping */
             frames_set_free(&pg->ft, pte_ppn(pte));
             repl_free(pg->repl, pte_ppn(pte));

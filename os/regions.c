@@ -23,7 +23,7 @@
 
 const char *const region_kind_name[REGION_KIND_COUNT] = {"code",        "data",         "bss",
                                                           "heap",        "stack",        "mapped file",
-                                                          "library code", "library data"};
+                                                          "library code", "library data", "shared memory"};
 
 #define STACK_MAX_BYTES (1u << 20) /* how far the stack may grow: 1 MiB */
 

@@ -41,9 +41,12 @@ struct proc_services *services_fork(const struct proc_services *parent)
     for (int fd = 0; fd < SVC_MAX_FILES; fd++)
         if (s->files[fd].host_fd >= 0)
             s->files[fd].host_fd = dup(s->files[fd].host_fd);
-    for (int i = 0; i < s->nmaps; i++)
+    for (int i = 0; i < s->nmaps; i++) {
         if (s->maps[i].host_fd >= 0)
             s->maps[i].host_fd = dup(s->maps[i].host_fd);
+        if (s->maps[i].segment)
+            shm_attach_count(s->maps[i].segment, +1); /* the child is attached too */
+    }
     for (int i = 0; i < s->nlibs; i++) {
         if (!copy_library(&s->libs[i], &parent->libs[i]))
             s->libs[i].refs = 0, s->libs[i].flat = NULL;
@@ -110,9 +113,13 @@ static void describe_region(const process_t *p, const os_region_t *r, char *supp
                             const char **size)
 {
     const svc_map_t *m = map_of(p, r);
-    static const char *const uses[] = {"shared", "private", "private", "private", "private", "", "shared", "private"};
+    static const char *const uses[REGION_KIND_COUNT] = {"shared",  "private", "private", "private", "private",
+                                                        "private", "shared",  "private", "shared"};
     *use = uses[r->kind];
-    *size = r->kind == REGION_HEAP || r->kind == REGION_STACK || r->kind == REGION_MAPPED_FILE ? "variable" : "fixed";
+    *size = r->kind == REGION_HEAP || r->kind == REGION_STACK || r->kind == REGION_MAPPED_FILE ||
+                    r->kind == REGION_SHARED_MEMORY
+                ? "variable"
+                : "fixed";
     switch (r->kind) {
     case REGION_CODE:
     case REGION_DATA: snprintf(support, len, "file (%.40s)", p->name); break;
@@ -122,6 +129,7 @@ static void describe_region(const process_t *p, const os_region_t *r, char *supp
         break;
     case REGION_LIB_CODE:
     case REGION_LIB_DATA: snprintf(support, len, "library %s", m ? m->name : "?"); break;
+    case REGION_SHARED_MEMORY: snprintf(support, len, "none (zeros), %s", m ? m->name : "?"); break;
     default: snprintf(support, len, "none (zeros)"); break;
     }
 }

@@ -33,7 +33,8 @@ typedef struct {
     uint32_t image_size;
     bool shared;          /* MAP_SHARED: modified pages go back to the file */
     char name[40];        /* the file or library (for --regions)            */
-    region_kind_t kind;   /* mapped file, library code or library data      */
+    region_kind_t kind;   /* mapped file, library code or data, shared memory */
+    struct shm_segment *segment; /* shared memory: its segment              */
 } svc_map_t;
 
 typedef struct {
@@ -82,10 +83,30 @@ void mmap_exit(os_t *os, process_t *p);
  * mapping supports it, write it there (a MAP_SHARED file, a shared-memory
  * segment) and return true; false: the backing store keeps it. */
 bool services_page_out(os_t *os, int pid, uint32_t vaddr, const uint8_t *page, uint32_t page_size);
+/* Shared memory: another process holds p's page vaddr in a frame: true
+ * with it in *frame, to be mapped once more. */
+bool services_shared_frame(os_t *os, const process_t *p, uint32_t vaddr, uint32_t *frame);
 /* Does a shared mapping (MAP_SHARED file, shared memory) cover p's vaddr? */
 bool services_shared_page(const process_t *p, uint32_t vaddr);
+/* sys_mmap.c's table helpers, shared with shm.c: the mapping covering
+ * vaddr; the region of a mapping; drop mapping i and its region; a free
+ * range of size bytes below the stack (0: none); does [start, end) overlap
+ * a region (only code, data, heap, stack if only_fixed_kinds)? */
+const svc_map_t *map_covering(const process_t *p, uint32_t vaddr);
+int find_region(process_t *p, uint32_t start, uint32_t end);
+void remove_map(process_t *p, int index);
+uint32_t choose_address(const os_t *os, process_t *p, uint32_t size);
+bool overlaps(const process_t *p, uint32_t start, uint32_t end, bool only_fixed_kinds);
 /* Add a mapping and its region; false if the tables are full. */
 bool mmap_add(os_t *os, process_t *p, const svc_map_t *m, region_kind_t kind, uint32_t perm);
+
+/* Shared memory.  A page of a segment is filled from the segment's copy
+ * (zeros at first); if another process has the page resident, its frame
+ * (*frame) is the one to map.  shm_destroy frees the segments. */
+void shm_fill_page(const struct shm_segment *seg, uint32_t index, uint8_t *buf, uint32_t page_size);
+void shm_save_page(struct shm_segment *seg, uint32_t index, const uint8_t *page, uint32_t page_size);
+void shm_destroy(os_t *os);
+void shm_attach_count(struct shm_segment *seg, int delta);
 
 /* Before the first dispatch: load the libraries each executable imports. */
 void services_start(os_t *os);

@@ -39,7 +39,9 @@ bool mmap_fill_page(const process_t *p, uint32_t vaddr, uint8_t *buf, uint32_t p
             continue;
         uint64_t at = m->offset + (vaddr - m->start);
         memset(buf, 0, page_size);
-        if (m->host_fd >= 0) {
+        if (m->segment) {
+            shm_fill_page(m->segment, (uint32_t)(at / page_size), buf, page_size);
+        } else if (m->host_fd >= 0) {
             ssize_t n = pread(m->host_fd, buf, page_size, (off_t)at);
             (void)n; /* past the end of the file: zeros, as POSIX says */
         } else if (at < m->image_size) {
@@ -51,7 +53,7 @@ bool mmap_fill_page(const process_t *p, uint32_t vaddr, uint8_t *buf, uint32_t p
     return false;
 }
 
-static const svc_map_t *map_covering(const process_t *p, uint32_t vaddr)
+const svc_map_t *map_covering(const process_t *p, uint32_t vaddr)
 {
     for (int i = 0; p && p->svc && i < p->svc->nmaps; i++)
         if (vaddr >= p->svc->maps[i].start && vaddr < p->svc->maps[i].end)
@@ -69,6 +71,10 @@ bool services_page_out(os_t *os, int pid, uint32_t vaddr, const uint8_t *page, u
 {
     const svc_map_t *m = map_covering(os_process(os, pid), vaddr);
     struct stat st;
+    if (m && m->segment) {
+        shm_save_page(m->segment, (uint32_t)((m->offset + (vaddr - m->start)) / page_size), page, page_size);
+        return true;
+    }
     if (!m || !m->shared || m->host_fd < 0 || fstat(m->host_fd, &st) < 0)
         return false;
     uint64_t at = m->offset + (vaddr - m->start);
@@ -82,7 +88,7 @@ bool services_page_out(os_t *os, int pid, uint32_t vaddr, const uint8_t *page, u
 
 /* ---- the tables ------------------------------------------------------------ */
 
-static int find_region(process_t *p, uint32_t start, uint32_t end)
+int find_region(process_t *p, uint32_t start, uint32_t end)
 {
     for (int i = 0; i < p->nregions; i++)
         if (p->regions[i].start == start && p->regions[i].end == end && p->regions[i].kind >= REGION_MAPPED_FILE)
@@ -105,7 +111,7 @@ bool mmap_add(os_t *os, process_t *p, const svc_map_t *m, region_kind_t kind, ui
     return false;
 }
 
-static void remove_map(process_t *p, int index)
+void remove_map(process_t *p, int index)
 {
     struct proc_services *s = p->svc;
     svc_map_t *m = &s->maps[index];
@@ -144,7 +150,7 @@ static void write_back(os_t *os, process_t *p, const svc_map_t *m, uint32_t from
 
 /* ---- mmap ------------------------------------------------------------------------ */
 
-static bool overlaps(const process_t *p, uint32_t start, uint32_t end, bool only_fixed_kinds)
+bool overlaps(const process_t *p, uint32_t start, uint32_t end, bool only_fixed_kinds)
 {
     for (int i = 0; i < p->nregions; i++) {
         const os_region_t *r = &p->regions[i];
@@ -157,7 +163,7 @@ static bool overlaps(const process_t *p, uint32_t start, uint32_t end, bool only
 }
 
 /* A free range of size bytes below the stack (top down); 0 if none. */
-static uint32_t choose_address(const os_t *os, process_t *p, uint32_t size)
+uint32_t choose_address(const os_t *os, process_t *p, uint32_t size)
 {
     const os_region_t *stack = regions_find(p, REGION_STACK), *heap = regions_find(p, REGION_HEAP);
     uint32_t page = page_size_of(os);
@@ -217,7 +223,7 @@ static uint32_t sys_mmap(os_t *os, process_t *p, const uint32_t *r)
         return err_code(E_NOMEM);
     if (r[4] & G_MAP_FIXED)
         unmap_range(os, p, start, start + size);
-    svc_map_t m = {start, start + size, r[6], dup(host), NULL, 0, (r[4] & G_MAP_SHARED) != 0, "", REGION_MAPPED_FILE};
+    svc_map_t m = {start, start + size, r[6], dup(host), NULL, 0, (r[4] & G_MAP_SHARED) != 0, "", REGION_MAPPED_FILE, NULL};
     snprintf(m.name, sizeof m.name, "%s", p->svc->files[r[5]].name);
     if (m.host_fd < 0)
         return err_code(E_MFILE);
@@ -308,6 +314,9 @@ void mmap_exit(os_t *os, process_t *p)
             write_back(os, p, m, m->start, m->end);
         if (m->host_fd >= 0)
             close(m->host_fd);
+        if (m->segment && m->host_fd != -2)
+            shm_attach_count(m->segment, -1);
+        m->host_fd = -2; /* gone: counted once */
         m->host_fd = -1;
         m->image = NULL; /* libraries: their pages now read as zeros */
     }

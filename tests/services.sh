@@ -360,7 +360,7 @@ start:  LOAD    R9, #results
         LOAD    R1, #3                  ; 31 close(3) again
         SYSCALL #4
         STORE   R0, [R9+124]
-        SYSCALL #19                     ; 32 no such call
+        SYSCALL #1000                   ; 32 no such call
         STORE   R0, [R9+128]
         LOAD    R1, #p_inside           ; 33 open(inside_link): a link, even inside, is refused
         LOAD    R2, #0
@@ -371,6 +371,20 @@ start:  LOAD    R9, #results
         LOAD    R3, #512
         SYSCALL #3
         STORE   R0, [R9+136]
+        LOAD    R1, #7                  ; 35 shmget(7, 0): size 0
+        LOAD    R2, #0
+        SYSCALL #17
+        STORE   R0, [R9+140]
+        LOAD    R1, #99                 ; 36 shmat(99, 0): no such segment
+        SYSCALL #18
+        STORE   R0, [R9+144]
+        LOAD    R1, #4096               ; 37 shmdt(4096): nothing attached there
+        SYSCALL #19
+        STORE   R0, [R9+148]
+        LI      R1, 0xFFFFFFFF          ; 38 wait(-1, 0): no child
+        LOAD    R2, #0
+        SYSCALL #16
+        STORE   R0, [R9+152]
         LOAD    R1, #0
         SYSCALL #0
         .data
@@ -385,27 +399,29 @@ p_inside: .asciz "inside_link"
 st:     .word   0, 0
 buf:    .space  16
         .org    0x1000
-results: .space 160
+results: .space 200
 EOF
 # Expected results in order; the mmap calls need paging (-19, ENODEV, elsewhere).
 want_common="-14 -22 -13 -13 -40 -40 -2 3 -14 -9 -22 -9 -14 -9 -22 -22 -9"
 want_paged_mmap="-22 -22 -9 -13 -22 -22"
 want_contig_mmap="-19 -19 -19 -19 -19 -19"
-want_tail="-14 -22 -2 -9 -9 5 0 0 -9 -38 -40 -22"
+want_tail="-14 -22 -2 -9 -9 5 0 0 -9 -38 -40 -22 -22"
+want_paged_tail="-22 -22 -10"
+want_contig_tail="-19 -22 -10"
 syscall_names="open(bad-ptr) open(bad-flag) open(..) open(/abs) open(link-out) open(dirlink) open(missing) open(ok)
 read(bad-ptr) read(bad-fd) read(bad-len) write(ro-fd) fstat(bad-ptr) fstat(bad-fd) ftruncate(ro) lseek(bad-whence)
 close(bad-fd) mmap(len0) mmap(flags) mmap(bad-fd) mmap(access) mmap(offset) munmap(unaligned) dlopen(bad-ptr)
 dlopen(bad-name) dlopen(missing) dlsym(bad-handle) dlclose(bad-handle) read(ok) fstat(ok) close(ok) close(twice)
-nosys open(link-in) open(bad-mode)"
+nosys open(link-in) open(bad-mode) shmget(size0) shmat(bad-id) shmdt(nothing) wait(no-child)"
 for mode in $MODES; do
     begin "syscalls under $mode: each bad pointer, length, flag, descriptor and escape gets its error code"
-    mm run --mode "$mode" --root "$T/root" --dump 0x1000:35 "$T/sys.s"
+    mm run --mode "$mode" --root "$T/root" --dump 0x1000:39 "$T/sys.s"
     want_rc 0
-    mmap_want=$want_contig_mmap
-    [ "$mode" = paged ] && mmap_want=$want_paged_mmap
+    mmap_want=$want_contig_mmap tail_want=$want_contig_tail
+    [ "$mode" = paged ] && mmap_want=$want_paged_mmap tail_want=$want_paged_tail
     set -- $syscall_names
     i=0
-    for w in $want_common $mmap_want $want_tail; do
+    for w in $want_common $mmap_want $want_tail $tail_want; do
         got=$(awk -v n=$((i + 1)) 'NR == n { print $2 }' "$T/out")
         want_eq "call $i $1" "$got" "$(hex "$w")"
         shift
@@ -653,6 +669,93 @@ fresh_file
 mm run --mode paged --root "$T/root" --stats-json "$T/j" "$T/fixed.s"
 want_rc 0
 want_eq "exit code (the byte 'a')" "$(jflat "$T/j" | sed -n 's/^processes.0.exit_code=//p')" 97
+end
+
+# ---- fork, copy-on-write, shared memory -----------------------------------------------------
+
+begin "fork_cow.s: the child's store copies the page; the parent keeps its value and gets the exit code"
+mm run --mode paged --check --stats-json "$T/j" programs/fork_cow.s
+want_rc 0
+want_err "check programs/fork_cow.s: ok (2 expectations)"
+want_eq "both outputs" "$(sort "$T/out" | tr '\n' ' ')" "c 7 p 5 "
+want_eq "child: frames shared at fork" "$(jflat "$T/j" | sed -n 's/^processes.1.shared_maps=//p')" 1
+want_eq "child: pages copied on write" "$(jflat "$T/j" | sed -n 's/^processes.1.cow_copies=//p')" 1
+want_eq "parent: no copy (the child had copied already)" "$(jflat "$T/j" | sed -n 's/^processes.0.cow_copies=//p')" 0
+for mode in bare swreloc hwreloc; do
+    mm run --mode "$mode" --check programs/fork_cow.s
+    want_err "check programs/fork_cow.s: ok (1 expectation)"
+done
+end
+
+begin "fork: a dirty page written before fork is shared, then each side writes its own copy"
+cat >"$T/cow.s" <<'PROG'
+        .text
+start:  LOAD    R1, #11
+        STORE   R1, /x                  ; dirty before fork
+        SYSCALL #15
+        CMP     R0, #0
+        JZ      child
+        LI      R1, 0xFFFFFFFF
+        LOAD    R2, #st
+        SYSCALL #16
+        LOAD    R1, /x                  ; still 11, and the child's 22 in st
+        LOAD    R2, /st
+        ADD     R1, R2
+        SYSCALL #0                      ; exit(33)
+child:  LOAD    R1, /x
+        ADD     R1, R1
+        STORE   R1, /x
+        SYSCALL #0                      ; exit(22)
+        .data
+x:      .word   0
+st:     .word   0
+        .space  8192                    ; more pages: only the touched ones are shared
+PROG
+mm run --mode paged --stats-json "$T/j" "$T/cow.s"
+want_rc 0
+want_eq "exit code 11 + 22" "$(jflat "$T/j" | sed -n 's/^processes.0.exit_code=//p')" 33
+want_eq "child's exit code" "$(jflat "$T/j" | sed -n 's/^processes.1.exit_code=//p')" 22
+mm run --mode paged --frames 3 --stats-json "$T/j" "$T/cow.s"
+want_eq "with 3 frames (evictions of shared frames)" "$(jflat "$T/j" | sed -n 's/^processes.0.exit_code=//p')" 33
+end
+
+begin "shm_share.s: a segment mapped at two addresses is one frame; the parent sees the child's stores"
+mm run --mode paged --check --stats-json "$T/j" --regions programs/shm_share.s
+want_rc 0
+want_err "check programs/shm_share.s: ok (2 expectations)"
+want_out_re "^  shared memory +0x20000000 0x20001000 none \(zeros\), segment 1 +rw- +shared +variable$"
+want_out_re "^frame sharing: 0 frames saved now, at most [3-9] at once during the run$"
+want_eq "child: pages mapped onto frames in use" "$(jflat "$T/j" | sed -n 's/^processes.1.shared_maps=//p')" 3
+end
+
+begin "shared memory outlives its attachments: a detached segment keeps its bytes"
+cat >"$T/keep.s" <<'PROG'
+        .text
+start:  LOAD    R1, #5                  ; id = shmget(5, 8192)
+        LOAD    R2, #8192
+        SYSCALL #17
+        MOV     R10, R0
+        MOV     R1, R10                 ; a = shmat(id, 0); a[4096] = 77; shmdt(a)
+        LOAD    R2, #0
+        SYSCALL #18
+        MOV     R11, R0
+        LOAD    R1, #77
+        LOAD    R2, #4096
+        ADD     R2, R11
+        STORE   R1, [R2]
+        MOV     R1, R11
+        SYSCALL #19
+        MOV     R1, R10                 ; b = shmat(id, 0x30000000); exit(b[4096])
+        LI      R2, 0x30000000
+        SYSCALL #18
+        LOAD    R2, #4096
+        ADD     R2, R0
+        LOAD    R1, [R2]
+        SYSCALL #0
+PROG
+mm run --mode paged --stats-json "$T/j" "$T/keep.s"
+want_rc 0
+want_eq "exit code" "$(jflat "$T/j" | sed -n 's/^processes.0.exit_code=//p')" 77
 end
 
 finish
