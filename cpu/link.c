@@ -25,6 +25,7 @@
 
 #define MAX_INPUT (256u << 20)
 #define STUB_BYTES 8
+#define LINK_PAGE 4096 /* -shared: the default page size */
 #define IMPORTS_SYMBOL "__imports"
 
 typedef struct {
@@ -362,7 +363,9 @@ static void place_sections(linker_t *L)
     uint32_t cursor = 0;
     for (int o = 0; o < out->nsections; o++) {
         exe_section_t *s = &out->sections[o];
-        s->addr = cursor = align_up(cursor, 16);
+        /* a library's writable sections start on a page of their own, so its
+         * code pages can be shared between processes */
+        s->addr = cursor = align_up(cursor, L->shared && (s->perm & SEC_W) ? LINK_PAGE : 16);
         for (int m = 0; m < L->nmods; m++)
             for (int i = 0; L->mods[m].used && i < L->mods[m].obj.nsections; i++)
                 if (L->mods[m].out_sec[i] == o) {

@@ -13,6 +13,9 @@
  * (eviction, or the last mapping going away) a changed page is saved in the
  * segment, which outlives its attachments.  A segment has at most
  * OS_FRAME_MAX_OWNERS attachments, so a frame's owner list stays complete.
+ * The same lookup shares library code: a page of a library's code that no
+ * writable region shares, at the same address in two processes (a library
+ * is relocated alike for the same address), is one frame for both.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -64,21 +67,41 @@ void shm_destroy(os_t *os)
     os->shm = NULL;
 }
 
+/* Is page vaddr of p covered by no writable region (pure code)? */
+static bool read_only_page(const process_t *p, uint32_t vaddr, uint32_t page)
+{
+    for (int i = 0; i < p->nregions; i++)
+        if (vaddr / page >= p->regions[i].start / page && vaddr < p->regions[i].end && (p->regions[i].perm & PTE_W))
+            return false;
+    return true;
+}
+
+/* Does q's mapping qm hold the same page as p's mapping m?  The address of
+ * that page in q, or 0.  Shared memory: the same segment, anywhere; library
+ * code: the same library at the same address (relocated alike), on a page
+ * no writable region shares. */
+static uint32_t same_page(const os_t *os, const process_t *p, const svc_map_t *m, const process_t *q,
+                          const svc_map_t *qm, uint32_t vaddr)
+{
+    uint32_t page = page_size_of(os), qva = qm->start + (vaddr - m->start);
+    if (m->segment)
+        return qm->segment == m->segment && qva < qm->end ? qva : 0;
+    bool same_library = m->kind == REGION_LIB_CODE && qm->kind == REGION_LIB_CODE && !strcmp(m->name, qm->name) &&
+                        qm->start == m->start && qm->end == m->end;
+    return same_library && read_only_page(p, vaddr, page) && read_only_page(q, vaddr, page) ? vaddr : 0;
+}
+
 bool services_shared_frame(os_t *os, const process_t *p, uint32_t vaddr, uint32_t *frame)
 {
     const svc_map_t *m = map_covering(p, vaddr);
-    if (!m || !m->segment)
+    uint32_t pte;
+    if (!m || (!m->segment && m->kind != REGION_LIB_CODE))
         return false;
-    uint32_t index = (vaddr - m->start) / page_size_of(os), pte;
     for (int pid = 1; pid <= os_process_count(os); pid++) {
         process_t *q = os_process(os, pid);
-        if (q == p || q->state != PROC_READY || !q->svc)
-            continue;
-        for (int i = 0; i < q->svc->nmaps; i++) {
-            const svc_map_t *qm = &q->svc->maps[i];
-            uint32_t qva = qm->start + index * page_size_of(os);
-            if (qm->segment == m->segment && qva < qm->end &&
-                os_pte(os, pid, qva >> os->m->cfg.page_shift, &pte) && pte_valid((pte_t){pte})) {
+        for (int i = 0; q != p && q->state == PROC_READY && q->svc && i < q->svc->nmaps; i++) {
+            uint32_t qva = same_page(os, p, m, q, &q->svc->maps[i], vaddr);
+            if (qva && os_pte(os, pid, qva >> os->m->cfg.page_shift, &pte) && pte_valid((pte_t){pte})) {
                 *frame = pte_ppn((pte_t){pte});
                 return true;
             }

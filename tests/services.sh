@@ -728,6 +728,14 @@ want_out_re "^frame sharing: 0 frames saved now, at most [3-9] at once during th
 want_eq "child: pages mapped onto frames in use" "$(jflat "$T/j" | sed -n 's/^processes.1.shared_maps=//p')" 3
 end
 
+begin "library code: three processes running a -shared library map its code page once"
+mm run --mode paged --lib-path "$T" --stats-json "$T/j" --regions "$T/caller.x" "$T/caller.x" "$T/caller.x"
+want_rc 0
+want_eq "outputs" "$(grep -cx hello "$T/out")" 6
+want_eq "pages mapped onto a frame in use" "$(jflat "$T/j" | sed -n 's/^shared_maps=//p')" 2
+want_out_re "^  library data +0x00081000 0x00082000 library hello_lib +rw- +private +fixed$"
+end
+
 begin "shared memory outlives its attachments: a detached segment keeps its bytes"
 cat >"$T/keep.s" <<'PROG'
         .text
