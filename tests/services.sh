@@ -671,6 +671,33 @@ want_rc 0
 want_eq "exit code (the byte 'a')" "$(jflat "$T/j" | sed -n 's/^processes.0.exit_code=//p')" 97
 end
 
+begin "random system calls with random arguments never hurt the host (3 seeds, every mode)"
+for seed in 1 2 3; do
+    python3 - "$seed" >"$T/fuzz$seed.s" <<'PY'
+import random, sys
+random.seed(int(sys.argv[1]))
+print("        .text\nstart:")
+interesting = [0, 1, 2, 3, 4, 15, 16, 99, 4095, 4096, 0x1000, 0x7FFFF, 0x10000000, 0xFFFFFFFF, 0xFFFFF000, 0x80000000]
+for i in range(300):
+    n = random.choice([1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 18, 19, 2, 20, 1000])
+    if n == 15 and random.random() < 0.7:
+        n = 6
+    for r in range(1, 7):
+        v = random.choice(interesting) if random.random() < 0.6 else random.getrandbits(32)
+        if n == 1 and r == 1:
+            v = random.choice([3, 4, 5, 99])    # files, not the console
+        print("        LI      R%d, 0x%08X" % (r, v))
+    print("        SYSCALL #%d" % n)
+print("        LOAD    R1, #0\n        SYSCALL #0")
+PY
+    mkdir -p "$T/fuzzroot"
+    for mode in $MODES; do
+        mm run --mode "$mode" --root "$T/fuzzroot" --max-cycles 20000000 --quiet "$T/fuzz$seed.s"
+        [ "$RC" -le 1 ] || fail_because "seed $seed, $mode: exit status $RC"
+    done
+done
+end
+
 # ---- fork, copy-on-write, shared memory -----------------------------------------------------
 
 begin "fork_cow.s: the child's store copies the page; the parent keeps its value and gets the exit code"
