@@ -19,6 +19,7 @@ static const command_t commands[] = {
     {"compare", cmd_compare, "run programs under software and hardware relocation side by side"},
     {"timing", cmd_timing, "print the timing parameters and their defaults"},
     {"refs", cmd_refs, "page replacement (fifo, lru, opt, clock) on a reference string"},
+    {"workload", cmd_workload, "processes arriving and leaving: fits, holes, the fifty-percent rule"},
     {"tlbsim", cmd_tlbsim, "replay a Dinero IV din trace through the TLB (and N frames)"},
 };
 
