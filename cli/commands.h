@@ -14,5 +14,6 @@ int cmd_timing(int argc, char **argv);
 int cmd_refs(int argc, char **argv);
 int cmd_tlbsim(int argc, char **argv);
 int cmd_workload(int argc, char **argv);
+int cmd_thrash(int argc, char **argv);
 
 #endif

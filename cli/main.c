@@ -20,6 +20,7 @@ static const command_t commands[] = {
     {"timing", cmd_timing, "print the timing parameters and their defaults"},
     {"refs", cmd_refs, "page replacement (fifo, lru, opt, clock) on a reference string"},
     {"workload", cmd_workload, "processes arriving and leaving: fits, holes, the fifty-percent rule"},
+    {"thrash", cmd_thrash, "sweep the degree of multiprogramming: CPU utilisation and the thrashing knee"},
     {"tlbsim", cmd_tlbsim, "replay a Dinero IV din trace through the TLB (and N frames)"},
 };
 

@@ -10,6 +10,8 @@
  */
 #include "workload.h"
 
+#include "rng.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,33 +41,13 @@ bool wl_trace_add(wl_trace_t *t, double arrival, uint32_t size, double lifetime)
     return true;
 }
 
-/* SplitMix64: small, fast, and the same on every host. */
-static uint64_t next_random(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-/* Uniform in (0, 1]. */
-static double uniform01(uint64_t *state)
-{
-    return ((double)(next_random(state) >> 11) + 1.0) / 9007199254740992.0;
-}
-
-static double exponential(uint64_t *state, double mean)
-{
-    return -mean * log(uniform01(state));
-}
-
-static uint32_t draw_size(uint64_t *state, const wl_gen_t *g)
+static uint32_t draw_size(rng_t *rng, const wl_gen_t *g)
 {
     double lo = g->size_min, hi = g->size_max, v;
     if (g->size_dist == WL_SIZE_EXPONENTIAL)
-        v = exponential(state, (lo + hi) / 2);
+        v = rng_exponential(rng, (lo + hi) / 2);
     else
-        v = lo + floor(uniform01(state) * (hi - lo + 1));
+        v = lo + floor(rng_uniform01(rng) * (hi - lo + 1));
     if (v < lo)
         v = lo;
     if (v > hi)
@@ -75,12 +57,12 @@ static uint32_t draw_size(uint64_t *state, const wl_gen_t *g)
 
 bool wl_generate(wl_trace_t *t, const wl_gen_t *g, uint64_t seed)
 {
-    uint64_t state = seed * 0x2545F4914F6CDD1Dull + 1;
+    rng_t rng = rng_seeded(seed);
     double now = 0;
     for (int i = 0; i < g->count; i++) {
-        now += exponential(&state, g->arrival_mean);
-        uint32_t size = draw_size(&state, g);
-        if (!wl_trace_add(t, now, size, exponential(&state, g->lifetime_mean)))
+        now += rng_exponential(&rng, g->arrival_mean);
+        uint32_t size = draw_size(&rng, g);
+        if (!wl_trace_add(t, now, size, rng_exponential(&rng, g->lifetime_mean)))
             return false;
     }
     return true;
