@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "os_internal.h"
+#include "mp_internal.h"
 
 const char *const os_mode_name[OS_MODE_COUNT] = {"bare", "swreloc", "hwreloc", "paged"};
 
@@ -74,6 +74,7 @@ void os_destroy(os_t *os)
     free(os->dump.words);
     free(os->dump.valid);
     partitions_free_all(&os->parts);
+    os_mp_free(os);
     free(os);
 }
 
@@ -337,6 +338,9 @@ int os_run(os_t *os)
             stop_at_cycle_limit(os);
             break;
         }
+        os_ensure_resident(os, p); /* rolls it back in if swapped out (os/rollout.c) */
+        if (p->state != PROC_READY)
+            continue;
         switch_to(os, p);
         if (run_slice(os, p, slice_end(os, machine_cycles(os->m))) == STOP_TRAP)
             serve_trap(os, p);

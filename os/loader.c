@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "os_internal.h"
+#include "mp_internal.h"
 
 static uint32_t align_up(uint32_t v, uint32_t a)
 {
@@ -56,8 +56,8 @@ static uint32_t place(os_t *os, uint32_t size, int pid, char *err, size_t errlen
         return UINT32_MAX;
     }
     uint32_t base = partitions_alloc(&os->parts, size, pid);
-    if (base == UINT32_MAX)
-        snprintf(err, errlen, "no hole of %u bytes left in memory for this process", size);
+    if (base == UINT32_MAX) /* compaction, swapping (os/rollout.c) */
+        base = os_make_room(os, size, pid, err, errlen);
     return base;
 }
 

@@ -133,6 +133,13 @@ static void repatch_software_relocated(os_t *os, process_t *p, uint32_t new_base
              p->base, new_base, p->exe.nrelocs, stale, stale ? regs : " (none)");
 }
 
+void os_repatch_relocations(os_t *os, process_t *p, uint32_t new_base)
+{
+    repatch_software_relocated(os, p, new_base);
+    os_charge(os, EV_RELOCATE, p->pid, (uint64_t)p->exe.nrelocs * os->m->cfg.timing.reloc_patch_cycles, new_base,
+              (uint32_t)p->exe.nrelocs, 0, 0);
+}
+
 bool os_move_process(os_t *os, int pid, uint32_t new_base, char *err, size_t errlen)
 {
     process_t *p = os_process(os, pid);

@@ -18,6 +18,7 @@
 
 #include "../cpu/exe.h"
 #include "../machine/machine.h"
+#include "multiprog.h"
 #include "partition.h"
 
 /* How the OS manages memory; the hardware mode follows from it. */
@@ -45,6 +46,7 @@ typedef struct {
     /* a mid-run move, to show which schemes allow it (compare) */
     uint64_t move_at_cycle; /* 0: never                                           */
     uint32_t move_to;       /* new base for process 1                             */
+    mp_config_t mp;         /* compaction and swapping (os/multiprog.h)           */
 } os_config_t;
 
 void os_config_defaults(os_config_t *c);

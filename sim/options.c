@@ -132,6 +132,56 @@ static bool set_granule(run_options_t *o, const char *arg, FILE *err, const char
     return true;
 }
 
+/* ---- compaction and swapping (os/multiprog.h) ---- */
+
+static bool set_compact(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    (void)arg, (void)err, (void)opt;
+    o->os.mp.compact = true;
+    return true;
+}
+
+static bool set_swap(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    (void)arg, (void)err, (void)opt;
+    o->os.mp.swap = true;
+    return true;
+}
+
+static bool set_partitions(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    (void)arg, (void)err, (void)opt;
+    o->os.mp.show_partitions = true;
+    return true;
+}
+
+static bool set_swap_back(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    int i = choose(arg, swapback_name, SWAPBACK_COUNT);
+    if (i < 0) {
+        fprintf(err, "mmulab: %s '%s': allowed values are same|relocate\n", opt, arg);
+        return false;
+    }
+    o->os.mp.swap_back = (swapback_t)i;
+    return true;
+}
+
+static bool set_priority(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    mp_config_t *mp = &o->os.mp;
+    const char *p = arg;
+    mp->npriorities = 0;
+    while (*p && mp->npriorities < MP_MAX_PRIORITIES) {
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (end == p || (*end && *end != ',') || v < -1000 || v > 1000)
+            return bad_number(err, opt, arg, "priorities per program, e.g. 3,1,2 (higher stays in memory)");
+        mp->priority[mp->npriorities++] = (int)v;
+        p = *end ? end + 1 : end;
+    }
+    return mp->npriorities > 0 || bad_number(err, opt, arg, "at least one priority");
+}
+
 static bool set_quantum(run_options_t *o, const char *arg, FILE *err, const char *opt)
 {
     if (!parse_u64(arg, &o->os.quantum) || o->os.quantum == 0)
@@ -239,6 +289,11 @@ static const option_t options[] = {
     {"--stack", "SIZE", set_stack, "stack reserved above each program image (default 4K)"},
     {"--fit", "POLICY", set_fit, "hole selection for partitions: first|best|worst|next (default first)"},
     {"--granule", "BYTES", set_granule, "partition sizes are rounded up to this (default 16)"},
+    {"--compact", NULL, set_compact, "compact base/limit partitions when no hole fits (copy_word_cycles a word)"},
+    {"--swap", NULL, set_swap, "roll processes out to the backing store when memory is short (disk_mbps)"},
+    {"--swap-back", "HOW", set_swap_back, "software relocation: same place (default) or relocate on swap-in"},
+    {"--priority", "P1,P2,..", set_priority, "per-program priority: lower is rolled out first (default all 0)"},
+    {"--partitions", NULL, set_partitions, "print the partition table when memory was fullest"},
     {"--quantum", "N", set_quantum, "cycles per time slice between processes (default 10000)"},
     {"--max-cycles", "N", set_max_cycles, "stop the run when the clock reaches N"},
     {"--timing", "NAME=V", set_timing, "set a timing parameter (see `mmulab timing`); repeatable"},

@@ -128,6 +128,7 @@ static void summary(session_t *s, FILE *err)
 {
     proc_stats_t total;
     os_totals(s->os, &total);
+    os_mp_report(s->os, err); /* compaction and swapping, if any */
     for (int pid = 1; pid <= os_process_count(s->os); pid++) {
         process_t *p = os_process(s->os, pid);
         if (p->state == PROC_KILLED)
