@@ -63,6 +63,25 @@ static const char *program_loop =
     "        .org 0x5000\n"
     "dst:    .space 400\n";
 
+/* A one-block loop whose data crosses pages in the middle of its rounds. */
+static const char *program_pages =
+    "        .text\n"
+    "start:  LOAD R1, #src\n"
+    "        LOAD R2, #dst\n"
+    "        LOAD R3, #2000\n"
+    "loop:   LOAD R4, [R1]\n"
+    "        STORE R4, [R2]\n"
+    "        ADD R1, #4\n"
+    "        ADD R2, #4\n"
+    "        DEC R3\n"
+    "        JNZ loop\n"
+    "        MOV R0, R3\n"
+    "        SYSCALL #0\n"
+    "        .data\n"
+    "        .org 0x1000\n"
+    "src:    .space 8000\n"
+    "dst:    .space 8000\n";
+
 /* Rewrites the instruction after the store, inside the same block. */
 static const char *program_selfmod =
     "        .text\n"
@@ -125,11 +144,11 @@ static machine_t *boot(const char *source, mmu_mode_t mode, uint32_t tlb_entries
         if (!exe.sections[i].nobits)
             assert_true(machine_phys_write(m, base + exe.sections[i].addr, exe.sections[i].data, exe.sections[i].size));
     cpu_state_t s = {.pc = (mode == MMU_BARE ? 0 : 0) + exe.entry, .priv = MODE_USER};
-    s.r[ISA_REG_SP] = 0x7000;
+    s.r[ISA_REG_SP] = 0xF000;
     machine_set_state(m, &s);
-    mmu_regs_t regs = {.mode = mode, .fence = MEM, .base = LOAD_BASE, .limit = 0x8000, .ptbr = TABLES, .asid = 1};
+    mmu_regs_t regs = {.mode = mode, .fence = MEM, .base = LOAD_BASE, .limit = 0x10000, .ptbr = TABLES, .asid = 1};
     if (mode == MMU_PAGED)
-        build_page_tables(m, 8);
+        build_page_tables(m, 16);
     machine_mmu_set(m, &regs);
     exe_free(&exe);
     return m;
@@ -246,6 +265,17 @@ static void test_loop_paged_tiny_tlb(void **state)
     machine_destroy(m);
 }
 
+static void test_rounds_cross_pages(void **state)
+{
+    (void)state;
+    check_program(program_pages, MMU_PAGED, 16, 16);
+    check_program(program_pages, MMU_RELOC, 16, 16);
+    machine_t *m = boot(program_pages, MMU_PAGED, 16, 16);
+    run_to_trap(m, HOW_RUN);
+    assert_int_equal(machine_counters(m)->instructions, 3 + 2000 * 6 + 2); /* every round ran */
+    machine_destroy(m);
+}
+
 static void test_selfmod(void **state)
 {
     (void)state;
@@ -277,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_loop_bare),          cmocka_unit_test(test_loop_reloc),
         cmocka_unit_test(test_loop_paged_big_tlb), cmocka_unit_test(test_loop_paged_tiny_tlb),
         cmocka_unit_test(test_selfmod),            cmocka_unit_test(test_fault_in_loop),
+        cmocka_unit_test(test_rounds_cross_pages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
