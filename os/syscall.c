@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "os_internal.h"
+#include "overlay.h"
 #include "syscall.h"
 
 #define MAX_WRITE (1u << 20)
@@ -60,6 +61,9 @@ bool os_syscall(os_t *os, process_t *p, const trap_t *trap)
         break;
     case SYS_BRK: /* paged mode only: the other schemes have no heap to move */
         result = os->pager ? pager_brk(os, p, cpu.r[1]) : (uint32_t)-E_NOSYS;
+        break;
+    case SYS_OVERLAY: /* os/overlay.c */
+        result = sys_overlay(os, p, cpu.r[1], cpu.r[2], cpu.r[3]);
         break;
     default:
         result = (uint32_t)-E_NOSYS;

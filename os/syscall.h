@@ -10,7 +10,8 @@
 #define SYSCALL_TABLE(X)              \
     X(EXIT, 0, "code")               \
     X(WRITE, 1, "fd, buffer, length")  \
-    X(BRK, 12, "new break (0: query)")
+    X(BRK, 12, "new break (0: query)") \
+    X(OVERLAY, 20, "phase home, length, overlay area")
 
 enum {
 #define SYS_ENUM(name, num, args) SYS_##name = num,
