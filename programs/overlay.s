@@ -12,9 +12,12 @@
 ; piece for demand paging (docs/multiprogramming.md compares them).
 ;
 ; Its result: 1+4+9+...+256 = 1496, printed "sum of squares=1496"; exit 0.
+; Under paging its root's data sits in read-only .text beside the code, so
+; the first store faults: overlays belong to the contiguous schemes.
 ;
-; expect: output "sum of squares=1496\n"
-; expect: exit 0
+; expect[bare,swreloc,hwreloc]: output "sum of squares=1496\n"
+; expect[bare,swreloc,hwreloc]: exit 0
+; expect[paged]: fault page_write
 
         .text
 start:  LOAD    R1, #phase1
