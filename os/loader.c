@@ -226,9 +226,10 @@ int os_load(os_t *os, const exe_t *exe, const char *name, char *err, size_t errl
             os->nprocs--;
             return -1;
         }
-        p->st.relocations = (uint64_t)exe->nrelocs;
-        os_charge(os, EV_RELOCATE, p->pid, (uint64_t)exe->nrelocs * os->m->cfg.timing.reloc_patch_cycles, base,
-                  (uint32_t)exe->nrelocs, 0, 0);
+        uint32_t patched = overlay_loaded_relocs(exe); /* all, unless overlay phases stay on disk */
+        p->st.relocations = patched;
+        os_charge(os, EV_RELOCATE, p->pid, (uint64_t)patched * os->m->cfg.timing.reloc_patch_cycles, base,
+                  patched, 0, 0);
     }
     p->st.load_cycles = machine_cycles(os->m) - t0;
     p->st.cycles = p->st.load_cycles;

@@ -33,6 +33,14 @@ uint32_t overlay_resident_end(const exe_t *exe, uint32_t image_end)
     return image_end;
 }
 
+uint32_t overlay_loaded_relocs(const exe_t *exe)
+{
+    uint32_t end = overlay_resident_end(exe, UINT32_MAX), n = 0;
+    for (int i = 0; i < exe->nrelocs; i++)
+        n += exe->relocs[i].offset < end;
+    return n;
+}
+
 /* A CPU-visible address as a logical one (the CPU sees physical addresses
  * under software relocation and on the bare machine). */
 static uint32_t to_logical(const os_t *os, const process_t *p, uint32_t addr)

@@ -13,6 +13,9 @@
  * program defines it below image_end, else image_end. */
 uint32_t overlay_resident_end(const exe_t *exe, uint32_t image_end);
 
+/* Relocations the loader patches: those below the overlay phases. */
+uint32_t overlay_loaded_relocs(const exe_t *exe);
+
 /* SYS_OVERLAY: load the phase at [home, home+len) into the area; the length,
  * or a negative error code as a two's-complement word. */
 uint32_t sys_overlay(os_t *os, process_t *p, uint32_t home, uint32_t len, uint32_t area);
