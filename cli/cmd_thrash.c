@@ -1,10 +1,12 @@
 /*
  * `mmulab thrash`: sweep the degree of multiprogramming (1..--max-degree
- * copies of a worker looping over K pages, sharing F frames) and print CPU
- * utilisation and fault rate per degree, for one frame allocator or all;
+ * copies of a worker with a known working set, sharing F frames) and print
+ * CPU utilisation and fault rate per degree, for one frame allocator or all;
  * --csv FILE writes degree, cpu_utilisation, fault_rate, allocator.  The
- * knee shows where the working sets stop fitting the frames.  It runs the
- * self-contained model of os/thrash.c (see docs/multiprogramming.md).
+ * knee shows where the working sets stop fitting the frames.  By default it
+ * runs the real paged OS on programs/thrash_worker.s (cli/thrash_os.c);
+ * --model runs the self-contained model of os/thrash.c instead
+ * (docs/multiprogramming.md).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,14 +15,19 @@
 #include "../os/thrash.h"
 #include "argopt.h"
 #include "commands.h"
+#include "thrash_os.h"
 
 #define CMD "thrash"
 
 typedef struct {
     thrash_config_t model;
+    thrash_os_t os;
+    bool use_model;          /* --model                                    */
+    const char *model_only;  /* a model option given, for the complaint    */
     uint64_t max_degree;
     int alloc; /* frame_alloc_t, or ALLOC_COUNT for all */
     const char *csv;
+    char worker_path[4096];
 } thrash_options_t;
 
 static void usage(FILE *out)
@@ -29,32 +36,34 @@ static void usage(FILE *out)
     thrash_config_defaults(&d);
     fprintf(out,
             "usage: mmulab thrash [options]\n\n"
-            "Runs 1..N copies of a worker that loops over K pages (refs-per-page references\n"
-            "to each in turn), with a CPU burst of --burst references between I/O waits of\n"
-            "--io-cycles, sharing --frames frames, one CPU and one paging disk; prints CPU\n"
-            "utilisation (useful reference cycles / cycles) and page faults per reference\n"
-            "for each degree of multiprogramming.  A self-contained model (os/thrash.c),\n"
-            "using the OS's replacement policies and the timing table.\n\n"
+            "Runs 1..N copies of programs/thrash_worker.s (8 data pages in a loop, a device\n"
+            "wait every 16 page visits) under the paged OS with --frames frames, each for\n"
+            "--cycles cycles, and prints CPU utilisation (cycles not idle and not spent by\n"
+            "the OS, over all cycles) and page faults per reference for each degree.\n"
+            "--model runs a self-contained model instead (os/thrash.c: one CPU, one paging\n"
+            "disk a faulting process waits on while others run).\n\n"
             "options:\n"
             "  --frames N         frames shared by all processes (default %u)\n"
-            "  --pages K          pages each worker loops over (default %u)\n"
-            "  --pages-spread S   worker i loops over K-S + i%%(2S+1) pages (default 0)\n"
-            "  --refs-per-page R  references to a page per visit (default %u)\n"
-            "  --page-size SIZE   bytes per page, what a fault reads (default 4K)\n"
-            "  --burst N          mean references between I/O waits, exponential (default %u)\n"
-            "  --io-cycles N      mean I/O wait in cycles, exponential (default %llu)\n"
-            "  --seed N           for the bursts and waits (default 1)\n"
-            "  --cycles N         length of each run (default %llu)\n"
-            "  --warmup N         cycles before measuring (default %llu)\n"
-            "  --ws-window N      working-set window, references (default %u)\n"
             "  --alloc A          equal|proportional|ws|all (default equal)\n"
-            "  --scope S          local|global replacement (default local)\n"
+            "  --scope S          local|global replacement (default local; ws: global)\n"
             "  --policy P         fifo|lru|clock (default lru)\n"
+            "  --cycles N         length of each run (default %llu)\n"
+            "  --ws-window N      working-set window, references (default %u)\n"
             "  --max-degree N     sweep degrees 1..N (default 16)\n"
             "  --timing NAME=V    a timing parameter (see `mmulab timing`)\n"
-            "  --csv FILE         degree,cpu_utilisation,fault_rate,allocator\n",
-            d.frames, d.pages, d.refs_per_page, d.burst, (unsigned long long)d.io_cycles,
-            (unsigned long long)d.cycles, (unsigned long long)d.warmup, d.ws_window);
+            "  --csv FILE         degree,cpu_utilisation,fault_rate,allocator\n"
+            "  --program FILE     the worker under the OS (default programs/thrash_worker.s)\n"
+            "  --model            the self-contained model, with these options:\n"
+            "    --pages K          pages each worker loops over (default %u)\n"
+            "    --pages-spread S worker i loops over K-S + i%%(2S+1) pages (default 0)\n"
+            "    --refs-per-page Rreferences to a page per visit (default %u)\n"
+            "    --page-size SIZE bytes per page, what a fault reads (default 4K)\n"
+            "    --burst N        mean references between I/O waits, exponential (default %u)\n"
+            "    --io-cycles N    mean I/O wait in cycles, exponential (default %llu)\n"
+            "    --seed N         for the bursts and waits (default 1)\n"
+            "    --warmup N       cycles before measuring (default %llu)\n",
+            d.frames, (unsigned long long)d.cycles, d.ws_window, d.pages, d.refs_per_page, d.burst,
+            (unsigned long long)d.io_cycles, (unsigned long long)d.warmup);
 }
 
 static bool pick(const char *option, const char *text, const char *const *names, int n, bool all, int *out)
@@ -105,11 +114,18 @@ static bool parse_named(const char *name, const char *v, thrash_options_t *o)
     }
     if (!strcmp(name, "--timing")) {
         char err[512];
+        if (o->os.ntimings == (int)(sizeof o->os.timings / sizeof o->os.timings[0])) {
+            fprintf(stderr, "mmulab " CMD ": too many --timing options\n");
+            return false;
+        }
+        o->os.timings[o->os.ntimings++] = v;
         if (timing_set(&m->timing, v, err, sizeof err))
             return true;
         fprintf(stderr, "mmulab " CMD ": %s\n", err);
         return false;
     }
+    if (!strcmp(name, "--program"))
+        return (o->os.program = v) != NULL;
     if (!strcmp(name, "--page-size")) {
         uint64_t size;
         if (!opt_size(CMD, name, v, &size))
@@ -142,10 +158,27 @@ static bool parse_named(const char *name, const char *v, thrash_options_t *o)
     return opt_u64(CMD, name, v, 1, 256, &o->max_degree); /* --max-degree */
 }
 
-static const char *const option_names[] = {"--alloc",  "--scope",         "--policy", "--timing",    "--page-size",
-                                           "--csv",    "--frames",        "--pages",  "--pages-spread",
-                                           "--refs-per-page", "--burst", "--ws-window", "--io-cycles",
-                                           "--cycles", "--warmup",        "--seed",   "--max-degree"};
+static const char *const option_names[] = {"--alloc",  "--scope",    "--policy",    "--timing", "--program",
+                                           "--csv",    "--frames",   "--ws-window", "--cycles", "--max-degree",
+                                           /* the model's own, from here on */
+                                           "--page-size", "--pages", "--pages-spread", "--refs-per-page", "--burst",
+                                           "--io-cycles", "--warmup", "--seed"};
+#define FIRST_MODEL_OPTION 10
+
+/* The OS engine takes the shared options from the model's settings. */
+static void os_settings(thrash_options_t *o, const char *argv0)
+{
+    thrash_os_t *t = &o->os;
+    const thrash_config_t *m = &o->model;
+    t->frames = m->frames;
+    t->scope = repl_scope_name[m->scope];
+    t->policy = repl_policy_name[m->policy];
+    t->cycles = m->cycles;
+    t->ws_window = m->ws_window;
+    const char *wanted = t->program ? t->program : "programs/thrash_worker.s";
+    const char *found = thrash_os_find_worker(wanted, argv0, o->worker_path, sizeof o->worker_path);
+    t->program = found ? found : wanted;
+}
 
 /* 0 go ahead, -1 help printed, 2 bad options. */
 static int parse(int argc, char **argv, thrash_options_t *o)
@@ -165,7 +198,11 @@ static int parse(int argc, char **argv, thrash_options_t *o)
             matched = true;
             if (!v || !parse_named(option_names[k], v, o))
                 return 2;
+            if (k >= FIRST_MODEL_OPTION)
+                o->model_only = option_names[k];
         }
+        if (!strcmp(argv[i], "--model"))
+            matched = o->use_model = true;
         if (!matched) {
             fprintf(stderr, "mmulab " CMD ": unknown option '%s' (see --help)\n", argv[i]);
             return 2;
@@ -175,16 +212,28 @@ static int parse(int argc, char **argv, thrash_options_t *o)
         fprintf(stderr, "mmulab " CMD ": --warmup must be below --cycles\n");
         return 2;
     }
+    if (o->model_only && !o->use_model) {
+        fprintf(stderr, "mmulab " CMD ": %s belongs to the self-contained model: add --model\n", o->model_only);
+        return 2;
+    }
+    os_settings(o, argv[-1]); /* main passes argv + 1: argv[-1] is the binary's path */
     return 0;
 }
 
 static void describe(const thrash_options_t *o)
 {
     const thrash_config_t *m = &o->model;
+    if (!o->use_model) {
+        printf("thrash: 1..%d copies of %s under the paged OS, %u frames, %s replacement (%s),\n"
+               "%llu cycles per run; working sets over %u references.\n",
+               (int)o->max_degree, o->os.program, o->os.frames, o->os.scope, o->os.policy,
+               (unsigned long long)o->os.cycles, o->os.ws_window);
+        return;
+    }
     printf("thrash: %u frames of %u bytes; each worker loops over %u pages, %u references per visit,\n"
            "I/O waits of %llu cycles every %u references on average; a reference costs %llu cycles, a fault %llu\n"
            "cycles of handler and %llu of disk; %s replacement (%s); %llu cycles per run, measured after %llu.\n"
-           "(a self-contained model: os/thrash.c, until the paged OS lands)\n",
+           "(the self-contained model of os/thrash.c)\n",
            m->frames, m->page_size, m->pages, m->refs_per_page, (unsigned long long)m->io_cycles, m->burst,
            (unsigned long long)thrash_ref_cycles(&m->timing),
            (unsigned long long)(m->timing.trap_cycles + m->timing.fault_handler_cycles),
@@ -192,19 +241,30 @@ static void describe(const thrash_options_t *o)
            (unsigned long long)m->cycles, (unsigned long long)m->warmup);
 }
 
+/* One degree under one allocator, on the model or the OS. */
+static bool run_point(const thrash_options_t *o, frame_alloc_t alloc, int degree, thrash_point_t *pt)
+{
+    if (o->use_model) {
+        thrash_config_t m = o->model;
+        m.alloc = alloc;
+        return thrash_run(&m, degree, pt);
+    }
+    thrash_os_t t = o->os;
+    t.alloc = frame_alloc_name[alloc];
+    return thrash_os_run(&t, degree, pt);
+}
+
 /* Run one allocator's sweep; prints its table, appends CSV rows. */
 static bool sweep(const thrash_options_t *o, frame_alloc_t alloc, FILE *csv)
 {
-    thrash_config_t m = o->model;
-    m.alloc = alloc;
     printf("\nallocator %s:\n%6s %7s %9s %11s %9s %8s %9s\n", frame_alloc_name[alloc], "degree", "active",
            "cpu_util", "fault_rate", "pff/1000", "mean_ws", "disk_busy");
     double best = -1;
     int best_degree = 0;
     thrash_point_t pt;
     for (int d = 1; d <= (int)o->max_degree; d++) {
-        if (!thrash_run(&m, d, &pt)) {
-            fprintf(stderr, "mmulab " CMD ": cannot run degree %d (out of host memory?)\n", d);
+        if (!run_point(o, alloc, d, &pt)) {
+            fprintf(stderr, "mmulab " CMD ": cannot run degree %d\n", d);
             return false;
         }
         printf("%6d %7.2f %9.3f %11.5f %9.2f %8.2f %9.3f\n", d, pt.active, pt.cpu_utilisation, pt.fault_rate, pt.pff,

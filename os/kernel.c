@@ -391,8 +391,7 @@ int os_run(os_t *os)
             stop_at_cycle_limit(os);
             break;
         }
-        os_ensure_resident(os, p); /* rolls it back in if swapped out (os/rollout.c) */
-        if (p->state != PROC_READY)
+        if (!os_mp_dispatch(os, p)) /* waiting, suspended, or rolled in (os/loadctl.c) */
             continue;
         switch_to(os, p);
         if (run_slice(os, p, slice_end(os, machine_cycles(os->m))) == STOP_TRAP)

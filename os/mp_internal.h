@@ -15,6 +15,13 @@ typedef struct {
     uint32_t image_size;
     uint32_t home;       /* base it had when rolled out                      */
     uint64_t last_run;   /* clock when last dispatched (or loaded)           */
+    uint64_t blocked_until; /* SYS_IOWAIT: waits for its device until then   */
+    bool suspended;      /* load control took it out of the running          */
+    uint32_t ws;         /* last working-set sample, pages                   */
+    uint64_t ws_sum, ws_samples;
+    uint32_t ws_max;
+    uint64_t faults_at_dispatch; /* its page faults when its slice began       */
+    bool ws_whole;       /* a sample from a slice without faults: all of it resident */
 } mp_proc_t;
 
 #define MP_LOG_LINES 12
@@ -29,6 +36,8 @@ struct mp_state {
     char log[MP_LOG_LINES][400];
     partitions_t fullest; /* the partition table when most memory was allocated */
     uint64_t fullest_allocated;
+    uint64_t idle_cycles, suspensions, resumptions;
+    bool admission_started; /* load control has suspended everyone but the first */
 };
 
 /* The state, created on first use; NULL only if the host is out of memory. */
@@ -52,8 +61,23 @@ bool os_compact_for(os_t *os, uint32_t size);
  * processes (--swap), and returns the base, or UINT32_MAX with err set. */
 uint32_t os_make_room(os_t *os, uint32_t size, int pid, char *err, size_t errlen);
 
-/* Scheduler: about to dispatch p; rolls it back in first if it is swapped out. */
+/* Rolls p back in first if it is swapped out (os/rollout.c). */
 void os_ensure_resident(os_t *os, process_t *p);
+
+/* Scheduler (os/loadctl.c): round-robin picked p.  Samples working sets,
+ * applies load control, skips p while it waits for its device or is
+ * suspended (idling the CPU if nobody can run), rolls it in if swapped out.
+ * True if p is to run now. */
+bool os_mp_dispatch(os_t *os, process_t *p);
+
+/* The paging part of the report: idle time, load control, working sets. */
+void mp_report_paging(os_t *os, FILE *out);
+
+/* The paging part of the report: idle time, load control, working sets. */
+void mp_report_paging(os_t *os, FILE *out);
+
+/* SYS_IOWAIT: p waits `cycles` for its own device; returns the clock. */
+uint32_t sys_iowait(os_t *os, process_t *p, uint32_t cycles);
 
 /* Scheduler: p is being dispatched (for victim choice and --partitions). */
 void os_mp_note_dispatch(os_t *os, process_t *p);

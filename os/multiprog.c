@@ -83,8 +83,10 @@ static void note_fullest(os_t *os)
 void os_mp_note_dispatch(os_t *os, process_t *p)
 {
     mp_proc_t *mp = mp_proc(os, p->pid);
-    if (mp)
+    if (mp) {
         mp->last_run = machine_cycles(os->m);
+        mp->faults_at_dispatch = p->st.page_faults;
+    }
     if (os->cfg.mp.show_partitions && os->cfg.mode != OS_BARE)
         note_fullest(os);
 }
@@ -128,6 +130,7 @@ void os_mp_report(os_t *os, FILE *out)
                 (unsigned long long)s->swap_cycles);
     for (int i = 0; i < s->nlog; i++)
         fprintf(out, "  %s\n", s->log[i]);
+    mp_report_paging(os, out);
     if (s->log_total > s->nlog)
         fprintf(out, "  ... %d more (see --trace for every event)\n", s->log_total - s->nlog);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "os_internal.h"
+#include "mp_internal.h"
 #include "overlay.h"
 #include "syscall.h"
 
@@ -64,6 +65,9 @@ bool os_syscall(os_t *os, process_t *p, const trap_t *trap)
         break;
     case SYS_OVERLAY: /* os/overlay.c */
         result = sys_overlay(os, p, cpu.r[1], cpu.r[2], cpu.r[3]);
+        break;
+    case SYS_IOWAIT: /* os/loadctl.c */
+        result = sys_iowait(os, p, cpu.r[1]);
         break;
     default:
         result = (uint32_t)-E_NOSYS;

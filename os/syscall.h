@@ -11,7 +11,8 @@
     X(EXIT, 0, "code")               \
     X(WRITE, 1, "fd, buffer, length")  \
     X(BRK, 12, "new break (0: query)") \
-    X(OVERLAY, 20, "phase home, length, overlay area")
+    X(OVERLAY, 20, "phase home, length, overlay area") \
+    X(IOWAIT, 21, "cycles to wait for the process's own device")
 
 enum {
 #define SYS_ENUM(name, num, args) SYS_##name = num,

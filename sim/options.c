@@ -210,6 +210,13 @@ static bool set_priority(run_options_t *o, const char *arg, FILE *err, const cha
     return mp->npriorities > 0 || bad_number(err, opt, arg, "at least one priority");
 }
 
+static bool set_ws_window(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    if (!parse_u32(arg, &o->os.mp.ws_window) || o->os.mp.ws_window == 0)
+        return bad_number(err, opt, arg, "a positive number of references");
+    return true;
+}
+
 static bool set_quantum(run_options_t *o, const char *arg, FILE *err, const char *opt)
 {
     if (!parse_u64(arg, &o->os.quantum) || o->os.quantum == 0)
@@ -379,11 +386,12 @@ static bool set_scope(run_options_t *o, const char *arg, FILE *err, const char *
 
 static bool set_alloc(run_options_t *o, const char *arg, FILE *err, const char *opt)
 {
-    static const char *const allocs[] = {"equal", "proportional"};
+    static const char *const allocs[] = {"equal", "proportional", "ws"};
     int i;
-    if (!set_choice(arg, err, opt, allocs, 2, &i))
+    if (!set_choice(arg, err, opt, allocs, 3, &i))
         return false;
     o->os.alloc_proportional = i == 1;
+    o->os.mp.alloc_ws = i == 2; /* working-set load control (os/loadctl.c) */
     return true;
 }
 
@@ -428,6 +436,7 @@ static const option_t options[] = {
     {"--swap-back", "HOW", set_swap_back, "software relocation: same place (default) or relocate on swap-in"},
     {"--priority", "P1,P2,..", set_priority, "per-program priority: lower is rolled out first (default all 0)"},
     {"--partitions", NULL, set_partitions, "print the partition table when memory was fullest"},
+    {"--ws-window", "N", set_ws_window, "paged: working sets over each process's last N references (report)"},
     {"--quantum", "N", set_quantum, "cycles per time slice between processes (default 10000)"},
     {"--max-cycles", "N", set_max_cycles, "stop the run when the clock reaches N"},
     {"--timing", "NAME=V", set_timing, "set a timing parameter (see `mmulab timing`); repeatable"},
@@ -449,7 +458,7 @@ static const option_t options[] = {
     {"--frames", "N", set_frames, "paged: user frames, at least 2 (default: all that fit)"},
     {"--replace", "POLICY", set_replace, "paged: page replacement fifo|lru|opt|clock (default lru)"},
     {"--scope", "SCOPE", set_scope, "paged: replace among global|local frames (default global)"},
-    {"--alloc", "HOW", set_alloc, "paged, local scope: frame quotas equal|proportional (default equal)"},
+    {"--alloc", "HOW", set_alloc, "paged: local quotas equal|proportional, or ws: working-set load control (default equal)"},
     {"--prefault", NULL, set_prefault, "paged: load every page at start instead of on demand"},
     {"--disk-mbps", "N", set_disk_mbps, "backing-store transfer rate in MB/s (default 50)"},
     {"--disk-latency-us", "N", set_disk_latency, "backing-store latency per transfer in us (default 0)"},
@@ -489,6 +498,11 @@ static int finish_options(run_options_t *o, FILE *err)
         o->hw.tlb_ways = o->hw.tlb_entries;
     bool paged = o->os.mode == OS_PAGED;
     o->hw.track_refs = paged && (o->os.replace == REPL_LRU || o->os.replace == REPL_CLOCK);
+    if (o->os.mp.alloc_ws) { /* load control measures working sets; replacement is global */
+        o->os.mp.ws_window = o->os.mp.ws_window ? o->os.mp.ws_window : 1000;
+        o->os.scope_local = false;
+    }
+    o->hw.track_refs = o->hw.track_refs || (paged && o->os.mp.ws_window); /* frame stamps (os/loadctl.c) */
     char msg[256];
     if (paged && !paging_config_check(&o->hw, msg, sizeof msg)) {
         fprintf(err, "mmulab: paging configuration (--page-size, --levels, --va-bits, --tlb, --tlb-ways, "
