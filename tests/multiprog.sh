@@ -82,6 +82,32 @@ eq=[float(r['cpu_utilisation']) for r in rows if r['allocator']=='equal']
 print(ws[-1] >= 0.8*max(ws) and eq[-1] < 0.2*max(eq))")" True
 end
 
+begin "thrash --model: the self-contained model shows the knee too"
+mm thrash --model --csv "$T/tm.csv"
+want_rc 0
+want_eq "knee" "$(csv "$T/tm.csv" "u=[float(r['cpu_utilisation']) for r in rows]; k=u.index(max(u)); print(k+1, u[-1]<0.7*max(u))")" "8 True"
+end
+
+begin "thrash: model options need --model (exit 2)"
+mm thrash --pages 4
+want_rc 2
+want_err "add --model"
+end
+
+echo "multiprog: working sets, load control, device waits"
+W=programs/thrash_worker.s
+begin "run --ws-window: thrash_worker's working set is its 8 data pages and its code page"
+mm run --mode paged --ws-window 1000 --max-cycles 5000000 $W
+want_err_re "working set over 1000 references: mean 8\.[5-9] pages, largest 9;"
+want_err_re "CPU idle [0-9]+ cycles"
+end
+
+begin "run --alloc ws: ten workers in 64 frames, load control admits seven (7 x 9 <= 64)"
+mm run --mode paged --frames 64 --alloc ws --max-cycles 5000000 --stats-json "$T/ws.json" $W $W $W $W $W $W $W $W $W $W
+want_err "load control (--alloc ws)"
+want_eq "workers that ran" "$(grep -c 'working set over' "$T/err")" 7
+end
+
 echo "multiprog: compaction, swapping, overlays in run"
 LONG="programs/longsum.s programs/longsum.s programs/longsum.s programs/longsum.s programs/longsum.s"
 begin "run --swap hwreloc: five processes in room for three, each transfer 2 cycles a byte, all right"

@@ -295,6 +295,31 @@ static void test_overlay_call(void **state)
     }
 }
 
+/* One process waits 5000 cycles for its device: the CPU idles exactly that. */
+static void test_iowait_idles_the_cpu(void **state)
+{
+    (void)state;
+    static const char *waiter = "        .text\n"
+                                "start:  LOAD R1, #5000\n"
+                                "        SYSCALL #21\n"
+                                "        LOAD R1, #0\n"
+                                "        SYSCALL #0\n";
+    rig_t r;
+    rig_open(&r, OS_HWRELOC, 65536, 1024, false, false);
+    assert_int_equal(load(&r, waiter), 1);
+    assert_int_equal(os_run(r.os), 0);
+    assert_int_equal(os_mp_idle_cycles(r.os), 5000);
+    rig_close(&r);
+    /* two: the second runs while the first waits, so less idles */
+    rig_open(&r, OS_HWRELOC, 65536, 1024, false, false);
+    assert_int_equal(load(&r, waiter), 1);
+    assert_int_equal(load(&r, program_worker), 2);
+    assert_int_equal(os_run(r.os), 0);
+    assert_int_equal(os_mp_idle_cycles(r.os), 0); /* the worker outlasts the wait */
+    assert_int_equal(os_process(r.os, 2)->exit_code, WORKER_SUM);
+    rig_close(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -305,6 +330,7 @@ int main(void)
         cmocka_unit_test(test_swap_software_relocation_same_place),
         cmocka_unit_test(test_swap_software_relocation_relocated_again_breaks),
         cmocka_unit_test(test_overlay_call),
+        cmocka_unit_test(test_iowait_idles_the_cpu),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
