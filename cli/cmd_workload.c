@@ -208,11 +208,17 @@ static int parse(int argc, char **argv, workload_options_t *o)
 static bool load_workload(const workload_options_t *o, uint64_t seed, wl_trace_t *t)
 {
     memset(t, 0, sizeof *t);
-    if (!o->file)
-        return wl_generate(t, &o->gen, seed);
+    if (!o->file) {
+        if (wl_generate(t, &o->gen, seed))
+            return true;
+        wl_trace_free(t);
+        fprintf(stderr, "mmulab " CMD ": out of host memory\n");
+        return false;
+    }
     char err[512];
     if (wl_read_file(o->file, t, err, sizeof err))
         return true;
+    wl_trace_free(t);
     fprintf(stderr, "mmulab " CMD ": %s\n", err);
     return false;
 }
@@ -224,17 +230,17 @@ static double ratio(const wl_result_t *r)
 
 static void print_header(void)
 {
-    printf("%-6s %8s %9s %7s %6s %7s %9s %10s %8s %10s %9s %11s %12s\n", "fit", "requests", "satisfied", "refused",
-           "waited", "pending", "mean_wait", "mean_holes", "mean_alloc", "holes/blk", "lost", "compactions",
-           "comp_cycles");
+    printf("%-6s %8s %9s %7s %6s %7s %9s %10s %10s %9s %6s %8s %11s %12s\n", "fit", "requests", "satisfied",
+           "refused", "waited", "pending", "mean_wait", "mean_holes", "mean_alloc", "holes/blk", "lost", "internal",
+           "compactions", "comp_cycles");
 }
 
 static void print_row(const wl_result_t *r)
 {
-    printf("%-6s %8d %9d %7d %6d %7d %9.2f %10.2f %8.2f %10.3f %8.1f%% %11llu %12llu\n", fit_name[r->fit],
+    printf("%-6s %8d %9d %7d %6d %7d %9.2f %10.2f %10.2f %9.3f %5.1f%% %7.2f%% %11llu %12llu\n", fit_name[r->fit],
            r->requests, r->satisfied, r->refused, r->waited, r->pending, r->mean_wait, r->mean_holes,
-           r->mean_allocated, ratio(r), 100 * r->lost_fraction, (unsigned long long)r->compactions,
-           (unsigned long long)r->compaction_cycles);
+           r->mean_allocated, ratio(r), 100 * r->lost_fraction, 100 * r->internal_fraction,
+           (unsigned long long)r->compactions, (unsigned long long)r->compaction_cycles);
 }
 
 static bool write_csv(const char *path, const wl_result_t *rows, int n)
