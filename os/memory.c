@@ -160,6 +160,25 @@ static void repatch_software_relocated(os_t *os, process_t *p, uint32_t new_base
              p->base, new_base, p->exe.nrelocs, stale, stale ? regs : " (none)");
 }
 
+/* The old place is free memory now: clear the part of it the process no
+ * longer covers, as a new owner would find it. */
+static void clear_vacated(os_t *os, uint32_t old_base, uint32_t new_base, uint32_t size)
+{
+    uint64_t old_end = (uint64_t)old_base + size, new_end = (uint64_t)new_base + size;
+    uint64_t from = old_base, to = old_end;
+    if (new_base <= old_base && new_end > old_base) /* moved down over its own start */
+        from = new_end;
+    else if (new_base > old_base && new_base < old_end) /* moved up over its own end */
+        to = new_base;
+    if (to <= from)
+        return;
+    uint8_t *zeros = calloc(1, (size_t)(to - from));
+    if (zeros) {
+        machine_phys_write(os->m, (uint32_t)from, zeros, (uint32_t)(to - from));
+        free(zeros);
+    }
+}
+
 bool os_move_process(os_t *os, int pid, uint32_t new_base, char *err, size_t errlen)
 {
     process_t *p = os_process(os, pid);
@@ -180,11 +199,7 @@ bool os_move_process(os_t *os, int pid, uint32_t new_base, char *err, size_t err
         return false;
     }
     copy_physical(os, old_base, new_base, p->size);
-    uint8_t *zeros = calloc(1, p->size);
-    if (zeros) { /* the old place is free memory now: clear it, as a new owner would */
-        machine_phys_write(os->m, old_base, zeros, p->size);
-        free(zeros);
-    }
+    clear_vacated(os, old_base, new_base, p->size);
     os_charge(os, EV_MOVE, pid, (uint64_t)(p->size / 4) * os->m->cfg.timing.copy_word_cycles, (uint32_t)pid,
               old_base, new_base, p->size);
     if (os->cfg.mode == OS_SWRELOC)
