@@ -129,8 +129,8 @@ static bool set_fit(run_options_t *o, const char *arg, FILE *err, const char *op
 
 static bool set_base(run_options_t *o, const char *arg, FILE *err, const char *opt)
 {
-    if (!parse_u32(arg, &o->os.base))
-        return bad_number(err, opt, arg, "an address (decimal, 0x hex, K/M suffix)");
+    if (!parse_u32(arg, &o->os.base) || o->os.base % 4)
+        return bad_number(err, opt, arg, "a word-aligned address (decimal, 0x hex, K/M suffix)");
     o->os.base_given = true;
     return true;
 }
