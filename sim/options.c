@@ -432,10 +432,8 @@ static int finish_options(run_options_t *o, FILE *err)
 {
     if (o->tlb_fully_assoc)
         o->hw.tlb_ways = o->hw.tlb_entries;
-    bool paged = o->os.mode == OS_PAGED;
-    o->hw.track_refs = paged && (o->os.replace == REPL_LRU || o->os.replace == REPL_CLOCK);
     char msg[256];
-    if (paged && !paging_config_check(&o->hw, msg, sizeof msg)) {
+    if (o->os.mode == OS_PAGED && !paging_config_check(&o->hw, msg, sizeof msg)) {
         fprintf(err, "mmulab: paging configuration (--page-size, --levels, --va-bits, --tlb, --tlb-ways, "
                      "--tlb-policy, --asid-bits, --mem): %s\n", msg);
         return 2;
