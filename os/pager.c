@@ -30,6 +30,11 @@ typedef struct {
     uint32_t paddr, bytes;
 } table_area_t;
 
+typedef struct {
+    uint64_t stamp;
+    uint32_t frame;
+} stamped_t;
+
 struct proc_vm {
     table_area_t *tables; /* every page-table area it owns, root first       */
     int ntables, cap;
@@ -50,6 +55,7 @@ struct pager {
     swap_t swap;
     uint64_t *synced;     /* per frame: the MMU stamp the replacer has seen   */
     uint64_t *scratch_mask;
+    stamped_t *scratch_stamps; /* one per frame, for sync_lru         */
     uint8_t *page_buf;    /* one page, for fills and software reads          */
     uint32_t cap;         /* most user frames at once                         */
     bool flush_on_switch; /* ASIDs cannot tell the processes apart            */
@@ -92,8 +98,10 @@ bool pager_create(os_t *os, char *err, size_t errlen)
     pg->repl = repl_create(os->cfg.replace, pg->ft.nframes);
     pg->synced = calloc(pg->ft.nframes, sizeof *pg->synced);
     pg->scratch_mask = calloc((pg->ft.nframes + 63) / 64 + 1, sizeof *pg->scratch_mask);
+    pg->scratch_stamps = malloc(pg->ft.nframes * sizeof(*pg->scratch_stamps));
     pg->page_buf = malloc(pg->page_size);
-    if (!pg->repl || !pg->synced || !pg->scratch_mask || !pg->page_buf || !swap_init(&pg->swap, pg->page_size))
+    if (!pg->repl || !pg->synced || !pg->scratch_mask || !pg->scratch_stamps || !pg->page_buf ||
+        !swap_init(&pg->swap, pg->page_size))
         goto oom;
     return true;
 oom:
@@ -127,6 +135,7 @@ void pager_destroy(os_t *os)
     swap_free_all(&pg->swap);
     free(pg->synced);
     free(pg->scratch_mask);
+    free(pg->scratch_stamps);
     free(pg->page_buf);
     free(pg);
     os->pager = NULL;
@@ -268,11 +277,6 @@ static bool page_contents(const pager_t *pg, const process_t *p, uint32_t vpn, u
 
 /* ---- references (LRU, CLOCK) ----------------------------------------------------- */
 
-typedef struct {
-    uint64_t stamp;
-    uint32_t frame;
-} stamped_t;
-
 static int by_stamp(const void *a, const void *b)
 {
     uint64_t x = ((const stamped_t *)a)->stamp, y = ((const stamped_t *)b)->stamp;
@@ -284,10 +288,8 @@ static bool is_user_frame(const pager_t *pg, uint32_t f) { return pg->ft.user_ma
 /* LRU: replay, in time order, the references the MMU stamped since the last sync. */
 static void sync_lru(pager_t *pg, frame_refs_t *fr)
 {
-    stamped_t *seen = malloc(pg->ft.nframes * sizeof *seen);
+    stamped_t *seen = pg->scratch_stamps;
     size_t n = 0;
-    if (!seen)
-        return;
     for (uint32_t f = 0; f < pg->ft.nframes && f < fr->nframes; f++)
         if (is_user_frame(pg, f) && fr->stamp[f] > pg->synced[f])
             seen[n++] = (stamped_t){fr->stamp[f], f};
@@ -297,7 +299,6 @@ static void sync_lru(pager_t *pg, frame_refs_t *fr)
         pg->synced[seen[i].frame] = seen[i].stamp;
         pg->ft.f[seen[i].frame].last_use = seen[i].stamp;
     }
-    free(seen);
 }
 
 /* CLOCK: frames the MMU saw referenced get their bit set; the MMU's bit is cleared. */
