@@ -320,11 +320,13 @@ static uint32_t take_frame(os_t *os, process_t *p)
     return evict_victim(os, p, candidates);
 }
 
-/* Put pg->page_buf into frame as p's page vpn and make its PTE present. */
+/* Put pg->page_buf into frame as p's page vpn and make its PTE present.  The
+ * leaf PTE exists already (every region page has one), so no table is made
+ * here: a new table could otherwise take the very frame being filled. */
 static bool map_page(os_t *os, process_t *p, uint32_t vpn, uint32_t frame)
 {
     pager_t *pg = os->pager;
-    uint32_t addr = vm_leaf_pte_addr(os, p, vpn, true);
+    uint32_t addr = vm_leaf_pte_addr(os, p, vpn, false);
     if (!addr)
         return false;
     machine_phys_write(os->m, frame << pg->geo.page_shift, pg->page_buf, pg->page_size);
@@ -362,11 +364,12 @@ bool pager_load(os_t *os, process_t *p, const exe_t *exe, char *err, size_t errl
         return false;
     uint32_t root = vm_new_table(os, p, 0);
     if (!root) {
-        snprintf(err, errlen, "no room for a %u-byte page table in physical memory (try more --levels or fewer --va-bits)",
-                 paging_table_bytes(&pg->geo, 0));
+        snprintf(err, errlen, "no room for a %u-byte page table in physical memory (try more --levels or "
+                 "fewer --va-bits)", paging_table_bytes(&pg->geo, 0));
         return false;
     }
-    p->mmu = (mmu_regs_t){.mode = MMU_PAGED, .ptbr = root, .asid = (uint32_t)p->pid & ((1u << os->m->cfg.asid_bits) - 1)};
+    uint32_t asid_mask = (1u << os->m->cfg.asid_bits) - 1;
+    p->mmu = (mmu_regs_t){.mode = MMU_PAGED, .ptbr = root, .asid = (uint32_t)p->pid & asid_mask};
     if (pg->geo.levels == 1)
         p->mmu.ptlr = 1u << pg->geo.index_bits[0];
     bool ok = true;
@@ -389,15 +392,20 @@ bool pager_load(os_t *os, process_t *p, const exe_t *exe, char *err, size_t errl
     return true;
 }
 
-/* Frames for processes under local scope: equal shares or by image size. */
+/* A process's share of the frames: 1 each (equal), or its image's bytes. */
+static uint64_t quota_weight(const os_t *os, const process_t *p)
+{
+    return os->cfg.alloc_proportional ? (uint64_t)p->image_end + 1 : 1;
+}
+
+/* Frames for processes under local scope (the seed's slide 57). */
 static void set_quotas(os_t *os, uint32_t total)
 {
     uint64_t weight_sum = 0;
     for (int i = 0; i < os->nprocs; i++)
-        weight_sum += os->cfg.alloc_proportional ? os->procs[i].image_end + 1 : 1;
+        weight_sum += quota_weight(os, &os->procs[i]);
     for (int i = 0; i < os->nprocs; i++) {
-        uint64_t weight = os->cfg.alloc_proportional ? os->procs[i].image_end + 1 : 1;
-        uint64_t quota = weight_sum ? total * weight / weight_sum : total;
+        uint64_t quota = weight_sum ? total * quota_weight(os, &os->procs[i]) / weight_sum : total;
         os->procs[i].frame_quota = quota < 2 ? 2 : (uint32_t)quota; /* an instruction may need two pages */
     }
 }

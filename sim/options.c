@@ -370,7 +370,7 @@ static const option_t options[] = {
     {"--mode", "MODE", set_mode, "bare|swreloc|hwreloc|paged (default hwreloc)"},
     {"--base", "ADDR", set_base, "physical address of the first process (default: just above the OS)"},
     {"--mem", "SIZE", set_mem, "physical memory, e.g. 64K or 1M (default 1M)"},
-    {"--stack", "SIZE", set_stack, "stack above each program image; paged: initial stack at the top, 0 for none (default 4K)"},
+    {"--stack", "SIZE", set_stack, "stack above the image; paged: initial stack at the top, 0: none (default 4K)"},
     {"--fit", "POLICY", set_fit, "hole selection for partitions: first|best|worst|next (default first)"},
     {"--granule", "BYTES", set_granule, "partition sizes are rounded up to this (default 16)"},
     {"--quantum", "N", set_quantum, "cycles per time slice between processes (default 10000)"},

@@ -414,7 +414,10 @@ static void test_brk(void **state)
 static void test_wild_access_killed(void **state)
 {
     (void)state;
-    run_t *r = run_one("--mode paged", "        .text\n        LI R1, 0x123458\n        LOAD R2, [R1]\n        SYSCALL #0\n");
+    run_t *r = run_one("--mode paged", "        .text\n"
+                                       "        LI R1, 0x123458\n"
+                                       "        LOAD R2, [R1]\n"
+                                       "        SYSCALL #0\n");
     process_t *p = proc(r, 1);
     assert_int_equal(r->status, 1);
     assert_int_equal(p->state, PROC_KILLED);
