@@ -411,6 +411,30 @@ static void test_brk(void **state)
     run_free(r);
 }
 
+/* Shrinking the heap unmaps its pages: a later access is a wild one. */
+static void test_brk_shrink_unmaps(void **state)
+{
+    (void)state;
+    run_t *r = run_one("--mode paged", "        .text\n"
+                                       "        LI R1, 12288\n"
+                                       "        SYSCALL #12\n"
+                                       "        LI R2, 8192\n"
+                                       "        STORE R2, [R2]\n"
+                                       "        MOV R1, R2\n"
+                                       "        SYSCALL #12\n"
+                                       "        LOAD R3, [R2]\n"
+                                       "        SYSCALL #0\n");
+    process_t *p = proc(r, 1);
+    assert_int_equal(p->state, PROC_KILLED);
+    assert_int_equal(p->fault.cause, TRAP_PAGE_NOT_MAPPED);
+    assert_int_equal(p->fault.vaddr, 8192);
+    assert_int_equal(p->brk, 8192);
+    assert_int_equal(p->resident, 0); /* released at the end */
+    uint32_t pte;
+    assert_false(os_pte(r->s.os, 1, 2, &pte)); /* no longer the process's page */
+    run_free(r);
+}
+
 static void test_wild_access_killed(void **state)
 {
     (void)state;
@@ -589,6 +613,7 @@ int main(void)
         cmocka_unit_test(test_frame_table),
         cmocka_unit_test(test_stack_grows),
         cmocka_unit_test(test_brk),
+        cmocka_unit_test(test_brk_shrink_unmaps),
         cmocka_unit_test(test_wild_access_killed),
         cmocka_unit_test(test_write_to_absent_code_page),
         cmocka_unit_test(test_asids_against_flush),
