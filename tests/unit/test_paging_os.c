@@ -9,7 +9,8 @@
  * Each test writes its programs to temporary files and runs them through a
  * session, exactly as `mmulab run` with the same options would, so the
  * option table, the loader, the kernel and the pager are all exercised.
- * Expected figures are worked out by hand in the comments.
+ * Expected figures are worked out by hand in the comments.  Run it from the
+ * repository root: some tests read programs/*.s.
  */
 #include <setjmp.h>
 #include <stdarg.h>
