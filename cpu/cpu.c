@@ -137,6 +137,7 @@ typedef struct {
     uint8_t *host;      /* mem + base: where logical address 0 lives      */
     uint8_t *code_map;  /* granules holding decoded code                  */
     paged_t *paged;     /* paged mode: the TLB and the shortcuts           */
+    const paged_shortcut_t *shortcut; /* paged->last, one load nearer       */
     uint32_t page_size;
     uint32_t page_word_lim; /* (page_size - 4) / 4, for word_fits-style checks */
 } run_consts_t;
@@ -155,6 +156,7 @@ static ALWAYS_INLINE run_consts_t run_consts(cmodel_t *cm, mmu_mode_t mode)
                           cm->mem + base,
                           cm->code_map,
                           cm->paged,
+                          cm->paged->last,
                           cm->paged->page_size,
                           (cm->paged->page_size - 4) >> 2};
 }
@@ -289,7 +291,7 @@ static ALWAYS_INLINE uint32_t insn_pc(const exec_ctx_t *e, const decoded_t *d)
 static ALWAYS_INLINE bool paged_fast_data(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
                                           uint32_t *pa, uint8_t **host)
 {
-    const paged_shortcut_t *s = &e->x->paged->last[acc];
+    const paged_shortcut_t *s = &e->x->shortcut[acc];
     uint64_t off = (uint64_t)va - s->vpage;
     if (UNLIKELY(size == 4 ? !word_fits_page(e->x, off) : off >= e->x->page_size))
         return false;
@@ -318,7 +320,7 @@ static ALWAYS_INLINE void account_block(hot_t *h, const block_t *b, uint64_t ful
 /* Touch one decoded instruction's data entry, if it accessed data. */
 static ALWAYS_INLINE void touch_data(paged_t *p, const decoded_t *d)
 {
-    if (isa_info[d->raw >> 24].mem != MEM_NONE && d->entry) {
+    if (d->size && d->entry) { /* size: the bytes its data access moves, 0 if none */
         tlb_touch(p->tlb, d->entry);
         paged_reference(p, d->entry->ppn);
     }
@@ -342,16 +344,16 @@ static void account_tlb(paged_t *p, tlb_entry_t *fetch, const block_t *b, uint64
     uint64_t data_from =
         (from / n) * accesses + (from % n ? b->insn[from % n - 1].cum_loads + b->insn[from % n - 1].cum_stores : 0u);
     p->tlb->hits += (to - from) + (data_to - data_from);
-    for (uint64_t pos = to - from > n ? to - n : from; pos < to; pos++) {
-        if (pos + 1 == to) {
-            tlb_touch(p->tlb, fetch);
-            paged_reference(p, fetch->ppn);
-        }
-        touch_data(p, &b->insn[pos % n]);
-    }
+    uint64_t count = to - from > n ? n : to - from;
+    uint32_t i = (uint32_t)((to - count) % n);
+    for (; count > 1; count--, i = i + 1 == n ? 0 : i + 1)
+        touch_data(p, &b->insn[i]);
+    tlb_touch(p->tlb, fetch); /* the last instruction: its fetch, then its data */
+    paged_reference(p, fetch->ppn);
+    touch_data(p, &b->insn[i]);
 }
 /* What the paged fast path does when a data access misses its shortcut. */
-typedef enum { MISS_BAIL, MISS_TLB_HIT, MISS_SERVED, MISS_FAULT } miss_t;
+typedef enum { MISS_BAIL, MISS_SERVED, MISS_FAULT } miss_t;
 
 typedef struct { /* values, not pointers into the fast path's locals */
     tlb_entry_t *fetch;
@@ -359,44 +361,42 @@ typedef struct { /* values, not pointers into the fast path's locals */
     uint64_t settled;   /* positions already accounted                         */
     uint64_t position;  /* this instruction's position in the block run        */
     uint64_t now;       /* the clock at this instruction, for event stamps      */
+    uint32_t pc, insn;  /* the instruction, for a trap record                   */
 } miss_ctx_t;
 
 /*
- * The shortcut did not cover va.  A plain hit on another TLB entry is served
- * at once (MISS_TLB_HIT).  Anything that changes the TLB -- a miss, a walk to
- * set A or D -- or faults first settles the block's TLB accounting up to this
- * access, then goes the reference way (paged_translate): MISS_SERVED, or
- * MISS_FAULT with cm->trap's addresses set.  A misaligned access is handed
- * over untouched (MISS_BAIL).
+ * The shortcut did not cover va.  Whatever happens next changes the TLB's
+ * replacement state in a way the block's deferred accounting cannot express
+ * (a hit on another entry, a miss, a walk to set A or D) or faults, so first
+ * settle the block's TLB accounting up to this access, then go the reference
+ * way (paged_translate): MISS_SERVED, or MISS_FAULT with the trap recorded
+ * in cm->trap (the caller charges it).  A misaligned access is handed over
+ * untouched (MISS_BAIL).
  */
 static NOINLINE miss_t paged_fast_miss(cmodel_t *cm, const miss_ctx_t *mc, access_t acc, uint32_t va, uint32_t size,
-                                       uint32_t *pa, tlb_entry_t **entry, uint64_t *walk_cycles, trap_cause_t *cause)
+                                       uint32_t *pa, uint64_t *walk_cycles)
 {
     paged_t *p = cm->paged;
     if (va & (size - 1))
         return MISS_BAIL;
-    tlb_entry_t *t = tlb_find(p->tlb, (uint64_t)(va >> p->shift), p->asid);
-    if (t && ((t->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1)) {
-        paged_remember(cm, acc, t, va);
-        *entry = t;
-        *pa = (t->ppn << p->shift) | (va & (p->page_size - 1));
-        return MISS_TLB_HIT;
-    }
     account_tlb(p, mc->fetch, mc->block, mc->settled, mc->position);
     tlb_hit(p->tlb, mc->fetch); /* this instruction's own fetch */
     paged_reference(p, mc->fetch->ppn);
     uint64_t saved = cm->cycles;
     cm->cycles = mc->now;
-    *cause = paged_translate_found(cm, t, va, size, acc, pa, walk_cycles);
+    trap_cause_t cause = paged_translate(cm, va, size, acc, pa, walk_cycles);
     cm->cycles = saved;
-    *entry = NULL; /* counted and ordered already */
-    return *cause ? MISS_FAULT : MISS_SERVED;
+    if (!cause)
+        return MISS_SERVED;
+    record_trap(cm, cause, acc, mc->insn, mc->pc, va);
+    return MISS_FAULT;
 }
 
 /*
  * A fast-path data access whose shortcut missed: serve it through
  * paged_fast_miss and turn the outcome into the fast path's terms.  Returns
- * false to bail, or with e->result == EX_TRAP after raising the trap.
+ * false to bail, or with e->result == EX_TRAP after a fault was recorded
+ * (run_paged charges it).
  */
 static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
                                           uint32_t *pa, uint8_t **host)
@@ -404,40 +404,28 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
     const uint32_t done = (uint32_t)(d - e->first);
     const block_t *b = e->block;
     const uint64_t start = e->h->cycles + e->round * b->cost + (done ? b->insn[done - 1].cum_cost : 0) + *e->extra;
-    miss_ctx_t mc = {e->fetch, b, e->settled, e->round * b->n + done, start + e->cm->fetch_cost};
-    tlb_entry_t *entry = NULL;
+    miss_ctx_t mc = {e->fetch, b, e->settled, e->round * b->n + done, start + e->cm->fetch_cost, insn_pc(e, d), d->raw};
     uint64_t walk = 0;
     uint32_t miss_pa = 0; /* not *pa: keep the fast path's locals out of memory */
-    trap_cause_t cause = TRAP_NONE;
-    miss_t outcome = paged_fast_miss(e->cm, &mc, acc, va, size, &miss_pa, &entry, &walk, &cause);
+    miss_t outcome = paged_fast_miss(e->cm, &mc, acc, va, size, &miss_pa, &walk);
     *pa = miss_pa;
-    switch (outcome) {
-    case MISS_BAIL:
+    *e->extra += walk;
+    if (outcome == MISS_BAIL)
         return false;
-    case MISS_TLB_HIT:
-        d->entry = entry;
-        *host = e->x->mem + *pa;
-        return true;
-    case MISS_SERVED:
-        d->entry = NULL;
-        *e->extra += walk;
-        *host = e->x->mem + *pa;
-        e->settled = mc.position + 1;
-        /* Go on with the block unless the fill took the fetches' entry or the
-         * walk pushed the clock so far that the round would cross the limit
-         * (the machine must stop at the first instruction past it). */
-        if (e->x->paged->last[ACC_FETCH].entry != e->fetch ||
-            start + walk + (b->cost - (done ? b->insn[done - 1].cum_cost : 0)) > e->limit)
-            e->result = EX_SPLIT;
-        return true;
-    case MISS_FAULT:
-        account_block(e->h, b, e->round, done);
-        e->h->cycles += *e->extra;
-        raise_trap(e->cm, e->h, cause, acc, d->raw, insn_pc(e, d), va, e->cm->fetch_cost + walk);
+    e->settled = mc.position + 1;
+    if (outcome == MISS_FAULT) {
         e->result = EX_TRAP;
         return false;
     }
-    return false;
+    d->entry = NULL; /* counted and ordered already */
+    *host = e->x->mem + miss_pa;
+    /* Go on with the block unless the fill took the fetches' entry or the
+     * walk pushed the clock so far that the round would cross the limit (the
+     * machine must stop at the first instruction past it). */
+    if (e->x->paged->last[ACC_FETCH].entry != e->fetch ||
+        start + walk + (b->cost - (done ? b->insn[done - 1].cum_cost : 0)) > e->limit)
+        e->result = EX_SPLIT;
+    return true;
 }
 
 static ALWAYS_INLINE void observe_access(const exec_ctx_t *e, bool write, uint32_t size, uint32_t va, uint32_t pa,
@@ -865,9 +853,9 @@ static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu
             d = first;
             break;
         }
-        if (ex == EX_TRAP) { /* raised by the paged miss path, all accounted */
+        if (ex == EX_TRAP) { /* recorded by the paged miss path; the caller charges it */
             out->trapped = true;
-            return 0;
+            break;
         }
         if (ex == EX_CODE_WRITTEN || ex == EX_SPLIT)
             d++;
@@ -954,10 +942,13 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             goto reference;
         block_run_t run;
         run_block(cm, &x, MMU_PAGED, b, &h, fetch, limit, &run);
-        if (UNLIKELY(run.trapped))
-            return STOP_TRAP;
         account_block(&h, b, run.full, run.done);
         h.cycles += run.extra;
+        if (UNLIKELY(run.trapped)) { /* a data fault: fetched, walked, no execute */
+            h.cycles += cm->fetch_cost + cm->cfg_timing.trap_cycles;
+            hot_store(cm, &h);
+            return STOP_TRAP;
+        }
         account_tlb(p, fetch, b, run.settled, run.full * b->n + run.done);
         if (LIKELY(run.done || run.full))
             continue;
