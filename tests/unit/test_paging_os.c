@@ -10,7 +10,7 @@
  * session, exactly as `mmulab run` with the same options would, so the
  * option table, the loader, the kernel and the pager are all exercised.
  * Expected figures are worked out by hand in the comments.  Run it from the
- * repository root: some tests read programs/*.s.
+ * repository root: some tests read the programs in programs/.
  */
 #include <setjmp.h>
 #include <stdarg.h>
