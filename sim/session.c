@@ -121,7 +121,6 @@ static int record_future(session_t *s, FILE *err)
     o.os.replace = REPL_LRU;
     o.os.frames = 0;
     o.os.prefault = false;
-    o.hw.track_refs = true;
     o.trace_path = NULL;
     o.dump = false;
     session_t rec;
@@ -163,7 +162,11 @@ int session_open(session_t *s, const run_options_t *opt, FILE *err)
         }
         evbus_subscribe(&s->bus, trace_observe, s->trace);
     }
-    s->m = engine_create(opt->engine, &opt->hw, &s->bus, msg, sizeof msg);
+    /* LRU and CLOCK learn about references from the MMU's per-frame stamps and
+     * bits; set here, where the mode is final (compare changes it). */
+    machine_config_t hw = opt->hw;
+    hw.track_refs = opt->os.mode == OS_PAGED && (opt->os.replace == REPL_LRU || opt->os.replace == REPL_CLOCK);
+    s->m = engine_create(opt->engine, &hw, &s->bus, msg, sizeof msg);
     if (!s->m || !(s->os = os_create(s->m, &opt->os, msg, sizeof msg))) {
         fprintf(err, "mmulab: %s\n", msg);
         return 2;
