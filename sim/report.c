@@ -152,7 +152,7 @@ static bool check_expectations(session_t *s, FILE *err)
     for (int i = 0; i < s->opt.nprograms; i++) {
         int applied;
         fprintf(err, "check %s: ", s->opt.programs[i]);
-        bool good = expect_check(&s->expects[i], s->os, i + 1, s->opt.os.mode, err, &applied);
+        bool good = expect_verify(&s->expects[i], s->os, i + 1, s->opt.os.mode, err, &applied);
         if (!applied)
             fprintf(err, "no expectation for %s mode\n", os_mode_name[s->opt.os.mode]);
         else if (good)
