@@ -188,9 +188,9 @@ static NOINLINE trap_cause_t contiguous_fault(cmodel_t *cm, mmu_mode_t mode, uin
         return (uint64_t)va + size > cm->mmu.limit ? TRAP_PROTECTION : TRAP_BUS;
     }
     cm->trap.paddr = va;
-    if (cm->s.priv == MODE_USER && mode == MMU_BARE && (uint64_t)va + size > cm->mmu.fence)
-        return TRAP_FENCE;
-    return TRAP_BUS;
+    if ((uint64_t)va + size > cm->mem_size) /* no memory there at all */
+        return TRAP_BUS;
+    return TRAP_FENCE; /* below the end of memory but at or above the fence */
 }
 
 /*
@@ -541,7 +541,7 @@ static ALWAYS_INLINE bool store_data(exec_ctx_t *e, decoded_t *d, uint32_t va, u
         block_cache_invalidate(e->cm, pa, size);
         e->result = EX_CODE_WRITTEN;
     }
-    observe_access(e, true, size, va, pa, val);
+    observe_access(e, true, size, va, pa, size == 4 ? val : val & 0xFF);
     return true;
 }
 
@@ -664,9 +664,13 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_
         raise_trap(cm, h, TRAP_SYSCALL, ACC_FETCH, d->raw, insn_pc(e, d), insn_pc(e, d), d->cost + *e->extra);
         cm->s.pc = insn_pc(e, d) + 4;
         return EX_TRAP;
-    case OP_HALT:
+    case OP_HALT: /* completes like SYSCALL (and is counted), then traps; its PC stays */
+        if (e->fast)
+            return EX_BAIL;
+        h->instret++;
         cm->trap.paddr = 0;
-        return trap_or_bail(e, TRAP_HALT, ACC_FETCH, d, insn_pc(e, d), insn_pc(e, d), d->cost + *e->extra);
+        raise_trap(cm, h, TRAP_HALT, ACC_FETCH, d->raw, insn_pc(e, d), insn_pc(e, d), d->cost + *e->extra);
+        return EX_TRAP;
     case DECODED_ADD_NF: r[ra] += r[rb]; break;
     case DECODED_ADD_ZN: r[ra] = set_zn(h, r[ra] + r[rb]); break;
     case DECODED_ADD_ZNC: r[ra] = add_znc(h, r[ra], r[rb]); break;
