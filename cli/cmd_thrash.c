@@ -16,6 +16,7 @@
 #include "argopt.h"
 #include "commands.h"
 #include "thrash_os.h"
+#include "../sim/options.h"
 
 #define CMD "thrash"
 
@@ -175,7 +176,9 @@ static void os_settings(thrash_options_t *o, const char *argv0)
     t->policy = repl_policy_name[m->policy];
     t->cycles = m->cycles;
     t->ws_window = m->ws_window;
-    const char *wanted = t->program ? t->program : "programs/thrash_worker.s";
+    if (t->program)
+        return; /* the user's worker, as given */
+    const char *wanted = "programs/thrash_worker.s";
     const char *found = thrash_os_find_worker(wanted, argv0, o->worker_path, sizeof o->worker_path);
     t->program = found ? found : wanted;
 }
@@ -210,6 +213,11 @@ static int parse(int argc, char **argv, thrash_options_t *o)
     }
     if (o->model.warmup >= o->model.cycles) {
         fprintf(stderr, "mmulab " CMD ": --warmup must be below --cycles\n");
+        return 2;
+    }
+    if (!o->use_model && o->max_degree > MAX_PROGRAMS) {
+        fprintf(stderr, "mmulab " CMD ": --max-degree %llu: the OS runs at most %d programs (or use --model)\n",
+                (unsigned long long)o->max_degree, MAX_PROGRAMS);
         return 2;
     }
     if (o->model_only && !o->use_model) {

@@ -26,7 +26,7 @@ typedef struct {
 /* Run `degree` copies; false after a message on stderr. */
 bool thrash_os_run(const thrash_os_t *t, int degree, thrash_point_t *out);
 
-/* The worker's path: t->program if readable, else next to the binary
+/* The default worker's path: `wanted` if readable, else next to the binary
  * (argv0/../programs/thrash_worker.s); NULL if neither exists. */
 const char *thrash_os_find_worker(const char *wanted, const char *argv0, char *buf, size_t len);
 

@@ -88,10 +88,13 @@ want_rc 0
 want_eq "knee" "$(csv "$T/tm.csv" "u=[float(r['cpu_utilisation']) for r in rows]; k=u.index(max(u)); print(k+1, u[-1]<0.7*max(u))")" "8 True"
 end
 
-begin "thrash: model options need --model (exit 2)"
+begin "thrash: model options need --model, a missing worker is named (exit 2)"
 mm thrash --pages 4
 want_rc 2
 want_err "add --model"
+mm thrash --program "$T/none.s" --max-degree 1
+want_rc 2
+want_err "none.s: cannot open the file"
 end
 
 echo "multiprog: working sets, load control, device waits"
