@@ -67,22 +67,16 @@ static void usage(FILE *out)
             (unsigned long long)d.io_cycles, (unsigned long long)d.warmup);
 }
 
+/* One of names, or with `all` also "all" (as n). */
 static bool pick(const char *option, const char *text, const char *const *names, int n, bool all, int *out)
 {
-    if (all && text && !strcmp(text, "all")) {
-        *out = n;
-        return true;
-    }
-    for (int i = 0; text && i < n; i++)
-        if (!strcmp(text, names[i])) {
-            *out = i;
-            return true;
-        }
-    fprintf(stderr, "mmulab " CMD ": %s '%s': allowed values are", option, text ? text : "");
+    const char *with_all[8];
+    if (!all || n >= 8)
+        return opt_choice(CMD, option, text, names, n, out);
     for (int i = 0; i < n; i++)
-        fprintf(stderr, "%s%s", i ? "|" : " ", names[i]);
-    fprintf(stderr, "%s\n", all ? "|all" : "");
-    return false;
+        with_all[i] = names[i];
+    with_all[n] = "all";
+    return opt_choice(CMD, option, text, with_all, n + 1, out);
 }
 
 static bool u32_option(const char *option, const char *text, uint64_t min, uint64_t max, uint32_t *out)

@@ -98,27 +98,13 @@ static bool parse_size32(const char *option, const char *text, uint32_t *out)
     return true;
 }
 
-static bool parse_name(const char *option, const char *text, const char *const *names, int n, int *out)
-{
-    for (int i = 0; text && i < n; i++)
-        if (!strcmp(text, names[i])) {
-            *out = i;
-            return true;
-        }
-    fprintf(stderr, "mmulab " CMD ": %s '%s': allowed values are", option, text ? text : "");
-    for (int i = 0; i < n; i++)
-        fprintf(stderr, "%s%s", i ? "|" : " ", names[i]);
-    fprintf(stderr, "\n");
-    return false;
-}
-
 static bool parse_fit(const char *text, int *out)
 {
-    if (text && !strcmp(text, "all")) {
-        *out = FIT_COUNT;
-        return true;
-    }
-    return parse_name("--fit", text, fit_name, FIT_COUNT, out);
+    const char *names[FIT_COUNT + 1]; /* the fits, then "all" (= FIT_COUNT) */
+    for (int f = 0; f < FIT_COUNT; f++)
+        names[f] = fit_name[f];
+    names[FIT_COUNT] = "all";
+    return opt_choice(CMD, "--fit", text, names, FIT_COUNT + 1, out);
 }
 
 /* One option at argv[*i]; false after a message. */
@@ -173,12 +159,12 @@ static bool parse_one(int argc, char **argv, int *i, workload_options_t *o)
         return true;
     }
     if (opt_match(CMD, argc, argv, i, "--size-dist", &v)) {
-        bool ok = parse_name("--size-dist", v, wl_size_dist_name, WL_SIZE_DIST_COUNT, &k);
+        bool ok = opt_choice(CMD, "--size-dist", v, wl_size_dist_name, WL_SIZE_DIST_COUNT, &k);
         o->gen.size_dist = (wl_size_dist_t)k;
         return ok;
     }
     if (opt_match(CMD, argc, argv, i, "--on-full", &v)) {
-        bool ok = parse_name("--on-full", v, on_full_names, 2, &k);
+        bool ok = opt_choice(CMD, "--on-full", v, on_full_names, 2, &k);
         o->run.on_full = (wl_on_full_t)k;
         return ok;
     }

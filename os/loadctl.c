@@ -29,12 +29,6 @@
 #include "mp_internal.h"
 #include "paging.h"
 
-static int priority_of(const os_t *os, int pid)
-{
-    const mp_config_t *c = &os->cfg.mp;
-    return pid <= c->npriorities ? c->priority[pid - 1] : 0;
-}
-
 /* ---- working sets ---------------------------------------------------------- */
 
 /* The working set of pid: its frames stamped among the last `window` references. */
@@ -108,7 +102,7 @@ static int suspension_victim(os_t *os)
 {
     int victim = 0;
     for (int pid = 1; pid <= os->nprocs; pid++)
-        if (admitted(os, pid) && (!victim || priority_of(os, pid) <= priority_of(os, victim)))
+        if (admitted(os, pid) && (!victim || mp_priority(os, pid) <= mp_priority(os, victim)))
             victim = pid;
     return victim;
 }

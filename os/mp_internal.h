@@ -44,6 +44,9 @@ struct mp_state {
 struct mp_state *mp_state(os_t *os);
 mp_proc_t *mp_proc(os_t *os, int pid);
 
+/* pid's --priority (0 if none given): the lower is rolled out or suspended first. */
+int mp_priority(const os_t *os, int pid);
+
 /* Record one line of what the OS did (kept: the first MP_LOG_LINES). */
 void mp_log(os_t *os, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

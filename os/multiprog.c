@@ -37,6 +37,12 @@ mp_proc_t *mp_proc(os_t *os, int pid)
     return &s->procs[pid - 1];
 }
 
+int mp_priority(const os_t *os, int pid)
+{
+    const mp_config_t *c = &os->cfg.mp;
+    return pid >= 1 && pid <= c->npriorities ? c->priority[pid - 1] : 0;
+}
+
 void mp_log(os_t *os, const char *fmt, ...)
 {
     struct mp_state *s = mp_state(os);

@@ -23,12 +23,6 @@
 
 #include "mp_internal.h"
 
-static int priority_of(const os_t *os, int pid)
-{
-    const mp_config_t *c = &os->cfg.mp;
-    return pid <= c->npriorities ? c->priority[pid - 1] : 0;
-}
-
 static bool resident(os_t *os, int pid)
 {
     return partitions_base_of(&os->parts, pid) != UINT32_MAX;
@@ -39,7 +33,7 @@ static bool better_victim(os_t *os, int a, int b)
 {
     if (!b)
         return true;
-    int pa = priority_of(os, a), pb = priority_of(os, b);
+    int pa = mp_priority(os, a), pb = mp_priority(os, b);
     if (pa != pb)
         return pa < pb;
     uint64_t ra = mp_proc(os, a)->last_run, rb = mp_proc(os, b)->last_run;
@@ -82,7 +76,7 @@ static void roll_out(os_t *os, int pid)
     s->swap_bytes += p->size;
     s->swap_cycles += cycles;
     mp_log(os, "cycle %llu: rolled out process %d (%s, priority %d): %u bytes from 0x%x, %llu cycles",
-           (unsigned long long)machine_cycles(os->m), pid, p->name, priority_of(os, pid), p->size, p->base,
+           (unsigned long long)machine_cycles(os->m), pid, p->name, mp_priority(os, pid), p->size, p->base,
            (unsigned long long)cycles);
 }
 
