@@ -226,8 +226,8 @@ static void describe(const thrash_options_t *o)
 {
     const thrash_config_t *m = &o->model;
     if (!o->use_model) {
-        printf("thrash: 1..%d copies of %s under the paged OS, %u frames, %s replacement (%s),\n"
-               "%llu cycles per run; working sets over %u references.\n",
+        printf("thrash: 1..%d copies of %s under the paged OS, %u frames, %s replacement (%s;\n"
+               "global under ws), %llu cycles per run; working sets over %u references.\n",
                (int)o->max_degree, o->os.program, o->os.frames, o->os.scope, o->os.policy,
                (unsigned long long)o->os.cycles, o->os.ws_window);
         return;

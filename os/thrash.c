@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define THRASH_QUANTUM 10000 /* cycles, the OS's default quantum (os_config_defaults) */
+
 const char *const frame_alloc_name[ALLOC_COUNT] = {"equal", "proportional", "ws"};
 const char *const repl_scope_name[SCOPE_COUNT] = {"local", "global"};
 
@@ -310,7 +312,7 @@ static void run_slice(tsim_t *s, int i)
 {
     worker_t *w = &s->w[i];
     uint64_t ref_cycles = thrash_ref_cycles(&s->c->timing);
-    uint64_t until = s->now + 10000; /* the OS's default quantum */
+    uint64_t until = s->now + THRASH_QUANTUM;
     while (s->now < until && s->now < s->end && w->state == W_READY) {
         if (w->frame_of[w->page] == REPL_NONE) {
             fault(s, i);
