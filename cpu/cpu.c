@@ -344,6 +344,11 @@ static void account_tlb(paged_t *p, tlb_entry_t *fetch, const block_t *b, uint64
     uint64_t data_from =
         (from / n) * accesses + (from % n ? b->insn[from % n - 1].cum_loads + b->insn[from % n - 1].cum_stores : 0u);
     p->tlb->hits += (to - from) + (data_to - data_from);
+    if (data_to == data_from) { /* only fetches: one entry, used last at the end */
+        tlb_touch(p->tlb, fetch);
+        paged_reference(p, fetch->ppn);
+        return;
+    }
     uint64_t count = to - from > n ? n : to - from;
     uint32_t i = (uint32_t)((to - count) % n);
     for (; count > 1; count--, i = i + 1 == n ? 0 : i + 1)
