@@ -15,5 +15,7 @@ int cmd_refs(int argc, char **argv);
 int cmd_tlbsim(int argc, char **argv);
 int cmd_ld(int argc, char **argv);
 int cmd_ar(int argc, char **argv);
+int cmd_workload(int argc, char **argv);
+int cmd_thrash(int argc, char **argv);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "os_internal.h"
 #include "services.h"
+#include "mp_internal.h"
 
 const char *const os_mode_name[OS_MODE_COUNT] = {"bare", "swreloc", "hwreloc", "paged"};
 
@@ -84,6 +85,7 @@ void os_destroy(os_t *os)
     free(os->dump.words);
     free(os->dump.valid);
     partitions_free_all(&os->parts);
+    os_mp_free(os);
     free(os);
 }
 
@@ -209,6 +211,11 @@ static void describe_fault(os_t *os, process_t *p, const trap_t *t)
     size_t room = sizeof p->fault_msg;
     if (t->cause == TRAP_ILLEGAL || t->cause == TRAP_DIV_ZERO) {
         n += snprintf(p->fault_msg + n, room - (size_t)n, " (0x%08" PRIx32 ") at pc 0x%08" PRIx32, t->insn, t->pc);
+        return;
+    }
+    if (t->cause == TRAP_MISALIGNED) { /* caught before translation: no physical address */
+        snprintf(p->fault_msg + n, room - (size_t)n, "; %s at pc 0x%08" PRIx32 ", logical address 0x%08" PRIx32,
+                 access_name[t->access], t->pc, t->vaddr);
         return;
     }
     n += snprintf(p->fault_msg + n, room - (size_t)n,
@@ -398,6 +405,8 @@ int os_run(os_t *os)
             stop_at_cycle_limit(os);
             break;
         }
+        if (!os_mp_dispatch(os, p)) /* waiting, suspended, or rolled in (os/loadctl.c) */
+            continue;
         switch_to(os, p);
         if (run_slice(os, p, slice_end(os, machine_cycles(os->m))) == STOP_TRAP)
             serve_trap(os, p);

@@ -18,6 +18,7 @@
 
 #include "../cpu/exe.h"
 #include "../machine/machine.h"
+#include "multiprog.h"
 #include "partition.h"
 #include "replace.h"
 
@@ -56,6 +57,7 @@ typedef struct {
     /* services (docs/services.md) */
     const char *root;       /* guest files live in this host directory (NULL: ".") */
     const char *lib_path;   /* where dynamic libraries are looked for (':'-separated) */
+    mp_config_t mp;         /* compaction and swapping (os/multiprog.h)           */
 } os_config_t;
 
 void os_config_defaults(os_config_t *c);

@@ -21,6 +21,7 @@ struct os {
     char move_note[400];
     pager_t *pager;   /* paged mode only (os/pager.c) */
     struct shm_table *shm; /* shared-memory segments (os/shm.c), made on first use */
+    struct mp_state *mp; /* compaction and swapping (os/mp_internal.h) */
 };
 
 /* The running process's hardware counters, folded into its stats. */
@@ -45,6 +46,11 @@ bool os_syscall(os_t *os, process_t *p, const trap_t *trap);
 
 /* Capture the --dump range of p if it is the dump target. */
 void os_capture_dump(os_t *os, process_t *p);
+
+/* Software relocation at a new base: re-patch the relocated words and the
+ * PC (charged reloc_patch_cycles each); registers holding computed
+ * addresses stay stale, as os->move_note says. */
+void os_repatch_relocations(os_t *os, process_t *p, uint32_t new_base);
 
 /* Charge OS work to the clock and announce it on the event bus. */
 void os_charge(os_t *os, ev_kind_t kind, int pid, uint64_t cycles, uint32_t a, uint32_t b, uint32_t c, uint32_t d);

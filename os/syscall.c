@@ -8,6 +8,8 @@
 
 #include "os_internal.h"
 #include "services.h"
+#include "mp_internal.h"
+#include "overlay.h"
 #include "syscall.h"
 
 #define MAX_WRITE (1u << 20)
@@ -66,6 +68,12 @@ bool os_syscall(os_t *os, process_t *p, const trap_t *trap)
         break;
     case SYS_BRK: /* paged mode only: the other schemes have no heap to move */
         result = os->pager ? pager_brk(os, p, cpu.r[1]) : (uint32_t)-E_NOSYS;
+        break;
+    case SYS_OVERLAY: /* os/overlay.c */
+        result = sys_overlay(os, p, cpu.r[1], cpu.r[2], cpu.r[3]);
+        break;
+    case SYS_IOWAIT: /* os/loadctl.c */
+        result = sys_iowait(os, p, cpu.r[1]);
         break;
     default:
         result = (uint32_t)-E_NOSYS;

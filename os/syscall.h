@@ -26,7 +26,9 @@
     X(WAIT, 16, "pid (-1: any child), status pointer (0: none)") \
     X(SHMGET, 17, "key, size")                \
     X(SHMAT, 18, "segment, address (0: the OS chooses)") \
-    X(SHMDT, 19, "address")
+    X(SHMDT, 19, "address")                   \
+    X(OVERLAY, 20, "phase home, length, overlay area") \
+    X(IOWAIT, 21, "cycles to wait for the process's own device")
 
 enum {
 #define SYS_ENUM(name, num, args) SYS_##name = num,

@@ -25,7 +25,7 @@ tally() { # name status
     p=$(sed -n 's/^\[  PASSED  \] \([0-9][0-9]*\) test.*/\1/p' "$log" | tail -n 1)
     f=$(sed -n 's/^\[  FAILED  \] \([0-9][0-9]*\) test.*/\1/p' "$log" | tail -n 1)
     if [ -z "$p$f" ]; then # a shell suite: its last line is `N passed, N failed`
-        read -r p f < <(tail -n 1 "$log" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
+        read -r p f < <(tail -n 1 "$log" | sed -n 's/^\([^ ]*: \)\{0,1\}\([0-9]*\) passed, \([0-9]*\) failed.*$/\2 \3/p')
     fi
     p=${p:-0}
     f=${f:-0}
