@@ -198,6 +198,9 @@ static int place_paged(os_t *os, process_t *p, svc_lib_t *lib)
     for (int i = 0; i < p->svc->nlibs; i++)
         if (p->svc->libs[i].refs > 0 && align_up(p->svc->libs[i].base + p->svc->libs[i].size, page) > at)
             at = align_up(p->svc->libs[i].base + p->svc->libs[i].size, page);
+    while (overlaps(p, at, at + align_up(lib->size, page), false)) /* a mapping put there */
+        if ((at += page) + lib->size > (1u << 20))
+            return -E_NOMEM; /* ABS20 fields reach only the first MiB */
     lib->base = at;
     if (!relocate_image(&lib->image, lib->base) || !(lib->flat = flatten(&lib->image, lib->size)))
         return -E_NOEXEC;

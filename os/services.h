@@ -91,7 +91,8 @@ bool services_shared_page(const process_t *p, uint32_t vaddr);
 /* sys_mmap.c's table helpers, shared with shm.c: the mapping covering
  * vaddr; the region of a mapping; drop mapping i and its region; a free
  * range of size bytes below the stack (0: none); does [start, end) overlap
- * a region (only code, data, heap, stack if only_fixed_kinds)? */
+ * a region (any but a mapped file's if only_fixed_kinds; the stack down to
+ * its growth limit)? */
 const svc_map_t *map_covering(const process_t *p, uint32_t vaddr);
 int find_region(process_t *p, uint32_t start, uint32_t end);
 void remove_map(process_t *p, int index);

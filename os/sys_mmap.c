@@ -154,7 +154,7 @@ bool overlaps(const process_t *p, uint32_t start, uint32_t end, bool only_fixed_
 {
     for (int i = 0; i < p->nregions; i++) {
         const os_region_t *r = &p->regions[i];
-        bool counts = !only_fixed_kinds || r->kind < REGION_MAPPED_FILE;
+        bool counts = !only_fixed_kinds || r->kind != REGION_MAPPED_FILE;
         uint32_t r_start = r->kind == REGION_STACK ? r->limit : r->start; /* the stack may grow to its limit */
         if (counts && start < r->end && r_start < end)
             return true;
@@ -207,7 +207,7 @@ static int check_mmap(os_t *os, process_t *p, const uint32_t *r, int *host, uint
     *size = (uint32_t)page_up(len, page);
     uint64_t space = os->m->cfg.va_bits >= 32 ? 1ull << 32 : 1ull << os->m->cfg.va_bits;
     if ((flags & G_MAP_FIXED) && ((uint64_t)addr + *size > space || overlaps(p, addr, addr + *size, true)))
-        return -E_INVAL; /* outside the address space, or over code, data, heap or stack */
+        return -E_INVAL; /* outside the address space, or over anything but a mapped file */
     return 0;
 }
 
