@@ -207,7 +207,8 @@ static int place_paged(os_t *os, process_t *p, svc_lib_t *lib)
     for (int i = 0; i < lib->image.nsections; i++) {
         const exe_section_t *s = &lib->image.sections[i];
         uint32_t start = (lib->base + s->addr) / page * page, end = align_up(lib->base + s->addr + s->size, page);
-        svc_map_t m = {start, end, start - lib->base, -1, lib->flat, lib->size, false, "", REGION_LIB_CODE, NULL};
+        svc_map_t m = {.start = start, .end = end, .offset = start - lib->base, .host_fd = -1, .image = lib->flat,
+                       .image_size = lib->size, .kind = REGION_LIB_CODE};
         snprintf(m.name, sizeof m.name, "%s", lib->name);
         if (s->size && !mmap_add(os, p, &m, s->perm & SEC_X ? REGION_LIB_CODE : REGION_LIB_DATA, section_perm(s)))
             return -E_NOMEM;

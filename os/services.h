@@ -35,6 +35,7 @@ typedef struct {
     char name[40];        /* the file or library (for --regions)            */
     region_kind_t kind;   /* mapped file, library code or data, shared memory */
     struct shm_segment *segment; /* shared memory: its segment              */
+    uint64_t dev, ino;    /* a mapped file's identity (MAP_SHARED frames)   */
 } svc_map_t;
 
 typedef struct {

@@ -13,9 +13,11 @@
  * (eviction, or the last mapping going away) a changed page is saved in the
  * segment, which outlives its attachments.  A segment has at most
  * OS_FRAME_MAX_OWNERS attachments, so a frame's owner list stays complete.
- * The same lookup shares library code: a page of a library's code that no
- * writable region shares, at the same address in two processes (a library
- * is relocated alike for the same address), is one frame for both.
+ * The same lookup shares the pages of a file that several processes map
+ * MAP_SHARED (the same file offset, at any address), and library code: a
+ * page of a library's code that no writable region shares, at the same
+ * address in two processes (a library is relocated alike for the same
+ * address), is one frame for both.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -77,15 +79,24 @@ static bool read_only_page(const process_t *p, uint32_t vaddr, uint32_t page)
 }
 
 /* Does q's mapping qm hold the same page as p's mapping m?  The address of
- * that page in q, or 0.  Shared memory: the same segment, anywhere; library
- * code: the same library at the same address (relocated alike), on a page
- * no writable region shares. */
+ * that page in q, or 0.  Shared memory: the same segment, anywhere; a file
+ * both map MAP_SHARED: the same file offset, anywhere; library code: the
+ * same library at the same address (relocated alike), on a page no writable
+ * region shares. */
 static uint32_t same_page(const os_t *os, const process_t *p, const svc_map_t *m, const process_t *q,
                           const svc_map_t *qm, uint32_t vaddr)
 {
     uint32_t page = page_size_of(os), qva = qm->start + (vaddr - m->start);
     if (m->segment)
         return qm->segment == m->segment && qva < qm->end ? qva : 0;
+    if (m->kind == REGION_MAPPED_FILE) {
+        uint64_t at = m->offset + (vaddr - m->start);
+        bool same_file = qm->kind == REGION_MAPPED_FILE && qm->shared && qm->host_fd >= 0 && qm->dev == m->dev &&
+                         qm->ino == m->ino;
+        return same_file && at >= qm->offset && at - qm->offset < qm->end - qm->start
+                   ? qm->start + (uint32_t)(at - qm->offset)
+                   : 0;
+    }
     bool same_library = m->kind == REGION_LIB_CODE && qm->kind == REGION_LIB_CODE && !strcmp(m->name, qm->name) &&
                         qm->start == m->start && qm->end == m->end;
     return same_library && read_only_page(p, vaddr, page) && read_only_page(q, vaddr, page) ? vaddr : 0;
@@ -95,7 +106,7 @@ bool services_shared_frame(os_t *os, const process_t *p, uint32_t vaddr, uint32_
 {
     const svc_map_t *m = map_covering(p, vaddr);
     uint32_t pte;
-    if (!m || (!m->segment && m->kind != REGION_LIB_CODE))
+    if (!m || !(m->segment || m->kind == REGION_LIB_CODE || (m->kind == REGION_MAPPED_FILE && m->shared)))
         return false;
     for (int pid = 1; pid <= os_process_count(os); pid++) {
         process_t *q = os_process(os, pid);
@@ -158,7 +169,8 @@ static uint32_t sys_shmat(os_t *os, process_t *p, uint32_t id, uint32_t addr)
     uint32_t start = addr ? addr : choose_address(os, p, size);
     if (!start)
         return err_code(E_NOMEM);
-    svc_map_t m = {start, start + size, 0, -1, NULL, 0, true, "", REGION_SHARED_MEMORY, seg};
+    svc_map_t m = {.start = start, .end = start + size, .host_fd = -1, .shared = true, .kind = REGION_SHARED_MEMORY,
+                   .segment = seg};
     snprintf(m.name, sizeof m.name, "segment %u", id);
     if (!mmap_add(os, p, &m, REGION_SHARED_MEMORY, PTE_R | PTE_W))
         return err_code(E_NOMEM);

@@ -223,8 +223,12 @@ static uint32_t sys_mmap(os_t *os, process_t *p, const uint32_t *r)
         return err_code(E_NOMEM);
     if (r[4] & G_MAP_FIXED)
         unmap_range(os, p, start, start + size);
-    svc_map_t m = {start, start + size, r[6], dup(host), NULL, 0, (r[4] & G_MAP_SHARED) != 0, "", REGION_MAPPED_FILE, NULL};
+    svc_map_t m = {.start = start, .end = start + size, .offset = r[6], .host_fd = dup(host),
+                   .shared = (r[4] & G_MAP_SHARED) != 0, .kind = REGION_MAPPED_FILE};
     snprintf(m.name, sizeof m.name, "%s", p->svc->files[r[5]].name);
+    struct stat st;
+    if (fstat(host, &st) == 0)
+        m.dev = (uint64_t)st.st_dev, m.ino = (uint64_t)st.st_ino;
     if (m.host_fd < 0)
         return err_code(E_MFILE);
     if (!mmap_add(os, p, &m, REGION_MAPPED_FILE, perm_of(r[3]))) {

@@ -634,6 +634,61 @@ want_err "stopped"
 want_eq "byte 0" "$(byte_at 0)" "a"
 end
 
+begin "MAP_SHARED by two unrelated processes: one frame, the reader sees the writer's store at once"
+cat >"$T/writer.s" <<'PROG'
+        .text
+start:  LOAD    R1, #name
+        LOAD    R2, #2
+        SYSCALL #3
+        MOV     R5, R0
+        LOAD    R1, #0
+        LOAD    R2, #4
+        LOAD    R3, #3
+        LOAD    R4, #1
+        LOAD    R6, #0
+        SYSCALL #9
+        MOV     R10, R0
+        LOAD    R1, #'Z'
+        STOREB  R1, [R10]
+        LOAD    R7, #20000
+spin:   DEC     R7
+        JNZ     spin
+        LOAD    R1, #0
+        SYSCALL #0
+        .data
+name:   .asciz  "box"
+PROG
+cat >"$T/reader.s" <<'PROG'
+        .text
+start:  LOAD    R1, #name
+        LOAD    R2, #0
+        SYSCALL #3
+        MOV     R5, R0
+        LI      R1, 0x40000000          ; at another address than the writer's
+        LOAD    R2, #4
+        LOAD    R3, #1
+        LOAD    R4, #0x11               ; MAP_SHARED | MAP_FIXED
+        LOAD    R6, #0
+        SYSCALL #9
+        MOV     R10, R0
+        LOAD    R7, #50000
+look:   LOADB   R1, [R10]
+        CMP     R1, #0
+        JNZ     seen
+        DEC     R7
+        JNZ     look
+seen:   SYSCALL #0                      ; exit(the byte: 90 once the writer's store shows)
+        .data
+name:   .asciz  "box"
+PROG
+printf '\0\0\0\0' >"$T/root/box"
+mm run --mode paged --root "$T/root" --stats-json "$T/j" "$T/writer.s" "$T/reader.s"
+want_rc 0
+want_eq "the reader's exit code (the byte it saw)" "$(jflat "$T/j" | sed -n 's/^processes.1.exit_code=//p')" 90
+want_eq "the reader mapped the writer's frame" "$(jflat "$T/j" | sed -n 's/^processes.1.shared_maps=//p')" 1
+want_eq "the file" "$(head -c 1 "$T/root/box")" "Z"
+end
+
 begin "MAP_FIXED: the mapping is exactly at the address asked; over the code it is refused"
 cat >"$T/fixed.s" <<'EOF'
         .text
