@@ -40,7 +40,6 @@
 #define IMPORTS_SYMBOL "__imports"
 #define E_NOEXEC 8
 
-static uint32_t err_code(int e) { return (uint32_t)-e; }
 static uint32_t align_up(uint32_t v, uint32_t a) { return (uint32_t)(((uint64_t)v + a - 1) / a * a); }
 
 /* ---- finding and reading a library ---------------------------------------------- */
@@ -293,16 +292,9 @@ static bool library_symbol(const svc_lib_t *lib, const char *name, uint32_t *add
     return false;
 }
 
-/* Copy a NUL-terminated name of fewer than MAX_NAME bytes from the guest. */
 static int fetch_name(os_t *os, process_t *p, uint32_t addr, char *name)
 {
-    for (uint32_t i = 0; i < MAX_NAME; i++) {
-        if (!os_copy_from_user(os, p, addr + i, &name[i], 1))
-            return -E_FAULT;
-        if (!name[i])
-            return 0;
-    }
-    return -E_NAMETOOLONG;
+    return services_fetch_string(os, p, addr, name, MAX_NAME);
 }
 
 /* ---- implicit loading: the import table -------------------------------------------------- */

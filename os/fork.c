@@ -19,7 +19,6 @@
 #include "services.h"
 #include "syscall.h"
 
-static uint32_t err_code(int e) { return (uint32_t)-e; }
 
 /* Copy what the child inherits; false if out of memory. */
 static bool inherit(os_t *os, process_t *parent, process_t *child, const cpu_state_t *cpu)

@@ -10,6 +10,18 @@
 
 #include "../mmu/pte.h"
 #include "services.h"
+#include "syscall.h"
+
+int services_fetch_string(os_t *os, process_t *p, uint32_t addr, char *buf, uint32_t max)
+{
+    for (uint32_t i = 0; i < max; i++) {
+        if (!os_copy_from_user(os, p, addr + i, &buf[i], 1))
+            return -E_FAULT;
+        if (!buf[i])
+            return 0;
+    }
+    return -E_NAMETOOLONG;
+}
 
 bool services_syscall(os_t *os, process_t *p, uint32_t number, cpu_state_t *cpu, uint32_t *result)
 {

@@ -57,6 +57,14 @@ struct proc_services {
     int nlibs;
 };
 
+/* A negative error code as the guest's R0 word; the page size. */
+static inline uint32_t err_code(int e) { return (uint32_t)-e; }
+static inline uint32_t page_size_of(const os_t *os) { return 1u << os->m->cfg.page_shift; }
+
+/* Copy the NUL-terminated string at the guest's addr into buf (at most max
+ * bytes with the NUL): 0, -E_FAULT or -E_NAMETOOLONG. */
+int services_fetch_string(os_t *os, process_t *p, uint32_t addr, char *buf, uint32_t max);
+
 /* p's services, created on first use (NULL if out of host memory). */
 struct proc_services *services_of(process_t *p);
 

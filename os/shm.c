@@ -40,8 +40,6 @@ struct shm_table {
     struct shm_segment seg[SHM_MAX_SEGMENTS];
 };
 
-static uint32_t err_code(int e) { return (uint32_t)-e; }
-static uint32_t page_size_of(const os_t *os) { return 1u << os->m->cfg.page_shift; }
 
 void shm_fill_page(const struct shm_segment *seg, uint32_t index, uint8_t *buf, uint32_t page_size)
 {

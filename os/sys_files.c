@@ -28,7 +28,6 @@
 #define MAX_PATH 256
 #define MAX_IO (1u << 20)
 
-static uint32_t err_code(int e) { return (uint32_t)-e; }
 
 struct proc_services *services_of(process_t *p)
 {
@@ -48,16 +47,11 @@ int files_host_fd(process_t *p, uint32_t fd, int *access)
 
 /* ---- paths ------------------------------------------------------------------ */
 
-/* Copy the NUL-terminated path at addr; 0 or a negative error. */
+/* The path at addr; 0 or a negative error (an empty path names nothing). */
 static int fetch_path(os_t *os, process_t *p, uint32_t addr, char *path)
 {
-    for (uint32_t i = 0; i < MAX_PATH; i++) {
-        if (!os_copy_from_user(os, p, addr + i, &path[i], 1))
-            return -E_FAULT;
-        if (!path[i])
-            return i ? 0 : -E_NOENT;
-    }
-    return -E_NAMETOOLONG;
+    int rc = services_fetch_string(os, p, addr, path, MAX_PATH);
+    return rc == 0 && !path[0] ? -E_NOENT : rc;
 }
 
 /* Refuse what could leave the root before touching the host. */

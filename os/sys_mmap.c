@@ -26,8 +26,6 @@
 
 #define MAX_MAP_BYTES (256u << 20)
 
-static uint32_t err_code(int e) { return (uint32_t)-e; }
-static uint32_t page_size_of(const os_t *os) { return 1u << os->m->cfg.page_shift; }
 static uint64_t page_up(uint64_t v, uint32_t page) { return (v + page - 1) / page * page; }
 
 bool mmap_fill_page(const process_t *p, uint32_t vaddr, uint8_t *buf, uint32_t page_size)
