@@ -1,12 +1,15 @@
 /*
- * Processes making processes (paged mode): fork with copy-on-write, and
- * wait.  fork gives the child a copy of the parent: its registers (R0 = 0 in
+ * Processes making processes: fork (with copy-on-write under paging, by
+ * copying the partition under base/limit), and wait.  fork gives the child a copy of the parent: its registers (R0 = 0 in
  * the child, the child's pid in the parent), its image, region table, open
  * files, mappings and libraries, and page tables that map the parent's
  * resident frames once more, write-protected in both (os/pager.c,
  * pager_fork): the first write by either side to such a page copies it
  * (cow_fault), so frames are shared until someone writes.  Pages of shared
  * mappings (MAP_SHARED files, shared memory) stay shared and writable.
+ * Under base/limit the child's partition is a copy of the parent's; under
+ * software relocation and on the bare machine fork is refused (-ENODEV):
+ * a copy's relocated addresses would still point into the parent.
  *
  * wait(pid, status) returns a child that has ended (pid -1: any), writing
  * its exit code to *status; while the child still runs, the call is
@@ -14,11 +17,35 @@
  * someone else, so a waiting parent costs a system call per time it is
  * scheduled.  A process without such a child gets -ECHILD.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "services.h"
 #include "syscall.h"
 
+
+/* Base/limit: the child gets a partition of its own holding a copy of the
+ * parent's (the seed's fork before paging: every byte copied, charged as
+ * loading); the program runs unchanged at its logical addresses. */
+static bool copy_partition(os_t *os, process_t *parent, process_t *child)
+{
+    uint32_t base = partitions_alloc(&os->parts, parent->size, child->pid);
+    uint8_t *bytes = base == UINT32_MAX ? NULL : malloc(parent->size);
+    if (!bytes) {
+        if (base != UINT32_MAX)
+            partitions_free(&os->parts, base);
+        return false;
+    }
+    machine_phys_read(os->m, parent->base, bytes, parent->size);
+    machine_phys_write(os->m, base, bytes, parent->size);
+    free(bytes);
+    child->base = base;
+    child->mmu.base = base;
+    uint64_t words = parent->size / 4;
+    os_charge(os, EV_LOAD, child->pid, words * os->m->cfg.timing.load_word_cycles, base, parent->size,
+              (uint32_t)words, 0);
+    return true;
+}
 
 /* Copy what the child inherits; false if out of memory. */
 static bool inherit(os_t *os, process_t *parent, process_t *child, const cpu_state_t *cpu)
@@ -36,13 +63,13 @@ static bool inherit(os_t *os, process_t *parent, process_t *child, const cpu_sta
     if (!ps || !(child->svc = services_fork(ps)))
         return false;
     child->svc->parent = parent->pid;
-    return pager_fork(os, parent, child);
+    return os->pager ? pager_fork(os, parent, child) : copy_partition(os, parent, child);
 }
 
 static uint32_t sys_fork(os_t *os, process_t *p, const cpu_state_t *cpu)
 {
-    if (!os->pager)
-        return err_code(E_NODEV); /* a contiguous partition has no frames to share */
+    if (!os->pager && os->cfg.mode != OS_HWRELOC)
+        return err_code(E_NODEV); /* a copy would hold the parent's physical addresses */
     int parent_pid = p->pid;
     char name[64];
     memcpy(name, p->name, sizeof name);

@@ -763,10 +763,15 @@ want_eq "both outputs" "$(sort "$T/out" | tr '\n' ' ')" "c 7 p 5 "
 want_eq "child: frames shared at fork" "$(jflat "$T/j" | sed -n 's/^processes.1.shared_maps=//p')" 1
 want_eq "child: pages copied on write" "$(jflat "$T/j" | sed -n 's/^processes.1.cow_copies=//p')" 1
 want_eq "parent: no copy (the child had copied already)" "$(jflat "$T/j" | sed -n 's/^processes.0.cow_copies=//p')" 0
-for mode in bare swreloc hwreloc; do
+for mode in bare swreloc; do
     mm run --mode "$mode" --check programs/fork_cow.s
     want_err "check programs/fork_cow.s: ok (1 expectation)"
 done
+mm run --mode hwreloc --check --stats-json "$T/j" programs/fork_cow.s
+want_err "check programs/fork_cow.s: ok (2 expectations)"
+base1=$(jflat "$T/j" | sed -n 's/^processes.0.base=//p')
+base2=$(jflat "$T/j" | sed -n 's/^processes.1.base=//p')
+[ "$base1" != "$base2" ] || fail_because "hwreloc: the child shares the parent's partition ($base1)"
 end
 
 begin "fork: a dirty page written before fork is shared, then each side writes its own copy"
