@@ -73,6 +73,8 @@ void frames_set_user(frames_t *ft, uint32_t frame, int pid, uint32_t vpn, uint64
     os_frame_t *f = &ft->f[frame];
     if (f->kind != FRAME_USER)
         ft->user_frames++;
+    else
+        ft->saved -= f->mappings > 1 ? f->mappings - 1 : 0;
     *f = (os_frame_t){.kind = FRAME_USER, .mappings = 1, .loaded = now, .last_use = 0};
     f->owner[0] = (frame_owner_t){pid, vpn};
     ft->user_mask[frame / 64] |= 1ull << (frame % 64);
@@ -85,11 +87,8 @@ bool frames_add_owner(frames_t *ft, uint32_t frame, int pid, uint32_t vpn)
     if (f->kind != FRAME_USER || f->mappings >= OS_FRAME_MAX_OWNERS)
         return false;
     f->owner[f->mappings++] = (frame_owner_t){pid, vpn};
-    uint32_t saved = 0;
-    for (uint32_t i = 0; i < ft->nframes; i++)
-        saved += ft->f[i].kind == FRAME_USER && ft->f[i].mappings > 1 ? ft->f[i].mappings - 1 : 0;
-    if (saved > ft->peak_saved)
-        ft->peak_saved = saved;
+    if (++ft->saved > ft->peak_saved)
+        ft->peak_saved = ft->saved;
     return true;
 }
 
@@ -99,6 +98,7 @@ uint32_t frames_remove_owner(frames_t *ft, uint32_t frame, int pid, uint32_t vpn
     for (uint32_t k = 0; k < f->mappings; k++)
         if (f->owner[k].pid == pid && f->owner[k].vpn == vpn) {
             f->owner[k] = f->owner[--f->mappings];
+            ft->saved -= f->mappings > 0;
             break;
         }
     return f->mappings;
@@ -108,8 +108,10 @@ void frames_set_free(frames_t *ft, uint32_t frame)
 {
     if (frame < ft->free_below)
         ft->free_below = frame;
-    if (ft->f[frame].kind == FRAME_USER)
+    if (ft->f[frame].kind == FRAME_USER) {
         ft->user_frames--;
+        ft->saved -= ft->f[frame].mappings > 1 ? ft->f[frame].mappings - 1 : 0;
+    }
     ft->f[frame] = (os_frame_t){.kind = FRAME_FREE};
     ft->user_mask[frame / 64] &= ~(1ull << (frame % 64));
 }

@@ -766,12 +766,8 @@ static bool cow_fault(os_t *os, process_t *p, trap_t *t)
 
 uint32_t pager_frames_saved(os_t *os, uint32_t *peak)
 {
-    const frames_t *ft = &os->pager->ft;
-    uint32_t saved = 0;
-    for (uint32_t i = 0; i < ft->nframes; i++)
-        saved += ft->f[i].kind == FRAME_USER && ft->f[i].mappings > 1 ? ft->f[i].mappings - 1 : 0;
-    *peak = ft->peak_saved;
-    return saved;
+    *peak = os->pager->ft.peak_saved;
+    return os->pager->ft.saved;
 }
 
 /* ---- read-only views ------------------------------------------------------------------- */

@@ -81,7 +81,8 @@ typedef struct {
     uint64_t *user_mask;  /* bit per frame: holds a user page (replacement candidates) */
     uint32_t root_frame;  /* frame small root tables are carved from (0: none)    */
     uint32_t root_used;   /* bytes of it handed out                              */
-    uint32_t peak_saved;  /* most frames sharing saved at once (mappings - frames) */
+    uint32_t saved;       /* frames sharing saves now: mappings beyond each frame's first */
+    uint32_t peak_saved;  /* the most it saved at once                           */
     uint32_t free_below;  /* no frame below this is free (a search hint)         */
 } frames_t;
 
