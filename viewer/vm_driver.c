@@ -1,0 +1,309 @@
+/*
+ * The live driver: replay the run to a target cycle for the state shown, and
+ * step the previous state instruction by instruction to the same point for
+ * the retirement records (see vm.h).  Only os/os.h, machine/machine.h and
+ * sim/session.h functions are used; the one piece of OS behaviour repeated
+ * here is the first dispatch (process 1's registers and MMU state put on the
+ * machine, charged nothing), and a check against the replay catches it if
+ * the OS ever does that differently.
+ */
+#include "vm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../sim/session.h"
+
+/* ---- worlds ------------------------------------------------------------- */
+
+static void world_destroy(vm_world_t *w)
+{
+    if (!w)
+        return;
+    os_destroy(w->os);
+    if (w->m)
+        machine_destroy(w->m);
+    evlog_free(&w->log);
+    free(w);
+}
+
+/* A process stopped by the cycle limit rather than by its own end. */
+static bool paused_by_limit(const process_t *p)
+{
+    return p->state == PROC_KILLED && p->fault.cause == TRAP_NONE && p->exit_code == -1;
+}
+
+static bool user_limit_reached(const vm_t *vm, const vm_world_t *w)
+{
+    uint64_t limit = vm->opt.os.max_cycles;
+    return limit && machine_cycles(w->m) >= limit;
+}
+
+static bool world_has_runnable(const vm_t *vm, vm_world_t *w)
+{
+    for (int pid = 1; pid <= os_process_count(w->os); pid++) {
+        const process_t *p = os_process(w->os, pid);
+        if (p->state == PROC_READY || (paused_by_limit(p) && !user_limit_reached(vm, w)))
+            return true;
+    }
+    return false;
+}
+
+/* Build the machine and the OS with `limit` as the OS's cycle limit and load
+ * the programs.  NULL with a message in err on failure (after vm_open
+ * succeeded with the same options, only when out of memory). */
+static vm_world_t *world_create(vm_t *vm, uint64_t limit, char *err, size_t errlen)
+{
+    vm_world_t *w = calloc(1, sizeof *w);
+    if (!w) {
+        snprintf(err, errlen, "out of host memory");
+        return NULL;
+    }
+    evbus_init(&w->bus);
+    evlog_init(&w->log);
+    evbus_subscribe(&w->bus, evlog_observe, &w->log);
+    os_config_t oscfg = vm->opt.os;
+    oscfg.max_cycles = limit;
+    w->m = engine_create(vm->opt.engine, &vm->opt.hw, &w->bus, err, errlen);
+    if (!w->m || !(w->os = os_create(w->m, &oscfg, err, errlen))) {
+        world_destroy(w);
+        return NULL;
+    }
+    os_set_console(w->os, vm->console);
+    for (int i = 0; i < vm->nexe; i++)
+        if (os_load(w->os, &vm->exe[i], vm->opt.programs[i], err, errlen) < 0) {
+            world_destroy(w);
+            return NULL;
+        }
+    return w;
+}
+
+/* The world at the first instruction boundary at or after `limit` (or the
+ * user's --max-cycles, whichever comes first); at 0, right after loading. */
+static vm_world_t *world_run_to(vm_t *vm, uint64_t limit)
+{
+    uint64_t user = vm->opt.os.max_cycles;
+    if (user && limit > user)
+        limit = user;
+    char msg[256];
+    vm_world_t *w = world_create(vm, limit, msg, sizeof msg);
+    if (!w)
+        return NULL;
+    if (limit > machine_cycles(w->m)) {
+        os_run(w->os);
+        w->started = true;
+    }
+    w->finished = !world_has_runnable(vm, w);
+    return w;
+}
+
+/* ---- retirement records ------------------------------------------------- */
+
+static void ring_push(vm_t *vm, const retire_t *rt, int pid)
+{
+    vm->ring[vm->ring_next] = (vm_retired_t){*rt, pid};
+    vm->ring_next = (vm->ring_next + 1) % VM_RING;
+    if (vm->ring_count < VM_RING)
+        vm->ring_count++;
+}
+
+const vm_retired_t *vm_retired(const vm_t *vm, unsigned i)
+{
+    if (i >= vm->ring_count)
+        return NULL;
+    return &vm->ring[(vm->ring_next + VM_RING - 1 - i) % VM_RING];
+}
+
+/* ---- the first dispatch and stepping ----------------------------------- */
+
+static int first_ready_pid(vm_world_t *w)
+{
+    for (int pid = 1; pid <= os_process_count(w->os); pid++)
+        if (os_process(w->os, pid)->state == PROC_READY)
+            return pid;
+    return 0;
+}
+
+int vm_current_pid(const vm_t *vm)
+{
+    const vm_world_t *w = vm->world;
+    for (size_t i = w->log.count; i-- > 0;)
+        if (w->log.ev[i].kind == EV_CTX_SWITCH)
+            return (int)w->log.ev[i].b;
+    return w->started ? 1 : 0;
+}
+
+/* Put the process os_run would dispatch first on a world not yet started. */
+static int dispatch_first(vm_world_t *w)
+{
+    int pid = first_ready_pid(w);
+    process_t *p = os_process(w->os, pid);
+    if (!p)
+        return 0;
+    machine_set_state(w->m, &p->cpu);
+    machine_mmu_set(w->m, &p->mmu);
+    w->started = true;
+    return pid;
+}
+
+/* The cycle of the first OS action in `next` that `prev` has not seen.  On a
+ * world not yet started, what the first dispatch emits (a TLB flush at the
+ * very cycle) is part of the dispatch that step_through repeats. */
+static uint64_t first_os_action(const vm_world_t *prev, const vm_world_t *next)
+{
+    uint64_t now = machine_cycles(prev->m);
+    for (size_t i = prev->log.count; i < next->log.count; i++) {
+        const event_t *ev = &next->log.ev[i];
+        if (!evlog_is_machine_internal(ev->kind) && (prev->started || ev->cycle > now))
+            return ev->cycle;
+    }
+    return machine_cycles(next->m);
+}
+
+/* Step `from` (a copy of the past) up to `stop`, recording each instruction.
+ * Returns false if it does not end where the replay `to` says it must. */
+static bool step_through(vm_t *vm, vm_world_t *from, vm_world_t *to, uint64_t stop)
+{
+    if (!from->finished) {
+        int pid = from->started ? vm_current_pid(vm) : dispatch_first(from);
+        while (machine_cycles(from->m) < stop) {
+            retire_t rt;
+            machine_step(from->m, &rt);
+            ring_push(vm, &rt, pid);
+            if (rt.trapped)
+                return true; /* the OS serves it in the replay */
+        }
+    }
+    if (stop < machine_cycles(to->m))
+        return machine_cycles(from->m) == stop;
+    cpu_state_t a, b;
+    machine_get_state(from->m, &a);
+    machine_get_state(to->m, &b);
+    return machine_cycles(from->m) == machine_cycles(to->m) && !memcmp(a.r, b.r, sizeof a.r) && a.pc == b.pc;
+}
+
+/* ---- moving ------------------------------------------------------------- */
+
+bool vm_advance_to(vm_t *vm, uint64_t cycle)
+{
+    vm_world_t *prev = vm->world;
+    if (prev->finished || cycle <= machine_cycles(prev->m))
+        return true;
+    vm_world_t *next = world_run_to(vm, cycle);
+    if (!next)
+        return false;
+    vm->records_from = machine_cycles(prev->m);
+    if (!step_through(vm, prev, next, first_os_action(prev, next)))
+        vm->mismatch = true;
+    vm->world = next;
+    world_destroy(prev);
+    return true;
+}
+
+bool vm_step(vm_t *vm)
+{
+    uint64_t before = machine_counters(vm->world->m)->instructions;
+    /* An OS action (a switch, a trap's service) may come first and retire
+     * nothing; go on until an instruction retires or the run ends. */
+    for (int tries = 0; tries < 64 && !vm->world->finished; tries++) {
+        if (!vm_advance_to(vm, vm_now(vm) + 1))
+            return false;
+        if (machine_counters(vm->world->m)->instructions != before)
+            break;
+    }
+    return true;
+}
+
+static bool stops_run_to_event(ev_kind_t kind)
+{
+    switch (kind) {
+    case EV_TLB_MISS: case EV_TRAP: case EV_PAGE_FAULT: case EV_CTX_SWITCH: case EV_PROC_KILL:
+    case EV_SWAP_OUT: case EV_SWAP_IN: case EV_MOVE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool vm_run_to_event(vm_t *vm)
+{
+    const uint64_t max_window = 1ull << 28;
+    for (uint64_t window = 4096; !vm->world->finished; window *= 4) {
+        vm_world_t *ahead = world_run_to(vm, vm_now(vm) + window);
+        if (!ahead)
+            return false;
+        for (size_t i = vm->world->log.count; i < ahead->log.count; i++)
+            if (stops_run_to_event(ahead->log.ev[i].kind)) {
+                uint64_t at = ahead->log.ev[i].cycle + 1;
+                world_destroy(ahead);
+                return vm_advance_to(vm, at);
+            }
+        uint64_t end = machine_cycles(ahead->m);
+        bool last = ahead->finished || window >= max_window;
+        world_destroy(ahead);
+        if (last)
+            return vm_advance_to(vm, end);
+    }
+    return true;
+}
+
+bool vm_reset(vm_t *vm)
+{
+    vm_world_t *w = world_run_to(vm, 0);
+    if (!w)
+        return false;
+    world_destroy(vm->world);
+    vm->world = w;
+    vm->ring_count = vm->ring_next = 0;
+    vm->records_from = 0;
+    vm->mismatch = false;
+    return true;
+}
+
+uint64_t vm_now(const vm_t *vm) { return machine_cycles(vm->world->m); }
+bool vm_finished(const vm_t *vm) { return vm->world->finished; }
+
+bool vm_process_alive(const vm_t *vm, const process_t *p)
+{
+    return p->state == PROC_READY || (paused_by_limit(p) && !vm->world->finished);
+}
+
+/* ---- open and close ----------------------------------------------------- */
+
+int vm_open(vm_t *vm, const run_options_t *opt, FILE *err)
+{
+    memset(vm, 0, sizeof *vm);
+    vm->opt = *opt;
+    if (opt->nprograms == 0) {
+        fprintf(err, "mmulab-view: no program given (see --help)\n");
+        return 2;
+    }
+    for (; vm->nexe < opt->nprograms; vm->nexe++)
+        if (program_load(opt->programs[vm->nexe], &vm->exe[vm->nexe], err))
+            return 2;
+    vm->console = fopen("/dev/null", "w");
+    if (!vm->console) {
+        fprintf(err, "mmulab-view: cannot open /dev/null for the guests' console output\n");
+        return 2;
+    }
+    char msg[256];
+    vm_world_t *w = world_create(vm, 0, msg, sizeof msg);
+    if (!w) {
+        fprintf(err, "mmulab-view: %s\n", msg);
+        return 2;
+    }
+    w->finished = !world_has_runnable(vm, w);
+    vm->world = w;
+    vm->load_end = machine_cycles(w->m);
+    return 0;
+}
+
+void vm_close(vm_t *vm)
+{
+    world_destroy(vm->world);
+    for (int i = 0; i < vm->nexe; i++)
+        exe_free(&vm->exe[i]);
+    if (vm->console)
+        fclose(vm->console);
+    memset(vm, 0, sizeof *vm);
+}
