@@ -45,6 +45,17 @@ bool evlog_is_machine_internal(ev_kind_t kind)
     return kind == EV_TLB_MISS || kind == EV_WALK_STEP || kind == EV_PTE_WRITEBACK;
 }
 
+bool evlog_stops_run_to_event(ev_kind_t kind)
+{
+    switch (kind) {
+    case EV_TLB_MISS: case EV_TRAP: case EV_PAGE_FAULT: case EV_CTX_SWITCH: case EV_PROC_KILL:
+    case EV_SWAP_OUT: case EV_SWAP_IN: case EV_MOVE:
+        return true;
+    default:
+        return false;
+    }
+}
+
 size_t evlog_first_at(const evlog_t *log, uint64_t cycle)
 {
     for (size_t i = 0; i < log->count; i++)

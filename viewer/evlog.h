@@ -31,6 +31,10 @@ void evlog_observe(void *ctx, const event_t *ev);
  * steps, an A/D write-back); every other kind marks the OS stepping in. */
 bool evlog_is_machine_internal(ev_kind_t kind);
 
+/* The kinds "run to the next event" (key e) stops after: a TLB miss, a
+ * trap, a page fault, a context switch, a kill, a swap or a move. */
+bool evlog_stops_run_to_event(ev_kind_t kind);
+
 /* Index of the first event at or after `cycle` (count if none). */
 size_t evlog_first_at(const evlog_t *log, uint64_t cycle);
 

@@ -118,25 +118,49 @@ static region_t logical_region(const exe_t *exe, uint32_t image_end, uint32_t va
         if (s->addr <= va && (!best || s->addr > best->addr))
             best = s; /* padding after a section counts as that section */
     }
-    if (va >= image_end)
+    if (va >= ((image_end + 15) & ~15u))
         return RG_STACK;
     return best ? section_region(best) : RG_CODE;
     /* HEAP: os_regions() on the ospaging branch will name heaps; until then
      * a program's memory is its sections and the stack above them. */
 }
 
+/* Where the region may change inside a partition: section starts and ends
+ * and the start of the stack, sorted, within [0, size). */
+static int region_boundaries(const process_t *p, uint32_t *at, int max)
+{
+    int n = 0;
+    at[n++] = 0;
+    at[n++] = p->size;
+    at[n++] = (p->image_end + 15) & ~15u;
+    for (int i = 0; i < p->exe.nsections && n + 2 <= max; i++) {
+        at[n++] = p->exe.sections[i].addr;
+        at[n++] = p->exe.sections[i].addr + p->exe.sections[i].size;
+    }
+    for (int i = 1; i < n; i++) /* insertion sort: a handful of points */
+        for (int j = i; j > 0 && at[j - 1] > at[j]; j--) {
+            uint32_t t = at[j];
+            at[j] = at[j - 1];
+            at[j - 1] = t;
+        }
+    return n;
+}
+
 /* A partition split into runs of one region each. */
 static void add_partition(model_t *m, const process_t *p, uint32_t base)
 {
     int block = add_block(m, base, p->size, p->pid);
+    uint32_t at[2 * EXE_MAX_SECTIONS + 3];
+    int n = region_boundaries(p, at, (int)(sizeof at / sizeof at[0]));
     uint32_t run_start = 0;
     region_t run = logical_region(&p->exe, p->image_end, 0);
-    const uint32_t step = 16;
-    for (uint32_t off = step; off <= p->size; off += step) {
-        region_t r = off < p->size ? logical_region(&p->exe, p->image_end, off) : RG_COUNT;
+    for (int i = 1; i < n; i++) {
+        if (at[i] <= run_start || at[i] > p->size)
+            continue;
+        region_t r = at[i] < p->size ? logical_region(&p->exe, p->image_end, at[i]) : RG_COUNT;
         if (r != run) {
-            add_span(m, base + run_start, off - run_start, p->pid, run, block);
-            run_start = off;
+            add_span(m, base + run_start, at[i] - run_start, p->pid, run, block);
+            run_start = at[i];
             run = r;
         }
     }
@@ -263,8 +287,17 @@ static void note_access(model_t *m, uint32_t pa, bool write, uint64_t cycle)
 static uint32_t fetch_paddr(vm_t *vm, const vm_retired_t *r)
 {
     uint32_t pa = r->rt.pc;
-    os_translate(vm->world->os, r->pid, r->rt.pc, &pa);
-    return pa;
+    if (os_translate(vm->world->os, r->pid, r->rt.pc, &pa))
+        return pa;
+    const process_t *p = os_process(vm->world->os, r->pid); /* ended: its registers remain */
+    return p && p->mmu.mode == MMU_RELOC ? p->mmu.base + r->rt.pc : r->rt.pc;
+}
+
+/* A trap raised by an access (its addresses are in the trap record). */
+static bool memory_trap(trap_cause_t cause)
+{
+    return cause == TRAP_MISALIGNED || cause == TRAP_PROTECTION || cause == TRAP_FENCE || cause == TRAP_BUS ||
+           cause >= TRAP_PAGE_NOT_MAPPED;
 }
 
 static void fill_accesses(model_t *m, vm_t *vm)
@@ -297,7 +330,7 @@ static void fill_last_translation(model_t *m, vm_t *vm)
     x->cycle = r->rt.cycle_end;
     x->trapped = r->rt.trapped;
     x->cause = r->rt.trap.cause;
-    if (r->rt.trapped) {
+    if (r->rt.trapped && memory_trap(r->rt.trap.cause)) {
         x->access = r->rt.trap.access;
         x->vaddr = r->rt.trap.vaddr;
         x->paddr = r->rt.trap.paddr;
@@ -419,6 +452,7 @@ void model_from_vm(model_t *m, vm_t *vm)
         paging_geometry(&mach->cfg, &m->geo);
     m->now = machine_cycles(mach);
     m->load_end = vm->load_end;
+    m->flash_from = vm->records_from;
     m->status = vm_finished(vm) ? "finished" : "paused";
     m->nspans = m->nblocks = 0;
     m->mmu = mach->mmu;

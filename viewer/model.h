@@ -78,6 +78,7 @@ typedef struct {
     uint32_t mem_size;
     paging_geometry_t geo;
     uint64_t now, load_end, end_hint;
+    uint64_t flash_from; /* accesses at or after it flash (the last move) */
     const char *status; /* "running", "paused", "finished", ...           */
     char note[160];     /* a line for the status bar                       */
 

@@ -138,6 +138,7 @@ void model_from_trace(model_t *m, const evlog_t *log, const run_options_t *opt, 
     m->mem_size = opt->hw.mem_size;
     paging_geometry(&opt->hw, &m->geo);
     m->now = now;
+    m->flash_from = now;
     m->end_hint = log->count ? log->ev[log->count - 1].cycle + log->ev[log->count - 1].duration : 0;
     m->status = now >= m->end_hint ? "end of trace" : "replay";
     m->nprocs = m->nspans = m->nblocks = m->ntlb = 0;

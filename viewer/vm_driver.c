@@ -49,6 +49,12 @@ static bool world_has_runnable(const vm_t *vm, vm_world_t *w)
     return false;
 }
 
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
 /* Build the machine and the OS with `limit` as the OS's cycle limit and load
  * the programs.  NULL with a message in err on failure (after vm_open
  * succeeded with the same options, only when out of memory). */
@@ -71,7 +77,7 @@ static vm_world_t *world_create(vm_t *vm, uint64_t limit, char *err, size_t errl
     }
     os_set_console(w->os, vm->console);
     for (int i = 0; i < vm->nexe; i++)
-        if (os_load(w->os, &vm->exe[i], vm->opt.programs[i], err, errlen) < 0) {
+        if (os_load(w->os, &vm->exe[i], base_name(vm->opt.programs[i]), err, errlen) < 0) {
             world_destroy(w);
             return NULL;
         }
@@ -214,17 +220,6 @@ bool vm_step(vm_t *vm)
     return true;
 }
 
-static bool stops_run_to_event(ev_kind_t kind)
-{
-    switch (kind) {
-    case EV_TLB_MISS: case EV_TRAP: case EV_PAGE_FAULT: case EV_CTX_SWITCH: case EV_PROC_KILL:
-    case EV_SWAP_OUT: case EV_SWAP_IN: case EV_MOVE:
-        return true;
-    default:
-        return false;
-    }
-}
-
 bool vm_run_to_event(vm_t *vm)
 {
     const uint64_t max_window = 1ull << 28;
@@ -233,7 +228,7 @@ bool vm_run_to_event(vm_t *vm)
         if (!ahead)
             return false;
         for (size_t i = vm->world->log.count; i < ahead->log.count; i++)
-            if (stops_run_to_event(ahead->log.ev[i].kind)) {
+            if (evlog_stops_run_to_event(ahead->log.ev[i].kind)) {
                 uint64_t at = ahead->log.ev[i].cycle + 1;
                 world_destroy(ahead);
                 return vm_advance_to(vm, at);
