@@ -70,7 +70,12 @@ trap_cause_t mmu_walk(const walker_t *w, uint8_t *mem, uint32_t mem_size, uint32
                       uint32_t vaddr, access_t access, priv_t priv, walk_result_t *out)
 {
     const paging_geometry_t *g = &w->geo;
-    memset(out, 0, sizeof *out);
+    /* only what every caller reads; the per-step arrays are filled as used */
+    out->paddr = 0;
+    out->pte = (pte_t){0};
+    out->pte_written = false;
+    out->steps = 0;
+    out->cycles = 0;
     trap_cause_t cause = address_fault(g, ptlr, vaddr);
     uint64_t table = ptbr;
     for (uint32_t level = 0; cause == TRAP_NONE && level < g->levels; level++) {

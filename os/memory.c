@@ -1,7 +1,8 @@
 /*
  * The OS's view of a process's memory: translating its addresses in
- * software (for system-call arguments and --dump), capturing the dump when it
- * ends, and moving it to another place in physical memory.
+ * software (for system-call arguments and --dump; in paged mode through its
+ * page table, os/pager.c), capturing the dump when it ends, and moving it to
+ * another place in physical memory.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,14 +13,38 @@
 bool os_translate(os_t *os, int pid, uint32_t vaddr, uint32_t *paddr)
 {
     process_t *p = os_process(os, pid);
+    if (p && os->pager)
+        return pager_translate(os, p, vaddr, paddr);
     if (!p || vaddr >= p->size)
         return false;
     *paddr = p->base + vaddr;
     return true;
 }
 
+/* Paged mode: page by page through the pager, which reads a non-resident
+ * page from the backing store or the executable and never faults it in. */
+static bool paged_copy(os_t *os, process_t *p, uint32_t vaddr, uint8_t *host, uint32_t len, bool to_user)
+{
+    uint32_t page = 1u << os->m->cfg.page_shift;
+    while (len) {
+        uint32_t chunk = page - (vaddr & (page - 1));
+        if (chunk > len)
+            chunk = len;
+        bool ok = to_user ? pager_write(os, p, vaddr, host, chunk) : pager_read(os, p, vaddr, host, chunk);
+        if (!ok || (uint64_t)vaddr + chunk > UINT32_MAX + 1ull)
+            return false;
+        vaddr += chunk;
+        host += chunk;
+        len -= chunk;
+    }
+    return true;
+}
+
 bool os_read_logical(os_t *os, int pid, uint32_t vaddr, void *buf, uint32_t len)
 {
+    process_t *p = os_process(os, pid);
+    if (p && os->pager)
+        return paged_copy(os, p, vaddr, buf, len, false);
     uint8_t *out = buf;
     for (uint32_t i = 0; i < len; i++) {
         uint32_t pa;
@@ -52,6 +77,8 @@ bool os_copy_to_user(os_t *os, process_t *p, uint32_t addr, const void *buf, uin
 {
     uint32_t logical, pa;
     const uint8_t *in = buf;
+    if (os->pager)
+        return paged_copy(os, p, addr, (uint8_t *)buf, len, true);
     if (!cpu_to_logical(os, p, addr, &logical))
         return false;
     for (uint32_t i = 0; i < len; i++)
