@@ -1,8 +1,9 @@
 /*
  * Filling the view model from a live run.  Everything is read back from the
  * machine and the OS through their public calls: registers, counters, the
- * TLB rows (machine_tlb_read), page tables (machine_phys_read at the
- * process's ptbr), partitions (process base and size), owners (os_owner),
+ * TLB rows (machine_tlb_read), the current page table (machine_phys_read
+ * at the MMU's ptbr), frames (os_frame) and regions (os_regions) in paged
+ * mode, partitions (process base and size) and sections otherwise,
  * and the accesses of the last instructions (the driver's retirement
  * records).  The replayed model is in model_trace.c.
  */
@@ -121,8 +122,6 @@ static region_t logical_region(const exe_t *exe, uint32_t image_end, uint32_t va
     if (va >= ((image_end + 15) & ~15u))
         return RG_STACK;
     return best ? section_region(best) : RG_CODE;
-    /* HEAP: os_regions() on the ospaging branch will name heaps; until then
-     * a program's memory is its sections and the stack above them. */
 }
 
 /* Where the region may change inside a partition: section starts and ends
@@ -201,68 +200,82 @@ static void fill_contiguous(model_t *m, vm_t *vm)
 
 /* ---- paged memory: frames ----------------------------------------------- */
 
-static void mark_frame(model_t *m, uint32_t frame, int owner, region_t region)
+static region_t region_of_kind(region_kind_t kind)
 {
-    if (frame < (uint32_t)m->nspans) {
-        m->spans[frame].owner = owner;
-        m->spans[frame].region = region;
+    static const region_t map[REGION_KIND_COUNT] = {RG_CODE, RG_DATA, RG_BSS, RG_HEAP, RG_STACK};
+    return kind < REGION_KIND_COUNT ? map[kind] : RG_DATA;
+}
+
+/* The region of pid's virtual page vpn from its region table (os_regions). */
+static region_t page_region(os_t *os, int pid, uint32_t va)
+{
+    int n = 0;
+    const os_region_t *r = os_regions(os, pid, &n);
+    for (int i = 0; i < n; i++)
+        if (va >= r[i].start && va < r[i].end)
+            return region_of_kind(r[i].kind);
+    return RG_DATA;
+}
+
+/* One frame from the OS's frame table (os_frame: owners, D and A/reference
+ * bits refreshed from the page tables and the MMU). */
+static span_t frame_span(os_t *os, const model_t *m, uint32_t f)
+{
+    uint32_t page = 1u << m->geo.page_shift;
+    span_t s = {.start = f * page, .size = page, .owner = -1, .region = RG_FREE};
+    const os_frame_t *fr = os_frame(os, f);
+    if (!fr) {
+        s.owner = os_owner(os, s.start);
+        s.region = s.owner == 0 ? RG_OS : RG_FREE;
+        return s;
     }
+    switch (fr->kind) {
+    case FRAME_FREE: break;
+    case FRAME_OS: s.owner = 0; s.region = RG_OS; break;
+    case FRAME_PAGE_TABLE:
+        s.owner = fr->mappings ? fr->owner[0].pid : os_owner(os, s.start);
+        s.region = RG_PTABLE;
+        break;
+    case FRAME_USER:
+        s.owner = fr->owner[0].pid;
+        s.mapped = fr->mappings > 0;
+        s.vpage = fr->owner[0].vpn;
+        s.region = page_region(os, s.owner, s.vpage << m->geo.page_shift);
+        s.accessed = fr->referenced;
+        s.dirty = fr->dirty;
+        break;
+    case FRAME_KIND_COUNT: break;
+    }
+    return s;
 }
 
-/* A leaf PTE of process p maps virtual page vpage. */
-static void mark_leaf(model_t *m, const process_t *p, uint32_t vpage, pte_t pte)
-{
-    uint32_t frame = pte_ppn(pte);
-    if (!pte_valid(pte) || frame >= (uint32_t)m->nspans)
-        return;
-    span_t *s = &m->spans[frame];
-    uint32_t va = vpage << m->geo.page_shift;
-    mark_frame(m, frame, p->pid, logical_region(&p->exe, p->image_end, va));
-    s->mapped = true;
-    s->vpage = vpage;
-    s->accessed = pte_young(pte);
-    s->dirty = pte_dirty(pte);
-}
-
-/* Walk one table (and below it), marking table frames and mapped frames. */
-static void walk_table(model_t *m, machine_t *mach, const process_t *p, uint32_t table, uint32_t level,
-                       uint32_t vpn_prefix)
+/* The frame table does not say whose tables a page-table frame holds: walk
+ * each process's tables from its ptbr (physical memory, read back). */
+static void mark_tables(model_t *m, machine_t *mach, int pid, uint32_t table, uint32_t level)
 {
     const paging_geometry_t *g = &m->geo;
-    mark_frame(m, table >> g->page_shift, p->pid, RG_PTABLE);
-    uint32_t entries = 1u << g->index_bits[level];
-    for (uint32_t i = 0; i < entries; i++) {
-        uint32_t word;
-        if (!machine_read32(mach, table + 4 * i, &word))
-            return;
-        pte_t pte = {word};
-        uint32_t vpn = (vpn_prefix << g->index_bits[level]) | i;
-        if (level + 1 == g->levels)
-            mark_leaf(m, p, vpn, pte);
-        else if (pte_valid(pte))
-            walk_table(m, mach, p, pte_ppn(pte) << g->page_shift, level + 1, vpn);
+    uint32_t frame = table >> g->page_shift;
+    if (frame >= (uint32_t)m->nspans || m->spans[frame].region != RG_PTABLE)
+        return;
+    m->spans[frame].owner = pid;
+    for (uint32_t i = 0; level + 1 < g->levels && i < 1u << g->index_bits[level]; i++) {
+        uint32_t word = 0;
+        if (machine_read32(mach, table + 4 * i, &word) && pte_valid((pte_t){word}))
+            mark_tables(m, mach, pid, pte_ppn((pte_t){word}) << g->page_shift, level + 1);
     }
 }
 
 static void fill_frames(model_t *m, vm_t *vm)
 {
     os_t *os = vm->world->os;
-    machine_t *mach = vm->world->m;
-    uint32_t page = 1u << m->geo.page_shift;
-    m->nspans = (int)(m->mem_size / page);
-    if (m->nspans > m->cap)
-        m->nspans = m->cap;
-    for (int f = 0; f < m->nspans; f++) {
-        int owner = os_owner(os, (uint32_t)f * page);
-        m->spans[f] = (span_t){.start = (uint32_t)f * page, .size = page, .owner = owner,
-                               .region = owner == 0 ? RG_OS : RG_FREE};
-    }
-    /* os_frame_count()/os_frame() (ospaging branch) will give shared frames
-     * and their mapping counts; until then the page tables are the truth. */
+    uint32_t n = m->mem_size >> m->geo.page_shift;
+    m->nspans = (int)(n < (uint32_t)m->cap ? n : (uint32_t)m->cap);
+    for (int f = 0; f < m->nspans; f++)
+        m->spans[f] = frame_span(os, m, (uint32_t)f);
     for (int pid = 1; pid <= os_process_count(os); pid++) {
         const process_t *p = os_process(os, pid);
         if (vm_process_alive(vm, p) && p->mmu.mode == MMU_PAGED)
-            walk_table(m, mach, p, p->mmu.ptbr, 0, 0);
+            mark_tables(m, vm->world->m, pid, p->mmu.ptbr, 0);
     }
 }
 
@@ -274,7 +287,7 @@ static void note_access(model_t *m, uint32_t pa, bool write, uint64_t cycle)
     if (i < 0)
         return;
     span_t *s = &m->spans[i];
-    if (!m->geo.levels || m->mode != OS_PAGED) {
+    if (m->mode != OS_PAGED) { /* paged: the frame table's A and D */
         s->accessed = true;
         s->dirty |= write;
     }

@@ -161,12 +161,12 @@ static void draw_frame_cell(view_t *v, int i, rect_t r)
         char letter[2] = {region_letter[s->region], 0};
         gfx_text(&v->g, r.x + 2, r.y, 0x000000, letter);
     }
-    if (r.w >= 8 && s->accessed)
-        gfx_fill(&v->g, r.x + r.w - 4, r.y + 1, 3, 3, 0xFFFFFF);
-    if (r.w >= 8 && s->dirty)
-        gfx_fill(&v->g, r.x + r.w - 4, r.y + 5, 3, 3, C_BAD);
-    if (r.w >= 8 && s->in_tlb)
-        gfx_fill(&v->g, r.x + 1, r.y + r.h - 4, 3, 3, 0xFFFF40);
+    if (r.w >= 12 && s->accessed)
+        gfx_fill(&v->g, r.x + r.w - 7, r.y + 3, 4, 4, 0xFFFFFF);
+    if (r.w >= 12 && s->dirty)
+        gfx_fill(&v->g, r.x + r.w - 7, r.y + 8, 4, 4, C_BAD);
+    if (r.w >= 12 && s->in_tlb)
+        gfx_fill(&v->g, r.x + 3, r.y + r.h - 7, 4, 4, 0xFFFF40);
     span_marks(v, i, r);
 }
 
@@ -392,7 +392,7 @@ static void draw_paged(view_t *v, rect_t r, int line)
     if (x->valid)
         gfx_textf(&v->g, r.x + 6, line_y(v, r, line++), x->tlb_hit ? C_OK : C_WARN, "%s %08X -> %08X  TLB %s%s",
                   access_name[x->access], x->vaddr, x->paddr, x->tlb_hit ? "hit" : "miss",
-                  x->trapped ? "  FAULT" : "");
+                  x->trapped && x->cause != TRAP_SYSCALL && x->cause != TRAP_HALT ? "  FAULT" : "");
     draw_va_split(v, r, line_y(v, r, line++), va);
     char text[80];
     for (int i = 0; i < m->npt_path; i++) {
@@ -616,9 +616,9 @@ static bool probe_point(const view_t *v, int i, int *px, int *py)
         return false;
     *px = r.x + r.w / 2 + 2;
     *py = r.y + r.h / 2 + 2;
-    if (v->model.mode == OS_PAGED) {
-        *px = r.x + r.w - 4;
-        *py = r.y + r.h - 3;
+    if (v->model.mode == OS_PAGED) { /* below the marks, right of the TLB dot, inside the outline */
+        *px = r.x + r.w / 2 + 3;
+        *py = r.y + r.h - 5;
     }
     return true;
 }

@@ -133,12 +133,16 @@ static void draw_process_lane(view_t *v)
         draw_bar(v, start, (double)v->model.now - start, LANE_PROC, view_pid_colour(cur), 3);
 }
 
-static void draw_events(view_t *v)
+/* Events that contain others: a page fault (its trap, handler and disk
+ * parts are events of their own) and a TLB miss (its walk steps). */
+static bool is_container(ev_kind_t k) { return k == EV_PAGE_FAULT || k == EV_TLB_MISS; }
+
+static void draw_event_pass(view_t *v, bool containers)
 {
     const evlog_t *log = v->model.events;
     for (size_t i = 0; i < log->count; i++) {
         const event_t *ev = &log->ev[i];
-        if (ev->kind == EV_PROC_START || ev->kind == EV_PROC_EXIT)
+        if (ev->kind == EV_PROC_START || ev->kind == EV_PROC_EXIT || is_container(ev->kind) != containers)
             continue;
         int inset = ev->kind == EV_WALK_STEP || ev->kind == EV_PTE_WRITEBACK ? 3 : 0;
         draw_bar(v, (double)ev->cycle, (double)ev->duration, lane_of(ev->kind), event_colour(ev), inset);
@@ -148,6 +152,13 @@ static void draw_events(view_t *v)
             gfx_frame(&v->g, x - 1, y, (w > 2 ? w : 2) + 2, v->tl.lane_h, 0xFFFFFF);
         }
     }
+}
+
+/* Containers first, so their parts show on top of them. */
+static void draw_events(view_t *v)
+{
+    draw_event_pass(v, true);
+    draw_event_pass(v, false);
 }
 
 /* A tick every 1, 2 or 5 times a power of ten cycles, about 8 across. */

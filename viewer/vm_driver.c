@@ -130,14 +130,15 @@ static int first_ready_pid(vm_world_t *w)
     return 0;
 }
 
-int vm_current_pid(const vm_t *vm)
+static int world_current_pid(const vm_world_t *w)
 {
-    const vm_world_t *w = vm->world;
     for (size_t i = w->log.count; i-- > 0;)
         if (w->log.ev[i].kind == EV_CTX_SWITCH)
             return (int)w->log.ev[i].b;
     return w->started ? 1 : 0;
 }
+
+int vm_current_pid(const vm_t *vm) { return world_current_pid(vm->world); }
 
 /* Put the process os_run would dispatch first on a world not yet started. */
 static int dispatch_first(vm_world_t *w)
@@ -152,26 +153,57 @@ static int dispatch_first(vm_world_t *w)
     return pid;
 }
 
-/* The cycle of the first OS action in `next` that `prev` has not seen.  On a
- * world not yet started, what the first dispatch emits (a TLB flush at the
- * very cycle) is part of the dispatch that step_through repeats. */
-static uint64_t first_os_action(const vm_world_t *prev, const vm_world_t *next)
+/* An OS action: overlapping or touching OS events merged (a page fault is
+ * its trap, handler and disk transfer; a kill may be followed by a switch). */
+typedef struct {
+    uint64_t start, end;
+} os_action_t;
+
+static int by_start(const void *a, const void *b)
+{
+    const os_action_t *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* The last two OS actions in `next` that `prev` has not seen, in order
+ * (out[n - 1] the last); returns n (0..2), or -1 if out of memory.  On a
+ * world not yet started, what the first dispatch emits (a TLB flush at that
+ * very cycle) belongs to the dispatch that step_through repeats. */
+static int last_os_actions(const vm_world_t *prev, const vm_world_t *next, os_action_t out[2])
 {
     uint64_t now = machine_cycles(prev->m);
+    size_t n = 0, cap = next->log.count - prev->log.count;
+    os_action_t *acts = malloc((cap ? cap : 1) * sizeof *acts);
+    if (!acts)
+        return -1;
     for (size_t i = prev->log.count; i < next->log.count; i++) {
         const event_t *ev = &next->log.ev[i];
         if (!evlog_is_machine_internal(ev->kind) && (prev->started || ev->cycle > now))
-            return ev->cycle;
+            acts[n++] = (os_action_t){ev->cycle, ev->cycle + ev->duration};
     }
-    return machine_cycles(next->m);
+    qsort(acts, n, sizeof *acts, by_start);
+    int groups = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (groups && acts[i].start <= out[groups - 1].end) {
+            if (acts[i].end > out[groups - 1].end)
+                out[groups - 1].end = acts[i].end;
+        } else if (groups < 2) {
+            out[groups++] = acts[i];
+        } else {
+            out[0] = out[1];
+            out[1] = acts[i];
+        }
+    }
+    free(acts);
+    return groups;
 }
 
-/* Step `from` (a copy of the past) up to `stop`, recording each instruction.
+/* Step `from` up to `stop` (or its first trap), recording each instruction.
  * Returns false if it does not end where the replay `to` says it must. */
 static bool step_through(vm_t *vm, vm_world_t *from, vm_world_t *to, uint64_t stop)
 {
     if (!from->finished) {
-        int pid = from->started ? vm_current_pid(vm) : dispatch_first(from);
+        int pid = from->started ? world_current_pid(from) : dispatch_first(from);
         while (machine_cycles(from->m) < stop) {
             retire_t rt;
             machine_step(from->m, &rt);
@@ -181,7 +213,7 @@ static bool step_through(vm_t *vm, vm_world_t *from, vm_world_t *to, uint64_t st
         }
     }
     if (stop < machine_cycles(to->m))
-        return machine_cycles(from->m) == stop;
+        return machine_cycles(from->m) >= stop;
     cpu_state_t a, b;
     machine_get_state(from->m, &a);
     machine_get_state(to->m, &b);
@@ -190,17 +222,44 @@ static bool step_through(vm_t *vm, vm_world_t *from, vm_world_t *to, uint64_t st
 
 /* ---- moving ------------------------------------------------------------- */
 
+/* Record the last stretch of instructions before `next`'s position: after
+ * the last OS action if any ran after it, else the stretch that led into
+ * it (ending with the trap that called the OS, if one did).  The stretch
+ * starts at `prev` or, past an OS action, at a replay to that action's end. */
+static bool record_last_stretch(vm_t *vm, vm_world_t *prev, vm_world_t *next)
+{
+    os_action_t act[2];
+    int n = last_os_actions(prev, next, act);
+    if (n < 0)
+        return false;
+    uint64_t prev_now = machine_cycles(prev->m), end = machine_cycles(next->m), resume = prev_now, stop = end;
+    if (n > 0 && act[n - 1].end < end) {
+        resume = act[n - 1].end;
+    } else if (n > 0) {
+        resume = n == 2 ? act[0].end : prev_now;
+        stop = act[n - 1].start;
+    }
+    vm_world_t *from = resume > prev_now ? world_run_to(vm, resume) : prev;
+    if (!from)
+        return false;
+    vm->records_from = machine_cycles(from->m);
+    if (!step_through(vm, from, next, stop))
+        vm->mismatch = true;
+    if (from != prev)
+        world_destroy(from);
+    return true;
+}
+
 bool vm_advance_to(vm_t *vm, uint64_t cycle)
 {
     vm_world_t *prev = vm->world;
     if (prev->finished || cycle <= machine_cycles(prev->m))
         return true;
     vm_world_t *next = world_run_to(vm, cycle);
-    if (!next)
+    if (!next || !record_last_stretch(vm, prev, next)) {
+        world_destroy(next);
         return false;
-    vm->records_from = machine_cycles(prev->m);
-    if (!step_through(vm, prev, next, first_os_action(prev, next)))
-        vm->mismatch = true;
+    }
     vm->world = next;
     world_destroy(prev);
     return true;
