@@ -52,8 +52,11 @@ static void apply_process_event(model_t *m, const event_t *ev)
     }
 }
 
-static void apply_frame_event(model_t *m, const event_t *ev)
+/* A fault's frame is mapped when the fault is over; an eviction at once. */
+static void apply_frame_event(model_t *m, const event_t *ev, uint64_t now)
 {
+    if (ev->kind == EV_PAGE_FAULT && ev->cycle + ev->duration > now)
+        return;
     uint32_t frame = ev->kind == EV_EVICT ? ev->a : ev->c;
     if (frame >= (uint32_t)m->nspans)
         return;
@@ -72,6 +75,7 @@ static void apply_walk_event(model_t *m, const event_t *ev)
     if (ev->kind == EV_TLB_MISS) {
         memset(x, 0, sizeof *x);
         *x = (xlate_view_t){.valid = true, .access = (access_t)ev->d, .vaddr = ev->a, .cycle = ev->cycle};
+        m->mmu.asid = ev->b;
     } else if (ev->kind == EV_WALK_STEP && x->walk_steps < RETIRE_MAX_WALK) {
         x->pte_addr[x->walk_steps] = ev->b;
         x->pte[x->walk_steps++] = ev->c;
@@ -138,10 +142,12 @@ void model_from_trace(model_t *m, const evlog_t *log, const run_options_t *opt, 
     m->mem_size = opt->hw.mem_size;
     paging_geometry(&opt->hw, &m->geo);
     m->now = now;
-    m->flash_from = now;
+    m->flash_from = now > 500 ? now - 500 : 0;
     m->end_hint = log->count ? log->ev[log->count - 1].cycle + log->ev[log->count - 1].duration : 0;
     m->status = now >= m->end_hint ? "end of trace" : "replay";
     m->nprocs = m->nspans = m->nblocks = m->ntlb = 0;
+    memset(&m->mmu, 0, sizeof m->mmu);
+    m->mmu.mode = m->mode == OS_PAGED ? MMU_PAGED : MMU_RELOC;
     m->current_pid = 1;
     m->have_cpu = false;
     m->ndisasm = 0;
@@ -152,7 +158,7 @@ void model_from_trace(model_t *m, const evlog_t *log, const run_options_t *opt, 
     for (; upto < log->count && log->ev[upto].cycle <= now; upto++) {
         apply_process_event(m, &log->ev[upto]);
         if (m->mode == OS_PAGED)
-            apply_frame_event(m, &log->ev[upto]);
+            apply_frame_event(m, &log->ev[upto], now);
         apply_walk_event(m, &log->ev[upto]);
     }
     for (int i = 0; i < m->nprocs; i++)
@@ -164,8 +170,12 @@ void model_from_trace(model_t *m, const evlog_t *log, const run_options_t *opt, 
     m->cycles = now;
     m->tlb_set_looked_up = m->tlb_slot_hit = -1;
     m->npt_path = m->npt_rows = 0;
-    for (int i = 0; i < m->last.walk_steps && m->last.valid; i++)
-        m->pt_path[m->npt_path++] = (pte_row_t){0, m->last.pte_addr[i], m->last.pte[i], true};
+    for (int i = 0; i < m->last.walk_steps && m->last.valid; i++) {
+        uint32_t index = paging_index(&m->geo, m->last.vaddr, (uint32_t)i);
+        m->pt_path[m->npt_path++] = (pte_row_t){index, m->last.pte_addr[i], m->last.pte[i], true};
+    }
+    if (m->npt_path) /* the root table the walk started from */
+        m->mmu.ptbr = m->pt_path[0].pte_addr - 4 * m->pt_path[0].index;
     m->events = log;
     snprintf(m->note, sizeof m->note, "replay: a trace records events, not the TLB's contents or the registers");
 }

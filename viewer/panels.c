@@ -447,7 +447,10 @@ static void draw_tlb(view_t *v)
     rect_t r = v->tlb;
     char title[120];
     uint64_t looked = m->tlb_hits + m->tlb_misses;
-    snprintf(title, sizeof title, "TLB %d entries, %u-way: hits %" PRIu64 " misses %" PRIu64 " (%.1f%% hit)", m->ntlb,
+    if (!m->live)
+        snprintf(title, sizeof title, "TLB: %" PRIu64 " misses so far in the trace", m->tlb_misses);
+    else
+        snprintf(title, sizeof title, "TLB %d entries, %u-way: hits %" PRIu64 " misses %" PRIu64 " (%.1f%% hit)", m->ntlb,
              m->tlb_ways, m->tlb_hits, m->tlb_misses, looked ? 100.0 * (double)m->tlb_hits / (double)looked : 0.0);
     panel(v, r, title);
     if (m->mode != OS_PAGED || !m->ntlb) {
