@@ -108,8 +108,11 @@ static region_t section_region(const exe_section_t *s)
     return s->nobits ? RG_BSS : RG_DATA;
 }
 
-/* The region of logical address va in exe (stack above the image). */
-static region_t logical_region(const exe_t *exe, uint32_t image_end, uint32_t va)
+/* The region of logical address va of a partition of `size` bytes: a
+ * section, the stack (the top stack_size bytes) or unused (RG_FREE: between
+ * the image and the stack, e.g. the rest of a bare machine's memory). */
+static region_t logical_region(const exe_t *exe, uint32_t image_end, uint32_t size, uint32_t stack_size,
+                               uint32_t va)
 {
     const exe_section_t *best = NULL;
     for (int i = 0; i < exe->nsections; i++) {
@@ -120,18 +123,19 @@ static region_t logical_region(const exe_t *exe, uint32_t image_end, uint32_t va
             best = s; /* padding after a section counts as that section */
     }
     if (va >= ((image_end + 15) & ~15u))
-        return RG_STACK;
+        return va >= size - (stack_size < size ? stack_size : size) ? RG_STACK : RG_FREE;
     return best ? section_region(best) : RG_CODE;
 }
 
 /* Where the region may change inside a partition: section starts and ends
  * and the start of the stack, sorted, within [0, size). */
-static int region_boundaries(const process_t *p, uint32_t *at, int max)
+static int region_boundaries(const process_t *p, uint32_t stack_size, uint32_t *at, int max)
 {
     int n = 0;
     at[n++] = 0;
     at[n++] = p->size;
     at[n++] = (p->image_end + 15) & ~15u;
+    at[n++] = p->size > stack_size ? p->size - stack_size : 0;
     for (int i = 0; i < p->exe.nsections && n + 2 <= max; i++) {
         at[n++] = p->exe.sections[i].addr;
         at[n++] = p->exe.sections[i].addr + p->exe.sections[i].size;
@@ -146,17 +150,17 @@ static int region_boundaries(const process_t *p, uint32_t *at, int max)
 }
 
 /* A partition split into runs of one region each. */
-static void add_partition(model_t *m, const process_t *p, uint32_t base)
+static void add_partition(model_t *m, const process_t *p, uint32_t base, uint32_t stack_size)
 {
     int block = add_block(m, base, p->size, p->pid);
-    uint32_t at[2 * EXE_MAX_SECTIONS + 3];
-    int n = region_boundaries(p, at, (int)(sizeof at / sizeof at[0]));
+    uint32_t at[2 * EXE_MAX_SECTIONS + 4];
+    int n = region_boundaries(p, stack_size, at, (int)(sizeof at / sizeof at[0]));
     uint32_t run_start = 0;
-    region_t run = logical_region(&p->exe, p->image_end, 0);
+    region_t run = logical_region(&p->exe, p->image_end, p->size, stack_size, 0);
     for (int i = 1; i < n; i++) {
         if (at[i] <= run_start || at[i] > p->size)
             continue;
-        region_t r = at[i] < p->size ? logical_region(&p->exe, p->image_end, at[i]) : RG_COUNT;
+        region_t r = at[i] < p->size ? logical_region(&p->exe, p->image_end, p->size, stack_size, at[i]) : RG_COUNT;
         if (r != run) {
             add_span(m, base + run_start, at[i] - run_start, p->pid, run, block);
             run_start = at[i];
@@ -190,7 +194,7 @@ static void fill_contiguous(model_t *m, vm_t *vm)
         if (!next)
             break;
         add_hole_or_os(m, cursor, next->base, -1);
-        add_partition(m, next, next->base);
+        add_partition(m, next, next->base, cfg->stack_size);
         cursor = next->base + next->size;
     }
     add_hole_or_os(m, cursor, cfg->mode == OS_BARE ? os_lo : mem, -1);
@@ -415,6 +419,16 @@ static void fill_tlb(model_t *m, machine_t *mach)
 
 /* ---- CPU and counters --------------------------------------------------- */
 
+/* The instruction word at the CPU's address `pc`: physical when the MMU is
+ * off (bare, software relocation), else through the process's translation. */
+static bool read_insn(vm_t *vm, int pid, uint32_t pc, uint32_t *word)
+{
+    machine_t *mach = vm->world->m;
+    if (mach->mmu.mode == MMU_BARE)
+        return machine_read32(mach, pc, word);
+    return os_read_logical(vm->world->os, pid, pc, word, 4);
+}
+
 static void fill_cpu(model_t *m, vm_t *vm)
 {
     machine_get_state(vm->world->m, &m->cpu);
@@ -422,15 +436,13 @@ static void fill_cpu(model_t *m, vm_t *vm)
     m->ndisasm = 0;
     int pid = m->current_pid;
     uint32_t first = m->cpu.pc >= 12 ? m->cpu.pc - 12 : 0;
-    for (uint32_t a = first; m->ndisasm < MODEL_DISASM && pid; a += 4) {
-        uint32_t word;
-        if (!os_read_logical(vm->world->os, pid, a, &word, 4))
+    for (uint32_t i = 0; i < MODEL_DISASM && pid; i++) {
+        uint32_t a = first + 4 * i, word;
+        if (!read_insn(vm, pid, a, &word))
             continue;
         m->disasm_addr[m->ndisasm] = a;
         disasm(word, m->disasm_text[m->ndisasm], sizeof m->disasm_text[0]);
         m->ndisasm++;
-        if (a > m->cpu.pc + 4 * MODEL_DISASM)
-            break;
     }
 }
 

@@ -217,24 +217,52 @@ static void block_label(view_t *v, const mem_block_t *b, int x, int y, int chars
     gfx_text_n(&v->g, x, y, b->owner > 0 ? view_pid_colour(b->owner) : C_DIM, text, chars);
 }
 
+/* Heights of the n spans from `first` inside a block of height h: each at
+ * least min_h (when they all fit), the rest in proportion to their sizes. */
+static void span_heights(const model_t *m, int first, int n, int h, int min_h, int *out)
+{
+    const mem_block_t *blk = &m->blocks[m->spans[first].block];
+    if (n * min_h > h)
+        min_h = h / (n ? n : 1);
+    int spare = h - n * min_h, used = 0;
+    for (int k = 0; k < n; k++) {
+        out[k] = min_h + (int)((uint64_t)m->spans[first + k].size * (uint64_t)spare / blk->size);
+        used += out[k];
+    }
+    if (n)
+        out[n - 1] += h - used; /* rounding */
+}
+
+static void draw_span_label(view_t *v, const span_t *s, rect_t r, int label_x)
+{
+    int y = r.y + (r.h - v->g.line_h) / 2;
+    if (s->owner > 0 && r.h >= v->g.line_h - 4)
+        gfx_textf(&v->g, label_x, y, C_DIM, "%-5s%s%s", s->region == RG_FREE ? "unused" : region_name[s->region],
+                  s->accessed ? " A" : "", s->dirty ? " D" : "");
+}
+
+/* The spans of block b (consecutive in the model) stacked inside br. */
 static void draw_block_spans(view_t *v, int b, rect_t br, int label_x)
 {
     const model_t *m = &v->model;
-    const mem_block_t *blk = &m->blocks[b];
-    for (int i = 0; i < m->nspans; i++) {
-        const span_t *s = &m->spans[i];
-        if (s->block != b)
-            continue;
-        int y0 = br.y + (int)((uint64_t)(s->start - blk->start) * (uint64_t)br.h / blk->size);
-        int y1 = br.y + (int)((uint64_t)(s->start + s->size - blk->start) * (uint64_t)br.h / blk->size);
-        rect_t r = {br.x, y0, br.w, y1 - y0 > 1 ? y1 - y0 : 1};
-        v->span_rect[i] = r;
+    int first = 0, n = 0;
+    while (first < m->nspans && m->spans[first].block != b)
+        first++;
+    while (first + n < m->nspans && m->spans[first + n].block == b)
+        n++;
+    int *h = calloc((size_t)(n ? n : 1), sizeof *h);
+    if (!h)
+        return;
+    span_heights(m, first, n, br.h, v->g.line_h, h);
+    for (int k = 0, y = br.y; k < n; y += h[k], k++) {
+        const span_t *s = &m->spans[first + k];
+        rect_t r = {br.x, y, br.w, h[k]};
+        v->span_rect[first + k] = r;
         gfx_fill(&v->g, r.x, r.y, r.w, r.h, view_span_colour(s));
-        if (s->owner > 0 && r.h >= v->g.line_h - 2 && r.y + (r.h - v->g.line_h) / 2 >= br.y + v->g.line_h)
-            gfx_textf(&v->g, label_x, r.y + (r.h - v->g.line_h) / 2, C_DIM, "%-5s%s%s", region_name[s->region],
-                      s->accessed ? " A" : "", s->dirty ? " D" : "");
-        span_marks(v, i, r);
+        draw_span_label(v, s, r, label_x);
+        span_marks(v, first + k, r);
     }
+    free(h);
 }
 
 static void draw_partitions(view_t *v, rect_t area)
@@ -249,8 +277,9 @@ static void draw_partitions(view_t *v, rect_t area)
     for (int b = 0; b < m->nblocks; b++) {
         rect_t br = {area.x, y, bar_w, h[b] - 2};
         gfx_frame(&v->g, br.x - 1, br.y - 1, br.w + 2, br.h + 2, C_EDGE);
-        draw_block_spans(v, b, br, label_x + 2 * v->g.char_w);
-        block_label(v, &m->blocks[b], label_x, y, chars);
+        draw_block_spans(v, b, br, label_x);
+        int region_w = m->blocks[b].owner > 0 ? 10 * v->g.char_w : 0; /* region names left of the label */
+        block_label(v, &m->blocks[b], label_x + region_w, y, chars - region_w / v->g.char_w);
         y += h[b];
     }
     free(h);
@@ -421,6 +450,9 @@ static void draw_translation(view_t *v)
         "translation: none (bare machine, fence)", "translation: none (loader relocated)",
         "translation: base/limit registers", "translation: page table"};
     panel(v, r, titles[m->mode]);
+    if (m->mode == OS_BARE)
+        gfx_textf(&v->g, r.x + 6, line_y(v, r, 1), C_DIM, "user accesses at or above the fence %08X trap",
+                  m->mmu.fence);
     if (!m->live && m->mode != OS_PAGED) {
         gfx_text(&v->g, r.x + 6, line_y(v, r, 0), C_DIM, "a trace holds no register values");
         return;
@@ -430,8 +462,8 @@ static void draw_translation(view_t *v)
     else if (m->mode == OS_HWRELOC)
         draw_reloc(v, r, 0);
     else if (m->last.valid)
-        gfx_textf(&v->g, r.x + 6, line_y(v, r, 0), C_TEXT, "%s %08X: physical = logical%s", access_name[m->last.access],
-                  m->last.vaddr, m->mode == OS_BARE ? " (the fence guards the OS)" : "");
+        gfx_textf(&v->g, r.x + 6, line_y(v, r, 0), C_TEXT, "%s %08X: physical = logical", access_name[m->last.access],
+                  m->last.vaddr);
     if (m->last.trapped) {
         bool benign = m->last.cause == TRAP_SYSCALL || m->last.cause == TRAP_HALT;
         gfx_textf(&v->g, r.x + 6, r.y + r.h - v->g.line_h - 4, benign ? C_WARN : C_BAD, "trap to the OS: %s",
