@@ -258,10 +258,19 @@ static span_t frame_span(os_t *os, const model_t *m, uint32_t f)
 static void mark_tables(model_t *m, machine_t *mach, int pid, uint32_t table, uint32_t level)
 {
     const paging_geometry_t *g = &m->geo;
-    uint32_t frame = table >> g->page_shift;
-    if (frame >= (uint32_t)m->nspans || m->spans[frame].region != RG_PTABLE)
+    uint32_t first = table >> g->page_shift, last = (table + paging_table_bytes(g, level) - 1) >> g->page_shift;
+    if (first >= (uint32_t)m->nspans || m->spans[first].region != RG_PTABLE)
         return;
-    m->spans[frame].owner = pid;
+    /* A table may span frames, and small tables of several processes may
+     * share one frame: the OS's then (owner 0). */
+    for (uint32_t f = first; f <= last && f < (uint32_t)m->nspans; f++) {
+        span_t *s = &m->spans[f];
+        if (s->region != RG_PTABLE)
+            continue;
+        s->shared_tables = s->table_of_pid && s->table_of_pid != pid;
+        s->owner = s->shared_tables ? 0 : pid;
+        s->table_of_pid = pid;
+    }
     for (uint32_t i = 0; level + 1 < g->levels && i < 1u << g->index_bits[level]; i++) {
         uint32_t word = 0;
         if (machine_read32(mach, table + 4 * i, &word) && pte_valid((pte_t){word}))

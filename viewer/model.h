@@ -33,6 +33,8 @@ typedef struct {
     bool accessed, dirty;
     uint64_t last_access; /* cycle of the newest access seen, 0 none     */
     bool in_tlb;        /* paged: a valid TLB entry points at this frame  */
+    int table_of_pid;   /* paged: a page table of this process is here    */
+    bool shared_tables; /* ... and of another one too (owner is then 0)  */
 } span_t;
 
 /* Contiguous modes: a partition, a hole or the OS, spanning spans. */

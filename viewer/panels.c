@@ -309,6 +309,8 @@ static void span_details(const model_t *m, int i, char *buf, size_t len)
     int n = snprintf(buf, len, "%06X+%X: ", s->start, s->size);
     if (s->owner < 0)
         n += snprintf(buf + n, len - (size_t)n, "free");
+    else if (s->shared_tables)
+        n += snprintf(buf + n, len - (size_t)n, "page tables of several processes");
     else if (s->owner == 0)
         n += snprintf(buf + n, len - (size_t)n, "the OS");
     else
