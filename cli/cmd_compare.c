@@ -23,6 +23,7 @@ typedef struct {
     char verdicts[1024];
     char faults[1024];
     char move_note[400];
+    bool moved;          /* the move happened (the process was still running) */
     char output[256];
     uint64_t clock;
     uint64_t first_end; /* when process 1 exited or was stopped */
@@ -106,6 +107,7 @@ static int run_once(const run_options_t *base_opt, os_mode_t mode, uint64_t move
         o->clock = machine_cycles(s.m);
         judge(&s, o);
         snprintf(o->move_note, sizeof o->move_note, "%s", os_move_note(s.os));
+        o->moved = o->move_note[0] != 0;
         describe_output(&s, o);
     }
     session_close(&s);
@@ -171,7 +173,7 @@ static int move_experiment(const run_options_t *opt, const outcome_t *plain, FIL
                moved.move_note[0] ? moved.move_note : "(the process had already ended)", result_word(&moved));
         if (!moved.right || moved.status)
             printf("%s%s", moved.verdicts, moved.faults);
-        if (moved.stray_count)
+        if (moved.stray_count && moved.moved)
             printf("    after the move it stored %d time(s) into memory that is no longer its own, e.g. 0x%08" PRIx32
                    "\n",
                    moved.stray_count, moved.stray[0].b);

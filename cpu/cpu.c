@@ -137,6 +137,7 @@ typedef struct {
     uint8_t *host;      /* mem + base: where logical address 0 lives      */
     uint8_t *code_map;  /* granules holding decoded code                  */
     paged_t *paged;     /* paged mode: the TLB and the shortcuts           */
+    const paged_shortcut_t *shortcut; /* paged->last, one load nearer       */
     uint32_t page_size;
     uint32_t page_word_lim; /* (page_size - 4) / 4, for word_fits-style checks */
 } run_consts_t;
@@ -155,6 +156,7 @@ static ALWAYS_INLINE run_consts_t run_consts(cmodel_t *cm, mmu_mode_t mode)
                           cm->mem + base,
                           cm->code_map,
                           cm->paged,
+                          cm->paged->last,
                           cm->paged->page_size,
                           (cm->paged->page_size - 4) >> 2};
 }
@@ -186,9 +188,9 @@ static NOINLINE trap_cause_t contiguous_fault(cmodel_t *cm, mmu_mode_t mode, uin
         return (uint64_t)va + size > cm->mmu.limit ? TRAP_PROTECTION : TRAP_BUS;
     }
     cm->trap.paddr = va;
-    if (cm->s.priv == MODE_USER && mode == MMU_BARE && (uint64_t)va + size > cm->mmu.fence)
-        return TRAP_FENCE;
-    return TRAP_BUS;
+    if ((uint64_t)va + size > cm->mem_size) /* no memory there at all */
+        return TRAP_BUS;
+    return TRAP_FENCE; /* below the end of memory but at or above the fence */
 }
 
 /*
@@ -289,7 +291,7 @@ static ALWAYS_INLINE uint32_t insn_pc(const exec_ctx_t *e, const decoded_t *d)
 static ALWAYS_INLINE bool paged_fast_data(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
                                           uint32_t *pa, uint8_t **host)
 {
-    const paged_shortcut_t *s = &e->x->paged->last[acc];
+    const paged_shortcut_t *s = &e->x->shortcut[acc];
     uint64_t off = (uint64_t)va - s->vpage;
     if (UNLIKELY(size == 4 ? !word_fits_page(e->x, off) : off >= e->x->page_size))
         return false;
@@ -351,7 +353,7 @@ static void account_tlb(paged_t *p, tlb_entry_t *fetch, const block_t *b, uint64
     touch_data(p, &b->insn[i]);
 }
 /* What the paged fast path does when a data access misses its shortcut. */
-typedef enum { MISS_BAIL, MISS_TLB_HIT, MISS_SERVED, MISS_FAULT } miss_t;
+typedef enum { MISS_BAIL, MISS_SERVED, MISS_FAULT } miss_t;
 
 typedef struct { /* values, not pointers into the fast path's locals */
     tlb_entry_t *fetch;
@@ -359,44 +361,42 @@ typedef struct { /* values, not pointers into the fast path's locals */
     uint64_t settled;   /* positions already accounted                         */
     uint64_t position;  /* this instruction's position in the block run        */
     uint64_t now;       /* the clock at this instruction, for event stamps      */
+    uint32_t pc, insn;  /* the instruction, for a trap record                   */
 } miss_ctx_t;
 
 /*
- * The shortcut did not cover va.  A plain hit on another TLB entry is served
- * at once (MISS_TLB_HIT).  Anything that changes the TLB -- a miss, a walk to
- * set A or D -- or faults first settles the block's TLB accounting up to this
- * access, then goes the reference way (paged_translate): MISS_SERVED, or
- * MISS_FAULT with cm->trap's addresses set.  A misaligned access is handed
- * over untouched (MISS_BAIL).
+ * The shortcut did not cover va.  Whatever happens next changes the TLB's
+ * replacement state in a way the block's deferred accounting cannot express
+ * (a hit on another entry, a miss, a walk to set A or D) or faults, so first
+ * settle the block's TLB accounting up to this access, then go the reference
+ * way (paged_translate): MISS_SERVED, or MISS_FAULT with the trap recorded
+ * in cm->trap (the caller charges it).  A misaligned access is handed over
+ * untouched (MISS_BAIL).
  */
 static NOINLINE miss_t paged_fast_miss(cmodel_t *cm, const miss_ctx_t *mc, access_t acc, uint32_t va, uint32_t size,
-                                       uint32_t *pa, tlb_entry_t **entry, uint64_t *walk_cycles, trap_cause_t *cause)
+                                       uint32_t *pa, uint64_t *walk_cycles)
 {
     paged_t *p = cm->paged;
     if (va & (size - 1))
         return MISS_BAIL;
-    tlb_entry_t *t = tlb_find(p->tlb, (uint64_t)(va >> p->shift), p->asid);
-    if (t && ((t->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1)) {
-        paged_remember(cm, acc, t, va);
-        *entry = t;
-        *pa = (t->ppn << p->shift) | (va & (p->page_size - 1));
-        return MISS_TLB_HIT;
-    }
     account_tlb(p, mc->fetch, mc->block, mc->settled, mc->position);
     tlb_hit(p->tlb, mc->fetch); /* this instruction's own fetch */
     paged_reference(p, mc->fetch->ppn);
     uint64_t saved = cm->cycles;
     cm->cycles = mc->now;
-    *cause = paged_translate_found(cm, t, va, size, acc, pa, walk_cycles);
+    trap_cause_t cause = paged_translate(cm, va, size, acc, pa, walk_cycles);
     cm->cycles = saved;
-    *entry = NULL; /* counted and ordered already */
-    return *cause ? MISS_FAULT : MISS_SERVED;
+    if (!cause)
+        return MISS_SERVED;
+    record_trap(cm, cause, acc, mc->insn, mc->pc, va);
+    return MISS_FAULT;
 }
 
 /*
  * A fast-path data access whose shortcut missed: serve it through
  * paged_fast_miss and turn the outcome into the fast path's terms.  Returns
- * false to bail, or with e->result == EX_TRAP after raising the trap.
+ * false to bail, or with e->result == EX_TRAP after a fault was recorded
+ * (run_paged charges it).
  */
 static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
                                           uint32_t *pa, uint8_t **host)
@@ -404,40 +404,28 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
     const uint32_t done = (uint32_t)(d - e->first);
     const block_t *b = e->block;
     const uint64_t start = e->h->cycles + e->round * b->cost + (done ? b->insn[done - 1].cum_cost : 0) + *e->extra;
-    miss_ctx_t mc = {e->fetch, b, e->settled, e->round * b->n + done, start + e->cm->fetch_cost};
-    tlb_entry_t *entry = NULL;
+    miss_ctx_t mc = {e->fetch, b, e->settled, e->round * b->n + done, start + e->cm->fetch_cost, insn_pc(e, d), d->raw};
     uint64_t walk = 0;
     uint32_t miss_pa = 0; /* not *pa: keep the fast path's locals out of memory */
-    trap_cause_t cause = TRAP_NONE;
-    miss_t outcome = paged_fast_miss(e->cm, &mc, acc, va, size, &miss_pa, &entry, &walk, &cause);
+    miss_t outcome = paged_fast_miss(e->cm, &mc, acc, va, size, &miss_pa, &walk);
     *pa = miss_pa;
-    switch (outcome) {
-    case MISS_BAIL:
+    *e->extra += walk;
+    if (outcome == MISS_BAIL)
         return false;
-    case MISS_TLB_HIT:
-        d->entry = entry;
-        *host = e->x->mem + *pa;
-        return true;
-    case MISS_SERVED:
-        d->entry = NULL;
-        *e->extra += walk;
-        *host = e->x->mem + *pa;
-        e->settled = mc.position + 1;
-        /* Go on with the block unless the fill took the fetches' entry or the
-         * walk pushed the clock so far that the round would cross the limit
-         * (the machine must stop at the first instruction past it). */
-        if (e->x->paged->last[ACC_FETCH].entry != e->fetch ||
-            start + walk + (b->cost - (done ? b->insn[done - 1].cum_cost : 0)) > e->limit)
-            e->result = EX_SPLIT;
-        return true;
-    case MISS_FAULT:
-        account_block(e->h, b, e->round, done);
-        e->h->cycles += *e->extra;
-        raise_trap(e->cm, e->h, cause, acc, d->raw, insn_pc(e, d), va, e->cm->fetch_cost + walk);
+    e->settled = mc.position + 1;
+    if (outcome == MISS_FAULT) {
         e->result = EX_TRAP;
         return false;
     }
-    return false;
+    d->entry = NULL; /* counted and ordered already */
+    *host = e->x->mem + miss_pa;
+    /* Go on with the block unless the fill took the fetches' entry or the
+     * walk pushed the clock so far that the round would cross the limit (the
+     * machine must stop at the first instruction past it). */
+    if (e->x->paged->last[ACC_FETCH].entry != e->fetch ||
+        start + walk + (b->cost - (done ? b->insn[done - 1].cum_cost : 0)) > e->limit)
+        e->result = EX_SPLIT;
+    return true;
 }
 
 static ALWAYS_INLINE void observe_access(const exec_ctx_t *e, bool write, uint32_t size, uint32_t va, uint32_t pa,
@@ -553,7 +541,7 @@ static ALWAYS_INLINE bool store_data(exec_ctx_t *e, decoded_t *d, uint32_t va, u
         block_cache_invalidate(e->cm, pa, size);
         e->result = EX_CODE_WRITTEN;
     }
-    observe_access(e, true, size, va, pa, val);
+    observe_access(e, true, size, va, pa, size == 4 ? val : val & 0xFF);
     return true;
 }
 
@@ -676,9 +664,13 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_
         raise_trap(cm, h, TRAP_SYSCALL, ACC_FETCH, d->raw, insn_pc(e, d), insn_pc(e, d), d->cost + *e->extra);
         cm->s.pc = insn_pc(e, d) + 4;
         return EX_TRAP;
-    case OP_HALT:
+    case OP_HALT: /* completes like SYSCALL (and is counted), then traps; its PC stays */
+        if (e->fast)
+            return EX_BAIL;
+        h->instret++;
         cm->trap.paddr = 0;
-        return trap_or_bail(e, TRAP_HALT, ACC_FETCH, d, insn_pc(e, d), insn_pc(e, d), d->cost + *e->extra);
+        raise_trap(cm, h, TRAP_HALT, ACC_FETCH, d->raw, insn_pc(e, d), insn_pc(e, d), d->cost + *e->extra);
+        return EX_TRAP;
     case DECODED_ADD_NF: r[ra] += r[rb]; break;
     case DECODED_ADD_ZN: r[ra] = set_zn(h, r[ra] + r[rb]); break;
     case DECODED_ADD_ZNC: r[ra] = add_znc(h, r[ra], r[rb]); break;
@@ -865,9 +857,9 @@ static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu
             d = first;
             break;
         }
-        if (ex == EX_TRAP) { /* raised by the paged miss path, all accounted */
+        if (ex == EX_TRAP) { /* recorded by the paged miss path; the caller charges it */
             out->trapped = true;
-            return 0;
+            break;
         }
         if (ex == EX_CODE_WRITTEN || ex == EX_SPLIT)
             d++;
@@ -954,10 +946,13 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             goto reference;
         block_run_t run;
         run_block(cm, &x, MMU_PAGED, b, &h, fetch, limit, &run);
-        if (UNLIKELY(run.trapped))
-            return STOP_TRAP;
         account_block(&h, b, run.full, run.done);
         h.cycles += run.extra;
+        if (UNLIKELY(run.trapped)) { /* a data fault: fetched, walked, no execute */
+            h.cycles += cm->fetch_cost + cm->cfg_timing.trap_cycles;
+            hot_store(cm, &h);
+            return STOP_TRAP;
+        }
         account_tlb(p, fetch, b, run.settled, run.full * b->n + run.done);
         if (LIKELY(run.done || run.full))
             continue;

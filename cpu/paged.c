@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "../mmu/geometry.h"
+#include "blocks.h"
 #include "../mmu/tlb.h"
 #include "../mmu/walk.h"
 #include "cpu_internal.h"
@@ -131,6 +132,54 @@ static void forget_entry(paged_t *p, const tlb_entry_t *e)
             p->last[a] = (paged_shortcut_t){PAGED_NO_PAGE, 0, NULL, NULL};
 }
 
+/*
+ * The walk of the common miss -- every table present, the leaf allowing the
+ * access -- done without the per-step record, for when nobody observes the
+ * steps.  Returns false, having changed nothing, whenever anything is
+ * unusual; then the full walker runs and finds the same answer or the fault.
+ * On success it has set A (and D), written the leaf back if that changed it,
+ * and accounted for the walk exactly as walk() does.
+ */
+static bool quick_walk(cmodel_t *cm, uint32_t va, access_t acc, pte_t *leaf, uint64_t *extra)
+{
+    static const uint32_t by_access[3] = {PTE_X, PTE_R, PTE_W};
+    const paged_t *p = cm->paged;
+    const paging_geometry_t *g = &p->walker.geo;
+    if ((g->va_bits < 32 && (va >> g->va_bits)) || (g->levels == 1 && cm->mmu.ptlr))
+        return false;
+    const uint32_t need = PTE_V | by_access[acc] | (cm->s.priv == MODE_USER ? PTE_U : 0);
+    uint64_t table = cm->mmu.ptbr, pte_addr = 0;
+    uint32_t pte = 0;
+    for (uint32_t level = 0; level < g->levels; level++) {
+        pte_addr = table + 4u * (uint64_t)paging_index(g, va, level);
+        if (pte_addr + 4 > cm->mem_size)
+            return false;
+        memcpy(&pte, cm->mem + pte_addr, 4);
+        if (level + 1 < g->levels) {
+            if ((pte & (PTE_V | PTE_LEAF_BITS | PTE_RESERVED)) != PTE_V)
+                return false;
+            table = (uint64_t)(pte >> PTE_PPN_SHIFT) << g->page_shift;
+        }
+    }
+    if ((pte & need) != need || (pte & PTE_RESERVED) || (pte & (PTE_R | PTE_W)) == PTE_W ||
+        ((uint64_t)(pte >> PTE_PPN_SHIFT) << g->page_shift) > UINT32_MAX)
+        return false;
+    uint32_t updated = pte | PTE_A | (acc == ACC_STORE ? PTE_D : 0);
+    uint64_t cycles = (uint64_t)g->levels * p->walker.mem_cycles;
+    if (updated != pte) {
+        memcpy(cm->mem + pte_addr, &updated, 4);
+        block_cache_invalidate(cm, (uint32_t)pte_addr, 4);
+        cycles += p->walker.mem_cycles;
+        cm->cnt.pte_writes++;
+    }
+    cm->cnt.walks++;
+    cm->cnt.walk_cycles += cycles;
+    cm->cnt.pte_reads += g->levels;
+    *extra += cycles;
+    *leaf = (pte_t){updated};
+    return true;
+}
+
 trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, uint32_t size, access_t acc, uint32_t *pa, uint64_t *extra)
 {
     return paged_translate_found(cm, tlb_find(cm->paged->tlb, (uint64_t)(va >> cm->paged->shift), cm->paged->asid), va,
@@ -171,6 +220,12 @@ trap_cause_t paged_translate_found(cmodel_t *cm, tlb_entry_t *e, uint32_t va, ui
         }
     } else {
         p->tlb->misses++;
+        pte_t leaf;
+        if (!cm->observing && !ev_enabled(cm->m.bus) && quick_walk(cm, va, acc, &leaf, extra)) {
+            e = tlb_fill(p->tlb, vpn, p->asid, pte_ppn(leaf), pte_perm(leaf), NULL);
+            forget_entry(p, e);
+            goto translated;
+        }
         trap_cause_t cause = walk(cm, va, acc, &r, extra);
         if (cm->observing)
             walk_to_retire(&r, rx);
@@ -181,6 +236,7 @@ trap_cause_t paged_translate_found(cmodel_t *cm, tlb_entry_t *e, uint32_t va, ui
         e = tlb_fill(p->tlb, vpn, p->asid, pte_ppn(r.pte), pte_perm(r.pte), NULL);
         forget_entry(p, e); /* the slot may have been a shortcut's */
     }
+translated:
     paged_remember(cm, acc, e, va);
     paged_reference(p, e->ppn);
     *pa = (e->ppn << p->shift) | offset;

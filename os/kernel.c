@@ -205,6 +205,11 @@ static void describe_fault(os_t *os, process_t *p, const trap_t *t)
         n += snprintf(p->fault_msg + n, room - (size_t)n, " (0x%08" PRIx32 ") at pc 0x%08" PRIx32, t->insn, t->pc);
         return;
     }
+    if (t->cause == TRAP_MISALIGNED) { /* caught before translation: no physical address */
+        snprintf(p->fault_msg + n, room - (size_t)n, "; %s at pc 0x%08" PRIx32 ", logical address 0x%08" PRIx32,
+                 access_name[t->access], t->pc, t->vaddr);
+        return;
+    }
     n += snprintf(p->fault_msg + n, room - (size_t)n,
                   "; %s at pc 0x%08" PRIx32 ", logical address 0x%08" PRIx32 ", physical address 0x%08" PRIx32,
                   access_name[t->access], t->pc, t->vaddr, t->paddr);

@@ -129,8 +129,8 @@ static bool set_fit(run_options_t *o, const char *arg, FILE *err, const char *op
 
 static bool set_base(run_options_t *o, const char *arg, FILE *err, const char *opt)
 {
-    if (!parse_u32(arg, &o->os.base))
-        return bad_number(err, opt, arg, "an address (decimal, 0x hex, K/M suffix)");
+    if (!parse_u32(arg, &o->os.base) || o->os.base % 4)
+        return bad_number(err, opt, arg, "a word-aligned address (decimal, 0x hex, K/M suffix)");
     o->os.base_given = true;
     return true;
 }
@@ -370,7 +370,7 @@ static const option_t options[] = {
     {"--mode", "MODE", set_mode, "bare|swreloc|hwreloc|paged (default hwreloc)"},
     {"--base", "ADDR", set_base, "physical address of the first process (default: just above the OS)"},
     {"--mem", "SIZE", set_mem, "physical memory, e.g. 64K or 1M (default 1M)"},
-    {"--stack", "SIZE", set_stack, "stack above each program image; paged: initial stack at the top, 0 for none (default 4K)"},
+    {"--stack", "SIZE", set_stack, "stack above the image; paged: initial stack at the top, 0: none (default 4K)"},
     {"--fit", "POLICY", set_fit, "hole selection for partitions: first|best|worst|next (default first)"},
     {"--granule", "BYTES", set_granule, "partition sizes are rounded up to this (default 16)"},
     {"--quantum", "N", set_quantum, "cycles per time slice between processes (default 10000)"},
@@ -432,10 +432,8 @@ static int finish_options(run_options_t *o, FILE *err)
 {
     if (o->tlb_fully_assoc)
         o->hw.tlb_ways = o->hw.tlb_entries;
-    bool paged = o->os.mode == OS_PAGED;
-    o->hw.track_refs = paged && (o->os.replace == REPL_LRU || o->os.replace == REPL_CLOCK);
     char msg[256];
-    if (paged && !paging_config_check(&o->hw, msg, sizeof msg)) {
+    if (o->os.mode == OS_PAGED && !paging_config_check(&o->hw, msg, sizeof msg)) {
         fprintf(err, "mmulab: paging configuration (--page-size, --levels, --va-bits, --tlb, --tlb-ways, "
                      "--tlb-policy, --asid-bits, --mem): %s\n", msg);
         return 2;

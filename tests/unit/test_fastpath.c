@@ -82,6 +82,35 @@ static const char *program_pages =
     "src:    .space 8000\n"
     "dst:    .space 8000\n";
 
+/* A one-block loop whose load alternates between two pages the TLB holds,
+ * then a new page that evicts the least recently used entry: only exact LRU
+ * order picks the same victim as the reference path. */
+static const char *program_alternate =
+    "        .text\n"
+    "start:  LOAD R7, /pagea\n"
+    "        LOAD R7, /pageb\n"
+    "        LOAD R7, /pagec\n"
+    "        LOAD R1, #pagea\n"
+    "        LOAD R6, #4096\n"
+    "        LI R5, 0xFFFFE000\n"
+    "        LOAD R3, #9\n"
+    "loop:   LOAD R4, [R1]\n"
+    "        ADD R1, R6\n"
+    "        XOR R6, R5\n"
+    "        DEC R3\n"
+    "        JNZ loop\n"
+    "        LOAD R7, /paged\n"
+    "        SYSCALL #0\n"
+    "        .data\n"
+    "        .org 0x1000\n"
+    "pagea:  .word 1\n"
+    "        .org 0x2000\n"
+    "pageb:  .word 2\n"
+    "        .org 0x3000\n"
+    "pagec:  .word 3\n"
+    "        .org 0x4000\n"
+    "paged:  .word 4\n";
+
 /* Rewrites the instruction after the store, inside the same block. */
 static const char *program_selfmod =
     "        .text\n"
@@ -276,6 +305,13 @@ static void test_rounds_cross_pages(void **state)
     machine_destroy(m);
 }
 
+static void test_alternating_pages(void **state)
+{
+    (void)state;
+    check_program(program_alternate, MMU_PAGED, 4, 4);
+    check_program(program_alternate, MMU_PAGED, 8, 2);
+}
+
 static void test_selfmod(void **state)
 {
     (void)state;
@@ -307,7 +343,7 @@ int main(void)
         cmocka_unit_test(test_loop_bare),          cmocka_unit_test(test_loop_reloc),
         cmocka_unit_test(test_loop_paged_big_tlb), cmocka_unit_test(test_loop_paged_tiny_tlb),
         cmocka_unit_test(test_selfmod),            cmocka_unit_test(test_fault_in_loop),
-        cmocka_unit_test(test_rounds_cross_pages),
+        cmocka_unit_test(test_rounds_cross_pages), cmocka_unit_test(test_alternating_pages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
