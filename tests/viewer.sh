@@ -9,13 +9,19 @@ set -u
 OUT=${OUT:-build}
 M="$OUT/mmulab"
 V="$OUT/mmulab-view"
-PIX="python3 tests/viewer/pngpix.py"
+pix() { python3 tests/viewer/pngpix.py "$@" 2>/dev/null; }
+PIX=pix
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
+if [ ! -x "$V" ]; then
+  echo "skip: $V is not built (make viewer; it needs scripts/deps.sh viewer)"
+  echo "0 passed, 0 failed"
+  exit 0
+fi
 # Colours documented in docs/viewer.md: process 2's code, process 1's code.
 P2_CODE="#E69F00"
 P1_CODE="#4C9BE8"
@@ -25,7 +31,8 @@ if "$OUT/tests/viewer_model" >"$T/unit" 2>&1; then ok; else bad "viewer_model: $
 
 # The span of a --describe file holding physical address $2: "probe_x probe_y drawn colour owner".
 span_at() {
-  python3 - "$1" "$2" <<'PY'
+  [ -s "$1" ] || return 0
+  python3 - "$1" "${2:-0}" <<'PY'
 import sys
 pa = int(sys.argv[2])
 for line in open(sys.argv[1]):
@@ -71,7 +78,7 @@ check "paged: the TLB panel has valid rows at cycle 18100" grep -q "^tlb 0 valid
 # 4. not blank, the size asked for, deterministic, modes differ
 check "paged render is 1280x800" test "$($PIX "$T/p.png" size)" = "1280 800"
 colours=$($PIX "$T/p.png" colours)
-check "paged render is not blank ($colours colours)" test "$colours" -gt 20
+check "paged render is not blank (${colours:-no} colours)" test "${colours:-0}" -gt 20
 "$V" programs/vcopy.s programs/vcopy.s --mode paged --png "$T/p2.png" --at-cycle 18100 2>/dev/null
 check "two renders of the same input are the same bytes" cmp -s "$T/p.png" "$T/p2.png"
 check "paged and hwreloc renders differ" differ "$T/p.png" "$T/h.png"

@@ -484,8 +484,8 @@ static void draw_tlb(view_t *v)
     if (!m->live)
         snprintf(title, sizeof title, "TLB: %" PRIu64 " misses so far in the trace", m->tlb_misses);
     else
-        snprintf(title, sizeof title, "TLB %d entries, %u-way: hits %" PRIu64 " misses %" PRIu64 " (%.1f%% hit)", m->ntlb,
-             m->tlb_ways, m->tlb_hits, m->tlb_misses, looked ? 100.0 * (double)m->tlb_hits / (double)looked : 0.0);
+        snprintf(title, sizeof title, "TLB %d entries, %u-way: %.1f%% hits, %" PRIu64 " misses", m->ntlb, m->tlb_ways,
+                 looked ? 100.0 * (double)m->tlb_hits / (double)looked : 0.0, m->tlb_misses);
     panel(v, r, title);
     if (m->mode != OS_PAGED || !m->ntlb) {
         gfx_text_n(&v->g, r.x + 6, line_y(v, r, 0), C_DIM,

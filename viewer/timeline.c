@@ -171,7 +171,12 @@ static void draw_axis(view_t *v)
     for (double t = ceil(tl->t0 / step) * step; t <= tl->t1; t += step) {
         int x = x_of(tl, t);
         gfx_line(&v->g, x, tl->lanes.y, x, y + 3, 0x2A3038);
-        gfx_textf(&v->g, x + 2, y + 2, 0x8A94A0, "%.0f", t);
+        if (step >= 1e6)
+            gfx_textf(&v->g, x + 2, y + 2, 0x8A94A0, "%gM", t / 1e6);
+        else if (step >= 1e4)
+            gfx_textf(&v->g, x + 2, y + 2, 0x8A94A0, "%gK", t / 1e3);
+        else
+            gfx_textf(&v->g, x + 2, y + 2, 0x8A94A0, "%.0f", t);
     }
 }
 

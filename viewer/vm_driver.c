@@ -14,6 +14,10 @@
 
 #include "../sim/session.h"
 
+/* Cycles of instructions stepped for records at most per move: several
+ * times what the ring keeps. */
+#define VM_STEP_WINDOW 8192
+
 /* ---- worlds ------------------------------------------------------------- */
 
 static void world_destroy(vm_world_t *w)
@@ -239,6 +243,10 @@ static bool record_last_stretch(vm_t *vm, vm_world_t *prev, vm_world_t *next)
         resume = n == 2 ? act[0].end : prev_now;
         stop = act[n - 1].start;
     }
+    /* Only the last records are kept: a long stretch is stepped from a
+     * replay to near its end (no OS action lies inside it). */
+    if (stop - resume > VM_STEP_WINDOW && stop > resume)
+        resume = stop - VM_STEP_WINDOW;
     vm_world_t *from = resume > prev_now ? world_run_to(vm, resume) : prev;
     if (!from)
         return false;
