@@ -73,7 +73,7 @@ static void panel(view_t *v, rect_t r, const char *title)
 {
     gfx_fill(&v->g, r.x, r.y, r.w, r.h, C_PANEL);
     gfx_frame(&v->g, r.x, r.y, r.w, r.h, C_EDGE);
-    gfx_text(&v->g, r.x + 6, r.y + 2, C_TITLE, title);
+    gfx_text_n(&v->g, r.x + 6, r.y + 2, C_TITLE, title, (r.w - 12) / v->g.char_w);
     gfx_line(&v->g, r.x + 1, r.y + v->g.line_h + 3, r.x + r.w - 2, r.y + v->g.line_h + 3, C_EDGE);
 }
 
