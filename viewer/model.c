@@ -188,7 +188,8 @@ static void fill_contiguous(model_t *m, vm_t *vm)
         const process_t *next = NULL;
         for (int pid = 1; pid <= os_process_count(os); pid++) {
             const process_t *p = os_process(os, pid);
-            if (vm_process_alive(vm, p) && p->base >= cursor && (!next || p->base < next->base))
+            bool placed = vm_process_alive(vm, p) && os_owner(os, p->base) == p->pid; /* not swapped out */
+            if (placed && p->base >= cursor && (!next || p->base < next->base))
                 next = p;
         }
         if (!next)

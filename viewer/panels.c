@@ -420,10 +420,13 @@ static void draw_paged(view_t *v, rect_t r, int line)
     gfx_textf(&v->g, r.x + 6, line_y(v, r, line++), C_TEXT, "ptbr %08X  asid %u  %u level%s", m->mmu.ptbr,
               m->mmu.asid, m->geo.levels, m->geo.levels > 1 ? "s" : "");
     uint32_t va = x->valid ? x->vaddr : m->cpu.pc;
-    if (x->valid)
-        gfx_textf(&v->g, r.x + 6, line_y(v, r, line++), x->tlb_hit ? C_OK : C_WARN, "%s %08X -> %08X  TLB %s%s",
-                  access_name[x->access], x->vaddr, x->paddr, x->tlb_hit ? "hit" : "miss",
-                  x->trapped && x->cause != TRAP_SYSCALL && x->cause != TRAP_HALT ? "  FAULT" : "");
+    bool fault = x->trapped && x->cause != TRAP_SYSCALL && x->cause != TRAP_HALT;
+    if (x->valid && fault)
+        gfx_textf(&v->g, r.x + 6, line_y(v, r, line++), C_BAD, "%s %08X -> fault (%s)  TLB %s", access_name[x->access],
+                  x->vaddr, trap_name[x->cause], x->tlb_hit ? "hit" : "miss");
+    else if (x->valid)
+        gfx_textf(&v->g, r.x + 6, line_y(v, r, line++), x->tlb_hit ? C_OK : C_WARN, "%s %08X -> %08X  TLB %s",
+                  access_name[x->access], x->vaddr, x->paddr, x->tlb_hit ? "hit" : "miss");
     draw_va_split(v, r, line_y(v, r, line++), va);
     char text[80];
     for (int i = 0; i < m->npt_path; i++) {

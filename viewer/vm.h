@@ -25,12 +25,13 @@
 #include "../machine/machine.h"
 #include "../os/os.h"
 #include "../sim/options.h"
+#include "../sim/session.h"
 #include "evlog.h"
 
 /* One run of the OS from the start up to a cycle limit. */
 typedef struct {
-    evbus_t bus;
-    machine_t *m;
+    session_t s;       /* opened exactly as `mmulab run` opens one */
+    machine_t *m;      /* s.m and s.os, for short                   */
     os_t *os;
     evlog_t log;
     bool started;  /* os_run dispatched a process                          */
@@ -46,8 +47,7 @@ typedef struct {
 
 typedef struct {
     run_options_t opt;
-    int nexe;
-    exe_t exe[MAX_PROGRAMS];
+    evlog_t load_events; /* what loading the programs emits             */
     FILE *console;     /* the guests' output (discarded: every replay prints it) */
     vm_world_t *world; /* the displayed state                                 */
     uint64_t load_end; /* the clock once every program is loaded              */
@@ -57,8 +57,8 @@ typedef struct {
     bool mismatch;         /* the stepped machine disagreed with the replay   */
 } vm_t;
 
-/* Assemble or read the programs and build the world at cycle 0 (programs
- * loaded, none dispatched).  Returns 0, or 2 after printing why to err. */
+/* Open the run (assembling or reading the programs) at the end of the
+ * loading, no process dispatched.  Returns 0, or 2 after printing why to err. */
 int vm_open(vm_t *vm, const run_options_t *opt, FILE *err);
 void vm_close(vm_t *vm);
 

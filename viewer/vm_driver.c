@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../sim/session.h"
 
@@ -24,9 +25,7 @@ static void world_destroy(vm_world_t *w)
 {
     if (!w)
         return;
-    os_destroy(w->os);
-    if (w->m)
-        machine_destroy(w->m);
+    session_close(&w->s);
     evlog_free(&w->log);
     free(w);
 }
@@ -53,38 +52,42 @@ static bool world_has_runnable(const vm_t *vm, vm_world_t *w)
     return false;
 }
 
-static const char *base_name(const char *path)
+/* The runner's options for one world: the OS stops at `limit`; files the
+ * runner would write (trace, stats, dump) are left to `mmulab run`. */
+static run_options_t world_options(const vm_t *vm, uint64_t limit)
 {
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
+    run_options_t o = vm->opt;
+    o.os.max_cycles = limit;
+    o.trace_path = o.stats_json = o.stats_txt = NULL;
+    o.dump = false;
+    return o;
 }
 
-/* Build the machine and the OS with `limit` as the OS's cycle limit and load
- * the programs.  NULL with a message in err on failure (after vm_open
- * succeeded with the same options, only when out of memory). */
-static vm_world_t *world_create(vm_t *vm, uint64_t limit, char *err, size_t errlen)
+/* A session exactly as `mmulab run` opens it (session_open: the machine, the
+ * OS, the programs loaded, whatever else the runner sets up), with the OS's
+ * cycle limit at `limit` and the viewer's event log on its bus.  The loading
+ * happens inside session_open, before anyone can subscribe, so the log
+ * starts with the load events captured once by vm_open.  NULL after printing
+ * why to err. */
+static vm_world_t *world_create(vm_t *vm, uint64_t limit, FILE *err)
 {
     vm_world_t *w = calloc(1, sizeof *w);
     if (!w) {
-        snprintf(err, errlen, "out of host memory");
+        fprintf(err, "mmulab-view: out of host memory\n");
         return NULL;
     }
-    evbus_init(&w->bus);
     evlog_init(&w->log);
-    evbus_subscribe(&w->bus, evlog_observe, &w->log);
-    os_config_t oscfg = vm->opt.os;
-    oscfg.max_cycles = limit;
-    w->m = engine_create(vm->opt.engine, &vm->opt.hw, &w->bus, err, errlen);
-    if (!w->m || !(w->os = os_create(w->m, &oscfg, err, errlen))) {
+    run_options_t o = world_options(vm, limit);
+    if (session_open(&w->s, &o, err)) {
         world_destroy(w);
         return NULL;
     }
+    for (size_t i = 0; i < vm->load_events.count; i++)
+        evlog_append(&w->log, &vm->load_events.ev[i]);
+    evbus_subscribe(&w->s.bus, evlog_observe, &w->log);
+    w->m = w->s.m;
+    w->os = w->s.os;
     os_set_console(w->os, vm->console);
-    for (int i = 0; i < vm->nexe; i++)
-        if (os_load(w->os, &vm->exe[i], base_name(vm->opt.programs[i]), err, errlen) < 0) {
-            world_destroy(w);
-            return NULL;
-        }
     return w;
 }
 
@@ -95,8 +98,7 @@ static vm_world_t *world_run_to(vm_t *vm, uint64_t limit)
     uint64_t user = vm->opt.os.max_cycles;
     if (user && limit > user)
         limit = user;
-    char msg[256];
-    vm_world_t *w = world_create(vm, limit, msg, sizeof msg);
+    vm_world_t *w = world_create(vm, limit, vm->console);
     if (!w)
         return NULL;
     if (limit > machine_cycles(w->m)) {
@@ -332,28 +334,48 @@ bool vm_process_alive(const vm_t *vm, const process_t *p)
 
 /* ---- open and close ----------------------------------------------------- */
 
+/* The events of the loading (LOAD, RELOCATE, PROC_START): session_open
+ * emits them before returning, so they are read back from a CSV trace of a
+ * session opened once with --trace. */
+static bool capture_load_events(vm_t *vm, FILE *err)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/mmulab-view-XXXXXX.csv", dir && *dir ? dir : "/tmp");
+    int fd = mkstemps(path, 4);
+    if (fd < 0) {
+        fprintf(err, "mmulab-view: cannot make a temporary file in %s\n", dir && *dir ? dir : "/tmp");
+        return false;
+    }
+    close(fd);
+    run_options_t o = world_options(vm, 0);
+    o.trace_path = path;
+    session_t s;
+    int rc = session_open(&s, &o, err);
+    session_close(&s); /* flushes the trace */
+    char msg[600];
+    bool ok = rc == 0 && evlog_read_csv(&vm->load_events, path, msg, sizeof msg);
+    if (rc == 0 && !ok)
+        fprintf(err, "mmulab-view: reading the load events back: %s\n", msg);
+    unlink(path);
+    return ok;
+}
+
 int vm_open(vm_t *vm, const run_options_t *opt, FILE *err)
 {
     memset(vm, 0, sizeof *vm);
     vm->opt = *opt;
-    if (opt->nprograms == 0) {
-        fprintf(err, "mmulab-view: no program given (see --help)\n");
-        return 2;
-    }
-    for (; vm->nexe < opt->nprograms; vm->nexe++)
-        if (program_load(opt->programs[vm->nexe], &vm->exe[vm->nexe], err))
-            return 2;
+    evlog_init(&vm->load_events);
     vm->console = fopen("/dev/null", "w");
     if (!vm->console) {
         fprintf(err, "mmulab-view: cannot open /dev/null for the guests' console output\n");
         return 2;
     }
-    char msg[256];
-    vm_world_t *w = world_create(vm, 0, msg, sizeof msg);
-    if (!w) {
-        fprintf(err, "mmulab-view: %s\n", msg);
+    if (!capture_load_events(vm, err))
         return 2;
-    }
+    vm_world_t *w = world_create(vm, 0, err);
+    if (!w)
+        return 2;
     w->finished = !world_has_runnable(vm, w);
     vm->world = w;
     vm->load_end = machine_cycles(w->m);
@@ -363,8 +385,7 @@ int vm_open(vm_t *vm, const run_options_t *opt, FILE *err)
 void vm_close(vm_t *vm)
 {
     world_destroy(vm->world);
-    for (int i = 0; i < vm->nexe; i++)
-        exe_free(&vm->exe[i]);
+    evlog_free(&vm->load_events);
     if (vm->console)
         fclose(vm->console);
     memset(vm, 0, sizeof *vm);

@@ -5,6 +5,11 @@
  * with the replayed run, and a position reached in steps equals the same
  * position reached in one jump.  No SDL: the model is plain data.
  */
+/* The viewer's headers first: sim/expect.h declares expect_check, which
+ * cmocka.h defines as a macro. */
+#include "../../viewer/model.h"
+#include "../../viewer/vm.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,9 +17,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-
-#include "../../viewer/model.h"
-#include "../../viewer/vm.h"
 
 static int open_two(vm_t *vm, os_mode_t mode)
 {
