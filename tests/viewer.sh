@@ -89,6 +89,18 @@ for mode in bare swreloc; do
   check "$mode render" test -s "$T/$mode.png"
 done
 
+# 4b. the viewer runs a program exactly as `mmulab run` does: the same end
+#     cycle, under replacement pressure and with OPT's recorded future too
+for extra in "--frames 3" "--frames 3 --replace opt" "--frames 3 --replace clock --scope local"; do
+  args="programs/vcopy.s programs/strcopy.s --mode paged --page-size 512 --mem 64K --va-bits 16 $extra"
+  # shellcheck disable=SC2086
+  want=$("$M" run $args 2>&1 >/dev/null | sed -n 's/.* instructions, \([0-9]*\) cycles.*/\1/p')
+  # shellcheck disable=SC2086
+  "$V" $args --png "$T/end.png" --describe "$T/end.txt" 2>/dev/null
+  got=$(awk '$1 == "now" { print $2 }' "$T/end.txt" 2>/dev/null)
+  check "run to the end with $extra: $got cycles, mmulab run says ${want:-?}" test -n "$want" -a "$got" = "$want"
+done
+
 # 5. replay of a recorded trace
 "$V" --replay "$T/p.csv" --png "$T/r.png" --at-cycle 18100 --describe "$T/r.txt" 2>"$T/err"
 check "replay render exits 0 ($(cat "$T/err"))" test -s "$T/r.png"
