@@ -10,7 +10,8 @@
 
 #include <string.h>
 
-static proc_view_t *trace_process(model_t *m, int pid)
+/* The process named by the programs given with --replay, else "process N". */
+static proc_view_t *trace_process(model_t *m, const run_options_t *opt, int pid)
 {
     if (pid < 1 || pid > MAX_PROGRAMS)
         return NULL;
@@ -18,7 +19,12 @@ static proc_view_t *trace_process(model_t *m, int pid)
         proc_view_t *p = &m->procs[m->nprocs++];
         memset(p, 0, sizeof *p);
         p->pid = m->nprocs;
-        snprintf(p->name, sizeof p->name, "process %d", p->pid);
+        const char *path = p->pid <= opt->nprograms ? opt->programs[p->pid - 1] : NULL;
+        const char *slash = path ? strrchr(path, '/') : NULL;
+        if (path)
+            snprintf(p->name, sizeof p->name, "%s", slash ? slash + 1 : path);
+        else
+            snprintf(p->name, sizeof p->name, "process %d", p->pid);
         p->state = "not started";
     }
     return &m->procs[pid - 1];
@@ -35,9 +41,9 @@ static bool trace_is_paged(const evlog_t *log, const run_options_t *opt)
 }
 
 /* Process life and placement from one event. */
-static void apply_process_event(model_t *m, const event_t *ev)
+static void apply_process_event(model_t *m, const run_options_t *opt, const event_t *ev)
 {
-    proc_view_t *p = trace_process(m, ev->pid);
+    proc_view_t *p = trace_process(m, opt, ev->pid);
     if (!p)
         return;
     switch (ev->kind) {
@@ -156,7 +162,7 @@ void model_from_trace(model_t *m, const evlog_t *log, const run_options_t *opt, 
         trace_frames(m);
     size_t upto = 0;
     for (; upto < log->count && log->ev[upto].cycle <= now; upto++) {
-        apply_process_event(m, &log->ev[upto]);
+        apply_process_event(m, opt, &log->ev[upto]);
         if (m->mode == OS_PAGED)
             apply_frame_event(m, &log->ev[upto], now);
         apply_walk_event(m, &log->ev[upto]);

@@ -87,6 +87,8 @@ static void size_text(uint32_t bytes, char *buf, size_t len)
         snprintf(buf, len, "%uM", bytes >> 20);
     else if (bytes >= 1024 && !(bytes & 1023))
         snprintf(buf, len, "%uK", bytes >> 10);
+    else if (bytes >= 10240)
+        snprintf(buf, len, "%.1fK", bytes / 1024.0);
     else
         snprintf(buf, len, "%u", bytes);
 }
@@ -471,8 +473,9 @@ static void draw_translation(view_t *v)
                   m->last.vaddr);
     if (m->last.trapped) {
         bool benign = m->last.cause == TRAP_SYSCALL || m->last.cause == TRAP_HALT;
-        gfx_textf(&v->g, r.x + 6, r.y + r.h - v->g.line_h - 4, benign ? C_WARN : C_BAD, "trap to the OS: %s",
-                  trap_desc[m->last.cause]);
+        char text[160];
+        snprintf(text, sizeof text, "trap to the OS: %s", trap_desc[m->last.cause]);
+        gfx_text_n(&v->g, r.x + 6, r.y + r.h - v->g.line_h - 4, benign ? C_WARN : C_BAD, text, max_chars(v, r));
     }
 }
 

@@ -42,6 +42,8 @@ static uint32_t event_colour(const event_t *ev)
     case EV_DISK_READ: return 0x8E6CE0;
     case EV_DISK_WRITE: return 0xC06CE0;
     case EV_TRAP: return 0xE5534B;
+    case EV_PROC_KILL: return 0xB03030;
+    case EV_EVICT: return 0xE08080;
     case EV_CTX_SWITCH: return 0x36E0F0;
     case EV_SWAP_OUT: case EV_SWAP_IN: return 0x8E6CE0;
     case EV_LOAD: case EV_RELOCATE: return 0x58C46A;
