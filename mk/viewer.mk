@@ -12,9 +12,14 @@ VIEWER_PKGS := sdl2 SDL2_ttf SDL2_image
 SDL_CFLAGS = $(shell pkg-config --cflags $(VIEWER_PKGS) 2>/dev/null)
 SDL_LIBS = $(shell pkg-config --libs $(VIEWER_PKGS) 2>/dev/null)
 
-.PHONY: viewer deps-viewer test-viewer
+.PHONY: viewer viewer-binaries deps-viewer test-viewer viewer-test-binaries
 
-viewer: deps-core deps-viewer $(OUT)/mmulab $(OUT)/mmulab-view
+# A sub-make, so pkg-config runs after deps-viewer has installed SDL.
+viewer: deps-core deps-viewer
+	$(Q)$(MAKE) --no-print-directory viewer-binaries
+
+viewer-binaries: $(OUT)/mmulab $(OUT)/mmulab-view
+	@:
 
 deps-viewer:
 	$(Q)scripts/deps.sh viewer
@@ -34,8 +39,12 @@ $(OUT)/tests/viewer_model: tests/viewer/test_model.c $(VIEWER_CORE_OBJ) $(OUT)/l
 	$(if $(Q),@echo "  TEST-CC $<")
 	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ -lcmocka $(LDLIBS_ALL)
 
-test-viewer: viewer deps-test $(OUT)/tests/viewer_model
+test-viewer: viewer deps-test
+	$(Q)$(MAKE) --no-print-directory viewer-test-binaries
 	$(Q)OUT=$(OUT) tests/viewer.sh
+
+viewer-test-binaries: $(OUT)/tests/viewer_model
+	@:
 
 # The acceptance script builds with a plain `make`: build the viewer too
 # when SDL is there (scripts/deps.sh viewer puts it there).
