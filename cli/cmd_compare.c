@@ -52,7 +52,7 @@ static void judge(session_t *s, outcome_t *o)
         int applied;
         if (v)
             fprintf(v, "    %s: ", s->opt.programs[i]);
-        bool ok = expect_check(&s->expects[i], s->os, i + 1, s->opt.os.mode, v ? v : stderr, &applied);
+        bool ok = expect_verify(&s->expects[i], s->os, i + 1, s->opt.os.mode, v ? v : stderr, &applied);
         if (applied) {
             o->checked = true;
             if (v && ok)

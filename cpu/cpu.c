@@ -443,44 +443,49 @@ static ALWAYS_INLINE void observe_access(const exec_ctx_t *e, bool write, uint32
     }
 }
 
-/* A data load of `size` bytes at va into *val; false on a fault (the caller
- * raises it).  size is a constant at every call, so its checks fold. */
-static ALWAYS_INLINE bool load_data(exec_ctx_t *e, decoded_t *d, uint32_t va, uint32_t size, uint32_t *val,
-                                    trap_cause_t *cause)
+/*
+ * Where a data access of `size` bytes at va goes: its physical address and
+ * the host byte that holds it.  False when it cannot go there: on the
+ * reference path with the fault in *cause (cm->trap.paddr set); on the fast
+ * path to hand over (or, paged, with e->result == EX_TRAP).  size is a
+ * constant at every call, so its checks fold.
+ */
+static ALWAYS_INLINE bool data_address(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
+                                       uint32_t *pa, uint8_t **host, trap_cause_t *cause)
 {
-    uint32_t pa = 0;
-    if (e->fast && e->mode != MMU_PAGED) { /* one compare, or hand it to the reference path */
+    if (e->fast && e->mode != MMU_PAGED) { /* one compare, or hand it over */
         if (size == 4 ? !word_fits(e->x, va) : va >= e->x->reach)
             return false;
-        if (size == 4)
-            memcpy(val, e->x->host + va, 4);
-        else
-            *val = e->x->host[va];
+        *pa = e->x->base + va;
+        *host = e->x->host + va;
         return true;
     }
-    if (e->fast) { /* paged */
-        uint8_t *host;
-        if (!paged_fast_data(e, d, ACC_LOAD, va, size, &pa, &host) &&
-            !paged_data_slow(e, d, ACC_LOAD, va, size, &pa, &host))
-            return false;
-        if (size == 4)
-            memcpy(val, host, 4);
-        else
-            *val = *host;
-        return true;
-    }
+    if (e->fast)
+        return paged_fast_data(e, d, acc, va, size, pa, host) || paged_data_slow(e, d, acc, va, size, pa, host);
     if (UNLIKELY(va & (size - 1))) {
         e->cm->trap.paddr = 0;
         *cause = TRAP_MISALIGNED;
         return false;
     }
-    *cause = translate(e->cm, e->mode, e->fast, e->x, va, size, ACC_LOAD, &pa, e->extra);
+    *cause = translate(e->cm, e->mode, false, e->x, va, size, acc, pa, e->extra);
     if (UNLIKELY(*cause))
         return false;
+    *host = e->x->mem + *pa;
+    return true;
+}
+
+/* A data load into *val; false on a fault (the caller raises it). */
+static ALWAYS_INLINE bool load_data(exec_ctx_t *e, decoded_t *d, uint32_t va, uint32_t size, uint32_t *val,
+                                    trap_cause_t *cause)
+{
+    uint32_t pa = 0;
+    uint8_t *host;
+    if (!data_address(e, d, ACC_LOAD, va, size, &pa, &host, cause))
+        return false;
     if (size == 4)
-        memcpy(val, e->x->mem + pa, 4);
+        memcpy(val, host, 4);
     else
-        *val = e->x->mem[pa];
+        *val = *host;
     if (!e->fast)
         e->h->loads++;
     observe_access(e, false, size, va, pa, *val);
@@ -493,53 +498,19 @@ static ALWAYS_INLINE bool store_data(exec_ctx_t *e, decoded_t *d, uint32_t va, u
                                      trap_cause_t *cause)
 {
     uint32_t pa = 0;
-    if (e->fast && e->mode != MMU_PAGED) {
-        if (size == 4 ? !word_fits(e->x, va) : va >= e->x->reach)
-            return false;
-        if (size == 4)
-            memcpy(e->x->host + va, &val, 4);
-        else
-            e->x->host[va] = (uint8_t)val;
-        pa = e->x->base + va;
-        if (UNLIKELY(e->x->code_map[pa >> CODE_GRANULE_SHIFT])) {
-            block_cache_invalidate(e->cm, pa, size);
-            e->result = EX_CODE_WRITTEN;
-        }
-        return true;
-    }
-    if (e->fast) { /* paged */
-        uint8_t *host;
-        if (!paged_fast_data(e, d, ACC_STORE, va, size, &pa, &host) &&
-            !paged_data_slow(e, d, ACC_STORE, va, size, &pa, &host))
-            return false;
-        if (size == 4)
-            memcpy(host, &val, 4);
-        else
-            *host = (uint8_t)val;
-        if (UNLIKELY(e->x->code_map[pa >> CODE_GRANULE_SHIFT])) {
-            block_cache_invalidate(e->cm, pa, size);
-            if (e->result == EX_OK)
-                e->result = EX_CODE_WRITTEN;
-        }
-        return true;
-    }
-    if (UNLIKELY(va & (size - 1))) {
-        e->cm->trap.paddr = 0;
-        *cause = TRAP_MISALIGNED;
-        return false;
-    }
-    *cause = translate(e->cm, e->mode, e->fast, e->x, va, size, ACC_STORE, &pa, e->extra);
-    if (UNLIKELY(*cause))
+    uint8_t *host;
+    if (!data_address(e, d, ACC_STORE, va, size, &pa, &host, cause))
         return false;
     if (size == 4)
-        memcpy(e->x->mem + pa, &val, 4);
+        memcpy(host, &val, 4);
     else
-        e->x->mem[pa] = (uint8_t)val;
+        *host = (uint8_t)val;
     if (!e->fast)
         e->h->stores++;
     if (UNLIKELY(e->x->code_map[pa >> CODE_GRANULE_SHIFT])) {
         block_cache_invalidate(e->cm, pa, size);
-        e->result = EX_CODE_WRITTEN;
+        if (e->result == EX_OK) /* a paged miss may have split the block already */
+            e->result = EX_CODE_WRITTEN;
     }
     observe_access(e, true, size, va, pa, size == 4 ? val : val & 0xFF);
     return true;

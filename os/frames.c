@@ -36,6 +36,7 @@ bool frames_init(frames_t *ft, uint32_t mem_size, uint32_t page_shift, uint32_t 
     }
     for (uint32_t i = 0; i < ft->os_frames && i < ft->nframes; i++)
         ft->f[i].kind = FRAME_OS;
+    ft->free_below = ft->os_frames < ft->nframes ? ft->os_frames : ft->nframes;
     return true;
 }
 
@@ -49,12 +50,21 @@ void frames_free_all(frames_t *ft)
 uint32_t frames_find_free_run(const frames_t *ft, uint32_t n)
 {
     uint32_t run = 0;
-    for (uint32_t i = 0; i < ft->nframes; i++) {
+    for (uint32_t i = ft->free_below; i < ft->nframes; i++) {
         run = ft->f[i].kind == FRAME_FREE ? run + 1 : 0;
         if (run == n)
             return i + 1 - n;
     }
     return UINT32_MAX;
+}
+
+/* Keep free_below honest after frame stopped being free. */
+static void skip_taken(frames_t *ft, uint32_t frame)
+{
+    if (frame != ft->free_below)
+        return;
+    while (ft->free_below < ft->nframes && ft->f[ft->free_below].kind != FRAME_FREE)
+        ft->free_below++;
 }
 
 void frames_set_user(frames_t *ft, uint32_t frame, int pid, uint32_t vpn, uint64_t now)
@@ -65,10 +75,13 @@ void frames_set_user(frames_t *ft, uint32_t frame, int pid, uint32_t vpn, uint64
     *f = (os_frame_t){.kind = FRAME_USER, .mappings = 1, .loaded = now, .last_use = 0};
     f->owner[0] = (frame_owner_t){pid, vpn};
     ft->user_mask[frame / 64] |= 1ull << (frame % 64);
+    skip_taken(ft, frame);
 }
 
 void frames_set_free(frames_t *ft, uint32_t frame)
 {
+    if (frame < ft->free_below)
+        ft->free_below = frame;
     if (ft->f[frame].kind == FRAME_USER)
         ft->user_frames--;
     ft->f[frame] = (os_frame_t){.kind = FRAME_FREE};
@@ -78,8 +91,10 @@ void frames_set_free(frames_t *ft, uint32_t frame)
 /* Make frames [first, first + n) page-table frames. */
 static void claim_for_tables(frames_t *ft, uint32_t first, uint32_t n)
 {
-    for (uint32_t i = first; i < first + n; i++)
+    for (uint32_t i = first; i < first + n; i++) {
         ft->f[i] = (os_frame_t){.kind = FRAME_PAGE_TABLE, .tables = 1};
+        skip_taken(ft, i);
+    }
 }
 
 uint32_t frames_table_alloc(frames_t *ft, uint32_t bytes, bool root_ok)

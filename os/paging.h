@@ -81,6 +81,7 @@ typedef struct {
     uint64_t *user_mask;  /* bit per frame: holds a user page (replacement candidates) */
     uint32_t root_frame;  /* frame small root tables are carved from (0: none)    */
     uint32_t root_used;   /* bytes of it handed out                              */
+    uint32_t free_below;  /* no frame below this is free (a search hint)         */
 } frames_t;
 
 bool frames_init(frames_t *ft, uint32_t mem_size, uint32_t page_shift, uint32_t os_size);

@@ -152,7 +152,7 @@ static bool check_expectations(session_t *s, FILE *err)
     for (int i = 0; i < s->opt.nprograms; i++) {
         int applied;
         fprintf(err, "check %s: ", s->opt.programs[i]);
-        bool good = expect_check(&s->expects[i], s->os, i + 1, s->opt.os.mode, err, &applied);
+        bool good = expect_verify(&s->expects[i], s->os, i + 1, s->opt.os.mode, err, &applied);
         if (!applied)
             fprintf(err, "no expectation for %s mode\n", os_mode_name[s->opt.os.mode]);
         else if (good)
@@ -160,6 +160,22 @@ static bool check_expectations(session_t *s, FILE *err)
         ok = ok && good && applied;
     }
     return ok;
+}
+
+/* --audit: where the stray stores went and whose memory that was. */
+static void report_strays(session_t *s, FILE *err)
+{
+    fprintf(err, "audit: %" PRIu64 " store%s outside the storing process's memory\n", s->strays,
+            s->strays == 1 ? "" : "s");
+    size_t shown = s->strays < 8 ? (size_t)s->strays : 8;
+    for (size_t i = 0; i < shown; i++) {
+        const event_t *e = &s->first_strays[i];
+        int owner = (int)e->c;
+        fprintf(err, "audit: process %u at pc 0x%08" PRIx32 " stored at physical 0x%08" PRIx32 ": %s", e->a, e->d,
+                e->b, owner == 0 ? "the operating system's memory\n" : owner < 0 ? "free memory\n" : "");
+        if (owner > 0)
+            fprintf(err, "process %d's memory (%s)\n", owner, os_process(s->os, owner)->name);
+    }
 }
 
 static void print_dump(session_t *s, FILE *out, FILE *err)
@@ -186,6 +202,8 @@ int session_report(session_t *s, int status, FILE *out, FILE *err)
         status = 2;
     if (s->opt.stats_txt && !write_file(s, s->opt.stats_txt, write_text, out, err))
         status = 2;
+    if (s->opt.os.audit_stores)
+        report_strays(s, err);
     if (s->opt.check && !check_expectations(s, err) && status == 0)
         status = 1;
     fflush(err);

@@ -145,6 +145,17 @@ static int record_future(session_t *s, FILE *err)
     return rc;
 }
 
+/* Observer for --audit: keep the first stray stores to report. */
+static void collect_stray(void *ctx, const event_t *ev)
+{
+    session_t *s = ctx;
+    if (ev->kind != EV_STRAY_STORE)
+        return;
+    if (s->strays < sizeof s->first_strays / sizeof s->first_strays[0])
+        s->first_strays[s->strays] = *ev;
+    s->strays++;
+}
+
 int session_open(session_t *s, const run_options_t *opt, FILE *err)
 {
     memset(s, 0, sizeof *s);
@@ -164,6 +175,8 @@ int session_open(session_t *s, const run_options_t *opt, FILE *err)
     }
     /* LRU and CLOCK learn about references from the MMU's per-frame stamps and
      * bits; set here, where the mode is final (compare changes it). */
+    if (opt->os.audit_stores)
+        evbus_subscribe(&s->bus, collect_stray, s);
     machine_config_t hw = opt->hw;
     hw.track_refs = opt->os.mode == OS_PAGED && (opt->os.replace == REPL_LRU || opt->os.replace == REPL_CLOCK);
     s->m = engine_create(opt->engine, &hw, &s->bus, msg, sizeof msg);

@@ -21,7 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* before cmocka.h, whose expect_check macro would rewrite sim/expect.h's */
+
 #include "../../mmu/pte.h"
 #include "../../os/refsim.h"
 #include "../../sim/session.h"
