@@ -246,21 +246,20 @@ static void run_loop(app_t *a)
 {
     view_t *v = &a->view;
     a->dirty = true;
+    /* Polling, not SDL_WaitEventTimeout: a blocking wait arms SDL's X11
+     * wake-up event, which another thread can send to the window while it is
+     * being destroyed at quit (BadWindow, and Xlib exits with status 1). */
     while (!a->quit) {
         SDL_Event e;
-        if (SDL_WaitEventTimeout(&e, v->running ? 1 : 30)) {
+        while (!a->quit && SDL_PollEvent(&e))
             on_event(a, &e);
-            while (!a->quit && SDL_PollEvent(&e))
-                on_event(a, &e);
-        }
         if (v->running && !a->quit) {
             act(a, source_advance(&a->src, speeds[a->speed]));
             v->running = !source_finished(&a->src);
         }
         if (a->dirty && !a->quit)
             present(a);
-        if (v->running)
-            SDL_Delay(15);
+        SDL_Delay(v->running ? 15 : 25);
     }
 }
 
