@@ -8,6 +8,7 @@
  */
 #include "app.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,11 +17,6 @@
 
 /* Cycles per frame while running. */
 static const uint64_t speeds[] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 20000, 100000, 1000000};
-static const char *const speed_names[] = {"1 cycle/frame", "2 cycles/frame", "5 cycles/frame", "10 cycles/frame",
-                                          "20 cycles/frame", "50 cycles/frame", "100 cycles/frame",
-                                          "200 cycles/frame", "500 cycles/frame", "1000 cycles/frame",
-                                          "5000 cycles/frame", "20000 cycles/frame", "100K cycles/frame",
-                                          "1M cycles/frame"};
 enum { SPEED_COUNT = sizeof speeds / sizeof speeds[0], SPEED_DEFAULT = 4 };
 
 typedef struct {
@@ -62,7 +58,6 @@ static bool app_open(app_t *a, const viewer_options_t *o)
         return false;
     }
     build_title(&a->view, o, &a->src);
-    a->view.speed = speed_names[a->speed];
     return true;
 }
 
@@ -77,7 +72,8 @@ static void app_close(app_t *a)
 static void refresh(app_t *a)
 {
     source_fill(&a->src, &a->view.model);
-    a->view.speed = speed_names[a->speed];
+    snprintf(a->view.speed, sizeof a->view.speed, "%" PRIu64 " cycle%s/frame", speeds[a->speed],
+             speeds[a->speed] > 1 ? "s" : "");
     view_draw(&a->view);
 }
 

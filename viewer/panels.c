@@ -105,7 +105,7 @@ static void draw_status(view_t *v)
     x += gfx_textf(&v->g, x, r.y + 3, C_TEXT, "%s  cycle %" PRIu64 "  ", v->title, m->now);
     uint32_t state_colour = v->running ? C_OK : !strcmp(m->status, "finished") ? C_WARN : C_TEXT;
     x += gfx_textf(&v->g, x, r.y + 3, state_colour, "[%s]  ", v->running ? "running" : m->status);
-    if (v->speed)
+    if (v->speed[0])
         x += gfx_textf(&v->g, x, r.y + 3, C_DIM, "speed %s  ", v->speed);
     x += gfx_text(&v->g, x, r.y + 3, C_DIM, "h: help  ");
     gfx_text_n(&v->g, x, r.y + 3, C_WARN, m->note, (r.w - x) / v->g.char_w);

@@ -38,7 +38,7 @@ typedef struct {
     int selected_span;  /* clicked frame or partition, -1 none             */
     bool help;
     char title[160];    /* programs and mode                               */
-    const char *speed;  /* "20 cycles/frame"                               */
+    char speed[32];     /* "20 cycles/frame"                               */
     bool running;
 } view_t;
 
