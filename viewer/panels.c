@@ -634,7 +634,8 @@ bool view_open(view_t *v, int w, int h, const char *font, const machine_config_t
         snprintf(err, errlen, "out of host memory");
         return false;
     }
-    int point = h >= 700 ? 13 : 11;
+    int point = h * 13 / 800; /* 13 points at 800 lines, readable at 800x500 */
+    point = point < 11 ? 11 : point > 20 ? 20 : point;
     if (!gfx_open(&v->g, w, h, font, point, err, errlen))
         return false;
     view_layout(v);
