@@ -5,9 +5,14 @@
 # cycle inside the copy loop: a little before the first process exits, read
 # from the run's own trace.
 # Usage: scripts/demo-viewer.sh OUT [BUILD]    (BUILD defaults to build)
+# Without build/mmulab-view (no SDL), it says so and exits 0.
 set -eu
 out=${1:?usage: scripts/demo-viewer.sh OUT [BUILD]}
 build=${2:-build}
+if [ ! -x "$build/mmulab-view" ]; then
+    echo "demo-viewer: no $build/mmulab-view (make viewer); no pictures" >&2
+    exit 0
+fi
 mkdir -p "$out"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
