@@ -417,7 +417,7 @@ static void fill_tlb(model_t *m, machine_t *mach)
     m->tlb_set_looked_up = m->tlb_slot_hit = -1;
     if (m->mode == OS_PAGED && m->last.valid && m->tlb_sets) {
         uint32_t vpn = m->last.vaddr >> m->geo.page_shift;
-        m->tlb_set_looked_up = (int)(vpn % m->tlb_sets);
+        m->tlb_set_looked_up = m->tlb_sets > 1 ? (int)(vpn % m->tlb_sets) : -1; /* fully associative: no sets */
         for (int i = 0; i < m->ntlb; i++)
             if (m->tlb[i].valid && m->tlb[i].vpn == vpn && (m->tlb[i].global || m->tlb[i].asid == m->mmu.asid))
                 m->tlb_slot_hit = i;
