@@ -375,6 +375,8 @@ static void draw_reloc(view_t *v, rect_t r, int line)
               inside ? "<" : ">=", m->mmu.limit, inside ? "ok" : "protection fault");
     /* The two spaces side by side: logical [0, limit) onto physical [base, base+limit). */
     int y = line_y(v, r, line + 2), bw = r.w - 24, x0 = r.x + 12;
+    if (y + 50 + 2 * v->g.line_h > r.y + r.h) /* no room for the picture above the trap line */
+        return;
     gfx_fill(&v->g, x0, y, bw, 8, view_pid_colour(m->current_pid));
     gfx_fill(&v->g, x0, y + 40, bw, 8, gfx_mix(view_pid_colour(m->current_pid), 0, 60));
     if (m->mmu.limit) {
