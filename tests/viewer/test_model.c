@@ -1,0 +1,162 @@
+/*
+ * The viewer's model against the machine it is drawn from (cmocka): the TLB
+ * rows the panel draws are the rows machine_tlb_read returns, memory owned
+ * by process 2 is coloured as process 2, the driver's stepped records agree
+ * with the replayed run, and a position reached in steps equals the same
+ * position reached in one jump.  No SDL: the model is plain data.
+ */
+/* The viewer's headers first: sim/expect.h declares expect_check, which
+ * cmocka.h defines as a macro. */
+#include "../../viewer/model.h"
+#include "../../viewer/vm.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+static int open_two(vm_t *vm, os_mode_t mode)
+{
+    static run_options_t opt;
+    run_options_defaults(&opt);
+    opt.os.mode = mode;
+    opt.nprograms = 2;
+    opt.programs[0] = "programs/vcopy.s";
+    opt.programs[1] = "programs/vcopy.s";
+    return vm_open(vm, &opt, stderr);
+}
+
+static void tlb_rows_are_read_back(void **state)
+{
+    (void)state;
+    vm_t vm;
+    assert_int_equal(open_two(&vm, OS_PAGED), 0);
+    model_t m;
+    assert_true(model_init(&m, &vm.opt.hw));
+    int checked_valid = 0;
+    for (uint64_t at = 100; at < 30000; at += 300) {
+        assert_true(vm_advance_to(&vm, at));
+        model_from_vm(&m, &vm);
+        tlb_view_t rows[MODEL_TLB_MAX];
+        int n = machine_tlb_read(vm.world->m, rows, MODEL_TLB_MAX);
+        assert_int_equal(m.ntlb, n);
+        for (int i = 0; i < n; i++) {
+            assert_int_equal(m.tlb[i].valid, rows[i].valid);
+            assert_int_equal(m.tlb[i].global, rows[i].global);
+            assert_int_equal(m.tlb[i].asid, rows[i].asid);
+            assert_int_equal(m.tlb[i].vpn, rows[i].vpn);
+            assert_int_equal(m.tlb[i].ppn, rows[i].ppn);
+            assert_int_equal(m.tlb[i].perm, rows[i].perm);
+            assert_int_equal(m.tlb[i].age, rows[i].age);
+            checked_valid += rows[i].valid;
+        }
+    }
+    assert_true(checked_valid > 0); /* the TLB was not always empty */
+    assert_false(vm.mismatch);
+    model_free(&m);
+    vm_close(&vm);
+}
+
+static void process_two_owns_its_partition(void **state)
+{
+    (void)state;
+    vm_t vm;
+    assert_int_equal(open_two(&vm, OS_HWRELOC), 0);
+    assert_true(vm_advance_to(&vm, 1300));
+    model_t m;
+    assert_true(model_init(&m, &vm.opt.hw));
+    model_from_vm(&m, &vm);
+    const process_t *p2 = os_process(vm.world->os, 2);
+    int i = model_span_at(&m, p2->base);
+    assert_true(i >= 0);
+    assert_int_equal(m.spans[i].owner, 2);
+    assert_int_equal(m.spans[i].region, RG_CODE);
+    i = model_span_at(&m, p2->base + p2->size - 4);
+    assert_int_equal(m.spans[i].owner, 2);
+    assert_int_equal(m.spans[i].region, RG_STACK);
+    model_free(&m);
+    vm_close(&vm);
+}
+
+static void steps_equal_a_jump(void **state)
+{
+    (void)state;
+    for (os_mode_t mode = OS_HWRELOC; mode <= OS_PAGED; mode++) {
+        vm_t stepped, jumped;
+        assert_int_equal(open_two(&stepped, mode), 0);
+        assert_int_equal(open_two(&jumped, mode), 0);
+        for (int i = 0; i < 40; i++) {
+            assert_true(vm_step(&stepped));
+            const vm_retired_t *r = vm_retired(&stepped, 0);
+            assert_non_null(r);
+        }
+        assert_false(stepped.mismatch);
+        assert_true(vm_advance_to(&jumped, vm_now(&stepped)));
+        assert_int_equal(vm_now(&jumped), vm_now(&stepped));
+        cpu_state_t a, b;
+        machine_get_state(stepped.world->m, &a);
+        machine_get_state(jumped.world->m, &b);
+        assert_int_equal(a.pc, b.pc);
+        assert_memory_equal(a.r, b.r, sizeof a.r);
+        vm_close(&stepped);
+        vm_close(&jumped);
+    }
+}
+
+static void a_step_retires_one_instruction(void **state)
+{
+    (void)state;
+    vm_t vm;
+    assert_int_equal(open_two(&vm, OS_HWRELOC), 0);
+    assert_true(vm_step(&vm));
+    uint64_t before = machine_counters(vm.world->m)->instructions;
+    assert_true(vm_step(&vm));
+    assert_int_equal(machine_counters(vm.world->m)->instructions, before + 1);
+    const vm_retired_t *r = vm_retired(&vm, 0);
+    assert_int_equal(r->rt.cycle_end, vm_now(&vm));
+    vm_close(&vm);
+}
+
+static void run_to_event_stops_after_a_tlb_miss(void **state)
+{
+    (void)state;
+    vm_t vm;
+    assert_int_equal(open_two(&vm, OS_PAGED), 0);
+    size_t seen = vm.world->log.count;
+    assert_true(vm_run_to_event(&vm));
+    int stops = 0;
+    for (size_t i = seen; i < vm.world->log.count; i++)
+        stops += evlog_stops_run_to_event(vm.world->log.ev[i].kind);
+    assert_true(stops > 0);
+    assert_int_equal(vm.world->log.ev[seen].kind, EV_TLB_MISS);
+    assert_false(vm_finished(&vm));
+    vm_close(&vm);
+}
+
+static void runs_to_the_end(void **state)
+{
+    (void)state;
+    vm_t vm;
+    assert_int_equal(open_two(&vm, OS_PAGED), 0);
+    assert_true(vm_advance_to(&vm, UINT64_MAX));
+    assert_true(vm_finished(&vm));
+    assert_int_equal(os_process(vm.world->os, 1)->state, PROC_EXITED);
+    assert_int_equal(os_process(vm.world->os, 2)->state, PROC_EXITED);
+    vm_close(&vm);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(tlb_rows_are_read_back),
+        cmocka_unit_test(process_two_owns_its_partition),
+        cmocka_unit_test(steps_equal_a_jump),
+        cmocka_unit_test(a_step_retires_one_instruction),
+        cmocka_unit_test(run_to_event_stops_after_a_tlb_miss),
+        cmocka_unit_test(runs_to_the_end),
+    };
+    return cmocka_run_group_tests_name("viewer model", tests, NULL, NULL);
+}
