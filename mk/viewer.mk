@@ -46,10 +46,11 @@ test-viewer: viewer deps-test
 viewer-test-binaries: $(OUT)/tests/viewer_model
 	@:
 
-# The acceptance script builds with a plain `make`: build the viewer too
-# when SDL is there (scripts/deps.sh viewer puts it there).
+# `make` (and `make check`) build the viewer and its test binary when SDL is
+# there (`make` runs scripts/deps.sh viewer first, in its parent make).
 ifneq ($(SDL_LIBS),)
-all: $(OUT)/mmulab-view
+build: $(OUT)/mmulab-view
+check-binaries: $(OUT)/tests/viewer_model
 endif
 
 -include $(VIEWER_CORE_OBJ:.o=.d) $(VIEWER_SDL_OBJ:.o=.d)
