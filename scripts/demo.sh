@@ -45,3 +45,6 @@ section "5. Paging: the textbook reference string under each replacement policy 
 
 section "6. Paging: the vector copy with its TLB and page-fault counts (mmulab run --mode paged --stats -)"
 "$M" run --quiet --mode paged --stats - "$P" | grep -E "system\.(tlb_|walks|page_faults|major|minor|fault_cycles|cycles)"
+
+section "7. Pictures: the viewer's view of the vector copy under each mode (build/demo/)"
+scripts/demo-viewer.sh "$OUT/demo" "$OUT"
