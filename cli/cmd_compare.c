@@ -29,17 +29,12 @@ typedef struct {
     uint64_t first_end; /* when process 1 exited or was stopped */
 } outcome_t;
 
-/* Observer: stray stores, and when process 1 ended. */
+/* Observer: when process 1 ended (the session keeps the stray stores). */
 static void collect_events(void *ctx, const event_t *ev)
 {
     outcome_t *o = ctx;
     if ((ev->kind == EV_PROC_EXIT || ev->kind == EV_PROC_KILL) && ev->pid == 1)
         o->first_end = ev->cycle;
-    if (ev->kind != EV_STRAY_STORE)
-        return;
-    if (o->stray_count < (int)(sizeof o->stray / sizeof o->stray[0]))
-        o->stray[o->stray_count] = *ev;
-    o->stray_count++;
 }
 
 /* Append each process's verdict (expectations) and fault message. */
@@ -103,6 +98,8 @@ static int run_once(const run_options_t *base_opt, os_mode_t mode, uint64_t move
         os_set_console(s.os, devnull);
         evbus_subscribe(&s.bus, collect_events, o);
         o->status = session_run(&s);
+        o->stray_count = (int)s.strays;
+        memcpy(o->stray, s.first_strays, sizeof o->stray);
         os_totals(s.os, &o->total);
         o->clock = machine_cycles(s.m);
         judge(&s, o);
