@@ -263,7 +263,7 @@ static bool sweep(const thrash_options_t *o, frame_alloc_t alloc, FILE *csv)
            "cpu_util", "fault_rate", "pff/1000", "mean_ws", "disk_busy");
     double best = -1;
     int best_degree = 0;
-    thrash_point_t pt;
+    thrash_point_t pt = {0};
     for (int d = 1; d <= (int)o->max_degree; d++) {
         if (!run_point(o, alloc, d, &pt)) {
             fprintf(stderr, "mmulab " CMD ": cannot run degree %d\n", d);
