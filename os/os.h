@@ -230,6 +230,11 @@ bool os_pte(os_t *os, int pid, uint32_t vpn, uint32_t *pte);
 const page_ref_t *os_recorded_refs(os_t *os, int pid, size_t *count);
 bool os_set_future(os_t *os, int pid, const page_ref_t *refs, size_t count);
 
+/* Row i of pid's region table in os_print_regions's words: its support
+ * ("file (prog)", "none (zeros)", "file NAME", "library NAME", ...), `use`
+ * "shared" or "private", `size` "fixed" or "variable".  false if no row i. */
+bool os_region_info(os_t *os, int pid, int i, char *support, size_t len, const char **use, const char **size);
+
 /* Print every process's region table (paged mode) as the seed's slide 40
  * lays it out: region, addresses, support, protection, shared/private, size. */
 void os_print_regions(os_t *os, FILE *out);

@@ -101,6 +101,27 @@ for extra in "--frames 3" "--frames 3 --replace opt" "--frames 3 --replace clock
   check "run to the end with $extra: $got cycles, mmulab run says ${want:-?}" test -n "$want" -a "$got" = "$want"
 done
 
+# 4c. the region table (key g, --panel regions): at the end of the run its
+#     rows are those `mmulab run --regions` prints, for a heap grown by brk
+#     and for mmap_count.s over a data.txt made here; mid-run, while the
+#     file is mapped (between its mmap and munmap), the mapping is a row
+mkdir -p "$T/root" && printf 'one two three\n' >"$T/root/data.txt"
+regions_of() { awk '$1 == "region" { $1 = ""; $2 = ""; print }' "$1" | sed 's/^ *//; s/  */ /g'; }
+for prog in tests/viewer/heap_brk.s programs/mmap_count.s; do
+  want=$("$M" run --mode paged --root "$T/root" --regions "$prog" 2>/dev/null | awk '/^  [a-z]/ && !/^  region /' | sed 's/^ *//; s/  */ /g')
+  "$V" "$prog" --mode paged --root "$T/root" --panel regions --png "$T/g.png" --describe "$T/g.txt" 2>/dev/null
+  got=$(regions_of "$T/g.txt")
+  check "$prog: the region panel's rows are mmulab run --regions's ($(grep -c ^region "$T/g.txt") rows)" \
+    test -n "$want" -a "$got" = "$want"
+  check "$prog: the region panel is shown" grep -q "^panel regions" "$T/g.txt"
+  [ "$prog" = tests/viewer/heap_brk.s ] && check "heap_brk.s: the heap row shows brk's two pages" \
+    grep -q "^region 1 heap *0x00001000 0x00003000" "$T/g.txt"
+done
+"$V" programs/mmap_count.s --mode paged --root "$T/root" --at-cycle 12000 --png "$T/g.png" --describe "$T/g.txt" 2>/dev/null
+check "mmap_count.s mid-run: the mapped file is a row, shared, backed by data.txt" \
+  grep -q "^region 1 mapped file .* file data.txt .* r-- *shared *variable" "$T/g.txt"
+check "the TLB panel by default" grep -q "^panel tlb" "$T/g.txt"
+
 # 5. replay of a recorded trace
 "$V" --replay "$T/p.csv" --png "$T/r.png" --at-cycle 18100 --describe "$T/r.txt" 2>"$T/err"
 check "replay render exits 0 ($(cat "$T/err"))" test -s "$T/r.png"

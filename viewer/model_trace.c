@@ -151,7 +151,7 @@ void model_from_trace(model_t *m, const evlog_t *log, const run_options_t *opt, 
     m->flash_from = now > 500 ? now - 500 : 0;
     m->end_hint = log->count ? log->ev[log->count - 1].cycle + log->ev[log->count - 1].duration : 0;
     m->status = now >= m->end_hint ? "end of trace" : "replay";
-    m->nprocs = m->nspans = m->nblocks = m->ntlb = 0;
+    m->nprocs = m->nspans = m->nblocks = m->ntlb = m->nregions = 0;
     memset(&m->mmu, 0, sizeof m->mmu);
     m->mmu.mode = m->mode == OS_PAGED ? MMU_PAGED : MMU_RELOC;
     m->current_pid = 1;

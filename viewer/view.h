@@ -37,6 +37,7 @@ typedef struct {
     rect_t *span_rect;  /* where each span was drawn (model.cap of them)   */
     int selected_span;  /* clicked frame or partition, -1 none             */
     bool help;
+    bool show_regions;  /* key g: the region table where the TLB is      */
     char title[160];    /* programs and mode                               */
     char speed[32];     /* "20 cycles/frame"                               */
     bool running;

@@ -14,7 +14,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -148,6 +151,77 @@ static void runs_to_the_end(void **state)
     vm_close(&vm);
 }
 
+/* Open one program in paged mode, its guest files under `root` (NULL: "."). */
+static int open_paged(vm_t *vm, const char *program, const char *root)
+{
+    static run_options_t opt;
+    run_options_defaults(&opt);
+    opt.os.mode = OS_PAGED;
+    opt.os.root = root;
+    opt.nprograms = 1;
+    opt.programs[0] = program;
+    return vm_open(vm, &opt, stderr);
+}
+
+/* Walk the run; at each stop the model's region rows must be os_regions()'s
+ * rows with os_region_info()'s words.  Returns a bit per kind seen non-empty. */
+static unsigned regions_match_all_along(vm_t *vm)
+{
+    model_t m;
+    assert_true(model_init(&m, &vm->opt.hw));
+    unsigned kinds_seen = 0;
+    for (uint64_t at = 200; !vm_finished(vm); at += 700) {
+        assert_true(vm_advance_to(vm, at));
+        model_from_vm(&m, vm);
+        int n = 0;
+        const os_region_t *r = os_regions(vm->world->os, m.regions_pid, &n);
+        assert_int_equal(m.nregions, n);
+        for (int i = 0; i < n; i++) {
+            char support[64];
+            const char *use, *size;
+            assert_true(os_region_info(vm->world->os, m.regions_pid, i, support, sizeof support, &use, &size));
+            assert_int_equal(m.regions[i].r.kind, r[i].kind);
+            assert_int_equal(m.regions[i].r.start, r[i].start);
+            assert_int_equal(m.regions[i].r.end, r[i].end);
+            assert_int_equal(m.regions[i].r.perm, r[i].perm);
+            assert_string_equal(m.regions[i].support, support);
+            assert_string_equal(m.regions[i].use, use);
+            assert_string_equal(m.regions[i].size, size);
+            if (r[i].end > r[i].start)
+                kinds_seen |= 1u << r[i].kind;
+        }
+    }
+    model_free(&m);
+    return kinds_seen;
+}
+
+static void region_rows_are_read_back(void **state)
+{
+    (void)state;
+    vm_t vm;
+    assert_int_equal(open_paged(&vm, "tests/viewer/heap_brk.s", NULL), 0);
+    unsigned seen = regions_match_all_along(&vm);
+    assert_true(seen & (1u << REGION_HEAP)); /* brk grew the heap */
+    assert_true(seen & (1u << REGION_STACK));
+    vm_close(&vm);
+
+    char dir[] = "/tmp/mmulab-view-test-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[sizeof dir + 16];
+    snprintf(path, sizeof path, "%s/data.txt", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("one two three four five six\n", f);
+    fclose(f);
+    assert_int_equal(open_paged(&vm, "programs/mmap_count.s", dir), 0);
+    seen = regions_match_all_along(&vm);
+    assert_true(seen & (1u << REGION_MAPPED_FILE)); /* the mapping was shown */
+    assert_int_equal(os_process(vm.world->os, 1)->exit_code, 0);
+    vm_close(&vm);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -157,6 +231,7 @@ int main(void)
         cmocka_unit_test(a_step_retires_one_instruction),
         cmocka_unit_test(run_to_event_stops_after_a_tlb_miss),
         cmocka_unit_test(runs_to_the_end),
+        cmocka_unit_test(region_rows_are_read_back),
     };
     return cmocka_run_group_tests_name("viewer model", tests, NULL, NULL);
 }
