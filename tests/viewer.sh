@@ -122,6 +122,25 @@ check "mmap_count.s mid-run: the mapped file is a row, shared, backed by data.tx
   grep -q "^region 1 mapped file .* file data.txt .* r-- *shared *variable" "$T/g.txt"
 check "the TLB panel by default" grep -q "^panel tlb" "$T/g.txt"
 
+# 4d. swapping (--swap, five processes in room for three): at a cycle the
+#     processes whose last swap event in `mmulab run --trace` is a swap-out
+#     are listed as `swapped out`, with the base they had; the rest are not
+LONG="programs/longsum.s programs/longsum.s programs/longsum.s programs/longsum.s programs/longsum.s"
+# shellcheck disable=SC2086
+"$M" run --mode hwreloc --mem 16K --stack 2K --swap --trace "$T/s.csv" $LONG >/dev/null 2>&1
+# shellcheck disable=SC2086
+"$V" $LONG --mode hwreloc --mem 16K --stack 2K --swap --png "$T/s.png" --describe "$T/s.txt" --at-cycle 31000 2>/dev/null
+now=$(awk '$1 == "now" { print $2 }' "$T/s.txt")
+want=$(awk -F, -v now="${now:-0}" '($3 == "swap out" || $3 == "swap in") && $1 < now { out[$5] = ($3 == "swap out") ? $8 : "" }
+  END { for (p in out) if (out[p] != "") printf "%d 0x%x\n", p, out[p] }' "$T/s.csv" | sort)
+got=$(awk '$1 == "process" && $4 == "swapped" { print $2, $7 }' "$T/s.txt" | sort)
+check "--swap at cycle ${now:-?}: swapped out [$(echo $got)], the trace says [$(echo $want)]" test -n "$want" -a "$got" = "$want"
+check "--swap: the others are not listed as swapped out" test "$(grep -c '^process' "$T/s.txt")" -eq 5
+# shellcheck disable=SC2086
+"$V" --replay "$T/s.csv" $LONG --mode hwreloc --mem 16K --png "$T/sr.png" --describe "$T/sr.txt" --at-cycle "${now:-0}" 2>/dev/null
+got=$(awk '$1 == "process" && $4 == "swapped" { print $2, $7 }' "$T/sr.txt" | sort)
+check "--swap replayed: the same processes swapped out, the same places" test "$got" = "$want"
+
 # 5. replay of a recorded trace
 "$V" --replay "$T/p.csv" --png "$T/r.png" --at-cycle 18100 --describe "$T/r.txt" 2>"$T/err"
 check "replay render exits 0 ($(cat "$T/err"))" test -s "$T/r.png"

@@ -61,8 +61,10 @@ void model_tlb_row_text(const model_t *m, int slot, char *buf, size_t len)
 
 /* ---- processes ---------------------------------------------------------- */
 
-static const char *process_state(const vm_t *vm, const process_t *p, int current)
+static const char *process_state(const vm_t *vm, const proc_view_t *v, const process_t *p, int current)
 {
+    if (vm_process_alive(vm, p) && v->swapped)
+        return "swapped out";
     if (vm_process_alive(vm, p))
         return p->pid == current ? "running" : "ready";
     return p->state == PROC_EXITED ? "exited" : "killed";
@@ -78,7 +80,8 @@ static void fill_processes(model_t *m, vm_t *vm)
         proc_view_t *v = &m->procs[i];
         v->pid = p->pid;
         snprintf(v->name, sizeof v->name, "%s", p->name);
-        v->state = process_state(vm, p, m->current_pid);
+        v->swapped = vm_process_alive(vm, p) && os_mp_swapped_out(os, p->pid, &v->swap_home, &v->swap_bytes);
+        v->state = process_state(vm, v, p, m->current_pid);
         v->base = p->base;
         v->size = p->size;
         v->mmu = p->mmu;

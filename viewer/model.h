@@ -50,8 +50,10 @@ typedef struct {
 typedef struct {
     int pid;
     char name[64];
-    const char *state;  /* "ready", "running", "exited", "killed"        */
+    const char *state;  /* "ready", "running", "swapped out", "exited", "killed" */
     uint32_t base, size;
+    bool swapped;       /* rolled out (--swap): swap_home is where it was */
+    uint32_t swap_home, swap_bytes;
     mmu_regs_t mmu;
 } proc_view_t;
 

@@ -48,11 +48,16 @@ static void apply_process_event(model_t *m, const run_options_t *opt, const even
         return;
     switch (ev->kind) {
     case EV_PROC_START: p->state = "ready"; p->base = ev->a; p->size = ev->b; break;
-    case EV_PROC_EXIT: p->state = "exited"; break;
-    case EV_PROC_KILL: p->state = "killed"; break;
+    case EV_PROC_EXIT: p->state = "exited"; p->swapped = false; break;
+    case EV_PROC_KILL: p->state = "killed"; p->swapped = false; break;
     case EV_MOVE: p->base = ev->c; break;
-    case EV_SWAP_OUT: p->state = "swapped out"; break;
-    case EV_SWAP_IN: p->state = "ready"; p->base = ev->c; break;
+    case EV_SWAP_OUT:
+        p->state = "swapped out";
+        p->swapped = true;
+        p->swap_home = ev->c;
+        p->swap_bytes = ev->b;
+        break;
+    case EV_SWAP_IN: p->state = "ready"; p->swapped = false; p->base = ev->c; break;
     case EV_CTX_SWITCH: m->current_pid = (int)ev->b; break;
     default: break;
     }

@@ -299,6 +299,31 @@ static bool region_present(const model_t *m, region_t region)
     return false;
 }
 
+static bool any_swapped(const model_t *m)
+{
+    for (int i = 0; i < m->nprocs; i++)
+        if (m->procs[i].swapped)
+            return true;
+    return false;
+}
+
+/* The line above the legend: processes rolled out to the backing store,
+ * each with the place it had (empty when nobody is out). */
+static void draw_swapped_legend(view_t *v, rect_t r, int y)
+{
+    const model_t *m = &v->model;
+    int x = r.x + 6;
+    for (int i = 0; i < m->nprocs && x < r.x + r.w - 60; i++) {
+        const proc_view_t *p = &m->procs[i];
+        if (!p->swapped)
+            continue;
+        char size[16];
+        size_text(p->swap_bytes, size, sizeof size);
+        gfx_frame(&v->g, x, y + 3, 10, 10, view_pid_colour(p->pid));
+        x += 14 + gfx_textf(&v->g, x + 14, y, C_DIM, "P%d out, was %X+%s  ", p->pid, p->swap_home, size);
+    }
+}
+
 static void draw_legend(view_t *v, rect_t r, int y)
 {
     const model_t *m = &v->model;
@@ -307,6 +332,7 @@ static void draw_legend(view_t *v, rect_t r, int y)
         gfx_fill(&v->g, x, y + 3, 10, 10, view_pid_colour(m->procs[i].pid));
         x += 14 + gfx_textf(&v->g, x + 14, y, C_TEXT, "P%d ", m->procs[i].pid);
     }
+    draw_swapped_legend(v, r, y - v->g.line_h);
     static const region_t shown[] = {RG_CODE, RG_DATA, RG_BSS, RG_STACK, RG_PTABLE, RG_OS,
                                      RG_FREE, RG_HEAP, RG_FILE, RG_LIBRARY, RG_SHARED};
     int pid = m->current_pid > 0 ? m->current_pid : 1;
@@ -355,6 +381,8 @@ static void draw_memory(view_t *v)
     panel(v, r, title);
     int lh = v->g.line_h;
     rect_t area = {r.x + 6, line_y(v, r, 0), r.w - 12, r.h - 4 * lh - 12};
+    if (any_swapped(m))
+        area.h -= lh + 2; /* room for the line of where they were */
     for (int i = 0; i < v->model.cap; i++)
         v->span_rect[i] = (rect_t){0, 0, 0, 0};
     if (m->mode == OS_PAGED)
@@ -629,10 +657,10 @@ static void draw_processes(view_t *v, rect_t r, int line)
         gfx_fill(&v->g, r.x + 6, y + 3, 10, 10, view_pid_colour(p->pid));
         char text[160];
         if (m->mode == OS_PAGED)
-            snprintf(text, sizeof text, "P%d %-12.12s %-8s ptbr %X asid %u", p->pid, p->name, p->state, p->mmu.ptbr,
+            snprintf(text, sizeof text, "P%d %-10.10s %-11s ptbr %X asid %u", p->pid, p->name, p->state, p->mmu.ptbr,
                      p->mmu.asid);
         else
-            snprintf(text, sizeof text, "P%d %-12.12s %-8s base %X size %X", p->pid, p->name, p->state, p->base,
+            snprintf(text, sizeof text, "P%d %-10.10s %-11s base %X size %X", p->pid, p->name, p->state, p->base,
                      p->size);
         gfx_text_n(&v->g, r.x + 22, y, p->pid == m->current_pid ? C_TITLE : C_TEXT, text, max_chars(v, r) - 2);
     }
@@ -745,6 +773,13 @@ bool view_describe(const view_t *v, FILE *out)
                 view_span_colour(s), probe ? gfx_pixel(&v->g, px, py) : 0);
     }
     fprintf(out, "panel %s\n", v->show_regions ? "regions" : "tlb");
+    for (int i = 0; i < m->nprocs; i++) {
+        const proc_view_t *p = &m->procs[i];
+        fprintf(out, "process %d state %s", p->pid, p->state);
+        if (p->swapped)
+            fprintf(out, " was 0x%x size 0x%x", p->swap_home, p->swap_bytes);
+        fputc('\n', out);
+    }
     for (int i = 0; i < m->nregions; i++) {
         const region_row_t *row = &m->regions[i];
         char prot[4];
