@@ -141,6 +141,26 @@ check "--swap: the others are not listed as swapped out" test "$(grep -c '^proce
 got=$(awk '$1 == "process" && $4 == "swapped" { print $2, $7 }' "$T/sr.txt" | sort)
 check "--swap replayed: the same processes swapped out, the same places" test "$got" = "$want"
 
+# 4e. working sets (--ws-window): the timeline gets a working-set lane with
+#     one sample per EV_WS_SAMPLE the trace of the same run holds, per
+#     process, and the largest is the one `mmulab run` reports
+W="programs/thrash_worker.s programs/thrash_worker.s"
+WS_ARGS="--mode paged --frames 20 --ws-window 1000 --max-cycles 600000"
+# shellcheck disable=SC2086
+"$M" run $WS_ARGS --trace "$T/w.csv" $W >/dev/null 2>"$T/w.err"
+# shellcheck disable=SC2086
+"$V" $WS_ARGS $W --png "$T/w.png" --describe "$T/w.txt" 2>/dev/null
+for pid in 1 2; do
+  want=$(awk -F, -v p=$pid '$3 == "working set" && $5 == p' "$T/w.csv" | wc -l)
+  got=$(awk -v p=$pid '$1 == "ws" && $2 == p { print $4 }' "$T/w.txt")
+  check "working sets: P$pid has ${got:-no} samples in the lane, the trace ${want}" test "$want" -gt 3 -a "${got:-0}" = "$want"
+  want=$(sed -n "s/^process $pid .*largest \([0-9]*\);.*/\1/p" "$T/w.err")
+  got=$(awk -v p=$pid '$1 == "ws" && $2 == p { print $6 }' "$T/w.txt")
+  check "working sets: P$pid's largest ${got:-?} pages, mmulab run says ${want:-?}" test -n "$want" -a "${got:-}" = "$want"
+done
+check "working sets: a sixth lane" grep -q "^lanes 6" "$T/w.txt"
+check "no --ws-window: five lanes" grep -q "^lanes 5" "$T/p.txt"
+
 # 5. replay of a recorded trace
 "$V" --replay "$T/p.csv" --png "$T/r.png" --at-cycle 18100 --describe "$T/r.txt" 2>"$T/err"
 check "replay render exits 0 ($(cat "$T/err"))" test -s "$T/r.png"

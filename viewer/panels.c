@@ -780,6 +780,13 @@ bool view_describe(const view_t *v, FILE *out)
             fprintf(out, " was 0x%x size 0x%x", p->swap_home, p->swap_bytes);
         fputc('\n', out);
     }
+    fprintf(out, "lanes %d\n", v->tl.nlanes);
+    for (int i = 0; i < m->nprocs; i++) {
+        uint32_t largest;
+        size_t n = timeline_ws_samples(m->events, m->procs[i].pid, &largest);
+        if (n)
+            fprintf(out, "ws %d samples %zu largest %u\n", m->procs[i].pid, n, largest);
+    }
     for (int i = 0; i < m->nregions; i++) {
         const region_row_t *row = &m->regions[i];
         char prot[4];
