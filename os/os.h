@@ -187,6 +187,22 @@ int os_load(os_t *os, const exe_t *exe, const char *name, char *err, size_t errl
  * the cycle limit was reached. */
 int os_run(os_t *os);
 
+/* Run the OS -- scheduling, traps, everything os_run does -- until the clock
+ * reaches `cycle` at an instruction boundary (or an OS action ends past it),
+ * then return; the next call carries on from there, in the middle of a time
+ * slice if one is in progress, so a run cut into any pieces is the same run
+ * as os_run's (os_run is a loop over this).  Returns true while processes
+ * are left to run; false once the run is over (every process ended, or the
+ * cycle limit in the configuration stopped them). */
+bool os_run_until(os_t *os, uint64_t cycle);
+
+/* An observer of every instruction the processes retire (or trap on), with
+ * the pid that ran it.  While one is set the OS steps the machine
+ * (machine_step) instead of running it in batches: slower, the same cycles
+ * and events.  NULL turns it off. */
+typedef void (*os_retire_fn)(void *ctx, int pid, const retire_t *rt);
+void os_set_retire_observer(os_t *os, os_retire_fn fn, void *ctx);
+
 /* Read a process's logical memory through its own translation, in software.
  * Returns false if the range is not the process's memory. */
 bool os_read_logical(os_t *os, int pid, uint32_t vaddr, void *buf, uint32_t len);
