@@ -337,7 +337,8 @@ static void draw_legend(view_t *v, rect_t r, int y)
                                      RG_FREE, RG_HEAP, RG_FILE, RG_LIBRARY, RG_SHARED};
     int pid = m->current_pid > 0 ? m->current_pid : 1;
     for (size_t k = 0; k < sizeof shown / sizeof shown[0] && x < r.x + r.w - 60; k++) {
-        if (shown[k] >= RG_HEAP && shown[k] != RG_PTABLE && !region_present(m, shown[k]))
+        bool optional = shown[k] == RG_HEAP || shown[k] == RG_FILE || shown[k] == RG_LIBRARY || shown[k] == RG_SHARED;
+        if (optional && !region_present(m, shown[k]))
             continue; /* the heap and the paged-only kinds when some frame holds them */
         span_t sample = {.owner = shown[k] == RG_OS ? 0 : shown[k] == RG_FREE ? -1 : pid, .region = shown[k]};
         gfx_fill(&v->g, x, y + 3, 10, 10, view_span_colour(&sample));
