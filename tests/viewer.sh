@@ -187,7 +187,7 @@ if command -v xvfb-run >/dev/null && command -v xdotool >/dev/null; then
   ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" timeout 60 xvfb-run -a -s "-screen 0 1280x1024x24" sh -c "
     \"$V\" programs/vcopy.s programs/vcopy.s --mode paged --screenshot \"$T/live.png\" & pid=\$!
     w=\$(xdotool search --sync --name '^mmulab' | head -n1)
-    xdotool windowfocus --sync \$w key n n n e h h space
+    xdotool windowfocus --sync \$w key n n n e g h h space
     sleep 1
     xdotool key --window \$w p q
     wait \$pid" >"$T/live" 2>&1

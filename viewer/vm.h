@@ -5,10 +5,11 @@
  *
  * One session is kept live and moved forward with os_run_until from where
  * it is; a move backward (or a reset) opens the session afresh and runs it
- * from the start (the model is deterministic).  The OS's retire observer
- * (os_set_retire_observer) gives the record of every instruction run (the
- * accesses, the translation of each, TLB hit or miss, walk steps) for the
- * flashes and the translation panel; the last VM_RING are kept.
+ * from the start (the model is deterministic).  Over the last stretch of
+ * each move the OS's retire observer (os_set_retire_observer) gives the
+ * record of every instruction run (the accesses, the translation of each,
+ * TLB hit or miss, walk steps) for the flashes and the translation panel;
+ * the last VM_RING are kept.
  * docs/viewer.md, "How the live mode moves", says more.
  */
 #ifndef MMULAB_VIEWER_VM_H
