@@ -9,7 +9,9 @@
  * own last ws_window references -- exactly, when its slice made at least
  * that many; of the pages still resident, so a thrashing process's working
  * set shows as the frames it manages to keep.  Page-fault frequency is its
- * page faults per 1000 instructions.
+ * page faults per 1000 instructions.  Each sample is an EV_WS_SAMPLE event
+ * (pages, the page faults of the slice just ended, the window), which the
+ * viewer plots.
  *
  * Load control (--alloc ws).  Processes start suspended and are admitted one
  * at a time, lowest pid first, once every admitted process has been measured
@@ -57,7 +59,10 @@ static void sample_leaving(os_t *os)
     if (!mp || !os->pager || !os->cfg.mp.ws_window || p->state != PROC_READY)
         return;
     mp->ws = measure(os, p->pid, os->cfg.mp.ws_window);
-    mp->ws_whole = mp->ws_whole || p->st.page_faults == mp->faults_at_dispatch;
+    uint64_t faults = p->st.page_faults - mp->faults_at_dispatch; /* in the slice it just had */
+    ev_emit(os->m->bus, EV_WS_SAMPLE, p->pid, machine_cycles(os->m), 0, mp->ws, (uint32_t)faults,
+            os->cfg.mp.ws_window, 0);
+    mp->ws_whole = mp->ws_whole || faults == 0;
     mp->ws_sum += mp->ws;
     mp->ws_samples++;
     if (mp->ws > mp->ws_max)

@@ -58,6 +58,10 @@ uint64_t os_mp_idle_cycles(struct os *os);
 /* pid's working set over the last ws_window references: mean and largest
  * of the samples taken when it left the CPU; false if never sampled. */
 bool os_mp_working_set(struct os *os, int pid, double *mean, uint32_t *largest);
+/* With --swap: true if pid's image is on the backing store now (it has not
+ * exited; a process stopped while out stays out), with where it was (*home,
+ * its base then) and the image's size. */
+bool os_mp_swapped_out(struct os *os, int pid, uint32_t *home, uint32_t *bytes);
 /* Times load control suspended a process, and processes suspended now. */
 void os_mp_load_control(struct os *os, uint64_t *suspensions, int *suspended_now);
 /* What compaction and swapping did (a line and the OS's log), and with

@@ -187,6 +187,22 @@ int os_load(os_t *os, const exe_t *exe, const char *name, char *err, size_t errl
  * the cycle limit was reached. */
 int os_run(os_t *os);
 
+/* Run the OS -- scheduling, traps, everything os_run does -- until the clock
+ * reaches `cycle` at an instruction boundary (or an OS action ends past it),
+ * then return; the next call carries on from there, in the middle of a time
+ * slice if one is in progress, so a run cut into any pieces is the same run
+ * as os_run's (os_run is a loop over this).  Returns true while processes
+ * are left to run; false once the run is over (every process ended, or the
+ * cycle limit in the configuration stopped them). */
+bool os_run_until(os_t *os, uint64_t cycle);
+
+/* An observer of every instruction the processes retire (or trap on), with
+ * the pid that ran it.  While one is set the OS steps the machine
+ * (machine_step) instead of running it in batches: slower, the same cycles
+ * and events.  NULL turns it off. */
+typedef void (*os_retire_fn)(void *ctx, int pid, const retire_t *rt);
+void os_set_retire_observer(os_t *os, os_retire_fn fn, void *ctx);
+
 /* Read a process's logical memory through its own translation, in software.
  * Returns false if the range is not the process's memory. */
 bool os_read_logical(os_t *os, int pid, uint32_t vaddr, void *buf, uint32_t len);
@@ -229,6 +245,11 @@ bool os_pte(os_t *os, int pid, uint32_t vpn, uint32_t *pte);
  * host memory or no such pid. */
 const page_ref_t *os_recorded_refs(os_t *os, int pid, size_t *count);
 bool os_set_future(os_t *os, int pid, const page_ref_t *refs, size_t count);
+
+/* Row i of pid's region table in os_print_regions's words: its support
+ * ("file (prog)", "none (zeros)", "file NAME", "library NAME", ...), `use`
+ * "shared" or "private", `size` "fixed" or "variable".  false if no row i. */
+bool os_region_info(os_t *os, int pid, int i, char *support, size_t len, const char **use, const char **size);
 
 /* Print every process's region table (paged mode) as the seed's slide 40
  * lays it out: region, addresses, support, protection, shared/private, size. */

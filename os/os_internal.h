@@ -22,6 +22,12 @@ struct os {
     pager_t *pager;   /* paged mode only (os/pager.c) */
     struct shm_table *shm; /* shared-memory segments (os/shm.c), made on first use */
     struct mp_state *mp; /* compaction and swapping (os/mp_internal.h) */
+    /* os_run_until: where the run is, so a later call carries on */
+    bool run_started, run_over;
+    int slice_pid;       /* the process whose slice is in progress, 0 none */
+    uint64_t slice_end;  /* ... and the clock at which it ends           */
+    os_retire_fn retire_fn; /* os_set_retire_observer */
+    void *retire_ctx;
 };
 
 /* The running process's hardware counters, folded into its stats. */

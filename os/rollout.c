@@ -176,3 +176,13 @@ void os_ensure_resident(os_t *os, process_t *p)
     if (os->mp || os->cfg.mp.swap || os->cfg.mp.show_partitions)
         os_mp_note_dispatch(os, p);
 }
+
+bool os_mp_swapped_out(os_t *os, int pid, uint32_t *home, uint32_t *bytes)
+{
+    const process_t *p = os_process(os, pid);
+    if (!os->mp || !p || pid > os->mp->cap || p->state == PROC_EXITED || !os->mp->procs[pid - 1].swapped)
+        return false;
+    *home = os->mp->procs[pid - 1].home;
+    *bytes = os->mp->procs[pid - 1].image_size;
+    return true;
+}

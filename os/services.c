@@ -146,6 +146,15 @@ static void describe_region(const process_t *p, const os_region_t *r, char *supp
     }
 }
 
+bool os_region_info(os_t *os, int pid, int i, char *support, size_t len, const char **use, const char **size)
+{
+    const process_t *p = os_process(os, pid);
+    if (!p || i < 0 || i >= p->nregions)
+        return false;
+    describe_region(p, &p->regions[i], support, len, use, size);
+    return true;
+}
+
 static void print_process_regions(const process_t *p, FILE *out)
 {
     fprintf(out, "process %d (%s): region table\n", p->pid, p->name);

@@ -101,6 +101,66 @@ for extra in "--frames 3" "--frames 3 --replace opt" "--frames 3 --replace clock
   check "run to the end with $extra: $got cycles, mmulab run says ${want:-?}" test -n "$want" -a "$got" = "$want"
 done
 
+# 4c. the region table (key g, --panel regions): at the end of the run its
+#     rows are those `mmulab run --regions` prints, for a heap grown by brk
+#     and for mmap_count.s over a data.txt made here; mid-run, while the
+#     file is mapped (between its mmap and munmap), the mapping is a row
+mkdir -p "$T/root" && printf 'one two three\n' >"$T/root/data.txt"
+regions_of() { awk '$1 == "region" { $1 = ""; $2 = ""; print }' "$1" | sed 's/^ *//; s/  */ /g'; }
+for prog in tests/viewer/heap_brk.s programs/mmap_count.s; do
+  want=$("$M" run --mode paged --root "$T/root" --regions "$prog" 2>/dev/null | awk '/^  [a-z]/ && !/^  region /' | sed 's/^ *//; s/  */ /g')
+  "$V" "$prog" --mode paged --root "$T/root" --panel regions --png "$T/g.png" --describe "$T/g.txt" 2>/dev/null
+  got=$(regions_of "$T/g.txt")
+  check "$prog: the region panel's rows are mmulab run --regions's ($(grep -c ^region "$T/g.txt") rows)" \
+    test -n "$want" -a "$got" = "$want"
+  check "$prog: the region panel is shown" grep -q "^panel regions" "$T/g.txt"
+  [ "$prog" = tests/viewer/heap_brk.s ] && check "heap_brk.s: the heap row shows brk's two pages" \
+    grep -q "^region 1 heap *0x00001000 0x00003000" "$T/g.txt"
+done
+"$V" programs/mmap_count.s --mode paged --root "$T/root" --at-cycle 12000 --png "$T/g.png" --describe "$T/g.txt" 2>/dev/null
+check "mmap_count.s mid-run: the mapped file is a row, shared, backed by data.txt" \
+  grep -q "^region 1 mapped file .* file data.txt .* r-- *shared *variable" "$T/g.txt"
+check "the TLB panel by default" grep -q "^panel tlb" "$T/g.txt"
+
+# 4d. swapping (--swap, five processes in room for three): at a cycle the
+#     processes whose last swap event in `mmulab run --trace` is a swap-out
+#     are listed as `swapped out`, with the base they had; the rest are not
+LONG="programs/longsum.s programs/longsum.s programs/longsum.s programs/longsum.s programs/longsum.s"
+# shellcheck disable=SC2086
+"$M" run --mode hwreloc --mem 16K --stack 2K --swap --trace "$T/s.csv" $LONG >/dev/null 2>&1
+# shellcheck disable=SC2086
+"$V" $LONG --mode hwreloc --mem 16K --stack 2K --swap --png "$T/s.png" --describe "$T/s.txt" --at-cycle 31000 2>/dev/null
+now=$(awk '$1 == "now" { print $2 }' "$T/s.txt")
+want=$(awk -F, -v now="${now:-0}" '($3 == "swap out" || $3 == "swap in") && $1 < now { out[$5] = ($3 == "swap out") ? $8 : "" }
+  END { for (p in out) if (out[p] != "") printf "%d 0x%x\n", p, out[p] }' "$T/s.csv" | sort)
+got=$(awk '$1 == "process" && $4 == "swapped" { print $2, $7 }' "$T/s.txt" | sort)
+check "--swap at cycle ${now:-?}: swapped out [$(echo $got)], the trace says [$(echo $want)]" test -n "$want" -a "$got" = "$want"
+check "--swap: the others are not listed as swapped out" test "$(grep -c '^process' "$T/s.txt")" -eq 5
+# shellcheck disable=SC2086
+"$V" --replay "$T/s.csv" $LONG --mode hwreloc --mem 16K --png "$T/sr.png" --describe "$T/sr.txt" --at-cycle "${now:-0}" 2>/dev/null
+got=$(awk '$1 == "process" && $4 == "swapped" { print $2, $7 }' "$T/sr.txt" | sort)
+check "--swap replayed: the same processes swapped out, the same places" test "$got" = "$want"
+
+# 4e. working sets (--ws-window): the timeline gets a working-set lane with
+#     one sample per EV_WS_SAMPLE the trace of the same run holds, per
+#     process, and the largest is the one `mmulab run` reports
+W="programs/thrash_worker.s programs/thrash_worker.s"
+WS_ARGS="--mode paged --frames 20 --ws-window 1000 --max-cycles 600000"
+# shellcheck disable=SC2086
+"$M" run $WS_ARGS --trace "$T/w.csv" $W >/dev/null 2>"$T/w.err"
+# shellcheck disable=SC2086
+"$V" $WS_ARGS $W --png "$T/w.png" --describe "$T/w.txt" 2>/dev/null
+for pid in 1 2; do
+  want=$(awk -F, -v p=$pid '$3 == "working set" && $5 == p' "$T/w.csv" | wc -l)
+  got=$(awk -v p=$pid '$1 == "ws" && $2 == p { print $4 }' "$T/w.txt")
+  check "working sets: P$pid has ${got:-no} samples in the lane, the trace ${want}" test "$want" -gt 3 -a "${got:-0}" = "$want"
+  want=$(sed -n "s/^process $pid .*largest \([0-9]*\);.*/\1/p" "$T/w.err")
+  got=$(awk -v p=$pid '$1 == "ws" && $2 == p { print $6 }' "$T/w.txt")
+  check "working sets: P$pid's largest ${got:-?} pages, mmulab run says ${want:-?}" test -n "$want" -a "${got:-}" = "$want"
+done
+check "working sets: a sixth lane" grep -q "^lanes 6" "$T/w.txt"
+check "no --ws-window: five lanes" grep -q "^lanes 5" "$T/p.txt"
+
 # 5. replay of a recorded trace
 "$V" --replay "$T/p.csv" --png "$T/r.png" --at-cycle 18100 --describe "$T/r.txt" 2>"$T/err"
 check "replay render exits 0 ($(cat "$T/err"))" test -s "$T/r.png"
@@ -117,6 +177,8 @@ env -u DISPLAY -u WAYLAND_DISPLAY "$V" programs/vcopy.s >/dev/null 2>"$T/err"; r
 check "no display: exit 1 saying so (rc $rc)" test $rc -eq 1 -a -n "$(grep 'no display' "$T/err")"
 "$V" --png "$T/x.png" >/dev/null 2>&1; rc=$?
 check "no program: exit 2 (rc $rc)" test $rc -eq 2
+"$V" programs/vcopy.s --panel tlbx --png "$T/x.png" >/dev/null 2>"$T/err"; rc=$?
+check "--panel tlbx: exit 2 naming the choices (rc $rc)" test $rc -eq 2 -a -n "$(grep 'tlb or regions' "$T/err")"
 "$V" --help >"$T/help" 2>&1
 check "--help lists the runner's options" grep -q -- "--mode" "$T/help"
 
@@ -127,7 +189,7 @@ if command -v xvfb-run >/dev/null && command -v xdotool >/dev/null; then
   ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" timeout 60 xvfb-run -a -s "-screen 0 1280x1024x24" sh -c "
     \"$V\" programs/vcopy.s programs/vcopy.s --mode paged --screenshot \"$T/live.png\" & pid=\$!
     w=\$(xdotool search --sync --name '^mmulab' | head -n1)
-    xdotool windowfocus --sync \$w key n n n e h h space
+    xdotool windowfocus --sync \$w key n n n e g h h space
     sleep 1
     xdotool key --window \$w p q
     wait \$pid" >"$T/live" 2>&1

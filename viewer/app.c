@@ -57,6 +57,7 @@ static bool app_open(app_t *a, const viewer_options_t *o)
         fprintf(stderr, "mmulab-view: %s\n", err);
         return false;
     }
+    a->view.show_regions = o->show_regions;
     build_title(&a->view, o, &a->src);
     return true;
 }
@@ -147,6 +148,7 @@ static void on_key(app_t *a, SDL_Keycode key)
     case SDLK_r: v->running = false; timeline_reset(&v->tl); act(a, source_reset(&a->src)); break;
     case SDLK_f: v->tl.fitted = true; break;
     case SDLK_h: v->help = !v->help; break;
+    case SDLK_g: v->show_regions = !v->show_regions; break;
     case SDLK_p: screenshot(a); break;
     default: return;
     }

@@ -20,6 +20,7 @@ typedef struct {
     const char *describe;       /* --describe FILE: where things were drawn  */
     const char *screenshot;     /* --screenshot FILE: key p, and on quit     */
     int width, height;          /* --size WxH                                */
+    bool show_regions;          /* --panel regions: the region table (key g) */
 } viewer_options_t;
 
 /* Each returns the process exit status, after printing any error. */

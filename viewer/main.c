@@ -30,6 +30,7 @@ static void usage(FILE *out)
             "  --size WxH               canvas size (default 1280x800, at least 800x500)\n"
             "  --describe FILE          with --png: write where each frame/partition was drawn\n"
             "  --screenshot FILE        live: where key p (and quitting) saves the window\n"
+            "  --panel tlb|regions      start with the TLB (default) or the region table (key g)\n"
             "\n"
             "keys: space run/pause, n step, e next event, + - speed, r reset, f fit timeline,\n"
             "      p screenshot, h help, q or Escape quit\n"
@@ -51,7 +52,7 @@ static bool parse_size(const char *text, int *w, int *h)
 static int take_viewer_option(int argc, char **argv, int *i, viewer_options_t *o)
 {
     static const char *const with_value[] = {"--replay", "--png", "--at-cycle", "--font", "--size",
-                                             "--describe", "--screenshot"};
+                                             "--describe", "--screenshot", "--panel"};
     const char *name = argv[*i];
     int which = -1;
     for (int k = 0; k < (int)(sizeof with_value / sizeof with_value[0]); k++)
@@ -83,6 +84,13 @@ static int take_viewer_option(int argc, char **argv, int *i, viewer_options_t *o
         break;
     case 5: o->describe = value; break;
     case 6: o->screenshot = value; break;
+    case 7:
+        if (strcmp(value, "tlb") && strcmp(value, "regions")) {
+            fprintf(stderr, "mmulab-view: --panel wants tlb or regions, got '%s'\n", value);
+            return -1;
+        }
+        o->show_regions = !strcmp(value, "regions");
+        break;
     }
     return 1;
 }

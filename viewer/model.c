@@ -15,7 +15,8 @@
 #include "../cpu/disasm.h"
 #include "../mmu/pte.h"
 
-const char *const region_name[RG_COUNT] = {"free", "OS", "code", "data", "bss", "heap", "stack", "page table"};
+const char *const region_name[RG_COUNT] = {"free",  "OS",         "code",    "data",    "bss",      "heap",
+                                            "stack", "page table", "mapped file", "library", "shared mem"};
 
 bool model_init(model_t *m, const machine_config_t *hw)
 {
@@ -60,8 +61,10 @@ void model_tlb_row_text(const model_t *m, int slot, char *buf, size_t len)
 
 /* ---- processes ---------------------------------------------------------- */
 
-static const char *process_state(const vm_t *vm, const process_t *p, int current)
+static const char *process_state(const vm_t *vm, const proc_view_t *v, const process_t *p, int current)
 {
+    if (vm_process_alive(vm, p) && v->swapped)
+        return "swapped out";
     if (vm_process_alive(vm, p))
         return p->pid == current ? "running" : "ready";
     return p->state == PROC_EXITED ? "exited" : "killed";
@@ -77,7 +80,8 @@ static void fill_processes(model_t *m, vm_t *vm)
         proc_view_t *v = &m->procs[i];
         v->pid = p->pid;
         snprintf(v->name, sizeof v->name, "%s", p->name);
-        v->state = process_state(vm, p, m->current_pid);
+        v->swapped = vm_process_alive(vm, p) && os_mp_swapped_out(os, p->pid, &v->swap_home, &v->swap_bytes);
+        v->state = process_state(vm, v, p, m->current_pid);
         v->base = p->base;
         v->size = p->size;
         v->mmu = p->mmu;
@@ -205,9 +209,12 @@ static void fill_contiguous(model_t *m, vm_t *vm)
 
 /* ---- paged memory: frames ----------------------------------------------- */
 
-static region_t region_of_kind(region_kind_t kind)
+region_t model_region_of_kind(region_kind_t kind)
 {
-    static const region_t map[REGION_KIND_COUNT] = {RG_CODE, RG_DATA, RG_BSS, RG_HEAP, RG_STACK};
+    static const region_t map[REGION_KIND_COUNT] = {
+        [REGION_CODE] = RG_CODE,        [REGION_DATA] = RG_DATA,       [REGION_BSS] = RG_BSS,
+        [REGION_HEAP] = RG_HEAP,        [REGION_STACK] = RG_STACK,     [REGION_MAPPED_FILE] = RG_FILE,
+        [REGION_LIB_CODE] = RG_LIBRARY, [REGION_LIB_DATA] = RG_LIBRARY, [REGION_SHARED_MEMORY] = RG_SHARED};
     return kind < REGION_KIND_COUNT ? map[kind] : RG_DATA;
 }
 
@@ -218,7 +225,7 @@ static region_t page_region(os_t *os, int pid, uint32_t va)
     const os_region_t *r = os_regions(os, pid, &n);
     for (int i = 0; i < n; i++)
         if (va >= r[i].start && va < r[i].end)
-            return region_of_kind(r[i].kind);
+            return model_region_of_kind(r[i].kind);
     return RG_DATA;
 }
 
@@ -290,6 +297,23 @@ static void fill_frames(model_t *m, vm_t *vm)
         const process_t *p = os_process(os, pid);
         if (vm_process_alive(vm, p) && p->mmu.mode == MMU_PAGED)
             mark_tables(m, vm->world->m, pid, p->mmu.ptbr, 0);
+    }
+}
+
+/* The region table of the current process (process 1 before the first
+ * dispatch), row by row as os_regions and os_region_info give it. */
+static void fill_regions(model_t *m, vm_t *vm)
+{
+    os_t *os = vm->world->os;
+    m->regions_pid = m->current_pid > 0 ? m->current_pid : 1;
+    int n = 0;
+    const os_region_t *r = os_regions(os, m->regions_pid, &n);
+    m->nregions = 0;
+    for (int i = 0; r && i < n && i < OS_MAX_REGIONS; i++) {
+        region_row_t *row = &m->regions[m->nregions];
+        row->r = r[i];
+        if (os_region_info(os, m->regions_pid, i, row->support, sizeof row->support, &row->use, &row->size))
+            m->nregions++;
     }
 }
 
@@ -492,9 +516,11 @@ void model_from_vm(model_t *m, vm_t *vm)
     m->nspans = m->nblocks = 0;
     m->mmu = mach->mmu;
     fill_processes(m, vm);
-    if (m->mode == OS_PAGED)
+    m->nregions = 0;
+    if (m->mode == OS_PAGED) {
         fill_frames(m, vm);
-    else
+        fill_regions(m, vm);
+    } else
         fill_contiguous(m, vm);
     fill_accesses(m, vm);
     fill_last_translation(m, vm);
@@ -503,5 +529,5 @@ void model_from_vm(model_t *m, vm_t *vm)
     fill_tlb(m, mach);
     fill_counters(m, vm);
     m->events = &vm->world->log;
-    snprintf(m->note, sizeof m->note, "%s", vm->mismatch ? "driver check: stepped machine and replay disagree" : "");
+    m->note[0] = '\0';
 }

@@ -18,7 +18,11 @@
 #include "vm.h"
 
 /* What a piece of physical memory holds. */
-typedef enum { RG_FREE, RG_OS, RG_CODE, RG_DATA, RG_BSS, RG_HEAP, RG_STACK, RG_PTABLE, RG_COUNT } region_t;
+typedef enum {
+    RG_FREE, RG_OS, RG_CODE, RG_DATA, RG_BSS, RG_HEAP, RG_STACK, RG_PTABLE,
+    RG_FILE, RG_LIBRARY, RG_SHARED, /* paged: a mapped file, library code or data, shared memory */
+    RG_COUNT
+} region_t;
 extern const char *const region_name[RG_COUNT];
 
 /* A run of physical memory with one owner and one region: a frame in paged
@@ -46,10 +50,21 @@ typedef struct {
 typedef struct {
     int pid;
     char name[64];
-    const char *state;  /* "ready", "running", "exited", "killed"        */
+    const char *state;  /* "ready", "running", "swapped out", "exited", "killed" */
     uint32_t base, size;
+    bool swapped;       /* rolled out (--swap): swap_home is where it was */
+    uint32_t swap_home, swap_bytes;
     mmu_regs_t mmu;
 } proc_view_t;
+
+/* Paged: one row of a process's region table (os_regions), with the
+ * words `mmulab run --regions` prints for it (os_region_info). */
+typedef struct {
+    os_region_t r;
+    char support[64];
+    const char *use;    /* "shared" or "private"                          */
+    const char *size;   /* "fixed" or "variable"                          */
+} region_row_t;
 
 /* One entry of a page table, decoded. */
 typedef struct {
@@ -108,6 +123,11 @@ typedef struct {
     int tlb_set_looked_up;          /* -1 none                         */
     int tlb_slot_hit;               /* -1 none                         */
 
+    /* the region table of the current process (paged; pid 1 before the first dispatch) */
+    int regions_pid;
+    int nregions;
+    region_row_t regions[OS_MAX_REGIONS];
+
     /* CPU */
     bool have_cpu;
     cpu_state_t cpu;
@@ -130,6 +150,10 @@ void model_free(model_t *m);
 void model_from_vm(model_t *m, vm_t *vm);
 /* Fill from a trace at `now` (events up to and including it). */
 void model_from_trace(model_t *m, const evlog_t *log, const run_options_t *opt, uint64_t now);
+
+/* How frames of a region table's kind are coloured (a mapped file, library
+ * code or data, shared memory have their own shades). */
+region_t model_region_of_kind(region_kind_t kind);
 
 /* The span holding physical address pa, or -1. */
 int model_span_at(const model_t *m, uint32_t pa);

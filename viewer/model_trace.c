@@ -48,11 +48,16 @@ static void apply_process_event(model_t *m, const run_options_t *opt, const even
         return;
     switch (ev->kind) {
     case EV_PROC_START: p->state = "ready"; p->base = ev->a; p->size = ev->b; break;
-    case EV_PROC_EXIT: p->state = "exited"; break;
-    case EV_PROC_KILL: p->state = "killed"; break;
+    case EV_PROC_EXIT: p->state = "exited"; p->swapped = false; break;
+    case EV_PROC_KILL: p->state = "killed"; p->swapped = false; break;
     case EV_MOVE: p->base = ev->c; break;
-    case EV_SWAP_OUT: p->state = "swapped out"; break;
-    case EV_SWAP_IN: p->state = "ready"; p->base = ev->c; break;
+    case EV_SWAP_OUT:
+        p->state = "swapped out";
+        p->swapped = true;
+        p->swap_home = ev->c;
+        p->swap_bytes = ev->b;
+        break;
+    case EV_SWAP_IN: p->state = "ready"; p->swapped = false; p->base = ev->c; break;
     case EV_CTX_SWITCH: m->current_pid = (int)ev->b; break;
     default: break;
     }
@@ -151,7 +156,7 @@ void model_from_trace(model_t *m, const evlog_t *log, const run_options_t *opt, 
     m->flash_from = now > 500 ? now - 500 : 0;
     m->end_hint = log->count ? log->ev[log->count - 1].cycle + log->ev[log->count - 1].duration : 0;
     m->status = now >= m->end_hint ? "end of trace" : "replay";
-    m->nprocs = m->nspans = m->nblocks = m->ntlb = 0;
+    m->nprocs = m->nspans = m->nblocks = m->ntlb = m->nregions = 0;
     memset(&m->mmu, 0, sizeof m->mmu);
     m->mmu.mode = m->mode == OS_PAGED ? MMU_PAGED : MMU_RELOC;
     m->current_pid = 1;

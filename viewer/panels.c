@@ -45,12 +45,15 @@ uint32_t view_span_colour(const span_t *s)
     case RG_HEAP: return gfx_mix(base, 0x00FF80, 90);
     case RG_STACK: return gfx_mix(base, 0x000000, 90);
     case RG_PTABLE: return gfx_mix(base, 0x000000, 160);
+    case RG_FILE: return gfx_mix(base, 0x00FFFF, 110);
+    case RG_LIBRARY: return gfx_mix(base, 0xFF00FF, 110);
+    case RG_SHARED: return gfx_mix(base, 0xFFFF00, 110);
     case RG_COUNT: break;
     }
     return base;
 }
 
-static const char region_letter[RG_COUNT] = {' ', 'O', 'C', 'D', 'B', 'H', 'S', 'T'};
+static const char region_letter[RG_COUNT] = {' ', 'O', 'C', 'D', 'B', 'H', 'S', 'T', 'F', 'L', 'M'};
 
 /* ---- layout ------------------------------------------------------------- */
 
@@ -121,6 +124,7 @@ static void draw_help(view_t *v)
         "  + -      faster / slower",
         "  r        reset to the start",
         "  f        fit the timeline to the whole run",
+        "  g        the region table of the current process instead of the TLB",
         "  p        save a screenshot (--screenshot FILE, else mmulab-view.png)",
         "  h        this help",
         "  q Esc    quit",
@@ -287,6 +291,39 @@ static void draw_partitions(view_t *v, rect_t area)
     free(h);
 }
 
+static bool region_present(const model_t *m, region_t region)
+{
+    for (int i = 0; i < m->nspans; i++)
+        if (m->spans[i].region == region)
+            return true;
+    return false;
+}
+
+static bool any_swapped(const model_t *m)
+{
+    for (int i = 0; i < m->nprocs; i++)
+        if (m->procs[i].swapped)
+            return true;
+    return false;
+}
+
+/* The line above the legend: processes rolled out to the backing store,
+ * each with the place it had (empty when nobody is out). */
+static void draw_swapped_legend(view_t *v, rect_t r, int y)
+{
+    const model_t *m = &v->model;
+    int x = r.x + 6;
+    for (int i = 0; i < m->nprocs && x < r.x + r.w - 60; i++) {
+        const proc_view_t *p = &m->procs[i];
+        if (!p->swapped)
+            continue;
+        char size[16];
+        size_text(p->swap_bytes, size, sizeof size);
+        gfx_frame(&v->g, x, y + 3, 10, 10, view_pid_colour(p->pid));
+        x += 14 + gfx_textf(&v->g, x + 14, y, C_DIM, "P%d out, was %X+%s  ", p->pid, p->swap_home, size);
+    }
+}
+
 static void draw_legend(view_t *v, rect_t r, int y)
 {
     const model_t *m = &v->model;
@@ -295,9 +332,14 @@ static void draw_legend(view_t *v, rect_t r, int y)
         gfx_fill(&v->g, x, y + 3, 10, 10, view_pid_colour(m->procs[i].pid));
         x += 14 + gfx_textf(&v->g, x + 14, y, C_TEXT, "P%d ", m->procs[i].pid);
     }
-    static const region_t shown[] = {RG_CODE, RG_DATA, RG_BSS, RG_STACK, RG_PTABLE, RG_OS, RG_FREE};
+    draw_swapped_legend(v, r, y - v->g.line_h);
+    static const region_t shown[] = {RG_CODE, RG_DATA, RG_BSS, RG_STACK, RG_PTABLE, RG_OS,
+                                     RG_FREE, RG_HEAP, RG_FILE, RG_LIBRARY, RG_SHARED};
     int pid = m->current_pid > 0 ? m->current_pid : 1;
     for (size_t k = 0; k < sizeof shown / sizeof shown[0] && x < r.x + r.w - 60; k++) {
+        bool optional = shown[k] == RG_HEAP || shown[k] == RG_FILE || shown[k] == RG_LIBRARY || shown[k] == RG_SHARED;
+        if (optional && !region_present(m, shown[k]))
+            continue; /* the heap and the paged-only kinds when some frame holds them */
         span_t sample = {.owner = shown[k] == RG_OS ? 0 : shown[k] == RG_FREE ? -1 : pid, .region = shown[k]};
         gfx_fill(&v->g, x, y + 3, 10, 10, view_span_colour(&sample));
         x += 14 + gfx_textf(&v->g, x + 14, y, C_DIM, "%s ", region_name[shown[k]]);
@@ -340,6 +382,8 @@ static void draw_memory(view_t *v)
     panel(v, r, title);
     int lh = v->g.line_h;
     rect_t area = {r.x + 6, line_y(v, r, 0), r.w - 12, r.h - 4 * lh - 12};
+    if (any_swapped(m))
+        area.h -= lh + 2; /* room for the line of where they were */
     for (int i = 0; i < v->model.cap; i++)
         v->span_rect[i] = (rect_t){0, 0, 0, 0};
     if (m->mode == OS_PAGED)
@@ -481,12 +525,58 @@ static void draw_translation(view_t *v)
     }
 }
 
+/* ---- region table ------------------------------------------------------- */
+
+/* Protection as rwx letters. */
+static void perm_text(uint32_t perm, char out[4])
+{
+    out[0] = perm & PTE_R ? 'r' : '-';
+    out[1] = perm & PTE_W ? 'w' : '-';
+    out[2] = perm & PTE_X ? 'x' : '-';
+    out[3] = '\0';
+}
+
+/* The current process's region table (key g), like the seed's slide 40:
+ * per region its addresses, kind, protection, shared/private and fixed/
+ * variable size, and on a second line its support. */
+static void draw_region_table(view_t *v)
+{
+    const model_t *m = &v->model;
+    rect_t r = v->tlb;
+    char title[96];
+    snprintf(title, sizeof title, "regions of P%d: %d (g: back to the TLB)", m->regions_pid, m->nregions);
+    panel(v, r, title);
+    if (m->mode != OS_PAGED || !m->live) {
+        gfx_text_n(&v->g, r.x + 6, line_y(v, r, 0), C_DIM,
+                   m->live ? "region tables exist in paged mode only" : "a trace does not record region tables",
+                   max_chars(v, r));
+        return;
+    }
+    gfx_text_n(&v->g, r.x + 6, line_y(v, r, 0), C_DIM, "region        start-end         prot use     size",
+               max_chars(v, r));
+    int line = 1;
+    for (int i = 0; i < m->nregions && line_y(v, r, line + 2) <= r.y + r.h; i++) {
+        const region_row_t *row = &m->regions[i];
+        char prot[4];
+        perm_text(row->r.perm, prot);
+        span_t sample = {.owner = m->regions_pid, .region = model_region_of_kind(row->r.kind)};
+        gfx_fill(&v->g, r.x + 6, line_y(v, r, line) + 3, 8, 8, view_span_colour(&sample));
+        gfx_textf(&v->g, r.x + 18, line_y(v, r, line++), C_TEXT, "%-12.12s %05X-%05X %s  %-7s %s",
+                  region_kind_name[row->r.kind], row->r.start, row->r.end, prot, row->use, row->size);
+        gfx_text_n(&v->g, r.x + 30, line_y(v, r, line++), C_DIM, row->support, max_chars(v, r) - 4);
+    }
+}
+
 /* ---- TLB ---------------------------------------------------------------- */
 
 static void draw_tlb(view_t *v)
 {
     const model_t *m = &v->model;
     rect_t r = v->tlb;
+    if (v->show_regions) {
+        draw_region_table(v);
+        return;
+    }
     char title[120];
     uint64_t looked = m->tlb_hits + m->tlb_misses;
     if (!m->live)
@@ -568,10 +658,10 @@ static void draw_processes(view_t *v, rect_t r, int line)
         gfx_fill(&v->g, r.x + 6, y + 3, 10, 10, view_pid_colour(p->pid));
         char text[160];
         if (m->mode == OS_PAGED)
-            snprintf(text, sizeof text, "P%d %-12.12s %-8s ptbr %X asid %u", p->pid, p->name, p->state, p->mmu.ptbr,
+            snprintf(text, sizeof text, "P%d %-10.10s %-11s ptbr %X asid %u", p->pid, p->name, p->state, p->mmu.ptbr,
                      p->mmu.asid);
         else
-            snprintf(text, sizeof text, "P%d %-12.12s %-8s base %X size %X", p->pid, p->name, p->state, p->base,
+            snprintf(text, sizeof text, "P%d %-10.10s %-11s base %X size %X", p->pid, p->name, p->state, p->base,
                      p->size);
         gfx_text_n(&v->g, r.x + 22, y, p->pid == m->current_pid ? C_TITLE : C_TEXT, text, max_chars(v, r) - 2);
     }
@@ -682,6 +772,28 @@ bool view_describe(const view_t *v, FILE *out)
         fprintf(out, "span %d start 0x%x size 0x%x owner %d region %s rect %d %d %d %d probe %d %d colour #%06X drawn #%06X\n",
                 i, s->start, s->size, s->owner, region_name[s->region], r.x, r.y, r.w, r.h, px, py,
                 view_span_colour(s), probe ? gfx_pixel(&v->g, px, py) : 0);
+    }
+    fprintf(out, "panel %s\n", v->show_regions ? "regions" : "tlb");
+    for (int i = 0; i < m->nprocs; i++) {
+        const proc_view_t *p = &m->procs[i];
+        fprintf(out, "process %d state %s", p->pid, p->state);
+        if (p->swapped)
+            fprintf(out, " was 0x%x size 0x%x", p->swap_home, p->swap_bytes);
+        fputc('\n', out);
+    }
+    fprintf(out, "lanes %d\n", v->tl.nlanes);
+    for (int i = 0; i < m->nprocs; i++) {
+        uint32_t largest;
+        size_t n = timeline_ws_samples(m->events, m->procs[i].pid, &largest);
+        if (n)
+            fprintf(out, "ws %d samples %zu largest %u\n", m->procs[i].pid, n, largest);
+    }
+    for (int i = 0; i < m->nregions; i++) {
+        const region_row_t *row = &m->regions[i];
+        char prot[4];
+        perm_text(row->r.perm, prot);
+        fprintf(out, "region %d %-13s 0x%08x 0x%08x %-28s %-10s %-14s %s\n", m->regions_pid,
+                region_kind_name[row->r.kind], row->r.start, row->r.end, row->support, prot, row->use, row->size);
     }
     for (int i = 0; i < m->ntlb; i++) {
         const tlb_view_t *e = &m->tlb[i];

@@ -3,7 +3,8 @@
  * which process runs; TLB misses with their walk level by level; page faults
  * as their parts (the trap, the handler, the disk transfer, evictions);
  * other OS work (loads, system calls, traps); context switches, swaps and
- * moves.  The wheel zooms around the pointer, a drag pans, hovering shows an
+ * moves; and, when the run samples working sets (--ws-window), each
+ * process's working-set size as a step line.  The wheel zooms around the pointer, a drag pans, hovering shows an
  * event's details and a click keeps them.
  */
 #include "view.h"
@@ -12,8 +13,9 @@
 #include <math.h>
 #include <string.h>
 
-enum { LANE_PROC, LANE_TLB, LANE_FAULT, LANE_OS, LANE_SWITCH, LANE_COUNT };
-static const char *const lane_name[LANE_COUNT] = {"process", "TLB/walk", "faults", "OS", "switch/swap"};
+/* LANE_WS, last, is there only when the events hold working-set samples. */
+enum { LANE_PROC, LANE_TLB, LANE_FAULT, LANE_OS, LANE_SWITCH, LANE_WS, LANE_COUNT };
+static const char *const lane_name[LANE_COUNT] = {"process", "TLB/walk", "faults", "OS", "switch/swap", "working set"};
 
 static int lane_of(ev_kind_t k)
 {
@@ -25,6 +27,8 @@ static int lane_of(ev_kind_t k)
         return LANE_FAULT;
     case EV_CTX_SWITCH: case EV_SWAP_OUT: case EV_SWAP_IN: case EV_MOVE:
         return LANE_SWITCH;
+    case EV_WS_SAMPLE:
+        return LANE_WS;
     default:
         return LANE_OS;
     }
@@ -144,7 +148,8 @@ static void draw_event_pass(view_t *v, bool containers)
     const evlog_t *log = v->model.events;
     for (size_t i = 0; i < log->count; i++) {
         const event_t *ev = &log->ev[i];
-        if (ev->kind == EV_PROC_START || ev->kind == EV_PROC_EXIT || is_container(ev->kind) != containers)
+        if (ev->kind == EV_PROC_START || ev->kind == EV_PROC_EXIT || ev->kind == EV_WS_SAMPLE ||
+            is_container(ev->kind) != containers)
             continue;
         int inset = ev->kind == EV_WALK_STEP || ev->kind == EV_PTE_WRITEBACK ? 3 : 0;
         draw_bar(v, (double)ev->cycle, (double)ev->duration, lane_of(ev->kind), event_colour(ev), inset);
@@ -163,13 +168,75 @@ static void draw_events(view_t *v)
     draw_event_pass(v, false);
 }
 
+/* ---- working sets ------------------------------------------------------- */
+
+size_t timeline_ws_samples(const evlog_t *log, int pid, uint32_t *largest)
+{
+    size_t n = 0;
+    *largest = 0;
+    for (size_t i = 0; log && i < log->count; i++) {
+        const event_t *ev = &log->ev[i];
+        if (ev->kind != EV_WS_SAMPLE || (pid && ev->pid != pid))
+            continue;
+        n++;
+        *largest = ev->a > *largest ? ev->a : *largest;
+    }
+    return n;
+}
+
+/* The lane's scale: the largest sample of anyone, at least 1; 0 if there
+ * is no sample (and no lane). */
+static uint32_t ws_scale(const evlog_t *log)
+{
+    uint32_t largest;
+    size_t n = timeline_ws_samples(log, 0, &largest);
+    return n ? (largest ? largest : 1) : 0;
+}
+
+/* The cycle the sample at index i holds until: pid's next sample, else now. */
+static double ws_sample_end(const evlog_t *log, size_t i, double now)
+{
+    for (size_t k = i + 1; k < log->count; k++)
+        if (log->ev[k].kind == EV_WS_SAMPLE && log->ev[k].pid == log->ev[i].pid)
+            return (double)log->ev[k].cycle;
+    return now;
+}
+
+/* Each process's working set as a step line, 0 at the lane's bottom and
+ * the largest sample at its top; the lane's name says that largest. */
+static void draw_ws_lane(view_t *v)
+{
+    const evlog_t *log = v->model.events;
+    timeline_t *tl = &v->tl;
+    uint32_t largest = ws_scale(log);
+    int top = lane_y(tl, LANE_WS) + 3, h = tl->lane_h - 8;
+    char scale[32];
+    snprintf(scale, sizeof scale, "top %u pages", largest);
+    gfx_text(&v->g, tl->lanes.x + tl->lanes.w - (int)strlen(scale) * v->g.char_w - 4, lane_y(tl, LANE_WS), 0x8A94A0,
+             scale);
+    for (size_t i = 0; i < log->count; i++) {
+        const event_t *ev = &log->ev[i];
+        if (ev->kind != EV_WS_SAMPLE)
+            continue;
+        int x0 = x_of(tl, (double)ev->cycle), x1 = x_of(tl, ws_sample_end(log, i, (double)v->model.now));
+        x0 = x0 < tl->lanes.x ? tl->lanes.x : x0;
+        x1 = x1 > tl->lanes.x + tl->lanes.w ? tl->lanes.x + tl->lanes.w : x1;
+        if (x1 < x0)
+            continue;
+        int y = top + h - (int)((uint64_t)ev->a * (uint64_t)h / largest);
+        gfx_fill(&v->g, x0, y, x1 - x0 + 1, 2, view_pid_colour(ev->pid));
+        if ((int)i == tl->selected || (int)i == tl->hover)
+            gfx_frame(&v->g, x0 - 2, y - 2, 5, 6, 0xFFFFFF);
+    }
+}
+
 /* A tick every 1, 2 or 5 times a power of ten cycles, about 8 across. */
 static void draw_axis(view_t *v)
 {
     timeline_t *tl = &v->tl;
     double raw = span_of(tl) / 8, step = pow(10, floor(log10(raw)));
     step *= raw / step >= 5 ? 5 : raw / step >= 2 ? 2 : 1;
-    int y = tl->lanes.y + LANE_COUNT * tl->lane_h;
+    int y = tl->lanes.y + tl->nlanes * tl->lane_h;
     for (double t = ceil(tl->t0 / step) * step; t <= tl->t1; t += step) {
         int x = x_of(tl, t);
         gfx_line(&v->g, x, tl->lanes.y, x, y + 3, 0x2A3038);
@@ -201,8 +268,9 @@ void timeline_draw(view_t *v)
     gfx_fill(&v->g, r.x, r.y, r.w, r.h, 0x1C2026);
     gfx_frame(&v->g, r.x, r.y, r.w, r.h, 0x3A414B);
     tl->lanes = (rect_t){r.x + name_w, r.y + lh + 6, r.w - name_w - 8, 0};
-    tl->lane_h = (r.h - 2 * lh - 12) / LANE_COUNT;
-    tl->lanes.h = tl->lane_h * LANE_COUNT;
+    tl->nlanes = ws_scale(v->model.events) ? LANE_COUNT : LANE_WS;
+    tl->lane_h = (r.h - 2 * lh - 12) / tl->nlanes;
+    tl->lanes.h = tl->lane_h * tl->nlanes;
     if (tl->fitted)
         fit(v);
     const evlog_t *log = v->model.events;
@@ -211,13 +279,15 @@ void timeline_draw(view_t *v)
     if (shown >= 0 && (size_t)shown < log->count)
         timeline_event_text(&log->ev[shown], text, sizeof text);
     gfx_text_n(&v->g, r.x + 6, r.y + 2, shown >= 0 ? 0xFFFFFF : 0xD8DEE6, text, (r.w - 12) / v->g.char_w);
-    for (int l = 0; l < LANE_COUNT; l++) {
+    for (int l = 0; l < tl->nlanes; l++) {
         gfx_fill(&v->g, tl->lanes.x, lane_y(tl, l), tl->lanes.w, tl->lane_h - 1, l % 2 ? 0x1F242A : 0x22272E);
         gfx_text(&v->g, r.x + 6, lane_y(tl, l) + (tl->lane_h - lh) / 2, 0x8A94A0, lane_name[l]);
     }
     draw_axis(v);
     draw_process_lane(v);
     draw_events(v);
+    if (tl->nlanes > LANE_WS)
+        draw_ws_lane(v);
     int x = x_of(tl, (double)v->model.now);
     if (x >= tl->lanes.x && x <= tl->lanes.x + tl->lanes.w)
         gfx_fill(&v->g, x, tl->lanes.y - 2, 2, tl->lanes.h + 4, 0xFFFFFF);

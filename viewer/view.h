@@ -27,6 +27,7 @@ typedef struct {
     int selected;       /* event clicked, -1 none                             */
     rect_t area, lanes; /* the panel and its bar area                        */
     int lane_h;
+    int nlanes;         /* 6 with the working-set lane, else 5               */
 } timeline_t;
 
 typedef struct {
@@ -37,6 +38,7 @@ typedef struct {
     rect_t *span_rect;  /* where each span was drawn (model.cap of them)   */
     int selected_span;  /* clicked frame or partition, -1 none             */
     bool help;
+    bool show_regions;  /* key g: the region table where the TLB is      */
     char title[160];    /* programs and mode                               */
     char speed[32];     /* "20 cycles/frame"                               */
     bool running;
@@ -65,6 +67,9 @@ void timeline_zoom(timeline_t *tl, int x, double factor);
 void timeline_pan(timeline_t *tl, int dx);
 void timeline_hover(view_t *v, int x, int y);
 void timeline_click(view_t *v, int x, int y);
+/* Working-set samples (EV_WS_SAMPLE) of pid in the log (0: of everyone),
+ * and the largest of them in pages. */
+size_t timeline_ws_samples(const evlog_t *log, int pid, uint32_t *largest);
 /* Describe an event in one line. */
 void timeline_event_text(const event_t *ev, char *buf, size_t len);
 

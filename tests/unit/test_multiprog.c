@@ -209,6 +209,51 @@ static void test_seed_swap_time(void **state)
     assert_int_equal(timing_disk_cycles(&t, 100000000ull), 200000000ull);
 }
 
+/* Four workers where two fit, with swapping: run by os_run, or by
+ * os_run_until in pieces of `piece` cycles (counting the calls). */
+static void swap_rig_run(rig_t *r, uint64_t piece, int *calls)
+{
+    rig_open(r, OS_HWRELOC, 16384, 3072, false, true);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(load(r, program_worker), i + 1);
+    if (!piece) {
+        assert_int_equal(os_run(r->os), 0);
+        return;
+    }
+    for (uint64_t at = machine_cycles(r->m) + piece; os_run_until(r->os, at); at += piece) {
+        assert_true(machine_cycles(r->m) >= at); /* it stopped at the bound, not before */
+        ++*calls;
+    }
+}
+
+/* os_run_until in pieces (many cut through a time slice) is os_run: the same
+ * clock, instructions, swaps at the same cycles, exit codes and output. */
+static void test_run_until_in_pieces_is_one_run(void **state)
+{
+    (void)state;
+    rig_t whole, cut;
+    int calls = 0;
+    swap_rig_run(&whole, 0, NULL);
+    swap_rig_run(&cut, 997, &calls);
+    assert_true(calls > 20);
+    assert_int_equal(machine_cycles(cut.m), machine_cycles(whole.m));
+    assert_int_equal(machine_counters(cut.m)->instructions, machine_counters(whole.m)->instructions);
+    assert_int_equal(cut.seen.n, whole.seen.n);
+    assert_true(whole.seen.n > 2);
+    for (int i = 0; i < whole.seen.n; i++) {
+        assert_int_equal(cut.seen.ev[i].kind, whole.seen.ev[i].kind);
+        assert_int_equal(cut.seen.ev[i].cycle, whole.seen.ev[i].cycle);
+    }
+    for (int pid = 1; pid <= 4; pid++)
+        assert_int_equal(os_process(cut.os, pid)->exit_code, os_process(whole.os, pid)->exit_code);
+    fflush(cut.console);
+    fflush(whole.console);
+    assert_int_equal(cut.outlen, whole.outlen);
+    assert_false(os_run_until(cut.os, UINT64_MAX)); /* over is over */
+    rig_close(&cut);
+    rig_close(&whole);
+}
+
 /* Run four workers where two fit; check every transfer's cost and where
  * each process came back.  Returns how many roll-ins changed the base. */
 static int swap_run(os_mode_t mode, swapback_t back)
@@ -331,6 +376,7 @@ int main(void)
         cmocka_unit_test(test_swap_software_relocation_relocated_again_breaks),
         cmocka_unit_test(test_overlay_call),
         cmocka_unit_test(test_iowait_idles_the_cpu),
+        cmocka_unit_test(test_run_until_in_pieces_is_one_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
