@@ -28,6 +28,7 @@ typedef struct {
     uint64_t max_degree;
     int alloc; /* frame_alloc_t, or ALLOC_COUNT for all */
     const char *csv;
+    bool ws_window_given;    /* else each engine's own default window        */
     char worker_path[4096];
 } thrash_options_t;
 
@@ -140,8 +141,10 @@ static bool parse_named(const char *name, const char *v, thrash_options_t *o)
         return u32_option(name, v, 1, 1u << 24, &m->refs_per_page);
     if (!strcmp(name, "--burst"))
         return u32_option(name, v, 1, 1u << 30, &m->burst);
-    if (!strcmp(name, "--ws-window"))
+    if (!strcmp(name, "--ws-window")) {
+        o->ws_window_given = true;
         return u32_option(name, v, 1, 1u << 30, &m->ws_window);
+    }
     if (!strcmp(name, "--io-cycles"))
         return opt_u64(CMD, name, v, 0, 1ull << 40, &m->io_cycles);
     if (!strcmp(name, "--cycles"))
@@ -169,7 +172,7 @@ static void os_settings(thrash_options_t *o, const char *argv0)
     t->scope = repl_scope_name[m->scope];
     t->policy = repl_policy_name[m->policy];
     t->cycles = m->cycles;
-    t->ws_window = m->ws_window;
+    t->ws_window = o->ws_window_given ? m->ws_window : 0; /* 0: the OS engine's own default */
     if (t->program)
         return; /* the user's worker, as given */
     const char *wanted = "programs/thrash_worker.s";
@@ -229,7 +232,7 @@ static void describe(const thrash_options_t *o)
         printf("thrash: 1..%d copies of %s under the paged OS, %u frames, %s replacement (%s;\n"
                "global under ws), %llu cycles per run; working sets over %u references.\n",
                (int)o->max_degree, o->os.program, o->os.frames, o->os.scope, o->os.policy,
-               (unsigned long long)o->os.cycles, o->os.ws_window);
+               (unsigned long long)o->os.cycles, thrash_os_window(&o->os));
         return;
     }
     printf("thrash: %u frames of %u bytes; each worker loops over %u pages, %u references per visit,\n"

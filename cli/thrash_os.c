@@ -76,7 +76,7 @@ static int build_argv(const thrash_os_t *t, int degree, char **argv, int cap, nu
     int n = 0;
     snprintf(num->frames, sizeof num->frames, "%u", t->frames);
     snprintf(num->cycles, sizeof num->cycles, "%llu", (unsigned long long)t->cycles);
-    snprintf(num->window, sizeof num->window, "%u", t->ws_window ? t->ws_window : 1000);
+    snprintf(num->window, sizeof num->window, "%u", thrash_os_window(t));
     const char *fixed[] = {"thrash",  "--mode",  "paged",    "--frames",    num->frames, "--alloc",
                            t->alloc,  "--scope", t->scope,   "--replace",   t->policy,   "--max-cycles",
                            num->cycles, "--ws-window", num->window, "--quiet"};

@@ -18,10 +18,20 @@ typedef struct {
     const char *scope;       /* local|global                                    */
     const char *policy;      /* fifo|lru|clock                                  */
     uint64_t cycles;         /* --max-cycles of each run                        */
-    uint32_t ws_window;
+    uint32_t ws_window;      /* references; 0 for THRASH_OS_WS_WINDOW            */
     int ntimings;
     const char *timings[16]; /* --timing NAME=V, passed on                      */
 } thrash_os_t;
+
+/* The working-set window by default, in references (fetches and data
+ * accesses): one pass of thrash_worker.s over its pages fits in it. */
+#define THRASH_OS_WS_WINDOW 2500
+
+/* The window a run uses. */
+static inline uint32_t thrash_os_window(const thrash_os_t *t)
+{
+    return t->ws_window ? t->ws_window : THRASH_OS_WS_WINDOW;
+}
 
 /* Run `degree` copies; false after a message on stderr. */
 bool thrash_os_run(const thrash_os_t *t, int degree, thrash_point_t *out);

@@ -322,12 +322,13 @@ static ALWAYS_INLINE void account_block(hot_t *h, const block_t *b, uint64_t ful
     }
 }
 
-/* Touch one decoded instruction's data entry, if it accessed data. */
-static ALWAYS_INLINE void touch_data(paged_t *p, const decoded_t *d)
+/* Touch one decoded instruction's data entry, if it accessed data; `stamp`
+ * is that access's place in the sequence of all accesses. */
+static ALWAYS_INLINE void touch_data(paged_t *p, const decoded_t *d, uint64_t stamp)
 {
     if (d->size && d->entry) { /* size: the bytes its data access moves, 0 if none */
         tlb_touch(p->tlb, d->entry);
-        paged_reference(p, d->entry->ppn);
+        paged_reference_at(p, d->entry->ppn, stamp);
     }
 }
 
@@ -352,20 +353,28 @@ static void account_tlb(paged_t *p, tlb_entry_t *fetch, const block_t *b, run_po
     uint64_t count = (to.round - from.round) * n + to.index - from.index;
     if (!count || (to.round < from.round))
         return;
-    uint64_t data = data_before(b, to) - data_before(b, from);
+    const uint64_t data_from = data_before(b, from), data = data_before(b, to) - data_from;
+    const uint64_t base = p->ref_clock; /* accesses numbered as the reference path numbers them */
     p->tlb->hits += count + data;
+    p->ref_clock += count + data;
     if (!data) { /* only fetches: one entry, used last at the end */
         tlb_touch(p->tlb, fetch);
-        paged_reference(p, fetch->ppn);
+        paged_reference_at(p, fetch->ppn, p->ref_clock);
         return;
     }
     uint32_t k = count > n ? n : (uint32_t)count;
-    uint32_t i = to.index >= k ? to.index - k : to.index + n - k;
-    for (; k > 1; k--, i = i + 1 == n ? 0 : i + 1)
-        touch_data(p, &b->insn[i]);
-    tlb_touch(p->tlb, fetch); /* the last instruction: its fetch, then its data */
-    paged_reference(p, fetch->ppn);
-    touch_data(p, &b->insn[i]);
+    run_pos_t q = to.index >= k ? (run_pos_t){to.round, to.index - k} : (run_pos_t){to.round - 1, to.index + n - k};
+    for (; k; k--) {
+        /* accesses before this instruction's fetch: its instructions and data accesses since `from` */
+        uint64_t before = (q.round - from.round) * n + q.index - from.index + data_before(b, q) - data_from;
+        if (k == 1) { /* the last instruction: its fetch, then its data */
+            tlb_touch(p->tlb, fetch);
+            paged_reference_at(p, fetch->ppn, base + before + 1);
+        }
+        touch_data(p, &b->insn[q.index], base + before + 2);
+        if (++q.index == n)
+            q = (run_pos_t){q.round + 1, 0};
+    }
 }
 
 /* What the paged fast path does when a data access misses its shortcut. */

@@ -41,13 +41,19 @@ struct paged {
     uint32_t need[2][3];                 /* PTE bits a leaf needs, by privilege and access */
 };
 
-/* Note a reference to frame ppn (when the OS asked for it). */
-static inline void paged_reference(paged_t *p, uint32_t ppn)
+/* Note a reference to frame ppn, the `stamp`-th access (when the OS asked). */
+static inline void paged_reference_at(paged_t *p, uint32_t ppn, uint64_t stamp)
 {
     if (p->refs.stamp) {
-        p->refs.stamp[ppn] = ++p->ref_clock;
+        p->refs.stamp[ppn] = stamp;
         p->refs.refbit[ppn] = 1;
     }
+}
+
+/* Note the next reference, to frame ppn. */
+static inline void paged_reference(paged_t *p, uint32_t ppn)
+{
+    paged_reference_at(p, ppn, ++p->ref_clock);
 }
 
 /* The shortcut for acc if it covers va; else NULL and the reference path must run. */

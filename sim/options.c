@@ -517,12 +517,16 @@ static const option_t *find_option(const char *name, const char **inline_arg)
 
 /* After parsing: settings that depend on several options, and the paging
  * configuration as a whole (mmu/geometry.h).  0, or 2 after a message. */
+/* The working-set window by default, in references (fetches and data
+ * accesses): long enough to hold one pass of thrash_worker.s over its pages. */
+#define WS_WINDOW_DEFAULT 2500
+
 static int finish_options(run_options_t *o, FILE *err)
 {
     if (o->tlb_fully_assoc)
         o->hw.tlb_ways = o->hw.tlb_entries;
     if (o->os.mp.alloc_ws) { /* load control measures working sets; replacement is global */
-        o->os.mp.ws_window = o->os.mp.ws_window ? o->os.mp.ws_window : 1000;
+        o->os.mp.ws_window = o->os.mp.ws_window ? o->os.mp.ws_window : WS_WINDOW_DEFAULT;
         o->os.scope_local = false;
     }
     char msg[256];

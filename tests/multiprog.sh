@@ -100,8 +100,8 @@ end
 echo "multiprog: working sets, load control, device waits"
 W=programs/thrash_worker.s
 begin "run --ws-window: thrash_worker's working set is its 8 data pages and its code page"
-mm run --mode paged --ws-window 1000 --max-cycles 5000000 $W
-want_err_re "working set over 1000 references: mean 8\.[5-9] pages, largest 9;"
+mm run --mode paged --ws-window 2500 --max-cycles 5000000 $W
+want_err_re "working set over 2500 references: mean 8\.[5-9] pages, largest 9;"
 want_err_re "CPU idle [0-9]+ cycles"
 end
 
