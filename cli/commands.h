@@ -13,5 +13,6 @@ int cmd_compare(int argc, char **argv);
 int cmd_timing(int argc, char **argv);
 int cmd_refs(int argc, char **argv);
 int cmd_tlbsim(int argc, char **argv);
+int cmd_cosim(int argc, char **argv);
 
 #endif

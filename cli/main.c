@@ -20,6 +20,7 @@ static const command_t commands[] = {
     {"timing", cmd_timing, "print the timing parameters and their defaults"},
     {"refs", cmd_refs, "page replacement (fifo, lru, opt, clock) on a reference string"},
     {"tlbsim", cmd_tlbsim, "replay a Dinero IV din trace through the TLB (and N frames)"},
+    {"cosim", cmd_cosim, "run the C model and the RTL in lockstep and compare every instruction"},
 };
 
 static void usage(FILE *out)

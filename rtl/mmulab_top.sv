@@ -48,7 +48,17 @@ module mmulab_top import mmulab_0_pkg::*; #(
   output logic [191:0] rvfi_xl_pte_addr_o,
   output logic [191:0] rvfi_xl_pte_o,
   output logic [1:0]  rvfi_xl_pte_written_o,
-  output logic [63:0] rvfi_xl_pte_new_o
+  output logic [63:0] rvfi_xl_pte_new_o,
+  // MMU test port (cosim --random): a translation request straight to the MMU
+  // while the core is stopped; its outcome on tb_*_o and in translation record 0
+  input  logic        tb_req_i,
+  input  logic [31:0] tb_vaddr_i,
+  input  logic [1:0]  tb_acc_i,
+  input  logic [2:0]  tb_size_i,
+  input  logic        tb_priv_i,
+  output logic        tb_done_o,
+  output logic [3:0]  tb_cause_o,
+  output logic [31:0] tb_paddr_o
 );
 
   // ---- configuration registers ----
@@ -173,11 +183,11 @@ module mmulab_top import mmulab_0_pkg::*; #(
     .seed_load_i          (dbg_we_i && dbg_addr_i == DBG_CFG_SEED),
     .dbg_we_i, .dbg_addr_i, .dbg_wdata_i,
     .dbg_rdata_o          (mmu_dbg_rdata),
-    .req_i                (xl_req),
-    .vaddr_i              (xl_vaddr),
-    .acc_i                (xl_acc),
-    .size_i               (xl_size),
-    .priv_i               (priv),
+    .req_i                (xl_req | tb_req_i),
+    .vaddr_i              (tb_req_i ? tb_vaddr_i : xl_vaddr),
+    .acc_i                (tb_req_i ? tb_acc_i : xl_acc),
+    .size_i               (tb_req_i ? tb_size_i : xl_size),
+    .priv_i               (tb_req_i ? tb_priv_i : priv),
     .done_o               (xl_done),
     .cause_o              (xl_cause),
     .paddr_o              (xl_paddr),
@@ -212,8 +222,12 @@ module mmulab_top import mmulab_0_pkg::*; #(
   logic [3:0]   xl_steps_q;
   logic [191:0] xl_pte_addr_q, xl_pte_q;
   logic [63:0]  xl_pte_new_q;
-  logic         xl_ok;
-  assign xl_ok = xl_cause == TRAP_NONE;
+  logic         xl_ok, keep;
+  assign xl_ok     = xl_cause == TRAP_NONE;
+  assign keep      = xl_ok || tb_req_i;
+  assign tb_done_o  = tb_req_i && xl_done;
+  assign tb_cause_o = xl_cause;
+  assign tb_paddr_o = xl_paddr;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -224,14 +238,15 @@ module mmulab_top import mmulab_0_pkg::*; #(
       xl_pte_addr_q <= 192'b0;
       xl_pte_q      <= 192'b0;
       xl_pte_new_q  <= 64'b0;
-    end else if (fetch_xl_done) begin
-      xl_valid_q    <= {1'b0, xr_valid && xl_ok};
-      xl_hit_q      <= {1'b0, xr_hit && xl_ok};
-      xl_written_q  <= {1'b0, xr_written && xl_ok};
-      xl_steps_q    <= {2'b0, xl_ok ? xr_steps : 2'b0};
-      xl_pte_addr_q <= {96'b0, xl_ok ? xr_pte_addr : 96'b0};
-      xl_pte_q      <= {96'b0, xl_ok ? xr_pte : 96'b0};
-      xl_pte_new_q  <= {32'b0, xl_ok ? xr_pte_new : 32'b0};
+    end else if (fetch_xl_done || tb_done_o) begin
+      // a fetch keeps its record only when it translated; the test port always
+      xl_valid_q    <= {1'b0, xr_valid && keep};
+      xl_hit_q      <= {1'b0, xr_hit && keep};
+      xl_written_q  <= {1'b0, xr_written && keep};
+      xl_steps_q    <= {2'b0, keep ? xr_steps : 2'b0};
+      xl_pte_addr_q <= {96'b0, keep ? xr_pte_addr : 96'b0};
+      xl_pte_q      <= {96'b0, keep ? xr_pte : 96'b0};
+      xl_pte_new_q  <= {32'b0, keep ? xr_pte_new : 32'b0};
     end else if (data_xl_done && xl_ok) begin
       xl_valid_q[1]             <= xr_valid;
       xl_hit_q[1]               <= xr_hit;

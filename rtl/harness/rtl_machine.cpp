@@ -400,6 +400,14 @@ extern "C" machine_t *rtl_create(const machine_config_t *cfg, evbus_t *bus, char
     t->run_i = 0;
     t->single_i = 0;
     t->dbg_we_i = 0;
+    t->dbg_addr_i = 0;
+    t->dbg_wdata_i = 0;
+    t->limit_i = 0;
+    t->tb_req_i = 0;
+    t->tb_vaddr_i = 0;
+    t->tb_acc_i = 0;
+    t->tb_size_i = 0;
+    t->tb_priv_i = 0;
     t->eval();
     t->rst_ni = 0;
     t->eval();
@@ -439,4 +447,43 @@ extern "C" bool rtl_trace_open(machine_t *m, const char *path, char *err, size_t
 #endif
 }
 
-extern "C" bool rtl_is_rtl(machine_t *m) { return m->ops == &rtl_ops; }
+extern "C" void rtl_mmu_access(machine_t *m, uint32_t vaddr, access_t acc, priv_t priv, uint32_t size,
+                               int flush_at, tlb_flush_t kind, uint32_t asid, uint32_t flush_vaddr,
+                               rtl_access_t *out)
+{
+    rtl_machine *r = as_rtl(m);
+    Vmmulab_top *t = r->top;
+    const uint32_t flush_addr[3] = {DBG_FLUSH_ASID, DBG_FLUSH_VADDR, DBG_FLUSH};
+    const uint32_t flush_data[3] = {asid, flush_vaddr, (uint32_t)kind};
+    uint64_t before = rtl_cycles(m);
+    t->tb_vaddr_i = vaddr;
+    t->tb_acc_i = acc;
+    t->tb_priv_i = priv == MODE_KERNEL;
+    t->tb_size_i = size;
+    t->tb_req_i = 1;
+    int stage = flush_at >= 0 ? 0 : 3;
+    bool done = false;
+    for (int clk = 0; !done || stage < 3; clk++) {
+        if (!done) {
+            t->eval();
+            if (t->tb_done_o) {
+                done = true;
+                out->cause = (trap_cause_t)t->tb_cause_o;
+                out->paddr = t->tb_paddr_o;
+            }
+        }
+        if (stage < 3 && clk >= flush_at) {
+            t->dbg_we_i = 1;
+            t->dbg_addr_i = flush_addr[stage];
+            t->dbg_wdata_i = flush_data[stage];
+            stage++;
+        }
+        tick(r);
+        t->dbg_we_i = 0;
+        if (done)
+            t->tb_req_i = 0;
+    }
+    tick(r); // a pending flush lands
+    fill_xlate(t, 0, &out->xlate);
+    out->cycles = rtl_cycles(m) - before;
+}
