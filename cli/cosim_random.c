@@ -418,7 +418,7 @@ static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cyc
                  a.flush_at >= 0 ? kind_name[kind] : "");
         if (!one_access(&g, &a, kind, asid_pick, fva, &d, cycles))
             rc = 1;
-        else if ((i % 2048 == 2047 || i + 1 == accesses) && !same_tlb(&g, &d)) {
+        else if ((getenv("COSIM_TLB_EVERY") || i % 2048 == 2047 || i + 1 == accesses) && !same_tlb(&g, &d)) {
             snprintf(what, sizeof what, "TLB contents after access %" PRIu64, i);
             rc = 1;
         }

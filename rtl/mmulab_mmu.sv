@@ -340,14 +340,17 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
     end
   end
 
-  // the record as the core latches it: the walk's part is live in the clock it ends
-  assign xr_valid_o       = req_i && state_q == M_IDLE ? mode_q == MMU_PAGED : xr_valid_q;
-  assign xr_hit_o         = xr_hit_q || tlb_touch;
-  assign xr_steps_o       = walk_done ? walk_steps : xr_steps_q;
-  assign xr_pte_addr_o    = walk_done ? walk_pte_addr : xr_pte_addr_q;
-  assign xr_pte_o         = walk_done ? walk_pte : xr_pte_q;
-  assign xr_pte_written_o = walk_done ? walk_written : xr_written_q;
-  assign xr_pte_new_o     = walk_done ? walk_pte_new : xr_pte_new_q;
+  // the record as the core latches it: live in the clock a request starts
+  // (a zero-time lookup decides then) and in the clock a walk ends
+  logic fresh;
+  assign fresh            = req_i && state_q == M_IDLE;
+  assign xr_valid_o       = fresh ? mode_q == MMU_PAGED : xr_valid_q;
+  assign xr_hit_o         = (xr_hit_q && !fresh) || tlb_touch;
+  assign xr_steps_o       = walk_done ? walk_steps : fresh ? 2'b0 : xr_steps_q;
+  assign xr_pte_addr_o    = walk_done ? walk_pte_addr : fresh ? 96'b0 : xr_pte_addr_q;
+  assign xr_pte_o         = walk_done ? walk_pte : fresh ? 96'b0 : xr_pte_q;
+  assign xr_pte_written_o = walk_done ? walk_written : fresh ? 1'b0 : xr_written_q;
+  assign xr_pte_new_o     = walk_done ? walk_pte_new : fresh ? 32'b0 : xr_pte_new_q;
 
   // ---- debug reads ----
   always_comb begin

@@ -68,6 +68,12 @@ module mmulab_top import mmulab_0_pkg::*; #(
   logic [1:0]  cfg_levels_q, cfg_policy_q;
   logic [5:0]  cfg_va_bits_q;
   logic [10:0] cfg_entries_q, cfg_ways_q;
+  logic        seed_load_q;  // the TLB's generator takes the seed the clock after it is written
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) seed_load_q <= 1'b0;
+    else seed_load_q <= dbg_we_i && dbg_addr_i == DBG_CFG_SEED;
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -180,7 +186,7 @@ module mmulab_top import mmulab_0_pkg::*; #(
     .cfg_policy_i         (cfg_policy_q),
     .cfg_asid_bits_i      (cfg_asid_bits_q),
     .cfg_seed_i           (cfg_seed_q),
-    .seed_load_i          (dbg_we_i && dbg_addr_i == DBG_CFG_SEED),
+    .seed_load_i          (seed_load_q),
     .dbg_we_i, .dbg_addr_i, .dbg_wdata_i,
     .dbg_rdata_o          (mmu_dbg_rdata),
     .req_i                (xl_req | tb_req_i),
