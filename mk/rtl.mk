@@ -64,7 +64,7 @@ $(1)/mmulab-rtl: $(CLI_OBJ) $(OUT)/libmmulab.a $(1)/rtl_machine.o $(1)/obj/Vmmul
 endef
 
 $(eval $(call rtl_model,$(OUT)/rtl,))
-$(foreach m,$(RTL_MUTANTS),$(eval $(call rtl_model,$(OUT)/rtl-mut/$(m),-D$(m))))
+$(foreach m,$(RTL_MUTANTS),$(eval $(call rtl_model,$(OUT)/rtl-mut/$(m),-D$(m) -Wno-fatal)))
 
 $(OUT)/mmulab-rtl: $(OUT)/rtl/mmulab-rtl
 	$(Q)cp $< $@
