@@ -2,8 +2,9 @@
  * `mmulab cosim`: the C model and the RTL in lockstep.
  *
  * Program mode (`mmulab cosim [run options] prog.s ...`): two sessions, one
- * per engine, each with its own OS, stepped one instruction at a time
- * (os/lockstep.h).  Every retired instruction is compared field by field --
+ * per engine, each with its own OS running its ordinary os_run, as two
+ * coroutines; each OS's machine is wrapped (os/lockstep.h) so that it runs
+ * one instruction at a time and hands the retirement record over.  Every retired instruction is compared field by field --
  * PC, instruction, register write, memory access, both translations (hit or
  * miss, walk steps, A/D write-back), trap, cycles -- and so is the clock
  * after the OS has served a trap.  The first difference is reported with
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "../cpu/disasm.h"
@@ -230,6 +232,65 @@ static void report_divergence(const cosim_diff_t *d, const retire_t *rt, const h
 
 /* ---- program mode ---------------------------------------------------------- */
 
+/* One engine's OS, running os_run in its own coroutine. */
+typedef struct {
+    os_t *os;
+    ucontext_t ctx, *main;
+    void *stack;
+    bool started, finished, has_rt;
+    retire_t rt;
+    int status;
+} side_t;
+
+static side_t *starting; /* the side whose coroutine is about to begin */
+
+static void side_entry(void)
+{
+    side_t *s = starting;
+    s->status = os_run(s->os);
+    s->finished = true;
+    swapcontext(&s->ctx, s->main); /* never resumed */
+}
+
+static void side_yield(void *ctx, const retire_t *rt, stop_t stop)
+{
+    side_t *s = ctx;
+    (void)stop;
+    s->rt = *rt;
+    s->has_rt = true;
+    swapcontext(&s->ctx, s->main);
+}
+
+/* Run the side to its next instruction: true with s->rt, false once its OS is done. */
+static bool side_next(side_t *s)
+{
+    if (s->finished)
+        return false;
+    s->has_rt = false;
+    if (!s->started) {
+        s->started = true;
+        starting = s;
+    }
+    swapcontext(s->main, &s->ctx);
+    return s->has_rt;
+}
+
+static bool side_init(side_t *s, os_t *os, ucontext_t *main_ctx)
+{
+    enum { STACK = 1 << 20 };
+    memset(s, 0, sizeof *s);
+    s->os = os;
+    s->main = main_ctx;
+    if (!(s->stack = malloc(STACK)) || !os_lockstep_wrap(os, side_yield, s))
+        return false;
+    getcontext(&s->ctx);
+    s->ctx.uc_stack.ss_sp = s->stack;
+    s->ctx.uc_stack.ss_size = STACK;
+    s->ctx.uc_link = NULL;
+    makecontext(&s->ctx, side_entry, 0);
+    return true;
+}
+
 static int cosim_programs(const run_options_t *opt, const char *fst)
 {
     session_t sc, sr;
@@ -237,56 +298,51 @@ static int cosim_programs(const run_options_t *opt, const char *fst)
     oc.engine = "c";
     orl.engine = "rtl";
     orl.trace_path = NULL; /* one trace, the C side's */
+    memset(&sr, 0, sizeof sr);
     int rc = session_open(&sc, &oc, stderr);
+    if (rc == 0)
+        rc = session_open(&sr, &orl, stderr);
     if (rc) {
+        session_close(&sr);
         session_close(&sc);
         return rc;
     }
     FILE *devnull = fopen("/dev/null", "w");
-    rc = session_open(&sr, &orl, stderr);
-    if (rc) {
-        session_close(&sc);
-        session_close(&sr);
-        if (devnull)
-            fclose(devnull);
-        return rc;
-    }
     if (devnull)
         os_set_console(sr.os, devnull); /* the program's output once, from the C side */
     char err[256];
+    ucontext_t main_ctx;
+    side_t c, r;
+    history_t hist = {0};
+    uint64_t count = 0;
+    cosim_diff_t d;
     if (fst && !rtl_trace_open(sr.m, fst, err, sizeof err)) {
         fprintf(stderr, "mmulab cosim: %s\n", err);
         rc = 2;
         goto out;
     }
-    os_lockstep_t lc, lr;
-    if (!os_lockstep_init(&lc, sc.os, err, sizeof err) || !os_lockstep_init(&lr, sr.os, err, sizeof err)) {
-        fprintf(stderr, "mmulab cosim: %s\n", err);
+    if (!side_init(&c, sc.os, &main_ctx) || !side_init(&r, sr.os, &main_ctx)) {
+        fprintf(stderr, "mmulab cosim: out of host memory\n");
         rc = 2;
         goto out;
     }
-    history_t hist = {0};
-    uint64_t count = 0;
-    cosim_diff_t d;
-    rc = 0;
     for (;;) {
-        retire_t a, b;
-        bool more_c = os_lockstep_step(&lc, &a);
-        bool more_r = os_lockstep_step(&lr, &b);
+        bool more_c = side_next(&c), more_r = side_next(&r);
         if (more_c != more_r) {
             snprintf(d.field, sizeof d.field, "running");
             d.c = more_c;
             d.rtl = more_r;
-            report_divergence(&d, more_c ? &a : &b, &hist, count);
+            report_divergence(&d, more_c ? &c.rt : &r.rt, &hist, count);
             rc = 1;
             break;
         }
         if (!more_c)
             break;
-        remember(&hist, &a);
+        remember(&hist, &c.rt);
         count++;
-        if (!same_retire(&a, &b, &d) || ((a.trapped || count % 4096 == 0) && !same_state(sc.m, sr.m, &d))) {
-            report_divergence(&d, &a, &hist, count);
+        if (!same_retire(&c.rt, &r.rt, &d) ||
+            ((c.rt.trapped || count % 4096 == 0) && !same_state(sc.m, sr.m, &d))) {
+            report_divergence(&d, &c.rt, &hist, count);
             rc = 1;
             break;
         }
@@ -294,14 +350,16 @@ static int cosim_programs(const run_options_t *opt, const char *fst)
     if (rc == 0) {
         retire_t none = {0};
         none.cycle_begin = machine_cycles(sc.m);
-        if (!same_state(sc.m, sr.m, &d) || !same_outcome(sc.os, sr.os, &d) || lc.status != lr.status) {
-            if (lc.status != lr.status) {
-                snprintf(d.field, sizeof d.field, "exit status");
-                d.c = (uint64_t)lc.status;
-                d.rtl = (uint64_t)lr.status;
-            }
-            report_divergence(&d, &none, &hist, count);
+        if (c.status != r.status) {
+            snprintf(d.field, sizeof d.field, "exit status");
+            d.c = (uint64_t)c.status;
+            d.rtl = (uint64_t)r.status;
             rc = 1;
+        } else if (!same_state(sc.m, sr.m, &d) || !same_outcome(sc.os, sr.os, &d)) {
+            rc = 1;
+        }
+        if (rc) {
+            report_divergence(&d, &none, &hist, count);
         } else {
             for (int pid = 1; pid <= os_process_count(sc.os); pid++) {
                 process_t *p = os_process(sc.os, pid);
@@ -313,6 +371,11 @@ static int cosim_programs(const run_options_t *opt, const char *fst)
         }
     }
 out:
+    /* a side stopped mid-run stays suspended; its stack goes, the OS is closed normally */
+    os_lockstep_unwrap(sc.os);
+    os_lockstep_unwrap(sr.os);
+    free(c.stack);
+    free(r.stack);
     session_close(&sr);
     session_close(&sc);
     if (devnull)

@@ -1,154 +1,106 @@
 /*
- * The lockstep driver of the OS (see lockstep.h).  The scheduling, switching
- * and trap service below follow kernel.c's static helpers line for line;
- * kernel.c belongs to the OS engineers, so rather than reach into it this
- * file keeps its own copy, and tests/rtl/run.sh checks that a lockstep run
- * and os_run agree on the clock and the output of every program.
+ * The stepping wrapper of lockstep.h: a machine_t whose operations forward
+ * to the OS's real machine, with run() made of machine_step() calls, each
+ * reported to the callback.
  */
 #include "lockstep.h"
 
-#include <inttypes.h>
-#include <string.h>
+#include <stdlib.h>
 
 #include "os_internal.h"
 
-static void leave_cpu(os_t *os, process_t *p)
+typedef struct {
+    machine_t m; /* first: a wrapper is a machine_t */
+    machine_t *inner;
+    lockstep_fn fn;
+    void *ctx;
+} wrapper_t;
+
+static machine_t *inner(machine_t *m) { return ((wrapper_t *)m)->inner; }
+
+static stop_t w_step(machine_t *m, retire_t *rt)
 {
-    if (os->current == p->pid) {
-        os_account(os, p);
-        machine_get_state(os->m, &p->cpu);
-        os->current = 0;
+    wrapper_t *w = (wrapper_t *)m;
+    stop_t stop = machine_step(w->inner, rt);
+    w->fn(w->ctx, rt, stop);
+    return stop;
+}
+
+static stop_t w_run(machine_t *m, uint64_t limit)
+{
+    while (machine_cycles(inner(m)) < limit) {
+        retire_t rt;
+        if (w_step(m, &rt) == STOP_TRAP)
+            return STOP_TRAP;
     }
+    return STOP_BUDGET;
 }
 
-static process_t *next_ready(os_t *os)
+static void w_destroy(machine_t *m) { (void)m; }
+static void w_get_state(machine_t *m, cpu_state_t *s) { machine_get_state(inner(m), s); }
+static void w_set_state(machine_t *m, const cpu_state_t *s) { machine_set_state(inner(m), s); }
+static bool w_phys_read(machine_t *m, uint32_t pa, void *buf, uint32_t len)
 {
-    for (int k = 0; k < os->nprocs; k++) {
-        int i = (os->rr_cursor + k) % os->nprocs;
-        if (os->procs[i].state == PROC_READY) {
-            os->rr_cursor = (i + 1) % os->nprocs;
-            return &os->procs[i];
-        }
-    }
-    return NULL;
+    return machine_phys_read(inner(m), pa, buf, len);
 }
-
-static void switch_to(os_t *os, process_t *next)
+static bool w_phys_write(machine_t *m, uint32_t pa, const void *buf, uint32_t len)
 {
-    if (os->current == next->pid)
-        return;
-    process_t *prev = os_process(os, os->current);
-    if (prev)
-        leave_cpu(os, prev);
-    bool first_dispatch = prev == NULL && machine_counters(os->m)->instructions == 0;
-    if (!first_dispatch) {
-        os_charge(os, EV_CTX_SWITCH, next->pid, os->m->cfg.timing.ctx_switch_cycles, prev ? (uint32_t)prev->pid : 0,
-                  (uint32_t)next->pid, 0, 0);
-        next->st.context_switches++;
-    }
-    machine_set_state(os->m, &next->cpu);
-    machine_mmu_set(os->m, &next->mmu);
-    next->snap = *machine_counters(os->m);
-    next->snap_cycles = machine_cycles(os->m);
-    os->current = next->pid;
+    return machine_phys_write(inner(m), pa, buf, len);
 }
-
-static void serve_trap(os_t *os, process_t *p)
+static void w_mmu_set(machine_t *m, const mmu_regs_t *regs)
 {
-    const trap_t *t = machine_trap(os->m);
-    ev_emit(os->m->bus, EV_TRAP, p->pid, machine_cycles(os->m), 0, t->cause, t->pc, t->vaddr, t->paddr);
-    switch (t->cause) {
-    case TRAP_SYSCALL:
-        os_syscall(os, p, t);
-        break;
-    case TRAP_HALT:
-        os_exit_process(os, p, 0);
-        break;
-    default: {
-        trap_t copy = *t;
-        os_kill_process(os, p, &copy);
-        break;
-    }
-    }
+    m->mmu = *regs;
+    machine_mmu_set(inner(m), regs);
 }
-
-static uint64_t slice_end(const os_t *os, uint64_t now)
+static void w_tlb_flush(machine_t *m, tlb_flush_t kind, uint32_t asid, uint32_t va)
 {
-    uint64_t end = now + os->cfg.quantum;
-    if (os->cfg.max_cycles && end > os->cfg.max_cycles)
-        end = os->cfg.max_cycles;
-    return end;
+    machine_tlb_flush(inner(m), kind, asid, va);
 }
+static int w_tlb_read(machine_t *m, tlb_view_t *out, int max) { return machine_tlb_read(inner(m), out, max); }
+static uint64_t w_cycles(machine_t *m) { return machine_cycles(inner(m)); }
+static void w_charge(machine_t *m, uint64_t c) { machine_charge(inner(m), c); }
+static const hw_counters_t *w_counters(machine_t *m) { return machine_counters(inner(m)); }
+static const trap_t *w_trap(machine_t *m) { return machine_trap(inner(m)); }
+static frame_refs_t *w_frame_refs(machine_t *m) { return machine_frame_refs(inner(m)); }
 
-static void stop_at_cycle_limit(os_t *os)
-{
-    for (int i = 0; i < os->nprocs; i++) {
-        process_t *p = &os->procs[i];
-        if (p->state != PROC_READY)
-            continue;
-        leave_cpu(os, p);
-        p->state = PROC_KILLED;
-        p->exit_code = -1;
-        snprintf(p->fault_msg, sizeof p->fault_msg,
-                 "process %d (%s) stopped: cycle limit of %" PRIu64 " cycles reached at pc 0x%08" PRIx32, p->pid,
-                 p->name, os->cfg.max_cycles, p->cpu.pc);
-        os_capture_dump(os, p);
-    }
-}
+static const machine_ops_t wrapper_ops = {
+    .name = "lockstep",
+    .destroy = w_destroy,
+    .run = w_run,
+    .step = w_step,
+    .get_state = w_get_state,
+    .set_state = w_set_state,
+    .phys_read = w_phys_read,
+    .phys_write = w_phys_write,
+    .mmu_set = w_mmu_set,
+    .tlb_flush = w_tlb_flush,
+    .tlb_read = w_tlb_read,
+    .cycles = w_cycles,
+    .charge = w_charge,
+    .counters = w_counters,
+    .trap = w_trap,
+    .frame_refs = w_frame_refs,
+};
 
-static void finish(os_lockstep_t *ls)
+bool os_lockstep_wrap(os_t *os, lockstep_fn fn, void *ctx)
 {
-    os_t *os = ls->os;
-    process_t *cur = os_process(os, os->current);
-    if (cur)
-        leave_cpu(os, cur);
-    ls->status = 0;
-    for (int i = 0; i < os->nprocs; i++)
-        if (os->procs[i].state == PROC_KILLED)
-            ls->status = 1;
-    ls->finished = true;
-    ls->p = NULL;
-}
-
-bool os_lockstep_init(os_lockstep_t *ls, os_t *os, char *err, size_t errlen)
-{
-    memset(ls, 0, sizeof *ls);
-    ls->os = os;
-    if (os->cfg.move_at_cycle) {
-        snprintf(err, errlen, "a mid-run move (--move) is not supported in lockstep");
+    wrapper_t *w = calloc(1, sizeof *w);
+    if (!w)
         return false;
-    }
+    w->m = *os->m; /* cfg, the MMU registers as last set, the event bus */
+    w->m.ops = &wrapper_ops;
+    w->inner = os->m;
+    w->fn = fn;
+    w->ctx = ctx;
+    os->m = &w->m;
     return true;
 }
 
-bool os_lockstep_step(os_lockstep_t *ls, retire_t *rt)
+void os_lockstep_unwrap(os_t *os)
 {
-    os_t *os = ls->os;
-    while (!ls->finished) {
-        if (!ls->p) {
-            process_t *p = next_ready(os);
-            if (!p) {
-                finish(ls);
-                break;
-            }
-            if (os->cfg.max_cycles && machine_cycles(os->m) >= os->cfg.max_cycles) {
-                stop_at_cycle_limit(os);
-                finish(ls);
-                break;
-            }
-            switch_to(os, p);
-            ls->p = p;
-            ls->limit = slice_end(os, machine_cycles(os->m));
-        }
-        if (machine_cycles(os->m) >= ls->limit) {
-            ls->p = NULL;
-            continue;
-        }
-        if (machine_step(os->m, rt) == STOP_TRAP) {
-            serve_trap(os, ls->p);
-            ls->p = NULL;
-        }
-        return true;
-    }
-    return false;
+    if (os->m->ops != &wrapper_ops)
+        return;
+    wrapper_t *w = (wrapper_t *)os->m;
+    os->m = w->inner;
+    free(w);
 }
