@@ -147,9 +147,45 @@ static void print_reloc_note(const exe_t *exe, uint32_t addr)
         if (r->offset != addr || r->type > R_MMU_DISP16)
             continue;
         printf("  ; R_MMU_%s %u", reloc_names[r->type], r->value);
-        if (r->symbol >= 0 && r->symbol < exe->nsymbols)
-            printf(" (%s%+d)", exe->symbols[r->symbol].name, (int)(r->value - exe->symbols[r->symbol].value));
+        if (r->symbol < 0 || r->symbol >= exe->nsymbols)
+            continue;
+        const exe_symbol_t *sym = &exe->symbols[r->symbol];
+        int addend = (int)(r->value - (sym->section == -2 ? 0 : sym->value));
+        if (addend)
+            printf(" (%s%+d)", sym->name, addend);
+        else
+            printf(" (%s)", sym->name);
     }
+}
+
+static bool has_label_or_reloc(const exe_t *exe, int section, uint32_t addr)
+{
+    for (int i = 0; i < exe->nsymbols; i++)
+        if (exe->symbols[i].section == section && exe->symbols[i].value == addr)
+            return true;
+    for (int i = 0; i < exe->nrelocs; i++)
+        if (exe->relocs[i].offset == addr)
+            return true;
+    return false;
+}
+
+static uint32_t word_at(const exe_section_t *s, uint32_t off)
+{
+    return (uint32_t)s->data[off] | (uint32_t)s->data[off + 1] << 8 | (uint32_t)s->data[off + 2] << 16 |
+           (uint32_t)s->data[off + 3] << 24;
+}
+
+/* How many words after off repeat the word at off, with nothing to show on
+ * them (no label, no relocation): such runs (padding, zeroed vectors) print
+ * as one line. */
+static uint32_t repeats(const exe_t *exe, int index, uint32_t off)
+{
+    const exe_section_t *s = &exe->sections[index];
+    uint32_t n = 0;
+    while (off + 4 * (n + 2) <= s->size && word_at(s, off + 4 * (n + 1)) == word_at(s, off) &&
+           !has_label_or_reloc(exe, index, s->addr + off + 4 * (n + 1)))
+        n++;
+    return n;
 }
 
 static void print_section(const exe_t *exe, int index)
@@ -168,8 +204,12 @@ static void print_section(const exe_t *exe, int index)
                 printf("%6u  %02X        .byte 0x%02X\n", s->addr + i, s->data[i], s->data[i]);
             break;
         }
-        uint32_t word = (uint32_t)s->data[off] | (uint32_t)s->data[off + 1] << 8 |
-                        (uint32_t)s->data[off + 2] << 16 | (uint32_t)s->data[off + 3] << 24;
+        uint32_t word = word_at(s, off), same = repeats(exe, index, off);
+        if (same >= 2) {
+            printf("%6u  %08X  ; the same word %u times, up to %u\n", addr, word, same + 1, addr + 4 * same + 3);
+            off += 4 * same;
+            continue;
+        }
         char text[64];
         if (code)
             disasm(word, text, sizeof text);

@@ -67,14 +67,14 @@ typedef struct {
     refsim_t mem;      /* with --frames                              */
     u64map_t touched;  /* without: the pages seen                    */
     uint64_t seen[SEEN_CACHE]; /* a few of them, to skip the map      */
-    uint64_t time;     /* references so far                          */
+    uint64_t time;     /* references so far (with --frames)          */
     uint64_t by_label[5], page_faults;
 } tlbsim_t;
 
 static tlb_entry_t no_entry = {.vpn = TLB_VPN_NONE};
 
 /* A TLB miss: find (or fault in) the page's frame, then fill the TLB. */
-static tlb_entry_t *handle_miss(tlbsim_t *s, uint64_t vpn)
+static inline tlb_entry_t *handle_miss(tlbsim_t *s, uint64_t vpn)
 {
     uint32_t frame = (uint32_t)vpn;
     if (s->bounded) {
@@ -117,7 +117,8 @@ static inline __attribute__((always_inline)) void replay_one(tlbsim_t *s, uint64
     } else {
         *last = handle_miss(s, vpn);
     }
-    s->time++;
+    if (bounded)
+        s->time++;
 }
 
 static void replay(tlbsim_t *s, const din_ref_t *refs, size_t n)
@@ -216,7 +217,7 @@ static void collect(const tlbsim_t *s, tlbsim_stats_t *st)
 {
     memset(st, 0, sizeof *st);
     memcpy(st->by_label, s->by_label, sizeof st->by_label);
-    st->references = s->time;
+    st->references = s->by_label[DIN_READ] + s->by_label[DIN_WRITE] + s->by_label[DIN_FETCH] + s->by_label[DIN_MISC];
     st->tlb_hits = s->tlb->hits;
     st->tlb_misses = s->tlb->misses;
     st->page_faults = s->bounded ? s->mem.faults : s->page_faults;

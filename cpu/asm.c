@@ -1,15 +1,15 @@
 /*
- * The assembler's driver: two passes over the source, a layout step between
- * them, and the exe_t they produce.  Pass 1 lexes and parses every line,
- * defines labels, sizes every statement (an instruction is 4 bytes, LI 8,
- * data by count) and records where each line's bytes go; sections float
- * until an .org gives them an absolute logical address.  The layout step
- * places .text, .data and .bss in that order (each right after the previous
- * one unless an .org placed it) and turns every label into an address.
- * Pass 2 re-reads only the lines pass 1 accepted, encodes them into exactly
- * the place pass 1 recorded, and records a relocation for every field that
- * holds an address.  Diagnostics are collected from both passes and printed
- * in line order, one per faulty line, so one bad line never cascades.
+ * The assembler's driver: two passes over the source with a layout step
+ * between them.  Pass 1 lexes and parses every line, defines labels, sizes
+ * every statement (an instruction is 4 bytes, LI 8, data by count) and
+ * records where each line's bytes go; sections float until an .org gives
+ * them an absolute logical address.  The layout step (asm_image.c) places
+ * .text, .data and .bss and turns every label into an address.  Pass 2
+ * re-reads only the lines pass 1 accepted, encodes them into exactly the
+ * place pass 1 recorded, and records a relocation for every field that holds
+ * an address; asm_image.c then builds the exe_t.  Diagnostics from both
+ * passes are printed in line order, at most one per line, so one bad line
+ * never cascades into others.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -20,10 +20,7 @@
 #include "asm_internal.h"
 #include "isa.h"
 
-enum { MAX_ADDRESS = 0x10000000 }; /* 256 MiB, the ELF reader's limit too */
-
-static const char *const section_names[ASM_NSECTIONS] = {".text", ".data", ".bss"};
-static const uint32_t section_perms[ASM_NSECTIONS] = {SEC_R | SEC_X, SEC_R | SEC_W, SEC_R | SEC_W};
+enum { MAX_LINE = 65535 }; /* columns are ints; longer lines are an error */
 
 /* ---- diagnostics, growth, symbols ------------------------------------- */
 
@@ -60,8 +57,7 @@ void asm_error(asm_t *as, int col, const char *fmt, ...)
     as->line_failed = true;
 }
 
-static void asm_error_at(asm_t *as, int line, int col, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static void asm_error_at(asm_t *as, int line, int col, const char *fmt, ...)
+void asm_error_at(asm_t *as, int line, int col, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -82,7 +78,8 @@ static int compare_diags(const void *a, const void *b)
 /* Print the diagnostics sorted by position, ties in the order reported. */
 static void flush_diags(asm_t *as)
 {
-    qsort(as->diags, (size_t)as->ndiags, sizeof *as->diags, compare_diags);
+    if (as->ndiags)
+        qsort(as->diags, (size_t)as->ndiags, sizeof *as->diags, compare_diags);
     for (int i = 0; i < as->ndiags; i++) {
         const diag_t *d = &as->diags[i];
         if (d->line > 0)
@@ -173,7 +170,7 @@ static bool place(asm_t *as, int col, int64_t size, listing_kind_t kind)
     if (as->pass != 1)
         return true;
     asm_section_t *s = cur_section(as);
-    if (s->lc + size > MAX_ADDRESS) {
+    if (s->lc + size > ASM_MAX_ADDRESS) {
         asm_error(as, col, "location %lld is beyond the 256 MiB address space", (long long)(s->lc + size));
         return false;
     }
@@ -190,10 +187,10 @@ static void set_org(asm_t *as, int col, int64_t target)
     asm_section_t *s = cur_section(as);
     if (target < s->lc) {
         asm_error(as, col, ".org %lld moves backwards: %s is already at %s%lld", (long long)target,
-                  section_names[as->cur], s->anchored ? "" : "offset ", (long long)s->lc);
+                  asm_section_names[as->cur], s->anchored ? "" : "offset ", (long long)s->lc);
         return;
     }
-    if (target > MAX_ADDRESS) {
+    if (target > ASM_MAX_ADDRESS) {
         asm_error(as, col, ".org %lld is beyond the 256 MiB address space", (long long)target);
         return;
     }
@@ -234,7 +231,7 @@ static bool constant_operand(asm_t *as, const char *what, int64_t *out, int *col
 static bool dir_section(asm_t *as, const token_t *dir)
 {
     for (int s = 0; s < ASM_NSECTIONS; s++)
-        if (tok_ident_is(dir, section_names[s]))
+        if (tok_ident_is(dir, asm_section_names[s]))
             as->cur = s;
     return expect_end(as);
 }
@@ -273,8 +270,8 @@ static bool dir_space(asm_t *as, const token_t *dir)
     (void)dir;
     if (!constant_operand(as, ".space size", &n, &col) || !expect_end(as))
         return false;
-    if (n < 0 || n > MAX_ADDRESS) {
-        asm_error(as, col, ".space %lld: size must be 0..%d", (long long)n, MAX_ADDRESS);
+    if (n < 0 || n > ASM_MAX_ADDRESS) {
+        asm_error(as, col, ".space %lld: size must be 0..%d", (long long)n, ASM_MAX_ADDRESS);
         return false;
     }
     return place(as, col, n, LST_NONE);
@@ -450,7 +447,9 @@ static bool dir_global(asm_t *as, const token_t *dir)
             return false;
         if (as->pass == 1) {
             int s = sym_find(as, name->text, name->len);
-            as->syms[s >= 0 ? s : sym_add(as, name->text, name->len)].global = true;
+            if (s < 0)
+                s = sym_add(as, name->text, name->len);
+            as->syms[s].global = true;
         }
     } while (accept(as, ','));
     return expect_end(as);
@@ -609,8 +608,9 @@ static void bad_form(asm_t *as, const char *canon, const operand_t *ops, int n)
     else if (n == 2 && ops[1].kind == OPD_EXPR)
         asm_error(as, ops[1].col, "bad operand form for %s (write #value for an immediate, /address for an "
                   "absolute address); allowed: %s", canon, allowed);
-    else
-        asm_error(as, ops[0].col, "bad operand form for %s; allowed: %s", canon, allowed);
+    else /* point at the operand that does not fit: the second when the first is a register */
+        asm_error(as, ops[n == 2 && ops[0].kind == OPD_REG].col, "bad operand form for %s; allowed: %s", canon,
+                  allowed);
 }
 
 static int select_opcode(asm_t *as, const char *canon, const operand_t *ops, int n)
@@ -643,8 +643,8 @@ static bool immediate_field(asm_t *as, const operand_t *o, const isa_info_t *in,
 {
     int64_t x = resolve(as, &o->val);
     if (!isa_imm_fits(in->imm, x)) {
-        asm_error(as, o->val_col, "value %lld out of range %s for %s", (long long)x, imm_range(in->imm),
-                  in->mnemonic);
+        asm_error(as, o->val_col, "value %lld out of range %s for %s%s", (long long)x, imm_range(in->imm),
+                  in->mnemonic, in->form == FORM_RI ? " (LI Ra, value loads any 32-bit value)" : "");
         return false;
     }
     if (o->val.sym >= 0)
@@ -779,7 +779,7 @@ static void list_line(asm_t *as, const char *src, int len)
     const asm_section_t *s = &as->sec[rec->section];
     if (!f)
         return;
-    if (rec->failed || rec->listing == LST_NONE || rec->size == 0 || !s->data) {
+    if (rec->failed || as->line_failed || rec->listing == LST_NONE || rec->size == 0 || !s->data) {
         fprintf(f, "%6s  %8s  %.*s\n", "", "", len, src);
         return;
     }
@@ -801,7 +801,7 @@ static void list_line(asm_t *as, const char *src, int len)
     }
 }
 
-static void assemble_line(asm_t *as, const char *src, int len)
+static void assemble_line(asm_t *as, const char *src, size_t len)
 {
     as->line_failed = false;
     as->emitted = 0;
@@ -812,14 +812,18 @@ static void assemble_line(asm_t *as, const char *src, int len)
     } else {
         as->rec = &as->lines[as->lineno - 1];
     }
-    if (as->pass == 1 || !as->rec->failed) {
-        if (lex_line(as, src, len))
+    if (len > MAX_LINE) {
+        if (as->pass == 1)
+            asm_error(as, 1, "line is longer than %d characters", MAX_LINE);
+        len = MAX_LINE;
+    } else if (as->pass == 1 || !as->rec->failed) {
+        if (lex_line(as, src, (int)len))
             statement(as);
     }
     if (as->pass == 1)
         as->rec->failed = as->line_failed;
     else
-        list_line(as, src, len);
+        list_line(as, src, (int)len);
 }
 
 static void run_pass(asm_t *as, const char *text, size_t len, int pass)
@@ -833,153 +837,12 @@ static void run_pass(asm_t *as, const char *text, size_t len, int pass)
         nl = at < len ? memchr(text + at, '\n', len - at) : NULL;
         size_t end = nl ? (size_t)(nl - text) : len;
         size_t n = end - at;
-        if (n > 65535)
-            n = 65535; /* columns are ints; nobody writes longer lines */
         if (n && text[at + n - 1] == '\r')
             n--;
         as->lineno++;
-        assemble_line(as, at < len ? text + at : "", (int)n);
+        assemble_line(as, at < len ? text + at : "", n);
         at = end + 1;
     } while (nl);
-}
-
-/* ---- layout ------------------------------------------------------------ */
-
-static void place_section(asm_t *as, int i, int64_t *prev_end)
-{
-    asm_section_t *s = &as->sec[i];
-    if (!s->used) {
-        s->start = s->end = *prev_end;
-        return;
-    }
-    if (s->start_fixed) {
-        s->start = s->first_org;
-    } else {
-        int64_t align = s->align > 4 ? s->align : 4;
-        s->start = (*prev_end + align - 1) / align * align;
-    }
-    if (s->anchored && !s->start_fixed && s->start + s->float_size > s->first_org)
-        asm_error_at(as, s->org_line, s->org_col, ".org %lld moves backwards: %s already reaches %lld there",
-                     (long long)s->first_org, section_names[i], (long long)(s->start + s->float_size));
-    s->end = s->anchored ? s->lc : s->start + s->lc;
-    if (s->end > MAX_ADDRESS)
-        asm_error_at(as, s->first_line, 1, "%s ends at %lld, beyond the 256 MiB address space", section_names[i],
-                     (long long)s->end);
-    if (s->end > s->start)
-        *prev_end = s->end;
-}
-
-static void layout(asm_t *as)
-{
-    int64_t prev_end = 0;
-    for (int i = 0; i < ASM_NSECTIONS; i++)
-        place_section(as, i, &prev_end);
-    for (int i = 0; i < ASM_NSECTIONS; i++)
-        for (int j = 0; j < i; j++) {
-            const asm_section_t *a = &as->sec[i], *b = &as->sec[j];
-            if (a->end > a->start && b->end > b->start && a->start < b->end && b->start < a->end)
-                asm_error_at(as, a->first_line, 1, "%s (%lld..%lld) overlaps %s (%lld..%lld)", section_names[i],
-                             (long long)a->start, (long long)a->end - 1, section_names[j], (long long)b->start,
-                             (long long)b->end - 1);
-        }
-    for (int i = 0; i < as->nsyms; i++) {
-        sym_t *s = &as->syms[i];
-        if (s->kind == SYM_LABEL && s->floating)
-            s->pos += as->sec[s->section].start;
-        s->floating = false;
-    }
-}
-
-static void allocate_sections(asm_t *as)
-{
-    for (int i = 0; i < ASM_NSECTIONS; i++) {
-        asm_section_t *s = &as->sec[i];
-        if (i != ASM_BSS && s->end > s->start && !(s->data = calloc(1, (size_t)(s->end - s->start))))
-            abort();
-    }
-}
-
-static void check_globals(asm_t *as)
-{
-    for (int i = 0; i < as->nsyms; i++)
-        if (as->syms[i].kind == SYM_UNDEF && as->syms[i].global && !as->opt->relocatable)
-            asm_error_at(as, 0, 0, "'%s' is declared .global but never defined", as->syms[i].name);
-}
-
-/* ---- the program image ------------------------------------------------- */
-
-static void build_sections(asm_t *as, exe_t *out, int *index)
-{
-    for (int i = 0; i < ASM_NSECTIONS; i++) {
-        asm_section_t *s = &as->sec[i];
-        index[i] = -1;
-        if (s->end <= s->start)
-            continue;
-        exe_section_t *e = &out->sections[out->nsections];
-        snprintf(e->name, sizeof e->name, "%s", section_names[i]);
-        e->addr = (uint32_t)s->start;
-        e->size = (uint32_t)(s->end - s->start);
-        e->perm = section_perms[i];
-        e->nobits = i == ASM_BSS;
-        e->data = s->data;
-        s->data = NULL;
-        index[i] = out->nsections++;
-    }
-}
-
-static void build_symbols(asm_t *as, exe_t *out, const int *section_index, int *sym_index)
-{
-    out->symbols = calloc((size_t)as->nsyms + 1, sizeof *out->symbols);
-    if (!out->symbols)
-        abort();
-    for (int i = 0; i < as->nsyms; i++) {
-        const sym_t *s = &as->syms[i];
-        sym_index[i] = -1;
-        if (s->kind == SYM_UNDEF && !s->global && !as->opt->relocatable)
-            continue;
-        exe_symbol_t *e = &out->symbols[out->nsymbols];
-        e->name = strdup(s->name);
-        e->global = s->global;
-        if (s->kind == SYM_LABEL)
-            e->value = (uint32_t)s->pos, e->section = section_index[s->section];
-        else if (s->kind == SYM_CONST)
-            e->value = (uint32_t)s->value, e->section = -1;
-        else
-            e->value = 0, e->section = -2;
-        sym_index[i] = out->nsymbols++;
-    }
-}
-
-static uint32_t entry_point(const asm_t *as)
-{
-    static const char *const names[] = {"start", "_start"};
-    for (int i = 0; i < 2; i++) {
-        int s = sym_find(as, names[i], (int)strlen(names[i]));
-        if (s >= 0 && as->syms[s].kind == SYM_LABEL)
-            return (uint32_t)as->syms[s].pos;
-    }
-    return (uint32_t)as->sec[ASM_TEXT].start;
-}
-
-static void build_exe(asm_t *as, exe_t *out)
-{
-    int section_index[ASM_NSECTIONS];
-    int *sym_index = calloc((size_t)as->nsyms + 1, sizeof *sym_index);
-    if (!sym_index)
-        abort();
-    out->relocatable = as->opt->relocatable;
-    out->entry = entry_point(as);
-    build_sections(as, out, section_index);
-    build_symbols(as, out, section_index, sym_index);
-    out->relocs = calloc((size_t)as->nrelocs + 1, sizeof *out->relocs);
-    if (!out->relocs)
-        abort();
-    for (int i = 0; i < as->nrelocs; i++) {
-        const asm_reloc_t *r = &as->relocs[i];
-        out->relocs[i] = (exe_reloc_t){r->address, r->type, r->value, r->sym >= 0 ? sym_index[r->sym] : -1};
-    }
-    out->nrelocs = as->nrelocs;
-    free(sym_index);
 }
 
 static void release(asm_t *as)
@@ -1005,13 +868,10 @@ int asm_assemble(const char *filename, const char *text, size_t len, const asm_o
     memset(out, 0, sizeof *out);
 
     run_pass(&as, text, len, 1);
-    layout(&as);
-    check_globals(&as);
-    if (as.errors == 0)
-        allocate_sections(&as);
+    asm_layout(&as);
     run_pass(&as, text, len, 2);
     if (as.errors == 0)
-        build_exe(&as, out);
+        asm_build_exe(&as, out);
     flush_diags(&as);
     release(&as);
     return as.errors;

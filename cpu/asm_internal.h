@@ -53,6 +53,9 @@ typedef struct {
 } value_t;
 
 enum { ASM_TEXT, ASM_DATA, ASM_BSS, ASM_NSECTIONS };
+extern const char *const asm_section_names[ASM_NSECTIONS];
+
+enum { ASM_MAX_ADDRESS = 0x10000000 }; /* 256 MiB, the ELF reader's limit too */
 
 /* One section's location counter.  Until its first .org a section floats:
  * positions are offsets from a start the layout step chooses. */
@@ -128,9 +131,15 @@ typedef struct asm_s {
 
 /* asm.c */
 void asm_error(asm_t *as, int col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* An error about another line than the current one (line 0: the whole file). */
+void asm_error_at(asm_t *as, int line, int col, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void *asm_grow(void *array, int *cap, int need, size_t elem);
 int sym_find(const asm_t *as, const char *name, int len);
 int sym_add(asm_t *as, const char *name, int len);
+
+/* asm_image.c: place the sections after pass 1; build the exe_t after pass 2. */
+void asm_layout(asm_t *as);
+void asm_build_exe(asm_t *as, exe_t *out);
 
 /* asm_lex.c: tokenize one line into as->tok; false after reporting an error. */
 bool lex_line(asm_t *as, const char *line, int len);

@@ -140,8 +140,8 @@ block_t *block_decode(cmodel_t *cm, block_t *b, uint32_t pa)
         b->cost += d->cost;
         const decoded_t *prev = b->n > 1 ? d - 1 : NULL;
         d->cum_cost = (prev ? prev->cum_cost : 0) + d->cost;
-        d->cum_loads = (prev ? prev->cum_loads : 0) + (isa_info[d->op].mem == MEM_LOAD);
-        d->cum_stores = (prev ? prev->cum_stores : 0) + (isa_info[d->op].mem == MEM_STORE);
+        d->cum_loads = (uint16_t)((prev ? prev->cum_loads : 0) + (isa_info[d->op].mem == MEM_LOAD));
+        d->cum_stores = (uint16_t)((prev ? prev->cum_stores : 0) + (isa_info[d->op].mem == MEM_STORE));
         if (ends_block(d->op))
             break;
     }

@@ -14,6 +14,7 @@
 #ifndef MMULAB_BLOCKS_H
 #define MMULAB_BLOCKS_H
 
+#include "../mmu/tlb.h"
 #include "cpu_internal.h"
 
 #define BLOCK_MAX 32
@@ -46,9 +47,14 @@ typedef struct {
     uint32_t raw;
     uint32_t cost; /* cycles when it completes without a TLB miss */
     /* prefix sums through this instruction, for a block that stops early */
-    uint32_t cum_cost, cum_loads, cum_stores;
-    uint32_t pad;  /* 32 bytes: an index is a shift away */
+    uint32_t cum_cost;
+    uint16_t cum_loads, cum_stores;
+    /* paged fast path: the TLB entry its data access hit this time round,
+     * for the replacement updates done when the block ends (cpu.c) */
+    tlb_entry_t *entry;
 } decoded_t;
+
+_Static_assert(sizeof(decoded_t) == 32, "an index into a block should be a shift away");
 
 struct block {
     uint32_t pa;   /* physical address of the first instruction */
@@ -64,7 +70,7 @@ static inline decoded_t decode(const cmodel_t *cm, uint32_t insn)
 {
     unsigned op = isa_opcode(insn);
     decoded_t d = {isa_info[op].valid ? (uint8_t)op : DECODED_ILLEGAL, (uint8_t)isa_ra(insn), (uint8_t)isa_rb(insn),
-                   isa_info[op].size, isa_imm(insn), insn, cm->cost[op], 0, 0, 0, 0};
+                   isa_info[op].size, isa_imm(insn), insn, cm->cost[op], 0, 0, 0, NULL};
     return d;
 }
 

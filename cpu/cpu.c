@@ -136,6 +136,10 @@ typedef struct {
     uint8_t *mem;       /* physical memory                                */
     uint8_t *host;      /* mem + base: where logical address 0 lives      */
     uint8_t *code_map;  /* granules holding decoded code                  */
+    paged_t *paged;     /* paged mode: the TLB and the shortcuts           */
+    const paged_shortcut_t *shortcut; /* paged->last, one load nearer       */
+    uint32_t page_size;
+    uint32_t page_word_lim; /* (page_size - 4) / 4, for word_fits-style checks */
 } run_consts_t;
 
 static ALWAYS_INLINE run_consts_t run_consts(cmodel_t *cm, mmu_mode_t mode)
@@ -144,7 +148,17 @@ static ALWAYS_INLINE run_consts_t run_consts(cmodel_t *cm, mmu_mode_t mode)
     uint32_t base = relocating ? cm->mmu.base : 0;
     uint64_t reach = relocating ? cm->reloc_reach : cm->bare_reach;
     uint32_t word_lim = reach >= 4 ? (uint32_t)((reach - 4) >> 2) : 0;
-    return (run_consts_t){base, reach, word_lim, cm->s.r, cm->mem, cm->mem + base, cm->code_map};
+    return (run_consts_t){base,
+                          reach,
+                          word_lim,
+                          cm->s.r,
+                          cm->mem,
+                          cm->mem + base,
+                          cm->code_map,
+                          cm->paged,
+                          cm->paged->last,
+                          cm->paged->page_size,
+                          (cm->paged->page_size - 4) >> 2};
 }
 
 /*
@@ -158,6 +172,13 @@ static ALWAYS_INLINE bool word_fits(const run_consts_t *x, uint32_t va)
     return ((va >> 2) | (va << 30)) <= x->word_lim;
 }
 
+/* The same one-compare check for a word at offset `off` into a page (off
+ * wraps to a huge value when the address is below the page). */
+static ALWAYS_INLINE bool word_fits_page(const run_consts_t *x, uint64_t off)
+{
+    return ((off >> 2) | (off << 62)) <= x->page_word_lim;
+}
+
 /* The slow side of a contiguous-mode check: which fault, and where it went. */
 static NOINLINE trap_cause_t contiguous_fault(cmodel_t *cm, mmu_mode_t mode, uint32_t va, uint32_t size)
 {
@@ -167,9 +188,9 @@ static NOINLINE trap_cause_t contiguous_fault(cmodel_t *cm, mmu_mode_t mode, uin
         return (uint64_t)va + size > cm->mmu.limit ? TRAP_PROTECTION : TRAP_BUS;
     }
     cm->trap.paddr = va;
-    if (cm->s.priv == MODE_USER && mode == MMU_BARE && (uint64_t)va + size > cm->mmu.fence)
-        return TRAP_FENCE;
-    return TRAP_BUS;
+    if ((uint64_t)va + size > cm->mem_size) /* no memory there at all */
+        return TRAP_BUS;
+    return TRAP_FENCE; /* below the end of memory but at or above the fence */
 }
 
 /*
@@ -229,6 +250,8 @@ typedef enum {
     EX_CODE_WRITTEN, /* completed, but stored into decoded code: leave the block   */
     EX_BAIL,         /* fast path only: not executed at all, needs the slow path   */
     EX_END,          /* fast path only: the block's sentinel                       */
+    EX_SPLIT,        /* fast path only: completed after settling the TLB for a miss;
+                        leave the block after it                                    */
 } exec_t;
 
 /* Everything one instruction's execution reads and writes besides registers. */
@@ -243,6 +266,13 @@ typedef struct {
     exec_t result;
     uint32_t block_pc;        /* PC of `first`                               */
     const decoded_t *first;   /* the block (or the lone instruction) running */
+    /* paged fast path only */
+    const block_t *block;
+    tlb_entry_t *fetch;       /* the entry the block's fetches hit          */
+    uint64_t round;           /* whole rounds of the block done so far      */
+    uint64_t settled;         /* TLB accounting done for positions below this
+                                 (a position is round * n + index)           */
+    uint64_t limit;           /* the run's cycle limit                       */
 } exec_ctx_t;
 
 /* The PC of a decoded instruction, computed only where it is needed (calls,
@@ -250,6 +280,152 @@ typedef struct {
 static ALWAYS_INLINE uint32_t insn_pc(const exec_ctx_t *e, const decoded_t *d)
 {
     return e->block_pc + 4 * (uint32_t)(d - e->first);
+}
+
+/*
+ * The paged fast path's data translation: the entry this kind of access hit
+ * last, if it still maps va and allows the access as it stands; else "not
+ * here" and the reference path walks.  The hit is recorded in the decoded
+ * instruction; counting it and updating replacement wait for the block's end.
+ */
+static ALWAYS_INLINE bool paged_fast_data(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
+                                          uint32_t *pa, uint8_t **host)
+{
+    const paged_shortcut_t *s = &e->x->shortcut[acc];
+    uint64_t off = (uint64_t)va - s->vpage;
+    if (UNLIKELY(size == 4 ? !word_fits_page(e->x, off) : off >= e->x->page_size))
+        return false;
+    d->entry = s->entry;
+    *pa = s->ppage + (uint32_t)off;
+    *host = s->host + off;
+    return true;
+}
+
+/* Count what a block run did: `full` whole rounds and a partial one of `done`. */
+static ALWAYS_INLINE void account_block(hot_t *h, const block_t *b, uint64_t full, uint32_t done)
+{
+    h->cycles += full * b->cost;
+    h->instret += full * b->n;
+    h->loads += full * b->loads;
+    h->stores += full * b->stores;
+    if (done) {
+        const decoded_t *last = &b->insn[done - 1];
+        h->cycles += last->cum_cost;
+        h->instret += done;
+        h->loads += last->cum_loads;
+        h->stores += last->cum_stores;
+    }
+}
+
+/* Touch one decoded instruction's data entry, if it accessed data. */
+static ALWAYS_INLINE void touch_data(paged_t *p, const decoded_t *d)
+{
+    if (d->size && d->entry) { /* size: the bytes its data access moves, 0 if none */
+        tlb_touch(p->tlb, d->entry);
+        paged_reference(p, d->entry->ppn);
+    }
+}
+
+/*
+ * Settle the TLB for the instructions of a paged block run between positions
+ * `from` and `to` (a position counts instructions from the block run's start:
+ * round * n + index): count their hits (every fetch hit `fetch`; every data
+ * access hit the entry recorded in its decoded instruction) and bring the
+ * replacement order and frame stamps to what the access sequence makes them.
+ * Only each entry's latest use counts, so replaying the last n positions in
+ * order is enough, the last instruction's fetch just before its data access.
+ */
+static void account_tlb(paged_t *p, tlb_entry_t *fetch, const block_t *b, uint64_t from, uint64_t to)
+{
+    const uint32_t n = b->n, accesses = b->loads + b->stores;
+    if (to <= from)
+        return;
+    uint64_t data_to = (to / n) * accesses + (to % n ? b->insn[to % n - 1].cum_loads + b->insn[to % n - 1].cum_stores : 0u);
+    uint64_t data_from =
+        (from / n) * accesses + (from % n ? b->insn[from % n - 1].cum_loads + b->insn[from % n - 1].cum_stores : 0u);
+    p->tlb->hits += (to - from) + (data_to - data_from);
+    uint64_t count = to - from > n ? n : to - from;
+    uint32_t i = (uint32_t)((to - count) % n);
+    for (; count > 1; count--, i = i + 1 == n ? 0 : i + 1)
+        touch_data(p, &b->insn[i]);
+    tlb_touch(p->tlb, fetch); /* the last instruction: its fetch, then its data */
+    paged_reference(p, fetch->ppn);
+    touch_data(p, &b->insn[i]);
+}
+/* What the paged fast path does when a data access misses its shortcut. */
+typedef enum { MISS_BAIL, MISS_SERVED, MISS_FAULT } miss_t;
+
+typedef struct { /* values, not pointers into the fast path's locals */
+    tlb_entry_t *fetch;
+    const block_t *block;
+    uint64_t settled;   /* positions already accounted                         */
+    uint64_t position;  /* this instruction's position in the block run        */
+    uint64_t now;       /* the clock at this instruction, for event stamps      */
+    uint32_t pc, insn;  /* the instruction, for a trap record                   */
+} miss_ctx_t;
+
+/*
+ * The shortcut did not cover va.  Whatever happens next changes the TLB's
+ * replacement state in a way the block's deferred accounting cannot express
+ * (a hit on another entry, a miss, a walk to set A or D) or faults, so first
+ * settle the block's TLB accounting up to this access, then go the reference
+ * way (paged_translate): MISS_SERVED, or MISS_FAULT with the trap recorded
+ * in cm->trap (the caller charges it).  A misaligned access is handed over
+ * untouched (MISS_BAIL).
+ */
+static NOINLINE miss_t paged_fast_miss(cmodel_t *cm, const miss_ctx_t *mc, access_t acc, uint32_t va, uint32_t size,
+                                       uint32_t *pa, uint64_t *walk_cycles)
+{
+    paged_t *p = cm->paged;
+    if (va & (size - 1))
+        return MISS_BAIL;
+    account_tlb(p, mc->fetch, mc->block, mc->settled, mc->position);
+    tlb_hit(p->tlb, mc->fetch); /* this instruction's own fetch */
+    paged_reference(p, mc->fetch->ppn);
+    uint64_t saved = cm->cycles;
+    cm->cycles = mc->now;
+    trap_cause_t cause = paged_translate(cm, va, size, acc, pa, walk_cycles);
+    cm->cycles = saved;
+    if (!cause)
+        return MISS_SERVED;
+    record_trap(cm, cause, acc, mc->insn, mc->pc, va);
+    return MISS_FAULT;
+}
+
+/*
+ * A fast-path data access whose shortcut missed: serve it through
+ * paged_fast_miss and turn the outcome into the fast path's terms.  Returns
+ * false to bail, or with e->result == EX_TRAP after a fault was recorded
+ * (run_paged charges it).
+ */
+static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
+                                          uint32_t *pa, uint8_t **host)
+{
+    const uint32_t done = (uint32_t)(d - e->first);
+    const block_t *b = e->block;
+    const uint64_t start = e->h->cycles + e->round * b->cost + (done ? b->insn[done - 1].cum_cost : 0) + *e->extra;
+    miss_ctx_t mc = {e->fetch, b, e->settled, e->round * b->n + done, start + e->cm->fetch_cost, insn_pc(e, d), d->raw};
+    uint64_t walk = 0;
+    uint32_t miss_pa = 0; /* not *pa: keep the fast path's locals out of memory */
+    miss_t outcome = paged_fast_miss(e->cm, &mc, acc, va, size, &miss_pa, &walk);
+    *pa = miss_pa;
+    *e->extra += walk;
+    if (outcome == MISS_BAIL)
+        return false;
+    e->settled = mc.position + 1;
+    if (outcome == MISS_FAULT) {
+        e->result = EX_TRAP;
+        return false;
+    }
+    d->entry = NULL; /* counted and ordered already */
+    *host = e->x->mem + miss_pa;
+    /* Go on with the block unless the fill took the fetches' entry or the
+     * walk pushed the clock so far that the round would cross the limit (the
+     * machine must stop at the first instruction past it). */
+    if (e->x->paged->last[ACC_FETCH].entry != e->fetch ||
+        start + walk + (b->cost - (done ? b->insn[done - 1].cum_cost : 0)) > e->limit)
+        e->result = EX_SPLIT;
+    return true;
 }
 
 static ALWAYS_INLINE void observe_access(const exec_ctx_t *e, bool write, uint32_t size, uint32_t va, uint32_t pa,
@@ -269,7 +445,8 @@ static ALWAYS_INLINE void observe_access(const exec_ctx_t *e, bool write, uint32
 
 /* A data load of `size` bytes at va into *val; false on a fault (the caller
  * raises it).  size is a constant at every call, so its checks fold. */
-static ALWAYS_INLINE bool load_data(exec_ctx_t *e, uint32_t va, uint32_t size, uint32_t *val, trap_cause_t *cause)
+static ALWAYS_INLINE bool load_data(exec_ctx_t *e, decoded_t *d, uint32_t va, uint32_t size, uint32_t *val,
+                                    trap_cause_t *cause)
 {
     uint32_t pa = 0;
     if (e->fast && e->mode != MMU_PAGED) { /* one compare, or hand it to the reference path */
@@ -279,6 +456,17 @@ static ALWAYS_INLINE bool load_data(exec_ctx_t *e, uint32_t va, uint32_t size, u
             memcpy(val, e->x->host + va, 4);
         else
             *val = e->x->host[va];
+        return true;
+    }
+    if (e->fast) { /* paged */
+        uint8_t *host;
+        if (!paged_fast_data(e, d, ACC_LOAD, va, size, &pa, &host) &&
+            !paged_data_slow(e, d, ACC_LOAD, va, size, &pa, &host))
+            return false;
+        if (size == 4)
+            memcpy(val, host, 4);
+        else
+            *val = *host;
         return true;
     }
     if (UNLIKELY(va & (size - 1))) {
@@ -301,7 +489,8 @@ static ALWAYS_INLINE bool load_data(exec_ctx_t *e, uint32_t va, uint32_t size, u
 
 /* A data store; like load_data.  A store into decoded code retires the
  * blocks there and makes the fast path leave its block. */
-static ALWAYS_INLINE bool store_data(exec_ctx_t *e, uint32_t va, uint32_t size, uint32_t val, trap_cause_t *cause)
+static ALWAYS_INLINE bool store_data(exec_ctx_t *e, decoded_t *d, uint32_t va, uint32_t size, uint32_t val,
+                                     trap_cause_t *cause)
 {
     uint32_t pa = 0;
     if (e->fast && e->mode != MMU_PAGED) {
@@ -315,6 +504,22 @@ static ALWAYS_INLINE bool store_data(exec_ctx_t *e, uint32_t va, uint32_t size, 
         if (UNLIKELY(e->x->code_map[pa >> CODE_GRANULE_SHIFT])) {
             block_cache_invalidate(e->cm, pa, size);
             e->result = EX_CODE_WRITTEN;
+        }
+        return true;
+    }
+    if (e->fast) { /* paged */
+        uint8_t *host;
+        if (!paged_fast_data(e, d, ACC_STORE, va, size, &pa, &host) &&
+            !paged_data_slow(e, d, ACC_STORE, va, size, &pa, &host))
+            return false;
+        if (size == 4)
+            memcpy(host, &val, 4);
+        else
+            *host = (uint8_t)val;
+        if (UNLIKELY(e->x->code_map[pa >> CODE_GRANULE_SHIFT])) {
+            block_cache_invalidate(e->cm, pa, size);
+            if (e->result == EX_OK)
+                e->result = EX_CODE_WRITTEN;
         }
         return true;
     }
@@ -336,16 +541,23 @@ static ALWAYS_INLINE bool store_data(exec_ctx_t *e, uint32_t va, uint32_t size, 
         block_cache_invalidate(e->cm, pa, size);
         e->result = EX_CODE_WRITTEN;
     }
-    observe_access(e, true, size, va, pa, val);
+    observe_access(e, true, size, va, pa, size == 4 ? val : val & 0xFF);
     return true;
 }
 
+/* What an instruction that faults after its fetch has spent: the fetch, and
+ * any walk (a data fault does not execute). */
+static ALWAYS_INLINE uint64_t fetched(const exec_ctx_t *e)
+{
+    return e->cm->fetch_cost + *e->extra;
+}
+
 /* An instruction that traps: on the fast path, hand it to the reference path. */
-static ALWAYS_INLINE exec_t trap_or_bail(exec_ctx_t *e, trap_cause_t cause, access_t acc, const decoded_t *d,
+static ALWAYS_INLINE exec_t trap_or_bail(exec_ctx_t *e, trap_cause_t cause, access_t acc, decoded_t *d,
                                          uint32_t pc, uint32_t vaddr, uint64_t spent)
 {
-    if (e->fast)
-        return EX_BAIL;
+    if (e->fast) /* handed over, or already raised by the paged miss path */
+        return e->result == EX_TRAP ? EX_TRAP : EX_BAIL;
     raise_trap(e->cm, e->h, cause, acc, d->raw, pc, vaddr, spent);
     return EX_TRAP;
 }
@@ -355,14 +567,13 @@ static ALWAYS_INLINE exec_t trap_or_bail(exec_ctx_t *e, trap_cause_t cause, acce
  * ISA, written once.  A jump, call or return that transfers control sets
  * *next_pc; otherwise it is left alone (the caller's default is pc + 4).
  */
-static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, const decoded_t *d, uint32_t *next_pc)
+static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_pc)
 {
     cmodel_t *const cm = e->cm;
     hot_t *const h = e->h;
     uint32_t *const r = e->x->r;
     const unsigned op = d->op, ra = d->ra, rb = d->rb;
     const uint32_t imm = d->imm;
-    const uint64_t fault_spent = cm->fetch_cost + *e->extra; /* a data fault: fetched and executed */
     uint32_t va = 0, val = 0;
     trap_cause_t cause = TRAP_NONE;
     access_t acc = ACC_LOAD;
@@ -399,7 +610,7 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, const decoded_t *d, uint32_t 
     case OP_REMU:
         if (UNLIKELY(r[rb] == 0)) {
             cm->trap.paddr = 0;
-            return trap_or_bail(e, TRAP_DIV_ZERO, ACC_FETCH, d, insn_pc(e, d), insn_pc(e, d), fault_spent);
+            return trap_or_bail(e, TRAP_DIV_ZERO, ACC_FETCH, d, insn_pc(e, d), insn_pc(e, d), fetched(e));
         }
         r[ra] = alu_logic(h, op == OP_DIVU ? r[ra] / r[rb] : r[ra] % r[rb]);
         break;
@@ -425,14 +636,14 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, const decoded_t *d, uint32_t 
     case OP_LOADBM: va = r[rb] + imm; goto load_byte;
     case OP_POP:
         va = r[ISA_REG_SP];
-        if (!load_data(e, va, 4, &val, &cause))
+        if (!load_data(e, d, va, 4, &val, &cause))
             goto data_fault;
         r[ISA_REG_SP] += 4;
         r[ra] = val;
         break;
     case OP_RET:
         va = r[ISA_REG_SP];
-        if (!load_data(e, va, 4, &val, &cause))
+        if (!load_data(e, d, va, 4, &val, &cause))
             goto data_fault;
         r[ISA_REG_SP] += 4;
         *next_pc = val;
@@ -453,9 +664,13 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, const decoded_t *d, uint32_t 
         raise_trap(cm, h, TRAP_SYSCALL, ACC_FETCH, d->raw, insn_pc(e, d), insn_pc(e, d), d->cost + *e->extra);
         cm->s.pc = insn_pc(e, d) + 4;
         return EX_TRAP;
-    case OP_HALT:
+    case OP_HALT: /* completes like SYSCALL (and is counted), then traps; its PC stays */
+        if (e->fast)
+            return EX_BAIL;
+        h->instret++;
         cm->trap.paddr = 0;
-        return trap_or_bail(e, TRAP_HALT, ACC_FETCH, d, insn_pc(e, d), insn_pc(e, d), d->cost + *e->extra);
+        raise_trap(cm, h, TRAP_HALT, ACC_FETCH, d->raw, insn_pc(e, d), insn_pc(e, d), d->cost + *e->extra);
+        return EX_TRAP;
     case DECODED_ADD_NF: r[ra] += r[rb]; break;
     case DECODED_ADD_ZN: r[ra] = set_zn(h, r[ra] + r[rb]); break;
     case DECODED_ADD_ZNC: r[ra] = add_znc(h, r[ra], r[rb]); break;
@@ -481,27 +696,27 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, const decoded_t *d, uint32_t 
     return e->result;
 
 load_word:
-    if (!load_data(e, va, 4, &r[ra], &cause))
+    if (!load_data(e, d, va, 4, &r[ra], &cause))
         goto data_fault;
     return e->result;
 load_byte:
-    if (!load_data(e, va, 1, &r[ra], &cause))
+    if (!load_data(e, d, va, 1, &r[ra], &cause))
         goto data_fault;
     return e->result;
 store_word:
     acc = ACC_STORE;
-    if (!store_data(e, va, 4, r[ra], &cause))
+    if (!store_data(e, d, va, 4, r[ra], &cause))
         goto data_fault;
     return e->result;
 store_byte:
     acc = ACC_STORE;
-    if (!store_data(e, va, 1, r[ra], &cause))
+    if (!store_data(e, d, va, 1, r[ra], &cause))
         goto data_fault;
     return e->result;
 push:
     acc = ACC_STORE;
     va = r[ISA_REG_SP] - 4;
-    if (!store_data(e, va, 4, val, &cause))
+    if (!store_data(e, d, va, 4, val, &cause))
         goto data_fault;
     r[ISA_REG_SP] = va;
     return e->result;
@@ -509,7 +724,7 @@ call: /* va holds the target until the return address is pushed */
     acc = ACC_STORE;
     val = va;
     va = r[ISA_REG_SP] - 4;
-    if (!store_data(e, va, 4, insn_pc(e, d) + 4, &cause))
+    if (!store_data(e, d, va, 4, insn_pc(e, d) + 4, &cause))
         goto data_fault;
     r[ISA_REG_SP] = va;
     *next_pc = val;
@@ -517,7 +732,7 @@ call: /* va holds the target until the return address is pushed */
 transferred:
     return e->fast && e->result == EX_OK ? EX_END : e->result;
 data_fault:
-    return trap_or_bail(e, cause, acc, d, insn_pc(e, d), va, fault_spent);
+    return trap_or_bail(e, cause, acc, d, insn_pc(e, d), va, fetched(e));
 }
 
 /* ---- the reference path ------------------------------------------------- */
@@ -558,8 +773,8 @@ static ALWAYS_INLINE stop_t reference_step(cmodel_t *cm, mmu_mode_t mode, bool o
         rt->insn = insn;
         rt->fetch_xlate = cm->last_xlate;
     }
-    const decoded_t d = decode(cm, insn);
-    exec_ctx_t e = {cm, &h, &x, mode, false, observe, rt, &extra, EX_OK, h.pc, &d};
+    decoded_t d = decode(cm, insn);
+    exec_ctx_t e = {cm, &h, &x, mode, false, observe, rt, &extra, EX_OK, h.pc, &d, NULL, NULL, 0, 0, 0};
     next_pc = h.pc + 4; /* unless it transfers control */
     if (execute(&e, &d, &next_pc) == EX_TRAP)
         return STOP_TRAP;
@@ -594,6 +809,15 @@ static stop_t step_observed(cmodel_t *cm, retire_t *rt)
 
 /* ---- the fast path ------------------------------------------------------ */
 
+/* What one call of run_block did. */
+typedef struct {
+    uint64_t full;    /* whole rounds                                      */
+    uint32_t done;    /* instructions of a last, partial round             */
+    uint64_t extra;   /* walk cycles (paged)                               */
+    uint64_t settled; /* positions whose TLB accounting is done (paged misses) */
+    bool trapped;     /* a trap was raised; the hot state is stored          */
+} block_run_t;
+
 /*
  * Run the instructions of b from its start while they complete in the
  * ordinary way.  A block that jumps back to its own start -- a loop that is
@@ -603,38 +827,55 @@ static stop_t step_observed(cmodel_t *cm, retire_t *rt)
  * past them.  A last round shorter than b->n means the next instruction
  * bailed (the reference path runs it) or a store rewrote decoded code.
  */
-static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu_mode_t mode, const block_t *b,
-                                        hot_t *h, uint64_t rounds, uint64_t *full_rounds)
+static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu_mode_t mode, block_t *b, hot_t *h,
+                                        tlb_entry_t *fetch, uint64_t limit, block_run_t *out)
 {
     const uint32_t pc = h->pc, fall_through = pc + 4 * b->n;
     uint32_t next_pc = fall_through;
-    uint64_t extra = 0, round = 0;
-    const decoded_t *const first = b->insn;
-    exec_ctx_t e = {cm, h, x, mode, true, false, NULL, &extra, EX_OK, pc, first};
-    const decoded_t *d = first;
+    uint64_t extra = 0;
+    decoded_t *const first = b->insn;
+    exec_ctx_t e = {cm, h, x, mode, true, false, NULL, &extra, EX_OK, pc, first, b, fetch, 0, 0, limit};
+    /* another round fits while the cycles spent stay within this */
+    const uint64_t round_room = limit - h->cycles >= 2 * b->cost ? limit - h->cycles - b->cost : 0;
+    uint64_t spent = 0; /* cycles of the whole rounds so far */
+    decoded_t *d = first;
+    bool round_ended = false; /* left at the end of a round, not inside one */
+    out->trapped = false;
     for (;; d++) {
         exec_t ex = execute(&e, d, &next_pc);
         if (LIKELY(ex == EX_OK))
             continue;
         if (ex == EX_END) {
-            round++;
-            if (next_pc == pc && round < rounds) {
+            e.round++;
+            spent += b->cost;
+            if (next_pc == pc && spent + extra <= round_room) {
                 d = first - 1; /* again: the block cannot have changed, a write to it ends the round */
                 next_pc = fall_through;
                 continue;
             }
+            round_ended = true;
             d = first;
             break;
         }
-        if (ex == EX_CODE_WRITTEN)
+        if (ex == EX_TRAP) { /* recorded by the paged miss path; the caller charges it */
+            out->trapped = true;
+            break;
+        }
+        if (ex == EX_CODE_WRITTEN || ex == EX_SPLIT)
             d++;
         break;
     }
     uint32_t done = (uint32_t)(d - first);
-    if (done == b->n) /* rewrote code with the round's last instruction */
-        round++, done = 0;
-    *full_rounds = round;
-    h->pc = done == 0 && round ? next_pc : pc + 4 * done;
+    if (done == b->n) { /* left after the round's last instruction */
+        e.round++;
+        done = 0;
+        round_ended = true;
+    }
+    out->full = e.round;
+    out->done = done;
+    out->extra = extra;
+    out->settled = e.settled;
+    h->pc = round_ended ? next_pc : pc + 4 * done;
     return done;
 }
 
@@ -660,23 +901,14 @@ static ALWAYS_INLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit, mmu_mod
             prev->chain = b;
         prev = b;
         /* the rounds of a one-block loop that fit in the budget */
-        uint64_t rounds = (limit - h.cycles) / (b->cost ? b->cost : 1), full;
-        uint32_t done = run_block(cm, &x, mode, b, &h, rounds, &full);
-        h.cycles += full * b->cost;
-        h.instret += full * b->n;
-        h.loads += full * b->loads;
-        h.stores += full * b->stores;
-        if (LIKELY(done == 0 && full))
+        block_run_t run;
+        run_block(cm, &x, mode, b, &h, NULL, limit, &run);
+        account_block(&h, b, run.full, run.done);
+        if (LIKELY(run.done == 0 && run.full))
             continue;
         prev = NULL;
-        if (done) { /* a partial round: its prefix */
-            const decoded_t *last = &b->insn[done - 1];
-            h.cycles += last->cum_cost;
-            h.instret += done;
-            h.loads += last->cum_loads;
-            h.stores += last->cum_stores;
+        if (run.done)
             continue;
-        }
     reference:
         prev = NULL;
         hot_store(cm, &h);
@@ -691,12 +923,46 @@ static ALWAYS_INLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit, mmu_mod
 static NOINLINE stop_t run_bare(cmodel_t *cm, uint64_t limit) { return run_contiguous(cm, limit, MMU_BARE); }
 static NOINLINE stop_t run_reloc(cmodel_t *cm, uint64_t limit) { return run_contiguous(cm, limit, MMU_RELOC); }
 
-/* Paged mode runs the reference path until the TLB fast path lands. */
+/*
+ * The paged fast path.  A block starts only when the entry instruction
+ * fetches hit last still maps the PC (paged_cached_entry); its data accesses
+ * hit the same way or hand over.  Every instruction's fetch is a TLB hit on
+ * that one entry (a block never crosses a page), counted when the block
+ * ends, where the replacement order and the frame stamps are also brought to
+ * what the access sequence makes them: only each entry's latest use counts,
+ * and the latest are the last instruction's fetch, then its data access.
+ */
 static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
 {
-    while (cm->cycles < limit)
+    paged_t *const p = cm->paged;
+    const run_consts_t x = run_consts(cm, MMU_PAGED);
+    hot_t h = hot_load(cm);
+    while (h.cycles < limit) {
+        const uint32_t pc = h.pc;
+        const paged_shortcut_t *s = (pc & 3) ? NULL : paged_shortcut(p, ACC_FETCH, pc);
+        tlb_entry_t *fetch = s ? s->entry : NULL;
+        block_t *b = s ? block_lookup(cm, NULL, s->ppage + (uint32_t)(pc - s->vpage)) : NULL;
+        if (UNLIKELY(!b || h.cycles + b->cost > limit))
+            goto reference;
+        block_run_t run;
+        run_block(cm, &x, MMU_PAGED, b, &h, fetch, limit, &run);
+        account_block(&h, b, run.full, run.done);
+        h.cycles += run.extra;
+        if (UNLIKELY(run.trapped)) { /* a data fault: fetched, walked, no execute */
+            h.cycles += cm->fetch_cost + cm->cfg_timing.trap_cycles;
+            hot_store(cm, &h);
+            return STOP_TRAP;
+        }
+        account_tlb(p, fetch, b, run.settled, run.full * b->n + run.done);
+        if (LIKELY(run.done || run.full))
+            continue;
+    reference:
+        hot_store(cm, &h);
         if (reference_step_paged(cm) == STOP_TRAP)
             return STOP_TRAP;
+        h = hot_load(cm);
+    }
+    hot_store(cm, &h);
     return STOP_BUDGET;
 }
 
@@ -722,7 +988,9 @@ static stop_t cm_step(machine_t *m, retire_t *rt)
     rt->cycle_begin = cm->cycles;
     rt->pc = cm->s.pc;
     cm->last_xlate = (retire_xlate_t){0};
+    cm->observing = true;
     stop_t stop = step_observed(cm, rt);
+    cm->observing = false;
     if (stop == STOP_TRAP) {
         rt->trapped = true;
         rt->trap = cm->trap;
@@ -844,6 +1112,10 @@ static const machine_ops_t cmodel_ops = {
 
 machine_t *cmodel_create(const machine_config_t *cfg, evbus_t *bus, char *err, size_t errlen)
 {
+    if (cfg->timing.exec_cycles == 0) { /* every instruction must move the clock, or budgets never end */
+        snprintf(err, errlen, "--timing exec_cycles=0: an instruction must take at least one cycle");
+        return NULL;
+    }
     if (cfg->mem_size < 4096 || cfg->mem_size % 4096) {
         snprintf(err, errlen, "--mem: %u bytes; physical memory must be a multiple of 4K, at least 4K",
                  cfg->mem_size);

@@ -34,6 +34,7 @@ typedef struct {
     /* paged translation: the TLB, the walker's view, host-side hit caches */
     paged_t *paged;
     retire_xlate_t last_xlate; /* the latest translation, for the retire record */
+    bool observing;            /* filling a retirement record (machine_step)      */
     /* the block cache (blocks.h): decoded code, and per-granule bookkeeping */
     block_t *blocks;
     uint8_t *code_map;   /* 1 where a granule holds decoded code */

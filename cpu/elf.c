@@ -180,7 +180,7 @@ static void add_symbol(writer_t *w, uint32_t name, uint32_t value, int bind, int
     buf_put(&w->syms, &s, sizeof s);
 }
 
-static void exe_symbol(writer_t *w, int i, int *next)
+static void write_symbol(writer_t *w, int i, int *next)
 {
     const exe_symbol_t *s = &w->exe->symbols[i];
     int shndx = s->section >= 0 ? 1 + s->section : s->section == -1 ? SHN_ABS : SHN_UNDEF;
@@ -209,7 +209,7 @@ static int build_symbols(writer_t *w, char *err, size_t errlen)
             if (!s->name || s->section >= exe->nsections || s->section < -2)
                 return fail(err, errlen, "symbol %d has no name or a bad section", i);
             if (s->global == (pass == 1))
-                exe_symbol(w, i, &next);
+                write_symbol(w, i, &next);
         }
     }
     return 0;
@@ -603,11 +603,11 @@ static int symbol_value(const reader_t *r, uint32_t i, uint32_t *value, int *sec
 static int read_symbols(reader_t *r)
 {
     const char *strtab;
-    uint32_t strlen_;
+    uint32_t strtab_len;
     exe_t *out = r->out;
     if (!r->symtab)
         return 0;
-    if (check_string_table(r, r->sh[r->symtab].sh_link, &strtab, &strlen_) < 0)
+    if (check_string_table(r, r->sh[r->symtab].sh_link, &strtab, &strtab_len) < 0)
         return -1;
     if (!(r->sym_of = calloc(r->nsyms, sizeof *r->sym_of)) || !(out->symbols = calloc(r->nsyms, sizeof *out->symbols)))
         return fail(r->err, r->errlen, "out of memory");
@@ -617,7 +617,7 @@ static int read_symbols(reader_t *r)
         r->sym_of[i] = -1;
         if (i == 0 || ELF32_ST_TYPE(s.st_info) == STT_SECTION)
             continue;
-        const char *name = table_string(strtab, strlen_, s.st_name);
+        const char *name = table_string(strtab, strtab_len, s.st_name);
         if (!name)
             return fail(r->err, r->errlen, "symbol %u has a bad name index", i);
         if (symbol_value(r, i, &e.value, &e.section) < 0)

@@ -10,14 +10,14 @@
  * page first read clean) walks again, and the walker writes the PTE back.
  * A miss walks; a walk that succeeds fills the TLB, one that faults does not.
  *
- * `last[access]` remembers the entry each kind of access hit last, so the
- * fast path of cpu.c can re-validate it with one compare (tlb.h explains why
- * that is exact); every path that can change the TLB resets them.
+ * `last[access]` (paged.h) is the fast path's shortcut to the page each kind
+ * of access hit last; every path that can change the TLB drops them.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../mmu/geometry.h"
+#include "blocks.h"
 #include "../mmu/tlb.h"
 #include "../mmu/walk.h"
 #include "cpu_internal.h"
@@ -26,7 +26,17 @@
 static void forget_last_entries(paged_t *p)
 {
     for (int a = 0; a < 3; a++)
-        p->last[a] = &p->none;
+        p->last[a] = (paged_shortcut_t){PAGED_NO_PAGE, 0, NULL, NULL};
+}
+
+/* Remember e as acc's shortcut if it allows the access without more ado. */
+void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t *e, uint32_t va)
+{
+    paged_t *p = cm->paged;
+    if (!((e->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1))
+        return;
+    uint32_t ppage = e->ppn << p->shift;
+    p->last[acc] = (paged_shortcut_t){va & ~(p->page_size - 1), ppage, cm->mem + ppage, e};
 }
 
 bool paged_create(cmodel_t *cm, char *err, size_t errlen)
@@ -46,7 +56,7 @@ bool paged_create(cmodel_t *cm, char *err, size_t errlen)
     }
     walker_init(&p->walker, cfg);
     p->shift = cfg->page_shift;
-    p->none.vpn = TLB_VPN_NONE;
+    p->page_size = 1u << cfg->page_shift;
     forget_last_entries(p);
     if (cfg->track_refs) {
         p->refs.nframes = (uint32_t)(cm->mem_size >> cfg->page_shift) + 1;
@@ -83,11 +93,9 @@ void paged_mmu_set(cmodel_t *cm)
 }
 
 /* Tell the observers about a walk: the miss, each step, the write-back. */
-static void announce_walk(cmodel_t *cm, uint32_t va, access_t acc, const walk_result_t *r)
+static NOINLINE void announce_walk(cmodel_t *cm, uint32_t va, access_t acc, const walk_result_t *r)
 {
     evbus_t *bus = cm->m.bus;
-    if (!ev_enabled(bus))
-        return;
     uint64_t t = cm->cycles;
     ev_emit(bus, EV_TLB_MISS, 0, t, r->cycles, va, cm->paged->asid, r->steps, acc);
     for (uint32_t i = 0; i < r->steps; i++)
@@ -99,7 +107,7 @@ static void announce_walk(cmodel_t *cm, uint32_t va, access_t acc, const walk_re
 }
 
 /* Walk for one access and account for it. */
-static trap_cause_t walk(cmodel_t *cm, uint32_t va, access_t acc, walk_result_t *r, uint64_t *extra)
+static inline __attribute__((always_inline)) trap_cause_t walk(cmodel_t *cm, uint32_t va, access_t acc, walk_result_t *r, uint64_t *extra)
 {
     paged_t *p = cm->paged;
     trap_cause_t cause = mmu_walk(&p->walker, cm->mem, cm->mem_size, cm->mmu.ptbr, cm->mmu.ptlr, va, acc,
@@ -109,13 +117,77 @@ static trap_cause_t walk(cmodel_t *cm, uint32_t va, access_t acc, walk_result_t 
     cm->cnt.pte_reads += r->steps;
     cm->cnt.pte_writes += r->pte_written;
     *extra += r->cycles;
-    announce_walk(cm, va, acc, r);
+    if (ev_enabled(cm->m.bus))
+        announce_walk(cm, va, acc, r);
     if (r->pte_written) /* page tables may sit in a granule with decoded code */
         block_cache_invalidate(cm, r->pte_addr[r->steps - 1], 4);
     return cause;
 }
 
+/* Drop the shortcuts that stand for entry e (its slot was just refilled). */
+static void forget_entry(paged_t *p, const tlb_entry_t *e)
+{
+    for (int a = 0; a < 3; a++)
+        if (p->last[a].entry == e)
+            p->last[a] = (paged_shortcut_t){PAGED_NO_PAGE, 0, NULL, NULL};
+}
+
+/*
+ * The walk of the common miss -- every table present, the leaf allowing the
+ * access -- done without the per-step record, for when nobody observes the
+ * steps.  Returns false, having changed nothing, whenever anything is
+ * unusual; then the full walker runs and finds the same answer or the fault.
+ * On success it has set A (and D), written the leaf back if that changed it,
+ * and accounted for the walk exactly as walk() does.
+ */
+static bool quick_walk(cmodel_t *cm, uint32_t va, access_t acc, pte_t *leaf, uint64_t *extra)
+{
+    static const uint32_t by_access[3] = {PTE_X, PTE_R, PTE_W};
+    const paged_t *p = cm->paged;
+    const paging_geometry_t *g = &p->walker.geo;
+    if ((g->va_bits < 32 && (va >> g->va_bits)) || (g->levels == 1 && cm->mmu.ptlr))
+        return false;
+    const uint32_t need = PTE_V | by_access[acc] | (cm->s.priv == MODE_USER ? PTE_U : 0);
+    uint64_t table = cm->mmu.ptbr, pte_addr = 0;
+    uint32_t pte = 0;
+    for (uint32_t level = 0; level < g->levels; level++) {
+        pte_addr = table + 4u * (uint64_t)paging_index(g, va, level);
+        if (pte_addr + 4 > cm->mem_size)
+            return false;
+        memcpy(&pte, cm->mem + pte_addr, 4);
+        if (level + 1 < g->levels) {
+            if ((pte & (PTE_V | PTE_LEAF_BITS | PTE_RESERVED)) != PTE_V)
+                return false;
+            table = (uint64_t)(pte >> PTE_PPN_SHIFT) << g->page_shift;
+        }
+    }
+    if ((pte & need) != need || (pte & PTE_RESERVED) || (pte & (PTE_R | PTE_W)) == PTE_W ||
+        ((uint64_t)(pte >> PTE_PPN_SHIFT) << g->page_shift) > UINT32_MAX)
+        return false;
+    uint32_t updated = pte | PTE_A | (acc == ACC_STORE ? PTE_D : 0);
+    uint64_t cycles = (uint64_t)g->levels * p->walker.mem_cycles;
+    if (updated != pte) {
+        memcpy(cm->mem + pte_addr, &updated, 4);
+        block_cache_invalidate(cm, (uint32_t)pte_addr, 4);
+        cycles += p->walker.mem_cycles;
+        cm->cnt.pte_writes++;
+    }
+    cm->cnt.walks++;
+    cm->cnt.walk_cycles += cycles;
+    cm->cnt.pte_reads += g->levels;
+    *extra += cycles;
+    *leaf = (pte_t){updated};
+    return true;
+}
+
 trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, uint32_t size, access_t acc, uint32_t *pa, uint64_t *extra)
+{
+    return paged_translate_found(cm, tlb_find(cm->paged->tlb, (uint64_t)(va >> cm->paged->shift), cm->paged->asid), va,
+                                 size, acc, pa, extra);
+}
+
+trap_cause_t paged_translate_found(cmodel_t *cm, tlb_entry_t *e, uint32_t va, uint32_t size, access_t acc, uint32_t *pa,
+                                   uint64_t *extra)
 {
     (void)size; /* aligned accesses never cross a page */
     paged_t *p = cm->paged;
@@ -123,11 +195,11 @@ trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, uint32_t size, access_t 
     const uint32_t offset = va & ((1u << p->shift) - 1);
     retire_xlate_t *rx = &cm->last_xlate;
     walk_result_t r;
-    *rx = (retire_xlate_t){.valid = true};
-    tlb_entry_t *e = tlb_find(p->tlb, vpn, p->asid);
+    if (cm->observing)
+        *rx = (retire_xlate_t){.valid = true};
     if (e) {
         tlb_hit(p->tlb, e);
-        rx->tlb_hit = true;
+        rx->tlb_hit = true; /* harmless when not observing */
         if (!((e->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1)) {
             trap_cause_t cause = pte_access_fault(e->perm, acc, cm->s.priv);
             if (cause) {
@@ -136,8 +208,10 @@ trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, uint32_t size, access_t 
             }
             /* allowed, but A or D must be set first: the walker does it */
             cause = walk(cm, va, acc, &r, extra);
-            walk_to_retire(&r, rx);
-            rx->tlb_hit = true;
+            if (cm->observing) {
+                walk_to_retire(&r, rx);
+                rx->tlb_hit = true;
+            }
             if (cause) { /* the tables changed under the TLB: believe the tables */
                 cm->trap.paddr = 0;
                 return cause;
@@ -146,16 +220,24 @@ trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, uint32_t size, access_t 
         }
     } else {
         p->tlb->misses++;
+        pte_t leaf;
+        if (!cm->observing && !ev_enabled(cm->m.bus) && quick_walk(cm, va, acc, &leaf, extra)) {
+            e = tlb_fill(p->tlb, vpn, p->asid, pte_ppn(leaf), pte_perm(leaf), NULL);
+            forget_entry(p, e);
+            goto translated;
+        }
         trap_cause_t cause = walk(cm, va, acc, &r, extra);
-        walk_to_retire(&r, rx);
+        if (cm->observing)
+            walk_to_retire(&r, rx);
         if (cause) {
             cm->trap.paddr = cause == TRAP_BUS ? r.pte_addr[r.steps ? r.steps - 1 : 0] : 0;
             return cause;
         }
         e = tlb_fill(p->tlb, vpn, p->asid, pte_ppn(r.pte), pte_perm(r.pte), NULL);
-        forget_last_entries(p); /* the fill may have replaced a cached entry */
+        forget_entry(p, e); /* the slot may have been a shortcut's */
     }
-    p->last[acc] = e;
+translated:
+    paged_remember(cm, acc, e, va);
     paged_reference(p, e->ppn);
     *pa = (e->ppn << p->shift) | offset;
     return TRAP_NONE;

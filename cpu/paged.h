@@ -9,13 +9,30 @@
 #include "../mmu/walk.h"
 #include "cpu_internal.h"
 
+/*
+ * For each kind of access, the page its last TLB hit was on, if that entry
+ * allows the access as it stands (no fault, no A or D to set): a one-entry
+ * host-side shortcut in front of the modeled TLB, as TinyEMU keeps.  It never
+ * changes what is observed: a shortcut hit is a TLB hit on `entry`, counted
+ * and ordered like one; every change to the TLB drops the shortcuts.
+ */
+typedef struct {
+    uint64_t vpage;      /* virtual address of the page; PAGED_NO_PAGE if none */
+    uint32_t ppage;      /* its physical address                              */
+    uint8_t *host;       /* where the page lives in host memory                */
+    tlb_entry_t *entry;  /* the TLB entry it stands for                        */
+} paged_shortcut_t;
+
+/* Above any 32-bit address: va - PAGED_NO_PAGE wraps to a huge offset. */
+#define PAGED_NO_PAGE (1ull << 40)
+
 struct paged {
     tlb_t *tlb;
     walker_t walker;
     uint32_t shift;        /* page_shift                                     */
+    uint32_t page_size;
     uint32_t asid;         /* the current ASID, masked to asid_bits          */
-    tlb_entry_t none;      /* never matches: what `last` points at when unsure */
-    tlb_entry_t *last[3];  /* the entry each access kind hit last             */
+    paged_shortcut_t last[3];
     frame_refs_t refs;     /* per-frame stamps and bits, if tracked           */
     uint64_t ref_clock;    /* the access count the stamps are taken from      */
 };
@@ -29,17 +46,19 @@ static inline void paged_reference(paged_t *p, uint32_t ppn)
     }
 }
 
-/* The entry `acc` hit last, if it maps va and allows the access as it is
- * (no fault, no A/D to set); else NULL and the reference path must run. */
-static inline tlb_entry_t *paged_cached_entry(paged_t *p, access_t acc, priv_t priv, uint32_t va)
+/* The shortcut for acc if it covers va; else NULL and the reference path must run. */
+static inline const paged_shortcut_t *paged_shortcut(const paged_t *p, access_t acc, uint32_t va)
 {
-    tlb_entry_t *e = p->last[acc];
-    if (e->vpn == (uint64_t)(va >> p->shift) && ((e->ok >> tlb_ok_bit(priv, acc)) & 1))
-        return e;
-    return NULL;
+    const paged_shortcut_t *s = &p->last[acc];
+    return (uint64_t)va - s->vpage < p->page_size ? s : NULL;
 }
 
 frame_refs_t *paged_frame_refs(machine_t *m);
+/* paged_translate for a TLB lookup already done (e the hit, or NULL). */
+trap_cause_t paged_translate_found(cmodel_t *cm, tlb_entry_t *e, uint32_t va, uint32_t size, access_t acc, uint32_t *pa,
+                                   uint64_t *extra);
+/* Make e the shortcut for acc at va's page, if it allows the access as it stands. */
+void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t *e, uint32_t va);
 /* Copy the TLB's hit and miss counts into the machine's counters. */
 void paged_sync_counters(cmodel_t *cm);
 

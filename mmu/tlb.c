@@ -57,16 +57,15 @@ bool tlb_config_check(const machine_config_t *cfg, char *err, size_t errlen)
 static void init_lists(tlb_t *tlb)
 {
     for (uint32_t set = 0; set < tlb->sets; set++) {
-        uint16_t list = (uint16_t)(tlb->entries + set), first = (uint16_t)(set * tlb->ways);
-        tlb_entry_t *head = &tlb->e[list];
-        *head = (tlb_entry_t){.vpn = TLB_VPN_NONE, .hnext = TLB_LINK_NONE, .set = (uint16_t)set, .slot = list,
-                              .list = list, .prev = first, .next = (uint16_t)(first + tlb->ways - 1)};
+        tlb_entry_t *head = &tlb->e[tlb->entries + set], *first = &tlb->e[set * tlb->ways];
+        *head = (tlb_entry_t){.vpn = TLB_VPN_NONE, .slot = (uint16_t)(tlb->entries + set), .list = head,
+                              .prev = first, .next = first + tlb->ways - 1};
         for (uint32_t way = 0; way < tlb->ways; way++) {
-            tlb_entry_t *e = &tlb->e[first + way];
-            *e = (tlb_entry_t){.vpn = TLB_VPN_NONE, .hnext = TLB_LINK_NONE, .set = (uint16_t)set,
-                               .slot = (uint16_t)(first + way), .way = (uint16_t)way, .list = list};
-            e->prev = way + 1 < tlb->ways ? (uint16_t)(first + way + 1) : list;
-            e->next = way > 0 ? (uint16_t)(first + way - 1) : list;
+            tlb_entry_t *e = first + way;
+            *e = (tlb_entry_t){.vpn = TLB_VPN_NONE, .slot = (uint16_t)(set * tlb->ways + way),
+                               .way = (uint16_t)way, .list = head};
+            e->prev = way + 1 < tlb->ways ? e + 1 : head;
+            e->next = way > 0 ? e - 1 : head;
         }
     }
 }
@@ -112,7 +111,8 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     tlb->sets = cfg->tlb_entries / cfg->tlb_ways;
     tlb->policy = cfg->tlb_policy;
     tlb->asid_mask = (1u << cfg->asid_bits) - 1;
-    tlb->set_mask = is_pow2(tlb->sets) ? tlb->sets - 1 : 0;
+    tlb->set_by_mask = is_pow2(tlb->sets);
+    tlb->set_mask = tlb->sets - 1;
     tlb->rng = cfg->seed ? cfg->seed : 1;
     tlb->map_words = (tlb->ways + 63) / 64;
     tlb->hashed = tlb->ways > TLB_SCAN_MAX_WAYS;
@@ -122,16 +122,16 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     tlb->hash_shift = 64 - hash_bits;
     tlb->e = calloc(tlb->entries + tlb->sets, sizeof *tlb->e);
     tlb->valid_map = calloc((size_t)tlb->sets * tlb->map_words, sizeof *tlb->valid_map);
-    tlb->nvalid = calloc(tlb->sets, sizeof *tlb->nvalid);
+    tlb->invalid = tlb->entries;
     tlb->plru = calloc((size_t)tlb->sets * tlb->ways, 1);
     tlb->bucket = malloc(sizeof *tlb->bucket << hash_bits);
-    if (!tlb->e || !tlb->valid_map || !tlb->nvalid || !tlb->plru || !tlb->bucket) {
+    if (!tlb->e || !tlb->valid_map || !tlb->plru || !tlb->bucket) {
         tlb_destroy(tlb);
         snprintf(err, errlen, "out of memory for the TLB");
         return NULL;
     }
     for (uint32_t b = 0; b < 1u << hash_bits; b++)
-        tlb->bucket[b] = TLB_LINK_NONE;
+        tlb->bucket[b] = NULL;
     init_lists(tlb);
     return tlb;
 }
@@ -142,7 +142,6 @@ void tlb_destroy(tlb_t *tlb)
         return;
     free(tlb->e);
     free(tlb->valid_map);
-    free(tlb->nvalid);
     free(tlb->plru);
     free(tlb->bucket);
     free(tlb);
@@ -160,20 +159,10 @@ void tlb_invariant_violated(const tlb_entry_t *a, const tlb_entry_t *b)
 
 /* --- replacement state ---------------------------------------------------- */
 
-void tlb_lru_move_to_front(tlb_t *tlb, tlb_entry_t *e)
-{
-    tlb_entry_t *entry = tlb->e, *head = &entry[e->list];
-    entry[e->prev].next = e->next; /* unlink */
-    entry[e->next].prev = e->prev;
-    e->prev = e->list; /* relink just after the head */
-    e->next = head->next;
-    entry[head->next].prev = e->slot;
-    head->next = e->slot;
-}
 
 void tlb_plru_touch(tlb_t *tlb, tlb_entry_t *e)
 {
-    uint8_t *bits = &tlb->plru[(size_t)e->set * tlb->ways];
+    uint8_t *bits = &tlb->plru[(size_t)tlb_entry_set(tlb, e) * tlb->ways];
     for (uint32_t node = e->way + tlb->ways; node > 1; node >>= 1)
         bits[node >> 1] = !(node & 1); /* came from the left child: point right */
 }
@@ -209,13 +198,14 @@ static int first_invalid_way(const tlb_t *tlb, uint32_t set)
     return -1;
 }
 
+/* The slot a fill replaces: the lowest invalid way, else the policy's victim. */
 static tlb_entry_t *choose_victim(tlb_t *tlb, uint32_t set)
 {
-    int way = tlb->nvalid[set] < tlb->ways ? first_invalid_way(tlb, set) : -1;
+    int way = tlb->invalid ? first_invalid_way(tlb, set) : -1;
     if (way < 0) {
         switch (tlb->policy) {
         case TLB_LRU:
-        case TLB_FIFO: return &tlb->e[tlb->e[tlb->entries + set].prev];
+        case TLB_FIFO: return tlb->e[tlb->entries + set].prev;
         case TLB_RANDOM: way = (int)(xorshift32(&tlb->rng) % tlb->ways); break;
         case TLB_PLRU: way = (int)plru_victim_way(tlb, set); break;
         }
@@ -225,31 +215,36 @@ static tlb_entry_t *choose_victim(tlb_t *tlb, uint32_t set)
 
 /* --- contents --------------------------------------------------------------- */
 
-static void set_valid_bit(tlb_t *tlb, const tlb_entry_t *e, bool valid)
+static inline void set_valid_bit(tlb_t *tlb, const tlb_entry_t *e, bool valid)
 {
     uint32_t way = e->way;
-    uint64_t *word = &tlb->valid_map[(size_t)e->set * tlb->map_words + way / 64];
+    uint32_t set = tlb_entry_set(tlb, e);
+    uint64_t *word = &tlb->valid_map[(size_t)set * tlb->map_words + way / 64];
     uint64_t bit = 1ull << (way % 64);
     if (!(*word & bit) == !valid)
         return;
     *word ^= bit;
-    tlb->nvalid[e->set] = (uint16_t)(tlb->nvalid[e->set] + (valid ? 1 : -1));
+    tlb->invalid += valid ? -1u : 1u;
 }
 
-static void hash_remove(tlb_t *tlb, tlb_entry_t *e)
+static inline void hash_remove(tlb_t *tlb, tlb_entry_t *e)
 {
-    uint16_t slot = e->slot, *link = &tlb->bucket[tlb_hash(tlb, e->vpn)];
-    while (*link != slot)
-        link = &tlb->e[*link].hnext;
-    *link = e->hnext;
-    e->hnext = TLB_LINK_NONE;
+    if (e->hprev)
+        e->hprev->hnext = e->hnext;
+    else
+        tlb->bucket[e->bucket] = e->hnext;
+    if (e->hnext)
+        e->hnext->hprev = e->hprev;
 }
 
-static void hash_insert(tlb_t *tlb, tlb_entry_t *e)
+static inline void hash_insert(tlb_t *tlb, tlb_entry_t *e)
 {
-    uint16_t *head = &tlb->bucket[tlb_hash(tlb, e->vpn)];
-    e->hnext = *head;
-    *head = e->slot;
+    e->bucket = (uint16_t)tlb_hash(tlb, e->vpn);
+    e->hprev = NULL;
+    e->hnext = tlb->bucket[e->bucket];
+    if (e->hnext)
+        e->hnext->hprev = e;
+    tlb->bucket[e->bucket] = e;
 }
 
 static void invalidate(tlb_t *tlb, tlb_entry_t *e)
@@ -268,7 +263,12 @@ void tlb_set_perm(tlb_entry_t *e, uint8_t perm)
 
 tlb_entry_t *tlb_fill(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm, uint64_t *evicted_vpn)
 {
-    tlb_entry_t *e = choose_victim(tlb, tlb_set_of(tlb, vpn));
+    uint32_t set = tlb_set_of(tlb, vpn);
+    tlb_entry_t *e;
+    if (tlb->policy <= TLB_FIFO && !tlb->invalid) /* the common case: the list's victim */
+        e = tlb->e[tlb->entries + set].prev;
+    else
+        e = choose_victim(tlb, set);
     if (evicted_vpn)
         *evicted_vpn = e->vpn;
     if (!tlb_entry_valid(e))
@@ -317,14 +317,15 @@ uint32_t tlb_flush(tlb_t *tlb, tlb_flush_t kind, uint32_t asid, uint64_t vpn)
 static uint32_t list_rank(const tlb_t *tlb, const tlb_entry_t *e)
 {
     uint32_t rank = 0;
-    for (uint32_t slot = tlb->e[e->list].next; slot != e->slot; slot = tlb->e[slot].next)
-        rank += tlb_entry_valid(&tlb->e[slot]);
+    (void)tlb;
+    for (const tlb_entry_t *newer = e->list->next; newer != e; newer = newer->next)
+        rank += tlb_entry_valid(newer);
     return rank;
 }
 
 static uint32_t plru_rank(const tlb_t *tlb, const tlb_entry_t *e)
 {
-    const uint8_t *bits = &tlb->plru[(size_t)e->set * tlb->ways];
+    const uint8_t *bits = &tlb->plru[(size_t)tlb_entry_set(tlb, e) * tlb->ways];
     uint32_t rank = 0;
     for (uint32_t node = e->way + tlb->ways; node > 1; node >>= 1)
         rank += bits[node >> 1] == (node & 1);

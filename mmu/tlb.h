@@ -50,22 +50,24 @@
 #include "pte.h"
 
 #define TLB_VPN_NONE UINT64_MAX /* the vpn of an invalid entry             */
-#define TLB_LINK_NONE 0xffffu  /* end of a replacement list or hash chain */
 
-typedef struct {
+typedef struct tlb_entry {
     uint64_t vpn;    /* TLB_VPN_NONE when invalid                              */
     uint32_t ppn;
     uint16_t asid;
     uint8_t perm;    /* the PTE's low byte: V R W X U G A D (pte.h)           */
     uint8_t ok;      /* bit tlb_ok_bit(priv, access): allowed with no fault and
                         no A/D update (loads need A, stores A and D)         */
-    uint16_t prev;   /* the set's circular LRU/FIFO list: towards the newest */
-    uint16_t next;   /* towards the next victim                               */
-    uint16_t hnext;  /* hash chain (ways > 8)                                 */
-    uint16_t set;    /* fixed: the set, the slot, the way in the set and the */
-    uint16_t slot;   /* slot of the set's list head (a sentinel entry after  */
-    uint16_t way;    /* the real ones: its next is the newest entry, its     */
-    uint16_t list;   /* prev the next victim)                                 */
+    struct tlb_entry *prev;  /* the set's circular LRU/FIFO list: towards the newest */
+    struct tlb_entry *next;  /* towards the next victim                      */
+    struct tlb_entry *hprev; /* the hash chain (ways > 8), NULL-terminated   */
+    struct tlb_entry *hnext;
+    struct tlb_entry *list;  /* fixed: the set's list head, an extra entry   */
+                             /* after the real ones (next: the newest entry,  */
+                             /* prev: the next victim)                        */
+    uint16_t bucket;         /* the hash chain's bucket                       */
+    uint16_t slot;           /* fixed: this slot and its way in the set       */
+    uint16_t way;
 } tlb_entry_t;
 
 typedef struct {
@@ -73,14 +75,15 @@ typedef struct {
     uint32_t entries, ways, sets;
     tlb_policy_t policy;
     uint32_t asid_mask;
-    uint64_t set_mask;       /* sets - 1 when sets is a power of two, else 0 */
+    uint64_t set_mask;       /* sets - 1                                      */
+    bool set_by_mask;        /* sets is a power of two: set = vpn & set_mask */
     uint64_t hits, misses;
     /* private below */
     uint64_t *valid_map;     /* per set: map_words words, bit per slot       */
     uint32_t map_words;
-    uint16_t *nvalid;        /* per set: valid entries                        */
+    uint32_t invalid;        /* invalid entries in the whole TLB              */
     uint8_t *plru;           /* per set: `ways` bytes, node n at [n]          */
-    uint16_t *bucket;        /* hash heads when hashed                         */
+    tlb_entry_t **bucket;    /* hash chain heads when hashed                  */
     uint32_t hash_shift;
     bool hashed;
     uint32_t rng;
@@ -94,7 +97,13 @@ static inline unsigned tlb_ok_bit(priv_t priv, access_t access) { return (unsign
 /* The set of vpn: vpn % sets. */
 static inline uint32_t tlb_set_of(const tlb_t *tlb, uint64_t vpn)
 {
-    return (uint32_t)(tlb->set_mask || tlb->sets == 1 ? vpn & tlb->set_mask : vpn % tlb->sets);
+    return (uint32_t)(tlb->set_by_mask ? vpn & tlb->set_mask : vpn % tlb->sets);
+}
+
+/* The set of an entry (its list head is entry `entries + set`). */
+static inline uint32_t tlb_entry_set(const tlb_t *tlb, const tlb_entry_t *e)
+{
+    return (uint32_t)(e->list - tlb->e) - tlb->entries;
 }
 
 static inline bool tlb_entry_valid(const tlb_entry_t *e) { return e->vpn != TLB_VPN_NONE; }
@@ -130,8 +139,7 @@ static inline tlb_entry_t *tlb_find(tlb_t *tlb, uint64_t vpn, uint32_t asid)
     tlb_entry_t *found = NULL;
     asid &= tlb->asid_mask;
     if (tlb->hashed) {
-        for (uint32_t slot = tlb->bucket[tlb_hash(tlb, vpn)]; slot != TLB_LINK_NONE; slot = tlb->e[slot].hnext) {
-            tlb_entry_t *e = &tlb->e[slot];
+        for (tlb_entry_t *e = tlb->bucket[tlb_hash(tlb, vpn)]; e; e = e->hnext) {
             if (tlb_entry_matches(e, vpn, asid)) {
                 if (found)
                     tlb_invariant_violated(found, e);
@@ -153,7 +161,19 @@ static inline tlb_entry_t *tlb_find(tlb_t *tlb, uint64_t vpn, uint32_t asid)
     return found;
 }
 
-void tlb_lru_move_to_front(tlb_t *tlb, tlb_entry_t *e);
+/* Make e the most recent entry of its set's list. */
+static inline void tlb_lru_move_to_front(tlb_t *tlb, tlb_entry_t *e)
+{
+    tlb_entry_t *head = e->list;
+    (void)tlb;
+    e->prev->next = e->next; /* unlink */
+    e->next->prev = e->prev;
+    e->prev = head; /* relink just after the head */
+    e->next = head->next;
+    head->next->prev = e;
+    head->next = e;
+}
+
 void tlb_plru_touch(tlb_t *tlb, tlb_entry_t *e);
 
 /* Replacement update for a hit on e, O(1). */

@@ -13,22 +13,36 @@ void walker_init(walker_t *w, const machine_config_t *cfg)
     w->mem_cycles = cfg->timing.mem_cycles;
 }
 
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "PTEs are read with host loads");
+
 static uint32_t read_le32(const uint8_t *p)
 {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
 }
 
 static void write_le32(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
+    memcpy(p, &v, 4);
+}
+
+/* The permission bits an access needs in a leaf (user mode also needs U). */
+static uint32_t needed_bits(access_t access, priv_t priv)
+{
+    static const uint32_t by_access[3] = {PTE_X, PTE_R, PTE_W};
+    return PTE_V | by_access[access] | (priv == MODE_USER ? PTE_U : 0);
 }
 
 /* The fault one PTE raises for this access, in the documented order. */
 static trap_cause_t pte_fault(pte_t pte, bool leaf, access_t access, priv_t priv)
 {
+    /* the common cases first: a pointer to the next table, a leaf that allows the access */
+    if (!leaf && (pte.v & (PTE_V | PTE_LEAF_BITS | PTE_RESERVED)) == PTE_V)
+        return TRAP_NONE;
+    uint32_t need = needed_bits(access, priv);
+    if (leaf && !(pte.v & PTE_RESERVED) && (pte.v & need) == need && (pte.v & (PTE_W | PTE_R)) != PTE_W)
+        return TRAP_NONE;
     if (pte_malformed(pte, leaf))
         return TRAP_PTE_MALFORMED;
     if (!pte_valid(pte))
@@ -70,7 +84,12 @@ trap_cause_t mmu_walk(const walker_t *w, uint8_t *mem, uint32_t mem_size, uint32
                       uint32_t vaddr, access_t access, priv_t priv, walk_result_t *out)
 {
     const paging_geometry_t *g = &w->geo;
-    memset(out, 0, sizeof *out);
+    /* only what every caller reads; the per-step arrays are filled as used */
+    out->paddr = 0;
+    out->pte = (pte_t){0};
+    out->pte_written = false;
+    out->steps = 0;
+    out->cycles = 0;
     trap_cause_t cause = address_fault(g, ptlr, vaddr);
     uint64_t table = ptbr;
     for (uint32_t level = 0; cause == TRAP_NONE && level < g->levels; level++) {

@@ -47,10 +47,12 @@ static void init_hex_tables(void)
         hex_value['0' + d] = (uint8_t)d;
     for (int d = 0; d < 6; d++)
         hex_value['a' + d] = hex_value['A' + d] = (uint8_t)(10 + d);
-    for (unsigned two = 0; two < 65536; two++) {
-        unsigned first = hex_value[two & 0xff], second = hex_value[two >> 8];
-        hex_pair[two] = first < 16 && second < 16 ? (uint16_t)(first << 4 | second) : 0xffff;
-    }
+    memset(hex_pair, 0xff, sizeof hex_pair);
+    static const char digits[] = "0123456789abcdefABCDEF";
+    for (const char *first = digits; *first; first++)
+        for (const char *second = digits; *second; second++)
+            hex_pair[(uint8_t)*first | (uint8_t)*second << 8] =
+                (uint16_t)(hex_value[(uint8_t)*first] << 4 | hex_value[(uint8_t)*second]);
 }
 
 const char *din_compression(const din_reader_t *r)
@@ -277,8 +279,8 @@ static inline bool parse_plain_line(const char **pp, din_ref_t *ref)
     const char *p = *pp;
     unsigned label = (uint8_t)(p[0] - '0');
     uint64_t addr;
-    if (label > DIN_FLUSH || p[1] != ' ' || p[2] == '0')
-        return false;
+    if (label > DIN_FLUSH || p[1] != ' ')
+        return false; /* ("0x" stops parse_hex at the 'x': not a plain line) */
     p += 2;
     if (!parse_hex(&p, &addr) || *p != '\n')
         return false;

@@ -5,8 +5,9 @@
  * os_run is the whole life of a run: pick the next ready process, switch to
  * it (saving and restoring registers and MMU state, charged as a context
  * switch), run the machine until its quantum ends or it traps, then serve the
- * trap: a system call, HALT, or a fault that stops the process with a
- * message naming the cause, the PC and the logical and physical addresses.
+ * trap: a system call, HALT, a page fault the pager serves (paged mode), or
+ * a fault that stops the process with a message naming the cause, the PC and
+ * the logical and physical addresses.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@ void os_config_defaults(os_config_t *c)
     c->granule = 16;
     c->fit = FIT_FIRST;
     c->quantum = 10000;
+    c->replace = REPL_LRU;
 }
 
 os_t *os_create(machine_t *m, const os_config_t *cfg, char *err, size_t errlen)
@@ -59,6 +61,10 @@ os_t *os_create(machine_t *m, const os_config_t *cfg, char *err, size_t errlen)
         partitions_init(&os->parts, 0, os_base, cfg->granule, cfg->fit);
     else
         partitions_init(&os->parts, cfg->os_size, mem, cfg->granule, cfg->fit);
+    if (cfg->mode == OS_PAGED && !pager_create(os, err, errlen)) {
+        os_destroy(os);
+        return NULL;
+    }
     return os;
 }
 
@@ -66,6 +72,7 @@ void os_destroy(os_t *os)
 {
     if (!os)
         return;
+    pager_destroy(os);
     for (int i = 0; i < os->nprocs; i++) {
         exe_free(&os->procs[i].exe);
         free(os->procs[i].output);
@@ -98,6 +105,8 @@ int os_owner(os_t *os, uint32_t pa)
 {
     if (os->cfg.mode == OS_BARE)
         return pa >= os->m->cfg.mem_size - os->cfg.os_size ? 0 : (os->nprocs ? 1 : -1);
+    if (os->pager)
+        return pager_owner(os, pa);
     if (pa < os->cfg.os_size)
         return 0;
     int owner = partitions_owner(&os->parts, pa);
@@ -139,6 +148,12 @@ void os_totals(os_t *os, proc_stats_t *t)
         t->relocations += s->relocations;
         t->syscalls += s->syscalls;
         t->context_switches += s->context_switches;
+        t->page_faults += s->page_faults;
+        t->major_faults += s->major_faults;
+        t->minor_faults += s->minor_faults;
+        t->evictions += s->evictions;
+        t->writebacks += s->writebacks;
+        t->fault_cycles += s->fault_cycles;
         for (int k = 0; k < TRAP_COUNT; k++)
             t->faults[k] += s->faults[k];
     }
@@ -163,7 +178,9 @@ static void leave_cpu(os_t *os, process_t *p)
 
 static void release_memory(os_t *os, process_t *p)
 {
-    if (os->cfg.mode != OS_BARE)
+    if (os->pager)
+        pager_release(os, p);
+    else if (os->cfg.mode != OS_BARE)
         partitions_free(&os->parts, p->base);
 }
 
@@ -196,6 +213,8 @@ static void describe_fault(os_t *os, process_t *p, const trap_t *t)
                  p->mmu.limit);
     else if (os->cfg.mode == OS_BARE)
         snprintf(p->fault_msg + n, room - (size_t)n, " (the OS starts at 0x%08" PRIx32 ")", p->mmu.fence);
+    else if (os->cfg.mode == OS_PAGED && t->paddr == 0)
+        snprintf(p->fault_msg + n, room - (size_t)n, " (no physical address: the page has no frame)");
 }
 
 void os_kill_process(os_t *os, process_t *p, const trap_t *trap)
@@ -235,6 +254,8 @@ static void switch_to(os_t *os, process_t *next)
     if (prev)
         leave_cpu(os, prev);
     bool first_dispatch = prev == NULL && machine_counters(os->m)->instructions == 0;
+    if (!first_dispatch && os->pager)
+        pager_switch(os, next);
     if (!first_dispatch) {
         os_charge(os, EV_CTX_SWITCH, next->pid, os->m->cfg.timing.ctx_switch_cycles, prev ? (uint32_t)prev->pid : 0,
                   (uint32_t)next->pid, 0, 0);
@@ -247,9 +268,32 @@ static void switch_to(os_t *os, process_t *next)
     os->current = next->pid;
 }
 
+/* Instructions p has retired, counting the running slice. */
+static uint64_t retired(os_t *os, const process_t *p)
+{
+    return p->st.instructions + machine_counters(os->m)->instructions - p->snap.instructions;
+}
+
+/* OPT's first pass: step, and note each retired instruction's pages. */
+static stop_t record_slice(os_t *os, process_t *p, uint64_t limit)
+{
+    while (machine_cycles(os->m) < limit) {
+        retire_t rt;
+        uint64_t insn = retired(os, p);
+        stop_t stop = machine_step(os->m, &rt);
+        if (!rt.trapped)
+            pager_record(os, p, &rt, insn);
+        if (stop == STOP_TRAP)
+            return stop;
+    }
+    return STOP_BUDGET;
+}
+
 /* Run the current process until `limit`; audit mode steps and checks stores. */
 static stop_t run_slice(os_t *os, process_t *p, uint64_t limit)
 {
+    if (os->cfg.record_refs && os->pager)
+        return record_slice(os, p, limit);
     if (!os->cfg.audit_stores)
         return machine_run(os->m, limit);
     while (machine_cycles(os->m) < limit) {
@@ -272,6 +316,13 @@ static void serve_trap(os_t *os, process_t *p)
     const trap_t *t = machine_trap(os->m);
     ev_emit(os->m->bus, EV_TRAP, p->pid, machine_cycles(os->m), 0, t->cause, t->pc, t->vaddr, t->paddr);
     switch (t->cause) {
+    case TRAP_PAGE_NOT_PRESENT:
+    case TRAP_PAGE_NOT_MAPPED: {
+        trap_t copy = *t;
+        if (!os->pager || !pager_fault(os, p, &copy))
+            os_kill_process(os, p, &copy);
+        break;
+    }
     case TRAP_SYSCALL:
         os_syscall(os, p, t);
         break;
@@ -327,6 +378,8 @@ static void maybe_move(os_t *os)
 
 int os_run(os_t *os)
 {
+    if (os->pager)
+        pager_start(os);
     for (;;) {
         maybe_move(os);
         process_t *p = next_ready(os);

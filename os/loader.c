@@ -8,6 +8,8 @@
  *    runs with translation off, so nothing protects other memory.
  *  - hardware relocation: the program is copied unmodified; the MMU's base
  *    register relocates and its limit register protects every access.
+ *  - paging: the pager builds the region table and page tables with every
+ *    page not present; pages come in on demand (os/pager.c).
  *
  * Copying costs load_word_cycles per word and patching reloc_patch_cycles
  * per relocation (docs/timing.md), charged to the clock and reported as
@@ -157,14 +159,27 @@ static bool exe_clone(exe_t *dst, const exe_t *src)
     return ok;
 }
 
+/* Paged mode: regions and page tables, no pages yet (os/pager.c). */
+static int load_paged(os_t *os, process_t *p, char *err, size_t errlen)
+{
+    uint64_t t0 = machine_cycles(os->m);
+    if (!pager_load(os, p, &p->exe, err, errlen)) {
+        pager_release(os, p);
+        p->state = PROC_KILLED; /* keeps its slot: the pager may hold host memory for it */
+        p->exit_code = -1;
+        snprintf(p->fault_msg, sizeof p->fault_msg, "process %d (%s) not loaded: %s", p->pid, p->name, err);
+        return -1;
+    }
+    p->st.load_cycles = machine_cycles(os->m) - t0;
+    p->st.cycles = p->st.load_cycles;
+    ev_emit(os->m->bus, EV_PROC_START, p->pid, machine_cycles(os->m), 0, p->mmu.ptbr, p->size, p->cpu.pc, 0);
+    return p->pid;
+}
+
 int os_load(os_t *os, const exe_t *exe, const char *name, char *err, size_t errlen)
 {
     if (exe->relocatable) {
         snprintf(err, errlen, "%s is an object file, not an executable: link it first", name);
-        return -1;
-    }
-    if (os->cfg.mode == OS_PAGED) {
-        snprintf(err, errlen, "paged mode is not available in this build");
         return -1;
     }
     process_t *p = new_process(os, name);
@@ -175,6 +190,8 @@ int os_load(os_t *os, const exe_t *exe, const char *name, char *err, size_t errl
         return -1;
     }
     uint32_t size = partition_size(os, exe, &p->image_end);
+    if (os->cfg.mode == OS_PAGED)
+        return load_paged(os, p, err, errlen);
     uint32_t base = place(os, size, p->pid, err, errlen);
     if (base == UINT32_MAX) {
         exe_free(&p->exe);

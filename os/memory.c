@@ -1,7 +1,8 @@
 /*
  * The OS's view of a process's memory: translating its addresses in
- * software (for system-call arguments and --dump), capturing the dump when it
- * ends, and moving it to another place in physical memory.
+ * software (for system-call arguments and --dump; in paged mode through its
+ * page table, os/pager.c), capturing the dump when it ends, and moving it to
+ * another place in physical memory.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,14 +13,38 @@
 bool os_translate(os_t *os, int pid, uint32_t vaddr, uint32_t *paddr)
 {
     process_t *p = os_process(os, pid);
+    if (p && os->pager)
+        return pager_translate(os, p, vaddr, paddr);
     if (!p || vaddr >= p->size)
         return false;
     *paddr = p->base + vaddr;
     return true;
 }
 
+/* Paged mode: page by page through the pager, which reads a non-resident
+ * page from the backing store or the executable and never faults it in. */
+static bool paged_copy(os_t *os, process_t *p, uint32_t vaddr, uint8_t *host, uint32_t len, bool to_user)
+{
+    uint32_t page = 1u << os->m->cfg.page_shift;
+    while (len) {
+        uint32_t chunk = page - (vaddr & (page - 1));
+        if (chunk > len)
+            chunk = len;
+        bool ok = to_user ? pager_write(os, p, vaddr, host, chunk) : pager_read(os, p, vaddr, host, chunk);
+        if (!ok || (uint64_t)vaddr + chunk > UINT32_MAX + 1ull)
+            return false;
+        vaddr += chunk;
+        host += chunk;
+        len -= chunk;
+    }
+    return true;
+}
+
 bool os_read_logical(os_t *os, int pid, uint32_t vaddr, void *buf, uint32_t len)
 {
+    process_t *p = os_process(os, pid);
+    if (p && os->pager)
+        return paged_copy(os, p, vaddr, buf, len, false);
     uint8_t *out = buf;
     for (uint32_t i = 0; i < len; i++) {
         uint32_t pa;
@@ -52,6 +77,8 @@ bool os_copy_to_user(os_t *os, process_t *p, uint32_t addr, const void *buf, uin
 {
     uint32_t logical, pa;
     const uint8_t *in = buf;
+    if (os->pager)
+        return paged_copy(os, p, addr, (uint8_t *)buf, len, true);
     if (!cpu_to_logical(os, p, addr, &logical))
         return false;
     for (uint32_t i = 0; i < len; i++)
@@ -133,6 +160,25 @@ static void repatch_software_relocated(os_t *os, process_t *p, uint32_t new_base
              p->base, new_base, p->exe.nrelocs, stale, stale ? regs : " (none)");
 }
 
+/* The old place is free memory now: clear the part of it the process no
+ * longer covers, as a new owner would find it. */
+static void clear_vacated(os_t *os, uint32_t old_base, uint32_t new_base, uint32_t size)
+{
+    uint64_t old_end = (uint64_t)old_base + size, new_end = (uint64_t)new_base + size;
+    uint64_t from = old_base, to = old_end;
+    if (new_base <= old_base && new_end > old_base) /* moved down over its own start */
+        from = new_end;
+    else if (new_base > old_base && new_base < old_end) /* moved up over its own end */
+        to = new_base;
+    if (to <= from)
+        return;
+    uint8_t *zeros = calloc(1, (size_t)(to - from));
+    if (zeros) {
+        machine_phys_write(os->m, (uint32_t)from, zeros, (uint32_t)(to - from));
+        free(zeros);
+    }
+}
+
 bool os_move_process(os_t *os, int pid, uint32_t new_base, char *err, size_t errlen)
 {
     process_t *p = os_process(os, pid);
@@ -153,11 +199,7 @@ bool os_move_process(os_t *os, int pid, uint32_t new_base, char *err, size_t err
         return false;
     }
     copy_physical(os, old_base, new_base, p->size);
-    uint8_t *zeros = calloc(1, p->size);
-    if (zeros) { /* the old place is free memory now: clear it, as a new owner would */
-        machine_phys_write(os->m, old_base, zeros, p->size);
-        free(zeros);
-    }
+    clear_vacated(os, old_base, new_base, p->size);
     os_charge(os, EV_MOVE, pid, (uint64_t)(p->size / 4) * os->m->cfg.timing.copy_word_cycles, (uint32_t)pid,
               old_base, new_base, p->size);
     if (os->cfg.mode == OS_SWRELOC)

@@ -19,6 +19,7 @@
 #include "../cpu/exe.h"
 #include "../machine/machine.h"
 #include "partition.h"
+#include "replace.h"
 
 /* How the OS manages memory; the hardware mode follows from it. */
 typedef enum {
@@ -45,6 +46,13 @@ typedef struct {
     /* a mid-run move, to show which schemes allow it (compare) */
     uint64_t move_at_cycle; /* 0: never                                           */
     uint32_t move_to;       /* new base for process 1                             */
+    /* paged mode (docs/paging.md) */
+    uint32_t frames;        /* user frames (0: all that fit)                      */
+    repl_policy_t replace;  /* page replacement policy (default lru)              */
+    bool scope_local;       /* replace among the faulting process's own frames    */
+    bool alloc_proportional;/* local quotas by image size instead of equal shares */
+    bool prefault;          /* load every page at start instead of on demand      */
+    bool record_refs;       /* step and record each process's page references (OPT's first pass) */
 } os_config_t;
 
 void os_config_defaults(os_config_t *c);
@@ -58,7 +66,60 @@ typedef struct {
     uint64_t load_cycles, relocations;
     uint64_t faults[TRAP_COUNT];
     uint64_t syscalls, context_switches;
+    /* paged mode: serviced page faults (a fault that kills is in faults[]) */
+    uint64_t page_faults, major_faults, minor_faults; /* major: a disk read */
+    uint64_t evictions, writebacks;
+    uint64_t fault_cycles; /* trap entry + handler + disk, per serviced fault */
 } proc_stats_t;
+
+/*
+ * Paged mode: one entry of a process's region table (the seed's slides
+ * 36-40).  [start, end) is page-aligned and virtual.  Regions built from
+ * sections that share a page both cover it, and the page gets the union of
+ * their permissions (docs/paging.md).  Heap and stack are variable: brk moves
+ * the heap's end, a fault just below the stack moves its start down.
+ */
+typedef enum { REGION_CODE, REGION_DATA, REGION_BSS, REGION_HEAP, REGION_STACK, REGION_KIND_COUNT } region_kind_t;
+extern const char *const region_kind_name[REGION_KIND_COUNT];
+
+typedef struct {
+    region_kind_t kind;
+    uint32_t start, end;  /* virtual, page-aligned; end may equal start (empty heap) */
+    uint32_t perm;        /* PTE_R | PTE_W | PTE_X (mmu/pte.h)                      */
+    bool file_backed;     /* support in the executable (else zero-filled)           */
+    uint32_t limit;       /* stack: lowest start it may reach; heap: highest end    */
+} os_region_t;
+
+#define OS_MAX_REGIONS 8
+
+/* One page reference of a process: its insn-th instruction touched vpn,
+ * by its fetch or by its data access. */
+typedef struct {
+    uint64_t insn;
+    uint32_t vpn;
+    bool data;
+} page_ref_t;
+
+/* Paged mode: the frame table's view of one physical frame. */
+typedef enum { FRAME_FREE, FRAME_OS, FRAME_PAGE_TABLE, FRAME_USER, FRAME_KIND_COUNT } frame_kind_t;
+extern const char *const frame_kind_name[FRAME_KIND_COUNT];
+
+#define OS_FRAME_MAX_OWNERS 4
+typedef struct {
+    int pid;
+    uint32_t vpn;
+} frame_owner_t;
+
+typedef struct {
+    frame_kind_t kind;
+    uint32_t mappings;                        /* how many (pid, vpn) map it   */
+    frame_owner_t owner[OS_FRAME_MAX_OWNERS]; /* the first few of them        */
+    bool dirty;                               /* the mapping PTE's D bit      */
+    bool referenced;                          /* PTE A bit or the frame's reference bit */
+    uint64_t loaded;                          /* cycle the page came in       */
+    uint64_t last_use;                        /* latest reference stamp (LRU) */
+    uint32_t tables;                          /* page-table kind: tables in it */
+} os_frame_t;
 
 typedef struct {
     int pid;
@@ -77,6 +138,14 @@ typedef struct {
     proc_stats_t st;
     hw_counters_t snap;     /* hardware counters when switched in             */
     uint64_t snap_cycles;
+    /* paged mode (os/regions.c, os/pager.c) */
+    os_region_t regions[OS_MAX_REGIONS];
+    int nregions;
+    uint32_t brk;           /* the program break: one past the heap's last byte */
+    uint32_t stack_top;     /* the initial SP: the stack region's end           */
+    uint32_t frame_quota;   /* local scope: frames it may hold                   */
+    uint32_t resident;      /* frames it holds                                   */
+    struct proc_vm *vm;     /* page tables and references, private to os/pager.c */
 } process_t;
 
 /* A logical range of the first process to capture when it ends (--dump). */
@@ -129,6 +198,23 @@ bool os_move_process(os_t *os, int pid, uint32_t new_base, char *err, size_t err
 
 /* What the last move did (or why it was refused), for reports. */
 const char *os_move_note(os_t *os);
+
+/* ---- paged mode: read-only views for stats, tests and the viewer ---- */
+
+/* Physical frames (0 unless paged), and frame i refreshed from the page
+ * tables and the MMU's reference bits; NULL if out of range. */
+uint32_t os_frame_count(os_t *os);
+const os_frame_t *os_frame(os_t *os, uint32_t frame);
+/* The region table of pid; *count set (0 for none). */
+const os_region_t *os_regions(os_t *os, int pid, int *count);
+/* The leaf PTE of pid's page vpn as it is in memory; false if it has none. */
+bool os_pte(os_t *os, int pid, uint32_t vpn, uint32_t *pte);
+
+/* OPT: what the recording pass (cfg.record_refs) saw pid reference, and
+ * giving the real run that future.  os_set_future copies; false if out of
+ * host memory or no such pid. */
+const page_ref_t *os_recorded_refs(os_t *os, int pid, size_t *count);
+bool os_set_future(os_t *os, int pid, const page_ref_t *refs, size_t count);
 
 /* Totals over all processes. */
 void os_totals(os_t *os, proc_stats_t *out);

@@ -5,6 +5,7 @@
 #define MMULAB_OS_INTERNAL_H
 
 #include "os.h"
+#include "paging.h"
 
 struct os {
     machine_t *m;
@@ -18,6 +19,7 @@ struct os {
     os_dump_t dump;
     bool moved;
     char move_note[400];
+    pager_t *pager;   /* paged mode only (os/pager.c) */
 };
 
 /* The running process's hardware counters, folded into its stats. */

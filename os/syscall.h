@@ -9,7 +9,8 @@
 /* X(name, number, arguments) */
 #define SYSCALL_TABLE(X)              \
     X(EXIT, 0, "code")               \
-    X(WRITE, 1, "fd, buffer, length")
+    X(WRITE, 1, "fd, buffer, length")  \
+    X(BRK, 12, "new break (0: query)")
 
 enum {
 #define SYS_ENUM(name, num, args) SYS_##name = num,
@@ -17,6 +18,6 @@ enum {
 #undef SYS_ENUM
 };
 
-enum { E_BADF = 9, E_FAULT = 14, E_INVAL = 22, E_NOSYS = 38 };
+enum { E_BADF = 9, E_NOMEM = 12, E_FAULT = 14, E_INVAL = 22, E_NOSYS = 38 };
 
 #endif

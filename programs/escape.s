@@ -9,10 +9,13 @@
 ;    next process's memory when one is loaded there (`mmulab compare
 ;    programs/escape.s programs/vcopy.s` says whose), and the program exits 0.
 ;  - bare: above the program's memory is the OS; the fence traps the store.
+;  - paged: the stack's top is the highest page but one; above it is the
+;    unmapped guard page, so the first store faults page_not_mapped.
 ;
 ; expect[hwreloc]: fault protection
 ; expect[bare]: fault fence
 ; expect[swreloc]: exit 0
+; expect[paged]: fault page_not_mapped
 
         .text
 start:  MOV     R1, R15                 ; one past the top of our memory

@@ -7,13 +7,15 @@
 ; base -- is read and printed in hex.  Under base/limit relocation the
 ; address is logical, beyond this small program's limit, and the MMU traps.
 ; On the bare monoprogrammed machine all memory below the OS is the
-; program's own, so it reads its own (zero) memory.
+; program's own, so it reads its own (zero) memory.  Under paging 11000 lies
+; in the hole between the (empty) heap and the stack: page_not_mapped.
 ;
 ; Its result: prints "peek: 0x" and the 8 hex digits it read (swreloc, bare);
 ; a protection fault under hwreloc.
 ;
 ; expect[hwreloc]: fault protection
 ; expect[swreloc,bare]: exit 0
+; expect[paged]: fault page_not_mapped
 
         .text
 start:  LI      R1, 11000               ; somebody else's address

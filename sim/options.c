@@ -4,6 +4,9 @@
  */
 #include "options.h"
 
+#include "../mmu/geometry.h"
+#include "../mmu/tlb.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -15,6 +18,7 @@ void run_options_defaults(run_options_t *o)
     machine_config_defaults(&o->hw);
     os_config_defaults(&o->os);
     o->engine = "c";
+    o->tlb_fully_assoc = true;
 }
 
 bool parse_u64(const char *text, uint64_t *out)
@@ -71,6 +75,30 @@ static bool bad_number(FILE *err, const char *opt, const char *arg, const char *
 {
     fprintf(err, "mmulab: %s '%s': expected %s\n", opt, arg, what);
     return false;
+}
+
+/* One of names[0..n) into *index; else a message listing them. */
+static bool set_choice(const char *arg, FILE *err, const char *opt, const char *const *names, int n, int *index)
+{
+    *index = choose(arg, names, n);
+    if (*index >= 0)
+        return true;
+    fprintf(err, "mmulab: %s '%s': allowed values are ", opt, arg);
+    list_allowed(err, names, n);
+    fputc('\n', err);
+    return false;
+}
+
+/* A number in [min, max] into *out; else a message naming the range. */
+static bool set_bounded(const char *arg, FILE *err, const char *opt, uint32_t min, uint32_t max, uint32_t *out)
+{
+    uint32_t v;
+    if (!parse_u32(arg, &v) || v < min || v > max) {
+        fprintf(err, "mmulab: %s '%s': expected a number from %u to %u\n", opt, arg, min, max);
+        return false;
+    }
+    *out = v;
+    return true;
 }
 
 static bool set_mode(run_options_t *o, const char *arg, FILE *err, const char *opt)
@@ -225,6 +253,112 @@ static bool set_quiet(run_options_t *o, const char *arg, FILE *err, const char *
     return true;
 }
 
+/* ---- paged mode ---- */
+
+static bool set_page_size(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    uint32_t size;
+    if (!parse_u32(arg, &size) || size < 512 || size > (16u << 20) || (size & (size - 1)))
+        return bad_number(err, opt, arg, "a power of two from 512 to 16M (e.g. 4K)");
+    o->hw.page_shift = (uint32_t)__builtin_ctz(size);
+    return true;
+}
+
+static bool set_levels(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    return set_bounded(arg, err, opt, 1, PAGING_MAX_LEVELS, &o->hw.levels);
+}
+
+static bool set_va_bits(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    return set_bounded(arg, err, opt, 14, 32, &o->hw.va_bits);
+}
+
+static bool set_tlb(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    return set_bounded(arg, err, opt, 1, 1024, &o->hw.tlb_entries);
+}
+
+static bool set_tlb_ways(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    o->tlb_fully_assoc = !strcmp(arg, "full");
+    if (o->tlb_fully_assoc)
+        return true;
+    if (!parse_u32(arg, &o->hw.tlb_ways) || o->hw.tlb_ways < 1 || o->hw.tlb_ways > 1024)
+        return bad_number(err, opt, arg, "full or a number of ways from 1 to 1024");
+    return true;
+}
+
+static bool set_tlb_policy(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    int i;
+    if (!set_choice(arg, err, opt, tlb_policy_name, 4, &i))
+        return false;
+    o->hw.tlb_policy = (tlb_policy_t)i;
+    return true;
+}
+
+static bool set_asid_bits(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    return set_bounded(arg, err, opt, 0, 16, &o->hw.asid_bits);
+}
+
+static bool set_frames(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    return set_bounded(arg, err, opt, 2, PTE_PPN_MAX, &o->os.frames);
+}
+
+static bool set_replace(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    int i;
+    if (!set_choice(arg, err, opt, repl_policy_name, REPL_POLICY_COUNT, &i))
+        return false;
+    o->os.replace = (repl_policy_t)i;
+    return true;
+}
+
+static bool set_scope(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    static const char *const scopes[] = {"global", "local"};
+    int i;
+    if (!set_choice(arg, err, opt, scopes, 2, &i))
+        return false;
+    o->os.scope_local = i == 1;
+    return true;
+}
+
+static bool set_alloc(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    static const char *const allocs[] = {"equal", "proportional"};
+    int i;
+    if (!set_choice(arg, err, opt, allocs, 2, &i))
+        return false;
+    o->os.alloc_proportional = i == 1;
+    return true;
+}
+
+static bool set_prefault(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    (void)arg, (void)err, (void)opt;
+    o->os.prefault = true;
+    return true;
+}
+
+static bool set_disk_mbps(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    return set_bounded(arg, err, opt, 1, 1000000, &o->hw.timing.disk_mbps);
+}
+
+static bool set_disk_latency(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    return set_bounded(arg, err, opt, 0, 10000000, &o->hw.timing.disk_latency_us);
+}
+
+static bool set_seed(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    return set_bounded(arg, err, opt, 0, UINT32_MAX, &o->hw.seed);
+}
+
 typedef struct {
     const char *name;
     const char *arg; /* NULL for a flag */
@@ -233,10 +367,10 @@ typedef struct {
 } option_t;
 
 static const option_t options[] = {
-    {"--mode", "MODE", set_mode, "bare|swreloc|hwreloc (default hwreloc)"},
+    {"--mode", "MODE", set_mode, "bare|swreloc|hwreloc|paged (default hwreloc)"},
     {"--base", "ADDR", set_base, "physical address of the first process (default: just above the OS)"},
     {"--mem", "SIZE", set_mem, "physical memory, e.g. 64K or 1M (default 1M)"},
-    {"--stack", "SIZE", set_stack, "stack reserved above each program image (default 4K)"},
+    {"--stack", "SIZE", set_stack, "stack above each program image; paged: initial stack at the top, 0 for none (default 4K)"},
     {"--fit", "POLICY", set_fit, "hole selection for partitions: first|best|worst|next (default first)"},
     {"--granule", "BYTES", set_granule, "partition sizes are rounded up to this (default 16)"},
     {"--quantum", "N", set_quantum, "cycles per time slice between processes (default 10000)"},
@@ -250,6 +384,21 @@ static const option_t options[] = {
     {"--audit", NULL, set_audit, "step the machine and report stores outside the process's memory"},
     {"--check", NULL, set_check, "check the results each program's header promises (exit 1 if not)"},
     {"--quiet", NULL, set_quiet, "no summary line on stderr"},
+    {"--page-size", "SIZE", set_page_size, "paged: page size, a power of two from 512 to 16M (default 4K)"},
+    {"--levels", "N", set_levels, "paged: page-table levels 1..3 (default 2)"},
+    {"--va-bits", "N", set_va_bits, "paged: virtual address width 14..32 (default 32)"},
+    {"--tlb", "N", set_tlb, "paged: TLB entries 1..1024 (default 16)"},
+    {"--tlb-ways", "full|N", set_tlb_ways, "paged: TLB associativity (default full)"},
+    {"--tlb-policy", "POLICY", set_tlb_policy, "paged: TLB replacement lru|fifo|random|plru (default lru)"},
+    {"--asid-bits", "N", set_asid_bits, "paged: ASID bits 0..16; 0 flushes the TLB on every switch (default 8)"},
+    {"--frames", "N", set_frames, "paged: user frames, at least 2 (default: all that fit)"},
+    {"--replace", "POLICY", set_replace, "paged: page replacement fifo|lru|opt|clock (default lru)"},
+    {"--scope", "SCOPE", set_scope, "paged: replace among global|local frames (default global)"},
+    {"--alloc", "HOW", set_alloc, "paged, local scope: frame quotas equal|proportional (default equal)"},
+    {"--prefault", NULL, set_prefault, "paged: load every page at start instead of on demand"},
+    {"--disk-mbps", "N", set_disk_mbps, "backing-store transfer rate in MB/s (default 50)"},
+    {"--disk-latency-us", "N", set_disk_latency, "backing-store latency per transfer in us (default 0)"},
+    {"--seed", "S", set_seed, "seed of the random TLB policy (default 1)"},
 };
 
 void run_options_help(FILE *out)
@@ -275,6 +424,23 @@ static const option_t *find_option(const char *name, const char **inline_arg)
             return &options[i];
         }
     return NULL;
+}
+
+/* After parsing: settings that depend on several options, and the paging
+ * configuration as a whole (mmu/geometry.h).  0, or 2 after a message. */
+static int finish_options(run_options_t *o, FILE *err)
+{
+    if (o->tlb_fully_assoc)
+        o->hw.tlb_ways = o->hw.tlb_entries;
+    bool paged = o->os.mode == OS_PAGED;
+    o->hw.track_refs = paged && (o->os.replace == REPL_LRU || o->os.replace == REPL_CLOCK);
+    char msg[256];
+    if (paged && !paging_config_check(&o->hw, msg, sizeof msg)) {
+        fprintf(err, "mmulab: paging configuration (--page-size, --levels, --va-bits, --tlb, --tlb-ways, "
+                     "--tlb-policy, --asid-bits, --mem): %s\n", msg);
+        return 2;
+    }
+    return 0;
 }
 
 int run_options_parse(int argc, char **argv, run_options_t *o, FILE *err)
@@ -307,5 +473,5 @@ int run_options_parse(int argc, char **argv, run_options_t *o, FILE *err)
         if (!opt->set(o, value, err, opt->name))
             return 2;
     }
-    return 0;
+    return finish_options(o, err);
 }

@@ -36,6 +36,12 @@ static int gather(const proc_stats_t *st, stat_t *out)
     out[n++] = (stat_t){"tlb_misses", st->tlb_misses, "TLB misses"};
     out[n++] = (stat_t){"walks", st->walks, "page-table walks"};
     out[n++] = (stat_t){"walk_cycles", st->walk_cycles, "cycles spent walking page tables"};
+    out[n++] = (stat_t){"page_faults", st->page_faults, "page faults the OS served (paged mode)"};
+    out[n++] = (stat_t){"major_faults", st->major_faults, "page faults that read the disk (executable or backing store)"};
+    out[n++] = (stat_t){"minor_faults", st->minor_faults, "page faults served by zero-filling a frame"};
+    out[n++] = (stat_t){"evictions", st->evictions, "pages evicted to make room (charged to the faulting process)"};
+    out[n++] = (stat_t){"writebacks", st->writebacks, "dirty victims written to the backing store"};
+    out[n++] = (stat_t){"fault_cycles", st->fault_cycles, "cycles serving page faults: trap entry, handler, disk"};
     return n;
 }
 

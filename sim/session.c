@@ -80,6 +80,45 @@ static int load_programs(session_t *s, FILE *err)
     return 0;
 }
 
+/*
+ * OPT needs the future: run the same programs once with the pager recording
+ * each process's page references (LRU, every frame, no observers), then hand
+ * each process its string.  Each process's own instruction stream does not
+ * depend on the schedule, so the recorded string is the one the real run
+ * will make.  0, or 2 after an error.
+ */
+static int record_future(session_t *s, FILE *err)
+{
+    run_options_t o = s->opt;
+    o.os.record_refs = true;
+    o.os.replace = REPL_LRU;
+    o.os.frames = 0;
+    o.os.prefault = false;
+    o.hw.track_refs = true;
+    o.trace_path = NULL;
+    o.dump = false;
+    session_t rec;
+    int rc = session_open(&rec, &o, err);
+    FILE *devnull = fopen("/dev/null", "w");
+    if (rc == 0) {
+        if (devnull)
+            os_set_console(rec.os, devnull);
+        session_run(&rec);
+        for (int pid = 1; pid <= os_process_count(rec.os) && rc == 0; pid++) {
+            size_t n;
+            const page_ref_t *refs = os_recorded_refs(rec.os, pid, &n);
+            if (!os_set_future(s->os, pid, refs, n)) {
+                fprintf(err, "mmulab: --replace opt: out of host memory for the reference strings\n");
+                rc = 2;
+            }
+        }
+    }
+    if (devnull)
+        fclose(devnull);
+    session_close(&rec);
+    return rc;
+}
+
 int session_open(session_t *s, const run_options_t *opt, FILE *err)
 {
     memset(s, 0, sizeof *s);
@@ -104,7 +143,10 @@ int session_open(session_t *s, const run_options_t *opt, FILE *err)
     }
     if (opt->dump)
         os_request_dump(s->os, opt->dump_addr, opt->dump_count);
-    return load_programs(s, err);
+    int rc = load_programs(s, err);
+    if (rc == 0 && opt->os.mode == OS_PAGED && opt->os.replace == REPL_OPT && !opt->os.record_refs)
+        rc = record_future(s, err);
+    return rc;
 }
 
 int session_run(session_t *s)

@@ -1,0 +1,877 @@
+/*
+ * The pager: page tables in physical memory, the page-fault handler, page
+ * replacement, prefaulting and the OS's own software translation (see
+ * paging.h and docs/paging.md).
+ *
+ * A fault is served as the seed's slides 48-51 say: look the address up in
+ * the region table (not there, or not allowed: the process is killed); find a
+ * free frame or choose a victim with the replacement policy among all user
+ * frames (global) or the process's own (local); write the victim out if its
+ * PTE is dirty and mark it not present, flushing its TLB entry; read the page
+ * in from the backing store or the executable, or zero it; mark it present;
+ * restart the instruction (the trap's PC is the faulting instruction's).
+ * The handler, the write-back and the read are each charged and announced
+ * (EV_FAULT_HANDLER, EV_DISK_WRITE, EV_DISK_READ), with EV_EVICT and a
+ * summary EV_PAGE_FAULT spanning the whole service from trap entry.
+ *
+ * LRU and CLOCK learn about references from the MMU's per-frame stamps and
+ * bits (machine_frame_refs), synchronised just before a victim is chosen, so
+ * the OS's LRU is exact (the seed's counter implementation, slide 55).  OPT
+ * reads each process's future page references, recorded by a first pass.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../mmu/pte.h"
+#include "os_internal.h"
+#include "syscall.h"
+
+typedef struct {
+    uint32_t paddr, bytes;
+} table_area_t;
+
+struct proc_vm {
+    table_area_t *tables; /* every page-table area it owns, root first       */
+    int ntables, cap;
+    page_ref_t *recorded; /* recording pass: what it referenced             */
+    size_t nrecorded, caprecorded;
+    uint64_t *future;     /* OPT: sorted keys vpn << 40 | position            */
+    size_t nfuture;
+    bool ended;           /* released: its memory lives on in final_pte and the
+                             backing store, for --dump, --check and tests      */
+    u64map_t final_pte;   /* vpn -> its leaf PTE when the process ended        */
+};
+
+struct pager {
+    paging_geometry_t geo;
+    uint32_t page_size;
+    frames_t ft;
+    replacer_t *repl;
+    swap_t swap;
+    uint64_t *synced;     /* per frame: the MMU stamp the replacer has seen   */
+    uint64_t *scratch_mask;
+    uint8_t *page_buf;    /* one page, for fills and software reads          */
+    uint32_t cap;         /* most user frames at once                         */
+    bool flush_on_switch; /* ASIDs cannot tell the processes apart            */
+    bool started;
+};
+
+#define POSITION_BITS 40
+#define POSITION_MASK ((1ull << POSITION_BITS) - 1)
+
+static uint32_t vaddr_of(const pager_t *pg, uint32_t vpn) { return vpn << pg->geo.page_shift; }
+
+static uint32_t read_pte(os_t *os, uint32_t addr)
+{
+    uint32_t v = 0;
+    if (!machine_read32(os->m, addr, &v))
+        return 0;
+    return v;
+}
+
+static void write_pte(os_t *os, uint32_t addr, pte_t pte) { machine_write32(os->m, addr, pte_val(pte)); }
+
+/* ---- creation -------------------------------------------------------------- */
+
+bool pager_create(os_t *os, char *err, size_t errlen)
+{
+    const machine_config_t *hw = &os->m->cfg;
+    pager_t *pg = calloc(1, sizeof *pg);
+    if (!pg)
+        goto oom;
+    os->pager = pg;
+    paging_geometry(hw, &pg->geo);
+    pg->page_size = 1u << hw->page_shift;
+    if (!frames_init(&pg->ft, hw->mem_size, hw->page_shift, os->cfg.os_size))
+        goto oom;
+    if (pg->ft.nframes <= pg->ft.os_frames + 2) {
+        snprintf(err, errlen, "%u bytes of memory in %u-byte pages leave no frames beside the OS (%u bytes)",
+                 hw->mem_size, pg->page_size, os->cfg.os_size);
+        return false;
+    }
+    pg->repl = repl_create(os->cfg.replace, pg->ft.nframes);
+    pg->synced = calloc(pg->ft.nframes, sizeof *pg->synced);
+    pg->scratch_mask = calloc((pg->ft.nframes + 63) / 64 + 1, sizeof *pg->scratch_mask);
+    pg->page_buf = malloc(pg->page_size);
+    if (!pg->repl || !pg->synced || !pg->scratch_mask || !pg->page_buf || !swap_init(&pg->swap, pg->page_size))
+        goto oom;
+    return true;
+oom:
+    snprintf(err, errlen, "out of host memory for the pager");
+    return false;
+}
+
+static void free_vm(struct proc_vm *vm)
+{
+    if (!vm)
+        return;
+    free(vm->tables);
+    if (vm->ended)
+        u64map_free(&vm->final_pte);
+    free(vm->recorded);
+    free(vm->future);
+    free(vm);
+}
+
+void pager_destroy(os_t *os)
+{
+    pager_t *pg = os->pager;
+    if (!pg)
+        return;
+    for (int i = 0; i < os->nprocs; i++) {
+        free_vm(os->procs[i].vm);
+        os->procs[i].vm = NULL;
+    }
+    frames_free_all(&pg->ft);
+    repl_destroy(pg->repl);
+    swap_free_all(&pg->swap);
+    free(pg->synced);
+    free(pg->scratch_mask);
+    free(pg->page_buf);
+    free(pg);
+    os->pager = NULL;
+}
+
+/* ---- page tables ------------------------------------------------------------ */
+
+static bool remember_table(struct proc_vm *vm, uint32_t paddr, uint32_t bytes)
+{
+    if (vm->ntables == vm->cap) {
+        int cap = vm->cap ? 2 * vm->cap : 8;
+        table_area_t *t = realloc(vm->tables, (size_t)cap * sizeof *t);
+        if (!t)
+            return false;
+        vm->tables = t;
+        vm->cap = cap;
+    }
+    vm->tables[vm->ntables++] = (table_area_t){paddr, bytes};
+    return true;
+}
+
+static void zero_physical(os_t *os, uint32_t paddr, uint32_t bytes)
+{
+    uint8_t *zeros = calloc(1, bytes);
+    if (zeros) {
+        machine_phys_write(os->m, paddr, zeros, bytes);
+        free(zeros);
+    }
+}
+
+static uint32_t evict_any_user_page(os_t *os, process_t *p);
+
+/* A zeroed table for `level` of p, in kernel frames; 0 if memory is full.
+ * A one-frame table may take a user page's frame by evicting it. */
+static uint32_t new_table(os_t *os, process_t *p, uint32_t level)
+{
+    pager_t *pg = os->pager;
+    uint32_t bytes = paging_table_bytes(&pg->geo, level);
+    uint32_t paddr = frames_table_alloc(&pg->ft, bytes, level == 0);
+    if (!paddr && bytes <= pg->page_size && evict_any_user_page(os, p) != REPL_NONE)
+        paddr = frames_table_alloc(&pg->ft, bytes, level == 0);
+    if (!paddr || !remember_table(p->vm, paddr, bytes))
+        return 0;
+    zero_physical(os, paddr, bytes);
+    return paddr;
+}
+
+/*
+ * The physical address of p's leaf PTE for vpn, walking the tables in
+ * software; with `create`, missing lower tables are made.  0 if there is no
+ * leaf (or no memory for a table).
+ */
+static uint32_t leaf_pte_addr(os_t *os, process_t *p, uint32_t vpn, bool create)
+{
+    const paging_geometry_t *g = &os->pager->geo;
+    uint32_t vaddr = vaddr_of(os->pager, vpn);
+    uint32_t table = p->mmu.ptbr;
+    if (!table)
+        return 0;
+    for (uint32_t level = 0;; level++) {
+        uint32_t addr = table + 4 * paging_index(g, vaddr, level);
+        if (level + 1 == g->levels)
+            return addr;
+        pte_t pte = {read_pte(os, addr)};
+        if (!pte_valid(pte)) {
+            uint32_t next = create ? new_table(os, p, level + 1) : 0;
+            if (!next)
+                return 0;
+            pte = pte_make(next >> g->page_shift, PTE_V);
+            write_pte(os, addr, pte);
+        }
+        table = pte_ppn(pte) << g->page_shift;
+    }
+}
+
+/* Set p's leaf PTE for vpn (creating tables); false if out of memory. */
+static bool set_leaf(os_t *os, process_t *p, uint32_t vpn, pte_t pte)
+{
+    uint32_t addr = leaf_pte_addr(os, p, vpn, true);
+    if (!addr)
+        return false;
+    write_pte(os, addr, pte);
+    return true;
+}
+
+/* The not-present PTE of a page of p: its region permissions, U, V=0. */
+static pte_t absent_pte(const os_t *os, const process_t *p, uint32_t vpn)
+{
+    return pte_make(0, regions_perm(p, vpn, os->pager->geo.page_shift) | PTE_U);
+}
+
+/* Map every page of [start, end) not present; the number of PTEs written. */
+static uint64_t map_range_absent(os_t *os, process_t *p, uint32_t start, uint32_t end, bool *ok)
+{
+    uint32_t shift = os->pager->geo.page_shift;
+    uint64_t written = 0;
+    for (uint64_t va = start; va < end && *ok; va += os->pager->page_size, written++)
+        *ok = set_leaf(os, p, (uint32_t)(va >> shift), absent_pte(os, p, (uint32_t)(va >> shift)));
+    return written;
+}
+
+/* ---- page contents ------------------------------------------------------------ */
+
+/* Copy the bytes the executable's sections put on page vpn into buf. */
+static void copy_from_executable(const pager_t *pg, const process_t *p, uint32_t vpn, uint8_t *buf)
+{
+    uint64_t page_lo = (uint64_t)vpn << pg->geo.page_shift, page_hi = page_lo + pg->page_size;
+    for (int i = 0; i < p->exe.nsections; i++) {
+        const exe_section_t *s = &p->exe.sections[i];
+        uint64_t lo = s->addr, hi = (uint64_t)s->addr + s->size;
+        if (s->nobits || !s->data || hi <= page_lo || lo >= page_hi)
+            continue;
+        if (lo < page_lo)
+            lo = page_lo;
+        if (hi > page_hi)
+            hi = page_hi;
+        memcpy(buf + (lo - page_lo), s->data + (lo - s->addr), hi - lo);
+    }
+}
+
+/*
+ * What page vpn of p holds when it is not resident: its backing-store copy,
+ * the executable's bytes, or zeros.  Returns true if getting it needs a disk
+ * read (a major fault), false for a zero fill (minor).
+ */
+static bool page_contents(const pager_t *pg, const process_t *p, uint32_t vpn, uint8_t *buf)
+{
+    const uint8_t *copy = swap_get(&pg->swap, p->pid, vpn);
+    if (copy) {
+        memcpy(buf, copy, pg->page_size);
+        return true;
+    }
+    memset(buf, 0, pg->page_size);
+    if (!regions_file_backed(p, vpn, pg->geo.page_shift))
+        return false;
+    copy_from_executable(pg, p, vpn, buf);
+    return true;
+}
+
+/* ---- references (LRU, CLOCK) ----------------------------------------------------- */
+
+typedef struct {
+    uint64_t stamp;
+    uint32_t frame;
+} stamped_t;
+
+static int by_stamp(const void *a, const void *b)
+{
+    uint64_t x = ((const stamped_t *)a)->stamp, y = ((const stamped_t *)b)->stamp;
+    return x < y ? -1 : x > y;
+}
+
+static bool is_user_frame(const pager_t *pg, uint32_t f) { return pg->ft.user_mask[f / 64] >> (f % 64) & 1; }
+
+/* LRU: replay, in time order, the references the MMU stamped since the last sync. */
+static void sync_lru(pager_t *pg, frame_refs_t *fr)
+{
+    stamped_t *seen = malloc(pg->ft.nframes * sizeof *seen);
+    size_t n = 0;
+    if (!seen)
+        return;
+    for (uint32_t f = 0; f < pg->ft.nframes && f < fr->nframes; f++)
+        if (is_user_frame(pg, f) && fr->stamp[f] > pg->synced[f])
+            seen[n++] = (stamped_t){fr->stamp[f], f};
+    qsort(seen, n, sizeof *seen, by_stamp);
+    for (size_t i = 0; i < n; i++) {
+        repl_reference(pg->repl, seen[i].frame, seen[i].stamp);
+        pg->synced[seen[i].frame] = seen[i].stamp;
+        pg->ft.f[seen[i].frame].last_use = seen[i].stamp;
+    }
+    free(seen);
+}
+
+/* CLOCK: frames the MMU saw referenced get their bit set; the MMU's bit is cleared. */
+static void sync_clock(pager_t *pg, frame_refs_t *fr)
+{
+    for (uint32_t f = 0; f < pg->ft.nframes && f < fr->nframes; f++)
+        if (is_user_frame(pg, f) && fr->refbit[f]) {
+            repl_reference(pg->repl, f, fr->stamp[f]);
+            fr->refbit[f] = 0;
+        }
+}
+
+static void sync_references(os_t *os)
+{
+    pager_t *pg = os->pager;
+    frame_refs_t *fr = machine_frame_refs(os->m);
+    if (!fr)
+        return;
+    if (repl_policy(pg->repl) == REPL_LRU)
+        sync_lru(pg, fr);
+    else if (repl_policy(pg->repl) == REPL_CLOCK)
+        sync_clock(pg, fr);
+}
+
+/* A frame just loaded starts with no reference the replacer has not seen. */
+static void forget_old_references(os_t *os, uint32_t frame)
+{
+    frame_refs_t *fr = machine_frame_refs(os->m);
+    if (!fr || frame >= fr->nframes)
+        return;
+    os->pager->synced[frame] = fr->stamp[frame];
+    fr->refbit[frame] = 0;
+}
+
+/* ---- OPT's oracle ------------------------------------------------------------------ */
+
+/* Where p is in its own reference string: 2 * instructions retired. */
+static uint64_t position(os_t *os, const process_t *p)
+{
+    uint64_t insns = p->st.instructions;
+    if (os->current == p->pid)
+        insns += machine_counters(os->m)->instructions - p->snap.instructions;
+    return 2 * insns;
+}
+
+/* The distance, in p's own references, to its next use of vpn (REPL_NEVER if none). */
+static uint64_t next_use_distance(os_t *os, const process_t *p, uint32_t vpn)
+{
+    const struct proc_vm *vm = p->vm;
+    if (!vm || !vm->future)
+        return REPL_NEVER;
+    uint64_t now = position(os, p);
+    uint64_t key = (uint64_t)vpn << POSITION_BITS | now;
+    size_t lo = 0, hi = vm->nfuture;
+    while (lo < hi) { /* the first key >= (vpn, now) */
+        size_t mid = lo + (hi - lo) / 2;
+        if (vm->future[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == vm->nfuture || vm->future[lo] >> POSITION_BITS != vpn)
+        return REPL_NEVER;
+    return (vm->future[lo] & POSITION_MASK) - now;
+}
+
+static uint64_t opt_oracle(void *ctx, uint32_t frame, uint64_t last_use, uint64_t now)
+{
+    (void)last_use, (void)now;
+    os_t *os = ctx;
+    const os_frame_t *f = &os->pager->ft.f[frame];
+    process_t *owner = os_process(os, f->owner[0].pid);
+    return owner ? next_use_distance(os, owner, f->owner[0].vpn) : REPL_NEVER;
+}
+
+static int compare_keys(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+bool os_set_future(os_t *os, int pid, const page_ref_t *refs, size_t count)
+{
+    process_t *p = os_process(os, pid);
+    if (!p || !p->vm || !os->pager)
+        return false;
+    free(p->vm->future);
+    p->vm->future = malloc((count ? count : 1) * sizeof *p->vm->future);
+    if (!p->vm->future)
+        return false;
+    for (size_t i = 0; i < count; i++)
+        p->vm->future[i] = (uint64_t)refs[i].vpn << POSITION_BITS | ((2 * refs[i].insn + refs[i].data) & POSITION_MASK);
+    qsort(p->vm->future, count, sizeof *p->vm->future, compare_keys);
+    p->vm->nfuture = count;
+    repl_set_oracle(os->pager->repl, opt_oracle, os);
+    return true;
+}
+
+const page_ref_t *os_recorded_refs(os_t *os, int pid, size_t *count)
+{
+    process_t *p = os_process(os, pid);
+    *count = p && p->vm ? p->vm->nrecorded : 0;
+    return p && p->vm ? p->vm->recorded : NULL;
+}
+
+static void record_one(struct proc_vm *vm, uint64_t insn, uint32_t vpn, bool data)
+{
+    if (vm->nrecorded == vm->caprecorded) {
+        size_t cap = vm->caprecorded ? 2 * vm->caprecorded : 1024;
+        page_ref_t *grown = realloc(vm->recorded, cap * sizeof *grown);
+        if (!grown)
+            return;
+        vm->recorded = grown;
+        vm->caprecorded = cap;
+    }
+    vm->recorded[vm->nrecorded++] = (page_ref_t){insn, vpn, data};
+}
+
+void pager_record(os_t *os, process_t *p, const retire_t *rt, uint64_t insn)
+{
+    uint32_t shift = os->pager->geo.page_shift;
+    record_one(p->vm, insn, rt->pc >> shift, false);
+    if (rt->mem_valid)
+        record_one(p->vm, insn, rt->mem_vaddr >> shift, true);
+}
+
+/* ---- frames: taking, evicting, filling ------------------------------------------------ */
+
+/* Take frame's page away from its owner: write it out if dirty, mark its PTE
+ * not present, flush its TLB entry.  `payer` is charged and counted. */
+static void evict(os_t *os, process_t *payer, uint32_t frame)
+{
+    pager_t *pg = os->pager;
+    frame_owner_t o = pg->ft.f[frame].owner[0];
+    process_t *victim = os_process(os, o.pid);
+    uint32_t addr = victim ? leaf_pte_addr(os, victim, o.vpn, false) : 0;
+    pte_t pte = {addr ? read_pte(os, addr) : 0};
+    bool dirty = pte_dirty(pte);
+    if (addr)
+        write_pte(os, addr, pte_make(0, pte_val(pte) & (PTE_RWX | PTE_U)));
+    machine_tlb_flush(os->m, TLB_FLUSH_PAGE, victim ? victim->mmu.asid : 0, vaddr_of(pg, o.vpn));
+    os_charge(os, EV_EVICT, payer->pid, 0, frame, (uint32_t)o.pid, o.vpn, dirty);
+    if (dirty) {
+        machine_phys_read(os->m, frame << pg->geo.page_shift, pg->page_buf, pg->page_size);
+        swap_put(&pg->swap, o.pid, o.vpn, pg->page_buf);
+        os_charge(os, EV_DISK_WRITE, payer->pid, timing_disk_cycles(&os->m->cfg.timing, pg->page_size), o.vpn,
+                  pg->page_size, frame, 0);
+        payer->st.writebacks++;
+    }
+    payer->st.evictions++;
+    if (victim)
+        victim->resident--;
+    frames_set_free(&pg->ft, frame);
+    repl_free(pg->repl, frame);
+}
+
+/* Candidates of local replacement: p's own frames. */
+static const uint64_t *own_frames(pager_t *pg, const process_t *p)
+{
+    uint32_t words = (pg->ft.nframes + 63) / 64 + 1;
+    memset(pg->scratch_mask, 0, words * sizeof *pg->scratch_mask);
+    for (uint32_t f = 0; f < pg->ft.nframes; f++)
+        if (pg->ft.f[f].kind == FRAME_USER && pg->ft.f[f].owner[0].pid == p->pid)
+            pg->scratch_mask[f / 64] |= 1ull << (f % 64);
+    return pg->scratch_mask;
+}
+
+/* Evict the victim the policy picks among `candidates`; its frame, or REPL_NONE. */
+static uint32_t evict_victim(os_t *os, process_t *payer, const uint64_t *candidates)
+{
+    sync_references(os);
+    uint32_t frame = repl_victim(os->pager->repl, candidates, machine_cycles(os->m));
+    if (frame != REPL_NONE)
+        evict(os, payer, frame);
+    return frame;
+}
+
+static uint32_t evict_any_user_page(os_t *os, process_t *p)
+{
+    return evict_victim(os, p, os->pager->ft.user_mask);
+}
+
+static bool local_scope(const os_t *os, const process_t *p) { return os->cfg.scope_local && p->frame_quota; }
+
+/* May p take a free frame now, under the frame limit and its quota? */
+static bool may_grow(const os_t *os, const process_t *p)
+{
+    const pager_t *pg = os->pager;
+    return pg->ft.user_frames < pg->cap && (!local_scope(os, p) || p->resident < p->frame_quota);
+}
+
+/* A frame for a new page of p: a free one if allowed, else a victim's. */
+static uint32_t take_frame(os_t *os, process_t *p)
+{
+    pager_t *pg = os->pager;
+    if (may_grow(os, p)) {
+        uint32_t frame = frames_find_free_run(&pg->ft, 1);
+        if (frame != UINT32_MAX)
+            return frame;
+    }
+    const uint64_t *candidates = local_scope(os, p) && p->resident ? own_frames(pg, p) : pg->ft.user_mask;
+    return evict_victim(os, p, candidates);
+}
+
+/* Put pg->page_buf into frame as p's page vpn and make its PTE present. */
+static bool map_page(os_t *os, process_t *p, uint32_t vpn, uint32_t frame)
+{
+    pager_t *pg = os->pager;
+    uint32_t addr = leaf_pte_addr(os, p, vpn, true);
+    if (!addr)
+        return false;
+    machine_phys_write(os->m, frame << pg->geo.page_shift, pg->page_buf, pg->page_size);
+    uint32_t perm = regions_perm(p, vpn, pg->geo.page_shift);
+    write_pte(os, addr, pte_make(frame, perm | PTE_U | PTE_V));
+    frames_set_user(&pg->ft, frame, p->pid, vpn, machine_cycles(os->m));
+    repl_load(pg->repl, frame, machine_cycles(os->m));
+    forget_old_references(os, frame);
+    p->resident++;
+    return true;
+}
+
+/* Bring p's page vpn into a frame, charging the disk read if it needs one.
+ * Returns the frame or REPL_NONE; *major tells whether it read the disk. */
+static uint32_t bring_in(os_t *os, process_t *p, uint32_t vpn, uint32_t frame, bool *major)
+{
+    pager_t *pg = os->pager;
+    *major = page_contents(pg, p, vpn, pg->page_buf);
+    if (*major)
+        os_charge(os, EV_DISK_READ, p->pid, timing_disk_cycles(&os->m->cfg.timing, pg->page_size), vpn,
+                  pg->page_size, frame, 0);
+    return map_page(os, p, vpn, frame) ? frame : REPL_NONE;
+}
+
+/* ---- loading -------------------------------------------------------------------------- */
+
+bool pager_load(os_t *os, process_t *p, const exe_t *exe, char *err, size_t errlen)
+{
+    pager_t *pg = os->pager;
+    if (!(p->vm = calloc(1, sizeof *p->vm))) {
+        snprintf(err, errlen, "out of host memory");
+        return false;
+    }
+    if (!regions_build(p, exe, &pg->geo, os->cfg.stack_size, err, errlen))
+        return false;
+    uint32_t root = new_table(os, p, 0);
+    if (!root) {
+        snprintf(err, errlen, "no room for a %u-byte page table in physical memory (try more --levels or fewer --va-bits)",
+                 paging_table_bytes(&pg->geo, 0));
+        return false;
+    }
+    p->mmu = (mmu_regs_t){.mode = MMU_PAGED, .ptbr = root, .asid = (uint32_t)p->pid & ((1u << os->m->cfg.asid_bits) - 1)};
+    if (pg->geo.levels == 1)
+        p->mmu.ptlr = 1u << pg->geo.index_bits[0];
+    bool ok = true;
+    uint64_t ptes = 0;
+    for (int i = 0; i < p->nregions && ok; i++)
+        ptes += map_range_absent(os, p, p->regions[i].start, p->regions[i].end, &ok);
+    if (!ok) {
+        snprintf(err, errlen, "no room for the page tables in physical memory");
+        return false;
+    }
+    os_charge(os, EV_LOAD, p->pid, ptes * os->m->cfg.timing.load_word_cycles, root, 0, (uint32_t)ptes, 0);
+    memset(&p->cpu, 0, sizeof p->cpu);
+    p->cpu.pc = exe->entry;
+    p->cpu.r[ISA_REG_SP] = p->stack_top;
+    p->cpu.priv = MODE_USER;
+    p->base = root;
+    p->size = 0;
+    for (int i = 0; i < p->nregions; i++)
+        p->size += p->regions[i].end - p->regions[i].start;
+    return true;
+}
+
+/* Frames for processes under local scope: equal shares or by image size. */
+static void set_quotas(os_t *os, uint32_t total)
+{
+    uint64_t weight_sum = 0;
+    for (int i = 0; i < os->nprocs; i++)
+        weight_sum += os->cfg.alloc_proportional ? os->procs[i].image_end + 1 : 1;
+    for (int i = 0; i < os->nprocs; i++) {
+        uint64_t weight = os->cfg.alloc_proportional ? os->procs[i].image_end + 1 : 1;
+        uint64_t quota = weight_sum ? total * weight / weight_sum : total;
+        os->procs[i].frame_quota = quota < 2 ? 2 : (uint32_t)quota; /* an instruction may need two pages */
+    }
+}
+
+/* Load p's pages while frames are free and allowed; the cycles charged. */
+static uint64_t prefault_process(os_t *os, process_t *p)
+{
+    pager_t *pg = os->pager;
+    uint64_t t0 = machine_cycles(os->m);
+    for (int i = 0; i < p->nregions; i++)
+        for (uint64_t va = p->regions[i].start; va < p->regions[i].end; va += pg->page_size) {
+            uint32_t vpn = (uint32_t)(va >> pg->geo.page_shift);
+            uint32_t addr = leaf_pte_addr(os, p, vpn, false);
+            if (!addr || pte_valid((pte_t){read_pte(os, addr)}))
+                continue; /* a page two regions share is loaded once */
+            uint32_t frame = may_grow(os, p) ? frames_find_free_run(&pg->ft, 1) : UINT32_MAX;
+            bool major;
+            if (frame == UINT32_MAX || bring_in(os, p, vpn, frame, &major) == REPL_NONE)
+                return machine_cycles(os->m) - t0;
+        }
+    return machine_cycles(os->m) - t0;
+}
+
+void pager_start(os_t *os)
+{
+    pager_t *pg = os->pager;
+    if (pg->started)
+        return;
+    pg->started = true;
+    uint32_t free_frames = 0;
+    for (uint32_t f = 0; f < pg->ft.nframes; f++)
+        free_frames += pg->ft.f[f].kind == FRAME_FREE;
+    pg->cap = os->cfg.frames ? os->cfg.frames : pg->ft.nframes;
+    set_quotas(os, os->cfg.frames && os->cfg.frames < free_frames ? os->cfg.frames : free_frames);
+    uint32_t asid_bits = os->m->cfg.asid_bits;
+    pg->flush_on_switch = asid_bits == 0 || (uint64_t)os->nprocs > (1ull << asid_bits);
+    if (!os->cfg.prefault)
+        return;
+    for (int i = 0; i < os->nprocs; i++) {
+        uint64_t spent = prefault_process(os, &os->procs[i]);
+        os->procs[i].st.load_cycles += spent;
+        os->procs[i].st.cycles += spent;
+    }
+}
+
+void pager_switch(os_t *os, process_t *next)
+{
+    (void)next;
+    if (os->pager->flush_on_switch)
+        machine_tlb_flush(os->m, TLB_FLUSH_ALL, 0, 0);
+}
+
+/* ---- the page-fault handler ------------------------------------------------------------ */
+
+/* Is vpn p's page, or can the stack grow to it?  Its permissions, or 0. */
+static uint32_t page_permissions(os_t *os, process_t *p, const trap_t *t, uint32_t vpn)
+{
+    uint32_t shift = os->pager->geo.page_shift;
+    uint32_t perm = regions_perm(p, vpn, shift);
+    if (!perm && t->cause == TRAP_PAGE_NOT_MAPPED && regions_grow_stack(p, vpn, shift)) {
+        if (!set_leaf(os, p, vpn, absent_pte(os, p, vpn)))
+            return 0;
+        perm = regions_perm(p, vpn, shift);
+    }
+    return perm;
+}
+
+static void count_fault(os_t *os, process_t *p, const trap_t *t, uint32_t vpn, uint32_t frame, bool major,
+                        uint64_t began)
+{
+    uint64_t spent = machine_cycles(os->m) - began;
+    p->st.page_faults++;
+    p->st.major_faults += major;
+    p->st.minor_faults += !major;
+    p->st.fault_cycles += spent;
+    ev_emit(os->m->bus, EV_PAGE_FAULT, p->pid, began, spent, t->vaddr, vpn, frame, major);
+}
+
+bool pager_fault(os_t *os, process_t *p, trap_t *t)
+{
+    pager_t *pg = os->pager;
+    if (pg->geo.va_bits < 32 && t->vaddr >> pg->geo.va_bits)
+        return false;
+    uint32_t vpn = t->vaddr >> pg->geo.page_shift;
+    uint32_t perm = page_permissions(os, p, t, vpn);
+    if (!perm)
+        return false; /* not in any region: the seed's "invalid reference => abort" */
+    trap_cause_t denied = pte_access_fault((uint8_t)(perm | PTE_U | PTE_V), t->access, MODE_USER);
+    if (denied) {
+        t->cause = denied;
+        return false;
+    }
+    uint64_t began = machine_cycles(os->m) - os->m->cfg.timing.trap_cycles;
+    os_charge(os, EV_FAULT_HANDLER, p->pid, os->m->cfg.timing.fault_handler_cycles, t->vaddr, 0, 0, 0);
+    uint32_t frame = take_frame(os, p);
+    bool major = false;
+    if (frame == REPL_NONE || bring_in(os, p, vpn, frame, &major) == REPL_NONE)
+        return false;
+    count_fault(os, p, t, vpn, frame, major, began);
+    return true;
+}
+
+/* ---- ending, brk ---------------------------------------------------------------------- */
+
+/* Free page vpn of p: its frame, its PTE (clear_pte), its backing-store
+ * copy (drop_copy). */
+static void drop_page(os_t *os, process_t *p, uint32_t vpn, bool clear_pte, bool drop_copy)
+{
+    pager_t *pg = os->pager;
+    uint32_t addr = leaf_pte_addr(os, p, vpn, false);
+    pte_t pte = {addr ? read_pte(os, addr) : 0};
+    if (pte_valid(pte)) {
+        frames_set_free(&pg->ft, pte_ppn(pte));
+        repl_free(pg->repl, pte_ppn(pte));
+        p->resident--;
+        machine_tlb_flush(os->m, TLB_FLUSH_PAGE, p->mmu.asid, vaddr_of(pg, vpn));
+    }
+    if (addr && clear_pte)
+        write_pte(os, addr, pte_make(0, 0));
+    if (drop_copy)
+        swap_drop(&pg->swap, p->pid, vpn);
+}
+
+/* Keep what page vpn of an ending process holds, at no modeled cost: its
+ * final PTE, and its bytes in the backing store if it is resident. */
+static void keep_final_page(os_t *os, process_t *p, uint32_t vpn)
+{
+    pager_t *pg = os->pager;
+    uint32_t addr = leaf_pte_addr(os, p, vpn, false);
+    pte_t pte = {addr ? read_pte(os, addr) : 0};
+    u64map_put(&p->vm->final_pte, vpn, pte_val(pte));
+    if (pte_valid(pte) && machine_phys_read(os->m, pte_ppn(pte) << pg->geo.page_shift, pg->page_buf, pg->page_size))
+        swap_put(&pg->swap, p->pid, vpn, pg->page_buf);
+}
+
+void pager_release(os_t *os, process_t *p)
+{
+    pager_t *pg = os->pager;
+    if (!p->vm || !p->mmu.ptbr)
+        return;
+    uint32_t shift = pg->geo.page_shift;
+    p->vm->ended = u64map_init(&p->vm->final_pte, 64);
+    for (int i = 0; i < p->nregions; i++)
+        for (uint64_t va = p->regions[i].start; va < p->regions[i].end; va += pg->page_size) {
+            uint32_t vpn = (uint32_t)(va >> shift);
+            if (p->vm->ended)
+                keep_final_page(os, p, vpn);
+            drop_page(os, p, vpn, false, !p->vm->ended);
+        }
+    for (int i = 0; i < p->vm->ntables; i++)
+        frames_table_free(&pg->ft, p->vm->tables[i].paddr, p->vm->tables[i].bytes);
+    p->vm->ntables = 0;
+    p->mmu.ptbr = 0;
+}
+
+uint32_t pager_brk(os_t *os, process_t *p, uint32_t new_break)
+{
+    pager_t *pg = os->pager;
+    os_region_t *heap = regions_find(p, REGION_HEAP), *stack = regions_find(p, REGION_STACK);
+    if (!new_break || !heap)
+        return p->brk;
+    uint64_t new_end = ((uint64_t)new_break + pg->page_size - 1) >> pg->geo.page_shift << pg->geo.page_shift;
+    if (new_break < heap->start || (stack && new_end >= stack->start))
+        return (uint32_t)-E_NOMEM; /* below the heap, or no hole page left before the stack */
+    uint32_t shift = pg->geo.page_shift;
+    for (uint64_t va = new_end; va < heap->end; va += pg->page_size)
+        drop_page(os, p, (uint32_t)(va >> shift), true, true);
+    uint32_t old_end = heap->end;
+    heap->end = (uint32_t)new_end;
+    bool ok = true;
+    if (new_end > old_end)
+        map_range_absent(os, p, old_end, (uint32_t)new_end, &ok);
+    if (!ok) {
+        heap->end = old_end;
+        return (uint32_t)-E_NOMEM;
+    }
+    p->brk = new_break;
+    return new_break;
+}
+
+/* ---- software translation ------------------------------------------------------------- */
+
+/* The leaf PTE of p for vaddr, or 0 (outside the address space or no table). */
+static pte_t software_pte(os_t *os, process_t *p, uint32_t vaddr, uint32_t *addr)
+{
+    const pager_t *pg = os->pager;
+    *addr = 0;
+    if (pg->geo.va_bits < 32 && vaddr >> pg->geo.va_bits)
+        return (pte_t){0};
+    if (p->vm && p->vm->ended) /* as it was; its contents are in the backing store */
+        return pte_mknotpresent((pte_t){(uint32_t)u64map_get(&p->vm->final_pte, vaddr >> pg->geo.page_shift, 0)});
+    if (!p->mmu.ptbr)
+        return (pte_t){0};
+    *addr = leaf_pte_addr(os, p, vaddr >> pg->geo.page_shift, false);
+    return (pte_t){*addr ? read_pte(os, *addr) : 0};
+}
+
+bool pager_translate(os_t *os, process_t *p, uint32_t vaddr, uint32_t *paddr)
+{
+    uint32_t addr;
+    pte_t pte = software_pte(os, p, vaddr, &addr);
+    if (!pte_valid(pte))
+        return false;
+    *paddr = pte_ppn(pte) << os->pager->geo.page_shift | paging_offset(&os->pager->geo, vaddr);
+    return true;
+}
+
+bool pager_read(os_t *os, process_t *p, uint32_t vaddr, void *buf, uint32_t len)
+{
+    pager_t *pg = os->pager;
+    uint32_t addr, offset = paging_offset(&pg->geo, vaddr);
+    pte_t pte = software_pte(os, p, vaddr, &addr);
+    if (pte_valid(pte))
+        return machine_phys_read(os->m, pte_ppn(pte) << pg->geo.page_shift | offset, buf, len);
+    if (!pte_swapped(pte))
+        return false;
+    page_contents(pg, p, vaddr >> pg->geo.page_shift, pg->page_buf);
+    memcpy(buf, pg->page_buf + offset, len);
+    return true;
+}
+
+bool pager_write(os_t *os, process_t *p, uint32_t vaddr, const void *buf, uint32_t len)
+{
+    pager_t *pg = os->pager;
+    uint32_t addr, offset = paging_offset(&pg->geo, vaddr), vpn = vaddr >> pg->geo.page_shift;
+    pte_t pte = software_pte(os, p, vaddr, &addr);
+    if (pte_valid(pte)) {
+        write_pte(os, addr, pte_mkdirty(pte));
+        return machine_phys_write(os->m, pte_ppn(pte) << pg->geo.page_shift | offset, buf, len);
+    }
+    if (!pte_swapped(pte))
+        return false;
+    page_contents(pg, p, vpn, pg->page_buf); /* not resident: change its copy */
+    memcpy(pg->page_buf + offset, buf, len);
+    return swap_put(&pg->swap, p->pid, vpn, pg->page_buf);
+}
+
+int pager_owner(os_t *os, uint32_t pa)
+{
+    const frames_t *ft = &os->pager->ft;
+    uint32_t frame = pa >> ft->page_shift;
+    if (frame >= ft->nframes)
+        return -1;
+    switch (ft->f[frame].kind) {
+    case FRAME_USER: return ft->f[frame].owner[0].pid;
+    case FRAME_FREE: return -1;
+    default: return 0;
+    }
+}
+
+/* ---- read-only views ------------------------------------------------------------------- */
+
+uint32_t os_frame_count(os_t *os) { return os->pager ? os->pager->ft.nframes : 0; }
+
+const os_frame_t *os_frame(os_t *os, uint32_t frame)
+{
+    if (!os->pager || frame >= os->pager->ft.nframes)
+        return NULL;
+    os_frame_t *f = &os->pager->ft.f[frame];
+    process_t *owner = f->kind == FRAME_USER ? os_process(os, f->owner[0].pid) : NULL;
+    if (owner) {
+        uint32_t addr = leaf_pte_addr(os, owner, f->owner[0].vpn, false);
+        pte_t pte = {addr ? read_pte(os, addr) : 0};
+        frame_refs_t *fr = machine_frame_refs(os->m);
+        f->dirty = pte_dirty(pte);
+        f->referenced = pte_young(pte) || (fr && frame < fr->nframes && fr->refbit[frame]);
+        if (fr && frame < fr->nframes && fr->stamp[frame] > f->last_use)
+            f->last_use = fr->stamp[frame];
+    }
+    return f;
+}
+
+const os_region_t *os_regions(os_t *os, int pid, int *count)
+{
+    process_t *p = os_process(os, pid);
+    *count = p ? p->nregions : 0;
+    return p ? p->regions : NULL;
+}
+
+bool os_pte(os_t *os, int pid, uint32_t vpn, uint32_t *pte)
+{
+    process_t *p = os_process(os, pid);
+    if (!os->pager || !p || !p->vm)
+        return false;
+    if (p->vm->ended) {
+        uint64_t kept = u64map_get(&p->vm->final_pte, vpn, U64MAP_EMPTY);
+        *pte = (uint32_t)kept;
+        return kept != U64MAP_EMPTY;
+    }
+    uint32_t addr = leaf_pte_addr(os, p, vpn, false);
+    if (!addr)
+        return false;
+    *pte = read_pte(os, addr);
+    return true;
+}

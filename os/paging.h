@@ -1,0 +1,128 @@
+/*
+ * The OS side of paging, shared by the kernel, the loader, the system calls
+ * and the memory helpers (docs/paging.md).  Four parts:
+ *
+ *   regions.c  the region table: built from the executable's sections,
+ *              looked up on a fault, grown by brk and by stack faults;
+ *   frames.c   the frame table: what each physical frame holds (OS, page
+ *              tables, a user page and its owners), and the allocator of
+ *              page-table space inside kernel frames;
+ *   swap.c     the backing store: a host map (pid, vpn) -> page bytes;
+ *   pager.c    page tables in physical memory, the page-fault handler
+ *              (the seed's slides 48-51), replacement through os/replace.h,
+ *              prefaulting, and translation in software for the OS's reads.
+ *
+ * Everything the pager does to the hardware goes through the machine
+ * interface; every cost is charged with machine_charge and announced.
+ */
+#ifndef MMULAB_PAGING_H
+#define MMULAB_PAGING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../mmu/geometry.h"
+#include "os.h"
+#include "replace.h"
+#include "u64map.h"
+
+typedef struct pager pager_t;
+
+/* ---- regions.c ------------------------------------------------------------ */
+
+/* Fill p's region table from exe: code, data, bss from the sections, an empty
+ * heap after the image, a stack of stack_size bytes (none if 0) ending at
+ * p->stack_top, one page below the top of the address space (that page is an
+ * unmapped guard).  False with a message if they do not fit. */
+bool regions_build(process_t *p, const exe_t *exe, const paging_geometry_t *g, uint32_t stack_size, char *err,
+                   size_t errlen);
+/* The union of the permissions of the regions covering page vpn (0: none). */
+uint32_t regions_perm(const process_t *p, uint32_t vpn, uint32_t page_shift);
+/* Does some file-backed region (a section with bytes) cover page vpn? */
+bool regions_file_backed(const process_t *p, uint32_t vpn, uint32_t page_shift);
+/* The region of `kind`, or NULL. */
+os_region_t *regions_find(process_t *p, region_kind_t kind);
+/* If vpn is the page just below the stack and the stack may grow there,
+ * move the stack's start down to it and return true. */
+bool regions_grow_stack(process_t *p, uint32_t vpn, uint32_t page_shift);
+
+/* ---- swap.c ---------------------------------------------------------------- */
+
+typedef struct {
+    u64map_t slots;     /* (pid << 32 | vpn) -> slot index                    */
+    uint8_t **pages;    /* slot -> page bytes                                  */
+    uint32_t nslots, cap;
+    uint32_t *free_list;
+    uint32_t nfree;
+    uint32_t page_size;
+} swap_t;
+
+bool swap_init(swap_t *s, uint32_t page_size);
+void swap_free_all(swap_t *s);
+/* The stored copy of (pid, vpn), or NULL. */
+const uint8_t *swap_get(const swap_t *s, int pid, uint32_t vpn);
+/* Store (or replace) the copy of (pid, vpn); false if out of host memory. */
+bool swap_put(swap_t *s, int pid, uint32_t vpn, const uint8_t *page);
+/* Drop the copy of (pid, vpn), if any. */
+void swap_drop(swap_t *s, int pid, uint32_t vpn);
+
+/* ---- frames.c -------------------------------------------------------------- */
+
+typedef struct {
+    uint32_t nframes, page_shift;
+    os_frame_t *f;
+    uint32_t os_frames;   /* frames [0, os_frames) hold the resident OS          */
+    uint32_t user_frames; /* frames holding user pages now                       */
+    uint64_t *user_mask;  /* bit per frame: holds a user page (replacement candidates) */
+    uint32_t root_frame;  /* frame small root tables are carved from (0: none)    */
+    uint32_t root_used;   /* bytes of it handed out                              */
+} frames_t;
+
+bool frames_init(frames_t *ft, uint32_t mem_size, uint32_t page_shift, uint32_t os_size);
+void frames_free_all(frames_t *ft);
+/* The lowest run of n free frames, or UINT32_MAX. */
+uint32_t frames_find_free_run(const frames_t *ft, uint32_t n);
+/* Mark a frame as holding (pid, vpn) / nothing. */
+void frames_set_user(frames_t *ft, uint32_t frame, int pid, uint32_t vpn, uint64_t now);
+void frames_set_free(frames_t *ft, uint32_t frame);
+/* Carve a page-table area of `bytes` (a power of two >= 4): a small root
+ * shares a frame with other roots (root_ok), anything else starts on a frame
+ * of its own.  Takes free frames only; returns its physical address, or 0. */
+uint32_t frames_table_alloc(frames_t *ft, uint32_t bytes, bool root_ok);
+/* Release a table area; frames with no table left become free. */
+void frames_table_free(frames_t *ft, uint32_t paddr, uint32_t bytes);
+
+/* ---- pager.c --------------------------------------------------------------- */
+
+/* Set up the frame table, the replacer and the backing store (paged mode). */
+bool pager_create(os_t *os, char *err, size_t errlen);
+void pager_destroy(os_t *os);
+/* Build p's regions and page tables and its initial registers. */
+bool pager_load(os_t *os, process_t *p, const exe_t *exe, char *err, size_t errlen);
+/* Before the first dispatch: frame quotas, then --prefault. */
+void pager_start(os_t *os);
+/* On a switch to next: TLB flush when ASIDs cannot tell processes apart. */
+void pager_switch(os_t *os, process_t *next);
+/* Serve a page fault of p.  True if the instruction can restart; false if
+ * the process must be killed (t->cause may be refined to the permission). */
+bool pager_fault(os_t *os, process_t *p, trap_t *t);
+/* Free p's frames, swap copies and page tables. */
+void pager_release(os_t *os, process_t *p);
+/* The brk system call: 0 queries; else the new break, or -E_NOMEM (as a
+ * two's-complement word) if it is below the heap or leaves no hole page
+ * before the stack.  Shrinking unmaps the pages above the new break. */
+uint32_t pager_brk(os_t *os, process_t *p, uint32_t new_break);
+/* Software translation of one page for the OS: copy the page's bytes from
+ * offset `off` (len bytes, within the page) without faulting anything in.
+ * False if vaddr is not mapped. */
+bool pager_read(os_t *os, process_t *p, uint32_t vaddr, void *buf, uint32_t len);
+bool pager_write(os_t *os, process_t *p, uint32_t vaddr, const void *buf, uint32_t len);
+/* The physical address of a resident vaddr. */
+bool pager_translate(os_t *os, process_t *p, uint32_t vaddr, uint32_t *paddr);
+/* Owner of physical address pa: pid, 0 for OS and page tables, -1 free. */
+int pager_owner(os_t *os, uint32_t pa);
+/* The recording pass: note the pages of one retired instruction. */
+void pager_record(os_t *os, process_t *p, const retire_t *rt, uint64_t insn);
+
+#endif

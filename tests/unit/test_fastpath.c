@@ -1,0 +1,349 @@
+/*
+ * The fast path must never change what is observed.
+ *
+ * Each test runs one program three ways on fresh C-model machines: one
+ * instruction at a time through machine_step (the reference path), in one
+ * machine_run (decoded blocks, self-looping rounds, TLB hit caching), and
+ * in many small machine_run budgets (so blocks meet the budget edge), and
+ * requires identical clocks, counters, registers, memory, trap records, TLB
+ * contents and per-frame reference order.  Programs cover loops, calls,
+ * byte accesses, self-modifying code, traps, and in paged mode a TLB small
+ * enough to miss, replace and set dirty bits.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../cpu/asm.h"
+#include "../../machine/machine.h"
+#include "../../mmu/pte.h"
+
+#define MEM (1u << 20)
+#define LOAD_BASE 0x10000u /* physical base for base/limit and paged frames */
+#define TABLES 0x8000u     /* page tables (paged mode)                      */
+
+typedef enum { HOW_STEP, HOW_RUN, HOW_SLICES } how_t;
+
+static const char *program_loop =
+    "        .text\n"
+    "start:  LOAD R5, #40\n"
+    "pass:   LOAD R1, #src\n"
+    "        LOAD R2, #dst\n"
+    "        LOAD R3, /size\n"
+    "loop:   LOAD R4, [R1]\n"
+    "        STORE R4, [R2]\n"
+    "        ADD R1, #4\n"
+    "        ADD R2, #4\n"
+    "        DEC R3\n"
+    "        JNZ loop\n"
+    "        CALL twiddle\n"
+    "        DEC R5\n"
+    "        JNZ pass\n"
+    "        LOAD R0, #7\n"
+    "        SYSCALL #0\n"
+    "twiddle: PUSH R5\n"
+    "        LOADB R6, /bytes\n"
+    "        INC R6\n"
+    "        STOREB R6, /bytes\n"
+    "        CMP R6, #200\n"
+    "        JB skip\n"
+    "        MUL R6, R5\n"
+    "skip:   POP R5\n"
+    "        RET\n"
+    "        .data\n"
+    "size:   .word 37\n"
+    "bytes:  .byte 3\n"
+    "        .org 0x2000\n"
+    "src:    .space 400\n"
+    "        .org 0x5000\n"
+    "dst:    .space 400\n";
+
+/* A one-block loop whose data crosses pages in the middle of its rounds. */
+static const char *program_pages =
+    "        .text\n"
+    "start:  LOAD R1, #src\n"
+    "        LOAD R2, #dst\n"
+    "        LOAD R3, #2000\n"
+    "loop:   LOAD R4, [R1]\n"
+    "        STORE R4, [R2]\n"
+    "        ADD R1, #4\n"
+    "        ADD R2, #4\n"
+    "        DEC R3\n"
+    "        JNZ loop\n"
+    "        MOV R0, R3\n"
+    "        SYSCALL #0\n"
+    "        .data\n"
+    "        .org 0x1000\n"
+    "src:    .space 8000\n"
+    "dst:    .space 8000\n";
+
+/* A one-block loop whose load alternates between two pages the TLB holds,
+ * then a new page that evicts the least recently used entry: only exact LRU
+ * order picks the same victim as the reference path. */
+static const char *program_alternate =
+    "        .text\n"
+    "start:  LOAD R7, /pagea\n"
+    "        LOAD R7, /pageb\n"
+    "        LOAD R7, /pagec\n"
+    "        LOAD R1, #pagea\n"
+    "        LOAD R6, #4096\n"
+    "        LI R5, 0xFFFFE000\n"
+    "        LOAD R3, #9\n"
+    "loop:   LOAD R4, [R1]\n"
+    "        ADD R1, R6\n"
+    "        XOR R6, R5\n"
+    "        DEC R3\n"
+    "        JNZ loop\n"
+    "        LOAD R7, /paged\n"
+    "        SYSCALL #0\n"
+    "        .data\n"
+    "        .org 0x1000\n"
+    "pagea:  .word 1\n"
+    "        .org 0x2000\n"
+    "pageb:  .word 2\n"
+    "        .org 0x3000\n"
+    "pagec:  .word 3\n"
+    "        .org 0x4000\n"
+    "paged:  .word 4\n";
+
+/* Rewrites the instruction after the store, inside the same block. */
+static const char *program_selfmod =
+    "        .text\n"
+    "start:  LOAD R7, #30\n"
+    "again:  LOAD R2, /patch\n"
+    "        STORE R2, /target\n"
+    "target: LOAD R1, #1\n"
+    "        ADD R3, R1\n"
+    "        DEC R7\n"
+    "        JNZ again\n"
+    "        SYSCALL #0\n"
+    "patch:  LOAD R1, #2\n";
+
+/* Ends on a misaligned load deep in a loop. */
+static const char *program_fault =
+    "        .text\n"
+    "start:  LOAD R1, #0x3000\n"
+    "        LOAD R3, #100\n"
+    "loop:   LOAD R4, [R1]\n"
+    "        ADD R1, #4\n"
+    "        DEC R3\n"
+    "        JNZ loop\n"
+    "        LOAD R4, [R1+1]\n"
+    "        SYSCALL #0\n";
+
+static exe_t assemble(const char *source)
+{
+    exe_t exe;
+    FILE *devnull = fopen("/dev/null", "w");
+    asm_options_t opt = {.errors = devnull};
+    assert_int_equal(asm_assemble("test.s", source, strlen(source), &opt, &exe), 0);
+    fclose(devnull);
+    return exe;
+}
+
+/* Identity-map virtual pages [0, pages) to frames at LOAD_BASE, two levels. */
+static void build_page_tables(machine_t *m, uint32_t pages)
+{
+    const uint32_t root = TABLES, leaf = TABLES + 0x1000;
+    assert_true(machine_write32(m, root, pte_val(pte_make(leaf >> 12, PTE_V))));
+    for (uint32_t vpn = 0; vpn < pages; vpn++)
+        assert_true(machine_write32(m, leaf + 4 * vpn,
+                                    pte_val(pte_make((LOAD_BASE >> 12) + vpn, PTE_V | PTE_R | PTE_W | PTE_X | PTE_U))));
+}
+
+static machine_t *boot(const char *source, mmu_mode_t mode, uint32_t tlb_entries, uint32_t ways)
+{
+    machine_config_t cfg;
+    machine_config_defaults(&cfg);
+    cfg.mem_size = MEM;
+    cfg.tlb_entries = tlb_entries;
+    cfg.tlb_ways = ways;
+    cfg.track_refs = true;
+    char err[256];
+    machine_t *m = cmodel_create(&cfg, NULL, err, sizeof err);
+    assert_non_null(m);
+    exe_t exe = assemble(source);
+    uint32_t base = mode == MMU_BARE ? 0 : LOAD_BASE;
+    for (int i = 0; i < exe.nsections; i++)
+        if (!exe.sections[i].nobits)
+            assert_true(machine_phys_write(m, base + exe.sections[i].addr, exe.sections[i].data, exe.sections[i].size));
+    cpu_state_t s = {.pc = (mode == MMU_BARE ? 0 : 0) + exe.entry, .priv = MODE_USER};
+    s.r[ISA_REG_SP] = 0xF000;
+    machine_set_state(m, &s);
+    mmu_regs_t regs = {.mode = mode, .fence = MEM, .base = LOAD_BASE, .limit = 0x10000, .ptbr = TABLES, .asid = 1};
+    if (mode == MMU_PAGED)
+        build_page_tables(m, 16);
+    machine_mmu_set(m, &regs);
+    exe_free(&exe);
+    return m;
+}
+
+/* Run until the first trap, the chosen way.  Returns the trap. */
+static trap_t run_to_trap(machine_t *m, how_t how)
+{
+    for (int guard = 0; guard < 10000000; guard++) {
+        stop_t stop;
+        if (how == HOW_STEP) {
+            retire_t rt;
+            stop = machine_step(m, &rt);
+        } else if (how == HOW_RUN)
+            stop = machine_run(m, UINT64_MAX);
+        else
+            stop = machine_run(m, machine_cycles(m) + 1 + (uint64_t)(guard % 13));
+        if (stop == STOP_TRAP)
+            return *machine_trap(m);
+    }
+    fail_msg("no trap");
+    return (trap_t){0};
+}
+
+static void assert_same_machines(machine_t *a, machine_t *b)
+{
+    assert_int_equal(machine_cycles(a), machine_cycles(b));
+    const hw_counters_t *ca = machine_counters(a), *cb = machine_counters(b);
+    assert_int_equal(ca->instructions, cb->instructions);
+    assert_int_equal(ca->loads, cb->loads);
+    assert_int_equal(ca->stores, cb->stores);
+    assert_int_equal(ca->tlb_hits, cb->tlb_hits);
+    assert_int_equal(ca->tlb_misses, cb->tlb_misses);
+    assert_int_equal(ca->walks, cb->walks);
+    assert_int_equal(ca->walk_cycles, cb->walk_cycles);
+    cpu_state_t sa, sb;
+    machine_get_state(a, &sa);
+    machine_get_state(b, &sb);
+    assert_memory_equal(sa.r, sb.r, sizeof sa.r);
+    assert_int_equal(sa.pc, sb.pc);
+    assert_int_equal(sa.flags, sb.flags);
+    static uint8_t ma[MEM], mb[MEM];
+    assert_true(machine_phys_read(a, 0, ma, MEM));
+    assert_true(machine_phys_read(b, 0, mb, MEM));
+    assert_memory_equal(ma, mb, MEM);
+    tlb_view_t ta[64], tb[64];
+    int na = machine_tlb_read(a, ta, 64), nb = machine_tlb_read(b, tb, 64);
+    assert_int_equal(na, nb);
+    for (int i = 0; i < na; i++) {
+        assert_int_equal(ta[i].valid, tb[i].valid);
+        assert_int_equal(ta[i].vpn, tb[i].vpn);
+        assert_int_equal(ta[i].ppn, tb[i].ppn);
+        assert_int_equal(ta[i].perm, tb[i].perm);
+        assert_int_equal(ta[i].age, tb[i].age);
+    }
+    /* frame stamps: the order matters, not the numbers */
+    frame_refs_t *ra = machine_frame_refs(a), *rb = machine_frame_refs(b);
+    assert_non_null(ra);
+    for (uint32_t i = 0; i < ra->nframes; i++)
+        for (uint32_t j = 0; j < ra->nframes; j++)
+            assert_int_equal(ra->stamp[i] < ra->stamp[j], rb->stamp[i] < rb->stamp[j]);
+}
+
+static void check_program(const char *source, mmu_mode_t mode, uint32_t tlb_entries, uint32_t ways)
+{
+    machine_t *ref = boot(source, mode, tlb_entries, ways);
+    trap_t tref = run_to_trap(ref, HOW_STEP);
+    for (how_t how = HOW_RUN; how <= HOW_SLICES; how++) {
+        machine_t *m = boot(source, mode, tlb_entries, ways);
+        trap_t t = run_to_trap(m, how);
+        assert_int_equal(t.cause, tref.cause);
+        assert_int_equal(t.access, tref.access);
+        assert_int_equal(t.pc, tref.pc);
+        assert_int_equal(t.insn, tref.insn);
+        assert_int_equal(t.vaddr, tref.vaddr);
+        assert_int_equal(t.paddr, tref.paddr);
+        assert_int_equal(t.number, tref.number);
+        assert_same_machines(m, ref);
+        machine_destroy(m);
+    }
+    machine_destroy(ref);
+}
+
+static void test_loop_bare(void **state)
+{
+    (void)state;
+    check_program(program_loop, MMU_BARE, 16, 16);
+}
+
+static void test_loop_reloc(void **state)
+{
+    (void)state;
+    check_program(program_loop, MMU_RELOC, 16, 16);
+}
+
+static void test_loop_paged_big_tlb(void **state)
+{
+    (void)state;
+    check_program(program_loop, MMU_PAGED, 16, 16);
+}
+
+static void test_loop_paged_tiny_tlb(void **state)
+{
+    (void)state;
+    check_program(program_loop, MMU_PAGED, 2, 2);
+    check_program(program_loop, MMU_PAGED, 4, 1);
+    machine_t *m = boot(program_loop, MMU_PAGED, 2, 2);
+    trap_t t = run_to_trap(m, HOW_RUN);
+    assert_int_equal(t.cause, TRAP_SYSCALL);
+    const hw_counters_t *c = machine_counters(m);
+    assert_true(c->instructions > 40 * 37 * 6);
+    assert_true(c->tlb_misses > 40 * 37); /* code, source and destination pages fight over 2 entries */
+    assert_true(c->tlb_hits > c->tlb_misses);
+    machine_destroy(m);
+}
+
+static void test_rounds_cross_pages(void **state)
+{
+    (void)state;
+    check_program(program_pages, MMU_PAGED, 16, 16);
+    check_program(program_pages, MMU_RELOC, 16, 16);
+    machine_t *m = boot(program_pages, MMU_PAGED, 16, 16);
+    run_to_trap(m, HOW_RUN);
+    assert_int_equal(machine_counters(m)->instructions, 3 + 2000 * 6 + 2); /* every round ran */
+    machine_destroy(m);
+}
+
+static void test_alternating_pages(void **state)
+{
+    (void)state;
+    check_program(program_alternate, MMU_PAGED, 4, 4);
+    check_program(program_alternate, MMU_PAGED, 8, 2);
+}
+
+static void test_selfmod(void **state)
+{
+    (void)state;
+    check_program(program_selfmod, MMU_RELOC, 16, 16);
+    check_program(program_selfmod, MMU_PAGED, 4, 4);
+    machine_t *m = boot(program_selfmod, MMU_RELOC, 16, 16);
+    run_to_trap(m, HOW_RUN);
+    cpu_state_t s;
+    machine_get_state(m, &s);
+    assert_int_equal(s.r[3], 2 * 30); /* every round ran the rewritten LOAD R1, #2 */
+    machine_destroy(m);
+}
+
+static void test_fault_in_loop(void **state)
+{
+    (void)state;
+    check_program(program_fault, MMU_RELOC, 16, 16);
+    check_program(program_fault, MMU_PAGED, 2, 2);
+    machine_t *m = boot(program_fault, MMU_RELOC, 16, 16);
+    trap_t t = run_to_trap(m, HOW_RUN);
+    assert_int_equal(t.cause, TRAP_MISALIGNED);
+    assert_int_equal(t.vaddr, 0x3000 + 400 + 1);
+    machine_destroy(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_loop_bare),          cmocka_unit_test(test_loop_reloc),
+        cmocka_unit_test(test_loop_paged_big_tlb), cmocka_unit_test(test_loop_paged_tiny_tlb),
+        cmocka_unit_test(test_selfmod),            cmocka_unit_test(test_fault_in_loop),
+        cmocka_unit_test(test_rounds_cross_pages), cmocka_unit_test(test_alternating_pages),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

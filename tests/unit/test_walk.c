@@ -1,0 +1,292 @@
+/*
+ * The page-table walker (mmu/walk.c) and the paging geometry: every fault
+ * cause and their order, A and D set and written back only when permitted,
+ * cycles, 1/2/3 levels, PTLR and the seed's 14-bit exercise (2 KiB pages,
+ * a program using addresses 0..10468).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../mmu/walk.h"
+
+#define MEM_SIZE (256u * 1024)
+#define MEM_CYCLES 3
+
+static uint8_t mem[MEM_SIZE];
+
+static void put32(uint32_t paddr, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        mem[paddr + i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint32_t get32(uint32_t paddr)
+{
+    return (uint32_t)mem[paddr] | (uint32_t)mem[paddr + 1] << 8 | (uint32_t)mem[paddr + 2] << 16 |
+           (uint32_t)mem[paddr + 3] << 24;
+}
+
+static machine_config_t config(uint32_t va_bits, uint32_t page_shift, uint32_t levels)
+{
+    machine_config_t cfg;
+    machine_config_defaults(&cfg);
+    cfg.mem_size = MEM_SIZE;
+    cfg.va_bits = va_bits;
+    cfg.page_shift = page_shift;
+    cfg.levels = levels;
+    cfg.timing.mem_cycles = MEM_CYCLES;
+    char err[200];
+    assert_true(paging_config_check(&cfg, err, sizeof err));
+    return cfg;
+}
+
+/* 32-bit addresses, 4 KiB pages, two levels: root at 0x1000, leaf table in
+ * frame 2 (0x2000).  VADDR maps root index 1, leaf index 3 -> frame 5. */
+#define ROOT 0x1000u
+#define VADDR ((1u << 22) | (3u << 12) | 0x123u)
+#define LEAF_PTE (0x2000u + 3 * 4)
+
+static walker_t two_level(uint32_t leaf_flags)
+{
+    memset(mem, 0, sizeof mem);
+    machine_config_t cfg = config(32, 12, 2);
+    walker_t w;
+    walker_init(&w, &cfg);
+    put32(ROOT + 1 * 4, pte_make(2, PTE_V).v);
+    put32(LEAF_PTE, pte_make(5, leaf_flags).v);
+    return w;
+}
+
+static trap_cause_t walk(const walker_t *w, uint32_t vaddr, access_t access, priv_t priv, walk_result_t *r)
+{
+    return mmu_walk(w, mem, MEM_SIZE, ROOT, 0, vaddr, access, priv, r);
+}
+
+static void test_geometry_splits(void **state)
+{
+    (void)state;
+    paging_geometry_t g;
+    machine_config_t cfg = config(32, 12, 2);
+    paging_geometry(&cfg, &g);
+    assert_int_equal(g.index_bits[0], 10);
+    assert_int_equal(g.index_bits[1], 10);
+    assert_int_equal(g.index_shift[0], 22);
+    assert_int_equal(g.index_shift[1], 12);
+    cfg = config(14, 11, 1);
+    paging_geometry(&cfg, &g);
+    assert_int_equal(g.index_bits[0], 3);
+    assert_int_equal(paging_table_bytes(&g, 0), 32);
+    cfg = config(32, 12, 3); /* 20 bits: 6 + 7 + 7 */
+    paging_geometry(&cfg, &g);
+    assert_int_equal(g.index_bits[0], 6);
+    assert_int_equal(g.index_bits[1], 7);
+    assert_int_equal(g.index_bits[2], 7);
+    assert_int_equal(g.index_shift[0], 26);
+    assert_int_equal(paging_index(&g, 0xffffffffu, 0), 63);
+}
+
+static void test_config_rejects(void **state)
+{
+    (void)state;
+    machine_config_t cfg;
+    char err[200];
+    machine_config_defaults(&cfg);
+    cfg.page_shift = 8;
+    assert_false(paging_config_check(&cfg, err, sizeof err));
+    assert_non_null(strstr(err, "page"));
+    cfg.page_shift = 12;
+    cfg.levels = 4;
+    assert_false(paging_config_check(&cfg, err, sizeof err));
+    assert_non_null(strstr(err, "levels"));
+    cfg.levels = 3;
+    cfg.va_bits = 14; /* 2 page-number bits cannot make 3 levels */
+    assert_false(paging_config_check(&cfg, err, sizeof err));
+    cfg.va_bits = 33;
+    assert_false(paging_config_check(&cfg, err, sizeof err));
+    cfg.va_bits = 32;
+    cfg.tlb_ways = 5;
+    assert_false(paging_config_check(&cfg, err, sizeof err));
+    assert_non_null(strstr(err, "TLB"));
+}
+
+static void test_success_sets_accessed_then_dirty(void **state)
+{
+    (void)state;
+    walker_t w = two_level(PTE_V | PTE_R | PTE_W | PTE_U);
+    walk_result_t r;
+    assert_int_equal(walk(&w, VADDR, ACC_LOAD, MODE_USER, &r), TRAP_NONE);
+    assert_int_equal(r.paddr, 0x5123);
+    assert_int_equal(r.steps, 2);
+    assert_int_equal(r.pte_addr[0], ROOT + 4);
+    assert_int_equal(r.pte_addr[1], LEAF_PTE);
+    assert_true(r.pte_written);
+    assert_int_equal(r.cycles, 3 * MEM_CYCLES);
+    assert_int_equal(get32(LEAF_PTE), pte_make(5, PTE_V | PTE_R | PTE_W | PTE_U | PTE_A).v);
+    assert_int_equal(walk(&w, VADDR, ACC_LOAD, MODE_USER, &r), TRAP_NONE);
+    assert_false(r.pte_written); /* A already set */
+    assert_int_equal(r.cycles, 2 * MEM_CYCLES);
+    assert_int_equal(walk(&w, VADDR, ACC_STORE, MODE_USER, &r), TRAP_NONE);
+    assert_true(r.pte_written);
+    assert_true(pte_dirty(r.pte));
+    assert_true(pte_dirty((pte_t){get32(LEAF_PTE)}));
+    assert_int_equal(r.pte_read[1].v, pte_make(5, PTE_V | PTE_R | PTE_W | PTE_U | PTE_A).v);
+    retire_xlate_t x;
+    walk_to_retire(&r, &x);
+    assert_int_equal(x.steps, 2);
+    assert_int_equal(x.pte_addr[1], LEAF_PTE);
+    assert_int_equal(x.pte_new, get32(LEAF_PTE));
+}
+
+static void expect_fault(uint32_t leaf_flags, access_t access, priv_t priv, trap_cause_t want)
+{
+    walker_t w = two_level(leaf_flags);
+    uint32_t before = get32(LEAF_PTE);
+    walk_result_t r;
+    assert_int_equal(walk(&w, VADDR, access, priv, &r), want);
+    assert_int_equal(r.cause, want);
+    assert_false(r.pte_written);
+    assert_int_equal(get32(LEAF_PTE), before); /* A and D untouched */
+    assert_int_equal(r.cycles, r.steps * MEM_CYCLES);
+}
+
+static void test_leaf_faults(void **state)
+{
+    (void)state;
+    expect_fault(0, ACC_LOAD, MODE_USER, TRAP_PAGE_NOT_MAPPED);
+    expect_fault(PTE_R | PTE_U, ACC_LOAD, MODE_USER, TRAP_PAGE_NOT_PRESENT);
+    expect_fault(PTE_V | PTE_R | PTE_U | (1u << 8), ACC_LOAD, MODE_USER, TRAP_PTE_MALFORMED);
+    expect_fault(PTE_V | PTE_W | PTE_U, ACC_STORE, MODE_USER, TRAP_PTE_MALFORMED);
+    expect_fault(PTE_V | PTE_R, ACC_LOAD, MODE_USER, TRAP_PAGE_USER);
+    expect_fault(PTE_V | PTE_R | PTE_U, ACC_FETCH, MODE_USER, TRAP_PAGE_EXEC);
+    expect_fault(PTE_V | PTE_X | PTE_U, ACC_LOAD, MODE_USER, TRAP_PAGE_READ);
+    expect_fault(PTE_V | PTE_R | PTE_U, ACC_STORE, MODE_USER, TRAP_PAGE_WRITE);
+    expect_fault(PTE_V | PTE_R | PTE_U, ACC_STORE, MODE_KERNEL, TRAP_PAGE_WRITE);
+}
+
+static void test_fault_order(void **state)
+{
+    (void)state;
+    /* user before R/W/X: a read-only kernel page stored to from user mode */
+    expect_fault(PTE_V | PTE_R, ACC_STORE, MODE_USER, TRAP_PAGE_USER);
+    /* malformed before not present */
+    expect_fault(PTE_W | PTE_U, ACC_LOAD, MODE_USER, TRAP_PTE_MALFORMED);
+    /* not present before permissions (the permissions are the OS's) */
+    expect_fault(PTE_R, ACC_STORE, MODE_USER, TRAP_PAGE_NOT_PRESENT);
+}
+
+static void test_kernel_may_access_user_pages(void **state)
+{
+    (void)state;
+    walker_t w = two_level(PTE_V | PTE_R | PTE_X | PTE_U);
+    walk_result_t r;
+    assert_int_equal(walk(&w, VADDR, ACC_FETCH, MODE_KERNEL, &r), TRAP_NONE);
+    assert_int_equal(walk(&w, VADDR, ACC_LOAD, MODE_KERNEL, &r), TRAP_NONE);
+}
+
+static void test_non_leaf_faults(void **state)
+{
+    (void)state;
+    walker_t w = two_level(PTE_V | PTE_R | PTE_U);
+    walk_result_t r;
+    assert_int_equal(walk(&w, 2u << 22, ACC_LOAD, MODE_USER, &r), TRAP_PAGE_NOT_MAPPED);
+    assert_int_equal(r.steps, 1);
+    assert_int_equal(r.cycles, MEM_CYCLES);
+    put32(ROOT + 4, pte_make(2, PTE_V | PTE_R).v); /* a pointer with leaf bits */
+    assert_int_equal(walk(&w, VADDR, ACC_LOAD, MODE_USER, &r), TRAP_PTE_MALFORMED);
+    put32(ROOT + 4, pte_make(2, PTE_R).v); /* a page table swapped out */
+    assert_int_equal(walk(&w, VADDR, ACC_LOAD, MODE_USER, &r), TRAP_PAGE_NOT_PRESENT);
+    put32(ROOT + 4, pte_make(0x3fffff, PTE_V).v); /* next table beyond memory */
+    assert_int_equal(walk(&w, VADDR, ACC_LOAD, MODE_USER, &r), TRAP_BUS);
+    assert_int_equal(mmu_walk(&w, mem, MEM_SIZE, MEM_SIZE - 2, 0, VADDR, ACC_LOAD, MODE_USER, &r), TRAP_BUS);
+    assert_int_equal(r.steps, 0);
+}
+
+static void test_three_levels(void **state)
+{
+    (void)state;
+    memset(mem, 0, sizeof mem);
+    machine_config_t cfg = config(32, 12, 3); /* 6 + 7 + 7 index bits */
+    walker_t w;
+    walker_init(&w, &cfg);
+    uint32_t vaddr = (5u << 26) | (9u << 19) | (100u << 12) | 0xabc;
+    put32(ROOT + 5 * 4, pte_make(2, PTE_V).v);
+    put32(0x2000 + 9 * 4, pte_make(3, PTE_V).v);
+    put32(0x3000 + 100 * 4, pte_make(40, PTE_V | PTE_R | PTE_X | PTE_U).v);
+    walk_result_t r;
+    assert_int_equal(walk(&w, vaddr, ACC_FETCH, MODE_USER, &r), TRAP_NONE);
+    assert_int_equal(r.paddr, (40u << 12) | 0xabc);
+    assert_int_equal(r.steps, 3);
+    assert_int_equal(r.level[2], 2);
+    assert_int_equal(r.pte_addr[2], 0x3000 + 100 * 4);
+    assert_int_equal(r.cycles, 4 * MEM_CYCLES);
+}
+
+/*
+ * The seed's exercise: 14-bit addresses (0..16383), 2 KiB pages, a program
+ * using 0..10468, so pages 0-5 are valid and 6-7 invalid.  One level, the
+ * table of 8 entries at 0x100, page p in frame 20 + p.
+ */
+static walker_t seed_exercise(void)
+{
+    memset(mem, 0, sizeof mem);
+    machine_config_t cfg = config(14, 11, 1);
+    walker_t w;
+    walker_init(&w, &cfg);
+    for (uint32_t page = 0; page < 6; page++)
+        put32(0x100 + 4 * page, pte_make(20 + page, PTE_V | PTE_R | PTE_W | PTE_U).v);
+    return w;
+}
+
+static void test_seed_14_bit_exercise(void **state)
+{
+    (void)state;
+    walker_t w = seed_exercise();
+    walk_result_t r;
+    assert_int_equal(mmu_walk(&w, mem, MEM_SIZE, 0x100, 0, 10468, ACC_LOAD, MODE_USER, &r), TRAP_NONE);
+    assert_int_equal(r.paddr, (25u << 11) | (10468 & 2047));
+    assert_int_equal(r.steps, 1);
+    assert_int_equal(r.cycles, 2 * MEM_CYCLES);
+    /* 11000 is past the program but inside page 5: internal fragmentation */
+    assert_int_equal(mmu_walk(&w, mem, MEM_SIZE, 0x100, 0, 11000, ACC_STORE, MODE_USER, &r), TRAP_NONE);
+    /* 12288 is page 6: invalid */
+    assert_int_equal(mmu_walk(&w, mem, MEM_SIZE, 0x100, 0, 12288, ACC_LOAD, MODE_USER, &r), TRAP_PAGE_NOT_MAPPED);
+    assert_int_equal(r.steps, 1);
+    /* above 14 bits */
+    assert_int_equal(mmu_walk(&w, mem, MEM_SIZE, 0x100, 0, 16384, ACC_LOAD, MODE_USER, &r), TRAP_PAGE_NOT_MAPPED);
+    assert_int_equal(r.steps, 0);
+}
+
+static void test_ptlr_bounds_without_reading(void **state)
+{
+    (void)state;
+    walker_t w = seed_exercise();
+    put32(0x100 + 4 * 6, pte_make(26, PTE_V | PTE_R | PTE_U).v); /* would map page 6 */
+    walk_result_t r;
+    assert_int_equal(mmu_walk(&w, mem, MEM_SIZE, 0x100, 6, 12288, ACC_LOAD, MODE_USER, &r), TRAP_PAGE_NOT_MAPPED);
+    assert_int_equal(r.steps, 0);
+    assert_int_equal(r.cycles, 0);
+    assert_int_equal(mmu_walk(&w, mem, MEM_SIZE, 0x100, 7, 12288, ACC_LOAD, MODE_USER, &r), TRAP_NONE);
+    assert_int_equal(mmu_walk(&w, mem, MEM_SIZE, 0x100, 6, 12287, ACC_LOAD, MODE_USER, &r), TRAP_NONE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_geometry_splits),
+        cmocka_unit_test(test_config_rejects),
+        cmocka_unit_test(test_success_sets_accessed_then_dirty),
+        cmocka_unit_test(test_leaf_faults),
+        cmocka_unit_test(test_fault_order),
+        cmocka_unit_test(test_kernel_may_access_user_pages),
+        cmocka_unit_test(test_non_leaf_faults),
+        cmocka_unit_test(test_three_levels),
+        cmocka_unit_test(test_seed_14_bit_exercise),
+        cmocka_unit_test(test_ptlr_bounds_without_reading),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
