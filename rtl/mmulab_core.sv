@@ -443,7 +443,8 @@ module mmulab_core import mmulab_0_pkg::*; (
           if (xl_cause_i != TRAP_NONE) begin
             trap = 1'b1; cause = xl_cause_i; access = op_store ? ACC_STORE : ACC_LOAD;
             tvaddr = data_va; tpaddr = xl_paddr_i;
-            rollback_en = 1'b1; rollback = fetch_end_q;
+            // a data fault has spent the fetch and every walk, not the data lookup
+            rollback_en = 1'b1; rollback = fetch_end_q + {32'b0, xl_walk_cycles_i};
           end else begin
             data_pa_d = xl_paddr_i;
             state_d   = S_DMEM;
@@ -459,7 +460,7 @@ module mmulab_core import mmulab_0_pkg::*; (
           rv_mem_size_d  = op_byte ? 3'd1 : 3'd4;
           rv_mem_vaddr_d = data_va;
           rv_mem_paddr_d = data_pa_q;
-          rv_mem_data_d  = op_store ? store_val : load_val;
+          rv_mem_data_d  = !op_store ? load_val : op_byte ? {24'b0, store_val[7:0]} : store_val;
           if (op_store) cnt_store_d = cnt_store_q + 64'd1;
           else cnt_load_d = cnt_load_q + 64'd1;
           state_d = S_EXEC;
@@ -469,7 +470,9 @@ module mmulab_core import mmulab_0_pkg::*; (
       S_EXEC: begin
         if (phase_last) begin
           if (op == OP_HALT) begin
+            // completes like SYSCALL (and is counted), then traps; its PC stays
             trap = 1'b1; cause = TRAP_HALT;
+            cnt_insn_d = cnt_insn_q + 64'd1;
           end else begin
             if (sp_wr) rf_d[15] = sp_new;
             if (alu_wr) rf_d[ra] = alu_res;

@@ -113,7 +113,8 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
         cont_cause = acc_end > {1'b0, limit_q} ? TRAP_PROTECTION : TRAP_BUS;
 `endif
       end else begin
-        cont_cause = (!priv_i && mode_q == MMU_BARE && acc_end > {1'b0, fence_q}) ? TRAP_FENCE : TRAP_BUS;
+        // beyond the end of memory: a bus error; below it, at or above the fence
+        cont_cause = acc_end > {1'b0, cfg_mem_size_i} ? TRAP_BUS : TRAP_FENCE;
       end
     end
 `ifdef MUT_NO_LIMIT
