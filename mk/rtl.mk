@@ -6,7 +6,8 @@
 #
 #   make rtl        build/mmulab-rtl
 #   make rtl-lint   verilator --lint-only -Wall over rtl/*.sv
-#   make test-rtl   lint, programs x modes in lockstep under two reset seeds,
+#   make test-rtl   lint, programs x modes in lockstep under two reset seeds (also run
+#                   by `make test` when verilator is installed),
 #                   random MMU stimulus, mutation tests (tests/rtl/run.sh)
 #   make rtl-mutants  build/rtl-mut/<name>/mmulab-rtl, one planted bug each
 #   make synth      yosys synth_ice40 (MMU with a 16-entry TLB, core) + nextpnr-ice40
@@ -21,9 +22,10 @@ RTL_JOBS ?= 2
 RTL_MUTANTS := MUT_NO_LIMIT MUT_NO_DIRTY MUT_NO_ASID MUT_WALK_LEVEL
 VL_INC := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)/include
 
-.PHONY: rtl rtl-auto rtl-lint test-rtl rtl-mutants synth bench-rtl deps-rtl deps-synth
+.PHONY: rtl rtl-auto rtl-lint test-rtl test-rtl-auto rtl-mutants synth bench-rtl deps-rtl deps-synth
 
 all: rtl-auto
+test: test-rtl-auto
 
 deps-rtl:
 	$(Q)scripts/deps.sh rtl
@@ -70,6 +72,12 @@ $(OUT)/mmulab-rtl: $(OUT)/rtl/mmulab-rtl
 	$(Q)cp $< $@
 
 rtl-mutants: $(foreach m,$(RTL_MUTANTS),$(OUT)/rtl-mut/$(m)/mmulab-rtl)
+
+# `make test`: the RTL suite too, when verilator is already installed.
+test-rtl-auto:
+	$(Q)if command -v $(VERILATOR) >/dev/null 2>&1 && command -v g++ >/dev/null 2>&1; then \
+	    $(MAKE) --no-print-directory test-rtl; \
+	else echo "note: verilator not installed; 'make test-rtl' installs it and runs the RTL suite"; fi
 
 test-rtl: deps-rtl
 	$(Q)$(MAKE) --no-print-directory $(OUT)/mmulab $(OUT)/mmulab-rtl rtl-mutants rtl-lint
