@@ -50,8 +50,9 @@ module mmulab_top import mmulab_0_pkg::*; #(
   output logic [1:0]  rvfi_xl_pte_written_o,
   output logic [63:0] rvfi_xl_pte_new_o,
   // MMU test port (cosim --random): a translation request straight to the MMU
-  // while the core is stopped; its outcome on tb_*_o and in translation record 0
-  input  logic        tb_req_i,
+  // while the core is stopped, started by a one-clock tb_start_i; its outcome on
+  // tb_*_o in the clock tb_done_o is high, and in translation record 0 after it
+  input  logic        tb_start_i,
   input  logic [31:0] tb_vaddr_i,
   input  logic [1:0]  tb_acc_i,
   input  logic [2:0]  tb_size_i,
@@ -60,6 +61,47 @@ module mmulab_top import mmulab_0_pkg::*; #(
   output logic [3:0]  tb_cause_o,
   output logic [31:0] tb_paddr_o
 );
+
+  // ---- input stage: every input is registered, so that no logic hangs off a
+  // port (Verilator then evaluates nothing between clock edges) ----
+  logic        run_q, single_q, dbg_we_q, tb_req_q, tb_priv_q;
+  logic [63:0] limit_q;
+  logic [11:0] dbg_addr_q;
+  logic [31:0] dbg_wdata_q, tb_vaddr_q;
+  logic [1:0]  tb_acc_q;
+  logic [2:0]  tb_size_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      run_q       <= 1'b0;
+      single_q    <= 1'b0;
+      limit_q     <= 64'b0;
+      dbg_we_q    <= 1'b0;
+      dbg_addr_q  <= 12'b0;
+      dbg_wdata_q <= 32'b0;
+      tb_req_q    <= 1'b0;
+      tb_vaddr_q  <= 32'b0;
+      tb_acc_q    <= 2'b0;
+      tb_size_q   <= 3'b0;
+      tb_priv_q   <= 1'b0;
+    end else begin
+      run_q       <= run_i;
+      single_q    <= single_i;
+      limit_q     <= limit_i;
+      dbg_we_q    <= dbg_we_i;
+      dbg_addr_q  <= dbg_addr_i;
+      dbg_wdata_q <= dbg_wdata_i;
+      if (tb_start_i) begin
+        tb_req_q   <= 1'b1;
+        tb_vaddr_q <= tb_vaddr_i;
+        tb_acc_q   <= tb_acc_i;
+        tb_size_q  <= tb_size_i;
+        tb_priv_q  <= tb_priv_i;
+      end else if (tb_done_o) begin
+        tb_req_q   <= 1'b0;
+      end
+    end
+  end
 
   // ---- configuration registers ----
   logic [31:0] cfg_mem_size_q, cfg_mem_q, cfg_exec_q, cfg_mul_q, cfg_div_q, cfg_reloc_q;
@@ -72,7 +114,7 @@ module mmulab_top import mmulab_0_pkg::*; #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) seed_load_q <= 1'b0;
-    else seed_load_q <= dbg_we_i && dbg_addr_i == DBG_CFG_SEED;
+    else seed_load_q <= dbg_we_q && dbg_addr_q == DBG_CFG_SEED;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -93,24 +135,24 @@ module mmulab_top import mmulab_0_pkg::*; #(
       cfg_ways_q      <= 11'd16;
       cfg_policy_q    <= POL_LRU;
       cfg_asid_bits_q <= 5'd8;
-    end else if (dbg_we_i) begin
-      unique case (dbg_addr_i)
-        DBG_CFG_MEM_SIZE: cfg_mem_size_q  <= dbg_wdata_i;
-        DBG_CFG_MEM:      cfg_mem_q       <= dbg_wdata_i;
-        DBG_CFG_EXEC:     cfg_exec_q      <= dbg_wdata_i;
-        DBG_CFG_MUL:      cfg_mul_q       <= dbg_wdata_i;
-        DBG_CFG_DIV:      cfg_div_q       <= dbg_wdata_i;
-        DBG_CFG_RELOC:    cfg_reloc_q     <= dbg_wdata_i;
-        DBG_CFG_TLBHIT:   cfg_tlbhit_q    <= dbg_wdata_i;
-        DBG_CFG_TRAP:     cfg_trap_q      <= dbg_wdata_i;
-        DBG_CFG_SHIFT:    cfg_shift_q     <= dbg_wdata_i[4:0];
-        DBG_CFG_LEVELS:   cfg_levels_q    <= dbg_wdata_i[1:0];
-        DBG_CFG_VABITS:   cfg_va_bits_q   <= dbg_wdata_i[5:0];
-        DBG_CFG_ENTRIES:  cfg_entries_q   <= dbg_wdata_i[10:0];
-        DBG_CFG_WAYS:     cfg_ways_q      <= dbg_wdata_i[10:0];
-        DBG_CFG_POLICY:   cfg_policy_q    <= dbg_wdata_i[1:0];
-        DBG_CFG_ASIDBITS: cfg_asid_bits_q <= dbg_wdata_i[4:0];
-        DBG_CFG_SEED:     cfg_seed_q      <= dbg_wdata_i;
+    end else if (dbg_we_q) begin
+      unique case (dbg_addr_q)
+        DBG_CFG_MEM_SIZE: cfg_mem_size_q  <= dbg_wdata_q;
+        DBG_CFG_MEM:      cfg_mem_q       <= dbg_wdata_q;
+        DBG_CFG_EXEC:     cfg_exec_q      <= dbg_wdata_q;
+        DBG_CFG_MUL:      cfg_mul_q       <= dbg_wdata_q;
+        DBG_CFG_DIV:      cfg_div_q       <= dbg_wdata_q;
+        DBG_CFG_RELOC:    cfg_reloc_q     <= dbg_wdata_q;
+        DBG_CFG_TLBHIT:   cfg_tlbhit_q    <= dbg_wdata_q;
+        DBG_CFG_TRAP:     cfg_trap_q      <= dbg_wdata_q;
+        DBG_CFG_SHIFT:    cfg_shift_q     <= dbg_wdata_q[4:0];
+        DBG_CFG_LEVELS:   cfg_levels_q    <= dbg_wdata_q[1:0];
+        DBG_CFG_VABITS:   cfg_va_bits_q   <= dbg_wdata_q[5:0];
+        DBG_CFG_ENTRIES:  cfg_entries_q   <= dbg_wdata_q[10:0];
+        DBG_CFG_WAYS:     cfg_ways_q      <= dbg_wdata_q[10:0];
+        DBG_CFG_POLICY:   cfg_policy_q    <= dbg_wdata_q[1:0];
+        DBG_CFG_ASIDBITS: cfg_asid_bits_q <= dbg_wdata_q[4:0];
+        DBG_CFG_SEED:     cfg_seed_q      <= dbg_wdata_q;
         default: ;
       endcase
     end
@@ -129,13 +171,19 @@ module mmulab_top import mmulab_0_pkg::*; #(
   logic        fetch_xl_done, data_xl_done;
 
   mmulab_core u_core (
-    .clk_i, .rst_ni, .run_i, .single_i, .limit_i, .stopped_o,
+    .clk_i, .rst_ni,
+    .run_i             (run_q),
+    .single_i          (single_q),
+    .limit_i           (limit_q),
+    .stopped_o,
     .cfg_mem_cycles_i  (cfg_mem_q),
     .cfg_exec_cycles_i (cfg_exec_q),
     .cfg_mul_cycles_i  (cfg_mul_q),
     .cfg_div_cycles_i  (cfg_div_q),
     .cfg_trap_cycles_i (cfg_trap_q),
-    .dbg_we_i, .dbg_addr_i, .dbg_wdata_i,
+    .dbg_we_i          (dbg_we_q),
+    .dbg_addr_i        (dbg_addr_q),
+    .dbg_wdata_i       (dbg_wdata_q),
     .dbg_rdata_o       (core_dbg_rdata),
     .priv_o            (priv),
     .xl_req_o          (xl_req),
@@ -187,13 +235,15 @@ module mmulab_top import mmulab_0_pkg::*; #(
     .cfg_asid_bits_i      (cfg_asid_bits_q),
     .cfg_seed_i           (cfg_seed_q),
     .seed_load_i          (seed_load_q),
-    .dbg_we_i, .dbg_addr_i, .dbg_wdata_i,
+    .dbg_we_i             (dbg_we_q),
+    .dbg_addr_i           (dbg_addr_q),
+    .dbg_wdata_i          (dbg_wdata_q),
     .dbg_rdata_o          (mmu_dbg_rdata),
-    .req_i                (xl_req | tb_req_i),
-    .vaddr_i              (tb_req_i ? tb_vaddr_i : xl_vaddr),
-    .acc_i                (tb_req_i ? tb_acc_i : xl_acc),
-    .size_i               (tb_req_i ? tb_size_i : xl_size),
-    .priv_i               (tb_req_i ? tb_priv_i : priv),
+    .req_i                (xl_req | tb_req_q),
+    .vaddr_i              (tb_req_q ? tb_vaddr_q : xl_vaddr),
+    .acc_i                (tb_req_q ? tb_acc_q : xl_acc),
+    .size_i               (tb_req_q ? tb_size_q : xl_size),
+    .priv_i               (tb_req_q ? tb_priv_q : priv),
     .done_o               (xl_done),
     .cause_o              (xl_cause),
     .paddr_o              (xl_paddr),
@@ -230,8 +280,8 @@ module mmulab_top import mmulab_0_pkg::*; #(
   logic [63:0]  xl_pte_new_q;
   logic         xl_ok, keep;
   assign xl_ok     = xl_cause == TRAP_NONE;
-  assign keep      = xl_ok || tb_req_i;
-  assign tb_done_o  = tb_req_i && xl_done;
+  assign keep      = xl_ok || tb_req_q;
+  assign tb_done_o  = tb_req_q && xl_done;
   assign tb_cause_o = xl_cause;
   assign tb_paddr_o = xl_paddr;
 
@@ -276,7 +326,7 @@ module mmulab_top import mmulab_0_pkg::*; #(
   logic [31:0] cfg_dbg_rdata;
   always_comb begin
     cfg_dbg_rdata = 32'b0;
-    unique case (dbg_addr_i)
+    unique case (dbg_addr_q)
       DBG_CFG_MEM_SIZE: cfg_dbg_rdata = cfg_mem_size_q;
       DBG_CFG_MEM:      cfg_dbg_rdata = cfg_mem_q;
       DBG_CFG_TRAP:     cfg_dbg_rdata = cfg_trap_q;

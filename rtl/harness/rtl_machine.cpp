@@ -81,6 +81,8 @@ void tick(rtl_machine *r)
 #endif
 }
 
+// The inputs are registered (mmulab_top's input stage): a write lands one
+// clock after it is presented, a read shows one clock after its address.
 void dbg_write(rtl_machine *r, uint32_t addr, uint32_t value)
 {
     r->top->dbg_we_i = 1;
@@ -88,12 +90,16 @@ void dbg_write(rtl_machine *r, uint32_t addr, uint32_t value)
     r->top->dbg_wdata_i = value;
     tick(r);
     r->top->dbg_we_i = 0;
+    tick(r);
 }
 
 uint32_t dbg_read(rtl_machine *r, uint32_t addr)
 {
-    r->top->dbg_addr_i = addr;
-    r->top->eval();
+    if (r->top->dbg_addr_i != addr || r->top->dbg_we_i) {
+        r->top->dbg_addr_i = addr;
+        r->top->dbg_we_i = 0;
+        tick(r);
+    }
     return r->top->dbg_rdata_o;
 }
 
@@ -129,7 +135,8 @@ bool run_until_stopped(rtl_machine *r, uint64_t limit, bool single)
 void stop_running(rtl_machine *r)
 {
     r->top->run_i = 0;
-    tick(r); // the core forgets its stop
+    tick(r); // run_i is registered,
+    tick(r); // then the core forgets its stop
 }
 
 stop_t rtl_run(machine_t *m, uint64_t limit)
@@ -403,7 +410,7 @@ extern "C" machine_t *rtl_create(const machine_config_t *cfg, evbus_t *bus, char
     t->dbg_addr_i = 0;
     t->dbg_wdata_i = 0;
     t->limit_i = 0;
-    t->tb_req_i = 0;
+    t->tb_start_i = 0;
     t->tb_vaddr_i = 0;
     t->tb_acc_i = 0;
     t->tb_size_i = 0;
@@ -460,29 +467,29 @@ extern "C" void rtl_mmu_access(machine_t *m, uint32_t vaddr, access_t acc, priv_
     t->tb_acc_i = acc;
     t->tb_priv_i = priv == MODE_KERNEL;
     t->tb_size_i = size;
-    t->tb_req_i = 1;
+    t->tb_start_i = 1;
+    tick(r);
+    t->tb_start_i = 0;
     int stage = flush_at >= 0 ? 0 : 3;
     bool done = false;
     for (int clk = 0; !done || stage < 3; clk++) {
-        if (!done) {
-            t->eval();
-            if (t->tb_done_o) {
-                done = true;
-                out->cause = (trap_cause_t)t->tb_cause_o;
-                out->paddr = t->tb_paddr_o;
-            }
+        if (!done && t->tb_done_o) {
+            done = true;
+            out->cause = (trap_cause_t)t->tb_cause_o;
+            out->paddr = t->tb_paddr_o;
         }
         if (stage < 3 && clk >= flush_at) {
             t->dbg_we_i = 1;
             t->dbg_addr_i = flush_addr[stage];
             t->dbg_wdata_i = flush_data[stage];
             stage++;
+        } else {
+            t->dbg_we_i = 0;
         }
         tick(r);
-        t->dbg_we_i = 0;
-        if (done)
-            t->tb_req_i = 0;
     }
+    t->dbg_we_i = 0;
+    tick(r); // the last flush write lands
     tick(r); // a pending flush lands
     fill_xlate(t, 0, &out->xlate);
     out->cycles = rtl_cycles(m) - before;
