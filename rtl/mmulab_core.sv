@@ -82,7 +82,6 @@ module mmulab_core import mmulab_0_pkg::*; (
 
   // ---- architectural state ----
   logic [31:0] rf_q [16];
-  logic [31:0] rf_d [16];
   logic [31:0] pc_q, pc_d;
   logic [3:0]  flags_q, flags_d;     // {V, C, N, Z}
   logic        priv_q, priv_d;
@@ -100,26 +99,41 @@ module mmulab_core import mmulab_0_pkg::*; (
   logic [31:0] load_q, load_d;       // the loaded word or byte
   logic [63:0] fetch_end_q, fetch_end_d;
 
-  // ---- retirement registers ----
-  logic        rv_valid_q, rv_valid_d, rv_trap_q, rv_trap_d;
-  logic [31:0] rv_pc_q, rv_pc_d, rv_insn_q, rv_insn_d;
-  logic        rv_rd_valid_q, rv_rd_valid_d;
-  logic [3:0]  rv_rd_addr_q, rv_rd_addr_d;
-  logic [31:0] rv_rd_wdata_q, rv_rd_wdata_d;
-  logic        rv_mem_valid_q, rv_mem_valid_d, rv_mem_write_q, rv_mem_write_d;
-  logic [2:0]  rv_mem_size_q, rv_mem_size_d;
-  logic [31:0] rv_mem_vaddr_q, rv_mem_vaddr_d, rv_mem_paddr_q, rv_mem_paddr_d, rv_mem_data_q, rv_mem_data_d;
-  logic        rv_fetched_q, rv_fetched_d;
-  logic [63:0] rv_begin_q, rv_begin_d, rv_end_q, rv_end_d;
-  trap_e       rv_cause_q, rv_cause_d;
-  logic [1:0]  rv_access_q, rv_access_d;
-  logic [31:0] rv_tvaddr_q, rv_tvaddr_d, rv_tpaddr_q, rv_tpaddr_d;
+  // ---- what the instruction in flight has done, and what retired ----
+  typedef struct packed {
+    logic        valid, write;
+    logic [2:0]  size;
+    logic [31:0] vaddr, paddr, data;
+  } mem_rec_t;
+  typedef struct packed {
+    trap_e       cause;
+    logic [1:0]  access;
+    logic [31:0] vaddr, paddr;
+  } trap_rec_t;
+  typedef struct packed {
+    logic        valid, trap;
+    logic [31:0] pc, insn;
+    logic        rd_valid;
+    logic [3:0]  rd_addr;
+    logic [31:0] rd_wdata;
+    mem_rec_t    mem;
+    logic        fetched;
+    logic [63:0] cycle_begin, cycle_end;
+    trap_rec_t   trap_info;
+  } retire_rec_t;
+
+  logic [31:0] if_pc_q, if_pc_d;
+  logic [63:0] if_begin_q, if_begin_d;
+  logic        if_fetched_q, if_fetched_d;
+  mem_rec_t    if_mem_q, if_mem_d;
+  trap_rec_t   if_trap_q, if_trap_d;
+  retire_rec_t rv_q, rv_d;
 
   // ---- decode ----
   logic [7:0]  op;
   logic [3:0]  ra, rb;
   logic [31:0] imm_u20, imm_s20, imm_s16, ra_val, rb_val, sp_val;
-  logic        op_valid, op_load, op_store, op_byte, op_mul, op_div;
+  logic        op_store, op_byte, op_mul, op_div;
   assign op      = insn_q[31:24];
   assign ra      = insn_q[23:20];
   assign rb      = insn_q[19:16];
@@ -130,29 +144,41 @@ module mmulab_core import mmulab_0_pkg::*; (
   assign rb_val  = rf_q[rb];
   assign sp_val  = rf_q[15];
 
-  always_comb begin
-    op_valid = 1'b1;
-    op_load  = 1'b0;
-    op_store = 1'b0;
-    op_byte  = 1'b0;
-    op_mul   = 1'b0;
-    op_div   = 1'b0;
-    unique case (op)
+  // the instruction's class: valid, data load or store (byte or word), MUL, DIVU/REMU
+  typedef struct packed {
+    logic valid, load, store, byte_acc, mul, div;
+  } iclass_t;
+
+  function automatic iclass_t classify(logic [7:0] opc);
+    iclass_t c;
+    c = '{valid: 1'b1, load: 1'b0, store: 1'b0, byte_acc: 1'b0, mul: 1'b0, div: 1'b0};
+    unique case (opc)
       OP_NOP, OP_HALT, OP_SYSCALL, OP_LOADI, OP_LUI, OP_MOV, OP_LEA,
       OP_ADD, OP_ADDI, OP_SUB, OP_SUBI, OP_AND, OP_ANDI, OP_OR, OP_ORI, OP_XOR, OP_XORI,
       OP_SHL, OP_SHLI, OP_SHR, OP_SHRI, OP_SAR, OP_SARI, OP_CMP, OP_CMPI,
       OP_INC, OP_DEC, OP_NOT, OP_NEG,
       OP_JMP, OP_JZ, OP_JNZ, OP_JLT, OP_JGE, OP_JLE, OP_JGT, OP_JB, OP_JAE, OP_JBE, OP_JA,
       OP_JMPR: ;
-      OP_MUL, OP_MULI: op_mul = 1'b1;
-      OP_DIVU, OP_REMU: op_div = 1'b1;
-      OP_RET, OP_LOADA, OP_LOADM, OP_POP: op_load = 1'b1;
-      OP_LOADBA, OP_LOADBM: begin op_load = 1'b1; op_byte = 1'b1; end
-      OP_STOREA, OP_STOREM, OP_PUSH, OP_CALL, OP_CALLR: op_store = 1'b1;
-      OP_STOREBA, OP_STOREBM: begin op_store = 1'b1; op_byte = 1'b1; end
-      default: op_valid = 1'b0;
+      OP_MUL, OP_MULI: c.mul = 1'b1;
+      OP_DIVU, OP_REMU: c.div = 1'b1;
+      OP_RET, OP_LOADA, OP_LOADM, OP_POP: c.load = 1'b1;
+      OP_LOADBA, OP_LOADBM: begin c.load = 1'b1; c.byte_acc = 1'b1; end
+      OP_STOREA, OP_STOREM, OP_PUSH, OP_CALL, OP_CALLR: c.store = 1'b1;
+      OP_STOREBA, OP_STOREBM: begin c.store = 1'b1; c.byte_acc = 1'b1; end
+      default: c.valid = 1'b0;
     endcase
-  end
+    return c;
+  endfunction
+
+  iclass_t cls, fcls;  // of insn_q, and of the word the fetch is reading
+  assign cls      = classify(op);
+  assign fcls     = classify(mem_rdata_i[31:24]);
+  logic  unused_cls;  // validity and loads are decided from the word as it arrives
+  assign unused_cls = cls.valid ^ cls.load ^ fcls.byte_acc;
+  assign op_store = cls.store;
+  assign op_byte  = cls.byte_acc;
+  assign op_mul   = cls.mul;
+  assign op_div   = cls.div;
 
   // the data access: its virtual address and, for a store, its data
   logic [31:0] data_va, store_val;
@@ -276,8 +302,8 @@ module mmulab_core import mmulab_0_pkg::*; (
   end
 
   // exec cycles by class
-  logic [31:0] exec_cost;
-  assign exec_cost = op_mul ? cfg_mul_cycles_i : op_div ? cfg_div_cycles_i : cfg_exec_cycles_i;
+  logic [31:0] fexec_cost;  // the execute cycles of the word the fetch is reading
+  assign fexec_cost = fcls.mul ? cfg_mul_cycles_i : fcls.div ? cfg_div_cycles_i : cfg_exec_cycles_i;
 
   // timed phases: the last clock of a phase does its work
   logic phase_last, phase_tick, timed;
@@ -310,8 +336,7 @@ module mmulab_core import mmulab_0_pkg::*; (
 
   // translation requests
   assign xl_req_o   = (state_q == S_FXL && pc_q[1:0] == 2'b0) ||
-                      (state_q == S_DXL && op_valid && (op_load || op_store) &&
-                       (op_byte || data_va[1:0] == 2'b0));
+                      (state_q == S_DXL && (op_byte || data_va[1:0] == 2'b0));
   assign xl_vaddr_o = state_q == S_FXL ? pc_q : data_va;
   assign xl_acc_o   = state_q == S_FXL ? ACC_FETCH : op_store ? ACC_STORE : ACC_LOAD;
   assign xl_size_o  = state_q == S_FXL ? 3'd4 : op_byte ? 3'd1 : 3'd4;
@@ -331,14 +356,27 @@ module mmulab_core import mmulab_0_pkg::*; (
   end
 
   // ---- the state machine ----
+  //
+  // The in-flight registers (if_*) gather what the instruction does; the
+  // retirement registers (rv_*) take it all in the clock it retires or its
+  // trap ends, when rvfi_valid_o pulses, and hold it until the next one.
+  // While running, the next instruction starts in the clock one retires.
+  logic        rf_we, sp_we;     // register writes: ra (or the debug port) and SP
+  logic [3:0]  rf_waddr;
+  logic [31:0] rf_wdata, sp_wdata;
+
   always_comb begin
-    logic        trap;
+    logic        trap, retire, start;
     trap_e       cause;
     logic [1:0]  access;
     logic [31:0] tvaddr, tpaddr;
     logic [63:0] rollback;
     logic        rollback_en;
-    rf_d          = rf_q;
+    rf_we         = 1'b0;
+    rf_waddr      = ra;
+    rf_wdata      = alu_res;
+    sp_we         = 1'b0;
+    sp_wdata      = sp_new;
     pc_d          = pc_q;
     flags_d       = flags_q;
     priv_d        = priv_q;
@@ -355,27 +393,16 @@ module mmulab_core import mmulab_0_pkg::*; (
     data_pa_d     = data_pa_q;
     load_d        = load_q;
     fetch_end_d   = fetch_end_q;
-    rv_valid_d    = 1'b0;
-    rv_trap_d     = rv_trap_q;
-    rv_pc_d       = rv_pc_q;
-    rv_insn_d     = rv_insn_q;
-    rv_rd_valid_d = rv_rd_valid_q;
-    rv_rd_addr_d  = rv_rd_addr_q;
-    rv_rd_wdata_d = rv_rd_wdata_q;
-    rv_mem_valid_d = rv_mem_valid_q;
-    rv_mem_write_d = rv_mem_write_q;
-    rv_mem_size_d  = rv_mem_size_q;
-    rv_mem_vaddr_d = rv_mem_vaddr_q;
-    rv_mem_paddr_d = rv_mem_paddr_q;
-    rv_mem_data_d  = rv_mem_data_q;
-    rv_fetched_d   = rv_fetched_q;
-    rv_begin_d    = rv_begin_q;
-    rv_end_d      = rv_end_q;
-    rv_cause_d    = rv_cause_q;
-    rv_access_d   = rv_access_q;
-    rv_tvaddr_d   = rv_tvaddr_q;
-    rv_tpaddr_d   = rv_tpaddr_q;
+    if_pc_d       = if_pc_q;
+    if_begin_d    = if_begin_q;
+    if_fetched_d  = if_fetched_q;
+    if_mem_d      = if_mem_q;
+    if_trap_d     = if_trap_q;
+    rv_d          = rv_q;
+    rv_d.valid    = 1'b0;
     trap          = 1'b0;
+    retire        = 1'b0;
+    start         = 1'b0;
     cause         = TRAP_NONE;
     access        = ACC_FETCH;
     tvaddr        = pc_q;
@@ -384,36 +411,18 @@ module mmulab_core import mmulab_0_pkg::*; (
     rollback_en   = 1'b0;
 
     unique case (state_q)
-      S_IDLE: begin
-        if (can_start) begin
-          state_d        = S_FXL;
-          flags_d        = {flags_q[3:2], flags_q[1] & ~flags_q[0], flags_q[0]};
-          rv_begin_d     = cycle_q;
-          rv_trap_d      = 1'b0;
-          rv_pc_d        = pc_q;
-          rv_insn_d      = 32'b0;
-          rv_rd_valid_d  = 1'b0;
-          rv_mem_valid_d = 1'b0;
-          rv_mem_write_d = 1'b0;
-          rv_mem_size_d  = 3'd0;
-          rv_mem_vaddr_d = 32'b0;
-          rv_mem_paddr_d = 32'b0;
-          rv_mem_data_d  = 32'b0;
-          rv_fetched_d   = 1'b0;
-          rv_cause_d     = TRAP_NONE;
-        end
-      end
+      S_IDLE: start = can_start;
       S_FXL: begin
         if (pc_q[1:0] != 2'b0) begin
           trap = 1'b1; cause = TRAP_MISALIGNED; tpaddr = pc_q;
-          rollback_en = 1'b1; rollback = rv_begin_q;
+          rollback_en = 1'b1; rollback = if_begin_q;
         end else if (xl_done_i) begin
           if (xl_cause_i != TRAP_NONE) begin
             trap = 1'b1; cause = xl_cause_i; tpaddr = xl_paddr_i;
-            rollback_en = 1'b1; rollback = rv_begin_q + {32'b0, xl_walk_cycles_i};
+            rollback_en = 1'b1; rollback = if_begin_q + {32'b0, xl_walk_cycles_i};
           end else begin
             fetch_pa_d   = xl_paddr_i;
-            rv_fetched_d = 1'b1;
+            if_fetched_d = 1'b1;
             state_d      = S_FMEM;
             wait_d       = cfg_mem_cycles_i;
           end
@@ -421,22 +430,23 @@ module mmulab_core import mmulab_0_pkg::*; (
       end
       S_FMEM: begin
         if (phase_last) begin
+          // the word arrives: decode it on the way in
           insn_d      = mem_rdata_i;
-          rv_insn_d   = mem_rdata_i;
           fetch_end_d = cycle_d;
-          state_d     = S_DXL;   // decided next clock, once insn_q holds the word
+          if (!fcls.valid) begin
+            trap = 1'b1; cause = TRAP_ILLEGAL;
+          end else if (fcls.div && rf_q[mem_rdata_i[19:16]] == 32'b0) begin
+            trap = 1'b1; cause = TRAP_DIV_ZERO;
+          end else if (fcls.load || fcls.store) begin
+            state_d = S_DXL;
+          end else begin
+            state_d = S_EXEC;
+            wait_d  = fexec_cost;
+          end
         end
       end
       S_DXL: begin
-        // first clock after the fetch: decode, then translate the data access
-        if (!op_valid) begin
-          trap = 1'b1; cause = TRAP_ILLEGAL;
-        end else if (op_div && rb_val == 32'b0) begin
-          trap = 1'b1; cause = TRAP_DIV_ZERO;
-        end else if (!op_load && !op_store) begin
-          state_d = S_EXEC;
-          wait_d  = exec_cost;
-        end else if (!op_byte && data_va[1:0] != 2'b0) begin
+        if (!op_byte && data_va[1:0] != 2'b0) begin
           trap = 1'b1; cause = TRAP_MISALIGNED; access = op_store ? ACC_STORE : ACC_LOAD;
           tvaddr = data_va; rollback_en = 1'b1; rollback = fetch_end_q;
         end else if (xl_done_i) begin
@@ -454,66 +464,77 @@ module mmulab_core import mmulab_0_pkg::*; (
       end
       S_DMEM: begin
         if (phase_last) begin
-          load_d         = load_val;
-          rv_mem_valid_d = 1'b1;
-          rv_mem_write_d = op_store;
-          rv_mem_size_d  = op_byte ? 3'd1 : 3'd4;
-          rv_mem_vaddr_d = data_va;
-          rv_mem_paddr_d = data_pa_q;
-          rv_mem_data_d  = !op_store ? load_val : op_byte ? {24'b0, store_val[7:0]} : store_val;
+          load_d        = load_val;
+          if_mem_d      = '{valid: 1'b1, write: op_store, size: op_byte ? 3'd1 : 3'd4,
+                            vaddr: data_va, paddr: data_pa_q,
+                            data: !op_store ? load_val : op_byte ? {24'b0, store_val[7:0]} : store_val};
           if (op_store) cnt_store_d = cnt_store_q + 64'd1;
           else cnt_load_d = cnt_load_q + 64'd1;
           state_d = S_EXEC;
-          wait_d  = exec_cost;
+          wait_d  = op_mul ? cfg_mul_cycles_i : op_div ? cfg_div_cycles_i : cfg_exec_cycles_i;
         end
       end
       S_EXEC: begin
         if (phase_last) begin
+          cnt_insn_d = cnt_insn_q + 64'd1;  // HALT and SYSCALL complete too, then trap
           if (op == OP_HALT) begin
-            // completes like SYSCALL (and is counted), then traps; its PC stays
             trap = 1'b1; cause = TRAP_HALT;
-            cnt_insn_d = cnt_insn_q + 64'd1;
           end else begin
-            if (sp_wr) rf_d[15] = sp_new;
-            if (alu_wr) rf_d[ra] = alu_res;
-            flags_d       = alu_flags;
-            pc_d          = next_pc;
-            cnt_insn_d    = cnt_insn_q + 64'd1;
-            rv_rd_valid_d = alu_wr;
-            rv_rd_addr_d  = ra;
-            rv_rd_wdata_d = alu_res;
+            sp_we   = sp_wr;
+            rf_we   = alu_wr;
+            flags_d = alu_flags;
+            pc_d    = next_pc;
             if (op == OP_SYSCALL) begin
               trap = 1'b1; cause = TRAP_SYSCALL;
             end else begin
-              rv_valid_d = 1'b1;
-              rv_end_d   = cycle_d;
-              state_d    = S_IDLE;
-              stop_d     = single_i;
+              retire = 1'b1;
+              if (single_i) begin
+                state_d = S_IDLE;
+                stop_d  = 1'b1;
+              end else begin
+                start   = run_i && cycle_d < limit_i;
+                state_d = S_IDLE;
+              end
             end
           end
         end
       end
       S_TRAP: begin
         if (phase_last) begin
-          rv_valid_d = 1'b1;
-          rv_end_d   = cycle_d;
-          state_d    = S_IDLE;
-          stop_d     = 1'b1;
+          retire  = 1'b1;
+          state_d = S_IDLE;
+          stop_d  = 1'b1;
         end
       end
       default: state_d = S_IDLE;
     endcase
 
     if (trap) begin
-      state_d     = S_TRAP;
-      wait_d      = cfg_trap_cycles_i;
-      rv_trap_d   = 1'b1;
-      rv_cause_d  = cause;
-      rv_access_d = access;
-      rv_tvaddr_d = tvaddr;
-      rv_tpaddr_d = tpaddr;
-      cnt_trap_d  = cnt_trap_q + 64'd1;
+      state_d    = S_TRAP;
+      wait_d     = cfg_trap_cycles_i;
+      if_trap_d  = '{cause: cause, access: access, vaddr: tvaddr, paddr: tpaddr};
+      cnt_trap_d = cnt_trap_q + 64'd1;
       if (rollback_en) cycle_d = rollback;
+    end
+
+    if (retire) begin
+      rv_d = '{valid: 1'b1, trap: state_q == S_TRAP, pc: if_pc_q,
+               insn: if_fetched_q ? insn_q : 32'b0,
+               rd_valid: state_q == S_EXEC && alu_wr, rd_addr: ra, rd_wdata: alu_res,
+               mem: if_mem_q, fetched: if_fetched_q, cycle_begin: if_begin_q, cycle_end: cycle_d,
+               trap_info: state_q == S_TRAP ? if_trap_q : '{cause: TRAP_NONE, access: ACC_FETCH,
+                                                           vaddr: 32'b0, paddr: 32'b0}};
+    end
+
+    if (start) begin
+      // a new instruction: its in-flight record starts empty
+      state_d      = S_FXL;
+      flags_d      = {flags_d[3:2], flags_d[1] & ~flags_d[0], flags_d[0]};
+      if_pc_d      = pc_d;
+      if_begin_d   = cycle_d;
+      if_fetched_d = 1'b0;
+      if_mem_d     = '0;
+      if_trap_d    = '{cause: TRAP_NONE, access: ACC_FETCH, vaddr: 32'b0, paddr: 32'b0};
     end
 
     // debug writes (the core is idle)
@@ -523,7 +544,13 @@ module mmulab_core import mmulab_0_pkg::*; (
         DBG_FLAGS:  flags_d = dbg_wdata_i[3:0];
         DBG_PRIV:   priv_d = dbg_wdata_i[0];
         DBG_CHARGE: cycle_d = cycle_q + {32'b0, dbg_wdata_i};
-        default: if (dbg_addr_i[11:4] == DBG_REG0[11:4]) rf_d[dbg_addr_i[3:0]] = dbg_wdata_i;
+        default: begin
+          if (dbg_addr_i[11:4] == DBG_REG0[11:4]) begin
+            rf_we    = 1'b1;
+            rf_waddr = dbg_addr_i[3:0];
+            rf_wdata = dbg_wdata_i;
+          end
+        end
       endcase
     end
   end
@@ -552,102 +579,75 @@ module mmulab_core import mmulab_0_pkg::*; (
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       for (int i = 0; i < 16; i++) rf_q[i] <= 32'b0;
-      pc_q        <= 32'b0;
-      flags_q     <= 4'b0;
-      priv_q      <= 1'b0;
-      cycle_q     <= 64'b0;
-      cnt_insn_q  <= 64'b0;
-      cnt_load_q  <= 64'b0;
-      cnt_store_q <= 64'b0;
-      cnt_trap_q  <= 64'b0;
-      state_q     <= S_IDLE;
-      wait_q      <= 32'b0;
-      stop_q      <= 1'b0;
-      insn_q      <= 32'b0;
-      fetch_pa_q  <= 32'b0;
-      data_pa_q   <= 32'b0;
-      load_q      <= 32'b0;
-      fetch_end_q <= 64'b0;
-      rv_valid_q  <= 1'b0;
-      rv_trap_q   <= 1'b0;
-      rv_pc_q     <= 32'b0;
-      rv_insn_q   <= 32'b0;
-      rv_rd_valid_q  <= 1'b0;
-      rv_rd_addr_q   <= 4'b0;
-      rv_rd_wdata_q  <= 32'b0;
-      rv_mem_valid_q <= 1'b0;
-      rv_mem_write_q <= 1'b0;
-      rv_mem_size_q  <= 3'b0;
-      rv_mem_vaddr_q <= 32'b0;
-      rv_mem_paddr_q <= 32'b0;
-      rv_mem_data_q  <= 32'b0;
-      rv_fetched_q   <= 1'b0;
-      rv_begin_q  <= 64'b0;
-      rv_end_q    <= 64'b0;
-      rv_cause_q  <= TRAP_NONE;
-      rv_access_q <= ACC_FETCH;
-      rv_tvaddr_q <= 32'b0;
-      rv_tpaddr_q <= 32'b0;
+      pc_q         <= 32'b0;
+      flags_q      <= 4'b0;
+      priv_q       <= 1'b0;
+      cycle_q      <= 64'b0;
+      cnt_insn_q   <= 64'b0;
+      cnt_load_q   <= 64'b0;
+      cnt_store_q  <= 64'b0;
+      cnt_trap_q   <= 64'b0;
+      state_q      <= S_IDLE;
+      wait_q       <= 32'b0;
+      stop_q       <= 1'b0;
+      insn_q       <= 32'b0;
+      fetch_pa_q   <= 32'b0;
+      data_pa_q    <= 32'b0;
+      load_q       <= 32'b0;
+      fetch_end_q  <= 64'b0;
+      if_pc_q      <= 32'b0;
+      if_begin_q   <= 64'b0;
+      if_fetched_q <= 1'b0;
+      if_mem_q     <= '0;
+      if_trap_q    <= '0;
+      rv_q         <= '0;
     end else begin
-      rf_q        <= rf_d;
-      pc_q        <= pc_d;
-      flags_q     <= flags_d;
-      priv_q      <= priv_d;
-      cycle_q     <= cycle_d;
-      cnt_insn_q  <= cnt_insn_d;
-      cnt_load_q  <= cnt_load_d;
-      cnt_store_q <= cnt_store_d;
-      cnt_trap_q  <= cnt_trap_d;
-      state_q     <= state_d;
-      wait_q      <= wait_d;
-      stop_q      <= stop_d;
-      insn_q      <= insn_d;
-      fetch_pa_q  <= fetch_pa_d;
-      data_pa_q   <= data_pa_d;
-      load_q      <= load_d;
-      fetch_end_q <= fetch_end_d;
-      rv_valid_q  <= rv_valid_d;
-      rv_trap_q   <= rv_trap_d;
-      rv_pc_q     <= rv_pc_d;
-      rv_insn_q   <= rv_insn_d;
-      rv_rd_valid_q  <= rv_rd_valid_d;
-      rv_rd_addr_q   <= rv_rd_addr_d;
-      rv_rd_wdata_q  <= rv_rd_wdata_d;
-      rv_mem_valid_q <= rv_mem_valid_d;
-      rv_mem_write_q <= rv_mem_write_d;
-      rv_mem_size_q  <= rv_mem_size_d;
-      rv_mem_vaddr_q <= rv_mem_vaddr_d;
-      rv_mem_paddr_q <= rv_mem_paddr_d;
-      rv_mem_data_q  <= rv_mem_data_d;
-      rv_fetched_q   <= rv_fetched_d;
-      rv_begin_q  <= rv_begin_d;
-      rv_end_q    <= rv_end_d;
-      rv_cause_q  <= rv_cause_d;
-      rv_access_q <= rv_access_d;
-      rv_tvaddr_q <= rv_tvaddr_d;
-      rv_tpaddr_q <= rv_tpaddr_d;
+      if (sp_we) rf_q[15] <= sp_wdata;
+      if (rf_we) rf_q[rf_waddr] <= rf_wdata;  // after SP: POP into R15 keeps the loaded value
+      pc_q         <= pc_d;
+      flags_q      <= flags_d;
+      priv_q       <= priv_d;
+      cycle_q      <= cycle_d;
+      cnt_insn_q   <= cnt_insn_d;
+      cnt_load_q   <= cnt_load_d;
+      cnt_store_q  <= cnt_store_d;
+      cnt_trap_q   <= cnt_trap_d;
+      state_q      <= state_d;
+      wait_q       <= wait_d;
+      stop_q       <= stop_d;
+      insn_q       <= insn_d;
+      fetch_pa_q   <= fetch_pa_d;
+      data_pa_q    <= data_pa_d;
+      load_q       <= load_d;
+      fetch_end_q  <= fetch_end_d;
+      if_pc_q      <= if_pc_d;
+      if_begin_q   <= if_begin_d;
+      if_fetched_q <= if_fetched_d;
+      if_mem_q     <= if_mem_d;
+      if_trap_q    <= if_trap_d;
+      rv_q         <= rv_d;
     end
   end
 
-  assign rvfi_valid_o       = rv_valid_q;
-  assign rvfi_trap_o        = rv_trap_q;
-  assign rvfi_pc_o          = rv_pc_q;
-  assign rvfi_insn_o        = rv_insn_q;
-  assign rvfi_rd_valid_o    = rv_rd_valid_q;
-  assign rvfi_rd_addr_o     = rv_rd_addr_q;
-  assign rvfi_rd_wdata_o    = rv_rd_wdata_q;
-  assign rvfi_mem_valid_o   = rv_mem_valid_q;
-  assign rvfi_mem_write_o   = rv_mem_write_q;
-  assign rvfi_mem_size_o    = rv_mem_size_q;
-  assign rvfi_mem_vaddr_o   = rv_mem_vaddr_q;
-  assign rvfi_mem_paddr_o   = rv_mem_paddr_q;
-  assign rvfi_mem_data_o    = rv_mem_data_q;
-  assign rvfi_fetched_o     = rv_fetched_q;
-  assign rvfi_cycle_begin_o = rv_begin_q;
-  assign rvfi_cycle_end_o   = rv_end_q;
-  assign rvfi_trap_cause_o  = rv_cause_q;
-  assign rvfi_trap_access_o = rv_access_q;
-  assign rvfi_trap_vaddr_o  = rv_tvaddr_q;
-  assign rvfi_trap_paddr_o  = rv_tpaddr_q;
+  assign rvfi_valid_o       = rv_q.valid;
+  assign rvfi_trap_o        = rv_q.trap;
+  assign rvfi_pc_o          = rv_q.pc;
+  assign rvfi_insn_o        = rv_q.insn;
+  assign rvfi_rd_valid_o    = rv_q.rd_valid;
+  assign rvfi_rd_addr_o     = rv_q.rd_addr;
+  assign rvfi_rd_wdata_o    = rv_q.rd_wdata;
+  assign rvfi_mem_valid_o   = rv_q.mem.valid;
+  assign rvfi_mem_write_o   = rv_q.mem.write;
+  assign rvfi_mem_size_o    = rv_q.mem.size;
+  assign rvfi_mem_vaddr_o   = rv_q.mem.vaddr;
+  assign rvfi_mem_paddr_o   = rv_q.mem.paddr;
+  assign rvfi_mem_data_o    = rv_q.mem.data;
+  assign rvfi_fetched_o     = rv_q.fetched;
+  assign rvfi_cycle_begin_o = rv_q.cycle_begin;
+  assign rvfi_cycle_end_o   = rv_q.cycle_end;
+  assign rvfi_trap_cause_o  = rv_q.trap_info.cause;
+  assign rvfi_trap_access_o = rv_q.trap_info.access;
+  assign rvfi_trap_vaddr_o  = rv_q.trap_info.vaddr;
+  assign rvfi_trap_paddr_o  = rv_q.trap_info.paddr;
 
 endmodule

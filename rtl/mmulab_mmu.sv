@@ -149,6 +149,7 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
     .clk_i, .rst_ni,
     .cfg_page_shift_i, .cfg_entries_i, .cfg_ways_i, .cfg_policy_i, .cfg_asid_bits_i, .cfg_seed_i, .seed_load_i,
     .asid_i       (asid_q),
+    .active_i     ((req_i && mode_q == MMU_PAGED) || tlb_flush),
     .vaddr_i,
     .acc_i,
     .priv_i,

@@ -63,6 +63,10 @@ module mmulab_ptw import mmulab_0_pkg::*; (
   // ---- geometry (mmu/geometry.h) ----
   logic [5:0] vpn_bits, lower, root_bits;
   always_comb begin
+    vpn_bits  = 6'b0;
+    lower     = 6'b0;
+    root_bits = 6'b0;
+    if (state_q != P_IDLE) begin  // evaluated only while walking
     vpn_bits = cfg_va_bits_i - {1'b0, cfg_page_shift_i};
     unique case (cfg_levels_i)
       2'd2:    lower = (vpn_bits + 6'd1) >> 1;
@@ -74,6 +78,7 @@ module mmulab_ptw import mmulab_0_pkg::*; (
       2'd3:    root_bits = vpn_bits - lower - lower;
       default: root_bits = vpn_bits;
     endcase
+    end
   end
 
   logic [5:0]  idx_bits, idx_shift;

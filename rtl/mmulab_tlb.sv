@@ -26,6 +26,9 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
   input  logic [31:0] cfg_seed_i,
   input  logic        seed_load_i,  // (re)seed the random policy's generator
   input  logic [31:0] asid_i,
+  // a paged translation or a flush is in progress: the lookup logic is
+  // evaluated only then (it is most of the model's work under Verilator)
+  input  logic        active_i,
   // lookup (combinational) for the access in flight
   input  logic [31:0] vaddr_i,
   input  logic [1:0]  acc_i,
@@ -63,13 +66,22 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
   // ---- the key ----
   logic [31:0] vpn, asid, mask, sets, set, lo, hi;
   always_comb begin
-    vpn  = vaddr_i >> cfg_page_shift_i;
-    mask = (32'd1 << cfg_asid_bits_i) - 32'd1;
-    asid = asid_i & mask;
-    sets = {21'b0, cfg_entries_i} / {21'b0, cfg_ways_i};
-    set  = vpn % sets;
-    lo   = set * {21'b0, cfg_ways_i};
-    hi   = lo + {21'b0, cfg_ways_i};
+    vpn  = 32'b0;
+    mask = 32'b0;
+    asid = 32'b0;
+    sets = 32'd1;
+    set  = 32'b0;
+    lo   = 32'b0;
+    hi   = 32'b0;
+    if (active_i) begin
+      vpn  = vaddr_i >> cfg_page_shift_i;
+      mask = (32'd1 << cfg_asid_bits_i) - 32'd1;
+      asid = asid_i & mask;
+      sets = {21'b0, cfg_entries_i} / {21'b0, cfg_ways_i};
+      set  = vpn % sets;
+      lo   = set * {21'b0, cfg_ways_i};
+      hi   = lo + {21'b0, cfg_ways_i};
+    end
   end
 
   function automatic logic in_set(int unsigned i, logic [31:0] l, logic [31:0] h);
@@ -84,7 +96,7 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
     hit_slot  = '0;
     hit_count = 8'b0;
     for (int unsigned i = 0; i < TLB_MAX; i++) begin
-      if (valid_q[i] && in_set(i, lo, hi) && vpn_q[i] == vpn &&
+      if (active_i && valid_q[i] && in_set(i, lo, hi) && vpn_q[i] == vpn &&
 `ifdef MUT_NO_ASID
           1'b1) begin                               // planted bug: the ASID is not compared
 `else
@@ -125,34 +137,36 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
     victim        = '0;
     best_stamp    = 32'hffff_ffff;
     way_pick      = 32'b0;
-    for (int unsigned i = 0; i < TLB_MAX; i++) begin
-      if (in_set(i, lo, hi) && !valid_q[i] && !found_invalid) begin
-        found_invalid = 1'b1;
-        victim        = SW'(i);
+    if (fill_i) begin  // the victim is needed only to fill
+      for (int unsigned i = 0; i < TLB_MAX; i++) begin
+        if (in_set(i, lo, hi) && !valid_q[i] && !found_invalid) begin
+          found_invalid = 1'b1;
+          victim        = SW'(i);
+        end
       end
-    end
-    if (!found_invalid) begin
-      unique case (cfg_policy_i)
-        POL_RANDOM: begin
-          way_pick = rng_next % {21'b0, cfg_ways_i};
-          victim   = SW'(lo + way_pick);
-        end
-        POL_PLRU: begin
-          node = 32'd1;
-          for (int unsigned d = 0; d < SW; d++) begin
-            if (node < {21'b0, cfg_ways_i}) node = 2 * node + {31'b0, plru_q[SW'(lo + node)]};
+      if (!found_invalid) begin
+        unique case (cfg_policy_i)
+          POL_RANDOM: begin
+            way_pick = rng_next % {21'b0, cfg_ways_i};
+            victim   = SW'(lo + way_pick);
           end
-          victim = SW'(lo + node - {21'b0, cfg_ways_i});
-        end
-        default: begin  // LRU, FIFO: the oldest stamp
-          for (int unsigned i = 0; i < TLB_MAX; i++) begin
-            if (in_set(i, lo, hi) && stamp_q[i] < best_stamp) begin
-              best_stamp = stamp_q[i];
-              victim     = SW'(i);
+          POL_PLRU: begin
+            node = 32'd1;
+            for (int unsigned d = 0; d < SW; d++) begin
+              if (node < {21'b0, cfg_ways_i}) node = 2 * node + {31'b0, plru_q[SW'(lo + node)]};
+            end
+            victim = SW'(lo + node - {21'b0, cfg_ways_i});
+          end
+          default: begin  // LRU, FIFO: the oldest stamp
+            for (int unsigned i = 0; i < TLB_MAX; i++) begin
+              if (in_set(i, lo, hi) && stamp_q[i] < best_stamp) begin
+                best_stamp = stamp_q[i];
+                victim     = SW'(i);
+              end
             end
           end
-        end
-      endcase
+        endcase
+      end
     end
   end
 
