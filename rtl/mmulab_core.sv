@@ -18,9 +18,9 @@ module mmulab_core import mmulab_0_pkg::*; (
   input  logic        clk_i,
   input  logic        rst_ni,
   // run control: run while run_i and the clock is below limit_i; stop after one
-  // instruction when single_i; stopped_o when nothing more will happen
+  // instruction on a one-clock step_i; stopped_o when nothing more will happen
   input  logic        run_i,
-  input  logic        single_i,
+  input  logic        step_i,
   input  logic [63:0] limit_i,
   output logic        stopped_o,
   // timing configuration
@@ -92,7 +92,8 @@ module mmulab_core import mmulab_0_pkg::*; (
   // ---- instruction state ----
   state_e      state_q, state_d;
   logic [31:0] wait_q, wait_d;       // cycles left in the current timed phase
-  logic        stop_q, stop_d;       // a trap or a single step ended: wait for run_i low
+  logic        stop_q, stop_d;       // a trap ended the run: wait for run_i low
+  logic        single_q, single_d;   // this instruction is a single step
   logic [31:0] insn_q, insn_d;
   logic [31:0] fetch_pa_q, fetch_pa_d;
   logic [31:0] data_pa_q, data_pa_d;
@@ -312,7 +313,7 @@ module mmulab_core import mmulab_0_pkg::*; (
   assign phase_tick = timed && wait_q != 32'd0;
 
   logic can_start;
-  assign can_start = run_i && !stop_q && cycle_q < limit_i;
+  assign can_start = (run_i && !stop_q && cycle_q < limit_i) || step_i;
   assign stopped_o = state_q == S_IDLE && !can_start;
   assign priv_o    = priv_q;
 
@@ -388,6 +389,7 @@ module mmulab_core import mmulab_0_pkg::*; (
     state_d       = state_q;
     wait_d        = phase_last ? 32'd0 : wait_q - 32'd1;
     stop_d        = stop_q && run_i;
+    single_d      = single_q;
     insn_d        = insn_q;
     fetch_pa_d    = fetch_pa_q;
     data_pa_d     = data_pa_q;
@@ -411,7 +413,10 @@ module mmulab_core import mmulab_0_pkg::*; (
     rollback_en   = 1'b0;
 
     unique case (state_q)
-      S_IDLE: start = can_start;
+      S_IDLE: begin
+        start    = can_start;
+        single_d = step_i;
+      end
       S_FXL: begin
         if (pc_q[1:0] != 2'b0) begin
           trap = 1'b1; cause = TRAP_MISALIGNED; tpaddr = pc_q;
@@ -488,9 +493,8 @@ module mmulab_core import mmulab_0_pkg::*; (
               trap = 1'b1; cause = TRAP_SYSCALL;
             end else begin
               retire = 1'b1;
-              if (single_i) begin
+              if (single_q) begin
                 state_d = S_IDLE;
-                stop_d  = 1'b1;
               end else begin
                 start   = run_i && cycle_d < limit_i;
                 state_d = S_IDLE;
@@ -590,6 +594,7 @@ module mmulab_core import mmulab_0_pkg::*; (
       state_q      <= S_IDLE;
       wait_q       <= 32'b0;
       stop_q       <= 1'b0;
+      single_q     <= 1'b0;
       insn_q       <= 32'b0;
       fetch_pa_q   <= 32'b0;
       data_pa_q    <= 32'b0;
@@ -615,6 +620,7 @@ module mmulab_core import mmulab_0_pkg::*; (
       state_q      <= state_d;
       wait_q       <= wait_d;
       stop_q       <= stop_d;
+      single_q     <= single_d;
       insn_q       <= insn_d;
       fetch_pa_q   <= fetch_pa_d;
       data_pa_q    <= data_pa_d;

@@ -11,7 +11,7 @@ module mmulab_top import mmulab_0_pkg::*; #(
   input  logic        rst_ni,
   // run control
   input  logic        run_i,
-  input  logic        single_i,
+  input  logic        step_i,     // one clock: run one instruction
   input  logic [63:0] limit_i,
   output logic        stopped_o,
   // debug port
@@ -64,7 +64,7 @@ module mmulab_top import mmulab_0_pkg::*; #(
 
   // ---- input stage: every input is registered, so that no logic hangs off a
   // port (Verilator then evaluates nothing between clock edges) ----
-  logic        run_q, single_q, dbg_we_q, tb_req_q, tb_priv_q;
+  logic        run_q, step_q, dbg_we_q, tb_req_q, tb_priv_q;
   logic [63:0] limit_q;
   logic [11:0] dbg_addr_q;
   logic [31:0] dbg_wdata_q, tb_vaddr_q;
@@ -74,7 +74,7 @@ module mmulab_top import mmulab_0_pkg::*; #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       run_q       <= 1'b0;
-      single_q    <= 1'b0;
+      step_q      <= 1'b0;
       limit_q     <= 64'b0;
       dbg_we_q    <= 1'b0;
       dbg_addr_q  <= 12'b0;
@@ -86,7 +86,7 @@ module mmulab_top import mmulab_0_pkg::*; #(
       tb_priv_q   <= 1'b0;
     end else begin
       run_q       <= run_i;
-      single_q    <= single_i;
+      step_q      <= step_i;
       limit_q     <= limit_i;
       dbg_we_q    <= dbg_we_i;
       dbg_addr_q  <= dbg_addr_i;
@@ -173,7 +173,7 @@ module mmulab_top import mmulab_0_pkg::*; #(
   mmulab_core u_core (
     .clk_i, .rst_ni,
     .run_i             (run_q),
-    .single_i          (single_q),
+    .step_i            (step_q),
     .limit_i           (limit_q),
     .stopped_o,
     .cfg_mem_cycles_i  (cfg_mem_q),

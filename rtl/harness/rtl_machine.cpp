@@ -112,9 +112,14 @@ uint64_t dbg_read64(rtl_machine *r, uint32_t addr)
 bool run_until_stopped(rtl_machine *r, uint64_t limit, bool single)
 {
     Vmmulab_top *t = r->top;
-    t->limit_i = limit;
-    t->single_i = single;
-    t->run_i = 1;
+    if (single) {
+        t->step_i = 1;
+        tick(r);
+        t->step_i = 0;
+    } else {
+        t->limit_i = limit;
+        t->run_i = 1;
+    }
     do
         tick(r);
     while (!t->stopped_o);
@@ -192,7 +197,6 @@ stop_t rtl_step(machine_t *m, retire_t *rt)
     rt->trapped = trapped;
     if (trapped)
         rt->trap = r->trap;
-    stop_running(r);
     return trapped ? STOP_TRAP : STOP_BUDGET;
 }
 
@@ -405,7 +409,7 @@ extern "C" machine_t *rtl_create(const machine_config_t *cfg, evbus_t *bus, char
     t->clk_i = 0;
     t->rst_ni = 1;
     t->run_i = 0;
-    t->single_i = 0;
+    t->step_i = 0;
     t->dbg_we_i = 0;
     t->dbg_addr_i = 0;
     t->dbg_wdata_i = 0;
