@@ -109,26 +109,23 @@ static void print_history(const history_t *h, FILE *out)
 
 bool cosim_same_xlate(const char *what, const retire_xlate_t *a, const retire_xlate_t *b, cosim_diff_t *d)
 {
-    char name[48];
-#define XCMP(f, x, y)                                     \
-    do {                                                  \
-        snprintf(name, sizeof name, "%s.%s", what, f);   \
-        if ((uint64_t)(x) != (uint64_t)(y)) {             \
-            snprintf(d->field, sizeof d->field, "%s", name); \
-            d->c = (uint64_t)(x);                         \
-            d->rtl = (uint64_t)(y);                       \
-            return false;                                 \
-        }                                                 \
+#define XCMP(f, x, y)                                               \
+    do {                                                            \
+        if ((uint64_t)(x) != (uint64_t)(y)) {                       \
+            snprintf(d->field, sizeof d->field, "%s.%s", what, f);  \
+            d->c = (uint64_t)(x);                                   \
+            d->rtl = (uint64_t)(y);                                 \
+            return false;                                           \
+        }                                                           \
     } while (0)
     XCMP("valid", a->valid, b->valid);
     XCMP("tlb_hit", a->tlb_hit, b->tlb_hit);
     XCMP("steps", a->steps, b->steps);
+    static const char *const addr_name[RETIRE_MAX_WALK] = {"pte_addr[0]", "pte_addr[1]", "pte_addr[2]"};
+    static const char *const pte_name[RETIRE_MAX_WALK] = {"pte[0]", "pte[1]", "pte[2]"};
     for (int i = 0; i < a->steps && i < RETIRE_MAX_WALK; i++) {
-        char f[24];
-        snprintf(f, sizeof f, "pte_addr[%d]", i);
-        XCMP(f, a->pte_addr[i], b->pte_addr[i]);
-        snprintf(f, sizeof f, "pte[%d]", i);
-        XCMP(f, a->pte[i], b->pte[i]);
+        XCMP(addr_name[i], a->pte_addr[i], b->pte_addr[i]);
+        XCMP(pte_name[i], a->pte[i], b->pte[i]);
     }
     XCMP("pte_written", a->pte_written, b->pte_written);
     XCMP("pte_new", a->pte_new, b->pte_new);
