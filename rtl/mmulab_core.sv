@@ -150,9 +150,9 @@ module mmulab_core import mmulab_0_pkg::*; (
     logic valid, load, store, byte_acc, mul, div;
   } iclass_t;
 
-  function automatic iclass_t classify(logic [7:0] opc);
-    iclass_t c;
-    c = '{valid: 1'b1, load: 1'b0, store: 1'b0, byte_acc: 1'b0, mul: 1'b0, div: 1'b0};
+  // bits as iclass_t packs them: valid, load, store, byte_acc, mul, div
+  function automatic logic [5:0] classify(logic [7:0] opc);
+    classify = 6'b100000;
     unique case (opc)
       OP_NOP, OP_HALT, OP_SYSCALL, OP_LOADI, OP_LUI, OP_MOV, OP_LEA,
       OP_ADD, OP_ADDI, OP_SUB, OP_SUBI, OP_AND, OP_ANDI, OP_OR, OP_ORI, OP_XOR, OP_XORI,
@@ -160,15 +160,14 @@ module mmulab_core import mmulab_0_pkg::*; (
       OP_INC, OP_DEC, OP_NOT, OP_NEG,
       OP_JMP, OP_JZ, OP_JNZ, OP_JLT, OP_JGE, OP_JLE, OP_JGT, OP_JB, OP_JAE, OP_JBE, OP_JA,
       OP_JMPR: ;
-      OP_MUL, OP_MULI: c.mul = 1'b1;
-      OP_DIVU, OP_REMU: c.div = 1'b1;
-      OP_RET, OP_LOADA, OP_LOADM, OP_POP: c.load = 1'b1;
-      OP_LOADBA, OP_LOADBM: begin c.load = 1'b1; c.byte_acc = 1'b1; end
-      OP_STOREA, OP_STOREM, OP_PUSH, OP_CALL, OP_CALLR: c.store = 1'b1;
-      OP_STOREBA, OP_STOREBM: begin c.store = 1'b1; c.byte_acc = 1'b1; end
-      default: c.valid = 1'b0;
+      OP_MUL, OP_MULI: classify = 6'b100010;
+      OP_DIVU, OP_REMU: classify = 6'b100001;
+      OP_RET, OP_LOADA, OP_LOADM, OP_POP: classify = 6'b110000;
+      OP_LOADBA, OP_LOADBM: classify = 6'b110100;
+      OP_STOREA, OP_STOREM, OP_PUSH, OP_CALL, OP_CALLR: classify = 6'b101000;
+      OP_STOREBA, OP_STOREBM: classify = 6'b101100;
+      default: classify = 6'b000000;
     endcase
-    return c;
   endfunction
 
   iclass_t cls, fcls;  // of insn_q, and of the word the fetch is reading
@@ -212,7 +211,7 @@ module mmulab_core import mmulab_0_pkg::*; (
 
   always_comb begin
     logic [31:0] a, b;
-    logic        is_sub, arith;
+    logic        is_sub, arith, logic_flags;
     alu_res   = 32'b0;
     alu_wr    = 1'b0;
     sp_wr     = 1'b0;
@@ -225,6 +224,7 @@ module mmulab_core import mmulab_0_pkg::*; (
     b         = rb_val;
     is_sub    = 1'b0;
     arith     = 1'b0;
+    logic_flags = 1'b0;  // logic, shifts, MUL, DIVU, REMU: Z and N, C and V cleared
     unique case (op)
       OP_ADDI, OP_SUBI, OP_CMPI, OP_MULI: b = imm_s20;
       OP_ANDI, OP_ORI, OP_XORI, OP_SHLI, OP_SHRI, OP_SARI: b = imm_u20;
@@ -246,16 +246,16 @@ module mmulab_core import mmulab_0_pkg::*; (
         alu_res = sum[31:0]; alu_wr = 1'b1; arith = 1'b1;
       end
       OP_CMP, OP_CMPI: begin alu_res = sum[31:0]; arith = 1'b1; end
-      OP_AND, OP_ANDI: begin alu_res = a & b; alu_wr = 1'b1; end
-      OP_OR, OP_ORI:   begin alu_res = a | b; alu_wr = 1'b1; end
-      OP_XOR, OP_XORI: begin alu_res = a ^ b; alu_wr = 1'b1; end
-      OP_NOT:          begin alu_res = ~a; alu_wr = 1'b1; end
-      OP_SHL, OP_SHLI: begin alu_res = a << b[4:0]; alu_wr = 1'b1; end
-      OP_SHR, OP_SHRI: begin alu_res = a >> b[4:0]; alu_wr = 1'b1; end
-      OP_SAR, OP_SARI: begin alu_res = $signed(a) >>> b[4:0]; alu_wr = 1'b1; end
-      OP_MUL, OP_MULI: begin alu_res = a * b; alu_wr = 1'b1; end
-      OP_DIVU:         begin alu_res = (b == 32'b0) ? 32'b0 : a / b; alu_wr = 1'b1; end
-      OP_REMU:         begin alu_res = (b == 32'b0) ? 32'b0 : a % b; alu_wr = 1'b1; end
+      OP_AND, OP_ANDI: begin alu_res = a & b; alu_wr = 1'b1; logic_flags = 1'b1; end
+      OP_OR, OP_ORI:   begin alu_res = a | b; alu_wr = 1'b1; logic_flags = 1'b1; end
+      OP_XOR, OP_XORI: begin alu_res = a ^ b; alu_wr = 1'b1; logic_flags = 1'b1; end
+      OP_NOT:          begin alu_res = ~a; alu_wr = 1'b1; logic_flags = 1'b1; end
+      OP_SHL, OP_SHLI: begin alu_res = a << b[4:0]; alu_wr = 1'b1; logic_flags = 1'b1; end
+      OP_SHR, OP_SHRI: begin alu_res = a >> b[4:0]; alu_wr = 1'b1; logic_flags = 1'b1; end
+      OP_SAR, OP_SARI: begin alu_res = $signed(a) >>> b[4:0]; alu_wr = 1'b1; logic_flags = 1'b1; end
+      OP_MUL, OP_MULI: begin alu_res = a * b; alu_wr = 1'b1; logic_flags = 1'b1; end
+      OP_DIVU:         begin alu_res = (b == 32'b0) ? 32'b0 : a / b; alu_wr = 1'b1; logic_flags = 1'b1; end
+      OP_REMU:         begin alu_res = (b == 32'b0) ? 32'b0 : a % b; alu_wr = 1'b1; logic_flags = 1'b1; end
       OP_INC: begin
         alu_res = a + 32'd1; alu_wr = 1'b1;
         alu_flags = {a == 32'h7fff_ffff, fc, alu_res[31], alu_res == 32'b0};
@@ -287,9 +287,7 @@ module mmulab_core import mmulab_0_pkg::*; (
     if (arith) begin
       alu_flags = {(a[31] ^ sum[31]) & (is_sub ? (a[31] ^ b[31]) : (b[31] ^ sum[31])),
                    sum[32], sum[31], sum[31:0] == 32'b0};
-    end else if (op_mul || op_div || op inside {OP_AND, OP_ANDI, OP_OR, OP_ORI, OP_XOR, OP_XORI,
-                                                  OP_NOT, OP_SHL, OP_SHLI, OP_SHR, OP_SHRI,
-                                                  OP_SAR, OP_SARI}) begin
+    end else if (logic_flags) begin
       alu_flags = {2'b00, alu_res[31], alu_res == 32'b0};
     end
     if (take) begin
@@ -308,7 +306,7 @@ module mmulab_core import mmulab_0_pkg::*; (
 
   // timed phases: the last clock of a phase does its work
   logic phase_last, phase_tick, timed;
-  assign timed      = state_q inside {S_FMEM, S_DMEM, S_EXEC, S_TRAP};
+  assign timed      = state_q == S_FMEM || state_q == S_DMEM || state_q == S_EXEC || state_q == S_TRAP;
   assign phase_last = wait_q <= 32'd1;
   assign phase_tick = timed && wait_q != 32'd0;
 
@@ -470,9 +468,12 @@ module mmulab_core import mmulab_0_pkg::*; (
       S_DMEM: begin
         if (phase_last) begin
           load_d        = load_val;
-          if_mem_d      = '{valid: 1'b1, write: op_store, size: op_byte ? 3'd1 : 3'd4,
-                            vaddr: data_va, paddr: data_pa_q,
-                            data: !op_store ? load_val : op_byte ? {24'b0, store_val[7:0]} : store_val};
+          if_mem_d.valid = 1'b1;
+          if_mem_d.write = op_store;
+          if_mem_d.size  = op_byte ? 3'd1 : 3'd4;
+          if_mem_d.vaddr = data_va;
+          if_mem_d.paddr = data_pa_q;
+          if_mem_d.data  = !op_store ? load_val : op_byte ? {24'b0, store_val[7:0]} : store_val;
           if (op_store) cnt_store_d = cnt_store_q + 64'd1;
           else cnt_load_d = cnt_load_q + 64'd1;
           state_d = S_EXEC;
@@ -516,18 +517,27 @@ module mmulab_core import mmulab_0_pkg::*; (
     if (trap) begin
       state_d    = S_TRAP;
       wait_d     = cfg_trap_cycles_i;
-      if_trap_d  = '{cause: cause, access: access, vaddr: tvaddr, paddr: tpaddr};
+      if_trap_d.cause  = cause;
+      if_trap_d.access = access;
+      if_trap_d.vaddr  = tvaddr;
+      if_trap_d.paddr  = tpaddr;
       cnt_trap_d = cnt_trap_q + 64'd1;
       if (rollback_en) cycle_d = rollback;
     end
 
     if (retire) begin
-      rv_d = '{valid: 1'b1, trap: state_q == S_TRAP, pc: if_pc_q,
-               insn: if_fetched_q ? insn_q : 32'b0,
-               rd_valid: state_q == S_EXEC && alu_wr, rd_addr: ra, rd_wdata: alu_res,
-               mem: if_mem_q, fetched: if_fetched_q, cycle_begin: if_begin_q, cycle_end: cycle_d,
-               trap_info: state_q == S_TRAP ? if_trap_q : '{cause: TRAP_NONE, access: ACC_FETCH,
-                                                           vaddr: 32'b0, paddr: 32'b0}};
+      rv_d.valid       = 1'b1;
+      rv_d.trap        = state_q == S_TRAP;
+      rv_d.pc          = if_pc_q;
+      rv_d.insn        = if_fetched_q ? insn_q : 32'b0;
+      rv_d.rd_valid    = state_q == S_EXEC && alu_wr;
+      rv_d.rd_addr     = ra;
+      rv_d.rd_wdata    = alu_res;
+      rv_d.mem         = if_mem_q;
+      rv_d.fetched     = if_fetched_q;
+      rv_d.cycle_begin = if_begin_q;
+      rv_d.cycle_end   = cycle_d;
+      rv_d.trap_info   = state_q == S_TRAP ? if_trap_q : '0;
     end
 
     if (start) begin
@@ -538,7 +548,7 @@ module mmulab_core import mmulab_0_pkg::*; (
       if_begin_d   = cycle_d;
       if_fetched_d = 1'b0;
       if_mem_d     = '0;
-      if_trap_d    = '{cause: TRAP_NONE, access: ACC_FETCH, vaddr: 32'b0, paddr: 32'b0};
+      if_trap_d    = '0;
     end
 
     // debug writes (the core is idle)

@@ -85,7 +85,7 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
   end
 
   function automatic logic in_set(int unsigned i, logic [31:0] l, logic [31:0] h);
-    return 32'(i) >= l && 32'(i) < h;
+    in_set = i >= l && i < h;
   endfunction
 
   // ---- lookup ----
@@ -176,10 +176,10 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
   assign f_asid = flush_asid_i & mask;
   function automatic logic flush_selects(logic [SW-1:0] i, logic [1:0] kind, logic [31:0] fa, logic [31:0] fv);
     unique case (kind)
-      2'd0:    return 1'b1;
-      2'd1:    return !perm_q[i][PTE_G] && {16'b0, tag_q[i]} == fa;
-      2'd2:    return vpn_q[i] == fv && ({16'b0, tag_q[i]} == fa || perm_q[i][PTE_G]);
-      default: return 1'b0;
+      2'd0:    flush_selects = 1'b1;
+      2'd1:    flush_selects = !perm_q[i][PTE_G] && {16'b0, tag_q[i]} == fa;
+      2'd2:    flush_selects = vpn_q[i] == fv && ({16'b0, tag_q[i]} == fa || perm_q[i][PTE_G]);
+      default: flush_selects = 1'b0;
     endcase
   endfunction
 
