@@ -48,6 +48,7 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
   output logic [31:0] paddr_o,
   output logic [31:0] walk_cycles_o,
   output logic        tick_o,
+  output logic        paged_o,      // paged mode: a translation that succeeds references its frame
   // the translation record of the latest request (retire_xlate_t)
   output logic        xr_valid_o,
   output logic        xr_hit_o,
@@ -353,6 +354,8 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
   assign xr_pte_o         = walk_done ? walk_pte : fresh ? 96'b0 : xr_pte_q;
   assign xr_pte_written_o = walk_done ? walk_written : fresh ? 1'b0 : xr_written_q;
   assign xr_pte_new_o     = walk_done ? walk_pte_new : fresh ? 32'b0 : xr_pte_new_q;
+
+  assign paged_o = mode_q == MMU_PAGED;
 
   // ---- debug reads ----
   always_comb begin

@@ -130,6 +130,7 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
   logic [31:0]   best_stamp;
   always_comb begin
     logic [31:0] node;
+    node     = 32'd1;
     rng_next = rng_q ^ (rng_q << 13);
     rng_next = rng_next ^ (rng_next >> 17);
     rng_next = rng_next ^ (rng_next << 5);

@@ -249,6 +249,7 @@ module mmulab_top import mmulab_0_pkg::*; #(
     .paddr_o              (xl_paddr),
     .walk_cycles_o        (xl_walk_cycles),
     .tick_o               (xl_tick),
+    .paged_o              (paged),
     .xr_valid_o           (xr_valid),
     .xr_hit_o             (xr_hit),
     .xr_steps_o           (xr_steps),
@@ -261,6 +262,14 @@ module mmulab_top import mmulab_0_pkg::*; #(
     .ptw_we_o             (ptw_we),
     .ptw_wdata_o          (ptw_wdata),
     .ptw_rdata_i          (mem_rdata)
+  );
+
+  // ---- per-frame reference stamps and bits (paged mode) ----
+  logic paged;
+  mmulab_refs #(.FRAMES(MEM_WORDS * 4 / 512 + 1)) u_refs (
+    .clk_i, .rst_ni,
+    .ref_i   (paged && xl_done && xl_cause == TRAP_NONE),
+    .frame_i (xl_paddr >> cfg_shift_q)
   );
 
   // ---- memory, shared by the core and the walker (never both at once) ----

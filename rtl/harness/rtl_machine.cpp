@@ -55,6 +55,7 @@ struct rtl_machine {
     uint8_t *mem;
     trap_t trap;
     hw_counters_t cnt;
+    frame_refs_t refs;
 #if VM_TRACE
     VerilatedFstC *fst;
 #endif
@@ -329,7 +330,13 @@ const hw_counters_t *rtl_counters(machine_t *m)
 
 const trap_t *rtl_trap(machine_t *m) { return &as_rtl(m)->trap; }
 
-frame_refs_t *rtl_frame_refs(machine_t *) { return nullptr; }
+// The stamps and bits live in the model (mmulab_refs); the OS reads them, and
+// clears bits, in place, as it does the C model's.
+frame_refs_t *rtl_frame_refs(machine_t *m)
+{
+    rtl_machine *r = as_rtl(m);
+    return m->cfg.track_refs ? &r->refs : nullptr;
+}
 
 void rtl_destroy(machine_t *m)
 {
@@ -340,6 +347,9 @@ void rtl_destroy(machine_t *m)
         delete r->fst;
     }
 #endif
+    // Verilator finds a model's context through the thread's current one on
+    // destruction; another model made since may have replaced it.
+    Verilated::threadContextp(r->ctx);
     r->top->final();
     delete r->top;
     delete r->ctx;
@@ -426,6 +436,13 @@ extern "C" machine_t *rtl_create(const machine_config_t *cfg, evbus_t *bus, char
     t->rst_ni = 1;
     t->eval();
     std::memset(r->mem, 0, MEM_BYTES);
+    auto &stamps = r->top->rootp->mmulab_top__DOT__u_refs__DOT__stamp_q;
+    auto &bits = r->top->rootp->mmulab_top__DOT__u_refs__DOT__refbit_q;
+    std::memset(stamps.m_storage, 0, sizeof stamps.m_storage);
+    std::memset(bits.m_storage, 0, sizeof bits.m_storage);
+    r->refs.nframes = (cfg->mem_size >> cfg->page_shift) + 1;
+    r->refs.stamp = reinterpret_cast<uint64_t *>(stamps.m_storage);
+    r->refs.refbit = reinterpret_cast<uint8_t *>(bits.m_storage);
     configure(r, cfg);
     mmu_regs_t bare = {};
     bare.mode = MMU_BARE;
