@@ -13,7 +13,7 @@
 #   make synth      yosys synth_ice40 (MMU with a 16-entry TLB, core) + nextpnr-ice40
 #   make bench-rtl  bench/rtl.sh
 
-RTL_SRC := $(sort $(wildcard rtl/*.sv))
+RTL_SRC := $(sort $(wildcard rtl/*.sv)) $(wildcard rtl/*.v)
 RTL_HARNESS := rtl/harness/rtl_machine.cpp
 VERILATOR ?= verilator
 RTL_VFLAGS := -Wall --x-assign unique --x-initial unique -O3 --trace-fst \

@@ -23,9 +23,9 @@ module mmulab_fmax_core import mmulab_0_pkg::*; (
   logic [63:0] limit;
   logic [31:0] c_mem, c_exec, c_mul, c_div, c_trap, dbg_wdata, xl_paddr, xl_walk, mem_rdata;
   logic [11:0] dbg_addr;
-  logic [3:0]  xl_cause_bits;
+  trap_e       xl_cause;
   assign {run, step, limit, c_mem, c_exec, c_mul, c_div, c_trap, dbg_we, dbg_addr, dbg_wdata,
-          xl_done, xl_cause_bits, xl_paddr, xl_walk, xl_tick, mem_rdata} = in_q;
+          xl_done, xl_cause, xl_paddr, xl_walk, xl_tick, mem_rdata} = in_q;
 
   logic        stopped, priv, xl_req, mem_we, fetch_done, data_done;
   logic [31:0] dbg_rdata, xl_vaddr, mem_addr, mem_wdata;
@@ -46,7 +46,7 @@ module mmulab_fmax_core import mmulab_0_pkg::*; (
     .cfg_div_cycles_i(c_div), .cfg_trap_cycles_i(c_trap),
     .dbg_we_i(dbg_we), .dbg_addr_i(dbg_addr), .dbg_wdata_i(dbg_wdata), .dbg_rdata_o(dbg_rdata),
     .priv_o(priv), .xl_req_o(xl_req), .xl_vaddr_o(xl_vaddr), .xl_acc_o(xl_acc), .xl_size_o(xl_size),
-    .xl_done_i(xl_done), .xl_cause_i(trap_e'(xl_cause_bits)), .xl_paddr_i(xl_paddr),
+    .xl_done_i(xl_done), .xl_cause_i(xl_cause), .xl_paddr_i(xl_paddr),
     .xl_walk_cycles_i(xl_walk), .xl_tick_i(xl_tick),
     .mem_addr_o(mem_addr), .mem_we_o(mem_we), .mem_be_o(mem_be), .mem_wdata_o(mem_wdata),
     .mem_rdata_i(mem_rdata),

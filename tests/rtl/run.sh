@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The RTL suite (make test-rtl): needs build/mmulab-rtl and the mutant builds.
 #
-#  1. verilator --lint-only -Wall over rtl/*.sv is clean;
+#  1. verilator --lint-only -Wall over rtl/*.v rtl/*.sv is clean;
 #  2. under two reset seeds (Verilator's --x-initial unique values), every
 #     programs/*.s and tests/rtl/progs/*.s under bare, swreloc, hwreloc and
 #     paged runs in lockstep with 0 divergences, and `run --engine rtl` gives
@@ -20,8 +20,8 @@ M=${OUT:-build}/mmulab-rtl
 MODES="bare swreloc hwreloc paged"
 PROGS="$(ls programs/*.s tests/rtl/progs/*.s)"
 
-begin "lint: verilator --lint-only -Wall rtl/*.sv"
-lint=$(verilator --lint-only -Wall $(ls rtl/*.vlt 2>/dev/null) rtl/*.sv 2>&1)
+begin "lint: verilator --lint-only -Wall rtl/*.v rtl/*.sv"
+lint=$(verilator --lint-only -Wall $(ls rtl/*.vlt 2>/dev/null) $(ls rtl/*.v rtl/*.sv) 2>&1)
 [ -z "$lint" ] || fail_because "$(echo "$lint" | head -n 5)"
 end
 
