@@ -383,6 +383,9 @@ static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cyc
     int rc = 0;
     cosim_diff_t d;
     char what[160] = "";
+    /* COSIM_TLB_EVERY=1: compare the TLB contents after every access (to find
+     * the first access after which they differ) */
+    const bool tlb_every = getenv("COSIM_TLB_EVERY") != NULL;
     for (uint64_t i = 0; i < accesses && rc == 0; i++) {
         uint32_t k = below(r, 100);
         uint32_t asid_pick = chance(r, 50) ? g.regs.asid : below(r, 4);
@@ -418,7 +421,7 @@ static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cyc
                  a.flush_at >= 0 ? kind_name[kind] : "");
         if (!one_access(&g, &a, kind, asid_pick, fva, &d, cycles))
             rc = 1;
-        else if ((getenv("COSIM_TLB_EVERY") || i % 2048 == 2047 || i + 1 == accesses) && !same_tlb(&g, &d)) {
+        else if ((tlb_every || i % 2048 == 2047 || i + 1 == accesses) && !same_tlb(&g, &d)) {
             snprintf(what, sizeof what, "TLB contents after access %" PRIu64, i);
             rc = 1;
         }

@@ -42,12 +42,13 @@ fmax() {
         echo "$name: $luts LUTs do not fit an iCE40 HX8K ($HX8K_LUTS): no Fmax"
         return 0
     fi
-    if ! nextpnr-ice40 --hx8k --package ct256 --json "$OUT/$name-fmax.json" --freq 50 \
+    if ! nextpnr-ice40 --hx8k --package ct256 --json "$OUT/$name-fmax.json" --freq 12 --timing-allow-fail \
             >"$OUT/$name-pnr.log" 2>&1; then
         echo "$name: nextpnr-ice40 could not place it on an HX8K: $(grep -m1 ERROR "$OUT/$name-pnr.log")"
         return 1
     fi
-    grep -E "Max frequency for clock" "$OUT/$name-pnr.log" | tail -n 1 | sed "s/^Info: /$name: HX8K: /"
+    grep -E "Max frequency for clock" "$OUT/$name-pnr.log" | tail -n 1 | sed -e "s/^Info: /$name: HX8K: /" \
+        -e "s/ (PASS at .*)//; s/ (FAIL at .*)//"
 }
 
 synth mmu mmulab_mmu_synth
