@@ -205,10 +205,8 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
   logic [63:0] cnt_hit_q, cnt_miss_q, cnt_walk_q, cnt_walk_cyc_q, cnt_pte_rd_q, cnt_pte_wr_q;
 
   // ---- the record of the latest translation ----
-  logic        xr_valid_q, xr_hit_q, xr_written_q;
-  logic [1:0]  xr_steps_q;
-  logic [95:0] xr_pte_addr_q, xr_pte_q;
-  logic [31:0] xr_pte_new_q;
+  // the walk's part is the walker's own registers, which hold until its next walk
+  logic        xr_valid_q, xr_hit_q, xr_walked_q;
 
   // ---- outcome ----
   always_comb begin
@@ -286,11 +284,7 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
       cnt_pte_wr_q    <= 64'b0;
       xr_valid_q      <= 1'b0;
       xr_hit_q        <= 1'b0;
-      xr_steps_q      <= 2'b0;
-      xr_pte_addr_q   <= 96'b0;
-      xr_pte_q        <= 96'b0;
-      xr_written_q    <= 1'b0;
-      xr_pte_new_q    <= 32'b0;
+      xr_walked_q     <= 1'b0;
     end else begin
       state_q        <= state_d;
       wait_q         <= wait_d;
@@ -318,11 +312,7 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
       if (req_i && state_q == M_IDLE) begin
         xr_valid_q    <= mode_q == MMU_PAGED;
         xr_hit_q      <= 1'b0;
-        xr_steps_q    <= 2'b0;
-        xr_pte_addr_q <= 96'b0;
-        xr_pte_q      <= 96'b0;
-        xr_written_q  <= 1'b0;
-        xr_pte_new_q  <= 32'b0;
+        xr_walked_q   <= 1'b0;
       end
       if (tlb_touch) begin
         xr_hit_q  <= 1'b1;
@@ -330,11 +320,7 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
       end
       if (decide && mode_q == MMU_PAGED && !tlb_hit) cnt_miss_q <= cnt_miss_q + 64'd1;
       if (walk_done) begin
-        xr_steps_q     <= walk_steps;
-        xr_pte_addr_q  <= walk_pte_addr;
-        xr_pte_q       <= walk_pte;
-        xr_written_q   <= walk_written;
-        xr_pte_new_q   <= walk_pte_new;
+        xr_walked_q    <= 1'b1;
         cnt_walk_q     <= cnt_walk_q + 64'd1;
         cnt_walk_cyc_q <= cnt_walk_cyc_q + {32'b0, walk_cycles};
         cnt_pte_rd_q   <= cnt_pte_rd_q + {62'b0, walk_steps};
@@ -349,11 +335,13 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
   assign fresh            = req_i && state_q == M_IDLE;
   assign xr_valid_o       = fresh ? mode_q == MMU_PAGED : xr_valid_q;
   assign xr_hit_o         = (xr_hit_q && !fresh) || tlb_touch;
-  assign xr_steps_o       = walk_done ? walk_steps : fresh ? 2'b0 : xr_steps_q;
-  assign xr_pte_addr_o    = walk_done ? walk_pte_addr : fresh ? 96'b0 : xr_pte_addr_q;
-  assign xr_pte_o         = walk_done ? walk_pte : fresh ? 96'b0 : xr_pte_q;
-  assign xr_pte_written_o = walk_done ? walk_written : fresh ? 1'b0 : xr_written_q;
-  assign xr_pte_new_o     = walk_done ? walk_pte_new : fresh ? 32'b0 : xr_pte_new_q;
+  logic walked;
+  assign walked           = walk_done || (xr_walked_q && !fresh);
+  assign xr_steps_o       = walked ? walk_steps : 2'b0;
+  assign xr_pte_addr_o    = walked ? walk_pte_addr : 96'b0;
+  assign xr_pte_o         = walked ? walk_pte : 96'b0;
+  assign xr_pte_written_o = walked && walk_written;
+  assign xr_pte_new_o     = walked ? walk_pte_new : 32'b0;
 
   assign paged_o = mode_q == MMU_PAGED;
 
