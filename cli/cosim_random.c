@@ -5,7 +5,8 @@
  * Each configuration draws the paging geometry (page size, levels, virtual
  * address width), the TLB (entries, ways, policy, ASID bits, random seed),
  * the memory size and the timing; builds random page tables -- runs of
- * mapped pages with holes beside them, random permissions, global pages,
+ * mapped pages with holes beside them, mostly usable permissions with A and
+ * D often clear, global pages,
  * swapped-out and unmapped entries, malformed leaves and non-leaves -- in
  * both memories; then runs a stream of accesses (fetch, load, store, user and
  * kernel, word and byte) mixed with full, per-ASID and per-page flushes
@@ -42,6 +43,12 @@ void rtl_mmu_access(machine_t *m, uint32_t vaddr, access_t acc, priv_t priv, uin
 typedef struct {
     uint64_t s;
 } rng_t;
+
+/* What the stimulus reached, as the C side saw it (printed at the end). */
+static struct {
+    uint64_t hits, misses, ad_walks_on_hit, writebacks, flushes_in_flight, faults[TRAP_COUNT];
+    uint64_t fault_on_hit, fault_on_miss;
+} seen;
 
 static uint32_t rnd(rng_t *r)
 {
@@ -144,21 +151,23 @@ static uint32_t random_leaf(rng_t *r, const rig_t *g)
 {
     uint32_t ppn = below(r, g->nframes);
     uint32_t k = below(r, 100);
-    if (k < 6)
+    if (k < 4)
         return 0;                                                  /* not mapped */
-    if (k < 14)
+    if (k < 9)
         return pte_val(pte_make(ppn, PTE_R | (rnd(r) & (PTE_W | PTE_X))));    /* not present */
-    if (k < 17)
+    if (k < 11)
         return pte_val(pte_make(ppn, PTE_V | PTE_W | (rnd(r) & (PTE_U | PTE_A | PTE_D)))); /* W without R */
-    if (k < 19)
+    if (k < 12)
         return pte_val(pte_make(ppn, PTE_V | PTE_R | (1u << (8 + below(r, 2)))));           /* reserved */
-    uint32_t flags = PTE_V | (rnd(r) & (PTE_R | PTE_X | PTE_U | PTE_A | PTE_D));
-    if ((flags & PTE_R) && chance(r, 50))
-        flags |= PTE_W;
-    if (chance(r, 20))
-        flags |= PTE_G;
-    if (chance(r, 70))
-        flags |= PTE_U;
+    /* present: mostly usable, with A and D often clear so the walker sets them */
+    uint32_t flags = PTE_V;
+    flags |= chance(r, 95) ? PTE_R : 0;
+    flags |= (flags & PTE_R) && chance(r, 60) ? PTE_W : 0;
+    flags |= chance(r, 70) ? PTE_X : 0;
+    flags |= chance(r, 90) ? PTE_U : 0;
+    flags |= chance(r, 15) ? PTE_G : 0;
+    flags |= chance(r, 60) ? PTE_A : 0;
+    flags |= chance(r, 50) ? PTE_D : 0;
     return pte_val(pte_make(ppn, flags));
 }
 
@@ -210,8 +219,12 @@ static void build_tables(rng_t *r, rig_t *g)
         if (!room)
             break;
     }
-    if (g->cfg.levels == 1 && chance(r, 50))
-        g->regs.ptlr = 1 + below(r, vpn_count);
+    if (g->cfg.levels == 1 && chance(r, 50) && g->npages) { /* a bound that cuts off the last few mapped pages */
+        uint32_t top = 0;
+        for (int i = 0; i < g->npages; i++)
+            top = g->vpn[i] > top ? g->vpn[i] : top;
+        g->regs.ptlr = top + 1 - (top > 4 ? below(r, 4) : 0);
+    }
 }
 
 /* ---- one access, both sides ---------------------------------------------------- */
@@ -311,6 +324,14 @@ static bool one_access(rig_t *g, const access_desc_t *a, tlb_flush_t kind, uint3
     rtl_access_t o;
     rtl_mmu_access(g->rtl, a->va, a->acc, a->priv, a->size, a->flush_at, kind, fasid, fva, &o);
     *cycles += cc;
+    seen.hits += rx.tlb_hit;
+    seen.misses += !rx.tlb_hit;
+    seen.ad_walks_on_hit += rx.tlb_hit && rx.steps;
+    seen.writebacks += rx.pte_written;
+    seen.flushes_in_flight += a->flush_at >= 0;
+    seen.faults[cause]++;
+    seen.fault_on_hit += cause && rx.tlb_hit;
+    seen.fault_on_miss += cause && !rx.tlb_hit;
     CMPF("cause", cause, o.cause);
     CMPF("paddr", pa, o.paddr);
     CMPF("cycles", cc, o.cycles);
@@ -329,7 +350,9 @@ static uint32_t random_vaddr(rng_t *r, const rig_t *g, uint32_t size)
 {
     uint32_t shift = g->cfg.page_shift, va;
     uint32_t k = below(r, 100);
-    if (k < 85 && g->npages)
+    if (k < 60 && g->npages) /* a working set: the first pages mapped */
+        va = g->vpn[below(r, g->npages < 6 ? (uint32_t)g->npages : 6)] << shift | below(r, 1u << shift);
+    else if (k < 85 && g->npages)
         va = g->vpn[below(r, (uint32_t)g->npages)] << shift | below(r, 1u << shift);
     else if (k < 97 || g->cfg.va_bits == 32)
         va = below(r, g->cfg.va_bits >= 32 ? UINT32_MAX : (1u << g->cfg.va_bits));
@@ -347,7 +370,7 @@ static void edit_pte(rng_t *r, rig_t *g)
     switch (below(r, 5)) {
     case 0: pte = pte_mkclean(pte_mkold(pte)); break;         /* the OS cleared A and D */
     case 1: pte = pte_wrprotect(pte); break;
-    case 2: pte = pte_mknotpresent(pte); break;
+    case 2: pte = pte_valid(pte) ? pte_mknotpresent(pte) : pte_mkpresent(pte); break;
     case 3: pte = pte_set_ppn(pte, below(r, g->nframes)); break;
     default: pte.v = random_leaf(r, g); break;
     }
@@ -389,20 +412,20 @@ static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cyc
     for (uint64_t i = 0; i < accesses && rc == 0; i++) {
         uint32_t k = below(r, 100);
         uint32_t asid_pick = chance(r, 50) ? g.regs.asid : below(r, 4);
-        if (k < 2) {
+        if (k < 1) {
             flush_both(&g, TLB_FLUSH_ALL, 0, 0);
             continue;
-        } else if (k < 5) {
+        } else if (k < 3) {
             flush_both(&g, TLB_FLUSH_ASID, asid_pick, 0);
             continue;
-        } else if (k < 8) {
+        } else if (k < 5) {
             flush_both(&g, TLB_FLUSH_PAGE, asid_pick, random_vaddr(r, &g, 4));
             continue;
-        } else if (k < 11) {
+        } else if (k < 7) {
             g.regs.asid = below(r, 4) | (chance(r, 10) ? rnd(r) & 0xFFFF0 : 0);
             machine_mmu_set(g.rtl, &g.regs);
             continue;
-        } else if (k < 15) {
+        } else if (k < 9) {
             edit_pte(r, &g);
             continue;
         }
@@ -413,7 +436,7 @@ static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cyc
             a.size = 4;
         a.priv = chance(r, 80) ? MODE_USER : MODE_KERNEL;
         a.va = random_vaddr(r, &g, a.size);
-        a.flush_at = k < 19 ? (int)below(r, 8) : -1;
+        a.flush_at = k < 13 ? (int)below(r, 8) : -1;
         tlb_flush_t kind = (tlb_flush_t)below(r, 3);
         uint32_t fva = chance(r, 70) ? a.va : random_vaddr(r, &g, 4);
         snprintf(what, sizeof what, "%s of 0x%08x (%u bytes, %s)%s%s", access_name[a.acc], a.va, a.size,
@@ -460,6 +483,15 @@ int cosim_random(uint64_t n, uint32_t seed, FILE *out)
         if (rc)
             return rc;
     }
+    fprintf(out, "coverage: %" PRIu64 " TLB hits (%" PRIu64 " walking again to set A/D), %" PRIu64 " misses, %" PRIu64
+                 " A/D write-backs, %" PRIu64 " flushes written during an access, %" PRIu64 " faults on a hit, %" PRIu64
+                 " on a miss\ncoverage: faults by cause:",
+            seen.hits, seen.ad_walks_on_hit, seen.misses, seen.writebacks, seen.flushes_in_flight, seen.fault_on_hit,
+            seen.fault_on_miss);
+    for (int c = 1; c < TRAP_COUNT; c++)
+        if (seen.faults[c])
+            fprintf(out, " %s %" PRIu64, trap_name[c], seen.faults[c]);
+    fprintf(out, "\n");
     fprintf(out, "cosim: %" PRIu64 " random accesses over %d configurations, %" PRIu64 " cycles, 0 divergences\n",
             done, configs, cycles);
     return 0;
