@@ -374,6 +374,10 @@ static void edit_pte(rng_t *r, rig_t *g)
     case 3: pte = pte_set_ppn(pte, below(r, g->nframes)); break;
     default: pte.v = random_leaf(r, g); break;
     }
+    /* G stays as it was: changing it without a flush lets a global and a
+     * per-ASID entry match one key, which tlb.h makes an invariant violation
+     * (the OS must flush the page when it changes G) */
+    pte.v = (pte.v & ~(uint32_t)PTE_G) | (read_word(g, at) & PTE_G);
     write_word(g, at, pte_val(pte));
 }
 
