@@ -1,7 +1,10 @@
-# mmulab build.  `make` builds build/mmulab; `make demo` runs the seed's vector
-# copy under every mode; `make test` runs every suite, then again under
-# AddressSanitizer and UndefinedBehaviorSanitizer; `make bench` the benchmarks.
-# Each target installs the Debian packages it needs first (scripts/deps.sh).
+# mmulab build.  `make` builds build/mmulab (and, where their tools are,
+# the viewer build/mmulab-view and the RTL engine); `make demo` runs the
+# seed's vector copy under every mode; `make test` runs every suite, then
+# again under AddressSanitizer and UndefinedBehaviorSanitizer; `make bench`
+# the benchmarks.  Each target installs the Debian packages it needs first
+# (scripts/deps.sh): the core's always, the viewer's and the RTL's when the
+# machine lets it (otherwise those parts are skipped with a note).
 # OUT=dir puts the build elsewhere; V=1 shows the commands.
 
 OUT ?= build
@@ -23,9 +26,19 @@ LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(OUT)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
 
-.PHONY: all deps-core deps-test demo test check bench clean
+.PHONY: all build deps deps-core deps-test demo test check check-binaries bench clean
 
-all: deps-core $(OUT)/mmulab
+# Install first, then build in a sub-make, so that what the mk/*.mk parts
+# detect (SDL through pkg-config, Verilator) is what is installed now.
+all: deps
+	$(Q)$(MAKE) --no-print-directory build
+
+# What `all` builds; mk/*.mk add the viewer and the RTL engine.
+build: $(OUT)/mmulab
+
+deps: deps-core
+	$(Q)scripts/deps.sh viewer || echo "note: the viewer's packages could not be installed; skipping the viewer"
+	$(Q)scripts/deps.sh rtl || echo "note: Verilator could not be installed; skipping the RTL engine"
 
 deps-core:
 	$(Q)scripts/deps.sh core
@@ -47,15 +60,19 @@ $(OUT)/tests/%: tests/unit/%.c $(OUT)/libmmulab.a
 	$(if $(Q),@echo "  TEST-CC $<")
 	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(OUT)/libmmulab.a -lcmocka $(LDLIBS_ALL)
 
-# The suites run by `check`: unit tests (cmocka), then programs and inputs.
-check: $(OUT)/mmulab $(UNIT_BIN)
+# The suites run by `check`: unit tests (cmocka), then every tests/*.sh
+# suite; mk/*.mk add their test binaries to check-binaries.
+check: build $(UNIT_BIN) check-binaries
 	$(Q)OUT=$(OUT) tests/run.sh
+
+check-binaries:
+	@:
 
 deps-test:
 	$(Q)scripts/deps.sh test
 
-test: deps-test
-	$(Q)$(MAKE) --no-print-directory all check
+test: deps deps-test
+	$(Q)$(MAKE) --no-print-directory check
 	$(Q)$(MAKE) --no-print-directory OUT=$(OUT)/san OPT=-O1 \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" check
 

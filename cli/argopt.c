@@ -81,3 +81,17 @@ bool opt_size(const char *cmd, const char *option, const char *text, uint64_t *o
     fprintf(stderr, "mmulab %s: %s '%s': want a size such as 512, 4K or 2M\n", cmd, option, text);
     return false;
 }
+
+bool opt_choice(const char *cmd, const char *option, const char *text, const char *const *names, int n, int *out)
+{
+    for (int i = 0; text && i < n; i++)
+        if (!strcmp(text, names[i])) {
+            *out = i;
+            return true;
+        }
+    fprintf(stderr, "mmulab %s: %s '%s': allowed values are", cmd, option, text ? text : "");
+    for (int i = 0; i < n; i++)
+        fprintf(stderr, "%s%s", i ? "|" : " ", names[i]);
+    fprintf(stderr, "\n");
+    return false;
+}

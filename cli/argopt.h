@@ -19,6 +19,9 @@ bool opt_match(const char *cmd, int argc, char **argv, int *i, const char *name,
 /* A decimal (or 0x hex) number in [min, max]; false after a message. */
 bool opt_u64(const char *cmd, const char *option, const char *text, uint64_t min, uint64_t max, uint64_t *out);
 
+/* `text` as the index of one of names[0..n); false after a message listing them. */
+bool opt_choice(const char *cmd, const char *option, const char *text, const char *const *names, int n, int *out);
+
 /* A byte size with an optional K, M or G suffix (powers of 1024). */
 bool opt_size(const char *cmd, const char *option, const char *text, uint64_t *out);
 

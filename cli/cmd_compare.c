@@ -23,22 +23,18 @@ typedef struct {
     char verdicts[1024];
     char faults[1024];
     char move_note[400];
+    bool moved;          /* the move happened (the process was still running) */
     char output[256];
     uint64_t clock;
     uint64_t first_end; /* when process 1 exited or was stopped */
 } outcome_t;
 
-/* Observer: stray stores, and when process 1 ended. */
+/* Observer: when process 1 ended (the session keeps the stray stores). */
 static void collect_events(void *ctx, const event_t *ev)
 {
     outcome_t *o = ctx;
     if ((ev->kind == EV_PROC_EXIT || ev->kind == EV_PROC_KILL) && ev->pid == 1)
         o->first_end = ev->cycle;
-    if (ev->kind != EV_STRAY_STORE)
-        return;
-    if (o->stray_count < (int)(sizeof o->stray / sizeof o->stray[0]))
-        o->stray[o->stray_count] = *ev;
-    o->stray_count++;
 }
 
 /* Append each process's verdict (expectations) and fault message. */
@@ -51,7 +47,7 @@ static void judge(session_t *s, outcome_t *o)
         int applied;
         if (v)
             fprintf(v, "    %s: ", s->opt.programs[i]);
-        bool ok = expect_check(&s->expects[i], s->os, i + 1, s->opt.os.mode, v ? v : stderr, &applied);
+        bool ok = expect_verify(&s->expects[i], s->os, i + 1, s->opt.os.mode, v ? v : stderr, &applied);
         if (applied) {
             o->checked = true;
             if (v && ok)
@@ -102,10 +98,13 @@ static int run_once(const run_options_t *base_opt, os_mode_t mode, uint64_t move
         os_set_console(s.os, devnull);
         evbus_subscribe(&s.bus, collect_events, o);
         o->status = session_run(&s);
+        o->stray_count = (int)s.strays;
+        memcpy(o->stray, s.first_strays, sizeof o->stray);
         os_totals(s.os, &o->total);
         o->clock = machine_cycles(s.m);
         judge(&s, o);
         snprintf(o->move_note, sizeof o->move_note, "%s", os_move_note(s.os));
+        o->moved = o->move_note[0] != 0;
         describe_output(&s, o);
     }
     session_close(&s);
@@ -171,7 +170,7 @@ static int move_experiment(const run_options_t *opt, const outcome_t *plain, FIL
                moved.move_note[0] ? moved.move_note : "(the process had already ended)", result_word(&moved));
         if (!moved.right || moved.status)
             printf("%s%s", moved.verdicts, moved.faults);
-        if (moved.stray_count)
+        if (moved.stray_count && moved.moved)
             printf("    after the move it stored %d time(s) into memory that is no longer its own, e.g. 0x%08" PRIx32
                    "\n",
                    moved.stray_count, moved.stray[0].b);

@@ -30,6 +30,8 @@ int cmd_run(int argc, char **argv)
     rc = session_open(&s, &opt, stderr);
     if (rc == 0)
         rc = session_report(&s, session_run(&s), stdout, stderr);
+    if (rc != 2 && opt.regions)
+        os_print_regions(s.os, stdout);
     session_close(&s);
     return rc;
 }
@@ -39,6 +41,12 @@ int cmd_timing(int argc, char **argv)
     run_options_t opt;
     run_options_defaults(&opt);
     int rc = run_options_parse(argc, argv, &opt, stderr);
+    if (rc < 0) {
+        printf("usage: mmulab timing [--timing NAME=VALUE ...]\n\n"
+               "Prints every timing parameter of the model with its value and default\n"
+               "(docs/timing.md explains how instructions, traps and the OS are charged).\n");
+        return 0;
+    }
     if (rc > 0)
         return rc;
     printf("Timing parameters (set with --timing NAME=VALUE):\n\n");

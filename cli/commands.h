@@ -13,6 +13,10 @@ int cmd_compare(int argc, char **argv);
 int cmd_timing(int argc, char **argv);
 int cmd_refs(int argc, char **argv);
 int cmd_tlbsim(int argc, char **argv);
+int cmd_ld(int argc, char **argv);
+int cmd_ar(int argc, char **argv);
+int cmd_workload(int argc, char **argv);
+int cmd_thrash(int argc, char **argv);
 int cmd_cosim(int argc, char **argv);
 
 #endif

@@ -19,7 +19,11 @@ static const command_t commands[] = {
     {"compare", cmd_compare, "run programs under software and hardware relocation side by side"},
     {"timing", cmd_timing, "print the timing parameters and their defaults"},
     {"refs", cmd_refs, "page replacement (fifo, lru, opt, clock) on a reference string"},
+    {"workload", cmd_workload, "processes arriving and leaving: fits, holes, the fifty-percent rule"},
+    {"thrash", cmd_thrash, "sweep the degree of multiprogramming: CPU utilisation and the thrashing knee"},
     {"tlbsim", cmd_tlbsim, "replay a Dinero IV din trace through the TLB (and N frames)"},
+    {"ld", cmd_ld, "link objects, archives and dynamic libraries into an executable"},
+    {"ar", cmd_ar, "build and list static libraries (archives of objects)"},
     {"cosim", cmd_cosim, "run the C model and the RTL in lockstep and compare every instruction"},
 };
 

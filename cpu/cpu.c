@@ -254,6 +254,12 @@ typedef enum {
                         leave the block after it                                    */
 } exec_t;
 
+/* A place in a paged block run: `index` instructions into round `round`. */
+typedef struct {
+    uint64_t round;
+    uint32_t index;
+} run_pos_t;
+
 /* Everything one instruction's execution reads and writes besides registers. */
 typedef struct {
     cmodel_t *cm;
@@ -270,8 +276,7 @@ typedef struct {
     const block_t *block;
     tlb_entry_t *fetch;       /* the entry the block's fetches hit          */
     uint64_t round;           /* whole rounds of the block done so far      */
-    uint64_t settled;         /* TLB accounting done for positions below this
-                                 (a position is round * n + index)           */
+    run_pos_t settled;        /* TLB accounting is done for positions before this */
     uint64_t limit;           /* the run's cycle limit                       */
 } exec_ctx_t;
 
@@ -326,42 +331,60 @@ static ALWAYS_INLINE void touch_data(paged_t *p, const decoded_t *d)
     }
 }
 
+/* Data accesses of the block run before position at. */
+static ALWAYS_INLINE uint64_t data_before(const block_t *b, run_pos_t at)
+{
+    uint64_t whole = at.round * (uint64_t)(b->loads + b->stores);
+    return whole + (at.index ? b->insn[at.index - 1].cum_loads + b->insn[at.index - 1].cum_stores : 0u);
+}
+
 /*
  * Settle the TLB for the instructions of a paged block run between positions
- * `from` and `to` (a position counts instructions from the block run's start:
- * round * n + index): count their hits (every fetch hit `fetch`; every data
+ * `from` and `to`: count their hits (every fetch hit `fetch`; every data
  * access hit the entry recorded in its decoded instruction) and bring the
  * replacement order and frame stamps to what the access sequence makes them.
  * Only each entry's latest use counts, so replaying the last n positions in
  * order is enough, the last instruction's fetch just before its data access.
  */
-static void account_tlb(paged_t *p, tlb_entry_t *fetch, const block_t *b, uint64_t from, uint64_t to)
+static void account_tlb(paged_t *p, tlb_entry_t *fetch, const block_t *b, run_pos_t from, run_pos_t to)
 {
-    const uint32_t n = b->n, accesses = b->loads + b->stores;
-    if (to <= from)
+    const uint32_t n = b->n;
+    uint64_t count = (to.round - from.round) * n + to.index - from.index;
+    if (!count || (to.round < from.round))
         return;
-    uint64_t data_to = (to / n) * accesses + (to % n ? b->insn[to % n - 1].cum_loads + b->insn[to % n - 1].cum_stores : 0u);
-    uint64_t data_from =
-        (from / n) * accesses + (from % n ? b->insn[from % n - 1].cum_loads + b->insn[from % n - 1].cum_stores : 0u);
-    p->tlb->hits += (to - from) + (data_to - data_from);
-    uint64_t count = to - from > n ? n : to - from;
-    uint32_t i = (uint32_t)((to - count) % n);
-    for (; count > 1; count--, i = i + 1 == n ? 0 : i + 1)
+    uint64_t data = data_before(b, to) - data_before(b, from);
+    p->tlb->hits += count + data;
+    if (!data) { /* only fetches: one entry, used last at the end */
+        tlb_touch(p->tlb, fetch);
+        paged_reference(p, fetch->ppn);
+        return;
+    }
+    uint32_t k = count > n ? n : (uint32_t)count;
+    uint32_t i = to.index >= k ? to.index - k : to.index + n - k;
+    for (; k > 1; k--, i = i + 1 == n ? 0 : i + 1)
         touch_data(p, &b->insn[i]);
     tlb_touch(p->tlb, fetch); /* the last instruction: its fetch, then its data */
     paged_reference(p, fetch->ppn);
     touch_data(p, &b->insn[i]);
 }
+
 /* What the paged fast path does when a data access misses its shortcut. */
 typedef enum { MISS_BAIL, MISS_SERVED, MISS_FAULT } miss_t;
 
 typedef struct { /* values, not pointers into the fast path's locals */
+    /* in */
     tlb_entry_t *fetch;
     const block_t *block;
-    uint64_t settled;   /* positions already accounted                         */
-    uint64_t position;  /* this instruction's position in the block run        */
-    uint64_t now;       /* the clock at this instruction, for event stamps      */
-    uint32_t pc, insn;  /* the instruction, for a trap record                   */
+    run_pos_t settled;  /* positions already accounted                           */
+    run_pos_t position; /* this instruction's position in the block run          */
+    uint64_t start;     /* the clock when this instruction began                  */
+    uint64_t limit;     /* the run's cycle limit                                  */
+    uint32_t pc, insn;  /* the instruction, for a trap record                     */
+    uint32_t rest;      /* cycles of this instruction and the rest of its round  */
+    /* out */
+    uint32_t pa;
+    uint64_t walk;      /* cycles the walk took                                   */
+    bool split;         /* the block must end after this instruction             */
 } miss_ctx_t;
 
 /*
@@ -373,8 +396,7 @@ typedef struct { /* values, not pointers into the fast path's locals */
  * in cm->trap (the caller charges it).  A misaligned access is handed over
  * untouched (MISS_BAIL).
  */
-static NOINLINE miss_t paged_fast_miss(cmodel_t *cm, const miss_ctx_t *mc, access_t acc, uint32_t va, uint32_t size,
-                                       uint32_t *pa, uint64_t *walk_cycles)
+static NOINLINE miss_t paged_fast_miss(cmodel_t *cm, miss_ctx_t *mc, access_t acc, uint32_t va, uint32_t size)
 {
     paged_t *p = cm->paged;
     if (va & (size - 1))
@@ -383,13 +405,19 @@ static NOINLINE miss_t paged_fast_miss(cmodel_t *cm, const miss_ctx_t *mc, acces
     tlb_hit(p->tlb, mc->fetch); /* this instruction's own fetch */
     paged_reference(p, mc->fetch->ppn);
     uint64_t saved = cm->cycles;
-    cm->cycles = mc->now;
-    trap_cause_t cause = paged_translate(cm, va, size, acc, pa, walk_cycles);
+    cm->cycles = mc->start + cm->fetch_cost;
+    mc->walk = 0;
+    trap_cause_t cause = paged_translate(cm, va, size, acc, &mc->pa, &mc->walk);
     cm->cycles = saved;
-    if (!cause)
-        return MISS_SERVED;
-    record_trap(cm, cause, acc, mc->insn, mc->pc, va);
-    return MISS_FAULT;
+    if (cause) {
+        record_trap(cm, cause, acc, mc->insn, mc->pc, va);
+        return MISS_FAULT;
+    }
+    /* Go on with the block unless the fill took the fetches' entry or the
+     * walk pushed the clock so far that the round would cross the limit (the
+     * machine must stop at the first instruction past it). */
+    mc->split = p->last[ACC_FETCH].entry != mc->fetch || mc->start + mc->walk + mc->rest > mc->limit;
+    return MISS_SERVED;
 }
 
 /*
@@ -403,27 +431,29 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
 {
     const uint32_t done = (uint32_t)(d - e->first);
     const block_t *b = e->block;
-    const uint64_t start = e->h->cycles + e->round * b->cost + (done ? b->insn[done - 1].cum_cost : 0) + *e->extra;
-    miss_ctx_t mc = {e->fetch, b, e->settled, e->round * b->n + done, start + e->cm->fetch_cost, insn_pc(e, d), d->raw};
-    uint64_t walk = 0;
-    uint32_t miss_pa = 0; /* not *pa: keep the fast path's locals out of memory */
-    miss_t outcome = paged_fast_miss(e->cm, &mc, acc, va, size, &miss_pa, &walk);
-    *pa = miss_pa;
-    *e->extra += walk;
+    const uint32_t before = done ? b->insn[done - 1].cum_cost : 0; /* this round, before this instruction */
+    miss_ctx_t mc = {.fetch = e->fetch,
+                     .block = b,
+                     .settled = e->settled,
+                     .position = {e->round, done},
+                     .start = e->h->cycles + e->round * b->cost + before + *e->extra,
+                     .limit = e->limit,
+                     .pc = insn_pc(e, d),
+                     .insn = d->raw,
+                     .rest = (uint32_t)(b->cost - before)};
+    miss_t outcome = paged_fast_miss(e->cm, &mc, acc, va, size);
     if (outcome == MISS_BAIL)
         return false;
-    e->settled = mc.position + 1;
+    *e->extra += mc.walk;
+    e->settled = (run_pos_t){e->round, done + 1};
     if (outcome == MISS_FAULT) {
         e->result = EX_TRAP;
         return false;
     }
     d->entry = NULL; /* counted and ordered already */
-    *host = e->x->mem + miss_pa;
-    /* Go on with the block unless the fill took the fetches' entry or the
-     * walk pushed the clock so far that the round would cross the limit (the
-     * machine must stop at the first instruction past it). */
-    if (e->x->paged->last[ACC_FETCH].entry != e->fetch ||
-        start + walk + (b->cost - (done ? b->insn[done - 1].cum_cost : 0)) > e->limit)
+    *pa = mc.pa;
+    *host = e->x->mem + mc.pa;
+    if (mc.split)
         e->result = EX_SPLIT;
     return true;
 }
@@ -443,44 +473,49 @@ static ALWAYS_INLINE void observe_access(const exec_ctx_t *e, bool write, uint32
     }
 }
 
-/* A data load of `size` bytes at va into *val; false on a fault (the caller
- * raises it).  size is a constant at every call, so its checks fold. */
-static ALWAYS_INLINE bool load_data(exec_ctx_t *e, decoded_t *d, uint32_t va, uint32_t size, uint32_t *val,
-                                    trap_cause_t *cause)
+/*
+ * Where a data access of `size` bytes at va goes: its physical address and
+ * the host byte that holds it.  False when it cannot go there: on the
+ * reference path with the fault in *cause (cm->trap.paddr set); on the fast
+ * path to hand over (or, paged, with e->result == EX_TRAP).  size is a
+ * constant at every call, so its checks fold.
+ */
+static ALWAYS_INLINE bool data_address(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
+                                       uint32_t *pa, uint8_t **host, trap_cause_t *cause)
 {
-    uint32_t pa = 0;
-    if (e->fast && e->mode != MMU_PAGED) { /* one compare, or hand it to the reference path */
+    if (e->fast && e->mode != MMU_PAGED) { /* one compare, or hand it over */
         if (size == 4 ? !word_fits(e->x, va) : va >= e->x->reach)
             return false;
-        if (size == 4)
-            memcpy(val, e->x->host + va, 4);
-        else
-            *val = e->x->host[va];
+        *pa = e->x->base + va;
+        *host = e->x->host + va;
         return true;
     }
-    if (e->fast) { /* paged */
-        uint8_t *host;
-        if (!paged_fast_data(e, d, ACC_LOAD, va, size, &pa, &host) &&
-            !paged_data_slow(e, d, ACC_LOAD, va, size, &pa, &host))
-            return false;
-        if (size == 4)
-            memcpy(val, host, 4);
-        else
-            *val = *host;
-        return true;
-    }
+    if (e->fast)
+        return paged_fast_data(e, d, acc, va, size, pa, host) || paged_data_slow(e, d, acc, va, size, pa, host);
     if (UNLIKELY(va & (size - 1))) {
         e->cm->trap.paddr = 0;
         *cause = TRAP_MISALIGNED;
         return false;
     }
-    *cause = translate(e->cm, e->mode, e->fast, e->x, va, size, ACC_LOAD, &pa, e->extra);
+    *cause = translate(e->cm, e->mode, false, e->x, va, size, acc, pa, e->extra);
     if (UNLIKELY(*cause))
         return false;
+    *host = e->x->mem + *pa;
+    return true;
+}
+
+/* A data load into *val; false on a fault (the caller raises it). */
+static ALWAYS_INLINE bool load_data(exec_ctx_t *e, decoded_t *d, uint32_t va, uint32_t size, uint32_t *val,
+                                    trap_cause_t *cause)
+{
+    uint32_t pa = 0;
+    uint8_t *host;
+    if (!data_address(e, d, ACC_LOAD, va, size, &pa, &host, cause))
+        return false;
     if (size == 4)
-        memcpy(val, e->x->mem + pa, 4);
+        memcpy(val, host, 4);
     else
-        *val = e->x->mem[pa];
+        *val = *host;
     if (!e->fast)
         e->h->loads++;
     observe_access(e, false, size, va, pa, *val);
@@ -493,53 +528,19 @@ static ALWAYS_INLINE bool store_data(exec_ctx_t *e, decoded_t *d, uint32_t va, u
                                      trap_cause_t *cause)
 {
     uint32_t pa = 0;
-    if (e->fast && e->mode != MMU_PAGED) {
-        if (size == 4 ? !word_fits(e->x, va) : va >= e->x->reach)
-            return false;
-        if (size == 4)
-            memcpy(e->x->host + va, &val, 4);
-        else
-            e->x->host[va] = (uint8_t)val;
-        pa = e->x->base + va;
-        if (UNLIKELY(e->x->code_map[pa >> CODE_GRANULE_SHIFT])) {
-            block_cache_invalidate(e->cm, pa, size);
-            e->result = EX_CODE_WRITTEN;
-        }
-        return true;
-    }
-    if (e->fast) { /* paged */
-        uint8_t *host;
-        if (!paged_fast_data(e, d, ACC_STORE, va, size, &pa, &host) &&
-            !paged_data_slow(e, d, ACC_STORE, va, size, &pa, &host))
-            return false;
-        if (size == 4)
-            memcpy(host, &val, 4);
-        else
-            *host = (uint8_t)val;
-        if (UNLIKELY(e->x->code_map[pa >> CODE_GRANULE_SHIFT])) {
-            block_cache_invalidate(e->cm, pa, size);
-            if (e->result == EX_OK)
-                e->result = EX_CODE_WRITTEN;
-        }
-        return true;
-    }
-    if (UNLIKELY(va & (size - 1))) {
-        e->cm->trap.paddr = 0;
-        *cause = TRAP_MISALIGNED;
-        return false;
-    }
-    *cause = translate(e->cm, e->mode, e->fast, e->x, va, size, ACC_STORE, &pa, e->extra);
-    if (UNLIKELY(*cause))
+    uint8_t *host;
+    if (!data_address(e, d, ACC_STORE, va, size, &pa, &host, cause))
         return false;
     if (size == 4)
-        memcpy(e->x->mem + pa, &val, 4);
+        memcpy(host, &val, 4);
     else
-        e->x->mem[pa] = (uint8_t)val;
+        *host = (uint8_t)val;
     if (!e->fast)
         e->h->stores++;
     if (UNLIKELY(e->x->code_map[pa >> CODE_GRANULE_SHIFT])) {
         block_cache_invalidate(e->cm, pa, size);
-        e->result = EX_CODE_WRITTEN;
+        if (e->result == EX_OK) /* a paged miss may have split the block already */
+            e->result = EX_CODE_WRITTEN;
     }
     observe_access(e, true, size, va, pa, size == 4 ? val : val & 0xFF);
     return true;
@@ -774,7 +775,7 @@ static ALWAYS_INLINE stop_t reference_step(cmodel_t *cm, mmu_mode_t mode, bool o
         rt->fetch_xlate = cm->last_xlate;
     }
     decoded_t d = decode(cm, insn);
-    exec_ctx_t e = {cm, &h, &x, mode, false, observe, rt, &extra, EX_OK, h.pc, &d, NULL, NULL, 0, 0, 0};
+    exec_ctx_t e = {cm, &h, &x, mode, false, observe, rt, &extra, EX_OK, h.pc, &d, NULL, NULL, 0, {0, 0}, 0};
     next_pc = h.pc + 4; /* unless it transfers control */
     if (execute(&e, &d, &next_pc) == EX_TRAP)
         return STOP_TRAP;
@@ -814,7 +815,7 @@ typedef struct {
     uint64_t full;    /* whole rounds                                      */
     uint32_t done;    /* instructions of a last, partial round             */
     uint64_t extra;   /* walk cycles (paged)                               */
-    uint64_t settled; /* positions whose TLB accounting is done (paged misses) */
+    run_pos_t settled; /* TLB accounting is done before this (paged misses) */
     bool trapped;     /* a trap was raised; the hot state is stored          */
 } block_run_t;
 
@@ -834,7 +835,7 @@ static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu
     uint32_t next_pc = fall_through;
     uint64_t extra = 0;
     decoded_t *const first = b->insn;
-    exec_ctx_t e = {cm, h, x, mode, true, false, NULL, &extra, EX_OK, pc, first, b, fetch, 0, 0, limit};
+    exec_ctx_t e = {cm, h, x, mode, true, false, NULL, &extra, EX_OK, pc, first, b, fetch, 0, {0, 0}, limit};
     /* another round fits while the cycles spent stay within this */
     const uint64_t round_room = limit - h->cycles >= 2 * b->cost ? limit - h->cycles - b->cost : 0;
     uint64_t spent = 0; /* cycles of the whole rounds so far */
@@ -953,7 +954,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             hot_store(cm, &h);
             return STOP_TRAP;
         }
-        account_tlb(p, fetch, b, run.settled, run.full * b->n + run.done);
+        account_tlb(p, fetch, b, run.settled, (run_pos_t){run.full, run.done});
         if (LIKELY(run.done || run.full))
             continue;
     reference:

@@ -344,7 +344,7 @@ static void layout_file(writer_t *w, buf_t *rela)
     eh.e_ident[EI_DATA] = ELFDATA2LSB;
     eh.e_ident[EI_VERSION] = EV_CURRENT;
     eh.e_ident[EI_OSABI] = ELFOSABI_NONE;
-    eh.e_type = w->rel ? ET_REL : ET_EXEC;
+    eh.e_type = w->rel ? ET_REL : exe->shared ? ET_DYN : ET_EXEC;
     eh.e_machine = EXE_MACHINE;
     eh.e_version = EV_CURRENT;
     eh.e_entry = w->rel ? 0 : exe->entry;
@@ -442,8 +442,8 @@ static int check_header(reader_t *r)
         return fail(r->err, r->errlen, "unknown ELF version");
     if (eh->e_machine != EXE_MACHINE)
         return fail(r->err, r->errlen, "machine 0x%X is not mmulab's (0x%X)", eh->e_machine, EXE_MACHINE);
-    if (eh->e_type != ET_EXEC && eh->e_type != ET_REL)
-        return fail(r->err, r->errlen, "ELF type %u is neither an executable nor an object", eh->e_type);
+    if (eh->e_type != ET_EXEC && eh->e_type != ET_REL && eh->e_type != ET_DYN)
+        return fail(r->err, r->errlen, "ELF type %u is neither an executable, a library nor an object", eh->e_type);
     if (eh->e_ehsize != sizeof *eh || eh->e_shentsize != sizeof(Elf32_Shdr))
         return fail(r->err, r->errlen, "unexpected ELF header or section header size");
     if (eh->e_shnum == 0 || eh->e_shnum > MAX_SECTION_HEADERS)
@@ -691,6 +691,7 @@ int exe_parse_elf(const uint8_t *buf, size_t len, exe_t *out, char *err, size_t 
     int rc = check_header(&r);
     if (rc == 0) {
         out->relocatable = r.eh.e_type == ET_REL;
+        out->shared = r.eh.e_type == ET_DYN;
         out->entry = r.eh.e_entry;
         rc = check_segments(&r);
     }

@@ -54,6 +54,7 @@ typedef struct {
 #define EXE_MAX_SECTIONS 8
 typedef struct {
     bool relocatable;  /* an object (ET_REL) rather than an executable          */
+    bool shared;       /* a dynamic library (ET_DYN): exports its global symbols */
     uint32_t entry;
     int nsections;
     exe_section_t sections[EXE_MAX_SECTIONS];

@@ -30,13 +30,35 @@ static void forget_last_entries(paged_t *p)
 }
 
 /* Remember e as acc's shortcut if it allows the access without more ado. */
-void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t *e, uint32_t va)
+static inline __attribute__((always_inline)) void remember(cmodel_t *cm, access_t acc, tlb_entry_t *e, uint32_t va)
 {
     paged_t *p = cm->paged;
     if (!((e->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1))
         return;
     uint32_t ppage = e->ppn << p->shift;
     p->last[acc] = (paged_shortcut_t){va & ~(p->page_size - 1), ppage, cm->mem + ppage, e};
+}
+
+void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t *e, uint32_t va)
+{
+    remember(cm, acc, e, va);
+}
+
+/* What the quick walk reads, laid out for it once. */
+static void init_quick_walk(paged_t *p)
+{
+    static const uint32_t by_access[3] = {PTE_X, PTE_R, PTE_W};
+    const paging_geometry_t *g = &p->walker.geo;
+    p->levels = g->levels;
+    p->va_high = g->va_bits < 32 ? ~((1u << g->va_bits) - 1) : 0;
+    for (uint32_t l = 0; l < g->levels; l++) {
+        p->level_shift[l] = g->index_shift[l];
+        p->level_mask[l] = (1u << g->index_bits[l]) - 1;
+    }
+    for (int a = 0; a < 3; a++) {
+        p->need[MODE_USER][a] = PTE_V | by_access[a] | PTE_U;
+        p->need[MODE_KERNEL][a] = PTE_V | by_access[a];
+    }
 }
 
 bool paged_create(cmodel_t *cm, char *err, size_t errlen)
@@ -55,6 +77,7 @@ bool paged_create(cmodel_t *cm, char *err, size_t errlen)
         return false;
     }
     walker_init(&p->walker, cfg);
+    init_quick_walk(p);
     p->shift = cfg->page_shift;
     p->page_size = 1u << cfg->page_shift;
     forget_last_entries(p);
@@ -125,7 +148,7 @@ static inline __attribute__((always_inline)) trap_cause_t walk(cmodel_t *cm, uin
 }
 
 /* Drop the shortcuts that stand for entry e (its slot was just refilled). */
-static void forget_entry(paged_t *p, const tlb_entry_t *e)
+static inline void forget_entry(paged_t *p, const tlb_entry_t *e)
 {
     for (int a = 0; a < 3; a++)
         if (p->last[a].entry == e)
@@ -140,32 +163,31 @@ static void forget_entry(paged_t *p, const tlb_entry_t *e)
  * On success it has set A (and D), written the leaf back if that changed it,
  * and accounted for the walk exactly as walk() does.
  */
-static bool quick_walk(cmodel_t *cm, uint32_t va, access_t acc, pte_t *leaf, uint64_t *extra)
+static inline __attribute__((always_inline)) bool quick_walk(cmodel_t *cm, uint32_t va, access_t acc, pte_t *leaf,
+                                                              uint64_t *extra)
 {
-    static const uint32_t by_access[3] = {PTE_X, PTE_R, PTE_W};
     const paged_t *p = cm->paged;
-    const paging_geometry_t *g = &p->walker.geo;
-    if ((g->va_bits < 32 && (va >> g->va_bits)) || (g->levels == 1 && cm->mmu.ptlr))
+    if ((va & p->va_high) || (p->levels == 1 && cm->mmu.ptlr))
         return false;
-    const uint32_t need = PTE_V | by_access[acc] | (cm->s.priv == MODE_USER ? PTE_U : 0);
+    const uint32_t need = p->need[cm->s.priv][acc], last = p->levels - 1;
     uint64_t table = cm->mmu.ptbr, pte_addr = 0;
     uint32_t pte = 0;
-    for (uint32_t level = 0; level < g->levels; level++) {
-        pte_addr = table + 4u * (uint64_t)paging_index(g, va, level);
+    for (uint32_t level = 0;; level++) {
+        pte_addr = table + 4u * ((va >> p->level_shift[level]) & p->level_mask[level]);
         if (pte_addr + 4 > cm->mem_size)
             return false;
         memcpy(&pte, cm->mem + pte_addr, 4);
-        if (level + 1 < g->levels) {
-            if ((pte & (PTE_V | PTE_LEAF_BITS | PTE_RESERVED)) != PTE_V)
-                return false;
-            table = (uint64_t)(pte >> PTE_PPN_SHIFT) << g->page_shift;
-        }
+        if (level == last)
+            break;
+        if ((pte & (PTE_V | PTE_LEAF_BITS | PTE_RESERVED)) != PTE_V)
+            return false;
+        table = (uint64_t)(pte >> PTE_PPN_SHIFT) << p->shift;
     }
     if ((pte & need) != need || (pte & PTE_RESERVED) || (pte & (PTE_R | PTE_W)) == PTE_W ||
-        ((uint64_t)(pte >> PTE_PPN_SHIFT) << g->page_shift) > UINT32_MAX)
+        ((uint64_t)(pte >> PTE_PPN_SHIFT) << p->shift) > UINT32_MAX)
         return false;
     uint32_t updated = pte | PTE_A | (acc == ACC_STORE ? PTE_D : 0);
-    uint64_t cycles = (uint64_t)g->levels * p->walker.mem_cycles;
+    uint64_t cycles = (uint64_t)p->levels * p->walker.mem_cycles;
     if (updated != pte) {
         memcpy(cm->mem + pte_addr, &updated, 4);
         block_cache_invalidate(cm, (uint32_t)pte_addr, 4);
@@ -174,7 +196,7 @@ static bool quick_walk(cmodel_t *cm, uint32_t va, access_t acc, pte_t *leaf, uin
     }
     cm->cnt.walks++;
     cm->cnt.walk_cycles += cycles;
-    cm->cnt.pte_reads += g->levels;
+    cm->cnt.pte_reads += p->levels;
     *extra += cycles;
     *leaf = (pte_t){updated};
     return true;
@@ -182,8 +204,21 @@ static bool quick_walk(cmodel_t *cm, uint32_t va, access_t acc, pte_t *leaf, uin
 
 trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, uint32_t size, access_t acc, uint32_t *pa, uint64_t *extra)
 {
-    return paged_translate_found(cm, tlb_find(cm->paged->tlb, (uint64_t)(va >> cm->paged->shift), cm->paged->asid), va,
-                                 size, acc, pa, extra);
+    paged_t *p = cm->paged;
+    tlb_entry_t *e = tlb_find(p->tlb, (uint64_t)(va >> p->shift), p->asid);
+    if (!e && !cm->observing && !ev_enabled(cm->m.bus)) { /* the common miss, without the retire record */
+        pte_t leaf;
+        if (quick_walk(cm, va, acc, &leaf, extra)) {
+            p->tlb->misses++;
+            e = tlb_fill(p->tlb, (uint64_t)(va >> p->shift), p->asid, pte_ppn(leaf), pte_perm(leaf), NULL);
+            forget_entry(p, e);
+            remember(cm, acc, e, va);
+            paged_reference(p, e->ppn);
+            *pa = (e->ppn << p->shift) | (va & (p->page_size - 1));
+            return TRAP_NONE;
+        }
+    }
+    return paged_translate_found(cm, e, va, size, acc, pa, extra);
 }
 
 trap_cause_t paged_translate_found(cmodel_t *cm, tlb_entry_t *e, uint32_t va, uint32_t size, access_t acc, uint32_t *pa,
@@ -237,7 +272,7 @@ trap_cause_t paged_translate_found(cmodel_t *cm, tlb_entry_t *e, uint32_t va, ui
         forget_entry(p, e); /* the slot may have been a shortcut's */
     }
 translated:
-    paged_remember(cm, acc, e, va);
+    remember(cm, acc, e, va);
     paged_reference(p, e->ppn);
     *pa = (e->ppn << p->shift) | offset;
     return TRAP_NONE;

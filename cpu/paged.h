@@ -35,6 +35,10 @@ struct paged {
     paged_shortcut_t last[3];
     frame_refs_t refs;     /* per-frame stamps and bits, if tracked           */
     uint64_t ref_clock;    /* the access count the stamps are taken from      */
+    /* the quick walk's view of the geometry (paged.c) */
+    uint32_t levels, va_high;            /* va_high: address bits above va_bits */
+    uint32_t level_shift[3], level_mask[3];
+    uint32_t need[2][3];                 /* PTE bits a leaf needs, by privilege and access */
 };
 
 /* Note a reference to frame ppn (when the OS asked for it). */

@@ -37,7 +37,8 @@
     X(SWAP_OUT, "swap out", "os", "pid", "bytes", "base", "")                             \
     X(SWAP_IN, "swap in", "os", "pid", "bytes", "base", "")                               \
     X(MOVE, "process moved", "os", "pid", "old_base", "new_base", "bytes")               \
-    X(STRAY_STORE, "store into another's memory", "os", "pid", "paddr", "owner_pid", "pc")
+    X(STRAY_STORE, "store into another's memory", "os", "pid", "paddr", "owner_pid", "pc")   \
+    X(WS_SAMPLE, "working set", "os", "pages", "faults", "window", "")
 
 typedef enum {
 #define EV_ENUM(name, label, cat, a, b, c, d) EV_##name,

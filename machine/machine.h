@@ -53,7 +53,9 @@ extern const char *const access_name[3];
 
 typedef enum { MODE_USER = 0, MODE_KERNEL = 1 } priv_t;
 
-/* Condition flags, set by arithmetic (see docs/isa.md for which set which). */
+/* Condition flags, set by arithmetic (see docs/isa.md for which set which).
+ * Arithmetic never sets Z and N together; a state written with both reads
+ * back with Z alone (the model keeps the last result, not the two bits). */
 enum { FLAG_Z = 1, FLAG_N = 2, FLAG_C = 4, FLAG_V = 8 };
 
 /* Architectural state of the CPU: what a context switch saves. */
@@ -74,7 +76,19 @@ typedef struct {
     uint32_t asid;        /* MMU_PAGED: address-space identifier               */
 } mmu_regs_t;
 
-/* What stopped the machine and, for a trap, everything the OS needs. */
+/*
+ * What stopped the machine and, for a trap, everything the OS needs.  Which
+ * fields mean something depends on the cause (both engines fill them alike):
+ *   every cause      cause, pc (of the trapping instruction)
+ *   SYSCALL, HALT    insn, number (SYSCALL's immediate); vaddr = pc; paddr 0
+ *   ILLEGAL, DIV_ZERO  insn; vaddr = pc; paddr 0
+ *   MISALIGNED       access, vaddr; insn (0 for a fetch); paddr 0: never translated
+ *   PROTECTION, FENCE, BUS, PAGE_*, PTE_MALFORMED
+ *                    access, vaddr, insn (0 for a fetch); paddr = where the access
+ *                    went or would have gone (base + logical under base/limit; the
+ *                    page's frame when the TLB held it; 0 when no translation
+ *                    exists; the PTE's address for a bus error during a walk)
+ */
 typedef struct {
     trap_cause_t cause;
     access_t access;  /* for memory faults                              */

@@ -221,7 +221,7 @@ static int refill(din_reader_t *r, char *err, size_t errlen)
         }
         if (r->len >= DIN_MAX_LINE) {
             snprintf(err, errlen, "%s:%llu: error: line longer than %u characters", r->path,
-                     (unsigned long long)r->line, DIN_MAX_LINE);
+                     (unsigned long long)r->line, (unsigned)DIN_MAX_LINE);
             return -1;
         }
     }

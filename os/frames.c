@@ -7,7 +7,8 @@
  *
  * A frame holds a count of its mappings and the first few (pid, vpn) owners,
  * so frames shared later (copy-on-write, shared memory) fit without a change
- * of shape; today every user frame has exactly one mapping.
+ * of shape.  A frame is shared by at most OS_FRAME_MAX_OWNERS mappings, so
+ * its owner list is always complete (eviction must reach every PTE).
  *
  * Page tables: the walker finds a lower-level table at PPN << page_shift, so
  * every table below the root starts on a frame boundary and has its frames to
@@ -36,6 +37,7 @@ bool frames_init(frames_t *ft, uint32_t mem_size, uint32_t page_shift, uint32_t 
     }
     for (uint32_t i = 0; i < ft->os_frames && i < ft->nframes; i++)
         ft->f[i].kind = FRAME_OS;
+    ft->free_below = ft->os_frames < ft->nframes ? ft->os_frames : ft->nframes;
     return true;
 }
 
@@ -49,7 +51,7 @@ void frames_free_all(frames_t *ft)
 uint32_t frames_find_free_run(const frames_t *ft, uint32_t n)
 {
     uint32_t run = 0;
-    for (uint32_t i = 0; i < ft->nframes; i++) {
+    for (uint32_t i = ft->free_below; i < ft->nframes; i++) {
         run = ft->f[i].kind == FRAME_FREE ? run + 1 : 0;
         if (run == n)
             return i + 1 - n;
@@ -57,20 +59,59 @@ uint32_t frames_find_free_run(const frames_t *ft, uint32_t n)
     return UINT32_MAX;
 }
 
+/* Keep free_below honest after frame stopped being free. */
+static void skip_taken(frames_t *ft, uint32_t frame)
+{
+    if (frame != ft->free_below)
+        return;
+    while (ft->free_below < ft->nframes && ft->f[ft->free_below].kind != FRAME_FREE)
+        ft->free_below++;
+}
+
 void frames_set_user(frames_t *ft, uint32_t frame, int pid, uint32_t vpn, uint64_t now)
 {
     os_frame_t *f = &ft->f[frame];
     if (f->kind != FRAME_USER)
         ft->user_frames++;
+    else
+        ft->saved -= f->mappings > 1 ? f->mappings - 1 : 0;
     *f = (os_frame_t){.kind = FRAME_USER, .mappings = 1, .loaded = now, .last_use = 0};
     f->owner[0] = (frame_owner_t){pid, vpn};
     ft->user_mask[frame / 64] |= 1ull << (frame % 64);
+    skip_taken(ft, frame);
+}
+
+bool frames_add_owner(frames_t *ft, uint32_t frame, int pid, uint32_t vpn)
+{
+    os_frame_t *f = &ft->f[frame];
+    if (f->kind != FRAME_USER || f->mappings >= OS_FRAME_MAX_OWNERS)
+        return false;
+    f->owner[f->mappings++] = (frame_owner_t){pid, vpn};
+    if (++ft->saved > ft->peak_saved)
+        ft->peak_saved = ft->saved;
+    return true;
+}
+
+uint32_t frames_remove_owner(frames_t *ft, uint32_t frame, int pid, uint32_t vpn)
+{
+    os_frame_t *f = &ft->f[frame];
+    for (uint32_t k = 0; k < f->mappings; k++)
+        if (f->owner[k].pid == pid && f->owner[k].vpn == vpn) {
+            f->owner[k] = f->owner[--f->mappings];
+            ft->saved -= f->mappings > 0;
+            break;
+        }
+    return f->mappings;
 }
 
 void frames_set_free(frames_t *ft, uint32_t frame)
 {
-    if (ft->f[frame].kind == FRAME_USER)
+    if (frame < ft->free_below)
+        ft->free_below = frame;
+    if (ft->f[frame].kind == FRAME_USER) {
         ft->user_frames--;
+        ft->saved -= ft->f[frame].mappings > 1 ? ft->f[frame].mappings - 1 : 0;
+    }
     ft->f[frame] = (os_frame_t){.kind = FRAME_FREE};
     ft->user_mask[frame / 64] &= ~(1ull << (frame % 64));
 }
@@ -78,8 +119,10 @@ void frames_set_free(frames_t *ft, uint32_t frame)
 /* Make frames [first, first + n) page-table frames. */
 static void claim_for_tables(frames_t *ft, uint32_t first, uint32_t n)
 {
-    for (uint32_t i = first; i < first + n; i++)
+    for (uint32_t i = first; i < first + n; i++) {
         ft->f[i] = (os_frame_t){.kind = FRAME_PAGE_TABLE, .tables = 1};
+        skip_taken(ft, i);
+    }
 }
 
 uint32_t frames_table_alloc(frames_t *ft, uint32_t bytes, bool root_ok)

@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "os_internal.h"
+#include "services.h"
+#include "mp_internal.h"
 
 const char *const os_mode_name[OS_MODE_COUNT] = {"bare", "swreloc", "hwreloc", "paged"};
 
@@ -73,14 +75,17 @@ void os_destroy(os_t *os)
     if (!os)
         return;
     pager_destroy(os);
+    shm_destroy(os);
     for (int i = 0; i < os->nprocs; i++) {
         exe_free(&os->procs[i].exe);
         free(os->procs[i].output);
+        services_free(&os->procs[i]);
     }
     free(os->procs);
     free(os->dump.words);
     free(os->dump.valid);
     partitions_free_all(&os->parts);
+    os_mp_free(os);
     free(os);
 }
 
@@ -148,6 +153,8 @@ void os_totals(os_t *os, proc_stats_t *t)
         t->relocations += s->relocations;
         t->syscalls += s->syscalls;
         t->context_switches += s->context_switches;
+        t->shared_maps += s->shared_maps;
+        t->cow_copies += s->cow_copies;
         t->page_faults += s->page_faults;
         t->major_faults += s->major_faults;
         t->minor_faults += s->minor_faults;
@@ -178,6 +185,7 @@ static void leave_cpu(os_t *os, process_t *p)
 
 static void release_memory(os_t *os, process_t *p)
 {
+    services_exit(os, p); /* shared mappings reach their files first */
     if (os->pager)
         pager_release(os, p);
     else if (os->cfg.mode != OS_BARE)
@@ -203,6 +211,11 @@ static void describe_fault(os_t *os, process_t *p, const trap_t *t)
     size_t room = sizeof p->fault_msg;
     if (t->cause == TRAP_ILLEGAL || t->cause == TRAP_DIV_ZERO) {
         n += snprintf(p->fault_msg + n, room - (size_t)n, " (0x%08" PRIx32 ") at pc 0x%08" PRIx32, t->insn, t->pc);
+        return;
+    }
+    if (t->cause == TRAP_MISALIGNED) { /* caught before translation: no physical address */
+        snprintf(p->fault_msg + n, room - (size_t)n, "; %s at pc 0x%08" PRIx32 ", logical address 0x%08" PRIx32,
+                 access_name[t->access], t->pc, t->vaddr);
         return;
     }
     n += snprintf(p->fault_msg + n, room - (size_t)n,
@@ -274,37 +287,43 @@ static uint64_t retired(os_t *os, const process_t *p)
     return p->st.instructions + machine_counters(os->m)->instructions - p->snap.instructions;
 }
 
-/* OPT's first pass: step, and note each retired instruction's pages. */
-static stop_t record_slice(os_t *os, process_t *p, uint64_t limit)
+void os_set_retire_observer(os_t *os, os_retire_fn fn, void *ctx)
 {
+    os->retire_fn = fn;
+    os->retire_ctx = ctx;
+}
+
+/* OPT's first pass records page references; the audit checks stores. */
+static bool recording(const os_t *os) { return os->cfg.record_refs && os->pager; }
+
+/* What a stepped slice does with each instruction: OPT's first pass notes
+ * its pages (the audit is off then), the audit reports a store into
+ * another's memory, and the retire observer sees it. */
+static void after_step(os_t *os, process_t *p, const retire_t *rt, uint64_t insn)
+{
+    if (recording(os) && !rt->trapped)
+        pager_record(os, p, rt, insn);
+    if (!recording(os) && os->cfg.audit_stores && rt->mem_valid && rt->mem_write) {
+        int owner = os_owner(os, rt->mem_paddr);
+        if (owner != p->pid)
+            ev_emit(os->m->bus, EV_STRAY_STORE, p->pid, rt->cycle_begin, 0, (uint32_t)p->pid, rt->mem_paddr,
+                    (uint32_t)owner, rt->pc);
+    }
+    if (os->retire_fn)
+        os->retire_fn(os->retire_ctx, p->pid, rt);
+}
+
+/* Run the current process until `limit`: in one batch, or instruction by
+ * instruction when something must see each one. */
+static stop_t run_slice(os_t *os, process_t *p, uint64_t limit)
+{
+    if (!recording(os) && !os->cfg.audit_stores && !os->retire_fn)
+        return machine_run(os->m, limit);
     while (machine_cycles(os->m) < limit) {
         retire_t rt;
         uint64_t insn = retired(os, p);
         stop_t stop = machine_step(os->m, &rt);
-        if (!rt.trapped)
-            pager_record(os, p, &rt, insn);
-        if (stop == STOP_TRAP)
-            return stop;
-    }
-    return STOP_BUDGET;
-}
-
-/* Run the current process until `limit`; audit mode steps and checks stores. */
-static stop_t run_slice(os_t *os, process_t *p, uint64_t limit)
-{
-    if (os->cfg.record_refs && os->pager)
-        return record_slice(os, p, limit);
-    if (!os->cfg.audit_stores)
-        return machine_run(os->m, limit);
-    while (machine_cycles(os->m) < limit) {
-        retire_t rt;
-        stop_t stop = machine_step(os->m, &rt);
-        if (rt.mem_valid && rt.mem_write) {
-            int owner = os_owner(os, rt.mem_paddr);
-            if (owner != p->pid)
-                ev_emit(os->m->bus, EV_STRAY_STORE, p->pid, rt.cycle_begin, 0, (uint32_t)p->pid, rt.mem_paddr,
-                        (uint32_t)owner, rt.pc);
-        }
+        after_step(os, p, &rt, insn);
         if (stop == STOP_TRAP)
             return stop;
     }
@@ -317,7 +336,8 @@ static void serve_trap(os_t *os, process_t *p)
     ev_emit(os->m->bus, EV_TRAP, p->pid, machine_cycles(os->m), 0, t->cause, t->pc, t->vaddr, t->paddr);
     switch (t->cause) {
     case TRAP_PAGE_NOT_PRESENT:
-    case TRAP_PAGE_NOT_MAPPED: {
+    case TRAP_PAGE_NOT_MAPPED:
+    case TRAP_PAGE_WRITE: /* copy-on-write, else the process is stopped */ {
         trap_t copy = *t;
         if (!os->pager || !pager_fault(os, p, &copy))
             os_kill_process(os, p, &copy);
@@ -376,27 +396,80 @@ static void maybe_move(os_t *os)
         snprintf(os->move_note, sizeof os->move_note, "move refused: %s", err);
 }
 
-int os_run(os_t *os)
+/* Once per run: what the pager and the services do before the first slice. */
+static void start_run(os_t *os)
 {
+    if (os->run_started)
+        return;
+    os->run_started = true;
     if (os->pager)
         pager_start(os);
+    services_start(os);
+}
+
+/* Pick the next process, switch to it and open its slice; false when the
+ * run is over (nobody left, or the cycle limit stopped everyone). */
+static bool begin_slice(os_t *os)
+{
     for (;;) {
         maybe_move(os);
         process_t *p = next_ready(os);
         if (!p)
-            break;
-        uint64_t now = machine_cycles(os->m);
-        if (os->cfg.max_cycles && now >= os->cfg.max_cycles) {
+            return false;
+        if (os->cfg.max_cycles && machine_cycles(os->m) >= os->cfg.max_cycles) {
             stop_at_cycle_limit(os);
-            break;
+            return false;
         }
+        if (!os_mp_dispatch(os, p)) /* waiting, suspended, or rolled in (os/loadctl.c) */
+            continue;
         switch_to(os, p);
-        if (run_slice(os, p, slice_end(os, machine_cycles(os->m))) == STOP_TRAP)
-            serve_trap(os, p);
+        os->slice_pid = p->pid;
+        os->slice_end = slice_end(os, machine_cycles(os->m));
+        return true;
     }
+}
+
+static bool any_ready(const os_t *os)
+{
+    for (int i = 0; i < os->nprocs; i++)
+        if (os->procs[i].state == PROC_READY)
+            return true;
+    return false;
+}
+
+static void end_run(os_t *os)
+{
     process_t *cur = os_process(os, os->current);
     if (cur)
         leave_cpu(os, cur);
+    os->slice_pid = 0;
+    os->run_over = true;
+}
+
+bool os_run_until(os_t *os, uint64_t cycle)
+{
+    start_run(os);
+    while (!os->run_over && machine_cycles(os->m) < cycle) {
+        if (!os->slice_pid && !begin_slice(os)) {
+            end_run(os);
+            break;
+        }
+        process_t *p = os_process(os, os->slice_pid);
+        stop_t stop = run_slice(os, p, os->slice_end < cycle ? os->slice_end : cycle);
+        if (stop == STOP_TRAP)
+            serve_trap(os, p);
+        if (stop == STOP_TRAP || machine_cycles(os->m) >= os->slice_end)
+            os->slice_pid = 0;
+    }
+    if (!os->run_over && !os->slice_pid && !any_ready(os))
+        end_run(os); /* the last process just ended */
+    return !os->run_over;
+}
+
+int os_run(os_t *os)
+{
+    while (os_run_until(os, UINT64_MAX))
+        ;
     for (int i = 0; i < os->nprocs; i++)
         if (os->procs[i].state == PROC_KILLED)
             return 1;

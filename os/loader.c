@@ -18,7 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "os_internal.h"
+#include "mp_internal.h"
+#include "overlay.h"
 
 static uint32_t align_up(uint32_t v, uint32_t a)
 {
@@ -31,6 +32,7 @@ static uint32_t partition_size(const os_t *os, const exe_t *exe, uint32_t *image
     uint32_t lo, hi;
     exe_extent(exe, &lo, &hi);
     *image_end = hi;
+    hi = overlay_resident_end(exe, hi); /* overlay phases stay on disk */
     return align_up(align_up(hi, 16) + os->cfg.stack_size, 16);
 }
 
@@ -58,9 +60,20 @@ static uint32_t place(os_t *os, uint32_t size, int pid, char *err, size_t errlen
         return UINT32_MAX;
     }
     uint32_t base = partitions_alloc(&os->parts, size, pid);
-    if (base == UINT32_MAX)
-        snprintf(err, errlen, "no hole of %u bytes left in memory for this process", size);
+    if (base == UINT32_MAX) /* compaction, swapping (os/rollout.c) */
+        base = os_make_room(os, size, pid, err, errlen);
     return base;
+}
+
+/* Bytes of section s below the overlay phases (all of it without overlays). */
+static uint32_t loaded_bytes(const exe_t *exe, const exe_section_t *s)
+{
+    uint32_t lo, hi;
+    exe_extent(exe, &lo, &hi);
+    uint32_t end = overlay_resident_end(exe, hi);
+    if (s->addr >= end)
+        return 0;
+    return end - s->addr < s->size ? end - s->addr : s->size;
 }
 
 /* Copy the sections into memory at base (zero-filling the partition). */
@@ -74,10 +87,11 @@ static uint64_t copy_image(os_t *os, const exe_t *exe, uint32_t base, uint32_t s
     uint64_t words = 0;
     for (int i = 0; i < exe->nsections; i++) {
         const exe_section_t *s = &exe->sections[i];
-        if (s->nobits || !s->size)
+        uint32_t bytes = loaded_bytes(exe, s);
+        if (s->nobits || !bytes)
             continue;
-        machine_phys_write(os->m, base + s->addr, s->data, s->size);
-        words += (s->size + 3) / 4;
+        machine_phys_write(os->m, base + s->addr, s->data, bytes);
+        words += (bytes + 3) / 4;
     }
     return words;
 }
@@ -88,6 +102,8 @@ static bool patch_relocations(os_t *os, const exe_t *exe, uint32_t base, char *e
     for (int i = 0; i < exe->nrelocs; i++) {
         const exe_reloc_t *r = &exe->relocs[i];
         uint8_t field[4];
+        if (r->offset >= overlay_resident_end(exe, UINT32_MAX))
+            continue; /* in an overlay phase: patched when it is loaded */
         if (!machine_phys_read(os->m, base + r->offset, field, 4))
             goto bad;
         if (!reloc_apply(field, r->type, r->value + base)) {
@@ -105,7 +121,7 @@ bad:
     return false;
 }
 
-static process_t *new_process(os_t *os, const char *name)
+process_t *new_process(os_t *os, const char *name)
 {
     if (os->nprocs == os->cap) {
         int cap = os->cap ? 2 * os->cap : 8;
@@ -124,7 +140,7 @@ static process_t *new_process(os_t *os, const char *name)
 }
 
 /* Deep copy so the process keeps its relocations and symbols. */
-static bool exe_clone(exe_t *dst, const exe_t *src)
+bool exe_clone(exe_t *dst, const exe_t *src)
 {
     *dst = *src;
     dst->relocs = NULL;
@@ -210,9 +226,10 @@ int os_load(os_t *os, const exe_t *exe, const char *name, char *err, size_t errl
             os->nprocs--;
             return -1;
         }
-        p->st.relocations = (uint64_t)exe->nrelocs;
-        os_charge(os, EV_RELOCATE, p->pid, (uint64_t)exe->nrelocs * os->m->cfg.timing.reloc_patch_cycles, base,
-                  (uint32_t)exe->nrelocs, 0, 0);
+        uint32_t patched = overlay_loaded_relocs(exe); /* all, unless overlay phases stay on disk */
+        p->st.relocations = patched;
+        os_charge(os, EV_RELOCATE, p->pid, (uint64_t)patched * os->m->cfg.timing.reloc_patch_cycles, base,
+                  patched, 0, 0);
     }
     p->st.load_cycles = machine_cycles(os->m) - t0;
     p->st.cycles = p->st.load_cycles;

@@ -22,20 +22,24 @@ bool os_translate(os_t *os, int pid, uint32_t vaddr, uint32_t *paddr)
 }
 
 /* Paged mode: page by page through the pager, which reads a non-resident
- * page from the backing store or the executable and never faults it in. */
-static bool paged_copy(os_t *os, process_t *p, uint32_t vaddr, uint8_t *host, uint32_t len, bool to_user)
+ * page from the backing store or the executable and never faults it in.
+ * Copies into `into` (from the process), or from `from` (to it). */
+static bool paged_copy(os_t *os, process_t *p, uint32_t vaddr, uint8_t *into, const uint8_t *from, uint32_t len)
 {
     uint32_t page = 1u << os->m->cfg.page_shift;
     while (len) {
         uint32_t chunk = page - (vaddr & (page - 1));
         if (chunk > len)
             chunk = len;
-        bool ok = to_user ? pager_write(os, p, vaddr, host, chunk) : pager_read(os, p, vaddr, host, chunk);
+        bool ok = from ? pager_write(os, p, vaddr, from, chunk) : pager_read(os, p, vaddr, into, chunk);
         if (!ok || (uint64_t)vaddr + chunk > UINT32_MAX + 1ull)
             return false;
         vaddr += chunk;
-        host += chunk;
         len -= chunk;
+        if (from)
+            from += chunk;
+        else
+            into += chunk;
     }
     return true;
 }
@@ -44,7 +48,7 @@ bool os_read_logical(os_t *os, int pid, uint32_t vaddr, void *buf, uint32_t len)
 {
     process_t *p = os_process(os, pid);
     if (p && os->pager)
-        return paged_copy(os, p, vaddr, buf, len, false);
+        return paged_copy(os, p, vaddr, buf, NULL, len);
     uint8_t *out = buf;
     for (uint32_t i = 0; i < len; i++) {
         uint32_t pa;
@@ -78,7 +82,7 @@ bool os_copy_to_user(os_t *os, process_t *p, uint32_t addr, const void *buf, uin
     uint32_t logical, pa;
     const uint8_t *in = buf;
     if (os->pager)
-        return paged_copy(os, p, addr, (uint8_t *)buf, len, true);
+        return paged_copy(os, p, addr, NULL, buf, len);
     if (!cpu_to_logical(os, p, addr, &logical))
         return false;
     for (uint32_t i = 0; i < len; i++)
@@ -158,6 +162,13 @@ static void repatch_software_relocated(os_t *os, process_t *p, uint32_t new_base
              "software-relocated process moved from 0x%x to 0x%x: the OS re-patched %d relocated words and the PC, "
              "but %d register(s) still hold addresses in the old place:%s",
              p->base, new_base, p->exe.nrelocs, stale, stale ? regs : " (none)");
+}
+
+void os_repatch_relocations(os_t *os, process_t *p, uint32_t new_base)
+{
+    repatch_software_relocated(os, p, new_base);
+    os_charge(os, EV_RELOCATE, p->pid, (uint64_t)p->exe.nrelocs * os->m->cfg.timing.reloc_patch_cycles, new_base,
+              (uint32_t)p->exe.nrelocs, 0, 0);
 }
 
 /* The old place is free memory now: clear the part of it the process no

@@ -18,6 +18,7 @@
 
 #include "../cpu/exe.h"
 #include "../machine/machine.h"
+#include "multiprog.h"
 #include "partition.h"
 #include "replace.h"
 
@@ -53,6 +54,10 @@ typedef struct {
     bool alloc_proportional;/* local quotas by image size instead of equal shares */
     bool prefault;          /* load every page at start instead of on demand      */
     bool record_refs;       /* step and record each process's page references (OPT's first pass) */
+    /* services (docs/services.md) */
+    const char *root;       /* guest files live in this host directory (NULL: ".") */
+    const char *lib_path;   /* where dynamic libraries are looked for (':'-separated) */
+    mp_config_t mp;         /* compaction and swapping (os/multiprog.h)           */
 } os_config_t;
 
 void os_config_defaults(os_config_t *c);
@@ -70,6 +75,9 @@ typedef struct {
     uint64_t page_faults, major_faults, minor_faults; /* major: a disk read */
     uint64_t evictions, writebacks;
     uint64_t fault_cycles; /* trap entry + handler + disk, per serviced fault */
+    /* sharing (os/fork.c, os/shm.c): each shared mapping is a frame saved */
+    uint64_t shared_maps;  /* pages mapped onto a frame another mapping holds */
+    uint64_t cow_copies;   /* copy-on-write faults that copied a shared page   */
 } proc_stats_t;
 
 /*
@@ -79,7 +87,12 @@ typedef struct {
  * their permissions (docs/paging.md).  Heap and stack are variable: brk moves
  * the heap's end, a fault just below the stack moves its start down.
  */
-typedef enum { REGION_CODE, REGION_DATA, REGION_BSS, REGION_HEAP, REGION_STACK, REGION_KIND_COUNT } region_kind_t;
+typedef enum {
+    REGION_CODE, REGION_DATA, REGION_BSS, REGION_HEAP, REGION_STACK,
+    REGION_MAPPED_FILE, REGION_LIB_CODE, REGION_LIB_DATA, /* os/sys_mmap.c, os/dynlib.c */
+    REGION_SHARED_MEMORY,                                 /* os/shm.c                    */
+    REGION_KIND_COUNT
+} region_kind_t;
 extern const char *const region_kind_name[REGION_KIND_COUNT];
 
 typedef struct {
@@ -90,7 +103,7 @@ typedef struct {
     uint32_t limit;       /* stack: lowest start it may reach; heap: highest end    */
 } os_region_t;
 
-#define OS_MAX_REGIONS 8
+#define OS_MAX_REGIONS 32
 
 /* One page reference of a process: its insn-th instruction touched vpn,
  * by its fetch or by its data access. */
@@ -146,6 +159,7 @@ typedef struct {
     uint32_t frame_quota;   /* local scope: frames it may hold                   */
     uint32_t resident;      /* frames it holds                                   */
     struct proc_vm *vm;     /* page tables and references, private to os/pager.c */
+    struct proc_services *svc; /* files, mappings, libraries (os/services.h)   */
 } process_t;
 
 /* A logical range of the first process to capture when it ends (--dump). */
@@ -172,6 +186,22 @@ int os_load(os_t *os, const exe_t *exe, const char *name, char *err, size_t errl
  * of the run: 0 all exited normally, 1 some process was stopped on a fault or
  * the cycle limit was reached. */
 int os_run(os_t *os);
+
+/* Run the OS -- scheduling, traps, everything os_run does -- until the clock
+ * reaches `cycle` at an instruction boundary (or an OS action ends past it),
+ * then return; the next call carries on from there, in the middle of a time
+ * slice if one is in progress, so a run cut into any pieces is the same run
+ * as os_run's (os_run is a loop over this).  Returns true while processes
+ * are left to run; false once the run is over (every process ended, or the
+ * cycle limit in the configuration stopped them). */
+bool os_run_until(os_t *os, uint64_t cycle);
+
+/* An observer of every instruction the processes retire (or trap on), with
+ * the pid that ran it.  While one is set the OS steps the machine
+ * (machine_step) instead of running it in batches: slower, the same cycles
+ * and events.  NULL turns it off. */
+typedef void (*os_retire_fn)(void *ctx, int pid, const retire_t *rt);
+void os_set_retire_observer(os_t *os, os_retire_fn fn, void *ctx);
 
 /* Read a process's logical memory through its own translation, in software.
  * Returns false if the range is not the process's memory. */
@@ -215,6 +245,15 @@ bool os_pte(os_t *os, int pid, uint32_t vpn, uint32_t *pte);
  * host memory or no such pid. */
 const page_ref_t *os_recorded_refs(os_t *os, int pid, size_t *count);
 bool os_set_future(os_t *os, int pid, const page_ref_t *refs, size_t count);
+
+/* Row i of pid's region table in os_print_regions's words: its support
+ * ("file (prog)", "none (zeros)", "file NAME", "library NAME", ...), `use`
+ * "shared" or "private", `size` "fixed" or "variable".  false if no row i. */
+bool os_region_info(os_t *os, int pid, int i, char *support, size_t len, const char **use, const char **size);
+
+/* Print every process's region table (paged mode) as the seed's slide 40
+ * lays it out: region, addresses, support, protection, shared/private, size. */
+void os_print_regions(os_t *os, FILE *out);
 
 /* Totals over all processes. */
 void os_totals(os_t *os, proc_stats_t *out);

@@ -20,6 +20,14 @@ struct os {
     bool moved;
     char move_note[400];
     pager_t *pager;   /* paged mode only (os/pager.c) */
+    struct shm_table *shm; /* shared-memory segments (os/shm.c), made on first use */
+    struct mp_state *mp; /* compaction and swapping (os/mp_internal.h) */
+    /* os_run_until: where the run is, so a later call carries on */
+    bool run_started, run_over;
+    int slice_pid;       /* the process whose slice is in progress, 0 none */
+    uint64_t slice_end;  /* ... and the clock at which it ends           */
+    os_retire_fn retire_fn; /* os_set_retire_observer */
+    void *retire_ctx;
 };
 
 /* The running process's hardware counters, folded into its stats. */
@@ -34,11 +42,21 @@ void os_kill_process(os_t *os, process_t *p, const trap_t *trap);
 bool os_copy_from_user(os_t *os, process_t *p, uint32_t addr, void *buf, uint32_t len);
 bool os_copy_to_user(os_t *os, process_t *p, uint32_t addr, const void *buf, uint32_t len);
 
+/* loader.c: a new process-table entry (pointers into the table move);
+ * a deep copy of an image. */
+process_t *new_process(os_t *os, const char *name);
+bool exe_clone(exe_t *dst, const exe_t *src);
+
 /* Serve a system call; returns false when the process has ended. */
 bool os_syscall(os_t *os, process_t *p, const trap_t *trap);
 
 /* Capture the --dump range of p if it is the dump target. */
 void os_capture_dump(os_t *os, process_t *p);
+
+/* Software relocation at a new base: re-patch the relocated words and the
+ * PC (charged reloc_patch_cycles each); registers holding computed
+ * addresses stay stale, as os->move_note says. */
+void os_repatch_relocations(os_t *os, process_t *p, uint32_t new_base);
 
 /* Charge OS work to the clock and announce it on the event bus. */
 void os_charge(os_t *os, ev_kind_t kind, int pid, uint64_t cycles, uint32_t a, uint32_t b, uint32_t c, uint32_t d);

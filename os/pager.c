@@ -1,7 +1,7 @@
 /*
- * The pager: page tables in physical memory, the page-fault handler, page
- * replacement, prefaulting and the OS's own software translation (see
- * paging.h and docs/paging.md).
+ * The pager: the page-fault handler, page replacement, loading and
+ * prefaulting, brk, and the end of a process (see paging.h and
+ * docs/paging.md; the page tables themselves are vmspace.c's).
  *
  * A fault is served as the seed's slides 48-51 say: look the address up in
  * the region table (not there, or not allowed: the process is killed); find a
@@ -22,54 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../mmu/pte.h"
 #include "os_internal.h"
+#include "services.h"
 #include "syscall.h"
-
-typedef struct {
-    uint32_t paddr, bytes;
-} table_area_t;
-
-struct proc_vm {
-    table_area_t *tables; /* every page-table area it owns, root first       */
-    int ntables, cap;
-    page_ref_t *recorded; /* recording pass: what it referenced             */
-    size_t nrecorded, caprecorded;
-    uint64_t *future;     /* OPT: sorted keys vpn << 40 | position            */
-    size_t nfuture;
-    bool ended;           /* released: its memory lives on in final_pte and the
-                             backing store, for --dump, --check and tests      */
-    u64map_t final_pte;   /* vpn -> its leaf PTE when the process ended        */
-};
-
-struct pager {
-    paging_geometry_t geo;
-    uint32_t page_size;
-    frames_t ft;
-    replacer_t *repl;
-    swap_t swap;
-    uint64_t *synced;     /* per frame: the MMU stamp the replacer has seen   */
-    uint64_t *scratch_mask;
-    uint8_t *page_buf;    /* one page, for fills and software reads          */
-    uint32_t cap;         /* most user frames at once                         */
-    bool flush_on_switch; /* ASIDs cannot tell the processes apart            */
-    bool started;
-};
 
 #define POSITION_BITS 40
 #define POSITION_MASK ((1ull << POSITION_BITS) - 1)
-
-static uint32_t vaddr_of(const pager_t *pg, uint32_t vpn) { return vpn << pg->geo.page_shift; }
-
-static uint32_t read_pte(os_t *os, uint32_t addr)
-{
-    uint32_t v = 0;
-    if (!machine_read32(os->m, addr, &v))
-        return 0;
-    return v;
-}
-
-static void write_pte(os_t *os, uint32_t addr, pte_t pte) { machine_write32(os->m, addr, pte_val(pte)); }
 
 /* ---- creation -------------------------------------------------------------- */
 
@@ -92,8 +50,10 @@ bool pager_create(os_t *os, char *err, size_t errlen)
     pg->repl = repl_create(os->cfg.replace, pg->ft.nframes);
     pg->synced = calloc(pg->ft.nframes, sizeof *pg->synced);
     pg->scratch_mask = calloc((pg->ft.nframes + 63) / 64 + 1, sizeof *pg->scratch_mask);
+    pg->scratch_stamps = malloc(pg->ft.nframes * sizeof(*pg->scratch_stamps));
     pg->page_buf = malloc(pg->page_size);
-    if (!pg->repl || !pg->synced || !pg->scratch_mask || !pg->page_buf || !swap_init(&pg->swap, pg->page_size))
+    if (!pg->repl || !pg->synced || !pg->scratch_mask || !pg->scratch_stamps || !pg->page_buf ||
+        !swap_init(&pg->swap, pg->page_size))
         goto oom;
     return true;
 oom:
@@ -127,151 +87,13 @@ void pager_destroy(os_t *os)
     swap_free_all(&pg->swap);
     free(pg->synced);
     free(pg->scratch_mask);
+    free(pg->scratch_stamps);
     free(pg->page_buf);
     free(pg);
     os->pager = NULL;
 }
 
-/* ---- page tables ------------------------------------------------------------ */
-
-static bool remember_table(struct proc_vm *vm, uint32_t paddr, uint32_t bytes)
-{
-    if (vm->ntables == vm->cap) {
-        int cap = vm->cap ? 2 * vm->cap : 8;
-        table_area_t *t = realloc(vm->tables, (size_t)cap * sizeof *t);
-        if (!t)
-            return false;
-        vm->tables = t;
-        vm->cap = cap;
-    }
-    vm->tables[vm->ntables++] = (table_area_t){paddr, bytes};
-    return true;
-}
-
-static void zero_physical(os_t *os, uint32_t paddr, uint32_t bytes)
-{
-    uint8_t *zeros = calloc(1, bytes);
-    if (zeros) {
-        machine_phys_write(os->m, paddr, zeros, bytes);
-        free(zeros);
-    }
-}
-
-static uint32_t evict_any_user_page(os_t *os, process_t *p);
-
-/* A zeroed table for `level` of p, in kernel frames; 0 if memory is full.
- * A one-frame table may take a user page's frame by evicting it. */
-static uint32_t new_table(os_t *os, process_t *p, uint32_t level)
-{
-    pager_t *pg = os->pager;
-    uint32_t bytes = paging_table_bytes(&pg->geo, level);
-    uint32_t paddr = frames_table_alloc(&pg->ft, bytes, level == 0);
-    if (!paddr && bytes <= pg->page_size && evict_any_user_page(os, p) != REPL_NONE)
-        paddr = frames_table_alloc(&pg->ft, bytes, level == 0);
-    if (!paddr || !remember_table(p->vm, paddr, bytes))
-        return 0;
-    zero_physical(os, paddr, bytes);
-    return paddr;
-}
-
-/*
- * The physical address of p's leaf PTE for vpn, walking the tables in
- * software; with `create`, missing lower tables are made.  0 if there is no
- * leaf (or no memory for a table).
- */
-static uint32_t leaf_pte_addr(os_t *os, process_t *p, uint32_t vpn, bool create)
-{
-    const paging_geometry_t *g = &os->pager->geo;
-    uint32_t vaddr = vaddr_of(os->pager, vpn);
-    uint32_t table = p->mmu.ptbr;
-    if (!table)
-        return 0;
-    for (uint32_t level = 0;; level++) {
-        uint32_t addr = table + 4 * paging_index(g, vaddr, level);
-        if (level + 1 == g->levels)
-            return addr;
-        pte_t pte = {read_pte(os, addr)};
-        if (!pte_valid(pte)) {
-            uint32_t next = create ? new_table(os, p, level + 1) : 0;
-            if (!next)
-                return 0;
-            pte = pte_make(next >> g->page_shift, PTE_V);
-            write_pte(os, addr, pte);
-        }
-        table = pte_ppn(pte) << g->page_shift;
-    }
-}
-
-/* Set p's leaf PTE for vpn (creating tables); false if out of memory. */
-static bool set_leaf(os_t *os, process_t *p, uint32_t vpn, pte_t pte)
-{
-    uint32_t addr = leaf_pte_addr(os, p, vpn, true);
-    if (!addr)
-        return false;
-    write_pte(os, addr, pte);
-    return true;
-}
-
-/* The not-present PTE of a page of p: its region permissions, U, V=0. */
-static pte_t absent_pte(const os_t *os, const process_t *p, uint32_t vpn)
-{
-    return pte_make(0, regions_perm(p, vpn, os->pager->geo.page_shift) | PTE_U);
-}
-
-/* Map every page of [start, end) not present; the number of PTEs written. */
-static uint64_t map_range_absent(os_t *os, process_t *p, uint32_t start, uint32_t end, bool *ok)
-{
-    uint32_t shift = os->pager->geo.page_shift;
-    uint64_t written = 0;
-    for (uint64_t va = start; va < end && *ok; va += os->pager->page_size, written++)
-        *ok = set_leaf(os, p, (uint32_t)(va >> shift), absent_pte(os, p, (uint32_t)(va >> shift)));
-    return written;
-}
-
-/* ---- page contents ------------------------------------------------------------ */
-
-/* Copy the bytes the executable's sections put on page vpn into buf. */
-static void copy_from_executable(const pager_t *pg, const process_t *p, uint32_t vpn, uint8_t *buf)
-{
-    uint64_t page_lo = (uint64_t)vpn << pg->geo.page_shift, page_hi = page_lo + pg->page_size;
-    for (int i = 0; i < p->exe.nsections; i++) {
-        const exe_section_t *s = &p->exe.sections[i];
-        uint64_t lo = s->addr, hi = (uint64_t)s->addr + s->size;
-        if (s->nobits || !s->data || hi <= page_lo || lo >= page_hi)
-            continue;
-        if (lo < page_lo)
-            lo = page_lo;
-        if (hi > page_hi)
-            hi = page_hi;
-        memcpy(buf + (lo - page_lo), s->data + (lo - s->addr), hi - lo);
-    }
-}
-
-/*
- * What page vpn of p holds when it is not resident: its backing-store copy,
- * the executable's bytes, or zeros.  Returns true if getting it needs a disk
- * read (a major fault), false for a zero fill (minor).
- */
-static bool page_contents(const pager_t *pg, const process_t *p, uint32_t vpn, uint8_t *buf)
-{
-    const uint8_t *copy = swap_get(&pg->swap, p->pid, vpn);
-    if (copy) {
-        memcpy(buf, copy, pg->page_size);
-        return true;
-    }
-    memset(buf, 0, pg->page_size);
-    if (!regions_file_backed(p, vpn, pg->geo.page_shift))
-        return false;
-    copy_from_executable(pg, p, vpn, buf);
-    return true;
-}
-
 /* ---- references (LRU, CLOCK) ----------------------------------------------------- */
-
-typedef struct {
-    uint64_t stamp;
-    uint32_t frame;
-} stamped_t;
 
 static int by_stamp(const void *a, const void *b)
 {
@@ -284,10 +106,8 @@ static bool is_user_frame(const pager_t *pg, uint32_t f) { return pg->ft.user_ma
 /* LRU: replay, in time order, the references the MMU stamped since the last sync. */
 static void sync_lru(pager_t *pg, frame_refs_t *fr)
 {
-    stamped_t *seen = malloc(pg->ft.nframes * sizeof *seen);
+    stamped_t *seen = pg->scratch_stamps;
     size_t n = 0;
-    if (!seen)
-        return;
     for (uint32_t f = 0; f < pg->ft.nframes && f < fr->nframes; f++)
         if (is_user_frame(pg, f) && fr->stamp[f] > pg->synced[f])
             seen[n++] = (stamped_t){fr->stamp[f], f};
@@ -297,7 +117,6 @@ static void sync_lru(pager_t *pg, frame_refs_t *fr)
         pg->synced[seen[i].frame] = seen[i].stamp;
         pg->ft.f[seen[i].frame].last_use = seen[i].stamp;
     }
-    free(seen);
 }
 
 /* CLOCK: frames the MMU saw referenced get their bit set; the MMU's bit is cleared. */
@@ -426,30 +245,45 @@ void pager_record(os_t *os, process_t *p, const retire_t *rt, uint64_t insn)
 
 /* ---- frames: taking, evicting, filling ------------------------------------------------ */
 
-/* Take frame's page away from its owner: write it out if dirty, mark its PTE
- * not present, flush its TLB entry.  `payer` is charged and counted. */
+/* Mark one mapping of a frame being evicted not present and flush its TLB
+ * entry; was its PTE dirty? */
+static bool unmap_owner(os_t *os, frame_owner_t o)
+{
+    process_t *victim = os_process(os, o.pid);
+    uint32_t addr = victim ? vm_leaf_pte_addr(os, victim, o.vpn, false) : 0;
+    pte_t pte = {addr ? vm_read_pte(os, addr) : 0};
+    if (addr)
+        vm_write_pte(os, addr, pte_make(0, pte_val(pte) & (PTE_RWX | PTE_U)));
+    machine_tlb_flush(os->m, TLB_FLUSH_PAGE, victim ? victim->mmu.asid : 0, vm_vaddr(os->pager, o.vpn));
+    if (victim)
+        victim->resident--;
+    return pte_dirty(pte);
+}
+
+/* Take frame's page away from every mapping of it: write it out if dirty
+ * (to a shared mapping's own support, else to each owner's backing-store
+ * copy), mark the PTEs not present, flush their TLB entries.  `payer` is
+ * charged and counted. */
 static void evict(os_t *os, process_t *payer, uint32_t frame)
 {
     pager_t *pg = os->pager;
-    frame_owner_t o = pg->ft.f[frame].owner[0];
-    process_t *victim = os_process(os, o.pid);
-    uint32_t addr = victim ? leaf_pte_addr(os, victim, o.vpn, false) : 0;
-    pte_t pte = {addr ? read_pte(os, addr) : 0};
-    bool dirty = pte_dirty(pte);
-    if (addr)
-        write_pte(os, addr, pte_make(0, pte_val(pte) & (PTE_RWX | PTE_U)));
-    machine_tlb_flush(os->m, TLB_FLUSH_PAGE, victim ? victim->mmu.asid : 0, vaddr_of(pg, o.vpn));
-    os_charge(os, EV_EVICT, payer->pid, 0, frame, (uint32_t)o.pid, o.vpn, dirty);
+    frame_owner_t owners[OS_FRAME_MAX_OWNERS];
+    uint32_t n = pg->ft.f[frame].mappings;
+    memcpy(owners, pg->ft.f[frame].owner, n * sizeof *owners);
+    bool dirty = false;
+    for (uint32_t k = 0; k < n; k++)
+        dirty |= unmap_owner(os, owners[k]);
+    os_charge(os, EV_EVICT, payer->pid, 0, frame, (uint32_t)owners[0].pid, owners[0].vpn, dirty);
     if (dirty) {
         machine_phys_read(os->m, frame << pg->geo.page_shift, pg->page_buf, pg->page_size);
-        swap_put(&pg->swap, o.pid, o.vpn, pg->page_buf);
-        os_charge(os, EV_DISK_WRITE, payer->pid, timing_disk_cycles(&os->m->cfg.timing, pg->page_size), o.vpn,
+        for (uint32_t k = 0; k < n; k++)
+            if (!services_page_out(os, owners[k].pid, vm_vaddr(pg, owners[k].vpn), pg->page_buf, pg->page_size))
+                swap_put(&pg->swap, owners[k].pid, owners[k].vpn, pg->page_buf);
+        os_charge(os, EV_DISK_WRITE, payer->pid, timing_disk_cycles(&os->m->cfg.timing, pg->page_size), owners[0].vpn,
                   pg->page_size, frame, 0);
         payer->st.writebacks++;
     }
     payer->st.evictions++;
-    if (victim)
-        victim->resident--;
     frames_set_free(&pg->ft, frame);
     repl_free(pg->repl, frame);
 }
@@ -460,8 +294,9 @@ static const uint64_t *own_frames(pager_t *pg, const process_t *p)
     uint32_t words = (pg->ft.nframes + 63) / 64 + 1;
     memset(pg->scratch_mask, 0, words * sizeof *pg->scratch_mask);
     for (uint32_t f = 0; f < pg->ft.nframes; f++)
-        if (pg->ft.f[f].kind == FRAME_USER && pg->ft.f[f].owner[0].pid == p->pid)
-            pg->scratch_mask[f / 64] |= 1ull << (f % 64);
+        for (uint32_t k = 0; pg->ft.f[f].kind == FRAME_USER && k < pg->ft.f[f].mappings; k++)
+            if (pg->ft.f[f].owner[k].pid == p->pid)
+                pg->scratch_mask[f / 64] |= 1ull << (f % 64);
     return pg->scratch_mask;
 }
 
@@ -475,7 +310,7 @@ static uint32_t evict_victim(os_t *os, process_t *payer, const uint64_t *candida
     return frame;
 }
 
-static uint32_t evict_any_user_page(os_t *os, process_t *p)
+uint32_t pager_make_room(os_t *os, process_t *p)
 {
     return evict_victim(os, p, os->pager->ft.user_mask);
 }
@@ -502,16 +337,18 @@ static uint32_t take_frame(os_t *os, process_t *p)
     return evict_victim(os, p, candidates);
 }
 
-/* Put pg->page_buf into frame as p's page vpn and make its PTE present. */
+/* Put pg->page_buf into frame as p's page vpn and make its PTE present.  The
+ * leaf PTE exists already (every region page has one), so no table is made
+ * here: a new table could otherwise take the very frame being filled. */
 static bool map_page(os_t *os, process_t *p, uint32_t vpn, uint32_t frame)
 {
     pager_t *pg = os->pager;
-    uint32_t addr = leaf_pte_addr(os, p, vpn, true);
+    uint32_t addr = vm_leaf_pte_addr(os, p, vpn, false);
     if (!addr)
         return false;
     machine_phys_write(os->m, frame << pg->geo.page_shift, pg->page_buf, pg->page_size);
     uint32_t perm = regions_perm(p, vpn, pg->geo.page_shift);
-    write_pte(os, addr, pte_make(frame, perm | PTE_U | PTE_V));
+    vm_write_pte(os, addr, pte_make(frame, perm | PTE_U | PTE_V));
     frames_set_user(&pg->ft, frame, p->pid, vpn, machine_cycles(os->m));
     repl_load(pg->repl, frame, machine_cycles(os->m));
     forget_old_references(os, frame);
@@ -524,7 +361,7 @@ static bool map_page(os_t *os, process_t *p, uint32_t vpn, uint32_t frame)
 static uint32_t bring_in(os_t *os, process_t *p, uint32_t vpn, uint32_t frame, bool *major)
 {
     pager_t *pg = os->pager;
-    *major = page_contents(pg, p, vpn, pg->page_buf);
+    *major = vm_page_contents(pg, p, vpn, pg->page_buf);
     if (*major)
         os_charge(os, EV_DISK_READ, p->pid, timing_disk_cycles(&os->m->cfg.timing, pg->page_size), vpn,
                   pg->page_size, frame, 0);
@@ -542,19 +379,20 @@ bool pager_load(os_t *os, process_t *p, const exe_t *exe, char *err, size_t errl
     }
     if (!regions_build(p, exe, &pg->geo, os->cfg.stack_size, err, errlen))
         return false;
-    uint32_t root = new_table(os, p, 0);
+    uint32_t root = vm_new_table(os, p, 0);
     if (!root) {
-        snprintf(err, errlen, "no room for a %u-byte page table in physical memory (try more --levels or fewer --va-bits)",
-                 paging_table_bytes(&pg->geo, 0));
+        snprintf(err, errlen, "no room for a %u-byte page table in physical memory (try more --levels or "
+                 "fewer --va-bits)", paging_table_bytes(&pg->geo, 0));
         return false;
     }
-    p->mmu = (mmu_regs_t){.mode = MMU_PAGED, .ptbr = root, .asid = (uint32_t)p->pid & ((1u << os->m->cfg.asid_bits) - 1)};
+    uint32_t asid_mask = (1u << os->m->cfg.asid_bits) - 1;
+    p->mmu = (mmu_regs_t){.mode = MMU_PAGED, .ptbr = root, .asid = (uint32_t)p->pid & asid_mask};
     if (pg->geo.levels == 1)
         p->mmu.ptlr = 1u << pg->geo.index_bits[0];
     bool ok = true;
     uint64_t ptes = 0;
     for (int i = 0; i < p->nregions && ok; i++)
-        ptes += map_range_absent(os, p, p->regions[i].start, p->regions[i].end, &ok);
+        ptes += vm_map_absent(os, p, p->regions[i].start, p->regions[i].end, &ok);
     if (!ok) {
         snprintf(err, errlen, "no room for the page tables in physical memory");
         return false;
@@ -571,15 +409,20 @@ bool pager_load(os_t *os, process_t *p, const exe_t *exe, char *err, size_t errl
     return true;
 }
 
-/* Frames for processes under local scope: equal shares or by image size. */
+/* A process's share of the frames: 1 each (equal), or its image's bytes. */
+static uint64_t quota_weight(const os_t *os, const process_t *p)
+{
+    return os->cfg.alloc_proportional ? (uint64_t)p->image_end + 1 : 1;
+}
+
+/* Frames for processes under local scope (the seed's slide 57). */
 static void set_quotas(os_t *os, uint32_t total)
 {
     uint64_t weight_sum = 0;
     for (int i = 0; i < os->nprocs; i++)
-        weight_sum += os->cfg.alloc_proportional ? os->procs[i].image_end + 1 : 1;
+        weight_sum += quota_weight(os, &os->procs[i]);
     for (int i = 0; i < os->nprocs; i++) {
-        uint64_t weight = os->cfg.alloc_proportional ? os->procs[i].image_end + 1 : 1;
-        uint64_t quota = weight_sum ? total * weight / weight_sum : total;
+        uint64_t quota = weight_sum ? total * quota_weight(os, &os->procs[i]) / weight_sum : total;
         os->procs[i].frame_quota = quota < 2 ? 2 : (uint32_t)quota; /* an instruction may need two pages */
     }
 }
@@ -592,8 +435,8 @@ static uint64_t prefault_process(os_t *os, process_t *p)
     for (int i = 0; i < p->nregions; i++)
         for (uint64_t va = p->regions[i].start; va < p->regions[i].end; va += pg->page_size) {
             uint32_t vpn = (uint32_t)(va >> pg->geo.page_shift);
-            uint32_t addr = leaf_pte_addr(os, p, vpn, false);
-            if (!addr || pte_valid((pte_t){read_pte(os, addr)}))
+            uint32_t addr = vm_leaf_pte_addr(os, p, vpn, false);
+            if (!addr || pte_valid((pte_t){vm_read_pte(os, addr)}))
                 continue; /* a page two regions share is loaded once */
             uint32_t frame = may_grow(os, p) ? frames_find_free_run(&pg->ft, 1) : UINT32_MAX;
             bool major;
@@ -640,7 +483,7 @@ static uint32_t page_permissions(os_t *os, process_t *p, const trap_t *t, uint32
     uint32_t shift = os->pager->geo.page_shift;
     uint32_t perm = regions_perm(p, vpn, shift);
     if (!perm && t->cause == TRAP_PAGE_NOT_MAPPED && regions_grow_stack(p, vpn, shift)) {
-        if (!set_leaf(os, p, vpn, absent_pte(os, p, vpn)))
+        if (!vm_set_leaf(os, p, vpn, vm_absent_pte(os, p, vpn)))
             return 0;
         perm = regions_perm(p, vpn, shift);
     }
@@ -658,11 +501,29 @@ static void count_fault(os_t *os, process_t *p, const trap_t *t, uint32_t vpn, u
     ev_emit(os->m->bus, EV_PAGE_FAULT, p->pid, began, spent, t->vaddr, vpn, frame, major);
 }
 
+static bool cow_fault(os_t *os, process_t *p, trap_t *t);
+
+/* Map the frame another process holds page vpn of shared memory in. */
+static bool map_shared_frame(os_t *os, process_t *p, uint32_t vpn)
+{
+    pager_t *pg = os->pager;
+    uint32_t frame, addr;
+    if (!services_shared_frame(os, p, vm_vaddr(pg, vpn), &frame) || !(addr = vm_leaf_pte_addr(os, p, vpn, true)) ||
+        !frames_add_owner(&pg->ft, frame, p->pid, vpn))
+        return false;
+    vm_write_pte(os, addr, pte_make(frame, regions_perm(p, vpn, pg->geo.page_shift) | PTE_U | PTE_V));
+    p->resident++;
+    p->st.shared_maps++;
+    return true;
+}
+
 bool pager_fault(os_t *os, process_t *p, trap_t *t)
 {
     pager_t *pg = os->pager;
     if (pg->geo.va_bits < 32 && t->vaddr >> pg->geo.va_bits)
         return false;
+    if (t->cause == TRAP_PAGE_WRITE)
+        return cow_fault(os, p, t);
     uint32_t vpn = t->vaddr >> pg->geo.page_shift;
     uint32_t perm = page_permissions(os, p, t, vpn);
     if (!perm)
@@ -674,6 +535,10 @@ bool pager_fault(os_t *os, process_t *p, trap_t *t)
     }
     uint64_t began = machine_cycles(os->m) - os->m->cfg.timing.trap_cycles;
     os_charge(os, EV_FAULT_HANDLER, p->pid, os->m->cfg.timing.fault_handler_cycles, t->vaddr, 0, 0, 0);
+    if (map_shared_frame(os, p, vpn)) { /* shared memory or library code another process holds */
+        count_fault(os, p, t, vpn, 0, false, began);
+        return true;
+    }
     uint32_t frame = take_frame(os, p);
     bool major = false;
     if (frame == REPL_NONE || bring_in(os, p, vpn, frame, &major) == REPL_NONE)
@@ -689,16 +554,21 @@ bool pager_fault(os_t *os, process_t *p, trap_t *t)
 static void drop_page(os_t *os, process_t *p, uint32_t vpn, bool clear_pte, bool drop_copy)
 {
     pager_t *pg = os->pager;
-    uint32_t addr = leaf_pte_addr(os, p, vpn, false);
-    pte_t pte = {addr ? read_pte(os, addr) : 0};
+    uint32_t addr = vm_leaf_pte_addr(os, p, vpn, false);
+    pte_t pte = {addr ? vm_read_pte(os, addr) : 0};
     if (pte_valid(pte)) {
-        frames_set_free(&pg->ft, pte_ppn(pte));
-        repl_free(pg->repl, pte_ppn(pte));
+        if (pte_dirty(pte) && services_shared_page(p, vm_vaddr(pg, vpn)) &&
+            machine_phys_read(os->m, pte_ppn(pte) << pg->geo.page_shift, pg->page_buf, pg->page_size))
+            services_page_out(os, p->pid, vm_vaddr(pg, vpn), pg->page_buf, pg->page_size); /* to its support */
+        if (frames_remove_owner(&pg->ft, pte_ppn(pte), p->pid, vpn) == 0) { /* its last mapping */
+            frames_set_free(&pg->ft, pte_ppn(pte));
+            repl_free(pg->repl, pte_ppn(pte));
+        }
         p->resident--;
-        machine_tlb_flush(os->m, TLB_FLUSH_PAGE, p->mmu.asid, vaddr_of(pg, vpn));
+        machine_tlb_flush(os->m, TLB_FLUSH_PAGE, p->mmu.asid, vm_vaddr(pg, vpn));
     }
     if (addr && clear_pte)
-        write_pte(os, addr, pte_make(0, 0));
+        vm_write_pte(os, addr, pte_make(0, 0));
     if (drop_copy)
         swap_drop(&pg->swap, p->pid, vpn);
 }
@@ -708,8 +578,8 @@ static void drop_page(os_t *os, process_t *p, uint32_t vpn, bool clear_pte, bool
 static void keep_final_page(os_t *os, process_t *p, uint32_t vpn)
 {
     pager_t *pg = os->pager;
-    uint32_t addr = leaf_pte_addr(os, p, vpn, false);
-    pte_t pte = {addr ? read_pte(os, addr) : 0};
+    uint32_t addr = vm_leaf_pte_addr(os, p, vpn, false);
+    pte_t pte = {addr ? vm_read_pte(os, addr) : 0};
     u64map_put(&p->vm->final_pte, vpn, pte_val(pte));
     if (pte_valid(pte) && machine_phys_read(os->m, pte_ppn(pte) << pg->geo.page_shift, pg->page_buf, pg->page_size))
         swap_put(&pg->swap, p->pid, vpn, pg->page_buf);
@@ -751,70 +621,13 @@ uint32_t pager_brk(os_t *os, process_t *p, uint32_t new_break)
     heap->end = (uint32_t)new_end;
     bool ok = true;
     if (new_end > old_end)
-        map_range_absent(os, p, old_end, (uint32_t)new_end, &ok);
+        vm_map_absent(os, p, old_end, (uint32_t)new_end, &ok);
     if (!ok) {
         heap->end = old_end;
         return (uint32_t)-E_NOMEM;
     }
     p->brk = new_break;
     return new_break;
-}
-
-/* ---- software translation ------------------------------------------------------------- */
-
-/* The leaf PTE of p for vaddr, or 0 (outside the address space or no table). */
-static pte_t software_pte(os_t *os, process_t *p, uint32_t vaddr, uint32_t *addr)
-{
-    const pager_t *pg = os->pager;
-    *addr = 0;
-    if (pg->geo.va_bits < 32 && vaddr >> pg->geo.va_bits)
-        return (pte_t){0};
-    if (p->vm && p->vm->ended) /* as it was; its contents are in the backing store */
-        return pte_mknotpresent((pte_t){(uint32_t)u64map_get(&p->vm->final_pte, vaddr >> pg->geo.page_shift, 0)});
-    if (!p->mmu.ptbr)
-        return (pte_t){0};
-    *addr = leaf_pte_addr(os, p, vaddr >> pg->geo.page_shift, false);
-    return (pte_t){*addr ? read_pte(os, *addr) : 0};
-}
-
-bool pager_translate(os_t *os, process_t *p, uint32_t vaddr, uint32_t *paddr)
-{
-    uint32_t addr;
-    pte_t pte = software_pte(os, p, vaddr, &addr);
-    if (!pte_valid(pte))
-        return false;
-    *paddr = pte_ppn(pte) << os->pager->geo.page_shift | paging_offset(&os->pager->geo, vaddr);
-    return true;
-}
-
-bool pager_read(os_t *os, process_t *p, uint32_t vaddr, void *buf, uint32_t len)
-{
-    pager_t *pg = os->pager;
-    uint32_t addr, offset = paging_offset(&pg->geo, vaddr);
-    pte_t pte = software_pte(os, p, vaddr, &addr);
-    if (pte_valid(pte))
-        return machine_phys_read(os->m, pte_ppn(pte) << pg->geo.page_shift | offset, buf, len);
-    if (!pte_swapped(pte))
-        return false;
-    page_contents(pg, p, vaddr >> pg->geo.page_shift, pg->page_buf);
-    memcpy(buf, pg->page_buf + offset, len);
-    return true;
-}
-
-bool pager_write(os_t *os, process_t *p, uint32_t vaddr, const void *buf, uint32_t len)
-{
-    pager_t *pg = os->pager;
-    uint32_t addr, offset = paging_offset(&pg->geo, vaddr), vpn = vaddr >> pg->geo.page_shift;
-    pte_t pte = software_pte(os, p, vaddr, &addr);
-    if (pte_valid(pte)) {
-        write_pte(os, addr, pte_mkdirty(pte));
-        return machine_phys_write(os->m, pte_ppn(pte) << pg->geo.page_shift | offset, buf, len);
-    }
-    if (!pte_swapped(pte))
-        return false;
-    page_contents(pg, p, vpn, pg->page_buf); /* not resident: change its copy */
-    memcpy(pg->page_buf + offset, buf, len);
-    return swap_put(&pg->swap, p->pid, vpn, pg->page_buf);
 }
 
 int pager_owner(os_t *os, uint32_t pa)
@@ -830,6 +643,133 @@ int pager_owner(os_t *os, uint32_t pa)
     }
 }
 
+/* ---- ranges for the services (os/sys_mmap.c, os/dynlib.c) ------------------------------ */
+
+bool pager_map_range(os_t *os, process_t *p, uint32_t start, uint32_t end)
+{
+    bool ok = true;
+    vm_map_absent(os, p, start, end, &ok);
+    return ok;
+}
+
+void pager_unmap_range(os_t *os, process_t *p, uint32_t start, uint32_t end)
+{
+    for (uint64_t va = start; va < end; va += os->pager->page_size)
+        drop_page(os, p, (uint32_t)(va >> os->pager->geo.page_shift), true, true);
+}
+
+bool pager_page_modified(os_t *os, process_t *p, uint32_t vaddr)
+{
+    uint32_t vpn = vaddr >> os->pager->geo.page_shift, addr = p->mmu.ptbr ? vm_leaf_pte_addr(os, p, vpn, false) : 0;
+    pte_t pte = {addr ? vm_read_pte(os, addr) : 0};
+    return pte_valid(pte) ? pte_dirty(pte) : swap_get(&os->pager->swap, p->pid, vpn) != NULL;
+}
+
+/* ---- sharing: fork's copy-on-write ------------------------------------------------------ */
+
+/* The child's page vpn as the parent has it: a resident page's frame gets the
+ * child as one more mapping, write-protected in both (copy-on-write) unless
+ * a shared mapping supports it; a backing-store copy is copied; anything
+ * else the child loads on demand as the parent would. */
+static bool fork_page(os_t *os, process_t *parent, process_t *child, uint32_t vpn)
+{
+    pager_t *pg = os->pager;
+    uint32_t caddr = vm_leaf_pte_addr(os, child, vpn, true); /* tables first: making them may evict */
+    if (!caddr)
+        return false;
+    if (pte_val((pte_t){vm_read_pte(os, caddr)}))
+        return true; /* a page two regions share: done already */
+    const uint8_t *copy = swap_get(&pg->swap, parent->pid, vpn);
+    if (copy) {
+        memcpy(pg->page_buf, copy, pg->page_size);
+        swap_put(&pg->swap, child->pid, vpn, pg->page_buf);
+    }
+    uint32_t paddr = vm_leaf_pte_addr(os, parent, vpn, false);
+    pte_t pte = {paddr ? vm_read_pte(os, paddr) : 0};
+    if (pte_valid(pte) && !frames_add_owner(&pg->ft, pte_ppn(pte), child->pid, vpn)) {
+        machine_phys_read(os->m, pte_ppn(pte) << pg->geo.page_shift, pg->page_buf, pg->page_size);
+        swap_put(&pg->swap, child->pid, vpn, pg->page_buf); /* owner list full: the child gets a copy */
+        pte = pte_mknotpresent(pte);
+    }
+    if (!pte_valid(pte)) {
+        vm_write_pte(os, caddr, vm_absent_pte(os, child, vpn));
+        return true;
+    }
+    if (!services_shared_page(parent, vm_vaddr(pg, vpn)))
+        pte = pte_wrprotect(pte);
+    vm_write_pte(os, paddr, pte);
+    vm_write_pte(os, caddr, pte);
+    child->resident++;
+    child->st.shared_maps++;
+    return true;
+}
+
+bool pager_fork(os_t *os, process_t *parent, process_t *child)
+{
+    pager_t *pg = os->pager;
+    if (!(child->vm = calloc(1, sizeof *child->vm)))
+        return false;
+    uint32_t root = vm_new_table(os, child, 0);
+    if (!root)
+        return false;
+    child->mmu.ptbr = root;
+    child->mmu.asid = (uint32_t)child->pid & ((1u << os->m->cfg.asid_bits) - 1);
+    child->resident = 0;
+    bool ok = true;
+    for (int i = 0; i < child->nregions && ok; i++)
+        for (uint64_t va = child->regions[i].start; va < child->regions[i].end && ok; va += pg->page_size)
+            ok = fork_page(os, parent, child, (uint32_t)(va >> pg->geo.page_shift));
+    machine_tlb_flush(os->m, TLB_FLUSH_ALL, 0, 0); /* the parent's pages lost W */
+    pg->flush_on_switch |= (uint64_t)os->nprocs > (1ull << os->m->cfg.asid_bits);
+    return ok;
+}
+
+/* A write to a present, write-protected page of a writable region: copy the
+ * page if other mappings share the frame, else just give W back. */
+static bool cow_fault(os_t *os, process_t *p, trap_t *t)
+{
+    pager_t *pg = os->pager;
+    uint32_t vpn = t->vaddr >> pg->geo.page_shift, perm = regions_perm(p, vpn, pg->geo.page_shift);
+    uint32_t addr = vm_leaf_pte_addr(os, p, vpn, false);
+    pte_t pte = {addr ? vm_read_pte(os, addr) : 0};
+    if (!(perm & PTE_W) || !pte_valid(pte))
+        return false;
+    uint64_t began = machine_cycles(os->m) - os->m->cfg.timing.trap_cycles;
+    os_charge(os, EV_FAULT_HANDLER, p->pid, os->m->cfg.timing.fault_handler_cycles, t->vaddr, 0, 0, 0);
+    uint32_t frame = pte_ppn(pte);
+    if (pg->ft.f[frame].mappings > 1) {
+        uint8_t *bytes = malloc(pg->page_size);
+        if (!bytes)
+            return false;
+        machine_phys_read(os->m, frame << pg->geo.page_shift, bytes, pg->page_size);
+        uint32_t fresh = take_frame(os, p);
+        pte = (pte_t){vm_read_pte(os, addr)}; /* taking a frame may have evicted this one */
+        if (pte_valid(pte) && frames_remove_owner(&pg->ft, pte_ppn(pte), p->pid, vpn) == 0) {
+            frames_set_free(&pg->ft, pte_ppn(pte));
+            repl_free(pg->repl, pte_ppn(pte));
+        }
+        if (pte_valid(pte))
+            p->resident--;
+        memcpy(pg->page_buf, bytes, pg->page_size);
+        free(bytes);
+        if (fresh == REPL_NONE || !map_page(os, p, vpn, fresh))
+            return false;
+        frame = fresh;
+        p->st.cow_copies++;
+    } else {
+        vm_write_pte(os, addr, pte_mkwrite(pte));
+    }
+    machine_tlb_flush(os->m, TLB_FLUSH_PAGE, p->mmu.asid, vm_vaddr(pg, vpn));
+    count_fault(os, p, t, vpn, frame, false, began);
+    return true;
+}
+
+uint32_t pager_frames_saved(os_t *os, uint32_t *peak)
+{
+    *peak = os->pager->ft.peak_saved;
+    return os->pager->ft.saved;
+}
+
 /* ---- read-only views ------------------------------------------------------------------- */
 
 uint32_t os_frame_count(os_t *os) { return os->pager ? os->pager->ft.nframes : 0; }
@@ -841,8 +781,8 @@ const os_frame_t *os_frame(os_t *os, uint32_t frame)
     os_frame_t *f = &os->pager->ft.f[frame];
     process_t *owner = f->kind == FRAME_USER ? os_process(os, f->owner[0].pid) : NULL;
     if (owner) {
-        uint32_t addr = leaf_pte_addr(os, owner, f->owner[0].vpn, false);
-        pte_t pte = {addr ? read_pte(os, addr) : 0};
+        uint32_t addr = vm_leaf_pte_addr(os, owner, f->owner[0].vpn, false);
+        pte_t pte = {addr ? vm_read_pte(os, addr) : 0};
         frame_refs_t *fr = machine_frame_refs(os->m);
         f->dirty = pte_dirty(pte);
         f->referenced = pte_young(pte) || (fr && frame < fr->nframes && fr->refbit[frame]);
@@ -857,21 +797,4 @@ const os_region_t *os_regions(os_t *os, int pid, int *count)
     process_t *p = os_process(os, pid);
     *count = p ? p->nregions : 0;
     return p ? p->regions : NULL;
-}
-
-bool os_pte(os_t *os, int pid, uint32_t vpn, uint32_t *pte)
-{
-    process_t *p = os_process(os, pid);
-    if (!os->pager || !p || !p->vm)
-        return false;
-    if (p->vm->ended) {
-        uint64_t kept = u64map_get(&p->vm->final_pte, vpn, U64MAP_EMPTY);
-        *pte = (uint32_t)kept;
-        return kept != U64MAP_EMPTY;
-    }
-    uint32_t addr = leaf_pte_addr(os, p, vpn, false);
-    if (!addr)
-        return false;
-    *pte = read_pte(os, addr);
-    return true;
 }

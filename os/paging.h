@@ -8,9 +8,12 @@
  *              tables, a user page and its owners), and the allocator of
  *              page-table space inside kernel frames;
  *   swap.c     the backing store: a host map (pid, vpn) -> page bytes;
- *   pager.c    page tables in physical memory, the page-fault handler
- *              (the seed's slides 48-51), replacement through os/replace.h,
- *              prefaulting, and translation in software for the OS's reads.
+ *   vmspace.c  a process's page tables in physical memory, what a page
+ *              holds when it is not resident, and translation in software
+ *              for the OS's own reads and writes;
+ *   pager.c    the page-fault handler (the seed's slides 48-51),
+ *              replacement through os/replace.h, loading, prefaulting,
+ *              brk and the end of a process.
  *
  * Everything the pager does to the hardware goes through the machine
  * interface; every cost is charged with machine_charge and announced.
@@ -23,6 +26,7 @@
 #include <stdint.h>
 
 #include "../mmu/geometry.h"
+#include "../mmu/pte.h"
 #include "os.h"
 #include "replace.h"
 #include "u64map.h"
@@ -77,6 +81,9 @@ typedef struct {
     uint64_t *user_mask;  /* bit per frame: holds a user page (replacement candidates) */
     uint32_t root_frame;  /* frame small root tables are carved from (0: none)    */
     uint32_t root_used;   /* bytes of it handed out                              */
+    uint32_t saved;       /* frames sharing saves now: mappings beyond each frame's first */
+    uint32_t peak_saved;  /* the most it saved at once                           */
+    uint32_t free_below;  /* no frame below this is free (a search hint)         */
 } frames_t;
 
 bool frames_init(frames_t *ft, uint32_t mem_size, uint32_t page_shift, uint32_t os_size);
@@ -86,6 +93,10 @@ uint32_t frames_find_free_run(const frames_t *ft, uint32_t n);
 /* Mark a frame as holding (pid, vpn) / nothing. */
 void frames_set_user(frames_t *ft, uint32_t frame, int pid, uint32_t vpn, uint64_t now);
 void frames_set_free(frames_t *ft, uint32_t frame);
+/* Sharing: one more mapping (pid, vpn) of a user frame (false if it has
+ * OS_FRAME_MAX_OWNERS already); drop one, returning how many are left. */
+bool frames_add_owner(frames_t *ft, uint32_t frame, int pid, uint32_t vpn);
+uint32_t frames_remove_owner(frames_t *ft, uint32_t frame, int pid, uint32_t vpn);
 /* Carve a page-table area of `bytes` (a power of two >= 4): a small root
  * shares a frame with other roots (root_ok), anything else starts on a frame
  * of its own.  Takes free frames only; returns its physical address, or 0. */
@@ -93,7 +104,74 @@ uint32_t frames_table_alloc(frames_t *ft, uint32_t bytes, bool root_ok);
 /* Release a table area; frames with no table left become free. */
 void frames_table_free(frames_t *ft, uint32_t paddr, uint32_t bytes);
 
+/* ---- the pager's state (pager.c and vmspace.c) --------------------------------- */
+
+typedef struct {
+    uint32_t paddr, bytes;
+} table_area_t;
+
+typedef struct {
+    uint64_t stamp;
+    uint32_t frame;
+} stamped_t;
+
+/* What the pager keeps per process (process_t.vm). */
+struct proc_vm {
+    table_area_t *tables; /* every page-table area it owns, root first       */
+    int ntables, cap;
+    page_ref_t *recorded; /* recording pass: what it referenced             */
+    size_t nrecorded, caprecorded;
+    uint64_t *future;     /* OPT: sorted keys vpn << 40 | position            */
+    size_t nfuture;
+    bool ended;           /* released: its memory lives on in final_pte and the
+                             backing store, for --dump, --check and tests      */
+    u64map_t final_pte;   /* vpn -> its leaf PTE when the process ended        */
+};
+
+/* The pager's state (os_t.pager). */
+struct pager {
+    paging_geometry_t geo;
+    uint32_t page_size;
+    frames_t ft;
+    replacer_t *repl;
+    swap_t swap;
+    uint64_t *synced;     /* per frame: the MMU stamp the replacer has seen   */
+    uint64_t *scratch_mask;
+    stamped_t *scratch_stamps; /* one per frame, for sync_lru         */
+    uint8_t *page_buf;    /* one page, for fills and software reads          */
+    uint32_t cap;         /* most user frames at once                         */
+    bool flush_on_switch; /* ASIDs cannot tell the processes apart            */
+    bool started;
+};
+
+/* ---- vmspace.c: a process's address space in physical memory ------------------ */
+
+static inline uint32_t vm_vaddr(const pager_t *pg, uint32_t vpn) { return vpn << pg->geo.page_shift; }
+/* A PTE word in physical memory (0 if the address is outside memory). */
+uint32_t vm_read_pte(os_t *os, uint32_t addr);
+void vm_write_pte(os_t *os, uint32_t addr, pte_t pte);
+/* A zeroed table for `level` of p in kernel frames (recorded in p->vm); 0 if
+ * memory is full even after evicting a user page to make room. */
+uint32_t vm_new_table(os_t *os, process_t *p, uint32_t level);
+/* The physical address of p's leaf PTE for vpn, walking its tables in
+ * software; with `create`, missing lower tables are made.  0 if none. */
+uint32_t vm_leaf_pte_addr(os_t *os, process_t *p, uint32_t vpn, bool create);
+/* Set p's leaf PTE for vpn (creating tables); false if out of memory. */
+bool vm_set_leaf(os_t *os, process_t *p, uint32_t vpn, pte_t pte);
+/* The not-present PTE of a page of p: its regions' permissions, U, V=0. */
+pte_t vm_absent_pte(const os_t *os, const process_t *p, uint32_t vpn);
+/* Make every page of [start, end) not present; the PTEs written.  *ok is
+ * cleared if a table could not be made. */
+uint64_t vm_map_absent(os_t *os, process_t *p, uint32_t start, uint32_t end, bool *ok);
+/* What page vpn of p holds when not resident: its backing-store copy, the
+ * executable's bytes, or zeros.  True if that takes a disk read (major). */
+bool vm_page_contents(const pager_t *pg, const process_t *p, uint32_t vpn, uint8_t *buf);
+
 /* ---- pager.c --------------------------------------------------------------- */
+
+/* Evict a user page chosen by the policy among all user frames, charged to
+ * p; the freed frame, or REPL_NONE if there is none. */
+uint32_t pager_make_room(os_t *os, process_t *p);
 
 /* Set up the frame table, the replacer and the backing store (paged mode). */
 bool pager_create(os_t *os, char *err, size_t errlen);
@@ -113,12 +191,26 @@ void pager_release(os_t *os, process_t *p);
  * two's-complement word) if it is below the heap or leaves no hole page
  * before the stack.  Shrinking unmaps the pages above the new break. */
 uint32_t pager_brk(os_t *os, process_t *p, uint32_t new_break);
-/* Software translation of one page for the OS: copy the page's bytes from
- * offset `off` (len bytes, within the page) without faulting anything in.
+/* (vmspace.c) Software translation for the OS: copy len bytes at vaddr,
+ * within one page, without faulting anything in (a non-resident page is read
+ * from, or written to, its backing-store copy or the executable's bytes).
  * False if vaddr is not mapped. */
 bool pager_read(os_t *os, process_t *p, uint32_t vaddr, void *buf, uint32_t len);
 bool pager_write(os_t *os, process_t *p, uint32_t vaddr, const void *buf, uint32_t len);
-/* The physical address of a resident vaddr. */
+/* The services' ranges: map [start, end) not present with its regions'
+ * permissions (false if out of memory for tables); unmap it, dropping
+ * frames and backing-store copies; has page vaddr changed since it was
+ * loaded (dirty, or a backing-store copy)? */
+bool pager_map_range(os_t *os, process_t *p, uint32_t start, uint32_t end);
+void pager_unmap_range(os_t *os, process_t *p, uint32_t start, uint32_t end);
+bool pager_page_modified(os_t *os, process_t *p, uint32_t vaddr);
+/* fork: give child (its regions copied from parent) page tables that share
+ * parent's resident frames copy-on-write.  False if out of memory. */
+bool pager_fork(os_t *os, process_t *parent, process_t *child);
+/* Frames sharing saves now (mappings beyond the first of each frame) and at
+ * most during the run. */
+uint32_t pager_frames_saved(os_t *os, uint32_t *peak);
+/* (vmspace.c) The physical address of a resident vaddr. */
 bool pager_translate(os_t *os, process_t *p, uint32_t vaddr, uint32_t *paddr);
 /* Owner of physical address pa: pid, 0 for OS and page tables, -1 free. */
 int pager_owner(os_t *os, uint32_t pa);

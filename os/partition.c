@@ -140,6 +140,14 @@ int partitions_owner(const partitions_t *p, uint32_t a)
     return -1;
 }
 
+uint32_t partitions_base_of(const partitions_t *p, int owner)
+{
+    for (int i = 0; i < p->nblocks; i++)
+        if (p->blocks[i].owner == owner)
+            return p->blocks[i].start;
+    return UINT32_MAX;
+}
+
 uint32_t partitions_holes(const partitions_t *p, uint32_t *free_bytes, uint32_t *largest)
 {
     uint32_t holes = 0, total = 0, big = 0;
@@ -155,4 +163,41 @@ uint32_t partitions_holes(const partitions_t *p, uint32_t *free_bytes, uint32_t 
     if (largest)
         *largest = big;
     return holes;
+}
+
+void partitions_usage(const partitions_t *p, uint64_t *requested, uint64_t *allocated)
+{
+    uint64_t asked = 0, given = 0;
+    for (int i = 0; i < p->nblocks; i++)
+        if (p->blocks[i].owner) {
+            asked += p->blocks[i].requested;
+            given += p->blocks[i].size;
+        }
+    *requested = asked;
+    *allocated = given;
+}
+
+uint64_t partitions_compact(partitions_t *p, partition_moved_fn moved, void *ctx)
+{
+    uint64_t bytes_moved = 0;
+    uint32_t cursor = p->start;
+    int kept = 0;
+    for (int i = 0; i < p->nblocks; i++) {
+        block_t b = p->blocks[i];
+        if (!b.owner)
+            continue;
+        if (b.start != cursor) {
+            if (moved)
+                moved(ctx, b.owner, b.start, cursor, b.size);
+            bytes_moved += b.size;
+            b.start = cursor;
+        }
+        p->blocks[kept++] = b;
+        cursor += b.size;
+    }
+    if (cursor < p->end)
+        p->blocks[kept++] = (block_t){cursor, p->end - cursor, 0, 0};
+    p->nblocks = kept;
+    p->next_from = p->start;
+    return bytes_moved;
 }

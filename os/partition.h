@@ -39,9 +39,25 @@ uint32_t partitions_alloc(partitions_t *p, uint32_t bytes, int owner);
 bool partitions_alloc_at(partitions_t *p, uint32_t base, uint32_t bytes, int owner);
 /* Free the partition starting at base; merges with neighbouring holes. */
 bool partitions_free(partitions_t *p, uint32_t base);
+/* Base of owner's (first) partition, or UINT32_MAX if it has none. */
+uint32_t partitions_base_of(const partitions_t *p, int owner);
 /* Owner of the block holding address a: pid, 0 free, -1 outside. */
 int partitions_owner(const partitions_t *p, uint32_t a);
 
 uint32_t partitions_holes(const partitions_t *p, uint32_t *free_bytes, uint32_t *largest);
+
+/* Bytes asked for and bytes handed out over the allocated partitions: the
+ * difference is internal fragmentation (the granule's rounding). */
+void partitions_usage(const partitions_t *p, uint64_t *requested, uint64_t *allocated);
+
+/* Told about one partition that compaction slid down from old_base to new_base. */
+typedef void (*partition_moved_fn)(void *ctx, int owner, uint32_t old_base, uint32_t new_base, uint32_t size);
+
+/* Compaction: slide every partition, in address order, down against the one
+ * before it, so all free memory becomes one hole at the top.  Each moved
+ * partition is reported to `moved` (may be NULL) in address order, so a
+ * caller copying memory in that order never overwrites what it has still to
+ * copy.  Returns the bytes moved. */
+uint64_t partitions_compact(partitions_t *p, partition_moved_fn moved, void *ctx);
 
 #endif

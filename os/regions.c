@@ -21,7 +21,9 @@
 #include "../mmu/pte.h"
 #include "os_internal.h"
 
-const char *const region_kind_name[REGION_KIND_COUNT] = {"code", "data", "bss", "heap", "stack"};
+const char *const region_kind_name[REGION_KIND_COUNT] = {"code",        "data",         "bss",
+                                                          "heap",        "stack",        "mapped file",
+                                                          "library code", "library data", "shared memory"};
 
 #define STACK_MAX_BYTES (1u << 20) /* how far the stack may grow: 1 MiB */
 
@@ -98,9 +100,10 @@ bool regions_build(process_t *p, const exe_t *exe, const paging_geometry_t *g, u
     return true;
 }
 
+/* Does r cover page vpn?  (Its bounds are page-aligned; an empty heap covers nothing.) */
 static bool covers(const os_region_t *r, uint32_t vpn, uint32_t shift)
 {
-    return vpn >= r->start >> shift && (uint64_t)vpn < page_up(r->end, shift) >> shift && r->end > r->start;
+    return vpn >= r->start >> shift && vpn < r->end >> shift;
 }
 
 uint32_t regions_perm(const process_t *p, uint32_t vpn, uint32_t page_shift)

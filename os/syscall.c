@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "os_internal.h"
+#include "services.h"
+#include "mp_internal.h"
+#include "overlay.h"
 #include "syscall.h"
 
 #define MAX_WRITE (1u << 20)
@@ -51,6 +54,11 @@ bool os_syscall(os_t *os, process_t *p, const trap_t *trap)
     os_charge(os, EV_SYSCALL, p->pid, os->m->cfg.timing.syscall_cycles, trap->number, cpu.r[1], cpu.r[2], 0);
     p->st.syscalls++;
     uint32_t result;
+    if (services_syscall(os, p, trap->number, &cpu, &result)) { /* files, mmap, libraries, fork */
+        cpu.r[0] = result;
+        machine_set_state(os->m, &cpu);
+        return true;
+    }
     switch (trap->number) {
     case SYS_EXIT:
         os_exit_process(os, p, (int)cpu.r[1]);
@@ -60,6 +68,12 @@ bool os_syscall(os_t *os, process_t *p, const trap_t *trap)
         break;
     case SYS_BRK: /* paged mode only: the other schemes have no heap to move */
         result = os->pager ? pager_brk(os, p, cpu.r[1]) : (uint32_t)-E_NOSYS;
+        break;
+    case SYS_OVERLAY: /* os/overlay.c */
+        result = sys_overlay(os, p, cpu.r[1], cpu.r[2], cpu.r[3]);
+        break;
+    case SYS_IOWAIT: /* os/loadctl.c */
+        result = sys_iowait(os, p, cpu.r[1]);
         break;
     default:
         result = (uint32_t)-E_NOSYS;

@@ -19,12 +19,13 @@ awk '/^ +\.text/ { on = 1 } on' "$T/vcopy.lst"
 
 count=$(printf '%d' "$("$M" run --quiet --dump 1500:1 "$T/vcopy.x" | awk '{ print $2 }')")
 section "2. Running it: the $count words at 2000 (the destination) after the copy, as ADDRESS: VALUE"
-for run in "bare" "swreloc --base 10000" "hwreloc --base 10000"; do
+for run in "bare" "swreloc --base 10000" "hwreloc --base 10000" "paged --tlb 16"; do
     set -- $run
     case $1 in
     bare) what="monoprogramming: the program at 0, the OS at the top" ;;
     swreloc) what="software relocation: the loader patched every address to base 10000" ;;
     hwreloc) what="hardware relocation: unmodified, the MMU adds base 10000 and checks the limit" ;;
+    paged) what="demand paging: 4 KiB pages, two-level tables, a 16-entry TLB; none resident at start" ;;
     esac
     printf -- '-- %s (%s)\n' "$1" "$what"
     "$M" run --mode $run --dump 2000:"$count" "$T/vcopy.x" 2>"$T/err" |
@@ -38,3 +39,12 @@ section "3. mmulab compare $P: what each scheme costs, and moving the process mi
 
 section "4. mmulab compare programs/escape.s $P: a store outside its partition"
 "$M" compare programs/escape.s "$P"
+
+section "5. Paging: the textbook reference string under each replacement policy (mmulab refs)"
+"$M" refs --frames 3 --policy all "7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1" | tail -n 4
+
+section "6. Paging: the vector copy with its TLB and page-fault counts (mmulab run --mode paged --stats -)"
+"$M" run --quiet --mode paged --stats - "$P" | grep -E "system\.(tlb_|walks|page_faults|major|minor|fault_cycles|cycles)"
+
+section "7. Pictures: the viewer's view of the vector copy under each mode (build/demo/)"
+scripts/demo-viewer.sh "$OUT/demo" "$OUT"

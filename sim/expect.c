@@ -252,7 +252,7 @@ static bool check_clause(const expect_clause_t *c, os_t *os, int pid, FILE *repo
     return false;
 }
 
-bool expect_check(const expect_t *e, os_t *os, int pid, os_mode_t mode, FILE *report, int *applied)
+bool expect_verify(const expect_t *e, os_t *os, int pid, os_mode_t mode, FILE *report, int *applied)
 {
     bool ok = true;
     *applied = 0;

@@ -46,6 +46,6 @@ void expect_free(expect_t *e);
 
 /* Does process pid meet every clause that applies to `mode`?  Each failure
  * is described on report.  *applied counts the clauses checked. */
-bool expect_check(const expect_t *e, os_t *os, int pid, os_mode_t mode, FILE *report, int *applied);
+bool expect_verify(const expect_t *e, os_t *os, int pid, os_mode_t mode, FILE *report, int *applied);
 
 #endif

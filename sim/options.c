@@ -129,8 +129,8 @@ static bool set_fit(run_options_t *o, const char *arg, FILE *err, const char *op
 
 static bool set_base(run_options_t *o, const char *arg, FILE *err, const char *opt)
 {
-    if (!parse_u32(arg, &o->os.base))
-        return bad_number(err, opt, arg, "an address (decimal, 0x hex, K/M suffix)");
+    if (!parse_u32(arg, &o->os.base) || o->os.base % 4)
+        return bad_number(err, opt, arg, "a word-aligned address (decimal, 0x hex, K/M suffix)");
     o->os.base_given = true;
     return true;
 }
@@ -157,6 +157,63 @@ static bool set_granule(run_options_t *o, const char *arg, FILE *err, const char
     if (!parse_u32(arg, &g) || g < 4 || (g & (g - 1)))
         return bad_number(err, opt, arg, "a power of two of at least 4 bytes");
     o->os.granule = g;
+    return true;
+}
+
+/* ---- compaction and swapping (os/multiprog.h) ---- */
+
+static bool set_compact(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    (void)arg, (void)err, (void)opt;
+    o->os.mp.compact = true;
+    return true;
+}
+
+static bool set_swap(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    (void)arg, (void)err, (void)opt;
+    o->os.mp.swap = true;
+    return true;
+}
+
+static bool set_partitions(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    (void)arg, (void)err, (void)opt;
+    o->os.mp.show_partitions = true;
+    return true;
+}
+
+static bool set_swap_back(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    int i = choose(arg, swapback_name, SWAPBACK_COUNT);
+    if (i < 0) {
+        fprintf(err, "mmulab: %s '%s': allowed values are same|relocate\n", opt, arg);
+        return false;
+    }
+    o->os.mp.swap_back = (swapback_t)i;
+    return true;
+}
+
+static bool set_priority(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    mp_config_t *mp = &o->os.mp;
+    const char *p = arg;
+    mp->npriorities = 0;
+    while (*p && mp->npriorities < MP_MAX_PRIORITIES) {
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (end == p || (*end && *end != ',') || v < -1000 || v > 1000)
+            return bad_number(err, opt, arg, "priorities per program, e.g. 3,1,2 (higher stays in memory)");
+        mp->priority[mp->npriorities++] = (int)v;
+        p = *end ? end + 1 : end;
+    }
+    return mp->npriorities > 0 || bad_number(err, opt, arg, "at least one priority");
+}
+
+static bool set_ws_window(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    if (!parse_u32(arg, &o->os.mp.ws_window) || o->os.mp.ws_window == 0)
+        return bad_number(err, opt, arg, "a positive number of references");
     return true;
 }
 
@@ -329,11 +386,12 @@ static bool set_scope(run_options_t *o, const char *arg, FILE *err, const char *
 
 static bool set_alloc(run_options_t *o, const char *arg, FILE *err, const char *opt)
 {
-    static const char *const allocs[] = {"equal", "proportional"};
+    static const char *const allocs[] = {"equal", "proportional", "ws"};
     int i;
-    if (!set_choice(arg, err, opt, allocs, 2, &i))
+    if (!set_choice(arg, err, opt, allocs, 3, &i))
         return false;
     o->os.alloc_proportional = i == 1;
+    o->os.mp.alloc_ws = i == 2; /* working-set load control (os/loadctl.c) */
     return true;
 }
 
@@ -359,6 +417,28 @@ static bool set_seed(run_options_t *o, const char *arg, FILE *err, const char *o
     return set_bounded(arg, err, opt, 0, UINT32_MAX, &o->hw.seed);
 }
 
+static bool set_regions(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    (void)arg, (void)err, (void)opt;
+    o->regions = true;
+    return true;
+}
+
+/* --root and --lib-path: host directories for guest files and libraries. */
+static bool set_root(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    (void)err, (void)opt;
+    o->os.root = arg;
+    return true;
+}
+
+static bool set_lib_path(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    (void)err, (void)opt;
+    o->os.lib_path = arg;
+    return true;
+}
+
 typedef struct {
     const char *name;
     const char *arg; /* NULL for a flag */
@@ -370,9 +450,15 @@ static const option_t options[] = {
     {"--mode", "MODE", set_mode, "bare|swreloc|hwreloc|paged (default hwreloc)"},
     {"--base", "ADDR", set_base, "physical address of the first process (default: just above the OS)"},
     {"--mem", "SIZE", set_mem, "physical memory, e.g. 64K or 1M (default 1M)"},
-    {"--stack", "SIZE", set_stack, "stack above each program image; paged: initial stack at the top, 0 for none (default 4K)"},
+    {"--stack", "SIZE", set_stack, "stack above the image; paged: initial stack at the top, 0: none (default 4K)"},
     {"--fit", "POLICY", set_fit, "hole selection for partitions: first|best|worst|next (default first)"},
     {"--granule", "BYTES", set_granule, "partition sizes are rounded up to this (default 16)"},
+    {"--compact", NULL, set_compact, "compact base/limit partitions when no hole fits (copy_word_cycles a word)"},
+    {"--swap", NULL, set_swap, "roll processes out to the backing store when memory is short (disk_mbps)"},
+    {"--swap-back", "HOW", set_swap_back, "software relocation: same place (default) or relocate on swap-in"},
+    {"--priority", "P1,P2,..", set_priority, "per-program priority: lower is rolled out first (default all 0)"},
+    {"--partitions", NULL, set_partitions, "print the partition table when memory was fullest"},
+    {"--ws-window", "N", set_ws_window, "paged: working sets over each process's last N references (report)"},
     {"--quantum", "N", set_quantum, "cycles per time slice between processes (default 10000)"},
     {"--max-cycles", "N", set_max_cycles, "stop the run when the clock reaches N"},
     {"--timing", "NAME=V", set_timing, "set a timing parameter (see `mmulab timing`); repeatable"},
@@ -394,11 +480,14 @@ static const option_t options[] = {
     {"--frames", "N", set_frames, "paged: user frames, at least 2 (default: all that fit)"},
     {"--replace", "POLICY", set_replace, "paged: page replacement fifo|lru|opt|clock (default lru)"},
     {"--scope", "SCOPE", set_scope, "paged: replace among global|local frames (default global)"},
-    {"--alloc", "HOW", set_alloc, "paged, local scope: frame quotas equal|proportional (default equal)"},
+    {"--alloc", "HOW", set_alloc, "paged: local quotas equal|proportional, or ws: working-set load control (default equal)"},
     {"--prefault", NULL, set_prefault, "paged: load every page at start instead of on demand"},
     {"--disk-mbps", "N", set_disk_mbps, "backing-store transfer rate in MB/s (default 50)"},
     {"--disk-latency-us", "N", set_disk_latency, "backing-store latency per transfer in us (default 0)"},
     {"--seed", "S", set_seed, "seed of the random TLB policy (default 1)"},
+    {"--regions", NULL, set_regions, "after the run, print each process's region table (paged)"},
+    {"--root", "DIR", set_root, "guest files (open, mmap) live in this directory, never outside (default .)"},
+    {"--lib-path", "DIRS", set_lib_path, "':'-separated directories of dynamic libraries (default: the program's)"},
 };
 
 void run_options_help(FILE *out)
@@ -432,10 +521,12 @@ static int finish_options(run_options_t *o, FILE *err)
 {
     if (o->tlb_fully_assoc)
         o->hw.tlb_ways = o->hw.tlb_entries;
-    bool paged = o->os.mode == OS_PAGED;
-    o->hw.track_refs = paged && (o->os.replace == REPL_LRU || o->os.replace == REPL_CLOCK);
+    if (o->os.mp.alloc_ws) { /* load control measures working sets; replacement is global */
+        o->os.mp.ws_window = o->os.mp.ws_window ? o->os.mp.ws_window : 1000;
+        o->os.scope_local = false;
+    }
     char msg[256];
-    if (paged && !paging_config_check(&o->hw, msg, sizeof msg)) {
+    if (o->os.mode == OS_PAGED && !paging_config_check(&o->hw, msg, sizeof msg)) {
         fprintf(err, "mmulab: paging configuration (--page-size, --levels, --va-bits, --tlb, --tlb-ways, "
                      "--tlb-policy, --asid-bits, --mem): %s\n", msg);
         return 2;

@@ -26,6 +26,7 @@ typedef struct {
     uint32_t dump_addr, dump_count;
     bool check;              /* --check: verify the programs' expectations */
     bool quiet;              /* no summary line on stderr                  */
+    bool regions;            /* --regions: print the region tables at the end */
     bool tlb_fully_assoc;    /* --tlb-ways full (the default): ways = entries */
     int nprograms;
     const char *programs[MAX_PROGRAMS];

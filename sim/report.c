@@ -42,6 +42,8 @@ static int gather(const proc_stats_t *st, stat_t *out)
     out[n++] = (stat_t){"evictions", st->evictions, "pages evicted to make room (charged to the faulting process)"};
     out[n++] = (stat_t){"writebacks", st->writebacks, "dirty victims written to the backing store"};
     out[n++] = (stat_t){"fault_cycles", st->fault_cycles, "cycles serving page faults: trap entry, handler, disk"};
+    out[n++] = (stat_t){"shared_maps", st->shared_maps, "pages mapped onto a frame already in use (fork, shared memory): frames saved"};
+    out[n++] = (stat_t){"cow_copies", st->cow_copies, "copy-on-write faults that copied a shared page"};
     return n;
 }
 
@@ -134,6 +136,7 @@ static void summary(session_t *s, FILE *err)
 {
     proc_stats_t total;
     os_totals(s->os, &total);
+    os_mp_report(s->os, err); /* compaction and swapping, if any */
     for (int pid = 1; pid <= os_process_count(s->os); pid++) {
         process_t *p = os_process(s->os, pid);
         if (p->state == PROC_KILLED)
@@ -152,7 +155,7 @@ static bool check_expectations(session_t *s, FILE *err)
     for (int i = 0; i < s->opt.nprograms; i++) {
         int applied;
         fprintf(err, "check %s: ", s->opt.programs[i]);
-        bool good = expect_check(&s->expects[i], s->os, i + 1, s->opt.os.mode, err, &applied);
+        bool good = expect_verify(&s->expects[i], s->os, i + 1, s->opt.os.mode, err, &applied);
         if (!applied)
             fprintf(err, "no expectation for %s mode\n", os_mode_name[s->opt.os.mode]);
         else if (good)
@@ -160,6 +163,22 @@ static bool check_expectations(session_t *s, FILE *err)
         ok = ok && good && applied;
     }
     return ok;
+}
+
+/* --audit: where the stray stores went and whose memory that was. */
+static void report_strays(session_t *s, FILE *err)
+{
+    fprintf(err, "audit: %" PRIu64 " store%s outside the storing process's memory\n", s->strays,
+            s->strays == 1 ? "" : "s");
+    size_t shown = s->strays < 8 ? (size_t)s->strays : 8;
+    for (size_t i = 0; i < shown; i++) {
+        const event_t *e = &s->first_strays[i];
+        int owner = (int)e->c;
+        fprintf(err, "audit: process %u at pc 0x%08" PRIx32 " stored at physical 0x%08" PRIx32 ": %s", e->a, e->d,
+                e->b, owner == 0 ? "the operating system's memory\n" : owner < 0 ? "free memory\n" : "");
+        if (owner > 0)
+            fprintf(err, "process %d's memory (%s)\n", owner, os_process(s->os, owner)->name);
+    }
 }
 
 static void print_dump(session_t *s, FILE *out, FILE *err)
@@ -186,6 +205,8 @@ int session_report(session_t *s, int status, FILE *out, FILE *err)
         status = 2;
     if (s->opt.stats_txt && !write_file(s, s->opt.stats_txt, write_text, out, err))
         status = 2;
+    if (s->opt.os.audit_stores)
+        report_strays(s, err);
     if (s->opt.check && !check_expectations(s, err) && status == 0)
         status = 1;
     fflush(err);

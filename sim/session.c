@@ -19,6 +19,26 @@ static bool is_elf_file(const char *path)
     return n == 4 && magic[0] == 0x7F && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
 }
 
+static bool has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/* An executable by its magic or its name (.x, .o); anything else is assembly. */
+static bool looks_like_executable(const char *path)
+{
+    return is_elf_file(path) || has_suffix(path, ".x") || has_suffix(path, ".o");
+}
+
+static bool has_code(const exe_t *exe)
+{
+    for (int i = 0; i < exe->nsections; i++)
+        if ((exe->sections[i].perm & SEC_X) && exe->sections[i].size)
+            return true;
+    return false;
+}
+
 int program_load(const char *path, exe_t *out, FILE *err)
 {
     FILE *probe = fopen(path, "rb");
@@ -27,16 +47,23 @@ int program_load(const char *path, exe_t *out, FILE *err)
         return 2;
     }
     fclose(probe);
-    if (is_elf_file(path)) {
-        char msg[256];
+    if (looks_like_executable(path)) {
+        char msg[320];
         if (exe_read_elf(path, out, msg, sizeof msg) != 0) {
-            fprintf(err, "mmulab: %s: %s\n", path, msg);
+            fprintf(err, "mmulab: %s\n", msg); /* the reader names the file */
             return 2;
         }
-        return 0;
+    } else {
+        asm_options_t ao = {.errors = err};
+        if (asm_assemble_file(path, &ao, out))
+            return 2;
     }
-    asm_options_t ao = {.errors = err};
-    return asm_assemble_file(path, &ao, out) ? 2 : 0;
+    if (!out->relocatable && !has_code(out)) {
+        fprintf(err, "mmulab: %s: the program has no instructions\n", path);
+        exe_free(out);
+        return 2;
+    }
+    return 0;
 }
 
 /* Weak so the core links without the Verilated model (rtl/ provides it). */
@@ -94,7 +121,6 @@ static int record_future(session_t *s, FILE *err)
     o.os.replace = REPL_LRU;
     o.os.frames = 0;
     o.os.prefault = false;
-    o.hw.track_refs = true;
     o.trace_path = NULL;
     o.dump = false;
     session_t rec;
@@ -119,6 +145,17 @@ static int record_future(session_t *s, FILE *err)
     return rc;
 }
 
+/* Observer for --audit: keep the first stray stores to report. */
+static void collect_stray(void *ctx, const event_t *ev)
+{
+    session_t *s = ctx;
+    if (ev->kind != EV_STRAY_STORE)
+        return;
+    if (s->strays < sizeof s->first_strays / sizeof s->first_strays[0])
+        s->first_strays[s->strays] = *ev;
+    s->strays++;
+}
+
 int session_open(session_t *s, const run_options_t *opt, FILE *err)
 {
     memset(s, 0, sizeof *s);
@@ -136,7 +173,14 @@ int session_open(session_t *s, const run_options_t *opt, FILE *err)
         }
         evbus_subscribe(&s->bus, trace_observe, s->trace);
     }
-    s->m = engine_create(opt->engine, &opt->hw, &s->bus, msg, sizeof msg);
+    /* LRU and CLOCK learn about references from the MMU's per-frame stamps and
+     * bits; set here, where the mode is final (compare changes it). */
+    if (opt->os.audit_stores)
+        evbus_subscribe(&s->bus, collect_stray, s);
+    machine_config_t hw = opt->hw;
+    hw.track_refs = opt->os.mode == OS_PAGED && (opt->os.replace == REPL_LRU || opt->os.replace == REPL_CLOCK);
+    hw.track_refs = hw.track_refs || (opt->os.mode == OS_PAGED && opt->os.mp.ws_window); /* os/loadctl.c */
+    s->m = engine_create(opt->engine, &hw, &s->bus, msg, sizeof msg);
     if (!s->m || !(s->os = os_create(s->m, &opt->os, msg, sizeof msg))) {
         fprintf(err, "mmulab: %s\n", msg);
         return 2;

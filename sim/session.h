@@ -20,6 +20,9 @@ typedef struct {
     os_t *os;
     trace_t *trace;
     expect_t expects[MAX_PROGRAMS];
+    /* --audit: the stores that landed outside their process */
+    uint64_t strays;
+    event_t first_strays[8];
 } session_t;
 
 /* Read a program: an ELF32 executable, or assembly source (assembled in

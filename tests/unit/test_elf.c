@@ -423,8 +423,8 @@ static void test_targeted_corruptions(void **state)
     expect_rejected(buf, len, "32-bit little-endian");
     fresh()->e_machine = EM_RISCV;
     expect_rejected(buf, len, "machine 0xF3");
-    fresh()->e_type = ET_DYN;
-    expect_rejected(buf, len, "neither an executable nor an object");
+    fresh()->e_type = ET_CORE;
+    expect_rejected(buf, len, "neither an executable, a library nor an object");
     fresh()->e_shnum = 60000;
     expect_rejected(buf, len, "section headers");
     fresh()->e_shoff = (Elf32_Off)len;
