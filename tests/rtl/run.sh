@@ -52,6 +52,13 @@ for seed in 1 2; do
 done
 
 export MMULAB_RTL_SEED=1
+begin "cosim --fst writes an FST waveform"
+mm cosim --fst "$T/wave.fst" programs/vcopy.s
+want_rc 0
+want_out "0 divergences"
+[ -s "$T/wave.fst" ] || fail_because "no $T/wave.fst"
+end
+
 begin "cosim --random 1000000 --seed 1"
 mm cosim --random 1000000 --seed 1
 want_rc 0
