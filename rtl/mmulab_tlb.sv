@@ -59,7 +59,7 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
   logic [15:0]       tag_q   [TLB_MAX];
   logic [7:0]        perm_q  [TLB_MAX];
   logic [31:0]       stamp_q [TLB_MAX];
-  logic              plru_q  [TLB_MAX];  // set*ways + node, node 1..ways-1
+  logic [TLB_MAX-1:0] plru_q, plru_d;    // bit set*ways + node, node 1..ways-1
   logic [31:0]       clock_q;
   logic [31:0]       rng_q;
 
@@ -190,6 +190,22 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
   assign touching = (touch_i && cfg_policy_i == POL_PLRU) || (fill_i && cfg_policy_i == POL_PLRU);
   assign touched  = fill_i ? victim : hit_slot;
 
+  // the PLRU bits after a hit or fill: every bit on the slot's path points away from it
+  always_comb begin
+    logic [31:0] node;
+    plru_d = plru_q;
+    node   = 32'b0;
+    if (touching) begin
+      node = {{(32-SW){1'b0}}, touched} - lo + {21'b0, cfg_ways_i};
+      for (int unsigned d = 0; d < SW; d++) begin
+        if (node > 32'd1) begin
+          plru_d[SW'(lo + (node >> 1))] = !node[0];
+          node = node >> 1;
+        end
+      end
+    end
+  end
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       for (int unsigned i = 0; i < TLB_MAX; i++) begin
@@ -199,11 +215,12 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
         tag_q[i]   <= 16'b0;
         perm_q[i]  <= 8'b0;
         stamp_q[i] <= 32'b0;
-        plru_q[i]  <= 1'b0;
       end
+      plru_q  <= '0;
       clock_q <= 32'b0;
       rng_q   <= 32'd1;
     end else begin
+      plru_q <= plru_d;
       if (seed_load_i) rng_q <= cfg_seed_i == 32'b0 ? 32'd1 : cfg_seed_i;
       if (touch_i && cfg_policy_i == POL_LRU) begin
         clock_q           <= clock_q + 32'd1;
@@ -221,16 +238,6 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
           stamp_q[victim] <= clock_q + 32'd1;
         end
         if (cfg_policy_i == POL_RANDOM && !found_invalid) rng_q <= rng_next;
-      end
-      if (touching) begin
-        logic [31:0] node;
-        node = {{(32-SW){1'b0}}, touched} - lo + {21'b0, cfg_ways_i};
-        for (int unsigned d = 0; d < SW; d++) begin
-          if (node > 32'd1) begin
-            plru_q[SW'(lo + (node >> 1))] <= !node[0];
-            node = node >> 1;
-          end
-        end
       end
       if (flush_i) begin
         for (int unsigned i = 0; i < TLB_MAX; i++) begin
