@@ -17,5 +17,6 @@ int cmd_ld(int argc, char **argv);
 int cmd_ar(int argc, char **argv);
 int cmd_workload(int argc, char **argv);
 int cmd_thrash(int argc, char **argv);
+int cmd_cosim(int argc, char **argv);
 
 #endif

@@ -1,0 +1,5 @@
+; faraway.s -- a trap or an end for the RTL's lockstep test (tests/rtl/run.sh).
+        .text
+start:  LOAD    R5, #7
+        LI R1, 0x200000
+        STORE R2, [R1]

@@ -1,0 +1,5 @@
+; misdata.s -- a trap or an end for the RTL's lockstep test (tests/rtl/run.sh).
+        .text
+start:  LOAD    R5, #7
+        LOAD R1, #6
+        LOAD R2, [R1]
