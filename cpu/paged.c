@@ -184,8 +184,8 @@ static inline __attribute__((always_inline)) bool quick_walk(cmodel_t *cm, uint3
         table = (uint64_t)(pte >> PTE_PPN_SHIFT) << p->shift;
     }
     if ((pte & need) != need || (pte & PTE_RESERVED) || (pte & (PTE_R | PTE_W)) == PTE_W ||
-        ((uint64_t)(pte >> PTE_PPN_SHIFT) << p->shift) > UINT32_MAX)
-        return false;
+        ((uint64_t)(pte >> PTE_PPN_SHIFT) << p->shift) + p->page_size > cm->mem_size)
+        return false; /* the full walk says which fault (a frame beyond memory: a bus error) */
     uint32_t updated = pte | PTE_A | (acc == ACC_STORE ? PTE_D : 0);
     uint64_t cycles = (uint64_t)p->levels * p->walker.mem_cycles;
     if (updated != pte) {

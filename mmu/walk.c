@@ -63,13 +63,15 @@ static trap_cause_t address_fault(const paging_geometry_t *g, uint32_t ptlr, uin
 }
 
 /* A permitted leaf: the physical address, and the A/D update written back
- * if it changed.  Returns TRAP_BUS only if the address overflows 32 bits. */
-static trap_cause_t complete_leaf(const walker_t *w, uint8_t *pte_host, pte_t pte, uint32_t vaddr, access_t access,
-                                  walk_result_t *out)
+ * if it changed.  Returns TRAP_BUS if the leaf's frame does not lie wholly
+ * in physical memory (nothing is written then). */
+static trap_cause_t complete_leaf(const walker_t *w, uint8_t *pte_host, uint32_t mem_size, pte_t pte, uint32_t vaddr,
+                                  access_t access, walk_result_t *out)
 {
-    uint64_t paddr = (uint64_t)pte_ppn(pte) << w->geo.page_shift | paging_offset(&w->geo, vaddr);
-    if (paddr > UINT32_MAX)
+    uint64_t frame = (uint64_t)pte_ppn(pte) << w->geo.page_shift;
+    if (frame + (1ull << w->geo.page_shift) > mem_size)
         return TRAP_BUS;
+    uint64_t paddr = frame | paging_offset(&w->geo, vaddr);
     out->paddr = (uint32_t)paddr;
     out->pte = pte_after_access(pte, access);
     if (out->pte.v != pte.v) {
@@ -109,7 +111,7 @@ trap_cause_t mmu_walk(const walker_t *w, uint8_t *mem, uint32_t mem_size, uint32
         if (cause == TRAP_NONE && !leaf)
             table = (uint64_t)pte_ppn(pte) << g->page_shift;
         else if (cause == TRAP_NONE)
-            cause = complete_leaf(w, mem + pte_addr, pte, vaddr, access, out);
+            cause = complete_leaf(w, mem + pte_addr, mem_size, pte, vaddr, access, out);
     }
     out->cause = cause;
     return cause;

@@ -140,12 +140,9 @@ module mmulab_ptw import mmulab_0_pkg::*; (
 `endif
   end
 
-  logic [46:0] leaf_paddr;
-  assign leaf_paddr = ({25'b0, pte_rd[31:10]} << cfg_page_shift_i) |
-                      {15'b0, vaddr_i & ((32'd1 << cfg_page_shift_i) - 32'd1)};
-
-  logic unused_leaf_low;
-  assign unused_leaf_low = ^leaf_paddr[31:0];
+  // The leaf's frame must lie wholly in physical memory (mmu/walk.c complete_leaf).
+  logic [46:0] leaf_frame_end;
+  assign leaf_frame_end = ({25'b0, pte_rd[31:10]} << cfg_page_shift_i) + (47'd1 << cfg_page_shift_i);
 
   logic phase_last;
   assign phase_last = wait_q <= 32'd1;
@@ -210,7 +207,7 @@ module mmulab_ptw import mmulab_0_pkg::*; (
             table_d = {25'b0, pte_rd[31:10]} << cfg_page_shift_i;
             level_d = level_q + 2'd1;
             state_d = P_LEVEL;
-          end else if (leaf_paddr[46:32] != 15'b0) begin
+          end else if (leaf_frame_end > {15'b0, cfg_mem_size_i}) begin
             cause_d = TRAP_BUS;
             state_d = P_DONE;
           end else begin

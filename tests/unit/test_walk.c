@@ -67,6 +67,22 @@ static trap_cause_t walk(const walker_t *w, uint32_t vaddr, access_t access, pri
     return mmu_walk(w, mem, MEM_SIZE, ROOT, 0, vaddr, access, priv, r);
 }
 
+/* A leaf whose frame is not in physical memory is a bus error, and the
+ * leaf is left as it was (no A written back). */
+static void test_frame_beyond_memory(void **state)
+{
+    (void)state;
+    walker_t w = two_level(PTE_V | PTE_R | PTE_W | PTE_U);
+    put32(LEAF_PTE, pte_make(MEM_SIZE >> 12, PTE_V | PTE_R | PTE_W | PTE_U).v); /* the first frame past the end */
+    walk_result_t r;
+    assert_int_equal(walk(&w, VADDR, ACC_LOAD, MODE_USER, &r), TRAP_BUS);
+    assert_int_equal(r.steps, 2);
+    assert_false(r.pte_written);
+    assert_int_equal(get32(LEAF_PTE), pte_make(MEM_SIZE >> 12, PTE_V | PTE_R | PTE_W | PTE_U).v);
+    put32(LEAF_PTE, pte_make((MEM_SIZE >> 12) - 1, PTE_V | PTE_R | PTE_W | PTE_U).v); /* the last frame is fine */
+    assert_int_equal(walk(&w, VADDR, ACC_LOAD, MODE_USER, &r), TRAP_NONE);
+}
+
 static void test_geometry_splits(void **state)
 {
     (void)state;
@@ -287,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_three_levels),
         cmocka_unit_test(test_seed_14_bit_exercise),
         cmocka_unit_test(test_ptlr_bounds_without_reading),
+        cmocka_unit_test(test_frame_beyond_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
