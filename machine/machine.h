@@ -54,8 +54,9 @@ extern const char *const access_name[3];
 typedef enum { MODE_USER = 0, MODE_KERNEL = 1 } priv_t;
 
 /* Condition flags, set by arithmetic (see docs/isa.md for which set which).
- * Arithmetic never sets Z and N together; a state written with both reads
- * back with Z alone (the model keeps the last result, not the two bits). */
+ * Arithmetic never sets Z and N together; a state written with both keeps
+ * them until an instruction runs, which reads them as Z alone (the model
+ * keeps the last result, not the two bits). */
 enum { FLAG_Z = 1, FLAG_N = 2, FLAG_C = 4, FLAG_V = 8 };
 
 /* Architectural state of the CPU: what a context switch saves. */
@@ -82,7 +83,8 @@ typedef struct {
  *   every cause      cause, pc (of the trapping instruction)
  *   SYSCALL, HALT    insn, number (SYSCALL's immediate); vaddr = pc; paddr 0
  *   ILLEGAL, DIV_ZERO  insn; vaddr = pc; paddr 0
- *   MISALIGNED       access, vaddr; insn (0 for a fetch); paddr 0: never translated
+ *   MISALIGNED       access, vaddr; insn (0 for a fetch); never translated: paddr 0
+ *                    for a data access, the PC itself for a fetch
  *   PROTECTION, FENCE, BUS, PAGE_*, PTE_MALFORMED
  *                    access, vaddr, insn (0 for a fetch); paddr = where the access
  *                    went or would have gone (base + logical under base/limit; the
@@ -164,7 +166,8 @@ typedef struct {
     bool mem_valid, mem_write;
     uint8_t mem_size;
     uint32_t mem_vaddr, mem_paddr, mem_data;
-    retire_xlate_t fetch_xlate, data_xlate;
+    retire_xlate_t fetch_xlate, data_xlate; /* filled for accesses that
+                           completed; a faulting access leaves its record empty */
     bool trapped;       /* the instruction did not retire: it trapped   */
     trap_t trap;
 } retire_t;
