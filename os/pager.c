@@ -612,8 +612,9 @@ uint32_t pager_brk(os_t *os, process_t *p, uint32_t new_break)
     if (!new_break || !heap)
         return p->brk;
     uint64_t new_end = ((uint64_t)new_break + pg->page_size - 1) >> pg->geo.page_shift << pg->geo.page_shift;
-    if (new_break < heap->start || (stack && new_end >= stack->start))
-        return (uint32_t)-E_NOMEM; /* below the heap, or no hole page left before the stack */
+    if (new_break < heap->start || (stack && new_end >= stack->start) ||
+        regions_stack_in(p, heap->start, new_end + pg->page_size))
+        return (uint32_t)-E_NOMEM; /* below the heap, or no hole page left before a stack */
     uint32_t shift = pg->geo.page_shift;
     for (uint64_t va = new_end; va < heap->end; va += pg->page_size)
         drop_page(os, p, (uint32_t)(va >> shift), true, true);
@@ -794,7 +795,7 @@ const os_frame_t *os_frame(os_t *os, uint32_t frame)
 
 const os_region_t *os_regions(os_t *os, int pid, int *count)
 {
-    process_t *p = os_process(os, pid);
+    process_t *p = os_space(os, os_process(os, pid)); /* a thread has its leader's */
     *count = p ? p->nregions : 0;
     return p ? p->regions : NULL;
 }

@@ -50,6 +50,8 @@ os_region_t *regions_find(process_t *p, region_kind_t kind);
 /* If vpn is the page just below the stack and the stack may grow there,
  * move the stack's start down to it and return true. */
 bool regions_grow_stack(process_t *p, uint32_t vpn, uint32_t page_shift);
+/* Does a thread stack, down to its limit, reach into [start, end)? */
+bool regions_stack_in(const process_t *p, uint64_t start, uint64_t end);
 
 /* ---- swap.c ---------------------------------------------------------------- */
 
