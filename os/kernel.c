@@ -344,7 +344,7 @@ static void after_step(os_t *os, process_t *p, const retire_t *rt, uint64_t insn
         pager_record(os, p, rt, insn);
     if (!recording(os) && os->cfg.audit_stores && rt->mem_valid && rt->mem_write) {
         int owner = os_owner(os, rt->mem_paddr);
-        if (owner != p->pid)
+        if (owner != os_space(os, p)->pid) /* a thread stores into its leader's frames */
             ev_emit(os->m->bus, EV_STRAY_STORE, p->pid, rt->cycle_begin, 0, (uint32_t)p->pid, rt->mem_paddr,
                     (uint32_t)owner, rt->pc);
     }
@@ -360,7 +360,7 @@ static stop_t run_slice(os_t *os, process_t *p, uint64_t limit)
         return machine_run(os->m, limit);
     while (machine_cycles(os->m) < limit) {
         retire_t rt;
-        uint64_t insn = retired(os, p);
+        uint64_t insn = recording(os) ? pager_space_instructions(os, os_space(os, p)) : retired(os, p);
         stop_t stop = machine_step(os->m, &rt);
         after_step(os, p, &rt, insn);
         if (stop == STOP_TRAP)

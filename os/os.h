@@ -251,7 +251,8 @@ bool os_pte(os_t *os, int pid, uint32_t vpn, uint32_t *pte);
 
 /* OPT: what the recording pass (cfg.record_refs) saw pid reference, and
  * giving the real run that future.  os_set_future copies; false if out of
- * host memory or no such pid. */
+ * host memory or no such pid (a thread, or a pid not made yet, with no
+ * references is fine: a thread's are recorded with its leader's). */
 const page_ref_t *os_recorded_refs(os_t *os, int pid, size_t *count);
 bool os_set_future(os_t *os, int pid, const page_ref_t *refs, size_t count);
 

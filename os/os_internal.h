@@ -28,6 +28,7 @@ struct os {
     uint64_t slice_end;  /* ... and the clock at which it ends           */
     os_retire_fn retire_fn; /* os_set_retire_observer */
     void *retire_ctx;
+    bool threads_made;   /* some thread_create succeeded (os/threads.c) */
 };
 
 /* The process whose address space (vm, regions, services) p uses: its

@@ -84,6 +84,7 @@ static uint32_t sys_thread_create(os_t *os, process_t *p, uint32_t entry, uint32
     t->cpu.r[ISA_REG_SP] = end;
     t->cpu.priv = MODE_USER;
     leader->threads++;
+    os->threads_made = true;
     ev_emit(os->m->bus, EV_PROC_START, t->pid, machine_cycles(os->m), 0, t->mmu.ptbr, 0, entry, 0);
     return (uint32_t)t->pid;
 }

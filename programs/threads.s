@@ -77,20 +77,20 @@ refused: LOAD   R1, #3
 wrong:  LOAD    R1, #4
         SYSCALL #SYS_EXIT
 
-; worker(R1 = i): fill the WORDS words below SP with i*WORDS+1 .. (i+1)*WORDS
-; (the stack grows into a second page), sum them, add the sum into `total`
-; under the lock, and thread_exit(i + 1).
+; worker(R1 = i): fill the WORDS words below SP with i*WORDS+1 .. (i+1)*WORDS,
+; top down (the stack grows page by page, whatever the page size), sum
+; them, add the sum into `total` under the lock, and thread_exit(i + 1).
 worker: MOV     R9, R1                  ; i
         MOV     R2, R1
         MUL     R2, #WORDS              ; the first number - 1
-        LEA     R4, [SP+-8000]          ; the lowest word of the local array
-        MOV     R5, R4
+        MOV     R5, SP
         LOAD    R6, #WORDS
 fill:   INC     R2
+        SUB     R5, #4
         STORE   R2, [R5]
-        ADD     R5, #4
         DEC     R6
         JNZ     fill
+        MOV     R4, R5                  ; the lowest word of the local array
         LOAD    R3, #0                  ; sum them back
         LOAD    R6, #WORDS
 sum:    LOAD    R7, [R4]

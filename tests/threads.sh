@@ -26,6 +26,33 @@ want_rc 0
 want_eq "output" "$(cat "$T/out")" "total=8002000"
 end
 
+for opts in "--page-size 512" "--frames 4" "--replace opt --frames 4" "--asid-bits 0" "--levels 3" "--prefault"; do
+    begin "threads.s under paged $opts"
+    mm run --mode paged --check $opts programs/threads.s
+    want_rc 0
+    want_eq "output" "$(cat "$T/out")" "total=8002000"
+    end
+done
+
+begin "--audit: a thread's stores land in its own process's memory"
+mm run --mode paged --audit programs/threads.s
+want_rc 0
+want_err "audit: 0 stores outside the storing process's memory"
+end
+
+begin "--stats-json: each thread is a row with its own instructions; page faults are the address space's"
+mm run --mode paged --stats-json "$T/j" programs/threads.s
+want_rc 0
+jflat "$T/j" >"$T/flat"
+for i in 1 2; do # each worker: 2 x 2000 loop iterations of 5 instructions
+    n=$(sed -n "s/^processes.$i.instructions=//p" "$T/flat")
+    [ "${n:-0}" -gt 20000 ] || fail_because "thread row $i: $n instructions"
+    want_eq "thread row $i page faults" "$(sed -n "s/^processes.$i.page_faults=//p" "$T/flat")" 0
+done
+n=$(sed -n "s/^processes.0.page_faults=//p" "$T/flat")
+[ "${n:-0}" -ge 4 ] || fail_because "the leader counts the space's page faults (both stacks' 2 pages): $n"
+end
+
 for mode in bare swreloc hwreloc; do
     begin "threads.s under $mode: thread_create refused, exit 3"
     mm run --mode "$mode" --check programs/threads.s
