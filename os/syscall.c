@@ -54,7 +54,9 @@ bool os_syscall(os_t *os, process_t *p, const trap_t *trap)
     os_charge(os, EV_SYSCALL, p->pid, os->m->cfg.timing.syscall_cycles, trap->number, cpu.r[1], cpu.r[2], 0);
     p->st.syscalls++;
     uint32_t result;
+    int pid = p->pid;
     if (threads_syscall(os, p, trap->number, &cpu, &result)) { /* os/threads.c */
+        p = os_process(os, pid); /* thread_create may have moved the table */
         if (p->state == PROC_READY) {
             cpu.r[0] = result;
             machine_set_state(os->m, &cpu);
