@@ -192,13 +192,50 @@ static void release_memory(os_t *os, process_t *p)
         partitions_free(&os->parts, p->base);
 }
 
+/* Threads (os/threads.c): the members of p's process other than p still
+ * running end with it, in `state` with `code`. */
+static void end_threads(os_t *os, process_t *p, proc_state_t state, int code)
+{
+    int leader = p->leader ? p->leader : p->pid;
+    for (int i = 0; i < os->nprocs; i++) {
+        process_t *t = &os->procs[i];
+        if (t == p || t->state != PROC_READY || (t->pid != leader && t->leader != leader))
+            continue;
+        leave_cpu(os, t);
+        t->state = state;
+        t->exit_code = code;
+        t->parked = false;
+        if (state == PROC_KILLED)
+            snprintf(t->fault_msg, sizeof t->fault_msg, "process %d (%.40s) stopped with process %d: %.200s", t->pid,
+                     t->name, p->pid, p->fault_msg);
+        ev_emit(os->m->bus, EV_PROC_EXIT, t->pid, machine_cycles(os->m), 0, (uint32_t)code,
+                (uint32_t)t->st.instructions, 0, 0);
+    }
+    if (p->leader)
+        os->procs[leader - 1].threads = 0;
+    else
+        p->threads = 0;
+}
+
+void os_end_thread(os_t *os, process_t *t, int code)
+{
+    leave_cpu(os, t);
+    t->state = PROC_EXITED;
+    t->exit_code = code;
+    ev_emit(os->m->bus, EV_PROC_EXIT, t->pid, machine_cycles(os->m), 0, (uint32_t)code,
+            (uint32_t)t->st.instructions, 0, 0);
+}
+
 void os_exit_process(os_t *os, process_t *p, int code)
 {
     leave_cpu(os, p);
     p->state = PROC_EXITED;
     p->exit_code = code;
-    os_capture_dump(os, p);
-    release_memory(os, p);
+    p->parked = false;
+    end_threads(os, p, PROC_EXITED, code); /* exit by any member ends the process */
+    process_t *space = os_space(os, p);
+    os_capture_dump(os, space);
+    release_memory(os, space);
     ev_emit(os->m->bus, EV_PROC_EXIT, p->pid, machine_cycles(os->m), 0, (uint32_t)code,
             (uint32_t)p->st.instructions, 0, 0);
 }
@@ -241,6 +278,8 @@ void os_kill_process(os_t *os, process_t *p, const trap_t *trap)
     p->st.cycles += os->m->cfg.timing.kill_cycles;
     p->state = PROC_KILLED;
     p->exit_code = -1;
+    end_threads(os, p, PROC_KILLED, -1); /* a fault in any thread stops the process */
+    p = os_space(os, p);
     os_capture_dump(os, p);
     release_memory(os, p);
 }
@@ -251,7 +290,7 @@ static process_t *next_ready(os_t *os)
 {
     for (int k = 0; k < os->nprocs; k++) {
         int i = (os->rr_cursor + k) % os->nprocs;
-        if (os->procs[i].state == PROC_READY) {
+        if (os->procs[i].state == PROC_READY && !os->procs[i].parked) {
             os->rr_cursor = (i + 1) % os->nprocs;
             return &os->procs[i];
         }
@@ -305,7 +344,7 @@ static void after_step(os_t *os, process_t *p, const retire_t *rt, uint64_t insn
         pager_record(os, p, rt, insn);
     if (!recording(os) && os->cfg.audit_stores && rt->mem_valid && rt->mem_write) {
         int owner = os_owner(os, rt->mem_paddr);
-        if (owner != p->pid)
+        if (owner != os_space(os, p)->pid) /* a thread stores into its leader's frames */
             ev_emit(os->m->bus, EV_STRAY_STORE, p->pid, rt->cycle_begin, 0, (uint32_t)p->pid, rt->mem_paddr,
                     (uint32_t)owner, rt->pc);
     }
@@ -321,7 +360,7 @@ static stop_t run_slice(os_t *os, process_t *p, uint64_t limit)
         return machine_run(os->m, limit);
     while (machine_cycles(os->m) < limit) {
         retire_t rt;
-        uint64_t insn = retired(os, p);
+        uint64_t insn = recording(os) ? pager_space_instructions(os, os_space(os, p)) : retired(os, p);
         stop_t stop = machine_step(os->m, &rt);
         after_step(os, p, &rt, insn);
         if (stop == STOP_TRAP)
@@ -339,15 +378,18 @@ static void serve_trap(os_t *os, process_t *p)
     case TRAP_PAGE_NOT_MAPPED:
     case TRAP_PAGE_WRITE: /* copy-on-write, else the process is stopped */ {
         trap_t copy = *t;
-        if (!os->pager || !pager_fault(os, p, &copy))
+        if (!os->pager || !pager_fault(os, os_space(os, p), &copy)) /* a thread's fault is its leader's space's */
             os_kill_process(os, p, &copy);
         break;
     }
     case TRAP_SYSCALL:
         os_syscall(os, p, t);
         break;
-    case TRAP_HALT:
-        os_exit_process(os, p, 0);
+    case TRAP_HALT: /* a thread's HALT ends the thread alone (thread_exit(0)) */
+        if (p->leader)
+            threads_exit(os, p, 0);
+        else
+            os_exit_process(os, p, 0);
         break;
     default: {
         trap_t copy = *t;

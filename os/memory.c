@@ -12,7 +12,7 @@
 /* Physical address of a logical (as-assembled) address of p, or false. */
 bool os_translate(os_t *os, int pid, uint32_t vaddr, uint32_t *paddr)
 {
-    process_t *p = os_process(os, pid);
+    process_t *p = os_space(os, os_process(os, pid));
     if (p && os->pager)
         return pager_translate(os, p, vaddr, paddr);
     if (!p || vaddr >= p->size)
@@ -46,7 +46,7 @@ static bool paged_copy(os_t *os, process_t *p, uint32_t vaddr, uint8_t *into, co
 
 bool os_read_logical(os_t *os, int pid, uint32_t vaddr, void *buf, uint32_t len)
 {
-    process_t *p = os_process(os, pid);
+    process_t *p = os_space(os, os_process(os, pid));
     if (p && os->pager)
         return paged_copy(os, p, vaddr, buf, NULL, len);
     uint8_t *out = buf;
@@ -82,7 +82,7 @@ bool os_copy_to_user(os_t *os, process_t *p, uint32_t addr, const void *buf, uin
     uint32_t logical, pa;
     const uint8_t *in = buf;
     if (os->pager)
-        return paged_copy(os, p, addr, NULL, buf, len);
+        return paged_copy(os, os_space(os, p), addr, NULL, buf, len);
     if (!cpu_to_logical(os, p, addr, &logical))
         return false;
     for (uint32_t i = 0; i < len; i++)

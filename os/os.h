@@ -91,6 +91,7 @@ typedef enum {
     REGION_CODE, REGION_DATA, REGION_BSS, REGION_HEAP, REGION_STACK,
     REGION_MAPPED_FILE, REGION_LIB_CODE, REGION_LIB_DATA, /* os/sys_mmap.c, os/dynlib.c */
     REGION_SHARED_MEMORY,                                 /* os/shm.c                    */
+    REGION_THREAD_STACK,                                  /* os/threads.c                */
     REGION_KIND_COUNT
 } region_kind_t;
 extern const char *const region_kind_name[REGION_KIND_COUNT];
@@ -100,7 +101,7 @@ typedef struct {
     uint32_t start, end;  /* virtual, page-aligned; end may equal start (empty heap) */
     uint32_t perm;        /* PTE_R | PTE_W | PTE_X (mmu/pte.h)                      */
     bool file_backed;     /* support in the executable (else zero-filled)           */
-    uint32_t limit;       /* stack: lowest start it may reach; heap: highest end    */
+    uint32_t limit;       /* stacks: lowest start they may reach; heap: highest end */
 } os_region_t;
 
 #define OS_MAX_REGIONS 32
@@ -160,6 +161,14 @@ typedef struct {
     uint32_t resident;      /* frames it holds                                   */
     struct proc_vm *vm;     /* page tables and references, private to os/pager.c */
     struct proc_services *svc; /* files, mappings, libraries (os/services.h)   */
+    /* threads (os/threads.c, docs/services.md): a thread is an entry of its
+     * own (registers, stats, place in the round-robin) that uses its
+     * leader's address space: vm, regions and svc are the leader's, never its own */
+    int leader;             /* thread: the pid whose address space it runs in (0: a process) */
+    int threads;            /* leader: its threads still running                 */
+    bool parked;            /* leader: called thread_exit while threads still run */
+    bool joined;            /* thread: its code was collected by thread_join      */
+    uint32_t tstack_end;    /* thread: the end of its REGION_THREAD_STACK         */
 } process_t;
 
 /* A logical range of the first process to capture when it ends (--dump). */
@@ -242,7 +251,8 @@ bool os_pte(os_t *os, int pid, uint32_t vpn, uint32_t *pte);
 
 /* OPT: what the recording pass (cfg.record_refs) saw pid reference, and
  * giving the real run that future.  os_set_future copies; false if out of
- * host memory or no such pid. */
+ * host memory or no such pid (a thread, or a pid not made yet, with no
+ * references is fine: a thread's are recorded with its leader's). */
 const page_ref_t *os_recorded_refs(os_t *os, int pid, size_t *count);
 bool os_set_future(os_t *os, int pid, const page_ref_t *refs, size_t count);
 

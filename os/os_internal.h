@@ -28,7 +28,24 @@ struct os {
     uint64_t slice_end;  /* ... and the clock at which it ends           */
     os_retire_fn retire_fn; /* os_set_retire_observer */
     void *retire_ctx;
+    bool threads_made;   /* some thread_create succeeded (os/threads.c) */
 };
+
+/* The process whose address space (vm, regions, services) p uses: its
+ * leader if p is a thread (os/threads.c), else p itself. */
+static inline process_t *os_space(os_t *os, process_t *p)
+{
+    return p && p->leader ? &os->procs[p->leader - 1] : p;
+}
+
+/* threads.c: thread_create, thread_exit, thread_join; false if `number` is
+ * none of them. */
+bool threads_syscall(os_t *os, process_t *p, uint32_t number, cpu_state_t *cpu, uint32_t *result);
+/* thread_exit of p (also HALT in a thread): p ends; the process ends with
+ * its last thread. */
+void threads_exit(os_t *os, process_t *p, int code);
+/* kernel.c: thread t alone leaves the CPU and ends with code. */
+void os_end_thread(os_t *os, process_t *t, int code);
 
 /* The running process's hardware counters, folded into its stats. */
 void os_account(os_t *os, process_t *p);

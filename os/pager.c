@@ -153,14 +153,23 @@ static void forget_old_references(os_t *os, uint32_t frame)
 
 /* ---- OPT's oracle ------------------------------------------------------------------ */
 
-/* Where p is in its own reference string: 2 * instructions retired. */
-static uint64_t position(os_t *os, const process_t *p)
+uint64_t pager_space_instructions(os_t *os, const process_t *p)
 {
-    uint64_t insns = p->st.instructions;
-    if (os->current == p->pid)
-        insns += machine_counters(os->m)->instructions - p->snap.instructions;
-    return 2 * insns;
+    uint64_t insns = 0;
+    for (int pid = os->threads_made ? 1 : p->pid; pid <= (os->threads_made ? os->nprocs : p->pid); pid++) {
+        const process_t *q = os_process(os, pid);
+        if (q->pid != p->pid && q->leader != p->pid)
+            continue;
+        insns += q->st.instructions;
+        if (os->current == q->pid)
+            insns += machine_counters(os->m)->instructions - q->snap.instructions;
+    }
+    return insns;
 }
+
+/* Where p is in its own reference string: 2 * instructions retired (by it
+ * and its threads: one string per address space). */
+static uint64_t position(os_t *os, const process_t *p) { return 2 * pager_space_instructions(os, p); }
 
 /* The distance, in p's own references, to its next use of vpn (REPL_NEVER if none). */
 static uint64_t next_use_distance(os_t *os, const process_t *p, uint32_t vpn)
@@ -201,6 +210,8 @@ static int compare_keys(const void *a, const void *b)
 bool os_set_future(os_t *os, int pid, const page_ref_t *refs, size_t count)
 {
     process_t *p = os_process(os, pid);
+    if (!count && os->pager && (!p || p->leader))
+        return true; /* a thread's references are recorded with its leader's */
     if (!p || !p->vm || !os->pager)
         return false;
     free(p->vm->future);
@@ -238,6 +249,9 @@ static void record_one(struct proc_vm *vm, uint64_t insn, uint32_t vpn, bool dat
 void pager_record(os_t *os, process_t *p, const retire_t *rt, uint64_t insn)
 {
     uint32_t shift = os->pager->geo.page_shift;
+    p = os_space(os, p); /* a thread's references are its address space's */
+    if (!p->vm)
+        return;
     record_one(p->vm, insn, rt->pc >> shift, false);
     if (rt->mem_valid)
         record_one(p->vm, insn, rt->mem_vaddr >> shift, true);
@@ -612,8 +626,9 @@ uint32_t pager_brk(os_t *os, process_t *p, uint32_t new_break)
     if (!new_break || !heap)
         return p->brk;
     uint64_t new_end = ((uint64_t)new_break + pg->page_size - 1) >> pg->geo.page_shift << pg->geo.page_shift;
-    if (new_break < heap->start || (stack && new_end >= stack->start))
-        return (uint32_t)-E_NOMEM; /* below the heap, or no hole page left before the stack */
+    if (new_break < heap->start || (stack && new_end >= stack->start) ||
+        regions_stack_in(p, heap->start, new_end + pg->page_size))
+        return (uint32_t)-E_NOMEM; /* below the heap, or no hole page left before a stack */
     uint32_t shift = pg->geo.page_shift;
     for (uint64_t va = new_end; va < heap->end; va += pg->page_size)
         drop_page(os, p, (uint32_t)(va >> shift), true, true);
@@ -794,7 +809,7 @@ const os_frame_t *os_frame(os_t *os, uint32_t frame)
 
 const os_region_t *os_regions(os_t *os, int pid, int *count)
 {
-    process_t *p = os_process(os, pid);
+    process_t *p = os_space(os, os_process(os, pid)); /* a thread has its leader's */
     *count = p ? p->nregions : 0;
     return p ? p->regions : NULL;
 }

@@ -50,6 +50,8 @@ os_region_t *regions_find(process_t *p, region_kind_t kind);
 /* If vpn is the page just below the stack and the stack may grow there,
  * move the stack's start down to it and return true. */
 bool regions_grow_stack(process_t *p, uint32_t vpn, uint32_t page_shift);
+/* Does a thread stack, down to its limit, reach into [start, end)? */
+bool regions_stack_in(const process_t *p, uint64_t start, uint64_t end);
 
 /* ---- swap.c ---------------------------------------------------------------- */
 
@@ -214,7 +216,11 @@ uint32_t pager_frames_saved(os_t *os, uint32_t *peak);
 bool pager_translate(os_t *os, process_t *p, uint32_t vaddr, uint32_t *paddr);
 /* Owner of physical address pa: pid, 0 for OS and page tables, -1 free. */
 int pager_owner(os_t *os, uint32_t pa);
-/* The recording pass: note the pages of one retired instruction. */
+/* Instructions retired in p's address space, by p and by its threads,
+ * counting the running slice: where OPT's reference strings are indexed. */
+uint64_t pager_space_instructions(os_t *os, const process_t *p);
+/* The recording pass: note the pages of one retired instruction (insn:
+ * pager_space_instructions of its address space before it). */
 void pager_record(os_t *os, process_t *p, const retire_t *rt, uint64_t insn);
 
 #endif

@@ -14,7 +14,8 @@
  * The highest page of the address space is left unmapped as a guard, so the
  * initial stack pointer (the stack's top) never wraps around to 0.  A stack
  * size of 0 (--stack 0) gives no stack region at all: the seed's 14-bit
- * exercise then has exactly its image's pages mapped.
+ * exercise then has exactly its image's pages mapped.  Thread stacks
+ * (os/threads.c) are stacks too: each grows down on demand to its limit.
  */
 #include <string.h>
 
@@ -23,7 +24,8 @@
 
 const char *const region_kind_name[REGION_KIND_COUNT] = {"code",        "data",         "bss",
                                                           "heap",        "stack",        "mapped file",
-                                                          "library code", "library data", "shared memory"};
+                                                          "library code", "library data", "shared memory",
+                                                          "thread stack"};
 
 #define STACK_MAX_BYTES (1u << 20) /* how far the stack may grow: 1 MiB */
 
@@ -131,15 +133,36 @@ os_region_t *regions_find(process_t *p, region_kind_t kind)
     return NULL;
 }
 
+/* The stack (process or thread) whose start is just above page vpn, or NULL. */
+static os_region_t *stack_above(process_t *p, uint32_t vpn, uint32_t page_shift)
+{
+    for (int i = 0; i < p->nregions; i++) {
+        os_region_t *r = &p->regions[i];
+        if ((r->kind == REGION_STACK || r->kind == REGION_THREAD_STACK) && vpn + 1 == r->start >> page_shift)
+            return r;
+    }
+    return NULL;
+}
+
 bool regions_grow_stack(process_t *p, uint32_t vpn, uint32_t page_shift)
 {
-    os_region_t *stack = regions_find(p, REGION_STACK);
+    os_region_t *stack = stack_above(p, vpn, page_shift);
     os_region_t *heap = regions_find(p, REGION_HEAP);
-    if (!stack || vpn + 1 != stack->start >> page_shift)
+    if (!stack)
         return false;
     uint32_t new_start = vpn << page_shift;
     if (new_start < stack->limit || (heap && new_start <= heap->end))
         return false; /* at its limit, or it would touch the heap: keep a hole page */
     stack->start = new_start;
     return true;
+}
+
+bool regions_stack_in(const process_t *p, uint64_t start, uint64_t end)
+{
+    for (int i = 0; i < p->nregions; i++) {
+        const os_region_t *r = &p->regions[i];
+        if (r->kind == REGION_THREAD_STACK && start < r->end && r->limit < end)
+            return true;
+    }
+    return false;
 }

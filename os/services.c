@@ -126,9 +126,11 @@ static void describe_region(const process_t *p, const os_region_t *r, char *supp
 {
     const svc_map_t *m = map_of(p, r);
     static const char *const uses[REGION_KIND_COUNT] = {"shared",  "private", "private", "private", "private",
-                                                        "private", "shared",  "private", "shared"};
+                                                        "private", "shared",  "private", "shared",
+                                                        "private"};
     *use = uses[r->kind];
-    *size = r->kind == REGION_HEAP || r->kind == REGION_STACK || r->kind == REGION_MAPPED_FILE ||
+    *size = r->kind == REGION_HEAP || r->kind == REGION_STACK || r->kind == REGION_THREAD_STACK ||
+                    r->kind == REGION_MAPPED_FILE ||
                     r->kind == REGION_SHARED_MEMORY
                 ? "variable"
                 : "fixed";
@@ -148,7 +150,7 @@ static void describe_region(const process_t *p, const os_region_t *r, char *supp
 
 bool os_region_info(os_t *os, int pid, int i, char *support, size_t len, const char **use, const char **size)
 {
-    const process_t *p = os_process(os, pid);
+    const process_t *p = os_space(os, os_process(os, pid)); /* a thread has its leader's table */
     if (!p || i < 0 || i >= p->nregions)
         return false;
     describe_region(p, &p->regions[i], support, len, use, size);
@@ -177,7 +179,10 @@ void os_print_regions(os_t *os, FILE *out)
         fprintf(out, "frame sharing: %u frames saved now, at most %u at once during the run\n", now, peak);
     for (int pid = 1; pid <= os_process_count(os); pid++) {
         const process_t *p = os_process(os, pid);
-        if (os->pager)
+        if (os->pager && p->leader)
+            fprintf(out, "process %d (%s): a thread of process %d, in its address space; its stack ends at 0x%08x\n",
+                    p->pid, p->name, p->leader, p->tstack_end);
+        else if (os->pager)
             print_process_regions(p, out);
         else
             fprintf(out, "process %d (%s): no region table under %s: one partition, 0x%08x..0x%08x\n", p->pid,

@@ -148,12 +148,18 @@ static void write_back(os_t *os, process_t *p, const svc_map_t *m, uint32_t from
 
 /* ---- mmap ------------------------------------------------------------------------ */
 
+/* Where region r may reach down to: a stack's limit, else its start. */
+static uint32_t stack_floor(const os_region_t *r)
+{
+    return r->kind == REGION_STACK || r->kind == REGION_THREAD_STACK ? r->limit : r->start;
+}
+
 bool overlaps(const process_t *p, uint32_t start, uint32_t end, bool only_fixed_kinds)
 {
     for (int i = 0; i < p->nregions; i++) {
         const os_region_t *r = &p->regions[i];
         bool counts = !only_fixed_kinds || r->kind != REGION_MAPPED_FILE;
-        uint32_t r_start = r->kind == REGION_STACK ? r->limit : r->start; /* the stack may grow to its limit */
+        uint32_t r_start = stack_floor(r); /* a stack may grow to its limit */
         if (counts && start < r->end && r_start < end)
             return true;
     }
@@ -171,11 +177,11 @@ uint32_t choose_address(const os_t *os, process_t *p, uint32_t size)
         uint64_t end = top - page, start = end - size; /* a guard page above each mapping */
         int blocker = -1;
         for (int i = 0; i < p->nregions; i++)
-            if (start < p->regions[i].end && p->regions[i].start < end)
+            if (start < p->regions[i].end && stack_floor(&p->regions[i]) < end)
                 blocker = i;
         if (blocker < 0)
             return (uint32_t)start;
-        top = p->regions[blocker].start;
+        top = stack_floor(&p->regions[blocker]);
     }
     return 0;
 }

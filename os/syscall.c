@@ -54,14 +54,25 @@ bool os_syscall(os_t *os, process_t *p, const trap_t *trap)
     os_charge(os, EV_SYSCALL, p->pid, os->m->cfg.timing.syscall_cycles, trap->number, cpu.r[1], cpu.r[2], 0);
     p->st.syscalls++;
     uint32_t result;
+    int pid = p->pid;
+    if (threads_syscall(os, p, trap->number, &cpu, &result)) { /* os/threads.c */
+        p = os_process(os, pid); /* thread_create may have moved the table */
+        if (p->state == PROC_READY) {
+            cpu.r[0] = result;
+            machine_set_state(os->m, &cpu);
+        }
+        return p->state == PROC_READY;
+    }
+    process_t *thread = p;
+    p = os_space(os, p); /* a thread's calls act on its process's memory, files and output */
     if (services_syscall(os, p, trap->number, &cpu, &result)) { /* files, mmap, libraries, fork */
         cpu.r[0] = result;
         machine_set_state(os->m, &cpu);
         return true;
     }
     switch (trap->number) {
-    case SYS_EXIT:
-        os_exit_process(os, p, (int)cpu.r[1]);
+    case SYS_EXIT: /* from any thread: the whole process ends */
+        os_exit_process(os, thread, (int)cpu.r[1]);
         return false;
     case SYS_WRITE:
         result = sys_write(os, p, cpu.r[1], cpu.r[2], cpu.r[3]);
@@ -73,7 +84,7 @@ bool os_syscall(os_t *os, process_t *p, const trap_t *trap)
         result = sys_overlay(os, p, cpu.r[1], cpu.r[2], cpu.r[3]);
         break;
     case SYS_IOWAIT: /* os/loadctl.c */
-        result = sys_iowait(os, p, cpu.r[1]);
+        result = sys_iowait(os, thread, cpu.r[1]);
         break;
     default:
         result = (uint32_t)-E_NOSYS;

@@ -28,7 +28,10 @@
     X(SHMAT, 18, "segment, address (0: the OS chooses)") \
     X(SHMDT, 19, "address")                   \
     X(OVERLAY, 20, "phase home, length, overlay area") \
-    X(IOWAIT, 21, "cycles to wait for the process's own device")
+    X(IOWAIT, 21, "cycles to wait for the process's own device") \
+    X(THREAD_CREATE, 22, "entry, argument (R1 in the thread)") \
+    X(THREAD_EXIT, 23, "code")                \
+    X(THREAD_JOIN, 24, "thread id")
 
 enum {
 #define SYS_ENUM(name, num, args) SYS_##name = num,
@@ -37,8 +40,8 @@ enum {
 };
 
 enum {
-    E_NOENT = 2, E_BADF = 9, E_CHILD = 10, E_NOMEM = 12, E_ACCES = 13, E_FAULT = 14, E_EXIST = 17, E_NODEV = 19,
-    E_INVAL = 22, E_MFILE = 24, E_NAMETOOLONG = 36, E_NOSYS = 38, E_LOOP = 40
+    E_NOENT = 2, E_SRCH = 3, E_BADF = 9, E_CHILD = 10, E_NOMEM = 12, E_ACCES = 13, E_FAULT = 14, E_EXIST = 17, E_NODEV = 19,
+    E_INVAL = 22, E_MFILE = 24, E_DEADLK = 35, E_NAMETOOLONG = 36, E_NOSYS = 38, E_LOOP = 40
 };
 
 /* Flags of open, mmap (Linux's values). */

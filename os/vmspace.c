@@ -217,7 +217,7 @@ bool pager_write(os_t *os, process_t *p, uint32_t vaddr, const void *buf, uint32
 
 bool os_pte(os_t *os, int pid, uint32_t vpn, uint32_t *pte)
 {
-    process_t *p = os_process(os, pid);
+    process_t *p = os_space(os, os_process(os, pid));
     if (!os->pager || !p || !p->vm)
         return false;
     if (p->vm->ended) {
