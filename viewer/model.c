@@ -214,7 +214,8 @@ region_t model_region_of_kind(region_kind_t kind)
     static const region_t map[REGION_KIND_COUNT] = {
         [REGION_CODE] = RG_CODE,        [REGION_DATA] = RG_DATA,       [REGION_BSS] = RG_BSS,
         [REGION_HEAP] = RG_HEAP,        [REGION_STACK] = RG_STACK,     [REGION_MAPPED_FILE] = RG_FILE,
-        [REGION_LIB_CODE] = RG_LIBRARY, [REGION_LIB_DATA] = RG_LIBRARY, [REGION_SHARED_MEMORY] = RG_SHARED};
+        [REGION_LIB_CODE] = RG_LIBRARY, [REGION_LIB_DATA] = RG_LIBRARY, [REGION_SHARED_MEMORY] = RG_SHARED,
+        [REGION_THREAD_STACK] = RG_STACK};
     return kind < REGION_KIND_COUNT ? map[kind] : RG_DATA;
 }
 
