@@ -17,7 +17,7 @@
  *     walker_t w;  walker_init(&w, &cfg);          (once, cfg checked)
  *     walk_result_t r;
  *     if (mmu_walk(&w, mem, mem_size, regs.ptbr, regs.ptlr, vaddr, ACC_LOAD, priv, &r) == TRAP_NONE)
- *         tlb_fill(tlb, vpn, asid, pte_ppn(r.pte), pte_perm(r.pte));
+ *         tlb_fill(tlb, vpn, asid, pte_ppn(r.pte), pte_perm(r.pte), NULL);
  *     charge r.cycles; walk_to_retire(&r, &retire.data_xlate);
  */
 #ifndef MMULAB_WALK_H
