@@ -377,92 +377,77 @@ static void account_tlb(paged_t *p, tlb_entry_t *fetch, const block_t *b, run_po
     }
 }
 
-/* What the paged fast path does when a data access misses its shortcut. */
-typedef enum { MISS_BAIL, MISS_SERVED, MISS_FAULT } miss_t;
-
-typedef struct { /* values, not pointers into the fast path's locals */
-    /* in */
-    tlb_entry_t *fetch;
-    const block_t *block;
-    run_pos_t settled;  /* positions already accounted                           */
-    run_pos_t position; /* this instruction's position in the block run          */
-    uint64_t start;     /* the clock when this instruction began                  */
-    uint64_t limit;     /* the run's cycle limit                                  */
-    uint32_t pc, insn;  /* the instruction, for a trap record                     */
-    uint32_t rest;      /* cycles of this instruction and the rest of its round  */
-    /* out */
-    uint32_t pa;
-    uint64_t walk;      /* cycles the walk took                                   */
-    bool split;         /* the block must end after this instruction             */
-} miss_ctx_t;
+/* What paged_fast_miss did, in two registers. */
+typedef struct {
+    uint32_t pa;       /* where the access goes, if it did not fault         */
+    uint32_t walk;     /* cycles the walk took                                */
+    uint8_t cause;     /* TRAP_NONE, or the fault (not yet recorded)          */
+    bool fetch_lost;   /* the fill took the slot of the block's fetch entry   */
+} fast_miss_t;
 
 /*
- * The shortcut did not cover va.  Whatever happens next changes the TLB's
- * replacement state in a way the block's deferred accounting cannot express
- * (a hit on another entry, a miss, a walk to set A or D) or faults, so first
- * settle the block's TLB accounting up to this access, then go the reference
- * way (paged_translate): MISS_SERVED, or MISS_FAULT with the trap recorded
- * in cm->trap (the caller charges it).  A misaligned access is handed over
- * untouched (MISS_BAIL).
+ * A data access whose shortcut did not cover va, the block's accounting
+ * settled up to this instruction: count its fetch (a hit on `fetch`), then
+ * translate -- the quick miss when it applies, else the full way with the
+ * clock at `start`, where this instruction began, for the walk's events.
  */
-static NOINLINE miss_t paged_fast_miss(cmodel_t *cm, miss_ctx_t *mc, access_t acc, uint32_t va, uint32_t size)
+static NOINLINE fast_miss_t paged_fast_miss(cmodel_t *cm, tlb_entry_t *fetch, access_t acc, uint32_t va,
+                                            uint64_t start)
 {
     paged_t *p = cm->paged;
-    if (va & (size - 1))
-        return MISS_BAIL;
-    account_tlb(p, mc->fetch, mc->block, mc->settled, mc->position);
-    tlb_hit(p->tlb, mc->fetch); /* this instruction's own fetch */
-    paged_reference(p, mc->fetch->ppn);
-    uint64_t saved = cm->cycles;
-    cm->cycles = mc->start + cm->fetch_cost;
-    mc->walk = 0;
-    trap_cause_t cause = paged_translate(cm, va, size, acc, &mc->pa, &mc->walk);
-    cm->cycles = saved;
-    if (cause) {
-        record_trap(cm, cause, acc, mc->insn, mc->pc, va);
-        return MISS_FAULT;
+    tlb_hit(p->tlb, fetch);
+    paged_reference(p, fetch->ppn);
+    uint64_t walk = 0;
+    uint32_t pa;
+    trap_cause_t cause = TRAP_NONE;
+    tlb_entry_t *e = tlb_find(p->tlb, (uint64_t)(va >> p->shift), p->asid);
+    if (!e && (e = paged_quick_miss(cm, va, acc, &walk))) {
+        pa = (e->ppn << p->shift) | (va & (p->page_size - 1));
+    } else {
+        uint64_t saved = cm->cycles;
+        cm->cycles = start + cm->fetch_cost;
+        cause = paged_translate_found(cm, e, va, 4, acc, &pa, &walk);
+        cm->cycles = saved;
     }
-    /* Go on with the block unless the fill took the fetches' entry or the
-     * walk pushed the clock so far that the round would cross the limit (the
-     * machine must stop at the first instruction past it). */
-    mc->split = p->last[ACC_FETCH].entry != mc->fetch || mc->start + mc->walk + mc->rest > mc->limit;
-    return MISS_SERVED;
+    return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, p->last[ACC_FETCH].entry != fetch};
 }
 
 /*
- * A fast-path data access whose shortcut missed: serve it through
- * paged_fast_miss and turn the outcome into the fast path's terms.  Returns
- * false to bail, or with e->result == EX_TRAP after a fault was recorded
- * (run_paged charges it).
+ * A fast-path data access whose shortcut missed.  Whatever happens next
+ * changes the TLB's replacement state in a way the block's deferred
+ * accounting cannot express (a hit on another entry, a miss, a walk to set
+ * A or D) or faults, so first settle the block's TLB accounting up to this
+ * access, then serve it through paged_fast_miss.  Returns false to bail (a
+ * misaligned access, untouched), or with e->result == EX_TRAP after a fault
+ * was recorded (run_paged charges it).  The block goes on unless the fill
+ * took the fetches' entry or the walk pushed the clock so far that the
+ * round would cross the limit (the machine must stop at the first
+ * instruction past it): then e->result == EX_SPLIT.
  */
 static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
                                           uint32_t *pa, uint8_t **host)
 {
+    if (va & (size - 1))
+        return false;
     const uint32_t done = (uint32_t)(d - e->first);
     const block_t *b = e->block;
-    const uint32_t before = done ? b->insn[done - 1].cum_cost : 0; /* this round, before this instruction */
-    miss_ctx_t mc = {.fetch = e->fetch,
-                     .block = b,
-                     .settled = e->settled,
-                     .position = {e->round, done},
-                     .start = e->h->cycles + e->round * b->cost + before + *e->extra,
-                     .limit = e->limit,
-                     .pc = insn_pc(e, d),
-                     .insn = d->raw,
-                     .rest = (uint32_t)(b->cost - before)};
-    miss_t outcome = paged_fast_miss(e->cm, &mc, acc, va, size);
-    if (outcome == MISS_BAIL)
-        return false;
-    *e->extra += mc.walk;
+    const run_pos_t here = {e->round, done};
+    if (e->settled.round != here.round || e->settled.index != here.index)
+        account_tlb(e->cm->paged, e->fetch, b, e->settled, here);
     e->settled = (run_pos_t){e->round, done + 1};
-    if (outcome == MISS_FAULT) {
+    const uint64_t round_start = e->h->cycles + e->round * b->cost + *e->extra;
+    const uint32_t before = done ? b->insn[done - 1].cum_cost : 0; /* this round, before this instruction */
+    fast_miss_t m = paged_fast_miss(e->cm, e->fetch, acc, va, round_start + before);
+    *e->extra += m.walk;
+    if (UNLIKELY(m.cause)) {
+        record_trap(e->cm, (trap_cause_t)m.cause, acc, d->raw, insn_pc(e, d), va);
         e->result = EX_TRAP;
         return false;
     }
     d->entry = NULL; /* counted and ordered already */
-    *pa = mc.pa;
-    *host = e->x->mem + mc.pa;
-    if (mc.split)
+    *pa = m.pa;
+    *host = e->x->mem + m.pa;
+    if (m.fetch_lost || round_start + b->cost + m.walk > e->limit)
         e->result = EX_SPLIT;
     return true;
 }

@@ -29,21 +29,6 @@ static void forget_last_entries(paged_t *p)
         p->last[a] = (paged_shortcut_t){PAGED_NO_PAGE, 0, NULL, NULL};
 }
 
-/* Remember e as acc's shortcut if it allows the access without more ado. */
-static inline __attribute__((always_inline)) void remember(cmodel_t *cm, access_t acc, tlb_entry_t *e, uint32_t va)
-{
-    paged_t *p = cm->paged;
-    if (!((e->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1))
-        return;
-    uint32_t ppage = e->ppn << p->shift;
-    p->last[acc] = (paged_shortcut_t){va & ~(p->page_size - 1), ppage, cm->mem + ppage, e};
-}
-
-void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t *e, uint32_t va)
-{
-    remember(cm, acc, e, va);
-}
-
 /* What the quick walk reads, laid out for it once. */
 static void init_quick_walk(paged_t *p)
 {
@@ -147,76 +132,13 @@ static inline __attribute__((always_inline)) trap_cause_t walk(cmodel_t *cm, uin
     return cause;
 }
 
-/* Drop the shortcuts that stand for entry e (its slot was just refilled). */
-static inline void forget_entry(paged_t *p, const tlb_entry_t *e)
-{
-    for (int a = 0; a < 3; a++)
-        if (p->last[a].entry == e)
-            p->last[a] = (paged_shortcut_t){PAGED_NO_PAGE, 0, NULL, NULL};
-}
-
-/*
- * The walk of the common miss -- every table present, the leaf allowing the
- * access -- done without the per-step record, for when nobody observes the
- * steps.  Returns false, having changed nothing, whenever anything is
- * unusual; then the full walker runs and finds the same answer or the fault.
- * On success it has set A (and D), written the leaf back if that changed it,
- * and accounted for the walk exactly as walk() does.
- */
-static inline __attribute__((always_inline)) bool quick_walk(cmodel_t *cm, uint32_t va, access_t acc, pte_t *leaf,
-                                                              uint64_t *extra)
-{
-    const paged_t *p = cm->paged;
-    if ((va & p->va_high) || (p->levels == 1 && cm->mmu.ptlr))
-        return false;
-    const uint32_t need = p->need[cm->s.priv][acc], last = p->levels - 1;
-    uint64_t table = cm->mmu.ptbr, pte_addr = 0;
-    uint32_t pte = 0;
-    for (uint32_t level = 0;; level++) {
-        pte_addr = table + 4u * ((va >> p->level_shift[level]) & p->level_mask[level]);
-        if (pte_addr + 4 > cm->mem_size)
-            return false;
-        memcpy(&pte, cm->mem + pte_addr, 4);
-        if (level == last)
-            break;
-        if ((pte & (PTE_V | PTE_LEAF_BITS | PTE_RESERVED)) != PTE_V)
-            return false;
-        table = (uint64_t)(pte >> PTE_PPN_SHIFT) << p->shift;
-    }
-    if ((pte & need) != need || (pte & PTE_RESERVED) || (pte & (PTE_R | PTE_W)) == PTE_W ||
-        ((uint64_t)(pte >> PTE_PPN_SHIFT) << p->shift) + p->page_size > cm->mem_size)
-        return false; /* the full walk says which fault (a frame beyond memory: a bus error) */
-    uint32_t updated = pte | PTE_A | (acc == ACC_STORE ? PTE_D : 0);
-    uint64_t cycles = (uint64_t)p->levels * p->walker.mem_cycles;
-    if (updated != pte) {
-        memcpy(cm->mem + pte_addr, &updated, 4);
-        block_cache_invalidate(cm, (uint32_t)pte_addr, 4);
-        cycles += p->walker.mem_cycles;
-        cm->cnt.pte_writes++;
-    }
-    cm->cnt.walks++;
-    cm->cnt.walk_cycles += cycles;
-    cm->cnt.pte_reads += p->levels;
-    *extra += cycles;
-    *leaf = (pte_t){updated};
-    return true;
-}
-
 trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, uint32_t size, access_t acc, uint32_t *pa, uint64_t *extra)
 {
     paged_t *p = cm->paged;
     tlb_entry_t *e = tlb_find(p->tlb, (uint64_t)(va >> p->shift), p->asid);
-    if (!e && !cm->observing && !ev_enabled(cm->m.bus)) { /* the common miss, without the retire record */
-        pte_t leaf;
-        if (quick_walk(cm, va, acc, &leaf, extra)) {
-            p->tlb->misses++;
-            e = tlb_fill(p->tlb, (uint64_t)(va >> p->shift), p->asid, pte_ppn(leaf), pte_perm(leaf), NULL);
-            forget_entry(p, e);
-            remember(cm, acc, e, va);
-            paged_reference(p, e->ppn);
-            *pa = (e->ppn << p->shift) | (va & (p->page_size - 1));
-            return TRAP_NONE;
-        }
+    if (!e && (e = paged_quick_miss(cm, va, acc, extra))) {
+        *pa = (e->ppn << p->shift) | (va & (p->page_size - 1));
+        return TRAP_NONE;
     }
     return paged_translate_found(cm, e, va, size, acc, pa, extra);
 }
@@ -255,12 +177,6 @@ trap_cause_t paged_translate_found(cmodel_t *cm, tlb_entry_t *e, uint32_t va, ui
         }
     } else {
         p->tlb->misses++;
-        pte_t leaf;
-        if (!cm->observing && !ev_enabled(cm->m.bus) && quick_walk(cm, va, acc, &leaf, extra)) {
-            e = tlb_fill(p->tlb, vpn, p->asid, pte_ppn(leaf), pte_perm(leaf), NULL);
-            forget_entry(p, e);
-            goto translated;
-        }
         trap_cause_t cause = walk(cm, va, acc, &r, extra);
         if (cm->observing)
             walk_to_retire(&r, rx);
@@ -269,10 +185,9 @@ trap_cause_t paged_translate_found(cmodel_t *cm, tlb_entry_t *e, uint32_t va, ui
             return cause;
         }
         e = tlb_fill(p->tlb, vpn, p->asid, pte_ppn(r.pte), pte_perm(r.pte), NULL);
-        forget_entry(p, e); /* the slot may have been a shortcut's */
+        paged_forget_entry(p, e); /* the slot may have been a shortcut's */
     }
-translated:
-    remember(cm, acc, e, va);
+    paged_remember(cm, acc, e, va);
     paged_reference(p, e->ppn);
     *pa = (e->ppn << p->shift) | offset;
     return TRAP_NONE;

@@ -84,7 +84,7 @@ static uint8_t ok_mask(uint8_t perm)
     return ok;
 }
 
-static uint8_t ok_of_perm[256];
+uint8_t tlb_ok_of_perm[256];
 
 static void init_ok_table(void)
 {
@@ -92,7 +92,7 @@ static void init_ok_table(void)
     if (ready)
         return;
     for (unsigned perm = 0; perm < 256; perm++)
-        ok_of_perm[perm] = ok_mask((uint8_t)perm);
+        tlb_ok_of_perm[perm] = ok_mask((uint8_t)perm);
     ready = true;
 }
 
@@ -227,60 +227,24 @@ static inline void set_valid_bit(tlb_t *tlb, const tlb_entry_t *e, bool valid)
     tlb->invalid += valid ? -1u : 1u;
 }
 
-static inline void hash_remove(tlb_t *tlb, tlb_entry_t *e)
-{
-    if (e->hprev)
-        e->hprev->hnext = e->hnext;
-    else
-        tlb->bucket[e->bucket] = e->hnext;
-    if (e->hnext)
-        e->hnext->hprev = e->hprev;
-}
-
-static inline void hash_insert(tlb_t *tlb, tlb_entry_t *e)
-{
-    e->bucket = (uint16_t)tlb_hash(tlb, e->vpn);
-    e->hprev = NULL;
-    e->hnext = tlb->bucket[e->bucket];
-    if (e->hnext)
-        e->hnext->hprev = e;
-    tlb->bucket[e->bucket] = e;
-}
-
 static void invalidate(tlb_t *tlb, tlb_entry_t *e)
 {
     if (tlb->hashed)
-        hash_remove(tlb, e);
+        tlb_hash_remove(tlb, e);
     e->vpn = TLB_VPN_NONE;
     set_valid_bit(tlb, e, false);
 }
 
-void tlb_set_perm(tlb_entry_t *e, uint8_t perm)
-{
-    e->perm = perm;
-    e->ok = ok_of_perm[perm];
-}
-
 tlb_entry_t *tlb_fill(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm, uint64_t *evicted_vpn)
 {
-    uint32_t set = tlb_set_of(tlb, vpn);
-    tlb_entry_t *e;
-    if (tlb->policy <= TLB_FIFO && !tlb->invalid) /* the common case: the list's victim */
-        e = tlb->e[tlb->entries + set].prev;
-    else
-        e = choose_victim(tlb, set);
+    tlb_entry_t *e = choose_victim(tlb, tlb_set_of(tlb, vpn));
     if (evicted_vpn)
         *evicted_vpn = e->vpn;
     if (!tlb_entry_valid(e))
         set_valid_bit(tlb, e, true);
     else if (tlb->hashed)
-        hash_remove(tlb, e);
-    e->vpn = vpn;
-    e->ppn = ppn;
-    e->asid = (uint16_t)(asid & tlb->asid_mask);
-    tlb_set_perm(e, perm);
-    if (tlb->hashed)
-        hash_insert(tlb, e);
+        tlb_hash_remove(tlb, e);
+    tlb_write_entry(tlb, e, vpn, asid, ppn, perm);
     if (tlb->policy == TLB_PLRU)
         tlb_plru_touch(tlb, e);
     else if (e->prev != e->list)

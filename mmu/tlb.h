@@ -214,8 +214,64 @@ static inline tlb_entry_t *tlb_lookup(tlb_t *tlb, uint64_t vpn, uint32_t asid)
  */
 tlb_entry_t *tlb_fill(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm, uint64_t *evicted_vpn);
 
+extern uint8_t tlb_ok_of_perm[256]; /* the `ok` mask of each permission byte */
+
 /* Update an entry's permission bits in place (after a walk set A or D). */
-void tlb_set_perm(tlb_entry_t *e, uint8_t perm);
+static inline void tlb_set_perm(tlb_entry_t *e, uint8_t perm)
+{
+    e->perm = perm;
+    e->ok = tlb_ok_of_perm[perm];
+}
+
+static inline void tlb_hash_remove(tlb_t *tlb, tlb_entry_t *e)
+{
+    if (e->hprev)
+        e->hprev->hnext = e->hnext;
+    else
+        tlb->bucket[e->bucket] = e->hnext;
+    if (e->hnext)
+        e->hnext->hprev = e->hprev;
+}
+
+static inline void tlb_hash_insert(tlb_t *tlb, tlb_entry_t *e)
+{
+    e->bucket = (uint16_t)tlb_hash(tlb, e->vpn);
+    e->hprev = NULL;
+    e->hnext = tlb->bucket[e->bucket];
+    if (e->hnext)
+        e->hnext->hprev = e;
+    tlb->bucket[e->bucket] = e;
+}
+
+/* Give slot e, in no hash chain, its new contents (and its chain). */
+static inline void tlb_write_entry(tlb_t *tlb, tlb_entry_t *e, uint64_t vpn, uint32_t asid, uint32_t ppn,
+                                   uint8_t perm)
+{
+    e->vpn = vpn;
+    e->ppn = ppn;
+    e->asid = (uint16_t)(asid & tlb->asid_mask);
+    tlb_set_perm(e, perm);
+    if (tlb->hashed)
+        tlb_hash_insert(tlb, e);
+}
+
+/*
+ * tlb_fill, with the common case inline: LRU or FIFO with every entry valid,
+ * where the set's list names the victim and the filled entry becomes its
+ * newest.  Simulators that fill on most references (the CPU's miss path,
+ * tlbsim) call this one.
+ */
+static inline tlb_entry_t *tlb_fill_fast(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm)
+{
+    if (tlb->policy > TLB_FIFO || tlb->invalid)
+        return tlb_fill(tlb, vpn, asid, ppn, perm, NULL);
+    tlb_entry_t *e = tlb->e[tlb->entries + tlb_set_of(tlb, vpn)].prev;
+    if (tlb->hashed)
+        tlb_hash_remove(tlb, e);
+    tlb_write_entry(tlb, e, vpn, asid, ppn, perm);
+    tlb_lru_move_to_front(tlb, e); /* harmless when it is the newest already (one way) */
+    return e;
+}
 
 /*
  * TLB_FLUSH_ALL: every entry.  TLB_FLUSH_ASID: the non-global entries tagged
