@@ -63,6 +63,7 @@ struct block {
     uint32_t loads, stores; /* data accesses of the whole block   */
     uint64_t cost; /* cycles of the whole block without misses     */
     block_t *chain; /* the block that followed last time (a hint)  */
+    uint8_t data_before[BLOCK_MAX + 1]; /* data accesses of insn[0..i) */
     decoded_t insn[BLOCK_MAX + 1]; /* n instructions and the sentinel */
 };
 

@@ -28,7 +28,6 @@
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the model reads guest words with host loads");
 
-#define ALWAYS_INLINE inline __attribute__((always_inline))
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
@@ -335,8 +334,7 @@ static ALWAYS_INLINE void touch_data(paged_t *p, const decoded_t *d, uint64_t st
 /* Data accesses of the block run before position at. */
 static ALWAYS_INLINE uint64_t data_before(const block_t *b, run_pos_t at)
 {
-    uint64_t whole = at.round * (uint64_t)(b->loads + b->stores);
-    return whole + (at.index ? b->insn[at.index - 1].cum_loads + b->insn[at.index - 1].cum_stores : 0u);
+    return at.round * (uint64_t)(b->loads + b->stores) + b->data_before[at.index];
 }
 
 /*
@@ -377,7 +375,7 @@ static void account_tlb(paged_t *p, tlb_entry_t *fetch, const block_t *b, run_po
     }
 }
 
-/* What paged_fast_miss did, in two registers. */
+/* What fast_miss did, in two registers. */
 typedef struct {
     uint32_t pa;       /* where the access goes, if it did not fault         */
     uint32_t walk;     /* cycles the walk took                                */
@@ -386,17 +384,20 @@ typedef struct {
 } fast_miss_t;
 
 /*
- * A data access whose shortcut did not cover va, the block's accounting
- * settled up to this instruction: count its fetch (a hit on `fetch`), then
- * translate -- the quick miss when it applies, else the full way with the
- * clock at `start`, where this instruction began, for the walk's events.
+ * A data access whose shortcut did not cover va.  The block's accounting is
+ * settled up to this instruction but for `fetches` fetches before it (hits
+ * on `fetch`, with no data access among them); count those and this
+ * instruction's own fetch, then translate -- the quick miss when it
+ * applies, else the full way with the clock at `start`, where this
+ * instruction began, for the walk's events.
  */
-static NOINLINE fast_miss_t paged_fast_miss(cmodel_t *cm, tlb_entry_t *fetch, access_t acc, uint32_t va,
-                                            uint64_t start)
+static ALWAYS_INLINE fast_miss_t fast_miss(cmodel_t *cm, tlb_entry_t *fetch, uint64_t fetches, access_t acc,
+                                           uint32_t va, uint64_t start)
 {
     paged_t *p = cm->paged;
-    tlb_hit(p->tlb, fetch);
-    paged_reference(p, fetch->ppn);
+    p->tlb->hits += fetches + 1;
+    tlb_touch(p->tlb, fetch);
+    paged_reference_at(p, fetch->ppn, p->ref_clock += fetches + 1);
     uint64_t walk = 0;
     uint32_t pa;
     trap_cause_t cause = TRAP_NONE;
@@ -412,12 +413,31 @@ static NOINLINE fast_miss_t paged_fast_miss(cmodel_t *cm, tlb_entry_t *fetch, ac
     return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, p->last[ACC_FETCH].entry != fetch};
 }
 
+/* One copy per kind of access, so that its checks fold. */
+static NOINLINE fast_miss_t fast_miss_load(cmodel_t *cm, tlb_entry_t *fetch, uint64_t fetches, uint32_t va,
+                                           uint64_t start)
+{
+    return fast_miss(cm, fetch, fetches, ACC_LOAD, va, start);
+}
+
+static NOINLINE fast_miss_t fast_miss_store(cmodel_t *cm, tlb_entry_t *fetch, uint64_t fetches, uint32_t va,
+                                            uint64_t start)
+{
+    return fast_miss(cm, fetch, fetches, ACC_STORE, va, start);
+}
+
+/* Data accesses of the block run between positions from and to. */
+static ALWAYS_INLINE uint64_t data_between(const block_t *b, run_pos_t from, run_pos_t to)
+{
+    return data_before(b, to) - data_before(b, from);
+}
+
 /*
  * A fast-path data access whose shortcut missed.  Whatever happens next
  * changes the TLB's replacement state in a way the block's deferred
  * accounting cannot express (a hit on another entry, a miss, a walk to set
  * A or D) or faults, so first settle the block's TLB accounting up to this
- * access, then serve it through paged_fast_miss.  Returns false to bail (a
+ * access, then serve it through fast_miss.  Returns false to bail (a
  * misaligned access, untouched), or with e->result == EX_TRAP after a fault
  * was recorded (run_paged charges it).  The block goes on unless the fill
  * took the fetches' entry or the walk pushed the clock so far that the
@@ -432,12 +452,17 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
     const uint32_t done = (uint32_t)(d - e->first);
     const block_t *b = e->block;
     const run_pos_t here = {e->round, done};
-    if (e->settled.round != here.round || e->settled.index != here.index)
+    /* fetches since the last settling: left to the miss routine if they are all */
+    uint64_t fetches = (here.round - e->settled.round) * b->n + here.index - e->settled.index;
+    if (data_between(b, e->settled, here)) {
         account_tlb(e->cm->paged, e->fetch, b, e->settled, here);
+        fetches = 0;
+    }
     e->settled = (run_pos_t){e->round, done + 1};
     const uint64_t round_start = e->h->cycles + e->round * b->cost + *e->extra;
-    const uint32_t before = done ? b->insn[done - 1].cum_cost : 0; /* this round, before this instruction */
-    fast_miss_t m = paged_fast_miss(e->cm, e->fetch, acc, va, round_start + before);
+    const uint64_t start = round_start + (done ? b->insn[done - 1].cum_cost : 0); /* this instruction's */
+    fast_miss_t m = acc == ACC_LOAD ? fast_miss_load(e->cm, e->fetch, fetches, va, start)
+                                    : fast_miss_store(e->cm, e->fetch, fetches, va, start);
     *e->extra += m.walk;
     if (UNLIKELY(m.cause)) {
         record_trap(e->cm, (trap_cause_t)m.cause, acc, d->raw, insn_pc(e, d), va);

@@ -9,6 +9,7 @@
 #include "../machine/machine.h"
 
 #define NOINLINE __attribute__((noinline))
+#define ALWAYS_INLINE inline __attribute__((always_inline))
 
 typedef struct paged paged_t;
 typedef struct block block_t;

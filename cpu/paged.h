@@ -66,15 +66,19 @@ static inline const paged_shortcut_t *paged_shortcut(const paged_t *p, access_t 
 }
 
 /* Drop the shortcuts that stand for entry e (its slot was just refilled). */
-static inline void paged_forget_entry(paged_t *p, const tlb_entry_t *e)
+static ALWAYS_INLINE void paged_forget_entry(paged_t *p, const tlb_entry_t *e)
 {
-    for (int a = 0; a < 3; a++)
-        if (p->last[a].entry == e)
-            p->last[a] = (paged_shortcut_t){PAGED_NO_PAGE, 0, NULL, NULL};
+    static const paged_shortcut_t none = {PAGED_NO_PAGE, 0, NULL, NULL};
+    if (p->last[ACC_FETCH].entry == e) /* unrolled: this runs on every quick miss */
+        p->last[ACC_FETCH] = none;
+    if (p->last[ACC_LOAD].entry == e)
+        p->last[ACC_LOAD] = none;
+    if (p->last[ACC_STORE].entry == e)
+        p->last[ACC_STORE] = none;
 }
 
 /* Remember e as acc's shortcut if it allows the access without more ado. */
-static inline void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t *e, uint32_t va)
+static ALWAYS_INLINE void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t *e, uint32_t va)
 {
     paged_t *p = cm->paged;
     if (!((e->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1))
@@ -91,15 +95,15 @@ static inline void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t *e, ui
  * On success it has set A (and D), written the leaf back if that changed it,
  * and accounted for the walk exactly as the full walk is accounted for.
  */
-static inline bool paged_quick_walk(cmodel_t *cm, uint32_t va, access_t acc, pte_t *leaf, uint64_t *extra)
+static ALWAYS_INLINE bool paged_quick_walk(cmodel_t *cm, uint32_t va, access_t acc, pte_t *leaf, uint64_t *extra)
 {
     const paged_t *p = cm->paged;
     if ((va & p->va_high) || (p->levels == 1 && cm->mmu.ptlr))
         return false;
     const uint32_t need = p->need[cm->s.priv][acc], last = p->levels - 1;
-    uint64_t table = cm->mmu.ptbr, pte_addr = 0;
-    uint32_t pte = 0;
-    for (uint32_t level = 0;; level++) {
+    uint64_t table = cm->mmu.ptbr, pte_addr;
+    uint32_t pte, level = 0;
+    for (;; level++) {
         pte_addr = table + 4u * ((va >> p->level_shift[level]) & p->level_mask[level]);
         if (pte_addr + 4 > cm->mem_size)
             return false;
@@ -135,7 +139,7 @@ static inline bool paged_quick_walk(cmodel_t *cm, uint32_t va, access_t acc, pte
  * new entry and note the frame's reference.  Returns the filled entry, or
  * NULL having changed nothing (the full path must run).
  */
-static inline tlb_entry_t *paged_quick_miss(cmodel_t *cm, uint32_t va, access_t acc, uint64_t *extra)
+static ALWAYS_INLINE tlb_entry_t *paged_quick_miss(cmodel_t *cm, uint32_t va, access_t acc, uint64_t *extra)
 {
     paged_t *p = cm->paged;
     pte_t leaf;
