@@ -62,8 +62,9 @@ bool paged_create(cmodel_t *cm, char *err, size_t errlen)
         return false;
     }
     walker_init(&p->walker, cfg);
-    init_quick_walk(p);
     p->shift = cfg->page_shift;
+    p->frames = cm->mem_size >> p->shift;
+    init_quick_walk(p);
     p->page_size = 1u << cfg->page_shift;
     forget_last_entries(p);
     if (cfg->track_refs) {

@@ -41,6 +41,7 @@ struct paged {
     uint32_t levels, va_high;            /* va_high: address bits above va_bits */
     uint32_t level_shift[3], level_mask[3];
     uint32_t need[2][3];                 /* PTE bits a leaf needs, by privilege and access */
+    uint32_t frames;                     /* frames wholly inside physical memory  */
 };
 
 /* Note a reference to frame ppn, the `stamp`-th access (when the OS asked). */
@@ -114,8 +115,8 @@ static ALWAYS_INLINE bool paged_quick_walk(cmodel_t *cm, uint32_t va, access_t a
             return false;
         table = (uint64_t)(pte >> PTE_PPN_SHIFT) << p->shift;
     }
-    if ((pte & need) != need || (pte & PTE_RESERVED) || (pte & (PTE_R | PTE_W)) == PTE_W ||
-        ((uint64_t)(pte >> PTE_PPN_SHIFT) << p->shift) + p->page_size > cm->mem_size)
+    if ((pte & (need | PTE_RESERVED)) != need || (acc != ACC_LOAD && (pte & (PTE_R | PTE_W)) == PTE_W) ||
+        (pte >> PTE_PPN_SHIFT) >= p->frames) /* (a load needs R: write-only fails the first test) */
         return false; /* the full walk says which fault (a frame beyond memory: a bus error) */
     uint32_t updated = pte | PTE_A | (acc == ACC_STORE ? PTE_D : 0);
     uint64_t cycles = (uint64_t)p->levels * p->walker.mem_cycles;
