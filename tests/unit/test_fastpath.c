@@ -26,6 +26,7 @@
 #define MEM (1u << 20)
 #define LOAD_BASE 0x10000u /* physical base for base/limit and paged frames */
 #define TABLES 0x8000u     /* page tables (paged mode)                      */
+#define MAPPED_PAGES 64    /* virtual pages 0..63, identity-mapped from LOAD_BASE */
 
 typedef enum { HOW_STEP, HOW_RUN, HOW_SLICES } how_t;
 
@@ -111,6 +112,25 @@ static const char *program_alternate =
     "        .org 0x4000\n"
     "paged:  .word 4\n";
 
+/* bench/stride.s in small: every load and every store lands on a page not
+ * touched for 47 accesses, so each one misses a TLB of up to 16 entries,
+ * walks and fills inside the fast path. */
+static const char *program_stride =
+    "        .text\n"
+    "start:  LOAD R5, #3\n"
+    "pass:   LI R1, 0x2000\n"
+    "        LI R2, 0x1A000\n"
+    "        LOAD R3, #24\n"
+    "loop:   LOAD R4, [R1]\n"
+    "        STORE R4, [R2]\n"
+    "        ADD R1, #4096\n"
+    "        ADD R2, #4096\n"
+    "        DEC R3\n"
+    "        JNZ loop\n"
+    "        DEC R5\n"
+    "        JNZ pass\n"
+    "        SYSCALL #0\n";
+
 /* Rewrites the instruction after the store, inside the same block. */
 static const char *program_selfmod =
     "        .text\n"
@@ -177,7 +197,7 @@ static machine_t *boot(const char *source, mmu_mode_t mode, uint32_t tlb_entries
     machine_set_state(m, &s);
     mmu_regs_t regs = {.mode = mode, .fence = MEM, .base = LOAD_BASE, .limit = 0x10000, .ptbr = TABLES, .asid = 1};
     if (mode == MMU_PAGED)
-        build_page_tables(m, 16);
+        build_page_tables(m, MAPPED_PAGES);
     machine_mmu_set(m, &regs);
     exe_free(&exe);
     return m;
@@ -312,6 +332,21 @@ static void test_alternating_pages(void **state)
     check_program(program_alternate, MMU_PAGED, 8, 2);
 }
 
+static void test_stride_pages(void **state)
+{
+    (void)state;
+    check_program(program_stride, MMU_PAGED, 16, 16); /* fully associative, hashed lookup */
+    check_program(program_stride, MMU_PAGED, 4, 4);   /* fully associative, scanned */
+    check_program(program_stride, MMU_PAGED, 8, 2);
+    machine_t *m = boot(program_stride, MMU_PAGED, 16, 16);
+    run_to_trap(m, HOW_RUN);
+    const hw_counters_t *c = machine_counters(m);
+    assert_int_equal(c->instructions, 1 + 3 * (5 + 24 * 6 + 2) + 1); /* each LI here is LUI + ORI */
+    assert_true(c->tlb_misses >= 3 * 24 * 2); /* every data access missed */
+    assert_int_equal(c->walks, c->tlb_misses);
+    machine_destroy(m);
+}
+
 static void test_selfmod(void **state)
 {
     (void)state;
@@ -344,6 +379,7 @@ int main(void)
         cmocka_unit_test(test_loop_paged_big_tlb), cmocka_unit_test(test_loop_paged_tiny_tlb),
         cmocka_unit_test(test_selfmod),            cmocka_unit_test(test_fault_in_loop),
         cmocka_unit_test(test_rounds_cross_pages), cmocka_unit_test(test_alternating_pages),
+        cmocka_unit_test(test_stride_pages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
