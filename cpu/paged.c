@@ -116,7 +116,7 @@ static NOINLINE void announce_walk(cmodel_t *cm, uint32_t va, access_t acc, cons
 }
 
 /* Walk for one access and account for it. */
-static inline __attribute__((always_inline)) trap_cause_t walk(cmodel_t *cm, uint32_t va, access_t acc, walk_result_t *r, uint64_t *extra)
+static ALWAYS_INLINE trap_cause_t walk(cmodel_t *cm, uint32_t va, access_t acc, walk_result_t *r, uint64_t *extra)
 {
     paged_t *p = cm->paged;
     trap_cause_t cause = mmu_walk(&p->walker, cm->mem, cm->mem_size, cm->mmu.ptbr, cm->mmu.ptlr, va, acc,
