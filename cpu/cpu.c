@@ -407,7 +407,7 @@ static ALWAYS_INLINE fast_miss_t fast_miss(cmodel_t *cm, tlb_entry_t *fetch, uin
     } else {
         uint64_t saved = cm->cycles;
         cm->cycles = start + cm->fetch_cost;
-        cause = paged_translate_found(cm, e, va, 4, acc, &pa, &walk);
+        cause = paged_translate_found(cm, e, va, 4 /* any: aligned, so within the page */, acc, &pa, &walk);
         cm->cycles = saved;
     }
     return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, p->last[ACC_FETCH].entry != fetch};
