@@ -454,7 +454,7 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
     const run_pos_t here = {e->round, done};
     /* fetches since the last settling: left to the miss routine if they are all */
     uint64_t fetches = (here.round - e->settled.round) * b->n + here.index - e->settled.index;
-    if (data_between(b, e->settled, here)) {
+    if (fetches && data_between(b, e->settled, here)) { /* no fetches: no data accesses either */
         account_tlb(e->cm->paged, e->fetch, b, e->settled, here);
         fetches = 0;
     }
