@@ -18,7 +18,7 @@ LDLIBS_ALL = $(SAN) -lz -llzma -lm $(LDLIBS)
 
 Q := $(if $(V),,@)
 
-LIB_SRC := $(wildcard cpu/*.c mmu/*.c machine/*.c os/*.c obs/*.c sim/*.c)
+LIB_SRC := $(wildcard cpu/*.c mmu/*.c machine/*.c toolchain/*.c os/*.c studies/*.c obs/*.c sim/*.c)
 CLI_SRC := $(wildcard cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 

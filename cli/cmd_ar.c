@@ -1,6 +1,6 @@
 /*
  * `mmulab ar`: build and list static libraries in the standard `ar` format
- * (cpu/archive.c), so GNU ar and nm read them too.  The operations are
+ * (toolchain/archive.c), so GNU ar and nm read them too.  The operations are
  * those of ar(1) that a course needs: r (insert or replace members), t
  * (list), x (extract), with the modifiers c (create quietly), s (write the
  * symbol index, always done) and v (verbose).
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cpu/archive.h"
+#include "../toolchain/archive.h"
 #include "commands.h"
 
 #define MAX_MEMBER (256u << 20)

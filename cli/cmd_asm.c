@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cpu/asm.h"
-#include "../cpu/disasm.h"
-#include "../cpu/exe.h"
+#include "../toolchain/asm.h"
+#include "../toolchain/disasm.h"
+#include "../toolchain/exe.h"
 #include "commands.h"
 
 static void asm_usage(FILE *out)

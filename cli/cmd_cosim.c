@@ -24,7 +24,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#include "../cpu/disasm.h"
+#include "../toolchain/disasm.h"
 #include "../os/lockstep.h"
 #include "../rtl/harness/rtl.h"
 #include "../sim/session.h"

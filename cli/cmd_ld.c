@@ -1,14 +1,14 @@
 /*
  * `mmulab ld`: link relocatable objects, archives and dynamic libraries into
  * an executable, or (-shared) into a dynamic library.  The work is in
- * cpu/link.c; this file reads the command line and writes the result with
+ * toolchain/link.c; this file reads the command line and writes the result with
  * the ELF writer.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cpu/link.h"
+#include "../toolchain/link.h"
 #include "commands.h"
 
 static void ld_usage(FILE *out)

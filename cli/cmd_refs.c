@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../os/refsim.h"
+#include "../studies/refsim.h"
 #include "argopt.h"
 #include "commands.h"
 

@@ -5,14 +5,14 @@
  * --csv FILE writes degree, cpu_utilisation, fault_rate, allocator.  The
  * knee shows where the working sets stop fitting the frames.  By default it
  * runs the real paged OS on programs/thrash_worker.s (cli/thrash_os.c);
- * --model runs the self-contained model of os/thrash.c instead
+ * --model runs the self-contained model of studies/thrash.c instead
  * (docs/multiprogramming.md).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../os/thrash.h"
+#include "../studies/thrash.h"
 #include "argopt.h"
 #include "commands.h"
 #include "thrash_os.h"
@@ -42,7 +42,7 @@ static void usage(FILE *out)
             "wait every 16 page visits) under the paged OS with --frames frames, each for\n"
             "--cycles cycles, and prints CPU utilisation (cycles not idle and not spent by\n"
             "the OS, over all cycles) and page faults per reference for each degree.\n"
-            "--model runs a self-contained model instead (os/thrash.c: one CPU, one paging\n"
+            "--model runs a self-contained model instead (studies/thrash.c: one CPU, one paging\n"
             "disk a faulting process waits on while others run).\n\n"
             "options:\n"
             "  --frames N         frames shared by all processes (default %u)\n"
@@ -238,7 +238,7 @@ static void describe(const thrash_options_t *o)
     printf("thrash: %u frames of %u bytes; each worker loops over %u pages, %u references per visit,\n"
            "I/O waits of %llu cycles every %u references on average; a reference costs %llu cycles, a fault %llu\n"
            "cycles of handler and %llu of disk; %s replacement (%s); %llu cycles per run, measured after %llu.\n"
-           "(the self-contained model of os/thrash.c)\n",
+           "(the self-contained model of studies/thrash.c)\n",
            m->frames, m->page_size, m->pages, m->refs_per_page, (unsigned long long)m->io_cycles, m->burst,
            (unsigned long long)thrash_ref_cycles(&m->timing),
            (unsigned long long)(m->timing.trap_cycles + m->timing.fault_handler_cycles),

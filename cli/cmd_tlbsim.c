@@ -17,7 +17,7 @@
 
 #include "../mmu/tlb.h"
 #include "../obs/din.h"
-#include "../os/refsim.h"
+#include "../studies/refsim.h"
 #include "argopt.h"
 #include "commands.h"
 

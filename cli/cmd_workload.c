@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "../machine/config.h"
-#include "../os/workload.h"
+#include "../studies/workload.h"
 #include "argopt.h"
 #include "commands.h"
 

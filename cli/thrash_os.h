@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../os/thrash.h"
+#include "../studies/thrash.h"
 
 typedef struct {
     const char *program;     /* the worker (programs/thrash_worker.s)           */

@@ -17,7 +17,7 @@
 
 #include "config.h"
 #include "events.h"
-#include "../cpu/isa.h"
+#include "isa.h"
 
 /* Why an access or an instruction trapped. X(name, "short name", "description") */
 #define TRAP_TABLE(X)                                                                      \

@@ -30,7 +30,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../cpu/asm.h"
+#include "../toolchain/asm.h"
 #include "../mmu/pte.h"
 #include "services.h"
 #include "syscall.h"

@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../cpu/exe.h"
+#include "../toolchain/exe.h"
 #include "../machine/machine.h"
 #include "multiprog.h"
 #include "partition.h"

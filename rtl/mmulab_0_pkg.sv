@@ -1,10 +1,10 @@
 // mmulab_0_pkg: the constants the RTL shares with the C model (named to sort first,
 // so `verilator rtl/*.sv` sees it before its users).  Opcodes follow
-// ISA_TABLE in cpu/isa.h, trap causes TRAP_TABLE in machine/machine.h, PTE
+// ISA_TABLE in machine/isa.h, trap causes TRAP_TABLE in machine/machine.h, PTE
 // bits mmu/pte.h; the debug-port map is what rtl/harness/rtl_machine.cpp uses.
 package mmulab_0_pkg;
 
-  // ---- opcodes (cpu/isa.h) ----
+  // ---- opcodes (machine/isa.h) ----
   localparam logic [7:0] OP_NOP = 8'h00, OP_HALT = 8'h01, OP_SYSCALL = 8'h02, OP_RET = 8'h03;
   localparam logic [7:0] OP_LOADI = 8'h10, OP_LOADA = 8'h11, OP_LOADM = 8'h12, OP_LOADBA = 8'h13;
   localparam logic [7:0] OP_LOADBM = 8'h14, OP_STOREA = 8'h15, OP_STOREM = 8'h16, OP_STOREBA = 8'h17;

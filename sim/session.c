@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cpu/asm.h"
+#include "../toolchain/asm.h"
 
 static bool is_elf_file(const char *path)
 {

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cpu/disasm.h"
+#include "../toolchain/disasm.h"
 #include "../mmu/pte.h"
 
 const char *const region_name[RG_COUNT] = {"free",  "OS",         "code",    "data",    "bss",      "heap",

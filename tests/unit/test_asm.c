@@ -17,9 +17,9 @@
 
 #include <cmocka.h>
 
-#include "../../cpu/asm.h"
-#include "../../cpu/disasm.h"
-#include "../../cpu/isa.h"
+#include "../../toolchain/asm.h"
+#include "../../toolchain/disasm.h"
+#include "../../machine/isa.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 

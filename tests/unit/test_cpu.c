@@ -2,7 +2,7 @@
  * Unit tests of the C model of the CPU and its contiguous MMU modes, through
  * the machine interface only (machine/machine.h), the way the OS and the
  * co-simulation drive it: programs are built word by word with the encoders
- * of cpu/isa.h, written into physical memory, and run with machine_run or
+ * of machine/isa.h, written into physical memory, and run with machine_run or
  * machine_step.  What is checked: every ALU operation's result and flags
  * (docs/isa.md, "Flags"), every conditional branch against the comparison it
  * stands for, the stack instructions, byte and word accesses, LEA, LUI + OR,
@@ -23,8 +23,8 @@
 
 #include <cmocka.h>
 
-#include "../../cpu/asm.h"
-#include "../../cpu/isa.h"
+#include "../../toolchain/asm.h"
+#include "../../machine/isa.h"
 #include "../../machine/machine.h"
 
 #define MEM (64u << 10) /* physical memory of the test machine     */

@@ -19,9 +19,9 @@
 
 #include <cmocka.h>
 
-#include "../../cpu/asm.h"
-#include "../../cpu/exe.h"
-#include "../../cpu/isa.h"
+#include "../../toolchain/asm.h"
+#include "../../toolchain/exe.h"
+#include "../../machine/isa.h"
 
 static const char vcopy[] =
     "        .text\n"

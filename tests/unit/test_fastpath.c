@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "../../cpu/asm.h"
+#include "../../toolchain/asm.h"
 #include "../../machine/machine.h"
 #include "../../mmu/pte.h"
 

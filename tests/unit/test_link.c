@@ -1,6 +1,6 @@
 /*
- * Unit tests of the static linker (cpu/link.c) and the archive format
- * (cpu/archive.c).  Objects are assembled from small sources into a
+ * Unit tests of the static linker (toolchain/link.c) and the archive format
+ * (toolchain/archive.c).  Objects are assembled from small sources into a
  * temporary directory, linked, and the result is checked field by field:
  * each module's sections at their place, every reference patched with the
  * definition's final address and its relocation kept, duplicate and missing
@@ -20,10 +20,10 @@
 
 #include <cmocka.h>
 
-#include "../../cpu/archive.h"
-#include "../../cpu/asm.h"
-#include "../../cpu/isa.h"
-#include "../../cpu/link.h"
+#include "../../toolchain/archive.h"
+#include "../../toolchain/asm.h"
+#include "../../machine/isa.h"
+#include "../../toolchain/link.h"
 
 static char dir[64];
 

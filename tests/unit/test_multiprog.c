@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "../../cpu/asm.h"
+#include "../../toolchain/asm.h"
 #include "../../os/mp_internal.h"
 #include "../../os/overlay.h"
 

@@ -23,7 +23,7 @@
 
 
 #include "../../mmu/pte.h"
-#include "../../os/refsim.h"
+#include "../../studies/refsim.h"
 #include "../../sim/session.h"
 
 #include <cmocka.h>

@@ -21,8 +21,8 @@
 
 #include <cmocka.h>
 
-#include "../../cpu/exe.h"
-#include "../../cpu/isa.h"
+#include "../../toolchain/exe.h"
+#include "../../machine/isa.h"
 #include "../../machine/machine.h"
 #include "../../os/os.h"
 

@@ -1,5 +1,5 @@
 /*
- * Page replacement (os/replace.c, os/refsim.c, os/u64map.c): the textbook
+ * Page replacement (os/replace.c, studies/refsim.c, os/u64map.c): the textbook
  * fault counts, Belady's anomaly, second chance worked by hand, local
  * replacement with a candidate mask, OPT through its oracle, next-use
  * arrays and the hash map they rest on.
@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "../../os/refsim.h"
+#include "../../studies/refsim.h"
 
 static const uint64_t textbook[] = {7, 0, 1, 2, 0, 3, 0, 4, 2, 3, 0, 3, 2, 1, 2, 0, 1, 7, 0, 1};
 static const uint64_t belady[] = {1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5};

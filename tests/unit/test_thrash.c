@@ -1,5 +1,5 @@
 /*
- * The thrashing model's shape (os/thrash.c), with its defaults: 8-page
+ * The thrashing model's shape (studies/thrash.c), with its defaults: 8-page
  * workers, 64 frames, so the working sets fit up to 8 processes.  Under
  * equal allocation utilisation rises, peaks inside the sweep and collapses
  * below 0.7 of the peak once a ninth process arrives; the fault rate is
@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "../../os/thrash.h"
+#include "../../studies/thrash.h"
 
 #define MAX_DEGREE 12
 

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "../../os/partition.h"
-#include "../../os/workload.h"
+#include "../../studies/workload.h"
 
 /*
  * Memory [0, 98), granule 1: A 10@0, B 20@10, C 10@30, D 30@40, E 10@70,

@@ -18,7 +18,7 @@
 #include <strings.h>
 
 #include "asm_internal.h"
-#include "isa.h"
+#include "../machine/isa.h"
 
 enum { MAX_LINE = 65535 }; /* columns are ints; longer lines are an error */
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 #include "disasm.h"
-#include "isa.h"
+#include "../machine/isa.h"
 
 /* Bits each form leaves unused; a canonical encoding has them all zero. */
 static const uint32_t unused_bits[] = {

@@ -13,7 +13,7 @@
  */
 #include "thrash.h"
 
-#include "rng.h"
+#include "../os/rng.h"
 
 #include <stdbool.h>
 #include <stdlib.h>

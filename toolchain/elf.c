@@ -20,10 +20,10 @@
 #include <string.h>
 
 #include "exe.h"
-#include "isa.h"
+#include "../machine/isa.h"
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-#error "cpu/elf.c copies ELF structures as they lie in memory: it needs a little-endian host"
+#error "toolchain/elf.c copies ELF structures as they lie in memory: it needs a little-endian host"
 #endif
 
 enum { MAX_IMAGE = 256u << 20, MAX_SECTION_HEADERS = 1024 };

@@ -2,7 +2,7 @@
  * The assembler's private types, shared by its three files: asm_lex.c turns
  * one source line into tokens, asm_expr.c evaluates expressions over those
  * tokens against the symbol table, and asm.c runs the two passes, the layout
- * step and the encoder.  Nothing here is part of the public API (cpu/asm.h).
+ * step and the encoder.  Nothing here is part of the public API (toolchain/asm.h).
  */
 #ifndef MMULAB_ASM_INTERNAL_H
 #define MMULAB_ASM_INTERNAL_H
@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 #include "asm.h"
-#include "isa.h"
+#include "../machine/isa.h"
 
 typedef enum { TOK_END, TOK_IDENT, TOK_NUM, TOK_STR, TOK_PUNCT } tok_kind_t;
 

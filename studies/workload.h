@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "partition.h"
+#include "../os/partition.h"
 
 typedef struct {
     double arrival;   /* time units since the start          */

@@ -10,7 +10,7 @@
  */
 #include "workload.h"
 
-#include "rng.h"
+#include "../os/rng.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "replace.h"
-#include "u64map.h"
+#include "../os/replace.h"
+#include "../os/u64map.h"
 
 #define REFSIM_NO_PAGE U64MAP_EMPTY
 

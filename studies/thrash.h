@@ -25,7 +25,7 @@
 #include <stdint.h>
 
 #include "../machine/config.h"
-#include "replace.h"
+#include "../os/replace.h"
 
 typedef enum { ALLOC_EQUAL, ALLOC_PROPORTIONAL, ALLOC_WS, ALLOC_COUNT } frame_alloc_t;
 extern const char *const frame_alloc_name[ALLOC_COUNT]; /* "equal" "proportional" "ws" */

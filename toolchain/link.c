@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "archive.h"
-#include "isa.h"
+#include "../machine/isa.h"
 
 #define MAX_INPUT (256u << 20)
 #define STUB_BYTES 8
