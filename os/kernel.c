@@ -298,6 +298,14 @@ static process_t *next_ready(os_t *os)
     return NULL;
 }
 
+/* Why the CPU leaves prev, for the CTX_SWITCH event (machine/events.h). */
+static uint32_t switch_reason(const process_t *prev)
+{
+    if (!prev || prev->state != PROC_READY)
+        return CTX_ENDED;
+    return prev->parked ? CTX_BLOCKED : CTX_QUANTUM;
+}
+
 static void switch_to(os_t *os, process_t *next)
 {
     if (os->current == next->pid)
@@ -310,7 +318,7 @@ static void switch_to(os_t *os, process_t *next)
         pager_switch(os, next);
     if (!first_dispatch) {
         os_charge(os, EV_CTX_SWITCH, next->pid, os->m->cfg.timing.ctx_switch_cycles, prev ? (uint32_t)prev->pid : 0,
-                  (uint32_t)next->pid, 0, 0);
+                  (uint32_t)next->pid, 0, switch_reason(prev));
         next->st.context_switches++;
     }
     machine_set_state(os->m, &next->cpu);

@@ -53,6 +53,7 @@ typedef struct {
     bool scope_local;       /* replace among the faulting process's own frames    */
     bool alloc_proportional;/* local quotas by image size instead of equal shares */
     bool prefault;          /* load every page at start instead of on demand      */
+    bool explain_state;     /* announce the replacement policy's order before each choice (EV_POLICY_STATE) */
     bool record_refs;       /* step and record each process's page references (OPT's first pass) */
     /* services (docs/services.md) */
     const char *root;       /* guest files live in this host directory (NULL: ".") */

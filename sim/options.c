@@ -424,6 +424,19 @@ static bool set_regions(run_options_t *o, const char *arg, FILE *err, const char
     return true;
 }
 
+/* --explain or --explain=WHAT (obs/explain.h): the filter words follow '='. */
+static bool set_explain(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    char msg[512];
+    if (!explain_filter_parse(arg, &o->explain_filter, msg, sizeof msg)) {
+        fprintf(err, "mmulab: %s: %s\n", opt, msg);
+        return false;
+    }
+    o->explain = true;
+    o->os.explain_state = o->explain_filter.state;
+    return true;
+}
+
 /* --root and --lib-path: host directories for guest files and libraries. */
 static bool set_root(run_options_t *o, const char *arg, FILE *err, const char *opt)
 {
@@ -485,6 +498,9 @@ static const option_t options[] = {
     {"--disk-mbps", "N", set_disk_mbps, "backing-store transfer rate in MB/s (default 50)"},
     {"--disk-latency-us", "N", set_disk_latency, "backing-store latency per transfer in us (default 0)"},
     {"--seed", "S", set_seed, "seed of the random TLB policy (default 1)"},
+    {"--explain", NULL, set_explain,
+     "a sentence per decision (why, what it cost); --explain=WHAT filters: tlb,fault,evict,writeback,cow,"
+     "protection,swap,compaction,switch, P<pid>, and state (the policy's queue/stack/clock)"},
     {"--regions", NULL, set_regions, "after the run, print each process's region table (paged)"},
     {"--root", "DIR", set_root, "guest files (open, mmap) live in this directory, never outside (default .)"},
     {"--lib-path", "DIRS", set_lib_path, "':'-separated directories of dynamic libraries (default: the program's)"},

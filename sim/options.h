@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "../machine/config.h"
+#include "../obs/explain.h"
 #include "../os/os.h"
 
 #define MAX_PROGRAMS 64
@@ -28,6 +29,8 @@ typedef struct {
     bool quiet;              /* no summary line on stderr                  */
     bool regions;            /* --regions: print the region tables at the end */
     bool tlb_fully_assoc;    /* --tlb-ways full (the default): ways = entries */
+    bool explain;            /* --explain[=WHAT]: a sentence per decision on stdout */
+    explain_filter_t explain_filter;
     int nprograms;
     const char *programs[MAX_PROGRAMS];
 } run_options_t;

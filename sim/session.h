@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "../obs/explain.h"
 #include "../obs/trace.h"
 #include "../os/os.h"
 #include "expect.h"
@@ -19,6 +20,7 @@ typedef struct {
     machine_t *m;
     os_t *os;
     trace_t *trace;
+    explainer_t *explainer; /* --explain */
     expect_t expects[MAX_PROGRAMS];
     /* --audit: the stores that landed outside their process */
     uint64_t strays;
