@@ -26,7 +26,8 @@
  *                 the owner, key as for VICTIM, flags POLICY_REFBIT, POLICY_HAND.
  *   COW_BREAK     a write to a copy-on-write page: copied to new_frame, or
  *                 (copied 0) its last mapping got write permission back.
- *   CTX_SWITCH    d: why (CTX_QUANTUM, CTX_ENDED, CTX_BLOCKED).
+ *   CTX_SWITCH    d: why (CTX_QUANTUM, CTX_ENDED, CTX_BLOCKED, CTX_TRAP: its
+ *                 slice ended in a trap and round-robin moves on).
  *   DISK_READ     d: for a page, where from (PAGE_FROM_*).
  *   SWAP_OUT      d: the priority of the process rolled out (lowest goes first).
  */
@@ -69,7 +70,7 @@
 #define VICTIM_USED 0x200u  /* LRU: key is the access that last used the page */
 #define POLICY_REFBIT 1u
 #define POLICY_HAND 2u
-enum { CTX_QUANTUM, CTX_ENDED, CTX_BLOCKED };
+enum { CTX_QUANTUM, CTX_ENDED, CTX_BLOCKED, CTX_TRAP };
 /* DISK_READ's `from` for a page (os/vmspace.c vm_page_contents). */
 typedef enum { PAGE_FROM_ZEROS, PAGE_FROM_SWAP, PAGE_FROM_MAPPING, PAGE_FROM_EXECUTABLE } page_source_t;
 

@@ -405,6 +405,7 @@ static const char *switch_reason(uint32_t reason)
     switch (reason) {
     case CTX_ENDED: return "ended";
     case CTX_BLOCKED: return "waits for its threads";
+    case CTX_TRAP: return "trapped into the OS, which then picks the next process round-robin";
     default: return "used up its quantum";
     }
 }
@@ -417,8 +418,12 @@ static bool tell_single(explainer_t *x, const event_t *e)
         if (!wanted(x, 1u << EXPLAIN_SWITCH, (int)e->b) && !wanted(x, 1u << EXPLAIN_SWITCH, (int)e->a))
             return true;
         begin(x, e->cycle, 0);
-        say(x, "context switch P%" PRIu32 " -> P%" PRIu32 ": P%" PRIu32 " %s; registers and MMU state saved and loaded",
-            e->a, e->b, e->a, switch_reason(e->d));
+        if (e->a)
+            say(x, "context switch P%" PRIu32 " -> P%" PRIu32 ": P%" PRIu32 " %s", e->a, e->b, e->a,
+                switch_reason(e->d));
+        else
+            say(x, "context switch to P%" PRIu32 ": the process before it ended", e->b);
+        say(x, "; registers and MMU state saved and loaded");
         if (x->flush_all_at == e->cycle + 1)
             say(x, ", TLB flushed (no ASID tells the processes apart)");
         say(x, ", %" PRIu64 " cycles", e->duration);
@@ -483,6 +488,8 @@ static void story_add(story_t *s, const event_t *ev)
         s->dropped++;
 }
 
+static bool opens(const event_t *ev);
+
 /* Does ev continue the open story? */
 static bool continues(const story_t *s, const event_t *ev)
 {
@@ -491,7 +498,8 @@ static bool continues(const story_t *s, const event_t *ev)
     switch (ev->kind) {
     case EV_WALK_STEP:
     case EV_PTE_WRITEBACK: return s->ev[0].kind == EV_TLB_MISS && !find(s, EV_TRAP);
-    case EV_TRAP: return s->ev[0].kind == EV_TLB_MISS && !find(s, EV_TRAP);
+    case EV_TRAP: /* the access that missed is the one that faulted */
+        return s->ev[0].kind == EV_TLB_MISS && !find(s, EV_TRAP) && opens(ev) && ev->c == s->ev[0].a;
     case EV_FAULT_HANDLER:
     case EV_COW_BREAK:
     case EV_PAGE_FAULT:

@@ -299,11 +299,11 @@ static process_t *next_ready(os_t *os)
 }
 
 /* Why the CPU leaves prev, for the CTX_SWITCH event (machine/events.h). */
-static uint32_t switch_reason(const process_t *prev)
+static uint32_t switch_reason(const os_t *os, const process_t *prev)
 {
     if (!prev || prev->state != PROC_READY)
         return CTX_ENDED;
-    return prev->parked ? CTX_BLOCKED : CTX_QUANTUM;
+    return prev->parked ? CTX_BLOCKED : os->slice_ended_by;
 }
 
 static void switch_to(os_t *os, process_t *next)
@@ -318,7 +318,7 @@ static void switch_to(os_t *os, process_t *next)
         pager_switch(os, next);
     if (!first_dispatch) {
         os_charge(os, EV_CTX_SWITCH, next->pid, os->m->cfg.timing.ctx_switch_cycles, prev ? (uint32_t)prev->pid : 0,
-                  (uint32_t)next->pid, 0, switch_reason(prev));
+                  (uint32_t)next->pid, 0, switch_reason(os, prev));
         next->st.context_switches++;
     }
     machine_set_state(os->m, &next->cpu);
@@ -508,8 +508,10 @@ bool os_run_until(os_t *os, uint64_t cycle)
         stop_t stop = run_slice(os, p, os->slice_end < cycle ? os->slice_end : cycle);
         if (stop == STOP_TRAP)
             serve_trap(os, p);
-        if (stop == STOP_TRAP || machine_cycles(os->m) >= os->slice_end)
+        if (stop == STOP_TRAP || machine_cycles(os->m) >= os->slice_end) {
             os->slice_pid = 0;
+            os->slice_ended_by = stop == STOP_TRAP ? CTX_TRAP : CTX_QUANTUM;
+        }
     }
     if (!os->run_over && !os->slice_pid && !any_ready(os))
         end_run(os); /* the last process just ended */

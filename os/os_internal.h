@@ -25,6 +25,7 @@ struct os {
     /* os_run_until: where the run is, so a later call carries on */
     bool run_started, run_over;
     int slice_pid;       /* the process whose slice is in progress, 0 none */
+    uint32_t slice_ended_by; /* CTX_QUANTUM or CTX_TRAP: why the last slice ended */
     uint64_t slice_end;  /* ... and the clock at which it ends           */
     os_retire_fn retire_fn; /* os_set_retire_observer */
     void *retire_ctx;
