@@ -63,7 +63,8 @@
     X(VICTIM, "replacement victim", "os", "frame", "policy", "key", "candidates")          \
     X(REF_CLEAR, "reference bit cleared", "os", "frame", "page", "", "")                  \
     X(POLICY_STATE, "replacement state", "os", "frame", "page", "key", "flags")           \
-    X(COW_BREAK, "copy-on-write break", "os", "page", "old_frame", "new_frame", "copied")
+    X(COW_BREAK, "copy-on-write break", "os", "page", "old_frame", "new_frame", "copied")  \
+    X(IDLE, "idle", "os", "", "", "", "")
 
 #define VICTIM_POLICY_MASK 0xffu
 #define VICTIM_LOCAL 0x100u /* chosen among the faulting process's own frames */

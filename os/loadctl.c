@@ -191,7 +191,7 @@ static void idle_until_wake(os_t *os, uint64_t now)
     if (wake == UINT64_MAX || wake <= now)
         return;
     mp_park_current(os); /* the idle time is nobody's */
-    machine_charge(os->m, wake - now);
+    os_charge(os, EV_IDLE, 0, wake - now, 0, 0, 0, 0);
     mp_state(os)->idle_cycles += wake - now;
 }
 

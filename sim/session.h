@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "../obs/breakdown.h"
 #include "../obs/explain.h"
 #include "../obs/trace.h"
 #include "../os/os.h"
@@ -21,6 +22,8 @@ typedef struct {
     os_t *os;
     trace_t *trace;
     explainer_t *explainer; /* --explain */
+    cycle_tally_t tally;    /* the OS's cycles by event kind, for the stats' breakdown */
+    bool tallying;
     expect_t expects[MAX_PROGRAMS];
     /* --audit: the stores that landed outside their process */
     uint64_t strays;
