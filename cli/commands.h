@@ -19,5 +19,7 @@ int cmd_workload(int argc, char **argv);
 int cmd_thrash(int argc, char **argv);
 int cmd_cosim(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_translate(int argc, char **argv);
+int cmd_quiz(int argc, char **argv);
 
 #endif
