@@ -53,6 +53,13 @@ void cycle_tally_observe(void *ctx, const event_t *ev)
 
 static double ratio(double num, double den) { return den > 0 ? num / den : 0; }
 
+double eat_formula(double h, double t_tlb, double t_mem, unsigned levels)
+{
+    return h * (t_tlb + t_mem) + (1 - h) * (t_tlb + levels * t_mem + t_mem);
+}
+
+double eat_with_faults(double eat, double p, double service) { return (1 - p) * eat + p * service; }
+
 /* The OS's parts, from the event durations. */
 static void os_parts(const cycle_tally_t *t, int64_t *part)
 {
@@ -101,15 +108,13 @@ static void rates(const cycle_inputs_t *in, cycle_breakdown_t *out)
     out->hit_ratio = in->mode == MMU_PAGED ? 1 - out->tlb_miss_rate : 1;
     double access_cycles = (double)(part[CYC_memory] + part[CYC_translation] + part[CYC_walks] + part[CYC_ad_writebacks]);
     out->eat_measured = ratio(access_cycles, accesses);
-    /* h (t_tlb + t_mem) + (1 - h)(t_tlb + levels t_mem + t_mem) */
-    double levels = in->mode == MMU_PAGED ? in->levels : 0;
-    out->eat_formula = xlate + tm->mem_cycles + (1 - out->hit_ratio) * levels * tm->mem_cycles;
+    out->eat_formula = eat_formula(out->hit_ratio, xlate, tm->mem_cycles, in->mode == MMU_PAGED ? in->levels : 0);
     /* with faults: (1 - p) EAT + p (fault service), p per access */
     double fault_cycles = (double)(part[CYC_fault_trap] + part[CYC_fault_handler] + part[CYC_fault_disk]);
     double p = ratio((double)in->page_faults, accesses);
     double service = ratio(fault_cycles, (double)in->page_faults);
     out->eat_faults_measured = ratio(access_cycles + fault_cycles, accesses);
-    out->eat_faults_formula = (1 - p) * out->eat_formula + p * service;
+    out->eat_faults_formula = eat_with_faults(out->eat_formula, p, service);
 }
 
 void cycle_breakdown(const cycle_tally_t *tally, const cycle_inputs_t *in, cycle_breakdown_t *out)

@@ -79,4 +79,10 @@ typedef struct {
 
 void cycle_breakdown(const cycle_tally_t *tally, const cycle_inputs_t *in, cycle_breakdown_t *out);
 
+/* The textbook's effective access time with a TLB of hit ratio h in front of
+ * a `levels`-level table: h (t_tlb + t_mem) + (1 - h)(t_tlb + levels t_mem + t_mem). */
+double eat_formula(double h, double t_tlb, double t_mem, unsigned levels);
+/* With page faults at rate p per access, each served in `service`: (1 - p) eat + p service. */
+double eat_with_faults(double eat, double p, double service);
+
 #endif
