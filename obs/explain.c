@@ -234,10 +234,10 @@ static void say_clock_sweep(explainer_t *x, const story_t *s, const event_t *vic
         }
     if (s->dropped)
         say(x, " and %u more", s->dropped);
-    say(x, "%s picks frame %" PRIu32 " (", cleared ? " and" : ",", victim->a);
+    say(x, "%s evicts frame %" PRIu32 " (", cleared ? " and" : ",", victim->a);
 }
 
-/* "LRU picks frame 7 (P2 page 0x3, last used at access 6010, the least recently used of 8)" */
+/* "LRU evicts frame 7 (P2 page 0x3, last used at access 6010, the least recently used of 8)" */
 static void say_victim(explainer_t *x, const story_t *s, const event_t *victim, const event_t *evict)
 {
     uint32_t policy = victim->b & VICTIM_POLICY_MASK;
@@ -245,7 +245,7 @@ static void say_victim(explainer_t *x, const story_t *s, const event_t *victim, 
     if (policy == REPL_CLOCK)
         say_clock_sweep(x, s, victim);
     else
-        say(x, "%s picks frame %" PRIu32 " (", policy_label(policy), victim->a);
+        say(x, "%s evicts frame %" PRIu32 " (", policy_label(policy), victim->a);
     say_owner(x, evict);
     switch (policy) {
     case REPL_FIFO:
