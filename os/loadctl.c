@@ -24,7 +24,7 @@
  *
  * Device waits.  SYS_IOWAIT blocks the caller for the cycles it asks; the
  * scheduler passes over it until then and runs others, and when nobody can
- * run the CPU idles to the earliest wake-up (counted, not an event).
+ * run the CPU idles to the earliest wake-up (an EV_IDLE event, counted).
  */
 #include <string.h>
 

@@ -334,26 +334,46 @@ static uint32_t rank_key(repl_policy_t policy, const repl_choice_t *c, uint64_t 
     }
 }
 
-/* --explain-state: the frames in the policy's order, before it chooses. */
-static void announce_policy_state(os_t *os, int pid)
+uint32_t os_policy_state(os_t *os, os_policy_row_t *out, uint32_t max, repl_policy_t *policy)
 {
     pager_t *pg = os->pager;
-    uint32_t *order = pg->scratch_order, n = repl_order(pg->repl, order, pg->ft.nframes);
+    if (!pg)
+        return 0;
+    *policy = repl_policy(pg->repl);
+    uint32_t *order = pg->scratch_order, n = repl_order(pg->repl, order, max < pg->ft.nframes ? max : pg->ft.nframes);
     uint64_t now = machine_cycles(os->m);
     for (uint32_t i = 0; i < n; i++) {
         const os_frame_t *f = &pg->ft.f[order[i]];
-        const repl_choice_t ranked = {.loaded_at = repl_loaded_at(pg->repl, order[i]),
-                                      .used_at = repl_used_at(pg->repl, order[i]),
-                                      .next_use = repl_policy(pg->repl) == REPL_OPT ? repl_next_use(pg->repl, order[i], now) : 0,
-                                      .hand_from = repl_hand(pg->repl)};
+        const repl_choice_t ranked = {
+            .loaded_at = repl_loaded_at(pg->repl, order[i]),
+            .used_at = repl_used_at(pg->repl, order[i]),
+            .next_use = *policy == REPL_OPT ? repl_next_use(pg->repl, order[i], now) : 0,
+            .hand_from = repl_hand(pg->repl),
+        };
         bool used;
-        uint32_t key = rank_key(repl_policy(pg->repl), &ranked, now, &used);
-        uint32_t flags = (repl_refbit(pg->repl, order[i]) ? POLICY_REFBIT : 0) |
-                         (repl_policy(pg->repl) == REPL_CLOCK && repl_hand(pg->repl) == order[i] ? POLICY_HAND : 0) |
-                         (used ? VICTIM_USED : 0);
-        ev_emit(os->m->bus, EV_POLICY_STATE, f->mappings ? f->owner[0].pid : pid, now, 0, order[i],
-                f->mappings ? f->owner[0].vpn : 0, key, flags);
+        out[i] = (os_policy_row_t){
+            .frame = order[i],
+            .vpn = f->mappings ? f->owner[0].vpn : 0,
+            .pid = f->mappings ? f->owner[0].pid : 0,
+            .key = rank_key(*policy, &ranked, now, &used),
+        };
+        out[i].flags = (repl_refbit(pg->repl, order[i]) ? POLICY_REFBIT : 0) | (used ? VICTIM_USED : 0) |
+                       (*policy == REPL_CLOCK && repl_hand(pg->repl) == order[i] ? POLICY_HAND : 0);
     }
+    return n;
+}
+
+/* --explain=state: the frames in the policy's order, before it chooses. */
+static void announce_policy_state(os_t *os)
+{
+    uint32_t nframes = os->pager->ft.nframes;
+    os_policy_row_t *row = malloc(nframes * sizeof *row);
+    repl_policy_t policy;
+    uint32_t n = row ? os_policy_state(os, row, nframes, &policy) : 0;
+    uint64_t now = machine_cycles(os->m);
+    for (uint32_t i = 0; i < n; i++)
+        ev_emit(os->m->bus, EV_POLICY_STATE, row[i].pid, now, 0, row[i].frame, row[i].vpn, row[i].key, row[i].flags);
+    free(row);
 }
 
 /* The choice just made and why: CLOCK's cleared bits, then EV_VICTIM. */
@@ -379,7 +399,7 @@ static uint32_t evict_victim(os_t *os, process_t *payer, const uint64_t *candida
     sync_references(os);
     bool telling = ev_enabled(os->m->bus);
     if (telling && os->cfg.explain_state)
-        announce_policy_state(os, payer->pid);
+        announce_policy_state(os);
     uint32_t frame = repl_victim(os->pager->repl, candidates, machine_cycles(os->m));
     if (frame != REPL_NONE && telling)
         announce_victim(os, payer->pid, candidates != os->pager->ft.user_mask);

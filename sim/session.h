@@ -45,5 +45,8 @@ int session_run(session_t *s);
  * Returns the exit status, which --check may turn to 1. */
 int session_report(session_t *s, int status, FILE *out, FILE *err);
 void session_close(session_t *s);
+/* The clock split by cause (obs/breakdown.h) from the OS's event durations
+ * in tally (s->tally when stats were asked for) and the machine's counters. */
+void session_breakdown(session_t *s, const cycle_tally_t *tally, cycle_breakdown_t *b);
 
 #endif
