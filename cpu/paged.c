@@ -115,6 +115,14 @@ static NOINLINE void announce_walk(cmodel_t *cm, uint32_t va, access_t acc, cons
                 cm->paged->walker.mem_cycles, r->pte_addr[r->steps - 1], pte_val(r->pte), 0, 0);
 }
 
+/* Tell the observers which entry a miss filled and whose it was (EV_TLB_FILL). */
+static NOINLINE void announce_fill(cmodel_t *cm, const tlb_entry_t *e, uint64_t evicted_vpn)
+{
+    const tlb_t *tlb = cm->paged->tlb;
+    ev_emit(cm->m.bus, EV_TLB_FILL, 0, cm->cycles, 0, e->slot, evicted_vpn == TLB_VPN_NONE ? UINT32_MAX : (uint32_t)evicted_vpn,
+            tlb_entry_set(tlb, e), (uint32_t)tlb->policy | tlb->ways << 8);
+}
+
 /* Walk for one access and account for it. */
 static ALWAYS_INLINE trap_cause_t walk(cmodel_t *cm, uint32_t va, access_t acc, walk_result_t *r, uint64_t *extra)
 {
@@ -185,8 +193,11 @@ trap_cause_t paged_translate_found(cmodel_t *cm, tlb_entry_t *e, uint32_t va, ui
             cm->trap.paddr = cause == TRAP_BUS ? r.pte_addr[r.steps ? r.steps - 1 : 0] : 0;
             return cause;
         }
-        e = tlb_fill(p->tlb, vpn, p->asid, pte_ppn(r.pte), pte_perm(r.pte), NULL);
+        uint64_t evicted = TLB_VPN_NONE;
+        e = tlb_fill(p->tlb, vpn, p->asid, pte_ppn(r.pte), pte_perm(r.pte), &evicted);
         paged_forget_entry(p, e); /* the slot may have been a shortcut's */
+        if (ev_enabled(cm->m.bus))
+            announce_fill(cm, e, evicted);
     }
     paged_remember(cm, acc, e, va);
     paged_reference(p, e->ppn);

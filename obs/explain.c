@@ -202,9 +202,28 @@ static unsigned story_kinds(const story_t *s)
 
 /* ---- the parts of a sentence ---------------------------------------------------------- */
 
+/* "(set 0 full, LRU evicts entry 3: vpn 0x5, the least recently used of 4 ways)" */
+static void say_tlb_fill(explainer_t *x, const event_t *fill)
+{
+    static const char *const label[4] = {"LRU", "FIFO", "random replacement", "pseudo-LRU"};
+    static const char *const rank[4] = {"the least recently used", "the oldest", "chosen at random among",
+                                        "the tree's choice among"};
+    uint32_t policy = fill->d & 0xff, ways = fill->d >> 8;
+    if (fill->b == UINT32_MAX) {
+        say(x, " (entry %" PRIu32 " of set %" PRIu32 " was free)", fill->a, fill->c);
+        return;
+    }
+    say(x, " (set %" PRIu32 " full, %s evicts entry %" PRIu32 ": vpn 0x%" PRIx32 ", %s of %" PRIu32 " way%s)", fill->c,
+        policy < 4 ? label[policy] : "the policy", fill->a, fill->b, policy < 4 ? rank[policy] : "one", ways,
+        ways == 1 ? "" : "s");
+}
+
 static void say_walk(explainer_t *x, const story_t *s, const event_t *miss)
 {
     say(x, "%s 0x%08" PRIx32 ": TLB miss", miss->d < 3 ? access_name[miss->d] : "access", miss->a);
+    const event_t *fill = find(s, EV_TLB_FILL);
+    if (fill)
+        say_tlb_fill(x, fill);
     bool first = true;
     for (int i = 0; i < s->n; i++)
         if (s->ev[i].kind == EV_WALK_STEP) {
@@ -497,7 +516,8 @@ static bool continues(const story_t *s, const event_t *ev)
         return false;
     switch (ev->kind) {
     case EV_WALK_STEP:
-    case EV_PTE_WRITEBACK: return s->ev[0].kind == EV_TLB_MISS && !find(s, EV_TRAP);
+    case EV_PTE_WRITEBACK:
+    case EV_TLB_FILL: return s->ev[0].kind == EV_TLB_MISS && !find(s, EV_TRAP);
     case EV_TRAP: /* the access that missed is the one that faulted */
         return s->ev[0].kind == EV_TLB_MISS && !find(s, EV_TRAP) && opens(ev) && ev->c == s->ev[0].a;
     case EV_FAULT_HANDLER:

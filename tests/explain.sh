@@ -59,6 +59,29 @@ PY
     end
 done
 
+begin "--explain=tlb: an evicted TLB entry held the vpn the sentences filled it with last"
+for args in "--tlb 2 --tlb-ways 2 --tlb-policy lru" "--tlb 4 --tlb-ways 2 --tlb-policy fifo" "--tlb 2 --tlb-ways 1"; do
+    # shellcheck disable=SC2086
+    mm run --mode paged --page-size 512 $args --explain=tlb programs/refstring.s programs/threads.s
+    python3 - "$T/out" >"$T/py" 2>&1 <<'PY' || fail_because "$args: $(cat "$T/py")"
+import re, sys
+held, evictions = {}, 0
+for line in open(sys.argv[1]):
+    m = re.search(r"P(\d+) \w+ (0x[0-9a-f]+): TLB miss \((?:entry (\d+) of set \d+ was free|set \d+ full, \S+(?: \S+)? evicts entry (\d+): vpn (0x[0-9a-f]+))", line)
+    if not m or "page fault" in line:
+        continue
+    pid, va, free, entry, vpn = m.groups()
+    entry = int(free or entry)
+    if vpn:
+        evictions += 1
+        # a flush may have emptied the entry since; a valid one holds what was filled last
+        assert held.get(entry) in (int(vpn, 16), None), (line, held.get(entry))
+    held[entry] = int(va, 16) >> 9
+assert evictions, "no TLB eviction explained"
+PY
+done
+end
+
 begin "explain TRACE: the same sentences from the CSV and the JSON trace as live"
 mm run $PAGED --replace clock --explain --trace "$T/t.csv" programs/vcopy.s
 cp "$T/out" "$T/live"
