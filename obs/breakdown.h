@@ -48,8 +48,10 @@ typedef enum {
 extern const char *const cycle_part_name[CYC_COUNT];
 extern const char *const cycle_part_desc[CYC_COUNT];
 
-/* The observer's sums (zero it, then evbus_subscribe(bus, cycle_tally_observe, &tally)). */
-typedef struct {
+/* The OS's cycles by event kind: the OS feeds every event it charges (and its
+ * traps and faults' ends) to cycle_tally_observe, so the sums need no
+ * observer on the bus (which would slow the machine's miss path). */
+typedef struct cycle_tally {
     uint64_t by_kind[EV_COUNT]; /* durations of the OS's charged events */
     uint64_t fault_disk;        /* disk transfers inside a page fault's service */
     uint64_t syscall_traps;

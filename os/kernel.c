@@ -99,12 +99,23 @@ process_t *os_process(os_t *os, int pid)
     return pid >= 1 && pid <= os->nprocs ? &os->procs[pid - 1] : NULL;
 }
 
+void os_note(os_t *os, ev_kind_t kind, int pid, uint64_t cycle, uint64_t duration, uint32_t a, uint32_t b, uint32_t c,
+             uint32_t d)
+{
+    event_t ev = {cycle, duration, kind, pid, a, b, c, d};
+    cycle_tally_observe(&os->tally, &ev); /* the stats' breakdown, with or without observers */
+    if (ev_enabled(os->m->bus))
+        ev_publish(os->m->bus, &ev);
+}
+
 void os_charge(os_t *os, ev_kind_t kind, int pid, uint64_t cycles, uint32_t a, uint32_t b, uint32_t c, uint32_t d)
 {
     uint64_t now = machine_cycles(os->m);
     machine_charge(os->m, cycles);
-    ev_emit(os->m->bus, kind, pid, now, cycles, a, b, c, d);
+    os_note(os, kind, pid, now, cycles, a, b, c, d);
 }
+
+const cycle_tally_t *os_cycle_tally(const os_t *os) { return &os->tally; }
 
 int os_owner(os_t *os, uint32_t pa)
 {
@@ -380,7 +391,7 @@ static stop_t run_slice(os_t *os, process_t *p, uint64_t limit)
 static void serve_trap(os_t *os, process_t *p)
 {
     const trap_t *t = machine_trap(os->m);
-    ev_emit(os->m->bus, EV_TRAP, p->pid, machine_cycles(os->m), 0, t->cause, t->pc, t->vaddr, t->paddr);
+    os_note(os, EV_TRAP, p->pid, machine_cycles(os->m), 0, t->cause, t->pc, t->vaddr, t->paddr);
     switch (t->cause) {
     case TRAP_PAGE_NOT_PRESENT:
     case TRAP_PAGE_NOT_MAPPED:

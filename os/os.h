@@ -255,6 +255,11 @@ typedef struct {
     int pid;
 } os_policy_row_t;
 uint32_t os_policy_state(os_t *os, os_policy_row_t *out, uint32_t max, repl_policy_t *policy);
+
+/* The OS's cycles so far by event kind, for the stats' cycle breakdown
+ * (obs/breakdown.h); kept whether anyone observes the bus or not. */
+struct cycle_tally;
+const struct cycle_tally *os_cycle_tally(const os_t *os);
 /* The region table of pid; *count set (0 for none). */
 const os_region_t *os_regions(os_t *os, int pid, int *count);
 /* The leaf PTE of pid's page vpn as it is in memory; false if it has none. */

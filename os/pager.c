@@ -597,7 +597,7 @@ static void count_fault(os_t *os, process_t *p, const trap_t *t, uint32_t vpn, u
     p->st.major_faults += major;
     p->st.minor_faults += !major;
     p->st.fault_cycles += spent;
-    ev_emit(os->m->bus, EV_PAGE_FAULT, p->pid, began, spent, t->vaddr, vpn, frame, major);
+    os_note(os, EV_PAGE_FAULT, p->pid, began, spent, t->vaddr, vpn, frame, major);
 }
 
 static bool cow_fault(os_t *os, process_t *p, trap_t *t);

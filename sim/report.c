@@ -69,7 +69,7 @@ static void run_totals(session_t *s, proc_stats_t *total)
     total->cycles = machine_cycles(s->m);
 }
 
-void session_breakdown(session_t *s, const cycle_tally_t *tally, cycle_breakdown_t *b)
+void session_breakdown(session_t *s, cycle_breakdown_t *b)
 {
     proc_stats_t total;
     os_totals(s->os, &total);
@@ -82,7 +82,7 @@ void session_breakdown(session_t *s, const cycle_tally_t *tally, cycle_breakdown
         .levels = s->m->cfg.levels,
         .page_faults = total.page_faults,
     };
-    cycle_breakdown(tally, &in, b);
+    cycle_breakdown(os_cycle_tally(s->os), &in, b);
 }
 
 typedef struct {
@@ -107,7 +107,7 @@ static void gather_rates(const cycle_breakdown_t *b, rate_t *r)
 static void json_breakdown(session_t *s, FILE *f)
 {
     cycle_breakdown_t b;
-    session_breakdown(s, &s->tally, &b);
+    session_breakdown(s, &b);
     fprintf(f, ",\n  \"cycle_breakdown\": {");
     for (int i = 0; i < CYC_COUNT; i++)
         fprintf(f, "%s\"%s\": %" PRId64, i ? ", " : "", cycle_part_name[i], b.part[i]);
@@ -125,7 +125,7 @@ static void json_breakdown(session_t *s, FILE *f)
 static void text_breakdown(session_t *s, FILE *f)
 {
     cycle_breakdown_t b;
-    session_breakdown(s, &s->tally, &b);
+    session_breakdown(s, &b);
     for (int i = 0; i < CYC_COUNT; i++) {
         char name[96];
         snprintf(name, sizeof name, "system.cycle_breakdown.%s", cycle_part_name[i]);

@@ -174,8 +174,6 @@ int session_open(session_t *s, const run_options_t *opt, FILE *err)
         }
         evbus_subscribe(&s->bus, trace_observe, s->trace);
     }
-    if (opt->stats_json || opt->stats_txt) /* the cycle breakdown times the OS by its events */
-        s->tallying = evbus_subscribe(&s->bus, cycle_tally_observe, &s->tally);
     if (opt->explain) {
         if (!(s->explainer = explain_create(stdout, &opt->explain_filter))) {
             fprintf(err, "mmulab: out of host memory\n");

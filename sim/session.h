@@ -22,8 +22,6 @@ typedef struct {
     os_t *os;
     trace_t *trace;
     explainer_t *explainer; /* --explain */
-    cycle_tally_t tally;    /* the OS's cycles by event kind, for the stats' breakdown */
-    bool tallying;
     expect_t expects[MAX_PROGRAMS];
     /* --audit: the stores that landed outside their process */
     uint64_t strays;
@@ -45,8 +43,8 @@ int session_run(session_t *s);
  * Returns the exit status, which --check may turn to 1. */
 int session_report(session_t *s, int status, FILE *out, FILE *err);
 void session_close(session_t *s);
-/* The clock split by cause (obs/breakdown.h) from the OS's event durations
- * in tally (s->tally when stats were asked for) and the machine's counters. */
-void session_breakdown(session_t *s, const cycle_tally_t *tally, cycle_breakdown_t *b);
+/* The clock split by cause (obs/breakdown.h): the OS's cycles from its
+ * tally (os_cycle_tally), the hardware's from the machine's counters. */
+void session_breakdown(session_t *s, cycle_breakdown_t *b);
 
 #endif

@@ -525,15 +525,11 @@ void model_explain(model_t *m, const evlog_t *log, size_t last)
     explain_destroy(x);
 }
 
-/* The OS's cycles from the log's events, the hardware's from its counters. */
+/* Where the cycles went, as the stats say it (session_breakdown). */
 static void fill_breakdown(model_t *m, vm_t *vm)
 {
-    cycle_tally_t tally = {0};
-    const evlog_t *log = &vm->world->log;
-    for (size_t i = 0; i < log->count; i++)
-        cycle_tally_observe(&tally, &log->ev[i]);
     cycle_breakdown_t b;
-    session_breakdown(&vm->world->s, &tally, &b);
+    session_breakdown(&vm->world->s, &b);
     memcpy(m->breakdown, b.part, sizeof m->breakdown);
     m->have_breakdown = true;
 }
