@@ -451,9 +451,9 @@ static bool tell_single(explainer_t *x, const event_t *e)
         if (!wanted(x, 1u << EXPLAIN_SWAP, e->pid))
             return true;
         begin(x, e->cycle, e->pid);
-        say(x, "rolled out to the backing store: no hole fits and P%d has the lowest priority (%d) of the resident "
-               "processes; %" PRIu32 " bytes from 0x%" PRIx32 ", %" PRIu64 " cycles",
-            e->pid, (int32_t)e->d, e->b, e->c, e->duration);
+        say(x, "rolled out to the backing store: no hole fits, and it goes first (the lowest priority, %d; among "
+               "equals the one dispatched last); %" PRIu32 " bytes from 0x%" PRIx32 ", %" PRIu64 " cycles",
+            (int32_t)e->d, e->b, e->c, e->duration);
         break;
     case EV_SWAP_IN:
         if (!wanted(x, 1u << EXPLAIN_SWAP, e->pid))
@@ -465,8 +465,7 @@ static bool tell_single(explainer_t *x, const event_t *e)
         if (!wanted(x, 1u << EXPLAIN_COMPACT, e->pid))
             return true;
         begin(x, e->cycle, e->pid);
-        say(x, "moved from 0x%" PRIx32 " to 0x%" PRIx32 " (compaction: the free memory becomes one hole); %" PRIu32
-               " bytes copied, %" PRIu64 " cycles",
+        say(x, "moved from 0x%" PRIx32 " to 0x%" PRIx32 ": %" PRIu32 " bytes copied word by word, %" PRIu64 " cycles",
             e->b, e->c, e->d, e->duration);
         break;
     case EV_DISK_WRITE: /* a write-back outside a fault: msync, munmap */

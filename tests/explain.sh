@@ -110,8 +110,23 @@ want_out_re "P1 at pc 0x[0-9a-f]+, address 0x00001030: protection fault: address
 mm run --mode paged --asid-bits 0 --quantum 2000 --explain=switch programs/vcopy.s programs/checksum.s
 want_out_re "context switch P1 -> P2: P1 (used up its quantum|trapped into the OS, which then picks the next process round-robin); registers and MMU state saved and loaded, TLB flushed"
 mm run --mode hwreloc --mem 16K --stack 2K --swap --explain=swap programs/longsum.s programs/longsum.s programs/longsum.s programs/longsum.s
-want_out_re "rolled out to the backing store: no hole fits and P[0-9] has the lowest priority"
+want_out_re "P[0-9] rolled out to the backing store: no hole fits, and it goes first \(the lowest priority, 0;"
 want_out "rolled back in at"
+mm run --mode hwreloc --mem 20K --stack 2K --swap --compact --explain=compaction \
+    programs/longsum.s programs/vcopy.s programs/longsum.s programs/checksum.s programs/longsum.s
+want_out_re "P[0-9] moved from 0x[0-9a-f]+ to 0x[0-9a-f]+: [0-9]+ bytes copied word by word, [0-9]+ cycles"
+end
+
+begin "--help of the new commands and option"
+for c in explain quiz translate; do
+    mm $c --help
+    want_rc 0
+    want_out "usage: mmulab $c"
+done
+mm quiz --help
+want_out "belady"
+mm run --help
+want_out "--explain"
 end
 
 begin "bad --explain words and bad traces: exit 2 with the allowed words or the line"
