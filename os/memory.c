@@ -58,39 +58,6 @@ bool os_read_logical(os_t *os, int pid, uint32_t vaddr, void *buf, uint32_t len)
     return true;
 }
 
-/* A CPU-visible address of p as a logical one: under software relocation
- * and on the bare machine the CPU sees physical addresses. */
-static bool cpu_to_logical(const os_t *os, const process_t *p, uint32_t addr, uint32_t *logical)
-{
-    if (os->cfg.mode == OS_SWRELOC || os->cfg.mode == OS_BARE) {
-        if (addr < p->base)
-            return false;
-        addr -= p->base;
-    }
-    *logical = addr;
-    return true;
-}
-
-bool os_copy_from_user(os_t *os, process_t *p, uint32_t addr, void *buf, uint32_t len)
-{
-    uint32_t logical;
-    return cpu_to_logical(os, p, addr, &logical) && os_read_logical(os, p->pid, logical, buf, len);
-}
-
-bool os_copy_to_user(os_t *os, process_t *p, uint32_t addr, const void *buf, uint32_t len)
-{
-    uint32_t logical, pa;
-    const uint8_t *in = buf;
-    if (os->pager)
-        return paged_copy(os, os_space(os, p), addr, NULL, buf, len);
-    if (!cpu_to_logical(os, p, addr, &logical))
-        return false;
-    for (uint32_t i = 0; i < len; i++)
-        if (!os_translate(os, p->pid, logical + i, &pa) || !machine_phys_write(os->m, pa, in + i, 1))
-            return false;
-    return true;
-}
-
 void os_request_dump(os_t *os, uint32_t addr, uint32_t count)
 {
     os->dump.wanted = true;

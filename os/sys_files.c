@@ -152,18 +152,21 @@ static uint32_t sys_close(process_t *p, uint32_t fd)
     return 0;
 }
 
-/* read: the bytes go to the guest first, then the file offset moves, so a
- * bad buffer leaves the file where it was. */
+/* read: every argument is checked first (the whole buffer must be memory
+ * the process could store into), then the bytes go to the guest, then the
+ * file offset moves, so a bad buffer leaves the file where it was. */
 static uint32_t sys_read(os_t *os, process_t *p, uint32_t fd, uint32_t buf, uint32_t len)
 {
     int access;
     int host = files_host_fd(p, fd, &access);
-    if (fd == 0)
-        return 0; /* the console has no input: end of file */
-    if (host < 0 || access == G_O_WRONLY)
+    if (fd != 0 && (host < 0 || access == G_O_WRONLY))
         return err_code(E_BADF);
     if (len > MAX_IO)
         return err_code(E_INVAL);
+    if (!os_user_writable(os, p, buf, len))
+        return err_code(E_FAULT);
+    if (fd == 0)
+        return 0; /* the console has no input: end of file */
     uint8_t *tmp = malloc(len ? len : 1);
     off_t at = lseek(host, 0, SEEK_CUR);
     ssize_t n = tmp && at >= 0 ? pread(host, tmp, len, at) : -1;
