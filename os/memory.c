@@ -1,8 +1,9 @@
 /*
  * The OS's view of a process's memory: translating its addresses in
- * software (for system-call arguments and --dump; in paged mode through its
+ * software (for --dump, --check and the viewer; in paged mode through its
  * page table, os/pager.c), capturing the dump when it ends, and moving it to
- * another place in physical memory.
+ * another place in physical memory.  System calls reach user memory through
+ * os/uaccess.c instead, under the process's own rules.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,24 +23,21 @@ bool os_translate(os_t *os, int pid, uint32_t vaddr, uint32_t *paddr)
 }
 
 /* Paged mode: page by page through the pager, which reads a non-resident
- * page from the backing store or the executable and never faults it in.
- * Copies into `into` (from the process), or from `from` (to it). */
-static bool paged_copy(os_t *os, process_t *p, uint32_t vaddr, uint8_t *into, const uint8_t *from, uint32_t len)
+ * page from the backing store or the executable and never faults it in: a
+ * debugger's view (--dump, --check, the viewer), not a system call's, which
+ * goes through os/uaccess.c. */
+static bool paged_read(os_t *os, process_t *p, uint32_t vaddr, uint8_t *into, uint32_t len)
 {
     uint32_t page = 1u << os->m->cfg.page_shift;
     while (len) {
         uint32_t chunk = page - (vaddr & (page - 1));
         if (chunk > len)
             chunk = len;
-        bool ok = from ? pager_write(os, p, vaddr, from, chunk) : pager_read(os, p, vaddr, into, chunk);
-        if (!ok || (uint64_t)vaddr + chunk > UINT32_MAX + 1ull)
+        if (!pager_read(os, p, vaddr, into, chunk) || (uint64_t)vaddr + chunk > UINT32_MAX + 1ull)
             return false;
         vaddr += chunk;
         len -= chunk;
-        if (from)
-            from += chunk;
-        else
-            into += chunk;
+        into += chunk;
     }
     return true;
 }
@@ -48,7 +46,7 @@ bool os_read_logical(os_t *os, int pid, uint32_t vaddr, void *buf, uint32_t len)
 {
     process_t *p = os_space(os, os_process(os, pid));
     if (p && os->pager)
-        return paged_copy(os, p, vaddr, buf, NULL, len);
+        return paged_read(os, p, vaddr, buf, len);
     uint8_t *out = buf;
     for (uint32_t i = 0; i < len; i++) {
         uint32_t pa;

@@ -198,12 +198,12 @@ void pager_release(os_t *os, process_t *p);
  * two's-complement word) if it is below the heap or leaves no hole page
  * before the stack.  Shrinking unmaps the pages above the new break. */
 uint32_t pager_brk(os_t *os, process_t *p, uint32_t new_break);
-/* (vmspace.c) Software translation for the OS: copy len bytes at vaddr,
- * within one page, without faulting anything in (a non-resident page is read
- * from, or written to, its backing-store copy or the executable's bytes).
- * False if vaddr is not mapped. */
+/* (vmspace.c) Software translation for the OS's own view (--dump, a mapping's
+ * write-back): copy len bytes at vaddr, within one page, without faulting
+ * anything in (a non-resident page is read from its backing-store copy or
+ * the executable's bytes).  False if vaddr is not mapped.  Copies a system
+ * call makes go through os/uaccess.c. */
 bool pager_read(os_t *os, process_t *p, uint32_t vaddr, void *buf, uint32_t len);
-bool pager_write(os_t *os, process_t *p, uint32_t vaddr, const void *buf, uint32_t len);
 /* The services' ranges: map [start, end) not present with its regions'
  * permissions (false if out of memory for tables); unmap it, dropping
  * frames and backing-store copies; has page vaddr changed since it was
