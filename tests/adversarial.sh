@@ -173,6 +173,14 @@ for E in $ENGINES; do
         end_case
     done
 
+    begin "$E paged: a thread started at a wild address is stopped at its first fetch, and its process with it"
+    run "$E" --mode paged "$A/thread_wild.s" "$A/victim.s"
+    want_rc 1
+    want_err "process 3 (thread_wild.s) stopped: $NOT_MAPPED; fetch at pc 0xfff00000, logical address 0xfff00000"
+    want_err "process 1 (thread_wild.s) stopped with process 3"
+    want_exit 1 42
+    end_case
+
     # ---- code ---------------------------------------------------------------------------------
     begin "$E paged: a store into the process's own code is stopped (code is r-x)"
     run "$E" --mode paged "$A/code_write.s" "$A/victim.s"
@@ -237,16 +245,17 @@ for E in $ENGINES; do
     end_case
 
     # ---- system calls -------------------------------------------------------------------------------
-    #                  0   1 2   3 4   5   6   7          8   9   10  11  12 13        14  15  16 17  18   19  20  21
+    # results 0..7 per mode, then 8..17 alike (common_tail), 18..21 per mode, 22..25 alike
     common_tail="-14 -22 -14 -14 4 314572800 -27 -27 0 -22"
     for mode in bare hwreloc paged; do
         case $mode in
         paged) want="-14 0 -14 0 -14 -14 -14 1515870810 $common_tail MAP -14 -22 -22" ;;
         *) want="-14 0 4 CHANGED 0 -14 -14 1515870810 $common_tail -19 -14 -19 -19" ;; # a partition's code is its own
         esac
+        want="$want 268435454 2 -27 0" # a write up to the limit, then none
         begin "$E $mode: system calls with wild pointers, lengths and flags are refused before they act"
         rm -f "$BOX/root/big"
-        run "$E" --mode "$mode" --dump 0x1800:22 "$A/sys_wild.s"
+        run "$E" --mode "$mode" --dump 0x1800:26 "$A/sys_wild.s"
         want_rc 0
         got=$(dump_words | awk '{ if ($19 + 0 > 0 || $19 + 0 < -4095) $19 = "MAP"; if ($4 + 0 != 0) $4 = "CHANGED"; print }')
         want_eq "results" "$got" "$want"

@@ -26,6 +26,10 @@
 ; 19 read(fd, that address, 4)     -EFAULT: no W (or no mapping at all)
 ; 20 shmat(1, 0)                   no segment: -EINVAL (-ENODEV unpaged)
 ; 21 mmap(0, 4096, 0x7, 0xFFFF, fd, 0)  unknown flags: -EINVAL (-ENODEV unpaged)
+; 22 lseek(big, 256 MiB - 2, SEEK_SET)  268435454
+; 23 write(big, buf, 4)            2: a write stops at the limit
+; 24 write(big, buf, 1)            -EFBIG
+; 25 ftruncate(big, 16)            0 (the file ends 16 bytes long)
         .text
 start:  LI      R9, results
         LOAD    R12, /start             ; the first code word, to check later
@@ -143,6 +147,25 @@ start:  LI      R9, results
         LOAD    R6, #0
         SYSCALL #9
         STORE   R0, [R9+84]
+        MOV     R1, R11                 ; 22
+        LI      R2, 268435454
+        LOAD    R3, #0
+        SYSCALL #8
+        STORE   R0, [R9+88]
+        MOV     R1, R11                 ; 23
+        LOAD    R2, #buf
+        LOAD    R3, #4
+        SYSCALL #1
+        STORE   R0, [R9+92]
+        MOV     R1, R11                 ; 24
+        LOAD    R2, #buf
+        LOAD    R3, #1
+        SYSCALL #1
+        STORE   R0, [R9+96]
+        MOV     R1, R11                 ; 25
+        LOAD    R2, #16
+        SYSCALL #7
+        STORE   R0, [R9+100]
         LOAD    R1, #0
         SYSCALL #0
         .data
