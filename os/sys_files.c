@@ -189,7 +189,10 @@ static int64_t room_below_limit(int host)
 {
     struct stat st;
     int flags = fcntl(host, F_GETFL);
-    off_t at = flags < 0 ? -1 : (flags & O_APPEND) ? (fstat(host, &st) < 0 ? -1 : st.st_size) : lseek(host, 0, SEEK_CUR);
+    off_t at = flags < 0                  ? -1
+               : (flags & O_APPEND) == 0 ? lseek(host, 0, SEEK_CUR)
+               : fstat(host, &st) < 0    ? -1
+                                         : st.st_size;
     if (at < 0)
         return -1;
     return at >= (off_t)FILE_SIZE_MAX ? 0 : (int64_t)FILE_SIZE_MAX - at;

@@ -72,7 +72,7 @@ static bool user_page(os_t *os, process_t *p, uint32_t vaddr, access_t access, c
     walker_t w;
     walker_init(&w, &os->m->cfg);
     const walk_io_t io = {walk_read32, kind == COPY_DO ? walk_write32 : NULL, os->m, os->m->cfg.mem_size};
-    /* a fault-in, then a copy-on-write break, then the access: three rounds at most */
+    /* a fault-in, then a copy-on-write break, then the access: never more than four walks */
     for (int round = 0; round < 4; round++) {
         walk_result_t r;
         trap_cause_t cause = mmu_walk_io(&w, &io, p->mmu.ptbr, p->mmu.ptlr, vaddr, access, MODE_USER, &r);
@@ -107,7 +107,8 @@ static bool user_copy(os_t *os, process_t *p, uint32_t addr, access_t access, ui
             return false;
         if (kind == COPY_PROBE)
             return true;
-        return access == ACC_STORE ? machine_phys_write(os->m, paddr, from, len) : machine_phys_read(os->m, paddr, into, len);
+        return access == ACC_STORE ? machine_phys_write(os->m, paddr, from, len)
+                                   : machine_phys_read(os->m, paddr, into, len);
     }
     p = os_space(os, p); /* a thread's memory is its process's */
     uint32_t page = 1u << os->m->cfg.page_shift;
