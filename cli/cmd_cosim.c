@@ -28,7 +28,6 @@
 #include "../os/lockstep.h"
 #include "../rtl/harness/rtl.h"
 #include "../sim/session.h"
-#include "argopt.h"
 #include "commands.h"
 #include "cosim.h"
 
@@ -36,7 +35,22 @@
 machine_t *rtl_create(const machine_config_t *cfg, evbus_t *bus, char *err, size_t errlen) __attribute__((weak));
 bool rtl_trace_open(machine_t *m, const char *path, char *err, size_t errlen) __attribute__((weak));
 
-static void cosim_usage(FILE *out)
+typedef struct {
+    const char *fst;
+    uint64_t random_n, seed;
+    bool random;
+} cosim_args_t;
+
+static const opt_spec_t cosim_specs[] = {
+    {"--fst", .kind = OPT_STRING, .value_name = "FILE", OPT_AT(cosim_args_t, fst),
+     .help = "write a waveform of the RTL (GTKWave opens it)"},
+    {"--random", .kind = OPT_NUMBER, .value_name = "N", OPT_AT(cosim_args_t, random_n), .min = 1,
+     .max = UINT64_MAX / 2, OPT_GIVEN(cosim_args_t, random), .help = "random MMU co-simulation of N accesses"},
+    {"--seed", .kind = OPT_NUMBER, .value_name = "S", OPT_AT(cosim_args_t, seed), .max = UINT32_MAX,
+     .help = "its seed (default 1)"},
+};
+
+static void cosim_usage(FILE *out, const opt_parser_t *p)
 {
     fprintf(out, "usage: mmulab cosim [--fst FILE] [run options] prog.s ...\n"
                  "       mmulab cosim --random N [--seed S]\n\n"
@@ -45,11 +59,8 @@ static void cosim_usage(FILE *out)
                  "translation, trap, cycles).  Exit status: 0 no divergence, 1 a divergence,\n"
                  "2 bad input.  --random drives the MMU alone with N random accesses over random\n"
                  "configurations, page tables, flushes, ASID switches and page-table edits.\n\n"
-                 "options:\n"
-                 "  --fst FILE               write a waveform of the RTL (GTKWave opens it)\n"
-                 "  --random N               random MMU co-simulation of N accesses\n"
-                 "  --seed S                 its seed (default 1)\n");
-    run_options_help(out);
+                 "options:\n");
+    opt_help(p, out);
 }
 
 /* The core binary: run the same command in build/mmulab-rtl, beside us. */
@@ -384,48 +395,24 @@ out:
 
 int cmd_cosim(int argc, char **argv)
 {
-    const char *fst = NULL;
-    uint64_t random_n = 0, seed = 1;
-    bool random = false;
-    /* take out our own options; the rest are run options */
-    char **rest = calloc((size_t)argc + 1, sizeof *rest);
-    if (!rest)
-        return 2;
-    int nrest = 0;
-    rest[nrest++] = argv[0];
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        if (opt_match("cosim", argc, argv, &i, "--fst", &v)) {
-            if (!v)
-                goto bad;
-            fst = v;
-        } else if (opt_match("cosim", argc, argv, &i, "--random", &v)) {
-            if (!v || !opt_u64("cosim", "--random", v, 1, UINT64_MAX / 2, &random_n))
-                goto bad;
-            random = true;
-        } else if (opt_match("cosim", argc, argv, &i, "--seed", &v)) {
-            if (!v || !opt_u64("cosim", "--seed", v, 0, UINT32_MAX, &seed))
-                goto bad;
-        } else {
-            rest[nrest++] = argv[i];
-        }
-    }
+    cosim_args_t a = {.seed = 1};
     run_options_t opt;
     run_options_defaults(&opt);
-    int rc = run_options_parse(nrest, rest, &opt, stderr);
-    free(rest);
+    opt_table_t tables[] = {{cosim_specs, OPT_COUNT(cosim_specs), &a, NULL, NULL}, run_options_table(&opt)};
+    tables[1].heading = "run options:";
+    opt_parser_t p = {.prog = "mmulab cosim", .tables = tables, .ntables = 2, .words = opt.programs,
+                      .max_words = MAX_PROGRAMS, .words_what = "programs at once", .err = stderr};
+    int rc = opt_parse(&p, argc, argv);
+    opt.nprograms = p.nwords;
     if (rc < 0) {
-        cosim_usage(stdout);
+        cosim_usage(stdout, &p);
         return 0;
     }
-    if (rc)
+    if (rc || (rc = run_options_finish(&opt, stderr)))
         return rc;
     if (!rtl_create)
         return exec_rtl_binary(argv - 1);
-    if (random)
-        return cosim_random(random_n, (uint32_t)seed, stdout);
-    return cosim_programs(&opt, fst);
-bad:
-    free(rest);
-    return 2;
+    if (a.random)
+        return cosim_random(a.random_n, (uint32_t)a.seed, stdout);
+    return cosim_programs(&opt, a.fst);
 }
