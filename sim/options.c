@@ -488,7 +488,7 @@ static const opt_spec_t run_specs[] = {
     {"--root", .kind = OPT_STRING, .value_name = "DIR", RUN(os.root),
      .help = "guest files (open, mmap) live in this directory, never outside (default .)"},
     {"--lib-path", .kind = OPT_STRING, .value_name = "DIRS", RUN(os.lib_path),
-     .help = "':'-separated directories of dynamic libraries (default: the program's)"},
+     .help = "':'-separated directories of dynamic libraries, before the program's own and its lib/"},
 };
 #undef RUN
 

@@ -19,6 +19,7 @@ typedef struct {
     machine_t *m;
     os_t *os;
     trace_t *trace;
+    char *lib_dirs;          /* the OS's library search path (library_dirs) */
     expect_t expects[MAX_PROGRAMS];
     /* --audit: the stores that landed outside their process */
     uint64_t strays;
