@@ -3,7 +3,7 @@
  *
  * Program mode (`mmulab cosim [run options] prog.s ...`): two sessions, one
  * per engine, each with its own OS running its ordinary os_run, as two
- * coroutines; each OS's machine is wrapped (os/lockstep.h) so that it runs
+ * coroutines; each OS's machine is wrapped (sim/lockstep.h) so that it runs
  * one instruction at a time and hands the retirement record over.  Every retired instruction is compared field by field --
  * PC, instruction, register write, memory access, both translations (hit or
  * miss, walk steps, A/D write-back), trap, cycles -- and so is the clock
@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "../toolchain/disasm.h"
-#include "../os/lockstep.h"
+#include "../sim/lockstep.h"
 #include "../rtl/harness/rtl.h"
 #include "../sim/session.h"
 #include "commands.h"
@@ -283,13 +283,19 @@ static bool side_next(side_t *s)
     return s->has_rt;
 }
 
+/* The session's machine wrapper: each instruction hands the side its record. */
+static machine_t *wrap_side(machine_t *engine, void *ctx)
+{
+    return lockstep_wrap(engine, side_yield, ctx);
+}
+
+/* Ready the side's coroutine over its session's OS. */
 static bool side_init(side_t *s, os_t *os, ucontext_t *main_ctx)
 {
     enum { STACK = 1 << 20 };
-    memset(s, 0, sizeof *s);
     s->os = os;
     s->main = main_ctx;
-    if (!(s->stack = malloc(STACK)) || !os_lockstep_wrap(os, side_yield, s))
+    if (!(s->stack = malloc(STACK)))
         return false;
     getcontext(&s->ctx);
     s->ctx.uc_stack.ss_sp = s->stack;
@@ -306,10 +312,11 @@ static int cosim_programs(const run_options_t *opt, const char *fst)
     oc.engine = "c";
     orl.engine = "rtl";
     orl.trace_path = NULL; /* one trace, the C side's */
+    side_t c = {0}, r = {0};
     memset(&sr, 0, sizeof sr);
-    int rc = session_open(&sc, &oc, stderr);
+    int rc = session_open_wrapped(&sc, &oc, wrap_side, &c, stderr);
     if (rc == 0)
-        rc = session_open(&sr, &orl, stderr);
+        rc = session_open_wrapped(&sr, &orl, wrap_side, &r, stderr);
     if (rc) {
         session_close(&sr);
         session_close(&sc);
@@ -320,7 +327,6 @@ static int cosim_programs(const run_options_t *opt, const char *fst)
         os_set_console(sr.os, devnull); /* the program's output once, from the C side */
     char err[256];
     ucontext_t main_ctx;
-    side_t c, r;
     history_t hist = {0};
     uint64_t count = 0;
     cosim_diff_t d;
@@ -380,8 +386,6 @@ static int cosim_programs(const run_options_t *opt, const char *fst)
     }
 out:
     /* a side stopped mid-run stays suspended; its stack goes, the OS is closed normally */
-    os_lockstep_unwrap(sc.os);
-    os_lockstep_unwrap(sr.os);
     free(c.stack);
     free(r.stack);
     session_close(&sr);

@@ -198,6 +198,11 @@ static char *library_dirs(const run_options_t *opt)
 
 int session_open(session_t *s, const run_options_t *opt, FILE *err)
 {
+    return session_open_wrapped(s, opt, NULL, NULL, err);
+}
+
+int session_open_wrapped(session_t *s, const run_options_t *opt, machine_wrap_fn wrap, void *ctx, FILE *err)
+{
     memset(s, 0, sizeof *s);
     s->opt = *opt;
     evbus_init(&s->bus);
@@ -227,7 +232,10 @@ int session_open(session_t *s, const run_options_t *opt, FILE *err)
     }
     os_cfg.lib_path = s->lib_dirs;
     s->m = engine_create(opt->engine, &hw, &s->bus, msg, sizeof msg);
-    if (!s->m || !(s->os = os_create(s->m, &os_cfg, msg, sizeof msg))) {
+    if (s->m && wrap && !(s->wrapper = wrap(s->m, ctx)))
+        snprintf(msg, sizeof msg, "out of host memory");
+    if (!s->m || (wrap && !s->wrapper) ||
+        !(s->os = os_create(s->wrapper ? s->wrapper : s->m, &os_cfg, msg, sizeof msg))) {
         fprintf(err, "mmulab: %s\n", msg);
         return 2;
     }
@@ -247,6 +255,8 @@ int session_run(session_t *s)
 void session_close(session_t *s)
 {
     os_destroy(s->os);
+    if (s->wrapper)
+        machine_destroy(s->wrapper);
     if (s->m)
         machine_destroy(s->m);
     trace_close(s->trace);
