@@ -102,6 +102,13 @@ bool wl_read_file(const char *path, wl_trace_t *t, char *err, size_t errlen)
         snprintf(err, errlen, "%s: cannot open the file", path);
         return false;
     }
+    bool ok = wl_read_stream(f, path, t, err, errlen);
+    fclose(f);
+    return ok;
+}
+
+bool wl_read_stream(FILE *f, const char *path, wl_trace_t *t, char *err, size_t errlen)
+{
     char line[512];
     int lineno = 0;
     bool ok = true;
@@ -122,7 +129,6 @@ bool wl_read_file(const char *path, wl_trace_t *t, char *err, size_t errlen)
             ok = false;
         }
     }
-    fclose(f);
     if (ok && t->n == 0) {
         snprintf(err, errlen, "%s: no requests", path);
         ok = false;
