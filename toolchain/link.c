@@ -627,6 +627,8 @@ static int link_loaded(linker_t *L, exe_t *out)
         out->shared = L->shared;
         if (!out->nsections)
             link_error(L, "nothing to link: no input has any section");
+        else if (!exe_entry_in_section(out))
+            link_error(L, "the entry point 0x%x (symbol start or _start) is outside every section of the output", out->entry);
     }
     int errors = L->errors;
     release(L);

@@ -6,7 +6,8 @@
 # FUZZ_RSS_MB of memory stops that harness and is written to
 # tests/fuzz/NAME/crashes/ (commit it with the fix: tests/fuzz.sh replays it).
 # Ends with one line per harness (executions, result) and exits 1 if any
-# harness found something.
+# harness found something; each run is also appended to DIR/fuzz-runs.tsv
+# (date, harness, seconds, executions, result) for docs/reliability.md.
 #   usage: tests/fuzz/campaign.sh DIR SECONDS NAME...
 set -u
 cd "$(dirname "$0")/../.." || exit 2
@@ -36,6 +37,7 @@ for name in "$@"; do
         result="FOUND: $(grep -m1 -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|ALARM|.*deadly signal|==[0-9]+== ERROR)' "$log" | cut -c1-100)"
         result="$result; $(grep -m1 -o 'Test unit written to .*' "$log")"
     fi
+    printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$name" "$seconds" "${execs:-0}" "$result" >>"$dir/fuzz-runs.tsv"
     summary+=$(printf '%-10s %12s executions  %s' "$name" "${execs:-?}" "$result")$'\n'
 done
 printf '%s' "$summary"
