@@ -2,8 +2,10 @@
  * Fuzz harness: the workload-file parser (studies/workload.c, `mmulab
  * workload --file`) and, on what it accepts, the simulation under every
  * fit, with the options the first byte picks (memory, waiting or refusing,
- * compaction).  Every request must end satisfied or refused (else abort()).
+ * compaction).  Every request must end satisfied, refused or pending, and
+ * every figure must be a finite number (else abort()).
  */
+#include <math.h>
 #include <stdlib.h>
 
 #include "fuzz_util.h"
@@ -28,7 +30,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (int fit = 0; fit < FIT_COUNT; fit++) {
             wl_result_t r;
             wl_run(&t, &cfg, (fit_t)fit, &r);
-            if (r.satisfied + r.refused + r.pending != r.requests)
+            if (r.satisfied + r.refused + r.pending != r.requests || !isfinite(r.mean_wait) ||
+                !isfinite(r.mean_holes) || !isfinite(r.mean_allocated) || !isfinite(r.lost_fraction) ||
+                !isfinite(r.internal_fraction))
                 abort();
         }
     }

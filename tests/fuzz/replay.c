@@ -7,6 +7,8 @@
  *
  *   replay-NAME [-t SECONDS] FILE|DIR...   (a directory: every file in it)
  *
+ * SECONDS (default 20) is the limit per input.
+ *
  * Prints each failure, then `NAME: N passed, N failed`; exits 1 on a failure.
  */
 #define _GNU_SOURCE
@@ -100,7 +102,8 @@ int main(int argc, char **argv)
         for (int k = 0; k < n; k++) {
             char path[4096];
             snprintf(path, sizeof path, "%s/%s", argv[i], list[k]->d_name);
-            replay_one(path, timeout) ? passed++ : failed++;
+            if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+                replay_one(path, timeout) ? passed++ : failed++;
             free(list[k]);
         }
         free(n >= 0 ? list : NULL);
