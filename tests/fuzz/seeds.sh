@@ -85,9 +85,11 @@ printf '0 1000\n1 2004\n2 0x0\n3 ffffffffffffffff\n4 0\n' >"$F/din/corpus/labels
 printf '# a comment\n\n  2  0x100 trailing words\n0\t0X2000\r\n1 40' >"$F/din/corpus/layout"
 awk 'BEGIN { for (i = 0; i < 300; i++) printf "%d %x\n", i % 3, (i * 4096 + i * 4) % 65536 }' >"$T/loop.din"
 cp "$T/loop.din" "$F/din/corpus/loop"
-gzip -9 -c "$T/loop.din" >"$F/din/corpus/loop.gz"
+gzip -9 -n -c "$T/loop.din" >"$F/din/corpus/loop.gz"
 xz -9 -c "$T/loop.din" >"$F/din/corpus/loop.xz"
 printf '0 1\n9 2\n' >"$F/din/corpus/bad-label"
+# the harness compresses these itself (0xF1 gzip, 0xF2 xz; 0xF3, 0xF4 cut short by 1 + 2nd byte % 64)
+for k in 1 2 3 4; do printf "\\36$k\\020" | cat - "$T/loop.din" >"$F/din/corpus/packed-$k"; done
 
 # refs: the textbook strings (flags byte: frames - 1)
 seed refs silberschatz '\2' <(printf '7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1')
