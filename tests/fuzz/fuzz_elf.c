@@ -1,7 +1,8 @@
 /*
  * Fuzz harness: the ELF32 reader (toolchain/elf.c) on arbitrary bytes and,
  * for what it accepts as an executable, the OS's loader (os/loader.c) in
- * the mode the first byte picks, then a short run of the program.
+ * the mode the first byte picks, then a short run of the program.  What
+ * the reader accepts must write back as ELF and read the same (else abort()).
  */
 #include "fuzz_util.h"
 #include "fuzz_os.h"
@@ -18,6 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char err[256];
     if (exe_parse_elf(data + 1, size - 1, &exe, err, sizeof err) < 0)
         return 0;
+    fuzz_check_elf_round_trip(&exe, "what the reader accepted");
     if (!exe.relocatable && !exe.shared) {
         fuzz_os_t r;
         fuzz_os_open(&r, (os_mode_t)(data[0] % OS_MODE_COUNT), RUN_CYCLES, 1000);

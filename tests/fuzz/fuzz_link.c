@@ -4,34 +4,11 @@
  * "\n--\n"; the first byte asks for a dynamic library as the output.  What
  * it links must write as ELF and read back the same (else abort()).
  */
-#include <stdlib.h>
-#include <string.h>
-
 #include "fuzz_util.h"
 
 #include "../../toolchain/link.h"
 
 #define MAX_INPUTS 4
-
-/* The output written and read back: same sections, entry and symbols. */
-static void check_round_trip(const exe_t *out)
-{
-    const char *path = fuzz_file(NULL, 0);
-    char err[256];
-    exe_t back;
-    if (exe_write_elf(path, out, err, sizeof err) < 0 || exe_read_elf(path, &back, err, sizeof err) < 0) {
-        fprintf(stderr, "linker output does not survive ELF: %s\n", err);
-        abort();
-    }
-    bool same = back.entry == out->entry && back.nsections == out->nsections && back.shared == out->shared;
-    for (int i = 0; same && i < out->nsections; i++)
-        same = back.sections[i].addr == out->sections[i].addr && back.sections[i].size == out->sections[i].size;
-    if (!same) {
-        fprintf(stderr, "linker output read back differently\n");
-        abort();
-    }
-    exe_free(&back);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -47,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     link_options_t opt = {.errors = fuzz_devnull(), .shared = data[0] & 1};
     exe_t out;
     if (link_buffers(in, n, &opt, &out) == 0) {
-        check_round_trip(&out);
+        fuzz_check_elf_round_trip(&out, "linker output");
         exe_free(&out);
     }
     return 0;

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "fuzz_util.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -58,4 +59,27 @@ int fuzz_split(const uint8_t *data, size_t size, const uint8_t **part, size_t *p
     part[n] = data;
     part_size[n++] = size;
     return n;
+}
+
+void fuzz_check_elf_round_trip(const exe_t *exe, const char *what)
+{
+    const char *path = fuzz_file(NULL, 0);
+    char err[256];
+    exe_t back;
+    if (exe_write_elf(path, exe, err, sizeof err) < 0 || exe_read_elf(path, &back, err, sizeof err) < 0) {
+        fprintf(stderr, "%s does not survive ELF: %s\n", what, err);
+        abort();
+    }
+    bool same = back.entry == exe->entry && back.nsections == exe->nsections && back.shared == exe->shared &&
+                back.relocatable == exe->relocatable;
+    for (int i = 0; same && i < exe->nsections; i++)
+        same = back.sections[i].addr == exe->sections[i].addr && back.sections[i].size == exe->sections[i].size &&
+               back.sections[i].nobits == exe->sections[i].nobits &&
+               (exe->sections[i].nobits || !exe->sections[i].size ||
+                !memcmp(back.sections[i].data, exe->sections[i].data, exe->sections[i].size));
+    if (!same) {
+        fprintf(stderr, "%s read back differently\n", what);
+        abort();
+    }
+    exe_free(&back);
 }

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../../toolchain/exe.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* A stream that discards what is written (diagnostics, listings, consoles). */
@@ -27,5 +29,9 @@ char *fuzz_cstring(const uint8_t *data, size_t size);
  * max parts; returns how many (at least 1). */
 #define FUZZ_SEPARATOR "\n--\n"
 int fuzz_split(const uint8_t *data, size_t size, const uint8_t **part, size_t *part_size, int max);
+
+/* exe written as ELF and read back must give the same sections, entry and
+ * kind; abort() naming `what` otherwise. */
+void fuzz_check_elf_round_trip(const exe_t *exe, const char *what);
 
 #endif
