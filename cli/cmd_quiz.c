@@ -18,7 +18,7 @@
 #include "../os/rng.h"
 #include "../studies/exercise.h"
 #include "../studies/refsim.h"
-#include "argopt.h"
+#include "../sim/options.h"
 #include "commands.h"
 #include "xlate_print.h"
 
@@ -579,56 +579,60 @@ static void quiz_usage(FILE *out)
 {
     fprintf(out, "usage: mmulab quiz TOPIC [--seed N] [--count K] [-c]\n\n"
                  "Prints a seeded exercise (the same seed, the same problem); -c adds the answers,\n"
-                 "which the model computes (its walker, MMU, allocator and replacement policies).\n\n"
-                 "  --seed N    the problem's seed (default 0)\n"
-                 "  --count K   how many questions, 1..64 (default 5)\n"
-                 "  -c          print the answers too\n\ntopics:\n");
+                 "which the model computes (its walker, MMU, allocator and replacement policies).\n\ntopics:\n");
     for (size_t i = 0; i < NTOPICS; i++)
         fprintf(out, "  %-12s %s\n", topics[i].name, topics[i].help);
+    fprintf(out, "\noptions:\n");
+}
+
+typedef struct {
+    uint64_t seed, count;
+    bool answers;
+} quiz_args_t;
+
+static const opt_spec_t quiz_specs[] = {
+    {"--seed", .kind = OPT_NUMBER, .value_name = "N", OPT_AT(quiz_args_t, seed),
+     .help = "the problem's seed (default 0)"},
+    {"--count", .kind = OPT_NUMBER, .value_name = "K", OPT_AT(quiz_args_t, count), .min = 1, .max = 64,
+     .help = "how many questions, 1..64 (default 5)"},
+    {"-c", .kind = OPT_FLAG, OPT_AT(quiz_args_t, answers), .help = "print the answers too"},
+};
+
+static const topic_t *find_topic(const char *name)
+{
+    for (size_t t = 0; t < NTOPICS; t++)
+        if (!strcmp(name, topics[t].name))
+            return &topics[t];
+    fprintf(stderr, "mmulab quiz: unknown topic '%s'; allowed:", name);
+    for (size_t t = 0; t < NTOPICS; t++)
+        fprintf(stderr, " %s", topics[t].name);
+    fprintf(stderr, "\n");
+    return NULL;
 }
 
 int cmd_quiz(int argc, char **argv)
 {
-    quiz_t q = {.count = 5};
-    const topic_t *topic = NULL;
-    const char *value;
-    uint64_t v;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            quiz_usage(stdout);
-            return 0;
-        } else if (!strcmp(argv[i], "-c")) {
-            q.answers = true;
-        } else if (opt_match(CMD, argc, argv, &i, "--seed", &value)) {
-            if (!value || !opt_u64(CMD, "--seed", value, 0, UINT64_MAX, &q.seed))
-                return 2;
-        } else if (opt_match(CMD, argc, argv, &i, "--count", &value)) {
-            if (!value || !opt_u64(CMD, "--count", value, 1, 64, &v))
-                return 2;
-            q.count = (unsigned)v;
-        } else if (argv[i][0] == '-') {
-            fprintf(stderr, "mmulab quiz: unknown option '%s' (see --help)\n", argv[i]);
-            return 2;
-        } else if (!topic) {
-            for (size_t t = 0; t < NTOPICS; t++)
-                if (!strcmp(argv[i], topics[t].name))
-                    topic = &topics[t];
-            if (!topic) {
-                fprintf(stderr, "mmulab quiz: unknown topic '%s'; allowed:", argv[i]);
-                for (size_t t = 0; t < NTOPICS; t++)
-                    fprintf(stderr, " %s", topics[t].name);
-                fprintf(stderr, "\n");
-                return 2;
-            }
-        } else {
-            fprintf(stderr, "mmulab quiz: one topic at a time\n");
-            return 2;
-        }
+    quiz_args_t a = {.count = 5};
+    const char *words[1];
+    opt_table_t table = {quiz_specs, OPT_COUNT(quiz_specs), &a, NULL, NULL};
+    opt_parser_t p = {.prog = "mmulab " CMD, .tables = &table, .ntables = 1, .words = words, .max_words = 1,
+                      .words_what = "topic", .err = stderr};
+    int rc = opt_parse(&p, argc, argv);
+    if (rc < 0) {
+        quiz_usage(stdout);
+        opt_help(&p, stdout);
+        return 0;
     }
-    if (!topic) {
+    if (rc)
+        return rc;
+    if (!p.nwords) {
         fprintf(stderr, "mmulab quiz: no topic given (see --help)\n");
         return 2;
     }
+    const topic_t *topic = find_topic(words[0]);
+    if (!topic)
+        return 2;
+    quiz_t q = {.seed = a.seed, .count = (unsigned)a.count, .answers = a.answers};
     q.rng = rng_seeded(q.seed ^ (uint64_t)(topic - topics) << 56);
     printf("ARG topic %s\nARG seed %" PRIu64 "\nARG count %u\n\n", topic->name, q.seed, q.count);
     return topic->fn(&q);

@@ -18,7 +18,7 @@ static void translate_usage(FILE *out)
 {
     fprintf(out,
             "usage: mmulab translate ADDR [--page-size SIZE] [--levels N] [--va-bits N] [--mem SIZE]\n"
-            "                        [--access load|store|fetch] [--pt FILE]\n\n"
+            "                        [--access fetch|load|store] [--pt FILE]\n\n"
             "Splits the virtual address ADDR into its per-level table indexes and page offset\n"
             "for the geometry given (defaults: 4K pages, 2 levels, 32 bits, as `mmulab run`),\n"
             "and prints the size of the tables at each level.  With --pt FILE it also walks\n"
@@ -29,7 +29,7 @@ static void translate_usage(FILE *out)
             "  word PADDR VALUE      one word of physical memory (a table laid out by hand)\n"
             "  ptbr PADDR            the root table (default: the one `map` lines build)\n"
             "  # ...                 a comment\n"
-            "Numbers are decimal or 0x hex.\n");
+            "Numbers are decimal or 0x hex.\n\n");
 }
 
 static bool parse_flags(const char *text, uint32_t *flags)
@@ -93,54 +93,41 @@ static bool pt_load(pt_image_t *pt, const char *path)
     return ok;
 }
 
-/* Take --pt FILE and --access out of argv; the rest are run options. */
-static int split_own_options(int argc, char **argv, char **rest, const char **pt, access_t *access)
-{
-    int n = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        bool is_pt = !strcmp(a, "--pt"), is_acc = !strcmp(a, "--access");
-        if ((is_pt || is_acc) && i + 1 < argc) {
-            const char *v = argv[++i];
-            if (is_pt)
-                *pt = v;
-            else if (!strcmp(v, "load") || !strcmp(v, "store") || !strcmp(v, "fetch"))
-                *access = !strcmp(v, "load") ? ACC_LOAD : !strcmp(v, "store") ? ACC_STORE : ACC_FETCH;
-            else {
-                fprintf(stderr, "mmulab translate: --access '%s': allowed values are load|store|fetch\n", v);
-                return -1;
-            }
-        } else if (is_pt || is_acc) {
-            fprintf(stderr, "mmulab translate: %s needs a value\n", a);
-            return -1;
-        } else {
-            rest[n++] = argv[i];
-        }
-    }
-    return n;
-}
+typedef struct {
+    const char *pt;
+    int access;
+} translate_args_t;
+
+static const opt_spec_t translate_specs[] = {
+    {"--pt", .kind = OPT_STRING, .value_name = "FILE", OPT_AT(translate_args_t, pt),
+     .help = "walk the page table FILE describes (map/word/ptbr lines)"},
+    {"--access", .kind = OPT_CHOICE, .value_name = "KIND", OPT_AT(translate_args_t, access), .choices = access_name,
+     .nchoices = 3, .help = "the access the walk makes: fetch|load|store (default load)"},
+};
 
 int cmd_translate(int argc, char **argv)
 {
-    const char *pt_path = NULL;
-    access_t access = ACC_LOAD;
-    char **rest = calloc((size_t)argc + 1, sizeof *rest);
-    if (!rest)
-        return 2;
-    int nrest = split_own_options(argc, argv, rest, &pt_path, &access);
+    translate_args_t a = {.access = ACC_LOAD};
     run_options_t opt;
     run_options_defaults(&opt);
-    int rc = nrest < 0 ? 2 : run_options_parse(nrest, rest, &opt, stderr);
-    free(rest);
+    const char *words[1];
+    opt_table_t tables[2] = {{translate_specs, OPT_COUNT(translate_specs), &a, NULL, NULL}, run_options_table(&opt)};
+    tables[1].heading = "geometry (the runner's options; only --page-size, --levels, --va-bits, --mem matter):";
+    opt_parser_t p = {.prog = "mmulab translate", .tables = tables, .ntables = 2, .words = words, .max_words = 1,
+                      .words_what = "address", .err = stderr};
+    int rc = opt_parse(&p, argc, argv);
     if (rc < 0) {
         translate_usage(stdout);
+        opt_help(&p, stdout);
         return 0;
     }
-    if (rc)
+    if (rc || (rc = run_options_finish(&opt, stderr)))
         return rc;
+    const char *pt_path = a.pt;
+    access_t access = (access_t)a.access;
     uint32_t vaddr;
     char err[256];
-    if (opt.nprograms != 1 || !parse_u32(opt.programs[0], &vaddr)) {
+    if (p.nwords != 1 || !parse_u32(words[0], &vaddr)) {
         fprintf(stderr, "mmulab translate: expected one virtual address (decimal or 0x hex) (see --help)\n");
         return 2;
     }

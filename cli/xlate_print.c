@@ -20,7 +20,7 @@ static void print_field(FILE *out, const char *indent, const char *name, uint32_
 void print_split(FILE *out, const paging_geometry_t *g, uint32_t vaddr, const char *indent)
 {
     for (uint32_t l = 0; l < g->levels; l++) {
-        char name[16];
+        char name[24];
         snprintf(name, sizeof name, "L%" PRIu32 " index", l);
         print_field(out, indent, name, paging_index(g, vaddr, l), g->index_shift[l], g->index_bits[l]);
     }

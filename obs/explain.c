@@ -80,7 +80,7 @@ bool explain_filter_parse(const char *text, explain_filter_t *f, char *err, size
     for (const char *w = text ? text : ""; *w;) {
         size_t len = strcspn(w, ",");
         if (len && !parse_word(w, len, f)) {
-            int used = snprintf(err, errlen, "'%.*s': allowed are", (int)len, w);
+            int used = snprintf(err, errlen, "'%.*s' is not one of", (int)len, w);
             for (int k = 0; k < EXPLAIN_KIND_COUNT && used > 0 && (size_t)used < errlen; k++)
                 used += snprintf(err + used, errlen - (size_t)used, " %s", explain_kind_word[k]);
             if (used > 0 && (size_t)used < errlen)

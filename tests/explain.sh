@@ -132,7 +132,7 @@ end
 begin "bad --explain words and bad traces: exit 2 with the allowed words or the line"
 mm run --explain=faults programs/vcopy.s
 want_rc 2
-want_err "'faults': allowed are tlb fault evict"
+want_err "'faults' is not one of tlb fault evict"
 printf 'cycle,duration,event,category,pid,a,b,c,d\n1,2,no such event,os,1,0,0,0,0\n' >"$T/bad.csv"
 mm explain "$T/bad.csv"
 want_rc 2
@@ -371,7 +371,7 @@ mm translate 0x10 --pt "$T/nothere"
 want_rc 2
 mm translate 0x10 --access jump
 want_rc 2
-want_err "allowed values are load|store|fetch"
+want_err "allowed values are fetch|load|store"
 end
 
 finish
