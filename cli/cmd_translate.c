@@ -32,44 +32,6 @@ static void translate_usage(FILE *out)
             "Numbers are decimal or 0x hex.\n\n");
 }
 
-static bool parse_flags(const char *text, uint32_t *flags)
-{
-    static const char letters[] = "vrwxugad";
-    static const uint32_t bits[] = {PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_G, PTE_A, PTE_D};
-    *flags = 0;
-    for (const char *c = text; *c; c++) {
-        const char *at = strchr(letters, *c);
-        if (!at)
-            return false;
-        *flags |= bits[at - letters];
-    }
-    return true;
-}
-
-/* One directive of a --pt file into pt; false after a message naming the line. */
-static bool pt_directive(pt_image_t *pt, char *line, const char *path, int lineno)
-{
-    char *word[4] = {0};
-    int n = 0;
-    for (char *tok = strtok(line, " \t\r\n"); tok && n < 4; tok = strtok(NULL, " \t\r\n"))
-        word[n++] = tok;
-    if (n == 0 || word[0][0] == '#')
-        return true;
-    uint32_t x = 0, y = 0, flags = PTE_V | PTE_R | PTE_W | PTE_X | PTE_U;
-    bool ok = false;
-    if (!strcmp(word[0], "map") && n >= 3 && parse_u32(word[1], &x) && parse_u32(word[2], &y) &&
-        (n < 4 || parse_flags(word[3], &flags)))
-        ok = y <= PTE_PPN_MAX && pt_image_set(pt, x, pte_make(y, flags));
-    else if (!strcmp(word[0], "word") && n == 3 && parse_u32(word[1], &x) && parse_u32(word[2], &y))
-        ok = pt_image_poke(pt, x, y);
-    else if (!strcmp(word[0], "ptbr") && n == 2 && parse_u32(word[1], &x))
-        ok = x < pt->cfg.mem_size && (pt->ptbr = x, true);
-    if (!ok)
-        fprintf(stderr, "%s:%d: error: expected `map VPN PPN [FLAGS]`, `word PADDR VALUE` or `ptbr PADDR` "
-                        "within memory and the table area\n", path, lineno);
-    return ok;
-}
-
 static bool pt_load(pt_image_t *pt, const char *path)
 {
     FILE *f = fopen(path, "r");
@@ -77,19 +39,11 @@ static bool pt_load(pt_image_t *pt, const char *path)
         fprintf(stderr, "mmulab translate: %s: cannot open (%s)\n", path, strerror(errno));
         return false;
     }
-    char line[256];
-    int lineno = 0;
-    bool ok = true;
-    while (ok && fgets(line, sizeof line, f)) {
-        lineno++;
-        if (!strchr(line, '\n') && !feof(f)) {
-            fprintf(stderr, "%s:%d: error: line longer than %zu bytes\n", path, lineno, sizeof line - 2);
-            ok = false;
-        } else {
-            ok = pt_directive(pt, line, path, lineno);
-        }
-    }
+    char err[512];
+    bool ok = pt_image_load(pt, f, path, err, sizeof err);
     fclose(f);
+    if (!ok)
+        fprintf(stderr, "%s\n", err);
     return ok;
 }
 

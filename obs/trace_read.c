@@ -119,6 +119,34 @@ static bool is_frame_line(const char *line, bool json, int lineno)
     return !strncmp(line, "{\"displayTimeUnit\"", 18) || line[0] == ']';
 }
 
+bool trace_read_stream(FILE *f, bool json, const char *name, ev_observer_fn fn, void *ctx, char *err, size_t errlen)
+{
+    char line[LINE_MAX_BYTES];
+    int lineno = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            snprintf(err, errlen, "%s:%d: line longer than %d bytes: not an mmulab trace", name, lineno,
+                     LINE_MAX_BYTES - 2);
+            return false;
+        }
+        if (is_frame_line(line, json, lineno))
+            continue;
+        event_t ev;
+        if (!(json ? parse_json_line(line, &ev) : parse_csv_line(line, &ev))) {
+            snprintf(err, errlen, "%s:%d: not a line of an mmulab %s trace", name, lineno,
+                     json ? "JSON (one trace event a line)" : "CSV (cycle,duration,event,...)");
+            return false;
+        }
+        fn(ctx, &ev);
+    }
+    if (lineno == 0) {
+        snprintf(err, errlen, "%s: the trace is empty", name);
+        return false;
+    }
+    return true;
+}
+
 bool trace_read(const char *path, ev_observer_fn fn, void *ctx, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
@@ -126,33 +154,7 @@ bool trace_read(const char *path, ev_observer_fn fn, void *ctx, char *err, size_
         snprintf(err, errlen, "%s: cannot open the trace (%s)", path, strerror(errno));
         return false;
     }
-    bool json = has_suffix(path, ".json");
-    char line[LINE_MAX_BYTES];
-    int lineno = 0;
-    bool ok = true;
-    while (ok && fgets(line, sizeof line, f)) {
-        lineno++;
-        if (!strchr(line, '\n') && !feof(f)) {
-            snprintf(err, errlen, "%s:%d: line longer than %d bytes: not an mmulab trace", path, lineno,
-                     LINE_MAX_BYTES - 2);
-            ok = false;
-            break;
-        }
-        if (is_frame_line(line, json, lineno))
-            continue;
-        event_t ev;
-        if (!(json ? parse_json_line(line, &ev) : parse_csv_line(line, &ev))) {
-            snprintf(err, errlen, "%s:%d: not a line of an mmulab %s trace", path, lineno,
-                     json ? "JSON (one trace event a line)" : "CSV (cycle,duration,event,...)");
-            ok = false;
-        } else {
-            fn(ctx, &ev);
-        }
-    }
+    bool ok = trace_read_stream(f, has_suffix(path, ".json"), path, fn, ctx, err, errlen);
     fclose(f);
-    if (ok && lineno == 0) {
-        snprintf(err, errlen, "%s: the trace is empty", path);
-        ok = false;
-    }
     return ok;
 }

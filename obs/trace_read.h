@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "../machine/events.h"
 
@@ -19,5 +20,7 @@ ev_kind_t trace_kind_from_label(const char *label);
  * anything else: CSV with the header line) and hand each event to fn.
  * Returns true, or false with a sentence naming the file and line in err. */
 bool trace_read(const char *path, ev_observer_fn fn, void *ctx, char *err, size_t errlen);
+/* The same from an open stream; json picks the format, name is for messages. */
+bool trace_read_stream(FILE *f, bool json, const char *name, ev_observer_fn fn, void *ctx, char *err, size_t errlen);
 
 #endif

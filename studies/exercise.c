@@ -3,6 +3,8 @@
  */
 #include "exercise.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,4 +123,75 @@ bool reloc_probe(uint32_t mem_size, uint32_t base, uint32_t limit, uint32_t va, 
     }
     machine_destroy(m);
     return ok;
+}
+
+/* ---- page-table descriptions (`mmulab translate --pt`) ------------------------------- */
+
+static bool parse_flags(const char *text, uint32_t *flags)
+{
+    static const char letters[] = "vrwxugad";
+    static const uint32_t bits[] = {PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_G, PTE_A, PTE_D};
+    *flags = 0;
+    for (const char *c = text; *c; c++) {
+        const char *at = strchr(letters, *c);
+        if (!at)
+            return false;
+        *flags |= bits[at - letters];
+    }
+    return true;
+}
+
+/* Decimal or 0x hex (never octal), no sign, no blanks. */
+static bool parse_number(const char *text, uint32_t *out)
+{
+    bool hex = text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+    const char *digits = hex ? text + 2 : text;
+    if (!(hex ? isxdigit((unsigned char)*digits) : isdigit((unsigned char)*digits)))
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(digits, &end, hex ? 16 : 10);
+    if (errno || *end || v > UINT32_MAX)
+        return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+/* One directive into pt; false if it is not one or does not fit. */
+static bool pt_directive(pt_image_t *pt, char *line)
+{
+    char *word[5] = {0}, *save = NULL;
+    int n = 0;
+    for (char *tok = strtok_r(line, " \t\r\n", &save); tok && n < 5; tok = strtok_r(NULL, " \t\r\n", &save))
+        word[n++] = tok;
+    if (n == 0 || word[0][0] == '#')
+        return true;
+    uint32_t x = 0, y = 0, flags = PTE_V | PTE_R | PTE_W | PTE_X | PTE_U;
+    if (!strcmp(word[0], "map") && (n == 3 || n == 4) && parse_number(word[1], &x) && parse_number(word[2], &y) &&
+        (n < 4 || parse_flags(word[3], &flags)))
+        return y <= PTE_PPN_MAX && x < (1ull << pt->walker.geo.vpn_bits) && pt_image_set(pt, x, pte_make(y, flags));
+    if (!strcmp(word[0], "word") && n == 3 && parse_number(word[1], &x) && parse_number(word[2], &y))
+        return pt_image_poke(pt, x, y);
+    if (!strcmp(word[0], "ptbr") && n == 2 && parse_number(word[1], &x) && x < pt->cfg.mem_size)
+        return (pt->ptbr = x), true;
+    return false;
+}
+
+bool pt_image_load(pt_image_t *pt, FILE *f, const char *name, char *err, size_t errlen)
+{
+    char line[256];
+    int lineno = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            snprintf(err, errlen, "%s:%d: error: line longer than %zu bytes", name, lineno, sizeof line - 2);
+            return false;
+        }
+        if (!pt_directive(pt, line)) {
+            snprintf(err, errlen, "%s:%d: error: expected `map VPN PPN [FLAGS]` (a page of the address space), "
+                                  "`word PADDR VALUE` or `ptbr PADDR` within memory and the table area", name, lineno);
+            return false;
+        }
+    }
+    return true;
 }

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../machine/machine.h"
 #include "../mmu/walk.h"
@@ -35,6 +36,15 @@ bool pt_image_set(pt_image_t *pt, uint32_t vpn, pte_t leaf);
 bool pt_image_poke(pt_image_t *pt, uint32_t paddr, uint32_t value);
 /* The walker's answer for a user access to vaddr. */
 trap_cause_t pt_image_walk(const pt_image_t *pt, uint32_t vaddr, access_t access, walk_result_t *out);
+
+/* Read a page-table description into pt, one directive a line (bounded):
+ *     map VPN PPN [FLAGS]   the leaf PTE of page VPN: frame PPN, FLAGS from
+ *                           v r w x u g a d (default vrwxu)
+ *     word PADDR VALUE      one word of physical memory
+ *     ptbr PADDR            the root table
+ *     # ...                 a comment
+ * False with "name:line: error: ..." in err. */
+bool pt_image_load(pt_image_t *pt, FILE *f, const char *name, char *err, size_t errlen);
 
 /* Base/limit: what the C model's MMU makes of a user load at logical address
  * va with these registers in mem_size bytes of memory: TRAP_NONE and

@@ -366,7 +366,7 @@ want_rc 2
 printf 'map 1\n' >"$T/badpt"
 mm translate 0x10 --pt "$T/badpt"
 want_rc 2
-want_err "badpt:1: error: expected"
+want_err "badpt:1: error: expected \`map VPN PPN"
 mm translate 0x10 --pt "$T/nothere"
 want_rc 2
 mm translate 0x10 --access jump
