@@ -52,7 +52,7 @@ static void answer_heading(const quiz_t *q)
 static int quiz_relocation(quiz_t *q)
 {
     uint32_t mem = 1u << pick(q, 14, 20), limit = pick(q, 1, 16) * 256;
-    uint32_t base = pick(q, 0, (mem - 4) / 16) * 16;
+    uint32_t base = pick(q, 0, (mem - limit) / 16) * 16; /* the partition lies in memory */
     printf("Base/limit relocation: the MMU adds the base to every logical address and traps\n"
            "an access at or beyond the limit.  Each access below loads one 4-byte word.\n\n");
     printf("  base   0x%08" PRIx32 " (decimal %" PRIu32 ")\n  limit  0x%08" PRIx32 " (decimal %" PRIu32 ")\n",
@@ -282,7 +282,7 @@ static void print_holes(const partitions_t *p)
 }
 
 /* Lay out the starting memory: alternate holes and blocks of owner 1000+. */
-static void fit_initial(quiz_t *q, partitions_t *p, const uint32_t *layout, int n)
+static void fit_initial(partitions_t *p, const uint32_t *layout, int n)
 {
     uint32_t at = 0;
     for (int i = 0; i < n; i++) {
@@ -290,7 +290,6 @@ static void fit_initial(quiz_t *q, partitions_t *p, const uint32_t *layout, int 
             partitions_alloc_at(p, at, layout[i], 1000 + i);
         at += layout[i];
     }
-    (void)q;
 }
 
 static void fit_answer(fit_t fit, const uint32_t *layout, int nlayout, uint32_t total, const fit_step_t *steps,
@@ -298,7 +297,7 @@ static void fit_answer(fit_t fit, const uint32_t *layout, int nlayout, uint32_t 
 {
     partitions_t p;
     partitions_init(&p, 0, total, 1, fit);
-    fit_initial(NULL, &p, layout, nlayout);
+    fit_initial(&p, layout, nlayout);
     uint32_t bases[64];
     printf("  %s fit:\n    start      holes ", fit_name[fit]);
     print_holes(&p);
@@ -345,7 +344,7 @@ static int quiz_fit(quiz_t *q)
            total);
     partitions_t p;
     partitions_init(&p, 0, total, 1, FIT_FIRST);
-    fit_initial(q, &p, layout, nlayout);
+    fit_initial(&p, layout, nlayout);
     print_holes(&p);
     partitions_free_all(&p);
     printf("\nRequests in order (Rn: allocate bytes; free Rn: release it, merging with neighbouring holes):\n");

@@ -220,8 +220,13 @@ static void say_tlb_fill(explainer_t *x, const event_t *fill)
 
 static void say_walk(explainer_t *x, const story_t *s, const event_t *miss)
 {
-    say(x, "%s 0x%08" PRIx32 ": TLB miss", miss->d < 3 ? access_name[miss->d] : "access", miss->a);
     const event_t *fill = find(s, EV_TLB_FILL);
+    const char *access = miss->d < 3 ? access_name[miss->d] : "access";
+    if (!fill && !find(s, EV_TRAP)) /* a hit whose entry lacks A (or D for a store): the walker sets it */
+        say(x, "%s 0x%08" PRIx32 ": TLB hit, but the entry lacks the %s bit", access, miss->a,
+            miss->d == ACC_STORE ? "D" : "A");
+    else
+        say(x, "%s 0x%08" PRIx32 ": TLB miss", access, miss->a);
     if (fill)
         say_tlb_fill(x, fill);
     bool first = true;

@@ -82,6 +82,13 @@ PY
 done
 end
 
+begin "--explain=tlb: a TLB miss per miss counted, a hit that needs A or D said as such (walks - misses)"
+mm run --mode paged --tlb 4 --page-size 512 --explain=tlb --stats-json "$T/s.json" programs/vcopy.s programs/checksum.s
+want_eq "misses" "$(grep -c ': TLB miss' "$T/out")" "$(jv "$T/s.json" tlb_misses)"
+want_eq "A/D walks on hits" "$(grep -c ': TLB hit, but the entry lacks the [AD] bit' "$T/out")" \
+    "$(($(jv "$T/s.json" walks) - $(jv "$T/s.json" tlb_misses)))"
+end
+
 begin "explain TRACE: the same sentences from the CSV and the JSON trace as live"
 mm run $PAGED --replace clock --explain --trace "$T/t.csv" programs/vcopy.s
 cp "$T/out" "$T/live"
