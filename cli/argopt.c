@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../obs/plot.h"
+
 bool opt_match(const char *cmd, int argc, char **argv, int *i, const char *name, const char **value)
 {
     const char *arg = argv[*i];
@@ -94,4 +96,23 @@ bool opt_choice(const char *cmd, const char *option, const char *text, const cha
         fprintf(stderr, "%s%s", i ? "|" : " ", names[i]);
     fprintf(stderr, "\n");
     return false;
+}
+
+bool opt_study_output(const char *cmd, int argc, char **argv, int *i, study_output_t *out, bool *bad)
+{
+    const char *v;
+    char err[200];
+    *bad = false;
+    if (opt_match(cmd, argc, argv, i, "--csv", &v))
+        *bad = !(out->csv = v);
+    else if (opt_match(cmd, argc, argv, i, "--json", &v))
+        *bad = !(out->json = v);
+    else if (opt_match(cmd, argc, argv, i, "--plot", &v)) {
+        out->plot = v;
+        if (v && !plot_path_ok(v, err, sizeof err))
+            fprintf(stderr, "mmulab %s: %s\n", cmd, err);
+        *bad = !v || !plot_path_ok(v, err, sizeof err);
+    } else
+        return false;
+    return true;
 }

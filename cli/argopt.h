@@ -25,4 +25,18 @@ bool opt_choice(const char *cmd, const char *option, const char *text, const cha
 /* A byte size with an optional K, M or G suffix (powers of 1024). */
 bool opt_size(const char *cmd, const char *option, const char *text, uint64_t *out);
 
+/*
+ * --csv FILE, --json FILE, --plot FILE.png|FILE.svg (obs/plot.h): if argv[*i]
+ * is one of them, record it, advance *i and return true; *bad is set after a
+ * message for a missing value or a picture name gnuplot cannot write.
+ */
+struct study_output;
+bool opt_study_output(const char *cmd, int argc, char **argv, int *i, struct study_output *out, bool *bad);
+
+/* The lines of --help for those three options. */
+#define STUDY_OUTPUT_HELP                                                                                   \
+    "  --csv FILE   write the rows (one per point, with its whole configuration) as CSV\n"                  \
+    "  --json FILE  the same rows as a JSON array of objects\n"                                             \
+    "  --plot FILE  draw the study's figure with gnuplot: FILE.png or FILE.svg\n"
+
 #endif

@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../obs/plot.h"
+#include "../studies/belady.h"
+#include "../studies/grid.h"
 #include "../studies/refsim.h"
 #include "argopt.h"
 #include "commands.h"
@@ -20,7 +23,8 @@
 static void refs_usage(FILE *out)
 {
     fprintf(out,
-            "usage: mmulab refs [--frames N] [--policy fifo|lru|opt|clock|all] [--stack] \"REFERENCES\"\n"
+            "usage: mmulab refs [--frames N|LIST] [--policy fifo|lru|opt|clock|all] [--stack]\n"
+            "                   [--csv FILE] [--json FILE] [--plot FILE.png|FILE.svg] \"REFERENCES\"\n"
             "\n"
             "Runs page replacement on a reference string (page numbers separated by spaces\n"
             "or commas, in one or several arguments) with N frames (default 3), free frames\n"
@@ -31,10 +35,16 @@ static void refs_usage(FILE *out)
             "\n"
             "  --policy P   fifo, lru, opt, clock (second chance), or all (default);\n"
             "               several may be given separated by commas\n"
+            "  --frames N   frames (default 3); a list or range (1..8, 3,4, 2..10:2) compares\n"
+            "               them: one row per frames and policy instead of the frame tables,\n"
+            "               and a line for each rise of faults with more frames (Belady)\n"
             "  --stack      also print the LRU stack (most recent first) before and after\n"
             "               each reference, with the stack depth of the page referenced\n"
+            STUDY_OUTPUT_HELP
+            "               (the figure: page faults against frames, a curve per policy)\n"
             "\n"
-            "example: mmulab refs --frames 3 --policy all \"7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1\"\n");
+            "example: mmulab refs --frames 3 --policy all \"7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1\"\n"
+            "         mmulab refs --frames 1..6 --policy fifo --plot belady.png \"1 2 3 4 1 2 5 1 2 3 4 5\"\n");
 }
 
 typedef struct {
@@ -224,12 +234,15 @@ typedef struct {
     unsigned policies;
     bool stack;
     refstring_t refs;
+    study_output_t out;
+    const char *text; /* the reference string as given, for the rows */
 } refs_args_t;
 
 /* 0 to go on, otherwise the exit status. */
 static int parse_args(int argc, char **argv, refs_args_t *a)
 {
     const char *value;
+    bool bad;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             refs_usage(stdout);
@@ -242,11 +255,16 @@ static int parse_args(int argc, char **argv, refs_args_t *a)
                 return 2;
         } else if (!strcmp(argv[i], "--stack")) {
             a->stack = true;
+        } else if (opt_study_output(CMD, argc, argv, &i, &a->out, &bad)) {
+            if (bad)
+                return 2;
         } else if (argv[i][0] == '-' && argv[i][1] == '-') {
             fprintf(stderr, "mmulab refs: unknown option '%s' (see mmulab refs --help)\n", argv[i]);
             return 2;
         } else if (!parse_references(argv[i], &a->refs)) {
             return 2;
+        } else {
+            a->text = a->text ? "(several arguments)" : argv[i];
         }
     }
     if (!a->refs.n) {
@@ -257,7 +275,19 @@ static int parse_args(int argc, char **argv, refs_args_t *a)
     return 0;
 }
 
-static int run_policies(const refs_args_t *a)
+static void add_row(rows_t *rows, const refs_args_t *a, repl_policy_t policy, uint64_t faults)
+{
+    rows_begin(rows);
+    rows_set(rows, "reference_string", a->text);
+    rows_set_u64(rows, "references", a->refs.n);
+    rows_set_u64(rows, "frames", a->frames);
+    rows_set(rows, "policy", repl_policy_name[policy]);
+    rows_set_u64(rows, "faults", faults);
+}
+
+/* One point: every policy asked for with a->frames frames; the frame tables
+ * (and the stack) when `tables`, a row per policy in rows. */
+static int run_policies(const refs_args_t *a, bool tables, rows_t *rows)
 {
     uint32_t frames = (uint32_t)a->frames;
     size_t n = a->refs.n;
@@ -272,14 +302,17 @@ static int run_policies(const refs_args_t *a)
             continue;
         if (!simulate(&a->refs, (repl_policy_t)p, frames, next_use, contents, faulted, &faults[p]))
             status = 3;
-        else
+        else if (tables)
             print_table(&a->refs, (repl_policy_t)p, frames, contents, faulted);
     }
-    if (!status && a->stack && !print_lru_stack(&a->refs, frames))
+    if (!status && tables && a->stack && !print_lru_stack(&a->refs, frames))
         status = 3;
     for (int p = 0; p < REPL_POLICY_COUNT && !status; p++)
-        if (a->policies >> p & 1)
-            printf("%s: %llu faults\n", repl_policy_name[p], (unsigned long long)faults[p]);
+        if (a->policies >> p & 1) {
+            if (tables)
+                printf("%s: %llu faults\n", repl_policy_name[p], (unsigned long long)faults[p]);
+            add_row(rows, a, (repl_policy_t)p, faults[p]);
+        }
     if (status) {
         fprintf(stderr, "mmulab refs: out of memory\n");
         status = 2;
@@ -290,12 +323,47 @@ static int run_policies(const refs_args_t *a)
     return status;
 }
 
+/* Every frame count of the grid (one point without a list). */
+static int run_points(refs_args_t *a, const grid_t *g)
+{
+    rows_t rows;
+    rows_init(&rows);
+    size_t points = grid_points(g);
+    int status = 0;
+    for (size_t p = 0; p < points && !status; p++) {
+        if (g->naxes && !opt_u64(CMD, "--frames", grid_value(g, p, 0), 1, 1u << 16, &a->frames))
+            status = 2;
+        else
+            status = run_policies(a, points == 1, &rows);
+    }
+    if (!status && points > 1) {
+        rows_print(&rows, stdout, (const char *const[]){"frames", "policy", "faults", NULL});
+        belady_report(&rows, "frames", "faults", "policy", stdout);
+    }
+    if (!status && !study_emit(&rows, CMD, &a->out))
+        status = 2;
+    rows_free(&rows);
+    return status;
+}
+
+static const char *const sweepable[] = {"--frames", NULL};
+
 int cmd_refs(int argc, char **argv)
 {
     refs_args_t a = {.frames = 3, .policies = (1u << REPL_POLICY_COUNT) - 1};
-    int status = parse_args(argc, argv, &a);
+    grid_t grid = {0};
+    char **rest = NULL, err[256];
+    int nrest, status = 0;
+    if (!grid_split_argv(argc, argv, sweepable, NULL, &grid, &nrest, &rest, err, sizeof err)) {
+        fprintf(stderr, "mmulab " CMD ": %s\n", err);
+        status = 2;
+    }
+    if (!status)
+        status = parse_args(nrest, rest, &a);
     if (status == 0)
-        status = run_policies(&a);
+        status = run_points(&a, &grid);
     free(a.refs.pages);
+    free(rest);
+    grid_free(&grid);
     return status < 0 ? 0 : status;
 }
