@@ -17,7 +17,11 @@
 
 #include "../mmu/tlb.h"
 #include "../obs/din.h"
+#include "../obs/plot.h"
+#include "../studies/belady.h"
+#include "../studies/grid.h"
 #include "../studies/refsim.h"
+#include "../studies/stackdist.h"
 #include "argopt.h"
 #include "commands.h"
 
@@ -32,6 +36,7 @@ static void tlbsim_usage(FILE *out)
             "usage: mmulab tlbsim --trace FILE [--page-size 4K] [--tlb N] [--tlb-ways full|N]\n"
             "                     [--tlb-policy lru|fifo|random|plru] [--seed S]\n"
             "                     [--frames N --replace fifo|lru|opt|clock] [--stats-json FILE]\n"
+            "                     [--csv FILE] [--json FILE] [--plot FILE.png|FILE.svg] [--simulate-all]\n"
             "\n"
             "Replays a Dinero IV din trace (`LABEL ADDRESS` per line: 0 read, 1 write,\n"
             "2 instruction fetch, 3 misc, 4 flush the TLB; hex address, 64-bit allowed;\n"
@@ -40,7 +45,19 @@ static void tlbsim_usage(FILE *out)
             "Without --frames memory is unbounded and page_faults counts the distinct pages\n"
             "touched; with --frames N it counts the faults of N frames under --replace\n"
             "(default lru), and an evicted page's TLB entry is invalidated.\n"
-            "--stats-json writes the same figures and the configuration as JSON.\n");
+            "--stats-json writes the same figures and the configuration as JSON.\n"
+            "\n"
+            "Lists and ranges compare configurations in one pass over the trace: --tlb,\n"
+            "--tlb-ways, --tlb-policy, --page-size, --frames, --replace and --seed each take\n"
+            "a comma list or a range (--tlb 8,16,32,64 --tlb-ways full,4 --page-size 4K,8K\n"
+            "--replace all --frames 2..10); every combination is a point, printed as one\n"
+            "row.  The trace is read and parsed once for all of them.  Fully associative LRU\n"
+            "TLBs (with no --frames, or with --replace lru) of every size come from one\n"
+            "histogram of Mattson stack distances per page size; the other points are\n"
+            "simulated side by side.  --simulate-all simulates every point instead (to check\n"
+            "the two agree).\n"
+            STUDY_OUTPUT_HELP
+            "             (the figure: miss rate against entries, or faults against frames)\n");
 }
 
 typedef struct {
@@ -52,6 +69,8 @@ typedef struct {
     uint64_t frames;
     repl_policy_t replace;
     bool replace_given;
+    bool simulate_all;     /* --simulate-all: no stack distances */
+    study_output_t out;
 } tlbsim_args_t;
 
 typedef struct {
@@ -174,15 +193,6 @@ static uint64_t *trace_next_use(const trace_t *t, uint32_t page_shift)
     }
     free(pages);
     return next_use;
-}
-
-static bool replay_streamed(tlbsim_t *s, din_reader_t *in, char *err, size_t errlen)
-{
-    static din_ref_t batch[BATCH];
-    long got;
-    while ((got = din_read(in, batch, BATCH, err, errlen)) > 0)
-        replay(s, batch, (size_t)got);
-    return got == 0;
 }
 
 /* --- setup and report -------------------------------------------------------- */
@@ -321,6 +331,11 @@ static bool parse_one(int argc, char **argv, int *i, tlbsim_args_t *a)
 {
     const char *v;
     uint64_t n;
+    bool bad;
+    if (opt_study_output(CMD, argc, argv, i, &a->out, &bad))
+        return !bad;
+    if (!strcmp(argv[*i], "--simulate-all"))
+        return a->simulate_all = true;
     if (opt_match(CMD, argc, argv, i, "--trace", &v))
         return (a->trace = v) != NULL;
     if (opt_match(CMD, argc, argv, i, "--stats-json", &v))
@@ -395,50 +410,296 @@ static int parse_args(int argc, char **argv, tlbsim_args_t *a)
     return 0;
 }
 
-static int run(const tlbsim_args_t *a)
+/* --- many configurations, one pass ------------------------------------------- */
+
+#define MAX_POINTS 4096
+#define MAX_PAGE_SIZES 16
+
+typedef struct {
+    tlbsim_args_t a;
+    int engine;         /* its stack-distance engine, or -1: simulated */
+    bool ready;         /* sim (and next_use) set up                    */
+    tlbsim_t sim;
+    uint64_t *next_use; /* OPT                                          */
+    tlbsim_stats_t st;
+} point_t;
+
+typedef struct {
+    point_t *points;
+    size_t n;
+    stackdist_t sd[MAX_PAGE_SIZES];
+    uint32_t sd_shift[MAX_PAGE_SIZES];
+    int nsd;
+    uint64_t by_label[5]; /* counted once for the stack-distance points */
+} study_t;
+
+/* Answered by stack distances: fully associative LRU TLB before unbounded
+ * memory or an LRU memory. */
+static bool one_pass_point(const tlbsim_args_t *a)
+{
+    return !a->simulate_all && a->full_assoc && a->cfg.tlb_policy == TLB_LRU && (!a->frames || a->replace == REPL_LRU);
+}
+
+static int engine_for(study_t *s, uint32_t shift)
+{
+    for (int e = 0; e < s->nsd; e++)
+        if (s->sd_shift[e] == shift)
+            return e;
+    if (s->nsd == MAX_PAGE_SIZES)
+        return -1;
+    s->sd_shift[s->nsd] = shift;
+    return s->nsd++;
+}
+
+/* Engines for the one-pass points, each telling apart the largest size it must. */
+static bool plan(study_t *s)
+{
+    uint32_t depth[MAX_PAGE_SIZES] = {0};
+    for (size_t i = 0; i < s->n; i++) {
+        point_t *p = &s->points[i];
+        p->engine = one_pass_point(&p->a) ? engine_for(s, p->a.page_shift) : -1;
+        if (p->engine >= 0) {
+            uint32_t need = p->a.frames > p->a.cfg.tlb_entries ? (uint32_t)p->a.frames : p->a.cfg.tlb_entries;
+            depth[p->engine] = need > depth[p->engine] ? need : depth[p->engine];
+        }
+    }
+    for (int e = 0; e < s->nsd; e++)
+        if (!stackdist_init(&s->sd[e], depth[e])) {
+            s->nsd = e;
+            return false;
+        }
+    return true;
+}
+
+static void stack_distances(study_t *s, const din_ref_t *refs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        s->by_label[refs[i].label]++;
+    for (int e = 0; e < s->nsd; e++) {
+        stackdist_t *sd = &s->sd[e];
+        uint32_t shift = s->sd_shift[e];
+        for (size_t i = 0; i < n; i++) {
+            if (refs[i].label == DIN_FLUSH)
+                stackdist_flush(sd);
+            else
+                stackdist_access(sd, refs[i].addr >> shift);
+        }
+    }
+}
+
+static void replay_all(study_t *s, const din_ref_t *refs, size_t n)
+{
+    if (s->nsd)
+        stack_distances(s, refs, n);
+    for (size_t i = 0; i < s->n; i++)
+        if (s->points[i].engine < 0)
+            replay(&s->points[i].sim, refs, n);
+}
+
+static bool any_opt(const study_t *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->points[i].engine < 0 && s->points[i].a.frames && s->points[i].a.replace == REPL_OPT)
+            return true;
+    return false;
+}
+
+static bool setup_simulated(study_t *s, const trace_t *whole, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        point_t *p = &s->points[i];
+        if (p->engine >= 0)
+            continue;
+        if (p->a.frames && p->a.replace == REPL_OPT && !(p->next_use = trace_next_use(whole, p->a.page_shift))) {
+            snprintf(err, errlen, "out of memory");
+            return false;
+        }
+        if (!(p->ready = tlbsim_init(&p->sim, &p->a, p->next_use, err, errlen)))
+            return false;
+    }
+    return true;
+}
+
+static void stack_stats(const study_t *s, point_t *p)
+{
+    const stackdist_t *sd = &s->sd[p->engine];
+    tlbsim_stats_t *st = &p->st;
+    uint32_t frames = (uint32_t)p->a.frames;
+    memcpy(st->by_label, s->by_label, sizeof st->by_label);
+    st->references = sd->references;
+    st->tlb_misses = stackdist_tlb_misses(sd, p->a.cfg.tlb_entries, frames);
+    st->tlb_hits = st->references - st->tlb_misses;
+    st->page_faults = stackdist_misses(sd, frames);
+    st->evictions = frames ? st->page_faults - (frames < sd->distinct ? frames : sd->distinct) : 0;
+}
+
+static void add_row(rows_t *rows, const point_t *p, const char *compression)
+{
+    const tlbsim_args_t *a = &p->a;
+    const tlbsim_stats_t *st = &p->st;
+    rows_begin(rows);
+    rows_set(rows, "trace", a->trace);
+    rows_set(rows, "compression", compression);
+    rows_set_u64(rows, "page_size", a->page_size);
+    rows_set_u64(rows, "tlb_entries", a->cfg.tlb_entries);
+    if (a->full_assoc)
+        rows_set(rows, "tlb_ways", "full");
+    else
+        rows_set_u64(rows, "tlb_ways", a->cfg.tlb_ways);
+    rows_set(rows, "tlb_policy", tlb_policy_name[a->cfg.tlb_policy]);
+    rows_set_u64(rows, "seed", a->cfg.seed);
+    rows_set_u64(rows, "frames", a->frames);
+    rows_set(rows, "replace", a->frames ? repl_policy_name[a->replace] : "none");
+    rows_set_u64(rows, "references", st->references);
+    rows_set_u64(rows, "flushes", st->by_label[DIN_FLUSH]);
+    rows_set_u64(rows, "tlb_hits", st->tlb_hits);
+    rows_set_u64(rows, "tlb_misses", st->tlb_misses);
+    rows_set_double(rows, "miss_rate", st->references ? (double)st->tlb_misses / (double)st->references : 0);
+    rows_set_u64(rows, "page_faults", st->page_faults);
+    rows_set_u64(rows, "evictions", st->evictions);
+    rows_set(rows, "method", p->engine >= 0 ? "stack-distance" : "simulated");
+}
+
+static bool report(study_t *s, const char *compression)
+{
+    rows_t rows;
+    rows_init(&rows);
+    for (size_t i = 0; i < s->n; i++) {
+        point_t *p = &s->points[i];
+        if (p->engine >= 0)
+            stack_stats(s, p);
+        else
+            collect(&p->sim, &p->st);
+        add_row(&rows, p, compression);
+    }
+    const tlbsim_args_t *first = &s->points[0].a;
+    bool ok = true;
+    if (s->n == 1) {
+        print_text(first, compression, &s->points[0].st);
+        ok = !first->stats_json || write_json(first->stats_json, first, compression, &s->points[0].st);
+    } else {
+        printf("trace %s (%s), %" PRIu64 " references, one pass for %zu configurations\n\n", first->trace,
+               compression, s->points[0].st.references, s->n);
+        rows_print(&rows, stdout, (const char *const[]){"tlb_entries", "tlb_misses", "miss_rate", "page_faults", NULL});
+        belady_report(&rows, "frames", "page_faults", "replace", stdout);
+    }
+    ok = ok && study_emit(&rows, CMD, &first->out);
+    rows_free(&rows);
+    return ok;
+}
+
+static void study_free(study_t *s, trace_t *whole)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->points[i].ready)
+            tlbsim_free(&s->points[i].sim);
+        free(s->points[i].next_use);
+    }
+    for (int e = 0; e < s->nsd; e++)
+        stackdist_free(&s->sd[e]);
+    free(s->points);
+    free(whole->refs);
+}
+
+static int run(study_t *s)
 {
     char err[512];
-    din_reader_t *in = din_open(a->trace, err, sizeof err);
+    din_reader_t *in = din_open(s->points[0].a.trace, err, sizeof err);
     if (!in) {
         fprintf(stderr, "mmulab tlbsim: %s\n", err);
         return 2;
     }
     trace_t whole = {0};
-    uint64_t *next_use = NULL;
-    bool opt = a->frames && a->replace == REPL_OPT;
-    bool ok = !opt || read_whole_trace(in, &whole, err, sizeof err);
-    if (ok && opt && !(next_use = trace_next_use(&whole, a->page_shift))) {
+    bool ok = plan(s);
+    if (!ok)
         snprintf(err, sizeof err, "out of memory");
-        ok = false;
+    bool opt = ok && any_opt(s);
+    ok = ok && (!opt || read_whole_trace(in, &whole, err, sizeof err));
+    ok = ok && setup_simulated(s, &whole, err, sizeof err);
+    if (ok && opt) {
+        replay_all(s, whole.refs, whole.n);
+    } else if (ok) {
+        static din_ref_t batch[BATCH];
+        long got;
+        while ((got = din_read(in, batch, BATCH, err, sizeof err)) > 0)
+            replay_all(s, batch, (size_t)got);
+        ok = got == 0;
     }
-    tlbsim_t sim;
-    bool sim_ready = ok && tlbsim_init(&sim, a, next_use, err, sizeof err);
-    ok = sim_ready;
-    if (ok && opt)
-        replay(&sim, whole.refs, whole.n);
-    else if (ok)
-        ok = replay_streamed(&sim, in, err, sizeof err);
-    tlbsim_stats_t st;
-    if (ok) {
-        collect(&sim, &st);
-        print_text(a, din_compression(in), &st);
-        ok = !a->stats_json || write_json(a->stats_json, a, din_compression(in), &st);
-    } else {
+    for (int e = 0; e < s->nsd && ok; e++)
+        if (s->sd[e].oom) {
+            snprintf(err, sizeof err, "out of memory");
+            ok = false;
+        }
+    if (ok)
+        ok = report(s, din_compression(in));
+    else
         fprintf(stderr, "%s\n", err);
-    }
-    if (sim_ready)
-        tlbsim_free(&sim);
+    study_free(s, &whole);
     din_close(in);
-    free(whole.refs);
-    free(next_use);
     return ok ? 0 : 2;
+}
+
+static const char *const sweepable[] = {"--tlb", "--tlb-ways", "--tlb-policy", "--page-size",
+                                        "--frames", "--replace", "--seed", NULL};
+
+static const char *const *names_of(const char *option, int *n)
+{
+    if (!strcmp(option, "--tlb-policy")) {
+        *n = 4;
+        return tlb_policy_name;
+    }
+    if (!strcmp(option, "--replace")) {
+        *n = REPL_POLICY_COUNT;
+        return repl_policy_name;
+    }
+    return NULL;
+}
+
+/* Every point's arguments, each parsed as a run of its own would be. */
+static int parse_points(const grid_t *g, int nrest, char **rest, study_t *s)
+{
+    size_t n = grid_points(g);
+    if (n > MAX_POINTS) {
+        fprintf(stderr, "mmulab tlbsim: %zu configurations; at most %d in one pass\n", n, MAX_POINTS);
+        return 2;
+    }
+    if (!(s->points = calloc(n, sizeof *s->points))) {
+        fprintf(stderr, "mmulab tlbsim: out of memory\n");
+        return 2;
+    }
+    for (size_t p = 0; p < n; p++) {
+        int argc;
+        char **argv = grid_point_argv(g, p, nrest, rest, &argc);
+        int status = argv ? parse_args(argc, argv, &s->points[p].a) : 2;
+        free(argv);
+        if (status)
+            return status;
+        s->n++;
+    }
+    if (n > 1 && s->points[0].a.stats_json) {
+        fprintf(stderr, "mmulab tlbsim: --stats-json describes one configuration; use --json or --csv for several\n");
+        return 2;
+    }
+    return 0;
 }
 
 int cmd_tlbsim(int argc, char **argv)
 {
-    tlbsim_args_t a = {0};
-    int status = parse_args(argc, argv, &a);
-    if (status)
-        return status < 0 ? 0 : status;
-    return run(&a);
+    grid_t grid = {0};
+    study_t study = {0};
+    char **rest = NULL, err[256];
+    int nrest, status = 0;
+    if (!grid_split_argv(argc, argv, sweepable, names_of, &grid, &nrest, &rest, err, sizeof err)) {
+        fprintf(stderr, "mmulab tlbsim: %s\n", err);
+        status = 2;
+    }
+    if (!status)
+        status = parse_points(&grid, nrest, rest, &study);
+    if (!status)
+        status = run(&study);
+    else
+        free(study.points);
+    free(rest);
+    grid_free(&grid);
+    return status < 0 ? 0 : status;
 }
