@@ -2,7 +2,9 @@
  * `mmulab thrash`: sweep the degree of multiprogramming (1..--max-degree
  * copies of a worker with a known working set, sharing F frames) and print
  * CPU utilisation and fault rate per degree, for one frame allocator or all;
- * --csv FILE writes degree, cpu_utilisation, fault_rate, allocator.  The
+ * --csv/--json FILE write a row per degree and allocator (degree,
+ * cpu_utilisation, fault_rate, allocator, then the configuration), --plot
+ * draws utilisation against the degree, a curve per allocator.  The
  * knee shows where the working sets stop fitting the frames.  By default it
  * runs the real paged OS on programs/thrash_worker.s (cli/thrash_os.c);
  * --model runs the self-contained model of studies/thrash.c instead
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../obs/plot.h"
 #include "../studies/thrash.h"
 #include "argopt.h"
 #include "commands.h"
@@ -27,7 +30,7 @@ typedef struct {
     const char *model_only;  /* a model option given, for the complaint    */
     uint64_t max_degree;
     int alloc; /* frame_alloc_t, or ALLOC_COUNT for all */
-    const char *csv;
+    study_output_t out;
     bool ws_window_given;    /* else each engine's own default window        */
     char worker_path[4096];
 } thrash_options_t;
@@ -53,7 +56,11 @@ static void usage(FILE *out)
             "  --ws-window N      working-set window, references (default %u)\n"
             "  --max-degree N     sweep degrees 1..N (default 16)\n"
             "  --timing NAME=V    a timing parameter (see `mmulab timing`)\n"
-            "  --csv FILE         degree,cpu_utilisation,fault_rate,allocator\n"
+            "  --csv FILE         a row per degree and allocator: degree,cpu_utilisation,fault_rate,\n"
+            "                     allocator, then the configuration and the other columns\n"
+            "  --json FILE        the same rows as JSON\n"
+            "  --plot FILE        CPU utilisation against the degree, a curve per allocator\n"
+            "                     (gnuplot; FILE.png or FILE.svg)\n"
             "  --program FILE     the worker under the OS (default programs/thrash_worker.s)\n"
             "  --model            the self-contained model, with these options:\n"
             "    --pages K          pages each worker loops over (default %u)\n"
@@ -130,7 +137,16 @@ static bool parse_named(const char *name, const char *v, thrash_options_t *o)
         return true;
     }
     if (!strcmp(name, "--csv"))
-        return (o->csv = v) != NULL;
+        return (o->out.csv = v) != NULL;
+    if (!strcmp(name, "--json"))
+        return (o->out.json = v) != NULL;
+    if (!strcmp(name, "--plot")) {
+        char err[200];
+        if (plot_path_ok(v, err, sizeof err))
+            return (o->out.plot = v) != NULL;
+        fprintf(stderr, "mmulab " CMD ": %s\n", err);
+        return false;
+    }
     if (!strcmp(name, "--frames"))
         return u32_option(name, v, 1, 1u << 20, &m->frames);
     if (!strcmp(name, "--pages"))
@@ -157,11 +173,11 @@ static bool parse_named(const char *name, const char *v, thrash_options_t *o)
 }
 
 static const char *const option_names[] = {"--alloc",  "--scope",    "--policy",    "--timing", "--program",
-                                           "--csv",    "--frames",   "--ws-window", "--cycles", "--max-degree",
+                                           "--csv",    "--json", "--plot", "--frames",   "--ws-window", "--cycles", "--max-degree",
                                            /* the model's own, from here on */
                                            "--page-size", "--pages", "--pages-spread", "--refs-per-page", "--burst",
                                            "--io-cycles", "--warmup", "--seed"};
-#define FIRST_MODEL_OPTION 10
+#define FIRST_MODEL_OPTION 12
 
 /* The OS engine takes the shared options from the model's settings. */
 static void os_settings(thrash_options_t *o, const char *argv0)
@@ -259,8 +275,27 @@ static bool run_point(const thrash_options_t *o, frame_alloc_t alloc, int degree
     return thrash_os_run(&t, degree, pt);
 }
 
-/* Run one allocator's sweep; prints its table, appends CSV rows. */
-static bool sweep(const thrash_options_t *o, frame_alloc_t alloc, FILE *csv)
+static void add_row(rows_t *rows, const thrash_options_t *o, frame_alloc_t alloc, int d, const thrash_point_t *pt)
+{
+    rows_begin(rows);
+    rows_set_u64(rows, "degree", (uint64_t)d);
+    rows_set_double(rows, "cpu_utilisation", pt->cpu_utilisation);
+    rows_set_double(rows, "fault_rate", pt->fault_rate);
+    rows_set(rows, "allocator", frame_alloc_name[alloc]);
+    rows_set(rows, "engine", o->use_model ? "model" : "os");
+    rows_set(rows, "program", o->use_model ? "studies/thrash.c model" : o->os.program);
+    rows_set_u64(rows, "frames", o->model.frames);
+    rows_set(rows, "policy", repl_policy_name[o->model.policy]);
+    rows_set(rows, "scope", alloc == ALLOC_WS ? "global" : repl_scope_name[o->model.scope]);
+    rows_set_u64(rows, "cycles", o->model.cycles);
+    rows_set_double(rows, "active", pt->active);
+    rows_set_double(rows, "pff", pt->pff);
+    rows_set_double(rows, "mean_ws", pt->mean_ws);
+    rows_set_double(rows, "disk_busy", pt->disk_busy);
+}
+
+/* Run one allocator's sweep; prints its table, appends its rows. */
+static bool sweep(const thrash_options_t *o, frame_alloc_t alloc, rows_t *rows)
 {
     printf("\nallocator %s:\n%6s %7s %9s %11s %9s %8s %9s\n", frame_alloc_name[alloc], "degree", "active",
            "cpu_util", "fault_rate", "pff/1000", "mean_ws", "disk_busy");
@@ -274,8 +309,7 @@ static bool sweep(const thrash_options_t *o, frame_alloc_t alloc, FILE *csv)
         }
         printf("%6d %7.2f %9.3f %11.5f %9.2f %8.2f %9.3f\n", d, pt.active, pt.cpu_utilisation, pt.fault_rate, pt.pff,
                pt.mean_ws, pt.disk_busy);
-        if (csv)
-            fprintf(csv, "%d,%.5f,%.6f,%s\n", d, pt.cpu_utilisation, pt.fault_rate, frame_alloc_name[alloc]);
+        add_row(rows, o, alloc, d, &pt);
         if (pt.cpu_utilisation > best) {
             best = pt.cpu_utilisation;
             best_degree = d;
@@ -296,19 +330,14 @@ int cmd_thrash(int argc, char **argv)
     }
     if (rc)
         return rc;
-    FILE *csv = NULL;
-    if (o.csv && !(csv = fopen(o.csv, "w"))) {
-        fprintf(stderr, "mmulab " CMD ": cannot write %s\n", o.csv);
-        return 2;
-    }
-    if (csv)
-        fprintf(csv, "degree,cpu_utilisation,fault_rate,allocator\n");
+    rows_t rows;
+    rows_init(&rows);
     describe(&o);
     bool ok = true;
     for (int a = 0; a < ALLOC_COUNT && ok; a++)
         if (o.alloc == ALLOC_COUNT || o.alloc == a)
-            ok = sweep(&o, (frame_alloc_t)a, csv);
-    if (csv && fclose(csv) != 0)
-        ok = false;
+            ok = sweep(&o, (frame_alloc_t)a, &rows);
+    ok = ok && study_emit(&rows, CMD, &o.out);
+    rows_free(&rows);
     return ok ? 0 : 2;
 }

@@ -96,8 +96,10 @@ static void lines(FILE *gp, const rows_t *rows, const plot_spec_t *spec, int xc,
     }
     free(pts);
     fprintf(gp, "plot ");
+    bool dense = rows->nrows > 60 * (size_t)(n ? n : 1); /* markers would hide the curves */
     for (int k = 0; k < n; k++) {
-        fprintf(gp, "%s$c%d using 1:2 with linespoints linewidth 2 pointsize 1.2 dashtype %d title ", k ? ", " : "", k, k % 5 + 1);
+        fprintf(gp, "%s$c%d using 1:2 with %s linewidth 2 pointsize 1.2 dashtype %d title ", k ? ", " : "", k,
+                dense ? "lines" : "linespoints", k % 5 + 1);
         gp_string(gp, ns ? keys[k] : spec->ylabel);
     }
     fprintf(gp, "\n");
@@ -153,7 +155,7 @@ static void preamble(FILE *gp, const char *path, const plot_spec_t *spec, const 
     if (spec->logx)
         fprintf(gp, "set logscale x 2\n");
     else if (!spec->bars)
-        fprintf(gp, "set offsets graph 0.02, graph 0.02, 0, 0\n");
+        fprintf(gp, "set xrange [0:*]\n");
 }
 
 bool plot_rows(const char *path, const rows_t *rows, const plot_spec_t *spec, const char *subject, char *err,
@@ -180,6 +182,14 @@ bool plot_rows(const char *path, const rows_t *rows, const plot_spec_t *spec, co
     }
     void (*old)(int) = signal(SIGPIPE, SIG_IGN);
     preamble(gp, path, spec, subject);
+    if (ns) {
+        char names[160] = "";
+        for (int s = 0; s < ns; s++)
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", s ? ", " : "", rows->col[scol[s]]);
+        fprintf(gp, "set key title ");
+        gp_string(gp, names);
+        fprintf(gp, "\n");
+    }
     (spec->bars ? bars : lines)(gp, rows, spec, xc, yc, scol, ns);
     int status = pclose(gp);
     signal(SIGPIPE, old);

@@ -5,6 +5,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,6 +84,16 @@ void rows_set_double(rows_t *r, const char *col, double v)
 {
     char buf[40];
     snprintf(buf, sizeof buf, "%.6g", v);
+    rows_set(r, col, buf);
+}
+
+void rows_setf(rows_t *r, const char *col, const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
     rows_set(r, col, buf);
 }
 

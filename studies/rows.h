@@ -31,6 +31,7 @@ void rows_begin(rows_t *r);
 void rows_set(rows_t *r, const char *col, const char *text);
 void rows_set_u64(rows_t *r, const char *col, uint64_t v);
 void rows_set_double(rows_t *r, const char *col, double v);
+void rows_setf(rows_t *r, const char *col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Index of a column, or -1; the cell of row i (NULL if empty). */
 int rows_column(const rows_t *r, const char *col);
