@@ -4,6 +4,8 @@
  */
 #include "options.h"
 
+#include "../obs/plot.h"
+
 #include "../mmu/geometry.h"
 #include "../mmu/tlb.h"
 
@@ -289,6 +291,36 @@ static bool set_trace(run_options_t *o, const char *arg, FILE *err, const char *
     return true;
 }
 
+static bool set_mem_trace(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    (void)err, (void)opt;
+    o->mem_trace = arg;
+    return true;
+}
+
+static bool set_rows_csv(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    (void)err, (void)opt;
+    o->rows_csv = arg;
+    return true;
+}
+
+static bool set_rows_json(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    (void)err, (void)opt;
+    o->rows_json = arg;
+    return true;
+}
+
+static bool set_plot(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    char msg[200];
+    if (!plot_path_ok(arg, msg, sizeof msg))
+        return bad_number(err, opt, arg, "a picture's name ending in .png or .svg");
+    o->plot = arg;
+    return true;
+}
+
 static bool set_audit(run_options_t *o, const char *arg, FILE *err, const char *opt)
 {
     (void)arg, (void)err, (void)opt;
@@ -466,6 +498,10 @@ static const option_t options[] = {
     {"--stats-json", "FILE", set_stats_json, "write the statistics as JSON"},
     {"--stats", "FILE", set_stats_txt, "write the statistics as gem5-style stats.txt (- for stdout)"},
     {"--trace", "FILE", set_trace, "write cycle-stamped events: CSV (.csv) or Perfetto JSON (.json)"},
+    {"--mem-trace", "FILE", set_mem_trace, "write every fetch, read and write as din: LABEL VADDR PID per line"},
+    {"--csv", "FILE", set_rows_csv, "write a row per run (its configuration and figures) as CSV"},
+    {"--json", "FILE", set_rows_json, "the same rows as a JSON array of objects"},
+    {"--plot", "FILE", set_plot, "draw the study's figure with gnuplot (FILE.png or FILE.svg)"},
     {"--dump", "ADDR:COUNT", set_dump, "after the run, print COUNT words of process 1's logical memory"},
     {"--audit", NULL, set_audit, "step the machine and report stores outside the process's memory"},
     {"--check", NULL, set_check, "check the results each program's header promises (exit 1 if not)"},

@@ -22,6 +22,8 @@ typedef struct {
     const char *stats_json;  /* --stats-json FILE                          */
     const char *stats_txt;   /* --stats FILE ("-" for stdout), gem5 style   */
     const char *trace_path;  /* --trace FILE.csv|FILE.json                  */
+    const char *mem_trace;   /* --mem-trace FILE.din: every reference, din format */
+    const char *rows_csv, *rows_json, *plot; /* --csv, --json, --plot: a study's rows */
     bool dump;
     uint32_t dump_addr, dump_count;
     bool check;              /* --check: verify the programs' expectations */

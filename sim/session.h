@@ -19,6 +19,7 @@ typedef struct {
     machine_t *m;
     os_t *os;
     trace_t *trace;
+    FILE *mem_trace; /* --mem-trace */
     expect_t expects[MAX_PROGRAMS];
     /* --audit: the stores that landed outside their process */
     uint64_t strays;
