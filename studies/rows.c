@@ -64,10 +64,16 @@ const char *rows_cell(const rows_t *r, size_t row, int col)
 
 void rows_set(rows_t *r, const char *col, const char *text)
 {
+    if (r->nrows)
+        rows_set_in(r, r->nrows - 1, col, text);
+}
+
+void rows_set_in(rows_t *r, size_t row, const char *col, const char *text)
+{
     int c = add_column(r, col);
-    if (c < 0 || !r->nrows)
+    if (c < 0 || row >= r->nrows)
         return;
-    char **cell = &r->cells[(r->nrows - 1) * ROWS_MAX_COLUMNS + (size_t)c];
+    char **cell = &r->cells[row * ROWS_MAX_COLUMNS + (size_t)c];
     free(*cell);
     if (!(*cell = strdup(text ? text : "")))
         r->oom = true;

@@ -29,6 +29,7 @@ void rows_free(rows_t *r);
 /* Start a new row; the setters fill the last row, adding columns as needed. */
 void rows_begin(rows_t *r);
 void rows_set(rows_t *r, const char *col, const char *text);
+void rows_set_in(rows_t *r, size_t row, const char *col, const char *text); /* any row */
 void rows_set_u64(rows_t *r, const char *col, uint64_t v);
 void rows_set_double(rows_t *r, const char *col, double v);
 void rows_setf(rows_t *r, const char *col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
