@@ -451,40 +451,62 @@ static int engine_for(study_t *s, uint32_t shift)
     return s->nsd++;
 }
 
-/* Engines for the one-pass points, each telling apart the largest size it must. */
+/* The sizes a one-pass point needs told apart: its TLB's, and its memory's. */
+static int point_sizes(const tlbsim_args_t *a, uint32_t *out)
+{
+    int n = 0;
+    out[n++] = a->cfg.tlb_entries;
+    if (a->frames)
+        out[n++] = (uint32_t)a->frames;
+    return n;
+}
+
+/* One stack-distance engine per page size that has two one-pass points or
+ * more (a single configuration is cheaper to simulate), each telling apart
+ * every size its points need. */
 static bool plan(study_t *s)
 {
-    uint32_t depth[MAX_PAGE_SIZES] = {0};
+    static uint32_t sizes[MAX_PAGE_SIZES][STACKDIST_MAX_SIZES];
+    int nsizes[MAX_PAGE_SIZES] = {0}, users[MAX_PAGE_SIZES] = {0};
     for (size_t i = 0; i < s->n; i++) {
         point_t *p = &s->points[i];
         p->engine = one_pass_point(&p->a) ? engine_for(s, p->a.page_shift) : -1;
+        if (p->engine >= 0 && nsizes[p->engine] + 2 > STACKDIST_MAX_SIZES)
+            p->engine = -1;
         if (p->engine >= 0) {
-            uint32_t need = p->a.frames > p->a.cfg.tlb_entries ? (uint32_t)p->a.frames : p->a.cfg.tlb_entries;
-            depth[p->engine] = need > depth[p->engine] ? need : depth[p->engine];
+            users[p->engine]++;
+            nsizes[p->engine] += point_sizes(&p->a, &sizes[p->engine][nsizes[p->engine]]);
         }
     }
+    for (size_t i = 0; i < s->n; i++)
+        if (s->points[i].engine >= 0 && users[s->points[i].engine] < 2)
+            s->points[i].engine = -1;
     for (int e = 0; e < s->nsd; e++)
-        if (!stackdist_init(&s->sd[e], depth[e])) {
-            s->nsd = e;
+        if (users[e] >= 2 && !stackdist_init(&s->sd[e], sizes[e], nsizes[e]))
             return false;
-        }
     return true;
 }
 
 static void stack_distances(study_t *s, const din_ref_t *refs, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        s->by_label[refs[i].label]++;
+    bool counted = false; /* the labels, once, in the first engine's loop */
     for (int e = 0; e < s->nsd; e++) {
         stackdist_t *sd = &s->sd[e];
         uint32_t shift = s->sd_shift[e];
+        if (!sd->nbands)
+            continue; /* its one point is simulated */
         for (size_t i = 0; i < n; i++) {
+            if (!counted)
+                s->by_label[refs[i].label]++;
             if (refs[i].label == DIN_FLUSH)
                 stackdist_flush(sd);
             else
                 stackdist_access(sd, refs[i].addr >> shift);
         }
+        counted = true;
     }
+    for (size_t i = 0; i < n && !counted; i++)
+        s->by_label[refs[i].label]++;
 }
 
 static void replay_all(study_t *s, const din_ref_t *refs, size_t n)
@@ -596,7 +618,8 @@ static void study_free(study_t *s, trace_t *whole)
         free(s->points[i].next_use);
     }
     for (int e = 0; e < s->nsd; e++)
-        stackdist_free(&s->sd[e]);
+        if (s->sd[e].nbands)
+            stackdist_free(&s->sd[e]);
     free(s->points);
     free(whole->refs);
 }

@@ -1,5 +1,5 @@
 /*
- * The study machinery: Mattson stack distances (studies/stackdist.c) against
+ * The study machinery: Mattson's stack algorithm (studies/stackdist.c) against
  * an LRU memory simulated frame count by frame count (studies/refsim.c) and
  * against a plain list-scan LRU stack; list and range syntax and the points of
  * a grid (studies/grid.c); the rows' CSV round trip and JSON (studies/rows.c);
@@ -64,11 +64,16 @@ static void test_stack_distance_equals_lru_runs(void **state)
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         uint64_t *pages = random_pages(cases[c].n, cases[c].hot, cases[c].all);
         stackdist_t sd;
-        assert_true(stackdist_init(&sd, 64));
+        uint32_t sizes[24];
+        int n = 0;
+        for (uint32_t frames = 64; frames >= 1; frames -= frames > 8 ? 7 : 1) /* any order */
+            sizes[n++] = frames;
+        sizes[n++] = 8; /* a repeat */
+        assert_true(stackdist_init(&sd, sizes, n));
         for (size_t i = 0; i < cases[c].n; i++)
             assert_true(stackdist_access(&sd, pages[i]));
-        for (uint32_t frames = 1; frames <= 64; frames += frames < 8 ? 1 : 7)
-            assert_int_equal(stackdist_misses(&sd, frames), lru_faults(pages, cases[c].n, frames));
+        for (int k = 0; k < n; k++)
+            assert_int_equal(stackdist_misses(&sd, sizes[k]), lru_faults(pages, cases[c].n, sizes[k]));
         assert_int_equal(stackdist_misses(&sd, 0), sd.distinct);
         stackdist_free(&sd);
         free(pages);
@@ -97,12 +102,15 @@ static void test_stack_distance_histogram(void **state)
         stack[0] = pages[i];
     }
     stackdist_t sd;
-    assert_true(stackdist_init(&sd, MAXD));
+    uint32_t sizes[MAXD];
+    for (int d = 0; d < MAXD; d++)
+        sizes[d] = (uint32_t)d + 1; /* a band per depth: the histogram itself */
+    assert_true(stackdist_init(&sd, sizes, MAXD));
     for (size_t i = 0; i < N; i++)
         stackdist_access(&sd, pages[i]);
     assert_int_equal(sd.distinct, cold);
     for (int d = 1; d <= MAXD + 1; d++)
-        assert_int_equal(sd.hist[d], hist[d]);
+        assert_int_equal(sd.hits[d - 1], hist[d]);
     stackdist_free(&sd);
     free(pages);
 }
@@ -113,7 +121,7 @@ static void test_stack_distance_flush_and_frames(void **state)
 {
     (void)state;
     stackdist_t sd;
-    assert_true(stackdist_init(&sd, 8));
+    assert_true(stackdist_init(&sd, (const uint32_t[]){2, 8}, 2));
     const uint64_t before[] = {1, 2, 1, 2}, after[] = {1, 2, 3, 1};
     for (size_t i = 0; i < 4; i++)
         stackdist_access(&sd, before[i]);
