@@ -156,7 +156,7 @@ typedef struct {
 typedef struct {
     const sweep_t *s;
     char mmulab[PATH_MAX];
-    size_t all, todo, done, failed;
+    size_t all, todo, done, failed, skipped; /* skipped: their rows were there */
     double started;
     bool progress;
 } runner_t;
@@ -235,7 +235,10 @@ static void show_progress(const runner_t *r)
         return;
     double elapsed = now_seconds() - r->started;
     size_t finished = r->done + r->failed;
-    fprintf(stderr, "\rsweep: %zu/%zu points done, %.1f s elapsed", r->all - r->todo + finished, r->all, elapsed);
+    fprintf(stderr, "\rsweep: %zu/%zu points done", r->all - r->todo + finished, r->all);
+    if (r->failed)
+        fprintf(stderr, " (%zu failed)", r->failed);
+    fprintf(stderr, ", %.1f s elapsed", elapsed);
     if (finished && finished < r->todo)
         fprintf(stderr, ", about %.0f s left  ", elapsed / (double)finished * (double)(r->todo - finished));
     else
@@ -251,8 +254,8 @@ static void run_points(runner_t *r, long jobs, long task, long tasks)
     size_t next = 0;
     r->started = now_seconds();
     for (size_t i = 0; i < n; i++)
-        if ((tasks <= 0 || (long)(i % (size_t)tasks) == task) && !point_done(r->s, i))
-            r->todo++;
+        if (tasks <= 0 || (long)(i % (size_t)tasks) == task)
+            point_done(r->s, i) ? r->skipped++ : r->todo++;
     show_progress(r);
     for (;;) {
         while (nrun < jobs && next < n) {
@@ -460,6 +463,9 @@ int cmd_sweep(int argc, char **argv)
         rc = submit(&s, &a, r.mmulab);
     } else {
         run_points(&r, a.jobs, a.task, a.task >= 0 ? a.tasks : 0);
+        if (a.task >= 0)
+            printf("sweep task %ld of %ld: %zu points run, %zu failed, %zu done before\n", a.task, a.tasks, r.done,
+                   r.failed, r.skipped);
         rc = a.task >= 0 ? (r.failed ? 1 : 0) : merge(&s, &a.out);
         rc = rc == 0 && r.failed ? 1 : rc;
     }

@@ -373,7 +373,11 @@ static bool parse_one(int argc, char **argv, int *i, tlbsim_args_t *a)
     return false;
 }
 
-/* 0 to go on, -1 after --help, 2 on bad arguments. */
+/* A TLB geometry that cannot be built (2 ways of 1 entry): in a grid, that
+ * point is left out; alone, it is bad input. */
+#define BAD_COMBINATION 3
+
+/* 0 to go on, -1 after --help, 2 on bad arguments, BAD_COMBINATION. */
 static int parse_args(int argc, char **argv, tlbsim_args_t *a)
 {
     machine_config_defaults(&a->cfg);
@@ -405,7 +409,7 @@ static int parse_args(int argc, char **argv, tlbsim_args_t *a)
     }
     if (!tlb_config_check(&a->cfg, err, sizeof err)) {
         fprintf(stderr, "mmulab tlbsim: %s\n", err);
-        return 2;
+        return BAD_COMBINATION;
     }
     return 0;
 }
@@ -690,15 +694,26 @@ static int parse_points(const grid_t *g, int nrest, char **rest, study_t *s)
         fprintf(stderr, "mmulab tlbsim: out of memory\n");
         return 2;
     }
+    size_t left_out = 0;
     for (size_t p = 0; p < n; p++) {
         int argc;
         char **argv = grid_point_argv(g, p, nrest, rest, &argc);
-        int status = argv ? parse_args(argc, argv, &s->points[p].a) : 2;
+        int status = argv ? parse_args(argc, argv, &s->points[s->n].a) : 2;
         free(argv);
+        if (status == BAD_COMBINATION && n > 1) {
+            left_out++; /* e.g. 2 ways of 1 entry: the grid's other points stand */
+            memset(&s->points[s->n], 0, sizeof s->points[s->n]);
+            continue;
+        }
         if (status)
-            return status;
+            return status == BAD_COMBINATION ? 2 : status;
         s->n++;
     }
+    if (left_out)
+        fprintf(stderr, "mmulab tlbsim: %zu configuration%s of the grid left out (see above)\n", left_out,
+                left_out > 1 ? "s" : "");
+    if (!s->n)
+        return 2;
     if (n > 1 && s->points[0].a.stats_json) {
         fprintf(stderr, "mmulab tlbsim: --stats-json describes one configuration; use --json or --csv for several\n");
         return 2;

@@ -80,6 +80,18 @@ static void lines(FILE *gp, const rows_t *rows, const plot_spec_t *spec, int xc,
     char keys[MAX_CURVES][96], key[96];
     int n = curves(rows, scol, ns, keys);
     point_t *pts = malloc((rows->nrows + 1) * sizeof *pts);
+    double lo = 0, hi = 0;
+    for (size_t i = 0; i < rows->nrows; i++) {
+        const char *x = rows_cell(rows, i, xc);
+        double v = x ? strtod(x, NULL) : 0;
+        lo = i == 0 || v < lo ? v : lo;
+        hi = i == 0 || v > hi ? v : hi;
+    }
+    double pad = (hi - lo) * 0.04 + (hi == lo);
+    if (spec->logx && lo > 0)
+        fprintf(gp, "set xrange [%.10g:%.10g]\n", lo / 1.15, hi * 1.15);
+    else if (!spec->logx)
+        fprintf(gp, "set xrange [%.10g:%.10g]\n", lo >= 0 && lo - pad < 0 ? 0 : lo - pad, hi + pad);
     for (int k = 0; k < n && pts; k++) {
         size_t np = 0;
         for (size_t i = 0; i < rows->nrows; i++) {
@@ -98,8 +110,8 @@ static void lines(FILE *gp, const rows_t *rows, const plot_spec_t *spec, int xc,
     fprintf(gp, "plot ");
     bool dense = rows->nrows > 60 * (size_t)(n ? n : 1); /* markers would hide the curves */
     for (int k = 0; k < n; k++) {
-        fprintf(gp, "%s$c%d using 1:2 with %s linewidth 2 pointsize 1.2 dashtype %d title ", k ? ", " : "", k,
-                dense ? "lines" : "linespoints", k % 5 + 1);
+        fprintf(gp, "%s$c%d using 1:2 with %s linewidth 2 dashtype %d title ", k ? ", " : "", k,
+                dense ? "lines" : "linespoints pointsize 1.2", k % 5 + 1);
         gp_string(gp, ns ? keys[k] : spec->ylabel);
     }
     fprintf(gp, "\n");
@@ -154,8 +166,6 @@ static void preamble(FILE *gp, const char *path, const plot_spec_t *spec, const 
     fprintf(gp, "\nset grid\nset key outside right top box\nset yrange [0:*]\n");
     if (spec->logx)
         fprintf(gp, "set logscale x 2\n");
-    else if (!spec->bars)
-        fprintf(gp, "set xrange [0:*]\n");
 }
 
 bool plot_rows(const char *path, const rows_t *rows, const plot_spec_t *spec, const char *subject, char *err,

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Sweeps on a real Slurm cluster: this suite starts a single-node cluster of its
-# own (munged, slurmctld and slurmd as root on localhost, with a temporary
-# slurm.conf, munge key, sockets, spool and state under one temporary
-# directory, on ports no one else uses), runs `mmulab sweep --slurm` against
-# it, checks the merged rows equal the local run's row for row, and tears it
-# all down, leaving no process behind.  Without Debian's slurm-wlm and munge
+# own (scripts/slurm-local.sh: munged, slurmctld and slurmd as root on localhost,
+# with a temporary slurm.conf, munge key, sockets, spool and state under one
+# temporary directory, on ports picked at random), runs `mmulab sweep --slurm`
+# against it, checks the merged rows equal the local run's row for row, and tears
+# it all down, leaving no process behind.  Without Debian's slurm-wlm and munge
 # (scripts/deps.sh slurm) or without root, it says so and counts as skipped.
 # Usage: OUT=build tests/slurm.sh     (V=1 lists every case)
 cd "$(dirname "$0")/.." || exit 2
@@ -16,81 +16,24 @@ skip() {
     echo "0 passed, 0 failed, 1 skipped (slurm: $*)"
     exit 0
 }
-[ "$(id -u)" -eq 0 ] || skip "starting slurmd needs root"
-scripts/deps.sh slurm >/dev/null 2>&1 || true
-for tool in munged slurmctld slurmd sbatch squeue sinfo; do
-    command -v $tool >/dev/null || skip "$tool is not installed and scripts/deps.sh slurm could not install it"
-done
+[ "$(id -u)" -eq 0 ] && { scripts/deps.sh slurm >/dev/null 2>&1 || true; }
 
 # --- the cluster ---------------------------------------------------------------
 C=$T/cluster
-mkdir -p "$C/state" "$C/spool" && chmod 700 "$C"
-PIDS=""
 teardown() {
-    local p
-    [ -n "${SLURM_CONF:-}" ] && scancel --quiet --user=root 2>/dev/null
-    for p in $PIDS; do kill "$p" 2>/dev/null; done
-    for _ in $(seq 50); do
-        alive=""
-        for p in $PIDS; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
-        [ -z "$alive" ] && break
-        sleep 0.1
-    done
-    for p in $alive; do kill -9 "$p" 2>/dev/null; done
-    # slurmstepd of our slurmd (their command lines name our spool)
-    for p in $(pgrep -f "$C" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+    scripts/slurm-local.sh stop "$C"
     rm -rf "$T"
 }
 trap teardown EXIT
-
-dd if=/dev/urandom of="$C/munge.key" bs=1024 count=1 2>/dev/null && chmod 400 "$C/munge.key"
-munged --force --key-file="$C/munge.key" --socket="$C/munge.sock" --pid-file="$C/munged.pid" \
-    --log-file="$C/munged.log" --seed-file="$C/munged.seed" || skip "munged would not start ($(tail -n1 "$C/munged.log" 2>/dev/null))"
-PIDS="$(cat "$C/munged.pid")"
-
-port=$((20000 + RANDOM % 20000))
-cat >"$C/slurm.conf" <<EOF
-ClusterName=mmulab$$
-SlurmctldHost=localhost
-SlurmUser=root
-SlurmdUser=root
-SlurmctldPort=$port
-SlurmdPort=$((port + 1))
-AuthType=auth/munge
-AuthInfo=socket=$C/munge.sock
-CredType=cred/munge
-StateSaveLocation=$C/state
-SlurmdSpoolDir=$C/spool
-SlurmctldPidFile=$C/slurmctld.pid
-SlurmdPidFile=$C/slurmd.pid
-SlurmctldLogFile=$C/slurmctld.log
-SlurmdLogFile=$C/slurmd.log
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-JobAcctGatherType=jobacct_gather/none
-AccountingStorageType=accounting_storage/none
-SchedulerType=sched/builtin
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
-MpiDefault=none
-ReturnToService=2
-NodeName=localhost CPUs=2 State=UNKNOWN
-PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
-EOF
-export SLURM_CONF=$C/slurm.conf
-slurmctld -i -f "$SLURM_CONF" || skip "slurmctld would not start"
-for _ in $(seq 50); do [ -s "$C/slurmctld.pid" ] && break; sleep 0.1; done
-PIDS="$PIDS $(cat "$C/slurmctld.pid" 2>/dev/null)"
-slurmd -f "$SLURM_CONF" -N localhost || skip "slurmd would not start"
-for _ in $(seq 50); do [ -s "$C/slurmd.pid" ] && break; sleep 0.1; done
-PIDS="$PIDS $(cat "$C/slurmd.pid" 2>/dev/null)"
-for _ in $(seq 100); do
-    [ "$(sinfo -h -o %T 2>/dev/null)" = "idle" ] && break
-    sleep 0.2
-done
-[ "$(sinfo -h -o %T 2>/dev/null)" = "idle" ] ||
-    skip "the node never came up ($(tail -n 2 "$C/slurmd.log" 2>/dev/null | tr '\n' ' '))"
-echo "slurm: a single-node cluster on port $port (slurmctld, slurmd and munged: pids $PIDS)"
+conf=$(scripts/slurm-local.sh start "$C" 2>"$T/why")
+case $? in
+0) eval "$conf" ;;
+3) skip "$(sed 's/^slurm-local: //' "$T/why")" ;;
+*) fail_because "scripts/slurm-local.sh start: $(cat "$T/why")" ;;
+esac
+# The daemons, to check nothing is left at the end (slurmctld is named in its conf).
+PIDS=$(cat "$C/munged.pid" "$C/slurmctld.pid" "$C/slurmd.pid" 2>/dev/null | tr '\n' ' ')
+echo "slurm: a single-node cluster (munged, slurmctld, slurmd: pids $PIDS)"
 
 # --- the sweeps ------------------------------------------------------------------
 awk 'BEGIN { srand(3); for (i = 0; i < 30000; i++) {
@@ -161,13 +104,19 @@ want_rc 2
 want_err "sbatch failed"
 end
 
+# A process still running (a zombie waiting for its reaper has ended).
+running() { [ -r "/proc/$1/stat" ] && ! grep -q ') Z ' "/proc/$1/stat" 2>/dev/null; }
 teardown_check() {
-    local left
+    local left p
     teardown
     trap - EXIT
-    sleep 0.3
-    left=$(for p in $PIDS; do kill -0 "$p" 2>/dev/null && echo "$p"; done)
-    [ -z "$left" ] || fail_because "processes left behind: $left"
+    for _ in $(seq 50); do
+        left=""
+        for p in $PIDS; do running "$p" && left="$left $p"; done
+        [ -z "$left" ] && break
+        sleep 0.1
+    done
+    [ -z "$left" ] || fail_because "processes left behind:$left"
 }
 begin "slurm: torn down, no process left"
 teardown_check
