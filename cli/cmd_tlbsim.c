@@ -434,7 +434,8 @@ typedef struct {
     stackdist_t sd[MAX_PAGE_SIZES];
     uint32_t sd_shift[MAX_PAGE_SIZES];
     int nsd;
-    uint64_t by_label[5]; /* counted once for the stack-distance points */
+    uint64_t flushes;     /* seen by the stack-distance engines         */
+    bool one_pass;        /* some engine is in use                      */
 } study_t;
 
 /* Answered by stack distances: fully associative LRU TLB before unbounded
@@ -485,37 +486,26 @@ static bool plan(study_t *s)
     for (size_t i = 0; i < s->n; i++)
         if (s->points[i].engine >= 0 && users[s->points[i].engine] < 2)
             s->points[i].engine = -1;
-    for (int e = 0; e < s->nsd; e++)
+    for (int e = 0; e < s->nsd; e++) {
         if (users[e] >= 2 && !stackdist_init(&s->sd[e], sizes[e], nsizes[e]))
             return false;
+        s->one_pass |= users[e] >= 2;
+    }
     return true;
 }
 
 static void stack_distances(study_t *s, const din_ref_t *refs, size_t n)
 {
-    bool counted = false; /* the labels, once, in the first engine's loop */
-    for (int e = 0; e < s->nsd; e++) {
-        stackdist_t *sd = &s->sd[e];
-        uint32_t shift = s->sd_shift[e];
-        if (!sd->nbands)
-            continue; /* its one point is simulated */
-        for (size_t i = 0; i < n; i++) {
-            if (!counted)
-                s->by_label[refs[i].label]++;
-            if (refs[i].label == DIN_FLUSH)
-                stackdist_flush(sd);
-            else
-                stackdist_access(sd, refs[i].addr >> shift);
-        }
-        counted = true;
-    }
-    for (size_t i = 0; i < n && !counted; i++)
-        s->by_label[refs[i].label]++;
+    uint64_t flushes = 0;
+    for (int e = 0; e < s->nsd; e++)
+        if (s->sd[e].nbands) /* else its one point is simulated */
+            flushes = stackdist_replay(&s->sd[e], refs, n, s->sd_shift[e]);
+    s->flushes += flushes;
 }
 
 static void replay_all(study_t *s, const din_ref_t *refs, size_t n)
 {
-    if (s->nsd)
+    if (s->one_pass)
         stack_distances(s, refs, n);
     for (size_t i = 0; i < s->n; i++)
         if (s->points[i].engine < 0)
@@ -551,7 +541,7 @@ static void stack_stats(const study_t *s, point_t *p)
     const stackdist_t *sd = &s->sd[p->engine];
     tlbsim_stats_t *st = &p->st;
     uint32_t frames = (uint32_t)p->a.frames;
-    memcpy(st->by_label, s->by_label, sizeof st->by_label);
+    st->by_label[DIN_FLUSH] = s->flushes; /* the rows show no other label */
     st->references = sd->references;
     st->tlb_misses = stackdist_tlb_misses(sd, p->a.cfg.tlb_entries, frames);
     st->tlb_hits = st->references - st->tlb_misses;

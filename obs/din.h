@@ -21,7 +21,7 @@
 
 enum { DIN_READ = 0, DIN_WRITE = 1, DIN_FETCH = 2, DIN_MISC = 3, DIN_FLUSH = 4 };
 
-typedef struct {
+typedef struct din_ref {
     uint64_t addr;
     uint32_t label;
 } din_ref_t;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../obs/din.h"
+
 #define NIL UINT32_MAX
 #define NO_PAGE UINT64_MAX
 
@@ -182,7 +184,7 @@ static void add_on_top(stackdist_t *sd, uint32_t i)
         sd->last[b] = m;
 }
 
-static void hit(stackdist_t *sd, uint32_t i)
+static inline __attribute__((always_inline)) void hit(stackdist_t *sd, uint32_t i)
 {
     uint32_t b = sd->node[i].band;
     sd->hits[b]++;
@@ -190,9 +192,8 @@ static void hit(stackdist_t *sd, uint32_t i)
     move_to_top(sd, i, b);
 }
 
-bool stackdist_access(stackdist_t *sd, uint64_t page)
+static inline __attribute__((always_inline)) bool access_page(stackdist_t *sd, uint64_t page)
 {
-    sd->references++;
     uint32_t top = sd->top;
     if (top != NIL && sd->node[top].page == page) { /* depth 1: nothing moves */
         stackdist_node_t *n = &sd->node[top];
@@ -219,6 +220,27 @@ bool stackdist_access(stackdist_t *sd, uint64_t page)
     sd->index[slot] = i;
     add_on_top(sd, i);
     return true;
+}
+
+bool stackdist_access(stackdist_t *sd, uint64_t page)
+{
+    sd->references++;
+    return access_page(sd, page);
+}
+
+uint64_t stackdist_replay(stackdist_t *sd, const din_ref_t *refs, size_t n, uint32_t page_shift)
+{
+    uint64_t flushes = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (refs[i].label == DIN_FLUSH) {
+            stackdist_flush(sd);
+            flushes++;
+        } else {
+            access_page(sd, refs[i].addr >> page_shift);
+        }
+    }
+    sd->references += n - flushes;
+    return flushes;
 }
 
 /* The band whose deepest depth is `size`; nbands if it is not a size given. */

@@ -64,6 +64,12 @@ bool stackdist_access(stackdist_t *sd, uint64_t page);
 /* A TLB flush (din label 4). */
 static inline void stackdist_flush(stackdist_t *sd) { sd->epoch++; }
 
+/* A batch of din records (obs/din.h): each reference's page (address >>
+ * page_shift), each flush a flush.  Returns the flushes seen; sd->oom tells
+ * whether memory ran out. */
+struct din_ref;
+uint64_t stackdist_replay(stackdist_t *sd, const struct din_ref *refs, size_t n, uint32_t page_shift);
+
 /* Misses of a fully associative LRU memory of `frames` pages, one of the
  * sizes given (0: unbounded, only the first references). */
 uint64_t stackdist_misses(const stackdist_t *sd, uint32_t frames);
