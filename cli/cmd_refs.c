@@ -15,7 +15,7 @@
 #include "../studies/belady.h"
 #include "../studies/grid.h"
 #include "../studies/refsim.h"
-#include "argopt.h"
+#include "../sim/options.h"
 #include "commands.h"
 
 #define CMD "refs"
@@ -33,18 +33,14 @@ static void refs_usage(FILE *out)
             "where the reference caused a page fault (hits are blank) and a '*' row marks\n"
             "the faults.  The last lines read `POLICY: N faults`, one per policy.\n"
             "\n"
-            "  --policy P   fifo, lru, opt, clock (second chance), or all (default);\n"
-            "               several may be given separated by commas\n"
-            "  --frames N   frames (default 3); a list or range (1..8, 3,4, 2..10:2) compares\n"
-            "               them: one row per frames and policy instead of the frame tables,\n"
-            "               and a line for each rise of faults with more frames (Belady)\n"
-            "  --stack      also print the LRU stack (most recent first) before and after\n"
-            "               each reference, with the stack depth of the page referenced\n"
-            STUDY_OUTPUT_HELP
-            "               (the figure: page faults against frames, a curve per policy)\n"
+            "--frames with a list or range (1..8, 3,4, 2..10:2) compares them instead: a row\n"
+            "per frame count and policy, and a line for each rise of faults with more frames\n"
+            "(Belady's anomaly).  --csv/--json write the rows, --plot draws page faults\n"
+            "against frames, a curve per policy.\n"
             "\n"
             "example: mmulab refs --frames 3 --policy all \"7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1\"\n"
-            "         mmulab refs --frames 1..6 --policy fifo --plot belady.png \"1 2 3 4 1 2 5 1 2 3 4 5\"\n");
+            "         mmulab refs --frames 1..6 --policy fifo --plot belady.png \"1 2 3 4 1 2 5 1 2 3 4 5\"\n"
+            "\noptions:\n");
 }
 
 typedef struct {
@@ -94,25 +90,38 @@ static bool parse_references(const char *text, refstring_t *rs)
     }
 }
 
-/* Bit p of *mask for each policy named in text ("all" or a comma list). */
-static bool parse_policies(const char *text, unsigned *mask)
+typedef struct {
+    uint64_t frames;
+    unsigned policies;
+    bool stack;
+    refstring_t refs;
+    study_output_t out;
+    const char *text; /* the reference string as given, for the rows */
+} refs_args_t;
+
+/* --policy: bit p of the mask for each policy named ("all" or a comma list). */
+static bool parse_policies(void *target, const char *text, char *why, size_t len)
 {
+    unsigned *mask = &((refs_args_t *)target)->policies;
     char name[32];
     *mask = 0;
     for (const char *p = text; *p;) {
-        size_t len = strcspn(p, ",");
+        size_t n = strcspn(p, ",");
         repl_policy_t policy;
-        snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), p);
+        snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), p);
         if (!strcmp(name, "all"))
             *mask |= (1u << REPL_POLICY_COUNT) - 1;
         else if (repl_policy_parse(name, &policy))
             *mask |= 1u << policy;
         else {
-            fprintf(stderr, "mmulab refs: unknown policy '%s'; allowed: fifo, lru, opt, clock, all\n", name);
+            snprintf(why, len, "unknown policy '%s'; allowed: fifo, lru, opt, clock, all (or several separated "
+                               "by commas)", name);
             return false;
         }
-        p += len + (p[len] == ',');
+        p += n + (p[n] == ',');
     }
+    if (!*mask)
+        snprintf(why, len, "expected fifo|lru|opt|clock|all");
     return *mask != 0;
 }
 
@@ -229,50 +238,41 @@ static bool print_lru_stack(const refstring_t *rs, uint32_t frames)
     return true;
 }
 
-typedef struct {
-    uint64_t frames;
-    unsigned policies;
-    bool stack;
-    refstring_t refs;
-    study_output_t out;
-    const char *text; /* the reference string as given, for the rows */
-} refs_args_t;
+static const opt_spec_t refs_specs[] = {
+    {"--frames", .lists = true, .kind = OPT_NUMBER, .value_name = "N", OPT_AT(refs_args_t, frames), .min = 1, .max = 1u << 16,
+     .help = "frames of memory (default 3); a list or range compares them"},
+    {"--policy", .kind = OPT_CUSTOM, .value_name = "P", .hook = parse_policies, .help = "fifo, lru, opt, clock (second chance), or all (default); several may be given "
+                          "separated by commas"},
+    {"--stack", .kind = OPT_FLAG, OPT_AT(refs_args_t, stack),
+     .help = "also print the LRU stack (most recent first) before and after each reference, with the stack "
+             "depth of the page referenced"},
+};
 
-/* 0 to go on, otherwise the exit status. */
-static int parse_args(int argc, char **argv, refs_args_t *a)
+/* 0 to go on, otherwise the exit status; a list of --frames goes to grid. */
+static int parse_args(int argc, char **argv, refs_args_t *a, grid_t *grid)
 {
-    const char *value;
-    bool bad;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            refs_usage(stdout);
-            return -1;
-        } else if (opt_match(CMD, argc, argv, &i, "--frames", &value)) {
-            if (!opt_u64(CMD, "--frames", value, 1, 1u << 16, &a->frames))
-                return 2;
-        } else if (opt_match(CMD, argc, argv, &i, "--policy", &value)) {
-            if (!value || !parse_policies(value, &a->policies))
-                return 2;
-        } else if (!strcmp(argv[i], "--stack")) {
-            a->stack = true;
-        } else if (opt_study_output(CMD, argc, argv, &i, &a->out, &bad)) {
-            if (bad)
-                return 2;
-        } else if (argv[i][0] == '-' && argv[i][1] == '-') {
-            fprintf(stderr, "mmulab refs: unknown option '%s' (see mmulab refs --help)\n", argv[i]);
-            return 2;
-        } else if (!parse_references(argv[i], &a->refs)) {
-            return 2;
-        } else {
-            a->text = a->text ? "(several arguments)" : argv[i];
-        }
+    const char **words = calloc((size_t)argc + 1, sizeof *words);
+    if (!words)
+        return 2;
+    opt_table_t tables[] = {{refs_specs, OPT_COUNT(refs_specs), a, NULL, NULL}, study_output_table(&a->out)};
+    opt_parser_t p = {.prog = "mmulab " CMD, .tables = tables, .ntables = 2, .words = words,
+                      .max_words = argc, .err = stderr, .grid = grid, .point = -1};
+    int rc = opt_parse(&p, argc, argv);
+    if (rc < 0) {
+        refs_usage(stdout);
+        opt_help(&p, stdout);
     }
-    if (!a->refs.n) {
+    for (int i = 0; i < p.nwords && rc == 0; i++)
+        if (!parse_references(words[i], &a->refs))
+            rc = 2;
+    a->text = p.nwords == 1 ? words[0] : "(several arguments)";
+    free(words);
+    if (rc == 0 && !a->refs.n) {
         fprintf(stderr, "mmulab refs: no reference string given\n");
         refs_usage(stderr);
-        return 2;
+        rc = 2;
     }
-    return 0;
+    return rc;
 }
 
 static void add_row(rows_t *rows, const refs_args_t *a, repl_policy_t policy, uint64_t faults)
@@ -331,7 +331,7 @@ static int run_points(refs_args_t *a, const grid_t *g)
     size_t points = grid_points(g);
     int status = 0;
     for (size_t p = 0; p < points && !status; p++) {
-        if (g->naxes && !opt_u64(CMD, "--frames", grid_value(g, p, 0), 1, 1u << 16, &a->frames))
+        if (g->naxes && !parse_u64(grid_value(g, p, 0), &a->frames)) /* checked by the parser */
             status = 2;
         else
             status = run_policies(a, points == 1, &rows);
@@ -346,24 +346,14 @@ static int run_points(refs_args_t *a, const grid_t *g)
     return status;
 }
 
-static const char *const sweepable[] = {"--frames", NULL};
-
 int cmd_refs(int argc, char **argv)
 {
     refs_args_t a = {.frames = 3, .policies = (1u << REPL_POLICY_COUNT) - 1};
     grid_t grid = {0};
-    char **rest = NULL, err[256];
-    int nrest, status = 0;
-    if (!grid_split_argv(argc, argv, sweepable, NULL, &grid, &nrest, &rest, err, sizeof err)) {
-        fprintf(stderr, "mmulab " CMD ": %s\n", err);
-        status = 2;
-    }
-    if (!status)
-        status = parse_args(nrest, rest, &a);
+    int status = parse_args(argc, argv, &a, &grid);
     if (status == 0)
         status = run_points(&a, &grid);
     free(a.refs.pages);
-    free(rest);
     grid_free(&grid);
     return status < 0 ? 0 : status;
 }

@@ -15,7 +15,7 @@
 
 #include "../obs/plot.h"
 #include "../studies/sweep.h"
-#include "argopt.h"
+#include "../sim/options.h"
 #include "commands.h"
 
 #define CMD "sweep"
@@ -45,95 +45,68 @@ static void usage(FILE *out)
             "merged into OUTPUT/results.csv and OUTPUT/results.json, and the command's\n"
             "figure is drawn.\n"
             "\n"
-            "  -j N          points run at once (default: the processors online)\n"
-            "  --csv FILE    also write the merged rows here; --json FILE, --plot FILE alike\n"
-            "  --dry-run     print each point's command and whether it is done, run nothing\n"
-            "  --slurm ...   submit the points as one Slurm job array instead (the rest of\n"
-            "                the words go to sbatch, e.g. --partition=debug --time=10);\n"
-            "                prints the job id; with sbatch's --wait, waits and merges\n"
-            "  --tasks N     array tasks for --slurm, each running a slice of the points\n"
-            "                (default: one per point, at most 100)\n"
-            "  --merge DIR   merge the rows found in a sweep's results directory\n"
-            "  --task K      (what an array task runs) only the points i with i %% N == K\n"
-            "\n"
             "Exit status: 0 every point has its rows, 1 some failed or are missing, 2 bad\n"
             "input.  The progress line (points done of all, elapsed, an estimate of the\n"
-            "time left) is shown only when stderr is a terminal.\n");
+            "time left) is shown only when stderr is a terminal.\n\noptions:\n");
 }
 
 typedef struct {
     const char *spec, *merge_dir;
     study_output_t out;
-    long jobs, task, tasks;
-    bool dry_run;
-    int slurm_argc;   /* words after --slurm */
+    uint32_t jobs, task, tasks;
+    bool task_given, dry_run;
+    int slurm_argc;   /* words after --slurm, for sbatch */
     char **slurm_argv;
 } sweep_args_t;
 
-static bool number_arg(const char *option, const char *v, uint64_t min, uint64_t max, long *out)
-{
-    uint64_t n;
-    if (!opt_u64(CMD, option, v, min, max, &n))
-        return false;
-    *out = (long)n;
-    return true;
-}
+#define ARG(f) OPT_AT(sweep_args_t, f)
+static const opt_spec_t sweep_specs[] = {
+    {"--jobs", .alias = "-j", .kind = OPT_NUMBER, .value_name = "N", ARG(jobs), .min = 1, .max = MAX_JOBS,
+     .help = "points run at once (default: the processors online)"},
+    {"--dry-run", .kind = OPT_FLAG, ARG(dry_run), .help = "print each point's command and whether it is done"},
+    {"--merge", .kind = OPT_STRING, .value_name = "DIR", ARG(merge_dir),
+     .help = "merge the rows found in a sweep's results directory"},
+    {"--tasks", .kind = OPT_NUMBER, .value_name = "N", ARG(tasks), .min = 1, .max = 100000,
+     .help = "Slurm array tasks, each a slice of the points (default: one per point, at most 100)"},
+    {"--task", .kind = OPT_NUMBER, .value_name = "K", ARG(task), .max = 100000, OPT_GIVEN(sweep_args_t, task_given),
+     .help = "run only the points i with i % N == K (what an array task runs)"},
+};
+#undef ARG
 
-/* 0 go on, -1 help, 2 bad. */
+/* 0 go on, -1 help, 2 bad.  The words after --slurm are sbatch's. */
 static int parse(int argc, char **argv, sweep_args_t *a)
 {
-    const char *v;
-    bool bad;
-    *a = (sweep_args_t){.task = -1};
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-            return -1;
+    *a = (sweep_args_t){0};
+    for (int i = 1; i < argc; i++)
         if (!strcmp(argv[i], "--slurm")) {
             a->slurm_argc = argc - i - 1;
             a->slurm_argv = argv + i + 1;
-            break;
+            argc = i;
         }
-        if (opt_study_output(CMD, argc, argv, &i, &a->out, &bad)) {
-            if (bad)
-                return 2;
-        } else if (opt_match(CMD, argc, argv, &i, "-j", &v) || opt_match(CMD, argc, argv, &i, "--jobs", &v)) {
-            if (!v || !number_arg("--jobs", v, 1, MAX_JOBS, &a->jobs))
-                return 2;
-        } else if (opt_match(CMD, argc, argv, &i, "--tasks", &v)) {
-            if (!v || !number_arg("--tasks", v, 1, 100000, &a->tasks))
-                return 2;
-        } else if (opt_match(CMD, argc, argv, &i, "--task", &v)) {
-            if (!v || !number_arg("--task", v, 0, 100000, &a->task))
-                return 2;
-        } else if (opt_match(CMD, argc, argv, &i, "--merge", &v)) {
-            if (!(a->merge_dir = v))
-                return 2;
-        } else if (!strcmp(argv[i], "--dry-run")) {
-            a->dry_run = true;
-        } else if (!strncmp(argv[i], "-j", 2) && argv[i][2]) {
-            if (!number_arg("-j", argv[i] + 2, 1, MAX_JOBS, &a->jobs))
-                return 2;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "mmulab " CMD ": unknown option '%s' (see mmulab sweep --help)\n", argv[i]);
-            return 2;
-        } else if (a->spec) {
-            fprintf(stderr, "mmulab " CMD ": one spec at a time ('%s' and '%s')\n", a->spec, argv[i]);
-            return 2;
-        } else {
-            a->spec = argv[i];
-        }
+    const char *words[2];
+    opt_table_t tables[] = {{sweep_specs, OPT_COUNT(sweep_specs), a, NULL, NULL}, study_output_table(&a->out)};
+    opt_parser_t p = {.prog = "mmulab " CMD, .tables = tables, .ntables = 2, .words = words, .max_words = 1,
+                      .words_what = "spec at a time", .err = stderr};
+    int rc = opt_parse(&p, argc, argv);
+    if (rc < 0) {
+        usage(stdout);
+        opt_help(&p, stdout);
+        fprintf(stdout, "  %-24s %s\n", "--slurm ...", "submit a Slurm job array; the words after it go to sbatch");
     }
+    if (rc)
+        return rc;
+    a->spec = p.nwords ? words[0] : NULL;
     if (!a->spec == !a->merge_dir) {
         fprintf(stderr, "mmulab " CMD ": give a SPEC file, or --merge DIR (see mmulab sweep --help)\n");
         return 2;
     }
-    if (a->task >= 0 && (a->tasks < 1 || a->task >= a->tasks)) {
+    if (a->task_given && (!a->tasks || a->task >= a->tasks)) {
         fprintf(stderr, "mmulab " CMD ": --task K needs --tasks N with K < N\n");
         return 2;
     }
     if (!a->jobs) {
         long online = sysconf(_SC_NPROCESSORS_ONLN);
-        a->jobs = online > 0 ? (online > MAX_JOBS ? MAX_JOBS : online) : 1;
+        a->jobs = online > 0 ? (uint32_t)(online > MAX_JOBS ? MAX_JOBS : online) : 1;
     }
     return 0;
 }
@@ -439,8 +412,6 @@ int cmd_sweep(int argc, char **argv)
     sweep_args_t a;
     int rc = parse(argc, argv, &a);
     if (rc) {
-        if (rc < 0)
-            usage(stdout);
         return rc < 0 ? 0 : rc;
     }
     sweep_t s;
@@ -451,7 +422,8 @@ int cmd_sweep(int argc, char **argv)
         sweep_free(&s);
         return 2;
     }
-    runner_t r = {.s = &s, .all = sweep_points(&s), .progress = a.task < 0 && isatty(STDERR_FILENO)};
+    long task = a.task_given ? (long)a.task : -1, tasks = a.task_given ? (long)a.tasks : 0;
+    runner_t r = {.s = &s, .all = sweep_points(&s), .progress = task < 0 && isatty(STDERR_FILENO)};
     if (a.merge_dir)
         rc = merge(&s, &a.out);
     else if (a.dry_run)
@@ -462,11 +434,11 @@ int cmd_sweep(int argc, char **argv)
     } else if (a.slurm_argv) {
         rc = submit(&s, &a, r.mmulab);
     } else {
-        run_points(&r, a.jobs, a.task, a.task >= 0 ? a.tasks : 0);
-        if (a.task >= 0)
-            printf("sweep task %ld of %ld: %zu points run, %zu failed, %zu done before\n", a.task, a.tasks, r.done,
+        run_points(&r, a.jobs, task, tasks);
+        if (task >= 0)
+            printf("sweep task %ld of %ld: %zu points run, %zu failed, %zu done before\n", task, tasks, r.done,
                    r.failed, r.skipped);
-        rc = a.task >= 0 ? (r.failed ? 1 : 0) : merge(&s, &a.out);
+        rc = task >= 0 ? (r.failed ? 1 : 0) : merge(&s, &a.out);
         rc = rc == 0 && r.failed ? 1 : rc;
     }
     sweep_free(&s);

@@ -22,7 +22,7 @@
 #include "../studies/grid.h"
 #include "../studies/refsim.h"
 #include "../studies/stackdist.h"
-#include "argopt.h"
+#include "../sim/options.h"
 #include "commands.h"
 
 #define CMD "tlbsim"
@@ -56,8 +56,8 @@ static void tlbsim_usage(FILE *out)
             "histogram of Mattson stack distances per page size; the other points are\n"
             "simulated side by side.  --simulate-all simulates every point instead (to check\n"
             "the two agree).\n"
-            STUDY_OUTPUT_HELP
-            "             (the figure: miss rate against entries, or faults against frames)\n");
+            "--plot draws the miss rate against entries, or page faults against frames.\n"
+            "\noptions:\n");
 }
 
 typedef struct {
@@ -301,103 +301,60 @@ static void print_text(const tlbsim_args_t *a, const char *compression, const tl
 
 /* --- arguments --------------------------------------------------------------- */
 
-static bool parse_ways(const char *text, tlbsim_args_t *a)
-{
-    uint64_t ways;
-    if (text && !strcmp(text, "full")) {
-        a->full_assoc = true;
-        return true;
-    }
-    if (!opt_u64(CMD, "--tlb-ways", text, 1, 1024, &ways))
-        return false;
-    a->full_assoc = false;
-    a->cfg.tlb_ways = (uint32_t)ways;
-    return true;
-}
-
-static bool parse_page_size(const char *text, tlbsim_args_t *a)
-{
-    if (!opt_size(CMD, "--page-size", text, &a->page_size))
-        return false;
-    if (a->page_size < 4 || a->page_size > (1ull << 30) || (a->page_size & (a->page_size - 1))) {
-        fprintf(stderr, "mmulab tlbsim: --page-size %s: want a power of two from 4 bytes to 1G\n", text);
-        return false;
-    }
-    a->page_shift = (uint32_t)__builtin_ctzll(a->page_size);
-    return true;
-}
-
-static bool parse_one(int argc, char **argv, int *i, tlbsim_args_t *a)
-{
-    const char *v;
-    uint64_t n;
-    bool bad;
-    if (opt_study_output(CMD, argc, argv, i, &a->out, &bad))
-        return !bad;
-    if (!strcmp(argv[*i], "--simulate-all"))
-        return a->simulate_all = true;
-    if (opt_match(CMD, argc, argv, i, "--trace", &v))
-        return (a->trace = v) != NULL;
-    if (opt_match(CMD, argc, argv, i, "--stats-json", &v))
-        return (a->stats_json = v) != NULL;
-    if (opt_match(CMD, argc, argv, i, "--page-size", &v))
-        return parse_page_size(v, a);
-    if (opt_match(CMD, argc, argv, i, "--tlb-ways", &v))
-        return parse_ways(v, a);
-    if (opt_match(CMD, argc, argv, i, "--tlb-policy", &v)) {
-        if (v && tlb_policy_parse(v, &a->cfg.tlb_policy))
-            return true;
-        fprintf(stderr, "mmulab tlbsim: --tlb-policy '%s': allowed: lru, fifo, random, plru\n", v ? v : "");
-        return false;
-    }
-    if (opt_match(CMD, argc, argv, i, "--replace", &v)) {
-        a->replace_given = true;
-        if (v && repl_policy_parse(v, &a->replace))
-            return true;
-        fprintf(stderr, "mmulab tlbsim: --replace '%s': allowed: fifo, lru, opt, clock\n", v ? v : "");
-        return false;
-    }
-    if (opt_match(CMD, argc, argv, i, "--tlb", &v)) {
-        bool ok = opt_u64(CMD, "--tlb", v, 1, 1024, &n);
-        a->cfg.tlb_entries = (uint32_t)n;
-        return ok;
-    }
-    if (opt_match(CMD, argc, argv, i, "--frames", &v))
-        return opt_u64(CMD, "--frames", v, 1, 1u << 24, &a->frames);
-    if (opt_match(CMD, argc, argv, i, "--seed", &v)) {
-        bool ok = opt_u64(CMD, "--seed", v, 0, UINT32_MAX, &n);
-        a->cfg.seed = (uint32_t)n;
-        return ok;
-    }
-    fprintf(stderr, "mmulab tlbsim: unknown argument '%s' (see mmulab tlbsim --help)\n", argv[*i]);
-    return false;
-}
+#define ARG(f) OPT_AT(tlbsim_args_t, f)
+static const opt_spec_t tlbsim_specs[] = {
+    {"--trace", .kind = OPT_STRING, .value_name = "FILE", ARG(trace), .help = "the din trace (plain, .gz or .xz)"},
+    {"--page-size", .lists = true, .kind = OPT_SIZE, .value_name = "SIZE", ARG(page_size), .min = 4, .max = 1u << 30,
+     .pow2 = true, .help = "page size, a power of two from 4 bytes to 1G (default 4K)"},
+    {"--tlb", .lists = true, .kind = OPT_NUMBER, .value_name = "N", ARG(cfg.tlb_entries), .min = 1, .max = 1024,
+     .help = "TLB entries 1..1024 (default 64)"},
+    {"--tlb-ways", .lists = true, .kind = OPT_NUMBER, .value_name = "full|N", ARG(cfg.tlb_ways), .min = 1, .max = 1024,
+     .keyword = "full", .keyword_value = 0, .help = "TLB associativity (default full)"},
+    {"--tlb-policy", .lists = true, .kind = OPT_CHOICE, .value_name = "POLICY", ARG(cfg.tlb_policy), .choices = tlb_policy_name,
+     .nchoices = 4, .help = "TLB replacement lru|fifo|random|plru (default lru)"},
+    {"--seed", .lists = true, .kind = OPT_NUMBER, .value_name = "S", ARG(cfg.seed), .help = "seed of the random TLB policy (default 1)"},
+    {"--frames", .lists = true, .kind = OPT_NUMBER, .value_name = "N", ARG(frames), .min = 1, .max = 1u << 24,
+     .help = "N frames of memory (default: unbounded)"},
+    {"--replace", .lists = true, .kind = OPT_CHOICE, .value_name = "POLICY", ARG(replace), .choices = repl_policy_name,
+     .nchoices = REPL_POLICY_COUNT, OPT_GIVEN(tlbsim_args_t, replace_given),
+     .help = "with --frames: page replacement fifo|lru|opt|clock (default lru)"},
+    {"--stats-json", .kind = OPT_STRING, .value_name = "FILE", ARG(stats_json),
+     .help = "also write the figures and the configuration as JSON (one configuration)"},
+    {"--simulate-all", .kind = OPT_FLAG, ARG(simulate_all),
+     .help = "simulate every configuration (no stack distances), to check they agree"},
+};
+#undef ARG
 
 /* A TLB geometry that cannot be built (2 ways of 1 entry): in a grid, that
  * point is left out; alone, it is bad input. */
 #define BAD_COMBINATION 3
 
-/* 0 to go on, -1 after --help, 2 on bad arguments, BAD_COMBINATION. */
-static int parse_args(int argc, char **argv, tlbsim_args_t *a)
+/* 0 to go on, -1 after --help, 2 on bad arguments, BAD_COMBINATION.  The
+ * first pass (point -1) gathers lists into grid; then each point's pass. */
+static int parse_args(int argc, char **argv, tlbsim_args_t *a, grid_t *grid, long point)
 {
+    memset(a, 0, sizeof *a);
     machine_config_defaults(&a->cfg);
     a->cfg.tlb_entries = 64;
+    a->cfg.tlb_ways = 0; /* full */
     a->cfg.tlb_policy = TLB_LRU;
     a->cfg.asid_bits = 0;
-    a->full_assoc = true;
     a->replace = REPL_LRU;
     a->page_size = 4096;
-    a->page_shift = 12;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            tlbsim_usage(stdout);
-            return -1;
-        }
-        if (!parse_one(argc, argv, &i, a))
-            return 2;
+    opt_table_t tables[] = {{tlbsim_specs, OPT_COUNT(tlbsim_specs), a, NULL, NULL}, study_output_table(&a->out)};
+    opt_parser_t p = {.prog = "mmulab " CMD, .tables = tables, .ntables = 2, .err = stderr, .grid = grid,
+                      .point = point};
+    int rc = opt_parse(&p, argc, argv);
+    if (rc < 0) {
+        tlbsim_usage(stdout);
+        opt_help(&p, stdout);
     }
+    if (rc)
+        return rc;
+    a->full_assoc = a->cfg.tlb_ways == 0;
     if (a->full_assoc)
         a->cfg.tlb_ways = a->cfg.tlb_entries;
+    a->page_shift = (uint32_t)__builtin_ctzll(a->page_size);
     char err[200];
     if (!a->trace) {
         fprintf(stderr, "mmulab tlbsim: --trace FILE is required\n");
@@ -407,7 +364,7 @@ static int parse_args(int argc, char **argv, tlbsim_args_t *a)
         fprintf(stderr, "mmulab tlbsim: --replace needs --frames N\n");
         return 2;
     }
-    if (!tlb_config_check(&a->cfg, err, sizeof err)) {
+    if (point >= 0 && !tlb_config_check(&a->cfg, err, sizeof err)) {
         fprintf(stderr, "mmulab tlbsim: %s\n", err);
         return BAD_COMBINATION;
     }
@@ -656,28 +613,20 @@ static int run(study_t *s)
     return ok ? 0 : 2;
 }
 
-static const char *const sweepable[] = {"--tlb", "--tlb-ways", "--tlb-policy", "--page-size",
-                                        "--frames", "--replace", "--seed", NULL};
-
-static const char *const *names_of(const char *option, int *n)
-{
-    if (!strcmp(option, "--tlb-policy")) {
-        *n = 4;
-        return tlb_policy_name;
-    }
-    if (!strcmp(option, "--replace")) {
-        *n = REPL_POLICY_COUNT;
-        return repl_policy_name;
-    }
-    return NULL;
-}
-
 /* Every point's arguments, each parsed as a run of its own would be. */
-static int parse_points(const grid_t *g, int nrest, char **rest, study_t *s)
+static int parse_points(int argc, char **argv, grid_t *g, study_t *s)
 {
+    tlbsim_args_t first;
+    int status = parse_args(argc, argv, &first, g, -1);
+    if (status)
+        return status == BAD_COMBINATION ? 2 : status;
     size_t n = grid_points(g);
     if (n > MAX_POINTS) {
         fprintf(stderr, "mmulab tlbsim: %zu configurations; at most %d in one pass\n", n, MAX_POINTS);
+        return 2;
+    }
+    if (n > 1 && first.stats_json) {
+        fprintf(stderr, "mmulab tlbsim: --stats-json describes one configuration; use --json or --csv for several\n");
         return 2;
     }
     if (!(s->points = calloc(n, sizeof *s->points))) {
@@ -686,13 +635,9 @@ static int parse_points(const grid_t *g, int nrest, char **rest, study_t *s)
     }
     size_t left_out = 0;
     for (size_t p = 0; p < n; p++) {
-        int argc;
-        char **argv = grid_point_argv(g, p, nrest, rest, &argc);
-        int status = argv ? parse_args(argc, argv, &s->points[s->n].a) : 2;
-        free(argv);
+        status = parse_args(argc, argv, &s->points[s->n].a, g, (long)p);
         if (status == BAD_COMBINATION && n > 1) {
             left_out++; /* e.g. 2 ways of 1 entry: the grid's other points stand */
-            memset(&s->points[s->n], 0, sizeof s->points[s->n]);
             continue;
         }
         if (status)
@@ -702,32 +647,18 @@ static int parse_points(const grid_t *g, int nrest, char **rest, study_t *s)
     if (left_out)
         fprintf(stderr, "mmulab tlbsim: %zu configuration%s of the grid left out (see above)\n", left_out,
                 left_out > 1 ? "s" : "");
-    if (!s->n)
-        return 2;
-    if (n > 1 && s->points[0].a.stats_json) {
-        fprintf(stderr, "mmulab tlbsim: --stats-json describes one configuration; use --json or --csv for several\n");
-        return 2;
-    }
-    return 0;
+    return s->n ? 0 : 2;
 }
 
 int cmd_tlbsim(int argc, char **argv)
 {
     grid_t grid = {0};
     study_t study = {0};
-    char **rest = NULL, err[256];
-    int nrest, status = 0;
-    if (!grid_split_argv(argc, argv, sweepable, names_of, &grid, &nrest, &rest, err, sizeof err)) {
-        fprintf(stderr, "mmulab tlbsim: %s\n", err);
-        status = 2;
-    }
-    if (!status)
-        status = parse_points(&grid, nrest, rest, &study);
+    int status = parse_points(argc, argv, &grid, &study);
     if (!status)
         status = run(&study);
     else
         free(study.points);
-    free(rest);
     grid_free(&grid);
     return status < 0 ? 0 : status;
 }

@@ -12,37 +12,6 @@
 #include "../studies/belady.h"
 #include "../studies/grid.h"
 
-/* The runner's options that take a list or a range. */
-static const char *const sweepable[] = {
-    "--mode",  "--frames",   "--replace", "--scope",       "--alloc",           "--tlb",  "--tlb-ways",
-    "--tlb-policy", "--page-size", "--levels", "--va-bits", "--asid-bits", "--mem", "--fit",
-    "--granule", "--stack", "--quantum", "--disk-mbps", "--disk-latency-us", "--seed", "--max-cycles", NULL};
-
-static const char *const scope_names[] = {"global", "local"};
-static const char *const alloc_names[] = {"equal", "proportional", "ws"};
-
-static const char *const *names_of(const char *option, int *n)
-{
-    static const struct {
-        const char *option;
-        const char *const *names;
-        int n;
-    } choices[] = {
-        {"--mode", os_mode_name, OS_MODE_COUNT},
-        {"--replace", repl_policy_name, REPL_POLICY_COUNT},
-        {"--tlb-policy", tlb_policy_name, 4},
-        {"--fit", fit_name, FIT_COUNT},
-        {"--scope", scope_names, 2},
-        {"--alloc", alloc_names, 3},
-    };
-    for (size_t i = 0; i < sizeof choices / sizeof choices[0]; i++)
-        if (!strcmp(option, choices[i].option)) {
-            *n = choices[i].n;
-            return choices[i].names;
-        }
-    return NULL;
-}
-
 static void program_names(const run_options_t *o, char *out, size_t len)
 {
     out[0] = 0;
@@ -70,7 +39,7 @@ void run_row(rows_t *rows, const session_t *s, int status, const char *scheme)
     rows_set_u64(rows, "page_size", 1ull << o->hw.page_shift);
     rows_set_u64(rows, "levels", o->hw.levels);
     rows_set_u64(rows, "tlb_entries", o->hw.tlb_entries);
-    if (o->tlb_fully_assoc)
+    if (!o->tlb_ways_given || o->hw.tlb_ways == o->hw.tlb_entries)
         rows_set(rows, "tlb_ways", "full");
     else
         rows_set_u64(rows, "tlb_ways", o->hw.tlb_ways);
@@ -104,13 +73,12 @@ static bool one_run_only(const run_options_t *o)
 }
 
 /* One point: a full run with the console silenced.  0, 1 or 2 as run. */
-static int run_point(int argc, char **argv, bool several, rows_t *rows, FILE *devnull)
+static int run_point(int argc, char **argv, grid_t *g, long point, bool several, rows_t *rows, FILE *devnull)
 {
     run_options_t opt;
-    run_options_defaults(&opt);
-    int rc = run_options_parse(argc, argv, &opt, stderr);
+    int rc = run_options_point(argc, argv, &opt, g, point, stderr);
     if (rc)
-        return rc < 0 ? -1 : rc;
+        return rc < 0 ? 2 : rc;
     if (several && one_run_only(&opt))
         return 2;
     opt.quiet = opt.quiet || several;
@@ -127,7 +95,7 @@ static int run_point(int argc, char **argv, bool several, rows_t *rows, FILE *de
     return rc;
 }
 
-static int run_points(const grid_t *g, int nrest, char **rest, const run_options_t *first)
+static int run_points(int argc, char **argv, grid_t *g, const run_options_t *first)
 {
     rows_t rows;
     rows_init(&rows);
@@ -135,10 +103,7 @@ static int run_points(const grid_t *g, int nrest, char **rest, const run_options
     FILE *devnull = fopen("/dev/null", "w");
     int status = 0;
     for (size_t p = 0; p < n && status != 2; p++) {
-        int argc;
-        char **argv = grid_point_argv(g, p, nrest, rest, &argc);
-        int rc = argv ? run_point(argc, argv, n > 1, &rows, devnull) : 2;
-        free(argv);
+        int rc = run_point(argc, argv, g, (long)p, n > 1, &rows, devnull);
         status = rc > status ? rc : status;
     }
     if (devnull)
@@ -157,28 +122,14 @@ static int run_points(const grid_t *g, int nrest, char **rest, const run_options
 int run_study(int argc, char **argv, bool *handled)
 {
     grid_t g = {0};
-    char **rest = NULL, err[256];
-    int nrest, status = 0;
     run_options_t first;
-    *handled = true;
-    if (!grid_split_argv(argc, argv, sweepable, names_of, &g, &nrest, &rest, err, sizeof err)) {
-        fprintf(stderr, "mmulab run: %s\n", err);
-        status = 2;
-    } else {
-        run_options_defaults(&first);
-        FILE *quiet = fopen("/dev/null", "w"); /* the points report their own errors */
-        int argc0;
-        char **argv0 = grid_point_argv(&g, 0, nrest, rest, &argc0);
-        bool rows_wanted = argv0 && quiet && run_options_parse(argc0, argv0, &first, quiet) == 0 &&
-                           (first.rows_csv || first.rows_json || first.plot);
-        free(argv0);
-        if (quiet)
-            fclose(quiet);
-        *handled = g.naxes > 0 || rows_wanted;
-        if (*handled)
-            status = run_points(&g, nrest, rest, &first);
-    }
-    free(rest);
+    run_options_defaults(&first);
+    int status = run_options_grid(argc, argv, &first, &g, stderr);
+    *handled = status != 0 || g.naxes > 0 || first.rows_csv || first.rows_json || first.plot;
+    if (status < 0) /* --help: the caller prints it */
+        *handled = false;
+    else if (*handled && status == 0)
+        status = run_points(argc, argv, &g, &first);
     grid_free(&g);
     return status;
 }

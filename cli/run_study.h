@@ -14,9 +14,9 @@
 /*
  * If argv gives any runner option a list (or asks for --csv, --json or
  * --plot), run every point and print the table; *handled says whether it
- * did (else the caller runs argv as one run).  Returns the exit status:
- * 0 every point ran and every program exited normally, 1 some did not,
- * 2 bad options.
+ * did (else, and for --help, the caller runs argv as one run).  Returns the
+ * exit status: 0 every point ran and every program exited normally, 1 some
+ * did not, 2 bad options (reported here, *handled set).
  */
 int run_study(int argc, char **argv, bool *handled);
 

@@ -9,6 +9,8 @@
 
 #include "plot.h"
 
+#include "../sim/options.h"
+
 typedef struct {
     const char *command;
     plot_spec_t spec;
@@ -93,4 +95,26 @@ bool study_emit(const rows_t *rows, const char *command, const study_output_t *o
         return false;
     }
     return true;
+}
+
+static bool set_plot_path(void *target, const char *text, char *why, size_t len)
+{
+    if (!plot_path_ok(text, why, len))
+        return false;
+    ((study_output_t *)target)->plot = text;
+    return true;
+}
+
+static const opt_spec_t study_output_specs[] = {
+    {"--csv", .kind = OPT_STRING, .value_name = "FILE", OPT_AT(study_output_t, csv),
+     .help = "write the rows (one per point, with its whole configuration) as CSV"},
+    {"--json", .kind = OPT_STRING, .value_name = "FILE", OPT_AT(study_output_t, json),
+     .help = "the same rows as a JSON array of objects"},
+    {"--plot", .kind = OPT_CUSTOM, .value_name = "FILE", .hook = set_plot_path,
+     .help = "draw the study's figure with gnuplot: FILE.png or FILE.svg"},
+};
+
+opt_table_t study_output_table(study_output_t *out)
+{
+    return (opt_table_t){.specs = study_output_specs, .n = OPT_COUNT(study_output_specs), .target = out};
 }

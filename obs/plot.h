@@ -56,4 +56,9 @@ typedef struct study_output {
 } study_output_t;
 bool study_emit(const rows_t *rows, const char *command, const study_output_t *out);
 
+/* The option table of --csv FILE, --json FILE and --plot FILE.png|FILE.svg
+ * (sim/options.h), for commands to parse beside their own. */
+struct opt_table;
+struct opt_table study_output_table(study_output_t *out);
+
 #endif

@@ -1,9 +1,9 @@
 /*
  * A study's grid: options whose value is a list or a range (`--frames 1..8`,
  * `--tlb 8,16,32`, `--tlb-ways full,4`, `--replace all`) become axes, and
- * every combination of their values is one point.  Values stay text: each
- * point hands its values back to the command's own single-value parser, so a
- * list is checked exactly as one value would be.
+ * every combination of their values is one point.  Values stay text: the
+ * option engine (sim/options.c, `.lists` options) checks each item as it
+ * would check one value, and hands each point's values to the command.
  *
  * Value syntax (docs/studies.md): items separated by commas; an item is a
  * value, a range `A..B` or `A..B:STEP` of numbers (decimal or 0x hex, an
@@ -25,7 +25,7 @@ typedef struct {
     char **values;
 } grid_axis_t;
 
-typedef struct {
+typedef struct grid {
     int naxes;
     grid_axis_t axes[GRID_MAX_AXES];
 } grid_t;
@@ -47,22 +47,5 @@ size_t grid_points(const grid_t *g);
 
 /* The value of axis a at point p; the first axis varies slowest. */
 const char *grid_value(const grid_t *g, size_t p, int a);
-
-/*
- * Split argv (argv[0] kept) into the grid and the rest: an option listed in
- * sweepable[] whose value is a list becomes an axis.  names_of(option, &n)
- * gives the option's `all` names, or NULL.  The caller frees *rest (the
- * strings are argv's).  Returns false with a message in err.
- */
-typedef const char *const *(*grid_names_fn)(const char *option, int *n);
-bool grid_split_argv(int argc, char **argv, const char *const *sweepable, grid_names_fn names_of, grid_t *g,
-                     int *rest_argc, char ***rest, char *err, size_t errlen);
-
-/*
- * argv for point p: the rest followed by `--option value` for every axis.
- * Returns a malloc'd array of rest_argc + 2 * naxes + 1 pointers (NULL-terminated)
- * into the grid's and rest's strings, or NULL if out of memory.
- */
-char **grid_point_argv(const grid_t *g, size_t p, int rest_argc, char **rest, int *argc_out);
 
 #endif

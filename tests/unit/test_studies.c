@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "../../sim/options.h"
 #include "../../studies/belady.h"
 #include "../../studies/grid.h"
 #include "../../studies/refsim.h"
@@ -163,23 +164,60 @@ static void test_grid_syntax(void **state)
     grid_free(&g);
 }
 
-static void test_grid_split_argv(void **state)
+/* The option engine's lists: axes on the first pass, every item checked,
+ * each point's values on the next. */
+typedef struct {
+    uint32_t frames, tlb;
+    int replace;
+    const char *trace;
+} list_args_t;
+
+static const char *const policies3[] = {"fifo", "lru", "opt"};
+static const opt_spec_t list_specs[] = {
+    {"--frames", .lists = true, .kind = OPT_NUMBER, .value_name = "N", OPT_AT(list_args_t, frames), .min = 2,
+     .max = 64, .help = ""},
+    {"--tlb", .kind = OPT_NUMBER, .value_name = "N", OPT_AT(list_args_t, tlb), .min = 1, .max = 64, .help = ""},
+    {"--replace", .lists = true, .kind = OPT_CHOICE, .value_name = "P", OPT_AT(list_args_t, replace),
+     .choices = policies3, .nchoices = 3, .help = ""},
+    {"--trace", .kind = OPT_STRING, .value_name = "FILE", OPT_AT(list_args_t, trace), .help = ""},
+};
+
+static int parse_list_args(char **argv, int argc, list_args_t *a, grid_t *g, long point, FILE *err)
+{
+    memset(a, 0, sizeof *a);
+    opt_table_t t = {list_specs, OPT_COUNT(list_specs), a, NULL, NULL};
+    opt_parser_t p = {.prog = "test", .tables = &t, .ntables = 1, .err = err, .grid = g, .point = point};
+    return opt_parse(&p, argc, argv);
+}
+
+static void test_option_lists(void **state)
 {
     (void)state;
-    char *argv[] = {"run", "--mode", "paged", "--frames=2..4", "prog.s", "--replace", "fifo,lru", "--tlb", "8", NULL};
-    static const char *const sweepable[] = {"--frames", "--replace", "--tlb", NULL};
+    char *argv[] = {"x", "--frames=2..4", "--trace", "t.din", "--replace", "all", "--tlb", "8"};
     grid_t g = {0};
-    char **rest, err[200];
-    int nrest, argc;
-    assert_true(grid_split_argv(9, argv, sweepable, NULL, &g, &nrest, &rest, err, sizeof err));
+    list_args_t a;
+    assert_int_equal(parse_list_args(argv, 8, &a, &g, -1, stderr), 0);
     assert_int_equal(g.naxes, 2);
-    assert_int_equal(nrest, 6); /* run --mode paged prog.s --tlb 8 */
-    char **point = grid_point_argv(&g, 5, nrest, rest, &argc);
-    assert_int_equal(argc, 10);
-    assert_string_equal(point[7], "4");
-    assert_string_equal(point[9], "lru");
-    free(point);
-    free(rest);
+    assert_int_equal(grid_points(&g), 9);
+    assert_int_equal(parse_list_args(argv, 8, &a, &g, 5, stderr), 0);
+    assert_int_equal(a.frames, 3);
+    assert_int_equal(a.replace, 2);
+    assert_int_equal(a.tlb, 8);
+    assert_string_equal(a.trace, "t.din");
+    grid_free(&g);
+
+    char *text;
+    size_t len;
+    FILE *err = open_memstream(&text, &len);
+    char *bad[] = {"x", "--frames", "2,99"};          /* an item out of range: named */
+    assert_int_equal(parse_list_args(bad, 3, &a, &g, -1, err), 2);
+    char *no_list[] = {"x", "--tlb", "8,16"};         /* not a .lists option */
+    assert_int_equal(parse_list_args(no_list, 3, &a, &g, -1, err), 2);
+    assert_int_equal(parse_list_args(no_list, 3, &a, NULL, -1, err), 2);
+    fclose(err);
+    assert_non_null(strstr(text, "--frames '99': expected a number from 2 to 64"));
+    assert_non_null(strstr(text, "--tlb '8,16'"));
+    free(text);
     grid_free(&g);
 }
 
@@ -252,7 +290,7 @@ int main(void)
         cmocka_unit_test(test_stack_distance_histogram),
         cmocka_unit_test(test_stack_distance_flush_and_frames),
         cmocka_unit_test(test_grid_syntax),
-        cmocka_unit_test(test_grid_split_argv),
+        cmocka_unit_test(test_option_lists),
         cmocka_unit_test(test_rows_csv_round_trip_and_json),
         cmocka_unit_test(test_belady_in_rows),
     };

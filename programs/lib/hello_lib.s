@@ -6,7 +6,7 @@
 ; it in its import table, hello_dlopen.s asks for it with dlopen and dlsym --
 ; so the library's code is never patched for one caller.  Build it as a
 ; library with `mmulab asm -c hello_lib.s && mmulab ld -shared hello_lib.o -o
-; hello_lib.so`, or let the loader assemble this source when it finds no .so.
+; hello_lib.so` (make does so); the OS loads only the built library.
 ;
 ; Its result: run as a program (as a shared libc can be), it says what it is
 ; and exits 0; called, hello prints "hello" and a newline.
