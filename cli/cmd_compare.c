@@ -174,8 +174,7 @@ static bool emit_rows(const run_options_t *opt, const outcome_t *o)
         rows_set_u64(&rows, "page_faults", o[i].total.page_faults);
         rows_set(&rows, "result", result_word(&o[i]));
     }
-    study_output_t out = {.csv = opt->rows_csv, .json = opt->rows_json, .plot = opt->plot};
-    bool ok = study_emit(&rows, "compare", &out);
+    bool ok = study_emit(&rows, "compare", &opt->out);
     rows_free(&rows);
     return ok;
 }

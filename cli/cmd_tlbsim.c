@@ -234,20 +234,6 @@ static void collect(const tlbsim_t *s, tlbsim_stats_t *st)
     st->evictions = s->bounded ? s->mem.evictions : 0;
 }
 
-static void json_string(FILE *f, const char *text)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
 static bool write_json(const char *path, const tlbsim_args_t *a, const char *compression, const tlbsim_stats_t *st)
 {
     FILE *f = fopen(path, "w");
@@ -256,7 +242,7 @@ static bool write_json(const char *path, const tlbsim_args_t *a, const char *com
         return false;
     }
     fprintf(f, "{\n  \"trace\": ");
-    json_string(f, a->trace);
+    json_write_string(f, a->trace);
     fprintf(f,
             ",\n  \"compression\": \"%s\",\n  \"page_size\": %" PRIu64 ",\n  \"tlb_entries\": %u,\n"
             "  \"tlb_ways\": %u,\n  \"tlb_sets\": %u,\n  \"tlb_policy\": \"%s\",\n  \"seed\": %u,\n"

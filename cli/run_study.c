@@ -112,8 +112,7 @@ static int run_points(int argc, char **argv, grid_t *g, const run_options_t *fir
         rows_print(&rows, stdout, (const char *const[]){"cycles", "page_faults", "tlb_misses", NULL});
         belady_report(&rows, "frames", "page_faults", "replace", stdout);
     }
-    study_output_t out = {.csv = first->rows_csv, .json = first->rows_json, .plot = first->plot};
-    if (status != 2 && !study_emit(&rows, "run", &out))
+    if (status != 2 && !study_emit(&rows, "run", &first->out))
         status = 2;
     rows_free(&rows);
     return status;
@@ -125,7 +124,7 @@ int run_study(int argc, char **argv, bool *handled)
     run_options_t first;
     run_options_defaults(&first);
     int status = run_options_grid(argc, argv, &first, &g, stderr);
-    *handled = status != 0 || g.naxes > 0 || first.rows_csv || first.rows_json || first.plot;
+    *handled = status != 0 || g.naxes > 0 || first.out.csv || first.out.json || first.out.plot;
     if (status < 0) /* --help: the caller prints it */
         *handled = false;
     else if (*handled && status == 0)

@@ -5,7 +5,6 @@
 
 #include "../mmu/geometry.h"
 #include "../mmu/tlb.h"
-#include "../obs/plot.h"
 #include "../studies/grid.h"
 
 #include <ctype.h>
@@ -441,15 +440,6 @@ static bool set_dump(void *target, const char *arg, char *why, size_t len)
     return true;
 }
 
-/* --plot FILE.png|FILE.svg */
-static bool set_plot(void *target, const char *arg, char *why, size_t len)
-{
-    if (!plot_path_ok(arg, why, len))
-        return false;
-    ((run_options_t *)target)->plot = arg;
-    return true;
-}
-
 /* --timing NAME=VALUE (machine/config.c names the parameters) */
 static bool set_timing(void *target, const char *arg, char *why, size_t len)
 {
@@ -498,12 +488,6 @@ static const opt_spec_t run_specs[] = {
      .help = "write cycle-stamped events: CSV (.csv) or Perfetto JSON (.json)"},
     {"--mem-trace", .kind = OPT_STRING, .value_name = "FILE", RUN(mem_trace),
      .help = "write every fetch, read and write as din: LABEL VADDR PID per line"},
-    {"--csv", .kind = OPT_STRING, .value_name = "FILE", RUN(rows_csv),
-     .help = "write a row per run (its configuration and figures) as CSV"},
-    {"--json", .kind = OPT_STRING, .value_name = "FILE", RUN(rows_json),
-     .help = "the same rows as a JSON array of objects"},
-    {"--plot", .kind = OPT_CUSTOM, .value_name = "FILE", .hook = set_plot,
-     .help = "draw the study's figure with gnuplot (FILE.png or FILE.svg)"},
     {"--dump", .kind = OPT_CUSTOM, .value_name = "ADDR:COUNT", .hook = set_dump,
      .help = "after the run, print COUNT words of process 1's logical memory"},
     {"--audit", .kind = OPT_FLAG, RUN(os.audit_stores),
@@ -579,8 +563,8 @@ static int parse_runner(int argc, char **argv, run_options_t *o, grid_t *grid, l
 {
     char prog[64];
     snprintf(prog, sizeof prog, "mmulab %s", argv[0]);
-    opt_table_t table = run_options_table(o);
-    opt_parser_t p = {.prog = prog, .tables = &table, .ntables = 1, .words = o->programs,
+    opt_table_t tables[] = {run_options_table(o), study_output_table(&o->out)};
+    opt_parser_t p = {.prog = prog, .tables = tables, .ntables = 2, .words = o->programs,
                       .max_words = MAX_PROGRAMS, .words_what = "programs at once", .err = err,
                       .grid = grid, .point = point};
     int rc = opt_parse(&p, argc, argv);
@@ -610,7 +594,7 @@ void run_options_help(FILE *out)
 {
     run_options_t o;
     run_options_defaults(&o);
-    opt_table_t table = run_options_table(&o);
-    opt_parser_t p = {.tables = &table, .ntables = 1};
+    opt_table_t tables[] = {run_options_table(&o), study_output_table(&o.out)};
+    opt_parser_t p = {.tables = tables, .ntables = 2};
     opt_help(&p, out);
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "../machine/config.h"
+#include "../obs/plot.h"
 #include "../os/os.h"
 
 /* ---- the option engine ------------------------------------------------------
@@ -123,7 +124,7 @@ typedef struct {
     const char *stats_txt;   /* --stats FILE ("-" for stdout), gem5 style   */
     const char *trace_path;  /* --trace FILE.csv|FILE.json                  */
     const char *mem_trace;   /* --mem-trace FILE.din: every reference, din format */
-    const char *rows_csv, *rows_json, *plot; /* --csv, --json, --plot: a study's rows (run, compare) */
+    study_output_t out;      /* --csv, --json, --plot: a study's rows (run, compare) */
     bool dump;
     uint32_t dump_addr, dump_count;
     bool check;              /* --check: verify the programs' expectations */

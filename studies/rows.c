@@ -212,7 +212,7 @@ static bool is_number(const char *v)
     return !*end && isfinite(d) && !strpbrk(v, "xXnNiI");
 }
 
-static void json_string(FILE *out, const char *v)
+void json_write_string(FILE *out, const char *v)
 {
     fputc('"', out);
     for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
@@ -238,12 +238,12 @@ bool rows_write_json(const rows_t *r, FILE *out)
                 continue;
             fputs(first ? "" : ", ", out);
             first = false;
-            json_string(out, r->col[c]);
+            json_write_string(out, r->col[c]);
             fputs(": ", out);
             if (is_number(v))
                 fputs(v, out);
             else
-                json_string(out, v);
+                json_write_string(out, v);
         }
         fputs("}", out);
     }
