@@ -43,51 +43,14 @@ static void refs_usage(FILE *out)
             "\noptions:\n");
 }
 
-typedef struct {
-    uint64_t *pages;
-    size_t n, cap;
-} refstring_t;
-
-static bool refs_push(refstring_t *rs, uint64_t page)
-{
-    if (rs->n == rs->cap) {
-        size_t cap = rs->cap ? 2 * rs->cap : 64;
-        uint64_t *pages = realloc(rs->pages, cap * sizeof *pages);
-        if (!pages)
-            return false;
-        rs->pages = pages;
-        rs->cap = cap;
-    }
-    rs->pages[rs->n++] = page;
-    return true;
-}
-
-/* Append the page numbers of text (separated by blanks or commas). */
+/* Append the page numbers of text; false after saying why. */
 static bool parse_references(const char *text, refstring_t *rs)
 {
-    const char *p = text;
-    for (;;) {
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == ',')
-            p++;
-        if (!*p)
-            return true;
-        const char *start = p;
-        uint64_t page = 0;
-        while (*p >= '0' && *p <= '9' && page < UINT64_MAX / 16)
-            page = page * 10 + (uint64_t)(*p++ - '0');
-        if (p == start || !(*p == 0 || *p == ' ' || *p == '\t' || *p == '\n' || *p == ',')) {
-            int len = (int)strcspn(start, " \t\n,");
-            fprintf(stderr,
-                    "mmulab refs: '%.*s' is not a page number (references are non-negative integers "
-                    "separated by spaces or commas)\n",
-                    len, start);
-            return false;
-        }
-        if (!refs_push(rs, page)) {
-            fprintf(stderr, "mmulab refs: out of memory\n");
-            return false;
-        }
-    }
+    char err[160];
+    if (refs_parse(text, rs, err, sizeof err))
+        return true;
+    fprintf(stderr, "mmulab refs: %s\n", err);
+    return false;
 }
 
 typedef struct {

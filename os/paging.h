@@ -88,6 +88,8 @@ typedef struct {
     uint32_t saved;       /* frames sharing saves now: mappings beyond each frame's first */
     uint32_t peak_saved;  /* the most it saved at once                           */
     uint32_t free_below;  /* no frame below this is free (a search hint)         */
+    uint32_t table_frames;/* frames holding page tables now (at most half of those
+                             beside the OS: frames_table_allowed)                 */
 } frames_t;
 
 bool frames_init(frames_t *ft, uint32_t mem_size, uint32_t page_shift, uint32_t os_size);
@@ -105,6 +107,11 @@ uint32_t frames_remove_owner(frames_t *ft, uint32_t frame, int pid, uint32_t vpn
  * shares a frame with other roots (root_ok), anything else starts on a frame
  * of its own.  Takes free frames only; returns its physical address, or 0. */
 uint32_t frames_table_alloc(frames_t *ft, uint32_t bytes, bool root_ok);
+/* May a table of `bytes` take new frames?  Page tables may hold at most half
+ * of the frames beside the OS, so that one process mapping a huge range
+ * (brk, mmap) cannot take every frame and leave the others' pages none:
+ * beyond it its request fails (-ENOMEM), it does not stop another process. */
+bool frames_table_allowed(const frames_t *ft, uint32_t bytes, bool root_ok);
 /* Release a table area; frames with no table left become free. */
 void frames_table_free(frames_t *ft, uint32_t paddr, uint32_t bytes);
 

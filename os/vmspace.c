@@ -55,7 +55,8 @@ uint32_t vm_new_table(os_t *os, process_t *p, uint32_t level)
     pager_t *pg = os->pager;
     uint32_t bytes = paging_table_bytes(&pg->geo, level);
     uint32_t paddr = frames_table_alloc(&pg->ft, bytes, level == 0);
-    if (!paddr && bytes <= pg->page_size && pager_make_room(os, p) != REPL_NONE)
+    if (!paddr && bytes <= pg->page_size && frames_table_allowed(&pg->ft, bytes, level == 0) &&
+        pager_make_room(os, p) != REPL_NONE)
         paddr = frames_table_alloc(&pg->ft, bytes, level == 0);
     if (!paddr || !remember_table(p->vm, paddr, bytes))
         return 0;

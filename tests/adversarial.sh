@@ -40,7 +40,7 @@ echo "secret: never to change" >"$BOX/outside"
 ln -s ../outside "$BOX/root/link_out"
 ln -s .. "$BOX/root/dir_link"
 mkfifo "$BOX/root/fifo"
-"$C_MODEL" asm -c programs/hello_lib.s -o "$BOX/lib/hello_lib.o" &&
+"$C_MODEL" asm -c programs/lib/hello_lib.s -o "$BOX/lib/hello_lib.o" &&
     "$C_MODEL" ld -shared "$BOX/lib/hello_lib.o" -o "$BOX/lib/hello_lib.so" || { echo "cannot build hello_lib.so"; exit 2; }
 outside_state() { (cd "$BOX" && find . -path ./root -prune -o -print | sort | while read -r f; do
     [ -f "$f" ] && sha256sum "$f" || echo "$f"
