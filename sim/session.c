@@ -69,11 +69,13 @@ int program_load(const char *path, exe_t *out, FILE *err)
 /* Weak so the core links without the Verilated model (rtl/ provides it). */
 machine_t *rtl_create(const machine_config_t *cfg, evbus_t *bus, char *err, size_t errlen) __attribute__((weak));
 
+bool engine_rtl_linked(void) { return rtl_create != NULL; }
+
 machine_t *engine_create(const char *engine, const machine_config_t *cfg, evbus_t *bus, char *err, size_t errlen)
 {
     if (!strcmp(engine, "rtl")) {
         if (!rtl_create) {
-            snprintf(err, errlen, "--engine rtl: this binary was built without the RTL engine (make rtl)");
+            snprintf(err, errlen, "--engine rtl: this binary was built without the RTL engine and no mmulab-rtl is beside it (make rtl builds one)");
             return NULL;
         }
         return rtl_create(cfg, bus, err, errlen);
