@@ -284,6 +284,11 @@ int opt_parse(opt_parser_t *p, int argc, char **argv)
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h"))
             return -1;
+        if (!strcmp(a, "--") && p->takes_rest) {
+            p->rest = argv + i + 1;
+            p->nrest = argc - i - 1;
+            return 0;
+        }
         if (!is_option(a)) {
             if (p->nwords == p->max_words) {
                 fprintf(p->err, "%s: at most %d %s\n", p->prog, p->max_words,
@@ -526,9 +531,12 @@ int run_options_parse(int argc, char **argv, run_options_t *o, FILE *err)
     snprintf(prog, sizeof prog, "mmulab %s", argv[0]);
     opt_table_t table = run_options_table(o);
     opt_parser_t p = {.prog = prog, .tables = &table, .ntables = 1, .words = o->programs,
-                      .max_words = MAX_PROGRAMS, .words_what = "programs at once", .err = err};
+                      .max_words = MAX_PROGRAMS, .words_what = "programs at once", .takes_rest = true,
+                      .err = err};
     int rc = opt_parse(&p, argc, argv);
     o->nprograms = p.nwords;
+    o->prog_args = p.rest;
+    o->nprog_args = p.nrest;
     return rc ? rc : run_options_finish(o, err);
 }
 

@@ -99,7 +99,8 @@ static int load_programs(session_t *s, FILE *err)
         char msg[256];
         int pid = os_load(s->os, &exe, base_name(path), msg, sizeof msg);
         exe_free(&exe);
-        if (pid < 0) {
+        if (pid < 0 || (s->opt.prog_args && i == s->opt.nprograms - 1 &&
+                        !os_set_args(s->os, pid, s->opt.nprog_args, s->opt.prog_args, msg, sizeof msg))) {
             fprintf(err, "mmulab: %s: %s\n", path, msg);
             return 2;
         }

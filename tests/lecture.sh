@@ -35,4 +35,40 @@ if [ -x "$OUT/mmulab-rtl" ]; then
     end
 fi
 
+for mode in paged hwreloc swreloc bare; do
+    begin "arguments on the initial stack, $mode: argc counts the name, argv[1..] in order"
+    mm run --mode "$mode" --stats-json "$T/a.json" programs/echo_args.s -- one "two words" 3
+    want_rc 0
+    want_eq "stdout" "$(cat "$T/out")" "$(printf 'one\ntwo words\n3')"
+    want_eq "exit code = argc" "$(jv "$T/a.json" processes.0.exit_code)" 4
+    end
+done
+
+begin "-- with nothing after it: argc 1, no output"
+mm run --mode paged --stats-json "$T/a.json" programs/echo_args.s --
+want_rc 0
+want_eq "exit code" "$(jv "$T/a.json" processes.0.exit_code)" 1
+want_eq "stdout" "$(cat "$T/out")" ""
+end
+
+begin "arguments too large for the stack are refused before the run"
+mm run --mode hwreloc programs/echo_args.s -- "$(python3 -c 'print("x" * 70000)')"
+want_rc 2
+want_err "the arguments take 70032 bytes"
+end
+
+begin "no stack to hold them (paged, --stack 0): stopped with the cause and the address"
+mm run --mode paged --stack 0 programs/echo_args.s -- a b
+want_rc 1
+want_err_re "stopped: .*store at pc 0x[0-9a-f]+, logical address 0xffffef"
+end
+
+begin "the argument block is charged as loading: load_word_cycles per word"
+mm run --mode hwreloc --stats-json "$T/no.json" programs/echo_args.s
+mm run --mode hwreloc --stats-json "$T/yes.json" programs/echo_args.s -- ab
+# name "echo_args.s\0" 12 + "ab\0" 3 = 15 -> 4 words; argc, argv[0], argv[1], 0: 4 words
+want_eq "extra load cycles" "$(($(jv "$T/yes.json" load_cycles) - $(jv "$T/no.json" load_cycles)))" \
+    $((8 * $("$M" timing | awk '$1 == "load_word_cycles" { print $2 }')))
+end
+
 finish
