@@ -7,13 +7,14 @@
 # tests/fuzz/NAME/crashes/ (commit it with the fix: tests/fuzz.sh replays it).
 # Ends with one line per harness (executions, result) and exits 1 if any
 # harness found something; each run is also appended to DIR/fuzz-runs.tsv
-# (date, harness, seconds, executions, result) for docs/reliability.md.
+# (date, harness, seconds, executions, result, slowest input in seconds,
+# peak RSS in MB) for docs/reliability.md.
 #   usage: tests/fuzz/campaign.sh DIR SECONDS NAME...
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 dir=$1 seconds=$2
 shift 2
-timeout=${FUZZ_TIMEOUT:-10}
+timeout=${FUZZ_TIMEOUT:-5}
 rss=${FUZZ_RSS_MB:-1024}
 found=0
 summary=""
@@ -30,6 +31,8 @@ for name in "$@"; do
         "$dir/corpus/$name" "tests/fuzz/$name/corpus" >"$log" 2>&1
     status=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+    slowest=$(sed -n 's/^stat::slowest_unit_time_sec: *//p' "$log" | tail -n 1)
+    peak=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -n 1)
     if [ "$status" -eq 0 ]; then
         result="no crash"
     else
@@ -37,7 +40,8 @@ for name in "$@"; do
         result="FOUND: $(grep -m1 -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|ALARM|.*deadly signal|==[0-9]+== ERROR)' "$log" | cut -c1-100)"
         result="$result; $(grep -m1 -o 'Test unit written to .*' "$log")"
     fi
-    printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$name" "$seconds" "${execs:-0}" "$result" >>"$dir/fuzz-runs.tsv"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$name" "$seconds" "${execs:-0}" "$result" \
+        "${slowest:-?}" "${peak:-?}" >>"$dir/fuzz-runs.tsv"
     summary+=$(printf '%-10s %12s executions  %s' "$name" "${execs:-?}" "$result")$'\n'
 done
 printf '%s' "$summary"
