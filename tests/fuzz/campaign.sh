@@ -16,8 +16,8 @@ set -u
 cd "$(dirname "$0")/../.." || exit 2
 if [ "${1:-}" = --totals ]; then
     awk -F'\t' '{ runs[$2]++; secs[$2] += $3; execs[$2] += $4; found[$2] += ($5 !~ /^no crash/)
-                   if ($6 != "" && $6 != "?" && $6 + 0 > slow[$2]) slow[$2] = $6 + 0
-                   if ($7 != "" && $7 != "?" && $7 + 0 > peak[$2]) peak[$2] = $7 + 0 }
+                   if ($6 != "" && $6 != "?" && (!($2 in slow) || $6 + 0 > slow[$2])) slow[$2] = $6 + 0
+                   if ($7 != "" && $7 != "?" && (!($2 in peak) || $7 + 0 > peak[$2])) peak[$2] = $7 + 0 }
          END { printf "| harness | runs | seconds | executions | slowest input (s) | peak RSS (MB) | runs that found a bug |\n"
                printf "|---|---|---|---|---|---|---|\n"
                for (h in runs) { printf "| `%s` | %d | %d | %d | %s | %s | %d |\n", h, runs[h], secs[h], execs[h],
