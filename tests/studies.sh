@@ -248,6 +248,13 @@ want_eq "header" "$(head -n1 "$T/c.out/results.csv")" "command,timing,exit_code,
 want_eq "exit codes" "$(col "$T/c.out/results.csv" exit_code)" "0 0 "
 end
 
+begin "sweep: an output directory holding another sweep's points is refused (exit 2)"
+sed 's/axis    --frames 1..6/axis    --frames 2..7/' "$T/s.spec" >"$T/s2.spec"
+mm sweep "$T/s2.spec"
+want_rc 2
+want_err "holds the results of another sweep"
+end
+
 begin "sweep: --merge DIR merges a results directory; bad specs name the line (exit 2)"
 rm "$T/s.out/results.csv"
 mm sweep --merge "$T/s.out"
