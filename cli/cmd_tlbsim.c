@@ -564,11 +564,12 @@ static int run(study_t *s)
 {
     char err[512];
     din_reader_t *in = din_open(s->points[0].a.trace, err, sizeof err);
+    trace_t whole = {0};
     if (!in) {
         fprintf(stderr, "mmulab tlbsim: %s\n", err);
+        study_free(s, &whole);
         return 2;
     }
-    trace_t whole = {0};
     bool ok = plan(s);
     if (!ok)
         snprintf(err, sizeof err, "out of memory");
