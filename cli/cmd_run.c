@@ -9,8 +9,10 @@
 
 static void run_usage(FILE *out)
 {
-    fprintf(out, "usage: mmulab run [options] prog.s|prog.x ...\n\n"
+    fprintf(out, "usage: mmulab run [options] prog.s|prog.x ... [-- ARG ...]\n\n"
                  "Runs each program as a process (several run round-robin side by side).\n"
+                 "Words after `--` are the last program's arguments: argc, argv and the strings\n"
+                 "go on its initial stack, System V style ([SP] = argc, then argv[], then 0).\n"
                  "Exit status: 0 every program exited normally, 1 the model stopped one on a\n"
                  "fault or the cycle limit, 2 bad input.\n\n"
                  "Lists and ranges compare runs: --mode, --frames, --replace, --scope, --alloc,\n"

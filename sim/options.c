@@ -318,6 +318,11 @@ int opt_parse(opt_parser_t *p, int argc, char **argv)
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h"))
             return -1;
+        if (!strcmp(a, "--") && p->takes_rest) {
+            p->rest = argv + i + 1;
+            p->nrest = argc - i - 1;
+            return 0;
+        }
         if (!is_option(a)) {
             if (p->nwords == p->max_words) {
                 fprintf(p->err, "%s: at most %d %s\n", p->prog, p->max_words,
@@ -566,9 +571,11 @@ static int parse_runner(int argc, char **argv, run_options_t *o, grid_t *grid, l
     opt_table_t tables[] = {run_options_table(o), study_output_table(&o->out)};
     opt_parser_t p = {.prog = prog, .tables = tables, .ntables = 2, .words = o->programs,
                       .max_words = MAX_PROGRAMS, .words_what = "programs at once", .err = err,
-                      .grid = grid, .point = point};
+                      .grid = grid, .point = point, .takes_rest = true};
     int rc = opt_parse(&p, argc, argv);
     o->nprograms = p.nwords;
+    o->prog_args = p.rest;
+    o->nprog_args = p.nrest;
     return rc;
 }
 

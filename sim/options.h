@@ -96,6 +96,9 @@ typedef struct {
     const char **words;       /* out: the arguments that are not options ...     */
     int max_words, nwords;    /* ... at most max_words of them                   */
     const char *words_what;   /* "programs": "at most 64 programs at once"       */
+    bool takes_rest;          /* `--` ends the options: the words after it ...   */
+    char **rest;              /* ... out here (NULL when there was no `--`)      */
+    int nrest;
     FILE *err;
     struct grid *grid;        /* lists of `.lists` options: NULL refuses them ... */
     long point;               /* ... -1 adds them to grid as axes, else the values of this point */
@@ -134,6 +137,8 @@ typedef struct {
     bool tlb_ways_given;     /* else (or with "full") ways = entries       */
     int nprograms;
     const char *programs[MAX_PROGRAMS];
+    char **prog_args;        /* `run prog.s -- ARG...`: the last program's arguments, */
+    int nprog_args;          /* put on its initial stack (NULL: no `--`, no argument block) */
 } run_options_t;
 
 void run_options_defaults(run_options_t *o);

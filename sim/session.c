@@ -71,11 +71,13 @@ int program_load(const char *path, exe_t *out, FILE *err)
 /* Weak so the core links without the Verilated model (rtl/ provides it). */
 machine_t *rtl_create(const machine_config_t *cfg, evbus_t *bus, char *err, size_t errlen) __attribute__((weak));
 
+bool engine_rtl_linked(void) { return rtl_create != NULL; }
+
 machine_t *engine_create(const char *engine, const machine_config_t *cfg, evbus_t *bus, char *err, size_t errlen)
 {
     if (!strcmp(engine, "rtl")) {
         if (!rtl_create) {
-            snprintf(err, errlen, "--engine rtl: this binary was built without the RTL engine (make rtl)");
+            snprintf(err, errlen, "--engine rtl: this binary was built without the RTL engine and no mmulab-rtl is beside it (make rtl builds one)");
             return NULL;
         }
         return rtl_create(cfg, bus, err, errlen);
@@ -99,7 +101,8 @@ static int load_programs(session_t *s, FILE *err)
         char msg[256];
         int pid = os_load(s->os, &exe, base_name(path), msg, sizeof msg);
         exe_free(&exe);
-        if (pid < 0) {
+        if (pid < 0 || (s->opt.prog_args && i == s->opt.nprograms - 1 &&
+                        !os_set_args(s->os, pid, s->opt.nprog_args, s->opt.prog_args, msg, sizeof msg))) {
             fprintf(err, "mmulab: %s: %s\n", path, msg);
             return 2;
         }
