@@ -246,7 +246,9 @@ static long line_error(din_reader_t *r, const char *line, const char *what, char
 
 /* The hex number at *pp (1 to 16 digits) into *value, *pp moved past it;
  * false if there is no digit or more than 16.  Two characters per step
- * through hex_pair; the buffer keeps spare bytes so p[1] is always readable. */
+ * through hex_pair; the steps stop at the first pair that is not two digits,
+ * at the latest the one holding the line's newline, so they read at most one
+ * byte past it (the buffer keeps spare bytes). */
 static inline __attribute__((always_inline)) bool parse_hex(const char **pp, uint64_t *value)
 {
     const uint8_t *start = (const uint8_t *)*pp, *p = start;
