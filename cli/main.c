@@ -24,6 +24,7 @@ static const command_t commands[] = {
     {"tlbsim", cmd_tlbsim, "replay a Dinero IV din trace through the TLB (and N frames)"},
     {"ld", cmd_ld, "link objects, archives and dynamic libraries into an executable"},
     {"ar", cmd_ar, "build and list static libraries (archives of objects)"},
+    {"sweep", cmd_sweep, "run a grid over any command's options: -j N here, or a Slurm job array"},
     {"cosim", cmd_cosim, "run the C model and the RTL in lockstep and compare every instruction"},
 };
 

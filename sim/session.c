@@ -3,6 +3,8 @@
  */
 #include "session.h"
 
+#include "../obs/din.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -196,6 +198,22 @@ static char *library_dirs(const run_options_t *opt)
     return list;
 }
 
+/* --mem-trace: each completed instruction's references, din format. */
+static void write_references(void *ctx, int pid, const retire_t *rt)
+{
+    din_write_retired(ctx, pid, rt);
+}
+
+static int open_mem_trace(session_t *s, FILE *err)
+{
+    if (!(s->mem_trace = fopen(s->opt.mem_trace, "w"))) {
+        fprintf(err, "mmulab: --mem-trace %s: cannot write it\n", s->opt.mem_trace);
+        return 2;
+    }
+    os_set_retire_observer(s->os, write_references, s->mem_trace);
+    return 0;
+}
+
 int session_open(session_t *s, const run_options_t *opt, FILE *err)
 {
     return session_open_wrapped(s, opt, NULL, NULL, err);
@@ -242,6 +260,8 @@ int session_open_wrapped(session_t *s, const run_options_t *opt, machine_wrap_fn
     if (opt->dump)
         os_request_dump(s->os, opt->dump_addr, opt->dump_count);
     int rc = load_programs(s, err);
+    if (rc == 0 && opt->mem_trace && !opt->os.record_refs)
+        rc = open_mem_trace(s, err);
     if (rc == 0 && opt->os.mode == OS_PAGED && opt->os.replace == REPL_OPT && !opt->os.record_refs)
         rc = record_future(s, err);
     return rc;
@@ -260,6 +280,8 @@ void session_close(session_t *s)
     if (s->m)
         machine_destroy(s->m);
     trace_close(s->trace);
+    if (s->mem_trace)
+        fclose(s->mem_trace);
     free(s->lib_dirs);
     for (int i = 0; i < MAX_PROGRAMS; i++)
         expect_free(&s->expects[i]);

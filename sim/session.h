@@ -21,6 +21,7 @@ typedef struct {
     os_t *os;
     trace_t *trace;
     char *lib_dirs;          /* the OS's library search path (library_dirs) */
+    FILE *mem_trace;         /* --mem-trace                                  */
     expect_t expects[MAX_PROGRAMS];
     /* --audit: the stores that landed outside their process */
     uint64_t strays;
