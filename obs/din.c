@@ -253,20 +253,17 @@ static inline __attribute__((always_inline)) bool parse_hex(const char **pp, uin
 {
     const uint8_t *start = (const uint8_t *)*pp, *p = start;
     uint64_t v = 0;
-    unsigned pair, digit;
+    unsigned pair, digit, k;
     uint16_t two;
-    /* Unrolled: fixed offsets, one test per pair (at most 8 pairs fit 64 bits). */
-#define HEX_STEP(k)                                                                                          \
-    memcpy(&two, p + 2 * (k), 2);                                                                            \
-    if ((pair = hex_pair[two]) > 0xff) {                                                                     \
-        p += 2 * (k);                                                                                        \
-        goto tail;                                                                                           \
-    }                                                                                                        \
-    v = v << 8 | pair;
-    HEX_STEP(0) HEX_STEP(1) HEX_STEP(2) HEX_STEP(3) HEX_STEP(4) HEX_STEP(5) HEX_STEP(6) HEX_STEP(7)
-#undef HEX_STEP
-    p += 16; /* 16 digits and more: too long unless the next is not a digit */
-tail:
+    /* Unrolled (at most 8 pairs fit 64 bits): fixed offsets, one test a pair. */
+#pragma GCC unroll 8
+    for (k = 0; k < 8; k++) {
+        memcpy(&two, p + 2 * k, 2);
+        if ((pair = hex_pair[two]) > 0xff)
+            break;
+        v = v << 8 | pair;
+    }
+    p += 2 * k; /* after 16 digits, a 17th makes it too long */
     if ((digit = hex_value[*p]) < 16) {
         v = v << 4 | digit;
         p++;
