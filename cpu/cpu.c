@@ -143,9 +143,9 @@ typedef struct {
 
 static ALWAYS_INLINE run_consts_t run_consts(cmodel_t *cm, mmu_mode_t mode)
 {
-    bool relocating = mode == MMU_RELOC && cm->s.priv == MODE_USER;
-    uint32_t base = relocating ? cm->mmu.base : 0;
-    uint64_t reach = relocating ? cm->reloc_reach : cm->bare_reach;
+    (void)mode; /* the registers say it; callers pass it as a constant */
+    uint32_t base = reloc_base(&cm->mmu.regs, cm->s.priv);
+    uint64_t reach = reloc_reach(&cm->mmu.regs, cm->mem_size, cm->s.priv);
     uint32_t word_lim = reach >= 4 ? (uint32_t)((reach - 4) >> 2) : 0;
     return (run_consts_t){base,
                           reach,
@@ -178,18 +178,11 @@ static ALWAYS_INLINE bool word_fits_page(const run_consts_t *x, uint64_t off)
     return ((off >> 2) | (off << 62)) <= x->page_word_lim;
 }
 
-/* The slow side of a contiguous-mode check: which fault, and where it went. */
-static NOINLINE trap_cause_t contiguous_fault(cmodel_t *cm, mmu_mode_t mode, uint32_t va, uint32_t size)
+/* The slow side of a contiguous-mode check: the relocation unit says which
+ * fault, and where the access went. */
+static NOINLINE trap_cause_t contiguous_fault(cmodel_t *cm, uint32_t va, uint32_t size)
 {
-    bool relocating = mode == MMU_RELOC && cm->s.priv == MODE_USER;
-    if (relocating) {
-        cm->trap.paddr = cm->mmu.base + va;
-        return (uint64_t)va + size > cm->mmu.limit ? TRAP_PROTECTION : TRAP_BUS;
-    }
-    cm->trap.paddr = va;
-    if ((uint64_t)va + size > cm->mem_size) /* no memory there at all */
-        return TRAP_BUS;
-    return TRAP_FENCE; /* below the end of memory but at or above the fence */
+    return reloc_translate(&cm->mmu.regs, cm->mem_size, cm->s.priv, va, size, &cm->trap.paddr);
 }
 
 /*
@@ -203,12 +196,12 @@ static ALWAYS_INLINE trap_cause_t translate(cmodel_t *cm, mmu_mode_t mode, bool 
                                             uint32_t va, uint32_t size, access_t acc, uint32_t *pa, uint64_t *extra)
 {
     if (mode == MMU_PAGED)
-        return paged_translate(cm, va, size, acc, pa, extra);
+        return paged_translate(cm, va, acc, pa, extra);
     if (LIKELY((uint64_t)va + size <= x->reach)) {
         *pa = x->base + va;
         return TRAP_NONE;
     }
-    return fast ? TRAP_PROTECTION : contiguous_fault(cm, mode, va, size);
+    return fast ? TRAP_PROTECTION : contiguous_fault(cm, va, size);
 }
 
 /* ---- traps -------------------------------------------------------------- */
@@ -323,12 +316,10 @@ static ALWAYS_INLINE void account_block(hot_t *h, const block_t *b, uint64_t ful
 
 /* Touch one decoded instruction's data entry, if it accessed data; `stamp`
  * is that access's place in the sequence of all accesses. */
-static ALWAYS_INLINE void touch_data(paged_t *p, const decoded_t *d, uint64_t stamp)
+static ALWAYS_INLINE void touch_data(mmu_t *mmu, const decoded_t *d, uint64_t stamp)
 {
-    if (d->size && d->entry) { /* size: the bytes its data access moves, 0 if none */
-        tlb_touch(p->tlb, d->entry);
-        paged_reference_at(p, d->entry->ppn, stamp);
-    }
+    if (d->size && d->entry) /* size: the bytes its data access moves, 0 if none */
+        mmu_hit_at(mmu, d->entry, 0, stamp);
 }
 
 /* Data accesses of the block run before position at. */
@@ -345,19 +336,18 @@ static ALWAYS_INLINE uint64_t data_before(const block_t *b, run_pos_t at)
  * Only each entry's latest use counts, so replaying the last n positions in
  * order is enough, the last instruction's fetch just before its data access.
  */
-static void account_tlb(paged_t *p, tlb_entry_t *fetch, const block_t *b, run_pos_t from, run_pos_t to)
+static void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_pos_t from, run_pos_t to)
 {
     const uint32_t n = b->n;
     uint64_t count = (to.round - from.round) * n + to.index - from.index;
     if (!count || (to.round < from.round))
         return;
     const uint64_t data_from = data_before(b, from), data = data_before(b, to) - data_from;
-    const uint64_t base = p->ref_clock; /* accesses numbered as the reference path numbers them */
-    p->tlb->hits += count + data;
-    p->ref_clock += count + data;
+    const uint64_t base = mmu->ref_clock; /* accesses numbered as the reference path numbers them */
+    mmu->tlb->hits += count + data;
+    mmu->ref_clock += count + data;
     if (!data) { /* only fetches: one entry, used last at the end */
-        tlb_touch(p->tlb, fetch);
-        paged_reference_at(p, fetch->ppn, p->ref_clock);
+        mmu_hit_at(mmu, fetch, 0, mmu->ref_clock);
         return;
     }
     uint32_t k = count > n ? n : (uint32_t)count;
@@ -365,11 +355,9 @@ static void account_tlb(paged_t *p, tlb_entry_t *fetch, const block_t *b, run_po
     for (; k; k--) {
         /* accesses before this instruction's fetch: its instructions and data accesses since `from` */
         uint64_t before = (q.round - from.round) * n + q.index - from.index + data_before(b, q) - data_from;
-        if (k == 1) { /* the last instruction: its fetch, then its data */
-            tlb_touch(p->tlb, fetch);
-            paged_reference_at(p, fetch->ppn, base + before + 1);
-        }
-        touch_data(p, &b->insn[q.index], base + before + 2);
+        if (k == 1) /* the last instruction: its fetch, then its data */
+            mmu_hit_at(mmu, fetch, 0, base + before + 1);
+        touch_data(mmu, &b->insn[q.index], base + before + 2);
         if (++q.index == n)
             q = (run_pos_t){q.round + 1, 0};
     }
@@ -394,23 +382,12 @@ typedef struct {
 static ALWAYS_INLINE fast_miss_t fast_miss(cmodel_t *cm, tlb_entry_t *fetch, uint64_t fetches, access_t acc,
                                            uint32_t va, uint64_t start)
 {
-    paged_t *p = cm->paged;
-    p->tlb->hits += fetches + 1;
-    tlb_touch(p->tlb, fetch);
-    paged_reference_at(p, fetch->ppn, p->ref_clock += fetches + 1);
+    mmu_t *mmu = &cm->mmu;
+    mmu_hit_at(mmu, fetch, fetches + 1, mmu->ref_clock += fetches + 1);
     uint64_t walk = 0;
-    uint32_t pa;
-    trap_cause_t cause = TRAP_NONE;
-    tlb_entry_t *e = tlb_find(p->tlb, (uint64_t)(va >> p->shift), p->asid);
-    if (!e && (e = paged_quick_miss(cm, va, acc, &walk))) {
-        pa = (e->ppn << p->shift) | (va & (p->page_size - 1));
-    } else {
-        uint64_t saved = cm->cycles;
-        cm->cycles = start + cm->fetch_cost;
-        cause = paged_translate_found(cm, e, va, 4 /* any: aligned, so within the page */, acc, &pa, &walk);
-        cm->cycles = saved;
-    }
-    return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, p->last[ACC_FETCH].entry != fetch};
+    uint32_t pa = 0;
+    trap_cause_t cause = paged_translate_found(cm, mmu_find(mmu, va), va, acc, start + cm->fetch_cost, &pa, &walk);
+    return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, cm->paged->last[ACC_FETCH].entry != fetch};
 }
 
 /* One copy per kind of access, so that its checks fold. */
@@ -455,7 +432,7 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
     /* fetches since the last settling: left to the miss routine if they are all */
     uint64_t fetches = (here.round - e->settled.round) * b->n + here.index - e->settled.index;
     if (fetches && data_between(b, e->settled, here)) { /* no fetches: no data accesses either */
-        account_tlb(e->cm->paged, e->fetch, b, e->settled, here);
+        account_tlb(&e->cm->mmu, e->fetch, b, e->settled, here);
         fetches = 0;
     }
     e->settled = (run_pos_t){e->round, done + 1};
@@ -820,7 +797,7 @@ static stop_t reference_step_mode(cmodel_t *cm, mmu_mode_t mode)
 
 static stop_t step_observed(cmodel_t *cm, retire_t *rt)
 {
-    switch (cm->mmu.mode) {
+    switch (cm->mmu.regs.mode) {
     case MMU_BARE: return reference_step(cm, MMU_BARE, true, rt);
     case MMU_RELOC: return reference_step(cm, MMU_RELOC, true, rt);
     default: return reference_step(cm, MMU_PAGED, true, rt);
@@ -973,7 +950,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             hot_store(cm, &h);
             return STOP_TRAP;
         }
-        account_tlb(p, fetch, b, run.settled, (run_pos_t){run.full, run.done});
+        account_tlb(&cm->mmu, fetch, b, run.settled, (run_pos_t){run.full, run.done});
         if (LIKELY(run.done || run.full))
             continue;
     reference:
@@ -993,7 +970,7 @@ static cmodel_t *as_cm(machine_t *m) { return (cmodel_t *)m; }
 static stop_t cm_run(machine_t *m, uint64_t limit)
 {
     cmodel_t *cm = as_cm(m);
-    switch (cm->mmu.mode) {
+    switch (cm->mmu.regs.mode) {
     case MMU_BARE: return run_bare(cm, limit);
     case MMU_RELOC: return run_reloc(cm, limit);
     case MMU_PAGED: return run_paged(cm, limit);
@@ -1059,7 +1036,7 @@ static bool cm_phys_write(machine_t *m, uint32_t pa, const void *buf, uint32_t l
 static void compute_costs(cmodel_t *cm)
 {
     const timing_t *t = &cm->cfg_timing;
-    uint32_t xlate = cm->mmu.mode == MMU_RELOC ? t->reloc_cycles : cm->mmu.mode == MMU_PAGED ? t->tlb_hit_cycles : 0;
+    uint32_t xlate = mmu_access_cycles(&cm->mmu);
     cm->fetch_cost = xlate + t->mem_cycles;
     for (int op = 0; op < 256; op++) {
         const isa_info_t *info = &isa_info[op];
@@ -1073,22 +1050,12 @@ static void compute_costs(cmodel_t *cm)
     block_cache_flush(cm);
 }
 
-/* The fence only binds user mode; kernel-mode accesses reach all memory. */
-static void cm_update_reach(cmodel_t *cm)
-{
-    uint64_t fence = cm->mmu.mode == MMU_BARE && cm->s.priv == MODE_USER ? cm->mmu.fence : cm->mem_size;
-    cm->bare_reach = fence < cm->mem_size ? fence : cm->mem_size;
-}
-
 static void cm_mmu_set(machine_t *m, const mmu_regs_t *regs)
 {
     cmodel_t *cm = as_cm(m);
     bool mode_changed = cm->costs_for_mode != (int)regs->mode;
-    cm->mmu = *regs;
+    mmu_set(&cm->mmu, regs);
     m->mmu = *regs;
-    uint64_t room = regs->base < cm->mem_size ? cm->mem_size - regs->base : 0;
-    cm->reloc_reach = regs->limit < room ? regs->limit : room;
-    cm_update_reach(cm);
     if (mode_changed) {
         compute_costs(cm);
         cm->costs_for_mode = (int)regs->mode;
@@ -1096,18 +1063,14 @@ static void cm_mmu_set(machine_t *m, const mmu_regs_t *regs)
     paged_mmu_set(cm);
 }
 
-static void cm_set_state_checked(machine_t *m, const cpu_state_t *s)
-{
-    cm_set_state(m, s);
-    cm_update_reach(as_cm(m));
-}
 
 static uint64_t cm_cycles(machine_t *m) { return as_cm(m)->cycles; }
 static void cm_charge(machine_t *m, uint64_t c) { as_cm(m)->cycles += c; }
 static const hw_counters_t *cm_counters(machine_t *m)
 {
-    paged_sync_counters(as_cm(m));
-    return &as_cm(m)->cnt;
+    cmodel_t *cm = as_cm(m);
+    mmu_counters(&cm->mmu, &cm->cnt);
+    return &cm->cnt;
 }
 static const trap_t *cm_trap(machine_t *m) { return &as_cm(m)->trap; }
 
@@ -1117,7 +1080,7 @@ static const machine_ops_t cmodel_ops = {
     .run = cm_run,
     .step = cm_step,
     .get_state = cm_get_state,
-    .set_state = cm_set_state_checked,
+    .set_state = cm_set_state,
     .phys_read = cm_phys_read,
     .phys_write = cm_phys_write,
     .mmu_set = cm_mmu_set,

@@ -349,7 +349,7 @@ static bool set_tlb_ways(run_options_t *o, const char *arg, FILE *err, const cha
 static bool set_tlb_policy(run_options_t *o, const char *arg, FILE *err, const char *opt)
 {
     int i;
-    if (!set_choice(arg, err, opt, tlb_policy_name, 4, &i))
+    if (!set_choice(arg, err, opt, tlb_policy_name, TLB_POLICY_COUNT, &i))
         return false;
     o->hw.tlb_policy = (tlb_policy_t)i;
     return true;
