@@ -386,7 +386,11 @@ static ALWAYS_INLINE fast_miss_t fast_miss(cmodel_t *cm, tlb_entry_t *fetch, uin
     mmu_hit_at(mmu, fetch, fetches + 1, mmu->ref_clock += fetches + 1);
     uint64_t walk = 0;
     uint32_t pa = 0;
-    trap_cause_t cause = paged_translate_found(cm, mmu_find(mmu, va), va, acc, start + cm->fetch_cost, &pa, &walk);
+    tlb_entry_t *e = mmu_find(mmu, va);
+    const uint64_t now = start + cm->fetch_cost;
+    trap_cause_t cause = UNLIKELY(cm->observing || ev_enabled(cm->m.bus))
+                             ? paged_translate_found(cm, e, va, acc, now, &pa, &walk)
+                             : paged_translate_as(cm, e, va, acc, now, &pa, &walk, false);
     return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, cm->paged->last[ACC_FETCH].entry != fetch};
 }
 

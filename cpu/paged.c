@@ -14,25 +14,7 @@
 static void forget_shortcuts(paged_t *p)
 {
     for (int a = 0; a < 3; a++)
-        p->last[a] = (paged_shortcut_t){PAGED_NO_PAGE, 0, NULL, NULL};
-}
-
-/* Drop the shortcuts that stand for entry e (its slot was just refilled). */
-static void forget_entry(paged_t *p, const tlb_entry_t *e)
-{
-    for (int a = 0; a < 3; a++)
-        if (p->last[a].entry == e)
-            p->last[a] = (paged_shortcut_t){PAGED_NO_PAGE, 0, NULL, NULL};
-}
-
-/* Remember e as acc's shortcut if it allows the access without more ado. */
-static void remember(cmodel_t *cm, access_t acc, tlb_entry_t *e, uint32_t va)
-{
-    paged_t *p = cm->paged;
-    if (!((e->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1))
-        return;
-    uint32_t ppage = e->ppn << cm->mmu.page_shift;
-    p->last[acc] = (paged_shortcut_t){va & ~(p->page_size - 1), ppage, cm->mem + ppage, e};
+        p->last[a] = paged_no_shortcut;
 }
 
 bool paged_create(cmodel_t *cm, char *err, size_t errlen)
@@ -66,21 +48,7 @@ void paged_mmu_set(cmodel_t *cm)
 trap_cause_t paged_translate_found(cmodel_t *cm, tlb_entry_t *e, uint32_t va, access_t acc, uint64_t now,
                                    uint32_t *pa, uint64_t *extra)
 {
-    mmu_xlate_t x;
-    trap_cause_t cause =
-        mmu_translate_found(&cm->mmu, e, va, acc, cm->s.priv, now, cm->observing ? &cm->last_xlate : NULL, &x);
-    *extra += x.cycles;
-    if (x.pte_written) /* page tables may sit in a granule with decoded code */
-        block_cache_invalidate(cm, x.pte_addr, 4);
-    if (x.filled)
-        forget_entry(cm->paged, x.entry); /* the slot may have been a shortcut's */
-    if (cause) {
-        cm->trap.paddr = x.paddr;
-        return cause;
-    }
-    remember(cm, acc, x.entry, va);
-    *pa = x.paddr;
-    return TRAP_NONE;
+    return paged_translate_as(cm, e, va, acc, now, pa, extra, true);
 }
 
 trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, access_t acc, uint32_t *pa, uint64_t *extra)

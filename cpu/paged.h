@@ -35,6 +35,29 @@ static inline const paged_shortcut_t *paged_shortcut(const paged_t *p, access_t 
     return (uint64_t)va - s->vpage < p->page_size ? s : NULL;
 }
 
+static const paged_shortcut_t paged_no_shortcut = {PAGED_NO_PAGE, 0, NULL, NULL};
+
+/* Drop the shortcuts that stand for entry e (its slot was just refilled). */
+static ALWAYS_INLINE void paged_forget_entry(paged_t *p, const tlb_entry_t *e)
+{
+    if (p->last[ACC_FETCH].entry == e) /* unrolled: this runs on every miss */
+        p->last[ACC_FETCH] = paged_no_shortcut;
+    if (p->last[ACC_LOAD].entry == e)
+        p->last[ACC_LOAD] = paged_no_shortcut;
+    if (p->last[ACC_STORE].entry == e)
+        p->last[ACC_STORE] = paged_no_shortcut;
+}
+
+/* Remember e as acc's shortcut if it allows the access without more ado. */
+static ALWAYS_INLINE void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t *e, uint32_t va)
+{
+    paged_t *p = cm->paged;
+    if (!((e->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1))
+        return;
+    uint32_t ppage = e->ppn << cm->mmu.page_shift;
+    p->last[acc] = (paged_shortcut_t){va & ~(p->page_size - 1), ppage, cm->mem + ppage, e};
+}
+
 /*
  * Translate one paged access through the unit (the lookup done: e, or NULL
  * for a miss), the access starting at cycle `now`; then keep the shortcuts
@@ -43,5 +66,31 @@ static inline const paged_shortcut_t *paged_shortcut(const paged_t *p, access_t 
  */
 trap_cause_t paged_translate_found(cmodel_t *cm, tlb_entry_t *e, uint32_t va, access_t acc, uint64_t now,
                                    uint32_t *pa, uint64_t *extra);
+
+/* The same, inline, with
+ * `record` a constant: false when nobody observes (no retirement record, no
+ * listener), so the unit's walk and fill run without their records. */
+static ALWAYS_INLINE trap_cause_t paged_translate_as(cmodel_t *cm, tlb_entry_t *e, uint32_t va, access_t acc,
+                                                     uint64_t now, uint32_t *pa, uint64_t *extra, const bool record)
+{
+    mmu_xlate_t x;
+    trap_cause_t cause = record ? mmu_translate_found(&cm->mmu, e, va, acc, cm->s.priv, now,
+                                                      cm->observing ? &cm->last_xlate : NULL, &x)
+                                : mmu_translate_as(&cm->mmu, e, va, acc, cm->s.priv, now, NULL, &x, false);
+    *extra += x.cycles;
+    if (x.pte_written) /* page tables may sit in a granule with decoded code */
+        block_cache_invalidate(cm, x.pte_addr, 4);
+    if (x.filled)
+        paged_forget_entry(cm->paged, x.entry); /* the slot may have been a shortcut's */
+    if (cause) {
+        cm->trap.paddr = x.paddr;
+        return cause;
+    }
+    paged_remember(cm, acc, x.entry, va);
+    *pa = x.paddr;
+    return TRAP_NONE;
+}
+
+
 
 #endif

@@ -51,8 +51,7 @@ void mmu_set(mmu_t *mmu, const mmu_regs_t *regs)
 
 /* ---- events ------------------------------------------------------------------ */
 
-/* Tell the observers about a walk: the miss, each step, the write-back. */
-static void announce_walk(const mmu_t *mmu, uint64_t now, uint32_t va, access_t acc, const walk_result_t *r)
+void mmu_announce_walk(const mmu_t *mmu, uint64_t now, uint32_t va, access_t acc, const walk_result_t *r)
 {
     const uint32_t mem_cycles = mmu->walker.mem_cycles;
     ev_emit(mmu->bus, EV_TLB_MISS, 0, now, r->cycles, va, mmu->asid, r->steps, acc);
@@ -64,8 +63,7 @@ static void announce_walk(const mmu_t *mmu, uint64_t now, uint32_t va, access_t 
                 r->pte_addr[r->steps - 1], pte_val(r->pte), 0, 0);
 }
 
-/* Tell the explanations which entry a fill replaced and why. */
-static void announce_fill(const mmu_t *mmu, uint64_t now, uint64_t vpn, const tlb_fill_info_t *f)
+void mmu_announce_fill(const mmu_t *mmu, uint64_t now, uint64_t vpn, const tlb_fill_info_t *f)
 {
     ev_emit(mmu->bus, EV_TLB_FILL, 0, now, 0, f->slot, (uint32_t)vpn,
             f->was_valid ? (uint32_t)f->victim_vpn : UINT32_MAX, f->rank);
@@ -73,83 +71,12 @@ static void announce_fill(const mmu_t *mmu, uint64_t now, uint64_t vpn, const tl
 
 /* ---- paged translation ---------------------------------------------------------- */
 
-/* Walk for one access and account for it; `record` (a constant) keeps the
- * per-step record for the retirement record and the events. */
-static inline __attribute__((always_inline)) trap_cause_t walk(mmu_t *mmu, uint32_t va, access_t acc, priv_t priv,
-                                                               uint64_t now, walk_result_t *r, mmu_xlate_t *out,
-                                                               const bool record)
-{
-    trap_cause_t cause = walk_tables(&mmu->walker, mmu->mem, mmu->mem_size, mmu->regs.ptbr, mmu->regs.ptlr, va, acc,
-                                     priv, r, record);
-    mmu->cnt.walks++;
-    mmu->cnt.walk_cycles += r->cycles;
-    mmu->cnt.pte_reads += r->steps;
-    mmu->cnt.pte_writes += r->pte_written;
-    out->cycles += r->cycles;
-    out->pte_written = r->pte_written;
-    out->pte_addr = r->leaf_addr;
-    if (record && ev_enabled(mmu->bus))
-        announce_walk(mmu, now, va, acc, r);
-    return cause;
-}
-
-static inline __attribute__((always_inline)) trap_cause_t
-translate_found(mmu_t *mmu, tlb_entry_t *e, uint32_t va, access_t acc, priv_t priv, uint64_t now, retire_xlate_t *rx,
-                mmu_xlate_t *out, const bool record)
-{
-    const uint64_t vpn = va >> mmu->page_shift;
-    const uint32_t offset = va & (mmu->page_size - 1);
-    walk_result_t r;
-    *out = (mmu_xlate_t){.entry = e};
-    if (rx)
-        *rx = (retire_xlate_t){.valid = true};
-    if (e) {
-        tlb_hit(mmu->tlb, e);
-        if (rx)
-            rx->tlb_hit = true;
-        if (!((e->ok >> tlb_ok_bit(priv, acc)) & 1)) {
-            trap_cause_t cause = pte_access_fault(e->perm, acc, priv);
-            if (cause) {
-                out->paddr = (e->ppn << mmu->page_shift) | offset;
-                return cause;
-            }
-            /* allowed, but A or D must be set first: the walker does it */
-            cause = walk(mmu, va, acc, priv, now, &r, out, record);
-            if (rx) {
-                walk_to_retire(&r, rx);
-                rx->tlb_hit = true;
-            }
-            if (cause) /* the tables changed under the TLB: believe the tables */
-                return cause;
-            tlb_set_perm(e, pte_perm(r.pte));
-        }
-    } else {
-        mmu->tlb->misses++;
-        trap_cause_t cause = walk(mmu, va, acc, priv, now, &r, out, record);
-        if (rx)
-            walk_to_retire(&r, rx);
-        if (cause) {
-            out->paddr = cause == TRAP_BUS ? r.leaf_addr : 0;
-            return cause;
-        }
-        tlb_fill_info_t fill;
-        e = tlb_fill(mmu->tlb, vpn, mmu->asid, pte_ppn(r.pte), pte_perm(r.pte), record ? &fill : NULL);
-        if (record && ev_enabled(mmu->bus))
-            announce_fill(mmu, now, vpn, &fill);
-        out->entry = e;
-        out->filled = true;
-    }
-    mmu_reference_at(mmu, e->ppn, ++mmu->ref_clock);
-    out->paddr = (e->ppn << mmu->page_shift) | offset;
-    return TRAP_NONE;
-}
-
 trap_cause_t mmu_translate_found(mmu_t *mmu, tlb_entry_t *e, uint32_t va, access_t acc, priv_t priv, uint64_t now,
                                  retire_xlate_t *rx, mmu_xlate_t *out)
 {
     if (rx || ev_enabled(mmu->bus))
-        return translate_found(mmu, e, va, acc, priv, now, rx, out, true);
-    return translate_found(mmu, e, va, acc, priv, now, NULL, out, false);
+        return mmu_translate_as(mmu, e, va, acc, priv, now, rx, out, true);
+    return mmu_translate_as(mmu, e, va, acc, priv, now, NULL, out, false);
 }
 
 trap_cause_t mmu_translate(mmu_t *mmu, uint32_t va, uint32_t size, access_t acc, priv_t priv, uint64_t now,

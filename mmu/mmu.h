@@ -102,6 +102,8 @@ __attribute__((warn_unused_result)) trap_cause_t mmu_translate(mmu_t *mmu, uint3
  * Paged translation for a lookup already done (e the entry found by
  * tlb_find for va's page and the current ASID, or NULL): what
  * mmu_translate does after its lookup.  For callers that looked first.
+ * mmu_translate_as (below) is the same, inline, with `record` a constant
+ * (false: no retirement record and no events, for when nobody observes).
  */
 __attribute__((warn_unused_result)) trap_cause_t mmu_translate_found(mmu_t *mmu, tlb_entry_t *e, uint32_t va,
                                                                      access_t acc, priv_t priv, uint64_t now,
@@ -132,6 +134,82 @@ static inline void mmu_hit_at(mmu_t *mmu, const tlb_entry_t *e, uint64_t count, 
     mmu->tlb->hits += count;
     tlb_touch(mmu->tlb, e);
     mmu_reference_at(mmu, e->ppn, stamp);
+}
+
+/* The events of a walk (a miss, its steps, the write-back) and of a fill
+ * (which entry it replaced and why); for listeners only. */
+void mmu_announce_walk(const mmu_t *mmu, uint64_t now, uint32_t va, access_t acc, const walk_result_t *r);
+void mmu_announce_fill(const mmu_t *mmu, uint64_t now, uint64_t vpn, const tlb_fill_info_t *f);
+
+/* Walk for one access and account for it; `record` (a constant) keeps the
+ * per-step record for the retirement record and the events. */
+static inline __attribute__((always_inline)) trap_cause_t mmu_walk_counted(mmu_t *mmu, uint32_t va, access_t acc, priv_t priv,
+                                                               uint64_t now, walk_result_t *r, mmu_xlate_t *out,
+                                                               const bool record)
+{
+    trap_cause_t cause = walk_tables(&mmu->walker, mmu->mem, mmu->mem_size, mmu->regs.ptbr, mmu->regs.ptlr, va, acc,
+                                     priv, r, record);
+    mmu->cnt.walks++;
+    mmu->cnt.walk_cycles += r->cycles;
+    mmu->cnt.pte_reads += r->steps;
+    mmu->cnt.pte_writes += r->pte_written;
+    out->cycles += r->cycles;
+    out->pte_written = r->pte_written;
+    out->pte_addr = r->leaf_addr;
+    if (record && ev_enabled(mmu->bus))
+        mmu_announce_walk(mmu, now, va, acc, r);
+    return cause;
+}
+
+static inline __attribute__((always_inline)) trap_cause_t
+mmu_translate_as(mmu_t *mmu, tlb_entry_t *e, uint32_t va, access_t acc, priv_t priv, uint64_t now, retire_xlate_t *rx,
+                mmu_xlate_t *out, const bool record)
+{
+    const uint64_t vpn = va >> mmu->page_shift;
+    const uint32_t offset = va & (mmu->page_size - 1);
+    walk_result_t r;
+    *out = (mmu_xlate_t){.entry = e};
+    if (rx)
+        *rx = (retire_xlate_t){.valid = true};
+    if (e) {
+        tlb_hit(mmu->tlb, e);
+        if (rx)
+            rx->tlb_hit = true;
+        if (!((e->ok >> tlb_ok_bit(priv, acc)) & 1)) {
+            trap_cause_t cause = pte_access_fault(e->perm, acc, priv);
+            if (cause) {
+                out->paddr = (e->ppn << mmu->page_shift) | offset;
+                return cause;
+            }
+            /* allowed, but A or D must be set first: the walker does it */
+            cause = mmu_walk_counted(mmu, va, acc, priv, now, &r, out, record);
+            if (rx) {
+                walk_to_retire(&r, rx);
+                rx->tlb_hit = true;
+            }
+            if (cause) /* the tables changed under the TLB: believe the tables */
+                return cause;
+            tlb_set_perm(e, pte_perm(r.pte));
+        }
+    } else {
+        mmu->tlb->misses++;
+        trap_cause_t cause = mmu_walk_counted(mmu, va, acc, priv, now, &r, out, record);
+        if (rx)
+            walk_to_retire(&r, rx);
+        if (cause) {
+            out->paddr = cause == TRAP_BUS ? r.leaf_addr : 0;
+            return cause;
+        }
+        tlb_fill_info_t fill;
+        e = tlb_fill(mmu->tlb, vpn, mmu->asid, pte_ppn(r.pte), pte_perm(r.pte), record ? &fill : NULL);
+        if (record && ev_enabled(mmu->bus))
+            mmu_announce_fill(mmu, now, vpn, &fill);
+        out->entry = e;
+        out->filled = true;
+    }
+    mmu_reference_at(mmu, e->ppn, ++mmu->ref_clock);
+    out->paddr = (e->ppn << mmu->page_shift) | offset;
+    return TRAP_NONE;
 }
 
 /* Flush TLB entries (tlb_flush's kinds) and report it; returns how many. */

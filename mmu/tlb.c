@@ -125,6 +125,11 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     tlb->sets = cfg->tlb_entries / cfg->tlb_ways;
     tlb->policy = cfg->tlb_policy;
     tlb->ops = policy_ops[cfg->tlb_policy];
+    tlb->front_on_touch = tlb->ops->front_on_touch;
+    tlb->front_on_fill = tlb->ops->front_on_fill;
+    tlb->touch = tlb->ops->touch;
+    tlb->victim = tlb->ops->victim;
+    tlb->filled = tlb->ops->filled;
     tlb->asid_mask = (1u << cfg->asid_bits) - 1;
     tlb->set_by_mask = is_pow2(tlb->sets);
     tlb->set_mask = tlb->sets - 1;
@@ -184,35 +189,6 @@ void tlb_invariant_violated(const tlb_t *tlb, const tlb_entry_t *a, const tlb_en
     abort();
 }
 
-void tlb_touch(tlb_t *tlb, const tlb_entry_t *e)
-{
-    if (tlb->ops->touch)
-        tlb->ops->touch(tlb, tlb_slot(tlb, e));
-}
-
-/* --- the hash chains (ways > TLB_SCAN_MAX_WAYS) ------------------------------ */
-
-static void hash_remove(tlb_t *tlb, uint32_t slot)
-{
-    uint32_t prev = tlb->hprev[slot], next = tlb->hnext[slot];
-    if (prev != TLB_NO_SLOT)
-        tlb->hnext[prev] = (uint16_t)next;
-    else
-        tlb->bucket[tlb_hash(tlb, tlb->e[slot].vpn)] = (uint16_t)next;
-    if (next != TLB_NO_SLOT)
-        tlb->hprev[next] = (uint16_t)prev;
-}
-
-static void hash_insert(tlb_t *tlb, uint32_t slot)
-{
-    uint16_t *head = &tlb->bucket[tlb_hash(tlb, tlb->e[slot].vpn)];
-    tlb->hprev[slot] = TLB_NO_SLOT;
-    tlb->hnext[slot] = *head;
-    if (*head != TLB_NO_SLOT)
-        tlb->hprev[*head] = (uint16_t)slot;
-    *head = (uint16_t)slot;
-}
-
 /* --- contents --------------------------------------------------------------- */
 
 static void set_valid_bit(tlb_t *tlb, uint32_t slot, bool valid)
@@ -242,32 +218,27 @@ static int first_invalid_way(const tlb_t *tlb, uint32_t set)
 static void invalidate(tlb_t *tlb, uint32_t slot)
 {
     if (tlb->hashed)
-        hash_remove(tlb, slot);
+        tlb_hash_remove(tlb, slot);
     tlb->e[slot].vpn = TLB_VPN_NONE;
     set_valid_bit(tlb, slot, false);
 }
 
-tlb_entry_t *tlb_fill(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm, tlb_fill_info_t *info)
+tlb_entry_t *tlb_fill_any(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm, tlb_fill_info_t *info)
 {
-    uint32_t set = tlb_set_of(tlb, vpn);
+    const uint32_t set = tlb_set_of(tlb, vpn);
     int way = tlb->invalid ? first_invalid_way(tlb, set) : -1;
     const bool was_valid = way < 0;
     if (was_valid)
         way = (int)tlb->ops->victim(tlb, set);
-    uint32_t slot = set * tlb->ways + (uint32_t)way;
+    const uint32_t slot = set * tlb->ways + (uint32_t)way;
     tlb_entry_t *e = &tlb->e[slot];
     if (info)
         *info = (tlb_fill_info_t){slot, was_valid, e->vpn, was_valid ? tlb->ops->rank(tlb, slot) : 0};
-    if (was_valid)
-        invalidate(tlb, slot);
-    e->vpn = vpn;
-    e->ppn = ppn;
-    e->asid = (uint16_t)(asid & tlb->asid_mask);
-    tlb_set_perm(e, perm);
-    set_valid_bit(tlb, slot, true);
-    if (tlb->hashed)
-        hash_insert(tlb, slot);
-    tlb->ops->filled(tlb, slot);
+    if (!was_valid)
+        set_valid_bit(tlb, slot, true);
+    else if (tlb->hashed)
+        tlb_hash_remove(tlb, slot);
+    tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
     return e;
 }
 

@@ -68,6 +68,11 @@ struct tlb {
     uint32_t entries, ways, sets;
     tlb_policy_t policy;
     const tlb_policy_ops_t *ops;
+    /* from the policy's ops, one load nearer */
+    bool front_on_touch, front_on_fill;
+    void (*touch)(tlb_t *tlb, uint32_t slot);
+    uint32_t (*victim)(tlb_t *tlb, uint32_t set);
+    void (*filled)(tlb_t *tlb, uint32_t slot);
     uint32_t asid_mask;
     uint64_t set_mask;       /* sets - 1                                      */
     bool set_by_mask;        /* sets is a power of two: set = vpn & set_mask */
@@ -155,8 +160,42 @@ static inline tlb_entry_t *tlb_find(tlb_t *tlb, uint64_t vpn, uint32_t asid)
     return found;
 }
 
+/* --- the per-set order LRU and FIFO share: a circle of slot indexes that
+ * runs head, newest, ..., oldest, head; the head of set s is index
+ * entries + s; older[x] is the next in that direction, newer[x] the one
+ * before (so older[head] is the newest slot, newer[head] the oldest) --- */
+
+static inline uint32_t tlb_order_head(const tlb_t *tlb, uint32_t set) { return tlb->entries + set; }
+
+/* Make slot the newest of its set. */
+static inline __attribute__((always_inline)) void tlb_order_move_to_front(tlb_t *tlb, uint32_t slot)
+{
+    uint16_t *newer = tlb->newer, *older = tlb->older;
+    uint32_t head = tlb_order_head(tlb, slot / tlb->ways);
+    if (older[head] == slot)
+        return; /* the newest already (always, with one way) */
+    older[newer[slot]] = older[slot]; /* unlink */
+    newer[older[slot]] = newer[slot];
+    newer[slot] = (uint16_t)head; /* relink just after the head */
+    older[slot] = older[head];
+    newer[older[head]] = (uint16_t)slot;
+    older[head] = (uint16_t)slot;
+}
+
+/* The oldest way of a set. */
+static inline uint32_t tlb_order_oldest_way(const tlb_t *tlb, uint32_t set)
+{
+    return tlb->newer[tlb_order_head(tlb, set)] - set * tlb->ways;
+}
+
 /* Replacement update for a hit on e (the policy's touch). */
-void tlb_touch(tlb_t *tlb, const tlb_entry_t *e);
+static inline void tlb_touch(tlb_t *tlb, const tlb_entry_t *e)
+{
+    if (tlb->front_on_touch)
+        tlb_order_move_to_front(tlb, tlb_slot(tlb, e));
+    if (tlb->touch)
+        tlb->touch(tlb, tlb_slot(tlb, e));
+}
 
 /* Count a hit on e (found by the caller) and update replacement. */
 static inline void tlb_hit(tlb_t *tlb, const tlb_entry_t *e)
@@ -185,13 +224,6 @@ typedef struct {
     uint32_t rank;       /* the policy's rank of the victim just before (tlb_read's age) */
 } tlb_fill_info_t;
 
-/*
- * Insert (vpn, asid) -> ppn with perm (a PTE's low byte; G makes it global)
- * after a miss, replacing within set vpn % sets as documented above.  Returns
- * the filled entry; *info (if not NULL) says which entry was replaced and why.
- */
-tlb_entry_t *tlb_fill(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm, tlb_fill_info_t *info);
-
 extern uint8_t tlb_ok_of_perm[256]; /* the `ok` mask of each permission byte */
 
 /* Update an entry's permission bits in place (after a walk set A or D). */
@@ -199,6 +231,67 @@ static inline void tlb_set_perm(tlb_entry_t *e, uint8_t perm)
 {
     e->perm = perm;
     e->ok = tlb_ok_of_perm[perm];
+}
+
+/* tlb_fill in every case (the inline one below handles a full TLB). */
+tlb_entry_t *tlb_fill_any(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm, tlb_fill_info_t *info);
+
+/* The hash chains (ways > 8): slot in or out of its vpn's chain. */
+
+static inline void tlb_hash_remove(tlb_t *tlb, uint32_t slot)
+{
+    uint32_t prev = tlb->hprev[slot], next = tlb->hnext[slot];
+    if (prev != TLB_NO_SLOT)
+        tlb->hnext[prev] = (uint16_t)next;
+    else
+        tlb->bucket[tlb_hash(tlb, tlb->e[slot].vpn)] = (uint16_t)next;
+    if (next != TLB_NO_SLOT)
+        tlb->hprev[next] = (uint16_t)prev;
+}
+
+static inline void tlb_hash_insert(tlb_t *tlb, uint32_t slot)
+{
+    uint16_t *head = &tlb->bucket[tlb_hash(tlb, tlb->e[slot].vpn)];
+    tlb->hprev[slot] = TLB_NO_SLOT;
+    tlb->hnext[slot] = *head;
+    if (*head != TLB_NO_SLOT)
+        tlb->hprev[*head] = (uint16_t)slot;
+    *head = (uint16_t)slot;
+}
+
+/* Give slot, in no hash chain, its new contents, and tell the policy. */
+static inline void tlb_write_slot(tlb_t *tlb, uint32_t slot, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm)
+{
+    tlb_entry_t *e = &tlb->e[slot];
+    e->vpn = vpn;
+    e->ppn = ppn;
+    e->asid = (uint16_t)(asid & tlb->asid_mask);
+    tlb_set_perm(e, perm);
+    if (tlb->hashed)
+        tlb_hash_insert(tlb, slot);
+    if (tlb->front_on_fill)
+        tlb_order_move_to_front(tlb, slot);
+    if (tlb->filled)
+        tlb->filled(tlb, slot);
+}
+
+/*
+ * Insert (vpn, asid) -> ppn with perm (a PTE's low byte; G makes it global)
+ * after a miss, replacing within set vpn % sets as documented above.  Returns
+ * the filled entry; *info (if not NULL) says which entry was replaced and why.
+ */
+static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill(tlb_t *tlb, uint64_t vpn, uint32_t asid,
+                                                                    uint32_t ppn, uint8_t perm,
+                                                                    tlb_fill_info_t *info)
+{
+    if (info || tlb->invalid)
+        return tlb_fill_any(tlb, vpn, asid, ppn, perm, info);
+    const uint32_t set = tlb_set_of(tlb, vpn); /* a full TLB: the policy's victim */
+    const uint32_t slot = set * tlb->ways + tlb->victim(tlb, set);
+    if (tlb->hashed)
+        tlb_hash_remove(tlb, slot);
+    tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
+    return &tlb->e[slot];
 }
 
 /*

@@ -16,8 +16,11 @@
 struct tlb_policy_ops {
     const char *name;
     bool pow2_ways;                                      /* needs a power-of-two number of ways */
-    void (*touch)(tlb_t *tlb, uint32_t slot);            /* a hit; NULL if hits change nothing */
-    void (*filled)(tlb_t *tlb, uint32_t slot);           /* slot was just filled                */
+    /* a policy that keeps the set's order list (tlb.h) says when a slot
+     * moves to its front, and the TLB does it inline */
+    bool front_on_touch, front_on_fill;
+    void (*touch)(tlb_t *tlb, uint32_t slot);            /* a hit: other state; NULL if none    */
+    void (*filled)(tlb_t *tlb, uint32_t slot);           /* slot was just filled; NULL if none  */
     uint32_t (*victim)(tlb_t *tlb, uint32_t set);        /* the way to replace in a full set    */
     uint32_t (*rank)(const tlb_t *tlb, uint32_t slot);   /* tlb_read's age of a valid slot      */
 };
@@ -25,34 +28,6 @@ struct tlb_policy_ops {
 #define TLB_POLICY_DECLARE(e, name) extern const tlb_policy_ops_t tlb_policy_##name;
 TLB_POLICY_TABLE(TLB_POLICY_DECLARE)
 #undef TLB_POLICY_DECLARE
-
-/* --- the per-set order LRU and FIFO share: a circle of slot indexes that
- * runs head, newest, ..., oldest, head; the head of set s is index
- * entries + s; older[x] is the next in that direction, newer[x] the one
- * before (so older[head] is the newest slot, newer[head] the oldest) --- */
-
-static inline uint32_t tlb_order_head(const tlb_t *tlb, uint32_t set) { return tlb->entries + set; }
-
-/* Make slot the newest of its set. */
-static inline void tlb_order_move_to_front(tlb_t *tlb, uint32_t slot)
-{
-    uint16_t *newer = tlb->newer, *older = tlb->older;
-    uint32_t head = tlb_order_head(tlb, slot / tlb->ways);
-    if (older[head] == slot)
-        return; /* the newest already (always, with one way) */
-    older[newer[slot]] = older[slot]; /* unlink */
-    newer[older[slot]] = newer[slot];
-    newer[slot] = (uint16_t)head; /* relink just after the head */
-    older[slot] = older[head];
-    newer[older[head]] = (uint16_t)slot;
-    older[head] = (uint16_t)slot;
-}
-
-/* The oldest way of a set. */
-static inline uint32_t tlb_order_oldest_way(const tlb_t *tlb, uint32_t set)
-{
-    return tlb->newer[tlb_order_head(tlb, set)] - set * tlb->ways;
-}
 
 /* How many valid entries of its set are newer than slot. */
 uint32_t tlb_order_rank(const tlb_t *tlb, uint32_t slot);

@@ -14,14 +14,11 @@ static uint32_t xorshift32(uint32_t *state)
     return *state = x;
 }
 
-static void random_filled(tlb_t *tlb, uint32_t slot) { (void)tlb, (void)slot; }
 static uint32_t random_victim(tlb_t *tlb, uint32_t set) { return (void)set, xorshift32(&tlb->rng) % tlb->ways; }
 static uint32_t random_rank(const tlb_t *tlb, uint32_t slot) { return (void)tlb, (void)slot, 0; }
 
 const tlb_policy_ops_t tlb_policy_random = {
     .name = "random",
-    .touch = NULL,
-    .filled = random_filled,
     .victim = random_victim,
     .rank = random_rank,
 };

@@ -143,42 +143,46 @@ __attribute__((always_inline)) static inline trap_cause_t walk_tables(const walk
                                                                      const bool record)
 {
     const paging_geometry_t *g = &w->geo;
-    /* only what every caller reads; the per-step arrays are filled as used */
-    out->paddr = 0;
-    out->pte = (pte_t){0};
-    out->pte_written = false;
-    out->steps = 0;
-    out->leaf_addr = 0;
-    out->cycles = 0;
+    /* kept in locals and stored once at the end, so that a walk inlined
+     * without its record keeps them in registers */
     trap_cause_t cause = walk_address_fault(g, ptlr, vaddr);
     uint64_t table = ptbr;
-    for (uint32_t level = 0; cause == TRAP_NONE && level < g->levels; level++) {
-        uint64_t pte_addr = table + 4u * (uint64_t)paging_index(g, vaddr, level);
-        if (pte_addr + 4 > mem_size) {
+    uint32_t steps = 0, pte_addr = 0; /* the last PTE read */
+    pte_t pte = {0};
+    out->paddr = 0;
+    out->pte_written = false;
+    out->cycles = 0;
+    for (uint32_t level = 0; cause == TRAP_NONE; level++) {
+        const uint64_t at = table + 4u * (uint64_t)paging_index(g, vaddr, level);
+        if (at + 4 > mem_size) {
             cause = TRAP_BUS;
             break;
         }
-        pte_t pte = {walk_read_le32(mem + pte_addr)};
-        bool leaf = level + 1 == g->levels;
+        pte_addr = (uint32_t)at;
+        pte = (pte_t){walk_read_le32(mem + pte_addr)};
+        const bool leaf = level + 1 == g->levels;
         if (record) {
-            out->level[out->steps] = level;
-            out->pte_addr[out->steps] = (uint32_t)pte_addr;
-            out->pte_read[out->steps] = pte;
+            out->level[steps] = level;
+            out->pte_addr[steps] = pte_addr;
+            out->pte_read[steps] = pte;
         }
-        out->steps++;
-        out->leaf_addr = (uint32_t)pte_addr;
-        out->cycles += w->mem_cycles;
-        out->pte = pte;
+        steps++;
         cause = walk_pte_fault(pte, leaf, access, priv);
-        if (cause == TRAP_NONE && !leaf)
-            table = (uint64_t)pte_ppn(pte) << g->page_shift;
-        else if (cause == TRAP_NONE)
+        if (cause == TRAP_NONE && leaf) {
             cause = walk_complete_leaf(w, mem + pte_addr, mem_size, pte, vaddr, access, out);
+            if (cause == TRAP_NONE)
+                pte = out->pte;
+            break;
+        }
+        table = (uint64_t)pte_ppn(pte) << g->page_shift;
     }
+    out->pte = pte;
+    out->steps = steps;
+    out->leaf_addr = pte_addr;
+    out->cycles += steps * w->mem_cycles;
     out->cause = cause;
     return cause;
 }
-
 
 /* Copy the walk into a retirement record (tlb_hit false, steps, PTEs). */
 void walk_to_retire(const walk_result_t *r, retire_xlate_t *x);
