@@ -136,8 +136,7 @@ typedef struct {
     uint8_t *host;      /* mem + base: where logical address 0 lives      */
     uint8_t *code_map;  /* granules holding decoded code                  */
     paged_t *paged;     /* paged mode: the TLB and the shortcuts           */
-    const paged_shortcut_t *shortcut; /* paged->last, one load nearer       */
-    uint32_t page_size;
+    uint32_t page_size, page_shift;
     uint32_t page_word_lim; /* (page_size - 4) / 4, for word_fits-style checks */
 } run_consts_t;
 
@@ -155,8 +154,8 @@ static ALWAYS_INLINE run_consts_t run_consts(cmodel_t *cm, mmu_mode_t mode)
                           cm->mem + base,
                           cm->code_map,
                           cm->paged,
-                          cm->paged->last,
                           cm->paged->page_size,
+                          cm->paged->page_shift,
                           (cm->paged->page_size - 4) >> 2};
 }
 
@@ -280,18 +279,25 @@ static ALWAYS_INLINE uint32_t insn_pc(const exec_ctx_t *e, const decoded_t *d)
 }
 
 /*
- * The paged fast path's data translation: the entry this kind of access hit
- * last, if it still maps va and allows the access as it stands; else "not
- * here" and the reference path walks.  The hit is recorded in the decoded
- * instruction; counting it and updating replacement wait for the block's end.
+ * The paged fast path's data translation: a shortcut of this kind of access
+ * that still maps va and allows the access as it stands; else "not here"
+ * and the reference path walks.  The hit is recorded in the decoded
+ * instruction; counting it and updating replacement wait for the block's
+ * end, which replays each instruction's latest access.  An instruction whose
+ * access moved to another entry since its unsettled record of the round
+ * before would lose that earlier use, so the block settles first.
  */
+static run_pos_t settle_before(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_pos_t settled, run_pos_t here);
+
 static ALWAYS_INLINE bool paged_fast_data(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
                                           uint32_t *pa, uint8_t **host)
 {
-    const paged_shortcut_t *s = &e->x->shortcut[acc];
+    const paged_shortcut_t *s = paged_slot(e->x->paged, acc, va);
     uint64_t off = (uint64_t)va - s->vpage;
     if (UNLIKELY(size == 4 ? !word_fits_page(e->x, off) : off >= e->x->page_size))
         return false;
+    if (UNLIKELY(d->entry != s->entry)) /* scalars only: the context must not escape */
+        e->settled = settle_before(&e->cm->mmu, e->fetch, e->block, e->settled, (run_pos_t){e->round, (uint32_t)(d - e->first)});
     d->entry = s->entry;
     *pa = s->ppage + (uint32_t)off;
     *host = s->host + off;
@@ -363,6 +369,20 @@ static void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_po
     }
 }
 
+/* Settle the TLB accounting of a block run up to position `here` if the
+ * record that instruction made the round before is not settled yet;
+ * returns the new settled position. */
+static NOINLINE run_pos_t settle_before(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_pos_t settled,
+                                        run_pos_t here)
+{
+    const bool unsettled = here.round && (here.round - 1 > settled.round ||
+                                          (here.round - 1 == settled.round && here.index >= settled.index));
+    if (!unsettled)
+        return settled;
+    account_tlb(mmu, fetch, b, settled, here);
+    return here;
+}
+
 /* What fast_miss did, in two registers. */
 typedef struct {
     uint32_t pa;       /* where the access goes, if it did not fault         */
@@ -387,11 +407,11 @@ static ALWAYS_INLINE fast_miss_t fast_miss(cmodel_t *cm, tlb_entry_t *fetch, uin
     uint64_t walk = 0;
     uint32_t pa = 0;
     tlb_entry_t *e = mmu_find(mmu, va);
-    const uint64_t now = start + cm->fetch_cost;
+    const uint64_t now = start + cm->fetch_cost, fetch_vpn = fetch->vpn;
     trap_cause_t cause = UNLIKELY(cm->observing || ev_enabled(cm->m.bus))
                              ? paged_translate_found(cm, e, va, acc, now, &pa, &walk)
                              : paged_translate_as(cm, e, va, acc, now, &pa, &walk, false);
-    return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, cm->paged->last[ACC_FETCH].entry != fetch};
+    return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, fetch->vpn != fetch_vpn};
 }
 
 /* One copy per kind of access, so that its checks fold. */
@@ -1015,7 +1035,13 @@ static void cm_destroy(machine_t *m)
 }
 
 static void cm_get_state(machine_t *m, cpu_state_t *s) { *s = as_cm(m)->s; }
-static void cm_set_state(machine_t *m, const cpu_state_t *s) { as_cm(m)->s = *s; }
+static void cm_set_state(machine_t *m, const cpu_state_t *s)
+{
+    cmodel_t *cm = as_cm(m);
+    if (s->priv != cm->s.priv)
+        paged_forget_shortcuts(cm);
+    cm->s = *s;
+}
 
 static bool cm_phys_read(machine_t *m, uint32_t pa, void *buf, uint32_t len)
 {
@@ -1064,7 +1090,7 @@ static void cm_mmu_set(machine_t *m, const mmu_regs_t *regs)
         compute_costs(cm);
         cm->costs_for_mode = (int)regs->mode;
     }
-    paged_mmu_set(cm);
+    paged_forget_shortcuts(cm);
 }
 
 

@@ -46,7 +46,8 @@ void block_cache_invalidate(cmodel_t *cm, uint32_t pa, uint32_t len);
 /* Paged-mode pieces (paged.c). */
 bool paged_create(cmodel_t *cm, char *err, size_t errlen);
 void paged_destroy(cmodel_t *cm);
-void paged_mmu_set(cmodel_t *cm);
+/* Drop the host-side shortcuts (the ASID or the privilege changed). */
+void paged_forget_shortcuts(cmodel_t *cm);
 /* Translate through the unit at the current cycle (the reference path). */
 trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, access_t acc, uint32_t *pa, uint64_t *extra);
 frame_refs_t *paged_frame_refs(machine_t *m);

@@ -14,7 +14,8 @@
 static void forget_shortcuts(paged_t *p)
 {
     for (int a = 0; a < 3; a++)
-        p->last[a] = paged_no_shortcut;
+        for (int i = 0; i < PAGED_SHORTCUTS; i++)
+            p->cache[a][i] = paged_no_shortcut;
 }
 
 bool paged_create(cmodel_t *cm, char *err, size_t errlen)
@@ -28,6 +29,7 @@ bool paged_create(cmodel_t *cm, char *err, size_t errlen)
         return false;
     }
     p->page_size = cm->mmu.page_size;
+    p->page_shift = cm->mmu.page_shift;
     forget_shortcuts(p);
     cm->paged = p;
     return true;
@@ -40,9 +42,9 @@ void paged_destroy(cmodel_t *cm)
     cm->paged = NULL;
 }
 
-void paged_mmu_set(cmodel_t *cm)
+void paged_forget_shortcuts(cmodel_t *cm)
 {
-    forget_shortcuts(cm->paged); /* a cached entry is only good for one ASID */
+    forget_shortcuts(cm->paged); /* a shortcut is only good for one ASID and privilege */
 }
 
 trap_cause_t paged_translate_found(cmodel_t *cm, tlb_entry_t *e, uint32_t va, access_t acc, uint64_t now,

@@ -1,8 +1,9 @@
 /*
  * The CPU's host-side speed structures for paged mode, in front of the MMU
- * unit (mmu/mmu.h): for each kind of access, the page its last TLB hit was
- * on, if that entry allows the access as it stands (no fault, no A or D to
- * set) -- a one-entry shortcut as TinyEMU keeps.  A shortcut never decides
+ * unit (mmu/mmu.h): for each kind of access, a small direct-mapped cache of
+ * the pages its recent TLB hits were on ({page, host address, entry}, as
+ * TinyEMU's {tag, addend}), each kept only while its entry allows the access
+ * as it stands (no fault, no A or D to set).  A shortcut never decides
  * anything the model reports: a shortcut hit is a TLB hit on `entry`,
  * reported to the unit (mmu_hit_at) in the order the accesses happened;
  * every change to the TLB drops the shortcuts it could affect.
@@ -23,29 +24,39 @@ typedef struct {
 /* Above any 32-bit address: va - PAGED_NO_PAGE wraps to a huge offset. */
 #define PAGED_NO_PAGE (1ull << 40)
 
+#define PAGED_SHORTCUTS 8 /* per access kind, indexed by the page number's low bits */
+
 struct paged {
-    paged_shortcut_t last[3];
-    uint32_t page_size;
+    paged_shortcut_t cache[3][PAGED_SHORTCUTS];
+    uint32_t page_size, page_shift;
 };
+
+/* Where the shortcut for va's page would sit. */
+static inline const paged_shortcut_t *paged_slot(const paged_t *p, access_t acc, uint32_t va)
+{
+    return &p->cache[acc][(va >> p->page_shift) & (PAGED_SHORTCUTS - 1)];
+}
 
 /* The shortcut for acc if it covers va; else NULL and the reference path must run. */
 static inline const paged_shortcut_t *paged_shortcut(const paged_t *p, access_t acc, uint32_t va)
 {
-    const paged_shortcut_t *s = &p->last[acc];
+    const paged_shortcut_t *s = paged_slot(p, acc, va);
     return (uint64_t)va - s->vpage < p->page_size ? s : NULL;
 }
 
 static const paged_shortcut_t paged_no_shortcut = {PAGED_NO_PAGE, 0, NULL, NULL};
 
-/* Drop the shortcuts that stand for entry e (its slot was just refilled). */
-static ALWAYS_INLINE void paged_forget_entry(paged_t *p, const tlb_entry_t *e)
+/* Drop the shortcuts that stand for entry e, which held page old_vpn
+ * before it was just refilled (they can only sit where that page's would). */
+static ALWAYS_INLINE void paged_forget_entry(paged_t *p, const tlb_entry_t *e, uint64_t old_vpn)
 {
-    if (p->last[ACC_FETCH].entry == e) /* unrolled: this runs on every miss */
-        p->last[ACC_FETCH] = paged_no_shortcut;
-    if (p->last[ACC_LOAD].entry == e)
-        p->last[ACC_LOAD] = paged_no_shortcut;
-    if (p->last[ACC_STORE].entry == e)
-        p->last[ACC_STORE] = paged_no_shortcut;
+    const uint32_t i = (uint32_t)old_vpn & (PAGED_SHORTCUTS - 1);
+    if (p->cache[ACC_FETCH][i].entry == e) /* unrolled: this runs on every miss */
+        p->cache[ACC_FETCH][i] = paged_no_shortcut;
+    if (p->cache[ACC_LOAD][i].entry == e)
+        p->cache[ACC_LOAD][i] = paged_no_shortcut;
+    if (p->cache[ACC_STORE][i].entry == e)
+        p->cache[ACC_STORE][i] = paged_no_shortcut;
 }
 
 /* Remember e as acc's shortcut if it allows the access without more ado. */
@@ -54,8 +65,8 @@ static ALWAYS_INLINE void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t
     paged_t *p = cm->paged;
     if (!((e->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1))
         return;
-    uint32_t ppage = e->ppn << cm->mmu.page_shift;
-    p->last[acc] = (paged_shortcut_t){va & ~(p->page_size - 1), ppage, cm->mem + ppage, e};
+    uint32_t ppage = e->ppn << p->page_shift;
+    *(paged_shortcut_t *)paged_slot(p, acc, va) = (paged_shortcut_t){va & ~(p->page_size - 1), ppage, cm->mem + ppage, e};
 }
 
 /*
@@ -81,7 +92,7 @@ static ALWAYS_INLINE trap_cause_t paged_translate_as(cmodel_t *cm, tlb_entry_t *
     if (x.pte_written) /* page tables may sit in a granule with decoded code */
         block_cache_invalidate(cm, x.pte_addr, 4);
     if (x.filled)
-        paged_forget_entry(cm->paged, x.entry); /* the slot may have been a shortcut's */
+        paged_forget_entry(cm->paged, x.entry, x.evicted_vpn); /* the slot may have been a shortcut's */
     if (cause) {
         cm->trap.paddr = x.paddr;
         return cause;

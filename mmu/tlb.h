@@ -77,6 +77,7 @@ struct tlb {
     uint64_t set_mask;       /* sets - 1                                      */
     bool set_by_mask;        /* sets is a power of two: set = vpn & set_mask */
     uint64_t hits, misses;
+    uint64_t evicted_vpn;    /* what the latest fill replaced (TLB_VPN_NONE: an invalid slot) */
     /* replacement state, kept by the policies (tlb_policy.h) */
     uint16_t *newer, *older; /* LRU/FIFO: each set's order (tlb_policy.h)     */
     uint8_t *plru;           /* PLRU: per set `ways` bytes, node n at [n]    */
@@ -290,6 +291,7 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill(tlb_t *tlb, u
     const uint32_t slot = set * tlb->ways + tlb->victim(tlb, set);
     if (tlb->hashed)
         tlb_hash_remove(tlb, slot);
+    tlb->evicted_vpn = tlb->e[slot].vpn;
     tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
     return &tlb->e[slot];
 }
