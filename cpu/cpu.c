@@ -904,34 +904,69 @@ static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu
  * Run until the clock reaches `limit` or a trap, in the contiguous modes
  * (bare and base/limit translate alike on the fast path: base 0 on the bare
  * machine).  Whole blocks run only where they cannot cross the budget or the
- * limit; the rest goes one instruction at a time the reference way.
+ * limit, one after the other through each block's link to the block that
+ * followed it last time; the rest goes one instruction at a time the
+ * reference way.  A block counts its cycles and instructions when it ends.
  */
 static ALWAYS_INLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit, mmu_mode_t mode)
 {
     const run_consts_t x = run_consts(cm, mode);
     hot_t h = hot_load(cm);
-    block_t *prev = NULL;
+    uint64_t extra = 0; /* no walks here */
+    exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = mode, .fast = true, .extra = &extra, .limit = limit};
+    block_t *b = NULL; /* the block that ran last, if it ran whole */
     while (h.cycles < limit) {
         const uint32_t pc = h.pc;
-        block_t *b = NULL;
-        if (LIKELY(!(pc & 3) && (uint64_t)pc + 4 <= x.reach))
-            b = block_lookup(cm, prev ? prev->chain : NULL, x.base + pc);
-        if (UNLIKELY(!b || h.cycles + b->cost > limit || (uint64_t)pc + 4 * b->n > x.reach))
+        block_t *next = NULL;
+        if (LIKELY(word_fits(&x, pc))) /* aligned, and its first word within reach */
+            next = block_lookup(cm, b ? b->chain : NULL, x.base + pc);
+        if (UNLIKELY(!next || h.cycles + next->cost > limit || (uint64_t)pc + 4 * next->n > x.reach))
             goto reference;
-        if (prev)
-            prev->chain = b;
-        prev = b;
-        /* the rounds of a one-block loop that fit in the budget */
-        block_run_t run;
-        run_block(cm, &x, mode, b, &h, NULL, limit, &run);
-        account_block(&h, b, run.full, run.done);
-        if (LIKELY(run.done == 0 && run.full))
+        if (b)
+            b->chain = next;
+        b = next;
+        e.block_pc = pc;
+        e.first = b->insn;
+        const uint32_t fall_through = pc + 4 * b->n;
+        uint32_t next_pc = fall_through;
+        decoded_t *d = b->insn;
+        exec_t ex;
+        while ((ex = execute(&e, d, &next_pc)) == EX_OK)
+            d++;
+        uint64_t rounds = 0;
+        if (LIKELY(ex == EX_END)) {
+            rounds = 1;
+            if (UNLIKELY(next_pc == pc)) {
+                /* a loop that is one block goes round without passing here
+                 * again (it cannot change: a write to it ends the round) */
+                const uint64_t room = (limit - h.cycles) / b->cost;
+                while (ex == EX_END && next_pc == pc && rounds < room) {
+                    next_pc = fall_through;
+                    d = b->insn;
+                    while ((ex = execute(&e, d, &next_pc)) == EX_OK)
+                        d++;
+                    rounds += ex == EX_END;
+                }
+            }
+        }
+        if (LIKELY(ex == EX_END)) {
+            h.cycles += rounds * b->cost;
+            h.instret += rounds * b->n;
+            h.loads += rounds * b->loads;
+            h.stores += rounds * b->stores;
+            h.pc = next_pc;
             continue;
-        prev = NULL;
-        if (run.done)
+        }
+        account_block(&h, b, rounds, 0);
+        /* a store into decoded code (completed: leave after it), or a hand-over (not run) */
+        const uint32_t done = (uint32_t)(d - b->insn) + (ex == EX_CODE_WRITTEN);
+        account_block(&h, b, 0, done);
+        h.pc = done == b->n ? next_pc : pc + 4 * done;
+        b = NULL;
+        if (done)
             continue;
     reference:
-        prev = NULL;
+        b = NULL;
         hot_store(cm, &h);
         if (reference_step_mode(cm, mode) == STOP_TRAP)
             return STOP_TRAP;
