@@ -135,9 +135,10 @@ typedef struct {
     uint8_t *mem;       /* physical memory                                */
     uint8_t *host;      /* mem + base: where logical address 0 lives      */
     uint8_t *code_map;  /* granules holding decoded code                  */
-    paged_t *paged;     /* paged mode: the TLB and the shortcuts           */
-    uint32_t page_size, page_shift;
-    uint32_t page_word_lim; /* (page_size - 4) / 4, for word_fits-style checks */
+    paged_shortcut_t (*shortcuts)[PAGED_SHORTCUTS]; /* paged mode: per access kind */
+    uint32_t page_shift;
+    uint32_t page_mask;      /* ~(page_size - 1): a byte's page            */
+    uint32_t page_word_mask; /* page_mask | 3: a misaligned word matches no page */
 } run_consts_t;
 
 static ALWAYS_INLINE run_consts_t run_consts(cmodel_t *cm, mmu_mode_t mode)
@@ -153,10 +154,10 @@ static ALWAYS_INLINE run_consts_t run_consts(cmodel_t *cm, mmu_mode_t mode)
                           cm->mem,
                           cm->mem + base,
                           cm->code_map,
-                          cm->paged,
-                          cm->paged->page_size,
+                          cm->paged->cache,
                           cm->paged->page_shift,
-                          (cm->paged->page_size - 4) >> 2};
+                          ~(cm->paged->page_size - 1),
+                          ~(cm->paged->page_size - 1) | 3};
 }
 
 /*
@@ -168,13 +169,6 @@ static ALWAYS_INLINE run_consts_t run_consts(cmodel_t *cm, mmu_mode_t mode)
 static ALWAYS_INLINE bool word_fits(const run_consts_t *x, uint32_t va)
 {
     return ((va >> 2) | (va << 30)) <= x->word_lim;
-}
-
-/* The same one-compare check for a word at offset `off` into a page (off
- * wraps to a huge value when the address is below the page). */
-static ALWAYS_INLINE bool word_fits_page(const run_consts_t *x, uint64_t off)
-{
-    return ((off >> 2) | (off << 62)) <= x->page_word_lim;
 }
 
 /* The slow side of a contiguous-mode check: the relocation unit says which
@@ -292,15 +286,16 @@ static run_pos_t settle_before(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b,
 static ALWAYS_INLINE bool paged_fast_data(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
                                           uint32_t *pa, uint8_t **host)
 {
-    const paged_shortcut_t *s = paged_slot(e->x->paged, acc, va);
-    uint64_t off = (uint64_t)va - s->vpage;
-    if (UNLIKELY(size == 4 ? !word_fits_page(e->x, off) : off >= e->x->page_size))
-        return false;
-    if (UNLIKELY(d->entry != s->entry)) /* scalars only: the context must not escape */
-        e->settled = settle_before(&e->cm->mmu, e->fetch, e->block, e->settled, (run_pos_t){e->round, (uint32_t)(d - e->first)});
-    d->entry = s->entry;
-    *pa = s->ppage + (uint32_t)off;
-    *host = s->host + off;
+    const paged_shortcut_t *s = &e->x->shortcuts[acc][(va >> e->x->page_shift) & (PAGED_SHORTCUTS - 1)];
+    if (UNLIKELY((uint64_t)(va & (size == 4 ? e->x->page_word_mask : e->x->page_mask)) != s->vpage))
+        return false; /* another page, or a misaligned word */
+    if (UNLIKELY(d->entry != s->entry)) { /* scalars only: the context must not escape */
+        const run_pos_t here = {e->round, (uint32_t)(d - e->first)};
+        e->settled = settle_before(&e->cm->mmu, e->fetch, e->block, e->settled, here);
+        d->entry = s->entry;
+    }
+    *pa = va + s->pa_delta;
+    *host = (uint8_t *)(s->host_delta + va);
     return true;
 }
 

@@ -17,7 +17,8 @@
 typedef struct {
     uint64_t vpage;      /* virtual address of the page; PAGED_NO_PAGE if none */
     uint32_t ppage;      /* its physical address                              */
-    uint8_t *host;       /* where the page lives in host memory                */
+    uint32_t pa_delta;   /* ppage - vpage: a physical address is va + pa_delta */
+    uintptr_t host_delta; /* where va lives in host memory, less va           */
     tlb_entry_t *entry;  /* the TLB entry it stands for                        */
 } paged_shortcut_t;
 
@@ -44,7 +45,7 @@ static inline const paged_shortcut_t *paged_shortcut(const paged_t *p, access_t 
     return (uint64_t)va - s->vpage < p->page_size ? s : NULL;
 }
 
-static const paged_shortcut_t paged_no_shortcut = {PAGED_NO_PAGE, 0, NULL, NULL};
+static const paged_shortcut_t paged_no_shortcut = {PAGED_NO_PAGE, 0, 0, 0, NULL};
 
 /* Drop the shortcuts that stand for entry e, which held page old_vpn
  * before it was just refilled (they can only sit where that page's would). */
@@ -65,8 +66,9 @@ static ALWAYS_INLINE void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t
     paged_t *p = cm->paged;
     if (!((e->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1))
         return;
-    uint32_t ppage = e->ppn << p->page_shift;
-    *(paged_shortcut_t *)paged_slot(p, acc, va) = (paged_shortcut_t){va & ~(p->page_size - 1), ppage, cm->mem + ppage, e};
+    const uint32_t ppage = e->ppn << p->page_shift, vpage = va & ~(p->page_size - 1);
+    *(paged_shortcut_t *)paged_slot(p, acc, va) =
+        (paged_shortcut_t){vpage, ppage, ppage - vpage, (uintptr_t)(cm->mem + ppage) - vpage, e};
 }
 
 /*
