@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "../studies/refsim.h"
-#include "argopt.h"
+#include "../sim/options.h"
 #include "commands.h"
 
 #define CMD "refs"
@@ -29,80 +29,50 @@ static void refs_usage(FILE *out)
             "where the reference caused a page fault (hits are blank) and a '*' row marks\n"
             "the faults.  The last lines read `POLICY: N faults`, one per policy.\n"
             "\n"
-            "  --policy P   fifo, lru, opt, clock (second chance), or all (default);\n"
-            "               several may be given separated by commas\n"
-            "  --stack      also print the LRU stack (most recent first) before and after\n"
-            "               each reference, with the stack depth of the page referenced\n"
-            "\n"
-            "example: mmulab refs --frames 3 --policy all \"7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1\"\n");
+            "example: mmulab refs --frames 3 --policy all \"7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1\"\n"
+            "\noptions:\n");
+}
+
+/* Append the page numbers of text; false after saying why. */
+static bool parse_references(const char *text, refstring_t *rs)
+{
+    char err[160];
+    if (refs_parse(text, rs, err, sizeof err))
+        return true;
+    fprintf(stderr, "mmulab refs: %s\n", err);
+    return false;
 }
 
 typedef struct {
-    uint64_t *pages;
-    size_t n, cap;
-} refstring_t;
+    uint64_t frames;
+    unsigned policies;
+    bool stack;
+    refstring_t refs;
+} refs_args_t;
 
-static bool refs_push(refstring_t *rs, uint64_t page)
+/* --policy: bit p of the mask for each policy named ("all" or a comma list). */
+static bool parse_policies(void *target, const char *text, char *why, size_t len)
 {
-    if (rs->n == rs->cap) {
-        size_t cap = rs->cap ? 2 * rs->cap : 64;
-        uint64_t *pages = realloc(rs->pages, cap * sizeof *pages);
-        if (!pages)
-            return false;
-        rs->pages = pages;
-        rs->cap = cap;
-    }
-    rs->pages[rs->n++] = page;
-    return true;
-}
-
-/* Append the page numbers of text (separated by blanks or commas). */
-static bool parse_references(const char *text, refstring_t *rs)
-{
-    const char *p = text;
-    for (;;) {
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == ',')
-            p++;
-        if (!*p)
-            return true;
-        const char *start = p;
-        uint64_t page = 0;
-        while (*p >= '0' && *p <= '9' && page < UINT64_MAX / 16)
-            page = page * 10 + (uint64_t)(*p++ - '0');
-        if (p == start || !(*p == 0 || *p == ' ' || *p == '\t' || *p == '\n' || *p == ',')) {
-            int len = (int)strcspn(start, " \t\n,");
-            fprintf(stderr,
-                    "mmulab refs: '%.*s' is not a page number (references are non-negative integers "
-                    "separated by spaces or commas)\n",
-                    len, start);
-            return false;
-        }
-        if (!refs_push(rs, page)) {
-            fprintf(stderr, "mmulab refs: out of memory\n");
-            return false;
-        }
-    }
-}
-
-/* Bit p of *mask for each policy named in text ("all" or a comma list). */
-static bool parse_policies(const char *text, unsigned *mask)
-{
+    unsigned *mask = &((refs_args_t *)target)->policies;
     char name[32];
     *mask = 0;
     for (const char *p = text; *p;) {
-        size_t len = strcspn(p, ",");
+        size_t n = strcspn(p, ",");
         repl_policy_t policy;
-        snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), p);
+        snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), p);
         if (!strcmp(name, "all"))
             *mask |= (1u << REPL_POLICY_COUNT) - 1;
         else if (repl_policy_parse(name, &policy))
             *mask |= 1u << policy;
         else {
-            fprintf(stderr, "mmulab refs: unknown policy '%s'; allowed: fifo, lru, opt, clock, all\n", name);
+            snprintf(why, len, "unknown policy '%s'; allowed: fifo, lru, opt, clock, all (or several separated "
+                               "by commas)", name);
             return false;
         }
-        p += len + (p[len] == ',');
+        p += n + (p[n] == ',');
     }
+    if (!*mask)
+        snprintf(why, len, "expected fifo|lru|opt|clock|all");
     return *mask != 0;
 }
 
@@ -219,42 +189,40 @@ static bool print_lru_stack(const refstring_t *rs, uint32_t frames)
     return true;
 }
 
-typedef struct {
-    uint64_t frames;
-    unsigned policies;
-    bool stack;
-    refstring_t refs;
-} refs_args_t;
+static const opt_spec_t refs_specs[] = {
+    {"--frames", .kind = OPT_NUMBER, .value_name = "N", OPT_AT(refs_args_t, frames), .min = 1, .max = 1u << 16,
+     .help = "frames of memory (default 3)"},
+    {"--policy", .kind = OPT_CUSTOM, .value_name = "P", .hook = parse_policies, .help = "fifo, lru, opt, clock (second chance), or all (default); several may be given "
+                          "separated by commas"},
+    {"--stack", .kind = OPT_FLAG, OPT_AT(refs_args_t, stack),
+     .help = "also print the LRU stack (most recent first) before and after each reference, with the stack "
+             "depth of the page referenced"},
+};
 
 /* 0 to go on, otherwise the exit status. */
 static int parse_args(int argc, char **argv, refs_args_t *a)
 {
-    const char *value;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            refs_usage(stdout);
-            return -1;
-        } else if (opt_match(CMD, argc, argv, &i, "--frames", &value)) {
-            if (!opt_u64(CMD, "--frames", value, 1, 1u << 16, &a->frames))
-                return 2;
-        } else if (opt_match(CMD, argc, argv, &i, "--policy", &value)) {
-            if (!value || !parse_policies(value, &a->policies))
-                return 2;
-        } else if (!strcmp(argv[i], "--stack")) {
-            a->stack = true;
-        } else if (argv[i][0] == '-' && argv[i][1] == '-') {
-            fprintf(stderr, "mmulab refs: unknown option '%s' (see mmulab refs --help)\n", argv[i]);
-            return 2;
-        } else if (!parse_references(argv[i], &a->refs)) {
-            return 2;
-        }
+    const char **words = calloc((size_t)argc + 1, sizeof *words);
+    if (!words)
+        return 2;
+    opt_table_t table = {refs_specs, OPT_COUNT(refs_specs), a, NULL, NULL};
+    opt_parser_t p = {.prog = "mmulab " CMD, .tables = &table, .ntables = 1, .words = words,
+                      .max_words = argc, .err = stderr};
+    int rc = opt_parse(&p, argc, argv);
+    if (rc < 0) {
+        refs_usage(stdout);
+        opt_help(&p, stdout);
     }
-    if (!a->refs.n) {
+    for (int i = 0; i < p.nwords && rc == 0; i++)
+        if (!parse_references(words[i], &a->refs))
+            rc = 2;
+    free(words);
+    if (rc == 0 && !a->refs.n) {
         fprintf(stderr, "mmulab refs: no reference string given\n");
         refs_usage(stderr);
-        return 2;
+        rc = 2;
     }
-    return 0;
+    return rc;
 }
 
 static int run_policies(const refs_args_t *a)

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../mmu/contiguous.h"
 #include "blocks.h"
 #include "cpu_internal.h"
 #include "paged.h"
@@ -144,8 +145,8 @@ typedef struct {
 static ALWAYS_INLINE run_consts_t run_consts(cmodel_t *cm, mmu_mode_t mode)
 {
     (void)mode; /* the registers say it; callers pass it as a constant */
-    uint32_t base = reloc_base(&cm->mmu.regs, cm->s.priv);
-    uint64_t reach = reloc_reach(&cm->mmu.regs, cm->mem_size, cm->s.priv);
+    uint32_t base = contiguous_base(&cm->mmu.regs, cm->s.priv);
+    uint64_t reach = contiguous_reach(&cm->mmu.regs, cm->mem_size, cm->s.priv);
     uint32_t word_lim = reach >= 4 ? (uint32_t)((reach - 4) >> 2) : 0;
     return (run_consts_t){base,
                           reach,
@@ -171,11 +172,11 @@ static ALWAYS_INLINE bool word_fits(const run_consts_t *x, uint32_t va)
     return ((va >> 2) | (va << 30)) <= x->word_lim;
 }
 
-/* The slow side of a contiguous-mode check: the relocation unit says which
- * fault, and where the access went. */
+/* The slow side of a contiguous-mode check: the relocation unit
+ * (mmu/contiguous.h) says which fault, and where the access went. */
 static NOINLINE trap_cause_t contiguous_fault(cmodel_t *cm, uint32_t va, uint32_t size)
 {
-    return reloc_translate(&cm->mmu.regs, cm->mem_size, cm->s.priv, va, size, &cm->trap.paddr);
+    return contiguous_translate(&cm->mmu.regs, cm->mem_size, cm->s.priv, va, size, &cm->trap.paddr);
 }
 
 /*

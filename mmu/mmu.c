@@ -84,7 +84,7 @@ trap_cause_t mmu_translate(mmu_t *mmu, uint32_t va, uint32_t size, access_t acc,
 {
     if (mmu->regs.mode != MMU_PAGED) {
         *out = (mmu_xlate_t){0};
-        return reloc_translate(&mmu->regs, mmu->mem_size, priv, va, size, &out->paddr);
+        return contiguous_translate(&mmu->regs, mmu->mem_size, priv, va, size, &out->paddr);
     }
     return mmu_translate_found(mmu, mmu_find(mmu, va), va, acc, priv, now, rx, out);
 }

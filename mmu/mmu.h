@@ -1,6 +1,6 @@
 /*
  * The C model's MMU, one unit as CVA6 splits it: the MMU registers, the
- * relocation unit of the contiguous modes (reloc.h), the TLB (tlb.h) with
+ * relocation unit of the contiguous modes (contiguous.h), the TLB (tlb.h) with
  * its replacement policies (tlb_policy.h), the page-table walker (walk.h)
  * and the translation timing, behind one translate function.  It is the
  * only implementation of translation in C: the CPU (cpu/), the random
@@ -33,7 +33,7 @@
 
 #include "../machine/events.h"
 #include "../machine/machine.h"
-#include "reloc.h"
+#include "contiguous.h"
 #include "tlb.h"
 #include "walk.h"
 
@@ -148,8 +148,8 @@ static inline __attribute__((always_inline)) trap_cause_t mmu_walk_counted(mmu_t
                                                                uint64_t now, walk_result_t *r, mmu_xlate_t *out,
                                                                const bool record)
 {
-    trap_cause_t cause = walk_tables(&mmu->walker, mmu->mem, mmu->mem_size, mmu->regs.ptbr, mmu->regs.ptlr, va, acc,
-                                     priv, r, record);
+    trap_cause_t cause = walk_host(&mmu->walker, mmu->mem, mmu->mem_size, mmu->regs.ptbr, mmu->regs.ptlr, va, acc,
+                                   priv, r, record);
     mmu->cnt.walks++;
     mmu->cnt.walk_cycles += r->cycles;
     mmu->cnt.pte_reads += r->steps;

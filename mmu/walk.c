@@ -16,7 +16,21 @@ void walker_init(walker_t *w, const machine_config_t *cfg)
 trap_cause_t mmu_walk(const walker_t *w, uint8_t *mem, uint32_t mem_size, uint32_t ptbr, uint32_t ptlr,
                       uint32_t vaddr, access_t access, priv_t priv, walk_result_t *out)
 {
-    return walk_tables(w, mem, mem_size, ptbr, ptlr, vaddr, access, priv, out, true);
+    return walk_host(w, mem, mem_size, ptbr, ptlr, vaddr, access, priv, out, true);
+}
+
+static uint32_t io_load(const walk_mem_t *m, uint32_t pte_addr) { return m->io->read32(m->io->ctx, pte_addr); }
+static void io_store(const walk_mem_t *m, uint32_t pte_addr, uint32_t value)
+{
+    if (m->io->write32) /* NULL: a probe, which leaves A and D as they are */
+        m->io->write32(m->io->ctx, pte_addr, value);
+}
+
+trap_cause_t mmu_walk_io(const walker_t *w, const walk_io_t *io, uint32_t ptbr, uint32_t ptlr, uint32_t vaddr,
+                         access_t access, priv_t priv, walk_result_t *out)
+{
+    const walk_mem_t m = {.io = io, .mem_size = io->mem_size};
+    return walk_tables(w, &m, io_load, io_store, ptbr, ptlr, vaddr, access, priv, out, true);
 }
 
 void walk_to_retire(const walk_result_t *r, retire_xlate_t *x)

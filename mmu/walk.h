@@ -63,6 +63,25 @@ __attribute__((warn_unused_result)) trap_cause_t mmu_walk(const walker_t *w, uin
                                                           uint32_t ptbr, uint32_t ptlr, uint32_t vaddr,
                                                           access_t access, priv_t priv, walk_result_t *out);
 
+/*
+ * The same walk over memory reached through functions rather than host
+ * bytes: the OS's own checks of user addresses (os/uaccess.c) walk a
+ * process's tables through the machine interface with exactly the
+ * hardware's rules.  read32 returns the word at a physical address (inside
+ * mem_size); write32 writes the A/D update back (NULL: a probe that changes
+ * nothing).  out->cycles is what the hardware would have spent.
+ */
+typedef struct {
+    uint32_t (*read32)(void *ctx, uint32_t paddr);
+    void (*write32)(void *ctx, uint32_t paddr, uint32_t value);
+    void *ctx;
+    uint32_t mem_size;
+} walk_io_t;
+
+__attribute__((warn_unused_result)) trap_cause_t mmu_walk_io(const walker_t *w, const walk_io_t *io, uint32_t ptbr,
+                                                             uint32_t ptlr, uint32_t vaddr, access_t access,
+                                                             priv_t priv, walk_result_t *out);
+
 /* The walk itself, one loop over the levels (as Spike's walk()), with one
  * place where a fault is decided (walk_pte_fault).  `record` is a constant
  * at each call: without it the per-step arrays are left alone, and the
@@ -80,6 +99,25 @@ static inline uint32_t walk_read_le32(const uint8_t *p)
 static inline void walk_write_le32(uint8_t *p, uint32_t v)
 {
     memcpy(p, &v, 4);
+}
+
+/* Physical memory as one walk sees it: host bytes (the C model's own
+ * memory), or words behind two functions (the OS's walks through the
+ * machine interface).  Each entry point passes constant accessors, so the
+ * compiler makes a copy of the walk per kind. */
+typedef struct {
+    uint8_t *mem;               /* host memory (host accessors)        */
+    const walk_io_t *io;        /* the functions (io accessors)        */
+    uint32_t mem_size;
+} walk_mem_t;
+
+typedef uint32_t (*walk_load_fn)(const walk_mem_t *m, uint32_t pte_addr);
+typedef void (*walk_store_fn)(const walk_mem_t *m, uint32_t pte_addr, uint32_t value);
+
+static inline uint32_t walk_host_load(const walk_mem_t *m, uint32_t pte_addr) { return walk_read_le32(m->mem + pte_addr); }
+static inline void walk_host_store(const walk_mem_t *m, uint32_t pte_addr, uint32_t value)
+{
+    walk_write_le32(m->mem + pte_addr, value);
 }
 
 /* The permission bits an access needs in a leaf (user mode also needs U). */
@@ -120,27 +158,27 @@ static inline trap_cause_t walk_address_fault(const paging_geometry_t *g, uint32
 /* A permitted leaf: the physical address, and the A/D update written back
  * if it changed.  Returns TRAP_BUS if the leaf's frame does not lie wholly
  * in physical memory (nothing is written then). */
-static inline trap_cause_t walk_complete_leaf(const walker_t *w, uint8_t *pte_host, uint32_t mem_size, pte_t pte, uint32_t vaddr,
-                                  access_t access, walk_result_t *out)
+static inline __attribute__((always_inline)) trap_cause_t
+walk_complete_leaf(const walker_t *w, const walk_mem_t *m, walk_store_fn store, uint32_t pte_addr, pte_t pte,
+                   uint32_t vaddr, access_t access, walk_result_t *out)
 {
     uint64_t frame = (uint64_t)pte_ppn(pte) << w->geo.page_shift;
-    if (frame + (1ull << w->geo.page_shift) > mem_size)
+    if (frame + (1ull << w->geo.page_shift) > m->mem_size)
         return TRAP_BUS;
     uint64_t paddr = frame | paging_offset(&w->geo, vaddr);
     out->paddr = (uint32_t)paddr;
     out->pte = pte_after_access(pte, access);
     if (out->pte.v != pte.v) {
-        walk_write_le32(pte_host, out->pte.v);
+        store(m, pte_addr, out->pte.v);
         out->pte_written = true;
         out->cycles += w->mem_cycles;
     }
     return TRAP_NONE;
 }
 
-__attribute__((always_inline)) static inline trap_cause_t walk_tables(const walker_t *w, uint8_t *mem, uint32_t mem_size,
-                                                                     uint32_t ptbr, uint32_t ptlr, uint32_t vaddr,
-                                                                     access_t access, priv_t priv, walk_result_t *out,
-                                                                     const bool record)
+__attribute__((always_inline)) static inline trap_cause_t
+walk_tables(const walker_t *w, const walk_mem_t *m, walk_load_fn load, walk_store_fn store, uint32_t ptbr,
+            uint32_t ptlr, uint32_t vaddr, access_t access, priv_t priv, walk_result_t *out, const bool record)
 {
     const paging_geometry_t *g = &w->geo;
     /* kept in locals and stored once at the end, so that a walk inlined
@@ -154,12 +192,12 @@ __attribute__((always_inline)) static inline trap_cause_t walk_tables(const walk
     out->cycles = 0;
     for (uint32_t level = 0; cause == TRAP_NONE; level++) {
         const uint64_t at = table + 4u * (uint64_t)paging_index(g, vaddr, level);
-        if (at + 4 > mem_size) {
+        if (at + 4 > m->mem_size) {
             cause = TRAP_BUS;
             break;
         }
         pte_addr = (uint32_t)at;
-        pte = (pte_t){walk_read_le32(mem + pte_addr)};
+        pte = (pte_t){load(m, pte_addr)};
         const bool leaf = level + 1 == g->levels;
         if (record) {
             out->level[steps] = level;
@@ -169,7 +207,7 @@ __attribute__((always_inline)) static inline trap_cause_t walk_tables(const walk
         steps++;
         cause = walk_pte_fault(pte, leaf, access, priv);
         if (cause == TRAP_NONE && leaf) {
-            cause = walk_complete_leaf(w, mem + pte_addr, mem_size, pte, vaddr, access, out);
+            cause = walk_complete_leaf(w, m, store, pte_addr, pte, vaddr, access, out);
             if (cause == TRAP_NONE)
                 pte = out->pte;
             break;
@@ -182,6 +220,16 @@ __attribute__((always_inline)) static inline trap_cause_t walk_tables(const walk
     out->cycles += steps * w->mem_cycles;
     out->cause = cause;
     return cause;
+}
+
+/* walk_tables over host memory. */
+__attribute__((always_inline)) static inline trap_cause_t walk_host(const walker_t *w, uint8_t *mem, uint32_t mem_size,
+                                                                   uint32_t ptbr, uint32_t ptlr, uint32_t vaddr,
+                                                                   access_t access, priv_t priv, walk_result_t *out,
+                                                                   const bool record)
+{
+    const walk_mem_t m = {.mem = mem, .mem_size = mem_size};
+    return walk_tables(w, &m, walk_host_load, walk_host_store, ptbr, ptlr, vaddr, access, priv, out, record);
 }
 
 /* Copy the walk into a retirement record (tlb_hit false, steps, PTEs). */

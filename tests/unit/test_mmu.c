@@ -178,19 +178,19 @@ static void test_relocation_unit(void **state)
     (void)state;
     mmu_regs_t r = {.mode = MMU_RELOC, .base = 0x1000, .limit = 0x800};
     uint32_t pa;
-    assert_int_equal(reloc_translate(&r, 0x4000, MODE_USER, 0x7FC, 4, &pa), TRAP_NONE);
+    assert_int_equal(contiguous_translate(&r, 0x4000, MODE_USER, 0x7FC, 4, &pa), TRAP_NONE);
     assert_int_equal(pa, 0x17FC);
-    assert_int_equal(reloc_translate(&r, 0x4000, MODE_USER, 0x7FE, 4, &pa), TRAP_PROTECTION);
+    assert_int_equal(contiguous_translate(&r, 0x4000, MODE_USER, 0x7FE, 4, &pa), TRAP_PROTECTION);
     assert_int_equal(pa, 0x17FE);
-    assert_int_equal(reloc_translate(&r, 0x4000, MODE_KERNEL, 0x3000, 4, &pa), TRAP_NONE); /* not relocated */
+    assert_int_equal(contiguous_translate(&r, 0x4000, MODE_KERNEL, 0x3000, 4, &pa), TRAP_NONE); /* not relocated */
     assert_int_equal(pa, 0x3000);
     r = (mmu_regs_t){.mode = MMU_RELOC, .base = 0x3C00, .limit = 0x800};
-    assert_int_equal(reloc_translate(&r, 0x4000, MODE_USER, 0x400, 4, &pa), TRAP_BUS); /* below the limit, past memory */
+    assert_int_equal(contiguous_translate(&r, 0x4000, MODE_USER, 0x400, 4, &pa), TRAP_BUS); /* below the limit, past memory */
     r = (mmu_regs_t){.mode = MMU_BARE, .fence = 0x2000};
-    assert_int_equal(reloc_translate(&r, 0x4000, MODE_USER, 0x2000, 1, &pa), TRAP_FENCE);
-    assert_int_equal(reloc_translate(&r, 0x4000, MODE_USER, 0x4000, 1, &pa), TRAP_BUS);
-    assert_int_equal(reloc_translate(&r, 0x4000, MODE_KERNEL, 0x2000, 1, &pa), TRAP_NONE);
-    assert_int_equal(reloc_reach(&r, 0x4000, MODE_USER), 0x2000);
+    assert_int_equal(contiguous_translate(&r, 0x4000, MODE_USER, 0x2000, 1, &pa), TRAP_FENCE);
+    assert_int_equal(contiguous_translate(&r, 0x4000, MODE_USER, 0x4000, 1, &pa), TRAP_BUS);
+    assert_int_equal(contiguous_translate(&r, 0x4000, MODE_KERNEL, 0x2000, 1, &pa), TRAP_NONE);
+    assert_int_equal(contiguous_reach(&r, 0x4000, MODE_USER), 0x2000);
 }
 
 int main(void)
