@@ -67,19 +67,20 @@ static void init_order(tlb_t *tlb)
 {
     for (uint32_t set = 0; set < tlb->sets; set++) {
         uint32_t head = tlb->entries + set, first = set * tlb->ways, last = first + tlb->ways - 1;
-        tlb->older[head] = (uint16_t)last;
-        tlb->newer[head] = (uint16_t)first;
-        for (uint32_t slot = first; slot <= last; slot++) {
-            tlb->older[slot] = (uint16_t)(slot > first ? slot - 1 : head);
-            tlb->newer[slot] = (uint16_t)(slot < last ? slot + 1 : head);
-        }
+        tlb->link[head] = (tlb_link_t){.older = (uint16_t)last, .newer = (uint16_t)first, .head = (uint16_t)head};
+        for (uint32_t slot = first; slot <= last; slot++)
+            tlb->link[slot] = (tlb_link_t){.older = (uint16_t)(slot > first ? slot - 1 : head),
+                                           .newer = (uint16_t)(slot < last ? slot + 1 : head),
+                                           .hnext = TLB_NO_SLOT,
+                                           .hprev = TLB_NO_SLOT,
+                                           .head = (uint16_t)head};
     }
 }
 
 uint32_t tlb_order_rank(const tlb_t *tlb, uint32_t slot)
 {
     uint32_t rank = 0, head = tlb->entries + slot / tlb->ways;
-    for (uint32_t newer = tlb->older[head]; newer != slot; newer = tlb->older[newer])
+    for (uint32_t newer = tlb->link[head].older; newer != slot; newer = tlb->link[newer].older)
         rank += tlb_entry_valid(&tlb->e[newer]);
     return rank;
 }
@@ -142,16 +143,12 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     tlb->hash_shift = 64 - hash_bits;
     size_t nodes = (size_t)tlb->entries + tlb->sets;
     tlb->e = calloc(tlb->entries, sizeof *tlb->e);
-    tlb->newer = calloc(nodes, sizeof *tlb->newer);
-    tlb->older = calloc(nodes, sizeof *tlb->older);
+    tlb->link = calloc(nodes, sizeof *tlb->link);
     tlb->valid_map = calloc((size_t)tlb->sets * tlb->map_words, sizeof *tlb->valid_map);
     tlb->invalid = tlb->entries;
     tlb->plru = calloc((size_t)tlb->sets * tlb->ways, 1);
     tlb->bucket = malloc(sizeof *tlb->bucket << hash_bits);
-    tlb->hnext = calloc(tlb->entries, sizeof *tlb->hnext);
-    tlb->hprev = calloc(tlb->entries, sizeof *tlb->hprev);
-    if (!tlb->e || !tlb->newer || !tlb->older || !tlb->valid_map || !tlb->plru || !tlb->bucket || !tlb->hnext ||
-        !tlb->hprev) {
+    if (!tlb->e || !tlb->link || !tlb->valid_map || !tlb->plru || !tlb->bucket) {
         tlb_destroy(tlb);
         snprintf(err, errlen, "out of memory for the TLB");
         return NULL;
@@ -169,13 +166,10 @@ void tlb_destroy(tlb_t *tlb)
     if (!tlb)
         return;
     free(tlb->e);
-    free(tlb->newer);
-    free(tlb->older);
+    free(tlb->link);
     free(tlb->valid_map);
     free(tlb->plru);
     free(tlb->bucket);
-    free(tlb->hnext);
-    free(tlb->hprev);
     free(tlb);
 }
 

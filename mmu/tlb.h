@@ -60,6 +60,17 @@ typedef struct {
                         stores A and D), as the hardware's permission check   */
 } tlb_entry_t;
 
+_Static_assert(sizeof(tlb_entry_t) == 16, "a slot is a shift away");
+
+/* Beside each slot (and each set's head, from index entries on): its
+ * neighbours in the set's order (tlb_policy.h) and in its hash chain. */
+typedef struct {
+    uint16_t newer, older;   /* LRU/FIFO order                                */
+    uint16_t hnext, hprev;   /* hash chain (ways > 8), TLB_NO_SLOT at the ends */
+    uint16_t head;           /* fixed: the index of the set's head            */
+    uint16_t bucket;         /* the chain's bucket                            */
+} tlb_link_t;
+
 typedef struct tlb tlb_t;
 typedef struct tlb_policy_ops tlb_policy_ops_t;
 
@@ -79,7 +90,7 @@ struct tlb {
     uint64_t hits, misses;
     uint64_t evicted_vpn;    /* what the latest fill replaced (TLB_VPN_NONE: an invalid slot) */
     /* replacement state, kept by the policies (tlb_policy.h) */
-    uint16_t *newer, *older; /* LRU/FIFO: each set's order (tlb_policy.h)     */
+    tlb_link_t *link;        /* per slot, then per set's head                 */
     uint8_t *plru;           /* PLRU: per set `ways` bytes, node n at [n]    */
     uint32_t rng;            /* RANDOM                                      */
     /* host-side lookup help, private */
@@ -89,7 +100,6 @@ struct tlb {
     bool hashed;
     uint32_t hash_shift;
     uint16_t *bucket;        /* hash chain heads, TLB_NO_SLOT-terminated      */
-    uint16_t *hnext, *hprev; /* per slot                                       */
 };
 
 extern const char *const tlb_policy_name[TLB_POLICY_COUNT]; /* by tlb_policy_t */
@@ -140,7 +150,7 @@ static inline tlb_entry_t *tlb_find(tlb_t *tlb, uint64_t vpn, uint32_t asid)
     if (vpn == TLB_VPN_NONE)
         return NULL; /* the vpn of invalid entries */
     if (tlb->hashed) {
-        for (uint32_t s = tlb->bucket[tlb_hash(tlb, vpn)]; s != TLB_NO_SLOT; s = tlb->hnext[s]) {
+        for (uint32_t s = tlb->bucket[tlb_hash(tlb, vpn)]; s != TLB_NO_SLOT; s = tlb->link[s].hnext) {
             tlb_entry_t *e = &tlb->e[s];
             if (tlb_entry_matches(e, vpn, asid)) {
                 if (found)
@@ -171,22 +181,22 @@ static inline uint32_t tlb_order_head(const tlb_t *tlb, uint32_t set) { return t
 /* Make slot the newest of its set. */
 static inline __attribute__((always_inline)) void tlb_order_move_to_front(tlb_t *tlb, uint32_t slot)
 {
-    uint16_t *newer = tlb->newer, *older = tlb->older;
-    uint32_t head = tlb_order_head(tlb, slot / tlb->ways);
-    if (older[head] == slot)
+    tlb_link_t *l = tlb->link, *x = &l[slot];
+    const uint32_t head = x->head;
+    if (l[head].older == slot)
         return; /* the newest already (always, with one way) */
-    older[newer[slot]] = older[slot]; /* unlink */
-    newer[older[slot]] = newer[slot];
-    newer[slot] = (uint16_t)head; /* relink just after the head */
-    older[slot] = older[head];
-    newer[older[head]] = (uint16_t)slot;
-    older[head] = (uint16_t)slot;
+    l[x->newer].older = x->older; /* unlink */
+    l[x->older].newer = x->newer;
+    x->newer = (uint16_t)head; /* relink just after the head */
+    x->older = l[head].older;
+    l[l[head].older].newer = (uint16_t)slot;
+    l[head].older = (uint16_t)slot;
 }
 
 /* The oldest way of a set. */
 static inline uint32_t tlb_order_oldest_way(const tlb_t *tlb, uint32_t set)
 {
-    return tlb->newer[tlb_order_head(tlb, set)] - set * tlb->ways;
+    return tlb->link[tlb_order_head(tlb, set)].newer - set * tlb->ways;
 }
 
 /* Replacement update for a hit on e (the policy's touch). */
@@ -241,23 +251,25 @@ tlb_entry_t *tlb_fill_any(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn,
 
 static inline void tlb_hash_remove(tlb_t *tlb, uint32_t slot)
 {
-    uint32_t prev = tlb->hprev[slot], next = tlb->hnext[slot];
-    if (prev != TLB_NO_SLOT)
-        tlb->hnext[prev] = (uint16_t)next;
+    tlb_link_t *l = tlb->link, *x = &l[slot];
+    if (x->hprev != TLB_NO_SLOT)
+        l[x->hprev].hnext = x->hnext;
     else
-        tlb->bucket[tlb_hash(tlb, tlb->e[slot].vpn)] = (uint16_t)next;
-    if (next != TLB_NO_SLOT)
-        tlb->hprev[next] = (uint16_t)prev;
+        tlb->bucket[x->bucket] = x->hnext;
+    if (x->hnext != TLB_NO_SLOT)
+        l[x->hnext].hprev = x->hprev;
 }
 
 static inline void tlb_hash_insert(tlb_t *tlb, uint32_t slot)
 {
-    uint16_t *head = &tlb->bucket[tlb_hash(tlb, tlb->e[slot].vpn)];
-    tlb->hprev[slot] = TLB_NO_SLOT;
-    tlb->hnext[slot] = *head;
-    if (*head != TLB_NO_SLOT)
-        tlb->hprev[*head] = (uint16_t)slot;
-    *head = (uint16_t)slot;
+    tlb_link_t *x = &tlb->link[slot];
+    x->bucket = (uint16_t)tlb_hash(tlb, tlb->e[slot].vpn);
+    uint16_t *first = &tlb->bucket[x->bucket];
+    x->hprev = TLB_NO_SLOT;
+    x->hnext = *first;
+    if (*first != TLB_NO_SLOT)
+        tlb->link[*first].hprev = (uint16_t)slot;
+    *first = (uint16_t)slot;
 }
 
 /* Give slot, in no hash chain, its new contents, and tell the policy. */
