@@ -60,8 +60,6 @@ typedef struct {
                         stores A and D), as the hardware's permission check   */
 } tlb_entry_t;
 
-_Static_assert(sizeof(tlb_entry_t) == 16, "a slot is a shift away");
-
 /* Beside each slot (and each set's head, from index entries on): its
  * neighbours in the set's order (tlb_policy.h) and in its hash chain. */
 typedef struct {
