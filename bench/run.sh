@@ -47,3 +47,6 @@ ir_per_guest "callelem, hwreloc" --mode hwreloc bench/callelem.s
 if [ -x bench/tlbsim.sh ]; then
     bench/tlbsim.sh "$OUT"
 fi
+if [ -x bench/sweep.sh ]; then
+    bench/sweep.sh "$OUT"
+fi
