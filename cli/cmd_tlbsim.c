@@ -109,7 +109,7 @@ static inline tlb_entry_t *handle_miss(tlbsim_t *s, uint64_t vpn)
             s->page_faults++;
         }
     }
-    return tlb_fill_fast(s->tlb, vpn, 0, frame, ALL_PERM);
+    return tlb_fill(s->tlb, vpn, 0, frame, ALL_PERM, NULL);
 }
 
 /* One reference; `bounded` is a constant at each call, so each loop of

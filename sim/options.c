@@ -532,7 +532,7 @@ static const opt_spec_t run_specs[] = {
      .keyword = "full", .keyword_value = 0, OPT_GIVEN(run_options_t, tlb_ways_given),
      .help = "paged: TLB associativity (default full)"},
     {"--tlb-policy", .lists = true, .kind = OPT_CHOICE, .value_name = "POLICY", RUN(hw.tlb_policy), .choices = tlb_policy_name,
-     .nchoices = 4, .help = "paged: TLB replacement lru|fifo|random|plru (default lru)"},
+     .nchoices = TLB_POLICY_COUNT, .help = "paged: TLB replacement lru|fifo|random|plru (default lru)"},
     {"--asid-bits", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.asid_bits), .max = 16,
      .help = "paged: ASID bits 0..16; 0 flushes the TLB on every switch (default 8)"},
     {"--frames", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(os.frames), .min = 2, .max = PTE_PPN_MAX,
