@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../obs/plot.h"
+#include "../studies/belady.h"
+#include "../studies/grid.h"
 #include "../studies/refsim.h"
 #include "../sim/options.h"
 #include "commands.h"
@@ -20,7 +23,8 @@
 static void refs_usage(FILE *out)
 {
     fprintf(out,
-            "usage: mmulab refs [--frames N] [--policy fifo|lru|opt|clock|all] [--stack] \"REFERENCES\"\n"
+            "usage: mmulab refs [--frames N|LIST] [--policy fifo|lru|opt|clock|all] [--stack]\n"
+            "                   [--csv FILE] [--json FILE] [--plot FILE.png|FILE.svg] \"REFERENCES\"\n"
             "\n"
             "Runs page replacement on a reference string (page numbers separated by spaces\n"
             "or commas, in one or several arguments) with N frames (default 3), free frames\n"
@@ -29,7 +33,13 @@ static void refs_usage(FILE *out)
             "where the reference caused a page fault (hits are blank) and a '*' row marks\n"
             "the faults.  The last lines read `POLICY: N faults`, one per policy.\n"
             "\n"
+            "--frames with a list or range (1..8, 3,4, 2..10:2) compares them instead: a row\n"
+            "per frame count and policy, and a line for each rise of faults with more frames\n"
+            "(Belady's anomaly).  --csv/--json write the rows, --plot draws page faults\n"
+            "against frames, a curve per policy.\n"
+            "\n"
             "example: mmulab refs --frames 3 --policy all \"7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1\"\n"
+            "         mmulab refs --frames 1..6 --policy fifo --plot belady.png \"1 2 3 4 1 2 5 1 2 3 4 5\"\n"
             "\noptions:\n");
 }
 
@@ -48,6 +58,8 @@ typedef struct {
     unsigned policies;
     bool stack;
     refstring_t refs;
+    study_output_t out;
+    const char *text; /* the reference string as given, for the rows */
 } refs_args_t;
 
 /* --policy: bit p of the mask for each policy named ("all" or a comma list). */
@@ -190,8 +202,8 @@ static bool print_lru_stack(const refstring_t *rs, uint32_t frames)
 }
 
 static const opt_spec_t refs_specs[] = {
-    {"--frames", .kind = OPT_NUMBER, .value_name = "N", OPT_AT(refs_args_t, frames), .min = 1, .max = 1u << 16,
-     .help = "frames of memory (default 3)"},
+    {"--frames", .lists = true, .kind = OPT_NUMBER, .value_name = "N", OPT_AT(refs_args_t, frames), .min = 1, .max = 1u << 16,
+     .help = "frames of memory (default 3); a list or range compares them"},
     {"--policy", .kind = OPT_CUSTOM, .value_name = "P", .hook = parse_policies, .help = "fifo, lru, opt, clock (second chance), or all (default); several may be given "
                           "separated by commas"},
     {"--stack", .kind = OPT_FLAG, OPT_AT(refs_args_t, stack),
@@ -199,15 +211,15 @@ static const opt_spec_t refs_specs[] = {
              "depth of the page referenced"},
 };
 
-/* 0 to go on, otherwise the exit status. */
-static int parse_args(int argc, char **argv, refs_args_t *a)
+/* 0 to go on, otherwise the exit status; a list of --frames goes to grid. */
+static int parse_args(int argc, char **argv, refs_args_t *a, grid_t *grid)
 {
     const char **words = calloc((size_t)argc + 1, sizeof *words);
     if (!words)
         return 2;
-    opt_table_t table = {refs_specs, OPT_COUNT(refs_specs), a, NULL, NULL};
-    opt_parser_t p = {.prog = "mmulab " CMD, .tables = &table, .ntables = 1, .words = words,
-                      .max_words = argc, .err = stderr};
+    opt_table_t tables[] = {{refs_specs, OPT_COUNT(refs_specs), a, NULL, NULL}, study_output_table(&a->out)};
+    opt_parser_t p = {.prog = "mmulab " CMD, .tables = tables, .ntables = 2, .words = words,
+                      .max_words = argc, .err = stderr, .grid = grid, .point = -1};
     int rc = opt_parse(&p, argc, argv);
     if (rc < 0) {
         refs_usage(stdout);
@@ -216,6 +228,7 @@ static int parse_args(int argc, char **argv, refs_args_t *a)
     for (int i = 0; i < p.nwords && rc == 0; i++)
         if (!parse_references(words[i], &a->refs))
             rc = 2;
+    a->text = p.nwords == 1 ? words[0] : "(several arguments)";
     free(words);
     if (rc == 0 && !a->refs.n) {
         fprintf(stderr, "mmulab refs: no reference string given\n");
@@ -225,7 +238,19 @@ static int parse_args(int argc, char **argv, refs_args_t *a)
     return rc;
 }
 
-static int run_policies(const refs_args_t *a)
+static void add_row(rows_t *rows, const refs_args_t *a, repl_policy_t policy, uint64_t faults)
+{
+    rows_begin(rows);
+    rows_set(rows, "reference_string", a->text);
+    rows_set_u64(rows, "references", a->refs.n);
+    rows_set_u64(rows, "frames", a->frames);
+    rows_set(rows, "policy", repl_policy_name[policy]);
+    rows_set_u64(rows, "faults", faults);
+}
+
+/* One point: every policy asked for with a->frames frames; the frame tables
+ * (and the stack) when `tables`, a row per policy in rows. */
+static int run_policies(const refs_args_t *a, bool tables, rows_t *rows)
 {
     uint32_t frames = (uint32_t)a->frames;
     size_t n = a->refs.n;
@@ -240,14 +265,17 @@ static int run_policies(const refs_args_t *a)
             continue;
         if (!simulate(&a->refs, (repl_policy_t)p, frames, next_use, contents, faulted, &faults[p]))
             status = 3;
-        else
+        else if (tables)
             print_table(&a->refs, (repl_policy_t)p, frames, contents, faulted);
     }
-    if (!status && a->stack && !print_lru_stack(&a->refs, frames))
+    if (!status && tables && a->stack && !print_lru_stack(&a->refs, frames))
         status = 3;
     for (int p = 0; p < REPL_POLICY_COUNT && !status; p++)
-        if (a->policies >> p & 1)
-            printf("%s: %llu faults\n", repl_policy_name[p], (unsigned long long)faults[p]);
+        if (a->policies >> p & 1) {
+            if (tables)
+                printf("%s: %llu faults\n", repl_policy_name[p], (unsigned long long)faults[p]);
+            add_row(rows, a, (repl_policy_t)p, faults[p]);
+        }
     if (status) {
         fprintf(stderr, "mmulab refs: out of memory\n");
         status = 2;
@@ -258,12 +286,37 @@ static int run_policies(const refs_args_t *a)
     return status;
 }
 
+/* Every frame count of the grid (one point without a list). */
+static int run_points(refs_args_t *a, const grid_t *g)
+{
+    rows_t rows;
+    rows_init(&rows);
+    size_t points = grid_points(g);
+    int status = 0;
+    for (size_t p = 0; p < points && !status; p++) {
+        if (g->naxes && !parse_u64(grid_value(g, p, 0), &a->frames)) /* checked by the parser */
+            status = 2;
+        else
+            status = run_policies(a, points == 1, &rows);
+    }
+    if (!status && points > 1) {
+        rows_print(&rows, stdout, (const char *const[]){"frames", "policy", "faults", NULL});
+        belady_report(&rows, "frames", "faults", "policy", stdout);
+    }
+    if (!status && !study_emit(&rows, CMD, &a->out))
+        status = 2;
+    rows_free(&rows);
+    return status;
+}
+
 int cmd_refs(int argc, char **argv)
 {
     refs_args_t a = {.frames = 3, .policies = (1u << REPL_POLICY_COUNT) - 1};
-    int status = parse_args(argc, argv, &a);
+    grid_t grid = {0};
+    int status = parse_args(argc, argv, &a, &grid);
     if (status == 0)
-        status = run_policies(&a);
+        status = run_points(&a, &grid);
     free(a.refs.pages);
+    grid_free(&grid);
     return status < 0 ? 0 : status;
 }

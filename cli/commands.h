@@ -21,5 +21,6 @@ int cmd_cosim(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_translate(int argc, char **argv);
 int cmd_quiz(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 #endif

@@ -24,10 +24,12 @@
  *                 frame in the policy's order (FIFO queue and LRU stack next
  *                 victim first, CLOCK from the hand round, OPT by frame); pid
  *                 the owner, key as for VICTIM, flags POLICY_REFBIT, POLICY_HAND.
- *   TLB_FILL      after a miss's walk: the entry filled, the vpn it held
- *                 (UINT32_MAX: it was free), its set, and the TLB's policy
- *                 (tlb_policy_t) | ways << 8: the victim is the policy's choice
- *                 among the set's ways.
+ *   TLB_FILL      after a miss's walk (mmu/mmu.c): the slot filled (its set is
+ *                 slot / ways), the vpn it held (UINT32_MAX: it was invalid),
+ *                 the policy's rank of that victim just before (tlb_read's age:
+ *                 lru/fifo ways-1 is the least recently used/oldest), and the
+ *                 TLB's policy (tlb_policy_t) | ways << 8.  The new vpn is the
+ *                 TLB_MISS's vaddr.
  *   COW_BREAK     a write to a copy-on-write page: copied to new_frame, or
  *                 (copied 0) its last mapping got write permission back.
  *   CTX_SWITCH    d: why (CTX_QUANTUM, CTX_ENDED, CTX_BLOCKED, CTX_TRAP: its
@@ -69,7 +71,7 @@
     X(POLICY_STATE, "replacement state", "os", "frame", "page", "key", "flags")           \
     X(COW_BREAK, "copy-on-write break", "os", "page", "old_frame", "new_frame", "copied")  \
     X(IDLE, "idle", "os", "", "", "", "")                                                  \
-    X(TLB_FILL, "TLB fill", "hw", "entry", "evicted_vpn", "set", "policy")
+    X(TLB_FILL, "TLB fill", "hw", "slot", "victim_vpn", "rank", "policy")
 
 #define VICTIM_POLICY_MASK 0xffu
 #define VICTIM_LOCAL 0x100u /* chosen among the faulting process's own frames */

@@ -203,19 +203,29 @@ static unsigned story_kinds(const story_t *s)
 /* ---- the parts of a sentence ---------------------------------------------------------- */
 
 /* "(set 0 full, LRU evicts entry 3: vpn 0x5, the least recently used of 4 ways)" */
+/* TLB_FILL: which entry the miss filled and why that one (tlb_read's age as
+ * the rank: lru/fifo ways-1 is the least recently used/oldest, plru the tree
+ * bits pointing at it). */
 static void say_tlb_fill(explainer_t *x, const event_t *fill)
 {
-    static const char *const label[4] = {"LRU", "FIFO", "random replacement", "pseudo-LRU"};
-    static const char *const rank[4] = {"the least recently used", "the oldest", "chosen at random among",
-                                        "the tree's choice among"};
-    uint32_t policy = fill->d & 0xff, ways = fill->d >> 8;
+    static const char *const label[TLB_POLICY_COUNT] = {[TLB_LRU] = "LRU", [TLB_FIFO] = "FIFO",
+                                                        [TLB_RANDOM] = "random replacement",
+                                                        [TLB_PLRU] = "pseudo-LRU"};
+    const uint32_t policy = fill->d & 0xff, ways = fill->d >> 8 ? fill->d >> 8 : 1, set = fill->a / ways;
     if (fill->b == UINT32_MAX) {
-        say(x, " (entry %" PRIu32 " of set %" PRIu32 " was free)", fill->a, fill->c);
+        say(x, " (entry %" PRIu32 " of set %" PRIu32 " was free)", fill->a, set);
         return;
     }
-    say(x, " (set %" PRIu32 " full, %s evicts entry %" PRIu32 ": vpn 0x%" PRIx32 ", %s of %" PRIu32 " way%s)", fill->c,
-        policy < 4 ? label[policy] : "the policy", fill->a, fill->b, policy < 4 ? rank[policy] : "one", ways,
-        ways == 1 ? "" : "s");
+    say(x, " (set %" PRIu32 " full, %s evicts entry %" PRIu32 ": vpn 0x%" PRIx32 ", ", set,
+        policy < TLB_POLICY_COUNT && label[policy] ? label[policy] : "the policy", fill->a, fill->b);
+    const bool last = fill->c + 1 == ways;
+    switch (policy) {
+    case TLB_LRU: say(x, last ? "the least recently used" : "rank %" PRIu32, fill->c); break;
+    case TLB_FIFO: say(x, last ? "the oldest" : "rank %" PRIu32, fill->c); break;
+    case TLB_PLRU: say(x, "the tree's choice, %" PRIu32 " bits pointing at it, among", fill->c); break;
+    default: say(x, "chosen at random among"); break;
+    }
+    say(x, " of %" PRIu32 " way%s)", ways, ways == 1 ? "" : "s");
 }
 
 static void say_walk(explainer_t *x, const story_t *s, const event_t *miss)

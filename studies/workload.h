@@ -49,6 +49,9 @@ typedef struct {
 typedef enum { WL_WAIT, WL_REFUSE } wl_on_full_t;
 
 /* How to run one. */
+/* The state at a sampling time: holes and allocated blocks. */
+typedef void (*wl_sample_fn)(void *ctx, double time, uint32_t holes, int blocks);
+
 typedef struct {
     uint32_t mem;             /* bytes of memory managed                      */
     uint32_t granule;         /* partitions are multiples of it               */
@@ -56,6 +59,9 @@ typedef struct {
     bool compact;             /* on a failed request with enough free memory, compact  */
     uint32_t copy_word_cycles;/* what compaction pays per word moved          */
     int warmup;               /* requests before measuring the time averages  */
+    wl_sample_fn sample;      /* if set, called every sample_every time units */
+    void *sample_ctx;
+    double sample_every;
 } wl_config_t;
 
 typedef struct {
