@@ -29,6 +29,7 @@ typedef struct {
     uint64_t seed;
     unsigned count;
     bool answers;
+    machine_config_t fixed; /* paging, ptsize: --page-size, --levels, --va-bits given (0: random) */
 } quiz_t;
 
 /* Uniform in [lo, hi]. */
@@ -82,8 +83,29 @@ static int quiz_relocation(quiz_t *q)
 
 /* ---- paging ----------------------------------------------------------------------------- */
 
-/* A random geometry whose tables are at most 1 KiB each and whose memory
- * holds the tables in its lower half. */
+/* The geometry the command line fixed over the random one in cfg; va_bits,
+ * unless fixed, follows a fixed page size or level count (the random
+ * index bits a level kept), and the levels, unless fixed, shrink to fit. */
+static void apply_fixed_geometry(const quiz_t *q, machine_config_t *cfg, uint32_t bits)
+{
+    const machine_config_t *f = &q->fixed;
+    if (!f->page_shift && !f->levels && !f->va_bits)
+        return;
+    cfg->page_shift = f->page_shift ? f->page_shift : cfg->page_shift;
+    cfg->levels = f->levels ? f->levels : cfg->levels;
+    cfg->va_bits = f->va_bits ? f->va_bits : cfg->page_shift + cfg->levels * bits;
+    if (cfg->va_bits > 32)
+        cfg->va_bits = 32;
+    if (!f->va_bits && cfg->va_bits < 14)
+        cfg->va_bits = 14;
+    while (!f->page_shift && cfg->page_shift > 9 && cfg->va_bits < cfg->page_shift + cfg->levels)
+        cfg->page_shift--;
+    while (!f->levels && cfg->levels > 1 && cfg->va_bits < cfg->page_shift + cfg->levels)
+        cfg->levels--;
+}
+
+/* A random geometry whose tables are at most 1 KiB each (unless fixed) and
+ * whose memory holds the tables in its lower half. */
 static void random_geometry(quiz_t *q, machine_config_t *cfg)
 {
     machine_config_defaults(cfg);
@@ -96,10 +118,30 @@ static void random_geometry(quiz_t *q, machine_config_t *cfg)
     if (cfg->va_bits > 32)
         cfg->va_bits = 32;
     uint32_t frame_bits = pick(q, 6, 8);
-    cfg->mem_size = 1u << (cfg->page_shift + frame_bits);
+    apply_fixed_geometry(q, cfg, bits);
+    const uint32_t mem_bits = cfg->page_shift + frame_bits > 26 ? 26 : cfg->page_shift + frame_bits;
+    cfg->mem_size = 1u << mem_bits;
     if (cfg->mem_size < 65536)
         cfg->mem_size = 65536;
     cfg->tlb_entries = cfg->tlb_ways = 16;
+}
+
+#define MAPPED_PAGES 8
+#define QUIZ_MAX_MEM (1u << 28)
+
+/* Double cfg's memory until its lower half holds the tables of `pages`
+ * mapped pages (each table starts a page) and its upper half their frames;
+ * false if that needs more than QUIZ_MAX_MEM. */
+static bool grow_memory_for_tables(machine_config_t *cfg, uint32_t pages)
+{
+    paging_geometry_t g;
+    paging_geometry(cfg, &g);
+    const uint64_t page = 1ull << cfg->page_shift;
+    const uint64_t root_pages = (paging_table_bytes(&g, 0) + page - 1) / page;
+    const uint64_t need = 2 * page * (1 + root_pages + (uint64_t)pages * (g.levels - 1));
+    while (cfg->mem_size < need && cfg->mem_size < QUIZ_MAX_MEM)
+        cfg->mem_size <<= 1;
+    return cfg->mem_size >= need && cfg->mem_size >= 4 * page;
 }
 
 static uint32_t random_perm(quiz_t *q)
@@ -139,13 +181,23 @@ static int quiz_paging(quiz_t *q)
     random_geometry(q, &cfg);
     pt_image_t pt;
     char err[256];
+    if (!paging_config_check(&cfg, err, sizeof err)) {
+        fprintf(stderr, "mmulab quiz: no paged geometry with these options: %s\n", err);
+        return 2;
+    }
+    if (!grow_memory_for_tables(&cfg, MAPPED_PAGES)) {
+        fprintf(stderr, "mmulab quiz: the page tables of %d mapped %" PRIu32 "-byte pages need more than %u bytes of "
+                "memory: choose smaller pages or fewer levels\n", MAPPED_PAGES, 1u << cfg.page_shift,
+                QUIZ_MAX_MEM);
+        return 2;
+    }
     if (!pt_image_init(&pt, &cfg, cfg.mem_size / 2, err, sizeof err)) {
         fprintf(stderr, "mmulab quiz: %s\n", err);
         return 2;
     }
     const paging_geometry_t *g = &pt.walker.geo;
-    uint32_t vpns[8];
-    if (!random_mappings(q, &pt, vpns, 8)) {
+    uint32_t vpns[MAPPED_PAGES];
+    if (!random_mappings(q, &pt, vpns, MAPPED_PAGES)) {
         pt_image_free(&pt);
         fprintf(stderr, "mmulab quiz: the tables do not fit (seed %" PRIu64 ")\n", q->seed);
         return 2;
@@ -162,7 +214,7 @@ static int quiz_paging(quiz_t *q)
     access_t acc[64];
     uint32_t page = 1u << g->page_shift;
     for (unsigned i = 0; i < q->count; i++) {
-        uint32_t vpn = chance(q, 75) ? vpns[pick(q, 0, 7)] : (uint32_t)(rng_next(&q->rng) & ((1ull << g->vpn_bits) - 1));
+        uint32_t vpn = chance(q, 75) ? vpns[pick(q, 0, MAPPED_PAGES - 1)] : (uint32_t)(rng_next(&q->rng) & ((1ull << g->vpn_bits) - 1));
         va[i] = vpn << g->page_shift | (pick(q, 0, page / 4 - 1) * 4);
         acc[i] = (access_t)pick(q, 0, 2);
         printf("  VA %2u: 0x%08" PRIx32 " (%s) --> ?\n", i, va[i], access_name[acc[i]]);
@@ -188,13 +240,20 @@ static int quiz_ptsize(quiz_t *q)
         machine_config_defaults(&cfg);
         paging_geometry_t g;
         char err[256];
-        do { /* a geometry whose root table is at most 1 MiB */
+        int tries = 0;
+        do { /* a geometry whose root table is at most 1 MiB, unless fixed */
             cfg.va_bits = pick(q, 16, 32);
             cfg.page_shift = pick(q, 9, cfg.va_bits - 2 < 16 ? cfg.va_bits - 2 : 16);
             cfg.levels = pick(q, 1, 3);
             cfg.mem_size = 1u << 30;
+            const bool follows = (q->fixed.page_shift || q->fixed.levels) && !q->fixed.va_bits;
+            apply_fixed_geometry(q, &cfg, follows ? pick(q, 2, 10) : 0);
+            if (++tries > 1000) {
+                fprintf(stderr, "mmulab quiz: no paged geometry with these options: %s\n", err);
+                return 2;
+            }
         } while (!paging_config_check(&cfg, err, sizeof err) ||
-                 (paging_geometry(&cfg, &g), paging_table_bytes(&g, 0) > (1u << 20)));
+                 (paging_geometry(&cfg, &g), !q->fixed.va_bits && paging_table_bytes(&g, 0) > (1u << 20)));
         uint32_t low = pick(q, 1, 64), high = pick(q, 1, 8);
         printf("%sProblem %u: ", i ? "\n" : "", i);
         print_geometry(stdout, &g);
@@ -308,6 +367,7 @@ static void fit_answer(fit_t fit, const uint32_t *layout, int nlayout, uint32_t 
             uint32_t b = bases[steps[i].target];
             if (b != UINT32_MAX)
                 partitions_free(&p, b);
+            bases[steps[i].target] = UINT32_MAX;
             printf("    free R%-3d %s holes ", steps[i].target, b == UINT32_MAX ? "(never placed)" : "             ");
         } else {
             bases[i] = partitions_alloc(&p, steps[i].bytes, (int)i + 1);
@@ -324,19 +384,28 @@ static void fit_answer(fit_t fit, const uint32_t *layout, int nlayout, uint32_t 
 
 static int quiz_fit(quiz_t *q)
 {
-    uint32_t layout[9], total = 0;
+    uint32_t layout[9], total = 0, largest_hole = 0;
     int nlayout = 2 * (int)pick(q, 2, 4) + 1;
-    for (int i = 0; i < nlayout; i++)
+    for (int i = 0; i < nlayout; i++) {
         total += layout[i] = pick(q, 5, 60) * 10;
+        if (i % 2 == 0 && layout[i] > largest_hole)
+            largest_hole = layout[i];
+    }
     fit_step_t steps[64];
+    bool freed[64] = {false};
     unsigned n = q->count;
     for (unsigned i = 0; i < n; i++) {
-        steps[i] = (fit_step_t){.bytes = pick(q, 3, 50) * 10};
-        if (i >= 2 && chance(q, 25)) {
+        /* mostly requests some hole can take, so the fits differ; now and then one too big */
+        steps[i] = (fit_step_t){.bytes = pick(q, 3, chance(q, 85) ? largest_hole / 10 : 60) * 10};
+        unsigned live = 0;
+        for (unsigned j = 0; j < i; j++)
+            live += !steps[j].free_op && !freed[j];
+        if (live && i >= 2 && chance(q, 25)) {
             steps[i].free_op = true;
             do
                 steps[i].target = (int)pick(q, 0, i - 1);
-            while (steps[steps[i].target].free_op);
+            while (steps[steps[i].target].free_op || freed[steps[i].target]);
+            freed[steps[i].target] = true;
         }
     }
     printf("Contiguous allocation: memory of %" PRIu32 " bytes from address 0 starts with these holes\n"
@@ -590,10 +659,10 @@ typedef struct {
 } quiz_args_t;
 
 static const opt_spec_t quiz_specs[] = {
-    {"--seed", .kind = OPT_NUMBER, .value_name = "N", OPT_AT(quiz_args_t, seed),
+    {"--seed", .alias = "-s", .kind = OPT_NUMBER, .value_name = "N", OPT_AT(quiz_args_t, seed),
      .help = "the problem's seed (default 0)"},
-    {"--count", .kind = OPT_NUMBER, .value_name = "K", OPT_AT(quiz_args_t, count), .min = 1, .max = 64,
-     .help = "how many questions, 1..64 (default 5)"},
+    {"--count", .alias = "-n", .kind = OPT_NUMBER, .value_name = "K", OPT_AT(quiz_args_t, count), .min = 1,
+     .max = 64, .help = "how many questions, 1..64 (default 5)"},
     {"-c", .kind = OPT_FLAG, OPT_AT(quiz_args_t, answers), .help = "print the answers too"},
 };
 
@@ -613,8 +682,21 @@ int cmd_quiz(int argc, char **argv)
 {
     quiz_args_t a = {.count = 5};
     const char *words[1];
-    opt_table_t table = {quiz_specs, OPT_COUNT(quiz_specs), &a, NULL, NULL};
-    opt_parser_t p = {.prog = "mmulab " CMD, .tables = &table, .ntables = 1, .words = words, .max_words = 1,
+    /* paging and ptsize take the runner's geometry options; what is not given is random */
+    static const char *const geometry[] = {"--page-size", "--levels", "--va-bits", NULL};
+    opt_spec_t geometry_specs[3];
+    run_options_t fixed = {0};
+    opt_table_t tables[2] = {{quiz_specs, OPT_COUNT(quiz_specs), &a, NULL, NULL},
+                             opt_table_only(run_options_table(&fixed), geometry, geometry_specs, 3)};
+    tables[1].heading = "paging, ptsize: fix the geometry (as `mmulab run`; what is not given is random):";
+    char help[3][160];
+    for (int i = 0; i < tables[1].n; i++) { /* the default here is random: the runner's is cut off */
+        const char *h = geometry_specs[i].help, *def = strstr(h, " (default");
+        snprintf(help[i], sizeof help[i], "%.*s", def ? (int)(def - h) : (int)strlen(h), h);
+        geometry_specs[i].help = help[i];
+        geometry_specs[i].show_default = false;
+    }
+    opt_parser_t p = {.prog = "mmulab " CMD, .tables = tables, .ntables = 2, .words = words, .max_words = 1,
                       .words_what = "topic", .err = stderr};
     int rc = opt_parse(&p, argc, argv);
     if (rc < 0) {
@@ -631,7 +713,7 @@ int cmd_quiz(int argc, char **argv)
     const topic_t *topic = find_topic(words[0]);
     if (!topic)
         return 2;
-    quiz_t q = {.seed = a.seed, .count = (unsigned)a.count, .answers = a.answers};
+    quiz_t q = {.seed = a.seed, .count = (unsigned)a.count, .answers = a.answers, .fixed = fixed.hw};
     q.rng = rng_seeded(q.seed ^ (uint64_t)(topic - topics) << 56);
     printf("ARG topic %s\nARG seed %" PRIu64 "\nARG count %u\n\n", topic->name, q.seed, q.count);
     return topic->fn(&q);

@@ -65,8 +65,11 @@ int cmd_translate(int argc, char **argv)
     run_options_t opt;
     run_options_defaults(&opt);
     const char *words[1];
-    opt_table_t tables[2] = {{translate_specs, OPT_COUNT(translate_specs), &a, NULL, NULL}, run_options_table(&opt)};
-    tables[1].heading = "geometry (the runner's options; only --page-size, --levels, --va-bits, --mem matter):";
+    static const char *const geometry[] = {"--page-size", "--levels", "--va-bits", "--mem", NULL};
+    opt_spec_t geometry_specs[4];
+    opt_table_t tables[2] = {{translate_specs, OPT_COUNT(translate_specs), &a, NULL, NULL},
+                             opt_table_only(run_options_table(&opt), geometry, geometry_specs, 4)};
+    tables[1].heading = "geometry (as `mmulab run`):";
     opt_parser_t p = {.prog = "mmulab translate", .tables = tables, .ntables = 2, .words = words, .max_words = 1,
                       .words_what = "address", .err = stderr};
     int rc = opt_parse(&p, argc, argv);

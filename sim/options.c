@@ -386,7 +386,7 @@ static void help_line(FILE *out, const opt_table_t *t, const opt_spec_t *s)
 {
     char left[48], def[48] = "";
     snprintf(left, sizeof left, "%s%s%s%s%s", s->name, s->alias ? ", " : "", s->alias ? s->alias : "",
-             s->value_name ? " " : "", s->value_name ? s->value_name : "");
+             s->value_name && !s->value_optional ? " " : "", s->value_name ? s->value_name : "");
     if (s->show_default && t->target) {
         uint64_t v = load(t->target, s);
         char num[32];
@@ -400,6 +400,20 @@ static void help_line(FILE *out, const opt_table_t *t, const opt_spec_t *s)
     char text[512];
     snprintf(text, sizeof text, "%s%s", s->help, def);
     print_wrapped(out, left, text);
+}
+
+opt_table_t opt_table_only(opt_table_t t, const char *const *names, opt_spec_t *buf, int max)
+{
+    int n = 0;
+    for (int i = 0; i < t.n; i++)
+        for (const char *const *name = names; *name && n < max; name++)
+            if (!strcmp(*name, t.specs[i].name)) {
+                buf[n++] = t.specs[i];
+                break;
+            }
+    t.specs = buf;
+    t.n = n;
+    return t;
 }
 
 void opt_help(const opt_parser_t *p, FILE *out)
@@ -563,8 +577,9 @@ static const opt_spec_t run_specs[] = {
      .help = "backing-store latency per transfer in us (default 0)"},
     {"--seed", .lists = true, .kind = OPT_NUMBER, .value_name = "S", RUN(hw.seed), .help = "seed of the random TLB policy (default 1)"},
     {"--explain", .kind = OPT_CUSTOM, .value_name = "[=WHAT]", .hook = set_explain, .value_optional = true,
-     .help = "a sentence per decision (why, what it cost); WHAT filters: tlb,fault,evict,writeback,cow,"
-             "protection,swap,compaction,switch, P<pid>, and state (the policy's queue/stack/clock)"},
+     .help = "a sentence per decision (why, what it cost); WHAT, comma-separated, filters: tlb, fault, "
+             "evict, writeback, cow, protection, swap, compaction, switch, P<pid>; state adds the policy's "
+             "queue/stack/clock"},
     {"--regions", .kind = OPT_FLAG, RUN(regions), .help = "after the run, print each process's region table (paged)"},
     {"--root", .kind = OPT_STRING, .value_name = "DIR", RUN(os.root),
      .help = "guest files (open, mmap) live in this directory, never outside (default .)"},

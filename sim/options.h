@@ -109,6 +109,11 @@ typedef struct {
 /* 0 to go ahead, -1 when --help (or -h) was asked for, 2 after a message. */
 int opt_parse(opt_parser_t *p, int argc, char **argv);
 
+/* Table t with just the options named (NULL-terminated), in t's order, their
+ * specs copied to buf (room for max): a command that takes part of another's
+ * options (translate: the runner's geometry). */
+opt_table_t opt_table_only(opt_table_t t, const char *const *names, opt_spec_t *buf, int max);
+
 /* Every table's options, one line each, with the headings. */
 void opt_help(const opt_parser_t *p, FILE *out);
 

@@ -216,11 +216,34 @@ want_rc 2
 want_err "segmentation does not exist in the model yet"
 end
 
+begin "quiz: -s and -n as OSTEP's scripts spell them; a fixed geometry the model cannot have exits 2"
+mm quiz replacement --seed 3 --count 2 -c
+cp "$T/out" "$T/q1"
+mm quiz replacement -s 3 -n 2 -c
+want "-s -n as --seed --count" cmp -s "$T/out" "$T/q1"
+mm quiz ptsize -s 2 -n 4 --page-size 8K --levels 3 -c
+want_rc 0
+want_eq "every problem as fixed" "$(grep -c '^Problem .*8192-byte pages, 3 levels' "$T/out")" 4
+mm quiz paging --va-bits 14 --page-size 8K --levels 3
+want_rc 2
+want_err "cannot be split over 3 levels"
+mm quiz paging --page-size 16M --levels 3
+want_rc 2
+want_err "choose smaller pages or fewer levels"
+mm quiz paging --mode paged
+want_rc 2
+want_err "unknown option '--mode'"
+end
+
 begin "quiz paging: the answers agree with a walk in python and with mmulab translate --pt"
-for seed in 1 2 3 4 5 6 7 8; do
-    mm quiz paging --seed $seed --count 8 -c
+for args in "--seed 1" "--seed 2" "--seed 3" "--seed 4" "--seed 5" "--seed 6" "--seed 7" "--seed 8" \
+    "--seed 9 --page-size 4K --levels 2 --va-bits 32" "--seed 10 --page-size 512 --levels 3" \
+    "--seed 11 --page-size 2K --levels 1 --va-bits 14" "--seed 12 --va-bits 20" "--seed 13 --page-size 1M --levels 2"; do
+    # shellcheck disable=SC2086
+    mm quiz paging $args --count 8 -c
+    want_rc 0
     cp "$T/out" "$T/quiz"
-    python3 - "$T/quiz" "$T/pt" >"$T/py" 2>&1 <<'PY' || fail_because "seed $seed: $(cat "$T/py")"
+    python3 - "$T/quiz" "$T/pt" "$args" >"$T/py" 2>&1 <<'PY' || fail_because "$args: $(cat "$T/py")"
 import re, sys
 text = open(sys.argv[1]).read()
 va_bits, page, levels = map(int, re.search(r"(\d+)-bit virtual addresses, (\d+)-byte pages, (\d+) level", text).groups())
@@ -228,6 +251,10 @@ ptbr = int(re.search(r"root table \(PTBR\) is at (0x[0-9a-f]+)", text).group(1),
 mem = int(re.search(r"physical memory (\d+) bytes", text).group(1))
 words = {int(a, 16): int(v, 16) for a, v in re.findall(r"^  (0x[0-9a-f]{8}): (0x[0-9a-f]{8})$", text, re.M)}
 shift = page.bit_length() - 1; vpn_bits = va_bits - shift
+fixed = dict(zip(sys.argv[3].split()[2::2], sys.argv[3].split()[3::2]))
+size = {"512": 512, "2K": 2048, "4K": 4096, "1M": 1 << 20}
+assert page == size.get(fixed.get("--page-size"), page), ("page size not as fixed", page)
+assert levels == int(fixed.get("--levels", levels)) and va_bits == int(fixed.get("--va-bits", va_bits)), "not as fixed"
 low = -(-vpn_bits // levels); bits = [vpn_bits - low * (levels - 1)] + [low] * (levels - 1)
 with open(sys.argv[2], "w") as f:
     f.write(f"ptbr {ptbr}\n" + "".join(f"word {a} {v}\n" for a, v in words.items()))
@@ -308,36 +335,47 @@ for tt, d, got in re.findall(r"W\((\d+), (\d+)\) = \{([^}]*)\}", t.split("Answer
     want = set(refs[max(0, tt - d):tt]); got = set(x.strip() for x in got.split(",") if x.strip())
     assert got == want, (tt, d, got, want)
 PY
-mm quiz fit --seed 9 --count 8 -c
-python3 - "$T/out" >"$T/py" 2>&1 <<'PY' || fail_because "fit: $(cat "$T/py")"
+for seed in 9 10 11 12; do
+mm quiz fit --seed $seed --count 12 -c
+python3 - "$T/out" >"$T/py" 2>&1 <<'PY' || fail_because "fit seed $seed: $(cat "$T/py")"
 import re, sys
 t = open(sys.argv[1]).read()
 holes0 = [tuple(map(int, h.split("+"))) for h in re.search(r"\n  \[([^\]]*)\]", t).group(1).split()]
 reqs = re.findall(r"^  (R\d+ \d+|free R\d+)$", t, re.M)
-first = t.split("first fit:")[1].split("best fit:")[0]
-holes = list(holes0); placed = {}
-got = re.findall(r"R(\d+) +(\d+) (?:at (\d+)|fails)", first)
-k = 0
-for r in reqs:
-    if r.startswith("free"):
-        n = int(r.split("R")[1])
-        if n in placed:
-            b, s = placed.pop(n); holes.append((b, s)); holes.sort()
-            merged = []
-            for h in holes:
-                if merged and merged[-1][0] + merged[-1][1] == h[0]: merged[-1] = (merged[-1][0], merged[-1][1] + h[1])
-                else: merged.append(h)
-            holes = merged
-        continue
-    n, size = map(int, r[1:].split())
-    at = next((h for h in holes if h[1] >= size), None)
-    want = str(at[0]) if at else ""
-    assert got[k][2] == want, (r, got[k], want)
-    if at:
-        holes.remove(at); placed[n] = (at[0], size)
-        if at[1] > size: holes.append((at[0] + size, at[1] - size)); holes.sort()
-    k += 1
+freed = [int(r.split("R")[1]) for r in reqs if r.startswith("free")]
+assert len(freed) == len(set(freed)), ("a request freed twice", freed)
+choose = {"first": lambda fit: fit[0], "best": lambda fit: min(fit, key=lambda h: (h[1], h[0])),
+          "worst": lambda fit: max(fit, key=lambda h: (h[1], -h[0]))}
+placements = 0
+for policy, pick in choose.items():
+    part = t.split(f"{policy} fit:\n")[1].split(" fit:\n")[0]
+    holes = list(holes0); placed = {}
+    got = re.findall(r"R(\d+) +(\d+) (?:at (\d+)|fails)", part)
+    k = 0
+    for r in reqs:
+        if r.startswith("free"):
+            n = int(r.split("R")[1])
+            if n in placed:
+                b, s = placed.pop(n); holes.append((b, s)); holes.sort()
+                merged = []
+                for h in holes:
+                    if merged and merged[-1][0] + merged[-1][1] == h[0]: merged[-1] = (merged[-1][0], merged[-1][1] + h[1])
+                    else: merged.append(h)
+                holes = merged
+            continue
+        n, size = map(int, r[1:].split())
+        fit = [h for h in holes if h[1] >= size]
+        at = pick(fit) if fit else None
+        want = str(at[0]) if at else ""
+        assert got[k][2] == want, (policy, r, got[k], want)
+        if at:
+            placements += 1
+            holes.remove(at); placed[n] = (at[0], size)
+            if at[1] > size: holes.append((at[0] + size, at[1] - size)); holes.sort()
+        k += 1
+assert placements, "no request placed under any fit"
 PY
+done
 end
 
 echo "explain: translate"
@@ -362,6 +400,16 @@ mm translate 0x1234 --page-size 2K --levels 1 --va-bits 14 --mem 64K --access fe
 want_out "fault: page fault: execute from a non-executable page"
 mm translate 0x0834 --page-size 2K --levels 1 --va-bits 14 --mem 64K --pt "$T/pt"
 want_out "fault: page fault: page not mapped"
+end
+
+begin "translate: --help and the options offer the geometry only"
+mm translate --help
+want_out "--page-size SIZE"
+want_out "--va-bits N"
+want_eq "runner options that do not matter" "$(grep -cE -- '--(mode|tlb|frames|explain|quantum) ' "$T/out")" 0
+mm translate 0x10 --mode paged
+want_rc 2
+want_err "unknown option '--mode'"
 end
 
 begin "translate: bad input exits 2 naming the problem"
