@@ -222,10 +222,14 @@ static void say_tlb_fill(explainer_t *x, const event_t *fill)
     switch (policy) {
     case TLB_LRU: say(x, last ? "the least recently used" : "rank %" PRIu32, fill->c); break;
     case TLB_FIFO: say(x, last ? "the oldest" : "rank %" PRIu32, fill->c); break;
-    case TLB_PLRU: say(x, "the tree's choice, %" PRIu32 " bits pointing at it, among", fill->c); break;
-    default: say(x, "chosen at random among"); break;
+    case TLB_PLRU:
+        say(x, "the one the tree's %" PRIu32 " bit%s on its path point%s to", fill->c, fill->c == 1 ? "" : "s",
+            fill->c == 1 ? "s" : "");
+        break;
+    default: say(x, "picked at random"); break;
     }
-    say(x, " of %" PRIu32 " way%s)", ways, ways == 1 ? "" : "s");
+    say(x, "%s %" PRIu32 " way%s)", policy == TLB_LRU || policy == TLB_FIFO ? " of" : ", among", ways,
+        ways == 1 ? "" : "s");
 }
 
 static void say_walk(explainer_t *x, const story_t *s, const event_t *miss)

@@ -100,6 +100,20 @@ mm explain "$T/t.json"
 want "JSON as live" cmp -s "$T/out" "$T/live"
 mm explain --only evict "$T/t.csv"
 want_eq "only evictions" "$(grep -vc 'evicts frame' "$T/out")" 0
+# the TLB's victims and the policy's state come from the trace as well
+mm run --mode paged --frames 4 --page-size 512 --tlb 4 --tlb-ways 2 --tlb-policy plru --explain=state --trace "$T/t.csv" programs/belady.s programs/vcopy.s
+grep -E '^(cycle|    )' "$T/out" >"$T/live"
+want_out "pseudo-LRU evicts entry"
+mm explain --only state "$T/t.csv"
+want "TLB victims and state as live" cmp -s <(grep -E '^(cycle|    )' "$T/out") "$T/live"
+end
+
+begin "--explain=tlb: each TLB policy says why its victim"
+for policy in "lru:the least recently used of 4 ways" "fifo:the oldest of 4 ways" \
+    "plru:the one the tree's 2 bits on its path point to, among 4 ways" "random:picked at random, among 4 ways"; do
+    mm run --mode paged --tlb 4 --tlb-ways 4 --tlb-policy "${policy%%:*}" --explain=tlb programs/belady.s
+    want_out "${policy#*:})"
+done
 end
 
 begin "--explain filters: by kind and by process"
