@@ -137,8 +137,10 @@ static bool grow_memory_for_tables(machine_config_t *cfg, uint32_t pages)
     paging_geometry_t g;
     paging_geometry(cfg, &g);
     const uint64_t page = 1ull << cfg->page_shift;
-    const uint64_t root_pages = (paging_table_bytes(&g, 0) + page - 1) / page;
-    const uint64_t need = 2 * page * (1 + root_pages + (uint64_t)pages * (g.levels - 1));
+    uint64_t table_pages = 1 + (paging_table_bytes(&g, 0) + page - 1) / page; /* page 0, the root */
+    for (uint32_t level = 1; level < g.levels; level++) /* a table per mapped page at worst */
+        table_pages += (uint64_t)pages * ((paging_table_bytes(&g, level) + page - 1) / page);
+    const uint64_t need = 2 * page * table_pages;
     while (cfg->mem_size < need && cfg->mem_size < QUIZ_MAX_MEM)
         cfg->mem_size <<= 1;
     return cfg->mem_size >= need && cfg->mem_size >= 4 * page;
