@@ -272,7 +272,7 @@ static void say_clock_sweep(explainer_t *x, const story_t *s, const event_t *vic
         }
     if (s->dropped)
         say(x, " and %u more", s->dropped);
-    say(x, "%s evicts frame %" PRIu32 " (", cleared ? " and" : ",", victim->a);
+    say(x, "%s evicts frame %" PRIu32 " (", cleared ? " and" : "", victim->a);
 }
 
 /* "LRU evicts frame 7 (P2 page 0x3, last used at access 6010, the least recently used of 8)" */

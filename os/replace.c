@@ -186,9 +186,13 @@ static uint32_t clock_sweep(replacer_t *r, const uint64_t *candidates)
 {
     if (oldest_candidate(r, candidates) == REPL_NONE)
         return REPL_NONE;
+    bool first = true;
     for (uint32_t f = r->hand;; f = (f + 1) % r->nframes) {
         if (!is_candidate(r, candidates, f))
             continue;
+        if (first) /* the hand passes over the others untouched: the sweep begins here */
+            r->choice.hand_from = f;
+        first = false;
         if (r->refbit[f]) {
             r->refbit[f] = 0;
             if (r->choice.ncleared < r->nframes)

@@ -82,7 +82,7 @@ typedef struct {
     uint64_t loaded_at;  /* the `now` of the victim's repl_load                 */
     uint64_t used_at;    /* of its latest repl_reference since then, 0 if none  */
     uint64_t next_use;   /* OPT: the oracle's answer for the victim             */
-    uint32_t hand_from;  /* CLOCK: where the sweep began                        */
+    uint32_t hand_from;  /* CLOCK: the first candidate the sweep reached        */
     uint32_t ncleared;   /* CLOCK: bits it cleared, frames in `cleared`         */
     const uint32_t *cleared;
 } repl_choice_t;

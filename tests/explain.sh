@@ -53,6 +53,10 @@ for i, line in enumerate(lines):
     else:  # clock: from the hand, the first with R=0 (bits cleared on the way), else the hand
         want = next((int(f) for f, k in entries if "R=0" in k), frames[0])
     assert victim == want, f"{line}\n{state}\nwant frame {want}"
+    if policy == "clock":  # the sweep starts at the first frame it looked at: the first cleared, else the victim
+        hand = int(re.search(r"clock hand at frame (\d+)", line).group(1))
+        first = re.search(r"clears the reference bits of frames (\d+)", line)
+        assert hand == (int(first.group(1)) if first else victim), f"{line}: hand at {hand}"
     checked += 1
 assert checked, "no eviction explained"
 PY

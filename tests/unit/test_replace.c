@@ -243,6 +243,11 @@ static void test_choice_and_order(void **state)
     assert_int_equal(c->cleared[0], 1);
     assert_int_equal(repl_order(r, order, 4), 4);
     assert_int_equal(order[0], 3); /* the ring from the hand, one past the victim */
+    const uint64_t only_frame_1 = 1u << 1;
+    assert_int_equal(repl_victim(r, &only_frame_1, 9), 1); /* the hand at 3 passes over 3 and 0 */
+    assert_int_equal(c->hand_from, 1);
+    assert_int_equal(c->ncleared, 0);
+    assert_int_equal(repl_hand(r), 2);
     repl_destroy(r);
 }
 
