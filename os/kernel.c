@@ -263,8 +263,11 @@ static void describe_fault(os_t *os, process_t *p, const trap_t *t)
         return;
     }
     if (t->cause == TRAP_MISALIGNED) { /* caught before translation: no physical address */
-        snprintf(p->fault_msg + n, room - (size_t)n, "; %s at pc 0x%08" PRIx32 ", logical address 0x%08" PRIx32,
-                 access_name[t->access], t->pc, t->vaddr);
+        snprintf(p->fault_msg + n, room - (size_t)n, "; %s at pc 0x%08" PRIx32 ", logical address 0x%08" PRIx32 " (%s)",
+                 access_name[t->access], t->pc, t->vaddr,
+                 t->access == ACC_FETCH ? "addresses count bytes: an instruction starts at a multiple of 4"
+                                        : "addresses count bytes: a word starts at a multiple of 4, so step "
+                                          "through a word vector with ADD Rn, #4, not INC Rn");
         return;
     }
     n += snprintf(p->fault_msg + n, room - (size_t)n,

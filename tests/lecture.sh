@@ -87,4 +87,21 @@ mm run --mode paged --page-size 4096 --stats-json "$T/mixed.json" programs/vcopy
 want_eq "shared_maps, code and data on one 4 KiB page" "$(jv "$T/mixed.json" shared_maps)" 0
 end
 
+begin "slide 25: 14-bit addresses, 2 KiB pages, a program of 0..10468: six pages fault in, 11000 reads, 12288 stops"
+mm run --mode paged --va-bits 14 --page-size 2K --levels 1 --stack 0 --stats-json "$T/s25.json" programs/slide25.s
+want_rc 1
+want_eq "page faults: pages 0 to 5, once each" "$(jv "$T/s25.json" page_faults)" 6
+want_err "stopped: page fault: page not mapped; load at pc 0x0000002c, logical address 0x00003000"
+end
+
+begin "the slide-5 loop typed verbatim (INC on a word vector) is told about byte addressing"
+printf 'LOAD R1, #1000\nLOAD R2, #2000\nLOAD R3, #4\nloop: LOAD R4, [R1]\nSTORE R4, [R2]\nINC R1\nINC R2\nDEC R3\nJNZ loop\nLOAD R1, #0\nSYSCALL #0\n' >"$T/slide5.s"
+for mode in bare swreloc hwreloc; do
+    mm run --mode "$mode" "$T/slide5.s"
+    want_rc 1
+    want_err_re "misaligned word access; load at pc 0x[0-9a-f]+, logical address 0x000003e9"
+    want_err "(addresses count bytes: a word starts at a multiple of 4, so step through a word vector with ADD Rn, #4, not INC Rn)"
+done
+end
+
 finish
