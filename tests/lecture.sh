@@ -104,4 +104,14 @@ for mode in bare swreloc hwreloc; do
 done
 end
 
+begin "building the page tables charges every entry at every level: 1, 2, 3 levels cost 3, 5, 7 PTEs (docs/paging.md)"
+lw=$("$M" timing | awk '$1 == "load_word_cycles" { print $2 }')
+for lv in "1 3" "2 5" "3 7"; do
+    set -- $lv
+    mm run --mode paged --va-bits 24 --levels "$1" --stats-json "$T/lv.json" programs/vcopy.s
+    want_rc 0
+    want_eq "load_cycles, $1 levels" "$(jv "$T/lv.json" load_cycles)" $(($2 * lw))
+done
+end
+
 finish
