@@ -167,6 +167,9 @@ void os_totals(os_t *os, proc_stats_t *t)
         t->context_switches += s->context_switches;
         t->shared_maps += s->shared_maps;
         t->cow_copies += s->cow_copies;
+        t->binds += s->binds;
+        t->lazy_binds += s->lazy_binds;
+        t->bind_cycles += s->bind_cycles;
         t->page_faults += s->page_faults;
         t->major_faults += s->major_faults;
         t->minor_faults += s->minor_faults;
