@@ -583,13 +583,16 @@ static ALWAYS_INLINE exec_t trap_or_bail(exec_ctx_t *e, trap_cause_t cause, acce
  * Execute one decoded instruction fetched from `pc`: the semantics of the
  * ISA, written once.  A jump, call or return that transfers control sets
  * *next_pc; otherwise it is left alone (the caller's default is pc + 4).
+ * `op` is d->op: execute() passes it as it is, the threaded dispatch of the
+ * fast paths (run_contiguous, run_paged) as a constant per handler, so each
+ * handler is its own case alone.
  */
-static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_pc)
+static ALWAYS_INLINE exec_t exec_op(exec_ctx_t *e, decoded_t *d, uint32_t *next_pc, const unsigned op)
 {
     cmodel_t *const cm = e->cm;
     hot_t *const h = e->h;
     uint32_t *const r = e->x->r;
-    const unsigned op = d->op, ra = d->ra, rb = d->rb;
+    const unsigned ra = d->ra, rb = d->rb;
     const uint32_t imm = d->imm;
     uint32_t va = 0, val = 0;
     trap_cause_t cause = TRAP_NONE;
@@ -752,6 +755,38 @@ data_fault:
     return trap_or_bail(e, cause, acc, d, insn_pc(e, d), va, fetched(e));
 }
 
+static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_pc)
+{
+    return exec_op(e, d, next_pc, d->op);
+}
+
+/*
+ * Threaded dispatch for the fast paths: a table of handler addresses by
+ * decoded opcode, one handler per opcode (exec_op with the opcode constant),
+ * each ending in the jump to the next instruction's handler rather than in
+ * a shared switch.  THREADED_TABLE and THREADED_HANDLERS are expanded inside
+ * the one function that runs them (labels are local to a function); the
+ * handlers jump to `threaded_next` with the result in `ex`.
+ */
+#define THREADED_ISA_ENTRY(name, ...) [OP_##name] = &&op_##name,
+#define THREADED_LEAN_ENTRY(name) [DECODED_##name] = &&lean_##name,
+#define THREADED_TABLE                                                                                        \
+    {ISA_TABLE(THREADED_ISA_ENTRY) DECODED_LEAN_TABLE(THREADED_LEAN_ENTRY)[DECODED_ILLEGAL] = &&op_illegal, \
+     [DECODED_END] = &&op_end}
+#define THREADED_ISA_HANDLER(name, ...)                                                                       \
+    op_##name : ex = exec_op(&e, d, &next_pc, OP_##name);                                                      \
+    goto threaded_next;
+#define THREADED_LEAN_HANDLER(name)                                                                           \
+    lean_##name : ex = exec_op(&e, d, &next_pc, DECODED_##name);                                               \
+    goto threaded_next;
+#define THREADED_HANDLERS                                                                                     \
+    ISA_TABLE(THREADED_ISA_HANDLER) DECODED_LEAN_TABLE(THREADED_LEAN_HANDLER) op_illegal                      \
+        : ex = exec_op(&e, d, &next_pc, DECODED_ILLEGAL);                                                     \
+    goto threaded_next;                                                                                        \
+    op_end:                                                                                                    \
+    ex = EX_END;                                                                                               \
+    goto threaded_next;
+
 /* ---- the reference path ------------------------------------------------- */
 
 /* Fetch the instruction at h->pc: its physical address, or a trap. */
@@ -899,17 +934,21 @@ static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu
 /*
  * Run until the clock reaches `limit` or a trap, in the contiguous modes
  * (bare and base/limit translate alike on the fast path: base 0 on the bare
- * machine).  Whole blocks run only where they cannot cross the budget or the
- * limit, one after the other through each block's link to the block that
- * followed it last time; the rest goes one instruction at a time the
- * reference way.  A block counts its cycles and instructions when it ends.
+ * machine, so one function serves both).  Whole blocks run only where they
+ * cannot cross the budget or the limit, one after the other through each
+ * block's link to the block that followed it last time, their instructions
+ * through the threaded dispatch; the rest goes one instruction at a time
+ * the reference way.  A block counts its cycles and instructions when it
+ * ends.
  */
-static ALWAYS_INLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit, mmu_mode_t mode)
+static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
 {
+    static const void *const dispatch[256] = THREADED_TABLE;
+    const mmu_mode_t mode = cm->mmu.regs.mode;
     const run_consts_t x = run_consts(cm, mode);
     hot_t h = hot_load(cm);
     uint64_t extra = 0; /* no walks here */
-    exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = mode, .fast = true, .extra = &extra, .limit = limit};
+    exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_RELOC, .fast = true, .extra = &extra, .limit = limit};
     block_t *b = NULL; /* the block that ran last, if it ran whole */
     while (h.cycles < limit) {
         const uint32_t pc = h.pc;
@@ -924,28 +963,28 @@ static ALWAYS_INLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit, mmu_mod
         e.block_pc = pc;
         e.first = b->insn;
         const uint32_t fall_through = pc + 4 * b->n;
-        uint32_t next_pc = fall_through;
-        decoded_t *d = b->insn;
+        uint32_t next_pc;
+        decoded_t *d;
         exec_t ex;
-        while ((ex = execute(&e, d, &next_pc)) == EX_OK)
-            d++;
         uint64_t rounds = 0;
-        if (LIKELY(ex == EX_END)) {
-            rounds = 1;
-            if (UNLIKELY(next_pc == pc)) {
-                /* a loop that is one block goes round without passing here
-                 * again (it cannot change: a write to it ends the round) */
-                const uint64_t room = (limit - h.cycles) / b->cost;
-                while (ex == EX_END && next_pc == pc && rounds < room) {
-                    next_pc = fall_through;
-                    d = b->insn;
-                    while ((ex = execute(&e, d, &next_pc)) == EX_OK)
-                        d++;
-                    rounds += ex == EX_END;
-                }
-            }
+        /* rounds that fit, for a block that followed itself last time (a loop) */
+        const uint64_t room = b->chain == b ? (limit - h.cycles) / b->cost : 0;
+    round:
+        next_pc = fall_through;
+        d = b->insn;
+        goto *dispatch[d->op];
+        THREADED_HANDLERS
+    threaded_next:
+        if (LIKELY(ex == EX_OK)) {
+            d++;
+            goto *dispatch[d->op];
         }
         if (LIKELY(ex == EX_END)) {
+            rounds++;
+            /* a loop that is one block goes round without passing the lookup
+             * again (it cannot change: a write to it ends the round) */
+            if (rounds < room && next_pc == pc)
+                goto round;
             h.cycles += rounds * b->cost;
             h.instret += rounds * b->n;
             h.loads += rounds * b->loads;
@@ -971,9 +1010,6 @@ static ALWAYS_INLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit, mmu_mod
     hot_store(cm, &h);
     return STOP_BUDGET;
 }
-
-static NOINLINE stop_t run_bare(cmodel_t *cm, uint64_t limit) { return run_contiguous(cm, limit, MMU_BARE); }
-static NOINLINE stop_t run_reloc(cmodel_t *cm, uint64_t limit) { return run_contiguous(cm, limit, MMU_RELOC); }
 
 /*
  * The paged fast path.  A block starts only when the entry instruction
@@ -1026,8 +1062,8 @@ static stop_t cm_run(machine_t *m, uint64_t limit)
 {
     cmodel_t *cm = as_cm(m);
     switch (cm->mmu.regs.mode) {
-    case MMU_BARE: return run_bare(cm, limit);
-    case MMU_RELOC: return run_reloc(cm, limit);
+    case MMU_BARE:
+    case MMU_RELOC: return run_contiguous(cm, limit);
     case MMU_PAGED: return run_paged(cm, limit);
     }
     return STOP_BUDGET;
