@@ -861,76 +861,6 @@ static stop_t step_observed(cmodel_t *cm, retire_t *rt)
 
 /* ---- the fast path ------------------------------------------------------ */
 
-/* What one call of run_block did. */
-typedef struct {
-    uint64_t full;    /* whole rounds                                      */
-    uint32_t done;    /* instructions of a last, partial round             */
-    uint64_t extra;   /* walk cycles (paged)                               */
-    run_pos_t settled; /* TLB accounting is done before this (paged misses) */
-    bool trapped;     /* a trap was raised; the hot state is stored          */
-} block_run_t;
-
-/*
- * Run the instructions of b from its start while they complete in the
- * ordinary way.  A block that jumps back to its own start -- a loop that is
- * one block -- goes round again at once, up to `rounds` times in all.
- * Returns how many instructions completed in the last round and, in
- * *full_rounds, how many rounds completed before it; h's PC and flags move
- * past them.  A last round shorter than b->n means the next instruction
- * bailed (the reference path runs it) or a store rewrote decoded code.
- */
-static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu_mode_t mode, block_t *b, hot_t *h,
-                                        tlb_entry_t *fetch, uint64_t limit, block_run_t *out)
-{
-    const uint32_t pc = h->pc, fall_through = pc + 4 * b->n;
-    uint32_t next_pc = fall_through;
-    uint64_t extra = 0;
-    decoded_t *const first = b->insn;
-    exec_ctx_t e = {cm, h, x, mode, true, false, NULL, &extra, EX_OK, pc, first, b, fetch, 0, {0, 0}, limit};
-    /* another round fits while the cycles spent stay within this */
-    const uint64_t round_room = limit - h->cycles >= 2 * b->cost ? limit - h->cycles - b->cost : 0;
-    uint64_t spent = 0; /* cycles of the whole rounds so far */
-    decoded_t *d = first;
-    bool round_ended = false; /* left at the end of a round, not inside one */
-    out->trapped = false;
-    for (;; d++) {
-        exec_t ex = execute(&e, d, &next_pc);
-        if (LIKELY(ex == EX_OK))
-            continue;
-        if (ex == EX_END) {
-            e.round++;
-            spent += b->cost;
-            if (next_pc == pc && spent + extra <= round_room) {
-                d = first - 1; /* again: the block cannot have changed, a write to it ends the round */
-                next_pc = fall_through;
-                continue;
-            }
-            round_ended = true;
-            d = first;
-            break;
-        }
-        if (ex == EX_TRAP) { /* recorded by the paged miss path; the caller charges it */
-            out->trapped = true;
-            break;
-        }
-        if (ex == EX_CODE_WRITTEN || ex == EX_SPLIT)
-            d++;
-        break;
-    }
-    uint32_t done = (uint32_t)(d - first);
-    if (done == b->n) { /* left after the round's last instruction */
-        e.round++;
-        done = 0;
-        round_ended = true;
-    }
-    out->full = e.round;
-    out->done = done;
-    out->extra = extra;
-    out->settled = e.settled;
-    h->pc = round_ended ? next_pc : pc + 4 * done;
-    return done;
-}
-
 /*
  * Run until the clock reaches `limit` or a trap, in the contiguous modes
  * (bare and base/limit translate alike on the fast path: base 0 on the bare
@@ -1019,12 +949,22 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
  * ends, where the replacement order and the frame stamps are also brought to
  * what the access sequence makes them: only each entry's latest use counts,
  * and the latest are the last instruction's fetch, then its data access.
+ *
+ * A block runs its instructions through the threaded dispatch while they
+ * complete in the ordinary way; one that jumps back to its own start -- a
+ * loop that is one block -- goes round again at once while another round
+ * fits below the limit.  A last round shorter than the block means the next
+ * instruction bailed (the reference path runs it), a store rewrote decoded
+ * code, or a miss split the block (paged_data_slow).
  */
 static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
 {
+    static const void *const dispatch[256] = THREADED_TABLE;
     paged_t *const p = cm->paged;
     const run_consts_t x = run_consts(cm, MMU_PAGED);
     hot_t h = hot_load(cm);
+    uint64_t extra;
+    exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_PAGED, .fast = true, .extra = &extra, .limit = limit};
     while (h.cycles < limit) {
         const uint32_t pc = h.pc;
         const paged_shortcut_t *s = (pc & 3) ? NULL : paged_shortcut(p, ACC_FETCH, pc);
@@ -1032,17 +972,57 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         block_t *b = s ? block_lookup(cm, NULL, s->ppage + (uint32_t)(pc - s->vpage)) : NULL;
         if (UNLIKELY(!b || h.cycles + b->cost > limit))
             goto reference;
-        block_run_t run;
-        run_block(cm, &x, MMU_PAGED, b, &h, fetch, limit, &run);
-        account_block(&h, b, run.full, run.done);
-        h.cycles += run.extra;
-        if (UNLIKELY(run.trapped)) { /* a data fault: fetched, walked, no execute */
+        const uint32_t fall_through = pc + 4 * b->n;
+        /* another round fits while the cycles spent stay within this */
+        const uint64_t round_room = limit - h.cycles >= 2 * b->cost ? limit - h.cycles - b->cost : 0;
+        uint64_t spent = 0; /* cycles of the whole rounds so far */
+        uint32_t next_pc;
+        decoded_t *d;
+        exec_t ex;
+        extra = 0;
+        e.block_pc = pc;
+        e.first = b->insn;
+        e.block = b;
+        e.fetch = fetch;
+        e.round = 0;
+        e.settled = (run_pos_t){0, 0};
+    round:
+        next_pc = fall_through;
+        d = b->insn;
+        goto *dispatch[d->op];
+        THREADED_HANDLERS
+    threaded_next:
+        if (LIKELY(ex == EX_OK)) {
+            d++;
+            goto *dispatch[d->op];
+        }
+        bool round_ended = false; /* left at the end of a round, not inside one */
+        if (ex == EX_END) {
+            e.round++;
+            spent += b->cost;
+            if (next_pc == pc && spent + extra <= round_room)
+                goto round; /* the block cannot have changed: a write to it ends the round */
+            round_ended = true;
+            d = b->insn;
+        } else if (ex == EX_CODE_WRITTEN || ex == EX_SPLIT) {
+            d++;
+        }
+        uint32_t done = (uint32_t)(d - b->insn);
+        if (done == b->n) { /* left after the round's last instruction */
+            e.round++;
+            done = 0;
+            round_ended = true;
+        }
+        h.pc = round_ended ? next_pc : pc + 4 * done;
+        account_block(&h, b, e.round, done);
+        h.cycles += extra;
+        if (UNLIKELY(ex == EX_TRAP)) { /* a data fault: fetched, walked, no execute */
             h.cycles += cm->fetch_cost + cm->cfg_timing.trap_cycles;
             hot_store(cm, &h);
             return STOP_TRAP;
         }
-        account_tlb(&cm->mmu, fetch, b, run.settled, (run_pos_t){run.full, run.done});
-        if (LIKELY(run.done || run.full))
+        account_tlb(&cm->mmu, fetch, b, e.settled, (run_pos_t){e.round, done});
+        if (LIKELY(done || e.round))
             continue;
     reference:
         hot_store(cm, &h);
