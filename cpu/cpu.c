@@ -354,15 +354,17 @@ static void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_po
     }
     uint32_t k = count > n ? n : (uint32_t)count;
     run_pos_t q = to.index >= k ? (run_pos_t){to.round, to.index - k} : (run_pos_t){to.round - 1, to.index + n - k};
-    for (; k; k--) {
-        /* accesses before this instruction's fetch: its instructions and data accesses since `from` */
-        uint64_t before = (q.round - from.round) * n + q.index - from.index + data_before(b, q) - data_from;
-        if (k == 1) /* the last instruction: its fetch, then its data */
-            mmu_hit_at(mmu, fetch, 0, base + before + 1);
-        touch_data(mmu, &b->insn[q.index], base + before + 2);
-        if (++q.index == n)
-            q = (run_pos_t){q.round + 1, 0};
+    /* accesses before q's fetch: the instructions and data accesses since `from` */
+    uint64_t stamp = base + (q.round - from.round) * n + q.index - from.index + data_before(b, q) - data_from;
+    const decoded_t *d = &b->insn[q.index], *const end = &b->insn[n];
+    for (; k > 1; k--) {
+        touch_data(mmu, d, stamp + 2);
+        stamp += 1 + (d->size != 0); /* its fetch, and its data access if it has one */
+        if (++d == end)
+            d = b->insn;
     }
+    mmu_hit_at(mmu, fetch, 0, stamp + 1); /* the last instruction: its fetch, then its data */
+    touch_data(mmu, d, stamp + 2);
 }
 
 /* Settle the TLB accounting of a block run up to position `here` if the
