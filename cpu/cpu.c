@@ -257,6 +257,7 @@ typedef struct {
     uint64_t *extra;
     exec_t result;
     uint32_t block_pc;        /* PC of `first`                               */
+    uint32_t raw;             /* reference path: the instruction word        */
     const decoded_t *first;   /* the block (or the lone instruction) running */
     /* paged fast path only */
     const block_t *block;
@@ -271,6 +272,16 @@ typedef struct {
 static ALWAYS_INLINE uint32_t insn_pc(const exec_ctx_t *e, const decoded_t *d)
 {
     return e->block_pc + 4 * (uint32_t)(d - e->first);
+}
+
+/* The instruction word of d, for a trap record: the reference path has it
+ * at hand; a block's is in memory still (a write there retires the block). */
+static ALWAYS_INLINE uint32_t insn_raw(const exec_ctx_t *e, const decoded_t *d)
+{
+    uint32_t raw = e->raw;
+    if (e->fast)
+        memcpy(&raw, e->cm->mem + e->block->pa + 4 * (uint32_t)(d - e->first), 4);
+    return raw;
 }
 
 /*
@@ -464,7 +475,7 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
                                     : fast_miss_store(e->cm, e->fetch, fetches, va, start);
     *e->extra += m.walk;
     if (UNLIKELY(m.cause)) {
-        record_trap(e->cm, (trap_cause_t)m.cause, acc, d->raw, insn_pc(e, d), va);
+        record_trap(e->cm, (trap_cause_t)m.cause, acc, insn_raw(e, d), insn_pc(e, d), va);
         e->result = EX_TRAP;
         return false;
     }
@@ -577,7 +588,7 @@ static ALWAYS_INLINE exec_t trap_or_bail(exec_ctx_t *e, trap_cause_t cause, acce
 {
     if (e->fast) /* handed over, or already raised by the paged miss path */
         return e->result == EX_TRAP ? EX_TRAP : EX_BAIL;
-    raise_trap(e->cm, e->h, cause, acc, d->raw, pc, vaddr, spent);
+    raise_trap(e->cm, e->h, cause, acc, insn_raw(e, d), pc, vaddr, spent);
     return EX_TRAP;
 }
 
@@ -683,7 +694,7 @@ static ALWAYS_INLINE exec_t exec_op(exec_ctx_t *e, decoded_t *d, uint32_t *next_
             return EX_BAIL;
         h->instret++;
         cm->trap.paddr = 0;
-        raise_trap(cm, h, TRAP_SYSCALL, ACC_FETCH, d->raw, insn_pc(e, d), insn_pc(e, d), d->cost + *e->extra);
+        raise_trap(cm, h, TRAP_SYSCALL, ACC_FETCH, insn_raw(e, d), insn_pc(e, d), insn_pc(e, d), cm->cost[op] + *e->extra);
         cm->s.pc = insn_pc(e, d) + 4;
         return EX_TRAP;
     case OP_HALT: /* completes like SYSCALL (and is counted), then traps; its PC stays */
@@ -691,7 +702,7 @@ static ALWAYS_INLINE exec_t exec_op(exec_ctx_t *e, decoded_t *d, uint32_t *next_
             return EX_BAIL;
         h->instret++;
         cm->trap.paddr = 0;
-        raise_trap(cm, h, TRAP_HALT, ACC_FETCH, d->raw, insn_pc(e, d), insn_pc(e, d), d->cost + *e->extra);
+        raise_trap(cm, h, TRAP_HALT, ACC_FETCH, insn_raw(e, d), insn_pc(e, d), insn_pc(e, d), cm->cost[op] + *e->extra);
         return EX_TRAP;
     case DECODED_ADD_NF: r[ra] += r[rb]; break;
     case DECODED_ADD_ZN: r[ra] = set_zn(h, r[ra] + r[rb]); break;
@@ -768,7 +779,9 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_
  * each ending in the jump to the next instruction's handler rather than in
  * a shared switch.  THREADED_TABLE and THREADED_HANDLERS are expanded inside
  * the one function that runs them (labels are local to a function); the
- * handlers jump to `threaded_next` with the result in `ex`.
+ * handlers jump to `threaded_next` with the result in `ex`.  Each decoded
+ * instruction holds its handler's address (block_thread), so going on to the
+ * next instruction is one indirect jump through it.
  */
 #define THREADED_ISA_ENTRY(name, ...) [OP_##name] = &&op_##name,
 #define THREADED_LEAN_ENTRY(name) [DECODED_##name] = &&lean_##name,
@@ -827,13 +840,14 @@ static ALWAYS_INLINE stop_t reference_step(cmodel_t *cm, mmu_mode_t mode, bool o
         rt->insn = insn;
         rt->fetch_xlate = cm->last_xlate;
     }
-    decoded_t d = decode(cm, insn);
-    exec_ctx_t e = {cm, &h, &x, mode, false, observe, rt, &extra, EX_OK, h.pc, &d, NULL, NULL, 0, {0, 0}, 0};
+    decoded_t d = decode(insn);
+    exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = mode, .observe = observe, .rt = rt, .extra = &extra,
+                    .block_pc = h.pc, .raw = insn, .first = &d};
     next_pc = h.pc + 4; /* unless it transfers control */
     if (execute(&e, &d, &next_pc) == EX_TRAP)
         return STOP_TRAP;
     h.pc = next_pc;
-    h.cycles += d.cost + extra;
+    h.cycles += cm->cost[d.op] + extra;
     h.instret++;
     hot_store(cm, &h);
     return STOP_BUDGET;
@@ -892,6 +906,8 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
         if (b)
             b->chain = next;
         b = next;
+        block_thread(b, dispatch);
+        e.block = b;
         e.block_pc = pc;
         e.first = b->insn;
         const uint32_t fall_through = pc + 4 * b->n;
@@ -904,12 +920,12 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
     round:
         next_pc = fall_through;
         d = b->insn;
-        goto *dispatch[d->op];
+        goto *d->handler;
         THREADED_HANDLERS
     threaded_next:
         if (LIKELY(ex == EX_OK)) {
             d++;
-            goto *dispatch[d->op];
+            goto *d->handler;
         }
         if (LIKELY(ex == EX_END)) {
             rounds++;
@@ -974,6 +990,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         block_t *b = s ? block_lookup(cm, NULL, s->ppage + (uint32_t)(pc - s->vpage)) : NULL;
         if (UNLIKELY(!b || h.cycles + b->cost > limit))
             goto reference;
+        block_thread(b, dispatch);
         const uint32_t fall_through = pc + 4 * b->n;
         /* another round fits while the cycles spent stay within this */
         const uint64_t round_room = limit - h.cycles >= 2 * b->cost ? limit - h.cycles - b->cost : 0;
@@ -991,12 +1008,12 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
     round:
         next_pc = fall_through;
         d = b->insn;
-        goto *dispatch[d->op];
+        goto *d->handler;
         THREADED_HANDLERS
     threaded_next:
         if (LIKELY(ex == EX_OK)) {
             d++;
-            goto *dispatch[d->op];
+            goto *d->handler;
         }
         bool round_ended = false; /* left at the end of a round, not inside one */
         if (ex == EX_END) {
