@@ -9,13 +9,15 @@
  * stops the run with the cause, the PC and the addresses in `trap`; the OS
  * layer decides what happens next.
  *
- * The semantics are written once, in execute().  Two paths use them:
+ * The semantics are written once, in exec_op().  Two paths use them:
  *  - the reference path runs one instruction with everything observable
  *    (counters, traps, the retirement record); single steps use it, and so
  *    does the fast path whenever anything unusual happens;
  *  - the fast path runs decoded blocks (blocks.h) while instructions
- *    complete in the ordinary way, and hands the first one that would trap
- *    (or miss in the TLB) to the reference path before touching anything.
+ *    complete in the ordinary way, through a threaded dispatch (one
+ *    handler per opcode, each exec_op with its opcode a constant), and
+ *    hands the first one that would trap (or miss in the TLB) to the
+ *    reference path before touching anything.
  * Counters and cycles on the fast path come from the block's prefix sums,
  * so both paths give the same numbers by construction.
  */
