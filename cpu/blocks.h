@@ -66,6 +66,7 @@ struct block {
     uint32_t loads, stores; /* data accesses of the whole block   */
     uint64_t cost; /* cycles of the whole block without misses     */
     block_t *chain; /* the block that followed last time (a hint)  */
+    uint64_t chain_epoch; /* cm->link_epoch when chain was set (0: never) */
     const void *const *threaded_by; /* the dispatch table of its handlers  */
     uint8_t data_before[BLOCK_MAX + 1]; /* data accesses of insn[0..i) */
     decoded_t insn[BLOCK_MAX + 1]; /* n instructions and the sentinel */

@@ -898,17 +898,29 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
     uint64_t extra = 0; /* no walks here */
     exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_RELOC, .fast = true, .extra = &extra, .limit = limit};
     block_t *b = NULL; /* the block that ran last, if it ran whole */
+    cm->link_epoch++;  /* links from other runs were checked against other registers */
     while (h.cycles < limit) {
         const uint32_t pc = h.pc;
-        block_t *next = NULL;
-        if (LIKELY(word_fits(&x, pc))) /* aligned, and its first word within reach */
-            next = block_lookup(cm, b ? b->chain : NULL, x.base + pc);
-        if (UNLIKELY(!next || h.cycles + next->cost > limit || (uint64_t)pc + 4 * next->n > x.reach))
-            goto reference;
-        if (b)
-            b->chain = next;
+        block_t *next;
+        if (b && b->chain_epoch == cm->link_epoch && b->chain->pa == x.base + pc) {
+            /* linked in this run, and nothing retired or replaced since: the
+             * checks below passed for this very block at this very pc */
+            next = b->chain;
+            if (UNLIKELY(h.cycles + next->cost > limit))
+                goto reference;
+        } else {
+            next = NULL;
+            if (LIKELY(word_fits(&x, pc))) /* aligned, and its first word within reach */
+                next = block_lookup(cm, b ? b->chain : NULL, x.base + pc);
+            if (UNLIKELY(!next || h.cycles + next->cost > limit || (uint64_t)pc + 4 * next->n > x.reach))
+                goto reference;
+            block_thread(next, dispatch);
+            if (b) {
+                b->chain = next;
+                b->chain_epoch = cm->link_epoch; /* after the lookup: a decode bumps it */
+            }
+        }
         b = next;
-        block_thread(b, dispatch);
         e.block = b;
         e.block_pc = pc;
         e.first = b->insn;
