@@ -139,7 +139,8 @@ typedef struct {
     uint8_t *host;      /* mem + base: where logical address 0 lives      */
     uint8_t *code_map;  /* granules holding decoded code                  */
     paged_shortcut_t (*shortcuts)[PAGED_SHORTCUTS]; /* paged mode: per access kind */
-    uint32_t page_shift;
+    uint32_t slot_shift;     /* page_shift less log2 of a shortcut's size:
+                                va >> slot_shift, masked, is its slot's offset */
     uint32_t page_mask;      /* ~(page_size - 1): a byte's page            */
     uint32_t page_word_mask; /* page_mask | 3: a misaligned word matches no page */
 } run_consts_t;
@@ -158,7 +159,7 @@ static ALWAYS_INLINE run_consts_t run_consts(cmodel_t *cm, mmu_mode_t mode)
                           cm->mem + base,
                           cm->code_map,
                           cm->paged->cache,
-                          cm->paged->page_shift,
+                          cm->paged->page_shift - PAGED_SHORTCUT_SHIFT,
                           ~(cm->paged->page_size - 1),
                           ~(cm->paged->page_size - 1) | 3};
 }
@@ -300,7 +301,8 @@ static run_pos_t settle_before(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b,
 static ALWAYS_INLINE bool paged_fast_data(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
                                           uint32_t *pa, uint8_t **host)
 {
-    const paged_shortcut_t *s = &e->x->shortcuts[acc][(va >> e->x->page_shift) & (PAGED_SHORTCUTS - 1)];
+    const size_t offset = (va >> e->x->slot_shift) & ((PAGED_SHORTCUTS - 1) << PAGED_SHORTCUT_SHIFT);
+    const paged_shortcut_t *s = (const paged_shortcut_t *)((const char *)e->x->shortcuts[acc] + offset);
     if (UNLIKELY((uint64_t)(va & (size == 4 ? e->x->page_word_mask : e->x->page_mask)) != s->vpage))
         return false; /* another page, or a misaligned word */
     if (UNLIKELY(d->entry != s->entry)) { /* scalars only: the context must not escape */
@@ -509,7 +511,9 @@ static ALWAYS_INLINE void observe_access(const exec_ctx_t *e, bool write, uint32
  * the host byte that holds it.  False when it cannot go there: on the
  * reference path with the fault in *cause (cm->trap.paddr set); on the fast
  * path to hand over (or, paged, with e->result == EX_TRAP).  size is a
- * constant at every call, so its checks fold.
+ * constant at every call, so its checks fold.  The paged fast path's
+ * shortcut is not tried here: load_data and store_data try it first, on a
+ * path of its own (data_shortcut).
  */
 static ALWAYS_INLINE bool data_address(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
                                        uint32_t *pa, uint8_t **host, trap_cause_t *cause)
@@ -522,7 +526,7 @@ static ALWAYS_INLINE bool data_address(exec_ctx_t *e, decoded_t *d, access_t acc
         return true;
     }
     if (e->fast)
-        return paged_fast_data(e, d, acc, va, size, pa, host) || paged_data_slow(e, d, acc, va, size, pa, host);
+        return paged_data_slow(e, d, acc, va, size, pa, host);
     if (UNLIKELY(va & (size - 1))) {
         e->cm->trap.paddr = 0;
         *cause = TRAP_MISALIGNED;
@@ -535,14 +539,19 @@ static ALWAYS_INLINE bool data_address(exec_ctx_t *e, decoded_t *d, access_t acc
     return true;
 }
 
-/* A data load into *val; false on a fault (the caller raises it). */
-static ALWAYS_INLINE bool load_data(exec_ctx_t *e, decoded_t *d, uint32_t va, uint32_t size, uint32_t *val,
-                                    trap_cause_t *cause)
+/* The paged fast path's shortcut hit for a data access (paged_fast_data).
+ * Kept apart from data_address so that the access after a hit is code of
+ * its own, where nothing but a hit can have happened. */
+static ALWAYS_INLINE bool data_shortcut(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
+                                        uint32_t *pa, uint8_t **host)
 {
-    uint32_t pa = 0;
-    uint8_t *host;
-    if (!data_address(e, d, ACC_LOAD, va, size, &pa, &host, cause))
-        return false;
+    return e->fast && e->mode == MMU_PAGED && LIKELY(paged_fast_data(e, d, acc, va, size, pa, host));
+}
+
+/* Load from where data_shortcut or data_address said. */
+static ALWAYS_INLINE void load_at(exec_ctx_t *e, uint32_t va, uint32_t pa, const uint8_t *host, uint32_t size,
+                                  uint32_t *val)
+{
     if (size == 4)
         memcpy(val, host, 4);
     else
@@ -550,18 +559,29 @@ static ALWAYS_INLINE bool load_data(exec_ctx_t *e, decoded_t *d, uint32_t va, ui
     if (!e->fast)
         e->h->loads++;
     observe_access(e, false, size, va, pa, *val);
-    return true;
 }
 
-/* A data store; like load_data.  A store into decoded code retires the
- * blocks there and makes the fast path leave its block. */
-static ALWAYS_INLINE bool store_data(exec_ctx_t *e, decoded_t *d, uint32_t va, uint32_t size, uint32_t val,
-                                     trap_cause_t *cause)
+/* A data load into *val; false on a fault (the caller raises it). */
+static ALWAYS_INLINE bool load_data(exec_ctx_t *e, decoded_t *d, uint32_t va, uint32_t size, uint32_t *val,
+                                    trap_cause_t *cause)
 {
     uint32_t pa = 0;
     uint8_t *host;
-    if (!data_address(e, d, ACC_STORE, va, size, &pa, &host, cause))
+    if (data_shortcut(e, d, ACC_LOAD, va, size, &pa, &host)) {
+        load_at(e, va, pa, host, size, val);
+        return true;
+    }
+    if (!data_address(e, d, ACC_LOAD, va, size, &pa, &host, cause))
         return false;
+    load_at(e, va, pa, host, size, val);
+    return true;
+}
+
+/* Store where data_shortcut or data_address said.  A store into decoded
+ * code retires the blocks there and makes the fast path leave its block. */
+static ALWAYS_INLINE void store_at(exec_ctx_t *e, uint32_t va, uint32_t pa, uint8_t *host, uint32_t size,
+                                   uint32_t val)
+{
     if (size == 4)
         memcpy(host, &val, 4);
     else
@@ -574,6 +594,21 @@ static ALWAYS_INLINE bool store_data(exec_ctx_t *e, decoded_t *d, uint32_t va, u
             e->result = EX_CODE_WRITTEN;
     }
     observe_access(e, true, size, va, pa, size == 4 ? val : val & 0xFF);
+}
+
+/* A data store; like load_data. */
+static ALWAYS_INLINE bool store_data(exec_ctx_t *e, decoded_t *d, uint32_t va, uint32_t size, uint32_t val,
+                                     trap_cause_t *cause)
+{
+    uint32_t pa = 0;
+    uint8_t *host;
+    if (data_shortcut(e, d, ACC_STORE, va, size, &pa, &host)) {
+        store_at(e, va, pa, host, size, val);
+        return true;
+    }
+    if (!data_address(e, d, ACC_STORE, va, size, &pa, &host, cause))
+        return false;
+    store_at(e, va, pa, host, size, val);
     return true;
 }
 

@@ -26,6 +26,8 @@ typedef struct {
 #define PAGED_NO_PAGE (1ull << 40)
 
 #define PAGED_SHORTCUTS 8 /* per access kind, indexed by the page number's low bits */
+#define PAGED_SHORTCUT_SHIFT 5 /* log2 of sizeof(paged_shortcut_t) */
+_Static_assert(sizeof(paged_shortcut_t) == 1u << PAGED_SHORTCUT_SHIFT, "a slot's offset is a masked shift away");
 
 struct paged {
     paged_shortcut_t cache[3][PAGED_SHORTCUTS];
