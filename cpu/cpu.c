@@ -299,7 +299,7 @@ static ALWAYS_INLINE uint32_t insn_raw(const exec_ctx_t *e, const decoded_t *d)
 static run_pos_t settle_before(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_pos_t settled, run_pos_t here);
 
 static ALWAYS_INLINE bool paged_fast_data(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
-                                          uint32_t *pa, uint8_t **host)
+                                          uint8_t **host, const uint8_t **code)
 {
     const size_t offset = (va >> e->x->slot_shift) & ((PAGED_SHORTCUTS - 1) << PAGED_SHORTCUT_SHIFT);
     const paged_shortcut_t *s = (const paged_shortcut_t *)((const char *)e->x->shortcuts[acc] + offset);
@@ -310,8 +310,8 @@ static ALWAYS_INLINE bool paged_fast_data(exec_ctx_t *e, decoded_t *d, access_t 
         e->settled = settle_before(&e->cm->mmu, e->fetch, e->block, e->settled, here);
         d->entry = s->entry;
     }
-    *pa = va + s->pa_delta;
     *host = (uint8_t *)(s->host_delta + va);
+    *code = (const uint8_t *)(s->code_delta + (va >> CODE_GRANULE_SHIFT));
     return true;
 }
 
@@ -539,13 +539,18 @@ static ALWAYS_INLINE bool data_address(exec_ctx_t *e, decoded_t *d, access_t acc
     return true;
 }
 
-/* The paged fast path's shortcut hit for a data access (paged_fast_data).
- * Kept apart from data_address so that the access after a hit is code of
- * its own, where nothing but a hit can have happened. */
+/* The paged fast path's shortcut hit for a data access (paged_fast_data):
+ * the host byte, and the code map's byte for it (*pa only for completeness:
+ * the fast path never observes).  Kept apart from data_address so that the
+ * access after a hit is code of its own, where nothing but a hit can have
+ * happened. */
 static ALWAYS_INLINE bool data_shortcut(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
-                                        uint32_t *pa, uint8_t **host)
+                                        uint32_t *pa, uint8_t **host, const uint8_t **code)
 {
-    return e->fast && e->mode == MMU_PAGED && LIKELY(paged_fast_data(e, d, acc, va, size, pa, host));
+    if (!(e->fast && e->mode == MMU_PAGED && LIKELY(paged_fast_data(e, d, acc, va, size, host, code))))
+        return false;
+    *pa = (uint32_t)(*host - e->x->mem);
+    return true;
 }
 
 /* Load from where data_shortcut or data_address said. */
@@ -567,7 +572,8 @@ static ALWAYS_INLINE bool load_data(exec_ctx_t *e, decoded_t *d, uint32_t va, ui
 {
     uint32_t pa = 0;
     uint8_t *host;
-    if (data_shortcut(e, d, ACC_LOAD, va, size, &pa, &host)) {
+    const uint8_t *code;
+    if (data_shortcut(e, d, ACC_LOAD, va, size, &pa, &host, &code)) {
         load_at(e, va, pa, host, size, val);
         return true;
     }
@@ -577,10 +583,11 @@ static ALWAYS_INLINE bool load_data(exec_ctx_t *e, decoded_t *d, uint32_t va, ui
     return true;
 }
 
-/* Store where data_shortcut or data_address said.  A store into decoded
- * code retires the blocks there and makes the fast path leave its block. */
-static ALWAYS_INLINE void store_at(exec_ctx_t *e, uint32_t va, uint32_t pa, uint8_t *host, uint32_t size,
-                                   uint32_t val)
+/* Store where data_shortcut or data_address said (`code` is the code
+ * map's byte for pa).  A store into decoded code retires the blocks there
+ * and makes the fast path leave its block. */
+static ALWAYS_INLINE void store_at(exec_ctx_t *e, uint32_t va, uint32_t pa, uint8_t *host, const uint8_t *code,
+                                   uint32_t size, uint32_t val)
 {
     if (size == 4)
         memcpy(host, &val, 4);
@@ -588,7 +595,7 @@ static ALWAYS_INLINE void store_at(exec_ctx_t *e, uint32_t va, uint32_t pa, uint
         *host = (uint8_t)val;
     if (!e->fast)
         e->h->stores++;
-    if (UNLIKELY(e->x->code_map[pa >> CODE_GRANULE_SHIFT])) {
+    if (UNLIKELY(*code)) {
         block_cache_invalidate(e->cm, pa, size);
         if (e->result == EX_OK) /* a paged miss may have split the block already */
             e->result = EX_CODE_WRITTEN;
@@ -602,13 +609,14 @@ static ALWAYS_INLINE bool store_data(exec_ctx_t *e, decoded_t *d, uint32_t va, u
 {
     uint32_t pa = 0;
     uint8_t *host;
-    if (data_shortcut(e, d, ACC_STORE, va, size, &pa, &host)) {
-        store_at(e, va, pa, host, size, val);
+    const uint8_t *code;
+    if (data_shortcut(e, d, ACC_STORE, va, size, &pa, &host, &code)) {
+        store_at(e, va, pa, host, code, size, val);
         return true;
     }
     if (!data_address(e, d, ACC_STORE, va, size, &pa, &host, cause))
         return false;
-    store_at(e, va, pa, host, size, val);
+    store_at(e, va, pa, host, &e->x->code_map[pa >> CODE_GRANULE_SHIFT], size, val);
     return true;
 }
 
@@ -1036,7 +1044,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         const uint32_t pc = h.pc;
         const paged_shortcut_t *s = (pc & 3) ? NULL : paged_shortcut(p, ACC_FETCH, pc);
         tlb_entry_t *fetch = s ? s->entry : NULL;
-        block_t *b = s ? block_lookup(cm, NULL, s->ppage + (uint32_t)(pc - s->vpage)) : NULL;
+        block_t *b = s ? block_lookup(cm, NULL, paged_shortcut_pa(cm, s, pc)) : NULL;
         if (UNLIKELY(!b || h.cycles + b->cost > limit))
             goto reference;
         block_thread(b, dispatch);
