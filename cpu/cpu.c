@@ -356,10 +356,12 @@ static ALWAYS_INLINE uint64_t data_before(const block_t *b, run_pos_t at)
 static void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_pos_t from, run_pos_t to)
 {
     const uint32_t n = b->n;
-    uint64_t count = (to.round - from.round) * n + to.index - from.index;
+    const bool one_round = !from.round && !from.index && to.round == 1 && !to.index; /* the common case */
+    const uint64_t count = one_round ? n : (to.round - from.round) * n + to.index - from.index;
     if (!count || (to.round < from.round))
         return;
-    const uint64_t data_from = data_before(b, from), data = data_before(b, to) - data_from;
+    const uint64_t data_from = one_round ? 0 : data_before(b, from);
+    const uint64_t data = one_round ? b->loads + b->stores : data_before(b, to) - data_from;
     const uint64_t base = mmu->ref_clock; /* accesses numbered as the reference path numbers them */
     mmu->tlb->hits += count + data;
     mmu->ref_clock += count + data;
@@ -367,10 +369,15 @@ static void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_po
         mmu_hit_at(mmu, fetch, 0, mmu->ref_clock);
         return;
     }
+    /* replay the last k instructions from q; stamp: the accesses before q's
+     * fetch (the instructions and data accesses since `from`) */
     uint32_t k = count > n ? n : (uint32_t)count;
-    run_pos_t q = to.index >= k ? (run_pos_t){to.round, to.index - k} : (run_pos_t){to.round - 1, to.index + n - k};
-    /* accesses before q's fetch: the instructions and data accesses since `from` */
-    uint64_t stamp = base + (q.round - from.round) * n + q.index - from.index + data_before(b, q) - data_from;
+    run_pos_t q = {0, 0};
+    uint64_t stamp = base;
+    if (!one_round) {
+        q = to.index >= k ? (run_pos_t){to.round, to.index - k} : (run_pos_t){to.round - 1, to.index + n - k};
+        stamp += (q.round - from.round) * n + q.index - from.index + data_before(b, q) - data_from;
+    }
     const decoded_t *d = &b->insn[q.index], *const end = &b->insn[n];
     for (; k > 1; k--) {
         touch_data(mmu, d, stamp + 2);
