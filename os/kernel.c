@@ -87,6 +87,7 @@ void os_destroy(os_t *os)
     free(os->dump.valid);
     partitions_free_all(&os->parts);
     os_mp_free(os);
+    bcache_free(os);
     free(os);
 }
 
@@ -167,6 +168,10 @@ void os_totals(os_t *os, proc_stats_t *t)
         t->context_switches += s->context_switches;
         t->shared_maps += s->shared_maps;
         t->cow_copies += s->cow_copies;
+        t->file_bytes_read += s->file_bytes_read;
+        t->file_bytes_written += s->file_bytes_written;
+        t->bcache_hits += s->bcache_hits;
+        t->bcache_misses += s->bcache_misses;
         t->page_faults += s->page_faults;
         t->major_faults += s->major_faults;
         t->minor_faults += s->minor_faults;

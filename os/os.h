@@ -57,6 +57,7 @@ typedef struct {
     bool record_refs;       /* step and record each process's page references (OPT's first pass) */
     /* services (docs/services.md) */
     const char *root;       /* guest files live in this host directory (NULL: ".") */
+    uint32_t buffer_cache_blocks; /* read/write's buffer cache, in page-sized blocks (0: none, os/bcache.c) */
     const char *lib_path;   /* where dynamic libraries are looked for (':'-separated) */
     mp_config_t mp;         /* compaction and swapping (os/multiprog.h)           */
 } os_config_t;
@@ -79,6 +80,9 @@ typedef struct {
     /* sharing (os/fork.c, os/shm.c): each shared mapping is a frame saved */
     uint64_t shared_maps;  /* pages mapped onto a frame another mapping holds */
     uint64_t cow_copies;   /* copy-on-write faults that copied a shared page   */
+    /* files (os/sys_files.c): bytes read and written through read/write */
+    uint64_t file_bytes_read, file_bytes_written;
+    uint64_t bcache_hits, bcache_misses; /* blocks read() found / did not find in the buffer cache */
 } proc_stats_t;
 
 /*

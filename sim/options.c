@@ -583,6 +583,8 @@ static const opt_spec_t run_specs[] = {
     {"--regions", .kind = OPT_FLAG, RUN(regions), .help = "after the run, print each process's region table (paged)"},
     {"--root", .kind = OPT_STRING, .value_name = "DIR", RUN(os.root),
      .help = "guest files (open, mmap) live in this directory, never outside (default .)"},
+    {"--buffer-cache", .lists = true, .kind = OPT_NUMBER, .value_name = "BLOCKS", RUN(os.buffer_cache_blocks), .max = 65536,
+     .help = "page-sized blocks of file data read/write keep in memory (default 0: every block goes to the disk)"},
     {"--lib-path", .kind = OPT_STRING, .value_name = "DIRS", RUN(os.lib_path),
      .help = "':'-separated directories of dynamic libraries, before the program's own and its lib/"},
 };

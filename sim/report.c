@@ -44,6 +44,10 @@ static int gather(const proc_stats_t *st, stat_t *out)
     out[n++] = (stat_t){"fault_cycles", st->fault_cycles, "cycles serving page faults: trap entry, handler, disk"};
     out[n++] = (stat_t){"shared_maps", st->shared_maps, "pages mapped onto a frame already in use (fork, shared memory, code): frames saved"};
     out[n++] = (stat_t){"cow_copies", st->cow_copies, "copy-on-write faults that copied a shared page"};
+    out[n++] = (stat_t){"file_bytes_read", st->file_bytes_read, "bytes read() from files (disk transfer and copy charged)"};
+    out[n++] = (stat_t){"file_bytes_written", st->file_bytes_written, "bytes write() to files (copy and disk transfer charged)"};
+    out[n++] = (stat_t){"bcache_hits", st->bcache_hits, "blocks read() found in the buffer cache (--buffer-cache)"};
+    out[n++] = (stat_t){"bcache_misses", st->bcache_misses, "blocks read() took from the disk"};
     return n;
 }
 
