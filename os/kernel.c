@@ -464,7 +464,7 @@ static void maybe_move(os_t *os)
 }
 
 /* Once per run: what the pager and the services do before the first slice. */
-static void start_run(os_t *os)
+void os_start(os_t *os)
 {
     if (os->run_started)
         return;
@@ -517,7 +517,7 @@ static void end_run(os_t *os)
 
 bool os_run_until(os_t *os, uint64_t cycle)
 {
-    start_run(os);
+    os_start(os);
     while (!os->run_over && machine_cycles(os->m) < cycle) {
         if (!os->slice_pid && !begin_slice(os)) {
             end_run(os);

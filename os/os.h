@@ -52,6 +52,7 @@ typedef struct {
     repl_policy_t replace;  /* page replacement policy (default lru)              */
     bool scope_local;       /* replace among the faulting process's own frames    */
     bool alloc_proportional;/* local quotas by image size instead of equal shares */
+    bool alloc_priority;    /* local quotas by --priority instead (slide 57)        */
     bool prefault;          /* load every page at start instead of on demand      */
     bool explain_state;     /* announce the replacement policy's order before each choice (EV_POLICY_STATE) */
     bool record_refs;       /* step and record each process's page references (OPT's first pass) */
@@ -154,6 +155,7 @@ typedef struct {
     mmu_regs_t mmu;
     exe_t exe;              /* kept: relocations, symbols                     */
     uint32_t base, size;    /* physical partition (contiguous modes)          */
+    uint32_t requested;     /* of size: bytes request_memory added (os/memuse.c) */
     uint32_t image_end;     /* one past the highest logical image byte         */
     int exit_code;
     trap_t fault;           /* why it was killed                              */
@@ -296,6 +298,13 @@ bool os_region_info(os_t *os, int pid, int i, char *support, size_t len, const c
 /* Print every process's region table (paged mode) as the seed's slide 40
  * lays it out: region, addresses, support, protection, shared/private, size. */
 void os_print_regions(os_t *os, FILE *out);
+
+/* Start the run now (os_run does it on its first call): the pager shares
+ * out the frames, the services and the arguments are set up. */
+void os_start(os_t *os);
+/* Paged mode with quotas (--scope local, --alloc proportional|priority):
+ * one line, each process's frame quota (slide 57). */
+void os_print_frame_quotas(os_t *os, FILE *out);
 
 /* Totals over all processes. */
 void os_totals(os_t *os, proc_stats_t *out);

@@ -31,7 +31,9 @@
     X(IOWAIT, 21, "cycles to wait for the process's own device") \
     X(THREAD_CREATE, 22, "entry, argument (R1 in the thread)") \
     X(THREAD_EXIT, 23, "code")                \
-    X(THREAD_JOIN, 24, "thread id")
+    X(THREAD_JOIN, 24, "thread id")           \
+    X(REQUEST_MEMORY, 25, "bytes (returns their address)") \
+    X(RELEASE_MEMORY, 26, "bytes (the last requested)")
 
 enum {
 #define SYS_ENUM(name, num, args) SYS_##name = num,

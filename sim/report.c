@@ -162,6 +162,7 @@ static void write_json(session_t *s, FILE *f)
                 pid, p->name, p->state == PROC_EXITED ? "exited" : p->state == PROC_KILLED ? "killed" : "ready");
         fprintf(f, "      \"exit_code\": %d,\n      \"base\": %" PRIu32 ",\n      \"size\": %" PRIu32 ",\n", p->exit_code,
                 p->base, p->size);
+        fprintf(f, "      \"frame_quota\": %" PRIu32 ",\n", p->frame_quota);
         json_stats(f, st, n, p->st.faults, "      ");
         fprintf(f, "\n    }");
     }
@@ -198,6 +199,8 @@ static void write_text(session_t *s, FILE *f)
         char prefix[48];
         snprintf(prefix, sizeof prefix, "system.process%d.", pid);
         text_stats(f, prefix, st, gather(&p->st, st), p->st.faults);
+        fprintf(f, "%-44s %20" PRIu32 "   # %s\n", strcat(prefix, "frame_quota"), p->frame_quota,
+                "frames it may hold under --scope local (paged; 0: no quota)");
     }
     fprintf(f, "\n---------- End Simulation Statistics   ----------\n");
 }
