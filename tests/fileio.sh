@@ -70,6 +70,22 @@ want_eq "bcache_misses (f1's 3 blocks)" "$(stat_of "$T/f.json" bcache_misses)" 3
 want_eq "other_disk (written through all the same)" "$(stat_of "$T/f.json" cycle_breakdown.other_disk)" $((6 * 8192))
 end
 
+head -c 8192 /dev/zero | tr '\0' 'y' >"$R/data.txt"
+begin "--buffer-cache 1: blocks 0, 1, 0 all miss (block 1 took block 0's place)"
+paged --stats-json "$T/h.json" --buffer-cache 1 tests/fileio/three_reads.s
+want_eq "exit code" "$(stat_of "$T/h.json" exit_code)" 0
+want_eq "bcache_misses" "$(stat_of "$T/h.json" bcache_misses)" 3
+want_eq "bcache_hits" "$(stat_of "$T/h.json" bcache_hits)" 0
+end
+
+begin "--buffer-cache 2: blocks 0, 1, 0 miss, miss, hit"
+paged --stats-json "$T/i.json" --buffer-cache 2 tests/fileio/three_reads.s
+want_eq "bcache_misses" "$(stat_of "$T/i.json" bcache_misses)" 2
+want_eq "bcache_hits" "$(stat_of "$T/i.json" bcache_hits)" 1
+h=$(stat_of "$T/h.json" cycles); i=$(stat_of "$T/i.json" cycles)
+want_eq "cycles saved by the hit" "$((h - i))" 8192
+end
+
 begin "a read that fails (-EFAULT) moves and charges nothing"
 paged --stats-json "$T/g.json" tests/fileio/bad_buffer.s
 want_rc 0
