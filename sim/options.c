@@ -523,7 +523,7 @@ static const opt_spec_t run_specs[] = {
     {"--swap-threshold", .kind = OPT_SIZE, .value_name = "BYTES", RUN(os.mp.swap_threshold),
      .help = "with --swap: roll out only while more than BYTES are allocated (default 0: whenever short)"},
     {"--priority", .kind = OPT_CUSTOM, .value_name = "P1,P2,..", .hook = set_priority,
-     .help = "per-program priority: lower is rolled out first (default all 0)"},
+     .help = "per-program priority: lower is rolled out first; --alloc priority shares frames by it (default all 0)"},
     {"--partitions", .kind = OPT_FLAG, RUN(os.mp.show_partitions),
      .help = "print the partition table when memory was fullest"},
     {"--ws-window", .kind = OPT_NUMBER, .value_name = "N", RUN(os.mp.ws_window), .min = 1,
