@@ -59,6 +59,7 @@ typedef struct {
     /* services (docs/services.md) */
     const char *root;       /* guest files live in this host directory (NULL: ".") */
     uint32_t buffer_cache_blocks; /* read/write's buffer cache, in page-sized blocks (0: none, os/bcache.c) */
+    bool bind_now;          /* bind every import at load (LD_BIND_NOW), not at its first call */
     const char *lib_path;   /* where dynamic libraries are looked for (':'-separated) */
     mp_config_t mp;         /* compaction and swapping (os/multiprog.h)           */
 } os_config_t;
@@ -84,6 +85,8 @@ typedef struct {
     /* files (os/sys_files.c): bytes read and written through read/write */
     uint64_t file_bytes_read, file_bytes_written;
     uint64_t bcache_hits, bcache_misses; /* blocks read() found / did not find in the buffer cache */
+    /* dynamic linking (os/dynlib.c): imported symbols bound, at start or lazily */
+    uint64_t binds, lazy_binds, bind_cycles;
 } proc_stats_t;
 
 /*

@@ -18,7 +18,7 @@
     X(LSEEK, 8, "fd, offset, whence")         \
     X(MMAP, 9, "addr, length, prot, flags, fd, offset (R1..R6)") \
     X(MUNMAP, 10, "addr, length")             \
-    X(DLOPEN, 11, "library name")             \
+    X(DLOPEN, 11, "library name, mode (RTLD_LAZY 1, RTLD_NOW 2, 0: as --bind)")             \
     X(BRK, 12, "new break (0: query)")        \
     X(DLSYM, 13, "handle, symbol name")       \
     X(DLCLOSE, 14, "handle")                  \
@@ -32,8 +32,9 @@
     X(THREAD_CREATE, 22, "entry, argument (R1 in the thread)") \
     X(THREAD_EXIT, 23, "code")                \
     X(THREAD_JOIN, 24, "thread id")           \
-    X(REQUEST_MEMORY, 25, "bytes (returns their address)") \
-    X(RELEASE_MEMORY, 26, "bytes (the last requested)")
+    X(BIND, 25, "import slot address in R14 (the linker's lazy-binding stub)") \
+    X(REQUEST_MEMORY, 26, "bytes (returns their address)") \
+    X(RELEASE_MEMORY, 27, "bytes (the last requested)")
 
 enum {
 #define SYS_ENUM(name, num, args) SYS_##name = num,

@@ -15,7 +15,7 @@
 
         .equ    SYS_EXIT, 0
         .equ    SYS_IOWAIT, 21
-        .equ    SYS_REQUEST_MEMORY, 25
+        .equ    SYS_REQUEST_MEMORY, 26
         .equ    BLOCK, 32768
 
         .text

@@ -18,8 +18,8 @@
 
         .equ    SYS_EXIT, 0
         .equ    SYS_IOWAIT, 21
-        .equ    SYS_REQUEST_MEMORY, 25
-        .equ    SYS_RELEASE_MEMORY, 26
+        .equ    SYS_REQUEST_MEMORY, 26
+        .equ    SYS_RELEASE_MEMORY, 27
         .equ    BLOCK, 16384
 
         .text

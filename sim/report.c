@@ -48,6 +48,9 @@ static int gather(const proc_stats_t *st, stat_t *out)
     out[n++] = (stat_t){"file_bytes_written", st->file_bytes_written, "bytes write() to files (copy and disk transfer charged)"};
     out[n++] = (stat_t){"bcache_hits", st->bcache_hits, "blocks read() found in the buffer cache (--buffer-cache)"};
     out[n++] = (stat_t){"bcache_misses", st->bcache_misses, "blocks read() took from the disk"};
+    out[n++] = (stat_t){"binds", st->binds, "imported symbols bound by the dynamic loader"};
+    out[n++] = (stat_t){"lazy_binds", st->lazy_binds, "of them bound at their first call (lazy binding)"};
+    out[n++] = (stat_t){"bind_cycles", st->bind_cycles, "cycles binding symbols: lookup and slot write (lazy: plus the trap)"};
     return n;
 }
 

@@ -2,14 +2,14 @@
 ; store there again: the second store must fault (the memory is gone).
         .text
 start:  LI      R1, 4096
-        SYSCALL #25                     ; request_memory(4096)
+        SYSCALL #26                     ; request_memory(4096)
         CMP     R0, #-4095
         JAE     bad
         MOV     R10, R0
         LOAD    R2, #7
         STORE   R2, [R10]
         LI      R1, 4096
-        SYSCALL #26                     ; release_memory(4096)
+        SYSCALL #27                     ; release_memory(4096)
         CMP     R0, #0
         JNZ     bad
         STORE   R2, [R10]               ; faults
