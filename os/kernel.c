@@ -96,6 +96,7 @@ void os_destroy(os_t *os)
     partitions_free_all(&os->parts);
     os_free_arrivals(os);
     os_mp_free(os);
+    bcache_free(os);
     free(os);
 }
 
@@ -176,6 +177,10 @@ void os_totals(os_t *os, proc_stats_t *t)
         t->context_switches += s->context_switches;
         t->shared_maps += s->shared_maps;
         t->cow_copies += s->cow_copies;
+        t->file_bytes_read += s->file_bytes_read;
+        t->file_bytes_written += s->file_bytes_written;
+        t->bcache_hits += s->bcache_hits;
+        t->bcache_misses += s->bcache_misses;
         t->binds += s->binds;
         t->lazy_binds += s->lazy_binds;
         t->bind_cycles += s->bind_cycles;
@@ -474,7 +479,7 @@ static void maybe_move(os_t *os)
 }
 
 /* Once per run: what the pager and the services do before the first slice. */
-static void start_run(os_t *os)
+void os_start(os_t *os)
 {
     if (os->run_started)
         return;
@@ -533,7 +538,7 @@ static void end_run(os_t *os)
 
 bool os_run_until(os_t *os, uint64_t cycle)
 {
-    start_run(os);
+    os_start(os);
     while (!os->run_over && machine_cycles(os->m) < cycle) {
         if (!os->slice_pid && !begin_slice(os)) {
             end_run(os);
