@@ -647,6 +647,12 @@ int run_options_finish(run_options_t *o, FILE *err)
         o->hw.tlb_ways = o->hw.tlb_entries;
     o->os.alloc_proportional = o->alloc == RUN_ALLOC_PROPORTIONAL;
     o->os.alloc_priority = o->alloc == RUN_ALLOC_PRIORITY;
+    if (o->os.alloc_priority && o->os.mp.npriorities == 0) { /* e.g. from --alloc all: every program weighs 1 */
+        fprintf(err, "mmulab: warning: --alloc priority without --priority: every program weighs 1, as under equal\n");
+        for (int i = 0; i < o->nprograms && i < MP_MAX_PRIORITIES; i++)
+            o->os.mp.priority[i] = 1;
+        o->os.mp.npriorities = o->nprograms < MP_MAX_PRIORITIES ? o->nprograms : MP_MAX_PRIORITIES;
+    }
     if (o->os.alloc_priority && !priorities_cover(&o->os.mp, o->nprograms)) {
         fprintf(err, "mmulab: --alloc priority: needs --priority with a priority of at least 1 for each program "
                      "(%d here; frames are shared in proportion to them), e.g. --priority 3,1\n", o->nprograms);

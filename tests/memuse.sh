@@ -95,4 +95,13 @@ want_rc 2
 want_err "--alloc priority: needs --priority"
 end
 
+begin "--alloc priority without --priority weighs every program 1 (so --alloc all runs)"
+mm run --mode paged --scope local --alloc priority --stats-json "$T/p1.json" programs/vcopy.s programs/vcopy.s
+want_rc 0
+want_err "warning: --alloc priority without --priority: every program weighs 1"
+want_eq "equal quotas" "$(stat_of "$T/p1.json" processes.0.frame_quota)" "$(stat_of "$T/p1.json" processes.1.frame_quota)"
+mm run --mode paged --scope local --alloc all programs/vcopy.s programs/checksum.s
+want_rc 0
+end
+
 finish
