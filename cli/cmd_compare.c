@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../sim/runctl.h"
 #include "../sim/session.h"
 #include "commands.h"
 
@@ -196,14 +197,24 @@ int cmd_compare(int argc, char **argv)
     }
     if (rc)
         return rc;
+    if (!opt.max_cycles_given)
+        opt.os.max_cycles = RUN_DEFAULT_MAX_CYCLES_COMPARE;
     if (!opt.os.base_given) {
         opt.os.base = 10000; /* the seed's example: a program placed at 10000 */
         opt.os.base_given = true;
     }
     FILE *devnull = fopen("/dev/null", "w");
     outcome_t o[NMODES];
-    for (size_t i = 0; i < NMODES && rc == 0; i++)
+    runctl_catch_signals();
+    for (size_t i = 0; i < NMODES && rc == 0; i++) {
         rc = run_once(&opt, compared_modes[i], 0, 0, &o[i], devnull);
+        if (rc == 0 && runctl_stopping()) { /* the runs so far are not comparable: say where it stopped */
+            fprintf(stderr, "mmulab compare: interrupted by %s in the %s run at cycle %" PRIu64 ", %" PRIu64
+                            " instructions\n", runctl_signal_name(), os_mode_name[compared_modes[i]], o[i].clock,
+                    o[i].total.instructions);
+            rc = runctl_exit_status();
+        }
+    }
     if (rc == 0) {
         print_table(o);
         print_details(&opt, o);

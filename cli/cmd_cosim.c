@@ -27,6 +27,7 @@
 #include "../toolchain/disasm.h"
 #include "../os/lockstep.h"
 #include "../rtl/harness/rtl.h"
+#include "../sim/runctl.h"
 #include "../sim/session.h"
 #include "argopt.h"
 #include "commands.h"
@@ -288,6 +289,19 @@ static bool side_init(side_t *s, os_t *os, ucontext_t *main_ctx)
     return true;
 }
 
+/* Between blocks of instructions: the progress line, and true (after saying
+ * how far the two engines agreed) if SIGINT or SIGTERM asked to stop. */
+static bool stopped_from_outside(machine_t *m, uint64_t count, progress_t *progress)
+{
+    progress_update(progress, machine_cycles(m), "cycles", count, "instructions compared", NULL);
+    if (!runctl_stopping())
+        return false;
+    progress_end(progress);
+    printf("cosim: interrupted by %s after %" PRIu64 " instructions, %" PRIu64 " cycles, 0 divergences\n",
+           runctl_signal_name(), count, machine_cycles(m));
+    return true;
+}
+
 static int cosim_programs(const run_options_t *opt, const char *fst)
 {
     session_t sc, sr;
@@ -323,7 +337,13 @@ static int cosim_programs(const run_options_t *opt, const char *fst)
         rc = 2;
         goto out;
     }
+    progress_t progress;
+    progress_start(&progress, "cosim", opt->quiet);
     for (;;) {
+        if (count % 4096 == 0 && stopped_from_outside(sc.m, count, &progress)) {
+            rc = runctl_exit_status();
+            break;
+        }
         bool more_c = side_next(&c), more_r = side_next(&r);
         if (more_c != more_r) {
             snprintf(d.field, sizeof d.field, "running");
@@ -344,6 +364,7 @@ static int cosim_programs(const run_options_t *opt, const char *fst)
             break;
         }
     }
+    progress_end(&progress);
     if (rc == 0) {
         retire_t none = {0};
         none.cycle_begin = machine_cycles(sc.m);
@@ -422,6 +443,9 @@ int cmd_cosim(int argc, char **argv)
         return rc;
     if (!rtl_create)
         return exec_rtl_binary(argv - 1);
+    if (!opt.max_cycles_given)
+        opt.os.max_cycles = RUN_DEFAULT_MAX_CYCLES_COSIM;
+    runctl_catch_signals();
     if (random)
         return cosim_random(random_n, (uint32_t)seed, stdout);
     return cosim_programs(&opt, fst);

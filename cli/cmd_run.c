@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 
+#include "../sim/runctl.h"
 #include "../sim/session.h"
 #include "commands.h"
 
@@ -11,7 +12,9 @@ static void run_usage(FILE *out)
     fprintf(out, "usage: mmulab run [options] prog.s|prog.x ...\n\n"
                  "Runs each program as a process (several run round-robin side by side).\n"
                  "Exit status: 0 every program exited normally, 1 the model stopped one on a\n"
-                 "fault or the cycle limit, 2 bad input.\n\noptions:\n");
+                 "fault or the cycle limit, 2 bad input, 130/143 stopped by SIGINT/SIGTERM\n"
+                 "(after the statistics so far and where each process was).  A run longer\n"
+                 "than a few seconds shows its progress on stderr when that is a terminal.\n\noptions:\n");
     run_options_help(out);
 }
 
@@ -27,13 +30,14 @@ int cmd_run(int argc, char **argv)
     if (rc)
         return rc;
     session_t s;
+    runctl_catch_signals();
     rc = session_open(&s, &opt, stderr);
     if (rc == 0)
         rc = session_report(&s, session_run(&s), stdout, stderr);
     if (rc != 2 && opt.regions)
         os_print_regions(s.os, stdout);
     session_close(&s);
-    return rc;
+    return rc != 2 && runctl_stopping() ? runctl_exit_status() : rc;
 }
 
 int cmd_timing(int argc, char **argv)

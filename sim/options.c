@@ -226,8 +226,9 @@ static bool set_quantum(run_options_t *o, const char *arg, FILE *err, const char
 
 static bool set_max_cycles(run_options_t *o, const char *arg, FILE *err, const char *opt)
 {
-    if (!parse_u64(arg, &o->os.max_cycles) || o->os.max_cycles == 0)
-        return bad_number(err, opt, arg, "a positive number of cycles");
+    if (!parse_u64(arg, &o->os.max_cycles))
+        return bad_number(err, opt, arg, "a number of cycles (0: no limit), e.g. 5G");
+    o->max_cycles_given = true;
     return true;
 }
 
@@ -460,7 +461,7 @@ static const option_t options[] = {
     {"--partitions", NULL, set_partitions, "print the partition table when memory was fullest"},
     {"--ws-window", "N", set_ws_window, "paged: working sets over each process's last N references (report)"},
     {"--quantum", "N", set_quantum, "cycles per time slice between processes (default 10000)"},
-    {"--max-cycles", "N", set_max_cycles, "stop the run when the clock reaches N"},
+    {"--max-cycles", "N", set_max_cycles, "stop the run when the clock reaches N; 0: never (default 1G, rtl 50M)"},
     {"--timing", "NAME=V", set_timing, "set a timing parameter (see `mmulab timing`); repeatable"},
     {"--engine", "ENGINE", set_engine, "c (the C model, default) or rtl (the Verilog under Verilator)"},
     {"--stats-json", "FILE", set_stats_json, "write the statistics as JSON"},
@@ -525,6 +526,8 @@ static int finish_options(run_options_t *o, FILE *err)
 {
     if (o->tlb_fully_assoc)
         o->hw.tlb_ways = o->hw.tlb_entries;
+    if (!o->max_cycles_given)
+        o->os.max_cycles = strcmp(o->engine, "rtl") ? RUN_DEFAULT_MAX_CYCLES_C : RUN_DEFAULT_MAX_CYCLES_RTL;
     if (o->os.mp.alloc_ws) { /* load control measures working sets; replacement is global */
         o->os.mp.ws_window = o->os.mp.ws_window ? o->os.mp.ws_window : WS_WINDOW_DEFAULT;
         o->os.scope_local = false;

@@ -28,9 +28,18 @@ typedef struct {
     bool quiet;              /* no summary line on stderr                  */
     bool regions;            /* --regions: print the region tables at the end */
     bool tlb_fully_assoc;    /* --tlb-ways full (the default): ways = entries */
+    bool max_cycles_given;   /* --max-cycles N (0: no limit); else the engine's default */
     int nprograms;
     const char *programs[MAX_PROGRAMS];
 } run_options_t;
+
+/* The cycle limit of a run without --max-cycles, so that no guest (an endless
+ * loop, a fork bomb) holds the tool for long: about 10 to 30 seconds of this
+ * machine's wall time at each engine's slowest (docs/cli.md). */
+#define RUN_DEFAULT_MAX_CYCLES_C 1000000000ull  /* the C model                   */
+#define RUN_DEFAULT_MAX_CYCLES_RTL 50000000ull  /* --engine rtl                  */
+#define RUN_DEFAULT_MAX_CYCLES_COMPARE 100000000ull /* compare: five audited runs */
+#define RUN_DEFAULT_MAX_CYCLES_COSIM 10000000ull /* both engines in lockstep    */
 
 void run_options_defaults(run_options_t *o);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../toolchain/asm.h"
+#include "runctl.h"
 
 static bool is_elf_file(const char *path)
 {
@@ -193,9 +194,44 @@ int session_open(session_t *s, const run_options_t *opt, FILE *err)
     return rc;
 }
 
+/* The run goes in slices of this many cycles; between two, the stop flag is
+ * looked at and the progress line updated (the CPU's loop tests neither). */
+#define RUN_SLICE_CYCLES (1u << 20)
+
+static int processes_alive(session_t *s)
+{
+    int alive = 0;
+    for (int pid = 1; pid <= os_process_count(s->os); pid++)
+        alive += os_process(s->os, pid)->state == PROC_READY;
+    return alive;
+}
+
+static void show_progress(session_t *s, progress_t *progress)
+{
+    if (!progress_due(progress))
+        return;
+    char detail[64];
+    int alive = processes_alive(s);
+    snprintf(detail, sizeof detail, "%d process%s alive", alive, alive == 1 ? "" : "es");
+    progress_update(progress, machine_cycles(s->m), "cycles", machine_counters(s->m)->instructions, "instructions",
+                    detail);
+}
+
 int session_run(session_t *s)
 {
-    return os_run(s->os);
+    progress_t progress;
+    progress_start(&progress, "run", s->opt.quiet);
+    while (os_run_until(s->os, machine_cycles(s->m) + RUN_SLICE_CYCLES)) {
+        if (runctl_stopping()) {
+            char why[64];
+            snprintf(why, sizeof why, "interrupted by %s", runctl_signal_name());
+            os_interrupt(s->os, why);
+            break;
+        }
+        show_progress(s, &progress);
+    }
+    progress_end(&progress);
+    return os_run_status(s->os);
 }
 
 void session_close(session_t *s)

@@ -200,7 +200,8 @@ static void put(bytes_t *b, const void *data, size_t n)
             b->cap = b->cap ? 2 * b->cap : 4096;
         b->p = xrealloc(b->p, b->cap);
     }
-    memcpy(b->p + b->len, data, n);
+    if (n) /* an empty member's data may be a null pointer */
+        memcpy(b->p + b->len, data, n);
     b->len += n;
 }
 

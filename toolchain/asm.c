@@ -294,7 +294,7 @@ static bool emit(asm_t *as, const void *bytes, uint32_t n)
         asm_error(as, 1, "internal error: line grew between passes");
         return false;
     }
-    if (s->data)
+    if (s->data && n) /* an empty string's bytes may be a null pointer */
         memcpy(s->data + (line_address(as, rec) - s->start) + as->emitted, bytes, n);
     as->emitted += n;
     return true;
