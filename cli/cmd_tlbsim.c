@@ -17,6 +17,8 @@
 
 #include "../mmu/tlb.h"
 #include "../obs/din.h"
+#include "../sim/runctl.h"
+#include "../studies/nextuse.h"
 #include "../studies/refsim.h"
 #include "argopt.h"
 #include "commands.h"
@@ -131,63 +133,68 @@ static void replay(tlbsim_t *s, const din_ref_t *refs, size_t n)
             replay_one(s, refs[i].addr, refs[i].label, false);
 }
 
-/* --- the trace, streamed or (for OPT) read whole ------------------------------ */
+/* --- the trace, streamed (OPT: twice) ----------------------------------------- */
 
-typedef struct {
-    din_ref_t *refs;
-    size_t n, cap;
-} trace_t;
-
-static bool read_whole_trace(din_reader_t *in, trace_t *t, char *err, size_t errlen)
+/* OPT, before the replay: each reference's page into a next-use file
+ * (studies/nextuse.h), flush records skipped as the replay's clock skips them. */
+static bool spool_future(const tlbsim_args_t *a, nextuse_t *nu, char *err, size_t errlen)
 {
-    for (;;) {
-        if (t->cap - t->n < BATCH) {
-            size_t cap = t->cap ? 2 * t->cap : 1u << 20;
-            din_ref_t *refs = realloc(t->refs, cap * sizeof *refs);
-            if (!refs) {
-                snprintf(err, errlen, "out of memory reading the trace");
+    din_reader_t *in = din_open(a->trace, err, errlen);
+    if (!in)
+        return false;
+    static din_ref_t batch[BATCH];
+    long got = 0;
+    bool written = true;
+    while (written && !runctl_stopping() && (got = din_read(in, batch, BATCH, err, errlen)) > 0)
+        for (long i = 0; i < got && written; i++)
+            written = batch[i].label == DIN_FLUSH || nextuse_add(nu, batch[i].addr >> a->page_shift);
+    din_close(in);
+    if (!written)
+        return !nextuse_failed(nu, err, errlen);
+    return got == 0 || runctl_stopping() ? nextuse_finish(nu, err, errlen) : false;
+}
+
+/* OPT's replay: each reference gets its next use from the file first. */
+static bool replay_with_future(tlbsim_t *s, const din_ref_t *refs, size_t n, nextuse_t *nu, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (refs[i].label != DIN_FLUSH) {
+            nextuse_rec_t rec;
+            if (!nextuse_next(nu, &rec) || rec.page != refs[i].addr >> s->page_shift) {
+                if (!nextuse_failed(nu, err, errlen))
+                    snprintf(err, errlen, "mmulab tlbsim: the trace changed between OPT's two readings of it");
                 return false;
             }
-            t->refs = refs;
-            t->cap = cap;
+            s->mem.next = rec.next;
         }
-        long got = din_read(in, t->refs + t->n, BATCH, err, errlen);
-        if (got < 0)
-            return false;
-        if (got == 0)
-            return true;
-        t->n += (size_t)got;
+        replay_one(s, refs[i].addr, refs[i].label, true);
     }
+    return true;
 }
 
-/* OPT: when each reference's page is next used (flush records skipped). */
-static uint64_t *trace_next_use(const trace_t *t, uint32_t page_shift)
-{
-    uint64_t *pages = malloc((t->n + 1) * sizeof *pages), *next_use = malloc((t->n + 1) * sizeof *next_use);
-    size_t n = 0;
-    for (size_t i = 0; pages && i < t->n; i++)
-        if (t->refs[i].label != DIN_FLUSH)
-            pages[n++] = t->refs[i].addr >> page_shift;
-    if (!pages || !next_use || !refs_next_use(pages, n, next_use)) {
-        free(next_use);
-        next_use = NULL;
-    }
-    free(pages);
-    return next_use;
-}
-
-static bool replay_streamed(tlbsim_t *s, din_reader_t *in, char *err, size_t errlen)
+/* The replay, a batch at a time; stops early (true) on SIGINT/SIGTERM. */
+static bool replay_streamed(tlbsim_t *s, din_reader_t *in, nextuse_t *future, char *err, size_t errlen)
 {
     static din_ref_t batch[BATCH];
-    long got;
-    while ((got = din_read(in, batch, BATCH, err, errlen)) > 0)
-        replay(s, batch, (size_t)got);
-    return got == 0;
+    progress_t progress;
+    progress_start(&progress, "tlbsim", false);
+    long got = 0;
+    uint64_t done = 0;
+    while (!runctl_stopping() && (got = din_read(in, batch, BATCH, err, errlen)) > 0) {
+        if (future && !replay_with_future(s, batch, (size_t)got, future, err, errlen))
+            return false;
+        if (!future)
+            replay(s, batch, (size_t)got);
+        done += (uint64_t)got;
+        progress_update(&progress, done, "references", done, "references", NULL);
+    }
+    progress_end(&progress);
+    return runctl_stopping() || got == 0;
 }
 
 /* --- setup and report -------------------------------------------------------- */
 
-static bool tlbsim_init(tlbsim_t *s, const tlbsim_args_t *a, const uint64_t *next_use, char *err, size_t errlen)
+static bool tlbsim_init(tlbsim_t *s, const tlbsim_args_t *a, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
     s->page_shift = a->page_shift;
@@ -197,7 +204,7 @@ static bool tlbsim_init(tlbsim_t *s, const tlbsim_args_t *a, const uint64_t *nex
     s->tlb = tlb_create(&a->cfg, err, errlen);
     if (!s->tlb)
         return false;
-    bool ok = s->bounded ? refsim_init(&s->mem, a->replace, (uint32_t)a->frames, next_use)
+    bool ok = s->bounded ? refsim_init(&s->mem, a->replace, (uint32_t)a->frames, NULL)
                          : u64map_init(&s->touched, 4096);
     if (!ok)
         snprintf(err, errlen, "out of memory");
@@ -389,7 +396,7 @@ static int parse_args(int argc, char **argv, tlbsim_args_t *a)
         return 2;
     }
     if (!tlb_config_check(&a->cfg, err, sizeof err)) {
-        fprintf(stderr, "mmulab tlbsim: %s\n", err);
+        fprintf(stderr, "mmulab tlbsim: TLB configuration (--tlb, --tlb-ways, --tlb-policy): %s\n", err);
         return 2;
     }
     return 0;
@@ -398,40 +405,36 @@ static int parse_args(int argc, char **argv, tlbsim_args_t *a)
 static int run(const tlbsim_args_t *a)
 {
     char err[512];
-    din_reader_t *in = din_open(a->trace, err, sizeof err);
-    if (!in) {
+    bool opt = a->frames && a->replace == REPL_OPT;
+    nextuse_t future;
+    if (opt && !nextuse_open(&future, err, sizeof err)) {
         fprintf(stderr, "mmulab tlbsim: %s\n", err);
         return 2;
     }
-    trace_t whole = {0};
-    uint64_t *next_use = NULL;
-    bool opt = a->frames && a->replace == REPL_OPT;
-    bool ok = !opt || read_whole_trace(in, &whole, err, sizeof err);
-    if (ok && opt && !(next_use = trace_next_use(&whole, a->page_shift))) {
-        snprintf(err, sizeof err, "out of memory");
+    din_reader_t *in = NULL;
+    bool ok = !opt || spool_future(a, &future, err, sizeof err);
+    if (ok && !(in = din_open(a->trace, err, sizeof err)))
         ok = false;
-    }
     tlbsim_t sim;
-    bool sim_ready = ok && tlbsim_init(&sim, a, next_use, err, sizeof err);
-    ok = sim_ready;
-    if (ok && opt)
-        replay(&sim, whole.refs, whole.n);
-    else if (ok)
-        ok = replay_streamed(&sim, in, err, sizeof err);
+    bool sim_ready = ok && tlbsim_init(&sim, a, err, sizeof err);
+    ok = sim_ready && replay_streamed(&sim, in, opt ? &future : NULL, err, sizeof err);
     tlbsim_stats_t st;
     if (ok) {
         collect(&sim, &st);
+        if (runctl_stopping())
+            printf("interrupted  by %s: the figures so far\n", runctl_signal_name());
         print_text(a, din_compression(in), &st);
         ok = !a->stats_json || write_json(a->stats_json, a, din_compression(in), &st);
     } else {
-        fprintf(stderr, "%s\n", err);
+        bool named = !strncmp(err, "mmulab", 6) || !strncmp(err, a->trace, strlen(a->trace)); /* din's FILE:LINE: */
+        fprintf(stderr, "%s%s\n", named ? "" : "mmulab tlbsim: ", err);
     }
     if (sim_ready)
         tlbsim_free(&sim);
     din_close(in);
-    free(whole.refs);
-    free(next_use);
-    return ok ? 0 : 2;
+    if (opt)
+        nextuse_close(&future);
+    return !ok ? 2 : runctl_stopping() ? runctl_exit_status() : 0;
 }
 
 int cmd_tlbsim(int argc, char **argv)
@@ -440,5 +443,6 @@ int cmd_tlbsim(int argc, char **argv)
     int status = parse_args(argc, argv, &a);
     if (status)
         return status < 0 ? 0 : status;
+    runctl_catch_signals();
     return run(&a);
 }

@@ -70,7 +70,7 @@ static void usage(FILE *out)
             "  --csv FILE           also write the table as CSV\n");
 }
 
-static bool parse_double(const char *text, double *out)
+static bool parse_double(const char *option, const char *text, double *out)
 {
     if (!text)
         return false;
@@ -78,7 +78,7 @@ static bool parse_double(const char *text, double *out)
     errno = 0;
     double v = strtod(text, &end);
     if (errno || end == text || *end || !(v > 0) || !isfinite(v)) {
-        fprintf(stderr, "mmulab " CMD ": '%s': want a positive number\n", text);
+        fprintf(stderr, "mmulab " CMD ": %s '%s': want a positive number (e.g. 2.5)\n", option, text);
         return false;
     }
     *out = v;
@@ -140,9 +140,9 @@ static bool parse_one(int argc, char **argv, int *i, workload_options_t *o)
         return ok;
     }
     if (opt_match(CMD, argc, argv, i, "--arrival-mean", &v))
-        return parse_double(v, &o->gen.arrival_mean);
+        return parse_double("--arrival-mean", v, &o->gen.arrival_mean);
     if (opt_match(CMD, argc, argv, i, "--lifetime-mean", &v))
-        return parse_double(v, &o->gen.lifetime_mean);
+        return parse_double("--lifetime-mean", v, &o->gen.lifetime_mean);
     if (opt_match(CMD, argc, argv, i, "--size-min", &v))
         return parse_size32("--size-min", v, &o->gen.size_min);
     if (opt_match(CMD, argc, argv, i, "--size-max", &v))

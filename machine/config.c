@@ -41,12 +41,9 @@ bool timing_set(timing_t *t, const char *assignment, char *err, size_t errlen)
     char *end;
     errno = 0;
     unsigned long v = strtoul(eq + 1, &end, 0);
-    if (end == eq + 1 || *end || eq[1] == '-') {
-        snprintf(err, errlen, "--timing %.*s: '%s' is not a number", (int)len, assignment, eq + 1);
-        return false;
-    }
-    if (errno || v > UINT32_MAX) {
-        snprintf(err, errlen, "--timing %.*s: %s is out of range (0 to %u)", (int)len, assignment, eq + 1, UINT32_MAX);
+    if (end == eq + 1 || *end || eq[1] == '-' || errno || v > UINT32_MAX) {
+        snprintf(err, errlen, "--timing %.*s: '%s': expected a whole number from 0 to %u", (int)len, assignment, eq + 1,
+                 UINT32_MAX);
         return false;
     }
 #define TIMING_MATCH(name, def, desc)                                           \

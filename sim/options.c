@@ -522,8 +522,19 @@ static const option_t *find_option(const char *name, const char **inline_arg)
  * accesses): long enough to hold one pass of thrash_worker.s over its pages. */
 #define WS_WINDOW_DEFAULT 2500
 
+/* Options the mode ignores are accepted, with a warning naming each. */
+static void warn_paged_only(const run_options_t *o, FILE *err)
+{
+    if (o->os.mode == OS_PAGED)
+        return;
+    for (int i = 0; i < o->npaged_only; i++)
+        fprintf(err, "mmulab: warning: %s does nothing under --mode %s (it is for paged mode)\n", o->paged_only[i],
+                os_mode_name[o->os.mode]);
+}
+
 static int finish_options(run_options_t *o, FILE *err)
 {
+    warn_paged_only(o, err);
     if (o->tlb_fully_assoc)
         o->hw.tlb_ways = o->hw.tlb_entries;
     if (!o->max_cycles_given)
@@ -570,6 +581,8 @@ int run_options_parse(int argc, char **argv, run_options_t *o, FILE *err)
         }
         if (!opt->set(o, value, err, opt->name))
             return 2;
+        if (!strncmp(opt->help, "paged:", 6) && o->npaged_only < (int)(sizeof o->paged_only / sizeof o->paged_only[0]))
+            o->paged_only[o->npaged_only++] = opt->name;
     }
     return finish_options(o, err);
 }

@@ -29,6 +29,10 @@ typedef struct {
     bool regions;            /* --regions: print the region tables at the end */
     bool tlb_fully_assoc;    /* --tlb-ways full (the default): ways = entries */
     bool max_cycles_given;   /* --max-cycles N (0: no limit); else the engine's default */
+    /* paging-only options given (their help says "paged:"), warned about
+     * when the mode is not paged */
+    const char *paged_only[8];
+    int npaged_only;
     int nprograms;
     const char *programs[MAX_PROGRAMS];
 } run_options_t;

@@ -7,10 +7,10 @@
 
 static uint64_t next_use_oracle(void *ctx, uint32_t frame, uint64_t last_use, uint64_t now)
 {
-    (void)frame;
+    (void)last_use; /* frame_next[frame] is the next use after it */
     (void)now;
     const refsim_t *s = ctx;
-    return s->next_use[last_use];
+    return s->frame_next[frame];
 }
 
 bool refsim_init(refsim_t *s, repl_policy_t policy, uint32_t frames, const uint64_t *next_use)
@@ -19,14 +19,17 @@ bool refsim_init(refsim_t *s, repl_policy_t policy, uint32_t frames, const uint6
     s->next_use = next_use;
     s->repl = repl_create(policy, frames);
     s->frame_page = s->repl ? malloc(frames * sizeof *s->frame_page) : NULL;
-    if (!s->frame_page || !u64map_init(&s->resident, frames)) {
+    bool opt = policy == REPL_OPT;
+    s->frame_next = opt ? malloc(frames * sizeof *s->frame_next) : NULL;
+    if (!s->frame_page || (opt && !s->frame_next) || !u64map_init(&s->resident, frames)) {
         free(s->frame_page);
+        free(s->frame_next);
         repl_destroy(s->repl);
         return false;
     }
     for (uint32_t f = 0; f < frames; f++)
         s->frame_page[f] = REFSIM_NO_PAGE;
-    if (next_use)
+    if (opt)
         repl_set_oracle(s->repl, next_use_oracle, s);
     return true;
 }
@@ -35,6 +38,7 @@ void refsim_free(refsim_t *s)
 {
     repl_destroy(s->repl);
     free(s->frame_page);
+    free(s->frame_next);
     u64map_free(&s->resident);
     *s = (refsim_t){0};
 }
@@ -58,7 +62,7 @@ uint32_t refsim_access(refsim_t *s, uint64_t page, uint64_t t, bool *fault, uint
     uint64_t frame = u64map_get(&s->resident, page, REPL_NONE);
     *fault = frame == REPL_NONE;
     if (!*fault) {
-        repl_reference(s->repl, (uint32_t)frame, t);
+        refsim_touch(s, (uint32_t)frame, t);
         return (uint32_t)frame;
     }
     s->faults++;
@@ -67,6 +71,8 @@ uint32_t refsim_access(refsim_t *s, uint64_t page, uint64_t t, bool *fault, uint
         return REPL_NONE;
     s->frame_page[frame] = page;
     repl_load(s->repl, (uint32_t)frame, t);
+    if (s->frame_next)
+        s->frame_next[frame] = s->next_use ? s->next_use[t] : s->next;
     return (uint32_t)frame;
 }
 

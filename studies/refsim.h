@@ -20,12 +20,16 @@ typedef struct {
     replacer_t *repl;
     u64map_t resident;        /* page -> frame                          */
     uint64_t *frame_page;     /* page in each frame, or REFSIM_NO_PAGE  */
-    const uint64_t *next_use; /* OPT only: next_use[t], see refs_next_use */
+    const uint64_t *next_use; /* OPT: next_use[t], see refs_next_use; or NULL, */
+    uint64_t next;            /* ... and the caller sets the next use of each  */
+                              /* reference here before making it (nextuse.h)  */
+    uint64_t *frame_next;     /* OPT: the next use of each frame's page        */
     uint64_t faults, evictions;
 } refsim_t;
 
-/* false if out of memory or frames is 0.  next_use is needed for OPT only
- * and must outlive the simulator. */
+/* false if out of memory or frames is 0.  For OPT, the future comes from
+ * next_use (which must outlive the simulator) or, if it is NULL, from
+ * s->next, set by the caller before each reference (a stream: nextuse.h). */
 bool refsim_init(refsim_t *s, repl_policy_t policy, uint32_t frames, const uint64_t *next_use);
 void refsim_free(refsim_t *s);
 
@@ -38,7 +42,12 @@ void refsim_free(refsim_t *s);
 uint32_t refsim_access(refsim_t *s, uint64_t page, uint64_t t, bool *fault, uint64_t *evicted);
 
 /* A reference whose frame the caller already knows (a TLB hit). */
-static inline void refsim_touch(refsim_t *s, uint32_t frame, uint64_t t) { repl_reference(s->repl, frame, t); }
+static inline void refsim_touch(refsim_t *s, uint32_t frame, uint64_t t)
+{
+    repl_reference(s->repl, frame, t);
+    if (s->frame_next)
+        s->frame_next[frame] = s->next_use ? s->next_use[t] : s->next;
+}
 
 /* next_use[i] = the index of the next reference to pages[i] after i, or
  * REPL_NEVER; O(n).  false if out of memory. */

@@ -102,14 +102,15 @@ done <<'CASES'
 --dump 1000:x|--dump '1000:x'
 --dump :5|--dump ':5'
 --timing foo=1|unknown parameter 'foo'; allowed: mem_cycles
---timing mem_cycles=x|--timing mem_cycles: 'x' is not a number
---timing mem_cycles=-1|--timing mem_cycles
+--timing mem_cycles=x|--timing mem_cycles: 'x': expected a whole number from 0 to 4294967295
+--timing mem_cycles=-1|--timing mem_cycles: '-1': expected a whole number from 0 to
 --timing nothing|--timing wants NAME=VALUE
 --timing exec_cycles=0|at least one cycle
 --base 100|--base 0x64
 --base zero|--base 'zero'
 --quantum 0|--quantum '0'
---max-cycles 0|--max-cycles '0'
+--max-cycles -1|--max-cycles '-1'
+--max-cycles 5Q|--max-cycles '5Q': expected a number of cycles (0: no limit)
 --granule 3|--granule '3'
 --fit worstest|--fit 'worstest': allowed values are first|best|worst|next
 --stack 3|--stack '3'
