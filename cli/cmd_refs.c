@@ -6,33 +6,63 @@
  * `fifo: 15 faults`.  --stack prints the LRU stack before and after each
  * reference (slide 56).  The policies are os/replace.c's, so the OS and the
  * textbook agree.
+ *
+ * The string comes from the arguments, a file (--file F) or standard input
+ * (-).  It is read once, as a stream, into a next-use file
+ * (studies/nextuse.h), so a string of any length runs in bounded memory: the
+ * tables (which need every reference at hand) are printed only while they fit
+ * a screen, or with --tables up to a bound; beyond, one pass runs every
+ * policy at once and prints the counts.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../sim/runctl.h"
+#include "../studies/nextuse.h"
 #include "../studies/refsim.h"
 #include "argopt.h"
 #include "commands.h"
 
 #define CMD "refs"
 
+/* Tables are printed by default while a line is at most this wide and the
+ * frames this many; --tables prints them up to TABLE_CELLS_MAX references
+ * times frames, --stack up to STACK_CELLS_MAX references times distinct
+ * pages (the work and output both grow with these products). */
+#define SCREEN_COLUMNS 160
+#define SCREEN_FRAMES 32
+#define TABLE_CELLS_MAX 1000000u
+#define STACK_CELLS_MAX 1000000u
+/* How often the reading and the summary pass look at the stop flag. */
+#define CHECK_EVERY 65536
+
 static void refs_usage(FILE *out)
 {
     fprintf(out,
-            "usage: mmulab refs [--frames N] [--policy fifo|lru|opt|clock|all] [--stack] \"REFERENCES\"\n"
+            "usage: mmulab refs [--frames N] [--policy fifo|lru|opt|clock|all] [--stack] [--tables]\n"
+            "                   \"REFERENCES\" | --file FILE | -\n"
             "\n"
-            "Runs page replacement on a reference string (page numbers separated by spaces\n"
-            "or commas, in one or several arguments) with N frames (default 3), free frames\n"
-            "filled lowest first, and prints for each policy the frame table: a column per\n"
-            "reference, a row per frame.  As on the seed's slide 54, a column is filled only\n"
-            "where the reference caused a page fault (hits are blank) and a '*' row marks\n"
-            "the faults.  The last lines read `POLICY: N faults`, one per policy.\n"
+            "Runs page replacement on a reference string (page numbers separated by spaces,\n"
+            "commas or newlines: in one or several arguments, in a file, or on standard\n"
+            "input with -) with N frames (default 3), free frames filled lowest first, and\n"
+            "prints for each policy the frame table: a column per reference, a row per\n"
+            "frame.  As on the seed's slide 54, a column is filled only where the reference\n"
+            "caused a page fault (hits are blank) and a '*' row marks the faults.  The last\n"
+            "lines read `POLICY: N faults`, one per policy.  Tables that would not fit a\n"
+            "screen (wider than 160 columns, more than 32 frames) are left out, with a line\n"
+            "saying so; any length of string then runs in bounded memory.\n"
             "\n"
             "  --policy P   fifo, lru, opt, clock (second chance), or all (default);\n"
             "               several may be given separated by commas\n"
+            "  --file F     read the references from F (- for standard input)\n"
+            "  --tables     print the tables however wide (up to 1M references x frames)\n"
             "  --stack      also print the LRU stack (most recent first) before and after\n"
             "               each reference, with the stack depth of the page referenced\n"
+            "               (up to 1M references x distinct pages)\n"
+            "\n"
+            "OPT reads each reference's next use from a temporary file in $TMPDIR (16 bytes\n"
+            "a reference).  SIGINT or SIGTERM stops a long run (exit 130/143).\n"
             "\n"
             "example: mmulab refs --frames 3 --policy all \"7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1\"\n");
 }
@@ -56,32 +86,51 @@ static bool refs_push(refstring_t *rs, uint64_t page)
     return true;
 }
 
-/* Append the page numbers of text (separated by blanks or commas). */
-static bool parse_references(const char *text, refstring_t *rs)
+/* Where the references come from: argument text, or a stream. */
+typedef struct {
+    const char *text; /* the arguments, joined (NULL: read `in`) */
+    FILE *in;
+    const char *name; /* for messages */
+} ref_source_t;
+
+static int source_getc(ref_source_t *src)
 {
-    const char *p = text;
-    for (;;) {
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == ',')
-            p++;
-        if (!*p)
-            return true;
-        const char *start = p;
-        uint64_t page = 0;
-        while (*p >= '0' && *p <= '9' && page < UINT64_MAX / 16)
-            page = page * 10 + (uint64_t)(*p++ - '0');
-        if (p == start || !(*p == 0 || *p == ' ' || *p == '\t' || *p == '\n' || *p == ',')) {
-            int len = (int)strcspn(start, " \t\n,");
-            fprintf(stderr,
-                    "mmulab refs: '%.*s' is not a page number (references are non-negative integers "
-                    "separated by spaces or commas)\n",
-                    len, start);
-            return false;
-        }
-        if (!refs_push(rs, page)) {
-            fprintf(stderr, "mmulab refs: out of memory\n");
-            return false;
-        }
+    if (src->text)
+        return *src->text ? (unsigned char)*src->text++ : EOF;
+    return getc(src->in);
+}
+
+static bool is_separator(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ','; }
+
+/* The next page number into *page: 1, or 0 at the end, or -1 after a message
+ * quoting the first characters of a token that is not a page number. */
+static int next_reference(ref_source_t *src, uint64_t *page)
+{
+    int c;
+    while ((c = source_getc(src)) != EOF && is_separator(c))
+        ;
+    if (c == EOF)
+        return 0;
+    char token[24];
+    size_t len = 0;
+    uint64_t v = 0;
+    bool number = true;
+    for (; c != EOF && !is_separator(c); c = source_getc(src)) {
+        if (len < sizeof token - 1)
+            token[len++] = (char)c;
+        number = number && c >= '0' && c <= '9' && v < UINT64_MAX / 16;
+        v = v * 10 + (uint64_t)(c - '0');
     }
+    token[len] = 0;
+    if (!number || v == REFSIM_NO_PAGE) {
+        fprintf(stderr,
+                "mmulab refs: %s: '%s' is not a page number (references are non-negative integers "
+                "separated by spaces, commas or newlines)\n",
+                src->name, token);
+        return -1;
+    }
+    *page = v;
+    return 1;
 }
 
 /* Bit p of *mask for each policy named in text ("all" or a comma list). */
@@ -222,9 +271,25 @@ static bool print_lru_stack(const refstring_t *rs, uint32_t frames)
 typedef struct {
     uint64_t frames;
     unsigned policies;
-    bool stack;
-    refstring_t refs;
+    bool stack, tables;
+    const char *file;  /* --file F, or "-" */
+    char *text;        /* the references given as arguments, joined */
+    size_t text_len;
 } refs_args_t;
+
+static bool append_text(refs_args_t *a, const char *arg)
+{
+    size_t n = strlen(arg);
+    char *grown = realloc(a->text, a->text_len + n + 2);
+    if (!grown)
+        return false;
+    a->text = grown;
+    memcpy(a->text + a->text_len, arg, n);
+    a->text_len += n;
+    a->text[a->text_len++] = ' ';
+    a->text[a->text_len] = 0;
+    return true;
+}
 
 /* 0 to go on, otherwise the exit status. */
 static int parse_args(int argc, char **argv, refs_args_t *a)
@@ -240,16 +305,30 @@ static int parse_args(int argc, char **argv, refs_args_t *a)
         } else if (opt_match(CMD, argc, argv, &i, "--policy", &value)) {
             if (!value || !parse_policies(value, &a->policies))
                 return 2;
+        } else if (opt_match(CMD, argc, argv, &i, "--file", &value)) {
+            if (!value)
+                return 2;
+            a->file = value;
         } else if (!strcmp(argv[i], "--stack")) {
             a->stack = true;
+        } else if (!strcmp(argv[i], "--tables")) {
+            a->tables = true;
+        } else if (!strcmp(argv[i], "-")) {
+            a->file = "-";
         } else if (argv[i][0] == '-' && argv[i][1] == '-') {
             fprintf(stderr, "mmulab refs: unknown option '%s' (see mmulab refs --help)\n", argv[i]);
             return 2;
-        } else if (!parse_references(argv[i], &a->refs)) {
+        } else if (!append_text(a, argv[i])) {
+            fprintf(stderr, "mmulab refs: out of memory\n");
             return 2;
         }
     }
-    if (!a->refs.n) {
+    if (a->file && a->text) {
+        fprintf(stderr, "mmulab refs: references both as arguments and from %s: give one or the other\n",
+                !strcmp(a->file, "-") ? "standard input (-)" : "--file");
+        return 2;
+    }
+    if (!a->file && !a->text) {
         fprintf(stderr, "mmulab refs: no reference string given\n");
         refs_usage(stderr);
         return 2;
@@ -257,36 +336,204 @@ static int parse_args(int argc, char **argv, refs_args_t *a)
     return 0;
 }
 
-static int run_policies(const refs_args_t *a)
+/* The string, read once: every reference to the next-use file, the first
+ * few a table or the stack could show also kept in memory.  0, or the exit
+ * status. */
+static int read_references(const refs_args_t *a, nextuse_t *future, refstring_t *kept)
+{
+    uint64_t keep = a->stack ? STACK_CELLS_MAX : TABLE_CELLS_MAX / a->frames; /* the most a table or stack shows */
+    ref_source_t src = {.text = a->text, .name = a->file ? a->file : "the arguments"};
+    if (a->file && !strcmp(a->file, "-"))
+        src.in = stdin, src.name = "standard input";
+    else if (a->file && !(src.in = fopen(a->file, "r"))) {
+        fprintf(stderr, "mmulab refs: %s: cannot open the file\n", a->file);
+        return 2;
+    }
+    uint64_t page;
+    int got;
+    bool ok = true;
+    while (ok && (got = next_reference(&src, &page)) > 0) {
+        ok = nextuse_add(future, page) && (future->count > keep || refs_push(kept, page));
+        if (future->count % CHECK_EVERY == 0 && runctl_stopping())
+            break;
+    }
+    if (src.in && src.in != stdin)
+        fclose(src.in);
+    char err[200];
+    if (!ok || nextuse_failed(future, err, sizeof err)) {
+        fprintf(stderr, "mmulab refs: %s\n", ok ? err : "out of memory");
+        return 2;
+    }
+    if (got < 0)
+        return 2;
+    if (runctl_stopping()) {
+        fprintf(stderr, "mmulab refs: interrupted by %s while reading, after %llu references\n",
+                runctl_signal_name(), (unsigned long long)future->count);
+        return runctl_exit_status();
+    }
+    if (!future->count) {
+        fprintf(stderr, "mmulab refs: %s: no references\n", src.name);
+        return 2;
+    }
+    if (!nextuse_finish(future, err, sizeof err)) {
+        fprintf(stderr, "mmulab refs: %s\n", err);
+        return 2;
+    }
+    return 0;
+}
+
+static uint64_t distinct_pages(const refstring_t *rs)
+{
+    u64map_t seen;
+    uint64_t n = 0;
+    if (!u64map_init(&seen, 1024))
+        return UINT64_MAX;
+    for (size_t i = 0; i < rs->n; i++)
+        if (u64map_get(&seen, rs->pages[i], 0) == 0) {
+            n++;
+            if (!u64map_put(&seen, rs->pages[i], 1)) {
+                n = UINT64_MAX;
+                break;
+            }
+        }
+    u64map_free(&seen);
+    return n;
+}
+
+/* Whether to print the tables: 1 yes, 0 no (a summary instead), or -1
+ * after a message refusing --tables or --stack with the reason. */
+static int want_tables(const refs_args_t *a, const refstring_t *rs, uint64_t count)
+{
+    if (a->stack) {
+        uint64_t distinct = count > rs->n ? 0 : distinct_pages(rs);
+        if (count > rs->n || distinct > STACK_CELLS_MAX / count) {
+            fprintf(stderr, "mmulab refs: --stack: ");
+            if (distinct)
+                fprintf(stderr, "%llu references over %llu distinct pages", (unsigned long long)count,
+                        (unsigned long long)distinct);
+            else
+                fprintf(stderr, "more than %llu references", (unsigned long long)rs->n);
+            fprintf(stderr, " would print more than %u stack entries (references x distinct pages); use a "
+                            "shorter string\n", STACK_CELLS_MAX);
+            return -1;
+        }
+    }
+    if (a->tables) {
+        if (count > rs->n || a->frames > TABLE_CELLS_MAX / count) {
+            fprintf(stderr,
+                    "mmulab refs: --tables: %llu references x %llu frames is more than %u table cells; use fewer "
+                    "frames or a shorter string (without --tables the fault counts need no table)\n",
+                    (unsigned long long)count, (unsigned long long)a->frames, TABLE_CELLS_MAX);
+            return -1;
+        }
+        return 1;
+    }
+    return count <= rs->n && a->frames <= SCREEN_FRAMES &&
+           10 + (uint64_t)column_width(rs) * count <= SCREEN_COLUMNS;
+}
+
+/* The tables (and the stack), from the references in memory. */
+static bool run_tables(const refs_args_t *a, const refstring_t *rs, uint64_t *faults)
 {
     uint32_t frames = (uint32_t)a->frames;
-    size_t n = a->refs.n;
+    size_t n = rs->n;
     uint64_t *next_use = malloc(n * sizeof *next_use), *contents = malloc(n * frames * sizeof *contents);
     bool *faulted = malloc(n * sizeof *faulted);
-    uint64_t faults[REPL_POLICY_COUNT] = {0};
-    int status = 0;
-    if (!next_use || !contents || !faulted || !refs_next_use(a->refs.pages, n, next_use))
-        status = 3;
-    for (int p = 0; p < REPL_POLICY_COUNT && !status; p++) {
+    bool ok = next_use && contents && faulted && refs_next_use(rs->pages, n, next_use);
+    for (int p = 0; p < REPL_POLICY_COUNT && ok; p++) {
         if (!(a->policies >> p & 1))
             continue;
-        if (!simulate(&a->refs, (repl_policy_t)p, frames, next_use, contents, faulted, &faults[p]))
-            status = 3;
-        else
-            print_table(&a->refs, (repl_policy_t)p, frames, contents, faulted);
-    }
-    if (!status && a->stack && !print_lru_stack(&a->refs, frames))
-        status = 3;
-    for (int p = 0; p < REPL_POLICY_COUNT && !status; p++)
-        if (a->policies >> p & 1)
-            printf("%s: %llu faults\n", repl_policy_name[p], (unsigned long long)faults[p]);
-    if (status) {
-        fprintf(stderr, "mmulab refs: out of memory\n");
-        status = 2;
+        ok = simulate(rs, (repl_policy_t)p, frames, next_use, contents, faulted, &faults[p]);
+        if (ok)
+            print_table(rs, (repl_policy_t)p, frames, contents, faulted);
     }
     free(next_use);
     free(contents);
     free(faulted);
+    return ok;
+}
+
+/* Every chosen policy in one pass over the next-use file: bounded memory.
+ * 0, or the exit status. */
+static int run_summary(const refs_args_t *a, nextuse_t *future, uint64_t *faults)
+{
+    refsim_t sims[REPL_POLICY_COUNT];
+    memset(sims, 0, sizeof sims);
+    int status = 0;
+    for (int p = 0; p < REPL_POLICY_COUNT && !status; p++)
+        if (a->policies >> p & 1 && !refsim_init(&sims[p], (repl_policy_t)p, (uint32_t)a->frames, NULL))
+            status = 2;
+    progress_t progress;
+    progress_start(&progress, "refs", false);
+    nextuse_rec_t rec;
+    uint64_t t = 0, distinct = 0;
+    while (!status && nextuse_next(future, &rec)) {
+        for (int p = 0; p < REPL_POLICY_COUNT && !status; p++) {
+            bool fault;
+            uint64_t evicted;
+            sims[p].next = rec.next;
+            if (a->policies >> p & 1 && refsim_access(&sims[p], rec.page, t, &fault, &evicted) == REPL_NONE)
+                status = 2;
+        }
+        distinct += rec.next == REPL_NEVER; /* a page's last reference */
+        if (++t % CHECK_EVERY == 0) {
+            progress_update(&progress, t, "references", t, "references", NULL);
+            if (runctl_stopping())
+                break;
+        }
+    }
+    progress_end(&progress);
+    char err[200];
+    if (status || nextuse_failed(future, err, sizeof err)) {
+        fprintf(stderr, "mmulab refs: %s\n", status ? "out of memory" : err);
+        status = 2;
+    } else if (runctl_stopping()) {
+        printf("interrupted by %s after %llu of %llu references: the counts so far\n", runctl_signal_name(),
+               (unsigned long long)t, (unsigned long long)future->count);
+    } else {
+        printf("%llu references, %llu distinct pages, %llu frames: no frame tables (they would not fit a screen; "
+               "--tables prints them)\n",
+               (unsigned long long)t, (unsigned long long)distinct, (unsigned long long)a->frames);
+    }
+    for (int p = 0; p < REPL_POLICY_COUNT; p++) {
+        faults[p] = sims[p].faults;
+        if (a->policies >> p & 1)
+            refsim_free(&sims[p]);
+    }
+    return status;
+}
+
+static int run_policies(const refs_args_t *a)
+{
+    nextuse_t future;
+    refstring_t kept = {0};
+    uint64_t faults[REPL_POLICY_COUNT] = {0};
+    char err[200];
+    if (!nextuse_open(&future, err, sizeof err)) {
+        fprintf(stderr, "mmulab refs: %s\n", err);
+        return 2;
+    }
+    int status = read_references(a, &future, &kept);
+    int tables = status ? 0 : want_tables(a, &kept, future.count);
+    if (tables < 0)
+        status = 2;
+    else if (!status && tables && !run_tables(a, &kept, faults))
+        status = 3;
+    else if (!status && !tables)
+        status = run_summary(a, &future, faults);
+    if (!status && a->stack && !print_lru_stack(&kept, (uint32_t)a->frames))
+        status = 3;
+    for (int p = 0; p < REPL_POLICY_COUNT && !status; p++)
+        if (a->policies >> p & 1)
+            printf("%s: %llu faults\n", repl_policy_name[p], (unsigned long long)faults[p]);
+    if (status == 3) {
+        fprintf(stderr, "mmulab refs: out of memory\n");
+        status = 2;
+    }
+    if (!status && runctl_stopping())
+        status = runctl_exit_status();
+    nextuse_close(&future);
+    free(kept.pages);
     return status;
 }
 
@@ -294,8 +541,9 @@ int cmd_refs(int argc, char **argv)
 {
     refs_args_t a = {.frames = 3, .policies = (1u << REPL_POLICY_COUNT) - 1};
     int status = parse_args(argc, argv, &a);
+    runctl_catch_signals();
     if (status == 0)
         status = run_policies(&a);
-    free(a.refs.pages);
+    free(a.text);
     return status < 0 ? 0 : status;
 }
