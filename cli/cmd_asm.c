@@ -13,12 +13,13 @@
 #include "../toolchain/asm.h"
 #include "../toolchain/disasm.h"
 #include "../toolchain/exe.h"
+#include "argopt.h"
 #include "commands.h"
 
 static void asm_usage(FILE *out)
 {
     fprintf(out,
-            "usage: mmulab asm SOURCE.s [-o OUTPUT] [-l LISTING] [-c]\n"
+            "usage: mmulab asm SOURCE.s [-o OUTPUT] [-l LISTING] [-c] [--max-errors N]\n"
             "\n"
             "Assemble SOURCE.s into an ELF32 executable.\n"
             "\n"
@@ -27,9 +28,12 @@ static void asm_usage(FILE *out)
             "  -l LISTING  write the listing: address, encoding, source line\n"
             "  -c          produce a relocatable object (ET_REL): undefined names become\n"
             "              external symbols for a later link\n"
+            "  --max-errors N  stop after N errors (default 100; 0: report every one)\n"
             "  -h, --help  this text\n"
             "\n"
-            "Errors are reported as FILE:LINE:COL: error: MESSAGE, all of them in one run.\n"
+            "Errors are reported as FILE:LINE:COL: error: MESSAGE, in one run, up to the\n"
+            "limit (then `too many errors, stopping`).  Input with a NUL byte is refused at\n"
+            "once as not assembly text, and a source over 16 MiB before it is read.\n"
             "Exit status: 0 assembled, 2 errors in the source or bad options.\n"
             "The syntax and the instruction set are described in docs/isa.md.\n");
 }
@@ -53,13 +57,14 @@ static char *default_output(const char *source, bool object)
 typedef struct {
     const char *source, *output, *listing;
     bool object;
+    int max_errors; /* asm_options_t's: 0 the default, < 0 no limit */
 } asm_args_t;
 
 /* 0 parsed, 1 --help shown, 2 bad options (reported). */
 static int parse_asm_args(int argc, char **argv, asm_args_t *a)
 {
     for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
+        const char *arg = argv[i], *value;
         if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
             asm_usage(stdout);
             return 1;
@@ -72,8 +77,14 @@ static int parse_asm_args(int argc, char **argv, asm_args_t *a)
                 return 2;
             }
             *(arg[1] == 'o' ? &a->output : &a->listing) = argv[++i];
+        } else if (opt_match("asm", argc, argv, &i, "--max-errors", &value)) {
+            uint64_t n;
+            if (!opt_u64("asm", "--max-errors", value, 0, 1000000, &n))
+                return 2;
+            a->max_errors = n ? (int)n : -1;
         } else if (arg[0] == '-' && arg[1]) {
-            fprintf(stderr, "mmulab asm: unknown option '%s' (allowed: -o FILE, -l FILE, -c, --help)\n", arg);
+            fprintf(stderr, "mmulab asm: unknown option '%s' (allowed: -o FILE, -l FILE, -c, --max-errors N, --help)\n",
+                    arg);
             return 2;
         } else if (a->source) {
             fprintf(stderr, "mmulab asm: more than one source file ('%s' and '%s')\n", a->source, arg);
@@ -95,7 +106,7 @@ int cmd_asm(int argc, char **argv)
     int rc = parse_asm_args(argc, argv, &a);
     if (rc)
         return rc == 1 ? 0 : 2;
-    asm_options_t opt = {.errors = stderr, .relocatable = a.object};
+    asm_options_t opt = {.errors = stderr, .relocatable = a.object, .max_errors = a.max_errors};
     if (a.listing && !(opt.listing = fopen(a.listing, "w"))) {
         perror(a.listing);
         return 2;

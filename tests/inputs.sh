@@ -28,9 +28,9 @@ for cmd in asm run; do
     end
 done
 
-begin "bad assembly: 300 bad lines give 300 errors in one run"
+begin "bad assembly: 300 bad lines give 300 errors in one run (--max-errors 0)"
 for i in $(seq 300); do echo "        FROB$i R1"; done >"$T/many.s"
-mm asm "$T/many.s" -o "$T/many.x"
+mm asm --max-errors 0 "$T/many.s" -o "$T/many.x"
 want_rc 2
 want_eq "errors" "$(grep -cE 'many\.s:[0-9]+:9: error: ' "$T/err")" 300
 want_eq "the last one" "$(grep -E 'error: ' "$T/err" | sed -n 300p | cut -d: -f2)" 300
