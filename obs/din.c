@@ -34,6 +34,7 @@ struct din_reader {
     size_t pos, len;     /* unparsed bytes are buf[pos..len)                 */
     size_t parse_end;    /* one past the last '\n' in buf[pos..len)          */
     uint64_t line;       /* number of the line at buf[pos]                   */
+    uint64_t records;    /* records returned so far                          */
 };
 
 static uint8_t hex_value[256];   /* a character's digit value, or HEX_NONE      */
@@ -128,10 +129,14 @@ static long read_xz(din_reader_t *r, char *dst, size_t want, char *err, size_t e
 static long source_read(din_reader_t *r, char *dst, size_t want, char *err, size_t errlen)
 {
     if (r->kind == SRC_GZIP) {
-        int got = gzread(r->gz, dst, (unsigned)want);
-        if (got < 0) {
-            int code;
-            snprintf(err, errlen, "%s: gzip data is corrupt: %s", r->path, gzerror(r->gz, &code));
+        int got = gzread(r->gz, dst, (unsigned)want), code;
+        const char *why = gzerror(r->gz, &code);
+        if (!strncmp(why, "<fd:", 4) && strstr(why, ": ")) /* zlib names the descriptor: we name the file */
+            why = strstr(why, ": ") + 2;
+        if (got < 0 || (got == 0 && code != Z_OK)) { /* zlib: Z_BUF_ERROR at a stream cut short */
+            snprintf(err, errlen, "%s: gzip data is %s: %s", r->path, code == Z_BUF_ERROR ? "truncated" : "corrupt",
+                     why);
+            return -1;
         }
         return got;
     }
@@ -325,14 +330,25 @@ static const char *parse_line(const char *p, din_ref_t *ref, bool *used, const c
     return memchr(p, '\n', DIN_MAX_LINE + 1); /* the rest of the line is a comment */
 }
 
+/* A read or decompression error: say where the trace broke. */
+static long broken_after(din_reader_t *r, uint64_t records, char *err, size_t errlen)
+{
+    size_t n = strlen(err);
+    snprintf(err + n, errlen - n, " (the trace breaks after reference %llu, line %llu)", (unsigned long long)records,
+             (unsigned long long)r->line);
+    return -1;
+}
+
 long din_read(din_reader_t *r, din_ref_t *out, size_t max, char *err, size_t errlen)
 {
     size_t count = 0;
     while (count < max) {
         if (r->pos >= r->parse_end) {
             int more = refill(r, err, errlen);
-            if (more <= 0)
-                return more < 0 ? -1 : (long)count;
+            if (more < 0)
+                return broken_after(r, r->records + count, err, errlen);
+            if (more == 0)
+                break;
         }
         /* The whole lines in buf[pos..parse_end), with locals in registers. */
         const char *p = r->buf + r->pos, *end = r->buf + r->parse_end;
@@ -355,5 +371,6 @@ long din_read(din_reader_t *r, din_ref_t *out, size_t max, char *err, size_t err
         r->pos = (size_t)(p - r->buf);
         r->line = line;
     }
+    r->records += count;
     return (long)count;
 }

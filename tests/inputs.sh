@@ -68,7 +68,16 @@ begin "bad assembly: random bytes as source are errors, not a crash"
 python3 -c 'import random,sys; r=random.Random(7); sys.stdout.buffer.write(bytes(r.randrange(256) for _ in range(4000)))' >"$T/noise.s"
 mm run "$T/noise.s"
 want_rc 2
-want_err_re "noise.s:[0-9]+:[0-9]+: error: "
+want_err_re "noise.s: error: not assembly text: NUL byte at offset [0-9]+"
+end
+
+begin "bad assembly: random bytes without a NUL are file:line:col errors, at most 100 and a last line saying so"
+python3 -c 'import random,sys; r=random.Random(7); sys.stdout.buffer.write(bytes(r.randrange(1, 256) for _ in range(40000)))' >"$T/noise1.s"
+mm run "$T/noise1.s"
+want_rc 2
+want_err_re "noise1.s:[0-9]+:[0-9]+: error: "
+want_eq "error lines" "$(grep -c 'noise1.s:[0-9]*:[0-9]*: error: ' "$T/err")" 100
+want_err "noise1.s: error: too many errors, stopping"
 end
 
 begin "bad assembly: a 100000-character line does not crash"

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "exe.h"
 
@@ -37,6 +38,12 @@ int file_read_all(const char *path, size_t max, uint8_t **data, size_t *size, ch
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat st; /* a regular file too large is refused before it is read */
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
+        fclose(f);
+        snprintf(err, errlen, "%s: %llu bytes, larger than %zu", path, (unsigned long long)st.st_size, max);
         return -1;
     }
     size_t len = 0, cap = 4096;
@@ -90,28 +97,38 @@ static bool header_number(const uint8_t *field, int n, size_t *out)
     return true;
 }
 
-/* The member name of a header: "name/" (short), "/N" (offset N in the
- * long-name table).  Returns a malloc'd string or NULL. */
-static char *member_name(const uint8_t *h, const uint8_t *longnames, size_t longlen)
+/* The member name of a header: "name/" (short, space padded), "/N" (at
+ * offset N in the long-name table, ending "/\n").  Returns a malloc'd string,
+ * or NULL with *bad set to a name that holds a path (".", "..", a '/'):
+ * extracting it could write outside the directory, so it is refused. */
+static char *member_name(const uint8_t *h, const uint8_t *longnames, size_t longlen, char **bad)
 {
     const char *start = (const char *)h;
     size_t len = 0;
+    *bad = NULL;
     if (h[0] == '/' && h[1] >= '0' && h[1] <= '9') {
         size_t off;
         if (!longnames || !header_number(h + 1, 15, &off) || off >= longlen)
             return NULL;
         start = (const char *)longnames + off;
-        while (off + len < longlen && start[len] != '/' && start[len] != '\n')
+        while (off + len < longlen && start[len] != '\n')
             len++;
     } else {
-        while (len < 16 && h[len] != '/' && h[len] != ' ')
-            len++;
+        len = 16;
+        while (len > 0 && h[len - 1] == ' ')
+            len--;
     }
+    if (len > 0 && start[len - 1] == '/') /* the GNU terminator */
+        len--;
     if (len == 0)
         return NULL;
     char *name = xrealloc(NULL, len + 1);
     memcpy(name, start, len);
     name[len] = '\0';
+    if (memchr(name, '/', len) || !strcmp(name, ".") || !strcmp(name, "..")) {
+        *bad = name;
+        return NULL;
+    }
     return name;
 }
 
@@ -133,7 +150,13 @@ int archive_parse(const uint8_t *buf, size_t len, archive_t *out, char *err, siz
         if (!memcmp(h, "//              ", 16)) {
             longnames = buf + at, longlen = size;
         } else if (h[0] != '/' || (h[1] >= '0' && h[1] <= '9')) { /* "/" and "/SYM64/" are indexes */
-            char *name = member_name(h, longnames, longlen);
+            char *bad, *name = member_name(h, longnames, longlen, &bad);
+            if (bad) {
+                archive_free(out);
+                snprintf(err, errlen, "member '%.100s': a name with a path ('/', '.' or '..') is refused", bad);
+                free(bad);
+                return -1;
+            }
             if (!name)
                 goto corrupt;
             archive_put(out, name, buf + at, size);
