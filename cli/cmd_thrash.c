@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../studies/thrash.h"
+#include "../sim/runctl.h"
 #include "argopt.h"
 #include "commands.h"
 #include "thrash_os.h"
@@ -267,8 +268,14 @@ static bool sweep(const thrash_options_t *o, frame_alloc_t alloc, FILE *csv)
     double best = -1;
     int best_degree = 0;
     thrash_point_t pt = {0};
-    for (int d = 1; d <= (int)o->max_degree; d++) {
-        if (!run_point(o, alloc, d, &pt)) {
+    progress_t progress;
+    progress_start(&progress, "thrash", false);
+    for (int d = 1; d <= (int)o->max_degree && !runctl_stopping(); d++) {
+        /* the line stays while the point runs; the row replaces it */
+        progress_update(&progress, (uint64_t)d - 1, "degrees", (uint64_t)d - 1, "degrees", frame_alloc_name[alloc]);
+        bool ran = run_point(o, alloc, d, &pt);
+        progress_end(&progress);
+        if (!ran) {
             fprintf(stderr, "mmulab " CMD ": cannot run degree %d\n", d);
             return false;
         }
@@ -280,6 +287,10 @@ static bool sweep(const thrash_options_t *o, frame_alloc_t alloc, FILE *csv)
             best = pt.cpu_utilisation;
             best_degree = d;
         }
+    }
+    if (runctl_stopping()) {
+        printf("interrupted by %s: the degrees so far\n", runctl_signal_name());
+        return true;
     }
     printf("peak utilisation %.3f at degree %d; at degree %d: %.3f (%.0f%% of the peak)\n", best, best_degree,
            (int)o->max_degree, pt.cpu_utilisation, best > 0 ? 100 * pt.cpu_utilisation / best : 0);
@@ -304,11 +315,12 @@ int cmd_thrash(int argc, char **argv)
     if (csv)
         fprintf(csv, "degree,cpu_utilisation,fault_rate,allocator\n");
     describe(&o);
+    runctl_catch_signals();
     bool ok = true;
-    for (int a = 0; a < ALLOC_COUNT && ok; a++)
+    for (int a = 0; a < ALLOC_COUNT && ok && !runctl_stopping(); a++)
         if (o.alloc == ALLOC_COUNT || o.alloc == a)
             ok = sweep(&o, (frame_alloc_t)a, csv);
     if (csv && fclose(csv) != 0)
         ok = false;
-    return ok ? 0 : 2;
+    return !ok ? 2 : runctl_stopping() ? runctl_exit_status() : 0;
 }

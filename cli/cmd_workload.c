@@ -14,6 +14,7 @@
 
 #include "../machine/config.h"
 #include "../studies/workload.h"
+#include "../sim/runctl.h"
 #include "argopt.h"
 #include "commands.h"
 
@@ -267,6 +268,8 @@ static void fifty_percent_rule(const workload_options_t *o)
     int k = (int)o->seeds;
     double sum = 0, sumsq = 0;
     for (int i = 0; i < k; i++) {
+        if (runctl_stopping())
+            return;
         wl_trace_t t;
         wl_result_t r;
         if (!load_workload(o, o->seed + (uint64_t)i, &t))
@@ -286,6 +289,13 @@ static void fifty_percent_rule(const workload_options_t *o)
            100 * mean / (1 + mean));
 }
 
+/* wl_config_t's tick: the progress line, and false once asked to stop. */
+static bool workload_tick(void *ctx, int arrived)
+{
+    progress_update(ctx, (uint64_t)arrived, "requests", (uint64_t)arrived, "requests", NULL);
+    return !runctl_stopping();
+}
+
 int cmd_workload(int argc, char **argv)
 {
     workload_options_t o;
@@ -296,6 +306,11 @@ int cmd_workload(int argc, char **argv)
     }
     if (rc)
         return rc;
+    progress_t progress;
+    progress_start(&progress, "workload", false);
+    runctl_catch_signals();
+    o.run.tick = workload_tick;
+    o.run.tick_ctx = &progress;
     wl_trace_t t;
     if (!load_workload(&o, o.seed, &t))
         return 2;
@@ -303,15 +318,20 @@ int cmd_workload(int argc, char **argv)
     wl_result_t rows[FIT_COUNT];
     int n = 0;
     print_header();
-    for (int f = 0; f < FIT_COUNT; f++)
+    for (int f = 0; f < FIT_COUNT && !runctl_stopping(); f++)
         if (o.fit == FIT_COUNT || o.fit == f) {
             wl_run(&t, &o.run, (fit_t)f, &rows[n]);
+            progress_end(&progress);
             print_row(&rows[n++]);
         }
     wl_trace_free(&t);
+    if (runctl_stopping()) {
+        printf("interrupted by %s: the last row covers the requests until then\n", runctl_signal_name());
+        return runctl_exit_status();
+    }
     if (!o.file && (o.fit == FIT_COUNT || o.fit == FIT_FIRST))
         fifty_percent_rule(&o);
     if (o.csv && !write_csv(o.csv, rows, n))
         return 2;
-    return 0;
+    return runctl_stopping() ? runctl_exit_status() : 0;
 }

@@ -117,6 +117,9 @@ bool wl_read_file(const char *path, wl_trace_t *t, char *err, size_t errlen)
         if (!parse_line(line, &arrival, &size, &lifetime)) {
             snprintf(err, errlen, "%s:%d: expected ARRIVAL SIZE LIFETIME (e.g. 0 4K 10)", path, lineno);
             ok = false;
+        } else if (t->n >= WL_MAX_REQUESTS) {
+            snprintf(err, errlen, "%s:%d: more than %d requests", path, lineno, WL_MAX_REQUESTS);
+            ok = false;
         } else if (!wl_trace_add(t, arrival, size, lifetime)) {
             snprintf(err, errlen, "out of host memory");
             ok = false;
@@ -303,6 +306,8 @@ void wl_run(const wl_trace_t *t, const wl_config_t *cfg, fit_t fit, wl_result_t 
         } else {
             advance_to(&s, t->req[next].arrival);
             arrive(&s, next++);
+            if (cfg->tick && next % 4096 == 0 && !cfg->tick(cfg->tick_ctx, next))
+                break;
         }
     }
     finish(&s);
