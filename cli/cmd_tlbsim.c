@@ -42,7 +42,12 @@ static void tlbsim_usage(FILE *out)
             "Without --frames memory is unbounded and page_faults counts the distinct pages\n"
             "touched; with --frames N it counts the faults of N frames under --replace\n"
             "(default lru), and an evicted page's TLB entry is invalidated.\n"
-            "--stats-json writes the same figures and the configuration as JSON.\n");
+            "--stats-json writes the same figures and the configuration as JSON.\n"
+            "--replace opt reads the trace twice and keeps each reference's next use in a\n"
+            "temporary file in $TMPDIR (16 bytes a reference), so memory does not grow with\n"
+            "the trace.  SIGINT or SIGTERM stops the replay with the figures so far (exit\n"
+            "130/143).  A truncated or corrupt .gz/.xz trace is an error naming the\n"
+            "reference after which it broke.\n");
 }
 
 typedef struct {
