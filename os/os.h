@@ -267,6 +267,10 @@ bool os_pte(os_t *os, int pid, uint32_t vpn, uint32_t *pte);
  * references is fine: a thread's are recorded with its leader's). */
 const page_ref_t *os_recorded_refs(os_t *os, int pid, size_t *count);
 bool os_set_future(os_t *os, int pid, const page_ref_t *refs, size_t count);
+/* OPT keeps every page reference of the recording in memory (24 bytes each),
+ * so a process may make at most this many; past it the recording is full. */
+#define OS_OPT_MAX_REFS (4u << 20)
+bool os_recording_full(os_t *os);
 
 /* Row i of pid's region table in os_print_regions's words: its support
  * ("file (prog)", "none (zeros)", "file NAME", "library NAME", ...), `use`

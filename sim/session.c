@@ -131,6 +131,12 @@ static int record_future(session_t *s, FILE *err)
         if (devnull)
             os_set_console(rec.os, devnull);
         session_run(&rec);
+        if (os_recording_full(rec.os)) {
+            fprintf(err, "mmulab: --replace opt: a process makes more than %u page references, and OPT keeps each "
+                         "one in memory; use a shorter run (--max-cycles) or another --replace policy\n",
+                    OS_OPT_MAX_REFS);
+            rc = 2;
+        }
         for (int pid = 1; pid <= os_process_count(rec.os) && rc == 0; pid++) {
             size_t n;
             const page_ref_t *refs = os_recorded_refs(rec.os, pid, &n);
@@ -229,6 +235,10 @@ int session_run(session_t *s)
             break;
         }
         show_progress(s, &progress);
+        if (s->opt.os.record_refs && os_recording_full(s->os)) { /* OPT's recording pass: no need to go on */
+            os_interrupt(s->os, "OPT's recording is full");
+            break;
+        }
     }
     progress_end(&progress);
     return os_run_status(s->os);

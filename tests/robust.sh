@@ -267,6 +267,14 @@ want_rc 2
 want_err "OPT needs a temporary file"
 end
 
+begin "run --replace opt on an endless guest: OPT's recording is bounded, refused with the reason"
+kb=$(rss_kb "$M" run --mode paged --replace opt "$T/loop.s")
+want_err "--replace opt: a process makes more than 4194304 page references"
+at_most "peak RSS (kB)" "$kb" 200000
+mm run --mode paged --replace opt --frames 4 --check programs/vcopy.s
+want_rc 0
+end
+
 begin "refs reads a file or standard input; not both with arguments"
 echo "1 2 3 4 1 2 5 1 2 3 4 5" >"$T/b.txt"
 mm refs --frames 3 --policy fifo --file "$T/b.txt"
