@@ -41,6 +41,9 @@ if "$M" run --help | grep -q -- "--prefault"; then
     ir_per_guest "stride, paged (64-entry TLB)" --mode paged --prefault --tlb 64 --tlb-ways full --page-size 4K \
         --mem 64M bench/stride.s
 fi
+if [ -x bench/opt_memory.sh ] && [ -x /usr/bin/time ]; then
+    bench/opt_memory.sh "$OUT"
+fi
 if [ -x bench/tlbsim.sh ]; then
     bench/tlbsim.sh "$OUT"
 fi
