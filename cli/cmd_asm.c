@@ -13,29 +13,21 @@
 #include "../toolchain/asm.h"
 #include "../toolchain/disasm.h"
 #include "../toolchain/exe.h"
-#include "argopt.h"
+#include "../sim/options.h"
 #include "commands.h"
 
-static void asm_usage(FILE *out)
+static void asm_usage(FILE *out, const opt_parser_t *p)
 {
-    fprintf(out,
-            "usage: mmulab asm SOURCE.s [-o OUTPUT] [-l LISTING] [-c] [--max-errors N]\n"
-            "\n"
-            "Assemble SOURCE.s into an ELF32 executable.\n"
-            "\n"
-            "  -o OUTPUT   output file (default: SOURCE with .s replaced by .x, or by .o\n"
-            "              with -c, in the same directory as the source)\n"
-            "  -l LISTING  write the listing: address, encoding, source line\n"
-            "  -c          produce a relocatable object (ET_REL): undefined names become\n"
-            "              external symbols for a later link\n"
-            "  --max-errors N  stop after N errors (default 100; 0: report every one)\n"
-            "  -h, --help  this text\n"
-            "\n"
-            "Errors are reported as FILE:LINE:COL: error: MESSAGE, in one run, up to the\n"
-            "limit (then `too many errors, stopping`).  Input with a NUL byte is refused at\n"
-            "once as not assembly text, and a source over 16 MiB before it is read.\n"
-            "Exit status: 0 assembled, 2 errors in the source or bad options.\n"
-            "The syntax and the instruction set are described in docs/isa.md.\n");
+    fprintf(out, "usage: mmulab asm SOURCE.s [-o OUTPUT] [-l LISTING] [-c] [--max-errors N]\n"
+                 "\n"
+                 "Assemble SOURCE.s into an ELF32 executable.\n"
+                 "Errors are reported as FILE:LINE:COL: error: MESSAGE, in one run, up to the\n"
+                 "limit (then `too many errors, stopping`).  Input with a NUL byte is refused at\n"
+                 "once as not assembly text, and a source over 16 MiB after its first block.\n"
+                 "Exit status: 0 assembled, 2 errors in the source or bad options.\n"
+                 "The syntax and the instruction set are described in docs/isa.md.\n"
+                 "\noptions:\n");
+    opt_help(p, out);
 }
 
 /* SOURCE.s -> SOURCE.x (or .o); any other name gets the suffix appended. */
@@ -57,46 +49,44 @@ static char *default_output(const char *source, bool object)
 typedef struct {
     const char *source, *output, *listing;
     bool object;
-    int max_errors; /* asm_options_t's: 0 the default, < 0 no limit */
+    uint32_t max_errors; /* --max-errors N: 0 for every one */
+    bool max_errors_given;
 } asm_args_t;
+
+static const opt_spec_t asm_specs[] = {
+    {"-o", .kind = OPT_STRING, .value_name = "FILE", OPT_AT(asm_args_t, output),
+     .help = "output file (default: SOURCE with .s replaced by .x, or by .o with -c, in the same directory)"},
+    {"-l", .kind = OPT_STRING, .value_name = "FILE", OPT_AT(asm_args_t, listing),
+     .help = "write the listing: address, encoding, source line"},
+    {"-c", .kind = OPT_FLAG, OPT_AT(asm_args_t, object),
+     .help = "produce a relocatable object (ET_REL): undefined names become external symbols"},
+    {"--max-errors", .kind = OPT_NUMBER, .value_name = "N", OPT_AT(asm_args_t, max_errors), .max = 1000000,
+     OPT_GIVEN(asm_args_t, max_errors_given), .help = "stop after N errors (default 100; 0: report every one)"},
+};
 
 /* 0 parsed, 1 --help shown, 2 bad options (reported). */
 static int parse_asm_args(int argc, char **argv, asm_args_t *a)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i], *value;
-        if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-            asm_usage(stdout);
-            return 1;
-        }
-        if (!strcmp(arg, "-c")) {
-            a->object = true;
-        } else if (!strcmp(arg, "-o") || !strcmp(arg, "-l")) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "mmulab asm: option '%s' needs a file name\n", arg);
-                return 2;
-            }
-            *(arg[1] == 'o' ? &a->output : &a->listing) = argv[++i];
-        } else if (opt_match("asm", argc, argv, &i, "--max-errors", &value)) {
-            uint64_t n;
-            if (!opt_u64("asm", "--max-errors", value, 0, 1000000, &n))
-                return 2;
-            a->max_errors = n ? (int)n : -1;
-        } else if (arg[0] == '-' && arg[1]) {
-            fprintf(stderr, "mmulab asm: unknown option '%s' (allowed: -o FILE, -l FILE, -c, --max-errors N, --help)\n",
-                    arg);
-            return 2;
-        } else if (a->source) {
-            fprintf(stderr, "mmulab asm: more than one source file ('%s' and '%s')\n", a->source, arg);
-            return 2;
-        } else {
-            a->source = arg;
-        }
+    const char *words[2];
+    opt_table_t table = {asm_specs, OPT_COUNT(asm_specs), a, NULL, NULL};
+    opt_parser_t p = {.prog = "mmulab asm", .tables = &table, .ntables = 1, .words = words, .max_words = 2,
+                      .err = stderr};
+    int rc = opt_parse(&p, argc, argv);
+    if (rc < 0) {
+        asm_usage(stdout, &p);
+        return 1;
     }
-    if (!a->source) {
-        asm_usage(stderr);
+    if (rc)
+        return rc;
+    if (p.nwords > 1) {
+        fprintf(stderr, "mmulab asm: more than one source file ('%s' and '%s')\n", words[0], words[1]);
         return 2;
     }
+    if (p.nwords == 0) {
+        asm_usage(stderr, &p);
+        return 2;
+    }
+    a->source = words[0];
     return 0;
 }
 
@@ -106,7 +96,8 @@ int cmd_asm(int argc, char **argv)
     int rc = parse_asm_args(argc, argv, &a);
     if (rc)
         return rc == 1 ? 0 : 2;
-    asm_options_t opt = {.errors = stderr, .relocatable = a.object, .max_errors = a.max_errors};
+    asm_options_t opt = {.errors = stderr, .relocatable = a.object,
+                         .max_errors = !a.max_errors_given ? 0 : a.max_errors ? (int)a.max_errors : -1};
     if (a.listing && !(opt.listing = fopen(a.listing, "w"))) {
         perror(a.listing);
         return 2;
@@ -236,26 +227,24 @@ static void print_section(const exe_t *exe, int index)
 
 int cmd_disasm(int argc, char **argv)
 {
-    const char *path = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            disasm_usage(stdout);
-            return 0;
-        }
-        if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "mmulab disasm: unknown option '%s' (allowed: --help)\n", argv[i]);
-            return 2;
-        }
-        if (path) {
-            fprintf(stderr, "mmulab disasm: more than one file ('%s' and '%s')\n", path, argv[i]);
-            return 2;
-        }
-        path = argv[i];
+    const char *words[2];
+    opt_parser_t p = {.prog = "mmulab disasm", .words = words, .max_words = 2, .err = stderr};
+    int rc = opt_parse(&p, argc, argv);
+    if (rc < 0) {
+        disasm_usage(stdout);
+        return 0;
     }
-    if (!path) {
+    if (rc)
+        return rc;
+    if (p.nwords > 1) {
+        fprintf(stderr, "mmulab disasm: more than one file ('%s' and '%s')\n", words[0], words[1]);
+        return 2;
+    }
+    if (p.nwords == 0) {
         disasm_usage(stderr);
         return 2;
     }
+    const char *path = words[0];
     exe_t exe;
     char err[512];
     if (exe_read_elf(path, &exe, err, sizeof err) < 0) {

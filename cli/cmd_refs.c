@@ -21,7 +21,7 @@
 #include "../sim/runctl.h"
 #include "../studies/nextuse.h"
 #include "../studies/refsim.h"
-#include "argopt.h"
+#include "../sim/options.h"
 #include "commands.h"
 
 #define CMD "refs"
@@ -53,106 +53,11 @@ static void refs_usage(FILE *out)
             "screen (wider than 160 columns, more than 32 frames) are left out, with a line\n"
             "saying so; any length of string then runs in bounded memory.\n"
             "\n"
-            "  --policy P   fifo, lru, opt, clock (second chance), or all (default);\n"
-            "               several may be given separated by commas\n"
-            "  --file F     read the references from F (- for standard input)\n"
-            "  --tables     print the tables however wide (up to 1M references x frames)\n"
-            "  --stack      also print the LRU stack (most recent first) before and after\n"
-            "               each reference, with the stack depth of the page referenced\n"
-            "               (up to 1M references x distinct pages)\n"
-            "\n"
             "OPT reads each reference's next use from a temporary file in $TMPDIR (16 bytes\n"
             "a reference).  SIGINT or SIGTERM stops a long run (exit 130/143).\n"
             "\n"
-            "example: mmulab refs --frames 3 --policy all \"7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1\"\n");
-}
-
-typedef struct {
-    uint64_t *pages;
-    size_t n, cap;
-} refstring_t;
-
-static bool refs_push(refstring_t *rs, uint64_t page)
-{
-    if (rs->n == rs->cap) {
-        size_t cap = rs->cap ? 2 * rs->cap : 64;
-        uint64_t *pages = realloc(rs->pages, cap * sizeof *pages);
-        if (!pages)
-            return false;
-        rs->pages = pages;
-        rs->cap = cap;
-    }
-    rs->pages[rs->n++] = page;
-    return true;
-}
-
-/* Where the references come from: argument text, or a stream. */
-typedef struct {
-    const char *text; /* the arguments, joined (NULL: read `in`) */
-    FILE *in;
-    const char *name; /* for messages */
-} ref_source_t;
-
-static int source_getc(ref_source_t *src)
-{
-    if (src->text)
-        return *src->text ? (unsigned char)*src->text++ : EOF;
-    return getc(src->in);
-}
-
-static bool is_separator(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ','; }
-
-/* The next page number into *page: 1, or 0 at the end, or -1 after a message
- * quoting the first characters of a token that is not a page number. */
-static int next_reference(ref_source_t *src, uint64_t *page)
-{
-    int c;
-    while ((c = source_getc(src)) != EOF && is_separator(c))
-        ;
-    if (c == EOF)
-        return 0;
-    char token[24];
-    size_t len = 0;
-    uint64_t v = 0;
-    bool number = true;
-    for (; c != EOF && !is_separator(c); c = source_getc(src)) {
-        if (len < sizeof token - 1)
-            token[len++] = (char)c;
-        number = number && c >= '0' && c <= '9' && v < UINT64_MAX / 16;
-        v = v * 10 + (uint64_t)(c - '0');
-    }
-    token[len] = 0;
-    if (!number || v == REFSIM_NO_PAGE) {
-        fprintf(stderr,
-                "mmulab refs: %s: '%s' is not a page number (references are non-negative integers "
-                "separated by spaces, commas or newlines)\n",
-                src->name, token);
-        return -1;
-    }
-    *page = v;
-    return 1;
-}
-
-/* Bit p of *mask for each policy named in text ("all" or a comma list). */
-static bool parse_policies(const char *text, unsigned *mask)
-{
-    char name[32];
-    *mask = 0;
-    for (const char *p = text; *p;) {
-        size_t len = strcspn(p, ",");
-        repl_policy_t policy;
-        snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), p);
-        if (!strcmp(name, "all"))
-            *mask |= (1u << REPL_POLICY_COUNT) - 1;
-        else if (repl_policy_parse(name, &policy))
-            *mask |= 1u << policy;
-        else {
-            fprintf(stderr, "mmulab refs: unknown policy '%s'; allowed: fifo, lru, opt, clock, all\n", name);
-            return false;
-        }
-        p += len + (p[len] == ',');
-    }
-    return *mask != 0;
+            "example: mmulab refs --frames 3 --policy all \"7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1\"\n"
+            "\noptions:\n");
 }
 
 static int digits(uint64_t v)
@@ -272,10 +177,50 @@ typedef struct {
     uint64_t frames;
     unsigned policies;
     bool stack, tables;
-    const char *file;  /* --file F, or "-" */
+    const char *file;  /* --file F, or "-" (also as a word) */
     char *text;        /* the references given as arguments, joined */
     size_t text_len;
 } refs_args_t;
+
+/* --policy: bit p of the mask for each policy named ("all" or a comma list). */
+static bool parse_policies(void *target, const char *text, char *why, size_t len)
+{
+    unsigned *mask = &((refs_args_t *)target)->policies;
+    char name[32];
+    *mask = 0;
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, ",");
+        repl_policy_t policy;
+        snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), p);
+        if (!strcmp(name, "all"))
+            *mask |= (1u << REPL_POLICY_COUNT) - 1;
+        else if (repl_policy_parse(name, &policy))
+            *mask |= 1u << policy;
+        else {
+            snprintf(why, len, "unknown policy '%s'; allowed: fifo, lru, opt, clock, all (or several separated "
+                               "by commas)", name);
+            return false;
+        }
+        p += n + (p[n] == ',');
+    }
+    if (!*mask)
+        snprintf(why, len, "expected fifo|lru|opt|clock|all");
+    return *mask != 0;
+}
+
+static const opt_spec_t refs_specs[] = {
+    {"--frames", .kind = OPT_NUMBER, .value_name = "N", OPT_AT(refs_args_t, frames), .min = 1, .max = 1u << 16,
+     .help = "frames of memory (default 3)"},
+    {"--policy", .kind = OPT_CUSTOM, .value_name = "P", .hook = parse_policies,
+     .help = "fifo, lru, opt, clock (second chance), or all (default); several may be given separated by commas"},
+    {"--file", .kind = OPT_STRING, .value_name = "FILE", OPT_AT(refs_args_t, file),
+     .help = "read the references from FILE (- for standard input, as a lone - does)"},
+    {"--tables", .kind = OPT_FLAG, OPT_AT(refs_args_t, tables),
+     .help = "print the frame tables however wide (up to 1M references x frames)"},
+    {"--stack", .kind = OPT_FLAG, OPT_AT(refs_args_t, stack),
+     .help = "also print the LRU stack (most recent first) before and after each reference, with the stack "
+             "depth of the page referenced (up to 1M references x distinct pages)"},
+};
 
 static bool append_text(refs_args_t *a, const char *arg)
 {
@@ -294,46 +239,36 @@ static bool append_text(refs_args_t *a, const char *arg)
 /* 0 to go on, otherwise the exit status. */
 static int parse_args(int argc, char **argv, refs_args_t *a)
 {
-    const char *value;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            refs_usage(stdout);
-            return -1;
-        } else if (opt_match(CMD, argc, argv, &i, "--frames", &value)) {
-            if (!opt_u64(CMD, "--frames", value, 1, 1u << 16, &a->frames))
-                return 2;
-        } else if (opt_match(CMD, argc, argv, &i, "--policy", &value)) {
-            if (!value || !parse_policies(value, &a->policies))
-                return 2;
-        } else if (opt_match(CMD, argc, argv, &i, "--file", &value)) {
-            if (!value)
-                return 2;
-            a->file = value;
-        } else if (!strcmp(argv[i], "--stack")) {
-            a->stack = true;
-        } else if (!strcmp(argv[i], "--tables")) {
-            a->tables = true;
-        } else if (!strcmp(argv[i], "-")) {
-            a->file = "-";
-        } else if (argv[i][0] == '-' && argv[i][1] == '-') {
-            fprintf(stderr, "mmulab refs: unknown option '%s' (see mmulab refs --help)\n", argv[i]);
-            return 2;
-        } else if (!append_text(a, argv[i])) {
-            fprintf(stderr, "mmulab refs: out of memory\n");
-            return 2;
-        }
+    const char **words = calloc((size_t)argc + 1, sizeof *words);
+    if (!words)
+        return 2;
+    opt_table_t table = {refs_specs, OPT_COUNT(refs_specs), a, NULL, NULL};
+    opt_parser_t p = {.prog = "mmulab " CMD, .tables = &table, .ntables = 1, .words = words,
+                      .max_words = argc, .err = stderr};
+    int rc = opt_parse(&p, argc, argv);
+    if (rc < 0) {
+        refs_usage(stdout);
+        opt_help(&p, stdout);
     }
-    if (a->file && a->text) {
+    for (int i = 0; i < p.nwords && rc == 0; i++)
+        if (!strcmp(words[i], "-"))
+            a->file = "-";
+        else if (!append_text(a, words[i])) {
+            fprintf(stderr, "mmulab refs: out of memory\n");
+            rc = 2;
+        }
+    free(words);
+    if (rc == 0 && a->file && a->text) {
         fprintf(stderr, "mmulab refs: references both as arguments and from %s: give one or the other\n",
                 !strcmp(a->file, "-") ? "standard input (-)" : "--file");
-        return 2;
+        rc = 2;
     }
-    if (!a->file && !a->text) {
+    if (rc == 0 && !a->file && !a->text) {
         fprintf(stderr, "mmulab refs: no reference string given\n");
         refs_usage(stderr);
-        return 2;
+        rc = 2;
     }
-    return 0;
+    return rc;
 }
 
 /* The string, read once: every reference to the next-use file, the first
@@ -342,9 +277,10 @@ static int parse_args(int argc, char **argv, refs_args_t *a)
 static int read_references(const refs_args_t *a, nextuse_t *future, refstring_t *kept)
 {
     uint64_t keep = a->stack ? STACK_CELLS_MAX : TABLE_CELLS_MAX / a->frames; /* the most a table or stack shows */
-    ref_source_t src = {.text = a->text, .name = a->file ? a->file : "the arguments"};
+    const char *name = !a->file ? "the arguments" : strcmp(a->file, "-") ? a->file : "standard input";
+    refs_source_t src = {.text = a->text};
     if (a->file && !strcmp(a->file, "-"))
-        src.in = stdin, src.name = "standard input";
+        src.in = stdin;
     else if (a->file && !(src.in = fopen(a->file, "r"))) {
         fprintf(stderr, "mmulab refs: %s: cannot open the file\n", a->file);
         return 2;
@@ -352,27 +288,30 @@ static int read_references(const refs_args_t *a, nextuse_t *future, refstring_t 
     uint64_t page;
     int got;
     bool ok = true;
-    while (ok && (got = next_reference(&src, &page)) > 0) {
+    char err[200];
+    while (ok && (got = refs_next(&src, &page, err, sizeof err)) > 0) {
         ok = nextuse_add(future, page) && (future->count > keep || refs_push(kept, page));
         if (future->count % CHECK_EVERY == 0 && runctl_stopping())
             break;
     }
     if (src.in && src.in != stdin)
         fclose(src.in);
-    char err[200];
-    if (!ok || nextuse_failed(future, err, sizeof err)) {
-        fprintf(stderr, "mmulab refs: %s\n", ok ? err : "out of memory");
+    if (got < 0 || !ok) {
+        if (got < 0)
+            fprintf(stderr, "mmulab refs: %s: %s\n", name, err);
+        else if (nextuse_failed(future, err, sizeof err))
+            fprintf(stderr, "mmulab refs: %s\n", err);
+        else
+            fprintf(stderr, "mmulab refs: out of memory\n");
         return 2;
     }
-    if (got < 0)
-        return 2;
     if (runctl_stopping()) {
         fprintf(stderr, "mmulab refs: interrupted by %s while reading, after %llu references\n",
                 runctl_signal_name(), (unsigned long long)future->count);
         return runctl_exit_status();
     }
     if (!future->count) {
-        fprintf(stderr, "mmulab refs: %s: no references\n", src.name);
+        fprintf(stderr, "mmulab refs: %s: no references\n", name);
         return 2;
     }
     if (!nextuse_finish(future, err, sizeof err)) {

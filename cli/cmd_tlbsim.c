@@ -20,7 +20,7 @@
 #include "../sim/runctl.h"
 #include "../studies/nextuse.h"
 #include "../studies/refsim.h"
-#include "argopt.h"
+#include "../sim/options.h"
 #include "commands.h"
 
 #define CMD "tlbsim"
@@ -47,7 +47,7 @@ static void tlbsim_usage(FILE *out)
             "temporary file in $TMPDIR (16 bytes a reference), so memory does not grow with\n"
             "the trace.  SIGINT or SIGTERM stops the replay with the figures so far (exit\n"
             "130/143).  A truncated or corrupt .gz/.xz trace is an error naming the\n"
-            "reference after which it broke.\n");
+            "reference after which it broke.\n\noptions:\n");
 }
 
 typedef struct {
@@ -303,94 +303,51 @@ static void print_text(const tlbsim_args_t *a, const char *compression, const tl
 
 /* --- arguments --------------------------------------------------------------- */
 
-static bool parse_ways(const char *text, tlbsim_args_t *a)
-{
-    uint64_t ways;
-    if (text && !strcmp(text, "full")) {
-        a->full_assoc = true;
-        return true;
-    }
-    if (!opt_u64(CMD, "--tlb-ways", text, 1, 1024, &ways))
-        return false;
-    a->full_assoc = false;
-    a->cfg.tlb_ways = (uint32_t)ways;
-    return true;
-}
-
-static bool parse_page_size(const char *text, tlbsim_args_t *a)
-{
-    if (!opt_size(CMD, "--page-size", text, &a->page_size))
-        return false;
-    if (a->page_size < 4 || a->page_size > (1ull << 30) || (a->page_size & (a->page_size - 1))) {
-        fprintf(stderr, "mmulab tlbsim: --page-size %s: want a power of two from 4 bytes to 1G\n", text);
-        return false;
-    }
-    a->page_shift = (uint32_t)__builtin_ctzll(a->page_size);
-    return true;
-}
-
-static bool parse_one(int argc, char **argv, int *i, tlbsim_args_t *a)
-{
-    const char *v;
-    uint64_t n;
-    if (opt_match(CMD, argc, argv, i, "--trace", &v))
-        return (a->trace = v) != NULL;
-    if (opt_match(CMD, argc, argv, i, "--stats-json", &v))
-        return (a->stats_json = v) != NULL;
-    if (opt_match(CMD, argc, argv, i, "--page-size", &v))
-        return parse_page_size(v, a);
-    if (opt_match(CMD, argc, argv, i, "--tlb-ways", &v))
-        return parse_ways(v, a);
-    if (opt_match(CMD, argc, argv, i, "--tlb-policy", &v)) {
-        if (v && tlb_policy_parse(v, &a->cfg.tlb_policy))
-            return true;
-        fprintf(stderr, "mmulab tlbsim: --tlb-policy '%s': allowed: lru, fifo, random, plru\n", v ? v : "");
-        return false;
-    }
-    if (opt_match(CMD, argc, argv, i, "--replace", &v)) {
-        a->replace_given = true;
-        if (v && repl_policy_parse(v, &a->replace))
-            return true;
-        fprintf(stderr, "mmulab tlbsim: --replace '%s': allowed: fifo, lru, opt, clock\n", v ? v : "");
-        return false;
-    }
-    if (opt_match(CMD, argc, argv, i, "--tlb", &v)) {
-        bool ok = opt_u64(CMD, "--tlb", v, 1, 1024, &n);
-        a->cfg.tlb_entries = (uint32_t)n;
-        return ok;
-    }
-    if (opt_match(CMD, argc, argv, i, "--frames", &v))
-        return opt_u64(CMD, "--frames", v, 1, 1u << 24, &a->frames);
-    if (opt_match(CMD, argc, argv, i, "--seed", &v)) {
-        bool ok = opt_u64(CMD, "--seed", v, 0, UINT32_MAX, &n);
-        a->cfg.seed = (uint32_t)n;
-        return ok;
-    }
-    fprintf(stderr, "mmulab tlbsim: unknown argument '%s' (see mmulab tlbsim --help)\n", argv[*i]);
-    return false;
-}
+#define ARG(f) OPT_AT(tlbsim_args_t, f)
+static const opt_spec_t tlbsim_specs[] = {
+    {"--trace", .kind = OPT_STRING, .value_name = "FILE", ARG(trace), .help = "the din trace (plain, .gz or .xz)"},
+    {"--page-size", .kind = OPT_SIZE, .value_name = "SIZE", ARG(page_size), .min = 4, .max = 1u << 30,
+     .pow2 = true, .help = "page size, a power of two from 4 bytes to 1G (default 4K)"},
+    {"--tlb", .kind = OPT_NUMBER, .value_name = "N", ARG(cfg.tlb_entries), .min = 1, .max = 1024,
+     .help = "TLB entries 1..1024 (default 64)"},
+    {"--tlb-ways", .kind = OPT_NUMBER, .value_name = "full|N", ARG(cfg.tlb_ways), .min = 1, .max = 1024,
+     .keyword = "full", .keyword_value = 0, .help = "TLB associativity (default full)"},
+    {"--tlb-policy", .kind = OPT_CHOICE, .value_name = "POLICY", ARG(cfg.tlb_policy), .choices = tlb_policy_name,
+     .nchoices = 4, .help = "TLB replacement lru|fifo|random|plru (default lru)"},
+    {"--seed", .kind = OPT_NUMBER, .value_name = "S", ARG(cfg.seed), .help = "seed of the random TLB policy (default 1)"},
+    {"--frames", .kind = OPT_NUMBER, .value_name = "N", ARG(frames), .min = 1, .max = 1u << 24,
+     .help = "N frames of memory (default: unbounded)"},
+    {"--replace", .kind = OPT_CHOICE, .value_name = "POLICY", ARG(replace), .choices = repl_policy_name,
+     .nchoices = REPL_POLICY_COUNT, OPT_GIVEN(tlbsim_args_t, replace_given),
+     .help = "with --frames: page replacement fifo|lru|opt|clock (default lru)"},
+    {"--stats-json", .kind = OPT_STRING, .value_name = "FILE", ARG(stats_json),
+     .help = "also write the figures and the configuration as JSON"},
+};
+#undef ARG
 
 /* 0 to go on, -1 after --help, 2 on bad arguments. */
 static int parse_args(int argc, char **argv, tlbsim_args_t *a)
 {
     machine_config_defaults(&a->cfg);
     a->cfg.tlb_entries = 64;
+    a->cfg.tlb_ways = 0; /* full */
     a->cfg.tlb_policy = TLB_LRU;
     a->cfg.asid_bits = 0;
-    a->full_assoc = true;
     a->replace = REPL_LRU;
     a->page_size = 4096;
-    a->page_shift = 12;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            tlbsim_usage(stdout);
-            return -1;
-        }
-        if (!parse_one(argc, argv, &i, a))
-            return 2;
+    opt_table_t table = {tlbsim_specs, OPT_COUNT(tlbsim_specs), a, NULL, NULL};
+    opt_parser_t p = {.prog = "mmulab " CMD, .tables = &table, .ntables = 1, .err = stderr};
+    int rc = opt_parse(&p, argc, argv);
+    if (rc < 0) {
+        tlbsim_usage(stdout);
+        opt_help(&p, stdout);
     }
+    if (rc)
+        return rc;
+    a->full_assoc = a->cfg.tlb_ways == 0;
     if (a->full_assoc)
         a->cfg.tlb_ways = a->cfg.tlb_entries;
+    a->page_shift = (uint32_t)__builtin_ctzll(a->page_size);
     char err[200];
     if (!a->trace) {
         fprintf(stderr, "mmulab tlbsim: --trace FILE is required\n");

@@ -15,7 +15,7 @@
 #include "../machine/config.h"
 #include "../studies/workload.h"
 #include "../sim/runctl.h"
-#include "argopt.h"
+#include "../sim/options.h"
 #include "commands.h"
 
 #define CMD "workload"
@@ -51,140 +51,60 @@ static void usage(FILE *out)
             "refused, waited, mean wait, mean holes, mean allocated blocks, holes/blocks,\n"
             "memory lost to holes, internal fragmentation, compactions and their cycles;\n"
             "then the fifty-percent rule for first fit over --seeds seeds.\n\n"
-            "options:\n"
-            "  --file FILE          requests from FILE: `ARRIVAL SIZE LIFETIME` per line, # comments\n"
-            "  --seed N             generate from seed N (default 1)\n"
-            "  --seeds K            seeds N..N+K-1 for the fifty-percent confidence interval (default 10)\n"
-            "  --count N            requests to generate (default 5000)\n"
-            "  --arrival-mean T     mean time between arrivals, exponential (default 1)\n"
-            "  --lifetime-mean T    mean lifetime, exponential (default 50)\n"
-            "  --size-min SIZE      smallest request (default 1K)\n"
-            "  --size-max SIZE      largest request (default 32K)\n"
-            "  --size-dist D        uniform|exponential (default uniform)\n"
-            "  --mem SIZE           memory managed (default 1M)\n"
-            "  --granule BYTES      allocation granule, a power of two (default 16)\n"
-            "  --fit F              first|best|worst|next|all (default all)\n"
-            "  --on-full P          wait|refuse: a request that fits no hole (default wait)\n"
-            "  --compact            compact when a request fails but enough memory is free\n"
-            "  --copy-word-cycles N what compaction pays per word moved (default: timing table)\n"
-            "  --warmup N           requests before measuring time averages (default 1000)\n"
-            "  --csv FILE           also write the table as CSV\n");
+            "options:\n");
 }
 
-static bool parse_double(const char *option, const char *text, double *out)
-{
-    if (!text)
-        return false;
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (errno || end == text || *end || !(v > 0) || !isfinite(v)) {
-        fprintf(stderr, "mmulab " CMD ": %s '%s': want a positive number (e.g. 2.5)\n", option, text);
-        return false;
-    }
-    *out = v;
-    return true;
-}
+static const char *const on_full_names[] = {"wait", "refuse"};
 
-static bool parse_size32(const char *option, const char *text, uint32_t *out)
-{
-    uint64_t v;
-    if (!opt_size(CMD, option, text, &v))
-        return false;
-    if (v == 0 || v > UINT32_MAX) {
-        fprintf(stderr, "mmulab " CMD ": %s '%s': want 1 byte to 4G-1\n", option, text);
-        return false;
-    }
-    *out = (uint32_t)v;
-    return true;
-}
-
-static bool parse_fit(const char *text, int *out)
-{
-    const char *names[FIT_COUNT + 1]; /* the fits, then "all" (= FIT_COUNT) */
-    for (int f = 0; f < FIT_COUNT; f++)
-        names[f] = fit_name[f];
-    names[FIT_COUNT] = "all";
-    return opt_choice(CMD, "--fit", text, names, FIT_COUNT + 1, out);
-}
-
-/* One option at argv[*i]; false after a message. */
-static bool parse_one(int argc, char **argv, int *i, workload_options_t *o)
-{
-    const char *v;
-    uint64_t n;
-    int k;
-    static const char *const on_full_names[] = {"wait", "refuse"};
-    if (!strcmp(argv[*i], "--compact"))
-        return (o->run.compact = true);
-    if (opt_match(CMD, argc, argv, i, "--file", &v))
-        return (o->file = v) != NULL;
-    if (opt_match(CMD, argc, argv, i, "--csv", &v))
-        return (o->csv = v) != NULL;
-    if (opt_match(CMD, argc, argv, i, "--seed", &v))
-        return opt_u64(CMD, "--seed", v, 0, UINT64_MAX, &o->seed);
-    if (opt_match(CMD, argc, argv, i, "--seeds", &v))
-        return opt_u64(CMD, "--seeds", v, 1, 1000, &o->seeds);
-    if (opt_match(CMD, argc, argv, i, "--count", &v)) {
-        bool ok = opt_u64(CMD, "--count", v, 1, 10000000, &n);
-        o->gen.count = (int)n;
-        return ok;
-    }
-    if (opt_match(CMD, argc, argv, i, "--warmup", &v)) {
-        bool ok = opt_u64(CMD, "--warmup", v, 0, 10000000, &n);
-        o->run.warmup = (int)n;
-        return ok;
-    }
-    if (opt_match(CMD, argc, argv, i, "--copy-word-cycles", &v)) {
-        bool ok = opt_u64(CMD, "--copy-word-cycles", v, 0, 1000000, &n);
-        o->run.copy_word_cycles = (uint32_t)n;
-        return ok;
-    }
-    if (opt_match(CMD, argc, argv, i, "--arrival-mean", &v))
-        return parse_double("--arrival-mean", v, &o->gen.arrival_mean);
-    if (opt_match(CMD, argc, argv, i, "--lifetime-mean", &v))
-        return parse_double("--lifetime-mean", v, &o->gen.lifetime_mean);
-    if (opt_match(CMD, argc, argv, i, "--size-min", &v))
-        return parse_size32("--size-min", v, &o->gen.size_min);
-    if (opt_match(CMD, argc, argv, i, "--size-max", &v))
-        return parse_size32("--size-max", v, &o->gen.size_max);
-    if (opt_match(CMD, argc, argv, i, "--mem", &v))
-        return parse_size32("--mem", v, &o->run.mem);
-    if (opt_match(CMD, argc, argv, i, "--granule", &v)) {
-        if (!parse_size32("--granule", v, &o->run.granule))
-            return false;
-        if (o->run.granule & (o->run.granule - 1)) {
-            fprintf(stderr, "mmulab " CMD ": --granule '%s': want a power of two\n", v);
-            return false;
-        }
-        return true;
-    }
-    if (opt_match(CMD, argc, argv, i, "--size-dist", &v)) {
-        bool ok = opt_choice(CMD, "--size-dist", v, wl_size_dist_name, WL_SIZE_DIST_COUNT, &k);
-        o->gen.size_dist = (wl_size_dist_t)k;
-        return ok;
-    }
-    if (opt_match(CMD, argc, argv, i, "--on-full", &v)) {
-        bool ok = opt_choice(CMD, "--on-full", v, on_full_names, 2, &k);
-        o->run.on_full = (wl_on_full_t)k;
-        return ok;
-    }
-    if (opt_match(CMD, argc, argv, i, "--fit", &v))
-        return parse_fit(v, &o->fit);
-    fprintf(stderr, "mmulab " CMD ": unknown option '%s' (see --help)\n", argv[*i]);
-    return false;
-}
+#define ARG(f) OPT_AT(workload_options_t, f)
+static const opt_spec_t workload_specs[] = {
+    {"--file", .kind = OPT_STRING, .value_name = "FILE", ARG(file),
+     .help = "requests from FILE: `ARRIVAL SIZE LIFETIME` per line, # comments"},
+    {"--seed", .kind = OPT_NUMBER, .value_name = "N", ARG(seed), .help = "generate from seed N (default 1)"},
+    {"--seeds", .kind = OPT_NUMBER, .value_name = "K", ARG(seeds), .min = 1, .max = 1000,
+     .help = "seeds N..N+K-1 for the fifty-percent confidence interval (default 10)"},
+    {"--count", .kind = OPT_NUMBER, .value_name = "N", ARG(gen.count), .min = 1, .max = 10000000,
+     .help = "requests to generate (default 5000)"},
+    {"--arrival-mean", .kind = OPT_REAL, .value_name = "T", ARG(gen.arrival_mean),
+     .help = "mean time between arrivals, exponential (default 1)"},
+    {"--lifetime-mean", .kind = OPT_REAL, .value_name = "T", ARG(gen.lifetime_mean),
+     .help = "mean lifetime, exponential (default 50)"},
+    {"--size-min", .kind = OPT_SIZE, .value_name = "SIZE", ARG(gen.size_min), .min = 1,
+     .help = "smallest request (default 1K)"},
+    {"--size-max", .kind = OPT_SIZE, .value_name = "SIZE", ARG(gen.size_max), .min = 1,
+     .help = "largest request (default 32K)"},
+    {"--size-dist", .kind = OPT_CHOICE, .value_name = "D", ARG(gen.size_dist), .choices = wl_size_dist_name,
+     .nchoices = WL_SIZE_DIST_COUNT, .help = "uniform|exponential (default uniform)"},
+    {"--mem", .kind = OPT_SIZE, .value_name = "SIZE", ARG(run.mem), .min = 1, .help = "memory managed (default 1M)"},
+    {"--granule", .kind = OPT_SIZE, .value_name = "BYTES", ARG(run.granule), .min = 1, .pow2 = true,
+     .help = "allocation granule, a power of two (default 16)"},
+    {"--fit", .kind = OPT_CHOICE, .value_name = "F", ARG(fit), .choices = fit_name, .nchoices = FIT_COUNT,
+     .keyword = "all", .keyword_value = FIT_COUNT, .help = "first|best|worst|next|all (default all)"},
+    {"--on-full", .kind = OPT_CHOICE, .value_name = "P", ARG(run.on_full), .choices = on_full_names, .nchoices = 2,
+     .help = "wait|refuse: a request that fits no hole (default wait)"},
+    {"--compact", .kind = OPT_FLAG, ARG(run.compact),
+     .help = "compact when a request fails but enough memory is free"},
+    {"--copy-word-cycles", .kind = OPT_NUMBER, .value_name = "N", ARG(run.copy_word_cycles), .max = 1000000,
+     .help = "what compaction pays per word moved (default: timing table)"},
+    {"--warmup", .kind = OPT_NUMBER, .value_name = "N", ARG(run.warmup), .max = 10000000,
+     .help = "requests before measuring time averages (default 1000)"},
+    {"--csv", .kind = OPT_STRING, .value_name = "FILE", ARG(csv), .help = "also write the table as CSV"},
+};
+#undef ARG
 
 /* 0 go ahead, -1 help printed, 2 bad options. */
 static int parse(int argc, char **argv, workload_options_t *o)
 {
     defaults(o);
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-            return -1;
-        if (!parse_one(argc, argv, &i, o))
-            return 2;
+    opt_table_t table = {workload_specs, OPT_COUNT(workload_specs), o, NULL, NULL};
+    opt_parser_t p = {.prog = "mmulab " CMD, .tables = &table, .ntables = 1, .err = stderr};
+    int rc = opt_parse(&p, argc, argv);
+    if (rc < 0) {
+        usage(stdout);
+        opt_help(&p, stdout);
     }
+    if (rc)
+        return rc;
     if (o->gen.size_min > o->gen.size_max) {
         fprintf(stderr, "mmulab " CMD ": --size-min is above --size-max\n");
         return 2;
@@ -300,12 +220,8 @@ int cmd_workload(int argc, char **argv)
 {
     workload_options_t o;
     int rc = parse(argc, argv, &o);
-    if (rc < 0) {
-        usage(stdout);
-        return 0;
-    }
     if (rc)
-        return rc;
+        return rc < 0 ? 0 : rc;
     progress_t progress;
     progress_start(&progress, "workload", false);
     runctl_catch_signals();

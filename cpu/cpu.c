@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../mmu/contiguous.h"
 #include "blocks.h"
 #include "cpu_internal.h"
 #include "paged.h"
@@ -178,18 +179,15 @@ static ALWAYS_INLINE bool word_fits_page(const run_consts_t *x, uint64_t off)
     return ((off >> 2) | (off << 62)) <= x->page_word_lim;
 }
 
-/* The slow side of a contiguous-mode check: which fault, and where it went. */
+/* The slow side of a contiguous-mode check: which fault, and where it went
+ * (the rule is mmu/contiguous.h's; kernel mode reaches all of memory). */
 static NOINLINE trap_cause_t contiguous_fault(cmodel_t *cm, mmu_mode_t mode, uint32_t va, uint32_t size)
 {
-    bool relocating = mode == MMU_RELOC && cm->s.priv == MODE_USER;
-    if (relocating) {
-        cm->trap.paddr = cm->mmu.base + va;
-        return (uint64_t)va + size > cm->mmu.limit ? TRAP_PROTECTION : TRAP_BUS;
-    }
+    (void)mode; /* the run's specialisation: cm->mmu.mode */
+    if (cm->s.priv == MODE_USER)
+        return contiguous_user_fault(&cm->mmu, cm->mem_size, va, size, &cm->trap.paddr);
     cm->trap.paddr = va;
-    if ((uint64_t)va + size > cm->mem_size) /* no memory there at all */
-        return TRAP_BUS;
-    return TRAP_FENCE; /* below the end of memory but at or above the fence */
+    return TRAP_BUS;
 }
 
 /*
@@ -1076,8 +1074,8 @@ static void compute_costs(cmodel_t *cm)
 /* The fence only binds user mode; kernel-mode accesses reach all memory. */
 static void cm_update_reach(cmodel_t *cm)
 {
-    uint64_t fence = cm->mmu.mode == MMU_BARE && cm->s.priv == MODE_USER ? cm->mmu.fence : cm->mem_size;
-    cm->bare_reach = fence < cm->mem_size ? fence : cm->mem_size;
+    bool fenced = cm->mmu.mode == MMU_BARE && cm->s.priv == MODE_USER;
+    cm->bare_reach = fenced ? contiguous_user_reach(&cm->mmu, cm->mem_size) : cm->mem_size;
 }
 
 static void cm_mmu_set(machine_t *m, const mmu_regs_t *regs)
@@ -1086,8 +1084,9 @@ static void cm_mmu_set(machine_t *m, const mmu_regs_t *regs)
     bool mode_changed = cm->costs_for_mode != (int)regs->mode;
     cm->mmu = *regs;
     m->mmu = *regs;
-    uint64_t room = regs->base < cm->mem_size ? cm->mem_size - regs->base : 0;
-    cm->reloc_reach = regs->limit < room ? regs->limit : room;
+    mmu_regs_t relocating = *regs; /* used under MMU_RELOC only */
+    relocating.mode = MMU_RELOC;
+    cm->reloc_reach = contiguous_user_reach(&relocating, cm->mem_size);
     cm_update_reach(cm);
     if (mode_changed) {
         compute_costs(cm);

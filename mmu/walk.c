@@ -62,28 +62,52 @@ static trap_cause_t address_fault(const paging_geometry_t *g, uint32_t ptlr, uin
     return TRAP_NONE;
 }
 
+/* Physical memory as one walk sees it: host bytes (the C model's own
+ * memory), or words behind two functions (the OS's walks through the
+ * machine interface).  The walk below is one body; each entry point passes
+ * constant accessors, so the compiler makes a copy of it per kind. */
+typedef struct {
+    uint8_t *mem;               /* host memory (host accessors)        */
+    const walk_io_t *io;        /* the functions (io accessors)        */
+    uint32_t mem_size;
+} walk_mem_t;
+
+typedef uint32_t (*pte_load_fn)(const walk_mem_t *m, uint32_t pte_addr);
+typedef void (*pte_store_fn)(const walk_mem_t *m, uint32_t pte_addr, uint32_t value);
+
+static uint32_t host_load(const walk_mem_t *m, uint32_t pte_addr) { return read_le32(m->mem + pte_addr); }
+static void host_store(const walk_mem_t *m, uint32_t pte_addr, uint32_t value) { write_le32(m->mem + pte_addr, value); }
+static uint32_t io_load(const walk_mem_t *m, uint32_t pte_addr) { return m->io->read32(m->io->ctx, pte_addr); }
+static void io_store(const walk_mem_t *m, uint32_t pte_addr, uint32_t value)
+{
+    if (m->io->write32) /* NULL: a probe, which leaves A and D as they are */
+        m->io->write32(m->io->ctx, pte_addr, value);
+}
+
 /* A permitted leaf: the physical address, and the A/D update written back
  * if it changed.  Returns TRAP_BUS if the leaf's frame does not lie wholly
  * in physical memory (nothing is written then). */
-static trap_cause_t complete_leaf(const walker_t *w, uint8_t *pte_host, uint32_t mem_size, pte_t pte, uint32_t vaddr,
-                                  access_t access, walk_result_t *out)
+static inline __attribute__((always_inline)) trap_cause_t
+complete_leaf(const walker_t *w, const walk_mem_t *m, pte_store_fn store, uint32_t pte_addr, pte_t pte,
+              uint32_t vaddr, access_t access, walk_result_t *out)
 {
     uint64_t frame = (uint64_t)pte_ppn(pte) << w->geo.page_shift;
-    if (frame + (1ull << w->geo.page_shift) > mem_size)
+    if (frame + (1ull << w->geo.page_shift) > m->mem_size)
         return TRAP_BUS;
     uint64_t paddr = frame | paging_offset(&w->geo, vaddr);
     out->paddr = (uint32_t)paddr;
     out->pte = pte_after_access(pte, access);
     if (out->pte.v != pte.v) {
-        write_le32(pte_host, out->pte.v);
+        store(m, pte_addr, out->pte.v);
         out->pte_written = true;
         out->cycles += w->mem_cycles;
     }
     return TRAP_NONE;
 }
 
-trap_cause_t mmu_walk(const walker_t *w, uint8_t *mem, uint32_t mem_size, uint32_t ptbr, uint32_t ptlr,
-                      uint32_t vaddr, access_t access, priv_t priv, walk_result_t *out)
+static inline __attribute__((always_inline)) trap_cause_t
+walk_tables(const walker_t *w, const walk_mem_t *m, pte_load_fn load, pte_store_fn store, uint32_t ptbr,
+            uint32_t ptlr, uint32_t vaddr, access_t access, priv_t priv, walk_result_t *out)
 {
     const paging_geometry_t *g = &w->geo;
     /* only what every caller reads; the per-step arrays are filled as used */
@@ -96,11 +120,11 @@ trap_cause_t mmu_walk(const walker_t *w, uint8_t *mem, uint32_t mem_size, uint32
     uint64_t table = ptbr;
     for (uint32_t level = 0; cause == TRAP_NONE && level < g->levels; level++) {
         uint64_t pte_addr = table + 4u * (uint64_t)paging_index(g, vaddr, level);
-        if (pte_addr + 4 > mem_size) {
+        if (pte_addr + 4 > m->mem_size) {
             cause = TRAP_BUS;
             break;
         }
-        pte_t pte = {read_le32(mem + pte_addr)};
+        pte_t pte = {load(m, (uint32_t)pte_addr)};
         bool leaf = level + 1 == g->levels;
         out->level[out->steps] = level;
         out->pte_addr[out->steps] = (uint32_t)pte_addr;
@@ -111,10 +135,24 @@ trap_cause_t mmu_walk(const walker_t *w, uint8_t *mem, uint32_t mem_size, uint32
         if (cause == TRAP_NONE && !leaf)
             table = (uint64_t)pte_ppn(pte) << g->page_shift;
         else if (cause == TRAP_NONE)
-            cause = complete_leaf(w, mem + pte_addr, mem_size, pte, vaddr, access, out);
+            cause = complete_leaf(w, m, store, (uint32_t)pte_addr, pte, vaddr, access, out);
     }
     out->cause = cause;
     return cause;
+}
+
+trap_cause_t mmu_walk(const walker_t *w, uint8_t *mem, uint32_t mem_size, uint32_t ptbr, uint32_t ptlr,
+                      uint32_t vaddr, access_t access, priv_t priv, walk_result_t *out)
+{
+    const walk_mem_t m = {.mem = mem, .mem_size = mem_size};
+    return walk_tables(w, &m, host_load, host_store, ptbr, ptlr, vaddr, access, priv, out);
+}
+
+trap_cause_t mmu_walk_io(const walker_t *w, const walk_io_t *io, uint32_t ptbr, uint32_t ptlr, uint32_t vaddr,
+                         access_t access, priv_t priv, walk_result_t *out)
+{
+    const walk_mem_t m = {.io = io, .mem_size = io->mem_size};
+    return walk_tables(w, &m, io_load, io_store, ptbr, ptlr, vaddr, access, priv, out);
 }
 
 void walk_to_retire(const walk_result_t *r, retire_xlate_t *x)

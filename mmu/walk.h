@@ -60,6 +60,25 @@ __attribute__((warn_unused_result)) trap_cause_t mmu_walk(const walker_t *w, uin
                                                           uint32_t ptbr, uint32_t ptlr, uint32_t vaddr,
                                                           access_t access, priv_t priv, walk_result_t *out);
 
+/*
+ * The same walk over memory reached through functions rather than host
+ * bytes: the OS's own checks of user addresses (os/uaccess.c) walk a
+ * process's tables through the machine interface with exactly the
+ * hardware's rules.  read32 returns the word at a physical address (inside
+ * mem_size); write32 writes the A/D update back (NULL: a probe that changes
+ * nothing).  out->cycles is what the hardware would have spent.
+ */
+typedef struct {
+    uint32_t (*read32)(void *ctx, uint32_t paddr);
+    void (*write32)(void *ctx, uint32_t paddr, uint32_t value);
+    void *ctx;
+    uint32_t mem_size;
+} walk_io_t;
+
+__attribute__((warn_unused_result)) trap_cause_t mmu_walk_io(const walker_t *w, const walk_io_t *io, uint32_t ptbr,
+                                                             uint32_t ptlr, uint32_t vaddr, access_t access,
+                                                             priv_t priv, walk_result_t *out);
+
 /* Copy the walk into a retirement record (tlb_hit false, steps, PTEs). */
 void walk_to_retire(const walk_result_t *r, retire_xlate_t *x);
 

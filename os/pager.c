@@ -545,22 +545,38 @@ static bool map_shared_frame(os_t *os, process_t *p, uint32_t vpn)
     return true;
 }
 
+trap_cause_t pager_fault_verdict(os_t *os, process_t *p, const trap_t *t)
+{
+    pager_t *pg = os->pager;
+    uint32_t shift = pg->geo.page_shift, vpn = t->vaddr >> shift;
+    if (pg->geo.va_bits < 32 && t->vaddr >> pg->geo.va_bits)
+        return t->cause;
+    uint32_t perm = regions_perm(p, vpn, shift);
+    if (t->cause == TRAP_PAGE_WRITE) { /* copy-on-write: a present page of a writable region */
+        uint32_t addr = vm_leaf_pte_addr(os, p, vpn, false);
+        return (perm & PTE_W) && addr && pte_valid((pte_t){vm_read_pte(os, addr)}) ? TRAP_NONE : t->cause;
+    }
+    const os_region_t *stack = perm || t->cause != TRAP_PAGE_NOT_MAPPED ? NULL : regions_stack_growth(p, vpn, shift);
+    if (stack)
+        perm = stack->perm;
+    if (!perm)
+        return t->cause; /* not in any region: the seed's "invalid reference => abort" */
+    return pte_access_fault((uint8_t)(perm | PTE_U | PTE_V), t->access, MODE_USER);
+}
+
 bool pager_fault(os_t *os, process_t *p, trap_t *t)
 {
     pager_t *pg = os->pager;
-    if (pg->geo.va_bits < 32 && t->vaddr >> pg->geo.va_bits)
+    trap_cause_t verdict = pager_fault_verdict(os, p, t);
+    if (verdict != TRAP_NONE) {
+        t->cause = verdict;
         return false;
+    }
     if (t->cause == TRAP_PAGE_WRITE)
         return cow_fault(os, p, t);
     uint32_t vpn = t->vaddr >> pg->geo.page_shift;
-    uint32_t perm = page_permissions(os, p, t, vpn);
-    if (!perm)
-        return false; /* not in any region: the seed's "invalid reference => abort" */
-    trap_cause_t denied = pte_access_fault((uint8_t)(perm | PTE_U | PTE_V), t->access, MODE_USER);
-    if (denied) {
-        t->cause = denied;
+    if (!page_permissions(os, p, t, vpn))
         return false;
-    }
     uint64_t began = machine_cycles(os->m) - os->m->cfg.timing.trap_cycles;
     os_charge(os, EV_FAULT_HANDLER, p->pid, os->m->cfg.timing.fault_handler_cycles, t->vaddr, 0, 0, 0);
     if (map_shared_frame(os, p, vpn)) { /* shared memory or library code another process holds */

@@ -1,10 +1,11 @@
 #!/bin/sh
 # Install the Debian packages a make target needs, skipping those already there.
-# Usage: scripts/deps.sh core|test|rtl|viewer|synth|all
+# Usage: scripts/deps.sh core|test|rtl|viewer|synth|fuzz|all
 # Uses apt-get directly as root, through sudo otherwise.
 set -e
 core="gcc make zlib1g-dev liblzma-dev python3"
 test="libcmocka-dev valgrind binutils"
+fuzz="clang libclang-rt-14-dev"
 rtl="verilator g++"
 viewer="libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core xvfb xauth xdotool"
 synth="yosys nextpnr-ice40"
@@ -16,8 +17,9 @@ for group in "$@"; do
     rtl) want="$want $rtl" ;;
     viewer) want="$want $viewer" ;;
     synth) want="$want $synth" ;;
+    fuzz) want="$want $core $fuzz" ;;
     all) want="$want $core $test $rtl $viewer" ;;
-    *) echo "deps.sh: unknown group '$group' (allowed: core test rtl viewer synth all)" >&2; exit 2 ;;
+    *) echo "deps.sh: unknown group '$group' (allowed: core test rtl viewer synth fuzz all)" >&2; exit 2 ;;
     esac
 done
 missing=""

@@ -1,17 +1,112 @@
 /*
- * The runner's options, shared by `mmulab run`, `mmulab compare`, the
- * co-simulation and the viewer, so a program runs the same way whichever
- * front end starts it.
+ * Command-line options for every mmulab command, from one table per command
+ * (the option engine below), and the runner's options, shared by `mmulab
+ * run`, `mmulab compare`, the co-simulation and the viewer, so a program runs
+ * the same way whichever front end starts it.
  */
 #ifndef MMULAB_OPTIONS_H
 #define MMULAB_OPTIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "../machine/config.h"
 #include "../os/os.h"
+
+/* ---- the option engine ------------------------------------------------------
+ *
+ * A command describes its options as a table of opt_spec_t: the name, the
+ * kind of value, the --help text and the field of the command's own struct
+ * the value goes to (OPT_AT).  opt_parse() reads argv with the tables, opt_help()
+ * prints them; a bad value is reported as
+ *     mmulab CMD: --frames '0': expected a number from 2 to 1048575
+ * naming the option and what it allows, and the command exits 2.
+ *
+ * A new kind of value (a list or range such as `--frames 1..8` or
+ * `--tlb 8,16,32`) is one more opt_kind_t with its case in opt_store() and
+ * describe_allowed() in options.c.
+ */
+typedef enum {
+    OPT_FLAG,   /* no value: the bool target becomes true                        */
+    OPT_NUMBER, /* decimal or 0x hex (K/M/G allowed) in [min, max]; u32 or u64    */
+    OPT_SIZE,   /* bytes: 512, 4K, 4KiB, 2M, 1G in [min, max]; u32 or u64          */
+    OPT_REAL,   /* a positive finite number (double)                             */
+    OPT_CHOICE, /* one of choices[]: its index into an int/enum/bool target      */
+    OPT_STRING, /* the text itself (const char *); with choices[], one of them  */
+    OPT_LIST,   /* repeatable string: each value appended to an opt_strings_t    */
+    OPT_CUSTOM, /* the option's own parse function (opt_hook_fn)                 */
+} opt_kind_t;
+
+/* Parses `text` into the command's struct; false with `why` ("expected ...")
+ * filled.  A `why` that starts with the option's name is printed alone. */
+typedef bool (*opt_hook_fn)(void *target, const char *text, char *why, size_t whylen);
+
+/* The values of a repeatable OPT_LIST option, in the order given. */
+#define OPT_STRINGS_MAX 32
+typedef struct {
+    int n;
+    const char *v[OPT_STRINGS_MAX];
+} opt_strings_t;
+
+typedef struct {
+    const char *name;       /* "--frames", "-o"                                   */
+    const char *alias;      /* another spelling ("--shared" for "-shared"), or NULL */
+    opt_kind_t kind;
+    const char *value_name; /* "N", "FILE" in --help (NULL for a flag)            */
+    const char *help;
+    size_t offset, width;   /* the target field (OPT_AT); width 0: none          */
+    size_t given;           /* OPT_GIVEN: offset + 1 of a bool set when given    */
+    uint64_t min, max;      /* numbers and sizes (max 0: the field's maximum)     */
+    uint64_t multiple;      /* numbers and sizes: a multiple of this (0: any)     */
+    bool pow2;              /* numbers and sizes: a power of two                 */
+    bool store_log2;        /* ... store its log2 instead                        */
+    const char *const *choices; /* OPT_CHOICE, OPT_STRING                        */
+    int nchoices;
+    const char *keyword;    /* OPT_NUMBER/OPT_CHOICE: one more word allowed ...  */
+    uint64_t keyword_value; /* ... stored as this ("full" ways, "all" fits)      */
+    opt_hook_fn hook;       /* OPT_CUSTOM                                        */
+    bool show_default;      /* --help appends the target's value as the default  */
+} opt_spec_t;
+
+/* The field `f` of struct type T as an option's target. */
+#define OPT_AT(T, f) .offset = offsetof(T, f), .width = sizeof(((T *)0)->f)
+/* A bool field of T set when the option is given. */
+#define OPT_GIVEN(T, f) .given = offsetof(T, f) + 1
+#define OPT_COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* One table and the struct its targets live in. */
+typedef struct {
+    const opt_spec_t *specs;
+    int n;
+    void *target;
+    const char *heading; /* above its options in --help, or NULL            */
+    const char *used;    /* out: the first of its options the command line gave */
+} opt_table_t;
+
+typedef struct {
+    const char *prog;         /* "mmulab run": prefix of every message          */
+    opt_table_t *tables;      /* looked up in order: the first match wins        */
+    int ntables;
+    const char **words;       /* out: the arguments that are not options ...     */
+    int max_words, nwords;    /* ... at most max_words of them                   */
+    const char *words_what;   /* "programs": "at most 64 programs at once"       */
+    FILE *err;
+} opt_parser_t;
+
+/* 0 to go ahead, -1 when --help (or -h) was asked for, 2 after a message. */
+int opt_parse(opt_parser_t *p, int argc, char **argv);
+
+/* Every table's options, one line each, with the headings. */
+void opt_help(const opt_parser_t *p, FILE *out);
+
+/* Unsigned numbers: decimal, 0x hex, with an optional K, M or G suffix
+ * (powers of 1024).  False if malformed or too big for 32 bits. */
+bool parse_u32(const char *text, uint32_t *out);
+bool parse_u64(const char *text, uint64_t *out);
+
+/* ---- the runner's options ---------------------------------------------------- */
 
 #define MAX_PROGRAMS 64
 
@@ -27,12 +122,12 @@ typedef struct {
     bool check;              /* --check: verify the programs' expectations */
     bool quiet;              /* no summary line on stderr                  */
     bool regions;            /* --regions: print the region tables at the end */
-    bool tlb_fully_assoc;    /* --tlb-ways full (the default): ways = entries */
+    int alloc;               /* --alloc: index into run_alloc_names        */
+    bool tlb_ways_given;     /* else (or with "full") ways = entries       */
     bool max_cycles_given;   /* --max-cycles N (0: no limit); else the engine's default */
-    /* paging-only options given (their help says "paged:"), warned about
-     * when the mode is not paged */
-    const char *paged_only[8];
-    int npaged_only;
+    /* which paging-only options (their help starts "paged:") were given, each
+     * through its OPT_GIVEN: warned about when the mode is not paged */
+    bool paged_given[16];
     int nprograms;
     const char *programs[MAX_PROGRAMS];
 } run_options_t;
@@ -40,12 +135,19 @@ typedef struct {
 /* The cycle limit of a run without --max-cycles, so that no guest (an endless
  * loop, a fork bomb) holds the tool for long: about 10 to 30 seconds of this
  * machine's wall time at each engine's slowest (docs/cli.md). */
-#define RUN_DEFAULT_MAX_CYCLES_C 1000000000ull  /* the C model                   */
-#define RUN_DEFAULT_MAX_CYCLES_RTL 50000000ull  /* --engine rtl                  */
+#define RUN_DEFAULT_MAX_CYCLES_C 1000000000ull      /* the C model               */
+#define RUN_DEFAULT_MAX_CYCLES_RTL 50000000ull      /* --engine rtl              */
 #define RUN_DEFAULT_MAX_CYCLES_COMPARE 100000000ull /* compare: five audited runs */
-#define RUN_DEFAULT_MAX_CYCLES_COSIM 10000000ull /* both engines in lockstep    */
+#define RUN_DEFAULT_MAX_CYCLES_COSIM 10000000ull    /* both engines in lockstep  */
 
 void run_options_defaults(run_options_t *o);
+
+/* The runner's option table, for commands that take it beside their own. */
+opt_table_t run_options_table(run_options_t *o);
+
+/* Settings that depend on several options, checked together; 0 or 2 after
+ * a message (part of run_options_parse, for commands with more tables). */
+int run_options_finish(run_options_t *o, FILE *err);
 
 /* Parse argv (argv[0] is the command name).  Returns 0 when the run should
  * go ahead, 2 after printing an error to err, -1 after printing --help. */
@@ -53,10 +155,5 @@ int run_options_parse(int argc, char **argv, run_options_t *o, FILE *err);
 
 /* The option list, for --help of every front end. */
 void run_options_help(FILE *out);
-
-/* Unsigned numbers: decimal, 0x hex, with an optional K, M or G suffix
- * (powers of 1024).  False if malformed or too big for 32 bits. */
-bool parse_u32(const char *text, uint32_t *out);
-bool parse_u64(const char *text, uint64_t *out);
 
 #endif

@@ -163,7 +163,52 @@ static void collect_stray(void *ctx, const event_t *ev)
     s->strays++;
 }
 
+/* Append dir to the ':'-separated list unless it is there already. */
+static void add_dir(char *list, size_t len, const char *dir, size_t dirlen)
+{
+    size_t n = strlen(list);
+    for (const char *at = list; *at;) {
+        size_t k = strcspn(at, ":");
+        if (k == dirlen && !strncmp(at, dir, dirlen))
+            return;
+        at += k + (at[k] == ':');
+    }
+    snprintf(list + n, len - n, "%s%.*s", n ? ":" : "", (int)dirlen, dir);
+}
+
+/* Where the OS looks for dynamic libraries: the --lib-path directories,
+ * then each program's own directory and its lib/ (as ld.so's $ORIGIN
+ * does), never where mmulab itself was built.  NULL when out of memory. */
+static char *library_dirs(const run_options_t *opt)
+{
+    size_t len = (opt->os.lib_path ? strlen(opt->os.lib_path) : 0) + 1;
+    for (int i = 0; i < opt->nprograms; i++)
+        len += 2 * strlen(opt->programs[i]) + 16;
+    char *list = calloc(1, len);
+    if (!list)
+        return NULL;
+    if (opt->os.lib_path)
+        snprintf(list, len, "%s", opt->os.lib_path);
+    for (int i = 0; i < opt->nprograms; i++) {
+        const char *path = opt->programs[i], *slash = strrchr(path, '/');
+        char dir[4096];
+        int n = slash ? snprintf(dir, sizeof dir, "%.*s", (int)(slash - path + (slash == path)), path)
+                      : snprintf(dir, sizeof dir, ".");
+        if (n <= 0 || (size_t)n + 4 >= sizeof dir)
+            continue;
+        add_dir(list, len, dir, (size_t)n);
+        n += snprintf(dir + n, sizeof dir - (size_t)n, "%slib", dir[n - 1] == '/' ? "" : "/");
+        add_dir(list, len, dir, (size_t)n);
+    }
+    return list;
+}
+
 int session_open(session_t *s, const run_options_t *opt, FILE *err)
+{
+    return session_open_wrapped(s, opt, NULL, NULL, err);
+}
+
+int session_open_wrapped(session_t *s, const run_options_t *opt, machine_wrap_fn wrap, void *ctx, FILE *err)
 {
     memset(s, 0, sizeof *s);
     s->opt = *opt;
@@ -187,8 +232,17 @@ int session_open(session_t *s, const run_options_t *opt, FILE *err)
     machine_config_t hw = opt->hw;
     hw.track_refs = opt->os.mode == OS_PAGED && (opt->os.replace == REPL_LRU || opt->os.replace == REPL_CLOCK);
     hw.track_refs = hw.track_refs || (opt->os.mode == OS_PAGED && opt->os.mp.ws_window); /* os/loadctl.c */
+    os_config_t os_cfg = opt->os;
+    if (!(s->lib_dirs = library_dirs(opt))) {
+        fprintf(err, "mmulab: out of host memory\n");
+        return 2;
+    }
+    os_cfg.lib_path = s->lib_dirs;
     s->m = engine_create(opt->engine, &hw, &s->bus, msg, sizeof msg);
-    if (!s->m || !(s->os = os_create(s->m, &opt->os, msg, sizeof msg))) {
+    if (s->m && wrap && !(s->wrapper = wrap(s->m, ctx)))
+        snprintf(msg, sizeof msg, "out of host memory");
+    if (!s->m || (wrap && !s->wrapper) ||
+        !(s->os = os_create(s->wrapper ? s->wrapper : s->m, &os_cfg, msg, sizeof msg))) {
         fprintf(err, "mmulab: %s\n", msg);
         return 2;
     }
@@ -247,9 +301,12 @@ int session_run(session_t *s)
 void session_close(session_t *s)
 {
     os_destroy(s->os);
+    if (s->wrapper)
+        machine_destroy(s->wrapper);
     if (s->m)
         machine_destroy(s->m);
     trace_close(s->trace);
+    free(s->lib_dirs);
     for (int i = 0; i < MAX_PROGRAMS; i++)
         expect_free(&s->expects[i]);
     memset(s, 0, sizeof *s);

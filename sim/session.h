@@ -16,9 +16,11 @@
 typedef struct {
     run_options_t opt;
     evbus_t bus;
-    machine_t *m;
+    machine_t *m;            /* the engine                                   */
+    machine_t *wrapper;      /* what the OS runs on, if not m (session_open_wrapped) */
     os_t *os;
     trace_t *trace;
+    char *lib_dirs;          /* the OS's library search path (library_dirs) */
     expect_t expects[MAX_PROGRAMS];
     /* --audit: the stores that landed outside their process */
     uint64_t strays;
@@ -34,6 +36,11 @@ machine_t *engine_create(const char *engine, const machine_config_t *cfg, evbus_
 
 /* Build the machine and OS and load every program.  0, or 2 after an error. */
 int session_open(session_t *s, const run_options_t *opt, FILE *err);
+
+/* The same, with the OS built on wrap(engine, ctx) (sim/lockstep.h) instead
+ * of the engine itself; the session destroys the wrapper, then the engine. */
+typedef machine_t *(*machine_wrap_fn)(machine_t *engine, void *ctx);
+int session_open_wrapped(session_t *s, const run_options_t *opt, machine_wrap_fn wrap, void *ctx, FILE *err);
 /* Run to the end; returns 0 if every process exited normally, 1 otherwise. */
 int session_run(session_t *s);
 /* Fault messages and summary (stderr), stats files, --dump (stdout, last).

@@ -3,7 +3,9 @@
  */
 #include "refsim.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static uint64_t next_use_oracle(void *ctx, uint32_t frame, uint64_t last_use, uint64_t now)
 {
@@ -88,4 +90,69 @@ bool refs_next_use(const uint64_t *pages, size_t n, uint64_t *next_use)
     }
     u64map_free(&later);
     return ok;
+}
+
+bool refs_push(refstring_t *rs, uint64_t page)
+{
+    if (rs->n == rs->cap) {
+        size_t cap = rs->cap ? 2 * rs->cap : 64;
+        uint64_t *pages = realloc(rs->pages, cap * sizeof *pages);
+        if (!pages)
+            return false;
+        rs->pages = pages;
+        rs->cap = cap;
+    }
+    rs->pages[rs->n++] = page;
+    return true;
+}
+
+static bool is_separator(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ','; }
+
+static int source_getc(refs_source_t *src)
+{
+    if (src->text)
+        return *src->text ? (unsigned char)*src->text++ : EOF;
+    return getc(src->in);
+}
+
+int refs_next(refs_source_t *src, uint64_t *page, char *err, size_t errlen)
+{
+    int c;
+    while ((c = source_getc(src)) != EOF && is_separator(c))
+        ;
+    if (c == EOF)
+        return 0;
+    char token[24];
+    size_t len = 0;
+    uint64_t v = 0;
+    bool number = true;
+    for (; c != EOF && !is_separator(c); c = source_getc(src)) {
+        if (len < sizeof token - 1)
+            token[len++] = (char)c;
+        number = number && c >= '0' && c <= '9' && v < UINT64_MAX / 16;
+        v = v * 10 + (uint64_t)(c - '0');
+    }
+    token[len] = 0;
+    if (!number || v == REFSIM_NO_PAGE) {
+        snprintf(err, errlen,
+                 "'%s' is not a page number (references are non-negative integers separated by spaces, commas "
+                 "or newlines)",
+                 token);
+        return -1;
+    }
+    *page = v;
+    return 1;
+}
+
+bool refs_parse(const char *text, refstring_t *rs, char *err, size_t errlen)
+{
+    refs_source_t src = {.text = text};
+    uint64_t page;
+    int got;
+    while ((got = refs_next(&src, &page, err, errlen)) > 0)
+        if (!refs_push(rs, page)) {
+            snprintf(err, errlen, "out of memory");
+            return false;
+        }
+    return got == 0;
 }

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../os/replace.h"
 #include "../os/u64map.h"
@@ -52,5 +53,30 @@ static inline void refsim_touch(refsim_t *s, uint32_t frame, uint64_t t)
 /* next_use[i] = the index of the next reference to pages[i] after i, or
  * REPL_NEVER; O(n).  false if out of memory. */
 bool refs_next_use(const uint64_t *pages, size_t n, uint64_t *next_use);
+
+/* A reference string: the page numbers in order. */
+typedef struct {
+    uint64_t *pages;
+    size_t n, cap;
+} refstring_t;
+
+/* Append one page; false if out of memory. */
+bool refs_push(refstring_t *rs, uint64_t page);
+
+/* Append the page numbers of text (non-negative integers separated by
+ * blanks, newlines or commas) to rs.  false with the reason in err for
+ * something that is not a page number, or when out of memory. */
+bool refs_parse(const char *text, refstring_t *rs, char *err, size_t errlen);
+
+/* The same page numbers read one at a time, from text or from a stream (a
+ * file, standard input: a string of any length in bounded memory). */
+typedef struct {
+    const char *text; /* NULL: read `in` */
+    FILE *in;
+} refs_source_t;
+
+/* The next page number into *page: 1, or 0 at the end, or -1 with the reason
+ * in err (quoting the start of what is not a page number). */
+int refs_next(refs_source_t *src, uint64_t *page, char *err, size_t errlen);
 
 #endif

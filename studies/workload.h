@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../os/partition.h"
 
@@ -87,6 +88,8 @@ bool wl_generate(wl_trace_t *t, const wl_gen_t *g, uint64_t seed);
 
 /* Read a workload file; false with err set (naming the line) if malformed. */
 bool wl_read_file(const char *path, wl_trace_t *t, char *err, size_t errlen);
+/* Same from an open stream; path names it in the messages. */
+bool wl_read_stream(FILE *f, const char *path, wl_trace_t *t, char *err, size_t errlen);
 
 /* Run the workload under one fit. */
 void wl_run(const wl_trace_t *t, const wl_config_t *cfg, fit_t fit, wl_result_t *out);

@@ -119,7 +119,7 @@ done <<'CASES'
 --base zero|--base 'zero'
 --quantum 0|--quantum '0'
 --max-cycles -1|--max-cycles '-1'
---max-cycles 5Q|--max-cycles '5Q': expected a number of cycles (0: no limit)
+--max-cycles 5Q|--max-cycles '5Q': expected a number from 0 to
 --granule 3|--granule '3'
 --fit worstest|--fit 'worstest': allowed values are first|best|worst|next
 --stack 3|--stack '3'

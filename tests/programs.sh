@@ -130,11 +130,12 @@ for p in $PROGRAMS; do
             fi
             end
         done
-        # the executable runs exactly as the source does
+        # the executable runs exactly as the source does (its libraries are
+        # found beside the source, not beside the copy: --lib-path says where)
         begin "programs: $name.x --mode $mode runs as $name.s does"
         mm run --mode "$mode" --stats-json "$T/j.s" "$p"
         rc_s=$RC
-        mm run --mode "$mode" --stats-json "$T/j.x" "$T/$name.x"
+        mm run --mode "$mode" --lib-path programs/lib --stats-json "$T/j.x" "$T/$name.x"
         want_rc "$rc_s"
         for k in instructions cycles loads stores relocations load_cycles exit_code; do
             want_eq "$k" "$(jv "$T/j.x" "$k")" "$(jv "$T/j.s" "$k")"

@@ -359,7 +359,7 @@ end
 begin "workload --arrival-mean -1 and --lifetime-mean 0 name the option"
 mm workload --arrival-mean -1
 want_rc 2
-want_err "--arrival-mean '-1': want a positive number"
+want_err "--arrival-mean '-1': expected a positive number"
 mm workload --lifetime-mean 0
 want_rc 2
 want_err "--lifetime-mean '0'"
