@@ -15,15 +15,14 @@ cd "$(dirname "$0")/.." || exit 2
 . tests/lib.sh
 MM_TIMEOUT=90 # the default cycle limit must end an endless loop well within this
 
-# rss_kb COMMAND...: the command's peak resident set in kB (empty without GNU time)
+[ -x /usr/bin/time ] || { echo "robust: no /usr/bin/time (scripts/deps.sh test installs it)"; exit 2; }
+# rss_kb COMMAND...: the command's peak resident set in kB (GNU time)
 rss_kb() {
-    if [ -x /usr/bin/time ]; then
-        /usr/bin/time -f "%M" -o "$T/rss" "$@" >/dev/null 2>"$T/err"
-        tail -n 1 "$T/rss"
-    fi
+    /usr/bin/time -f "%M" -o "$T/rss" "$@" >/dev/null 2>"$T/err"
+    tail -n 1 "$T/rss"
 }
-# at_most WHAT VALUE LIMIT: VALUE <= LIMIT (an empty VALUE passes: not measurable here)
-at_most() { [ -z "$2" ] || [ "$2" -le "$3" ] || fail_because "$1: $2, want at most $3"; }
+# at_most WHAT VALUE LIMIT: VALUE <= LIMIT
+at_most() { [ -n "$2" ] && [ "$2" -le "$3" ] || fail_because "$1: '$2', want at most $3"; }
 
 # signal_run SIGNAL SECONDS ARGS...: start mmulab, send SIGNAL after SECONDS, $RC its status
 signal_run() {
@@ -324,11 +323,9 @@ end
 begin "refs on 2M references from standard input runs in bounded memory"
 python3 -c "
 import random; r=random.Random(6); print('\n'.join(str(r.randrange(3000)) for _ in range(2000000)))" >"$T/r2m.txt"
-if [ -x /usr/bin/time ]; then
-    /usr/bin/time -f "%M" -o "$T/rss" "$M" refs --frames 100 - <"$T/r2m.txt" >"$T/out" 2>"$T/err"
-    at_most "peak RSS (kB)" "$(tail -n 1 "$T/rss")" 30000
-    want_out "2000000 references, 3000 distinct pages"
-fi
+/usr/bin/time -f "%M" -o "$T/rss" "$M" refs --frames 100 - <"$T/r2m.txt" >"$T/out" 2>"$T/err"
+at_most "peak RSS (kB)" "$(tail -n 1 "$T/rss")" 30000
+want_out "2000000 references, 3000 distinct pages"
 end
 
 echo "robust: options that do nothing or are out of range"
