@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../mmu/tlb.h"
 #include "../obs/din.h"
@@ -369,6 +370,11 @@ static int run(const tlbsim_args_t *a)
     char err[512];
     bool opt = a->frames && a->replace == REPL_OPT;
     nextuse_t future;
+    struct stat file;
+    if (opt && (stat(a->trace, &file) != 0 || !S_ISREG(file.st_mode))) {
+        fprintf(stderr, "mmulab tlbsim: --replace opt reads the trace twice: %s must be a regular file\n", a->trace);
+        return 2;
+    }
     if (opt && !nextuse_open(&future, err, sizeof err)) {
         fprintf(stderr, "mmulab tlbsim: %s\n", err);
         return 2;
@@ -380,6 +386,10 @@ static int run(const tlbsim_args_t *a)
     tlbsim_t sim;
     bool sim_ready = ok && tlbsim_init(&sim, a, err, sizeof err);
     ok = sim_ready && replay_streamed(&sim, in, opt ? &future : NULL, err, sizeof err);
+    if (ok && opt && !runctl_stopping() && future.read != future.count) {
+        snprintf(err, sizeof err, "mmulab tlbsim: the trace changed between OPT's two readings of it");
+        ok = false;
+    }
     tlbsim_stats_t st;
     if (ok) {
         collect(&sim, &st);

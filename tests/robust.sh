@@ -261,6 +261,9 @@ mkdir -p "$T/tmp"
 kb=$(TMPDIR="$T/tmp" rss_kb "$M" tlbsim --trace "$T/big.din" --frames 64 --replace opt)
 at_most "peak RSS (kB)" "$kb" 30000
 [ -n "$(ls -A "$T/tmp")" ] && fail_because "left in TMPDIR: $(ls -A "$T/tmp")"
+mm tlbsim --trace /dev/stdin --frames 4 --replace opt
+want_rc 2
+want_err "--replace opt reads the trace twice: /dev/stdin must be a regular file"
 TMPDIR="$T/none" mm tlbsim --trace "$T/o.din" --frames 4 --replace opt
 want_rc 2
 want_err "OPT needs a temporary file"
