@@ -218,6 +218,16 @@ static uint64_t *long_string(size_t n, unsigned seed)
     return pages;
 }
 
+/* pages[0..n) through a next-use file, ready to be read back. */
+static void spool(nextuse_t *nu, const uint64_t *pages, size_t n)
+{
+    char err[200];
+    assert_true(nextuse_open(nu, err, sizeof err));
+    for (size_t i = 0; i < n; i++)
+        assert_true(nextuse_add(nu, pages[i]));
+    assert_true(nextuse_finish(nu, err, sizeof err));
+}
+
 static void test_nextuse_file_matches_array(void **state)
 {
     (void)state;
@@ -226,10 +236,7 @@ static void test_nextuse_file_matches_array(void **state)
     assert_true(refs_next_use(pages, N, next_use));
     nextuse_t nu;
     char err[200];
-    assert_true(nextuse_open(&nu, err, sizeof err));
-    for (size_t i = 0; i < N; i++)
-        assert_true(nextuse_add(&nu, pages[i]));
-    assert_true(nextuse_finish(&nu, err, sizeof err));
+    spool(&nu, pages, N);
     nextuse_rec_t rec;
     size_t i = 0;
     while (nextuse_next(&nu, &rec)) {
@@ -253,11 +260,7 @@ static void test_opt_streamed_equals_array(void **state)
     uint64_t *pages = long_string(N, 5);
     for (uint32_t frames = 3; frames <= 300; frames *= 10) {
         nextuse_t nu;
-        char err[200];
-        assert_true(nextuse_open(&nu, err, sizeof err));
-        for (size_t i = 0; i < N; i++)
-            assert_true(nextuse_add(&nu, pages[i]));
-        assert_true(nextuse_finish(&nu, err, sizeof err));
+        spool(&nu, pages, N);
         refsim_t sim;
         assert_true(refsim_init(&sim, REPL_OPT, frames, NULL));
         nextuse_rec_t rec;
