@@ -48,6 +48,7 @@ programs/lib/%.so: programs/lib/%.s $(OUT)/mmulab
 deps: deps-core
 	$(Q)scripts/deps.sh viewer || echo "note: the viewer's packages could not be installed; skipping the viewer"
 	$(Q)scripts/deps.sh rtl || echo "note: Verilator could not be installed; skipping the RTL engine"
+	$(Q)scripts/deps.sh plot || echo "note: gnuplot-nox could not be installed; --plot will say so"
 
 deps-core:
 	$(Q)scripts/deps.sh core
@@ -79,6 +80,7 @@ check-binaries:
 
 deps-test:
 	$(Q)scripts/deps.sh test
+	$(Q)scripts/deps.sh slurm || echo "note: slurm-wlm and munge could not be installed; tests/slurm.sh will skip"
 
 test: deps deps-test
 	$(Q)$(MAKE) --no-print-directory check

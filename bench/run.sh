@@ -47,3 +47,6 @@ fi
 if [ -x bench/tlbsim.sh ]; then
     bench/tlbsim.sh "$OUT"
 fi
+if [ -x bench/sweep.sh ]; then
+    bench/sweep.sh "$OUT"
+fi

@@ -18,10 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../obs/plot.h"
+#include "../sim/options.h"
 #include "../sim/runctl.h"
+#include "../studies/belady.h"
+#include "../studies/grid.h"
 #include "../studies/nextuse.h"
 #include "../studies/refsim.h"
-#include "../sim/options.h"
 #include "commands.h"
 
 #define CMD "refs"
@@ -40,7 +43,8 @@
 static void refs_usage(FILE *out)
 {
     fprintf(out,
-            "usage: mmulab refs [--frames N] [--policy fifo|lru|opt|clock|all] [--stack] [--tables]\n"
+            "usage: mmulab refs [--frames N|LIST] [--policy fifo|lru|opt|clock|all] [--stack] [--tables]\n"
+            "                   [--csv FILE] [--json FILE] [--plot FILE.png|FILE.svg]\n"
             "                   \"REFERENCES\" | --file FILE | -\n"
             "\n"
             "Runs page replacement on a reference string (page numbers separated by spaces,\n"
@@ -53,10 +57,16 @@ static void refs_usage(FILE *out)
             "screen (wider than 160 columns, more than 32 frames) are left out, with a line\n"
             "saying so; any length of string then runs in bounded memory.\n"
             "\n"
+            "--frames with a list or range (1..8, 3,4, 2..10:2) compares them instead: a row\n"
+            "per frame count and policy, and a line for each rise of faults with more frames\n"
+            "(Belady's anomaly).  --csv/--json write the rows, --plot draws page faults\n"
+            "against frames, a curve per policy.\n"
+            "\n"
             "OPT reads each reference's next use from a temporary file in $TMPDIR (16 bytes\n"
             "a reference).  SIGINT or SIGTERM stops a long run (exit 130/143).\n"
             "\n"
             "example: mmulab refs --frames 3 --policy all \"7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1\"\n"
+            "         mmulab refs --frames 1..6 --policy fifo --plot belady.png \"1 2 3 4 1 2 5 1 2 3 4 5\"\n"
             "\noptions:\n");
 }
 
@@ -180,6 +190,8 @@ typedef struct {
     const char *file;  /* --file F, or "-" (also as a word) */
     char *text;        /* the references given as arguments, joined */
     size_t text_len;
+    study_output_t out;
+    const char *label; /* the reference string as given, for the rows */
 } refs_args_t;
 
 /* --policy: bit p of the mask for each policy named ("all" or a comma list). */
@@ -209,8 +221,8 @@ static bool parse_policies(void *target, const char *text, char *why, size_t len
 }
 
 static const opt_spec_t refs_specs[] = {
-    {"--frames", .kind = OPT_NUMBER, .value_name = "N", OPT_AT(refs_args_t, frames), .min = 1, .max = 1u << 16,
-     .help = "frames of memory (default 3)"},
+    {"--frames", .lists = true, .kind = OPT_NUMBER, .value_name = "N", OPT_AT(refs_args_t, frames), .min = 1,
+     .max = 1u << 16, .help = "frames of memory (default 3); a list or range compares them"},
     {"--policy", .kind = OPT_CUSTOM, .value_name = "P", .hook = parse_policies,
      .help = "fifo, lru, opt, clock (second chance), or all (default); several may be given separated by commas"},
     {"--file", .kind = OPT_STRING, .value_name = "FILE", OPT_AT(refs_args_t, file),
@@ -236,16 +248,17 @@ static bool append_text(refs_args_t *a, const char *arg)
     return true;
 }
 
-/* 0 to go on, otherwise the exit status. */
-static int parse_args(int argc, char **argv, refs_args_t *a)
+/* 0 to go on, otherwise the exit status; a list of --frames goes to grid. */
+static int parse_args(int argc, char **argv, refs_args_t *a, grid_t *grid)
 {
     const char **words = calloc((size_t)argc + 1, sizeof *words);
     if (!words)
         return 2;
-    opt_table_t table = {refs_specs, OPT_COUNT(refs_specs), a, NULL, NULL};
-    opt_parser_t p = {.prog = "mmulab " CMD, .tables = &table, .ntables = 1, .words = words,
-                      .max_words = argc, .err = stderr};
+    opt_table_t tables[] = {{refs_specs, OPT_COUNT(refs_specs), a, NULL, NULL}, study_output_table(&a->out)};
+    opt_parser_t p = {.prog = "mmulab " CMD, .tables = tables, .ntables = 2, .words = words,
+                      .max_words = argc, .err = stderr, .grid = grid, .point = -1};
     int rc = opt_parse(&p, argc, argv);
+    a->label = a->file ? a->file : p.nwords == 1 ? words[0] : "(several arguments)";
     if (rc < 0) {
         refs_usage(stdout);
         opt_help(&p, stdout);
@@ -394,8 +407,9 @@ static bool run_tables(const refs_args_t *a, const refstring_t *rs, uint64_t *fa
 
 /* Every chosen policy in one pass over the next-use file: bounded memory.
  * 0, or the exit status. */
-static int run_summary(const refs_args_t *a, nextuse_t *future, uint64_t *faults)
+static int run_summary(const refs_args_t *a, nextuse_t *future, bool say, uint64_t *faults)
 {
+    nextuse_rewind(future);
     refsim_t sims[REPL_POLICY_COUNT];
     memset(sims, 0, sizeof sims);
     int status = 0;
@@ -429,7 +443,7 @@ static int run_summary(const refs_args_t *a, nextuse_t *future, uint64_t *faults
     } else if (runctl_stopping()) {
         printf("interrupted by %s after %llu of %llu references: the counts so far\n", runctl_signal_name(),
                (unsigned long long)t, (unsigned long long)future->count);
-    } else {
+    } else if (say) {
         printf("%llu references, %llu distinct pages, %llu frames: no frame tables (they would not fit a screen; "
                "--tables prints them)\n",
                (unsigned long long)t, (unsigned long long)distinct, (unsigned long long)a->frames);
@@ -442,35 +456,75 @@ static int run_summary(const refs_args_t *a, nextuse_t *future, uint64_t *faults
     return status;
 }
 
-static int run_policies(const refs_args_t *a)
+static void add_row(rows_t *rows, const refs_args_t *a, uint64_t count, repl_policy_t policy, uint64_t faults)
+{
+    rows_begin(rows);
+    rows_set(rows, "reference_string", a->label);
+    rows_set_u64(rows, "references", count);
+    rows_set_u64(rows, "frames", a->frames);
+    rows_set(rows, "policy", repl_policy_name[policy]);
+    rows_set_u64(rows, "faults", faults);
+}
+
+/* One point: every policy asked for with a->frames frames; alone (`single`),
+ * the frame tables and the stack when they fit, else the summary, and the
+ * `POLICY: N faults` lines; a row per policy in rows.  0, or the exit status. */
+static int run_policies(const refs_args_t *a, nextuse_t *future, const refstring_t *kept, bool single, rows_t *rows)
+{
+    uint64_t faults[REPL_POLICY_COUNT] = {0};
+    int status = 0;
+    int tables = single ? want_tables(a, kept, future->count) : 0;
+    if (tables < 0)
+        status = 2;
+    else if (tables && !run_tables(a, kept, faults))
+        status = 3;
+    else if (!tables)
+        status = run_summary(a, future, single, faults);
+    if (!status && tables && a->stack && !print_lru_stack(kept, (uint32_t)a->frames))
+        status = 3;
+    for (int p = 0; p < REPL_POLICY_COUNT && !status; p++)
+        if (a->policies >> p & 1) {
+            if (single)
+                printf("%s: %llu faults\n", repl_policy_name[p], (unsigned long long)faults[p]);
+            add_row(rows, a, future->count, (repl_policy_t)p, faults[p]);
+        }
+    if (status == 3) {
+        fprintf(stderr, "mmulab refs: out of memory\n");
+        status = 2;
+    }
+    return status;
+}
+
+/* Every frame count of the grid (one point without a list), over the string
+ * read once.  0, or the exit status. */
+static int run_points(refs_args_t *a, const grid_t *g)
 {
     nextuse_t future;
     refstring_t kept = {0};
-    uint64_t faults[REPL_POLICY_COUNT] = {0};
     char err[200];
     if (!nextuse_open(&future, err, sizeof err)) {
         fprintf(stderr, "mmulab refs: %s\n", err);
         return 2;
     }
+    rows_t rows;
+    rows_init(&rows);
+    size_t points = grid_points(g);
     int status = read_references(a, &future, &kept);
-    int tables = status ? 0 : want_tables(a, &kept, future.count);
-    if (tables < 0)
-        status = 2;
-    else if (!status && tables && !run_tables(a, &kept, faults))
-        status = 3;
-    else if (!status && !tables)
-        status = run_summary(a, &future, faults);
-    if (!status && a->stack && !print_lru_stack(&kept, (uint32_t)a->frames))
-        status = 3;
-    for (int p = 0; p < REPL_POLICY_COUNT && !status; p++)
-        if (a->policies >> p & 1)
-            printf("%s: %llu faults\n", repl_policy_name[p], (unsigned long long)faults[p]);
-    if (status == 3) {
-        fprintf(stderr, "mmulab refs: out of memory\n");
-        status = 2;
+    for (size_t p = 0; p < points && !status && !runctl_stopping(); p++) {
+        if (g->naxes && !parse_u64(grid_value(g, p, 0), &a->frames)) /* checked by the parser */
+            status = 2;
+        else
+            status = run_policies(a, &future, &kept, points == 1, &rows);
     }
+    if (!status && points > 1) {
+        rows_print(&rows, stdout, (const char *const[]){"frames", "policy", "faults", NULL});
+        belady_report(&rows, "frames", "faults", "policy", stdout);
+    }
+    if (!status && !study_emit(&rows, CMD, &a->out))
+        status = 2;
     if (!status && runctl_stopping())
         status = runctl_exit_status();
+    rows_free(&rows);
     nextuse_close(&future);
     free(kept.pages);
     return status;
@@ -479,10 +533,12 @@ static int run_policies(const refs_args_t *a)
 int cmd_refs(int argc, char **argv)
 {
     refs_args_t a = {.frames = 3, .policies = (1u << REPL_POLICY_COUNT) - 1};
-    int status = parse_args(argc, argv, &a);
+    grid_t grid = {0};
+    int status = parse_args(argc, argv, &a, &grid);
     runctl_catch_signals();
     if (status == 0)
-        status = run_policies(&a);
+        status = run_points(&a, &grid);
     free(a.text);
+    grid_free(&grid);
     return status < 0 ? 0 : status;
 }

@@ -2,7 +2,9 @@
  * `mmulab thrash`: sweep the degree of multiprogramming (1..--max-degree
  * copies of a worker with a known working set, sharing F frames) and print
  * CPU utilisation and fault rate per degree, for one frame allocator or all;
- * --csv FILE writes degree, cpu_utilisation, fault_rate, allocator.  The
+ * --csv/--json FILE write a row per degree and allocator (degree,
+ * cpu_utilisation, fault_rate, allocator, then the configuration), --plot
+ * draws utilisation against the degree, a curve per allocator.  The
  * knee shows where the working sets stop fitting the frames.  By default it
  * runs the real paged OS on programs/thrash_worker.s (cli/thrash_os.c);
  * --model runs the self-contained model of studies/thrash.c instead
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../obs/plot.h"
 #include "../studies/thrash.h"
 #include "../sim/runctl.h"
 #include "commands.h"
@@ -27,7 +30,7 @@ typedef struct {
     const char *model_only;  /* a model option given, for the complaint    */
     uint64_t max_degree;
     int alloc; /* frame_alloc_t, or ALLOC_COUNT for all */
-    const char *csv;
+    study_output_t out;      /* --csv, --json, --plot                       */
     bool ws_window_given;    /* else each engine's own default window        */
     char worker_path[4096];
 } thrash_options_t;
@@ -51,7 +54,6 @@ static const opt_spec_t thrash_specs[] = {
      .help = "sweep degrees 1..N"},
     {"--timing", .kind = OPT_LIST, .value_name = "NAME=V", ARG(os.timings),
      .help = "a timing parameter (see `mmulab timing`); repeatable"},
-    {"--csv", .kind = OPT_STRING, .value_name = "FILE", ARG(csv), .help = "degree,cpu_utilisation,fault_rate,allocator"},
     {"--program", .kind = OPT_STRING, .value_name = "FILE", ARG(os.program),
      .help = "the worker under the OS (default programs/thrash_worker.s)"},
     {"--model", .kind = OPT_FLAG, ARG(use_model), .help = "the self-contained model, with the options below"},
@@ -88,6 +90,9 @@ static void usage(FILE *out, const opt_parser_t *p)
             "the OS, over all cycles) and page faults per reference for each degree.\n"
             "--model runs a self-contained model instead (studies/thrash.c: one CPU, one paging\n"
             "disk a faulting process waits on while others run).\n\n"
+            "--csv and --json write a row per degree and allocator: degree, cpu_utilisation,\n"
+            "fault_rate, allocator, then the configuration and the other columns; --plot\n"
+            "draws CPU utilisation against the degree, a curve per allocator.\n\n"
             "options:\n");
     opt_help(p, out);
 }
@@ -129,8 +134,9 @@ static int parse(int argc, char **argv, thrash_options_t *o)
     o->max_degree = 16;
     o->alloc = ALLOC_EQUAL;
     opt_table_t tables[] = {{thrash_specs, OPT_COUNT(thrash_specs), o, NULL, NULL},
+                            study_output_table(&o->out),
                             {model_specs, OPT_COUNT(model_specs), o, "  with --model:", NULL}};
-    opt_parser_t p = {.prog = "mmulab " CMD, .tables = tables, .ntables = 2, .err = stderr};
+    opt_parser_t p = {.prog = "mmulab " CMD, .tables = tables, .ntables = 3, .err = stderr};
     int rc = opt_parse(&p, argc, argv);
     if (rc < 0)
         usage(stdout, &p);
@@ -142,7 +148,7 @@ static int parse(int argc, char **argv, thrash_options_t *o)
         fprintf(stderr, "mmulab " CMD ": --policy opt needs the future: use fifo, lru or clock\n");
         return 2;
     }
-    o->model_only = tables[1].used;
+    o->model_only = tables[2].used;
     if (o->model.warmup >= o->model.cycles) {
         fprintf(stderr, "mmulab " CMD ": --warmup must be below --cycles\n");
         return 2;
@@ -194,8 +200,27 @@ static bool run_point(const thrash_options_t *o, frame_alloc_t alloc, int degree
     return thrash_os_run(&t, degree, pt);
 }
 
-/* Run one allocator's sweep; prints its table, appends CSV rows. */
-static bool sweep(const thrash_options_t *o, frame_alloc_t alloc, FILE *csv)
+static void add_row(rows_t *rows, const thrash_options_t *o, frame_alloc_t alloc, int d, const thrash_point_t *pt)
+{
+    rows_begin(rows);
+    rows_set_u64(rows, "degree", (uint64_t)d);
+    rows_set_double(rows, "cpu_utilisation", pt->cpu_utilisation);
+    rows_set_double(rows, "fault_rate", pt->fault_rate);
+    rows_set(rows, "allocator", frame_alloc_name[alloc]);
+    rows_set(rows, "engine", o->use_model ? "model" : "os");
+    rows_set(rows, "program", o->use_model ? "studies/thrash.c model" : o->os.program);
+    rows_set_u64(rows, "frames", o->model.frames);
+    rows_set(rows, "policy", repl_policy_name[o->model.policy]);
+    rows_set(rows, "scope", alloc == ALLOC_WS ? "global" : repl_scope_name[o->model.scope]);
+    rows_set_u64(rows, "cycles", o->model.cycles);
+    rows_set_double(rows, "active", pt->active);
+    rows_set_double(rows, "pff", pt->pff);
+    rows_set_double(rows, "mean_ws", pt->mean_ws);
+    rows_set_double(rows, "disk_busy", pt->disk_busy);
+}
+
+/* Run one allocator's sweep; prints its table, appends its rows. */
+static bool sweep(const thrash_options_t *o, frame_alloc_t alloc, rows_t *rows)
 {
     printf("\nallocator %s:\n%6s %7s %9s %11s %9s %8s %9s\n", frame_alloc_name[alloc], "degree", "active",
            "cpu_util", "fault_rate", "pff/1000", "mean_ws", "disk_busy");
@@ -215,8 +240,7 @@ static bool sweep(const thrash_options_t *o, frame_alloc_t alloc, FILE *csv)
         }
         printf("%6d %7.2f %9.3f %11.5f %9.2f %8.2f %9.3f\n", d, pt.active, pt.cpu_utilisation, pt.fault_rate, pt.pff,
                pt.mean_ws, pt.disk_busy);
-        if (csv)
-            fprintf(csv, "%d,%.5f,%.6f,%s\n", d, pt.cpu_utilisation, pt.fault_rate, frame_alloc_name[alloc]);
+        add_row(rows, o, alloc, d, &pt);
         if (pt.cpu_utilisation > best) {
             best = pt.cpu_utilisation;
             best_degree = d;
@@ -237,20 +261,15 @@ int cmd_thrash(int argc, char **argv)
     int rc = parse(argc, argv, &o);
     if (rc)
         return rc < 0 ? 0 : rc;
-    FILE *csv = NULL;
-    if (o.csv && !(csv = fopen(o.csv, "w"))) {
-        fprintf(stderr, "mmulab " CMD ": cannot write %s\n", o.csv);
-        return 2;
-    }
-    if (csv)
-        fprintf(csv, "degree,cpu_utilisation,fault_rate,allocator\n");
+    rows_t rows;
+    rows_init(&rows);
     describe(&o);
     runctl_catch_signals();
     bool ok = true;
     for (int a = 0; a < ALLOC_COUNT && ok && !runctl_stopping(); a++)
         if (o.alloc == ALLOC_COUNT || o.alloc == a)
-            ok = sweep(&o, (frame_alloc_t)a, csv);
-    if (csv && fclose(csv) != 0)
-        ok = false;
+            ok = sweep(&o, (frame_alloc_t)a, &rows);
+    ok = ok && study_emit(&rows, CMD, &o.out);
+    rows_free(&rows);
     return !ok ? 2 : runctl_stopping() ? runctl_exit_status() : 0;
 }

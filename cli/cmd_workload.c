@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../machine/config.h"
+#include "../obs/plot.h"
 #include "../studies/workload.h"
 #include "../sim/runctl.h"
 #include "../sim/options.h"
@@ -21,7 +22,8 @@
 #define CMD "workload"
 
 typedef struct {
-    const char *file, *csv;
+    const char *file;
+    study_output_t out; /* --csv, --json, --plot */
     uint64_t seed, seeds;
     wl_gen_t gen;
     wl_config_t run;
@@ -50,7 +52,9 @@ static void usage(FILE *out)
             "allocator places them under each fit.  Reports, per fit: requests, satisfied,\n"
             "refused, waited, mean wait, mean holes, mean allocated blocks, holes/blocks,\n"
             "memory lost to holes, internal fragmentation, compactions and their cycles;\n"
-            "then the fifty-percent rule for first fit over --seeds seeds.\n\n"
+            "then the fifty-percent rule for first fit over --seeds seeds.  --csv and --json\n"
+            "write the table; --plot draws holes per allocated block against time, a curve\n"
+            "per fit (200 samples over the run).\n\n"
             "options:\n");
 }
 
@@ -88,7 +92,6 @@ static const opt_spec_t workload_specs[] = {
      .help = "what compaction pays per word moved (default: timing table)"},
     {"--warmup", .kind = OPT_NUMBER, .value_name = "N", ARG(run.warmup), .max = 10000000,
      .help = "requests before measuring time averages (default 1000)"},
-    {"--csv", .kind = OPT_STRING, .value_name = "FILE", ARG(csv), .help = "also write the table as CSV"},
 };
 #undef ARG
 
@@ -96,8 +99,8 @@ static const opt_spec_t workload_specs[] = {
 static int parse(int argc, char **argv, workload_options_t *o)
 {
     defaults(o);
-    opt_table_t table = {workload_specs, OPT_COUNT(workload_specs), o, NULL, NULL};
-    opt_parser_t p = {.prog = "mmulab " CMD, .tables = &table, .ntables = 1, .err = stderr};
+    opt_table_t tables[] = {{workload_specs, OPT_COUNT(workload_specs), o, NULL, NULL}, study_output_table(&o->out)};
+    opt_parser_t p = {.prog = "mmulab " CMD, .tables = tables, .ntables = 2, .err = stderr};
     int rc = opt_parse(&p, argc, argv);
     if (rc < 0) {
         usage(stdout);
@@ -150,22 +153,46 @@ static void print_row(const wl_result_t *r)
            (unsigned long long)r->compactions, (unsigned long long)r->compaction_cycles);
 }
 
-static bool write_csv(const char *path, const wl_result_t *rows, int n)
+static void add_row(rows_t *rows, const wl_result_t *r)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "mmulab " CMD ": cannot write %s\n", path);
-        return false;
-    }
-    fprintf(f, "fit,requests,refused,mean_wait,mean_holes,mean_allocated,lost_fraction,compactions,"
-               "compaction_cycles\n");
-    for (int i = 0; i < n; i++) {
-        const wl_result_t *r = &rows[i];
-        fprintf(f, "%s,%d,%d,%.4f,%.4f,%.4f,%.5f,%llu,%llu\n", fit_name[r->fit], r->requests, r->refused,
-                r->mean_wait, r->mean_holes, r->mean_allocated, r->lost_fraction,
-                (unsigned long long)r->compactions, (unsigned long long)r->compaction_cycles);
-    }
-    return fclose(f) == 0;
+    rows_begin(rows);
+    rows_set(rows, "fit", fit_name[r->fit]);
+    rows_setf(rows, "requests", "%d", r->requests);
+    rows_setf(rows, "refused", "%d", r->refused);
+    rows_setf(rows, "mean_wait", "%.4f", r->mean_wait);
+    rows_setf(rows, "mean_holes", "%.4f", r->mean_holes);
+    rows_setf(rows, "mean_allocated", "%.4f", r->mean_allocated);
+    rows_setf(rows, "lost_fraction", "%.5f", r->lost_fraction);
+    rows_set_u64(rows, "compactions", r->compactions);
+    rows_set_u64(rows, "compaction_cycles", r->compaction_cycles);
+}
+
+/* --plot: the samples of every fit, one row each. */
+typedef struct {
+    rows_t *rows;
+    fit_t fit;
+    const char *workload;
+} samples_t;
+
+static void add_sample(void *ctx, double time, uint32_t holes, int blocks)
+{
+    samples_t *s = ctx;
+    rows_begin(s->rows);
+    rows_set(s->rows, "workload", s->workload);
+    rows_set(s->rows, "fit", fit_name[s->fit]);
+    rows_set_double(s->rows, "time", time);
+    rows_set_u64(s->rows, "holes", holes);
+    rows_setf(s->rows, "blocks", "%d", blocks);
+    rows_set_double(s->rows, "holes_per_block", blocks ? (double)holes / blocks : 0);
+}
+
+static bool plot_samples(const workload_options_t *o, const rows_t *samples)
+{
+    char err[512];
+    if (plot_rows(o->out.plot, samples, figure_for(CMD, samples), figure_subject(samples), err, sizeof err))
+        return true;
+    fprintf(stderr, "mmulab " CMD ": %s\n", err);
+    return false;
 }
 
 static void describe(const workload_options_t *o, const wl_trace_t *t)
@@ -231,23 +258,39 @@ int cmd_workload(int argc, char **argv)
     if (!load_workload(&o, o.seed, &t))
         return 2;
     describe(&o, &t);
-    wl_result_t rows[FIT_COUNT];
-    int n = 0;
+    rows_t rows, samples;
+    rows_init(&rows);
+    rows_init(&samples);
+    char name[160];
+    if (o.file)
+        snprintf(name, sizeof name, "%s", o.file);
+    else
+        snprintf(name, sizeof name, "seed %llu, %d requests", (unsigned long long)o.seed, t.n);
+    samples_t sampler = {.rows = &samples, .workload = name};
+    wl_config_t run = o.run;
+    if (o.out.plot && t.n) {
+        run.sample = add_sample;
+        run.sample_ctx = &sampler;
+        run.sample_every = t.req[t.n - 1].arrival / 200;
+    }
     print_header();
     for (int f = 0; f < FIT_COUNT && !runctl_stopping(); f++)
         if (o.fit == FIT_COUNT || o.fit == f) {
-            wl_run(&t, &o.run, (fit_t)f, &rows[n]);
+            wl_result_t r;
+            sampler.fit = (fit_t)f;
+            wl_run(&t, &run, (fit_t)f, &r);
             progress_end(&progress);
-            print_row(&rows[n++]);
+            print_row(&r);
+            add_row(&rows, &r);
         }
     wl_trace_free(&t);
-    if (runctl_stopping()) {
+    if (runctl_stopping())
         printf("interrupted by %s: the last row covers the requests until then\n", runctl_signal_name());
-        return runctl_exit_status();
-    }
-    if (!o.file && (o.fit == FIT_COUNT || o.fit == FIT_FIRST))
+    else if (!o.file && (o.fit == FIT_COUNT || o.fit == FIT_FIRST))
         fifty_percent_rule(&o);
-    if (o.csv && !write_csv(o.csv, rows, n))
-        return 2;
-    return runctl_stopping() ? runctl_exit_status() : 0;
+    study_output_t table = {.csv = o.out.csv, .json = o.out.json};
+    bool ok = study_emit(&rows, CMD, &table) && (!o.out.plot || plot_samples(&o, &samples));
+    rows_free(&rows);
+    rows_free(&samples);
+    return !ok ? 2 : runctl_stopping() ? runctl_exit_status() : 0;
 }

@@ -374,3 +374,12 @@ long din_read(din_reader_t *r, din_ref_t *out, size_t max, char *err, size_t err
     r->records += count;
     return (long)count;
 }
+
+void din_write_retired(FILE *out, int pid, const retire_t *rt)
+{
+    if (rt->trapped && rt->trap.cause != TRAP_SYSCALL && rt->trap.cause != TRAP_HALT)
+        return; /* it runs again once the OS has served the fault */
+    fprintf(out, "%d %x %d\n", DIN_FETCH, rt->pc, pid);
+    if (rt->mem_valid)
+        fprintf(out, "%d %x %d\n", rt->mem_write ? DIN_WRITE : DIN_READ, rt->mem_vaddr, pid);
+}

@@ -61,6 +61,9 @@ void os_kill_process(os_t *os, process_t *p, const trap_t *trap);
  * can be written.  os_user_writable asks whether a copy into [addr, addr+len)
  * would succeed, changing nothing (a system call's check of its buffer
  * before it acts). */
+/* args.c: the argument block of p onto its stack, once the run has started. */
+void os_write_args(os_t *os, process_t *p);
+
 bool os_copy_from_user(os_t *os, process_t *p, uint32_t addr, void *buf, uint32_t len);
 bool os_copy_to_user(os_t *os, process_t *p, uint32_t addr, const void *buf, uint32_t len);
 bool os_user_writable(os_t *os, process_t *p, uint32_t addr, uint32_t len);

@@ -5,6 +5,7 @@
 
 #include "../mmu/geometry.h"
 #include "../mmu/tlb.h"
+#include "../studies/grid.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -277,6 +278,39 @@ static bool is_option(const char *arg)
     return arg[0] == '-' && arg[1] != 0;
 }
 
+static int axis_of(const grid_t *g, const char *option)
+{
+    for (int a = 0; a < g->naxes; a++)
+        if (!strcmp(g->axes[a].option, option))
+            return a;
+    return -1;
+}
+
+/* A list given to a `.lists` option: on the first pass a new axis, every
+ * item checked as the option would check it alone; on a point's pass, that
+ * point's value.  *value is replaced by the item to store, or NULL when
+ * there is nothing more to do.  False after a message. */
+static bool list_value(opt_parser_t *p, const opt_table_t *t, const opt_spec_t *s, const char **value)
+{
+    if (p->point >= 0) {
+        int a = axis_of(p->grid, s->name);
+        *value = a >= 0 ? grid_value(p->grid, (size_t)p->point, a) : *value;
+        return a >= 0;
+    }
+    char why[512];
+    bool named = s->kind == OPT_CHOICE && s->choices;
+    if (!grid_add(p->grid, s->name, *value, named ? s->choices : NULL, named ? s->nchoices : 0, why, sizeof why)) {
+        fprintf(p->err, "%s: %s\n", p->prog, why);
+        return false;
+    }
+    const grid_axis_t *ax = &p->grid->axes[axis_of(p->grid, s->name)];
+    for (int i = 0; i < ax->n; i++)
+        if (!opt_store(p, t, s, ax->values[i]))
+            return false;
+    *value = NULL;
+    return true;
+}
+
 int opt_parse(opt_parser_t *p, int argc, char **argv)
 {
     p->nwords = 0;
@@ -284,6 +318,11 @@ int opt_parse(opt_parser_t *p, int argc, char **argv)
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h"))
             return -1;
+        if (!strcmp(a, "--") && p->takes_rest) {
+            p->rest = argv + i + 1;
+            p->nrest = argc - i - 1;
+            return 0;
+        }
         if (!is_option(a)) {
             if (p->nwords == p->max_words) {
                 fprintf(p->err, "%s: at most %d %s\n", p->prog, p->max_words,
@@ -311,7 +350,10 @@ int opt_parse(opt_parser_t *p, int argc, char **argv)
             }
             value = argv[++i];
         }
-        if (!opt_store(p, t, s, value))
+        bool listed = s->lists && p->grid && grid_is_list(value, s->kind == OPT_CHOICE);
+        if (listed && !list_value(p, t, s, &value))
+            return 2;
+        if ((!listed || value) && !opt_store(p, t, s, value))
             return 2;
         if (!t->used)
             t->used = s->name;
@@ -412,18 +454,18 @@ static bool set_timing(void *target, const char *arg, char *why, size_t len)
 #define RUN(f) OPT_AT(run_options_t, f)
 #define PAGED_GIVEN(k) OPT_GIVEN(run_options_t, paged_given[k]) /* a paging-only option given */
 static const opt_spec_t run_specs[] = {
-    {"--mode", .kind = OPT_CHOICE, .value_name = "MODE", RUN(os.mode), .choices = os_mode_name,
+    {"--mode", .lists = true, .kind = OPT_CHOICE, .value_name = "MODE", RUN(os.mode), .choices = os_mode_name,
      .nchoices = OS_MODE_COUNT, .help = "bare|swreloc|hwreloc|paged (default hwreloc)"},
     {"--base", .kind = OPT_NUMBER, .value_name = "ADDR", RUN(os.base), .multiple = 4,
      OPT_GIVEN(run_options_t, os.base_given),
      .help = "physical address of the first process (default: just above the OS)"},
-    {"--mem", .kind = OPT_SIZE, .value_name = "SIZE", RUN(hw.mem_size), .min = 16384, .max = 1ull << 31,
+    {"--mem", .lists = true, .kind = OPT_SIZE, .value_name = "SIZE", RUN(hw.mem_size), .min = 16384, .max = 1ull << 31,
      .multiple = 4096, .help = "physical memory, e.g. 64K or 1M (default 1M)"},
-    {"--stack", .kind = OPT_SIZE, .value_name = "SIZE", RUN(os.stack_size), .max = 1u << 28, .multiple = 4,
+    {"--stack", .lists = true, .kind = OPT_SIZE, .value_name = "SIZE", RUN(os.stack_size), .max = 1u << 28, .multiple = 4,
      .help = "stack above the image; paged: initial stack at the top, 0: none (default 4K)"},
-    {"--fit", .kind = OPT_CHOICE, .value_name = "POLICY", RUN(os.fit), .choices = fit_name, .nchoices = FIT_COUNT,
+    {"--fit", .lists = true, .kind = OPT_CHOICE, .value_name = "POLICY", RUN(os.fit), .choices = fit_name, .nchoices = FIT_COUNT,
      .help = "hole selection for partitions: first|best|worst|next (default first)"},
-    {"--granule", .kind = OPT_SIZE, .value_name = "BYTES", RUN(os.granule), .min = 4, .pow2 = true,
+    {"--granule", .lists = true, .kind = OPT_SIZE, .value_name = "BYTES", RUN(os.granule), .min = 4, .pow2 = true,
      .help = "partition sizes are rounded up to this (default 16)"},
     {"--compact", .kind = OPT_FLAG, RUN(os.mp.compact),
      .help = "compact base/limit partitions when no hole fits (copy_word_cycles a word)"},
@@ -436,10 +478,11 @@ static const opt_spec_t run_specs[] = {
     {"--partitions", .kind = OPT_FLAG, RUN(os.mp.show_partitions),
      .help = "print the partition table when memory was fullest"},
     {"--ws-window", .kind = OPT_NUMBER, .value_name = "N", RUN(os.mp.ws_window), .min = 1,
-     PAGED_GIVEN(0), .help = "paged: working sets over each process's last N references (report)"},
-    {"--quantum", .kind = OPT_NUMBER, .value_name = "N", RUN(os.quantum), .min = 1,
+     PAGED_GIVEN(0),
+     .help = "paged: working sets over each process's last N references (report)"},
+    {"--quantum", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(os.quantum), .min = 1,
      .help = "cycles per time slice between processes (default 10000)"},
-    {"--max-cycles", .kind = OPT_NUMBER, .value_name = "N", RUN(os.max_cycles),
+    {"--max-cycles", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(os.max_cycles),
      OPT_GIVEN(run_options_t, max_cycles_given),
      .help = "stop the run when the clock reaches N; 0: never (default 1G, rtl 50M)"},
     {"--timing", .kind = OPT_CUSTOM, .value_name = "NAME=V", .hook = set_timing,
@@ -451,44 +494,54 @@ static const opt_spec_t run_specs[] = {
      .help = "write the statistics as gem5-style stats.txt (- for stdout)"},
     {"--trace", .kind = OPT_STRING, .value_name = "FILE", RUN(trace_path),
      .help = "write cycle-stamped events: CSV (.csv) or Perfetto JSON (.json)"},
+    {"--mem-trace", .kind = OPT_STRING, .value_name = "FILE", RUN(mem_trace),
+     .help = "write every fetch, read and write as din: LABEL VADDR PID per line"},
     {"--dump", .kind = OPT_CUSTOM, .value_name = "ADDR:COUNT", .hook = set_dump,
      .help = "after the run, print COUNT words of process 1's logical memory"},
     {"--audit", .kind = OPT_FLAG, RUN(os.audit_stores),
      .help = "step the machine and report stores outside the process's memory"},
     {"--check", .kind = OPT_FLAG, RUN(check), .help = "check the results each program's header promises (exit 1 if not)"},
     {"--quiet", .kind = OPT_FLAG, RUN(quiet), .help = "no summary line or progress line on stderr"},
-    {"--page-size", .kind = OPT_SIZE, .value_name = "SIZE", RUN(hw.page_shift), .min = 512, .max = 16u << 20,
+    {"--page-size", .lists = true, .kind = OPT_SIZE, .value_name = "SIZE", RUN(hw.page_shift), .min = 512, .max = 16u << 20,
      .pow2 = true, .store_log2 = true, PAGED_GIVEN(1),
      .help = "paged: page size, a power of two from 512 to 16M (default 4K)"},
-    {"--levels", .kind = OPT_NUMBER, .value_name = "N", RUN(hw.levels), .min = 1, .max = PAGING_MAX_LEVELS,
-     PAGED_GIVEN(2), .help = "paged: page-table levels 1..3 (default 2)"},
-    {"--va-bits", .kind = OPT_NUMBER, .value_name = "N", RUN(hw.va_bits), .min = 14, .max = 32,
-     PAGED_GIVEN(3), .help = "paged: virtual address width 14..32 (default 32)"},
-    {"--tlb", .kind = OPT_NUMBER, .value_name = "N", RUN(hw.tlb_entries), .min = 1, .max = 1024,
-     PAGED_GIVEN(4), .help = "paged: TLB entries 1..1024 (default 16)"},
-    {"--tlb-ways", .kind = OPT_NUMBER, .value_name = "full|N", RUN(hw.tlb_ways), .min = 1, .max = 1024,
+    {"--levels", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.levels), .min = 1, .max = PAGING_MAX_LEVELS,
+     PAGED_GIVEN(2),
+     .help = "paged: page-table levels 1..3 (default 2)"},
+    {"--va-bits", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.va_bits), .min = 14, .max = 32,
+     PAGED_GIVEN(3),
+     .help = "paged: virtual address width 14..32 (default 32)"},
+    {"--tlb", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.tlb_entries), .min = 1, .max = 1024,
+     PAGED_GIVEN(4),
+     .help = "paged: TLB entries 1..1024 (default 16)"},
+    {"--tlb-ways", .lists = true, .kind = OPT_NUMBER, .value_name = "full|N", RUN(hw.tlb_ways), .min = 1, .max = 1024,
      .keyword = "full", .keyword_value = 0, OPT_GIVEN(run_options_t, tlb_ways_given),
      .help = "paged: TLB associativity (default full)"},
-    {"--tlb-policy", .kind = OPT_CHOICE, .value_name = "POLICY", RUN(hw.tlb_policy), .choices = tlb_policy_name,
-     .nchoices = 4, PAGED_GIVEN(5), .help = "paged: TLB replacement lru|fifo|random|plru (default lru)"},
-    {"--asid-bits", .kind = OPT_NUMBER, .value_name = "N", RUN(hw.asid_bits), .max = 16,
-     PAGED_GIVEN(6), .help = "paged: ASID bits 0..16; 0 flushes the TLB on every switch (default 8)"},
-    {"--frames", .kind = OPT_NUMBER, .value_name = "N", RUN(os.frames), .min = 2, .max = PTE_PPN_MAX,
-     PAGED_GIVEN(7), .help = "paged: user frames, at least 2 (default: all that fit)"},
-    {"--replace", .kind = OPT_CHOICE, .value_name = "POLICY", RUN(os.replace), .choices = repl_policy_name,
-     .nchoices = REPL_POLICY_COUNT, PAGED_GIVEN(8), .help = "paged: page replacement fifo|lru|opt|clock (default lru)"},
-    {"--scope", .kind = OPT_CHOICE, .value_name = "SCOPE", RUN(os.scope_local), .choices = run_scopes,
-     .nchoices = 2, PAGED_GIVEN(9), .help = "paged: replace among global|local frames (default global)"},
-    {"--alloc", .kind = OPT_CHOICE, .value_name = "HOW", RUN(alloc), .choices = run_alloc_names, .nchoices = 3,
+    {"--tlb-policy", .lists = true, .kind = OPT_CHOICE, .value_name = "POLICY", RUN(hw.tlb_policy), .choices = tlb_policy_name,
+     .nchoices = 4, PAGED_GIVEN(5),
+     .help = "paged: TLB replacement lru|fifo|random|plru (default lru)"},
+    {"--asid-bits", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.asid_bits), .max = 16,
+     PAGED_GIVEN(6),
+     .help = "paged: ASID bits 0..16; 0 flushes the TLB on every switch (default 8)"},
+    {"--frames", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(os.frames), .min = 2, .max = PTE_PPN_MAX,
+     PAGED_GIVEN(7),
+     .help = "paged: user frames, at least 2 (default: all that fit)"},
+    {"--replace", .lists = true, .kind = OPT_CHOICE, .value_name = "POLICY", RUN(os.replace), .choices = repl_policy_name,
+     .nchoices = REPL_POLICY_COUNT, PAGED_GIVEN(8),
+     .help = "paged: page replacement fifo|lru|opt|clock (default lru)"},
+    {"--scope", .lists = true, .kind = OPT_CHOICE, .value_name = "SCOPE", RUN(os.scope_local), .choices = run_scopes,
+     .nchoices = 2, PAGED_GIVEN(9),
+     .help = "paged: replace among global|local frames (default global)"},
+    {"--alloc", .lists = true, .kind = OPT_CHOICE, .value_name = "HOW", RUN(alloc), .choices = run_alloc_names, .nchoices = 3,
      PAGED_GIVEN(10),
      .help = "paged: local quotas equal|proportional, or ws: working-set load control (default equal)"},
     {"--prefault", .kind = OPT_FLAG, RUN(os.prefault), PAGED_GIVEN(11),
      .help = "paged: load every page at start instead of on demand"},
-    {"--disk-mbps", .kind = OPT_NUMBER, .value_name = "N", RUN(hw.timing.disk_mbps), .min = 1, .max = 1000000,
+    {"--disk-mbps", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.timing.disk_mbps), .min = 1, .max = 1000000,
      .help = "backing-store transfer rate in MB/s (default 50)"},
-    {"--disk-latency-us", .kind = OPT_NUMBER, .value_name = "N", RUN(hw.timing.disk_latency_us), .max = 10000000,
+    {"--disk-latency-us", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.timing.disk_latency_us), .max = 10000000,
      .help = "backing-store latency per transfer in us (default 0)"},
-    {"--seed", .kind = OPT_NUMBER, .value_name = "S", RUN(hw.seed), .help = "seed of the random TLB policy (default 1)"},
+    {"--seed", .lists = true, .kind = OPT_NUMBER, .value_name = "S", RUN(hw.seed), .help = "seed of the random TLB policy (default 1)"},
     {"--regions", .kind = OPT_FLAG, RUN(regions), .help = "after the run, print each process's region table (paged)"},
     {"--root", .kind = OPT_STRING, .value_name = "DIR", RUN(os.root),
      .help = "guest files (open, mmap) live in this directory, never outside (default .)"},
@@ -543,15 +596,36 @@ int run_options_finish(run_options_t *o, FILE *err)
     return 0;
 }
 
-int run_options_parse(int argc, char **argv, run_options_t *o, FILE *err)
+static int parse_runner(int argc, char **argv, run_options_t *o, grid_t *grid, long point, FILE *err)
 {
     char prog[64];
     snprintf(prog, sizeof prog, "mmulab %s", argv[0]);
-    opt_table_t table = run_options_table(o);
-    opt_parser_t p = {.prog = prog, .tables = &table, .ntables = 1, .words = o->programs,
-                      .max_words = MAX_PROGRAMS, .words_what = "programs at once", .err = err};
+    opt_table_t tables[] = {run_options_table(o), study_output_table(&o->out)};
+    opt_parser_t p = {.prog = prog, .tables = tables, .ntables = 2, .words = o->programs,
+                      .max_words = MAX_PROGRAMS, .words_what = "programs at once", .err = err,
+                      .grid = grid, .point = point, .takes_rest = true};
     int rc = opt_parse(&p, argc, argv);
     o->nprograms = p.nwords;
+    o->prog_args = p.rest;
+    o->nprog_args = p.nrest;
+    return rc;
+}
+
+int run_options_parse(int argc, char **argv, run_options_t *o, FILE *err)
+{
+    int rc = parse_runner(argc, argv, o, NULL, -1, err);
+    return rc ? rc : run_options_finish(o, err);
+}
+
+int run_options_grid(int argc, char **argv, run_options_t *o, grid_t *grid, FILE *err)
+{
+    return parse_runner(argc, argv, o, grid, -1, err); /* finished point by point */
+}
+
+int run_options_point(int argc, char **argv, run_options_t *o, grid_t *grid, long point, FILE *err)
+{
+    run_options_defaults(o);
+    int rc = parse_runner(argc, argv, o, grid, point, err);
     return rc ? rc : run_options_finish(o, err);
 }
 
@@ -559,7 +633,7 @@ void run_options_help(FILE *out)
 {
     run_options_t o;
     run_options_defaults(&o);
-    opt_table_t table = run_options_table(&o);
-    opt_parser_t p = {.tables = &table, .ntables = 1};
+    opt_table_t tables[] = {run_options_table(&o), study_output_table(&o.out)};
+    opt_parser_t p = {.tables = tables, .ntables = 2};
     opt_help(&p, out);
 }

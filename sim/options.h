@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "../machine/config.h"
+#include "../obs/plot.h"
 #include "../os/os.h"
 
 /* ---- the option engine ------------------------------------------------------
@@ -24,9 +25,11 @@
  *     mmulab CMD: --frames '0': expected a number from 2 to 1048575
  * naming the option and what it allows, and the command exits 2.
  *
- * A new kind of value (a list or range such as `--frames 1..8` or
- * `--tlb 8,16,32`) is one more opt_kind_t with its case in opt_store() and
- * describe_allowed() in options.c.
+ * An option marked `.lists` also takes a list or a range (`--frames 1..8`,
+ * `--tlb 8,16,32`, `--tlb-ways full,4`, `--replace all`: studies/grid.h):
+ * when the parser has a grid, such a value becomes an axis of it, each item
+ * checked as the option's kind would check it alone, and the command runs
+ * once per point of the grid, parsing again with `point` set (docs/studies.md).
  */
 typedef enum {
     OPT_FLAG,   /* no value: the bool target becomes true                        */
@@ -68,6 +71,7 @@ typedef struct {
     uint64_t keyword_value; /* ... stored as this ("full" ways, "all" fits)      */
     opt_hook_fn hook;       /* OPT_CUSTOM                                        */
     bool show_default;      /* --help appends the target's value as the default  */
+    bool lists;             /* takes a list or range too (see above)             */
 } opt_spec_t;
 
 /* The field `f` of struct type T as an option's target. */
@@ -77,7 +81,7 @@ typedef struct {
 #define OPT_COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* One table and the struct its targets live in. */
-typedef struct {
+typedef struct opt_table {
     const opt_spec_t *specs;
     int n;
     void *target;
@@ -92,7 +96,12 @@ typedef struct {
     const char **words;       /* out: the arguments that are not options ...     */
     int max_words, nwords;    /* ... at most max_words of them                   */
     const char *words_what;   /* "programs": "at most 64 programs at once"       */
+    bool takes_rest;          /* `--` ends the options: the words after it ...   */
+    char **rest;              /* ... out here (NULL when there was no `--`)      */
+    int nrest;
     FILE *err;
+    struct grid *grid;        /* lists of `.lists` options: NULL refuses them ... */
+    long point;               /* ... -1 adds them to grid as axes, else the values of this point */
 } opt_parser_t;
 
 /* 0 to go ahead, -1 when --help (or -h) was asked for, 2 after a message. */
@@ -117,6 +126,8 @@ typedef struct {
     const char *stats_json;  /* --stats-json FILE                          */
     const char *stats_txt;   /* --stats FILE ("-" for stdout), gem5 style   */
     const char *trace_path;  /* --trace FILE.csv|FILE.json                  */
+    const char *mem_trace;   /* --mem-trace FILE.din: every reference, din format */
+    study_output_t out;      /* --csv, --json, --plot: a study's rows (run, compare) */
     bool dump;
     uint32_t dump_addr, dump_count;
     bool check;              /* --check: verify the programs' expectations */
@@ -130,6 +141,8 @@ typedef struct {
     bool paged_given[16];
     int nprograms;
     const char *programs[MAX_PROGRAMS];
+    char **prog_args;        /* `run prog.s -- ARG...`: the last program's arguments, */
+    int nprog_args;          /* put on its initial stack (NULL: no `--`, no argument block) */
 } run_options_t;
 
 /* The cycle limit of a run without --max-cycles, so that no guest (an endless
@@ -152,6 +165,12 @@ int run_options_finish(run_options_t *o, FILE *err);
 /* Parse argv (argv[0] is the command name).  Returns 0 when the run should
  * go ahead, 2 after printing an error to err, -1 after printing --help. */
 int run_options_parse(int argc, char **argv, run_options_t *o, FILE *err);
+
+/* The runner's options as a study (`mmulab run --frames 2..10 ...`): parse
+ * argv with grid (lists become axes) into o; then run_options_point() fills o
+ * for each point.  Both 0, -1 (help) or 2 as run_options_parse. */
+int run_options_grid(int argc, char **argv, run_options_t *o, struct grid *grid, FILE *err);
+int run_options_point(int argc, char **argv, run_options_t *o, struct grid *grid, long point, FILE *err);
 
 /* The option list, for --help of every front end. */
 void run_options_help(FILE *out);

@@ -3,6 +3,8 @@
  */
 #include "session.h"
 
+#include "../obs/din.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,11 +72,13 @@ int program_load(const char *path, exe_t *out, FILE *err)
 /* Weak so the core links without the Verilated model (rtl/ provides it). */
 machine_t *rtl_create(const machine_config_t *cfg, evbus_t *bus, char *err, size_t errlen) __attribute__((weak));
 
+bool engine_rtl_linked(void) { return rtl_create != NULL; }
+
 machine_t *engine_create(const char *engine, const machine_config_t *cfg, evbus_t *bus, char *err, size_t errlen)
 {
     if (!strcmp(engine, "rtl")) {
         if (!rtl_create) {
-            snprintf(err, errlen, "--engine rtl: this binary was built without the RTL engine (make rtl)");
+            snprintf(err, errlen, "--engine rtl: this binary was built without the RTL engine and no mmulab-rtl is beside it (make rtl builds one)");
             return NULL;
         }
         return rtl_create(cfg, bus, err, errlen);
@@ -98,7 +102,8 @@ static int load_programs(session_t *s, FILE *err)
         char msg[256];
         int pid = os_load(s->os, &exe, base_name(path), msg, sizeof msg);
         exe_free(&exe);
-        if (pid < 0) {
+        if (pid < 0 || (s->opt.prog_args && i == s->opt.nprograms - 1 &&
+                        !os_set_args(s->os, pid, s->opt.nprog_args, s->opt.prog_args, msg, sizeof msg))) {
             fprintf(err, "mmulab: %s: %s\n", path, msg);
             return 2;
         }
@@ -203,6 +208,22 @@ static char *library_dirs(const run_options_t *opt)
     return list;
 }
 
+/* --mem-trace: each completed instruction's references, din format. */
+static void write_references(void *ctx, int pid, const retire_t *rt)
+{
+    din_write_retired(ctx, pid, rt);
+}
+
+static int open_mem_trace(session_t *s, FILE *err)
+{
+    if (!(s->mem_trace = fopen(s->opt.mem_trace, "w"))) {
+        fprintf(err, "mmulab: --mem-trace %s: cannot write it\n", s->opt.mem_trace);
+        return 2;
+    }
+    os_set_retire_observer(s->os, write_references, s->mem_trace);
+    return 0;
+}
+
 int session_open(session_t *s, const run_options_t *opt, FILE *err)
 {
     return session_open_wrapped(s, opt, NULL, NULL, err);
@@ -249,6 +270,8 @@ int session_open_wrapped(session_t *s, const run_options_t *opt, machine_wrap_fn
     if (opt->dump)
         os_request_dump(s->os, opt->dump_addr, opt->dump_count);
     int rc = load_programs(s, err);
+    if (rc == 0 && opt->mem_trace && !opt->os.record_refs)
+        rc = open_mem_trace(s, err);
     if (rc == 0 && opt->os.mode == OS_PAGED && opt->os.replace == REPL_OPT && !opt->os.record_refs)
         rc = record_future(s, err);
     return rc;
@@ -306,6 +329,8 @@ void session_close(session_t *s)
     if (s->m)
         machine_destroy(s->m);
     trace_close(s->trace);
+    if (s->mem_trace)
+        fclose(s->mem_trace);
     free(s->lib_dirs);
     for (int i = 0; i < MAX_PROGRAMS; i++)
         expect_free(&s->expects[i]);

@@ -21,6 +21,7 @@ typedef struct {
     os_t *os;
     trace_t *trace;
     char *lib_dirs;          /* the OS's library search path (library_dirs) */
+    FILE *mem_trace;         /* --mem-trace                                  */
     expect_t expects[MAX_PROGRAMS];
     /* --audit: the stores that landed outside their process */
     uint64_t strays;
@@ -33,6 +34,10 @@ int program_load(const char *path, exe_t *out, FILE *err);
 
 /* Create the engine named in the options ("c" or "rtl"). */
 machine_t *engine_create(const char *engine, const machine_config_t *cfg, evbus_t *bus, char *err, size_t errlen);
+
+/* Whether this binary has the Verilated RTL engine linked in (build/mmulab-rtl
+ * has, build/mmulab has not). */
+bool engine_rtl_linked(void);
 
 /* Build the machine and OS and load every program.  0, or 2 after an error. */
 int session_open(session_t *s, const run_options_t *opt, FILE *err);

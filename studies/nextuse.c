@@ -120,6 +120,26 @@ bool nextuse_next(nextuse_t *nu, nextuse_rec_t *rec)
     return true;
 }
 
+void nextuse_rewind(nextuse_t *nu)
+{
+    nu->read = 0;
+    nu->pos = nu->fill = 0;
+}
+
+bool nextuse_share(nextuse_t *reader, const nextuse_t *file, char *err, size_t errlen)
+{
+    memset(reader, 0, sizeof *reader);
+    reader->fd = file->fd;
+    reader->shared = true;
+    reader->count = file->count;
+    if (!(reader->block = malloc(BLOCK_RECORDS * sizeof *reader->block))) {
+        snprintf(err, errlen, "OPT: out of memory");
+        reader->fd = -1;
+        return false;
+    }
+    return true;
+}
+
 bool nextuse_failed(const nextuse_t *nu, char *err, size_t errlen)
 {
     if (nu->failed)
@@ -129,7 +149,7 @@ bool nextuse_failed(const nextuse_t *nu, char *err, size_t errlen)
 
 void nextuse_close(nextuse_t *nu)
 {
-    if (nu->fd >= 0)
+    if (nu->fd >= 0 && !nu->shared)
         close(nu->fd);
     free(nu->block);
     memset(nu, 0, sizeof *nu);

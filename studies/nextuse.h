@@ -21,6 +21,7 @@ typedef struct {
 
 typedef struct {
     int fd;
+    bool shared;         /* a reader of another's file: the fd is not ours */
     uint64_t count;      /* references written */
     uint64_t read;       /* references read back */
     nextuse_rec_t *block;
@@ -39,6 +40,11 @@ bool nextuse_finish(nextuse_t *nu, char *err, size_t errlen);
 /* The next record in order: true with *rec, false at the end or on error
  * (nextuse_failed tells which). */
 bool nextuse_next(nextuse_t *nu, nextuse_rec_t *rec);
+/* Read the records again from the first (after nextuse_finish). */
+void nextuse_rewind(nextuse_t *nu);
+/* One more reader of a finished file, with a cursor of its own (several OPT
+ * simulations of the same string read it side by side); close it first. */
+bool nextuse_share(nextuse_t *reader, const nextuse_t *file, char *err, size_t errlen);
 bool nextuse_failed(const nextuse_t *nu, char *err, size_t errlen);
 void nextuse_close(nextuse_t *nu);
 

@@ -223,12 +223,26 @@ typedef struct {
     double area_holes, area_blocks, area_free, area_internal, measured_time;
     double wait_sum;
     int wait_count;
+    double next_sample;
     wl_result_t *r;
 } sim_t;
+
+/* The samples falling in [now, until): the state is constant there. */
+static void sample_to(sim_t *s, double until)
+{
+    if (!s->cfg->sample || !(s->cfg->sample_every > 0))
+        return;
+    if (s->next_sample < until) {
+        uint32_t free_bytes, holes = partitions_holes(&s->parts, &free_bytes, NULL);
+        for (; s->next_sample < until; s->next_sample += s->cfg->sample_every)
+            s->cfg->sample(s->cfg->sample_ctx, s->next_sample, holes, s->parts.nblocks - (int)holes);
+    }
+}
 
 /* Add the current state's contribution over [now, until) to the averages. */
 static void advance_to(sim_t *s, double until)
 {
+    sample_to(s, until);
     double from = s->now > s->measure_from ? s->now : s->measure_from;
     double to = until < s->measure_to ? until : s->measure_to;
     if (to > from) {

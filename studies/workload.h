@@ -49,6 +49,9 @@ typedef struct {
 typedef enum { WL_WAIT, WL_REFUSE } wl_on_full_t;
 
 /* How to run one. */
+/* The state at a sampling time: holes and allocated blocks. */
+typedef void (*wl_sample_fn)(void *ctx, double time, uint32_t holes, int blocks);
+
 typedef struct {
     uint32_t mem;             /* bytes of memory managed                      */
     uint32_t granule;         /* partitions are multiples of it               */
@@ -60,6 +63,9 @@ typedef struct {
      * a false return ends the run there (SIGINT: the results so far). */
     bool (*tick)(void *ctx, int arrived);
     void *tick_ctx;
+    wl_sample_fn sample;      /* if set, called every sample_every time units */
+    void *sample_ctx;
+    double sample_every;
 } wl_config_t;
 
 /* The most requests a workload file may hold (as --count's limit). */

@@ -25,7 +25,7 @@ seed() { # harness name flags-byte-escape [file...]
 for s in programs/*.s programs/lib/*.s; do
     seed asm "$(basename "$s" .s)" '\0' "$s"
 done
-seed asm hello_lib-object '\1' programs/hello_lib.s
+seed asm hello_lib-object '\1' programs/lib/hello_lib.s
 seed asm vcopy-listing '\2' programs/vcopy.s
 
 # elf: executables, each loaded in one of the modes and run (flags: 0x80 + mode)
@@ -70,7 +70,7 @@ cat >"$T/data.s" <<'S'
 counter: .word  5
 S
 for m in main triple data; do "$M" asm -c "$T/$m.s" -o "$T/$m.o"; done
-"$M" asm -c programs/hello_lib.s -o "$T/hello_lib.o"
+"$M" asm -c programs/lib/hello_lib.s -o "$T/hello_lib.o"
 "$M" ld -shared "$T/hello_lib.o" -o "$T/libb.so"
 (cd "$T" && "$M" ar rcs c.a triple.o data.o && "$M" ar rcs a_rather_long_member_name.a main.o triple.o)
 sep() { printf '\n--\n'; }

@@ -92,8 +92,23 @@ static pte_t leaf(run_t *r, int pid, uint32_t vaddr)
     return (pte_t){v};
 }
 
+/* The events one copy announced, by kind. */
+typedef struct {
+    int count[EV_COUNT];
+    event_t fault; /* the last page fault */
+} seen_t;
+
+static void count_event(void *ctx, const event_t *ev)
+{
+    seen_t *seen = ctx;
+    seen->count[ev->kind]++;
+    if (ev->kind == EV_PAGE_FAULT)
+        seen->fault = *ev;
+}
+
 /* The child's copy into the page it shares with its parent copies the page
- * first: the parent keeps 'A', one COW copy and one fault are counted. */
+ * first: the parent keeps 'A', one COW copy and one fault are counted, and
+ * announced as a user store's break is (trap, handler, page fault). */
 static void test_cow_break(void **state)
 {
     (void)state;
@@ -102,7 +117,15 @@ static void test_cow_break(void **state)
     assert_non_null(child);
     assert_false(pte_writable(leaf(r, 2, 4096))); /* shared, write-protected */
     uint64_t faults = child->st.page_faults, copies = child->st.cow_copies;
+    seen_t seen = {0};
+    assert_true(evbus_subscribe(&r->s.bus, count_event, &seen));
     assert_true(os_copy_to_user(r->s.os, child, 4096, "h", 1));
+    evbus_unsubscribe(&r->s.bus, count_event, &seen);
+    assert_int_equal(seen.count[EV_TRAP], 1);
+    assert_int_equal(seen.count[EV_FAULT_HANDLER], 1);
+    assert_int_equal(seen.count[EV_PAGE_FAULT], 1);
+    assert_int_equal(seen.fault.pid, 2);
+    assert_int_equal(seen.fault.a, 4096); /* the faulting address */
     assert_int_equal(child->st.cow_copies, copies + 1);
     assert_int_equal(child->st.page_faults, faults + 1);
     assert_int_equal(byte_at(r, 1, 4096), 'A');
