@@ -250,7 +250,8 @@ want_eq "exit code (the byte after 0, 'h', 'i', 0, 0)" "$(jv "$T/empty.json" pro
 end
 
 echo "robust: OPT and refs in bounded memory"
-begin "tlbsim OPT agrees with refs (in-memory OPT) on the same page string"
+begin "tlbsim OPT agrees with refs (in-memory OPT) on the same page string, alone and as studies"
+declare -a single
 python3 -c "
 import random; r=random.Random(9); f=open('$T/o.din','w'); p=open('$T/o.pages','w')
 pages=[int(r.paretovariate(0.8)) % 40 for _ in range(900)]
@@ -261,6 +262,18 @@ for frames in 3 7 16; do
     "$M" refs --frames $frames --policy opt --tables --file "$T/o.pages" >"$T/o.refs" 2>&1
     want_eq "OPT faults with $frames frames" "$(jv "$T/o.json" page_faults)" \
         "$(grep -oE '^opt: [0-9]+' "$T/o.refs" | grep -oE '[0-9]+')"
+    single[$frames]=$(jv "$T/o.json" page_faults)
+done
+# the same three as one study (three readers of one next-use file) and refs --frames as a list
+"$M" tlbsim --trace "$T/o.din" --frames 3,7,16 --replace opt --csv "$T/o.csv" >/dev/null 2>&1
+"$M" refs --frames 3,7,16 --policy opt --file "$T/o.pages" --csv "$T/r.csv" >/dev/null 2>&1
+for frames in 3 7 16; do
+    want_eq "tlbsim study, OPT with $frames frames" \
+        "$(awk -F, -v f=$frames 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["frames"] == f { print $c["page_faults"] }' "$T/o.csv")" \
+        "${single[$frames]}"
+    want_eq "refs study, OPT with $frames frames" \
+        "$(awk -F, -v f=$frames 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["frames"] == f { print $c["faults"] }' "$T/r.csv")" \
+        "${single[$frames]}"
 done
 end
 
