@@ -40,7 +40,10 @@ if "$M" run --help | grep -q -- "--prefault"; then
     ir_per_guest "copy, paged (TLB-resident)" --mode paged --prefault bench/copy.s
     ir_per_guest "stride, paged (64-entry TLB)" --mode paged --prefault --tlb 64 --tlb-ways full --page-size 4K \
         --mem 64M bench/stride.s
+    ir_per_guest "twopage, paged (64-entry TLB)" --mode paged --prefault --tlb 64 bench/twopage.s
+    ir_per_guest "callelem, paged (64-entry TLB)" --mode paged --prefault --tlb 64 bench/callelem.s
 fi
+ir_per_guest "callelem, hwreloc" --mode hwreloc bench/callelem.s
 if [ -x bench/opt_memory.sh ] && [ -x /usr/bin/time ]; then
     bench/opt_memory.sh "$OUT"
 fi

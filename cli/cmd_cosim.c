@@ -53,7 +53,7 @@ static const opt_spec_t cosim_specs[] = {
 
 static void cosim_usage(FILE *out, const opt_parser_t *p)
 {
-    fprintf(out, "usage: mmulab cosim [--fst FILE] [run options] prog.s ...\n"
+    fprintf(out, "usage: mmulab cosim [--fst FILE] [run options] prog.s ... [-- ARG...]\n"
                  "       mmulab cosim --random N [--seed S]\n\n"
                  "Runs the C model and the RTL in lockstep, each under its own OS, and compares\n"
                  "every retired instruction (PC, instruction, register write, memory access,\n"
@@ -426,9 +426,12 @@ int cmd_cosim(int argc, char **argv)
     opt_table_t tables[] = {{cosim_specs, OPT_COUNT(cosim_specs), &a, NULL, NULL}, run_options_table(&opt)};
     tables[1].heading = "run options:";
     opt_parser_t p = {.prog = "mmulab cosim", .tables = tables, .ntables = 2, .words = opt.programs,
-                      .max_words = MAX_PROGRAMS, .words_what = "programs at once", .err = stderr};
+                      .max_words = MAX_PROGRAMS, .words_what = "programs at once", .err = stderr,
+                      .takes_rest = true};
     int rc = opt_parse(&p, argc, argv);
     opt.nprograms = p.nwords;
+    opt.prog_args = p.rest; /* `-- ARG...`: both sides start the program with them */
+    opt.nprog_args = p.nrest;
     if (rc < 0) {
         cosim_usage(stdout, &p);
         return 0;

@@ -118,7 +118,7 @@ static inline tlb_entry_t *handle_miss(tlbsim_t *s, uint64_t vpn)
             s->page_faults++;
         }
     }
-    return tlb_fill_fast(s->tlb, vpn, 0, frame, ALL_PERM);
+    return tlb_fill(s->tlb, vpn, 0, frame, ALL_PERM, NULL);
 }
 
 /* One reference; `bounded` is a constant at each call, so each loop of
@@ -332,10 +332,9 @@ static int parse_args(int argc, char **argv, tlbsim_args_t *a, grid_t *grid, lon
         fprintf(stderr, "mmulab tlbsim: --trace FILE is required\n");
         return 2;
     }
-    if (a->replace_given && !a->frames) {
-        fprintf(stderr, "mmulab tlbsim: --replace needs --frames N\n");
-        return 2;
-    }
+    if (a->replace_given && !a->frames && point <= 0) /* said once, not per point */
+        fprintf(stderr, "mmulab tlbsim: note: --replace matters only with --frames N (without it memory is "
+                        "unbounded and no page is replaced; --tlb-policy is the TLB's replacement)\n");
     if (point >= 0 && !tlb_config_check(&a->cfg, err, sizeof err)) {
         fprintf(stderr, "mmulab tlbsim: TLB configuration (--tlb, --tlb-ways, --tlb-policy): %s\n", err);
         return BAD_COMBINATION;
@@ -542,7 +541,7 @@ static void add_row(rows_t *rows, const point_t *p, const char *compression)
     rows_set(rows, "tlb_policy", tlb_policy_name[a->cfg.tlb_policy]);
     rows_set_u64(rows, "seed", a->cfg.seed);
     rows_set_u64(rows, "frames", a->frames);
-    rows_set(rows, "replace", a->frames ? repl_policy_name[a->replace] : "none");
+    rows_set(rows, "replace", a->frames || a->replace_given ? repl_policy_name[a->replace] : "none");
     rows_set_u64(rows, "references", st->references);
     rows_set_u64(rows, "flushes", st->by_label[DIN_FLUSH]);
     rows_set_u64(rows, "tlb_hits", st->tlb_hits);

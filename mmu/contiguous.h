@@ -4,12 +4,15 @@
  * protection fault; a bus error if that lies beyond memory); on the bare
  * machine (and under software relocation, which runs on it) an address is
  * physical and user accesses stop at the fence (a fence fault; a bus error
- * beyond memory).  The C model's CPU (cpu/cpu.c, its reach and slow path)
- * and the OS's checks of system-call buffers (os/uaccess.c) both use it.
+ * beyond memory).  Kernel-mode accesses go straight to physical memory.
+ * This is the MMU unit's relocation unit (mmu/mmu.h): its translation of
+ * the contiguous modes, the CPU's one-compare reach (cpu/cpu.c) and the
+ * OS's checks of system-call buffers (os/uaccess.c) all use it.
  */
 #ifndef MMULAB_CONTIGUOUS_H
 #define MMULAB_CONTIGUOUS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../machine/machine.h"
@@ -36,6 +39,36 @@ static inline trap_cause_t contiguous_user_fault(const mmu_regs_t *regs, uint32_
     if (relocating)
         return (uint64_t)va + size > regs->limit ? TRAP_PROTECTION : TRAP_BUS;
     return (uint64_t)va + size > mem_size ? TRAP_BUS : TRAP_FENCE;
+}
+
+/* True when an access at this privilege goes through the user rule above. */
+static inline bool contiguous_checked(const mmu_regs_t *regs, priv_t priv)
+{
+    return priv == MODE_USER && (regs->mode == MMU_RELOC || regs->mode == MMU_BARE);
+}
+
+/* What is added to a logical address at this privilege. */
+static inline uint32_t contiguous_base(const mmu_regs_t *regs, priv_t priv)
+{
+    return priv == MODE_USER && regs->mode == MMU_RELOC ? regs->base : 0;
+}
+
+/* Accesses wholly below this logical bound go through without a fault, so
+ * a caller may keep it and test an access with one compare. */
+static inline uint64_t contiguous_reach(const mmu_regs_t *regs, uint32_t mem_size, priv_t priv)
+{
+    return contiguous_checked(regs, priv) ? contiguous_user_reach(regs, mem_size) : mem_size;
+}
+
+/* Translate an access in a contiguous mode at any privilege: TRAP_NONE, or
+ * the fault; *paddr is where it goes or would have gone. */
+static inline trap_cause_t contiguous_translate(const mmu_regs_t *regs, uint32_t mem_size, priv_t priv, uint32_t va,
+                                                uint32_t size, uint32_t *paddr)
+{
+    if (contiguous_checked(regs, priv))
+        return contiguous_user_fault(regs, mem_size, va, size, paddr);
+    *paddr = va;
+    return (uint64_t)va + size > mem_size ? TRAP_BUS : TRAP_NONE;
 }
 
 #endif

@@ -361,6 +361,25 @@ int opt_parse(opt_parser_t *p, int argc, char **argv)
     return 0;
 }
 
+/* "  NAME VALUE   help text", the text wrapped at 79 columns under itself. */
+#define HELP_INDENT 27
+#define HELP_WIDTH 79
+
+static void print_wrapped(FILE *out, const char *left, const char *text)
+{
+    int col = fprintf(out, "  %-24s", left);
+    while (*text) {
+        while (*text == ' ')
+            text++;
+        int word = (int)strcspn(text, " ");
+        if (col > HELP_INDENT && col + 1 + word > HELP_WIDTH)
+            col = fprintf(out, "\n%*s", HELP_INDENT - 1, "") - 1;
+        col += fprintf(out, " %.*s", word, text);
+        text += word;
+    }
+    fputc('\n', out);
+}
+
 static void help_line(FILE *out, const opt_table_t *t, const opt_spec_t *s)
 {
     char left[48], def[48] = "";
@@ -376,7 +395,9 @@ static void help_line(FILE *out, const opt_table_t *t, const opt_spec_t *s)
             snprintf(def, sizeof def, " (default %s)", num);
         }
     }
-    fprintf(out, "  %-24s %s%s\n", left, s->help, def);
+    char text[512];
+    snprintf(text, sizeof text, "%s%s", s->help, def);
+    print_wrapped(out, left, text);
 }
 
 void opt_help(const opt_parser_t *p, FILE *out)
@@ -387,7 +408,7 @@ void opt_help(const opt_parser_t *p, FILE *out)
         for (int i = 0; i < p->tables[t].n; i++)
             help_line(out, &p->tables[t], &p->tables[t].specs[i]);
     }
-    fprintf(out, "  %-24s %s\n", "-h, --help", "this text");
+    print_wrapped(out, "-h, --help", "this text");
 }
 
 /* ---- the runner's options ---------------------------------------------------- */
@@ -518,7 +539,7 @@ static const opt_spec_t run_specs[] = {
      .keyword = "full", .keyword_value = 0, OPT_GIVEN(run_options_t, tlb_ways_given),
      .help = "paged: TLB associativity (default full)"},
     {"--tlb-policy", .lists = true, .kind = OPT_CHOICE, .value_name = "POLICY", RUN(hw.tlb_policy), .choices = tlb_policy_name,
-     .nchoices = 4, PAGED_GIVEN(5),
+     .nchoices = TLB_POLICY_COUNT, PAGED_GIVEN(5),
      .help = "paged: TLB replacement lru|fifo|random|plru (default lru)"},
     {"--asid-bits", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.asid_bits), .max = 16,
      PAGED_GIVEN(6),

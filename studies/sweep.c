@@ -196,6 +196,22 @@ void sweep_point_path(const sweep_t *s, size_t i, const char *ext, char *out, si
     snprintf(out, len, "%s/points/%06zu.%s", s->output, i, ext);
 }
 
+/* Same command and the same point list, so existing point files belong. */
+static bool sweep_same_points(const sweep_t *a, const sweep_t *b)
+{
+    size_t n = sweep_points(a);
+    if (strcmp(a->command, b->command) || n != sweep_points(b))
+        return false;
+    char x[8192], y[8192];
+    for (size_t i = 0; i < n; i++) {
+        sweep_point_text(a, i, x, sizeof x);
+        sweep_point_text(b, i, y, sizeof y);
+        if (strcmp(x, y))
+            return false;
+    }
+    return true;
+}
+
 static bool make_dir(const char *path, char *err, size_t errlen)
 {
     if (mkdir(path, 0777) == 0 || errno == EEXIST)
@@ -211,6 +227,17 @@ bool sweep_prepare(const sweep_t *s, const char *spec_path, char *err, size_t er
     snprintf(info, sizeof info, "%s/sweep.spec", s->output);
     if (!make_dir(s->output, err, errlen) || !make_dir(points, err, errlen))
         return false;
+    sweep_t before;
+    char why[512];
+    if (access(info, R_OK) == 0 && sweep_read(&before, info, why, sizeof why)) {
+        bool same = sweep_same_points(s, &before);
+        sweep_free(&before);
+        if (!same) { /* its point files would be taken for this sweep's */
+            snprintf(err, errlen, "%s holds the results of another sweep (its sweep.spec has other points); "
+                                  "remove it or give this one another output", s->output);
+            return false;
+        }
+    }
     FILE *in = fopen(spec_path, "r"), *out = fopen(info, "w");
     bool ok = in && out;
     while (ok && fgets(line, sizeof line, in))

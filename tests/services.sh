@@ -166,7 +166,7 @@ want_out "cannot load library 'no_such_lib'"
 want_eq "exit code" "$(jflat "$T/j" | sed -n 's/^processes.0.exit_code=//p')" 127
 end
 
-begin "implicit: a library found in --lib-path as lib.so is preferred to the bundled source"
+begin "implicit: a library found in --lib-path as lib.so is preferred to the one beside the program"
 mm run --mode paged --lib-path "$T" --check programs/hello_implicit.s
 want_rc 0
 end

@@ -102,6 +102,14 @@ while IFS=, read -r _ _ _ n w p _ f r _ _ _ miss _ faults _; do
 done < <(tail -n +2 "$T/m.csv")
 end
 
+begin "tlbsim --tlb 8,16,32,64 --tlb-ways full,4 --replace all --page-size 4K,8K: a row per point"
+mm tlbsim --trace "$T/a.din" --tlb 8,16,32,64 --tlb-ways full,4 --replace all --page-size 4K,8K --json "$T/g.json"
+want_rc 0
+want_err "--replace matters only with --frames"
+want_eq "rows" "$(grep -c '"tlb_entries"' "$T/g.json")" 64
+want_eq "4-way 8 entries 8K" "$(jflat "$T/g.json" | grep -c 'tlb_ways=4')" 32
+end
+
 begin "tlbsim: --stats-json with several points is refused"
 mm tlbsim --trace "$T/a.din" --tlb 8,16 --stats-json "$T/s.json"
 want_rc 2
@@ -238,6 +246,13 @@ mm sweep "$T/c.spec"
 want_rc 0
 want_eq "header" "$(head -n1 "$T/c.out/results.csv")" "command,timing,exit_code,seconds,arguments,point"
 want_eq "exit codes" "$(col "$T/c.out/results.csv" exit_code)" "0 0 "
+end
+
+begin "sweep: an output directory holding another sweep's points is refused (exit 2)"
+sed 's/axis    --frames 1..6/axis    --frames 2..7/' "$T/s.spec" >"$T/s2.spec"
+mm sweep "$T/s2.spec"
+want_rc 2
+want_err "holds the results of another sweep"
 end
 
 begin "sweep: --merge DIR merges a results directory; bad specs name the line (exit 2)"

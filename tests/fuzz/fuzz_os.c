@@ -94,3 +94,26 @@ void fuzz_os_close(fuzz_os_t *r)
     if (escaped_files())
         abort();
 }
+
+bool fuzz_os_guest_file(int i, char *name, size_t namelen, uint8_t **data, size_t *len)
+{
+    DIR *d = opendir(guest_root());
+    struct dirent *e = NULL;
+    int n = 0;
+    while (d && (e = readdir(d)) && (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || n++ < i))
+        ;
+    bool found = d && e;
+    if (found) {
+        snprintf(name, namelen, "%s/%s", root, e->d_name);
+        FILE *f = fopen(name, "rb");
+        *data = malloc(1u << 20);
+        if (!*data)
+            abort();
+        *len = f ? fread(*data, 1, 1u << 20, f) : 0;
+        if (f)
+            fclose(f);
+    }
+    if (d)
+        closedir(d);
+    return found;
+}

@@ -8,6 +8,8 @@
 #define MMULAB_FUZZ_OS_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "../../os/os.h"
 
@@ -22,5 +24,9 @@ void fuzz_os_open(fuzz_os_t *r, os_mode_t mode, uint64_t max_cycles, uint64_t qu
 /* Destroy them and empty the guests' file directory; abort() if a guest
  * made a file outside it. */
 void fuzz_os_close(fuzz_os_t *r);
+
+/* The i-th file in the guests' directory: its name and its first 1 MiB
+ * (free *data).  false when there is no i-th file. */
+bool fuzz_os_guest_file(int i, char *name, size_t namelen, uint8_t **data, size_t *len);
 
 #endif

@@ -9,9 +9,10 @@
  * and the arguments into its table, loads both (in the order and the mode,
  * paged or hwreloc, the first byte picks) and runs until the caller and
  * everything it started have ended, or a cycle budget.  Then the victim
- * must still be running with its code and its words unchanged, and no file
- * may have appeared outside the guests' --root: otherwise abort(), so
- * libFuzzer reports the input.
+ * must still be running with its code and its words unchanged, none of its
+ * words may show in what the other processes wrote (console or files), and
+ * no file may have appeared outside the guests' --root: otherwise abort(),
+ * so libFuzzer reports the input.
  *
  * Input: a flags byte; eight records of a call-number byte and six
  * arguments (a kind byte and a 32-bit value each: the value itself, an
@@ -19,6 +20,7 @@
  * in physical memory's range); then the scratch buffer's bytes (paths,
  * names, structures the calls point at).
  */
+#define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,6 +168,59 @@ static void check_victim(os_t *os, int pid)
     }
 }
 
+/* ---- did the victim's words leak? ------------------------------------------
+ * Its words are a xorshift sequence nothing else produces, so any 8 bytes of
+ * them in the others' output mean they were read out of the victim -- unless
+ * the input itself holds those bytes (libFuzzer may learn them from the
+ * comparisons below), in which case the caller may just have written them. */
+#define WINDOW 8
+
+static const uint8_t *victim_bytes(void) { return image_at(&victim, "words", NULL); }
+
+/* Does buf hold 8 consecutive bytes of the victim's words?  *at is where. */
+static bool holds_victim_window(const uint8_t *buf, size_t len, size_t *at)
+{
+    const uint8_t *words = victim_bytes();
+    const size_t size = VICTIM_WORDS * 4;
+    for (size_t i = 0; i + WINDOW <= len; i++) {
+        const uint8_t *found = memmem(words, size, buf + i, WINDOW);
+        if (found) {
+            *at = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void check_leak(const uint8_t *out, size_t len, const uint8_t *input, size_t input_len, const char *where)
+{
+    size_t at;
+    if (len < WINDOW || !holds_victim_window(out, len, &at))
+        return;
+    if (memmem(input, input_len, out + at, WINDOW))
+        return; /* the caller may have written bytes of its own input */
+    fprintf(stderr, "the victim's memory leaked into %s at offset %zu\n", where, at);
+    abort();
+}
+
+/* The victim's words in no other process's console output nor in any file
+ * the guests wrote. */
+static void check_no_leak(os_t *os, int victim_pid, const uint8_t *input, size_t input_len)
+{
+    for (int pid = 1; pid <= os_process_count(os); pid++) {
+        process_t *p = os_process(os, pid);
+        if (pid != victim_pid && p->output)
+            check_leak((const uint8_t *)p->output, p->output_len, input, input_len, "a console");
+    }
+    uint8_t *file;
+    size_t len;
+    char name[300];
+    for (int i = 0; fuzz_os_guest_file(i, name, sizeof name, &file, &len); i++) {
+        check_leak(file, len, input, input_len, name);
+        free(file);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
@@ -191,6 +246,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
            os_run_until(r.os, machine_cycles(r.m) + STEP_CYCLES))
         ;
     check_victim(r.os, victim_pid);
+    check_no_leak(r.os, victim_pid, data, size);
     fuzz_os_close(&r);
     return 0;
 }
