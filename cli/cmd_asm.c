@@ -68,7 +68,7 @@ static const opt_spec_t asm_specs[] = {
 static int parse_asm_args(int argc, char **argv, asm_args_t *a)
 {
     const char *words[2];
-    opt_table_t table = {asm_specs, OPT_COUNT(asm_specs), a, NULL, NULL};
+    opt_table_t table = {.specs = asm_specs, .n = OPT_COUNT(asm_specs), .target = a};
     opt_parser_t p = {.prog = "mmulab asm", .tables = &table, .ntables = 1, .words = words, .max_words = 2,
                       .err = stderr};
     int rc = opt_parse(&p, argc, argv);

@@ -212,7 +212,8 @@ int cmd_compare(int argc, char **argv)
 {
     run_options_t opt;
     run_options_defaults(&opt);
-    opt.os.mode = OS_PAGED; /* compare runs paged too: paging options are not idle */
+    opt.os.mode = OS_PAGED; /* compare runs paged too: the paging configuration is checked */
+    opt.every_mode = true;
     int rc = run_options_parse(argc, argv, &opt, stderr);
     if (rc < 0) {
         printf("usage: mmulab compare [options] prog.s [more.s ...]\n\n"

@@ -40,6 +40,7 @@ typedef struct {
     const char *fst;
     uint64_t random_n, seed;
     bool random;
+    opt_given_t given;
 } cosim_args_t;
 
 static const opt_spec_t cosim_specs[] = {
@@ -423,7 +424,8 @@ int cmd_cosim(int argc, char **argv)
     cosim_args_t a = {.seed = 1};
     run_options_t opt;
     run_options_defaults(&opt);
-    opt_table_t tables[] = {{cosim_specs, OPT_COUNT(cosim_specs), &a, NULL, NULL}, run_options_table(&opt)};
+    opt_table_t tables[] = {{.specs = cosim_specs, .n = OPT_COUNT(cosim_specs), .target = &a,
+                             OPT_GIVEN_SET(cosim_args_t, given)}, run_options_table(&opt)};
     tables[1].heading = "run options:";
     opt_parser_t p = {.prog = "mmulab cosim", .tables = tables, .ntables = 2, .words = opt.programs,
                       .max_words = MAX_PROGRAMS, .words_what = "programs at once", .err = stderr,
@@ -440,6 +442,9 @@ int cmd_cosim(int argc, char **argv)
         return rc;
     if (!rtl_create) /* the RTL binary parses the options again: it says what is wrong, once */
         return exec_rtl_binary(argv - 1);
+    opt_warn_idle(p.prog, &tables[0], "--seed", !a.random, "without --random", stderr);
+    opt_warn_idle(p.prog, &tables[0], "--fst", a.random, "with --random (the random co-simulation drives the MMU alone)",
+                  stderr);
     if ((rc = run_options_finish(&opt, stderr)))
         return rc;
     if (!opt.max_cycles_given)

@@ -192,6 +192,7 @@ typedef struct {
     size_t text_len;
     study_output_t out;
     const char *label; /* the reference string as given, for the rows */
+    opt_given_t given;
 } refs_args_t;
 
 /* --policy: bit p of the mask for each policy named ("all" or a comma list). */
@@ -254,7 +255,8 @@ static int parse_args(int argc, char **argv, refs_args_t *a, grid_t *grid)
     const char **words = calloc((size_t)argc + 1, sizeof *words);
     if (!words)
         return 2;
-    opt_table_t tables[] = {{refs_specs, OPT_COUNT(refs_specs), a, NULL, NULL}, study_output_table(&a->out)};
+    opt_table_t tables[] = {{.specs = refs_specs, .n = OPT_COUNT(refs_specs), .target = a,
+                              OPT_GIVEN_SET(refs_args_t, given)}, study_output_table(&a->out)};
     opt_parser_t p = {.prog = "mmulab " CMD, .tables = tables, .ntables = 2, .words = words,
                       .max_words = argc, .err = stderr, .grid = grid, .point = -1};
     int rc = opt_parse(&p, argc, argv);
@@ -271,6 +273,9 @@ static int parse_args(int argc, char **argv, refs_args_t *a, grid_t *grid)
             rc = 2;
         }
     free(words);
+    for (int i = 0; i < 2 && rc == 0; i++)
+        opt_warn_idle(p.prog, &tables[0], i ? "--stack" : "--tables", grid_points(grid) > 1,
+                      "with a list of --frames (the tables are for one frame count)", stderr);
     if (rc == 0 && a->file && a->text) {
         fprintf(stderr, "mmulab refs: references both as arguments and from %s: give one or the other\n",
                 !strcmp(a->file, "-") ? "standard input (-)" : "--file");

@@ -33,6 +33,7 @@ typedef struct {
     study_output_t out;      /* --csv, --json, --plot                       */
     bool ws_window_given;    /* else each engine's own default window        */
     char worker_path[4096];
+    opt_given_t given;
 } thrash_options_t;
 
 #define ARG(f) OPT_AT(thrash_options_t, f)
@@ -133,9 +134,10 @@ static int parse(int argc, char **argv, thrash_options_t *o)
     thrash_config_defaults(&o->model);
     o->max_degree = 16;
     o->alloc = ALLOC_EQUAL;
-    opt_table_t tables[] = {{thrash_specs, OPT_COUNT(thrash_specs), o, NULL, NULL},
+    opt_table_t tables[] = {{.specs = thrash_specs, .n = OPT_COUNT(thrash_specs), .target = o,
+                             OPT_GIVEN_SET(thrash_options_t, given)},
                             study_output_table(&o->out),
-                            {model_specs, OPT_COUNT(model_specs), o, "  with --model:", NULL}};
+                            {.specs = model_specs, .n = OPT_COUNT(model_specs), .target = o, .heading = "  with --model:"}};
     opt_parser_t p = {.prog = "mmulab " CMD, .tables = tables, .ntables = 3, .err = stderr};
     int rc = opt_parse(&p, argc, argv);
     if (rc < 0)
@@ -162,6 +164,9 @@ static int parse(int argc, char **argv, thrash_options_t *o)
         fprintf(stderr, "mmulab " CMD ": %s belongs to the self-contained model: add --model\n", o->model_only);
         return 2;
     }
+    opt_warn_idle(p.prog, &tables[0], "--program", o->use_model, "with --model (its workers are modelled)", stderr);
+    opt_warn_idle(p.prog, &tables[0], "--scope", o->alloc == ALLOC_WS,
+                  "with --alloc ws (working-set load control replaces globally)", stderr);
     os_settings(o, argv[-1]); /* main passes argv + 1: argv[-1] is the binary's path */
     return 0;
 }

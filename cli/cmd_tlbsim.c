@@ -80,6 +80,7 @@ typedef struct {
     bool replace_given;
     bool simulate_all;     /* --simulate-all: no stack distances */
     study_output_t out;
+    opt_given_t given;
 } tlbsim_args_t;
 
 typedef struct {
@@ -303,6 +304,17 @@ static const opt_spec_t tlbsim_specs[] = {
 
 /* 0 to go on, -1 after --help, 2 on bad arguments, BAD_COMBINATION.  The
  * first pass (point -1) gathers lists into grid; then each point's pass. */
+/* Whether some point of the study uses the random TLB policy. */
+static bool uses_random_policy(const tlbsim_args_t *a, const grid_t *grid)
+{
+    for (int i = 0; i < grid->naxes; i++)
+        if (!strcmp(grid->axes[i].option, "--tlb-policy"))
+            for (int v = 0; v < grid->axes[i].n; v++)
+                if (!strcmp(grid->axes[i].values[v], tlb_policy_name[TLB_RANDOM]))
+                    return true;
+    return a->cfg.tlb_policy == TLB_RANDOM;
+}
+
 static int parse_args(int argc, char **argv, tlbsim_args_t *a, grid_t *grid, long point)
 {
     memset(a, 0, sizeof *a);
@@ -313,7 +325,8 @@ static int parse_args(int argc, char **argv, tlbsim_args_t *a, grid_t *grid, lon
     a->cfg.asid_bits = 0;
     a->replace = REPL_LRU;
     a->page_size = 4096;
-    opt_table_t tables[] = {{tlbsim_specs, OPT_COUNT(tlbsim_specs), a, NULL, NULL}, study_output_table(&a->out)};
+    opt_table_t tables[] = {{.specs = tlbsim_specs, .n = OPT_COUNT(tlbsim_specs), .target = a,
+                              OPT_GIVEN_SET(tlbsim_args_t, given)}, study_output_table(&a->out)};
     opt_parser_t p = {.prog = "mmulab " CMD, .tables = tables, .ntables = 2, .err = stderr, .grid = grid,
                       .point = point};
     int rc = opt_parse(&p, argc, argv);
@@ -332,9 +345,13 @@ static int parse_args(int argc, char **argv, tlbsim_args_t *a, grid_t *grid, lon
         fprintf(stderr, "mmulab tlbsim: --trace FILE is required\n");
         return 2;
     }
-    if (a->replace_given && !a->frames && point <= 0) /* said once, not per point */
-        fprintf(stderr, "mmulab tlbsim: note: --replace matters only with --frames N (without it memory is "
-                        "unbounded and no page is replaced; --tlb-policy is the TLB's replacement)\n");
+    if (point < 0) { /* said once, on the study's first reading, not per point */
+        opt_warn_idle(p.prog, &tables[0], "--replace", !a->frames,
+                      "without --frames N (memory is then unbounded and no page is replaced; --tlb-policy is the "
+                      "TLB's replacement)", stderr);
+        opt_warn_idle(p.prog, &tables[0], "--seed", !uses_random_policy(a, grid),
+                      "without --tlb-policy random (the only policy with a random choice)", stderr);
+    }
     if (point >= 0 && !tlb_config_check(&a->cfg, err, sizeof err)) {
         fprintf(stderr, "mmulab tlbsim: TLB configuration (--tlb, --tlb-ways, --tlb-policy): %s\n", err);
         return BAD_COMBINATION;

@@ -28,6 +28,7 @@ typedef struct {
     wl_gen_t gen;
     wl_config_t run;
     int fit; /* a fit_t, or FIT_COUNT for all */
+    opt_given_t given;
 } workload_options_t;
 
 static void defaults(workload_options_t *o)
@@ -61,24 +62,27 @@ static void usage(FILE *out)
 static const char *const on_full_names[] = {"wait", "refuse"};
 
 #define ARG(f) OPT_AT(workload_options_t, f)
+/* The generator's options do nothing with --file (.acts_in: bit 0 generated, bit 1 a file). */
+#define GENERATED .acts_in = 1
+static const char *const workload_sources[] = {"generated requests", "--file"};
 static const opt_spec_t workload_specs[] = {
     {"--file", .kind = OPT_STRING, .value_name = "FILE", ARG(file),
      .help = "requests from FILE: `ARRIVAL SIZE LIFETIME` per line, # comments"},
-    {"--seed", .kind = OPT_NUMBER, .value_name = "N", ARG(seed), .help = "generate from seed N (default 1)"},
-    {"--seeds", .kind = OPT_NUMBER, .value_name = "K", ARG(seeds), .min = 1, .max = 1000,
+    {"--seed", .kind = OPT_NUMBER, .value_name = "N", ARG(seed), GENERATED, .help = "generate from seed N (default 1)"},
+    {"--seeds", .kind = OPT_NUMBER, .value_name = "K", ARG(seeds), .min = 1, .max = 1000, GENERATED,
      .help = "seeds N..N+K-1 for the fifty-percent confidence interval (default 10)"},
-    {"--count", .kind = OPT_NUMBER, .value_name = "N", ARG(gen.count), .min = 1, .max = 10000000,
+    {"--count", .kind = OPT_NUMBER, .value_name = "N", ARG(gen.count), .min = 1, .max = 10000000, GENERATED,
      .help = "requests to generate (default 5000)"},
-    {"--arrival-mean", .kind = OPT_REAL, .value_name = "T", ARG(gen.arrival_mean),
+    {"--arrival-mean", .kind = OPT_REAL, .value_name = "T", ARG(gen.arrival_mean), GENERATED,
      .help = "mean time between arrivals, exponential (default 1)"},
-    {"--lifetime-mean", .kind = OPT_REAL, .value_name = "T", ARG(gen.lifetime_mean),
+    {"--lifetime-mean", .kind = OPT_REAL, .value_name = "T", ARG(gen.lifetime_mean), GENERATED,
      .help = "mean lifetime, exponential (default 50)"},
-    {"--size-min", .kind = OPT_SIZE, .value_name = "SIZE", ARG(gen.size_min), .min = 1,
+    {"--size-min", .kind = OPT_SIZE, .value_name = "SIZE", ARG(gen.size_min), .min = 1, GENERATED,
      .help = "smallest request (default 1K)"},
-    {"--size-max", .kind = OPT_SIZE, .value_name = "SIZE", ARG(gen.size_max), .min = 1,
+    {"--size-max", .kind = OPT_SIZE, .value_name = "SIZE", ARG(gen.size_max), .min = 1, GENERATED,
      .help = "largest request (default 32K)"},
     {"--size-dist", .kind = OPT_CHOICE, .value_name = "D", ARG(gen.size_dist), .choices = wl_size_dist_name,
-     .nchoices = WL_SIZE_DIST_COUNT, .help = "uniform|exponential (default uniform)"},
+     .nchoices = WL_SIZE_DIST_COUNT, GENERATED, .help = "uniform|exponential (default uniform)"},
     {"--mem", .kind = OPT_SIZE, .value_name = "SIZE", ARG(run.mem), .min = 1, .help = "memory managed (default 1M)"},
     {"--granule", .kind = OPT_SIZE, .value_name = "BYTES", ARG(run.granule), .min = 1, .pow2 = true,
      .help = "allocation granule, a power of two (default 16)"},
@@ -93,13 +97,15 @@ static const opt_spec_t workload_specs[] = {
     {"--warmup", .kind = OPT_NUMBER, .value_name = "N", ARG(run.warmup), .max = 10000000,
      .help = "requests before measuring time averages (default 1000)"},
 };
+#undef GENERATED
 #undef ARG
 
 /* 0 go ahead, -1 help printed, 2 bad options. */
 static int parse(int argc, char **argv, workload_options_t *o)
 {
     defaults(o);
-    opt_table_t tables[] = {{workload_specs, OPT_COUNT(workload_specs), o, NULL, NULL}, study_output_table(&o->out)};
+    opt_table_t tables[] = {{.specs = workload_specs, .n = OPT_COUNT(workload_specs), .target = o,
+                              OPT_GIVEN_SET(workload_options_t, given)}, study_output_table(&o->out)};
     opt_parser_t p = {.prog = "mmulab " CMD, .tables = tables, .ntables = 2, .err = stderr};
     int rc = opt_parse(&p, argc, argv);
     if (rc < 0) {
@@ -108,6 +114,10 @@ static int parse(int argc, char **argv, workload_options_t *o)
     }
     if (rc)
         return rc;
+    opt_warn_idle_in(p.prog, &tables[0], o->file != NULL, "with", workload_sources, 2, stderr);
+    opt_warn_idle(p.prog, &tables[0], "--copy-word-cycles", !o->run.compact, "without --compact", stderr);
+    opt_warn_idle(p.prog, &tables[0], "--seeds", !o->file && o->fit != FIT_COUNT && o->fit != FIT_FIRST,
+                  "without first fit (the fifty-percent rule is measured under first fit)", stderr);
     if (o->gen.size_min > o->gen.size_max) {
         fprintf(stderr, "mmulab " CMD ": --size-min is above --size-max\n");
         return 2;

@@ -311,8 +311,23 @@ static bool list_value(opt_parser_t *p, const opt_table_t *t, const opt_spec_t *
     return true;
 }
 
+/* The table's record of what was given (OPT_GIVEN_SET), if it keeps one. */
+static void mark_given(const opt_table_t *t, const opt_spec_t *s)
+{
+    if (!t->given)
+        return;
+    opt_given_t *g = (opt_given_t *)(void *)((char *)t->target + t->given - 1);
+    size_t i = (size_t)(s - t->specs);
+    g->bits[i / 64] |= 1ull << (i % 64);
+}
+
 int opt_parse(opt_parser_t *p, int argc, char **argv)
 {
+    for (int t = 0; t < p->ntables; t++)
+        if (p->tables[t].n > OPT_TABLE_MAX) { /* a programming error, found by every test */
+            fprintf(p->err, "%s: internal error: more than %d options in a table\n", p->prog, OPT_TABLE_MAX);
+            return 2;
+        }
     p->nwords = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -357,8 +372,46 @@ int opt_parse(opt_parser_t *p, int argc, char **argv)
             return 2;
         if (!t->used)
             t->used = s->name;
+        mark_given(t, s);
     }
     return 0;
+}
+
+bool opt_given(const opt_table_t *t, const char *name)
+{
+    const opt_given_t *g = (const opt_given_t *)(const void *)((const char *)t->target + t->given - 1);
+    for (int i = 0; i < t->n && t->given; i++)
+        if (!strcmp(t->specs[i].name, name))
+            return g->bits[i / 64] >> (i % 64) & 1;
+    return false;
+}
+
+bool opt_warn_idle(const char *prog, const opt_table_t *t, const char *name, bool idle, const char *why, FILE *err)
+{
+    if (!idle || !opt_given(t, name))
+        return false;
+    fprintf(err, "%s: warning: %s does nothing %s\n", prog, name, why);
+    return true;
+}
+
+int opt_warn_idle_in(const char *prog, const opt_table_t *t, int now, const char *setting, const char *const *names,
+                     int nnames, FILE *err)
+{
+    int warned = 0;
+    for (int i = 0; i < t->n; i++) {
+        const opt_spec_t *s = &t->specs[i];
+        if (!s->acts_in || s->acts_in >> now & 1 || !opt_given(t, s->name))
+            continue;
+        fprintf(err, "%s: warning: %s does nothing %s %s (it acts %s", prog, s->name, setting, names[now],
+                setting);
+        int left = __builtin_popcount(s->acts_in & ((1u << nnames) - 1)), listed = 0;
+        for (int k = 0; k < nnames; k++)
+            if (s->acts_in >> k & 1) /* "a", "a or b", "a, b or c" */
+                fprintf(err, "%s%s", !listed++ ? " " : --left == 1 ? " or " : ", ", names[k]);
+        fprintf(err, ")\n");
+        warned++;
+    }
+    return warned;
 }
 
 /* "  NAME VALUE   help text", the text wrapped at 79 columns under itself. */
@@ -473,36 +526,40 @@ static bool set_timing(void *target, const char *arg, char *why, size_t len)
 }
 
 #define RUN(f) OPT_AT(run_options_t, f)
-#define PAGED_GIVEN(k) OPT_GIVEN(run_options_t, paged_given[k]) /* a paging-only option given */
+/* Where an option acts (.acts_in, the modes as bits): given under another
+ * mode it is accepted with a warning (run_options_finish). */
+#define PAGED .acts_in = 1u << OS_PAGED
+#define PARTITIONED .acts_in = 1u << OS_SWRELOC | 1u << OS_HWRELOC /* processes in partitions */
+#define MULTIPROGRAMMED .acts_in = 1u << OS_SWRELOC | 1u << OS_HWRELOC | 1u << OS_PAGED
 static const opt_spec_t run_specs[] = {
     {"--mode", .lists = true, .kind = OPT_CHOICE, .value_name = "MODE", RUN(os.mode), .choices = os_mode_name,
      .nchoices = OS_MODE_COUNT, .help = "bare|swreloc|hwreloc|paged (default hwreloc)"},
     {"--base", .kind = OPT_NUMBER, .value_name = "ADDR", RUN(os.base), .multiple = 4,
      OPT_GIVEN(run_options_t, os.base_given),
-     .help = "physical address of the first process (default: just above the OS)"},
+     PARTITIONED, .help = "physical address of the first process (default: just above the OS)"},
     {"--mem", .lists = true, .kind = OPT_SIZE, .value_name = "SIZE", RUN(hw.mem_size), .min = 16384, .max = 1ull << 31,
      .multiple = 4096, .help = "physical memory, e.g. 64K or 1M (default 1M)"},
     {"--stack", .lists = true, .kind = OPT_SIZE, .value_name = "SIZE", RUN(os.stack_size), .max = 1u << 28, .multiple = 4,
      .help = "stack above the image; paged: initial stack at the top, 0: none (default 4K)"},
     {"--fit", .lists = true, .kind = OPT_CHOICE, .value_name = "POLICY", RUN(os.fit), .choices = fit_name, .nchoices = FIT_COUNT,
-     .help = "hole selection for partitions: first|best|worst|next (default first)"},
+     PARTITIONED, .help = "hole selection for partitions: first|best|worst|next (default first)"},
     {"--granule", .lists = true, .kind = OPT_SIZE, .value_name = "BYTES", RUN(os.granule), .min = 4, .pow2 = true,
-     .help = "partition sizes are rounded up to this (default 16)"},
+     PARTITIONED, .help = "partition sizes are rounded up to this (default 16)"},
     {"--compact", .kind = OPT_FLAG, RUN(os.mp.compact),
-     .help = "compact base/limit partitions when no hole fits (copy_word_cycles a word)"},
+     PARTITIONED, .help = "compact base/limit partitions when no hole fits (copy_word_cycles a word)"},
     {"--swap", .kind = OPT_FLAG, RUN(os.mp.swap),
-     .help = "roll processes out to the backing store when memory is short (disk_mbps)"},
+     PARTITIONED, .help = "roll processes out to the backing store when memory is short (disk_mbps)"},
     {"--swap-back", .kind = OPT_CHOICE, .value_name = "HOW", RUN(os.mp.swap_back), .choices = swapback_name,
-     .nchoices = SWAPBACK_COUNT, .help = "software relocation: same place (default) or relocate on swap-in"},
+     .nchoices = SWAPBACK_COUNT, .acts_in = 1u << OS_SWRELOC, .help = "software relocation: same place (default) or relocate on swap-in"},
     {"--priority", .kind = OPT_CUSTOM, .value_name = "P1,P2,..", .hook = set_priority,
-     .help = "per-program priority: lower is rolled out first (default all 0)"},
+     MULTIPROGRAMMED, .help = "per-program priority: lower is rolled out first (default all 0)"},
     {"--partitions", .kind = OPT_FLAG, RUN(os.mp.show_partitions),
-     .help = "print the partition table when memory was fullest"},
+     PARTITIONED, .help = "print the partition table when memory was fullest"},
     {"--ws-window", .kind = OPT_NUMBER, .value_name = "N", RUN(os.mp.ws_window), .min = 1,
-     PAGED_GIVEN(0),
+     PAGED,
      .help = "paged: working sets over each process's last N references (report)"},
     {"--quantum", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(os.quantum), .min = 1,
-     .help = "cycles per time slice between processes (default 10000)"},
+     MULTIPROGRAMMED, .help = "cycles per time slice between processes (default 10000)"},
     {"--max-cycles", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(os.max_cycles),
      OPT_GIVEN(run_options_t, max_cycles_given),
      .help = "stop the run when the clock reaches N; 0: never (default 1G, rtl 50M)"},
@@ -524,45 +581,45 @@ static const opt_spec_t run_specs[] = {
     {"--check", .kind = OPT_FLAG, RUN(check), .help = "check the results each program's header promises (exit 1 if not)"},
     {"--quiet", .kind = OPT_FLAG, RUN(quiet), .help = "no summary line or progress line on stderr"},
     {"--page-size", .lists = true, .kind = OPT_SIZE, .value_name = "SIZE", RUN(hw.page_shift), .min = 512, .max = 16u << 20,
-     .pow2 = true, .store_log2 = true, PAGED_GIVEN(1),
+     .pow2 = true, .store_log2 = true, PAGED,
      .help = "paged: page size, a power of two from 512 to 16M (default 4K)"},
     {"--levels", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.levels), .min = 1, .max = PAGING_MAX_LEVELS,
-     PAGED_GIVEN(2),
+     PAGED,
      .help = "paged: page-table levels 1..3 (default 2)"},
     {"--va-bits", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.va_bits), .min = 14, .max = 32,
-     PAGED_GIVEN(3),
+     PAGED,
      .help = "paged: virtual address width 14..32 (default 32)"},
     {"--tlb", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.tlb_entries), .min = 1, .max = 1024,
-     PAGED_GIVEN(4),
+     PAGED,
      .help = "paged: TLB entries 1..1024 (default 16)"},
     {"--tlb-ways", .lists = true, .kind = OPT_NUMBER, .value_name = "full|N", RUN(hw.tlb_ways), .min = 1, .max = 1024,
-     .keyword = "full", .keyword_value = 0, OPT_GIVEN(run_options_t, tlb_ways_given),
+     .keyword = "full", .keyword_value = 0, OPT_GIVEN(run_options_t, tlb_ways_given), PAGED,
      .help = "paged: TLB associativity (default full)"},
     {"--tlb-policy", .lists = true, .kind = OPT_CHOICE, .value_name = "POLICY", RUN(hw.tlb_policy), .choices = tlb_policy_name,
-     .nchoices = TLB_POLICY_COUNT, PAGED_GIVEN(5),
+     .nchoices = TLB_POLICY_COUNT, PAGED,
      .help = "paged: TLB replacement lru|fifo|random|plru (default lru)"},
     {"--asid-bits", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.asid_bits), .max = 16,
-     PAGED_GIVEN(6),
+     PAGED,
      .help = "paged: ASID bits 0..16; 0 flushes the TLB on every switch (default 8)"},
     {"--frames", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(os.frames), .min = 2, .max = PTE_PPN_MAX,
-     PAGED_GIVEN(7),
+     PAGED,
      .help = "paged: user frames, at least 2 (default: all that fit)"},
     {"--replace", .lists = true, .kind = OPT_CHOICE, .value_name = "POLICY", RUN(os.replace), .choices = repl_policy_name,
-     .nchoices = REPL_POLICY_COUNT, PAGED_GIVEN(8),
+     .nchoices = REPL_POLICY_COUNT, PAGED,
      .help = "paged: page replacement fifo|lru|opt|clock (default lru)"},
     {"--scope", .lists = true, .kind = OPT_CHOICE, .value_name = "SCOPE", RUN(os.scope_local), .choices = run_scopes,
-     .nchoices = 2, PAGED_GIVEN(9),
+     .nchoices = 2, PAGED,
      .help = "paged: replace among global|local frames (default global)"},
     {"--alloc", .lists = true, .kind = OPT_CHOICE, .value_name = "HOW", RUN(alloc), .choices = run_alloc_names, .nchoices = 3,
-     PAGED_GIVEN(10),
+     PAGED,
      .help = "paged: local quotas equal|proportional, or ws: working-set load control (default equal)"},
-    {"--prefault", .kind = OPT_FLAG, RUN(os.prefault), PAGED_GIVEN(11),
+    {"--prefault", .kind = OPT_FLAG, RUN(os.prefault), PAGED,
      .help = "paged: load every page at start instead of on demand"},
     {"--disk-mbps", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.timing.disk_mbps), .min = 1, .max = 1000000,
      .help = "backing-store transfer rate in MB/s (default 50)"},
     {"--disk-latency-us", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.timing.disk_latency_us), .max = 10000000,
      .help = "backing-store latency per transfer in us (default 0)"},
-    {"--seed", .lists = true, .kind = OPT_NUMBER, .value_name = "S", RUN(hw.seed), .help = "seed of the random TLB policy (default 1)"},
+    {"--seed", .lists = true, .kind = OPT_NUMBER, .value_name = "S", RUN(hw.seed), PAGED, .help = "seed of the random TLB policy (default 1)"},
     {"--regions", .kind = OPT_FLAG, RUN(regions), .help = "after the run, print each process's region table (paged)"},
     {"--root", .kind = OPT_STRING, .value_name = "DIR", RUN(os.root),
      .help = "guest files (open, mmap) live in this directory, never outside (default .)"},
@@ -570,25 +627,31 @@ static const opt_spec_t run_specs[] = {
      .help = "':'-separated directories of dynamic libraries, before the program's own and its lib/"},
 };
 #undef RUN
-#undef PAGED_GIVEN
+#undef PAGED
+#undef PARTITIONED
+#undef MULTIPROGRAMMED
 
 opt_table_t run_options_table(run_options_t *o)
 {
-    return (opt_table_t){.specs = run_specs, .n = OPT_COUNT(run_specs), .target = o};
+    return (opt_table_t){.specs = run_specs, .n = OPT_COUNT(run_specs), .target = o, OPT_GIVEN_SET(run_options_t, given)};
 }
 
-/* Options the mode ignores are accepted, with a warning naming each: the
- * paging-only ones (help "paged:"), known given by their OPT_GIVEN flags. */
-static void warn_paged_only(const run_options_t *o, FILE *err)
+/* Options the mode or the other options leave idle are accepted, with a
+ * warning naming each (docs/cli.md). */
+static void warn_idle(run_options_t *o, FILE *err)
 {
-    if (o->os.mode == OS_PAGED)
-        return;
-    for (int i = 0; i < OPT_COUNT(run_specs); i++) {
-        const opt_spec_t *s = &run_specs[i];
-        if (!strncmp(s->help, "paged:", 6) && s->given && *(const bool *)((const char *)o + s->given - 1))
-            fprintf(err, "mmulab: warning: %s does nothing under --mode %s (it is for paged mode)\n", s->name,
-                    os_mode_name[o->os.mode]);
-    }
+    opt_table_t t = run_options_table(o);
+    const char *prog = "mmulab";
+    if (!o->every_mode)
+        opt_warn_idle_in(prog, &t, o->os.mode, "under --mode", os_mode_name, OS_MODE_COUNT, err);
+    else
+        opt_warn_idle(prog, &t, "--mode", true, "in compare (it runs each mode in turn)", err);
+    bool paged = o->os.mode == OS_PAGED;
+    opt_warn_idle(prog, &t, "--swap-back", o->os.mode == OS_SWRELOC && !o->os.mp.swap, "without --swap", err);
+    opt_warn_idle(prog, &t, "--seed", paged && o->hw.tlb_policy != TLB_RANDOM,
+                  "without --tlb-policy random (the only policy with a random choice)", err);
+    opt_warn_idle(prog, &t, "--scope", paged && o->alloc == RUN_ALLOC_WS,
+                  "with --alloc ws (working-set load control replaces globally)", err);
 }
 
 /* The working-set window by default, in references (fetches and data
@@ -597,7 +660,7 @@ static void warn_paged_only(const run_options_t *o, FILE *err)
 
 int run_options_finish(run_options_t *o, FILE *err)
 {
-    warn_paged_only(o, err);
+    warn_idle(o, err);
     if (!o->tlb_ways_given || o->hw.tlb_ways == 0) /* full, the default */
         o->hw.tlb_ways = o->hw.tlb_entries;
     if (!o->max_cycles_given)

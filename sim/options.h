@@ -72,6 +72,8 @@ typedef struct {
     opt_hook_fn hook;       /* OPT_CUSTOM                                        */
     bool show_default;      /* --help appends the target's value as the default  */
     bool lists;             /* takes a list or range too (see above)             */
+    unsigned acts_in;       /* the settings (bits, the command's: run's modes) in
+                               which the option does anything; 0: all (opt_warn_idle) */
 } opt_spec_t;
 
 /* The field `f` of struct type T as an option's target. */
@@ -80,6 +82,12 @@ typedef struct {
 #define OPT_GIVEN(T, f) .given = offsetof(T, f) + 1
 #define OPT_COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+/* Which options of a table the command line gave: bit i for specs[i]. */
+#define OPT_TABLE_MAX 128
+typedef struct {
+    uint64_t bits[OPT_TABLE_MAX / 64];
+} opt_given_t;
+
 /* One table and the struct its targets live in. */
 typedef struct opt_table {
     const opt_spec_t *specs;
@@ -87,7 +95,12 @@ typedef struct opt_table {
     void *target;
     const char *heading; /* above its options in --help, or NULL            */
     const char *used;    /* out: the first of its options the command line gave */
+    size_t given;        /* OPT_GIVEN_SET: offset + 1 of an opt_given_t in the
+                            target, filled as options are given (0: none)   */
 } opt_table_t;
+
+/* The opt_given_t field `f` of struct type T, for a table's .given. */
+#define OPT_GIVEN_SET(T, f) .given = offsetof(T, f) + 1
 
 typedef struct {
     const char *prog;         /* "mmulab run": prefix of every message          */
@@ -109,6 +122,19 @@ int opt_parse(opt_parser_t *p, int argc, char **argv);
 
 /* Every table's options, one line each, with the headings. */
 void opt_help(const opt_parser_t *p, FILE *out);
+
+/* Options that do nothing say so (accepted, with a warning on err).  Both
+ * need the table's .given.  Whether the option `name` was given: */
+bool opt_given(const opt_table_t *t, const char *name);
+/* The option `name`, if given and `idle`: "PROG: warning: NAME does nothing
+ * WHY" (why: "without --swap").  True if it warned. */
+bool opt_warn_idle(const char *prog, const opt_table_t *t, const char *name, bool idle, const char *why, FILE *err);
+/* Every given option whose .acts_in leaves out the setting `now` (a bit
+ * number), named through names[] after the words `setting` ("under --mode"
+ * and "paged"): "PROG: warning: --fit does nothing under --mode paged (it acts
+ * under --mode swreloc or hwreloc)".  The number of warnings. */
+int opt_warn_idle_in(const char *prog, const opt_table_t *t, int now, const char *setting, const char *const *names,
+                     int nnames, FILE *err);
 
 /* Unsigned numbers: decimal, 0x hex, with an optional K, M or G suffix
  * (powers of 1024).  False if malformed or too big for 32 bits. */
@@ -136,9 +162,8 @@ typedef struct {
     int alloc;               /* --alloc: index into run_alloc_names        */
     bool tlb_ways_given;     /* else (or with "full") ways = entries       */
     bool max_cycles_given;   /* --max-cycles N (0: no limit); else the engine's default */
-    /* which paging-only options (their help starts "paged:") were given, each
-     * through its OPT_GIVEN: warned about when the mode is not paged */
-    bool paged_given[16];
+    opt_given_t given;       /* which options were given: those the mode ignores are warned about */
+    bool every_mode;         /* compare: runs under each mode, so no option is idle for the mode */
     int nprograms;
     const char *programs[MAX_PROGRAMS];
     char **prog_args;        /* `run prog.s -- ARG...`: the last program's arguments, */

@@ -363,6 +363,47 @@ for opt in "--frames 4" "--tlb-ways 2" "--replace opt" "--page-size 8K"; do
         end
     done
 done
+begin "every option a mode leaves idle is warned about, and a warned option changes nothing in the run"
+# each option with a value other than its default, under each mode, on three processes (one under bare):
+# a warning must name the option and leave stdout and the statistics as without it
+progs="programs/vcopy.s programs/checksum.s programs/strcopy.s"
+opts=("--base 0x10000" "--mem 2M" "--stack 8K" "--fit best" "--granule 64" "--compact" "--swap"
+      "--swap-back relocate" "--priority 1,2,3" "--partitions" "--ws-window 100" "--quantum 500" "--page-size 1K"
+      "--levels 3" "--va-bits 24" "--tlb 4" "--tlb-ways 2" "--tlb-policy fifo" "--asid-bits 0" "--frames 8"
+      "--replace fifo" "--scope local" "--alloc proportional" "--prefault" "--disk-mbps 1" "--disk-latency-us 100"
+      "--seed 7" "--regions")
+warned=0
+for mode in bare swreloc hwreloc paged; do
+    pr=$progs
+    [ $mode = bare ] && pr=programs/vcopy.s
+    # shellcheck disable=SC2086
+    "$M" run --quiet --mode $mode --stats-json "$T/idle0.json" $pr >"$T/idle0.out" 2>/dev/null
+    for o in "${opts[@]}"; do
+        # shellcheck disable=SC2086
+        "$M" run --quiet --mode $mode $o --stats-json "$T/idle1.json" $pr >"$T/idle1.out" 2>"$T/idle1.err"
+        grep -q "warning: ${o%% *} does nothing" "$T/idle1.err" || continue
+        warned=$((warned + 1))
+        cmp -s "$T/idle0.out" "$T/idle1.out" && cmp -s "$T/idle0.json" "$T/idle1.json" ||
+            fail_because "--mode $mode $o: warned as idle, yet the run changed"
+    done
+done
+at_most "idle options found (at least 40 of them are)" 40 "$warned"
+for a in "--mode paged --frames 8 --tlb-ways 2 --seed 3 --tlb-policy random" "--mode hwreloc --fit best --swap --quantum 500" \
+         "--mode swreloc --swap --swap-back relocate --granule 64"; do
+    # shellcheck disable=SC2086
+    mm run $a programs/vcopy.s
+    grep -q "warning" "$T/err" && fail_because "run $a warned: $(grep warning "$T/err")"
+done
+mm run --mode paged --fit best --quantum 9 programs/vcopy.s
+want_err "warning: --fit does nothing under --mode paged (it acts under --mode swreloc or hwreloc)"
+mm run --mode bare --quantum 9 programs/vcopy.s
+want_err "warning: --quantum does nothing under --mode bare (it acts under --mode swreloc, hwreloc or paged)"
+mm run --mode paged --alloc ws --scope local programs/vcopy.s
+want_err "warning: --scope does nothing with --alloc ws"
+mm compare --mode hwreloc programs/vcopy.s
+want_err "warning: --mode does nothing in compare"
+end
+
 begin "paging options under paged, and under compare (which runs paged too), do not warn"
 mm run --mode paged --frames 8 --tlb-ways 2 programs/vcopy.s
 grep -q "warning" "$T/err" && fail_because "run --mode paged warned: $(cat "$T/err")"
