@@ -227,6 +227,20 @@ d = bytearray(open('$T/t.din.gz', 'rb').read()); d[-6] ^= 0xff; open('$T/crc.din
 mm tlbsim --trace "$T/crc.din.gz"
 want_rc 2
 want_err_re "crc.din.gz: gzip data is corrupt: .*breaks after reference [0-9]+"
+# gzip files may hold several members (cat a.gz b.gz): every one is read, and a damaged one, or bytes after
+# the last that are no member, end the read with an error (zlib's gzread took both for the end of the trace)
+cat "$T/t.din.gz" "$T/t.din.gz" >"$T/two.din.gz"
+mm tlbsim --trace "$T/two.din.gz"
+want_rc 0
+want_out "references   600000"
+python3 -c "
+d = bytearray(open('$T/two.din.gz', 'rb').read()); n = len(d) // 2; d[n] ^= 0xff; open('$T/bad2.din.gz', 'wb').write(d)"
+for f in bad2 trail; do
+    [ $f = trail ] && { cat "$T/t.din.gz"; echo "not gzip"; } >"$T/trail.din.gz"
+    mm tlbsim --trace "$T/$f.din.gz"
+    want_rc 2
+    want_err_re "$f.din.gz: gzip data is corrupt: [0-9]+ bytes at offset [0-9]+ are not a gzip member.*after reference 300000"
+done
 end
 
 echo "robust: empty strings"
