@@ -175,6 +175,15 @@ truncate -s 100M "$T/bad.x"
 refused_unread "$T/bad.x" "bad.x: not a 32-bit little-endian ELF file"
 end
 
+begin "a stream (no size to check) is judged by its first block: 300 MB of random bytes into ld, an ELF header with a bad class into disasm"
+kb=$(head -c 300M /dev/urandom | rss_kb "$M" ld /dev/stdin -o "$T/l.x")
+want_err "/dev/stdin: neither an ELF object nor an archive"
+small_rss "ld, peak RSS (kB)" "$kb" 20000
+kb=$({ printf '\177ELF\002\001\001'; head -c 300M /dev/zero; } | rss_kb "$M" disasm /dev/stdin)
+want_err_re "/dev/stdin: not (an ELF file|a 32-bit little-endian ELF file)"
+small_rss "disasm, peak RSS (kB)" "$kb" 20000
+end
+
 begin "archive members named with a path (../x, /abs, a/b, ..) are refused by name"
 printf '        .text\nf:      HALT\n' >"$T/f.s"
 "$M" asm -c "$T/f.s" -o "$T/f.o"

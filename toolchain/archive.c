@@ -35,6 +35,12 @@ static void *xrealloc(void *p, size_t n)
 
 int file_read_all(const char *path, size_t max, uint8_t **data, size_t *size, char *err, size_t errlen)
 {
+    return file_read_checked(path, max, NULL, data, size, err, errlen);
+}
+
+int file_read_checked(const char *path, size_t max, file_head_check_fn check_head, uint8_t **data, size_t *size,
+                      char *err, size_t errlen)
+{
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
@@ -46,22 +52,34 @@ int file_read_all(const char *path, size_t max, uint8_t **data, size_t *size, ch
         snprintf(err, errlen, "%s: %llu bytes, larger than %zu", path, (unsigned long long)st.st_size, max);
         return -1;
     }
-    size_t len = 0, cap = 4096;
+    size_t len = 0, cap = max < 4096 ? max + 1 : 4096;
     uint8_t *buf = xrealloc(NULL, cap);
+    bool judged = !check_head;
+    char msg[256];
     for (;;) {
         if (len == cap) {
-            if (cap >= max) {
+            if (cap > max) {
                 fclose(f);
                 free(buf);
                 snprintf(err, errlen, "%s: larger than %zu bytes", path, max);
                 return -1;
             }
-            buf = xrealloc(buf, cap *= 2);
+            cap = cap > max / 2 ? max + 1 : cap * 2; /* one byte over tells a pipe is too long */
+            buf = xrealloc(buf, cap);
         }
         size_t n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (!judged && (len == cap || n == 0)) { /* the first block, or all there is */
+            judged = true;
+            if (check_head(buf, len, msg, sizeof msg) < 0) {
+                fclose(f);
+                free(buf);
+                snprintf(err, errlen, "%s: %s", path, msg);
+                return -1;
+            }
+        }
         if (n == 0)
             break;
-        len += n;
     }
     fclose(f);
     *data = buf;

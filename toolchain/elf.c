@@ -749,6 +749,14 @@ static int check_file_header(const char *path, char *err, size_t errlen)
     return 0;
 }
 
+/* A pipe's first block: an ELF header whose tables would fit the largest
+ * file, or it is refused before the rest is read. */
+static int check_stream_head(const uint8_t *head, size_t len, char *err, size_t errlen)
+{
+    reader_t r = {.buf = head, .len = len < sizeof(Elf32_Ehdr) ? len : MAX_FILE, .err = err, .errlen = errlen};
+    return check_header(&r);
+}
+
 int exe_read_elf(const char *path, exe_t *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
@@ -757,7 +765,7 @@ int exe_read_elf(const char *path, exe_t *out, char *err, size_t errlen)
     uint8_t *buf = NULL;
     size_t len = 0;
     char msg[256] = "";
-    if (file_read_all(path, MAX_FILE, &buf, &len, msg, sizeof msg) < 0)
+    if (file_read_checked(path, MAX_FILE, check_stream_head, &buf, &len, msg, sizeof msg) < 0)
         return fail(err, errlen, "%s", msg);
     int rc = exe_parse_elf(buf, len, out, msg, sizeof msg);
     free(buf);
