@@ -562,7 +562,7 @@ static const opt_spec_t run_specs[] = {
      MULTIPROGRAMMED, .help = "cycles per time slice between processes (default 10000)"},
     {"--max-cycles", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(os.max_cycles),
      OPT_GIVEN(run_options_t, max_cycles_given),
-     .help = "stop the run when the clock reaches N; 0: never (default 1G, rtl 50M)"},
+     .help = "stop the run when the clock reaches N; 0: never (default 1G; --mem-trace 100M, rtl 50M)"},
     {"--timing", .kind = OPT_CUSTOM, .value_name = "NAME=V", .hook = set_timing,
      .help = "set a timing parameter (see `mmulab timing`); repeatable"},
     {"--engine", .kind = OPT_STRING, .value_name = "ENGINE", RUN(engine), .choices = run_engines, .nchoices = 2,
@@ -664,7 +664,9 @@ int run_options_finish(run_options_t *o, FILE *err)
     if (!o->tlb_ways_given || o->hw.tlb_ways == 0) /* full, the default */
         o->hw.tlb_ways = o->hw.tlb_entries;
     if (!o->max_cycles_given)
-        o->os.max_cycles = strcmp(o->engine, "rtl") ? RUN_DEFAULT_MAX_CYCLES_C : RUN_DEFAULT_MAX_CYCLES_RTL;
+        o->os.max_cycles = !strcmp(o->engine, "rtl") ? RUN_DEFAULT_MAX_CYCLES_RTL
+                           : o->mem_trace           ? RUN_DEFAULT_MAX_CYCLES_MEM_TRACE
+                                                    : RUN_DEFAULT_MAX_CYCLES_C;
     o->os.alloc_proportional = o->alloc == RUN_ALLOC_PROPORTIONAL;
     o->os.mp.alloc_ws = o->alloc == RUN_ALLOC_WS; /* working-set load control (os/loadctl.c) */
     if (o->os.mp.alloc_ws) { /* load control measures working sets; replacement is global */

@@ -177,6 +177,7 @@ typedef struct {
 #define RUN_DEFAULT_MAX_CYCLES_RTL 50000000ull      /* --engine rtl              */
 #define RUN_DEFAULT_MAX_CYCLES_COMPARE 100000000ull /* compare: five audited runs */
 #define RUN_DEFAULT_MAX_CYCLES_COSIM 10000000ull    /* both engines in lockstep  */
+#define RUN_DEFAULT_MAX_CYCLES_MEM_TRACE 100000000ull /* --mem-trace steps the machine and writes a line a reference */
 
 void run_options_defaults(run_options_t *o);
 

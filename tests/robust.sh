@@ -54,6 +54,14 @@ for mode in bare swreloc hwreloc paged; do
     end
 done
 
+begin "--mem-trace, which steps the machine and writes every reference, has a lower default limit"
+mm run --mode paged --quiet --mem-trace "$T/loop.din" "$T/loop.s"
+want_rc 1
+want_err "cycle limit of 100000000 cycles reached"
+at_most "trace bytes" "$(wc -c <"$T/loop.din")" 400000000
+rm -f "$T/loop.din"
+end
+
 begin "--max-cycles N sets the limit; the summary follows"
 mm run --mode paged --max-cycles 5000 "$T/loop.s"
 want_rc 1
@@ -108,13 +116,33 @@ want_err "interrupted by SIGTERM at pc"
 want_eq "state in the JSON" "$(jv "$T/term.json" processes.0.state)" killed
 end
 
-begin "SIGINT stops tlbsim --replace opt: exit 130 with the figures so far"
-python3 -c "
-import random; r=random.Random(2); f=open('$T/big.din','w')
-for i in range(3_000_000): f.write('%d %x\n' % (r.choice((0,1,2)), r.randrange(0, 1<<28)))"
-signal_run INT 1.5 tlbsim --trace "$T/big.din" --frames 64 --replace opt
+# The studies, each on work that does not end by itself (an endless stream, a run of 10^12 cycles), so the
+# signal always finds them running however fast or loaded the machine is.
+begin "SIGINT stops tlbsim on an endless trace: exit 130 with the figures so far"
+yes '0 1000' | { "$M" tlbsim --trace /dev/stdin >"$T/out" 2>"$T/err" & pid=$!; sleep 1; kill -INT $pid; wait $pid; echo $? >"$T/rc"; }
+RC=$(cat "$T/rc")
 want_rc 130
-grep -q "interrupted" "$T/out" || grep -q "interrupted" "$T/err" || fail_because "no word of the interruption"
+want_out "interrupted by SIGINT: the figures so far"
+want_out_re "^references +[0-9]+"
+end
+
+begin "SIGINT stops refs reading an endless standard input: exit 130, how far it read"
+yes '1 2 3 4 1 2 5' | { "$M" refs --frames 3 - >"$T/out" 2>"$T/err" & pid=$!; sleep 1; kill -INT $pid; wait $pid; echo $? >"$T/rc"; }
+RC=$(cat "$T/rc")
+want_rc 130
+want_err_re "interrupted by SIGINT while reading, after [0-9]+ references"
+end
+
+begin "SIGTERM stops thrash running an endless worker: exit 143, the degrees so far"
+signal_run TERM 2 thrash --program "$T/loop.s" --cycles 1000000000000 --max-degree 2
+want_rc 143
+want_out "interrupted by SIGTERM: the degrees so far"
+end
+
+begin "SIGINT stops workload on 10^7 requests: exit 130, the rows so far"
+signal_run INT 1 workload --count 10000000
+want_rc 130
+want_out "interrupted by SIGINT: the last row covers the requests until then"
 end
 
 if [ -x "$OUT/mmulab-rtl" ]; then
@@ -301,6 +329,9 @@ done
 end
 
 begin "tlbsim OPT on 3M references runs in bounded memory and leaves nothing in TMPDIR"
+python3 -c "
+import random; r=random.Random(2); f=open('$T/big.din','w')
+for i in range(3_000_000): f.write('%d %x\n' % (r.choice((0,1,2)), r.randrange(0, 1<<28)))"
 mkdir -p "$T/tmp"
 kb=$(TMPDIR="$T/tmp" rss_kb "$M" tlbsim --trace "$T/big.din" --frames 64 --replace opt)
 small_rss "peak RSS (kB)" "$kb" 25000
