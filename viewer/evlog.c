@@ -127,7 +127,7 @@ bool evlog_read_csv(evlog_t *log, const char *path, char *err, size_t errlen)
         return false;
     }
     char line[512];
-    int lineno = 0;
+    unsigned long long lineno = 0;
     bool ok = true;
     while (ok && fgets(line, sizeof line, f)) {
         lineno++;
@@ -137,7 +137,11 @@ bool evlog_read_csv(evlog_t *log, const char *path, char *err, size_t errlen)
             continue;
         event_t ev;
         if (!parse_event_line(line, &ev)) {
-            snprintf(err, errlen, "%s:%d: not a line of an mmulab CSV trace (cycle,duration,event,...)", path, lineno);
+            snprintf(err, errlen, "%s:%llu: not a line of an mmulab CSV trace (cycle,duration,event,...)", path, lineno);
+            ok = false;
+        } else if (log->count >= EVLOG_MAX_EVENTS) { /* replay keeps every event: bounded memory */
+            snprintf(err, errlen, "%s:%llu: more than %u events, the most the viewer replays (cut the trace: head -n)",
+                     path, lineno, EVLOG_MAX_EVENTS);
             ok = false;
         } else {
             evlog_append(log, &ev);

@@ -40,6 +40,8 @@ size_t evlog_first_at(const evlog_t *log, uint64_t cycle);
 
 /* Read a CSV trace (the header line, then cycle,duration,event,category,pid,
  * a,b,c,d).  Returns true, or false with a sentence naming the line in err. */
+/* A replayed trace holds at most this many events (about 40 bytes each). */
+#define EVLOG_MAX_EVENTS (16u << 20)
 bool evlog_read_csv(evlog_t *log, const char *path, char *err, size_t errlen);
 
 /* The kind whose label is `label` ("TLB miss"), or EV_COUNT. */
