@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "../machine/config.h"
+#include "../obs/explain.h"
 #include "../obs/plot.h"
 #include "../os/os.h"
 
@@ -70,6 +71,7 @@ typedef struct {
     const char *keyword;    /* OPT_NUMBER/OPT_CHOICE: one more word allowed ...  */
     uint64_t keyword_value; /* ... stored as this ("full" ways, "all" fits)      */
     opt_hook_fn hook;       /* OPT_CUSTOM                                        */
+    bool value_optional;    /* OPT_CUSTOM: the value only as --name=VALUE; alone, "" */
     bool show_default;      /* --help appends the target's value as the default  */
     bool lists;             /* takes a list or range too (see above)             */
     unsigned acts_in;       /* the settings (bits, the command's: run's modes) in
@@ -120,6 +122,11 @@ typedef struct {
 /* 0 to go ahead, -1 when --help (or -h) was asked for, 2 after a message. */
 int opt_parse(opt_parser_t *p, int argc, char **argv);
 
+/* Table t with just the options named (NULL-terminated), in t's order, their
+ * specs copied to buf (room for max): a command that takes part of another's
+ * options (translate: the runner's geometry). */
+opt_table_t opt_table_only(opt_table_t t, const char *const *names, opt_spec_t *buf, int max);
+
 /* Every table's options, one line each, with the headings. */
 void opt_help(const opt_parser_t *p, FILE *out);
 
@@ -164,6 +171,8 @@ typedef struct {
     bool max_cycles_given;   /* --max-cycles N (0: no limit); else the engine's default */
     opt_given_t given;       /* which options were given: those the mode ignores are warned about */
     bool every_mode;         /* compare: runs under each mode, so no option is idle for the mode */
+    bool explain;            /* --explain[=WHAT]: a sentence per decision on stdout */
+    explain_filter_t explain_filter;
     int nprograms;
     const char *programs[MAX_PROGRAMS];
     char **prog_args;        /* `run prog.s -- ARG...`: the last program's arguments, */
