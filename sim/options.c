@@ -381,8 +381,10 @@ int opt_parse(opt_parser_t *p, int argc, char **argv)
 
 bool opt_given(const opt_table_t *t, const char *name)
 {
+    if (!t->given)
+        return false;
     const opt_given_t *g = (const opt_given_t *)(const void *)((const char *)t->target + t->given - 1);
-    for (int i = 0; i < t->n && t->given; i++)
+    for (int i = 0; i < t->n; i++)
         if (!strcmp(t->specs[i].name, name))
             return g->bits[i / 64] >> (i % 64) & 1;
     return false;
