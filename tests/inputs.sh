@@ -114,7 +114,9 @@ done <<'CASES'
 --timing mem_cycles=x|--timing mem_cycles: 'x': expected a whole number from 0 to 4294967295
 --timing mem_cycles=-1|--timing mem_cycles: '-1': expected a whole number from 0 to
 --timing nothing|--timing wants NAME=VALUE
---timing exec_cycles=0|at least one cycle
+--timing exec_cycles=0|--timing exec_cycles: '0': expected a whole number from 1 to 4294967295
+--timing cpu_mhz=0|--timing cpu_mhz: '0': expected a whole number from 1 to
+--timing disk_mbps=0|--timing disk_mbps: '0': expected a whole number from 1 to
 --base 100|--base 0x64
 --base zero|--base 'zero'
 --quantum 0|--quantum '0'
