@@ -130,6 +130,7 @@ typedef struct {
 struct proc_vm {
     table_area_t *tables; /* every page-table area it owns, root first       */
     int ntables, cap;
+    uint64_t upper_ptes_written; /* entries pointing at a new lower table, every level */
     page_ref_t *recorded; /* recording pass: what it referenced             */
     size_t nrecorded, caprecorded;
     bool record_full;     /* it referenced more than OS_OPT_MAX_REFS pages    */
