@@ -6,6 +6,8 @@
 
 #include "os.h"
 #include "paging.h"
+#include "segment.h"
+#include "../mmu/seg.h"
 
 struct os {
     machine_t *m;

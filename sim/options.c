@@ -475,7 +475,7 @@ static bool set_timing(void *target, const char *arg, char *why, size_t len)
 #define RUN(f) OPT_AT(run_options_t, f)
 static const opt_spec_t run_specs[] = {
     {"--mode", .lists = true, .kind = OPT_CHOICE, .value_name = "MODE", RUN(os.mode), .choices = os_mode_name,
-     .nchoices = OS_MODE_COUNT, .help = "bare|swreloc|hwreloc|paged (default hwreloc)"},
+     .nchoices = OS_MODE_COUNT, .help = "bare|swreloc|hwreloc|paged|seg (default hwreloc)"},
     {"--base", .kind = OPT_NUMBER, .value_name = "ADDR", RUN(os.base), .multiple = 4,
      OPT_GIVEN(run_options_t, os.base_given),
      .help = "physical address of the first process (default: just above the OS)"},
