@@ -28,6 +28,7 @@ bool seg_config_check(const machine_config_t *cfg, char *err, size_t errlen)
 void seg_init(seg_unit_t *s, const machine_config_t *cfg)
 {
     memset(s, 0, sizeof *s);
+    s->seg_bits = cfg->seg_bits;
     s->offset_bits = cfg->seg_offset_bits;
     s->entries = cfg->seg_cache_entries;
     s->mem_cycles = cfg->timing.mem_cycles;
@@ -84,7 +85,7 @@ trap_cause_t seg_translate(seg_unit_t *s, const uint8_t *mem, uint32_t mem_size,
 {
     const uint32_t segno = seg_number(s, va);
     *out = (seg_xlate_t){0};
-    if (segno >= stlr)
+    if (segno >= stlr || segno >> s->seg_bits)
         return TRAP_SEG_BOUND;
     out->looked_up = true;
     const seg_cache_entry_t *e = seg_lookup(s, segno);

@@ -26,7 +26,7 @@
  * registers, so the cache never holds a stale one.
  *
  * Checks, in this order (docs/mmu.md, docs/timing.md):
- *   segno >= STLR                         segment_bound, no memory read
+ *   segno >= STLR or >= 2^seg_bits        segment_bound, no memory read
  *   cache miss: descriptor beyond memory  bus_error (paddr: the descriptor)
  *   descriptor not valid                  segment_not_present (not cached)
  *   U clear for a user access, or the
@@ -46,6 +46,10 @@
 #include <stdint.h>
 
 #include "../machine/machine.h"
+
+#ifdef __cplusplus
+extern "C" { /* the Verilator harness checks its configuration with seg_config_check */
+#endif
 
 enum {
     SEG_V = 1u << 0,    /* valid: the segment is in memory               */
@@ -70,7 +74,8 @@ static inline uint32_t seg_desc_limit(seg_desc_t d) { return d.word1 >> 8; }
 static inline uint32_t seg_desc_flags(seg_desc_t d) { return d.word1 & SEG_FLAGS; }
 static inline seg_desc_t seg_desc_make(uint32_t base, uint32_t limit, uint32_t flags)
 {
-    return (seg_desc_t){base, limit << 8 | (flags & SEG_FLAGS)};
+    seg_desc_t d = {base, limit << 8 | (flags & SEG_FLAGS)}; /* no compound literal: C++ includes this */
+    return d;
 }
 
 typedef struct {
@@ -80,7 +85,7 @@ typedef struct {
 } seg_cache_entry_t;
 
 typedef struct {
-    uint32_t offset_bits, entries, mem_cycles;
+    uint32_t seg_bits, offset_bits, entries, mem_cycles;
     seg_cache_entry_t cache[SEG_CACHE_MAX];
     uint32_t next; /* FIFO: the slot the next fill takes */
 } seg_unit_t;
@@ -119,5 +124,9 @@ __attribute__((warn_unused_result)) trap_cause_t seg_translate(seg_unit_t *s, co
                                                                uint32_t stbr, uint32_t stlr, uint32_t va,
                                                                uint32_t size, access_t acc, priv_t priv,
                                                                seg_xlate_t *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

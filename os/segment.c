@@ -206,7 +206,7 @@ bool segments_user_address(os_t *os, const process_t *p, uint32_t va, uint32_t l
         return debugger_address(os, p, va, len, paddr);
     const seg_unit_t rules = seg_rules(os);
     const uint32_t segno = seg_number(&rules, va);
-    if (segno >= p->mmu.stlr)
+    if (segno >= p->mmu.stlr || segno >> rules.seg_bits)
         return false;
     /* the descriptor as the hardware would read it, from the table in memory */
     seg_desc_t d;
