@@ -103,7 +103,7 @@ static trap_cause_t mmu_translate_seg(mmu_t *mmu, uint32_t va, uint32_t size, ac
         return cause;
     }
     mmu->tlb->misses++;
-    if (x.cycles) { /* the descriptor was read */
+    if (x.read) {
         mmu->cnt.walks++;
         mmu->cnt.walk_cycles += x.cycles;
         mmu->cnt.pte_reads += 2;
@@ -119,8 +119,10 @@ trap_cause_t mmu_translate(mmu_t *mmu, uint32_t va, uint32_t size, access_t acc,
 {
     if (mmu->regs.mode == MMU_SEG && priv == MODE_USER)
         return mmu_translate_seg(mmu, va, size, acc, priv, rx, out);
-    if (mmu->regs.mode != MMU_PAGED) {
+    if (mmu->regs.mode != MMU_PAGED) { /* the relocation unit: nothing to record */
         *out = (mmu_xlate_t){0};
+        if (rx)
+            *rx = (retire_xlate_t){0};
         return contiguous_translate(&mmu->regs, mmu->mem_size, priv, va, size, &out->paddr);
     }
     return mmu_translate_found(mmu, mmu_find(mmu, va), va, acc, priv, now, rx, out);

@@ -101,6 +101,7 @@ trap_cause_t seg_translate(seg_unit_t *s, const uint8_t *mem, uint32_t mem_size,
         }
         out->desc = (seg_desc_t){read_word(mem, (uint32_t)addr), read_word(mem, (uint32_t)addr + 4)};
         out->cycles = 2 * s->mem_cycles;
+        out->read = true;
         if (!(seg_desc_flags(out->desc) & SEG_V))
             return TRAP_SEG_NOT_PRESENT;
         if (s->entries) {

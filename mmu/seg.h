@@ -96,6 +96,7 @@ typedef struct {
     uint32_t cycles;    /* beyond seg_hit_cycles: the descriptor reads     */
     bool looked_up;     /* the cache was consulted (segno < STLR)          */
     bool hit;           /* the descriptor came from the cache              */
+    bool read;          /* a miss read the descriptor from the table       */
     uint32_t desc_addr; /* on a miss: where the descriptor was read        */
     seg_desc_t desc;    /* the descriptor used (or read)                   */
 } seg_xlate_t;
