@@ -4,6 +4,7 @@
 #include "options.h"
 
 #include "../mmu/geometry.h"
+#include "../mmu/seg.h"
 #include "../mmu/tlb.h"
 #include "../studies/grid.h"
 
@@ -535,6 +536,12 @@ static const opt_spec_t run_specs[] = {
      .nchoices = TLB_POLICY_COUNT, .help = "paged: TLB replacement lru|fifo|random|plru (default lru)"},
     {"--asid-bits", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.asid_bits), .max = 16,
      .help = "paged: ASID bits 0..16; 0 flushes the TLB on every switch (default 8)"},
+    {"--seg-bits", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.seg_bits), .min = 1, .max = SEG_MAX_BITS,
+     .help = "seg: segment-number bits 1..8, at most 2^N segments (default 4)"},
+    {"--seg-offset-bits", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.seg_offset_bits), .min = 8,
+     .max = 23, .help = "seg: offset bits below the segment number 8..23 (default 16)"},
+    {"--seg-cache", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.seg_cache_entries), .max = SEG_CACHE_MAX,
+     .help = "seg: segment-descriptor cache entries 0..16; 0 reads the table on every access (default 4)"},
     {"--frames", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(os.frames), .min = 2, .max = PTE_PPN_MAX,
      .help = "paged: user frames, at least 2 (default: all that fit)"},
     {"--replace", .lists = true, .kind = OPT_CHOICE, .value_name = "POLICY", RUN(os.replace), .choices = repl_policy_name,
