@@ -10,6 +10,7 @@
 
 #include "../mmu/seg.h"
 #include "os_internal.h"
+#include "overlay.h"
 
 static uint32_t align16(uint32_t v) { return (uint32_t)(((uint64_t)v + 15) & ~15ull); }
 
@@ -80,17 +81,27 @@ static void write_descriptor(os_t *os, const struct proc_segs *t, uint32_t segno
 /* Copy the image's sections into their segments; returns the words copied. */
 static uint64_t copy_sections(os_t *os, const process_t *p, const struct proc_segs *t)
 {
-    const uint32_t ob = os->m->cfg.seg_offset_bits;
+    const uint32_t ob = os->m->cfg.seg_offset_bits, resident = overlay_resident_end(&p->exe, UINT32_MAX);
     uint64_t words = 0;
     for (int i = 0; i < p->exe.nsections; i++) {
         const exe_section_t *s = &p->exe.sections[i];
-        if (s->nobits || !s->size || !s->data)
-            continue;
+        if (s->nobits || !s->size || !s->data || s->addr >= resident)
+            continue; /* overlay phases stay on disk until loaded */
+        const uint32_t bytes = resident - s->addr < s->size ? resident - s->addr : s->size;
         const os_segment_t *g = &t->seg[s->addr >> ob];
-        machine_phys_write(os->m, g->base + (s->addr & ((1u << ob) - 1)), s->data, s->size);
-        words += (s->size + 3) / 4;
+        machine_phys_write(os->m, g->base + (s->addr & ((1u << ob) - 1)), s->data, bytes);
+        words += (bytes + 3) / 4;
     }
     return words;
+}
+
+static void zero_segment(os_t *os, const os_segment_t *g)
+{
+    uint8_t *zeros = calloc(1, g->limit ? g->limit : 1);
+    if (zeros) {
+        machine_phys_write(os->m, g->base, zeros, g->limit);
+        free(zeros);
+    }
 }
 
 /* Allocate memory for every planned segment and zero it. */
@@ -109,11 +120,7 @@ static bool place_segments(os_t *os, process_t *p, struct proc_segs *t, char *er
             g->used = false;
             return false;
         }
-        uint8_t *zeros = calloc(1, g->limit ? g->limit : 1);
-        if (zeros) {
-            machine_phys_write(os->m, g->base, zeros, g->limit);
-            free(zeros);
-        }
+        zero_segment(os, g);
     }
     return true;
 }
@@ -153,6 +160,31 @@ bool segments_load(os_t *os, process_t *p, char *err, size_t errlen)
     p->cpu.r[ISA_REG_SP] = nseg << hw->seg_offset_bits; /* one past the stack segment's top */
     p->cpu.priv = MODE_USER;
     return true;
+}
+
+uint32_t segments_add(os_t *os, process_t *p, uint32_t bytes, uint32_t perm, region_kind_t kind, uint32_t *paddr)
+{
+    struct proc_segs *t = p->segs;
+    const uint32_t ob = os->m->cfg.seg_offset_bits;
+    if (!t || !bytes || bytes > (1u << ob) || bytes > SEG_LIMIT_MAX)
+        return UINT32_MAX;
+    uint32_t segno = 0;
+    while (segno + 1 < t->nseg && t->seg[segno].used)
+        segno++;
+    if (segno + 1 >= t->nseg)
+        return UINT32_MAX;
+    os_segment_t *g = &t->seg[segno];
+    g->base = partitions_alloc(&os->parts, align16(bytes), p->pid);
+    if (g->base == UINT32_MAX)
+        return UINT32_MAX;
+    *g = (os_segment_t){.used = true, .kind = kind, .base = g->base, .limit = bytes,
+                        .flags = SEG_V | SEG_U | sec_flags(perm)};
+    zero_segment(os, g);
+    write_descriptor(os, t, segno);
+    if (os->current == p->pid)
+        machine_mmu_set(os->m, &p->mmu); /* the descriptor cache forgets */
+    *paddr = g->base;
+    return segno << ob;
 }
 
 void segments_release(os_t *os, process_t *p)

@@ -40,6 +40,12 @@ struct proc_segs {
  * p's registers.  False with err set (nothing left allocated). */
 bool segments_load(os_t *os, process_t *p, char *err, size_t errlen);
 
+/* Give p a new segment of `bytes` (zeroed) at the lowest free segment
+ * number below the stack's, with SEC_* permissions `perm`; returns its
+ * logical address (*paddr its physical one), or UINT32_MAX if no number or
+ * no memory is free.  The registers are reloaded if p is running. */
+uint32_t segments_add(os_t *os, process_t *p, uint32_t bytes, uint32_t perm, region_kind_t kind, uint32_t *paddr);
+
 /* Free p's segments and table (the host record stays for the debugger's
  * view of the ended process until segments_free). */
 void segments_release(os_t *os, process_t *p);

@@ -8,7 +8,7 @@
 cd "$(dirname "$0")/.." || exit 2
 . tests/lib.sh
 
-MODES="bare swreloc hwreloc"
+MODES="bare swreloc hwreloc seg"
 PROGRAMS=$(ls programs/*.s)
 
 # The trap a program's header promises under a mode (`; expect[modes]: fault X`),

@@ -208,7 +208,10 @@ static void a_drifted_package_is_caught(void **state)
     (void)state;
     static const char *const mutations[][2] = {
         {"OP_ADD = 8'h20", "OP_ADD = 8'h21"},
-        {"TRAP_BUS = 4'd8", "TRAP_BUZ = 4'd8"},
+        {"TRAP_BUS = 5'd8", "TRAP_BUZ = 5'd8"},
+        {"TRAP_SEG_BOUND = 5'd16", "TRAP_SEG_BOUND = 5'd17"},
+        {"SEG_DOWN = 5", "SEG_DOWN = 6"},
+        {"MMU_SEG = 2'd3", "MMU_SEG = 2'd2"},
         {"DBG_CYCLE_HI = 12'h031", "DBG_CYCLE_HI = 12'h033"},
         {"PTE_D = 7", "PTE_D = 8"},
         {"POL_PLRU = 2'd3", "POL_PLRU = 2'd2"},
