@@ -19,7 +19,7 @@ VERILATOR ?= verilator
 RTL_VFLAGS := -Wall --x-assign unique --x-initial unique -O3 --trace-fst \
 	--top-module mmulab_top --no-timing -CFLAGS "-O2 -fno-strict-aliasing"
 RTL_JOBS ?= 2
-RTL_MUTANTS := MUT_NO_LIMIT MUT_NO_DIRTY MUT_NO_ASID MUT_WALK_LEVEL
+RTL_MUTANTS := MUT_NO_LIMIT MUT_NO_DIRTY MUT_NO_ASID MUT_WALK_LEVEL MUT_SEG_NO_DOWN
 VL_INC := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)/include
 
 .PHONY: rtl rtl-auto rtl-lint test-rtl test-rtl-auto rtl-mutants synth bench-rtl deps-rtl deps-synth

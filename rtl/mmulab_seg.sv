@@ -66,7 +66,10 @@ module mmulab_seg import mmulab_0_pkg::*; #(
   logic [7:0]             segno_q [ENTRIES_MAX];
   logic [31:0]            base_q  [ENTRIES_MAX];
   logic [31:0]            word1_c [ENTRIES_MAX];
+  localparam int unsigned SLOT_BITS = ENTRIES_MAX > 1 ? $clog2(ENTRIES_MAX) : 1;
   logic [4:0]             next_q;
+  logic [SLOT_BITS-1:0]   slot;
+  assign slot = next_q[SLOT_BITS-1:0];
 
   logic [31:0] segno_full, offset;
   assign segno_full  = vaddr_i >> cfg_offset_bits_i;
@@ -106,7 +109,11 @@ module mmulab_seg import mmulab_0_pkg::*; #(
     span      = 33'd1 << cfg_offset_bits_i;
     lowest    = 33'b0;
     highest   = {1'b0, chk_limit};
+`ifdef MUT_SEG_NO_DOWN
+    if (1'b0) begin                // planted bug: a grow-down segment checked from the bottom
+`else
     if (chk_flags[SEG_DOWN]) begin
+`endif
       lowest  = {1'b0, chk_limit} < span ? span - {1'b0, chk_limit} : 33'b0;
       highest = span;
     end
@@ -193,10 +200,10 @@ module mmulab_seg import mmulab_0_pkg::*; #(
         valid_q <= '0;
         next_q  <= 5'b0;
       end else if (fill) begin
-        valid_q[next_q[3:0]] <= 1'b1;
-        segno_q[next_q[3:0]] <= segno_full[7:0];
-        base_q[next_q[3:0]]  <= word0_q;
-        word1_c[next_q[3:0]] <= word1_q;
+        valid_q[slot] <= 1'b1;
+        segno_q[slot] <= segno_full[7:0];
+        base_q[slot]  <= word0_q;
+        word1_c[slot] <= word1_q;
         next_q <= next_q + 5'd1 == cfg_entries_i ? 5'b0 : next_q + 5'd1;
       end
     end
