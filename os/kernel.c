@@ -406,6 +406,13 @@ static void serve_trap(os_t *os, process_t *p)
             os_kill_process(os, p, &copy);
         break;
     }
+    case TRAP_SEG_NOT_PRESENT: /* demand segmentation, swapping */
+    case TRAP_SEG_BOUND: {     /* the stack grows */
+        trap_t copy = *t;
+        if (os->cfg.mode != OS_SEG || !segments_fault(os, os_space(os, p), &copy))
+            os_kill_process(os, p, &copy);
+        break;
+    }
     case TRAP_SYSCALL:
         os_syscall(os, p, t);
         break;

@@ -26,7 +26,11 @@ typedef struct {
     region_kind_t kind;  /* what the first region it holds is           */
     uint32_t base;       /* physical address of its lowest byte         */
     uint32_t limit;      /* length in bytes                             */
-    uint32_t flags;      /* SEG_* (mmu/seg.h)                           */
+    uint32_t flags;      /* SEG_* (mmu/seg.h); SEG_V: it exists         */
+    bool resident;       /* in memory (the descriptor's V)              */
+    uint8_t *backing;    /* swapped out: its bytes on the backing store;
+                            NULL and not resident: not loaded yet       */
+    uint64_t loaded_at;  /* cycle it came in (swapping's FIFO order)    */
 } os_segment_t;
 
 struct proc_segs {
@@ -39,6 +43,18 @@ struct proc_segs {
 /* Build p's segments from p->exe, copy the image, write the table and set
  * p's registers.  False with err set (nothing left allocated). */
 bool segments_load(os_t *os, process_t *p, char *err, size_t errlen);
+
+/* A segment fault of p (cause, address in t): demand segmentation brings a
+ * segment in at its first reference or after it was swapped out
+ * (segment_not_present); a reference just below the grow-down stack grows
+ * it (segment_bound), in place or by moving it.  Either may compact memory
+ * (--compact) or swap other processes' segments out (--swap) to make room.
+ * True if the process can retry the instruction; false: stop it. */
+bool segments_fault(os_t *os, process_t *p, const trap_t *t);
+
+/* Compaction moved the block at old_base (p's segment or table) to new_base:
+ * the OS's record, the descriptor and STBR follow. */
+void segments_moved(os_t *os, process_t *p, uint32_t old_base, uint32_t new_base);
 
 /* Give p a new segment of `bytes` (zeroed) at the lowest free segment
  * number below the stack's, with SEC_* permissions `perm`; returns its
@@ -58,6 +74,11 @@ void segments_free(process_t *p);
  * process ended. */
 bool segments_user_address(os_t *os, const process_t *p, uint32_t va, uint32_t len, access_t acc, bool check_perm,
                            uint32_t *paddr);
+
+/* Before the OS copies into or out of p at va: a segment that exists but is
+ * not in memory is brought in, as the process's own reference would
+ * (counted as a segment fault).  False if it cannot be. */
+bool segments_make_resident(os_t *os, process_t *p, uint32_t va);
 
 /* Bytes from va to the end of va's segment number (for splitting a copy). */
 uint32_t segments_room(const os_t *os, uint32_t va);

@@ -102,7 +102,8 @@ static bool segmented_copy(os_t *os, process_t *p, uint32_t addr, access_t acces
         uint32_t chunk = segments_room(os, vaddr);
         if (chunk > len - done)
             chunk = (uint32_t)(len - done);
-        if (!segments_user_address(os, p, vaddr, chunk, access, true, &paddr))
+        if ((kind == COPY_DO && !segments_make_resident(os, p, vaddr)) ||
+            !segments_user_address(os, p, vaddr, chunk, access, true, &paddr))
             return false;
         bool ok = kind == COPY_PROBE || (access == ACC_STORE ? machine_phys_write(os->m, paddr, from + done, chunk)
                                                              : machine_phys_read(os->m, paddr, into + done, chunk));
