@@ -93,6 +93,7 @@ LIMIT="protection fault: address beyond the partition's limit"
 FENCE="protection fault: user access to the operating system's memory"
 SEG_BOUND="segment fault: segment number beyond the table, or offset beyond the segment's limit"
 SEG_PROT="segment fault: access not allowed by the segment's R/W/X/U bits"
+SEG_ABSENT="segment fault: segment not in memory (descriptor not valid)"
 
 for E in $ENGINES; do
     # ---- the hardware stops a process at its bounds ----------------------------------------
@@ -165,9 +166,9 @@ for E in $ENGINES; do
     want_stop "$SEG_BOUND" store 0x00000010 store_up.s 0x00000020
     want_exit 1 42
     end_case
-    # beyond the table (above the stack's segment, around 2^32), below the
-    # grow-down stack's bytes, and into the code segment (r-x here)
-    for case in "0x00100000 $SEG_BOUND" "0xfffffffc $SEG_BOUND" "0xfffff000 $SEG_BOUND" "0x000fe000 $SEG_BOUND" \
+    # beyond the table (above the stack's segment, around 2^32), a segment
+    # number in the table but unused, and into the code segment (r-x here)
+    for case in "0x00100000 $SEG_BOUND" "0xfffffffc $SEG_BOUND" "0xfffff000 $SEG_BOUND" "0x000e0000 $SEG_ABSENT" \
         "0x00002000 $SEG_PROT" "0x00000000 $SEG_PROT"; do
         addr=${case%% *}
         prog=$(with_addr store_at "$addr")
@@ -178,6 +179,14 @@ for E in $ENGINES; do
         want_exit 1 42
         end_case
     done
+    prog=$(with_addr store_at 0x000f0000)
+    begin "$E seg: a store below the stack grows the stack, inside its own segment; the victim keeps 42"
+    run "$E" --mode seg "$prog" "$A/victim.s"
+    want_rc 0
+    want_err "moved the stack segment of process 1 to grow it"
+    want_exit 0 7
+    want_exit 1 42
+    end_case
     prog=$(with_addr jump_at 0x000ff000)
     begin "$E seg: a jump into the stack segment (not executable) is stopped"
     run "$E" --mode seg "$prog" "$A/victim.s"
