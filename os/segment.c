@@ -131,7 +131,7 @@ static os_segment_t *oldest_resident(os_t *os, const process_t *spare, process_t
             continue;
         for (uint32_t i = 0; i < q->segs->nseg; i++) {
             os_segment_t *g = &q->segs->seg[i];
-            if (g->used && g->resident && (!best || g->loaded_at < best->loaded_at)) {
+            if (g->used && g->resident && !g->shared && (!best || g->loaded_at < best->loaded_at)) {
                 best = g;
                 *owner = q;
                 *segno = i;
@@ -185,6 +185,19 @@ static uint32_t allocate(os_t *os, process_t *p, uint32_t bytes)
     }
 }
 
+/* The live process other than p whose resident segment segno lies at base
+ * (a sharer of that block), or NULL. */
+static process_t *other_user(os_t *os, const process_t *p, uint32_t segno, uint32_t base)
+{
+    for (int pid = 1; pid <= os_process_count(os); pid++) {
+        process_t *q = os_process(os, pid);
+        if (q != p && q->segs && q->segs->table && segno < q->segs->nseg && q->segs->seg[segno].resident &&
+            q->segs->seg[segno].base == base)
+            return q;
+    }
+    return NULL;
+}
+
 void segments_moved(os_t *os, process_t *p, uint32_t old_base, uint32_t new_base)
 {
     struct proc_segs *t = p->segs;
@@ -196,12 +209,41 @@ void segments_moved(os_t *os, process_t *p, uint32_t old_base, uint32_t new_base
             machine_mmu_set(os->m, &p->mmu);
         return;
     }
-    for (uint32_t i = 0; i < t->nseg; i++)
-        if (t->seg[i].used && t->seg[i].resident && t->seg[i].base == old_base) {
-            t->seg[i].base = new_base;
-            descriptor_changed(os, p, i);
-            return;
+    /* the block is one segment of p's, and of every process that shares it */
+    for (int pid = 1; pid <= os_process_count(os); pid++) {
+        process_t *q = os_process(os, pid);
+        for (uint32_t i = 0; q->segs && q->segs->table && i < q->segs->nseg; i++)
+            if (q->segs->seg[i].resident && q->segs->seg[i].base == old_base) {
+                q->segs->seg[i].base = new_base;
+                descriptor_changed(os, q, i);
+            }
+    }
+}
+
+/* A process running the same program (the same bytes in segment segno,
+ * which p's holds only code) with that segment in memory: the block p can
+ * share.  NULL if none. */
+static process_t *code_twin(os_t *os, const process_t *p, uint32_t segno)
+{
+    const os_segment_t *g = &p->segs->seg[segno];
+    if ((g->flags & (SEG_W | SEG_DOWN)) || !(g->flags & SEG_X) || g->backing)
+        return NULL;
+    for (int pid = 1; pid <= os_process_count(os); pid++) {
+        process_t *q = os_process(os, pid);
+        if (q == p || q->state != PROC_READY || !q->segs || !q->segs->table || q->leader || segno >= q->segs->nseg ||
+            q->exe.nsections != p->exe.nsections)
+            continue;
+        const os_segment_t *h = &q->segs->seg[segno];
+        bool same = h->used && h->resident && h->limit == g->limit && h->flags == g->flags;
+        for (int i = 0; same && i < p->exe.nsections; i++) {
+            const exe_section_t *a = &p->exe.sections[i], *b = &q->exe.sections[i];
+            same = a->addr == b->addr && a->size == b->size && a->nobits == b->nobits &&
+                   (!a->data || !b->data || !memcmp(a->data, b->data, a->size));
         }
+        if (same)
+            return q;
+    }
+    return NULL;
 }
 
 /* ---- loading ------------------------------------------------------------------------ */
@@ -211,6 +253,16 @@ void segments_moved(os_t *os, process_t *p, uint32_t old_base, uint32_t new_base
 static bool bring_in(os_t *os, process_t *p, uint32_t segno)
 {
     os_segment_t *g = &p->segs->seg[segno];
+    process_t *twin = code_twin(os, p, segno);
+    if (twin) { /* the same code is in memory already: map it, copy nothing */
+        os_segment_t *h = &twin->segs->seg[segno];
+        g->base = h->base;
+        g->resident = g->shared = h->shared = true;
+        g->loaded_at = machine_cycles(os->m);
+        p->st.shared_maps++;
+        descriptor_changed(os, p, segno);
+        return true;
+    }
     const uint32_t base = allocate(os, p, g->limit);
     if (base == UINT32_MAX)
         return false;
@@ -398,10 +450,15 @@ void segments_release(os_t *os, process_t *p)
     if (t->final)
         memcpy(t->final, t->seg, t->nseg * sizeof *t->final);
     for (uint32_t i = 0; i < t->nseg; i++) {
-        if (t->seg[i].used && t->seg[i].resident)
-            partitions_free(&os->parts, t->seg[i].base);
-        free(t->seg[i].backing);
-        t->seg[i].backing = NULL;
+        os_segment_t *g = &t->seg[i];
+        process_t *heir = g->used && g->resident && g->shared ? other_user(os, p, i, g->base) : NULL;
+        if (heir) { /* shared code stays for the others: the block passes to one of them */
+            partitions_free(&os->parts, g->base);
+            partitions_alloc_at(&os->parts, g->base, align16(g->limit), heir->pid);
+        } else if (g->used && g->resident)
+            partitions_free(&os->parts, g->base);
+        free(g->backing);
+        g->backing = NULL;
     }
     if (t->table)
         partitions_free(&os->parts, t->table);

@@ -31,6 +31,8 @@ typedef struct {
     uint8_t *backing;    /* swapped out: its bytes on the backing store;
                             NULL and not resident: not loaded yet       */
     uint64_t loaded_at;  /* cycle it came in (swapping's FIFO order)    */
+    bool shared;         /* code shared with another process running the
+                            same program: one block, never swapped       */
 } os_segment_t;
 
 struct proc_segs {

@@ -36,6 +36,18 @@ begin "segments.s in lockstep"
 lockstep --mode seg programs/segments.s
 end
 
+begin "three copies of segments.s share one code segment; none can write it"
+mm run --mode seg --stats-json "$T/j" programs/segments.s programs/segments.s programs/segments.s
+want_rc 1
+want_eq "code segments shared" "$(jv "$T/j" shared_maps)" 2
+want_eq "one physical code block" "$(grep -o 'segment 0 code: base 0x[0-9a-f]*' "$T/err" | sort -u | wc -l)" 1
+want_eq "every store into it stopped" "$(grep -c 'stopped: segment fault: access not allowed' "$T/err")" 3
+end
+begin "shared code in lockstep, swapped and compacted around it"
+lockstep --mode seg --mem 20K --swap --compact --quantum 150 programs/segments.s programs/vcopy.s programs/segments.s \
+    programs/checksum.s
+end
+
 echo "seg: demand segmentation"
 begin "vcopy: nothing loaded before the first reference; one segment fault brings code and data in"
 mm run --mode seg --check --stats-json "$T/j" programs/vcopy.s
