@@ -248,9 +248,11 @@ static process_t *code_twin(os_t *os, const process_t *p, uint32_t segno)
 
 /* ---- loading ------------------------------------------------------------------------ */
 
-/* Bring segment segno of p into memory: from the backing store if it was
- * swapped out, else from the executable (zeros for bss and stack). */
-static bool bring_in(os_t *os, process_t *p, uint32_t segno)
+/* Bring segment segno of p into memory: the block another process running
+ * the same program holds, from the backing store if it was swapped out, else
+ * from the executable (zeros for bss and stack).  False if there is no
+ * room; *fill says how (SEG_FILL_*). */
+static bool bring_in(os_t *os, process_t *p, uint32_t segno, int *fill)
 {
     os_segment_t *g = &p->segs->seg[segno];
     process_t *twin = code_twin(os, p, segno);
@@ -261,6 +263,7 @@ static bool bring_in(os_t *os, process_t *p, uint32_t segno)
         g->loaded_at = machine_cycles(os->m);
         p->st.shared_maps++;
         descriptor_changed(os, p, segno);
+        *fill = SEG_FILL_SHARED;
         return true;
     }
     const uint32_t base = allocate(os, p, g->limit);
@@ -283,6 +286,7 @@ static bool bring_in(os_t *os, process_t *p, uint32_t segno)
     if (bytes)
         os_charge(os, EV_DISK_READ, p->pid, timing_disk_cycles(&os->m->cfg.timing, bytes), segno, (uint32_t)bytes,
                   g->base, 0);
+    *fill = bytes ? SEG_FILL_DISK : SEG_FILL_NONE;
     descriptor_changed(os, p, segno);
     return true;
 }
@@ -402,8 +406,9 @@ bool segments_fault(os_t *os, process_t *p, const trap_t *t)
     os_segment_t *g = &s->seg[segno];
     const uint32_t off = t->vaddr & (span - 1);
     bool served = false;
+    int fill = SEG_FILL_NONE;
     if (t->cause == TRAP_SEG_NOT_PRESENT && !g->resident)
-        served = bring_in(os, p, segno);
+        served = bring_in(os, p, segno, &fill);
     else if (t->cause == TRAP_SEG_BOUND && (g->flags & SEG_DOWN) && g->resident && g->limit < span &&
              off < span - g->limit) /* below the stack: it may grow to its whole range */
         served = grow_down(os, p, segno, off);
@@ -411,9 +416,8 @@ bool segments_fault(os_t *os, process_t *p, const trap_t *t)
         return false;
     os_charge(os, EV_FAULT_HANDLER, p->pid, os->m->cfg.timing.fault_handler_cycles, t->vaddr, 0, 0, 0);
     p->st.page_faults++; /* segment faults served, in segmented mode */
-    p->st.major_faults += t->cause == TRAP_SEG_NOT_PRESENT;
-    ev_emit(os->m->bus, EV_PAGE_FAULT, p->pid, machine_cycles(os->m), 0, t->vaddr, segno, g->base,
-            t->cause == TRAP_SEG_NOT_PRESENT);
+    p->st.major_faults += fill == SEG_FILL_DISK;
+    ev_emit(os->m->bus, EV_PAGE_FAULT, p->pid, machine_cycles(os->m), 0, t->vaddr, segno, g->base, (uint32_t)fill);
     return true;
 }
 

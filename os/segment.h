@@ -54,6 +54,9 @@ bool segments_load(os_t *os, process_t *p, char *err, size_t errlen);
  * True if the process can retry the instruction; false: stop it. */
 bool segments_fault(os_t *os, process_t *p, const trap_t *t);
 
+/* How a served segment fault filled the segment (EV_PAGE_FAULT's d). */
+enum { SEG_FILL_NONE, SEG_FILL_DISK, SEG_FILL_SHARED };
+
 /* Compaction moved the block at old_base (p's segment or table) to new_base:
  * the OS's record, the descriptor and STBR follow. */
 void segments_moved(os_t *os, process_t *p, uint32_t old_base, uint32_t new_base);

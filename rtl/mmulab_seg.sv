@@ -86,8 +86,8 @@ module mmulab_seg import mmulab_0_pkg::*; #(
     hit_o     = 1'b0;
     hit_base  = 32'b0;
     hit_word1 = 32'b0;
-    for (int i = 0; i < ENTRIES_MAX; i++) begin
-      if (i < int'(cfg_entries_i) && valid_q[i] && {24'b0, segno_q[i]} == segno_full) begin
+    for (int unsigned i = 0; i < ENTRIES_MAX; i++) begin
+      if (i < {27'b0, cfg_entries_i} && valid_q[i] && {24'b0, segno_q[i]} == segno_full) begin
         hit_o     = 1'b1;
         hit_base  = base_q[i];
         hit_word1 = word1_c[i];
@@ -186,7 +186,7 @@ module mmulab_seg import mmulab_0_pkg::*; #(
       word1_q <= 32'b0;
       valid_q <= '0;
       next_q  <= 5'b0;
-      for (int i = 0; i < ENTRIES_MAX; i++) begin
+      for (int unsigned i = 0; i < ENTRIES_MAX; i++) begin
         segno_q[i] <= 8'b0;
         base_q[i]  <= 32'b0;
         word1_c[i] <= 32'b0;
