@@ -622,13 +622,48 @@ static void count_fault(os_t *os, process_t *p, const trap_t *t, uint32_t vpn, u
 
 static bool cow_fault(os_t *os, process_t *p, trap_t *t);
 
-/* Map the frame another process holds page vpn of shared memory in. */
+/* Does q hold page vpn of the same program as p's pure code, in a frame whose
+ * bytes are the ones p would read from its executable?  Its frame, or
+ * REPL_NONE.  Slides 16 and 36: processes running one program share its code. */
+static uint32_t same_program_code_frame(os_t *os, process_t *p, process_t *q, uint32_t vpn, uint8_t *scratch)
+{
+    pager_t *pg = os->pager;
+    uint32_t shift = pg->geo.page_shift, addr;
+    if (q == p || os_space(os, q) != q || q->state != PROC_READY || !q->vm || strcmp(q->name, p->name) ||
+        regions_perm(q, vpn, shift) != regions_perm(p, vpn, shift) || !(addr = vm_leaf_pte_addr(os, q, vpn, false)))
+        return REPL_NONE;
+    pte_t pte = {vm_read_pte(os, addr)};
+    if (!pte_valid(pte) || !machine_phys_read(os->m, pte_ppn(pte) << shift, scratch, pg->page_size) ||
+        memcmp(scratch, pg->page_buf, pg->page_size))
+        return REPL_NONE;
+    return pte_ppn(pte);
+}
+
+/* A frame another process holds p's page vpn in, when the page is code of the
+ * same program (read and execute only, in both); REPL_NONE if none. */
+static uint32_t program_code_frame(os_t *os, process_t *p, uint32_t vpn)
+{
+    pager_t *pg = os->pager;
+    uint32_t perm = regions_perm(p, vpn, pg->geo.page_shift), frame = REPL_NONE;
+    if ((perm & PTE_W) || !(perm & PTE_X) || !vm_page_contents(pg, p, vpn, pg->page_buf))
+        return REPL_NONE;
+    uint8_t *scratch = malloc(pg->page_size);
+    for (int i = 0; scratch && frame == REPL_NONE && i < os->nprocs; i++)
+        frame = same_program_code_frame(os, p, &os->procs[i], vpn, scratch);
+    free(scratch);
+    return frame;
+}
+
+/* Map the frame another process holds page vpn in: shared memory, a shared
+ * file, library code, or the code of the same program. */
 static bool map_shared_frame(os_t *os, process_t *p, uint32_t vpn)
 {
     pager_t *pg = os->pager;
     uint32_t frame, addr;
-    if (!services_shared_frame(os, p, vm_vaddr(pg, vpn), &frame) || !(addr = vm_leaf_pte_addr(os, p, vpn, true)) ||
-        !frames_add_owner(&pg->ft, frame, p->pid, vpn))
+    if (!services_shared_frame(os, p, vm_vaddr(pg, vpn), &frame) &&
+        (frame = program_code_frame(os, p, vpn)) == REPL_NONE)
+        return false;
+    if (!(addr = vm_leaf_pte_addr(os, p, vpn, true)) || !frames_add_owner(&pg->ft, frame, p->pid, vpn))
         return false;
     vm_write_pte(os, addr, pte_make(frame, regions_perm(p, vpn, pg->geo.page_shift) | PTE_U | PTE_V));
     p->resident++;
@@ -670,7 +705,7 @@ bool pager_fault(os_t *os, process_t *p, trap_t *t)
         return false;
     uint64_t began = machine_cycles(os->m) - os->m->cfg.timing.trap_cycles;
     os_charge(os, EV_FAULT_HANDLER, p->pid, os->m->cfg.timing.fault_handler_cycles, t->vaddr, 0, 0, 0);
-    if (map_shared_frame(os, p, vpn)) { /* shared memory or library code another process holds */
+    if (map_shared_frame(os, p, vpn)) { /* shared memory, library or program code another process holds */
         count_fault(os, p, t, vpn, 0, false, began);
         return true;
     }

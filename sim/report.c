@@ -42,7 +42,7 @@ static int gather(const proc_stats_t *st, stat_t *out)
     out[n++] = (stat_t){"evictions", st->evictions, "pages evicted to make room (charged to the faulting process)"};
     out[n++] = (stat_t){"writebacks", st->writebacks, "dirty victims written to the backing store"};
     out[n++] = (stat_t){"fault_cycles", st->fault_cycles, "cycles serving page faults: trap entry, handler, disk"};
-    out[n++] = (stat_t){"shared_maps", st->shared_maps, "pages mapped onto a frame already in use (fork, shared memory): frames saved"};
+    out[n++] = (stat_t){"shared_maps", st->shared_maps, "pages mapped onto a frame already in use (fork, shared memory, code): frames saved"};
     out[n++] = (stat_t){"cow_copies", st->cow_copies, "copy-on-write faults that copied a shared page"};
     return n;
 }
