@@ -34,6 +34,8 @@ typedef enum {
 
 extern const char *const os_mode_name[OS_MODE_COUNT];
 
+#define OS_MAX_MFT 64 /* fixed partitions (--mft) at most */
+
 typedef struct {
     os_mode_t mode;
     uint32_t base;          /* where the first process goes (contiguous modes)  */
@@ -42,6 +44,8 @@ typedef struct {
     uint32_t stack_size;    /* stack reserved above each program image            */
     uint32_t granule;       /* partition sizes are multiples of this              */
     fit_t fit;              /* hole-selection policy for partitions               */
+    int nmft;               /* MFT: fixed partitions of these sizes (0: MVT)      */
+    uint32_t mft[OS_MAX_MFT];
     uint64_t quantum;       /* cycles per time slice                              */
     uint64_t max_cycles;    /* stop everything at this clock (0: no limit)        */
     bool audit_stores;      /* step and report stores that land outside the owner */
@@ -203,6 +207,11 @@ void os_set_console(os_t *os, FILE *out);
 
 /* Load an executable as a new process. Returns the pid, or -1 with err set. */
 int os_load(os_t *os, const exe_t *exe, const char *name, char *err, size_t errlen);
+/* A program that arrives at `cycle` (`run prog.s@CYCLE`, os/arrivals.c):
+ * loaded then, or when memory has room, in arrival order, after the
+ * programs loaded with os_load.  Contiguous multiprogrammed modes only. */
+bool os_add_arrival(os_t *os, const exe_t *exe, const char *name, uint64_t cycle, char *err, size_t errlen);
+bool os_arrivals_pending(const os_t *os);
 
 /* Put argc, argv (the process's name, then argv[0..argc-1]) and the strings
  * on a just-loaded process's initial stack, System V style (os/args.c).
