@@ -93,8 +93,23 @@ static void build_caller(void)
 static void build_victim(void)
 {
     static char src[VICTIM_WORDS * 32 + 256];
-    int n = snprintf(src, sizeof src, "        .text\nstart:  LOAD R1, #0\nspin:   INC R1\n        JMP spin\n"
-                                      "        .data\nwords:\n");
+    /* It reads and stores back every word in turn, so in paged mode its
+     * pages are resident (not only in the executable), dirty and written
+     * back when evicted: where another process could see or change them. */
+    int n = snprintf(src, sizeof src,
+                     "        .text\n"
+                     "start:  LOAD R1, #0\n"
+                     "spin:   INC R1\n"
+                     "        LOAD R2, #words\n"
+                     "        LOAD R3, #%d\n"
+                     "touch:  LOAD R4, [R2]\n"
+                     "        STORE R4, [R2]\n"
+                     "        ADD R2, #4\n"
+                     "        DEC R3\n"
+                     "        JNZ touch\n"
+                     "        JMP spin\n"
+                     "        .data\nwords:\n",
+                     VICTIM_WORDS);
     uint32_t x = 0x9E3779B9;
     for (int i = 0; i < VICTIM_WORDS; i++) {
         x ^= x << 13, x ^= x >> 17, x ^= x << 5;
@@ -203,6 +218,65 @@ static void check_leak(const uint8_t *out, size_t len, const uint8_t *input, siz
     abort();
 }
 
+/* The victim's words in no frame of physical memory another process owns
+ * (a frame handed on without being cleared, a page mapped to the wrong
+ * frame, a copy into the wrong place).  Run between steps, while the others
+ * are alive: their memory is freed when they end.  Word-aligned, as frames
+ * and copies of them are; the 8 bytes from a matching word must be a window
+ * of the victim's words. */
+#define SCAN_CHUNK 256
+
+static bool is_victim_word(uint32_t w)
+{
+    static uint32_t set[4 * VICTIM_WORDS]; /* open addressing; 0 is empty (no victim word is 0) */
+    static bool built;
+    const uint32_t mask = 4 * VICTIM_WORDS - 1;
+    if (!built) {
+        for (int i = 0; i < VICTIM_WORDS; i++) {
+            uint32_t v = get32(victim_bytes() + 4 * i), h = (v * 0x9E3779B1u) >> 20 & mask;
+            while (set[h] && set[h] != v)
+                h = (h + 1) & mask;
+            set[h] = v;
+        }
+        built = true;
+    }
+    for (uint32_t h = (w * 0x9E3779B1u) >> 20 & mask; set[h]; h = (h + 1) & mask)
+        if (set[h] == w)
+            return true;
+    return false;
+}
+
+/* Is pa in memory a process other than the victim owns?  Its pid, or 0. */
+static int other_owner(os_t *os, uint32_t pa, int victim_pid)
+{
+    int owner = os_owner(os, pa);
+    return owner > 0 && owner != victim_pid ? owner : 0;
+}
+
+static void check_others_memory(os_t *os, int victim_pid, uint32_t mem_size, const uint8_t *input, size_t input_len)
+{
+    uint8_t chunk[SCAN_CHUNK + 4];
+    for (uint32_t pa = 0; pa + SCAN_CHUNK <= mem_size; pa += SCAN_CHUNK) {
+        /* Owners hold whole frames or partitions, larger than a chunk: a
+         * chunk none of whose ends another owns holds nothing of theirs. */
+        if (!other_owner(os, pa, victim_pid) && !other_owner(os, pa + SCAN_CHUNK - 4, victim_pid))
+            continue;
+        uint32_t len = pa + SCAN_CHUNK + 4 <= mem_size ? SCAN_CHUNK + 4 : SCAN_CHUNK;
+        if (!machine_phys_read(os_machine(os), pa, chunk, len))
+            abort();
+        for (uint32_t i = 0; i + WINDOW <= len; i += 4) {
+            if (!is_victim_word(get32(chunk + i)))
+                continue;
+            int owner = other_owner(os, pa + i, victim_pid);
+            if (!owner || other_owner(os, pa + i + 4, victim_pid) != owner ||
+                !memmem(victim_bytes(), VICTIM_WORDS * 4, chunk + i, WINDOW) || memmem(input, input_len, chunk + i, WINDOW))
+                continue;
+            fprintf(stderr, "the victim's memory is in process %d's memory at physical address 0x%x\n", owner, pa + i);
+            abort();
+        }
+    }
+}
+
 /* The victim's words in no other process's console output nor in any file
  * the guests wrote. */
 static void check_no_leak(os_t *os, int victim_pid, const uint8_t *input, size_t input_len)
@@ -244,7 +318,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     while (machine_cycles(r.m) < BUDGET_CYCLES && others_running(r.os, victim_pid) &&
            os_run_until(r.os, machine_cycles(r.m) + STEP_CYCLES))
-        ;
+        check_others_memory(r.os, victim_pid, r.m->cfg.mem_size, data, size);
     check_victim(r.os, victim_pid);
     check_no_leak(r.os, victim_pid, data, size);
     fuzz_os_close(&r);
