@@ -27,6 +27,8 @@
 #include "fuzz_os.h"
 #include "fuzz_util.h"
 
+#include "../../mmu/geometry.h"
+#include "../../mmu/pte.h"
 #include "../../os/syscall.h"
 #include "../../toolchain/asm.h"
 
@@ -218,12 +220,13 @@ static void check_leak(const uint8_t *out, size_t len, const uint8_t *input, siz
     abort();
 }
 
-/* The victim's words in no frame of physical memory another process owns
- * (a frame handed on without being cleared, a page mapped to the wrong
- * frame, a copy into the wrong place).  Run between steps, while the others
- * are alive: their memory is freed when they end.  Word-aligned, as frames
- * and copies of them are; the 8 bytes from a matching word must be a window
- * of the victim's words. */
+/* The victim's words in no memory another live process can reach: its pages
+ * through its page tables (paged), its partition (base/limit).  That catches
+ * a frame handed on without being cleared, a page mapped to someone else's
+ * frame, a copy from or into the wrong place, which the process could then
+ * read.  Run between steps, while the others are alive.  Word-aligned, as
+ * frames and copies of them are: 8 bytes from a victim word that are a
+ * window of the victim's words (and not of the input) are a leak. */
 #define SCAN_CHUNK 256
 
 static bool is_victim_word(uint32_t w)
@@ -246,34 +249,66 @@ static bool is_victim_word(uint32_t w)
     return false;
 }
 
-/* Is pa in memory a process other than the victim owns?  Its pid, or 0. */
-static int other_owner(os_t *os, uint32_t pa, int victim_pid)
-{
-    int owner = os_owner(os, pa);
-    return owner > 0 && owner != victim_pid ? owner : 0;
-}
+typedef struct {
+    os_t *os;
+    int pid;
+    const uint8_t *input;
+    size_t input_len;
+} scan_t;
 
-static void check_others_memory(os_t *os, int victim_pid, uint32_t mem_size, const uint8_t *input, size_t input_len)
+/* Physical [pa, pa + len) that process sc->pid reaches: no victim window.
+ * Under base/limit only the words the partition table says are its own (a
+ * process swapped out keeps a stale base). */
+static void scan_memory(const scan_t *sc, uint32_t pa, uint32_t len)
 {
-    uint8_t chunk[SCAN_CHUNK + 4];
-    for (uint32_t pa = 0; pa + SCAN_CHUNK <= mem_size; pa += SCAN_CHUNK) {
-        /* Owners hold whole frames or partitions, larger than a chunk: a
-         * chunk none of whose ends another owns holds nothing of theirs. */
-        if (!other_owner(os, pa, victim_pid) && !other_owner(os, pa + SCAN_CHUNK - 4, victim_pid))
-            continue;
-        uint32_t len = pa + SCAN_CHUNK + 4 <= mem_size ? SCAN_CHUNK + 4 : SCAN_CHUNK;
-        if (!machine_phys_read(os_machine(os), pa, chunk, len))
-            abort();
-        for (uint32_t i = 0; i + WINDOW <= len; i += 4) {
-            if (!is_victim_word(get32(chunk + i)))
+    uint8_t chunk[SCAN_CHUNK];
+    bool partition = os_config(sc->os)->mode != OS_PAGED;
+    for (uint32_t at = 0; at + WINDOW <= len; at += SCAN_CHUNK - WINDOW) {
+        uint32_t n = len - at < SCAN_CHUNK ? len - at : SCAN_CHUNK;
+        if (!machine_phys_read(os_machine(sc->os), pa + at, chunk, n))
+            return;
+        for (uint32_t i = 0; i + WINDOW <= n; i += 4) {
+            if (!is_victim_word(get32(chunk + i)) || !memmem(victim_bytes(), VICTIM_WORDS * 4, chunk + i, WINDOW) ||
+                memmem(sc->input, sc->input_len, chunk + i, WINDOW) ||
+                (partition && (os_owner(sc->os, pa + at + i) != sc->pid || os_owner(sc->os, pa + at + i + 4) != sc->pid)))
                 continue;
-            int owner = other_owner(os, pa + i, victim_pid);
-            if (!owner || other_owner(os, pa + i + 4, victim_pid) != owner ||
-                !memmem(victim_bytes(), VICTIM_WORDS * 4, chunk + i, WINDOW) || memmem(input, input_len, chunk + i, WINDOW))
-                continue;
-            fprintf(stderr, "the victim's memory is in process %d's memory at physical address 0x%x\n", owner, pa + i);
+            fprintf(stderr, "the victim's memory is in process %d's memory at physical address 0x%x\n", sc->pid,
+                    pa + at + i);
             abort();
         }
+    }
+}
+
+/* Every page a valid leaf of the table at table_pa (of `level`) maps. */
+static void scan_tables(const scan_t *sc, const paging_geometry_t *g, uint32_t table_pa, uint32_t level)
+{
+    for (uint32_t i = 0; i < 1u << g->index_bits[level]; i++) {
+        pte_t pte;
+        if (!machine_read32(os_machine(sc->os), table_pa + 4 * i, &pte.v))
+            return;
+        if (!pte_valid(pte))
+            continue;
+        uint32_t next = pte_ppn(pte) << g->page_shift;
+        if (level + 1 == g->levels)
+            scan_memory(sc, next, 1u << g->page_shift);
+        else
+            scan_tables(sc, g, next, level + 1);
+    }
+}
+
+static void check_others_memory(os_t *os, int victim_pid, const uint8_t *input, size_t input_len)
+{
+    paging_geometry_t g;
+    paging_geometry(&os_machine(os)->cfg, &g);
+    for (int pid = 1; pid <= os_process_count(os); pid++) {
+        const process_t *p = os_process(os, pid);
+        scan_t sc = {os, pid, input, input_len};
+        if (pid == victim_pid || p->state != PROC_READY)
+            continue;
+        if (os_config(os)->mode == OS_PAGED && p->mmu.ptbr)
+            scan_tables(&sc, &g, p->mmu.ptbr, 0);
+        else if (os_config(os)->mode != OS_PAGED)
+            scan_memory(&sc, p->base, p->size);
     }
 }
 
@@ -318,7 +353,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     while (machine_cycles(r.m) < BUDGET_CYCLES && others_running(r.os, victim_pid) &&
            os_run_until(r.os, machine_cycles(r.m) + STEP_CYCLES))
-        check_others_memory(r.os, victim_pid, r.m->cfg.mem_size, data, size);
+        check_others_memory(r.os, victim_pid, data, size);
     check_victim(r.os, victim_pid);
     check_no_leak(r.os, victim_pid, data, size);
     fuzz_os_close(&r);
