@@ -296,6 +296,19 @@ static void scan_tables(const scan_t *sc, const paging_geometry_t *g, uint32_t t
     }
 }
 
+/* Has an earlier process of 1..pid-1 the same space (a thread's is its
+ * leader's: the same tables or partition)? */
+static bool space_scanned(os_t *os, int pid)
+{
+    const process_t *p = os_process(os, pid);
+    for (int q = 1; q < pid; q++) {
+        const process_t *o = os_process(os, q);
+        if (o->state == PROC_READY && o->mmu.ptbr == p->mmu.ptbr && o->base == p->base && o->size == p->size)
+            return true;
+    }
+    return false;
+}
+
 static void check_others_memory(os_t *os, int victim_pid, const uint8_t *input, size_t input_len)
 {
     paging_geometry_t g;
@@ -303,7 +316,7 @@ static void check_others_memory(os_t *os, int victim_pid, const uint8_t *input, 
     for (int pid = 1; pid <= os_process_count(os); pid++) {
         const process_t *p = os_process(os, pid);
         scan_t sc = {os, pid, input, input_len};
-        if (pid == victim_pid || p->state != PROC_READY)
+        if (pid == victim_pid || p->state != PROC_READY || space_scanned(os, pid))
             continue;
         if (os_config(os)->mode == OS_PAGED && p->mmu.ptbr)
             scan_tables(&sc, &g, p->mmu.ptbr, 0);
