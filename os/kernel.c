@@ -59,10 +59,18 @@ os_t *os_create(machine_t *m, const os_config_t *cfg, char *err, size_t errlen)
     uint32_t os_base = cfg->mode == OS_BARE ? mem - cfg->os_size : 0;
     static const char banner[] = "mmulab resident OS";
     machine_phys_write(m, os_base, banner, sizeof banner);
-    if (cfg->mode == OS_BARE)
+    if (cfg->mode == OS_BARE) {
         partitions_init(&os->parts, 0, os_base, cfg->granule, cfg->fit);
-    else
+    } else if (cfg->nmft) { /* fixed partitions (MFT), cut once at boot */
+        if (!partitions_init_fixed(&os->parts, cfg->os_size, mem, cfg->mft, cfg->nmft, cfg->fit)) {
+            snprintf(err, errlen, "--mft: the partitions do not fit the %u bytes between the OS and the end of memory",
+                     mem - cfg->os_size);
+            os_destroy(os);
+            return NULL;
+        }
+    } else {
         partitions_init(&os->parts, cfg->os_size, mem, cfg->granule, cfg->fit);
+    }
     if (cfg->mode == OS_PAGED && !pager_create(os, err, errlen)) {
         os_destroy(os);
         return NULL;
@@ -86,6 +94,7 @@ void os_destroy(os_t *os)
     free(os->dump.words);
     free(os->dump.valid);
     partitions_free_all(&os->parts);
+    os_free_arrivals(os);
     os_mp_free(os);
     free(os);
 }
@@ -167,6 +176,9 @@ void os_totals(os_t *os, proc_stats_t *t)
         t->context_switches += s->context_switches;
         t->shared_maps += s->shared_maps;
         t->cow_copies += s->cow_copies;
+        t->binds += s->binds;
+        t->lazy_binds += s->lazy_binds;
+        t->bind_cycles += s->bind_cycles;
         t->page_faults += s->page_faults;
         t->major_faults += s->major_faults;
         t->minor_faults += s->minor_faults;
@@ -263,8 +275,11 @@ static void describe_fault(os_t *os, process_t *p, const trap_t *t)
         return;
     }
     if (t->cause == TRAP_MISALIGNED) { /* caught before translation: no physical address */
-        snprintf(p->fault_msg + n, room - (size_t)n, "; %s at pc 0x%08" PRIx32 ", logical address 0x%08" PRIx32,
-                 access_name[t->access], t->pc, t->vaddr);
+        snprintf(p->fault_msg + n, room - (size_t)n, "; %s at pc 0x%08" PRIx32 ", logical address 0x%08" PRIx32 " (%s)",
+                 access_name[t->access], t->pc, t->vaddr,
+                 t->access == ACC_FETCH ? "addresses count bytes: an instruction starts at a multiple of 4"
+                                        : "addresses count bytes: a word starts at a multiple of 4, so step "
+                                          "through a word vector with ADD Rn, #4, not INC Rn");
         return;
     }
     n += snprintf(p->fault_msg + n, room - (size_t)n,
@@ -477,7 +492,10 @@ static bool begin_slice(os_t *os)
 {
     for (;;) {
         maybe_move(os);
+        os_admit_arrivals(os);
         process_t *p = next_ready(os);
+        if (!p && os_wait_for_arrival(os))
+            continue;
         if (!p)
             return false;
         if (os->cfg.max_cycles && machine_cycles(os->m) >= os->cfg.max_cycles) {
@@ -489,6 +507,9 @@ static bool begin_slice(os_t *os)
         switch_to(os, p);
         os->slice_pid = p->pid;
         os->slice_end = slice_end(os, machine_cycles(os->m));
+        uint64_t due = os_next_arrival_cycle(os); /* an arrival is an event the scheduler hears of */
+        if (due > machine_cycles(os->m) && due < os->slice_end)
+            os->slice_end = due;
         return true;
     }
 }
@@ -527,7 +548,7 @@ bool os_run_until(os_t *os, uint64_t cycle)
             os->slice_ended_by = stop == STOP_TRAP ? CTX_TRAP : CTX_QUANTUM;
         }
     }
-    if (!os->run_over && !os->slice_pid && !any_ready(os))
+    if (!os->run_over && !os->slice_pid && !any_ready(os) && !os_arrivals_pending(os))
         end_run(os); /* the last process just ended */
     return !os->run_over;
 }
@@ -539,5 +560,5 @@ int os_run(os_t *os)
     for (int i = 0; i < os->nprocs; i++)
         if (os->procs[i].state == PROC_KILLED)
             return 1;
-    return 0;
+    return os->arrivals_dropped ? 1 : 0;
 }

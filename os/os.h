@@ -33,6 +33,8 @@ typedef enum {
 
 extern const char *const os_mode_name[OS_MODE_COUNT];
 
+#define OS_MAX_MFT 64 /* fixed partitions (--mft) at most */
+
 typedef struct {
     os_mode_t mode;
     uint32_t base;          /* where the first process goes (contiguous modes)  */
@@ -41,6 +43,8 @@ typedef struct {
     uint32_t stack_size;    /* stack reserved above each program image            */
     uint32_t granule;       /* partition sizes are multiples of this              */
     fit_t fit;              /* hole-selection policy for partitions               */
+    int nmft;               /* MFT: fixed partitions of these sizes (0: MVT)      */
+    uint32_t mft[OS_MAX_MFT];
     uint64_t quantum;       /* cycles per time slice                              */
     uint64_t max_cycles;    /* stop everything at this clock (0: no limit)        */
     bool audit_stores;      /* step and report stores that land outside the owner */
@@ -57,6 +61,7 @@ typedef struct {
     bool record_refs;       /* step and record each process's page references (OPT's first pass) */
     /* services (docs/services.md) */
     const char *root;       /* guest files live in this host directory (NULL: ".") */
+    bool bind_now;          /* bind every import at load (LD_BIND_NOW), not at its first call */
     const char *lib_path;   /* where dynamic libraries are looked for (':'-separated) */
     mp_config_t mp;         /* compaction and swapping (os/multiprog.h)           */
 } os_config_t;
@@ -79,6 +84,8 @@ typedef struct {
     /* sharing (os/fork.c, os/shm.c): each shared mapping is a frame saved */
     uint64_t shared_maps;  /* pages mapped onto a frame another mapping holds */
     uint64_t cow_copies;   /* copy-on-write faults that copied a shared page   */
+    /* dynamic linking (os/dynlib.c): imported symbols bound, at start or lazily */
+    uint64_t binds, lazy_binds, bind_cycles;
 } proc_stats_t;
 
 /*
@@ -198,6 +205,11 @@ void os_set_console(os_t *os, FILE *out);
 
 /* Load an executable as a new process. Returns the pid, or -1 with err set. */
 int os_load(os_t *os, const exe_t *exe, const char *name, char *err, size_t errlen);
+/* A program that arrives at `cycle` (`run prog.s@CYCLE`, os/arrivals.c):
+ * loaded then, or when memory has room, in arrival order, after the
+ * programs loaded with os_load.  Contiguous multiprogrammed modes only. */
+bool os_add_arrival(os_t *os, const exe_t *exe, const char *name, uint64_t cycle, char *err, size_t errlen);
+bool os_arrivals_pending(const os_t *os);
 
 /* Put argc, argv (the process's name, then argv[0..argc-1]) and the strings
  * on a just-loaded process's initial stack, System V style (os/args.c).

@@ -32,7 +32,16 @@ struct os {
     os_retire_fn retire_fn; /* os_set_retire_observer */
     void *retire_ctx;
     bool threads_made;   /* some thread_create succeeded (os/threads.c) */
+    struct arrival *arrivals; /* programs arriving during the run (os/arrivals.c) */
+    int narrivals, next_arrival, arrivals_dropped;
 };
+
+/* arrivals.c: load the arrivals that are due and fit; with nobody ready,
+ * idle until the next one comes (true) or drop those that never can (false). */
+void os_admit_arrivals(os_t *os);
+uint64_t os_next_arrival_cycle(const os_t *os); /* UINT64_MAX if none is pending */
+bool os_wait_for_arrival(os_t *os);
+void os_free_arrivals(os_t *os);
 
 /* The process whose address space (vm, regions, services) p uses: its
  * leader if p is a thread (os/threads.c), else p itself. */

@@ -431,6 +431,7 @@ void opt_help(const opt_parser_t *p, FILE *out)
 
 static const char *const run_engines[] = {"c", "rtl"};
 static const char *const run_scopes[] = {"global", "local"};
+static const char *const run_bind_modes[] = {"lazy", "now"}; /* index = os.bind_now */
 static const char *const run_alloc_names[] = {"equal", "proportional", "ws"};
 enum { RUN_ALLOC_EQUAL, RUN_ALLOC_PROPORTIONAL, RUN_ALLOC_WS };
 
@@ -440,6 +441,27 @@ void run_options_defaults(run_options_t *o)
     machine_config_defaults(&o->hw);
     os_config_defaults(&o->os);
     o->engine = "c";
+}
+
+/* --mft SIZE,SIZE,..: fixed partitions, in address order above the OS. */
+static bool set_mft(void *target, const char *arg, char *why, size_t len)
+{
+    os_config_t *os = &((run_options_t *)target)->os;
+    char copy[1024];
+    snprintf(copy, sizeof copy, "%s", arg);
+    os->nmft = 0;
+    for (char *save = NULL, *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+        uint64_t v;
+        if (os->nmft == OS_MAX_MFT || !parse_quantity(w, true, &v) || v < 16 || v > (1ull << 31) || v % 4) {
+            snprintf(why, len, "expected up to %d partition sizes, multiples of 4 from 16 bytes, e.g. 8K,8K,16K,32K",
+                     OS_MAX_MFT);
+            return false;
+        }
+        os->mft[os->nmft++] = (uint32_t)v;
+    }
+    if (!os->nmft)
+        snprintf(why, len, "expected at least one partition size, e.g. 8K,16K");
+    return os->nmft > 0;
 }
 
 /* --priority P1,P2,..: integers from -1000 to 1000, one per program. */
@@ -522,6 +544,9 @@ static const opt_spec_t run_specs[] = {
      .nchoices = SWAPBACK_COUNT, .help = "software relocation: same place (default) or relocate on swap-in"},
     {"--priority", .kind = OPT_CUSTOM, .value_name = "P1,P2,..", .hook = set_priority,
      .help = "per-program priority: lower is rolled out first (default all 0)"},
+    {"--mft", .kind = OPT_CUSTOM, .value_name = "SIZES", .hook = set_mft,
+     .help = "contiguous: fixed partitions (MFT) of these sizes, e.g. 8K,8K,16K; a process takes a whole "
+             "free one chosen by --fit (default: variable partitions, MVT)"},
     {"--partitions", .kind = OPT_FLAG, RUN(os.mp.show_partitions),
      .help = "print the partition table when memory was fullest"},
     {"--ws-window", .kind = OPT_NUMBER, .value_name = "N", RUN(os.mp.ws_window), .min = 1,
@@ -585,6 +610,9 @@ static const opt_spec_t run_specs[] = {
      .help = "guest files (open, mmap) live in this directory, never outside (default .)"},
     {"--lib-path", .kind = OPT_STRING, .value_name = "DIRS", RUN(os.lib_path),
      .help = "':'-separated directories of dynamic libraries, before the program's own and its lib/"},
+    {"--bind", .kind = OPT_CHOICE, .value_name = "WHEN", RUN(os.bind_now), .choices = run_bind_modes, .nchoices = 2,
+     .help = "bind imported symbols lazy (at the first call, through the linker's stub) or now (at load) "
+             "(default lazy)"},
 };
 #undef RUN
 
