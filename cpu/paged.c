@@ -101,22 +101,24 @@ void paged_mmu_set(cmodel_t *cm)
     forget_last_entries(p); /* a cached entry is only good for one ASID */
 }
 
-/* Tell the observers about a walk: the miss, each step, the write-back. */
-static NOINLINE void announce_walk(cmodel_t *cm, uint32_t va, access_t acc, const walk_result_t *r)
+/* Tell the observers about a walk: why (a TLB miss, or a hit whose A or D
+ * bit must be set first: EV_AD_REWALK, not a miss), each step, the write-back. */
+static NOINLINE void announce_walk(cmodel_t *cm, ev_kind_t why, uint32_t va, access_t acc, const walk_result_t *r)
 {
     evbus_t *bus = cm->m.bus;
     uint64_t t = cm->cycles;
-    ev_emit(bus, EV_TLB_MISS, 0, t, r->cycles, va, cm->paged->asid, r->steps, acc);
+    ev_emit(bus, why, EV_PID_RUNNING, t, r->cycles, va, cm->paged->asid, r->steps, acc);
     for (uint32_t i = 0; i < r->steps; i++)
-        ev_emit(bus, EV_WALK_STEP, 0, t + (uint64_t)i * cm->paged->walker.mem_cycles,
+        ev_emit(bus, EV_WALK_STEP, EV_PID_RUNNING, t + (uint64_t)i * cm->paged->walker.mem_cycles,
                 cm->paged->walker.mem_cycles, r->level[i], r->pte_addr[i], pte_val(r->pte_read[i]), va);
     if (r->pte_written)
-        ev_emit(bus, EV_PTE_WRITEBACK, 0, t + (uint64_t)r->steps * cm->paged->walker.mem_cycles,
+        ev_emit(bus, EV_PTE_WRITEBACK, EV_PID_RUNNING, t + (uint64_t)r->steps * cm->paged->walker.mem_cycles,
                 cm->paged->walker.mem_cycles, r->pte_addr[r->steps - 1], pte_val(r->pte), 0, 0);
 }
 
 /* Walk for one access and account for it. */
-static ALWAYS_INLINE trap_cause_t walk(cmodel_t *cm, uint32_t va, access_t acc, walk_result_t *r, uint64_t *extra)
+static ALWAYS_INLINE trap_cause_t walk(cmodel_t *cm, ev_kind_t why, uint32_t va, access_t acc, walk_result_t *r,
+                                       uint64_t *extra)
 {
     paged_t *p = cm->paged;
     trap_cause_t cause = mmu_walk(&p->walker, cm->mem, cm->mem_size, cm->mmu.ptbr, cm->mmu.ptlr, va, acc,
@@ -127,7 +129,7 @@ static ALWAYS_INLINE trap_cause_t walk(cmodel_t *cm, uint32_t va, access_t acc, 
     cm->cnt.pte_writes += r->pte_written;
     *extra += r->cycles;
     if (ev_enabled(cm->m.bus))
-        announce_walk(cm, va, acc, r);
+        announce_walk(cm, why, va, acc, r);
     if (r->pte_written) /* page tables may sit in a granule with decoded code */
         block_cache_invalidate(cm, r->pte_addr[r->steps - 1], 4);
     return cause;
@@ -165,7 +167,7 @@ trap_cause_t paged_translate_found(cmodel_t *cm, tlb_entry_t *e, uint32_t va, ui
                 return cause;
             }
             /* allowed, but A or D must be set first: the walker does it */
-            cause = walk(cm, va, acc, &r, extra);
+            cause = walk(cm, EV_AD_REWALK, va, acc, &r, extra);
             if (cm->observing) {
                 walk_to_retire(&r, rx);
                 rx->tlb_hit = true;
@@ -178,7 +180,7 @@ trap_cause_t paged_translate_found(cmodel_t *cm, tlb_entry_t *e, uint32_t va, ui
         }
     } else {
         p->tlb->misses++;
-        trap_cause_t cause = walk(cm, va, acc, &r, extra);
+        trap_cause_t cause = walk(cm, EV_TLB_MISS, va, acc, &r, extra);
         if (cm->observing)
             walk_to_retire(&r, rx);
         if (cause) {
@@ -200,7 +202,7 @@ void paged_tlb_flush(machine_t *m, tlb_flush_t kind, uint32_t asid, uint32_t vad
     paged_t *p = cm->paged;
     uint32_t n = tlb_flush(p->tlb, kind, asid, (uint64_t)(vaddr >> p->shift));
     forget_last_entries(p);
-    ev_emit(m->bus, EV_TLB_FLUSH, 0, cm->cycles, 0, kind, asid, vaddr, n);
+    ev_emit(m->bus, EV_TLB_FLUSH, EV_PID_RUNNING, cm->cycles, 0, kind, asid, vaddr, n);
 }
 
 int paged_tlb_read(machine_t *m, tlb_view_t *out, int max)

@@ -38,7 +38,9 @@
     X(SWAP_IN, "swap in", "os", "pid", "bytes", "base", "")                               \
     X(MOVE, "process moved", "os", "pid", "old_base", "new_base", "bytes")               \
     X(STRAY_STORE, "store into another's memory", "os", "pid", "paddr", "owner_pid", "pc")   \
-    X(WS_SAMPLE, "working set", "os", "pages", "faults", "window", "")
+    X(WS_SAMPLE, "working set", "os", "pages", "faults", "window", "")                   \
+    X(AD_REWALK, "A/D re-walk", "hw", "vaddr", "asid", "levels", "access")               \
+    X(RUNNING, "running", "cpu", "instructions", "", "", "")
 
 typedef enum {
 #define EV_ENUM(name, label, cat, a, b, c, d) EV_##name,
@@ -62,9 +64,14 @@ extern const ev_info_t ev_info[EV_COUNT];
 
 typedef void (*ev_observer_fn)(void *ctx, const event_t *ev);
 
+/* The pid hardware events carry: the hardware does not know processes, so
+ * the bus stamps them with the process the OS last put on the CPU. */
+#define EV_PID_RUNNING (-1)
+
 #define EV_MAX_OBSERVERS 8
 typedef struct {
     int count;
+    int running_pid;   /* set by the OS on every dispatch; 0 when none runs */
     ev_observer_fn fn[EV_MAX_OBSERVERS];
     void *ctx[EV_MAX_OBSERVERS];
 } evbus_t;

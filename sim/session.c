@@ -166,8 +166,12 @@ int session_open(session_t *s, const run_options_t *opt, FILE *err)
         return 2;
     }
     char msg[512];
+    if (!run_config_build(&s->config, opt, msg, sizeof msg)) {
+        fprintf(err, "mmulab: %s\n", msg);
+        return 2;
+    }
     if (opt->trace_path) {
-        if (!(s->trace = trace_open(opt->trace_path, msg, sizeof msg))) {
+        if (!(s->trace = trace_open(opt->trace_path, &s->config, msg, sizeof msg))) {
             fprintf(err, "mmulab: %s\n", msg);
             return 2;
         }
@@ -203,7 +207,11 @@ void session_close(session_t *s)
     os_destroy(s->os);
     if (s->m)
         machine_destroy(s->m);
+    if (s->trace && s->os) /* lane names for the processes, threads and children the run made */
+        for (int pid = 1; pid <= os_process_count(s->os); pid++)
+            trace_name_process(s->trace, pid, os_process(s->os, pid)->name);
     trace_close(s->trace);
+    run_config_free(&s->config);
     for (int i = 0; i < MAX_PROGRAMS; i++)
         expect_free(&s->expects[i]);
     memset(s, 0, sizeof *s);

@@ -12,6 +12,7 @@
 #include "../os/os.h"
 #include "expect.h"
 #include "options.h"
+#include "runconfig.h"
 
 typedef struct {
     run_options_t opt;
@@ -19,6 +20,7 @@ typedef struct {
     machine_t *m;
     os_t *os;
     trace_t *trace;
+    run_config_t config;   /* what every output records (sim/runconfig.h) */
     expect_t expects[MAX_PROGRAMS];
     /* --audit: the stores that landed outside their process */
     uint64_t strays;

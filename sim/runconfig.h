@@ -1,0 +1,69 @@
+/*
+ * The configuration record of a run: every setting that decides its result
+ * (mode, memory, paging geometry, TLB, OS policies, the timing table, the
+ * programs with their SHA-256, the mmulab version), as gem5's config.ini is
+ * for its stats.txt.  One function builds it; every output (stats text and
+ * JSON, CSV and JSON traces) writes it, so any result names how to make it
+ * again: run_config_command() turns the record back into a command line.
+ */
+#ifndef MMULAB_RUNCONFIG_H
+#define MMULAB_RUNCONFIG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "options.h"
+
+/* How an item goes back onto a command line. */
+typedef enum {
+    CFG_INFO,    /* not an option (version, hashes): reproduced, not set   */
+    CFG_VALUE,   /* OPTION VALUE                                           */
+    CFG_FLAG,    /* OPTION alone when the value is "true"                  */
+    CFG_ASSIGN,  /* OPTION KEY=VALUE (the timing table)                     */
+    CFG_PROGRAM, /* a program's path, positional                           */
+} cfg_how_t;
+
+typedef struct {
+    const char *section; /* "" for the top level, else e.g. "paged", "timing" */
+    char key[32];
+    char *value;         /* owned                                          */
+    char *assignment;    /* CFG_ASSIGN: "KEY=VALUE", owned; else NULL        */
+    bool number;         /* a JSON number rather than a string              */
+    cfg_how_t how;
+    const char *option;  /* the run option that sets it                     */
+} config_item_t;
+
+typedef struct {
+    int n, cap;
+    config_item_t *item;
+} run_config_t;
+
+/* The version of this build ("0.1.0+g<commit>"), from the VERSION file and git. */
+const char *mmulab_version(void);
+
+/* Build the record of a run with these options.  False (a message in err)
+ * only when a program cannot be read to hash it or memory runs out. */
+bool run_config_build(run_config_t *rc, const run_options_t *o, char *err, size_t errlen);
+void run_config_free(run_config_t *rc);
+
+/* Enough for every option with its value and MAX_PROGRAMS programs. */
+#define RUN_CONFIG_MAX_ARGS (128 + 2 * MAX_PROGRAMS)
+
+/* The command line that repeats the run: argv[0] "mmulab", "run", then the
+ * options and the programs.  Returns the count (at most max). */
+int run_config_command(const run_config_t *rc, const char **argv, int max);
+
+/* The record as a JSON object ({"mmulab_version": ..., "paged": {...},
+ * ..., "command": [...]}), nested by section, `indent` before each line. */
+void run_config_write_json(const run_config_t *rc, FILE *f, const char *indent);
+
+/* Each item as a flat name ("paged.page_size", "timing.mem_cycles") and its
+ * value, then "command" with the command line (shell-quoted), for the flat
+ * writers: stats.txt and the CSV trace. */
+typedef void (*config_visit_fn)(void *ctx, const char *name, const char *value);
+void run_config_each(const run_config_t *rc, config_visit_fn visit, void *ctx);
+
+/* Quote s as a JSON string (escapes included) to f. */
+void json_write_string(FILE *f, const char *s);
+
+#endif
