@@ -289,6 +289,13 @@ static bool set_trace(run_options_t *o, const char *arg, FILE *err, const char *
     return true;
 }
 
+static bool set_log(run_options_t *o, const char *arg, FILE *err, const char *opt)
+{
+    (void)err, (void)opt;
+    o->log_path = arg;
+    return true;
+}
+
 static bool set_audit(run_options_t *o, const char *arg, FILE *err, const char *opt)
 {
     (void)arg, (void)err, (void)opt;
@@ -466,6 +473,7 @@ static const option_t options[] = {
     {"--stats-json", "FILE", set_stats_json, "write the statistics as JSON"},
     {"--stats", "FILE", set_stats_txt, "write the statistics as gem5-style stats.txt (- for stdout)"},
     {"--trace", "FILE", set_trace, "write cycle-stamped events: CSV (.csv) or Perfetto JSON (.json)"},
+    {"--log", "FILE", set_log, "write the commit log: a line per retired instruction (docs/outputs.md)"},
     {"--dump", "ADDR:COUNT", set_dump, "after the run, print COUNT words of process 1's logical memory"},
     {"--audit", NULL, set_audit, "step the machine and report stores outside the process's memory"},
     {"--check", NULL, set_check, "check the results each program's header promises (exit 1 if not)"},

@@ -22,6 +22,7 @@ typedef struct {
     const char *stats_json;  /* --stats-json FILE                          */
     const char *stats_txt;   /* --stats FILE ("-" for stdout), gem5 style   */
     const char *trace_path;  /* --trace FILE.csv|FILE.json                  */
+    const char *log_path;    /* --log FILE: the commit log (obs/commitlog.h) */
     bool dump;
     uint32_t dump_addr, dump_count;
     bool check;              /* --check: verify the programs' expectations */

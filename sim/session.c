@@ -122,6 +122,7 @@ static int record_future(session_t *s, FILE *err)
     o.os.frames = 0;
     o.os.prefault = false;
     o.trace_path = NULL;
+    o.log_path = NULL;
     o.dump = false;
     session_t rec;
     int rc = session_open(&rec, &o, err);
@@ -191,6 +192,13 @@ int session_open(session_t *s, const run_options_t *opt, FILE *err)
     }
     if (opt->dump)
         os_request_dump(s->os, opt->dump_addr, opt->dump_count);
+    if (opt->log_path) { /* the OS then steps the machine: the log costs nothing when off */
+        if (!(s->log = commit_log_open(opt->log_path, msg, sizeof msg))) {
+            fprintf(err, "mmulab: %s\n", msg);
+            return 2;
+        }
+        os_set_retire_observer(s->os, commit_log_retire, s->log);
+    }
     int rc = load_programs(s, err);
     if (rc == 0 && opt->os.mode == OS_PAGED && opt->os.replace == REPL_OPT && !opt->os.record_refs)
         rc = record_future(s, err);
@@ -211,6 +219,7 @@ void session_close(session_t *s)
         for (int pid = 1; pid <= os_process_count(s->os); pid++)
             trace_name_process(s->trace, pid, os_process(s->os, pid)->name);
     trace_close(s->trace);
+    commit_log_close(s->log);
     run_config_free(&s->config);
     for (int i = 0; i < MAX_PROGRAMS; i++)
         expect_free(&s->expects[i]);

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "../obs/commitlog.h"
 #include "../obs/trace.h"
 #include "../os/os.h"
 #include "expect.h"
@@ -20,6 +21,7 @@ typedef struct {
     machine_t *m;
     os_t *os;
     trace_t *trace;
+    commit_log_t *log;     /* --log */
     run_config_t config;   /* what every output records (sim/runconfig.h) */
     expect_t expects[MAX_PROGRAMS];
     /* --audit: the stores that landed outside their process */
