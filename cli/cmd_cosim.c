@@ -35,6 +35,7 @@
 /* Weak: present only in build/mmulab-rtl. */
 machine_t *rtl_create(const machine_config_t *cfg, evbus_t *bus, char *err, size_t errlen) __attribute__((weak));
 bool rtl_trace_open(machine_t *m, const char *path, char *err, size_t errlen) __attribute__((weak));
+bool rtl_trace_close(machine_t *m, char *err, size_t errlen) __attribute__((weak));
 
 static void cosim_usage(FILE *out)
 {
@@ -46,7 +47,8 @@ static void cosim_usage(FILE *out)
                  "2 bad input.  --random drives the MMU alone with N random accesses over random\n"
                  "configurations, page tables, flushes, ASID switches and page-table edits.\n\n"
                  "options:\n"
-                 "  --fst FILE               write a waveform of the RTL (GTKWave opens it)\n"
+                 "  --fst FILE               write a waveform of the RTL, and FILE's stem .gtkw: a GTKWave save\n"
+                 "                           file (signals by module, states by name: docs/rtl.md)\n"
                  "  --random N               random MMU co-simulation of N accesses\n"
                  "  --seed S                 its seed (default 1)\n");
     run_options_help(out);
@@ -368,6 +370,10 @@ static int cosim_programs(const run_options_t *opt, const char *fst)
         }
     }
 out:
+    if (fst && sr.m && rtl_trace_close && !rtl_trace_close(sr.m, err, sizeof err)) { /* and its .gtkw */
+        fprintf(stderr, "mmulab cosim: %s\n", err);
+        rc = rc ? rc : 2;
+    }
     /* a side stopped mid-run stays suspended; its stack goes, the OS is closed normally */
     os_lockstep_unwrap(sc.os);
     os_lockstep_unwrap(sr.os);

@@ -65,13 +65,14 @@ extern const ev_info_t ev_info[EV_COUNT];
 typedef void (*ev_observer_fn)(void *ctx, const event_t *ev);
 
 /* The pid hardware events carry: the hardware does not know processes, so
- * the bus stamps them with the process the OS last put on the CPU. */
+ * the bus stamps them with running_pid, the process the OS last put on the
+ * CPU or is switching to or tearing down (os/kernel.c). */
 #define EV_PID_RUNNING (-1)
 
 #define EV_MAX_OBSERVERS 8
 typedef struct {
     int count;
-    int running_pid;   /* set by the OS on every dispatch; 0 when none runs */
+    int running_pid;   /* set by the OS (see EV_PID_RUNNING); 0 before any process */
     ev_observer_fn fn[EV_MAX_OBSERVERS];
     void *ctx[EV_MAX_OBSERVERS];
 } evbus_t;

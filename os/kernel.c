@@ -185,13 +185,13 @@ void os_leave_cpu(os_t *os, process_t *p)
     os_account(os, p);
     machine_get_state(os->m, &p->cpu);
     os->current = 0;
-    if (os->m->bus)
-        os->m->bus->running_pid = 0;
     ev_emit(os->m->bus, EV_RUNNING, p->pid, began, p->snap_cycles - began, (uint32_t)instructions, 0, 0, 0);
 }
 
 static void release_memory(os_t *os, process_t *p)
 {
+    if (os->m->bus)
+        os->m->bus->running_pid = p->pid; /* the flushes of its translations are its own */
     services_exit(os, p); /* shared mappings reach their files first */
     if (os->pager)
         pager_release(os, p);
@@ -312,6 +312,8 @@ static void switch_to(os_t *os, process_t *next)
     process_t *prev = os_process(os, os->current);
     if (prev)
         os_leave_cpu(os, prev);
+    if (os->m->bus)
+        os->m->bus->running_pid = next->pid; /* the switch's own hardware work (a TLB flush) is next's */
     bool first_dispatch = prev == NULL && machine_counters(os->m)->instructions == 0;
     if (!first_dispatch && os->pager)
         pager_switch(os, next);
@@ -325,8 +327,6 @@ static void switch_to(os_t *os, process_t *next)
     next->snap = *machine_counters(os->m);
     next->snap_cycles = machine_cycles(os->m);
     os->current = next->pid;
-    if (os->m->bus)
-        os->m->bus->running_pid = next->pid; /* hardware events from now on are next's */
 }
 
 /* Instructions p has retired, counting the running slice. */

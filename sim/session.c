@@ -212,12 +212,12 @@ int session_run(session_t *s)
 
 void session_close(session_t *s)
 {
-    os_destroy(s->os);
-    if (s->m)
-        machine_destroy(s->m);
     if (s->trace && s->os) /* lane names for the processes, threads and children the run made */
         for (int pid = 1; pid <= os_process_count(s->os); pid++)
             trace_name_process(s->trace, pid, os_process(s->os, pid)->name);
+    os_destroy(s->os);
+    if (s->m)
+        machine_destroy(s->m);
     trace_close(s->trace);
     commit_log_close(s->log);
     run_config_free(&s->config);

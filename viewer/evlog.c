@@ -7,6 +7,8 @@
  */
 #include "evlog.h"
 
+#include "../obs/trace.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -42,7 +44,7 @@ void evlog_observe(void *ctx, const event_t *ev) { evlog_append(ctx, ev); }
 
 bool evlog_is_machine_internal(ev_kind_t kind)
 {
-    return kind == EV_TLB_MISS || kind == EV_WALK_STEP || kind == EV_PTE_WRITEBACK;
+    return kind == EV_TLB_MISS || kind == EV_AD_REWALK || kind == EV_WALK_STEP || kind == EV_PTE_WRITEBACK;
 }
 
 bool evlog_stops_run_to_event(ev_kind_t kind)
@@ -72,20 +74,32 @@ ev_kind_t evlog_kind_from_label(const char *label)
     return EV_COUNT;
 }
 
-/* Split a CSV line in place into at most `max` fields; returns the count. */
+/* Split a CSV line in place into at most `max` fields (RFC 4180 quotes
+ * allowed: a quoted field may hold commas and doubled quotes); returns the
+ * count. */
 static int split_fields(char *line, char **field, int max)
 {
+    line[strcspn(line, "\r\n")] = '\0';
     int n = 0;
     char *p = line;
     while (n < max) {
+        char *out = p;
         field[n++] = p;
-        char *comma = strchr(p, ',');
-        if (!comma)
+        if (*p == '"') { /* unquote in place */
+            for (p++; *p && !(p[0] == '"' && p[1] != '"'); p++)
+                *out++ = *p == '"' ? *++p : *p;
+            if (*p == '"')
+                p++;
+        } else {
+            while (*p && *p != ',')
+                *out++ = *p++;
+        }
+        char next = *p;
+        *out = '\0';
+        if (next != ',')
             break;
-        *comma = '\0';
-        p = comma + 1;
+        p++;
     }
-    p[strcspn(p, "\r\n")] = '\0';
     return n;
 }
 
@@ -100,22 +114,81 @@ static bool parse_number(const char *text, uint64_t *out)
     return true;
 }
 
-/* One data line into ev; false if a field is missing or malformed. */
-static bool parse_event_line(char *line, event_t *ev)
+/* Where each field of an event sits in the file: the header names them. */
+#define MAX_CSV_FIELDS 128
+typedef struct {
+    int fixed[TRACE_CSV_FIXED];  /* cycle, duration, event, category, pid */
+    int arg[EV_COUNT][4];        /* -1: the kind has no such argument       */
+    int nfields;
+} csv_layout_t;
+
+static int header_index(char **names, int n, const char *name)
 {
-    char *f[9];
-    if (split_fields(line, f, 9) != 9)
-        return false;
-    uint64_t num[7];
-    const int numeric[7] = {0, 1, 4, 5, 6, 7, 8};
-    for (int i = 0; i < 7; i++)
-        if (!parse_number(f[numeric[i]], &num[i]))
+    for (int i = 0; i < n; i++)
+        if (!strcmp(names[i], name))
+            return i;
+    return -1;
+}
+
+/* The layout from the header line: the named columns trace_csv_columns()
+ * lists, or the older a,b,c,d for the four arguments.  False if a fixed
+ * column is missing. */
+static bool read_layout(char *header, csv_layout_t *lay)
+{
+    char *names[MAX_CSV_FIELDS];
+    int n = split_fields(header, names, MAX_CSV_FIELDS);
+    const char *columns[TRACE_CSV_FIXED + 4 * EV_COUNT + 2];
+    trace_csv_columns(columns, (int)(sizeof columns / sizeof columns[0]));
+    lay->nfields = n;
+    for (int i = 0; i < TRACE_CSV_FIXED; i++)
+        if ((lay->fixed[i] = header_index(names, n, columns[i])) < 0)
             return false;
-    ev_kind_t kind = evlog_kind_from_label(f[2]);
-    if (kind == EV_COUNT)
+    static const char *const letters[4] = {"a", "b", "c", "d"};
+    for (int k = 0; k < EV_COUNT; k++)
+        for (int i = 0; i < 4; i++) {
+            int col = trace_csv_arg_column((ev_kind_t)k, i);
+            lay->arg[k][i] = col < 0 ? -1 : header_index(names, n, columns[col]);
+            if (col >= 0 && lay->arg[k][i] < 0)
+                lay->arg[k][i] = header_index(names, n, letters[i]);
+        }
+    return true;
+}
+
+/* One data line into ev: 1 an event, 0 a line to skip (the configuration),
+ * -1 a field missing or malformed. */
+static int parse_event_line(char *line, const csv_layout_t *lay, event_t *ev)
+{
+    char *f[MAX_CSV_FIELDS];
+    int n = split_fields(line, f, MAX_CSV_FIELDS);
+    if (n != lay->nfields)
+        return -1;
+    const char *label = f[lay->fixed[2]];
+    if (!strcmp(label, "config"))
+        return 0;
+    ev_kind_t kind = evlog_kind_from_label(label);
+    uint64_t cycle, duration, pid, arg[4] = {0};
+    if (kind == EV_COUNT || !parse_number(f[lay->fixed[0]], &cycle) || !parse_number(f[lay->fixed[1]], &duration) ||
+        !parse_number(f[lay->fixed[4]], &pid))
+        return -1;
+    for (int i = 0; i < 4; i++)
+        if (lay->arg[kind][i] >= 0 && !parse_number(f[lay->arg[kind][i]], &arg[i]))
+            return -1;
+    *ev = (event_t){.cycle = cycle, .duration = duration, .kind = kind, .pid = (int)pid, .a = (uint32_t)arg[0],
+                    .b = (uint32_t)arg[1], .c = (uint32_t)arg[2], .d = (uint32_t)arg[3]};
+    return 1;
+}
+
+/* A line of at most `max` bytes into buf; false at the end of the file or if
+ * the line is longer (then *too_long). */
+static bool read_line(FILE *f, char *buf, size_t max, bool *too_long)
+{
+    *too_long = false;
+    if (!fgets(buf, (int)max, f))
         return false;
-    *ev = (event_t){.cycle = num[0], .duration = num[1], .kind = kind, .pid = (int)num[2],
-                    .a = (uint32_t)num[3], .b = (uint32_t)num[4], .c = (uint32_t)num[5], .d = (uint32_t)num[6]};
+    if (!strchr(buf, '\n') && !feof(f)) {
+        *too_long = true;
+        return false;
+    }
     return true;
 }
 
@@ -126,27 +199,33 @@ bool evlog_read_csv(evlog_t *log, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s: cannot open the trace (%s)", path, strerror(errno));
         return false;
     }
-    char line[512];
-    int lineno = 0;
-    bool ok = true;
-    while (ok && fgets(line, sizeof line, f)) {
+    enum { MAX_LINE = 16384 }; /* the configuration's command line is the longest */
+    char *line = malloc(MAX_LINE);
+    csv_layout_t lay;
+    int lineno = 1;
+    bool too_long = false;
+    bool ok = line && read_line(f, line, MAX_LINE, &too_long) && read_layout(line, &lay);
+    if (!ok)
+        snprintf(err, errlen, "%s: %s", path, !line ? "out of memory" : too_long ? "line 1 is too long"
+                                               : "not an mmulab CSV trace (its header names cycle,duration,event,category,pid)");
+    while (ok && read_line(f, line, MAX_LINE, &too_long)) {
         lineno++;
-        if (lineno == 1 && !strncmp(line, "cycle,", 6))
-            continue;
         if (line[0] == '\n' || line[0] == '\0')
             continue;
         event_t ev;
-        if (!parse_event_line(line, &ev)) {
+        int got = parse_event_line(line, &lay, &ev);
+        if (got < 0) {
             snprintf(err, errlen, "%s:%d: not a line of an mmulab CSV trace (cycle,duration,event,...)", path, lineno);
             ok = false;
-        } else {
+        } else if (got) {
             evlog_append(log, &ev);
         }
     }
-    fclose(f);
-    if (ok && lineno == 0) {
-        snprintf(err, errlen, "%s: the trace is empty", path);
+    if (ok && too_long) {
+        snprintf(err, errlen, "%s:%d: the line is longer than %d bytes", path, lineno + 1, MAX_LINE);
         ok = false;
     }
+    free(line);
+    fclose(f);
     return ok;
 }
