@@ -72,6 +72,15 @@ const rtl_enum_signal_t *enum_signal(const char *module, const std::string &base
     return nullptr;
 }
 
+// Verilator names a for loop's scope unnamedblkN; its variables are counters.
+bool in_unnamed_block(const std::vector<std::string> &scopes)
+{
+    for (const auto &s : scopes)
+        if (s.rfind("unnamedblk", 0) == 0)
+            return true;
+    return false;
+}
+
 std::string stem_of(const std::string &path)
 {
     size_t dot = path.rfind('.'), slash = path.rfind('/');
@@ -125,7 +134,8 @@ bool read_groups(const char *fst_path, const std::string &stem, std::vector<grou
         } else if (h->htyp == FST_HT_UPSCOPE && !scopes.empty()) {
             scopes.pop_back();
             open.pop_back();
-        } else if (h->htyp == FST_HT_VAR && !open.empty()) {
+        } else if (h->htyp == FST_HT_VAR && !open.empty() && h->u.var.typ != FST_VT_VCD_PARAMETER &&
+                   !in_unnamed_block(scopes)) { // constants and loop counters are noise
             group &g = (*groups)[open.back()];
             std::string base, name = gtkwave_name(h->u.var.name, &base);
             const char *module = module_of(scopes.back());
