@@ -41,8 +41,9 @@ typedef struct {
 /* The version of this build ("0.1.0+g<commit>"), from the VERSION file and git. */
 const char *mmulab_version(void);
 
-/* Build the record of a run with these options.  False (a message in err)
- * only when a program cannot be read to hash it or memory runs out. */
+/* Build the record of a run with these options (a program that cannot be
+ * read gets the hash "unreadable": loading it says why).  False, with a
+ * message in err, only when memory runs out. */
 bool run_config_build(run_config_t *rc, const run_options_t *o, char *err, size_t errlen);
 void run_config_free(run_config_t *rc);
 
