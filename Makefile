@@ -51,7 +51,7 @@ $(OUT)/%.o: %.c
 # The version: the VERSION file, and the commit when built from git
 # (`mmulab --version`, and every output's configuration record).
 # $(OUT)/version.h is rewritten only when the string changes.
-MMULAB_VERSION := $(shell cat VERSION 2>/dev/null || echo unknown)$(shell git describe --always --dirty 2>/dev/null | sed 's/^/+g/')
+MMULAB_VERSION := $(shell cat VERSION 2>/dev/null || echo unknown)$(shell git describe --always --dirty --exclude '*' 2>/dev/null | sed 's/^/+g/')
 .PHONY: FORCE
 $(OUT)/version.h: FORCE
 	@mkdir -p $(dir $@)
