@@ -296,7 +296,8 @@ static int cosim_programs(const run_options_t *opt, const char *fst)
     run_options_t oc = *opt, orl = *opt;
     oc.engine = "c";
     orl.engine = "rtl";
-    orl.trace_path = NULL; /* one trace, the C side's */
+    orl.trace_path = NULL; /* one trace and one commit log, the C side's */
+    orl.log_path = NULL;
     memset(&sr, 0, sizeof sr);
     int rc = session_open(&sc, &oc, stderr);
     if (rc == 0)

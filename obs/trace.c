@@ -263,13 +263,11 @@ static void write_json_names(trace_t *t)
     for (int pid = 0; pid < t->npids; pid++) {
         if (!t->lanes_used[pid])
             continue;
-        char fallback[32];
-        snprintf(fallback, sizeof fallback, "process %d", pid);
-        const char *name = pid == 0 ? "machine (no process running)" : t->name[pid] ? t->name[pid] : fallback;
-        char label[160];
-        snprintf(label, sizeof label, "%s", name);
-        if (pid > 0 && t->name[pid])
-            snprintf(label, sizeof label, "%d %s", pid, t->name[pid]);
+        char label[160]; /* "1 vcopy.s": the pid first, as Perfetto shows it beside the name */
+        if (pid == 0)
+            snprintf(label, sizeof label, "machine (no process running)");
+        else
+            snprintf(label, sizeof label, "%d %s", pid, t->name[pid] ? t->name[pid] : "process");
         write_metadata(t, "process_name", pid, 0, "name", label, 0);
         write_metadata(t, "process_sort_index", pid, 0, "sort_index", NULL, pid);
         for (int lane = 0; lane < t->nlanes; lane++)

@@ -5,6 +5,7 @@
  */
 #include "runconfig.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -68,22 +69,45 @@ static bool add(run_config_t *rc, const char *section, const char *key, bool num
     return how != CFG_ASSIGN || (it->assignment = format_alloc("%s=%s", key, value)) != NULL;
 }
 
-#define NUM(section, key, option, value) add(rc, section, key, true, CFG_VALUE, option, "%" PRIu64, (uint64_t)(value))
-#define TEXT(section, key, option, value) add(rc, section, key, false, CFG_VALUE, option, "%s", value)
-#define FLAG(section, key, option, value) add(rc, section, key, false, CFG_FLAG, option, "%s", (value) ? "true" : "false")
+/* An item that OPTION VALUE sets, a number. */
+static bool num(run_config_t *rc, const char *section, const char *key, const char *option, uint64_t value)
+{
+    return add(rc, section, key, true, CFG_VALUE, option, "%" PRIu64, value);
+}
+
+/* An item that OPTION VALUE sets, a word. */
+static bool text(run_config_t *rc, const char *section, const char *key, const char *option, const char *value)
+{
+    return add(rc, section, key, false, CFG_VALUE, option, "%s", value);
+}
+
+/* An item that OPTION alone sets. */
+static bool flag(run_config_t *rc, const char *section, const char *key, const char *option, bool value)
+{
+    return add(rc, section, key, false, CFG_FLAG, option, "%s", value ? "true" : "false");
+}
+
+/* A number OPTION VALUE sets, off the command line when 0 (meaning all or none). */
+static bool num_unless_zero(run_config_t *rc, const char *section, const char *key, const char *option,
+                            uint64_t value)
+{
+    return add(rc, section, key, true, value ? CFG_VALUE : CFG_INFO, option, "%" PRIu64, value);
+}
 
 static bool add_machine(run_config_t *rc, const run_options_t *o)
 {
     const machine_config_t *hw = &o->hw;
-    bool ok = TEXT("", "engine", "--engine", o->engine) && TEXT("", "mode", "--mode", os_mode_name[o->os.mode]) &&
-              NUM("machine", "mem_size", "--mem", hw->mem_size);
-    ok = ok && NUM("paged", "page_size", "--page-size", 1u << hw->page_shift) &&
-         NUM("paged", "levels", "--levels", hw->levels) && NUM("paged", "va_bits", "--va-bits", hw->va_bits);
-    ok = ok && NUM("tlb", "tlb_entries", "--tlb", hw->tlb_entries) &&
-         NUM("tlb", "tlb_ways", "--tlb-ways", hw->tlb_ways) &&
-         TEXT("tlb", "tlb_policy", "--tlb-policy", tlb_policy_name[hw->tlb_policy]) &&
-         NUM("tlb", "asid_bits", "--asid-bits", hw->asid_bits) && NUM("tlb", "seed", "--seed", hw->seed);
-    return ok;
+    bool ok = text(rc, "", "engine", "--engine", o->engine);
+    ok = ok && text(rc, "", "mode", "--mode", os_mode_name[o->os.mode]);
+    ok = ok && num(rc, "machine", "mem_size", "--mem", hw->mem_size);
+    ok = ok && num(rc, "paged", "page_size", "--page-size", 1u << hw->page_shift);
+    ok = ok && num(rc, "paged", "levels", "--levels", hw->levels);
+    ok = ok && num(rc, "paged", "va_bits", "--va-bits", hw->va_bits);
+    ok = ok && num(rc, "tlb", "tlb_entries", "--tlb", hw->tlb_entries);
+    ok = ok && num(rc, "tlb", "tlb_ways", "--tlb-ways", hw->tlb_ways);
+    ok = ok && text(rc, "tlb", "tlb_policy", "--tlb-policy", tlb_policy_name[hw->tlb_policy]);
+    ok = ok && num(rc, "tlb", "asid_bits", "--asid-bits", hw->asid_bits);
+    return ok && num(rc, "tlb", "seed", "--seed", hw->seed);
 }
 
 static const char *alloc_name(const os_config_t *c)
@@ -91,42 +115,51 @@ static const char *alloc_name(const os_config_t *c)
     return c->mp.alloc_ws ? "ws" : c->alloc_proportional ? "proportional" : "equal";
 }
 
+/* "3,1,2" for --priority. */
+static void priority_list(const mp_config_t *mp, char *buf, size_t len)
+{
+    buf[0] = 0;
+    for (int i = 0, n = 0; i < mp->npriorities && (size_t)n < len; i++)
+        n += snprintf(buf + n, len - (size_t)n, "%s%d", i ? "," : "", mp->priority[i]);
+}
+
 static bool add_os(run_config_t *rc, const run_options_t *o)
 {
     const os_config_t *c = &o->os;
-    /* 0 means "all that fit" / "no limit", which the options say by leaving them out */
-    bool ok = add(rc, "os", "frames", true, c->frames ? CFG_VALUE : CFG_INFO, "--frames", "%" PRIu32, c->frames);
-    ok = ok && TEXT("os", "replace", "--replace", repl_policy_name[c->replace]) &&
-         TEXT("os", "scope", "--scope", c->scope_local ? "local" : "global") &&
-         TEXT("os", "alloc", "--alloc", alloc_name(c)) && FLAG("os", "prefault", "--prefault", c->prefault);
-    ok = ok && add(rc, "os", "base", true, c->base_given ? CFG_VALUE : CFG_INFO, "--base", "%" PRIu32, c->base) &&
-         add(rc, "os", "os_size", true, CFG_INFO, NULL, "%" PRIu32, c->os_size) && NUM("os", "stack_size", "--stack", c->stack_size) &&
-         NUM("os", "granule", "--granule", c->granule) && TEXT("os", "fit", "--fit", fit_name[c->fit]);
-    ok = ok && NUM("os", "quantum", "--quantum", c->quantum) &&
-         add(rc, "os", "max_cycles", true, c->max_cycles ? CFG_VALUE : CFG_INFO, "--max-cycles", "%" PRIu64,
-             c->max_cycles);
-    ok = ok && FLAG("os", "compact", "--compact", c->mp.compact) && FLAG("os", "swap", "--swap", c->mp.swap) &&
-         TEXT("os", "swap_back", "--swap-back", swapback_name[c->mp.swap_back]) &&
-         add(rc, "os", "ws_window", true, c->mp.ws_window ? CFG_VALUE : CFG_INFO, "--ws-window", "%" PRIu32,
-             c->mp.ws_window);
+    bool ok = num_unless_zero(rc, "os", "frames", "--frames", c->frames);
+    ok = ok && text(rc, "os", "replace", "--replace", repl_policy_name[c->replace]);
+    ok = ok && text(rc, "os", "scope", "--scope", c->scope_local ? "local" : "global");
+    ok = ok && text(rc, "os", "alloc", "--alloc", alloc_name(c));
+    ok = ok && flag(rc, "os", "prefault", "--prefault", c->prefault);
+    ok = ok && add(rc, "os", "base", true, c->base_given ? CFG_VALUE : CFG_INFO, "--base", "%" PRIu32, c->base);
+    ok = ok && add(rc, "os", "os_size", true, CFG_INFO, NULL, "%" PRIu32, c->os_size);
+    ok = ok && num(rc, "os", "stack_size", "--stack", c->stack_size);
+    ok = ok && num(rc, "os", "granule", "--granule", c->granule);
+    ok = ok && text(rc, "os", "fit", "--fit", fit_name[c->fit]);
+    ok = ok && num(rc, "os", "quantum", "--quantum", c->quantum);
+    ok = ok && num_unless_zero(rc, "os", "max_cycles", "--max-cycles", c->max_cycles);
+    ok = ok && flag(rc, "os", "compact", "--compact", c->mp.compact);
+    ok = ok && flag(rc, "os", "swap", "--swap", c->mp.swap);
+    ok = ok && text(rc, "os", "swap_back", "--swap-back", swapback_name[c->mp.swap_back]);
+    ok = ok && num_unless_zero(rc, "os", "ws_window", "--ws-window", c->mp.ws_window);
     if (ok && c->mp.npriorities) {
-        char list[MP_MAX_PRIORITIES * 12] = "";
-        for (int i = 0, n = 0; i < c->mp.npriorities; i++)
-            n += snprintf(list + n, sizeof list - (size_t)n, "%s%d", i ? "," : "", c->mp.priority[i]);
-        ok = TEXT("os", "priority", "--priority", list);
+        char list[MP_MAX_PRIORITIES * 12];
+        priority_list(&c->mp, list, sizeof list);
+        ok = text(rc, "os", "priority", "--priority", list);
     }
-    ok = ok && FLAG("os", "audit", "--audit", c->audit_stores);
+    ok = ok && flag(rc, "os", "audit", "--audit", c->audit_stores);
     if (ok && c->root)
-        ok = TEXT("os", "root", "--root", c->root);
+        ok = text(rc, "os", "root", "--root", c->root);
     if (ok && c->lib_path)
-        ok = TEXT("os", "lib_path", "--lib-path", c->lib_path);
+        ok = text(rc, "os", "lib_path", "--lib-path", c->lib_path);
     return ok;
 }
 
 static bool add_timing(run_config_t *rc, const timing_t *t)
 {
     bool ok = true;
-#define TIMING_ITEM(name, def, desc) ok = ok && add(rc, "timing", #name, true, CFG_ASSIGN, "--timing", "%" PRIu32, t->name);
+#define TIMING_ITEM(name, def, desc) \
+    ok = ok && add(rc, "timing", #name, true, CFG_ASSIGN, "--timing", "%" PRIu32, t->name);
     TIMING_TABLE(TIMING_ITEM)
 #undef TIMING_ITEM
     return ok;
@@ -178,7 +211,8 @@ int run_config_command(const run_config_t *rc, const char **argv, int max)
     argv[n++] = "run";
     for (int i = 0; i < rc->n; i++) {
         const config_item_t *it = &rc->item[i];
-        bool given = it->how == CFG_VALUE || it->how == CFG_ASSIGN || (it->how == CFG_FLAG && !strcmp(it->value, "true"));
+        bool given = it->how == CFG_VALUE || it->how == CFG_ASSIGN ||
+                     (it->how == CFG_FLAG && !strcmp(it->value, "true"));
         if (given && n < max)
             argv[n++] = it->option;
         if ((it->how == CFG_VALUE || it->how == CFG_PROGRAM) && n < max)
@@ -195,7 +229,7 @@ static size_t append_shell_word(char *buf, size_t room, size_t used, const char 
 {
     bool plain = *word != 0;
     for (const char *c = word; *c; c++)
-        plain = plain && (strchr("_./=,:+-@%", *c) || (*c >= '0' && *c <= '9') || ((*c | 32) >= 'a' && (*c | 32) <= 'z'));
+        plain = plain && (isalnum((unsigned char)*c) || strchr("_./=,:+-@%", *c));
     const char *sep = used ? " " : "";
     if (plain)
         return used + (size_t)snprintf(buf + used, used < room ? room - used : 0, "%s%s", sep, word);

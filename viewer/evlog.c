@@ -206,8 +206,10 @@ bool evlog_read_csv(evlog_t *log, const char *path, char *err, size_t errlen)
     bool too_long = false;
     bool ok = line && read_line(f, line, MAX_LINE, &too_long) && read_layout(line, &lay);
     if (!ok)
-        snprintf(err, errlen, "%s:1: %s", path, !line ? "out of memory" : too_long ? "the line is too long"
-                                                 : "not an mmulab CSV trace (its header names cycle,duration,event,category,pid)");
+        snprintf(err, errlen, "%s:1: %s", path,
+                 !line      ? "out of memory"
+                 : too_long ? "the line is too long"
+                            : "not an mmulab CSV trace (its header names cycle,duration,event,category,pid)");
     while (ok && read_line(f, line, MAX_LINE, &too_long)) {
         lineno++;
         if (line[0] == '\n' || line[0] == '\0')
