@@ -53,6 +53,8 @@ $(1)/obj/Vmmulab_top__ALL.a: $(RTL_SRC) mk/rtl.mk
 	    >$(1)/obj/globals.mk
 	$(Q)$(MAKE) -s -j$(RTL_JOBS) -C $(1)/obj -f globals.mk Vmmulab_top__ALL.a libverilated.a \
 	    >>$(1)/verilator.log 2>&1 || { tail -n 30 $(1)/verilator.log; exit 1; }
+	@# Verilator leaves unchanged output alone, so the archive may keep an old time: mark it done
+	$(Q)touch $$@
 
 $(1)/rtl_machine.o: $(RTL_HARNESS) rtl/harness/rtl.h rtl/harness/gtkw.h $(1)/obj/Vmmulab_top__ALL.a
 	$(if $(Q),@echo "  CXX     $$<")
