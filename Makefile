@@ -25,6 +25,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(OUT)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
+GUEST_LIBS := $(patsubst %.s,%.so,$(wildcard programs/lib/*.s))
 
 .PHONY: all build deps deps-core deps-test demo test check check-binaries bench clean
 
@@ -34,11 +35,20 @@ all: deps
 	$(Q)$(MAKE) --no-print-directory build
 
 # What `all` builds; mk/*.mk add the viewer and the RTL engine.
-build: $(OUT)/mmulab
+build: $(OUT)/mmulab $(GUEST_LIBS)
+
+# The guest's dynamic libraries: programs/lib/NAME.s becomes NAME.so beside
+# its source, where the OS finds a program's libraries (the program's
+# directory and its lib/; docs/services.md).  The OS loads only executables.
+programs/lib/%.so: programs/lib/%.s $(OUT)/mmulab
+	@mkdir -p $(OUT)/programs/lib
+	$(if $(Q),@echo "  GUEST   $@")
+	$(Q)$(OUT)/mmulab asm -c $< -o $(OUT)/programs/lib/$*.o && $(OUT)/mmulab ld -shared $(OUT)/programs/lib/$*.o -o $@
 
 deps: deps-core
 	$(Q)scripts/deps.sh viewer || echo "note: the viewer's packages could not be installed; skipping the viewer"
 	$(Q)scripts/deps.sh rtl || echo "note: Verilator could not be installed; skipping the RTL engine"
+	$(Q)scripts/deps.sh plot || echo "note: gnuplot-nox could not be installed; --plot will say so"
 
 deps-core:
 	$(Q)scripts/deps.sh core
@@ -82,6 +92,7 @@ check-binaries:
 
 deps-test:
 	$(Q)scripts/deps.sh test
+	$(Q)scripts/deps.sh slurm || echo "note: slurm-wlm and munge could not be installed; tests/slurm.sh will skip"
 
 test: deps deps-test
 	$(Q)$(MAKE) --no-print-directory check
@@ -96,7 +107,7 @@ bench: all
 	$(Q)bench/run.sh $(OUT)
 
 clean:
-	rm -rf $(OUT)
+	rm -rf $(OUT) $(GUEST_LIBS)
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 

@@ -40,7 +40,13 @@ if "$M" run --help | grep -q -- "--prefault"; then
     ir_per_guest "copy, paged (TLB-resident)" --mode paged --prefault bench/copy.s
     ir_per_guest "stride, paged (64-entry TLB)" --mode paged --prefault --tlb 64 --tlb-ways full --page-size 4K \
         --mem 64M bench/stride.s
+    ir_per_guest "twopage, paged (64-entry TLB)" --mode paged --prefault --tlb 64 bench/twopage.s
+    ir_per_guest "callelem, paged (64-entry TLB)" --mode paged --prefault --tlb 64 bench/callelem.s
 fi
+ir_per_guest "callelem, hwreloc" --mode hwreloc bench/callelem.s
 if [ -x bench/tlbsim.sh ]; then
     bench/tlbsim.sh "$OUT"
+fi
+if [ -x bench/sweep.sh ]; then
+    bench/sweep.sh "$OUT"
 fi

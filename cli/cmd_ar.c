@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../toolchain/archive.h"
+#include "../sim/options.h"
 #include "commands.h"
 
 #define MAX_MEMBER (256u << 20)
@@ -111,35 +112,53 @@ static int list_or_extract(const char *path, char **names, int n, bool extract, 
     return rc;
 }
 
-int cmd_ar(int argc, char **argv)
+/* Check the operation letters; false after a message. */
+static bool parse_operation(const char *word, char *op, bool *verbose)
 {
-    if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-        ar_usage(stdout);
-        return 0;
-    }
-    if (argc < 3) {
-        ar_usage(stderr);
-        return 2;
-    }
-    const char *ops = argv[1][0] == '-' ? argv[1] + 1 : argv[1];
-    char op = 0;
-    bool verbose = false;
-    for (const char *c = ops; *c; c++) {
-        if (strchr("rtx", *c) && !op)
-            op = *c;
+    *op = 0;
+    *verbose = false;
+    for (const char *c = word; *c; c++) {
+        if (strchr("rtx", *c) && !*op)
+            *op = *c;
         else if (*c == 'v')
-            verbose = true;
+            *verbose = true;
         else if (!strchr("cs", *c)) {
             fprintf(stderr, "mmulab ar: unknown operation or modifier '%c' in '%s' (allowed: r, t, x; c, s, v)\n", *c,
-                    argv[1]);
-            return 2;
+                    word);
+            return false;
         }
     }
-    if (!op) {
-        fprintf(stderr, "mmulab ar: '%s' names no operation (r, t or x)\n", argv[1]);
-        return 2;
-    }
-    if (op == 'r')
-        return replace_members(argv[2], argv + 3, argc - 3, verbose);
-    return list_or_extract(argv[2], argv + 3, argc - 3, op == 'x', verbose);
+    if (!*op)
+        fprintf(stderr, "mmulab ar: '%s' names no operation (r, t or x)\n", word);
+    return *op != 0;
+}
+
+int cmd_ar(int argc, char **argv)
+{
+    /* The operation comes first and may be written with a dash (-t), as GNU
+     * ar allows: then the option parser starts after it. */
+    bool dash_op = argc >= 2 && argv[1][0] == '-' && argv[1][1] && argv[1][1] != '-' && strcmp(argv[1], "-h");
+    char **words = calloc((size_t)argc + 1, sizeof *words);
+    if (!words)
+        abort();
+    opt_parser_t p = {.prog = "mmulab ar", .words = (const char **)words, .max_words = argc, .err = stderr};
+    int rc = opt_parse(&p, argc - dash_op, argv + dash_op);
+    char **rest = words + !dash_op;
+    int nrest = p.nwords - !dash_op;
+    const char *ops = dash_op ? argv[1] + 1 : words[0];
+    char op;
+    bool verbose;
+    if (rc < 0)
+        ar_usage(stdout);
+    else if (rc == 0 && nrest < 1) {
+        ar_usage(stderr);
+        rc = 2;
+    } else if (rc == 0 && !parse_operation(ops, &op, &verbose))
+        rc = 2;
+    else if (rc == 0 && op == 'r')
+        rc = replace_members(rest[0], rest + 1, nrest - 1, verbose);
+    else if (rc == 0)
+        rc = list_or_extract(rest[0], rest + 1, nrest - 1, op == 'x', verbose);
+    free(words);
+    return rc < 0 ? 0 : rc;
 }

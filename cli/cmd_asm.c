@@ -13,25 +13,19 @@
 #include "../toolchain/asm.h"
 #include "../toolchain/disasm.h"
 #include "../toolchain/exe.h"
+#include "../sim/options.h"
 #include "commands.h"
 
-static void asm_usage(FILE *out)
+static void asm_usage(FILE *out, const opt_parser_t *p)
 {
-    fprintf(out,
-            "usage: mmulab asm SOURCE.s [-o OUTPUT] [-l LISTING] [-c]\n"
-            "\n"
-            "Assemble SOURCE.s into an ELF32 executable.\n"
-            "\n"
-            "  -o OUTPUT   output file (default: SOURCE with .s replaced by .x, or by .o\n"
-            "              with -c, in the same directory as the source)\n"
-            "  -l LISTING  write the listing: address, encoding, source line\n"
-            "  -c          produce a relocatable object (ET_REL): undefined names become\n"
-            "              external symbols for a later link\n"
-            "  -h, --help  this text\n"
-            "\n"
-            "Errors are reported as FILE:LINE:COL: error: MESSAGE, all of them in one run.\n"
-            "Exit status: 0 assembled, 2 errors in the source or bad options.\n"
-            "The syntax and the instruction set are described in docs/isa.md.\n");
+    fprintf(out, "usage: mmulab asm SOURCE.s [-o OUTPUT] [-l LISTING] [-c]\n"
+                 "\n"
+                 "Assemble SOURCE.s into an ELF32 executable.\n"
+                 "Errors are reported as FILE:LINE:COL: error: MESSAGE, all of them in one run.\n"
+                 "Exit status: 0 assembled, 2 errors in the source or bad options.\n"
+                 "The syntax and the instruction set are described in docs/isa.md.\n"
+                 "\noptions:\n");
+    opt_help(p, out);
 }
 
 /* SOURCE.s -> SOURCE.x (or .o); any other name gets the suffix appended. */
@@ -55,37 +49,38 @@ typedef struct {
     bool object;
 } asm_args_t;
 
+static const opt_spec_t asm_specs[] = {
+    {"-o", .kind = OPT_STRING, .value_name = "FILE", OPT_AT(asm_args_t, output),
+     .help = "output file (default: SOURCE with .s replaced by .x, or by .o with -c, in the same directory)"},
+    {"-l", .kind = OPT_STRING, .value_name = "FILE", OPT_AT(asm_args_t, listing),
+     .help = "write the listing: address, encoding, source line"},
+    {"-c", .kind = OPT_FLAG, OPT_AT(asm_args_t, object),
+     .help = "produce a relocatable object (ET_REL): undefined names become external symbols"},
+};
+
 /* 0 parsed, 1 --help shown, 2 bad options (reported). */
 static int parse_asm_args(int argc, char **argv, asm_args_t *a)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-            asm_usage(stdout);
-            return 1;
-        }
-        if (!strcmp(arg, "-c")) {
-            a->object = true;
-        } else if (!strcmp(arg, "-o") || !strcmp(arg, "-l")) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "mmulab asm: option '%s' needs a file name\n", arg);
-                return 2;
-            }
-            *(arg[1] == 'o' ? &a->output : &a->listing) = argv[++i];
-        } else if (arg[0] == '-' && arg[1]) {
-            fprintf(stderr, "mmulab asm: unknown option '%s' (allowed: -o FILE, -l FILE, -c, --help)\n", arg);
-            return 2;
-        } else if (a->source) {
-            fprintf(stderr, "mmulab asm: more than one source file ('%s' and '%s')\n", a->source, arg);
-            return 2;
-        } else {
-            a->source = arg;
-        }
+    const char *words[2];
+    opt_table_t table = {asm_specs, OPT_COUNT(asm_specs), a, NULL, NULL};
+    opt_parser_t p = {.prog = "mmulab asm", .tables = &table, .ntables = 1, .words = words, .max_words = 2,
+                      .err = stderr};
+    int rc = opt_parse(&p, argc, argv);
+    if (rc < 0) {
+        asm_usage(stdout, &p);
+        return 1;
     }
-    if (!a->source) {
-        asm_usage(stderr);
+    if (rc)
+        return rc;
+    if (p.nwords > 1) {
+        fprintf(stderr, "mmulab asm: more than one source file ('%s' and '%s')\n", words[0], words[1]);
         return 2;
     }
+    if (p.nwords == 0) {
+        asm_usage(stderr, &p);
+        return 2;
+    }
+    a->source = words[0];
     return 0;
 }
 
@@ -225,26 +220,24 @@ static void print_section(const exe_t *exe, int index)
 
 int cmd_disasm(int argc, char **argv)
 {
-    const char *path = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            disasm_usage(stdout);
-            return 0;
-        }
-        if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "mmulab disasm: unknown option '%s' (allowed: --help)\n", argv[i]);
-            return 2;
-        }
-        if (path) {
-            fprintf(stderr, "mmulab disasm: more than one file ('%s' and '%s')\n", path, argv[i]);
-            return 2;
-        }
-        path = argv[i];
+    const char *words[2];
+    opt_parser_t p = {.prog = "mmulab disasm", .words = words, .max_words = 2, .err = stderr};
+    int rc = opt_parse(&p, argc, argv);
+    if (rc < 0) {
+        disasm_usage(stdout);
+        return 0;
     }
-    if (!path) {
+    if (rc)
+        return rc;
+    if (p.nwords > 1) {
+        fprintf(stderr, "mmulab disasm: more than one file ('%s' and '%s')\n", words[0], words[1]);
+        return 2;
+    }
+    if (p.nwords == 0) {
         disasm_usage(stderr);
         return 2;
     }
+    const char *path = words[0];
     exe_t exe;
     char err[512];
     if (exe_read_elf(path, &exe, err, sizeof err) < 0) {

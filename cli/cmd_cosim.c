@@ -3,7 +3,7 @@
  *
  * Program mode (`mmulab cosim [run options] prog.s ...`): two sessions, one
  * per engine, each with its own OS running its ordinary os_run, as two
- * coroutines; each OS's machine is wrapped (os/lockstep.h) so that it runs
+ * coroutines; each OS's machine is wrapped (sim/lockstep.h) so that it runs
  * one instruction at a time and hands the retirement record over.  Every retired instruction is compared field by field --
  * PC, instruction, register write, memory access, both translations (hit or
  * miss, walk steps, A/D write-back), trap, cycles -- and so is the clock
@@ -25,10 +25,9 @@
 #include <unistd.h>
 
 #include "../toolchain/disasm.h"
-#include "../os/lockstep.h"
+#include "../sim/lockstep.h"
 #include "../rtl/harness/rtl.h"
 #include "../sim/session.h"
-#include "argopt.h"
 #include "commands.h"
 #include "cosim.h"
 
@@ -37,21 +36,33 @@ machine_t *rtl_create(const machine_config_t *cfg, evbus_t *bus, char *err, size
 bool rtl_trace_open(machine_t *m, const char *path, char *err, size_t errlen) __attribute__((weak));
 bool rtl_trace_close(machine_t *m, char *err, size_t errlen) __attribute__((weak));
 
-static void cosim_usage(FILE *out)
+typedef struct {
+    const char *fst;
+    uint64_t random_n, seed;
+    bool random;
+} cosim_args_t;
+
+static const opt_spec_t cosim_specs[] = {
+    {"--fst", .kind = OPT_STRING, .value_name = "FILE", OPT_AT(cosim_args_t, fst),
+     .help = "write a waveform of the RTL, and beside it FILE's stem .gtkw: a GTKWave save file (signals by "
+             "module, states by name: docs/outputs.md)"},
+    {"--random", .kind = OPT_NUMBER, .value_name = "N", OPT_AT(cosim_args_t, random_n), .min = 1,
+     .max = UINT64_MAX / 2, OPT_GIVEN(cosim_args_t, random), .help = "random MMU co-simulation of N accesses"},
+    {"--seed", .kind = OPT_NUMBER, .value_name = "S", OPT_AT(cosim_args_t, seed), .max = UINT32_MAX,
+     .help = "its seed (default 1)"},
+};
+
+static void cosim_usage(FILE *out, const opt_parser_t *p)
 {
-    fprintf(out, "usage: mmulab cosim [--fst FILE] [run options] prog.s ...\n"
+    fprintf(out, "usage: mmulab cosim [--fst FILE] [run options] prog.s ... [-- ARG...]\n"
                  "       mmulab cosim --random N [--seed S]\n\n"
                  "Runs the C model and the RTL in lockstep, each under its own OS, and compares\n"
                  "every retired instruction (PC, instruction, register write, memory access,\n"
                  "translation, trap, cycles).  Exit status: 0 no divergence, 1 a divergence,\n"
                  "2 bad input.  --random drives the MMU alone with N random accesses over random\n"
                  "configurations, page tables, flushes, ASID switches and page-table edits.\n\n"
-                 "options:\n"
-                 "  --fst FILE               write a waveform of the RTL, and FILE's stem .gtkw: a GTKWave save\n"
-                 "                           file (signals by module, states by name: docs/rtl.md)\n"
-                 "  --random N               random MMU co-simulation of N accesses\n"
-                 "  --seed S                 its seed (default 1)\n");
-    run_options_help(out);
+                 "options:\n");
+    opt_help(p, out);
 }
 
 /* The core binary: run the same command in build/mmulab-rtl, beside us. */
@@ -274,13 +285,19 @@ static bool side_next(side_t *s)
     return s->has_rt;
 }
 
+/* The session's machine wrapper: each instruction hands the side its record. */
+static machine_t *wrap_side(machine_t *engine, void *ctx)
+{
+    return lockstep_wrap(engine, side_yield, ctx);
+}
+
+/* Ready the side's coroutine over its session's OS. */
 static bool side_init(side_t *s, os_t *os, ucontext_t *main_ctx)
 {
     enum { STACK = 1 << 20 };
-    memset(s, 0, sizeof *s);
     s->os = os;
     s->main = main_ctx;
-    if (!(s->stack = malloc(STACK)) || !os_lockstep_wrap(os, side_yield, s))
+    if (!(s->stack = malloc(STACK)))
         return false;
     getcontext(&s->ctx);
     s->ctx.uc_stack.ss_sp = s->stack;
@@ -298,10 +315,11 @@ static int cosim_programs(const run_options_t *opt, const char *fst)
     orl.engine = "rtl";
     orl.trace_path = NULL; /* one trace and one commit log, the C side's */
     orl.log_path = NULL;
+    side_t c = {0}, r = {0};
     memset(&sr, 0, sizeof sr);
-    int rc = session_open(&sc, &oc, stderr);
+    int rc = session_open_wrapped(&sc, &oc, wrap_side, &c, stderr);
     if (rc == 0)
-        rc = session_open(&sr, &orl, stderr);
+        rc = session_open_wrapped(&sr, &orl, wrap_side, &r, stderr);
     if (rc) {
         session_close(&sr);
         session_close(&sc);
@@ -312,7 +330,6 @@ static int cosim_programs(const run_options_t *opt, const char *fst)
         os_set_console(sr.os, devnull); /* the program's output once, from the C side */
     char err[256];
     ucontext_t main_ctx;
-    side_t c, r;
     history_t hist = {0};
     uint64_t count = 0;
     cosim_diff_t d;
@@ -376,8 +393,6 @@ out:
         rc = rc ? rc : 2;
     }
     /* a side stopped mid-run stays suspended; its stack goes, the OS is closed normally */
-    os_lockstep_unwrap(sc.os);
-    os_lockstep_unwrap(sr.os);
     free(c.stack);
     free(r.stack);
     session_close(&sr);
@@ -391,48 +406,27 @@ out:
 
 int cmd_cosim(int argc, char **argv)
 {
-    const char *fst = NULL;
-    uint64_t random_n = 0, seed = 1;
-    bool random = false;
-    /* take out our own options; the rest are run options */
-    char **rest = calloc((size_t)argc + 1, sizeof *rest);
-    if (!rest)
-        return 2;
-    int nrest = 0;
-    rest[nrest++] = argv[0];
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        if (opt_match("cosim", argc, argv, &i, "--fst", &v)) {
-            if (!v)
-                goto bad;
-            fst = v;
-        } else if (opt_match("cosim", argc, argv, &i, "--random", &v)) {
-            if (!v || !opt_u64("cosim", "--random", v, 1, UINT64_MAX / 2, &random_n))
-                goto bad;
-            random = true;
-        } else if (opt_match("cosim", argc, argv, &i, "--seed", &v)) {
-            if (!v || !opt_u64("cosim", "--seed", v, 0, UINT32_MAX, &seed))
-                goto bad;
-        } else {
-            rest[nrest++] = argv[i];
-        }
-    }
+    cosim_args_t a = {.seed = 1};
     run_options_t opt;
     run_options_defaults(&opt);
-    int rc = run_options_parse(nrest, rest, &opt, stderr);
-    free(rest);
+    opt_table_t tables[] = {{cosim_specs, OPT_COUNT(cosim_specs), &a, NULL, NULL}, run_options_table(&opt)};
+    tables[1].heading = "run options:";
+    opt_parser_t p = {.prog = "mmulab cosim", .tables = tables, .ntables = 2, .words = opt.programs,
+                      .max_words = MAX_PROGRAMS, .words_what = "programs at once", .err = stderr,
+                      .takes_rest = true};
+    int rc = opt_parse(&p, argc, argv);
+    opt.nprograms = p.nwords;
+    opt.prog_args = p.rest; /* `-- ARG...`: both sides start the program with them */
+    opt.nprog_args = p.nrest;
     if (rc < 0) {
-        cosim_usage(stdout);
+        cosim_usage(stdout, &p);
         return 0;
     }
-    if (rc)
+    if (rc || (rc = run_options_finish(&opt, stderr)))
         return rc;
     if (!rtl_create)
         return exec_rtl_binary(argv - 1);
-    if (random)
-        return cosim_random(random_n, (uint32_t)seed, stdout);
-    return cosim_programs(&opt, fst);
-bad:
-    free(rest);
-    return 2;
+    if (a.random)
+        return cosim_random(a.random_n, (uint32_t)a.seed, stdout);
+    return cosim_programs(&opt, a.fst);
 }

@@ -9,20 +9,32 @@
 #include <string.h>
 
 #include "../toolchain/link.h"
+#include "../sim/options.h"
 #include "commands.h"
 
-static void ld_usage(FILE *out)
+typedef struct {
+    const char *output;
+    bool shared;
+} ld_args_t;
+
+static const opt_spec_t ld_specs[] = {
+    {"-o", .kind = OPT_STRING, .value_name = "FILE", OPT_AT(ld_args_t, output),
+     .help = "the file to write (default a.x, or lib.so with -shared)"},
+    {"-shared", "--shared", .kind = OPT_FLAG, OPT_AT(ld_args_t, shared),
+     .help = "write a dynamic library: its global symbols are exported to programs that link against it or "
+             "dlopen it"},
+};
+
+static void ld_usage(FILE *out, const opt_parser_t *p)
 {
     fprintf(out,
             "usage: mmulab ld [-shared] FILE... -o OUTPUT\n"
             "\n"
             "Link relocatable objects (mmulab asm -c), archives (mmulab ar) and dynamic\n"
             "libraries (mmulab ld -shared) into an executable.\n"
-            "\n"
-            "  -o OUTPUT   the file to write (default a.x, or lib.so with -shared)\n"
-            "  -shared     write a dynamic library: its global symbols are exported to\n"
-            "              programs that link against it or dlopen it\n"
-            "  -h, --help  this text\n"
+            "\n");
+    opt_help(p, out);
+    fprintf(out,
             "\n"
             "A global symbol defined twice and a reference defined nowhere are errors.\n"
             "Archive members are pulled in only when they define a missing symbol.  Calls\n"
@@ -33,36 +45,23 @@ static void ld_usage(FILE *out)
 
 int cmd_ld(int argc, char **argv)
 {
-    const char *output = NULL;
-    link_options_t opt = {.errors = stderr};
-    const char **inputs = calloc((size_t)argc, sizeof *inputs);
-    int ninputs = 0, rc = 0;
+    ld_args_t a = {0};
+    const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
     if (!inputs)
         abort();
-    for (int i = 1; i < argc && rc == 0; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            ld_usage(stdout);
-            rc = -1;
-        } else if (!strcmp(argv[i], "-shared") || !strcmp(argv[i], "--shared")) {
-            opt.shared = true;
-        } else if (!strcmp(argv[i], "-o")) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "mmulab ld: -o needs a file name\n");
-                rc = 2;
-            } else {
-                output = argv[++i];
-            }
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "mmulab ld: unknown option '%s' (allowed: -o FILE, -shared, --help)\n", argv[i]);
-            rc = 2;
-        } else {
-            inputs[ninputs++] = argv[i];
-        }
-    }
-    if (rc == 0 && ninputs == 0) {
-        ld_usage(stderr);
+    opt_table_t table = {ld_specs, OPT_COUNT(ld_specs), &a, NULL, NULL};
+    opt_parser_t p = {.prog = "mmulab ld", .tables = &table, .ntables = 1, .words = inputs, .max_words = argc,
+                      .err = stderr};
+    int rc = opt_parse(&p, argc, argv);
+    if (rc < 0)
+        ld_usage(stdout, &p);
+    if (rc == 0 && p.nwords == 0) {
+        ld_usage(stderr, &p);
         rc = 2;
     }
+    int ninputs = p.nwords;
+    const char *output = a.output;
+    link_options_t opt = {.errors = stderr, .shared = a.shared};
     exe_t exe;
     int errors = rc == 0 ? link_files(inputs, ninputs, &opt, &exe) : 0;
     if (rc == 0 && errors) {

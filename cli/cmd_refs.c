@@ -11,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../obs/plot.h"
+#include "../studies/belady.h"
+#include "../studies/grid.h"
 #include "../studies/refsim.h"
-#include "argopt.h"
+#include "../sim/options.h"
 #include "commands.h"
 
 #define CMD "refs"
@@ -20,7 +23,8 @@
 static void refs_usage(FILE *out)
 {
     fprintf(out,
-            "usage: mmulab refs [--frames N] [--policy fifo|lru|opt|clock|all] [--stack] \"REFERENCES\"\n"
+            "usage: mmulab refs [--frames N|LIST] [--policy fifo|lru|opt|clock|all] [--stack]\n"
+            "                   [--csv FILE] [--json FILE] [--plot FILE.png|FILE.svg] \"REFERENCES\"\n"
             "\n"
             "Runs page replacement on a reference string (page numbers separated by spaces\n"
             "or commas, in one or several arguments) with N frames (default 3), free frames\n"
@@ -29,80 +33,58 @@ static void refs_usage(FILE *out)
             "where the reference caused a page fault (hits are blank) and a '*' row marks\n"
             "the faults.  The last lines read `POLICY: N faults`, one per policy.\n"
             "\n"
-            "  --policy P   fifo, lru, opt, clock (second chance), or all (default);\n"
-            "               several may be given separated by commas\n"
-            "  --stack      also print the LRU stack (most recent first) before and after\n"
-            "               each reference, with the stack depth of the page referenced\n"
+            "--frames with a list or range (1..8, 3,4, 2..10:2) compares them instead: a row\n"
+            "per frame count and policy, and a line for each rise of faults with more frames\n"
+            "(Belady's anomaly).  --csv/--json write the rows, --plot draws page faults\n"
+            "against frames, a curve per policy.\n"
             "\n"
-            "example: mmulab refs --frames 3 --policy all \"7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1\"\n");
+            "example: mmulab refs --frames 3 --policy all \"7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1\"\n"
+            "         mmulab refs --frames 1..6 --policy fifo --plot belady.png \"1 2 3 4 1 2 5 1 2 3 4 5\"\n"
+            "\noptions:\n");
+}
+
+/* Append the page numbers of text; false after saying why. */
+static bool parse_references(const char *text, refstring_t *rs)
+{
+    char err[160];
+    if (refs_parse(text, rs, err, sizeof err))
+        return true;
+    fprintf(stderr, "mmulab refs: %s\n", err);
+    return false;
 }
 
 typedef struct {
-    uint64_t *pages;
-    size_t n, cap;
-} refstring_t;
+    uint64_t frames;
+    unsigned policies;
+    bool stack;
+    refstring_t refs;
+    study_output_t out;
+    const char *text; /* the reference string as given, for the rows */
+} refs_args_t;
 
-static bool refs_push(refstring_t *rs, uint64_t page)
+/* --policy: bit p of the mask for each policy named ("all" or a comma list). */
+static bool parse_policies(void *target, const char *text, char *why, size_t len)
 {
-    if (rs->n == rs->cap) {
-        size_t cap = rs->cap ? 2 * rs->cap : 64;
-        uint64_t *pages = realloc(rs->pages, cap * sizeof *pages);
-        if (!pages)
-            return false;
-        rs->pages = pages;
-        rs->cap = cap;
-    }
-    rs->pages[rs->n++] = page;
-    return true;
-}
-
-/* Append the page numbers of text (separated by blanks or commas). */
-static bool parse_references(const char *text, refstring_t *rs)
-{
-    const char *p = text;
-    for (;;) {
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == ',')
-            p++;
-        if (!*p)
-            return true;
-        const char *start = p;
-        uint64_t page = 0;
-        while (*p >= '0' && *p <= '9' && page < UINT64_MAX / 16)
-            page = page * 10 + (uint64_t)(*p++ - '0');
-        if (p == start || !(*p == 0 || *p == ' ' || *p == '\t' || *p == '\n' || *p == ',')) {
-            int len = (int)strcspn(start, " \t\n,");
-            fprintf(stderr,
-                    "mmulab refs: '%.*s' is not a page number (references are non-negative integers "
-                    "separated by spaces or commas)\n",
-                    len, start);
-            return false;
-        }
-        if (!refs_push(rs, page)) {
-            fprintf(stderr, "mmulab refs: out of memory\n");
-            return false;
-        }
-    }
-}
-
-/* Bit p of *mask for each policy named in text ("all" or a comma list). */
-static bool parse_policies(const char *text, unsigned *mask)
-{
+    unsigned *mask = &((refs_args_t *)target)->policies;
     char name[32];
     *mask = 0;
     for (const char *p = text; *p;) {
-        size_t len = strcspn(p, ",");
+        size_t n = strcspn(p, ",");
         repl_policy_t policy;
-        snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), p);
+        snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), p);
         if (!strcmp(name, "all"))
             *mask |= (1u << REPL_POLICY_COUNT) - 1;
         else if (repl_policy_parse(name, &policy))
             *mask |= 1u << policy;
         else {
-            fprintf(stderr, "mmulab refs: unknown policy '%s'; allowed: fifo, lru, opt, clock, all\n", name);
+            snprintf(why, len, "unknown policy '%s'; allowed: fifo, lru, opt, clock, all (or several separated "
+                               "by commas)", name);
             return false;
         }
-        p += len + (p[len] == ',');
+        p += n + (p[n] == ',');
     }
+    if (!*mask)
+        snprintf(why, len, "expected fifo|lru|opt|clock|all");
     return *mask != 0;
 }
 
@@ -219,45 +201,56 @@ static bool print_lru_stack(const refstring_t *rs, uint32_t frames)
     return true;
 }
 
-typedef struct {
-    uint64_t frames;
-    unsigned policies;
-    bool stack;
-    refstring_t refs;
-} refs_args_t;
+static const opt_spec_t refs_specs[] = {
+    {"--frames", .lists = true, .kind = OPT_NUMBER, .value_name = "N", OPT_AT(refs_args_t, frames), .min = 1, .max = 1u << 16,
+     .help = "frames of memory (default 3); a list or range compares them"},
+    {"--policy", .kind = OPT_CUSTOM, .value_name = "P", .hook = parse_policies, .help = "fifo, lru, opt, clock (second chance), or all (default); several may be given "
+                          "separated by commas"},
+    {"--stack", .kind = OPT_FLAG, OPT_AT(refs_args_t, stack),
+     .help = "also print the LRU stack (most recent first) before and after each reference, with the stack "
+             "depth of the page referenced"},
+};
 
-/* 0 to go on, otherwise the exit status. */
-static int parse_args(int argc, char **argv, refs_args_t *a)
+/* 0 to go on, otherwise the exit status; a list of --frames goes to grid. */
+static int parse_args(int argc, char **argv, refs_args_t *a, grid_t *grid)
 {
-    const char *value;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            refs_usage(stdout);
-            return -1;
-        } else if (opt_match(CMD, argc, argv, &i, "--frames", &value)) {
-            if (!opt_u64(CMD, "--frames", value, 1, 1u << 16, &a->frames))
-                return 2;
-        } else if (opt_match(CMD, argc, argv, &i, "--policy", &value)) {
-            if (!value || !parse_policies(value, &a->policies))
-                return 2;
-        } else if (!strcmp(argv[i], "--stack")) {
-            a->stack = true;
-        } else if (argv[i][0] == '-' && argv[i][1] == '-') {
-            fprintf(stderr, "mmulab refs: unknown option '%s' (see mmulab refs --help)\n", argv[i]);
-            return 2;
-        } else if (!parse_references(argv[i], &a->refs)) {
-            return 2;
-        }
+    const char **words = calloc((size_t)argc + 1, sizeof *words);
+    if (!words)
+        return 2;
+    opt_table_t tables[] = {{refs_specs, OPT_COUNT(refs_specs), a, NULL, NULL}, study_output_table(&a->out)};
+    opt_parser_t p = {.prog = "mmulab " CMD, .tables = tables, .ntables = 2, .words = words,
+                      .max_words = argc, .err = stderr, .grid = grid, .point = -1};
+    int rc = opt_parse(&p, argc, argv);
+    if (rc < 0) {
+        refs_usage(stdout);
+        opt_help(&p, stdout);
     }
-    if (!a->refs.n) {
+    for (int i = 0; i < p.nwords && rc == 0; i++)
+        if (!parse_references(words[i], &a->refs))
+            rc = 2;
+    a->text = p.nwords == 1 ? words[0] : "(several arguments)";
+    free(words);
+    if (rc == 0 && !a->refs.n) {
         fprintf(stderr, "mmulab refs: no reference string given\n");
         refs_usage(stderr);
-        return 2;
+        rc = 2;
     }
-    return 0;
+    return rc;
 }
 
-static int run_policies(const refs_args_t *a)
+static void add_row(rows_t *rows, const refs_args_t *a, repl_policy_t policy, uint64_t faults)
+{
+    rows_begin(rows);
+    rows_set(rows, "reference_string", a->text);
+    rows_set_u64(rows, "references", a->refs.n);
+    rows_set_u64(rows, "frames", a->frames);
+    rows_set(rows, "policy", repl_policy_name[policy]);
+    rows_set_u64(rows, "faults", faults);
+}
+
+/* One point: every policy asked for with a->frames frames; the frame tables
+ * (and the stack) when `tables`, a row per policy in rows. */
+static int run_policies(const refs_args_t *a, bool tables, rows_t *rows)
 {
     uint32_t frames = (uint32_t)a->frames;
     size_t n = a->refs.n;
@@ -272,14 +265,17 @@ static int run_policies(const refs_args_t *a)
             continue;
         if (!simulate(&a->refs, (repl_policy_t)p, frames, next_use, contents, faulted, &faults[p]))
             status = 3;
-        else
+        else if (tables)
             print_table(&a->refs, (repl_policy_t)p, frames, contents, faulted);
     }
-    if (!status && a->stack && !print_lru_stack(&a->refs, frames))
+    if (!status && tables && a->stack && !print_lru_stack(&a->refs, frames))
         status = 3;
     for (int p = 0; p < REPL_POLICY_COUNT && !status; p++)
-        if (a->policies >> p & 1)
-            printf("%s: %llu faults\n", repl_policy_name[p], (unsigned long long)faults[p]);
+        if (a->policies >> p & 1) {
+            if (tables)
+                printf("%s: %llu faults\n", repl_policy_name[p], (unsigned long long)faults[p]);
+            add_row(rows, a, (repl_policy_t)p, faults[p]);
+        }
     if (status) {
         fprintf(stderr, "mmulab refs: out of memory\n");
         status = 2;
@@ -290,12 +286,37 @@ static int run_policies(const refs_args_t *a)
     return status;
 }
 
+/* Every frame count of the grid (one point without a list). */
+static int run_points(refs_args_t *a, const grid_t *g)
+{
+    rows_t rows;
+    rows_init(&rows);
+    size_t points = grid_points(g);
+    int status = 0;
+    for (size_t p = 0; p < points && !status; p++) {
+        if (g->naxes && !parse_u64(grid_value(g, p, 0), &a->frames)) /* checked by the parser */
+            status = 2;
+        else
+            status = run_policies(a, points == 1, &rows);
+    }
+    if (!status && points > 1) {
+        rows_print(&rows, stdout, (const char *const[]){"frames", "policy", "faults", NULL});
+        belady_report(&rows, "frames", "faults", "policy", stdout);
+    }
+    if (!status && !study_emit(&rows, CMD, &a->out))
+        status = 2;
+    rows_free(&rows);
+    return status;
+}
+
 int cmd_refs(int argc, char **argv)
 {
     refs_args_t a = {.frames = 3, .policies = (1u << REPL_POLICY_COUNT) - 1};
-    int status = parse_args(argc, argv, &a);
+    grid_t grid = {0};
+    int status = parse_args(argc, argv, &a, &grid);
     if (status == 0)
-        status = run_policies(&a);
+        status = run_points(&a, &grid);
     free(a.refs.pages);
+    grid_free(&grid);
     return status < 0 ? 0 : status;
 }

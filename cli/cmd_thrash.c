@@ -2,7 +2,9 @@
  * `mmulab thrash`: sweep the degree of multiprogramming (1..--max-degree
  * copies of a worker with a known working set, sharing F frames) and print
  * CPU utilisation and fault rate per degree, for one frame allocator or all;
- * --csv FILE writes degree, cpu_utilisation, fault_rate, allocator.  The
+ * --csv/--json FILE write a row per degree and allocator (degree,
+ * cpu_utilisation, fault_rate, allocator, then the configuration), --plot
+ * draws utilisation against the degree, a curve per allocator.  The
  * knee shows where the working sets stop fitting the frames.  By default it
  * runs the real paged OS on programs/thrash_worker.s (cli/thrash_os.c);
  * --model runs the self-contained model of studies/thrash.c instead
@@ -12,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../obs/plot.h"
 #include "../studies/thrash.h"
-#include "argopt.h"
 #include "commands.h"
 #include "thrash_os.h"
 #include "../sim/options.h"
@@ -27,15 +29,58 @@ typedef struct {
     const char *model_only;  /* a model option given, for the complaint    */
     uint64_t max_degree;
     int alloc; /* frame_alloc_t, or ALLOC_COUNT for all */
-    const char *csv;
+    study_output_t out;      /* --csv, --json, --plot                       */
     bool ws_window_given;    /* else each engine's own default window        */
     char worker_path[4096];
 } thrash_options_t;
 
-static void usage(FILE *out)
+#define ARG(f) OPT_AT(thrash_options_t, f)
+#define D .show_default = true
+static const opt_spec_t thrash_specs[] = {
+    {"--frames", .kind = OPT_NUMBER, .value_name = "N", ARG(model.frames), .min = 1, .max = 1u << 20, D,
+     .help = "frames shared by all processes"},
+    {"--alloc", .kind = OPT_CHOICE, .value_name = "A", ARG(alloc), .choices = frame_alloc_name,
+     .nchoices = ALLOC_COUNT, .keyword = "all", .keyword_value = ALLOC_COUNT, D, .help = "equal|proportional|ws|all"},
+    {"--scope", .kind = OPT_CHOICE, .value_name = "S", ARG(model.scope), .choices = repl_scope_name,
+     .nchoices = SCOPE_COUNT, D, .help = "local|global replacement (ws: global)"},
+    {"--policy", .kind = OPT_CHOICE, .value_name = "P", ARG(model.policy), .choices = repl_policy_name,
+     .nchoices = REPL_POLICY_COUNT, D, .help = "fifo|lru|clock (opt needs the future)"},
+    {"--cycles", .kind = OPT_NUMBER, .value_name = "N", ARG(model.cycles), .min = 1000, .max = 1ull << 40, D,
+     .help = "length of each run"},
+    {"--ws-window", .kind = OPT_NUMBER, .value_name = "N", ARG(model.ws_window), .min = 1, .max = 1u << 30,
+     OPT_GIVEN(thrash_options_t, ws_window_given), D, .help = "working-set window, references"},
+    {"--max-degree", .kind = OPT_NUMBER, .value_name = "N", ARG(max_degree), .min = 1, .max = 256, D,
+     .help = "sweep degrees 1..N"},
+    {"--timing", .kind = OPT_LIST, .value_name = "NAME=V", ARG(os.timings),
+     .help = "a timing parameter (see `mmulab timing`); repeatable"},
+    {"--program", .kind = OPT_STRING, .value_name = "FILE", ARG(os.program),
+     .help = "the worker under the OS (default programs/thrash_worker.s)"},
+    {"--model", .kind = OPT_FLAG, ARG(use_model), .help = "the self-contained model, with the options below"},
+};
+
+/* The self-contained model's own options (studies/thrash.c). */
+static const opt_spec_t model_specs[] = {
+    {"--pages", .kind = OPT_NUMBER, .value_name = "K", ARG(model.pages), .min = 1, .max = 1u << 16, D,
+     .help = "pages each worker loops over"},
+    {"--pages-spread", .kind = OPT_NUMBER, .value_name = "S", ARG(model.pages_spread), .max = 1u << 15, D,
+     .help = "worker i loops over K-S + i%(2S+1) pages"},
+    {"--refs-per-page", .kind = OPT_NUMBER, .value_name = "R", ARG(model.refs_per_page), .min = 1, .max = 1u << 24,
+     D, .help = "references to a page per visit"},
+    {"--page-size", .kind = OPT_SIZE, .value_name = "SIZE", ARG(model.page_size), .min = 1, .max = 1u << 24, D,
+     .help = "bytes per page, what a fault reads"},
+    {"--burst", .kind = OPT_NUMBER, .value_name = "N", ARG(model.burst), .min = 1, .max = 1u << 30, D,
+     .help = "mean references between I/O waits, exponential"},
+    {"--io-cycles", .kind = OPT_NUMBER, .value_name = "N", ARG(model.io_cycles), .max = 1ull << 40, D,
+     .help = "mean I/O wait in cycles, exponential"},
+    {"--seed", .kind = OPT_NUMBER, .value_name = "N", ARG(model.seed), D, .help = "for the bursts and waits"},
+    {"--warmup", .kind = OPT_NUMBER, .value_name = "N", ARG(model.warmup), .max = 1ull << 40, D,
+     .help = "cycles before measuring"},
+};
+#undef D
+#undef ARG
+
+static void usage(FILE *out, const opt_parser_t *p)
 {
-    thrash_config_t d;
-    thrash_config_defaults(&d);
     fprintf(out,
             "usage: mmulab thrash [options]\n\n"
             "Runs 1..N copies of programs/thrash_worker.s (8 data pages in a loop, a device\n"
@@ -44,124 +89,12 @@ static void usage(FILE *out)
             "the OS, over all cycles) and page faults per reference for each degree.\n"
             "--model runs a self-contained model instead (studies/thrash.c: one CPU, one paging\n"
             "disk a faulting process waits on while others run).\n\n"
-            "options:\n"
-            "  --frames N         frames shared by all processes (default %u)\n"
-            "  --alloc A          equal|proportional|ws|all (default equal)\n"
-            "  --scope S          local|global replacement (default local; ws: global)\n"
-            "  --policy P         fifo|lru|clock (default lru)\n"
-            "  --cycles N         length of each run (default %llu)\n"
-            "  --ws-window N      working-set window, references (default %u)\n"
-            "  --max-degree N     sweep degrees 1..N (default 16)\n"
-            "  --timing NAME=V    a timing parameter (see `mmulab timing`)\n"
-            "  --csv FILE         degree,cpu_utilisation,fault_rate,allocator\n"
-            "  --program FILE     the worker under the OS (default programs/thrash_worker.s)\n"
-            "  --model            the self-contained model, with these options:\n"
-            "    --pages K          pages each worker loops over (default %u)\n"
-            "    --pages-spread S worker i loops over K-S + i%%(2S+1) pages (default 0)\n"
-            "    --refs-per-page Rreferences to a page per visit (default %u)\n"
-            "    --page-size SIZE bytes per page, what a fault reads (default 4K)\n"
-            "    --burst N        mean references between I/O waits, exponential (default %u)\n"
-            "    --io-cycles N    mean I/O wait in cycles, exponential (default %llu)\n"
-            "    --seed N         for the bursts and waits (default 1)\n"
-            "    --warmup N       cycles before measuring (default %llu)\n",
-            d.frames, (unsigned long long)d.cycles, d.ws_window, d.pages, d.refs_per_page, d.burst,
-            (unsigned long long)d.io_cycles, (unsigned long long)d.warmup);
+            "--csv and --json write a row per degree and allocator: degree, cpu_utilisation,\n"
+            "fault_rate, allocator, then the configuration and the other columns; --plot\n"
+            "draws CPU utilisation against the degree, a curve per allocator.\n\n"
+            "options:\n");
+    opt_help(p, out);
 }
-
-/* One of names, or with `all` also "all" (as n). */
-static bool pick(const char *option, const char *text, const char *const *names, int n, bool all, int *out)
-{
-    const char *with_all[8];
-    if (!all || n >= 8)
-        return opt_choice(CMD, option, text, names, n, out);
-    for (int i = 0; i < n; i++)
-        with_all[i] = names[i];
-    with_all[n] = "all";
-    return opt_choice(CMD, option, text, with_all, n + 1, out);
-}
-
-static bool u32_option(const char *option, const char *text, uint64_t min, uint64_t max, uint32_t *out)
-{
-    uint64_t v;
-    if (!opt_u64(CMD, option, text, min, max, &v))
-        return false;
-    *out = (uint32_t)v;
-    return true;
-}
-
-static bool parse_named(const char *name, const char *v, thrash_options_t *o)
-{
-    thrash_config_t *m = &o->model;
-    int k;
-    if (!strcmp(name, "--alloc"))
-        return pick(name, v, frame_alloc_name, ALLOC_COUNT, true, &o->alloc);
-    if (!strcmp(name, "--scope")) {
-        bool ok = pick(name, v, repl_scope_name, SCOPE_COUNT, false, &k);
-        m->scope = (repl_scope_t)k;
-        return ok;
-    }
-    if (!strcmp(name, "--policy")) {
-        bool ok = pick(name, v, repl_policy_name, REPL_POLICY_COUNT, false, &k) && k != REPL_OPT;
-        if (ok)
-            m->policy = (repl_policy_t)k;
-        else if (k == REPL_OPT)
-            fprintf(stderr, "mmulab " CMD ": --policy opt needs the future: use fifo, lru or clock\n");
-        return ok;
-    }
-    if (!strcmp(name, "--timing")) {
-        char err[512];
-        if (o->os.ntimings == (int)(sizeof o->os.timings / sizeof o->os.timings[0])) {
-            fprintf(stderr, "mmulab " CMD ": too many --timing options\n");
-            return false;
-        }
-        o->os.timings[o->os.ntimings++] = v;
-        if (timing_set(&m->timing, v, err, sizeof err))
-            return true;
-        fprintf(stderr, "mmulab " CMD ": %s\n", err);
-        return false;
-    }
-    if (!strcmp(name, "--program"))
-        return (o->os.program = v) != NULL;
-    if (!strcmp(name, "--page-size")) {
-        uint64_t size;
-        if (!opt_size(CMD, name, v, &size))
-            return false;
-        m->page_size = (uint32_t)(size > (1u << 24) ? (1u << 24) : size);
-        return true;
-    }
-    if (!strcmp(name, "--csv"))
-        return (o->csv = v) != NULL;
-    if (!strcmp(name, "--frames"))
-        return u32_option(name, v, 1, 1u << 20, &m->frames);
-    if (!strcmp(name, "--pages"))
-        return u32_option(name, v, 1, 1u << 16, &m->pages);
-    if (!strcmp(name, "--pages-spread"))
-        return u32_option(name, v, 0, 1u << 15, &m->pages_spread);
-    if (!strcmp(name, "--refs-per-page"))
-        return u32_option(name, v, 1, 1u << 24, &m->refs_per_page);
-    if (!strcmp(name, "--burst"))
-        return u32_option(name, v, 1, 1u << 30, &m->burst);
-    if (!strcmp(name, "--ws-window")) {
-        o->ws_window_given = true;
-        return u32_option(name, v, 1, 1u << 30, &m->ws_window);
-    }
-    if (!strcmp(name, "--io-cycles"))
-        return opt_u64(CMD, name, v, 0, 1ull << 40, &m->io_cycles);
-    if (!strcmp(name, "--cycles"))
-        return opt_u64(CMD, name, v, 1000, 1ull << 40, &m->cycles);
-    if (!strcmp(name, "--warmup"))
-        return opt_u64(CMD, name, v, 0, 1ull << 40, &m->warmup);
-    if (!strcmp(name, "--seed"))
-        return opt_u64(CMD, name, v, 0, UINT64_MAX, &m->seed);
-    return opt_u64(CMD, name, v, 1, 256, &o->max_degree); /* --max-degree */
-}
-
-static const char *const option_names[] = {"--alloc",  "--scope",    "--policy",    "--timing", "--program",
-                                           "--csv",    "--frames",   "--ws-window", "--cycles", "--max-degree",
-                                           /* the model's own, from here on */
-                                           "--page-size", "--pages", "--pages-spread", "--refs-per-page", "--burst",
-                                           "--io-cycles", "--warmup", "--seed"};
-#define FIRST_MODEL_OPTION 10
 
 /* The OS engine takes the shared options from the model's settings. */
 static void os_settings(thrash_options_t *o, const char *argv0)
@@ -180,6 +113,18 @@ static void os_settings(thrash_options_t *o, const char *argv0)
     t->program = found ? found : wanted;
 }
 
+/* Each --timing, on the model's table (the OS engine passes them on). */
+static bool apply_timings(thrash_options_t *o)
+{
+    char err[512];
+    for (int i = 0; i < o->os.timings.n; i++)
+        if (!timing_set(&o->model.timing, o->os.timings.v[i], err, sizeof err)) {
+            fprintf(stderr, "mmulab " CMD ": %s\n", err);
+            return false;
+        }
+    return true;
+}
+
 /* 0 go ahead, -1 help printed, 2 bad options. */
 static int parse(int argc, char **argv, thrash_options_t *o)
 {
@@ -187,27 +132,22 @@ static int parse(int argc, char **argv, thrash_options_t *o)
     thrash_config_defaults(&o->model);
     o->max_degree = 16;
     o->alloc = ALLOC_EQUAL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-            return -1;
-        bool matched = false;
-        for (size_t k = 0; k < sizeof option_names / sizeof option_names[0] && !matched; k++) {
-            const char *v;
-            if (!opt_match(CMD, argc, argv, &i, option_names[k], &v))
-                continue;
-            matched = true;
-            if (!v || !parse_named(option_names[k], v, o))
-                return 2;
-            if (k >= FIRST_MODEL_OPTION)
-                o->model_only = option_names[k];
-        }
-        if (!strcmp(argv[i], "--model"))
-            matched = o->use_model = true;
-        if (!matched) {
-            fprintf(stderr, "mmulab " CMD ": unknown option '%s' (see --help)\n", argv[i]);
-            return 2;
-        }
+    opt_table_t tables[] = {{thrash_specs, OPT_COUNT(thrash_specs), o, NULL, NULL},
+                            study_output_table(&o->out),
+                            {model_specs, OPT_COUNT(model_specs), o, "  with --model:", NULL}};
+    opt_parser_t p = {.prog = "mmulab " CMD, .tables = tables, .ntables = 3, .err = stderr};
+    int rc = opt_parse(&p, argc, argv);
+    if (rc < 0)
+        usage(stdout, &p);
+    if (rc)
+        return rc;
+    if (!apply_timings(o))
+        return 2;
+    if (o->model.policy == REPL_OPT) {
+        fprintf(stderr, "mmulab " CMD ": --policy opt needs the future: use fifo, lru or clock\n");
+        return 2;
     }
+    o->model_only = tables[2].used;
     if (o->model.warmup >= o->model.cycles) {
         fprintf(stderr, "mmulab " CMD ": --warmup must be below --cycles\n");
         return 2;
@@ -259,8 +199,27 @@ static bool run_point(const thrash_options_t *o, frame_alloc_t alloc, int degree
     return thrash_os_run(&t, degree, pt);
 }
 
-/* Run one allocator's sweep; prints its table, appends CSV rows. */
-static bool sweep(const thrash_options_t *o, frame_alloc_t alloc, FILE *csv)
+static void add_row(rows_t *rows, const thrash_options_t *o, frame_alloc_t alloc, int d, const thrash_point_t *pt)
+{
+    rows_begin(rows);
+    rows_set_u64(rows, "degree", (uint64_t)d);
+    rows_set_double(rows, "cpu_utilisation", pt->cpu_utilisation);
+    rows_set_double(rows, "fault_rate", pt->fault_rate);
+    rows_set(rows, "allocator", frame_alloc_name[alloc]);
+    rows_set(rows, "engine", o->use_model ? "model" : "os");
+    rows_set(rows, "program", o->use_model ? "studies/thrash.c model" : o->os.program);
+    rows_set_u64(rows, "frames", o->model.frames);
+    rows_set(rows, "policy", repl_policy_name[o->model.policy]);
+    rows_set(rows, "scope", alloc == ALLOC_WS ? "global" : repl_scope_name[o->model.scope]);
+    rows_set_u64(rows, "cycles", o->model.cycles);
+    rows_set_double(rows, "active", pt->active);
+    rows_set_double(rows, "pff", pt->pff);
+    rows_set_double(rows, "mean_ws", pt->mean_ws);
+    rows_set_double(rows, "disk_busy", pt->disk_busy);
+}
+
+/* Run one allocator's sweep; prints its table, appends its rows. */
+static bool sweep(const thrash_options_t *o, frame_alloc_t alloc, rows_t *rows)
 {
     printf("\nallocator %s:\n%6s %7s %9s %11s %9s %8s %9s\n", frame_alloc_name[alloc], "degree", "active",
            "cpu_util", "fault_rate", "pff/1000", "mean_ws", "disk_busy");
@@ -274,8 +233,7 @@ static bool sweep(const thrash_options_t *o, frame_alloc_t alloc, FILE *csv)
         }
         printf("%6d %7.2f %9.3f %11.5f %9.2f %8.2f %9.3f\n", d, pt.active, pt.cpu_utilisation, pt.fault_rate, pt.pff,
                pt.mean_ws, pt.disk_busy);
-        if (csv)
-            fprintf(csv, "%d,%.5f,%.6f,%s\n", d, pt.cpu_utilisation, pt.fault_rate, frame_alloc_name[alloc]);
+        add_row(rows, o, alloc, d, &pt);
         if (pt.cpu_utilisation > best) {
             best = pt.cpu_utilisation;
             best_degree = d;
@@ -290,25 +248,16 @@ int cmd_thrash(int argc, char **argv)
 {
     thrash_options_t o;
     int rc = parse(argc, argv, &o);
-    if (rc < 0) {
-        usage(stdout);
-        return 0;
-    }
     if (rc)
-        return rc;
-    FILE *csv = NULL;
-    if (o.csv && !(csv = fopen(o.csv, "w"))) {
-        fprintf(stderr, "mmulab " CMD ": cannot write %s\n", o.csv);
-        return 2;
-    }
-    if (csv)
-        fprintf(csv, "degree,cpu_utilisation,fault_rate,allocator\n");
+        return rc < 0 ? 0 : rc;
+    rows_t rows;
+    rows_init(&rows);
     describe(&o);
     bool ok = true;
     for (int a = 0; a < ALLOC_COUNT && ok; a++)
         if (o.alloc == ALLOC_COUNT || o.alloc == a)
-            ok = sweep(&o, (frame_alloc_t)a, csv);
-    if (csv && fclose(csv) != 0)
-        ok = false;
+            ok = sweep(&o, (frame_alloc_t)a, &rows);
+    ok = ok && study_emit(&rows, CMD, &o.out);
+    rows_free(&rows);
     return ok ? 0 : 2;
 }

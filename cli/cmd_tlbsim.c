@@ -17,8 +17,13 @@
 
 #include "../mmu/tlb.h"
 #include "../obs/din.h"
+#include "../obs/plot.h"
+#include "../obs/quote.h"
+#include "../studies/belady.h"
+#include "../studies/grid.h"
 #include "../studies/refsim.h"
-#include "argopt.h"
+#include "../studies/stackdist.h"
+#include "../sim/options.h"
 #include "commands.h"
 
 #define CMD "tlbsim"
@@ -32,6 +37,7 @@ static void tlbsim_usage(FILE *out)
             "usage: mmulab tlbsim --trace FILE [--page-size 4K] [--tlb N] [--tlb-ways full|N]\n"
             "                     [--tlb-policy lru|fifo|random|plru] [--seed S]\n"
             "                     [--frames N --replace fifo|lru|opt|clock] [--stats-json FILE]\n"
+            "                     [--csv FILE] [--json FILE] [--plot FILE.png|FILE.svg] [--simulate-all]\n"
             "\n"
             "Replays a Dinero IV din trace (`LABEL ADDRESS` per line: 0 read, 1 write,\n"
             "2 instruction fetch, 3 misc, 4 flush the TLB; hex address, 64-bit allowed;\n"
@@ -40,7 +46,19 @@ static void tlbsim_usage(FILE *out)
             "Without --frames memory is unbounded and page_faults counts the distinct pages\n"
             "touched; with --frames N it counts the faults of N frames under --replace\n"
             "(default lru), and an evicted page's TLB entry is invalidated.\n"
-            "--stats-json writes the same figures and the configuration as JSON.\n");
+            "--stats-json writes the same figures and the configuration as JSON.\n"
+            "\n"
+            "Lists and ranges compare configurations in one pass over the trace: --tlb,\n"
+            "--tlb-ways, --tlb-policy, --page-size, --frames, --replace and --seed each take\n"
+            "a comma list or a range (--tlb 8,16,32,64 --tlb-ways full,4 --page-size 4K,8K\n"
+            "--replace all --frames 2..10); every combination is a point, printed as one\n"
+            "row.  The trace is read and parsed once for all of them.  Fully associative LRU\n"
+            "TLBs (with no --frames, or with --replace lru) of every size come from one\n"
+            "histogram of Mattson stack distances per page size; the other points are\n"
+            "simulated side by side.  --simulate-all simulates every point instead (to check\n"
+            "the two agree).\n"
+            "--plot draws the miss rate against entries, or page faults against frames.\n"
+            "\noptions:\n");
 }
 
 typedef struct {
@@ -52,6 +70,8 @@ typedef struct {
     uint64_t frames;
     repl_policy_t replace;
     bool replace_given;
+    bool simulate_all;     /* --simulate-all: no stack distances */
+    study_output_t out;
 } tlbsim_args_t;
 
 typedef struct {
@@ -90,7 +110,7 @@ static inline tlb_entry_t *handle_miss(tlbsim_t *s, uint64_t vpn)
             s->page_faults++;
         }
     }
-    return tlb_fill_fast(s->tlb, vpn, 0, frame, ALL_PERM);
+    return tlb_fill(s->tlb, vpn, 0, frame, ALL_PERM, NULL);
 }
 
 /* One reference; `bounded` is a constant at each call, so each loop of
@@ -176,15 +196,6 @@ static uint64_t *trace_next_use(const trace_t *t, uint32_t page_shift)
     return next_use;
 }
 
-static bool replay_streamed(tlbsim_t *s, din_reader_t *in, char *err, size_t errlen)
-{
-    static din_ref_t batch[BATCH];
-    long got;
-    while ((got = din_read(in, batch, BATCH, err, errlen)) > 0)
-        replay(s, batch, (size_t)got);
-    return got == 0;
-}
-
 /* --- setup and report -------------------------------------------------------- */
 
 static bool tlbsim_init(tlbsim_t *s, const tlbsim_args_t *a, const uint64_t *next_use, char *err, size_t errlen)
@@ -224,20 +235,6 @@ static void collect(const tlbsim_t *s, tlbsim_stats_t *st)
     st->evictions = s->bounded ? s->mem.evictions : 0;
 }
 
-static void json_string(FILE *f, const char *text)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
 static bool write_json(const char *path, const tlbsim_args_t *a, const char *compression, const tlbsim_stats_t *st)
 {
     FILE *f = fopen(path, "w");
@@ -246,7 +243,7 @@ static bool write_json(const char *path, const tlbsim_args_t *a, const char *com
         return false;
     }
     fprintf(f, "{\n  \"trace\": ");
-    json_string(f, a->trace);
+    json_write_string(f, a->trace);
     fprintf(f,
             ",\n  \"compression\": \"%s\",\n  \"page_size\": %" PRIu64 ",\n  \"tlb_entries\": %u,\n"
             "  \"tlb_ways\": %u,\n  \"tlb_sets\": %u,\n  \"tlb_policy\": \"%s\",\n  \"seed\": %u,\n"
@@ -291,154 +288,364 @@ static void print_text(const tlbsim_args_t *a, const char *compression, const tl
 
 /* --- arguments --------------------------------------------------------------- */
 
-static bool parse_ways(const char *text, tlbsim_args_t *a)
-{
-    uint64_t ways;
-    if (text && !strcmp(text, "full")) {
-        a->full_assoc = true;
-        return true;
-    }
-    if (!opt_u64(CMD, "--tlb-ways", text, 1, 1024, &ways))
-        return false;
-    a->full_assoc = false;
-    a->cfg.tlb_ways = (uint32_t)ways;
-    return true;
-}
+#define ARG(f) OPT_AT(tlbsim_args_t, f)
+static const opt_spec_t tlbsim_specs[] = {
+    {"--trace", .kind = OPT_STRING, .value_name = "FILE", ARG(trace), .help = "the din trace (plain, .gz or .xz)"},
+    {"--page-size", .lists = true, .kind = OPT_SIZE, .value_name = "SIZE", ARG(page_size), .min = 4, .max = 1u << 30,
+     .pow2 = true, .help = "page size, a power of two from 4 bytes to 1G (default 4K)"},
+    {"--tlb", .lists = true, .kind = OPT_NUMBER, .value_name = "N", ARG(cfg.tlb_entries), .min = 1, .max = 1024,
+     .help = "TLB entries 1..1024 (default 64)"},
+    {"--tlb-ways", .lists = true, .kind = OPT_NUMBER, .value_name = "full|N", ARG(cfg.tlb_ways), .min = 1, .max = 1024,
+     .keyword = "full", .keyword_value = 0, .help = "TLB associativity (default full)"},
+    {"--tlb-policy", .lists = true, .kind = OPT_CHOICE, .value_name = "POLICY", ARG(cfg.tlb_policy), .choices = tlb_policy_name,
+     .nchoices = 4, .help = "TLB replacement lru|fifo|random|plru (default lru)"},
+    {"--seed", .lists = true, .kind = OPT_NUMBER, .value_name = "S", ARG(cfg.seed), .help = "seed of the random TLB policy (default 1)"},
+    {"--frames", .lists = true, .kind = OPT_NUMBER, .value_name = "N", ARG(frames), .min = 1, .max = 1u << 24,
+     .help = "N frames of memory (default: unbounded)"},
+    {"--replace", .lists = true, .kind = OPT_CHOICE, .value_name = "POLICY", ARG(replace), .choices = repl_policy_name,
+     .nchoices = REPL_POLICY_COUNT, OPT_GIVEN(tlbsim_args_t, replace_given),
+     .help = "with --frames: page replacement fifo|lru|opt|clock (default lru)"},
+    {"--stats-json", .kind = OPT_STRING, .value_name = "FILE", ARG(stats_json),
+     .help = "also write the figures and the configuration as JSON (one configuration)"},
+    {"--simulate-all", .kind = OPT_FLAG, ARG(simulate_all),
+     .help = "simulate every configuration (no stack distances), to check they agree"},
+};
+#undef ARG
 
-static bool parse_page_size(const char *text, tlbsim_args_t *a)
-{
-    if (!opt_size(CMD, "--page-size", text, &a->page_size))
-        return false;
-    if (a->page_size < 4 || a->page_size > (1ull << 30) || (a->page_size & (a->page_size - 1))) {
-        fprintf(stderr, "mmulab tlbsim: --page-size %s: want a power of two from 4 bytes to 1G\n", text);
-        return false;
-    }
-    a->page_shift = (uint32_t)__builtin_ctzll(a->page_size);
-    return true;
-}
+/* A TLB geometry that cannot be built (2 ways of 1 entry): in a grid, that
+ * point is left out; alone, it is bad input. */
+#define BAD_COMBINATION 3
 
-static bool parse_one(int argc, char **argv, int *i, tlbsim_args_t *a)
+/* 0 to go on, -1 after --help, 2 on bad arguments, BAD_COMBINATION.  The
+ * first pass (point -1) gathers lists into grid; then each point's pass. */
+static int parse_args(int argc, char **argv, tlbsim_args_t *a, grid_t *grid, long point)
 {
-    const char *v;
-    uint64_t n;
-    if (opt_match(CMD, argc, argv, i, "--trace", &v))
-        return (a->trace = v) != NULL;
-    if (opt_match(CMD, argc, argv, i, "--stats-json", &v))
-        return (a->stats_json = v) != NULL;
-    if (opt_match(CMD, argc, argv, i, "--page-size", &v))
-        return parse_page_size(v, a);
-    if (opt_match(CMD, argc, argv, i, "--tlb-ways", &v))
-        return parse_ways(v, a);
-    if (opt_match(CMD, argc, argv, i, "--tlb-policy", &v)) {
-        if (v && tlb_policy_parse(v, &a->cfg.tlb_policy))
-            return true;
-        fprintf(stderr, "mmulab tlbsim: --tlb-policy '%s': allowed: lru, fifo, random, plru\n", v ? v : "");
-        return false;
-    }
-    if (opt_match(CMD, argc, argv, i, "--replace", &v)) {
-        a->replace_given = true;
-        if (v && repl_policy_parse(v, &a->replace))
-            return true;
-        fprintf(stderr, "mmulab tlbsim: --replace '%s': allowed: fifo, lru, opt, clock\n", v ? v : "");
-        return false;
-    }
-    if (opt_match(CMD, argc, argv, i, "--tlb", &v)) {
-        bool ok = opt_u64(CMD, "--tlb", v, 1, 1024, &n);
-        a->cfg.tlb_entries = (uint32_t)n;
-        return ok;
-    }
-    if (opt_match(CMD, argc, argv, i, "--frames", &v))
-        return opt_u64(CMD, "--frames", v, 1, 1u << 24, &a->frames);
-    if (opt_match(CMD, argc, argv, i, "--seed", &v)) {
-        bool ok = opt_u64(CMD, "--seed", v, 0, UINT32_MAX, &n);
-        a->cfg.seed = (uint32_t)n;
-        return ok;
-    }
-    fprintf(stderr, "mmulab tlbsim: unknown argument '%s' (see mmulab tlbsim --help)\n", argv[*i]);
-    return false;
-}
-
-/* 0 to go on, -1 after --help, 2 on bad arguments. */
-static int parse_args(int argc, char **argv, tlbsim_args_t *a)
-{
+    memset(a, 0, sizeof *a);
     machine_config_defaults(&a->cfg);
     a->cfg.tlb_entries = 64;
+    a->cfg.tlb_ways = 0; /* full */
     a->cfg.tlb_policy = TLB_LRU;
     a->cfg.asid_bits = 0;
-    a->full_assoc = true;
     a->replace = REPL_LRU;
     a->page_size = 4096;
-    a->page_shift = 12;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            tlbsim_usage(stdout);
-            return -1;
-        }
-        if (!parse_one(argc, argv, &i, a))
-            return 2;
+    opt_table_t tables[] = {{tlbsim_specs, OPT_COUNT(tlbsim_specs), a, NULL, NULL}, study_output_table(&a->out)};
+    opt_parser_t p = {.prog = "mmulab " CMD, .tables = tables, .ntables = 2, .err = stderr, .grid = grid,
+                      .point = point};
+    int rc = opt_parse(&p, argc, argv);
+    if (rc < 0) {
+        tlbsim_usage(stdout);
+        opt_help(&p, stdout);
     }
+    if (rc)
+        return rc;
+    a->full_assoc = a->cfg.tlb_ways == 0;
     if (a->full_assoc)
         a->cfg.tlb_ways = a->cfg.tlb_entries;
+    a->page_shift = (uint32_t)__builtin_ctzll(a->page_size);
     char err[200];
     if (!a->trace) {
         fprintf(stderr, "mmulab tlbsim: --trace FILE is required\n");
         return 2;
     }
-    if (a->replace_given && !a->frames) {
-        fprintf(stderr, "mmulab tlbsim: --replace needs --frames N\n");
-        return 2;
-    }
-    if (!tlb_config_check(&a->cfg, err, sizeof err)) {
+    if (a->replace_given && !a->frames && point <= 0) /* said once, not per point */
+        fprintf(stderr, "mmulab tlbsim: note: --replace matters only with --frames N (without it memory is "
+                        "unbounded and no page is replaced; --tlb-policy is the TLB's replacement)\n");
+    if (point >= 0 && !tlb_config_check(&a->cfg, err, sizeof err)) {
         fprintf(stderr, "mmulab tlbsim: %s\n", err);
-        return 2;
+        return BAD_COMBINATION;
     }
     return 0;
 }
 
-static int run(const tlbsim_args_t *a)
+/* --- many configurations, one pass ------------------------------------------- */
+
+#define MAX_POINTS 4096
+#define MAX_PAGE_SIZES 16
+
+typedef struct {
+    tlbsim_args_t a;
+    int engine;         /* its stack-distance engine, or -1: simulated */
+    bool ready;         /* sim (and next_use) set up                    */
+    tlbsim_t sim;
+    uint64_t *next_use; /* OPT                                          */
+    tlbsim_stats_t st;
+} point_t;
+
+typedef struct {
+    point_t *points;
+    size_t n;
+    stackdist_t sd[MAX_PAGE_SIZES];
+    uint32_t sd_shift[MAX_PAGE_SIZES];
+    int nsd;
+    uint64_t flushes;     /* seen by the stack-distance engines         */
+    bool one_pass;        /* some engine is in use                      */
+} study_t;
+
+/* Answered by stack distances: fully associative LRU TLB before unbounded
+ * memory or an LRU memory. */
+static bool one_pass_point(const tlbsim_args_t *a)
+{
+    return !a->simulate_all && a->full_assoc && a->cfg.tlb_policy == TLB_LRU && (!a->frames || a->replace == REPL_LRU);
+}
+
+static int engine_for(study_t *s, uint32_t shift)
+{
+    for (int e = 0; e < s->nsd; e++)
+        if (s->sd_shift[e] == shift)
+            return e;
+    if (s->nsd == MAX_PAGE_SIZES)
+        return -1;
+    s->sd_shift[s->nsd] = shift;
+    return s->nsd++;
+}
+
+/* The sizes a one-pass point needs told apart: its TLB's, and its memory's. */
+static int point_sizes(const tlbsim_args_t *a, uint32_t *out)
+{
+    int n = 0;
+    out[n++] = a->cfg.tlb_entries;
+    if (a->frames)
+        out[n++] = (uint32_t)a->frames;
+    return n;
+}
+
+/* One stack-distance engine per page size that has two one-pass points or
+ * more (a single configuration is cheaper to simulate), each telling apart
+ * every size its points need. */
+static bool plan(study_t *s)
+{
+    static uint32_t sizes[MAX_PAGE_SIZES][STACKDIST_MAX_SIZES];
+    int nsizes[MAX_PAGE_SIZES] = {0}, users[MAX_PAGE_SIZES] = {0};
+    for (size_t i = 0; i < s->n; i++) {
+        point_t *p = &s->points[i];
+        p->engine = one_pass_point(&p->a) ? engine_for(s, p->a.page_shift) : -1;
+        if (p->engine >= 0 && nsizes[p->engine] + 2 > STACKDIST_MAX_SIZES)
+            p->engine = -1;
+        if (p->engine >= 0) {
+            users[p->engine]++;
+            nsizes[p->engine] += point_sizes(&p->a, &sizes[p->engine][nsizes[p->engine]]);
+        }
+    }
+    for (size_t i = 0; i < s->n; i++)
+        if (s->points[i].engine >= 0 && users[s->points[i].engine] < 2)
+            s->points[i].engine = -1;
+    for (int e = 0; e < s->nsd; e++) {
+        if (users[e] >= 2 && !stackdist_init(&s->sd[e], sizes[e], nsizes[e]))
+            return false;
+        s->one_pass |= users[e] >= 2;
+    }
+    return true;
+}
+
+static void stack_distances(study_t *s, const din_ref_t *refs, size_t n)
+{
+    uint64_t flushes = 0;
+    for (int e = 0; e < s->nsd; e++)
+        if (s->sd[e].nbands) /* else its one point is simulated */
+            flushes = stackdist_replay(&s->sd[e], refs, n, s->sd_shift[e]);
+    s->flushes += flushes;
+}
+
+static void replay_all(study_t *s, const din_ref_t *refs, size_t n)
+{
+    if (s->one_pass)
+        stack_distances(s, refs, n);
+    for (size_t i = 0; i < s->n; i++)
+        if (s->points[i].engine < 0)
+            replay(&s->points[i].sim, refs, n);
+}
+
+static bool any_opt(const study_t *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->points[i].engine < 0 && s->points[i].a.frames && s->points[i].a.replace == REPL_OPT)
+            return true;
+    return false;
+}
+
+static bool setup_simulated(study_t *s, const trace_t *whole, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        point_t *p = &s->points[i];
+        if (p->engine >= 0)
+            continue;
+        if (p->a.frames && p->a.replace == REPL_OPT && !(p->next_use = trace_next_use(whole, p->a.page_shift))) {
+            snprintf(err, errlen, "out of memory");
+            return false;
+        }
+        if (!(p->ready = tlbsim_init(&p->sim, &p->a, p->next_use, err, errlen)))
+            return false;
+    }
+    return true;
+}
+
+static void stack_stats(const study_t *s, point_t *p)
+{
+    const stackdist_t *sd = &s->sd[p->engine];
+    tlbsim_stats_t *st = &p->st;
+    uint32_t frames = (uint32_t)p->a.frames;
+    st->by_label[DIN_FLUSH] = s->flushes; /* the rows show no other label */
+    st->references = sd->references;
+    st->tlb_misses = stackdist_tlb_misses(sd, p->a.cfg.tlb_entries, frames);
+    st->tlb_hits = st->references - st->tlb_misses;
+    st->page_faults = stackdist_misses(sd, frames);
+    st->evictions = frames ? st->page_faults - (frames < sd->distinct ? frames : sd->distinct) : 0;
+}
+
+static void add_row(rows_t *rows, const point_t *p, const char *compression)
+{
+    const tlbsim_args_t *a = &p->a;
+    const tlbsim_stats_t *st = &p->st;
+    rows_begin(rows);
+    rows_set(rows, "trace", a->trace);
+    rows_set(rows, "compression", compression);
+    rows_set_u64(rows, "page_size", a->page_size);
+    rows_set_u64(rows, "tlb_entries", a->cfg.tlb_entries);
+    if (a->full_assoc)
+        rows_set(rows, "tlb_ways", "full");
+    else
+        rows_set_u64(rows, "tlb_ways", a->cfg.tlb_ways);
+    rows_set(rows, "tlb_policy", tlb_policy_name[a->cfg.tlb_policy]);
+    rows_set_u64(rows, "seed", a->cfg.seed);
+    rows_set_u64(rows, "frames", a->frames);
+    rows_set(rows, "replace", a->frames || a->replace_given ? repl_policy_name[a->replace] : "none");
+    rows_set_u64(rows, "references", st->references);
+    rows_set_u64(rows, "flushes", st->by_label[DIN_FLUSH]);
+    rows_set_u64(rows, "tlb_hits", st->tlb_hits);
+    rows_set_u64(rows, "tlb_misses", st->tlb_misses);
+    rows_set_double(rows, "miss_rate", st->references ? (double)st->tlb_misses / (double)st->references : 0);
+    rows_set_u64(rows, "page_faults", st->page_faults);
+    rows_set_u64(rows, "evictions", st->evictions);
+    rows_set(rows, "method", p->engine >= 0 ? "stack-distance" : "simulated");
+}
+
+static bool report(study_t *s, const char *compression)
+{
+    rows_t rows;
+    rows_init(&rows);
+    for (size_t i = 0; i < s->n; i++) {
+        point_t *p = &s->points[i];
+        if (p->engine >= 0)
+            stack_stats(s, p);
+        else
+            collect(&p->sim, &p->st);
+        add_row(&rows, p, compression);
+    }
+    const tlbsim_args_t *first = &s->points[0].a;
+    bool ok = true;
+    if (s->n == 1) {
+        print_text(first, compression, &s->points[0].st);
+        ok = !first->stats_json || write_json(first->stats_json, first, compression, &s->points[0].st);
+    } else {
+        printf("trace %s (%s), %" PRIu64 " references, one pass for %zu configurations\n\n", first->trace,
+               compression, s->points[0].st.references, s->n);
+        rows_print(&rows, stdout, (const char *const[]){"tlb_entries", "tlb_misses", "miss_rate", "page_faults", NULL});
+        belady_report(&rows, "frames", "page_faults", "replace", stdout);
+    }
+    ok = ok && study_emit(&rows, CMD, &first->out);
+    rows_free(&rows);
+    return ok;
+}
+
+static void study_free(study_t *s, trace_t *whole)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->points[i].ready)
+            tlbsim_free(&s->points[i].sim);
+        free(s->points[i].next_use);
+    }
+    for (int e = 0; e < s->nsd; e++)
+        if (s->sd[e].nbands)
+            stackdist_free(&s->sd[e]);
+    free(s->points);
+    free(whole->refs);
+}
+
+static int run(study_t *s)
 {
     char err[512];
-    din_reader_t *in = din_open(a->trace, err, sizeof err);
+    din_reader_t *in = din_open(s->points[0].a.trace, err, sizeof err);
+    trace_t whole = {0};
     if (!in) {
         fprintf(stderr, "mmulab tlbsim: %s\n", err);
+        study_free(s, &whole);
         return 2;
     }
-    trace_t whole = {0};
-    uint64_t *next_use = NULL;
-    bool opt = a->frames && a->replace == REPL_OPT;
-    bool ok = !opt || read_whole_trace(in, &whole, err, sizeof err);
-    if (ok && opt && !(next_use = trace_next_use(&whole, a->page_shift))) {
+    bool ok = plan(s);
+    if (!ok)
         snprintf(err, sizeof err, "out of memory");
-        ok = false;
+    bool opt = ok && any_opt(s);
+    ok = ok && (!opt || read_whole_trace(in, &whole, err, sizeof err));
+    ok = ok && setup_simulated(s, &whole, err, sizeof err);
+    if (ok && opt) {
+        replay_all(s, whole.refs, whole.n);
+    } else if (ok) {
+        static din_ref_t batch[BATCH];
+        long got;
+        while ((got = din_read(in, batch, BATCH, err, sizeof err)) > 0)
+            replay_all(s, batch, (size_t)got);
+        ok = got == 0;
     }
-    tlbsim_t sim;
-    bool sim_ready = ok && tlbsim_init(&sim, a, next_use, err, sizeof err);
-    ok = sim_ready;
-    if (ok && opt)
-        replay(&sim, whole.refs, whole.n);
-    else if (ok)
-        ok = replay_streamed(&sim, in, err, sizeof err);
-    tlbsim_stats_t st;
-    if (ok) {
-        collect(&sim, &st);
-        print_text(a, din_compression(in), &st);
-        ok = !a->stats_json || write_json(a->stats_json, a, din_compression(in), &st);
-    } else {
+    for (int e = 0; e < s->nsd && ok; e++)
+        if (s->sd[e].oom) {
+            snprintf(err, sizeof err, "out of memory");
+            ok = false;
+        }
+    if (ok)
+        ok = report(s, din_compression(in));
+    else
         fprintf(stderr, "%s\n", err);
-    }
-    if (sim_ready)
-        tlbsim_free(&sim);
+    study_free(s, &whole);
     din_close(in);
-    free(whole.refs);
-    free(next_use);
     return ok ? 0 : 2;
+}
+
+/* Every point's arguments, each parsed as a run of its own would be. */
+static int parse_points(int argc, char **argv, grid_t *g, study_t *s)
+{
+    tlbsim_args_t first;
+    int status = parse_args(argc, argv, &first, g, -1);
+    if (status)
+        return status == BAD_COMBINATION ? 2 : status;
+    size_t n = grid_points(g);
+    if (n > MAX_POINTS) {
+        fprintf(stderr, "mmulab tlbsim: %zu configurations; at most %d in one pass\n", n, MAX_POINTS);
+        return 2;
+    }
+    if (n > 1 && first.stats_json) {
+        fprintf(stderr, "mmulab tlbsim: --stats-json describes one configuration; use --json or --csv for several\n");
+        return 2;
+    }
+    if (!(s->points = calloc(n, sizeof *s->points))) {
+        fprintf(stderr, "mmulab tlbsim: out of memory\n");
+        return 2;
+    }
+    size_t left_out = 0;
+    for (size_t p = 0; p < n; p++) {
+        status = parse_args(argc, argv, &s->points[s->n].a, g, (long)p);
+        if (status == BAD_COMBINATION && n > 1) {
+            left_out++; /* e.g. 2 ways of 1 entry: the grid's other points stand */
+            continue;
+        }
+        if (status)
+            return status == BAD_COMBINATION ? 2 : status;
+        s->n++;
+    }
+    if (left_out)
+        fprintf(stderr, "mmulab tlbsim: %zu configuration%s of the grid left out (see above)\n", left_out,
+                left_out > 1 ? "s" : "");
+    return s->n ? 0 : 2;
 }
 
 int cmd_tlbsim(int argc, char **argv)
 {
-    tlbsim_args_t a = {0};
-    int status = parse_args(argc, argv, &a);
-    if (status)
-        return status < 0 ? 0 : status;
-    return run(&a);
+    grid_t grid = {0};
+    study_t study = {0};
+    int status = parse_points(argc, argv, &grid, &study);
+    if (!status)
+        status = run(&study);
+    else
+        free(study.points);
+    grid_free(&grid);
+    return status < 0 ? 0 : status;
 }

@@ -13,14 +13,16 @@
 #include <string.h>
 
 #include "../machine/config.h"
+#include "../obs/plot.h"
 #include "../studies/workload.h"
-#include "argopt.h"
+#include "../sim/options.h"
 #include "commands.h"
 
 #define CMD "workload"
 
 typedef struct {
-    const char *file, *csv;
+    const char *file;
+    study_output_t out; /* --csv, --json, --plot */
     uint64_t seed, seeds;
     wl_gen_t gen;
     wl_config_t run;
@@ -49,141 +51,62 @@ static void usage(FILE *out)
             "allocator places them under each fit.  Reports, per fit: requests, satisfied,\n"
             "refused, waited, mean wait, mean holes, mean allocated blocks, holes/blocks,\n"
             "memory lost to holes, internal fragmentation, compactions and their cycles;\n"
-            "then the fifty-percent rule for first fit over --seeds seeds.\n\n"
-            "options:\n"
-            "  --file FILE          requests from FILE: `ARRIVAL SIZE LIFETIME` per line, # comments\n"
-            "  --seed N             generate from seed N (default 1)\n"
-            "  --seeds K            seeds N..N+K-1 for the fifty-percent confidence interval (default 10)\n"
-            "  --count N            requests to generate (default 5000)\n"
-            "  --arrival-mean T     mean time between arrivals, exponential (default 1)\n"
-            "  --lifetime-mean T    mean lifetime, exponential (default 50)\n"
-            "  --size-min SIZE      smallest request (default 1K)\n"
-            "  --size-max SIZE      largest request (default 32K)\n"
-            "  --size-dist D        uniform|exponential (default uniform)\n"
-            "  --mem SIZE           memory managed (default 1M)\n"
-            "  --granule BYTES      allocation granule, a power of two (default 16)\n"
-            "  --fit F              first|best|worst|next|all (default all)\n"
-            "  --on-full P          wait|refuse: a request that fits no hole (default wait)\n"
-            "  --compact            compact when a request fails but enough memory is free\n"
-            "  --copy-word-cycles N what compaction pays per word moved (default: timing table)\n"
-            "  --warmup N           requests before measuring time averages (default 1000)\n"
-            "  --csv FILE           also write the table as CSV\n");
+            "then the fifty-percent rule for first fit over --seeds seeds.  --csv and --json\n"
+            "write the table; --plot draws holes per allocated block against time, a curve\n"
+            "per fit (200 samples over the run).\n\n"
+            "options:\n");
 }
 
-static bool parse_double(const char *text, double *out)
-{
-    if (!text)
-        return false;
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (errno || end == text || *end || !(v > 0) || !isfinite(v)) {
-        fprintf(stderr, "mmulab " CMD ": '%s': want a positive number\n", text);
-        return false;
-    }
-    *out = v;
-    return true;
-}
+static const char *const on_full_names[] = {"wait", "refuse"};
 
-static bool parse_size32(const char *option, const char *text, uint32_t *out)
-{
-    uint64_t v;
-    if (!opt_size(CMD, option, text, &v))
-        return false;
-    if (v == 0 || v > UINT32_MAX) {
-        fprintf(stderr, "mmulab " CMD ": %s '%s': want 1 byte to 4G-1\n", option, text);
-        return false;
-    }
-    *out = (uint32_t)v;
-    return true;
-}
-
-static bool parse_fit(const char *text, int *out)
-{
-    const char *names[FIT_COUNT + 1]; /* the fits, then "all" (= FIT_COUNT) */
-    for (int f = 0; f < FIT_COUNT; f++)
-        names[f] = fit_name[f];
-    names[FIT_COUNT] = "all";
-    return opt_choice(CMD, "--fit", text, names, FIT_COUNT + 1, out);
-}
-
-/* One option at argv[*i]; false after a message. */
-static bool parse_one(int argc, char **argv, int *i, workload_options_t *o)
-{
-    const char *v;
-    uint64_t n;
-    int k;
-    static const char *const on_full_names[] = {"wait", "refuse"};
-    if (!strcmp(argv[*i], "--compact"))
-        return (o->run.compact = true);
-    if (opt_match(CMD, argc, argv, i, "--file", &v))
-        return (o->file = v) != NULL;
-    if (opt_match(CMD, argc, argv, i, "--csv", &v))
-        return (o->csv = v) != NULL;
-    if (opt_match(CMD, argc, argv, i, "--seed", &v))
-        return opt_u64(CMD, "--seed", v, 0, UINT64_MAX, &o->seed);
-    if (opt_match(CMD, argc, argv, i, "--seeds", &v))
-        return opt_u64(CMD, "--seeds", v, 1, 1000, &o->seeds);
-    if (opt_match(CMD, argc, argv, i, "--count", &v)) {
-        bool ok = opt_u64(CMD, "--count", v, 1, 10000000, &n);
-        o->gen.count = (int)n;
-        return ok;
-    }
-    if (opt_match(CMD, argc, argv, i, "--warmup", &v)) {
-        bool ok = opt_u64(CMD, "--warmup", v, 0, 10000000, &n);
-        o->run.warmup = (int)n;
-        return ok;
-    }
-    if (opt_match(CMD, argc, argv, i, "--copy-word-cycles", &v)) {
-        bool ok = opt_u64(CMD, "--copy-word-cycles", v, 0, 1000000, &n);
-        o->run.copy_word_cycles = (uint32_t)n;
-        return ok;
-    }
-    if (opt_match(CMD, argc, argv, i, "--arrival-mean", &v))
-        return parse_double(v, &o->gen.arrival_mean);
-    if (opt_match(CMD, argc, argv, i, "--lifetime-mean", &v))
-        return parse_double(v, &o->gen.lifetime_mean);
-    if (opt_match(CMD, argc, argv, i, "--size-min", &v))
-        return parse_size32("--size-min", v, &o->gen.size_min);
-    if (opt_match(CMD, argc, argv, i, "--size-max", &v))
-        return parse_size32("--size-max", v, &o->gen.size_max);
-    if (opt_match(CMD, argc, argv, i, "--mem", &v))
-        return parse_size32("--mem", v, &o->run.mem);
-    if (opt_match(CMD, argc, argv, i, "--granule", &v)) {
-        if (!parse_size32("--granule", v, &o->run.granule))
-            return false;
-        if (o->run.granule & (o->run.granule - 1)) {
-            fprintf(stderr, "mmulab " CMD ": --granule '%s': want a power of two\n", v);
-            return false;
-        }
-        return true;
-    }
-    if (opt_match(CMD, argc, argv, i, "--size-dist", &v)) {
-        bool ok = opt_choice(CMD, "--size-dist", v, wl_size_dist_name, WL_SIZE_DIST_COUNT, &k);
-        o->gen.size_dist = (wl_size_dist_t)k;
-        return ok;
-    }
-    if (opt_match(CMD, argc, argv, i, "--on-full", &v)) {
-        bool ok = opt_choice(CMD, "--on-full", v, on_full_names, 2, &k);
-        o->run.on_full = (wl_on_full_t)k;
-        return ok;
-    }
-    if (opt_match(CMD, argc, argv, i, "--fit", &v))
-        return parse_fit(v, &o->fit);
-    fprintf(stderr, "mmulab " CMD ": unknown option '%s' (see --help)\n", argv[*i]);
-    return false;
-}
+#define ARG(f) OPT_AT(workload_options_t, f)
+static const opt_spec_t workload_specs[] = {
+    {"--file", .kind = OPT_STRING, .value_name = "FILE", ARG(file),
+     .help = "requests from FILE: `ARRIVAL SIZE LIFETIME` per line, # comments"},
+    {"--seed", .kind = OPT_NUMBER, .value_name = "N", ARG(seed), .help = "generate from seed N (default 1)"},
+    {"--seeds", .kind = OPT_NUMBER, .value_name = "K", ARG(seeds), .min = 1, .max = 1000,
+     .help = "seeds N..N+K-1 for the fifty-percent confidence interval (default 10)"},
+    {"--count", .kind = OPT_NUMBER, .value_name = "N", ARG(gen.count), .min = 1, .max = 10000000,
+     .help = "requests to generate (default 5000)"},
+    {"--arrival-mean", .kind = OPT_REAL, .value_name = "T", ARG(gen.arrival_mean),
+     .help = "mean time between arrivals, exponential (default 1)"},
+    {"--lifetime-mean", .kind = OPT_REAL, .value_name = "T", ARG(gen.lifetime_mean),
+     .help = "mean lifetime, exponential (default 50)"},
+    {"--size-min", .kind = OPT_SIZE, .value_name = "SIZE", ARG(gen.size_min), .min = 1,
+     .help = "smallest request (default 1K)"},
+    {"--size-max", .kind = OPT_SIZE, .value_name = "SIZE", ARG(gen.size_max), .min = 1,
+     .help = "largest request (default 32K)"},
+    {"--size-dist", .kind = OPT_CHOICE, .value_name = "D", ARG(gen.size_dist), .choices = wl_size_dist_name,
+     .nchoices = WL_SIZE_DIST_COUNT, .help = "uniform|exponential (default uniform)"},
+    {"--mem", .kind = OPT_SIZE, .value_name = "SIZE", ARG(run.mem), .min = 1, .help = "memory managed (default 1M)"},
+    {"--granule", .kind = OPT_SIZE, .value_name = "BYTES", ARG(run.granule), .min = 1, .pow2 = true,
+     .help = "allocation granule, a power of two (default 16)"},
+    {"--fit", .kind = OPT_CHOICE, .value_name = "F", ARG(fit), .choices = fit_name, .nchoices = FIT_COUNT,
+     .keyword = "all", .keyword_value = FIT_COUNT, .help = "first|best|worst|next|all (default all)"},
+    {"--on-full", .kind = OPT_CHOICE, .value_name = "P", ARG(run.on_full), .choices = on_full_names, .nchoices = 2,
+     .help = "wait|refuse: a request that fits no hole (default wait)"},
+    {"--compact", .kind = OPT_FLAG, ARG(run.compact),
+     .help = "compact when a request fails but enough memory is free"},
+    {"--copy-word-cycles", .kind = OPT_NUMBER, .value_name = "N", ARG(run.copy_word_cycles), .max = 1000000,
+     .help = "what compaction pays per word moved (default: timing table)"},
+    {"--warmup", .kind = OPT_NUMBER, .value_name = "N", ARG(run.warmup), .max = 10000000,
+     .help = "requests before measuring time averages (default 1000)"},
+};
+#undef ARG
 
 /* 0 go ahead, -1 help printed, 2 bad options. */
 static int parse(int argc, char **argv, workload_options_t *o)
 {
     defaults(o);
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-            return -1;
-        if (!parse_one(argc, argv, &i, o))
-            return 2;
+    opt_table_t tables[] = {{workload_specs, OPT_COUNT(workload_specs), o, NULL, NULL}, study_output_table(&o->out)};
+    opt_parser_t p = {.prog = "mmulab " CMD, .tables = tables, .ntables = 2, .err = stderr};
+    int rc = opt_parse(&p, argc, argv);
+    if (rc < 0) {
+        usage(stdout);
+        opt_help(&p, stdout);
     }
+    if (rc)
+        return rc;
     if (o->gen.size_min > o->gen.size_max) {
         fprintf(stderr, "mmulab " CMD ": --size-min is above --size-max\n");
         return 2;
@@ -229,22 +152,46 @@ static void print_row(const wl_result_t *r)
            (unsigned long long)r->compactions, (unsigned long long)r->compaction_cycles);
 }
 
-static bool write_csv(const char *path, const wl_result_t *rows, int n)
+static void add_row(rows_t *rows, const wl_result_t *r)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "mmulab " CMD ": cannot write %s\n", path);
-        return false;
-    }
-    fprintf(f, "fit,requests,refused,mean_wait,mean_holes,mean_allocated,lost_fraction,compactions,"
-               "compaction_cycles\n");
-    for (int i = 0; i < n; i++) {
-        const wl_result_t *r = &rows[i];
-        fprintf(f, "%s,%d,%d,%.4f,%.4f,%.4f,%.5f,%llu,%llu\n", fit_name[r->fit], r->requests, r->refused,
-                r->mean_wait, r->mean_holes, r->mean_allocated, r->lost_fraction,
-                (unsigned long long)r->compactions, (unsigned long long)r->compaction_cycles);
-    }
-    return fclose(f) == 0;
+    rows_begin(rows);
+    rows_set(rows, "fit", fit_name[r->fit]);
+    rows_setf(rows, "requests", "%d", r->requests);
+    rows_setf(rows, "refused", "%d", r->refused);
+    rows_setf(rows, "mean_wait", "%.4f", r->mean_wait);
+    rows_setf(rows, "mean_holes", "%.4f", r->mean_holes);
+    rows_setf(rows, "mean_allocated", "%.4f", r->mean_allocated);
+    rows_setf(rows, "lost_fraction", "%.5f", r->lost_fraction);
+    rows_set_u64(rows, "compactions", r->compactions);
+    rows_set_u64(rows, "compaction_cycles", r->compaction_cycles);
+}
+
+/* --plot: the samples of every fit, one row each. */
+typedef struct {
+    rows_t *rows;
+    fit_t fit;
+    const char *workload;
+} samples_t;
+
+static void add_sample(void *ctx, double time, uint32_t holes, int blocks)
+{
+    samples_t *s = ctx;
+    rows_begin(s->rows);
+    rows_set(s->rows, "workload", s->workload);
+    rows_set(s->rows, "fit", fit_name[s->fit]);
+    rows_set_double(s->rows, "time", time);
+    rows_set_u64(s->rows, "holes", holes);
+    rows_setf(s->rows, "blocks", "%d", blocks);
+    rows_set_double(s->rows, "holes_per_block", blocks ? (double)holes / blocks : 0);
+}
+
+static bool plot_samples(const workload_options_t *o, const rows_t *samples)
+{
+    char err[512];
+    if (plot_rows(o->out.plot, samples, figure_for(CMD, samples), figure_subject(samples), err, sizeof err))
+        return true;
+    fprintf(stderr, "mmulab " CMD ": %s\n", err);
+    return false;
 }
 
 static void describe(const workload_options_t *o, const wl_trace_t *t)
@@ -290,28 +237,42 @@ int cmd_workload(int argc, char **argv)
 {
     workload_options_t o;
     int rc = parse(argc, argv, &o);
-    if (rc < 0) {
-        usage(stdout);
-        return 0;
-    }
     if (rc)
-        return rc;
+        return rc < 0 ? 0 : rc;
     wl_trace_t t;
     if (!load_workload(&o, o.seed, &t))
         return 2;
     describe(&o, &t);
-    wl_result_t rows[FIT_COUNT];
-    int n = 0;
+    rows_t rows, samples;
+    rows_init(&rows);
+    rows_init(&samples);
+    char name[160];
+    if (o.file)
+        snprintf(name, sizeof name, "%s", o.file);
+    else
+        snprintf(name, sizeof name, "seed %llu, %d requests", (unsigned long long)o.seed, t.n);
+    samples_t sampler = {.rows = &samples, .workload = name};
+    wl_config_t run = o.run;
+    if (o.out.plot && t.n) {
+        run.sample = add_sample;
+        run.sample_ctx = &sampler;
+        run.sample_every = t.req[t.n - 1].arrival / 200;
+    }
     print_header();
     for (int f = 0; f < FIT_COUNT; f++)
         if (o.fit == FIT_COUNT || o.fit == f) {
-            wl_run(&t, &o.run, (fit_t)f, &rows[n]);
-            print_row(&rows[n++]);
+            wl_result_t r;
+            sampler.fit = (fit_t)f;
+            wl_run(&t, &run, (fit_t)f, &r);
+            print_row(&r);
+            add_row(&rows, &r);
         }
     wl_trace_free(&t);
     if (!o.file && (o.fit == FIT_COUNT || o.fit == FIT_FIRST))
         fifty_percent_rule(&o);
-    if (o.csv && !write_csv(o.csv, rows, n))
-        return 2;
-    return 0;
+    study_output_t table = {.csv = o.out.csv, .json = o.out.json};
+    bool ok = study_emit(&rows, CMD, &table) && (!o.out.plot || plot_samples(&o, &samples));
+    rows_free(&rows);
+    rows_free(&samples);
+    return ok ? 0 : 2;
 }

@@ -18,5 +18,6 @@ int cmd_ar(int argc, char **argv);
 int cmd_workload(int argc, char **argv);
 int cmd_thrash(int argc, char **argv);
 int cmd_cosim(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 #endif

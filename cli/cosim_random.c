@@ -18,17 +18,16 @@
  * counters are compared every 2048 accesses and at the end of each
  * configuration.
  *
- * The C side is mmu/tlb.h and mmu/walk.h driven directly, in the order
- * cpu/paged.c's paged_translate uses them (translate_c below mirrors it);
- * the RTL side is the Verilated MMU through its test port (rtl_mmu_access).
+ * The C side is the model's own MMU unit (mmu/mmu.h), the one the CPU
+ * translates through; the RTL side is the Verilated MMU through its test
+ * port (rtl_mmu_access).
  */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../mmu/geometry.h"
-#include "../mmu/tlb.h"
-#include "../mmu/walk.h"
+#include "../mmu/mmu.h"
 #include "../rtl/harness/rtl.h"
 #include "cosim.h"
 
@@ -63,8 +62,7 @@ static bool chance(rng_t *r, uint32_t percent) { return below(r, 100) < percent;
 typedef struct {
     machine_config_t cfg;
     paging_geometry_t geo;
-    tlb_t *tlb;
-    walker_t walker;
+    mmu_t mmu;                    /* the C side                              */
     uint8_t *mem;
     machine_t *rtl;
     mmu_regs_t regs;
@@ -95,7 +93,7 @@ static void random_config(rng_t *r, machine_config_t *c)
             if (c->tlb_entries % w == 0)
                 divisors[nd++] = w;
         c->tlb_ways = divisors[below(r, nd)];
-        c->tlb_policy = (tlb_policy_t)below(r, 4);
+        c->tlb_policy = (tlb_policy_t)below(r, TLB_POLICY_COUNT);
         c->asid_bits = below(r, 17);
         c->seed = rnd(r);
         c->timing.mem_cycles = below(r, 5);
@@ -229,48 +227,22 @@ static void build_tables(rng_t *r, rig_t *g)
 
 /* ---- one access, both sides ---------------------------------------------------- */
 
-/* paged_translate (cpu/paged.c) over mmu/tlb.h and mmu/walk.h. */
-static trap_cause_t translate_c(rig_t *g, uint32_t va, access_t acc, priv_t priv, uint32_t *pa, uint64_t *cycles,
-                                retire_xlate_t *rx)
+typedef struct {
+    uint32_t va, size;
+    access_t acc;
+    priv_t priv;
+    int flush_at;
+} access_desc_t;
+
+/* One access through the C model's MMU unit: its cause, physical address,
+ * cycles and retirement record. */
+static trap_cause_t translate_c(rig_t *g, const access_desc_t *a, uint32_t *pa, uint64_t *cycles, retire_xlate_t *rx)
 {
-    const uint32_t shift = g->cfg.page_shift, offset = va & ((1u << shift) - 1);
-    const uint32_t asid = g->regs.asid & g->tlb->asid_mask;
-    walk_result_t w;
-    *rx = (retire_xlate_t){.valid = true};
-    *cycles = g->cfg.timing.tlb_hit_cycles;
-    *pa = 0;
-    tlb_entry_t *e = tlb_find(g->tlb, va >> shift, asid);
-    if (e) {
-        tlb_hit(g->tlb, e);
-        rx->tlb_hit = true;
-        if (!((e->ok >> tlb_ok_bit(priv, acc)) & 1)) {
-            trap_cause_t cause = pte_access_fault(e->perm, acc, priv);
-            if (cause) {
-                *pa = (e->ppn << shift) | offset;
-                return cause;
-            }
-            cause = mmu_walk(&g->walker, g->mem, g->cfg.mem_size, g->regs.ptbr, g->regs.ptlr, va, acc, priv, &w);
-            *cycles += w.cycles;
-            walk_to_retire(&w, rx);
-            rx->tlb_hit = true;
-            if (cause)
-                return cause;
-            tlb_set_perm(e, pte_perm(w.pte));
-        }
-    } else {
-        g->tlb->misses++;
-        trap_cause_t cause =
-            mmu_walk(&g->walker, g->mem, g->cfg.mem_size, g->regs.ptbr, g->regs.ptlr, va, acc, priv, &w);
-        *cycles += w.cycles;
-        walk_to_retire(&w, rx);
-        if (cause) {
-            *pa = cause == TRAP_BUS ? w.pte_addr[w.steps ? w.steps - 1 : 0] : 0;
-            return cause;
-        }
-        e = tlb_fill(g->tlb, va >> shift, asid, pte_ppn(w.pte), pte_perm(w.pte), NULL);
-    }
-    *pa = (e->ppn << shift) | offset;
-    return TRAP_NONE;
+    mmu_xlate_t x;
+    trap_cause_t cause = mmu_translate(&g->mmu, a->va, a->size, a->acc, a->priv, 0, rx, &x);
+    *cycles = mmu_access_cycles(&g->mmu) + x.cycles;
+    *pa = x.paddr;
+    return cause;
 }
 
 #define CMPF(name, a, b)                                   \
@@ -286,7 +258,7 @@ static trap_cause_t translate_c(rig_t *g, uint32_t va, access_t acc, priv_t priv
 static bool same_tlb(rig_t *g, cosim_diff_t *d)
 {
     static tlb_view_t a[RTL_TLB_MAX], b[RTL_TLB_MAX];
-    int na = tlb_read(g->tlb, a, RTL_TLB_MAX), nb = machine_tlb_read(g->rtl, b, RTL_TLB_MAX);
+    int na = tlb_read(g->mmu.tlb, a, RTL_TLB_MAX), nb = machine_tlb_read(g->rtl, b, RTL_TLB_MAX);
     CMPF("tlb.rows", na, nb);
     for (int i = 0; i < na; i++) {
         CMPF("tlb.valid", a[i].valid, b[i].valid);
@@ -300,17 +272,12 @@ static bool same_tlb(rig_t *g, cosim_diff_t *d)
         CMPF("tlb.age", a[i].age, b[i].age);
     }
     const hw_counters_t *c = machine_counters(g->rtl);
-    CMPF("tlb_hits", g->tlb->hits, c->tlb_hits);
-    CMPF("tlb_misses", g->tlb->misses, c->tlb_misses);
+    hw_counters_t own = {0};
+    mmu_counters(&g->mmu, &own);
+    CMPF("tlb_hits", own.tlb_hits, c->tlb_hits);
+    CMPF("tlb_misses", own.tlb_misses, c->tlb_misses);
     return true;
 }
-
-typedef struct {
-    uint32_t va, size;
-    access_t acc;
-    priv_t priv;
-    int flush_at;
-} access_desc_t;
 
 static bool one_access(rig_t *g, const access_desc_t *a, tlb_flush_t kind, uint32_t fasid, uint32_t fva,
                        cosim_diff_t *d, uint64_t *cycles)
@@ -318,9 +285,9 @@ static bool one_access(rig_t *g, const access_desc_t *a, tlb_flush_t kind, uint3
     uint32_t pa;
     uint64_t cc;
     retire_xlate_t rx;
-    trap_cause_t cause = translate_c(g, a->va, a->acc, a->priv, &pa, &cc, &rx);
+    trap_cause_t cause = translate_c(g, a, &pa, &cc, &rx);
     if (a->flush_at >= 0)
-        tlb_flush(g->tlb, kind, fasid, (uint64_t)(fva >> g->cfg.page_shift));
+        mmu_flush(&g->mmu, kind, fasid, fva, 0);
     rtl_access_t o;
     rtl_mmu_access(g->rtl, a->va, a->acc, a->priv, a->size, a->flush_at, kind, fasid, fva, &o);
     *cycles += cc;
@@ -342,7 +309,7 @@ static bool one_access(rig_t *g, const access_desc_t *a, tlb_flush_t kind, uint3
 
 static void flush_both(rig_t *g, tlb_flush_t kind, uint32_t asid, uint32_t va)
 {
-    tlb_flush(g->tlb, kind, asid, (uint64_t)(va >> g->cfg.page_shift));
+    mmu_flush(&g->mmu, kind, asid, va, 0);
     machine_tlb_flush(g->rtl, kind, asid, va);
 }
 
@@ -390,13 +357,13 @@ static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cyc
     random_config(r, &g.cfg);
     char err[256];
     paging_geometry(&g.cfg, &g.geo);
-    walker_init(&g.walker, &g.cfg);
-    g.tlb = tlb_create(&g.cfg, err, sizeof err);
     g.mem = calloc(1, g.cfg.mem_size);
-    g.rtl = rtl_create(&g.cfg, NULL, err, sizeof err);
-    if (!g.tlb || !g.mem || !g.rtl) {
-        fprintf(out, "cosim: configuration %d: %s\n", index, err);
-        tlb_destroy(g.tlb);
+    bool unit = g.mem && mmu_init(&g.mmu, &g.cfg, g.mem, g.cfg.mem_size, NULL, err, sizeof err);
+    g.rtl = unit ? rtl_create(&g.cfg, NULL, err, sizeof err) : NULL;
+    if (!g.rtl) {
+        fprintf(out, "cosim: configuration %d: %s\n", index, g.mem ? err : "out of host memory");
+        if (unit)
+            mmu_destroy(&g.mmu);
         free(g.mem);
         if (g.rtl)
             machine_destroy(g.rtl);
@@ -406,6 +373,7 @@ static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cyc
     g.regs = (mmu_regs_t){.mode = MMU_PAGED};
     build_tables(r, &g);
     g.regs.asid = below(r, 4);
+    mmu_set(&g.mmu, &g.regs);
     machine_mmu_set(g.rtl, &g.regs);
     int rc = 0;
     cosim_diff_t d;
@@ -427,6 +395,7 @@ static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cyc
             continue;
         } else if (k < 7) {
             g.regs.asid = below(r, 4) | (chance(r, 10) ? rnd(r) & 0xFFFF0 : 0);
+            mmu_set(&g.mmu, &g.regs);
             machine_mmu_set(g.rtl, &g.regs);
             continue;
         } else if (k < 9) {
@@ -466,7 +435,7 @@ static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cyc
         fprintf(out, "cosim: %" PRIu64 " accesses, 1 divergence (%s)\n", *done, d.field);
     }
     machine_destroy(g.rtl);
-    tlb_destroy(g.tlb);
+    mmu_destroy(&g.mmu);
     free(g.mem);
     return rc;
 }

@@ -1,11 +1,14 @@
 /*
  * mmulab: one binary, a subcommand per job (asm, run, compare, ...).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../sim/runconfig.h"
 #include "commands.h"
+#include "../sim/session.h"
 
 typedef struct {
     const char *name;
@@ -25,6 +28,7 @@ static const command_t commands[] = {
     {"tlbsim", cmd_tlbsim, "replay a Dinero IV din trace through the TLB (and N frames)"},
     {"ld", cmd_ld, "link objects, archives and dynamic libraries into an executable"},
     {"ar", cmd_ar, "build and list static libraries (archives of objects)"},
+    {"sweep", cmd_sweep, "run a grid over any command's options: -j N here, or a Slurm job array"},
     {"cosim", cmd_cosim, "run the C model and the RTL in lockstep and compare every instruction"},
 };
 
@@ -68,8 +72,37 @@ static int help(int argc, char **argv)
     return c->fn(2, help_argv);
 }
 
+static bool asks_for_rtl(int argc, char **argv)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+        if (!strcmp(argv[i], "--engine=rtl") || (!strcmp(argv[i], "--engine") && i + 1 < argc && !strcmp(argv[i + 1], "rtl")))
+            return true;
+    return false;
+}
+
+/* build/mmulab is the core alone; build/mmulab-rtl is the same command with
+ * the Verilated RTL linked in.  `mmulab ... --engine rtl` hands itself over to
+ * the mmulab-rtl beside it, so either binary takes the option (docs/rtl.md).
+ * Returns only when there is no such binary. */
+static void hand_over_to_rtl_binary(char **argv)
+{
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - sizeof "-rtl");
+    if (n <= 0)
+        return;
+    self[n] = '\0';
+    char *slash = strrchr(self, '/');
+    if (!slash)
+        return;
+    snprintf(slash + 1, sizeof self - (size_t)(slash + 1 - self), "mmulab-rtl");
+    if (access(self, X_OK) == 0)
+        execv(self, argv);
+}
+
 int main(int argc, char **argv)
 {
+    if (!engine_rtl_linked() && asks_for_rtl(argc, argv))
+        hand_over_to_rtl_binary(argv);
     if (argc < 2) {
         usage(stderr);
         return 2;

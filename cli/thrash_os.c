@@ -82,9 +82,9 @@ static int build_argv(const thrash_os_t *t, int degree, char **argv, int cap, nu
                            num->cycles, "--ws-window", num->window, "--quiet"};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0] && n < cap; i++)
         argv[n++] = (char *)fixed[i];
-    for (int i = 0; i < t->ntimings && n + 1 < cap; i++) {
+    for (int i = 0; i < t->timings.n && n + 1 < cap; i++) {
         argv[n++] = "--timing";
-        argv[n++] = (char *)t->timings[i];
+        argv[n++] = (char *)t->timings.v[i];
     }
     for (int i = 0; i < degree && n < cap; i++)
         argv[n++] = (char *)t->program;

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../sim/options.h"
 #include "../studies/thrash.h"
 
 typedef struct {
@@ -19,8 +20,7 @@ typedef struct {
     const char *policy;      /* fifo|lru|clock                                  */
     uint64_t cycles;         /* --max-cycles of each run                        */
     uint32_t ws_window;      /* references; 0 for THRASH_OS_WS_WINDOW            */
-    int ntimings;
-    const char *timings[16]; /* --timing NAME=V, passed on                      */
+    opt_strings_t timings;   /* --timing NAME=V, passed on                      */
 } thrash_os_t;
 
 /* The working-set window by default, in references (fetches and data

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../mmu/contiguous.h"
 #include "blocks.h"
 #include "cpu_internal.h"
 #include "paged.h"
@@ -135,17 +136,17 @@ typedef struct {
     uint8_t *mem;       /* physical memory                                */
     uint8_t *host;      /* mem + base: where logical address 0 lives      */
     uint8_t *code_map;  /* granules holding decoded code                  */
-    paged_t *paged;     /* paged mode: the TLB and the shortcuts           */
-    const paged_shortcut_t *shortcut; /* paged->last, one load nearer       */
-    uint32_t page_size;
-    uint32_t page_word_lim; /* (page_size - 4) / 4, for word_fits-style checks */
+    paged_shortcut_t (*shortcuts)[PAGED_SHORTCUTS]; /* paged mode: per access kind */
+    uint32_t page_shift;
+    uint32_t page_mask;      /* ~(page_size - 1): a byte's page            */
+    uint32_t page_word_mask; /* page_mask | 3: a misaligned word matches no page */
 } run_consts_t;
 
 static ALWAYS_INLINE run_consts_t run_consts(cmodel_t *cm, mmu_mode_t mode)
 {
-    bool relocating = mode == MMU_RELOC && cm->s.priv == MODE_USER;
-    uint32_t base = relocating ? cm->mmu.base : 0;
-    uint64_t reach = relocating ? cm->reloc_reach : cm->bare_reach;
+    (void)mode; /* the registers say it; callers pass it as a constant */
+    uint32_t base = contiguous_base(&cm->mmu.regs, cm->s.priv);
+    uint64_t reach = contiguous_reach(&cm->mmu.regs, cm->mem_size, cm->s.priv);
     uint32_t word_lim = reach >= 4 ? (uint32_t)((reach - 4) >> 2) : 0;
     return (run_consts_t){base,
                           reach,
@@ -154,10 +155,10 @@ static ALWAYS_INLINE run_consts_t run_consts(cmodel_t *cm, mmu_mode_t mode)
                           cm->mem,
                           cm->mem + base,
                           cm->code_map,
-                          cm->paged,
-                          cm->paged->last,
-                          cm->paged->page_size,
-                          (cm->paged->page_size - 4) >> 2};
+                          cm->paged->cache,
+                          cm->paged->page_shift,
+                          ~(cm->paged->page_size - 1),
+                          ~(cm->paged->page_size - 1) | 3};
 }
 
 /*
@@ -171,25 +172,11 @@ static ALWAYS_INLINE bool word_fits(const run_consts_t *x, uint32_t va)
     return ((va >> 2) | (va << 30)) <= x->word_lim;
 }
 
-/* The same one-compare check for a word at offset `off` into a page (off
- * wraps to a huge value when the address is below the page). */
-static ALWAYS_INLINE bool word_fits_page(const run_consts_t *x, uint64_t off)
+/* The slow side of a contiguous-mode check: the relocation unit
+ * (mmu/contiguous.h) says which fault, and where the access went. */
+static NOINLINE trap_cause_t contiguous_fault(cmodel_t *cm, uint32_t va, uint32_t size)
 {
-    return ((off >> 2) | (off << 62)) <= x->page_word_lim;
-}
-
-/* The slow side of a contiguous-mode check: which fault, and where it went. */
-static NOINLINE trap_cause_t contiguous_fault(cmodel_t *cm, mmu_mode_t mode, uint32_t va, uint32_t size)
-{
-    bool relocating = mode == MMU_RELOC && cm->s.priv == MODE_USER;
-    if (relocating) {
-        cm->trap.paddr = cm->mmu.base + va;
-        return (uint64_t)va + size > cm->mmu.limit ? TRAP_PROTECTION : TRAP_BUS;
-    }
-    cm->trap.paddr = va;
-    if ((uint64_t)va + size > cm->mem_size) /* no memory there at all */
-        return TRAP_BUS;
-    return TRAP_FENCE; /* below the end of memory but at or above the fence */
+    return contiguous_translate(&cm->mmu.regs, cm->mem_size, cm->s.priv, va, size, &cm->trap.paddr);
 }
 
 /*
@@ -203,12 +190,12 @@ static ALWAYS_INLINE trap_cause_t translate(cmodel_t *cm, mmu_mode_t mode, bool 
                                             uint32_t va, uint32_t size, access_t acc, uint32_t *pa, uint64_t *extra)
 {
     if (mode == MMU_PAGED)
-        return paged_translate(cm, va, size, acc, pa, extra);
+        return paged_translate(cm, va, acc, pa, extra);
     if (LIKELY((uint64_t)va + size <= x->reach)) {
         *pa = x->base + va;
         return TRAP_NONE;
     }
-    return fast ? TRAP_PROTECTION : contiguous_fault(cm, mode, va, size);
+    return fast ? TRAP_PROTECTION : contiguous_fault(cm, va, size);
 }
 
 /* ---- traps -------------------------------------------------------------- */
@@ -287,21 +274,29 @@ static ALWAYS_INLINE uint32_t insn_pc(const exec_ctx_t *e, const decoded_t *d)
 }
 
 /*
- * The paged fast path's data translation: the entry this kind of access hit
- * last, if it still maps va and allows the access as it stands; else "not
- * here" and the reference path walks.  The hit is recorded in the decoded
- * instruction; counting it and updating replacement wait for the block's end.
+ * The paged fast path's data translation: a shortcut of this kind of access
+ * that still maps va and allows the access as it stands; else "not here"
+ * and the reference path walks.  The hit is recorded in the decoded
+ * instruction; counting it and updating replacement wait for the block's
+ * end, which replays each instruction's latest access.  An instruction whose
+ * access moved to another entry since its unsettled record of the round
+ * before would lose that earlier use, so the block settles first.
  */
+static run_pos_t settle_before(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_pos_t settled, run_pos_t here);
+
 static ALWAYS_INLINE bool paged_fast_data(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
                                           uint32_t *pa, uint8_t **host)
 {
-    const paged_shortcut_t *s = &e->x->shortcut[acc];
-    uint64_t off = (uint64_t)va - s->vpage;
-    if (UNLIKELY(size == 4 ? !word_fits_page(e->x, off) : off >= e->x->page_size))
-        return false;
-    d->entry = s->entry;
-    *pa = s->ppage + (uint32_t)off;
-    *host = s->host + off;
+    const paged_shortcut_t *s = &e->x->shortcuts[acc][(va >> e->x->page_shift) & (PAGED_SHORTCUTS - 1)];
+    if (UNLIKELY((uint64_t)(va & (size == 4 ? e->x->page_word_mask : e->x->page_mask)) != s->vpage))
+        return false; /* another page, or a misaligned word */
+    if (UNLIKELY(d->entry != s->entry)) { /* scalars only: the context must not escape */
+        const run_pos_t here = {e->round, (uint32_t)(d - e->first)};
+        e->settled = settle_before(&e->cm->mmu, e->fetch, e->block, e->settled, here);
+        d->entry = s->entry;
+    }
+    *pa = va + s->pa_delta;
+    *host = (uint8_t *)(s->host_delta + va);
     return true;
 }
 
@@ -323,12 +318,10 @@ static ALWAYS_INLINE void account_block(hot_t *h, const block_t *b, uint64_t ful
 
 /* Touch one decoded instruction's data entry, if it accessed data; `stamp`
  * is that access's place in the sequence of all accesses. */
-static ALWAYS_INLINE void touch_data(paged_t *p, const decoded_t *d, uint64_t stamp)
+static ALWAYS_INLINE void touch_data(mmu_t *mmu, const decoded_t *d, uint64_t stamp)
 {
-    if (d->size && d->entry) { /* size: the bytes its data access moves, 0 if none */
-        tlb_touch(p->tlb, d->entry);
-        paged_reference_at(p, d->entry->ppn, stamp);
-    }
+    if (d->size && d->entry) /* size: the bytes its data access moves, 0 if none */
+        mmu_hit_at(mmu, d->entry, 0, stamp);
 }
 
 /* Data accesses of the block run before position at. */
@@ -345,19 +338,18 @@ static ALWAYS_INLINE uint64_t data_before(const block_t *b, run_pos_t at)
  * Only each entry's latest use counts, so replaying the last n positions in
  * order is enough, the last instruction's fetch just before its data access.
  */
-static void account_tlb(paged_t *p, tlb_entry_t *fetch, const block_t *b, run_pos_t from, run_pos_t to)
+static void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_pos_t from, run_pos_t to)
 {
     const uint32_t n = b->n;
     uint64_t count = (to.round - from.round) * n + to.index - from.index;
     if (!count || (to.round < from.round))
         return;
     const uint64_t data_from = data_before(b, from), data = data_before(b, to) - data_from;
-    const uint64_t base = p->ref_clock; /* accesses numbered as the reference path numbers them */
-    p->tlb->hits += count + data;
-    p->ref_clock += count + data;
+    const uint64_t base = mmu->ref_clock; /* accesses numbered as the reference path numbers them */
+    mmu->tlb->hits += count + data;
+    mmu->ref_clock += count + data;
     if (!data) { /* only fetches: one entry, used last at the end */
-        tlb_touch(p->tlb, fetch);
-        paged_reference_at(p, fetch->ppn, p->ref_clock);
+        mmu_hit_at(mmu, fetch, 0, mmu->ref_clock);
         return;
     }
     uint32_t k = count > n ? n : (uint32_t)count;
@@ -365,14 +357,26 @@ static void account_tlb(paged_t *p, tlb_entry_t *fetch, const block_t *b, run_po
     for (; k; k--) {
         /* accesses before this instruction's fetch: its instructions and data accesses since `from` */
         uint64_t before = (q.round - from.round) * n + q.index - from.index + data_before(b, q) - data_from;
-        if (k == 1) { /* the last instruction: its fetch, then its data */
-            tlb_touch(p->tlb, fetch);
-            paged_reference_at(p, fetch->ppn, base + before + 1);
-        }
-        touch_data(p, &b->insn[q.index], base + before + 2);
+        if (k == 1) /* the last instruction: its fetch, then its data */
+            mmu_hit_at(mmu, fetch, 0, base + before + 1);
+        touch_data(mmu, &b->insn[q.index], base + before + 2);
         if (++q.index == n)
             q = (run_pos_t){q.round + 1, 0};
     }
+}
+
+/* Settle the TLB accounting of a block run up to position `here` if the
+ * record that instruction made the round before is not settled yet;
+ * returns the new settled position. */
+static NOINLINE run_pos_t settle_before(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_pos_t settled,
+                                        run_pos_t here)
+{
+    const bool unsettled = here.round && (here.round - 1 > settled.round ||
+                                          (here.round - 1 == settled.round && here.index >= settled.index));
+    if (!unsettled)
+        return settled;
+    account_tlb(mmu, fetch, b, settled, here);
+    return here;
 }
 
 /* What fast_miss did, in two registers. */
@@ -394,23 +398,16 @@ typedef struct {
 static ALWAYS_INLINE fast_miss_t fast_miss(cmodel_t *cm, tlb_entry_t *fetch, uint64_t fetches, access_t acc,
                                            uint32_t va, uint64_t start)
 {
-    paged_t *p = cm->paged;
-    p->tlb->hits += fetches + 1;
-    tlb_touch(p->tlb, fetch);
-    paged_reference_at(p, fetch->ppn, p->ref_clock += fetches + 1);
+    mmu_t *mmu = &cm->mmu;
+    mmu_hit_at(mmu, fetch, fetches + 1, mmu->ref_clock += fetches + 1);
     uint64_t walk = 0;
-    uint32_t pa;
-    trap_cause_t cause = TRAP_NONE;
-    tlb_entry_t *e = tlb_find(p->tlb, (uint64_t)(va >> p->shift), p->asid);
-    if (!e && (e = paged_quick_miss(cm, va, acc, &walk))) {
-        pa = (e->ppn << p->shift) | (va & (p->page_size - 1));
-    } else {
-        uint64_t saved = cm->cycles;
-        cm->cycles = start + cm->fetch_cost;
-        cause = paged_translate_found(cm, e, va, 4 /* any: aligned, so within the page */, acc, &pa, &walk);
-        cm->cycles = saved;
-    }
-    return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, p->last[ACC_FETCH].entry != fetch};
+    uint32_t pa = 0;
+    tlb_entry_t *e = mmu_find(mmu, va);
+    const uint64_t now = start + cm->fetch_cost, fetch_vpn = fetch->vpn;
+    trap_cause_t cause = UNLIKELY(cm->observing || ev_enabled(cm->m.bus))
+                             ? paged_translate_found(cm, e, va, acc, now, &pa, &walk)
+                             : paged_translate_as(cm, e, va, acc, now, &pa, &walk, false);
+    return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, fetch->vpn != fetch_vpn};
 }
 
 /* One copy per kind of access, so that its checks fold. */
@@ -455,7 +452,7 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
     /* fetches since the last settling: left to the miss routine if they are all */
     uint64_t fetches = (here.round - e->settled.round) * b->n + here.index - e->settled.index;
     if (fetches && data_between(b, e->settled, here)) { /* no fetches: no data accesses either */
-        account_tlb(e->cm->paged, e->fetch, b, e->settled, here);
+        account_tlb(&e->cm->mmu, e->fetch, b, e->settled, here);
         fetches = 0;
     }
     e->settled = (run_pos_t){e->round, done + 1};
@@ -820,7 +817,7 @@ static stop_t reference_step_mode(cmodel_t *cm, mmu_mode_t mode)
 
 static stop_t step_observed(cmodel_t *cm, retire_t *rt)
 {
-    switch (cm->mmu.mode) {
+    switch (cm->mmu.regs.mode) {
     case MMU_BARE: return reference_step(cm, MMU_BARE, true, rt);
     case MMU_RELOC: return reference_step(cm, MMU_RELOC, true, rt);
     default: return reference_step(cm, MMU_PAGED, true, rt);
@@ -903,34 +900,69 @@ static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu
  * Run until the clock reaches `limit` or a trap, in the contiguous modes
  * (bare and base/limit translate alike on the fast path: base 0 on the bare
  * machine).  Whole blocks run only where they cannot cross the budget or the
- * limit; the rest goes one instruction at a time the reference way.
+ * limit, one after the other through each block's link to the block that
+ * followed it last time; the rest goes one instruction at a time the
+ * reference way.  A block counts its cycles and instructions when it ends.
  */
 static ALWAYS_INLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit, mmu_mode_t mode)
 {
     const run_consts_t x = run_consts(cm, mode);
     hot_t h = hot_load(cm);
-    block_t *prev = NULL;
+    uint64_t extra = 0; /* no walks here */
+    exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = mode, .fast = true, .extra = &extra, .limit = limit};
+    block_t *b = NULL; /* the block that ran last, if it ran whole */
     while (h.cycles < limit) {
         const uint32_t pc = h.pc;
-        block_t *b = NULL;
-        if (LIKELY(!(pc & 3) && (uint64_t)pc + 4 <= x.reach))
-            b = block_lookup(cm, prev ? prev->chain : NULL, x.base + pc);
-        if (UNLIKELY(!b || h.cycles + b->cost > limit || (uint64_t)pc + 4 * b->n > x.reach))
+        block_t *next = NULL;
+        if (LIKELY(word_fits(&x, pc))) /* aligned, and its first word within reach */
+            next = block_lookup(cm, b ? b->chain : NULL, x.base + pc);
+        if (UNLIKELY(!next || h.cycles + next->cost > limit || (uint64_t)pc + 4 * next->n > x.reach))
             goto reference;
-        if (prev)
-            prev->chain = b;
-        prev = b;
-        /* the rounds of a one-block loop that fit in the budget */
-        block_run_t run;
-        run_block(cm, &x, mode, b, &h, NULL, limit, &run);
-        account_block(&h, b, run.full, run.done);
-        if (LIKELY(run.done == 0 && run.full))
+        if (b)
+            b->chain = next;
+        b = next;
+        e.block_pc = pc;
+        e.first = b->insn;
+        const uint32_t fall_through = pc + 4 * b->n;
+        uint32_t next_pc = fall_through;
+        decoded_t *d = b->insn;
+        exec_t ex;
+        while ((ex = execute(&e, d, &next_pc)) == EX_OK)
+            d++;
+        uint64_t rounds = 0;
+        if (LIKELY(ex == EX_END)) {
+            rounds = 1;
+            if (UNLIKELY(next_pc == pc)) {
+                /* a loop that is one block goes round without passing here
+                 * again (it cannot change: a write to it ends the round) */
+                const uint64_t room = (limit - h.cycles) / b->cost;
+                while (ex == EX_END && next_pc == pc && rounds < room) {
+                    next_pc = fall_through;
+                    d = b->insn;
+                    while ((ex = execute(&e, d, &next_pc)) == EX_OK)
+                        d++;
+                    rounds += ex == EX_END;
+                }
+            }
+        }
+        if (LIKELY(ex == EX_END)) {
+            h.cycles += rounds * b->cost;
+            h.instret += rounds * b->n;
+            h.loads += rounds * b->loads;
+            h.stores += rounds * b->stores;
+            h.pc = next_pc;
             continue;
-        prev = NULL;
-        if (run.done)
+        }
+        account_block(&h, b, rounds, 0);
+        /* a store into decoded code (completed: leave after it), or a hand-over (not run) */
+        const uint32_t done = (uint32_t)(d - b->insn) + (ex == EX_CODE_WRITTEN);
+        account_block(&h, b, 0, done);
+        h.pc = done == b->n ? next_pc : pc + 4 * done;
+        b = NULL;
+        if (done)
             continue;
     reference:
-        prev = NULL;
+        b = NULL;
         hot_store(cm, &h);
         if (reference_step_mode(cm, mode) == STOP_TRAP)
             return STOP_TRAP;
@@ -973,7 +1005,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             hot_store(cm, &h);
             return STOP_TRAP;
         }
-        account_tlb(p, fetch, b, run.settled, (run_pos_t){run.full, run.done});
+        account_tlb(&cm->mmu, fetch, b, run.settled, (run_pos_t){run.full, run.done});
         if (LIKELY(run.done || run.full))
             continue;
     reference:
@@ -993,7 +1025,7 @@ static cmodel_t *as_cm(machine_t *m) { return (cmodel_t *)m; }
 static stop_t cm_run(machine_t *m, uint64_t limit)
 {
     cmodel_t *cm = as_cm(m);
-    switch (cm->mmu.mode) {
+    switch (cm->mmu.regs.mode) {
     case MMU_BARE: return run_bare(cm, limit);
     case MMU_RELOC: return run_reloc(cm, limit);
     case MMU_PAGED: return run_paged(cm, limit);
@@ -1034,7 +1066,13 @@ static void cm_destroy(machine_t *m)
 }
 
 static void cm_get_state(machine_t *m, cpu_state_t *s) { *s = as_cm(m)->s; }
-static void cm_set_state(machine_t *m, const cpu_state_t *s) { as_cm(m)->s = *s; }
+static void cm_set_state(machine_t *m, const cpu_state_t *s)
+{
+    cmodel_t *cm = as_cm(m);
+    if (s->priv != cm->s.priv)
+        paged_forget_shortcuts(cm);
+    cm->s = *s;
+}
 
 static bool cm_phys_read(machine_t *m, uint32_t pa, void *buf, uint32_t len)
 {
@@ -1059,7 +1097,7 @@ static bool cm_phys_write(machine_t *m, uint32_t pa, const void *buf, uint32_t l
 static void compute_costs(cmodel_t *cm)
 {
     const timing_t *t = &cm->cfg_timing;
-    uint32_t xlate = cm->mmu.mode == MMU_RELOC ? t->reloc_cycles : cm->mmu.mode == MMU_PAGED ? t->tlb_hit_cycles : 0;
+    uint32_t xlate = mmu_access_cycles(&cm->mmu);
     cm->fetch_cost = xlate + t->mem_cycles;
     for (int op = 0; op < 256; op++) {
         const isa_info_t *info = &isa_info[op];
@@ -1073,41 +1111,27 @@ static void compute_costs(cmodel_t *cm)
     block_cache_flush(cm);
 }
 
-/* The fence only binds user mode; kernel-mode accesses reach all memory. */
-static void cm_update_reach(cmodel_t *cm)
-{
-    uint64_t fence = cm->mmu.mode == MMU_BARE && cm->s.priv == MODE_USER ? cm->mmu.fence : cm->mem_size;
-    cm->bare_reach = fence < cm->mem_size ? fence : cm->mem_size;
-}
-
 static void cm_mmu_set(machine_t *m, const mmu_regs_t *regs)
 {
     cmodel_t *cm = as_cm(m);
     bool mode_changed = cm->costs_for_mode != (int)regs->mode;
-    cm->mmu = *regs;
+    mmu_set(&cm->mmu, regs);
     m->mmu = *regs;
-    uint64_t room = regs->base < cm->mem_size ? cm->mem_size - regs->base : 0;
-    cm->reloc_reach = regs->limit < room ? regs->limit : room;
-    cm_update_reach(cm);
     if (mode_changed) {
         compute_costs(cm);
         cm->costs_for_mode = (int)regs->mode;
     }
-    paged_mmu_set(cm);
+    paged_forget_shortcuts(cm);
 }
 
-static void cm_set_state_checked(machine_t *m, const cpu_state_t *s)
-{
-    cm_set_state(m, s);
-    cm_update_reach(as_cm(m));
-}
 
 static uint64_t cm_cycles(machine_t *m) { return as_cm(m)->cycles; }
 static void cm_charge(machine_t *m, uint64_t c) { as_cm(m)->cycles += c; }
 static const hw_counters_t *cm_counters(machine_t *m)
 {
-    paged_sync_counters(as_cm(m));
-    return &as_cm(m)->cnt;
+    cmodel_t *cm = as_cm(m);
+    mmu_counters(&cm->mmu, &cm->cnt);
+    return &cm->cnt;
 }
 static const trap_t *cm_trap(machine_t *m) { return &as_cm(m)->trap; }
 
@@ -1117,7 +1141,7 @@ static const machine_ops_t cmodel_ops = {
     .run = cm_run,
     .step = cm_step,
     .get_state = cm_get_state,
-    .set_state = cm_set_state_checked,
+    .set_state = cm_set_state,
     .phys_read = cm_phys_read,
     .phys_write = cm_phys_write,
     .mmu_set = cm_mmu_set,

@@ -7,6 +7,7 @@
 #define MMULAB_CPU_INTERNAL_H
 
 #include "../machine/machine.h"
+#include "../mmu/mmu.h"
 
 #define NOINLINE __attribute__((noinline))
 #define ALWAYS_INLINE inline __attribute__((always_inline))
@@ -19,20 +20,17 @@ typedef struct block block_t;
 typedef struct {
     machine_t m; /* must stay first: a cmodel_t is a machine_t */
     cpu_state_t s;
-    mmu_regs_t mmu;
+    mmu_t mmu;   /* the MMU unit: registers, TLB, walker, its counters */
     uint8_t *mem;
     uint32_t mem_size;
     uint64_t cycles;
     hw_counters_t cnt;
     trap_t trap;
     timing_t cfg_timing;
-    /* derived from the MMU registers by mmu_set, for one-compare fast paths */
-    uint64_t reloc_reach; /* min(limit, mem_size - base)                       */
-    uint64_t bare_reach;  /* min(fence, mem_size) for the user, mem_size else  */
     uint32_t fetch_cost;  /* cycles of a fetch: translation + memory            */
     uint32_t cost[256];   /* cycles of a completed instruction, per opcode       */
     int costs_for_mode;   /* the MMU mode cost[] was computed for, -1 none       */
-    /* paged translation: the TLB, the walker's view, host-side hit caches */
+    /* paged translation: the CPU's host-side shortcuts (paged.h) */
     paged_t *paged;
     retire_xlate_t last_xlate; /* the latest translation, for the retire record */
     bool observing;            /* filling a retirement record (machine_step)      */
@@ -48,9 +46,11 @@ void block_cache_invalidate(cmodel_t *cm, uint32_t pa, uint32_t len);
 /* Paged-mode pieces (paged.c). */
 bool paged_create(cmodel_t *cm, char *err, size_t errlen);
 void paged_destroy(cmodel_t *cm);
-void paged_mmu_set(cmodel_t *cm);
-trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, uint32_t size, access_t acc, uint32_t *pa,
-                             uint64_t *extra);
+/* Drop the host-side shortcuts (the ASID or the privilege changed). */
+void paged_forget_shortcuts(cmodel_t *cm);
+/* Translate through the unit at the current cycle (the reference path). */
+trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, access_t acc, uint32_t *pa, uint64_t *extra);
+frame_refs_t *paged_frame_refs(machine_t *m);
 void paged_tlb_flush(machine_t *m, tlb_flush_t kind, uint32_t asid, uint32_t vaddr);
 int paged_tlb_read(machine_t *m, tlb_view_t *out, int max);
 

@@ -41,8 +41,15 @@ typedef struct {
 #undef TIMING_FIELD
 } timing_t;
 
-/* TLB replacement policies (paged mode). */
-typedef enum { TLB_LRU, TLB_FIFO, TLB_RANDOM, TLB_PLRU } tlb_policy_t;
+/* TLB replacement policies (paged mode): X(ENUM, name), one C file each in
+ * mmu/ (mmu/tlb_policy.h says what a policy provides). */
+#define TLB_POLICY_TABLE(X) X(LRU, lru) X(FIFO, fifo) X(RANDOM, random) X(PLRU, plru)
+typedef enum {
+#define TLB_POLICY_ENUM(e, name) TLB_##e,
+    TLB_POLICY_TABLE(TLB_POLICY_ENUM)
+#undef TLB_POLICY_ENUM
+    TLB_POLICY_COUNT
+} tlb_policy_t;
 
 /* Translation modes of the MMU. */
 typedef enum {

@@ -9,6 +9,10 @@
  *
  * EVENT_TABLE(X): X(name, "label", "category", "a", "b", "c", "d") names the
  * kind and its four integer arguments, for CSV columns and trace JSON args.
+ * Category "explain" marks events that say why the hardware decided what it
+ * did (a TLB fill: the slot, the new page, the page it replaced or
+ * 0xFFFFFFFF if the slot was invalid, the policy's rank of that victim,
+ * tlb_read's age); explanations consume them, trace files leave them out.
  */
 #ifndef MMULAB_EVENTS_H
 #define MMULAB_EVENTS_H
@@ -29,6 +33,7 @@
     X(WALK_STEP, "page-table walk step", "hw", "level", "pte_addr", "pte", "vaddr")       \
     X(PTE_WRITEBACK, "A/D write-back", "hw", "pte_addr", "pte", "", "")                   \
     X(TLB_FLUSH, "TLB flush", "hw", "kind", "asid", "vaddr", "entries")                          \
+    X(TLB_FILL, "TLB fill", "explain", "slot", "vpn", "victim_vpn", "rank")                \
     X(PAGE_FAULT, "page fault", "os", "vaddr", "page", "frame", "major")                  \
     X(FAULT_HANDLER, "fault handler", "os", "vaddr", "", "", "")                          \
     X(DISK_READ, "disk read", "disk", "page_or_pid", "bytes", "frame", "")                \

@@ -56,7 +56,7 @@ $(1)/obj/Vmmulab_top__ALL.a: $(RTL_SRC) mk/rtl.mk
 	@# Verilator leaves unchanged output alone, so the archive may keep an old time: mark it done
 	$(Q)touch $$@
 
-$(1)/rtl_machine.o: $(RTL_HARNESS) rtl/harness/rtl.h rtl/harness/gtkw.h $(1)/obj/Vmmulab_top__ALL.a
+$(1)/rtl_machine.o: $(RTL_HARNESS) rtl/harness/rtl.h rtl/harness/dbg_map.h rtl/harness/gtkw.h $(1)/obj/Vmmulab_top__ALL.a
 	$(if $(Q),@echo "  CXX     $$<")
 	$(Q)g++ -std=c++17 -O2 -g -Wall -Wextra -Werror -DVM_TRACE=1 -DVM_TRACE_FST=1 \
 	    -I$(1)/obj -isystem $(VL_INC) -isystem $(VL_INC)/vltstd -c $$< -o $$@

@@ -55,8 +55,9 @@ void paging_geometry(const machine_config_t *cfg, paging_geometry_t *g)
     for (uint32_t level = g->levels; level-- > 0;) {
         g->index_bits[level] = level ? lower : g->vpn_bits - lower * (g->levels - 1);
         g->index_shift[level] = shift;
+        g->index_mask[level] = (1u << g->index_bits[level]) - 1;
         shift += g->index_bits[level];
     }
     for (uint32_t level = g->levels; level < PAGING_MAX_LEVELS; level++)
-        g->index_bits[level] = g->index_shift[level] = 0;
+        g->index_bits[level] = g->index_shift[level] = g->index_mask[level] = 0;
 }

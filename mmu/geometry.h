@@ -23,6 +23,7 @@ typedef struct {
     uint32_t levels, page_shift, va_bits, vpn_bits;
     uint32_t index_bits[PAGING_MAX_LEVELS];  /* level 0 is the root           */
     uint32_t index_shift[PAGING_MAX_LEVELS]; /* where that index sits in vaddr */
+    uint32_t index_mask[PAGING_MAX_LEVELS];  /* (1 << index_bits) - 1          */
 } paging_geometry_t;
 
 /*
@@ -41,7 +42,7 @@ void paging_geometry(const machine_config_t *cfg, paging_geometry_t *g);
 /* The index into the table at `level` (0 = root) for vaddr. */
 static inline uint32_t paging_index(const paging_geometry_t *g, uint32_t vaddr, uint32_t level)
 {
-    return (vaddr >> g->index_shift[level]) & ((1u << g->index_bits[level]) - 1);
+    return (vaddr >> g->index_shift[level]) & g->index_mask[level];
 }
 
 static inline uint32_t paging_vpn(const paging_geometry_t *g, uint32_t vaddr) { return vaddr >> g->page_shift; }

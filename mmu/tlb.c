@@ -1,7 +1,8 @@
 /*
  * The modeled TLB (see tlb.h for the contract): set-associative storage,
- * lookup by set scan or by a chained hash on vpn, and the four replacement
- * policies.  Everything here is observable state; nothing is a host cache.
+ * lookup by set scan or by a chained hash on vpn, fills that take the
+ * lowest invalid slot or ask the policy (tlb_policy.h) for a victim.
+ * Everything here is observable state; nothing is a host cache.
  */
 #include "tlb.h"
 
@@ -9,13 +10,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tlb_policy.h"
+
 #define TLB_SCAN_MAX_WAYS 8
 
-const char *const tlb_policy_name[4] = {"lru", "fifo", "random", "plru"};
+_Static_assert(sizeof(tlb_entry_t) == 16, "a slot is a shift away");
+
+#define TLB_POLICY_NAME(e, name) [TLB_##e] = #name,
+const char *const tlb_policy_name[TLB_POLICY_COUNT] = {TLB_POLICY_TABLE(TLB_POLICY_NAME)};
+#undef TLB_POLICY_NAME
+
+#define TLB_POLICY_OPS(e, name) [TLB_##e] = &tlb_policy_##name,
+static const tlb_policy_ops_t *const policy_ops[TLB_POLICY_COUNT] = {TLB_POLICY_TABLE(TLB_POLICY_OPS)};
+#undef TLB_POLICY_OPS
 
 bool tlb_policy_parse(const char *name, tlb_policy_t *out)
 {
-    for (int p = 0; p < 4; p++) {
+    for (int p = 0; p < TLB_POLICY_COUNT; p++) {
         if (!strcmp(name, tlb_policy_name[p])) {
             *out = (tlb_policy_t)p;
             return true;
@@ -37,12 +48,13 @@ bool tlb_config_check(const machine_config_t *cfg, char *err, size_t errlen)
                  cfg->tlb_entries, cfg->tlb_entries);
         return false;
     }
-    if (cfg->tlb_policy > TLB_PLRU) {
+    if ((unsigned)cfg->tlb_policy >= TLB_POLICY_COUNT) {
         snprintf(err, errlen, "unknown TLB policy %d (allowed: lru fifo random plru)", (int)cfg->tlb_policy);
         return false;
     }
-    if (cfg->tlb_policy == TLB_PLRU && !is_pow2(cfg->tlb_ways)) {
-        snprintf(err, errlen, "TLB policy plru needs a power-of-two number of ways, not %u", cfg->tlb_ways);
+    if (policy_ops[cfg->tlb_policy]->pow2_ways && !is_pow2(cfg->tlb_ways)) {
+        snprintf(err, errlen, "TLB policy %s needs a power-of-two number of ways, not %u",
+                 tlb_policy_name[cfg->tlb_policy], cfg->tlb_ways);
         return false;
     }
     if (cfg->asid_bits > 16) {
@@ -52,22 +64,27 @@ bool tlb_config_check(const machine_config_t *cfg, char *err, size_t errlen)
     return true;
 }
 
-/* Link each set's slots into its circular list in slot order, slot 0 of
- * the set being the first victim. */
-static void init_lists(tlb_t *tlb)
+/* Each set's order in slot order, way 0 the oldest (tlb_policy.h). */
+static void init_order(tlb_t *tlb)
 {
     for (uint32_t set = 0; set < tlb->sets; set++) {
-        tlb_entry_t *head = &tlb->e[tlb->entries + set], *first = &tlb->e[set * tlb->ways];
-        *head = (tlb_entry_t){.vpn = TLB_VPN_NONE, .slot = (uint16_t)(tlb->entries + set), .list = head,
-                              .prev = first, .next = first + tlb->ways - 1};
-        for (uint32_t way = 0; way < tlb->ways; way++) {
-            tlb_entry_t *e = first + way;
-            *e = (tlb_entry_t){.vpn = TLB_VPN_NONE, .slot = (uint16_t)(set * tlb->ways + way),
-                               .way = (uint16_t)way, .list = head};
-            e->prev = way + 1 < tlb->ways ? e + 1 : head;
-            e->next = way > 0 ? e - 1 : head;
-        }
+        uint32_t head = tlb->entries + set, first = set * tlb->ways, last = first + tlb->ways - 1;
+        tlb->link[head] = (tlb_link_t){.older = (uint16_t)last, .newer = (uint16_t)first, .head = (uint16_t)head};
+        for (uint32_t slot = first; slot <= last; slot++)
+            tlb->link[slot] = (tlb_link_t){.older = (uint16_t)(slot > first ? slot - 1 : head),
+                                           .newer = (uint16_t)(slot < last ? slot + 1 : head),
+                                           .hnext = TLB_NO_SLOT,
+                                           .hprev = TLB_NO_SLOT,
+                                           .head = (uint16_t)head};
     }
+}
+
+uint32_t tlb_order_rank(const tlb_t *tlb, uint32_t slot)
+{
+    uint32_t rank = 0, head = tlb->entries + slot / tlb->ways;
+    for (uint32_t newer = tlb->link[head].older; newer != slot; newer = tlb->link[newer].older)
+        rank += tlb_entry_valid(&tlb->e[newer]);
+    return rank;
 }
 
 /* The `ok` mask of a permission byte (see tlb.h). */
@@ -110,6 +127,12 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     tlb->ways = cfg->tlb_ways;
     tlb->sets = cfg->tlb_entries / cfg->tlb_ways;
     tlb->policy = cfg->tlb_policy;
+    tlb->ops = policy_ops[cfg->tlb_policy];
+    tlb->front_on_touch = tlb->ops->front_on_touch;
+    tlb->front_on_fill = tlb->ops->front_on_fill;
+    tlb->touch = tlb->ops->touch;
+    tlb->victim = tlb->ops->victim;
+    tlb->filled = tlb->ops->filled;
     tlb->asid_mask = (1u << cfg->asid_bits) - 1;
     tlb->set_by_mask = is_pow2(tlb->sets);
     tlb->set_mask = tlb->sets - 1;
@@ -120,19 +143,23 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     while ((1u << hash_bits) < 2 * tlb->entries)
         hash_bits++;
     tlb->hash_shift = 64 - hash_bits;
-    tlb->e = calloc(tlb->entries + tlb->sets, sizeof *tlb->e);
+    size_t nodes = (size_t)tlb->entries + tlb->sets;
+    tlb->e = calloc(tlb->entries, sizeof *tlb->e);
+    tlb->link = calloc(nodes, sizeof *tlb->link);
     tlb->valid_map = calloc((size_t)tlb->sets * tlb->map_words, sizeof *tlb->valid_map);
     tlb->invalid = tlb->entries;
     tlb->plru = calloc((size_t)tlb->sets * tlb->ways, 1);
     tlb->bucket = malloc(sizeof *tlb->bucket << hash_bits);
-    if (!tlb->e || !tlb->valid_map || !tlb->plru || !tlb->bucket) {
+    if (!tlb->e || !tlb->link || !tlb->valid_map || !tlb->plru || !tlb->bucket) {
         tlb_destroy(tlb);
         snprintf(err, errlen, "out of memory for the TLB");
         return NULL;
     }
     for (uint32_t b = 0; b < 1u << hash_bits; b++)
-        tlb->bucket[b] = NULL;
-    init_lists(tlb);
+        tlb->bucket[b] = TLB_NO_SLOT;
+    for (uint32_t slot = 0; slot < tlb->entries; slot++)
+        tlb->e[slot].vpn = TLB_VPN_NONE;
+    init_order(tlb);
     return tlb;
 }
 
@@ -141,48 +168,34 @@ void tlb_destroy(tlb_t *tlb)
     if (!tlb)
         return;
     free(tlb->e);
+    free(tlb->link);
     free(tlb->valid_map);
     free(tlb->plru);
     free(tlb->bucket);
     free(tlb);
 }
 
-void tlb_invariant_violated(const tlb_entry_t *a, const tlb_entry_t *b)
+void tlb_invariant_violated(const tlb_t *tlb, const tlb_entry_t *a, const tlb_entry_t *b)
 {
     fprintf(stderr,
             "mmulab: TLB invariant violated: slots %u and %u both match vpn 0x%llx "
             "(asids %u and %u, global %d and %d)\n",
-            a->slot, b->slot, (unsigned long long)a->vpn, a->asid, b->asid, tlb_entry_global(a),
+            tlb_slot(tlb, a), tlb_slot(tlb, b), (unsigned long long)a->vpn, a->asid, b->asid, tlb_entry_global(a),
             tlb_entry_global(b));
     abort();
 }
 
-/* --- replacement state ---------------------------------------------------- */
+/* --- contents --------------------------------------------------------------- */
 
-
-void tlb_plru_touch(tlb_t *tlb, tlb_entry_t *e)
+static void set_valid_bit(tlb_t *tlb, uint32_t slot, bool valid)
 {
-    uint8_t *bits = &tlb->plru[(size_t)tlb_entry_set(tlb, e) * tlb->ways];
-    for (uint32_t node = e->way + tlb->ways; node > 1; node >>= 1)
-        bits[node >> 1] = !(node & 1); /* came from the left child: point right */
-}
-
-static uint32_t plru_victim_way(const tlb_t *tlb, uint32_t set)
-{
-    const uint8_t *bits = &tlb->plru[(size_t)set * tlb->ways];
-    uint32_t node = 1;
-    while (node < tlb->ways)
-        node = 2 * node + bits[node];
-    return node - tlb->ways;
-}
-
-static uint32_t xorshift32(uint32_t *state)
-{
-    uint32_t x = *state;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return *state = x;
+    uint32_t set = slot / tlb->ways, way = slot % tlb->ways;
+    uint64_t *word = &tlb->valid_map[(size_t)set * tlb->map_words + way / 64];
+    uint64_t bit = 1ull << (way % 64);
+    if (!(*word & bit) == !valid)
+        return;
+    *word ^= bit;
+    tlb->invalid += valid ? -1u : 1u;
 }
 
 /* The lowest invalid way of the set, or -1 if the set is full. */
@@ -198,57 +211,31 @@ static int first_invalid_way(const tlb_t *tlb, uint32_t set)
     return -1;
 }
 
-/* The slot a fill replaces: the lowest invalid way, else the policy's victim. */
-static tlb_entry_t *choose_victim(tlb_t *tlb, uint32_t set)
-{
-    int way = tlb->invalid ? first_invalid_way(tlb, set) : -1;
-    if (way < 0) {
-        switch (tlb->policy) {
-        case TLB_LRU:
-        case TLB_FIFO: return tlb->e[tlb->entries + set].prev;
-        case TLB_RANDOM: way = (int)(xorshift32(&tlb->rng) % tlb->ways); break;
-        case TLB_PLRU: way = (int)plru_victim_way(tlb, set); break;
-        }
-    }
-    return &tlb->e[set * tlb->ways + (uint32_t)way];
-}
-
-/* --- contents --------------------------------------------------------------- */
-
-static inline void set_valid_bit(tlb_t *tlb, const tlb_entry_t *e, bool valid)
-{
-    uint32_t way = e->way;
-    uint32_t set = tlb_entry_set(tlb, e);
-    uint64_t *word = &tlb->valid_map[(size_t)set * tlb->map_words + way / 64];
-    uint64_t bit = 1ull << (way % 64);
-    if (!(*word & bit) == !valid)
-        return;
-    *word ^= bit;
-    tlb->invalid += valid ? -1u : 1u;
-}
-
-static void invalidate(tlb_t *tlb, tlb_entry_t *e)
+static void invalidate(tlb_t *tlb, uint32_t slot)
 {
     if (tlb->hashed)
-        tlb_hash_remove(tlb, e);
-    e->vpn = TLB_VPN_NONE;
-    set_valid_bit(tlb, e, false);
+        tlb_hash_remove(tlb, slot);
+    tlb->e[slot].vpn = TLB_VPN_NONE;
+    set_valid_bit(tlb, slot, false);
 }
 
-tlb_entry_t *tlb_fill(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm, uint64_t *evicted_vpn)
+tlb_entry_t *tlb_fill_any(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm, tlb_fill_info_t *info)
 {
-    tlb_entry_t *e = choose_victim(tlb, tlb_set_of(tlb, vpn));
-    if (evicted_vpn)
-        *evicted_vpn = e->vpn;
-    if (!tlb_entry_valid(e))
-        set_valid_bit(tlb, e, true);
+    const uint32_t set = tlb_set_of(tlb, vpn);
+    int way = tlb->invalid ? first_invalid_way(tlb, set) : -1;
+    const bool was_valid = way < 0;
+    if (was_valid)
+        way = (int)tlb->ops->victim(tlb, set);
+    const uint32_t slot = set * tlb->ways + (uint32_t)way;
+    tlb_entry_t *e = &tlb->e[slot];
+    if (info)
+        *info = (tlb_fill_info_t){slot, was_valid, e->vpn, was_valid ? tlb->ops->rank(tlb, slot) : 0};
+    tlb->evicted_vpn = e->vpn;
+    if (!was_valid)
+        set_valid_bit(tlb, slot, true);
     else if (tlb->hashed)
-        tlb_hash_remove(tlb, e);
-    tlb_write_entry(tlb, e, vpn, asid, ppn, perm);
-    if (tlb->policy == TLB_PLRU)
-        tlb_plru_touch(tlb, e);
-    else if (e->prev != e->list)
-        tlb_lru_move_to_front(tlb, e); /* LRU and FIFO: newest at the front */
+        tlb_hash_remove(tlb, slot);
+    tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
     return e;
 }
 
@@ -269,42 +256,11 @@ uint32_t tlb_flush(tlb_t *tlb, tlb_flush_t kind, uint32_t asid, uint64_t vpn)
     for (uint32_t slot = 0; slot < tlb->entries; slot++) {
         tlb_entry_t *e = &tlb->e[slot];
         if (tlb_entry_valid(e) && flush_selects(e, kind, asid, vpn)) {
-            invalidate(tlb, e);
+            invalidate(tlb, slot);
             flushed++;
         }
     }
     return flushed;
-}
-
-/* --- reading the state back ---------------------------------------------- */
-
-static uint32_t list_rank(const tlb_t *tlb, const tlb_entry_t *e)
-{
-    uint32_t rank = 0;
-    (void)tlb;
-    for (const tlb_entry_t *newer = e->list->next; newer != e; newer = newer->next)
-        rank += tlb_entry_valid(newer);
-    return rank;
-}
-
-static uint32_t plru_rank(const tlb_t *tlb, const tlb_entry_t *e)
-{
-    const uint8_t *bits = &tlb->plru[(size_t)tlb_entry_set(tlb, e) * tlb->ways];
-    uint32_t rank = 0;
-    for (uint32_t node = e->way + tlb->ways; node > 1; node >>= 1)
-        rank += bits[node >> 1] == (node & 1);
-    return rank;
-}
-
-static uint32_t replacement_rank(const tlb_t *tlb, const tlb_entry_t *e)
-{
-    switch (tlb->policy) {
-    case TLB_LRU:
-    case TLB_FIFO: return list_rank(tlb, e);
-    case TLB_PLRU: return plru_rank(tlb, e);
-    case TLB_RANDOM: return 0;
-    }
-    return 0;
 }
 
 int tlb_read(const tlb_t *tlb, tlb_view_t *out, int max)
@@ -320,7 +276,7 @@ int tlb_read(const tlb_t *tlb, tlb_view_t *out, int max)
         v->ppn = e->ppn;
         v->perm = e->perm;
         v->dirty = (e->perm & PTE_D) ? 1 : 0;
-        v->age = v->valid ? replacement_rank(tlb, e) : 0;
+        v->age = v->valid ? tlb->ops->rank(tlb, slot) : 0;
     }
     return rows;
 }

@@ -1,8 +1,10 @@
 /*
  * The modeled TLB: state, not a speed trick.  Its hits, misses and
  * replacement state are what we measure and what the RTL must match, so an
- * entry is shaped like hardware (valid, vpn, ppn, asid, PTE permission bits)
- * and every rule below is part of the contract (docs/mmu.md, "TLB").
+ * entry holds what the hardware holds (valid, vpn, ppn, asid, the PTE's
+ * permission byte with G, A and D) and every rule below is part of the
+ * contract (docs/mmu.md, "TLB").  Host-side speed structures (the CPU's
+ * shortcuts) live in cpu/, never here.
  *
  * Geometry: entries 1..1024, ways dividing entries, sets = entries / ways,
  * set = vpn % sets (ways == entries is fully associative).  The entries of
@@ -15,7 +17,8 @@
  * the lookup path.  The caller fills only after a miss for the same key.
  *
  * Replacement, within the set: an invalid slot is filled first, the lowest
- * slot first.  Otherwise
+ * slot first; otherwise the policy names the victim.  Each policy is one
+ * file (tlb_policy.h, tlb_lru.c, tlb_fifo.c, tlb_random.c, tlb_plru.c):
  *   LRU     the least recently hit or filled entry (true LRU);
  *   FIFO    the entry filled longest ago (hits change nothing);
  *   RANDOM  slot xorshift32() % ways, one generator for the whole TLB, seeded
@@ -28,16 +31,9 @@
  *           bit on its path to point away from it.  All bits start at 0.
  *
  * Speed: lookups scan the set's slots when ways <= 8, and go through a small
- * chained hash on vpn otherwise; the LRU/FIFO order is a doubly linked list
- * per set, so a touch and a victim are O(1).
- *
- * The CPU's fast path may keep a pointer to the entry it last hit for each
- * access kind and re-validate it with one compare (e->vpn == vpn: an invalid
- * entry holds TLB_VPN_NONE, never a real vpn) plus its `ok` bit for the
- * access, then call tlb_hit().  It must drop those pointers whenever the ASID
- * changes.  When `ok` is clear on a hit, either the access faults
- * (pte_access_fault(e->perm, ...) != TRAP_NONE; no walk) or A/D must be set:
- * walk again and update the entry with tlb_set_perm().
+ * chained hash on vpn otherwise (slot indexes beside the entries); LRU and
+ * FIFO keep each set's order as a circular list of slot indexes, so a touch
+ * and a victim are O(1).
  */
 #ifndef MMULAB_TLB_H
 #define MMULAB_TLB_H
@@ -50,46 +46,61 @@
 #include "pte.h"
 
 #define TLB_VPN_NONE UINT64_MAX /* the vpn of an invalid entry             */
+#define TLB_NO_SLOT UINT16_MAX  /* the end of a hash chain                  */
 
-typedef struct tlb_entry {
-    uint64_t vpn;    /* TLB_VPN_NONE when invalid                              */
+/* One entry, as the hardware holds it. */
+typedef struct {
+    uint64_t vpn;    /* TLB_VPN_NONE when invalid (so an invalid entry never
+                        matches a lookup's compare)                           */
     uint32_t ppn;
     uint16_t asid;
     uint8_t perm;    /* the PTE's low byte: V R W X U G A D (pte.h)           */
-    uint8_t ok;      /* bit tlb_ok_bit(priv, access): allowed with no fault and
-                        no A/D update (loads need A, stores A and D)         */
-    struct tlb_entry *prev;  /* the set's circular LRU/FIFO list: towards the newest */
-    struct tlb_entry *next;  /* towards the next victim                      */
-    struct tlb_entry *hprev; /* the hash chain (ways > 8), NULL-terminated   */
-    struct tlb_entry *hnext;
-    struct tlb_entry *list;  /* fixed: the set's list head, an extra entry   */
-                             /* after the real ones (next: the newest entry,  */
-                             /* prev: the next victim)                        */
-    uint16_t bucket;         /* the hash chain's bucket                       */
-    uint16_t slot;           /* fixed: this slot and its way in the set       */
-    uint16_t way;
+    uint8_t ok;      /* derived from perm: bit tlb_ok_bit(priv, access) set when
+                        allowed with no fault and no A/D update (loads need A,
+                        stores A and D), as the hardware's permission check   */
 } tlb_entry_t;
 
+/* Beside each slot (and each set's head, from index entries on): its
+ * neighbours in the set's order (tlb_policy.h) and in its hash chain. */
 typedef struct {
-    tlb_entry_t *e;          /* entries slots, then one list head per set   */
+    uint16_t newer, older;   /* LRU/FIFO order                                */
+    uint16_t hnext, hprev;   /* hash chain (ways > 8), TLB_NO_SLOT at the ends */
+    uint16_t head;           /* fixed: the index of the set's head            */
+    uint16_t bucket;         /* the chain's bucket                            */
+} tlb_link_t;
+
+typedef struct tlb tlb_t;
+typedef struct tlb_policy_ops tlb_policy_ops_t;
+
+struct tlb {
+    tlb_entry_t *e;          /* the entries, slot order                        */
     uint32_t entries, ways, sets;
     tlb_policy_t policy;
+    const tlb_policy_ops_t *ops;
+    /* from the policy's ops, one load nearer */
+    bool front_on_touch, front_on_fill;
+    void (*touch)(tlb_t *tlb, uint32_t slot);
+    uint32_t (*victim)(tlb_t *tlb, uint32_t set);
+    void (*filled)(tlb_t *tlb, uint32_t slot);
     uint32_t asid_mask;
     uint64_t set_mask;       /* sets - 1                                      */
     bool set_by_mask;        /* sets is a power of two: set = vpn & set_mask */
     uint64_t hits, misses;
-    /* private below */
+    uint64_t evicted_vpn;    /* what the latest fill replaced (TLB_VPN_NONE: an invalid slot) */
+    /* replacement state, kept by the policies (tlb_policy.h) */
+    tlb_link_t *link;        /* per slot, then per set's head                 */
+    uint8_t *plru;           /* PLRU: per set `ways` bytes, node n at [n]    */
+    uint32_t rng;            /* RANDOM                                      */
+    /* host-side lookup help, private */
     uint64_t *valid_map;     /* per set: map_words words, bit per slot       */
     uint32_t map_words;
     uint32_t invalid;        /* invalid entries in the whole TLB              */
-    uint8_t *plru;           /* per set: `ways` bytes, node n at [n]          */
-    tlb_entry_t **bucket;    /* hash chain heads when hashed                  */
-    uint32_t hash_shift;
     bool hashed;
-    uint32_t rng;
-} tlb_t;
+    uint32_t hash_shift;
+    uint16_t *bucket;        /* hash chain heads, TLB_NO_SLOT-terminated      */
+};
 
-extern const char *const tlb_policy_name[4]; /* "lru" "fifo" "random" "plru", by tlb_policy_t */
+extern const char *const tlb_policy_name[TLB_POLICY_COUNT]; /* by tlb_policy_t */
 /* true and *out set if name is one of tlb_policy_name */
 bool tlb_policy_parse(const char *name, tlb_policy_t *out);
 
@@ -100,12 +111,7 @@ static inline uint32_t tlb_set_of(const tlb_t *tlb, uint64_t vpn)
     return (uint32_t)(tlb->set_by_mask ? vpn & tlb->set_mask : vpn % tlb->sets);
 }
 
-/* The set of an entry (its list head is entry `entries + set`). */
-static inline uint32_t tlb_entry_set(const tlb_t *tlb, const tlb_entry_t *e)
-{
-    return (uint32_t)(e->list - tlb->e) - tlb->entries;
-}
-
+static inline uint32_t tlb_slot(const tlb_t *tlb, const tlb_entry_t *e) { return (uint32_t)(e - tlb->e); }
 static inline bool tlb_entry_valid(const tlb_entry_t *e) { return e->vpn != TLB_VPN_NONE; }
 static inline bool tlb_entry_global(const tlb_entry_t *e) { return e->perm & PTE_G; }
 
@@ -118,7 +124,8 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen);
 void tlb_destroy(tlb_t *tlb);
 
 /* Two entries matched one key: print both and abort (an invariant). */
-__attribute__((noreturn, cold, noinline)) void tlb_invariant_violated(const tlb_entry_t *a, const tlb_entry_t *b);
+__attribute__((noreturn, cold, noinline)) void tlb_invariant_violated(const tlb_t *tlb, const tlb_entry_t *a,
+                                                                     const tlb_entry_t *b);
 
 static inline uint32_t tlb_hash(const tlb_t *tlb, uint64_t vpn)
 {
@@ -138,57 +145,69 @@ static inline tlb_entry_t *tlb_find(tlb_t *tlb, uint64_t vpn, uint32_t asid)
 {
     tlb_entry_t *found = NULL;
     asid &= tlb->asid_mask;
+    if (vpn == TLB_VPN_NONE)
+        return NULL; /* the vpn of invalid entries */
     if (tlb->hashed) {
-        for (tlb_entry_t *e = tlb->bucket[tlb_hash(tlb, vpn)]; e; e = e->hnext) {
+        for (uint32_t s = tlb->bucket[tlb_hash(tlb, vpn)]; s != TLB_NO_SLOT; s = tlb->link[s].hnext) {
+            tlb_entry_t *e = &tlb->e[s];
             if (tlb_entry_matches(e, vpn, asid)) {
                 if (found)
-                    tlb_invariant_violated(found, e);
+                    tlb_invariant_violated(tlb, found, e);
                 found = e;
             }
         }
         return found;
     }
-    if (vpn == TLB_VPN_NONE)
-        return NULL; /* the vpn of invalid entries */
     tlb_entry_t *first = &tlb->e[tlb_set_of(tlb, vpn) * tlb->ways];
     for (tlb_entry_t *e = first; e < first + tlb->ways; e++) {
         if (tlb_entry_matches(e, vpn, asid)) {
             if (found)
-                tlb_invariant_violated(found, e);
+                tlb_invariant_violated(tlb, found, e);
             found = e;
         }
     }
     return found;
 }
 
-/* Make e the most recent entry of its set's list. */
-static inline void tlb_lru_move_to_front(tlb_t *tlb, tlb_entry_t *e)
+/* --- the per-set order LRU and FIFO share: a circle of slot indexes that
+ * runs head, newest, ..., oldest, head; the head of set s is index
+ * entries + s; older[x] is the next in that direction, newer[x] the one
+ * before (so older[head] is the newest slot, newer[head] the oldest) --- */
+
+static inline uint32_t tlb_order_head(const tlb_t *tlb, uint32_t set) { return tlb->entries + set; }
+
+/* Make slot the newest of its set. */
+static inline __attribute__((always_inline)) void tlb_order_move_to_front(tlb_t *tlb, uint32_t slot)
 {
-    tlb_entry_t *head = e->list;
-    (void)tlb;
-    e->prev->next = e->next; /* unlink */
-    e->next->prev = e->prev;
-    e->prev = head; /* relink just after the head */
-    e->next = head->next;
-    head->next->prev = e;
-    head->next = e;
+    tlb_link_t *l = tlb->link, *x = &l[slot];
+    const uint32_t head = x->head;
+    if (l[head].older == slot)
+        return; /* the newest already (always, with one way) */
+    l[x->newer].older = x->older; /* unlink */
+    l[x->older].newer = x->newer;
+    x->newer = (uint16_t)head; /* relink just after the head */
+    x->older = l[head].older;
+    l[l[head].older].newer = (uint16_t)slot;
+    l[head].older = (uint16_t)slot;
 }
 
-void tlb_plru_touch(tlb_t *tlb, tlb_entry_t *e);
-
-/* Replacement update for a hit on e, O(1). */
-static inline void tlb_touch(tlb_t *tlb, tlb_entry_t *e)
+/* The oldest way of a set. */
+static inline uint32_t tlb_order_oldest_way(const tlb_t *tlb, uint32_t set)
 {
-    if (tlb->policy == TLB_LRU) {
-        if (e->prev != e->list)
-            tlb_lru_move_to_front(tlb, e);
-    } else if (tlb->policy == TLB_PLRU) {
-        tlb_plru_touch(tlb, e);
-    }
+    return tlb->link[tlb_order_head(tlb, set)].newer - set * tlb->ways;
 }
 
-/* Count a hit on e (found by the caller, e.g. a re-validated cached pointer). */
-static inline void tlb_hit(tlb_t *tlb, tlb_entry_t *e)
+/* Replacement update for a hit on e (the policy's touch). */
+static inline void tlb_touch(tlb_t *tlb, const tlb_entry_t *e)
+{
+    if (tlb->front_on_touch)
+        tlb_order_move_to_front(tlb, tlb_slot(tlb, e));
+    if (tlb->touch)
+        tlb->touch(tlb, tlb_slot(tlb, e));
+}
+
+/* Count a hit on e (found by the caller) and update replacement. */
+static inline void tlb_hit(tlb_t *tlb, const tlb_entry_t *e)
 {
     tlb->hits++;
     tlb_touch(tlb, e);
@@ -206,13 +225,13 @@ static inline tlb_entry_t *tlb_lookup(tlb_t *tlb, uint64_t vpn, uint32_t asid)
     return e;
 }
 
-/*
- * Insert (vpn, asid) -> ppn with perm (a PTE's low byte; G makes it global)
- * after a miss, replacing within set vpn % sets as documented above.  Returns
- * the filled entry; *evicted_vpn (if not NULL) gets the vpn it replaced or
- * TLB_VPN_NONE.
- */
-tlb_entry_t *tlb_fill(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm, uint64_t *evicted_vpn);
+/* Which entry a fill replaced, and why (for explanations). */
+typedef struct {
+    uint32_t slot;
+    bool was_valid;      /* false: the lowest invalid slot of the set was used */
+    uint64_t victim_vpn; /* the vpn it held (TLB_VPN_NONE if it was invalid)  */
+    uint32_t rank;       /* the policy's rank of the victim just before (tlb_read's age) */
+} tlb_fill_info_t;
 
 extern uint8_t tlb_ok_of_perm[256]; /* the `ok` mask of each permission byte */
 
@@ -223,54 +242,68 @@ static inline void tlb_set_perm(tlb_entry_t *e, uint8_t perm)
     e->ok = tlb_ok_of_perm[perm];
 }
 
-static inline void tlb_hash_remove(tlb_t *tlb, tlb_entry_t *e)
+/* tlb_fill in every case (the inline one below handles a full TLB). */
+tlb_entry_t *tlb_fill_any(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm, tlb_fill_info_t *info);
+
+/* The hash chains (ways > 8): slot in or out of its vpn's chain. */
+
+static inline void tlb_hash_remove(tlb_t *tlb, uint32_t slot)
 {
-    if (e->hprev)
-        e->hprev->hnext = e->hnext;
+    tlb_link_t *l = tlb->link, *x = &l[slot];
+    if (x->hprev != TLB_NO_SLOT)
+        l[x->hprev].hnext = x->hnext;
     else
-        tlb->bucket[e->bucket] = e->hnext;
-    if (e->hnext)
-        e->hnext->hprev = e->hprev;
+        tlb->bucket[x->bucket] = x->hnext;
+    if (x->hnext != TLB_NO_SLOT)
+        l[x->hnext].hprev = x->hprev;
 }
 
-static inline void tlb_hash_insert(tlb_t *tlb, tlb_entry_t *e)
+static inline void tlb_hash_insert(tlb_t *tlb, uint32_t slot)
 {
-    e->bucket = (uint16_t)tlb_hash(tlb, e->vpn);
-    e->hprev = NULL;
-    e->hnext = tlb->bucket[e->bucket];
-    if (e->hnext)
-        e->hnext->hprev = e;
-    tlb->bucket[e->bucket] = e;
+    tlb_link_t *x = &tlb->link[slot];
+    x->bucket = (uint16_t)tlb_hash(tlb, tlb->e[slot].vpn);
+    uint16_t *first = &tlb->bucket[x->bucket];
+    x->hprev = TLB_NO_SLOT;
+    x->hnext = *first;
+    if (*first != TLB_NO_SLOT)
+        tlb->link[*first].hprev = (uint16_t)slot;
+    *first = (uint16_t)slot;
 }
 
-/* Give slot e, in no hash chain, its new contents (and its chain). */
-static inline void tlb_write_entry(tlb_t *tlb, tlb_entry_t *e, uint64_t vpn, uint32_t asid, uint32_t ppn,
-                                   uint8_t perm)
+/* Give slot, in no hash chain, its new contents, and tell the policy. */
+static inline void tlb_write_slot(tlb_t *tlb, uint32_t slot, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm)
 {
+    tlb_entry_t *e = &tlb->e[slot];
     e->vpn = vpn;
     e->ppn = ppn;
     e->asid = (uint16_t)(asid & tlb->asid_mask);
     tlb_set_perm(e, perm);
     if (tlb->hashed)
-        tlb_hash_insert(tlb, e);
+        tlb_hash_insert(tlb, slot);
+    if (tlb->front_on_fill)
+        tlb_order_move_to_front(tlb, slot);
+    if (tlb->filled)
+        tlb->filled(tlb, slot);
 }
 
 /*
- * tlb_fill, with the common case inline: LRU or FIFO with every entry valid,
- * where the set's list names the victim and the filled entry becomes its
- * newest.  Simulators that fill on most references (the CPU's miss path,
- * tlbsim) call this one.
+ * Insert (vpn, asid) -> ppn with perm (a PTE's low byte; G makes it global)
+ * after a miss, replacing within set vpn % sets as documented above.  Returns
+ * the filled entry; *info (if not NULL) says which entry was replaced and why.
  */
-static inline tlb_entry_t *tlb_fill_fast(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm)
+static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill(tlb_t *tlb, uint64_t vpn, uint32_t asid,
+                                                                    uint32_t ppn, uint8_t perm,
+                                                                    tlb_fill_info_t *info)
 {
-    if (tlb->policy > TLB_FIFO || tlb->invalid)
-        return tlb_fill(tlb, vpn, asid, ppn, perm, NULL);
-    tlb_entry_t *e = tlb->e[tlb->entries + tlb_set_of(tlb, vpn)].prev;
+    if (info || tlb->invalid)
+        return tlb_fill_any(tlb, vpn, asid, ppn, perm, info);
+    const uint32_t set = tlb_set_of(tlb, vpn); /* a full TLB: the policy's victim */
+    const uint32_t slot = set * tlb->ways + tlb->victim(tlb, set);
     if (tlb->hashed)
-        tlb_hash_remove(tlb, e);
-    tlb_write_entry(tlb, e, vpn, asid, ppn, perm);
-    tlb_lru_move_to_front(tlb, e); /* harmless when it is the newest already (one way) */
-    return e;
+        tlb_hash_remove(tlb, slot);
+    tlb->evicted_vpn = tlb->e[slot].vpn;
+    tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
+    return &tlb->e[slot];
 }
 
 /*
@@ -281,10 +314,10 @@ static inline tlb_entry_t *tlb_fill_fast(tlb_t *tlb, uint64_t vpn, uint32_t asid
 uint32_t tlb_flush(tlb_t *tlb, tlb_flush_t kind, uint32_t asid, uint64_t vpn);
 
 /* One row per slot (slot order, invalid ones included), at most max; returns
- * the rows written.  age: LRU/FIFO rank among the set's valid entries, 0 =
- * most recently used (LRU) or filled (FIFO); PLRU: how many tree bits on the
- * slot's path point at it (log2(ways) = the next victim); RANDOM: 0.
- * vpn is truncated to 32 bits. */
+ * the rows written.  age: the policy's rank (tlb_policy.h): LRU/FIFO rank
+ * among the set's valid entries, 0 = most recently used (LRU) or filled
+ * (FIFO); PLRU: how many tree bits on the slot's path point at it
+ * (log2(ways) = the next victim); RANDOM: 0.  vpn is truncated to 32 bits. */
 int tlb_read(const tlb_t *tlb, tlb_view_t *out, int max);
 
 #endif

@@ -25,6 +25,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "../machine/machine.h"
 #include "geometry.h"
@@ -42,6 +43,8 @@ typedef struct {
                                  that faulted (0 if none was read)                  */
     bool pte_written;         /* A/D changed and the leaf was written back          */
     uint32_t steps;           /* PTEs read, 0..levels                              */
+    uint32_t leaf_addr;       /* where the last PTE read sits (0 if none)          */
+    /* the per-step record, filled only when recording (always by mmu_walk) */
     uint32_t level[PAGING_MAX_LEVELS];    /* 0 = root                              */
     uint32_t pte_addr[PAGING_MAX_LEVELS];
     pte_t pte_read[PAGING_MAX_LEVELS];    /* as read, before any update            */
@@ -59,6 +62,175 @@ void walker_init(walker_t *w, const machine_config_t *cfg);
 __attribute__((warn_unused_result)) trap_cause_t mmu_walk(const walker_t *w, uint8_t *mem, uint32_t mem_size,
                                                           uint32_t ptbr, uint32_t ptlr, uint32_t vaddr,
                                                           access_t access, priv_t priv, walk_result_t *out);
+
+/*
+ * The same walk over memory reached through functions rather than host
+ * bytes: the OS's own checks of user addresses (os/uaccess.c) walk a
+ * process's tables through the machine interface with exactly the
+ * hardware's rules.  read32 returns the word at a physical address (inside
+ * mem_size); write32 writes the A/D update back (NULL: a probe that changes
+ * nothing).  out->cycles is what the hardware would have spent.
+ */
+typedef struct {
+    uint32_t (*read32)(void *ctx, uint32_t paddr);
+    void (*write32)(void *ctx, uint32_t paddr, uint32_t value);
+    void *ctx;
+    uint32_t mem_size;
+} walk_io_t;
+
+__attribute__((warn_unused_result)) trap_cause_t mmu_walk_io(const walker_t *w, const walk_io_t *io, uint32_t ptbr,
+                                                             uint32_t ptlr, uint32_t vaddr, access_t access,
+                                                             priv_t priv, walk_result_t *out);
+
+/* The walk itself, one loop over the levels (as Spike's walk()), with one
+ * place where a fault is decided (walk_pte_fault).  `record` is a constant
+ * at each call: without it the per-step arrays are left alone, and the
+ * compiler drops their stores (the walk the CPU uses when nobody observes
+ * the steps); everything else is the same walk. */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "PTEs are read with host loads");
+
+static inline uint32_t walk_read_le32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static inline void walk_write_le32(uint8_t *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+}
+
+/* Physical memory as one walk sees it: host bytes (the C model's own
+ * memory), or words behind two functions (the OS's walks through the
+ * machine interface).  Each entry point passes constant accessors, so the
+ * compiler makes a copy of the walk per kind. */
+typedef struct {
+    uint8_t *mem;               /* host memory (host accessors)        */
+    const walk_io_t *io;        /* the functions (io accessors)        */
+    uint32_t mem_size;
+} walk_mem_t;
+
+typedef uint32_t (*walk_load_fn)(const walk_mem_t *m, uint32_t pte_addr);
+typedef void (*walk_store_fn)(const walk_mem_t *m, uint32_t pte_addr, uint32_t value);
+
+static inline uint32_t walk_host_load(const walk_mem_t *m, uint32_t pte_addr) { return walk_read_le32(m->mem + pte_addr); }
+static inline void walk_host_store(const walk_mem_t *m, uint32_t pte_addr, uint32_t value)
+{
+    walk_write_le32(m->mem + pte_addr, value);
+}
+
+/* The permission bits an access needs in a leaf (user mode also needs U). */
+static inline uint32_t walk_needed_bits(access_t access, priv_t priv)
+{
+    static const uint32_t by_access[3] = {PTE_X, PTE_R, PTE_W};
+    return PTE_V | by_access[access] | (priv == MODE_USER ? PTE_U : 0);
+}
+
+/* The fault one PTE raises for this access, in the documented order. */
+static inline trap_cause_t walk_pte_fault(pte_t pte, bool leaf, access_t access, priv_t priv)
+{
+    /* the common cases first: a pointer to the next table, a leaf that allows the access */
+    if (!leaf && (pte.v & (PTE_V | PTE_LEAF_BITS | PTE_RESERVED)) == PTE_V)
+        return TRAP_NONE;
+    uint32_t need = walk_needed_bits(access, priv);
+    if (leaf && !(pte.v & PTE_RESERVED) && (pte.v & need) == need && (pte.v & (PTE_W | PTE_R)) != PTE_W)
+        return TRAP_NONE;
+    if (pte_malformed(pte, leaf))
+        return TRAP_PTE_MALFORMED;
+    if (!pte_valid(pte))
+        return pte_swapped(pte) ? TRAP_PAGE_NOT_PRESENT : TRAP_PAGE_NOT_MAPPED;
+    if (!leaf)
+        return TRAP_NONE;
+    return pte_access_fault(pte_perm(pte), access, priv);
+}
+
+/* Faults decided from the address alone, before any memory is read. */
+static inline trap_cause_t walk_address_fault(const paging_geometry_t *g, uint32_t ptlr, uint32_t vaddr)
+{
+    if (g->va_bits < 32 && (vaddr >> g->va_bits))
+        return TRAP_PAGE_NOT_MAPPED;
+    if (g->levels == 1 && ptlr && paging_vpn(g, vaddr) >= ptlr)
+        return TRAP_PAGE_NOT_MAPPED;
+    return TRAP_NONE;
+}
+
+/* A permitted leaf: the physical address, and the A/D update written back
+ * if it changed.  Returns TRAP_BUS if the leaf's frame does not lie wholly
+ * in physical memory (nothing is written then). */
+static inline __attribute__((always_inline)) trap_cause_t
+walk_complete_leaf(const walker_t *w, const walk_mem_t *m, walk_store_fn store, uint32_t pte_addr, pte_t pte,
+                   uint32_t vaddr, access_t access, walk_result_t *out)
+{
+    uint64_t frame = (uint64_t)pte_ppn(pte) << w->geo.page_shift;
+    if (frame + (1ull << w->geo.page_shift) > m->mem_size)
+        return TRAP_BUS;
+    uint64_t paddr = frame | paging_offset(&w->geo, vaddr);
+    out->paddr = (uint32_t)paddr;
+    out->pte = pte_after_access(pte, access);
+    if (out->pte.v != pte.v) {
+        store(m, pte_addr, out->pte.v);
+        out->pte_written = true;
+        out->cycles += w->mem_cycles;
+    }
+    return TRAP_NONE;
+}
+
+__attribute__((always_inline)) static inline trap_cause_t
+walk_tables(const walker_t *w, const walk_mem_t *m, walk_load_fn load, walk_store_fn store, uint32_t ptbr,
+            uint32_t ptlr, uint32_t vaddr, access_t access, priv_t priv, walk_result_t *out, const bool record)
+{
+    const paging_geometry_t *g = &w->geo;
+    /* kept in locals and stored once at the end, so that a walk inlined
+     * without its record keeps them in registers */
+    trap_cause_t cause = walk_address_fault(g, ptlr, vaddr);
+    uint64_t table = ptbr;
+    uint32_t steps = 0, pte_addr = 0; /* the last PTE read */
+    pte_t pte = {0};
+    out->paddr = 0;
+    out->pte_written = false;
+    out->cycles = 0;
+    for (uint32_t level = 0; cause == TRAP_NONE; level++) {
+        const uint64_t at = table + 4u * (uint64_t)paging_index(g, vaddr, level);
+        if (at + 4 > m->mem_size) {
+            cause = TRAP_BUS;
+            break;
+        }
+        pte_addr = (uint32_t)at;
+        pte = (pte_t){load(m, pte_addr)};
+        const bool leaf = level + 1 == g->levels;
+        if (record) {
+            out->level[steps] = level;
+            out->pte_addr[steps] = pte_addr;
+            out->pte_read[steps] = pte;
+        }
+        steps++;
+        cause = walk_pte_fault(pte, leaf, access, priv);
+        if (cause == TRAP_NONE && leaf) {
+            cause = walk_complete_leaf(w, m, store, pte_addr, pte, vaddr, access, out);
+            if (cause == TRAP_NONE)
+                pte = out->pte;
+            break;
+        }
+        table = (uint64_t)pte_ppn(pte) << g->page_shift;
+    }
+    out->pte = pte;
+    out->steps = steps;
+    out->leaf_addr = pte_addr;
+    out->cycles += steps * w->mem_cycles;
+    out->cause = cause;
+    return cause;
+}
+
+/* walk_tables over host memory. */
+__attribute__((always_inline)) static inline trap_cause_t walk_host(const walker_t *w, uint8_t *mem, uint32_t mem_size,
+                                                                   uint32_t ptbr, uint32_t ptlr, uint32_t vaddr,
+                                                                   access_t access, priv_t priv, walk_result_t *out,
+                                                                   const bool record)
+{
+    const walk_mem_t m = {.mem = mem, .mem_size = mem_size};
+    return walk_tables(w, &m, walk_host_load, walk_host_store, ptbr, ptlr, vaddr, access, priv, out, record);
+}
 
 /* Copy the walk into a retirement record (tlb_hit false, steps, PTEs). */
 void walk_to_retire(const walk_result_t *r, retire_xlate_t *x);

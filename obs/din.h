@@ -14,11 +14,14 @@
 #define MMULAB_DIN_H
 
 #include <stddef.h>
+#include <stdio.h>
+
+#include "../machine/machine.h"
 #include <stdint.h>
 
 enum { DIN_READ = 0, DIN_WRITE = 1, DIN_FETCH = 2, DIN_MISC = 3, DIN_FLUSH = 4 };
 
-typedef struct {
+typedef struct din_ref {
     uint64_t addr;
     uint32_t label;
 } din_ref_t;
@@ -38,5 +41,16 @@ const char *din_compression(const din_reader_t *r);
  * a read/decompression error.
  */
 long din_read(din_reader_t *r, din_ref_t *out, size_t max, char *err, size_t errlen);
+
+/*
+ * The writing side, for `mmulab run --mem-trace`: the references of one
+ * instruction as din lines, `2 PC PID` for its fetch then `0 VADDR PID` or
+ * `1 VADDR PID` for its data access, virtual addresses in hex.  The pid in
+ * the third field is ignored by Dinero IV and tlbsim (whatever follows the
+ * address); `awk '$3 == N'` keeps process N's lines.  Only completed
+ * instructions are written (a system call counts): a reference that faulted
+ * appears once, when its instruction is run again and completes.
+ */
+void din_write_retired(FILE *out, int pid, const retire_t *rt);
 
 #endif

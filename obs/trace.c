@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quote.h"
+
 /* Lanes (tids) by category; categories not listed get the next free lane. */
 #define MAX_LANES 16
 static const char *const known_lanes[] = {"cpu", "hw", "os", "disk"};
@@ -43,6 +45,13 @@ struct trace {
 };
 
 /* ---- CSV columns ---------------------------------------------------------- */
+
+/* Events of category "explain" say why the hardware decided (events.h); they
+ * are for explanations, and trace files leave them out. */
+static bool in_trace_files(ev_kind_t kind)
+{
+    return strcmp(ev_info[kind].category, "explain") != 0;
+}
 
 static const char *const fixed_columns[TRACE_CSV_FIXED] = {"cycle", "duration", "event", "category", "pid"};
 
@@ -73,7 +82,7 @@ int trace_csv_columns(const char **names, int max)
         all[n++] = fixed_columns[i];
     for (int k = 0; k < EV_COUNT; k++)
         for (int i = 0; i < 4; i++)
-            if (ev_info[k].arg[i][0] && find_name(all, n, arg_column_name(ev_info[k].arg[i])) < 0)
+            if (in_trace_files((ev_kind_t)k) && ev_info[k].arg[i][0] && find_name(all, n, arg_column_name(ev_info[k].arg[i])) < 0)
                 all[n++] = arg_column_name(ev_info[k].arg[i]);
     all[n++] = "config_key";
     all[n++] = "config_value";
@@ -84,27 +93,11 @@ int trace_csv_columns(const char **names, int max)
 
 int trace_csv_arg_column(ev_kind_t kind, int i)
 {
-    if (kind < 0 || kind >= EV_COUNT || i < 0 || i > 3 || !ev_info[kind].arg[i][0])
+    if (kind < 0 || kind >= EV_COUNT || !in_trace_files(kind) || i < 0 || i > 3 || !ev_info[kind].arg[i][0])
         return -1;
     const char *names[MAX_COLUMNS];
     int n = trace_csv_columns(names, MAX_COLUMNS);
     return find_name(names, n, arg_column_name(ev_info[kind].arg[i]));
-}
-
-/* A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a newline. */
-static void csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
 }
 
 /* ---- opening ------------------------------------------------------------- */
@@ -315,9 +308,9 @@ static void csv_config_row(void *ctx, const char *name, const char *value)
     for (int i = TRACE_CSV_FIXED; i < r->ncolumns - 2; i++)
         fputc(',', r->f);
     fputc(',', r->f);
-    csv_field(r->f, name);
+    csv_write_field(r->f, name);
     fputc(',', r->f);
-    csv_field(r->f, value);
+    csv_write_field(r->f, value);
     fputc('\n', r->f);
 }
 
@@ -369,6 +362,8 @@ static void write_csv_rows(trace_t *t)
 void trace_observe(void *ctx, const event_t *ev)
 {
     trace_t *t = ctx;
+    if (!in_trace_files(ev->kind))
+        return;
     if (t->json)
         write_json_event(t, ev);
     else

@@ -4,10 +4,11 @@
  * dlopen, dlsym and dlclose (docs/services.md).
  *
  * A library is an image linked at address 0 that keeps its relocations and
- * exports its global symbols: `mmulab ld -shared` makes one (lib.so), and a
- * source file (lib.s) is assembled on the fly, as `mmulab run` does for
- * programs.  It is looked for in --lib-path, then in the bundled programs/
- * directory beside the mmulab binary, then in the current directory.
+ * exports its global symbols: `mmulab ld -shared` makes one (NAME.so; make
+ * builds programs/lib/NAME.so).  The OS loads only such executables, never
+ * source.  It is looked for as NAME and NAME.so in each directory of
+ * cfg.lib_path: --lib-path, then each program's directory and its lib/
+ * (sim/session.c).
  *
  * Callers reach it through an indirection table in their own data: the
  * import table `__imports` (a library's name, then pairs of a symbol's name
@@ -30,7 +31,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../toolchain/asm.h"
 #include "../mmu/pte.h"
 #include "services.h"
 #include "syscall.h"
@@ -54,30 +54,12 @@ static bool good_name(const char *name)
     return true;
 }
 
-/* The directory of programs/ shipped beside the binary (build/ or build/X/). */
-static void bundled_dirs(char *dirs, size_t len)
-{
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    dirs[0] = '\0';
-    if (n <= 0)
-        return;
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (slash)
-        *slash = '\0';
-    snprintf(dirs, len, "%s/../programs:%s/../../programs", exe, exe);
-}
-
+/* A dynamic library (ET_DYN, or an executable keeping its relocations) at
+ * path; false if unreadable or not one. */
 static bool try_read(const char *path, exe_t *out)
 {
     if (access(path, R_OK) != 0)
         return false;
-    size_t n = strlen(path);
-    if (n > 2 && !strcmp(path + n - 2, ".s")) {
-        asm_options_t opt = {.errors = stderr};
-        return asm_assemble_file(path, &opt, out) == 0;
-    }
     char err[256];
     if (exe_read_elf(path, out, err, sizeof err) < 0)
         return false;
@@ -88,21 +70,27 @@ static bool try_read(const char *path, exe_t *out)
     return true;
 }
 
-/* Look name up as DIR/name, DIR/name.so, DIR/name.s in each directory. */
-static int find_library(const os_t *os, const char *name, exe_t *out)
+/* Look name up as DIR/name, DIR/name.so in each directory of the search
+ * path; 0, or -E_NOENT with `where` saying where it was looked for. */
+static int find_library(const os_t *os, const char *name, exe_t *out, char *where, size_t len)
 {
-    static const char *const suffixes[] = {"", ".so", ".s"};
-    char dirs[3 * PATH_MAX], bundled[2 * PATH_MAX + 32];
-    bundled_dirs(bundled, sizeof bundled);
-    snprintf(dirs, sizeof dirs, "%s%s%s:.", os->cfg.lib_path ? os->cfg.lib_path : "", os->cfg.lib_path ? ":" : "",
-             bundled);
-    for (char *save = NULL, *dir = strtok_r(dirs, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
-        for (int k = 0; k < 3; k++) {
-            char path[PATH_MAX + 80];
-            snprintf(path, sizeof path, "%s/%s%s", dir, name, suffixes[k]);
+    static const char *const suffixes[] = {"", ".so"};
+    const char *dirs = os->cfg.lib_path ? os->cfg.lib_path : "";
+    bool source_seen = false;
+    for (const char *dir = dirs; *dir;) {
+        int dirlen = (int)strcspn(dir, ":");
+        char path[PATH_MAX + 80];
+        for (int k = 0; k < 2 && dirlen > 0; k++) {
+            snprintf(path, sizeof path, "%.*s/%s%s", dirlen, dir, name, suffixes[k]);
             if (try_read(path, out))
                 return 0;
         }
+        snprintf(path, sizeof path, "%.*s/%s.s", dirlen, dir, name);
+        source_seen = source_seen || (dirlen > 0 && access(path, R_OK) == 0);
+        dir += dirlen + (dir[dirlen] == ':');
+    }
+    snprintf(where, len, "no %s or %s.so in %s%s", name, name, *dirs ? dirs : "(no directory)",
+             source_seen ? " (only its source: build it with mmulab asm -c and mmulab ld -shared)" : "");
     return -E_NOENT;
 }
 
@@ -244,7 +232,7 @@ static int find_loaded(const struct proc_services *s, const char *name)
 }
 
 /* Load name into p (or count one more use); the library's index or -errno. */
-static int load_library(os_t *os, process_t *p, const char *name)
+static int load_library(os_t *os, process_t *p, const char *name, char *where, size_t len)
 {
     struct proc_services *s = services_of(p);
     if (!s)
@@ -260,7 +248,7 @@ static int load_library(os_t *os, process_t *p, const char *name)
         return -E_MFILE;
     svc_lib_t *lib = &s->libs[s->nlibs];
     memset(lib, 0, sizeof *lib);
-    int rc = find_library(os, name, &lib->image);
+    int rc = find_library(os, name, &lib->image, where, len);
     if (rc < 0)
         return rc;
     snprintf(lib->name, sizeof lib->name, "%s", name);
@@ -342,9 +330,11 @@ static bool load_imports(os_t *os, process_t *p, uint32_t table, char *why, size
             return true;
         if (fetch_name(os, p, name_addr, name) < 0)
             return snprintf(why, len, "an import names no readable library"), false;
-        int lib = load_library(os, p, name);
+        char where[PATH_MAX] = "";
+        int lib = load_library(os, p, name, where, sizeof where);
         if (lib < 0)
-            return snprintf(why, len, "cannot load library '%s' (error %d)", name, -lib), false;
+            return snprintf(why, len, "cannot load library '%s' (error %d)%s%s", name, -lib, where[0] ? ": " : "",
+                            where), false;
         if (!bind_imports(os, p, &p->svc->libs[lib], &at, why, len))
             return false;
     }
@@ -360,7 +350,7 @@ void dynlib_start(os_t *os, process_t *p)
         return;
     uint64_t t0 = machine_cycles(os->m);
     uint32_t cpu_base = os->cfg.mode == OS_SWRELOC || os->cfg.mode == OS_BARE ? p->base : 0;
-    char why[200];
+    char why[PATH_MAX + 256];
     bool ok = load_imports(os, p, cpu_base + table->value, why, sizeof why);
     p->st.cycles += machine_cycles(os->m) - t0;
     if (!ok) { /* as ld.so does: a message and exit status 127 */
@@ -375,8 +365,9 @@ static uint32_t sys_dlopen(os_t *os, process_t *p, uint32_t name_addr)
 {
     char name[MAX_NAME];
     int rc = fetch_name(os, p, name_addr, name);
+    char where[PATH_MAX];
     if (rc == 0)
-        rc = load_library(os, p, name);
+        rc = load_library(os, p, name, where, sizeof where);
     return rc < 0 ? (uint32_t)rc : (uint32_t)rc + 1; /* handles start at 1 */
 }
 

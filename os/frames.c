@@ -123,11 +123,29 @@ static void claim_for_tables(frames_t *ft, uint32_t first, uint32_t n)
         ft->f[i] = (os_frame_t){.kind = FRAME_PAGE_TABLE, .tables = 1};
         skip_taken(ft, i);
     }
+    ft->table_frames += n;
+}
+
+/* Frames a table of `bytes` takes: none if it fits the shared root frame. */
+static uint32_t table_new_frames(const frames_t *ft, uint32_t bytes, bool root_ok)
+{
+    const uint32_t page = 1u << ft->page_shift;
+    if (root_ok && bytes < page)
+        return ft->root_frame && ft->root_used + bytes <= page ? 0 : 1;
+    return (bytes + page - 1) / page;
+}
+
+bool frames_table_allowed(const frames_t *ft, uint32_t bytes, bool root_ok)
+{
+    uint32_t beside_os = ft->nframes > ft->os_frames ? ft->nframes - ft->os_frames : 0;
+    return ft->table_frames + table_new_frames(ft, bytes, root_ok) <= beside_os / 2;
 }
 
 uint32_t frames_table_alloc(frames_t *ft, uint32_t bytes, bool root_ok)
 {
     const uint32_t page = 1u << ft->page_shift;
+    if (!frames_table_allowed(ft, bytes, root_ok))
+        return 0;
     if (root_ok && bytes < page) {
         if (ft->root_frame && ft->root_used + bytes <= page) {
             uint32_t at = (ft->root_frame << ft->page_shift) + ft->root_used;
@@ -163,5 +181,6 @@ void frames_table_free(frames_t *ft, uint32_t paddr, uint32_t bytes)
         if (i == ft->root_frame)
             ft->root_frame = ft->root_used = 0;
         frames_set_free(ft, i);
+        ft->table_frames--;
     }
 }

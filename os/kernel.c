@@ -79,6 +79,7 @@ void os_destroy(os_t *os)
     for (int i = 0; i < os->nprocs; i++) {
         exe_free(&os->procs[i].exe);
         free(os->procs[i].output);
+        free(os->procs[i].args.block);
         services_free(&os->procs[i]);
     }
     free(os->procs);
@@ -456,6 +457,8 @@ static void start_run(os_t *os)
     if (os->pager)
         pager_start(os);
     services_start(os);
+    for (int i = 0; i < os->nprocs; i++)
+        os_write_args(os, &os->procs[i]);
 }
 
 /* Pick the next process, switch to it and open its slice; false when the

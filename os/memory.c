@@ -1,8 +1,9 @@
 /*
  * The OS's view of a process's memory: translating its addresses in
- * software (for system-call arguments and --dump; in paged mode through its
+ * software (for --dump, --check and the viewer; in paged mode through its
  * page table, os/pager.c), capturing the dump when it ends, and moving it to
- * another place in physical memory.
+ * another place in physical memory.  System calls reach user memory through
+ * os/uaccess.c instead, under the process's own rules.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,24 +23,21 @@ bool os_translate(os_t *os, int pid, uint32_t vaddr, uint32_t *paddr)
 }
 
 /* Paged mode: page by page through the pager, which reads a non-resident
- * page from the backing store or the executable and never faults it in.
- * Copies into `into` (from the process), or from `from` (to it). */
-static bool paged_copy(os_t *os, process_t *p, uint32_t vaddr, uint8_t *into, const uint8_t *from, uint32_t len)
+ * page from the backing store or the executable and never faults it in: a
+ * debugger's view (--dump, --check, the viewer), not a system call's, which
+ * goes through os/uaccess.c. */
+static bool paged_read(os_t *os, process_t *p, uint32_t vaddr, uint8_t *into, uint32_t len)
 {
     uint32_t page = 1u << os->m->cfg.page_shift;
     while (len) {
         uint32_t chunk = page - (vaddr & (page - 1));
         if (chunk > len)
             chunk = len;
-        bool ok = from ? pager_write(os, p, vaddr, from, chunk) : pager_read(os, p, vaddr, into, chunk);
-        if (!ok || (uint64_t)vaddr + chunk > UINT32_MAX + 1ull)
+        if (!pager_read(os, p, vaddr, into, chunk) || (uint64_t)vaddr + chunk > UINT32_MAX + 1ull)
             return false;
         vaddr += chunk;
         len -= chunk;
-        if (from)
-            from += chunk;
-        else
-            into += chunk;
+        into += chunk;
     }
     return true;
 }
@@ -48,46 +46,13 @@ bool os_read_logical(os_t *os, int pid, uint32_t vaddr, void *buf, uint32_t len)
 {
     process_t *p = os_space(os, os_process(os, pid));
     if (p && os->pager)
-        return paged_copy(os, p, vaddr, buf, NULL, len);
+        return paged_read(os, p, vaddr, buf, len);
     uint8_t *out = buf;
     for (uint32_t i = 0; i < len; i++) {
         uint32_t pa;
         if (!os_translate(os, pid, vaddr + i, &pa) || !machine_phys_read(os->m, pa, out + i, 1))
             return false;
     }
-    return true;
-}
-
-/* A CPU-visible address of p as a logical one: under software relocation
- * and on the bare machine the CPU sees physical addresses. */
-static bool cpu_to_logical(const os_t *os, const process_t *p, uint32_t addr, uint32_t *logical)
-{
-    if (os->cfg.mode == OS_SWRELOC || os->cfg.mode == OS_BARE) {
-        if (addr < p->base)
-            return false;
-        addr -= p->base;
-    }
-    *logical = addr;
-    return true;
-}
-
-bool os_copy_from_user(os_t *os, process_t *p, uint32_t addr, void *buf, uint32_t len)
-{
-    uint32_t logical;
-    return cpu_to_logical(os, p, addr, &logical) && os_read_logical(os, p->pid, logical, buf, len);
-}
-
-bool os_copy_to_user(os_t *os, process_t *p, uint32_t addr, const void *buf, uint32_t len)
-{
-    uint32_t logical, pa;
-    const uint8_t *in = buf;
-    if (os->pager)
-        return paged_copy(os, os_space(os, p), addr, NULL, buf, len);
-    if (!cpu_to_logical(os, p, addr, &logical))
-        return false;
-    for (uint32_t i = 0; i < len; i++)
-        if (!os_translate(os, p->pid, logical + i, &pa) || !machine_phys_write(os->m, pa, in + i, 1))
-            return false;
     return true;
 }
 

@@ -135,6 +135,12 @@ typedef struct {
     uint32_t tables;                          /* page-table kind: tables in it */
 } os_frame_t;
 
+/* A program's argument block, laid out at load, written at the run's start (os/args.c). */
+typedef struct {
+    uint8_t *block;         /* host copy of [sp, sp + bytes), NULL once written */
+    uint32_t bytes, sp;
+} os_args_t;
+
 typedef struct {
     int pid;
     char name[64];
@@ -169,6 +175,7 @@ typedef struct {
     bool parked;            /* leader: called thread_exit while threads still run */
     bool joined;            /* thread: its code was collected by thread_join      */
     uint32_t tstack_end;    /* thread: the end of its REGION_THREAD_STACK         */
+    os_args_t args;         /* `run prog -- ARG...`: not yet on its stack        */
 } process_t;
 
 /* A logical range of the first process to capture when it ends (--dump). */
@@ -190,6 +197,11 @@ void os_set_console(os_t *os, FILE *out);
 
 /* Load an executable as a new process. Returns the pid, or -1 with err set. */
 int os_load(os_t *os, const exe_t *exe, const char *name, char *err, size_t errlen);
+
+/* Put argc, argv (the process's name, then argv[0..argc-1]) and the strings
+ * on a just-loaded process's initial stack, System V style (os/args.c).
+ * False with err set if they do not fit or the stack cannot be written. */
+bool os_set_args(os_t *os, int pid, int argc, char *const *argv, char *err, size_t errlen);
 
 /* Run every process to its end (or the cycle limit).  Returns the exit status
  * of the run: 0 all exited normally, 1 some process was stopped on a fault or

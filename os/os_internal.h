@@ -55,10 +55,19 @@ void os_leave_cpu(os_t *os, process_t *p);
 void os_exit_process(os_t *os, process_t *p, int code);
 void os_kill_process(os_t *os, process_t *p, const trap_t *trap);
 
-/* Copy between a process's CPU-visible addresses and the host (system-call
- * arguments).  Under software relocation those are physical addresses. */
+/* uaccess.c: every copy the OS makes between the host and a process's
+ * CPU-visible addresses (physical ones under software relocation and on the
+ * bare machine) meets the checks the process's own load or store meets;
+ * false for -EFAULT.  A copy into the process writes nothing unless all of it
+ * can be written.  os_user_writable asks whether a copy into [addr, addr+len)
+ * would succeed, changing nothing (a system call's check of its buffer
+ * before it acts). */
+/* args.c: the argument block of p onto its stack, once the run has started. */
+void os_write_args(os_t *os, process_t *p);
+
 bool os_copy_from_user(os_t *os, process_t *p, uint32_t addr, void *buf, uint32_t len);
 bool os_copy_to_user(os_t *os, process_t *p, uint32_t addr, const void *buf, uint32_t len);
+bool os_user_writable(os_t *os, process_t *p, uint32_t addr, uint32_t len);
 
 /* loader.c: a new process-table entry (pointers into the table move);
  * a deep copy of an image. */

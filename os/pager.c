@@ -384,6 +384,24 @@ static uint32_t bring_in(os_t *os, process_t *p, uint32_t vpn, uint32_t frame, b
 
 /* ---- loading -------------------------------------------------------------------------- */
 
+static uint32_t user_frames_left(const frames_t *ft)
+{
+    uint32_t taken = ft->os_frames + ft->table_frames;
+    return ft->nframes > taken ? ft->nframes - taken : 0;
+}
+
+/* Where the frames went, for a load that found too few: with 16 MiB pages
+ * in 64 MiB, the OS and the page tables leave too little for user pages. */
+static void describe_frame_budget(const frames_t *ft, char *out, size_t outlen)
+{
+    uint32_t beside_os = ft->nframes > ft->os_frames ? ft->nframes - ft->os_frames : 0;
+    if (outlen)
+        snprintf(out, outlen, ": memory holds %u frames of %u KiB; the OS takes %u, page tables may use at most "
+                 "half of the other %u (%u now), so too few frames are left for user pages (try a smaller "
+                 "--page-size or a larger --mem)",
+                 ft->nframes, (1u << ft->page_shift) >> 10, ft->os_frames, beside_os, ft->table_frames);
+}
+
 bool pager_load(os_t *os, process_t *p, const exe_t *exe, char *err, size_t errlen)
 {
     pager_t *pg = os->pager;
@@ -395,8 +413,9 @@ bool pager_load(os_t *os, process_t *p, const exe_t *exe, char *err, size_t errl
         return false;
     uint32_t root = vm_new_table(os, p, 0);
     if (!root) {
-        snprintf(err, errlen, "no room for a %u-byte page table in physical memory (try more --levels or "
-                 "fewer --va-bits)", paging_table_bytes(&pg->geo, 0));
+        int n = snprintf(err, errlen, "no room for a %u-byte page table in physical memory (try more --levels or "
+                         "fewer --va-bits)", paging_table_bytes(&pg->geo, 0));
+        describe_frame_budget(&pg->ft, err + n, errlen > (size_t)n ? errlen - (size_t)n : 0);
         return false;
     }
     uint32_t asid_mask = (1u << os->m->cfg.asid_bits) - 1;
@@ -407,8 +426,9 @@ bool pager_load(os_t *os, process_t *p, const exe_t *exe, char *err, size_t errl
     uint64_t ptes = 0;
     for (int i = 0; i < p->nregions && ok; i++)
         ptes += vm_map_absent(os, p, p->regions[i].start, p->regions[i].end, &ok);
-    if (!ok) {
-        snprintf(err, errlen, "no room for the page tables in physical memory");
+    if (!ok || user_frames_left(&pg->ft) == 0) {
+        int n = snprintf(err, errlen, ok ? "no frame is left for user pages" : "no room for the page tables in physical memory");
+        describe_frame_budget(&pg->ft, err + n, errlen > (size_t)n ? errlen - (size_t)n : 0);
         return false;
     }
     os_charge(os, EV_LOAD, p->pid, ptes * os->m->cfg.timing.load_word_cycles, root, 0, (uint32_t)ptes, 0);
@@ -531,22 +551,38 @@ static bool map_shared_frame(os_t *os, process_t *p, uint32_t vpn)
     return true;
 }
 
+trap_cause_t pager_fault_verdict(os_t *os, process_t *p, const trap_t *t)
+{
+    pager_t *pg = os->pager;
+    uint32_t shift = pg->geo.page_shift, vpn = t->vaddr >> shift;
+    if (pg->geo.va_bits < 32 && t->vaddr >> pg->geo.va_bits)
+        return t->cause;
+    uint32_t perm = regions_perm(p, vpn, shift);
+    if (t->cause == TRAP_PAGE_WRITE) { /* copy-on-write: a present page of a writable region */
+        uint32_t addr = vm_leaf_pte_addr(os, p, vpn, false);
+        return (perm & PTE_W) && addr && pte_valid((pte_t){vm_read_pte(os, addr)}) ? TRAP_NONE : t->cause;
+    }
+    const os_region_t *stack = perm || t->cause != TRAP_PAGE_NOT_MAPPED ? NULL : regions_stack_growth(p, vpn, shift);
+    if (stack)
+        perm = stack->perm;
+    if (!perm)
+        return t->cause; /* not in any region: the seed's "invalid reference => abort" */
+    return pte_access_fault((uint8_t)(perm | PTE_U | PTE_V), t->access, MODE_USER);
+}
+
 bool pager_fault(os_t *os, process_t *p, trap_t *t)
 {
     pager_t *pg = os->pager;
-    if (pg->geo.va_bits < 32 && t->vaddr >> pg->geo.va_bits)
+    trap_cause_t verdict = pager_fault_verdict(os, p, t);
+    if (verdict != TRAP_NONE) {
+        t->cause = verdict;
         return false;
+    }
     if (t->cause == TRAP_PAGE_WRITE)
         return cow_fault(os, p, t);
     uint32_t vpn = t->vaddr >> pg->geo.page_shift;
-    uint32_t perm = page_permissions(os, p, t, vpn);
-    if (!perm)
-        return false; /* not in any region: the seed's "invalid reference => abort" */
-    trap_cause_t denied = pte_access_fault((uint8_t)(perm | PTE_U | PTE_V), t->access, MODE_USER);
-    if (denied) {
-        t->cause = denied;
+    if (!page_permissions(os, p, t, vpn))
         return false;
-    }
     uint64_t began = machine_cycles(os->m) - os->m->cfg.timing.trap_cycles;
     os_charge(os, EV_FAULT_HANDLER, p->pid, os->m->cfg.timing.fault_handler_cycles, t->vaddr, 0, 0, 0);
     if (map_shared_frame(os, p, vpn)) { /* shared memory or library code another process holds */

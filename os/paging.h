@@ -50,6 +50,8 @@ os_region_t *regions_find(process_t *p, region_kind_t kind);
 /* If vpn is the page just below the stack and the stack may grow there,
  * move the stack's start down to it and return true. */
 bool regions_grow_stack(process_t *p, uint32_t vpn, uint32_t page_shift);
+/* The stack regions_grow_stack would grow to vpn, or NULL; changes nothing. */
+os_region_t *regions_stack_growth(process_t *p, uint32_t vpn, uint32_t page_shift);
 /* Does a thread stack, down to its limit, reach into [start, end)? */
 bool regions_stack_in(const process_t *p, uint64_t start, uint64_t end);
 
@@ -86,6 +88,8 @@ typedef struct {
     uint32_t saved;       /* frames sharing saves now: mappings beyond each frame's first */
     uint32_t peak_saved;  /* the most it saved at once                           */
     uint32_t free_below;  /* no frame below this is free (a search hint)         */
+    uint32_t table_frames;/* frames holding page tables now (at most half of those
+                             beside the OS: frames_table_allowed)                 */
 } frames_t;
 
 bool frames_init(frames_t *ft, uint32_t mem_size, uint32_t page_shift, uint32_t os_size);
@@ -103,6 +107,11 @@ uint32_t frames_remove_owner(frames_t *ft, uint32_t frame, int pid, uint32_t vpn
  * shares a frame with other roots (root_ok), anything else starts on a frame
  * of its own.  Takes free frames only; returns its physical address, or 0. */
 uint32_t frames_table_alloc(frames_t *ft, uint32_t bytes, bool root_ok);
+/* May a table of `bytes` take new frames?  Page tables may hold at most half
+ * of the frames beside the OS, so that one process mapping a huge range
+ * (brk, mmap) cannot take every frame and leave the others' pages none:
+ * beyond it its request fails (-ENOMEM), it does not stop another process. */
+bool frames_table_allowed(const frames_t *ft, uint32_t bytes, bool root_ok);
 /* Release a table area; frames with no table left become free. */
 void frames_table_free(frames_t *ft, uint32_t paddr, uint32_t bytes);
 
@@ -187,18 +196,21 @@ void pager_switch(os_t *os, process_t *next);
 /* Serve a page fault of p.  True if the instruction can restart; false if
  * the process must be killed (t->cause may be refined to the permission). */
 bool pager_fault(os_t *os, process_t *p, trap_t *t);
+/* What pager_fault would do with fault t of p, changing nothing: TRAP_NONE
+ * if it would serve it, else the cause it would stop the process with. */
+trap_cause_t pager_fault_verdict(os_t *os, process_t *p, const trap_t *t);
 /* Free p's frames, swap copies and page tables. */
 void pager_release(os_t *os, process_t *p);
 /* The brk system call: 0 queries; else the new break, or -E_NOMEM (as a
  * two's-complement word) if it is below the heap or leaves no hole page
  * before the stack.  Shrinking unmaps the pages above the new break. */
 uint32_t pager_brk(os_t *os, process_t *p, uint32_t new_break);
-/* (vmspace.c) Software translation for the OS: copy len bytes at vaddr,
- * within one page, without faulting anything in (a non-resident page is read
- * from, or written to, its backing-store copy or the executable's bytes).
- * False if vaddr is not mapped. */
+/* (vmspace.c) Software translation for the OS's own view (--dump, a mapping's
+ * write-back): copy len bytes at vaddr, within one page, without faulting
+ * anything in (a non-resident page is read from its backing-store copy or
+ * the executable's bytes).  False if vaddr is not mapped.  Copies a system
+ * call makes go through os/uaccess.c. */
 bool pager_read(os_t *os, process_t *p, uint32_t vaddr, void *buf, uint32_t len);
-bool pager_write(os_t *os, process_t *p, uint32_t vaddr, const void *buf, uint32_t len);
 /* The services' ranges: map [start, end) not present with its regions'
  * permissions (false if out of memory for tables); unmap it, dropping
  * frames and backing-store copies; has page vaddr changed since it was

@@ -144,17 +144,24 @@ static os_region_t *stack_above(process_t *p, uint32_t vpn, uint32_t page_shift)
     return NULL;
 }
 
-bool regions_grow_stack(process_t *p, uint32_t vpn, uint32_t page_shift)
+os_region_t *regions_stack_growth(process_t *p, uint32_t vpn, uint32_t page_shift)
 {
     os_region_t *stack = stack_above(p, vpn, page_shift);
     os_region_t *heap = regions_find(p, REGION_HEAP);
     if (!stack)
-        return false;
+        return NULL;
     uint32_t new_start = vpn << page_shift;
     if (new_start < stack->limit || (heap && new_start <= heap->end))
-        return false; /* at its limit, or it would touch the heap: keep a hole page */
-    stack->start = new_start;
-    return true;
+        return NULL; /* at its limit, or it would touch the heap: keep a hole page */
+    return stack;
+}
+
+bool regions_grow_stack(process_t *p, uint32_t vpn, uint32_t page_shift)
+{
+    os_region_t *stack = regions_stack_growth(p, vpn, page_shift);
+    if (stack)
+        stack->start = vpn << page_shift;
+    return stack != NULL;
 }
 
 bool regions_stack_in(const process_t *p, uint64_t start, uint64_t end)

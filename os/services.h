@@ -55,6 +55,8 @@ struct proc_services {
     int nmaps;
     svc_lib_t libs[SVC_MAX_LIBS];
     int nlibs;
+    uint32_t private_segments; /* bit id-1: a key-0 segment this process made or
+                                  inherited through fork: it may attach it */
 };
 
 /* A negative error code as the guest's R0 word; the page size. */

@@ -28,6 +28,7 @@
 
 #define SHM_MAX_SEGMENTS 16
 #define SHM_MAX_BYTES (16u << 20)
+_Static_assert(SHM_MAX_SEGMENTS <= 32, "private_segments has a bit per segment");
 
 struct shm_segment {
     uint32_t key;      /* 0: private (IPC_PRIVATE)                        */
@@ -121,11 +122,16 @@ bool services_shared_frame(os_t *os, const process_t *p, uint32_t vaddr, uint32_
 
 /* ---- the calls ------------------------------------------------------------------------ */
 
-static uint32_t sys_shmget(os_t *os, uint32_t key, uint32_t size)
+/* shmget: a key names a segment every process may attach (by the key or the
+ * id); key 0 (IPC_PRIVATE) makes a new segment only its creator and the
+ * children it forks (and theirs) may attach: the right is a bit in the
+ * process's services, which fork copies. */
+static uint32_t sys_shmget(os_t *os, process_t *p, uint32_t key, uint32_t size)
 {
+    struct proc_services *svc = services_of(p);
     if (!size || size > SHM_MAX_BYTES)
         return err_code(E_INVAL);
-    if (!os->shm && !(os->shm = calloc(1, sizeof *os->shm)))
+    if (!svc || (!os->shm && !(os->shm = calloc(1, sizeof *os->shm))))
         return err_code(E_NOMEM);
     uint32_t pages = (size + page_size_of(os) - 1) / page_size_of(os);
     int free_slot = -1;
@@ -142,6 +148,8 @@ static uint32_t sys_shmget(os_t *os, uint32_t key, uint32_t size)
     if (!(s->copy = calloc(pages, sizeof *s->copy)))
         return err_code(E_NOMEM);
     s->key = key, s->pages = pages, s->attached = 0;
+    if (!key)
+        svc->private_segments |= 1u << free_slot;
     return (uint32_t)free_slot + 1;
 }
 
@@ -159,6 +167,8 @@ static uint32_t sys_shmat(os_t *os, process_t *p, uint32_t id, uint32_t addr)
         return err_code(E_NODEV);
     if (!seg)
         return err_code(E_INVAL);
+    if (!seg->key && !(p->svc && p->svc->private_segments >> (id - 1) & 1))
+        return err_code(E_ACCES); /* another process's private segment */
     if (seg->attached >= OS_FRAME_MAX_OWNERS)
         return err_code(E_MFILE); /* a frame lists at most this many mappings */
     uint32_t size = seg->pages * page_size_of(os);
@@ -194,7 +204,7 @@ static uint32_t sys_shmdt(os_t *os, process_t *p, uint32_t addr)
 bool shm_syscall(os_t *os, process_t *p, uint32_t number, const uint32_t *r, uint32_t *result)
 {
     switch (number) {
-    case SYS_SHMGET: *result = sys_shmget(os, r[1], r[2]); return true;
+    case SYS_SHMGET: *result = sys_shmget(os, p, r[1], r[2]); return true;
     case SYS_SHMAT: *result = sys_shmat(os, p, r[1], r[2]); return true;
     case SYS_SHMDT: *result = sys_shmdt(os, p, r[1]); return true;
     default: return false;

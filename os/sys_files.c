@@ -27,6 +27,10 @@
 
 #define MAX_PATH 256
 #define MAX_IO (1u << 20)
+/* The largest a guest may make a file inside --root, whichever way it grows
+ * (write past the end, lseek then write, O_APPEND, ftruncate): beyond it
+ * -EFBIG.  A mapping cannot grow a file (its write-back stops at the end). */
+#define FILE_SIZE_MAX (256u << 20)
 
 
 struct proc_services *services_of(process_t *p)
@@ -152,18 +156,21 @@ static uint32_t sys_close(process_t *p, uint32_t fd)
     return 0;
 }
 
-/* read: the bytes go to the guest first, then the file offset moves, so a
- * bad buffer leaves the file where it was. */
+/* read: every argument is checked first (the whole buffer must be memory
+ * the process could store into), then the bytes go to the guest, then the
+ * file offset moves, so a bad buffer leaves the file where it was. */
 static uint32_t sys_read(os_t *os, process_t *p, uint32_t fd, uint32_t buf, uint32_t len)
 {
     int access;
     int host = files_host_fd(p, fd, &access);
-    if (fd == 0)
-        return 0; /* the console has no input: end of file */
-    if (host < 0 || access == G_O_WRONLY)
+    if (fd != 0 && (host < 0 || access == G_O_WRONLY))
         return err_code(E_BADF);
     if (len > MAX_IO)
         return err_code(E_INVAL);
+    if (!os_user_writable(os, p, buf, len))
+        return err_code(E_FAULT);
+    if (fd == 0)
+        return 0; /* the console has no input: end of file */
     uint8_t *tmp = malloc(len ? len : 1);
     off_t at = lseek(host, 0, SEEK_CUR);
     ssize_t n = tmp && at >= 0 ? pread(host, tmp, len, at) : -1;
@@ -174,6 +181,21 @@ static uint32_t sys_read(os_t *os, process_t *p, uint32_t fd, uint32_t buf, uint
         lseek(host, at + n, SEEK_SET);
     free(tmp);
     return result;
+}
+
+/* How many bytes a write through host may add at its position before the
+ * file passes FILE_SIZE_MAX (0: none); -1 with errno if the host fails. */
+static int64_t room_below_limit(int host)
+{
+    struct stat st;
+    int flags = fcntl(host, F_GETFL);
+    off_t at = flags < 0                  ? -1
+               : (flags & O_APPEND) == 0 ? lseek(host, 0, SEEK_CUR)
+               : fstat(host, &st) < 0    ? -1
+                                         : st.st_size;
+    if (at < 0)
+        return -1;
+    return at >= (off_t)FILE_SIZE_MAX ? 0 : (int64_t)FILE_SIZE_MAX - at;
 }
 
 static uint32_t sys_write_file(os_t *os, process_t *p, uint32_t fd, uint32_t buf, uint32_t len)
@@ -188,10 +210,15 @@ static uint32_t sys_write_file(os_t *os, process_t *p, uint32_t fd, uint32_t buf
     if (!tmp)
         return err_code(E_NOMEM);
     uint32_t result;
+    int64_t room = room_below_limit(host);
     if (!os_copy_from_user(os, p, buf, tmp, len))
         result = err_code(E_FAULT);
+    else if (room < 0)
+        result = err_code(errno);
+    else if (room == 0 && len)
+        result = err_code(E_FBIG);
     else {
-        ssize_t n = write(host, tmp, len);
+        ssize_t n = write(host, tmp, len < room ? len : (size_t)room); /* a partial write up to the limit */
         result = n < 0 ? err_code(errno) : (uint32_t)n;
     }
     free(tmp);
@@ -216,8 +243,8 @@ static uint32_t sys_ftruncate(process_t *p, uint32_t fd, uint32_t length)
     int host = files_host_fd(p, fd, &access);
     if (host < 0 || access == G_O_RDONLY)
         return err_code(host < 0 ? E_BADF : E_INVAL);
-    if (length > (256u << 20))
-        return err_code(E_INVAL); /* a file mmulab guests cannot address anyway */
+    if (length > FILE_SIZE_MAX)
+        return err_code(E_FBIG);
     return ftruncate(host, (off_t)length) < 0 ? err_code(errno) : 0;
 }
 

@@ -41,7 +41,7 @@ enum {
 
 enum {
     E_NOENT = 2, E_SRCH = 3, E_BADF = 9, E_CHILD = 10, E_NOMEM = 12, E_ACCES = 13, E_FAULT = 14, E_EXIST = 17, E_NODEV = 19,
-    E_INVAL = 22, E_MFILE = 24, E_DEADLK = 35, E_NAMETOOLONG = 36, E_NOSYS = 38, E_LOOP = 40
+    E_INVAL = 22, E_MFILE = 24, E_FBIG = 27, E_DEADLK = 35, E_NAMETOOLONG = 36, E_NOSYS = 38, E_LOOP = 40
 };
 
 /* Flags of open, mmap (Linux's values). */

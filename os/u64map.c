@@ -82,6 +82,23 @@ bool u64map_put(u64map_t *m, uint64_t key, uint64_t value)
     return true;
 }
 
+uint64_t *u64map_ref(u64map_t *m, uint64_t key, uint64_t initial, bool *added)
+{
+    size_t i = find_slot(m, key);
+    *added = m->keys[i] != key;
+    if (*added) {
+        if (2 * (m->count + 1) > m->mask + 1) {
+            if (!grow(m))
+                return NULL;
+            i = find_slot(m, key);
+        }
+        m->keys[i] = key;
+        m->values[i] = initial;
+        m->count++;
+    }
+    return &m->values[i];
+}
+
 bool u64map_remove(u64map_t *m, uint64_t key)
 {
     size_t hole = find_slot(m, key);

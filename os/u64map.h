@@ -27,6 +27,9 @@ void u64map_free(u64map_t *m);
 uint64_t u64map_get(const u64map_t *m, uint64_t key, uint64_t missing);
 /* Insert or replace; false if out of memory. */
 bool u64map_put(u64map_t *m, uint64_t key, uint64_t value);
+/* The value of key for reading and writing, inserted as `initial` if absent
+ * (*added tells which); valid until the next insertion.  NULL if out of memory. */
+uint64_t *u64map_ref(u64map_t *m, uint64_t key, uint64_t initial, bool *added);
 /* Remove key if present; true if it was. */
 bool u64map_remove(u64map_t *m, uint64_t key);
 

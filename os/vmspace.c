@@ -3,9 +3,9 @@
  * tables (built in kernel frames, walked here in software the way the
  * hardware walker walks them), what each page holds while it is not
  * resident (a backing-store copy, the executable's bytes, or zeros), and the
- * OS's own reads and writes of the process's memory, which translate in
- * software and never fault a page in (--dump, --check, system-call
- * arguments).  See paging.h; the placement rules are in frames.c.
+ * OS's own reads of the process's memory, which translate in software and
+ * never fault a page in (--dump, --check, the viewer).  See paging.h; the
+ * placement rules are in frames.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +55,8 @@ uint32_t vm_new_table(os_t *os, process_t *p, uint32_t level)
     pager_t *pg = os->pager;
     uint32_t bytes = paging_table_bytes(&pg->geo, level);
     uint32_t paddr = frames_table_alloc(&pg->ft, bytes, level == 0);
-    if (!paddr && bytes <= pg->page_size && pager_make_room(os, p) != REPL_NONE)
+    if (!paddr && bytes <= pg->page_size && frames_table_allowed(&pg->ft, bytes, level == 0) &&
+        pager_make_room(os, p) != REPL_NONE)
         paddr = frames_table_alloc(&pg->ft, bytes, level == 0);
     if (!paddr || !remember_table(p->vm, paddr, bytes))
         return 0;
@@ -197,22 +198,6 @@ bool pager_read(os_t *os, process_t *p, uint32_t vaddr, void *buf, uint32_t len)
     vm_page_contents(pg, p, vaddr >> pg->geo.page_shift, pg->page_buf);
     memcpy(buf, pg->page_buf + offset, len);
     return true;
-}
-
-bool pager_write(os_t *os, process_t *p, uint32_t vaddr, const void *buf, uint32_t len)
-{
-    pager_t *pg = os->pager;
-    uint32_t addr, offset = paging_offset(&pg->geo, vaddr), vpn = vaddr >> pg->geo.page_shift;
-    pte_t pte = software_pte(os, p, vaddr, &addr);
-    if (pte_valid(pte)) {
-        vm_write_pte(os, addr, pte_mkdirty(pte));
-        return machine_phys_write(os->m, pte_ppn(pte) << pg->geo.page_shift | offset, buf, len);
-    }
-    if (!pte_swapped(pte))
-        return false;
-    vm_page_contents(pg, p, vpn, pg->page_buf); /* not resident: change its copy */
-    memcpy(pg->page_buf + offset, buf, len);
-    return swap_put(&pg->swap, p->pid, vpn, pg->page_buf);
 }
 
 bool os_pte(os_t *os, int pid, uint32_t vpn, uint32_t *pte)

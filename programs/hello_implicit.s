@@ -4,7 +4,7 @@
 ; executable names the library and the symbol it needs in its import table
 ; (__imports: a library's name, then pairs of a symbol's name and a slot,
 ; each list ended by 0).  Before the first instruction the OS loads
-; hello_lib (hello_lib.so, or hello_lib.s assembled on the fly) and writes
+; hello_lib (lib/hello_lib.so, which make builds from lib/hello_lib.s) and writes
 ; hello's address into the slot; the program calls through the slot, so its
 ; code needs no patching.  `mmulab ld prog.o hello_lib.so` writes the same
 ; table, with a stub per function, for objects that just `CALL hello`.

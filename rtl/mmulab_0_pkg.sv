@@ -1,7 +1,9 @@
 // mmulab_0_pkg: the constants the RTL shares with the C model (named to sort first,
 // so `verilator rtl/*.sv` sees it before its users).  Opcodes follow
 // ISA_TABLE in machine/isa.h, trap causes TRAP_TABLE in machine/machine.h, PTE
-// bits mmu/pte.h; the debug-port map is what rtl/harness/rtl_machine.cpp uses.
+// bits mmu/pte.h; the debug-port map is rtl/harness/dbg_map.h's, which the harness
+// uses.  tests/unit/test_rtl_tables.c checks every name and value here against
+// those C tables (and that nothing here is missing there), in `make check`.
 package mmulab_0_pkg;
 
   // ---- opcodes (machine/isa.h) ----

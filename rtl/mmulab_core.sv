@@ -5,10 +5,11 @@
 // access's translation and memory when the instruction has one, then
 // execute, which writes the registers back.  The data access comes before
 // execute so that a data fault has spent exactly the fetch, as in the C model.
-// A timed phase lasts max(cost, 1) clocks and counts `cost` modeled cycles:
-// a zero-cost phase passes in one clock that does not count.  A trap spends
-// trap_cycles in S_TRAP, then the core stops with the trap on the retirement
-// port for the OS.
+// A timed phase (fetch memory, data memory, execute, trap) lasts one clock
+// and counts its whole cost, `cost` modeled cycles, at once: the modeled
+// clock is what the machine reports, and a clock per modeled cycle would
+// only slow the simulation.  A trap spends trap_cycles in S_TRAP, then the
+// core stops with the trap on the retirement port for the OS.
 //
 // cycle_q is the modeled clock the machine interface reports; the OS's own
 // work is added to it through the debug port (DBG_CHARGE).  The retirement
@@ -23,6 +24,7 @@ module mmulab_core import mmulab_0_pkg::*; (
   input  logic        step_i,
   input  logic [63:0] limit_i,
   output logic        stopped_o,
+  output logic [63:0] cycle_o,      // the modeled clock, for the harness to read with no debug clocks
   // timing configuration
   input  logic [31:0] cfg_mem_cycles_i,
   input  logic [31:0] cfg_exec_cycles_i,
@@ -91,7 +93,7 @@ module mmulab_core import mmulab_0_pkg::*; (
 
   // ---- instruction state ----
   state_e      state_q, state_d;
-  logic [31:0] wait_q, wait_d;       // cycles left in the current timed phase
+  logic [31:0] wait_q, wait_d;       // the cost of the current timed phase
   logic        stop_q, stop_d;       // a trap ended the run: wait for run_i low
   logic        single_q, single_d;   // this instruction is a single step
   logic [31:0] insn_q, insn_d;
@@ -304,11 +306,9 @@ module mmulab_core import mmulab_0_pkg::*; (
   logic [31:0] fexec_cost;  // the execute cycles of the word the fetch is reading
   assign fexec_cost = fcls.mul ? cfg_mul_cycles_i : fcls.div ? cfg_div_cycles_i : cfg_exec_cycles_i;
 
-  // timed phases: the last clock of a phase does its work
-  logic phase_last, phase_tick, timed;
-  assign timed      = state_q == S_FMEM || state_q == S_DMEM || state_q == S_EXEC || state_q == S_TRAP;
-  assign phase_last = wait_q <= 32'd1;
-  assign phase_tick = timed && wait_q != 32'd0;
+  // timed phases: one clock each, counting their cost
+  logic timed;
+  assign timed = state_q == S_FMEM || state_q == S_DMEM || state_q == S_EXEC || state_q == S_TRAP;
 
   logic can_start;
   assign can_start = (run_i && !stop_q && cycle_q < limit_i) || step_i;
@@ -325,7 +325,7 @@ module mmulab_core import mmulab_0_pkg::*; (
     mem_wdata_o = 32'b0;
     if (state_q == S_DMEM) begin
       mem_addr_o = data_pa_q;
-      if (op_store && phase_last) begin
+      if (op_store) begin
         mem_we_o    = 1'b1;
         mem_be_o    = op_byte ? (4'b0001 << byte_off) : 4'b1111;
         mem_wdata_o = op_byte ? {4{store_val[7:0]}} : store_val;
@@ -379,13 +379,13 @@ module mmulab_core import mmulab_0_pkg::*; (
     pc_d          = pc_q;
     flags_d       = flags_q;
     priv_d        = priv_q;
-    cycle_d       = cycle_q + {63'b0, phase_tick | xl_tick_i};
+    cycle_d       = cycle_q + (timed ? {32'b0, wait_q} : {63'b0, xl_tick_i});
     cnt_insn_d    = cnt_insn_q;
     cnt_load_d    = cnt_load_q;
     cnt_store_d   = cnt_store_q;
     cnt_trap_d    = cnt_trap_q;
     state_d       = state_q;
-    wait_d        = phase_last ? 32'd0 : wait_q - 32'd1;
+    wait_d        = 32'd0;
     stop_d        = stop_q && run_i;
     single_d      = single_q;
     insn_d        = insn_q;
@@ -432,20 +432,18 @@ module mmulab_core import mmulab_0_pkg::*; (
         end
       end
       S_FMEM: begin
-        if (phase_last) begin
-          // the word arrives: decode it on the way in
-          insn_d      = mem_rdata_i;
-          fetch_end_d = cycle_d;
-          if (!fcls.valid) begin
-            trap = 1'b1; cause = TRAP_ILLEGAL;
-          end else if (fcls.div && rf_q[mem_rdata_i[19:16]] == 32'b0) begin
-            trap = 1'b1; cause = TRAP_DIV_ZERO;
-          end else if (fcls.load || fcls.store) begin
-            state_d = S_DXL;
-          end else begin
-            state_d = S_EXEC;
-            wait_d  = fexec_cost;
-          end
+        // the word arrives: decode it on the way in
+        insn_d      = mem_rdata_i;
+        fetch_end_d = cycle_d;
+        if (!fcls.valid) begin
+          trap = 1'b1; cause = TRAP_ILLEGAL;
+        end else if (fcls.div && rf_q[mem_rdata_i[19:16]] == 32'b0) begin
+          trap = 1'b1; cause = TRAP_DIV_ZERO;
+        end else if (fcls.load || fcls.store) begin
+          state_d = S_DXL;
+        end else begin
+          state_d = S_EXEC;
+          wait_d  = fexec_cost;
         end
       end
       S_DXL: begin
@@ -466,50 +464,44 @@ module mmulab_core import mmulab_0_pkg::*; (
         end
       end
       S_DMEM: begin
-        if (phase_last) begin
-          load_d        = load_val;
-          if_mem_d.valid = 1'b1;
-          if_mem_d.write = op_store;
-          if_mem_d.size  = op_byte ? 3'd1 : 3'd4;
-          if_mem_d.vaddr = data_va;
-          if_mem_d.paddr = data_pa_q;
-          if_mem_d.data  = !op_store ? load_val : op_byte ? {24'b0, store_val[7:0]} : store_val;
-          if (op_store) cnt_store_d = cnt_store_q + 64'd1;
-          else cnt_load_d = cnt_load_q + 64'd1;
-          state_d = S_EXEC;
-          wait_d  = op_mul ? cfg_mul_cycles_i : op_div ? cfg_div_cycles_i : cfg_exec_cycles_i;
-        end
+        load_d        = load_val;
+        if_mem_d.valid = 1'b1;
+        if_mem_d.write = op_store;
+        if_mem_d.size  = op_byte ? 3'd1 : 3'd4;
+        if_mem_d.vaddr = data_va;
+        if_mem_d.paddr = data_pa_q;
+        if_mem_d.data  = !op_store ? load_val : op_byte ? {24'b0, store_val[7:0]} : store_val;
+        if (op_store) cnt_store_d = cnt_store_q + 64'd1;
+        else cnt_load_d = cnt_load_q + 64'd1;
+        state_d = S_EXEC;
+        wait_d  = op_mul ? cfg_mul_cycles_i : op_div ? cfg_div_cycles_i : cfg_exec_cycles_i;
       end
       S_EXEC: begin
-        if (phase_last) begin
-          cnt_insn_d = cnt_insn_q + 64'd1;  // HALT and SYSCALL complete too, then trap
-          if (op == OP_HALT) begin
-            trap = 1'b1; cause = TRAP_HALT;
+        cnt_insn_d = cnt_insn_q + 64'd1;  // HALT and SYSCALL complete too, then trap
+        if (op == OP_HALT) begin
+          trap = 1'b1; cause = TRAP_HALT;
+        end else begin
+          sp_we   = sp_wr;
+          rf_we   = alu_wr;
+          flags_d = alu_flags;
+          pc_d    = next_pc;
+          if (op == OP_SYSCALL) begin
+            trap = 1'b1; cause = TRAP_SYSCALL;
           end else begin
-            sp_we   = sp_wr;
-            rf_we   = alu_wr;
-            flags_d = alu_flags;
-            pc_d    = next_pc;
-            if (op == OP_SYSCALL) begin
-              trap = 1'b1; cause = TRAP_SYSCALL;
+            retire = 1'b1;
+            if (single_q) begin
+              state_d = S_IDLE;
             end else begin
-              retire = 1'b1;
-              if (single_q) begin
-                state_d = S_IDLE;
-              end else begin
-                start   = run_i && cycle_d < limit_i;
-                state_d = S_IDLE;
-              end
+              start   = run_i && cycle_d < limit_i;
+              state_d = S_IDLE;
             end
           end
         end
       end
       S_TRAP: begin
-        if (phase_last) begin
-          retire  = 1'b1;
-          state_d = S_IDLE;
-          stop_d  = 1'b1;
-        end
+        retire  = 1'b1;
+        state_d = S_IDLE;
+        stop_d  = 1'b1;
       end
       default: state_d = S_IDLE;
     endcase
@@ -659,6 +651,7 @@ module mmulab_core import mmulab_0_pkg::*; (
   assign rvfi_mem_paddr_o   = rv_q.mem.paddr;
   assign rvfi_mem_data_o    = rv_q.mem.data;
   assign rvfi_fetched_o     = rv_q.fetched;
+  assign cycle_o            = cycle_q;
   assign rvfi_cycle_begin_o = rv_q.cycle_begin;
   assign rvfi_cycle_end_o   = rv_q.cycle_end;
   assign rvfi_trap_cause_o  = rv_q.trap_info.cause;

@@ -53,7 +53,7 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
 );
   localparam int unsigned SW = $clog2(TLB_MAX);  // TLB_MAX is a power of two
 
-  logic              valid_q [TLB_MAX];
+  logic [TLB_MAX-1:0] valid_q;           // a vector: a flush clears it with one mask
   logic [31:0]       vpn_q   [TLB_MAX];
   logic [21:0]       ppn_q   [TLB_MAX];
   logic [15:0]       tag_q   [TLB_MAX];
@@ -95,16 +95,19 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
     hit_o     = 1'b0;
     hit_slot  = '0;
     hit_count = 8'b0;
-    for (int unsigned i = 0; i < TLB_MAX; i++) begin
-      if (active_i && valid_q[i] && in_set(i, lo, hi) && vpn_q[i] == vpn &&
+    // the test outside the loop: Verilator then skips all of it when idle
+    if (active_i) begin
+      for (int unsigned i = 0; i < TLB_MAX; i++) begin
+        if (valid_q[i] && in_set(i, lo, hi) && vpn_q[i] == vpn &&
 `ifdef MUT_NO_ASID
-          1'b1) begin                               // planted bug: the ASID is not compared
+            1'b1) begin                               // planted bug: the ASID is not compared
 `else
-          ({16'b0, tag_q[i]} == asid || perm_q[i][PTE_G])) begin
+            ({16'b0, tag_q[i]} == asid || perm_q[i][PTE_G])) begin
 `endif
-        hit_o     = 1'b1;
-        hit_slot  = SW'(i);
-        hit_count = hit_count + 8'd1;
+          hit_o     = 1'b1;
+          hit_slot  = SW'(i);
+          hit_count = hit_count + 8'd1;
+        end
       end
     end
   end
@@ -184,6 +187,16 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
     endcase
   endfunction
 
+  // the entries a flush clears (computed only while flushing)
+  logic [TLB_MAX-1:0] flushed;
+  always_comb begin
+    flushed = '0;
+    if (flush_i) begin
+      for (int unsigned i = 0; i < TLB_MAX; i++)
+        flushed[i] = valid_q[i] && flush_selects(SW'(i), flush_kind_i, f_asid, f_vpn);
+    end
+  end
+
   // the PLRU path of a slot: set every bit to point away from it
   logic [SW-1:0] touched;
   logic          touching;
@@ -208,8 +221,8 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
+      valid_q <= '0;
       for (int unsigned i = 0; i < TLB_MAX; i++) begin
-        valid_q[i] <= 1'b0;
         vpn_q[i]   <= 32'b0;
         ppn_q[i]   <= 22'b0;
         tag_q[i]   <= 16'b0;
@@ -227,8 +240,10 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
         stamp_q[hit_slot] <= clock_q + 32'd1;
       end
       if (set_perm_i) perm_q[hit_slot] <= fill_perm_i;
+      // a flush clears the entries valid before this clock (a fill in the same clock stays)
+      if (fill_i || flush_i)
+        valid_q <= (valid_q | (fill_i ? TLB_MAX'(1) << victim : '0)) & ~flushed;
       if (fill_i) begin
-        valid_q[victim] <= 1'b1;
         vpn_q[victim]   <= vpn;
         ppn_q[victim]   <= fill_ppn_i;
         tag_q[victim]   <= asid[15:0];
@@ -238,11 +253,6 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
           stamp_q[victim] <= clock_q + 32'd1;
         end
         if (cfg_policy_i == POL_RANDOM && !found_invalid) rng_q <= rng_next;
-      end
-      if (flush_i) begin
-        for (int unsigned i = 0; i < TLB_MAX; i++) begin
-          if (valid_q[i] && flush_selects(SW'(i), flush_kind_i, f_asid, f_vpn)) valid_q[i] <= 1'b0;
-        end
       end
     end
   end

@@ -14,6 +14,7 @@ module mmulab_top import mmulab_0_pkg::*; #(
   input  logic        step_i,     // one clock: run one instruction
   input  logic [63:0] limit_i,
   output logic        stopped_o,
+  output logic [63:0] cycle_o,      // the modeled clock (also DBG_CYCLE_LO/HI)
   // debug port
   input  logic        dbg_we_i,
   input  logic [11:0] dbg_addr_i,
@@ -176,6 +177,7 @@ module mmulab_top import mmulab_0_pkg::*; #(
     .step_i            (step_q),
     .limit_i           (limit_q),
     .stopped_o,
+    .cycle_o,
     .cfg_mem_cycles_i  (cfg_mem_q),
     .cfg_exec_cycles_i (cfg_exec_q),
     .cfg_mul_cycles_i  (cfg_mul_q),

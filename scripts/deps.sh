@@ -1,13 +1,16 @@
 #!/bin/sh
 # Install the Debian packages a make target needs, skipping those already there.
-# Usage: scripts/deps.sh core|test|rtl|viewer|synth|all
+# Usage: scripts/deps.sh core|test|plot|slurm|rtl|viewer|synth|fuzz|all
 # Uses apt-get directly as root, through sudo otherwise.
 set -e
 core="gcc make zlib1g-dev liblzma-dev python3"
 test="libcmocka-dev valgrind binutils"
+fuzz="clang libclang-rt-14-dev"
 rtl="verilator g++ gtkwave xvfb xauth"
 viewer="libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core xvfb xauth xdotool"
 synth="yosys nextpnr-ice40"
+plot="gnuplot-nox"
+slurm="slurm-wlm munge"
 want=""
 for group in "$@"; do
     case "$group" in
@@ -16,8 +19,11 @@ for group in "$@"; do
     rtl) want="$want $rtl" ;;
     viewer) want="$want $viewer" ;;
     synth) want="$want $synth" ;;
-    all) want="$want $core $test $rtl $viewer" ;;
-    *) echo "deps.sh: unknown group '$group' (allowed: core test rtl viewer synth all)" >&2; exit 2 ;;
+    plot) want="$want $plot" ;;
+    slurm) want="$want $slurm" ;;
+    fuzz) want="$want $core $fuzz" ;;
+    all) want="$want $core $test $plot $rtl $viewer" ;;
+    *) echo "deps.sh: unknown group '$group' (allowed: core test plot slurm rtl viewer synth fuzz all)" >&2; exit 2 ;;
     esac
 done
 missing=""

@@ -1,29 +1,25 @@
 /*
- * Table-driven parsing of the runner's options.  Each option names its
- * argument and a setter; a bad value names the option and what it allows.
+ * The option engine (options.h) and the runner's option table.
  */
 #include "options.h"
 
 #include "../mmu/geometry.h"
 #include "../mmu/tlb.h"
+#include "../studies/grid.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-void run_options_defaults(run_options_t *o)
-{
-    memset(o, 0, sizeof *o);
-    machine_config_defaults(&o->hw);
-    os_config_defaults(&o->os);
-    o->engine = "c";
-    o->tlb_fully_assoc = true;
-}
+/* ---- numbers ---------------------------------------------------------------- */
 
-bool parse_u64(const char *text, uint64_t *out)
+/* A number with an optional K, M or G (powers of 1024); with `bytes` also
+ * the spellings 4KiB, 4KB and 512B. */
+static bool parse_quantity(const char *text, bool bytes, uint64_t *out)
 {
-    if (!text || !*text || *text == '-' || isspace((unsigned char)*text))
+    if (!text || !*text || *text == '-' || *text == '+' || isspace((unsigned char)*text))
         return false;
     char *end;
     errno = 0;
@@ -31,18 +27,26 @@ bool parse_u64(const char *text, uint64_t *out)
     if (errno || end == text)
         return false;
     unsigned shift = 0;
-    if (*end == 'K' || *end == 'k')
-        shift = 10;
-    else if (*end == 'M' || *end == 'm')
-        shift = 20;
-    else if (*end == 'G' || *end == 'g')
-        shift = 30;
+    switch (*end) {
+    case 'K': case 'k': shift = 10; break;
+    case 'M': case 'm': shift = 20; break;
+    case 'G': case 'g': shift = 30; break;
+    }
     if (shift)
+        end++;
+    if (bytes && shift && !strcmp(end, "iB"))
+        end += 2;
+    else if (bytes && !strcmp(end, "B"))
         end++;
     if (*end || (shift && v > (UINT64_MAX >> shift)))
         return false;
     *out = (uint64_t)v << shift;
     return true;
+}
+
+bool parse_u64(const char *text, uint64_t *out)
+{
+    return parse_quantity(text, false, out);
 }
 
 bool parse_u32(const char *text, uint32_t *out)
@@ -54,485 +58,522 @@ bool parse_u32(const char *text, uint32_t *out)
     return true;
 }
 
-/* Index of `value` in names[0..n), or -1. */
-static int choose(const char *value, const char *const *names, int n)
+/* ---- the engine -------------------------------------------------------------- */
+
+static uint64_t field_max(const opt_spec_t *s)
 {
-    for (int i = 0; i < n; i++)
-        if (!strcmp(value, names[i]))
+    return s->width >= 8 ? UINT64_MAX : (UINT64_C(1) << (8 * s->width)) - 1;
+}
+
+static uint64_t spec_max(const opt_spec_t *s)
+{
+    uint64_t fmax = field_max(s);
+    return s->max && s->max < fmax ? s->max : fmax;
+}
+
+static void store(void *base, const opt_spec_t *s, uint64_t v)
+{
+    char *at = (char *)base + s->offset;
+    switch (s->width) {
+    case 1: { bool b = v != 0; memcpy(at, &b, 1); break; }
+    case 2: { uint16_t x = (uint16_t)v; memcpy(at, &x, 2); break; }
+    case 4: { uint32_t x = (uint32_t)v; memcpy(at, &x, 4); break; }
+    case 8: memcpy(at, &v, 8); break;
+    default: break; /* no target */
+    }
+}
+
+static uint64_t load(const void *base, const opt_spec_t *s)
+{
+    const char *at = (const char *)base + s->offset;
+    switch (s->width) {
+    case 1: { bool b; memcpy(&b, at, 1); return b; }
+    case 2: { uint16_t x; memcpy(&x, at, 2); return x; }
+    case 4: { uint32_t x; memcpy(&x, at, 4); return x; }
+    case 8: { uint64_t x; memcpy(&x, at, 8); return x; }
+    }
+    return 0;
+}
+
+/* 4096 as "4K", 3000 as "3000". */
+static void format_size(uint64_t v, char *buf, size_t len)
+{
+    static const char unit[] = " KMG";
+    int u = 0;
+    while (u < 3 && v >= 1024 && v % 1024 == 0) {
+        v /= 1024;
+        u++;
+    }
+    snprintf(buf, len, u ? "%llu%c" : "%llu", (unsigned long long)v, unit[u]);
+}
+
+static void format_value(const opt_spec_t *s, uint64_t v, char *buf, size_t len)
+{
+    if (s->kind == OPT_SIZE)
+        format_size(v, buf, len);
+    else
+        snprintf(buf, len, "%llu", (unsigned long long)v);
+}
+
+static void list_choices(FILE *f, const opt_spec_t *s)
+{
+    for (int i = 0; i < s->nchoices; i++)
+        fprintf(f, "%s%s", i ? "|" : "", s->choices[i]);
+    if (s->keyword)
+        fprintf(f, "|%s", s->keyword);
+}
+
+/* What a bad value of `s` should have been, after "expected ". */
+static void describe_allowed(FILE *f, const opt_spec_t *s)
+{
+    if (s->kind == OPT_CHOICE || s->kind == OPT_STRING) {
+        fprintf(f, "allowed values are ");
+        list_choices(f, s);
+        return;
+    }
+    char lo[32], hi[32];
+    format_value(s, s->min, lo, sizeof lo);
+    format_value(s, spec_max(s), hi, sizeof hi);
+    fprintf(f, "expected %s%sa %s from %s to %s", s->keyword ? s->keyword : "", s->keyword ? " or " : "",
+            s->kind == OPT_SIZE ? "size" : "number", lo, hi);
+    if (s->pow2)
+        fprintf(f, ", a power of two");
+    if (s->multiple > 1) {
+        format_value(s, s->multiple, lo, sizeof lo);
+        fprintf(f, ", a multiple of %s", lo);
+    }
+}
+
+static int find_choice(const opt_spec_t *s, const char *text)
+{
+    for (int i = 0; i < s->nchoices; i++)
+        if (!strcmp(text, s->choices[i]))
             return i;
     return -1;
 }
 
-static void list_allowed(FILE *err, const char *const *names, int n)
+static bool number_ok(const opt_spec_t *s, const char *text, uint64_t *v)
 {
-    for (int i = 0; i < n; i++)
-        fprintf(err, "%s%s", i ? "|" : "", names[i]);
-}
-
-typedef bool (*setter_fn)(run_options_t *o, const char *arg, FILE *err, const char *opt);
-
-static bool bad_number(FILE *err, const char *opt, const char *arg, const char *what)
-{
-    fprintf(err, "mmulab: %s '%s': expected %s\n", opt, arg, what);
-    return false;
-}
-
-/* One of names[0..n) into *index; else a message listing them. */
-static bool set_choice(const char *arg, FILE *err, const char *opt, const char *const *names, int n, int *index)
-{
-    *index = choose(arg, names, n);
-    if (*index >= 0)
+    if (s->keyword && !strcmp(text, s->keyword)) {
+        *v = s->keyword_value;
         return true;
-    fprintf(err, "mmulab: %s '%s': allowed values are ", opt, arg);
-    list_allowed(err, names, n);
-    fputc('\n', err);
-    return false;
+    }
+    if (!parse_quantity(text, s->kind == OPT_SIZE, v) || *v < s->min || *v > spec_max(s))
+        return false;
+    if (s->pow2 && (*v == 0 || (*v & (*v - 1))))
+        return false;
+    if (s->multiple > 1 && *v % s->multiple)
+        return false;
+    if (s->store_log2 && (!s->keyword || strcmp(text, s->keyword)))
+        *v = (uint64_t)__builtin_ctzll(*v);
+    return true;
 }
 
-/* A number in [min, max] into *out; else a message naming the range. */
-static bool set_bounded(const char *arg, FILE *err, const char *opt, uint32_t min, uint32_t max, uint32_t *out)
+/* Store `text` as the value of `s`; false after a message. */
+static bool opt_store(const opt_parser_t *p, const opt_table_t *t, const opt_spec_t *s, const char *text)
 {
-    uint32_t v;
-    if (!parse_u32(arg, &v) || v < min || v > max) {
-        fprintf(err, "mmulab: %s '%s': expected a number from %u to %u\n", opt, arg, min, max);
+    uint64_t v = 0;
+    char *base = t->target;
+    bool ok = true;
+    char why[1024] = "";
+    switch (s->kind) {
+    case OPT_FLAG:
+        v = 1;
+        break;
+    case OPT_NUMBER:
+    case OPT_SIZE:
+        ok = number_ok(s, text, &v);
+        break;
+    case OPT_REAL: {
+        char *end;
+        errno = 0;
+        double d = strtod(text, &end);
+        ok = !errno && end != text && !*end && d > 0 && isfinite(d) && s->width == sizeof d;
+        if (ok)
+            memcpy(base + s->offset, &d, sizeof d);
+        else
+            snprintf(why, sizeof why, "expected a positive number");
+        break;
+    }
+    case OPT_CHOICE: {
+        int i = find_choice(s, text);
+        if (i < 0 && s->keyword && !strcmp(text, s->keyword))
+            v = s->keyword_value;
+        else
+            v = (uint64_t)(int64_t)i;
+        ok = i >= 0 || (s->keyword && !strcmp(text, s->keyword));
+        break;
+    }
+    case OPT_STRING:
+        ok = !s->choices || find_choice(s, text) >= 0;
+        if (ok && s->width == sizeof text)
+            memcpy(base + s->offset, &text, sizeof text);
+        break;
+    case OPT_LIST: {
+        opt_strings_t *list = (opt_strings_t *)(void *)(base + s->offset);
+        ok = list->n < OPT_STRINGS_MAX;
+        if (ok)
+            list->v[list->n++] = text;
+        else
+            snprintf(why, sizeof why, "at most %d of them", OPT_STRINGS_MAX);
+        break;
+    }
+    case OPT_CUSTOM:
+        ok = s->hook(base, text, why, sizeof why);
+        break;
+    }
+    if (!ok) {
+        if (!strncmp(why, s->name, strlen(s->name)))
+            fprintf(p->err, "%s: %s\n", p->prog, why);
+        else if (why[0])
+            fprintf(p->err, "%s: %s '%s': %s\n", p->prog, s->name, text, why);
+        else {
+            fprintf(p->err, "%s: %s '%s': ", p->prog, s->name, text);
+            describe_allowed(p->err, s);
+            fputc('\n', p->err);
+        }
         return false;
     }
-    *out = v;
+    if (s->kind == OPT_FLAG || s->kind == OPT_NUMBER || s->kind == OPT_SIZE || s->kind == OPT_CHOICE)
+        store(base, s, v);
+    if (s->given) {
+        bool yes = true;
+        memcpy(base + s->given - 1, &yes, sizeof yes);
+    }
     return true;
 }
 
-static bool set_mode(run_options_t *o, const char *arg, FILE *err, const char *opt)
+static bool name_is(const char *name, const char *arg, size_t len)
 {
-    int i = choose(arg, os_mode_name, OS_MODE_COUNT);
-    if (i < 0) {
-        fprintf(err, "mmulab: %s '%s': allowed values are ", opt, arg);
-        list_allowed(err, os_mode_name, OS_MODE_COUNT);
-        fputc('\n', err);
+    return name && strlen(name) == len && !strncmp(name, arg, len);
+}
+
+/* The spec named by `arg` (up to an '='), and its table. */
+static const opt_spec_t *find_spec(opt_parser_t *p, const char *arg, opt_table_t **table)
+{
+    const char *eq = strchr(arg, '=');
+    size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+    for (int t = 0; t < p->ntables; t++)
+        for (int i = 0; i < p->tables[t].n; i++) {
+            const opt_spec_t *s = &p->tables[t].specs[i];
+            if (name_is(s->name, arg, len) || name_is(s->alias, arg, len)) {
+                *table = &p->tables[t];
+                return s;
+            }
+        }
+    return NULL;
+}
+
+/* How a missing value is described: "a file name" for FILE. */
+static void say_needs_value(const opt_parser_t *p, const opt_spec_t *s)
+{
+    if (s->value_name && !strcmp(s->value_name, "FILE"))
+        fprintf(p->err, "%s: %s needs a file name\n", p->prog, s->name);
+    else
+        fprintf(p->err, "%s: %s needs a value: %s\n", p->prog, s->name, s->value_name ? s->value_name : "");
+}
+
+static bool is_option(const char *arg)
+{
+    return arg[0] == '-' && arg[1] != 0;
+}
+
+static int axis_of(const grid_t *g, const char *option)
+{
+    for (int a = 0; a < g->naxes; a++)
+        if (!strcmp(g->axes[a].option, option))
+            return a;
+    return -1;
+}
+
+/* A list given to a `.lists` option: on the first pass a new axis, every
+ * item checked as the option would check it alone; on a point's pass, that
+ * point's value.  *value is replaced by the item to store, or NULL when
+ * there is nothing more to do.  False after a message. */
+static bool list_value(opt_parser_t *p, const opt_table_t *t, const opt_spec_t *s, const char **value)
+{
+    if (p->point >= 0) {
+        int a = axis_of(p->grid, s->name);
+        *value = a >= 0 ? grid_value(p->grid, (size_t)p->point, a) : *value;
+        return a >= 0;
+    }
+    char why[512];
+    bool named = s->kind == OPT_CHOICE && s->choices;
+    if (!grid_add(p->grid, s->name, *value, named ? s->choices : NULL, named ? s->nchoices : 0, why, sizeof why)) {
+        fprintf(p->err, "%s: %s\n", p->prog, why);
         return false;
     }
-    o->os.mode = (os_mode_t)i;
+    const grid_axis_t *ax = &p->grid->axes[axis_of(p->grid, s->name)];
+    for (int i = 0; i < ax->n; i++)
+        if (!opt_store(p, t, s, ax->values[i]))
+            return false;
+    *value = NULL;
     return true;
 }
 
-static bool set_fit(run_options_t *o, const char *arg, FILE *err, const char *opt)
+int opt_parse(opt_parser_t *p, int argc, char **argv)
 {
-    int i = choose(arg, fit_name, FIT_COUNT);
-    if (i < 0) {
-        fprintf(err, "mmulab: %s '%s': allowed values are ", opt, arg);
-        list_allowed(err, fit_name, FIT_COUNT);
-        fputc('\n', err);
-        return false;
+    p->nwords = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+            return -1;
+        if (!strcmp(a, "--") && p->takes_rest) {
+            p->rest = argv + i + 1;
+            p->nrest = argc - i - 1;
+            return 0;
+        }
+        if (!is_option(a)) {
+            if (p->nwords == p->max_words) {
+                fprintf(p->err, "%s: at most %d %s\n", p->prog, p->max_words,
+                        p->words_what ? p->words_what : "arguments");
+                return 2;
+            }
+            p->words[p->nwords++] = a;
+            continue;
+        }
+        opt_table_t *t;
+        const opt_spec_t *s = find_spec(p, a, &t);
+        if (!s) {
+            fprintf(p->err, "%s: unknown option '%s' (see --help)\n", p->prog, a);
+            return 2;
+        }
+        const char *eq = strchr(a, '='), *value = eq ? eq + 1 : NULL;
+        if (s->kind == OPT_FLAG && value) {
+            fprintf(p->err, "%s: %s takes no value\n", p->prog, s->name);
+            return 2;
+        }
+        if (s->kind != OPT_FLAG && !value) {
+            if (i + 1 >= argc) {
+                say_needs_value(p, s);
+                return 2;
+            }
+            value = argv[++i];
+        }
+        bool listed = s->lists && p->grid && grid_is_list(value, s->kind == OPT_CHOICE);
+        if (listed && !list_value(p, t, s, &value))
+            return 2;
+        if ((!listed || value) && !opt_store(p, t, s, value))
+            return 2;
+        if (!t->used)
+            t->used = s->name;
     }
-    o->os.fit = (fit_t)i;
-    return true;
+    return 0;
 }
 
-static bool set_base(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    if (!parse_u32(arg, &o->os.base) || o->os.base % 4)
-        return bad_number(err, opt, arg, "a word-aligned address (decimal, 0x hex, K/M suffix)");
-    o->os.base_given = true;
-    return true;
-}
+/* "  NAME VALUE   help text", the text wrapped at 79 columns under itself. */
+#define HELP_INDENT 27
+#define HELP_WIDTH 79
 
-static bool set_mem(run_options_t *o, const char *arg, FILE *err, const char *opt)
+static void print_wrapped(FILE *out, const char *left, const char *text)
 {
-    uint64_t v;
-    if (!parse_u64(arg, &v) || v < 16384 || v > (1ull << 31) || v % 4096)
-        return bad_number(err, opt, arg, "a size from 16K to 2G, a multiple of 4K (e.g. 64K, 1M)");
-    o->hw.mem_size = (uint32_t)v;
-    return true;
-}
-
-static bool set_stack(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    if (!parse_u32(arg, &o->os.stack_size) || o->os.stack_size % 4 || o->os.stack_size > (1u << 28))
-        return bad_number(err, opt, arg, "a stack size in bytes, a multiple of 4");
-    return true;
-}
-
-static bool set_granule(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    uint32_t g;
-    if (!parse_u32(arg, &g) || g < 4 || (g & (g - 1)))
-        return bad_number(err, opt, arg, "a power of two of at least 4 bytes");
-    o->os.granule = g;
-    return true;
-}
-
-/* ---- compaction and swapping (os/multiprog.h) ---- */
-
-static bool set_compact(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    (void)arg, (void)err, (void)opt;
-    o->os.mp.compact = true;
-    return true;
-}
-
-static bool set_swap(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    (void)arg, (void)err, (void)opt;
-    o->os.mp.swap = true;
-    return true;
-}
-
-static bool set_partitions(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    (void)arg, (void)err, (void)opt;
-    o->os.mp.show_partitions = true;
-    return true;
-}
-
-static bool set_swap_back(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    int i = choose(arg, swapback_name, SWAPBACK_COUNT);
-    if (i < 0) {
-        fprintf(err, "mmulab: %s '%s': allowed values are same|relocate\n", opt, arg);
-        return false;
+    int col = fprintf(out, "  %-24s", left);
+    while (*text) {
+        while (*text == ' ')
+            text++;
+        int word = (int)strcspn(text, " ");
+        if (col > HELP_INDENT && col + 1 + word > HELP_WIDTH)
+            col = fprintf(out, "\n%*s", HELP_INDENT - 1, "") - 1;
+        col += fprintf(out, " %.*s", word, text);
+        text += word;
     }
-    o->os.mp.swap_back = (swapback_t)i;
-    return true;
+    fputc('\n', out);
 }
 
-static bool set_priority(run_options_t *o, const char *arg, FILE *err, const char *opt)
+static void help_line(FILE *out, const opt_table_t *t, const opt_spec_t *s)
 {
-    mp_config_t *mp = &o->os.mp;
+    char left[48], def[48] = "";
+    snprintf(left, sizeof left, "%s%s%s%s%s", s->name, s->alias ? ", " : "", s->alias ? s->alias : "",
+             s->value_name ? " " : "", s->value_name ? s->value_name : "");
+    if (s->show_default && t->target) {
+        uint64_t v = load(t->target, s);
+        char num[32];
+        if (s->kind == OPT_CHOICE && v < (uint64_t)s->nchoices)
+            snprintf(def, sizeof def, " (default %s)", s->choices[v]);
+        else if (s->kind == OPT_NUMBER || s->kind == OPT_SIZE) {
+            format_value(s, s->store_log2 ? UINT64_C(1) << v : v, num, sizeof num);
+            snprintf(def, sizeof def, " (default %s)", num);
+        }
+    }
+    char text[512];
+    snprintf(text, sizeof text, "%s%s", s->help, def);
+    print_wrapped(out, left, text);
+}
+
+void opt_help(const opt_parser_t *p, FILE *out)
+{
+    for (int t = 0; t < p->ntables; t++) {
+        if (p->tables[t].heading)
+            fprintf(out, "%s\n", p->tables[t].heading);
+        for (int i = 0; i < p->tables[t].n; i++)
+            help_line(out, &p->tables[t], &p->tables[t].specs[i]);
+    }
+    print_wrapped(out, "-h, --help", "this text");
+}
+
+/* ---- the runner's options ---------------------------------------------------- */
+
+static const char *const run_engines[] = {"c", "rtl"};
+static const char *const run_scopes[] = {"global", "local"};
+static const char *const run_alloc_names[] = {"equal", "proportional", "ws"};
+enum { RUN_ALLOC_EQUAL, RUN_ALLOC_PROPORTIONAL, RUN_ALLOC_WS };
+
+void run_options_defaults(run_options_t *o)
+{
+    memset(o, 0, sizeof *o);
+    machine_config_defaults(&o->hw);
+    os_config_defaults(&o->os);
+    o->engine = "c";
+}
+
+/* --priority P1,P2,..: integers from -1000 to 1000, one per program. */
+static bool set_priority(void *target, const char *arg, char *why, size_t len)
+{
+    mp_config_t *mp = &((run_options_t *)target)->os.mp;
     const char *p = arg;
     mp->npriorities = 0;
     while (*p && mp->npriorities < MP_MAX_PRIORITIES) {
         char *end;
         long v = strtol(p, &end, 10);
-        if (end == p || (*end && *end != ',') || v < -1000 || v > 1000)
-            return bad_number(err, opt, arg, "priorities per program, e.g. 3,1,2 (higher stays in memory)");
+        if (end == p || (*end && *end != ',') || v < -1000 || v > 1000) {
+            snprintf(why, len, "expected priorities per program from -1000 to 1000, e.g. 3,1,2 "
+                               "(higher stays in memory)");
+            return false;
+        }
         mp->priority[mp->npriorities++] = (int)v;
         p = *end ? end + 1 : end;
     }
-    return mp->npriorities > 0 || bad_number(err, opt, arg, "at least one priority");
+    if (mp->npriorities == 0)
+        snprintf(why, len, "expected at least one priority");
+    return mp->npriorities > 0;
 }
 
-static bool set_ws_window(run_options_t *o, const char *arg, FILE *err, const char *opt)
+/* --dump ADDR:COUNT */
+static bool set_dump(void *target, const char *arg, char *why, size_t len)
 {
-    if (!parse_u32(arg, &o->os.mp.ws_window) || o->os.mp.ws_window == 0)
-        return bad_number(err, opt, arg, "a positive number of references");
-    return true;
-}
-
-static bool set_quantum(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    if (!parse_u64(arg, &o->os.quantum) || o->os.quantum == 0)
-        return bad_number(err, opt, arg, "a positive number of cycles");
-    return true;
-}
-
-static bool set_max_cycles(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    if (!parse_u64(arg, &o->os.max_cycles) || o->os.max_cycles == 0)
-        return bad_number(err, opt, arg, "a positive number of cycles");
-    return true;
-}
-
-static bool set_dump(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
+    run_options_t *o = target;
     const char *colon = strchr(arg, ':');
     char addr[64];
+    snprintf(why, len, "expected ADDR:COUNT with 1 <= COUNT <= 16M, e.g. 2000:10");
     if (!colon || (size_t)(colon - arg) >= sizeof addr)
-        return bad_number(err, opt, arg, "ADDR:COUNT, e.g. 2000:10");
+        return false;
     memcpy(addr, arg, (size_t)(colon - arg));
     addr[colon - arg] = 0;
     if (!parse_u32(addr, &o->dump_addr) || !parse_u32(colon + 1, &o->dump_count) || o->dump_count == 0 ||
         o->dump_count > (1u << 24))
-        return bad_number(err, opt, arg, "ADDR:COUNT with 1 <= COUNT <= 16M, e.g. 2000:10");
+        return false;
     o->dump = true;
     return true;
 }
 
-static bool set_timing(run_options_t *o, const char *arg, FILE *err, const char *opt)
+/* --timing NAME=VALUE (machine/config.c names the parameters) */
+static bool set_timing(void *target, const char *arg, char *why, size_t len)
 {
-    char msg[1024];
-    (void)opt;
-    if (!timing_set(&o->hw.timing, arg, msg, sizeof msg)) {
-        fprintf(err, "mmulab: %s\n", msg);
-        return false;
-    }
-    return true;
+    return timing_set(&((run_options_t *)target)->hw.timing, arg, why, len);
 }
 
-static bool set_engine(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    static const char *const engines[] = {"c", "rtl"};
-    if (choose(arg, engines, 2) < 0) {
-        fprintf(err, "mmulab: %s '%s': allowed values are c|rtl\n", opt, arg);
-        return false;
-    }
-    o->engine = arg;
-    return true;
-}
-
-static bool set_stats_json(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    (void)err, (void)opt;
-    o->stats_json = arg;
-    return true;
-}
-
-static bool set_stats_txt(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    (void)err, (void)opt;
-    o->stats_txt = arg;
-    return true;
-}
-
-static bool set_trace(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    (void)err, (void)opt;
-    o->trace_path = arg;
-    return true;
-}
-
-static bool set_log(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    (void)err, (void)opt;
-    o->log_path = arg;
-    return true;
-}
-
-static bool set_audit(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    (void)arg, (void)err, (void)opt;
-    o->os.audit_stores = true;
-    return true;
-}
-
-static bool set_check(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    (void)arg, (void)err, (void)opt;
-    o->check = true;
-    return true;
-}
-
-static bool set_quiet(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    (void)arg, (void)err, (void)opt;
-    o->quiet = true;
-    return true;
-}
-
-/* ---- paged mode ---- */
-
-static bool set_page_size(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    uint32_t size;
-    if (!parse_u32(arg, &size) || size < 512 || size > (16u << 20) || (size & (size - 1)))
-        return bad_number(err, opt, arg, "a power of two from 512 to 16M (e.g. 4K)");
-    o->hw.page_shift = (uint32_t)__builtin_ctz(size);
-    return true;
-}
-
-static bool set_levels(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    return set_bounded(arg, err, opt, 1, PAGING_MAX_LEVELS, &o->hw.levels);
-}
-
-static bool set_va_bits(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    return set_bounded(arg, err, opt, 14, 32, &o->hw.va_bits);
-}
-
-static bool set_tlb(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    return set_bounded(arg, err, opt, 1, 1024, &o->hw.tlb_entries);
-}
-
-static bool set_tlb_ways(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    o->tlb_fully_assoc = !strcmp(arg, "full");
-    if (o->tlb_fully_assoc)
-        return true;
-    if (!parse_u32(arg, &o->hw.tlb_ways) || o->hw.tlb_ways < 1 || o->hw.tlb_ways > 1024)
-        return bad_number(err, opt, arg, "full or a number of ways from 1 to 1024");
-    return true;
-}
-
-static bool set_tlb_policy(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    int i;
-    if (!set_choice(arg, err, opt, tlb_policy_name, 4, &i))
-        return false;
-    o->hw.tlb_policy = (tlb_policy_t)i;
-    return true;
-}
-
-static bool set_asid_bits(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    return set_bounded(arg, err, opt, 0, 16, &o->hw.asid_bits);
-}
-
-static bool set_frames(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    return set_bounded(arg, err, opt, 2, PTE_PPN_MAX, &o->os.frames);
-}
-
-static bool set_replace(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    int i;
-    if (!set_choice(arg, err, opt, repl_policy_name, REPL_POLICY_COUNT, &i))
-        return false;
-    o->os.replace = (repl_policy_t)i;
-    return true;
-}
-
-static bool set_scope(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    static const char *const scopes[] = {"global", "local"};
-    int i;
-    if (!set_choice(arg, err, opt, scopes, 2, &i))
-        return false;
-    o->os.scope_local = i == 1;
-    return true;
-}
-
-static bool set_alloc(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    static const char *const allocs[] = {"equal", "proportional", "ws"};
-    int i;
-    if (!set_choice(arg, err, opt, allocs, 3, &i))
-        return false;
-    o->os.alloc_proportional = i == 1;
-    o->os.mp.alloc_ws = i == 2; /* working-set load control (os/loadctl.c) */
-    return true;
-}
-
-static bool set_prefault(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    (void)arg, (void)err, (void)opt;
-    o->os.prefault = true;
-    return true;
-}
-
-static bool set_disk_mbps(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    return set_bounded(arg, err, opt, 1, 1000000, &o->hw.timing.disk_mbps);
-}
-
-static bool set_disk_latency(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    return set_bounded(arg, err, opt, 0, 10000000, &o->hw.timing.disk_latency_us);
-}
-
-static bool set_seed(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    return set_bounded(arg, err, opt, 0, UINT32_MAX, &o->hw.seed);
-}
-
-static bool set_regions(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    (void)arg, (void)err, (void)opt;
-    o->regions = true;
-    return true;
-}
-
-/* --root and --lib-path: host directories for guest files and libraries. */
-static bool set_root(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    (void)err, (void)opt;
-    o->os.root = arg;
-    return true;
-}
-
-static bool set_lib_path(run_options_t *o, const char *arg, FILE *err, const char *opt)
-{
-    (void)err, (void)opt;
-    o->os.lib_path = arg;
-    return true;
-}
-
-typedef struct {
-    const char *name;
-    const char *arg; /* NULL for a flag */
-    setter_fn set;
-    const char *help;
-} option_t;
-
-static const option_t options[] = {
-    {"--mode", "MODE", set_mode, "bare|swreloc|hwreloc|paged (default hwreloc)"},
-    {"--base", "ADDR", set_base, "physical address of the first process (default: just above the OS)"},
-    {"--mem", "SIZE", set_mem, "physical memory, e.g. 64K or 1M (default 1M)"},
-    {"--stack", "SIZE", set_stack, "stack above the image; paged: initial stack at the top, 0: none (default 4K)"},
-    {"--fit", "POLICY", set_fit, "hole selection for partitions: first|best|worst|next (default first)"},
-    {"--granule", "BYTES", set_granule, "partition sizes are rounded up to this (default 16)"},
-    {"--compact", NULL, set_compact, "compact base/limit partitions when no hole fits (copy_word_cycles a word)"},
-    {"--swap", NULL, set_swap, "roll processes out to the backing store when memory is short (disk_mbps)"},
-    {"--swap-back", "HOW", set_swap_back, "software relocation: same place (default) or relocate on swap-in"},
-    {"--priority", "P1,P2,..", set_priority, "per-program priority: lower is rolled out first (default all 0)"},
-    {"--partitions", NULL, set_partitions, "print the partition table when memory was fullest"},
-    {"--ws-window", "N", set_ws_window, "paged: working sets over each process's last N references (report)"},
-    {"--quantum", "N", set_quantum, "cycles per time slice between processes (default 10000)"},
-    {"--max-cycles", "N", set_max_cycles, "stop the run when the clock reaches N"},
-    {"--timing", "NAME=V", set_timing, "set a timing parameter (see `mmulab timing`); repeatable"},
-    {"--engine", "ENGINE", set_engine, "c (the C model, default) or rtl (the Verilog under Verilator)"},
-    {"--stats-json", "FILE", set_stats_json, "write the statistics as JSON"},
-    {"--stats", "FILE", set_stats_txt, "write the statistics as gem5-style stats.txt (- for stdout)"},
-    {"--trace", "FILE", set_trace, "write cycle-stamped events: CSV (.csv) or Perfetto JSON (.json)"},
-    {"--log", "FILE", set_log, "write the commit log: a line per retired instruction (docs/outputs.md)"},
-    {"--dump", "ADDR:COUNT", set_dump, "after the run, print COUNT words of process 1's logical memory"},
-    {"--audit", NULL, set_audit, "step the machine and report stores outside the process's memory"},
-    {"--check", NULL, set_check, "check the results each program's header promises (exit 1 if not)"},
-    {"--quiet", NULL, set_quiet, "no summary line on stderr"},
-    {"--page-size", "SIZE", set_page_size, "paged: page size, a power of two from 512 to 16M (default 4K)"},
-    {"--levels", "N", set_levels, "paged: page-table levels 1..3 (default 2)"},
-    {"--va-bits", "N", set_va_bits, "paged: virtual address width 14..32 (default 32)"},
-    {"--tlb", "N", set_tlb, "paged: TLB entries 1..1024 (default 16)"},
-    {"--tlb-ways", "full|N", set_tlb_ways, "paged: TLB associativity (default full)"},
-    {"--tlb-policy", "POLICY", set_tlb_policy, "paged: TLB replacement lru|fifo|random|plru (default lru)"},
-    {"--asid-bits", "N", set_asid_bits, "paged: ASID bits 0..16; 0 flushes the TLB on every switch (default 8)"},
-    {"--frames", "N", set_frames, "paged: user frames, at least 2 (default: all that fit)"},
-    {"--replace", "POLICY", set_replace, "paged: page replacement fifo|lru|opt|clock (default lru)"},
-    {"--scope", "SCOPE", set_scope, "paged: replace among global|local frames (default global)"},
-    {"--alloc", "HOW", set_alloc, "paged: local quotas equal|proportional, or ws: working-set load control (default equal)"},
-    {"--prefault", NULL, set_prefault, "paged: load every page at start instead of on demand"},
-    {"--disk-mbps", "N", set_disk_mbps, "backing-store transfer rate in MB/s (default 50)"},
-    {"--disk-latency-us", "N", set_disk_latency, "backing-store latency per transfer in us (default 0)"},
-    {"--seed", "S", set_seed, "seed of the random TLB policy (default 1)"},
-    {"--regions", NULL, set_regions, "after the run, print each process's region table (paged)"},
-    {"--root", "DIR", set_root, "guest files (open, mmap) live in this directory, never outside (default .)"},
-    {"--lib-path", "DIRS", set_lib_path, "':'-separated directories of dynamic libraries (default: the program's)"},
+#define RUN(f) OPT_AT(run_options_t, f)
+static const opt_spec_t run_specs[] = {
+    {"--mode", .lists = true, .kind = OPT_CHOICE, .value_name = "MODE", RUN(os.mode), .choices = os_mode_name,
+     .nchoices = OS_MODE_COUNT, .help = "bare|swreloc|hwreloc|paged (default hwreloc)"},
+    {"--base", .kind = OPT_NUMBER, .value_name = "ADDR", RUN(os.base), .multiple = 4,
+     OPT_GIVEN(run_options_t, os.base_given),
+     .help = "physical address of the first process (default: just above the OS)"},
+    {"--mem", .lists = true, .kind = OPT_SIZE, .value_name = "SIZE", RUN(hw.mem_size), .min = 16384, .max = 1ull << 31,
+     .multiple = 4096, .help = "physical memory, e.g. 64K or 1M (default 1M)"},
+    {"--stack", .lists = true, .kind = OPT_SIZE, .value_name = "SIZE", RUN(os.stack_size), .max = 1u << 28, .multiple = 4,
+     .help = "stack above the image; paged: initial stack at the top, 0: none (default 4K)"},
+    {"--fit", .lists = true, .kind = OPT_CHOICE, .value_name = "POLICY", RUN(os.fit), .choices = fit_name, .nchoices = FIT_COUNT,
+     .help = "hole selection for partitions: first|best|worst|next (default first)"},
+    {"--granule", .lists = true, .kind = OPT_SIZE, .value_name = "BYTES", RUN(os.granule), .min = 4, .pow2 = true,
+     .help = "partition sizes are rounded up to this (default 16)"},
+    {"--compact", .kind = OPT_FLAG, RUN(os.mp.compact),
+     .help = "compact base/limit partitions when no hole fits (copy_word_cycles a word)"},
+    {"--swap", .kind = OPT_FLAG, RUN(os.mp.swap),
+     .help = "roll processes out to the backing store when memory is short (disk_mbps)"},
+    {"--swap-back", .kind = OPT_CHOICE, .value_name = "HOW", RUN(os.mp.swap_back), .choices = swapback_name,
+     .nchoices = SWAPBACK_COUNT, .help = "software relocation: same place (default) or relocate on swap-in"},
+    {"--priority", .kind = OPT_CUSTOM, .value_name = "P1,P2,..", .hook = set_priority,
+     .help = "per-program priority: lower is rolled out first (default all 0)"},
+    {"--partitions", .kind = OPT_FLAG, RUN(os.mp.show_partitions),
+     .help = "print the partition table when memory was fullest"},
+    {"--ws-window", .kind = OPT_NUMBER, .value_name = "N", RUN(os.mp.ws_window), .min = 1,
+     .help = "paged: working sets over each process's last N references (report)"},
+    {"--quantum", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(os.quantum), .min = 1,
+     .help = "cycles per time slice between processes (default 10000)"},
+    {"--max-cycles", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(os.max_cycles), .min = 1,
+     .help = "stop the run when the clock reaches N"},
+    {"--timing", .kind = OPT_CUSTOM, .value_name = "NAME=V", .hook = set_timing,
+     .help = "set a timing parameter (see `mmulab timing`); repeatable"},
+    {"--engine", .kind = OPT_STRING, .value_name = "ENGINE", RUN(engine), .choices = run_engines, .nchoices = 2,
+     .help = "c (the C model, default) or rtl (the Verilog under Verilator)"},
+    {"--stats-json", .kind = OPT_STRING, .value_name = "FILE", RUN(stats_json), .help = "write the statistics as JSON"},
+    {"--stats", .kind = OPT_STRING, .value_name = "FILE", RUN(stats_txt),
+     .help = "write the statistics as gem5-style stats.txt (- for stdout)"},
+    {"--trace", .kind = OPT_STRING, .value_name = "FILE", RUN(trace_path),
+     .help = "write cycle-stamped events: CSV (.csv) or Perfetto JSON (.json)"},
+    {"--mem-trace", .kind = OPT_STRING, .value_name = "FILE", RUN(mem_trace),
+     .help = "write every fetch, read and write as din: LABEL VADDR PID per line"},
+    {"--log", .kind = OPT_STRING, .value_name = "FILE", RUN(log_path),
+     .help = "write the commit log: a line per retired instruction (docs/outputs.md)"},
+    {"--dump", .kind = OPT_CUSTOM, .value_name = "ADDR:COUNT", .hook = set_dump,
+     .help = "after the run, print COUNT words of process 1's logical memory"},
+    {"--audit", .kind = OPT_FLAG, RUN(os.audit_stores),
+     .help = "step the machine and report stores outside the process's memory"},
+    {"--check", .kind = OPT_FLAG, RUN(check), .help = "check the results each program's header promises (exit 1 if not)"},
+    {"--quiet", .kind = OPT_FLAG, RUN(quiet), .help = "no summary line on stderr"},
+    {"--page-size", .lists = true, .kind = OPT_SIZE, .value_name = "SIZE", RUN(hw.page_shift), .min = 512, .max = 16u << 20,
+     .pow2 = true, .store_log2 = true, .help = "paged: page size, a power of two from 512 to 16M (default 4K)"},
+    {"--levels", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.levels), .min = 1, .max = PAGING_MAX_LEVELS,
+     .help = "paged: page-table levels 1..3 (default 2)"},
+    {"--va-bits", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.va_bits), .min = 14, .max = 32,
+     .help = "paged: virtual address width 14..32 (default 32)"},
+    {"--tlb", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.tlb_entries), .min = 1, .max = 1024,
+     .help = "paged: TLB entries 1..1024 (default 16)"},
+    {"--tlb-ways", .lists = true, .kind = OPT_NUMBER, .value_name = "full|N", RUN(hw.tlb_ways), .min = 1, .max = 1024,
+     .keyword = "full", .keyword_value = 0, OPT_GIVEN(run_options_t, tlb_ways_given),
+     .help = "paged: TLB associativity (default full)"},
+    {"--tlb-policy", .lists = true, .kind = OPT_CHOICE, .value_name = "POLICY", RUN(hw.tlb_policy), .choices = tlb_policy_name,
+     .nchoices = TLB_POLICY_COUNT, .help = "paged: TLB replacement lru|fifo|random|plru (default lru)"},
+    {"--asid-bits", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.asid_bits), .max = 16,
+     .help = "paged: ASID bits 0..16; 0 flushes the TLB on every switch (default 8)"},
+    {"--frames", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(os.frames), .min = 2, .max = PTE_PPN_MAX,
+     .help = "paged: user frames, at least 2 (default: all that fit)"},
+    {"--replace", .lists = true, .kind = OPT_CHOICE, .value_name = "POLICY", RUN(os.replace), .choices = repl_policy_name,
+     .nchoices = REPL_POLICY_COUNT, .help = "paged: page replacement fifo|lru|opt|clock (default lru)"},
+    {"--scope", .lists = true, .kind = OPT_CHOICE, .value_name = "SCOPE", RUN(os.scope_local), .choices = run_scopes,
+     .nchoices = 2, .help = "paged: replace among global|local frames (default global)"},
+    {"--alloc", .lists = true, .kind = OPT_CHOICE, .value_name = "HOW", RUN(alloc), .choices = run_alloc_names, .nchoices = 3,
+     .help = "paged: local quotas equal|proportional, or ws: working-set load control (default equal)"},
+    {"--prefault", .kind = OPT_FLAG, RUN(os.prefault), .help = "paged: load every page at start instead of on demand"},
+    {"--disk-mbps", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.timing.disk_mbps), .min = 1, .max = 1000000,
+     .help = "backing-store transfer rate in MB/s (default 50)"},
+    {"--disk-latency-us", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.timing.disk_latency_us), .max = 10000000,
+     .help = "backing-store latency per transfer in us (default 0)"},
+    {"--seed", .lists = true, .kind = OPT_NUMBER, .value_name = "S", RUN(hw.seed), .help = "seed of the random TLB policy (default 1)"},
+    {"--regions", .kind = OPT_FLAG, RUN(regions), .help = "after the run, print each process's region table (paged)"},
+    {"--root", .kind = OPT_STRING, .value_name = "DIR", RUN(os.root),
+     .help = "guest files (open, mmap) live in this directory, never outside (default .)"},
+    {"--lib-path", .kind = OPT_STRING, .value_name = "DIRS", RUN(os.lib_path),
+     .help = "':'-separated directories of dynamic libraries, before the program's own and its lib/"},
 };
+#undef RUN
 
-void run_options_help(FILE *out)
+opt_table_t run_options_table(run_options_t *o)
 {
-    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
-        char left[40];
-        snprintf(left, sizeof left, "%s%s%s", options[i].name, options[i].arg ? " " : "",
-                 options[i].arg ? options[i].arg : "");
-        fprintf(out, "  %-24s %s\n", left, options[i].help);
-    }
-    fprintf(out, "  %-24s %s\n", "--help", "this text");
+    return (opt_table_t){.specs = run_specs, .n = OPT_COUNT(run_specs), .target = o};
 }
 
-static const option_t *find_option(const char *name, const char **inline_arg)
-{
-    *inline_arg = NULL;
-    const char *eq = strchr(name, '=');
-    size_t len = eq ? (size_t)(eq - name) : strlen(name);
-    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
-        if (strlen(options[i].name) == len && !strncmp(options[i].name, name, len)) {
-            if (eq)
-                *inline_arg = eq + 1;
-            return &options[i];
-        }
-    return NULL;
-}
-
-/* After parsing: settings that depend on several options, and the paging
- * configuration as a whole (mmu/geometry.h).  0, or 2 after a message. */
 /* The working-set window by default, in references (fetches and data
  * accesses): long enough to hold one pass of thrash_worker.s over its pages. */
 #define WS_WINDOW_DEFAULT 2500
 
-static int finish_options(run_options_t *o, FILE *err)
+int run_options_finish(run_options_t *o, FILE *err)
 {
-    if (o->tlb_fully_assoc)
+    if (!o->tlb_ways_given || o->hw.tlb_ways == 0) /* full, the default */
         o->hw.tlb_ways = o->hw.tlb_entries;
+    o->os.alloc_proportional = o->alloc == RUN_ALLOC_PROPORTIONAL;
+    o->os.mp.alloc_ws = o->alloc == RUN_ALLOC_WS; /* working-set load control (os/loadctl.c) */
     if (o->os.mp.alloc_ws) { /* load control measures working sets; replacement is global */
         o->os.mp.ws_window = o->os.mp.ws_window ? o->os.mp.ws_window : WS_WINDOW_DEFAULT;
         o->os.scope_local = false;
@@ -546,35 +587,44 @@ static int finish_options(run_options_t *o, FILE *err)
     return 0;
 }
 
+static int parse_runner(int argc, char **argv, run_options_t *o, grid_t *grid, long point, FILE *err)
+{
+    char prog[64];
+    snprintf(prog, sizeof prog, "mmulab %s", argv[0]);
+    opt_table_t tables[] = {run_options_table(o), study_output_table(&o->out)};
+    opt_parser_t p = {.prog = prog, .tables = tables, .ntables = 2, .words = o->programs,
+                      .max_words = MAX_PROGRAMS, .words_what = "programs at once", .err = err,
+                      .grid = grid, .point = point, .takes_rest = true};
+    int rc = opt_parse(&p, argc, argv);
+    o->nprograms = p.nwords;
+    o->prog_args = p.rest;
+    o->nprog_args = p.nrest;
+    return rc;
+}
+
 int run_options_parse(int argc, char **argv, run_options_t *o, FILE *err)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h"))
-            return -1;
-        if (a[0] != '-' || !strcmp(a, "-")) {
-            if (o->nprograms == MAX_PROGRAMS) {
-                fprintf(err, "mmulab: at most %d programs at once\n", MAX_PROGRAMS);
-                return 2;
-            }
-            o->programs[o->nprograms++] = a;
-            continue;
-        }
-        const char *value;
-        const option_t *opt = find_option(a, &value);
-        if (!opt) {
-            fprintf(err, "mmulab %s: unknown option '%s' (see --help)\n", argv[0], a);
-            return 2;
-        }
-        if (opt->arg && !value) {
-            if (i + 1 >= argc) {
-                fprintf(err, "mmulab: %s needs a value: %s\n", opt->name, opt->arg);
-                return 2;
-            }
-            value = argv[++i];
-        }
-        if (!opt->set(o, value, err, opt->name))
-            return 2;
-    }
-    return finish_options(o, err);
+    int rc = parse_runner(argc, argv, o, NULL, -1, err);
+    return rc ? rc : run_options_finish(o, err);
+}
+
+int run_options_grid(int argc, char **argv, run_options_t *o, grid_t *grid, FILE *err)
+{
+    return parse_runner(argc, argv, o, grid, -1, err); /* finished point by point */
+}
+
+int run_options_point(int argc, char **argv, run_options_t *o, grid_t *grid, long point, FILE *err)
+{
+    run_options_defaults(o);
+    int rc = parse_runner(argc, argv, o, grid, point, err);
+    return rc ? rc : run_options_finish(o, err);
+}
+
+void run_options_help(FILE *out)
+{
+    run_options_t o;
+    run_options_defaults(&o);
+    opt_table_t tables[] = {run_options_table(&o), study_output_table(&o.out)};
+    opt_parser_t p = {.tables = tables, .ntables = 2};
+    opt_help(&p, out);
 }

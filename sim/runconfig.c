@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../mmu/tlb.h"
+#include "../obs/quote.h"
 #include "../obs/sha256.h"
 
 #ifndef MMULAB_VERSION
@@ -303,19 +304,4 @@ void run_config_write_json(const run_config_t *rc, FILE *f, const char *indent)
         json_write_string(f, argv[i]);
     }
     fprintf(f, "]\n%s}", indent);
-}
-
-void json_write_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
 }

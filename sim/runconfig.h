@@ -64,7 +64,4 @@ void run_config_write_json(const run_config_t *rc, FILE *f, const char *indent);
 typedef void (*config_visit_fn)(void *ctx, const char *name, const char *value);
 void run_config_each(const run_config_t *rc, config_visit_fn visit, void *ctx);
 
-/* Quote s as a JSON string (escapes included) to f. */
-void json_write_string(FILE *f, const char *s);
-
 #endif

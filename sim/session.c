@@ -3,6 +3,8 @@
  */
 #include "session.h"
 
+#include "../obs/din.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,11 +71,13 @@ int program_load(const char *path, exe_t *out, FILE *err)
 /* Weak so the core links without the Verilated model (rtl/ provides it). */
 machine_t *rtl_create(const machine_config_t *cfg, evbus_t *bus, char *err, size_t errlen) __attribute__((weak));
 
+bool engine_rtl_linked(void) { return rtl_create != NULL; }
+
 machine_t *engine_create(const char *engine, const machine_config_t *cfg, evbus_t *bus, char *err, size_t errlen)
 {
     if (!strcmp(engine, "rtl")) {
         if (!rtl_create) {
-            snprintf(err, errlen, "--engine rtl: this binary was built without the RTL engine (make rtl)");
+            snprintf(err, errlen, "--engine rtl: this binary was built without the RTL engine and no mmulab-rtl is beside it (make rtl builds one)");
             return NULL;
         }
         return rtl_create(cfg, bus, err, errlen);
@@ -97,7 +101,8 @@ static int load_programs(session_t *s, FILE *err)
         char msg[256];
         int pid = os_load(s->os, &exe, base_name(path), msg, sizeof msg);
         exe_free(&exe);
-        if (pid < 0) {
+        if (pid < 0 || (s->opt.prog_args && i == s->opt.nprograms - 1 &&
+                        !os_set_args(s->os, pid, s->opt.nprog_args, s->opt.prog_args, msg, sizeof msg))) {
             fprintf(err, "mmulab: %s: %s\n", path, msg);
             return 2;
         }
@@ -157,7 +162,73 @@ static void collect_stray(void *ctx, const event_t *ev)
     s->strays++;
 }
 
+/* Append dir to the ':'-separated list unless it is there already. */
+static void add_dir(char *list, size_t len, const char *dir, size_t dirlen)
+{
+    size_t n = strlen(list);
+    for (const char *at = list; *at;) {
+        size_t k = strcspn(at, ":");
+        if (k == dirlen && !strncmp(at, dir, dirlen))
+            return;
+        at += k + (at[k] == ':');
+    }
+    snprintf(list + n, len - n, "%s%.*s", n ? ":" : "", (int)dirlen, dir);
+}
+
+/* Where the OS looks for dynamic libraries: the --lib-path directories,
+ * then each program's own directory and its lib/ (as ld.so's $ORIGIN
+ * does), never where mmulab itself was built.  NULL when out of memory. */
+static char *library_dirs(const run_options_t *opt)
+{
+    size_t len = (opt->os.lib_path ? strlen(opt->os.lib_path) : 0) + 1;
+    for (int i = 0; i < opt->nprograms; i++)
+        len += 2 * strlen(opt->programs[i]) + 16;
+    char *list = calloc(1, len);
+    if (!list)
+        return NULL;
+    if (opt->os.lib_path)
+        snprintf(list, len, "%s", opt->os.lib_path);
+    for (int i = 0; i < opt->nprograms; i++) {
+        const char *path = opt->programs[i], *slash = strrchr(path, '/');
+        char dir[4096];
+        int n = slash ? snprintf(dir, sizeof dir, "%.*s", (int)(slash - path + (slash == path)), path)
+                      : snprintf(dir, sizeof dir, ".");
+        if (n <= 0 || (size_t)n + 4 >= sizeof dir)
+            continue;
+        add_dir(list, len, dir, (size_t)n);
+        n += snprintf(dir + n, sizeof dir - (size_t)n, "%slib", dir[n - 1] == '/' ? "" : "/");
+        add_dir(list, len, dir, (size_t)n);
+    }
+    return list;
+}
+
+/* The OS's one retire observer: each completed instruction goes to the
+ * commit log (--log) and its references to the din trace (--mem-trace). */
+static void observe_retired(void *ctx, int pid, const retire_t *rt)
+{
+    session_t *s = ctx;
+    if (s->log)
+        commit_log_retire(s->log, pid, rt);
+    if (s->mem_trace)
+        din_write_retired(s->mem_trace, pid, rt);
+}
+
+static int open_mem_trace(session_t *s, FILE *err)
+{
+    if (!(s->mem_trace = fopen(s->opt.mem_trace, "w"))) {
+        fprintf(err, "mmulab: --mem-trace %s: cannot write it\n", s->opt.mem_trace);
+        return 2;
+    }
+    os_set_retire_observer(s->os, observe_retired, s);
+    return 0;
+}
+
 int session_open(session_t *s, const run_options_t *opt, FILE *err)
+{
+    return session_open_wrapped(s, opt, NULL, NULL, err);
+}
+
+int session_open_wrapped(session_t *s, const run_options_t *opt, machine_wrap_fn wrap, void *ctx, FILE *err)
 {
     memset(s, 0, sizeof *s);
     s->opt = *opt;
@@ -185,8 +256,17 @@ int session_open(session_t *s, const run_options_t *opt, FILE *err)
     machine_config_t hw = opt->hw;
     hw.track_refs = opt->os.mode == OS_PAGED && (opt->os.replace == REPL_LRU || opt->os.replace == REPL_CLOCK);
     hw.track_refs = hw.track_refs || (opt->os.mode == OS_PAGED && opt->os.mp.ws_window); /* os/loadctl.c */
+    os_config_t os_cfg = opt->os;
+    if (!(s->lib_dirs = library_dirs(opt))) {
+        fprintf(err, "mmulab: out of host memory\n");
+        return 2;
+    }
+    os_cfg.lib_path = s->lib_dirs;
     s->m = engine_create(opt->engine, &hw, &s->bus, msg, sizeof msg);
-    if (!s->m || !(s->os = os_create(s->m, &opt->os, msg, sizeof msg))) {
+    if (s->m && wrap && !(s->wrapper = wrap(s->m, ctx)))
+        snprintf(msg, sizeof msg, "out of host memory");
+    if (!s->m || (wrap && !s->wrapper) ||
+        !(s->os = os_create(s->wrapper ? s->wrapper : s->m, &os_cfg, msg, sizeof msg))) {
         fprintf(err, "mmulab: %s\n", msg);
         return 2;
     }
@@ -197,9 +277,11 @@ int session_open(session_t *s, const run_options_t *opt, FILE *err)
             fprintf(err, "mmulab: %s\n", msg);
             return 2;
         }
-        os_set_retire_observer(s->os, commit_log_retire, s->log);
+        os_set_retire_observer(s->os, observe_retired, s);
     }
     int rc = load_programs(s, err);
+    if (rc == 0 && opt->mem_trace && !opt->os.record_refs)
+        rc = open_mem_trace(s, err);
     if (rc == 0 && opt->os.mode == OS_PAGED && opt->os.replace == REPL_OPT && !opt->os.record_refs)
         rc = record_future(s, err);
     return rc;
@@ -216,11 +298,16 @@ void session_close(session_t *s)
         for (int pid = 1; pid <= os_process_count(s->os); pid++)
             trace_name_process(s->trace, pid, os_process(s->os, pid)->name);
     os_destroy(s->os);
+    if (s->wrapper)
+        machine_destroy(s->wrapper);
     if (s->m)
         machine_destroy(s->m);
     trace_close(s->trace);
     commit_log_close(s->log);
     run_config_free(&s->config);
+    if (s->mem_trace)
+        fclose(s->mem_trace);
+    free(s->lib_dirs);
     for (int i = 0; i < MAX_PROGRAMS; i++)
         expect_free(&s->expects[i]);
     memset(s, 0, sizeof *s);

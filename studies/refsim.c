@@ -3,7 +3,9 @@
  */
 #include "refsim.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static uint64_t next_use_oracle(void *ctx, uint32_t frame, uint64_t last_use, uint64_t now)
 {
@@ -82,4 +84,47 @@ bool refs_next_use(const uint64_t *pages, size_t n, uint64_t *next_use)
     }
     u64map_free(&later);
     return ok;
+}
+
+static bool refs_push(refstring_t *rs, uint64_t page)
+{
+    if (rs->n == rs->cap) {
+        size_t cap = rs->cap ? 2 * rs->cap : 64;
+        uint64_t *pages = realloc(rs->pages, cap * sizeof *pages);
+        if (!pages)
+            return false;
+        rs->pages = pages;
+        rs->cap = cap;
+    }
+    rs->pages[rs->n++] = page;
+    return true;
+}
+
+static bool is_separator(char c) { return c == ' ' || c == '\t' || c == '\n' || c == ','; }
+
+bool refs_parse(const char *text, refstring_t *rs, char *err, size_t errlen)
+{
+    const char *p = text;
+    for (;;) {
+        while (is_separator(*p))
+            p++;
+        if (!*p)
+            return true;
+        const char *start = p;
+        uint64_t page = 0;
+        while (*p >= '0' && *p <= '9' && page < UINT64_MAX / 16)
+            page = page * 10 + (uint64_t)(*p++ - '0');
+        if (p == start || !(*p == 0 || is_separator(*p))) {
+            int len = (int)strcspn(start, " \t\n,");
+            snprintf(err, errlen,
+                     "'%.*s' is not a page number (references are non-negative integers "
+                     "separated by spaces or commas)",
+                     len, start);
+            return false;
+        }
+        if (!refs_push(rs, page)) {
+            snprintf(err, errlen, "out of memory");
+            return false;
+        }
+    }
 }

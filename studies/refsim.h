@@ -44,4 +44,15 @@ static inline void refsim_touch(refsim_t *s, uint32_t frame, uint64_t t) { repl_
  * REPL_NEVER; O(n).  false if out of memory. */
 bool refs_next_use(const uint64_t *pages, size_t n, uint64_t *next_use);
 
+/* A reference string: the page numbers in order. */
+typedef struct {
+    uint64_t *pages;
+    size_t n, cap;
+} refstring_t;
+
+/* Append the page numbers of text (non-negative integers separated by
+ * blanks, newlines or commas) to rs.  false with the reason in err for
+ * something that is not a page number, or when out of memory. */
+bool refs_parse(const char *text, refstring_t *rs, char *err, size_t errlen);
+
 #endif

@@ -74,6 +74,12 @@ static int by_arrival(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Arrivals and lifetimes are at most this many time units: finite, and
+ * small enough that the time averages' sums (time x bytes) stay finite. */
+#define WL_MAX_TIME 1e12
+
+static bool valid_time(double t) { return t >= 0 && t <= WL_MAX_TIME; } /* false for NaN */
+
 /* One line: "ARRIVAL SIZE LIFETIME"; SIZE may end in K or M. */
 static bool parse_line(const char *line, double *arrival, uint32_t *size, double *lifetime)
 {
@@ -89,10 +95,27 @@ static bool parse_line(const char *line, double *arrival, uint32_t *size, double
         bytes *= 1024;
     else if (unit[0] == 'M' || unit[0] == 'm')
         bytes *= 1024 * 1024;
-    if (*arrival < 0 || *lifetime < 0 || bytes < 1 || bytes > UINT32_MAX)
+    if (!valid_time(*arrival) || !valid_time(*lifetime) || !(bytes >= 1 && bytes <= UINT32_MAX))
         return false;
     *size = (uint32_t)bytes;
     return true;
+}
+
+/* The next line of f into line (without its newline): "" if it is good,
+ * what is wrong with it otherwise, NULL at the end of the file. */
+static const char *read_line(FILE *f, char *line, size_t size)
+{
+    size_t n = 0;
+    int c;
+    while ((c = getc(f)) != EOF && c != '\n') {
+        if (c == 0)
+            return "not text: a NUL byte";
+        if (n + 1 >= size)
+            return "line too long";
+        line[n++] = (char)c;
+    }
+    line[n] = 0;
+    return c == EOF && n == 0 ? NULL : "";
 }
 
 bool wl_read_file(const char *path, wl_trace_t *t, char *err, size_t errlen)
@@ -102,11 +125,24 @@ bool wl_read_file(const char *path, wl_trace_t *t, char *err, size_t errlen)
         snprintf(err, errlen, "%s: cannot open the file", path);
         return false;
     }
+    bool ok = wl_read_stream(f, path, t, err, errlen);
+    fclose(f);
+    return ok;
+}
+
+bool wl_read_stream(FILE *f, const char *path, wl_trace_t *t, char *err, size_t errlen)
+{
     char line[512];
     int lineno = 0;
     bool ok = true;
-    while (ok && fgets(line, sizeof line, f)) {
+    const char *bad;
+    while (ok && (bad = read_line(f, line, sizeof line)) != NULL) {
         lineno++;
+        if (*bad) {
+            snprintf(err, errlen, "%s:%d: %s", path, lineno, bad);
+            ok = false;
+            break;
+        }
         char *hash = strchr(line, '#');
         if (hash)
             *hash = 0;
@@ -115,14 +151,13 @@ bool wl_read_file(const char *path, wl_trace_t *t, char *err, size_t errlen)
         double arrival, lifetime;
         uint32_t size;
         if (!parse_line(line, &arrival, &size, &lifetime)) {
-            snprintf(err, errlen, "%s:%d: expected ARRIVAL SIZE LIFETIME (e.g. 0 4K 10)", path, lineno);
+            snprintf(err, errlen, "%s:%d: expected ARRIVAL SIZE LIFETIME (e.g. 0 4K 10; times from 0 to 1e12, size from 1 to 4G-1)", path, lineno);
             ok = false;
         } else if (!wl_trace_add(t, arrival, size, lifetime)) {
             snprintf(err, errlen, "out of host memory");
             ok = false;
         }
     }
-    fclose(f);
     if (ok && t->n == 0) {
         snprintf(err, errlen, "%s: no requests", path);
         ok = false;
@@ -185,12 +220,26 @@ typedef struct {
     double area_holes, area_blocks, area_free, area_internal, measured_time;
     double wait_sum;
     int wait_count;
+    double next_sample;
     wl_result_t *r;
 } sim_t;
+
+/* The samples falling in [now, until): the state is constant there. */
+static void sample_to(sim_t *s, double until)
+{
+    if (!s->cfg->sample || !(s->cfg->sample_every > 0))
+        return;
+    if (s->next_sample < until) {
+        uint32_t free_bytes, holes = partitions_holes(&s->parts, &free_bytes, NULL);
+        for (; s->next_sample < until; s->next_sample += s->cfg->sample_every)
+            s->cfg->sample(s->cfg->sample_ctx, s->next_sample, holes, s->parts.nblocks - (int)holes);
+    }
+}
 
 /* Add the current state's contribution over [now, until) to the averages. */
 static void advance_to(sim_t *s, double until)
 {
+    sample_to(s, until);
     double from = s->now > s->measure_from ? s->now : s->measure_from;
     double to = until < s->measure_to ? until : s->measure_to;
     if (to > from) {

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../os/partition.h"
 
@@ -48,6 +49,9 @@ typedef struct {
 typedef enum { WL_WAIT, WL_REFUSE } wl_on_full_t;
 
 /* How to run one. */
+/* The state at a sampling time: holes and allocated blocks. */
+typedef void (*wl_sample_fn)(void *ctx, double time, uint32_t holes, int blocks);
+
 typedef struct {
     uint32_t mem;             /* bytes of memory managed                      */
     uint32_t granule;         /* partitions are multiples of it               */
@@ -55,6 +59,9 @@ typedef struct {
     bool compact;             /* on a failed request with enough free memory, compact  */
     uint32_t copy_word_cycles;/* what compaction pays per word moved          */
     int warmup;               /* requests before measuring the time averages  */
+    wl_sample_fn sample;      /* if set, called every sample_every time units */
+    void *sample_ctx;
+    double sample_every;
 } wl_config_t;
 
 typedef struct {
@@ -80,6 +87,8 @@ bool wl_generate(wl_trace_t *t, const wl_gen_t *g, uint64_t seed);
 
 /* Read a workload file; false with err set (naming the line) if malformed. */
 bool wl_read_file(const char *path, wl_trace_t *t, char *err, size_t errlen);
+/* Same from an open stream; path names it in the messages. */
+bool wl_read_stream(FILE *f, const char *path, wl_trace_t *t, char *err, size_t errlen);
 
 /* Run the workload under one fit. */
 void wl_run(const wl_trace_t *t, const wl_config_t *cfg, fit_t fit, wl_result_t *out);

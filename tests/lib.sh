@@ -141,3 +141,7 @@ jflat() {
 
 # jv FILE PATH: one value of the JSON in FILE (see jflat), e.g. jv j faults.protection
 jv() { jflat "$1" | awk -v k="$2" 'index($0, k "=") == 1 { print substr($0, length(k) + 2); exit }'; }
+
+
+# program_args, arg_block_words: a program's `; args:` line
+. "$(dirname "${BASH_SOURCE[0]}")/helpers/program_args.sh"

@@ -69,7 +69,7 @@ echo "multiprog: thrash"
 begin "thrash: utilisation rises, peaks inside the sweep, collapses below 0.7 of the peak"
 mm thrash --csv "$T/t.csv"
 want_rc 0
-want_eq "CSV header" "$(head -n1 "$T/t.csv")" "degree,cpu_utilisation,fault_rate,allocator"
+want_eq "CSV header" "$(head -n1 "$T/t.csv" | cut -d, -f1-4)" "degree,cpu_utilisation,fault_rate,allocator"
 want_eq "knee" "$(csv "$T/t.csv" "u=[float(r['cpu_utilisation']) for r in rows]; k=u.index(max(u)); print(0<k<len(u)-1 and u[-1]<0.7*max(u) and u[0]<u[k])")" True
 end
 

@@ -8,6 +8,7 @@
 set -u
 OUT=${OUT:-build}
 M="$OUT/mmulab"
+. "$(dirname "$0")/helpers/program_args.sh"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 pass=0 fail=0
@@ -18,7 +19,8 @@ json() { python3 -c "import json,sys; d=json.load(open('$1')); print($2)"; }
 
 # 1. every program keeps its promises under paging
 for p in programs/*.s; do
-  if "$M" run --mode paged --check --quiet "$p" >"$T/out" 2>"$T/err"; then ok
+  # shellcheck disable=SC2046 # the arguments are words
+  if "$M" run --mode paged --check --quiet "$p" $(program_args "$p") >"$T/out" 2>"$T/err"; then ok
   elif grep -q "^check .*: ok" "$T/err" && ! grep -q "expected\|no expectation" "$T/err"; then ok
   else bad "$p under --mode paged --check: $(grep '^check' "$T/err")"; fi
 done

@@ -96,6 +96,7 @@ for p in $PROGRAMS; do
     "$M" asm "$p" -o "$T/$name.x" 2>"$T/asm.err" || { begin "programs: $name.s assembles"; fail_because "$(cat "$T/asm.err")"; end; continue; }
     elf_words_relocs "$T/$name.x" >"$T/$name.wr"
     read -r words relocs <"$T/$name.wr"
+    words=$((words + $(arg_block_words "$p"))) # the argument block is copied as the image is
     if command -v readelf >/dev/null; then
         begin "programs: readelf reads $name.x without a warning"
         readelf -h -S -s -r -W "$T/$name.x" >"$T/readelf" 2>&1 || fail_because "readelf exit $?"
@@ -111,7 +112,8 @@ for p in $PROGRAMS; do
             [ -n "$base" ] && [ "$mode" = bare ] && continue
             label="$name.s --mode $mode${base:+ --base $base}"
             begin "programs: $label"
-            mm run --mode "$mode" ${base:+--base $base} --check --stats-json "$T/j" "$p"
+            # shellcheck disable=SC2046 # the arguments are words
+            mm run --mode "$mode" ${base:+--base $base} --check --stats-json "$T/j" "$p" $(program_args "$p")
             want_rc "$want_status"
             want_err "check $p: ok ("
             if [ -n "$fault" ]; then
@@ -130,11 +132,12 @@ for p in $PROGRAMS; do
             fi
             end
         done
-        # the executable runs exactly as the source does
+        # the executable runs exactly as the source does (its libraries are
+        # found beside the source, not beside the copy: --lib-path says where)
         begin "programs: $name.x --mode $mode runs as $name.s does"
         mm run --mode "$mode" --stats-json "$T/j.s" "$p"
         rc_s=$RC
-        mm run --mode "$mode" --stats-json "$T/j.x" "$T/$name.x"
+        mm run --mode "$mode" --lib-path programs/lib --stats-json "$T/j.x" "$T/$name.x"
         want_rc "$rc_s"
         for k in instructions cycles loads stores relocations load_cycles exit_code; do
             want_eq "$k" "$(jv "$T/j.x" "$k")" "$(jv "$T/j.s" "$k")"

@@ -119,7 +119,7 @@ end
 
 # ---- dynamic libraries ----------------------------------------------------------------------
 
-"$M" asm -c programs/hello_lib.s -o "$T/hello_lib.o"
+"$M" asm -c programs/lib/hello_lib.s -o "$T/hello_lib.o"
 cat >"$T/caller.s" <<'EOF'
         .text
 start:  CALL    hello                   ; through the linker's stub and the import table
@@ -166,9 +166,31 @@ want_out "cannot load library 'no_such_lib'"
 want_eq "exit code" "$(jflat "$T/j" | sed -n 's/^processes.0.exit_code=//p')" 127
 end
 
-begin "implicit: a library found in --lib-path as lib.so is preferred to the bundled source"
+begin "implicit: a library found in --lib-path as lib.so is preferred to the one beside the program"
 mm run --mode paged --lib-path "$T" --check programs/hello_implicit.s
 want_rc 0
+end
+
+begin "libraries are found beside the program and in its lib/, wherever mmulab is and runs"
+mkdir -p "$T/away/bin" "$T/away/app/lib" "$T/away/cwd"
+cp "$M" "$T/away/bin/mm"
+cp programs/hello_implicit.s "$T/away/app/"
+cp "$T/hello_lib.so" "$T/away/app/lib/"
+(cd "$T/away/cwd" && ../bin/mm run --mode paged ../app/hello_implicit.s) >"$T/out" 2>"$T/err"
+want_eq "hello from app/lib" "$(cat "$T/out")" "hello"
+mv "$T/away/app/lib/hello_lib.so" "$T/away/app/"
+(cd "$T/away/cwd" && ../bin/mm run --mode hwreloc ../app/hello_implicit.s) >"$T/out" 2>"$T/err"
+want_eq "hello from app/" "$(cat "$T/out")" "hello"
+end
+
+begin "the OS loads no source: a library with only its .s is an error naming it and where it looked"
+cp programs/lib/hello_lib.s "$T/away/cwd/"
+cp programs/hello_implicit.s "$T/away/cwd/"
+(cd "$T/away/cwd" && ../bin/mm run --mode paged hello_implicit.s) >"$T/out" 2>"$T/err"
+grep -q "cannot load library 'hello_lib' (error 2): no hello_lib or hello_lib.so in .:./lib (only its source" \
+    "$T/out" || fail_because "message: $(cat "$T/out")"
+(cd "$T/away/cwd" && ../bin/mm run --mode paged --lib-path /nonexistent hello_implicit.s) >"$T/out" 2>"$T/err"
+grep -q "in /nonexistent:.:./lib" "$T/out" || fail_because "--lib-path not named first: $(cat "$T/out")"
 end
 
 begin "Win32 names: a program linked with libwin32.a loads hello_lib and maps a file"

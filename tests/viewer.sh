@@ -179,7 +179,7 @@ check "no display: exit 1 saying so (rc $rc)" test $rc -eq 1 -a -n "$(grep 'no d
 "$V" --png "$T/x.png" >/dev/null 2>&1; rc=$?
 check "no program: exit 2 (rc $rc)" test $rc -eq 2
 "$V" programs/vcopy.s --panel tlbx --png "$T/x.png" >/dev/null 2>"$T/err"; rc=$?
-check "--panel tlbx: exit 2 naming the choices (rc $rc)" test $rc -eq 2 -a -n "$(grep 'tlb or regions' "$T/err")"
+check "--panel tlbx: exit 2 naming the choices (rc $rc)" test $rc -eq 2 -a -n "$(grep -- "--panel 'tlbx': allowed values are tlb|regions" "$T/err")"
 "$V" --help >"$T/help" 2>&1
 check "--help lists the runner's options" grep -q -- "--mode" "$T/help"
 

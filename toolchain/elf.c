@@ -672,15 +672,21 @@ static int read_relocations(reader_t *r)
     return 0;
 }
 
+bool exe_entry_in_section(const exe_t *exe)
+{
+    if (exe->relocatable || exe->nsections == 0)
+        return true;
+    for (int i = 0; i < exe->nsections; i++)
+        if (exe->entry >= exe->sections[i].addr && exe->entry - exe->sections[i].addr < exe->sections[i].size)
+            return true;
+    return false;
+}
+
 static int check_entry(reader_t *r)
 {
-    const exe_t *out = r->out;
-    if (out->relocatable || out->nsections == 0)
+    if (exe_entry_in_section(r->out))
         return 0;
-    for (int i = 0; i < out->nsections; i++)
-        if (out->entry >= out->sections[i].addr && out->entry - out->sections[i].addr < out->sections[i].size)
-            return 0;
-    return fail(r->err, r->errlen, "entry point %u is outside every section", out->entry);
+    return fail(r->err, r->errlen, "entry point %u is outside every section", r->out->entry);
 }
 
 int exe_parse_elf(const uint8_t *buf, size_t len, exe_t *out, char *err, size_t errlen)

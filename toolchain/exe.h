@@ -73,6 +73,10 @@ int exe_read_elf(const char *path, exe_t *out, char *err, size_t errlen);
 /* Same from/to a memory buffer (for fuzzing and tests). */
 int exe_parse_elf(const uint8_t *buf, size_t len, exe_t *out, char *err, size_t errlen);
 
+/* Does the entry point lie inside a section (always true of an object)?
+ * The reader refuses an executable or library where it does not. */
+bool exe_entry_in_section(const exe_t *exe);
+
 void exe_free(exe_t *exe);
 
 /*

@@ -163,6 +163,14 @@ static void add_elf(linker_t *L, const char *path, const uint8_t *buf, size_t le
     }
 }
 
+static void add_input(linker_t *L, const char *name, const uint8_t *buf, size_t len)
+{
+    if (archive_is(buf, len))
+        add_archive(L, name, buf, len);
+    else
+        add_elf(L, name, buf, len);
+}
+
 static void load_input(linker_t *L, const char *path)
 {
     uint8_t *buf;
@@ -172,10 +180,7 @@ static void load_input(linker_t *L, const char *path)
         link_error(L, "%s", msg);
         return;
     }
-    if (archive_is(buf, len))
-        add_archive(L, path, buf, len);
-    else
-        add_elf(L, path, buf, len);
+    add_input(L, path, buf, len);
     free(buf);
 }
 
@@ -602,36 +607,59 @@ static void check_imports_symbol(linker_t *L)
         link_error(L, "'%s' is defined by an input and would also be the linker's import table", IMPORTS_SYMBOL);
 }
 
-int link_files(const char *const *paths, int npaths, const link_options_t *opt, exe_t *out)
+/* Link what the inputs hold (already added to L). */
+static int link_loaded(linker_t *L, exe_t *out)
 {
-    linker_t L = {0};
-    L.err = opt && opt->errors ? opt->errors : stderr;
-    L.shared = opt && opt->shared;
-    L.out = out;
-    memset(out, 0, sizeof *out);
-    for (int i = 0; i < npaths; i++)
-        load_input(&L, paths[i]);
-    for (int m = 0; m < L.nmods; m++)
-        if (L.mods[m].used)
-            define_globals(&L, m);
-    pull_archive_members(&L);
-    resolve_undefined(&L);
-    check_imports_symbol(&L);
-    if (!L.errors) {
-        create_sections(&L);
-        place_sections(&L);
-        copy_contents(&L);
-        output_symbols(&L);
-        write_imports(&L);
-        relocate_modules(&L);
-        out->entry = entry_point(&L);
-        out->shared = L.shared;
+    for (int m = 0; m < L->nmods; m++)
+        if (L->mods[m].used)
+            define_globals(L, m);
+    pull_archive_members(L);
+    resolve_undefined(L);
+    check_imports_symbol(L);
+    if (!L->errors) {
+        create_sections(L);
+        place_sections(L);
+        copy_contents(L);
+        output_symbols(L);
+        write_imports(L);
+        relocate_modules(L);
+        out->entry = entry_point(L);
+        out->shared = L->shared;
         if (!out->nsections)
-            link_error(&L, "nothing to link: no input has any section");
+            link_error(L, "nothing to link: no input has any section");
+        else if (!exe_entry_in_section(out))
+            link_error(L, "the entry point 0x%x (symbol start or _start) is outside every section of the output", out->entry);
     }
-    int errors = L.errors;
-    release(&L);
+    int errors = L->errors;
+    release(L);
     if (errors)
         exe_free(out);
     return errors;
+}
+
+static void linker_start(linker_t *L, const link_options_t *opt, exe_t *out)
+{
+    memset(L, 0, sizeof *L);
+    L->err = opt && opt->errors ? opt->errors : stderr;
+    L->shared = opt && opt->shared;
+    L->out = out;
+    memset(out, 0, sizeof *out);
+}
+
+int link_files(const char *const *paths, int npaths, const link_options_t *opt, exe_t *out)
+{
+    linker_t L;
+    linker_start(&L, opt, out);
+    for (int i = 0; i < npaths; i++)
+        load_input(&L, paths[i]);
+    return link_loaded(&L, out);
+}
+
+int link_buffers(const link_input_t *inputs, int ninputs, const link_options_t *opt, exe_t *out)
+{
+    linker_t L;
+    linker_start(&L, opt, out);
+    for (int i = 0; i < ninputs; i++)
+        add_input(&L, inputs[i].name, inputs[i].data, inputs[i].size);
+    return link_loaded(&L, out);
 }

@@ -17,6 +17,8 @@
 #define MMULAB_LINK_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "exe.h"
@@ -33,6 +35,17 @@ typedef struct {
 /* Link the files named by paths (objects, archives, dynamic libraries).
  * Returns the number of errors; on 0, *out holds the result (exe_free it). */
 int link_files(const char *const *paths, int npaths, const link_options_t *opt, exe_t *out);
+
+/* One input held in memory: its name (for messages and, for a dynamic
+ * library, the import table) and its bytes (an object, archive or library). */
+typedef struct {
+    const char *name;
+    const uint8_t *data;
+    size_t size;
+} link_input_t;
+
+/* Same as link_files from inputs in memory (for fuzzing and tests). */
+int link_buffers(const link_input_t *inputs, int ninputs, const link_options_t *opt, exe_t *out);
 
 /* The name a dynamic library is known by in an import table: the file's
  * name without directory and without a .so/.x/.s suffix. */

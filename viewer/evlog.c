@@ -44,7 +44,8 @@ void evlog_observe(void *ctx, const event_t *ev) { evlog_append(ctx, ev); }
 
 bool evlog_is_machine_internal(ev_kind_t kind)
 {
-    return kind == EV_TLB_MISS || kind == EV_AD_REWALK || kind == EV_WALK_STEP || kind == EV_PTE_WRITEBACK;
+    return kind == EV_TLB_MISS || kind == EV_AD_REWALK || kind == EV_WALK_STEP || kind == EV_PTE_WRITEBACK ||
+           kind == EV_TLB_FILL;
 }
 
 bool evlog_stops_run_to_event(ev_kind_t kind)

@@ -5,8 +5,8 @@
  *   mmulab-view prog.s ... --png FILE [--at-cycle N]              headless PNG
  *   mmulab-view --replay trace.csv [--mode M --mem SIZE ...]      a recorded run
  *
- * The viewer's own options are taken out first; everything else goes to
- * run_options_parse, so a program runs exactly as `mmulab run` runs it.
+ * The viewer's own option table comes first, then the runner's
+ * (sim/options.c), so a program runs exactly as `mmulab run` runs it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,85 +14,55 @@
 
 #include "app.h"
 
-static void usage(FILE *out)
+/* --size WxH */
+static bool set_size(void *target, const char *text, char *why, size_t len)
 {
-    fprintf(out,
-            "usage: mmulab-view [viewer options] [runner options] prog.s ...\n"
-            "\n"
-            "Shows a run: physical memory, the translation, the TLB, the CPU and a\n"
-            "timeline of TLB misses, faults, switches and swaps.\n"
-            "\n"
-            "viewer options:\n"
-            "  --replay FILE            play a CSV trace written by `mmulab run --trace FILE.csv`\n"
-            "  --png FILE               render to a PNG without a display, then exit\n"
-            "  --at-cycle N             ... at cycle N (default: the end of the run)\n"
-            "  --font PATH              a TrueType font (default %s)\n"
-            "  --size WxH               canvas size (default 1280x800, at least 800x500)\n"
-            "  --describe FILE          with --png: write where each frame/partition was drawn\n"
-            "  --screenshot FILE        live: where key p (and quitting) saves the window\n"
-            "  --panel tlb|regions      start with the TLB (default) or the region table (key g)\n"
-            "\n"
-            "keys: space run/pause, n step, e next event, + - speed, r reset, f fit timeline,\n"
-            "      p screenshot, h help, q or Escape quit\n"
-            "\n"
-            "runner ",
-            "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf");
-    run_options_help(out);
-}
-
-static bool parse_size(const char *text, int *w, int *h)
-{
+    viewer_options_t *o = target;
     char x;
-    return sscanf(text, "%d%c%d", w, &x, h) == 3 && (x == 'x' || x == 'X') && *w >= 800 && *h >= 500 &&
-           *w <= 8192 && *h <= 8192;
+    int w, h;
+    if (sscanf(text, "%d%c%d", &w, &x, &h) == 3 && (x == 'x' || x == 'X') && w >= 800 && h >= 500 && w <= 8192 &&
+        h <= 8192) {
+        o->width = w;
+        o->height = h;
+        return true;
+    }
+    snprintf(why, len, "expected WxH from 800x500 to 8192x8192");
+    return false;
 }
 
-/* A viewer option at argv[*i] (its value at argv[*i + 1]): 1 taken, 0 not
- * ours, -1 an error (printed). */
-static int take_viewer_option(int argc, char **argv, int *i, viewer_options_t *o)
+static const char *const panels[] = {"tlb", "regions"};
+
+#define ARG(f) OPT_AT(viewer_options_t, f)
+static const opt_spec_t viewer_specs[] = {
+    {"--replay", .kind = OPT_STRING, .value_name = "FILE", ARG(replay),
+     .help = "play a CSV trace written by `mmulab run --trace FILE.csv`"},
+    {"--png", .kind = OPT_STRING, .value_name = "FILE", ARG(png), .help = "render to a PNG without a display, then exit"},
+    {"--at-cycle", .kind = OPT_NUMBER, .value_name = "N", ARG(at_cycle), OPT_GIVEN(viewer_options_t, at_given),
+     .help = "... at cycle N (default: the end of the run)"},
+    {"--font", .kind = OPT_STRING, .value_name = "PATH", ARG(font),
+     .help = "a TrueType font (default /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf)"},
+    {"--size", .kind = OPT_CUSTOM, .value_name = "WxH", .hook = set_size,
+     .help = "canvas size (default 1280x800, at least 800x500)"},
+    {"--describe", .kind = OPT_STRING, .value_name = "FILE", ARG(describe),
+     .help = "with --png: write where each frame/partition was drawn"},
+    {"--screenshot", .kind = OPT_STRING, .value_name = "FILE", ARG(screenshot),
+     .help = "live: where key p (and quitting) saves the window"},
+    {"--panel", .kind = OPT_CHOICE, .value_name = "tlb|regions", ARG(show_regions), .choices = panels, .nchoices = 2,
+     .help = "start with the TLB (default) or the region table (key g)"},
+};
+#undef ARG
+
+static void usage(FILE *out, const opt_parser_t *p)
 {
-    static const char *const with_value[] = {"--replay", "--png", "--at-cycle", "--font", "--size",
-                                             "--describe", "--screenshot", "--panel"};
-    const char *name = argv[*i];
-    int which = -1;
-    for (int k = 0; k < (int)(sizeof with_value / sizeof with_value[0]); k++)
-        if (!strcmp(name, with_value[k]))
-            which = k;
-    if (which < 0)
-        return 0;
-    if (*i + 1 >= argc) {
-        fprintf(stderr, "mmulab-view: %s needs a value\n", name);
-        return -1;
-    }
-    const char *value = argv[++*i];
-    switch (which) {
-    case 0: o->replay = value; break;
-    case 1: o->png = value; break;
-    case 2:
-        if (!parse_u64(value, &o->at_cycle)) {
-            fprintf(stderr, "mmulab-view: --at-cycle wants a number of cycles, got '%s'\n", value);
-            return -1;
-        }
-        o->at_given = true;
-        break;
-    case 3: o->font = value; break;
-    case 4:
-        if (!parse_size(value, &o->width, &o->height)) {
-            fprintf(stderr, "mmulab-view: --size wants WxH, at least 800x500, got '%s'\n", value);
-            return -1;
-        }
-        break;
-    case 5: o->describe = value; break;
-    case 6: o->screenshot = value; break;
-    case 7:
-        if (strcmp(value, "tlb") && strcmp(value, "regions")) {
-            fprintf(stderr, "mmulab-view: --panel wants tlb or regions, got '%s'\n", value);
-            return -1;
-        }
-        o->show_regions = !strcmp(value, "regions");
-        break;
-    }
-    return 1;
+    fprintf(out, "usage: mmulab-view [viewer options] [runner options] prog.s ...\n"
+                 "\n"
+                 "Shows a run: physical memory, the translation, the TLB, the CPU and a\n"
+                 "timeline of TLB misses, faults, switches and swaps.\n"
+                 "\n"
+                 "keys: space run/pause, n step, e next event, + - speed, r reset, f fit timeline,\n"
+                 "      p screenshot, h help, q or Escape quit\n"
+                 "\n");
+    opt_help(p, out);
 }
 
 /* 0 go ahead, -1 help printed, else the exit status. */
@@ -102,24 +72,17 @@ static int parse(int argc, char **argv, viewer_options_t *o)
     o->width = 1280;
     o->height = 800;
     run_options_defaults(&o->run);
-    char **rest = calloc((size_t)argc + 1, sizeof *rest);
-    if (!rest)
-        return 1;
-    int nrest = 0;
-    rest[nrest++] = "view";
-    int status = 0;
-    for (int i = 1; i < argc && !status; i++) {
-        int taken = take_viewer_option(argc, argv, &i, o);
-        if (taken < 0)
-            status = 2;
-        else if (!taken)
-            rest[nrest++] = argv[i];
-    }
-    if (!status) {
-        status = run_options_parse(nrest, rest, &o->run, stderr);
-        /* program paths point into argv, not into rest: safe to free. */
-    }
-    free(rest);
+    opt_table_t tables[] = {{viewer_specs, OPT_COUNT(viewer_specs), o, "viewer options:", NULL},
+                            run_options_table(&o->run)};
+    tables[1].heading = "runner options:";
+    opt_parser_t p = {.prog = "mmulab-view", .tables = tables, .ntables = 2, .words = o->run.programs,
+                      .max_words = MAX_PROGRAMS, .words_what = "programs at once", .err = stderr};
+    int status = opt_parse(&p, argc, argv);
+    o->run.nprograms = p.nwords;
+    if (status < 0)
+        usage(stdout, &p);
+    if (!status)
+        status = run_options_finish(&o->run, stderr);
     if (!status && !o->replay && o->run.nprograms == 0) {
         fprintf(stderr, "mmulab-view: no program given (see --help)\n");
         status = 2;
@@ -134,10 +97,8 @@ int main(int argc, char **argv)
 {
     viewer_options_t o;
     int status = parse(argc, argv, &o);
-    if (status == -1) {
-        usage(stdout);
+    if (status == -1)
         return 0;
-    }
     if (status)
         return status;
     return o.png ? app_headless(&o) : app_live(&o);

@@ -14,6 +14,7 @@
 
 #include "../toolchain/disasm.h"
 #include "../mmu/pte.h"
+#include "../mmu/walk.h"
 
 const char *const region_name[RG_COUNT] = {"free",  "OS",         "code",    "data",    "bss",      "heap",
                                             "stack", "page table", "mapped file", "library", "shared mem"};
@@ -402,23 +403,35 @@ static void fill_last_translation(model_t *m, vm_t *vm)
 
 /* ---- page table of the current process ---------------------------------- */
 
+/* A physical word for the walker, through the machine interface (0 where
+ * there is no memory: the walker stops before reading past its end). */
+static uint32_t read_phys(void *ctx, uint32_t paddr)
+{
+    uint32_t word = 0;
+    machine_read32(ctx, paddr, &word);
+    return word;
+}
+
 static void fill_page_table(model_t *m, machine_t *mach)
 {
     m->npt_path = m->npt_rows = 0;
     if (m->mmu.mode != MMU_PAGED)
         return;
     const paging_geometry_t *g = &m->geo;
-    uint32_t va = m->last.valid ? m->last.vaddr : m->cpu.pc, table = m->mmu.ptbr;
-    for (uint32_t level = 0; level < g->levels; level++) {
-        uint32_t idx = paging_index(g, va, level), word = 0;
-        machine_read32(mach, table + 4 * idx, &word);
-        m->pt_path[m->npt_path++] = (pte_row_t){idx, table + 4 * idx, word, true};
-        if (level + 1 == g->levels)
-            break;
-        if (!pte_valid((pte_t){word}))
-            return;
-        table = pte_ppn((pte_t){word}) << g->page_shift;
-    }
+    uint32_t va = m->last.valid ? m->last.vaddr : m->cpu.pc;
+    /* the path is the hardware walker's, as a probe (A and D left alone):
+     * the PTEs it reads down to the leaf or to the first that stops it */
+    walker_t walker;
+    walker_init(&walker, &mach->cfg);
+    const walk_io_t io = {read_phys, NULL, mach, mach->cfg.mem_size};
+    walk_result_t r;
+    trap_cause_t cause = mmu_walk_io(&walker, &io, m->mmu.ptbr, m->mmu.ptlr, va, ACC_LOAD, MODE_KERNEL, &r);
+    (void)cause; /* faulting or not, the steps it read are the path */
+    for (uint32_t i = 0; i < r.steps; i++)
+        m->pt_path[m->npt_path++] = (pte_row_t){paging_index(g, va, r.level[i]), r.pte_addr[i], r.pte_read[i].v, true};
+    if (r.steps < g->levels)
+        return; /* stopped above the leaf table */
+    const uint32_t table = r.pte_addr[g->levels - 1] - 4 * paging_index(g, va, g->levels - 1);
     /* The leaf table, a window of entries around the one looked up. */
     uint32_t leaf = g->levels - 1, entries = 1u << g->index_bits[leaf];
     uint32_t idx = paging_index(g, va, leaf), first = idx > MODEL_PT_ROWS / 2 ? idx - MODEL_PT_ROWS / 2 : 0;

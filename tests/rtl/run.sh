@@ -30,7 +30,8 @@ for seed in 1 2; do
     for p in $PROGS; do
         for mode in $MODES; do
             begin "cosim $p --mode $mode (reset seed $seed)"
-            mm cosim --mode "$mode" "$p"
+            # shellcheck disable=SC2046 # the arguments are words
+            mm cosim --mode "$mode" "$p" $(program_args "$p")
             want_rc_in=$(tail -n 1 "$T/out")
             case "$want_rc_in" in
             *" 0 divergences") ;;
@@ -39,9 +40,9 @@ for seed in 1 2; do
             end
             [ "$seed" = 1 ] || continue
             begin "run --engine rtl $p --mode $mode = the C model (output, stats, commit log)"
-            "$M" run --mode "$mode" --stats - --log "$T/c.log" "$p" >"$T/c.out" 2>"$T/c.err" </dev/null
+            "$M" run --mode "$mode" --stats - --log "$T/c.log" "$p" $(program_args "$p") >"$T/c.out" 2>"$T/c.err" </dev/null
             c_rc=$?
-            "$M" run --engine rtl --mode "$mode" --stats - --log "$T/r.log" "$p" >"$T/r.out" 2>"$T/r.err" </dev/null
+            "$M" run --engine rtl --mode "$mode" --stats - --log "$T/r.log" "$p" $(program_args "$p") >"$T/r.out" 2>"$T/r.err" </dev/null
             r_rc=$?
             want_eq "exit status" "$r_rc" "$c_rc"
             grep -q "^config.engine  *rtl$" "$T/r.out" || fail_because "the RTL run's stats do not record engine rtl"

@@ -156,6 +156,46 @@ static const char *program_fault =
     "        LOAD R4, [R1+1]\n"
     "        SYSCALL #0\n";
 
+/* bench/twopage.s in small: two loads per round, each a TLB hit on its own
+ * page, never the page the load before hit; the pointers cross into new
+ * pages as they go. */
+static const char *program_twopage =
+    "        .text\n"
+    "start:  LOAD R5, #3\n"
+    "pass:   LI R1, 0x3000\n"
+    "        LI R2, 0x6000\n"
+    "        LOAD R3, #1100\n"
+    "loop:   LOAD R4, [R1]\n"
+    "        LOAD R6, [R2]\n"
+    "        ADD R4, R6\n"
+    "        ADD R1, #4\n"
+    "        ADD R2, #4\n"
+    "        DEC R3\n"
+    "        JNZ loop\n"
+    "        DEC R5\n"
+    "        JNZ pass\n"
+    "        SYSCALL #0\n";
+
+/* bench/callelem.s in small: a call per element to a three-instruction
+ * function, so blocks of one to four instructions follow one another, the
+ * return address on the stack page, the data on others. */
+static const char *program_callelem =
+    "        .text\n"
+    "start:  LOAD R5, #3\n"
+    "pass:   LI R1, 0x3000\n"
+    "        LOAD R3, #1100\n"
+    "loop:   CALL get\n"
+    "        ADD R6, R4\n"
+    "        DEC R3\n"
+    "        JNZ loop\n"
+    "        DEC R5\n"
+    "        JNZ pass\n"
+    "        SYSCALL #0\n"
+    "get:    LOAD R4, [R1]\n"
+    "        XOR R4, R3\n"
+    "        ADD R1, #4\n"
+    "        RET\n";
+
 static exe_t assemble(const char *source)
 {
     exe_t exe;
@@ -176,10 +216,13 @@ static void build_page_tables(machine_t *m, uint32_t pages)
                                     pte_val(pte_make((LOAD_BASE >> 12) + vpn, PTE_V | PTE_R | PTE_W | PTE_X | PTE_U))));
 }
 
+static tlb_policy_t policy = TLB_LRU; /* of the machines boot() makes */
+
 static machine_t *boot(const char *source, mmu_mode_t mode, uint32_t tlb_entries, uint32_t ways)
 {
     machine_config_t cfg;
     machine_config_defaults(&cfg);
+    cfg.tlb_policy = policy;
     cfg.mem_size = MEM;
     cfg.tlb_entries = tlb_entries;
     cfg.tlb_ways = ways;
@@ -347,6 +390,30 @@ static void test_stride_pages(void **state)
     machine_destroy(m);
 }
 
+/* The two loops of bench/ that go through the shortcuts and the block links
+ * hardest, under every mode, TLB shape and replacement policy. */
+static void test_bench_loops(void **state)
+{
+    (void)state;
+    const char *const programs[] = {program_twopage, program_callelem};
+    for (int i = 0; i < 2; i++) {
+        check_program(programs[i], MMU_BARE, 16, 16);
+        check_program(programs[i], MMU_RELOC, 16, 16);
+        for (policy = 0; policy < TLB_POLICY_COUNT; policy++) {
+            check_program(programs[i], MMU_PAGED, 16, 16);
+            check_program(programs[i], MMU_PAGED, 4, 2); /* the code, stack and data pages fight */
+            check_program(programs[i], MMU_PAGED, 2, 2);
+        }
+        policy = TLB_LRU;
+    }
+    machine_t *m = boot(program_twopage, MMU_PAGED, 16, 16);
+    run_to_trap(m, HOW_RUN);
+    const hw_counters_t *c = machine_counters(m);
+    assert_int_equal(c->loads, 3 * 1100 * 2);
+    assert_int_equal(c->tlb_misses, 1 + 2 + 2); /* the code page, two pages a side: each missed once */
+    machine_destroy(m);
+}
+
 static void test_selfmod(void **state)
 {
     (void)state;
@@ -379,7 +446,7 @@ int main(void)
         cmocka_unit_test(test_loop_paged_big_tlb), cmocka_unit_test(test_loop_paged_tiny_tlb),
         cmocka_unit_test(test_selfmod),            cmocka_unit_test(test_fault_in_loop),
         cmocka_unit_test(test_rounds_cross_pages), cmocka_unit_test(test_alternating_pages),
-        cmocka_unit_test(test_stride_pages),
+        cmocka_unit_test(test_stride_pages),       cmocka_unit_test(test_bench_loops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -412,6 +412,41 @@ static void test_brk(void **state)
     run_free(r);
 }
 
+/* brk to 2 GiB needs more page tables than half the frames: it fails with
+ * -ENOMEM (-12) and the other process, which needs frames of its own, runs
+ * to its end (before the bound the tables took every frame and the other
+ * process was stopped: found by tests/fuzz/fuzz_syscall.c). */
+static const char *program_huge_brk =
+    "        .text\n"
+    "start:  LI R1, 0x80000000\n"
+    "        SYSCALL #12\n"
+    "        LI R2, -12\n"
+    "        CMP R0, R2\n"
+    "        JNZ fail\n"
+    "        LOAD R1, #0\n"
+    "        SYSCALL #0\n"
+    "fail:   LOAD R1, #1\n"
+    "        SYSCALL #0\n";
+
+static void test_huge_brk_leaves_others_frames(void **state)
+{
+    (void)state;
+    char *other = program_loop_pages(8, 3);
+    const char *progs[] = {program_huge_brk, other};
+    run_t *r = run_programs("--mode paged --mem 256K", progs, 2);
+    assert_int_equal(proc(r, 1)->state, PROC_EXITED);
+    assert_int_equal(proc(r, 1)->exit_code, 0);
+    assert_int_equal(proc(r, 2)->state, PROC_EXITED);
+    uint32_t tables = 0, beside_os = 0;
+    for (uint32_t f = 0; f < os_frame_count(r->s.os); f++) {
+        tables += os_frame(r->s.os, f)->kind == FRAME_PAGE_TABLE;
+        beside_os += os_frame(r->s.os, f)->kind != FRAME_OS;
+    }
+    assert_true(tables <= beside_os / 2);
+    run_free(r);
+    free(other);
+}
+
 /* Shrinking the heap unmaps its pages: a later access is a wild one. */
 static void test_brk_shrink_unmaps(void **state)
 {
@@ -615,6 +650,7 @@ int main(void)
         cmocka_unit_test(test_stack_grows),
         cmocka_unit_test(test_brk),
         cmocka_unit_test(test_brk_shrink_unmaps),
+        cmocka_unit_test(test_huge_brk_leaves_others_frames),
         cmocka_unit_test(test_wild_access_killed),
         cmocka_unit_test(test_write_to_absent_code_page),
         cmocka_unit_test(test_asids_against_flush),

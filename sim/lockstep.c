@@ -1,13 +1,11 @@
 /*
  * The stepping wrapper of lockstep.h: a machine_t whose operations forward
- * to the OS's real machine, with run() made of machine_step() calls, each
+ * to the engine's machine, with run() made of machine_step() calls, each
  * reported to the callback.
  */
 #include "lockstep.h"
 
 #include <stdlib.h>
-
-#include "os_internal.h"
 
 typedef struct {
     machine_t m; /* first: a wrapper is a machine_t */
@@ -36,7 +34,7 @@ static stop_t w_run(machine_t *m, uint64_t limit)
     return STOP_BUDGET;
 }
 
-static void w_destroy(machine_t *m) { (void)m; }
+static void w_destroy(machine_t *m) { free(m); }
 static void w_get_state(machine_t *m, cpu_state_t *s) { machine_get_state(inner(m), s); }
 static void w_set_state(machine_t *m, const cpu_state_t *s) { machine_set_state(inner(m), s); }
 static bool w_phys_read(machine_t *m, uint32_t pa, void *buf, uint32_t len)
@@ -82,25 +80,15 @@ static const machine_ops_t wrapper_ops = {
     .frame_refs = w_frame_refs,
 };
 
-bool os_lockstep_wrap(os_t *os, lockstep_fn fn, void *ctx)
+machine_t *lockstep_wrap(machine_t *inner, lockstep_fn fn, void *ctx)
 {
     wrapper_t *w = calloc(1, sizeof *w);
     if (!w)
-        return false;
-    w->m = *os->m; /* cfg, the MMU registers as last set, the event bus */
+        return NULL;
+    w->m = *inner; /* cfg, the MMU registers as last set, the event bus */
     w->m.ops = &wrapper_ops;
-    w->inner = os->m;
+    w->inner = inner;
     w->fn = fn;
     w->ctx = ctx;
-    os->m = &w->m;
-    return true;
-}
-
-void os_lockstep_unwrap(os_t *os)
-{
-    if (os->m->ops != &wrapper_ops)
-        return;
-    wrapper_t *w = (wrapper_t *)os->m;
-    os->m = w->inner;
-    free(w);
+    return &w->m;
 }

@@ -1,0 +1,108 @@
+/*
+ * The MMU unit (see mmu.h): registers, translation in every mode, the
+ * accounting of walks and frame references, and the events that tell
+ * observers what the hardware did and why.
+ */
+#include "mmu.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "geometry.h"
+
+bool mmu_init(mmu_t *mmu, const machine_config_t *cfg, uint8_t *mem, uint32_t mem_size, evbus_t *bus, char *err,
+              size_t errlen)
+{
+    *mmu = (mmu_t){.mem = mem, .mem_size = mem_size, .timing = cfg->timing, .bus = bus};
+    if (!paging_config_check(cfg, err, errlen) || !(mmu->tlb = tlb_create(cfg, err, errlen)))
+        return false;
+    walker_init(&mmu->walker, cfg);
+    mmu->page_shift = cfg->page_shift;
+    mmu->page_size = 1u << cfg->page_shift;
+    if (cfg->track_refs) {
+        mmu->refs.nframes = (uint32_t)(mem_size >> cfg->page_shift) + 1;
+        mmu->refs.stamp = calloc(mmu->refs.nframes, sizeof *mmu->refs.stamp);
+        mmu->refs.refbit = calloc(mmu->refs.nframes, 1);
+        if (!mmu->refs.stamp || !mmu->refs.refbit) {
+            mmu_destroy(mmu);
+            snprintf(err, errlen, "out of host memory");
+            return false;
+        }
+    }
+    mmu->regs = (mmu_regs_t){.mode = MMU_BARE, .fence = mem_size};
+    return true;
+}
+
+void mmu_destroy(mmu_t *mmu)
+{
+    tlb_destroy(mmu->tlb);
+    free(mmu->refs.stamp);
+    free(mmu->refs.refbit);
+    mmu->tlb = NULL;
+    mmu->refs.stamp = NULL;
+    mmu->refs.refbit = NULL;
+}
+
+void mmu_set(mmu_t *mmu, const mmu_regs_t *regs)
+{
+    mmu->regs = *regs;
+    mmu->asid = regs->asid & mmu->tlb->asid_mask;
+}
+
+/* ---- events ------------------------------------------------------------------ */
+
+void mmu_announce_walk(const mmu_t *mmu, ev_kind_t why, uint64_t now, uint32_t va, access_t acc,
+                       const walk_result_t *r)
+{
+    const uint32_t mem_cycles = mmu->walker.mem_cycles;
+    ev_emit(mmu->bus, why, EV_PID_RUNNING, now, r->cycles, va, mmu->asid, r->steps, acc);
+    for (uint32_t i = 0; i < r->steps; i++)
+        ev_emit(mmu->bus, EV_WALK_STEP, EV_PID_RUNNING, now + (uint64_t)i * mem_cycles, mem_cycles, r->level[i],
+                r->pte_addr[i], pte_val(r->pte_read[i]), va);
+    if (r->pte_written)
+        ev_emit(mmu->bus, EV_PTE_WRITEBACK, EV_PID_RUNNING, now + (uint64_t)r->steps * mem_cycles, mem_cycles,
+                r->pte_addr[r->steps - 1], pte_val(r->pte), 0, 0);
+}
+
+void mmu_announce_fill(const mmu_t *mmu, uint64_t now, uint64_t vpn, const tlb_fill_info_t *f)
+{
+    ev_emit(mmu->bus, EV_TLB_FILL, EV_PID_RUNNING, now, 0, f->slot, (uint32_t)vpn,
+            f->was_valid ? (uint32_t)f->victim_vpn : UINT32_MAX, f->rank);
+}
+
+/* ---- paged translation ---------------------------------------------------------- */
+
+trap_cause_t mmu_translate_found(mmu_t *mmu, tlb_entry_t *e, uint32_t va, access_t acc, priv_t priv, uint64_t now,
+                                 retire_xlate_t *rx, mmu_xlate_t *out)
+{
+    if (rx || ev_enabled(mmu->bus))
+        return mmu_translate_as(mmu, e, va, acc, priv, now, rx, out, true);
+    return mmu_translate_as(mmu, e, va, acc, priv, now, NULL, out, false);
+}
+
+trap_cause_t mmu_translate(mmu_t *mmu, uint32_t va, uint32_t size, access_t acc, priv_t priv, uint64_t now,
+                           retire_xlate_t *rx, mmu_xlate_t *out)
+{
+    if (mmu->regs.mode != MMU_PAGED) {
+        *out = (mmu_xlate_t){0};
+        return contiguous_translate(&mmu->regs, mmu->mem_size, priv, va, size, &out->paddr);
+    }
+    return mmu_translate_found(mmu, mmu_find(mmu, va), va, acc, priv, now, rx, out);
+}
+
+uint32_t mmu_flush(mmu_t *mmu, tlb_flush_t kind, uint32_t asid, uint32_t vaddr, uint64_t now)
+{
+    uint32_t n = tlb_flush(mmu->tlb, kind, asid, (uint64_t)(vaddr >> mmu->page_shift));
+    ev_emit(mmu->bus, EV_TLB_FLUSH, EV_PID_RUNNING, now, 0, kind, asid, vaddr, n);
+    return n;
+}
+
+void mmu_counters(const mmu_t *mmu, hw_counters_t *c)
+{
+    c->tlb_hits = mmu->tlb->hits;
+    c->tlb_misses = mmu->tlb->misses;
+    c->walks = mmu->cnt.walks;
+    c->walk_cycles = mmu->cnt.walk_cycles;
+    c->pte_reads = mmu->cnt.pte_reads;
+    c->pte_writes = mmu->cnt.pte_writes;
+}
