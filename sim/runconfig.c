@@ -166,6 +166,23 @@ static bool add_timing(run_config_t *rc, const timing_t *t)
     return ok;
 }
 
+/* `-- ARG...`: "args" counts the arguments (the block is there even with
+ * none), then "arg1".. each word. */
+static bool add_arguments(run_config_t *rc, const run_options_t *o)
+{
+    if (!o->prog_args)
+        return true;
+    if (!add(rc, "programs", "args", true, CFG_ARGS, "--", "%d", o->nprog_args))
+        return false;
+    for (int i = 0; i < o->nprog_args; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "arg%d", i + 1);
+        if (!add(rc, "programs", key, false, CFG_ARG, NULL, "%s", o->prog_args[i]))
+            return false;
+    }
+    return true;
+}
+
 static bool add_programs(run_config_t *rc, const run_options_t *o)
 {
     for (int i = 0; i < o->nprograms; i++) {
@@ -178,7 +195,7 @@ static bool add_programs(run_config_t *rc, const run_options_t *o)
         if (!add(rc, "programs", key, false, CFG_INFO, NULL, "%s", hash))
             return false;
     }
-    return true;
+    return add_arguments(rc, o);
 }
 
 bool run_config_build(run_config_t *rc, const run_options_t *o, char *err, size_t errlen)
@@ -203,25 +220,47 @@ void run_config_free(run_config_t *rc)
     memset(rc, 0, sizeof *rc);
 }
 
-int run_config_command(const run_config_t *rc, const char **argv, int max)
+/* An item's words on the command line (at most two); returns how many. */
+static int item_words(const config_item_t *it, const char **words)
 {
+    switch (it->how) {
+    case CFG_VALUE:
+        words[0] = it->option;
+        words[1] = it->value;
+        return 2;
+    case CFG_ASSIGN:
+        words[0] = it->option;
+        words[1] = it->assignment;
+        return 2;
+    case CFG_FLAG:
+        words[0] = it->option;
+        return !strcmp(it->value, "true");
+    case CFG_ARGS:
+        words[0] = it->option;
+        return 1;
+    case CFG_PROGRAM:
+    case CFG_ARG:
+        words[0] = it->value;
+        return 1;
+    case CFG_INFO:
+        break;
+    }
+    return 0;
+}
+
+const char **run_config_command(const run_config_t *rc, int *argc)
+{
+    const char **argv = malloc((3 + 2 * (size_t)rc->n) * sizeof *argv);
+    if (!argv)
+        return NULL;
     int n = 0;
-    if (max < 2)
-        return 0;
     argv[n++] = "mmulab";
     argv[n++] = "run";
-    for (int i = 0; i < rc->n; i++) {
-        const config_item_t *it = &rc->item[i];
-        bool given = it->how == CFG_VALUE || it->how == CFG_ASSIGN ||
-                     (it->how == CFG_FLAG && !strcmp(it->value, "true"));
-        if (given && n < max)
-            argv[n++] = it->option;
-        if ((it->how == CFG_VALUE || it->how == CFG_PROGRAM) && n < max)
-            argv[n++] = it->value;
-        if (it->how == CFG_ASSIGN && n < max)
-            argv[n++] = it->assignment;
-    }
-    return n;
+    for (int i = 0; i < rc->n; i++)
+        n += item_words(&rc->item[i], argv + n);
+    argv[n] = NULL;
+    *argc = n;
+    return argv;
 }
 
 /* Append word to buf (of size room, holding used bytes), in single quotes
@@ -251,20 +290,25 @@ void run_config_each(const run_config_t *rc, config_visit_fn visit, void *ctx)
         snprintf(name, sizeof name, "%s%s%s", it->section, *it->section ? "." : "", it->key);
         visit(ctx, name, it->value);
     }
-    const char *argv[RUN_CONFIG_MAX_ARGS];
-    int argc = run_config_command(rc, argv, RUN_CONFIG_MAX_ARGS);
+    int argc;
+    const char **argv = run_config_command(rc, &argc);
+    if (!argv)
+        return;
     size_t need = 1;
     for (int i = 0; i < argc; i++)
         need += 4 * strlen(argv[i]) + 3; /* worst case: every character a quote */
     char *line = malloc(need);
-    if (!line)
+    if (!line) {
+        free(argv);
         return;
+    }
     size_t used = 0;
     line[0] = 0;
     for (int i = 0; i < argc; i++)
         used = append_shell_word(line, need, used, argv[i]);
     visit(ctx, "command", line);
     free(line);
+    free(argv);
 }
 
 static void write_json_value(FILE *f, const config_item_t *it)
@@ -296,12 +340,13 @@ void run_config_write_json(const run_config_t *rc, FILE *f, const char *indent)
     }
     if (open)
         fprintf(f, "\n%s  }", indent);
-    const char *argv[RUN_CONFIG_MAX_ARGS];
-    int argc = run_config_command(rc, argv, RUN_CONFIG_MAX_ARGS);
+    int argc = 0;
+    const char **argv = run_config_command(rc, &argc); /* out of memory: an empty list */
     fprintf(f, ",\n%s  \"command\": [", indent);
     for (int i = 0; i < argc; i++) {
         fputs(i ? ", " : "", f);
         json_write_string(f, argv[i]);
     }
     fprintf(f, "]\n%s}", indent);
+    free(argv);
 }

@@ -1,7 +1,7 @@
 /*
  * The configuration record of a run: every setting that decides its result
  * (mode, memory, paging geometry, TLB, OS policies, the timing table, the
- * programs with their SHA-256, the mmulab version), as gem5's config.ini is
+ * programs with their SHA-256 and arguments, the mmulab version), as gem5's config.ini is
  * for its stats.txt.  One function builds it; every output (stats text and
  * JSON, CSV and JSON traces) writes it, so any result names how to make it
  * again: run_config_command() turns the record back into a command line.
@@ -21,6 +21,8 @@ typedef enum {
     CFG_FLAG,    /* OPTION alone when the value is "true"                  */
     CFG_ASSIGN,  /* OPTION KEY=VALUE (the timing table)                     */
     CFG_PROGRAM, /* a program's path, positional                           */
+    CFG_ARGS,    /* "--" on the command line: the argument block begins     */
+    CFG_ARG,     /* an argument of the last program, after "--"             */
 } cfg_how_t;
 
 typedef struct {
@@ -47,12 +49,11 @@ const char *mmulab_version(void);
 bool run_config_build(run_config_t *rc, const run_options_t *o, char *err, size_t errlen);
 void run_config_free(run_config_t *rc);
 
-/* Enough for every option with its value and MAX_PROGRAMS programs. */
-#define RUN_CONFIG_MAX_ARGS (128 + 2 * MAX_PROGRAMS)
-
 /* The command line that repeats the run: argv[0] "mmulab", "run", then the
- * options and the programs.  Returns the count (at most max). */
-int run_config_command(const run_config_t *rc, const char **argv, int max);
+ * options, the programs and, after "--", the last program's arguments.  A
+ * NULL-terminated array of its own (free it; the words are the record's),
+ * its length in *argc; NULL when out of memory. */
+const char **run_config_command(const run_config_t *rc, int *argc);
 
 /* The record as a JSON object ({"mmulab_version": ..., "paged": {...},
  * ..., "command": [...]}), nested by section, `indent` before each line. */

@@ -69,14 +69,14 @@ repeat_from_record() { # ARGS...: run, re-run the recorded command, compare stat
     python3 -c "import json,sys; print('\0'.join(json.load(open(sys.argv[1]))['config']['command'][2:]))" "$T/a.json" \
         | tr '\0' '\n' >"$T/argv"
     mapfile -t recorded <"$T/argv"
-    mm run "${recorded[@]}" --stats-json "$T/b.json" --stats "$T/b.txt"
+    mm run --stats-json "$T/b.json" --stats "$T/b.txt" "${recorded[@]}" # the command may end in `-- ARG...`
     want_eq "exit status" "$RC" "$first_rc"
     cmp -s "$T/a.json" "$T/b.json" || fail_because "stats JSON differ: $(diff "$T/a.json" "$T/b.json" | head -n 4 | tr '\n' '|')"
     cmp -s "$T/a.txt" "$T/b.txt" || fail_because "stats text differ"
     # and from the text's command line, as a shell reads it
     local line
     line=$(sed -n 's/^config\.command  *//p' "$T/a.txt")
-    (eval "set -- ${line#mmulab run }"; timeout "$MM_TIMEOUT" "$M" run "$@" --stats-json "$T/c.json" >/dev/null 2>&1 </dev/null)
+    (eval "set -- ${line#mmulab run }"; timeout "$MM_TIMEOUT" "$M" run --stats-json "$T/c.json" "$@" >/dev/null 2>&1 </dev/null)
     cmp -s "$T/a.json" "$T/c.json" || fail_because "the stats text's command gives other stats"
 }
 
@@ -93,6 +93,35 @@ end
 
 begin "a run the model stops (cycle limit) repeated from its record: same stats, same status"
 repeat_from_record --mode paged --max-cycles 5000 --seed 9 --tlb-policy random --tlb 4 programs/longsum.s
+end
+
+begin "program arguments are in the record; repeated from it the program prints the same"
+mm run --mode paged --stats-json "$T/a.json" --stats "$T/a.txt" programs/echo_args.s -- "two words" --mode "it's"
+want_rc 0
+cp "$T/out" "$T/first.out"
+want_eq "args" "$(cfg "$T/a.json" programs.args)" 3
+want_eq "arg1" "$(cfg "$T/a.json" programs.arg1)" "two words"
+want_eq "arg2" "$(cfg "$T/a.json" programs.arg2)" "--mode"
+want_eq "arg3" "$(cfg "$T/a.json" programs.arg3)" "it's"
+want_eq "the JSON command ends with -- and the arguments" \
+    "$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['config']['command'][-4:])" "$T/a.json")" \
+    "['--', 'two words', '--mode', \"it's\"]"
+line=$(sed -n 's/^config\.command  *//p' "$T/a.txt")
+(eval "set -- ${line#mmulab run }"; timeout "$MM_TIMEOUT" "$M" run "$@" >"$T/again.out" 2>/dev/null </dev/null)
+cmp -s "$T/first.out" "$T/again.out" || fail_because "the stats text's command prints otherwise: $(head -c 200 "$T/again.out")"
+grep -qx "it's" "$T/again.out" || fail_because "the quoted argument did not come back"
+end
+
+begin "\`--\` with no argument is recorded (args 0) and repeated"
+repeat_from_record --mode hwreloc programs/echo_args.s --
+want_eq "args" "$(cfg "$T/a.json" programs.args)" 0
+want_eq "the command ends with --" "$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['config']['command'][-1])" "$T/a.json")" "--"
+end
+
+begin "without \`--\` the record has no argument block"
+repeat_from_record --mode hwreloc programs/vcopy.s
+python3 -c "import json,sys; sys.exit('args' in json.load(open(sys.argv[1]))['config']['programs'])" "$T/a.json" \
+    || fail_because "programs.args without --"
 end
 
 # ---- the CSV trace ---------------------------------------------------------------
@@ -240,6 +269,17 @@ begin "--log into a directory that does not exist: exit 2, named"
 mm run --log "$T/no/such/dir/c.log" programs/vcopy.s
 want_rc 2
 want_err "--log $T/no/such/dir/c.log: cannot create the file"
+end
+
+begin "--log where a command makes several runs (lists, compare): exit 2, named"
+mm run --mode paged --frames 2,3 --log "$T/several.log" programs/vcopy.s
+want_rc 2
+want_err "--log"
+[ -e "$T/several.log" ] && fail_because "a log was written"
+mm compare --log "$T/several.log" programs/vcopy.s
+want_rc 2
+want_err "mmulab compare: "
+[ -e "$T/several.log" ] && fail_because "a log was written"
 end
 
 begin "--trace into a directory that does not exist: exit 2, named"

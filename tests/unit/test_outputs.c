@@ -76,8 +76,41 @@ static const char *item(const run_config_t *rc, const char *section, const char 
     return NULL;
 }
 
-/* Parse argv, build the record, give the command back, parse that, build
- * again: every item must come out the same. */
+/* The record's command line, parsed again and recorded again: every item
+ * must come out the same.  Returns the command (free it) with its length. */
+static const char **record_round_trip(const run_config_t *first, int *n)
+{
+    const char **cmd = run_config_command(first, n);
+    assert_non_null(cmd);
+    assert_true(*n > 2);
+    assert_null(cmd[*n]);
+    assert_string_equal(cmd[0], "mmulab");
+    assert_string_equal(cmd[1], "run");
+    run_options_t o2;
+    run_options_defaults(&o2);
+    assert_int_equal(run_options_parse(*n - 1, (char **)cmd + 1, &o2, stderr), 0);
+    run_config_t again;
+    char err[128];
+    assert_true(run_config_build(&again, &o2, err, sizeof err));
+    assert_int_equal(first->n, again.n);
+    for (int i = 0; i < first->n; i++) {
+        assert_string_equal(first->item[i].section, again.item[i].section);
+        assert_string_equal(first->item[i].key, again.item[i].key);
+        assert_string_equal(first->item[i].value, again.item[i].value);
+    }
+    run_config_free(&again);
+    return cmd;
+}
+
+static void build_record(run_config_t *rc, char **argv, int argc)
+{
+    run_options_t o;
+    run_options_defaults(&o);
+    assert_int_equal(run_options_parse(argc, argv, &o, stderr), 0);
+    char err[128];
+    assert_true(run_config_build(rc, &o, err, sizeof err));
+}
+
 static void test_record_round_trip(void **state)
 {
     (void)state;
@@ -85,36 +118,50 @@ static void test_record_round_trip(void **state)
                     "--tlb-policy", "plru", "--frames", "9", "--replace", "clock", "--scope", "local", "--prefault",
                     "--timing", "mem_cycles=7", "--priority", "3,-1", "--max-cycles", "123456", "--swap",
                     "no-such-program.s"};
-    run_options_t o;
-    run_options_defaults(&o);
-    assert_int_equal(run_options_parse((int)(sizeof argv / sizeof argv[0]), argv, &o, stderr), 0);
-    run_config_t first, again;
-    char err[128];
-    assert_true(run_config_build(&first, &o, err, sizeof err));
+    run_config_t first;
+    build_record(&first, argv, (int)(sizeof argv / sizeof argv[0]));
     assert_string_equal(item(&first, "paged", "page_size"), "2048");
     assert_string_equal(item(&first, "tlb", "tlb_policy"), "plru");
     assert_string_equal(item(&first, "os", "priority"), "3,-1");
     assert_string_equal(item(&first, "timing", "mem_cycles"), "7");
     assert_string_equal(item(&first, "programs", "program1_sha256"), "unreadable");
     assert_string_equal(item(&first, "", "mmulab_version"), mmulab_version());
-
-    const char *cmd[RUN_CONFIG_MAX_ARGS];
-    int n = run_config_command(&first, cmd, RUN_CONFIG_MAX_ARGS);
-    assert_true(n > 4);
-    assert_string_equal(cmd[0], "mmulab");
-    assert_string_equal(cmd[1], "run");
+    assert_null(item(&first, "programs", "args")); /* no `--`: no argument block */
+    int n;
+    const char **cmd = record_round_trip(&first, &n);
     assert_string_equal(cmd[n - 1], "no-such-program.s");
-    run_options_t o2;
-    run_options_defaults(&o2);
-    assert_int_equal(run_options_parse(n - 1, (char **)cmd + 1, &o2, stderr), 0);
-    assert_true(run_config_build(&again, &o2, err, sizeof err));
-    assert_int_equal(first.n, again.n);
-    for (int i = 0; i < first.n; i++) {
-        assert_string_equal(first.item[i].key, again.item[i].key);
-        assert_string_equal(first.item[i].value, again.item[i].value);
-    }
+    free(cmd);
     run_config_free(&first);
-    run_config_free(&again);
+}
+
+/* `-- ARG...`: the arguments are recorded, option-like words and all, and
+ * the command gives them back after "--"; `--` alone is recorded too (the
+ * program then gets an argument block with argc 1). */
+static void test_record_program_arguments(void **state)
+{
+    (void)state;
+    char *argv[] = {"run", "a.s", "b.s", "--", "--mode", "two words", ""};
+    run_config_t rc;
+    build_record(&rc, argv, 7);
+    assert_string_equal(item(&rc, "programs", "args"), "3");
+    assert_string_equal(item(&rc, "programs", "arg1"), "--mode");
+    assert_string_equal(item(&rc, "programs", "arg2"), "two words");
+    assert_string_equal(item(&rc, "programs", "arg3"), "");
+    int n;
+    const char **cmd = record_round_trip(&rc, &n);
+    assert_string_equal(cmd[n - 5], "b.s");
+    assert_string_equal(cmd[n - 4], "--");
+    assert_string_equal(cmd[n - 3], "--mode");
+    free(cmd);
+    run_config_free(&rc);
+
+    char *bare[] = {"run", "a.s", "--"};
+    build_record(&rc, bare, 3);
+    assert_string_equal(item(&rc, "programs", "args"), "0");
+    cmd = record_round_trip(&rc, &n);
+    assert_string_equal(cmd[n - 1], "--");
+    free(cmd);
+    run_config_free(&rc);
 }
 
 static void test_csv_columns(void **state)
@@ -181,7 +228,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sha256_vectors),    cmocka_unit_test(test_sha256_file),
-        cmocka_unit_test(test_record_round_trip), cmocka_unit_test(test_csv_columns),
+        cmocka_unit_test(test_record_round_trip), cmocka_unit_test(test_record_program_arguments),
+        cmocka_unit_test(test_csv_columns),
         cmocka_unit_test(test_commit_log_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
