@@ -265,6 +265,16 @@ PY
     end
 done
 
+begin "--log and --mem-trace together: each file as it is alone"
+mm run --mode paged --frames 3 --log "$T/alone.log" programs/vcopy.s programs/checksum.s
+mm run --mode paged --frames 3 --mem-trace "$T/alone.din" programs/vcopy.s programs/checksum.s
+mm run --mode paged --frames 3 --log "$T/both.log" --mem-trace "$T/both.din" programs/vcopy.s programs/checksum.s
+want_rc 0
+[ -s "$T/alone.log" ] && [ -s "$T/alone.din" ] || fail_because "an empty file alone"
+cmp -s "$T/alone.log" "$T/both.log" || fail_because "the commit log differs beside --mem-trace"
+cmp -s "$T/alone.din" "$T/both.din" || fail_because "the din trace differs beside --log"
+end
+
 begin "--log into a directory that does not exist: exit 2, named"
 mm run --log "$T/no/such/dir/c.log" programs/vcopy.s
 want_rc 2
