@@ -313,8 +313,9 @@ static int cosim_programs(const run_options_t *opt, const char *fst)
     run_options_t oc = *opt, orl = *opt;
     oc.engine = "c";
     orl.engine = "rtl";
-    orl.trace_path = NULL; /* one trace and one commit log, the C side's */
+    orl.trace_path = NULL; /* one trace, one commit log, one din trace: the C side's */
     orl.log_path = NULL;
+    orl.mem_trace = NULL;
     side_t c = {0}, r = {0};
     memset(&sr, 0, sizeof sr);
     int rc = session_open_wrapped(&sc, &oc, wrap_side, &c, stderr);

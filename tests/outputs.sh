@@ -265,6 +265,24 @@ PY
     end
 done
 
+# The stepped run (--log) and the batched one stamp every event alike: a data
+# access's walk comes after the fetch on both paths (cpu/cpu.c).
+for args in "--mode paged --frames 3 programs/vcopy.s programs/checksum.s" \
+    "--mode paged --tlb 2 --tlb-ways 1 programs/strcopy.s programs/recurse.s" \
+    "--mode paged --frames 4 programs/fork_cow.s" "--mode hwreloc --swap --mem 64K programs/vcopy.s programs/checksum.s"; do
+    begin "--log leaves the CSV and JSON traces as they are ($args)"
+    for ext in csv json; do
+        # shellcheck disable=SC2086
+        mm run $args --trace "$T/plain.$ext"
+        # shellcheck disable=SC2086
+        mm run $args --trace "$T/logged.$ext" --log "$T/c.log"
+        want_rc 0
+        cmp -s "$T/plain.$ext" "$T/logged.$ext" ||
+            fail_because "$ext differs: $(diff "$T/plain.$ext" "$T/logged.$ext" | head -n 3 | tr '\n' '|')"
+    done
+    end
+done
+
 begin "--log and --mem-trace together: each file as it is alone"
 mm run --mode paged --frames 3 --log "$T/alone.log" programs/vcopy.s programs/checksum.s
 mm run --mode paged --frames 3 --mem-trace "$T/alone.din" programs/vcopy.s programs/checksum.s

@@ -66,6 +66,16 @@ want_out "0 divergences"
 tests/rtl/gtkw_check.sh "$T/wave.gtkw" >"$T/gtkw.out" 2>&1 || fail_because "$(tail -n 5 "$T/gtkw.out" | tr '\n' '|')"
 end
 
+begin "cosim --log and --mem-trace: one file each, the C side's, as run writes them"
+mm cosim --mode paged --frames 3 --log "$T/co.log" --mem-trace "$T/co.din" programs/vcopy.s programs/checksum.s
+want_rc 0
+"$M" run --mode paged --frames 3 --log "$T/run.log" --mem-trace "$T/run.din" programs/vcopy.s programs/checksum.s \
+    >/dev/null 2>&1 </dev/null
+[ -s "$T/co.log" ] || fail_because "no commit log"
+cmp -s "$T/co.log" "$T/run.log" || fail_because "cosim's commit log is not run's"
+cmp -s "$T/co.din" "$T/run.din" || fail_because "cosim's din trace is not run's"
+end
+
 begin "cosim --fst into a directory that does not exist: exit 2, named"
 mm cosim --fst "$T/no/such/dir/wave.fst" programs/vcopy.s
 want_rc 2
