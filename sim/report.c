@@ -7,8 +7,10 @@
  * the text can never disagree.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../obs/quote.h"
 #include "session.h"
 
 typedef struct {
@@ -101,11 +103,16 @@ static void text_stats(FILE *f, const char *prefix, const stat_t *s, int n, cons
         }
 }
 
+/* A configuration line; a value that is not a plain word (an argument with
+ * spaces or a line break, an empty one) as a shell word, so that each item
+ * stays one line.  The command is a shell line already. */
 static void text_config_line(void *f, const char *name, const char *value)
 {
     char full[112];
     snprintf(full, sizeof full, "config.%s", name);
-    fprintf(f, "%-44s %20s\n", full, value);
+    char *quoted = strcmp(name, "command") ? shell_quoted(value) : NULL;
+    fprintf(f, "%-44s %20s\n", full, quoted ? quoted : value);
+    free(quoted);
 }
 
 /* gem5's stats.txt layout: `name value # description` between banners,

@@ -5,7 +5,6 @@
  */
 #include "runconfig.h"
 
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -263,25 +262,6 @@ const char **run_config_command(const run_config_t *rc, int *argc)
     return argv;
 }
 
-/* Append word to buf (of size room, holding used bytes), in single quotes
- * when a shell would split or expand it. */
-static size_t append_shell_word(char *buf, size_t room, size_t used, const char *word)
-{
-    bool plain = *word != 0;
-    for (const char *c = word; *c; c++)
-        plain = plain && (isalnum((unsigned char)*c) || strchr("_./=,:+-@%", *c));
-    const char *sep = used ? " " : "";
-    if (plain)
-        return used + (size_t)snprintf(buf + used, used < room ? room - used : 0, "%s%s", sep, word);
-    used += (size_t)snprintf(buf + used, used < room ? room - used : 0, "%s'", sep);
-    for (const char *c = word; *c; c++)
-        if (*c == '\'')
-            used += (size_t)snprintf(buf + used, used < room ? room - used : 0, "'\\''");
-        else
-            used += (size_t)snprintf(buf + used, used < room ? room - used : 0, "%c", *c);
-    return used + (size_t)snprintf(buf + used, used < room ? room - used : 0, "'");
-}
-
 void run_config_each(const run_config_t *rc, config_visit_fn visit, void *ctx)
 {
     for (int i = 0; i < rc->n; i++) {
@@ -292,21 +272,17 @@ void run_config_each(const run_config_t *rc, config_visit_fn visit, void *ctx)
     }
     int argc;
     const char **argv = run_config_command(rc, &argc);
-    if (!argv)
-        return;
-    size_t need = 1;
-    for (int i = 0; i < argc; i++)
-        need += 4 * strlen(argv[i]) + 3; /* worst case: every character a quote */
-    char *line = malloc(need);
-    if (!line) {
-        free(argv);
-        return;
+    char *line = NULL;
+    size_t len = 0;
+    FILE *f = argv ? open_memstream(&line, &len) : NULL;
+    if (f) {
+        for (int i = 0; i < argc; i++) {
+            fputs(i ? " " : "", f);
+            shell_write_word(f, argv[i]);
+        }
+        if (fclose(f) == 0)
+            visit(ctx, "command", line);
     }
-    size_t used = 0;
-    line[0] = 0;
-    for (int i = 0; i < argc; i++)
-        used = append_shell_word(line, need, used, argv[i]);
-    visit(ctx, "command", line);
     free(line);
     free(argv);
 }

@@ -96,16 +96,22 @@ repeat_from_record --mode paged --max-cycles 5000 --seed 9 --tlb-policy random -
 end
 
 begin "program arguments are in the record; repeated from it the program prints the same"
-mm run --mode paged --stats-json "$T/a.json" --stats "$T/a.txt" programs/echo_args.s -- "two words" --mode "it's"
+mm run --mode paged --stats-json "$T/a.json" --stats "$T/a.txt" programs/echo_args.s -- "two words" --mode "it's" \
+    "$(printf 'line\nbreak')" "" "$(printf 'tab\there')"
 want_rc 0
 cp "$T/out" "$T/first.out"
-want_eq "args" "$(cfg "$T/a.json" programs.args)" 3
+want_eq "args" "$(cfg "$T/a.json" programs.args)" 6
 want_eq "arg1" "$(cfg "$T/a.json" programs.arg1)" "two words"
 want_eq "arg2" "$(cfg "$T/a.json" programs.arg2)" "--mode"
 want_eq "arg3" "$(cfg "$T/a.json" programs.arg3)" "it's"
 want_eq "the JSON command ends with -- and the arguments" \
-    "$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['config']['command'][-4:])" "$T/a.json")" \
-    "['--', 'two words', '--mode', \"it's\"]"
+    "$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['config']['command'][-7:])" "$T/a.json")" \
+    "['--', 'two words', '--mode', \"it's\", 'line\\nbreak', '', 'tab\\there']"
+# every item one line of the text, a value with spaces or a line break as a shell word
+awk '/Begin Configuration/ {on = 1; next} /End Configuration/ {on = 0} on && NF && $1 !~ /^config\./ {bad = 1} END {exit bad}' \
+    "$T/a.txt" || fail_because "a configuration line of the text is broken"
+grep -qF "config.programs.arg4" "$T/a.txt" && grep -F "config.programs.arg4" "$T/a.txt" | grep -qF "\$'line\\nbreak'" ||
+    fail_because "arg4 not written as \$'line\\nbreak': $(grep -F config.programs.arg4 "$T/a.txt")"
 line=$(sed -n 's/^config\.command  *//p' "$T/a.txt")
 (eval "set -- ${line#mmulab run }"; timeout "$MM_TIMEOUT" "$M" run "$@" >"$T/again.out" 2>/dev/null </dev/null)
 cmp -s "$T/first.out" "$T/again.out" || fail_because "the stats text's command prints otherwise: $(head -c 200 "$T/again.out")"

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "../../obs/commitlog.h"
+#include "../../obs/quote.h"
 #include "../../obs/sha256.h"
 #include "../../obs/trace.h"
 #include "../../sim/runconfig.h"
@@ -164,6 +165,30 @@ static void test_record_program_arguments(void **state)
     run_config_free(&rc);
 }
 
+/* Shell words: plain as they are, others quoted so bash reads them back
+ * as one word on one line. */
+static void test_shell_words(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"programs/vcopy.s", "programs/vcopy.s"},
+        {"mem_cycles=3", "mem_cycles=3"},
+        {"", "''"},
+        {"two words", "'two words'"},
+        {"it's", "'it'\\''s'"},
+        {"$HOME", "'$HOME'"},
+        {"line\nbreak", "$'line\\nbreak'"},
+        {"a\tb'\\\x01", "$'a\\tb\\'\\\\\\x01'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *q = shell_quoted(cases[i][0]);
+        assert_non_null(q);
+        assert_string_equal(q, cases[i][1]);
+        assert_null(strchr(q, '\n'));
+        free(q);
+    }
+}
+
 static void test_csv_columns(void **state)
 {
     (void)state;
@@ -229,7 +254,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sha256_vectors),    cmocka_unit_test(test_sha256_file),
         cmocka_unit_test(test_record_round_trip), cmocka_unit_test(test_record_program_arguments),
-        cmocka_unit_test(test_csv_columns),
+        cmocka_unit_test(test_csv_columns), cmocka_unit_test(test_shell_words),
         cmocka_unit_test(test_commit_log_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
