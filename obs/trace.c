@@ -46,13 +46,6 @@ struct trace {
 
 /* ---- CSV columns ---------------------------------------------------------- */
 
-/* Events of category "explain" say why the hardware decided (events.h); they
- * are for explanations, and trace files leave them out. */
-static bool in_trace_files(ev_kind_t kind)
-{
-    return strcmp(ev_info[kind].category, "explain") != 0;
-}
-
 static const char *const fixed_columns[TRACE_CSV_FIXED] = {"cycle", "duration", "event", "category", "pid"};
 
 /* An argument's column: its own name, unless a fixed column has that name. */
@@ -82,7 +75,7 @@ int trace_csv_columns(const char **names, int max)
         all[n++] = fixed_columns[i];
     for (int k = 0; k < EV_COUNT; k++)
         for (int i = 0; i < 4; i++)
-            if (in_trace_files((ev_kind_t)k) && ev_info[k].arg[i][0] && find_name(all, n, arg_column_name(ev_info[k].arg[i])) < 0)
+            if (ev_info[k].arg[i][0] && find_name(all, n, arg_column_name(ev_info[k].arg[i])) < 0)
                 all[n++] = arg_column_name(ev_info[k].arg[i]);
     all[n++] = "config_key";
     all[n++] = "config_value";
@@ -93,7 +86,7 @@ int trace_csv_columns(const char **names, int max)
 
 int trace_csv_arg_column(ev_kind_t kind, int i)
 {
-    if (kind < 0 || kind >= EV_COUNT || !in_trace_files(kind) || i < 0 || i > 3 || !ev_info[kind].arg[i][0])
+    if (kind < 0 || kind >= EV_COUNT || i < 0 || i > 3 || !ev_info[kind].arg[i][0])
         return -1;
     const char *names[MAX_COLUMNS];
     int n = trace_csv_columns(names, MAX_COLUMNS);
@@ -362,8 +355,6 @@ static void write_csv_rows(trace_t *t)
 void trace_observe(void *ctx, const event_t *ev)
 {
     trace_t *t = ctx;
-    if (!in_trace_files(ev->kind))
-        return;
     if (t->json)
         write_json_event(t, ev);
     else

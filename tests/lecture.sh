@@ -71,4 +71,20 @@ want_eq "extra load cycles" "$(($(jv "$T/yes.json" load_cycles) - $(jv "$T/no.js
     $((8 * $("$M" timing | awk '$1 == "load_word_cycles" { print $2 }')))
 end
 
+begin "two copies of one program share its code page (slides 16, 36)"
+mm run --mode paged --page-size 512 --stats-json "$T/two.json" programs/vcopy.s programs/vcopy.s
+want_rc 0
+want_eq "shared_maps" "$(jv "$T/two.json" shared_maps)" 1
+want_eq "the second process's" "$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['processes'][1]['shared_maps'])" "$T/two.json")" 1
+mm run --mode paged --page-size 512 --stats-json "$T/one.json" programs/vcopy.s
+want_eq "exit code as alone" "$(python3 -c "import json,sys;print([p['exit_code'] for p in json.load(open(sys.argv[1]))['processes']])" "$T/two.json")" "[0, 0]"
+end
+
+begin "different programs share no code; a page holding data is not shared"
+mm run --mode paged --page-size 512 --stats-json "$T/diff.json" programs/vcopy.s programs/checksum.s
+want_eq "shared_maps, two programs" "$(jv "$T/diff.json" shared_maps)" 0
+mm run --mode paged --page-size 4096 --stats-json "$T/mixed.json" programs/vcopy.s programs/vcopy.s
+want_eq "shared_maps, code and data on one 4 KiB page" "$(jv "$T/mixed.json" shared_maps)" 0
+end
+
 finish

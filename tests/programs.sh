@@ -215,7 +215,7 @@ want_rc 0
 want "a Begin banner" grep -q -- '^---------- Begin Simulation Statistics ----------$' "$T/stats.txt"
 want "an End banner" grep -q -- '^---------- End Simulation Statistics   ----------$' "$T/stats.txt"
 bad=$(sed -n '/^-* Begin Simulation/,/^-* End Simulation/p' "$T/stats.txt" | grep -v -e '^$' -e '^----------' |
-    grep -cvE '^[A-Za-z_][A-Za-z0-9_.:]* +[0-9]+ +# .+$')
+    grep -cvE '^[A-Za-z_][A-Za-z0-9_.:]* +[0-9]+(\.[0-9]+)? +# .+$')
 want_eq "lines not in 'name value # description' form" "$bad" 0
 # before them, the configuration (docs/outputs.md): 'config.NAME value'
 bad=$(sed -n '/^-* Begin Configuration/,/^-* End Configuration/p' "$T/stats.txt" | grep -v -e '^$' -e '^----------' |
