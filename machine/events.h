@@ -71,7 +71,8 @@
     X(POLICY_STATE, "replacement state", "os", "frame", "page", "key", "flags")           \
     X(COW_BREAK, "copy-on-write break", "os", "page", "old_frame", "new_frame", "copied")  \
     X(IDLE, "idle", "os", "", "", "", "")                                                  \
-    X(TLB_FILL, "TLB fill", "hw", "slot", "victim_vpn", "rank", "policy")                 \
+    X(TLB_FILL, "TLB fill", "hw", "slot", "victim_vpn", "rank", "policy")                  \
+    X(BIND, "symbol binding", "os", "slot", "address", "symbols_searched", "lazy")        \
     X(AD_REWALK, "A/D re-walk", "hw", "vaddr", "asid", "levels", "access")               \
     X(RUNNING, "running", "cpu", "instructions", "", "", "")
 

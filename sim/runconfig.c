@@ -148,6 +148,7 @@ static bool add_os(run_config_t *rc, const run_options_t *o)
         ok = text(rc, "os", "priority", "--priority", list);
     }
     ok = ok && flag(rc, "os", "audit", "--audit", c->audit_stores);
+    ok = ok && text(rc, "os", "bind", "--bind", c->bind_now ? "now" : "lazy");
     if (ok && c->root)
         ok = text(rc, "os", "root", "--root", c->root);
     if (ok && c->lib_path)

@@ -86,6 +86,14 @@ repeat_from_record --mode paged --frames 4 --page-size 1K --levels 3 --va-bits 2
     --disk-mbps 20 programs/vcopy.s programs/checksum.s programs/strcopy.s
 end
 
+begin "a run binding its imports at load (--bind now) repeated from its record gives the same stats"
+"$M" asm -c programs/binding/few.s -o "$T/few.o" && "$M" ld "$T/few.o" programs/lib/ops.so -o "$T/few.x" ||
+    fail_because "cannot build few.x"
+repeat_from_record --bind now --lib-path programs/lib "$T/few.x"
+want_eq "bind" "$(cfg "$T/a.json" os.bind)" now
+want_eq "lib_path" "$(cfg "$T/a.json" os.lib_path)" programs/lib
+end
+
 begin "a base/limit run with swapping repeated from its record gives the same stats"
 repeat_from_record --mode hwreloc --mem 64K --fit best --swap --priority 2,1 --granule 64 --stack 1K \
     programs/vcopy.s programs/checksum.s

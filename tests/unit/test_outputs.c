@@ -118,13 +118,14 @@ static void test_record_round_trip(void **state)
     char *argv[] = {"run", "--mode", "paged", "--page-size", "2K", "--levels", "3", "--tlb", "32", "--tlb-ways", "4",
                     "--tlb-policy", "plru", "--frames", "9", "--replace", "clock", "--scope", "local", "--prefault",
                     "--timing", "mem_cycles=7", "--priority", "3,-1", "--max-cycles", "123456", "--swap",
-                    "no-such-program.s"};
+                    "--bind", "now", "no-such-program.s"};
     run_config_t first;
     build_record(&first, argv, (int)(sizeof argv / sizeof argv[0]));
     assert_string_equal(item(&first, "paged", "page_size"), "2048");
     assert_string_equal(item(&first, "tlb", "tlb_policy"), "plru");
     assert_string_equal(item(&first, "os", "priority"), "3,-1");
     assert_string_equal(item(&first, "timing", "mem_cycles"), "7");
+    assert_string_equal(item(&first, "os", "bind"), "now");
     assert_string_equal(item(&first, "programs", "program1_sha256"), "unreadable");
     assert_string_equal(item(&first, "", "mmulab_version"), mmulab_version());
     assert_null(item(&first, "programs", "args")); /* no `--`: no argument block */
