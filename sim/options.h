@@ -153,6 +153,10 @@ typedef struct {
 
 void run_options_defaults(run_options_t *o);
 
+/* A program word, "prog.s" or "prog.s@5000" (it arrives at cycle 5000): its
+ * path and that cycle; false (and 0) for a program loaded before the run. */
+bool program_arrival(const char *word, char *path, size_t len, uint64_t *cycle);
+
 /* The runner's option table, for commands that take it beside their own. */
 opt_table_t run_options_table(run_options_t *o);
 

@@ -112,7 +112,7 @@ static bool add_machine(run_config_t *rc, const run_options_t *o)
 
 static const char *alloc_name(const os_config_t *c)
 {
-    return c->mp.alloc_ws ? "ws" : c->alloc_proportional ? "proportional" : "equal";
+    return c->mp.alloc_ws ? "ws" : c->alloc_proportional ? "proportional" : c->alloc_priority ? "priority" : "equal";
 }
 
 /* "3,1,2" for --priority. */
@@ -146,6 +146,13 @@ static bool add_os(run_config_t *rc, const run_options_t *o)
         char list[MP_MAX_PRIORITIES * 12];
         priority_list(&c->mp, list, sizeof list);
         ok = text(rc, "os", "priority", "--priority", list);
+    }
+    if (ok && c->nmft) { /* fixed partitions, in bytes: "8192,8192,16384" */
+        char list[OS_MAX_MFT * 12];
+        list[0] = 0;
+        for (int i = 0, n = 0; i < c->nmft && (size_t)n < sizeof list; i++)
+            n += snprintf(list + n, sizeof list - (size_t)n, "%s%" PRIu32, i ? "," : "", c->mft[i]);
+        ok = text(rc, "os", "mft", "--mft", list);
     }
     ok = ok && flag(rc, "os", "audit", "--audit", c->audit_stores);
     ok = ok && text(rc, "os", "bind", "--bind", c->bind_now ? "now" : "lazy");
@@ -186,8 +193,10 @@ static bool add_arguments(run_config_t *rc, const run_options_t *o)
 static bool add_programs(run_config_t *rc, const run_options_t *o)
 {
     for (int i = 0; i < o->nprograms; i++) {
-        char hash[65] = "unreadable", key[32]; /* loading it reports why */
-        sha256_file(o->programs[i], hash);
+        char hash[65] = "unreadable", key[32], path[4096]; /* loading it reports why */
+        uint64_t arrives;
+        program_arrival(o->programs[i], path, sizeof path, &arrives); /* prog.s@CYCLE: prog.s's hash */
+        sha256_file(path, hash);
         snprintf(key, sizeof key, "program%d", i + 1);
         if (!add(rc, "programs", key, false, CFG_PROGRAM, NULL, "%s", o->programs[i]))
             return false;

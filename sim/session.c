@@ -5,6 +5,7 @@
 
 #include "../obs/din.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,17 +94,31 @@ static const char *base_name(const char *path)
 
 static int load_programs(session_t *s, FILE *err)
 {
+    bool arrivals = false;
     for (int i = 0; i < s->opt.nprograms; i++) {
-        const char *path = s->opt.programs[i];
+        char path[PATH_MAX];
+        uint64_t cycle;
+        bool arrives = program_arrival(s->opt.programs[i], path, sizeof path, &cycle);
         exe_t exe;
         if (program_load(path, &exe, err))
             return 2;
         char msg[256];
-        int pid = os_load(s->os, &exe, base_name(path), msg, sizeof msg);
+        int pid = 0;
+        bool ok = arrives ? os_add_arrival(s->os, &exe, base_name(path), cycle, msg, sizeof msg)
+                          : !arrivals && (pid = os_load(s->os, &exe, base_name(path), msg, sizeof msg)) > 0;
+        if (!arrives && arrivals)
+            snprintf(msg, sizeof msg, "programs loaded at the start come before those arriving later (prog.s@CYCLE)");
+        arrivals = arrivals || arrives;
         exe_free(&exe);
-        if (pid < 0 || (s->opt.prog_args && i == s->opt.nprograms - 1 &&
-                        !os_set_args(s->os, pid, s->opt.nprog_args, s->opt.prog_args, msg, sizeof msg))) {
-            fprintf(err, "mmulab: %s: %s\n", path, msg);
+        if (ok && s->opt.prog_args && i == s->opt.nprograms - 1) {
+            ok = pid > 0;
+            if (!ok)
+                snprintf(msg, sizeof msg, "program arguments (-- ARG...) go to a program loaded before the run");
+            else
+                ok = os_set_args(s->os, pid, s->opt.nprog_args, s->opt.prog_args, msg, sizeof msg);
+        }
+        if (!ok) {
+            fprintf(err, "mmulab: %s: %s\n", s->opt.programs[i], msg);
             return 2;
         }
         if (!expect_parse_file(&s->expects[i], path, err))

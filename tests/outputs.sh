@@ -94,6 +94,19 @@ want_eq "bind" "$(cfg "$T/a.json" os.bind)" now
 want_eq "lib_path" "$(cfg "$T/a.json" os.lib_path)" programs/lib
 end
 
+begin "fixed partitions (--mft) and quotas by priority are recorded and repeat"
+repeat_from_record --mode hwreloc --mft 8K,8K,16K --fit best programs/vcopy.s programs/checksum.s
+want_eq "mft" "$(cfg "$T/a.json" os.mft)" 8192,8192,16384
+repeat_from_record --mode paged --frames 6 --scope local --alloc priority --priority 3,1 programs/vcopy.s programs/checksum.s
+want_eq "alloc" "$(cfg "$T/a.json" os.alloc)" priority
+end
+
+begin "a program arriving during the run (prog.s@CYCLE): recorded as named, hashed as its file, repeats"
+repeat_from_record --mode hwreloc programs/vcopy.s programs/checksum.s@2000
+want_eq "program2" "$(cfg "$T/a.json" programs.program2)" programs/checksum.s@2000
+want_eq "its sha256" "$(cfg "$T/a.json" programs.program2_sha256)" "$(sha256sum programs/checksum.s | cut -d' ' -f1)"
+end
+
 begin "a base/limit run with swapping repeated from its record gives the same stats"
 repeat_from_record --mode hwreloc --mem 64K --fit best --swap --priority 2,1 --granule 64 --stack 1K \
     programs/vcopy.s programs/checksum.s
