@@ -142,20 +142,20 @@ static void copy_from_executable(const pager_t *pg, const process_t *p, uint32_t
  * the executable's bytes, or zeros.  Returns true if getting it needs a disk
  * read (a major fault), false for a zero fill (minor).
  */
-bool vm_page_contents(const pager_t *pg, const process_t *p, uint32_t vpn, uint8_t *buf)
+page_source_t vm_page_contents(const pager_t *pg, const process_t *p, uint32_t vpn, uint8_t *buf)
 {
     const uint8_t *copy = swap_get(&pg->swap, p->pid, vpn);
     if (copy) {
         memcpy(buf, copy, pg->page_size);
-        return true;
+        return PAGE_FROM_SWAP;
     }
     memset(buf, 0, pg->page_size);
     if (mmap_fill_page(p, vm_vaddr(pg, vpn), buf, pg->page_size))
-        return true; /* a mapped file, shared memory or a library: read from its support */
+        return PAGE_FROM_MAPPING; /* a mapped file, shared memory or a library: read from its support */
     if (!regions_file_backed(p, vpn, pg->geo.page_shift))
-        return false;
+        return PAGE_FROM_ZEROS;
     copy_from_executable(pg, p, vpn, buf);
-    return true;
+    return PAGE_FROM_EXECUTABLE;
 }
 
 
