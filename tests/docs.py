@@ -24,7 +24,7 @@ links to the project's top-level entries, with `mmulab`, `mmulab-rtl` and
 types.  ```console rtl blocks need build/mmulab-rtl and are skipped (and
 said so) without it.
 
-A fenced block with no language that holds a command line (`mmulab ...`,
+A fenced block with no language (or `sh`, `bash`, `shell`) that holds a command line (`mmulab ...`,
 `build/mmulab ...`, `make ...`, `$ ...`) fails: mark it `console` to run it
 or `text` when it is a synopsis, so no command in the docs goes unchecked.
 
@@ -42,6 +42,7 @@ import tempfile
 TIMEOUT = int(os.environ.get("MM_TIMEOUT", "60"))
 COMMAND_LINE = re.compile(r"^\s*(\$ |(build/)?mmulab(-rtl|-view)?( |$)|make( |$))")
 EXIT_LINE = re.compile(r"^\[exit (\d+)\]$")
+SHELL_BLOCKS = ("sh", "bash", "shell")  # held to the same rule as a block with no language
 
 
 def blocks(path):
@@ -144,7 +145,7 @@ def main():
         work = None
         for start, info, body in blocks(doc):
             words = info.split()
-            if not words:
+            if not words or words[0] in SHELL_BLOCKS:
                 loose = [l for l in body if COMMAND_LINE.match(l)]
                 if loose:
                     failed += 1
