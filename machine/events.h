@@ -71,7 +71,8 @@
     X(POLICY_STATE, "replacement state", "os", "frame", "page", "key", "flags")           \
     X(COW_BREAK, "copy-on-write break", "os", "page", "old_frame", "new_frame", "copied")  \
     X(IDLE, "idle", "os", "", "", "", "")                                                  \
-    X(TLB_FILL, "TLB fill", "hw", "slot", "victim_vpn", "rank", "policy")
+    X(TLB_FILL, "TLB fill", "hw", "slot", "victim_vpn", "rank", "policy")                  \
+    X(BIND, "symbol binding", "os", "slot", "address", "symbols_searched", "lazy")
 
 #define VICTIM_POLICY_MASK 0xffu
 #define VICTIM_LOCAL 0x100u /* chosen among the faulting process's own frames */

@@ -167,6 +167,9 @@ void os_totals(os_t *os, proc_stats_t *t)
         t->context_switches += s->context_switches;
         t->shared_maps += s->shared_maps;
         t->cow_copies += s->cow_copies;
+        t->binds += s->binds;
+        t->lazy_binds += s->lazy_binds;
+        t->bind_cycles += s->bind_cycles;
         t->page_faults += s->page_faults;
         t->major_faults += s->major_faults;
         t->minor_faults += s->minor_faults;
@@ -263,8 +266,11 @@ static void describe_fault(os_t *os, process_t *p, const trap_t *t)
         return;
     }
     if (t->cause == TRAP_MISALIGNED) { /* caught before translation: no physical address */
-        snprintf(p->fault_msg + n, room - (size_t)n, "; %s at pc 0x%08" PRIx32 ", logical address 0x%08" PRIx32,
-                 access_name[t->access], t->pc, t->vaddr);
+        snprintf(p->fault_msg + n, room - (size_t)n, "; %s at pc 0x%08" PRIx32 ", logical address 0x%08" PRIx32 " (%s)",
+                 access_name[t->access], t->pc, t->vaddr,
+                 t->access == ACC_FETCH ? "addresses count bytes: an instruction starts at a multiple of 4"
+                                        : "addresses count bytes: a word starts at a multiple of 4, so step "
+                                          "through a word vector with ADD Rn, #4, not INC Rn");
         return;
     }
     n += snprintf(p->fault_msg + n, room - (size_t)n,

@@ -57,6 +57,7 @@ typedef struct {
     bool record_refs;       /* step and record each process's page references (OPT's first pass) */
     /* services (docs/services.md) */
     const char *root;       /* guest files live in this host directory (NULL: ".") */
+    bool bind_now;          /* bind every import at load (LD_BIND_NOW), not at its first call */
     const char *lib_path;   /* where dynamic libraries are looked for (':'-separated) */
     mp_config_t mp;         /* compaction and swapping (os/multiprog.h)           */
 } os_config_t;
@@ -79,6 +80,8 @@ typedef struct {
     /* sharing (os/fork.c, os/shm.c): each shared mapping is a frame saved */
     uint64_t shared_maps;  /* pages mapped onto a frame another mapping holds */
     uint64_t cow_copies;   /* copy-on-write faults that copied a shared page   */
+    /* dynamic linking (os/dynlib.c): imported symbols bound, at start or lazily */
+    uint64_t binds, lazy_binds, bind_cycles;
 } proc_stats_t;
 
 /*

@@ -130,6 +130,7 @@ typedef struct {
 struct proc_vm {
     table_area_t *tables; /* every page-table area it owns, root first       */
     int ntables, cap;
+    uint64_t upper_ptes_written; /* entries pointing at a new lower table, every level */
     page_ref_t *recorded; /* recording pass: what it referenced             */
     size_t nrecorded, caprecorded;
     uint64_t *future;     /* OPT: sorted keys vpn << 40 | position            */

@@ -87,6 +87,7 @@ uint32_t vm_leaf_pte_addr(os_t *os, process_t *p, uint32_t vpn, bool create)
                 return 0;
             pte = pte_make(next >> g->page_shift, PTE_V);
             vm_write_pte(os, addr, pte);
+            p->vm->upper_ptes_written++;
         }
         table = pte_ppn(pte) << g->page_shift;
     }
@@ -108,14 +109,15 @@ pte_t vm_absent_pte(const os_t *os, const process_t *p, uint32_t vpn)
     return pte_make(0, regions_perm(p, vpn, os->pager->geo.page_shift) | PTE_U);
 }
 
-/* Map every page of [start, end) not present; the number of PTEs written. */
+/* Map every page of [start, end) not present; the number of PTEs written at
+ * every level: the leaves and the entries pointing at the tables made for them. */
 uint64_t vm_map_absent(os_t *os, process_t *p, uint32_t start, uint32_t end, bool *ok)
 {
     uint32_t shift = os->pager->geo.page_shift;
-    uint64_t written = 0;
-    for (uint64_t va = start; va < end && *ok; va += os->pager->page_size, written++)
+    uint64_t leaves = 0, upper_before = p->vm->upper_ptes_written;
+    for (uint64_t va = start; va < end && *ok; va += os->pager->page_size, leaves++)
         *ok = vm_set_leaf(os, p, (uint32_t)(va >> shift), vm_absent_pte(os, p, (uint32_t)(va >> shift)));
-    return written;
+    return leaves + (p->vm->upper_ptes_written - upper_before);
 }
 
 /* ---- page contents ------------------------------------------------------------ */

@@ -431,6 +431,7 @@ void opt_help(const opt_parser_t *p, FILE *out)
 
 static const char *const run_engines[] = {"c", "rtl"};
 static const char *const run_scopes[] = {"global", "local"};
+static const char *const run_bind_modes[] = {"lazy", "now"}; /* index = os.bind_now */
 static const char *const run_alloc_names[] = {"equal", "proportional", "ws"};
 enum { RUN_ALLOC_EQUAL, RUN_ALLOC_PROPORTIONAL, RUN_ALLOC_WS };
 
@@ -585,6 +586,9 @@ static const opt_spec_t run_specs[] = {
      .help = "guest files (open, mmap) live in this directory, never outside (default .)"},
     {"--lib-path", .kind = OPT_STRING, .value_name = "DIRS", RUN(os.lib_path),
      .help = "':'-separated directories of dynamic libraries, before the program's own and its lib/"},
+    {"--bind", .kind = OPT_CHOICE, .value_name = "WHEN", RUN(os.bind_now), .choices = run_bind_modes, .nchoices = 2,
+     .help = "bind imported symbols lazy (at the first call, through the linker's stub) or now (at load) "
+             "(default lazy)"},
 };
 #undef RUN
 

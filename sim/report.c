@@ -44,6 +44,9 @@ static int gather(const proc_stats_t *st, stat_t *out)
     out[n++] = (stat_t){"fault_cycles", st->fault_cycles, "cycles serving page faults: trap entry, handler, disk"};
     out[n++] = (stat_t){"shared_maps", st->shared_maps, "pages mapped onto a frame already in use (fork, shared memory, code): frames saved"};
     out[n++] = (stat_t){"cow_copies", st->cow_copies, "copy-on-write faults that copied a shared page"};
+    out[n++] = (stat_t){"binds", st->binds, "imported symbols bound by the dynamic loader"};
+    out[n++] = (stat_t){"lazy_binds", st->lazy_binds, "of them bound at their first call (lazy binding)"};
+    out[n++] = (stat_t){"bind_cycles", st->bind_cycles, "cycles binding symbols: lookup and slot write (lazy: plus the trap)"};
     return n;
 }
 
