@@ -45,8 +45,11 @@ int cmd_run(int argc, char **argv)
         return rc;
     session_t s;
     rc = session_open(&s, &opt, stderr);
-    if (rc == 0)
+    if (rc == 0) {
+        os_start(s.os);
+        os_print_frame_quotas(s.os, stderr);
         rc = session_report(&s, session_run(&s), stdout, stderr);
+    }
     if (rc != 2 && opt.regions)
         os_print_regions(s.os, stdout);
     session_close(&s);

@@ -54,6 +54,7 @@ static bool inherit(os_t *os, process_t *parent, process_t *child, const cpu_sta
     child->cpu.r[0] = 0;
     child->mmu = parent->mmu;
     child->base = parent->base, child->size = parent->size, child->image_end = parent->image_end;
+    child->requested = parent->requested;
     memcpy(child->regions, parent->regions, sizeof child->regions);
     child->nregions = parent->nregions;
     child->brk = parent->brk, child->stack_top = parent->stack_top, child->frame_quota = parent->frame_quota;

@@ -33,6 +33,8 @@ typedef enum {
 
 extern const char *const os_mode_name[OS_MODE_COUNT];
 
+#define OS_MAX_MFT 64 /* fixed partitions (--mft) at most */
+
 typedef struct {
     os_mode_t mode;
     uint32_t base;          /* where the first process goes (contiguous modes)  */
@@ -41,6 +43,8 @@ typedef struct {
     uint32_t stack_size;    /* stack reserved above each program image            */
     uint32_t granule;       /* partition sizes are multiples of this              */
     fit_t fit;              /* hole-selection policy for partitions               */
+    int nmft;               /* MFT: fixed partitions of these sizes (0: MVT)      */
+    uint32_t mft[OS_MAX_MFT];
     uint64_t quantum;       /* cycles per time slice                              */
     uint64_t max_cycles;    /* stop everything at this clock (0: no limit)        */
     bool audit_stores;      /* step and report stores that land outside the owner */
@@ -52,11 +56,13 @@ typedef struct {
     repl_policy_t replace;  /* page replacement policy (default lru)              */
     bool scope_local;       /* replace among the faulting process's own frames    */
     bool alloc_proportional;/* local quotas by image size instead of equal shares */
+    bool alloc_priority;    /* local quotas by --priority instead (slide 57)        */
     bool prefault;          /* load every page at start instead of on demand      */
     bool explain_state;     /* announce the replacement policy's order before each choice (EV_POLICY_STATE) */
     bool record_refs;       /* step and record each process's page references (OPT's first pass) */
     /* services (docs/services.md) */
     const char *root;       /* guest files live in this host directory (NULL: ".") */
+    uint32_t buffer_cache_blocks; /* read/write's buffer cache, in page-sized blocks (0: none, os/bcache.c) */
     bool bind_now;          /* bind every import at load (LD_BIND_NOW), not at its first call */
     const char *lib_path;   /* where dynamic libraries are looked for (':'-separated) */
     mp_config_t mp;         /* compaction and swapping (os/multiprog.h)           */
@@ -80,6 +86,9 @@ typedef struct {
     /* sharing (os/fork.c, os/shm.c): each shared mapping is a frame saved */
     uint64_t shared_maps;  /* pages mapped onto a frame another mapping holds */
     uint64_t cow_copies;   /* copy-on-write faults that copied a shared page   */
+    /* files (os/sys_files.c): bytes read and written through read/write */
+    uint64_t file_bytes_read, file_bytes_written;
+    uint64_t bcache_hits, bcache_misses; /* blocks read() found / did not find in the buffer cache */
     /* dynamic linking (os/dynlib.c): imported symbols bound, at start or lazily */
     uint64_t binds, lazy_binds, bind_cycles;
 } proc_stats_t;
@@ -153,6 +162,7 @@ typedef struct {
     mmu_regs_t mmu;
     exe_t exe;              /* kept: relocations, symbols                     */
     uint32_t base, size;    /* physical partition (contiguous modes)          */
+    uint32_t requested;     /* of size: bytes request_memory added (os/memuse.c) */
     uint32_t image_end;     /* one past the highest logical image byte         */
     int exit_code;
     trap_t fault;           /* why it was killed                              */
@@ -201,6 +211,11 @@ void os_set_console(os_t *os, FILE *out);
 
 /* Load an executable as a new process. Returns the pid, or -1 with err set. */
 int os_load(os_t *os, const exe_t *exe, const char *name, char *err, size_t errlen);
+/* A program that arrives at `cycle` (`run prog.s@CYCLE`, os/arrivals.c):
+ * loaded then, or when memory has room, in arrival order, after the
+ * programs loaded with os_load.  Contiguous multiprogrammed modes only. */
+bool os_add_arrival(os_t *os, const exe_t *exe, const char *name, uint64_t cycle, char *err, size_t errlen);
+bool os_arrivals_pending(const os_t *os);
 
 /* Put argc, argv (the process's name, then argv[0..argc-1]) and the strings
  * on a just-loaded process's initial stack, System V style (os/args.c).
@@ -295,6 +310,13 @@ bool os_region_info(os_t *os, int pid, int i, char *support, size_t len, const c
 /* Print every process's region table (paged mode) as the seed's slide 40
  * lays it out: region, addresses, support, protection, shared/private, size. */
 void os_print_regions(os_t *os, FILE *out);
+
+/* Start the run now (os_run does it on its first call): the pager shares
+ * out the frames, the services and the arguments are set up. */
+void os_start(os_t *os);
+/* Paged mode with quotas (--scope local, --alloc proportional|priority):
+ * one line, each process's frame quota (slide 57). */
+void os_print_frame_quotas(os_t *os, FILE *out);
 
 /* Totals over all processes. */
 void os_totals(os_t *os, proc_stats_t *out);

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mp_internal.h"
 #include "os_internal.h"
 #include "services.h"
 #include "syscall.h"
@@ -528,15 +529,21 @@ bool pager_load(os_t *os, process_t *p, const exe_t *exe, char *err, size_t errl
     return true;
 }
 
-/* A process's share of the frames: 1 each (equal), or its image's bytes. */
+/* A process's share of the frames: 1 each (equal), its image's bytes
+ * (proportional), or its priority (at least 1, sim/options.c checks). */
 static uint64_t quota_weight(const os_t *os, const process_t *p)
 {
+    if (os->cfg.alloc_priority) {
+        int prio = mp_priority(os, p->leader ? p->leader : p->pid);
+        return prio > 0 ? (uint64_t)prio : 1;
+    }
     return os->cfg.alloc_proportional ? (uint64_t)p->image_end + 1 : 1;
 }
 
 /* Frames for processes under local scope (the seed's slide 57). */
 static void set_quotas(os_t *os, uint32_t total)
 {
+    os->pager->quota_frames = total;
     uint64_t weight_sum = 0;
     for (int i = 0; i < os->nprocs; i++)
         weight_sum += quota_weight(os, &os->procs[i]);
@@ -563,6 +570,24 @@ static uint64_t prefault_process(os_t *os, process_t *p)
                 return machine_cycles(os->m) - t0;
         }
     return machine_cycles(os->m) - t0;
+}
+
+void os_print_frame_quotas(os_t *os, FILE *out)
+{
+    const os_config_t *c = &os->cfg;
+    if (!os->pager || !os->pager->started || !(c->scope_local || c->alloc_priority || c->alloc_proportional))
+        return;
+    fprintf(out, "mmulab: frame quotas (--alloc %s of %u frames, %s):",
+            c->alloc_priority ? "priority" : c->alloc_proportional ? "proportional" : "equal", os->pager->quota_frames,
+            c->scope_local ? "local scope" : "global scope, so not enforced: --scope local enforces them");
+    for (int i = 0; i < os->nprocs; i++) {
+        const process_t *p = &os->procs[i];
+        fprintf(out, "%s process %d (%s) ", i ? ";" : "", p->pid, p->name);
+        if (c->alloc_priority)
+            fprintf(out, "priority %d: ", mp_priority(os, p->pid));
+        fprintf(out, "%u", p->frame_quota);
+    }
+    fprintf(out, "\n");
 }
 
 void pager_start(os_t *os)

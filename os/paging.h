@@ -155,6 +155,7 @@ struct pager {
     uint32_t cap;         /* most user frames at once                         */
     bool flush_on_switch; /* ASIDs cannot tell the processes apart            */
     bool started;
+    uint32_t quota_frames; /* the frames set_quotas shared out at the start */
 };
 
 /* ---- vmspace.c: a process's address space in physical memory ------------------ */

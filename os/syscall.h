@@ -32,7 +32,9 @@
     X(THREAD_CREATE, 22, "entry, argument (R1 in the thread)") \
     X(THREAD_EXIT, 23, "code")                \
     X(THREAD_JOIN, 24, "thread id")           \
-    X(BIND, 25, "import slot address in R14 (the linker's lazy-binding stub)")
+    X(BIND, 25, "import slot address in R14 (the linker's lazy-binding stub)") \
+    X(REQUEST_MEMORY, 26, "bytes (returns their address)") \
+    X(RELEASE_MEMORY, 27, "bytes (the last requested)")
 
 enum {
 #define SYS_ENUM(name, num, args) SYS_##name = num,

@@ -432,8 +432,8 @@ void opt_help(const opt_parser_t *p, FILE *out)
 static const char *const run_engines[] = {"c", "rtl"};
 static const char *const run_scopes[] = {"global", "local"};
 static const char *const run_bind_modes[] = {"lazy", "now"}; /* index = os.bind_now */
-static const char *const run_alloc_names[] = {"equal", "proportional", "ws"};
-enum { RUN_ALLOC_EQUAL, RUN_ALLOC_PROPORTIONAL, RUN_ALLOC_WS };
+static const char *const run_alloc_names[] = {"equal", "proportional", "ws", "priority"};
+enum { RUN_ALLOC_EQUAL, RUN_ALLOC_PROPORTIONAL, RUN_ALLOC_WS, RUN_ALLOC_PRIORITY };
 
 void run_options_defaults(run_options_t *o)
 {
@@ -441,6 +441,27 @@ void run_options_defaults(run_options_t *o)
     machine_config_defaults(&o->hw);
     os_config_defaults(&o->os);
     o->engine = "c";
+}
+
+/* --mft SIZE,SIZE,..: fixed partitions, in address order above the OS. */
+static bool set_mft(void *target, const char *arg, char *why, size_t len)
+{
+    os_config_t *os = &((run_options_t *)target)->os;
+    char copy[1024];
+    snprintf(copy, sizeof copy, "%s", arg);
+    os->nmft = 0;
+    for (char *save = NULL, *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+        uint64_t v;
+        if (os->nmft == OS_MAX_MFT || !parse_quantity(w, true, &v) || v < 16 || v > (1ull << 31) || v % 4) {
+            snprintf(why, len, "expected up to %d partition sizes, multiples of 4 from 16 bytes, e.g. 8K,8K,16K,32K",
+                     OS_MAX_MFT);
+            return false;
+        }
+        os->mft[os->nmft++] = (uint32_t)v;
+    }
+    if (!os->nmft)
+        snprintf(why, len, "expected at least one partition size, e.g. 8K,16K");
+    return os->nmft > 0;
 }
 
 /* --priority P1,P2,..: integers from -1000 to 1000, one per program. */
@@ -521,8 +542,13 @@ static const opt_spec_t run_specs[] = {
      .help = "roll processes out to the backing store when memory is short (disk_mbps)"},
     {"--swap-back", .kind = OPT_CHOICE, .value_name = "HOW", RUN(os.mp.swap_back), .choices = swapback_name,
      .nchoices = SWAPBACK_COUNT, .help = "software relocation: same place (default) or relocate on swap-in"},
+    {"--swap-threshold", .kind = OPT_SIZE, .value_name = "BYTES", RUN(os.mp.swap_threshold),
+     .help = "with --swap: roll out only while more than BYTES are allocated (default 0: whenever short)"},
     {"--priority", .kind = OPT_CUSTOM, .value_name = "P1,P2,..", .hook = set_priority,
-     .help = "per-program priority: lower is rolled out first (default all 0)"},
+     .help = "per-program priority: lower is rolled out first; --alloc priority shares frames by it (default all 0)"},
+    {"--mft", .kind = OPT_CUSTOM, .value_name = "SIZES", .hook = set_mft,
+     .help = "contiguous: fixed partitions (MFT) of these sizes, e.g. 8K,8K,16K; a process takes a whole "
+             "free one chosen by --fit (default: variable partitions, MVT)"},
     {"--partitions", .kind = OPT_FLAG, RUN(os.mp.show_partitions),
      .help = "print the partition table when memory was fullest"},
     {"--ws-window", .kind = OPT_NUMBER, .value_name = "N", RUN(os.mp.ws_window), .min = 1,
@@ -569,8 +595,9 @@ static const opt_spec_t run_specs[] = {
      .nchoices = REPL_POLICY_COUNT, .help = "paged: page replacement fifo|lru|opt|clock (default lru)"},
     {"--scope", .lists = true, .kind = OPT_CHOICE, .value_name = "SCOPE", RUN(os.scope_local), .choices = run_scopes,
      .nchoices = 2, .help = "paged: replace among global|local frames (default global)"},
-    {"--alloc", .lists = true, .kind = OPT_CHOICE, .value_name = "HOW", RUN(alloc), .choices = run_alloc_names, .nchoices = 3,
-     .help = "paged: local quotas equal|proportional, or ws: working-set load control (default equal)"},
+    {"--alloc", .lists = true, .kind = OPT_CHOICE, .value_name = "HOW", RUN(alloc), .choices = run_alloc_names, .nchoices = 4,
+     .help = "paged: local quotas equal|proportional (to image size)|priority (to --priority), or ws: "
+             "working-set load control (default equal)"},
     {"--prefault", .kind = OPT_FLAG, RUN(os.prefault), .help = "paged: load every page at start instead of on demand"},
     {"--disk-mbps", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.timing.disk_mbps), .min = 1, .max = 1000000,
      .help = "backing-store transfer rate in MB/s (default 50)"},
@@ -584,6 +611,8 @@ static const opt_spec_t run_specs[] = {
     {"--regions", .kind = OPT_FLAG, RUN(regions), .help = "after the run, print each process's region table (paged)"},
     {"--root", .kind = OPT_STRING, .value_name = "DIR", RUN(os.root),
      .help = "guest files (open, mmap) live in this directory, never outside (default .)"},
+    {"--buffer-cache", .lists = true, .kind = OPT_NUMBER, .value_name = "BLOCKS", RUN(os.buffer_cache_blocks), .max = 65536,
+     .help = "page-sized blocks of file data read/write keep in memory (default 0: every block goes to the disk)"},
     {"--lib-path", .kind = OPT_STRING, .value_name = "DIRS", RUN(os.lib_path),
      .help = "':'-separated directories of dynamic libraries, before the program's own and its lib/"},
     {"--bind", .kind = OPT_CHOICE, .value_name = "WHEN", RUN(os.bind_now), .choices = run_bind_modes, .nchoices = 2,
@@ -597,6 +626,17 @@ opt_table_t run_options_table(run_options_t *o)
     return (opt_table_t){.specs = run_specs, .n = OPT_COUNT(run_specs), .target = o};
 }
 
+/* Does every one of n programs have a priority of at least 1 (a share of frames)? */
+static bool priorities_cover(const mp_config_t *mp, int n)
+{
+    if (mp->npriorities < n)
+        return false;
+    for (int i = 0; i < n; i++)
+        if (mp->priority[i] < 1)
+            return false;
+    return true;
+}
+
 /* The working-set window by default, in references (fetches and data
  * accesses): long enough to hold one pass of thrash_worker.s over its pages. */
 #define WS_WINDOW_DEFAULT 2500
@@ -606,6 +646,18 @@ int run_options_finish(run_options_t *o, FILE *err)
     if (!o->tlb_ways_given || o->hw.tlb_ways == 0) /* full, the default */
         o->hw.tlb_ways = o->hw.tlb_entries;
     o->os.alloc_proportional = o->alloc == RUN_ALLOC_PROPORTIONAL;
+    o->os.alloc_priority = o->alloc == RUN_ALLOC_PRIORITY;
+    if (o->os.alloc_priority && o->os.mp.npriorities == 0) { /* e.g. from --alloc all: every program weighs 1 */
+        fprintf(err, "mmulab: warning: --alloc priority without --priority: every program weighs 1, as under equal\n");
+        for (int i = 0; i < o->nprograms && i < MP_MAX_PRIORITIES; i++)
+            o->os.mp.priority[i] = 1;
+        o->os.mp.npriorities = o->nprograms < MP_MAX_PRIORITIES ? o->nprograms : MP_MAX_PRIORITIES;
+    }
+    if (o->os.alloc_priority && !priorities_cover(&o->os.mp, o->nprograms)) {
+        fprintf(err, "mmulab: --alloc priority: needs --priority with a priority of at least 1 for each program "
+                     "(%d here; frames are shared in proportion to them), e.g. --priority 3,1\n", o->nprograms);
+        return 2;
+    }
     o->os.mp.alloc_ws = o->alloc == RUN_ALLOC_WS; /* working-set load control (os/loadctl.c) */
     if (o->os.mp.alloc_ws) { /* load control measures working sets; replacement is global */
         o->os.mp.ws_window = o->os.mp.ws_window ? o->os.mp.ws_window : WS_WINDOW_DEFAULT;

@@ -5,6 +5,7 @@
 
 #include "../obs/din.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,19 +92,48 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+/* "prog.s@5000": the path and the cycle it arrives at; false (and 0) for
+ * a program loaded before the run. */
+static bool split_arrival(const char *word, char *path, size_t len, uint64_t *cycle)
+{
+    const char *at = strrchr(word, '@');
+    *cycle = 0;
+    if (!at || !at[1] || at[strspn(at + 1, "0123456789") + 1] || at - word >= (long)len) {
+        snprintf(path, len, "%s", word);
+        return false;
+    }
+    snprintf(path, len, "%.*s", (int)(at - word), word);
+    *cycle = strtoull(at + 1, NULL, 10);
+    return true;
+}
+
 static int load_programs(session_t *s, FILE *err)
 {
+    bool arrivals = false;
     for (int i = 0; i < s->opt.nprograms; i++) {
-        const char *path = s->opt.programs[i];
+        char path[PATH_MAX];
+        uint64_t cycle;
+        bool arrives = split_arrival(s->opt.programs[i], path, sizeof path, &cycle);
         exe_t exe;
         if (program_load(path, &exe, err))
             return 2;
         char msg[256];
-        int pid = os_load(s->os, &exe, base_name(path), msg, sizeof msg);
+        int pid = 0;
+        bool ok = arrives ? os_add_arrival(s->os, &exe, base_name(path), cycle, msg, sizeof msg)
+                          : !arrivals && (pid = os_load(s->os, &exe, base_name(path), msg, sizeof msg)) > 0;
+        if (!arrives && arrivals)
+            snprintf(msg, sizeof msg, "programs loaded at the start come before those arriving later (prog.s@CYCLE)");
+        arrivals = arrivals || arrives;
         exe_free(&exe);
-        if (pid < 0 || (s->opt.prog_args && i == s->opt.nprograms - 1 &&
-                        !os_set_args(s->os, pid, s->opt.nprog_args, s->opt.prog_args, msg, sizeof msg))) {
-            fprintf(err, "mmulab: %s: %s\n", path, msg);
+        if (ok && s->opt.prog_args && i == s->opt.nprograms - 1) {
+            ok = pid > 0;
+            if (!ok)
+                snprintf(msg, sizeof msg, "program arguments (-- ARG...) go to a program loaded before the run");
+            else
+                ok = os_set_args(s->os, pid, s->opt.nprog_args, s->opt.prog_args, msg, sizeof msg);
+        }
+        if (!ok) {
+            fprintf(err, "mmulab: %s: %s\n", s->opt.programs[i], msg);
             return 2;
         }
         if (!expect_parse_file(&s->expects[i], path, err))
