@@ -71,6 +71,8 @@ static uint32_t sys_fork(os_t *os, process_t *p, const cpu_state_t *cpu)
 {
     if (!os->pager && os->cfg.mode != OS_HWRELOC)
         return err_code(E_NODEV); /* a copy would hold the parent's physical addresses */
+    if (os_process_count(os) >= OS_MAX_PROCESSES)
+        return err_code(E_AGAIN);
     int parent_pid = p->pid;
     char name[64];
     memcpy(name, p->name, sizeof name);

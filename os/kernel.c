@@ -449,7 +449,9 @@ static uint64_t slice_end(const os_t *os, uint64_t now)
     return end;
 }
 
-static void stop_at_cycle_limit(os_t *os)
+/* Stop every process still running, saying why and where it was: "process
+ * PID (NAME) stopped: WHY at pc 0x... HINT". */
+static void stop_everyone(os_t *os, const char *why, const char *hint)
 {
     for (int i = 0; i < os->nprocs; i++) {
         process_t *p = &os->procs[i];
@@ -458,11 +460,17 @@ static void stop_at_cycle_limit(os_t *os)
         leave_cpu(os, p);
         p->state = PROC_KILLED;
         p->exit_code = -1;
-        snprintf(p->fault_msg, sizeof p->fault_msg,
-                 "process %d (%s) stopped: cycle limit of %" PRIu64 " cycles reached at pc 0x%08" PRIx32, p->pid,
-                 p->name, os->cfg.max_cycles, p->cpu.pc);
+        snprintf(p->fault_msg, sizeof p->fault_msg, "process %d (%s) stopped: %s at pc 0x%08" PRIx32 "%s", p->pid,
+                 p->name, why, p->cpu.pc, hint);
         os_capture_dump(os, p);
     }
+}
+
+static void stop_at_cycle_limit(os_t *os)
+{
+    char why[80];
+    snprintf(why, sizeof why, "cycle limit of %" PRIu64 " cycles reached", os->cfg.max_cycles);
+    stop_everyone(os, why, " (raise it with --max-cycles)");
 }
 
 static void maybe_move(os_t *os)
@@ -558,10 +566,23 @@ bool os_run_until(os_t *os, uint64_t cycle)
     return !os->run_over;
 }
 
+void os_interrupt(os_t *os, const char *why)
+{
+    if (os->run_over)
+        return;
+    stop_everyone(os, why, "");
+    end_run(os);
+}
+
 int os_run(os_t *os)
 {
     while (os_run_until(os, UINT64_MAX))
         ;
+    return os_run_status(os);
+}
+
+int os_run_status(const os_t *os)
+{
     for (int i = 0; i < os->nprocs; i++)
         if (os->procs[i].state == PROC_KILLED)
             return 1;

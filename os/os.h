@@ -203,6 +203,11 @@ typedef struct {
 
 typedef struct os os_t;
 
+/* Entries in the process table (processes and threads, ended ones included:
+ * pids are never reused), so a fork bomb cannot exhaust the host; a fork
+ * beyond it gets -EAGAIN. */
+#define OS_MAX_PROCESSES 1024
+
 os_t *os_create(machine_t *m, const os_config_t *cfg, char *err, size_t errlen);
 void os_destroy(os_t *os);
 
@@ -226,6 +231,8 @@ bool os_set_args(os_t *os, int pid, int argc, char *const *argv, char *err, size
  * of the run: 0 all exited normally, 1 some process was stopped on a fault or
  * the cycle limit was reached. */
 int os_run(os_t *os);
+/* That status for the run so far (once os_run_until has returned false). */
+int os_run_status(const os_t *os);
 
 /* Run the OS -- scheduling, traps, everything os_run does -- until the clock
  * reaches `cycle` at an instruction boundary (or an OS action ends past it),
@@ -235,6 +242,11 @@ int os_run(os_t *os);
  * are left to run; false once the run is over (every process ended, or the
  * cycle limit in the configuration stopped them). */
 bool os_run_until(os_t *os, uint64_t cycle);
+
+/* End the run now, between instructions (after os_run_until returned): every
+ * process still running is stopped with "stopped: WHY at pc ...", as the
+ * cycle limit stops them.  For a run interrupted from outside (SIGINT). */
+void os_interrupt(os_t *os, const char *why);
 
 /* An observer of every instruction the processes retire (or trap on), with
  * the pid that ran it.  While one is set the OS steps the machine
@@ -301,6 +313,10 @@ bool os_pte(os_t *os, int pid, uint32_t vpn, uint32_t *pte);
  * references is fine: a thread's are recorded with its leader's). */
 const page_ref_t *os_recorded_refs(os_t *os, int pid, size_t *count);
 bool os_set_future(os_t *os, int pid, const page_ref_t *refs, size_t count);
+/* OPT keeps every page reference of the recording in memory (24 bytes each),
+ * so a process may make at most this many; past it the recording is full. */
+#define OS_OPT_MAX_REFS (4u << 20)
+bool os_recording_full(os_t *os);
 
 /* Row i of pid's region table in os_print_regions's words: its support
  * ("file (prog)", "none (zeros)", "file NAME", "library NAME", ...), `use`

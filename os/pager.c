@@ -236,8 +236,22 @@ const page_ref_t *os_recorded_refs(os_t *os, int pid, size_t *count)
     return p && p->vm ? p->vm->recorded : NULL;
 }
 
+bool os_recording_full(os_t *os)
+{
+    for (int pid = 1; pid <= os_process_count(os); pid++) {
+        process_t *p = os_process(os, pid);
+        if (p->vm && p->vm->record_full)
+            return true;
+    }
+    return false;
+}
+
 static void record_one(struct proc_vm *vm, uint64_t insn, uint32_t vpn, bool data)
 {
+    if (vm->nrecorded >= OS_OPT_MAX_REFS) { /* the host's memory is not the guest's to take */
+        vm->record_full = true;
+        return;
+    }
     if (vm->nrecorded == vm->caprecorded) {
         size_t cap = vm->caprecorded ? 2 * vm->caprecorded : 1024;
         page_ref_t *grown = realloc(vm->recorded, cap * sizeof *grown);

@@ -47,6 +47,8 @@ enum {
     E_INVAL = 22, E_MFILE = 24, E_FBIG = 27, E_DEADLK = 35, E_NAMETOOLONG = 36, E_NOSYS = 38, E_LOOP = 40
 };
 
+enum { E_AGAIN = 11 }; /* fork: the process table is full (OS_MAX_PROCESSES) */
+
 /* Flags of open, mmap (Linux's values). */
 enum { G_O_RDONLY = 0, G_O_WRONLY = 1, G_O_RDWR = 2, G_O_CREAT = 0x40, G_O_EXCL = 0x80, G_O_TRUNC = 0x200,
        G_O_APPEND = 0x400 };

@@ -223,16 +223,23 @@ static bool write_file(session_t *s, const char *path, void (*writer)(session_t 
     return fclose(f) == 0;
 }
 
+/* Stopped processes named one a line, up to this many. */
+#define MAX_FAULT_LINES 20
+
 static void summary(session_t *s, FILE *err)
 {
     proc_stats_t total;
     os_totals(s->os, &total);
     os_mp_report(s->os, err); /* compaction and swapping, if any */
+    int killed = 0;
     for (int pid = 1; pid <= os_process_count(s->os); pid++) {
         process_t *p = os_process(s->os, pid);
-        if (p->state == PROC_KILLED)
+        if (p->state == PROC_KILLED && ++killed <= MAX_FAULT_LINES)
             fprintf(err, "mmulab: %s\n", p->fault_msg);
     }
+    if (killed > MAX_FAULT_LINES) /* a fork bomb stopped at the cycle limit */
+        fprintf(err, "mmulab: ... and %d more processes stopped (--stats-json lists every process)\n",
+                killed - MAX_FAULT_LINES);
     if (!s->opt.quiet)
         fprintf(err, "mmulab: %s: %d process%s, %" PRIu64 " instructions, %" PRIu64 " cycles (%" PRIu64
                      " loading), first exit code %d\n",

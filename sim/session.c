@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../toolchain/asm.h"
+#include "runctl.h"
 
 static bool is_elf_file(const char *path)
 {
@@ -166,6 +167,12 @@ static int record_future(session_t *s, FILE *err)
         if (devnull)
             os_set_console(rec.os, devnull);
         session_run(&rec);
+        if (os_recording_full(rec.os)) {
+            fprintf(err, "mmulab: --replace opt: a process makes more than %u page references, and OPT keeps each "
+                         "one in memory; use a shorter run (--max-cycles) or another --replace policy\n",
+                    OS_OPT_MAX_REFS);
+            rc = 2;
+        }
         for (int pid = 1; pid <= os_process_count(rec.os) && rc == 0; pid++) {
             size_t n;
             const page_ref_t *refs = os_recorded_refs(rec.os, pid, &n);
@@ -308,9 +315,48 @@ int session_open_wrapped(session_t *s, const run_options_t *opt, machine_wrap_fn
     return rc;
 }
 
+/* The run goes in slices of this many cycles; between two, the stop flag is
+ * looked at and the progress line updated (the CPU's loop tests neither). */
+#define RUN_SLICE_CYCLES (1u << 20)
+
+static int processes_alive(session_t *s)
+{
+    int alive = 0;
+    for (int pid = 1; pid <= os_process_count(s->os); pid++)
+        alive += os_process(s->os, pid)->state == PROC_READY;
+    return alive;
+}
+
+static void show_progress(session_t *s, progress_t *progress)
+{
+    if (!progress_due(progress))
+        return;
+    char detail[64];
+    int alive = processes_alive(s);
+    snprintf(detail, sizeof detail, "%d process%s alive", alive, alive == 1 ? "" : "es");
+    progress_update(progress, machine_cycles(s->m), "cycles", machine_counters(s->m)->instructions, "instructions",
+                    detail);
+}
+
 int session_run(session_t *s)
 {
-    int rc = os_run(s->os);
+    progress_t progress;
+    progress_start(&progress, "run", s->opt.quiet);
+    while (os_run_until(s->os, machine_cycles(s->m) + RUN_SLICE_CYCLES)) {
+        if (runctl_stopping()) {
+            char why[64];
+            snprintf(why, sizeof why, "interrupted by %s", runctl_signal_name());
+            os_interrupt(s->os, why);
+            break;
+        }
+        show_progress(s, &progress);
+        if (s->opt.os.record_refs && os_recording_full(s->os)) { /* OPT's recording pass: no need to go on */
+            os_interrupt(s->os, "OPT's recording is full");
+            break;
+        }
+    }
+    progress_end(&progress);
+    int rc = os_run_status(s->os);
     if (s->explainer)
         explain_flush(s->explainer);
     return rc;
