@@ -118,10 +118,16 @@ module mmulab_ptw import mmulab_0_pkg::*; (
       pte_cause = TRAP_PTE_MALFORMED;
     end else if (leaf && pte_rd[PTE_W] && !pte_rd[PTE_R]) begin
       pte_cause = TRAP_PTE_MALFORMED;
+`ifndef MUT_PTW_NONLEAF_PASSES
     end else if (!leaf && pte_rd[PTE_V] && pte_rd[7:1] != 7'b0) begin
       pte_cause = TRAP_PTE_MALFORMED;
+`endif
     end else if (!pte_rd[PTE_V]) begin
+`ifdef MUT_PTW_NOT_PRESENT
+      pte_cause = TRAP_PAGE_NOT_MAPPED;  // planted bug: a swapped-out page reads as never mapped
+`else
       pte_cause = pte_rd[3:1] != 3'b0 ? TRAP_PAGE_NOT_PRESENT : TRAP_PAGE_NOT_MAPPED;
+`endif
     end else if (leaf) begin
       if (!priv_i && !pte_rd[PTE_U]) pte_cause = TRAP_PAGE_USER;
       else if (acc_i == ACC_FETCH && !pte_rd[PTE_X]) pte_cause = TRAP_PAGE_EXEC;
@@ -203,11 +209,23 @@ module mmulab_ptw import mmulab_0_pkg::*; (
           if (pte_cause != TRAP_NONE) begin
             cause_d = pte_cause;
             state_d = P_DONE;
+`ifdef MUT_PTW_AD_ON_FAULT
+            // planted bug: a permission fault still sets A in the leaf
+            if (leaf && pte_rd[PTE_V] && !pte_rd[PTE_A] && pte_cause != TRAP_PTE_MALFORMED) begin
+              pte_new_d = pte_rd | 32'h40;
+              state_d   = P_WRITE;
+              wait_d    = cfg_mem_cycles_i;
+            end
+`endif
           end else if (!leaf) begin
             table_d = {25'b0, pte_rd[31:10]} << cfg_page_shift_i;
             level_d = level_q + 2'd1;
             state_d = P_LEVEL;
+`ifdef MUT_PTW_LAST_FRAME
+          end else if (leaf_frame_end >= {15'b0, cfg_mem_size_i}) begin  // planted bug: the last frame faults
+`else
           end else if (leaf_frame_end > {15'b0, cfg_mem_size_i}) begin
+`endif
             cause_d = TRAP_BUS;
             state_d = P_DONE;
           end else begin

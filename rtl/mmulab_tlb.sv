@@ -78,7 +78,11 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
       mask = (32'd1 << cfg_asid_bits_i) - 32'd1;
       asid = asid_i & mask;
       sets = {21'b0, cfg_entries_i} / {21'b0, cfg_ways_i};
+`ifdef MUT_TLB_SET_INDEX
+      set  = (vpn >> 1) % sets;                 // planted bug: the set index drops the page number's low bit
+`else
       set  = vpn % sets;
+`endif
       lo   = set * {21'b0, cfg_ways_i};
       hi   = lo + {21'b0, cfg_ways_i};
     end
@@ -101,6 +105,8 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
         if (valid_q[i] && in_set(i, lo, hi) && vpn_q[i] == vpn &&
 `ifdef MUT_NO_ASID
             1'b1) begin                               // planted bug: the ASID is not compared
+`elsif MUT_TLB_NO_GLOBAL
+            {16'b0, tag_q[i]} == asid) begin          // planted bug: a global entry matches only its own ASID
 `else
             ({16'b0, tag_q[i]} == asid || perm_q[i][PTE_G])) begin
 `endif
@@ -119,12 +125,21 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
   always_comb begin
     fault_o = TRAP_NONE;
     if (!priv_i && !hperm[PTE_U]) fault_o = TRAP_PAGE_USER;
+`ifdef MUT_TLB_EXEC_BIT
+    else if (acc_i == ACC_FETCH && !hperm[PTE_R]) fault_o = TRAP_PAGE_EXEC;  // planted bug: R read for X
+`else
     else if (acc_i == ACC_FETCH && !hperm[PTE_X]) fault_o = TRAP_PAGE_EXEC;
+`endif
     else if (acc_i == ACC_LOAD && !hperm[PTE_R]) fault_o = TRAP_PAGE_READ;
     else if (acc_i == ACC_STORE && !hperm[PTE_W]) fault_o = TRAP_PAGE_WRITE;
   end
+`ifdef MUT_TLB_STALE_DIRTY
+  // planted bug: a store hitting a clean entry goes ahead without the walk that sets D
+  assign ok_o = hperm[PTE_V] && fault_o == TRAP_NONE && hperm[PTE_A];
+`else
   assign ok_o = hperm[PTE_V] && fault_o == TRAP_NONE && hperm[PTE_A] &&
                 !(acc_i == ACC_STORE && !hperm[PTE_D]);
+`endif
 
   // ---- victim ----
   logic [31:0]   rng_next, way_pick;
@@ -181,8 +196,16 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
   function automatic logic flush_selects(logic [SW-1:0] i, logic [1:0] kind, logic [31:0] fa, logic [31:0] fv);
     unique case (kind)
       2'd0:    flush_selects = 1'b1;
+`ifdef MUT_TLB_FLUSH_ASID_GLOBAL
+      2'd1:    flush_selects = {16'b0, tag_q[i]} == fa;      // planted bug: an ASID flush takes global entries too
+`else
       2'd1:    flush_selects = !perm_q[i][PTE_G] && {16'b0, tag_q[i]} == fa;
+`endif
+`ifdef MUT_TLB_FLUSH_PAGE_STALE
+      2'd2:    flush_selects = vpn_q[i] == fv && {16'b0, tag_q[i]} == fa;  // planted bug: a global page stays
+`else
       2'd2:    flush_selects = vpn_q[i] == fv && ({16'b0, tag_q[i]} == fa || perm_q[i][PTE_G]);
+`endif
       default: flush_selects = 1'b0;
     endcase
   endfunction
@@ -212,7 +235,11 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
       node = {{(32-SW){1'b0}}, touched} - lo + {21'b0, cfg_ways_i};
       for (int unsigned d = 0; d < SW; d++) begin
         if (node > 32'd1) begin
+`ifdef MUT_TLB_PLRU_PATH
+          plru_d[SW'(lo + (node >> 1))] = node[0];   // planted bug: the path points at the slot, not away
+`else
           plru_d[SW'(lo + (node >> 1))] = !node[0];
+`endif
           node = node >> 1;
         end
       end
@@ -235,7 +262,11 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
     end else begin
       plru_q <= plru_d;
       if (seed_load_i) rng_q <= cfg_seed_i == 32'b0 ? 32'd1 : cfg_seed_i;
+`ifdef MUT_TLB_LRU_NO_TOUCH
+      if (1'b0) begin                         // planted bug: a hit does not update the LRU stamp
+`else
       if (touch_i && cfg_policy_i == POL_LRU) begin
+`endif
         clock_q           <= clock_q + 32'd1;
         stamp_q[hit_slot] <= clock_q + 32'd1;
       end
@@ -252,7 +283,11 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
           clock_q         <= clock_q + 32'd1;
           stamp_q[victim] <= clock_q + 32'd1;
         end
+`ifdef MUT_TLB_RANDOM_ADVANCE
+        if (cfg_policy_i == POL_RANDOM) rng_q <= rng_next;  // planted bug: filling a free slot advances it too
+`else
         if (cfg_policy_i == POL_RANDOM && !found_invalid) rng_q <= rng_next;
+`endif
       end
     end
   end
