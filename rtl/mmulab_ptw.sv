@@ -306,4 +306,50 @@ module mmulab_ptw import mmulab_0_pkg::*; (
   assign pte_new_o  = pte_new_q;
   assign active_o   = state_q == P_READ || state_q == P_WRITE;
 
+`ifndef SYNTHESIS
+  // ---- properties (docs/verification.md, "Formal"): `make formal` proves them
+  // with the walker's inputs free (rtl/formal/mmulab_ptw_formal.sv); in
+  // simulation (verilator --assert) they are immediate assertions.
+
+  // The specification's permission decision for a present, well-formed leaf
+  // (mmu/pte.h pte_access_fault), written from the spec, not from pte_cause.
+  function automatic trap_e spec_access_fault(logic [7:0] perm, logic [1:0] acc, logic priv);
+    if (!priv && !perm[PTE_U]) spec_access_fault = TRAP_PAGE_USER;
+    else if (acc == ACC_FETCH) spec_access_fault = perm[PTE_X] ? TRAP_NONE : TRAP_PAGE_EXEC;
+    else if (acc == ACC_LOAD)  spec_access_fault = perm[PTE_R] ? TRAP_NONE : TRAP_PAGE_READ;
+    else                       spec_access_fault = perm[PTE_W] ? TRAP_NONE : TRAP_PAGE_WRITE;
+  endfunction
+
+  logic p_ready;  // out of reset (rst_ni itself stays an asynchronous reset only)
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) p_ready <= 1'b0;
+    else p_ready <= 1'b1;
+  end
+
+  logic leaf_well_formed;
+  assign leaf_well_formed = leaf && pte_rd[PTE_V] && pte_rd[9:8] == 2'b0 && !(pte_rd[PTE_W] && !pte_rd[PTE_R]);
+
+  always_ff @(posedge clk_i) begin
+    if (p_ready) begin
+      // ptw_reads_bounded: a walk reads at most `levels` PTEs
+      if (state_q == P_READ) ptw_reads_bounded: assert (steps_q < cfg_levels_i && level_q < cfg_levels_i);
+      if (done_o) ptw_steps_at_done: assert (steps_q <= cfg_levels_i);
+      // ptw_perm_spec: the decision on a leaf is the specification's
+      if (state_q == P_READ && phase_last && leaf_well_formed)
+        ptw_perm_spec: assert (pte_cause == spec_access_fault(pte_rd[7:0], acc_i, priv_i));
+      // ptw_no_ad_on_fault: A and D are written back only for an access that is allowed
+      if (mem_we_o) ptw_write_only_allowed: assert (cause_q == TRAP_NONE && leaf_well_formed_q);
+      if (done_o && cause_q != TRAP_NONE) ptw_no_ad_on_fault: assert (!written_q);
+    end
+  end
+
+  // the leaf the walker is about to write back was well formed and allowed
+  logic leaf_well_formed_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) leaf_well_formed_q <= 1'b0;
+    else if (state_q == P_READ && phase_last)
+      leaf_well_formed_q <= leaf_well_formed && spec_access_fault(pte_rd[7:0], acc_i, priv_i) == TRAP_NONE;
+  end
+`endif
+
 endmodule
