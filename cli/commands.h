@@ -18,6 +18,9 @@ int cmd_ar(int argc, char **argv);
 int cmd_workload(int argc, char **argv);
 int cmd_thrash(int argc, char **argv);
 int cmd_cosim(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_translate(int argc, char **argv);
+int cmd_quiz(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 
 #endif

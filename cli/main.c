@@ -27,6 +27,9 @@ static const command_t commands[] = {
     {"tlbsim", cmd_tlbsim, "replay a Dinero IV din trace through the TLB (and N frames)"},
     {"ld", cmd_ld, "link objects, archives and dynamic libraries into an executable"},
     {"ar", cmd_ar, "build and list static libraries (archives of objects)"},
+    {"explain", cmd_explain, "one sentence per decision in a recorded trace: what, why, what it cost"},
+    {"translate", cmd_translate, "split a virtual address into indexes and offset, table sizes, a walk"},
+    {"quiz", cmd_quiz, "seeded exercises (paging, replacement, fit, ...) answered by the model (-c)"},
     {"sweep", cmd_sweep, "run a grid over any command's options: -j N here, or a Slurm job array"},
     {"cosim", cmd_cosim, "run the C model and the RTL in lockstep and compare every instruction"},
 };

@@ -27,6 +27,7 @@ void block_cache_flush(cmodel_t *cm)
     if (cm->blocks)
         for (int i = 0; i < BLOCK_CACHE_SIZE; i++)
             cm->blocks[i].n = 0;
+    cm->link_epoch++;
 }
 
 void block_cache_invalidate(cmodel_t *cm, uint32_t pa, uint32_t len)
@@ -38,6 +39,7 @@ void block_cache_invalidate(cmodel_t *cm, uint32_t pa, uint32_t len)
         if (cm->code_map[g]) {
             cm->code_map[g] = 0;
             cm->code_gen[g]++;
+            cm->link_epoch++;
         }
 }
 
@@ -127,20 +129,24 @@ block_t *block_decode(cmodel_t *cm, block_t *b, uint32_t pa)
         return NULL;
     uint32_t granule = pa >> CODE_GRANULE_SHIFT;
     uint32_t granule_end = (granule + 1) << CODE_GRANULE_SHIFT;
+    cm->link_epoch++; /* the slot's old block may be linked to */
     b->pa = pa;
     b->gen = cm->code_gen[granule];
     b->n = 0;
     b->cost = 0;
     b->chain = NULL;
+    b->chain_epoch = 0; /* the epoch is 1 or more by now */
+    b->threaded_by = NULL;
     b->data_before[0] = 0;
     for (uint32_t a = pa; b->n < BLOCK_MAX && a + 4 <= granule_end && a + 4 <= cm->mem_size; a += 4) {
         uint32_t raw;
         memcpy(&raw, cm->mem + a, 4);
         decoded_t *d = &b->insn[b->n++];
-        *d = decode(cm, raw);
-        b->cost += d->cost;
+        *d = decode(raw);
+        const uint32_t cost = cm->cost[d->op]; /* cycles when it completes without a TLB miss */
+        b->cost += cost;
         const decoded_t *prev = b->n > 1 ? d - 1 : NULL;
-        d->cum_cost = (prev ? prev->cum_cost : 0) + d->cost;
+        d->cum_cost = (prev ? prev->cum_cost : 0) + cost;
         d->cum_loads = (uint16_t)((prev ? prev->cum_loads : 0) + (isa_info[d->op].mem == MEM_LOAD));
         d->cum_stores = (uint16_t)((prev ? prev->cum_stores : 0) + (isa_info[d->op].mem == MEM_STORE));
         b->data_before[b->n] = (uint8_t)(d->cum_loads + d->cum_stores);

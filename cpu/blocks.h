@@ -29,14 +29,17 @@
 /* Flag-lean variants the block decoder substitutes where its liveness pass
  * proves the flags an instruction would set are overwritten before anything
  * can read them (a branch, a later instruction, or a trap that shows the
- * state to the OS): _NF sets none, _ZN only Z and N, _ZNC Z, N and C. */
+ * state to the OS): _NF sets none, _ZN only Z and N, _ZNC Z, N and C.
+ * Listed once; the interpreter's threaded dispatch (cpu.c) is built from it. */
+#define DECODED_LEAN_TABLE(X)                                                                                  \
+    X(ADD_NF) X(ADD_ZN) X(ADD_ZNC) X(ADDI_NF) X(ADDI_ZN) X(ADDI_ZNC) X(SUB_NF) X(SUB_ZN) X(SUB_ZNC) X(SUBI_NF) \
+    X(SUBI_ZN) X(SUBI_ZNC) X(INC_NF) X(INC_ZN) X(DEC_NF) X(DEC_ZN)
+
 enum {
-    DECODED_ADD_NF = 0xE0, DECODED_ADD_ZN, DECODED_ADD_ZNC,
-    DECODED_ADDI_NF, DECODED_ADDI_ZN, DECODED_ADDI_ZNC,
-    DECODED_SUB_NF, DECODED_SUB_ZN, DECODED_SUB_ZNC,
-    DECODED_SUBI_NF, DECODED_SUBI_ZN, DECODED_SUBI_ZNC,
-    DECODED_INC_NF, DECODED_INC_ZN,
-    DECODED_DEC_NF, DECODED_DEC_ZN,
+    DECODED_LEAN_BEFORE = 0xDF, /* the lean variants are 0xE0 on */
+#define DECODED_LEAN_ENUM(name) DECODED_##name,
+    DECODED_LEAN_TABLE(DECODED_LEAN_ENUM)
+#undef DECODED_LEAN_ENUM
 };
 
 /* A decoded instruction. */
@@ -44,8 +47,8 @@ typedef struct {
     uint8_t op, ra, rb;
     uint8_t size;  /* bytes moved by its data access */
     uint32_t imm;  /* widened as the ISA table says */
-    uint32_t raw;
-    uint32_t cost; /* cycles when it completes without a TLB miss */
+    const void *handler; /* its handler in the threaded dispatch of the fast
+                            path that runs the block (block_thread), or NULL */
     /* prefix sums through this instruction, for a block that stops early */
     uint32_t cum_cost;
     uint16_t cum_loads, cum_stores;
@@ -63,16 +66,20 @@ struct block {
     uint32_t loads, stores; /* data accesses of the whole block   */
     uint64_t cost; /* cycles of the whole block without misses     */
     block_t *chain; /* the block that followed last time (a hint)  */
+    uint64_t chain_epoch; /* cm->link_epoch when chain was set (0: never) */
+    const void *const *threaded_by; /* the dispatch table of its handlers  */
     uint8_t data_before[BLOCK_MAX + 1]; /* data accesses of insn[0..i) */
     decoded_t insn[BLOCK_MAX + 1]; /* n instructions and the sentinel */
 };
 
-static inline decoded_t decode(const cmodel_t *cm, uint32_t insn)
+static inline decoded_t decode(uint32_t insn)
 {
     unsigned op = isa_opcode(insn);
-    decoded_t d = {isa_info[op].valid ? (uint8_t)op : DECODED_ILLEGAL, (uint8_t)isa_ra(insn), (uint8_t)isa_rb(insn),
-                   isa_info[op].size, isa_imm(insn), insn, cm->cost[op], 0, 0, 0, NULL};
-    return d;
+    return (decoded_t){.op = isa_info[op].valid ? (uint8_t)op : DECODED_ILLEGAL,
+                       .ra = (uint8_t)isa_ra(insn),
+                       .rb = (uint8_t)isa_rb(insn),
+                       .size = isa_info[op].size,
+                       .imm = isa_imm(insn)};
 }
 
 bool block_cache_create(cmodel_t *cm);
@@ -81,6 +88,17 @@ void block_cache_destroy(cmodel_t *cm);
 void block_cache_flush(cmodel_t *cm);
 /* Decode the block starting at pa into slot b (slow path of block_lookup). */
 block_t *block_decode(cmodel_t *cm, block_t *b, uint32_t pa);
+
+/* Give b's instructions their handlers from a fast path's dispatch table
+ * (indexed by decoded opcode), if they come from another table. */
+static inline void block_thread(block_t *b, const void *const *dispatch)
+{
+    if (__builtin_expect(b->threaded_by == dispatch, 1))
+        return;
+    for (uint32_t i = 0; i <= b->n; i++) /* the sentinel too */
+        b->insn[i].handler = dispatch[b->insn[i].op];
+    b->threaded_by = dispatch;
+}
 
 static inline bool block_valid(const cmodel_t *cm, const block_t *b, uint32_t pa)
 {

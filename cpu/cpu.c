@@ -9,13 +9,15 @@
  * stops the run with the cause, the PC and the addresses in `trap`; the OS
  * layer decides what happens next.
  *
- * The semantics are written once, in execute().  Two paths use them:
+ * The semantics are written once, in exec_op().  Two paths use them:
  *  - the reference path runs one instruction with everything observable
  *    (counters, traps, the retirement record); single steps use it, and so
  *    does the fast path whenever anything unusual happens;
  *  - the fast path runs decoded blocks (blocks.h) while instructions
- *    complete in the ordinary way, and hands the first one that would trap
- *    (or miss in the TLB) to the reference path before touching anything.
+ *    complete in the ordinary way, through a threaded dispatch (one
+ *    handler per opcode, each exec_op with its opcode a constant), and
+ *    hands the first one that would trap (or miss in the TLB) to the
+ *    reference path before touching anything.
  * Counters and cycles on the fast path come from the block's prefix sums,
  * so both paths give the same numbers by construction.
  */
@@ -137,7 +139,8 @@ typedef struct {
     uint8_t *host;      /* mem + base: where logical address 0 lives      */
     uint8_t *code_map;  /* granules holding decoded code                  */
     paged_shortcut_t (*shortcuts)[PAGED_SHORTCUTS]; /* paged mode: per access kind */
-    uint32_t page_shift;
+    uint32_t slot_shift;     /* page_shift less log2 of a shortcut's size:
+                                va >> slot_shift, masked, is its slot's offset */
     uint32_t page_mask;      /* ~(page_size - 1): a byte's page            */
     uint32_t page_word_mask; /* page_mask | 3: a misaligned word matches no page */
 } run_consts_t;
@@ -156,7 +159,7 @@ static ALWAYS_INLINE run_consts_t run_consts(cmodel_t *cm, mmu_mode_t mode)
                           cm->mem + base,
                           cm->code_map,
                           cm->paged->cache,
-                          cm->paged->page_shift,
+                          cm->paged->page_shift - PAGED_SHORTCUT_SHIFT,
                           ~(cm->paged->page_size - 1),
                           ~(cm->paged->page_size - 1) | 3};
 }
@@ -257,6 +260,7 @@ typedef struct {
     uint64_t *extra;
     exec_t result;
     uint32_t block_pc;        /* PC of `first`                               */
+    uint32_t raw;             /* reference path: the instruction word        */
     const decoded_t *first;   /* the block (or the lone instruction) running */
     /* paged fast path only */
     const block_t *block;
@@ -273,6 +277,16 @@ static ALWAYS_INLINE uint32_t insn_pc(const exec_ctx_t *e, const decoded_t *d)
     return e->block_pc + 4 * (uint32_t)(d - e->first);
 }
 
+/* The instruction word of d, for a trap record: the reference path has it
+ * at hand; a block's is in memory still (a write there retires the block). */
+static ALWAYS_INLINE uint32_t insn_raw(const exec_ctx_t *e, const decoded_t *d)
+{
+    uint32_t raw = e->raw;
+    if (e->fast)
+        memcpy(&raw, e->cm->mem + e->block->pa + 4 * (uint32_t)(d - e->first), 4);
+    return raw;
+}
+
 /*
  * The paged fast path's data translation: a shortcut of this kind of access
  * that still maps va and allows the access as it stands; else "not here"
@@ -285,9 +299,10 @@ static ALWAYS_INLINE uint32_t insn_pc(const exec_ctx_t *e, const decoded_t *d)
 static run_pos_t settle_before(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_pos_t settled, run_pos_t here);
 
 static ALWAYS_INLINE bool paged_fast_data(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
-                                          uint32_t *pa, uint8_t **host)
+                                          uint8_t **host, const uint8_t **code)
 {
-    const paged_shortcut_t *s = &e->x->shortcuts[acc][(va >> e->x->page_shift) & (PAGED_SHORTCUTS - 1)];
+    const size_t offset = (va >> e->x->slot_shift) & ((PAGED_SHORTCUTS - 1) << PAGED_SHORTCUT_SHIFT);
+    const paged_shortcut_t *s = (const paged_shortcut_t *)((const char *)e->x->shortcuts[acc] + offset);
     if (UNLIKELY((uint64_t)(va & (size == 4 ? e->x->page_word_mask : e->x->page_mask)) != s->vpage))
         return false; /* another page, or a misaligned word */
     if (UNLIKELY(d->entry != s->entry)) { /* scalars only: the context must not escape */
@@ -295,8 +310,8 @@ static ALWAYS_INLINE bool paged_fast_data(exec_ctx_t *e, decoded_t *d, access_t 
         e->settled = settle_before(&e->cm->mmu, e->fetch, e->block, e->settled, here);
         d->entry = s->entry;
     }
-    *pa = va + s->pa_delta;
     *host = (uint8_t *)(s->host_delta + va);
+    *code = (const uint8_t *)(s->code_delta + (va >> CODE_GRANULE_SHIFT));
     return true;
 }
 
@@ -341,10 +356,12 @@ static ALWAYS_INLINE uint64_t data_before(const block_t *b, run_pos_t at)
 static void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_pos_t from, run_pos_t to)
 {
     const uint32_t n = b->n;
-    uint64_t count = (to.round - from.round) * n + to.index - from.index;
+    const bool one_round = !from.round && !from.index && to.round == 1 && !to.index; /* the common case */
+    const uint64_t count = one_round ? n : (to.round - from.round) * n + to.index - from.index;
     if (!count || (to.round < from.round))
         return;
-    const uint64_t data_from = data_before(b, from), data = data_before(b, to) - data_from;
+    const uint64_t data_from = one_round ? 0 : data_before(b, from);
+    const uint64_t data = one_round ? b->loads + b->stores : data_before(b, to) - data_from;
     const uint64_t base = mmu->ref_clock; /* accesses numbered as the reference path numbers them */
     mmu->tlb->hits += count + data;
     mmu->ref_clock += count + data;
@@ -352,17 +369,24 @@ static void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_po
         mmu_hit_at(mmu, fetch, 0, mmu->ref_clock);
         return;
     }
+    /* replay the last k instructions from q; stamp: the accesses before q's
+     * fetch (the instructions and data accesses since `from`) */
     uint32_t k = count > n ? n : (uint32_t)count;
-    run_pos_t q = to.index >= k ? (run_pos_t){to.round, to.index - k} : (run_pos_t){to.round - 1, to.index + n - k};
-    for (; k; k--) {
-        /* accesses before this instruction's fetch: its instructions and data accesses since `from` */
-        uint64_t before = (q.round - from.round) * n + q.index - from.index + data_before(b, q) - data_from;
-        if (k == 1) /* the last instruction: its fetch, then its data */
-            mmu_hit_at(mmu, fetch, 0, base + before + 1);
-        touch_data(mmu, &b->insn[q.index], base + before + 2);
-        if (++q.index == n)
-            q = (run_pos_t){q.round + 1, 0};
+    run_pos_t q = {0, 0};
+    uint64_t stamp = base;
+    if (!one_round) {
+        q = to.index >= k ? (run_pos_t){to.round, to.index - k} : (run_pos_t){to.round - 1, to.index + n - k};
+        stamp += (q.round - from.round) * n + q.index - from.index + data_before(b, q) - data_from;
     }
+    const decoded_t *d = &b->insn[q.index], *const end = &b->insn[n];
+    for (; k > 1; k--) {
+        touch_data(mmu, d, stamp + 2);
+        stamp += 1 + (d->size != 0); /* its fetch, and its data access if it has one */
+        if (++d == end)
+            d = b->insn;
+    }
+    mmu_hit_at(mmu, fetch, 0, stamp + 1); /* the last instruction: its fetch, then its data */
+    touch_data(mmu, d, stamp + 2);
 }
 
 /* Settle the TLB accounting of a block run up to position `here` if the
@@ -462,7 +486,7 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
                                     : fast_miss_store(e->cm, e->fetch, fetches, va, start);
     *e->extra += m.walk;
     if (UNLIKELY(m.cause)) {
-        record_trap(e->cm, (trap_cause_t)m.cause, acc, d->raw, insn_pc(e, d), va);
+        record_trap(e->cm, (trap_cause_t)m.cause, acc, insn_raw(e, d), insn_pc(e, d), va);
         e->result = EX_TRAP;
         return false;
     }
@@ -494,7 +518,9 @@ static ALWAYS_INLINE void observe_access(const exec_ctx_t *e, bool write, uint32
  * the host byte that holds it.  False when it cannot go there: on the
  * reference path with the fault in *cause (cm->trap.paddr set); on the fast
  * path to hand over (or, paged, with e->result == EX_TRAP).  size is a
- * constant at every call, so its checks fold.
+ * constant at every call, so its checks fold.  The paged fast path's
+ * shortcut is not tried here: load_data and store_data try it first, on a
+ * path of its own (data_shortcut).
  */
 static ALWAYS_INLINE bool data_address(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
                                        uint32_t *pa, uint8_t **host, trap_cause_t *cause)
@@ -507,7 +533,7 @@ static ALWAYS_INLINE bool data_address(exec_ctx_t *e, decoded_t *d, access_t acc
         return true;
     }
     if (e->fast)
-        return paged_fast_data(e, d, acc, va, size, pa, host) || paged_data_slow(e, d, acc, va, size, pa, host);
+        return paged_data_slow(e, d, acc, va, size, pa, host);
     if (UNLIKELY(va & (size - 1))) {
         e->cm->trap.paddr = 0;
         *cause = TRAP_MISALIGNED;
@@ -520,14 +546,24 @@ static ALWAYS_INLINE bool data_address(exec_ctx_t *e, decoded_t *d, access_t acc
     return true;
 }
 
-/* A data load into *val; false on a fault (the caller raises it). */
-static ALWAYS_INLINE bool load_data(exec_ctx_t *e, decoded_t *d, uint32_t va, uint32_t size, uint32_t *val,
-                                    trap_cause_t *cause)
+/* The paged fast path's shortcut hit for a data access (paged_fast_data):
+ * the host byte, and the code map's byte for it (*pa only for completeness:
+ * the fast path never observes).  Kept apart from data_address so that the
+ * access after a hit is code of its own, where nothing but a hit can have
+ * happened. */
+static ALWAYS_INLINE bool data_shortcut(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
+                                        uint32_t *pa, uint8_t **host, const uint8_t **code)
 {
-    uint32_t pa = 0;
-    uint8_t *host;
-    if (!data_address(e, d, ACC_LOAD, va, size, &pa, &host, cause))
+    if (!(e->fast && e->mode == MMU_PAGED && LIKELY(paged_fast_data(e, d, acc, va, size, host, code))))
         return false;
+    *pa = (uint32_t)(*host - e->x->mem);
+    return true;
+}
+
+/* Load from where data_shortcut or data_address said. */
+static ALWAYS_INLINE void load_at(exec_ctx_t *e, uint32_t va, uint32_t pa, const uint8_t *host, uint32_t size,
+                                  uint32_t *val)
+{
     if (size == 4)
         memcpy(val, host, 4);
     else
@@ -535,30 +571,59 @@ static ALWAYS_INLINE bool load_data(exec_ctx_t *e, decoded_t *d, uint32_t va, ui
     if (!e->fast)
         e->h->loads++;
     observe_access(e, false, size, va, pa, *val);
-    return true;
 }
 
-/* A data store; like load_data.  A store into decoded code retires the
- * blocks there and makes the fast path leave its block. */
-static ALWAYS_INLINE bool store_data(exec_ctx_t *e, decoded_t *d, uint32_t va, uint32_t size, uint32_t val,
-                                     trap_cause_t *cause)
+/* A data load into *val; false on a fault (the caller raises it). */
+static ALWAYS_INLINE bool load_data(exec_ctx_t *e, decoded_t *d, uint32_t va, uint32_t size, uint32_t *val,
+                                    trap_cause_t *cause)
 {
     uint32_t pa = 0;
     uint8_t *host;
-    if (!data_address(e, d, ACC_STORE, va, size, &pa, &host, cause))
+    const uint8_t *code;
+    if (data_shortcut(e, d, ACC_LOAD, va, size, &pa, &host, &code)) {
+        load_at(e, va, pa, host, size, val);
+        return true;
+    }
+    if (!data_address(e, d, ACC_LOAD, va, size, &pa, &host, cause))
         return false;
+    load_at(e, va, pa, host, size, val);
+    return true;
+}
+
+/* Store where data_shortcut or data_address said (`code` is the code
+ * map's byte for pa).  A store into decoded code retires the blocks there
+ * and makes the fast path leave its block. */
+static ALWAYS_INLINE void store_at(exec_ctx_t *e, uint32_t va, uint32_t pa, uint8_t *host, const uint8_t *code,
+                                   uint32_t size, uint32_t val)
+{
     if (size == 4)
         memcpy(host, &val, 4);
     else
         *host = (uint8_t)val;
     if (!e->fast)
         e->h->stores++;
-    if (UNLIKELY(e->x->code_map[pa >> CODE_GRANULE_SHIFT])) {
+    if (UNLIKELY(*code)) {
         block_cache_invalidate(e->cm, pa, size);
         if (e->result == EX_OK) /* a paged miss may have split the block already */
             e->result = EX_CODE_WRITTEN;
     }
     observe_access(e, true, size, va, pa, size == 4 ? val : val & 0xFF);
+}
+
+/* A data store; like load_data. */
+static ALWAYS_INLINE bool store_data(exec_ctx_t *e, decoded_t *d, uint32_t va, uint32_t size, uint32_t val,
+                                     trap_cause_t *cause)
+{
+    uint32_t pa = 0;
+    uint8_t *host;
+    const uint8_t *code;
+    if (data_shortcut(e, d, ACC_STORE, va, size, &pa, &host, &code)) {
+        store_at(e, va, pa, host, code, size, val);
+        return true;
+    }
+    if (!data_address(e, d, ACC_STORE, va, size, &pa, &host, cause))
+        return false;
+    store_at(e, va, pa, host, &e->x->code_map[pa >> CODE_GRANULE_SHIFT], size, val);
     return true;
 }
 
@@ -575,7 +640,7 @@ static ALWAYS_INLINE exec_t trap_or_bail(exec_ctx_t *e, trap_cause_t cause, acce
 {
     if (e->fast) /* handed over, or already raised by the paged miss path */
         return e->result == EX_TRAP ? EX_TRAP : EX_BAIL;
-    raise_trap(e->cm, e->h, cause, acc, d->raw, pc, vaddr, spent);
+    raise_trap(e->cm, e->h, cause, acc, insn_raw(e, d), pc, vaddr, spent);
     return EX_TRAP;
 }
 
@@ -583,13 +648,16 @@ static ALWAYS_INLINE exec_t trap_or_bail(exec_ctx_t *e, trap_cause_t cause, acce
  * Execute one decoded instruction fetched from `pc`: the semantics of the
  * ISA, written once.  A jump, call or return that transfers control sets
  * *next_pc; otherwise it is left alone (the caller's default is pc + 4).
+ * `op` is d->op: execute() passes it as it is, the threaded dispatch of the
+ * fast paths (run_contiguous, run_paged) as a constant per handler, so each
+ * handler is its own case alone.
  */
-static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_pc)
+static ALWAYS_INLINE exec_t exec_op(exec_ctx_t *e, decoded_t *d, uint32_t *next_pc, const unsigned op)
 {
     cmodel_t *const cm = e->cm;
     hot_t *const h = e->h;
     uint32_t *const r = e->x->r;
-    const unsigned op = d->op, ra = d->ra, rb = d->rb;
+    const unsigned ra = d->ra, rb = d->rb;
     const uint32_t imm = d->imm;
     uint32_t va = 0, val = 0;
     trap_cause_t cause = TRAP_NONE;
@@ -678,7 +746,7 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_
             return EX_BAIL;
         h->instret++;
         cm->trap.paddr = 0;
-        raise_trap(cm, h, TRAP_SYSCALL, ACC_FETCH, d->raw, insn_pc(e, d), insn_pc(e, d), d->cost + *e->extra);
+        raise_trap(cm, h, TRAP_SYSCALL, ACC_FETCH, insn_raw(e, d), insn_pc(e, d), insn_pc(e, d), cm->cost[op] + *e->extra);
         cm->s.pc = insn_pc(e, d) + 4;
         return EX_TRAP;
     case OP_HALT: /* completes like SYSCALL (and is counted), then traps; its PC stays */
@@ -686,7 +754,7 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_
             return EX_BAIL;
         h->instret++;
         cm->trap.paddr = 0;
-        raise_trap(cm, h, TRAP_HALT, ACC_FETCH, d->raw, insn_pc(e, d), insn_pc(e, d), d->cost + *e->extra);
+        raise_trap(cm, h, TRAP_HALT, ACC_FETCH, insn_raw(e, d), insn_pc(e, d), insn_pc(e, d), cm->cost[op] + *e->extra);
         return EX_TRAP;
     case DECODED_ADD_NF: r[ra] += r[rb]; break;
     case DECODED_ADD_ZN: r[ra] = set_zn(h, r[ra] + r[rb]); break;
@@ -752,6 +820,40 @@ data_fault:
     return trap_or_bail(e, cause, acc, d, insn_pc(e, d), va, fetched(e));
 }
 
+static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_pc)
+{
+    return exec_op(e, d, next_pc, d->op);
+}
+
+/*
+ * Threaded dispatch for the fast paths: a table of handler addresses by
+ * decoded opcode, one handler per opcode (exec_op with the opcode constant),
+ * each ending in the jump to the next instruction's handler rather than in
+ * a shared switch.  THREADED_TABLE and THREADED_HANDLERS are expanded inside
+ * the one function that runs them (labels are local to a function); the
+ * handlers jump to `threaded_next` with the result in `ex`.  Each decoded
+ * instruction holds its handler's address (block_thread), so going on to the
+ * next instruction is one indirect jump through it.
+ */
+#define THREADED_ISA_ENTRY(name, ...) [OP_##name] = &&op_##name,
+#define THREADED_LEAN_ENTRY(name) [DECODED_##name] = &&lean_##name,
+#define THREADED_TABLE                                                                                        \
+    {ISA_TABLE(THREADED_ISA_ENTRY) DECODED_LEAN_TABLE(THREADED_LEAN_ENTRY)[DECODED_ILLEGAL] = &&op_illegal, \
+     [DECODED_END] = &&op_end}
+#define THREADED_ISA_HANDLER(name, ...)                                                                       \
+    op_##name : ex = exec_op(&e, d, &next_pc, OP_##name);                                                      \
+    goto threaded_next;
+#define THREADED_LEAN_HANDLER(name)                                                                           \
+    lean_##name : ex = exec_op(&e, d, &next_pc, DECODED_##name);                                               \
+    goto threaded_next;
+#define THREADED_HANDLERS                                                                                     \
+    ISA_TABLE(THREADED_ISA_HANDLER) DECODED_LEAN_TABLE(THREADED_LEAN_HANDLER) op_illegal                      \
+        : ex = exec_op(&e, d, &next_pc, DECODED_ILLEGAL);                                                     \
+    goto threaded_next;                                                                                        \
+    op_end:                                                                                                    \
+    ex = EX_END;                                                                                               \
+    goto threaded_next;
+
 /* ---- the reference path ------------------------------------------------- */
 
 /* Fetch the instruction at h->pc: its physical address, or a trap. */
@@ -790,13 +892,14 @@ static ALWAYS_INLINE stop_t reference_step(cmodel_t *cm, mmu_mode_t mode, bool o
         rt->insn = insn;
         rt->fetch_xlate = cm->last_xlate;
     }
-    decoded_t d = decode(cm, insn);
-    exec_ctx_t e = {cm, &h, &x, mode, false, observe, rt, &extra, EX_OK, h.pc, &d, NULL, NULL, 0, {0, 0}, 0};
+    decoded_t d = decode(insn);
+    exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = mode, .observe = observe, .rt = rt, .extra = &extra,
+                    .block_pc = h.pc, .raw = insn, .first = &d};
     next_pc = h.pc + 4; /* unless it transfers control */
     if (execute(&e, &d, &next_pc) == EX_TRAP)
         return STOP_TRAP;
     h.pc = next_pc;
-    h.cycles += d.cost + extra;
+    h.cycles += cm->cost[d.op] + extra;
     h.instret++;
     hot_store(cm, &h);
     return STOP_BUDGET;
@@ -826,126 +929,74 @@ static stop_t step_observed(cmodel_t *cm, retire_t *rt)
 
 /* ---- the fast path ------------------------------------------------------ */
 
-/* What one call of run_block did. */
-typedef struct {
-    uint64_t full;    /* whole rounds                                      */
-    uint32_t done;    /* instructions of a last, partial round             */
-    uint64_t extra;   /* walk cycles (paged)                               */
-    run_pos_t settled; /* TLB accounting is done before this (paged misses) */
-    bool trapped;     /* a trap was raised; the hot state is stored          */
-} block_run_t;
-
-/*
- * Run the instructions of b from its start while they complete in the
- * ordinary way.  A block that jumps back to its own start -- a loop that is
- * one block -- goes round again at once, up to `rounds` times in all.
- * Returns how many instructions completed in the last round and, in
- * *full_rounds, how many rounds completed before it; h's PC and flags move
- * past them.  A last round shorter than b->n means the next instruction
- * bailed (the reference path runs it) or a store rewrote decoded code.
- */
-static ALWAYS_INLINE uint32_t run_block(cmodel_t *cm, const run_consts_t *x, mmu_mode_t mode, block_t *b, hot_t *h,
-                                        tlb_entry_t *fetch, uint64_t limit, block_run_t *out)
-{
-    const uint32_t pc = h->pc, fall_through = pc + 4 * b->n;
-    uint32_t next_pc = fall_through;
-    uint64_t extra = 0;
-    decoded_t *const first = b->insn;
-    exec_ctx_t e = {cm, h, x, mode, true, false, NULL, &extra, EX_OK, pc, first, b, fetch, 0, {0, 0}, limit};
-    /* another round fits while the cycles spent stay within this */
-    const uint64_t round_room = limit - h->cycles >= 2 * b->cost ? limit - h->cycles - b->cost : 0;
-    uint64_t spent = 0; /* cycles of the whole rounds so far */
-    decoded_t *d = first;
-    bool round_ended = false; /* left at the end of a round, not inside one */
-    out->trapped = false;
-    for (;; d++) {
-        exec_t ex = execute(&e, d, &next_pc);
-        if (LIKELY(ex == EX_OK))
-            continue;
-        if (ex == EX_END) {
-            e.round++;
-            spent += b->cost;
-            if (next_pc == pc && spent + extra <= round_room) {
-                d = first - 1; /* again: the block cannot have changed, a write to it ends the round */
-                next_pc = fall_through;
-                continue;
-            }
-            round_ended = true;
-            d = first;
-            break;
-        }
-        if (ex == EX_TRAP) { /* recorded by the paged miss path; the caller charges it */
-            out->trapped = true;
-            break;
-        }
-        if (ex == EX_CODE_WRITTEN || ex == EX_SPLIT)
-            d++;
-        break;
-    }
-    uint32_t done = (uint32_t)(d - first);
-    if (done == b->n) { /* left after the round's last instruction */
-        e.round++;
-        done = 0;
-        round_ended = true;
-    }
-    out->full = e.round;
-    out->done = done;
-    out->extra = extra;
-    out->settled = e.settled;
-    h->pc = round_ended ? next_pc : pc + 4 * done;
-    return done;
-}
-
 /*
  * Run until the clock reaches `limit` or a trap, in the contiguous modes
  * (bare and base/limit translate alike on the fast path: base 0 on the bare
- * machine).  Whole blocks run only where they cannot cross the budget or the
- * limit, one after the other through each block's link to the block that
- * followed it last time; the rest goes one instruction at a time the
- * reference way.  A block counts its cycles and instructions when it ends.
+ * machine, so one function serves both).  Whole blocks run only where they
+ * cannot cross the budget or the limit, one after the other through each
+ * block's link to the block that followed it last time, their instructions
+ * through the threaded dispatch; the rest goes one instruction at a time
+ * the reference way.  A block counts its cycles and instructions when it
+ * ends.
  */
-static ALWAYS_INLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit, mmu_mode_t mode)
+static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
 {
+    static const void *const dispatch[256] = THREADED_TABLE;
+    const mmu_mode_t mode = cm->mmu.regs.mode;
     const run_consts_t x = run_consts(cm, mode);
     hot_t h = hot_load(cm);
     uint64_t extra = 0; /* no walks here */
-    exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = mode, .fast = true, .extra = &extra, .limit = limit};
+    exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_RELOC, .fast = true, .extra = &extra, .limit = limit};
     block_t *b = NULL; /* the block that ran last, if it ran whole */
+    cm->link_epoch++;  /* links from other runs were checked against other registers */
     while (h.cycles < limit) {
         const uint32_t pc = h.pc;
-        block_t *next = NULL;
-        if (LIKELY(word_fits(&x, pc))) /* aligned, and its first word within reach */
-            next = block_lookup(cm, b ? b->chain : NULL, x.base + pc);
-        if (UNLIKELY(!next || h.cycles + next->cost > limit || (uint64_t)pc + 4 * next->n > x.reach))
-            goto reference;
-        if (b)
-            b->chain = next;
+        block_t *next;
+        if (b && b->chain_epoch == cm->link_epoch && b->chain->pa == x.base + pc) {
+            /* linked in this run, and nothing retired or replaced since: the
+             * checks below passed for this very block at this very pc */
+            next = b->chain;
+            if (UNLIKELY(h.cycles + next->cost > limit))
+                goto reference;
+        } else {
+            next = NULL;
+            if (LIKELY(word_fits(&x, pc))) /* aligned, and its first word within reach */
+                next = block_lookup(cm, b ? b->chain : NULL, x.base + pc);
+            if (UNLIKELY(!next || h.cycles + next->cost > limit || (uint64_t)pc + 4 * next->n > x.reach))
+                goto reference;
+            block_thread(next, dispatch);
+            if (b) {
+                b->chain = next;
+                b->chain_epoch = cm->link_epoch; /* after the lookup: a decode bumps it */
+            }
+        }
         b = next;
+        e.block = b;
         e.block_pc = pc;
         e.first = b->insn;
         const uint32_t fall_through = pc + 4 * b->n;
-        uint32_t next_pc = fall_through;
-        decoded_t *d = b->insn;
+        uint32_t next_pc;
+        decoded_t *d;
         exec_t ex;
-        while ((ex = execute(&e, d, &next_pc)) == EX_OK)
-            d++;
         uint64_t rounds = 0;
-        if (LIKELY(ex == EX_END)) {
-            rounds = 1;
-            if (UNLIKELY(next_pc == pc)) {
-                /* a loop that is one block goes round without passing here
-                 * again (it cannot change: a write to it ends the round) */
-                const uint64_t room = (limit - h.cycles) / b->cost;
-                while (ex == EX_END && next_pc == pc && rounds < room) {
-                    next_pc = fall_through;
-                    d = b->insn;
-                    while ((ex = execute(&e, d, &next_pc)) == EX_OK)
-                        d++;
-                    rounds += ex == EX_END;
-                }
-            }
+        /* rounds that fit, for a block that followed itself last time (a loop) */
+        const uint64_t room = b->chain == b ? (limit - h.cycles) / b->cost : 0;
+    round:
+        next_pc = fall_through;
+        d = b->insn;
+        goto *d->handler;
+        THREADED_HANDLERS
+    threaded_next:
+        if (LIKELY(ex == EX_OK)) {
+            d++;
+            goto *d->handler;
         }
         if (LIKELY(ex == EX_END)) {
+            rounds++;
+            /* a loop that is one block goes round without passing the lookup
+             * again (it cannot change: a write to it ends the round) */
+            if (rounds < room && next_pc == pc)
+                goto round;
             h.cycles += rounds * b->cost;
             h.instret += rounds * b->n;
             h.loads += rounds * b->loads;
@@ -972,9 +1023,6 @@ static ALWAYS_INLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit, mmu_mod
     return STOP_BUDGET;
 }
 
-static NOINLINE stop_t run_bare(cmodel_t *cm, uint64_t limit) { return run_contiguous(cm, limit, MMU_BARE); }
-static NOINLINE stop_t run_reloc(cmodel_t *cm, uint64_t limit) { return run_contiguous(cm, limit, MMU_RELOC); }
-
 /*
  * The paged fast path.  A block starts only when the entry instruction
  * fetches hit last still maps the PC (paged_cached_entry); its data accesses
@@ -983,30 +1031,81 @@ static NOINLINE stop_t run_reloc(cmodel_t *cm, uint64_t limit) { return run_cont
  * ends, where the replacement order and the frame stamps are also brought to
  * what the access sequence makes them: only each entry's latest use counts,
  * and the latest are the last instruction's fetch, then its data access.
+ *
+ * A block runs its instructions through the threaded dispatch while they
+ * complete in the ordinary way; one that jumps back to its own start -- a
+ * loop that is one block -- goes round again at once while another round
+ * fits below the limit.  A last round shorter than the block means the next
+ * instruction bailed (the reference path runs it), a store rewrote decoded
+ * code, or a miss split the block (paged_data_slow).
  */
 static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
 {
+    static const void *const dispatch[256] = THREADED_TABLE;
     paged_t *const p = cm->paged;
     const run_consts_t x = run_consts(cm, MMU_PAGED);
     hot_t h = hot_load(cm);
+    uint64_t extra;
+    exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_PAGED, .fast = true, .extra = &extra, .limit = limit};
     while (h.cycles < limit) {
         const uint32_t pc = h.pc;
         const paged_shortcut_t *s = (pc & 3) ? NULL : paged_shortcut(p, ACC_FETCH, pc);
         tlb_entry_t *fetch = s ? s->entry : NULL;
-        block_t *b = s ? block_lookup(cm, NULL, s->ppage + (uint32_t)(pc - s->vpage)) : NULL;
+        block_t *b = s ? block_lookup(cm, NULL, paged_shortcut_pa(cm, s, pc)) : NULL;
         if (UNLIKELY(!b || h.cycles + b->cost > limit))
             goto reference;
-        block_run_t run;
-        run_block(cm, &x, MMU_PAGED, b, &h, fetch, limit, &run);
-        account_block(&h, b, run.full, run.done);
-        h.cycles += run.extra;
-        if (UNLIKELY(run.trapped)) { /* a data fault: fetched, walked, no execute */
+        block_thread(b, dispatch);
+        const uint32_t fall_through = pc + 4 * b->n;
+        /* another round fits while the cycles spent stay within this */
+        const uint64_t round_room = limit - h.cycles >= 2 * b->cost ? limit - h.cycles - b->cost : 0;
+        uint64_t spent = 0; /* cycles of the whole rounds so far */
+        uint32_t next_pc;
+        decoded_t *d;
+        exec_t ex;
+        extra = 0;
+        e.block_pc = pc;
+        e.first = b->insn;
+        e.block = b;
+        e.fetch = fetch;
+        e.round = 0;
+        e.settled = (run_pos_t){0, 0};
+    round:
+        next_pc = fall_through;
+        d = b->insn;
+        goto *d->handler;
+        THREADED_HANDLERS
+    threaded_next:
+        if (LIKELY(ex == EX_OK)) {
+            d++;
+            goto *d->handler;
+        }
+        bool round_ended = false; /* left at the end of a round, not inside one */
+        if (ex == EX_END) {
+            e.round++;
+            spent += b->cost;
+            if (next_pc == pc && spent + extra <= round_room)
+                goto round; /* the block cannot have changed: a write to it ends the round */
+            round_ended = true;
+            d = b->insn;
+        } else if (ex == EX_CODE_WRITTEN || ex == EX_SPLIT) {
+            d++;
+        }
+        uint32_t done = (uint32_t)(d - b->insn);
+        if (done == b->n) { /* left after the round's last instruction */
+            e.round++;
+            done = 0;
+            round_ended = true;
+        }
+        h.pc = round_ended ? next_pc : pc + 4 * done;
+        account_block(&h, b, e.round, done);
+        h.cycles += extra;
+        if (UNLIKELY(ex == EX_TRAP)) { /* a data fault: fetched, walked, no execute */
             h.cycles += cm->fetch_cost + cm->cfg_timing.trap_cycles;
             hot_store(cm, &h);
             return STOP_TRAP;
         }
-        account_tlb(&cm->mmu, fetch, b, run.settled, (run_pos_t){run.full, run.done});
-        if (LIKELY(run.done || run.full))
+        account_tlb(&cm->mmu, fetch, b, e.settled, (run_pos_t){e.round, done});
+        if (LIKELY(done || e.round))
             continue;
     reference:
         hot_store(cm, &h);
@@ -1026,8 +1125,8 @@ static stop_t cm_run(machine_t *m, uint64_t limit)
 {
     cmodel_t *cm = as_cm(m);
     switch (cm->mmu.regs.mode) {
-    case MMU_BARE: return run_bare(cm, limit);
-    case MMU_RELOC: return run_reloc(cm, limit);
+    case MMU_BARE:
+    case MMU_RELOC: return run_contiguous(cm, limit);
     case MMU_PAGED: return run_paged(cm, limit);
     }
     return STOP_BUDGET;

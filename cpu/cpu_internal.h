@@ -38,6 +38,9 @@ typedef struct {
     block_t *blocks;
     uint8_t *code_map;   /* 1 where a granule holds decoded code */
     uint32_t *code_gen;  /* bumped when such a granule is written */
+    uint64_t link_epoch; /* bumped when any block is retired or replaced, and
+                            when a contiguous run starts: a block link made
+                            in an older epoch is not to be followed blindly */
 } cmodel_t;
 
 /* Retire decoded blocks in [pa, pa+len) after a write (blocks.c). */

@@ -16,8 +16,8 @@
 
 typedef struct {
     uint64_t vpage;      /* virtual address of the page; PAGED_NO_PAGE if none */
-    uint32_t ppage;      /* its physical address                              */
-    uint32_t pa_delta;   /* ppage - vpage: a physical address is va + pa_delta */
+    uintptr_t code_delta; /* cm->code_map's byte for va's granule, less va >> CODE_GRANULE_SHIFT
+                             (pages are whole granules, so this holds throughout the page) */
     uintptr_t host_delta; /* where va lives in host memory, less va           */
     tlb_entry_t *entry;  /* the TLB entry it stands for                        */
 } paged_shortcut_t;
@@ -26,6 +26,8 @@ typedef struct {
 #define PAGED_NO_PAGE (1ull << 40)
 
 #define PAGED_SHORTCUTS 8 /* per access kind, indexed by the page number's low bits */
+#define PAGED_SHORTCUT_SHIFT 5 /* log2 of sizeof(paged_shortcut_t) */
+_Static_assert(sizeof(paged_shortcut_t) == 1u << PAGED_SHORTCUT_SHIFT, "a slot's offset is a masked shift away");
 
 struct paged {
     paged_shortcut_t cache[3][PAGED_SHORTCUTS];
@@ -45,7 +47,13 @@ static inline const paged_shortcut_t *paged_shortcut(const paged_t *p, access_t 
     return (uint64_t)va - s->vpage < p->page_size ? s : NULL;
 }
 
-static const paged_shortcut_t paged_no_shortcut = {PAGED_NO_PAGE, 0, 0, 0, NULL};
+static const paged_shortcut_t paged_no_shortcut = {PAGED_NO_PAGE, 0, 0, NULL};
+
+/* The physical address a shortcut sends va to. */
+static inline uint32_t paged_shortcut_pa(const cmodel_t *cm, const paged_shortcut_t *s, uint32_t va)
+{
+    return (uint32_t)(s->host_delta + va - (uintptr_t)cm->mem);
+}
 
 /* Drop the shortcuts that stand for entry e, which held page old_vpn
  * before it was just refilled (they can only sit where that page's would). */
@@ -68,7 +76,8 @@ static ALWAYS_INLINE void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t
         return;
     const uint32_t ppage = e->ppn << p->page_shift, vpage = va & ~(p->page_size - 1);
     *(paged_shortcut_t *)paged_slot(p, acc, va) =
-        (paged_shortcut_t){vpage, ppage, ppage - vpage, (uintptr_t)(cm->mem + ppage) - vpage, e};
+        (paged_shortcut_t){vpage, (uintptr_t)(cm->code_map + (ppage >> CODE_GRANULE_SHIFT)) - (vpage >> CODE_GRANULE_SHIFT),
+                           (uintptr_t)(cm->mem + ppage) - vpage, e};
 }
 
 /*

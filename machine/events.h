@@ -9,10 +9,33 @@
  *
  * EVENT_TABLE(X): X(name, "label", "category", "a", "b", "c", "d") names the
  * kind and its four integer arguments, for CSV columns and trace JSON args.
- * Category "explain" marks events that say why the hardware decided what it
- * did (a TLB fill: the slot, the new page, the page it replaced or
- * 0xFFFFFFFF if the slot was invalid, the policy's rank of that victim,
- * tlb_read's age); explanations consume them, trace files leave them out.
+ *
+ * Decisions carry their reasons (docs/explain.md; obs/explain.c reads them):
+ *   VICTIM        the replacement policy's choice, before its EVICT: frame,
+ *                 policy = repl_policy_t | VICTIM_LOCAL | VICTIM_USED, key, and
+ *                 how many frames it chose among.  key by policy: FIFO the
+ *                 cycles since the page was loaded; LRU the memory access that
+ *                 last used it (VICTIM_USED), else the cycles since its load;
+ *                 OPT its next use, in references from now (UINT32_MAX never);
+ *                 CLOCK the frame the hand started from.
+ *   REF_CLEAR     CLOCK passed over a frame and cleared its reference bit
+ *                 (pid: the frame's owner), in sweep order, before the VICTIM.
+ *   POLICY_STATE  with os_config_t.explain_state, before a choice: one per
+ *                 frame in the policy's order (FIFO queue and LRU stack next
+ *                 victim first, CLOCK from the hand round, OPT by frame); pid
+ *                 the owner, key as for VICTIM, flags POLICY_REFBIT, POLICY_HAND.
+ *   TLB_FILL      after a miss's walk (mmu/mmu.c): the slot filled (its set is
+ *                 slot / ways), the vpn it held (UINT32_MAX: it was invalid),
+ *                 the policy's rank of that victim just before (tlb_read's age:
+ *                 lru/fifo ways-1 is the least recently used/oldest), and the
+ *                 TLB's policy (tlb_policy_t) | ways << 8.  The new vpn is the
+ *                 TLB_MISS's vaddr.
+ *   COW_BREAK     a write to a copy-on-write page: copied to new_frame, or
+ *                 (copied 0) its last mapping got write permission back.
+ *   CTX_SWITCH    d: why (CTX_QUANTUM, CTX_ENDED, CTX_BLOCKED, CTX_TRAP: its
+ *                 slice ended in a trap and round-robin moves on).
+ *   DISK_READ     d: for a page, where from (PAGE_FROM_*).
+ *   SWAP_OUT      d: the priority of the process rolled out (lowest goes first).
  */
 #ifndef MMULAB_EVENTS_H
 #define MMULAB_EVENTS_H
@@ -28,22 +51,37 @@
     X(RELOCATE, "relocation patching", "os", "base", "relocations", "", "")               \
     X(TRAP, "trap", "hw", "cause", "pc", "vaddr", "paddr")                                \
     X(SYSCALL, "system call", "os", "number", "arg1", "arg2", "result")                   \
-    X(CTX_SWITCH, "context switch", "os", "from_pid", "to_pid", "", "")                   \
+    X(CTX_SWITCH, "context switch", "os", "from_pid", "to_pid", "", "reason")                \
     X(TLB_MISS, "TLB miss", "hw", "vaddr", "asid", "levels", "access")                    \
     X(WALK_STEP, "page-table walk step", "hw", "level", "pte_addr", "pte", "vaddr")       \
     X(PTE_WRITEBACK, "A/D write-back", "hw", "pte_addr", "pte", "", "")                   \
     X(TLB_FLUSH, "TLB flush", "hw", "kind", "asid", "vaddr", "entries")                          \
-    X(TLB_FILL, "TLB fill", "explain", "slot", "vpn", "victim_vpn", "rank")                \
     X(PAGE_FAULT, "page fault", "os", "vaddr", "page", "frame", "major")                  \
     X(FAULT_HANDLER, "fault handler", "os", "vaddr", "", "", "")                          \
-    X(DISK_READ, "disk read", "disk", "page_or_pid", "bytes", "frame", "")                \
+    X(DISK_READ, "disk read", "disk", "page_or_pid", "bytes", "frame", "from")              \
     X(DISK_WRITE, "disk write", "disk", "page_or_pid", "bytes", "frame", "")              \
     X(EVICT, "eviction", "os", "frame", "victim_pid", "victim_page", "dirty")             \
     X(SWAP_OUT, "swap out", "os", "pid", "bytes", "base", "")                             \
     X(SWAP_IN, "swap in", "os", "pid", "bytes", "base", "")                               \
     X(MOVE, "process moved", "os", "pid", "old_base", "new_base", "bytes")               \
     X(STRAY_STORE, "store into another's memory", "os", "pid", "paddr", "owner_pid", "pc")   \
-    X(WS_SAMPLE, "working set", "os", "pages", "faults", "window", "")
+    X(WS_SAMPLE, "working set", "os", "pages", "faults", "window", "")                   \
+    X(VICTIM, "replacement victim", "os", "frame", "policy", "key", "candidates")          \
+    X(REF_CLEAR, "reference bit cleared", "os", "frame", "page", "", "")                  \
+    X(POLICY_STATE, "replacement state", "os", "frame", "page", "key", "flags")           \
+    X(COW_BREAK, "copy-on-write break", "os", "page", "old_frame", "new_frame", "copied")  \
+    X(IDLE, "idle", "os", "", "", "", "")                                                  \
+    X(TLB_FILL, "TLB fill", "hw", "slot", "victim_vpn", "rank", "policy")                  \
+    X(BIND, "symbol binding", "os", "slot", "address", "symbols_searched", "lazy")
+
+#define VICTIM_POLICY_MASK 0xffu
+#define VICTIM_LOCAL 0x100u /* chosen among the faulting process's own frames */
+#define VICTIM_USED 0x200u  /* LRU: key is the access that last used the page */
+#define POLICY_REFBIT 1u
+#define POLICY_HAND 2u
+enum { CTX_QUANTUM, CTX_ENDED, CTX_BLOCKED, CTX_TRAP };
+/* DISK_READ's `from` for a page (os/vmspace.c vm_page_contents). */
+typedef enum { PAGE_FROM_ZEROS, PAGE_FROM_SWAP, PAGE_FROM_MAPPING, PAGE_FROM_EXECUTABLE } page_source_t;
 
 typedef enum {
 #define EV_ENUM(name, label, cat, a, b, c, d) EV_##name,

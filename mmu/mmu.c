@@ -63,10 +63,10 @@ void mmu_announce_walk(const mmu_t *mmu, uint64_t now, uint32_t va, access_t acc
                 r->pte_addr[r->steps - 1], pte_val(r->pte), 0, 0);
 }
 
-void mmu_announce_fill(const mmu_t *mmu, uint64_t now, uint64_t vpn, const tlb_fill_info_t *f)
+void mmu_announce_fill(const mmu_t *mmu, uint64_t now, const tlb_fill_info_t *f)
 {
-    ev_emit(mmu->bus, EV_TLB_FILL, 0, now, 0, f->slot, (uint32_t)vpn,
-            f->was_valid ? (uint32_t)f->victim_vpn : UINT32_MAX, f->rank);
+    ev_emit(mmu->bus, EV_TLB_FILL, 0, now, 0, f->slot, f->was_valid ? (uint32_t)f->victim_vpn : UINT32_MAX, f->rank,
+            (uint32_t)mmu->tlb->policy | mmu->tlb->ways << 8);
 }
 
 /* ---- paged translation ---------------------------------------------------------- */

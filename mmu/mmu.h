@@ -21,8 +21,8 @@
  *
  * Events (machine/events.h), only when someone listens: a miss, each walk
  * step, the A/D write-back, and on every fill which entry was replaced and
- * why (EV_TLB_FILL: its slot, the new page, the victim's page, the
- * policy's rank of the victim).
+ * why (EV_TLB_FILL: its slot, the victim's page, the policy's rank of the
+ * victim, the policy and the ways).
  */
 #ifndef MMULAB_MMU_H
 #define MMULAB_MMU_H
@@ -140,7 +140,7 @@ static inline void mmu_hit_at(mmu_t *mmu, const tlb_entry_t *e, uint64_t count, 
 /* The events of a walk (a miss, its steps, the write-back) and of a fill
  * (which entry it replaced and why); for listeners only. */
 void mmu_announce_walk(const mmu_t *mmu, uint64_t now, uint32_t va, access_t acc, const walk_result_t *r);
-void mmu_announce_fill(const mmu_t *mmu, uint64_t now, uint64_t vpn, const tlb_fill_info_t *f);
+void mmu_announce_fill(const mmu_t *mmu, uint64_t now, const tlb_fill_info_t *f);
 
 /* Walk for one access and account for it; `record` (a constant) keeps the
  * per-step record for the retirement record and the events. */
@@ -204,7 +204,7 @@ mmu_translate_as(mmu_t *mmu, tlb_entry_t *e, uint32_t va, access_t acc, priv_t p
         tlb_fill_info_t fill;
         e = tlb_fill(mmu->tlb, vpn, mmu->asid, pte_ppn(r.pte), pte_perm(r.pte), record ? &fill : NULL);
         if (record && ev_enabled(mmu->bus))
-            mmu_announce_fill(mmu, now, vpn, &fill);
+            mmu_announce_fill(mmu, now, &fill);
         out->entry = e;
         out->filled = true;
         out->evicted_vpn = mmu->tlb->evicted_vpn;

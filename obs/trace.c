@@ -76,8 +76,6 @@ static void write_json_event(trace_t *t, const event_t *ev)
 void trace_observe(void *ctx, const event_t *ev)
 {
     trace_t *t = ctx;
-    if (!strcmp(ev_info[ev->kind].category, "explain"))
-        return; /* the reasons behind decisions are for explanations (events.h) */
     if (t->json) {
         write_json_event(t, ev);
         return;

@@ -24,6 +24,14 @@
  *    on the bare machine, into the partition grown in place otherwise (if
  *    the memory above it is free) -- and its relocated fields are patched:
  *    a contiguous scheme cannot share code between processes.
+ *
+ * Binding (slides 34, 73): a slot the linker wrote points at the import's
+ * lazy stub (name@bind, toolchain/link.c).  Bound now (--bind now, dlopen's
+ * RTLD_NOW) the loader resolves every slot at load; bound lazily (the
+ * default, RTLD_LAZY) it leaves such slots alone, and the first call runs
+ * the stub, whose SYS_BIND resolves that one slot and goes on to the symbol.
+ * A slot holding 0 (a table written by hand) is always bound at load.  A
+ * library's own import table is bound the same way when it is loaded.
  */
 #define _GNU_SOURCE
 #include <limits.h>
@@ -32,6 +40,7 @@
 #include <unistd.h>
 
 #include "../mmu/pte.h"
+#include "../toolchain/link.h"
 #include "services.h"
 #include "syscall.h"
 
@@ -39,6 +48,9 @@
 #define LIB_AREA 0x80000u /* paged: where the first library goes (ABS20 fields reach 1 MiB) */
 #define IMPORTS_SYMBOL "__imports"
 #define E_NOEXEC 8
+enum { G_RTLD_LAZY = 1, G_RTLD_NOW = 2 }; /* dlopen's modes (Linux's values) */
+
+_Static_assert(SYS_BIND == LINK_BIND_SYSCALL, "the linker's lazy stubs make SYS_BIND");
 
 static uint32_t align_up(uint32_t v, uint32_t a) { return (uint32_t)(((uint64_t)v + a - 1) / a * a); }
 
@@ -231,8 +243,30 @@ static int find_loaded(const struct proc_services *s, const char *name)
     return -1;
 }
 
-/* Load name into p (or count one more use); the library's index or -errno. */
-static int load_library(os_t *os, process_t *p, const char *name, char *where, size_t len)
+static bool load_imports(os_t *os, process_t *p, uint32_t table, bool now, char *why, size_t len);
+
+/* The value of img's import-table symbol, if it has one. */
+static bool imports_symbol(const exe_t *img, uint32_t *value)
+{
+    for (int i = 0; i < img->nsymbols; i++)
+        if (img->symbols[i].section >= 0 && !strcmp(img->symbols[i].name, IMPORTS_SYMBOL)) {
+            *value = img->symbols[i].value;
+            return true;
+        }
+    return false;
+}
+
+/* A library's import table, loaded at base (never 0), or 0 if it has none. */
+static uint32_t import_table_of(const exe_t *img, uint32_t base)
+{
+    uint32_t value;
+    return imports_symbol(img, &value) ? base + value : 0;
+}
+
+/* Load name into p (or count one more use); the library's index or -errno.
+ * The libraries it imports from are loaded too, its slots bound now or left
+ * to their lazy stubs. */
+static int load_library(os_t *os, process_t *p, const char *name, bool now, char *where, size_t len)
 {
     struct proc_services *s = services_of(p);
     if (!s)
@@ -264,20 +298,34 @@ static int load_library(os_t *os, process_t *p, const char *name, char *where, s
         memset(lib, 0, sizeof *lib);
         return rc;
     }
-    return s->nlibs++;
+    int index = s->nlibs++; /* counted first: a library importing back from it finds it */
+    uint32_t table = import_table_of(&s->libs[index].image, s->libs[index].base);
+    if (table && !load_imports(os, p, table, now, where, len))
+        return -E_NOENT; /* `where` says which library or symbol */
+    return index;
 }
 
-/* The address of an exported (global, defined) symbol, or false. */
-static bool library_symbol(const svc_lib_t *lib, const char *name, uint32_t *address)
+/* The address of an exported (global, defined) symbol, or false; *searched
+ * (if given) counts the symbol-table entries the lookup read. */
+static bool library_symbol_searched(const svc_lib_t *lib, const char *name, uint32_t *address, uint32_t *searched)
 {
     for (int i = 0; i < lib->image.nsymbols; i++) {
         const exe_symbol_t *sym = &lib->image.symbols[i];
         if (sym->global && sym->section >= 0 && !strcmp(sym->name, name)) {
             *address = lib->base + sym->value;
+            if (searched)
+                *searched = (uint32_t)i + 1;
             return true;
         }
     }
+    if (searched)
+        *searched = (uint32_t)lib->image.nsymbols;
     return false;
+}
+
+static bool library_symbol(const svc_lib_t *lib, const char *name, uint32_t *address)
+{
+    return library_symbol_searched(lib, name, address, NULL);
 }
 
 static int fetch_name(os_t *os, process_t *p, uint32_t addr, char *name)
@@ -296,29 +344,50 @@ static bool read_word(os_t *os, process_t *p, uint32_t addr, uint32_t *value)
     return true;
 }
 
-/* Fill the slots of one library's entry at *at; a message on failure. */
-static bool bind_imports(os_t *os, process_t *p, const svc_lib_t *lib, uint32_t *at, char *why, size_t len)
+/* Bind p's slot for symbol name of lib: look the symbol up, write its
+ * address into the slot as a user store would, charge the lookup (a word
+ * read per symbol-table entry searched) and the slot write. */
+static bool bind_slot(os_t *os, process_t *p, const svc_lib_t *lib, const char *name, uint32_t slot, bool lazy,
+                      uint32_t *address, char *why, size_t len)
+{
+    uint32_t searched;
+    if (!library_symbol_searched(lib, name, address, &searched))
+        return snprintf(why, len, "symbol '%s' not found in library '%s'", name, lib->name), false;
+    uint32_t a = *address;
+    uint8_t b[4] = {(uint8_t)a, (uint8_t)(a >> 8), (uint8_t)(a >> 16), (uint8_t)(a >> 24)};
+    if (!os_copy_to_user(os, p, slot, b, 4))
+        return snprintf(why, len, "the slot of '%s' is not writable memory", name), false;
+    uint64_t cycles = (uint64_t)(searched + 1) * os->m->cfg.timing.load_word_cycles;
+    os_charge(os, EV_BIND, p->pid, cycles, slot, a, searched, lazy);
+    p->st.binds++;
+    p->st.lazy_binds += lazy;
+    p->st.bind_cycles += cycles + (lazy ? os->m->cfg.timing.syscall_cycles : 0); /* lazy: its SYS_BIND too */
+    return true;
+}
+
+/* Fill the slots of one library's entry at *at (a slot holding its lazy
+ * stub's address only when binding now); a message on failure. */
+static bool bind_imports(os_t *os, process_t *p, const svc_lib_t *lib, uint32_t *at, bool now, char *why, size_t len)
 {
     for (;;) {
-        uint32_t name_addr, address;
+        uint32_t name_addr, slot_value, address;
         char name[MAX_NAME];
-        if (!read_word(os, p, *at, &name_addr))
+        if (!read_word(os, p, *at, &name_addr) || (name_addr && !read_word(os, p, *at + 4, &slot_value)))
             return snprintf(why, len, "the import table runs off its memory"), false;
         *at += 4;
         if (!name_addr)
             return true;
-        if (fetch_name(os, p, name_addr, name) < 0)
-            return snprintf(why, len, "an import names no readable symbol"), false;
-        if (!library_symbol(lib, name, &address))
-            return snprintf(why, len, "symbol '%s' not found in library '%s'", name, lib->name), false;
-        uint8_t b[4] = {(uint8_t)address, (uint8_t)(address >> 8), (uint8_t)(address >> 16), (uint8_t)(address >> 24)};
-        if (!os_copy_to_user(os, p, *at, b, 4))
-            return snprintf(why, len, "the slot of '%s' is not writable memory", name), false;
+        if (now || slot_value == 0) {
+            if (fetch_name(os, p, name_addr, name) < 0)
+                return snprintf(why, len, "an import names no readable symbol"), false;
+            if (!bind_slot(os, p, lib, name, *at, false, &address, why, len))
+                return false;
+        }
         *at += 4;
     }
 }
 
-static bool load_imports(os_t *os, process_t *p, uint32_t table, char *why, size_t len)
+static bool load_imports(os_t *os, process_t *p, uint32_t table, bool now, char *why, size_t len)
 {
     for (uint32_t at = table;;) {
         uint32_t name_addr;
@@ -331,27 +400,33 @@ static bool load_imports(os_t *os, process_t *p, uint32_t table, char *why, size
         if (fetch_name(os, p, name_addr, name) < 0)
             return snprintf(why, len, "an import names no readable library"), false;
         char where[PATH_MAX] = "";
-        int lib = load_library(os, p, name, where, sizeof where);
+        int lib = load_library(os, p, name, now, where, sizeof where);
         if (lib < 0)
             return snprintf(why, len, "cannot load library '%s' (error %d)%s%s", name, -lib, where[0] ? ": " : "",
                             where), false;
-        if (!bind_imports(os, p, &p->svc->libs[lib], &at, why, len))
+        if (!bind_imports(os, p, &p->svc->libs[lib], &at, now, why, len))
             return false;
     }
 }
 
+/* The CPU address of the executable's import table, if it has one. */
+static bool program_import_table(const os_t *os, const process_t *p, uint32_t *table)
+{
+    uint32_t cpu_base = os->cfg.mode == OS_SWRELOC || os->cfg.mode == OS_BARE ? p->base : 0;
+    if (!imports_symbol(&p->exe, table))
+        return false;
+    *table += cpu_base;
+    return true;
+}
+
 void dynlib_start(os_t *os, process_t *p)
 {
-    const exe_symbol_t *table = NULL;
-    for (int i = 0; i < p->exe.nsymbols && !table; i++)
-        if (p->exe.symbols[i].section >= 0 && !strcmp(p->exe.symbols[i].name, IMPORTS_SYMBOL))
-            table = &p->exe.symbols[i];
-    if (!table)
+    uint32_t table;
+    if (!program_import_table(os, p, &table))
         return;
     uint64_t t0 = machine_cycles(os->m);
-    uint32_t cpu_base = os->cfg.mode == OS_SWRELOC || os->cfg.mode == OS_BARE ? p->base : 0;
     char why[PATH_MAX + 256];
-    bool ok = load_imports(os, p, cpu_base + table->value, why, sizeof why);
+    bool ok = load_imports(os, p, table, os->cfg.bind_now, why, sizeof why);
     p->st.cycles += machine_cycles(os->m) - t0;
     if (!ok) { /* as ld.so does: a message and exit status 127 */
         fprintf(os->console, "mmulab: process %d (%s): %s\n", p->pid, p->name, why);
@@ -359,15 +434,80 @@ void dynlib_start(os_t *os, process_t *p)
     }
 }
 
+/* ---- lazy binding: SYS_BIND from an import's stub ------------------------------------------ */
+
+#define MAX_TABLE_WORDS 65536 /* a walk of a guest's table stops here: bounded work */
+
+/* Is slot a slot of the import table at table?  Its library's and symbol's
+ * names if so. */
+static bool table_has_slot(os_t *os, process_t *p, uint32_t table, uint32_t slot, char *lib_name, char *sym_name)
+{
+    uint32_t at = table, word, lib_addr = 0;
+    for (int words = 0; words < MAX_TABLE_WORDS && read_word(os, p, at, &word); words++) {
+        if (!lib_addr) { /* a library's name, or the end of the table */
+            if (!word)
+                return false;
+            lib_addr = word, at += 4;
+        } else if (!word) { /* the end of this library's symbols */
+            lib_addr = 0, at += 4;
+        } else if (at + 4 == slot) {
+            return fetch_name(os, p, lib_addr, lib_name) == 0 && fetch_name(os, p, word, sym_name) == 0;
+        } else {
+            at += 8;
+        }
+    }
+    return false;
+}
+
+/* The import slot's library and symbol, from the program's table or a
+ * loaded library's. */
+static bool find_slot(os_t *os, process_t *p, uint32_t slot, char *lib_name, char *sym_name)
+{
+    uint32_t table;
+    if (program_import_table(os, p, &table) && table_has_slot(os, p, table, slot, lib_name, sym_name))
+        return true;
+    for (int i = 0; p->svc && i < p->svc->nlibs; i++) {
+        const svc_lib_t *lib = &p->svc->libs[i];
+        table = lib->refs > 0 ? import_table_of(&lib->image, lib->base) : 0;
+        if (table && table_has_slot(os, p, table, slot, lib_name, sym_name))
+            return true;
+    }
+    return false;
+}
+
+bool dynlib_bind(os_t *os, process_t *thread, cpu_state_t *cpu)
+{
+    process_t *p = os_space(os, thread);
+    uint32_t slot = cpu->r[LINK_STUB_REG], address;
+    char lib_name[MAX_NAME], sym_name[MAX_NAME], why[PATH_MAX + 256] = "";
+    int lib = -1;
+    if (!find_slot(os, p, slot, lib_name, sym_name))
+        snprintf(why, sizeof why, "lazy binding at pc 0x%08x: 0x%08x is no import slot", cpu->pc - 4, slot);
+    else if ((lib = find_loaded(services_of(p), lib_name)) < 0 &&
+             (lib = load_library(os, p, lib_name, os->cfg.bind_now, why, sizeof why)) < 0)
+        snprintf(why, sizeof why, "lazy binding: cannot load library '%s' (error %d)", lib_name, -lib);
+    if (!why[0] && bind_slot(os, p, &p->svc->libs[lib], sym_name, slot, true, &address, why, sizeof why)) {
+        cpu->pc = address; /* on to the symbol, the caller's registers untouched */
+        machine_set_state(os->m, cpu);
+        return true;
+    }
+    fprintf(os->console, "mmulab: process %d (%s): symbol lookup error: %s\n", p->pid, p->name, why);
+    os_exit_process(os, thread, 127); /* as ld.so does */
+    return false;
+}
+
 /* ---- dlopen, dlsym, dlclose ----------------------------------------------------------------- */
 
-static uint32_t sys_dlopen(os_t *os, process_t *p, uint32_t name_addr)
+static uint32_t sys_dlopen(os_t *os, process_t *p, uint32_t name_addr, uint32_t mode)
 {
+    if (mode != 0 && mode != G_RTLD_LAZY && mode != G_RTLD_NOW)
+        return err_code(E_INVAL);
+    bool now = mode == G_RTLD_NOW || (mode == 0 && os->cfg.bind_now);
     char name[MAX_NAME];
     int rc = fetch_name(os, p, name_addr, name);
     char where[PATH_MAX];
     if (rc == 0)
-        rc = load_library(os, p, name, where, sizeof where);
+        rc = load_library(os, p, name, now, where, sizeof where);
     return rc < 0 ? (uint32_t)rc : (uint32_t)rc + 1; /* handles start at 1 */
 }
 
@@ -406,7 +546,7 @@ static uint32_t sys_dlclose(os_t *os, process_t *p, uint32_t handle)
 bool dynlib_syscall(os_t *os, process_t *p, uint32_t number, const uint32_t *r, uint32_t *result)
 {
     switch (number) {
-    case SYS_DLOPEN: *result = sys_dlopen(os, p, r[1]); return true;
+    case SYS_DLOPEN: *result = sys_dlopen(os, p, r[1], r[2]); return true;
     case SYS_DLSYM: *result = sys_dlsym(os, p, r[1], r[2]); return true;
     case SYS_DLCLOSE: *result = sys_dlclose(os, p, r[1]); return true;
     default: return false;

@@ -100,12 +100,23 @@ process_t *os_process(os_t *os, int pid)
     return pid >= 1 && pid <= os->nprocs ? &os->procs[pid - 1] : NULL;
 }
 
+void os_note(os_t *os, ev_kind_t kind, int pid, uint64_t cycle, uint64_t duration, uint32_t a, uint32_t b, uint32_t c,
+             uint32_t d)
+{
+    event_t ev = {cycle, duration, kind, pid, a, b, c, d};
+    cycle_tally_observe(&os->tally, &ev); /* the stats' breakdown, with or without observers */
+    if (ev_enabled(os->m->bus))
+        ev_publish(os->m->bus, &ev);
+}
+
 void os_charge(os_t *os, ev_kind_t kind, int pid, uint64_t cycles, uint32_t a, uint32_t b, uint32_t c, uint32_t d)
 {
     uint64_t now = machine_cycles(os->m);
     machine_charge(os->m, cycles);
-    ev_emit(os->m->bus, kind, pid, now, cycles, a, b, c, d);
+    os_note(os, kind, pid, now, cycles, a, b, c, d);
 }
+
+const cycle_tally_t *os_cycle_tally(const os_t *os) { return &os->tally; }
 
 int os_owner(os_t *os, uint32_t pa)
 {
@@ -156,6 +167,9 @@ void os_totals(os_t *os, proc_stats_t *t)
         t->context_switches += s->context_switches;
         t->shared_maps += s->shared_maps;
         t->cow_copies += s->cow_copies;
+        t->binds += s->binds;
+        t->lazy_binds += s->lazy_binds;
+        t->bind_cycles += s->bind_cycles;
         t->page_faults += s->page_faults;
         t->major_faults += s->major_faults;
         t->minor_faults += s->minor_faults;
@@ -252,8 +266,11 @@ static void describe_fault(os_t *os, process_t *p, const trap_t *t)
         return;
     }
     if (t->cause == TRAP_MISALIGNED) { /* caught before translation: no physical address */
-        snprintf(p->fault_msg + n, room - (size_t)n, "; %s at pc 0x%08" PRIx32 ", logical address 0x%08" PRIx32,
-                 access_name[t->access], t->pc, t->vaddr);
+        snprintf(p->fault_msg + n, room - (size_t)n, "; %s at pc 0x%08" PRIx32 ", logical address 0x%08" PRIx32 " (%s)",
+                 access_name[t->access], t->pc, t->vaddr,
+                 t->access == ACC_FETCH ? "addresses count bytes: an instruction starts at a multiple of 4"
+                                        : "addresses count bytes: a word starts at a multiple of 4, so step "
+                                          "through a word vector with ADD Rn, #4, not INC Rn");
         return;
     }
     n += snprintf(p->fault_msg + n, room - (size_t)n,
@@ -299,6 +316,14 @@ static process_t *next_ready(os_t *os)
     return NULL;
 }
 
+/* Why the CPU leaves prev, for the CTX_SWITCH event (machine/events.h). */
+static uint32_t switch_reason(const os_t *os, const process_t *prev)
+{
+    if (!prev || prev->state != PROC_READY)
+        return CTX_ENDED;
+    return prev->parked ? CTX_BLOCKED : os->slice_ended_by;
+}
+
 static void switch_to(os_t *os, process_t *next)
 {
     if (os->current == next->pid)
@@ -311,7 +336,7 @@ static void switch_to(os_t *os, process_t *next)
         pager_switch(os, next);
     if (!first_dispatch) {
         os_charge(os, EV_CTX_SWITCH, next->pid, os->m->cfg.timing.ctx_switch_cycles, prev ? (uint32_t)prev->pid : 0,
-                  (uint32_t)next->pid, 0, 0);
+                  (uint32_t)next->pid, 0, switch_reason(os, prev));
         next->st.context_switches++;
     }
     machine_set_state(os->m, &next->cpu);
@@ -373,7 +398,7 @@ static stop_t run_slice(os_t *os, process_t *p, uint64_t limit)
 static void serve_trap(os_t *os, process_t *p)
 {
     const trap_t *t = machine_trap(os->m);
-    ev_emit(os->m->bus, EV_TRAP, p->pid, machine_cycles(os->m), 0, t->cause, t->pc, t->vaddr, t->paddr);
+    os_note(os, EV_TRAP, p->pid, machine_cycles(os->m), 0, t->cause, t->pc, t->vaddr, t->paddr);
     switch (t->cause) {
     case TRAP_PAGE_NOT_PRESENT:
     case TRAP_PAGE_NOT_MAPPED:
@@ -503,8 +528,10 @@ bool os_run_until(os_t *os, uint64_t cycle)
         stop_t stop = run_slice(os, p, os->slice_end < cycle ? os->slice_end : cycle);
         if (stop == STOP_TRAP)
             serve_trap(os, p);
-        if (stop == STOP_TRAP || machine_cycles(os->m) >= os->slice_end)
+        if (stop == STOP_TRAP || machine_cycles(os->m) >= os->slice_end) {
             os->slice_pid = 0;
+            os->slice_ended_by = stop == STOP_TRAP ? CTX_TRAP : CTX_QUANTUM;
+        }
     }
     if (!os->run_over && !os->slice_pid && !any_ready(os))
         end_run(os); /* the last process just ended */

@@ -24,7 +24,7 @@
  *
  * Device waits.  SYS_IOWAIT blocks the caller for the cycles it asks; the
  * scheduler passes over it until then and runs others, and when nobody can
- * run the CPU idles to the earliest wake-up (counted, not an event).
+ * run the CPU idles to the earliest wake-up (an EV_IDLE event, counted).
  */
 #include <string.h>
 
@@ -191,7 +191,7 @@ static void idle_until_wake(os_t *os, uint64_t now)
     if (wake == UINT64_MAX || wake <= now)
         return;
     mp_park_current(os); /* the idle time is nobody's */
-    machine_charge(os->m, wake - now);
+    os_charge(os, EV_IDLE, 0, wake - now, 0, 0, 0, 0);
     mp_state(os)->idle_cycles += wake - now;
 }
 

@@ -53,9 +53,11 @@ typedef struct {
     bool scope_local;       /* replace among the faulting process's own frames    */
     bool alloc_proportional;/* local quotas by image size instead of equal shares */
     bool prefault;          /* load every page at start instead of on demand      */
+    bool explain_state;     /* announce the replacement policy's order before each choice (EV_POLICY_STATE) */
     bool record_refs;       /* step and record each process's page references (OPT's first pass) */
     /* services (docs/services.md) */
     const char *root;       /* guest files live in this host directory (NULL: ".") */
+    bool bind_now;          /* bind every import at load (LD_BIND_NOW), not at its first call */
     const char *lib_path;   /* where dynamic libraries are looked for (':'-separated) */
     mp_config_t mp;         /* compaction and swapping (os/multiprog.h)           */
 } os_config_t;
@@ -78,6 +80,8 @@ typedef struct {
     /* sharing (os/fork.c, os/shm.c): each shared mapping is a frame saved */
     uint64_t shared_maps;  /* pages mapped onto a frame another mapping holds */
     uint64_t cow_copies;   /* copy-on-write faults that copied a shared page   */
+    /* dynamic linking (os/dynlib.c): imported symbols bound, at start or lazily */
+    uint64_t binds, lazy_binds, bind_cycles;
 } proc_stats_t;
 
 /*
@@ -256,6 +260,21 @@ const char *os_move_note(os_t *os);
  * tables and the MMU's reference bits; NULL if out of range. */
 uint32_t os_frame_count(os_t *os);
 const os_frame_t *os_frame(os_t *os, uint32_t frame);
+
+/* Paged: the replacement policy's view of the frames in its order (FIFO's
+ * queue and LRU's stack next victim first, CLOCK's ring from the hand, OPT's
+ * by frame), as of the OS's last look at the MMU's references; key and
+ * flags as in EV_POLICY_STATE (machine/events.h).  Returns how many. */
+typedef struct {
+    uint32_t frame, vpn, key, flags;
+    int pid;
+} os_policy_row_t;
+uint32_t os_policy_state(os_t *os, os_policy_row_t *out, uint32_t max, repl_policy_t *policy);
+
+/* The OS's cycles so far by event kind, for the stats' cycle breakdown
+ * (obs/breakdown.h); kept whether anyone observes the bus or not. */
+struct cycle_tally;
+const struct cycle_tally *os_cycle_tally(const os_t *os);
 /* The region table of pid; *count set (0 for none). */
 const os_region_t *os_regions(os_t *os, int pid, int *count);
 /* The leaf PTE of pid's page vpn as it is in memory; false if it has none. */

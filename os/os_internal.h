@@ -4,12 +4,14 @@
 #ifndef MMULAB_OS_INTERNAL_H
 #define MMULAB_OS_INTERNAL_H
 
+#include "../obs/breakdown.h"
 #include "os.h"
 #include "paging.h"
 
 struct os {
     machine_t *m;
     os_config_t cfg;
+    cycle_tally_t tally; /* every cycle the OS charged, by event kind (os_charge, os_note) */
     process_t *procs; /* procs[pid - 1] */
     int nprocs, cap;
     int current;      /* pid on the CPU, 0 for none */
@@ -25,6 +27,7 @@ struct os {
     /* os_run_until: where the run is, so a later call carries on */
     bool run_started, run_over;
     int slice_pid;       /* the process whose slice is in progress, 0 none */
+    uint32_t slice_ended_by; /* CTX_QUANTUM or CTX_TRAP: why the last slice ended */
     uint64_t slice_end;  /* ... and the clock at which it ends           */
     os_retire_fn retire_fn; /* os_set_retire_observer */
     void *retire_ctx;
@@ -86,5 +89,8 @@ void os_repatch_relocations(os_t *os, process_t *p, uint32_t new_base);
 
 /* Charge OS work to the clock and announce it on the event bus. */
 void os_charge(os_t *os, ev_kind_t kind, int pid, uint64_t cycles, uint32_t a, uint32_t b, uint32_t c, uint32_t d);
+/* Announce an event the cycle breakdown must see (a trap, a fault's end) without charging. */
+void os_note(os_t *os, ev_kind_t kind, int pid, uint64_t cycle, uint64_t duration, uint32_t a, uint32_t b, uint32_t c,
+             uint32_t d);
 
 #endif

@@ -51,8 +51,9 @@ bool pager_create(os_t *os, char *err, size_t errlen)
     pg->synced = calloc(pg->ft.nframes, sizeof *pg->synced);
     pg->scratch_mask = calloc((pg->ft.nframes + 63) / 64 + 1, sizeof *pg->scratch_mask);
     pg->scratch_stamps = malloc(pg->ft.nframes * sizeof(*pg->scratch_stamps));
+    pg->scratch_order = malloc(pg->ft.nframes * sizeof(*pg->scratch_order));
     pg->page_buf = malloc(pg->page_size);
-    if (!pg->repl || !pg->synced || !pg->scratch_mask || !pg->scratch_stamps || !pg->page_buf ||
+    if (!pg->repl || !pg->synced || !pg->scratch_mask || !pg->scratch_stamps || !pg->scratch_order || !pg->page_buf ||
         !swap_init(&pg->swap, pg->page_size))
         goto oom;
     return true;
@@ -88,6 +89,7 @@ void pager_destroy(os_t *os)
     free(pg->synced);
     free(pg->scratch_mask);
     free(pg->scratch_stamps);
+    free(pg->scratch_order);
     free(pg->page_buf);
     free(pg);
     os->pager = NULL;
@@ -314,11 +316,93 @@ static const uint64_t *own_frames(pager_t *pg, const process_t *p)
     return pg->scratch_mask;
 }
 
+/* ---- why: the policy's reasons on the event bus (machine/events.h) ---------------------- */
+
+static uint32_t clamp32(uint64_t v) { return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v; }
+
+/* The policy's ranking key of a page (see EV_VICTIM): from when it was
+ * loaded and last used, its next use (OPT) and the hand (CLOCK).  *used
+ * tells whether LRU's key is a use (an access number) rather than an age. */
+static uint32_t rank_key(repl_policy_t policy, const repl_choice_t *c, uint64_t now, bool *used)
+{
+    *used = policy == REPL_LRU && c->used_at;
+    switch (policy) {
+    case REPL_LRU: return clamp32(*used ? c->used_at : now - c->loaded_at);
+    case REPL_OPT: return clamp32(c->next_use);
+    case REPL_CLOCK: return c->hand_from;
+    default: return clamp32(now - c->loaded_at);
+    }
+}
+
+uint32_t os_policy_state(os_t *os, os_policy_row_t *out, uint32_t max, repl_policy_t *policy)
+{
+    pager_t *pg = os->pager;
+    if (!pg)
+        return 0;
+    *policy = repl_policy(pg->repl);
+    uint32_t *order = pg->scratch_order, n = repl_order(pg->repl, order, max < pg->ft.nframes ? max : pg->ft.nframes);
+    uint64_t now = machine_cycles(os->m);
+    for (uint32_t i = 0; i < n; i++) {
+        const os_frame_t *f = &pg->ft.f[order[i]];
+        const repl_choice_t ranked = {
+            .loaded_at = repl_loaded_at(pg->repl, order[i]),
+            .used_at = repl_used_at(pg->repl, order[i]),
+            .next_use = *policy == REPL_OPT ? repl_next_use(pg->repl, order[i], now) : 0,
+            .hand_from = repl_hand(pg->repl),
+        };
+        bool used;
+        out[i] = (os_policy_row_t){
+            .frame = order[i],
+            .vpn = f->mappings ? f->owner[0].vpn : 0,
+            .pid = f->mappings ? f->owner[0].pid : 0,
+            .key = rank_key(*policy, &ranked, now, &used),
+        };
+        out[i].flags = (repl_refbit(pg->repl, order[i]) ? POLICY_REFBIT : 0) | (used ? VICTIM_USED : 0) |
+                       (*policy == REPL_CLOCK && repl_hand(pg->repl) == order[i] ? POLICY_HAND : 0);
+    }
+    return n;
+}
+
+/* --explain=state: the frames in the policy's order, before it chooses. */
+static void announce_policy_state(os_t *os)
+{
+    uint32_t nframes = os->pager->ft.nframes;
+    os_policy_row_t *row = malloc(nframes * sizeof *row);
+    repl_policy_t policy;
+    uint32_t n = row ? os_policy_state(os, row, nframes, &policy) : 0;
+    uint64_t now = machine_cycles(os->m);
+    for (uint32_t i = 0; i < n; i++)
+        ev_emit(os->m->bus, EV_POLICY_STATE, row[i].pid, now, 0, row[i].frame, row[i].vpn, row[i].key, row[i].flags);
+    free(row);
+}
+
+/* The choice just made and why: CLOCK's cleared bits, then EV_VICTIM. */
+static void announce_victim(os_t *os, int pid, bool local)
+{
+    pager_t *pg = os->pager;
+    const repl_choice_t *c = repl_last_choice(pg->repl);
+    uint64_t now = machine_cycles(os->m);
+    for (uint32_t i = 0; i < c->ncleared; i++) {
+        const os_frame_t *f = &pg->ft.f[c->cleared[i]];
+        ev_emit(os->m->bus, EV_REF_CLEAR, f->mappings ? f->owner[0].pid : 0, now, 0, c->cleared[i],
+                f->mappings ? f->owner[0].vpn : 0, 0, 0);
+    }
+    bool used;
+    uint32_t key = rank_key(repl_policy(pg->repl), c, now, &used);
+    uint32_t policy = (uint32_t)repl_policy(pg->repl) | (local ? VICTIM_LOCAL : 0) | (used ? VICTIM_USED : 0);
+    ev_emit(os->m->bus, EV_VICTIM, pid, now, 0, c->frame, policy, key, c->candidates);
+}
+
 /* Evict the victim the policy picks among `candidates`; its frame, or REPL_NONE. */
 static uint32_t evict_victim(os_t *os, process_t *payer, const uint64_t *candidates)
 {
     sync_references(os);
+    bool telling = ev_enabled(os->m->bus);
+    if (telling && os->cfg.explain_state)
+        announce_policy_state(os);
     uint32_t frame = repl_victim(os->pager->repl, candidates, machine_cycles(os->m));
+    if (frame != REPL_NONE && telling)
+        announce_victim(os, payer->pid, candidates != os->pager->ft.user_mask);
     if (frame != REPL_NONE)
         evict(os, payer, frame);
     return frame;
@@ -375,10 +459,11 @@ static bool map_page(os_t *os, process_t *p, uint32_t vpn, uint32_t frame)
 static uint32_t bring_in(os_t *os, process_t *p, uint32_t vpn, uint32_t frame, bool *major)
 {
     pager_t *pg = os->pager;
-    *major = vm_page_contents(pg, p, vpn, pg->page_buf);
+    page_source_t source = vm_page_contents(pg, p, vpn, pg->page_buf);
+    *major = source != PAGE_FROM_ZEROS;
     if (*major)
         os_charge(os, EV_DISK_READ, p->pid, timing_disk_cycles(&os->m->cfg.timing, pg->page_size), vpn,
-                  pg->page_size, frame, 0);
+                  pg->page_size, frame, source);
     return map_page(os, p, vpn, frame) ? frame : REPL_NONE;
 }
 
@@ -532,18 +617,53 @@ static void count_fault(os_t *os, process_t *p, const trap_t *t, uint32_t vpn, u
     p->st.major_faults += major;
     p->st.minor_faults += !major;
     p->st.fault_cycles += spent;
-    ev_emit(os->m->bus, EV_PAGE_FAULT, p->pid, began, spent, t->vaddr, vpn, frame, major);
+    os_note(os, EV_PAGE_FAULT, p->pid, began, spent, t->vaddr, vpn, frame, major);
 }
 
 static bool cow_fault(os_t *os, process_t *p, trap_t *t);
 
-/* Map the frame another process holds page vpn of shared memory in. */
+/* Does q hold page vpn of the same program as p's pure code, in a frame whose
+ * bytes are the ones p would read from its executable?  Its frame, or
+ * REPL_NONE.  Slides 16 and 36: processes running one program share its code. */
+static uint32_t same_program_code_frame(os_t *os, process_t *p, process_t *q, uint32_t vpn, uint8_t *scratch)
+{
+    pager_t *pg = os->pager;
+    uint32_t shift = pg->geo.page_shift, addr;
+    if (q == p || os_space(os, q) != q || q->state != PROC_READY || !q->vm || strcmp(q->name, p->name) ||
+        regions_perm(q, vpn, shift) != regions_perm(p, vpn, shift) || !(addr = vm_leaf_pte_addr(os, q, vpn, false)))
+        return REPL_NONE;
+    pte_t pte = {vm_read_pte(os, addr)};
+    if (!pte_valid(pte) || !machine_phys_read(os->m, pte_ppn(pte) << shift, scratch, pg->page_size) ||
+        memcmp(scratch, pg->page_buf, pg->page_size))
+        return REPL_NONE;
+    return pte_ppn(pte);
+}
+
+/* A frame another process holds p's page vpn in, when the page is code of the
+ * same program (read and execute only, in both); REPL_NONE if none. */
+static uint32_t program_code_frame(os_t *os, process_t *p, uint32_t vpn)
+{
+    pager_t *pg = os->pager;
+    uint32_t perm = regions_perm(p, vpn, pg->geo.page_shift), frame = REPL_NONE;
+    if ((perm & PTE_W) || !(perm & PTE_X) || !vm_page_contents(pg, p, vpn, pg->page_buf))
+        return REPL_NONE;
+    uint8_t *scratch = malloc(pg->page_size);
+    for (int i = 0; scratch && frame == REPL_NONE && i < os->nprocs; i++)
+        frame = same_program_code_frame(os, p, &os->procs[i], vpn, scratch);
+    free(scratch);
+    return frame;
+}
+
+/* Map the frame another process holds page vpn in: shared memory, a shared
+ * file, library code, or the code of the same program. */
 static bool map_shared_frame(os_t *os, process_t *p, uint32_t vpn)
 {
     pager_t *pg = os->pager;
     uint32_t frame, addr;
-    if (!services_shared_frame(os, p, vm_vaddr(pg, vpn), &frame) || !(addr = vm_leaf_pte_addr(os, p, vpn, true)) ||
-        !frames_add_owner(&pg->ft, frame, p->pid, vpn))
+    if (!services_shared_frame(os, p, vm_vaddr(pg, vpn), &frame) &&
+        (frame = program_code_frame(os, p, vpn)) == REPL_NONE)
+        return false;
+    if (!(addr = vm_leaf_pte_addr(os, p, vpn, true)) || !frames_add_owner(&pg->ft, frame, p->pid, vpn))
         return false;
     vm_write_pte(os, addr, pte_make(frame, regions_perm(p, vpn, pg->geo.page_shift) | PTE_U | PTE_V));
     p->resident++;
@@ -585,7 +705,7 @@ bool pager_fault(os_t *os, process_t *p, trap_t *t)
         return false;
     uint64_t began = machine_cycles(os->m) - os->m->cfg.timing.trap_cycles;
     os_charge(os, EV_FAULT_HANDLER, p->pid, os->m->cfg.timing.fault_handler_cycles, t->vaddr, 0, 0, 0);
-    if (map_shared_frame(os, p, vpn)) { /* shared memory or library code another process holds */
+    if (map_shared_frame(os, p, vpn)) { /* shared memory, library or program code another process holds */
         count_fault(os, p, t, vpn, 0, false, began);
         return true;
     }
@@ -787,7 +907,7 @@ static bool cow_fault(os_t *os, process_t *p, trap_t *t)
         return false;
     uint64_t began = machine_cycles(os->m) - os->m->cfg.timing.trap_cycles;
     os_charge(os, EV_FAULT_HANDLER, p->pid, os->m->cfg.timing.fault_handler_cycles, t->vaddr, 0, 0, 0);
-    uint32_t frame = pte_ppn(pte);
+    uint32_t frame = pte_ppn(pte), shared_frame = frame;
     if (pg->ft.f[frame].mappings > 1) {
         uint8_t *bytes = malloc(pg->page_size);
         if (!bytes)
@@ -811,6 +931,7 @@ static bool cow_fault(os_t *os, process_t *p, trap_t *t)
         vm_write_pte(os, addr, pte_mkwrite(pte));
     }
     machine_tlb_flush(os->m, TLB_FLUSH_PAGE, p->mmu.asid, vm_vaddr(pg, vpn));
+    ev_emit(os->m->bus, EV_COW_BREAK, p->pid, machine_cycles(os->m), 0, vpn, shared_frame, frame, frame != shared_frame);
     count_fault(os, p, t, vpn, frame, false, began);
     return true;
 }

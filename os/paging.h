@@ -130,6 +130,7 @@ typedef struct {
 struct proc_vm {
     table_area_t *tables; /* every page-table area it owns, root first       */
     int ntables, cap;
+    uint64_t upper_ptes_written; /* entries pointing at a new lower table, every level */
     page_ref_t *recorded; /* recording pass: what it referenced             */
     size_t nrecorded, caprecorded;
     uint64_t *future;     /* OPT: sorted keys vpn << 40 | position            */
@@ -149,6 +150,7 @@ struct pager {
     uint64_t *synced;     /* per frame: the MMU stamp the replacer has seen   */
     uint64_t *scratch_mask;
     stamped_t *scratch_stamps; /* one per frame, for sync_lru         */
+    uint32_t *scratch_order;   /* one per frame, for EV_POLICY_STATE  */
     uint8_t *page_buf;    /* one page, for fills and software reads          */
     uint32_t cap;         /* most user frames at once                         */
     bool flush_on_switch; /* ASIDs cannot tell the processes apart            */
@@ -175,8 +177,9 @@ pte_t vm_absent_pte(const os_t *os, const process_t *p, uint32_t vpn);
  * cleared if a table could not be made. */
 uint64_t vm_map_absent(os_t *os, process_t *p, uint32_t start, uint32_t end, bool *ok);
 /* What page vpn of p holds when not resident: its backing-store copy, the
- * executable's bytes, or zeros.  True if that takes a disk read (major). */
-bool vm_page_contents(const pager_t *pg, const process_t *p, uint32_t vpn, uint8_t *buf);
+ * executable's bytes, or zeros.  Where from (PAGE_FROM_*, machine/events.h);
+ * anything but PAGE_FROM_ZEROS takes a disk read (a major fault). */
+page_source_t vm_page_contents(const pager_t *pg, const process_t *p, uint32_t vpn, uint8_t *buf);
 
 /* ---- pager.c --------------------------------------------------------------- */
 

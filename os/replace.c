@@ -16,11 +16,14 @@ struct replacer {
     uint32_t nframes;
     uint8_t *in_use, *refbit;
     uint64_t *last_use;
+    uint64_t *loaded_at, *used_at; /* for explanations: repl_choice_t */
     uint32_t *newer, *older; /* the age list; REPL_NONE ends it */
     uint32_t newest, oldest;
     uint32_t hand;
     repl_oracle_fn oracle;
     void *oracle_ctx;
+    repl_choice_t choice;
+    uint32_t *cleared;
 };
 
 bool repl_policy_parse(const char *name, repl_policy_t *out)
@@ -48,8 +51,14 @@ replacer_t *repl_create(repl_policy_t policy, uint32_t nframes)
     r->last_use = calloc(nframes, sizeof *r->last_use);
     r->newer = calloc(nframes, sizeof *r->newer);
     r->older = calloc(nframes, sizeof *r->older);
+    r->loaded_at = calloc(nframes, sizeof *r->loaded_at);
+    r->used_at = calloc(nframes, sizeof *r->used_at);
+    r->cleared = calloc(nframes, sizeof *r->cleared);
     r->newest = r->oldest = REPL_NONE;
-    if (!r->in_use || !r->refbit || !r->last_use || !r->newer || !r->older) {
+    r->choice.frame = REPL_NONE;
+    r->choice.cleared = r->cleared;
+    if (!r->in_use || !r->refbit || !r->last_use || !r->newer || !r->older || !r->loaded_at || !r->used_at ||
+        !r->cleared) {
         repl_destroy(r);
         return NULL;
     }
@@ -65,6 +74,9 @@ void repl_destroy(replacer_t *r)
     free(r->last_use);
     free(r->newer);
     free(r->older);
+    free(r->loaded_at);
+    free(r->used_at);
+    free(r->cleared);
     free(r);
 }
 
@@ -116,6 +128,8 @@ void repl_load(replacer_t *r, uint32_t frame, uint64_t now)
     r->in_use[frame] = 1;
     r->refbit[frame] = 1;
     r->last_use[frame] = now;
+    r->loaded_at[frame] = now;
+    r->used_at[frame] = 0;
     list_push_newest(r, frame);
 }
 
@@ -123,6 +137,7 @@ void repl_reference(replacer_t *r, uint32_t frame, uint64_t now)
 {
     r->refbit[frame] = 1;
     r->last_use[frame] = now;
+    r->used_at[frame] = now;
     if (r->policy == REPL_LRU && r->newest != frame) {
         list_unlink(r, frame);
         list_push_newest(r, frame);
@@ -158,7 +173,7 @@ static uint32_t furthest_next_use(const replacer_t *r, const uint64_t *candidate
     for (uint32_t f = 0; f < r->nframes; f++) {
         if (!is_candidate(r, candidates, f))
             continue;
-        uint64_t next = r->oracle ? r->oracle(r->oracle_ctx, f, r->last_use[f], now) : REPL_NEVER;
+        uint64_t next = repl_next_use(r, f, now);
         if (victim == REPL_NONE || next > furthest) {
             victim = f;
             furthest = next;
@@ -171,11 +186,17 @@ static uint32_t clock_sweep(replacer_t *r, const uint64_t *candidates)
 {
     if (oldest_candidate(r, candidates) == REPL_NONE)
         return REPL_NONE;
+    bool first = true;
     for (uint32_t f = r->hand;; f = (f + 1) % r->nframes) {
         if (!is_candidate(r, candidates, f))
             continue;
+        if (first) /* the hand passes over the others untouched: the sweep begins here */
+            r->choice.hand_from = f;
+        first = false;
         if (r->refbit[f]) {
             r->refbit[f] = 0;
+            if (r->choice.ncleared < r->nframes)
+                r->cleared[r->choice.ncleared++] = f;
             continue;
         }
         r->hand = (f + 1) % r->nframes;
@@ -183,7 +204,15 @@ static uint32_t clock_sweep(replacer_t *r, const uint64_t *candidates)
     }
 }
 
-uint32_t repl_victim(replacer_t *r, const uint64_t *candidates, uint64_t now)
+static uint32_t count_candidates(const replacer_t *r, const uint64_t *candidates)
+{
+    uint32_t n = 0;
+    for (uint32_t f = 0; f < r->nframes; f++)
+        n += is_candidate(r, candidates, f);
+    return n;
+}
+
+static uint32_t choose_victim(replacer_t *r, const uint64_t *candidates, uint64_t now)
 {
     switch (r->policy) {
     case REPL_FIFO:
@@ -193,4 +222,44 @@ uint32_t repl_victim(replacer_t *r, const uint64_t *candidates, uint64_t now)
     case REPL_POLICY_COUNT: break;
     }
     return REPL_NONE;
+}
+
+uint32_t repl_victim(replacer_t *r, const uint64_t *candidates, uint64_t now)
+{
+    repl_choice_t *c = &r->choice;
+    *c = (repl_choice_t){.hand_from = r->hand, .cleared = r->cleared};
+    c->candidates = count_candidates(r, candidates);
+    uint32_t f = c->frame = choose_victim(r, candidates, now);
+    if (f != REPL_NONE) {
+        c->loaded_at = r->loaded_at[f];
+        c->used_at = r->used_at[f];
+        c->next_use = r->policy == REPL_OPT ? repl_next_use(r, f, now) : 0;
+    }
+    return f;
+}
+
+const repl_choice_t *repl_last_choice(const replacer_t *r) { return &r->choice; }
+uint64_t repl_loaded_at(const replacer_t *r, uint32_t frame) { return r->loaded_at[frame]; }
+uint64_t repl_used_at(const replacer_t *r, uint32_t frame) { return r->used_at[frame]; }
+
+uint64_t repl_next_use(const replacer_t *r, uint32_t frame, uint64_t now)
+{
+    return r->oracle ? r->oracle(r->oracle_ctx, frame, r->last_use[frame], now) : REPL_NEVER;
+}
+
+uint32_t repl_order(const replacer_t *r, uint32_t *out, uint32_t max)
+{
+    uint32_t n = 0;
+    if (r->policy == REPL_FIFO || r->policy == REPL_LRU) {
+        for (uint32_t f = r->oldest; f != REPL_NONE && n < max; f = r->newer[f])
+            out[n++] = f;
+        return n;
+    }
+    uint32_t start = r->policy == REPL_CLOCK ? r->hand : 0;
+    for (uint32_t k = 0; k < r->nframes && n < max; k++) {
+        uint32_t f = (start + k) % r->nframes;
+        if (r->in_use[f])
+            out[n++] = f;
+    }
+    return n;
 }

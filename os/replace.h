@@ -74,4 +74,29 @@ void repl_free(replacer_t *r, uint32_t frame);
  * the new page into it (repl_load) or frees it. */
 uint32_t repl_victim(replacer_t *r, const uint64_t *candidates, uint64_t now);
 
+/* ---- why: the last choice and the policy's order, for explanations ---- */
+
+typedef struct {
+    uint32_t frame;      /* REPL_NONE: no choice made yet, or none possible     */
+    uint32_t candidates; /* how many in-use frames it chose among               */
+    uint64_t loaded_at;  /* the `now` of the victim's repl_load                 */
+    uint64_t used_at;    /* of its latest repl_reference since then, 0 if none  */
+    uint64_t next_use;   /* OPT: the oracle's answer for the victim             */
+    uint32_t hand_from;  /* CLOCK: the first candidate the sweep reached        */
+    uint32_t ncleared;   /* CLOCK: bits it cleared, frames in `cleared`         */
+    const uint32_t *cleared;
+} repl_choice_t;
+
+/* The last repl_victim's choice and its reasons. */
+const repl_choice_t *repl_last_choice(const replacer_t *r);
+uint64_t repl_loaded_at(const replacer_t *r, uint32_t frame);
+uint64_t repl_used_at(const replacer_t *r, uint32_t frame); /* 0: not since its load */
+/* OPT's oracle on frame's page (REPL_NEVER without an oracle). */
+uint64_t repl_next_use(const replacer_t *r, uint32_t frame, uint64_t now);
+
+/* The in-use frames in the policy's order, at most max of them into out:
+ * FIFO's queue and LRU's stack next victim first, CLOCK's ring from the hand,
+ * OPT's by frame number.  Returns how many. */
+uint32_t repl_order(const replacer_t *r, uint32_t *out, uint32_t max);
+
 #endif

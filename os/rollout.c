@@ -71,7 +71,7 @@ static void roll_out(os_t *os, int pid)
     mp->swapped = true;
     partitions_free(&os->parts, p->base);
     uint64_t cycles = timing_disk_cycles(&os->m->cfg.timing, p->size);
-    os_charge(os, EV_SWAP_OUT, pid, cycles, (uint32_t)pid, p->size, p->base, 0);
+    os_charge(os, EV_SWAP_OUT, pid, cycles, (uint32_t)pid, p->size, p->base, (uint32_t)mp_priority(os, pid));
     s->swap_outs++;
     s->swap_bytes += p->size;
     s->swap_cycles += cycles;

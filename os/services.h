@@ -123,6 +123,9 @@ void shm_attach_count(struct shm_segment *seg, int delta);
 /* Before the first dispatch: load the libraries each executable imports. */
 void services_start(os_t *os);
 void dynlib_start(os_t *os, process_t *p);
+/* SYS_BIND from an import's lazy stub (thread: the caller): bind the slot
+ * in R14 and continue at its symbol; false if the process was stopped. */
+bool dynlib_bind(os_t *os, process_t *thread, cpu_state_t *cpu);
 
 /* The process ends: write back shared mappings, close files. */
 void services_exit(os_t *os, process_t *p);

@@ -64,6 +64,8 @@ bool os_syscall(os_t *os, process_t *p, const trap_t *trap)
         return p->state == PROC_READY;
     }
     process_t *thread = p;
+    if (trap->number == SYS_BIND) /* returns into the bound symbol, not with a result in R0 */
+        return dynlib_bind(os, thread, &cpu);
     p = os_space(os, p); /* a thread's calls act on its process's memory, files and output */
     if (services_syscall(os, p, trap->number, &cpu, &result)) { /* files, mmap, libraries, fork */
         cpu.r[0] = result;

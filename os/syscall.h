@@ -18,7 +18,7 @@
     X(LSEEK, 8, "fd, offset, whence")         \
     X(MMAP, 9, "addr, length, prot, flags, fd, offset (R1..R6)") \
     X(MUNMAP, 10, "addr, length")             \
-    X(DLOPEN, 11, "library name")             \
+    X(DLOPEN, 11, "library name, mode (RTLD_LAZY 1, RTLD_NOW 2, 0: as --bind)")             \
     X(BRK, 12, "new break (0: query)")        \
     X(DLSYM, 13, "handle, symbol name")       \
     X(DLCLOSE, 14, "handle")                  \
@@ -31,7 +31,8 @@
     X(IOWAIT, 21, "cycles to wait for the process's own device") \
     X(THREAD_CREATE, 22, "entry, argument (R1 in the thread)") \
     X(THREAD_EXIT, 23, "code")                \
-    X(THREAD_JOIN, 24, "thread id")
+    X(THREAD_JOIN, 24, "thread id")           \
+    X(BIND, 25, "import slot address in R14 (the linker's lazy-binding stub)")
 
 enum {
 #define SYS_ENUM(name, num, args) SYS_##name = num,

@@ -87,6 +87,7 @@ uint32_t vm_leaf_pte_addr(os_t *os, process_t *p, uint32_t vpn, bool create)
                 return 0;
             pte = pte_make(next >> g->page_shift, PTE_V);
             vm_write_pte(os, addr, pte);
+            p->vm->upper_ptes_written++;
         }
         table = pte_ppn(pte) << g->page_shift;
     }
@@ -108,14 +109,15 @@ pte_t vm_absent_pte(const os_t *os, const process_t *p, uint32_t vpn)
     return pte_make(0, regions_perm(p, vpn, os->pager->geo.page_shift) | PTE_U);
 }
 
-/* Map every page of [start, end) not present; the number of PTEs written. */
+/* Map every page of [start, end) not present; the number of PTEs written at
+ * every level: the leaves and the entries pointing at the tables made for them. */
 uint64_t vm_map_absent(os_t *os, process_t *p, uint32_t start, uint32_t end, bool *ok)
 {
     uint32_t shift = os->pager->geo.page_shift;
-    uint64_t written = 0;
-    for (uint64_t va = start; va < end && *ok; va += os->pager->page_size, written++)
+    uint64_t leaves = 0, upper_before = p->vm->upper_ptes_written;
+    for (uint64_t va = start; va < end && *ok; va += os->pager->page_size, leaves++)
         *ok = vm_set_leaf(os, p, (uint32_t)(va >> shift), vm_absent_pte(os, p, (uint32_t)(va >> shift)));
-    return written;
+    return leaves + (p->vm->upper_ptes_written - upper_before);
 }
 
 /* ---- page contents ------------------------------------------------------------ */
@@ -142,20 +144,20 @@ static void copy_from_executable(const pager_t *pg, const process_t *p, uint32_t
  * the executable's bytes, or zeros.  Returns true if getting it needs a disk
  * read (a major fault), false for a zero fill (minor).
  */
-bool vm_page_contents(const pager_t *pg, const process_t *p, uint32_t vpn, uint8_t *buf)
+page_source_t vm_page_contents(const pager_t *pg, const process_t *p, uint32_t vpn, uint8_t *buf)
 {
     const uint8_t *copy = swap_get(&pg->swap, p->pid, vpn);
     if (copy) {
         memcpy(buf, copy, pg->page_size);
-        return true;
+        return PAGE_FROM_SWAP;
     }
     memset(buf, 0, pg->page_size);
     if (mmap_fill_page(p, vm_vaddr(pg, vpn), buf, pg->page_size))
-        return true; /* a mapped file, shared memory or a library: read from its support */
+        return PAGE_FROM_MAPPING; /* a mapped file, shared memory or a library: read from its support */
     if (!regions_file_backed(p, vpn, pg->geo.page_shift))
-        return false;
+        return PAGE_FROM_ZEROS;
     copy_from_executable(pg, p, vpn, buf);
-    return true;
+    return PAGE_FROM_EXECUTABLE;
 }
 
 

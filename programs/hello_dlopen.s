@@ -1,7 +1,8 @@
 ; hello_dlopen.s -- load a dynamic library explicitly and call its function.
 ;
 ; What it shows: explicit dynamic linking (the seed's slide 75): dlopen
-; loads hello_lib at run time and returns a handle, dlsym finds hello's
+; loads hello_lib at run time (RTLD_LAZY: whatever the library imports
+; is bound at its first call) and returns a handle, dlsym finds hello's
 ; address in it, the program calls that address, and dlclose lets the
 ; library go.  (LoadLibrary, GetProcAddress and FreeLibrary are the Win32
 ; names of the same three calls; programs/lib/win32.s wraps them.)
@@ -16,9 +17,11 @@
         .equ    SYS_DLOPEN, 11
         .equ    SYS_DLSYM, 13
         .equ    SYS_DLCLOSE, 14
+        .equ    RTLD_LAZY, 1            ; dlopen's modes (RTLD_NOW is 2)
 
         .text
-start:  LOAD    R1, #lib_name           ; handle = dlopen("hello_lib")
+start:  LOAD    R1, #lib_name           ; handle = dlopen("hello_lib", RTLD_LAZY)
+        LOAD    R2, #RTLD_LAZY          ; bind the library's own imports at their first call
         SYSCALL #SYS_DLOPEN
         CMP     R0, #0
         JLE     no_library

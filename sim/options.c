@@ -256,7 +256,7 @@ static const opt_spec_t *find_spec(opt_parser_t *p, const char *arg, opt_table_t
     for (int t = 0; t < p->ntables; t++)
         for (int i = 0; i < p->tables[t].n; i++) {
             const opt_spec_t *s = &p->tables[t].specs[i];
-            if (name_is(s->name, arg, len) || name_is(s->alias, arg, len)) {
+            if ((name_is(s->name, arg, len) || name_is(s->alias, arg, len))) {
                 *table = &p->tables[t];
                 return s;
             }
@@ -343,6 +343,8 @@ int opt_parse(opt_parser_t *p, int argc, char **argv)
             fprintf(p->err, "%s: %s takes no value\n", p->prog, s->name);
             return 2;
         }
+        if (!value && s->value_optional)
+            value = "";
         if (s->kind != OPT_FLAG && !value) {
             if (i + 1 >= argc) {
                 say_needs_value(p, s);
@@ -384,7 +386,7 @@ static void help_line(FILE *out, const opt_table_t *t, const opt_spec_t *s)
 {
     char left[48], def[48] = "";
     snprintf(left, sizeof left, "%s%s%s%s%s", s->name, s->alias ? ", " : "", s->alias ? s->alias : "",
-             s->value_name ? " " : "", s->value_name ? s->value_name : "");
+             s->value_name && !s->value_optional ? " " : "", s->value_name ? s->value_name : "");
     if (s->show_default && t->target) {
         uint64_t v = load(t->target, s);
         char num[32];
@@ -398,6 +400,20 @@ static void help_line(FILE *out, const opt_table_t *t, const opt_spec_t *s)
     char text[512];
     snprintf(text, sizeof text, "%s%s", s->help, def);
     print_wrapped(out, left, text);
+}
+
+opt_table_t opt_table_only(opt_table_t t, const char *const *names, opt_spec_t *buf, int max)
+{
+    int n = 0;
+    for (int i = 0; i < t.n; i++)
+        for (const char *const *name = names; *name && n < max; name++)
+            if (!strcmp(*name, t.specs[i].name)) {
+                buf[n++] = t.specs[i];
+                break;
+            }
+    t.specs = buf;
+    t.n = n;
+    return t;
 }
 
 void opt_help(const opt_parser_t *p, FILE *out)
@@ -415,6 +431,7 @@ void opt_help(const opt_parser_t *p, FILE *out)
 
 static const char *const run_engines[] = {"c", "rtl"};
 static const char *const run_scopes[] = {"global", "local"};
+static const char *const run_bind_modes[] = {"lazy", "now"}; /* index = os.bind_now */
 static const char *const run_alloc_names[] = {"equal", "proportional", "ws"};
 enum { RUN_ALLOC_EQUAL, RUN_ALLOC_PROPORTIONAL, RUN_ALLOC_WS };
 
@@ -463,6 +480,17 @@ static bool set_dump(void *target, const char *arg, char *why, size_t len)
         o->dump_count > (1u << 24))
         return false;
     o->dump = true;
+    return true;
+}
+
+/* --explain or --explain=WHAT (obs/explain.h): the filter words follow '='. */
+static bool set_explain(void *target, const char *arg, char *why, size_t len)
+{
+    run_options_t *o = target;
+    if (!explain_filter_parse(arg, &o->explain_filter, why, len))
+        return false;
+    o->explain = true;
+    o->os.explain_state = o->explain_filter.state;
     return true;
 }
 
@@ -549,11 +577,18 @@ static const opt_spec_t run_specs[] = {
     {"--disk-latency-us", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.timing.disk_latency_us), .max = 10000000,
      .help = "backing-store latency per transfer in us (default 0)"},
     {"--seed", .lists = true, .kind = OPT_NUMBER, .value_name = "S", RUN(hw.seed), .help = "seed of the random TLB policy (default 1)"},
+    {"--explain", .kind = OPT_CUSTOM, .value_name = "[=WHAT]", .hook = set_explain, .value_optional = true,
+     .help = "a sentence per decision (why, what it cost); WHAT, comma-separated, filters: tlb, fault, "
+             "evict, writeback, cow, protection, swap, compaction, switch, P<pid>; state adds the policy's "
+             "queue/stack/clock"},
     {"--regions", .kind = OPT_FLAG, RUN(regions), .help = "after the run, print each process's region table (paged)"},
     {"--root", .kind = OPT_STRING, .value_name = "DIR", RUN(os.root),
      .help = "guest files (open, mmap) live in this directory, never outside (default .)"},
     {"--lib-path", .kind = OPT_STRING, .value_name = "DIRS", RUN(os.lib_path),
      .help = "':'-separated directories of dynamic libraries, before the program's own and its lib/"},
+    {"--bind", .kind = OPT_CHOICE, .value_name = "WHEN", RUN(os.bind_now), .choices = run_bind_modes, .nchoices = 2,
+     .help = "bind imported symbols lazy (at the first call, through the linker's stub) or now (at load) "
+             "(default lazy)"},
 };
 #undef RUN
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "../machine/config.h"
+#include "../obs/explain.h"
 #include "../obs/plot.h"
 #include "../os/os.h"
 
@@ -70,6 +71,7 @@ typedef struct {
     const char *keyword;    /* OPT_NUMBER/OPT_CHOICE: one more word allowed ...  */
     uint64_t keyword_value; /* ... stored as this ("full" ways, "all" fits)      */
     opt_hook_fn hook;       /* OPT_CUSTOM                                        */
+    bool value_optional;    /* OPT_CUSTOM: the value only as --name=VALUE; alone, "" */
     bool show_default;      /* --help appends the target's value as the default  */
     bool lists;             /* takes a list or range too (see above)             */
 } opt_spec_t;
@@ -107,6 +109,11 @@ typedef struct {
 /* 0 to go ahead, -1 when --help (or -h) was asked for, 2 after a message. */
 int opt_parse(opt_parser_t *p, int argc, char **argv);
 
+/* Table t with just the options named (NULL-terminated), in t's order, their
+ * specs copied to buf (room for max): a command that takes part of another's
+ * options (translate: the runner's geometry). */
+opt_table_t opt_table_only(opt_table_t t, const char *const *names, opt_spec_t *buf, int max);
+
 /* Every table's options, one line each, with the headings. */
 void opt_help(const opt_parser_t *p, FILE *out);
 
@@ -135,6 +142,8 @@ typedef struct {
     bool regions;            /* --regions: print the region tables at the end */
     int alloc;               /* --alloc: index into run_alloc_names        */
     bool tlb_ways_given;     /* else (or with "full") ways = entries       */
+    bool explain;            /* --explain[=WHAT]: a sentence per decision on stdout */
+    explain_filter_t explain_filter;
     int nprograms;
     const char *programs[MAX_PROGRAMS];
     char **prog_args;        /* `run prog.s -- ARG...`: the last program's arguments, */

@@ -42,8 +42,11 @@ static int gather(const proc_stats_t *st, stat_t *out)
     out[n++] = (stat_t){"evictions", st->evictions, "pages evicted to make room (charged to the faulting process)"};
     out[n++] = (stat_t){"writebacks", st->writebacks, "dirty victims written to the backing store"};
     out[n++] = (stat_t){"fault_cycles", st->fault_cycles, "cycles serving page faults: trap entry, handler, disk"};
-    out[n++] = (stat_t){"shared_maps", st->shared_maps, "pages mapped onto a frame already in use (fork, shared memory): frames saved"};
+    out[n++] = (stat_t){"shared_maps", st->shared_maps, "pages mapped onto a frame already in use (fork, shared memory, code): frames saved"};
     out[n++] = (stat_t){"cow_copies", st->cow_copies, "copy-on-write faults that copied a shared page"};
+    out[n++] = (stat_t){"binds", st->binds, "imported symbols bound by the dynamic loader"};
+    out[n++] = (stat_t){"lazy_binds", st->lazy_binds, "of them bound at their first call (lazy binding)"};
+    out[n++] = (stat_t){"bind_cycles", st->bind_cycles, "cycles binding symbols: lookup and slot write (lazy: plus the trap)"};
     return n;
 }
 
@@ -61,15 +64,95 @@ static void json_stats(FILE *f, const stat_t *s, int n, const uint64_t *faults, 
     fprintf(f, "}");
 }
 
+/* The whole run's totals: the processes' counts, and the clock as its cycles
+ * (the OS's work between processes included). */
+static void run_totals(session_t *s, proc_stats_t *total)
+{
+    os_totals(s->os, total);
+    total->cycles = machine_cycles(s->m);
+}
+
+void session_breakdown(session_t *s, cycle_breakdown_t *b)
+{
+    proc_stats_t total;
+    os_totals(s->os, &total);
+    const os_mode_t mode = s->opt.os.mode;
+    const cycle_inputs_t in = {
+        .clock = machine_cycles(s->m),
+        .hw = *machine_counters(s->m),
+        .timing = &s->m->cfg.timing,
+        .mode = mode == OS_PAGED ? MMU_PAGED : mode == OS_HWRELOC ? MMU_RELOC : MMU_BARE,
+        .levels = s->m->cfg.levels,
+        .page_faults = total.page_faults,
+    };
+    cycle_breakdown(os_cycle_tally(s->os), &in, b);
+}
+
+typedef struct {
+    const char *name;
+    double value;
+    const char *desc;
+} rate_t;
+
+enum { NRATES = 8 };
+static void gather_rates(const cycle_breakdown_t *b, rate_t *r)
+{
+    r[0] = (rate_t){"cpi", b->cpi, "cycles per instruction (the clock over instructions retired)"};
+    r[1] = (rate_t){"tlb_miss_rate", b->tlb_miss_rate, "TLB misses per translation"};
+    r[2] = (rate_t){"faults_per_1000_instructions", b->faults_per_kilo_insn, "page faults per 1000 instructions"};
+    r[3] = (rate_t){"hit_ratio", b->hit_ratio, "TLB hit ratio h the formula uses (1 without a TLB)"};
+    r[4] = (rate_t){"eat_measured", b->eat_measured, "effective access time, cycles per access: translation, memory, walks, A/D"};
+    r[5] = (rate_t){"eat_formula", b->eat_formula, "h(t_tlb + t_mem) + (1 - h)(t_tlb + levels t_mem + t_mem)"};
+    r[6] = (rate_t){"eat_with_faults_measured", b->eat_faults_measured, "as eat_measured, page-fault service included"};
+    r[7] = (rate_t){"eat_with_faults_formula", b->eat_faults_formula, "(1 - p) eat_formula + p (mean fault service), p faults per access"};
+}
+
+static void json_breakdown(session_t *s, FILE *f)
+{
+    cycle_breakdown_t b;
+    session_breakdown(s, &b);
+    fprintf(f, ",\n  \"cycle_breakdown\": {");
+    for (int i = 0; i < CYC_COUNT; i++)
+        fprintf(f, "%s\"%s\": %" PRId64, i ? ", " : "", cycle_part_name[i], b.part[i]);
+    rate_t r[NRATES];
+    gather_rates(&b, r);
+    fprintf(f, "},\n  \"rates\": {");
+    for (int i = 0; i < 3; i++)
+        fprintf(f, "%s\"%s\": %.6g", i ? ", " : "", r[i].name, r[i].value);
+    fprintf(f, "},\n  \"effective_access_time\": {");
+    for (int i = 3; i < NRATES; i++)
+        fprintf(f, "%s\"%s\": %.6g", i > 3 ? ", " : "", r[i].name, r[i].value);
+    fprintf(f, "}");
+}
+
+static void text_breakdown(session_t *s, FILE *f)
+{
+    cycle_breakdown_t b;
+    session_breakdown(s, &b);
+    for (int i = 0; i < CYC_COUNT; i++) {
+        char name[96];
+        snprintf(name, sizeof name, "system.cycle_breakdown.%s", cycle_part_name[i]);
+        fprintf(f, "%-44s %20" PRId64 "   # %s\n", name, b.part[i], cycle_part_desc[i]);
+    }
+    rate_t r[NRATES];
+    gather_rates(&b, r);
+    for (int i = 0; i < NRATES; i++) {
+        char name[96];
+        snprintf(name, sizeof name, "system.%s", r[i].name);
+        fprintf(f, "%-44s %20.6f   # %s\n", name, r[i].value, r[i].desc);
+    }
+}
+
 static void write_json(session_t *s, FILE *f)
 {
     proc_stats_t total;
     stat_t st[MAX_STATS];
-    os_totals(s->os, &total);
+    run_totals(s, &total);
     int n = gather(&total, st);
     fprintf(f, "{\n  \"mode\": \"%s\",\n  \"engine\": \"%s\",\n", os_mode_name[s->opt.os.mode], s->opt.engine);
     fprintf(f, "  \"exit_code\": %d,\n  \"clock\": %" PRIu64 ",\n", os_first_exit_code(s->os), machine_cycles(s->m));
     json_stats(f, st, n, total.faults, "  ");
+    json_breakdown(s, f);
     fprintf(f, ",\n  \"processes\": [");
     for (int pid = 1; pid <= os_process_count(s->os); pid++) {
         process_t *p = os_process(s->os, pid);
@@ -104,10 +187,11 @@ static void write_text(session_t *s, FILE *f)
 {
     proc_stats_t total;
     stat_t st[MAX_STATS];
-    os_totals(s->os, &total);
+    run_totals(s, &total);
     fprintf(f, "\n---------- Begin Simulation Statistics ----------\n");
     fprintf(f, "%-44s %20" PRIu64 "   # %s\n", "sim_cycles", machine_cycles(s->m), "clock at the end of the run");
     text_stats(f, "system.", st, gather(&total, st), total.faults);
+    text_breakdown(s, f);
     for (int pid = 1; pid <= os_process_count(s->os); pid++) {
         process_t *p = os_process(s->os, pid);
         char prefix[48];

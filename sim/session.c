@@ -127,6 +127,7 @@ static int record_future(session_t *s, FILE *err)
     o.os.frames = 0;
     o.os.prefault = false;
     o.trace_path = NULL;
+    o.explain = false;
     o.dump = false;
     session_t rec;
     int rc = session_open(&rec, &o, err);
@@ -239,6 +240,13 @@ int session_open_wrapped(session_t *s, const run_options_t *opt, machine_wrap_fn
         }
         evbus_subscribe(&s->bus, trace_observe, s->trace);
     }
+    if (opt->explain) {
+        if (!(s->explainer = explain_create(stdout, &opt->explain_filter))) {
+            fprintf(err, "mmulab: out of host memory\n");
+            return 2;
+        }
+        evbus_subscribe(&s->bus, explain_observe, s->explainer);
+    }
     /* LRU and CLOCK learn about references from the MMU's per-frame stamps and
      * bits; set here, where the mode is final (compare changes it). */
     if (opt->os.audit_stores)
@@ -272,7 +280,10 @@ int session_open_wrapped(session_t *s, const run_options_t *opt, machine_wrap_fn
 
 int session_run(session_t *s)
 {
-    return os_run(s->os);
+    int rc = os_run(s->os);
+    if (s->explainer)
+        explain_flush(s->explainer);
+    return rc;
 }
 
 void session_close(session_t *s)
@@ -283,6 +294,7 @@ void session_close(session_t *s)
     if (s->m)
         machine_destroy(s->m);
     trace_close(s->trace);
+    explain_destroy(s->explainer);
     if (s->mem_trace)
         fclose(s->mem_trace);
     free(s->lib_dirs);

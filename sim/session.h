@@ -8,6 +8,8 @@
 
 #include <stdio.h>
 
+#include "../obs/breakdown.h"
+#include "../obs/explain.h"
 #include "../obs/trace.h"
 #include "../os/os.h"
 #include "expect.h"
@@ -20,6 +22,7 @@ typedef struct {
     machine_t *wrapper;      /* what the OS runs on, if not m (session_open_wrapped) */
     os_t *os;
     trace_t *trace;
+    explainer_t *explainer; /* --explain */
     char *lib_dirs;          /* the OS's library search path (library_dirs) */
     FILE *mem_trace;         /* --mem-trace                                  */
     expect_t expects[MAX_PROGRAMS];
@@ -52,5 +55,8 @@ int session_run(session_t *s);
  * Returns the exit status, which --check may turn to 1. */
 int session_report(session_t *s, int status, FILE *out, FILE *err);
 void session_close(session_t *s);
+/* The clock split by cause (obs/breakdown.h): the OS's cycles from its
+ * tally (os_cycle_tally), the hardware's from the machine's counters. */
+void session_breakdown(session_t *s, cycle_breakdown_t *b);
 
 #endif

@@ -71,4 +71,122 @@ want_eq "extra load cycles" "$(($(jv "$T/yes.json" load_cycles) - $(jv "$T/no.js
     $((8 * $("$M" timing | awk '$1 == "load_word_cycles" { print $2 }')))
 end
 
+begin "two copies of one program share its code page (slides 16, 36)"
+mm run --mode paged --page-size 512 --stats-json "$T/two.json" programs/vcopy.s programs/vcopy.s
+want_rc 0
+want_eq "shared_maps" "$(jv "$T/two.json" shared_maps)" 1
+want_eq "the second process's" "$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['processes'][1]['shared_maps'])" "$T/two.json")" 1
+mm run --mode paged --page-size 512 --stats-json "$T/one.json" programs/vcopy.s
+want_eq "exit code as alone" "$(python3 -c "import json,sys;print([p['exit_code'] for p in json.load(open(sys.argv[1]))['processes']])" "$T/two.json")" "[0, 0]"
+end
+
+begin "different programs share no code; a page holding data is not shared"
+mm run --mode paged --page-size 512 --stats-json "$T/diff.json" programs/vcopy.s programs/checksum.s
+want_eq "shared_maps, two programs" "$(jv "$T/diff.json" shared_maps)" 0
+mm run --mode paged --page-size 4096 --stats-json "$T/mixed.json" programs/vcopy.s programs/vcopy.s
+want_eq "shared_maps, code and data on one 4 KiB page" "$(jv "$T/mixed.json" shared_maps)" 0
+end
+
+begin "slide 25: 14-bit addresses, 2 KiB pages, a program of 0..10468: six pages fault in, 11000 reads, 12288 stops"
+mm run --mode paged --va-bits 14 --page-size 2K --levels 1 --stack 0 --stats-json "$T/s25.json" programs/slide25.s
+want_rc 1
+want_eq "page faults: pages 0 to 5, once each" "$(jv "$T/s25.json" page_faults)" 6
+want_err "stopped: page fault: page not mapped; load at pc 0x0000002c, logical address 0x00003000"
+end
+
+begin "the slide-5 loop typed verbatim (INC on a word vector) is told about byte addressing"
+printf 'LOAD R1, #1000\nLOAD R2, #2000\nLOAD R3, #4\nloop: LOAD R4, [R1]\nSTORE R4, [R2]\nINC R1\nINC R2\nDEC R3\nJNZ loop\nLOAD R1, #0\nSYSCALL #0\n' >"$T/slide5.s"
+for mode in bare swreloc hwreloc; do
+    mm run --mode "$mode" "$T/slide5.s"
+    want_rc 1
+    want_err_re "misaligned word access; load at pc 0x[0-9a-f]+, logical address 0x000003e9"
+    want_err "(addresses count bytes: a word starts at a multiple of 4, so step through a word vector with ADD Rn, #4, not INC Rn)"
+done
+end
+
+begin "building the page tables charges every entry at every level: 1, 2, 3 levels cost 3, 5, 7 PTEs (docs/paging.md)"
+lw=$("$M" timing | awk '$1 == "load_word_cycles" { print $2 }')
+for lv in "1 3" "2 5" "3 7"; do
+    set -- $lv
+    mm run --mode paged --va-bits 24 --levels "$1" --stats-json "$T/lv.json" programs/vcopy.s
+    want_rc 0
+    want_eq "load_cycles, $1 levels" "$(jv "$T/lv.json" load_cycles)" $(($2 * lw))
+done
+end
+
+# Lazy binding (slides 34, 73): programs/binding/{few,all}.s against programs/lib/ops.so.
+for prog in few all; do
+    "$M" asm -c programs/binding/$prog.s -o "$T/$prog.o" && "$M" ld "$T/$prog.o" programs/lib/ops.so -o "$T/$prog.x" \
+        || echo "  note: building $prog.x failed"
+done
+LIBS="--lib-path programs/lib"
+sys_cycles=$("$M" timing | awk '$1 == "syscall_cycles" { print $2 }')
+pj() { python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['processes'][0]['$2'])" "$1"; }
+
+for mode in paged hwreloc; do
+    begin "few.x ($mode): lazily only op0 is bound, once, at its first call; now all sixteen at load"
+    mm run --mode "$mode" --bind lazy $LIBS --stats-json "$T/fl.json" "$T/few.x"
+    want_rc 0
+    want_eq "exit code" "$(pj "$T/fl.json" exit_code)" 3
+    want_eq "binds, lazy" "$(jv "$T/fl.json" binds)" 1
+    want_eq "lazy_binds" "$(jv "$T/fl.json" lazy_binds)" 1
+    mm run --mode "$mode" --bind now $LIBS --stats-json "$T/fn.json" "$T/few.x"
+    want_eq "exit code, now" "$(pj "$T/fn.json" exit_code)" 3
+    want_eq "binds, now" "$(jv "$T/fn.json" binds)" 16
+    want_eq "lazy_binds, now" "$(jv "$T/fn.json" lazy_binds)" 0
+    [ "$(jv "$T/fl.json" cycles)" -lt "$(jv "$T/fn.json" cycles)" ] || fail_because "few calls of many: lazy $(jv "$T/fl.json" cycles) cycles is not below now $(jv "$T/fn.json" cycles)"
+    end
+
+    begin "all.x ($mode): every import used, lazy pays a SYS_BIND each on top of the same lookups"
+    mm run --mode "$mode" --bind lazy $LIBS --stats-json "$T/al.json" "$T/all.x"
+    want_eq "exit code" "$(pj "$T/al.json" exit_code)" 136
+    mm run --mode "$mode" --bind now $LIBS --stats-json "$T/an.json" "$T/all.x"
+    want_eq "exit code, now" "$(pj "$T/an.json" exit_code)" 136
+    want_eq "lazy_binds" "$(jv "$T/al.json" lazy_binds)" 16
+    want_eq "bind_cycles: lazy = now + 16 system calls" "$(jv "$T/al.json" bind_cycles)" \
+        $(($(jv "$T/an.json" bind_cycles) + 16 * sys_cycles))
+    [ "$(jv "$T/al.json" cycles)" -gt "$(jv "$T/an.json" cycles)" ] || fail_because "all calls: lazy $(jv "$T/al.json" cycles) cycles is not above now $(jv "$T/an.json" cycles)"
+    end
+done
+
+if [ -x "$OUT/mmulab-rtl" ]; then
+    begin "lazy binding in lockstep: the RTL engine continues at the bound symbol too"
+    for mode in paged swreloc; do
+        mm cosim --mode "$mode" --bind lazy $LIBS "$T/all.x"
+        want_rc 0
+        want_out_re "^cosim: [0-9]+ instructions, [0-9]+ cycles, 0 divergences$"
+    done
+    end
+fi
+
+begin "a SYS_BIND whose R14 is no import slot ends the process as ld.so would (127), the host carries on"
+# LI is two instructions: the SYSCALL is at 8
+printf 'start: LI R14, 0x1234\nSYSCALL #25\nLOAD R1, #0\nSYSCALL #0\n' >"$T/wildbind.s"
+for mode in paged hwreloc bare; do
+    mm run --mode "$mode" --stats-json "$T/wb.json" "$T/wildbind.s"
+    want_rc 0
+    want_eq "exit code, as ld.so's" "$(pj "$T/wb.json" exit_code)" 127
+    want_out "symbol lookup error: lazy binding at pc 0x00000008: 0x00001234 is no import slot"
+done
+end
+
+begin "dlopen's mode: RTLD_LAZY and RTLD_NOW bind a library's own imports; another mode is -EINVAL"
+printf '        .global twice\n        .text\ntwice:  CALL    op4\n        CALL    op4\n        RET\n' >"$T/wrap.s"
+"$M" asm -c "$T/wrap.s" -o "$T/wrap.o" && "$M" ld -shared "$T/wrap.o" programs/lib/ops.so -o "$T/wrap.so"
+usewrap() { # MODE: dlopen("wrap", MODE), call twice(0), exit with its result
+    printf '%s\n' "start: LOAD R1, #name" "LOAD R2, #$1" "SYSCALL #11" "MOV R1, R0" "LOAD R2, #sym" "SYSCALL #13" \
+        "MOV R3, R0" "LOAD R1, #0" "CALL R3" "SYSCALL #0" ".data" 'name: .asciz "wrap"' 'sym: .asciz "twice"' >"$T/usewrap.s"
+    mm run --mode paged --lib-path "programs/lib:$T" --stats-json "$T/w.json" "$T/usewrap.s"
+}
+usewrap 1
+want_eq "exit code, RTLD_LAZY" "$(pj "$T/w.json" exit_code)" 10
+want_eq "lazy_binds, RTLD_LAZY" "$(jv "$T/w.json" lazy_binds)" 1
+usewrap 2
+want_eq "exit code, RTLD_NOW" "$(pj "$T/w.json" exit_code)" 10
+want_eq "lazy_binds, RTLD_NOW" "$(jv "$T/w.json" lazy_binds)" 0
+want_eq "binds, RTLD_NOW" "$(jv "$T/w.json" binds)" 1
+usewrap 3
+want_eq "mode 3: refused, nothing loaded or bound" "$(jv "$T/w.json" binds)" 0
+end
+
 finish

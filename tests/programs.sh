@@ -214,7 +214,7 @@ mm run --mode swreloc --stats "$T/stats.txt" --stats-json "$T/j" programs/escape
 want_rc 0
 want "a Begin banner" grep -q -- '^---------- Begin Simulation Statistics ----------$' "$T/stats.txt"
 want "an End banner" grep -q -- '^---------- End Simulation Statistics   ----------$' "$T/stats.txt"
-bad=$(grep -v -e '^$' -e '^----------' "$T/stats.txt" | grep -cvE '^[A-Za-z_][A-Za-z0-9_.:]* +[0-9]+ +# .+$')
+bad=$(grep -v -e '^$' -e '^----------' "$T/stats.txt" | grep -cvE '^[A-Za-z_][A-Za-z0-9_.:]* +[0-9]+(\.[0-9]+)? +# .+$')
 want_eq "lines not in 'name value # description' form" "$bad" 0
 stat() { awk -v n="$1" '$1 == n { print $2 }' "$T/stats.txt"; }
 want_eq sim_cycles "$(stat sim_cycles)" "$(jv "$T/j" clock)"

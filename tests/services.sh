@@ -352,6 +352,7 @@ start:  LOAD    R9, #results
         SYSCALL #10
         STORE   R0, [R9+88]
         LI      R1, 0x0FFFFFF0          ; 23 dlopen(bad pointer)
+        LOAD    R2, #0                  ; mode 0: as --bind (also for 24, 25)
         SYSCALL #11
         STORE   R0, [R9+92]
         LOAD    R1, #p_up               ; 24 dlopen("../outside/secret")

@@ -182,6 +182,19 @@ check "--panel tlbx: exit 2 naming the choices (rc $rc)" test $rc -eq 2 -a -n "$
 "$V" --help >"$T/help" 2>&1
 check "--help lists the runner's options" grep -q -- "--mode" "$T/help"
 
+# 6b. the same story as the CLI: the sentence, the cycle breakdown, the policy's state
+A="programs/vcopy.s programs/strcopy.s --mode paged --page-size 512 --mem 64K --va-bits 16 --frames 3 --replace fifo"
+# shellcheck disable=SC2086
+"$V" $A --png "$T/x.png" --describe "$T/x.txt" 2>/dev/null
+# shellcheck disable=SC2086
+"$M" run $A --explain --stats-json "$T/x.json" >"$T/x.out" 2>/dev/null
+check "viewer's sentence is run --explain's last" test "$(sed -n 's/^explain //p' "$T/x.txt")" = "$(tail -n 1 "$T/x.out")"
+check "viewer's breakdown is the stats'" test "$(awk '/^breakdown / { printf "%s=%s ", $2, $3 }' "$T/x.txt")" = \
+  "$(python3 -c 'import json,sys; print("".join("%s=%d " % kv for kv in json.load(open(sys.argv[1]))["cycle_breakdown"].items()), end="")' "$T/x.json")"
+# shellcheck disable=SC2086
+"$V" $A --png "$T/x.png" --describe "$T/x.txt" --at-cycle 9000 2>/dev/null
+check "the FIFO queue beside the frames, one row per resident page" test "$(grep -c '^policy fifo ' "$T/x.txt")" -eq 3
+
 # 7. a real window under Xvfb: keystrokes, an in-process screenshot, quit 0
 if command -v xvfb-run >/dev/null && command -v xdotool >/dev/null; then
   # Leak checking off for this one run: under AddressSanitizer, SDL's X11 and

@@ -10,7 +10,7 @@
  * format the OS's dynamic loader reads (os/dynlib.c, docs/services.md):
  *
  *   __imports: .word lib_name          ; a library, then its symbols:
- *              .word sym_name, 0       ;   name, slot the loader fills
+ *              .word sym_name, name@bind ; name, slot the loader fills
  *              .word 0                 ;   end of this library's symbols
  *              .word 0                 ; end of the table
  */
@@ -24,7 +24,7 @@
 #include "../machine/isa.h"
 
 #define MAX_INPUT (256u << 20)
-#define STUB_BYTES 8
+#define STUB_BYTES 16 /* name@plt (jump through the slot) + name@bind (lazy binding) */
 #define LINK_PAGE 4096 /* -shared: the default page size */
 #define IMPORTS_SYMBOL "__imports"
 
@@ -553,6 +553,27 @@ static void write_library_imports(linker_t *L, int lib, uint32_t *at, uint32_t *
     *at += 4; /* the zero ending this library's symbols */
 }
 
+/* An import's stub: name@plt jumps through the slot; name@bind, where the
+ * slot points until the OS binds the symbol (lazy binding), asks the OS to
+ * bind the slot whose address it passes in the stub register and goes on
+ * to the symbol itself.  The slot starts at name@bind. */
+static void write_stub(linker_t *L, const import_t *imp, int text)
+{
+    uint32_t plt = imp->stub, bind = imp->stub + 8;
+    put_word(L, plt, isa_enc_i(OP_LOADA, LINK_STUB_REG, 0));
+    patch(L, "import stub", plt, R_MMU_ABS20, imp->slot);
+    put_word(L, plt + 4, isa_enc_r(OP_JMPR, 0, LINK_STUB_REG, 0));
+    put_word(L, bind, isa_enc_i(OP_LOADI, LINK_STUB_REG, 0));
+    patch(L, "import stub", bind, R_MMU_ABS20, imp->slot);
+    put_word(L, bind + 4, isa_enc_i(OP_SYSCALL, 0, LINK_BIND_SYSCALL));
+    patch(L, "import slot", imp->slot, R_MMU_32, bind);
+    char name[80];
+    snprintf(name, sizeof name, "%s@plt", imp->name);
+    add_symbol(L->out, name, plt, text, false);
+    snprintf(name, sizeof name, "%s@bind", imp->name);
+    add_symbol(L->out, name, bind, text, false);
+}
+
 static void write_imports(linker_t *L)
 {
     if (!L->nimports)
@@ -567,12 +588,7 @@ static void write_imports(linker_t *L)
     for (int i = 0; i < L->nimports; i++) {
         import_t *imp = &L->imports[i];
         imp->stub = L->stubs_at + STUB_BYTES * (uint32_t)i;
-        put_word(L, imp->stub, isa_enc_i(OP_LOADA, LINK_STUB_REG, 0));
-        patch(L, "import stub", imp->stub, R_MMU_ABS20, imp->slot);
-        put_word(L, imp->stub + 4, isa_enc_r(OP_JMPR, 0, LINK_STUB_REG, 0));
-        char name[80];
-        snprintf(name, sizeof name, "%s@plt", imp->name);
-        add_symbol(L->out, name, imp->stub, text, false);
+        write_stub(L, imp, text);
     }
 }
 

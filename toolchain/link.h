@@ -27,6 +27,11 @@
  * into a library, like ARM's ip or MIPS's at). */
 #define LINK_STUB_REG 14
 
+/* The system call a lazy-binding stub makes (SYS_BIND in os/syscall.h):
+ * bind the import slot at the address in LINK_STUB_REG, then continue at
+ * the symbol it names. */
+#define LINK_BIND_SYSCALL 25
+
 typedef struct {
     FILE *errors;  /* diagnostics ("mmulab ld: ..."); stderr if NULL          */
     bool shared;   /* produce a dynamic library (ET_DYN) exporting its globals */

@@ -7,6 +7,8 @@
  */
 #include "evlog.h"
 
+#include "../obs/trace_read.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -64,89 +66,9 @@ size_t evlog_first_at(const evlog_t *log, uint64_t cycle)
     return log->count;
 }
 
-ev_kind_t evlog_kind_from_label(const char *label)
-{
-    for (int k = 0; k < EV_COUNT; k++)
-        if (!strcmp(ev_info[k].label, label))
-            return (ev_kind_t)k;
-    return EV_COUNT;
-}
-
-/* Split a CSV line in place into at most `max` fields; returns the count. */
-static int split_fields(char *line, char **field, int max)
-{
-    int n = 0;
-    char *p = line;
-    while (n < max) {
-        field[n++] = p;
-        char *comma = strchr(p, ',');
-        if (!comma)
-            break;
-        *comma = '\0';
-        p = comma + 1;
-    }
-    p[strcspn(p, "\r\n")] = '\0';
-    return n;
-}
-
-static bool parse_number(const char *text, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (errno || end == text || *end)
-        return false;
-    *out = v;
-    return true;
-}
-
-/* One data line into ev; false if a field is missing or malformed. */
-static bool parse_event_line(char *line, event_t *ev)
-{
-    char *f[9];
-    if (split_fields(line, f, 9) != 9)
-        return false;
-    uint64_t num[7];
-    const int numeric[7] = {0, 1, 4, 5, 6, 7, 8};
-    for (int i = 0; i < 7; i++)
-        if (!parse_number(f[numeric[i]], &num[i]))
-            return false;
-    ev_kind_t kind = evlog_kind_from_label(f[2]);
-    if (kind == EV_COUNT)
-        return false;
-    *ev = (event_t){.cycle = num[0], .duration = num[1], .kind = kind, .pid = (int)num[2],
-                    .a = (uint32_t)num[3], .b = (uint32_t)num[4], .c = (uint32_t)num[5], .d = (uint32_t)num[6]};
-    return true;
-}
+ev_kind_t evlog_kind_from_label(const char *label) { return trace_kind_from_label(label); }
 
 bool evlog_read_csv(evlog_t *log, const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open the trace (%s)", path, strerror(errno));
-        return false;
-    }
-    char line[512];
-    int lineno = 0;
-    bool ok = true;
-    while (ok && fgets(line, sizeof line, f)) {
-        lineno++;
-        if (lineno == 1 && !strncmp(line, "cycle,", 6))
-            continue;
-        if (line[0] == '\n' || line[0] == '\0')
-            continue;
-        event_t ev;
-        if (!parse_event_line(line, &ev)) {
-            snprintf(err, errlen, "%s:%d: not a line of an mmulab CSV trace (cycle,duration,event,...)", path, lineno);
-            ok = false;
-        } else {
-            evlog_append(log, &ev);
-        }
-    }
-    fclose(f);
-    if (ok && lineno == 0) {
-        snprintf(err, errlen, "%s: the trace is empty", path);
-        ok = false;
-    }
-    return ok;
+    return trace_read(path, evlog_observe, log, err, errlen);
 }

@@ -38,8 +38,8 @@ bool evlog_stops_run_to_event(ev_kind_t kind);
 /* Index of the first event at or after `cycle` (count if none). */
 size_t evlog_first_at(const evlog_t *log, uint64_t cycle);
 
-/* Read a CSV trace (the header line, then cycle,duration,event,category,pid,
- * a,b,c,d).  Returns true, or false with a sentence naming the line in err. */
+/* Read a trace (CSV, or the JSON of a .json file) with obs/trace_read.c.
+ * Returns true, or false with a sentence naming the line in err. */
 bool evlog_read_csv(evlog_t *log, const char *path, char *err, size_t errlen);
 
 /* The kind whose label is `label` ("TLB miss"), or EV_COUNT. */

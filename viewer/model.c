@@ -515,6 +515,38 @@ static void fill_counters(model_t *m, vm_t *vm)
     count_events(m, &vm->world->log);
 }
 
+#define EXPLAIN_LOOKBACK 512 /* events replayed for one sentence */
+
+void model_explain(model_t *m, const evlog_t *log, size_t last)
+{
+    m->explanation[0] = '\0';
+    if (!log || last >= log->count)
+        return;
+    explain_filter_t all = {0};
+    explainer_t *x = explain_create(NULL, &all);
+    if (!x)
+        return;
+    for (size_t i = last >= EXPLAIN_LOOKBACK ? last - EXPLAIN_LOOKBACK : 0; i <= last; i++)
+        explain_observe(x, &log->ev[i]);
+    /* the story holding ev[last] is told once a later event completes it */
+    unsigned long told = explain_count(x);
+    for (size_t i = last + 1; i < log->count && i <= last + EXPLAIN_LOOKBACK && explain_count(x) == told; i++)
+        explain_observe(x, &log->ev[i]);
+    if (explain_count(x) == told)
+        explain_flush(x); /* the end of the log: the story as far as it goes */
+    snprintf(m->explanation, sizeof m->explanation, "%s", explain_last(x));
+    explain_destroy(x);
+}
+
+/* Where the cycles went, as the stats say it (session_breakdown). */
+static void fill_breakdown(model_t *m, vm_t *vm)
+{
+    cycle_breakdown_t b;
+    session_breakdown(&vm->world->s, &b);
+    memcpy(m->breakdown, b.part, sizeof m->breakdown);
+    m->have_breakdown = true;
+}
+
 void model_from_vm(model_t *m, vm_t *vm)
 {
     machine_t *mach = vm->world->m;
@@ -542,6 +574,9 @@ void model_from_vm(model_t *m, vm_t *vm)
     fill_page_table(m, mach);
     fill_tlb(m, mach);
     fill_counters(m, vm);
+    fill_breakdown(m, vm);
+    m->npolicy = m->mode == OS_PAGED ? (int)os_policy_state(vm->world->os, m->policy_rows, MODEL_POLICY_ROWS, &m->policy) : 0;
     m->events = &vm->world->log;
+    model_explain(m, m->events, m->events->count ? m->events->count - 1 : 0);
     m->note[0] = '\0';
 }

@@ -14,6 +14,7 @@
 #include "../machine/machine.h"
 #include "../mmu/geometry.h"
 #include "../os/os.h"
+#include "../obs/breakdown.h"
 #include "evlog.h"
 #include "vm.h"
 
@@ -75,6 +76,8 @@ typedef struct {
 #define MODEL_PT_ROWS 16
 #define MODEL_DISASM 9
 #define MODEL_TLB_MAX 1024
+#define MODEL_POLICY_ROWS 64
+#define EXPLAIN_TEXT_MAX 1024
 
 /* The last translation worked out. */
 typedef struct {
@@ -137,6 +140,15 @@ typedef struct {
 
     /* counters */
     uint64_t cycles, instructions, tlb_hits, tlb_misses, faults, ctx_switches, walks;
+    /* why (obs/explain.h): the sentence of the last event, or of the one under the cursor */
+    char explanation[EXPLAIN_TEXT_MAX];
+    /* paged: the replacement policy's order beside the frame map */
+    repl_policy_t policy;
+    int npolicy;
+    os_policy_row_t policy_rows[MODEL_POLICY_ROWS];
+    /* where the cycles went (live runs: the machine's counters are needed) */
+    bool have_breakdown;
+    int64_t breakdown[CYC_COUNT];
 
     const evlog_t *events;          /* the timeline's events (not owned) */
 } model_t;
@@ -154,6 +166,10 @@ void model_from_trace(model_t *m, const evlog_t *log, const run_options_t *opt, 
 /* How frames of a region table's kind are coloured (a mapped file, library
  * code or data, shared memory have their own shades). */
 region_t model_region_of_kind(region_kind_t kind);
+
+/* m->explanation: the sentence the explainer makes of the events up to and
+ * including log->ev[last] (a story reaches back a few hundred at most). */
+void model_explain(model_t *m, const evlog_t *log, size_t last);
 
 /* The span holding physical address pa, or -1. */
 int model_span_at(const model_t *m, uint32_t pa);

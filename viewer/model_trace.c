@@ -146,6 +146,27 @@ static void trace_counters(model_t *m, const evlog_t *log, size_t upto)
     }
 }
 
+/* The policy's state the trace recorded last before `upto` (--explain=state). */
+static void trace_policy_state(model_t *m, const evlog_t *log, size_t upto)
+{
+    m->npolicy = 0;
+    size_t end = upto;
+    while (end > 0 && log->ev[end - 1].kind != EV_POLICY_STATE)
+        end--;
+    size_t start = end;
+    while (start > 0 && log->ev[start - 1].kind == EV_POLICY_STATE && log->ev[start - 1].cycle == log->ev[end - 1].cycle)
+        start--;
+    for (size_t i = start; i < end && m->npolicy < MODEL_POLICY_ROWS; i++) {
+        const event_t *e = &log->ev[i];
+        m->policy_rows[m->npolicy++] = (os_policy_row_t){.frame = e->a, .vpn = e->b, .key = e->c, .flags = e->d, .pid = e->pid};
+    }
+    for (size_t i = end; i < log->count && m->npolicy; i++)
+        if (log->ev[i].kind == EV_VICTIM) { /* the policy is named by the choice that follows */
+            m->policy = (repl_policy_t)(log->ev[i].b & VICTIM_POLICY_MASK);
+            break;
+        }
+}
+
 void model_from_trace(model_t *m, const evlog_t *log, const run_options_t *opt, uint64_t now)
 {
     m->live = false;
@@ -178,6 +199,9 @@ void model_from_trace(model_t *m, const evlog_t *log, const run_options_t *opt, 
     if (m->mode != OS_PAGED)
         trace_partitions(m, opt);
     trace_counters(m, log, upto);
+    trace_policy_state(m, log, upto);
+    model_explain(m, log, upto ? upto - 1 : 0);
+    m->have_breakdown = false; /* a trace has no hardware counters */
     m->cycles = now;
     m->tlb_set_looked_up = m->tlb_slot_hit = -1;
     m->npt_path = m->npt_rows = 0;

@@ -366,6 +366,29 @@ static void span_details(const model_t *m, int i, char *buf, size_t len)
         snprintf(buf + n, len - (size_t)n, ", no page maps it");
 }
 
+/* The replacement policy's state: FIFO's queue, LRU's stack (next victim on
+ * top), CLOCK's ring from the hand with the reference bits, OPT's next uses. */
+static void draw_policy(view_t *v, rect_t r)
+{
+    static const char *const heading[REPL_POLICY_COUNT] = {"FIFO queue", "LRU stack", "OPT next use", "CLOCK ring"};
+    const model_t *m = &v->model;
+    int lh = v->g.line_h, chars = r.w / v->g.char_w;
+    gfx_text_n(&v->g, r.x, r.y, C_TITLE, m->policy < REPL_POLICY_COUNT ? heading[m->policy] : "policy", chars);
+    gfx_text_n(&v->g, r.x, r.y + lh, C_DIM, m->policy == REPL_CLOCK ? "> hand, R bit" : "next victim first", chars);
+    for (int i = 0; i < m->npolicy && r.y + (i + 3) * lh <= r.y + r.h; i++) {
+        const os_policy_row_t *row = &m->policy_rows[i];
+        char text[48], key[24] = "";
+        if (m->policy == REPL_CLOCK)
+            snprintf(key, sizeof key, "R%d", row->flags & POLICY_REFBIT ? 1 : 0);
+        else if (m->policy == REPL_OPT)
+            snprintf(key, sizeof key, row->key == UINT32_MAX ? "never" : "%u", row->key);
+        snprintf(text, sizeof text, "%s%3u P%d %-5x %s", row->flags & POLICY_HAND ? ">" : " ", row->frame, row->pid,
+                 row->vpn, key);
+        gfx_fill(&v->g, r.x, r.y + (i + 2) * lh + 3, 4, lh - 6, view_pid_colour(row->pid));
+        gfx_text_n(&v->g, r.x + 6, r.y + (i + 2) * lh, C_TEXT, text, chars - 1);
+    }
+}
+
 static void draw_memory(view_t *v)
 {
     const model_t *m = &v->model;
@@ -386,6 +409,11 @@ static void draw_memory(view_t *v)
         area.h -= lh + 2; /* room for the line of where they were */
     for (int i = 0; i < v->model.cap; i++)
         v->span_rect[i] = (rect_t){0, 0, 0, 0};
+    if (m->mode == OS_PAGED && m->npolicy) { /* the policy's order in a column at the right */
+        rect_t column = {area.x + area.w - 17 * v->g.char_w, area.y, 17 * v->g.char_w, area.h};
+        area.w -= column.w + 6;
+        draw_policy(v, column);
+    }
     if (m->mode == OS_PAGED)
         draw_frames(v, area);
     else
@@ -649,6 +677,52 @@ static int draw_counters(view_t *v, rect_t r, int line)
     return line;
 }
 
+/* Where the cycles went (obs/breakdown.h): one bar, a segment per part in
+ * the table's order, and the three largest parts named. */
+static const uint32_t part_colour[CYC_COUNT] = {0x4C9BE8, 0x3CB371, 0x9B7FE0, 0xE69F00, 0xD9D14A, 0xE5534B, 0xCC79A7,
+                                                0xE8746A, 0x17BECF, 0x8A94A0, 0xF0E442, 0x56B4E9, 0x009E73, 0xB22222,
+                                                0xA0522D, 0x444A55};
+
+static int draw_breakdown(view_t *v, rect_t r, int line)
+{
+    const model_t *m = &v->model;
+    if (!m->have_breakdown)
+        return line;
+    int64_t total = 0;
+    for (int i = 0; i < CYC_COUNT; i++)
+        total += m->breakdown[i] > 0 ? m->breakdown[i] : 0;
+    int x = r.x + 6, w = r.w - 12, y = line_y(v, r, line) + 2, h = v->g.line_h - 4;
+    gfx_frame(&v->g, x - 1, y - 1, w + 2, h + 2, C_EDGE);
+    int64_t acc = 0;
+    for (int i = 0; i < CYC_COUNT && total > 0; i++) {
+        if (m->breakdown[i] <= 0)
+            continue;
+        int from = (int)(acc * w / total);
+        acc += m->breakdown[i];
+        gfx_fill(&v->g, x + from, y, (int)(acc * w / total) - from, h, part_colour[i]);
+    }
+    int top[3] = {-1, -1, -1};
+    for (int i = 0; i < CYC_COUNT; i++)
+        for (int k = 0; k < 3; k++)
+            if (m->breakdown[i] > 0 && (top[k] < 0 || m->breakdown[i] > m->breakdown[top[k]])) {
+                memmove(&top[k + 1], &top[k], (size_t)(2 - k) * sizeof top[0]);
+                top[k] = i;
+                break;
+            }
+    char text[160] = "";
+    size_t used = 0;
+    for (int k = 0; k < 3 && top[k] >= 0 && total > 0 && used < sizeof text; k++)
+        used += (size_t)snprintf(text + used, sizeof text - used, "%s%s %.0f%%", k ? "  " : "",
+                                 cycle_part_name[top[k]], 100.0 * (double)m->breakdown[top[k]] / (double)total);
+    int lx = x;
+    for (int k = 0; k < 3 && top[k] >= 0; k++) { /* a swatch before the names, in order */
+        gfx_fill(&v->g, lx, line_y(v, r, line + 1) + 4, 8, 8, part_colour[top[k]]);
+        lx += 10;
+    }
+    gfx_text_n(&v->g, lx + 2, line_y(v, r, line + 1), C_TEXT, text, max_chars(v, r) - 4);
+    return line + 2;
+}
+
 static void draw_processes(view_t *v, rect_t r, int line)
 {
     const model_t *m = &v->model;
@@ -683,7 +757,8 @@ static void draw_cpu(view_t *v)
                                                                         "a trace holds no registers");
         line++;
     }
-    line = draw_counters(v, r, line) + 1;
+    line = draw_counters(v, r, line);
+    line = draw_breakdown(v, r, line) + 1;
     gfx_text(&v->g, r.x + 6, line_y(v, r, line++), C_DIM, "processes");
     draw_processes(v, r, line);
 }
@@ -795,6 +870,13 @@ bool view_describe(const view_t *v, FILE *out)
         fprintf(out, "region %d %-13s 0x%08x 0x%08x %-28s %-10s %-14s %s\n", m->regions_pid,
                 region_kind_name[row->r.kind], row->r.start, row->r.end, row->support, prot, row->use, row->size);
     }
+    fprintf(out, "explain %s\n", m->explanation);
+    for (int i = 0; i < m->npolicy; i++)
+        fprintf(out, "policy %s %d frame %u pid %d vpn 0x%x key %u flags %u\n", repl_policy_name[m->policy], i,
+                m->policy_rows[i].frame, m->policy_rows[i].pid, m->policy_rows[i].vpn, m->policy_rows[i].key,
+                m->policy_rows[i].flags);
+    for (int i = 0; m->have_breakdown && i < CYC_COUNT; i++)
+        fprintf(out, "breakdown %s %" PRId64 "\n", cycle_part_name[i], m->breakdown[i]);
     for (int i = 0; i < m->ntlb; i++) {
         const tlb_view_t *e = &m->tlb[i];
         fprintf(out, "tlb %d valid %d global %d asid %u vpn 0x%x ppn 0x%x perm 0x%02x dirty %u age %u\n", i, e->valid,

@@ -260,6 +260,25 @@ static void fit(view_t *v)
     tl->t1 = (end > 100 ? end : 100) * 1.04;
 }
 
+/* The explanation (obs/explain.c) of the event shown, or of the last one,
+ * wrapped onto two lines. */
+static void draw_sentence(view_t *v, int x, int y, int chars)
+{
+    const char *text = v->model.explanation;
+    if (chars <= 0 || !*text)
+        return;
+    size_t len = strlen(text);
+    int first = (int)len <= chars ? (int)len : chars;
+    for (int k = first; (size_t)first < len && k > chars / 2; k--)
+        if (text[k] == ' ') { /* break at a space */
+            first = k;
+            break;
+        }
+    gfx_text_n(&v->g, x, y, 0xF0E442, text, first);
+    if ((size_t)first < len)
+        gfx_text_n(&v->g, x, y + v->g.line_h, 0xF0E442, text + first + (text[first] == ' '), chars);
+}
+
 void timeline_draw(view_t *v)
 {
     timeline_t *tl = &v->tl;
@@ -269,7 +288,8 @@ void timeline_draw(view_t *v)
     gfx_frame(&v->g, r.x, r.y, r.w, r.h, 0x3A414B);
     tl->lanes = (rect_t){r.x + name_w, r.y + lh + 6, r.w - name_w - 8, 0};
     tl->nlanes = ws_scale(v->model.events) ? LANE_COUNT : LANE_WS;
-    tl->lane_h = (r.h - 2 * lh - 12) / tl->nlanes;
+    tl->lanes.y += 2 * lh; /* two lines for the sentence */
+    tl->lane_h = (r.h - 4 * lh - 12) / tl->nlanes;
     tl->lanes.h = tl->lane_h * tl->nlanes;
     if (tl->fitted)
         fit(v);
@@ -279,6 +299,9 @@ void timeline_draw(view_t *v)
     if (shown >= 0 && (size_t)shown < log->count)
         timeline_event_text(&log->ev[shown], text, sizeof text);
     gfx_text_n(&v->g, r.x + 6, r.y + 2, shown >= 0 ? 0xFFFFFF : 0xD8DEE6, text, (r.w - 12) / v->g.char_w);
+    if (shown >= 0 && (size_t)shown < log->count)
+        model_explain(&v->model, log, (size_t)shown);
+    draw_sentence(v, r.x + 6, r.y + 2 + lh, (r.w - 12) / v->g.char_w);
     for (int l = 0; l < tl->nlanes; l++) {
         gfx_fill(&v->g, tl->lanes.x, lane_y(tl, l), tl->lanes.w, tl->lane_h - 1, l % 2 ? 0x1F242A : 0x22272E);
         gfx_text(&v->g, r.x + 6, lane_y(tl, l) + (tl->lane_h - lh) / 2, 0x8A94A0, lane_name[l]);

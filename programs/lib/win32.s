@@ -26,6 +26,7 @@
 
         .text
 LoadLibrary:
+        LOAD    R2, #0                  ; dlopen's mode 0: bind as --bind says
         SYSCALL #SYS_DLOPEN
         RET
 GetProcAddress:

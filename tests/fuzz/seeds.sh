@@ -9,7 +9,7 @@ M=$(realpath "${1:-build/mmulab}")
 F=tests/fuzz
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-for h in asm elf link archive din refs workload syscall; do
+for h in asm elf link archive din refs workload syscall trace pt; do
     rm -rf "$F/$h/corpus"
     mkdir -p "$F/$h/corpus"
 done
@@ -102,3 +102,19 @@ seed workload units '\61' <(printf '0 4K 10\n0.5 1M 3 # big\n2 16k 1e3\n1 8m 0\n
 seed workload refuse '\20' <(printf '0 4000 5\n1 4000 5\n1 9000 1\n')
 
 python3 "$F/syscall_seeds.py" "$F/syscall/corpus"
+
+# trace: CSV (flags 0) and JSON (1) traces of faults, evictions (with the
+# policy's state), COW, switches and swaps
+"$M" run --mode paged --frames 2 --page-size 512 --replace clock --explain=state --trace "$T/clock.csv" programs/vcopy.s >/dev/null 2>&1
+"$M" run --mode paged --frames 3 --page-size 512 --replace lru --explain=state --trace "$T/lru.json" programs/vcopy.s programs/strcopy.s >/dev/null 2>&1
+"$M" run --mode paged --frames 4 --trace "$T/cow.csv" programs/fork_cow.s >/dev/null 2>&1
+"$M" run --mode hwreloc --mem 16K --stack 2K --swap --trace "$T/swap.csv" programs/longsum.s programs/longsum.s programs/longsum.s programs/longsum.s >/dev/null 2>&1
+seed trace clock '\0' "$T/clock.csv"
+seed trace lru-json '\1' "$T/lru.json"
+seed trace cow '\0' "$T/cow.csv"
+seed trace swap '\0' "$T/swap.csv"
+
+# pt: page-table descriptions (flags: the geometry byte, then the address seed)
+seed pt seed-14bit '\001\007' <(printf '# the seed\nmap 2 5 vrwu\nmap 0 3\n')
+seed pt two-level '\032\100' <(printf 'map 0 40\nmap 1 41 rx\nmap 7 42 r\nmap 3 43 vrwuad\n')
+seed pt by-hand '\011\003' <(printf 'ptbr 0x1000\nword 0x1000 0x00000c01\nword 0x3000 0x0000a01f\n')

@@ -144,6 +144,31 @@ static const char *program_selfmod =
     "        SYSCALL #0\n"
     "patch:  LOAD R1, #2\n";
 
+/* A block that rewrites another block it is linked to: the loop calls
+ * `body` (a link from the CALL's block to body's), then stores into body's
+ * first word, alternating LOAD R1, #1 and LOAD R1, #2 (body sits in a
+ * granule of its own, so the store does not end the storing block). */
+static const char *program_relink =
+    "        .text\n"
+    "start:  LOAD R7, #40\n"
+    "        LOAD R3, #0\n"
+    "        LOAD R4, /two\n"
+    "        LOAD R5, /one\n"
+    "loop:   CALL body\n"
+    "        ADD R3, R1\n"
+    "        STORE R4, /body\n"
+    "        MOV R6, R4\n"
+    "        MOV R4, R5\n"
+    "        MOV R5, R6\n"
+    "        DEC R7\n"
+    "        JNZ loop\n"
+    "        SYSCALL #0\n"
+    "two:    LOAD R1, #2\n"
+    "one:    LOAD R1, #1\n"
+    "        .org 1024\n"
+    "body:   LOAD R1, #1\n"
+    "        RET\n";
+
 /* Ends on a misaligned load deep in a loop. */
 static const char *program_fault =
     "        .text\n"
@@ -427,6 +452,20 @@ static void test_selfmod(void **state)
     machine_destroy(m);
 }
 
+static void test_relinked_block(void **state)
+{
+    (void)state;
+    check_program(program_relink, MMU_BARE, 16, 16);
+    check_program(program_relink, MMU_RELOC, 16, 16);
+    check_program(program_relink, MMU_PAGED, 4, 4);
+    machine_t *m = boot(program_relink, MMU_RELOC, 16, 16);
+    run_to_trap(m, HOW_RUN);
+    cpu_state_t s;
+    machine_get_state(m, &s);
+    assert_int_equal(s.r[3], 20 * 1 + 20 * 2); /* every call ran body as last rewritten */
+    machine_destroy(m);
+}
+
 static void test_fault_in_loop(void **state)
 {
     (void)state;
@@ -445,6 +484,7 @@ int main(void)
         cmocka_unit_test(test_loop_bare),          cmocka_unit_test(test_loop_reloc),
         cmocka_unit_test(test_loop_paged_big_tlb), cmocka_unit_test(test_loop_paged_tiny_tlb),
         cmocka_unit_test(test_selfmod),            cmocka_unit_test(test_fault_in_loop),
+        cmocka_unit_test(test_relinked_block),
         cmocka_unit_test(test_rounds_cross_pages), cmocka_unit_test(test_alternating_pages),
         cmocka_unit_test(test_stride_pages),       cmocka_unit_test(test_bench_loops),
     };

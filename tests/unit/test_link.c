@@ -225,10 +225,21 @@ static void test_library_through_import_table(void **state)
     assert_int_equal(isa_ra(load), LINK_STUB_REG);
     assert_int_equal(isa_opcode(jump), OP_JMPR);
     assert_int_equal(isa_rb(jump), LINK_STUB_REG);
-    /* the table: "greet" library, symbol "greet", the slot the stub reads, 0, 0 */
+    /* the lazy half: greet@bind passes the slot's address and asks the OS to bind it */
+    const exe_symbol_t *bind = symbol(&out, "greet@bind");
+    assert_non_null(bind);
+    assert_int_equal(bind->value, stub->value + 8);
+    uint32_t pass = word_at(&out, bind->value), call = word_at(&out, bind->value + 4);
+    assert_int_equal(isa_opcode(pass), OP_LOADI);
+    assert_int_equal(isa_ra(pass), LINK_STUB_REG);
+    assert_int_equal(isa_u20(pass), table->value + 8);
+    assert_int_equal(isa_opcode(call), OP_SYSCALL);
+    assert_int_equal(isa_u20(call), LINK_BIND_SYSCALL);
+    /* the table: "greet" library, symbol "greet", the slot (greet@bind until bound), 0, 0 */
     uint32_t lib_name = word_at(&out, table->value), sym_name = word_at(&out, table->value + 4);
     assert_int_equal(isa_u20(load), table->value + 8);
-    assert_int_equal(word_at(&out, table->value + 8), 0);
+    assert_int_equal(word_at(&out, table->value + 8), bind->value);
+    assert_non_null(reloc_at(&out, table->value + 8)); /* the slot moves with the program */
     assert_int_equal(word_at(&out, table->value + 12), 0);
     assert_int_equal(word_at(&out, table->value + 16), 0);
     assert_non_null(reloc_at(&out, table->value));

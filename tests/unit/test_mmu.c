@@ -133,15 +133,15 @@ static void check_fill_victim(tlb_policy_t policy, uint32_t want_victim_vpn, uin
     for (uint32_t vpn = 1; vpn <= 4; vpn++) {
         load(&mmu, vpn, NULL);
         assert_int_equal(f.last_fill.a, vpn - 1);        /* the lowest invalid slot */
-        assert_int_equal(f.last_fill.c, UINT32_MAX);     /* it held nothing */
+        assert_int_equal(f.last_fill.b, UINT32_MAX);     /* it held nothing */
     }
     load(&mmu, 1, NULL); /* a hit */
     assert_int_equal(f.fills, 4);
     load(&mmu, 9, NULL);
     assert_int_equal(f.fills, 5);
-    assert_int_equal(f.last_fill.b, 9);
-    assert_int_equal(f.last_fill.c, want_victim_vpn);
-    assert_int_equal(f.last_fill.d, want_rank);
+    assert_int_equal(f.last_fill.b, want_victim_vpn);
+    assert_int_equal(f.last_fill.c, want_rank);
+    assert_int_equal(f.last_fill.d, (uint32_t)policy | 4u << 8); /* the policy and its ways */
     assert_int_equal(mmu.tlb->e[f.last_fill.a].vpn, 9);
     mmu_destroy(&mmu);
 }

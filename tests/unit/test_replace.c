@@ -204,6 +204,53 @@ static void test_u64map(void **state)
     u64map_free(&m);
 }
 
+/* The choice record says why: FIFO's and LRU's victim heads repl_order, with
+ * its load and use times; CLOCK names the bits it cleared, in sweep order. */
+static void test_choice_and_order(void **state)
+{
+    (void)state;
+    replacer_t *r = repl_create(REPL_LRU, 4);
+    for (uint32_t f = 0; f < 4; f++)
+        repl_load(r, f, 10 + f); /* loaded at 10, 11, 12, 13 */
+    repl_reference(r, 0, 20);    /* frame 0 used last: 1 is least recent */
+    uint32_t order[4];
+    assert_int_equal(repl_order(r, order, 4), 4);
+    assert_int_equal(order[0], 1);
+    assert_int_equal(order[3], 0);
+    assert_int_equal(repl_victim(r, NULL, 30), 1);
+    const repl_choice_t *c = repl_last_choice(r);
+    assert_int_equal(c->frame, 1);
+    assert_int_equal(c->candidates, 4);
+    assert_int_equal(c->loaded_at, 11);
+    assert_int_equal(c->used_at, 0); /* not used since its load */
+    assert_int_equal(repl_used_at(r, 0), 20);
+    repl_destroy(r);
+
+    r = repl_create(REPL_CLOCK, 4);
+    for (uint32_t f = 0; f < 4; f++)
+        repl_load(r, f, f);
+    repl_victim(r, NULL, 5); /* every bit set: clears 0..3, takes 0 */
+    c = repl_last_choice(r);
+    assert_int_equal(c->frame, 0);
+    assert_int_equal(c->hand_from, 0);
+    assert_int_equal(c->ncleared, 4);
+    for (uint32_t i = 0; i < 4; i++)
+        assert_int_equal(c->cleared[i], i);
+    repl_load(r, 0, 6);
+    repl_reference(r, 1, 7);
+    assert_int_equal(repl_victim(r, NULL, 8), 2); /* from the hand at 1: clears 1, takes 2 */
+    assert_int_equal(c->ncleared, 1);
+    assert_int_equal(c->cleared[0], 1);
+    assert_int_equal(repl_order(r, order, 4), 4);
+    assert_int_equal(order[0], 3); /* the ring from the hand, one past the victim */
+    const uint64_t only_frame_1 = 1u << 1;
+    assert_int_equal(repl_victim(r, &only_frame_1, 9), 1); /* the hand at 3 passes over 3 and 0 */
+    assert_int_equal(c->hand_from, 1);
+    assert_int_equal(c->ncleared, 0);
+    assert_int_equal(repl_hand(r), 2);
+    repl_destroy(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_next_use),
         cmocka_unit_test(test_policy_names),
         cmocka_unit_test(test_u64map),
+        cmocka_unit_test(test_choice_and_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
