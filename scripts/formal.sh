@@ -28,9 +28,9 @@ mkdir -p "$OUT"
 if [ -n "${FORMAL_SMOKE:-}" ]; then
     PTW_DEPTH=6 TLB_DEPTH=6
 else
-    PTW_DEPTH=${PTW_DEPTH:-14} TLB_DEPTH=${TLB_DEPTH:-12}
+    PTW_DEPTH=${PTW_DEPTH:-12} TLB_DEPTH=${TLB_DEPTH:-8}
 fi
-PDR_SECONDS=${PDR_SECONDS:-90}
+PDR_SECONDS=${PDR_SECONDS:-60}
 
 # netlist NAME TOP CHPARAM FILES...: $OUT/NAME.smt2 and $OUT/NAME.aig
 netlist() {
