@@ -28,9 +28,9 @@ mkdir -p "$OUT"
 if [ -n "${FORMAL_SMOKE:-}" ]; then
     PTW_DEPTH=6 TLB_DEPTH=6
 else
-    PTW_DEPTH=${PTW_DEPTH:-12} TLB_DEPTH=${TLB_DEPTH:-8}
+    PTW_DEPTH=${PTW_DEPTH:-12} TLB_DEPTH=${TLB_DEPTH:-6}
 fi
-PDR_SECONDS=${PDR_SECONDS:-60}
+PDR_SECONDS=${PDR_SECONDS:-30}
 
 # netlist NAME TOP CHPARAM FILES...: $OUT/NAME.smt2 and $OUT/NAME.aig
 netlist() {
@@ -76,24 +76,24 @@ abc_bmc() {
     echo "formal: $name: PASS: ABC bmc3, every property holds for $depth clocks from reset ($((SECONDS - t0)) s)"
 }
 
-# pdr NAME: the unbounded proof, or a statement that it did not close
+# pdr NAME [SECONDS]: the unbounded proof, or a statement that it did not close
 pdr() {
-    local name=$1 t0=$SECONDS log
-    log=$(timeout "$PDR_SECONDS" yosys-abc -c "read_aiger $OUT/$name.aig; fold; strash; pdr" 2>&1)
+    local name=$1 limit=${2:-$PDR_SECONDS} t0=$SECONDS log
+    log=$(timeout "$limit" yosys-abc -c "read_aiger $OUT/$name.aig; fold; strash; pdr" 2>&1)
     if echo "$log" | grep -q "Property proved"; then
         echo "formal: $name: PROVED: ABC PDR finds an inductive invariant: every property holds on every path ($((SECONDS - t0)) s)"
     elif echo "$log" | grep -q "was asserted in frame"; then
         echo "formal: $name: FAIL: PDR finds a property broken: $(echo "$log" | grep -m1 'was asserted')"
         return 1
     else
-        echo "formal: $name: unbounded proof does not close within ${PDR_SECONDS} s: the bounded result stands"
+        echo "formal: $name: unbounded proof does not close within $limit s: the bounded result stands"
     fi
 }
 
 rc=0
 if netlist ptw mmulab_ptw_formal "" rtl/mmulab_ptw.sv rtl/formal/mmulab_ptw_formal.sv; then
     smtbmc ptw "$PTW_DEPTH" || rc=1
-    [ -n "${FORMAL_SMOKE:-}" ] || [ $rc -ne 0 ] || pdr ptw || rc=1
+    [ -n "${FORMAL_SMOKE:-}" ] || [ $rc -ne 0 ] || pdr ptw 180 || rc=1
 else
     rc=1
 fi
