@@ -38,9 +38,9 @@ bool rtl_trace_open(machine_t *m, const char *path, char *err, size_t errlen) __
 bool rtl_trace_close(machine_t *m, char *err, size_t errlen) __attribute__((weak));
 
 typedef struct {
-    const char *fst;
+    const char *fst, *coverage;
     uint64_t random_n, seed;
-    bool random;
+    bool random, merge;
     opt_given_t given;
 } cosim_args_t;
 
@@ -52,12 +52,17 @@ static const opt_spec_t cosim_specs[] = {
      .max = UINT64_MAX / 2, OPT_GIVEN(cosim_args_t, random), .help = "random MMU co-simulation of N accesses"},
     {"--seed", .kind = OPT_NUMBER, .value_name = "S", OPT_AT(cosim_args_t, seed), .max = UINT32_MAX,
      .help = "its seed (default 1)"},
+    {"--coverage", .kind = OPT_STRING, .value_name = "FILE", OPT_AT(cosim_args_t, coverage),
+     .help = "write the functional coverage report (docs/verification.md)"},
+    {"--merge", .kind = OPT_FLAG, OPT_AT(cosim_args_t, merge),
+     .help = "with --coverage FILE: the words are coverage reports to merge into FILE; nothing runs"},
 };
 
 static void cosim_usage(FILE *out, const opt_parser_t *p)
 {
     fprintf(out, "usage: mmulab cosim [--fst FILE] [run options] prog.s ... [-- ARG...]\n"
-                 "       mmulab cosim --random N [--seed S] [--mode seg]\n\n"
+                 "       mmulab cosim --random N [--seed S] [--coverage FILE] [--mode seg]\n"
+                 "       mmulab cosim --coverage FILE --merge REPORT...\n\n"
                  "Runs the C model and the RTL in lockstep, each under its own OS, and compares\n"
                  "every retired instruction (PC, instruction, register write, memory access,\n"
                  "translation, trap, cycles).  Exit status: 0 no divergence, 1 a divergence,\n"
@@ -323,7 +328,7 @@ static bool stopped_from_outside(machine_t *m, uint64_t count, progress_t *progr
     return true;
 }
 
-static int cosim_programs(const run_options_t *opt, const char *fst)
+static int cosim_programs(const run_options_t *opt, const char *fst, coverage_t *cov)
 {
     session_t sc, sr;
     run_options_t oc = *opt, orl = *opt;
@@ -380,6 +385,11 @@ static int cosim_programs(const run_options_t *opt, const char *fst)
             break;
         remember(&hist, &c.rt);
         count++;
+        if (cov) {
+            cpu_state_t st;
+            machine_get_state(sc.m, &st);
+            coverage_retire(cov, sc.m, &c.rt, st.priv);
+        }
         if (!same_retire(&c.rt, &r.rt, &d) ||
             ((c.rt.trapped || count % 4096 == 0) && !same_state(sc.m, sr.m, &d))) {
             report_divergence(&d, &c.rt, &hist, count);
@@ -447,10 +457,16 @@ int cmd_cosim(int argc, char **argv)
         cosim_usage(stdout, &p);
         return 0;
     }
+    if (a.merge && !a.coverage) {
+        fprintf(stderr, "mmulab cosim: --merge needs --coverage FILE (where the merged report goes)\n");
+        return 2;
+    }
     if (rc)
         return rc;
     if (!rtl_create) /* the RTL binary parses the options again: it says what is wrong, once */
         return exec_rtl_binary(argv - 1);
+    if (a.merge)
+        return cosim_merge_reports(a.coverage, opt.programs, opt.nprograms);
     opt_warn_idle(p.prog, &tables[0], "--seed", !a.random, "without --random", stderr);
     opt_warn_idle(p.prog, &tables[0], "--fst", a.random, "with --random (the random co-simulation drives the MMU alone)",
                   stderr);
@@ -458,8 +474,15 @@ int cmd_cosim(int argc, char **argv)
         return rc;
     if (!opt.max_cycles_given)
         opt.os.max_cycles = RUN_DEFAULT_MAX_CYCLES_COSIM;
+    coverage_t *cov = a.coverage ? coverage_new() : NULL;
+    if (a.coverage && !cov) {
+        fprintf(stderr, "mmulab cosim: out of host memory\n");
+        return 2;
+    }
     runctl_catch_signals();
-    if (a.random)
-        return cosim_random(a.random_n, (uint32_t)a.seed, opt.os.mode == OS_SEG, stdout);
-    return cosim_programs(&opt, a.fst);
+    rc = a.random ? cosim_random(a.random_n, (uint32_t)a.seed, opt.os.mode == OS_SEG, cov, stdout) : cosim_programs(&opt, a.fst, cov);
+    if (cov && rc != 2)
+        rc = cosim_write_coverage(cov, a.coverage, rc);
+    coverage_free(cov);
+    return rc;
 }

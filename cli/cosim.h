@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "../machine/machine.h"
+#include "cosim_coverage.h"
 
 /* The first field two records disagree on, and both values. */
 typedef struct {
@@ -19,7 +20,8 @@ typedef struct {
 /* Compare two translation records (what: "fetch_xlate", ...); false fills d. */
 bool cosim_same_xlate(const char *what, const retire_xlate_t *a, const retire_xlate_t *b, cosim_diff_t *d);
 
-/* The MMU alone under n random accesses from seed; the exit status. */
-int cosim_random(uint64_t n, uint32_t seed, bool seg, FILE *out); /* seg: segmented mode, else paged */
+/* The MMU alone under n random accesses from seed (seg: segmented mode, else
+ * paged, base/limit and bare), counted into cov (NULL: none); the exit status. */
+int cosim_random(uint64_t n, uint32_t seed, bool seg, coverage_t *cov, FILE *out);
 
 #endif

@@ -38,6 +38,7 @@
 #include "../mmu/mmu.h"
 #include "../rtl/harness/rtl.h"
 #include "cosim.h"
+#include "cosim_coverage.h"
 
 machine_t *rtl_create(const machine_config_t *cfg, evbus_t *bus, char *err, size_t errlen) __attribute__((weak));
 void rtl_mmu_access(machine_t *m, uint32_t vaddr, access_t acc, priv_t priv, uint32_t size, int flush_at,
@@ -79,11 +80,15 @@ typedef struct {
     uint32_t vpn[MAX_PAGES];      /* pages the tables were built for         */
     uint32_t leaf[MAX_PAGES];     /* physical address of each one's leaf PTE  */
     int npages;
+    coverage_t *cov;              /* NULL: no coverage collected             */
+    bool asid_switched;           /* an ASID switch with entries live, not yet followed by an access */
 } rig_t;
 
 /* ---- configuration ----------------------------------------------------------- */
 
-static void random_config(rng_t *r, machine_config_t *c)
+/* A configuration drawn at random, within what steer asks for (see
+ * coverage_steer: a missed bin's policy, levels or TLB shape). */
+static void random_config(rng_t *r, machine_config_t *c, const cov_steer_t *steer)
 {
     char err[200];
     for (;;) {
@@ -91,7 +96,7 @@ static void random_config(rng_t *r, machine_config_t *c)
         static const uint32_t mems[] = {64u << 10, 128u << 10, 256u << 10, 512u << 10, 1u << 20, 2u << 20, 4u << 20};
         c->mem_size = mems[below(r, 7)];
         c->page_shift = 9 + below(r, 8);                  /* 512 B .. 64 KiB */
-        c->levels = 1 + below(r, 3);
+        c->levels = steer->levels ? (uint32_t)steer->levels : 1 + below(r, 3);
         c->va_bits = c->page_shift + c->levels + below(r, 32 - c->page_shift - c->levels + 1);
         if (c->va_bits < 14)
             c->va_bits = 14;
@@ -101,7 +106,13 @@ static void random_config(rng_t *r, machine_config_t *c)
             if (c->tlb_entries % w == 0)
                 divisors[nd++] = w;
         c->tlb_ways = divisors[below(r, nd)];
-        c->tlb_policy = (tlb_policy_t)below(r, TLB_POLICY_COUNT);
+        if (steer->assoc == 0)
+            c->tlb_ways = 1;
+        else if (steer->assoc == 2)
+            c->tlb_ways = c->tlb_entries;
+        else if (steer->assoc == 1 && nd > 2)
+            c->tlb_ways = divisors[1 + below(r, nd - 2)];
+        c->tlb_policy = steer->policy >= 0 ? (tlb_policy_t)steer->policy : (tlb_policy_t)below(r, TLB_POLICY_COUNT);
         c->asid_bits = below(r, 17);
         c->seed = rnd(r);
         c->timing.mem_cycles = below(r, 5);
@@ -168,9 +179,11 @@ static uint32_t random_leaf(rng_t *r, const rig_t *g)
     if (k < 9)
         return pte_val(pte_make(ppn, PTE_R | (rnd(r) & (PTE_W | PTE_X))));    /* not present */
     if (k < 11)
-        return pte_val(pte_make(ppn, PTE_V | PTE_W | (rnd(r) & (PTE_U | PTE_A | PTE_D)))); /* W without R */
+        return pte_val(pte_make(ppn, PTE_V | PTE_W | (rnd(r) & (PTE_U | PTE_A | PTE_D | PTE_X)))); /* W without R */
     if (k < 12)
         return pte_val(pte_make(ppn, PTE_V | PTE_R | (1u << (8 + below(r, 2)))));           /* reserved */
+    if (k < 13) /* a frame beyond the end of memory: the walk ends in a bus error */
+        return pte_val(pte_make(g->nframes + below(r, 16), PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D));
     /* present: mostly usable, with A and D often clear so the walker sets them */
     uint32_t flags = PTE_V;
     flags |= chance(r, 95) ? PTE_R : 0;
@@ -203,10 +216,20 @@ static bool map_page(rng_t *r, rig_t *g, uint32_t vpn)
             uint32_t flags = PTE_V;
             if (chance(r, 2))
                 flags |= PTE_A;            /* a non-leaf with leaf bits: malformed */
+            else if (chance(r, 1))
+                flags |= 1u << (8 + below(r, 2)); /* reserved bits: malformed */
+            if (chance(r, 5)) { /* a table beyond the end of memory: the next read is a bus error */
+                write_word(g, pte_addr, pte_val(pte_make(g->nframes + below(r, 64), PTE_V)));
+                g->vpn[g->npages] = vpn;
+                g->leaf[g->npages++] = pte_addr;
+                return true;
+            }
             write_word(g, pte_addr, pte_val(pte_make(next >> g->cfg.page_shift, flags)));
             pte.v = read_word(g, pte_addr);
         }
         table = pte_ppn(pte) << g->cfg.page_shift;
+        if ((uint64_t)table + paging_table_bytes(&g->geo, level + 1) > g->cfg.mem_size)
+            return true; /* under a table beyond memory: nothing more to write */
     }
     return false;
 }
@@ -293,13 +316,44 @@ static bool same_tlb(rig_t *g, cosim_diff_t *d)
     return true;
 }
 
+/* How the TLB holds a's page before the access (coverage's tlb bins). */
+static cov_tlb_t tlb_state(const rig_t *g, uint32_t va)
+{
+    static tlb_view_t v[RTL_TLB_MAX];
+    int n = tlb_read(g->mmu.tlb, v, RTL_TLB_MAX);
+    uint32_t vpn = va >> g->cfg.page_shift, ways = g->cfg.tlb_ways, sets = g->cfg.tlb_entries / ways;
+    uint32_t asid = g->regs.asid & (uint32_t)((1ull << g->cfg.asid_bits) - 1), first = vpn % sets * ways;
+    bool full = true;
+    for (uint32_t i = first; i < first + ways && i < (uint32_t)n; i++) {
+        full = full && v[i].valid;
+        if (v[i].valid && v[i].vpn == vpn && (v[i].global || v[i].asid == asid))
+            return v[i].asid == asid ? COV_TLB_HIT_ASID : COV_TLB_HIT_GLOBAL;
+    }
+    return full ? COV_TLB_MISS_FULL : COV_TLB_MISS_FREE;
+}
+
+static void cover_access(rig_t *g, const access_desc_t *a, cov_tlb_t tlb, tlb_flush_t kind, trap_cause_t cause,
+                         const retire_xlate_t *rx)
+{
+    cov_access_t c = {.regs = g->regs, .mem_size = g->cfg.mem_size, .levels = g->cfg.levels,
+                      .page_shift = g->cfg.page_shift, .policy = g->cfg.tlb_policy,
+                      .tlb_entries = g->cfg.tlb_entries, .tlb_ways = g->cfg.tlb_ways, .vaddr = a->va,
+                      .size = a->size, .acc = a->acc, .priv = a->priv, .cause = cause, .x = rx, .tlb = tlb,
+                      .flush_kind = a->flush_at >= 0 ? (int)kind : -1, .asid_switched = g->asid_switched};
+    coverage_access(g->cov, &c);
+    g->asid_switched = false;
+}
+
 static bool one_access(rig_t *g, const access_desc_t *a, tlb_flush_t kind, uint32_t fasid, uint32_t fva,
                        cosim_diff_t *d, uint64_t *cycles)
 {
     uint32_t pa;
     uint64_t cc;
-    retire_xlate_t rx;
+    retire_xlate_t rx = {0}; /* a contiguous translation leaves it empty */
+    cov_tlb_t tlb = g->cov && g->regs.mode == MMU_PAGED ? tlb_state(g, a->va) : COV_TLB_UNKNOWN;
     trap_cause_t cause = translate_c(g, a, &pa, &cc, &rx);
+    if (g->cov)
+        cover_access(g, a, tlb, kind, cause, &rx);
     if (a->flush_at >= 0)
         mmu_flush(&g->mmu, kind, fasid, fva, 0);
     rtl_access_t o;
@@ -325,6 +379,35 @@ static void flush_both(rig_t *g, tlb_flush_t kind, uint32_t asid, uint32_t va)
 {
     mmu_flush(&g->mmu, kind, asid, va, 0);
     machine_tlb_flush(g->rtl, kind, asid, va);
+    if (g->cov)
+        coverage_flush(g->cov, kind);
+}
+
+/* base/limit or bare: an address near the limit or fence, the end of memory
+ * or the top of the address space, or anywhere */
+static uint32_t contiguous_vaddr(rng_t *r, const rig_t *g, uint32_t size)
+{
+    uint32_t edge = g->regs.mode == MMU_RELOC ? g->regs.limit : g->regs.fence;
+    uint32_t va;
+    switch (below(r, 5)) {
+    case 0: case 1: va = edge - size - 1 + below(r, size + 3); break;      /* limit-1 .. limit+1 */
+    case 2: va = g->cfg.mem_size - g->regs.base * (g->regs.mode == MMU_RELOC) - below(r, 8); break;
+    case 3: va = (uint32_t)-1 - below(r, 64); break;                        /* wraps around */
+    default: va = below(r, edge + edge / 4 + 16); break;
+    }
+    return va & ~(size - 1);
+}
+
+/* MMU registers for base/limit or bare mode: a base within memory or beyond
+ * it, a limit within it or beyond, a fence */
+static void contiguous_regs(rng_t *r, rig_t *g, mmu_mode_t mode)
+{
+    uint32_t mem = g->cfg.mem_size;
+    g->regs = (mmu_regs_t){.mode = mode};
+    uint32_t k = below(r, 10);
+    g->regs.base = k < 7 ? below(r, mem) & ~3u : k < 9 ? mem + below(r, mem) : (uint32_t)-1 - below(r, 1u << 16);
+    g->regs.limit = chance(r, 80) ? 4 + below(r, mem) : mem + below(r, mem);
+    g->regs.fence = below(r, mem + mem / 8);
 }
 
 static uint32_t random_vaddr(rng_t *r, const rig_t *g, uint32_t size)
@@ -459,14 +542,33 @@ static bool seg_stream(rng_t *r, rig_t *g, uint64_t i, cosim_diff_t *d, uint64_t
 
 static const char *const kind_name[3] = {"all", "asid", "page"};
 
-static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cycles, int index, bool seg, FILE *out)
+/* some TLB entry is valid */
+static bool tlb_live(const rig_t *g)
+{
+    static tlb_view_t v[RTL_TLB_MAX];
+    int n = tlb_read(g->mmu.tlb, v, RTL_TLB_MAX);
+    for (int i = 0; i < n; i++)
+        if (v[i].valid)
+            return true;
+    return false;
+}
+
+static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cycles, int index, bool seg,
+                      coverage_t *cov, FILE *out)
 {
     rig_t g;
     memset(&g, 0, sizeof g);
+    g.cov = cov;
+    /* every other configuration aims at a bin the stimulus has missed so far */
+    cov_steer_t steer = {.mode = -1, .levels = 0, .policy = -1, .assoc = -1};
+    if (cov && !seg && index % 2 == 0)
+        coverage_steer(cov, rnd(r), &steer);
+    mmu_mode_t mode = seg ? MMU_SEG : steer.mode >= 0 ? (mmu_mode_t)steer.mode : chance(r, 90) ? MMU_PAGED
+                                                                 : chance(r, 50) ? MMU_RELOC : MMU_BARE;
     if (seg)
         random_seg_config(r, &g.cfg);
     else
-        random_config(r, &g.cfg);
+        random_config(r, &g.cfg, &steer);
     char err[256];
     paging_geometry(&g.cfg, &g.geo);
     g.mem = calloc(1, g.cfg.mem_size);
@@ -488,6 +590,8 @@ static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cyc
     else
         build_tables(r, &g);
     g.regs.asid = below(r, 4);
+    if (mode != MMU_PAGED && mode != MMU_SEG)
+        contiguous_regs(r, &g, mode);
     mmu_set(&g.mmu, &g.regs);
     machine_mmu_set(g.rtl, &g.regs);
     int rc = 0;
@@ -518,6 +622,7 @@ static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cyc
             continue;
         } else if (k < 7) {
             g.regs.asid = below(r, 4) | (chance(r, 10) ? rnd(r) & 0xFFFF0 : 0);
+            g.asid_switched = tlb_live(&g);
             mmu_set(&g.mmu, &g.regs);
             machine_mmu_set(g.rtl, &g.regs);
             continue;
@@ -531,7 +636,7 @@ static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cyc
         if (a.acc == ACC_FETCH)
             a.size = 4;
         a.priv = chance(r, 80) ? MODE_USER : MODE_KERNEL;
-        a.va = random_vaddr(r, &g, a.size);
+        a.va = mode == MMU_PAGED ? random_vaddr(r, &g, a.size) : contiguous_vaddr(r, &g, a.size);
         a.flush_at = k < 13 ? (int)below(r, 8) : -1;
         tlb_flush_t kind = (tlb_flush_t)below(r, 3);
         uint32_t fva = chance(r, 70) ? a.va : random_vaddr(r, &g, 4);
@@ -563,7 +668,7 @@ static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cyc
     return rc;
 }
 
-int cosim_random(uint64_t n, uint32_t seed, bool seg, FILE *out)
+int cosim_random(uint64_t n, uint32_t seed, bool seg, coverage_t *cov, FILE *out)
 {
     if (!rtl_create || !rtl_mmu_access) {
         fprintf(stderr, "mmulab cosim: --random needs the RTL engine (build/mmulab-rtl)\n");
@@ -575,7 +680,7 @@ int cosim_random(uint64_t n, uint32_t seed, bool seg, FILE *out)
     int configs = 0;
     while (done < n) {
         uint64_t want = n - done < per ? n - done : per;
-        int rc = run_config(&r, want, &done, &cycles, ++configs, seg, out);
+        int rc = run_config(&r, want, &done, &cycles, ++configs, seg, cov, out);
         if (rc)
             return rc;
     }

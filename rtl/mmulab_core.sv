@@ -327,7 +327,11 @@ module mmulab_core import mmulab_0_pkg::*; (
       mem_addr_o = data_pa_q;
       if (op_store) begin
         mem_we_o    = 1'b1;
+`ifdef MUT_CORE_BYTE_LANE
+        mem_be_o    = op_byte ? 4'b0001 : 4'b1111;                 // planted bug: every byte store hits lane 0
+`else
         mem_be_o    = op_byte ? (4'b0001 << byte_off) : 4'b1111;
+`endif
         mem_wdata_o = op_byte ? {4{store_val[7:0]}} : store_val;
       end
     end
@@ -422,7 +426,11 @@ module mmulab_core import mmulab_0_pkg::*; (
         end else if (xl_done_i) begin
           if (xl_cause_i != TRAP_NONE) begin
             trap = 1'b1; cause = xl_cause_i; tpaddr = xl_paddr_i;
+`ifdef MUT_CORE_FAULT_CYCLES
+            rollback_en = 1'b1; rollback = if_begin_q;  // planted bug: a fetch fault forgets its walk's cycles
+`else
             rollback_en = 1'b1; rollback = if_begin_q + {32'b0, xl_walk_cycles_i};
+`endif
           end else begin
             fetch_pa_d   = xl_paddr_i;
             if_fetched_d = 1'b1;
@@ -453,7 +461,11 @@ module mmulab_core import mmulab_0_pkg::*; (
         end else if (xl_done_i) begin
           if (xl_cause_i != TRAP_NONE) begin
             trap = 1'b1; cause = xl_cause_i; access = op_store ? ACC_STORE : ACC_LOAD;
+`ifdef MUT_CORE_TRAP_VADDR
+            tvaddr = pc_q; tpaddr = xl_paddr_i;  // planted bug: a data fault reports the PC as its address
+`else
             tvaddr = data_va; tpaddr = xl_paddr_i;
+`endif
             // a data fault has spent the fetch and every walk, not the data lookup
             rollback_en = 1'b1; rollback = fetch_end_q + {32'b0, xl_walk_cycles_i};
           end else begin

@@ -105,15 +105,31 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
   trap_e       cont_cause;
   logic [31:0] cont_paddr;
   always_comb begin
+`ifdef MUT_RELOC_KERNEL
+    relocating  = mode_q == MMU_RELOC;              // planted bug: kernel accesses are relocated too
+`else
     relocating  = mode_q == MMU_RELOC && !priv_i;
+`endif
     acc_end     = {1'b0, vaddr_i} + {30'b0, size_i};
+`ifdef MUT_RELOC_WRAP
+    room        = {1'b0, cfg_mem_size_i - base_q};  // planted bug: a base beyond memory wraps the room
+`else
     room        = base_q < cfg_mem_size_i ? {1'b0, cfg_mem_size_i - base_q} : 33'b0;
+`endif
+`ifdef MUT_FENCE_OFF_BY_ONE
+    fence_reach = (mode_q == MMU_BARE && !priv_i && fence_q < cfg_mem_size_i) ? {1'b0, fence_q} + 33'd1  // planted bug
+`else
     fence_reach = (mode_q == MMU_BARE && !priv_i && fence_q < cfg_mem_size_i) ? {1'b0, fence_q}
+`endif
                                                                                : {1'b0, cfg_mem_size_i};
     reach       = relocating ? ({1'b0, limit_q} < room ? {1'b0, limit_q} : room) : fence_reach;
     cont_cause  = TRAP_NONE;
     cont_paddr  = relocating ? base_q + vaddr_i : vaddr_i;
+`ifdef MUT_LIMIT_OFF_BY_ONE
+    if (acc_end >= reach) begin                     // planted bug: the last byte below the limit faults
+`else
     if (acc_end > reach) begin
+`endif
       if (relocating) begin
 `ifdef MUT_NO_LIMIT
         cont_cause = TRAP_BUS;   // planted bug: the limit is never checked
@@ -147,11 +163,20 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
   logic [31:0] walk_pte_new;
 
   assign tlb_touch      = decide && mode_q == MMU_PAGED && tlb_hit;
+`ifdef MUT_MMU_HIT_FAULT_WALKS
+  // planted bug: a hit whose permissions deny the access walks again instead of faulting at once
+  assign walk_start     = decide && mode_q == MMU_PAGED && (!tlb_hit || !tlb_ok);
+`else
   assign walk_start     = decide && mode_q == MMU_PAGED && (!tlb_hit || (tlb_fault == TRAP_NONE && !tlb_ok));
+`endif
   assign walk_for_hit_d = walk_start ? tlb_hit : walk_for_hit_q;
   assign tlb_fill       = walk_done && walk_cause == TRAP_NONE && !walk_for_hit_q;
   assign tlb_set_perm   = walk_done && walk_cause == TRAP_NONE && walk_for_hit_q;
+`ifdef MUT_MMU_FLUSH_IN_FLIGHT
+  assign tlb_flush      = flush_pending_q;  // planted bug: a flush lands in the middle of a translation
+`else
   assign tlb_flush      = flush_pending_q && state_q == M_IDLE && !req_i;
+`endif
 
   mmulab_tlb #(.TLB_MAX(TLB_MAX)) u_tlb (
     .clk_i, .rst_ni,
@@ -312,7 +337,11 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
         done_o  = 1'b1;
         cause_o = cont_cause;
         paddr_o = cont_paddr;
+`ifdef MUT_MMU_HIT_FAULT_WALKS
+      end else if (tlb_hit && tlb_ok) begin
+`else
       end else if (tlb_hit && (tlb_ok || tlb_fault != TRAP_NONE)) begin
+`endif
         done_o  = 1'b1;
         cause_o = tlb_fault;
         paddr_o = tlb_paddr;

@@ -118,10 +118,16 @@ module mmulab_ptw import mmulab_0_pkg::*; (
       pte_cause = TRAP_PTE_MALFORMED;
     end else if (leaf && pte_rd[PTE_W] && !pte_rd[PTE_R]) begin
       pte_cause = TRAP_PTE_MALFORMED;
+`ifndef MUT_PTW_NONLEAF_PASSES
     end else if (!leaf && pte_rd[PTE_V] && pte_rd[7:1] != 7'b0) begin
       pte_cause = TRAP_PTE_MALFORMED;
+`endif
     end else if (!pte_rd[PTE_V]) begin
+`ifdef MUT_PTW_NOT_PRESENT
+      pte_cause = TRAP_PAGE_NOT_MAPPED;  // planted bug: a swapped-out page reads as never mapped
+`else
       pte_cause = pte_rd[3:1] != 3'b0 ? TRAP_PAGE_NOT_PRESENT : TRAP_PAGE_NOT_MAPPED;
+`endif
     end else if (leaf) begin
       if (!priv_i && !pte_rd[PTE_U]) pte_cause = TRAP_PAGE_USER;
       else if (acc_i == ACC_FETCH && !pte_rd[PTE_X]) pte_cause = TRAP_PAGE_EXEC;
@@ -203,11 +209,23 @@ module mmulab_ptw import mmulab_0_pkg::*; (
           if (pte_cause != TRAP_NONE) begin
             cause_d = pte_cause;
             state_d = P_DONE;
+`ifdef MUT_PTW_AD_ON_FAULT
+            // planted bug: a permission fault still sets A in the leaf
+            if (leaf && pte_rd[PTE_V] && !pte_rd[PTE_A] && pte_cause != TRAP_PTE_MALFORMED) begin
+              pte_new_d = pte_rd | 32'h40;
+              state_d   = P_WRITE;
+              wait_d    = cfg_mem_cycles_i;
+            end
+`endif
           end else if (!leaf) begin
             table_d = {25'b0, pte_rd[31:10]} << cfg_page_shift_i;
             level_d = level_q + 2'd1;
             state_d = P_LEVEL;
+`ifdef MUT_PTW_LAST_FRAME
+          end else if (leaf_frame_end >= {15'b0, cfg_mem_size_i}) begin  // planted bug: the last frame faults
+`else
           end else if (leaf_frame_end > {15'b0, cfg_mem_size_i}) begin
+`endif
             cause_d = TRAP_BUS;
             state_d = P_DONE;
           end else begin
@@ -287,5 +305,51 @@ module mmulab_ptw import mmulab_0_pkg::*; (
   assign written_o  = written_q;
   assign pte_new_o  = pte_new_q;
   assign active_o   = state_q == P_READ || state_q == P_WRITE;
+
+`ifndef SYNTHESIS
+  // ---- properties (docs/verification.md, "Formal"): `make formal` proves them
+  // with the walker's inputs free (rtl/formal/mmulab_ptw_formal.sv); in
+  // simulation (verilator --assert) they are immediate assertions.
+
+  // The specification's permission decision for a present, well-formed leaf
+  // (mmu/pte.h pte_access_fault), written from the spec, not from pte_cause.
+  function automatic trap_e spec_access_fault(logic [7:0] perm, logic [1:0] acc, logic priv);
+    if (!priv && !perm[PTE_U]) spec_access_fault = TRAP_PAGE_USER;
+    else if (acc == ACC_FETCH) spec_access_fault = perm[PTE_X] ? TRAP_NONE : TRAP_PAGE_EXEC;
+    else if (acc == ACC_LOAD)  spec_access_fault = perm[PTE_R] ? TRAP_NONE : TRAP_PAGE_READ;
+    else                       spec_access_fault = perm[PTE_W] ? TRAP_NONE : TRAP_PAGE_WRITE;
+  endfunction
+
+  logic p_ready;  // out of reset (rst_ni itself stays an asynchronous reset only)
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) p_ready <= 1'b0;
+    else p_ready <= 1'b1;
+  end
+
+  logic leaf_well_formed;
+  assign leaf_well_formed = leaf && pte_rd[PTE_V] && pte_rd[9:8] == 2'b0 && !(pte_rd[PTE_W] && !pte_rd[PTE_R]);
+
+  always_ff @(posedge clk_i) begin
+    if (p_ready) begin
+      // ptw_reads_bounded: a walk reads at most `levels` PTEs
+      if (state_q == P_READ) ptw_reads_bounded: assert (steps_q < cfg_levels_i && level_q < cfg_levels_i);
+      if (done_o) ptw_steps_at_done: assert (steps_q <= cfg_levels_i);
+      // ptw_perm_spec: the decision on a leaf is the specification's
+      if (state_q == P_READ && phase_last && leaf_well_formed)
+        ptw_perm_spec: assert (pte_cause == spec_access_fault(pte_rd[7:0], acc_i, priv_i));
+      // ptw_no_ad_on_fault: A and D are written back only for an access that is allowed
+      if (mem_we_o) ptw_write_only_allowed: assert (cause_q == TRAP_NONE && leaf_well_formed_q);
+      if (done_o && cause_q != TRAP_NONE) ptw_no_ad_on_fault: assert (!written_q);
+    end
+  end
+
+  // the leaf the walker is about to write back was well formed and allowed
+  logic leaf_well_formed_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) leaf_well_formed_q <= 1'b0;
+    else if (state_q == P_READ && phase_last)
+      leaf_well_formed_q <= leaf_well_formed && spec_access_fault(pte_rd[7:0], acc_i, priv_i) == TRAP_NONE;
+  end
+`endif
 
 endmodule

@@ -78,7 +78,11 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
       mask = (32'd1 << cfg_asid_bits_i) - 32'd1;
       asid = asid_i & mask;
       sets = {21'b0, cfg_entries_i} / {21'b0, cfg_ways_i};
+`ifdef MUT_TLB_SET_INDEX
+      set  = (vpn >> 1) % sets;                 // planted bug: the set index drops the page number's low bit
+`else
       set  = vpn % sets;
+`endif
       lo   = set * {21'b0, cfg_ways_i};
       hi   = lo + {21'b0, cfg_ways_i};
     end
@@ -101,6 +105,8 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
         if (valid_q[i] && in_set(i, lo, hi) && vpn_q[i] == vpn &&
 `ifdef MUT_NO_ASID
             1'b1) begin                               // planted bug: the ASID is not compared
+`elsif MUT_TLB_NO_GLOBAL
+            {16'b0, tag_q[i]} == asid) begin          // planted bug: a global entry matches only its own ASID
 `else
             ({16'b0, tag_q[i]} == asid || perm_q[i][PTE_G])) begin
 `endif
@@ -119,12 +125,21 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
   always_comb begin
     fault_o = TRAP_NONE;
     if (!priv_i && !hperm[PTE_U]) fault_o = TRAP_PAGE_USER;
+`ifdef MUT_TLB_EXEC_BIT
+    else if (acc_i == ACC_FETCH && !hperm[PTE_R]) fault_o = TRAP_PAGE_EXEC;  // planted bug: R read for X
+`else
     else if (acc_i == ACC_FETCH && !hperm[PTE_X]) fault_o = TRAP_PAGE_EXEC;
+`endif
     else if (acc_i == ACC_LOAD && !hperm[PTE_R]) fault_o = TRAP_PAGE_READ;
     else if (acc_i == ACC_STORE && !hperm[PTE_W]) fault_o = TRAP_PAGE_WRITE;
   end
+`ifdef MUT_TLB_STALE_DIRTY
+  // planted bug: a store hitting a clean entry goes ahead without the walk that sets D
+  assign ok_o = hperm[PTE_V] && fault_o == TRAP_NONE && hperm[PTE_A];
+`else
   assign ok_o = hperm[PTE_V] && fault_o == TRAP_NONE && hperm[PTE_A] &&
                 !(acc_i == ACC_STORE && !hperm[PTE_D]);
+`endif
 
   // ---- victim ----
   logic [31:0]   rng_next, way_pick;
@@ -181,8 +196,16 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
   function automatic logic flush_selects(logic [SW-1:0] i, logic [1:0] kind, logic [31:0] fa, logic [31:0] fv);
     unique case (kind)
       2'd0:    flush_selects = 1'b1;
+`ifdef MUT_TLB_FLUSH_ASID_GLOBAL
+      2'd1:    flush_selects = {16'b0, tag_q[i]} == fa;      // planted bug: an ASID flush takes global entries too
+`else
       2'd1:    flush_selects = !perm_q[i][PTE_G] && {16'b0, tag_q[i]} == fa;
+`endif
+`ifdef MUT_TLB_FLUSH_PAGE_STALE
+      2'd2:    flush_selects = vpn_q[i] == fv && {16'b0, tag_q[i]} == fa;  // planted bug: a global page stays
+`else
       2'd2:    flush_selects = vpn_q[i] == fv && ({16'b0, tag_q[i]} == fa || perm_q[i][PTE_G]);
+`endif
       default: flush_selects = 1'b0;
     endcase
   endfunction
@@ -212,7 +235,11 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
       node = {{(32-SW){1'b0}}, touched} - lo + {21'b0, cfg_ways_i};
       for (int unsigned d = 0; d < SW; d++) begin
         if (node > 32'd1) begin
+`ifdef MUT_TLB_PLRU_PATH
+          plru_d[SW'(lo + (node >> 1))] = node[0];   // planted bug: the path points at the slot, not away
+`else
           plru_d[SW'(lo + (node >> 1))] = !node[0];
+`endif
           node = node >> 1;
         end
       end
@@ -235,7 +262,11 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
     end else begin
       plru_q <= plru_d;
       if (seed_load_i) rng_q <= cfg_seed_i == 32'b0 ? 32'd1 : cfg_seed_i;
+`ifdef MUT_TLB_LRU_NO_TOUCH
+      if (1'b0) begin                         // planted bug: a hit does not update the LRU stamp
+`else
       if (touch_i && cfg_policy_i == POL_LRU) begin
+`endif
         clock_q           <= clock_q + 32'd1;
         stamp_q[hit_slot] <= clock_q + 32'd1;
       end
@@ -252,7 +283,11 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
           clock_q         <= clock_q + 32'd1;
           stamp_q[victim] <= clock_q + 32'd1;
         end
+`ifdef MUT_TLB_RANDOM_ADVANCE
+        if (cfg_policy_i == POL_RANDOM) rng_q <= rng_next;  // planted bug: filling a free slot advances it too
+`else
         if (cfg_policy_i == POL_RANDOM && !found_invalid) rng_q <= rng_next;
+`endif
       end
     end
   end
@@ -281,9 +316,105 @@ module mmulab_tlb import mmulab_0_pkg::*; #(
   end
 
 `ifndef SYNTHESIS
-  // a lookup hits at most one entry (tlb.h's invariant)
+  // ---- properties (docs/verification.md, "Formal"): `make formal` proves
+  // them with the TLB's inputs free under the contract below
+  // (rtl/formal/mmulab_tlb_formal.sv); in simulation (verilator --assert)
+  // they are immediate assertions, the contract included.
+  logic p_ready;  // out of reset (rst_ni stays an asynchronous reset only)
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) p_ready <= 1'b0;
+    else p_ready <= 1'b1;
+  end
+
+  // The watched key: in a proof any key (rtl/formal sets it free and
+  // constant); in simulation the first one filled.  The shadow holds what
+  // was last filled for it and whether it is still live (not flushed).
+  logic [31:0] p_vpn, p_asid;
+  logic        p_global, p_key_set, p_live;
+  logic [21:0] p_ppn;
+  logic [7:0]  p_perm;
+  logic        p_fill_key, p_lookup_key, p_flush_key;
+  assign p_lookup_key = p_key_set && vpn == p_vpn && (asid == p_asid || p_global);
+  assign p_fill_key   = fill_i && p_lookup_key;
+  always_comb begin
+    unique case (flush_kind_i)
+      2'd0:    p_flush_key = 1'b1;
+      2'd1:    p_flush_key = !p_global && p_asid == f_asid;
+      2'd2:    p_flush_key = p_vpn == f_vpn && (p_asid == f_asid || p_global);
+      default: p_flush_key = 1'b0;
+    endcase
+    p_flush_key = p_flush_key && flush_i && p_key_set;
+  end
+`ifdef FORMAL
+  (* anyconst *) logic [31:0] f_key_vpn, f_key_asid;
+  (* anyconst *) logic        f_key_global;
+  assign p_key_set = 1'b1;
+  assign p_vpn = f_key_vpn;
+  assign p_asid = f_key_asid;
+  assign p_global = f_key_global;
+`else
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      p_key_set <= 1'b0;
+      p_vpn     <= 32'b0;
+      p_asid    <= 32'b0;
+      p_global  <= 1'b0;
+    end else if (fill_i && !p_key_set) begin
+      p_key_set <= 1'b1;
+      p_vpn     <= vpn;
+      p_asid    <= asid;
+      p_global  <= fill_perm_i[PTE_G];
+    end
+  end
+`endif
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      p_live <= 1'b0;
+      p_ppn  <= 22'b0;
+      p_perm <= 8'b0;
+    end else begin
+      if (p_flush_key) p_live <= 1'b0;
+      if (p_fill_key || (fill_i && !p_key_set)) begin
+        p_live <= 1'b1;
+        p_ppn  <= fill_ppn_i;
+        p_perm <= fill_perm_i;
+      end
+      if (set_perm_i && hit_o && p_lookup_key) p_perm <= fill_perm_i;
+    end
+  end
+
+  // the contract: the MMU fills only after a miss and never while flushing,
+  // keeps G on an A/D update, and the OS keeps G one value per page (it
+  // flushes the page before changing G: tlb.h)
+  logic c_g_clash;
+  always_comb begin
+    c_g_clash = 1'b0;
+    if (fill_i) begin  // (only when filling: Verilator evaluates nothing otherwise)
+      for (int unsigned i = 0; i < TLB_MAX; i++)
+        if (valid_q[i] && vpn_q[i] == vpn && perm_q[i][PTE_G] != fill_perm_i[PTE_G]) c_g_clash = 1'b1;
+    end
+  end
+  logic contract_ok;
+  assign contract_ok = (!fill_i || (active_i && !hit_o && !flush_i && !c_g_clash)) &&
+                       (!set_perm_i || (hit_o && fill_perm_i[PTE_G] == hperm[PTE_G])) &&
+                       (!(fill_i && p_key_set && vpn == p_vpn) || fill_perm_i[PTE_G] == p_global);
+
+`ifdef FORMAL
+  always_comb if (rst_ni) tlb_contract: assume (contract_ok);  // from the first clock out of reset
+`endif
   always_ff @(posedge clk_i) begin
-    if (rst_ni && touch_i) assert (hit_count <= 8'd1) else $error("TLB: %0d entries match one key", hit_count);
+    if (p_ready) begin
+`ifndef FORMAL
+      tlb_contract: assert (contract_ok);
+`endif
+      // tlb_one_match: at most one entry matches any lookup (tlb.h's invariant)
+      if (active_i) tlb_one_match: assert (hit_count <= 8'd1);
+      // tlb_hit_is_filled: a hit returns what was filled for the key and not since flushed
+      if (active_i && hit_o && p_lookup_key)
+        tlb_hit_is_filled: assert (p_live && ppn_q[hit_slot] == p_ppn && hperm == p_perm);
+      // tlb_flushed_misses: a key flushed and not filled again misses
+      if (active_i && p_lookup_key && !p_live) tlb_flushed_misses: assert (!hit_o);
+    end
   end
 `endif
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install the Debian packages a make target needs, skipping those already there.
-# Usage: scripts/deps.sh core|test|plot|slurm|rtl|viewer|synth|fuzz|all
+# Usage: scripts/deps.sh core|test|plot|slurm|rtl|viewer|synth|formal|fuzz|all
 # Uses apt-get directly as root, through sudo otherwise.
 set -e
 core="gcc make zlib1g-dev liblzma-dev python3"
@@ -9,6 +9,7 @@ fuzz="clang libclang-rt-14-dev"
 rtl="verilator g++ gtkwave xvfb xauth"
 viewer="libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core xvfb xauth xdotool"
 synth="yosys nextpnr-ice40"
+formal="yosys z3"
 plot="gnuplot-nox"
 slurm="slurm-wlm munge"
 want=""
@@ -19,11 +20,12 @@ for group in "$@"; do
     rtl) want="$want $rtl" ;;
     viewer) want="$want $viewer" ;;
     synth) want="$want $synth" ;;
+    formal) want="$want $formal" ;;
     plot) want="$want $plot" ;;
     slurm) want="$want $slurm" ;;
     fuzz) want="$want $core $fuzz" ;;
     all) want="$want $core $test $plot $rtl $viewer" ;;
-    *) echo "deps.sh: unknown group '$group' (allowed: core test plot slurm rtl viewer synth fuzz all)" >&2; exit 2 ;;
+    *) echo "deps.sh: unknown group '$group' (allowed: core test plot slurm rtl viewer synth formal fuzz all)" >&2; exit 2 ;;
     esac
 done
 missing=""

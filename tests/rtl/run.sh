@@ -103,6 +103,28 @@ want_rc 0
 want_out "0 divergences"
 end
 
+# functional coverage (docs/verification.md): a random run reports every bin, merges add up,
+# a foreign report is refused
+begin "cosim --random 50000 --coverage: every reachable bin but the core's is hit"
+mm cosim --random 50000 --seed 11 --coverage "$T/cov1.txt"
+want_rc 0
+want_out_re "^coverage: [0-9]+ bins, [0-9]+ hit, 1 missed, [0-9]+ unreachable"
+grep -qE "^core.misaligned_trap +missed" "$T/cov1.txt" || fail_because "core.misaligned_trap is not the bin missed"
+grep -qE "^walk.2levels.3reads.leaf +unreachable: " "$T/cov1.txt" || fail_because "no reason for an unreachable bin"
+end
+begin "cosim --coverage --merge adds the counts of two reports"
+mm cosim --random 2000 --seed 3 --coverage "$T/cov2.txt"
+a=$(awk '$1 == "tlb_shape.direct_mapped.miss" {s += $3} END {print s}' "$T/cov1.txt" "$T/cov2.txt")
+mm cosim --coverage "$T/merged.txt" --merge "$T/cov1.txt" "$T/cov2.txt"
+want_rc 0
+want_eq "merged count" "$(awk '$1 == "tlb_shape.direct_mapped.miss" {print $3}' "$T/merged.txt")" "$a"
+grep -q "^# runs 2$" "$T/merged.txt" || fail_because "the merged report does not count 2 runs"
+echo "walk.9levels.leaf hit 1" >"$T/foreign.txt"
+mm cosim --coverage "$T/m2.txt" --merge "$T/foreign.txt"
+want_rc 2
+want_err "foreign.txt:1: unknown bin 'walk.9levels.leaf'"
+end
+
 for mut in MUT_NO_LIMIT MUT_NO_DIRTY MUT_NO_ASID MUT_WALK_LEVEL MUT_SEG_NO_DOWN; do
     begin "mutant $mut is caught"
     bin=${OUT:-build}/rtl-mut/$mut/mmulab-rtl
