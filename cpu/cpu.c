@@ -833,13 +833,20 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_
  * the one function that runs them (labels are local to a function); the
  * handlers jump to `threaded_next` with the result in `ex`.  Each decoded
  * instruction holds its handler's address (block_thread), so going on to the
- * next instruction is one indirect jump through it.
+ * next instruction is one indirect jump through it (THREADED_JUMP).
+ *
+ * Labels as values are a GNU C extension (gcc and clang): where they are
+ * missing -- or with -DMMULAB_NO_COMPUTED_GOTO, which the portable-dispatch
+ * check builds with -- the same handlers are the cases of one switch on the
+ * decoded opcode, and the table only keeps block_thread's bookkeeping.
  */
+#if defined(__GNUC__) && !defined(MMULAB_NO_COMPUTED_GOTO)
 #define THREADED_ISA_ENTRY(name, ...) [OP_##name] = &&op_##name,
 #define THREADED_LEAN_ENTRY(name) [DECODED_##name] = &&lean_##name,
 #define THREADED_TABLE                                                                                        \
     {ISA_TABLE(THREADED_ISA_ENTRY) DECODED_LEAN_TABLE(THREADED_LEAN_ENTRY)[DECODED_ILLEGAL] = &&op_illegal, \
      [DECODED_END] = &&op_end}
+#define THREADED_JUMP(d) goto *(d)->handler
 #define THREADED_ISA_HANDLER(name, ...)                                                                       \
     op_##name : ex = exec_op(&e, d, &next_pc, OP_##name);                                                      \
     goto threaded_next;
@@ -853,6 +860,31 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_
     op_end:                                                                                                    \
     ex = EX_END;                                                                                               \
     goto threaded_next;
+#else
+#define THREADED_TABLE {NULL}
+#define THREADED_JUMP(d) goto threaded_switch
+#define THREADED_ISA_CASE(name, ...)                                                                          \
+    case OP_##name:                                                                                            \
+        ex = exec_op(&e, d, &next_pc, OP_##name);                                                              \
+        break;
+#define THREADED_LEAN_CASE(name)                                                                              \
+    case DECODED_##name:                                                                                       \
+        ex = exec_op(&e, d, &next_pc, DECODED_##name);                                                         \
+        break;
+#define THREADED_HANDLERS                                                                                     \
+    threaded_switch:                                                                                           \
+    switch (d->op) {                                                                                           \
+        ISA_TABLE(THREADED_ISA_CASE)                                                                           \
+        DECODED_LEAN_TABLE(THREADED_LEAN_CASE)                                                                 \
+    case DECODED_END:                                                                                          \
+        ex = EX_END;                                                                                           \
+        break;                                                                                                 \
+    default:                                                                                                   \
+        ex = exec_op(&e, d, &next_pc, DECODED_ILLEGAL);                                                        \
+        break;                                                                                                 \
+    }                                                                                                          \
+    goto threaded_next;
+#endif
 
 /* ---- the reference path ------------------------------------------------- */
 
@@ -984,12 +1016,12 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
     round:
         next_pc = fall_through;
         d = b->insn;
-        goto *d->handler;
+        THREADED_JUMP(d);
         THREADED_HANDLERS
     threaded_next:
         if (LIKELY(ex == EX_OK)) {
             d++;
-            goto *d->handler;
+            THREADED_JUMP(d);
         }
         if (LIKELY(ex == EX_END)) {
             rounds++;
@@ -1072,12 +1104,12 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
     round:
         next_pc = fall_through;
         d = b->insn;
-        goto *d->handler;
+        THREADED_JUMP(d);
         THREADED_HANDLERS
     threaded_next:
         if (LIKELY(ex == EX_OK)) {
             d++;
-            goto *d->handler;
+            THREADED_JUMP(d);
         }
         bool round_ended = false; /* left at the end of a round, not inside one */
         if (ex == EX_END) {
