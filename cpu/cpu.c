@@ -981,7 +981,9 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
     exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_RELOC, .fast = true, .extra = &extra, .limit = limit};
     block_t *b = NULL; /* the block that ran last, if it ran whole */
     cm->link_epoch++;  /* links from other runs were checked against other registers */
-    while (h.cycles < limit) {
+    /* the clock is checked below the limit where a block starts: a linked
+     * block's own check covers it (every instruction costs a cycle or more) */
+    for (;;) {
         const uint32_t pc = h.pc;
         block_t *next;
         if (b && b->chain_epoch == cm->link_epoch && b->chain->pa == x.base + pc) {
@@ -991,6 +993,8 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
             if (UNLIKELY(h.cycles + next->cost > limit))
                 goto reference;
         } else {
+            if (UNLIKELY(h.cycles >= limit))
+                break;
             next = NULL;
             if (LIKELY(word_fits(&x, pc))) /* aligned, and its first word within reach */
                 next = block_lookup(cm, b ? b->chain : NULL, x.base + pc);
@@ -1029,10 +1033,14 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
              * again (it cannot change: a write to it ends the round) */
             if (rounds < room && next_pc == pc)
                 goto round;
-            h.cycles += rounds * b->cost;
-            h.instret += rounds * b->n;
-            h.loads += rounds * b->loads;
-            h.stores += rounds * b->stores;
+            if (rounds == 1) { /* most blocks: no multiplications */
+                h.cycles += b->cost;
+                h.instret += b->n;
+                h.loads += b->loads;
+                h.stores += b->stores;
+            } else {
+                account_block(&h, b, rounds, 0);
+            }
             h.pc = next_pc;
             continue;
         }
@@ -1045,6 +1053,8 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
         if (done)
             continue;
     reference:
+        if (UNLIKELY(h.cycles >= limit))
+            break;
         b = NULL;
         hot_store(cm, &h);
         if (reference_step_mode(cm, mode) == STOP_TRAP)
