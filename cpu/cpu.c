@@ -1098,8 +1098,9 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             goto reference;
         block_thread(b, dispatch);
         const uint32_t fall_through = pc + 4 * b->n;
-        /* another round fits while the cycles spent stay within this */
-        const uint64_t round_room = limit - h.cycles >= 2 * b->cost ? limit - h.cycles - b->cost : 0;
+        /* another round fits while the cycles spent stay within this (no
+         * wrap: the block fits; when another cannot, spent >= b->cost passes it) */
+        const uint64_t round_room = limit - h.cycles - b->cost;
         uint64_t spent = 0; /* cycles of the whole rounds so far */
         uint32_t next_pc;
         decoded_t *d;
