@@ -353,10 +353,10 @@ static ALWAYS_INLINE uint64_t data_before(const block_t *b, run_pos_t at)
  * Only each entry's latest use counts, so replaying the last n positions in
  * order is enough, the last instruction's fetch just before its data access.
  */
-static void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_pos_t from, run_pos_t to)
+static ALWAYS_INLINE void account_tlb_as(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_pos_t from,
+                                          run_pos_t to, const bool one_round)
 {
     const uint32_t n = b->n;
-    const bool one_round = !from.round && !from.index && to.round == 1 && !to.index; /* the common case */
     const uint64_t count = one_round ? n : (to.round - from.round) * n + to.index - from.index;
     if (!count || (to.round < from.round))
         return;
@@ -387,6 +387,21 @@ static void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_po
     }
     mmu_hit_at(mmu, fetch, 0, stamp + 1); /* the last instruction: its fetch, then its data */
     touch_data(mmu, d, stamp + 2);
+}
+
+static NOINLINE void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_pos_t from, run_pos_t to)
+{
+    if (!from.round && !from.index && to.round == 1 && !to.index) /* one whole round from the start */
+        account_tlb_as(mmu, fetch, b, from, to, true);
+    else
+        account_tlb_as(mmu, fetch, b, from, to, false);
+}
+
+/* A block that ran once from its start and left at its end, the commonest
+ * case, with what the general case works out known. */
+static NOINLINE void account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b)
+{
+    account_tlb_as(mmu, fetch, b, (run_pos_t){0, 0}, (run_pos_t){1, 0}, true);
 }
 
 /* Settle the TLB accounting of a block run up to position `here` if the
@@ -1147,7 +1162,10 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             hot_store(cm, &h);
             return STOP_TRAP;
         }
-        account_tlb(&cm->mmu, fetch, b, e.settled, (run_pos_t){e.round, done});
+        if (e.round == 1 && !done && !e.settled.round && !e.settled.index)
+            account_tlb_one_round(&cm->mmu, fetch, b);
+        else
+            account_tlb(&cm->mmu, fetch, b, e.settled, (run_pos_t){e.round, done});
         if (LIKELY(done || e.round))
             continue;
     reference:
