@@ -44,6 +44,9 @@ if "$M" run --help | grep -q -- "--prefault"; then
     ir_per_guest "callelem, paged (64-entry TLB)" --mode paged --prefault --tlb 64 bench/callelem.s
 fi
 ir_per_guest "callelem, hwreloc" --mode hwreloc bench/callelem.s
+if [ -x bench/opt_memory.sh ] && [ -x /usr/bin/time ]; then
+    bench/opt_memory.sh "$OUT"
+fi
 if [ -x bench/tlbsim.sh ]; then
     bench/tlbsim.sh "$OUT"
 fi

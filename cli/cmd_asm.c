@@ -18,10 +18,12 @@
 
 static void asm_usage(FILE *out, const opt_parser_t *p)
 {
-    fprintf(out, "usage: mmulab asm SOURCE.s [-o OUTPUT] [-l LISTING] [-c]\n"
+    fprintf(out, "usage: mmulab asm SOURCE.s [-o OUTPUT] [-l LISTING] [-c] [--max-errors N]\n"
                  "\n"
                  "Assemble SOURCE.s into an ELF32 executable.\n"
-                 "Errors are reported as FILE:LINE:COL: error: MESSAGE, all of them in one run.\n"
+                 "Errors are reported as FILE:LINE:COL: error: MESSAGE, in one run, up to the\n"
+                 "limit (then `too many errors, stopping`).  Input with a NUL byte is refused at\n"
+                 "once as not assembly text, and a source over 16 MiB after its first block.\n"
                  "Exit status: 0 assembled, 2 errors in the source or bad options.\n"
                  "The syntax and the instruction set are described in docs/isa.md.\n"
                  "\noptions:\n");
@@ -47,6 +49,8 @@ static char *default_output(const char *source, bool object)
 typedef struct {
     const char *source, *output, *listing;
     bool object;
+    uint32_t max_errors; /* --max-errors N: 0 for every one */
+    bool max_errors_given;
 } asm_args_t;
 
 static const opt_spec_t asm_specs[] = {
@@ -56,13 +60,15 @@ static const opt_spec_t asm_specs[] = {
      .help = "write the listing: address, encoding, source line"},
     {"-c", .kind = OPT_FLAG, OPT_AT(asm_args_t, object),
      .help = "produce a relocatable object (ET_REL): undefined names become external symbols"},
+    {"--max-errors", .kind = OPT_NUMBER, .value_name = "N", OPT_AT(asm_args_t, max_errors), .max = 1000000,
+     OPT_GIVEN(asm_args_t, max_errors_given), .help = "stop after N errors (default 100; 0: report every one)"},
 };
 
 /* 0 parsed, 1 --help shown, 2 bad options (reported). */
 static int parse_asm_args(int argc, char **argv, asm_args_t *a)
 {
     const char *words[2];
-    opt_table_t table = {asm_specs, OPT_COUNT(asm_specs), a, NULL, NULL};
+    opt_table_t table = {.specs = asm_specs, .n = OPT_COUNT(asm_specs), .target = a};
     opt_parser_t p = {.prog = "mmulab asm", .tables = &table, .ntables = 1, .words = words, .max_words = 2,
                       .err = stderr};
     int rc = opt_parse(&p, argc, argv);
@@ -90,7 +96,8 @@ int cmd_asm(int argc, char **argv)
     int rc = parse_asm_args(argc, argv, &a);
     if (rc)
         return rc == 1 ? 0 : 2;
-    asm_options_t opt = {.errors = stderr, .relocatable = a.object};
+    asm_options_t opt = {.errors = stderr, .relocatable = a.object,
+                         .max_errors = !a.max_errors_given ? 0 : a.max_errors ? (int)a.max_errors : -1};
     if (a.listing && !(opt.listing = fopen(a.listing, "w"))) {
         perror(a.listing);
         return 2;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../obs/plot.h"
+#include "../sim/runctl.h"
 #include "../sim/session.h"
 #include "commands.h"
 
@@ -211,6 +212,8 @@ int cmd_compare(int argc, char **argv)
 {
     run_options_t opt;
     run_options_defaults(&opt);
+    opt.os.mode = OS_PAGED; /* compare runs paged too: the paging configuration is checked */
+    opt.every_mode = true;
     int rc = run_options_parse(argc, argv, &opt, stderr);
     if (rc < 0) {
         printf("usage: mmulab compare [options] prog.s [more.s ...]\n\n"
@@ -226,14 +229,24 @@ int cmd_compare(int argc, char **argv)
     }
     if (rc)
         return rc;
+    if (!opt.max_cycles_given)
+        opt.os.max_cycles = RUN_DEFAULT_MAX_CYCLES_COMPARE;
     if (!opt.os.base_given) {
         opt.os.base = 10000; /* the seed's example: a program placed at 10000 */
         opt.os.base_given = true;
     }
     FILE *devnull = fopen("/dev/null", "w");
     outcome_t o[NMODES];
-    for (size_t i = 0; i < NMODES && rc == 0; i++)
+    runctl_catch_signals();
+    for (size_t i = 0; i < NMODES && rc == 0; i++) {
         rc = run_once(&opt, compared_modes[i], 0, 0, &o[i], devnull);
+        if (rc == 0 && runctl_stopping()) { /* the runs so far are not comparable: say where it stopped */
+            fprintf(stderr, "mmulab compare: interrupted by %s in the %s run at cycle %" PRIu64 ", %" PRIu64
+                            " instructions\n", runctl_signal_name(), os_mode_name[compared_modes[i]], o[i].clock,
+                    o[i].total.instructions);
+            rc = runctl_exit_status();
+        }
+    }
     if (rc == 0) {
         print_table(o);
         print_details(&opt, o);

@@ -27,6 +27,7 @@
 #include "../toolchain/disasm.h"
 #include "../sim/lockstep.h"
 #include "../rtl/harness/rtl.h"
+#include "../sim/runctl.h"
 #include "../sim/session.h"
 #include "commands.h"
 #include "cosim.h"
@@ -39,6 +40,7 @@ typedef struct {
     const char *fst;
     uint64_t random_n, seed;
     bool random;
+    opt_given_t given;
 } cosim_args_t;
 
 static const opt_spec_t cosim_specs[] = {
@@ -305,6 +307,19 @@ static bool side_init(side_t *s, os_t *os, ucontext_t *main_ctx)
     return true;
 }
 
+/* Between blocks of instructions: the progress line, and true (after saying
+ * how far the two engines agreed) if SIGINT or SIGTERM asked to stop. */
+static bool stopped_from_outside(machine_t *m, uint64_t count, progress_t *progress)
+{
+    progress_update(progress, machine_cycles(m), "cycles", count, "instructions compared", NULL);
+    if (!runctl_stopping())
+        return false;
+    progress_end(progress);
+    printf("cosim: interrupted by %s after %" PRIu64 " instructions, %" PRIu64 " cycles, 0 divergences\n",
+           runctl_signal_name(), count, machine_cycles(m));
+    return true;
+}
+
 static int cosim_programs(const run_options_t *opt, const char *fst)
 {
     session_t sc, sr;
@@ -340,7 +355,13 @@ static int cosim_programs(const run_options_t *opt, const char *fst)
         rc = 2;
         goto out;
     }
+    progress_t progress;
+    progress_start(&progress, "cosim", opt->quiet);
     for (;;) {
+        if (count % 4096 == 0 && stopped_from_outside(sc.m, count, &progress)) {
+            rc = runctl_exit_status();
+            break;
+        }
         bool more_c = side_next(&c), more_r = side_next(&r);
         if (more_c != more_r) {
             snprintf(d.field, sizeof d.field, "running");
@@ -361,6 +382,7 @@ static int cosim_programs(const run_options_t *opt, const char *fst)
             break;
         }
     }
+    progress_end(&progress);
     if (rc == 0) {
         retire_t none = {0};
         none.cycle_begin = machine_cycles(sc.m);
@@ -402,7 +424,8 @@ int cmd_cosim(int argc, char **argv)
     cosim_args_t a = {.seed = 1};
     run_options_t opt;
     run_options_defaults(&opt);
-    opt_table_t tables[] = {{cosim_specs, OPT_COUNT(cosim_specs), &a, NULL, NULL}, run_options_table(&opt)};
+    opt_table_t tables[] = {{.specs = cosim_specs, .n = OPT_COUNT(cosim_specs), .target = &a,
+                             OPT_GIVEN_SET(cosim_args_t, given)}, run_options_table(&opt)};
     tables[1].heading = "run options:";
     opt_parser_t p = {.prog = "mmulab cosim", .tables = tables, .ntables = 2, .words = opt.programs,
                       .max_words = MAX_PROGRAMS, .words_what = "programs at once", .err = stderr,
@@ -415,10 +438,18 @@ int cmd_cosim(int argc, char **argv)
         cosim_usage(stdout, &p);
         return 0;
     }
-    if (rc || (rc = run_options_finish(&opt, stderr)))
+    if (rc)
         return rc;
-    if (!rtl_create)
+    if (!rtl_create) /* the RTL binary parses the options again: it says what is wrong, once */
         return exec_rtl_binary(argv - 1);
+    opt_warn_idle(p.prog, &tables[0], "--seed", !a.random, "without --random", stderr);
+    opt_warn_idle(p.prog, &tables[0], "--fst", a.random, "with --random (the random co-simulation drives the MMU alone)",
+                  stderr);
+    if ((rc = run_options_finish(&opt, stderr)))
+        return rc;
+    if (!opt.max_cycles_given)
+        opt.os.max_cycles = RUN_DEFAULT_MAX_CYCLES_COSIM;
+    runctl_catch_signals();
     if (a.random)
         return cosim_random(a.random_n, (uint32_t)a.seed, stdout);
     return cosim_programs(&opt, a.fst);

@@ -37,7 +37,7 @@ int cmd_explain(int argc, char **argv)
 {
     explain_filter_t filter = {0};
     const char *words[1];
-    opt_table_t table = {explain_specs, OPT_COUNT(explain_specs), &filter, NULL, NULL};
+    opt_table_t table = {.specs = explain_specs, .n = OPT_COUNT(explain_specs), .target = &filter};
     opt_parser_t p = {.prog = "mmulab explain", .tables = &table, .ntables = 1, .words = words, .max_words = 1,
                       .words_what = "trace", .err = stderr};
     int rc = opt_parse(&p, argc, argv);

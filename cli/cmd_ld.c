@@ -49,7 +49,7 @@ int cmd_ld(int argc, char **argv)
     const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
     if (!inputs)
         abort();
-    opt_table_t table = {ld_specs, OPT_COUNT(ld_specs), &a, NULL, NULL};
+    opt_table_t table = {.specs = ld_specs, .n = OPT_COUNT(ld_specs), .target = &a};
     opt_parser_t p = {.prog = "mmulab ld", .tables = &table, .ntables = 1, .words = inputs, .max_words = argc,
                       .err = stderr};
     int rc = opt_parse(&p, argc, argv);

@@ -688,7 +688,7 @@ int cmd_quiz(int argc, char **argv)
     static const char *const geometry[] = {"--page-size", "--levels", "--va-bits", NULL};
     opt_spec_t geometry_specs[3];
     run_options_t fixed = {0};
-    opt_table_t tables[2] = {{quiz_specs, OPT_COUNT(quiz_specs), &a, NULL, NULL},
+    opt_table_t tables[2] = {{.specs = quiz_specs, .n = OPT_COUNT(quiz_specs), .target = &a},
                              opt_table_only(run_options_table(&fixed), geometry, geometry_specs, 3)};
     tables[1].heading = "paging, ptsize: fix the geometry (as `mmulab run`; what is not given is random):";
     char help[3][160];

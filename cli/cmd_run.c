@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 
+#include "../sim/runctl.h"
 #include "../sim/session.h"
 #include "commands.h"
 #include "run_study.h"
@@ -14,7 +15,9 @@ static void run_usage(FILE *out)
                  "Words after `--` are the last program's arguments: argc, argv and the strings\n"
                  "go on its initial stack, System V style ([SP] = argc, then argv[], then 0).\n"
                  "Exit status: 0 every program exited normally, 1 the model stopped one on a\n"
-                 "fault or the cycle limit, 2 bad input.\n\n"
+                 "fault or the cycle limit, 2 bad input, 130/143 stopped by SIGINT/SIGTERM\n"
+                 "(after the statistics so far and where each process was).  A run longer\n"
+                 "than a few seconds shows its progress on stderr when that is a terminal.\n\n"
                  "Lists and ranges compare runs: --mode, --frames, --replace, --scope, --alloc,\n"
                  "--tlb, --tlb-ways, --tlb-policy, --page-size, --levels, --va-bits, --asid-bits,\n"
                  "--mem, --fit, --granule, --stack, --quantum, --disk-mbps, --disk-latency-us,\n"
@@ -31,9 +34,10 @@ static void run_usage(FILE *out)
 int cmd_run(int argc, char **argv)
 {
     bool handled;
+    runctl_catch_signals();
     int study = run_study(argc, argv, &handled);
     if (handled)
-        return study;
+        return study != 2 && runctl_stopping() ? runctl_exit_status() : study;
     run_options_t opt;
     run_options_defaults(&opt);
     int rc = run_options_parse(argc, argv, &opt, stderr);
@@ -45,12 +49,15 @@ int cmd_run(int argc, char **argv)
         return rc;
     session_t s;
     rc = session_open(&s, &opt, stderr);
-    if (rc == 0)
+    if (rc == 0) {
+        os_start(s.os);
+        os_print_frame_quotas(s.os, stderr);
         rc = session_report(&s, session_run(&s), stdout, stderr);
+    }
     if (rc != 2 && opt.regions)
         os_print_regions(s.os, stdout);
     session_close(&s);
-    return rc;
+    return rc != 2 && runctl_stopping() ? runctl_exit_status() : rc;
 }
 
 int cmd_timing(int argc, char **argv)

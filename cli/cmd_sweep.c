@@ -84,7 +84,7 @@ static int parse(int argc, char **argv, sweep_args_t *a)
             argc = i;
         }
     const char *words[2];
-    opt_table_t tables[] = {{sweep_specs, OPT_COUNT(sweep_specs), a, NULL, NULL}, study_output_table(&a->out)};
+    opt_table_t tables[] = {{.specs = sweep_specs, .n = OPT_COUNT(sweep_specs), .target = a}, study_output_table(&a->out)};
     opt_parser_t p = {.prog = "mmulab " CMD, .tables = tables, .ntables = 2, .words = words, .max_words = 1,
                       .words_what = "spec at a time", .err = stderr};
     int rc = opt_parse(&p, argc, argv);

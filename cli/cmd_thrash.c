@@ -16,6 +16,7 @@
 
 #include "../obs/plot.h"
 #include "../studies/thrash.h"
+#include "../sim/runctl.h"
 #include "commands.h"
 #include "thrash_os.h"
 #include "../sim/options.h"
@@ -32,6 +33,7 @@ typedef struct {
     study_output_t out;      /* --csv, --json, --plot                       */
     bool ws_window_given;    /* else each engine's own default window        */
     char worker_path[4096];
+    opt_given_t given;
 } thrash_options_t;
 
 #define ARG(f) OPT_AT(thrash_options_t, f)
@@ -132,9 +134,10 @@ static int parse(int argc, char **argv, thrash_options_t *o)
     thrash_config_defaults(&o->model);
     o->max_degree = 16;
     o->alloc = ALLOC_EQUAL;
-    opt_table_t tables[] = {{thrash_specs, OPT_COUNT(thrash_specs), o, NULL, NULL},
+    opt_table_t tables[] = {{.specs = thrash_specs, .n = OPT_COUNT(thrash_specs), .target = o,
+                             OPT_GIVEN_SET(thrash_options_t, given)},
                             study_output_table(&o->out),
-                            {model_specs, OPT_COUNT(model_specs), o, "  with --model:", NULL}};
+                            {.specs = model_specs, .n = OPT_COUNT(model_specs), .target = o, .heading = "  with --model:"}};
     opt_parser_t p = {.prog = "mmulab " CMD, .tables = tables, .ntables = 3, .err = stderr};
     int rc = opt_parse(&p, argc, argv);
     if (rc < 0)
@@ -161,6 +164,9 @@ static int parse(int argc, char **argv, thrash_options_t *o)
         fprintf(stderr, "mmulab " CMD ": %s belongs to the self-contained model: add --model\n", o->model_only);
         return 2;
     }
+    opt_warn_idle(p.prog, &tables[0], "--program", o->use_model, "with --model (its workers are modelled)", stderr);
+    opt_warn_idle(p.prog, &tables[0], "--scope", o->alloc == ALLOC_WS,
+                  "with --alloc ws (working-set load control replaces globally)", stderr);
     os_settings(o, argv[-1]); /* main passes argv + 1: argv[-1] is the binary's path */
     return 0;
 }
@@ -226,8 +232,14 @@ static bool sweep(const thrash_options_t *o, frame_alloc_t alloc, rows_t *rows)
     double best = -1;
     int best_degree = 0;
     thrash_point_t pt = {0};
-    for (int d = 1; d <= (int)o->max_degree; d++) {
-        if (!run_point(o, alloc, d, &pt)) {
+    progress_t progress;
+    progress_start(&progress, "thrash", false);
+    for (int d = 1; d <= (int)o->max_degree && !runctl_stopping(); d++) {
+        /* the line stays while the point runs; the row replaces it */
+        progress_update(&progress, (uint64_t)d - 1, "degrees", (uint64_t)d - 1, "degrees", frame_alloc_name[alloc]);
+        bool ran = run_point(o, alloc, d, &pt);
+        progress_end(&progress);
+        if (!ran) {
             fprintf(stderr, "mmulab " CMD ": cannot run degree %d\n", d);
             return false;
         }
@@ -238,6 +250,10 @@ static bool sweep(const thrash_options_t *o, frame_alloc_t alloc, rows_t *rows)
             best = pt.cpu_utilisation;
             best_degree = d;
         }
+    }
+    if (runctl_stopping()) {
+        printf("interrupted by %s: the degrees so far\n", runctl_signal_name());
+        return true;
     }
     printf("peak utilisation %.3f at degree %d; at degree %d: %.3f (%.0f%% of the peak)\n", best, best_degree,
            (int)o->max_degree, pt.cpu_utilisation, best > 0 ? 100 * pt.cpu_utilisation / best : 0);
@@ -253,11 +269,12 @@ int cmd_thrash(int argc, char **argv)
     rows_t rows;
     rows_init(&rows);
     describe(&o);
+    runctl_catch_signals();
     bool ok = true;
-    for (int a = 0; a < ALLOC_COUNT && ok; a++)
+    for (int a = 0; a < ALLOC_COUNT && ok && !runctl_stopping(); a++)
         if (o.alloc == ALLOC_COUNT || o.alloc == a)
             ok = sweep(&o, (frame_alloc_t)a, &rows);
     ok = ok && study_emit(&rows, CMD, &o.out);
     rows_free(&rows);
-    return ok ? 0 : 2;
+    return !ok ? 2 : runctl_stopping() ? runctl_exit_status() : 0;
 }

@@ -14,15 +14,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../mmu/tlb.h"
 #include "../obs/din.h"
 #include "../obs/plot.h"
 #include "../studies/belady.h"
 #include "../studies/grid.h"
+#include "../studies/nextuse.h"
 #include "../studies/refsim.h"
 #include "../studies/stackdist.h"
 #include "../sim/options.h"
+#include "../sim/runctl.h"
 #include "commands.h"
 
 #define CMD "tlbsim"
@@ -57,6 +60,12 @@ static void tlbsim_usage(FILE *out)
             "simulated side by side.  --simulate-all simulates every point instead (to check\n"
             "the two agree).\n"
             "--plot draws the miss rate against entries, or page faults against frames.\n"
+            "\n"
+            "--replace opt reads the trace twice and keeps each reference's next use in a\n"
+            "temporary file in $TMPDIR (16 bytes a reference, per page size), so memory does\n"
+            "not grow with the trace.  SIGINT or SIGTERM stops the replay with the figures\n"
+            "so far (exit 130/143).  A truncated or corrupt .gz/.xz trace is an error naming\n"
+            "the reference after which it broke.\n"
             "\noptions:\n");
 }
 
@@ -71,6 +80,7 @@ typedef struct {
     bool replace_given;
     bool simulate_all;     /* --simulate-all: no stack distances */
     study_output_t out;
+    opt_given_t given;
 } tlbsim_args_t;
 
 typedef struct {
@@ -150,54 +160,31 @@ static void replay(tlbsim_t *s, const din_ref_t *refs, size_t n)
             replay_one(s, refs[i].addr, refs[i].label, false);
 }
 
-/* --- the trace, streamed or (for OPT) read whole ------------------------------ */
+/* --- OPT's future, through next-use files (studies/nextuse.h) ---------------------- */
 
-typedef struct {
-    din_ref_t *refs;
-    size_t n, cap;
-} trace_t;
-
-static bool read_whole_trace(din_reader_t *in, trace_t *t, char *err, size_t errlen)
+/* OPT's replay of one batch: each reference gets its next use from the
+ * point's file first.  false (err set) if the trace and the file disagree. */
+static bool replay_with_future(tlbsim_t *s, const din_ref_t *refs, size_t n, nextuse_t *nu, char *err,
+                               size_t errlen)
 {
-    for (;;) {
-        if (t->cap - t->n < BATCH) {
-            size_t cap = t->cap ? 2 * t->cap : 1u << 20;
-            din_ref_t *refs = realloc(t->refs, cap * sizeof *refs);
-            if (!refs) {
-                snprintf(err, errlen, "out of memory reading the trace");
+    for (size_t i = 0; i < n; i++) {
+        if (refs[i].label != DIN_FLUSH) {
+            nextuse_rec_t rec;
+            if (!nextuse_next(nu, &rec) || rec.page != refs[i].addr >> s->page_shift) {
+                if (!nextuse_failed(nu, err, errlen))
+                    snprintf(err, errlen, "mmulab tlbsim: the trace changed between OPT's two readings of it");
                 return false;
             }
-            t->refs = refs;
-            t->cap = cap;
+            s->mem.next = rec.next;
         }
-        long got = din_read(in, t->refs + t->n, BATCH, err, errlen);
-        if (got < 0)
-            return false;
-        if (got == 0)
-            return true;
-        t->n += (size_t)got;
+        replay_one(s, refs[i].addr, refs[i].label, true);
     }
-}
-
-/* OPT: when each reference's page is next used (flush records skipped). */
-static uint64_t *trace_next_use(const trace_t *t, uint32_t page_shift)
-{
-    uint64_t *pages = malloc((t->n + 1) * sizeof *pages), *next_use = malloc((t->n + 1) * sizeof *next_use);
-    size_t n = 0;
-    for (size_t i = 0; pages && i < t->n; i++)
-        if (t->refs[i].label != DIN_FLUSH)
-            pages[n++] = t->refs[i].addr >> page_shift;
-    if (!pages || !next_use || !refs_next_use(pages, n, next_use)) {
-        free(next_use);
-        next_use = NULL;
-    }
-    free(pages);
-    return next_use;
+    return true;
 }
 
 /* --- setup and report -------------------------------------------------------- */
 
-static bool tlbsim_init(tlbsim_t *s, const tlbsim_args_t *a, const uint64_t *next_use, char *err, size_t errlen)
+static bool tlbsim_init(tlbsim_t *s, const tlbsim_args_t *a, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
     s->page_shift = a->page_shift;
@@ -207,7 +194,7 @@ static bool tlbsim_init(tlbsim_t *s, const tlbsim_args_t *a, const uint64_t *nex
     s->tlb = tlb_create(&a->cfg, err, errlen);
     if (!s->tlb)
         return false;
-    bool ok = s->bounded ? refsim_init(&s->mem, a->replace, (uint32_t)a->frames, next_use)
+    bool ok = s->bounded ? refsim_init(&s->mem, a->replace, (uint32_t)a->frames, NULL)
                          : u64map_init(&s->touched, 4096);
     if (!ok)
         snprintf(err, errlen, "out of memory");
@@ -317,6 +304,17 @@ static const opt_spec_t tlbsim_specs[] = {
 
 /* 0 to go on, -1 after --help, 2 on bad arguments, BAD_COMBINATION.  The
  * first pass (point -1) gathers lists into grid; then each point's pass. */
+/* Whether some point of the study uses the random TLB policy. */
+static bool uses_random_policy(const tlbsim_args_t *a, const grid_t *grid)
+{
+    for (int i = 0; i < grid->naxes; i++)
+        if (!strcmp(grid->axes[i].option, "--tlb-policy"))
+            for (int v = 0; v < grid->axes[i].n; v++)
+                if (!strcmp(grid->axes[i].values[v], tlb_policy_name[TLB_RANDOM]))
+                    return true;
+    return a->cfg.tlb_policy == TLB_RANDOM;
+}
+
 static int parse_args(int argc, char **argv, tlbsim_args_t *a, grid_t *grid, long point)
 {
     memset(a, 0, sizeof *a);
@@ -327,7 +325,8 @@ static int parse_args(int argc, char **argv, tlbsim_args_t *a, grid_t *grid, lon
     a->cfg.asid_bits = 0;
     a->replace = REPL_LRU;
     a->page_size = 4096;
-    opt_table_t tables[] = {{tlbsim_specs, OPT_COUNT(tlbsim_specs), a, NULL, NULL}, study_output_table(&a->out)};
+    opt_table_t tables[] = {{.specs = tlbsim_specs, .n = OPT_COUNT(tlbsim_specs), .target = a,
+                              OPT_GIVEN_SET(tlbsim_args_t, given)}, study_output_table(&a->out)};
     opt_parser_t p = {.prog = "mmulab " CMD, .tables = tables, .ntables = 2, .err = stderr, .grid = grid,
                       .point = point};
     int rc = opt_parse(&p, argc, argv);
@@ -346,11 +345,15 @@ static int parse_args(int argc, char **argv, tlbsim_args_t *a, grid_t *grid, lon
         fprintf(stderr, "mmulab tlbsim: --trace FILE is required\n");
         return 2;
     }
-    if (a->replace_given && !a->frames && point <= 0) /* said once, not per point */
-        fprintf(stderr, "mmulab tlbsim: note: --replace matters only with --frames N (without it memory is "
-                        "unbounded and no page is replaced; --tlb-policy is the TLB's replacement)\n");
+    if (point < 0) { /* said once, on the study's first reading, not per point */
+        opt_warn_idle(p.prog, &tables[0], "--replace", !a->frames,
+                      "without --frames N (memory is then unbounded and no page is replaced; --tlb-policy is the "
+                      "TLB's replacement)", stderr);
+        opt_warn_idle(p.prog, &tables[0], "--seed", !uses_random_policy(a, grid),
+                      "without --tlb-policy random (the only policy with a random choice)", stderr);
+    }
     if (point >= 0 && !tlb_config_check(&a->cfg, err, sizeof err)) {
-        fprintf(stderr, "mmulab tlbsim: %s\n", err);
+        fprintf(stderr, "mmulab tlbsim: TLB configuration (--tlb, --tlb-ways, --tlb-policy): %s\n", err);
         return BAD_COMBINATION;
     }
     return 0;
@@ -364,9 +367,10 @@ static int parse_args(int argc, char **argv, tlbsim_args_t *a, grid_t *grid, lon
 typedef struct {
     tlbsim_args_t a;
     int engine;         /* its stack-distance engine, or -1: simulated */
-    bool ready;         /* sim (and next_use) set up                    */
+    bool ready;         /* sim set up                                   */
     tlbsim_t sim;
-    uint64_t *next_use; /* OPT                                          */
+    bool has_future;    /* OPT: its reader of the spool for its page size */
+    nextuse_t future;
     tlbsim_stats_t st;
 } point_t;
 
@@ -378,6 +382,9 @@ typedef struct {
     int nsd;
     uint64_t flushes;     /* seen by the stack-distance engines         */
     bool one_pass;        /* some engine is in use                      */
+    nextuse_t spool[MAX_PAGE_SIZES]; /* OPT: next uses, one per page size */
+    uint32_t spool_shift[MAX_PAGE_SIZES];
+    int nspools;
 } study_t;
 
 /* Answered by stack distances: fully associative LRU TLB before unbounded
@@ -445,34 +452,78 @@ static void stack_distances(study_t *s, const din_ref_t *refs, size_t n)
     s->flushes += flushes;
 }
 
-static void replay_all(study_t *s, const din_ref_t *refs, size_t n)
+static bool replay_all(study_t *s, const din_ref_t *refs, size_t n, char *err, size_t errlen)
 {
     if (s->one_pass)
         stack_distances(s, refs, n);
-    for (size_t i = 0; i < s->n; i++)
-        if (s->points[i].engine < 0)
-            replay(&s->points[i].sim, refs, n);
+    for (size_t i = 0; i < s->n; i++) {
+        point_t *p = &s->points[i];
+        if (p->has_future && !replay_with_future(&p->sim, refs, n, &p->future, err, errlen))
+            return false;
+        if (p->engine < 0 && !p->has_future)
+            replay(&p->sim, refs, n);
+    }
+    return true;
 }
 
-static bool any_opt(const study_t *s)
+static bool is_opt(const point_t *p)
+{
+    return p->engine < 0 && p->a.frames && p->a.replace == REPL_OPT;
+}
+
+/* The spool of next uses for pages of 1 << shift bytes, made if new. */
+static nextuse_t *spool_for(study_t *s, uint32_t shift, char *err, size_t errlen)
+{
+    for (int k = 0; k < s->nspools; k++)
+        if (s->spool_shift[k] == shift)
+            return &s->spool[k];
+    if (s->nspools == MAX_PAGE_SIZES || !nextuse_open(&s->spool[s->nspools], err, errlen))
+        return NULL;
+    s->spool_shift[s->nspools] = shift;
+    return &s->spool[s->nspools++];
+}
+
+/* OPT, before the replay: a first reading of the trace writes each
+ * reference's page (flush records skipped, as the replay's clock skips them)
+ * to the spool of every page size an OPT point uses; then each OPT point gets
+ * a reader of its spool. */
+static bool spool_futures(study_t *s, char *err, size_t errlen)
 {
     for (size_t i = 0; i < s->n; i++)
-        if (s->points[i].engine < 0 && s->points[i].a.frames && s->points[i].a.replace == REPL_OPT)
-            return true;
-    return false;
+        if (is_opt(&s->points[i]) && !spool_for(s, s->points[i].a.page_shift, err, errlen))
+            return false;
+    din_reader_t *in = din_open(s->points[0].a.trace, err, errlen);
+    if (!in)
+        return false;
+    static din_ref_t batch[BATCH];
+    long got = 0;
+    bool written = true;
+    while (written && !runctl_stopping() && (got = din_read(in, batch, BATCH, err, errlen)) > 0)
+        for (long i = 0; i < got && written; i++)
+            for (int k = 0; k < s->nspools && written; k++)
+                written = batch[i].label == DIN_FLUSH || nextuse_add(&s->spool[k], batch[i].addr >> s->spool_shift[k]);
+    din_close(in);
+    for (int k = 0; k < s->nspools && !written; k++)
+        nextuse_failed(&s->spool[k], err, errlen);
+    if (!written || got < 0)
+        return false;
+    for (int k = 0; k < s->nspools; k++)
+        if (!nextuse_finish(&s->spool[k], err, errlen))
+            return false;
+    for (size_t i = 0; i < s->n; i++) {
+        point_t *p = &s->points[i];
+        if (is_opt(p) && !(p->has_future = nextuse_share(&p->future, spool_for(s, p->a.page_shift, err, errlen),
+                                                          err, errlen)))
+            return false;
+    }
+    return true;
 }
 
-static bool setup_simulated(study_t *s, const trace_t *whole, char *err, size_t errlen)
+static bool setup_simulated(study_t *s, char *err, size_t errlen)
 {
     for (size_t i = 0; i < s->n; i++) {
         point_t *p = &s->points[i];
-        if (p->engine >= 0)
-            continue;
-        if (p->a.frames && p->a.replace == REPL_OPT && !(p->next_use = trace_next_use(whole, p->a.page_shift))) {
-            snprintf(err, errlen, "out of memory");
-            return false;
-        }
-        if (!(p->ready = tlbsim_init(&p->sim, &p->a, p->next_use, err, errlen)))
+        if (p->engine < 0 && !(p->ready = tlbsim_init(&p->sim, &p->a, err, errlen)))
             return false;
     }
     return true;
@@ -546,57 +597,80 @@ static bool report(study_t *s, const char *compression)
     return ok;
 }
 
-static void study_free(study_t *s, trace_t *whole)
+static void study_free(study_t *s)
 {
     for (size_t i = 0; i < s->n; i++) {
         if (s->points[i].ready)
             tlbsim_free(&s->points[i].sim);
-        free(s->points[i].next_use);
+        if (s->points[i].has_future)
+            nextuse_close(&s->points[i].future);
     }
+    for (int k = 0; k < s->nspools; k++)
+        nextuse_close(&s->spool[k]);
     for (int e = 0; e < s->nsd; e++)
         if (s->sd[e].nbands)
             stackdist_free(&s->sd[e]);
     free(s->points);
-    free(whole->refs);
+}
+
+/* The replay, a batch at a time; stops early (true) on SIGINT/SIGTERM. */
+static bool replay_trace(study_t *s, din_reader_t *in, char *err, size_t errlen)
+{
+    static din_ref_t batch[BATCH];
+    progress_t progress;
+    progress_start(&progress, "tlbsim", false);
+    long got = 0;
+    uint64_t done = 0;
+    bool ok = true;
+    while (ok && !runctl_stopping() && (got = din_read(in, batch, BATCH, err, errlen)) > 0) {
+        ok = replay_all(s, batch, (size_t)got, err, errlen);
+        done += (uint64_t)got;
+        progress_update(&progress, done, "references", done, "references", NULL);
+    }
+    progress_end(&progress);
+    for (size_t i = 0; i < s->n && ok && got == 0; i++)
+        if (s->points[i].has_future && s->points[i].future.read != s->points[i].future.count) {
+            snprintf(err, errlen, "mmulab tlbsim: the trace changed between OPT's two readings of it");
+            ok = false;
+        }
+    return ok && (runctl_stopping() || got == 0);
 }
 
 static int run(study_t *s)
 {
     char err[512];
-    din_reader_t *in = din_open(s->points[0].a.trace, err, sizeof err);
-    trace_t whole = {0};
-    if (!in) {
-        fprintf(stderr, "mmulab tlbsim: %s\n", err);
-        study_free(s, &whole);
-        return 2;
-    }
+    const char *trace = s->points[0].a.trace;
     bool ok = plan(s);
     if (!ok)
         snprintf(err, sizeof err, "out of memory");
-    bool opt = ok && any_opt(s);
-    ok = ok && (!opt || read_whole_trace(in, &whole, err, sizeof err));
-    ok = ok && setup_simulated(s, &whole, err, sizeof err);
-    if (ok && opt) {
-        replay_all(s, whole.refs, whole.n);
-    } else if (ok) {
-        static din_ref_t batch[BATCH];
-        long got;
-        while ((got = din_read(in, batch, BATCH, err, sizeof err)) > 0)
-            replay_all(s, batch, (size_t)got);
-        ok = got == 0;
+    bool opt = false;
+    for (size_t i = 0; i < s->n; i++)
+        opt |= is_opt(&s->points[i]);
+    struct stat file;
+    if (ok && opt && (stat(trace, &file) != 0 || !S_ISREG(file.st_mode))) {
+        snprintf(err, sizeof err, "mmulab tlbsim: --replace opt reads the trace twice: %s must be a regular file",
+                 trace);
+        ok = false;
     }
+    ok = ok && (!opt || spool_futures(s, err, sizeof err));
+    din_reader_t *in = ok ? din_open(trace, err, sizeof err) : NULL;
+    ok = in && setup_simulated(s, err, sizeof err) && replay_trace(s, in, err, sizeof err);
     for (int e = 0; e < s->nsd && ok; e++)
         if (s->sd[e].oom) {
             snprintf(err, sizeof err, "out of memory");
             ok = false;
         }
+    if (ok && runctl_stopping())
+        printf("interrupted by %s: the figures so far\n", runctl_signal_name());
     if (ok)
         ok = report(s, din_compression(in));
-    else
-        fprintf(stderr, "%s\n", err);
-    study_free(s, &whole);
+    else {
+        bool named = !strncmp(err, "mmulab", 6) || !strncmp(err, trace, strlen(trace)); /* din's FILE:LINE: */
+        fprintf(stderr, "%s%s\n", named ? "" : "mmulab tlbsim: ", err);
+    }
+    study_free(s);
     din_close(in);
-    return ok ? 0 : 2;
+    return !ok ? 2 : runctl_stopping() ? runctl_exit_status() : 0;
 }
 
 /* Every point's arguments, each parsed as a run of its own would be. */
@@ -641,6 +715,7 @@ int cmd_tlbsim(int argc, char **argv)
     grid_t grid = {0};
     study_t study = {0};
     int status = parse_points(argc, argv, &grid, &study);
+    runctl_catch_signals();
     if (!status)
         status = run(&study);
     else

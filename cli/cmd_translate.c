@@ -67,7 +67,7 @@ int cmd_translate(int argc, char **argv)
     const char *words[1];
     static const char *const geometry[] = {"--page-size", "--levels", "--va-bits", "--mem", NULL};
     opt_spec_t geometry_specs[4];
-    opt_table_t tables[2] = {{translate_specs, OPT_COUNT(translate_specs), &a, NULL, NULL},
+    opt_table_t tables[2] = {{.specs = translate_specs, .n = OPT_COUNT(translate_specs), .target = &a},
                              opt_table_only(run_options_table(&opt), geometry, geometry_specs, 4)};
     tables[1].heading = "geometry (as `mmulab run`):";
     opt_parser_t p = {.prog = "mmulab translate", .tables = tables, .ntables = 2, .words = words, .max_words = 1,

@@ -15,6 +15,7 @@
 #include "../machine/config.h"
 #include "../obs/plot.h"
 #include "../studies/workload.h"
+#include "../sim/runctl.h"
 #include "../sim/options.h"
 #include "commands.h"
 
@@ -27,6 +28,7 @@ typedef struct {
     wl_gen_t gen;
     wl_config_t run;
     int fit; /* a fit_t, or FIT_COUNT for all */
+    opt_given_t given;
 } workload_options_t;
 
 static void defaults(workload_options_t *o)
@@ -60,24 +62,27 @@ static void usage(FILE *out)
 static const char *const on_full_names[] = {"wait", "refuse"};
 
 #define ARG(f) OPT_AT(workload_options_t, f)
+/* The generator's options do nothing with --file (.acts_in: bit 0 generated, bit 1 a file). */
+#define GENERATED .acts_in = 1
+static const char *const workload_sources[] = {"generated requests", "--file"};
 static const opt_spec_t workload_specs[] = {
     {"--file", .kind = OPT_STRING, .value_name = "FILE", ARG(file),
      .help = "requests from FILE: `ARRIVAL SIZE LIFETIME` per line, # comments"},
-    {"--seed", .kind = OPT_NUMBER, .value_name = "N", ARG(seed), .help = "generate from seed N (default 1)"},
-    {"--seeds", .kind = OPT_NUMBER, .value_name = "K", ARG(seeds), .min = 1, .max = 1000,
+    {"--seed", .kind = OPT_NUMBER, .value_name = "N", ARG(seed), GENERATED, .help = "generate from seed N (default 1)"},
+    {"--seeds", .kind = OPT_NUMBER, .value_name = "K", ARG(seeds), .min = 1, .max = 1000, GENERATED,
      .help = "seeds N..N+K-1 for the fifty-percent confidence interval (default 10)"},
-    {"--count", .kind = OPT_NUMBER, .value_name = "N", ARG(gen.count), .min = 1, .max = 10000000,
+    {"--count", .kind = OPT_NUMBER, .value_name = "N", ARG(gen.count), .min = 1, .max = 10000000, GENERATED,
      .help = "requests to generate (default 5000)"},
-    {"--arrival-mean", .kind = OPT_REAL, .value_name = "T", ARG(gen.arrival_mean),
+    {"--arrival-mean", .kind = OPT_REAL, .value_name = "T", ARG(gen.arrival_mean), GENERATED,
      .help = "mean time between arrivals, exponential (default 1)"},
-    {"--lifetime-mean", .kind = OPT_REAL, .value_name = "T", ARG(gen.lifetime_mean),
+    {"--lifetime-mean", .kind = OPT_REAL, .value_name = "T", ARG(gen.lifetime_mean), GENERATED,
      .help = "mean lifetime, exponential (default 50)"},
-    {"--size-min", .kind = OPT_SIZE, .value_name = "SIZE", ARG(gen.size_min), .min = 1,
+    {"--size-min", .kind = OPT_SIZE, .value_name = "SIZE", ARG(gen.size_min), .min = 1, GENERATED,
      .help = "smallest request (default 1K)"},
-    {"--size-max", .kind = OPT_SIZE, .value_name = "SIZE", ARG(gen.size_max), .min = 1,
+    {"--size-max", .kind = OPT_SIZE, .value_name = "SIZE", ARG(gen.size_max), .min = 1, GENERATED,
      .help = "largest request (default 32K)"},
     {"--size-dist", .kind = OPT_CHOICE, .value_name = "D", ARG(gen.size_dist), .choices = wl_size_dist_name,
-     .nchoices = WL_SIZE_DIST_COUNT, .help = "uniform|exponential (default uniform)"},
+     .nchoices = WL_SIZE_DIST_COUNT, GENERATED, .help = "uniform|exponential (default uniform)"},
     {"--mem", .kind = OPT_SIZE, .value_name = "SIZE", ARG(run.mem), .min = 1, .help = "memory managed (default 1M)"},
     {"--granule", .kind = OPT_SIZE, .value_name = "BYTES", ARG(run.granule), .min = 1, .pow2 = true,
      .help = "allocation granule, a power of two (default 16)"},
@@ -92,13 +97,15 @@ static const opt_spec_t workload_specs[] = {
     {"--warmup", .kind = OPT_NUMBER, .value_name = "N", ARG(run.warmup), .max = 10000000,
      .help = "requests before measuring time averages (default 1000)"},
 };
+#undef GENERATED
 #undef ARG
 
 /* 0 go ahead, -1 help printed, 2 bad options. */
 static int parse(int argc, char **argv, workload_options_t *o)
 {
     defaults(o);
-    opt_table_t tables[] = {{workload_specs, OPT_COUNT(workload_specs), o, NULL, NULL}, study_output_table(&o->out)};
+    opt_table_t tables[] = {{.specs = workload_specs, .n = OPT_COUNT(workload_specs), .target = o,
+                              OPT_GIVEN_SET(workload_options_t, given)}, study_output_table(&o->out)};
     opt_parser_t p = {.prog = "mmulab " CMD, .tables = tables, .ntables = 2, .err = stderr};
     int rc = opt_parse(&p, argc, argv);
     if (rc < 0) {
@@ -107,6 +114,10 @@ static int parse(int argc, char **argv, workload_options_t *o)
     }
     if (rc)
         return rc;
+    opt_warn_idle_in(p.prog, &tables[0], o->file != NULL, "with", workload_sources, 2, stderr);
+    opt_warn_idle(p.prog, &tables[0], "--copy-word-cycles", !o->run.compact, "without --compact", stderr);
+    opt_warn_idle(p.prog, &tables[0], "--seeds", !o->file && o->fit != FIT_COUNT && o->fit != FIT_FIRST,
+                  "without first fit (the fifty-percent rule is measured under first fit)", stderr);
     if (o->gen.size_min > o->gen.size_max) {
         fprintf(stderr, "mmulab " CMD ": --size-min is above --size-max\n");
         return 2;
@@ -214,6 +225,8 @@ static void fifty_percent_rule(const workload_options_t *o)
     int k = (int)o->seeds;
     double sum = 0, sumsq = 0;
     for (int i = 0; i < k; i++) {
+        if (runctl_stopping())
+            return;
         wl_trace_t t;
         wl_result_t r;
         if (!load_workload(o, o->seed + (uint64_t)i, &t))
@@ -233,12 +246,24 @@ static void fifty_percent_rule(const workload_options_t *o)
            100 * mean / (1 + mean));
 }
 
+/* wl_config_t's tick: the progress line, and false once asked to stop. */
+static bool workload_tick(void *ctx, int arrived)
+{
+    progress_update(ctx, (uint64_t)arrived, "requests", (uint64_t)arrived, "requests", NULL);
+    return !runctl_stopping();
+}
+
 int cmd_workload(int argc, char **argv)
 {
     workload_options_t o;
     int rc = parse(argc, argv, &o);
     if (rc)
         return rc < 0 ? 0 : rc;
+    progress_t progress;
+    progress_start(&progress, "workload", false);
+    runctl_catch_signals();
+    o.run.tick = workload_tick;
+    o.run.tick_ctx = &progress;
     wl_trace_t t;
     if (!load_workload(&o, o.seed, &t))
         return 2;
@@ -259,20 +284,23 @@ int cmd_workload(int argc, char **argv)
         run.sample_every = t.req[t.n - 1].arrival / 200;
     }
     print_header();
-    for (int f = 0; f < FIT_COUNT; f++)
+    for (int f = 0; f < FIT_COUNT && !runctl_stopping(); f++)
         if (o.fit == FIT_COUNT || o.fit == f) {
             wl_result_t r;
             sampler.fit = (fit_t)f;
             wl_run(&t, &run, (fit_t)f, &r);
+            progress_end(&progress);
             print_row(&r);
             add_row(&rows, &r);
         }
     wl_trace_free(&t);
-    if (!o.file && (o.fit == FIT_COUNT || o.fit == FIT_FIRST))
+    if (runctl_stopping())
+        printf("interrupted by %s: the last row covers the requests until then\n", runctl_signal_name());
+    else if (!o.file && (o.fit == FIT_COUNT || o.fit == FIT_FIRST))
         fifty_percent_rule(&o);
     study_output_t table = {.csv = o.out.csv, .json = o.out.json};
     bool ok = study_emit(&rows, CMD, &table) && (!o.out.plot || plot_samples(&o, &samples));
     rows_free(&rows);
     rows_free(&samples);
-    return ok ? 0 : 2;
+    return !ok ? 2 : runctl_stopping() ? runctl_exit_status() : 0;
 }

@@ -9,6 +9,7 @@
 
 #include "../mmu/tlb.h"
 #include "../obs/plot.h"
+#include "../sim/runctl.h"
 #include "../studies/belady.h"
 #include "../studies/grid.h"
 
@@ -102,7 +103,7 @@ static int run_points(int argc, char **argv, grid_t *g, const run_options_t *fir
     size_t n = grid_points(g);
     FILE *devnull = fopen("/dev/null", "w");
     int status = 0;
-    for (size_t p = 0; p < n && status != 2; p++) {
+    for (size_t p = 0; p < n && status != 2 && !runctl_stopping(); p++) { /* SIGINT: the rows so far */
         int rc = run_point(argc, argv, g, (long)p, n > 1, &rows, devnull);
         status = rc > status ? rc : status;
     }

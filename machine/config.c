@@ -41,12 +41,15 @@ bool timing_set(timing_t *t, const char *assignment, char *err, size_t errlen)
     char *end;
     errno = 0;
     unsigned long v = strtoul(eq + 1, &end, 0);
-    if (end == eq + 1 || *end || eq[1] == '-') {
-        snprintf(err, errlen, "--timing %.*s: '%s' is not a number", (int)len, assignment, eq + 1);
-        return false;
-    }
-    if (errno || v > UINT32_MAX) {
-        snprintf(err, errlen, "--timing %.*s: %s is out of range (0 to %u)", (int)len, assignment, eq + 1, UINT32_MAX);
+    /* A rate or the execute stage at 0 would make time stand still (or divide by it). */
+    static const char *const at_least_one[] = {"exec_cycles", "cpu_mhz", "disk_mbps"};
+    unsigned long lowest = 0;
+    for (size_t i = 0; i < sizeof at_least_one / sizeof at_least_one[0]; i++)
+        if (len == strlen(at_least_one[i]) && !strncmp(assignment, at_least_one[i], len))
+            lowest = 1;
+    if (end == eq + 1 || *end || eq[1] == '-' || errno || v > UINT32_MAX || v < lowest) {
+        snprintf(err, errlen, "--timing %.*s: '%s': expected a whole number from %lu to %u", (int)len, assignment,
+                 eq + 1, lowest, UINT32_MAX);
         return false;
     }
 #define TIMING_MATCH(name, def, desc)                                           \

@@ -35,6 +35,8 @@
  *   CTX_SWITCH    d: why (CTX_QUANTUM, CTX_ENDED, CTX_BLOCKED, CTX_TRAP: its
  *                 slice ended in a trap and round-robin moves on).
  *   DISK_READ     d: for a page, where from (PAGE_FROM_*).
+ *   USER_COPY     a file's data copied between the kernel's buffer and the
+ *                 process (read: to_user 1, write: 0), copy_word_cycles a word.
  *   SWAP_OUT      d: the priority of the process rolled out (lowest goes first).
  */
 #ifndef MMULAB_EVENTS_H
@@ -72,7 +74,8 @@
     X(COW_BREAK, "copy-on-write break", "os", "page", "old_frame", "new_frame", "copied")  \
     X(IDLE, "idle", "os", "", "", "", "")                                                  \
     X(TLB_FILL, "TLB fill", "hw", "slot", "victim_vpn", "rank", "policy")                  \
-    X(BIND, "symbol binding", "os", "slot", "address", "symbols_searched", "lazy")
+    X(BIND, "symbol binding", "os", "slot", "address", "symbols_searched", "lazy")         \
+    X(USER_COPY, "kernel-user copy", "os", "vaddr", "bytes", "words", "to_user")
 
 #define VICTIM_POLICY_MASK 0xffu
 #define VICTIM_LOCAL 0x100u /* chosen among the faulting process's own frames */

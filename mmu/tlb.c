@@ -44,8 +44,11 @@ bool tlb_config_check(const machine_config_t *cfg, char *err, size_t errlen)
         return false;
     }
     if (cfg->tlb_ways < 1 || cfg->tlb_ways > cfg->tlb_entries || cfg->tlb_entries % cfg->tlb_ways) {
-        snprintf(err, errlen, "TLB ways %u must be 1..%u and divide the %u entries", cfg->tlb_ways,
-                 cfg->tlb_entries, cfg->tlb_entries);
+        int n = snprintf(err, errlen, "TLB ways %u must divide the %u entries: allowed values are full or",
+                         cfg->tlb_ways, cfg->tlb_entries);
+        for (uint32_t w = 1; w <= cfg->tlb_entries && n >= 0 && (size_t)n < errlen; w++)
+            if (cfg->tlb_entries % w == 0)
+                n += snprintf(err + n, errlen - (size_t)n, " %u", w);
         return false;
     }
     if ((unsigned)cfg->tlb_policy >= TLB_POLICY_COUNT) {

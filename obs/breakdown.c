@@ -67,7 +67,7 @@ static void os_parts(const cycle_tally_t *t, int64_t *part)
     part[CYC_fault_handler] = (int64_t)k[EV_FAULT_HANDLER];
     part[CYC_fault_disk] = (int64_t)t->fault_disk;
     part[CYC_other_disk] = (int64_t)(k[EV_DISK_READ] + k[EV_DISK_WRITE] - t->fault_disk);
-    part[CYC_syscalls] = (int64_t)k[EV_SYSCALL];
+    part[CYC_syscalls] = (int64_t)(k[EV_SYSCALL] + k[EV_USER_COPY]); /* a call's copy is its work */
     part[CYC_loading] = (int64_t)(k[EV_LOAD] + k[EV_RELOCATE] + k[EV_BIND]); /* dynamic binding is loading */
     part[CYC_context_switches] = (int64_t)k[EV_CTX_SWITCH];
     part[CYC_swaps] = (int64_t)(k[EV_SWAP_OUT] + k[EV_SWAP_IN]);

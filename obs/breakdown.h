@@ -30,13 +30,13 @@
     X(fault_trap, "trap entry and return for faults (page faults, protection faults, kills)")   \
     X(fault_handler, "the OS's page-fault handler")                                             \
     X(fault_disk, "disk transfers while serving page faults (write-backs and reads)")           \
-    X(syscalls, "system calls: trap entry and the OS's dispatch and work")                      \
+    X(syscalls, "system calls: trap entry, the OS's dispatch and work, file data copied")           \
     X(loading, "loading programs and libraries, relocation patching")                           \
     X(context_switches, "context switches: saving and restoring registers and MMU state")        \
     X(swaps, "whole processes rolled out and in")                                               \
     X(compaction, "partitions moved by compaction (or a requested move)")                        \
     X(kills, "the OS stopping a process on a fault")                                            \
-    X(other_disk, "disk transfers outside page faults: overlays, write-backs of mapped files")    \
+    X(other_disk, "disk transfers outside page faults: file read/write, overlays, mapped-file write-backs") \
     X(idle, "nobody could run: waiting for a process to wake")
 
 typedef enum {

@@ -1,6 +1,8 @@
 /*
  * Dinero IV din trace reader (see din.h): a byte source (plain read(),
- * zlib or liblzma) feeding a 1 MiB buffer, and a hand-written line parser
+ * zlib's inflate or liblzma, both fed from one input block, so that a gzip
+ * file's every member is checked: zlib's gzread would end a trace silently
+ * at a damaged member or trailing bytes) feeding a 1 MiB buffer, and a hand-written line parser
  * that works only on whole lines, carrying a partial last line over to the
  * next block.
  */
@@ -26,14 +28,18 @@ struct din_reader {
     char *path;
     int fd;
     source_kind_t kind;
-    gzFile gz;
+    z_stream gz;
+    bool gz_ready;       /* inflateInit2 done                                */
+    bool gz_member_done; /* at the end of a gzip member: another, or the end  */
     lzma_stream xz;
-    uint8_t *xz_in;
+    uint8_t *in;         /* compressed input, DIN_BLOCK bytes                 */
+    uint64_t in_offset;  /* bytes of the file read into `in` so far           */
     bool source_done;
     char *buf;           /* DIN_BLOCK + DIN_MAX_LINE + 1 bytes              */
     size_t pos, len;     /* unparsed bytes are buf[pos..len)                 */
     size_t parse_end;    /* one past the last '\n' in buf[pos..len)          */
     uint64_t line;       /* number of the line at buf[pos]                   */
+    uint64_t records;    /* records returned so far                          */
 };
 
 static uint8_t hex_value[256];   /* a character's digit value, or HEX_NONE      */
@@ -77,23 +83,75 @@ static source_kind_t sniff(int fd)
 static bool open_source(din_reader_t *r, char *err, size_t errlen)
 {
     r->kind = sniff(r->fd);
+    if (r->kind == SRC_PLAIN)
+        return true;
+    r->in = malloc(DIN_BLOCK);
     if (r->kind == SRC_GZIP) {
-        r->gz = gzdopen(r->fd, "rb");
-        if (!r->gz) {
+        r->gz_ready = r->in && inflateInit2(&r->gz, 16 + MAX_WBITS) == Z_OK; /* 16: gzip framing */
+        if (!r->gz_ready) {
             snprintf(err, errlen, "%s: cannot start gzip decompression", r->path);
             return false;
         }
-        r->fd = -1; /* owned by zlib now */
-        gzbuffer(r->gz, DIN_BLOCK);
-    } else if (r->kind == SRC_XZ) {
+    } else {
         r->xz = (lzma_stream)LZMA_STREAM_INIT;
-        r->xz_in = malloc(DIN_BLOCK);
-        if (!r->xz_in || lzma_stream_decoder(&r->xz, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) {
+        if (!r->in || lzma_stream_decoder(&r->xz, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) {
             snprintf(err, errlen, "%s: cannot start xz decompression", r->path);
             return false;
         }
     }
     return true;
+}
+
+/* The next block of compressed input into r->in: its size, 0 at the end
+ * of the file, -1 on a read error (err set). */
+static ssize_t read_compressed(din_reader_t *r, char *err, size_t errlen)
+{
+    ssize_t got = read(r->fd, r->in, DIN_BLOCK);
+    if (got < 0)
+        snprintf(err, errlen, "%s: read error: %s", r->path, strerror(errno));
+    else
+        r->in_offset += (uint64_t)got;
+    return got;
+}
+
+/* gzip, member after member: a member cut short, damaged, or followed by
+ * bytes that do not start another member is an error, never a shorter trace. */
+static long read_gzip(din_reader_t *r, char *dst, size_t want, char *err, size_t errlen)
+{
+    r->gz.next_out = (Bytef *)dst;
+    r->gz.avail_out = (uInt)want;
+    while (r->gz.avail_out == want) {
+        if (r->gz.avail_in == 0) {
+            ssize_t got = read_compressed(r, err, errlen);
+            if (got < 0)
+                return -1;
+            r->gz.next_in = r->in;
+            r->gz.avail_in = (uInt)got;
+            if (got == 0 && r->gz_member_done)
+                break; /* the end of the last member is the end of the file */
+            if (got == 0) {
+                snprintf(err, errlen, "%s: gzip data is truncated: the file ends inside a member", r->path);
+                return -1;
+            }
+        }
+        if (r->gz_member_done) { /* more bytes: they must start another member */
+            if (r->gz.next_in[0] != 0x1f || (r->gz.avail_in > 1 && r->gz.next_in[1] != 0x8b)) {
+                snprintf(err, errlen, "%s: gzip data is corrupt: %u bytes at offset %llu are not a gzip member",
+                         r->path, r->gz.avail_in, (unsigned long long)(r->in_offset - r->gz.avail_in));
+                return -1;
+            }
+            inflateReset(&r->gz);
+            r->gz_member_done = false;
+        }
+        int ret = inflate(&r->gz, Z_NO_FLUSH);
+        if (ret == Z_STREAM_END)
+            r->gz_member_done = true;
+        else if (ret != Z_OK && ret != Z_BUF_ERROR) {
+            snprintf(err, errlen, "%s: gzip data is corrupt: %s", r->path, r->gz.msg ? r->gz.msg : "inflate failed");
+            return -1;
+        }
+    }
+    return (long)(want - r->gz.avail_out);
 }
 
 static long read_xz(din_reader_t *r, char *dst, size_t want, char *err, size_t errlen)
@@ -103,12 +161,10 @@ static long read_xz(din_reader_t *r, char *dst, size_t want, char *err, size_t e
     while (r->xz.avail_out == want) {
         lzma_action action = LZMA_RUN;
         if (r->xz.avail_in == 0) {
-            ssize_t got = read(r->fd, r->xz_in, DIN_BLOCK);
-            if (got < 0) {
-                snprintf(err, errlen, "%s: read error: %s", r->path, strerror(errno));
+            ssize_t got = read_compressed(r, err, errlen);
+            if (got < 0)
                 return -1;
-            }
-            r->xz.next_in = r->xz_in;
+            r->xz.next_in = r->in;
             r->xz.avail_in = (size_t)got;
             if (got == 0)
                 action = LZMA_FINISH;
@@ -127,14 +183,8 @@ static long read_xz(din_reader_t *r, char *dst, size_t want, char *err, size_t e
 /* Up to `want` decompressed bytes into dst; 0 at the end, -1 on error. */
 static long source_read(din_reader_t *r, char *dst, size_t want, char *err, size_t errlen)
 {
-    if (r->kind == SRC_GZIP) {
-        int got = gzread(r->gz, dst, (unsigned)want);
-        if (got < 0) {
-            int code;
-            snprintf(err, errlen, "%s: gzip data is corrupt: %s", r->path, gzerror(r->gz, &code));
-        }
-        return got;
-    }
+    if (r->kind == SRC_GZIP)
+        return read_gzip(r, dst, want, err, errlen);
     if (r->kind == SRC_XZ)
         return read_xz(r, dst, want, err, errlen);
     ssize_t got = read(r->fd, dst, want);
@@ -177,13 +227,13 @@ void din_close(din_reader_t *r)
 {
     if (!r)
         return;
-    if (r->gz)
-        gzclose(r->gz);
+    if (r->gz_ready)
+        inflateEnd(&r->gz);
     if (r->kind == SRC_XZ)
         lzma_end(&r->xz);
     if (r->fd >= 0)
         close(r->fd);
-    free(r->xz_in);
+    free(r->in);
     free(r->buf);
     free(r->path);
     free(r);
@@ -329,14 +379,25 @@ static const char *parse_line(const char *p, din_ref_t *ref, bool *used, const c
     return memchr(p, '\n', DIN_MAX_LINE + 1); /* the rest of the line is a comment */
 }
 
+/* A read or decompression error: say where the trace broke. */
+static long broken_after(din_reader_t *r, uint64_t records, char *err, size_t errlen)
+{
+    size_t n = strlen(err);
+    snprintf(err + n, errlen - n, " (the trace breaks after reference %llu, line %llu)", (unsigned long long)records,
+             (unsigned long long)r->line);
+    return -1;
+}
+
 long din_read(din_reader_t *r, din_ref_t *out, size_t max, char *err, size_t errlen)
 {
     size_t count = 0;
     while (count < max) {
         if (r->pos >= r->parse_end) {
             int more = refill(r, err, errlen);
-            if (more <= 0)
-                return more < 0 ? -1 : (long)count;
+            if (more < 0)
+                return broken_after(r, r->records + count, err, errlen);
+            if (more == 0)
+                break;
         }
         /* The whole lines in buf[pos..parse_end), with locals in registers. */
         const char *p = r->buf + r->pos, *end = r->buf + r->parse_end;
@@ -359,6 +420,7 @@ long din_read(din_reader_t *r, din_ref_t *out, size_t max, char *err, size_t err
         r->pos = (size_t)(p - r->buf);
         r->line = line;
     }
+    r->records += count;
     return (long)count;
 }
 

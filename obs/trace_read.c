@@ -110,7 +110,7 @@ static bool has_suffix(const char *s, const char *suffix)
 }
 
 /* Lines that carry no event: the CSV header, JSON's opening and closing. */
-static bool is_frame_line(const char *line, bool json, int lineno)
+static bool is_frame_line(const char *line, bool json, unsigned long long lineno)
 {
     if (line[0] == '\n' || line[0] == '\r' || line[0] == '\0')
         return true;
@@ -122,11 +122,11 @@ static bool is_frame_line(const char *line, bool json, int lineno)
 bool trace_read_stream(FILE *f, bool json, const char *name, ev_observer_fn fn, void *ctx, char *err, size_t errlen)
 {
     char line[LINE_MAX_BYTES];
-    int lineno = 0;
+    unsigned long long lineno = 0; /* a file of blank lines may exceed an int's count */
     while (fgets(line, sizeof line, f)) {
         lineno++;
         if (!strchr(line, '\n') && !feof(f)) {
-            snprintf(err, errlen, "%s:%d: line longer than %d bytes: not an mmulab trace", name, lineno,
+            snprintf(err, errlen, "%s:%llu: line longer than %d bytes: not an mmulab trace", name, lineno,
                      LINE_MAX_BYTES - 2);
             return false;
         }
@@ -134,7 +134,7 @@ bool trace_read_stream(FILE *f, bool json, const char *name, ev_observer_fn fn, 
             continue;
         event_t ev;
         if (!(json ? parse_json_line(line, &ev) : parse_csv_line(line, &ev))) {
-            snprintf(err, errlen, "%s:%d: not a line of an mmulab %s trace", name, lineno,
+            snprintf(err, errlen, "%s:%llu: not a line of an mmulab %s trace", name, lineno,
                      json ? "JSON (one trace event a line)" : "CSV (cycle,duration,event,...)");
             return false;
         }

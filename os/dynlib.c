@@ -153,19 +153,7 @@ static uint32_t contiguous_room(os_t *os, process_t *p, uint32_t size)
                 at = p->svc->libs[i].base - p->base + p->svc->libs[i].size;
         return (uint64_t)at + size + os->cfg.stack_size <= p->size ? at : UINT32_MAX;
     }
-    uint32_t old = p->size;
-    partitions_free(&os->parts, p->base);
-    if (!partitions_alloc_at(&os->parts, p->base, old + size, p->pid)) {
-        partitions_alloc_at(&os->parts, p->base, old, p->pid);
-        return UINT32_MAX;
-    }
-    p->size = old + size;
-    if (os->cfg.mode == OS_HWRELOC) {
-        p->mmu.limit = p->size;
-        if (os->current == p->pid)
-            machine_mmu_set(os->m, &p->mmu);
-    }
-    return old;
+    return os_grow_partition(os, p, size);
 }
 
 static int place_contiguous(os_t *os, process_t *p, svc_lib_t *lib)

@@ -54,6 +54,7 @@ static bool inherit(os_t *os, process_t *parent, process_t *child, const cpu_sta
     child->cpu.r[0] = 0;
     child->mmu = parent->mmu;
     child->base = parent->base, child->size = parent->size, child->image_end = parent->image_end;
+    child->requested = parent->requested;
     memcpy(child->regions, parent->regions, sizeof child->regions);
     child->nregions = parent->nregions;
     child->brk = parent->brk, child->stack_top = parent->stack_top, child->frame_quota = parent->frame_quota;
@@ -70,6 +71,8 @@ static uint32_t sys_fork(os_t *os, process_t *p, const cpu_state_t *cpu)
 {
     if (!os->pager && os->cfg.mode != OS_HWRELOC)
         return err_code(E_NODEV); /* a copy would hold the parent's physical addresses */
+    if (os_process_count(os) >= OS_MAX_PROCESSES)
+        return err_code(E_AGAIN);
     int parent_pid = p->pid;
     char name[64];
     memcpy(name, p->name, sizeof name);

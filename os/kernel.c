@@ -59,10 +59,18 @@ os_t *os_create(machine_t *m, const os_config_t *cfg, char *err, size_t errlen)
     uint32_t os_base = cfg->mode == OS_BARE ? mem - cfg->os_size : 0;
     static const char banner[] = "mmulab resident OS";
     machine_phys_write(m, os_base, banner, sizeof banner);
-    if (cfg->mode == OS_BARE)
+    if (cfg->mode == OS_BARE) {
         partitions_init(&os->parts, 0, os_base, cfg->granule, cfg->fit);
-    else
+    } else if (cfg->nmft) { /* fixed partitions (MFT), cut once at boot */
+        if (!partitions_init_fixed(&os->parts, cfg->os_size, mem, cfg->mft, cfg->nmft, cfg->fit)) {
+            snprintf(err, errlen, "--mft: the partitions do not fit the %u bytes between the OS and the end of memory",
+                     mem - cfg->os_size);
+            os_destroy(os);
+            return NULL;
+        }
+    } else {
         partitions_init(&os->parts, cfg->os_size, mem, cfg->granule, cfg->fit);
+    }
     if (cfg->mode == OS_PAGED && !pager_create(os, err, errlen)) {
         os_destroy(os);
         return NULL;
@@ -86,7 +94,9 @@ void os_destroy(os_t *os)
     free(os->dump.words);
     free(os->dump.valid);
     partitions_free_all(&os->parts);
+    os_free_arrivals(os);
     os_mp_free(os);
+    bcache_free(os);
     free(os);
 }
 
@@ -167,6 +177,10 @@ void os_totals(os_t *os, proc_stats_t *t)
         t->context_switches += s->context_switches;
         t->shared_maps += s->shared_maps;
         t->cow_copies += s->cow_copies;
+        t->file_bytes_read += s->file_bytes_read;
+        t->file_bytes_written += s->file_bytes_written;
+        t->bcache_hits += s->bcache_hits;
+        t->bcache_misses += s->bcache_misses;
         t->binds += s->binds;
         t->lazy_binds += s->lazy_binds;
         t->bind_cycles += s->bind_cycles;
@@ -435,7 +449,9 @@ static uint64_t slice_end(const os_t *os, uint64_t now)
     return end;
 }
 
-static void stop_at_cycle_limit(os_t *os)
+/* Stop every process still running, saying why and where it was: "process
+ * PID (NAME) stopped: WHY at pc 0x... HINT". */
+static void stop_everyone(os_t *os, const char *why, const char *hint)
 {
     for (int i = 0; i < os->nprocs; i++) {
         process_t *p = &os->procs[i];
@@ -444,11 +460,17 @@ static void stop_at_cycle_limit(os_t *os)
         leave_cpu(os, p);
         p->state = PROC_KILLED;
         p->exit_code = -1;
-        snprintf(p->fault_msg, sizeof p->fault_msg,
-                 "process %d (%s) stopped: cycle limit of %" PRIu64 " cycles reached at pc 0x%08" PRIx32, p->pid,
-                 p->name, os->cfg.max_cycles, p->cpu.pc);
+        snprintf(p->fault_msg, sizeof p->fault_msg, "process %d (%s) stopped: %s at pc 0x%08" PRIx32 "%s", p->pid,
+                 p->name, why, p->cpu.pc, hint);
         os_capture_dump(os, p);
     }
+}
+
+static void stop_at_cycle_limit(os_t *os)
+{
+    char why[80];
+    snprintf(why, sizeof why, "cycle limit of %" PRIu64 " cycles reached", os->cfg.max_cycles);
+    stop_everyone(os, why, " (raise it with --max-cycles)");
 }
 
 static void maybe_move(os_t *os)
@@ -465,7 +487,7 @@ static void maybe_move(os_t *os)
 }
 
 /* Once per run: what the pager and the services do before the first slice. */
-static void start_run(os_t *os)
+void os_start(os_t *os)
 {
     if (os->run_started)
         return;
@@ -483,7 +505,10 @@ static bool begin_slice(os_t *os)
 {
     for (;;) {
         maybe_move(os);
+        os_admit_arrivals(os);
         process_t *p = next_ready(os);
+        if (!p && os_wait_for_arrival(os))
+            continue;
         if (!p)
             return false;
         if (os->cfg.max_cycles && machine_cycles(os->m) >= os->cfg.max_cycles) {
@@ -495,6 +520,9 @@ static bool begin_slice(os_t *os)
         switch_to(os, p);
         os->slice_pid = p->pid;
         os->slice_end = slice_end(os, machine_cycles(os->m));
+        uint64_t due = os_next_arrival_cycle(os); /* an arrival is an event the scheduler hears of */
+        if (due > machine_cycles(os->m) && due < os->slice_end)
+            os->slice_end = due;
         return true;
     }
 }
@@ -518,7 +546,7 @@ static void end_run(os_t *os)
 
 bool os_run_until(os_t *os, uint64_t cycle)
 {
-    start_run(os);
+    os_start(os);
     while (!os->run_over && machine_cycles(os->m) < cycle) {
         if (!os->slice_pid && !begin_slice(os)) {
             end_run(os);
@@ -533,17 +561,30 @@ bool os_run_until(os_t *os, uint64_t cycle)
             os->slice_ended_by = stop == STOP_TRAP ? CTX_TRAP : CTX_QUANTUM;
         }
     }
-    if (!os->run_over && !os->slice_pid && !any_ready(os))
+    if (!os->run_over && !os->slice_pid && !any_ready(os) && !os_arrivals_pending(os))
         end_run(os); /* the last process just ended */
     return !os->run_over;
+}
+
+void os_interrupt(os_t *os, const char *why)
+{
+    if (os->run_over)
+        return;
+    stop_everyone(os, why, "");
+    end_run(os);
 }
 
 int os_run(os_t *os)
 {
     while (os_run_until(os, UINT64_MAX))
         ;
+    return os_run_status(os);
+}
+
+int os_run_status(const os_t *os)
+{
     for (int i = 0; i < os->nprocs; i++)
         if (os->procs[i].state == PROC_KILLED)
             return 1;
-    return 0;
+    return os->arrivals_dropped ? 1 : 0;
 }

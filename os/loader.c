@@ -123,6 +123,8 @@ bad:
 
 process_t *new_process(os_t *os, const char *name)
 {
+    if (os->nprocs >= OS_MAX_PROCESSES)
+        return NULL;
     if (os->nprocs == os->cap) {
         int cap = os->cap ? 2 * os->cap : 8;
         process_t *grown = realloc(os->procs, (size_t)cap * sizeof *grown);
@@ -150,7 +152,7 @@ bool exe_clone(exe_t *dst, const exe_t *src)
     bool ok = true;
     for (int i = 0; i < src->nsections && ok; i++)
         if (src->sections[i].data) {
-            dst->sections[i].data = malloc(src->sections[i].size);
+            dst->sections[i].data = malloc(src->sections[i].size ? src->sections[i].size : 1);
             ok = dst->sections[i].data != NULL;
             if (ok)
                 memcpy(dst->sections[i].data, src->sections[i].data, src->sections[i].size);

@@ -54,6 +54,15 @@ void mp_log(os_t *os, const char *fmt, ...) __attribute__((format(printf, 2, 3))
  * the OS can move or swap it and charge its own work to nobody's slice. */
 void mp_park_current(os_t *os);
 
+/* Swapping (os/rollout.c): may the OS roll processes out to find `demand`
+ * more bytes?  Only with --swap, and only while the memory allocated plus
+ * the demand is above --swap-threshold (slide 28: swapping starts above a
+ * threshold of allocated memory, stops below it). */
+bool mp_may_swap(os_t *os, uint32_t demand);
+/* Allocate [base, base + size) to pid, rolling out whoever holds any of it;
+ * false (nothing allocated) if a part is not a process's to roll out. */
+bool mp_reclaim_range(os_t *os, int pid, uint32_t base, uint32_t size);
+
 /* Compaction (os/compact.c): true if it ran and now one hole holds `size`.
  * Under software relocation it refuses, says why in the log, returns false. */
 bool os_compact_for(os_t *os, uint32_t size);

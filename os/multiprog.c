@@ -103,20 +103,26 @@ static void print_partitions(const partitions_t *p, FILE *out)
     uint32_t free_bytes, largest;
     partitions_usage(p, &requested, &allocated);
     uint32_t holes = partitions_holes(p, &free_bytes, &largest);
-    fprintf(out, "partitions when memory was fullest (0x%x..0x%x):\n", p->start, p->end);
+    fprintf(out, "%s when memory was fullest (0x%x..0x%x):\n", p->fixed ? "fixed partitions (MFT)" : "partitions",
+            p->start, p->end);
+    const char *lost = p->fixed ? "left unused in the partition" : "lost to the granule";
     for (int i = 0; i < p->nblocks; i++) {
         const block_t *b = &p->blocks[i];
         if (b->owner)
-            fprintf(out, "  0x%08x %8u bytes  process %d (asked %u, %u lost to the granule)\n", b->start, b->size,
-                    b->owner, b->requested, b->size - b->requested);
+            fprintf(out, "  0x%08x %8u bytes  process %d (asked %u, %u %s)\n", b->start, b->size, b->owner,
+                    b->requested, b->size - b->requested, lost);
         else
-            fprintf(out, "  0x%08x %8u bytes  hole\n", b->start, b->size);
+            fprintf(out, "  0x%08x %8u bytes  %s\n", b->start, b->size, p->fixed ? "free partition" : "hole");
     }
+    uint32_t cut_end = p->nblocks ? p->blocks[p->nblocks - 1].start + p->blocks[p->nblocks - 1].size : p->start;
+    if (p->fixed && cut_end < p->end)
+        fprintf(out, "  0x%08x %8u bytes  not in any partition\n", cut_end, p->end - cut_end);
     fprintf(out,
-            "  requested %llu bytes, allocated %llu (granule %u): internal fragmentation %llu bytes;\n"
-            "  %u hole(s) of %u bytes, the largest %u: external fragmentation %u bytes\n",
-            (unsigned long long)requested, (unsigned long long)allocated, p->granule,
-            (unsigned long long)(allocated - requested), holes, free_bytes, largest, free_bytes - largest);
+            "  requested %llu bytes, allocated %llu (%s%u): internal fragmentation %llu bytes;\n"
+            "  %u %s of %u bytes, the largest %u: external fragmentation %u bytes\n",
+            (unsigned long long)requested, (unsigned long long)allocated, p->fixed ? "whole partitions, granule " : "granule ",
+            p->granule, (unsigned long long)(allocated - requested), holes, p->fixed ? "free partition(s)" : "hole(s)",
+            free_bytes, largest, free_bytes - largest);
 }
 
 void os_mp_report(os_t *os, FILE *out)

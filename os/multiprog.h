@@ -41,6 +41,7 @@ extern const char *const swapback_name[SWAPBACK_COUNT]; /* "same" "relocate" */
 typedef struct {
     bool compact;            /* --compact                                         */
     bool swap;               /* --swap                                            */
+    uint32_t swap_threshold; /* --swap-threshold: roll out only while more is allocated (0: whenever short) */
     bool show_partitions;    /* --partitions: print the fullest partition table   */
     swapback_t swap_back;    /* software relocation: same place, or relocate     */
     int npriorities;         /* --priority P1,P2,...: per program, higher stays  */

@@ -33,6 +33,8 @@ typedef enum {
 
 extern const char *const os_mode_name[OS_MODE_COUNT];
 
+#define OS_MAX_MFT 64 /* fixed partitions (--mft) at most */
+
 typedef struct {
     os_mode_t mode;
     uint32_t base;          /* where the first process goes (contiguous modes)  */
@@ -41,6 +43,8 @@ typedef struct {
     uint32_t stack_size;    /* stack reserved above each program image            */
     uint32_t granule;       /* partition sizes are multiples of this              */
     fit_t fit;              /* hole-selection policy for partitions               */
+    int nmft;               /* MFT: fixed partitions of these sizes (0: MVT)      */
+    uint32_t mft[OS_MAX_MFT];
     uint64_t quantum;       /* cycles per time slice                              */
     uint64_t max_cycles;    /* stop everything at this clock (0: no limit)        */
     bool audit_stores;      /* step and report stores that land outside the owner */
@@ -52,11 +56,13 @@ typedef struct {
     repl_policy_t replace;  /* page replacement policy (default lru)              */
     bool scope_local;       /* replace among the faulting process's own frames    */
     bool alloc_proportional;/* local quotas by image size instead of equal shares */
+    bool alloc_priority;    /* local quotas by --priority instead (slide 57)        */
     bool prefault;          /* load every page at start instead of on demand      */
     bool explain_state;     /* announce the replacement policy's order before each choice (EV_POLICY_STATE) */
     bool record_refs;       /* step and record each process's page references (OPT's first pass) */
     /* services (docs/services.md) */
     const char *root;       /* guest files live in this host directory (NULL: ".") */
+    uint32_t buffer_cache_blocks; /* read/write's buffer cache, in page-sized blocks (0: none, os/bcache.c) */
     bool bind_now;          /* bind every import at load (LD_BIND_NOW), not at its first call */
     const char *lib_path;   /* where dynamic libraries are looked for (':'-separated) */
     mp_config_t mp;         /* compaction and swapping (os/multiprog.h)           */
@@ -80,6 +86,9 @@ typedef struct {
     /* sharing (os/fork.c, os/shm.c): each shared mapping is a frame saved */
     uint64_t shared_maps;  /* pages mapped onto a frame another mapping holds */
     uint64_t cow_copies;   /* copy-on-write faults that copied a shared page   */
+    /* files (os/sys_files.c): bytes read and written through read/write */
+    uint64_t file_bytes_read, file_bytes_written;
+    uint64_t bcache_hits, bcache_misses; /* blocks read() found / did not find in the buffer cache */
     /* dynamic linking (os/dynlib.c): imported symbols bound, at start or lazily */
     uint64_t binds, lazy_binds, bind_cycles;
 } proc_stats_t;
@@ -153,6 +162,7 @@ typedef struct {
     mmu_regs_t mmu;
     exe_t exe;              /* kept: relocations, symbols                     */
     uint32_t base, size;    /* physical partition (contiguous modes)          */
+    uint32_t requested;     /* of size: bytes request_memory added (os/memuse.c) */
     uint32_t image_end;     /* one past the highest logical image byte         */
     int exit_code;
     trap_t fault;           /* why it was killed                              */
@@ -193,6 +203,11 @@ typedef struct {
 
 typedef struct os os_t;
 
+/* Entries in the process table (processes and threads, ended ones included:
+ * pids are never reused), so a fork bomb cannot exhaust the host; a fork
+ * beyond it gets -EAGAIN. */
+#define OS_MAX_PROCESSES 1024
+
 os_t *os_create(machine_t *m, const os_config_t *cfg, char *err, size_t errlen);
 void os_destroy(os_t *os);
 
@@ -201,6 +216,11 @@ void os_set_console(os_t *os, FILE *out);
 
 /* Load an executable as a new process. Returns the pid, or -1 with err set. */
 int os_load(os_t *os, const exe_t *exe, const char *name, char *err, size_t errlen);
+/* A program that arrives at `cycle` (`run prog.s@CYCLE`, os/arrivals.c):
+ * loaded then, or when memory has room, in arrival order, after the
+ * programs loaded with os_load.  Contiguous multiprogrammed modes only. */
+bool os_add_arrival(os_t *os, const exe_t *exe, const char *name, uint64_t cycle, char *err, size_t errlen);
+bool os_arrivals_pending(const os_t *os);
 
 /* Put argc, argv (the process's name, then argv[0..argc-1]) and the strings
  * on a just-loaded process's initial stack, System V style (os/args.c).
@@ -211,6 +231,8 @@ bool os_set_args(os_t *os, int pid, int argc, char *const *argv, char *err, size
  * of the run: 0 all exited normally, 1 some process was stopped on a fault or
  * the cycle limit was reached. */
 int os_run(os_t *os);
+/* That status for the run so far (once os_run_until has returned false). */
+int os_run_status(const os_t *os);
 
 /* Run the OS -- scheduling, traps, everything os_run does -- until the clock
  * reaches `cycle` at an instruction boundary (or an OS action ends past it),
@@ -220,6 +242,11 @@ int os_run(os_t *os);
  * are left to run; false once the run is over (every process ended, or the
  * cycle limit in the configuration stopped them). */
 bool os_run_until(os_t *os, uint64_t cycle);
+
+/* End the run now, between instructions (after os_run_until returned): every
+ * process still running is stopped with "stopped: WHY at pc ...", as the
+ * cycle limit stops them.  For a run interrupted from outside (SIGINT). */
+void os_interrupt(os_t *os, const char *why);
 
 /* An observer of every instruction the processes retire (or trap on), with
  * the pid that ran it.  While one is set the OS steps the machine
@@ -286,6 +313,10 @@ bool os_pte(os_t *os, int pid, uint32_t vpn, uint32_t *pte);
  * references is fine: a thread's are recorded with its leader's). */
 const page_ref_t *os_recorded_refs(os_t *os, int pid, size_t *count);
 bool os_set_future(os_t *os, int pid, const page_ref_t *refs, size_t count);
+/* OPT keeps every page reference of the recording in memory (24 bytes each),
+ * so a process may make at most this many; past it the recording is full. */
+#define OS_OPT_MAX_REFS (4u << 20)
+bool os_recording_full(os_t *os);
 
 /* Row i of pid's region table in os_print_regions's words: its support
  * ("file (prog)", "none (zeros)", "file NAME", "library NAME", ...), `use`
@@ -295,6 +326,13 @@ bool os_region_info(os_t *os, int pid, int i, char *support, size_t len, const c
 /* Print every process's region table (paged mode) as the seed's slide 40
  * lays it out: region, addresses, support, protection, shared/private, size. */
 void os_print_regions(os_t *os, FILE *out);
+
+/* Start the run now (os_run does it on its first call): the pager shares
+ * out the frames, the services and the arguments are set up. */
+void os_start(os_t *os);
+/* Paged mode with quotas (--scope local, --alloc proportional|priority):
+ * one line, each process's frame quota (slide 57). */
+void os_print_frame_quotas(os_t *os, FILE *out);
 
 /* Totals over all processes. */
 void os_totals(os_t *os, proc_stats_t *out);

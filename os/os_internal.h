@@ -32,7 +32,17 @@ struct os {
     os_retire_fn retire_fn; /* os_set_retire_observer */
     void *retire_ctx;
     bool threads_made;   /* some thread_create succeeded (os/threads.c) */
+    struct arrival *arrivals; /* programs arriving during the run (os/arrivals.c) */
+    int narrivals, next_arrival, arrivals_dropped;
+    struct bcache *bcache; /* the buffer cache's tags (os/bcache.c), made on first use */
 };
+
+/* arrivals.c: load the arrivals that are due and fit; with nobody ready,
+ * idle until the next one comes (true) or drop those that never can (false). */
+void os_admit_arrivals(os_t *os);
+uint64_t os_next_arrival_cycle(const os_t *os); /* UINT64_MAX if none is pending */
+bool os_wait_for_arrival(os_t *os);
+void os_free_arrivals(os_t *os);
 
 /* The process whose address space (vm, regions, services) p uses: its
  * leader if p is a thread (os/threads.c), else p itself. */
@@ -49,6 +59,17 @@ bool threads_syscall(os_t *os, process_t *p, uint32_t number, cpu_state_t *cpu, 
 void threads_exit(os_t *os, process_t *p, int code);
 /* kernel.c: thread t alone leaves the CPU and ends with code. */
 void os_end_thread(os_t *os, process_t *t, int code);
+
+/* bcache.c: the disk's part of a read (kind EV_DISK_READ) or write
+ * (EV_DISK_WRITE) of bytes at offset of a file: a block-sized disk transfer,
+ * charged to p, per block the buffer cache lacks (read) or per block touched
+ * (write-through); p's bcache_hits/misses count the read's blocks. */
+typedef struct {
+    uint64_t dev, ino;
+    uint32_t fd;
+} file_id_t;
+void bcache_transfer(os_t *os, process_t *p, ev_kind_t kind, const file_id_t *file, uint64_t offset, uint32_t bytes);
+void bcache_free(os_t *os);
 
 /* The running process's hardware counters, folded into its stats. */
 void os_account(os_t *os, process_t *p);
@@ -70,6 +91,11 @@ void os_write_args(os_t *os, process_t *p);
 bool os_copy_from_user(os_t *os, process_t *p, uint32_t addr, void *buf, uint32_t len);
 bool os_copy_to_user(os_t *os, process_t *p, uint32_t addr, const void *buf, uint32_t len);
 bool os_user_writable(os_t *os, process_t *p, uint32_t addr, uint32_t len);
+/* The same copies for a file's data (read, write): they also charge the CPU's
+ * work of moving the bytes, copy_word_cycles per word (EV_USER_COPY), as a
+ * kernel pays to copy between its buffer and the process (docs/timing.md). */
+bool os_copy_from_user_charged(os_t *os, process_t *p, uint32_t addr, void *buf, uint32_t len);
+bool os_copy_to_user_charged(os_t *os, process_t *p, uint32_t addr, const void *buf, uint32_t len);
 
 /* loader.c: a new process-table entry (pointers into the table move);
  * a deep copy of an image. */

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mp_internal.h"
 #include "os_internal.h"
 #include "services.h"
 #include "syscall.h"
@@ -235,8 +236,22 @@ const page_ref_t *os_recorded_refs(os_t *os, int pid, size_t *count)
     return p && p->vm ? p->vm->recorded : NULL;
 }
 
+bool os_recording_full(os_t *os)
+{
+    for (int pid = 1; pid <= os_process_count(os); pid++) {
+        process_t *p = os_process(os, pid);
+        if (p->vm && p->vm->record_full)
+            return true;
+    }
+    return false;
+}
+
 static void record_one(struct proc_vm *vm, uint64_t insn, uint32_t vpn, bool data)
 {
+    if (vm->nrecorded >= OS_OPT_MAX_REFS) { /* the host's memory is not the guest's to take */
+        vm->record_full = true;
+        return;
+    }
     if (vm->nrecorded == vm->caprecorded) {
         size_t cap = vm->caprecorded ? 2 * vm->caprecorded : 1024;
         page_ref_t *grown = realloc(vm->recorded, cap * sizeof *grown);
@@ -528,15 +543,21 @@ bool pager_load(os_t *os, process_t *p, const exe_t *exe, char *err, size_t errl
     return true;
 }
 
-/* A process's share of the frames: 1 each (equal), or its image's bytes. */
+/* A process's share of the frames: 1 each (equal), its image's bytes
+ * (proportional), or its priority (at least 1, sim/options.c checks). */
 static uint64_t quota_weight(const os_t *os, const process_t *p)
 {
+    if (os->cfg.alloc_priority) {
+        int prio = mp_priority(os, p->leader ? p->leader : p->pid);
+        return prio > 0 ? (uint64_t)prio : 1;
+    }
     return os->cfg.alloc_proportional ? (uint64_t)p->image_end + 1 : 1;
 }
 
 /* Frames for processes under local scope (the seed's slide 57). */
 static void set_quotas(os_t *os, uint32_t total)
 {
+    os->pager->quota_frames = total;
     uint64_t weight_sum = 0;
     for (int i = 0; i < os->nprocs; i++)
         weight_sum += quota_weight(os, &os->procs[i]);
@@ -563,6 +584,24 @@ static uint64_t prefault_process(os_t *os, process_t *p)
                 return machine_cycles(os->m) - t0;
         }
     return machine_cycles(os->m) - t0;
+}
+
+void os_print_frame_quotas(os_t *os, FILE *out)
+{
+    const os_config_t *c = &os->cfg;
+    if (!os->pager || !os->pager->started || !(c->scope_local || c->alloc_priority || c->alloc_proportional))
+        return;
+    fprintf(out, "mmulab: frame quotas (--alloc %s of %u frames, %s):",
+            c->alloc_priority ? "priority" : c->alloc_proportional ? "proportional" : "equal", os->pager->quota_frames,
+            c->scope_local ? "local scope" : "global scope, so not enforced: --scope local enforces them");
+    for (int i = 0; i < os->nprocs; i++) {
+        const process_t *p = &os->procs[i];
+        fprintf(out, "%s process %d (%s) ", i ? ";" : "", p->pid, p->name);
+        if (c->alloc_priority)
+            fprintf(out, "priority %d: ", mp_priority(os, p->pid));
+        fprintf(out, "%u", p->frame_quota);
+    }
+    fprintf(out, "\n");
 }
 
 void pager_start(os_t *os)

@@ -133,6 +133,7 @@ struct proc_vm {
     uint64_t upper_ptes_written; /* entries pointing at a new lower table, every level */
     page_ref_t *recorded; /* recording pass: what it referenced             */
     size_t nrecorded, caprecorded;
+    bool record_full;     /* it referenced more than OS_OPT_MAX_REFS pages    */
     uint64_t *future;     /* OPT: sorted keys vpn << 40 | position            */
     size_t nfuture;
     bool ended;           /* released: its memory lives on in final_pte and the
@@ -155,6 +156,7 @@ struct pager {
     uint32_t cap;         /* most user frames at once                         */
     bool flush_on_switch; /* ASIDs cannot tell the processes apart            */
     bool started;
+    uint32_t quota_frames; /* the frames set_quotas shared out at the start */
 };
 
 /* ---- vmspace.c: a process's address space in physical memory ------------------ */

@@ -36,6 +36,22 @@ void partitions_init(partitions_t *p, uint32_t start, uint32_t end, uint32_t gra
     }
 }
 
+bool partitions_init_fixed(partitions_t *p, uint32_t start, uint32_t end, const uint32_t *sizes, int n, fit_t fit)
+{
+    partitions_init(p, start, start, 1, fit);
+    p->end = end;
+    p->fixed = true;
+    uint64_t at = start;
+    for (int i = 0; i < n; i++) {
+        if (!sizes[i] || at + sizes[i] > end)
+            return false;
+        reserve(p, 1);
+        p->blocks[p->nblocks++] = (block_t){(uint32_t)at, sizes[i], 0, 0};
+        at += sizes[i];
+    }
+    return true;
+}
+
 void partitions_free_all(partitions_t *p)
 {
     free(p->blocks);
@@ -94,12 +110,27 @@ uint32_t partitions_alloc(partitions_t *p, uint32_t bytes, int owner)
     int i = choose_hole(p, size);
     if (i < 0)
         return UINT32_MAX;
+    if (p->fixed) { /* the whole partition: what is left of it is internal fragmentation */
+        p->blocks[i].owner = owner;
+        p->blocks[i].requested = bytes;
+        p->next_from = p->blocks[i].start + p->blocks[i].size;
+        return p->blocks[i].start;
+    }
     return take_from_hole(p, i, 0, size, bytes, owner);
 }
 
 bool partitions_alloc_at(partitions_t *p, uint32_t base, uint32_t bytes, int owner)
 {
     uint32_t size = round_to_granule(p, bytes ? bytes : 1);
+    if (p->fixed) /* only a whole free partition starting there */
+        for (int i = 0; i < p->nblocks; i++)
+            if (p->blocks[i].start == base && !p->blocks[i].owner && p->blocks[i].size >= size) {
+                p->blocks[i].owner = owner;
+                p->blocks[i].requested = bytes;
+                return true;
+            }
+    if (p->fixed)
+        return false;
     for (int i = 0; i < p->nblocks; i++) {
         const block_t *b = &p->blocks[i];
         if (b->owner || base < b->start || (uint64_t)base + size > (uint64_t)b->start + b->size)
@@ -112,7 +143,7 @@ bool partitions_alloc_at(partitions_t *p, uint32_t base, uint32_t bytes, int own
 
 static void merge_with_next(partitions_t *p, int i)
 {
-    if (i < 0 || i + 1 >= p->nblocks || p->blocks[i].owner || p->blocks[i + 1].owner)
+    if (p->fixed || i < 0 || i + 1 >= p->nblocks || p->blocks[i].owner || p->blocks[i + 1].owner)
         return;
     p->blocks[i].size += p->blocks[i + 1].size;
     memmove(&p->blocks[i + 1], &p->blocks[i + 2], (size_t)(p->nblocks - i - 2) * sizeof(block_t));
@@ -179,6 +210,8 @@ void partitions_usage(const partitions_t *p, uint64_t *requested, uint64_t *allo
 
 uint64_t partitions_compact(partitions_t *p, partition_moved_fn moved, void *ctx)
 {
+    if (p->fixed)
+        return 0; /* MFT: partitions stay where they were cut */
     uint64_t bytes_moved = 0;
     uint32_t cursor = p->start;
     int kept = 0;

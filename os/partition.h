@@ -28,10 +28,16 @@ typedef struct {
     int nblocks, cap;
     block_t *blocks;    /* sorted by address, covering [start, end)    */
     uint32_t next_from; /* next fit: where the last search stopped      */
+    bool fixed;         /* MFT: blocks never split or merge; a process
+                           takes a whole partition                     */
 } partitions_t;
 
 void partitions_init(partitions_t *p, uint32_t start, uint32_t end, uint32_t granule, fit_t fit);
 void partitions_free_all(partitions_t *p);
+/* MFT (the seed's fixed partitions): [start, end) cut once into partitions
+ * of sizes[0..n-1] bytes, in that order, the rest unused; false if they do
+ * not fit. */
+bool partitions_init_fixed(partitions_t *p, uint32_t start, uint32_t end, const uint32_t *sizes, int n, fit_t fit);
 
 /* Allocate `bytes` for owner; returns the base or UINT32_MAX if no hole fits. */
 uint32_t partitions_alloc(partitions_t *p, uint32_t bytes, int owner);

@@ -80,6 +80,15 @@ static void roll_out(os_t *os, int pid)
            (unsigned long long)cycles);
 }
 
+bool mp_may_swap(os_t *os, uint32_t demand)
+{
+    if (!os->cfg.mp.swap)
+        return false;
+    uint64_t requested, allocated;
+    partitions_usage(&os->parts, &requested, &allocated);
+    return allocated + demand > os->cfg.mp.swap_threshold;
+}
+
 uint32_t os_make_room(os_t *os, uint32_t size, int pid, char *err, size_t errlen)
 {
     mp_park_current(os);
@@ -89,7 +98,7 @@ uint32_t os_make_room(os_t *os, uint32_t size, int pid, char *err, size_t errlen
             return base;
         if (os_compact_for(os, size))
             continue;
-        int victim = os->cfg.mp.swap ? pick_victim(os, pid) : 0;
+        int victim = mp_may_swap(os, size) ? pick_victim(os, pid) : 0;
         if (!victim)
             break;
         roll_out(os, victim);
@@ -104,20 +113,22 @@ uint32_t os_make_room(os_t *os, uint32_t size, int pid, char *err, size_t errlen
     return UINT32_MAX;
 }
 
-/* Software relocation, same place: roll out whoever holds [home, home+size). */
-static bool reclaim_home(os_t *os, process_t *p, uint32_t home)
+bool mp_reclaim_range(os_t *os, int pid, uint32_t base, uint32_t size)
 {
-    while (!partitions_alloc_at(&os->parts, home, p->size, p->pid)) {
+    while (!partitions_alloc_at(&os->parts, base, size, pid)) {
         int occupant = 0;
-        for (uint32_t a = home; a < home + p->size && !occupant; a += os->parts.granule)
+        for (uint32_t a = base; a < base + size && !occupant; a += os->parts.granule)
             if (partitions_owner(&os->parts, a) > 0)
                 occupant = partitions_owner(&os->parts, a);
-        if (!occupant)
+        if (!occupant || occupant == pid)
             return false;
         roll_out(os, occupant);
     }
     return true;
 }
+
+/* Software relocation, same place: roll out whoever holds [home, home+size). */
+static bool reclaim_home(os_t *os, process_t *p, uint32_t home) { return mp_reclaim_range(os, p->pid, home, p->size); }
 
 /* Choose where p comes back; UINT32_MAX if nowhere (cannot happen when p
  * once fitted, since every other process can be rolled out). */

@@ -28,7 +28,7 @@ bool services_syscall(os_t *os, process_t *p, uint32_t number, cpu_state_t *cpu,
     const uint32_t *r = cpu->r;
     return files_syscall(os, p, number, r, result) || mmap_syscall(os, p, number, r, result) ||
            dynlib_syscall(os, p, number, r, result) || shm_syscall(os, p, number, r, result) ||
-           process_syscall(os, p, number, cpu, result);
+           process_syscall(os, p, number, cpu, result) || memuse_syscall(os, p, number, r, result);
 }
 
 /* The child's copy of a library: its own image and pages' bytes. */
@@ -157,9 +157,13 @@ bool os_region_info(os_t *os, int pid, int i, char *support, size_t len, const c
     return true;
 }
 
-static void print_process_regions(const process_t *p, FILE *out)
+static void print_process_regions(const os_t *os, const process_t *p, FILE *out)
 {
-    fprintf(out, "process %d (%s): region table\n", p->pid, p->name);
+    const os_config_t *c = &os->cfg;
+    fprintf(out, "process %d (%s): region table", p->pid, p->name);
+    if (c->scope_local || c->alloc_priority || c->alloc_proportional) /* quotas in use (os_print_frame_quotas) */
+        fprintf(out, ", frame quota %u", p->frame_quota);
+    fprintf(out, "\n");
     fprintf(out, "  %-13s %-10s %-10s %-28s %-10s %-14s %s\n", "region", "start", "end", "support", "protection",
             "shared/private", "size");
     for (int i = 0; i < p->nregions; i++) {
@@ -183,7 +187,7 @@ void os_print_regions(os_t *os, FILE *out)
             fprintf(out, "process %d (%s): a thread of process %d, in its address space; its stack ends at 0x%08x\n",
                     p->pid, p->name, p->leader, p->tstack_end);
         else if (os->pager)
-            print_process_regions(p, out);
+            print_process_regions(os, p, out);
         else
             fprintf(out, "process %d (%s): no region table under %s: one partition, 0x%08x..0x%08x\n", p->pid,
                     p->name, os_mode_name[os->cfg.mode], p->base, p->base + p->size);

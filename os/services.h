@@ -60,6 +60,13 @@ struct proc_services {
 };
 
 /* A negative error code as the guest's R0 word; the page size. */
+/* os/memuse.c: request_memory, release_memory (slide 30); false if number
+ * is neither.  os_grow_partition: contiguous modes, p's partition grown in
+ * place by bytes (rolling out the processes above it when swapping is on and
+ * above the threshold); the old size (the new block's offset) or UINT32_MAX. */
+bool memuse_syscall(os_t *os, process_t *p, uint32_t number, const uint32_t *r, uint32_t *result);
+uint32_t os_grow_partition(os_t *os, process_t *p, uint32_t bytes);
+
 static inline uint32_t err_code(int e) { return (uint32_t)-e; }
 static inline uint32_t page_size_of(const os_t *os) { return 1u << os->m->cfg.page_shift; }
 

@@ -156,6 +156,21 @@ static uint32_t sys_close(process_t *p, uint32_t fd)
     return 0;
 }
 
+/* The disk's part of a file read or write (os/bcache.c, docs/timing.md),
+ * and the bytes counted; nothing if the host cannot say which file it is. */
+static void charge_file_transfer(os_t *os, process_t *p, ev_kind_t kind, uint32_t fd, int host, off_t at, uint32_t bytes)
+{
+    struct stat st;
+    if (fstat(host, &st) == 0) {
+        file_id_t file = {(uint64_t)st.st_dev, (uint64_t)st.st_ino, fd};
+        bcache_transfer(os, p, kind, &file, (uint64_t)at, bytes);
+    }
+    if (kind == EV_DISK_READ)
+        p->st.file_bytes_read += bytes;
+    else
+        p->st.file_bytes_written += bytes;
+}
+
 /* read: every argument is checked first (the whole buffer must be memory
  * the process could store into), then the bytes go to the guest, then the
  * file offset moves, so a bad buffer leaves the file where it was. */
@@ -175,7 +190,9 @@ static uint32_t sys_read(os_t *os, process_t *p, uint32_t fd, uint32_t buf, uint
     off_t at = lseek(host, 0, SEEK_CUR);
     ssize_t n = tmp && at >= 0 ? pread(host, tmp, len, at) : -1;
     uint32_t result = n < 0 ? err_code(tmp ? errno : E_NOMEM) : (uint32_t)n;
-    if (n > 0 && !os_copy_to_user(os, p, buf, tmp, (uint32_t)n))
+    if (n > 0)
+        charge_file_transfer(os, p, EV_DISK_READ, fd, host, at, (uint32_t)n);
+    if (n > 0 && !os_copy_to_user_charged(os, p, buf, tmp, (uint32_t)n))
         result = err_code(E_FAULT);
     else if (n > 0)
         lseek(host, at + n, SEEK_SET);
@@ -211,7 +228,7 @@ static uint32_t sys_write_file(os_t *os, process_t *p, uint32_t fd, uint32_t buf
         return err_code(E_NOMEM);
     uint32_t result;
     int64_t room = room_below_limit(host);
-    if (!os_copy_from_user(os, p, buf, tmp, len))
+    if (!os_copy_from_user_charged(os, p, buf, tmp, len))
         result = err_code(E_FAULT);
     else if (room < 0)
         result = err_code(errno);
@@ -220,6 +237,9 @@ static uint32_t sys_write_file(os_t *os, process_t *p, uint32_t fd, uint32_t buf
     else {
         ssize_t n = write(host, tmp, len < room ? len : (size_t)room); /* a partial write up to the limit */
         result = n < 0 ? err_code(errno) : (uint32_t)n;
+        off_t end = n > 0 ? lseek(host, 0, SEEK_CUR) : -1; /* where it landed, O_APPEND or not */
+        if (end >= n)
+            charge_file_transfer(os, p, EV_DISK_WRITE, fd, host, end - n, (uint32_t)n);
     }
     free(tmp);
     return result;

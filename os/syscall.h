@@ -32,7 +32,9 @@
     X(THREAD_CREATE, 22, "entry, argument (R1 in the thread)") \
     X(THREAD_EXIT, 23, "code")                \
     X(THREAD_JOIN, 24, "thread id")           \
-    X(BIND, 25, "import slot address in R14 (the linker's lazy-binding stub)")
+    X(BIND, 25, "import slot address in R14 (the linker's lazy-binding stub)") \
+    X(REQUEST_MEMORY, 26, "bytes (returns their address)") \
+    X(RELEASE_MEMORY, 27, "bytes (the last requested)")
 
 enum {
 #define SYS_ENUM(name, num, args) SYS_##name = num,
@@ -44,6 +46,8 @@ enum {
     E_NOENT = 2, E_SRCH = 3, E_BADF = 9, E_CHILD = 10, E_NOMEM = 12, E_ACCES = 13, E_FAULT = 14, E_EXIST = 17, E_NODEV = 19,
     E_INVAL = 22, E_MFILE = 24, E_FBIG = 27, E_DEADLK = 35, E_NAMETOOLONG = 36, E_NOSYS = 38, E_LOOP = 40
 };
+
+enum { E_AGAIN = 11 }; /* fork: the process table is full (OS_MAX_PROCESSES) */
 
 /* Flags of open, mmap (Linux's values). */
 enum { G_O_RDONLY = 0, G_O_WRONLY = 1, G_O_RDWR = 2, G_O_CREAT = 0x40, G_O_EXCL = 0x80, G_O_TRUNC = 0x200,

@@ -143,3 +143,27 @@ bool os_copy_to_user(os_t *os, process_t *p, uint32_t addr, const void *buf, uin
     /* nothing is written unless all of it can be: a bad end leaves the start as it was */
     return os_user_writable(os, p, addr, len) && user_copy(os, p, addr, ACC_STORE, NULL, buf, len, COPY_DO);
 }
+
+/* copy_word_cycles per word of a file's data moved (a partial word is a word). */
+static void charge_copy(os_t *os, process_t *p, uint32_t addr, uint32_t len, bool to_user)
+{
+    uint32_t words = len / 4 + (len % 4 != 0);
+    os_charge(os, EV_USER_COPY, p->pid, (uint64_t)words * os->m->cfg.timing.copy_word_cycles, addr, len, words,
+              to_user);
+}
+
+bool os_copy_from_user_charged(os_t *os, process_t *p, uint32_t addr, void *buf, uint32_t len)
+{
+    if (!os_copy_from_user(os, p, addr, buf, len))
+        return false;
+    charge_copy(os, p, addr, len, false);
+    return true;
+}
+
+bool os_copy_to_user_charged(os_t *os, process_t *p, uint32_t addr, const void *buf, uint32_t len)
+{
+    if (!os_copy_to_user(os, p, addr, buf, len))
+        return false;
+    charge_copy(os, p, addr, len, true);
+    return true;
+}

@@ -4,7 +4,7 @@
 # Uses apt-get directly as root, through sudo otherwise.
 set -e
 core="gcc make zlib1g-dev liblzma-dev python3"
-test="libcmocka-dev valgrind binutils"
+test="libcmocka-dev valgrind binutils time bsdutils"
 fuzz="clang libclang-rt-14-dev"
 rtl="verilator g++"
 viewer="libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core xvfb xauth xdotool"

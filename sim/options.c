@@ -311,8 +311,23 @@ static bool list_value(opt_parser_t *p, const opt_table_t *t, const opt_spec_t *
     return true;
 }
 
+/* The table's record of what was given (OPT_GIVEN_SET), if it keeps one. */
+static void mark_given(const opt_table_t *t, const opt_spec_t *s)
+{
+    if (!t->given)
+        return;
+    opt_given_t *g = (opt_given_t *)(void *)((char *)t->target + t->given - 1);
+    size_t i = (size_t)(s - t->specs);
+    g->bits[i / 64] |= 1ull << (i % 64);
+}
+
 int opt_parse(opt_parser_t *p, int argc, char **argv)
 {
+    for (int t = 0; t < p->ntables; t++)
+        if (p->tables[t].n > OPT_TABLE_MAX) { /* a programming error, found by every test */
+            fprintf(p->err, "%s: internal error: more than %d options in a table\n", p->prog, OPT_TABLE_MAX);
+            return 2;
+        }
     p->nwords = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -359,8 +374,48 @@ int opt_parse(opt_parser_t *p, int argc, char **argv)
             return 2;
         if (!t->used)
             t->used = s->name;
+        mark_given(t, s);
     }
     return 0;
+}
+
+bool opt_given(const opt_table_t *t, const char *name)
+{
+    if (!t->given)
+        return false;
+    const opt_given_t *g = (const opt_given_t *)(const void *)((const char *)t->target + t->given - 1);
+    for (int i = 0; i < t->n; i++)
+        if (!strcmp(t->specs[i].name, name))
+            return g->bits[i / 64] >> (i % 64) & 1;
+    return false;
+}
+
+bool opt_warn_idle(const char *prog, const opt_table_t *t, const char *name, bool idle, const char *why, FILE *err)
+{
+    if (!idle || !opt_given(t, name))
+        return false;
+    fprintf(err, "%s: warning: %s does nothing %s\n", prog, name, why);
+    return true;
+}
+
+int opt_warn_idle_in(const char *prog, const opt_table_t *t, int now, const char *setting, const char *const *names,
+                     int nnames, FILE *err)
+{
+    int warned = 0;
+    for (int i = 0; i < t->n; i++) {
+        const opt_spec_t *s = &t->specs[i];
+        if (!s->acts_in || s->acts_in >> now & 1 || !opt_given(t, s->name))
+            continue;
+        fprintf(err, "%s: warning: %s does nothing %s %s (it acts %s", prog, s->name, setting, names[now],
+                setting);
+        int left = __builtin_popcount(s->acts_in & ((1u << nnames) - 1)), listed = 0;
+        for (int k = 0; k < nnames; k++)
+            if (s->acts_in >> k & 1) /* "a", "a or b", "a, b or c" */
+                fprintf(err, "%s%s", !listed++ ? " " : --left == 1 ? " or " : ", ", names[k]);
+        fprintf(err, ")\n");
+        warned++;
+    }
+    return warned;
 }
 
 /* "  NAME VALUE   help text", the text wrapped at 79 columns under itself. */
@@ -413,6 +468,7 @@ opt_table_t opt_table_only(opt_table_t t, const char *const *names, opt_spec_t *
             }
     t.specs = buf;
     t.n = n;
+    t.given = 0; /* its indices are not the whole table's: it records nothing */
     return t;
 }
 
@@ -432,8 +488,8 @@ void opt_help(const opt_parser_t *p, FILE *out)
 static const char *const run_engines[] = {"c", "rtl"};
 static const char *const run_scopes[] = {"global", "local"};
 static const char *const run_bind_modes[] = {"lazy", "now"}; /* index = os.bind_now */
-static const char *const run_alloc_names[] = {"equal", "proportional", "ws"};
-enum { RUN_ALLOC_EQUAL, RUN_ALLOC_PROPORTIONAL, RUN_ALLOC_WS };
+static const char *const run_alloc_names[] = {"equal", "proportional", "ws", "priority"};
+enum { RUN_ALLOC_EQUAL, RUN_ALLOC_PROPORTIONAL, RUN_ALLOC_WS, RUN_ALLOC_PRIORITY };
 
 void run_options_defaults(run_options_t *o)
 {
@@ -441,6 +497,27 @@ void run_options_defaults(run_options_t *o)
     machine_config_defaults(&o->hw);
     os_config_defaults(&o->os);
     o->engine = "c";
+}
+
+/* --mft SIZE,SIZE,..: fixed partitions, in address order above the OS. */
+static bool set_mft(void *target, const char *arg, char *why, size_t len)
+{
+    os_config_t *os = &((run_options_t *)target)->os;
+    char copy[1024];
+    snprintf(copy, sizeof copy, "%s", arg);
+    os->nmft = 0;
+    for (char *save = NULL, *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+        uint64_t v;
+        if (os->nmft == OS_MAX_MFT || !parse_quantity(w, true, &v) || v < 16 || v > (1ull << 31) || v % 4) {
+            snprintf(why, len, "expected up to %d partition sizes, multiples of 4 from 16 bytes, e.g. 8K,8K,16K,32K",
+                     OS_MAX_MFT);
+            return false;
+        }
+        os->mft[os->nmft++] = (uint32_t)v;
+    }
+    if (!os->nmft)
+        snprintf(why, len, "expected at least one partition size, e.g. 8K,16K");
+    return os->nmft > 0;
 }
 
 /* --priority P1,P2,..: integers from -1000 to 1000, one per program. */
@@ -501,36 +578,48 @@ static bool set_timing(void *target, const char *arg, char *why, size_t len)
 }
 
 #define RUN(f) OPT_AT(run_options_t, f)
+/* Where an option acts (.acts_in, the modes as bits): given under another
+ * mode it is accepted with a warning (run_options_finish). */
+#define PAGED .acts_in = 1u << OS_PAGED
+#define PARTITIONED .acts_in = 1u << OS_SWRELOC | 1u << OS_HWRELOC /* processes in partitions */
+#define MULTIPROGRAMMED .acts_in = 1u << OS_SWRELOC | 1u << OS_HWRELOC | 1u << OS_PAGED
 static const opt_spec_t run_specs[] = {
     {"--mode", .lists = true, .kind = OPT_CHOICE, .value_name = "MODE", RUN(os.mode), .choices = os_mode_name,
      .nchoices = OS_MODE_COUNT, .help = "bare|swreloc|hwreloc|paged (default hwreloc)"},
     {"--base", .kind = OPT_NUMBER, .value_name = "ADDR", RUN(os.base), .multiple = 4,
      OPT_GIVEN(run_options_t, os.base_given),
-     .help = "physical address of the first process (default: just above the OS)"},
+     PARTITIONED, .help = "physical address of the first process (default: just above the OS)"},
     {"--mem", .lists = true, .kind = OPT_SIZE, .value_name = "SIZE", RUN(hw.mem_size), .min = 16384, .max = 1ull << 31,
      .multiple = 4096, .help = "physical memory, e.g. 64K or 1M (default 1M)"},
     {"--stack", .lists = true, .kind = OPT_SIZE, .value_name = "SIZE", RUN(os.stack_size), .max = 1u << 28, .multiple = 4,
      .help = "stack above the image; paged: initial stack at the top, 0: none (default 4K)"},
     {"--fit", .lists = true, .kind = OPT_CHOICE, .value_name = "POLICY", RUN(os.fit), .choices = fit_name, .nchoices = FIT_COUNT,
-     .help = "hole selection for partitions: first|best|worst|next (default first)"},
+     PARTITIONED, .help = "hole selection for partitions: first|best|worst|next (default first)"},
     {"--granule", .lists = true, .kind = OPT_SIZE, .value_name = "BYTES", RUN(os.granule), .min = 4, .pow2 = true,
-     .help = "partition sizes are rounded up to this (default 16)"},
+     PARTITIONED, .help = "partition sizes are rounded up to this (default 16)"},
     {"--compact", .kind = OPT_FLAG, RUN(os.mp.compact),
-     .help = "compact base/limit partitions when no hole fits (copy_word_cycles a word)"},
+     PARTITIONED, .help = "compact base/limit partitions when no hole fits (copy_word_cycles a word)"},
     {"--swap", .kind = OPT_FLAG, RUN(os.mp.swap),
-     .help = "roll processes out to the backing store when memory is short (disk_mbps)"},
+     PARTITIONED, .help = "roll processes out to the backing store when memory is short (disk_mbps)"},
     {"--swap-back", .kind = OPT_CHOICE, .value_name = "HOW", RUN(os.mp.swap_back), .choices = swapback_name,
-     .nchoices = SWAPBACK_COUNT, .help = "software relocation: same place (default) or relocate on swap-in"},
+     .nchoices = SWAPBACK_COUNT, .acts_in = 1u << OS_SWRELOC, .help = "software relocation: same place (default) or relocate on swap-in"},
+    {"--swap-threshold", .kind = OPT_SIZE, .value_name = "BYTES", RUN(os.mp.swap_threshold),
+     PARTITIONED, .help = "with --swap: roll out only while more than BYTES are allocated (default 0: whenever short)"},
     {"--priority", .kind = OPT_CUSTOM, .value_name = "P1,P2,..", .hook = set_priority,
-     .help = "per-program priority: lower is rolled out first (default all 0)"},
+     MULTIPROGRAMMED, .help = "per-program priority: lower is rolled out first; --alloc priority shares frames by it (default all 0)"},
+    {"--mft", .kind = OPT_CUSTOM, .value_name = "SIZES", .hook = set_mft,
+     PARTITIONED, .help = "contiguous: fixed partitions (MFT) of these sizes, e.g. 8K,8K,16K; a process takes a whole "
+             "free one chosen by --fit (default: variable partitions, MVT)"},
     {"--partitions", .kind = OPT_FLAG, RUN(os.mp.show_partitions),
-     .help = "print the partition table when memory was fullest"},
+     PARTITIONED, .help = "print the partition table when memory was fullest"},
     {"--ws-window", .kind = OPT_NUMBER, .value_name = "N", RUN(os.mp.ws_window), .min = 1,
+     PAGED,
      .help = "paged: working sets over each process's last N references (report)"},
     {"--quantum", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(os.quantum), .min = 1,
-     .help = "cycles per time slice between processes (default 10000)"},
-    {"--max-cycles", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(os.max_cycles), .min = 1,
-     .help = "stop the run when the clock reaches N"},
+     MULTIPROGRAMMED, .help = "cycles per time slice between processes (default 10000)"},
+    {"--max-cycles", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(os.max_cycles),
+     OPT_GIVEN(run_options_t, max_cycles_given),
+     .help = "stop the run when the clock reaches N; 0: never (default 1G; --mem-trace 100M, rtl 50M)"},
     {"--timing", .kind = OPT_CUSTOM, .value_name = "NAME=V", .hook = set_timing,
      .help = "set a timing parameter (see `mmulab timing`); repeatable"},
     {"--engine", .kind = OPT_STRING, .value_name = "ENGINE", RUN(engine), .choices = run_engines, .nchoices = 2,
@@ -547,36 +636,48 @@ static const opt_spec_t run_specs[] = {
     {"--audit", .kind = OPT_FLAG, RUN(os.audit_stores),
      .help = "step the machine and report stores outside the process's memory"},
     {"--check", .kind = OPT_FLAG, RUN(check), .help = "check the results each program's header promises (exit 1 if not)"},
-    {"--quiet", .kind = OPT_FLAG, RUN(quiet), .help = "no summary line on stderr"},
+    {"--quiet", .kind = OPT_FLAG, RUN(quiet), .help = "no summary line or progress line on stderr"},
     {"--page-size", .lists = true, .kind = OPT_SIZE, .value_name = "SIZE", RUN(hw.page_shift), .min = 512, .max = 16u << 20,
-     .pow2 = true, .store_log2 = true, .help = "paged: page size, a power of two from 512 to 16M (default 4K)"},
+     .pow2 = true, .store_log2 = true, PAGED,
+     .help = "paged: page size, a power of two from 512 to 16M (default 4K)"},
     {"--levels", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.levels), .min = 1, .max = PAGING_MAX_LEVELS,
+     PAGED,
      .help = "paged: page-table levels 1..3 (default 2)"},
     {"--va-bits", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.va_bits), .min = 14, .max = 32,
+     PAGED,
      .help = "paged: virtual address width 14..32 (default 32)"},
     {"--tlb", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.tlb_entries), .min = 1, .max = 1024,
+     PAGED,
      .help = "paged: TLB entries 1..1024 (default 16)"},
     {"--tlb-ways", .lists = true, .kind = OPT_NUMBER, .value_name = "full|N", RUN(hw.tlb_ways), .min = 1, .max = 1024,
-     .keyword = "full", .keyword_value = 0, OPT_GIVEN(run_options_t, tlb_ways_given),
+     .keyword = "full", .keyword_value = 0, OPT_GIVEN(run_options_t, tlb_ways_given), PAGED,
      .help = "paged: TLB associativity (default full)"},
     {"--tlb-policy", .lists = true, .kind = OPT_CHOICE, .value_name = "POLICY", RUN(hw.tlb_policy), .choices = tlb_policy_name,
-     .nchoices = TLB_POLICY_COUNT, .help = "paged: TLB replacement lru|fifo|random|plru (default lru)"},
+     .nchoices = TLB_POLICY_COUNT, PAGED,
+     .help = "paged: TLB replacement lru|fifo|random|plru (default lru)"},
     {"--asid-bits", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.asid_bits), .max = 16,
+     PAGED,
      .help = "paged: ASID bits 0..16; 0 flushes the TLB on every switch (default 8)"},
     {"--frames", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(os.frames), .min = 2, .max = PTE_PPN_MAX,
+     PAGED,
      .help = "paged: user frames, at least 2 (default: all that fit)"},
     {"--replace", .lists = true, .kind = OPT_CHOICE, .value_name = "POLICY", RUN(os.replace), .choices = repl_policy_name,
-     .nchoices = REPL_POLICY_COUNT, .help = "paged: page replacement fifo|lru|opt|clock (default lru)"},
+     .nchoices = REPL_POLICY_COUNT, PAGED,
+     .help = "paged: page replacement fifo|lru|opt|clock (default lru)"},
     {"--scope", .lists = true, .kind = OPT_CHOICE, .value_name = "SCOPE", RUN(os.scope_local), .choices = run_scopes,
-     .nchoices = 2, .help = "paged: replace among global|local frames (default global)"},
-    {"--alloc", .lists = true, .kind = OPT_CHOICE, .value_name = "HOW", RUN(alloc), .choices = run_alloc_names, .nchoices = 3,
-     .help = "paged: local quotas equal|proportional, or ws: working-set load control (default equal)"},
-    {"--prefault", .kind = OPT_FLAG, RUN(os.prefault), .help = "paged: load every page at start instead of on demand"},
+     .nchoices = 2, PAGED,
+     .help = "paged: replace among global|local frames (default global)"},
+    {"--alloc", .lists = true, .kind = OPT_CHOICE, .value_name = "HOW", RUN(alloc), .choices = run_alloc_names, .nchoices = 4,
+     PAGED,
+     .help = "paged: local quotas equal|proportional (to image size)|priority (to --priority), or ws: "
+             "working-set load control (default equal)"},
+    {"--prefault", .kind = OPT_FLAG, RUN(os.prefault), PAGED,
+     .help = "paged: load every page at start instead of on demand"},
     {"--disk-mbps", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.timing.disk_mbps), .min = 1, .max = 1000000,
      .help = "backing-store transfer rate in MB/s (default 50)"},
     {"--disk-latency-us", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.timing.disk_latency_us), .max = 10000000,
      .help = "backing-store latency per transfer in us (default 0)"},
-    {"--seed", .lists = true, .kind = OPT_NUMBER, .value_name = "S", RUN(hw.seed), .help = "seed of the random TLB policy (default 1)"},
+    {"--seed", .lists = true, .kind = OPT_NUMBER, .value_name = "S", RUN(hw.seed), PAGED, .help = "seed of the random TLB policy (default 1)"},
     {"--explain", .kind = OPT_CUSTOM, .value_name = "[=WHAT]", .hook = set_explain, .value_optional = true,
      .help = "a sentence per decision (why, what it cost); WHAT, comma-separated, filters: tlb, fault, "
              "evict, writeback, cow, protection, swap, compaction, switch, P<pid>; state adds the policy's "
@@ -584,6 +685,8 @@ static const opt_spec_t run_specs[] = {
     {"--regions", .kind = OPT_FLAG, RUN(regions), .help = "after the run, print each process's region table (paged)"},
     {"--root", .kind = OPT_STRING, .value_name = "DIR", RUN(os.root),
      .help = "guest files (open, mmap) live in this directory, never outside (default .)"},
+    {"--buffer-cache", .lists = true, .kind = OPT_NUMBER, .value_name = "BLOCKS", RUN(os.buffer_cache_blocks), .max = 65536,
+     .help = "page-sized blocks of file data read/write keep in memory (default 0: every block goes to the disk)"},
     {"--lib-path", .kind = OPT_STRING, .value_name = "DIRS", RUN(os.lib_path),
      .help = "':'-separated directories of dynamic libraries, before the program's own and its lib/"},
     {"--bind", .kind = OPT_CHOICE, .value_name = "WHEN", RUN(os.bind_now), .choices = run_bind_modes, .nchoices = 2,
@@ -591,10 +694,42 @@ static const opt_spec_t run_specs[] = {
              "(default lazy)"},
 };
 #undef RUN
+#undef PAGED
+#undef PARTITIONED
+#undef MULTIPROGRAMMED
 
 opt_table_t run_options_table(run_options_t *o)
 {
-    return (opt_table_t){.specs = run_specs, .n = OPT_COUNT(run_specs), .target = o};
+    return (opt_table_t){.specs = run_specs, .n = OPT_COUNT(run_specs), .target = o, OPT_GIVEN_SET(run_options_t, given)};
+}
+
+/* Options the mode or the other options leave idle are accepted, with a
+ * warning naming each (docs/cli.md). */
+static void warn_idle(run_options_t *o, FILE *err)
+{
+    opt_table_t t = run_options_table(o);
+    const char *prog = "mmulab";
+    if (!o->every_mode)
+        opt_warn_idle_in(prog, &t, o->os.mode, "under --mode", os_mode_name, OS_MODE_COUNT, err);
+    else
+        opt_warn_idle(prog, &t, "--mode", true, "in compare (it runs each mode in turn)", err);
+    bool paged = o->os.mode == OS_PAGED;
+    opt_warn_idle(prog, &t, "--swap-back", o->os.mode == OS_SWRELOC && !o->os.mp.swap, "without --swap", err);
+    opt_warn_idle(prog, &t, "--seed", paged && o->hw.tlb_policy != TLB_RANDOM,
+                  "without --tlb-policy random (the only policy with a random choice)", err);
+    opt_warn_idle(prog, &t, "--scope", paged && o->alloc == RUN_ALLOC_WS,
+                  "with --alloc ws (working-set load control replaces globally)", err);
+}
+
+/* Does every one of n programs have a priority of at least 1 (a share of frames)? */
+static bool priorities_cover(const mp_config_t *mp, int n)
+{
+    if (mp->npriorities < n)
+        return false;
+    for (int i = 0; i < n; i++)
+        if (mp->priority[i] < 1)
+            return false;
+    return true;
 }
 
 /* The working-set window by default, in references (fetches and data
@@ -603,9 +738,26 @@ opt_table_t run_options_table(run_options_t *o)
 
 int run_options_finish(run_options_t *o, FILE *err)
 {
+    warn_idle(o, err);
     if (!o->tlb_ways_given || o->hw.tlb_ways == 0) /* full, the default */
         o->hw.tlb_ways = o->hw.tlb_entries;
+    if (!o->max_cycles_given)
+        o->os.max_cycles = !strcmp(o->engine, "rtl") ? RUN_DEFAULT_MAX_CYCLES_RTL
+                           : o->mem_trace           ? RUN_DEFAULT_MAX_CYCLES_MEM_TRACE
+                                                    : RUN_DEFAULT_MAX_CYCLES_C;
     o->os.alloc_proportional = o->alloc == RUN_ALLOC_PROPORTIONAL;
+    o->os.alloc_priority = o->alloc == RUN_ALLOC_PRIORITY;
+    if (o->os.alloc_priority && o->os.mp.npriorities == 0) { /* e.g. from --alloc all: every program weighs 1 */
+        fprintf(err, "mmulab: warning: --alloc priority without --priority: every program weighs 1, as under equal\n");
+        for (int i = 0; i < o->nprograms && i < MP_MAX_PRIORITIES; i++)
+            o->os.mp.priority[i] = 1;
+        o->os.mp.npriorities = o->nprograms < MP_MAX_PRIORITIES ? o->nprograms : MP_MAX_PRIORITIES;
+    }
+    if (o->os.alloc_priority && !priorities_cover(&o->os.mp, o->nprograms)) {
+        fprintf(err, "mmulab: --alloc priority: needs --priority with a priority of at least 1 for each program "
+                     "(%d here; frames are shared in proportion to them), e.g. --priority 3,1\n", o->nprograms);
+        return 2;
+    }
     o->os.mp.alloc_ws = o->alloc == RUN_ALLOC_WS; /* working-set load control (os/loadctl.c) */
     if (o->os.mp.alloc_ws) { /* load control measures working sets; replacement is global */
         o->os.mp.ws_window = o->os.mp.ws_window ? o->os.mp.ws_window : WS_WINDOW_DEFAULT;

@@ -74,6 +74,8 @@ typedef struct {
     bool value_optional;    /* OPT_CUSTOM: the value only as --name=VALUE; alone, "" */
     bool show_default;      /* --help appends the target's value as the default  */
     bool lists;             /* takes a list or range too (see above)             */
+    unsigned acts_in;       /* the settings (bits, the command's: run's modes) in
+                               which the option does anything; 0: all (opt_warn_idle) */
 } opt_spec_t;
 
 /* The field `f` of struct type T as an option's target. */
@@ -82,6 +84,12 @@ typedef struct {
 #define OPT_GIVEN(T, f) .given = offsetof(T, f) + 1
 #define OPT_COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+/* Which options of a table the command line gave: bit i for specs[i]. */
+#define OPT_TABLE_MAX 128
+typedef struct {
+    uint64_t bits[OPT_TABLE_MAX / 64];
+} opt_given_t;
+
 /* One table and the struct its targets live in. */
 typedef struct opt_table {
     const opt_spec_t *specs;
@@ -89,7 +97,12 @@ typedef struct opt_table {
     void *target;
     const char *heading; /* above its options in --help, or NULL            */
     const char *used;    /* out: the first of its options the command line gave */
+    size_t given;        /* OPT_GIVEN_SET: offset + 1 of an opt_given_t in the
+                            target, filled as options are given (0: none)   */
 } opt_table_t;
+
+/* The opt_given_t field `f` of struct type T, for a table's .given. */
+#define OPT_GIVEN_SET(T, f) .given = offsetof(T, f) + 1
 
 typedef struct {
     const char *prog;         /* "mmulab run": prefix of every message          */
@@ -117,6 +130,19 @@ opt_table_t opt_table_only(opt_table_t t, const char *const *names, opt_spec_t *
 /* Every table's options, one line each, with the headings. */
 void opt_help(const opt_parser_t *p, FILE *out);
 
+/* Options that do nothing say so (accepted, with a warning on err).  Both
+ * need the table's .given.  Whether the option `name` was given: */
+bool opt_given(const opt_table_t *t, const char *name);
+/* The option `name`, if given and `idle`: "PROG: warning: NAME does nothing
+ * WHY" (why: "without --swap").  True if it warned. */
+bool opt_warn_idle(const char *prog, const opt_table_t *t, const char *name, bool idle, const char *why, FILE *err);
+/* Every given option whose .acts_in leaves out the setting `now` (a bit
+ * number), named through names[] after the words `setting` ("under --mode"
+ * and "paged"): "PROG: warning: --fit does nothing under --mode paged (it acts
+ * under --mode swreloc or hwreloc)".  The number of warnings. */
+int opt_warn_idle_in(const char *prog, const opt_table_t *t, int now, const char *setting, const char *const *names,
+                     int nnames, FILE *err);
+
 /* Unsigned numbers: decimal, 0x hex, with an optional K, M or G suffix
  * (powers of 1024).  False if malformed or too big for 32 bits. */
 bool parse_u32(const char *text, uint32_t *out);
@@ -142,6 +168,9 @@ typedef struct {
     bool regions;            /* --regions: print the region tables at the end */
     int alloc;               /* --alloc: index into run_alloc_names        */
     bool tlb_ways_given;     /* else (or with "full") ways = entries       */
+    bool max_cycles_given;   /* --max-cycles N (0: no limit); else the engine's default */
+    opt_given_t given;       /* which options were given: those the mode ignores are warned about */
+    bool every_mode;         /* compare: runs under each mode, so no option is idle for the mode */
     bool explain;            /* --explain[=WHAT]: a sentence per decision on stdout */
     explain_filter_t explain_filter;
     int nprograms;
@@ -149,6 +178,15 @@ typedef struct {
     char **prog_args;        /* `run prog.s -- ARG...`: the last program's arguments, */
     int nprog_args;          /* put on its initial stack (NULL: no `--`, no argument block) */
 } run_options_t;
+
+/* The cycle limit of a run without --max-cycles, so that no guest (an endless
+ * loop, a fork bomb) holds the tool for long: about 10 to 30 seconds of this
+ * machine's wall time at each engine's slowest (docs/cli.md). */
+#define RUN_DEFAULT_MAX_CYCLES_C 1000000000ull      /* the C model               */
+#define RUN_DEFAULT_MAX_CYCLES_RTL 50000000ull      /* --engine rtl              */
+#define RUN_DEFAULT_MAX_CYCLES_COMPARE 100000000ull /* compare: five audited runs */
+#define RUN_DEFAULT_MAX_CYCLES_COSIM 10000000ull    /* both engines in lockstep  */
+#define RUN_DEFAULT_MAX_CYCLES_MEM_TRACE 100000000ull /* --mem-trace steps the machine and writes a line a reference */
 
 void run_options_defaults(run_options_t *o);
 

@@ -44,6 +44,10 @@ static int gather(const proc_stats_t *st, stat_t *out)
     out[n++] = (stat_t){"fault_cycles", st->fault_cycles, "cycles serving page faults: trap entry, handler, disk"};
     out[n++] = (stat_t){"shared_maps", st->shared_maps, "pages mapped onto a frame already in use (fork, shared memory, code): frames saved"};
     out[n++] = (stat_t){"cow_copies", st->cow_copies, "copy-on-write faults that copied a shared page"};
+    out[n++] = (stat_t){"file_bytes_read", st->file_bytes_read, "bytes read() from files (disk transfer and copy charged)"};
+    out[n++] = (stat_t){"file_bytes_written", st->file_bytes_written, "bytes write() to files (copy and disk transfer charged)"};
+    out[n++] = (stat_t){"bcache_hits", st->bcache_hits, "blocks read() found in the buffer cache (--buffer-cache)"};
+    out[n++] = (stat_t){"bcache_misses", st->bcache_misses, "blocks read() took from the disk"};
     out[n++] = (stat_t){"binds", st->binds, "imported symbols bound by the dynamic loader"};
     out[n++] = (stat_t){"lazy_binds", st->lazy_binds, "of them bound at their first call (lazy binding)"};
     out[n++] = (stat_t){"bind_cycles", st->bind_cycles, "cycles binding symbols: lookup and slot write (lazy: plus the trap)"};
@@ -161,6 +165,7 @@ static void write_json(session_t *s, FILE *f)
                 pid, p->name, p->state == PROC_EXITED ? "exited" : p->state == PROC_KILLED ? "killed" : "ready");
         fprintf(f, "      \"exit_code\": %d,\n      \"base\": %" PRIu32 ",\n      \"size\": %" PRIu32 ",\n", p->exit_code,
                 p->base, p->size);
+        fprintf(f, "      \"frame_quota\": %" PRIu32 ",\n", p->frame_quota);
         json_stats(f, st, n, p->st.faults, "      ");
         fprintf(f, "\n    }");
     }
@@ -197,6 +202,8 @@ static void write_text(session_t *s, FILE *f)
         char prefix[48];
         snprintf(prefix, sizeof prefix, "system.process%d.", pid);
         text_stats(f, prefix, st, gather(&p->st, st), p->st.faults);
+        fprintf(f, "%-44s %20" PRIu32 "   # %s\n", strcat(prefix, "frame_quota"), p->frame_quota,
+                "frames it may hold under --scope local (paged; 0: no quota)");
     }
     fprintf(f, "\n---------- End Simulation Statistics   ----------\n");
 }
@@ -216,16 +223,23 @@ static bool write_file(session_t *s, const char *path, void (*writer)(session_t 
     return fclose(f) == 0;
 }
 
+/* Stopped processes named one a line, up to this many. */
+#define MAX_FAULT_LINES 20
+
 static void summary(session_t *s, FILE *err)
 {
     proc_stats_t total;
     os_totals(s->os, &total);
     os_mp_report(s->os, err); /* compaction and swapping, if any */
+    int killed = 0;
     for (int pid = 1; pid <= os_process_count(s->os); pid++) {
         process_t *p = os_process(s->os, pid);
-        if (p->state == PROC_KILLED)
+        if (p->state == PROC_KILLED && ++killed <= MAX_FAULT_LINES)
             fprintf(err, "mmulab: %s\n", p->fault_msg);
     }
+    if (killed > MAX_FAULT_LINES) /* a fork bomb stopped at the cycle limit */
+        fprintf(err, "mmulab: ... and %d more processes stopped (--stats-json lists every process)\n",
+                killed - MAX_FAULT_LINES);
     if (!s->opt.quiet)
         fprintf(err, "mmulab: %s: %d process%s, %" PRIu64 " instructions, %" PRIu64 " cycles (%" PRIu64
                      " loading), first exit code %d\n",

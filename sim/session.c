@@ -5,10 +5,12 @@
 
 #include "../obs/din.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../toolchain/asm.h"
+#include "runctl.h"
 
 static bool is_elf_file(const char *path)
 {
@@ -91,19 +93,48 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+/* "prog.s@5000": the path and the cycle it arrives at; false (and 0) for
+ * a program loaded before the run. */
+static bool split_arrival(const char *word, char *path, size_t len, uint64_t *cycle)
+{
+    const char *at = strrchr(word, '@');
+    *cycle = 0;
+    if (!at || !at[1] || at[strspn(at + 1, "0123456789") + 1] || at - word >= (long)len) {
+        snprintf(path, len, "%s", word);
+        return false;
+    }
+    snprintf(path, len, "%.*s", (int)(at - word), word);
+    *cycle = strtoull(at + 1, NULL, 10);
+    return true;
+}
+
 static int load_programs(session_t *s, FILE *err)
 {
+    bool arrivals = false;
     for (int i = 0; i < s->opt.nprograms; i++) {
-        const char *path = s->opt.programs[i];
+        char path[PATH_MAX];
+        uint64_t cycle;
+        bool arrives = split_arrival(s->opt.programs[i], path, sizeof path, &cycle);
         exe_t exe;
         if (program_load(path, &exe, err))
             return 2;
         char msg[256];
-        int pid = os_load(s->os, &exe, base_name(path), msg, sizeof msg);
+        int pid = 0;
+        bool ok = arrives ? os_add_arrival(s->os, &exe, base_name(path), cycle, msg, sizeof msg)
+                          : !arrivals && (pid = os_load(s->os, &exe, base_name(path), msg, sizeof msg)) > 0;
+        if (!arrives && arrivals)
+            snprintf(msg, sizeof msg, "programs loaded at the start come before those arriving later (prog.s@CYCLE)");
+        arrivals = arrivals || arrives;
         exe_free(&exe);
-        if (pid < 0 || (s->opt.prog_args && i == s->opt.nprograms - 1 &&
-                        !os_set_args(s->os, pid, s->opt.nprog_args, s->opt.prog_args, msg, sizeof msg))) {
-            fprintf(err, "mmulab: %s: %s\n", path, msg);
+        if (ok && s->opt.prog_args && i == s->opt.nprograms - 1) {
+            ok = pid > 0;
+            if (!ok)
+                snprintf(msg, sizeof msg, "program arguments (-- ARG...) go to a program loaded before the run");
+            else
+                ok = os_set_args(s->os, pid, s->opt.nprog_args, s->opt.prog_args, msg, sizeof msg);
+        }
+        if (!ok) {
+            fprintf(err, "mmulab: %s: %s\n", s->opt.programs[i], msg);
             return 2;
         }
         if (!expect_parse_file(&s->expects[i], path, err))
@@ -136,6 +167,12 @@ static int record_future(session_t *s, FILE *err)
         if (devnull)
             os_set_console(rec.os, devnull);
         session_run(&rec);
+        if (os_recording_full(rec.os)) {
+            fprintf(err, "mmulab: --replace opt: a process makes more than %u page references, and OPT keeps each "
+                         "one in memory; use a shorter run (--max-cycles) or another --replace policy\n",
+                    OS_OPT_MAX_REFS);
+            rc = 2;
+        }
         for (int pid = 1; pid <= os_process_count(rec.os) && rc == 0; pid++) {
             size_t n;
             const page_ref_t *refs = os_recorded_refs(rec.os, pid, &n);
@@ -278,9 +315,48 @@ int session_open_wrapped(session_t *s, const run_options_t *opt, machine_wrap_fn
     return rc;
 }
 
+/* The run goes in slices of this many cycles; between two, the stop flag is
+ * looked at and the progress line updated (the CPU's loop tests neither). */
+#define RUN_SLICE_CYCLES (1u << 20)
+
+static int processes_alive(session_t *s)
+{
+    int alive = 0;
+    for (int pid = 1; pid <= os_process_count(s->os); pid++)
+        alive += os_process(s->os, pid)->state == PROC_READY;
+    return alive;
+}
+
+static void show_progress(session_t *s, progress_t *progress)
+{
+    if (!progress_due(progress))
+        return;
+    char detail[64];
+    int alive = processes_alive(s);
+    snprintf(detail, sizeof detail, "%d process%s alive", alive, alive == 1 ? "" : "es");
+    progress_update(progress, machine_cycles(s->m), "cycles", machine_counters(s->m)->instructions, "instructions",
+                    detail);
+}
+
 int session_run(session_t *s)
 {
-    int rc = os_run(s->os);
+    progress_t progress;
+    progress_start(&progress, "run", s->opt.quiet);
+    while (os_run_until(s->os, machine_cycles(s->m) + RUN_SLICE_CYCLES)) {
+        if (runctl_stopping()) {
+            char why[64];
+            snprintf(why, sizeof why, "interrupted by %s", runctl_signal_name());
+            os_interrupt(s->os, why);
+            break;
+        }
+        show_progress(s, &progress);
+        if (s->opt.os.record_refs && os_recording_full(s->os)) { /* OPT's recording pass: no need to go on */
+            os_interrupt(s->os, "OPT's recording is full");
+            break;
+        }
+    }
+    progress_end(&progress);
+    int rc = os_run_status(s->os);
     if (s->explainer)
         explain_flush(s->explainer);
     return rc;

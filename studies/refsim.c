@@ -9,10 +9,10 @@
 
 static uint64_t next_use_oracle(void *ctx, uint32_t frame, uint64_t last_use, uint64_t now)
 {
-    (void)frame;
+    (void)last_use; /* frame_next[frame] is the next use after it */
     (void)now;
     const refsim_t *s = ctx;
-    return s->next_use[last_use];
+    return s->frame_next[frame];
 }
 
 bool refsim_init(refsim_t *s, repl_policy_t policy, uint32_t frames, const uint64_t *next_use)
@@ -21,14 +21,17 @@ bool refsim_init(refsim_t *s, repl_policy_t policy, uint32_t frames, const uint6
     s->next_use = next_use;
     s->repl = repl_create(policy, frames);
     s->frame_page = s->repl ? malloc(frames * sizeof *s->frame_page) : NULL;
-    if (!s->frame_page || !u64map_init(&s->resident, frames)) {
+    bool opt = policy == REPL_OPT;
+    s->frame_next = opt ? malloc(frames * sizeof *s->frame_next) : NULL;
+    if (!s->frame_page || (opt && !s->frame_next) || !u64map_init(&s->resident, frames)) {
         free(s->frame_page);
+        free(s->frame_next);
         repl_destroy(s->repl);
         return false;
     }
     for (uint32_t f = 0; f < frames; f++)
         s->frame_page[f] = REFSIM_NO_PAGE;
-    if (next_use)
+    if (opt)
         repl_set_oracle(s->repl, next_use_oracle, s);
     return true;
 }
@@ -37,6 +40,7 @@ void refsim_free(refsim_t *s)
 {
     repl_destroy(s->repl);
     free(s->frame_page);
+    free(s->frame_next);
     u64map_free(&s->resident);
     *s = (refsim_t){0};
 }
@@ -60,7 +64,7 @@ uint32_t refsim_access(refsim_t *s, uint64_t page, uint64_t t, bool *fault, uint
     uint64_t frame = u64map_get(&s->resident, page, REPL_NONE);
     *fault = frame == REPL_NONE;
     if (!*fault) {
-        repl_reference(s->repl, (uint32_t)frame, t);
+        refsim_touch(s, (uint32_t)frame, t);
         return (uint32_t)frame;
     }
     s->faults++;
@@ -69,6 +73,8 @@ uint32_t refsim_access(refsim_t *s, uint64_t page, uint64_t t, bool *fault, uint
         return REPL_NONE;
     s->frame_page[frame] = page;
     repl_load(s->repl, (uint32_t)frame, t);
+    if (s->frame_next)
+        s->frame_next[frame] = s->next_use ? s->next_use[t] : s->next;
     return (uint32_t)frame;
 }
 
@@ -86,7 +92,7 @@ bool refs_next_use(const uint64_t *pages, size_t n, uint64_t *next_use)
     return ok;
 }
 
-static bool refs_push(refstring_t *rs, uint64_t page)
+bool refs_push(refstring_t *rs, uint64_t page)
 {
     if (rs->n == rs->cap) {
         size_t cap = rs->cap ? 2 * rs->cap : 64;
@@ -100,31 +106,53 @@ static bool refs_push(refstring_t *rs, uint64_t page)
     return true;
 }
 
-static bool is_separator(char c) { return c == ' ' || c == '\t' || c == '\n' || c == ','; }
+static bool is_separator(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ','; }
+
+static int source_getc(refs_source_t *src)
+{
+    if (src->text)
+        return *src->text ? (unsigned char)*src->text++ : EOF;
+    return getc(src->in);
+}
+
+int refs_next(refs_source_t *src, uint64_t *page, char *err, size_t errlen)
+{
+    int c;
+    while ((c = source_getc(src)) != EOF && is_separator(c))
+        ;
+    if (c == EOF)
+        return 0;
+    char token[24];
+    size_t len = 0;
+    uint64_t v = 0;
+    bool number = true;
+    for (; c != EOF && !is_separator(c); c = source_getc(src)) {
+        if (len < sizeof token - 1)
+            token[len++] = (char)c;
+        number = number && c >= '0' && c <= '9' && v < UINT64_MAX / 16;
+        v = v * 10 + (uint64_t)(c - '0');
+    }
+    token[len] = 0;
+    if (!number || v == REFSIM_NO_PAGE) {
+        snprintf(err, errlen,
+                 "'%s' is not a page number (references are non-negative integers separated by spaces, commas "
+                 "or newlines)",
+                 token);
+        return -1;
+    }
+    *page = v;
+    return 1;
+}
 
 bool refs_parse(const char *text, refstring_t *rs, char *err, size_t errlen)
 {
-    const char *p = text;
-    for (;;) {
-        while (is_separator(*p))
-            p++;
-        if (!*p)
-            return true;
-        const char *start = p;
-        uint64_t page = 0;
-        while (*p >= '0' && *p <= '9' && page < UINT64_MAX / 16)
-            page = page * 10 + (uint64_t)(*p++ - '0');
-        if (p == start || !(*p == 0 || is_separator(*p))) {
-            int len = (int)strcspn(start, " \t\n,");
-            snprintf(err, errlen,
-                     "'%.*s' is not a page number (references are non-negative integers "
-                     "separated by spaces or commas)",
-                     len, start);
-            return false;
-        }
+    refs_source_t src = {.text = text};
+    uint64_t page;
+    int got;
+    while ((got = refs_next(&src, &page, err, errlen)) > 0)
         if (!refs_push(rs, page)) {
             snprintf(err, errlen, "out of memory");
             return false;
         }
-    }
+    return got == 0;
 }

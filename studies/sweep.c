@@ -116,21 +116,21 @@ bool sweep_read(sweep_t *s, const char *path, char *err, size_t errlen)
     }
     char line[MAX_LINE], msg[512];
     char *w[SWEEP_MAX_WORDS];
-    int lineno = 0;
+    unsigned long long lineno = 0;
     bool ok = true;
     while (ok && fgets(line, sizeof line, f)) {
         lineno++;
         if (!strchr(line, '\n') && !feof(f)) {
-            snprintf(err, errlen, "%s:%d: error: line longer than %d characters", path, lineno, MAX_LINE - 2);
+            snprintf(err, errlen, "%s:%llu: error: line longer than %d characters", path, lineno, MAX_LINE - 2);
             ok = false;
             break;
         }
         int n = split_words(line, w, SWEEP_MAX_WORDS);
         if (n < 0) {
-            snprintf(err, errlen, "%s:%d: error: %s", path, lineno, n == -1 ? "unclosed quote" : "too many words");
+            snprintf(err, errlen, "%s:%llu: error: %s", path, lineno, n == -1 ? "unclosed quote" : "too many words");
             ok = false;
         } else if (n > 0 && !spec_line(s, w, n, msg, sizeof msg)) {
-            snprintf(err, errlen, "%s:%d: error: %s", path, lineno, msg);
+            snprintf(err, errlen, "%s:%llu: error: %s", path, lineno, msg);
             ok = false;
         }
     }

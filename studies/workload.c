@@ -133,13 +133,13 @@ bool wl_read_file(const char *path, wl_trace_t *t, char *err, size_t errlen)
 bool wl_read_stream(FILE *f, const char *path, wl_trace_t *t, char *err, size_t errlen)
 {
     char line[512];
-    int lineno = 0;
+    unsigned long long lineno = 0; /* a file of blank lines may exceed an int's count */
     bool ok = true;
     const char *bad;
     while (ok && (bad = read_line(f, line, sizeof line)) != NULL) {
         lineno++;
         if (*bad) {
-            snprintf(err, errlen, "%s:%d: %s", path, lineno, bad);
+            snprintf(err, errlen, "%s:%llu: %s", path, lineno, bad);
             ok = false;
             break;
         }
@@ -151,7 +151,10 @@ bool wl_read_stream(FILE *f, const char *path, wl_trace_t *t, char *err, size_t 
         double arrival, lifetime;
         uint32_t size;
         if (!parse_line(line, &arrival, &size, &lifetime)) {
-            snprintf(err, errlen, "%s:%d: expected ARRIVAL SIZE LIFETIME (e.g. 0 4K 10; times from 0 to 1e12, size from 1 to 4G-1)", path, lineno);
+            snprintf(err, errlen, "%s:%llu: expected ARRIVAL SIZE LIFETIME (e.g. 0 4K 10; times from 0 to 1e12, size from 1 to 4G-1)", path, lineno);
+            ok = false;
+        } else if (t->n >= WL_MAX_REQUESTS) {
+            snprintf(err, errlen, "%s:%llu: more than %d requests", path, lineno, WL_MAX_REQUESTS);
             ok = false;
         } else if (!wl_trace_add(t, arrival, size, lifetime)) {
             snprintf(err, errlen, "out of host memory");
@@ -352,6 +355,8 @@ void wl_run(const wl_trace_t *t, const wl_config_t *cfg, fit_t fit, wl_result_t 
         } else {
             advance_to(&s, t->req[next].arrival);
             arrive(&s, next++);
+            if (cfg->tick && next % 4096 == 0 && !cfg->tick(cfg->tick_ctx, next))
+                break;
         }
     }
     finish(&s);

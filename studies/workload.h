@@ -59,10 +59,17 @@ typedef struct {
     bool compact;             /* on a failed request with enough free memory, compact  */
     uint32_t copy_word_cycles;/* what compaction pays per word moved          */
     int warmup;               /* requests before measuring the time averages  */
+    /* If set, called every few thousand requests with how many have arrived;
+     * a false return ends the run there (SIGINT: the results so far). */
+    bool (*tick)(void *ctx, int arrived);
+    void *tick_ctx;
     wl_sample_fn sample;      /* if set, called every sample_every time units */
     void *sample_ctx;
     double sample_every;
 } wl_config_t;
+
+/* The most requests a workload file may hold (as --count's limit). */
+#define WL_MAX_REQUESTS 10000000
 
 typedef struct {
     fit_t fit;

@@ -28,9 +28,9 @@ for cmd in asm run; do
     end
 done
 
-begin "bad assembly: 300 bad lines give 300 errors in one run"
+begin "bad assembly: 300 bad lines give 300 errors in one run (--max-errors 0)"
 for i in $(seq 300); do echo "        FROB$i R1"; done >"$T/many.s"
-mm asm "$T/many.s" -o "$T/many.x"
+mm asm --max-errors 0 "$T/many.s" -o "$T/many.x"
 want_rc 2
 want_eq "errors" "$(grep -cE 'many\.s:[0-9]+:9: error: ' "$T/err")" 300
 want_eq "the last one" "$(grep -E 'error: ' "$T/err" | sed -n 300p | cut -d: -f2)" 300
@@ -68,7 +68,16 @@ begin "bad assembly: random bytes as source are errors, not a crash"
 python3 -c 'import random,sys; r=random.Random(7); sys.stdout.buffer.write(bytes(r.randrange(256) for _ in range(4000)))' >"$T/noise.s"
 mm run "$T/noise.s"
 want_rc 2
-want_err_re "noise.s:[0-9]+:[0-9]+: error: "
+want_err_re "noise.s: error: not assembly text: NUL byte at offset [0-9]+"
+end
+
+begin "bad assembly: random bytes without a NUL are file:line:col errors, at most 100 and a last line saying so"
+python3 -c 'import random,sys; r=random.Random(7); sys.stdout.buffer.write(bytes(r.randrange(1, 256) for _ in range(40000)))' >"$T/noise1.s"
+mm run "$T/noise1.s"
+want_rc 2
+want_err_re "noise1.s:[0-9]+:[0-9]+: error: "
+want_eq "error lines" "$(grep -c 'noise1.s:[0-9]*:[0-9]*: error: ' "$T/err")" 100
+want_err "noise1.s: error: too many errors, stopping"
 end
 
 begin "bad assembly: a 100000-character line does not crash"
@@ -102,14 +111,17 @@ done <<'CASES'
 --dump 1000:x|--dump '1000:x'
 --dump :5|--dump ':5'
 --timing foo=1|unknown parameter 'foo'; allowed: mem_cycles
---timing mem_cycles=x|--timing mem_cycles: 'x' is not a number
---timing mem_cycles=-1|--timing mem_cycles
+--timing mem_cycles=x|--timing mem_cycles: 'x': expected a whole number from 0 to 4294967295
+--timing mem_cycles=-1|--timing mem_cycles: '-1': expected a whole number from 0 to
 --timing nothing|--timing wants NAME=VALUE
---timing exec_cycles=0|at least one cycle
+--timing exec_cycles=0|--timing exec_cycles: '0': expected a whole number from 1 to 4294967295
+--timing cpu_mhz=0|--timing cpu_mhz: '0': expected a whole number from 1 to
+--timing disk_mbps=0|--timing disk_mbps: '0': expected a whole number from 1 to
 --base 100|--base 0x64
 --base zero|--base 'zero'
 --quantum 0|--quantum '0'
---max-cycles 0|--max-cycles '0'
+--max-cycles -1|--max-cycles '-1'
+--max-cycles 5Q|--max-cycles '5Q': expected a number from 0 to
 --granule 3|--granule '3'
 --fit worstest|--fit 'worstest': allowed values are first|best|worst|next
 --stack 3|--stack '3'

@@ -189,4 +189,77 @@ usewrap 3
 want_eq "mode 3: refused, nothing loaded or bound" "$(jv "$T/w.json" binds)" 0
 end
 
+# Fits over time (slides 12, 13): programs arriving during the run.
+FOUR="programs/checksum.s programs/longsum.s programs/vcopy.s programs/longsum.s"
+begin "arrivals: first, best and worst fit take different holes for the same arrival"
+# at 50000 checksum.s (7104 bytes at 0x2000) and vcopy.s (6144 bytes after
+# the first longsum's 4320) have left: holes 0x2000 (7104), 0x4ca0 (6144), the top
+for fit in first:0x2000 best:0x4ca0 worst:0x7580; do
+    mm run --mode hwreloc --mem 64K --fit "${fit%%:*}" --partitions $FOUR programs/recurse.s@50000
+    want_rc 0
+    want_err_re "process 5 \(recurse.s, 4912 bytes, due at 50000\) placed at ${fit##*:} by ${fit%%:*} fit"
+done
+want_eq "0x4ca0" $((0x2000 + 7104 + 4320)) $((0x4ca0))
+end
+
+begin "an arrival waits for a hole big enough (external fragmentation), then comes in"
+mm run --mode hwreloc --mem 20K --partitions --stats-json "$T/w.json" programs/longsum.s programs/longsum.s programs/checksum.s@100
+want_rc 0
+want_err_re "process 3 \(checksum.s, 7104 bytes, due at 100\) placed at 0x2000 by first fit, in the hole 0x2000 \(12288 bytes\)"
+want_eq "checksum's exit" "$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['processes'][2]['exit_code'])" "$T/w.json")" 0
+end
+
+begin "an arrival after everyone has left: the CPU idles until it comes"
+mm run --mode hwreloc --stats-json "$T/i.json" programs/vcopy.s programs/vcopy.s@100000
+want_rc 0
+[ "$(jv "$T/i.json" clock)" -gt 100000 ] || fail_because "clock $(jv "$T/i.json" clock) is not past the arrival at 100000"
+end
+
+begin "an arrival that can never fit is dropped with its name, exit 1"
+printf 'start: LOAD R1, #0\nSYSCALL #0\n.data\n.space 20000\n' >"$T/huge.s"
+mm run --mode hwreloc --mem 16K programs/vcopy.s "$T/huge.s@10"
+want_rc 1
+want_out "huge.s (due at cycle 10) never found a hole: dropped"
+end
+
+begin "arrivals: paged mode, out of order, a program loaded at start after an arrival: refused, exit 2"
+mm run --mode paged programs/vcopy.s programs/vcopy.s@100
+want_rc 2
+want_err "are for the contiguous multiprogrammed modes"
+mm run --mode hwreloc programs/vcopy.s@100 programs/recurse.s@50
+want_rc 2
+want_err "arrival at cycle 50 listed after one at 100"
+mm run --mode hwreloc programs/vcopy.s@10 programs/vcopy.s
+want_rc 2
+want_err "programs loaded at the start come before those arriving later"
+end
+
+if [ -x "$OUT/mmulab-rtl" ]; then
+    begin "arrivals in lockstep: both engines' OSes admit it at the same instruction"
+    mm cosim --mode hwreloc --mem 64K --fit worst $FOUR programs/recurse.s@50000
+    want_rc 0
+    want_out_re "^cosim: [0-9]+ instructions, [0-9]+ cycles, 0 divergences$"
+    end
+fi
+
+begin "MFT: fixed partitions, a process takes a whole one; best fit picks the smallest free that fits"
+mm run --mode hwreloc --mft 16K,8K,8K --fit best --partitions programs/vcopy.s programs/checksum.s
+want_rc 0
+want_err "fixed partitions (MFT) when memory was fullest"
+want_err_re "0x00006000 +8192 bytes +process 1 \(asked 6144, 2048 left unused in the partition\)"
+want_err_re "0x00008000 +8192 bytes +process 2 \(asked 7104, 1088 left unused in the partition\)"
+want_err "internal fragmentation 3136 bytes"
+mm run --mode hwreloc --mft 16K,8K,8K --fit first --partitions programs/vcopy.s
+want_err_re "0x00002000 +16384 bytes +process 1 \(asked 6144, 10240 left unused in the partition\)"
+end
+
+begin "MFT: bad lists and partitions past memory are refused naming --mft"
+mm run --mode hwreloc --mft 8K,x programs/vcopy.s
+want_rc 2
+want_err "--mft '8K,x': expected up to 64 partition sizes"
+mm run --mode hwreloc --mft 8K,2M programs/vcopy.s
+want_rc 2
+want_err "--mft: the partitions do not fit"
+end
+
 finish

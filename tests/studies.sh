@@ -105,7 +105,7 @@ end
 begin "tlbsim --tlb 8,16,32,64 --tlb-ways full,4 --replace all --page-size 4K,8K: a row per point"
 mm tlbsim --trace "$T/a.din" --tlb 8,16,32,64 --tlb-ways full,4 --replace all --page-size 4K,8K --json "$T/g.json"
 want_rc 0
-want_err "--replace matters only with --frames"
+want_err "warning: --replace does nothing without --frames"
 want_eq "rows" "$(grep -c '"tlb_entries"' "$T/g.json")" 64
 want_eq "4-way 8 entries 8K" "$(jflat "$T/g.json" | grep -c 'tlb_ways=4')" 32
 end

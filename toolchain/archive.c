@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "exe.h"
 
@@ -34,27 +35,51 @@ static void *xrealloc(void *p, size_t n)
 
 int file_read_all(const char *path, size_t max, uint8_t **data, size_t *size, char *err, size_t errlen)
 {
+    return file_read_checked(path, max, NULL, data, size, err, errlen);
+}
+
+int file_read_checked(const char *path, size_t max, file_head_check_fn check_head, uint8_t **data, size_t *size,
+                      char *err, size_t errlen)
+{
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    size_t len = 0, cap = 4096;
+    struct stat st; /* a regular file too large is refused before it is read */
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
+        fclose(f);
+        snprintf(err, errlen, "%s: %llu bytes, larger than %zu", path, (unsigned long long)st.st_size, max);
+        return -1;
+    }
+    size_t len = 0, cap = max < 4096 ? max + 1 : 4096;
     uint8_t *buf = xrealloc(NULL, cap);
+    bool judged = !check_head;
+    char msg[256];
     for (;;) {
         if (len == cap) {
-            if (cap >= max) {
+            if (cap > max) {
                 fclose(f);
                 free(buf);
                 snprintf(err, errlen, "%s: larger than %zu bytes", path, max);
                 return -1;
             }
-            buf = xrealloc(buf, cap *= 2);
+            cap = cap > max / 2 ? max + 1 : cap * 2; /* one byte over tells a pipe is too long */
+            buf = xrealloc(buf, cap);
         }
         size_t n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (!judged && (len == cap || n == 0)) { /* the first block, or all there is */
+            judged = true;
+            if (check_head(buf, len, msg, sizeof msg) < 0) {
+                fclose(f);
+                free(buf);
+                snprintf(err, errlen, "%s: %s", path, msg);
+                return -1;
+            }
+        }
         if (n == 0)
             break;
-        len += n;
     }
     fclose(f);
     *data = buf;
@@ -90,28 +115,38 @@ static bool header_number(const uint8_t *field, int n, size_t *out)
     return true;
 }
 
-/* The member name of a header: "name/" (short), "/N" (offset N in the
- * long-name table).  Returns a malloc'd string or NULL. */
-static char *member_name(const uint8_t *h, const uint8_t *longnames, size_t longlen)
+/* The member name of a header: "name/" (short, space padded), "/N" (at
+ * offset N in the long-name table, ending "/\n").  Returns a malloc'd string,
+ * or NULL with *bad set to a name that holds a path (".", "..", a '/'):
+ * extracting it could write outside the directory, so it is refused. */
+static char *member_name(const uint8_t *h, const uint8_t *longnames, size_t longlen, char **bad)
 {
     const char *start = (const char *)h;
     size_t len = 0;
+    *bad = NULL;
     if (h[0] == '/' && h[1] >= '0' && h[1] <= '9') {
         size_t off;
         if (!longnames || !header_number(h + 1, 15, &off) || off >= longlen)
             return NULL;
         start = (const char *)longnames + off;
-        while (off + len < longlen && start[len] != '/' && start[len] != '\n')
+        while (off + len < longlen && start[len] != '\n')
             len++;
     } else {
-        while (len < 16 && h[len] != '/' && h[len] != ' ')
-            len++;
+        len = 16;
+        while (len > 0 && h[len - 1] == ' ')
+            len--;
     }
+    if (len > 0 && start[len - 1] == '/') /* the GNU terminator */
+        len--;
     if (len == 0)
         return NULL;
     char *name = xrealloc(NULL, len + 1);
     memcpy(name, start, len);
     name[len] = '\0';
+    if (memchr(name, '/', len) || !strcmp(name, ".") || !strcmp(name, "..")) {
+        *bad = name;
+        return NULL;
+    }
     return name;
 }
 
@@ -133,7 +168,13 @@ int archive_parse(const uint8_t *buf, size_t len, archive_t *out, char *err, siz
         if (!memcmp(h, "//              ", 16)) {
             longnames = buf + at, longlen = size;
         } else if (h[0] != '/' || (h[1] >= '0' && h[1] <= '9')) { /* "/" and "/SYM64/" are indexes */
-            char *name = member_name(h, longnames, longlen);
+            char *bad, *name = member_name(h, longnames, longlen, &bad);
+            if (bad) {
+                archive_free(out);
+                snprintf(err, errlen, "member '%.100s': a name with a path ('/', '.' or '..') is refused", bad);
+                free(bad);
+                return -1;
+            }
             if (!name)
                 goto corrupt;
             archive_put(out, name, buf + at, size);
@@ -200,7 +241,8 @@ static void put(bytes_t *b, const void *data, size_t n)
             b->cap = b->cap ? 2 * b->cap : 4096;
         b->p = xrealloc(b->p, b->cap);
     }
-    memcpy(b->p + b->len, data, n);
+    if (n) /* an empty member's data may be a null pointer */
+        memcpy(b->p + b->len, data, n);
     b->len += n;
 }
 

@@ -43,7 +43,15 @@ int archive_write(const char *path, const archive_t *a, char *err, size_t errlen
 
 void archive_free(archive_t *a);
 
-/* Read a whole file (at most max bytes).  Returns 0, or -1 with a message. */
+/* Read a whole file (at most max bytes, in at most max + 1 bytes of
+ * memory).  Returns 0, or -1 with a message. */
 int file_read_all(const char *path, size_t max, uint8_t **data, size_t *size, char *err, size_t errlen);
+
+/* The same, and check_head (if not NULL) judges the first block (up to 4
+ * KiB) before the rest is read, so that a pipe of the wrong kind is refused
+ * at once: it returns 0, or -1 after writing why into err. */
+typedef int (*file_head_check_fn)(const uint8_t *head, size_t len, char *err, size_t errlen);
+int file_read_checked(const char *path, size_t max, file_head_check_fn check_head, uint8_t **data, size_t *size,
+                      char *err, size_t errlen);
 
 #endif

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <limits.h>
+#include <sys/stat.h>
 
 #include "asm_internal.h"
 #include "../machine/isa.h"
@@ -41,6 +43,10 @@ void *asm_grow(void *array, int *cap, int need, size_t elem)
 static void diag_at(asm_t *as, int line, int col, const char *fmt, va_list ap)
 {
     char msg[512];
+    if (as->errors >= as->max_errors) {
+        as->stopped = true;
+        return;
+    }
     vsnprintf(msg, sizeof msg, fmt, ap);
     as->diags = asm_grow(as->diags, &as->capdiags, as->ndiags + 1, sizeof *as->diags);
     as->diags[as->ndiags] = (diag_t){line, col, as->ndiags, strdup(msg)};
@@ -89,24 +95,58 @@ static void flush_diags(asm_t *as)
         free(d->text);
     }
     free(as->diags);
+    if (as->stopped)
+        fprintf(as->err, "%s: error: too many errors, stopping (after %d; --max-errors N changes the limit)\n",
+                as->filename, as->max_errors);
+}
+
+static unsigned name_hash(const char *name, int len)
+{
+    unsigned h = 2166136261u; /* FNV-1a */
+    for (int i = 0; i < len; i++)
+        h = (h ^ (unsigned char)name[i]) * 16777619u;
+    return h;
+}
+
+/* The slot holding name, or the empty slot where it would go. */
+static int *sym_slot(const asm_t *as, const char *name, int len)
+{
+    for (unsigned i = name_hash(name, len) & (unsigned)(as->nslots - 1);; i = (i + 1) & (unsigned)(as->nslots - 1)) {
+        int *slot = &as->sym_slots[i];
+        const char *have = *slot ? as->syms[*slot - 1].name : NULL;
+        if (!have || (strncmp(have, name, (size_t)len) == 0 && have[len] == '\0'))
+            return slot;
+    }
+}
+
+/* Keep the index at most half full (a file may hold a million labels). */
+static void grow_sym_index(asm_t *as)
+{
+    if (2 * (as->nsyms + 1) <= as->nslots)
+        return;
+    free(as->sym_slots);
+    as->nslots = as->nslots ? 2 * as->nslots : 256;
+    if (!(as->sym_slots = calloc((size_t)as->nslots, sizeof *as->sym_slots)))
+        abort();
+    for (int i = 0; i < as->nsyms; i++)
+        *sym_slot(as, as->syms[i].name, (int)strlen(as->syms[i].name)) = i + 1;
 }
 
 int sym_find(const asm_t *as, const char *name, int len)
 {
-    for (int i = 0; i < as->nsyms; i++)
-        if (strncmp(as->syms[i].name, name, (size_t)len) == 0 && as->syms[i].name[len] == '\0')
-            return i;
-    return -1;
+    return as->nslots ? *sym_slot(as, name, len) - 1 : -1;
 }
 
 int sym_add(asm_t *as, const char *name, int len)
 {
+    grow_sym_index(as);
     as->syms = asm_grow(as->syms, &as->capsyms, as->nsyms + 1, sizeof *as->syms);
     sym_t *s = &as->syms[as->nsyms];
     memset(s, 0, sizeof *s);
     s->name = strndup(name, (size_t)len);
     if (!s->name)
         abort();
+    *sym_slot(as, name, len) = as->nsyms + 1;
     s->kind = SYM_UNDEF;
     return as->nsyms++;
 }
@@ -294,7 +334,7 @@ static bool emit(asm_t *as, const void *bytes, uint32_t n)
         asm_error(as, 1, "internal error: line grew between passes");
         return false;
     }
-    if (s->data)
+    if (s->data && n) /* an empty string's bytes may be a null pointer */
         memcpy(s->data + (line_address(as, rec) - s->start) + as->emitted, bytes, n);
     as->emitted += n;
     return true;
@@ -842,7 +882,7 @@ static void run_pass(asm_t *as, const char *text, size_t len, int pass)
         as->lineno++;
         assemble_line(as, at < len ? text + at : "", n);
         at = end + 1;
-    } while (nl);
+    } while (nl && !as->stopped);
 }
 
 static void release(asm_t *as)
@@ -852,10 +892,21 @@ static void release(asm_t *as)
     for (int i = 0; i < as->nsyms; i++)
         free(as->syms[i].name);
     free(as->syms);
+    free(as->sym_slots);
     for (int i = 0; i < ASM_NSECTIONS; i++)
         free(as->sec[i].data);
     free(as->lines);
     free(as->relocs);
+}
+
+/* Binary input is refused at its first NUL byte: true after the message.
+ * `text` holds the bytes from offset `base` of the file. */
+static bool not_text(const char *name, const char *text, size_t len, size_t base, FILE *err)
+{
+    const char *nul = memchr(text, 0, len);
+    if (nul)
+        fprintf(err, "%s: error: not assembly text: NUL byte at offset %zu\n", name, base + (size_t)(nul - text));
+    return nul != NULL;
 }
 
 int asm_assemble(const char *filename, const char *text, size_t len, const asm_options_t *opt, exe_t *out)
@@ -865,11 +916,17 @@ int asm_assemble(const char *filename, const char *text, size_t len, const asm_o
     as.filename = filename ? filename : "<input>";
     as.opt = opt ? opt : &defaults;
     as.err = as.opt->errors ? as.opt->errors : stderr;
+    as.max_errors = as.opt->max_errors < 0 ? INT_MAX
+                    : as.opt->max_errors ? as.opt->max_errors : ASM_DEFAULT_MAX_ERRORS;
     memset(out, 0, sizeof *out);
 
+    if (not_text(as.filename, text, len, 0, as.err))
+        return 1;
     run_pass(&as, text, len, 1);
-    asm_layout(&as);
-    run_pass(&as, text, len, 2);
+    if (!as.stopped)
+        asm_layout(&as);
+    if (!as.stopped)
+        run_pass(&as, text, len, 2);
     if (as.errors == 0)
         asm_build_exe(&as, out);
     flush_diags(&as);
@@ -877,27 +934,55 @@ int asm_assemble(const char *filename, const char *text, size_t len, const asm_o
     return as.errors;
 }
 
-int asm_assemble_file(const char *path, const asm_options_t *opt, exe_t *out)
+/* Read a source file whole, refusing (with a message) binary input at its
+ * first NUL byte and a file larger than ASM_MAX_SOURCE after its first block
+ * (so a huge file is neither read nor held). */
+static char *read_source(const char *path, size_t *len, FILE *err)
 {
     FILE *f = fopen(path, "rb");
-    FILE *err = opt && opt->errors ? opt->errors : stderr;
-    memset(out, 0, sizeof *out);
     if (!f) {
         fprintf(err, "%s: error: cannot open: %s\n", path, strerror(errno));
-        return 1;
+        return NULL;
     }
+    struct stat st;
+    uint64_t size = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
     char *text = NULL;
-    size_t len = 0, cap = 0, n;
+    size_t cap = 0, n;
+    *len = 0;
     do {
-        if (len + 65536 > cap && !(text = realloc(text, cap = cap * 2 + 65536)))
+        if (*len + 65536 > cap && !(text = realloc(text, cap = cap * 2 + 65536)))
             abort();
-        n = fread(text + len, 1, cap - len, f);
-        len += n;
+        size_t room = ASM_MAX_SOURCE + 1 - *len; /* one byte over the limit tells a pipe is too long */
+        n = fread(text + *len, 1, cap - *len < room ? cap - *len : room, f);
+        if (not_text(path, text + *len, n, *len, err))
+            break;
+        *len += n;
+        if (size > ASM_MAX_SOURCE || *len > ASM_MAX_SOURCE) { /* size 0: a pipe, counted as read */
+            fprintf(err, "%s: error: %llu bytes%s is more source than the assembler takes (%u MiB at most)\n", path,
+                    (unsigned long long)(size ? size : *len), size ? "" : " or more", ASM_MAX_SOURCE >> 20);
+            break;
+        }
     } while (n > 0);
     bool failed = ferror(f);
+    if (failed)
+        fprintf(err, "%s: error: cannot read: %s\n", path, strerror(errno));
     fclose(f);
-    int errors = failed ? (fprintf(err, "%s: error: cannot read: %s\n", path, strerror(errno)), 1)
-                        : asm_assemble(path, text, len, opt, out);
+    if (failed || n > 0) { /* n > 0: stopped early above */
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+int asm_assemble_file(const char *path, const asm_options_t *opt, exe_t *out)
+{
+    FILE *err = opt && opt->errors ? opt->errors : stderr;
+    memset(out, 0, sizeof *out);
+    size_t len;
+    char *text = read_source(path, &len, err);
+    if (!text)
+        return 1;
+    int errors = asm_assemble(path, text, len, opt, out);
     free(text);
     return errors;
 }

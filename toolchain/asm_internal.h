@@ -113,6 +113,8 @@ typedef struct asm_s {
 
     sym_t *syms;
     int nsyms, capsyms;
+    int *sym_slots;     /* hash index of syms: index + 1, 0 empty; a power of two */
+    int nslots;
 
     asm_section_t sec[ASM_NSECTIONS];
     int cur;
@@ -127,6 +129,8 @@ typedef struct asm_s {
 
     diag_t *diags;      /* printed sorted by line once both passes are done  */
     int ndiags, capdiags;
+    int max_errors;     /* the limit, or INT_MAX                             */
+    bool stopped;       /* the limit was reached: no more lines, no pass 2  */
 } asm_t;
 
 /* asm.c */

@@ -18,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "archive.h"
 #include "exe.h"
 #include "../machine/isa.h"
 
@@ -27,6 +29,8 @@
 #endif
 
 enum { MAX_IMAGE = 256u << 20, MAX_SECTION_HEADERS = 1024 };
+/* The largest file the reader takes: the image and its tables. */
+enum { MAX_FILE = MAX_IMAGE + (16u << 20) };
 
 /* ---- shared ------------------------------------------------------------ */
 
@@ -720,31 +724,49 @@ int exe_parse_elf(const uint8_t *buf, size_t len, exe_t *out, char *err, size_t 
     return rc;
 }
 
-int exe_read_elf(const char *path, exe_t *out, char *err, size_t errlen)
+/* The ELF header of the file at path, checked against the file's size
+ * before the rest is read: a malformed or huge file is refused at once. */
+static int check_file_header(const char *path, char *err, size_t errlen)
 {
-    memset(out, 0, sizeof *out);
     FILE *f = fopen(path, "rb");
     if (!f)
         return fail(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-    uint8_t *buf = NULL;
-    size_t len = 0, cap = 0, n;
-    do {
-        if (len == cap) {
-            if (cap >= MAX_IMAGE + (16u << 20)) {
-                free(buf);
-                fclose(f);
-                return fail(err, errlen, "%s: larger than any mmulab executable", path);
-            }
-            uint8_t *grown = realloc(buf, cap = cap ? cap * 2 : 65536);
-            if (!grown)
-                abort();
-            buf = grown;
-        }
-        n = fread(buf + len, 1, cap - len, f);
-        len += n;
-    } while (n > 0);
+    struct stat st;
+    uint8_t head[sizeof(Elf32_Ehdr)];
+    size_t got = fread(head, 1, sizeof head, f);
+    bool regular = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
     fclose(f);
+    if (!regular)
+        return 0; /* a pipe: no size to check against; read it, bounded */
+    if ((uint64_t)st.st_size > MAX_FILE)
+        return fail(err, errlen, "%s: %llu bytes, larger than any mmulab executable (%u MiB at most)", path,
+                    (unsigned long long)st.st_size, MAX_FILE >> 20);
+    reader_t r = {.buf = head, .len = got < sizeof head ? got : (size_t)st.st_size, .err = err, .errlen = errlen};
     char msg[256] = "";
+    r.err = msg, r.errlen = sizeof msg;
+    if (check_header(&r) < 0)
+        return fail(err, errlen, "%s: %s", path, msg);
+    return 0;
+}
+
+/* A pipe's first block: an ELF header whose tables would fit the largest
+ * file, or it is refused before the rest is read. */
+static int check_stream_head(const uint8_t *head, size_t len, char *err, size_t errlen)
+{
+    reader_t r = {.buf = head, .len = len < sizeof(Elf32_Ehdr) ? len : MAX_FILE, .err = err, .errlen = errlen};
+    return check_header(&r);
+}
+
+int exe_read_elf(const char *path, exe_t *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (check_file_header(path, err, errlen) < 0)
+        return -1;
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    char msg[256] = "";
+    if (file_read_checked(path, MAX_FILE, check_stream_head, &buf, &len, msg, sizeof msg) < 0)
+        return fail(err, errlen, "%s", msg);
     int rc = exe_parse_elf(buf, len, out, msg, sizeof msg);
     free(buf);
     if (rc < 0)

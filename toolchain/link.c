@@ -171,12 +171,22 @@ static void add_input(linker_t *L, const char *name, const uint8_t *buf, size_t 
         add_elf(L, name, buf, len);
 }
 
+/* An input starts as an ELF file or an archive, or it is refused at its
+ * first block (a pipe of anything else is not read to its end). */
+static int check_input_head(const uint8_t *head, size_t len, char *err, size_t errlen)
+{
+    if (archive_is(head, len) || (len >= 4 && !memcmp(head, "\x7f" "ELF", 4)))
+        return 0;
+    snprintf(err, errlen, "neither an ELF object nor an archive (its first bytes)");
+    return -1;
+}
+
 static void load_input(linker_t *L, const char *path)
 {
     uint8_t *buf;
     size_t len;
     char msg[512];
-    if (file_read_all(path, MAX_INPUT, &buf, &len, msg, sizeof msg) < 0) {
+    if (file_read_checked(path, MAX_INPUT, check_input_head, &buf, &len, msg, sizeof msg) < 0) {
         link_error(L, "%s", msg);
         return;
     }

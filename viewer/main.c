@@ -72,7 +72,7 @@ static int parse(int argc, char **argv, viewer_options_t *o)
     o->width = 1280;
     o->height = 800;
     run_options_defaults(&o->run);
-    opt_table_t tables[] = {{viewer_specs, OPT_COUNT(viewer_specs), o, "viewer options:", NULL},
+    opt_table_t tables[] = {{.specs = viewer_specs, .n = OPT_COUNT(viewer_specs), .target = o, .heading = "viewer options:"},
                             run_options_table(&o->run)};
     tables[1].heading = "runner options:";
     opt_parser_t p = {.prog = "mmulab-view", .tables = tables, .ntables = 2, .words = o->run.programs,

@@ -26,6 +26,7 @@ typedef struct {
     double mean;
     opt_strings_t list;
     int custom;
+    opt_given_t given;
 } demo_t;
 
 static const char *const colours[] = {"red", "green", "blue"};
@@ -55,11 +56,11 @@ static const opt_spec_t demo_specs[] = {
     {"--colour", .kind = OPT_CHOICE, .value_name = "C", ARG(choice), .choices = colours, .nchoices = 3,
      .keyword = "all", .keyword_value = 3, .help = "a colour"},
     {"--ways", .kind = OPT_NUMBER, .value_name = "full|N", ARG(ways), .min = 1, .max = 64, .keyword = "full",
-     .keyword_value = 0, .help = "ways"},
+     .keyword_value = 0, .acts_in = 1u << 1 | 1u << 2 | 1u << 3, .help = "ways (in settings 1, 2 and 3)"},
     {"--name", .kind = OPT_STRING, .value_name = "FILE", ARG(name), .help = "a name"},
     {"--engine", .kind = OPT_STRING, .value_name = "E", ARG(engine), .choices = engines, .nchoices = 2,
      .help = "an engine"},
-    {"--mean", .kind = OPT_REAL, .value_name = "T", ARG(mean), .help = "a mean"},
+    {"--mean", .kind = OPT_REAL, .value_name = "T", ARG(mean), .acts_in = 1u << 0, .help = "a mean (in setting 0)"},
     {"--set", .kind = OPT_LIST, .value_name = "K=V", ARG(list), .help = "repeatable"},
     {"--even", .kind = OPT_CUSTOM, .value_name = "N", .hook = parse_even, .help = "an even number"},
 };
@@ -78,7 +79,7 @@ static int parse(demo_t *d, char *err, size_t errlen, const char **words, int *n
     memset(d, 0, sizeof *d);
     FILE *f = fmemopen(err, errlen, "w");
     assert_non_null(f);
-    opt_table_t table = {demo_specs, OPT_COUNT(demo_specs), d, NULL, NULL};
+    opt_table_t table = {.specs = demo_specs, .n = OPT_COUNT(demo_specs), .target = d, OPT_GIVEN_SET(demo_t, given)};
     opt_parser_t p = {.prog = "mmulab demo", .tables = &table, .ntables = 1, .words = words, .max_words = 2,
                       .words_what = "files", .err = f};
     int rc = opt_parse(&p, argc, argv);
@@ -178,8 +179,8 @@ static void help_lists_every_option_and_a_shown_default(void **state)
     demo_t d = {.count = 9};
     opt_spec_t with_default = demo_specs[1];
     with_default.show_default = true;
-    opt_table_t tables[] = {{demo_specs, OPT_COUNT(demo_specs), &d, "demo:", NULL},
-                            {&with_default, 1, &d, NULL, NULL}};
+    opt_table_t tables[] = {{.specs = demo_specs, .n = OPT_COUNT(demo_specs), .target = &d, .heading = "demo:"},
+                            {.specs = &with_default, .n = 1, .target = &d}};
     opt_parser_t p = {.tables = tables, .ntables = 2};
     opt_help(&p, f);
     fclose(f);
@@ -212,6 +213,35 @@ static void runner_options_finish_together(void **state)
     assert_int_equal(o.hw.tlb_ways, 4);
 }
 
+/* What was given is recorded; an option given where its .acts_in leaves
+ * the setting out is warned about, named, with where it acts; one that is
+ * not given, or acts there, is not. */
+static void idle_options_are_named(void **state)
+{
+    (void)state;
+    demo_t d;
+    char err[512] = "", out[512] = "";
+    const char *words[2];
+    assert_int_equal(parse(&d, err, sizeof err, words, NULL, "--ways", "4", "--count", "3", NULL), 0);
+    opt_table_t t = {.specs = demo_specs, .n = OPT_COUNT(demo_specs), .target = &d, OPT_GIVEN_SET(demo_t, given)};
+    assert_true(opt_given(&t, "--ways"));
+    assert_true(opt_given(&t, "--count"));
+    assert_false(opt_given(&t, "--mean"));
+    static const char *const names[] = {"zero", "one", "two", "three"};
+    FILE *f = fmemopen(out, sizeof out, "w");
+    assert_int_equal(opt_warn_idle_in("mmulab demo", &t, 0, "in setting", names, 4, f), 1);
+    assert_int_equal(opt_warn_idle_in("mmulab demo", &t, 2, "in setting", names, 4, f), 0);
+    assert_true(opt_warn_idle("mmulab demo", &t, "--count", true, "without --flag", f));
+    assert_false(opt_warn_idle("mmulab demo", &t, "--count", false, "without --flag", f));
+    assert_false(opt_warn_idle("mmulab demo", &t, "--mean", true, "ever", f));
+    fclose(f);
+    assert_string_equal(out, "mmulab demo: warning: --ways does nothing in setting zero (it acts in setting one, two "
+                             "or three)\n"
+                             "mmulab demo: warning: --count does nothing without --flag\n");
+    t.given = 0; /* a table that records nothing knows nothing given */
+    assert_false(opt_given(&t, "--ways"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +250,7 @@ int main(void)
         cmocka_unit_test(unknown_missing_and_extra),
         cmocka_unit_test(help_lists_every_option_and_a_shown_default),
         cmocka_unit_test(runner_options_finish_together),
+        cmocka_unit_test(idle_options_are_named),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

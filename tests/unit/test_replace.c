@@ -2,7 +2,8 @@
  * Page replacement (os/replace.c, studies/refsim.c, os/u64map.c): the textbook
  * fault counts, Belady's anomaly, second chance worked by hand, local
  * replacement with a candidate mask, OPT through its oracle, next-use
- * arrays and the hash map they rest on.
+ * arrays and the hash map they rest on, and the next-use file (more than one
+ * block of it) giving the same next uses and the same OPT as the array.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "../../studies/nextuse.h"
 #include "../../studies/refsim.h"
 
 static const uint64_t textbook[] = {7, 0, 1, 2, 0, 3, 0, 4, 2, 3, 0, 3, 2, 1, 2, 0, 1, 7, 0, 1};
@@ -204,6 +206,77 @@ static void test_u64map(void **state)
     u64map_free(&m);
 }
 
+/* A string longer than one block of the next-use file (65536 records). */
+static uint64_t *long_string(size_t n, unsigned seed)
+{
+    uint64_t *pages = malloc(n * sizeof *pages);
+    uint64_t x = seed * 2654435761u + 1;
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        pages[i] = (x % 7 == 0) ? x % 5000 : x % 37; /* a hot set and a long tail */
+    }
+    return pages;
+}
+
+/* pages[0..n) through a next-use file, ready to be read back. */
+static void spool(nextuse_t *nu, const uint64_t *pages, size_t n)
+{
+    char err[200];
+    assert_true(nextuse_open(nu, err, sizeof err));
+    for (size_t i = 0; i < n; i++)
+        assert_true(nextuse_add(nu, pages[i]));
+    assert_true(nextuse_finish(nu, err, sizeof err));
+}
+
+static void test_nextuse_file_matches_array(void **state)
+{
+    (void)state;
+    enum { N = 150000 };
+    uint64_t *pages = long_string(N, 3), *next_use = malloc(N * sizeof *next_use);
+    assert_true(refs_next_use(pages, N, next_use));
+    nextuse_t nu;
+    char err[200];
+    spool(&nu, pages, N);
+    nextuse_rec_t rec;
+    size_t i = 0;
+    while (nextuse_next(&nu, &rec)) {
+        assert_true(i < N);
+        assert_int_equal(rec.page, pages[i]);
+        assert_int_equal(rec.next, next_use[i]);
+        i++;
+    }
+    assert_int_equal(i, N);
+    assert_false(nextuse_failed(&nu, err, sizeof err));
+    nextuse_close(&nu);
+    free(pages);
+    free(next_use);
+}
+
+/* OPT fed its future as a stream (s->next) faults exactly as with the array. */
+static void test_opt_streamed_equals_array(void **state)
+{
+    (void)state;
+    enum { N = 100000 };
+    uint64_t *pages = long_string(N, 5);
+    for (uint32_t frames = 3; frames <= 300; frames *= 10) {
+        nextuse_t nu;
+        spool(&nu, pages, N);
+        refsim_t sim;
+        assert_true(refsim_init(&sim, REPL_OPT, frames, NULL));
+        nextuse_rec_t rec;
+        for (uint64_t t = 0; nextuse_next(&nu, &rec); t++) {
+            bool fault;
+            uint64_t evicted;
+            sim.next = rec.next;
+            assert_int_not_equal(refsim_access(&sim, rec.page, t, &fault, &evicted), REPL_NONE);
+        }
+        assert_int_equal(sim.faults, faults_of(REPL_OPT, frames, pages, N, NULL));
+        refsim_free(&sim);
+        nextuse_close(&nu);
+    }
+    free(pages);
+}
+
 /* The choice record says why: FIFO's and LRU's victim heads repl_order, with
  * its load and use times; CLOCK names the bits it cleared, in sweep order. */
 static void test_choice_and_order(void **state)
@@ -265,6 +338,8 @@ int main(void)
         cmocka_unit_test(test_next_use),
         cmocka_unit_test(test_policy_names),
         cmocka_unit_test(test_u64map),
+        cmocka_unit_test(test_nextuse_file_matches_array),
+        cmocka_unit_test(test_opt_streamed_equals_array),
         cmocka_unit_test(test_choice_and_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

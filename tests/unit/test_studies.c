@@ -185,7 +185,7 @@ static const opt_spec_t list_specs[] = {
 static int parse_list_args(char **argv, int argc, list_args_t *a, grid_t *g, long point, FILE *err)
 {
     memset(a, 0, sizeof *a);
-    opt_table_t t = {list_specs, OPT_COUNT(list_specs), a, NULL, NULL};
+    opt_table_t t = {.specs = list_specs, .n = OPT_COUNT(list_specs), .target = a};
     opt_parser_t p = {.prog = "test", .tables = &t, .ntables = 1, .err = err, .grid = g, .point = point};
     return opt_parse(&p, argc, argv);
 }
