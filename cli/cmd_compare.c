@@ -1,6 +1,6 @@
 /*
  * `mmulab compare`: the same programs under software relocation, hardware
- * relocation and paging, side by side, in cycles; what happens to a store
+ * relocation, segmentation and paging, side by side, in cycles; what happens to a store
  * outside a process's memory under each; and whether a process can be moved
  * mid-run (not asked of paging, which places pages, not processes).
  */
@@ -13,7 +13,7 @@
 #include "../sim/session.h"
 #include "commands.h"
 
-static const os_mode_t compared_modes[] = {OS_SWRELOC, OS_HWRELOC, OS_PAGED};
+static const os_mode_t compared_modes[] = {OS_SWRELOC, OS_HWRELOC, OS_SEG, OS_PAGED};
 #define NMODES (sizeof compared_modes / sizeof compared_modes[0])
 
 typedef struct {
@@ -188,6 +188,11 @@ static int move_experiment(const run_options_t *opt, const outcome_t *plain, FIL
         if (compared_modes[i] == OS_PAGED) {
             printf("  paged: not attempted: under paging the OS never moves a process as a whole; each page\n"
                    "    goes to any free frame and can leave and come back to another (docs/paging.md)\n");
+            continue;
+        }
+        if (compared_modes[i] == OS_SEG) {
+            printf("  seg: not attempted: under segmentation each segment has its own base and moves on its\n"
+                   "    own, by rewriting its descriptor (docs/segmentation.md)\n");
             continue;
         }
         uint64_t end = plain[i].first_end ? plain[i].first_end : plain[i].clock;

@@ -55,12 +55,13 @@ static const opt_spec_t cosim_specs[] = {
 static void cosim_usage(FILE *out, const opt_parser_t *p)
 {
     fprintf(out, "usage: mmulab cosim [--fst FILE] [run options] prog.s ... [-- ARG...]\n"
-                 "       mmulab cosim --random N [--seed S]\n\n"
+                 "       mmulab cosim --random N [--seed S] [--mode seg]\n\n"
                  "Runs the C model and the RTL in lockstep, each under its own OS, and compares\n"
                  "every retired instruction (PC, instruction, register write, memory access,\n"
                  "translation, trap, cycles).  Exit status: 0 no divergence, 1 a divergence,\n"
                  "2 bad input.  --random drives the MMU alone with N random accesses over random\n"
-                 "configurations, page tables, flushes, ASID switches and page-table edits.\n\n"
+                 "configurations, page tables, flushes, ASID switches and page-table edits\n"
+                 "(with --mode seg: segment tables, descriptor-cache reloads and descriptor edits).\n\n"
                  "options:\n");
     opt_help(p, out);
 }
@@ -451,6 +452,6 @@ int cmd_cosim(int argc, char **argv)
         opt.os.max_cycles = RUN_DEFAULT_MAX_CYCLES_COSIM;
     runctl_catch_signals();
     if (a.random)
-        return cosim_random(a.random_n, (uint32_t)a.seed, stdout);
+        return cosim_random(a.random_n, (uint32_t)a.seed, opt.os.mode == OS_SEG, stdout);
     return cosim_programs(&opt, a.fst);
 }

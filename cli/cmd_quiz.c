@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../mmu/geometry.h"
+#include "../mmu/mmu.h"
 #include "../obs/breakdown.h"
 #include "../os/partition.h"
 #include "../os/rng.h"
@@ -615,12 +616,87 @@ static int quiz_belady(quiz_t *q)
     return rc;
 }
 
+/* ---- segmentation (OSTEP's segmentation.py, on the model's own unit) ------------------- */
+
+#define QUIZ_SEG_TABLE 0x100u /* where the table sits in the quiz's memory */
+
+/* A table of four segments, as OSTEP draws an address space: code, heap
+ * (growing up), an unused one, the stack (growing down). */
+static void random_segments(quiz_t *q, uint32_t ob, uint32_t mem, seg_desc_t d[4])
+{
+    const uint32_t span = 1u << ob, slot = mem / 4;
+    static const uint32_t flags[4] = {SEG_V | SEG_U | SEG_R | SEG_X, SEG_V | SEG_U | SEG_R | SEG_W, 0,
+                                      SEG_V | SEG_U | SEG_R | SEG_W | SEG_DOWN};
+    for (int i = 0; i < 4; i++) {
+        uint32_t limit = flags[i] ? pick(q, 1, span / 64) * 16 : 0;
+        uint32_t base = flags[i] ? slot * (uint32_t)i + pick(q, 0, (slot - limit) / 16 - 1) * 16 : 0;
+        d[i] = seg_desc_make(flags[i] ? base : 0, limit, flags[i]);
+    }
+    d[0].base = d[0].base < QUIZ_SEG_TABLE + 32 ? QUIZ_SEG_TABLE + 32 : d[0].base; /* clear of the table */
+}
+
 static int quiz_seg(quiz_t *q)
 {
-    (void)q;
-    fprintf(stderr, "mmulab quiz seg: segmentation does not exist in the model yet (no segmented mode); "
-                    "the topic comes with it\n");
-    return 2;
+    const uint32_t ob = pick(q, 10, 14), mem = 1u << pick(q, ob + 2, ob + 4);
+    machine_config_t cfg;
+    machine_config_defaults(&cfg);
+    cfg.mem_size = mem;
+    cfg.seg_bits = 2;
+    cfg.seg_offset_bits = ob;
+    cfg.seg_cache_entries = 0;
+    seg_desc_t d[4];
+    random_segments(q, ob, mem, d);
+    static const char *const names[4] = {"code", "heap", "(unused)", "stack"};
+    printf("Segmentation: a %u-bit logical address is a 2-bit segment number and a %u-bit\n"
+           "offset.  A grow-down segment (the stack) holds the top `limit` bytes of its\n"
+           "%u-byte range; its base is the physical address of its lowest byte.  Each access\n"
+           "below loads one 4-byte word.  Physical memory is %u bytes.\n\n"
+           "  seg  base        limit   flags\n",
+           ob + 2, ob, 1u << ob, mem);
+    for (int i = 0; i < 4; i++)
+        printf("  %u    0x%08" PRIx32 "  %5" PRIu32 "   %s%s%s%s  %s\n", i, d[i].base, seg_desc_limit(d[i]),
+               seg_desc_flags(d[i]) & SEG_V ? "v" : "-", seg_desc_flags(d[i]) & SEG_W ? "rw" : "r-",
+               seg_desc_flags(d[i]) & SEG_X ? "x" : "-", seg_desc_flags(d[i]) & SEG_DOWN ? " down" : "", names[i]);
+    printf("\nLogical address trace:\n");
+    uint32_t va[64];
+    for (unsigned i = 0; i < q->count; i++) {
+        static const uint32_t used[3] = {0, 1, 3};
+        const uint32_t s = chance(q, 10) ? 2 : used[pick(q, 0, 2)], limit = seg_desc_limit(d[s]), span = 1u << ob;
+        uint32_t off = pick(q, 0, span / 4 - 1) * 4;
+        if (chance(q, 60) && limit >= 4) /* inside, mostly */
+            off = (seg_desc_flags(d[s]) & SEG_DOWN ? span - limit : 0) + pick(q, 0, limit / 4 - 1) * 4;
+        va[i] = s << ob | off;
+        printf("  VA %2u: 0x%05" PRIx32 " (segment %u, offset %5" PRIu32 ") --> physical address or fault?\n", i,
+               va[i], s, off);
+    }
+    answer_heading(q);
+    if (!q->answers)
+        return 0;
+    uint8_t *memory = calloc(1, mem);
+    mmu_t mmu;
+    char err[200];
+    if (!memory || !mmu_init(&mmu, &cfg, memory, mem, NULL, err, sizeof err)) {
+        fprintf(stderr, "mmulab quiz: %s\n", memory ? err : "out of host memory");
+        free(memory);
+        return 2;
+    }
+    for (int i = 0; i < 4; i++) {
+        memcpy(memory + QUIZ_SEG_TABLE + 8 * i, &d[i].base, 4);
+        memcpy(memory + QUIZ_SEG_TABLE + 8 * i + 4, &d[i].word1, 4);
+    }
+    mmu_set(&mmu, &(mmu_regs_t){.mode = MMU_SEG, .stbr = QUIZ_SEG_TABLE, .stlr = 4});
+    for (unsigned i = 0; i < q->count; i++) {
+        mmu_xlate_t x;
+        trap_cause_t cause = mmu_translate(&mmu, va[i], 4, ACC_LOAD, MODE_USER, 0, NULL, &x);
+        if (cause == TRAP_NONE)
+            printf("  VA %2u: 0x%05" PRIx32 " --> physical 0x%08" PRIx32 " (decimal %" PRIu32 ")\n", i, va[i], x.paddr,
+                   x.paddr);
+        else
+            printf("  VA %2u: 0x%05" PRIx32 " --> %s\n", i, va[i], trap_desc[cause]);
+    }
+    mmu_destroy(&mmu);
+    free(memory);
+    return 0;
 }
 
 /* ---- the command ----------------------------------------------------------------------------------------- */
@@ -641,7 +717,7 @@ static const topic_t topics[] = {
     {"lrustack", quiz_lrustack, "the LRU stack and stack depths"},
     {"ws", quiz_ws, "the working set W(t, delta)"},
     {"belady", quiz_belady, "Belady's anomaly under FIFO"},
-    {"seg", quiz_seg, "segmentation (not in the model yet)"},
+    {"seg", quiz_seg, "segmentation: segment number and offset, bounds (the stack's from the top), faults"},
 };
 #define NTOPICS (sizeof topics / sizeof topics[0])
 

@@ -20,6 +20,6 @@ typedef struct {
 bool cosim_same_xlate(const char *what, const retire_xlate_t *a, const retire_xlate_t *b, cosim_diff_t *d);
 
 /* The MMU alone under n random accesses from seed; the exit status. */
-int cosim_random(uint64_t n, uint32_t seed, FILE *out);
+int cosim_random(uint64_t n, uint32_t seed, bool seg, FILE *out); /* seg: segmented mode, else paged */
 
 #endif

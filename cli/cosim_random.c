@@ -18,6 +18,14 @@
  * counters are compared every 2048 accesses and at the end of each
  * configuration.
  *
+ * With --mode seg the unit runs in segmented mode instead: random segment
+ * geometry (segment and offset bits), descriptor cache size and timing, a
+ * random segment table (invalid, grow-down and bounded descriptors, bases
+ * near the end of memory, a table whose end lies beyond it, STLR short of
+ * the full table), accesses on both sides of every bound, register reloads
+ * (which empty the cache), full flushes and descriptor edits behind the
+ * cache's back (both caches must keep the stale descriptor alike).
+ *
  * The C side is the model's own MMU unit (mmu/mmu.h), the one the CPU
  * translates through; the RTL side is the Verilated MMU through its test
  * port (rtl_mmu_access).
@@ -110,8 +118,14 @@ static void random_config(rng_t *r, machine_config_t *c)
     }
 }
 
-static void describe_config(const machine_config_t *c, FILE *out)
+static void describe_config(const machine_config_t *c, bool seg, FILE *out)
 {
+    if (seg) {
+        fprintf(out, "mem %uK, %u segment bits, %u offset bits, descriptor cache %u, mem_cycles %u, seg_hit_cycles %u",
+                c->mem_size >> 10, c->seg_bits, c->seg_offset_bits, c->seg_cache_entries, c->timing.mem_cycles,
+                c->timing.seg_hit_cycles);
+        return;
+    }
     fprintf(out, "mem %uK, page 2^%u, %u level(s), va %u bits, TLB %u entries %u ways %s, asid %u bits, "
                  "seed %u, mem_cycles %u, tlb_hit_cycles %u",
             c->mem_size >> 10, c->page_shift, c->levels, c->va_bits, c->tlb_entries, c->tlb_ways,
@@ -348,13 +362,111 @@ static void edit_pte(rng_t *r, rig_t *g)
     write_word(g, at, pte_val(pte));
 }
 
+/* ---- segmented mode ------------------------------------------------------------- */
+
+
+static void random_seg_config(rng_t *r, machine_config_t *c)
+{
+    static const uint32_t mems[] = {64u << 10, 256u << 10, 1u << 20, 4u << 20};
+    machine_config_defaults(c);
+    c->mem_size = mems[below(r, 4)];
+    c->seg_bits = 1 + below(r, SEG_MAX_BITS);
+    c->seg_offset_bits = 8 + below(r, 16);
+    c->seg_cache_entries = below(r, SEG_CACHE_MAX + 1);
+    c->timing.mem_cycles = below(r, 5);
+    c->timing.seg_hit_cycles = below(r, 4);
+}
+
+static uint32_t random_descriptor_word1(rng_t *r, const rig_t *g)
+{
+    const uint32_t span = 1u << g->cfg.seg_offset_bits;
+    uint32_t limit = chance(r, 80) ? below(r, span + 1) : below(r, SEG_LIMIT_MAX + 1);
+    uint32_t flags = chance(r, 90) ? SEG_V : 0;
+    flags |= chance(r, 90) ? SEG_U : 0;
+    flags |= chance(r, 85) ? SEG_R : 0;
+    flags |= chance(r, 60) ? SEG_W : 0;
+    flags |= chance(r, 60) ? SEG_X : 0;
+    flags |= chance(r, 25) ? SEG_DOWN : 0;
+    return seg_desc_make(0, limit, flags).word1;
+}
+
+static void write_descriptor(rng_t *r, rig_t *g, uint32_t segno)
+{
+    const uint32_t at = g->regs.stbr + segno * SEG_DESC_BYTES;
+    if ((uint64_t)at + SEG_DESC_BYTES > g->cfg.mem_size)
+        return;
+    uint32_t base = chance(r, 85) ? below(r, g->cfg.mem_size) : g->cfg.mem_size - below(r, 1u << 12);
+    write_word(g, at, base & ~3u);
+    write_word(g, at + 4, random_descriptor_word1(r, g));
+}
+
+static void build_segment_table(rng_t *r, rig_t *g)
+{
+    const uint32_t nseg = 1u << g->cfg.seg_bits, bytes = nseg * SEG_DESC_BYTES;
+    g->regs.stbr = chance(r, 95) ? below(r, g->cfg.mem_size / 2) & ~7u : g->cfg.mem_size - bytes / 2;
+    g->regs.stlr = chance(r, 80) ? nseg : below(r, nseg + 2);
+    for (uint32_t i = 0; i < nseg; i++)
+        write_descriptor(r, g, i);
+}
+
+/* An address on either side of a segment's bounds, mostly in the table. */
+static uint32_t random_seg_vaddr(rng_t *r, const rig_t *g, uint32_t size)
+{
+    const uint32_t ob = g->cfg.seg_offset_bits, span = 1u << ob;
+    uint32_t segno = chance(r, 90) ? below(r, g->regs.stlr + 1) : rnd(r) >> ob;
+    uint32_t at = g->regs.stbr + (segno & 0xFF) * SEG_DESC_BYTES, limit = 0, down = 0;
+    if ((uint64_t)at + SEG_DESC_BYTES <= g->cfg.mem_size) {
+        const seg_desc_t desc = {0, read_word(g, at + 4)};
+        limit = seg_desc_limit(desc) < span ? seg_desc_limit(desc) : span;
+        down = seg_desc_flags(desc) & SEG_DOWN;
+    }
+    const uint32_t lowest = down ? span - limit : 0;
+    uint32_t off = below(r, span), k = below(r, 100);
+    if (k < 50) /* inside the segment */
+        off = lowest + below(r, limit);
+    else if (k < 80) /* near the bound, from either end */
+        off = (chance(r, 50) ? limit : span - limit) + below(r, 16) - 8;
+    return ((segno << ob) | (off & (span - 1))) & ~(size - 1);
+}
+
+static bool seg_stream(rng_t *r, rig_t *g, uint64_t i, cosim_diff_t *d, uint64_t *cycles, char *what, size_t len)
+{
+    uint32_t k = below(r, 100);
+    if (k < 1) {
+        flush_both(g, TLB_FLUSH_ALL, 0, 0);
+        return true;
+    }
+    if (k < 3) { /* a context switch: the registers again, the cache emptied */
+        if (chance(r, 30))
+            g->regs.stlr = below(r, (1u << g->cfg.seg_bits) + 1);
+        mmu_set(&g->mmu, &g->regs);
+        machine_mmu_set(g->rtl, &g->regs);
+        return true;
+    }
+    if (k < 6) { /* behind the cache's back */
+        write_descriptor(r, g, below(r, 1u << g->cfg.seg_bits));
+        return true;
+    }
+    access_desc_t a = {.size = chance(r, 70) ? 4 : 1, .acc = (access_t)below(r, 3), .flush_at = -1};
+    if (a.acc == ACC_FETCH)
+        a.size = 4;
+    a.priv = chance(r, 90) ? MODE_USER : MODE_KERNEL;
+    a.va = random_seg_vaddr(r, g, a.size);
+    snprintf(what, len, "access %" PRIu64 ": %s of 0x%08x (%u bytes, %s)", i, access_name[a.acc], a.va, a.size,
+             a.priv == MODE_USER ? "user" : "kernel");
+    return one_access(g, &a, TLB_FLUSH_ALL, 0, 0, d, cycles);
+}
+
 static const char *const kind_name[3] = {"all", "asid", "page"};
 
-static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cycles, int index, FILE *out)
+static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cycles, int index, bool seg, FILE *out)
 {
     rig_t g;
     memset(&g, 0, sizeof g);
-    random_config(r, &g.cfg);
+    if (seg)
+        random_seg_config(r, &g.cfg);
+    else
+        random_config(r, &g.cfg);
     char err[256];
     paging_geometry(&g.cfg, &g.geo);
     g.mem = calloc(1, g.cfg.mem_size);
@@ -370,8 +482,11 @@ static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cyc
         return 2;
     }
     g.nframes = g.cfg.mem_size >> g.cfg.page_shift;
-    g.regs = (mmu_regs_t){.mode = MMU_PAGED};
-    build_tables(r, &g);
+    g.regs = (mmu_regs_t){.mode = seg ? MMU_SEG : MMU_PAGED};
+    if (seg)
+        build_segment_table(r, &g);
+    else
+        build_tables(r, &g);
     g.regs.asid = below(r, 4);
     mmu_set(&g.mmu, &g.regs);
     machine_mmu_set(g.rtl, &g.regs);
@@ -382,6 +497,14 @@ static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cyc
      * the first access after which they differ) */
     const bool tlb_every = getenv("COSIM_TLB_EVERY") != NULL;
     for (uint64_t i = 0; i < accesses && rc == 0; i++) {
+        if (seg) {
+            if (!seg_stream(r, &g, i, &d, cycles, what, sizeof what))
+                rc = 1;
+            else if (i % 2048 == 2047 && !same_tlb(&g, &d))
+                snprintf(what, sizeof what, "counters after access %" PRIu64, i), rc = 1;
+            (*done)++;
+            continue;
+        }
         uint32_t k = below(r, 100);
         uint32_t asid_pick = chance(r, 50) ? g.regs.asid : below(r, 4);
         if (k < 1) {
@@ -429,7 +552,7 @@ static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cyc
     }
     if (rc) {
         fprintf(out, "cosim: divergence in configuration %d (", index);
-        describe_config(&g.cfg, out);
+        describe_config(&g.cfg, seg, out);
         fprintf(out, "), access %" PRIu64 ": %s: %s: C model 0x%" PRIx64 ", RTL 0x%" PRIx64 "\n", *done, what,
                 d.field, d.c, d.rtl);
         fprintf(out, "cosim: %" PRIu64 " accesses, 1 divergence (%s)\n", *done, d.field);
@@ -440,7 +563,7 @@ static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cyc
     return rc;
 }
 
-int cosim_random(uint64_t n, uint32_t seed, FILE *out)
+int cosim_random(uint64_t n, uint32_t seed, bool seg, FILE *out)
 {
     if (!rtl_create || !rtl_mmu_access) {
         fprintf(stderr, "mmulab cosim: --random needs the RTL engine (build/mmulab-rtl)\n");
@@ -452,7 +575,7 @@ int cosim_random(uint64_t n, uint32_t seed, FILE *out)
     int configs = 0;
     while (done < n) {
         uint64_t want = n - done < per ? n - done : per;
-        int rc = run_config(&r, want, &done, &cycles, ++configs, out);
+        int rc = run_config(&r, want, &done, &cycles, ++configs, seg, out);
         if (rc)
             return rc;
     }

@@ -182,6 +182,23 @@ static NOINLINE trap_cause_t contiguous_fault(cmodel_t *cm, uint32_t va, uint32_
     return contiguous_translate(&cm->mmu.regs, cm->mem_size, cm->s.priv, va, size, &cm->trap.paddr);
 }
 
+/* Segmented mode: the unit translates (mmu/seg.h); a descriptor-cache
+ * miss's table reads are added to *extra. */
+static NOINLINE trap_cause_t seg_access(cmodel_t *cm, uint32_t va, uint32_t size, access_t acc, uint32_t *pa,
+                                        uint64_t *extra)
+{
+    mmu_xlate_t x;
+    trap_cause_t cause = mmu_translate(&cm->mmu, va, size, acc, cm->s.priv, cm->cycles,
+                                       cm->observing ? &cm->last_xlate : NULL, &x);
+    *extra += x.cycles;
+    if (cause) {
+        cm->trap.paddr = x.paddr;
+        return cause;
+    }
+    *pa = x.paddr;
+    return TRAP_NONE;
+}
+
 /*
  * Translate one access.  Returns TRAP_NONE with *pa set, or the fault with
  * cm->trap.paddr set to the physical address it would have reached (on the
@@ -194,6 +211,8 @@ static ALWAYS_INLINE trap_cause_t translate(cmodel_t *cm, mmu_mode_t mode, bool 
 {
     if (mode == MMU_PAGED)
         return paged_translate(cm, va, acc, pa, extra);
+    if (mode == MMU_SEG)
+        return seg_access(cm, va, size, acc, pa, extra);
     if (LIKELY((uint64_t)va + size <= x->reach)) {
         *pa = x->base + va;
         return TRAP_NONE;
@@ -955,12 +974,14 @@ static ALWAYS_INLINE stop_t reference_step(cmodel_t *cm, mmu_mode_t mode, bool o
 static NOINLINE stop_t reference_step_bare(cmodel_t *cm) { return reference_step(cm, MMU_BARE, false, NULL); }
 static NOINLINE stop_t reference_step_reloc(cmodel_t *cm) { return reference_step(cm, MMU_RELOC, false, NULL); }
 static NOINLINE stop_t reference_step_paged(cmodel_t *cm) { return reference_step(cm, MMU_PAGED, false, NULL); }
+static NOINLINE stop_t reference_step_seg(cmodel_t *cm) { return reference_step(cm, MMU_SEG, false, NULL); }
 
 static stop_t reference_step_mode(cmodel_t *cm, mmu_mode_t mode)
 {
     switch (mode) {
     case MMU_BARE: return reference_step_bare(cm);
     case MMU_RELOC: return reference_step_reloc(cm);
+    case MMU_SEG: return reference_step_seg(cm);
     default: return reference_step_paged(cm);
     }
 }
@@ -970,6 +991,7 @@ static stop_t step_observed(cmodel_t *cm, retire_t *rt)
     switch (cm->mmu.regs.mode) {
     case MMU_BARE: return reference_step(cm, MMU_BARE, true, rt);
     case MMU_RELOC: return reference_step(cm, MMU_RELOC, true, rt);
+    case MMU_SEG: return reference_step(cm, MMU_SEG, true, rt);
     default: return reference_step(cm, MMU_PAGED, true, rt);
     }
 }
@@ -1178,6 +1200,19 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
     return STOP_BUDGET;
 }
 
+/*
+ * Segmented mode runs the reference way, one instruction at a time: every
+ * access goes through the descriptor cache, whose hits and misses are what
+ * the mode is there to show.
+ */
+static NOINLINE stop_t run_seg(cmodel_t *cm, uint64_t limit)
+{
+    while (cm->cycles < limit)
+        if (reference_step_seg(cm) == STOP_TRAP)
+            return STOP_TRAP;
+    return STOP_BUDGET;
+}
+
 /* ---- machine interface -------------------------------------------------- */
 
 static cmodel_t *as_cm(machine_t *m) { return (cmodel_t *)m; }
@@ -1189,6 +1224,7 @@ static stop_t cm_run(machine_t *m, uint64_t limit)
     case MMU_BARE:
     case MMU_RELOC: return run_contiguous(cm, limit);
     case MMU_PAGED: return run_paged(cm, limit);
+    case MMU_SEG: return run_seg(cm, limit);
     }
     return STOP_BUDGET;
 }

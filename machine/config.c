@@ -28,6 +28,9 @@ void machine_config_defaults(machine_config_t *cfg)
     cfg->tlb_policy = TLB_LRU;
     cfg->asid_bits = 8;
     cfg->seed = 1;
+    cfg->seg_bits = 4;
+    cfg->seg_offset_bits = 16;
+    cfg->seg_cache_entries = 4;
 }
 
 bool timing_set(timing_t *t, const char *assignment, char *err, size_t errlen)

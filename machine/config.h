@@ -23,6 +23,7 @@
     X(div_cycles, 16, "execute stage of DIVU and REMU")                                           \
     X(reloc_cycles, 0, "added to every access by the base/limit unit (0: the adder and the limit comparator work in parallel with the address calculation)") \
     X(tlb_hit_cycles, 1, "TLB lookup, paid by every access in paged mode")                        \
+    X(seg_hit_cycles, 1, "segment-descriptor cache lookup, bound compare and base add, paid by every access in segmented mode") \
     X(trap_cycles, 20, "trap entry and return: save PC and mode, vector to the OS, return")       \
     X(syscall_cycles, 50, "OS system-call dispatch, besides the trap and the call's own work")   \
     X(fault_handler_cycles, 500, "OS page-fault handler: find the page, pick a frame, fix tables") \
@@ -56,6 +57,7 @@ typedef enum {
     MMU_BARE,    /* no translation; a fence protects the OS at the top of memory  */
     MMU_RELOC,   /* base/limit: physical = base + logical, logical < limit        */
     MMU_PAGED,   /* TLB and page-table walk                                       */
+    MMU_SEG,     /* segment table: per-segment base, limit, R/W/X/U (mmu/seg.h)   */
 } mmu_mode_t;
 
 /* Everything that describes the hardware, fixed for the life of a machine. */
@@ -72,6 +74,10 @@ typedef struct {
     tlb_policy_t tlb_policy;
     uint32_t asid_bits;     /* 0..16; 0 flushes the TLB on every context switch  */
     uint32_t seed;          /* for the random TLB policy                         */
+    /* segmented translation (mmu/seg.h) */
+    uint32_t seg_bits;          /* segment-number bits, 1..8: at most 2^seg_bits segments */
+    uint32_t seg_offset_bits;   /* offset bits below them, 8..23                        */
+    uint32_t seg_cache_entries; /* descriptor cache entries, 0..16 (0: no cache)         */
     bool track_refs;        /* keep per-frame reference stamps and bits (paged)  */
 } machine_config_t;
 

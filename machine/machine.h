@@ -36,7 +36,10 @@
     X(PAGE_EXEC, "page_exec", "page fault: execute from a non-executable page")            \
     X(PAGE_READ, "page_read", "page fault: read from a page without read permission")      \
     X(PAGE_USER, "page_user", "page fault: user access to a kernel page")                  \
-    X(PTE_MALFORMED, "pte_malformed", "page fault: malformed page-table entry")
+    X(PTE_MALFORMED, "pte_malformed", "page fault: malformed page-table entry")                \
+    X(SEG_BOUND, "segment_bound", "segment fault: segment number beyond the table, or offset beyond the segment's limit") \
+    X(SEG_PROTECTION, "segment_protection", "segment fault: access not allowed by the segment's R/W/X/U bits") \
+    X(SEG_NOT_PRESENT, "segment_not_present", "segment fault: segment not in memory (descriptor not valid)")
 
 typedef enum {
 #define TRAP_ENUM(name, shortname, desc) TRAP_##name,
@@ -75,6 +78,8 @@ typedef struct {
     uint32_t ptbr;        /* MMU_PAGED: physical address of the root table      */
     uint32_t ptlr;        /* MMU_PAGED, one level: entries in the table (0: all) */
     uint32_t asid;        /* MMU_PAGED: address-space identifier               */
+    uint32_t stbr;        /* MMU_SEG: physical address of the segment table     */
+    uint32_t stlr;        /* MMU_SEG: segments in the table                     */
 } mmu_regs_t;
 
 /*

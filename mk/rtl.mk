@@ -19,7 +19,7 @@ VERILATOR ?= verilator
 RTL_VFLAGS := -Wall --x-assign unique --x-initial unique -O3 --trace-fst \
 	--top-module mmulab_top --no-timing -CFLAGS "-O2 -fno-strict-aliasing"
 RTL_JOBS ?= 2
-RTL_MUTANTS := MUT_NO_LIMIT MUT_NO_DIRTY MUT_NO_ASID MUT_WALK_LEVEL
+RTL_MUTANTS := MUT_NO_LIMIT MUT_NO_DIRTY MUT_NO_ASID MUT_WALK_LEVEL MUT_SEG_NO_DOWN
 VL_INC := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)/include
 
 .PHONY: rtl rtl-auto rtl-lint test-rtl test-rtl-auto rtl-mutants synth bench-rtl deps-rtl deps-synth
@@ -54,7 +54,7 @@ $(1)/obj/Vmmulab_top__ALL.a: $(RTL_SRC) mk/rtl.mk
 	$(Q)$(MAKE) -s -j$(RTL_JOBS) -C $(1)/obj -f globals.mk Vmmulab_top__ALL.a libverilated.a \
 	    >>$(1)/verilator.log 2>&1 || { tail -n 30 $(1)/verilator.log; exit 1; }
 
-$(1)/rtl_machine.o: $(RTL_HARNESS) rtl/harness/rtl.h rtl/harness/dbg_map.h $(1)/obj/Vmmulab_top__ALL.a
+$(1)/rtl_machine.o: $(RTL_HARNESS) rtl/harness/rtl.h rtl/harness/dbg_map.h mmu/seg.h $(1)/obj/Vmmulab_top__ALL.a
 	$(if $(Q),@echo "  CXX     $$<")
 	$(Q)g++ -std=c++17 -O2 -g -Wall -Wextra -Werror -DVM_TRACE=1 -DVM_TRACE_FST=1 \
 	    -I$(1)/obj -isystem $(VL_INC) -isystem $(VL_INC)/vltstd -c $$< -o $$@

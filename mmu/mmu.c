@@ -14,9 +14,11 @@ bool mmu_init(mmu_t *mmu, const machine_config_t *cfg, uint8_t *mem, uint32_t me
               size_t errlen)
 {
     *mmu = (mmu_t){.mem = mem, .mem_size = mem_size, .timing = cfg->timing, .bus = bus};
-    if (!paging_config_check(cfg, err, errlen) || !(mmu->tlb = tlb_create(cfg, err, errlen)))
+    if (!paging_config_check(cfg, err, errlen) || !seg_config_check(cfg, err, errlen) ||
+        !(mmu->tlb = tlb_create(cfg, err, errlen)))
         return false;
     walker_init(&mmu->walker, cfg);
+    seg_init(&mmu->seg, cfg);
     mmu->page_shift = cfg->page_shift;
     mmu->page_size = 1u << cfg->page_shift;
     if (cfg->track_refs) {
@@ -47,6 +49,7 @@ void mmu_set(mmu_t *mmu, const mmu_regs_t *regs)
 {
     mmu->regs = *regs;
     mmu->asid = regs->asid & mmu->tlb->asid_mask;
+    seg_flush(&mmu->seg);
 }
 
 /* ---- events ------------------------------------------------------------------ */
@@ -79,11 +82,47 @@ trap_cause_t mmu_translate_found(mmu_t *mmu, tlb_entry_t *e, uint32_t va, access
     return mmu_translate_as(mmu, e, va, acc, priv, now, NULL, out, false);
 }
 
+/* ---- segmented translation ------------------------------------------------------ */
+
+/* A user access in segmented mode: the unit's lookup and check, counted as
+ * the TLB's counters count (the descriptor cache is this mode's TLB: a hit,
+ * or a miss and a two-word "walk" of the table), recorded as a walk is. */
+static trap_cause_t mmu_translate_seg(mmu_t *mmu, uint32_t va, uint32_t size, access_t acc, priv_t priv,
+                                      retire_xlate_t *rx, mmu_xlate_t *out)
+{
+    seg_xlate_t x;
+    trap_cause_t cause = seg_translate(&mmu->seg, mmu->mem, mmu->mem_size, mmu->regs.stbr, mmu->regs.stlr, va, size,
+                                       acc, priv, &x);
+    *out = (mmu_xlate_t){.paddr = x.paddr, .cycles = x.cycles};
+    if (rx)
+        *rx = (retire_xlate_t){.valid = true, .tlb_hit = x.hit};
+    if (!x.looked_up)
+        return cause;
+    if (x.hit) {
+        mmu->tlb->hits++;
+        return cause;
+    }
+    mmu->tlb->misses++;
+    if (x.read) {
+        mmu->cnt.walks++;
+        mmu->cnt.walk_cycles += x.cycles;
+        mmu->cnt.pte_reads += 2;
+        if (rx)
+            *rx = (retire_xlate_t){.valid = true, .steps = 2, .pte_addr = {x.desc_addr, x.desc_addr + 4},
+                                   .pte = {x.desc.base, x.desc.word1}};
+    }
+    return cause;
+}
+
 trap_cause_t mmu_translate(mmu_t *mmu, uint32_t va, uint32_t size, access_t acc, priv_t priv, uint64_t now,
                            retire_xlate_t *rx, mmu_xlate_t *out)
 {
-    if (mmu->regs.mode != MMU_PAGED) {
+    if (mmu->regs.mode == MMU_SEG && priv == MODE_USER)
+        return mmu_translate_seg(mmu, va, size, acc, priv, rx, out);
+    if (mmu->regs.mode != MMU_PAGED) { /* the relocation unit: nothing to record */
         *out = (mmu_xlate_t){0};
+        if (rx)
+            *rx = (retire_xlate_t){0};
         return contiguous_translate(&mmu->regs, mmu->mem_size, priv, va, size, &out->paddr);
     }
     return mmu_translate_found(mmu, mmu_find(mmu, va), va, acc, priv, now, rx, out);
@@ -92,6 +131,8 @@ trap_cause_t mmu_translate(mmu_t *mmu, uint32_t va, uint32_t size, access_t acc,
 uint32_t mmu_flush(mmu_t *mmu, tlb_flush_t kind, uint32_t asid, uint32_t vaddr, uint64_t now)
 {
     uint32_t n = tlb_flush(mmu->tlb, kind, asid, (uint64_t)(vaddr >> mmu->page_shift));
+    if (kind == TLB_FLUSH_ALL)
+        seg_flush(&mmu->seg);
     ev_emit(mmu->bus, EV_TLB_FLUSH, 0, now, 0, kind, asid, vaddr, n);
     return n;
 }

@@ -34,6 +34,7 @@
 #include "../machine/events.h"
 #include "../machine/machine.h"
 #include "contiguous.h"
+#include "seg.h"
 #include "tlb.h"
 #include "walk.h"
 
@@ -50,6 +51,7 @@ typedef struct {
     timing_t timing;
     tlb_t *tlb;
     walker_t walker;
+    seg_unit_t seg;         /* segmented mode's descriptor cache (seg.h)     */
     mmu_counters_t cnt;
     frame_refs_t refs;      /* per-frame stamps and bits, if cfg.track_refs  */
     uint64_t ref_clock;     /* accesses translated so far, the stamps' clock */
@@ -75,16 +77,19 @@ bool mmu_init(mmu_t *mmu, const machine_config_t *cfg, uint8_t *mem, uint32_t me
               size_t errlen);
 void mmu_destroy(mmu_t *mmu);
 
-/* Load the MMU registers (mode, base/limit, fence, PTBR, PTLR, ASID). */
+/* Load the MMU registers (mode, base/limit, fence, PTBR, PTLR, ASID, STBR,
+ * STLR).  Empties the segment-descriptor cache. */
 void mmu_set(mmu_t *mmu, const mmu_regs_t *regs);
 
 /* The cycles the translation of one access adds to its memory access, in the
- * current mode (base/limit: reloc_cycles; paged: tlb_hit_cycles). */
+ * current mode (base/limit: reloc_cycles; paged: tlb_hit_cycles; segmented:
+ * seg_hit_cycles).  A TLB or descriptor-cache miss adds its reads on top. */
 static inline uint32_t mmu_access_cycles(const mmu_t *mmu)
 {
     switch (mmu->regs.mode) {
     case MMU_RELOC: return mmu->timing.reloc_cycles;
     case MMU_PAGED: return mmu->timing.tlb_hit_cycles;
+    case MMU_SEG: return mmu->timing.seg_hit_cycles;
     default: return 0;
     }
 }
@@ -214,7 +219,8 @@ mmu_translate_as(mmu_t *mmu, tlb_entry_t *e, uint32_t va, access_t acc, priv_t p
     return TRAP_NONE;
 }
 
-/* Flush TLB entries (tlb_flush's kinds) and report it; returns how many. */
+/* Flush TLB entries (tlb_flush's kinds) and report it; returns how many.
+ * TLB_FLUSH_ALL empties the segment-descriptor cache as well. */
 uint32_t mmu_flush(mmu_t *mmu, tlb_flush_t kind, uint32_t asid, uint32_t vaddr, uint64_t now);
 
 /* The frame reference stamps, or NULL if not tracked. */

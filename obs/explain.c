@@ -15,6 +15,7 @@
 
 #include "../machine/machine.h"
 #include "../mmu/pte.h"
+#include "../os/segment.h"
 #include "../os/replace.h"
 
 const char *const explain_kind_word[EXPLAIN_KIND_COUNT] = {
@@ -386,6 +387,35 @@ static void say_state(explainer_t *x, const story_t *s, const event_t *victim)
 
 /* ---- the sentences --------------------------------------------------------------------- */
 
+/* Segmented mode's served fault (os/segment.c: EV_PAGE_FAULT's b is the
+ * segment number, c its base, d SEG_FILL_*): demand
+ * segmentation or a swap-in brings a segment in, maybe after swapping
+ * others out and compacting; a reference below the stack grows it. */
+static void tell_segment_fault(explainer_t *x, const story_t *s, const event_t *trap, const event_t *fault)
+{
+    unsigned swaps = 0, moves = 0;
+    for (int i = 0; i < s->n; i++) {
+        swaps += s->ev[i].kind == EV_SWAP_OUT;
+        moves += s->ev[i].kind == EV_MOVE;
+    }
+    const event_t *read = find(s, EV_DISK_READ);
+    say(x, " -> segment %" PRIu32 " ", fault->b);
+    if (trap->a == TRAP_SEG_BOUND)
+        say(x, "is the stack: grown downwards%s, now at 0x%08" PRIx32, moves ? " by moving it" : " in place", fault->c);
+    else if (read)
+        say(x, "brought in at 0x%08" PRIx32 ", %" PRIu32 " bytes read from disk", fault->c, read->b);
+    else
+        say(x, "brought in at 0x%08" PRIx32 ": %s", fault->c,
+            fault->d == SEG_FILL_SHARED ? "the code another process running the program holds (shared)" : "zeros");
+    if (swaps)
+        say(x, ", after swapping out %u segment(s) of other processes", swaps);
+    if (moves && trap->a != TRAP_SEG_BOUND)
+        say(x, ", after compaction moved %u block(s)", moves);
+    const uint64_t work = total_of(s, EV_FAULT_HANDLER) + total_of(s, EV_DISK_READ) + total_of(s, EV_DISK_WRITE) +
+                          total_of(s, EV_SWAP_OUT) + total_of(s, EV_MOVE);
+    say(x, " -> restart; handler, disk and copies %" PRIu64 " cycles", work);
+}
+
 static void tell_access(explainer_t *x, const story_t *s)
 {
     const event_t *miss = find(s, EV_TLB_MISS), *trap = find(s, EV_TRAP), *fault = find(s, EV_PAGE_FAULT);
@@ -411,6 +441,10 @@ static void tell_access(explainer_t *x, const story_t *s)
     if (!fault) {
         if (kill)
             say(x, " -> P%d killed, %" PRIu64 " cycles", kill->pid, kill->duration);
+        return;
+    }
+    if (trap->a == TRAP_SEG_NOT_PRESENT || trap->a == TRAP_SEG_BOUND) {
+        tell_segment_fault(x, s, trap, fault);
         return;
     }
     say(x, " -> page fault: ");
@@ -549,6 +583,9 @@ static bool continues(const story_t *s, const event_t *ev)
     case EV_EVICT:
     case EV_DISK_WRITE:
     case EV_DISK_READ: return find(s, EV_TRAP) != NULL || s->ev[0].kind != EV_TLB_MISS;
+    case EV_SWAP_OUT: /* segmented mode: making room for a segment fault */
+    case EV_MOVE: return find(s, EV_TRAP) && (find(s, EV_TRAP)->a == TRAP_SEG_NOT_PRESENT ||
+                                              find(s, EV_TRAP)->a == TRAP_SEG_BOUND);
     default: return false;
     }
 }

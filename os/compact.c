@@ -36,7 +36,9 @@ static void move_partition(void *ctx, int owner, uint32_t old_base, uint32_t new
     os_charge(os, EV_MOVE, owner, cycles, (uint32_t)owner, old_base, new_base, size);
     c->cycles += cycles;
     process_t *p = os_process(os, owner);
-    if (p) {
+    if (p && os->cfg.mode == OS_SEG)
+        segments_moved(os, p, old_base, new_base); /* one of its segments, or its table */
+    else if (p) {
         p->base = new_base;
         p->mmu.base = new_base;
     }
@@ -49,7 +51,7 @@ bool os_compact_for(os_t *os, uint32_t size)
     partitions_holes(&os->parts, &free_bytes, NULL);
     if (!os->cfg.mp.compact || !s || free_bytes < size)
         return false;
-    if (os->cfg.mode != OS_HWRELOC) {
+    if (os->cfg.mode != OS_HWRELOC && os->cfg.mode != OS_SEG) {
         if (!s->refused_noted)
             mp_log(os,
                    "compaction refused: %u bytes are free in pieces, but software-relocated processes cannot be "

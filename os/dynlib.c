@@ -171,6 +171,25 @@ static int place_contiguous(os_t *os, process_t *p, svc_lib_t *lib)
     return ok ? 0 : -E_NOMEM;
 }
 
+/* Segmented: the library in a segment of its own, at the first free
+ * segment number, with the union of its sections' permissions. */
+static int place_segmented(os_t *os, process_t *p, svc_lib_t *lib)
+{
+    uint32_t perm = 0;
+    for (int i = 0; i < lib->image.nsections; i++)
+        perm |= lib->image.sections[i].size ? lib->image.sections[i].perm : 0;
+    uint32_t paddr;
+    lib->base = segments_add(os, p, lib->size, perm, REGION_LIB_CODE, &paddr);
+    if (lib->base == UINT32_MAX)
+        return -E_NOMEM;
+    if (!relocate_image(&lib->image, lib->base))
+        return -E_NOEXEC;
+    uint8_t *flat = flatten(&lib->image, lib->size);
+    bool ok = flat && machine_phys_write(os->m, paddr, flat, lib->size); /* the loader's copy, as for the program */
+    free(flat);
+    return ok ? 0 : -E_NOMEM;
+}
+
 static uint32_t section_perm(const exe_section_t *s)
 {
     return PTE_R | (s->perm & SEC_W ? PTE_W : 0) | (s->perm & SEC_X ? PTE_X : 0);
@@ -276,7 +295,9 @@ static int load_library(os_t *os, process_t *p, const char *name, bool now, char
     snprintf(lib->name, sizeof lib->name, "%s", name);
     lib->size = image_size(&lib->image);
     lib->refs = 1;
-    rc = os->pager ? place_paged(os, p, lib) : place_contiguous(os, p, lib);
+    rc = os->pager ? place_paged(os, p, lib)
+         : os->cfg.mode == OS_SEG ? place_segmented(os, p, lib)
+                                  : place_contiguous(os, p, lib);
     os_charge(os, EV_LOAD, p->pid, (uint64_t)(lib->size / 4) * os->m->cfg.timing.load_word_cycles, lib->base,
               lib->size, 0, 0);
     if (rc < 0) {

@@ -17,7 +17,7 @@
 #include "services.h"
 #include "mp_internal.h"
 
-const char *const os_mode_name[OS_MODE_COUNT] = {"bare", "swreloc", "hwreloc", "paged"};
+const char *const os_mode_name[OS_MODE_COUNT] = {"bare", "swreloc", "hwreloc", "paged", "seg"};
 
 void os_config_defaults(os_config_t *c)
 {
@@ -89,6 +89,7 @@ void os_destroy(os_t *os)
         free(os->procs[i].output);
         free(os->procs[i].args.block);
         services_free(&os->procs[i]);
+        segments_free(&os->procs[i]);
     }
     free(os->procs);
     free(os->dump.words);
@@ -217,6 +218,8 @@ static void release_memory(os_t *os, process_t *p)
     services_exit(os, p); /* shared mappings reach their files first */
     if (os->pager)
         pager_release(os, p);
+    else if (os->cfg.mode == OS_SEG)
+        segments_release(os, p);
     else if (os->cfg.mode != OS_BARE)
         partitions_free(&os->parts, p->base);
 }
@@ -269,6 +272,24 @@ void os_exit_process(os_t *os, process_t *p, int code)
             (uint32_t)p->st.instructions, 0, 0);
 }
 
+/* Segmented mode: the segment the address named, as its table says. */
+static void describe_segment(const os_t *os, const process_t *p, const trap_t *t, char *out, size_t room)
+{
+    const struct proc_segs *s = p->segs;
+    const uint32_t segno = t->vaddr >> os->m->cfg.seg_offset_bits;
+    if (!s || segno >= s->nseg) {
+        snprintf(out, room, " (segment %" PRIu32 ": beyond the table's %" PRIu32 " entries)", segno,
+                 s ? s->nseg : 0);
+        return;
+    }
+    const os_segment_t *g = &s->seg[segno];
+    if (!g->used)
+        snprintf(out, room, " (segment %" PRIu32 ": not in use)", segno);
+    else
+        snprintf(out, room, " (segment %" PRIu32 " %s: base 0x%08" PRIx32 ", limit 0x%" PRIx32 "%s)", segno,
+                 region_kind_name[g->kind], g->base, g->limit, (g->flags & SEG_DOWN) ? ", grows down" : "");
+}
+
 /* The message a user reads when the model stops a program. */
 static void describe_fault(os_t *os, process_t *p, const trap_t *t)
 {
@@ -295,6 +316,8 @@ static void describe_fault(os_t *os, process_t *p, const trap_t *t)
                  p->mmu.limit);
     else if (os->cfg.mode == OS_BARE)
         snprintf(p->fault_msg + n, room - (size_t)n, " (the OS starts at 0x%08" PRIx32 ")", p->mmu.fence);
+    else if (os->cfg.mode == OS_SEG)
+        describe_segment(os, p, t, p->fault_msg + n, room - (size_t)n);
     else if (os->cfg.mode == OS_PAGED && t->paddr == 0)
         snprintf(p->fault_msg + n, room - (size_t)n, " (no physical address: the page has no frame)");
 }
@@ -419,6 +442,13 @@ static void serve_trap(os_t *os, process_t *p)
     case TRAP_PAGE_WRITE: /* copy-on-write, else the process is stopped */ {
         trap_t copy = *t;
         if (!os->pager || !pager_fault(os, os_space(os, p), &copy)) /* a thread's fault is its leader's space's */
+            os_kill_process(os, p, &copy);
+        break;
+    }
+    case TRAP_SEG_NOT_PRESENT: /* demand segmentation, swapping */
+    case TRAP_SEG_BOUND: {     /* the stack grows */
+        trap_t copy = *t;
+        if (os->cfg.mode != OS_SEG || !segments_fault(os, os_space(os, p), &copy))
             os_kill_process(os, p, &copy);
         break;
     }

@@ -194,6 +194,22 @@ static int load_paged(os_t *os, process_t *p, char *err, size_t errlen)
     return p->pid;
 }
 
+/* Segmented mode: one segment per region (os/segment.c). */
+static int load_segmented(os_t *os, process_t *p, char *err, size_t errlen)
+{
+    uint64_t t0 = machine_cycles(os->m);
+    if (!segments_load(os, p, err, errlen)) {
+        segments_free(p);
+        exe_free(&p->exe);
+        os->nprocs--;
+        return -1;
+    }
+    p->st.load_cycles = machine_cycles(os->m) - t0;
+    p->st.cycles = p->st.load_cycles;
+    ev_emit(os->m->bus, EV_PROC_START, p->pid, machine_cycles(os->m), 0, p->mmu.stbr, p->size, p->cpu.pc, 0);
+    return p->pid;
+}
+
 int os_load(os_t *os, const exe_t *exe, const char *name, char *err, size_t errlen)
 {
     if (exe->relocatable) {
@@ -210,6 +226,8 @@ int os_load(os_t *os, const exe_t *exe, const char *name, char *err, size_t errl
     uint32_t size = partition_size(os, exe, &p->image_end);
     if (os->cfg.mode == OS_PAGED)
         return load_paged(os, p, err, errlen);
+    if (os->cfg.mode == OS_SEG)
+        return load_segmented(os, p, err, errlen);
     uint32_t base = place(os, size, p->pid, err, errlen);
     if (base == UINT32_MAX) {
         exe_free(&p->exe);

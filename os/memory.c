@@ -16,6 +16,8 @@ bool os_translate(os_t *os, int pid, uint32_t vaddr, uint32_t *paddr)
     process_t *p = os_space(os, os_process(os, pid));
     if (p && os->pager)
         return pager_translate(os, p, vaddr, paddr);
+    if (p && os->cfg.mode == OS_SEG)
+        return segments_user_address(os, p, vaddr, 1, ACC_LOAD, false, paddr);
     if (!p || vaddr >= p->size)
         return false;
     *paddr = p->base + vaddr;
@@ -158,7 +160,8 @@ static void clear_vacated(os_t *os, uint32_t old_base, uint32_t new_base, uint32
 bool os_move_process(os_t *os, int pid, uint32_t new_base, char *err, size_t errlen)
 {
     process_t *p = os_process(os, pid);
-    if (!p || p->state != PROC_READY || os->cfg.mode == OS_BARE || os->cfg.mode == OS_PAGED) {
+    if (!p || p->state != PROC_READY || os->cfg.mode == OS_BARE || os->cfg.mode == OS_PAGED ||
+        os->cfg.mode == OS_SEG) {
         snprintf(err, errlen, "only a live process under swreloc or hwreloc can be moved");
         return false;
     }

@@ -28,6 +28,7 @@ typedef enum {
     OS_SWRELOC, /* loader relocates to a base; translation off; no protection */
     OS_HWRELOC, /* program unmodified; MMU adds base, checks limit          */
     OS_PAGED,   /* page tables, TLB, demand paging                           */
+    OS_SEG,     /* a segment table: one segment per region (os/segment.h)    */
     OS_MODE_COUNT
 } os_mode_t;
 
@@ -181,6 +182,7 @@ typedef struct {
     uint32_t resident;      /* frames it holds                                   */
     struct proc_vm *vm;     /* page tables and references, private to os/pager.c */
     struct proc_services *svc; /* files, mappings, libraries (os/services.h)   */
+    struct proc_segs *segs; /* segmented mode: its segments (os/segment.h)   */
     /* threads (os/threads.c, docs/services.md): a thread is an entry of its
      * own (registers, stats, place in the round-robin) that uses its
      * leader's address space: vm, regions and svc are the leader's, never its own */

@@ -7,6 +7,8 @@
 #include "../obs/breakdown.h"
 #include "os.h"
 #include "paging.h"
+#include "segment.h"
+#include "../mmu/seg.h"
 
 struct os {
     machine_t *m;

@@ -824,14 +824,11 @@ uint32_t pager_brk(os_t *os, process_t *p, uint32_t new_break)
     if (new_break < heap->start || (stack && new_end >= stack->start) ||
         regions_stack_in(p, heap->start, new_end + pg->page_size))
         return (uint32_t)-E_NOMEM; /* below the heap, or no hole page left before a stack */
-    uint32_t shift = pg->geo.page_shift;
-    for (uint64_t va = new_end; va < heap->end; va += pg->page_size)
-        drop_page(os, p, (uint32_t)(va >> shift), true, true);
+    if (new_end < heap->end)
+        pager_unmap_range(os, p, (uint32_t)new_end, heap->end);
     uint32_t old_end = heap->end;
     heap->end = (uint32_t)new_end;
-    bool ok = true;
-    if (new_end > old_end)
-        vm_map_absent(os, p, old_end, (uint32_t)new_end, &ok);
+    bool ok = new_end <= old_end || pager_map_range(os, p, old_end, (uint32_t)new_end);
     if (!ok) {
         heap->end = old_end;
         return (uint32_t)-E_NOMEM;
@@ -855,17 +852,26 @@ int pager_owner(os_t *os, uint32_t pa)
 
 /* ---- ranges for the services (os/sys_mmap.c, os/dynlib.c) ------------------------------ */
 
+/* The OS's work on a range's page tables is a PTE written per page, charged
+ * like the loader's (load_word_cycles each): a call naming a huge range takes
+ * guest time in step with the host work it causes, so the cycle limit bounds
+ * both (fuzz_syscall found brk to 1.6 GiB, repeated by threads, running for
+ * seconds within the budget).  No event: the call's own EV_SYSCALL stands. */
+static void charge_ptes(os_t *os, uint64_t ptes) { machine_charge(os->m, ptes * os->m->cfg.timing.load_word_cycles); }
+
 bool pager_map_range(os_t *os, process_t *p, uint32_t start, uint32_t end)
 {
     bool ok = true;
-    vm_map_absent(os, p, start, end, &ok);
+    charge_ptes(os, vm_map_absent(os, p, start, end, &ok));
     return ok;
 }
 
 void pager_unmap_range(os_t *os, process_t *p, uint32_t start, uint32_t end)
 {
-    for (uint64_t va = start; va < end; va += os->pager->page_size)
+    uint64_t pages = 0;
+    for (uint64_t va = start; va < end; va += os->pager->page_size, pages++)
         drop_page(os, p, (uint32_t)(va >> os->pager->geo.page_shift), true, true);
+    charge_ptes(os, pages);
 }
 
 bool pager_page_modified(os_t *os, process_t *p, uint32_t vaddr)

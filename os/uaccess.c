@@ -91,6 +91,29 @@ static bool user_page(os_t *os, process_t *p, uint32_t vaddr, access_t access, c
     return false;
 }
 
+/* Segmented: segment by segment, each piece under the hardware's rule
+ * (os/segment.c: the descriptor from the table, seg_check). */
+static bool segmented_copy(os_t *os, process_t *p, uint32_t addr, access_t access, uint8_t *into,
+                           const uint8_t *from, uint32_t len, copy_kind_t kind)
+{
+    p = os_space(os, p);
+    for (uint64_t done = 0; done < len;) {
+        uint32_t vaddr = addr + (uint32_t)done, paddr;
+        uint32_t chunk = segments_room(os, vaddr);
+        if (chunk > len - done)
+            chunk = (uint32_t)(len - done);
+        if ((kind == COPY_DO && !segments_make_resident(os, p, vaddr)) ||
+            !segments_user_address(os, p, vaddr, chunk, access, true, &paddr))
+            return false;
+        bool ok = kind == COPY_PROBE || (access == ACC_STORE ? machine_phys_write(os->m, paddr, from + done, chunk)
+                                                             : machine_phys_read(os->m, paddr, into + done, chunk));
+        if (!ok)
+            return false;
+        done += chunk;
+    }
+    return true;
+}
+
 /* Copy len bytes between the host and a process's CPU-visible address addr:
  * a store copies `from` into the process, a load copies it out into `into`;
  * a probe copies nothing (both NULL). */
@@ -101,6 +124,8 @@ static bool user_copy(os_t *os, process_t *p, uint32_t addr, access_t access, ui
         return true;
     if ((uint64_t)addr + len > UINT32_MAX + 1ull)
         return false; /* wraps around the top of the address space */
+    if (os->cfg.mode == OS_SEG)
+        return segmented_copy(os, p, addr, access, into, from, len, kind);
     if (!os->pager) {
         uint32_t paddr;
         if (contiguous_user_fault(&p->mmu, os->m->cfg.mem_size, addr, len, &paddr) != TRAP_NONE)

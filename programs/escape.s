@@ -9,6 +9,8 @@
 ;    next process's memory when one is loaded there (`mmulab compare
 ;    programs/escape.s programs/vcopy.s` says whose), and the program exits 0.
 ;  - bare: above the program's memory is the OS; the fence traps the store.
+;  - seg: the stack is the highest segment, growing down; one past its top
+;    is a segment number beyond the table: segment_bound.
 ;  - paged: the stack's top is the highest page but one; above it is the
 ;    unmapped guard page, so the first store faults page_not_mapped.
 ;
@@ -16,6 +18,7 @@
 ; expect[bare]: fault fence
 ; expect[swreloc]: exit 0
 ; expect[paged]: fault page_not_mapped
+; expect[seg]: fault segment_bound
 
         .text
 start:  MOV     R1, R15                 ; one past the top of our memory

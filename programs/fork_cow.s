@@ -13,7 +13,7 @@
 ;
 ; expect[paged,hwreloc]: output "p 5\n"
 ; expect[paged,hwreloc]: exit 3
-; expect[bare,swreloc]: exit 2
+; expect[bare,swreloc,seg]: exit 2
 
         .equ    SYS_EXIT, 0
         .equ    SYS_WRITE, 1

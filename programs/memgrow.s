@@ -8,10 +8,10 @@
 ; move (docs/services.md: `--swap-threshold` decides when swapping starts).
 ;
 ; Its result: exit 0, or 2 if request_memory failed (no room and no swapping,
-; or the bare machine), 3 if the memory did not hold what was written.
+; or the bare machine and seg mode), 3 if the memory did not hold what was written.
 ;
 ; expect[hwreloc,swreloc,paged]: exit 0
-; expect[bare]: exit 2
+; expect[bare,seg]: exit 2
 
         .equ    SYS_EXIT, 0
         .equ    SYS_IOWAIT, 21

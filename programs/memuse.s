@@ -10,11 +10,12 @@
 ; grow into the memory it gave back (programs/memgrow.s).
 ;
 ; Its result: exit 0 when the sum is right, 2 if request_memory failed, 3 if
-; the sum is wrong, 4 if release_memory failed.  The bare machine has no
+; the sum is wrong, 4 if release_memory failed.  The bare machine (and seg
+; mode, whose heap does not grow yet) has no
 ; memory to grow into (-ENOSYS): exit 2.
 ;
 ; expect[hwreloc,swreloc,paged]: exit 0
-; expect[bare]: exit 2
+; expect[bare,seg]: exit 2
 
         .equ    SYS_EXIT, 0
         .equ    SYS_IOWAIT, 21

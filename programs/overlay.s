@@ -14,10 +14,15 @@
 ; Its result: 1+4+9+...+256 = 1496, printed "sum of squares=1496"; exit 0.
 ; Under paging its root's data sits in read-only .text beside the code, so
 ; the first store faults: overlays belong to the contiguous schemes.
+; Under segmentation the root shares segment 0 with the code, read-only
+; and executable: the OS refuses to copy a phase into it (as it refuses
+; any write the process could not make itself), the call runs through the
+; zeroed area (NOPs) and off the segment's end: segment_bound.
 ;
 ; expect[bare,swreloc,hwreloc]: output "sum of squares=1496\n"
 ; expect[bare,swreloc,hwreloc]: exit 0
 ; expect[paged]: fault page_write
+; expect[seg]: fault segment_bound
 
         .text
 start:  LOAD    R1, #phase1

@@ -16,6 +16,7 @@
 ; expect[hwreloc]: fault protection
 ; expect[swreloc,bare]: exit 0
 ; expect[paged]: fault page_not_mapped
+; expect[seg]: fault segment_bound
 
         .text
 start:  LI      R1, 11000               ; somebody else's address

@@ -11,6 +11,7 @@
 ;
 ; expect[bare,swreloc,hwreloc]: exit 2
 ; expect[paged]: fault page_write
+; expect[seg]: fault segment_protection
 
         .text
 start:  LOAD    R2, /patch              ; the encoding of LOAD R1, #2

@@ -14,7 +14,7 @@
 ;
 ; expect[paged]: output "ab\n"
 ; expect[paged]: exit 0
-; expect[bare,swreloc,hwreloc]: exit 2
+; expect[bare,swreloc,hwreloc,seg]: exit 2
 
         .equ    SYS_EXIT, 0
         .equ    SYS_WRITE, 1

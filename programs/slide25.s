@@ -14,6 +14,11 @@
 ; page 2 and 12288 is the first byte of page 3: the same two outcomes.
 ;
 ; expect[paged]: fault page_not_mapped
+; Under segmentation the code segment's limit is the program's exact end
+; (10468 bytes), with no page to round up to: the load at 11000 already
+; stops it (segment_bound), where paging let it through.
+;
+; expect[seg]: fault segment_bound
 ; Without paging nothing traps: the partition holds the stack above the image,
 ; so 12288 is inside it, and the program exits 0.
 ;

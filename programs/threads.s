@@ -19,7 +19,7 @@
 ;
 ; expect[paged]: output "total=8002000\n"
 ; expect[paged]: exit 0
-; expect[bare,swreloc,hwreloc]: exit 3
+; expect[bare,swreloc,hwreloc,seg]: exit 3
 
         .equ    SYS_EXIT, 0
         .equ    SYS_WRITE, 1

@@ -24,18 +24,19 @@ package mmulab_0_pkg;
   localparam logic [7:0] OP_CALL = 8'h4C, OP_CALLR = 8'h4D, OP_PUSH = 8'h50, OP_POP = 8'h51;
 
   // ---- trap causes (machine/machine.h TRAP_TABLE order) ----
-  typedef enum logic [3:0] {
-    TRAP_NONE = 4'd0, TRAP_SYSCALL = 4'd1, TRAP_HALT = 4'd2, TRAP_ILLEGAL = 4'd3,
-    TRAP_MISALIGNED = 4'd4, TRAP_DIV_ZERO = 4'd5, TRAP_PROTECTION = 4'd6, TRAP_FENCE = 4'd7,
-    TRAP_BUS = 4'd8, TRAP_PAGE_NOT_MAPPED = 4'd9, TRAP_PAGE_NOT_PRESENT = 4'd10,
-    TRAP_PAGE_WRITE = 4'd11, TRAP_PAGE_EXEC = 4'd12, TRAP_PAGE_READ = 4'd13,
-    TRAP_PAGE_USER = 4'd14, TRAP_PTE_MALFORMED = 4'd15
+  typedef enum logic [4:0] {
+    TRAP_NONE = 5'd0, TRAP_SYSCALL = 5'd1, TRAP_HALT = 5'd2, TRAP_ILLEGAL = 5'd3,
+    TRAP_MISALIGNED = 5'd4, TRAP_DIV_ZERO = 5'd5, TRAP_PROTECTION = 5'd6, TRAP_FENCE = 5'd7,
+    TRAP_BUS = 5'd8, TRAP_PAGE_NOT_MAPPED = 5'd9, TRAP_PAGE_NOT_PRESENT = 5'd10,
+    TRAP_PAGE_WRITE = 5'd11, TRAP_PAGE_EXEC = 5'd12, TRAP_PAGE_READ = 5'd13,
+    TRAP_PAGE_USER = 5'd14, TRAP_PTE_MALFORMED = 5'd15, TRAP_SEG_BOUND = 5'd16,
+    TRAP_SEG_PROTECTION = 5'd17, TRAP_SEG_NOT_PRESENT = 5'd18
   } trap_e;
 
   // access kinds (access_t)
   localparam logic [1:0] ACC_FETCH = 2'd0, ACC_LOAD = 2'd1, ACC_STORE = 2'd2;
   // MMU modes (mmu_mode_t)
-  localparam logic [1:0] MMU_BARE = 2'd0, MMU_RELOC = 2'd1, MMU_PAGED = 2'd2;
+  localparam logic [1:0] MMU_BARE = 2'd0, MMU_RELOC = 2'd1, MMU_PAGED = 2'd2, MMU_SEG = 2'd3;
   // TLB policies (tlb_policy_t)
   localparam logic [1:0] POL_LRU = 2'd0, POL_FIFO = 2'd1, POL_RANDOM = 2'd2, POL_PLRU = 2'd3;
 
@@ -43,12 +44,15 @@ package mmulab_0_pkg;
   localparam int unsigned PTE_V = 0, PTE_R = 1, PTE_W = 2, PTE_X = 3, PTE_U = 4, PTE_G = 5;
   localparam int unsigned PTE_A = 6, PTE_D = 7;
 
+  // ---- segment-descriptor flag bits (mmu/seg.h), in the descriptor's word 1 ----
+  localparam int unsigned SEG_V = 0, SEG_R = 1, SEG_W = 2, SEG_X = 3, SEG_U = 4, SEG_DOWN = 5;
+
   // ---- debug port map (word addresses) ----
   localparam logic [11:0] DBG_REG0 = 12'h000;  // .. 0x00f: R0..R15
   localparam logic [11:0] DBG_PC = 12'h010, DBG_FLAGS = 12'h011, DBG_PRIV = 12'h012;
   localparam logic [11:0] DBG_MODE = 12'h020, DBG_BASE = 12'h021, DBG_LIMIT = 12'h022;
   localparam logic [11:0] DBG_FENCE = 12'h023, DBG_PTBR = 12'h024, DBG_PTLR = 12'h025;
-  localparam logic [11:0] DBG_ASID = 12'h026;
+  localparam logic [11:0] DBG_ASID = 12'h026, DBG_STBR = 12'h02b, DBG_STLR = 12'h02c;
   localparam logic [11:0] DBG_FLUSH_ASID = 12'h028, DBG_FLUSH_VADDR = 12'h029, DBG_FLUSH = 12'h02a;
   localparam logic [11:0] DBG_CYCLE_LO = 12'h030, DBG_CYCLE_HI = 12'h031, DBG_CHARGE = 12'h032;
   localparam logic [11:0] DBG_CFG_MEM_SIZE = 12'h040, DBG_CFG_MEM = 12'h041, DBG_CFG_EXEC = 12'h042;
@@ -57,6 +61,8 @@ package mmulab_0_pkg;
   localparam logic [11:0] DBG_CFG_SHIFT = 12'h048, DBG_CFG_LEVELS = 12'h049, DBG_CFG_VABITS = 12'h04a;
   localparam logic [11:0] DBG_CFG_ENTRIES = 12'h04b, DBG_CFG_WAYS = 12'h04c, DBG_CFG_POLICY = 12'h04d;
   localparam logic [11:0] DBG_CFG_ASIDBITS = 12'h04e, DBG_CFG_SEED = 12'h04f;
+  localparam logic [11:0] DBG_CFG_SEGHIT = 12'h050, DBG_CFG_SEGBITS = 12'h051, DBG_CFG_SEGOFF = 12'h052;
+  localparam logic [11:0] DBG_CFG_SEGCACHE = 12'h053;
   // counters, 64-bit as lo/hi pairs from 0x080 (core) and 0x090 (MMU)
   localparam logic [11:0] DBG_CNT_CORE = 12'h080, DBG_CNT_MMU = 12'h090;
   // TLB entries: 0x400 + slot * 8 + field

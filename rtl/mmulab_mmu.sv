@@ -1,11 +1,13 @@
 // mmulab_mmu: the translation unit in front of memory, split as CVA6 splits
 // it: this module holds the MMU registers and decides bare and base/limit
 // translations itself; paged translations go to the TLB (mmulab_tlb) and,
-// on a miss or an A/D update, to the page-table walker (mmulab_ptw).
+// on a miss or an A/D update, to the page-table walker (mmulab_ptw);
+// segmented user translations to the segmentation unit (mmulab_seg).
 //
 // A request is held by the core until done_o.  Its cost is the contract's
 // translation time: 0 in bare mode, reloc_cycles under base/limit,
-// tlb_hit_cycles in paged mode plus the walk.  The lookup phase lasts
+// tlb_hit_cycles in paged mode plus the walk, seg_hit_cycles in segmented
+// mode plus the descriptor read of a miss.  The lookup phase lasts
 // max(cost, 1) clocks and ticks `cost` modeled cycles (tick_o); the walker
 // ticks its own.  Fault order and trap addresses follow cpu/cpu.c
 // (contiguous_fault) and cpu/paged.c (paged_translate).
@@ -23,6 +25,10 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
   input  logic [31:0] cfg_mem_cycles_i,
   input  logic [31:0] cfg_reloc_cycles_i,
   input  logic [31:0] cfg_tlb_hit_cycles_i,
+  input  logic [31:0] cfg_seg_hit_cycles_i,
+  input  logic [3:0]  cfg_seg_bits_i,
+  input  logic [4:0]  cfg_seg_offset_bits_i,
+  input  logic [4:0]  cfg_seg_cache_i,
   input  logic [4:0]  cfg_page_shift_i,
   input  logic [1:0]  cfg_levels_i,
   input  logic [5:0]  cfg_va_bits_i,
@@ -65,11 +71,11 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
   input  logic [31:0] ptw_rdata_i
 );
 
-  typedef enum logic [1:0] { M_IDLE, M_LOOKUP, M_WALK } mstate_e;
+  typedef enum logic [1:0] { M_IDLE, M_LOOKUP, M_WALK, M_SEGWALK } mstate_e;
 
   // ---- MMU registers (mmu_regs_t) ----
   logic [1:0]  mode_q;
-  logic [31:0] base_q, limit_q, fence_q, ptbr_q, ptlr_q, asid_q;
+  logic [31:0] base_q, limit_q, fence_q, ptbr_q, ptlr_q, asid_q, stbr_q, stlr_q;
   logic [31:0] flush_asid_q, flush_vaddr_q;
   logic [1:0]  flush_kind_q;
   logic        flush_pending_q;
@@ -83,6 +89,7 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
     unique case (mode_q)
       MMU_RELOC: cost = cfg_reloc_cycles_i;
       MMU_PAGED: cost = cfg_tlb_hit_cycles_i;
+      MMU_SEG:   cost = cfg_seg_hit_cycles_i;
       default:   cost = 32'd0;
     endcase
   end
@@ -193,13 +200,64 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
     .written_o     (walk_written),
     .pte_new_o     (walk_pte_new),
     .tick_o        (ptw_tick),
-    .active_o      (ptw_active_o),
-    .mem_addr_o    (ptw_addr_o),
-    .mem_we_o      (ptw_we_o),
+    .active_o      (pt_active),
+    .mem_addr_o    (pt_addr),
+    .mem_we_o      (pt_we),
     .mem_wdata_o   (ptw_wdata_o),
     .mem_rdata_i   (ptw_rdata_i)
   );
   logic ptw_tick;
+  logic pt_active, pt_we;
+  logic [31:0] pt_addr;
+
+  // one memory port for both walkers (never both at once)
+  assign ptw_active_o = pt_active || seg_active;
+  assign ptw_addr_o   = seg_active ? seg_mem_addr : pt_addr;
+  assign ptw_we_o     = pt_we && !seg_active;
+
+  // ---- segmented: the segmentation unit (user accesses; kernel ones are physical) ----
+  logic        seg_user, seg_beyond, seg_hit, seg_desc_bus, seg_start, seg_done, seg_flush;
+  logic        seg_tick, seg_active, seg_looked, seg_walked_q;
+  trap_e       seg_hit_cause, seg_cause;
+  logic [31:0] seg_hit_paddr, seg_paddr, seg_desc_addr, seg_cycles, seg_mem_addr;
+  logic [63:0] seg_desc;
+  assign seg_user   = mode_q == MMU_SEG && !priv_i;
+  assign seg_looked = decide && seg_user && !seg_beyond;
+  assign seg_start  = seg_looked && !seg_hit && !seg_desc_bus;
+  // loading the registers (a context switch) and a full TLB flush empty the cache
+  assign seg_flush  = (dbg_we_i && dbg_addr_i == DBG_STBR) || (tlb_flush && flush_kind_q == 2'd0);
+
+  mmulab_seg u_seg (
+    .clk_i, .rst_ni,
+    .cfg_mem_size_i,
+    .cfg_mem_cycles_i,
+    .cfg_seg_bits_i,
+    .cfg_offset_bits_i (cfg_seg_offset_bits_i),
+    .cfg_entries_i     (cfg_seg_cache_i),
+    .stbr_i            (stbr_q),
+    .stlr_i            (stlr_q),
+    .flush_i           (seg_flush),
+    .vaddr_i,
+    .size_i,
+    .acc_i,
+    .priv_i,
+    .beyond_o          (seg_beyond),
+    .hit_o             (seg_hit),
+    .hit_cause_o       (seg_hit_cause),
+    .hit_paddr_o       (seg_hit_paddr),
+    .desc_bus_o        (seg_desc_bus),
+    .desc_addr_o       (seg_desc_addr),
+    .start_i           (seg_start),
+    .done_o            (seg_done),
+    .cause_o           (seg_cause),
+    .paddr_o           (seg_paddr),
+    .cycles_o          (seg_cycles),
+    .desc_o            (seg_desc),
+    .tick_o            (seg_tick),
+    .active_o          (seg_active),
+    .mem_addr_o        (seg_mem_addr),
+    .mem_rdata_i       (ptw_rdata_i)
+  );
 
   // ---- counters (hw_counters_t) ----
   logic [63:0] cnt_hit_q, cnt_miss_q, cnt_walk_q, cnt_walk_cyc_q, cnt_pte_rd_q, cnt_pte_wr_q;
@@ -216,7 +274,7 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
     cause_o       = TRAP_NONE;
     paddr_o       = 32'b0;
     walk_cycles_o = 32'b0;
-    tick_o        = ptw_tick;
+    tick_o        = ptw_tick || seg_tick;
     unique case (state_q)
       M_IDLE: begin
         if (req_i) begin
@@ -231,12 +289,26 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
         tick_o = 1'b1;
         wait_d = wait_q - 32'd1;
       end
-      M_WALK: ;
+      M_WALK, M_SEGWALK: ;
       default: state_d = M_IDLE;
     endcase
     if (decide) begin
       state_d = M_IDLE;
-      if (mode_q != MMU_PAGED) begin
+      if (seg_user) begin
+        done_o = 1'b1;
+        if (seg_beyond) begin
+          cause_o = TRAP_SEG_BOUND;
+        end else if (seg_hit) begin
+          cause_o = seg_hit_cause;
+          paddr_o = seg_hit_paddr;
+        end else if (seg_desc_bus) begin
+          cause_o = TRAP_BUS;
+          paddr_o = seg_desc_addr;
+        end else begin
+          done_o  = 1'b0;
+          state_d = M_SEGWALK;
+        end
+      end else if (mode_q != MMU_PAGED) begin
         done_o  = 1'b1;
         cause_o = cont_cause;
         paddr_o = cont_paddr;
@@ -247,6 +319,13 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
       end else begin
         state_d = M_WALK;
       end
+    end
+    if (state_q == M_SEGWALK && seg_done) begin
+      state_d       = M_IDLE;
+      done_o        = 1'b1;
+      cause_o       = seg_cause;
+      paddr_o       = seg_paddr;
+      walk_cycles_o = seg_cycles;
     end
     if (state_q == M_WALK && walk_done) begin
       state_d       = M_IDLE;
@@ -272,6 +351,8 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
       ptbr_q          <= 32'b0;
       ptlr_q          <= 32'b0;
       asid_q          <= 32'b0;
+      stbr_q          <= 32'b0;
+      stlr_q          <= 32'b0;
       flush_asid_q    <= 32'b0;
       flush_vaddr_q   <= 32'b0;
       flush_kind_q    <= 2'b0;
@@ -285,6 +366,7 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
       xr_valid_q      <= 1'b0;
       xr_hit_q        <= 1'b0;
       xr_walked_q     <= 1'b0;
+      seg_walked_q    <= 1'b0;
     end else begin
       state_q        <= state_d;
       wait_q         <= wait_d;
@@ -298,6 +380,8 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
           DBG_PTBR:        ptbr_q <= dbg_wdata_i;
           DBG_PTLR:        ptlr_q <= dbg_wdata_i;
           DBG_ASID:        asid_q <= dbg_wdata_i;
+          DBG_STBR:        stbr_q <= dbg_wdata_i;
+          DBG_STLR:        stlr_q <= dbg_wdata_i;
           DBG_FLUSH_ASID:  flush_asid_q <= dbg_wdata_i;
           DBG_FLUSH_VADDR: flush_vaddr_q <= dbg_wdata_i;
           DBG_FLUSH: begin
@@ -310,9 +394,21 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
       if (tlb_flush) flush_pending_q <= 1'b0;
       // the record: a new request starts it, the lookup and the walk fill it
       if (req_i && state_q == M_IDLE) begin
-        xr_valid_q    <= mode_q == MMU_PAGED;
+        xr_valid_q    <= mode_q == MMU_PAGED || seg_user;
         xr_hit_q      <= 1'b0;
         xr_walked_q   <= 1'b0;
+        seg_walked_q  <= 1'b0;
+      end
+      if (seg_looked && seg_hit) begin
+        xr_hit_q  <= 1'b1;
+        cnt_hit_q <= cnt_hit_q + 64'd1;
+      end
+      if (seg_looked && !seg_hit) cnt_miss_q <= cnt_miss_q + 64'd1;
+      if (seg_done) begin
+        seg_walked_q   <= 1'b1;
+        cnt_walk_q     <= cnt_walk_q + 64'd1;
+        cnt_walk_cyc_q <= cnt_walk_cyc_q + {32'b0, seg_cycles};
+        cnt_pte_rd_q   <= cnt_pte_rd_q + 64'd2;
       end
       if (tlb_touch) begin
         xr_hit_q  <= 1'b1;
@@ -333,13 +429,16 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
   // (a zero-time lookup decides then) and in the clock a walk ends
   logic fresh;
   assign fresh            = req_i && state_q == M_IDLE;
-  assign xr_valid_o       = fresh ? mode_q == MMU_PAGED : xr_valid_q;
-  assign xr_hit_o         = (xr_hit_q && !fresh) || tlb_touch;
-  logic walked;
+  assign xr_valid_o       = fresh ? mode_q == MMU_PAGED || seg_user : xr_valid_q;
+  assign xr_hit_o         = (xr_hit_q && !fresh) || tlb_touch || (seg_looked && seg_hit);
+  logic walked, seg_walked;
   assign walked           = walk_done || (xr_walked_q && !fresh);
-  assign xr_steps_o       = walked ? walk_steps : 2'b0;
-  assign xr_pte_addr_o    = walked ? walk_pte_addr : 96'b0;
-  assign xr_pte_o         = walked ? walk_pte : 96'b0;
+  // a descriptor read is recorded as a two-step walk: its two words
+  assign seg_walked       = seg_done || (seg_walked_q && !fresh);
+  assign xr_steps_o       = walked ? walk_steps : seg_walked ? 2'd2 : 2'b0;
+  assign xr_pte_addr_o    = walked ? walk_pte_addr :
+                            seg_walked ? {32'b0, seg_desc_addr + 32'd4, seg_desc_addr} : 96'b0;
+  assign xr_pte_o         = walked ? walk_pte : seg_walked ? {32'b0, seg_desc} : 96'b0;
   assign xr_pte_written_o = walked && walk_written;
   assign xr_pte_new_o     = walked ? walk_pte_new : 32'b0;
 
@@ -356,6 +455,8 @@ module mmulab_mmu import mmulab_0_pkg::*; #(
       DBG_PTBR:  dbg_rdata_o = ptbr_q;
       DBG_PTLR:  dbg_rdata_o = ptlr_q;
       DBG_ASID:  dbg_rdata_o = asid_q;
+      DBG_STBR:  dbg_rdata_o = stbr_q;
+      DBG_STLR:  dbg_rdata_o = stlr_q;
       DBG_CNT_MMU + 12'd0:  dbg_rdata_o = cnt_hit_q[31:0];
       DBG_CNT_MMU + 12'd1:  dbg_rdata_o = cnt_hit_q[63:32];
       DBG_CNT_MMU + 12'd2:  dbg_rdata_o = cnt_miss_q[31:0];

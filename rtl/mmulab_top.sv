@@ -37,7 +37,7 @@ module mmulab_top import mmulab_0_pkg::*; #(
   output logic        rvfi_fetched_o,
   output logic [63:0] rvfi_cycle_begin_o,
   output logic [63:0] rvfi_cycle_end_o,
-  output logic [3:0]  rvfi_trap_cause_o,
+  output logic [4:0]  rvfi_trap_cause_o,
   output logic [1:0]  rvfi_trap_access_o,
   output logic [31:0] rvfi_trap_vaddr_o,
   output logic [31:0] rvfi_trap_paddr_o,
@@ -59,7 +59,7 @@ module mmulab_top import mmulab_0_pkg::*; #(
   input  logic [2:0]  tb_size_i,
   input  logic        tb_priv_i,
   output logic        tb_done_o,
-  output logic [3:0]  tb_cause_o,
+  output logic [4:0]  tb_cause_o,
   output logic [31:0] tb_paddr_o
 );
 
@@ -106,7 +106,9 @@ module mmulab_top import mmulab_0_pkg::*; #(
 
   // ---- configuration registers ----
   logic [31:0] cfg_mem_size_q, cfg_mem_q, cfg_exec_q, cfg_mul_q, cfg_div_q, cfg_reloc_q;
-  logic [31:0] cfg_tlbhit_q, cfg_trap_q, cfg_seed_q;
+  logic [31:0] cfg_tlbhit_q, cfg_trap_q, cfg_seed_q, cfg_seghit_q;
+  logic [3:0]  cfg_seg_bits_q;
+  logic [4:0]  cfg_seg_off_q, cfg_seg_cache_q;
   logic [4:0]  cfg_shift_q, cfg_asid_bits_q;
   logic [1:0]  cfg_levels_q, cfg_policy_q;
   logic [5:0]  cfg_va_bits_q;
@@ -136,6 +138,10 @@ module mmulab_top import mmulab_0_pkg::*; #(
       cfg_ways_q      <= 11'd16;
       cfg_policy_q    <= POL_LRU;
       cfg_asid_bits_q <= 5'd8;
+      cfg_seghit_q    <= 32'd1;
+      cfg_seg_bits_q  <= 4'd4;
+      cfg_seg_off_q   <= 5'd16;
+      cfg_seg_cache_q <= 5'd4;
     end else if (dbg_we_q) begin
       unique case (dbg_addr_q)
         DBG_CFG_MEM_SIZE: cfg_mem_size_q  <= dbg_wdata_q;
@@ -154,6 +160,10 @@ module mmulab_top import mmulab_0_pkg::*; #(
         DBG_CFG_POLICY:   cfg_policy_q    <= dbg_wdata_q[1:0];
         DBG_CFG_ASIDBITS: cfg_asid_bits_q <= dbg_wdata_q[4:0];
         DBG_CFG_SEED:     cfg_seed_q      <= dbg_wdata_q;
+        DBG_CFG_SEGHIT:   cfg_seghit_q    <= dbg_wdata_q;
+        DBG_CFG_SEGBITS:  cfg_seg_bits_q  <= dbg_wdata_q[3:0];
+        DBG_CFG_SEGOFF:   cfg_seg_off_q   <= dbg_wdata_q[4:0];
+        DBG_CFG_SEGCACHE: cfg_seg_cache_q <= dbg_wdata_q[4:0];
         default: ;
       endcase
     end
@@ -228,6 +238,10 @@ module mmulab_top import mmulab_0_pkg::*; #(
     .cfg_mem_cycles_i     (cfg_mem_q),
     .cfg_reloc_cycles_i   (cfg_reloc_q),
     .cfg_tlb_hit_cycles_i (cfg_tlbhit_q),
+    .cfg_seg_hit_cycles_i (cfg_seghit_q),
+    .cfg_seg_bits_i       (cfg_seg_bits_q),
+    .cfg_seg_offset_bits_i(cfg_seg_off_q),
+    .cfg_seg_cache_i      (cfg_seg_cache_q),
     .cfg_page_shift_i     (cfg_shift_q),
     .cfg_levels_i         (cfg_levels_q),
     .cfg_va_bits_i        (cfg_va_bits_q),

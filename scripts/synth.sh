@@ -10,7 +10,7 @@ mkdir -p "$OUT"
 cd "$(dirname "$0")/.." || exit 2
 command -v yosys >/dev/null || { echo "synth: yosys not installed (scripts/deps.sh synth)"; exit 2; }
 python3 scripts/synth_prep.py "$OUT/all.sv" rtl/mmulab_0_pkg.sv rtl/mmulab_tlb.sv rtl/mmulab_ptw.sv \
-    rtl/mmulab_mmu.sv rtl/mmulab_core.sv rtl/synth/*.sv || exit 1
+    rtl/mmulab_seg.sv rtl/mmulab_mmu.sv rtl/mmulab_core.sv rtl/synth/*.sv || exit 1
 
 HX8K_LUTS=7680
 # synth NAME TOP: LUTs and FFs of TOP
@@ -52,6 +52,7 @@ fmax() {
 }
 
 synth mmu mmulab_mmu_synth
+synth seg mmulab_seg_synth
 synth core mmulab_core
 fmax mmu-16 mmulab_fmax_mmu ||
     fmax mmu-8 mmulab_fmax_mmu "chparam -set TLB_ENTRIES 8 mmulab_fmax_mmu;"

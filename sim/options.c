@@ -4,6 +4,7 @@
 #include "options.h"
 
 #include "../mmu/geometry.h"
+#include "../mmu/seg.h"
 #include "../mmu/tlb.h"
 #include "../studies/grid.h"
 
@@ -582,10 +583,12 @@ static bool set_timing(void *target, const char *arg, char *why, size_t len)
  * mode it is accepted with a warning (run_options_finish). */
 #define PAGED .acts_in = 1u << OS_PAGED
 #define PARTITIONED .acts_in = 1u << OS_SWRELOC | 1u << OS_HWRELOC /* processes in partitions */
-#define MULTIPROGRAMMED .acts_in = 1u << OS_SWRELOC | 1u << OS_HWRELOC | 1u << OS_PAGED
+#define MULTIPROGRAMMED .acts_in = 1u << OS_SWRELOC | 1u << OS_HWRELOC | 1u << OS_PAGED | 1u << OS_SEG
+#define MOVABLE .acts_in = 1u << OS_SWRELOC | 1u << OS_HWRELOC | 1u << OS_SEG /* compaction, swapping */
+#define SEGMENTED .acts_in = 1u << OS_SEG
 static const opt_spec_t run_specs[] = {
     {"--mode", .lists = true, .kind = OPT_CHOICE, .value_name = "MODE", RUN(os.mode), .choices = os_mode_name,
-     .nchoices = OS_MODE_COUNT, .help = "bare|swreloc|hwreloc|paged (default hwreloc)"},
+     .nchoices = OS_MODE_COUNT, .help = "bare|swreloc|hwreloc|paged|seg (default hwreloc)"},
     {"--base", .kind = OPT_NUMBER, .value_name = "ADDR", RUN(os.base), .multiple = 4,
      OPT_GIVEN(run_options_t, os.base_given),
      PARTITIONED, .help = "physical address of the first process (default: just above the OS)"},
@@ -598,9 +601,9 @@ static const opt_spec_t run_specs[] = {
     {"--granule", .lists = true, .kind = OPT_SIZE, .value_name = "BYTES", RUN(os.granule), .min = 4, .pow2 = true,
      PARTITIONED, .help = "partition sizes are rounded up to this (default 16)"},
     {"--compact", .kind = OPT_FLAG, RUN(os.mp.compact),
-     PARTITIONED, .help = "compact base/limit partitions when no hole fits (copy_word_cycles a word)"},
+     MOVABLE, .help = "compact base/limit partitions or segments when no hole fits (copy_word_cycles a word)"},
     {"--swap", .kind = OPT_FLAG, RUN(os.mp.swap),
-     PARTITIONED, .help = "roll processes out to the backing store when memory is short (disk_mbps)"},
+     MOVABLE, .help = "roll processes (seg: whole segments) out to the backing store when memory is short (disk_mbps)"},
     {"--swap-back", .kind = OPT_CHOICE, .value_name = "HOW", RUN(os.mp.swap_back), .choices = swapback_name,
      .nchoices = SWAPBACK_COUNT, .acts_in = 1u << OS_SWRELOC, .help = "software relocation: same place (default) or relocate on swap-in"},
     {"--swap-threshold", .kind = OPT_SIZE, .value_name = "BYTES", RUN(os.mp.swap_threshold),
@@ -658,6 +661,12 @@ static const opt_spec_t run_specs[] = {
     {"--asid-bits", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.asid_bits), .max = 16,
      PAGED,
      .help = "paged: ASID bits 0..16; 0 flushes the TLB on every switch (default 8)"},
+    {"--seg-bits", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.seg_bits), .min = 1, .max = SEG_MAX_BITS,
+     SEGMENTED, .help = "seg: segment-number bits 1..8, at most 2^N segments (default 4)"},
+    {"--seg-offset-bits", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.seg_offset_bits), .min = 8,
+     .max = 23, SEGMENTED, .help = "seg: offset bits below the segment number 8..23 (default 16)"},
+    {"--seg-cache", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.seg_cache_entries), .max = SEG_CACHE_MAX,
+     SEGMENTED, .help = "seg: segment-descriptor cache entries 0..16; 0 reads the table on every access (default 4)"},
     {"--frames", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(os.frames), .min = 2, .max = PTE_PPN_MAX,
      PAGED,
      .help = "paged: user frames, at least 2 (default: all that fit)"},
@@ -671,8 +680,8 @@ static const opt_spec_t run_specs[] = {
      PAGED,
      .help = "paged: local quotas equal|proportional (to image size)|priority (to --priority), or ws: "
              "working-set load control (default equal)"},
-    {"--prefault", .kind = OPT_FLAG, RUN(os.prefault), PAGED,
-     .help = "paged: load every page at start instead of on demand"},
+    {"--prefault", .kind = OPT_FLAG, RUN(os.prefault), .acts_in = 1u << OS_PAGED | 1u << OS_SEG,
+     .help = "paged, seg: load every page or segment at start instead of on demand"},
     {"--disk-mbps", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.timing.disk_mbps), .min = 1, .max = 1000000,
      .help = "backing-store transfer rate in MB/s (default 50)"},
     {"--disk-latency-us", .lists = true, .kind = OPT_NUMBER, .value_name = "N", RUN(hw.timing.disk_latency_us), .max = 10000000,

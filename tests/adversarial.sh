@@ -91,6 +91,9 @@ NOT_MAPPED="page fault: page not mapped"
 READ_ONLY="page fault: write to a read-only page"
 LIMIT="protection fault: address beyond the partition's limit"
 FENCE="protection fault: user access to the operating system's memory"
+SEG_BOUND="segment fault: segment number beyond the table, or offset beyond the segment's limit"
+SEG_PROT="segment fault: access not allowed by the segment's R/W/X/U bits"
+SEG_ABSENT="segment fault: segment not in memory (descriptor not valid)"
 
 for E in $ENGINES; do
     # ---- the hardware stops a process at its bounds ----------------------------------------
@@ -153,6 +156,55 @@ for E in $ENGINES; do
     run "$E" --mode paged "$prog" "$A/victim.s"
     want_rc 1
     want_stop "$NOT_MAPPED" fetch 0x000fe000 "$(basename "$prog")" 0x000fe000
+    want_exit 1 42
+    end_case
+
+    # ---- segmentation: every segment is checked on its own (docs/segmentation.md) ---------------
+    begin "$E seg: stores upward from the image stop at the end of its segment; the victim keeps 42"
+    run "$E" --mode seg "$A/store_up.s" "$A/victim.s"
+    want_rc 1
+    want_stop "$SEG_BOUND" store 0x00000010 store_up.s 0x00000020
+    want_exit 1 42
+    end_case
+    # beyond the table (above the stack's segment, around 2^32), a segment
+    # number in the table but unused, and into the code segment (r-x here)
+    for case in "0x00100000 $SEG_BOUND" "0xfffffffc $SEG_BOUND" "0xfffff000 $SEG_BOUND" "0x000e0000 $SEG_ABSENT" \
+        "0x00002000 $SEG_PROT" "0x00000000 $SEG_PROT"; do
+        addr=${case%% *}
+        prog=$(with_addr store_at "$addr")
+        begin "$E seg: a store to $addr is stopped (${case#* }); the victim keeps 42"
+        run "$E" --mode seg "$prog" "$A/victim.s"
+        want_rc 1
+        want_stop "${case#* }" store 0x00000010 "$(basename "$prog")" "$addr"
+        want_exit 1 42
+        end_case
+    done
+    prog=$(with_addr store_at 0x000f0000)
+    begin "$E seg: a store below the stack grows the stack, inside its own segment; the victim keeps 42"
+    run "$E" --mode seg "$prog" "$A/victim.s"
+    want_rc 0
+    want_err "moved the stack segment of process 1 to grow it"
+    want_exit 0 7
+    want_exit 1 42
+    end_case
+    prog=$(with_addr jump_at 0x000ff000)
+    begin "$E seg: a jump into the stack segment (not executable) is stopped"
+    run "$E" --mode seg "$prog" "$A/victim.s"
+    want_rc 1
+    want_stop "$SEG_PROT" fetch 0x000ff000 "$(basename "$prog")" 0x000ff000
+    want_exit 1 42
+    end_case
+    prog=$(with_addr load_at 0x00001100)
+    begin "$E seg: a load beyond the code-and-data segment (where the victim's partition would be) is stopped"
+    run "$E" --mode seg "$prog" "$A/victim.s"
+    want_rc 1
+    want_stop "$SEG_BOUND" load 0x00000008 "$(basename "$prog")" 0x00001100
+    want_exit 1 42
+    end_case
+    begin "$E seg: the victim's address in another process reads that process's own word"
+    run "$E" --mode seg "$A/spy.s" "$A/victim.s"
+    want_rc 0
+    want_exit 0 7
     want_exit 1 42
     end_case
 
@@ -247,7 +299,7 @@ for E in $ENGINES; do
     # ---- system calls -------------------------------------------------------------------------------
     # results 0..7 per mode, then 8..17 alike (common_tail), 18..21 per mode, 22..25 alike
     common_tail="-14 -22 -14 -14 4 314572800 -27 -27 0 -22"
-    for mode in bare hwreloc paged; do
+    for mode in bare hwreloc seg paged; do
         case $mode in
         paged) want="-14 0 -14 0 -14 -14 -14 1515870810 $common_tail MAP -14 -22 -22" ;;
         *) want="-14 0 4 CHANGED 0 -14 -14 1515870810 $common_tail -19 -14 -19 -19" ;; # a partition's code is its own
@@ -264,7 +316,7 @@ for E in $ENGINES; do
     done
 
     # ---- paths out of --root ---------------------------------------------------------------------
-    for mode in bare swreloc hwreloc paged; do
+    for mode in bare swreloc hwreloc seg paged; do
         begin "$E $mode: paths out of --root (.., absolute, links, a FIFO) are refused; nothing outside changes"
         run "$E" --mode "$mode" --dump 0x1800:13 "$A/paths.s"
         want_rc 0

@@ -8,7 +8,7 @@
 cd "$(dirname "$0")/.." || exit 2
 . tests/lib.sh
 
-MODES="bare swreloc hwreloc"
+MODES="bare swreloc hwreloc seg"
 PROGRAMS=$(ls programs/*.s)
 
 # The trap a program's header promises under a mode (`; expect[modes]: fault X`),
@@ -126,6 +126,11 @@ for p in $PROGRAMS; do
                 want_eq "relocations" "$(jv "$T/j" relocations)" "$relocs"
                 want_eq "load_cycles = $words words * $LW + $relocs relocations * $RP" \
                     "$(jv "$T/j" load_cycles)" $((words * LW + relocs * RP))
+            elif [ "$mode" = seg ]; then # demand segmentation: only the argument block is copied at load
+                argw=$(arg_block_words "$p")
+                want_eq "relocations" "$(jv "$T/j" relocations)" 0
+                want_eq "load_cycles = $argw argument words * $LW (demand segmentation)" "$(jv "$T/j" load_cycles)" \
+                    $((argw * LW))
             else
                 want_eq "relocations" "$(jv "$T/j" relocations)" 0
                 want_eq "load_cycles = $words words * $LW" "$(jv "$T/j" load_cycles)" $((words * LW))

@@ -451,7 +451,7 @@ done
 mm run --mode paged --fit best --quantum 9 programs/vcopy.s
 want_err "warning: --fit does nothing under --mode paged (it acts under --mode swreloc or hwreloc)"
 mm run --mode bare --quantum 9 programs/vcopy.s
-want_err "warning: --quantum does nothing under --mode bare (it acts under --mode swreloc, hwreloc or paged)"
+want_err "warning: --quantum does nothing under --mode bare (it acts under --mode swreloc, hwreloc, paged or seg)"
 mm run --mode paged --alloc ws --scope local programs/vcopy.s
 want_err "warning: --scope does nothing with --alloc ws"
 mm compare --mode hwreloc programs/vcopy.s

@@ -414,7 +414,7 @@ static bool dir_string(asm_t *as, const token_t *dir, bool nul)
             return false;
         }
         as->pos++;
-        if (as->pass == 2 && !(emit(as, as->strbuf + t->str, (uint32_t)t->slen) && (!nul || emit(as, "", 1))))
+        if (as->pass == 2 && !(emit(as, asm_string_bytes(as, t), (uint32_t)t->slen) && (!nul || emit(as, "", 1))))
             return false;
         size += (int64_t)t->slen + nul;
     } while (accept(as, ','));

@@ -139,7 +139,7 @@ void asm_build_exe(asm_t *as, exe_t *out)
     if (!sym_index)
         abort();
     out->relocatable = as->opt->relocatable;
-    out->entry = entry_point(as);
+    out->entry = out->relocatable ? 0 : entry_point(as); /* an object has none (exe.h) */
     build_sections(as, out, section_index);
     build_symbols(as, out, section_index, sym_index);
     out->relocs = calloc((size_t)as->nrelocs + 1, sizeof *out->relocs);

@@ -152,6 +152,8 @@ bool tok_ident_is(const token_t *t, const char *word);
 /* Register number of an identifier: 0-15, -1 not a register name,
  * -2 looks like one but is out of range (R16). */
 int tok_register(const token_t *t);
+/* The decoded bytes of a TOK_STR token (t->slen of them; "" when empty). */
+const char *asm_string_bytes(const asm_t *as, const token_t *t);
 
 /* asm_expr.c: parse an expression at as->tok[as->pos]. */
 bool expr_parse(asm_t *as, value_t *out);

@@ -37,6 +37,14 @@ static void str_push(asm_t *as, char c)
     as->strbuf[as->strused++] = c;
 }
 
+const char *asm_string_bytes(const asm_t *as, const token_t *t)
+{
+    /* The buffer is only allocated by the first character pushed: an empty
+     * string before any other has no bytes to point into (and NULL + 0 is
+     * undefined behaviour). */
+    return t->slen ? as->strbuf + t->str : "";
+}
+
 /* Decode one possibly escaped character at line[*i]; false on a bad escape. */
 static bool lex_char(asm_t *as, const char *line, int len, int *i, int *out)
 {

@@ -702,7 +702,7 @@ int exe_parse_elf(const uint8_t *buf, size_t len, exe_t *out, char *err, size_t 
     if (rc == 0) {
         out->relocatable = r.eh.e_type == ET_REL;
         out->shared = r.eh.e_type == ET_DYN;
-        out->entry = r.eh.e_entry;
+        out->entry = out->relocatable ? 0 : r.eh.e_entry; /* an object has none (exe.h) */
         rc = check_segments(&r);
     }
     if (rc == 0)

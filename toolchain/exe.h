@@ -55,7 +55,8 @@ typedef struct {
 typedef struct {
     bool relocatable;  /* an object (ET_REL) rather than an executable          */
     bool shared;       /* a dynamic library (ET_DYN): exports its global symbols */
-    uint32_t entry;
+    uint32_t entry;    /* 0 in an object: the linker finds `start` (ELF leaves an
+                          ET_REL's e_entry 0; the reader ignores what is there) */
     int nsections;
     exe_section_t sections[EXE_MAX_SECTIONS];
     int nrelocs;

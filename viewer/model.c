@@ -15,6 +15,8 @@
 #include "../toolchain/disasm.h"
 #include "../mmu/pte.h"
 #include "../mmu/walk.h"
+#include "../mmu/seg.h"
+#include "../os/segment.h"
 
 const char *const region_name[RG_COUNT] = {"free",  "OS",         "code",    "data",    "bss",      "heap",
                                             "stack", "page table", "mapped file", "library", "shared mem"};
@@ -206,6 +208,79 @@ static void fill_contiguous(model_t *m, vm_t *vm)
     add_hole_or_os(m, cursor, cfg->mode == OS_BARE ? os_lo : mem, -1);
     if (cfg->mode == OS_BARE)
         add_hole_or_os(m, os_lo, mem, 0);
+}
+
+/* ---- segmented memory: segments, tables, holes ---------------------------- */
+
+/* One segment (or a segment table) of a process, for sorting by address. */
+typedef struct {
+    uint32_t start, size;
+    int pid;
+    region_t region;
+} seg_piece_t;
+
+static int piece_order(const void *a, const void *b)
+{
+    const seg_piece_t *x = a, *y = b;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+/* Each live process's segments and its segment table where they lie, the
+ * holes between them, the OS below: external fragmentation to the eye. */
+static void fill_segmented(model_t *m, vm_t *vm)
+{
+    os_t *os = vm->world->os;
+    size_t n = 0, cap = 64;
+    seg_piece_t *pieces = malloc(cap * sizeof *pieces);
+    for (int pid = 1; pieces && pid <= os_process_count(os); pid++) {
+        const process_t *p = os_process(os, pid);
+        const struct proc_segs *t = p->segs;
+        if (!vm_process_alive(vm, p) || !t || !t->table)
+            continue;
+        for (uint32_t i = 0; i <= t->nseg && pieces; i++) {
+            bool table = i == t->nseg;
+            if (!table && !t->seg[i].used)
+                continue;
+            if (n == cap && !(pieces = realloc(pieces, (cap *= 2) * sizeof *pieces)))
+                break;
+            pieces[n++] = table ? (seg_piece_t){t->table, t->nseg * SEG_DESC_BYTES, pid, RG_PTABLE}
+                                : (seg_piece_t){t->seg[i].base, t->seg[i].limit, pid,
+                                                model_region_of_kind(t->seg[i].kind)};
+        }
+    }
+    add_hole_or_os(m, 0, os_config(os)->os_size, 0);
+    uint32_t cursor = os_config(os)->os_size;
+    if (pieces)
+        qsort(pieces, n, sizeof *pieces, piece_order);
+    for (size_t i = 0; pieces && i < n; i++) {
+        add_hole_or_os(m, cursor, pieces[i].start, -1);
+        add_span(m, pieces[i].start, pieces[i].size, pieces[i].pid, pieces[i].region,
+                 add_block(m, pieces[i].start, pieces[i].size, pieces[i].pid));
+        if (pieces[i].start + pieces[i].size > cursor)
+            cursor = pieces[i].start + pieces[i].size;
+    }
+    add_hole_or_os(m, cursor, m->mem_size, -1);
+    free(pieces);
+}
+
+/* The current process's descriptors as the hardware reads them. */
+static void fill_segment_table(model_t *m, machine_t *mach)
+{
+    m->nseg_rows = 0;
+    m->seg_offset_bits = mach->cfg.seg_offset_bits;
+    if (m->mmu.mode != MMU_SEG)
+        return;
+    const uint32_t named = m->last.vaddr >> m->seg_offset_bits;
+    for (uint32_t i = 0; i < m->mmu.stlr && m->nseg_rows < MODEL_SEG_ROWS; i++) {
+        seg_desc_t d;
+        if (!machine_read32(mach, m->mmu.stbr + i * SEG_DESC_BYTES, &d.base) ||
+            !machine_read32(mach, m->mmu.stbr + i * SEG_DESC_BYTES + 4, &d.word1))
+            break;
+        if (!seg_desc_flags(d) && i != named)
+            continue; /* unused */
+        m->seg_rows[m->nseg_rows++] = (seg_row_t){i, d.base, seg_desc_limit(d), seg_desc_flags(d),
+                                                  m->last.valid && i == named};
+    }
 }
 
 /* ---- paged memory: frames ----------------------------------------------- */
@@ -566,12 +641,15 @@ void model_from_vm(model_t *m, vm_t *vm)
     if (m->mode == OS_PAGED) {
         fill_frames(m, vm);
         fill_regions(m, vm);
-    } else
+    } else if (m->mode == OS_SEG)
+        fill_segmented(m, vm);
+    else
         fill_contiguous(m, vm);
     fill_accesses(m, vm);
     fill_last_translation(m, vm);
     fill_cpu(m, vm);
     fill_page_table(m, mach);
+    fill_segment_table(m, mach);
     fill_tlb(m, mach);
     fill_counters(m, vm);
     fill_breakdown(m, vm);

@@ -73,6 +73,14 @@ typedef struct {
     bool looked_up;     /* the entry the last translation used            */
 } pte_row_t;
 
+/* Segmented: one descriptor of the current process's segment table, as it
+ * is in memory. */
+typedef struct {
+    uint32_t segno, base, limit, flags;
+    bool looked_up;     /* the segment the last translation named         */
+} seg_row_t;
+
+#define MODEL_SEG_ROWS 16
 #define MODEL_PT_ROWS 16
 #define MODEL_DISASM 9
 #define MODEL_TLB_MAX 1024
@@ -118,6 +126,9 @@ typedef struct {
     int npt_rows;                   /* the leaf table around the index */
     pte_row_t pt_rows[MODEL_PT_ROWS];
     uint32_t pt_table;              /* physical address of that table  */
+    int nseg_rows;                  /* segmented: the descriptors in use */
+    seg_row_t seg_rows[MODEL_SEG_ROWS];
+    uint32_t seg_offset_bits;
 
     /* TLB, exactly the rows machine_tlb_read returned */
     int ntlb;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../mmu/pte.h"
+#include "../mmu/seg.h"
 
 enum {
     C_BG = 0x15181C, C_PANEL = 0x1C2026, C_EDGE = 0x3A414B, C_TEXT = 0xD8DEE6, C_DIM = 0x8A94A0,
@@ -459,6 +460,62 @@ static void draw_reloc(view_t *v, rect_t r, int line)
     gfx_textf(&v->g, x0, y + 50, C_DIM, "physical %X..%X", m->mmu.base, m->mmu.base + m->mmu.limit);
 }
 
+/* Segment flags as letters: valid, r w x, user, grows down. */
+static void seg_flags_text(uint32_t f, char out[7])
+{
+    snprintf(out, 7, "%c%c%c%c%c%c", f & SEG_V ? 'v' : '-', f & SEG_R ? 'r' : '-', f & SEG_W ? 'w' : '-',
+             f & SEG_X ? 'x' : '-', f & SEG_U ? 'u' : '-', f & SEG_DOWN ? 'd' : '-');
+}
+
+/* Segmented: STBR and STLR, the last address split into segment number and
+ * offset, the bound check against the descriptor (from the other end for a
+ * grow-down segment), the sum, then the table with the row it used. */
+static void draw_seg(view_t *v, rect_t r, int line)
+{
+    const model_t *m = &v->model;
+    const xlate_view_t *x = &m->last;
+    const uint32_t ob = m->seg_offset_bits, segno = x->vaddr >> ob, off = x->vaddr & ((1u << ob) - 1);
+    gfx_textf(&v->g, r.x + 6, line_y(v, r, line++), C_TEXT, "STBR %08X   STLR %u", m->mmu.stbr, m->mmu.stlr);
+    const seg_row_t *used = NULL;
+    for (int i = 0; i < m->nseg_rows; i++)
+        used = m->seg_rows[i].looked_up ? &m->seg_rows[i] : used;
+    if (x->valid) {
+        int y = line_y(v, r, line++), x0 = r.x + 6;
+        char text[48];
+        snprintf(text, sizeof text, " segment %X ", segno);
+        gfx_fill(&v->g, x0, y, (int)strlen(text) * v->g.char_w, v->g.line_h, 0x7FB3E6);
+        gfx_text(&v->g, x0, y, 0x000000, text);
+        x0 += (int)strlen(text) * v->g.char_w + 2;
+        snprintf(text, sizeof text, " offset %X (%ub) ", off, ob);
+        gfx_fill(&v->g, x0, y, (int)strlen(text) * v->g.char_w, v->g.line_h, 0xD0D0D0);
+        gfx_text(&v->g, x0, y, 0x000000, text);
+        gfx_textf(&v->g, r.x + 6, line_y(v, r, line++), C_DIM, "last access: %s at pc %X, descriptor %s",
+                  access_name[x->access], x->pc, x->walk_steps ? "read from the table" : "from the cache");
+        if (used) {
+            const bool down = used->flags & SEG_DOWN;
+            const uint64_t span = 1ull << ob, lo = down ? (used->limit < span ? span - used->limit : 0) : 0;
+            const uint64_t hi = down ? span : used->limit;
+            const bool inside = off >= lo && off < hi;
+            gfx_textf(&v->g, r.x + 6, line_y(v, r, line++), inside ? C_OK : C_BAD, "bound check: %X <= %X < %X  %s",
+                      (uint32_t)lo, off, (uint32_t)hi, inside ? "ok" : "segment bound fault");
+            gfx_textf(&v->g, r.x + 6, line_y(v, r, line++), C_TITLE, "= base %08X + %X = physical %08X", used->base,
+                      (uint32_t)(off - lo), x->paddr);
+        } else if (segno >= m->mmu.stlr)
+            gfx_textf(&v->g, r.x + 6, line_y(v, r, line++), C_BAD, "segment %X >= STLR %u: segment bound fault",
+                      segno, m->mmu.stlr);
+    }
+    gfx_text(&v->g, r.x + 6, line_y(v, r, ++line), C_DIM, "seg  base      limit   flags");
+    for (int i = 0; i < m->nseg_rows && line_y(v, r, line + 2) <= r.y + r.h; i++) {
+        const seg_row_t *row = &m->seg_rows[i];
+        char flags[7];
+        seg_flags_text(row->flags, flags);
+        int y = line_y(v, r, ++line);
+        if (row->looked_up)
+            gfx_fill(&v->g, r.x + 2, y, r.w - 4, v->g.line_h, C_SET);
+        gfx_textf(&v->g, r.x + 6, y, C_TEXT, "%3X  %08X  %6X  %s", row->segno, row->base, row->limit, flags);
+    }
+}
+
 /* The virtual address as boxes: one per level index, then the offset. */
 static void draw_va_split(view_t *v, rect_t r, int y, uint32_t va)
 {
@@ -529,7 +586,7 @@ static void draw_translation(view_t *v)
     rect_t r = v->xlate;
     static const char *const titles[OS_MODE_COUNT] = {
         "translation: none (bare machine, fence)", "translation: none (loader relocated)",
-        "translation: base/limit registers", "translation: page table"};
+        "translation: base/limit registers", "translation: page table", "translation: segment table"};
     panel(v, r, titles[m->mode]);
     if (m->mode == OS_BARE)
         gfx_textf(&v->g, r.x + 6, line_y(v, r, 1), C_DIM, "user accesses at or above the fence %08X trap",
@@ -542,6 +599,8 @@ static void draw_translation(view_t *v)
         draw_paged(v, r, 0);
     else if (m->mode == OS_HWRELOC)
         draw_reloc(v, r, 0);
+    else if (m->mode == OS_SEG)
+        draw_seg(v, r, 0);
     else if (m->last.valid)
         gfx_textf(&v->g, r.x + 6, line_y(v, r, 0), C_TEXT, "%s %08X: physical = logical", access_name[m->last.access],
                   m->last.vaddr);
@@ -609,13 +668,18 @@ static void draw_tlb(view_t *v)
     uint64_t looked = m->tlb_hits + m->tlb_misses;
     if (!m->live)
         snprintf(title, sizeof title, "TLB: %" PRIu64 " misses so far in the trace", m->tlb_misses);
+    else if (m->mode == OS_SEG) /* the unit counts the descriptor cache as its TLB */
+        snprintf(title, sizeof title, "segment-descriptor cache: %.1f%% hits, %" PRIu64 " misses",
+                 looked ? 100.0 * (double)m->tlb_hits / (double)looked : 0.0, m->tlb_misses);
     else
         snprintf(title, sizeof title, "TLB %d entries, %u-way: %.1f%% hits, %" PRIu64 " misses", m->ntlb, m->tlb_ways,
                  looked ? 100.0 * (double)m->tlb_hits / (double)looked : 0.0, m->tlb_misses);
     panel(v, r, title);
     if (m->mode != OS_PAGED || !m->ntlb) {
         gfx_text_n(&v->g, r.x + 6, line_y(v, r, 0), C_DIM,
-                   m->live ? "the TLB is used in paged mode only" : "a trace does not record the TLB's contents",
+                   !m->live           ? "a trace does not record the TLB's contents"
+                   : m->mode == OS_SEG ? "a miss reads the descriptor (2 words) from the segment table"
+                                       : "the TLB is used in paged mode only",
                    max_chars(v, r));
         return;
     }

@@ -23,6 +23,7 @@
 #include "Vmmulab_top.h"
 #include "Vmmulab_top___024root.h"
 
+#include "../../mmu/seg.h"
 #include "dbg_map.h"
 #include "rtl.h"
 
@@ -238,6 +239,8 @@ void rtl_mmu_set(machine_t *m, const mmu_regs_t *regs)
     dbg_write(r, DBG_PTBR, regs->ptbr);
     dbg_write(r, DBG_PTLR, regs->ptlr);
     dbg_write(r, DBG_ASID, regs->asid);
+    dbg_write(r, DBG_STLR, regs->stlr);
+    dbg_write(r, DBG_STBR, regs->stbr); // empties the segment-descriptor cache
 }
 
 void rtl_tlb_flush(machine_t *m, tlb_flush_t kind, uint32_t asid, uint32_t vaddr)
@@ -369,6 +372,10 @@ void configure(rtl_machine *r, const machine_config_t *c)
     dbg_write(r, DBG_CFG_POLICY, c->tlb_policy);
     dbg_write(r, DBG_CFG_ASIDBITS, c->asid_bits);
     dbg_write(r, DBG_CFG_SEED, c->seed);
+    dbg_write(r, DBG_CFG_SEGHIT, t->seg_hit_cycles);
+    dbg_write(r, DBG_CFG_SEGBITS, c->seg_bits);
+    dbg_write(r, DBG_CFG_SEGOFF, c->seg_offset_bits);
+    dbg_write(r, DBG_CFG_SEGCACHE, c->seg_cache_entries);
 }
 
 } // namespace
@@ -380,7 +387,7 @@ extern "C" machine_t *rtl_create(const machine_config_t *cfg, evbus_t *bus, char
                  cfg->mem_size, MEM_BYTES);
         return nullptr;
     }
-    if (!paging_config_check(cfg, err, errlen))
+    if (!paging_config_check(cfg, err, errlen) || !seg_config_check(cfg, err, errlen))
         return nullptr;
     if (cfg->tlb_entries > TLB_MAX) {
         snprintf(err, errlen, "--engine rtl: the RTL TLB holds up to %u entries, not %u", TLB_MAX,

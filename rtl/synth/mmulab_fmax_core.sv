@@ -7,9 +7,9 @@ module mmulab_fmax_core import mmulab_0_pkg::*; (
   input  logic din_i,
   output logic dout_o
 );
-  localparam int unsigned IW = 2 + 64 + 5 * 32 + 1 + 12 + 32 + 1 + 4 + 32 + 32 + 1 + 32;
+  localparam int unsigned IW = 2 + 64 + 5 * 32 + 1 + 12 + 32 + 1 + 5 + 32 + 32 + 1 + 32;
   localparam int unsigned OW = 1 + 32 + 1 + 1 + 32 + 2 + 3 + 32 + 1 + 4 + 32 + 2 + 32 + 32 + 1 + 4 + 32 +
-                               2 + 3 + 32 + 32 + 32 + 1 + 64 + 64 + 4 + 2 + 32 + 32 + 2;
+                               2 + 3 + 32 + 32 + 32 + 1 + 64 + 64 + 5 + 2 + 32 + 32 + 2;
 
   logic [IW-1:0] in_q;
   logic [OW-1:0] out_d;

@@ -51,5 +51,5 @@ module mmulab_fmax_mmu import mmulab_0_pkg::*; #(
     .ptw_wdata_o      (out_d[396:365]),
     .ptw_rdata_i      (in_q[115:84])
   );
-  assign out_d[36:33] = cause;
+  assign out_d[36:33] = cause[3:0] ^ {3'b0, cause[4]};  // five cause bits folded into the four slots
 endmodule

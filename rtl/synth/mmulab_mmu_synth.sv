@@ -2,7 +2,9 @@
 // the configuration registers of mmulab_top tied to the defaults of
 // machine/config.c (16-entry fully associative LRU TLB, 8 ASID bits, 4 KiB
 // pages, two levels, 32-bit addresses, 1 MiB, mem_cycles 2, tlb_hit_cycles
-// 1), so yosys folds the run-time geometry (sets, set = vpn % sets) away.
+// 1; 4 segment bits, 16 offset bits, a 4-entry descriptor cache,
+// seg_hit_cycles 1), so yosys folds the run-time geometry (sets, set = vpn %
+// sets) away.
 module mmulab_mmu_synth import mmulab_0_pkg::*; #(
   parameter int unsigned TLB_ENTRIES = 16  // fully associative
 ) (
@@ -41,6 +43,10 @@ module mmulab_mmu_synth import mmulab_0_pkg::*; #(
     .cfg_mem_cycles_i     (32'd2),
     .cfg_reloc_cycles_i   (32'd0),
     .cfg_tlb_hit_cycles_i (32'd1),
+    .cfg_seg_hit_cycles_i (32'd1),
+    .cfg_seg_bits_i       (4'd4),
+    .cfg_seg_offset_bits_i(5'd16),
+    .cfg_seg_cache_i      (5'd4),
     .cfg_page_shift_i     (5'd12),
     .cfg_levels_i         (2'd2),
     .cfg_va_bits_i        (6'd32),

@@ -27,6 +27,8 @@
 #include "fuzz_os.h"
 #include "fuzz_util.h"
 
+#include "../../mmu/geometry.h"
+#include "../../mmu/pte.h"
 #include "../../os/syscall.h"
 #include "../../toolchain/asm.h"
 
@@ -93,8 +95,23 @@ static void build_caller(void)
 static void build_victim(void)
 {
     static char src[VICTIM_WORDS * 32 + 256];
-    int n = snprintf(src, sizeof src, "        .text\nstart:  LOAD R1, #0\nspin:   INC R1\n        JMP spin\n"
-                                      "        .data\nwords:\n");
+    /* It reads and stores back every word in turn, so in paged mode its
+     * pages are resident (not only in the executable), dirty and written
+     * back when evicted: where another process could see or change them. */
+    int n = snprintf(src, sizeof src,
+                     "        .text\n"
+                     "start:  LOAD R1, #0\n"
+                     "spin:   INC R1\n"
+                     "        LOAD R2, #words\n"
+                     "        LOAD R3, #%d\n"
+                     "touch:  LOAD R4, [R2]\n"
+                     "        STORE R4, [R2]\n"
+                     "        ADD R2, #4\n"
+                     "        DEC R3\n"
+                     "        JNZ touch\n"
+                     "        JMP spin\n"
+                     "        .data\nwords:\n",
+                     VICTIM_WORDS);
     uint32_t x = 0x9E3779B9;
     for (int i = 0; i < VICTIM_WORDS; i++) {
         x ^= x << 13, x ^= x >> 17, x ^= x << 5;
@@ -203,6 +220,111 @@ static void check_leak(const uint8_t *out, size_t len, const uint8_t *input, siz
     abort();
 }
 
+/* The victim's words in no memory another live process can reach: its pages
+ * through its page tables (paged), its partition (base/limit).  That catches
+ * a frame handed on without being cleared, a page mapped to someone else's
+ * frame, a copy from or into the wrong place, which the process could then
+ * read.  Run between steps, while the others are alive.  Word-aligned, as
+ * frames and copies of them are: 8 bytes from a victim word that are a
+ * window of the victim's words (and not of the input) are a leak. */
+#define SCAN_CHUNK 256
+
+static bool is_victim_word(uint32_t w)
+{
+    static uint32_t set[4 * VICTIM_WORDS]; /* open addressing; 0 is empty (no victim word is 0) */
+    static bool built;
+    const uint32_t mask = 4 * VICTIM_WORDS - 1;
+    if (!built) {
+        for (int i = 0; i < VICTIM_WORDS; i++) {
+            uint32_t v = get32(victim_bytes() + 4 * i), h = (v * 0x9E3779B1u) >> 20 & mask;
+            while (set[h] && set[h] != v)
+                h = (h + 1) & mask;
+            set[h] = v;
+        }
+        built = true;
+    }
+    for (uint32_t h = (w * 0x9E3779B1u) >> 20 & mask; set[h]; h = (h + 1) & mask)
+        if (set[h] == w)
+            return true;
+    return false;
+}
+
+typedef struct {
+    os_t *os;
+    int pid;
+    const uint8_t *input;
+    size_t input_len;
+} scan_t;
+
+/* Physical [pa, pa + len) that process sc->pid reaches: no victim window.
+ * Under base/limit only the words the partition table says are its own (a
+ * process swapped out keeps a stale base). */
+static void scan_memory(const scan_t *sc, uint32_t pa, uint32_t len)
+{
+    uint8_t chunk[SCAN_CHUNK];
+    bool partition = os_config(sc->os)->mode != OS_PAGED;
+    for (uint32_t at = 0; at + WINDOW <= len; at += SCAN_CHUNK - WINDOW) {
+        uint32_t n = len - at < SCAN_CHUNK ? len - at : SCAN_CHUNK;
+        if (!machine_phys_read(os_machine(sc->os), pa + at, chunk, n))
+            return;
+        for (uint32_t i = 0; i + WINDOW <= n; i += 4) {
+            if (!is_victim_word(get32(chunk + i)) || !memmem(victim_bytes(), VICTIM_WORDS * 4, chunk + i, WINDOW) ||
+                memmem(sc->input, sc->input_len, chunk + i, WINDOW) ||
+                (partition && (os_owner(sc->os, pa + at + i) != sc->pid || os_owner(sc->os, pa + at + i + 4) != sc->pid)))
+                continue;
+            fprintf(stderr, "the victim's memory is in process %d's memory at physical address 0x%x\n", sc->pid,
+                    pa + at + i);
+            abort();
+        }
+    }
+}
+
+/* Every page a valid leaf of the table at table_pa (of `level`) maps. */
+static void scan_tables(const scan_t *sc, const paging_geometry_t *g, uint32_t table_pa, uint32_t level)
+{
+    for (uint32_t i = 0; i < 1u << g->index_bits[level]; i++) {
+        pte_t pte;
+        if (!machine_read32(os_machine(sc->os), table_pa + 4 * i, &pte.v))
+            return;
+        if (!pte_valid(pte))
+            continue;
+        uint32_t next = pte_ppn(pte) << g->page_shift;
+        if (level + 1 == g->levels)
+            scan_memory(sc, next, 1u << g->page_shift);
+        else
+            scan_tables(sc, g, next, level + 1);
+    }
+}
+
+/* Has an earlier process of 1..pid-1 the same space (a thread's is its
+ * leader's: the same tables or partition)? */
+static bool space_scanned(os_t *os, int pid)
+{
+    const process_t *p = os_process(os, pid);
+    for (int q = 1; q < pid; q++) {
+        const process_t *o = os_process(os, q);
+        if (o->state == PROC_READY && o->mmu.ptbr == p->mmu.ptbr && o->base == p->base && o->size == p->size)
+            return true;
+    }
+    return false;
+}
+
+static void check_others_memory(os_t *os, int victim_pid, const uint8_t *input, size_t input_len)
+{
+    paging_geometry_t g;
+    paging_geometry(&os_machine(os)->cfg, &g);
+    for (int pid = 1; pid <= os_process_count(os); pid++) {
+        const process_t *p = os_process(os, pid);
+        scan_t sc = {os, pid, input, input_len};
+        if (pid == victim_pid || p->state != PROC_READY || space_scanned(os, pid))
+            continue;
+        if (os_config(os)->mode == OS_PAGED && p->mmu.ptbr)
+            scan_tables(&sc, &g, p->mmu.ptbr, 0);
+        else if (os_config(os)->mode != OS_PAGED)
+            scan_memory(&sc, p->base, p->size);
+    }
+}
+
 /* The victim's words in no other process's console output nor in any file
  * the guests wrote. */
 static void check_no_leak(os_t *os, int victim_pid, const uint8_t *input, size_t input_len)
@@ -244,7 +366,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     while (machine_cycles(r.m) < BUDGET_CYCLES && others_running(r.os, victim_pid) &&
            os_run_until(r.os, machine_cycles(r.m) + STEP_CYCLES))
-        ;
+        check_others_memory(r.os, victim_pid, data, size);
     check_victim(r.os, victim_pid);
     check_no_leak(r.os, victim_pid, data, size);
     fuzz_os_close(&r);

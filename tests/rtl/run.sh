@@ -3,13 +3,15 @@
 #
 #  1. verilator --lint-only -Wall over rtl/*.v rtl/*.sv is clean;
 #  2. under two reset seeds (Verilator's --x-initial unique values), every
-#     programs/*.s and tests/rtl/progs/*.s under bare, swreloc, hwreloc and
-#     paged runs in lockstep with 0 divergences, and `run --engine rtl` gives
+#     programs/*.s and tests/rtl/progs/*.s under bare, swreloc, hwreloc,
+#     paged and seg runs in lockstep with 0 divergences, and `run --engine rtl` gives
 #     the same output, stats and exit status as the C model;
 #  3. random MMU co-simulation: 1,000,000 accesses (>= 20 configurations) and
-#     200,000 more under the second seed, 0 divergences;
+#     200,000 more under the second seed, 0 divergences; 200,000 in segmented
+#     mode;
 #  4. each mutant (one planted bug: no limit check, D never set, ASID left out
-#     of the tag compare, the walker off by one level) is caught.
+#     of the tag compare, the walker off by one level, a grow-down segment
+#     checked from the bottom) is caught.
 #
 # Usage: OUT=build tests/rtl/run.sh     (V=1 lists every case)
 cd "$(dirname "$0")/../.." || exit 2
@@ -17,7 +19,7 @@ export MM_TIMEOUT=${MM_TIMEOUT:-120}
 M=${OUT:-build}/mmulab-rtl
 . tests/lib.sh
 
-MODES="bare swreloc hwreloc paged"
+MODES="bare swreloc hwreloc paged seg"
 PROGS="$(ls programs/*.s tests/rtl/progs/*.s)"
 
 begin "lint: verilator --lint-only -Wall rtl/*.v rtl/*.sv"
@@ -66,6 +68,12 @@ want_rc 0
 want_out_re "^cosim: 1000000 random accesses over ([2-9][0-9]|[1-9][0-9][0-9]+) configurations, [0-9]+ cycles, 0 divergences$"
 end
 
+begin "cosim --mode seg --random 200000 --seed 3"
+mm cosim --mode seg --random 200000 --seed 3
+want_rc 0
+want_out_re "^cosim: 200000 random accesses over [0-9]+ configurations, [0-9]+ cycles, 0 divergences$"
+end
+
 export MMULAB_RTL_SEED=2
 begin "cosim --random 200000 --seed 7 (reset seed 2)"
 mm cosim --random 200000 --seed 7
@@ -73,7 +81,7 @@ want_rc 0
 want_out "0 divergences"
 end
 
-for mut in MUT_NO_LIMIT MUT_NO_DIRTY MUT_NO_ASID MUT_WALK_LEVEL; do
+for mut in MUT_NO_LIMIT MUT_NO_DIRTY MUT_NO_ASID MUT_WALK_LEVEL MUT_SEG_NO_DOWN; do
     begin "mutant $mut is caught"
     bin=${OUT:-build}/rtl-mut/$mut/mmulab-rtl
     caught=""
@@ -83,6 +91,10 @@ for mut in MUT_NO_LIMIT MUT_NO_DIRTY MUT_NO_ASID MUT_WALK_LEVEL; do
         done
         if [ -z "$caught" ]; then
             "$bin" cosim --random 200000 --seed 7 2>/dev/null | tail -n 1 | grep -q "divergence (" && caught="random"
+        fi
+        if [ -z "$caught" ]; then
+            "$bin" cosim --mode seg --random 200000 --seed 7 2>/dev/null | tail -n 1 | grep -q "divergence (" &&
+                caught="random, segmented"
         fi
         [ -n "$caught" ] || fail_because "no divergence reported"
         [ -n "${V:-}" ] && [ -n "$caught" ] && echo "        caught by $caught"

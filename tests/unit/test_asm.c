@@ -596,6 +596,23 @@ static void test_relocatable_object(void **state)
     assert_string_equal(exe.symbols[r->symbol].name, "lib");
     assert_true(exe.symbols[r->symbol].global);
     exe_free(&exe);
+    /* `start` in an object is a symbol, not an entry point (exe.h). */
+    assert_int_equal(assemble_opts("  .org 100\n  NOP\nstart: NOP\n", &exe, true, NULL), 0);
+    assert_int_equal(exe.entry, 0);
+    exe_free(&exe);
+}
+
+/* An empty string before any other: the string buffer is not allocated
+ * yet (UBSan: NULL + 0; found by fuzz_asm). */
+static void test_empty_string_first(void **state)
+{
+    (void)state;
+    exe_t exe;
+    assemble_ok("  .asciz \"\"\n  .ascii \"\", \"ab\"\n  .asciz \"\"\n", &exe);
+    const exe_section_t *t = section(&exe, ".text");
+    assert_int_equal(t->size, 4);
+    assert_memory_equal(t->data, "\0ab\0", 4);
+    exe_free(&exe);
 }
 
 static void test_listing(void **state)
@@ -751,6 +768,7 @@ int main(void)
         cmocka_unit_test(test_every_relocation_kind),
         cmocka_unit_test(test_entry_point),
         cmocka_unit_test(test_relocatable_object),
+        cmocka_unit_test(test_empty_string_first),
         cmocka_unit_test(test_listing),
         cmocka_unit_test(test_never_crashes),
         cmocka_unit_test(test_assemble_file),

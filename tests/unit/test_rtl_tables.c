@@ -21,6 +21,7 @@
 #include "../../machine/isa.h"
 #include "../../machine/machine.h"
 #include "../../mmu/pte.h"
+#include "../../mmu/seg.h"
 #include "../../rtl/harness/dbg_map.h"
 
 #define PKG "rtl/mmulab_0_pkg.sv"
@@ -147,7 +148,11 @@ static const entry_t pte_bits[] = {
 };
 
 static const entry_t access_kinds[] = {{"FETCH", ACC_FETCH}, {"LOAD", ACC_LOAD}, {"STORE", ACC_STORE}};
-static const entry_t mmu_modes[] = {{"BARE", MMU_BARE}, {"RELOC", MMU_RELOC}, {"PAGED", MMU_PAGED}};
+static const entry_t mmu_modes[] = {{"BARE", MMU_BARE}, {"RELOC", MMU_RELOC}, {"PAGED", MMU_PAGED}, {"SEG", MMU_SEG}};
+static const entry_t seg_bits[] = {
+    {"V", __builtin_ctz(SEG_V)}, {"R", __builtin_ctz(SEG_R)}, {"W", __builtin_ctz(SEG_W)},
+    {"X", __builtin_ctz(SEG_X)}, {"U", __builtin_ctz(SEG_U)}, {"DOWN", __builtin_ctz(SEG_DOWN)},
+};
 static const entry_t policies[] = {{"LRU", TLB_LRU}, {"FIFO", TLB_FIFO}, {"RANDOM", TLB_RANDOM}, {"PLRU", TLB_PLRU}};
 
 static const entry_t debug_map[] = {
@@ -164,7 +169,8 @@ static int check_all(const char *text, char *why, size_t len)
     bad += !bad && compare(text, "TRAP_", traps, TRAP_COUNT, why, len) > 0;
     bad += !bad && compare(text, "PTE_", pte_bits, 8, why, len) > 0;
     bad += !bad && compare(text, "ACC_", access_kinds, 3, why, len) > 0;
-    bad += !bad && compare(text, "MMU_", mmu_modes, 3, why, len) > 0;
+    bad += !bad && compare(text, "MMU_", mmu_modes, 4, why, len) > 0;
+    bad += !bad && compare(text, "SEG_", seg_bits, 6, why, len) > 0;
     bad += !bad && compare(text, "POL_", policies, 4, why, len) > 0;
     bad += !bad && compare(text, "DBG_", debug_map, (int)(sizeof debug_map / sizeof debug_map[0]), why, len) > 0;
     return bad;
@@ -202,7 +208,10 @@ static void a_drifted_package_is_caught(void **state)
     (void)state;
     static const char *const mutations[][2] = {
         {"OP_ADD = 8'h20", "OP_ADD = 8'h21"},
-        {"TRAP_BUS = 4'd8", "TRAP_BUZ = 4'd8"},
+        {"TRAP_BUS = 5'd8", "TRAP_BUZ = 5'd8"},
+        {"TRAP_SEG_BOUND = 5'd16", "TRAP_SEG_BOUND = 5'd17"},
+        {"SEG_DOWN = 5", "SEG_DOWN = 6"},
+        {"MMU_SEG = 2'd3", "MMU_SEG = 2'd2"},
         {"DBG_CYCLE_HI = 12'h031", "DBG_CYCLE_HI = 12'h033"},
         {"PTE_D = 7", "PTE_D = 8"},
         {"POL_PLRU = 2'd3", "POL_PLRU = 2'd2"},

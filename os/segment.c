@@ -1,0 +1,532 @@
+/*
+ * Segmented mode's OS side (see segment.h): loading a program into one
+ * segment per region, the OS's checks of user addresses with the
+ * hardware's own rule (seg_check), and releasing the segments.
+ */
+#include "segment.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../mmu/seg.h"
+#include "mp_internal.h"
+#include "overlay.h"
+
+static uint32_t align16(uint32_t v) { return (uint32_t)(((uint64_t)v + 15) & ~15ull); }
+
+static seg_unit_t seg_rules(const os_t *os)
+{
+    seg_unit_t s;
+    seg_init(&s, &os->m->cfg);
+    return s;
+}
+
+uint32_t segments_room(const os_t *os, uint32_t va)
+{
+    const uint32_t span = 1u << os->m->cfg.seg_offset_bits;
+    return span - (va & (span - 1));
+}
+
+static uint32_t sec_flags(uint32_t perm)
+{
+    return ((perm & SEC_R) ? SEG_R : 0) | ((perm & SEC_W) ? SEG_W : 0) | ((perm & SEC_X) ? SEG_X : 0);
+}
+
+static region_kind_t sec_kind(const exe_section_t *s)
+{
+    if (s->nobits)
+        return REGION_BSS;
+    return (s->perm & SEC_X) ? REGION_CODE : REGION_DATA;
+}
+
+/* Gather the sections into the segments their addresses name; the stack
+ * segment is the last.  False with err if a section crosses a segment
+ * boundary or reaches the stack's segment. */
+static bool plan_segments(os_t *os, process_t *p, struct proc_segs *t, char *err, size_t errlen)
+{
+    const uint32_t ob = os->m->cfg.seg_offset_bits, stack = t->nseg - 1;
+    for (int i = 0; i < p->exe.nsections; i++) {
+        const exe_section_t *s = &p->exe.sections[i];
+        if (!s->size)
+            continue;
+        const uint32_t segno = s->addr >> ob, end_off = s->addr - (segno << ob) + s->size;
+        if (segno >= stack || (uint64_t)end_off > (1ull << ob) || end_off > SEG_LIMIT_MAX) {
+            snprintf(err, errlen, "section %s at 0x%x..0x%x does not fit one segment below the stack's (segment %u, %u-bit offsets)",
+                     s->name, s->addr, s->addr + s->size, stack, ob);
+            return false;
+        }
+        os_segment_t *g = &t->seg[segno];
+        if (!g->used)
+            *g = (os_segment_t){.used = true, .kind = sec_kind(s), .flags = SEG_V | SEG_U};
+        g->flags |= sec_flags(s->perm);
+        if (end_off > g->limit)
+            g->limit = end_off;
+    }
+    uint32_t stack_bytes = os->cfg.stack_size ? os->cfg.stack_size : 16;
+    if (stack_bytes > (1u << ob))
+        stack_bytes = 1u << ob;
+    t->seg[stack] = (os_segment_t){.used = true, .kind = REGION_STACK, .limit = stack_bytes,
+                                   .flags = SEG_V | SEG_U | SEG_R | SEG_W | SEG_DOWN};
+    return true;
+}
+
+/* The descriptor the hardware reads: V only while the segment is in memory. */
+static void write_descriptor(os_t *os, const struct proc_segs *t, uint32_t segno)
+{
+    const os_segment_t *g = &t->seg[segno];
+    const uint32_t flags = g->resident ? g->flags : g->flags & ~(uint32_t)SEG_V;
+    seg_desc_t d = g->used ? seg_desc_make(g->base, g->limit, flags) : (seg_desc_t){0, 0};
+    machine_write32(os->m, t->table + segno * SEG_DESC_BYTES, d.base);
+    machine_write32(os->m, t->table + segno * SEG_DESC_BYTES + 4, d.word1);
+}
+
+/* p's descriptor changed: the hardware must read it again. */
+static void descriptor_changed(os_t *os, process_t *p, uint32_t segno)
+{
+    write_descriptor(os, p->segs, segno);
+    if (os->current == p->pid)
+        machine_mmu_set(os->m, &p->mmu); /* empties the descriptor cache */
+}
+
+static void zero_range(os_t *os, uint32_t base, uint32_t bytes)
+{
+    uint8_t *zeros = calloc(1, bytes ? bytes : 1);
+    if (zeros) {
+        machine_phys_write(os->m, base, zeros, bytes);
+        free(zeros);
+    }
+}
+
+/* Zero segment segno and copy into it the bytes of the executable's
+ * sections that lie in it (overlay phases stay on disk); the words copied. */
+static uint64_t fill_segment(os_t *os, const process_t *p, uint32_t segno)
+{
+    const os_segment_t *g = &p->segs->seg[segno];
+    const uint32_t ob = os->m->cfg.seg_offset_bits, resident = overlay_resident_end(&p->exe, UINT32_MAX);
+    uint64_t words = 0;
+    zero_range(os, g->base, g->limit);
+    if (g->flags & SEG_DOWN)
+        return 0; /* the stack: zeros */
+    for (int i = 0; i < p->exe.nsections; i++) {
+        const exe_section_t *s = &p->exe.sections[i];
+        if (s->nobits || !s->size || !s->data || s->addr >= resident || s->addr >> ob != segno)
+            continue;
+        const uint32_t bytes = resident - s->addr < s->size ? resident - s->addr : s->size;
+        machine_phys_write(os->m, g->base + (s->addr & ((1u << ob) - 1)), s->data, bytes);
+        words += (bytes + 3) / 4;
+    }
+    return words;
+}
+
+/* ---- making room: compaction, swapping whole segments ---------------------------- */
+
+/* The resident segment that came in first, of any process but `spare`
+ * (whose fault is being served); NULL if none. */
+static os_segment_t *oldest_resident(os_t *os, const process_t *spare, process_t **owner, uint32_t *segno)
+{
+    os_segment_t *best = NULL;
+    for (int pid = 1; pid <= os_process_count(os); pid++) {
+        process_t *q = os_process(os, pid);
+        if (q == spare || !q->segs || !q->segs->table || q->state != PROC_READY)
+            continue;
+        for (uint32_t i = 0; i < q->segs->nseg; i++) {
+            os_segment_t *g = &q->segs->seg[i];
+            if (g->used && g->resident && !g->shared && (!best || g->loaded_at < best->loaded_at)) {
+                best = g;
+                *owner = q;
+                *segno = i;
+            }
+        }
+    }
+    return best;
+}
+
+/* Swap one segment of another process out to the backing store: its bytes
+ * leave memory, its descriptor says not present; it comes back at its next
+ * reference.  False if there is none. */
+static bool swap_out_one(os_t *os, const process_t *spare)
+{
+    process_t *q = NULL;
+    uint32_t segno = 0;
+    os_segment_t *g = oldest_resident(os, spare, &q, &segno);
+    if (!g || !(g->backing = malloc(g->limit ? g->limit : 1)))
+        return false;
+    machine_phys_read(os->m, g->base, g->backing, g->limit);
+    const uint64_t cycles = timing_disk_cycles(&os->m->cfg.timing, g->limit);
+    os_charge(os, EV_SWAP_OUT, q->pid, cycles, (uint32_t)q->pid, g->limit, g->base, 0);
+    partitions_free(&os->parts, g->base);
+    g->resident = false;
+    descriptor_changed(os, q, segno);
+    struct mp_state *m = mp_state(os);
+    if (m) {
+        m->swap_outs++;
+        m->swap_bytes += g->limit;
+        m->swap_cycles += cycles;
+    }
+    mp_log(os, "swapped out segment %u (%s, %u bytes) of process %d: %llu cycles of disk", segno,
+           region_kind_name[g->kind], g->limit, q->pid, (unsigned long long)cycles);
+    return true;
+}
+
+/* A block of `bytes` for p: a hole, else compaction (--compact) when the
+ * free memory is there in pieces, else other processes' segments swapped
+ * out (--swap) one by one.  UINT32_MAX if none of it makes room. */
+static uint32_t allocate(os_t *os, process_t *p, uint32_t bytes)
+{
+    const uint32_t size = align16(bytes ? bytes : 16);
+    for (;;) {
+        uint32_t base = partitions_alloc(&os->parts, size, p->pid);
+        if (base != UINT32_MAX)
+            return base;
+        if (os_compact_for(os, size)) /* moves segments and tables: segments_moved */
+            continue;
+        if (!os->cfg.mp.swap || !swap_out_one(os, p))
+            return UINT32_MAX;
+    }
+}
+
+/* The live process other than p whose resident segment segno lies at base
+ * (a sharer of that block), or NULL. */
+static process_t *other_user(os_t *os, const process_t *p, uint32_t segno, uint32_t base)
+{
+    for (int pid = 1; pid <= os_process_count(os); pid++) {
+        process_t *q = os_process(os, pid);
+        if (q != p && q->segs && q->segs->table && segno < q->segs->nseg && q->segs->seg[segno].resident &&
+            q->segs->seg[segno].base == base)
+            return q;
+    }
+    return NULL;
+}
+
+void segments_moved(os_t *os, process_t *p, uint32_t old_base, uint32_t new_base)
+{
+    struct proc_segs *t = p->segs;
+    if (!t)
+        return;
+    if (t->table == old_base) {
+        t->table = p->base = p->mmu.stbr = new_base;
+        if (os->current == p->pid)
+            machine_mmu_set(os->m, &p->mmu);
+        return;
+    }
+    /* the block is one segment of p's, and of every process that shares it */
+    for (int pid = 1; pid <= os_process_count(os); pid++) {
+        process_t *q = os_process(os, pid);
+        for (uint32_t i = 0; q->segs && q->segs->table && i < q->segs->nseg; i++)
+            if (q->segs->seg[i].resident && q->segs->seg[i].base == old_base) {
+                q->segs->seg[i].base = new_base;
+                descriptor_changed(os, q, i);
+            }
+    }
+}
+
+/* A process running the same program (the same bytes in segment segno,
+ * which p's holds only code) with that segment in memory: the block p can
+ * share.  NULL if none. */
+static process_t *code_twin(os_t *os, const process_t *p, uint32_t segno)
+{
+    const os_segment_t *g = &p->segs->seg[segno];
+    if ((g->flags & (SEG_W | SEG_DOWN)) || !(g->flags & SEG_X) || g->backing)
+        return NULL;
+    for (int pid = 1; pid <= os_process_count(os); pid++) {
+        process_t *q = os_process(os, pid);
+        if (q == p || q->state != PROC_READY || !q->segs || !q->segs->table || q->leader || segno >= q->segs->nseg ||
+            q->exe.nsections != p->exe.nsections)
+            continue;
+        const os_segment_t *h = &q->segs->seg[segno];
+        bool same = h->used && h->resident && h->limit == g->limit && h->flags == g->flags;
+        for (int i = 0; same && i < p->exe.nsections; i++) {
+            const exe_section_t *a = &p->exe.sections[i], *b = &q->exe.sections[i];
+            same = a->addr == b->addr && a->size == b->size && a->nobits == b->nobits &&
+                   (!a->data || !b->data || !memcmp(a->data, b->data, a->size));
+        }
+        if (same)
+            return q;
+    }
+    return NULL;
+}
+
+/* ---- loading ------------------------------------------------------------------------ */
+
+/* Bring segment segno of p into memory: the block another process running
+ * the same program holds, from the backing store if it was swapped out, else
+ * from the executable (zeros for bss and stack).  False if there is no
+ * room; *fill says how (SEG_FILL_*). */
+static bool bring_in(os_t *os, process_t *p, uint32_t segno, int *fill)
+{
+    os_segment_t *g = &p->segs->seg[segno];
+    process_t *twin = code_twin(os, p, segno);
+    if (twin) { /* the same code is in memory already: map it, copy nothing */
+        os_segment_t *h = &twin->segs->seg[segno];
+        g->base = h->base;
+        g->resident = g->shared = h->shared = true;
+        g->loaded_at = machine_cycles(os->m);
+        p->st.shared_maps++;
+        descriptor_changed(os, p, segno);
+        *fill = SEG_FILL_SHARED;
+        return true;
+    }
+    const uint32_t base = allocate(os, p, g->limit);
+    if (base == UINT32_MAX)
+        return false;
+    g->base = base;
+    g->resident = true;
+    g->loaded_at = machine_cycles(os->m);
+    uint64_t bytes = 0;
+    if (g->backing) {
+        machine_phys_write(os->m, g->base, g->backing, g->limit);
+        free(g->backing);
+        g->backing = NULL;
+        bytes = g->limit;
+        struct mp_state *m = mp_state(os);
+        if (m)
+            m->swap_ins++;
+    } else
+        bytes = 4 * fill_segment(os, p, segno);
+    if (bytes)
+        os_charge(os, EV_DISK_READ, p->pid, timing_disk_cycles(&os->m->cfg.timing, bytes), segno, (uint32_t)bytes,
+                  g->base, 0);
+    *fill = bytes ? SEG_FILL_DISK : SEG_FILL_NONE;
+    descriptor_changed(os, p, segno);
+    return true;
+}
+
+/* Allocate memory for every planned segment and zero it. */
+static bool place_segments(os_t *os, process_t *p, struct proc_segs *t, char *err, size_t errlen)
+{
+    for (uint32_t i = 0; i < t->nseg; i++) {
+        os_segment_t *g = &t->seg[i];
+        if (!g->used)
+            continue;
+        g->base = allocate(os, p, g->limit);
+        if (g->base == UINT32_MAX) {
+            uint32_t free_bytes, largest;
+            partitions_holes(&os->parts, &free_bytes, &largest);
+            snprintf(err, errlen, "segment %u (%s, %u bytes) does not fit: the largest hole is %u of %u bytes free", i,
+                     region_kind_name[g->kind], g->limit, largest, free_bytes);
+            g->used = false;
+            return false;
+        }
+        g->resident = true;
+        g->loaded_at = machine_cycles(os->m);
+    }
+    return true;
+}
+
+bool segments_load(os_t *os, process_t *p, char *err, size_t errlen)
+{
+    const machine_config_t *hw = &os->m->cfg;
+    const uint32_t nseg = 1u << hw->seg_bits;
+    struct proc_segs *t = calloc(1, sizeof *t + nseg * sizeof t->seg[0]);
+    if (!t) {
+        snprintf(err, errlen, "out of host memory");
+        return false;
+    }
+    t->nseg = nseg;
+    p->segs = t;
+    t->table = allocate(os, p, nseg * SEG_DESC_BYTES);
+    if (t->table == UINT32_MAX) {
+        snprintf(err, errlen, "no room for a %u-byte segment table", nseg * SEG_DESC_BYTES);
+        t->table = 0;
+        segments_release(os, p);
+        return false;
+    }
+    p->base = t->table;
+    p->size = nseg * SEG_DESC_BYTES;
+    p->mmu = (mmu_regs_t){.mode = MMU_SEG, .stbr = t->table, .stlr = nseg};
+    if (!plan_segments(os, p, t, err, errlen) || (os->cfg.prefault && !place_segments(os, p, t, err, errlen))) {
+        segments_release(os, p);
+        return false;
+    }
+    uint64_t words = 0; /* demand segmentation: nothing comes in before its first reference */
+    for (uint32_t i = 0; i < nseg; i++) {
+        if (t->seg[i].resident)
+            words += fill_segment(os, p, i);
+        write_descriptor(os, t, i);
+    }
+    os_charge(os, EV_LOAD, p->pid, words * hw->timing.load_word_cycles, t->table, p->size, (uint32_t)words, 0);
+    memset(&p->cpu, 0, sizeof p->cpu);
+    p->cpu.pc = p->exe.entry;
+    p->cpu.r[ISA_REG_SP] = nseg << hw->seg_offset_bits; /* one past the stack segment's top */
+    p->cpu.priv = MODE_USER;
+    return true;
+}
+
+/* ---- faults --------------------------------------------------------------------------- */
+
+/* Grow the grow-down segment g of p (number segno) to reach offset off:
+ * downwards in place when the hole below it is free, else by moving it to a
+ * block that fits, its bytes copied to the new block's top. */
+static bool grow_down(os_t *os, process_t *p, uint32_t segno, uint32_t off)
+{
+    os_segment_t *g = &p->segs->seg[segno];
+    const uint32_t span = 1u << os->m->cfg.seg_offset_bits, old = g->limit;
+    uint32_t want = align16(span - (off & ~15u));
+    want = want < 2 * old ? 2 * old : want;
+    want = want > span ? span : want;
+    if (want > SEG_LIMIT_MAX || want <= old)
+        return false;
+    const uint32_t delta = want - old, old_base = g->base;
+    partitions_free(&os->parts, old_base);
+    if (old_base - os->cfg.os_size >= delta && partitions_alloc_at(&os->parts, old_base - delta, align16(want), p->pid)) {
+        g->base = old_base - delta; /* the old bytes stay where they are, at the top */
+    } else {
+        uint8_t *bytes = malloc(old ? old : 1);
+        if (!bytes || !partitions_alloc_at(&os->parts, old_base, align16(old), p->pid)) {
+            free(bytes);
+            return false;
+        }
+        machine_phys_read(os->m, old_base, bytes, old);
+        partitions_free(&os->parts, old_base);
+        uint32_t base = allocate(os, p, want);
+        if (base == UINT32_MAX) {
+            partitions_alloc_at(&os->parts, old_base, align16(old), p->pid); /* as it was */
+            free(bytes);
+            return false;
+        }
+        machine_phys_write(os->m, base + delta, bytes, old);
+        free(bytes);
+        g->base = base;
+        os_charge(os, EV_MOVE, p->pid, (uint64_t)(old / 4) * os->m->cfg.timing.copy_word_cycles, (uint32_t)p->pid,
+                  old_base, base + delta, old);
+        mp_log(os, "moved the stack segment of process %d to grow it from %u to %u bytes", p->pid, old, want);
+    }
+    zero_range(os, g->base, delta);
+    g->limit = want;
+    descriptor_changed(os, p, segno);
+    return true;
+}
+
+bool segments_fault(os_t *os, process_t *p, const trap_t *t)
+{
+    struct proc_segs *s = p->segs;
+    const uint32_t ob = os->m->cfg.seg_offset_bits, segno = t->vaddr >> ob, span = 1u << ob;
+    if (!s || segno >= s->nseg || !s->seg[segno].used)
+        return false;
+    os_segment_t *g = &s->seg[segno];
+    const uint32_t off = t->vaddr & (span - 1);
+    bool served = false;
+    int fill = SEG_FILL_NONE;
+    if (t->cause == TRAP_SEG_NOT_PRESENT && !g->resident)
+        served = bring_in(os, p, segno, &fill);
+    else if (t->cause == TRAP_SEG_BOUND && (g->flags & SEG_DOWN) && g->resident && g->limit < span &&
+             off < span - g->limit) /* below the stack: it may grow to its whole range */
+        served = grow_down(os, p, segno, off);
+    if (!served)
+        return false;
+    os_charge(os, EV_FAULT_HANDLER, p->pid, os->m->cfg.timing.fault_handler_cycles, t->vaddr, 0, 0, 0);
+    p->st.page_faults++; /* segment faults served, in segmented mode */
+    p->st.major_faults += fill == SEG_FILL_DISK;
+    ev_emit(os->m->bus, EV_PAGE_FAULT, p->pid, machine_cycles(os->m), 0, t->vaddr, segno, g->base, (uint32_t)fill);
+    return true;
+}
+
+uint32_t segments_add(os_t *os, process_t *p, uint32_t bytes, uint32_t perm, region_kind_t kind, uint32_t *paddr)
+{
+    struct proc_segs *t = p->segs;
+    const uint32_t ob = os->m->cfg.seg_offset_bits;
+    if (!t || !bytes || bytes > (1u << ob) || bytes > SEG_LIMIT_MAX)
+        return UINT32_MAX;
+    uint32_t segno = 0;
+    while (segno + 1 < t->nseg && t->seg[segno].used)
+        segno++;
+    if (segno + 1 >= t->nseg)
+        return UINT32_MAX;
+    const uint32_t base = allocate(os, p, bytes);
+    if (base == UINT32_MAX)
+        return UINT32_MAX;
+    os_segment_t *g = &t->seg[segno];
+    *g = (os_segment_t){.used = true, .kind = kind, .base = base, .limit = bytes,
+                        .flags = SEG_V | SEG_U | sec_flags(perm), .resident = true,
+                        .loaded_at = machine_cycles(os->m)};
+    zero_range(os, g->base, g->limit);
+    descriptor_changed(os, p, segno);
+    *paddr = g->base;
+    return segno << ob;
+}
+
+void segments_release(os_t *os, process_t *p)
+{
+    struct proc_segs *t = p->segs;
+    if (!t)
+        return;
+    t->final = t->table ? calloc(t->nseg, sizeof *t->final) : NULL; /* the debugger's view after the end */
+    if (t->final)
+        memcpy(t->final, t->seg, t->nseg * sizeof *t->final);
+    for (uint32_t i = 0; i < t->nseg; i++) {
+        os_segment_t *g = &t->seg[i];
+        process_t *heir = g->used && g->resident && g->shared ? other_user(os, p, i, g->base) : NULL;
+        if (heir) { /* shared code stays for the others: the block passes to one of them */
+            partitions_free(&os->parts, g->base);
+            partitions_alloc_at(&os->parts, g->base, align16(g->limit), heir->pid);
+        } else if (g->used && g->resident)
+            partitions_free(&os->parts, g->base);
+        free(g->backing);
+        g->backing = NULL;
+    }
+    if (t->table)
+        partitions_free(&os->parts, t->table);
+    t->table = 0;
+    memset(t->seg, 0, t->nseg * sizeof t->seg[0]);
+}
+
+bool segments_make_resident(os_t *os, process_t *p, uint32_t va)
+{
+    struct proc_segs *t = p->segs;
+    const uint32_t segno = va >> os->m->cfg.seg_offset_bits;
+    if (!t || segno >= t->nseg || !t->seg[segno].used || t->seg[segno].resident)
+        return true;
+    trap_t fault = {.cause = TRAP_SEG_NOT_PRESENT, .vaddr = va};
+    return segments_fault(os, p, &fault);
+}
+
+void segments_free(process_t *p)
+{
+    if (p->segs)
+        free(p->segs->final);
+    free(p->segs);
+    p->segs = NULL;
+}
+
+/* The debugger's view: the OS's own record of the segments (after the
+ * process ended, as they were then), bounds only. */
+static bool debugger_address(os_t *os, const process_t *p, uint32_t va, uint32_t len, uint32_t *paddr)
+{
+    const struct proc_segs *t = p->segs;
+    const os_segment_t *segs = t->table ? t->seg : t->final;
+    const seg_unit_t rules = seg_rules(os);
+    const uint32_t segno = seg_number(&rules, va);
+    if (!segs || segno >= t->nseg || !segs[segno].used || !segs[segno].resident)
+        return false; /* not in memory: nothing to read there (the debugger never faults it in) */
+    const os_segment_t *g = &segs[segno];
+    seg_desc_t d = seg_desc_make(g->base, g->limit, g->flags | SEG_R | SEG_U);
+    return seg_check(&rules, d, seg_offset(&rules, va), len, ACC_LOAD, MODE_USER, os->m->cfg.mem_size, paddr) ==
+           TRAP_NONE;
+}
+
+bool segments_user_address(os_t *os, const process_t *p, uint32_t va, uint32_t len, access_t acc, bool check_perm,
+                           uint32_t *paddr)
+{
+    const struct proc_segs *t = p->segs;
+    if (!t || !len)
+        return false;
+    if (!check_perm)
+        return debugger_address(os, p, va, len, paddr);
+    const seg_unit_t rules = seg_rules(os);
+    const uint32_t segno = seg_number(&rules, va);
+    if (segno >= p->mmu.stlr || segno >> rules.seg_bits)
+        return false;
+    /* the descriptor as the hardware would read it, from the table in memory */
+    seg_desc_t d;
+    const uint32_t at = p->mmu.stbr + segno * SEG_DESC_BYTES;
+    if (!machine_read32(os->m, at, &d.base) || !machine_read32(os->m, at + 4, &d.word1))
+        return false;
+    if (!(seg_desc_flags(d) & SEG_V)) { /* not in memory: the OS's record answers a probe */
+        const os_segment_t *g = &t->seg[segno];
+        if (!g->used)
+            return false;
+        d = seg_desc_make(0, g->limit, g->flags);
+    }
+    return seg_check(&rules, d, seg_offset(&rules, va), len, acc, MODE_USER, os->m->cfg.mem_size, paddr) ==
+           TRAP_NONE;
+}
