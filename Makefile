@@ -58,6 +58,18 @@ $(OUT)/%.o: %.c
 	$(if $(Q),@echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
 
+# The version: the VERSION file, and the commit when built from git
+# (`mmulab --version`, and every output's configuration record).
+# $(OUT)/version.h is rewritten only when the string changes.
+MMULAB_VERSION := $(shell cat VERSION 2>/dev/null || echo unknown)$(shell git describe --always --dirty --exclude '*' 2>/dev/null | sed 's/^/+g/')
+.PHONY: FORCE
+$(OUT)/version.h: FORCE
+	@mkdir -p $(dir $@)
+	@printf '#define MMULAB_VERSION "%s"\n' '$(MMULAB_VERSION)' >$@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(OUT)/sim/runconfig.o: $(OUT)/version.h
+$(OUT)/sim/runconfig.o: CFLAGS += -I$(OUT)
+
 $(OUT)/libmmulab.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 

@@ -12,6 +12,7 @@
 #include "../sim/runctl.h"
 #include "../sim/session.h"
 #include "commands.h"
+#include "run_study.h"
 
 static const os_mode_t compared_modes[] = {OS_SWRELOC, OS_HWRELOC, OS_SEG, OS_PAGED};
 #define NMODES (sizeof compared_modes / sizeof compared_modes[0])
@@ -92,7 +93,6 @@ static int run_once(const run_options_t *base_opt, os_mode_t mode, uint64_t move
     opt.os.audit_stores = true;
     opt.os.move_at_cycle = move_at;
     opt.os.move_to = move_to;
-    opt.trace_path = NULL;
     memset(o, 0, sizeof *o);
     session_t s;
     int rc = session_open(&s, &opt, stderr);
@@ -236,6 +236,8 @@ int cmd_compare(int argc, char **argv)
         return rc;
     if (!opt.max_cycles_given)
         opt.os.max_cycles = RUN_DEFAULT_MAX_CYCLES_COMPARE;
+    if (refuse_one_run_outputs(&opt, "compare", "it makes several runs: use run --mode MODE for one, or --csv/--json"))
+        return 2;
     if (!opt.os.base_given) {
         opt.os.base = 10000; /* the seed's example: a program placed at 10000 */
         opt.os.base_given = true;

@@ -35,6 +35,7 @@
 /* Weak: present only in build/mmulab-rtl. */
 machine_t *rtl_create(const machine_config_t *cfg, evbus_t *bus, char *err, size_t errlen) __attribute__((weak));
 bool rtl_trace_open(machine_t *m, const char *path, char *err, size_t errlen) __attribute__((weak));
+bool rtl_trace_close(machine_t *m, char *err, size_t errlen) __attribute__((weak));
 
 typedef struct {
     const char *fst;
@@ -45,7 +46,8 @@ typedef struct {
 
 static const opt_spec_t cosim_specs[] = {
     {"--fst", .kind = OPT_STRING, .value_name = "FILE", OPT_AT(cosim_args_t, fst),
-     .help = "write a waveform of the RTL (GTKWave opens it)"},
+     .help = "write a waveform of the RTL, and beside it FILE's stem .gtkw: a GTKWave save file (signals by "
+             "module, states by name: docs/outputs.md)"},
     {"--random", .kind = OPT_NUMBER, .value_name = "N", OPT_AT(cosim_args_t, random_n), .min = 1,
      .max = UINT64_MAX / 2, OPT_GIVEN(cosim_args_t, random), .help = "random MMU co-simulation of N accesses"},
     {"--seed", .kind = OPT_NUMBER, .value_name = "S", OPT_AT(cosim_args_t, seed), .max = UINT32_MAX,
@@ -327,7 +329,9 @@ static int cosim_programs(const run_options_t *opt, const char *fst)
     run_options_t oc = *opt, orl = *opt;
     oc.engine = "c";
     orl.engine = "rtl";
-    orl.trace_path = NULL; /* one trace, the C side's */
+    orl.trace_path = NULL; /* one trace, one commit log, one din trace: the C side's */
+    orl.log_path = NULL;
+    orl.mem_trace = NULL;
     side_t c = {0}, r = {0};
     memset(&sr, 0, sizeof sr);
     int rc = session_open_wrapped(&sc, &oc, wrap_side, &c, stderr);
@@ -408,6 +412,10 @@ static int cosim_programs(const run_options_t *opt, const char *fst)
         }
     }
 out:
+    if (fst && sr.m && rtl_trace_close && !rtl_trace_close(sr.m, err, sizeof err)) { /* and its .gtkw */
+        fprintf(stderr, "mmulab cosim: %s\n", err);
+        rc = rc ? rc : 2;
+    }
     /* a side stopped mid-run stays suspended; its stack goes, the OS is closed normally */
     free(c.stack);
     free(r.stack);

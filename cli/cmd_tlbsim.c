@@ -19,6 +19,7 @@
 #include "../mmu/tlb.h"
 #include "../obs/din.h"
 #include "../obs/plot.h"
+#include "../obs/quote.h"
 #include "../studies/belady.h"
 #include "../studies/grid.h"
 #include "../studies/nextuse.h"

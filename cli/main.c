@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../sim/runconfig.h"
 #include "commands.h"
 #include "../sim/session.h"
 
@@ -39,7 +40,39 @@ static void usage(FILE *out)
     fprintf(out, "usage: mmulab COMMAND [options] ...\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\n`mmulab COMMAND --help` describes each one.\n");
+    fprintf(out, "\n`mmulab help COMMAND` (or `mmulab COMMAND --help`) describes each one;\n"
+                 "`mmulab --version` prints the version.\n");
+}
+
+static const command_t *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(name, commands[i].name))
+            return &commands[i];
+    return NULL;
+}
+
+static int unknown_command(const char *name)
+{
+    fprintf(stderr, "mmulab: unknown command '%s'; allowed:", name);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(stderr, " %s", commands[i].name);
+    fprintf(stderr, "\n");
+    return 2;
+}
+
+/* `mmulab help CMD`: the command's own --help. */
+static int help(int argc, char **argv)
+{
+    if (argc < 3) {
+        usage(stdout);
+        return 0;
+    }
+    const command_t *c = find_command(argv[2]);
+    if (!c)
+        return unknown_command(argv[2]);
+    char *help_argv[] = {argv[2], "--help", NULL};
+    return c->fn(2, help_argv);
 }
 
 static bool asks_for_rtl(int argc, char **argv)
@@ -77,16 +110,16 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         usage(stdout);
         return 0;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "mmulab: unknown command '%s'; allowed:", argv[1]);
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(stderr, " %s", commands[i].name);
-    fprintf(stderr, "\n");
-    return 2;
+    if (!strcmp(argv[1], "help"))
+        return help(argc, argv);
+    if (!strcmp(argv[1], "--version")) {
+        printf("mmulab %s\n", mmulab_version());
+        return 0;
+    }
+    const command_t *c = find_command(argv[1]);
+    return c ? c->fn(argc - 1, argv + 1) : unknown_command(argv[1]);
 }

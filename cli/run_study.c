@@ -63,13 +63,12 @@ void run_row(rows_t *rows, const session_t *s, int status, const char *scheme)
     rows_set_u64(rows, "context_switches", t.context_switches);
 }
 
-/* Options that write one run's files would be overwritten point after point. */
-static bool one_run_only(const run_options_t *o)
+bool refuse_one_run_outputs(const run_options_t *o, const char *cmd, const char *advice)
 {
-    if (!o->stats_json && !o->stats_txt && !o->trace_path && !o->mem_trace && !o->dump)
+    if (!o->stats_json && !o->stats_txt && !o->trace_path && !o->mem_trace && !o->log_path && !o->dump)
         return false;
-    fprintf(stderr, "mmulab run: --stats-json, --stats, --trace, --mem-trace and --dump describe one run; "
-                    "with lists, use --csv or --json\n");
+    fprintf(stderr, "mmulab %s: --stats-json, --stats, --trace, --mem-trace, --log and --dump describe one run; %s\n",
+            cmd, advice);
     return true;
 }
 
@@ -80,7 +79,7 @@ static int run_point(int argc, char **argv, grid_t *g, long point, bool several,
     int rc = run_options_point(argc, argv, &opt, g, point, stderr);
     if (rc)
         return rc < 0 ? 2 : rc;
-    if (several && one_run_only(&opt))
+    if (several && refuse_one_run_outputs(&opt, "run", "with lists, use --csv or --json"))
         return 2;
     opt.quiet = opt.quiet || several;
     session_t s;

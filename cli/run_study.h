@@ -20,6 +20,11 @@
  */
 int run_study(int argc, char **argv, bool *handled);
 
+/* Options that write one run's files (--stats-json, --stats, --trace,
+ * --mem-trace, --log, --dump) make no sense where a command makes several
+ * runs: true, after a message "mmulab CMD: ... describe one run; ADVICE". */
+bool refuse_one_run_outputs(const run_options_t *o, const char *cmd, const char *advice);
+
 /* The row of one finished run: the configuration, then the figures. */
 void run_row(rows_t *rows, const session_t *s, int status, const char *scheme);
 

@@ -204,13 +204,15 @@ static NOINLINE trap_cause_t seg_access(cmodel_t *cm, uint32_t va, uint32_t size
  * cm->trap.paddr set to the physical address it would have reached (on the
  * fast path just "not here", with nothing recorded).  Word alignment is the
  * caller's check.  Extra cycles beyond the constant per-access cost (a TLB
- * miss's walk) are added to *extra.
+ * miss's walk) are added to *extra.  `now` is the cycle the access is made,
+ * which stamps a walk's events.
  */
 static ALWAYS_INLINE trap_cause_t translate(cmodel_t *cm, mmu_mode_t mode, bool fast, const run_consts_t *x,
-                                            uint32_t va, uint32_t size, access_t acc, uint32_t *pa, uint64_t *extra)
+                                            uint32_t va, uint32_t size, access_t acc, uint64_t now, uint32_t *pa,
+                                            uint64_t *extra)
 {
     if (mode == MMU_PAGED)
-        return paged_translate(cm, va, acc, pa, extra);
+        return paged_translate(cm, va, acc, now, pa, extra);
     if (mode == MMU_SEG)
         return seg_access(cm, va, size, acc, pa, extra);
     if (LIKELY((uint64_t)va + size <= x->reach)) {
@@ -547,6 +549,13 @@ static ALWAYS_INLINE void observe_access(const exec_ctx_t *e, bool write, uint32
     }
 }
 
+/* What an instruction that faults after its fetch has spent: the fetch, and
+ * any walk (a data fault does not execute). */
+static ALWAYS_INLINE uint64_t fetched(const exec_ctx_t *e)
+{
+    return e->cm->fetch_cost + *e->extra;
+}
+
 /*
  * Where a data access of `size` bytes at va goes: its physical address and
  * the host byte that holds it.  False when it cannot go there: on the
@@ -573,7 +582,8 @@ static ALWAYS_INLINE bool data_address(exec_ctx_t *e, decoded_t *d, access_t acc
         *cause = TRAP_MISALIGNED;
         return false;
     }
-    *cause = translate(e->cm, e->mode, false, e->x, va, size, acc, pa, e->extra);
+    /* the data access follows the fetch (and its walk), as on the fast path and in the RTL */
+    *cause = translate(e->cm, e->mode, false, e->x, va, size, acc, e->h->cycles + fetched(e), pa, e->extra);
     if (UNLIKELY(*cause))
         return false;
     *host = e->x->mem + *pa;
@@ -659,13 +669,6 @@ static ALWAYS_INLINE bool store_data(exec_ctx_t *e, decoded_t *d, uint32_t va, u
         return false;
     store_at(e, va, pa, host, &e->x->code_map[pa >> CODE_GRANULE_SHIFT], size, val);
     return true;
-}
-
-/* What an instruction that faults after its fetch has spent: the fetch, and
- * any walk (a data fault does not execute). */
-static ALWAYS_INLINE uint64_t fetched(const exec_ctx_t *e)
-{
-    return e->cm->fetch_cost + *e->extra;
 }
 
 /* An instruction that traps: on the fast path, hand it to the reference path. */
@@ -932,7 +935,7 @@ static ALWAYS_INLINE bool fetch_pa(cmodel_t *cm, hot_t *h, const run_consts_t *x
         raise_trap(cm, h, TRAP_MISALIGNED, ACC_FETCH, 0, pc, pc, 0);
         return false;
     }
-    trap_cause_t cause = translate(cm, mode, false, x, pc, 4, ACC_FETCH, pa, extra);
+    trap_cause_t cause = translate(cm, mode, false, x, pc, 4, ACC_FETCH, h->cycles, pa, extra);
     if (UNLIKELY(cause)) {
         raise_trap(cm, h, cause, ACC_FETCH, 0, pc, pc, *extra);
         return false;

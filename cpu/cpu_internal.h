@@ -51,8 +51,8 @@ bool paged_create(cmodel_t *cm, char *err, size_t errlen);
 void paged_destroy(cmodel_t *cm);
 /* Drop the host-side shortcuts (the ASID or the privilege changed). */
 void paged_forget_shortcuts(cmodel_t *cm);
-/* Translate through the unit at the current cycle (the reference path). */
-trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, access_t acc, uint32_t *pa, uint64_t *extra);
+/* Translate through the unit, the access made at cycle `now` (the reference path). */
+trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, access_t acc, uint64_t now, uint32_t *pa, uint64_t *extra);
 frame_refs_t *paged_frame_refs(machine_t *m);
 void paged_tlb_flush(machine_t *m, tlb_flush_t kind, uint32_t asid, uint32_t vaddr);
 int paged_tlb_read(machine_t *m, tlb_view_t *out, int max);

@@ -53,9 +53,9 @@ trap_cause_t paged_translate_found(cmodel_t *cm, tlb_entry_t *e, uint32_t va, ac
     return paged_translate_as(cm, e, va, acc, now, pa, extra, true);
 }
 
-trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, access_t acc, uint32_t *pa, uint64_t *extra)
+trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, access_t acc, uint64_t now, uint32_t *pa, uint64_t *extra)
 {
-    return paged_translate_found(cm, mmu_find(&cm->mmu, va), va, acc, cm->cycles, pa, extra);
+    return paged_translate_found(cm, mmu_find(&cm->mmu, va), va, acc, now, pa, extra);
 }
 
 void paged_tlb_flush(machine_t *m, tlb_flush_t kind, uint32_t asid, uint32_t vaddr)

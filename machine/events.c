@@ -12,6 +12,7 @@ const ev_info_t ev_info[EV_COUNT] = {
 void evbus_init(evbus_t *bus)
 {
     bus->count = 0;
+    bus->running_pid = 0;
 }
 
 bool evbus_subscribe(evbus_t *bus, ev_observer_fn fn, void *ctx)
@@ -39,6 +40,12 @@ void evbus_unsubscribe(evbus_t *bus, ev_observer_fn fn, void *ctx)
 
 void ev_publish(evbus_t *bus, const event_t *ev)
 {
+    event_t stamped;
+    if (ev->pid == EV_PID_RUNNING) {
+        stamped = *ev;
+        stamped.pid = bus->running_pid;
+        ev = &stamped;
+    }
     for (int i = 0; i < bus->count; i++)
         bus->fn[i](bus->ctx[i], ev);
 }

@@ -75,7 +75,9 @@
     X(IDLE, "idle", "os", "", "", "", "")                                                  \
     X(TLB_FILL, "TLB fill", "hw", "slot", "victim_vpn", "rank", "policy")                  \
     X(BIND, "symbol binding", "os", "slot", "address", "symbols_searched", "lazy")         \
-    X(USER_COPY, "kernel-user copy", "os", "vaddr", "bytes", "words", "to_user")
+    X(USER_COPY, "kernel-user copy", "os", "vaddr", "bytes", "words", "to_user")           \
+    X(AD_REWALK, "A/D re-walk", "hw", "vaddr", "asid", "levels", "access")               \
+    X(RUNNING, "running", "cpu", "instructions", "", "", "")
 
 #define VICTIM_POLICY_MASK 0xffu
 #define VICTIM_LOCAL 0x100u /* chosen among the faulting process's own frames */
@@ -108,9 +110,15 @@ extern const ev_info_t ev_info[EV_COUNT];
 
 typedef void (*ev_observer_fn)(void *ctx, const event_t *ev);
 
+/* The pid hardware events carry: the hardware does not know processes, so
+ * the bus stamps them with running_pid, the process the OS last put on the
+ * CPU or is switching to or tearing down (os/kernel.c). */
+#define EV_PID_RUNNING (-1)
+
 #define EV_MAX_OBSERVERS 8
 typedef struct {
     int count;
+    int running_pid;   /* set by the OS (see EV_PID_RUNNING); 0 before any process */
     ev_observer_fn fn[EV_MAX_OBSERVERS];
     void *ctx[EV_MAX_OBSERVERS];
 } evbus_t;

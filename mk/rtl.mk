@@ -53,15 +53,26 @@ $(1)/obj/Vmmulab_top__ALL.a: $(RTL_SRC) mk/rtl.mk
 	    >$(1)/obj/globals.mk
 	$(Q)$(MAKE) -s -j$(RTL_JOBS) -C $(1)/obj -f globals.mk Vmmulab_top__ALL.a libverilated.a \
 	    >>$(1)/verilator.log 2>&1 || { tail -n 30 $(1)/verilator.log; exit 1; }
+	@# Verilator leaves unchanged output alone, so the archive may keep an old time: mark it done
+	$(Q)touch $$@
 
-$(1)/rtl_machine.o: $(RTL_HARNESS) rtl/harness/rtl.h rtl/harness/dbg_map.h mmu/seg.h $(1)/obj/Vmmulab_top__ALL.a
+$(1)/rtl_machine.o: $(RTL_HARNESS) rtl/harness/rtl.h rtl/harness/dbg_map.h rtl/harness/gtkw.h mmu/seg.h $(1)/obj/Vmmulab_top__ALL.a
 	$(if $(Q),@echo "  CXX     $$<")
 	$(Q)g++ -std=c++17 -O2 -g -Wall -Wextra -Werror -DVM_TRACE=1 -DVM_TRACE_FST=1 \
 	    -I$(1)/obj -isystem $(VL_INC) -isystem $(VL_INC)/vltstd -c $$< -o $$@
 
-$(1)/mmulab-rtl: $(CLI_OBJ) $(OUT)/libmmulab.a $(1)/rtl_machine.o $(1)/obj/Vmmulab_top__ALL.a
+# The waveform side: GTKWave save files, their state names from the RTL's enums.
+$(1)/rtl_enums.h: $(RTL_SRC) scripts/rtl_enums.py
+	@mkdir -p $(1)
+	$(Q)python3 scripts/rtl_enums.py $$@ $(RTL_SRC)
+
+$(1)/gtkw.o: rtl/harness/gtkw.cpp rtl/harness/gtkw.h $(1)/rtl_enums.h
+	$(if $(Q),@echo "  CXX     $$<")
+	$(Q)g++ -std=c++17 -O2 -g -Wall -Wextra -Werror -I$(1) -isystem $(VL_INC) -c $$< -o $$@
+
+$(1)/mmulab-rtl: $(CLI_OBJ) $(OUT)/libmmulab.a $(1)/rtl_machine.o $(1)/gtkw.o $(1)/obj/Vmmulab_top__ALL.a
 	$(if $(Q),@echo "  LD      $$@")
-	$(Q)g++ -o $$@ $(CLI_OBJ) $(1)/rtl_machine.o $(1)/obj/Vmmulab_top__ALL.a $(1)/obj/libverilated.a \
+	$(Q)g++ -o $$@ $(CLI_OBJ) $(1)/rtl_machine.o $(1)/gtkw.o $(1)/obj/Vmmulab_top__ALL.a $(1)/obj/libverilated.a \
 	    $(OUT)/libmmulab.a $(LDLIBS_ALL) -lpthread
 endef
 

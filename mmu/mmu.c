@@ -54,21 +54,23 @@ void mmu_set(mmu_t *mmu, const mmu_regs_t *regs)
 
 /* ---- events ------------------------------------------------------------------ */
 
-void mmu_announce_walk(const mmu_t *mmu, uint64_t now, uint32_t va, access_t acc, const walk_result_t *r)
+void mmu_announce_walk(const mmu_t *mmu, ev_kind_t why, uint64_t now, uint32_t va, access_t acc,
+                       const walk_result_t *r)
 {
     const uint32_t mem_cycles = mmu->walker.mem_cycles;
-    ev_emit(mmu->bus, EV_TLB_MISS, 0, now, r->cycles, va, mmu->asid, r->steps, acc);
+    ev_emit(mmu->bus, why, EV_PID_RUNNING, now, r->cycles, va, mmu->asid, r->steps, acc);
     for (uint32_t i = 0; i < r->steps; i++)
-        ev_emit(mmu->bus, EV_WALK_STEP, 0, now + (uint64_t)i * mem_cycles, mem_cycles, r->level[i], r->pte_addr[i],
-                pte_val(r->pte_read[i]), va);
+        ev_emit(mmu->bus, EV_WALK_STEP, EV_PID_RUNNING, now + (uint64_t)i * mem_cycles, mem_cycles, r->level[i],
+                r->pte_addr[i], pte_val(r->pte_read[i]), va);
     if (r->pte_written)
-        ev_emit(mmu->bus, EV_PTE_WRITEBACK, 0, now + (uint64_t)r->steps * mem_cycles, mem_cycles,
+        ev_emit(mmu->bus, EV_PTE_WRITEBACK, EV_PID_RUNNING, now + (uint64_t)r->steps * mem_cycles, mem_cycles,
                 r->pte_addr[r->steps - 1], pte_val(r->pte), 0, 0);
 }
 
 void mmu_announce_fill(const mmu_t *mmu, uint64_t now, const tlb_fill_info_t *f)
 {
-    ev_emit(mmu->bus, EV_TLB_FILL, 0, now, 0, f->slot, f->was_valid ? (uint32_t)f->victim_vpn : UINT32_MAX, f->rank,
+    ev_emit(mmu->bus, EV_TLB_FILL, EV_PID_RUNNING, now, 0, f->slot,
+            f->was_valid ? (uint32_t)f->victim_vpn : UINT32_MAX, f->rank,
             (uint32_t)mmu->tlb->policy | mmu->tlb->ways << 8);
 }
 
@@ -133,7 +135,7 @@ uint32_t mmu_flush(mmu_t *mmu, tlb_flush_t kind, uint32_t asid, uint32_t vaddr, 
     uint32_t n = tlb_flush(mmu->tlb, kind, asid, (uint64_t)(vaddr >> mmu->page_shift));
     if (kind == TLB_FLUSH_ALL)
         seg_flush(&mmu->seg);
-    ev_emit(mmu->bus, EV_TLB_FLUSH, 0, now, 0, kind, asid, vaddr, n);
+    ev_emit(mmu->bus, EV_TLB_FLUSH, EV_PID_RUNNING, now, 0, kind, asid, vaddr, n);
     return n;
 }
 

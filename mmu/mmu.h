@@ -142,16 +142,19 @@ static inline void mmu_hit_at(mmu_t *mmu, const tlb_entry_t *e, uint64_t count, 
     mmu_reference_at(mmu, e->ppn, stamp);
 }
 
-/* The events of a walk (a miss, its steps, the write-back) and of a fill
- * (which entry it replaced and why); for listeners only. */
-void mmu_announce_walk(const mmu_t *mmu, uint64_t now, uint32_t va, access_t acc, const walk_result_t *r);
+/* The events of a walk (why: EV_TLB_MISS, or EV_AD_REWALK for a hit whose A
+ * or D bit must be set first, which is no miss; its steps, the write-back)
+ * and of a fill (which entry it replaced and why); for listeners only.  The
+ * hardware knows no processes: the bus stamps them (EV_PID_RUNNING). */
+void mmu_announce_walk(const mmu_t *mmu, ev_kind_t why, uint64_t now, uint32_t va, access_t acc,
+                       const walk_result_t *r);
 void mmu_announce_fill(const mmu_t *mmu, uint64_t now, const tlb_fill_info_t *f);
 
 /* Walk for one access and account for it; `record` (a constant) keeps the
  * per-step record for the retirement record and the events. */
-static inline __attribute__((always_inline)) trap_cause_t mmu_walk_counted(mmu_t *mmu, uint32_t va, access_t acc, priv_t priv,
-                                                               uint64_t now, walk_result_t *r, mmu_xlate_t *out,
-                                                               const bool record)
+static inline __attribute__((always_inline)) trap_cause_t mmu_walk_counted(mmu_t *mmu, ev_kind_t why, uint32_t va,
+                                                               access_t acc, priv_t priv, uint64_t now,
+                                                               walk_result_t *r, mmu_xlate_t *out, const bool record)
 {
     trap_cause_t cause = walk_host(&mmu->walker, mmu->mem, mmu->mem_size, mmu->regs.ptbr, mmu->regs.ptlr, va, acc,
                                    priv, r, record);
@@ -163,7 +166,7 @@ static inline __attribute__((always_inline)) trap_cause_t mmu_walk_counted(mmu_t
     out->pte_written = r->pte_written;
     out->pte_addr = r->leaf_addr;
     if (record && ev_enabled(mmu->bus))
-        mmu_announce_walk(mmu, now, va, acc, r);
+        mmu_announce_walk(mmu, why, now, va, acc, r);
     return cause;
 }
 
@@ -188,7 +191,7 @@ mmu_translate_as(mmu_t *mmu, tlb_entry_t *e, uint32_t va, access_t acc, priv_t p
                 return cause;
             }
             /* allowed, but A or D must be set first: the walker does it */
-            cause = mmu_walk_counted(mmu, va, acc, priv, now, &r, out, record);
+            cause = mmu_walk_counted(mmu, EV_AD_REWALK, va, acc, priv, now, &r, out, record);
             if (rx) {
                 walk_to_retire(&r, rx);
                 rx->tlb_hit = true;
@@ -199,7 +202,7 @@ mmu_translate_as(mmu_t *mmu, tlb_entry_t *e, uint32_t va, access_t acc, priv_t p
         }
     } else {
         mmu->tlb->misses++;
-        trap_cause_t cause = mmu_walk_counted(mmu, va, acc, priv, now, &r, out, record);
+        trap_cause_t cause = mmu_walk_counted(mmu, EV_TLB_MISS, va, acc, priv, now, &r, out, record);
         if (rx)
             walk_to_retire(&r, rx);
         if (cause) {

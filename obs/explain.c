@@ -37,12 +37,15 @@ typedef struct {
     int n;
     unsigned dropped; /* list entries (REF_CLEAR, POLICY_STATE) beyond STORY_MAX */
     int pid;
+    uint64_t fault_end; /* a page fault came before its parts (a trace sorted by cycle): they end here */
 } story_t;
 
 struct explainer {
     FILE *out;
     explain_filter_t filter;
     story_t story;
+    event_t early_fault;     /* a page fault before the trap that opens its story */
+    bool has_early_fault;    /* (a trace sorted by cycle; live, it comes last)     */
     int current_pid;         /* whose TLB misses these are (the bus says pid 0) */
     uint64_t flush_all_at;   /* cycle of the latest whole-TLB flush, +1 (0: none) */
     unsigned long count;
@@ -182,11 +185,20 @@ static const char *policy_label(uint32_t policy)
     return policy < REPL_POLICY_COUNT ? label[policy] : "the policy";
 }
 
+/* A walk: a TLB miss, or a hit whose entry lacks A or D (the walker sets it). */
+static bool is_walk(ev_kind_t kind) { return kind == EV_TLB_MISS || kind == EV_AD_REWALK; }
+
+static const event_t *find_walk(const story_t *s)
+{
+    const event_t *miss = find(s, EV_TLB_MISS);
+    return miss ? miss : find(s, EV_AD_REWALK);
+}
+
 static unsigned story_kinds(const story_t *s)
 {
     unsigned k = 0;
     const event_t *trap = find(s, EV_TRAP), *evict = find(s, EV_EVICT);
-    if (find(s, EV_TLB_MISS))
+    if (find_walk(s))
         k |= 1u << EXPLAIN_TLB;
     if (find(s, EV_PAGE_FAULT))
         k |= 1u << EXPLAIN_FAULT;
@@ -237,7 +249,7 @@ static void say_walk(explainer_t *x, const story_t *s, const event_t *miss)
 {
     const event_t *fill = find(s, EV_TLB_FILL);
     const char *access = miss->d < 3 ? access_name[miss->d] : "access";
-    if (!fill && !find(s, EV_TRAP)) /* a hit whose entry lacks A (or D for a store): the walker sets it */
+    if (miss->kind == EV_AD_REWALK) /* a hit whose entry lacks A (or D for a store): the walker sets it */
         say(x, "%s 0x%08" PRIx32 ": TLB hit, but the entry lacks the %s bit", access, miss->a,
             miss->d == ACC_STORE ? "D" : "A");
     else
@@ -418,7 +430,7 @@ static void tell_segment_fault(explainer_t *x, const story_t *s, const event_t *
 
 static void tell_access(explainer_t *x, const story_t *s)
 {
-    const event_t *miss = find(s, EV_TLB_MISS), *trap = find(s, EV_TRAP), *fault = find(s, EV_PAGE_FAULT);
+    const event_t *miss = find_walk(s), *trap = find(s, EV_TRAP), *fault = find(s, EV_PAGE_FAULT);
     const event_t *kill = find(s, EV_PROC_KILL), *wb = find(s, EV_PTE_WRITEBACK);
     begin(x, s->ev[0].cycle, s->pid);
     if (miss)
@@ -539,7 +551,7 @@ static void tell_story(explainer_t *x)
     if (!s->n)
         return;
     if (wanted(x, story_kinds(s), s->pid)) {
-        if (find(s, EV_TLB_MISS) || find(s, EV_TRAP))
+        if (find_walk(s) || find(s, EV_TRAP))
             tell_access(x, s);
         else
             tell_eviction(x, s);
@@ -547,6 +559,7 @@ static void tell_story(explainer_t *x)
     }
     s->n = 0;
     s->dropped = 0;
+    s->fault_end = 0;
 }
 
 /* ---- gathering stories --------------------------------------------------------------- */
@@ -569,12 +582,15 @@ static bool continues(const story_t *s, const event_t *ev)
     switch (ev->kind) {
     case EV_WALK_STEP:
     case EV_PTE_WRITEBACK:
-    case EV_TLB_FILL: return s->ev[0].kind == EV_TLB_MISS && !find(s, EV_TRAP);
-    case EV_TRAP: /* the access that missed is the one that faulted */
-        return s->ev[0].kind == EV_TLB_MISS && !find(s, EV_TRAP) && opens(ev) && ev->c == s->ev[0].a;
+    case EV_TLB_FILL: return is_walk(s->ev[0].kind) && !find(s, EV_TRAP);
+    case EV_TRAP: /* the access that walked is the one that faulted */
+        return is_walk(s->ev[0].kind) && !find(s, EV_TRAP) && opens(ev) && ev->c == s->ev[0].a;
+    case EV_PAGE_FAULT: /* live, after its parts; in a trace sorted by cycle, before them (a walk
+                         * that faults neither fills the TLB nor writes A/D back) */
+        return find(s, EV_TRAP) != NULL || (is_walk(s->ev[0].kind) && !find(s, EV_PAGE_FAULT) &&
+                                            !find(s, EV_TLB_FILL) && !find(s, EV_PTE_WRITEBACK));
     case EV_FAULT_HANDLER:
     case EV_COW_BREAK:
-    case EV_PAGE_FAULT:
     case EV_PROC_KILL: return find(s, EV_TRAP) != NULL;
     case EV_POLICY_STATE:
     case EV_REF_CLEAR:
@@ -582,7 +598,7 @@ static bool continues(const story_t *s, const event_t *ev)
     case EV_TLB_FLUSH:
     case EV_EVICT:
     case EV_DISK_WRITE:
-    case EV_DISK_READ: return find(s, EV_TRAP) != NULL || s->ev[0].kind != EV_TLB_MISS;
+    case EV_DISK_READ: return find(s, EV_TRAP) != NULL || !is_walk(s->ev[0].kind);
     case EV_SWAP_OUT: /* segmented mode: making room for a segment fault */
     case EV_MOVE: return find(s, EV_TRAP) && (find(s, EV_TRAP)->a == TRAP_SEG_NOT_PRESENT ||
                                               find(s, EV_TRAP)->a == TRAP_SEG_BOUND);
@@ -595,6 +611,7 @@ static bool opens(const event_t *ev)
 {
     switch (ev->kind) {
     case EV_TLB_MISS:
+    case EV_AD_REWALK:
     case EV_POLICY_STATE:
     case EV_REF_CLEAR:
     case EV_VICTIM:
@@ -604,8 +621,16 @@ static bool opens(const event_t *ev)
     }
 }
 
-/* Does ev end the story it continues? */
-static bool ends(const event_t *ev) { return ev->kind == EV_PAGE_FAULT || ev->kind == EV_PROC_KILL; }
+/* Does ev end the story it continues?  A page fault that comes before its
+ * trap (a trace sorted by cycle) ends it when its span is over instead. */
+static bool ends(story_t *s, const event_t *ev)
+{
+    if (ev->kind == EV_PAGE_FAULT && !find(s, EV_TRAP)) {
+        s->fault_end = ev->cycle + ev->duration;
+        return false;
+    }
+    return ev->kind == EV_PAGE_FAULT || ev->kind == EV_PROC_KILL;
+}
 
 /* Events whose pid is the process the story is about (the one that trapped
  * or needs the frame; POLICY_STATE and REF_CLEAR name frames' owners). */
@@ -629,18 +654,33 @@ void explain_observe(void *ctx, const event_t *ev)
     explainer_t *x = ctx;
     story_t *s = &x->story;
     track_process(x, ev);
-    if (continues(s, ev)) {
+    if (ev->kind == EV_RUNNING) /* a process's time on the CPU: for timelines, no decision */
+        return;
+    if (continues(s, ev) && (!s->fault_end || ev->cycle <= s->fault_end)) {
         story_add(s, ev);
         if (names_payer(ev))
             s->pid = ev->pid;
-        if (ends(ev))
+        if (ends(s, ev))
             tell_story(x);
         return;
     }
     tell_story(x);
+    if (ev->kind == EV_PAGE_FAULT && !x->has_early_fault) { /* its trap follows */
+        x->early_fault = *ev;
+        x->has_early_fault = true;
+        return;
+    }
+    const event_t early = x->early_fault;
+    const bool claimed = x->has_early_fault && opens(ev) && ev->kind == EV_TRAP && ev->cycle >= early.cycle &&
+                         ev->cycle <= early.cycle + early.duration;
+    x->has_early_fault = false;
     if (opens(ev)) {
         story_add(s, ev);
         s->pid = names_payer(ev) ? ev->pid : x->current_pid;
+        if (claimed) {
+            story_add(s, &early);
+            s->fault_end = early.cycle + early.duration;
+        }
         return;
     }
     if (ev->kind == EV_PROC_KILL && wanted(x, 1u << EXPLAIN_PROTECTION, ev->pid)) {

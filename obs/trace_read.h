@@ -16,8 +16,10 @@
 /* The kind whose label is `label` ("TLB miss"), or EV_COUNT. */
 ev_kind_t trace_kind_from_label(const char *label);
 
-/* Read path (.json: trace-event JSON, one event a line as trace.c writes it;
- * anything else: CSV with the header line) and hand each event to fn.
+/* Read path (.json: trace-event JSON, one event a line as trace.c writes it,
+ * the header, otherData and the lanes' metadata skipped; anything else: CSV,
+ * its header naming the columns -- trace.c's named ones or the older
+ * a,b,c,d -- and its configuration rows skipped) and hand each event to fn.
  * Returns true, or false with a sentence naming the file and line in err. */
 bool trace_read(const char *path, ev_observer_fn fn, void *ctx, char *err, size_t errlen);
 /* The same from an open stream; json picks the format, name is for messages. */

@@ -204,17 +204,24 @@ int os_first_exit_code(os_t *os)
 
 /* ---- process end --------------------------------------------------------- */
 
-static void leave_cpu(os_t *os, process_t *p)
+/* Take p off the CPU if it is there: account its slice, save its state, and
+ * tell the observers the slice it ran (from its dispatch to now). */
+void os_leave_cpu(os_t *os, process_t *p)
 {
-    if (os->current == p->pid) {
-        os_account(os, p);
-        machine_get_state(os->m, &p->cpu);
-        os->current = 0;
-    }
+    if (os->current != p->pid)
+        return;
+    uint64_t began = p->snap_cycles;
+    uint64_t instructions = machine_counters(os->m)->instructions - p->snap.instructions;
+    os_account(os, p);
+    machine_get_state(os->m, &p->cpu);
+    os->current = 0;
+    ev_emit(os->m->bus, EV_RUNNING, p->pid, began, p->snap_cycles - began, (uint32_t)instructions, 0, 0, 0);
 }
 
 static void release_memory(os_t *os, process_t *p)
 {
+    if (os->m->bus)
+        os->m->bus->running_pid = p->pid; /* the flushes of its translations are its own */
     services_exit(os, p); /* shared mappings reach their files first */
     if (os->pager)
         pager_release(os, p);
@@ -233,7 +240,7 @@ static void end_threads(os_t *os, process_t *p, proc_state_t state, int code)
         process_t *t = &os->procs[i];
         if (t == p || t->state != PROC_READY || (t->pid != leader && t->leader != leader))
             continue;
-        leave_cpu(os, t);
+        os_leave_cpu(os, t);
         t->state = state;
         t->exit_code = code;
         t->parked = false;
@@ -251,7 +258,7 @@ static void end_threads(os_t *os, process_t *p, proc_state_t state, int code)
 
 void os_end_thread(os_t *os, process_t *t, int code)
 {
-    leave_cpu(os, t);
+    os_leave_cpu(os, t);
     t->state = PROC_EXITED;
     t->exit_code = code;
     ev_emit(os->m->bus, EV_PROC_EXIT, t->pid, machine_cycles(os->m), 0, (uint32_t)code,
@@ -260,7 +267,7 @@ void os_end_thread(os_t *os, process_t *t, int code)
 
 void os_exit_process(os_t *os, process_t *p, int code)
 {
-    leave_cpu(os, p);
+    os_leave_cpu(os, p);
     p->state = PROC_EXITED;
     p->exit_code = code;
     p->parked = false;
@@ -324,7 +331,7 @@ static void describe_fault(os_t *os, process_t *p, const trap_t *t)
 
 void os_kill_process(os_t *os, process_t *p, const trap_t *trap)
 {
-    leave_cpu(os, p);
+    os_leave_cpu(os, p);
     p->fault = *trap;
     p->st.faults[trap->cause]++;
     describe_fault(os, p, trap);
@@ -367,7 +374,9 @@ static void switch_to(os_t *os, process_t *next)
         return;
     process_t *prev = os_process(os, os->current);
     if (prev)
-        leave_cpu(os, prev);
+        os_leave_cpu(os, prev);
+    if (os->m->bus)
+        os->m->bus->running_pid = next->pid; /* the switch's own hardware work (a TLB flush) is next's */
     bool first_dispatch = prev == NULL && machine_counters(os->m)->instructions == 0;
     if (!first_dispatch && os->pager)
         pager_switch(os, next);
@@ -487,7 +496,7 @@ static void stop_everyone(os_t *os, const char *why, const char *hint)
         process_t *p = &os->procs[i];
         if (p->state != PROC_READY)
             continue;
-        leave_cpu(os, p);
+        os_leave_cpu(os, p);
         p->state = PROC_KILLED;
         p->exit_code = -1;
         snprintf(p->fault_msg, sizeof p->fault_msg, "process %d (%s) stopped: %s at pc 0x%08" PRIx32 "%s", p->pid,
@@ -569,7 +578,7 @@ static void end_run(os_t *os)
 {
     process_t *cur = os_process(os, os->current);
     if (cur)
-        leave_cpu(os, cur);
+        os_leave_cpu(os, cur);
     os->slice_pid = 0;
     os->run_over = true;
 }

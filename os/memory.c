@@ -165,11 +165,7 @@ bool os_move_process(os_t *os, int pid, uint32_t new_base, char *err, size_t err
         snprintf(err, errlen, "only a live process under swreloc or hwreloc can be moved");
         return false;
     }
-    if (os->current == pid) {
-        os_account(os, p);
-        machine_get_state(os->m, &p->cpu);
-        os->current = 0;
-    }
+    os_leave_cpu(os, p);
     uint32_t old_base = p->base;
     partitions_free(&os->parts, old_base);
     if (!partitions_alloc_at(&os->parts, new_base, p->size, pid)) {

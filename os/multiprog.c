@@ -60,11 +60,8 @@ void mp_log(os_t *os, const char *fmt, ...)
 void mp_park_current(os_t *os)
 {
     process_t *p = os_process(os, os->current);
-    if (!p)
-        return;
-    os_account(os, p);
-    machine_get_state(os->m, &p->cpu);
-    os->current = 0;
+    if (p)
+        os_leave_cpu(os, p);
 }
 
 /* Keep a copy of the partition table when it holds the most allocated bytes. */

@@ -75,6 +75,7 @@ void bcache_free(os_t *os);
 
 /* The running process's hardware counters, folded into its stats. */
 void os_account(os_t *os, process_t *p);
+void os_leave_cpu(os_t *os, process_t *p);
 
 /* End a process: normally (exit code) or killed (fault already recorded). */
 void os_exit_process(os_t *os, process_t *p, int code);

@@ -6,7 +6,7 @@ set -e
 core="gcc make zlib1g-dev liblzma-dev python3"
 test="libcmocka-dev valgrind binutils time bsdutils"
 fuzz="clang libclang-rt-14-dev"
-rtl="verilator g++"
+rtl="verilator g++ gtkwave xvfb xauth"
 viewer="libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core xvfb xauth xdotool"
 synth="yosys nextpnr-ice40"
 plot="gnuplot-nox"

@@ -634,6 +634,8 @@ static const opt_spec_t run_specs[] = {
      .help = "write cycle-stamped events: CSV (.csv) or Perfetto JSON (.json)"},
     {"--mem-trace", .kind = OPT_STRING, .value_name = "FILE", RUN(mem_trace),
      .help = "write every fetch, read and write as din: LABEL VADDR PID per line"},
+    {"--log", .kind = OPT_STRING, .value_name = "FILE", RUN(log_path),
+     .help = "write the commit log: a line per retired instruction (docs/outputs.md)"},
     {"--dump", .kind = OPT_CUSTOM, .value_name = "ADDR:COUNT", .hook = set_dump,
      .help = "after the run, print COUNT words of process 1's logical memory"},
     {"--audit", .kind = OPT_FLAG, RUN(os.audit_stores),
@@ -821,4 +823,19 @@ void run_options_help(FILE *out)
     opt_table_t tables[] = {run_options_table(&o), study_output_table(&o.out)};
     opt_parser_t p = {.tables = tables, .ntables = 2};
     opt_help(&p, out);
+}
+
+/* "prog.s@5000": the path and the cycle it arrives at; false (and 0) for
+ * a program loaded before the run. */
+bool program_arrival(const char *word, char *path, size_t len, uint64_t *cycle)
+{
+    const char *at = strrchr(word, '@');
+    *cycle = 0;
+    if (!at || !at[1] || at[strspn(at + 1, "0123456789") + 1] || at - word >= (long)len) {
+        snprintf(path, len, "%s", word);
+        return false;
+    }
+    snprintf(path, len, "%.*s", (int)(at - word), word);
+    *cycle = strtoull(at + 1, NULL, 10);
+    return true;
 }

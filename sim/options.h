@@ -160,6 +160,7 @@ typedef struct {
     const char *stats_txt;   /* --stats FILE ("-" for stdout), gem5 style   */
     const char *trace_path;  /* --trace FILE.csv|FILE.json                  */
     const char *mem_trace;   /* --mem-trace FILE.din: every reference, din format */
+    const char *log_path;    /* --log FILE: the commit log (obs/commitlog.h) */
     study_output_t out;      /* --csv, --json, --plot: a study's rows (run, compare) */
     bool dump;
     uint32_t dump_addr, dump_count;
@@ -189,6 +190,10 @@ typedef struct {
 #define RUN_DEFAULT_MAX_CYCLES_MEM_TRACE 100000000ull /* --mem-trace steps the machine and writes a line a reference */
 
 void run_options_defaults(run_options_t *o);
+
+/* A program word, "prog.s" or "prog.s@5000" (it arrives at cycle 5000): its
+ * path and that cycle; false (and 0) for a program loaded before the run. */
+bool program_arrival(const char *word, char *path, size_t len, uint64_t *cycle);
 
 /* The runner's option table, for commands that take it beside their own. */
 opt_table_t run_options_table(run_options_t *o);

@@ -7,8 +7,10 @@
  * the text can never disagree.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../obs/quote.h"
 #include "session.h"
 
 typedef struct {
@@ -153,7 +155,9 @@ static void write_json(session_t *s, FILE *f)
     stat_t st[MAX_STATS];
     run_totals(s, &total);
     int n = gather(&total, st);
-    fprintf(f, "{\n  \"mode\": \"%s\",\n  \"engine\": \"%s\",\n", os_mode_name[s->opt.os.mode], s->opt.engine);
+    fprintf(f, "{\n  \"config\": ");
+    run_config_write_json(&s->config, f, "  ");
+    fprintf(f, ",\n  \"mode\": \"%s\",\n  \"engine\": \"%s\",\n", os_mode_name[s->opt.os.mode], s->opt.engine);
     fprintf(f, "  \"exit_code\": %d,\n  \"clock\": %" PRIu64 ",\n", os_first_exit_code(s->os), machine_cycles(s->m));
     json_stats(f, st, n, total.faults, "  ");
     json_breakdown(s, f);
@@ -187,12 +191,28 @@ static void text_stats(FILE *f, const char *prefix, const stat_t *s, int n, cons
         }
 }
 
-/* gem5's stats.txt layout: `name value # description` between banners. */
+/* A configuration line; a value that is not a plain word (an argument with
+ * spaces or a line break, an empty one) as a shell word, so that each item
+ * stays one line.  The command is a shell line already. */
+static void text_config_line(void *f, const char *name, const char *value)
+{
+    char full[112];
+    snprintf(full, sizeof full, "config.%s", name);
+    char *quoted = strcmp(name, "command") ? shell_quoted(value) : NULL;
+    fprintf(f, "%-44s %20s\n", full, quoted ? quoted : value);
+    free(quoted);
+}
+
+/* gem5's stats.txt layout: `name value # description` between banners,
+ * after the configuration in the same layout (what gem5 keeps in config.ini). */
 static void write_text(session_t *s, FILE *f)
 {
     proc_stats_t total;
     stat_t st[MAX_STATS];
     run_totals(s, &total);
+    fprintf(f, "\n---------- Begin Configuration ----------\n");
+    run_config_each(&s->config, text_config_line, f);
+    fprintf(f, "\n---------- End Configuration   ----------\n");
     fprintf(f, "\n---------- Begin Simulation Statistics ----------\n");
     fprintf(f, "%-44s %20" PRIu64 "   # %s\n", "sim_cycles", machine_cycles(s->m), "clock at the end of the run");
     text_stats(f, "system.", st, gather(&total, st), total.faults);

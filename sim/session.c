@@ -93,28 +93,13 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* "prog.s@5000": the path and the cycle it arrives at; false (and 0) for
- * a program loaded before the run. */
-static bool split_arrival(const char *word, char *path, size_t len, uint64_t *cycle)
-{
-    const char *at = strrchr(word, '@');
-    *cycle = 0;
-    if (!at || !at[1] || at[strspn(at + 1, "0123456789") + 1] || at - word >= (long)len) {
-        snprintf(path, len, "%s", word);
-        return false;
-    }
-    snprintf(path, len, "%.*s", (int)(at - word), word);
-    *cycle = strtoull(at + 1, NULL, 10);
-    return true;
-}
-
 static int load_programs(session_t *s, FILE *err)
 {
     bool arrivals = false;
     for (int i = 0; i < s->opt.nprograms; i++) {
         char path[PATH_MAX];
         uint64_t cycle;
-        bool arrives = split_arrival(s->opt.programs[i], path, sizeof path, &cycle);
+        bool arrives = program_arrival(s->opt.programs[i], path, sizeof path, &cycle);
         exe_t exe;
         if (program_load(path, &exe, err))
             return 2;
@@ -158,6 +143,7 @@ static int record_future(session_t *s, FILE *err)
     o.os.frames = 0;
     o.os.prefault = false;
     o.trace_path = NULL;
+    o.log_path = NULL;
     o.explain = false;
     o.dump = false;
     session_t rec;
@@ -239,10 +225,15 @@ static char *library_dirs(const run_options_t *opt)
     return list;
 }
 
-/* --mem-trace: each completed instruction's references, din format. */
-static void write_references(void *ctx, int pid, const retire_t *rt)
+/* The OS's one retire observer: each completed instruction goes to the
+ * commit log (--log) and its references to the din trace (--mem-trace). */
+static void observe_retired(void *ctx, int pid, const retire_t *rt)
 {
-    din_write_retired(ctx, pid, rt);
+    session_t *s = ctx;
+    if (s->log)
+        commit_log_retire(s->log, pid, rt);
+    if (s->mem_trace)
+        din_write_retired(s->mem_trace, pid, rt);
 }
 
 static int open_mem_trace(session_t *s, FILE *err)
@@ -251,7 +242,7 @@ static int open_mem_trace(session_t *s, FILE *err)
         fprintf(err, "mmulab: --mem-trace %s: cannot write it\n", s->opt.mem_trace);
         return 2;
     }
-    os_set_retire_observer(s->os, write_references, s->mem_trace);
+    os_set_retire_observer(s->os, observe_retired, s);
     return 0;
 }
 
@@ -270,8 +261,12 @@ int session_open_wrapped(session_t *s, const run_options_t *opt, machine_wrap_fn
         return 2;
     }
     char msg[512];
+    if (!run_config_build(&s->config, opt, msg, sizeof msg)) {
+        fprintf(err, "mmulab: %s\n", msg);
+        return 2;
+    }
     if (opt->trace_path) {
-        if (!(s->trace = trace_open(opt->trace_path, msg, sizeof msg))) {
+        if (!(s->trace = trace_open(opt->trace_path, &s->config, msg, sizeof msg))) {
             fprintf(err, "mmulab: %s\n", msg);
             return 2;
         }
@@ -307,6 +302,13 @@ int session_open_wrapped(session_t *s, const run_options_t *opt, machine_wrap_fn
     }
     if (opt->dump)
         os_request_dump(s->os, opt->dump_addr, opt->dump_count);
+    if (opt->log_path) { /* the OS then steps the machine: the log costs nothing when off */
+        if (!(s->log = commit_log_open(opt->log_path, msg, sizeof msg))) {
+            fprintf(err, "mmulab: %s\n", msg);
+            return 2;
+        }
+        os_set_retire_observer(s->os, observe_retired, s);
+    }
     int rc = load_programs(s, err);
     if (rc == 0 && opt->mem_trace && !opt->os.record_refs)
         rc = open_mem_trace(s, err);
@@ -364,12 +366,17 @@ int session_run(session_t *s)
 
 void session_close(session_t *s)
 {
+    if (s->trace && s->os) /* lane names for the processes, threads and children the run made */
+        for (int pid = 1; pid <= os_process_count(s->os); pid++)
+            trace_name_process(s->trace, pid, os_process(s->os, pid)->name);
     os_destroy(s->os);
     if (s->wrapper)
         machine_destroy(s->wrapper);
     if (s->m)
         machine_destroy(s->m);
     trace_close(s->trace);
+    commit_log_close(s->log);
+    run_config_free(&s->config);
     explain_destroy(s->explainer);
     if (s->mem_trace)
         fclose(s->mem_trace);

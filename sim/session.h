@@ -9,11 +9,13 @@
 #include <stdio.h>
 
 #include "../obs/breakdown.h"
+#include "../obs/commitlog.h"
 #include "../obs/explain.h"
 #include "../obs/trace.h"
 #include "../os/os.h"
 #include "expect.h"
 #include "options.h"
+#include "runconfig.h"
 
 typedef struct {
     run_options_t opt;
@@ -22,7 +24,9 @@ typedef struct {
     machine_t *wrapper;      /* what the OS runs on, if not m (session_open_wrapped) */
     os_t *os;
     trace_t *trace;
-    explainer_t *explainer; /* --explain */
+    commit_log_t *log;       /* --log                                        */
+    run_config_t config;     /* what every output records (sim/runconfig.h) */
+    explainer_t *explainer;  /* --explain                                    */
     char *lib_dirs;          /* the OS's library search path (library_dirs) */
     FILE *mem_trace;         /* --mem-trace                                  */
     expect_t expects[MAX_PROGRAMS];

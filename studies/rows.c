@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../obs/quote.h"
+
 void rows_init(rows_t *r) { memset(r, 0, sizeof *r); }
 
 void rows_free(rows_t *r)
@@ -170,33 +172,18 @@ void rows_print(const rows_t *r, FILE *out, const char *const *keep)
     }
 }
 
-static void csv_field(FILE *out, const char *v)
-{
-    if (!strpbrk(v, ",\"\n\r")) {
-        fputs(v, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *v; v++) {
-        if (*v == '"')
-            fputc('"', out);
-        fputc(*v, out);
-    }
-    fputc('"', out);
-}
-
 bool rows_write_csv(const rows_t *r, FILE *out)
 {
     for (int c = 0; c < r->ncols; c++) {
         fputs(c ? "," : "", out);
-        csv_field(out, r->col[c]);
+        csv_write_field(out, r->col[c]);
     }
     fputc('\n', out);
     for (size_t i = 0; i < r->nrows; i++) {
         for (int c = 0; c < r->ncols; c++) {
             const char *v = rows_cell(r, i, c);
             fputs(c ? "," : "", out);
-            csv_field(out, v ? v : "");
+            csv_write_field(out, v ? v : "");
         }
         fputc('\n', out);
     }
@@ -210,20 +197,6 @@ static bool is_number(const char *v)
         return false; /* leading zeros and hex are text, as JSON wants */
     double d = strtod(v, &end);
     return !*end && isfinite(d) && !strpbrk(v, "xXnNiI");
-}
-
-void json_write_string(FILE *out, const char *v)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
 }
 
 bool rows_write_json(const rows_t *r, FILE *out)

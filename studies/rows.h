@@ -49,9 +49,6 @@ void rows_print(const rows_t *r, FILE *out, const char *const *keep);
 bool rows_write_csv(const rows_t *r, FILE *out);
 bool rows_write_json(const rows_t *r, FILE *out);
 
-/* text as a JSON string literal, quotes and control characters escaped. */
-void json_write_string(FILE *out, const char *text);
-
 /* --csv FILE / --json FILE for a command: false after a message on stderr
  * prefixed with "mmulab CMD: ". */
 bool rows_save(const rows_t *r, const char *cmd, const char *csv_path, const char *json_path);

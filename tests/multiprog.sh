@@ -12,8 +12,8 @@ cd "$(dirname "$0")/.." || exit 2
 
 # csv FILE PYTHON: run PYTHON with rows = the CSV's rows as dicts; it must not raise
 csv() { python3 -c "import csv,sys; rows=list(csv.DictReader(open('$1'))); $2" 2>&1; }
-# trace_sum FILE EVENT COLUMN: sum of a column over the events of a kind
-trace_sum() { awk -F, -v e="$2" -v c="$3" 'NR > 1 && $3 == e { s += $c } END { print s + 0 }' "$1"; }
+# trace_sum FILE EVENT COLUMN: sum of a named column over the events of a kind
+trace_sum() { tests/trace_table.py "$1" event "$3" | awk -F'\t' -v e="$2" '$1 == e { s += $2 } END { print s + 0 }'; }
 trace_count() { awk -F, -v e="$2" 'NR > 1 && $3 == e { n++ } END { print n + 0 }' "$1"; }
 
 echo "multiprog: workload"
@@ -117,8 +117,8 @@ begin "run --swap hwreloc: five processes in room for three, each transfer 2 cyc
 mm run --mode hwreloc --mem 16K --stack 2K --swap --check --trace "$T/s.csv" $LONG
 want_rc 0
 want_eq "checks ok" "$(grep -c '^check programs/longsum.s: ok' "$T/err")" 5
-want_eq "swap-out cycles = 2 x bytes" "$(trace_sum "$T/s.csv" "swap out" 2)" "$((2 * $(trace_sum "$T/s.csv" "swap out" 7)))"
-want_eq "swap-in cycles = 2 x bytes" "$(trace_sum "$T/s.csv" "swap in" 2)" "$((2 * $(trace_sum "$T/s.csv" "swap in" 7)))"
+want_eq "swap-out cycles = 2 x bytes" "$(trace_sum "$T/s.csv" "swap out" duration)" "$((2 * $(trace_sum "$T/s.csv" "swap out" bytes)))"
+want_eq "swap-in cycles = 2 x bytes" "$(trace_sum "$T/s.csv" "swap in" duration)" "$((2 * $(trace_sum "$T/s.csv" "swap in" bytes)))"
 want_eq "as many in as out" "$(trace_count "$T/s.csv" "swap in")" "$(trace_count "$T/s.csv" "swap out")"
 want_err "at a new place: the OS changed its base register"
 end
@@ -127,8 +127,8 @@ begin "run --swap swreloc: a swapped process comes back to the same place, all r
 mm run --mode swreloc --mem 16K --stack 2K --swap --check --trace "$T/s.csv" $LONG
 want_rc 0
 want_eq "checks ok" "$(grep -c '^check programs/longsum.s: ok' "$T/err")" 5
-want_eq "every swap-in at its last swap-out's base" "$(awk -F, 'NR > 1 && $3 == "swap out" { out[$5] = $8 }
-    NR > 1 && $3 == "swap in" && out[$5] != $8 { bad++ } END { print bad + 0 }' "$T/s.csv")" 0
+want_eq "every swap-in at its last swap-out's base" "$(tests/trace_table.py "$T/s.csv" event pid base |
+    awk -F'\t' '$1 == "swap out" { out[$2] = $3 } $1 == "swap in" && out[$2] != $3 { bad++ } END { print bad + 0 }')" 0
 end
 
 begin "run --swap --swap-back relocate swreloc: relocated again, stale registers break some results"
@@ -150,7 +150,7 @@ mm run --mode hwreloc --mem 20K --stack 2K --swap --compact --partitions --check
     programs/longsum.s programs/vcopy.s programs/longsum.s programs/checksum.s programs/longsum.s
 want_rc 0
 want_eq "moves" "$(trace_count "$T/c.csv" "process moved")" 1
-want_eq "move cycles = bytes / 4 x 4" "$(trace_sum "$T/c.csv" "process moved" 2)" "$(trace_sum "$T/c.csv" "process moved" 9)"
+want_eq "move cycles = bytes / 4 x 4" "$(trace_sum "$T/c.csv" "process moved" duration)" "$(trace_sum "$T/c.csv" "process moved" bytes)"
 want_err_re "compaction 1: moved [0-9]+ bytes \([0-9]+ words x 4 cycles"
 want_err "partitions when memory was fullest"
 want_err "internal fragmentation"
@@ -167,7 +167,7 @@ mm run --mode hwreloc --check --trace "$T/o.csv" programs/overlay.s
 want_rc 0
 want_err "check programs/overlay.s: ok"
 want_eq "disk reads" "$(trace_count "$T/o.csv" "disk read")" 3
-want_eq "read cycles = 2 x bytes" "$(trace_sum "$T/o.csv" "disk read" 2)" "$((2 * $(trace_sum "$T/o.csv" "disk read" 7)))"
+want_eq "read cycles = 2 x bytes" "$(trace_sum "$T/o.csv" "disk read" duration)" "$((2 * $(trace_sum "$T/o.csv" "disk read" bytes)))"
 end
 
 begin "run overlay_paged.s under paging: the same answer, phases paged in on demand"

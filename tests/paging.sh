@@ -41,9 +41,10 @@ done
 # 3. one major fault of vcopy: trap 20 + handler 500 + 4K at 50 MB/s, 100 MHz (8192) = 8712,
 #    with the handler, the disk read and the summary in the trace
 "$M" run --mode paged --quiet --trace "$T/t.csv" --stats-json "$T/v.json" programs/vcopy.s
-check "fault handler event of 500 cycles" grep -qE "^[0-9]+,500,fault handler,os,1,100," "$T/t.csv"
-check "disk read event of 8192 cycles" grep -qE "^[0-9]+,8192,disk read,disk,1,0,4096," "$T/t.csv"
-check "page fault event spanning 8712 cycles" grep -qE "^[0-9]+,8712,page fault,os,1,100,0,[0-9]+,1$" "$T/t.csv"
+tests/trace_table.py "$T/t.csv" event duration pid vaddr page_or_pid bytes page frame major >"$T/t.tab"
+check "fault handler event of 500 cycles" grep -qP "^fault handler\t500\t1\t100\t" "$T/t.tab"
+check "disk read event of 8192 cycles" grep -qP "^disk read\t8192\t1\t\t0\t4096\t" "$T/t.tab"
+check "page fault event spanning 8712 cycles" grep -qP "^page fault\t8712\t1\t100\t\t\t0\t[0-9]+\t1$" "$T/t.tab"
 check "fault_cycles 8712" [ "$(json "$T/v.json" "d['fault_cycles']")" = 8712 ]
 for k in tlb_hits tlb_misses walks walk_cycles page_faults major_faults minor_faults evictions writebacks fault_cycles; do
   check "stats key $k (total and per process)" json "$T/v.json" "d['$k'], d['processes'][0]['$k']" >/dev/null

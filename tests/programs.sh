@@ -219,8 +219,14 @@ mm run --mode swreloc --stats "$T/stats.txt" --stats-json "$T/j" programs/escape
 want_rc 0
 want "a Begin banner" grep -q -- '^---------- Begin Simulation Statistics ----------$' "$T/stats.txt"
 want "an End banner" grep -q -- '^---------- End Simulation Statistics   ----------$' "$T/stats.txt"
-bad=$(grep -v -e '^$' -e '^----------' "$T/stats.txt" | grep -cvE '^[A-Za-z_][A-Za-z0-9_.:]* +[0-9]+(\.[0-9]+)? +# .+$')
+bad=$(sed -n '/^-* Begin Simulation/,/^-* End Simulation/p' "$T/stats.txt" | grep -v -e '^$' -e '^----------' |
+    grep -cvE '^[A-Za-z_][A-Za-z0-9_.:]* +[0-9]+(\.[0-9]+)? +# .+$')
 want_eq "lines not in 'name value # description' form" "$bad" 0
+# before them, the configuration (docs/outputs.md): 'config.NAME value'
+bad=$(sed -n '/^-* Begin Configuration/,/^-* End Configuration/p' "$T/stats.txt" | grep -v -e '^$' -e '^----------' |
+    grep -cvE '^config\.[a-z0-9_.]+ +[^ ].*$')
+want_eq "configuration lines not in 'config.name value' form" "$bad" 0
+want "a configuration line for the mode" grep -qE '^config\.mode +swreloc$' "$T/stats.txt"
 stat() { awk -v n="$1" '$1 == n { print $2 }' "$T/stats.txt"; }
 want_eq sim_cycles "$(stat sim_cycles)" "$(jv "$T/j" clock)"
 want_eq system.instructions "$(stat system.instructions)" "$(jv "$T/j" instructions)"
@@ -229,11 +235,11 @@ want_eq system.process2.instructions "$(stat system.process2.instructions)" \
     "$(jv "$T/j" processes.1.instructions)"
 end
 
-begin "outputs: --trace FILE.csv has its header and nine fields a row"
+begin "outputs: --trace FILE.csv has its named header and as many fields a row"
 mm run --mode swreloc --trace "$T/t.csv" programs/vcopy.s
 want_rc 0
-want_eq "header" "$(head -n 1 "$T/t.csv")" "cycle,duration,event,category,pid,a,b,c,d"
-want_eq "rows with another field count" "$(tail -n +2 "$T/t.csv" | awk -F, 'NF != 9' | wc -l)" 0
+head -n 1 "$T/t.csv" | grep -q "^cycle,duration,event,category,pid,base,size," || fail_because "header: $(head -n 1 "$T/t.csv")"
+want_eq "rows with another field count" "$(python3 -c "import csv,sys; r=list(csv.reader(open(sys.argv[1]))); print(sum(len(x) != len(r[0]) for x in r))" "$T/t.csv")" 0
 for ev in "program load" "relocation patching" "process start" "trap" "system call" "process exit"; do
     grep -q ",$ev," "$T/t.csv" || fail_because "no '$ev' event"
 done
@@ -250,6 +256,9 @@ d = json.load(open(sys.argv[1]))
 ev = d["traceEvents"]
 assert isinstance(ev, list) and ev, "no traceEvents"
 for e in ev:
+    if e["ph"] == "M": # metadata: names of processes and lanes
+        assert e["name"] in ("process_name", "process_sort_index", "thread_name", "thread_sort_index"), e
+        continue
     for k in ("name", "cat", "ph", "ts", "pid", "tid", "args"):
         assert k in e, "event without %s: %r" % (k, e)
     assert e["ph"] in ("X", "i"), e

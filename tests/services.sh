@@ -16,43 +16,9 @@ hex() { printf '0x%08x' $(($1 & 0xFFFFFFFF)); }
 
 # ---- static linking ---------------------------------------------------------------------
 
-cat >"$T/main.s" <<'EOF'
-        .global start
-        .text
-start:  LOAD    R1, #3
-        CALL    triple                  ; in triple.s
-        STORE   R0, /result             ; result = 9
-        LOAD    R1, /counter            ; counter lives in data.s: 5
-        ADD     R0, R1
-        MOV     R1, R0                  ; exit(14)
-        SYSCALL #0
-        .data
-result: .word   0
-EOF
-cat >"$T/triple.s" <<'EOF'
-        .global triple
-        .text
-triple: MOV     R0, R1                  ; R0 = 3 * R1
-        ADD     R0, R1
-        ADD     R0, R1
-        LI      R2, scratch             ; a 32-bit address (HI20/LO12)
-        STORE   R0, [R2]
-        RET
-        .bss
-scratch: .space 4
-EOF
-cat >"$T/data.s" <<'EOF'
-        .global counter
-        .data
-        .word   0xDEAD
-counter: .word  5
-EOF
-cat >"$T/unused.s" <<'EOF'
-        .global never_called
-        .text
-never_called: RET
-EOF
-for m in main triple data unused; do "$M" asm -c "$T/$m.s" -o "$T/$m.o" 2>>"$T/asm.log"; done
+# The modules of docs/services.md's example: main.s calls triple.s and reads
+# data.s's counter (exit 14); unused.s resolves nothing.
+for m in main triple data unused; do "$M" asm -c "programs/link/$m.s" -o "$T/$m.o" 2>>"$T/asm.log"; done
 
 begin "ld: three modules link; the program runs in every mode with the right result"
 mm ld "$T/main.o" "$T/triple.o" "$T/data.o" -o "$T/prog.x"

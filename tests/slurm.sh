@@ -98,6 +98,47 @@ else
     echo "  (no RTL engine built: the co-simulation sweep is not run)"
 fi
 
+# docs/sweeps.md's Slurm walk-through, its commands as written there (tests/docs.sh
+# runs the local ones but has no cluster): tlb.spec on a 20,000-reference trace.
+D=$T/doc
+mkdir -p "$D"
+cp studies/specs/tlb.spec "$D/"
+awk 'BEGIN { srand(1); for (i = 0; i < 20000; i++) { p = rand() < 0.7 ? int(rand() * 24) : int(rand() * 2000);
+    printf "%d %x\n", int(rand() * 3), p * 4096 + int(rand() * 4096) } }' >"$D/mixed.din"
+M_HERE=$M
+M=$(cd "$(dirname "$M")" && pwd)/$(basename "$M")
+cd "$D" || exit 2
+
+begin "slurm: docs/sweeps.md: sweep tlb.spec --slurm --time=10, then --merge tlb.out once squeue is empty"
+mm sweep tlb.spec --slurm --time=10
+want_rc 0
+want_out_re "^submitted job [0-9]+: 28 array tasks over 28 points; rows in tlb.out/points$"
+want_out "merge when it is done: mmulab sweep --merge tlb.out"
+job=$(sed -n 's/^submitted job \([0-9]*\):.*/\1/p' "$T/out")
+for _ in $(seq 600); do
+    [ -z "$(squeue -h -j "$job" 2>/dev/null)" ] && break
+    sleep 0.2
+done
+mm sweep --merge tlb.out
+want_rc 0
+want_out "sweep: 28 of 28 points merged (28 rows) into tlb.out/results.csv and tlb.out/results.json, figure tlb.out/plot.png"
+end
+
+begin "slurm: docs/sweeps.md: sweep tlb.spec --tasks 4 --slurm --wait --time=10 merges what sweep tlb.spec -j 2 does"
+rm -r tlb.out
+mm sweep tlb.spec --tasks 4 --slurm --wait --time=10
+want_rc 0
+want_out_re "^submitted job [0-9]+: 4 array tasks over 28 points; rows in tlb.out/points$"
+want_out "sweep: 28 of 28 points merged (28 rows) into tlb.out/results.csv and tlb.out/results.json, figure tlb.out/plot.png"
+cp tlb.out/results.csv slurm.csv
+rm -r tlb.out
+mm sweep tlb.spec -j 2
+want_rc 0
+want "cmp tlb.out/results.csv slurm.csv" cmp tlb.out/results.csv slurm.csv
+end
+cd - >/dev/null || exit 2
+M=$M_HERE
+
 begin "slurm: sbatch's refusal is reported (exit 2)"
 mm sweep "$T/local.spec" --slurm --partition=no-such-partition
 want_rc 2

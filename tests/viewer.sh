@@ -51,7 +51,7 @@ differ() { ! cmp -s "$1" "$2"; }
 # 2. contiguous: process 2's partition is drawn in process 2's colour, at
 #    the base `mmulab run --trace` says the OS gave it
 "$M" run --mode hwreloc --trace "$T/h.csv" programs/vcopy.s programs/vcopy.s >/dev/null 2>&1
-base2=$(awk -F, '$3 == "process start" && $5 == 2 { print $6; exit }' "$T/h.csv")
+base2=$(tests/trace_table.py "$T/h.csv" event pid base | awk -F'\t' '$1 == "process start" && $2 == 2 { print $3; exit }')
 "$V" programs/vcopy.s programs/vcopy.s --mode hwreloc --png "$T/h.png" --at-cycle 1300 --describe "$T/h.txt" 2>"$T/err"
 check "hwreloc render exits 0 ($(cat "$T/err"))" test -s "$T/h.png"
 read -r px py drawn owner <<<"$(span_at "$T/h.txt" "$base2")"
@@ -62,14 +62,14 @@ check "hwreloc: the describe file reports the drawn pixel ($drawn vs $got)" test
 
 # 3. paged: the frame the trace says P2's first fault filled is P2's colour
 "$M" run --mode paged --trace "$T/p.csv" programs/vcopy.s programs/vcopy.s >/dev/null 2>&1
-frame2=$(awk -F, '$3 == "page fault" && $5 == 2 { print $8; exit }' "$T/p.csv")
+frame2=$(tests/trace_table.py "$T/p.csv" event pid frame | awk -F'\t' '$1 == "page fault" && $2 == 2 { print $3; exit }')
 "$V" programs/vcopy.s programs/vcopy.s --mode paged --png "$T/p.png" --at-cycle 18100 --describe "$T/p.txt" 2>"$T/err"
 check "paged render exits 0 ($(cat "$T/err"))" test -s "$T/p.png"
 read -r px py drawn owner <<<"$(span_at "$T/p.txt" $(( ${frame2:-0} * 4096 )))"
 check "paged: frame ${frame2:-?} belongs to P2 (owner ${owner:-none})" test "${owner:-}" = 2
 got=$($PIX "$T/p.png" at "${px:-0}" "${py:-0}")
 check "paged: P2's frame pixel ($px,$py) is $P2_CODE, got $got" test "$got" = "$P2_CODE"
-frame1=$(awk -F, '$3 == "page fault" && $5 == 1 { print $8; exit }' "$T/p.csv")
+frame1=$(tests/trace_table.py "$T/p.csv" event pid frame | awk -F'\t' '$1 == "page fault" && $2 == 1 { print $3; exit }')
 read -r px py drawn owner <<<"$(span_at "$T/p.txt" $(( ${frame1:-0} * 4096 )))"
 got=$($PIX "$T/p.png" at "${px:-0}" "${py:-0}")
 check "paged: P1's frame pixel is $P1_CODE, got $got" test "$got" = "$P1_CODE"
@@ -131,8 +131,9 @@ LONG="programs/longsum.s programs/longsum.s programs/longsum.s programs/longsum.
 # shellcheck disable=SC2086
 "$V" $LONG --mode hwreloc --mem 16K --stack 2K --swap --png "$T/s.png" --describe "$T/s.txt" --at-cycle 31000 2>/dev/null
 now=$(awk '$1 == "now" { print $2 }' "$T/s.txt")
-want=$(awk -F, -v now="${now:-0}" '($3 == "swap out" || $3 == "swap in") && $1 < now { out[$5] = ($3 == "swap out") ? $8 : "" }
-  END { for (p in out) if (out[p] != "") printf "%d 0x%x\n", p, out[p] }' "$T/s.csv" | sort)
+want=$(tests/trace_table.py "$T/s.csv" cycle event pid base | awk -F'\t' -v now="${now:-0}" \
+  '($2 == "swap out" || $2 == "swap in") && $1 < now { out[$3] = ($2 == "swap out") ? $4 : "" }
+  END { for (p in out) if (out[p] != "") printf "%d 0x%x\n", p, out[p] }' | sort)
 got=$(awk '$1 == "process" && $4 == "swapped" { print $2, $7 }' "$T/s.txt" | sort)
 check "--swap at cycle ${now:-?}: swapped out [$(echo $got)], the trace says [$(echo $want)]" test -n "$want" -a "$got" = "$want"
 check "--swap: the others are not listed as swapped out" test "$(grep -c '^process' "$T/s.txt")" -eq 5

@@ -83,7 +83,7 @@ static void apply_frame_event(model_t *m, const event_t *ev, uint64_t now)
 static void apply_walk_event(model_t *m, const event_t *ev)
 {
     xlate_view_t *x = &m->last;
-    if (ev->kind == EV_TLB_MISS) {
+    if (ev->kind == EV_TLB_MISS || ev->kind == EV_AD_REWALK) {
         memset(x, 0, sizeof *x);
         *x = (xlate_view_t){.valid = true, .access = (access_t)ev->d, .vaddr = ev->a, .cycle = ev->cycle};
         m->mmu.asid = ev->b;
@@ -141,7 +141,7 @@ static void trace_counters(model_t *m, const evlog_t *log, size_t upto)
         m->faults += ev->kind == EV_PAGE_FAULT || ev->kind == EV_PROC_KILL;
         m->ctx_switches += ev->kind == EV_CTX_SWITCH;
         m->tlb_misses += ev->kind == EV_TLB_MISS;
-        m->walks += ev->kind == EV_TLB_MISS;
+        m->walks += ev->kind == EV_TLB_MISS || ev->kind == EV_AD_REWALK; /* a re-walk sets A or D */
         m->instructions += ev->kind == EV_PROC_EXIT ? ev->b : 0;
     }
 }

@@ -20,7 +20,7 @@ static const char *const lane_name[LANE_COUNT] = {"process", "TLB/walk", "faults
 static int lane_of(ev_kind_t k)
 {
     switch (k) {
-    case EV_TLB_MISS: case EV_WALK_STEP: case EV_PTE_WRITEBACK: case EV_TLB_FLUSH:
+    case EV_TLB_MISS: case EV_AD_REWALK: case EV_WALK_STEP: case EV_PTE_WRITEBACK: case EV_TLB_FLUSH:
         return LANE_TLB;
     case EV_PAGE_FAULT: case EV_FAULT_HANDLER: case EV_DISK_READ: case EV_DISK_WRITE: case EV_EVICT:
     case EV_PROC_KILL:
@@ -39,6 +39,7 @@ static uint32_t event_colour(const event_t *ev)
     static const uint32_t walk_level[3] = {0x7FB3E6, 0xA5D67F, 0xE6C27F};
     switch (ev->kind) {
     case EV_TLB_MISS: return 0xB04A4A;
+    case EV_AD_REWALK: return 0xC08A4A;
     case EV_WALK_STEP: return walk_level[ev->a < 3 ? ev->a : 2];
     case EV_PTE_WRITEBACK: return 0xE0E0E0;
     case EV_PAGE_FAULT: return 0xE5534B;
@@ -140,8 +141,8 @@ static void draw_process_lane(view_t *v)
 }
 
 /* Events that contain others: a page fault (its trap, handler and disk
- * parts are events of their own) and a TLB miss (its walk steps). */
-static bool is_container(ev_kind_t k) { return k == EV_PAGE_FAULT || k == EV_TLB_MISS; }
+ * parts are events of their own) and a TLB miss or A/D re-walk (its walk steps). */
+static bool is_container(ev_kind_t k) { return k == EV_PAGE_FAULT || k == EV_TLB_MISS || k == EV_AD_REWALK; }
 
 static void draw_event_pass(view_t *v, bool containers)
 {
@@ -149,7 +150,7 @@ static void draw_event_pass(view_t *v, bool containers)
     for (size_t i = 0; i < log->count; i++) {
         const event_t *ev = &log->ev[i];
         if (ev->kind == EV_PROC_START || ev->kind == EV_PROC_EXIT || ev->kind == EV_WS_SAMPLE ||
-            is_container(ev->kind) != containers)
+            ev->kind == EV_RUNNING /* the process lane shows the slices */ || is_container(ev->kind) != containers)
             continue;
         int inset = ev->kind == EV_WALK_STEP || ev->kind == EV_PTE_WRITEBACK ? 3 : 0;
         draw_bar(v, (double)ev->cycle, (double)ev->duration, lane_of(ev->kind), event_colour(ev), inset);

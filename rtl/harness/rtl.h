@@ -19,6 +19,9 @@ extern "C" {
 machine_t *rtl_create(const machine_config_t *cfg, evbus_t *bus, char *err, size_t errlen);
 /* Write an FST waveform of everything from now on (GTKWave opens it). */
 bool rtl_trace_open(machine_t *m, const char *path, char *err, size_t errlen);
+/* Finish the waveform and write its GTKWave save file beside it (gtkw.h);
+ * true if there was none.  False with a message in err. */
+bool rtl_trace_close(machine_t *m, char *err, size_t errlen);
 
 /* One translation through the MMU's test port, the core stopped: the
  * outcome, its cycles and its record.  When flush_at >= 0 a TLB flush

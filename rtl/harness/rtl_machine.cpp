@@ -14,10 +14,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <string>
 
 #include <verilated.h>
 #if VM_TRACE
 #include <verilated_fst_c.h>
+
+#include "gtkw.h"
 #endif
 
 #include "Vmmulab_top.h"
@@ -47,6 +50,7 @@ struct rtl_machine {
     frame_refs_t refs;
 #if VM_TRACE
     VerilatedFstC *fst;
+    std::string fst_path;
 #endif
 };
 
@@ -463,11 +467,28 @@ extern "C" bool rtl_trace_open(machine_t *m, const char *path, char *err, size_t
         r->fst = nullptr;
         return false;
     }
+    r->fst_path = path;
     return true;
 #else
     (void)m;
     snprintf(err, errlen, "--fst %s: this RTL build has no tracing", path);
     return false;
+#endif
+}
+
+extern "C" bool rtl_trace_close(machine_t *m, char *err, size_t errlen)
+{
+#if VM_TRACE
+    rtl_machine *r = as_rtl(m);
+    if (!r->fst)
+        return true;
+    r->fst->close();
+    delete r->fst;
+    r->fst = nullptr;
+    return gtkw_write(r->fst_path.c_str(), err, errlen);
+#else
+    (void)m, (void)err, (void)errlen;
+    return true;
 #endif
 }
 

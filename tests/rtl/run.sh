@@ -41,13 +41,18 @@ for seed in 1 2; do
             esac
             end
             [ "$seed" = 1 ] || continue
-            begin "run --engine rtl $p --mode $mode = the C model"
-            "$M" run --mode "$mode" --stats - "$p" $(program_args "$p") >"$T/c.out" 2>"$T/c.err" </dev/null
+            begin "run --engine rtl $p --mode $mode = the C model (output, stats, commit log)"
+            "$M" run --mode "$mode" --stats - --log "$T/c.log" "$p" $(program_args "$p") >"$T/c.out" 2>"$T/c.err" </dev/null
             c_rc=$?
-            "$M" run --engine rtl --mode "$mode" --stats - "$p" $(program_args "$p") >"$T/r.out" 2>"$T/r.err" </dev/null
+            "$M" run --engine rtl --mode "$mode" --stats - --log "$T/r.log" "$p" $(program_args "$p") >"$T/r.out" 2>"$T/r.err" </dev/null
             r_rc=$?
             want_eq "exit status" "$r_rc" "$c_rc"
+            grep -q "^config.engine  *rtl$" "$T/r.out" || fail_because "the RTL run's stats do not record engine rtl"
+            # the configuration differs in the engine alone, which it records
+            sed -i -e '/^config\.engine /d' -e '/^config\.command /d' -e '/^config\.mmulab_version /d' "$T/c.out" "$T/r.out"
             cmp -s "$T/c.out" "$T/r.out" || fail_because "stdout differs: $(diff "$T/c.out" "$T/r.out" | head -n 4 | tr '\n' '|')"
+            [ -s "$T/c.log" ] || fail_because "empty commit log"
+            cmp -s "$T/c.log" "$T/r.log" || fail_because "commit logs differ: $(diff "$T/c.log" "$T/r.log" | head -n 4 | tr '\n' '|')"
             cmp -s "$T/c.err" "$T/r.err" || fail_because "stderr differs: $(diff "$T/c.err" "$T/r.err" | head -n 4 | tr '\n' '|')"
             end
         done
@@ -55,11 +60,28 @@ for seed in 1 2; do
 done
 
 export MMULAB_RTL_SEED=1
-begin "cosim --fst writes an FST waveform"
-mm cosim --fst "$T/wave.fst" programs/vcopy.s
+begin "cosim --fst writes an FST waveform and its GTKWave save file"
+mm cosim --mode paged --fst "$T/wave.fst" programs/vcopy.s
 want_rc 0
 want_out "0 divergences"
 [ -s "$T/wave.fst" ] || fail_because "no $T/wave.fst"
+tests/rtl/gtkw_check.sh "$T/wave.gtkw" >"$T/gtkw.out" 2>&1 || fail_because "$(tail -n 5 "$T/gtkw.out" | tr '\n' '|')"
+end
+
+begin "cosim --log and --mem-trace: one file each, the C side's, as run writes them"
+mm cosim --mode paged --frames 3 --log "$T/co.log" --mem-trace "$T/co.din" programs/vcopy.s programs/checksum.s
+want_rc 0
+"$M" run --mode paged --frames 3 --log "$T/run.log" --mem-trace "$T/run.din" programs/vcopy.s programs/checksum.s \
+    >/dev/null 2>&1 </dev/null
+[ -s "$T/co.log" ] || fail_because "no commit log"
+cmp -s "$T/co.log" "$T/run.log" || fail_because "cosim's commit log is not run's"
+cmp -s "$T/co.din" "$T/run.din" || fail_because "cosim's din trace is not run's"
+end
+
+begin "cosim --fst into a directory that does not exist: exit 2, named"
+mm cosim --fst "$T/no/such/dir/wave.fst" programs/vcopy.s
+want_rc 2
+want_err "--fst"
 end
 
 begin "cosim --random 1000000 --seed 1"
