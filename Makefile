@@ -27,7 +27,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(OUT)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(OUT)/tests/%)
 GUEST_LIBS := $(patsubst %.s,%.so,$(wildcard programs/lib/*.s))
 
-.PHONY: all build deps deps-core deps-test demo test check check-binaries bench clean
+.PHONY: all build deps deps-core deps-test demo test check check-binaries check-portable bench clean
 
 # Install first, then build in a sub-make, so that what the mk/*.mk parts
 # detect (SDL through pkg-config, Verilator) is what is installed now.
@@ -89,6 +89,13 @@ check: build $(UNIT_BIN) check-binaries
 
 check-binaries:
 	@:
+
+# The fast paths' switch dispatch (what a compiler without labels as values
+# gets, cpu/cpu.c), checked against the reference path like the threaded one.
+check-portable:
+	$(Q)$(MAKE) --no-print-directory OUT=$(OUT)/portable CFLAGS="$(CFLAGS) -DMMULAB_NO_COMPUTED_GOTO" \
+	    $(OUT)/portable/tests/test_fastpath
+	$(Q)$(OUT)/portable/tests/test_fastpath
 
 deps-test:
 	$(Q)scripts/deps.sh test

@@ -374,10 +374,10 @@ static ALWAYS_INLINE uint64_t data_before(const block_t *b, run_pos_t at)
  * Only each entry's latest use counts, so replaying the last n positions in
  * order is enough, the last instruction's fetch just before its data access.
  */
-static void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_pos_t from, run_pos_t to)
+static ALWAYS_INLINE void account_tlb_as(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_pos_t from,
+                                          run_pos_t to, const bool one_round)
 {
     const uint32_t n = b->n;
-    const bool one_round = !from.round && !from.index && to.round == 1 && !to.index; /* the common case */
     const uint64_t count = one_round ? n : (to.round - from.round) * n + to.index - from.index;
     if (!count || (to.round < from.round))
         return;
@@ -408,6 +408,21 @@ static void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_po
     }
     mmu_hit_at(mmu, fetch, 0, stamp + 1); /* the last instruction: its fetch, then its data */
     touch_data(mmu, d, stamp + 2);
+}
+
+static NOINLINE void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_pos_t from, run_pos_t to)
+{
+    if (!from.round && !from.index && to.round == 1 && !to.index) /* one whole round from the start */
+        account_tlb_as(mmu, fetch, b, from, to, true);
+    else
+        account_tlb_as(mmu, fetch, b, from, to, false);
+}
+
+/* A block that ran once from its start and left at its end, the commonest
+ * case, with what the general case works out known. */
+static NOINLINE void account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b)
+{
+    account_tlb_as(mmu, fetch, b, (run_pos_t){0, 0}, (run_pos_t){1, 0}, true);
 }
 
 /* Settle the TLB accounting of a block run up to position `here` if the
@@ -855,13 +870,20 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_
  * the one function that runs them (labels are local to a function); the
  * handlers jump to `threaded_next` with the result in `ex`.  Each decoded
  * instruction holds its handler's address (block_thread), so going on to the
- * next instruction is one indirect jump through it.
+ * next instruction is one indirect jump through it (THREADED_JUMP).
+ *
+ * Labels as values are a GNU C extension (gcc and clang): where they are
+ * missing -- or with -DMMULAB_NO_COMPUTED_GOTO, which the portable-dispatch
+ * check builds with -- the same handlers are the cases of one switch on the
+ * decoded opcode, and the table only keeps block_thread's bookkeeping.
  */
+#if defined(__GNUC__) && !defined(MMULAB_NO_COMPUTED_GOTO)
 #define THREADED_ISA_ENTRY(name, ...) [OP_##name] = &&op_##name,
 #define THREADED_LEAN_ENTRY(name) [DECODED_##name] = &&lean_##name,
 #define THREADED_TABLE                                                                                        \
     {ISA_TABLE(THREADED_ISA_ENTRY) DECODED_LEAN_TABLE(THREADED_LEAN_ENTRY)[DECODED_ILLEGAL] = &&op_illegal, \
      [DECODED_END] = &&op_end}
+#define THREADED_JUMP(d) goto *(d)->handler
 #define THREADED_ISA_HANDLER(name, ...)                                                                       \
     op_##name : ex = exec_op(&e, d, &next_pc, OP_##name);                                                      \
     goto threaded_next;
@@ -875,6 +897,31 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_
     op_end:                                                                                                    \
     ex = EX_END;                                                                                               \
     goto threaded_next;
+#else
+#define THREADED_TABLE {NULL}
+#define THREADED_JUMP(d) goto threaded_switch
+#define THREADED_ISA_CASE(name, ...)                                                                          \
+    case OP_##name:                                                                                            \
+        ex = exec_op(&e, d, &next_pc, OP_##name);                                                              \
+        break;
+#define THREADED_LEAN_CASE(name)                                                                              \
+    case DECODED_##name:                                                                                       \
+        ex = exec_op(&e, d, &next_pc, DECODED_##name);                                                         \
+        break;
+#define THREADED_HANDLERS                                                                                     \
+    threaded_switch:                                                                                           \
+    switch (d->op) {                                                                                           \
+        ISA_TABLE(THREADED_ISA_CASE)                                                                           \
+        DECODED_LEAN_TABLE(THREADED_LEAN_CASE)                                                                 \
+    case DECODED_END:                                                                                          \
+        ex = EX_END;                                                                                           \
+        break;                                                                                                 \
+    default:                                                                                                   \
+        ex = exec_op(&e, d, &next_pc, DECODED_ILLEGAL);                                                        \
+        break;                                                                                                 \
+    }                                                                                                          \
+    goto threaded_next;
+#endif
 
 /* ---- the reference path ------------------------------------------------- */
 
@@ -974,7 +1021,9 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
     exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_RELOC, .fast = true, .extra = &extra, .limit = limit};
     block_t *b = NULL; /* the block that ran last, if it ran whole */
     cm->link_epoch++;  /* links from other runs were checked against other registers */
-    while (h.cycles < limit) {
+    /* the clock is checked below the limit where a block starts: a linked
+     * block's own check covers it (every instruction costs a cycle or more) */
+    for (;;) {
         const uint32_t pc = h.pc;
         block_t *next;
         if (b && b->chain_epoch == cm->link_epoch && b->chain->pa == x.base + pc) {
@@ -984,6 +1033,8 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
             if (UNLIKELY(h.cycles + next->cost > limit))
                 goto reference;
         } else {
+            if (UNLIKELY(h.cycles >= limit))
+                break;
             next = NULL;
             if (LIKELY(word_fits(&x, pc))) /* aligned, and its first word within reach */
                 next = block_lookup(cm, b ? b->chain : NULL, x.base + pc);
@@ -1009,12 +1060,12 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
     round:
         next_pc = fall_through;
         d = b->insn;
-        goto *d->handler;
+        THREADED_JUMP(d);
         THREADED_HANDLERS
     threaded_next:
         if (LIKELY(ex == EX_OK)) {
             d++;
-            goto *d->handler;
+            THREADED_JUMP(d);
         }
         if (LIKELY(ex == EX_END)) {
             rounds++;
@@ -1022,10 +1073,14 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
              * again (it cannot change: a write to it ends the round) */
             if (rounds < room && next_pc == pc)
                 goto round;
-            h.cycles += rounds * b->cost;
-            h.instret += rounds * b->n;
-            h.loads += rounds * b->loads;
-            h.stores += rounds * b->stores;
+            if (rounds == 1) { /* most blocks: no multiplications */
+                h.cycles += b->cost;
+                h.instret += b->n;
+                h.loads += b->loads;
+                h.stores += b->stores;
+            } else {
+                account_block(&h, b, rounds, 0);
+            }
             h.pc = next_pc;
             continue;
         }
@@ -1038,6 +1093,8 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
         if (done)
             continue;
     reference:
+        if (UNLIKELY(h.cycles >= limit))
+            break;
         b = NULL;
         hot_store(cm, &h);
         if (reference_step_mode(cm, mode) == STOP_TRAP)
@@ -1081,8 +1138,9 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             goto reference;
         block_thread(b, dispatch);
         const uint32_t fall_through = pc + 4 * b->n;
-        /* another round fits while the cycles spent stay within this */
-        const uint64_t round_room = limit - h.cycles >= 2 * b->cost ? limit - h.cycles - b->cost : 0;
+        /* another round fits while the cycles spent stay within this (no
+         * wrap: the block fits; when another cannot, spent >= b->cost passes it) */
+        const uint64_t round_room = limit - h.cycles - b->cost;
         uint64_t spent = 0; /* cycles of the whole rounds so far */
         uint32_t next_pc;
         decoded_t *d;
@@ -1097,12 +1155,12 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
     round:
         next_pc = fall_through;
         d = b->insn;
-        goto *d->handler;
+        THREADED_JUMP(d);
         THREADED_HANDLERS
     threaded_next:
         if (LIKELY(ex == EX_OK)) {
             d++;
-            goto *d->handler;
+            THREADED_JUMP(d);
         }
         bool round_ended = false; /* left at the end of a round, not inside one */
         if (ex == EX_END) {
@@ -1129,7 +1187,10 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             hot_store(cm, &h);
             return STOP_TRAP;
         }
-        account_tlb(&cm->mmu, fetch, b, e.settled, (run_pos_t){e.round, done});
+        if (e.round == 1 && !done && !e.settled.round && !e.settled.index)
+            account_tlb_one_round(&cm->mmu, fetch, b);
+        else
+            account_tlb(&cm->mmu, fetch, b, e.settled, (run_pos_t){e.round, done});
         if (LIKELY(done || e.round))
             continue;
     reference:
