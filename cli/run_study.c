@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../mmu/geometry.h"
 #include "../mmu/tlb.h"
 #include "../obs/plot.h"
 #include "../sim/runctl.h"
@@ -21,6 +22,70 @@ static void program_names(const run_options_t *o, char *out, size_t len)
         size_t used = strlen(out);
         snprintf(out + used, len - used, "%s%s", i ? " " : "", slash ? slash + 1 : o->programs[i]);
     }
+}
+
+static int by_first(const void *a, const void *b)
+{
+    uint64_t x = ((const uint64_t *)a)[0], y = ((const uint64_t *)b)[0];
+    return x < y ? -1 : x > y;
+}
+
+/* How many tables of one level p's regions need: one per distinct range of
+ * 2^cover_shift bytes that a mapped address falls in. */
+static uint64_t tables_at_level(const process_t *p, uint32_t cover_shift)
+{
+    uint64_t span[OS_MAX_REGIONS][2], count = 0, last = UINT64_MAX;
+    int n = 0;
+    for (int i = 0; i < p->nregions; i++)
+        if (p->regions[i].end > p->regions[i].start) {
+            span[n][0] = (uint64_t)p->regions[i].start >> cover_shift;
+            span[n++][1] = ((uint64_t)p->regions[i].end - 1) >> cover_shift;
+        }
+    qsort(span, (size_t)n, sizeof span[0], by_first);
+    for (int i = 0; i < n; i++) { /* merged, so a table two regions share counts once */
+        uint64_t from = last != UINT64_MAX && span[i][0] <= last ? last + 1 : span[i][0];
+        if (span[i][1] >= from)
+            count += span[i][1] - from + 1;
+        if (last == UINT64_MAX || span[i][1] > last)
+            last = span[i][1];
+    }
+    return count;
+}
+
+/*
+ * Paged: slide 20's trade-off.  The bytes of page tables the processes'
+ * address spaces need at each level (their regions at the end of the run),
+ * the internal fragmentation of their images (the unused part of the pages
+ * an image spans) and the TLB's reach (entries x page size).
+ */
+static void page_size_columns(rows_t *rows, const session_t *s)
+{
+    paging_geometry_t g;
+    paging_geometry(&s->opt.hw, &g);
+    uint64_t bytes[PAGING_MAX_LEVELS] = {0}, all = 0, frag = 0, page = 1ull << g.page_shift;
+    for (int pid = 1; pid <= os_process_count(s->os); pid++) {
+        const process_t *p = os_process(s->os, pid);
+        if (!p || p->leader) /* a thread shares its process's tables */
+            continue;
+        uint32_t lo, hi;
+        exe_extent(&p->exe, &lo, &hi);
+        if (hi > lo)
+            frag += ((uint64_t)hi + page - 1) / page * page - (uint64_t)lo / page * page - (hi - lo);
+        uint32_t cover_shift = g.page_shift;
+        for (int l = (int)g.levels - 1; l >= 0; l--) { /* a table at level l spans the index bits from l down */
+            cover_shift += g.index_bits[l];
+            bytes[l] += tables_at_level(p, cover_shift) * paging_table_bytes(&g, (uint32_t)l);
+        }
+    }
+    char col[16];
+    for (uint32_t l = 0; l < g.levels; l++) {
+        snprintf(col, sizeof col, "pt_bytes_l%u", l);
+        rows_set_u64(rows, col, bytes[l]);
+        all += bytes[l];
+    }
+    rows_set_u64(rows, "pt_bytes", all);
+    rows_set_u64(rows, "internal_frag", frag);
+    rows_set_u64(rows, "tlb_reach", (uint64_t)s->opt.hw.tlb_entries * page);
 }
 
 void run_row(rows_t *rows, const session_t *s, int status, const char *scheme)
@@ -61,6 +126,8 @@ void run_row(rows_t *rows, const session_t *s, int status, const char *scheme)
     rows_set_u64(rows, "writebacks", t.writebacks);
     rows_set_u64(rows, "fault_cycles", t.fault_cycles);
     rows_set_u64(rows, "context_switches", t.context_switches);
+    if (o->os.mode == OS_PAGED)
+        page_size_columns(rows, s);
 }
 
 bool refuse_one_run_outputs(const run_options_t *o, const char *cmd, const char *advice)

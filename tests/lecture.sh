@@ -262,4 +262,19 @@ want_rc 2
 want_err "--mft: the partitions do not fit"
 end
 
+begin "slide 20: one table over page sizes with page-table bytes per level, internal fragmentation and TLB reach"
+mm run --mode paged --page-size 512,4K --csv "$T/ps.csv" programs/vcopy.s
+want_rc 0
+col() { python3 -c "import csv,sys;r=list(csv.DictReader(open(sys.argv[1])));print(r[int(sys.argv[2])][sys.argv[3]])" "$T/ps.csv" "$@"; }
+# 4 KiB, 2 levels over 32 bits: a 4 KiB root, two 4 KiB leaf tables (the image at 0, the stack at the top)
+want_eq "root bytes, 4K" "$(col 1 pt_bytes_l0)" 4096
+want_eq "leaf bytes, 4K" "$(col 1 pt_bytes_l1)" 8192
+want_eq "pt_bytes = the levels' sum" "$(col 1 pt_bytes)" $(($(col 1 pt_bytes_l0) + $(col 1 pt_bytes_l1)))
+# vcopy's image is 2040 bytes: 8 unused in its last 512-byte page, 2056 in a 4 KiB one
+want_eq "internal fragmentation, 512" "$(col 0 internal_frag)" 8
+want_eq "internal fragmentation, 4K" "$(col 1 internal_frag)" 2056
+want_eq "TLB reach, 4K (16 entries, the default)" "$(col 1 tlb_reach)" $((16 * 4096))
+[ "$(col 0 page_faults)" -gt "$(col 1 page_faults)" ] || fail_because "smaller pages should fault more"
+end
+
 finish
