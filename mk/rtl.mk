@@ -91,7 +91,7 @@ test-rtl-auto:
 	else echo "note: verilator not installed; 'make test-rtl' installs it and runs the RTL suite"; fi
 
 test-rtl: deps-rtl
-	$(Q)$(MAKE) --no-print-directory $(OUT)/mmulab $(OUT)/mmulab-rtl rtl-mutants rtl-lint
+	$(Q)$(MAKE) --no-print-directory build $(OUT)/mmulab-rtl rtl-mutants rtl-lint
 	$(Q)OUT=$(OUT) tests/rtl/run.sh
 
 synth: deps-synth
