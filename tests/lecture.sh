@@ -277,4 +277,15 @@ want_eq "TLB reach, 4K (16 entries, the default)" "$(col 1 tlb_reach)" $((16 * 4
 [ "$(col 0 page_faults)" -gt "$(col 1 page_faults)" ] || fail_because "smaller pages should fault more"
 end
 
+begin "the sharing problem (slide 17): absolute pointers in a shared segment break when it is mapped apart"
+mm run --mode paged programs/share_list.s programs/walk_list.s -- apart
+want_rc 1
+want_out "offsets: xyz"
+want_err "process 2 (walk_list.s) stopped: page fault: page not mapped; load at pc 0x000000c4, logical address 0x30000008"
+mm run --mode paged programs/share_list.s programs/walk_list.s -- same
+want_rc 0
+want_out "offsets: xyz"
+want_out "pointers: xyz"
+end
+
 finish
