@@ -77,7 +77,7 @@ static void page_size_columns(rows_t *rows, const session_t *s)
             bytes[l] += tables_at_level(p, cover_shift) * paging_table_bytes(&g, (uint32_t)l);
         }
     }
-    char col[16];
+    char col[32];
     for (uint32_t l = 0; l < g.levels; l++) {
         snprintf(col, sizeof col, "pt_bytes_l%u", l);
         rows_set_u64(rows, col, bytes[l]);
