@@ -129,7 +129,7 @@ typedef struct {
 typedef struct {
     const sweep_t *s;
     char mmulab[PATH_MAX];
-    size_t all, todo, done, failed, skipped; /* skipped: their rows were there */
+    size_t all, pending, done, failed, skipped; /* pending: to run; skipped: their rows were there */
     double started;
     bool progress;
 } runner_t;
@@ -208,12 +208,12 @@ static void show_progress(const runner_t *r)
         return;
     double elapsed = now_seconds() - r->started;
     size_t finished = r->done + r->failed;
-    fprintf(stderr, "\rsweep: %zu/%zu points done", r->all - r->todo + finished, r->all);
+    fprintf(stderr, "\rsweep: %zu/%zu points done", r->all - r->pending + finished, r->all);
     if (r->failed)
         fprintf(stderr, " (%zu failed)", r->failed);
     fprintf(stderr, ", %.1f s elapsed", elapsed);
-    if (finished && finished < r->todo)
-        fprintf(stderr, ", about %.0f s left  ", elapsed / (double)finished * (double)(r->todo - finished));
+    if (finished && finished < r->pending)
+        fprintf(stderr, ", about %.0f s left  ", elapsed / (double)finished * (double)(r->pending - finished));
     else
         fprintf(stderr, "                ");
 }
@@ -228,7 +228,7 @@ static void run_points(runner_t *r, long jobs, long task, long tasks)
     r->started = now_seconds();
     for (size_t i = 0; i < n; i++)
         if (tasks <= 0 || (long)(i % (size_t)tasks) == task)
-            point_done(r->s, i) ? r->skipped++ : r->todo++;
+            point_done(r->s, i) ? r->skipped++ : r->pending++;
     show_progress(r);
     for (;;) {
         while (nrun < jobs && next < n) {
