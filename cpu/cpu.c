@@ -419,10 +419,23 @@ static NOINLINE void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *
 }
 
 /* A block that ran once from its start and left at its end, the commonest
- * case, with what the general case works out known. */
+ * case: the replay of account_tlb_as with its places known from the block
+ * (data_insn lists the instructions that accessed data; the j-th of them,
+ * instruction i, made the (i + j + 2)-th access of the round, its fetch the
+ * one before). */
 static NOINLINE void account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b)
 {
-    account_tlb_as(mmu, fetch, b, (run_pos_t){0, 0}, (run_pos_t){1, 0}, true);
+    const uint32_t data = b->loads + b->stores, last = b->n - 1;
+    const uint64_t base = mmu->ref_clock;
+    mmu->tlb->hits += b->n + data;
+    mmu->ref_clock = base + b->n + data;
+    const uint32_t before_last = b->data_before[last]; /* data accesses before the last instruction's */
+    for (uint32_t j = 0; j < before_last; j++) {
+        const uint32_t i = b->data_insn[j];
+        touch_data(mmu, &b->insn[i], base + i + j + 2);
+    }
+    mmu_hit_at(mmu, fetch, 0, base + last + before_last + 1); /* the last instruction: its fetch, then its data */
+    touch_data(mmu, &b->insn[last], base + last + before_last + 2);
 }
 
 /* Settle the TLB accounting of a block run up to position `here` if the
