@@ -357,7 +357,7 @@ static ALWAYS_INLINE void account_block(hot_t *h, const block_t *b, uint64_t ful
 static ALWAYS_INLINE void touch_data(mmu_t *mmu, const decoded_t *d, uint64_t stamp)
 {
     if (d->size && d->entry) /* size: the bytes its data access moves, 0 if none */
-        mmu_hit_at(mmu, d->entry, 0, stamp);
+        mmu_hit_late(mmu, d->entry, stamp);
 }
 
 /* Data accesses of the block run before position at. */
@@ -387,7 +387,7 @@ static ALWAYS_INLINE void account_tlb_as(mmu_t *mmu, tlb_entry_t *fetch, const b
     mmu->tlb->hits += count + data;
     mmu->ref_clock += count + data;
     if (!data) { /* only fetches: one entry, used last at the end */
-        mmu_hit_at(mmu, fetch, 0, mmu->ref_clock);
+        mmu_hit_late(mmu, fetch, mmu->ref_clock);
         return;
     }
     /* replay the last k instructions from q; stamp: the accesses before q's
@@ -406,7 +406,7 @@ static ALWAYS_INLINE void account_tlb_as(mmu_t *mmu, tlb_entry_t *fetch, const b
         if (++d == end)
             d = b->insn;
     }
-    mmu_hit_at(mmu, fetch, 0, stamp + 1); /* the last instruction: its fetch, then its data */
+    mmu_hit_late(mmu, fetch, stamp + 1); /* the last instruction: its fetch, then its data */
     touch_data(mmu, d, stamp + 2);
 }
 
@@ -434,7 +434,7 @@ static NOINLINE void account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fetch, const
         const uint32_t i = b->data_insn[j];
         touch_data(mmu, &b->insn[i], base + i + j + 2);
     }
-    mmu_hit_at(mmu, fetch, 0, base + last + before_last + 1); /* the last instruction: its fetch, then its data */
+    mmu_hit_late(mmu, fetch, base + last + before_last + 1); /* the last instruction: its fetch, then its data */
     touch_data(mmu, &b->insn[last], base + last + before_last + 2);
 }
 
