@@ -1142,14 +1142,36 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
     hot_t h = hot_load(cm);
     uint64_t extra;
     exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_PAGED, .fast = true, .extra = &extra, .limit = limit};
+    /* the block that ran last, if it left at its end with its fetch entry
+     * intact, and where it ran: a block it is linked to on the same page is
+     * fetched through the same entry */
+    block_t *prev = NULL;
+    uint32_t prev_pc = 0;
+    tlb_entry_t *fetch = NULL;
+    cm->link_epoch++; /* links from other runs were checked against other registers */
     while (h.cycles < limit) {
         const uint32_t pc = h.pc;
-        const paged_shortcut_t *s = (pc & 3) ? NULL : paged_shortcut(p, ACC_FETCH, pc);
-        tlb_entry_t *fetch = s ? s->entry : NULL;
-        block_t *b = s ? block_lookup(cm, NULL, paged_shortcut_pa(cm, s, pc)) : NULL;
-        if (UNLIKELY(!b || h.cycles + b->cost > limit))
-            goto reference;
-        block_thread(b, dispatch);
+        const bool same_page = prev && !((pc ^ prev_pc) & x.page_mask);
+        block_t *b;
+        if (same_page && prev->chain_epoch == cm->link_epoch && prev->chain->pa == prev->pa + (pc - prev_pc)) {
+            /* linked in this run, nothing retired or replaced since, and
+             * the fetches still hit `fetch` (the lookup's checks passed) */
+            b = prev->chain;
+            if (UNLIKELY(h.cycles + b->cost > limit))
+                goto reference;
+        } else {
+            const paged_shortcut_t *s = (pc & 3) ? NULL : paged_shortcut(p, ACC_FETCH, pc);
+            fetch = s ? s->entry : NULL;
+            b = s ? block_lookup(cm, prev ? prev->chain : NULL, paged_shortcut_pa(cm, s, pc)) : NULL;
+            if (UNLIKELY(!b || h.cycles + b->cost > limit))
+                goto reference;
+            block_thread(b, dispatch);
+            if (same_page) {
+                prev->chain = b;
+                prev->chain_epoch = cm->link_epoch; /* after the lookup: a decode bumps it */
+            }
+        }
+        prev = NULL;
         const uint32_t fall_through = pc + 4 * b->n;
         /* another round fits while the cycles spent stay within this (no
          * wrap: the block fits; when another cannot, spent >= b->cost passes it) */
@@ -1204,9 +1226,14 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             account_tlb_one_round(&cm->mmu, fetch, b);
         else
             account_tlb(&cm->mmu, fetch, b, e.settled, (run_pos_t){e.round, done});
+        if (round_ended && ex == EX_END) { /* not split: `fetch` still maps the page */
+            prev = b;
+            prev_pc = pc;
+        }
         if (LIKELY(done || e.round))
             continue;
     reference:
+        prev = NULL;
         hot_store(cm, &h);
         if (reference_step_paged(cm) == STOP_TRAP)
             return STOP_TRAP;
