@@ -1215,17 +1215,21 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             round_ended = true;
         }
         h.pc = round_ended ? next_pc : pc + 4 * done;
-        account_block(&h, b, e.round, done);
         h.cycles += extra;
         if (UNLIKELY(ex == EX_TRAP)) { /* a data fault: fetched, walked, no execute */
+            account_block(&h, b, e.round, done);
             h.cycles += cm->fetch_cost + cm->cfg_timing.trap_cycles;
             hot_store(cm, &h);
             return STOP_TRAP;
         }
-        if (e.round == 1 && !done && !e.settled.round && !e.settled.index)
+        if (e.round == 1 && !done && !e.settled.round && !e.settled.index) {
+            /* one whole round from the start, the commonest: no multiplications */
+            account_block(&h, b, 1, 0);
             account_tlb_one_round(&cm->mmu, fetch, b);
-        else
+        } else {
+            account_block(&h, b, e.round, done);
             account_tlb(&cm->mmu, fetch, b, e.settled, (run_pos_t){e.round, done});
+        }
         if (round_ended && ex == EX_END) { /* not split: `fetch` still maps the page */
             prev = b;
             prev_pc = pc;
