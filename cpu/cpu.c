@@ -423,7 +423,7 @@ static NOINLINE void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *
  * (data_insn lists the instructions that accessed data; the j-th of them,
  * instruction i, made the (i + j + 2)-th access of the round, its fetch the
  * one before). */
-static NOINLINE void account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b)
+static ALWAYS_INLINE void account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b)
 {
     const uint32_t data = b->loads + b->stores, last = b->n - 1;
     const uint64_t base = mmu->ref_clock;
