@@ -1203,6 +1203,17 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             spent += b->cost;
             if (next_pc == pc && spent + extra <= round_room)
                 goto round; /* the block cannot have changed: a write to it ends the round */
+            if (e.round == 1 && !e.settled.round && !e.settled.index) {
+                /* one whole round from the start, the commonest: no
+                 * multiplications, and its fetch entry is intact */
+                h.pc = next_pc;
+                account_block(&h, b, 1, 0);
+                h.cycles += extra;
+                account_tlb_one_round(&cm->mmu, fetch, b);
+                prev = b;
+                prev_pc = pc;
+                continue;
+            }
             round_ended = true;
             d = b->insn;
         } else if (ex == EX_CODE_WRITTEN || ex == EX_SPLIT) {
@@ -1222,14 +1233,8 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             hot_store(cm, &h);
             return STOP_TRAP;
         }
-        if (e.round == 1 && !done && !e.settled.round && !e.settled.index) {
-            /* one whole round from the start, the commonest: no multiplications */
-            account_block(&h, b, 1, 0);
-            account_tlb_one_round(&cm->mmu, fetch, b);
-        } else {
-            account_block(&h, b, e.round, done);
-            account_tlb(&cm->mmu, fetch, b, e.settled, (run_pos_t){e.round, done});
-        }
+        account_block(&h, b, e.round, done);
+        account_tlb(&cm->mmu, fetch, b, e.settled, (run_pos_t){e.round, done});
         if (round_ended && ex == EX_END) { /* not split: `fetch` still maps the page */
             prev = b;
             prev_pc = pc;
