@@ -1153,7 +1153,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         const uint32_t pc = h.pc;
         const bool same_page = prev && !((pc ^ prev_pc) & x.page_mask);
         block_t *b;
-        if (same_page && prev->chain_epoch == cm->link_epoch && prev->chain->pa == prev->pa + (pc - prev_pc)) {
+        if (same_page && prev->chain_step == pc - prev_pc && prev->chain_epoch == cm->link_epoch) {
             /* linked in this run, nothing retired or replaced since, and
              * the fetches still hit `fetch` (the lookup's checks passed) */
             b = prev->chain;
@@ -1166,8 +1166,9 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             if (UNLIKELY(!b || h.cycles + b->cost > limit))
                 goto reference;
             block_thread(b, dispatch);
-            if (same_page) {
+            if (same_page) { /* the same entry maps both: b is prev's block plus the step */
                 prev->chain = b;
+                prev->chain_step = pc - prev_pc;
                 prev->chain_epoch = cm->link_epoch; /* after the lookup: a decode bumps it */
             }
         }
@@ -1203,7 +1204,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             spent += b->cost;
             if (next_pc == pc && spent + extra <= round_room)
                 goto round; /* the block cannot have changed: a write to it ends the round */
-            if (e.round == 1 && !e.settled.round && !e.settled.index) {
+            if (e.round == 1 && !e.settled.index) { /* settled.round is 0 in the first round */
                 /* one whole round from the start, the commonest: no
                  * multiplications, and its fetch entry is intact */
                 h.pc = next_pc;
