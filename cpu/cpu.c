@@ -422,8 +422,9 @@ static NOINLINE void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *
  * case: the replay of account_tlb_as with its places known from the block
  * (data_insn lists the instructions that accessed data; the j-th of them,
  * instruction i, made the (i + j + 2)-th access of the round, its fetch the
- * one before). */
-static ALWAYS_INLINE void account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b)
+ * one before).  The fetches' touch is left to the caller: returns its stamp,
+ * or 0 when the last instruction's data access on the same entry covers it. */
+static ALWAYS_INLINE uint64_t account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b)
 {
     const uint32_t data = b->loads + b->stores, last = b->n - 1;
     const uint64_t base = mmu->ref_clock;
@@ -434,8 +435,23 @@ static ALWAYS_INLINE void account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fetch, 
         const uint32_t i = b->data_insn[j];
         touch_data(mmu, &b->insn[i], base + i + j + 2);
     }
-    mmu_hit_late(mmu, fetch, base + last + before_last + 1); /* the last instruction: its fetch, then its data */
-    touch_data(mmu, &b->insn[last], base + last + before_last + 2);
+    const uint64_t fetch_stamp = base + last + before_last + 1; /* the last instruction: its fetch, then its data */
+    const decoded_t *d = &b->insn[last];
+    if (d->size && d->entry) {
+        mmu_hit_late(mmu, d->entry, fetch_stamp + 1);
+        if (d->entry == fetch)
+            return 0;
+    }
+    return fetch_stamp;
+}
+
+/* Make the fetches' touch run_paged held back, if any. */
+static ALWAYS_INLINE void touch_late_fetch(mmu_t *mmu, tlb_entry_t *fetch, uint64_t *late)
+{
+    if (*late) {
+        mmu_hit_late_behind(mmu, fetch, *late);
+        *late = 0;
+    }
 }
 
 /* Settle the TLB accounting of a block run up to position `here` if the
@@ -1148,6 +1164,11 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
     block_t *prev = NULL;
     uint32_t prev_pc = 0;
     tlb_entry_t *fetch = NULL;
+    /* The fetches' latest touch of `fetch` (its stamp), held back while
+     * linked blocks fetch through the same entry: the next block's own
+     * touch of it replaces it, and it is made only when the chain ends or
+     * a block made no progress (0: none held back). */
+    uint64_t late_fetch = 0;
     cm->link_epoch++; /* links from other runs were checked against other registers */
     while (h.cycles < limit) {
         const uint32_t pc = h.pc;
@@ -1160,6 +1181,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             if (UNLIKELY(h.cycles + b->cost > limit))
                 goto reference;
         } else {
+            touch_late_fetch(&cm->mmu, fetch, &late_fetch);
             const paged_shortcut_t *s = (pc & 3) ? NULL : paged_shortcut(p, ACC_FETCH, pc);
             fetch = s ? s->entry : NULL;
             b = s ? block_lookup(cm, prev ? prev->chain : NULL, paged_shortcut_pa(cm, s, pc)) : NULL;
@@ -1210,7 +1232,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
                 h.pc = next_pc;
                 account_block(&h, b, 1, 0);
                 h.cycles += extra;
-                account_tlb_one_round(&cm->mmu, fetch, b);
+                late_fetch = account_tlb_one_round(&cm->mmu, fetch, b);
                 prev = b;
                 prev_pc = pc;
                 continue;
@@ -1228,6 +1250,10 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         }
         h.pc = round_ended ? next_pc : pc + 4 * done;
         h.cycles += extra;
+        /* a block that got somewhere touched `fetch` since (a miss's settling, or below) */
+        if (!done && !e.round && !e.settled.index)
+            touch_late_fetch(&cm->mmu, fetch, &late_fetch);
+        late_fetch = 0;
         if (UNLIKELY(ex == EX_TRAP)) { /* a data fault: fetched, walked, no execute */
             account_block(&h, b, e.round, done);
             h.cycles += cm->fetch_cost + cm->cfg_timing.trap_cycles;
@@ -1243,12 +1269,14 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         if (LIKELY(done || e.round))
             continue;
     reference:
+        touch_late_fetch(&cm->mmu, fetch, &late_fetch);
         prev = NULL;
         hot_store(cm, &h);
         if (reference_step_paged(cm) == STOP_TRAP)
             return STOP_TRAP;
         h = hot_load(cm);
     }
+    touch_late_fetch(&cm->mmu, fetch, &late_fetch);
     hot_store(cm, &h);
     return STOP_BUDGET;
 }
