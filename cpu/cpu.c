@@ -422,8 +422,10 @@ static NOINLINE void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *
  * case: the replay of account_tlb_as with its places known from the block
  * (data_insn lists the instructions that accessed data; the j-th of them,
  * instruction i, made the (i + j + 2)-th access of the round, its fetch the
- * one before).  The fetches' touch is left to the caller: returns its stamp,
- * or 0 when the last instruction's data access on the same entry covers it. */
+ * one before).  The fetches' touch is left to the caller where touches
+ * commute: returns its stamp, or 0 when it was made (the policy needs the
+ * touches in order) or the last instruction's data access on the same
+ * entry covers it. */
 static ALWAYS_INLINE uint64_t account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b)
 {
     const uint32_t data = b->loads + b->stores, last = b->n - 1;
@@ -437,6 +439,11 @@ static ALWAYS_INLINE uint64_t account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fet
     }
     const uint64_t fetch_stamp = base + last + before_last + 1; /* the last instruction: its fetch, then its data */
     const decoded_t *d = &b->insn[last];
+    if (UNLIKELY(!tlb_touches_commute(mmu->tlb))) { /* the order of touches matters: none held back */
+        mmu_hit_late(mmu, fetch, fetch_stamp);
+        touch_data(mmu, d, fetch_stamp + 1);
+        return 0;
+    }
     if (d->size && d->entry) {
         mmu_hit_late(mmu, d->entry, fetch_stamp + 1);
         if (d->entry == fetch)

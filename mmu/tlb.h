@@ -250,6 +250,10 @@ static inline __attribute__((always_inline)) void tlb_touch_at(tlb_t *tlb, const
         tlb->touch(tlb, slot);
 }
 
+/* True if late touches of different entries may be reported in any order
+ * (only their stamps count): the policy keeps the order list, or nothing. */
+static inline bool tlb_touches_commute(const tlb_t *tlb) { return !tlb->touch; }
+
 /* Count a hit on e (found by the caller) and update replacement. */
 static inline void tlb_hit(tlb_t *tlb, const tlb_entry_t *e)
 {
