@@ -79,8 +79,8 @@ bool os_syscall(os_t *os, process_t *p, const trap_t *trap)
     case SYS_WRITE:
         result = sys_write(os, p, cpu.r[1], cpu.r[2], cpu.r[3]);
         break;
-    case SYS_BRK: /* paged mode only: the other schemes have no heap to move */
-        result = os->pager ? pager_brk(os, p, cpu.r[1]) : (uint32_t)-E_NOSYS;
+    case SYS_BRK: /* paged and segmented modes: the others have no heap to move */
+        result = os_brk(os, p, cpu.r[1]);
         break;
     case SYS_OVERLAY: /* os/overlay.c */
         result = sys_overlay(os, p, cpu.r[1], cpu.r[2], cpu.r[3]);
