@@ -225,8 +225,8 @@ static bool choose_segments(os_t *os, const process_t *p, const svc_lib_t *lib, 
                 return true;
         }
     }
-    *code = segments_free_number(os, p, UINT32_MAX);
-    *data = lib->split ? segments_free_number(os, p, *code) : UINT32_MAX;
+    *code = segments_free_number(p, UINT32_MAX);
+    *data = lib->split ? segments_free_number(p, *code) : UINT32_MAX;
     return *code != UINT32_MAX && (!lib->split || *data != UINT32_MAX);
 }
 

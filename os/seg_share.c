@@ -14,9 +14,8 @@
 #include "seg_internal.h"
 #include "services.h"
 
-uint32_t segments_free_number(const os_t *os, const process_t *p, uint32_t besides)
+uint32_t segments_free_number(const process_t *p, uint32_t besides)
 {
-    (void)os;
     const struct proc_segs *t = p->segs;
     for (uint32_t segno = 0; t && t->table && segno + 1 < t->nseg; segno++)
         if (!t->seg[segno].used && segno != besides)

@@ -444,18 +444,24 @@ static bool resize_segment(os_t *os, process_t *p, uint32_t segno, uint32_t want
     const uint32_t to = down ? want - keep : 0;                             /* their offset after */
     if (old)
         partitions_free(&os->parts, old_base);
+    g->resident = false; /* while it has no block, compaction and swapping pass it by */
     const uint64_t in_place = down ? (uint64_t)old_base + old - want : old_base; /* the block's base if it stays */
+    bool ok = true;
     if (!want) {
         g->base = 0;
     } else if (old && in_place >= os->cfg.os_size &&
                partitions_alloc_at(&os->parts, (uint32_t)in_place, align16(want), p->pid)) {
         g->base = (uint32_t)in_place; /* no byte moves */
     } else if (!old) {
-        if ((g->base = seg_allocate(os, p, want)) == UINT32_MAX) {
-            g->base = 0;
-            return false;
-        }
-    } else if (!move_segment(os, p, g, want, keep_from, keep, to)) {
+        g->base = seg_allocate(os, p, want);
+        ok = g->base != UINT32_MAX;
+        g->base = ok ? g->base : 0;
+    } else {
+        ok = move_segment(os, p, g, want, keep_from, keep, to);
+    }
+    g->resident = true;
+    if (!ok) {
+        seg_descriptor_changed(os, p, segno);
         return false;
     }
     g->limit = want;

@@ -68,7 +68,7 @@ void segments_moved(os_t *os, process_t *p, uint32_t old_base, uint32_t new_base
 
 /* The lowest segment number of p that is free, below the stack's and
  * other than `besides` (UINT32_MAX: no exception); UINT32_MAX if none. */
-uint32_t segments_free_number(const os_t *os, const process_t *p, uint32_t besides);
+uint32_t segments_free_number(const process_t *p, uint32_t besides);
 /* Is segno a number p may give a new segment (below the stack's, free)? */
 bool segments_number_free(const process_t *p, uint32_t segno);
 

@@ -198,7 +198,7 @@ static struct shm_segment *segment_of(os_t *os, uint32_t id)
 static uint32_t seg_shmat(os_t *os, process_t *p, struct shm_segment *seg, uint32_t addr, bool read_only)
 {
     const uint32_t ob = os->m->cfg.seg_offset_bits, size = seg->pages * page_size_of(os);
-    const uint32_t segno = addr ? addr >> ob : segments_free_number(os, p, UINT32_MAX);
+    const uint32_t segno = addr ? addr >> ob : segments_free_number(p, UINT32_MAX);
     if (size > 1u << ob || (addr && (addr & ((1u << ob) - 1) || !segments_number_free(p, segno))))
         return err_code(E_INVAL); /* larger than a segment, not a segment's start, or a number in use */
     if (segno == UINT32_MAX)
