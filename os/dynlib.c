@@ -251,8 +251,9 @@ static int place_segmented(os_t *os, process_t *p, svc_lib_t *lib)
     const uint32_t code_bytes = lib->split ? split : lib->size;
     bool shared = false, ignored;
     bool ok = flat && segments_add_at(os, p, code, code_bytes, code_perm, REGION_LIB_CODE, flat, &shared) != UINT32_MAX;
+    const uint32_t data_bytes = lib->size - split;
     if (ok && lib->split &&
-        segments_add_at(os, p, data, lib->size - split, data_perm, REGION_LIB_DATA, flat + split, &ignored) == UINT32_MAX) {
+        segments_add_at(os, p, data, data_bytes, data_perm, REGION_LIB_DATA, flat + split, &ignored) == UINT32_MAX) {
         segments_remove(os, p, lib->base, REGION_LIB_CODE);
         ok = false;
     }
@@ -572,7 +573,7 @@ bool dynlib_bind(os_t *os, process_t *thread, cpu_state_t *cpu)
         snprintf(why, sizeof why, "lazy binding: cannot load library '%s' (error %d)", lib_name, -lib);
     if (!why[0] && bind_slot(os, p, &p->svc->libs[lib], sym_name, slot, true, &address, why, sizeof why)) {
         cpu->pc = address; /* on to the symbol, the caller's registers untouched */
-        machine_set_state(os->m, cpu);
+        os_return_to_user(os, thread->pid, cpu);
         return true;
     }
     fprintf(os->console, "mmulab: process %d (%s): symbol lookup error: %s\n", p->pid, p->name, why);

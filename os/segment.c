@@ -15,8 +15,6 @@
 #include "services.h"
 #include "syscall.h"
 
-#define align16 seg_align16
-
 static seg_unit_t seg_rules(const os_t *os)
 {
     seg_unit_t s;
@@ -186,7 +184,7 @@ static bool swap_out_one(os_t *os, const process_t *spare)
  * other processes' segments swapped out one by one. */
 uint32_t seg_allocate(os_t *os, process_t *p, uint32_t bytes)
 {
-    const uint32_t size = align16(bytes ? bytes : 16);
+    const uint32_t size = seg_align16(bytes ? bytes : 16);
     for (;;) {
         uint32_t base = partitions_alloc(&os->parts, size, p->pid);
         if (base != UINT32_MAX)
@@ -217,7 +215,7 @@ void seg_drop_block(os_t *os, process_t *p, os_segment_t *g)
     process_t *heir = g->shared ? other_user(os, p, g->base) : NULL;
     partitions_free(&os->parts, g->base);
     if (heir) /* the block stays for the others: it passes to one of them */
-        partitions_alloc_at(&os->parts, g->base, align16(g->limit), heir->pid);
+        partitions_alloc_at(&os->parts, g->base, seg_align16(g->limit), heir->pid);
     else if (g->shm)
         shm_keep_bytes(os, g->shm, g->base); /* the object outlives its last mapping */
 }
@@ -246,7 +244,7 @@ void segments_moved(os_t *os, process_t *p, uint32_t old_base, uint32_t new_base
     }
 }
 
-/* Does q's block hold the same `content` bytes? */
+/* Does the block of segment h hold the same `content` bytes? */
 static bool same_bytes(os_t *os, const os_segment_t *h, const uint8_t *content)
 {
     uint8_t *bytes = malloc(h->limit);
@@ -288,9 +286,9 @@ process_t *seg_twin(os_t *os, const process_t *p, uint32_t segno, const uint8_t 
 /* ---- loading ------------------------------------------------------------------------ */
 
 /* Bring segment segno of p into memory: the block another process holds
- * with the same code (the same program, or the same bytes), from the backing store if it was swapped out, else
- * from the executable (zeros for bss and stack).  False if there is no
- * room; *fill says how (SEG_FILL_*). */
+ * with the same code (the same program, or the same bytes), from the
+ * backing store if it was swapped out, else from the executable (zeros for
+ * bss and stack).  False if there is no room; *fill says how (SEG_FILL_*). */
 static bool bring_in(os_t *os, process_t *p, uint32_t segno, int *fill)
 {
     os_segment_t *g = &p->segs->seg[segno];
@@ -410,8 +408,9 @@ static bool move_segment(os_t *os, process_t *p, os_segment_t *g, uint32_t want,
     }
     uint32_t base = seg_allocate(os, p, want);
     if (base == UINT32_MAX) { /* as it was (compaction may have moved others over the old place) */
-        base = partitions_alloc_at(&os->parts, old_base, align16(old), p->pid) ? old_base
-                                                                               : partitions_alloc(&os->parts, align16(old), p->pid);
+        const uint32_t size = seg_align16(old);
+        base = partitions_alloc_at(&os->parts, old_base, size, p->pid) ? old_base
+                                                                       : partitions_alloc(&os->parts, size, p->pid);
         if (base != UINT32_MAX) { /* it was free a moment ago: it fits */
             machine_phys_write(os->m, base + (keep_from - old_base), bytes, keep);
             g->base = base;
@@ -450,7 +449,7 @@ static bool resize_segment(os_t *os, process_t *p, uint32_t segno, uint32_t want
     if (!want) {
         g->base = 0;
     } else if (old && in_place >= os->cfg.os_size &&
-               partitions_alloc_at(&os->parts, (uint32_t)in_place, align16(want), p->pid)) {
+               partitions_alloc_at(&os->parts, (uint32_t)in_place, seg_align16(want), p->pid)) {
         g->base = (uint32_t)in_place; /* no byte moves */
     } else if (!old) {
         g->base = seg_allocate(os, p, want);
@@ -475,7 +474,7 @@ static bool resize_segment(os_t *os, process_t *p, uint32_t segno, uint32_t want
 static bool grow_down(os_t *os, process_t *p, uint32_t segno, uint32_t off)
 {
     const uint32_t span = 1u << os->m->cfg.seg_offset_bits, old = p->segs->seg[segno].limit;
-    uint32_t want = align16(span - (off & ~15u));
+    uint32_t want = seg_align16(span - (off & ~15u));
     want = want < 2 * old ? 2 * old : want;
     want = want > span ? span : want;
     return want <= SEG_LIMIT_MAX && want > old && resize_segment(os, p, segno, want);
@@ -634,7 +633,7 @@ void segments_print(const os_t *os, const process_t *p, FILE *out)
             snprintf(base, sizeof base, "0x%08x", g->base);
         else
             snprintf(base, sizeof base, "%s", !g->limit ? "(empty)" : g->backing ? "(swapped)" : "(on disk)");
-        fprintf(out, "  %-7u %-13s 0x%08x %-10s 0x%08x %-8s %s\n", i, region_kind_name[g->kind], logical, base, g->limit,
-                flags, g->shared ? "shared" : "private");
+        fprintf(out, "  %-7u %-13s 0x%08x %-10s 0x%08x %-8s %s\n", i, region_kind_name[g->kind], logical, base,
+                g->limit, flags, g->shared ? "shared" : "private");
     }
 }

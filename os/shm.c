@@ -207,7 +207,8 @@ static uint32_t seg_shmat(os_t *os, process_t *p, struct shm_segment *seg, uint3
     if (!seg->in_memory && !content)
         return err_code(E_NOMEM);
     const uint32_t perm = SEC_R | (read_only ? 0 : SEC_W);
-    const uint32_t base = segments_map_shm(os, p, segno, seg, seg->in_memory ? seg->block : UINT32_MAX, size, perm, content);
+    const uint32_t block = seg->in_memory ? seg->block : UINT32_MAX; /* UINT32_MAX: a new one */
+    const uint32_t base = segments_map_shm(os, p, segno, seg, block, size, perm, content);
     free(content);
     if (base == UINT32_MAX)
         return err_code(E_NOMEM);

@@ -299,7 +299,7 @@ end
 cat >"$T/shmbad.s" <<'PROG'
 ; shmat's refusals under seg: not a segment's start (-EINVAL), a number in
 ; use (the stack's: -EINVAL), larger than a segment (shmget 128K, -EINVAL);
-; exits with the three results' sum, -66
+; shmdt of the code segment (-EINVAL); exits with the four results' sum, -88
         .text
         LOAD    R1, #6
         LOAD    R2, #64
@@ -320,13 +320,27 @@ cat >"$T/shmbad.s" <<'PROG'
         LOAD    R2, #0
         SYSCALL #18                     ; 128K: larger than a segment
         ADD     R11, R0
+        LOAD    R1, #0
+        SYSCALL #19                     ; shmdt(0): the code is no shared memory
+        ADD     R11, R0
         MOV     R1, R11
         SYSCALL #0
 PROG
-begin "shmat's refusals: not a segment's start, a number in use, larger than a segment"
+begin "shmat's refusals: not a segment's start, a number in use, larger than a segment; shmdt of the code"
 mm run --mode seg "$T/shmbad.s"
 want_rc 0
-want_err "first exit code -66"
+want_err "first exit code -88"
+end
+
+begin "20K, --compact --swap: compaction moves the shared-memory block under both mappings; system calls keep their results"
+mm run --mode seg --mem 20K --compact --swap --quantum 150 --stats-json "$T/j" programs/vcopy.s programs/shm_share.s \
+    programs/checksum.s programs/recurse.s
+want_rc 0
+want_err_re "compaction [0-9]+: moved"
+want_eq "parent and child print ab" "$(grep -c '^ab$' "$T/out")" 2
+for i in 0 1 2 3 4; do want_eq "process $((i + 1)) exit" "$(jv "$T/j" "processes.$i.exit_code")" 0; done
+lockstep --mode seg --mem 20K --compact --swap --quantum 150 programs/vcopy.s programs/shm_share.s programs/checksum.s \
+    programs/recurse.s
 end
 
 echo "seg: the descriptor cache's cycles (docs/timing.md)"
