@@ -343,6 +343,16 @@ lockstep --mode seg --mem 20K --compact --swap --quantum 150 programs/vcopy.s pr
     programs/recurse.s
 end
 
+begin "20K: forks, shared memory and a heap that finds no room to grow, side by side: each right or refused, in lockstep"
+mm run --mode seg --mem 20K --swap --compact --quantum 100 --stats-json "$T/j" programs/fork_cow.s programs/heap_move.s \
+    programs/fork_cow.s programs/shm_share.s
+want_rc 0
+want_eq "exits (the two children last)" "$(for i in 0 1 2 3 4 5 6; do jv "$T/j" "processes.$i.exit_code"; done | tr '\n' ' ')" \
+    "3 5 3 0 3 3 0 "
+lockstep --mode seg --mem 20K --swap --compact --quantum 100 programs/fork_cow.s programs/heap_move.s programs/fork_cow.s \
+    programs/shm_share.s
+end
+
 echo "seg: the descriptor cache's cycles (docs/timing.md)"
 begin "without a cache every access reads two descriptor words: + 2 x mem_cycles per access"
 mm run --mode seg --prefault --stats-json "$T/c4" programs/vcopy.s
