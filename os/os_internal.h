@@ -105,6 +105,12 @@ bool os_copy_to_user_charged(os_t *os, process_t *p, uint32_t addr, const void *
 process_t *new_process(os_t *os, const char *name);
 bool exe_clone(exe_t *dst, const exe_t *src);
 
+/* Registers back to process pid once the OS has served it: into the
+ * machine while pid is on the CPU, else into its saved state (making room
+ * in memory -- compaction, a roll-out -- may have taken it off the CPU,
+ * mp_park_current), so a call's result is not lost. */
+void os_return_to_user(os_t *os, int pid, const cpu_state_t *cpu);
+
 /* Serve a system call; returns false when the process has ended. */
 bool os_syscall(os_t *os, process_t *p, const trap_t *trap);
 

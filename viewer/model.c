@@ -239,8 +239,8 @@ static void fill_segmented(model_t *m, vm_t *vm)
             continue;
         for (uint32_t i = 0; i <= t->nseg && pieces; i++) {
             bool table = i == t->nseg;
-            if (!table && !t->seg[i].used)
-                continue;
+            if (!table && (!t->seg[i].used || !t->seg[i].resident || !t->seg[i].limit))
+                continue; /* not in memory (not loaded yet, swapped out) or an empty heap: no block */
             if (n == cap && !(pieces = realloc(pieces, (cap *= 2) * sizeof *pieces)))
                 break;
             pieces[n++] = table ? (seg_piece_t){t->table, t->nseg * SEG_DESC_BYTES, pid, RG_PTABLE}
