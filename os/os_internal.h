@@ -31,6 +31,8 @@ struct os {
     int slice_pid;       /* the process whose slice is in progress, 0 none */
     uint32_t slice_ended_by; /* CTX_QUANTUM or CTX_TRAP: why the last slice ended */
     uint64_t slice_end;  /* ... and the clock at which it ends           */
+    bool keep_cpu;       /* the trap being served swapped out another process's
+                            memory for this one: it runs on (os_run_until) */
     os_retire_fn retire_fn; /* os_set_retire_observer */
     void *retire_ctx;
     bool threads_made;   /* some thread_create succeeded (os/threads.c) */

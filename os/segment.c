@@ -193,6 +193,7 @@ uint32_t seg_allocate(os_t *os, process_t *p, uint32_t bytes)
             continue;
         if (!os->cfg.mp.swap || !swap_out_one(os, p))
             return UINT32_MAX;
+        os->keep_cpu = true;
     }
 }
 

@@ -18,8 +18,13 @@
 #include "../mmu/seg.h"
 #include "../os/segment.h"
 
-const char *const region_name[RG_COUNT] = {"free",  "OS",         "code",    "data",    "bss",      "heap",
+static const char *const region_name[RG_COUNT] = {"free",  "OS",         "code",    "data",    "bss",      "heap",
                                             "stack", "page table", "mapped file", "library", "shared mem"};
+
+const char *model_region_name(const model_t *m, region_t r)
+{
+    return m->mode == OS_SEG && r == RG_PTABLE ? "segment table" : region_name[r];
+}
 
 bool model_init(model_t *m, const machine_config_t *hw)
 {
