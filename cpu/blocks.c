@@ -150,6 +150,8 @@ block_t *block_decode(cmodel_t *cm, block_t *b, uint32_t pa)
         d->cum_loads = (uint16_t)((prev ? prev->cum_loads : 0) + (isa_info[d->op].mem == MEM_LOAD));
         d->cum_stores = (uint16_t)((prev ? prev->cum_stores : 0) + (isa_info[d->op].mem == MEM_STORE));
         b->data_before[b->n] = (uint8_t)(d->cum_loads + d->cum_stores);
+        if (b->data_before[b->n] != b->data_before[b->n - 1])
+            b->data_insn[b->data_before[b->n - 1]] = (uint8_t)(b->n - 1);
         if (ends_block(d->op))
             break;
     }

@@ -69,6 +69,9 @@ struct block {
     uint64_t chain_epoch; /* cm->link_epoch when chain was set (0: never) */
     const void *const *threaded_by; /* the dispatch table of its handlers  */
     uint8_t data_before[BLOCK_MAX + 1]; /* data accesses of insn[0..i) */
+    uint8_t data_insn[BLOCK_MAX];       /* the index of each instruction with a
+                                           data access, in order (the paged
+                                           block-end replay walks only these) */
     decoded_t insn[BLOCK_MAX + 1]; /* n instructions and the sentinel */
 };
 

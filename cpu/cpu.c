@@ -357,7 +357,7 @@ static ALWAYS_INLINE void account_block(hot_t *h, const block_t *b, uint64_t ful
 static ALWAYS_INLINE void touch_data(mmu_t *mmu, const decoded_t *d, uint64_t stamp)
 {
     if (d->size && d->entry) /* size: the bytes its data access moves, 0 if none */
-        mmu_hit_at(mmu, d->entry, 0, stamp);
+        mmu_hit_late(mmu, d->entry, stamp);
 }
 
 /* Data accesses of the block run before position at. */
@@ -387,7 +387,7 @@ static ALWAYS_INLINE void account_tlb_as(mmu_t *mmu, tlb_entry_t *fetch, const b
     mmu->tlb->hits += count + data;
     mmu->ref_clock += count + data;
     if (!data) { /* only fetches: one entry, used last at the end */
-        mmu_hit_at(mmu, fetch, 0, mmu->ref_clock);
+        mmu_hit_late(mmu, fetch, mmu->ref_clock);
         return;
     }
     /* replay the last k instructions from q; stamp: the accesses before q's
@@ -406,7 +406,7 @@ static ALWAYS_INLINE void account_tlb_as(mmu_t *mmu, tlb_entry_t *fetch, const b
         if (++d == end)
             d = b->insn;
     }
-    mmu_hit_at(mmu, fetch, 0, stamp + 1); /* the last instruction: its fetch, then its data */
+    mmu_hit_late(mmu, fetch, stamp + 1); /* the last instruction: its fetch, then its data */
     touch_data(mmu, d, stamp + 2);
 }
 
@@ -419,10 +419,23 @@ static NOINLINE void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *
 }
 
 /* A block that ran once from its start and left at its end, the commonest
- * case, with what the general case works out known. */
+ * case: the replay of account_tlb_as with its places known from the block
+ * (data_insn lists the instructions that accessed data; the j-th of them,
+ * instruction i, made the (i + j + 2)-th access of the round, its fetch the
+ * one before). */
 static NOINLINE void account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b)
 {
-    account_tlb_as(mmu, fetch, b, (run_pos_t){0, 0}, (run_pos_t){1, 0}, true);
+    const uint32_t data = b->loads + b->stores, last = b->n - 1;
+    const uint64_t base = mmu->ref_clock;
+    mmu->tlb->hits += b->n + data;
+    mmu->ref_clock = base + b->n + data;
+    const uint32_t before_last = b->data_before[last]; /* data accesses before the last instruction's */
+    for (uint32_t j = 0; j < before_last; j++) {
+        const uint32_t i = b->data_insn[j];
+        touch_data(mmu, &b->insn[i], base + i + j + 2);
+    }
+    mmu_hit_late(mmu, fetch, base + last + before_last + 1); /* the last instruction: its fetch, then its data */
+    touch_data(mmu, &b->insn[last], base + last + before_last + 2);
 }
 
 /* Settle the TLB accounting of a block run up to position `here` if the
@@ -1131,14 +1144,36 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
     hot_t h = hot_load(cm);
     uint64_t extra;
     exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_PAGED, .fast = true, .extra = &extra, .limit = limit};
+    /* the block that ran last, if it left at its end with its fetch entry
+     * intact, and where it ran: a block it is linked to on the same page is
+     * fetched through the same entry */
+    block_t *prev = NULL;
+    uint32_t prev_pc = 0;
+    tlb_entry_t *fetch = NULL;
+    cm->link_epoch++; /* links from other runs were checked against other registers */
     while (h.cycles < limit) {
         const uint32_t pc = h.pc;
-        const paged_shortcut_t *s = (pc & 3) ? NULL : paged_shortcut(p, ACC_FETCH, pc);
-        tlb_entry_t *fetch = s ? s->entry : NULL;
-        block_t *b = s ? block_lookup(cm, NULL, paged_shortcut_pa(cm, s, pc)) : NULL;
-        if (UNLIKELY(!b || h.cycles + b->cost > limit))
-            goto reference;
-        block_thread(b, dispatch);
+        const bool same_page = prev && !((pc ^ prev_pc) & x.page_mask);
+        block_t *b;
+        if (same_page && prev->chain_epoch == cm->link_epoch && prev->chain->pa == prev->pa + (pc - prev_pc)) {
+            /* linked in this run, nothing retired or replaced since, and
+             * the fetches still hit `fetch` (the lookup's checks passed) */
+            b = prev->chain;
+            if (UNLIKELY(h.cycles + b->cost > limit))
+                goto reference;
+        } else {
+            const paged_shortcut_t *s = (pc & 3) ? NULL : paged_shortcut(p, ACC_FETCH, pc);
+            fetch = s ? s->entry : NULL;
+            b = s ? block_lookup(cm, prev ? prev->chain : NULL, paged_shortcut_pa(cm, s, pc)) : NULL;
+            if (UNLIKELY(!b || h.cycles + b->cost > limit))
+                goto reference;
+            block_thread(b, dispatch);
+            if (same_page) {
+                prev->chain = b;
+                prev->chain_epoch = cm->link_epoch; /* after the lookup: a decode bumps it */
+            }
+        }
+        prev = NULL;
         const uint32_t fall_through = pc + 4 * b->n;
         /* another round fits while the cycles spent stay within this (no
          * wrap: the block fits; when another cannot, spent >= b->cost passes it) */
@@ -1193,9 +1228,14 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             account_tlb_one_round(&cm->mmu, fetch, b);
         else
             account_tlb(&cm->mmu, fetch, b, e.settled, (run_pos_t){e.round, done});
+        if (round_ended && ex == EX_END) { /* not split: `fetch` still maps the page */
+            prev = b;
+            prev_pc = pc;
+        }
         if (LIKELY(done || e.round))
             continue;
     reference:
+        prev = NULL;
         hot_store(cm, &h);
         if (reference_step_paged(cm) == STOP_TRAP)
             return STOP_TRAP;

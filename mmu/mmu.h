@@ -142,6 +142,15 @@ static inline void mmu_hit_at(mmu_t *mmu, const tlb_entry_t *e, uint64_t count, 
     mmu_reference_at(mmu, e->ppn, stamp);
 }
 
+/* The same for a hit already counted, its replacement update queued in the
+ * TLB (tlb_touch_at): for replaying many hits where few entries' latest
+ * uses matter and nothing may be missing before long. */
+static inline void mmu_hit_late(mmu_t *mmu, const tlb_entry_t *e, uint64_t stamp)
+{
+    tlb_touch_at(mmu->tlb, e, stamp);
+    mmu_reference_at(mmu, e->ppn, stamp);
+}
+
 /* The events of a walk (why: EV_TLB_MISS, or EV_AD_REWALK for a hit whose A
  * or D bit must be set first, which is no miss; its steps, the write-back)
  * and of a fill (which entry it replaced and why); for listeners only.  The

@@ -82,6 +82,50 @@ static void init_order(tlb_t *tlb)
     }
 }
 
+typedef struct stamped_slot {
+    uint64_t stamp;
+    uint32_t slot;
+} stamped_slot_t;
+
+static int by_stamp(const void *a, const void *b)
+{
+    const uint64_t x = ((const stamped_slot_t *)a)->stamp, y = ((const stamped_slot_t *)b)->stamp;
+    return (x > y) - (x < y);
+}
+
+/* The queued slots in stamp order: by insertion when a handful (the usual
+ * case, nearly in order already), else through the scratch array. */
+static void sort_queue(tlb_t *tlb)
+{
+    uint16_t *q = tlb->queued;
+    const uint32_t n = tlb->npending;
+    if (n > 16) {
+        for (uint32_t i = 0; i < n; i++)
+            tlb->sorting[i] = (stamped_slot_t){tlb->stamp[q[i]], q[i]};
+        qsort(tlb->sorting, n, sizeof *tlb->sorting, by_stamp);
+        for (uint32_t i = 0; i < n; i++)
+            q[i] = (uint16_t)tlb->sorting[i].slot;
+        return;
+    }
+    for (uint32_t i = 1; i < n; i++) {
+        const uint16_t x = q[i];
+        uint32_t j = i;
+        for (; j && tlb->stamp[q[j - 1]] > tlb->stamp[x]; j--)
+            q[j] = q[j - 1];
+        q[j] = x;
+    }
+}
+
+void tlb_settle_queue(tlb_t *tlb)
+{
+    sort_queue(tlb);
+    for (uint32_t i = 0; i < tlb->npending; i++) {
+        tlb_order_move_to_front(tlb, tlb->queued[i]);
+        tlb->stamp[tlb->queued[i]] = 0;
+    }
+    tlb->npending = 0;
+}
+
 uint32_t tlb_order_rank(const tlb_t *tlb, uint32_t slot)
 {
     uint32_t rank = 0, head = tlb->entries + slot / tlb->ways;
@@ -149,11 +193,14 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     size_t nodes = (size_t)tlb->entries + tlb->sets;
     tlb->e = calloc(tlb->entries, sizeof *tlb->e);
     tlb->link = calloc(nodes, sizeof *tlb->link);
+    tlb->stamp = calloc(tlb->entries, sizeof *tlb->stamp);
+    tlb->queued = calloc(tlb->entries, sizeof *tlb->queued);
+    tlb->sorting = calloc(tlb->entries, sizeof *tlb->sorting);
     tlb->valid_map = calloc((size_t)tlb->sets * tlb->map_words, sizeof *tlb->valid_map);
     tlb->invalid = tlb->entries;
     tlb->plru = calloc((size_t)tlb->sets * tlb->ways, 1);
     tlb->bucket = malloc(sizeof *tlb->bucket << hash_bits);
-    if (!tlb->e || !tlb->link || !tlb->valid_map || !tlb->plru || !tlb->bucket) {
+    if (!tlb->e || !tlb->link || !tlb->stamp || !tlb->queued || !tlb->sorting || !tlb->valid_map || !tlb->plru || !tlb->bucket) {
         tlb_destroy(tlb);
         snprintf(err, errlen, "out of memory for the TLB");
         return NULL;
@@ -172,6 +219,9 @@ void tlb_destroy(tlb_t *tlb)
         return;
     free(tlb->e);
     free(tlb->link);
+    free(tlb->stamp);
+    free(tlb->queued);
+    free(tlb->sorting);
     free(tlb->valid_map);
     free(tlb->plru);
     free(tlb->bucket);
@@ -224,6 +274,7 @@ static void invalidate(tlb_t *tlb, uint32_t slot)
 
 tlb_entry_t *tlb_fill_any(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm, tlb_fill_info_t *info)
 {
+    tlb_settle(tlb);
     const uint32_t set = tlb_set_of(tlb, vpn);
     int way = tlb->invalid ? first_invalid_way(tlb, set) : -1;
     const bool was_valid = way < 0;
@@ -266,8 +317,9 @@ uint32_t tlb_flush(tlb_t *tlb, tlb_flush_t kind, uint32_t asid, uint64_t vpn)
     return flushed;
 }
 
-int tlb_read(const tlb_t *tlb, tlb_view_t *out, int max)
+int tlb_read(tlb_t *tlb, tlb_view_t *out, int max)
 {
+    tlb_settle(tlb); /* the ranks come from the order */
     int rows = 0;
     for (uint32_t slot = 0; slot < tlb->entries && rows < max; slot++, rows++) {
         const tlb_entry_t *e = &tlb->e[slot];

@@ -33,7 +33,11 @@
  * Speed: lookups scan the set's slots when ways <= 8, and go through a small
  * chained hash on vpn otherwise (slot indexes beside the entries); LRU and
  * FIFO keep each set's order as a circular list of slot indexes, so a touch
- * and a victim are O(1).
+ * and a victim are O(1).  A touch reported with its place in the access
+ * sequence (tlb_touch_at, the CPU's deferred block accounting) only stamps
+ * the slot and queues it; the queued slots move to the front of their sets
+ * in stamp order before anything reads or changes the order (tlb_settle),
+ * so the order is exactly the eager one wherever it is used.
  */
 #ifndef MMULAB_TLB_H
 #define MMULAB_TLB_H
@@ -89,6 +93,11 @@ struct tlb {
     uint64_t evicted_vpn;    /* what the latest fill replaced (TLB_VPN_NONE: an invalid slot) */
     /* replacement state, kept by the policies (tlb_policy.h) */
     tlb_link_t *link;        /* per slot, then per set's head                 */
+    uint64_t *stamp;         /* per slot: the place of its latest touch not yet
+                                in the order (0: none, the slot is not queued) */
+    uint16_t *queued;        /* the slots with a stamp, npending of them      */
+    uint32_t npending;
+    struct stamped_slot *sorting; /* scratch for tlb_settle_queue, per slot   */
     uint8_t *plru;           /* PLRU: per set `ways` bytes, node n at [n]    */
     uint32_t rng;            /* RANDOM                                      */
     /* host-side lookup help, private */
@@ -197,13 +206,48 @@ static inline uint32_t tlb_order_oldest_way(const tlb_t *tlb, uint32_t set)
     return tlb->link[tlb_order_head(tlb, set)].newer - set * tlb->ways;
 }
 
+/* Bring the order lists up to date with the queued touches (tlb_touch_at). */
+void tlb_settle_queue(tlb_t *tlb);
+
+static inline __attribute__((always_inline)) void tlb_settle(tlb_t *tlb)
+{
+    if (__builtin_expect(tlb->npending == 1, 0)) { /* one, as before a miss: no sorting */
+        const uint32_t slot = tlb->queued[0];
+        tlb->npending = 0;
+        tlb->stamp[slot] = 0;
+        tlb_order_move_to_front(tlb, slot);
+    } else if (__builtin_expect(tlb->npending != 0, 0)) {
+        tlb_settle_queue(tlb);
+    }
+}
+
 /* Replacement update for a hit on e (the policy's touch). */
 static inline void tlb_touch(tlb_t *tlb, const tlb_entry_t *e)
 {
+    tlb_settle(tlb);
     if (tlb->front_on_touch)
         tlb_order_move_to_front(tlb, tlb_slot(tlb, e));
     if (tlb->touch)
         tlb->touch(tlb, tlb_slot(tlb, e));
+}
+
+/*
+ * The same for a hit reported late, as the `stamp`-th access (stamps grow
+ * with the access sequence, and every hit reported this way comes after
+ * everything tlb_touch and the fills did before it): a policy keeping the
+ * order list stamps the slot and queues it, so a run of hits costs a store
+ * each; the others update at once.
+ */
+static inline __attribute__((always_inline)) void tlb_touch_at(tlb_t *tlb, const tlb_entry_t *e, uint64_t stamp)
+{
+    const uint32_t slot = tlb_slot(tlb, e);
+    if (tlb->front_on_touch) {
+        if (!tlb->stamp[slot])
+            tlb->queued[tlb->npending++] = (uint16_t)slot;
+        tlb->stamp[slot] = stamp;
+    }
+    if (tlb->touch)
+        tlb->touch(tlb, slot);
 }
 
 /* Count a hit on e (found by the caller) and update replacement. */
@@ -295,6 +339,7 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill(tlb_t *tlb, u
                                                                     uint32_t ppn, uint8_t perm,
                                                                     tlb_fill_info_t *info)
 {
+    tlb_settle(tlb);
     if (info || tlb->invalid)
         return tlb_fill_any(tlb, vpn, asid, ppn, perm, info);
     const uint32_t set = tlb_set_of(tlb, vpn); /* a full TLB: the policy's victim */
@@ -318,6 +363,6 @@ uint32_t tlb_flush(tlb_t *tlb, tlb_flush_t kind, uint32_t asid, uint64_t vpn);
  * among the set's valid entries, 0 = most recently used (LRU) or filled
  * (FIFO); PLRU: how many tree bits on the slot's path point at it
  * (log2(ways) = the next victim); RANDOM: 0.  vpn is truncated to 32 bits. */
-int tlb_read(const tlb_t *tlb, tlb_view_t *out, int max);
+int tlb_read(tlb_t *tlb, tlb_view_t *out, int max);
 
 #endif

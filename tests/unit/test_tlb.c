@@ -53,7 +53,7 @@ static void run(tlb_t *tlb, const uint64_t *vpns, size_t n)
 }
 
 /* The slot holding vpn, or -1. */
-static int slot_of_vpn(const tlb_t *tlb, uint64_t vpn)
+static int slot_of_vpn(tlb_t *tlb, uint64_t vpn)
 {
     tlb_view_t rows[1024];
     int n = tlb_read(tlb, rows, 1024);
