@@ -155,7 +155,9 @@ static inline __attribute__((always_inline)) void replay_one(tlbsim_t *s, uint64
         s->time++;
 }
 
-static void replay(tlbsim_t *s, const din_ref_t *refs, size_t n)
+/* flatten: the TLB's inline operations stay inline in this hot loop whatever
+ * the compiler's size heuristics decide for their other callers */
+static __attribute__((flatten)) void replay(tlbsim_t *s, const din_ref_t *refs, size_t n)
 {
     if (s->bounded)
         for (size_t i = 0; i < n; i++)
