@@ -67,6 +67,8 @@ struct block {
     uint64_t cost; /* cycles of the whole block without misses     */
     block_t *chain; /* the block that followed last time (a hint)  */
     uint64_t chain_epoch; /* cm->link_epoch when chain was set (0: never) */
+    uint32_t chain_step;  /* paged: the chain's virtual address less this
+                             block's, when linked (a link on the same page) */
     const void *const *threaded_by; /* the dispatch table of its handlers  */
     uint8_t data_before[BLOCK_MAX + 1]; /* data accesses of insn[0..i) */
     uint8_t data_insn[BLOCK_MAX];       /* the index of each instruction with a

@@ -422,8 +422,11 @@ static NOINLINE void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *
  * case: the replay of account_tlb_as with its places known from the block
  * (data_insn lists the instructions that accessed data; the j-th of them,
  * instruction i, made the (i + j + 2)-th access of the round, its fetch the
- * one before). */
-static NOINLINE void account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b)
+ * one before).  The fetches' touch is left to the caller where touches
+ * commute: returns its stamp, or 0 when it was made (the policy needs the
+ * touches in order) or the last instruction's data access on the same
+ * entry covers it. */
+static ALWAYS_INLINE uint64_t account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b)
 {
     const uint32_t data = b->loads + b->stores, last = b->n - 1;
     const uint64_t base = mmu->ref_clock;
@@ -434,8 +437,28 @@ static NOINLINE void account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fetch, const
         const uint32_t i = b->data_insn[j];
         touch_data(mmu, &b->insn[i], base + i + j + 2);
     }
-    mmu_hit_late(mmu, fetch, base + last + before_last + 1); /* the last instruction: its fetch, then its data */
-    touch_data(mmu, &b->insn[last], base + last + before_last + 2);
+    const uint64_t fetch_stamp = base + last + before_last + 1; /* the last instruction: its fetch, then its data */
+    const decoded_t *d = &b->insn[last];
+    if (UNLIKELY(!tlb_touches_commute(mmu->tlb))) { /* the order of touches matters: none held back */
+        mmu_hit_late(mmu, fetch, fetch_stamp);
+        touch_data(mmu, d, fetch_stamp + 1);
+        return 0;
+    }
+    if (d->size && d->entry) {
+        mmu_hit_late(mmu, d->entry, fetch_stamp + 1);
+        if (d->entry == fetch)
+            return 0;
+    }
+    return fetch_stamp;
+}
+
+/* Make the fetches' touch run_paged held back, if any. */
+static ALWAYS_INLINE void touch_late_fetch(mmu_t *mmu, tlb_entry_t *fetch, uint64_t *late)
+{
+    if (*late) {
+        mmu_hit_late_behind(mmu, fetch, *late);
+        *late = 0;
+    }
 }
 
 /* Settle the TLB accounting of a block run up to position `here` if the
@@ -1151,26 +1174,33 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
     block_t *prev = NULL;
     uint32_t prev_pc = 0;
     tlb_entry_t *fetch = NULL;
+    /* The fetches' latest touch of `fetch` (its stamp), held back while
+     * linked blocks fetch through the same entry: the next block's own
+     * touch of it replaces it, and it is made only when the chain ends or
+     * a block made no progress (0: none held back). */
+    uint64_t late_fetch = 0;
     cm->link_epoch++; /* links from other runs were checked against other registers */
     while (h.cycles < limit) {
         const uint32_t pc = h.pc;
         const bool same_page = prev && !((pc ^ prev_pc) & x.page_mask);
         block_t *b;
-        if (same_page && prev->chain_epoch == cm->link_epoch && prev->chain->pa == prev->pa + (pc - prev_pc)) {
+        if (same_page && prev->chain_step == pc - prev_pc && prev->chain_epoch == cm->link_epoch) {
             /* linked in this run, nothing retired or replaced since, and
              * the fetches still hit `fetch` (the lookup's checks passed) */
             b = prev->chain;
             if (UNLIKELY(h.cycles + b->cost > limit))
                 goto reference;
         } else {
+            touch_late_fetch(&cm->mmu, fetch, &late_fetch);
             const paged_shortcut_t *s = (pc & 3) ? NULL : paged_shortcut(p, ACC_FETCH, pc);
             fetch = s ? s->entry : NULL;
             b = s ? block_lookup(cm, prev ? prev->chain : NULL, paged_shortcut_pa(cm, s, pc)) : NULL;
             if (UNLIKELY(!b || h.cycles + b->cost > limit))
                 goto reference;
             block_thread(b, dispatch);
-            if (same_page) {
+            if (same_page) { /* the same entry maps both: b is prev's block plus the step */
                 prev->chain = b;
+                prev->chain_step = pc - prev_pc;
                 prev->chain_epoch = cm->link_epoch; /* after the lookup: a decode bumps it */
             }
         }
@@ -1206,6 +1236,17 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             spent += b->cost;
             if (next_pc == pc && spent + extra <= round_room)
                 goto round; /* the block cannot have changed: a write to it ends the round */
+            if (e.round == 1 && !e.settled.index) { /* settled.round is 0 in the first round */
+                /* one whole round from the start, the commonest: no
+                 * multiplications, and its fetch entry is intact */
+                h.pc = next_pc;
+                account_block(&h, b, 1, 0);
+                h.cycles += extra;
+                late_fetch = account_tlb_one_round(&cm->mmu, fetch, b);
+                prev = b;
+                prev_pc = pc;
+                continue;
+            }
             round_ended = true;
             d = b->insn;
         } else if (ex == EX_CODE_WRITTEN || ex == EX_SPLIT) {
@@ -1218,17 +1259,19 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             round_ended = true;
         }
         h.pc = round_ended ? next_pc : pc + 4 * done;
-        account_block(&h, b, e.round, done);
         h.cycles += extra;
+        /* a block that got somewhere touched `fetch` since (a miss's settling, or below) */
+        if (!done && !e.round && !e.settled.index)
+            touch_late_fetch(&cm->mmu, fetch, &late_fetch);
+        late_fetch = 0;
         if (UNLIKELY(ex == EX_TRAP)) { /* a data fault: fetched, walked, no execute */
+            account_block(&h, b, e.round, done);
             h.cycles += cm->fetch_cost + cm->cfg_timing.trap_cycles;
             hot_store(cm, &h);
             return STOP_TRAP;
         }
-        if (e.round == 1 && !done && !e.settled.round && !e.settled.index)
-            account_tlb_one_round(&cm->mmu, fetch, b);
-        else
-            account_tlb(&cm->mmu, fetch, b, e.settled, (run_pos_t){e.round, done});
+        account_block(&h, b, e.round, done);
+        account_tlb(&cm->mmu, fetch, b, e.settled, (run_pos_t){e.round, done});
         if (round_ended && ex == EX_END) { /* not split: `fetch` still maps the page */
             prev = b;
             prev_pc = pc;
@@ -1236,12 +1279,14 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         if (LIKELY(done || e.round))
             continue;
     reference:
+        touch_late_fetch(&cm->mmu, fetch, &late_fetch);
         prev = NULL;
         hot_store(cm, &h);
         if (reference_step_paged(cm) == STOP_TRAP)
             return STOP_TRAP;
         h = hot_load(cm);
     }
+    touch_late_fetch(&cm->mmu, fetch, &late_fetch);
     hot_store(cm, &h);
     return STOP_BUDGET;
 }

@@ -151,6 +151,17 @@ static inline void mmu_hit_late(mmu_t *mmu, const tlb_entry_t *e, uint64_t stamp
     mmu_reference_at(mmu, e->ppn, stamp);
 }
 
+/* mmu_hit_late for a hit reported after later hits on other entries (none
+ * on e itself): the frame keeps a later stamp, which another entry mapping
+ * the same frame may have given it. */
+static inline void mmu_hit_late_behind(mmu_t *mmu, const tlb_entry_t *e, uint64_t stamp)
+{
+    tlb_touch_at(mmu->tlb, e, stamp);
+    if (mmu->refs.stamp && mmu->refs.stamp[e->ppn] > stamp)
+        stamp = mmu->refs.stamp[e->ppn];
+    mmu_reference_at(mmu, e->ppn, stamp);
+}
+
 /* The events of a walk (why: EV_TLB_MISS, or EV_AD_REWALK for a hit whose A
  * or D bit must be set first, which is no miss; its steps, the write-back)
  * and of a fill (which entry it replaced and why); for listeners only.  The

@@ -116,6 +116,12 @@ static void sort_queue(tlb_t *tlb)
     }
 }
 
+/* What tlb_touch does when no touch is queued. */
+static uint8_t idle_touch_way(const tlb_t *tlb)
+{
+    return tlb->ops->touch ? TLB_TOUCH_OTHER : tlb->ops->front_on_touch ? TLB_TOUCH_FRONT : TLB_TOUCH_NONE;
+}
+
 void tlb_settle_queue(tlb_t *tlb)
 {
     sort_queue(tlb);
@@ -124,6 +130,16 @@ void tlb_settle_queue(tlb_t *tlb)
         tlb->stamp[tlb->queued[i]] = 0;
     }
     tlb->npending = 0;
+    tlb->touch_way = idle_touch_way(tlb);
+}
+
+void tlb_touch_other(tlb_t *tlb, uint32_t slot)
+{
+    tlb_settle(tlb);
+    if (tlb->front_on_touch)
+        tlb_order_move_to_front(tlb, slot);
+    if (tlb->touch)
+        tlb->touch(tlb, slot);
 }
 
 uint32_t tlb_order_rank(const tlb_t *tlb, uint32_t slot)
@@ -177,6 +193,7 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     tlb->ops = policy_ops[cfg->tlb_policy];
     tlb->front_on_touch = tlb->ops->front_on_touch;
     tlb->front_on_fill = tlb->ops->front_on_fill;
+    tlb->touch_way = idle_touch_way(tlb);
     tlb->touch = tlb->ops->touch;
     tlb->victim = tlb->ops->victim;
     tlb->filled = tlb->ops->filled;

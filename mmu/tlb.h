@@ -74,6 +74,13 @@ typedef struct {
 } tlb_link_t;
 
 typedef struct tlb tlb_t;
+
+/* What a hit's replacement update takes, in one byte tlb_touch tests. */
+typedef enum {
+    TLB_TOUCH_NONE,  /* nothing (FIFO, random)                              */
+    TLB_TOUCH_FRONT, /* move the slot to the front of its order list (LRU)  */
+    TLB_TOUCH_OTHER, /* the policy's touch, or touches queued to settle first */
+} tlb_touch_way_t;
 typedef struct tlb_policy_ops tlb_policy_ops_t;
 
 struct tlb {
@@ -97,6 +104,7 @@ struct tlb {
                                 in the order (0: none, the slot is not queued) */
     uint16_t *queued;        /* the slots with a stamp, npending of them      */
     uint32_t npending;
+    uint8_t touch_way;       /* what tlb_touch does (tlb_touch_way_t)          */
     struct stamped_slot *sorting; /* scratch for tlb_settle_queue, per slot   */
     uint8_t *plru;           /* PLRU: per set `ways` bytes, node n at [n]    */
     uint32_t rng;            /* RANDOM                                      */
@@ -211,24 +219,20 @@ void tlb_settle_queue(tlb_t *tlb);
 
 static inline __attribute__((always_inline)) void tlb_settle(tlb_t *tlb)
 {
-    if (__builtin_expect(tlb->npending == 1, 0)) { /* one, as before a miss: no sorting */
-        const uint32_t slot = tlb->queued[0];
-        tlb->npending = 0;
-        tlb->stamp[slot] = 0;
-        tlb_order_move_to_front(tlb, slot);
-    } else if (__builtin_expect(tlb->npending != 0, 0)) {
+    if (__builtin_expect(tlb->npending != 0, 0))
         tlb_settle_queue(tlb);
-    }
 }
 
+/* tlb_touch but for its commonest cases (TLB_TOUCH_OTHER). */
+void tlb_touch_other(tlb_t *tlb, uint32_t slot);
+
 /* Replacement update for a hit on e (the policy's touch). */
-static inline void tlb_touch(tlb_t *tlb, const tlb_entry_t *e)
+static inline __attribute__((always_inline)) void tlb_touch(tlb_t *tlb, const tlb_entry_t *e)
 {
-    tlb_settle(tlb);
-    if (tlb->front_on_touch)
+    if (__builtin_expect(tlb->touch_way == TLB_TOUCH_FRONT, 1))
         tlb_order_move_to_front(tlb, tlb_slot(tlb, e));
-    if (tlb->touch)
-        tlb->touch(tlb, tlb_slot(tlb, e));
+    else if (tlb->touch_way != TLB_TOUCH_NONE)
+        tlb_touch_other(tlb, tlb_slot(tlb, e));
 }
 
 /*
@@ -242,13 +246,19 @@ static inline __attribute__((always_inline)) void tlb_touch_at(tlb_t *tlb, const
 {
     const uint32_t slot = tlb_slot(tlb, e);
     if (tlb->front_on_touch) {
-        if (!tlb->stamp[slot])
+        if (!tlb->stamp[slot]) {
             tlb->queued[tlb->npending++] = (uint16_t)slot;
+            tlb->touch_way = TLB_TOUCH_OTHER; /* settle first */
+        }
         tlb->stamp[slot] = stamp;
     }
     if (tlb->touch)
         tlb->touch(tlb, slot);
 }
+
+/* True if late touches of different entries may be reported in any order
+ * (only their stamps count): the policy keeps the order list, or nothing. */
+static inline bool tlb_touches_commute(const tlb_t *tlb) { return !tlb->touch; }
 
 /* Count a hit on e (found by the caller) and update replacement. */
 static inline void tlb_hit(tlb_t *tlb, const tlb_entry_t *e)

@@ -231,14 +231,18 @@ static exe_t assemble(const char *source)
     return exe;
 }
 
-/* Identity-map virtual pages [0, pages) to frames at LOAD_BASE, two levels. */
+static uint32_t alias_vpn; /* if not 0, a virtual page mapped to the frame of page 0 as well */
+
+/* Identity-map virtual pages [0, pages) to frames at LOAD_BASE, two levels
+ * (but alias_vpn). */
 static void build_page_tables(machine_t *m, uint32_t pages)
 {
     const uint32_t root = TABLES, leaf = TABLES + 0x1000;
     assert_true(machine_write32(m, root, pte_val(pte_make(leaf >> 12, PTE_V))));
     for (uint32_t vpn = 0; vpn < pages; vpn++)
         assert_true(machine_write32(m, leaf + 4 * vpn,
-                                    pte_val(pte_make((LOAD_BASE >> 12) + vpn, PTE_V | PTE_R | PTE_W | PTE_X | PTE_U))));
+                                    pte_val(pte_make((LOAD_BASE >> 12) + (vpn == alias_vpn ? 0 : vpn),
+                                                     PTE_V | PTE_R | PTE_W | PTE_X | PTE_U))));
 }
 
 static tlb_policy_t policy = TLB_LRU; /* of the machines boot() makes */
@@ -466,6 +470,45 @@ static void test_relinked_block(void **state)
     machine_destroy(m);
 }
 
+/* Calls whose stack page is another mapping of the code's frame: the CALL's
+ * and the RET's data accesses, each the last of its block, hit another TLB
+ * entry than the fetches but stamp the same frame; the last CALL leaves
+ * for another page, so its push stays the frame's latest use. */
+static const char *program_alias_stack =
+    "        .text\n"
+    "start:  LOAD R3, #60\n"
+    "loop:   CALL get\n"
+    "        ADD R6, R4\n"
+    "        DEC R3\n"
+    "        JNZ loop\n"
+    "        CALL far\n"
+    "get:    LOAD R4, /word\n"
+    "        XOR R4, R3\n"
+    "        RET\n"
+    "        .org 0x1000\n"
+    "far:    SYSCALL #0\n"
+    "        .data\n"
+    "        .org 0x2000\n"
+    "word:   .word 5\n";
+
+static void test_aliased_frame(void **state)
+{
+    (void)state;
+    alias_vpn = 0xF000 / 4096 - 1; /* the stack's page (SP starts at 0xF000) */
+    for (policy = 0; policy < TLB_POLICY_COUNT; policy++) {
+        check_program(program_alias_stack, MMU_PAGED, 16, 16);
+        check_program(program_alias_stack, MMU_PAGED, 4, 2);
+    }
+    policy = TLB_LRU;
+    machine_t *m = boot(program_alias_stack, MMU_PAGED, 16, 16);
+    run_to_trap(m, HOW_RUN);
+    uint32_t top;
+    assert_true(machine_phys_read(m, LOAD_BASE + 0xFFC, &top, 4)); /* the CALL pushed into the code's frame */
+    assert_int_equal(top, 4 * 6); /* the last return address, after CALL far */
+    machine_destroy(m);
+    alias_vpn = 0;
+}
+
 static void test_fault_in_loop(void **state)
 {
     (void)state;
@@ -487,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_relinked_block),
         cmocka_unit_test(test_rounds_cross_pages), cmocka_unit_test(test_alternating_pages),
         cmocka_unit_test(test_stride_pages),       cmocka_unit_test(test_bench_loops),
+        cmocka_unit_test(test_aliased_frame),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
