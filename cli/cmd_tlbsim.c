@@ -98,7 +98,6 @@ typedef struct {
     u64map_t touched;  /* without: the pages seen                    */
     uint64_t seen[SEEN_CACHE]; /* a few of them, to skip the map      */
     uint64_t time;     /* references so far (with --frames)          */
-    uint64_t hit_stamp; /* hits on last[] so far, their places for tlb_touch_at */
     uint64_t by_label[5], page_faults;
 } tlbsim_t;
 
@@ -137,9 +136,8 @@ static inline __attribute__((always_inline)) void replay_one(tlbsim_t *s, uint64
     uint64_t vpn = addr >> s->page_shift;
     tlb_entry_t **last = &s->last[label == DIN_FETCH], *e = *last;
     s->by_label[label]++;
-    if (e->vpn == vpn) { /* a hit reported with its place, so that a run of them costs a store */
-        s->tlb->hits++;
-        tlb_touch_at(s->tlb, e, ++s->hit_stamp);
+    if (e->vpn == vpn) {
+        tlb_hit(s->tlb, e);
         if (bounded)
             refsim_touch(&s->mem, e->ppn, s->time);
     } else if ((e = tlb_find(s->tlb, vpn, 0)) != NULL) { /* tlb_lookup, inline */
@@ -155,9 +153,7 @@ static inline __attribute__((always_inline)) void replay_one(tlbsim_t *s, uint64
         s->time++;
 }
 
-/* flatten: the TLB's inline operations stay inline in this hot loop whatever
- * the compiler's size heuristics decide for their other callers */
-static __attribute__((flatten)) void replay(tlbsim_t *s, const din_ref_t *refs, size_t n)
+static void replay(tlbsim_t *s, const din_ref_t *refs, size_t n)
 {
     if (s->bounded)
         for (size_t i = 0; i < n; i++)

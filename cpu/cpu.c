@@ -508,15 +508,14 @@ static ALWAYS_INLINE fast_miss_t fast_miss(cmodel_t *cm, tlb_entry_t *fetch, uin
     return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, fetch->vpn != fetch_vpn};
 }
 
-/* One copy per kind of access, so that its checks fold; flattened, so that
- * the TLB's inline operations (the fetch entry's touch) stay inline here. */
-static NOINLINE __attribute__((flatten)) fast_miss_t fast_miss_load(cmodel_t *cm, tlb_entry_t *fetch, uint64_t fetches, uint32_t va,
+/* One copy per kind of access, so that its checks fold. */
+static NOINLINE fast_miss_t fast_miss_load(cmodel_t *cm, tlb_entry_t *fetch, uint64_t fetches, uint32_t va,
                                            uint64_t start)
 {
     return fast_miss(cm, fetch, fetches, ACC_LOAD, va, start);
 }
 
-static NOINLINE __attribute__((flatten)) fast_miss_t fast_miss_store(cmodel_t *cm, tlb_entry_t *fetch, uint64_t fetches, uint32_t va,
+static NOINLINE fast_miss_t fast_miss_store(cmodel_t *cm, tlb_entry_t *fetch, uint64_t fetches, uint32_t va,
                                             uint64_t start)
 {
     return fast_miss(cm, fetch, fetches, ACC_STORE, va, start);
