@@ -302,18 +302,18 @@ static long line_error(din_reader_t *r, const char *line, const char *what, char
     return -1;
 }
 
-/* The hex number at *pp (1 to 16 digits) into *value, *pp moved past it;
- * false if there is no digit or more than 16.  Two characters per step
- * through hex_pair; the steps stop at the first pair that is not two digits,
- * at the latest the one holding the line's newline, so they read at most one
- * byte past it (the buffer keeps spare bytes). */
-static inline __attribute__((always_inline)) bool parse_hex(const char **pp, uint64_t *value)
+/* The pairs of hex digits at p, two characters per step through hex_pair,
+ * at most eight (they fill 64 bits): how many, their value in *value, and in
+ * *stop the table's entry for the pair that stopped them (above 0xff; a byte
+ * if eight pairs ran).  The steps stop at the first pair that is not two
+ * digits, at the latest the one holding the line's newline, so they read at
+ * most one byte past it (the buffer keeps spare bytes). */
+static inline __attribute__((always_inline)) unsigned hex_pairs(const uint8_t *p, uint64_t *value, unsigned *stop)
 {
-    const uint8_t *start = (const uint8_t *)*pp, *p = start;
     uint64_t v = 0;
-    unsigned pair, digit, k;
+    unsigned pair = 0, k;
     uint16_t two;
-    /* Unrolled (at most 8 pairs fit 64 bits): fixed offsets, one test a pair. */
+    /* Unrolled: fixed offsets, one test a pair. */
 #pragma GCC unroll 8
     for (k = 0; k < 8; k++) {
         memcpy(&two, p + 2 * k, 2);
@@ -321,7 +321,19 @@ static inline __attribute__((always_inline)) bool parse_hex(const char **pp, uin
             break;
         v = v << 8 | pair;
     }
-    p += 2 * k; /* after 16 digits, a 17th makes it too long */
+    *value = v;
+    *stop = pair;
+    return k;
+}
+
+/* The hex number at *pp (1 to 16 digits) into *value, *pp moved past it;
+ * false if there is no digit or more than 16. */
+static inline __attribute__((always_inline)) bool parse_hex(const char **pp, uint64_t *value)
+{
+    const uint8_t *start = (const uint8_t *)*pp, *p = start;
+    uint64_t v;
+    unsigned stop, digit;
+    p += 2 * hex_pairs(p, &v, &stop); /* after 16 digits, a 17th makes it too long */
     if ((digit = hex_value[*p]) < 16) {
         v = v << 4 | digit;
         p++;
@@ -342,21 +354,15 @@ static inline __attribute__((always_inline)) bool parse_hex(const char **pp, uin
 static inline __attribute__((always_inline)) bool parse_plain_line(const char **pp, din_ref_t *ref)
 {
     const uint8_t *p = (const uint8_t *)*pp;
-    uint16_t head, two;
+    uint16_t head;
     memcpy(&head, p, 2);
     const unsigned label = (uint16_t)(head - ('0' | ' ' << 8)); /* a borrow or another second byte: > 0xff */
     if (label > DIN_FLUSH)
         return false; /* ("0x" stops at the 'x': not a plain line) */
     p += 2;
-    uint64_t v = 0;
-    unsigned pair = 0, k;
-#pragma GCC unroll 8
-    for (k = 0; k < 8; k++) {
-        memcpy(&two, p + 2 * k, 2);
-        if ((pair = hex_pair[two]) > 0xff)
-            break;
-        v = v << 8 | pair;
-    }
+    uint64_t v;
+    unsigned pair;
+    const unsigned k = hex_pairs(p, &v, &pair);
     if (pair == PAIR_END_EVEN && k)
         p += 2 * k;
     else if ((pair & 0xff00) == PAIR_END_ODD) {
