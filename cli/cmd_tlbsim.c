@@ -104,7 +104,7 @@ typedef struct {
 static tlb_entry_t no_entry = {.vpn = TLB_VPN_NONE};
 
 /* A TLB miss: find (or fault in) the page's frame, then fill the TLB. */
-static inline tlb_entry_t *handle_miss(tlbsim_t *s, uint64_t vpn)
+static inline __attribute__((always_inline)) tlb_entry_t *handle_miss(tlbsim_t *s, uint64_t vpn)
 {
     uint32_t frame = (uint32_t)vpn;
     if (s->bounded) {
@@ -140,11 +140,13 @@ static inline __attribute__((always_inline)) void replay_one(tlbsim_t *s, uint64
         tlb_hit(s->tlb, e);
         if (bounded)
             refsim_touch(&s->mem, e->ppn, s->time);
-    } else if ((e = tlb_lookup(s->tlb, vpn, 0)) != NULL) {
+    } else if ((e = tlb_find(s->tlb, vpn, 0)) != NULL) { /* tlb_lookup, inline */
+        tlb_hit(s->tlb, e);
         if (bounded)
             refsim_touch(&s->mem, e->ppn, s->time);
         *last = e;
     } else {
+        s->tlb->misses++;
         *last = handle_miss(s, vpn);
     }
     if (bounded)

@@ -500,9 +500,11 @@ static ALWAYS_INLINE fast_miss_t fast_miss(cmodel_t *cm, tlb_entry_t *fetch, uin
     uint32_t pa = 0;
     tlb_entry_t *e = mmu_find(mmu, va);
     const uint64_t now = start + cm->fetch_cost, fetch_vpn = fetch->vpn;
-    trap_cause_t cause = UNLIKELY(cm->observing || ev_enabled(cm->m.bus))
+    /* the quick way is for a miss nobody observes: a hit (on an entry with
+     * no shortcut, or one whose A or D must be set) goes the full way */
+    trap_cause_t cause = UNLIKELY(e || cm->observing || ev_enabled(cm->m.bus))
                              ? paged_translate_found(cm, e, va, acc, now, &pa, &walk)
-                             : paged_translate_as(cm, e, va, acc, now, &pa, &walk, false);
+                             : paged_translate_as(cm, NULL, va, acc, now, &pa, &walk, false);
     return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, fetch->vpn != fetch_vpn};
 }
 

@@ -181,7 +181,8 @@ static inline __attribute__((always_inline)) trap_cause_t mmu_walk_counted(mmu_t
     mmu->cnt.walks++;
     mmu->cnt.walk_cycles += r->cycles;
     mmu->cnt.pte_reads += r->steps;
-    mmu->cnt.pte_writes += r->pte_written;
+    if (r->pte_written) /* a branch, not an add: the four adds made one slow vector update */
+        mmu->cnt.pte_writes++;
     out->cycles += r->cycles;
     out->pte_written = r->pte_written;
     out->pte_addr = r->leaf_addr;

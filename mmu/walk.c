@@ -30,7 +30,7 @@ trap_cause_t mmu_walk_io(const walker_t *w, const walk_io_t *io, uint32_t ptbr, 
                          access_t access, priv_t priv, walk_result_t *out)
 {
     const walk_mem_t m = {.io = io, .mem_size = io->mem_size};
-    return walk_tables(w, &m, io_load, io_store, ptbr, ptlr, vaddr, access, priv, out, true);
+    return walk_tables(w, &m, io_load, io_store, ptbr, ptlr, vaddr, access, priv, out, true, 0);
 }
 
 void walk_to_retire(const walk_result_t *r, retire_xlate_t *x)

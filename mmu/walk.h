@@ -146,11 +146,13 @@ static inline trap_cause_t walk_pte_fault(pte_t pte, bool leaf, access_t access,
 }
 
 /* Faults decided from the address alone, before any memory is read. */
-static inline trap_cause_t walk_address_fault(const paging_geometry_t *g, uint32_t ptlr, uint32_t vaddr)
+static inline __attribute__((always_inline)) trap_cause_t walk_address_fault(const paging_geometry_t *g,
+                                                                             uint32_t levels, uint32_t ptlr,
+                                                                             uint32_t vaddr)
 {
     if (g->va_bits < 32 && (vaddr >> g->va_bits))
         return TRAP_PAGE_NOT_MAPPED;
-    if (g->levels == 1 && ptlr && paging_vpn(g, vaddr) >= ptlr)
+    if (levels == 1 && ptlr && paging_vpn(g, vaddr) >= ptlr)
         return TRAP_PAGE_NOT_MAPPED;
     return TRAP_NONE;
 }
@@ -176,21 +178,25 @@ walk_complete_leaf(const walker_t *w, const walk_mem_t *m, walk_store_fn store, 
     return TRAP_NONE;
 }
 
+/* `levels_k` is the geometry's number of levels as a constant (the loop
+ * then unrolls into that many steps), or 0 to read it from the geometry. */
 __attribute__((always_inline)) static inline trap_cause_t
 walk_tables(const walker_t *w, const walk_mem_t *m, walk_load_fn load, walk_store_fn store, uint32_t ptbr,
-            uint32_t ptlr, uint32_t vaddr, access_t access, priv_t priv, walk_result_t *out, const bool record)
+            uint32_t ptlr, uint32_t vaddr, access_t access, priv_t priv, walk_result_t *out, const bool record,
+            const uint32_t levels_k)
 {
     const paging_geometry_t *g = &w->geo;
+    const uint32_t levels = levels_k ? levels_k : g->levels;
     /* kept in locals and stored once at the end, so that a walk inlined
      * without its record keeps them in registers */
-    trap_cause_t cause = walk_address_fault(g, ptlr, vaddr);
+    trap_cause_t cause = walk_address_fault(g, levels, ptlr, vaddr);
     uint64_t table = ptbr;
     uint32_t steps = 0, pte_addr = 0; /* the last PTE read */
     pte_t pte = {0};
     out->paddr = 0;
     out->pte_written = false;
     out->cycles = 0;
-    for (uint32_t level = 0; cause == TRAP_NONE; level++) {
+    for (uint32_t level = 0; cause == TRAP_NONE && level < levels; level++) {
         const uint64_t at = table + 4u * (uint64_t)paging_index(g, vaddr, level);
         if (at + 4 > m->mem_size) {
             cause = TRAP_BUS;
@@ -198,7 +204,7 @@ walk_tables(const walker_t *w, const walk_mem_t *m, walk_load_fn load, walk_stor
         }
         pte_addr = (uint32_t)at;
         pte = (pte_t){load(m, pte_addr)};
-        const bool leaf = level + 1 == g->levels;
+        const bool leaf = level + 1 == levels;
         if (record) {
             out->level[steps] = level;
             out->pte_addr[steps] = pte_addr;
@@ -229,7 +235,14 @@ __attribute__((always_inline)) static inline trap_cause_t walk_host(const walker
                                                                    const bool record)
 {
     const walk_mem_t m = {.mem = mem, .mem_size = mem_size};
-    return walk_tables(w, &m, walk_host_load, walk_host_store, ptbr, ptlr, vaddr, access, priv, out, record);
+    if (record)
+        return walk_tables(w, &m, walk_host_load, walk_host_store, ptbr, ptlr, vaddr, access, priv, out, true, 0);
+    /* the quick walk: one copy per number of levels, each unrolled */
+    switch (w->geo.levels) {
+    case 1: return walk_tables(w, &m, walk_host_load, walk_host_store, ptbr, ptlr, vaddr, access, priv, out, false, 1);
+    case 2: return walk_tables(w, &m, walk_host_load, walk_host_store, ptbr, ptlr, vaddr, access, priv, out, false, 2);
+    default: return walk_tables(w, &m, walk_host_load, walk_host_store, ptbr, ptlr, vaddr, access, priv, out, false, 3);
+    }
 }
 
 /* Copy the walk into a retirement record (tlb_hit false, steps, PTEs). */

@@ -44,7 +44,10 @@ struct din_reader {
 
 static uint8_t hex_value[256];   /* a character's digit value, or HEX_NONE      */
 static uint16_t hex_pair[65536]; /* two characters (as a little-endian 16-bit
-                                    load) as a byte, or 0xffff                */
+                                    load) as a byte; above 0xff not two digits:
+                                    PAIR_END_*, or 0xffff                      */
+#define PAIR_END_ODD 0x100  /* a digit and '\n': 0x100 | the digit's value     */
+#define PAIR_END_EVEN 0x200 /* '\n' and anything                               */
 
 static void init_hex_tables(void)
 {
@@ -59,6 +62,11 @@ static void init_hex_tables(void)
         for (const char *second = digits; *second; second++)
             hex_pair[(uint8_t)*first | (uint8_t)*second << 8] =
                 (uint16_t)(hex_value[(uint8_t)*first] << 4 | hex_value[(uint8_t)*second]);
+    /* where a plain line's number ends (parse_plain_line) */
+    for (unsigned second = 0; second < 256; second++)
+        hex_pair['\n' | second << 8] = PAIR_END_EVEN;
+    for (const char *digit = digits; *digit; digit++)
+        hex_pair[(uint8_t)*digit | '\n' << 8] = (uint16_t)(PAIR_END_ODD | hex_value[(uint8_t)*digit]);
 }
 
 const char *din_compression(const din_reader_t *r)
@@ -294,18 +302,18 @@ static long line_error(din_reader_t *r, const char *line, const char *what, char
     return -1;
 }
 
-/* The hex number at *pp (1 to 16 digits) into *value, *pp moved past it;
- * false if there is no digit or more than 16.  Two characters per step
- * through hex_pair; the steps stop at the first pair that is not two digits,
- * at the latest the one holding the line's newline, so they read at most one
- * byte past it (the buffer keeps spare bytes). */
-static inline __attribute__((always_inline)) bool parse_hex(const char **pp, uint64_t *value)
+/* The pairs of hex digits at p, two characters per step through hex_pair,
+ * at most eight (they fill 64 bits): how many, their value in *value, and in
+ * *stop the table's entry for the pair that stopped them (above 0xff; a byte
+ * if eight pairs ran).  The steps stop at the first pair that is not two
+ * digits, at the latest the one holding the line's newline, so they read at
+ * most one byte past it (the buffer keeps spare bytes). */
+static inline __attribute__((always_inline)) unsigned hex_pairs(const uint8_t *p, uint64_t *value, unsigned *stop)
 {
-    const uint8_t *start = (const uint8_t *)*pp, *p = start;
     uint64_t v = 0;
-    unsigned pair, digit, k;
+    unsigned pair = 0, k;
     uint16_t two;
-    /* Unrolled (at most 8 pairs fit 64 bits): fixed offsets, one test a pair. */
+    /* Unrolled: fixed offsets, one test a pair. */
 #pragma GCC unroll 8
     for (k = 0; k < 8; k++) {
         memcpy(&two, p + 2 * k, 2);
@@ -313,7 +321,19 @@ static inline __attribute__((always_inline)) bool parse_hex(const char **pp, uin
             break;
         v = v << 8 | pair;
     }
-    p += 2 * k; /* after 16 digits, a 17th makes it too long */
+    *value = v;
+    *stop = pair;
+    return k;
+}
+
+/* The hex number at *pp (1 to 16 digits) into *value, *pp moved past it;
+ * false if there is no digit or more than 16. */
+static inline __attribute__((always_inline)) bool parse_hex(const char **pp, uint64_t *value)
+{
+    const uint8_t *start = (const uint8_t *)*pp, *p = start;
+    uint64_t v;
+    unsigned stop, digit;
+    p += 2 * hex_pairs(p, &v, &stop); /* after 16 digits, a 17th makes it too long */
     if ((digit = hex_value[*p]) < 16) {
         v = v << 4 | digit;
         p++;
@@ -324,23 +344,35 @@ static inline __attribute__((always_inline)) bool parse_hex(const char **pp, uin
 }
 
 /*
- * The common line, a one-digit label, one space, a bare hex address and the
- * newline: true with *ref filled and *pp at the newline.  Anything else (and
- * any error) is left to parse_line.
+ * The common line, a one-digit label, one space, a bare hex address of 1 to
+ * 15 digits and the newline: true with *ref filled and *pp at the newline.
+ * Anything else (and any error) is left to parse_line.  The label and the
+ * space are one 16-bit compare; the digits go two at a time as in
+ * parse_hex, and the pair that is not two digits says at once whether the
+ * number ended there or one digit into it (PAIR_END_*).
  */
-static inline bool parse_plain_line(const char **pp, din_ref_t *ref)
+static inline __attribute__((always_inline)) bool parse_plain_line(const char **pp, din_ref_t *ref)
 {
-    const char *p = *pp;
-    unsigned label = (uint8_t)(p[0] - '0');
-    uint64_t addr;
-    if (label > DIN_FLUSH || p[1] != ' ')
-        return false; /* ("0x" stops parse_hex at the 'x': not a plain line) */
+    const uint8_t *p = (const uint8_t *)*pp;
+    uint16_t head;
+    memcpy(&head, p, 2);
+    const unsigned label = (uint16_t)(head - ('0' | ' ' << 8)); /* a borrow or another second byte: > 0xff */
+    if (label > DIN_FLUSH)
+        return false; /* ("0x" stops at the 'x': not a plain line) */
     p += 2;
-    if (!parse_hex(&p, &addr) || *p != '\n')
-        return false;
-    ref->addr = addr;
+    uint64_t v;
+    unsigned pair;
+    const unsigned k = hex_pairs(p, &v, &pair);
+    if (pair == PAIR_END_EVEN && k)
+        p += 2 * k;
+    else if ((pair & 0xff00) == PAIR_END_ODD) {
+        v = v << 4 | (pair & 0xf);
+        p += 2 * k + 1;
+    } else
+        return false; /* no digit, 16 or more, or something else after them */
+    ref->addr = v;
     ref->label = label;
-    *pp = p;
+    *pp = (const char *)p;
     return true;
 }
 
@@ -401,24 +433,27 @@ long din_read(din_reader_t *r, din_ref_t *out, size_t max, char *err, size_t err
         }
         /* The whole lines in buf[pos..parse_end), with locals in registers. */
         const char *p = r->buf + r->pos, *end = r->buf + r->parse_end;
-        uint64_t line = r->line;
-        for (; p < end && count < max; p++, line++) {
+        din_ref_t *o = out + count, *const o_start = o, *const o_end = out + max;
+        uint64_t skipped = 0; /* lines that made no record: the lines parsed are o - o_start + skipped */
+        for (; p < end && o < o_end; p++) {
             const char *what = "bad line";
             bool used;
-            if (parse_plain_line(&p, &out[count])) {
-                count++;
+            if (parse_plain_line(&p, o)) {
+                o++;
                 continue;
             }
-            const char *nl = parse_line(p, &out[count], &used, &what);
+            const char *nl = parse_line(p, o, &used, &what);
             if (!nl) {
-                r->line = line;
+                r->line += (uint64_t)(o - o_start) + skipped;
                 return line_error(r, p, what, err, errlen);
             }
-            count += used;
+            o += used;
+            skipped += !used;
             p = nl;
         }
+        count = (size_t)(o - out);
         r->pos = (size_t)(p - r->buf);
-        r->line = line;
+        r->line += (uint64_t)(o - o_start) + skipped;
     }
     r->records += count;
     return (long)count;
