@@ -16,6 +16,7 @@
  * The RTL engine lives in build/mmulab-rtl; the core binary has no RTL and
  * hands the whole command to that binary when it sits beside it.
  */
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -138,6 +139,17 @@ static void print_commit_log(const char *engine, const history_t *h, const retir
     } else {
         fprintf(out, "> (no instruction: its OS had finished)\n");
     }
+}
+
+void cosim_print_diff(const cosim_diff_t *d, FILE *out)
+{
+    const char *dot = strrchr(d->field, '.');
+    if (strcmp(dot ? dot + 1 : d->field, "cause") == 0 && d->c < TRAP_COUNT && d->rtl < TRAP_COUNT)
+        fprintf(out, "%s: C model %s, RTL %s\n", d->field, d->c ? trap_name[d->c] : "none",
+                d->rtl ? trap_name[d->rtl] : "none");
+    else
+        fprintf(out, "%s: C model 0x%" PRIx64 " (%" PRIu64 "), RTL 0x%" PRIx64 " (%" PRIu64 ")\n", d->field, d->c,
+                d->c, d->rtl, d->rtl);
 }
 
 #define CMP(name, a, b)                                                  \
@@ -508,16 +520,36 @@ static void report_divergence(const outcome_t *o)
     if (rt) {
         char text[64];
         disasm(rt->insn, text, sizeof text);
-        printf("cosim: divergence after %" PRIu64 " instructions at cycle %" PRIu64 ", pc 0x%08" PRIx32 " (%s): %s: "
-               "C model 0x%" PRIx64 " (%" PRIu64 "), RTL 0x%" PRIx64 " (%" PRIu64 ")\n",
-               o->count, rt->cycle_begin, rt->pc, text, d->field, d->c, d->c, d->rtl, d->rtl);
+        printf("cosim: divergence after %" PRIu64 " instructions at cycle %" PRIu64 ", pc 0x%08" PRIx32 " (%s): ",
+               o->count, rt->cycle_begin, rt->pc, text);
+        cosim_print_diff(d, stdout);
     } else {
-        printf("cosim: divergence when both had ended, after %" PRIu64 " instructions at cycle %" PRIu64 ": %s: "
-               "C model 0x%" PRIx64 " (%" PRIu64 "), RTL 0x%" PRIx64 " (%" PRIu64 ")\n",
-               o->count, o->cycles, d->field, d->c, d->c, d->rtl, d->rtl);
+        printf("cosim: divergence when both had ended, after %" PRIu64 " instructions at cycle %" PRIu64 ": ",
+               o->count, o->cycles);
+        cosim_print_diff(d, stdout);
     }
     print_commit_log("C model", &o->hc, o->has_c ? &o->c_rt : NULL, o->c_pid, stdout);
     print_commit_log("RTL", &o->hr, o->has_r ? &o->r_rt : NULL, o->r_pid, stdout);
+}
+
+int cosim_mute_stdout(void)
+{
+    fflush(stdout);
+    int saved = dup(STDOUT_FILENO), null = open("/dev/null", O_WRONLY);
+    if (null >= 0) {
+        dup2(null, STDOUT_FILENO);
+        close(null);
+    }
+    return saved;
+}
+
+void cosim_unmute_stdout(int saved)
+{
+    fflush(stdout);
+    if (saved >= 0) {
+        dup2(saved, STDOUT_FILENO);
+        close(saved);
+    }
 }
 
 const char *cosim_window_path(char *path, size_t len)
@@ -549,7 +581,9 @@ static void write_window(const run_options_t *opt, const char *fst, const char *
     uint64_t at = rt ? rt->cycle_begin : o->cycles;
     window_t win = {.path = path, .from_cycle = at > WINDOW_CYCLES ? at - WINDOW_CYCLES : 0};
     outcome_t again;
+    int muted = cosim_mute_stdout();
     int rc = lockstep_run(opt, NULL, &win, NULL, true, &again);
+    cosim_unmute_stdout(muted);
     if (rc == 1 && again.count == o->count)
         printf("cosim: waveform of cycles %" PRIu64 "..%" PRIu64 " (the RTL, up to the divergence): %s "
                "(gtkwave: its .gtkw beside it)\n", win.from_cycle, again.cycles, win.path);

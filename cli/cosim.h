@@ -17,6 +17,14 @@ typedef struct {
     uint64_t c, rtl;
 } cosim_diff_t;
 
+/* "FIELD: C model V, RTL W" and a newline; a trap cause by name. */
+void cosim_print_diff(const cosim_diff_t *d, FILE *out);
+
+/* Silence stdout (Verilator prints a failed assertion there) while a run is
+ * made again for its waveform; returns what cosim_unmute_stdout restores. */
+int cosim_mute_stdout(void);
+void cosim_unmute_stdout(int saved);
+
 /* Compare two translation records (what: "fetch_xlate", ...); false fills d. */
 bool cosim_same_xlate(const char *what, const retire_xlate_t *a, const retire_xlate_t *b, cosim_diff_t *d);
 

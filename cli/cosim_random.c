@@ -372,9 +372,9 @@ static void describe_access(char *buf, size_t len, const access_desc_t *a, tlb_f
                      a->va, a->size, a->priv == MODE_USER ? "user" : "kernel",
                      a->flush_at >= 0 ? ", a flush in flight: " : "", a->flush_at >= 0 ? kind_name[kind] : "",
                      cause ? trap_name[cause] : "paddr", pa, cycles);
-    if (n > 0 && (size_t)n < len && x->valid)
-        snprintf(buf + n, len - (size_t)n, ", %s walk %u%s", x->tlb_hit ? "hit" : "miss", x->steps,
-                 x->pte_written ? " ad" : "");
+    if (n > 0 && (size_t)n < len && x->valid) /* as the commit log's `xl` (docs/outputs.md) */
+        snprintf(buf + n, len - (size_t)n, x->tlb_hit && !x->steps ? ", hit" : ", %s walk %u%s",
+                 x->tlb_hit ? "hit" : "miss", x->steps, x->pte_written ? " ad" : "");
 }
 
 static bool one_access(rig_t *g, const access_desc_t *a, tlb_flush_t kind, uint32_t fasid, uint32_t fva,
@@ -615,8 +615,8 @@ static void report_divergence(const rig_t *g, const config_run_t *cr, uint64_t d
     FILE *out = cr->out;
     fprintf(out, "cosim: divergence in configuration %d (", cr->index);
     describe_config(&g->cfg, cr->seg, out);
-    fprintf(out, "), access %" PRIu64 ": %s: %s: C model 0x%" PRIx64 ", RTL 0x%" PRIx64 "\n", done, what, d->field,
-            d->c, d->rtl);
+    fprintf(out, "), access %" PRIu64 ": %s: ", done, what);
+    cosim_print_diff(d, out);
     uint64_t first = g->log.n > ACCESS_LOG ? g->log.n - ACCESS_LOG : 0;
     for (int side = 0; side < 2; side++) {
         fprintf(out, "log, %s (its last %" PRIu64 " steps; the last is the access where they part):\n",
@@ -769,7 +769,9 @@ static void write_window(const rng_t *at_start, uint64_t accesses, uint64_t done
     cr.cov = NULL, cr.out = NULL, cr.window = path;
     cr.window_from = done_at > done_before + WINDOW_ACCESSES ? done_at - WINDOW_ACCESSES : done_before;
     cosim_diff_t d;
+    int muted = cosim_mute_stdout();
     int rc = run_config(&r, accesses, &done, &cycles, &cr, &d);
+    cosim_unmute_stdout(muted);
     if (rc == 1 && done == done_at)
         fprintf(out, "cosim: waveform of accesses %" PRIu64 "..%" PRIu64 " (the RTL, up to the divergence): %s "
                      "(gtkwave: its .gtkw beside it)\n", cr.window_from, done, path);

@@ -7,6 +7,9 @@
 #
 #   random 20k      cosim --random 20000 --seed 7
 #   seg random 20k  cosim --mode seg --random 20000 --seed 7
+#   steered 50k     cosim --random 50000 --seed 11 --coverage FILE: the
+#                   suite's coverage run, every other configuration aimed at
+#                   a bin still missed (base/limit and bare mode among them)
 #   random 200k     cosim --random 200000 --seed 11
 #   <mode> <prog>   cosim --mode <mode> <prog>, over hwreloc, paged, bare,
 #                   swreloc, seg and every programs/*.s and tests/rtl/progs/*.s
@@ -41,6 +44,7 @@ SUMMARY=${OUT:-build}/mutants.tsv
 checks() {
     echo "random 20k|60|--random 20000 --seed 7"
     echo "seg random 20k|60|--mode seg --random 20000 --seed 7"
+    echo "steered 50k|120|--random 50000 --seed 11 --coverage $T/cov.txt"
     echo "random 200k|300|--random 200000 --seed 11"
     local mode p
     for mode in hwreloc paged bare swreloc seg; do
@@ -75,14 +79,17 @@ first_failing_check() {
     elif [ "$2" -eq 124 ]; then
         echo "hang"
     else
-        tail -n 1 "$1" | sed -n 's/.*1 divergence (\(.*\))$/\1/p' | grep . || echo "exit status $2"
+        divergence_line "$1" | sed -n 's/.*1 divergence (\(.*\))$/\1/p' | grep . || echo "exit status $2"
     fi
 }
 
 # How far the killing test ran: "N accesses" or "N instructions".
 until_kill() {
-    tail -n 1 "$1" | sed -n 's/^cosim: \([0-9]* [a-z]*\), 1 divergence.*/\1/p' | grep . || echo "-"
+    divergence_line "$1" | sed -n 's/^cosim: \([0-9]* [a-z]*\), 1 divergence.*/\1/p' | grep . || echo "-"
 }
+
+# cosim's last word on a divergence (a coverage report's line may follow it)
+divergence_line() { grep -E "^cosim: [0-9]+ [a-z]+, 1 divergence" "$1" | tail -n 1; }
 
 # A divergence must print both engines' logs and leave its waveform.
 readable() {
@@ -110,7 +117,7 @@ for mut in $MUTANTS; do
             printf '%s\t%s\t%s\t%s\t%s\n' "$mut" "$killer" "$check" "$until" "$secs" >>"$SUMMARY"
             printf '        %-26s killed by %-22s %-40s after %-18s %5s s\n' "$mut" "$killer" "$check" "$until" "$secs"
             why=$(readable)
-            [ -z "$why" ] || fail_because "the divergence is not readable: $why ($(tail -n 1 "$T/kill.out"))"
+            [ -z "$why" ] || fail_because "the divergence is not readable: $why ($(divergence_line "$T/kill.out"))"
             row=$(grep -m1 -E "^\| *\`$mut\` *\|" "$DOC")
             [[ "$row" == *"| $killer | $check | $until |"* ]] ||
                 fail_because "$DOC has no row '| \`$mut\` | ... | $killer | $check | $until | ...'"

@@ -179,7 +179,7 @@ readable_divergence() {
 
 begin "a program's divergence (MUT_NO_LIMIT): the retirement in words, both commit logs, a waveform of the window"
 rm -f "$T/w.fst" "$T/w.gtkw"
-M=$MUTDIR/MUT_NO_LIMIT/mmulab-rtl mm cosim --mode hwreloc --divergence-fst "$T/w.fst" tests/rtl/progs/limit_edge.s
+M=$MUTDIR/MUT_NO_LIMIT/mmulab-rtl mm cosim --mode hwreloc --divergence-fst "$T/w.fst" tests/rtl/progs/faraway.s
 readable_divergence "commit log" "[0-9]+ p1 0x[0-9a-f]{8} \\(0x[0-9a-f]{8}\\) "
 want_out_re "^cosim: divergence after [0-9]+ instructions at cycle [0-9]+, pc 0x[0-9a-f]{8} \\([A-Z]+.*\\): [a-z_.]+: C model"
 end
