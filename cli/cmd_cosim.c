@@ -7,9 +7,11 @@
  * one instruction at a time and hands the retirement record over.  Every retired instruction is compared field by field --
  * PC, instruction, register write, memory access, both translations (hit or
  * miss, walk steps, A/D write-back), trap, cycles -- and so is the clock
- * after the OS has served a trap.  The first difference is reported with
- * the last eight instructions and the exit status is 1; otherwise the last
- * line reads `cosim: N instructions, M cycles, 0 divergences`.
+ * after the OS has served a trap.  The first difference (or a failed RTL
+ * assertion) is reported in words with both engines' commit logs around it,
+ * the run is made again to trace the RTL over the window before it, and the
+ * exit status is 1; otherwise the last line reads `cosim: N instructions, M
+ * cycles, 0 divergences`.
  *
  * Random mode (`mmulab cosim --random N --seed S`): cosim_random.c.
  *
@@ -67,12 +69,14 @@ static const opt_spec_t cosim_specs[] = {
 
 static void cosim_usage(FILE *out, const opt_parser_t *p)
 {
-    fprintf(out, "usage: mmulab cosim [--fst FILE] [run options] prog.s ... [-- ARG...]\n"
-                 "       mmulab cosim --random N [--seed S] [--coverage FILE] [--mode seg]\n"
+    fprintf(out, "usage: mmulab cosim [--fst FILE] [--divergence-fst FILE] [run options] prog.s ... [-- ARG...]\n"
+                 "       mmulab cosim --random N [--seed S] [--coverage FILE] [--divergence-fst FILE] [--mode seg]\n"
                  "       mmulab cosim --coverage FILE --merge REPORT...\n\n"
                  "Runs the C model and the RTL in lockstep, each under its own OS, and compares\n"
                  "every retired instruction (PC, instruction, register write, memory access,\n"
-                 "translation, trap, cycles).  Exit status: 0 no divergence, 1 a divergence,\n"
+                 "translation, trap, cycles); a divergence (or a failed RTL assertion) is shown\n"
+                 "with both engines' logs around it and a waveform of the window before it.\n"
+                 "Exit status: 0 no divergence, 1 a divergence,\n"
                  "2 bad input.  --random drives the MMU alone with N random accesses over random\n"
                  "configurations, page tables, flushes, ASID switches and page-table edits\n"
                  "(with --mode seg: segment tables, descriptor-cache reloads and descriptor edits).\n\n"
@@ -636,6 +640,8 @@ int cmd_cosim(int argc, char **argv)
     if (a.merge)
         return cosim_merge_reports(a.coverage, opt.programs, opt.nprograms);
     opt_warn_idle(p.prog, &tables[0], "--seed", !a.random, "without --random", stderr);
+    opt_warn_idle(p.prog, &tables[0], "--divergence-fst", a.fst && !a.random,
+                  "with --fst (that waveform covers the whole run)", stderr);
     opt_warn_idle(p.prog, &tables[0], "--fst", a.random, "with --random (the random co-simulation drives the MMU alone)",
                   stderr);
     if ((rc = run_options_finish(&opt, stderr)))

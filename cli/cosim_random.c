@@ -29,6 +29,12 @@
  * The C side is the model's own MMU unit (mmu/mmu.h), the one the CPU
  * translates through; the RTL side is the Verilated MMU through its test
  * port (rtl_mmu_access).
+ *
+ * A divergence (or a failed RTL assertion) is reported with the
+ * configuration, the access, the field and both values, then each engine's
+ * log of its last steps; the configuration is then made again from the same
+ * random state with the RTL traced over the accesses before the divergence
+ * (docs/verification.md, "Readable failures").
  */
 #include <inttypes.h>
 #include <limits.h>
