@@ -113,16 +113,25 @@ static uint32_t image_size(const exe_t *img)
     return align_up(hi, 16);
 }
 
-/* Patch every relocated field of img's sections for a load at base. */
-static bool relocate_image(exe_t *img, uint32_t base)
+/* The CPU-visible address of the library's link address v: base + v,
+ * or, for a library split into two segments, its writable part's place. */
+static uint32_t lib_address(const svc_lib_t *lib, uint32_t v)
 {
+    return lib->split && v >= lib->data_start ? lib->data_base + (v - lib->data_start) : lib->base + v;
+}
+
+/* Patch every relocated field of the library's sections for where it is
+ * loaded (lib_address). */
+static bool relocate_image(svc_lib_t *lib)
+{
+    exe_t *img = &lib->image;
     for (int i = 0; i < img->nrelocs; i++) {
         exe_reloc_t *r = &img->relocs[i];
         for (int s = 0; s < img->nsections; s++) {
             exe_section_t *sec = &img->sections[s];
             if (sec->nobits || r->offset < sec->addr || r->offset - sec->addr + 4 > sec->size)
                 continue;
-            if (!reloc_apply(sec->data + (r->offset - sec->addr), r->type, r->value + base))
+            if (!reloc_apply(sec->data + (r->offset - sec->addr), r->type, lib_address(lib, r->value)))
                 return false;
         }
     }
@@ -163,7 +172,7 @@ static int place_contiguous(os_t *os, process_t *p, svc_lib_t *lib)
         return -E_NOMEM;
     uint32_t cpu_base = os->cfg.mode == OS_HWRELOC ? 0 : p->base;
     lib->base = cpu_base + offset;
-    if (!relocate_image(&lib->image, lib->base))
+    if (!relocate_image(lib))
         return -E_NOEXEC;
     uint8_t *flat = flatten(&lib->image, lib->size);
     bool ok = flat && os_copy_to_user(os, p, lib->base, flat, lib->size);
@@ -171,22 +180,85 @@ static int place_contiguous(os_t *os, process_t *p, svc_lib_t *lib)
     return ok ? 0 : -E_NOMEM;
 }
 
-/* Segmented: the library in a segment of its own, at the first free
- * segment number, with the union of its sections' permissions. */
+/* Segmented: where the library's writable part starts, if it can have a
+ * segment of its own (every writable section above every other, some
+ * below it); else UINT32_MAX: one segment with the union of permissions.
+ * *code and *data: the SEC_* permissions of the two parts. */
+static uint32_t writable_start(const exe_t *img, uint32_t *code, uint32_t *data)
+{
+    uint32_t lo = UINT32_MAX, read_only_end = 0;
+    *code = *data = 0;
+    for (int i = 0; i < img->nsections; i++) {
+        const exe_section_t *s = &img->sections[i];
+        if (!s->size)
+            continue;
+        if (s->perm & SEC_W) {
+            lo = s->addr < lo ? s->addr : lo;
+            *data |= s->perm;
+        } else {
+            read_only_end = s->addr + s->size > read_only_end ? s->addr + s->size : read_only_end;
+            *code |= s->perm;
+        }
+    }
+    if (lo == UINT32_MAX || !lo || lo < read_only_end) {
+        *code |= *data;
+        return UINT32_MAX;
+    }
+    return lo;
+}
+
+/* Segmented: the numbers of the library's code and data segments: those
+ * another live process gave the same library, if they are free in p (the
+ * code, relocated alike, is then the same bytes, one block for both),
+ * else the lowest free ones.  False if p has none free. */
+static bool choose_segments(os_t *os, const process_t *p, const svc_lib_t *lib, uint32_t *code, uint32_t *data)
+{
+    const uint32_t ob = os->m->cfg.seg_offset_bits;
+    for (int pid = 1; pid <= os_process_count(os); pid++) {
+        const process_t *q = os_process(os, pid);
+        for (int i = 0; q != p && q->state == PROC_READY && q->svc && i < q->svc->nlibs; i++) {
+            const svc_lib_t *ql = &q->svc->libs[i];
+            if (ql->refs <= 0 || strcmp(ql->name, lib->name) || ql->split != lib->split)
+                continue;
+            *code = ql->base >> ob, *data = ql->split ? ql->data_base >> ob : UINT32_MAX;
+            if (segments_number_free(p, *code) && (!ql->split || segments_number_free(p, *data)))
+                return true;
+        }
+    }
+    *code = segments_free_number(p, UINT32_MAX);
+    *data = lib->split ? segments_free_number(p, *code) : UINT32_MAX;
+    return *code != UINT32_MAX && (!lib->split || *data != UINT32_MAX);
+}
+
+/* Segmented: the library's code (and read-only data) in a segment of its
+ * own, r-x, shared with every process that has the same library at the
+ * same numbers; its writable data in a second segment, private (a library
+ * that mixes them: one private segment, the union of permissions). */
 static int place_segmented(os_t *os, process_t *p, svc_lib_t *lib)
 {
-    uint32_t perm = 0;
-    for (int i = 0; i < lib->image.nsections; i++)
-        perm |= lib->image.sections[i].size ? lib->image.sections[i].perm : 0;
-    uint32_t paddr;
-    lib->base = segments_add(os, p, lib->size, perm, REGION_LIB_CODE, &paddr);
-    if (lib->base == UINT32_MAX)
+    const uint32_t ob = os->m->cfg.seg_offset_bits;
+    uint32_t code_perm, data_perm, code, data;
+    const uint32_t split = writable_start(&lib->image, &code_perm, &data_perm);
+    lib->split = split != UINT32_MAX;
+    lib->data_start = lib->split ? split : 0;
+    if (!choose_segments(os, p, lib, &code, &data))
         return -E_NOMEM;
-    if (!relocate_image(&lib->image, lib->base))
+    lib->base = code << ob;
+    lib->data_base = lib->split ? data << ob : 0;
+    if (!relocate_image(lib))
         return -E_NOEXEC;
     uint8_t *flat = flatten(&lib->image, lib->size);
-    bool ok = flat && machine_phys_write(os->m, paddr, flat, lib->size); /* the loader's copy, as for the program */
+    const uint32_t code_bytes = lib->split ? split : lib->size;
+    bool shared = false, ignored;
+    bool ok = flat && segments_add_at(os, p, code, code_bytes, code_perm, REGION_LIB_CODE, flat, &shared) != UINT32_MAX;
+    const uint32_t data_bytes = lib->size - split;
+    if (ok && lib->split &&
+        segments_add_at(os, p, data, data_bytes, data_perm, REGION_LIB_DATA, flat + split, &ignored) == UINT32_MAX) {
+        segments_remove(os, p, lib->base, REGION_LIB_CODE);
+        ok = false;
+    }
     free(flat);
+    lib->shared_bytes = ok && shared ? code_bytes : 0; /* not read: another process's block */
     return ok ? 0 : -E_NOMEM;
 }
 
@@ -208,7 +280,7 @@ static int place_paged(os_t *os, process_t *p, svc_lib_t *lib)
         if ((at += page) + lib->size > (1u << 20))
             return -E_NOMEM; /* ABS20 fields reach only the first MiB */
     lib->base = at;
-    if (!relocate_image(&lib->image, lib->base) || !(lib->flat = flatten(&lib->image, lib->size)))
+    if (!relocate_image(lib) || !(lib->flat = flatten(&lib->image, lib->size)))
         return -E_NOEXEC;
     for (int i = 0; i < lib->image.nsections; i++) {
         const exe_section_t *s = &lib->image.sections[i];
@@ -222,10 +294,14 @@ static int place_paged(os_t *os, process_t *p, svc_lib_t *lib)
     return 0;
 }
 
-/* Paged: unmap a library's regions (nothing to do in contiguous modes). */
+/* Paged: unmap a library's regions; segmented: its segments leave the
+ * table (nothing to do in contiguous modes). */
 static void drop_library_maps(os_t *os, process_t *p, const svc_lib_t *lib)
 {
     struct proc_services *s = p->svc;
+    if (os->cfg.mode == OS_SEG && lib->base != UINT32_MAX && segments_remove(os, p, lib->base, REGION_LIB_CODE) &&
+        lib->split)
+        segments_remove(os, p, lib->data_base, REGION_LIB_DATA);
     for (int i = 0; os->pager && lib->flat && i < s->nmaps;)
         if (s->maps[i].image == lib->flat) {
             pager_unmap_range(os, p, s->maps[i].start, s->maps[i].end);
@@ -263,11 +339,11 @@ static bool imports_symbol(const exe_t *img, uint32_t *value)
     return false;
 }
 
-/* A library's import table, loaded at base (never 0), or 0 if it has none. */
-static uint32_t import_table_of(const exe_t *img, uint32_t base)
+/* A loaded library's import table's address (never 0), or 0 if it has none. */
+static uint32_t import_table_of(const svc_lib_t *lib)
 {
     uint32_t value;
-    return imports_symbol(img, &value) ? base + value : 0;
+    return imports_symbol(&lib->image, &value) ? lib_address(lib, value) : 0;
 }
 
 /* Load name into p (or count one more use); the library's index or -errno.
@@ -298,8 +374,8 @@ static int load_library(os_t *os, process_t *p, const char *name, bool now, char
     rc = os->pager ? place_paged(os, p, lib)
          : os->cfg.mode == OS_SEG ? place_segmented(os, p, lib)
                                   : place_contiguous(os, p, lib);
-    os_charge(os, EV_LOAD, p->pid, (uint64_t)(lib->size / 4) * os->m->cfg.timing.load_word_cycles, lib->base,
-              lib->size, 0, 0);
+    os_charge(os, EV_LOAD, p->pid, (uint64_t)((lib->size - lib->shared_bytes) / 4) * os->m->cfg.timing.load_word_cycles,
+              lib->base, lib->size, 0, 0);
     if (rc < 0) {
         drop_library_maps(os, p, lib);
         exe_free(&lib->image);
@@ -308,7 +384,7 @@ static int load_library(os_t *os, process_t *p, const char *name, bool now, char
         return rc;
     }
     int index = s->nlibs++; /* counted first: a library importing back from it finds it */
-    uint32_t table = import_table_of(&s->libs[index].image, s->libs[index].base);
+    uint32_t table = import_table_of(&s->libs[index]);
     if (table && !load_imports(os, p, table, now, where, len))
         return -E_NOENT; /* `where` says which library or symbol */
     return index;
@@ -321,7 +397,7 @@ static bool library_symbol_searched(const svc_lib_t *lib, const char *name, uint
     for (int i = 0; i < lib->image.nsymbols; i++) {
         const exe_symbol_t *sym = &lib->image.symbols[i];
         if (sym->global && sym->section >= 0 && !strcmp(sym->name, name)) {
-            *address = lib->base + sym->value;
+            *address = lib_address(lib, sym->value);
             if (searched)
                 *searched = (uint32_t)i + 1;
             return true;
@@ -477,7 +553,7 @@ static bool find_slot(os_t *os, process_t *p, uint32_t slot, char *lib_name, cha
         return true;
     for (int i = 0; p->svc && i < p->svc->nlibs; i++) {
         const svc_lib_t *lib = &p->svc->libs[i];
-        table = lib->refs > 0 ? import_table_of(&lib->image, lib->base) : 0;
+        table = lib->refs > 0 ? import_table_of(lib) : 0;
         if (table && table_has_slot(os, p, table, slot, lib_name, sym_name))
             return true;
     }
@@ -497,7 +573,7 @@ bool dynlib_bind(os_t *os, process_t *thread, cpu_state_t *cpu)
         snprintf(why, sizeof why, "lazy binding: cannot load library '%s' (error %d)", lib_name, -lib);
     if (!why[0] && bind_slot(os, p, &p->svc->libs[lib], sym_name, slot, true, &address, why, sizeof why)) {
         cpu->pc = address; /* on to the symbol, the caller's registers untouched */
-        machine_set_state(os->m, cpu);
+        os_return_to_user(os, thread->pid, cpu);
         return true;
     }
     fprintf(os->console, "mmulab: process %d (%s): symbol lookup error: %s\n", p->pid, p->name, why);
@@ -540,8 +616,9 @@ static uint32_t sys_dlsym(os_t *os, process_t *p, uint32_t handle, uint32_t name
     return library_symbol(lib, name, &address) ? address : err_code(E_NOENT);
 }
 
-/* The last dlclose unmaps a paged library; a contiguous one keeps its
- * place in the partition (the scheme cannot give part of it back). */
+/* The last dlclose unmaps a paged library and takes a segmented one's
+ * segments out of the table; a contiguous one keeps its place in the
+ * partition (the scheme cannot give part of it back). */
 static uint32_t sys_dlclose(os_t *os, process_t *p, uint32_t handle)
 {
     svc_lib_t *lib = handle_library(p, handle);

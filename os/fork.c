@@ -8,6 +8,8 @@
  * (cow_fault), so frames are shared until someone writes.  Pages of shared
  * mappings (MAP_SHARED files, shared memory) stay shared and writable.
  * Under base/limit the child's partition is a copy of the parent's; under
+ * segmentation the child's table holds copies of the parent's private
+ * segments and the same blocks of its code and shared memory (os/seg_share.c); under
  * software relocation and on the bare machine fork is refused (-ENODEV):
  * a copy's relocated addresses would still point into the parent.
  *
@@ -64,12 +66,14 @@ static bool inherit(os_t *os, process_t *parent, process_t *child, const cpu_sta
     if (!ps || !(child->svc = services_fork(ps)))
         return false;
     child->svc->parent = parent->pid;
+    if (os->cfg.mode == OS_SEG)
+        return segments_fork(os, parent, child); /* os/seg_share.c */
     return os->pager ? pager_fork(os, parent, child) : copy_partition(os, parent, child);
 }
 
 static uint32_t sys_fork(os_t *os, process_t *p, const cpu_state_t *cpu)
 {
-    if (!os->pager && os->cfg.mode != OS_HWRELOC)
+    if (!os->pager && os->cfg.mode != OS_HWRELOC && os->cfg.mode != OS_SEG)
         return err_code(E_NODEV); /* a copy would hold the parent's physical addresses */
     if (os_process_count(os) >= OS_MAX_PROCESSES)
         return err_code(E_AGAIN);

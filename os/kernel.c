@@ -538,6 +538,16 @@ void os_start(os_t *os)
         os_write_args(os, &os->procs[i]);
 }
 
+/* A new quantum for the process on the CPU, cut short by an arrival due
+ * before its end (an arrival is an event the scheduler hears of). */
+static void open_slice(os_t *os)
+{
+    os->slice_end = slice_end(os, machine_cycles(os->m));
+    uint64_t due = os_next_arrival_cycle(os);
+    if (due > machine_cycles(os->m) && due < os->slice_end)
+        os->slice_end = due;
+}
+
 /* Pick the next process, switch to it and open its slice; false when the
  * run is over (nobody left, or the cycle limit stopped everyone). */
 static bool begin_slice(os_t *os)
@@ -558,10 +568,7 @@ static bool begin_slice(os_t *os)
             continue;
         switch_to(os, p);
         os->slice_pid = p->pid;
-        os->slice_end = slice_end(os, machine_cycles(os->m));
-        uint64_t due = os_next_arrival_cycle(os); /* an arrival is an event the scheduler hears of */
-        if (due > machine_cycles(os->m) && due < os->slice_end)
-            os->slice_end = due;
+        open_slice(os);
         return true;
     }
 }
@@ -593,8 +600,19 @@ bool os_run_until(os_t *os, uint64_t cycle)
         }
         process_t *p = os_process(os, os->slice_pid);
         stop_t stop = run_slice(os, p, os->slice_end < cycle ? os->slice_end : cycle);
-        if (stop == STOP_TRAP)
+        if (stop == STOP_TRAP) {
+            os->keep_cpu = false;
             serve_trap(os, p);
+        }
+        if (stop == STOP_TRAP && os->keep_cpu && p->state == PROC_READY && os->current == p->pid) {
+            /* It took memory from the others to run: were it sent to the back
+             * of the queue, they could take it back before it retires, and
+             * with more processes than memory holds round robin would go on
+             * forever without an instruction (a swapping livelock). */
+            os->keep_cpu = false;
+            open_slice(os);
+            continue;
+        }
         if (stop == STOP_TRAP || machine_cycles(os->m) >= os->slice_end) {
             os->slice_pid = 0;
             os->slice_ended_by = stop == STOP_TRAP ? CTX_TRAP : CTX_QUANTUM;

@@ -10,7 +10,8 @@
  *                          --swap-threshold, whoever holds the memory just
  *                          above is rolled out to make room.  Paged mode
  *                          moves the break up (the heap grows, its pages
- *                          come on first touch).
+ *                          come on first touch), segmented mode too
+ *                          (the heap segment grows, docs/segmentation.md).
  *   release_memory(bytes)  gives back the last bytes obtained that way
  *                          (-EINVAL for more): the partition shrinks, or the
  *                          break comes down and the heap's pages are freed.
@@ -55,15 +56,33 @@ uint32_t os_grow_partition(os_t *os, process_t *p, uint32_t bytes)
     return old;
 }
 
+uint32_t os_brk(os_t *os, process_t *p, uint32_t new_break)
+{
+    if (os->pager)
+        return pager_brk(os, p, new_break);
+    return os->cfg.mode == OS_SEG ? segments_brk(os, p, new_break) : err_code(E_NOSYS);
+}
+
+/* The heap's first address (paged and segmented modes), or UINT32_MAX. */
+static uint32_t heap_start(os_t *os, const process_t *p)
+{
+    if (os->cfg.mode == OS_SEG)
+        return segments_heap_start(os, p);
+    const os_region_t *heap = regions_find((process_t *)p, REGION_HEAP);
+    return heap ? heap->start : UINT32_MAX;
+}
+
+static bool has_heap(const os_t *os) { return os->pager || os->cfg.mode == OS_SEG; }
+
 static uint32_t request_memory(os_t *os, process_t *p, uint32_t bytes)
 {
     if (!bytes || bytes > os->m->cfg.mem_size)
         return err_code(E_INVAL);
-    if (os->pager) {
+    if (has_heap(os)) {
         uint32_t old = p->brk;
         if ((uint64_t)old + bytes > UINT32_MAX)
             return err_code(E_NOMEM);
-        return pager_brk(os, p, old + bytes) == old + bytes ? old : err_code(E_NOMEM);
+        return os_brk(os, p, old + bytes) == old + bytes ? old : err_code(E_NOMEM);
     }
     uint32_t grow = round_up(bytes, os->parts.granule);
     uint32_t at = os_grow_partition(os, p, grow);
@@ -75,11 +94,11 @@ static uint32_t request_memory(os_t *os, process_t *p, uint32_t bytes)
 
 static uint32_t release_memory(os_t *os, process_t *p, uint32_t bytes)
 {
-    if (os->pager) {
-        const os_region_t *heap = regions_find(p, REGION_HEAP);
-        if (!heap || !bytes || bytes > p->brk - heap->start)
+    if (has_heap(os)) {
+        const uint32_t start = heap_start(os, p);
+        if (start == UINT32_MAX || !bytes || bytes > p->brk - start)
             return err_code(E_INVAL);
-        uint32_t want = p->brk - bytes, now = pager_brk(os, p, want);
+        uint32_t want = p->brk - bytes, now = os_brk(os, p, want);
         return now == want ? 0 : now;
     }
     uint32_t shrink = round_up(bytes, os->parts.granule);

@@ -31,6 +31,8 @@ struct os {
     int slice_pid;       /* the process whose slice is in progress, 0 none */
     uint32_t slice_ended_by; /* CTX_QUANTUM or CTX_TRAP: why the last slice ended */
     uint64_t slice_end;  /* ... and the clock at which it ends           */
+    bool keep_cpu;       /* the trap being served swapped out another process's
+                            memory for this one: it runs on (os_run_until) */
     os_retire_fn retire_fn; /* os_set_retire_observer */
     void *retire_ctx;
     bool threads_made;   /* some thread_create succeeded (os/threads.c) */
@@ -104,6 +106,12 @@ bool os_copy_to_user_charged(os_t *os, process_t *p, uint32_t addr, const void *
  * a deep copy of an image. */
 process_t *new_process(os_t *os, const char *name);
 bool exe_clone(exe_t *dst, const exe_t *src);
+
+/* Registers back to process pid once the OS has served it: into the
+ * machine while pid is on the CPU, else into its saved state (making room
+ * in memory -- compaction, a roll-out -- may have taken it off the CPU,
+ * mp_park_current), so a call's result is not lost. */
+void os_return_to_user(os_t *os, int pid, const cpu_state_t *cpu);
 
 /* Serve a system call; returns false when the process has ended. */
 bool os_syscall(os_t *os, process_t *p, const trap_t *trap);

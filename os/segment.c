@@ -11,8 +11,9 @@
 #include "../mmu/seg.h"
 #include "mp_internal.h"
 #include "overlay.h"
-
-static uint32_t align16(uint32_t v) { return (uint32_t)(((uint64_t)v + 15) & ~15ull); }
+#include "seg_internal.h"
+#include "services.h"
+#include "syscall.h"
 
 static seg_unit_t seg_rules(const os_t *os)
 {
@@ -27,7 +28,7 @@ uint32_t segments_room(const os_t *os, uint32_t va)
     return span - (va & (span - 1));
 }
 
-static uint32_t sec_flags(uint32_t perm)
+uint32_t seg_sec_flags(uint32_t perm)
 {
     return ((perm & SEC_R) ? SEG_R : 0) | ((perm & SEC_W) ? SEG_W : 0) | ((perm & SEC_X) ? SEG_X : 0);
 }
@@ -39,9 +40,11 @@ static region_kind_t sec_kind(const exe_section_t *s)
     return (s->perm & SEC_X) ? REGION_CODE : REGION_DATA;
 }
 
-/* Gather the sections into the segments their addresses name; the stack
- * segment is the last.  False with err if a section crosses a segment
- * boundary or reaches the stack's segment. */
+/* Gather the sections into the segments their addresses name; the heap
+ * is the segment after the highest of them, empty (its break at its start)
+ * and in memory from the start (nothing to bring in); the stack segment is
+ * the last.  False with err if a section crosses a segment boundary or
+ * reaches the stack's segment. */
 static bool plan_segments(os_t *os, process_t *p, struct proc_segs *t, char *err, size_t errlen)
 {
     const uint32_t ob = os->m->cfg.seg_offset_bits, stack = t->nseg - 1;
@@ -58,10 +61,18 @@ static bool plan_segments(os_t *os, process_t *p, struct proc_segs *t, char *err
         os_segment_t *g = &t->seg[segno];
         if (!g->used)
             *g = (os_segment_t){.used = true, .kind = sec_kind(s), .flags = SEG_V | SEG_U};
-        g->flags |= sec_flags(s->perm);
+        g->flags |= seg_sec_flags(s->perm);
         if (end_off > g->limit)
             g->limit = end_off;
     }
+    uint32_t heap = 0;
+    for (uint32_t i = 0; i < stack; i++)
+        heap = t->seg[i].used ? i + 1 : heap;
+    t->heap = heap < stack ? heap : t->nseg;
+    if (t->heap < t->nseg)
+        t->seg[heap] = (os_segment_t){.used = true, .kind = REGION_HEAP, .resident = true,
+                                      .flags = SEG_V | SEG_U | SEG_R | SEG_W};
+    p->brk = heap << ob;
     uint32_t stack_bytes = os->cfg.stack_size ? os->cfg.stack_size : 16;
     if (stack_bytes > (1u << ob))
         stack_bytes = 1u << ob;
@@ -80,8 +91,7 @@ static void write_descriptor(os_t *os, const struct proc_segs *t, uint32_t segno
     machine_write32(os->m, t->table + segno * SEG_DESC_BYTES + 4, d.word1);
 }
 
-/* p's descriptor changed: the hardware must read it again. */
-static void descriptor_changed(os_t *os, process_t *p, uint32_t segno)
+void seg_descriptor_changed(os_t *os, process_t *p, uint32_t segno)
 {
     write_descriptor(os, p->segs, segno);
     if (os->current == p->pid)
@@ -90,6 +100,8 @@ static void descriptor_changed(os_t *os, process_t *p, uint32_t segno)
 
 static void zero_range(os_t *os, uint32_t base, uint32_t bytes)
 {
+    if (!bytes)
+        return;
     uint8_t *zeros = calloc(1, bytes ? bytes : 1);
     if (zeros) {
         machine_phys_write(os->m, base, zeros, bytes);
@@ -131,7 +143,7 @@ static os_segment_t *oldest_resident(os_t *os, const process_t *spare, process_t
             continue;
         for (uint32_t i = 0; i < q->segs->nseg; i++) {
             os_segment_t *g = &q->segs->seg[i];
-            if (g->used && g->resident && !g->shared && (!best || g->loaded_at < best->loaded_at)) {
+            if (seg_has_block(g) && !g->shared && (!best || g->loaded_at < best->loaded_at)) {
                 best = g;
                 *owner = q;
                 *segno = i;
@@ -156,7 +168,7 @@ static bool swap_out_one(os_t *os, const process_t *spare)
     os_charge(os, EV_SWAP_OUT, q->pid, cycles, (uint32_t)q->pid, g->limit, g->base, 0);
     partitions_free(&os->parts, g->base);
     g->resident = false;
-    descriptor_changed(os, q, segno);
+    seg_descriptor_changed(os, q, segno);
     struct mp_state *m = mp_state(os);
     if (m) {
         m->swap_outs++;
@@ -168,12 +180,11 @@ static bool swap_out_one(os_t *os, const process_t *spare)
     return true;
 }
 
-/* A block of `bytes` for p: a hole, else compaction (--compact) when the
- * free memory is there in pieces, else other processes' segments swapped
- * out (--swap) one by one.  UINT32_MAX if none of it makes room. */
-static uint32_t allocate(os_t *os, process_t *p, uint32_t bytes)
+/* seg_allocate: compaction when the free memory is there in pieces, else
+ * other processes' segments swapped out one by one. */
+uint32_t seg_allocate(os_t *os, process_t *p, uint32_t bytes)
 {
-    const uint32_t size = align16(bytes ? bytes : 16);
+    const uint32_t size = seg_align16(bytes ? bytes : 16);
     for (;;) {
         uint32_t base = partitions_alloc(&os->parts, size, p->pid);
         if (base != UINT32_MAX)
@@ -182,20 +193,32 @@ static uint32_t allocate(os_t *os, process_t *p, uint32_t bytes)
             continue;
         if (!os->cfg.mp.swap || !swap_out_one(os, p))
             return UINT32_MAX;
+        os->keep_cpu = true;
     }
 }
 
-/* The live process other than p whose resident segment segno lies at base
- * (a sharer of that block), or NULL. */
-static process_t *other_user(os_t *os, const process_t *p, uint32_t segno, uint32_t base)
+/* A live process other than p with a segment on the block at base. */
+static process_t *other_user(os_t *os, const process_t *p, uint32_t base)
 {
     for (int pid = 1; pid <= os_process_count(os); pid++) {
         process_t *q = os_process(os, pid);
-        if (q != p && q->segs && q->segs->table && segno < q->segs->nseg && q->segs->seg[segno].resident &&
-            q->segs->seg[segno].base == base)
-            return q;
+        for (uint32_t i = 0; q != p && q->segs && q->segs->table && i < q->segs->nseg; i++)
+            if (seg_has_block(&q->segs->seg[i]) && q->segs->seg[i].base == base)
+                return q;
     }
     return NULL;
+}
+
+void seg_drop_block(os_t *os, process_t *p, os_segment_t *g)
+{
+    if (!seg_has_block(g))
+        return;
+    process_t *heir = g->shared ? other_user(os, p, g->base) : NULL;
+    partitions_free(&os->parts, g->base);
+    if (heir) /* the block stays for the others: it passes to one of them */
+        partitions_alloc_at(&os->parts, g->base, seg_align16(g->limit), heir->pid);
+    else if (g->shm)
+        shm_keep_bytes(os, g->shm, g->base); /* the object outlives its last mapping */
 }
 
 void segments_moved(os_t *os, process_t *p, uint32_t old_base, uint32_t new_base)
@@ -213,34 +236,49 @@ void segments_moved(os_t *os, process_t *p, uint32_t old_base, uint32_t new_base
     for (int pid = 1; pid <= os_process_count(os); pid++) {
         process_t *q = os_process(os, pid);
         for (uint32_t i = 0; q->segs && q->segs->table && i < q->segs->nseg; i++)
-            if (q->segs->seg[i].resident && q->segs->seg[i].base == old_base) {
+            if (seg_has_block(&q->segs->seg[i]) && q->segs->seg[i].base == old_base) {
                 q->segs->seg[i].base = new_base;
-                descriptor_changed(os, q, i);
+                if (q->segs->seg[i].shm)
+                    shm_block_moved(q->segs->seg[i].shm, new_base);
+                seg_descriptor_changed(os, q, i);
             }
     }
 }
 
-/* A process running the same program (the same bytes in segment segno,
- * which p's holds only code) with that segment in memory: the block p can
- * share.  NULL if none. */
-static process_t *code_twin(os_t *os, const process_t *p, uint32_t segno)
+/* Does the block of segment h hold the same `content` bytes? */
+static bool same_bytes(os_t *os, const os_segment_t *h, const uint8_t *content)
+{
+    uint8_t *bytes = malloc(h->limit);
+    bool same = bytes && machine_phys_read(os->m, h->base, bytes, h->limit) && !memcmp(bytes, content, h->limit);
+    free(bytes);
+    return same;
+}
+
+/* Do p and q run the same program (the same sections, the same bytes)? */
+static bool same_program(const process_t *p, const process_t *q)
+{
+    bool same = q->exe.nsections == p->exe.nsections;
+    for (int i = 0; same && i < p->exe.nsections; i++) {
+        const exe_section_t *a = &p->exe.sections[i], *b = &q->exe.sections[i];
+        same = a->addr == b->addr && a->size == b->size && a->nobits == b->nobits &&
+               (!a->data || !b->data || !memcmp(a->data, b->data, a->size));
+    }
+    return same;
+}
+
+process_t *seg_twin(os_t *os, const process_t *p, uint32_t segno, const uint8_t *content)
 {
     const os_segment_t *g = &p->segs->seg[segno];
-    if ((g->flags & (SEG_W | SEG_DOWN)) || !(g->flags & SEG_X) || g->backing)
+    if ((g->flags & (SEG_W | SEG_DOWN)) || !(g->flags & SEG_X) || !g->limit ||
+        (g->kind != REGION_CODE && g->kind != REGION_LIB_CODE) || (!content && g->kind != REGION_CODE))
         return NULL;
     for (int pid = 1; pid <= os_process_count(os); pid++) {
         process_t *q = os_process(os, pid);
-        if (q == p || q->state != PROC_READY || !q->segs || !q->segs->table || q->leader || segno >= q->segs->nseg ||
-            q->exe.nsections != p->exe.nsections)
+        if (q == p || q->state != PROC_READY || !q->segs || !q->segs->table || q->leader || segno >= q->segs->nseg)
             continue;
         const os_segment_t *h = &q->segs->seg[segno];
-        bool same = h->used && h->resident && h->limit == g->limit && h->flags == g->flags;
-        for (int i = 0; same && i < p->exe.nsections; i++) {
-            const exe_section_t *a = &p->exe.sections[i], *b = &q->exe.sections[i];
-            same = a->addr == b->addr && a->size == b->size && a->nobits == b->nobits &&
-                   (!a->data || !b->data || !memcmp(a->data, b->data, a->size));
-        }
-        if (same)
+        if (seg_has_block(h) && h->kind == g->kind && h->limit == g->limit && h->flags == g->flags &&
+            (content ? same_bytes(os, h, content) : same_program(p, q)))
             return q;
     }
     return NULL;
@@ -248,25 +286,27 @@ static process_t *code_twin(os_t *os, const process_t *p, uint32_t segno)
 
 /* ---- loading ------------------------------------------------------------------------ */
 
-/* Bring segment segno of p into memory: the block another process running
- * the same program holds, from the backing store if it was swapped out, else
- * from the executable (zeros for bss and stack).  False if there is no
- * room; *fill says how (SEG_FILL_*). */
+/* Bring segment segno of p into memory: the block another process holds
+ * with the same code (the same program, or the same bytes), from the
+ * backing store if it was swapped out, else from the executable (zeros for
+ * bss and stack).  False if there is no room; *fill says how (SEG_FILL_*). */
 static bool bring_in(os_t *os, process_t *p, uint32_t segno, int *fill)
 {
     os_segment_t *g = &p->segs->seg[segno];
-    process_t *twin = code_twin(os, p, segno);
+    process_t *twin = seg_twin(os, p, segno, g->backing);
     if (twin) { /* the same code is in memory already: map it, copy nothing */
         os_segment_t *h = &twin->segs->seg[segno];
+        free(g->backing);
+        g->backing = NULL;
         g->base = h->base;
         g->resident = g->shared = h->shared = true;
         g->loaded_at = machine_cycles(os->m);
         p->st.shared_maps++;
-        descriptor_changed(os, p, segno);
+        seg_descriptor_changed(os, p, segno);
         *fill = SEG_FILL_SHARED;
         return true;
     }
-    const uint32_t base = allocate(os, p, g->limit);
+    const uint32_t base = seg_allocate(os, p, g->limit);
     if (base == UINT32_MAX)
         return false;
     g->base = base;
@@ -287,7 +327,7 @@ static bool bring_in(os_t *os, process_t *p, uint32_t segno, int *fill)
         os_charge(os, EV_DISK_READ, p->pid, timing_disk_cycles(&os->m->cfg.timing, bytes), segno, (uint32_t)bytes,
                   g->base, 0);
     *fill = bytes ? SEG_FILL_DISK : SEG_FILL_NONE;
-    descriptor_changed(os, p, segno);
+    seg_descriptor_changed(os, p, segno);
     return true;
 }
 
@@ -296,9 +336,9 @@ static bool place_segments(os_t *os, process_t *p, struct proc_segs *t, char *er
 {
     for (uint32_t i = 0; i < t->nseg; i++) {
         os_segment_t *g = &t->seg[i];
-        if (!g->used)
+        if (!g->used || !g->limit) /* an empty heap has no block */
             continue;
-        g->base = allocate(os, p, g->limit);
+        g->base = seg_allocate(os, p, g->limit);
         if (g->base == UINT32_MAX) {
             uint32_t free_bytes, largest;
             partitions_holes(&os->parts, &free_bytes, &largest);
@@ -324,7 +364,7 @@ bool segments_load(os_t *os, process_t *p, char *err, size_t errlen)
     }
     t->nseg = nseg;
     p->segs = t;
-    t->table = allocate(os, p, nseg * SEG_DESC_BYTES);
+    t->table = seg_allocate(os, p, nseg * SEG_DESC_BYTES);
     if (t->table == UINT32_MAX) {
         snprintf(err, errlen, "no room for a %u-byte segment table", nseg * SEG_DESC_BYTES);
         t->table = 0;
@@ -340,7 +380,7 @@ bool segments_load(os_t *os, process_t *p, char *err, size_t errlen)
     }
     uint64_t words = 0; /* demand segmentation: nothing comes in before its first reference */
     for (uint32_t i = 0; i < nseg; i++) {
-        if (t->seg[i].resident)
+        if (seg_has_block(&t->seg[i]))
             words += fill_segment(os, p, i);
         write_descriptor(os, t, i);
     }
@@ -352,50 +392,118 @@ bool segments_load(os_t *os, process_t *p, char *err, size_t errlen)
     return true;
 }
 
-/* ---- faults --------------------------------------------------------------------------- */
+/* ---- growth: the stack down, the heap up ------------------------------------------------- */
 
-/* Grow the grow-down segment g of p (number segno) to reach offset off:
- * downwards in place when the hole below it is free, else by moving it to a
- * block that fits, its bytes copied to the new block's top. */
-static bool grow_down(os_t *os, process_t *p, uint32_t segno, uint32_t off)
+/* Move p's segment g (`old` bytes at old_base, its block already freed) to
+ * a block of `want` bytes, the `keep` bytes from keep_from copied to offset
+ * `to` of it (copy_word_cycles a word, an EV_MOVE event).  False, the old
+ * block taken back, if no room can be made. */
+static bool move_segment(os_t *os, process_t *p, os_segment_t *g, uint32_t want, uint32_t keep_from, uint32_t keep,
+                         uint32_t to)
 {
-    os_segment_t *g = &p->segs->seg[segno];
-    const uint32_t span = 1u << os->m->cfg.seg_offset_bits, old = g->limit;
-    uint32_t want = align16(span - (off & ~15u));
-    want = want < 2 * old ? 2 * old : want;
-    want = want > span ? span : want;
-    if (want > SEG_LIMIT_MAX || want <= old)
-        return false;
-    const uint32_t delta = want - old, old_base = g->base;
-    partitions_free(&os->parts, old_base);
-    if (old_base - os->cfg.os_size >= delta && partitions_alloc_at(&os->parts, old_base - delta, align16(want), p->pid)) {
-        g->base = old_base - delta; /* the old bytes stay where they are, at the top */
-    } else {
-        uint8_t *bytes = malloc(old ? old : 1);
-        if (!bytes || !partitions_alloc_at(&os->parts, old_base, align16(old), p->pid)) {
-            free(bytes);
-            return false;
-        }
-        machine_phys_read(os->m, old_base, bytes, old);
-        partitions_free(&os->parts, old_base);
-        uint32_t base = allocate(os, p, want);
-        if (base == UINT32_MAX) {
-            partitions_alloc_at(&os->parts, old_base, align16(old), p->pid); /* as it was */
-            free(bytes);
-            return false;
-        }
-        machine_phys_write(os->m, base + delta, bytes, old);
+    const uint32_t old = g->limit, old_base = g->base;
+    uint8_t *bytes = malloc(keep ? keep : 1);
+    if (!bytes || !machine_phys_read(os->m, keep_from, bytes, keep)) {
         free(bytes);
-        g->base = base;
-        os_charge(os, EV_MOVE, p->pid, (uint64_t)(old / 4) * os->m->cfg.timing.copy_word_cycles, (uint32_t)p->pid,
-                  old_base, base + delta, old);
-        mp_log(os, "moved the stack segment of process %d to grow it from %u to %u bytes", p->pid, old, want);
+        return false;
     }
-    zero_range(os, g->base, delta);
-    g->limit = want;
-    descriptor_changed(os, p, segno);
+    uint32_t base = seg_allocate(os, p, want);
+    if (base == UINT32_MAX) { /* as it was (compaction may have moved others over the old place) */
+        const uint32_t size = seg_align16(old);
+        base = partitions_alloc_at(&os->parts, old_base, size, p->pid) ? old_base
+                                                                       : partitions_alloc(&os->parts, size, p->pid);
+        if (base != UINT32_MAX) { /* it was free a moment ago: it fits */
+            machine_phys_write(os->m, base + (keep_from - old_base), bytes, keep);
+            g->base = base;
+        }
+        free(bytes);
+        return false;
+    }
+    machine_phys_write(os->m, base + to, bytes, keep);
+    free(bytes);
+    g->base = base;
+    os_charge(os, EV_MOVE, p->pid, (uint64_t)(keep / 4) * os->m->cfg.timing.copy_word_cycles, (uint32_t)p->pid,
+              keep_from, base + to, keep);
+    mp_log(os, "moved the %s segment of process %d to %s it from %u to %u bytes", region_kind_name[g->kind], p->pid,
+           want > old ? "grow" : "resize", old, want);
     return true;
 }
+
+/* Resize p's resident segment segno to `want` bytes, keeping its bytes at
+ * their offsets (a grow-down segment's at the top of its range): in place
+ * when it shrinks or the memory next to its block (above it; below it for
+ * a grow-down segment) is free, else by moving it to a block that fits,
+ * making room as a segment fault does.  New bytes are zeros.  False,
+ * nothing changed, if there is no room. */
+static bool resize_segment(os_t *os, process_t *p, uint32_t segno, uint32_t want)
+{
+    os_segment_t *g = &p->segs->seg[segno];
+    const bool down = g->flags & SEG_DOWN;
+    const uint32_t old = g->limit, old_base = g->base, keep = want < old ? want : old;
+    const uint32_t keep_from = down ? old_base + (old - keep) : old_base; /* the bytes that stay */
+    const uint32_t to = down ? want - keep : 0;                             /* their offset after */
+    if (old)
+        partitions_free(&os->parts, old_base);
+    g->resident = false; /* while it has no block, compaction and swapping pass it by */
+    const uint64_t in_place = down ? (uint64_t)old_base + old - want : old_base; /* the block's base if it stays */
+    bool ok = true;
+    if (!want) {
+        g->base = 0;
+    } else if (old && in_place >= os->cfg.os_size &&
+               partitions_alloc_at(&os->parts, (uint32_t)in_place, seg_align16(want), p->pid)) {
+        g->base = (uint32_t)in_place; /* no byte moves */
+    } else if (!old) {
+        g->base = seg_allocate(os, p, want);
+        ok = g->base != UINT32_MAX;
+        g->base = ok ? g->base : 0;
+    } else {
+        ok = move_segment(os, p, g, want, keep_from, keep, to);
+    }
+    g->resident = true;
+    if (!ok) {
+        seg_descriptor_changed(os, p, segno);
+        return false;
+    }
+    g->limit = want;
+    zero_range(os, g->base + (down ? 0 : keep), want - keep);
+    seg_descriptor_changed(os, p, segno);
+    return true;
+}
+
+/* Grow the grow-down segment segno of p to reach offset off: to the larger
+ * of twice its size and what reaches off, up to its whole range. */
+static bool grow_down(os_t *os, process_t *p, uint32_t segno, uint32_t off)
+{
+    const uint32_t span = 1u << os->m->cfg.seg_offset_bits, old = p->segs->seg[segno].limit;
+    uint32_t want = seg_align16(span - (off & ~15u));
+    want = want < 2 * old ? 2 * old : want;
+    want = want > span ? span : want;
+    return want <= SEG_LIMIT_MAX && want > old && resize_segment(os, p, segno, want);
+}
+
+uint32_t segments_heap_start(const os_t *os, const process_t *p)
+{
+    const struct proc_segs *t = p->segs;
+    return t && t->table && t->heap < t->nseg ? t->heap << os->m->cfg.seg_offset_bits : UINT32_MAX;
+}
+
+uint32_t segments_brk(os_t *os, process_t *p, uint32_t new_break)
+{
+    const uint32_t start = segments_heap_start(os, p), span = 1u << os->m->cfg.seg_offset_bits;
+    if (start == UINT32_MAX)
+        return err_code(E_NOMEM);
+    if (!new_break)
+        return p->brk;
+    if (new_break < start || new_break - start > span || new_break - start > SEG_LIMIT_MAX)
+        return err_code(E_NOMEM); /* below the heap, or beyond its segment */
+    const uint32_t segno = p->segs->heap;
+    if (!segments_make_resident(os, p, start) || !resize_segment(os, p, segno, new_break - start))
+        return err_code(E_NOMEM);
+    p->brk = new_break;
+    return new_break;
+}
+
+/* ---- faults --------------------------------------------------------------------------- */
 
 bool segments_fault(os_t *os, process_t *p, const trap_t *t)
 {
@@ -421,30 +529,6 @@ bool segments_fault(os_t *os, process_t *p, const trap_t *t)
     return true;
 }
 
-uint32_t segments_add(os_t *os, process_t *p, uint32_t bytes, uint32_t perm, region_kind_t kind, uint32_t *paddr)
-{
-    struct proc_segs *t = p->segs;
-    const uint32_t ob = os->m->cfg.seg_offset_bits;
-    if (!t || !bytes || bytes > (1u << ob) || bytes > SEG_LIMIT_MAX)
-        return UINT32_MAX;
-    uint32_t segno = 0;
-    while (segno + 1 < t->nseg && t->seg[segno].used)
-        segno++;
-    if (segno + 1 >= t->nseg)
-        return UINT32_MAX;
-    const uint32_t base = allocate(os, p, bytes);
-    if (base == UINT32_MAX)
-        return UINT32_MAX;
-    os_segment_t *g = &t->seg[segno];
-    *g = (os_segment_t){.used = true, .kind = kind, .base = base, .limit = bytes,
-                        .flags = SEG_V | SEG_U | sec_flags(perm), .resident = true,
-                        .loaded_at = machine_cycles(os->m)};
-    zero_range(os, g->base, g->limit);
-    descriptor_changed(os, p, segno);
-    *paddr = g->base;
-    return segno << ob;
-}
-
 void segments_release(os_t *os, process_t *p)
 {
     struct proc_segs *t = p->segs;
@@ -455,12 +539,9 @@ void segments_release(os_t *os, process_t *p)
         memcpy(t->final, t->seg, t->nseg * sizeof *t->final);
     for (uint32_t i = 0; i < t->nseg; i++) {
         os_segment_t *g = &t->seg[i];
-        process_t *heir = g->used && g->resident && g->shared ? other_user(os, p, i, g->base) : NULL;
-        if (heir) { /* shared code stays for the others: the block passes to one of them */
-            partitions_free(&os->parts, g->base);
-            partitions_alloc_at(&os->parts, g->base, align16(g->limit), heir->pid);
-        } else if (g->used && g->resident)
-            partitions_free(&os->parts, g->base);
+        seg_drop_block(os, p, g);
+        if (g->used && g->shm)
+            shm_attach_count(g->shm, -1); /* the end detaches it */
         free(g->backing);
         g->backing = NULL;
     }
@@ -529,4 +610,31 @@ bool segments_user_address(os_t *os, const process_t *p, uint32_t va, uint32_t l
     }
     return seg_check(&rules, d, seg_offset(&rules, va), len, acc, MODE_USER, os->m->cfg.mem_size, paddr) ==
            TRAP_NONE;
+}
+
+void segments_print(const os_t *os, const process_t *p, FILE *out)
+{
+    const struct proc_segs *t = p->segs;
+    const os_segment_t *segs = !t ? NULL : t->table ? t->seg : t->final;
+    fprintf(out, "process %d (%s): segment table%s\n", p->pid, p->name, t && !t->table ? " (at its end)" : "");
+    if (!segs)
+        return;
+    fprintf(out, "  %-7s %-13s %-10s %-10s %-10s %-8s %s\n", "segment", "region", "logical", "base", "limit",
+            "flags", "shared/private");
+    for (uint32_t i = 0; i < t->nseg; i++) {
+        const os_segment_t *g = &segs[i];
+        if (!g->used)
+            continue;
+        const uint32_t span = 1u << os->m->cfg.seg_offset_bits;
+        const uint32_t logical = (i << os->m->cfg.seg_offset_bits) + ((g->flags & SEG_DOWN) ? span - g->limit : 0);
+        char flags[6] = {g->flags & SEG_R ? 'r' : '-', g->flags & SEG_W ? 'w' : '-', g->flags & SEG_X ? 'x' : '-',
+                         g->flags & SEG_DOWN ? 'd' : '-', 0};
+        char base[16];
+        if (g->resident && g->limit)
+            snprintf(base, sizeof base, "0x%08x", g->base);
+        else
+            snprintf(base, sizeof base, "%s", !g->limit ? "(empty)" : g->backing ? "(swapped)" : "(on disk)");
+        fprintf(out, "  %-7u %-13s 0x%08x %-10s 0x%08x %-8s %s\n", i, region_kind_name[g->kind], logical, base,
+                g->limit, flags, g->shared ? "shared" : "private");
+    }
 }

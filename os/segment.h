@@ -21,6 +21,8 @@
 
 #include "os.h"
 
+struct shm_segment; /* os/shm.c */
+
 typedef struct {
     bool used;
     region_kind_t kind;  /* what the first region it holds is           */
@@ -31,13 +33,16 @@ typedef struct {
     uint8_t *backing;    /* swapped out: its bytes on the backing store;
                             NULL and not resident: not loaded yet       */
     uint64_t loaded_at;  /* cycle it came in (swapping's FIFO order)    */
-    bool shared;         /* code shared with another process running the
-                            same program: one block, never swapped       */
+    bool shared;         /* one block mapped by several processes (code of
+                            the same program or library, shared memory,
+                            fork's code): never swapped                 */
+    struct shm_segment *shm; /* shared memory: the object it maps (os/shm.c) */
 } os_segment_t;
 
 struct proc_segs {
     uint32_t table;      /* physical address of the segment table (STBR) */
     uint32_t nseg;       /* its entries (STLR)                           */
+    uint32_t heap;       /* the heap's segment number (brk), or nseg: none */
     os_segment_t *final; /* after release: the segments as they were     */
     os_segment_t seg[];  /* nseg of them                                 */
 };
@@ -61,11 +66,49 @@ enum { SEG_FILL_NONE, SEG_FILL_DISK, SEG_FILL_SHARED };
  * the OS's record, the descriptor and STBR follow. */
 void segments_moved(os_t *os, process_t *p, uint32_t old_base, uint32_t new_base);
 
-/* Give p a new segment of `bytes` (zeroed) at the lowest free segment
- * number below the stack's, with SEC_* permissions `perm`; returns its
- * logical address (*paddr its physical one), or UINT32_MAX if no number or
- * no memory is free.  The registers are reloaded if p is running. */
-uint32_t segments_add(os_t *os, process_t *p, uint32_t bytes, uint32_t perm, region_kind_t kind, uint32_t *paddr);
+/* The lowest segment number of p that is free, below the stack's and
+ * other than `besides` (UINT32_MAX: no exception); UINT32_MAX if none. */
+uint32_t segments_free_number(const process_t *p, uint32_t besides);
+/* Is segno a number p may give a new segment (below the stack's, free)? */
+bool segments_number_free(const process_t *p, uint32_t segno);
+
+/* Give p segment number segno (free) of `bytes` with SEC_* permissions
+ * `perm`, holding `content` (NULL: zeros).  A segment without W whose
+ * content another live process holds in the same segment number, with the
+ * same kind, length and permissions, maps that block (shared; *shared set,
+ * nothing copied); else it gets a block of its own (--compact, --swap make
+ * room).  Returns its logical address, or UINT32_MAX if no memory is free.
+ * The registers are reloaded if p is running. */
+uint32_t segments_add_at(os_t *os, process_t *p, uint32_t segno, uint32_t bytes, uint32_t perm, region_kind_t kind,
+                         const uint8_t *content, bool *shared);
+
+/* Shared memory (os/shm.c): p's free segment segno maps the block at base
+ * (`bytes` long) of the object shm, with SEC_* permissions perm; or, with
+ * base UINT32_MAX, a new block holding content.  The block's address, or
+ * UINT32_MAX if no memory is free. */
+uint32_t segments_map_shm(os_t *os, process_t *p, uint32_t segno, struct shm_segment *shm, uint32_t base,
+                          uint32_t bytes, uint32_t perm, const uint8_t *content);
+/* p's segment of `kind` that starts at va leaves its table (shmdt, the
+ * last dlclose): a shared block stays for the others (shared memory's
+ * bytes go back to its object when none is left), else it is freed.  False
+ * if va starts no segment of that kind. */
+bool segments_remove(os_t *os, process_t *p, uint32_t va, region_kind_t kind);
+
+/* brk in segmented mode: the heap is a segment of its own, [heap << offset
+ * bits, break); it grows in place while the memory after its block is free,
+ * else it moves (as the stack does), and shrinks.  Returns the break (0
+ * asks for it), or -ENOMEM as the guest's word. */
+uint32_t segments_brk(os_t *os, process_t *p, uint32_t new_break);
+/* The heap's first logical address (the break of an empty heap), or
+ * UINT32_MAX if p has none. */
+uint32_t segments_heap_start(const os_t *os, const process_t *p);
+
+/* fork: the child gets a segment table of its own holding the parent's
+ * segments: private ones copied into blocks of its own (load_word_cycles a
+ * word, as base/limit's fork), code and shared memory mapped once more.
+ * False if there is no room (the child's segments are released by the
+ * caller's exit). */
+bool segments_fork(os_t *os, process_t *parent, process_t *child);
 
 /* Free p's segments and table (the host record stays for the debugger's
  * view of the ended process until segments_free). */
@@ -84,6 +127,11 @@ bool segments_user_address(os_t *os, const process_t *p, uint32_t va, uint32_t l
  * not in memory is brought in, as the process's own reference would
  * (counted as a segment fault).  False if it cannot be. */
 bool segments_make_resident(os_t *os, process_t *p, uint32_t va);
+
+/* --regions in segmented mode: p's segment table (as it was at its end, if
+ * it ended): number, region, first logical address, base, limit, flags
+ * (r w x, d: grows down), shared or private. */
+void segments_print(const os_t *os, const process_t *p, FILE *out);
 
 /* Bytes from va to the end of va's segment number (for splitting a copy). */
 uint32_t segments_room(const os_t *os, uint32_t va);

@@ -188,6 +188,8 @@ void os_print_regions(os_t *os, FILE *out)
                     p->pid, p->name, p->leader, p->tstack_end);
         else if (os->pager)
             print_process_regions(os, p, out);
+        else if (os->cfg.mode == OS_SEG)
+            segments_print(os, p, out); /* os/segment.c */
         else
             fprintf(out, "process %d (%s): no region table under %s: one partition, 0x%08x..0x%08x\n", p->pid,
                     p->name, os_mode_name[os->cfg.mode], p->base, p->base + p->size);

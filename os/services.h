@@ -42,7 +42,11 @@ typedef struct {
     char name[64];
     int refs;             /* dlopen count (+1 when the executable imports it) */
     uint32_t base;        /* CPU-visible address of its first byte         */
-    exe_t image;          /* relocated to base                             */
+    bool split;           /* segmented: its writable part in a segment of its own */
+    uint32_t data_start;  /* ... from this link address                    */
+    uint32_t data_base;   /* ... at this CPU-visible address               */
+    uint32_t shared_bytes; /* segmented: bytes it maps from another process's block */
+    exe_t image;          /* relocated to base (and data_base)             */
     uint8_t *flat;        /* paged mode: the image as pages map it         */
     uint32_t size;
 } svc_lib_t;
@@ -66,6 +70,10 @@ struct proc_services {
  * above the threshold); the old size (the new block's offset) or UINT32_MAX. */
 bool memuse_syscall(os_t *os, process_t *p, uint32_t number, const uint32_t *r, uint32_t *result);
 uint32_t os_grow_partition(os_t *os, process_t *p, uint32_t bytes);
+/* brk: the break moved to new_break (0: asks for it) in paged mode
+ * (os/pager.c) and segmented mode (os/segment.c); the break, or -ENOMEM;
+ * -ENOSYS in the other modes, which have no heap. */
+uint32_t os_brk(os_t *os, process_t *p, uint32_t new_break);
 
 static inline uint32_t err_code(int e) { return (uint32_t)-e; }
 static inline uint32_t page_size_of(const os_t *os) { return 1u << os->m->cfg.page_shift; }
@@ -126,6 +134,10 @@ void shm_fill_page(const struct shm_segment *seg, uint32_t index, uint8_t *buf, 
 void shm_save_page(struct shm_segment *seg, uint32_t index, const uint8_t *page, uint32_t page_size);
 void shm_destroy(os_t *os);
 void shm_attach_count(struct shm_segment *seg, int delta);
+/* Segmented mode (os/segment.c): the object's block moved (compaction);
+ * its last mapping went: the block's bytes are saved in the object. */
+void shm_block_moved(struct shm_segment *seg, uint32_t new_base);
+void shm_keep_bytes(os_t *os, struct shm_segment *seg, uint32_t base);
 
 /* Before the first dispatch: load the libraries each executable imports. */
 void services_start(os_t *os);

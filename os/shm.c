@@ -18,6 +18,14 @@
  * page of a library's code that no writable region shares, at the same
  * address in two processes (a library is relocated alike for the same
  * address), is one frame for both.
+ *
+ * Segmented mode (docs/segmentation.md, the lecture's sharing with
+ * segments): shmat gives the caller a segment of its own table -- at the
+ * segment number addr names, or the lowest free one -- whose descriptor
+ * points at the object's one block, with the permissions asked for
+ * (SHM_RDONLY: no W); the first mapping makes the block (the object's
+ * saved bytes, zeros at first), the last one to go saves its bytes in the
+ * object and frees it (os/segment.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +43,8 @@ struct shm_segment {
     uint32_t pages;    /* 0: the slot is free                             */
     uint32_t attached; /* mappings now                                    */
     uint8_t **copy;    /* per page: its saved bytes, or NULL (zeros)      */
+    bool in_memory;    /* segmented mode: its block, while it is mapped    */
+    uint32_t block;
 };
 
 struct shm_table {
@@ -56,6 +66,29 @@ void shm_save_page(struct shm_segment *seg, uint32_t index, const uint8_t *page,
 }
 
 void shm_attach_count(struct shm_segment *seg, int delta) { seg->attached += (uint32_t)delta; }
+
+void shm_block_moved(struct shm_segment *seg, uint32_t new_base) { seg->block = new_base; }
+
+void shm_keep_bytes(os_t *os, struct shm_segment *seg, uint32_t base)
+{
+    const uint32_t page = page_size_of(os);
+    uint8_t *bytes = malloc(page);
+    for (uint32_t i = 0; bytes && i < seg->pages; i++)
+        if (machine_phys_read(os->m, base + i * page, bytes, page))
+            shm_save_page(seg, i, bytes, page);
+    free(bytes);
+    seg->in_memory = false;
+}
+
+/* The object's bytes as one array (its saved pages, zeros elsewhere). */
+static uint8_t *shm_contents(const os_t *os, const struct shm_segment *seg)
+{
+    const uint32_t page = page_size_of(os);
+    uint8_t *bytes = calloc(seg->pages, page);
+    for (uint32_t i = 0; bytes && i < seg->pages; i++)
+        shm_fill_page(seg, i, bytes + (size_t)i * page, page);
+    return bytes;
+}
 
 void shm_destroy(os_t *os)
 {
@@ -160,10 +193,35 @@ static struct shm_segment *segment_of(os_t *os, uint32_t id)
     return &os->shm->seg[id - 1];
 }
 
-static uint32_t sys_shmat(os_t *os, process_t *p, uint32_t id, uint32_t addr)
+/* Segmented: the object as a segment of p's table at the number addr
+ * names (a segment's first address), or the lowest free one. */
+static uint32_t seg_shmat(os_t *os, process_t *p, struct shm_segment *seg, uint32_t addr, bool read_only)
+{
+    const uint32_t ob = os->m->cfg.seg_offset_bits, size = seg->pages * page_size_of(os);
+    const uint32_t segno = addr ? addr >> ob : segments_free_number(p, UINT32_MAX);
+    if (size > 1u << ob || (addr && (addr & ((1u << ob) - 1) || !segments_number_free(p, segno))))
+        return err_code(E_INVAL); /* larger than a segment, not a segment's start, or a number in use */
+    if (segno == UINT32_MAX)
+        return err_code(E_NOMEM);
+    uint8_t *content = seg->in_memory ? NULL : shm_contents(os, seg);
+    if (!seg->in_memory && !content)
+        return err_code(E_NOMEM);
+    const uint32_t perm = SEC_R | (read_only ? 0 : SEC_W);
+    const uint32_t block = seg->in_memory ? seg->block : UINT32_MAX; /* UINT32_MAX: a new one */
+    const uint32_t base = segments_map_shm(os, p, segno, seg, block, size, perm, content);
+    free(content);
+    if (base == UINT32_MAX)
+        return err_code(E_NOMEM);
+    seg->block = base, seg->in_memory = true;
+    seg->attached++;
+    return segno << ob;
+}
+
+static uint32_t sys_shmat(os_t *os, process_t *p, uint32_t id, uint32_t addr, uint32_t flags)
 {
     struct shm_segment *seg = segment_of(os, id);
-    if (!os->pager)
+    const bool read_only = flags & G_SHM_RDONLY;
+    if (!os->pager && os->cfg.mode != OS_SEG)
         return err_code(E_NODEV);
     if (!seg)
         return err_code(E_INVAL);
@@ -171,6 +229,8 @@ static uint32_t sys_shmat(os_t *os, process_t *p, uint32_t id, uint32_t addr)
         return err_code(E_ACCES); /* another process's private segment */
     if (seg->attached >= OS_FRAME_MAX_OWNERS)
         return err_code(E_MFILE); /* a frame lists at most this many mappings */
+    if (!os->pager)
+        return seg_shmat(os, p, seg, addr, read_only);
     uint32_t size = seg->pages * page_size_of(os);
     if (addr % page_size_of(os) || (addr && ((uint64_t)addr + size > (1ull << 32) || overlaps(p, addr, addr + size, false))))
         return err_code(E_INVAL);
@@ -180,7 +240,7 @@ static uint32_t sys_shmat(os_t *os, process_t *p, uint32_t id, uint32_t addr)
     svc_map_t m = {.start = start, .end = start + size, .host_fd = -1, .shared = true, .kind = REGION_SHARED_MEMORY,
                    .segment = seg};
     snprintf(m.name, sizeof m.name, "segment %u", id);
-    if (!mmap_add(os, p, &m, REGION_SHARED_MEMORY, PTE_R | PTE_W))
+    if (!mmap_add(os, p, &m, REGION_SHARED_MEMORY, PTE_R | (read_only ? 0 : PTE_W)))
         return err_code(E_NOMEM);
     seg->attached++;
     return start;
@@ -188,6 +248,8 @@ static uint32_t sys_shmat(os_t *os, process_t *p, uint32_t id, uint32_t addr)
 
 static uint32_t sys_shmdt(os_t *os, process_t *p, uint32_t addr)
 {
+    if (os->cfg.mode == OS_SEG)
+        return segments_remove(os, p, addr, REGION_SHARED_MEMORY) ? 0 : err_code(E_INVAL);
     for (int i = 0; p->svc && i < p->svc->nmaps; i++) {
         svc_map_t *m = &p->svc->maps[i];
         if (m->segment && m->start == addr) {
@@ -205,7 +267,7 @@ bool shm_syscall(os_t *os, process_t *p, uint32_t number, const uint32_t *r, uin
 {
     switch (number) {
     case SYS_SHMGET: *result = sys_shmget(os, p, r[1], r[2]); return true;
-    case SYS_SHMAT: *result = sys_shmat(os, p, r[1], r[2]); return true;
+    case SYS_SHMAT: *result = sys_shmat(os, p, r[1], r[2], r[3]); return true;
     case SYS_SHMDT: *result = sys_shmdt(os, p, r[1]); return true;
     default: return false;
     }

@@ -47,6 +47,14 @@ static uint32_t sys_write(os_t *os, process_t *p, uint32_t fd, uint32_t buf, uin
     return result;
 }
 
+void os_return_to_user(os_t *os, int pid, const cpu_state_t *cpu)
+{
+    if (os->current == pid)
+        machine_set_state(os->m, cpu);
+    else
+        os_process(os, pid)->cpu = *cpu;
+}
+
 bool os_syscall(os_t *os, process_t *p, const trap_t *trap)
 {
     cpu_state_t cpu;
@@ -59,7 +67,7 @@ bool os_syscall(os_t *os, process_t *p, const trap_t *trap)
         p = os_process(os, pid); /* thread_create may have moved the table */
         if (p->state == PROC_READY) {
             cpu.r[0] = result;
-            machine_set_state(os->m, &cpu);
+            os_return_to_user(os, pid, &cpu);
         }
         return p->state == PROC_READY;
     }
@@ -69,7 +77,7 @@ bool os_syscall(os_t *os, process_t *p, const trap_t *trap)
     p = os_space(os, p); /* a thread's calls act on its process's memory, files and output */
     if (services_syscall(os, p, trap->number, &cpu, &result)) { /* files, mmap, libraries, fork */
         cpu.r[0] = result;
-        machine_set_state(os->m, &cpu);
+        os_return_to_user(os, pid, &cpu);
         return true;
     }
     switch (trap->number) {
@@ -79,8 +87,8 @@ bool os_syscall(os_t *os, process_t *p, const trap_t *trap)
     case SYS_WRITE:
         result = sys_write(os, p, cpu.r[1], cpu.r[2], cpu.r[3]);
         break;
-    case SYS_BRK: /* paged mode only: the other schemes have no heap to move */
-        result = os->pager ? pager_brk(os, p, cpu.r[1]) : (uint32_t)-E_NOSYS;
+    case SYS_BRK: /* paged and segmented modes: the others have no heap to move */
+        result = os_brk(os, p, cpu.r[1]);
         break;
     case SYS_OVERLAY: /* os/overlay.c */
         result = sys_overlay(os, p, cpu.r[1], cpu.r[2], cpu.r[3]);
@@ -93,6 +101,6 @@ bool os_syscall(os_t *os, process_t *p, const trap_t *trap)
         break;
     }
     cpu.r[0] = result;
-    machine_set_state(os->m, &cpu);
+    os_return_to_user(os, pid, &cpu);
     return true;
 }

@@ -25,7 +25,7 @@
     X(FORK, 15, "")                           \
     X(WAIT, 16, "pid (-1: any child), status pointer (0: none)") \
     X(SHMGET, 17, "key, size")                \
-    X(SHMAT, 18, "segment, address (0: the OS chooses)") \
+    X(SHMAT, 18, "segment, address (0: the OS chooses), flags (SHM_RDONLY 0x1000)") \
     X(SHMDT, 19, "address")                   \
     X(OVERLAY, 20, "phase home, length, overlay area") \
     X(IOWAIT, 21, "cycles to wait for the process's own device") \
@@ -54,5 +54,6 @@ enum { G_O_RDONLY = 0, G_O_WRONLY = 1, G_O_RDWR = 2, G_O_CREAT = 0x40, G_O_EXCL 
        G_O_APPEND = 0x400 };
 enum { G_PROT_NONE = 0, G_PROT_READ = 1, G_PROT_WRITE = 2, G_PROT_EXEC = 4 };
 enum { G_MAP_SHARED = 1, G_MAP_PRIVATE = 2, G_MAP_FIXED = 0x10 };
+enum { G_SHM_RDONLY = 0x1000 }; /* shmat: attach for reading only */
 
 #endif

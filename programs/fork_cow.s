@@ -8,12 +8,13 @@
 ;
 ; Its result (paged): the child prints "c 7", the parent "p 5", and the
 ; parent exits with the child's code, 3.  Under base/limit fork copies the
-; whole partition instead, with the same result; under software relocation
-; and on the bare machine fork is refused and the program exits 2.
+; whole partition instead, under seg the private segments (the code segment
+; is shared), with the same result; under software relocation and on the
+; bare machine fork is refused and the program exits 2.
 ;
-; expect[paged,hwreloc]: output "p 5\n"
-; expect[paged,hwreloc]: exit 3
-; expect[bare,swreloc,seg]: exit 2
+; expect[paged,hwreloc,seg]: output "p 5\n"
+; expect[paged,hwreloc,seg]: exit 3
+; expect[bare,swreloc]: exit 2
 
         .equ    SYS_EXIT, 0
         .equ    SYS_WRITE, 1

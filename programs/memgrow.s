@@ -8,10 +8,11 @@
 ; move (docs/services.md: `--swap-threshold` decides when swapping starts).
 ;
 ; Its result: exit 0, or 2 if request_memory failed (no room and no swapping,
-; or the bare machine and seg mode), 3 if the memory did not hold what was written.
+; or the bare machine), 3 if the memory did not hold what was written.
+; Under seg the block is the heap segment's growth (docs/segmentation.md).
 ;
-; expect[hwreloc,swreloc,paged]: exit 0
-; expect[bare,seg]: exit 2
+; expect[hwreloc,swreloc,paged,seg]: exit 0
+; expect[bare]: exit 2
 
         .equ    SYS_EXIT, 0
         .equ    SYS_IOWAIT, 21

@@ -2,7 +2,7 @@
 ;
 ; What it shows: request_memory(16384) returns the address of 16 KiB more
 ; memory (contiguous modes: the partition grew in place, above the stack;
-; paged: the heap did).  The program writes the words 0..4095 into it, adds
+; paged and seg: the heap did).  The program writes the words 0..4095 into it, adds
 ; them up (8386560), then release_memory(16384) gives the block back: from
 ; then on the process uses only its image and stack again, and that is all a
 ; roll-out moves to the backing store (docs/services.md).  It then waits
@@ -10,12 +10,11 @@
 ; grow into the memory it gave back (programs/memgrow.s).
 ;
 ; Its result: exit 0 when the sum is right, 2 if request_memory failed, 3 if
-; the sum is wrong, 4 if release_memory failed.  The bare machine (and seg
-; mode, whose heap does not grow yet) has no
+; the sum is wrong, 4 if release_memory failed.  The bare machine has no
 ; memory to grow into (-ENOSYS): exit 2.
 ;
-; expect[hwreloc,swreloc,paged]: exit 0
-; expect[bare,seg]: exit 2
+; expect[hwreloc,swreloc,paged,seg]: exit 0
+; expect[bare]: exit 2
 
         .equ    SYS_EXIT, 0
         .equ    SYS_IOWAIT, 21

@@ -12,7 +12,9 @@
 ;   mmulab run --mode paged programs/share_list.s programs/walk_list.s -- apart  # breaks
 ;   mmulab run --mode paged programs/share_list.s programs/walk_list.s -- same   # works
 ;
-; Its result (paged): exit 0.  The other modes have no shared memory: exit 2.
+; Its result (paged): exit 0.  The contiguous modes have no shared memory,
+; and under seg 0x30000000 is beyond the logical space (segment number and
+; offset: 20 bits by default): exit 2.
 ;
 ; expect[paged]: exit 0
 ; expect[bare,swreloc,hwreloc,seg]: exit 2

@@ -4,17 +4,19 @@
 ; support (zero-filled), mapped by several processes.  The parent makes a
 ; segment (shmget), maps it where the OS chooses (shmat) and stores 'a' in
 ; it; after fork the child maps the same segment a second time, at
-; 0x20000000, reads the parent's 'a' there and stores "b\n" after it.  The
+; 0x30000 (a segment's first address under seg), reads the parent's 'a' there and stores "b\n" after it.  The
 ; parent waits and prints the first three bytes through its own address:
 ; the child's stores are there, because every mapping of the page is the
 ; same frame.
 ;
-; Its result (paged): parent and child print "ab"; exit 0.  The contiguous
-; modes cannot map a segment: exit 2.
+; Its result (paged, seg): parent and child print "ab"; exit 0.  The
+; contiguous modes cannot map a segment: exit 2.  Under seg each mapping is
+; a segment of the process's own table over the one block (its number: the
+; address's top bits).
 ;
-; expect[paged]: output "ab\n"
-; expect[paged]: exit 0
-; expect[bare,swreloc,hwreloc,seg]: exit 2
+; expect[paged,seg]: output "ab\n"
+; expect[paged,seg]: exit 0
+; expect[bare,swreloc,hwreloc]: exit 2
 
         .equ    SYS_EXIT, 0
         .equ    SYS_WRITE, 1
@@ -49,8 +51,8 @@ start:  LOAD    R1, #42                 ; id = shmget(42, 4096)
         LOAD    R1, #0
         SYSCALL #SYS_EXIT
 
-child:  MOV     R1, R10                 ; there = shmat(id, 0x20000000)
-        LI      R2, 0x20000000
+child:  MOV     R1, R10                 ; there = shmat(id, 0x30000)
+        LI      R2, 0x30000
         SYSCALL #SYS_SHMAT
         MOV     R12, R0
         LOAD    R1, #'b'

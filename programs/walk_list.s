@@ -16,7 +16,8 @@
 ;   mmulab run --mode paged programs/share_list.s programs/walk_list.s -- same   # offsets: xyz, pointers: xyz
 ;
 ; Its result: exit 0 after both walks; 3 if no list appears (run alone);
-; 2 without shared memory (the modes other than paged).
+; 2 without shared memory (the contiguous modes) or where 0x30000000 is no
+; address (seg: beyond its 20-bit logical space).
 ;
 ; expect[paged]: exit 3
 ; expect[bare,swreloc,hwreloc,seg]: exit 2

@@ -693,7 +693,7 @@ static const opt_spec_t run_specs[] = {
      .help = "a sentence per decision (why, what it cost); WHAT, comma-separated, filters: tlb, fault, "
              "evict, writeback, cow, protection, swap, compaction, switch, P<pid>; state adds the policy's "
              "queue/stack/clock"},
-    {"--regions", .kind = OPT_FLAG, RUN(regions), .help = "after the run, print each process's region table (paged)"},
+    {"--regions", .kind = OPT_FLAG, RUN(regions), .help = "after the run, print each process's region table (paged) or segment table (seg)"},
     {"--root", .kind = OPT_STRING, .value_name = "DIR", RUN(os.root),
      .help = "guest files (open, mmap) live in this directory, never outside (default .)"},
     {"--buffer-cache", .lists = true, .kind = OPT_NUMBER, .value_name = "BLOCKS", RUN(os.buffer_cache_blocks), .max = 65536,

@@ -5,8 +5,9 @@
 # OS; writes to code, page tables and kernel pages; another process's
 # memory; copy-on-write pages after fork, written by the child itself and by
 # the OS for it; private shared memory and library code between unrelated
-# processes; munmap and MAP_FIXED over the program; the stack grown into the
-# heap; every system call with wild pointers, lengths and flags; paths that
+# processes, in paged and segmented modes; shared memory after shmdt and
+# attached read-only; munmap and MAP_FIXED over the program; the stack
+# grown into the heap; every system call with wild pointers, lengths and flags; paths that
 # leave --root.  Each case checks that the attempt was stopped (the cause,
 # the access, the PC and the address on stderr) or refused (the error code),
 # that the victim process still reads back what it wrote (its exit code),
@@ -247,8 +248,8 @@ for E in $ENGINES; do
     want_exit 1 42
     end_case
 
-    # ---- copy-on-write after fork ---------------------------------------------------------------
-    for mode in hwreloc paged; do
+    # ---- copy-on-write after fork (seg: the child's private segments are copies) -------------------
+    for mode in hwreloc paged seg; do
         begin "$E $mode: the child's own store after fork leaves the parent's byte"
         run "$E" --mode "$mode" "$A/cow_user.s"
         want_rc 0
@@ -281,6 +282,38 @@ for E in $ENGINES; do
     want_exit 1 0
     end_case
 
+    begin "$E seg: a private segment attaches in its creator's family only; a guesser gets -EACCES"
+    run "$E" --mode seg "$A/shm_owner.s" "$A/shm_guess.s"
+    want_rc 0
+    want_exit 0 42
+    want_exit 1 13
+    want_exit 2 0
+    end_case
+    begin "$E seg: library code shared with another process (one block) cannot be written, by read() or by a store"
+    run "$E" --mode seg --dump 0x1800:1 "$A/lib_attack.s" "$A/lib_user.s"
+    want_rc 1
+    want_stop "$SEG_PROT" store 0x00000054 lib_attack.s 0x00020018
+    want_eq "read() over the library's code" "$(dump_words | awk '{print $1}')" -14
+    want_eq "the other process's output" "$(grep -c '^hello$' "$T/out")" 2
+    want_eq "the library's code mapped once more, not copied" "$(jv "$T/s.json" shared_maps)" 1
+    want_exit 1 0
+    end_case
+    for mode in paged seg; do
+        absent=$NOT_MAPPED read_only=$READ_ONLY
+        [ "$mode" = seg ] && absent=$SEG_ABSENT read_only=$SEG_PROT
+        begin "$E $mode: after shmdt a load from the segment's old address is stopped"
+        run "$E" --mode "$mode" "$A/shm_detached.s"
+        want_rc 1
+        want_err "process 1 (shm_detached.s) stopped: $absent; load at pc 0x00000048"
+        end_case
+        begin "$E $mode: a segment attached SHM_RDONLY takes no write, by read() or by a store; the writable mapping keeps 7"
+        run "$E" --mode "$mode" --dump 0x1800:2 "$A/shm_rdonly.s"
+        want_rc 1
+        want_err "process 1 (shm_rdonly.s) stopped: $read_only; store at pc 0x0000008c"
+        want_eq "read() into it, then the word through the writable mapping" "$(dump_words)" "-14 7"
+        end_case
+    done
+
     # ---- the address space itself ---------------------------------------------------------------
     begin "$E paged: munmap and MAP_FIXED over code and data are refused; a page is gone after munmap"
     run "$E" --mode paged --dump 0x1800:8 "$A/unmap.s"
@@ -302,6 +335,7 @@ for E in $ENGINES; do
     for mode in bare hwreloc seg paged; do
         case $mode in
         paged) want="-14 0 -14 0 -14 -14 -14 1515870810 $common_tail MAP -14 -22 -22" ;;
+        seg) want="-14 0 4 CHANGED 0 -14 -14 1515870810 $common_tail -19 -14 -22 -19" ;; # rwx: code and data share segment 0
         *) want="-14 0 4 CHANGED 0 -14 -14 1515870810 $common_tail -19 -14 -19 -19" ;; # a partition's code is its own
         esac
         want="$want 268435454 2 -27 0" # a write up to the limit, then none

@@ -799,7 +799,7 @@ begin "shm_share.s: a segment mapped at two addresses is one frame; the parent s
 mm run --mode paged --check --stats-json "$T/j" --regions programs/shm_share.s
 want_rc 0
 want_err "check programs/shm_share.s: ok (2 expectations)"
-want_out_re "^  shared memory +0x20000000 0x20001000 none \(zeros\), segment 1 +rw- +shared +variable$"
+want_out_re "^  shared memory +0x00030000 0x00031000 none \(zeros\), segment 1 +rw- +shared +variable$"
 want_out_re "^frame sharing: 0 frames saved now, at most [3-9] at once during the run$"
 want_eq "child: pages mapped onto frames in use" "$(jflat "$T/j" | sed -n 's/^processes.1.shared_maps=//p')" 3
 end

@@ -167,6 +167,19 @@ check "no --ws-window: five lanes" grep -q "^lanes 5" "$T/p.txt"
 check "replay render exits 0 ($(cat "$T/err"))" test -s "$T/r.png"
 read -r px py drawn owner <<<"$(span_at "$T/r.txt" $(( ${frame2:-0} * 4096 )))"
 check "replay: P2's frame from the trace belongs to P2" test "${owner:-}" = 2
+# a segment swapped out under seg is not its process swapped out; the table is the segment table
+SEGS="programs/vcopy.s programs/vcopy.s programs/vcopy.s programs/vcopy.s"
+# shellcheck disable=SC2086
+"$M" run --mode seg --mem 16K --compact --swap --trace "$T/g.csv" $SEGS >/dev/null 2>&1
+out=$(tests/trace_table.py "$T/g.csv" cycle event | awk -F'\t' '$2 == "swap out" { print $1; exit }')
+# shellcheck disable=SC2086
+"$V" --replay "$T/g.csv" $SEGS --mode seg --mem 16K --png "$T/g.png" --describe "$T/g.txt" --at-cycle $(( ${out:-0} + 1 )) 2>/dev/null
+check "seg replay after a segment's swap-out at ${out:-?}: four processes, none swapped out" \
+  test -n "$out" -a "$(grep -c '^process' "$T/g.txt")" = 4 -a "$(grep -c '^process.*swapped' "$T/g.txt")" = 0
+# shellcheck disable=SC2086
+"$V" $SEGS --mode seg --mem 16K --png "$T/g.png" --describe "$T/g.txt" --at-cycle 3000 2>/dev/null
+check "seg: the tables are labelled segment table" grep -q "region segment table" "$T/g.txt"
+check "seg: nothing is labelled page table" test "$(grep -c 'region page table' "$T/g.txt")" = 0
 echo "not a trace" >"$T/bad.csv"
 "$V" --replay "$T/bad.csv" --png "$T/x.png" >/dev/null 2>"$T/err"
 check "a malformed trace is an error naming the line" grep -q "bad.csv:1" "$T/err"

@@ -18,8 +18,13 @@
 #include "../mmu/seg.h"
 #include "../os/segment.h"
 
-const char *const region_name[RG_COUNT] = {"free",  "OS",         "code",    "data",    "bss",      "heap",
+static const char *const region_name[RG_COUNT] = {"free",  "OS",         "code",    "data",    "bss",      "heap",
                                             "stack", "page table", "mapped file", "library", "shared mem"};
+
+const char *model_region_name(const model_t *m, region_t r)
+{
+    return m->mode == OS_SEG && r == RG_PTABLE ? "segment table" : region_name[r];
+}
 
 bool model_init(model_t *m, const machine_config_t *hw)
 {
@@ -239,8 +244,8 @@ static void fill_segmented(model_t *m, vm_t *vm)
             continue;
         for (uint32_t i = 0; i <= t->nseg && pieces; i++) {
             bool table = i == t->nseg;
-            if (!table && !t->seg[i].used)
-                continue;
+            if (!table && (!t->seg[i].used || !t->seg[i].resident || !t->seg[i].limit))
+                continue; /* not in memory (not loaded yet, swapped out) or an empty heap: no block */
             if (n == cap && !(pieces = realloc(pieces, (cap *= 2) * sizeof *pieces)))
                 break;
             pieces[n++] = table ? (seg_piece_t){t->table, t->nseg * SEG_DESC_BYTES, pid, RG_PTABLE}

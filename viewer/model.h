@@ -24,7 +24,6 @@ typedef enum {
     RG_FILE, RG_LIBRARY, RG_SHARED, /* paged: a mapped file, library code or data, shared memory */
     RG_COUNT
 } region_t;
-extern const char *const region_name[RG_COUNT];
 
 /* A run of physical memory with one owner and one region: a frame in paged
  * mode; in the contiguous modes a part of a partition, a hole or the OS. */
@@ -166,6 +165,9 @@ typedef struct {
 
 /* Allocate the span and block arrays for the machine's frames (or the
  * contiguous modes' partitions, whichever needs more). */
+/* A region's name as the panels show it (the table is the segment table under seg). */
+const char *model_region_name(const model_t *m, region_t r);
+
 bool model_init(model_t *m, const machine_config_t *hw);
 void model_free(model_t *m);
 

@@ -50,8 +50,13 @@ static void apply_process_event(model_t *m, const run_options_t *opt, const even
     case EV_PROC_START: p->state = "ready"; p->base = ev->a; p->size = ev->b; break;
     case EV_PROC_EXIT: p->state = "exited"; p->swapped = false; break;
     case EV_PROC_KILL: p->state = "killed"; p->swapped = false; break;
-    case EV_MOVE: p->base = ev->c; break;
+    case EV_MOVE: /* the block at its base: the image, or the segment table under seg */
+        if (ev->b == p->base)
+            p->base = ev->c;
+        break;
     case EV_SWAP_OUT:
+        if (opt->os.mode == OS_SEG) /* one of its segments went out, not the process */
+            break;
         p->state = "swapped out";
         p->swapped = true;
         p->swap_home = ev->c;

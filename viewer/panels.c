@@ -240,11 +240,11 @@ static void span_heights(const model_t *m, int first, int n, int h, int min_h, i
         out[n - 1] += h - used; /* rounding */
 }
 
-static void draw_span_label(view_t *v, const span_t *s, rect_t r, int label_x)
+static void draw_span_label(view_t *v, const model_t *m, const span_t *s, rect_t r, int label_x)
 {
     int y = r.y + (r.h - v->g.line_h) / 2;
     if (s->owner > 0 && r.h >= v->g.line_h - 4)
-        gfx_textf(&v->g, label_x, y, C_DIM, "%-5s%s%s", s->region == RG_FREE ? "unused" : region_name[s->region],
+        gfx_textf(&v->g, label_x, y, C_DIM, "%-5s%s%s", s->region == RG_FREE ? "unused" : model_region_name(m, s->region),
                   s->accessed ? " A" : "", s->dirty ? " D" : "");
 }
 
@@ -266,7 +266,7 @@ static void draw_block_spans(view_t *v, int b, rect_t br, int label_x)
         rect_t r = {br.x, y, br.w, h[k]};
         v->span_rect[first + k] = r;
         gfx_fill(&v->g, r.x, r.y, r.w, r.h, view_span_colour(s));
-        draw_span_label(v, s, r, label_x);
+        draw_span_label(v, m, s, r, label_x);
         span_marks(v, first + k, r);
     }
     free(h);
@@ -343,7 +343,7 @@ static void draw_legend(view_t *v, rect_t r, int y)
             continue; /* the heap and the paged-only kinds when some frame holds them */
         span_t sample = {.owner = shown[k] == RG_OS ? 0 : shown[k] == RG_FREE ? -1 : pid, .region = shown[k]};
         gfx_fill(&v->g, x, y + 3, 10, 10, view_span_colour(&sample));
-        x += 14 + gfx_textf(&v->g, x + 14, y, C_DIM, "%s ", region_name[shown[k]]);
+        x += 14 + gfx_textf(&v->g, x + 14, y, C_DIM, "%s ", model_region_name(m, shown[k]));
     }
 }
 
@@ -359,7 +359,7 @@ static void span_details(const model_t *m, int i, char *buf, size_t len)
     else if (s->owner == 0)
         n += snprintf(buf + n, len - (size_t)n, "the OS");
     else
-        n += snprintf(buf + n, len - (size_t)n, "P%d %s", s->owner, region_name[s->region]);
+        n += snprintf(buf + n, len - (size_t)n, "P%d %s", s->owner, model_region_name(m, s->region));
     if (m->mode == OS_PAGED && s->mapped)
         snprintf(buf + n, len - (size_t)n, ", maps page %05X%s%s, %s", s->vpage, s->accessed ? " A" : "",
                  s->dirty ? " D" : "", s->in_tlb ? "in the TLB" : "not in the TLB");
@@ -909,7 +909,7 @@ bool view_describe(const view_t *v, FILE *out)
         int px = -1, py = -1;
         bool probe = probe_point(v, i, &px, &py);
         fprintf(out, "span %d start 0x%x size 0x%x owner %d region %s rect %d %d %d %d probe %d %d colour #%06X drawn #%06X\n",
-                i, s->start, s->size, s->owner, region_name[s->region], r.x, r.y, r.w, r.h, px, py,
+                i, s->start, s->size, s->owner, model_region_name(m, s->region), r.x, r.y, r.w, r.h, px, py,
                 view_span_colour(s), probe ? gfx_pixel(&v->g, px, py) : 0);
     }
     fprintf(out, "panel %s\n", v->show_regions ? "regions" : "tlb");

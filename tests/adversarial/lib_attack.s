@@ -4,8 +4,10 @@
 ; for both), read()s 4
 ; bytes over it (the result goes to 0x1800, see --dump), then stores over
 ; it.  Under paging library code is one shared r-x frame: the read is
-; -EFAULT and the store stops the process (page_write).  (Paging only: the
-; contiguous modes copy a library into each partition, nothing is shared.)
+; -EFAULT and the store stops the process (page_write); under segmentation
+; it is one r-x block both processes' tables point at: the same, with a
+; segment_protection fault.  (The contiguous modes copy a library into each
+; partition, nothing is shared.)
         .text
 start:  LOAD    R1, #lib_name
         SYSCALL #11                     ; dlopen("hello_lib")

@@ -24,7 +24,7 @@
 ; 17 lseek(big, 0, 9)              -EINVAL
 ; 18 mmap(0, 4096, PROT_READ, MAP_SHARED, fd, 0)   an address (paged), -ENODEV
 ; 19 read(fd, that address, 4)     -EFAULT: no W (or no mapping at all)
-; 20 shmat(1, 0)                   no segment: -EINVAL (-ENODEV unpaged)
+; 20 shmat(1, 0)                   no segment: -EINVAL (-ENODEV in the contiguous modes)
 ; 21 mmap(0, 4096, 0x7, 0xFFFF, fd, 0)  unknown flags: -EINVAL (-ENODEV unpaged)
 ; 22 lseek(big, 256 MiB - 2, SEEK_SET)  268435454
 ; 23 write(big, buf, 4)            2: a write stops at the limit
