@@ -7,15 +7,18 @@
  * one instruction at a time and hands the retirement record over.  Every retired instruction is compared field by field --
  * PC, instruction, register write, memory access, both translations (hit or
  * miss, walk steps, A/D write-back), trap, cycles -- and so is the clock
- * after the OS has served a trap.  The first difference is reported with
- * the last eight instructions and the exit status is 1; otherwise the last
- * line reads `cosim: N instructions, M cycles, 0 divergences`.
+ * after the OS has served a trap.  The first difference (or a failed RTL
+ * assertion) is reported in words with both engines' commit logs around it,
+ * the run is made again to trace the RTL over the window before it, and the
+ * exit status is 1; otherwise the last line reads `cosim: N instructions, M
+ * cycles, 0 divergences`.
  *
  * Random mode (`mmulab cosim --random N --seed S`): cosim_random.c.
  *
  * The RTL engine lives in build/mmulab-rtl; the core binary has no RTL and
  * hands the whole command to that binary when it sits beside it.
  */
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -24,6 +27,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "../obs/commitlog.h"
 #include "../toolchain/disasm.h"
 #include "../sim/lockstep.h"
 #include "../rtl/harness/rtl.h"
@@ -36,9 +40,11 @@
 machine_t *rtl_create(const machine_config_t *cfg, evbus_t *bus, char *err, size_t errlen) __attribute__((weak));
 bool rtl_trace_open(machine_t *m, const char *path, char *err, size_t errlen) __attribute__((weak));
 bool rtl_trace_close(machine_t *m, char *err, size_t errlen) __attribute__((weak));
+void rtl_assertions_soft(machine_t *m) __attribute__((weak));
+bool rtl_assertion_failed(machine_t *m) __attribute__((weak));
 
 typedef struct {
-    const char *fst, *coverage;
+    const char *fst, *coverage, *divergence_fst;
     uint64_t random_n, seed;
     bool random, merge;
     opt_given_t given;
@@ -48,6 +54,9 @@ static const opt_spec_t cosim_specs[] = {
     {"--fst", .kind = OPT_STRING, .value_name = "FILE", OPT_AT(cosim_args_t, fst),
      .help = "write a waveform of the RTL, and beside it FILE's stem .gtkw: a GTKWave save file (signals by "
              "module, states by name: docs/outputs.md)"},
+    {"--divergence-fst", .kind = OPT_STRING, .value_name = "FILE", OPT_AT(cosim_args_t, divergence_fst),
+     .help = "where a divergence's waveform goes: the RTL over the cycles (or, with --random, the accesses) "
+             "before it (default: a new directory under $TMPDIR; the path is printed)"},
     {"--random", .kind = OPT_NUMBER, .value_name = "N", OPT_AT(cosim_args_t, random_n), .min = 1,
      .max = UINT64_MAX / 2, OPT_GIVEN(cosim_args_t, random), .help = "random MMU co-simulation of N accesses"},
     {"--seed", .kind = OPT_NUMBER, .value_name = "S", OPT_AT(cosim_args_t, seed), .max = UINT32_MAX,
@@ -60,12 +69,14 @@ static const opt_spec_t cosim_specs[] = {
 
 static void cosim_usage(FILE *out, const opt_parser_t *p)
 {
-    fprintf(out, "usage: mmulab cosim [--fst FILE] [run options] prog.s ... [-- ARG...]\n"
-                 "       mmulab cosim --random N [--seed S] [--coverage FILE] [--mode seg]\n"
+    fprintf(out, "usage: mmulab cosim [--fst FILE] [--divergence-fst FILE] [run options] prog.s ... [-- ARG...]\n"
+                 "       mmulab cosim --random N [--seed S] [--coverage FILE] [--divergence-fst FILE] [--mode seg]\n"
                  "       mmulab cosim --coverage FILE --merge REPORT...\n\n"
                  "Runs the C model and the RTL in lockstep, each under its own OS, and compares\n"
                  "every retired instruction (PC, instruction, register write, memory access,\n"
-                 "translation, trap, cycles).  Exit status: 0 no divergence, 1 a divergence,\n"
+                 "translation, trap, cycles); a divergence (or a failed RTL assertion) is shown\n"
+                 "with both engines' logs around it and a waveform of the window before it.\n"
+                 "Exit status: 0 no divergence, 1 a divergence,\n"
                  "2 bad input.  --random drives the MMU alone with N random accesses over random\n"
                  "configurations, page tables, flushes, ASID switches and page-table edits\n"
                  "(with --mode seg: segment tables, descriptor-cache reloads and descriptor edits).\n\n"
@@ -96,26 +107,53 @@ static int exec_rtl_binary(char **argv_full)
 
 /* ---- comparison ------------------------------------------------------------ */
 
-#define HISTORY 8
+#define HISTORY 8 /* retirements shown before a divergence, per engine */
+/* A divergence's waveform starts this many cycles before the differing
+ * instruction (a few walks and a trap's entry). */
+#define WINDOW_CYCLES 500
 
+/* One engine's last retirements, with the process that ran each. */
 typedef struct {
-    retire_t last[HISTORY];
+    retire_t rt[HISTORY];
+    int pid[HISTORY];
     uint64_t count;
 } history_t;
 
-static void remember(history_t *h, const retire_t *rt) { h->last[h->count++ % HISTORY] = *rt; }
-
-static void print_history(const history_t *h, FILE *out)
+static void remember(history_t *h, const retire_t *rt, int pid)
 {
+    h->pid[h->count % HISTORY] = pid;
+    h->rt[h->count++ % HISTORY] = *rt;
+}
+
+/* The engine's commit log around the divergence (docs/outputs.md's format):
+ * its last retirements and, marked `>`, the one that differs. */
+static void print_commit_log(const char *engine, const history_t *h, const retire_t *differing, int pid, FILE *out)
+{
+    char line[256];
     uint64_t first = h->count > HISTORY ? h->count - HISTORY : 0;
-    fprintf(out, "last %" PRIu64 " instructions (C model):\n", h->count - first);
+    fprintf(out, "commit log, %s (the last %" PRIu64 " retirements before it, then the one that differs):\n", engine,
+            h->count - first);
     for (uint64_t i = first; i < h->count; i++) {
-        const retire_t *rt = &h->last[i % HISTORY];
-        char text[64];
-        disasm(rt->insn, text, sizeof text);
-        fprintf(out, "  cycle %8" PRIu64 "  pc 0x%08" PRIx32 "  %08" PRIx32 "  %-24s%s%s\n", rt->cycle_begin, rt->pc,
-                rt->insn, text, rt->trapped ? "  trap: " : "", rt->trapped ? trap_name[rt->trap.cause] : "");
+        commit_log_format(line, sizeof line, h->pid[i % HISTORY], &h->rt[i % HISTORY]);
+        fprintf(out, "  %s\n", line);
     }
+    if (differing) {
+        commit_log_format(line, sizeof line, pid, differing);
+        fprintf(out, "> %s\n", line);
+    } else {
+        fprintf(out, "> (no instruction: its OS had finished)\n");
+    }
+}
+
+void cosim_print_diff(const cosim_diff_t *d, FILE *out)
+{
+    const char *dot = strrchr(d->field, '.');
+    if (strcmp(dot ? dot + 1 : d->field, "cause") == 0 && d->c < TRAP_COUNT && d->rtl < TRAP_COUNT)
+        fprintf(out, "%s: C model %s, RTL %s\n", d->field, d->c ? trap_name[d->c] : "none",
+                d->rtl ? trap_name[d->rtl] : "none");
+    else
+        fprintf(out, "%s: C model 0x%" PRIx64 " (%" PRIu64 "), RTL 0x%" PRIx64 " (%" PRIu64 ")\n", d->field, d->c,
+                d->c, d->rtl, d->rtl);
 }
 
 #define CMP(name, a, b)                                                  \
@@ -239,20 +277,12 @@ static bool same_outcome(os_t *a, os_t *b, cosim_diff_t *d)
 
 #undef CMP
 
-static void report_divergence(const cosim_diff_t *d, const retire_t *rt, const history_t *h, uint64_t count)
-{
-    printf("cosim: divergence after %" PRIu64 " instructions at cycle %" PRIu64 ", pc 0x%08" PRIx32 ": %s: "
-           "C model 0x%" PRIx64 " (%" PRIu64 "), RTL 0x%" PRIx64 " (%" PRIu64 ")\n",
-           count, rt->cycle_begin, rt->pc, d->field, d->c, d->c, d->rtl, d->rtl);
-    print_history(h, stdout);
-    printf("cosim: %" PRIu64 " instructions, 1 divergence (%s)\n", count, d->field);
-}
-
 /* ---- program mode ---------------------------------------------------------- */
 
 /* One engine's OS, running os_run in its own coroutine. */
 typedef struct {
     os_t *os;
+    machine_t *m; /* the engine (its bus knows the running process) */
     ucontext_t ctx, *main;
     void *stack;
     bool started, finished, has_rt;
@@ -293,6 +323,8 @@ static bool side_next(side_t *s)
     return s->has_rt;
 }
 
+static int side_pid(const side_t *s) { return s->m->bus ? s->m->bus->running_pid : 0; }
+
 /* The session's machine wrapper: each instruction hands the side its record. */
 static machine_t *wrap_side(machine_t *engine, void *ctx)
 {
@@ -300,10 +332,11 @@ static machine_t *wrap_side(machine_t *engine, void *ctx)
 }
 
 /* Ready the side's coroutine over its session's OS. */
-static bool side_init(side_t *s, os_t *os, ucontext_t *main_ctx)
+static bool side_init(side_t *s, const session_t *session, ucontext_t *main_ctx)
 {
     enum { STACK = 1 << 20 };
-    s->os = os;
+    s->os = session->os;
+    s->m = session->m;
     s->main = main_ctx;
     if (!(s->stack = malloc(STACK)))
         return false;
@@ -328,7 +361,96 @@ static bool stopped_from_outside(machine_t *m, uint64_t count, progress_t *progr
     return true;
 }
 
-static int cosim_programs(const run_options_t *opt, const char *fst, coverage_t *cov)
+/* What one lockstep run found. */
+typedef struct {
+    uint64_t count, cycles; /* instructions compared (the differing one too), the clock */
+    cosim_diff_t d;         /* the first difference (status 1) */
+    bool has_c, has_r;      /* c_rt, r_rt: each engine's differing retirement */
+    retire_t c_rt, r_rt;
+    int c_pid, r_pid;
+    history_t hc, hr; /* what both retired alike before it */
+} outcome_t;
+
+/* A waveform of part of the run: the RTL is traced from the first
+ * instruction that begins at or after from_cycle. */
+typedef struct {
+    const char *path;
+    uint64_t from_cycle;
+} window_t;
+
+/* Compare the two sides until they part or end: 0 (agreed), 1 (o says
+ * where they parted), 2 (an error, printed) or an interrupted run's status. */
+static int lockstep_loop(session_t *sc, session_t *sr, side_t *c, side_t *r, const window_t *win, coverage_t *cov,
+                         bool quiet, outcome_t *o)
+{
+    char err[256];
+    progress_t progress;
+    progress_start(&progress, "cosim", quiet);
+    int rc = 0;
+    for (;;) {
+        if (o->count % 4096 == 0 && stopped_from_outside(sc->m, o->count, &progress)) {
+            rc = runctl_exit_status();
+            break;
+        }
+        if (win && win->path && machine_cycles(sr->m) >= win->from_cycle) {
+            if (!rtl_trace_open(sr->m, win->path, err, sizeof err)) {
+                fprintf(stderr, "mmulab cosim: %s\n", err);
+                rc = 2;
+                break;
+            }
+            win = NULL;
+        }
+        bool more_c = side_next(c), more_r = side_next(r);
+        cosim_diff_t *d = &o->d;
+        bool differ = true;
+        if (rtl_assertion_failed && rtl_assertion_failed(sr->m)) {
+            snprintf(d->field, sizeof d->field, "RTL assertion (the line above names it)");
+            d->c = d->rtl = 0;
+        } else if (more_c != more_r) {
+            snprintf(d->field, sizeof d->field, "running");
+            d->c = more_c;
+            d->rtl = more_r;
+        } else if (!more_c) {
+            break;
+        } else {
+            if (cov) {
+                cpu_state_t st;
+                machine_get_state(sc->m, &st);
+                coverage_retire(cov, sc->m, &c->rt, st.priv);
+            }
+            differ = !same_retire(&c->rt, &r->rt, d) ||
+                     ((c->rt.trapped || (o->count + 1) % 4096 == 0) && !same_state(sc->m, sr->m, d));
+        }
+        o->count += more_c || more_r;
+        if (differ) {
+            o->has_c = more_c, o->c_rt = c->rt, o->c_pid = side_pid(c);
+            o->has_r = more_r, o->r_rt = r->rt, o->r_pid = side_pid(r);
+            rc = 1;
+            break;
+        }
+        remember(&o->hc, &c->rt, side_pid(c));
+        remember(&o->hr, &r->rt, side_pid(r));
+    }
+    progress_end(&progress);
+    o->cycles = machine_cycles(sc->m);
+    if (rc == 0) { /* both ended: they must end alike */
+        if (c->status != r->status) {
+            snprintf(o->d.field, sizeof o->d.field, "exit status");
+            o->d.c = (uint64_t)c->status;
+            o->d.rtl = (uint64_t)r->status;
+            rc = 1;
+        } else if (!same_state(sc->m, sr->m, &o->d) || !same_outcome(sc->os, sr->os, &o->d)) {
+            rc = 1;
+        }
+    }
+    return rc;
+}
+
+/* Both sessions under their coroutines, compared by lockstep_loop; fst: a
+ * waveform of the whole run; quiet: no program output, no progress, no
+ * summary (the waveform's re-run). */
+static int lockstep_run(const run_options_t *opt, const char *fst, const window_t *win, coverage_t *cov, bool quiet,
+                        outcome_t *o)
 {
     session_t sc, sr;
     run_options_t oc = *opt, orl = *opt;
@@ -337,8 +459,11 @@ static int cosim_programs(const run_options_t *opt, const char *fst, coverage_t 
     orl.trace_path = NULL; /* one trace, one commit log, one din trace: the C side's */
     orl.log_path = NULL;
     orl.mem_trace = NULL;
+    if (quiet)
+        oc.trace_path = oc.log_path = oc.mem_trace = NULL, oc.quiet = orl.quiet = true;
     side_t c = {0}, r = {0};
     memset(&sr, 0, sizeof sr);
+    memset(o, 0, sizeof *o);
     int rc = session_open_wrapped(&sc, &oc, wrap_side, &c, stderr);
     if (rc == 0)
         rc = session_open_wrapped(&sr, &orl, wrap_side, &r, stderr);
@@ -347,82 +472,37 @@ static int cosim_programs(const run_options_t *opt, const char *fst, coverage_t 
         session_close(&sc);
         return rc;
     }
+    if (rtl_assertions_soft)
+        rtl_assertions_soft(sr.m); /* a failed property is reported as a divergence */
     FILE *devnull = fopen("/dev/null", "w");
-    if (devnull)
-        os_set_console(sr.os, devnull); /* the program's output once, from the C side */
+    if (devnull) { /* the program's output once, from the C side */
+        os_set_console(sr.os, devnull);
+        if (quiet)
+            os_set_console(sc.os, devnull);
+    }
     char err[256];
     ucontext_t main_ctx;
-    history_t hist = {0};
-    uint64_t count = 0;
-    cosim_diff_t d;
     if (fst && !rtl_trace_open(sr.m, fst, err, sizeof err)) {
         fprintf(stderr, "mmulab cosim: %s\n", err);
         rc = 2;
         goto out;
     }
-    if (!side_init(&c, sc.os, &main_ctx) || !side_init(&r, sr.os, &main_ctx)) {
+    if (!side_init(&c, &sc, &main_ctx) || !side_init(&r, &sr, &main_ctx)) {
         fprintf(stderr, "mmulab cosim: out of host memory\n");
         rc = 2;
         goto out;
     }
-    progress_t progress;
-    progress_start(&progress, "cosim", opt->quiet);
-    for (;;) {
-        if (count % 4096 == 0 && stopped_from_outside(sc.m, count, &progress)) {
-            rc = runctl_exit_status();
-            break;
+    rc = lockstep_loop(&sc, &sr, &c, &r, win, cov, quiet, o);
+    if (rc == 0 && !quiet) {
+        for (int pid = 1; pid <= os_process_count(sc.os); pid++) {
+            process_t *p = os_process(sc.os, pid);
+            if (p->state == PROC_KILLED)
+                fprintf(stderr, "mmulab: %s\n", p->fault_msg);
         }
-        bool more_c = side_next(&c), more_r = side_next(&r);
-        if (more_c != more_r) {
-            snprintf(d.field, sizeof d.field, "running");
-            d.c = more_c;
-            d.rtl = more_r;
-            report_divergence(&d, more_c ? &c.rt : &r.rt, &hist, count);
-            rc = 1;
-            break;
-        }
-        if (!more_c)
-            break;
-        remember(&hist, &c.rt);
-        count++;
-        if (cov) {
-            cpu_state_t st;
-            machine_get_state(sc.m, &st);
-            coverage_retire(cov, sc.m, &c.rt, st.priv);
-        }
-        if (!same_retire(&c.rt, &r.rt, &d) ||
-            ((c.rt.trapped || count % 4096 == 0) && !same_state(sc.m, sr.m, &d))) {
-            report_divergence(&d, &c.rt, &hist, count);
-            rc = 1;
-            break;
-        }
-    }
-    progress_end(&progress);
-    if (rc == 0) {
-        retire_t none = {0};
-        none.cycle_begin = machine_cycles(sc.m);
-        if (c.status != r.status) {
-            snprintf(d.field, sizeof d.field, "exit status");
-            d.c = (uint64_t)c.status;
-            d.rtl = (uint64_t)r.status;
-            rc = 1;
-        } else if (!same_state(sc.m, sr.m, &d) || !same_outcome(sc.os, sr.os, &d)) {
-            rc = 1;
-        }
-        if (rc) {
-            report_divergence(&d, &none, &hist, count);
-        } else {
-            for (int pid = 1; pid <= os_process_count(sc.os); pid++) {
-                process_t *p = os_process(sc.os, pid);
-                if (p->state == PROC_KILLED)
-                    fprintf(stderr, "mmulab: %s\n", p->fault_msg);
-            }
-            printf("cosim: %" PRIu64 " instructions, %" PRIu64 " cycles, 0 divergences\n", count,
-                   machine_cycles(sc.m));
-        }
+        printf("cosim: %" PRIu64 " instructions, %" PRIu64 " cycles, 0 divergences\n", o->count, o->cycles);
     }
 out:
-    if (fst && sr.m && rtl_trace_close && !rtl_trace_close(sr.m, err, sizeof err)) { /* and its .gtkw */
+    if (sr.m && rtl_trace_close && !rtl_trace_close(sr.m, err, sizeof err)) { /* and its .gtkw */
         fprintf(stderr, "mmulab cosim: %s\n", err);
         rc = rc ? rc : 2;
     }
@@ -434,6 +514,98 @@ out:
     if (devnull)
         fclose(devnull);
     return rc;
+}
+
+/* The differing retirement in words, then both engines' commit logs. */
+static void report_divergence(const outcome_t *o)
+{
+    const retire_t *rt = o->has_c ? &o->c_rt : o->has_r ? &o->r_rt : NULL;
+    const cosim_diff_t *d = &o->d;
+    if (rt) {
+        char text[64];
+        disasm(rt->insn, text, sizeof text);
+        printf("cosim: divergence after %" PRIu64 " instructions at cycle %" PRIu64 ", pc 0x%08" PRIx32 " (%s): ",
+               o->count, rt->cycle_begin, rt->pc, text);
+        cosim_print_diff(d, stdout);
+    } else {
+        printf("cosim: divergence when both had ended, after %" PRIu64 " instructions at cycle %" PRIu64 ": ",
+               o->count, o->cycles);
+        cosim_print_diff(d, stdout);
+    }
+    print_commit_log("C model", &o->hc, o->has_c ? &o->c_rt : NULL, o->c_pid, stdout);
+    print_commit_log("RTL", &o->hr, o->has_r ? &o->r_rt : NULL, o->r_pid, stdout);
+}
+
+int cosim_mute_stdout(void)
+{
+    fflush(stdout);
+    int saved = dup(STDOUT_FILENO), null = open("/dev/null", O_WRONLY);
+    if (null >= 0) {
+        dup2(null, STDOUT_FILENO);
+        close(null);
+    }
+    return saved;
+}
+
+void cosim_unmute_stdout(int saved)
+{
+    fflush(stdout);
+    if (saved >= 0) {
+        dup2(saved, STDOUT_FILENO);
+        close(saved);
+    }
+}
+
+const char *cosim_window_path(char *path, size_t len)
+{
+    const char *tmp = getenv("TMPDIR");
+    char dir[PATH_MAX - 32];
+    snprintf(dir, sizeof dir, "%s/mmulab-cosim.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir))
+        return NULL;
+    snprintf(path, len, "%s/divergence.fst", dir);
+    return path;
+}
+
+/* The waveform of the cycles before the divergence: the run is
+ * deterministic, so it is made again with the RTL traced from
+ * WINDOW_CYCLES before the differing instruction to the divergence. */
+static void write_window(const run_options_t *opt, const char *fst, const char *path, const outcome_t *o)
+{
+    if (fst) {
+        printf("cosim: waveform of the whole run: %s (gtkwave: its .gtkw beside it)\n", fst);
+        return;
+    }
+    char where[PATH_MAX];
+    if (!path && !(path = cosim_window_path(where, sizeof where))) {
+        printf("cosim: no waveform: cannot make a directory under $TMPDIR\n");
+        return;
+    }
+    const retire_t *rt = o->has_c ? &o->c_rt : o->has_r ? &o->r_rt : NULL;
+    uint64_t at = rt ? rt->cycle_begin : o->cycles;
+    window_t win = {.path = path, .from_cycle = at > WINDOW_CYCLES ? at - WINDOW_CYCLES : 0};
+    outcome_t again;
+    int muted = cosim_mute_stdout();
+    int rc = lockstep_run(opt, NULL, &win, NULL, true, &again);
+    cosim_unmute_stdout(muted);
+    if (rc == 1 && again.count == o->count)
+        printf("cosim: waveform of cycles %" PRIu64 "..%" PRIu64 " (the RTL, up to the divergence): %s "
+               "(gtkwave: its .gtkw beside it)\n", win.from_cycle, again.cycles, win.path);
+    else
+        printf("cosim: no waveform: the run made again did not part at the same instruction (status %d, %" PRIu64
+               " instructions)\n", rc, again.count);
+}
+
+static int cosim_programs(const run_options_t *opt, const char *fst, const char *window_path, coverage_t *cov)
+{
+    outcome_t o;
+    int rc = lockstep_run(opt, fst, NULL, cov, false, &o);
+    if (rc != 1)
+        return rc;
+    report_divergence(&o);
+    write_window(opt, fst, window_path, &o);
+    printf("cosim: %" PRIu64 " instructions, 1 divergence (%s)\n", o.count, o.d.field);
+    return 1;
 }
 
 /* ---- the command ------------------------------------------------------------ */
@@ -468,6 +640,8 @@ int cmd_cosim(int argc, char **argv)
     if (a.merge)
         return cosim_merge_reports(a.coverage, opt.programs, opt.nprograms);
     opt_warn_idle(p.prog, &tables[0], "--seed", !a.random, "without --random", stderr);
+    opt_warn_idle(p.prog, &tables[0], "--divergence-fst", a.fst && !a.random,
+                  "with --fst (that waveform covers the whole run)", stderr);
     opt_warn_idle(p.prog, &tables[0], "--fst", a.random, "with --random (the random co-simulation drives the MMU alone)",
                   stderr);
     if ((rc = run_options_finish(&opt, stderr)))
@@ -480,7 +654,8 @@ int cmd_cosim(int argc, char **argv)
         return 2;
     }
     runctl_catch_signals();
-    rc = a.random ? cosim_random(a.random_n, (uint32_t)a.seed, opt.os.mode == OS_SEG, cov, stdout) : cosim_programs(&opt, a.fst, cov);
+    rc = a.random ? cosim_random(a.random_n, (uint32_t)a.seed, opt.os.mode == OS_SEG, cov, a.divergence_fst, stdout)
+                  : cosim_programs(&opt, a.fst, a.divergence_fst, cov);
     if (cov && rc != 2)
         rc = cosim_write_coverage(cov, a.coverage, rc);
     coverage_free(cov);

@@ -29,8 +29,15 @@
  * The C side is the model's own MMU unit (mmu/mmu.h), the one the CPU
  * translates through; the RTL side is the Verilated MMU through its test
  * port (rtl_mmu_access).
+ *
+ * A divergence (or a failed RTL assertion) is reported with the
+ * configuration, the access, the field and both values, then each engine's
+ * log of its last steps; the configuration is then made again from the same
+ * random state with the RTL traced over the accesses before the divergence
+ * (docs/verification.md, "Readable failures").
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,10 +50,16 @@
 machine_t *rtl_create(const machine_config_t *cfg, evbus_t *bus, char *err, size_t errlen) __attribute__((weak));
 void rtl_mmu_access(machine_t *m, uint32_t vaddr, access_t acc, priv_t priv, uint32_t size, int flush_at,
                     tlb_flush_t kind, uint32_t asid, uint32_t flush_vaddr, rtl_access_t *out) __attribute__((weak));
+bool rtl_trace_open(machine_t *m, const char *path, char *err, size_t errlen) __attribute__((weak));
+bool rtl_trace_close(machine_t *m, char *err, size_t errlen) __attribute__((weak));
+void rtl_assertions_soft(machine_t *m) __attribute__((weak));
+bool rtl_assertion_failed(machine_t *m) __attribute__((weak));
 
 #define RTL_MEM_MAX (4u << 20)
 #define RTL_TLB_MAX 64
 #define MAX_PAGES 96
+#define ACCESS_LOG 8     /* accesses shown before a divergence, per engine */
+#define WINDOW_ACCESSES 16 /* a divergence's waveform starts this many accesses before it */
 
 typedef struct {
     uint64_t s;
@@ -82,6 +95,10 @@ typedef struct {
     int npages;
     coverage_t *cov;              /* NULL: no coverage collected             */
     bool asid_switched;           /* an ASID switch with entries live, not yet followed by an access */
+    struct {                      /* each engine's last steps, in words (a divergence prints them) */
+        char c[ACCESS_LOG][160], rtl[ACCESS_LOG][160];
+        uint64_t n;
+    } log;
 } rig_t;
 
 /* ---- configuration ----------------------------------------------------------- */
@@ -344,6 +361,28 @@ static void cover_access(rig_t *g, const access_desc_t *a, cov_tlb_t tlb, tlb_fl
     g->asid_switched = false;
 }
 
+static const char *const kind_name[3] = {"all", "asid", "page"};
+
+/* One line of each engine's log: what it did, as it did it. */
+static void log_step(rig_t *g, const char *c_line, const char *rtl_line)
+{
+    snprintf(g->log.c[g->log.n % ACCESS_LOG], sizeof g->log.c[0], "%s", c_line);
+    snprintf(g->log.rtl[g->log.n++ % ACCESS_LOG], sizeof g->log.rtl[0], "%s", rtl_line);
+}
+
+/* "load 0x00012344 (4 bytes, user): paddr 0x00345344, 3 cycles, miss walk 2 ad" */
+static void describe_access(char *buf, size_t len, const access_desc_t *a, tlb_flush_t kind, trap_cause_t cause,
+                            uint32_t pa, uint64_t cycles, const retire_xlate_t *x)
+{
+    int n = snprintf(buf, len, "%s 0x%08x (%u bytes, %s)%s%s: %s 0x%08x, %" PRIu64 " cycles", access_name[a->acc],
+                     a->va, a->size, a->priv == MODE_USER ? "user" : "kernel",
+                     a->flush_at >= 0 ? ", a flush in flight: " : "", a->flush_at >= 0 ? kind_name[kind] : "",
+                     cause ? trap_name[cause] : "paddr", pa, cycles);
+    if (n > 0 && (size_t)n < len && x->valid) /* as the commit log's `xl` (docs/outputs.md) */
+        snprintf(buf + n, len - (size_t)n, x->tlb_hit && !x->steps ? ", hit" : ", %s walk %u%s",
+                 x->tlb_hit ? "hit" : "miss", x->steps, x->pte_written ? " ad" : "");
+}
+
 static bool one_access(rig_t *g, const access_desc_t *a, tlb_flush_t kind, uint32_t fasid, uint32_t fva,
                        cosim_diff_t *d, uint64_t *cycles)
 {
@@ -358,6 +397,10 @@ static bool one_access(rig_t *g, const access_desc_t *a, tlb_flush_t kind, uint3
         mmu_flush(&g->mmu, kind, fasid, fva, 0);
     rtl_access_t o;
     rtl_mmu_access(g->rtl, a->va, a->acc, a->priv, a->size, a->flush_at, kind, fasid, fva, &o);
+    char lc[160], lr[160];
+    describe_access(lc, sizeof lc, a, kind, cause, pa, cc, &rx);
+    describe_access(lr, sizeof lr, a, kind, o.cause, o.paddr, o.cycles, &o.xlate);
+    log_step(g, lc, lr);
     *cycles += cc;
     seen.hits += rx.tlb_hit;
     seen.misses += !rx.tlb_hit;
@@ -367,6 +410,11 @@ static bool one_access(rig_t *g, const access_desc_t *a, tlb_flush_t kind, uint3
     seen.faults[cause]++;
     seen.fault_on_hit += cause && rx.tlb_hit;
     seen.fault_on_miss += cause && !rx.tlb_hit;
+    if (rtl_assertion_failed && rtl_assertion_failed(g->rtl)) {
+        snprintf(d->field, sizeof d->field, "RTL assertion (the line above names it)");
+        d->c = d->rtl = 0;
+        return false;
+    }
     CMPF("cause", cause, o.cause);
     CMPF("paddr", pa, o.paddr);
     CMPF("cycles", cc, o.cycles);
@@ -377,6 +425,9 @@ static bool one_access(rig_t *g, const access_desc_t *a, tlb_flush_t kind, uint3
 
 static void flush_both(rig_t *g, tlb_flush_t kind, uint32_t asid, uint32_t va)
 {
+    char line[80];
+    snprintf(line, sizeof line, "flush %s (asid %u, vaddr 0x%08x)", kind_name[kind], asid, va);
+    log_step(g, line, line);
     mmu_flush(&g->mmu, kind, asid, va, 0);
     machine_tlb_flush(g->rtl, kind, asid, va);
     if (g->cov)
@@ -540,8 +591,6 @@ static bool seg_stream(rng_t *r, rig_t *g, uint64_t i, cosim_diff_t *d, uint64_t
     return one_access(g, &a, TLB_FLUSH_ALL, 0, 0, d, cycles);
 }
 
-static const char *const kind_name[3] = {"all", "asid", "page"};
-
 /* some TLB entry is valid */
 static bool tlb_live(const rig_t *g)
 {
@@ -553,16 +602,47 @@ static bool tlb_live(const rig_t *g)
     return false;
 }
 
-static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cycles, int index, bool seg,
-                      coverage_t *cov, FILE *out)
+/* One configuration's run: which, with what it collects, and (for the
+ * waveform of a divergence) when to start tracing the RTL. */
+typedef struct {
+    int index; /* from 1 */
+    bool seg;
+    cov_steer_t steer;  /* what the configuration is aimed at */
+    coverage_t *cov;    /* NULL: none */
+    FILE *out;          /* where a divergence is reported; NULL: silent */
+    const char *window; /* trace the RTL into this file ... */
+    uint64_t window_from; /* ... from the access of this number on */
+} config_run_t;
+
+/* The divergence in words, then each engine's log of its last steps. */
+static void report_divergence(const rig_t *g, const config_run_t *cr, uint64_t done, const char *what,
+                              const cosim_diff_t *d)
+{
+    FILE *out = cr->out;
+    fprintf(out, "cosim: divergence in configuration %d (", cr->index);
+    describe_config(&g->cfg, cr->seg, out);
+    fprintf(out, "), access %" PRIu64 ": %s: ", done, what);
+    cosim_print_diff(d, out);
+    uint64_t first = g->log.n > ACCESS_LOG ? g->log.n - ACCESS_LOG : 0;
+    for (int side = 0; side < 2; side++) {
+        fprintf(out, "log, %s (its last %" PRIu64 " steps; the last is the access where they part):\n",
+                side ? "RTL" : "C model", g->log.n - first);
+        for (uint64_t i = first; i < g->log.n; i++)
+            fprintf(out, "%c %s\n", i + 1 == g->log.n ? '>' : ' ',
+                    side ? g->log.rtl[i % ACCESS_LOG] : g->log.c[i % ACCESS_LOG]);
+    }
+}
+
+/* Run the configuration's accesses: 0, 1 (a divergence, reported to
+ * cr->out) or 2 (it could not be built); d gets the differing field. */
+static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cycles, const config_run_t *cr,
+                      cosim_diff_t *d)
 {
     rig_t g;
     memset(&g, 0, sizeof g);
-    g.cov = cov;
-    /* every other configuration aims at a bin the stimulus has missed so far */
-    cov_steer_t steer = {.mode = -1, .levels = 0, .policy = -1, .assoc = -1};
-    if (cov && !seg && index % 2 == 0)
-        coverage_steer(cov, rnd(r), &steer);
+    g.cov = cr->cov;
+    const bool seg = cr->seg;
+    const cov_steer_t steer = cr->steer;
     mmu_mode_t mode = seg ? MMU_SEG : steer.mode >= 0 ? (mmu_mode_t)steer.mode : chance(r, 90) ? MMU_PAGED
                                                                  : chance(r, 50) ? MMU_RELOC : MMU_BARE;
     if (seg)
@@ -575,14 +655,15 @@ static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cyc
     bool unit = g.mem && mmu_init(&g.mmu, &g.cfg, g.mem, g.cfg.mem_size, NULL, err, sizeof err);
     g.rtl = unit ? rtl_create(&g.cfg, NULL, err, sizeof err) : NULL;
     if (!g.rtl) {
-        fprintf(out, "cosim: configuration %d: %s\n", index, g.mem ? err : "out of host memory");
+        if (cr->out)
+            fprintf(cr->out, "cosim: configuration %d: %s\n", cr->index, g.mem ? err : "out of host memory");
         if (unit)
             mmu_destroy(&g.mmu);
         free(g.mem);
-        if (g.rtl)
-            machine_destroy(g.rtl);
         return 2;
     }
+    if (rtl_assertions_soft)
+        rtl_assertions_soft(g.rtl); /* a failed property is reported as a divergence */
     g.nframes = g.cfg.mem_size >> g.cfg.page_shift;
     g.regs = (mmu_regs_t){.mode = seg ? MMU_SEG : MMU_PAGED};
     if (seg)
@@ -595,16 +676,24 @@ static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cyc
     mmu_set(&g.mmu, &g.regs);
     machine_mmu_set(g.rtl, &g.regs);
     int rc = 0;
-    cosim_diff_t d;
     char what[160] = "";
+    const char *window = cr->window;
     /* COSIM_TLB_EVERY=1: compare the TLB contents after every access (to find
      * the first access after which they differ) */
     const bool tlb_every = getenv("COSIM_TLB_EVERY") != NULL;
     for (uint64_t i = 0; i < accesses && rc == 0; i++) {
+        if (window && *done >= cr->window_from) {
+            if (!rtl_trace_open(g.rtl, window, err, sizeof err)) {
+                fprintf(stderr, "mmulab cosim: %s\n", err);
+                rc = 2;
+                break;
+            }
+            window = NULL;
+        }
         if (seg) {
-            if (!seg_stream(r, &g, i, &d, cycles, what, sizeof what))
+            if (!seg_stream(r, &g, i, d, cycles, what, sizeof what))
                 rc = 1;
-            else if (i % 2048 == 2047 && !same_tlb(&g, &d))
+            else if (i % 2048 == 2047 && !same_tlb(&g, d))
                 snprintf(what, sizeof what, "counters after access %" PRIu64, i), rc = 1;
             (*done)++;
             continue;
@@ -625,9 +714,12 @@ static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cyc
             g.asid_switched = tlb_live(&g);
             mmu_set(&g.mmu, &g.regs);
             machine_mmu_set(g.rtl, &g.regs);
+            snprintf(what, sizeof what, "ASID switch to %u", g.regs.asid);
+            log_step(&g, what, what);
             continue;
         } else if (k < 9) {
             edit_pte(r, &g);
+            log_step(&g, "a page-table edit behind the TLB's back", "a page-table edit behind the TLB's back");
             continue;
         }
         access_desc_t a;
@@ -643,24 +735,23 @@ static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cyc
         snprintf(what, sizeof what, "%s of 0x%08x (%u bytes, %s)%s%s", access_name[a.acc], a.va, a.size,
                  a.priv == MODE_USER ? "user" : "kernel", a.flush_at >= 0 ? " with a flush in flight: " : "",
                  a.flush_at >= 0 ? kind_name[kind] : "");
-        if (!one_access(&g, &a, kind, asid_pick, fva, &d, cycles))
+        if (!one_access(&g, &a, kind, asid_pick, fva, d, cycles))
             rc = 1;
-        else if ((tlb_every || i % 2048 == 2047 || i + 1 == accesses) && !same_tlb(&g, &d)) {
+        else if ((tlb_every || i % 2048 == 2047 || i + 1 == accesses) && !same_tlb(&g, d)) {
             snprintf(what, sizeof what, "TLB contents after access %" PRIu64, i);
             rc = 1;
         }
         (*done)++;
     }
-    if (rc == 0 && !same_tlb(&g, &d)) {
+    if (rc == 0 && !same_tlb(&g, d)) {
         snprintf(what, sizeof what, "TLB contents at the end");
         rc = 1;
     }
-    if (rc) {
-        fprintf(out, "cosim: divergence in configuration %d (", index);
-        describe_config(&g.cfg, seg, out);
-        fprintf(out, "), access %" PRIu64 ": %s: %s: C model 0x%" PRIx64 ", RTL 0x%" PRIx64 "\n", *done, what,
-                d.field, d.c, d.rtl);
-        fprintf(out, "cosim: %" PRIu64 " accesses, 1 divergence (%s)\n", *done, d.field);
+    if (rc == 1 && cr->out)
+        report_divergence(&g, cr, *done, what, d);
+    if (rtl_trace_close && !rtl_trace_close(g.rtl, err, sizeof err)) {
+        fprintf(stderr, "mmulab cosim: %s\n", err);
+        rc = rc ? rc : 2;
     }
     machine_destroy(g.rtl);
     mmu_destroy(&g.mmu);
@@ -668,7 +759,34 @@ static int run_config(rng_t *r, uint64_t accesses, uint64_t *done, uint64_t *cyc
     return rc;
 }
 
-int cosim_random(uint64_t n, uint32_t seed, bool seg, coverage_t *cov, FILE *out)
+/* The divergence's waveform: the configuration made again from the same
+ * random state (silently, collecting nothing), the RTL traced from
+ * WINDOW_ACCESSES accesses before the one where the engines parted. */
+static void write_window(const rng_t *at_start, uint64_t accesses, uint64_t done_before, uint64_t done_at,
+                         config_run_t cr, const char *path, FILE *out)
+{
+    char where[PATH_MAX];
+    if (!path && !(path = cosim_window_path(where, sizeof where))) {
+        fprintf(out, "cosim: no waveform: cannot make a directory under $TMPDIR\n");
+        return;
+    }
+    rng_t r = *at_start;
+    uint64_t done = done_before, cycles = 0;
+    cr.cov = NULL, cr.out = NULL, cr.window = path;
+    cr.window_from = done_at > done_before + WINDOW_ACCESSES ? done_at - WINDOW_ACCESSES : done_before;
+    cosim_diff_t d;
+    int muted = cosim_mute_stdout();
+    int rc = run_config(&r, accesses, &done, &cycles, &cr, &d);
+    cosim_unmute_stdout(muted);
+    if (rc == 1 && done == done_at)
+        fprintf(out, "cosim: waveform of accesses %" PRIu64 "..%" PRIu64 " (the RTL, up to the divergence): %s "
+                     "(gtkwave: its .gtkw beside it)\n", cr.window_from, done, path);
+    else
+        fprintf(out, "cosim: no waveform: the configuration made again did not part at the same access (status %d)\n",
+                rc);
+}
+
+int cosim_random(uint64_t n, uint32_t seed, bool seg, coverage_t *cov, const char *window_path, FILE *out)
 {
     if (!rtl_create || !rtl_mmu_access) {
         fprintf(stderr, "mmulab cosim: --random needs the RTL engine (build/mmulab-rtl)\n");
@@ -679,8 +797,19 @@ int cosim_random(uint64_t n, uint32_t seed, bool seg, coverage_t *cov, FILE *out
     uint64_t done = 0, cycles = 0;
     int configs = 0;
     while (done < n) {
-        uint64_t want = n - done < per ? n - done : per;
-        int rc = run_config(&r, want, &done, &cycles, ++configs, seg, cov, out);
+        uint64_t want = n - done < per ? n - done : per, before = done;
+        config_run_t cr = {.index = ++configs, .seg = seg, .cov = cov, .out = out,
+                           .steer = {.mode = -1, .levels = 0, .policy = -1, .assoc = -1}};
+        /* every other configuration aims at a bin the stimulus has missed so far */
+        if (cov && !seg && cr.index % 2 == 0)
+            coverage_steer(cov, rnd(&r), &cr.steer);
+        const rng_t at_start = r;
+        cosim_diff_t d;
+        int rc = run_config(&r, want, &done, &cycles, &cr, &d);
+        if (rc == 1) {
+            write_window(&at_start, want, before, done, cr, window_path, out);
+            fprintf(out, "cosim: %" PRIu64 " accesses, 1 divergence (%s)\n", done, d.field);
+        }
         if (rc)
             return rc;
     }

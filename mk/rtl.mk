@@ -16,7 +16,7 @@
 RTL_SRC := $(sort $(wildcard rtl/*.sv)) $(wildcard rtl/*.v)
 RTL_HARNESS := rtl/harness/rtl_machine.cpp
 VERILATOR ?= verilator
-RTL_VFLAGS := -Wall --x-assign unique --x-initial unique -O3 --trace-fst \
+RTL_VFLAGS := -Wall --assert --x-assign unique --x-initial unique -O3 --trace-fst \
 	--top-module mmulab_top --no-timing -CFLAGS "-O2 -fno-strict-aliasing"
 RTL_JOBS ?= 2
 RTL_MUTANTS := MUT_NO_LIMIT MUT_NO_DIRTY MUT_NO_ASID MUT_WALK_LEVEL MUT_SEG_NO_DOWN

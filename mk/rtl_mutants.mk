@@ -17,6 +17,10 @@ $(foreach m,$(filter-out $(RTL_MUTANTS),$(RTL_MUTANTS_ALL)),$(eval $(call rtl_mo
 
 rtl-mutants-all: $(foreach m,$(MUT),$(OUT)/rtl-mut/$(m)/mmulab-rtl)
 
+# make test-rtl's readable-failure cases use one more: a walker bug an RTL
+# assertion stops (tests/rtl/run.sh)
+rtl-mutants: $(OUT)/rtl-mut/MUT_PTW_AD_ON_FAULT/mmulab-rtl
+
 mutants: deps-rtl
 	$(Q)$(MAKE) --no-print-directory $(OUT)/mmulab $(OUT)/mmulab-rtl rtl-mutants-all MUT="$(MUT)"
 	$(Q)OUT=$(OUT) tests/rtl/mutants.sh $(MUT)

@@ -17,7 +17,8 @@
 # counterexample as a VCD for GTKWave.
 #
 # Usage: scripts/formal.sh OUTDIR    (FORMAL_SMOKE=1: shallow, no unbounded proof;
-#        FORMAL_DEFINES=-DMUT_X: prove a mutant, which must fail)
+#        FORMAL_DEFINES=-DMUT_X: prove a mutant, which must fail;
+#        FORMAL_UNITS="ptw" or "tlb": one of the two, default both)
 set -u
 OUT=${1:-build/formal}
 cd "$(dirname "$0")/.." || exit 2
@@ -48,11 +49,16 @@ failed_property() {
     grep -m1 -E "Assert failed|assertion failed" "$1" | sed 's/^.*Assert failed in //' || true
 }
 
+# the step (clocks after reset) at which the property broke, from a yosys-smtbmc log
+failed_step() {
+    grep -oE "Checking assertions in step [0-9]+" "$1" | tail -n 1 | grep -oE "[0-9]+$" || echo "?"
+}
+
 # smtbmc NAME DEPTH: bounded model check with yosys-smtbmc and z3
 smtbmc() {
     local name=$1 depth=$2 t0=$SECONDS
     if ! yosys-smtbmc -s z3 -t "$depth" --dump-vcd "$OUT/$name.cex.vcd" "$OUT/$name.smt2" >"$OUT/$name.bmc.log" 2>&1; then
-        echo "formal: $name: FAIL: yosys-smtbmc finds a property broken within $depth clocks: $(failed_property "$OUT/$name.bmc.log")"
+        echo "formal: $name: FAIL: yosys-smtbmc finds a property broken at step $(failed_step "$OUT/$name.bmc.log") (clocks after reset): $(failed_property "$OUT/$name.bmc.log")"
         echo "        counterexample: $OUT/$name.cex.vcd (GTKWave); log: $OUT/$name.bmc.log"
         return 1
     fi
@@ -91,13 +97,17 @@ pdr() {
 }
 
 rc=0
-if netlist ptw mmulab_ptw_formal "" rtl/mmulab_ptw.sv rtl/formal/mmulab_ptw_formal.sv; then
+UNITS=" ${FORMAL_UNITS:-ptw tlb} "
+if [[ $UNITS != *" ptw "* ]]; then
+    :
+elif netlist ptw mmulab_ptw_formal "" rtl/mmulab_ptw.sv rtl/formal/mmulab_ptw_formal.sv; then
     smtbmc ptw "$PTW_DEPTH" || rc=1
     [ -n "${FORMAL_SMOKE:-}" ] || [ $rc -ne 0 ] || pdr ptw 180 || rc=1
 else
     rc=1
 fi
 for ways in 1 2 4; do
+    [[ $UNITS == *" tlb "* ]] || break
     name=tlb_4x$ways
     [ -n "${FORMAL_SMOKE:-}" ] && [ "$ways" != 2 ] && continue
     if netlist "$name" mmulab_tlb_formal "chparam -set ENTRIES 4 -set WAYS $ways mmulab_tlb_formal;" \

@@ -23,6 +23,15 @@ bool rtl_trace_open(machine_t *m, const char *path, char *err, size_t errlen);
  * true if there was none.  False with a message in err. */
 bool rtl_trace_close(machine_t *m, char *err, size_t errlen);
 
+/* The RTL's properties (docs/verification.md, "Formal") are immediate
+ * assertions in simulation (verilator --assert).  By default a failed one
+ * prints `Assertion failed in ...<property>` and aborts, as Verilator does;
+ * after rtl_assertions_soft it prints the same line and the model stops
+ * clocking (a run or step returns at once), so that the caller can report
+ * it as a divergence: rtl_assertion_failed is then true. */
+void rtl_assertions_soft(machine_t *m);
+bool rtl_assertion_failed(machine_t *m);
+
 /* One translation through the MMU's test port, the core stopped: the
  * outcome, its cycles and its record.  When flush_at >= 0 a TLB flush
  * (kind, asid, vaddr) is written flush_at clocks after the request, while

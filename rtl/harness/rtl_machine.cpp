@@ -116,7 +116,7 @@ bool run_until_stopped(rtl_machine *r, uint64_t limit, bool single)
     }
     do
         tick(r);
-    while (!t->stopped_o);
+    while (!t->stopped_o && !r->ctx->gotFinish()); // (a failed assertion: rtl_assertions_soft)
     bool trapped = t->rvfi_valid_o && t->rvfi_trap_o;
     if (trapped) {
         trap_t *tr = &r->trap;
@@ -492,6 +492,10 @@ extern "C" bool rtl_trace_close(machine_t *m, char *err, size_t errlen)
 #endif
 }
 
+extern "C" void rtl_assertions_soft(machine_t *m) { as_rtl(m)->ctx->fatalOnError(false); }
+
+extern "C" bool rtl_assertion_failed(machine_t *m) { return as_rtl(m)->ctx->gotError(); }
+
 extern "C" void rtl_mmu_access(machine_t *m, uint32_t vaddr, access_t acc, priv_t priv, uint32_t size,
                                int flush_at, tlb_flush_t kind, uint32_t asid, uint32_t flush_vaddr,
                                rtl_access_t *out)
@@ -510,7 +514,7 @@ extern "C" void rtl_mmu_access(machine_t *m, uint32_t vaddr, access_t acc, priv_
     t->tb_start_i = 0;
     int stage = flush_at >= 0 ? 0 : 3;
     bool done = false;
-    for (int clk = 0; !done || stage < 3; clk++) {
+    for (int clk = 0; (!done || stage < 3) && !r->ctx->gotFinish(); clk++) {
         if (!done && t->tb_done_o) {
             done = true;
             out->cause = (trap_cause_t)t->tb_cause_o;

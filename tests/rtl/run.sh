@@ -12,6 +12,10 @@
 #  4. each mutant (one planted bug: no limit check, D never set, ASID left out
 #     of the tag compare, the walker off by one level, a grow-down segment
 #     checked from the bottom) is caught.
+#  5. readable failures: a mutant's divergence (program and random mode)
+#     prints both engines' logs and writes a waveform of the window; a
+#     mutant's failed RTL assertion names its property; a formal smoke run
+#     over a walker mutant names the property and the step and writes the VCD.
 #
 # Usage: OUT=build tests/rtl/run.sh     (V=1 lists every case)
 cd "$(dirname "$0")/../.." || exit 2
@@ -133,13 +137,16 @@ for mut in MUT_NO_LIMIT MUT_NO_DIRTY MUT_NO_ASID MUT_WALK_LEVEL MUT_SEG_NO_DOWN;
     caught=""
     if [ -x "$bin" ]; then
         for p in $PROGS; do
-            "$bin" cosim --mode hwreloc "$p" 2>/dev/null | tail -n 1 | grep -q "divergence (" && caught="$p under hwreloc" && break
+            "$bin" cosim --mode hwreloc --divergence-fst "$T/m.fst" "$p" 2>/dev/null | tail -n 1 |
+                grep -q "divergence (" && caught="$p under hwreloc" && break
         done
         if [ -z "$caught" ]; then
-            "$bin" cosim --random 200000 --seed 7 2>/dev/null | tail -n 1 | grep -q "divergence (" && caught="random"
+            "$bin" cosim --random 200000 --seed 7 --divergence-fst "$T/m.fst" 2>/dev/null | tail -n 1 |
+                grep -q "divergence (" && caught="random"
         fi
         if [ -z "$caught" ]; then
-            "$bin" cosim --mode seg --random 200000 --seed 7 2>/dev/null | tail -n 1 | grep -q "divergence (" &&
+            "$bin" cosim --mode seg --random 200000 --seed 7 --divergence-fst "$T/m.fst" 2>/dev/null | tail -n 1 |
+                grep -q "divergence (" &&
                 caught="random, segmented"
         fi
         [ -n "$caught" ] || fail_because "no divergence reported"
@@ -149,5 +156,59 @@ for mut in MUT_NO_LIMIT MUT_NO_DIRTY MUT_NO_ASID MUT_WALK_LEVEL MUT_SEG_NO_DOWN;
     fi
     end
 done
+
+# Readable failures (docs/verification.md): a divergence prints the differing
+# retirement in words, both engines' logs around it, and writes a waveform of
+# the window before it; a failed property is named, in simulation and in a proof.
+MUTDIR=${OUT:-build}/rtl-mut
+
+# readable_divergence LOGHEAD LINE_RE: both logs, their last line marked `>`
+# in the given shape, and the waveform written where it says
+readable_divergence() {
+    local head=$1 line_re=$2
+    want_rc 1
+    want_out_re "^cosim: divergence "
+    want_out_re "^$head, C model"
+    want_out_re "^$head, RTL"
+    [ "$(grep -cE "^> $line_re" "$T/out")" -eq 2 ] || fail_because "the differing step of both engines is not shown"
+    want_out_re "^cosim: waveform of [a-z]+ [0-9]+\.\.[0-9]+ .*: $T/w.fst "
+    [ -s "$T/w.fst" ] || fail_because "no waveform at $T/w.fst"
+    [ -s "$T/w.gtkw" ] || fail_because "no GTKWave save file beside the waveform"
+    want_out_re "^cosim: [0-9]+ [a-z]+, 1 divergence \("
+}
+
+begin "a program's divergence (MUT_NO_LIMIT): the retirement in words, both commit logs, a waveform of the window"
+rm -f "$T/w.fst" "$T/w.gtkw"
+M=$MUTDIR/MUT_NO_LIMIT/mmulab-rtl mm cosim --mode hwreloc --divergence-fst "$T/w.fst" tests/rtl/progs/faraway.s
+readable_divergence "commit log" "[0-9]+ p1 0x[0-9a-f]{8} \\(0x[0-9a-f]{8}\\) "
+want_out_re "^cosim: divergence after [0-9]+ instructions at cycle [0-9]+, pc 0x[0-9a-f]{8} \\([A-Z]+.*\\): [a-z_.]+: C model"
+end
+
+begin "a random run's divergence (MUT_NO_ASID): the access in words, both engines' logs, a waveform of the window"
+rm -f "$T/w.fst" "$T/w.gtkw"
+M=$MUTDIR/MUT_NO_ASID/mmulab-rtl mm cosim --random 20000 --seed 7 --divergence-fst "$T/w.fst"
+readable_divergence "log" "(fetch|load|store) 0x[0-9a-f]{8} "
+end
+
+begin "a failed RTL assertion (MUT_PTW_AD_ON_FAULT) stops the run and names the property"
+rm -f "$T/w.fst" "$T/w.gtkw"
+M=$MUTDIR/MUT_PTW_AD_ON_FAULT/mmulab-rtl mm cosim --random 20000 --seed 7 --divergence-fst "$T/w.fst"
+want_out_re "Assertion failed in [a-z_.]*\\.ptw_(write_only_allowed|no_ad_on_fault)"
+readable_divergence "log" "(fetch|load|store) 0x[0-9a-f]{8} "
+want_out_re "1 divergence \\(RTL assertion"
+end
+
+if command -v yosys-smtbmc >/dev/null 2>&1 && command -v z3 >/dev/null 2>&1; then
+    begin "a failed proof (walker, MUT_PTW_AD_ON_FAULT) names the property and the step, and writes the trace"
+    FORMAL_UNITS=ptw FORMAL_SMOKE=1 FORMAL_DEFINES=-DMUT_PTW_AD_ON_FAULT timeout 600 \
+        scripts/formal.sh "$T/formal" >"$T/out" 2>&1
+    want_eq "exit status" "$?" 1
+    want_out_re "^formal: ptw: FAIL: .* at step [0-9]+ .*dut\\.ptw_(write_only_allowed|no_ad_on_fault)"
+    want_out "counterexample: $T/formal/ptw.cex.vcd"
+    grep -q '^#[0-9]' "$T/formal/ptw.cex.vcd" 2>/dev/null || fail_because "no VCD with time steps at $T/formal/ptw.cex.vcd"
+    end
+else
+    echo "note: yosys-smtbmc/z3 not installed: the failed-proof case is left out (make formal installs them)"
+fi
 
 finish
