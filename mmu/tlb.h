@@ -90,6 +90,8 @@ struct tlb {
     const tlb_policy_ops_t *ops;
     /* from the policy's ops, one load nearer */
     bool front_on_touch, front_on_fill;
+    bool fill_oldest;        /* a full set's fill replaces its oldest and makes
+                                it the newest, nothing else (LRU, FIFO)        */
     void (*touch)(tlb_t *tlb, uint32_t slot);
     uint32_t (*victim)(tlb_t *tlb, uint32_t set);
     void (*filled)(tlb_t *tlb, uint32_t slot);
@@ -214,6 +216,25 @@ static inline uint32_t tlb_order_oldest_way(const tlb_t *tlb, uint32_t set)
     return tlb->link[tlb_order_head(tlb, set)].newer - set * tlb->ways;
 }
 
+/* Make the oldest slot of a full set the newest and return it: a fill's
+ * victim under a policy that replaces the oldest (one unlink and relink
+ * with no search; the victim's neighbours are the head's). */
+static inline __attribute__((always_inline)) uint32_t tlb_order_renew_oldest(tlb_t *tlb, uint32_t set)
+{
+    tlb_link_t *l = tlb->link;
+    const uint32_t head = tlb_order_head(tlb, set), oldest = l[head].newer, newest = l[head].older;
+    if (oldest == newest)
+        return oldest; /* one way */
+    const uint32_t second = l[oldest].newer;
+    l[second].older = (uint16_t)head; /* unlink from the old end */
+    l[head].newer = (uint16_t)second;
+    l[oldest].newer = (uint16_t)head; /* relink at the new end */
+    l[oldest].older = (uint16_t)newest;
+    l[newest].newer = (uint16_t)oldest;
+    l[head].older = (uint16_t)oldest;
+    return oldest;
+}
+
 /* Bring the order lists up to date with the queued touches (tlb_touch_at). */
 void tlb_settle_queue(tlb_t *tlb);
 
@@ -324,8 +345,9 @@ static inline void tlb_hash_insert(tlb_t *tlb, uint32_t slot)
     *first = (uint16_t)slot;
 }
 
-/* Give slot, in no hash chain, its new contents, and tell the policy. */
-static inline void tlb_write_slot(tlb_t *tlb, uint32_t slot, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm)
+/* Give slot, in no hash chain, its new contents (and its chain). */
+static inline __attribute__((always_inline)) void tlb_set_entry(tlb_t *tlb, uint32_t slot, uint64_t vpn,
+                                                                uint32_t asid, uint32_t ppn, uint8_t perm)
 {
     tlb_entry_t *e = &tlb->e[slot];
     e->vpn = vpn;
@@ -334,6 +356,12 @@ static inline void tlb_write_slot(tlb_t *tlb, uint32_t slot, uint64_t vpn, uint3
     tlb_set_perm(e, perm);
     if (tlb->hashed)
         tlb_hash_insert(tlb, slot);
+}
+
+/* tlb_set_entry, and tell the policy. */
+static inline void tlb_write_slot(tlb_t *tlb, uint32_t slot, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm)
+{
+    tlb_set_entry(tlb, slot, vpn, asid, ppn, perm);
     if (tlb->front_on_fill)
         tlb_order_move_to_front(tlb, slot);
     if (tlb->filled)
@@ -353,11 +381,15 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill(tlb_t *tlb, u
     if (info || tlb->invalid)
         return tlb_fill_any(tlb, vpn, asid, ppn, perm, info);
     const uint32_t set = tlb_set_of(tlb, vpn); /* a full TLB: the policy's victim */
-    const uint32_t slot = set * tlb->ways + tlb->victim(tlb, set);
+    const bool fill_oldest = tlb->fill_oldest;
+    const uint32_t slot = fill_oldest ? tlb_order_renew_oldest(tlb, set) : set * tlb->ways + tlb->victim(tlb, set);
     if (tlb->hashed)
         tlb_hash_remove(tlb, slot);
     tlb->evicted_vpn = tlb->e[slot].vpn;
-    tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
+    if (fill_oldest)
+        tlb_set_entry(tlb, slot, vpn, asid, ppn, perm);
+    else
+        tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
     return &tlb->e[slot];
 }
 

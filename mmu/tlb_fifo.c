@@ -9,6 +9,7 @@ static uint32_t fifo_victim(tlb_t *tlb, uint32_t set) { return tlb_order_oldest_
 const tlb_policy_ops_t tlb_policy_fifo = {
     .name = "fifo",
     .front_on_fill = true,
+    .victim_oldest = true,
     .victim = fifo_victim,
     .rank = tlb_order_rank,
 };

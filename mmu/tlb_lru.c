@@ -11,6 +11,7 @@ const tlb_policy_ops_t tlb_policy_lru = {
     .name = "lru",
     .front_on_touch = true,
     .front_on_fill = true,
+    .victim_oldest = true,
     .victim = lru_victim,
     .rank = tlb_order_rank,
 };

@@ -19,6 +19,7 @@ struct tlb_policy_ops {
     /* a policy that keeps the set's order list (tlb.h) says when a slot
      * moves to its front, and the TLB does it inline */
     bool front_on_touch, front_on_fill;
+    bool victim_oldest;                                  /* the victim is the order list's oldest */
     void (*touch)(tlb_t *tlb, uint32_t slot);            /* a hit: other state; NULL if none    */
     void (*filled)(tlb_t *tlb, uint32_t slot);           /* slot was just filled; NULL if none  */
     uint32_t (*victim)(tlb_t *tlb, uint32_t set);        /* the way to replace in a full set    */
