@@ -71,6 +71,7 @@ typedef struct {
     uint16_t hnext, hprev;   /* hash chain (ways > 8), TLB_NO_SLOT at the ends */
     uint16_t head;           /* fixed: the index of the set's head            */
     uint16_t bucket;         /* the chain's bucket                            */
+    uint16_t unused[2];      /* 16 bytes: a node is a shift away             */
 } tlb_link_t;
 
 typedef struct tlb tlb_t;
