@@ -78,7 +78,6 @@ static void init_order(tlb_t *tlb)
             tlb->link[slot] = (tlb_link_t){.older = (uint16_t)(slot > first ? slot - 1 : head),
                                            .newer = (uint16_t)(slot < last ? slot + 1 : head),
                                            .hnext = TLB_NO_SLOT,
-                                           .hprev = TLB_NO_SLOT,
                                            .head = (uint16_t)head};
     }
 }

@@ -68,10 +68,10 @@ typedef struct {
  * neighbours in the set's order (tlb_policy.h) and in its hash chain. */
 typedef struct {
     uint16_t newer, older;   /* LRU/FIFO order                                */
-    uint16_t hnext, hprev;   /* hash chain (ways > 8), TLB_NO_SLOT at the ends */
+    uint16_t hnext;          /* hash chain (ways > 8), TLB_NO_SLOT at its end  */
     uint16_t head;           /* fixed: the index of the set's head            */
     uint16_t bucket;         /* the chain's bucket                            */
-    uint16_t unused[2];      /* 16 bytes: a node is a shift away             */
+    uint16_t unused[3];      /* 16 bytes: a node is a shift away             */
 } tlb_link_t;
 
 typedef struct tlb tlb_t;
@@ -325,13 +325,11 @@ tlb_entry_t *tlb_fill_any(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn,
 
 static inline void tlb_hash_remove(tlb_t *tlb, uint32_t slot)
 {
-    tlb_link_t *l = tlb->link, *x = &l[slot];
-    if (x->hprev != TLB_NO_SLOT)
-        l[x->hprev].hnext = x->hnext;
-    else
-        tlb->bucket[x->bucket] = x->hnext;
-    if (x->hnext != TLB_NO_SLOT)
-        l[x->hnext].hprev = x->hprev;
+    tlb_link_t *l = tlb->link;
+    uint16_t *at = &tlb->bucket[l[slot].bucket]; /* the chains are short: find the link to slot */
+    while (*at != slot)
+        at = &l[*at].hnext;
+    *at = l[slot].hnext;
 }
 
 static inline void tlb_hash_insert(tlb_t *tlb, uint32_t slot)
@@ -339,10 +337,7 @@ static inline void tlb_hash_insert(tlb_t *tlb, uint32_t slot)
     tlb_link_t *x = &tlb->link[slot];
     x->bucket = (uint16_t)tlb_hash(tlb, tlb->e[slot].vpn);
     uint16_t *first = &tlb->bucket[x->bucket];
-    x->hprev = TLB_NO_SLOT;
     x->hnext = *first;
-    if (*first != TLB_NO_SLOT)
-        tlb->link[*first].hprev = (uint16_t)slot;
     *first = (uint16_t)slot;
 }
 
