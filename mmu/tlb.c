@@ -15,7 +15,7 @@
 #define TLB_SCAN_MAX_WAYS 8
 
 _Static_assert(sizeof(tlb_entry_t) == 16, "a slot is a shift away");
-_Static_assert(sizeof(tlb_link_t) == 16, "a node is a shift away");
+_Static_assert(sizeof(tlb_link_t) == 8, "a node is a shift away");
 
 #define TLB_POLICY_NAME(e, name) [TLB_##e] = #name,
 const char *const tlb_policy_name[TLB_POLICY_COUNT] = {TLB_POLICY_TABLE(TLB_POLICY_NAME)};

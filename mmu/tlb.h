@@ -70,8 +70,6 @@ typedef struct {
     uint16_t newer, older;   /* LRU/FIFO order                                */
     uint16_t hnext;          /* hash chain (ways > 8), TLB_NO_SLOT at its end  */
     uint16_t head;           /* fixed: the index of the set's head            */
-    uint16_t bucket;         /* the chain's bucket                            */
-    uint16_t unused[3];      /* 16 bytes: a node is a shift away             */
 } tlb_link_t;
 
 typedef struct tlb tlb_t;
@@ -326,7 +324,7 @@ tlb_entry_t *tlb_fill_any(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn,
 static inline void tlb_hash_remove(tlb_t *tlb, uint32_t slot)
 {
     tlb_link_t *l = tlb->link;
-    uint16_t *at = &tlb->bucket[l[slot].bucket]; /* the chains are short: find the link to slot */
+    uint16_t *at = &tlb->bucket[tlb_hash(tlb, tlb->e[slot].vpn)]; /* short chains: find the link to slot */
     while (*at != slot)
         at = &l[*at].hnext;
     *at = l[slot].hnext;
@@ -335,8 +333,7 @@ static inline void tlb_hash_remove(tlb_t *tlb, uint32_t slot)
 static inline void tlb_hash_insert(tlb_t *tlb, uint32_t slot)
 {
     tlb_link_t *x = &tlb->link[slot];
-    x->bucket = (uint16_t)tlb_hash(tlb, tlb->e[slot].vpn);
-    uint16_t *first = &tlb->bucket[x->bucket];
+    uint16_t *first = &tlb->bucket[tlb_hash(tlb, tlb->e[slot].vpn)];
     x->hnext = *first;
     *first = (uint16_t)slot;
 }
