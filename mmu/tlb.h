@@ -163,9 +163,7 @@ static inline tlb_entry_t *tlb_find(tlb_t *tlb, uint64_t vpn, uint32_t asid)
 {
     tlb_entry_t *found = NULL;
     asid &= tlb->asid_mask;
-    if (vpn == TLB_VPN_NONE)
-        return NULL; /* the vpn of invalid entries */
-    if (tlb->hashed) {
+    if (tlb->hashed) { /* invalid entries are in no chain */
         for (uint32_t s = tlb->bucket[tlb_hash(tlb, vpn)]; s != TLB_NO_SLOT; s = tlb->link[s].hnext) {
             tlb_entry_t *e = &tlb->e[s];
             if (tlb_entry_matches(e, vpn, asid)) {
@@ -176,6 +174,8 @@ static inline tlb_entry_t *tlb_find(tlb_t *tlb, uint64_t vpn, uint32_t asid)
         }
         return found;
     }
+    if (vpn == TLB_VPN_NONE)
+        return NULL; /* the vpn of invalid entries */
     tlb_entry_t *first = &tlb->e[tlb_set_of(tlb, vpn) * tlb->ways];
     for (tlb_entry_t *e = first; e < first + tlb->ways; e++) {
         if (tlb_entry_matches(e, vpn, asid)) {
