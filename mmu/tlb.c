@@ -285,7 +285,7 @@ static int first_invalid_way(const tlb_t *tlb, uint32_t set)
 static void invalidate(tlb_t *tlb, uint32_t slot)
 {
     if (tlb->hashed)
-        tlb_hash_remove(tlb, slot);
+        tlb_hash_remove(tlb, slot, tlb->e[slot].vpn);
     tlb->e[slot].vpn = TLB_VPN_NONE;
     set_valid_bit(tlb, slot, false);
 }
@@ -306,7 +306,7 @@ tlb_entry_t *tlb_fill_any(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn,
     if (!was_valid)
         set_valid_bit(tlb, slot, true);
     else if (tlb->hashed)
-        tlb_hash_remove(tlb, slot);
+        tlb_hash_remove(tlb, slot, e->vpn);
     tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
     return e;
 }

@@ -319,22 +319,21 @@ static inline void tlb_set_perm(tlb_entry_t *e, uint8_t perm)
 /* tlb_fill in every case (the inline one below handles a full TLB). */
 tlb_entry_t *tlb_fill_any(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm, tlb_fill_info_t *info);
 
-/* The hash chains (ways > 8): slot in or out of its vpn's chain. */
+/* The hash chains (ways > 8): slot, holding vpn, in or out of its chain. */
 
-static inline void tlb_hash_remove(tlb_t *tlb, uint32_t slot)
+static inline void tlb_hash_remove(tlb_t *tlb, uint32_t slot, uint64_t vpn)
 {
     tlb_link_t *l = tlb->link;
-    uint16_t *at = &tlb->bucket[tlb_hash(tlb, tlb->e[slot].vpn)]; /* short chains: find the link to slot */
+    uint16_t *at = &tlb->bucket[tlb_hash(tlb, vpn)]; /* short chains: find the link to slot */
     while (*at != slot)
         at = &l[*at].hnext;
     *at = l[slot].hnext;
 }
 
-static inline void tlb_hash_insert(tlb_t *tlb, uint32_t slot)
+static inline void tlb_hash_insert(tlb_t *tlb, uint32_t slot, uint64_t vpn)
 {
-    tlb_link_t *x = &tlb->link[slot];
-    uint16_t *first = &tlb->bucket[tlb_hash(tlb, tlb->e[slot].vpn)];
-    x->hnext = *first;
+    uint16_t *first = &tlb->bucket[tlb_hash(tlb, vpn)];
+    tlb->link[slot].hnext = *first;
     *first = (uint16_t)slot;
 }
 
@@ -348,7 +347,7 @@ static inline __attribute__((always_inline)) void tlb_set_entry(tlb_t *tlb, uint
     e->asid = (uint16_t)(asid & tlb->asid_mask);
     tlb_set_perm(e, perm);
     if (tlb->hashed)
-        tlb_hash_insert(tlb, slot);
+        tlb_hash_insert(tlb, slot, vpn);
 }
 
 /* tlb_set_entry, and tell the policy. */
@@ -376,9 +375,10 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill(tlb_t *tlb, u
     const uint32_t set = tlb_set_of(tlb, vpn); /* a full TLB: the policy's victim */
     const bool fill_oldest = tlb->fill_oldest;
     const uint32_t slot = fill_oldest ? tlb_order_renew_oldest(tlb, set) : set * tlb->ways + tlb->victim(tlb, set);
+    const uint64_t evicted = tlb->e[slot].vpn;
+    tlb->evicted_vpn = evicted;
     if (tlb->hashed)
-        tlb_hash_remove(tlb, slot);
-    tlb->evicted_vpn = tlb->e[slot].vpn;
+        tlb_hash_remove(tlb, slot, evicted);
     if (fill_oldest)
         tlb_set_entry(tlb, slot, vpn, asid, ppn, perm);
     else
