@@ -198,14 +198,15 @@ static inline uint32_t tlb_order_head(const tlb_t *tlb, uint32_t set) { return t
 static inline __attribute__((always_inline)) void tlb_order_move_to_front(tlb_t *tlb, uint32_t slot)
 {
     tlb_link_t *l = tlb->link, *x = &l[slot];
-    const uint32_t head = x->head;
-    if (l[head].older == slot)
+    const uint16_t head = x->head, newer = x->newer, older = x->older;
+    if (newer == head)
         return; /* the newest already (always, with one way) */
-    l[x->newer].older = x->older; /* unlink */
-    l[x->older].newer = x->newer;
-    x->newer = (uint16_t)head; /* relink just after the head */
-    x->older = l[head].older;
-    l[l[head].older].newer = (uint16_t)slot;
+    l[newer].older = older; /* unlink */
+    l[older].newer = newer;
+    const uint16_t newest = l[head].older; /* relink just after the head */
+    x->newer = head;
+    x->older = newest;
+    l[newest].newer = (uint16_t)slot;
     l[head].older = (uint16_t)slot;
 }
 
