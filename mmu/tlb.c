@@ -193,7 +193,7 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     tlb->ops = policy_ops[cfg->tlb_policy];
     tlb->front_on_touch = tlb->ops->front_on_touch;
     tlb->front_on_fill = tlb->ops->front_on_fill;
-    tlb->fill_oldest = tlb->ops->victim_oldest && tlb->ops->front_on_fill && !tlb->ops->filled;
+    tlb->fill_oldest = tlb->ops->victim_oldest && tlb->ops->front_on_fill && !tlb->ops->filled && tlb->ways > 1;
     tlb->touch_way = idle_touch_way(tlb);
     tlb->touch = tlb->ops->touch;
     tlb->victim = tlb->ops->victim;

@@ -90,7 +90,8 @@ struct tlb {
     /* from the policy's ops, one load nearer */
     bool front_on_touch, front_on_fill;
     bool fill_oldest;        /* a full set's fill replaces its oldest and makes
-                                it the newest, nothing else (LRU, FIFO)        */
+                                it the newest, nothing else (LRU, FIFO; two
+                                ways or more)                                 */
     void (*touch)(tlb_t *tlb, uint32_t slot);
     uint32_t (*victim)(tlb_t *tlb, uint32_t set);
     void (*filled)(tlb_t *tlb, uint32_t slot);
@@ -216,15 +217,13 @@ static inline uint32_t tlb_order_oldest_way(const tlb_t *tlb, uint32_t set)
     return tlb->link[tlb_order_head(tlb, set)].newer - set * tlb->ways;
 }
 
-/* Make the oldest slot of a full set the newest and return it: a fill's
- * victim under a policy that replaces the oldest (one unlink and relink
- * with no search; the victim's neighbours are the head's). */
+/* Make the oldest slot of a full set (of two ways or more) the newest and
+ * return it: a fill's victim under a policy that replaces the oldest (one
+ * unlink and relink with no search; the victim's neighbours are the head's). */
 static inline __attribute__((always_inline)) uint32_t tlb_order_renew_oldest(tlb_t *tlb, uint32_t set)
 {
     tlb_link_t *l = tlb->link;
     const uint32_t head = tlb_order_head(tlb, set), oldest = l[head].newer, newest = l[head].older;
-    if (oldest == newest)
-        return oldest; /* one way */
     const uint32_t second = l[oldest].newer;
     l[second].older = (uint16_t)head; /* unlink from the old end */
     l[head].newer = (uint16_t)second;
