@@ -496,16 +496,20 @@ static ALWAYS_INLINE fast_miss_t fast_miss(cmodel_t *cm, tlb_entry_t *fetch, uin
 {
     mmu_t *mmu = &cm->mmu;
     mmu_hit_at(mmu, fetch, fetches + 1, mmu->ref_clock += fetches + 1);
-    uint64_t walk = 0;
-    uint32_t pa = 0;
     tlb_entry_t *e = mmu_find(mmu, va);
-    const uint64_t now = start + cm->fetch_cost, fetch_vpn = fetch->vpn;
     /* the quick way is for a miss nobody observes: a hit (on an entry with
      * no shortcut, or one whose A or D must be set) goes the full way */
-    trap_cause_t cause = UNLIKELY(e || cm->observing || ev_enabled(cm->m.bus))
-                             ? paged_translate_found(cm, e, va, acc, now, &pa, &walk)
-                             : paged_translate_as(cm, NULL, va, acc, now, &pa, &walk, false);
-    return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, fetch->vpn != fetch_vpn};
+    if (UNLIKELY(e || cm->observing || ev_enabled(cm->m.bus))) {
+        uint64_t walk = 0;
+        uint32_t pa = 0;
+        const uint64_t fetch_vpn = fetch->vpn;
+        trap_cause_t cause = paged_translate_found(cm, e, va, acc, start + cm->fetch_cost, &pa, &walk);
+        return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, fetch->vpn != fetch_vpn};
+    }
+    mmu_xlate_t x;
+    trap_cause_t cause = paged_miss_quick(cm, va, acc, &x);
+    /* the fill took the fetches' slot: the entry now maps another page */
+    return (fast_miss_t){x.paddr, x.cycles, (uint8_t)cause, x.entry == fetch};
 }
 
 /* One copy per kind of access, so that its checks fold. */
