@@ -68,15 +68,17 @@ bool tlb_config_check(const machine_config_t *cfg, char *err, size_t errlen)
     return true;
 }
 
-/* Each set's order in slot order, way 0 the oldest (tlb_policy.h). */
+/* Each set's order in slot order, way 0 the oldest (tlb_policy.h): a circle
+ * of its slots, its head naming the last way as the newest. */
 static void init_order(tlb_t *tlb)
 {
     for (uint32_t set = 0; set < tlb->sets; set++) {
         uint32_t head = tlb->entries + set, first = set * tlb->ways, last = first + tlb->ways - 1;
-        tlb->link[head] = (tlb_link_t){.older = (uint16_t)last, .newer = (uint16_t)first, .head = (uint16_t)head};
+        tlb->link[head] = (tlb_link_t){.older = (uint16_t)last, .newer = TLB_NO_SLOT, .hnext = TLB_NO_SLOT,
+                                       .head = (uint16_t)head};
         for (uint32_t slot = first; slot <= last; slot++)
-            tlb->link[slot] = (tlb_link_t){.older = (uint16_t)(slot > first ? slot - 1 : head),
-                                           .newer = (uint16_t)(slot < last ? slot + 1 : head),
+            tlb->link[slot] = (tlb_link_t){.older = (uint16_t)(slot > first ? slot - 1 : last),
+                                           .newer = (uint16_t)(slot < last ? slot + 1 : first),
                                            .hnext = TLB_NO_SLOT,
                                            .head = (uint16_t)head};
     }

@@ -188,10 +188,12 @@ static inline tlb_entry_t *tlb_find(tlb_t *tlb, uint64_t vpn, uint32_t asid)
     return found;
 }
 
-/* --- the per-set order LRU and FIFO share: a circle of slot indexes that
- * runs head, newest, ..., oldest, head; the head of set s is index
- * entries + s; older[x] is the next in that direction, newer[x] the one
- * before (so older[head] is the newest slot, newer[head] the oldest) --- */
+/* --- the per-set order LRU and FIFO share: a circle of the set's slots,
+ * newest, ..., oldest, and round to the newest again (older[x] is the next
+ * in that direction, newer[x] the one before, so newer[newest] is the
+ * oldest).  The node at index entries + s, the set's head, is no part of the
+ * circle: its `older` names set s's newest slot.  Making the oldest the
+ * newest, a fill's renewal, is then one store: the circle stays as it is. --- */
 
 static inline uint32_t tlb_order_head(const tlb_t *tlb, uint32_t set) { return tlb->entries + set; }
 
@@ -199,37 +201,34 @@ static inline uint32_t tlb_order_head(const tlb_t *tlb, uint32_t set) { return t
 static inline __attribute__((always_inline)) void tlb_order_move_to_front(tlb_t *tlb, uint32_t slot)
 {
     tlb_link_t *l = tlb->link, *x = &l[slot];
-    const uint16_t head = x->head, newer = x->newer, older = x->older;
-    if (newer == head)
+    const uint16_t head = x->head, newest = l[head].older;
+    if (newest == slot)
         return; /* the newest already (always, with one way) */
+    const uint16_t newer = x->newer, older = x->older;
+    /* the oldest once slot is out (slot itself was it if its older is the newest) */
+    const uint16_t oldest = older == newest ? newer : l[newest].newer;
     l[newer].older = older; /* unlink */
     l[older].newer = newer;
-    const uint16_t newest = l[head].older; /* relink just after the head */
-    x->newer = head;
-    x->older = newest;
+    x->older = newest; /* relink between the newest and the oldest, and name it the newest */
+    x->newer = oldest;
     l[newest].newer = (uint16_t)slot;
+    l[oldest].older = (uint16_t)slot;
     l[head].older = (uint16_t)slot;
 }
 
 /* The oldest way of a set. */
 static inline uint32_t tlb_order_oldest_way(const tlb_t *tlb, uint32_t set)
 {
-    return tlb->link[tlb_order_head(tlb, set)].newer - set * tlb->ways;
+    return tlb->link[tlb->link[tlb_order_head(tlb, set)].older].newer - set * tlb->ways;
 }
 
-/* Make the oldest slot of a full set (of two ways or more) the newest and
- * return it: a fill's victim under a policy that replaces the oldest (one
- * unlink and relink with no search; the victim's neighbours are the head's). */
+/* Make the oldest slot of a full set the newest and return it: a fill's
+ * victim under a policy that replaces the oldest (the head moves one step
+ * round the circle; no search, no relinking). */
 static inline __attribute__((always_inline)) uint32_t tlb_order_renew_oldest(tlb_t *tlb, uint32_t set)
 {
     tlb_link_t *l = tlb->link;
-    const uint32_t head = tlb_order_head(tlb, set), oldest = l[head].newer, newest = l[head].older;
-    const uint32_t second = l[oldest].newer;
-    l[second].older = (uint16_t)head; /* unlink from the old end */
-    l[head].newer = (uint16_t)second;
-    l[oldest].newer = (uint16_t)head; /* relink at the new end */
-    l[oldest].older = (uint16_t)newest;
-    l[newest].newer = (uint16_t)oldest;
+    const uint32_t head = tlb_order_head(tlb, set), oldest = l[l[head].older].newer;
     l[head].older = (uint16_t)oldest;
     return oldest;
 }
