@@ -59,13 +59,17 @@ static inline uint32_t paged_shortcut_pa(const cmodel_t *cm, const paged_shortcu
  * before it was just refilled (they can only sit where that page's would). */
 static ALWAYS_INLINE void paged_forget_entry(paged_t *p, const tlb_entry_t *e, uint64_t old_vpn)
 {
-    const uint32_t i = (uint32_t)old_vpn & (PAGED_SHORTCUTS - 1);
-    if (p->cache[ACC_FETCH][i].entry == e) /* unrolled: this runs on every miss */
-        p->cache[ACC_FETCH][i] = paged_no_shortcut;
-    if (p->cache[ACC_LOAD][i].entry == e)
-        p->cache[ACC_LOAD][i] = paged_no_shortcut;
-    if (p->cache[ACC_STORE][i].entry == e)
-        p->cache[ACC_STORE][i] = paged_no_shortcut;
+    /* unrolled, from one address (a byte offset within the cache): this runs on every miss */
+    char *const at = (char *)p->cache + ((uint32_t)old_vpn & (PAGED_SHORTCUTS - 1)) * sizeof(paged_shortcut_t);
+    paged_shortcut_t *const fetch = (paged_shortcut_t *)(at + ACC_FETCH * sizeof p->cache[0]),
+                            *const load = (paged_shortcut_t *)(at + ACC_LOAD * sizeof p->cache[0]),
+                            *const store = (paged_shortcut_t *)(at + ACC_STORE * sizeof p->cache[0]);
+    if (fetch->entry == e)
+        *fetch = paged_no_shortcut;
+    if (load->entry == e)
+        *load = paged_no_shortcut;
+    if (store->entry == e)
+        *store = paged_no_shortcut;
 }
 
 /* Remember e as acc's shortcut if it allows the access without more ado. */
