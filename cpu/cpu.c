@@ -488,11 +488,11 @@ typedef struct {
  * settled up to this instruction but for `fetches` fetches before it (hits
  * on `fetch`, with no data access among them); count those and this
  * instruction's own fetch, then translate -- the quick miss when it
- * applies, else the full way with the clock at `start`, where this
- * instruction began, for the walk's events.
+ * applies, else the full way with the clock where d, this instruction,
+ * began (its round began at round_start), for the walk's events.
  */
 static ALWAYS_INLINE fast_miss_t fast_miss(cmodel_t *cm, tlb_entry_t *fetch, uint64_t fetches, access_t acc,
-                                           uint32_t va, uint64_t start)
+                                           uint32_t va, uint64_t round_start, const decoded_t *d)
 {
     mmu_t *mmu = &cm->mmu;
     mmu_hit_at(mmu, fetch, fetches + 1, mmu->ref_clock += fetches + 1);
@@ -503,6 +503,8 @@ static ALWAYS_INLINE fast_miss_t fast_miss(cmodel_t *cm, tlb_entry_t *fetch, uin
         uint64_t walk = 0;
         uint32_t pa = 0;
         const uint64_t fetch_vpn = fetch->vpn;
+        /* the prefix cost before d (an access's opcode has no lean variant: its cost is the decoder's) */
+        const uint64_t start = round_start + d->cum_cost - cm->cost[d->op];
         trap_cause_t cause = paged_translate_found(cm, e, va, acc, start + cm->fetch_cost, &pa, &walk);
         return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, fetch->vpn != fetch_vpn};
     }
@@ -514,15 +516,15 @@ static ALWAYS_INLINE fast_miss_t fast_miss(cmodel_t *cm, tlb_entry_t *fetch, uin
 
 /* One copy per kind of access, so that its checks fold. */
 static NOINLINE fast_miss_t fast_miss_load(cmodel_t *cm, tlb_entry_t *fetch, uint64_t fetches, uint32_t va,
-                                           uint64_t start)
+                                           uint64_t round_start, const decoded_t *d)
 {
-    return fast_miss(cm, fetch, fetches, ACC_LOAD, va, start);
+    return fast_miss(cm, fetch, fetches, ACC_LOAD, va, round_start, d);
 }
 
 static NOINLINE fast_miss_t fast_miss_store(cmodel_t *cm, tlb_entry_t *fetch, uint64_t fetches, uint32_t va,
-                                            uint64_t start)
+                                            uint64_t round_start, const decoded_t *d)
 {
-    return fast_miss(cm, fetch, fetches, ACC_STORE, va, start);
+    return fast_miss(cm, fetch, fetches, ACC_STORE, va, round_start, d);
 }
 
 /* Data accesses of the block run between positions from and to. */
@@ -559,9 +561,8 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
     }
     e->settled = (run_pos_t){e->round, done + 1};
     const uint64_t round_start = e->h->cycles + e->round * b->cost + *e->extra;
-    const uint64_t start = round_start + (done ? b->insn[done - 1].cum_cost : 0); /* this instruction's */
-    fast_miss_t m = acc == ACC_LOAD ? fast_miss_load(e->cm, e->fetch, fetches, va, start)
-                                    : fast_miss_store(e->cm, e->fetch, fetches, va, start);
+    fast_miss_t m = acc == ACC_LOAD ? fast_miss_load(e->cm, e->fetch, fetches, va, round_start, d)
+                                    : fast_miss_store(e->cm, e->fetch, fetches, va, round_start, d);
     *e->extra += m.walk;
     if (UNLIKELY(m.cause)) {
         record_trap(e->cm, (trap_cause_t)m.cause, acc, insn_raw(e, d), insn_pc(e, d), va);
