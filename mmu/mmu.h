@@ -42,7 +42,8 @@
  * written, so the walks' cycles are not counted apart: mmu_counters derives
  * them from the PTE traffic, one add less on every miss. */
 typedef struct {
-    uint64_t walks, pte_reads, pte_writes;
+    uint64_t walks, pte_writes, pte_reads; /* not walks beside pte_reads: gcc made their two adds
+                                              on every miss one slow vector update */
 } mmu_counters_t;
 
 typedef struct {
