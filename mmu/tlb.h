@@ -349,6 +349,15 @@ static inline __attribute__((always_inline)) void tlb_set_entry(tlb_t *tlb, uint
         tlb_hash_insert(tlb, slot, vpn);
 }
 
+/* Take valid slot out of its hash chain, noting what it held in evicted_vpn. */
+static inline __attribute__((always_inline)) void tlb_evict_slot(tlb_t *tlb, uint32_t slot)
+{
+    const uint64_t evicted = tlb->e[slot].vpn;
+    tlb->evicted_vpn = evicted;
+    if (tlb->hashed)
+        tlb_hash_remove(tlb, slot, evicted);
+}
+
 /* tlb_set_entry, and tell the policy. */
 static inline void tlb_write_slot(tlb_t *tlb, uint32_t slot, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm)
 {
@@ -372,16 +381,15 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill(tlb_t *tlb, u
     if (info || tlb->invalid)
         return tlb_fill_any(tlb, vpn, asid, ppn, perm, info);
     const uint32_t set = tlb_set_of(tlb, vpn); /* a full TLB: the policy's victim */
-    const bool fill_oldest = tlb->fill_oldest;
-    const uint32_t slot = fill_oldest ? tlb_order_renew_oldest(tlb, set) : set * tlb->ways + tlb->victim(tlb, set);
-    const uint64_t evicted = tlb->e[slot].vpn;
-    tlb->evicted_vpn = evicted;
-    if (tlb->hashed)
-        tlb_hash_remove(tlb, slot, evicted);
-    if (fill_oldest)
+    if (__builtin_expect(tlb->fill_oldest, 1)) { /* renewed in the order: the policy needs telling nothing more */
+        const uint32_t slot = tlb_order_renew_oldest(tlb, set);
+        tlb_evict_slot(tlb, slot);
         tlb_set_entry(tlb, slot, vpn, asid, ppn, perm);
-    else
-        tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
+        return &tlb->e[slot];
+    }
+    const uint32_t slot = set * tlb->ways + tlb->victim(tlb, set);
+    tlb_evict_slot(tlb, slot);
+    tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
     return &tlb->e[slot];
 }
 
