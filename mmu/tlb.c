@@ -132,7 +132,7 @@ void tlb_settle_queue(tlb_t *tlb)
         tlb->stamp[tlb->queued[i]] = 0;
     }
     tlb->npending = 0;
-    tlb->touch_way = idle_touch_way(tlb);
+    tlb->touch_way = tlb->touch_way_idle;
 }
 
 void tlb_touch_other(tlb_t *tlb, uint32_t slot)
@@ -196,7 +196,7 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     tlb->front_on_touch = tlb->ops->front_on_touch;
     tlb->front_on_fill = tlb->ops->front_on_fill;
     tlb->fill_oldest = tlb->ops->victim_oldest && tlb->ops->front_on_fill && !tlb->ops->filled && tlb->ways > 1;
-    tlb->touch_way = idle_touch_way(tlb);
+    tlb->touch_way = tlb->touch_way_idle = idle_touch_way(tlb);
     tlb->touch = tlb->ops->touch;
     tlb->victim = tlb->ops->victim;
     tlb->filled = tlb->ops->filled;

@@ -107,6 +107,7 @@ struct tlb {
     uint16_t *queued;        /* the slots with a stamp, npending of them      */
     uint32_t npending;
     uint8_t touch_way;       /* what tlb_touch does (tlb_touch_way_t)          */
+    uint8_t touch_way_idle;  /* ... when no touch is queued                   */
     struct stamped_slot *sorting; /* scratch for tlb_settle_queue, per slot   */
     uint8_t *plru;           /* PLRU: per set `ways` bytes, node n at [n]    */
     uint32_t rng;            /* RANDOM                                      */
@@ -205,10 +206,9 @@ static inline __attribute__((always_inline)) void tlb_order_move_to_front(tlb_t 
     if (newest == slot)
         return; /* the newest already (always, with one way) */
     const uint16_t newer = x->newer, older = x->older;
-    /* the oldest once slot is out (slot itself was it if its older is the newest) */
-    const uint16_t oldest = older == newest ? newer : l[newest].newer;
     l[newer].older = older; /* unlink */
     l[older].newer = newer;
+    const uint16_t oldest = l[newest].newer; /* with slot out (it may have been the oldest) */
     x->older = newest; /* relink between the newest and the oldest, and name it the newest */
     x->newer = oldest;
     l[newest].newer = (uint16_t)slot;
