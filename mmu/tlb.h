@@ -32,8 +32,9 @@
  *
  * Speed: lookups scan the set's slots when ways <= 8, and go through a small
  * chained hash on vpn otherwise (slot indexes beside the entries); LRU and
- * FIFO keep each set's order as a circular list of slot indexes, so a touch
- * and a victim are O(1).  A touch reported with its place in the access
+ * FIFO keep each set's order as a circle of slot indexes whose head names
+ * the newest, so a touch and a victim are O(1) and renewing the oldest is
+ * one store.  A touch reported with its place in the access
  * sequence (tlb_touch_at, the CPU's deferred block accounting) only stamps
  * the slot and queues it; the queued slots move to the front of their sets
  * in stamp order before anything reads or changes the order (tlb_settle),
