@@ -163,6 +163,25 @@ static void replay(tlbsim_t *s, const din_ref_t *refs, size_t n)
             replay_one(s, refs[i].addr, refs[i].label, false);
 }
 
+/* The same as din_scan's visitors: each reference replayed as it is parsed. */
+static inline __attribute__((always_inline)) void visit_bounded(void *s, uint64_t addr, uint32_t label)
+{
+    replay_one(s, addr, label, true);
+}
+
+static inline __attribute__((always_inline)) void visit_unbounded(void *s, uint64_t addr, uint32_t label)
+{
+    replay_one(s, addr, label, false);
+}
+
+/* Parse up to max references of the trace and replay them: how many, 0 at
+ * its end, -1 on an error (err set). */
+static long scan_and_replay(tlbsim_t *s, din_reader_t *in, size_t max, char *err, size_t errlen)
+{
+    return s->bounded ? din_scan(in, max, visit_bounded, s, err, errlen)
+                      : din_scan(in, max, visit_unbounded, s, err, errlen);
+}
+
 /* --- OPT's future, through next-use files (studies/nextuse.h) ---------------------- */
 
 /* OPT's replay of one batch: each reference gets its next use from the
@@ -625,8 +644,15 @@ static bool replay_trace(study_t *s, din_reader_t *in, char *err, size_t errlen)
     long got = 0;
     uint64_t done = 0;
     bool ok = true;
-    while (ok && !runctl_stopping() && (got = din_read(in, batch, BATCH, err, errlen)) > 0) {
-        ok = replay_all(s, batch, (size_t)got, err, errlen);
+    /* One simulated point (no OPT, no stack distances) replays as it parses. */
+    point_t *alone = s->n == 1 && !s->one_pass && !s->points[0].has_future ? &s->points[0] : NULL;
+    while (ok && !runctl_stopping()) {
+        if (alone)
+            got = scan_and_replay(&alone->sim, in, BATCH, err, errlen);
+        else if ((got = din_read(in, batch, BATCH, err, errlen)) > 0)
+            ok = replay_all(s, batch, (size_t)got, err, errlen);
+        if (got <= 0)
+            break;
         done += (uint64_t)got;
         progress_update(&progress, done, "references", done, "references", NULL);
     }

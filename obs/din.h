@@ -13,11 +13,13 @@
 #ifndef MMULAB_DIN_H
 #define MMULAB_DIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
+#include <stdint.h>
 
 #include "../machine/machine.h"
-#include <stdint.h>
 
 enum { DIN_READ = 0, DIN_WRITE = 1, DIN_FETCH = 2, DIN_MISC = 3, DIN_FLUSH = 4 };
 
@@ -41,6 +43,143 @@ const char *din_compression(const din_reader_t *r);
  * a read/decompression error.
  */
 long din_read(din_reader_t *r, din_ref_t *out, size_t max, char *err, size_t errlen);
+
+/* --- the parser inline in a caller's loop ------------------------------------- */
+
+/*
+ * din_scan reads like din_read but hands each record to visit(ctx, addr,
+ * label) as it is parsed.  It is inline, and so are the common line's parse
+ * and a static inline visitor given to it: a caller that replays the trace
+ * (tlbsim) gets one loop that parses a line and replays it, with no batch of
+ * records stored and loaded in between.  din_read is din_scan with a visitor
+ * that stores the records.
+ */
+typedef void din_visit_t(void *ctx, uint64_t addr, uint32_t label);
+
+/* Two characters (a little-endian 16-bit load) as the byte of their two hex
+ * digits; above 0xff not two digits: DIN_PAIR_END_* or 0xffff.  Set up by
+ * din_open. */
+extern uint16_t din_hex_pair[65536];
+#define DIN_PAIR_END_ODD 0x100  /* a digit and '\n': 0x100 | the digit's value */
+#define DIN_PAIR_END_EVEN 0x200 /* '\n' and anything                          */
+
+/* The whole lines buffered and not parsed yet: [p, end), the last ending
+ * with '\n' (and a few readable bytes after it). */
+typedef struct {
+    const char *p, *end;
+} din_span_t;
+
+/* The next span, reading more input if none is left: 1, 0 at the end of the
+ * trace, -1 with err set ("... the trace breaks after reference N"). */
+int din_span(din_reader_t *r, din_span_t *span, char *err, size_t errlen);
+
+/* The span was parsed up to p, a line's start: `lines` lines, `records` of
+ * them records. */
+void din_span_done(din_reader_t *r, const char *p, uint64_t lines, uint64_t records);
+
+/* A line din_plain_line did not take, at p, `lines_before` lines after the
+ * span's first: 1 with *ref set, 0 for a blank line or a comment, *newline
+ * set to the line's end; -1 for a malformed line, with "FILE:LINE: error:
+ * ..." in err. */
+int din_other_line(din_reader_t *r, const char *p, uint64_t lines_before, din_ref_t *ref, const char **newline,
+                   char *err, size_t errlen);
+
+/* The pairs of hex digits at p, two characters per step through din_hex_pair,
+ * at most eight (they fill 64 bits): how many, their value in *value, and in
+ * *stop the table's entry for the pair that stopped them (above 0xff; a byte
+ * if eight pairs ran).  The steps stop at the first pair that is not two
+ * digits, at the latest the one holding the line's newline, so they read at
+ * most one byte past it (the buffer keeps spare bytes). */
+static inline __attribute__((always_inline)) unsigned din_hex_pairs(const uint8_t *p, uint64_t *value,
+                                                                    unsigned *stop)
+{
+    uint64_t v = 0;
+    unsigned pair = 0, k;
+    uint16_t two;
+    /* Unrolled: fixed offsets, one test a pair. */
+#pragma GCC unroll 8
+    for (k = 0; k < 8; k++) {
+        memcpy(&two, p + 2 * k, 2);
+        if ((pair = din_hex_pair[two]) > 0xff)
+            break;
+        v = v << 8 | pair;
+    }
+    *value = v;
+    *stop = pair;
+    return k;
+}
+
+/*
+ * The common line, a label 0 to 3, one space, a bare hex address of 1 to
+ * 15 digits and the newline: true with *addr and *label set and *pp at the
+ * newline.  Anything else (and any error) is left to din_other_line.  The
+ * label and the space are one 16-bit compare; the digits go two at a time,
+ * and the pair that is not two digits says at once whether the number ended
+ * there or one digit into it (DIN_PAIR_END_*).
+ */
+static inline __attribute__((always_inline)) bool din_plain_line(const char **pp, uint64_t *addr, uint32_t *label)
+{
+    const uint8_t *p = (const uint8_t *)*pp;
+    uint16_t head;
+    memcpy(&head, p, 2);
+    const unsigned kind = (uint16_t)(head - ('0' | ' ' << 8)); /* a borrow or another second byte: > 0xff */
+    if (kind > DIN_MISC)
+        return false; /* (a flush is rare: din_other_line; "0x" stops at the 'x') */
+    p += 2;
+    uint64_t v;
+    unsigned pair;
+    const unsigned k = din_hex_pairs(p, &v, &pair);
+    if (pair == DIN_PAIR_END_EVEN && k)
+        p += 2 * k;
+    else if ((pair & 0xff00) == DIN_PAIR_END_ODD) {
+        v = v << 4 | (pair & 0xf);
+        p += 2 * k + 1;
+    } else
+        return false; /* no digit, 16 or more, or something else after them */
+    *addr = v;
+    *label = kind;
+    *pp = (const char *)p;
+    return true;
+}
+
+static inline __attribute__((always_inline)) long din_scan(din_reader_t *r, size_t max, din_visit_t *visit,
+                                                           void *ctx, char *err, size_t errlen)
+{
+    size_t count = 0;
+    din_span_t span;
+    int more = 1;
+    while (count < max && (more = din_span(r, &span, err, errlen)) > 0) {
+        const char *p = span.p;
+        /* A line with a record takes 4 bytes or more ("0 0\n"), so the lines
+         * starting in the first 4 * (max - count) bytes make max records at
+         * most: one test a line, not two. */
+        const size_t room = max - count;
+        const char *const end = (size_t)(span.end - p) / 4 > room ? p + 4 * room : span.end;
+        size_t records = 0, skipped = 0; /* the lines parsed are records + skipped */
+        for (; p < end; p++) {
+            uint64_t addr;
+            uint32_t label;
+            if (din_plain_line(&p, &addr, &label)) {
+                visit(ctx, addr, label); /* label <= DIN_MISC: the visitor knows */
+                records++;
+                continue;
+            }
+            din_ref_t ref;
+            const char *newline;
+            int got = din_other_line(r, p, records + skipped, &ref, &newline, err, errlen);
+            if (got < 0)
+                return -1;
+            p = newline;
+            if (got)
+                visit(ctx, ref.addr, ref.label);
+            records += (size_t)got;
+            skipped += (size_t)!got;
+        }
+        din_span_done(r, p, records + skipped, records);
+        count += records;
+    }
+    return more < 0 ? -1 : (long)count;
+}
 
 /*
  * The writing side, for `mmulab run --mem-trace`: the references of one
