@@ -7,8 +7,10 @@
  * the page, with the same associativity and LRU or FIFO.  docs/tlbsim.md
  * shows how to make traces from real programs with valgrind.
  *
- * The loop keeps a pointer to the entry hit last and re-validates it with one
- * compare, so a run of references to one page costs little more than parsing.
+ * The loop keeps, per page (direct-mapped), a pointer to the entry found for
+ * it last and re-validates it with one compare: a hit on a page the memo
+ * holds skips the TLB's lookup, so a run of references to one page costs
+ * little more than parsing.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -33,6 +35,7 @@
 #define BATCH 4096
 #define ALL_PERM (PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D)
 #define SEEN_CACHE 1024 /* direct-mapped memo of pages known to be touched */
+#define RECENT 256      /* direct-mapped memo of the entries found, by page */
 
 static void tlbsim_usage(FILE *out)
 {
@@ -91,8 +94,8 @@ typedef struct {
 typedef struct {
     tlb_t *tlb;
     uint32_t page_shift;
-    tlb_entry_t *last[2]; /* host-side: the entry last used by data [0] and
-                             fetches [1], or &no_entry                   */
+    tlb_entry_t *recent[RECENT]; /* host-side: per slot vpn % RECENT, the entry
+                                    found there last, or &no_entry       */
     bool bounded;
     refsim_t mem;      /* with --frames                              */
     u64map_t touched;  /* without: the pages seen                    */
@@ -134,7 +137,7 @@ static inline __attribute__((always_inline)) void replay_one(tlbsim_t *s, uint64
         return;
     }
     uint64_t vpn = addr >> s->page_shift;
-    tlb_entry_t **last = &s->last[label == DIN_FETCH], *e = *last;
+    tlb_entry_t **recent = &s->recent[vpn % RECENT], *e = *recent;
     s->by_label[label]++;
     if (e->vpn == vpn) {
         tlb_hit(s->tlb, e);
@@ -144,10 +147,10 @@ static inline __attribute__((always_inline)) void replay_one(tlbsim_t *s, uint64
         tlb_hit(s->tlb, e);
         if (bounded)
             refsim_touch(&s->mem, e->ppn, s->time);
-        *last = e;
+        *recent = e;
     } else {
         s->tlb->misses++;
-        *last = handle_miss(s, vpn);
+        *recent = handle_miss(s, vpn);
     }
     if (bounded)
         s->time++;
@@ -210,7 +213,8 @@ static bool tlbsim_init(tlbsim_t *s, const tlbsim_args_t *a, char *err, size_t e
 {
     memset(s, 0, sizeof *s);
     s->page_shift = a->page_shift;
-    s->last[0] = s->last[1] = &no_entry;
+    for (size_t i = 0; i < RECENT; i++)
+        s->recent[i] = &no_entry;
     memset(s->seen, 0xff, sizeof s->seen); /* U64MAP_EMPTY: no page */
     s->bounded = a->frames > 0;
     s->tlb = tlb_create(&a->cfg, err, errlen);
