@@ -110,16 +110,68 @@ static inline __attribute__((always_inline)) unsigned din_hex_pairs(const uint8_
 }
 
 /*
- * The common line, a label 0 to 3, one space, a bare hex address of 1 to
- * 15 digits and the newline: true with *addr and *label set and *pp at the
- * newline.  Anything else (and any error) is left to din_other_line.  The
- * label and the space are one 16-bit compare; the digits go two at a time,
- * and the pair that is not two digits says at once whether the number ended
- * there or one digit into it (DIN_PAIR_END_*).
+ * Instruction fetches run on in sequence, so a fetch line mostly repeats the
+ * one before but for its last digits: din_scan keeps a memo of the last
+ * common fetch line (only fetches: data references jump about too much for
+ * a memo to pay for its upkeep).  A line that starts with the same bytes up
+ * to its last two digits and has its newline at the same place only has
+ * those two digits to check and read.
  */
-static inline __attribute__((always_inline)) bool din_plain_line(const char **pp, uint64_t *addr, uint32_t *label)
+typedef struct {
+    uint64_t text, mask; /* the line's first 8 bytes; mask: those compared */
+    uint64_t high;       /* the address without its last two digits        */
+    uint64_t digits;     /* the address's digits: the newline at 2 + digits */
+} din_memo_t;
+
+/* A memo that matches no line: byte 2 would be both NUL and '\n'. */
+#define DIN_MEMO_NONE ((din_memo_t){.text = 0, .mask = 0xffffff, .high = 0, .digits = 0})
+
+/* The line at *pp if the memo gives it: din_plain_line's results. */
+static inline __attribute__((always_inline)) bool din_memo_line(const din_memo_t *m, const char **pp, uint64_t *addr)
 {
     const uint8_t *p = (const uint8_t *)*pp;
+    uint64_t w;
+    memcpy(&w, p, 8);
+    if ((w ^ m->text) & m->mask)
+        return false;
+    const uint8_t *low = p + m->digits; /* the last two digits */
+    uint16_t two;
+    memcpy(&two, low, 2);
+    const unsigned pair = din_hex_pair[two];
+    if (low[2] != '\n' || pair > 0xff)
+        return false;
+    *addr = m->high | pair;
+    *pp = (const char *)low + 2;
+    return true;
+}
+
+/* The memo of the common fetch line at start, `digits` digits of value v. */
+static inline __attribute__((always_inline)) void din_memo_set(din_memo_t *m, const uint8_t *start, size_t digits,
+                                                               uint64_t v)
+{
+    if (digits < 2 || digits > 8) { /* the bytes before the last two digits must fit in 8 */
+        *m = DIN_MEMO_NONE;
+        return;
+    }
+    memcpy(&m->text, start, 8);
+    m->mask = ~0ull >> (64 - 8 * digits);
+    m->high = v & ~0xffull;
+    m->digits = digits;
+}
+
+/*
+ * The common line, a label 0 to 3, one space, a bare hex address of 1 to
+ * 15 digits and the newline: true with *addr and *label set and *pp at the
+ * newline (a fetch line is the fetch memo's next).  Anything else (and any
+ * error) is left to din_other_line.  The label and the space are one 16-bit
+ * compare; the digits go two at a time, and the pair that is not two digits
+ * says at once whether the number ended there or one digit into it
+ * (DIN_PAIR_END_*).
+ */
+static inline __attribute__((always_inline)) bool din_plain_line(din_memo_t *fetch_memo, const char **pp,
+                                                                 uint64_t *addr, uint32_t *label)
+{
+    const uint8_t *const start = (const uint8_t *)*pp, *p = start;
     uint16_t head;
     memcpy(&head, p, 2);
     const unsigned kind = (uint16_t)(head - ('0' | ' ' << 8)); /* a borrow or another second byte: > 0xff */
@@ -136,6 +188,8 @@ static inline __attribute__((always_inline)) bool din_plain_line(const char **pp
         p += 2 * k + 1;
     } else
         return false; /* no digit, 16 or more, or something else after them */
+    if (kind == DIN_FETCH)
+        din_memo_set(fetch_memo, start, (size_t)(p - start) - 2, v);
     *addr = v;
     *label = kind;
     *pp = (const char *)p;
@@ -148,6 +202,7 @@ static inline __attribute__((always_inline)) long din_scan(din_reader_t *r, size
     size_t count = 0;
     din_span_t span;
     int more = 1;
+    din_memo_t fetch_memo = DIN_MEMO_NONE;
     while (count < max && (more = din_span(r, &span, err, errlen)) > 0) {
         const char *p = span.p;
         /* A line with a record takes 4 bytes or more ("0 0\n"), so the lines
@@ -159,7 +214,12 @@ static inline __attribute__((always_inline)) long din_scan(din_reader_t *r, size
         for (; p < end; p++) {
             uint64_t addr;
             uint32_t label;
-            if (din_plain_line(&p, &addr, &label)) {
+            if (*p == '0' + DIN_FETCH && din_memo_line(&fetch_memo, &p, &addr)) {
+                visit(ctx, addr, DIN_FETCH);
+                records++;
+                continue;
+            }
+            if (din_plain_line(&fetch_memo, &p, &addr, &label)) {
                 visit(ctx, addr, label); /* label <= DIN_MISC: the visitor knows */
                 records++;
                 continue;
