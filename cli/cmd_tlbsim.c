@@ -106,11 +106,12 @@ typedef struct {
 
 static tlb_entry_t no_entry = {.vpn = TLB_VPN_NONE};
 
-/* A TLB miss: find (or fault in) the page's frame, then fill the TLB. */
-static inline __attribute__((always_inline)) tlb_entry_t *handle_miss(tlbsim_t *s, uint64_t vpn)
+/* A TLB miss: find (or fault in) the page's frame, then fill the TLB
+ * (`bounded` is s->bounded, a constant where it is inlined). */
+static inline __attribute__((always_inline)) tlb_entry_t *handle_miss(tlbsim_t *s, uint64_t vpn, bool bounded)
 {
     uint32_t frame = (uint32_t)vpn;
-    if (s->bounded) {
+    if (bounded) {
         bool fault;
         uint64_t evicted;
         frame = refsim_access(&s->mem, vpn, s->time, &fault, &evicted);
@@ -150,7 +151,7 @@ static inline __attribute__((always_inline)) void replay_one(tlbsim_t *s, uint64
         *recent = e;
     } else {
         s->tlb->misses++;
-        *recent = handle_miss(s, vpn);
+        *recent = handle_miss(s, vpn, bounded);
     }
     if (bounded)
         s->time++;
