@@ -58,11 +58,20 @@ static void init_hex_tables(void)
         for (const char *second = digits; *second; second++)
             din_hex_pair[(uint8_t)*first | (uint8_t)*second << 8] =
                 (uint16_t)(hex_value[(uint8_t)*first] << 4 | hex_value[(uint8_t)*second]);
-    /* where a plain line's number ends (din_plain_line) */
-    for (unsigned second = 0; second < 256; second++)
+    /* where a plain line's number ends (din_plain_line): at its newline, or
+     * at a blank with the rest of the line after it */
+    static const char blanks[] = " \t\r";
+    for (unsigned second = 0; second < 256; second++) {
         din_hex_pair['\n' | second << 8] = DIN_PAIR_END_EVEN;
-    for (const char *digit = digits; *digit; digit++)
+        for (const char *blank = blanks; *blank; blank++)
+            din_hex_pair[(uint8_t)*blank | second << 8] = DIN_PAIR_END_EVEN_REST;
+    }
+    for (const char *digit = digits; *digit; digit++) {
         din_hex_pair[(uint8_t)*digit | '\n' << 8] = (uint16_t)(DIN_PAIR_END_ODD | hex_value[(uint8_t)*digit]);
+        for (const char *blank = blanks; *blank; blank++)
+            din_hex_pair[(uint8_t)*digit | (uint8_t)*blank << 8] =
+                (uint16_t)(DIN_PAIR_END_ODD_REST | hex_value[(uint8_t)*digit]);
+    }
 }
 
 const char *din_compression(const din_reader_t *r)
@@ -300,7 +309,7 @@ static int line_error(din_reader_t *r, uint64_t line, const char *text, const ch
 
 /* The hex number at *pp (1 to 16 digits) into *value, *pp moved past it;
  * false if there is no digit or more than 16. */
-static bool parse_hex(const char **pp, uint64_t *value)
+static inline __attribute__((always_inline)) bool parse_hex(const char **pp, uint64_t *value)
 {
     const uint8_t *start = (const uint8_t *)*pp, *p = start;
     uint64_t v;
@@ -355,6 +364,15 @@ int din_other_line(din_reader_t *r, const char *p, uint64_t lines_before, din_re
 {
     const char *what = "bad line";
     bool used;
+    uint64_t addr;
+    uint32_t label;
+    const char *end = p;
+    if (din_plain_line(NULL, &end, &addr, &label, true)) { /* with more after the address */
+        ref->addr = addr;
+        ref->label = label;
+        *newline = end;
+        return 1;
+    }
     if (!(*newline = parse_line(p, ref, &used, &what)))
         return line_error(r, r->line + lines_before, p, what, err, errlen);
     return used;

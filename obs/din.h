@@ -60,8 +60,10 @@ typedef void din_visit_t(void *ctx, uint64_t addr, uint32_t label);
  * digits; above 0xff not two digits: DIN_PAIR_END_* or 0xffff.  Set up by
  * din_open. */
 extern uint16_t din_hex_pair[65536];
-#define DIN_PAIR_END_ODD 0x100  /* a digit and '\n': 0x100 | the digit's value */
-#define DIN_PAIR_END_EVEN 0x200 /* '\n' and anything                          */
+#define DIN_PAIR_END_ODD 0x100       /* a digit and '\n': 0x100 | the digit's value */
+#define DIN_PAIR_END_EVEN 0x200      /* '\n' and anything                          */
+#define DIN_PAIR_END_ODD_REST 0x400  /* a digit and a blank (' ', '\t', '\r'): 0x400 | the digit's value */
+#define DIN_PAIR_END_EVEN_REST 0x800 /* a blank and anything                      */
 
 /* The whole lines buffered and not parsed yet: [p, end), the last ending
  * with '\n' (and a few readable bytes after it). */
@@ -162,14 +164,17 @@ static inline __attribute__((always_inline)) void din_memo_set(din_memo_t *m, co
 /*
  * The common line, a label 0 to 3, one space, a bare hex address of 1 to
  * 15 digits and the newline: true with *addr and *label set and *pp at the
- * newline (a fetch line is the fetch memo's next).  Anything else (and any
- * error) is left to din_other_line.  The label and the space are one 16-bit
- * compare; the digits go two at a time, and the pair that is not two digits
- * says at once whether the number ended there or one digit into it
+ * newline (a fetch line is the fetch memo's next).  With `rest` (a constant:
+ * din_other_line's case, the parsing loop's is without), the address may
+ * start with 0x and end at a blank instead, with anything after it up to the
+ * newline (`2 PC PID` from `mmulab run --mem-trace`), and no memo is kept.  Anything else (and
+ * any error) is left to din_other_line.  The label and the space are one
+ * 16-bit compare; the digits go two at a time, and the pair that is not two
+ * digits says at once whether the number ended there or one digit into it
  * (DIN_PAIR_END_*).
  */
 static inline __attribute__((always_inline)) bool din_plain_line(din_memo_t *fetch_memo, const char **pp,
-                                                                 uint64_t *addr, uint32_t *label)
+                                                                 uint64_t *addr, uint32_t *label, const bool rest)
 {
     const uint8_t *const start = (const uint8_t *)*pp, *p = start;
     uint16_t head;
@@ -178,6 +183,8 @@ static inline __attribute__((always_inline)) bool din_plain_line(din_memo_t *fet
     if (kind > DIN_MISC)
         return false; /* (a flush is rare: din_other_line; "0x" stops at the 'x') */
     p += 2;
+    if (rest && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+        p += 2;
     uint64_t v;
     unsigned pair;
     const unsigned k = din_hex_pairs(p, &v, &pair);
@@ -186,12 +193,19 @@ static inline __attribute__((always_inline)) bool din_plain_line(din_memo_t *fet
     else if ((pair & 0xff00) == DIN_PAIR_END_ODD) {
         v = v << 4 | (pair & 0xf);
         p += 2 * k + 1;
+    } else if (rest && pair == DIN_PAIR_END_EVEN_REST && k)
+        p += 2 * k;
+    else if (rest && (pair & 0xff00) == DIN_PAIR_END_ODD_REST) {
+        v = v << 4 | (pair & 0xf);
+        p += 2 * k + 1;
     } else
         return false; /* no digit, 16 or more, or something else after them */
-    if (kind == DIN_FETCH)
+    if (!rest && kind == DIN_FETCH)
         din_memo_set(fetch_memo, start, (size_t)(p - start) - 2, v);
     *addr = v;
     *label = kind;
+    while (rest && *p != '\n') /* (the line ends in '\n') */
+        p++;
     *pp = (const char *)p;
     return true;
 }
@@ -219,7 +233,7 @@ static inline __attribute__((always_inline)) long din_scan(din_reader_t *r, size
                 records++;
                 continue;
             }
-            if (din_plain_line(&fetch_memo, &p, &addr, &label)) {
+            if (din_plain_line(&fetch_memo, &p, &addr, &label, false)) {
                 visit(ctx, addr, label); /* label <= DIN_MISC: the visitor knows */
                 records++;
                 continue;
