@@ -7,8 +7,9 @@
  * xz, recognised by its first bytes, not its name.
  *
  * Built for speed (`mmulab tlbsim` replays millions of references): the
- * file is read in 1 MiB blocks and parsed by hand into batches of records,
- * with no per-line library call and no allocation after din_open.
+ * file is read in 1 MiB blocks and parsed by hand, into batches of records
+ * (din_read) or straight into the caller's loop (din_scan), with no per-line
+ * library call and no allocation after din_open.
  */
 #ifndef MMULAB_DIN_H
 #define MMULAB_DIN_H
