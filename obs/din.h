@@ -67,9 +67,10 @@ extern uint16_t din_hex_pair[65536];
 #define DIN_PAIR_END_EVEN_REST 0x800 /* a blank and anything                      */
 
 /* The whole lines buffered and not parsed yet: [p, end), the last ending
- * with '\n' (and a few readable bytes after it). */
+ * with '\n' (and a few readable bytes after it, which din_scan may change
+ * for a while: it puts them back). */
 typedef struct {
-    const char *p, *end;
+    char *p, *end;
 } din_span_t;
 
 /* The next span, reading more input if none is left: 1, 0 at the end of the
@@ -222,11 +223,19 @@ static inline __attribute__((always_inline)) long din_scan(din_reader_t *r, size
         const char *p = span.p;
         /* A line with a record takes 4 bytes or more ("0 0\n"), so the lines
          * starting in the first 4 * (max - count) bytes make max records at
-         * most: one test a line, not two. */
+         * most.  The loop ends at the first line start from there, where a
+         * NUL stands for the while: no line starts with one, so the loop
+         * tests for its end only where a line is not a common one. */
         const size_t room = max - count;
-        const char *const end = (size_t)(span.end - p) / 4 > room ? p + 4 * room : span.end;
+        char *end = span.end;
+        if ((size_t)(end - p) / 4 > room) {
+            const char *last = p + 4 * room - 1;
+            end = (char *)memchr(last, '\n', (size_t)(span.end - last)) + 1;
+        }
+        const char kept = *end;
+        *end = 0;
         size_t records = 0, skipped = 0; /* the lines parsed are records + skipped */
-        for (; p < end; p++) {
+        for (;; p++) {
             uint64_t addr;
             uint32_t label;
             if (*p == '0' + DIN_FETCH && din_memo_line(&fetch_memo, &p, &addr)) {
@@ -239,17 +248,22 @@ static inline __attribute__((always_inline)) long din_scan(din_reader_t *r, size
                 records++;
                 continue;
             }
+            if (p == end)
+                break;
             din_ref_t ref;
             const char *newline;
             int got = din_other_line(r, p, records + skipped, &ref, &newline, err, errlen);
-            if (got < 0)
+            if (got < 0) {
+                *end = kept;
                 return -1;
+            }
             p = newline;
             if (got)
                 visit(ctx, ref.addr, ref.label);
             records += (size_t)got;
             skipped += (size_t)!got;
         }
+        *end = kept;
         din_span_done(r, p, records + skipped, records);
         count += records;
     }
