@@ -106,17 +106,30 @@ typedef struct {
 
 static tlb_entry_t no_entry = {.vpn = TLB_VPN_NONE};
 
+/* What the replay of a reference reads of its tlbsim_t, copied into a local
+ * by each loop: the TLB's stores cannot change the copy, so its fields stay
+ * in registers instead of being read again for every reference. */
+typedef struct {
+    tlbsim_t *s;
+    tlb_t *tlb;
+    uint32_t page_shift;
+} replayer_t;
+
+static inline replayer_t replayer_of(tlbsim_t *s) { return (replayer_t){s, s->tlb, s->page_shift}; }
+
 /* A TLB miss: find (or fault in) the page's frame, then fill the TLB
  * (`bounded` is s->bounded, a constant where it is inlined). */
-static inline __attribute__((always_inline)) tlb_entry_t *handle_miss(tlbsim_t *s, uint64_t vpn, bool bounded)
+static inline __attribute__((always_inline)) tlb_entry_t *handle_miss(const replayer_t *r, uint64_t vpn,
+                                                                       bool bounded)
 {
+    tlbsim_t *const s = r->s;
     uint32_t frame = (uint32_t)vpn;
     if (bounded) {
         bool fault;
         uint64_t evicted;
         frame = refsim_access(&s->mem, vpn, s->time, &fault, &evicted);
         if (evicted != REFSIM_NO_PAGE)
-            tlb_flush(s->tlb, TLB_FLUSH_PAGE, 0, evicted);
+            tlb_flush(r->tlb, TLB_FLUSH_PAGE, 0, evicted);
     } else if (s->seen[vpn % SEEN_CACHE] != vpn) {
         s->seen[vpn % SEEN_CACHE] = vpn;
         if (u64map_get(&s->touched, vpn, 0) == 0) {
@@ -124,34 +137,35 @@ static inline __attribute__((always_inline)) tlb_entry_t *handle_miss(tlbsim_t *
             s->page_faults++;
         }
     }
-    return tlb_fill(s->tlb, vpn, 0, frame, ALL_PERM, NULL);
+    return tlb_fill(r->tlb, vpn, 0, frame, ALL_PERM, NULL);
 }
 
 /* One reference; `bounded` is a constant at each call, so each loop of
  * replay() is compiled for its own case. */
-static inline __attribute__((always_inline)) void replay_one(tlbsim_t *s, uint64_t addr, uint32_t label,
+static inline __attribute__((always_inline)) void replay_one(const replayer_t *r, uint64_t addr, uint32_t label,
                                                              bool bounded)
 {
+    tlbsim_t *const s = r->s;
     if (label == DIN_FLUSH) {
-        tlb_flush(s->tlb, TLB_FLUSH_ALL, 0, 0);
+        tlb_flush(r->tlb, TLB_FLUSH_ALL, 0, 0);
         s->by_label[DIN_FLUSH]++;
         return;
     }
-    uint64_t vpn = addr >> s->page_shift;
+    uint64_t vpn = addr >> r->page_shift;
     tlb_entry_t **recent = &s->recent[vpn % RECENT], *e = *recent;
     s->by_label[label]++;
     if (e->vpn == vpn) {
-        tlb_hit(s->tlb, e);
+        tlb_hit(r->tlb, e);
         if (bounded)
             refsim_touch(&s->mem, e->ppn, s->time);
-    } else if ((e = tlb_find(s->tlb, vpn, 0)) != NULL) { /* tlb_lookup, inline */
-        tlb_hit(s->tlb, e);
+    } else if ((e = tlb_find(r->tlb, vpn, 0)) != NULL) { /* tlb_lookup, inline */
+        tlb_hit(r->tlb, e);
         if (bounded)
             refsim_touch(&s->mem, e->ppn, s->time);
         *recent = e;
     } else {
-        s->tlb->misses++;
-        *recent = handle_miss(s, vpn, bounded);
+        r->tlb->misses++;
+        *recent = handle_miss(r, vpn, bounded);
     }
     if (bounded)
         s->time++;
@@ -159,12 +173,13 @@ static inline __attribute__((always_inline)) void replay_one(tlbsim_t *s, uint64
 
 static void replay(tlbsim_t *s, const din_ref_t *refs, size_t n)
 {
+    const replayer_t r = replayer_of(s);
     if (s->bounded)
         for (size_t i = 0; i < n; i++)
-            replay_one(s, refs[i].addr, refs[i].label, true);
+            replay_one(&r, refs[i].addr, refs[i].label, true);
     else
         for (size_t i = 0; i < n; i++)
-            replay_one(s, refs[i].addr, refs[i].label, false);
+            replay_one(&r, refs[i].addr, refs[i].label, false);
 }
 
 /* The same as din_scan's visitors: each reference replayed as it is parsed. */
@@ -182,8 +197,9 @@ static inline __attribute__((always_inline)) void visit_unbounded(void *s, uint6
  * its end, -1 on an error (err set). */
 static long scan_and_replay(tlbsim_t *s, din_reader_t *in, size_t max, char *err, size_t errlen)
 {
-    return s->bounded ? din_scan(in, max, visit_bounded, s, err, errlen)
-                      : din_scan(in, max, visit_unbounded, s, err, errlen);
+    replayer_t r = replayer_of(s);
+    return s->bounded ? din_scan(in, max, visit_bounded, &r, err, errlen)
+                      : din_scan(in, max, visit_unbounded, &r, err, errlen);
 }
 
 /* --- OPT's future, through next-use files (studies/nextuse.h) ---------------------- */
@@ -193,6 +209,7 @@ static long scan_and_replay(tlbsim_t *s, din_reader_t *in, size_t max, char *err
 static bool replay_with_future(tlbsim_t *s, const din_ref_t *refs, size_t n, nextuse_t *nu, char *err,
                                size_t errlen)
 {
+    const replayer_t r = replayer_of(s);
     for (size_t i = 0; i < n; i++) {
         if (refs[i].label != DIN_FLUSH) {
             nextuse_rec_t rec;
@@ -203,7 +220,7 @@ static bool replay_with_future(tlbsim_t *s, const din_ref_t *refs, size_t n, nex
             }
             s->mem.next = rec.next;
         }
-        replay_one(s, refs[i].addr, refs[i].label, true);
+        replay_one(&r, refs[i].addr, refs[i].label, true);
     }
     return true;
 }
