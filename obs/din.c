@@ -367,7 +367,7 @@ int din_other_line(din_reader_t *r, const char *p, uint64_t lines_before, din_re
     uint64_t addr;
     uint32_t label;
     const char *end = p;
-    if (din_plain_line(NULL, &end, &addr, &label, true)) { /* with more after the address */
+    if (din_plain_line(NULL, &end, &addr, &label, true)) { /* a 0x address, or more after it */
         ref->addr = addr;
         ref->label = label;
         *newline = end;

@@ -17,8 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <string.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "../machine/machine.h"
 
@@ -61,10 +61,11 @@ typedef void din_visit_t(void *ctx, uint64_t addr, uint32_t label);
  * digits; above 0xff not two digits: DIN_PAIR_END_* or 0xffff.  Set up by
  * din_open. */
 extern uint16_t din_hex_pair[65536];
-#define DIN_PAIR_END_ODD 0x100       /* a digit and '\n': 0x100 | the digit's value */
-#define DIN_PAIR_END_EVEN 0x200      /* '\n' and anything                          */
-#define DIN_PAIR_END_ODD_REST 0x400  /* a digit and a blank (' ', '\t', '\r'): 0x400 | the digit's value */
-#define DIN_PAIR_END_EVEN_REST 0x800 /* a blank and anything                      */
+#define DIN_PAIR_END_ODD 0x100       /* a digit and '\n': 0x100 | the digit's value  */
+#define DIN_PAIR_END_EVEN 0x200      /* '\n' and anything                           */
+#define DIN_PAIR_END_ODD_REST 0x400  /* a digit and a blank (' ', '\t', '\r'): 0x400
+                                        | the digit's value                         */
+#define DIN_PAIR_END_EVEN_REST 0x800 /* a blank and anything                        */
 
 /* The whole lines buffered and not parsed yet: [p, end), the last ending
  * with '\n' (and a few readable bytes after it, which din_scan may change
@@ -168,12 +169,12 @@ static inline __attribute__((always_inline)) void din_memo_set(din_memo_t *m, co
  * 15 digits and the newline: true with *addr and *label set and *pp at the
  * newline (a fetch line is the fetch memo's next).  With `rest` (a constant:
  * din_other_line's case, the parsing loop's is without), the address may
- * start with 0x and end at a blank instead, with anything after it up to the
- * newline (`2 PC PID` from `mmulab run --mem-trace`), and no memo is kept.  Anything else (and
- * any error) is left to din_other_line.  The label and the space are one
- * 16-bit compare; the digits go two at a time, and the pair that is not two
- * digits says at once whether the number ended there or one digit into it
- * (DIN_PAIR_END_*).
+ * start with 0x and end at a blank instead, with anything after it up to
+ * the newline (`2 PC PID` from `mmulab run --mem-trace`), and no memo is
+ * kept.  Anything else (and any error) is left to din_other_line.  The
+ * label and the space are one 16-bit compare; the digits go two at a time,
+ * and the pair that is not two digits says at once whether the number
+ * ended there or one digit into it (DIN_PAIR_END_*).
  */
 static inline __attribute__((always_inline)) bool din_plain_line(din_memo_t *fetch_memo, const char **pp,
                                                                  uint64_t *addr, uint32_t *label, const bool rest)

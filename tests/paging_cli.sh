@@ -104,8 +104,9 @@ def line(label, addr):
     else: out.append('%d %s\n' % (label, a))
     refs.append((label, addr))
 for run in range(600):
-    pc = r.choice([r.randrange(1 << 12), r.randrange(1 << 24), 0x10000 - 4 * r.randrange(8), 0xfffffffc - 4 * r.randrange(8),
-                   r.randrange(1 << 40), (1 << 64) - 4 * r.randrange(1, 40), 0x400000 + 4 * r.randrange(3000)])
+    pc = r.choice([r.randrange(1 << 12), r.randrange(1 << 24), 0x10000 - 4 * r.randrange(8),
+                   0xfffffffc - 4 * r.randrange(8), r.randrange(1 << 40), (1 << 64) - 4 * r.randrange(1, 40),
+                   0x400000 + 4 * r.randrange(3000)])
     for i in range(r.randrange(1, 60)):
         line(2, pc); pc = (pc + 4) % (1 << 64)
         k = r.random()
