@@ -69,6 +69,9 @@ struct block {
     uint64_t chain_epoch; /* cm->link_epoch when chain was set (0: never) */
     uint32_t chain_step;  /* paged: the chain's virtual address less this
                              block's, when linked (a link on the same page) */
+    uint32_t chain_pc;    /* contiguous: the chain's virtual address, when
+                             linked (a run's base does not change)         */
+    uint64_t counts;      /* n, loads and stores packed (block_counts)     */
     const void *const *threaded_by; /* the dispatch table of its handlers  */
     uint8_t data_before[BLOCK_MAX + 1]; /* data accesses of insn[0..i) */
     uint8_t data_insn[BLOCK_MAX];       /* the index of each instruction with a
@@ -76,6 +79,16 @@ struct block {
                                            block-end replay walks only these) */
     decoded_t insn[BLOCK_MAX + 1]; /* n instructions and the sentinel */
 };
+
+/* A block's instructions, loads and stores in one word, so that a run of
+ * linked blocks sums them with one add (cpu.c's chain).  Each field holds
+ * up to 2^BLOCK_COUNT_BITS - 1; the summer keeps its sums below that. */
+#define BLOCK_COUNT_BITS 21
+#define BLOCK_COUNT_MASK ((UINT64_C(1) << BLOCK_COUNT_BITS) - 1)
+static inline uint64_t block_counts(uint64_t n, uint64_t loads, uint64_t stores)
+{
+    return n | loads << BLOCK_COUNT_BITS | stores << 2 * BLOCK_COUNT_BITS;
+}
 
 static inline decoded_t decode(uint32_t insn)
 {
@@ -103,6 +116,13 @@ static inline void block_thread(block_t *b, const void *const *dispatch)
     for (uint32_t i = 0; i <= b->n; i++) /* the sentinel too */
         b->insn[i].handler = dispatch[b->insn[i].op];
     b->threaded_by = dispatch;
+}
+
+/* Whether b's last instruction transfers control (else it ends at its
+ * size or its granule's end, and goes on at the next address). */
+static inline bool ends_in_transfer(const block_t *b)
+{
+    return isa_info[b->insn[b->n - 1].op].cls == CLASS_BR;
 }
 
 static inline bool block_valid(const cmodel_t *cm, const block_t *b, uint32_t pa)
