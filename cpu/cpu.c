@@ -1124,7 +1124,8 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
         uint64_t room = chain_room(limit, h.cycles, b);
         const uint64_t end = h.cycles + room;
         uint64_t counts = 0;
-        uint64_t rounds_left = 0; /* of a one-block loop: counted, not run yet */
+        /* of a one-block loop: counted ahead, and not yet run to their end */
+        int64_t rounds_left = 0;
         uint32_t fall_through = pc + 4 * b->n, next_pc = fall_through;
         decoded_t *d;
         exec_t ex;
@@ -1154,8 +1155,8 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
             goto round;
         }
         if (rounds_left) { /* a loop left: it counted the rounds it did not run, and this one twice */
-            room += rounds_left * b->cost;
-            counts -= rounds_left * b->counts;
+            room += (uint64_t)rounds_left * b->cost;
+            counts -= (uint64_t)rounds_left * b->counts;
             rounds_left = 0;
             epoch = cm->link_epoch;
             goto follow;
@@ -1164,11 +1165,9 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
         h.pc = next_pc;
         continue;
     back_to_start: /* a loop that is one block: it cannot change (a write to it ends the round) */
-        if (LIKELY(rounds_left > 1)) {
-            rounds_left--;
+        if (LIKELY(--rounds_left > 0))
             goto round;
-        }
-        if (!rounds_left) { /* the loop's first round: count it as any block */
+        if (rounds_left < 0) { /* not counted ahead: the loop's first round, counted as any block */
             room -= b->cost;
             counts += b->counts;
         }
@@ -1178,14 +1177,14 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
             goto follow;
         /* count the rounds that fit now; in them the epoch is one no link
          * has, so a round that leaves the loop takes the slow way above */
-        rounds_left = room / b->cost;
-        room -= rounds_left * b->cost;
-        counts += rounds_left * b->counts;
+        rounds_left = (int64_t)(room / b->cost); /* room < 2^63 */
+        room -= (uint64_t)rounds_left * b->cost;
+        counts += (uint64_t)rounds_left * b->counts;
         epoch = UINT64_MAX;
         goto round;
     left_inside: /* a store into decoded code (completed: leave after it), or a hand-over (not run) */
-        room += rounds_left * b->cost; /* a loop's rounds not run, this one included */
-        counts -= rounds_left * b->counts;
+        room += (uint64_t)rounds_left * b->cost; /* a loop's rounds not run, this one included */
+        counts -= (uint64_t)rounds_left * b->counts;
         chain_add(&h, end, room, counts);
         const uint32_t done = (uint32_t)(d - b->insn) + (ex == EX_CODE_WRITTEN);
         account_block(&h, b, 0, done);
