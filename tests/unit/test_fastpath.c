@@ -289,7 +289,8 @@ static trap_t run_to_trap(machine_t *m, how_t how)
         } else if (how == HOW_RUN)
             stop = machine_run(m, UINT64_MAX);
         else
-            stop = machine_run(m, machine_cycles(m) + 1 + (uint64_t)(guard % 13));
+            /* mostly a few cycles, now and then enough for a few rounds of a loop */
+            stop = machine_run(m, machine_cycles(m) + 1 + (uint64_t)(guard % 7 ? guard % 13 : guard % 701));
         if (stop == STOP_TRAP)
             return *machine_trap(m);
     }
@@ -336,6 +337,31 @@ static void assert_same_machines(machine_t *a, machine_t *b)
     assert_memory_equal(ra->refbit, rb->refbit, ra->nframes);
 }
 
+/* The fast path in small budgets against the reference path stepped to
+ * the same clock: each run stops where stepping would (a limit met inside
+ * a chain of linked blocks or a loop's rounds counted ahead), with the
+ * same counts. */
+static void check_budget_edges(const char *source, mmu_mode_t mode, uint32_t tlb_entries, uint32_t ways)
+{
+    machine_t *fast = boot(source, mode, tlb_entries, ways), *ref = boot(source, mode, tlb_entries, ways);
+    for (uint64_t guard = 0; guard < 10000000; guard++) {
+        const uint64_t limit = machine_cycles(fast) + 1 + (guard % 7 ? guard % 13 : guard % 701);
+        const stop_t stop = machine_run(fast, limit);
+        stop_t stop_ref = STOP_BUDGET;
+        while (stop_ref == STOP_BUDGET && machine_cycles(ref) < limit) {
+            retire_t rt;
+            stop_ref = machine_step(ref, &rt);
+        }
+        assert_int_equal(stop, stop_ref);
+        assert_int_equal(machine_cycles(fast), machine_cycles(ref));
+        assert_int_equal(machine_counters(fast)->instructions, machine_counters(ref)->instructions);
+        if (stop == STOP_TRAP)
+            break;
+    }
+    machine_destroy(fast);
+    machine_destroy(ref);
+}
+
 static void check_program(const char *source, mmu_mode_t mode, uint32_t tlb_entries, uint32_t ways)
 {
     machine_t *ref = boot(source, mode, tlb_entries, ways);
@@ -354,6 +380,7 @@ static void check_program(const char *source, mmu_mode_t mode, uint32_t tlb_entr
         machine_destroy(m);
     }
     machine_destroy(ref);
+    check_budget_edges(source, mode, tlb_entries, ways);
 }
 
 static void test_loop_bare(void **state)
@@ -624,9 +651,10 @@ static void test_chain_stores_into_code(void **state)
     }
 }
 
-/* A call loop longer than one chain may run: 2^21 instructions and more
- * would carry from one packed count into the next (cpu.c sums them, 2^20
- * cycles at a time).  Under a timing that makes MUL and memory free, its
+/* A one-block loop and a call loop, each longer than one chain may run:
+ * 2^21 instructions and more would carry from one packed count into the
+ * next (cpu.c sums them, 2^20 cycles at a time, a loop's rounds counted
+ * ahead as many as fit).  Under a timing that makes MUL and memory free, its
  * blocks take far fewer cycles than they have instructions: those are
  * never followed through a link, nor counted ahead as loops. */
 static char *long_calls(void)
@@ -637,7 +665,8 @@ static char *long_calls(void)
         strcat(muls, "        MUL R4, R3\n");
     snprintf(source, sizeof source,
              "        .text\n"
-             "start:  LI R3, 60000\n"
+             "start:  CALL spin\n"
+             "        LI R3, 60000\n"
              "loop:   CALL get\n"
              "        ADD R6, R4\n"
              "        DEC R3\n"
@@ -645,6 +674,16 @@ static char *long_calls(void)
              "        SYSCALL #0\n"
              "get:    LOAD R4, [R1]\n"
              "%s"
+             "        RET\n"
+             "        .org 1024\n" /* a one-block loop as long, entered by a call */
+             "spin:   LI R3, 320000\n"
+             "again:  MUL R6, R3\n"
+             "        MUL R6, R3\n"
+             "        MUL R6, R3\n"
+             "        MUL R6, R3\n"
+             "        ADD R6, R3\n"
+             "        DEC R3\n"
+             "        JNZ again\n"
              "        RET\n",
              muls);
     return source;
@@ -657,8 +696,9 @@ static void test_long_and_free_chains(void **state)
     check_program(source, MMU_BARE, 16, 16);
     machine_t *m = boot(source, MMU_BARE, 16, 16);
     run_to_trap(m, HOW_RUN);
-    assert_int_equal(machine_counters(m)->instructions, 2 + 60000 * 36 + 1); /* LI is LUI + ORI */
-    assert_int_equal(machine_counters(m)->loads, 2 * 60000);
+    /* LI is LUI + ORI */
+    assert_int_equal(machine_counters(m)->instructions, 1 + 2 + 320000 * 7 + 1 + 2 + 60000 * 36 + 1);
+    assert_int_equal(machine_counters(m)->loads, 1 + 2 * 60000);
     machine_destroy(m);
     timing_t free_memory;
     timing_defaults(&free_memory);
