@@ -1061,14 +1061,6 @@ static stop_t step_observed(cmodel_t *cm, retire_t *rt)
 
 static ALWAYS_INLINE bool chain_followable(const block_t *b) { return b->cost >= b->n; }
 
-/* The cycles a chain starting with `first` may run: up to the limit, and
- * CHAIN_ROOM at most (or `first` alone, if that costs more). */
-static ALWAYS_INLINE uint64_t chain_room(uint64_t limit, uint64_t cycles, const block_t *first)
-{
-    const uint64_t cap = first->cost > CHAIN_ROOM ? first->cost : CHAIN_ROOM;
-    return limit - cycles < cap ? limit - cycles : cap;
-}
-
 /* Add what a chain ran: it had until cycle `end`, and has `room` left. */
 static ALWAYS_INLINE void chain_add(hot_t *h, uint64_t end, uint64_t room, uint64_t counts)
 {
@@ -1105,10 +1097,14 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
         uint32_t pc = h.pc;
         if (UNLIKELY(h.cycles >= limit))
             break;
+        /* the cycles the chain may run: up to the limit, and CHAIN_ROOM at
+         * most (a block dearer than that, only under a timing of tens of
+         * thousands of cycles an instruction, runs the reference way) */
+        uint64_t room = limit - h.cycles < CHAIN_ROOM ? limit - h.cycles : CHAIN_ROOM;
         block_t *next = NULL;
         if (LIKELY(word_fits(&x, pc))) /* aligned, and its first word within reach */
             next = block_lookup(cm, b ? b->chain : NULL, x.base + pc);
-        if (UNLIKELY(!next || h.cycles + next->cost > limit || (uint64_t)pc + 4 * next->n > x.reach))
+        if (UNLIKELY(!next || next->cost > room || (uint64_t)pc + 4 * next->n > x.reach))
             goto reference;
         block_thread(next, dispatch);
         if (b) {
@@ -1121,7 +1117,6 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
         /* the epoch links are followed in: only a store into code bumps
          * cm->link_epoch in a chain, and it ends the chain */
         uint64_t epoch = cm->link_epoch;
-        uint64_t room = chain_room(limit, h.cycles, b);
         const uint64_t end = h.cycles + room;
         uint64_t counts = 0;
         /* of a one-block loop: counted ahead, and not yet run to their end */
