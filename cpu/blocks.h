@@ -14,6 +14,8 @@
 #ifndef MMULAB_BLOCKS_H
 #define MMULAB_BLOCKS_H
 
+#include <string.h>
+
 #include "../mmu/tlb.h"
 #include "cpu_internal.h"
 
@@ -123,6 +125,32 @@ static inline void block_thread(block_t *b, const void *const *dispatch)
 static inline bool ends_in_transfer(const block_t *b)
 {
     return isa_info[b->insn[b->n - 1].op].cls == CLASS_BR;
+}
+
+/*
+ * Into `part`, the first instructions of b that start less than `room`
+ * cycles after b does (one at least: the last may end beyond), and a
+ * sentinel: what stepping runs of b before a clock limit inside it.  Its
+ * totals are the prefix sums; only the contiguous fast path runs it, never
+ * linked and never looked up.
+ */
+static inline block_t *block_prefix(block_t *part, const block_t *b, uint64_t room)
+{
+    uint32_t n = 1;
+    while (n < b->n && b->insn[n - 1].cum_cost < room)
+        n++;
+    const decoded_t *last = &b->insn[n - 1];
+    memcpy(part->insn, b->insn, n * sizeof b->insn[0]);
+    part->insn[n] = b->insn[b->n]; /* the sentinel, with its handler */
+    part->pa = b->pa;
+    part->n = n;
+    part->cost = last->cum_cost;
+    part->loads = last->cum_loads;
+    part->stores = last->cum_stores;
+    part->counts = block_counts(n, last->cum_loads, last->cum_stores);
+    part->chain = NULL;
+    part->chain_epoch = 0;
+    return part;
 }
 
 static inline bool block_valid(const cmodel_t *cm, const block_t *b, uint32_t pa)

@@ -1091,6 +1091,7 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
     uint64_t extra = 0; /* no walks here */
     exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_RELOC, .fast = true, .extra = &extra, .limit = limit};
     block_t *b = NULL; /* the block that ran last, if it ran whole */
+    block_t partial;   /* the start of a block the limit falls inside */
     cm->link_epoch++;  /* links from other runs were checked against other registers */
     for (;;) {
         /* a chain starts: the counters are up to date */
@@ -1104,7 +1105,7 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
         block_t *next = NULL;
         if (LIKELY(word_fits(&x, pc))) /* aligned, and its first word within reach */
             next = block_lookup(cm, b ? b->chain : NULL, x.base + pc);
-        if (UNLIKELY(!next || next->cost > room || (uint64_t)pc + 4 * next->n > x.reach))
+        if (UNLIKELY(!next || (uint64_t)pc + 4 * next->n > x.reach))
             goto reference;
         block_thread(next, dispatch);
         if (b) {
@@ -1112,6 +1113,14 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
             b->chain_pc = pc;
             /* after the lookup: a decode bumps the epoch */
             b->chain_epoch = chain_followable(next) ? cm->link_epoch : 0;
+        }
+        if (UNLIKELY(next->cost > room)) {
+            if (next->cost <= limit - h.cycles)
+                goto reference;
+            /* the limit falls inside it: the instructions that start
+             * before it, from a copy, and the chain ends after them */
+            next = block_prefix(&partial, next, room);
+            room = next->cost;
         }
         b = next;
         /* the epoch links are followed in: only a store into code bumps
