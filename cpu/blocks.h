@@ -75,6 +75,9 @@ struct block {
                              linked (a run's base does not change)         */
     uint64_t counts;      /* n, loads and stores packed (block_counts)     */
     const void *const *threaded_by; /* the dispatch table of its handlers  */
+    uint32_t cuts; /* bit i: every flag is live before insn[i], so a run
+                      may stop there (block_prefix): lean variants before
+                      it drop none that shows */
     uint8_t data_before[BLOCK_MAX + 1]; /* data accesses of insn[0..i) */
     uint8_t data_insn[BLOCK_MAX];       /* the index of each instruction with a
                                            data access, in order (the paged
@@ -129,16 +132,21 @@ static inline bool ends_in_transfer(const block_t *b)
 
 /*
  * Into `part`, the first instructions of b that start less than `room`
- * cycles after b does (one at least: the last may end beyond), and a
- * sentinel: what stepping runs of b before a clock limit inside it.  Its
- * totals are the prefix sums; only the contiguous fast path runs it, never
- * linked and never looked up.
+ * cycles after b does (the last may end beyond), and a sentinel: what
+ * stepping runs of b before a clock limit inside it -- or fewer, back to
+ * where b may stop with every flag as stepping leaves it (b->cuts); NULL
+ * if none.  Its totals are the prefix sums; only the contiguous fast path
+ * runs it, never linked and never looked up.
  */
 static inline block_t *block_prefix(block_t *part, const block_t *b, uint64_t room)
 {
     uint32_t n = 1;
     while (n < b->n && b->insn[n - 1].cum_cost < room)
         n++;
+    while (n && n < b->n && !(b->cuts >> n & 1))
+        n--;
+    if (!n)
+        return NULL;
     const decoded_t *last = &b->insn[n - 1];
     memcpy(part->insn, b->insn, n * sizeof b->insn[0]);
     part->insn[n] = b->insn[b->n]; /* the sentinel, with its handler */

@@ -1118,8 +1118,11 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
             if (next->cost <= limit - h.cycles)
                 goto reference;
             /* the limit falls inside it: the instructions that start
-             * before it, from a copy, and the chain ends after them */
+             * before it (or fewer: block_prefix), from a copy, and the
+             * chain ends after them */
             next = block_prefix(&partial, next, room);
+            if (!next)
+                goto reference;
             room = next->cost;
         }
         b = next;

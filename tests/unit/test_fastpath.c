@@ -339,8 +339,8 @@ static void assert_same_machines(machine_t *a, machine_t *b)
 
 /* The fast path in small budgets against the reference path stepped to
  * the same clock: each run stops where stepping would (a limit met inside
- * a chain of linked blocks or a loop's rounds counted ahead), with the
- * same counts. */
+ * a chain of linked blocks, a loop's rounds counted ahead or a block), with
+ * the same counts, registers and flags. */
 static void check_budget_edges(const char *source, mmu_mode_t mode, uint32_t tlb_entries, uint32_t ways)
 {
     machine_t *fast = boot(source, mode, tlb_entries, ways), *ref = boot(source, mode, tlb_entries, ways);
@@ -355,6 +355,12 @@ static void check_budget_edges(const char *source, mmu_mode_t mode, uint32_t tlb
         assert_int_equal(stop, stop_ref);
         assert_int_equal(machine_cycles(fast), machine_cycles(ref));
         assert_int_equal(machine_counters(fast)->instructions, machine_counters(ref)->instructions);
+        cpu_state_t sf, sr;
+        machine_get_state(fast, &sf);
+        machine_get_state(ref, &sr);
+        assert_int_equal(sf.pc, sr.pc);
+        assert_int_equal(sf.flags, sr.flags); /* a lean variant's dropped flags must not show */
+        assert_memory_equal(sf.r, sr.r, sizeof sf.r);
         if (stop == STOP_TRAP)
             break;
     }
