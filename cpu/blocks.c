@@ -115,11 +115,14 @@ static uint8_t lean_variant(unsigned op, unsigned needed)
 static void lean_flags(block_t *b)
 {
     unsigned live = ALL_FLAGS;
+    b->cuts = 0;
     for (uint32_t i = b->n; i-- > 0;) {
         decoded_t *d = &b->insn[i];
         unsigned op = d->op, written = flags_written(op);
         d->op = lean_variant(op, written & live);
         live = (live & ~written) | flags_read(op);
+        if (live == ALL_FLAGS)
+            b->cuts |= UINT32_C(1) << i;
     }
 }
 
@@ -159,6 +162,7 @@ block_t *block_decode(cmodel_t *cm, block_t *b, uint32_t pa)
     lean_flags(b);
     b->loads = b->insn[b->n - 1].cum_loads;
     b->stores = b->insn[b->n - 1].cum_stores;
+    b->counts = block_counts(b->n, b->loads, b->stores);
     cm->code_map[granule] = 1;
     return b;
 }

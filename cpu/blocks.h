@@ -14,6 +14,8 @@
 #ifndef MMULAB_BLOCKS_H
 #define MMULAB_BLOCKS_H
 
+#include <string.h>
+
 #include "../mmu/tlb.h"
 #include "cpu_internal.h"
 
@@ -69,13 +71,29 @@ struct block {
     uint64_t chain_epoch; /* cm->link_epoch when chain was set (0: never) */
     uint32_t chain_step;  /* paged: the chain's virtual address less this
                              block's, when linked (a link on the same page) */
+    uint32_t chain_pc;    /* contiguous: the chain's virtual address, when
+                             linked (a run's base does not change)         */
+    uint64_t counts;      /* n, loads and stores packed (block_counts)     */
     const void *const *threaded_by; /* the dispatch table of its handlers  */
+    uint32_t cuts; /* bit i: every flag is live before insn[i], so a run
+                      may stop there (block_prefix): lean variants before
+                      it drop none that shows */
     uint8_t data_before[BLOCK_MAX + 1]; /* data accesses of insn[0..i) */
     uint8_t data_insn[BLOCK_MAX];       /* the index of each instruction with a
                                            data access, in order (the paged
                                            block-end replay walks only these) */
     decoded_t insn[BLOCK_MAX + 1]; /* n instructions and the sentinel */
 };
+
+/* A block's instructions, loads and stores in one word, so that a run of
+ * linked blocks sums them with one add (cpu.c's chain).  Each field holds
+ * up to 2^BLOCK_COUNT_BITS - 1; the summer keeps its sums below that. */
+#define BLOCK_COUNT_BITS 21
+#define BLOCK_COUNT_MASK ((UINT64_C(1) << BLOCK_COUNT_BITS) - 1)
+static inline uint64_t block_counts(uint64_t n, uint64_t loads, uint64_t stores)
+{
+    return n | loads << BLOCK_COUNT_BITS | stores << 2 * BLOCK_COUNT_BITS;
+}
 
 static inline decoded_t decode(uint32_t insn)
 {
@@ -103,6 +121,44 @@ static inline void block_thread(block_t *b, const void *const *dispatch)
     for (uint32_t i = 0; i <= b->n; i++) /* the sentinel too */
         b->insn[i].handler = dispatch[b->insn[i].op];
     b->threaded_by = dispatch;
+}
+
+/* Whether b's last instruction transfers control (else it ends at its
+ * size or its granule's end, and goes on at the next address). */
+static inline bool ends_in_transfer(const block_t *b)
+{
+    return isa_info[b->insn[b->n - 1].op].cls == CLASS_BR;
+}
+
+/*
+ * Into `part`, the first instructions of b that start less than `room`
+ * cycles after b does (the last may end beyond), and a sentinel: what
+ * stepping runs of b before a clock limit inside it -- or fewer, back to
+ * where b may stop with every flag as stepping leaves it (b->cuts); NULL
+ * if none.  Its totals are the prefix sums; only the contiguous fast path
+ * runs it, never linked and never looked up.
+ */
+static inline block_t *block_prefix(block_t *part, const block_t *b, uint64_t room)
+{
+    uint32_t n = 1;
+    while (n < b->n && b->insn[n - 1].cum_cost < room)
+        n++;
+    while (n && n < b->n && !(b->cuts >> n & 1))
+        n--;
+    if (!n)
+        return NULL;
+    const decoded_t *last = &b->insn[n - 1];
+    memcpy(part->insn, b->insn, n * sizeof b->insn[0]);
+    part->insn[n] = b->insn[b->n]; /* the sentinel, with its handler */
+    part->pa = b->pa;
+    part->n = n;
+    part->cost = last->cum_cost;
+    part->loads = last->cum_loads;
+    part->stores = last->cum_stores;
+    part->counts = block_counts(n, last->cum_loads, last->cum_stores);
+    part->chain = NULL;
+    part->chain_epoch = 0;
+    return part;
 }
 
 static inline bool block_valid(const cmodel_t *cm, const block_t *b, uint32_t pa)
