@@ -34,7 +34,7 @@
 #define CMD "tlbsim"
 #define BATCH 4096
 #define ALL_PERM (PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D)
-#define SEEN_CACHE 1024 /* direct-mapped memo of pages known to be touched */
+#define SEEN_BITS 10    /* a memo of 2^SEEN_BITS pages known to be touched */
 #define RECENT 256      /* direct-mapped memo of the entries found, by page */
 
 static void tlbsim_usage(FILE *out)
@@ -99,12 +99,17 @@ typedef struct {
     bool bounded;
     refsim_t mem;      /* with --frames                              */
     u64map_t touched;  /* without: the pages seen                    */
-    uint64_t seen[SEEN_CACHE]; /* a few of them, to skip the map      */
+    uint64_t seen[1u << SEEN_BITS]; /* a few of them, to skip the map (seen_slot) */
     uint64_t time;     /* references so far (with --frames)          */
     uint64_t by_label[5], page_faults;
 } tlbsim_t;
 
 static tlb_entry_t no_entry = {.vpn = TLB_VPN_NONE};
+
+/* vpn's slot in `seen`: hashed (Fibonacci), since a program's code, heap and
+ * stack pages are often a multiple of the memo's size apart, and `vpn % size`
+ * would make them take each other's slots and go to the map on every miss. */
+static inline size_t seen_slot(uint64_t vpn) { return (size_t)((vpn * 0x9e3779b97f4a7c15ull) >> (64 - SEEN_BITS)); }
 
 /* What the replay of a reference reads of its tlbsim_t, copied into a local
  * by each loop: the TLB's stores cannot change the copy, so its fields stay
@@ -130,8 +135,8 @@ static inline __attribute__((always_inline)) tlb_entry_t *handle_miss(const repl
         frame = refsim_access(&s->mem, vpn, s->time, &fault, &evicted);
         if (evicted != REFSIM_NO_PAGE)
             tlb_flush(r->tlb, TLB_FLUSH_PAGE, 0, evicted);
-    } else if (s->seen[vpn % SEEN_CACHE] != vpn) {
-        s->seen[vpn % SEEN_CACHE] = vpn;
+    } else if (s->seen[seen_slot(vpn)] != vpn) {
+        s->seen[seen_slot(vpn)] = vpn;
         if (u64map_get(&s->touched, vpn, 0) == 0) {
             u64map_put(&s->touched, vpn, 1);
             s->page_faults++;
