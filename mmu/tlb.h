@@ -93,6 +93,9 @@ struct tlb {
     bool fill_oldest;        /* a full set's fill replaces its oldest and makes
                                 it the newest, nothing else (LRU, FIFO; two
                                 ways or more)                                 */
+    bool fill_quick;         /* fill_oldest, every entry valid and no touch
+                                queued: tlb_fill's one test for its quick way
+                                (kept by tlb_update_fill_quick)               */
     void (*touch)(tlb_t *tlb, uint32_t slot);
     uint32_t (*victim)(tlb_t *tlb, uint32_t set);
     void (*filled)(tlb_t *tlb, uint32_t slot);
@@ -234,6 +237,12 @@ static inline __attribute__((always_inline)) uint32_t tlb_order_renew_oldest(tlb
     return oldest;
 }
 
+/* fill_quick again, after `invalid` or `npending` changed. */
+static inline void tlb_update_fill_quick(tlb_t *tlb)
+{
+    tlb->fill_quick = tlb->fill_oldest && !tlb->invalid && !tlb->npending;
+}
+
 /* Bring the order lists up to date with the queued touches (tlb_touch_at). */
 void tlb_settle_queue(tlb_t *tlb);
 
@@ -269,6 +278,7 @@ static inline __attribute__((always_inline)) void tlb_touch_at(tlb_t *tlb, const
         if (!tlb->stamp[slot]) {
             tlb->queued[tlb->npending++] = (uint16_t)slot;
             tlb->touch_way = TLB_TOUCH_OTHER; /* settle first */
+            tlb->fill_quick = false;
         }
         tlb->stamp[slot] = stamp;
     }
@@ -378,19 +388,22 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill(tlb_t *tlb, u
                                                                     uint32_t ppn, uint8_t perm,
                                                                     tlb_fill_info_t *info)
 {
-    tlb_settle(tlb);
-    if (info || tlb->invalid)
-        return tlb_fill_any(tlb, vpn, asid, ppn, perm, info);
-    const uint32_t set = tlb_set_of(tlb, vpn); /* a full TLB: the policy's victim */
-    if (__builtin_expect(tlb->fill_oldest, 1)) { /* renewed in the order: the policy needs telling nothing more */
-        const uint32_t slot = tlb_order_renew_oldest(tlb, set);
-        tlb_evict_slot(tlb, slot);
-        tlb_set_entry(tlb, slot, vpn, asid, ppn, perm);
-        return &tlb->e[slot];
+    if (__builtin_expect(info || !tlb->fill_quick, 0)) {
+        tlb_settle(tlb);
+        if (info || tlb->invalid)
+            return tlb_fill_any(tlb, vpn, asid, ppn, perm, info);
+        if (!tlb->fill_oldest) { /* a full TLB: the policy's victim */
+            const uint32_t set = tlb_set_of(tlb, vpn);
+            const uint32_t slot = set * tlb->ways + tlb->victim(tlb, set);
+            tlb_evict_slot(tlb, slot);
+            tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
+            return &tlb->e[slot];
+        }
     }
-    const uint32_t slot = set * tlb->ways + tlb->victim(tlb, set);
+    /* renewed in the order: the policy needs telling nothing more */
+    const uint32_t slot = tlb_order_renew_oldest(tlb, tlb_set_of(tlb, vpn));
     tlb_evict_slot(tlb, slot);
-    tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
+    tlb_set_entry(tlb, slot, vpn, asid, ppn, perm);
     return &tlb->e[slot];
 }
 
