@@ -125,7 +125,7 @@ static inline replayer_t replayer_of(tlbsim_t *s) { return (replayer_t){s, s->tl
 /* A TLB miss: find (or fault in) the page's frame, then fill the TLB
  * (`bounded` is s->bounded, a constant where it is inlined). */
 static inline __attribute__((always_inline)) tlb_entry_t *handle_miss(const replayer_t *r, uint64_t vpn,
-                                                                       bool bounded)
+                                                                       const uint32_t *hash, bool bounded)
 {
     tlbsim_t *const s = r->s;
     uint32_t frame = (uint32_t)vpn;
@@ -142,7 +142,7 @@ static inline __attribute__((always_inline)) tlb_entry_t *handle_miss(const repl
             s->page_faults++;
         }
     }
-    return tlb_fill(r->tlb, vpn, 0, frame, ALL_PERM, NULL);
+    return tlb_fill_hashed(r->tlb, vpn, 0, frame, ALL_PERM, NULL, hash);
 }
 
 /* One reference; `bounded` is a constant at each call, so each loop of
@@ -158,19 +158,20 @@ static inline __attribute__((always_inline)) void replay_one(const replayer_t *r
     }
     uint64_t vpn = addr >> r->page_shift;
     tlb_entry_t **recent = &s->recent[vpn % RECENT], *e = *recent;
+    uint32_t hash = 0; /* vpn's, from the lookup, in a hashed TLB */
     s->by_label[label]++;
     if (e->vpn == vpn) {
         tlb_hit(r->tlb, e);
         if (bounded)
             refsim_touch(&s->mem, e->ppn, s->time);
-    } else if ((e = tlb_find(r->tlb, vpn, 0)) != NULL) { /* tlb_lookup, inline */
+    } else if ((e = tlb_find_hashing(r->tlb, vpn, 0, &hash)) != NULL) { /* tlb_lookup, inline */
         tlb_hit(r->tlb, e);
         if (bounded)
             refsim_touch(&s->mem, e->ppn, s->time);
         *recent = e;
     } else {
         r->tlb->misses++;
-        *recent = handle_miss(r, vpn, bounded);
+        *recent = handle_miss(r, vpn, &hash, bounded);
     }
     if (bounded)
         s->time++;

@@ -164,13 +164,17 @@ static inline bool tlb_entry_matches(const tlb_entry_t *e, uint64_t vpn, uint32_
 /*
  * The entry matching (vpn, asid) or NULL; no counters, no replacement update.
  * Looks at every candidate, so that a second match is caught (and aborts).
+ * In a hashed TLB it sets *hash to vpn's hash, for the fill after a miss
+ * (tlb_fill_hashed), so that it need not hash vpn again.
  */
-static inline tlb_entry_t *tlb_find(tlb_t *tlb, uint64_t vpn, uint32_t asid)
+static inline __attribute__((always_inline)) tlb_entry_t *tlb_find_hashing(tlb_t *tlb, uint64_t vpn, uint32_t asid,
+                                                                            uint32_t *hash)
 {
     tlb_entry_t *found = NULL;
     asid &= tlb->asid_mask;
     if (tlb->hashed) { /* invalid entries are in no chain */
-        for (uint32_t s = tlb->bucket[tlb_hash(tlb, vpn)]; s != TLB_NO_SLOT; s = tlb->link[s].hnext) {
+        *hash = tlb_hash(tlb, vpn);
+        for (uint32_t s = tlb->bucket[*hash]; s != TLB_NO_SLOT; s = tlb->link[s].hnext) {
             tlb_entry_t *e = &tlb->e[s];
             if (tlb_entry_matches(e, vpn, asid)) {
                 if (found)
@@ -191,6 +195,12 @@ static inline tlb_entry_t *tlb_find(tlb_t *tlb, uint64_t vpn, uint32_t asid)
         }
     }
     return found;
+}
+
+static inline tlb_entry_t *tlb_find(tlb_t *tlb, uint64_t vpn, uint32_t asid)
+{
+    uint32_t hash;
+    return tlb_find_hashing(tlb, vpn, asid, &hash);
 }
 
 /* --- the per-set order LRU and FIFO share: a circle of the set's slots,
@@ -340,16 +350,20 @@ static inline void tlb_hash_remove(tlb_t *tlb, uint32_t slot, uint64_t vpn)
     *at = l[slot].hnext;
 }
 
-static inline void tlb_hash_insert(tlb_t *tlb, uint32_t slot, uint64_t vpn)
+/* hash: NULL, or vpn's hash (computed here then). */
+static inline __attribute__((always_inline)) void tlb_hash_insert(tlb_t *tlb, uint32_t slot, uint64_t vpn,
+                                                                  const uint32_t *hash)
 {
-    uint16_t *first = &tlb->bucket[tlb_hash(tlb, vpn)];
+    uint16_t *first = &tlb->bucket[hash ? *hash : tlb_hash(tlb, vpn)];
     tlb->link[slot].hnext = *first;
     *first = (uint16_t)slot;
 }
 
-/* Give slot, in no hash chain, its new contents (and its chain). */
+/* Give slot, in no hash chain, its new contents (and its chain; hash as
+ * tlb_hash_insert takes it). */
 static inline __attribute__((always_inline)) void tlb_set_entry(tlb_t *tlb, uint32_t slot, uint64_t vpn,
-                                                                uint32_t asid, uint32_t ppn, uint8_t perm)
+                                                                uint32_t asid, uint32_t ppn, uint8_t perm,
+                                                                const uint32_t *hash)
 {
     tlb_entry_t *e = &tlb->e[slot];
     e->vpn = vpn;
@@ -357,7 +371,7 @@ static inline __attribute__((always_inline)) void tlb_set_entry(tlb_t *tlb, uint
     e->asid = (uint16_t)(asid & tlb->asid_mask);
     tlb_set_perm(e, perm);
     if (tlb->hashed)
-        tlb_hash_insert(tlb, slot, vpn);
+        tlb_hash_insert(tlb, slot, vpn, hash);
 }
 
 /* Take valid slot out of its hash chain, noting what it held in evicted_vpn. */
@@ -372,7 +386,7 @@ static inline __attribute__((always_inline)) void tlb_evict_slot(tlb_t *tlb, uin
 /* tlb_set_entry, and tell the policy. */
 static inline void tlb_write_slot(tlb_t *tlb, uint32_t slot, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm)
 {
-    tlb_set_entry(tlb, slot, vpn, asid, ppn, perm);
+    tlb_set_entry(tlb, slot, vpn, asid, ppn, perm, NULL);
     if (tlb->front_on_fill)
         tlb_order_move_to_front(tlb, slot);
     if (tlb->filled)
@@ -380,13 +394,13 @@ static inline void tlb_write_slot(tlb_t *tlb, uint32_t slot, uint64_t vpn, uint3
 }
 
 /*
- * Insert (vpn, asid) -> ppn with perm (a PTE's low byte; G makes it global)
- * after a miss, replacing within set vpn % sets as documented above.  Returns
- * the filled entry; *info (if not NULL) says which entry was replaced and why.
+ * tlb_fill, given vpn's hash in a hashed TLB (as tlb_find_hashing set it;
+ * NULL: hash it here, as tlb_fill does).
  */
-static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill(tlb_t *tlb, uint64_t vpn, uint32_t asid,
-                                                                    uint32_t ppn, uint8_t perm,
-                                                                    tlb_fill_info_t *info)
+static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill_hashed(tlb_t *tlb, uint64_t vpn, uint32_t asid,
+                                                                           uint32_t ppn, uint8_t perm,
+                                                                           tlb_fill_info_t *info,
+                                                                           const uint32_t *hash)
 {
     if (__builtin_expect(info || !tlb->fill_quick, 0)) {
         tlb_settle(tlb);
@@ -403,8 +417,20 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill(tlb_t *tlb, u
     /* renewed in the order: the policy needs telling nothing more */
     const uint32_t slot = tlb_order_renew_oldest(tlb, tlb_set_of(tlb, vpn));
     tlb_evict_slot(tlb, slot);
-    tlb_set_entry(tlb, slot, vpn, asid, ppn, perm);
+    tlb_set_entry(tlb, slot, vpn, asid, ppn, perm, hash);
     return &tlb->e[slot];
+}
+
+/*
+ * Insert (vpn, asid) -> ppn with perm (a PTE's low byte; G makes it global)
+ * after a miss, replacing within set vpn % sets as documented above.  Returns
+ * the filled entry; *info (if not NULL) says which entry was replaced and why.
+ */
+static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill(tlb_t *tlb, uint64_t vpn, uint32_t asid,
+                                                                    uint32_t ppn, uint8_t perm,
+                                                                    tlb_fill_info_t *info)
+{
+    return tlb_fill_hashed(tlb, vpn, asid, ppn, perm, info, NULL);
 }
 
 /*
