@@ -145,10 +145,20 @@ static inline __attribute__((always_inline)) tlb_entry_t *handle_miss(const repl
     return tlb_fill_hashed(r->tlb, vpn, 0, frame, ALL_PERM, NULL, hash);
 }
 
-/* One reference; `bounded` is a constant at each call, so each loop of
- * replay() is compiled for its own case. */
+/* A hit on e: `front` is tlb_touches_front, a constant where inlined. */
+static inline __attribute__((always_inline)) void count_hit(tlb_t *tlb, const tlb_entry_t *e, bool front)
+{
+    if (front)
+        tlb_hit_front(tlb, e);
+    else
+        tlb_hit(tlb, e);
+}
+
+/* One reference; `bounded` and `front` (tlb_touches_front: tlbsim reports
+ * no touch late, so it holds for a whole run) are constants at each call,
+ * so each loop is compiled for its own case. */
 static inline __attribute__((always_inline)) void replay_one(const replayer_t *r, uint64_t addr, uint32_t label,
-                                                             bool bounded)
+                                                             bool bounded, bool front)
 {
     tlbsim_t *const s = r->s;
     if (label == DIN_FLUSH) {
@@ -161,11 +171,11 @@ static inline __attribute__((always_inline)) void replay_one(const replayer_t *r
     uint32_t hash = 0; /* vpn's, from the lookup, in a hashed TLB */
     s->by_label[label]++;
     if (e->vpn == vpn) {
-        tlb_hit(r->tlb, e);
+        count_hit(r->tlb, e, front);
         if (bounded)
             refsim_touch(&s->mem, e->ppn, s->time);
     } else if ((e = tlb_find_hashing(r->tlb, vpn, 0, &hash)) != NULL) { /* tlb_lookup, inline */
-        tlb_hit(r->tlb, e);
+        count_hit(r->tlb, e, front);
         if (bounded)
             refsim_touch(&s->mem, e->ppn, s->time);
         *recent = e;
@@ -182,21 +192,31 @@ static void replay(tlbsim_t *s, const din_ref_t *refs, size_t n)
     const replayer_t r = replayer_of(s);
     if (s->bounded)
         for (size_t i = 0; i < n; i++)
-            replay_one(&r, refs[i].addr, refs[i].label, true);
+            replay_one(&r, refs[i].addr, refs[i].label, true, false);
     else
         for (size_t i = 0; i < n; i++)
-            replay_one(&r, refs[i].addr, refs[i].label, false);
+            replay_one(&r, refs[i].addr, refs[i].label, false, false);
 }
 
 /* The same as din_scan's visitors: each reference replayed as it is parsed. */
 static inline __attribute__((always_inline)) void visit_bounded(void *s, uint64_t addr, uint32_t label)
 {
-    replay_one(s, addr, label, true);
+    replay_one(s, addr, label, true, false);
 }
 
 static inline __attribute__((always_inline)) void visit_unbounded(void *s, uint64_t addr, uint32_t label)
 {
-    replay_one(s, addr, label, false);
+    replay_one(s, addr, label, false, false);
+}
+
+static inline __attribute__((always_inline)) void visit_bounded_front(void *s, uint64_t addr, uint32_t label)
+{
+    replay_one(s, addr, label, true, true);
+}
+
+static inline __attribute__((always_inline)) void visit_unbounded_front(void *s, uint64_t addr, uint32_t label)
+{
+    replay_one(s, addr, label, false, true);
 }
 
 /* Parse up to max references of the trace and replay them: how many, 0 at
@@ -204,6 +224,9 @@ static inline __attribute__((always_inline)) void visit_unbounded(void *s, uint6
 static long scan_and_replay(tlbsim_t *s, din_reader_t *in, size_t max, char *err, size_t errlen)
 {
     replayer_t r = replayer_of(s);
+    if (tlb_touches_front(s->tlb))
+        return s->bounded ? din_scan(in, max, visit_bounded_front, &r, err, errlen)
+                          : din_scan(in, max, visit_unbounded_front, &r, err, errlen);
     return s->bounded ? din_scan(in, max, visit_bounded, &r, err, errlen)
                       : din_scan(in, max, visit_unbounded, &r, err, errlen);
 }
@@ -226,7 +249,7 @@ static bool replay_with_future(tlbsim_t *s, const din_ref_t *refs, size_t n, nex
             }
             s->mem.next = rec.next;
         }
-        replay_one(&r, refs[i].addr, refs[i].label, true);
+        replay_one(&r, refs[i].addr, refs[i].label, true, false);
     }
     return true;
 }

@@ -307,6 +307,19 @@ static inline void tlb_hit(tlb_t *tlb, const tlb_entry_t *e)
     tlb_touch(tlb, e);
 }
 
+/* True if a hit's touch moves the entry to the front of its set's order
+ * (LRU, no touch queued); it stays so until a touch is reported late
+ * (tlb_touch_at). */
+static inline bool tlb_touches_front(const tlb_t *tlb) { return tlb->touch_way == TLB_TOUCH_FRONT; }
+
+/* tlb_hit where tlb_touches_front holds (the caller checked it and has
+ * reported no touch late since): the touch without its test. */
+static inline __attribute__((always_inline)) void tlb_hit_front(tlb_t *tlb, const tlb_entry_t *e)
+{
+    tlb->hits++;
+    tlb_order_move_to_front(tlb, tlb_slot(tlb, e));
+}
+
 /* The modeled lookup: the hit entry (counted, replacement updated) or NULL
  * (a miss, counted). */
 static inline tlb_entry_t *tlb_lookup(tlb_t *tlb, uint64_t vpn, uint32_t asid)
