@@ -93,9 +93,10 @@ struct tlb {
     bool fill_oldest;        /* a full set's fill replaces its oldest and makes
                                 it the newest, nothing else (LRU, FIFO; two
                                 ways or more)                                 */
-    bool fill_quick;         /* fill_oldest, every entry valid and no touch
-                                queued: tlb_fill's one test for its quick way
-                                (kept by tlb_update_fill_quick)               */
+    bool fill_full;          /* every entry valid and no touch queued:
+                                tlb_fill's one test for its usual case, a
+                                victim to replace and nothing to settle
+                                (kept by tlb_update_fill_full)                */
     void (*touch)(tlb_t *tlb, uint32_t slot);
     uint32_t (*victim)(tlb_t *tlb, uint32_t set);
     void (*filled)(tlb_t *tlb, uint32_t slot);
@@ -247,10 +248,10 @@ static inline __attribute__((always_inline)) uint32_t tlb_order_renew_oldest(tlb
     return oldest;
 }
 
-/* fill_quick again, after `invalid` or `npending` changed. */
-static inline void tlb_update_fill_quick(tlb_t *tlb)
+/* fill_full again, after `invalid` or `npending` changed. */
+static inline void tlb_update_fill_full(tlb_t *tlb)
 {
-    tlb->fill_quick = tlb->fill_oldest && !tlb->invalid && !tlb->npending;
+    tlb->fill_full = !tlb->invalid && !tlb->npending;
 }
 
 /* Bring the order lists up to date with the queued touches (tlb_touch_at). */
@@ -288,7 +289,7 @@ static inline __attribute__((always_inline)) void tlb_touch_at(tlb_t *tlb, const
         if (!tlb->stamp[slot]) {
             tlb->queued[tlb->npending++] = (uint16_t)slot;
             tlb->touch_way = TLB_TOUCH_OTHER; /* settle first */
-            tlb->fill_quick = false;
+            tlb->fill_full = false;
         }
         tlb->stamp[slot] = stamp;
     }
@@ -415,22 +416,21 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill_hashed(tlb_t 
                                                                            tlb_fill_info_t *info,
                                                                            const uint32_t *hash)
 {
-    if (__builtin_expect(info || !tlb->fill_quick, 0)) {
+    if (__builtin_expect(info || !tlb->fill_full, 0)) {
         tlb_settle(tlb);
         if (info || tlb->invalid)
             return tlb_fill_any(tlb, vpn, asid, ppn, perm, info);
-        if (!tlb->fill_oldest) { /* a full TLB: the policy's victim */
-            const uint32_t set = tlb_set_of(tlb, vpn);
-            const uint32_t slot = set * tlb->ways + tlb->victim(tlb, set);
-            tlb_evict_slot(tlb, slot);
-            tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
-            return &tlb->e[slot];
-        }
     }
-    /* renewed in the order: the policy needs telling nothing more */
-    const uint32_t slot = tlb_order_renew_oldest(tlb, tlb_set_of(tlb, vpn));
+    const uint32_t set = tlb_set_of(tlb, vpn); /* a full TLB: the policy's victim */
+    if (__builtin_expect(tlb->fill_oldest, 1)) { /* renewed in the order: the policy needs telling nothing more */
+        const uint32_t slot = tlb_order_renew_oldest(tlb, set);
+        tlb_evict_slot(tlb, slot);
+        tlb_set_entry(tlb, slot, vpn, asid, ppn, perm, hash);
+        return &tlb->e[slot];
+    }
+    const uint32_t slot = set * tlb->ways + tlb->victim(tlb, set);
     tlb_evict_slot(tlb, slot);
-    tlb_set_entry(tlb, slot, vpn, asid, ppn, perm, hash);
+    tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
     return &tlb->e[slot];
 }
 
