@@ -133,7 +133,6 @@ void tlb_settle_queue(tlb_t *tlb)
     }
     tlb->npending = 0;
     tlb->touch_way = tlb->touch_way_idle;
-    tlb_update_fill_full(tlb);
 }
 
 void tlb_touch_other(tlb_t *tlb, uint32_t slot)
@@ -270,7 +269,6 @@ static void set_valid_bit(tlb_t *tlb, uint32_t slot, bool valid)
         return;
     *word ^= bit;
     tlb->invalid += valid ? -1u : 1u;
-    tlb_update_fill_full(tlb);
 }
 
 /* The lowest invalid way of the set, or -1 if the set is full. */

@@ -93,10 +93,6 @@ struct tlb {
     bool fill_oldest;        /* a full set's fill replaces its oldest and makes
                                 it the newest, nothing else (LRU, FIFO; two
                                 ways or more)                                 */
-    bool fill_full;          /* every entry valid and no touch queued:
-                                tlb_fill's one test for its usual case, a
-                                victim to replace and nothing to settle
-                                (kept by tlb_update_fill_full)                */
     void (*touch)(tlb_t *tlb, uint32_t slot);
     uint32_t (*victim)(tlb_t *tlb, uint32_t set);
     void (*filled)(tlb_t *tlb, uint32_t slot);
@@ -110,7 +106,15 @@ struct tlb {
     uint64_t *stamp;         /* per slot: the place of its latest touch not yet
                                 in the order (0: none, the slot is not queued) */
     uint16_t *queued;        /* the slots with a stamp, npending of them      */
-    uint32_t npending;
+    union {                  /* (C11: one word read whichever field was written) */
+        struct {
+            uint32_t npending;
+            uint32_t invalid; /* invalid entries in the whole TLB              */
+        };
+        uint64_t fill_unusual; /* nonzero if either is: tlb_fill's one test for
+                                  its usual case, a victim to replace and
+                                  nothing to settle                           */
+    };
     uint8_t touch_way;       /* what tlb_touch does (tlb_touch_way_t)          */
     uint8_t touch_way_idle;  /* ... when no touch is queued                   */
     struct stamped_slot *sorting; /* scratch for tlb_settle_queue, per slot   */
@@ -119,7 +123,6 @@ struct tlb {
     /* host-side lookup help, private */
     uint64_t *valid_map;     /* per set: map_words words, bit per slot       */
     uint32_t map_words;
-    uint32_t invalid;        /* invalid entries in the whole TLB              */
     bool hashed;
     uint32_t hash_shift;
     uint16_t *bucket;        /* hash chain heads, TLB_NO_SLOT-terminated      */
@@ -248,12 +251,6 @@ static inline __attribute__((always_inline)) uint32_t tlb_order_renew_oldest(tlb
     return oldest;
 }
 
-/* fill_full again, after `invalid` or `npending` changed. */
-static inline void tlb_update_fill_full(tlb_t *tlb)
-{
-    tlb->fill_full = !tlb->invalid && !tlb->npending;
-}
-
 /* Bring the order lists up to date with the queued touches (tlb_touch_at). */
 void tlb_settle_queue(tlb_t *tlb);
 
@@ -289,7 +286,6 @@ static inline __attribute__((always_inline)) void tlb_touch_at(tlb_t *tlb, const
         if (!tlb->stamp[slot]) {
             tlb->queued[tlb->npending++] = (uint16_t)slot;
             tlb->touch_way = TLB_TOUCH_OTHER; /* settle first */
-            tlb->fill_full = false;
         }
         tlb->stamp[slot] = stamp;
     }
@@ -416,7 +412,7 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill_hashed(tlb_t 
                                                                            tlb_fill_info_t *info,
                                                                            const uint32_t *hash)
 {
-    if (__builtin_expect(info || !tlb->fill_full, 0)) {
+    if (__builtin_expect(info || tlb->fill_unusual, 0)) {
         tlb_settle(tlb);
         if (info || tlb->invalid)
             return tlb_fill_any(tlb, vpn, asid, ppn, perm, info);
