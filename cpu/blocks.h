@@ -25,6 +25,10 @@
  * dispatch covers all 256 values and needs no range check. */
 #define DECODED_ILLEGAL 0xFE
 #define DECODED_END 0xFF
+/* A fast path's stop before an instruction that must not run in this round
+ * (the run's last round, cut at its cycle limit: block_stop_at); put in
+ * place of the instruction only while the block runs. */
+#define DECODED_STOP 0xFD
 
 /* Flag-lean variants the block decoder substitutes where its liveness pass
  * proves the flags an instruction would set are overwritten before anything
@@ -103,6 +107,39 @@ static inline void block_thread(block_t *b, const void *const *dispatch)
     for (uint32_t i = 0; i <= b->n; i++) /* the sentinel too */
         b->insn[i].handler = dispatch[b->insn[i].op];
     b->threaded_by = dispatch;
+}
+
+/* How many of b's instructions start below `limit` when b starts at cycle
+ * `now` (< limit, so at least one): the machine stops at the first
+ * instruction that starts at or past its limit. */
+static inline uint32_t block_starting_below(const block_t *b, uint64_t now, uint64_t limit)
+{
+    uint32_t k = 1;
+    while (k < b->n && now + b->insn[k - 1].cum_cost < limit)
+        k++;
+    return k;
+}
+
+/* Instruction `at` of a block, replaced by DECODED_STOP for one round
+ * (block_stop_at), and its own decoded opcode (block_unstop puts it back). */
+typedef struct {
+    decoded_t *at;
+    uint8_t op;
+} block_stop_t;
+
+static inline block_stop_t block_stop_at(block_t *b, uint32_t k, const void *const *dispatch)
+{
+    decoded_t *d = &b->insn[k];
+    const block_stop_t stop = {d, d->op};
+    d->op = DECODED_STOP;
+    d->handler = dispatch[DECODED_STOP];
+    return stop;
+}
+
+static inline void block_unstop(block_stop_t stop, const void *const *dispatch)
+{
+    stop.at->op = stop.op;
+    stop.at->handler = dispatch[stop.op];
 }
 
 static inline bool block_valid(const cmodel_t *cm, const block_t *b, uint32_t pa)

@@ -906,7 +906,8 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_
  * each ending in the jump to the next instruction's handler rather than in
  * a shared switch.  THREADED_TABLE and THREADED_HANDLERS are expanded inside
  * the one function that runs them (labels are local to a function); the
- * handlers jump to `threaded_next` with the result in `ex`.  Each decoded
+ * handlers jump to `threaded_next` with the result in `ex` (a DECODED_STOP
+ * as a hand-over: the instruction it stands in for does not run).  Each decoded
  * instruction holds its handler's address (block_thread), so going on to the
  * next instruction is one indirect jump through it (THREADED_JUMP).
  *
@@ -920,7 +921,7 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_
 #define THREADED_LEAN_ENTRY(name) [DECODED_##name] = &&lean_##name,
 #define THREADED_TABLE                                                                                        \
     {ISA_TABLE(THREADED_ISA_ENTRY) DECODED_LEAN_TABLE(THREADED_LEAN_ENTRY)[DECODED_ILLEGAL] = &&op_illegal, \
-     [DECODED_END] = &&op_end}
+     [DECODED_END] = &&op_end, [DECODED_STOP] = &&op_stop}
 #define THREADED_JUMP(d) goto *(d)->handler
 #define THREADED_ISA_HANDLER(name, ...)                                                                       \
     op_##name : ex = exec_op(&e, d, &next_pc, OP_##name);                                                      \
@@ -934,6 +935,9 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_
     goto threaded_next;                                                                                        \
     op_end:                                                                                                    \
     ex = EX_END;                                                                                               \
+    goto threaded_next;                                                                                        \
+    op_stop:                                                                                                   \
+    ex = EX_BAIL;                                                                                              \
     goto threaded_next;
 #else
 #define THREADED_TABLE {NULL}
@@ -953,6 +957,9 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_
         DECODED_LEAN_TABLE(THREADED_LEAN_CASE)                                                                 \
     case DECODED_END:                                                                                          \
         ex = EX_END;                                                                                           \
+        break;                                                                                                 \
+    case DECODED_STOP:                                                                                         \
+        ex = EX_BAIL;                                                                                          \
         break;                                                                                                 \
     default:                                                                                                   \
         ex = exec_op(&e, d, &next_pc, DECODED_ILLEGAL);                                                        \
@@ -1155,9 +1162,11 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
  * A block runs its instructions through the threaded dispatch while they
  * complete in the ordinary way; one that jumps back to its own start -- a
  * loop that is one block -- goes round again at once while another round
- * fits below the limit.  A last round shorter than the block means the next
- * instruction bailed (the reference path runs it), a store rewrote decoded
- * code, or a miss split the block (paged_data_slow).
+ * fits below the limit.  A block that does not fit below the limit runs
+ * the instructions that start below it and stops (a DECODED_STOP in place of
+ * the next one for that round).  A last round shorter than the block means
+ * that stop, or the next instruction bailed (the reference path runs it), a
+ * store rewrote decoded code, or a miss split the block (paged_data_slow).
  */
 static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
 {
@@ -1178,6 +1187,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
      * touch of it replaces it, and it is made only when the chain ends or
      * a block made no progress (0: none held back). */
     uint64_t late_fetch = 0;
+    block_stop_t stop = {NULL, 0}; /* a stop in the block running, if any */
     cm->link_epoch++; /* links from other runs were checked against other registers */
     while (h.cycles < limit) {
         const uint32_t pc = h.pc;
@@ -1187,14 +1197,12 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             /* linked in this run, nothing retired or replaced since, and
              * the fetches still hit `fetch` (the lookup's checks passed) */
             b = prev->chain;
-            if (UNLIKELY(h.cycles + b->cost > limit))
-                goto reference;
         } else {
             touch_late_fetch(&cm->mmu, fetch, &late_fetch);
             const paged_shortcut_t *s = (pc & 3) ? NULL : paged_shortcut(p, ACC_FETCH, pc);
             fetch = s ? s->entry : NULL;
             b = s ? block_lookup(cm, prev ? prev->chain : NULL, paged_shortcut_pa(cm, s, pc)) : NULL;
-            if (UNLIKELY(!b || h.cycles + b->cost > limit))
+            if (UNLIKELY(!b))
                 goto reference;
             block_thread(b, dispatch);
             if (same_page) { /* the same entry maps both: b is prev's block plus the step */
@@ -1207,7 +1215,15 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         const uint32_t fall_through = pc + 4 * b->n;
         /* another round fits while the cycles spent stay within this (no
          * wrap: the block fits; when another cannot, spent >= b->cost passes it) */
-        const uint64_t round_room = limit - h.cycles - b->cost;
+        uint64_t round_room = limit - h.cycles - b->cost;
+        if (UNLIKELY(h.cycles + b->cost > limit)) {
+            /* the run's last round: only the instructions that start below
+             * the limit run, as the reference path would run them */
+            round_room = 0;
+            const uint32_t k = block_starting_below(b, h.cycles, limit);
+            if (k < b->n)
+                stop = block_stop_at(b, k, dispatch);
+        }
         uint64_t spent = 0; /* cycles of the whole rounds so far */
         uint32_t next_pc;
         decoded_t *d;
@@ -1248,8 +1264,13 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             }
             round_ended = true;
             d = b->insn;
-        } else if (ex == EX_CODE_WRITTEN || ex == EX_SPLIT) {
-            d++;
+        } else { /* never after a stop: the instruction that ends the block did not run */
+            if (UNLIKELY(stop.at)) {
+                block_unstop(stop, dispatch);
+                stop.at = NULL;
+            }
+            if (ex == EX_CODE_WRITTEN || ex == EX_SPLIT)
+                d++;
         }
         uint32_t done = (uint32_t)(d - b->insn);
         if (done == b->n) { /* left after the round's last instruction */
