@@ -422,7 +422,8 @@ static NOINLINE void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *
  * case: the replay of account_tlb_as with its places known from the block
  * (data_insn lists the instructions that accessed data; the j-th of them,
  * instruction i, made the (i + j + 2)-th access of the round, its fetch the
- * one before).  The fetches' touch is left to the caller where touches
+ * one before).  Nothing was settled in the round, so every data access hit
+ * a shortcut and its instruction holds the entry.  The fetches' touch is left to the caller where touches
  * commute: returns its stamp, or 0 when it was made (the policy needs the
  * touches in order) or the last instruction's data access on the same
  * entry covers it. */
@@ -435,7 +436,7 @@ static ALWAYS_INLINE uint64_t account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fet
     const uint32_t before_last = b->data_before[last]; /* data accesses before the last instruction's */
     for (uint32_t j = 0; j < before_last; j++) {
         const uint32_t i = b->data_insn[j];
-        touch_data(mmu, &b->insn[i], base + i + j + 2);
+        mmu_hit_late(mmu, b->insn[i].entry, base + i + j + 2);
     }
     const uint64_t fetch_stamp = base + last + before_last + 1; /* the last instruction: its fetch, then its data */
     const decoded_t *d = &b->insn[last];
@@ -444,7 +445,7 @@ static ALWAYS_INLINE uint64_t account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fet
         touch_data(mmu, d, fetch_stamp + 1);
         return 0;
     }
-    if (d->size && d->entry) {
+    if (d->size) {
         mmu_hit_late(mmu, d->entry, fetch_stamp + 1);
         if (d->entry == fetch)
             return 0;
@@ -1168,6 +1169,10 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
  * that stop, or the next instruction bailed (the reference path runs it), a
  * store rewrote decoded code, or a miss split the block (paged_data_slow).
  */
+/* No block: what run_paged's `prev` is when no block ran last, never
+ * linked (chain_epoch 0) and never written. */
+static block_t unlinked_block;
+
 static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
 {
     static const void *const dispatch[256] = THREADED_TABLE;
@@ -1177,9 +1182,9 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
     uint64_t extra;
     exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_PAGED, .fast = true, .extra = &extra, .limit = limit};
     /* the block that ran last, if it left at its end with its fetch entry
-     * intact, and where it ran: a block it is linked to on the same page is
-     * fetched through the same entry */
-    block_t *prev = NULL;
+     * intact (else unlinked_block), and where it ran: a block it is linked
+     * to on the same page is fetched through the same entry */
+    block_t *prev = &unlinked_block;
     uint32_t prev_pc = 0;
     tlb_entry_t *fetch = NULL;
     /* The fetches' latest touch of `fetch` (its stamp), held back while
@@ -1191,17 +1196,20 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
     cm->link_epoch++; /* links from other runs were checked against other registers */
     while (h.cycles < limit) {
         const uint32_t pc = h.pc;
-        const bool same_page = prev && !((pc ^ prev_pc) & x.page_mask);
         block_t *b;
-        if (same_page && prev->chain_step == pc - prev_pc && prev->chain_epoch == cm->link_epoch) {
+        if (prev->chain_step == pc - prev_pc && prev->chain_epoch == cm->link_epoch) {
             /* linked in this run, nothing retired or replaced since, and
-             * the fetches still hit `fetch` (the lookup's checks passed) */
+             * the fetches still hit `fetch` (the lookup's checks passed): a
+             * link is made only to the same page, and prev ran at the same
+             * offset in its page as then (blocks are keyed by physical
+             * address), so the same step lands on the same page again */
             b = prev->chain;
         } else {
             touch_late_fetch(&cm->mmu, fetch, &late_fetch);
+            const bool same_page = prev != &unlinked_block && !((pc ^ prev_pc) & x.page_mask);
             const paged_shortcut_t *s = (pc & 3) ? NULL : paged_shortcut(p, ACC_FETCH, pc);
             fetch = s ? s->entry : NULL;
-            b = s ? block_lookup(cm, prev ? prev->chain : NULL, paged_shortcut_pa(cm, s, pc)) : NULL;
+            b = s ? block_lookup(cm, prev->chain, paged_shortcut_pa(cm, s, pc)) : NULL;
             if (UNLIKELY(!b))
                 goto reference;
             block_thread(b, dispatch);
@@ -1211,7 +1219,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
                 prev->chain_epoch = cm->link_epoch; /* after the lookup: a decode bumps it */
             }
         }
-        prev = NULL;
+        prev = &unlinked_block;
         const uint32_t fall_through = pc + 4 * b->n;
         /* another round fits while the cycles spent stay within this (no
          * wrap: the block fits; when another cannot, spent >= b->cost passes it) */
@@ -1300,7 +1308,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             continue;
     reference:
         touch_late_fetch(&cm->mmu, fetch, &late_fetch);
-        prev = NULL;
+        prev = &unlinked_block;
         hot_store(cm, &h);
         if (reference_step_paged(cm) == STOP_TRAP)
             return STOP_TRAP;
