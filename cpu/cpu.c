@@ -434,9 +434,13 @@ static ALWAYS_INLINE uint64_t account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fet
     mmu->tlb->hits += b->n + data;
     mmu->ref_clock = base + b->n + data;
     const uint32_t before_last = b->data_before[last]; /* data accesses before the last instruction's */
-    for (uint32_t j = 0; j < before_last; j++) {
-        const uint32_t i = b->data_insn[j];
-        mmu_hit_late(mmu, b->insn[i].entry, base + i + j + 2);
+    if (before_last) { /* the first apart: most blocks have one, and need no loop state across it */
+        const uint32_t first = b->data_insn[0];
+        mmu_hit_late(mmu, b->insn[first].entry, base + first + 2);
+        for (uint32_t j = 1; UNLIKELY(j < before_last); j++) {
+            const uint32_t i = b->data_insn[j];
+            mmu_hit_late(mmu, b->insn[i].entry, base + i + j + 2);
+        }
     }
     const uint64_t fetch_stamp = base + last + before_last + 1; /* the last instruction: its fetch, then its data */
     const decoded_t *d = &b->insn[last];
