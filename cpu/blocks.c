@@ -159,6 +159,8 @@ block_t *block_decode(cmodel_t *cm, block_t *b, uint32_t pa)
     lean_flags(b);
     b->loads = b->insn[b->n - 1].cum_loads;
     b->stores = b->insn[b->n - 1].cum_stores;
+    b->accesses = b->n + b->loads + b->stores;
+    b->last_fetch = b->n + b->data_before[b->n - 1];
     cm->code_map[granule] = 1;
     return b;
 }

@@ -68,6 +68,10 @@ struct block {
     uint32_t gen;  /* its granule's generation when decoded       */
     uint32_t n;    /* instructions; 0 = empty slot                 */
     uint32_t loads, stores; /* data accesses of the whole block   */
+    uint32_t accesses;      /* paged: translations of one whole round,
+                               fetches and data: n + loads + stores       */
+    uint32_t last_fetch;    /* the place of the last instruction's fetch
+                               among them, counting from 1                */
     uint64_t cost; /* cycles of the whole block without misses     */
     block_t *chain; /* the block that followed last time (a hint)  */
     uint64_t chain_epoch; /* cm->link_epoch when chain was set (0: never) */

@@ -429,11 +429,10 @@ static NOINLINE void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *
  * entry covers it. */
 static ALWAYS_INLINE uint64_t account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b)
 {
-    const uint32_t data = b->loads + b->stores, last = b->n - 1;
     const uint64_t base = mmu->ref_clock;
-    mmu->tlb->hits += b->n + data;
-    mmu->ref_clock = base + b->n + data;
-    const uint32_t before_last = b->data_before[last]; /* data accesses before the last instruction's */
+    mmu->tlb->hits += b->accesses;
+    mmu->ref_clock = base + b->accesses;
+    const uint32_t before_last = b->data_before[b->n - 1]; /* data accesses before the last instruction's */
     if (before_last) { /* the first apart: most blocks have one, and need no loop state across it */
         const uint32_t first = b->data_insn[0];
         mmu_hit_late(mmu, b->insn[first].entry, base + first + 2);
@@ -442,8 +441,8 @@ static ALWAYS_INLINE uint64_t account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fet
             mmu_hit_late(mmu, b->insn[i].entry, base + i + j + 2);
         }
     }
-    const uint64_t fetch_stamp = base + last + before_last + 1; /* the last instruction: its fetch, then its data */
-    const decoded_t *d = &b->insn[last];
+    const uint64_t fetch_stamp = base + b->last_fetch; /* the last instruction: its fetch, then its data */
+    const decoded_t *d = &b->insn[b->n - 1];
     if (UNLIKELY(!tlb_touches_commute(mmu->tlb))) { /* the order of touches matters: none held back */
         mmu_hit_late(mmu, fetch, fetch_stamp);
         touch_data(mmu, d, fetch_stamp + 1);
@@ -1227,8 +1226,9 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         const uint32_t fall_through = pc + 4 * b->n;
         /* another round fits while the cycles spent stay within this (no
          * wrap: the block fits; when another cannot, spent >= b->cost passes it) */
-        uint64_t round_room = limit - h.cycles - b->cost;
-        if (UNLIKELY(h.cycles + b->cost > limit)) {
+        const uint64_t room = limit - h.cycles; /* above 0 */
+        uint64_t round_room = room - b->cost;
+        if (UNLIKELY(b->cost > room)) {
             /* the run's last round: only the instructions that start below
              * the limit run, as the reference path would run them */
             round_room = 0;
