@@ -1265,10 +1265,10 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
                 goto round; /* the block cannot have changed: a write to it ends the round */
             if (e.round == 1 && !e.settled.index) { /* settled.round is 0 in the first round */
                 /* one whole round from the start, the commonest: no
-                 * multiplications, and its fetch entry is intact */
+                 * multiplications, its fetch entry is intact, and no walk
+                 * added cycles (a miss settles) */
                 h.pc = next_pc;
                 account_block(&h, b, 1, 0);
-                h.cycles += extra;
                 late_fetch = account_tlb_one_round(&cm->mmu, fetch, b);
                 prev = b;
                 prev_pc = pc;
