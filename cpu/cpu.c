@@ -288,7 +288,9 @@ typedef struct {
     tlb_entry_t *fetch;       /* the entry the block's fetches hit          */
     uint64_t round;           /* whole rounds of the block done so far      */
     run_pos_t settled;        /* TLB accounting is done for positions before this */
-    uint64_t limit;           /* the run's cycle limit                       */
+    uint64_t room;            /* cycles below the run's limit after the round
+                                 running, less its walks so far (0 for a round
+                                 cut at the limit)                         */
 } exec_ctx_t;
 
 /* The PC of a decoded instruction, computed only where it is needed (calls,
@@ -571,8 +573,10 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
     d->entry = NULL; /* counted and ordered already */
     *pa = m.pa;
     *host = e->x->mem + m.pa;
-    if (m.fetch_lost || round_start + b->cost + m.walk > e->limit)
+    if (m.fetch_lost || m.walk > e->room) /* the round no longer fits below the limit */
         e->result = EX_SPLIT;
+    else
+        e->room -= m.walk;
     return true;
 }
 
@@ -1067,7 +1071,7 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
     const run_consts_t x = run_consts(cm, mode);
     hot_t h = hot_load(cm);
     uint64_t extra = 0; /* no walks here */
-    exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_RELOC, .fast = true, .extra = &extra, .limit = limit};
+    exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_RELOC, .fast = true, .extra = &extra};
     block_t *b = NULL; /* the block that ran last, if it ran whole */
     cm->link_epoch++;  /* links from other runs were checked against other registers */
     /* the clock is checked below the limit where a block starts: a linked
@@ -1183,7 +1187,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
     const run_consts_t x = run_consts(cm, MMU_PAGED);
     hot_t h = hot_load(cm);
     uint64_t extra;
-    exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_PAGED, .fast = true, .extra = &extra, .limit = limit};
+    exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_PAGED, .fast = true, .extra = &extra};
     /* the block that ran last, if it left at its end with its fetch entry
      * intact (else unlinked_block), and where it ran: a block it is linked
      * to on the same page is fetched through the same entry */
@@ -1224,19 +1228,17 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         }
         prev = &unlinked_block;
         const uint32_t fall_through = pc + 4 * b->n;
-        /* another round fits while the cycles spent stay within this (no
-         * wrap: the block fits; when another cannot, spent >= b->cost passes it) */
+        /* another round fits while e.room covers the block's cost */
         const uint64_t room = limit - h.cycles; /* above 0 */
-        uint64_t round_room = room - b->cost;
+        e.room = room - b->cost;
         if (UNLIKELY(b->cost > room)) {
             /* the run's last round: only the instructions that start below
              * the limit run, as the reference path would run them */
-            round_room = 0;
+            e.room = 0;
             const uint32_t k = block_starting_below(b, h.cycles, limit);
             if (k < b->n)
                 stop = block_stop_at(b, k, dispatch);
         }
-        uint64_t spent = 0; /* cycles of the whole rounds so far */
         uint32_t next_pc;
         decoded_t *d;
         exec_t ex;
@@ -1260,9 +1262,10 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         bool round_ended = false; /* left at the end of a round, not inside one */
         if (ex == EX_END) {
             e.round++;
-            spent += b->cost;
-            if (next_pc == pc && spent + extra <= round_room)
+            if (next_pc == pc && e.room >= b->cost) {
+                e.room -= b->cost;
                 goto round; /* the block cannot have changed: a write to it ends the round */
+            }
             if (e.round == 1 && !e.settled.index) { /* settled.round is 0 in the first round */
                 /* one whole round from the start, the commonest: no
                  * multiplications, its fetch entry is intact, and no walk
