@@ -1205,11 +1205,14 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
      * a block made no progress (0: none held back). */
     uint64_t late_fetch = 0;
     block_stop_t stop = {NULL, 0}; /* a stop in the block running, if any */
-    cm->link_epoch++; /* links from other runs were checked against other registers */
+    /* cm->link_epoch, which only a lookup, a write to decoded code, a miss
+     * or a reference step bumps: reread after each but a whole round with
+     * nothing settled, which did none of them */
+    uint64_t link_epoch = ++cm->link_epoch; /* links from other runs were checked against other registers */
     while (h.cycles < limit) {
         const uint32_t pc = h.pc;
         block_t *b;
-        if (prev->chain_step == pc - prev_pc && prev->chain_epoch == cm->link_epoch) {
+        if (prev->chain_step == pc - prev_pc && prev->chain_epoch == link_epoch) {
             /* linked in this run, nothing retired or replaced since, and
              * the fetches still hit `fetch` (the lookup's checks passed): a
              * link is made only to the same page, and prev ran at the same
@@ -1222,13 +1225,14 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             const paged_shortcut_t *s = (pc & 3) ? NULL : paged_shortcut(p, ACC_FETCH, pc);
             fetch = s ? s->entry : NULL;
             b = s ? block_lookup(cm, prev->chain, paged_shortcut_pa(cm, s, pc)) : NULL;
+            link_epoch = cm->link_epoch; /* after the lookup: a decode bumps it */
             if (UNLIKELY(!b))
                 goto reference;
             block_thread(b, dispatch);
             if (same_page) { /* the same entry maps both: b is prev's block plus the step */
                 prev->chain = b;
                 prev->chain_step = pc - prev_pc;
-                prev->chain_epoch = cm->link_epoch; /* after the lookup: a decode bumps it */
+                prev->chain_epoch = link_epoch;
             }
         }
         prev = &unlinked_block;
@@ -1312,6 +1316,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         }
         account_block(&h, b, e.round, done);
         account_tlb(&cm->mmu, fetch, b, e.settled, (run_pos_t){e.round, done});
+        link_epoch = cm->link_epoch; /* a miss or a write to decoded code may have bumped it */
         if (round_ended && ex == EX_END) { /* not split: `fetch` still maps the page */
             prev = b;
             prev_pc = pc;
@@ -1325,6 +1330,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         if (reference_step_paged(cm) == STOP_TRAP)
             return STOP_TRAP;
         h = hot_load(cm);
+        link_epoch = cm->link_epoch;
     }
     touch_late_fetch(&cm->mmu, fetch, &late_fetch);
     hot_store(cm, &h);
