@@ -7,8 +7,10 @@
  * the page, with the same associativity and LRU or FIFO.  docs/tlbsim.md
  * shows how to make traces from real programs with valgrind.
  *
- * The loop keeps a pointer to the entry hit last and re-validates it with one
- * compare, so a run of references to one page costs little more than parsing.
+ * The loop keeps, per page (direct-mapped), a pointer to the entry found for
+ * it last and re-validates it with one compare: a hit on a page the memo
+ * holds skips the TLB's lookup, so a run of references to one page costs
+ * little more than parsing.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -33,6 +35,7 @@
 #define BATCH 4096
 #define ALL_PERM (PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D)
 #define SEEN_CACHE 1024 /* direct-mapped memo of pages known to be touched */
+#define RECENT 256      /* direct-mapped memo of the entries found, by page */
 
 static void tlbsim_usage(FILE *out)
 {
@@ -91,8 +94,8 @@ typedef struct {
 typedef struct {
     tlb_t *tlb;
     uint32_t page_shift;
-    tlb_entry_t *last[2]; /* host-side: the entry last used by data [0] and
-                             fetches [1], or &no_entry                   */
+    tlb_entry_t *recent[RECENT]; /* host-side: per slot vpn % RECENT, the entry
+                                    found there last, or &no_entry       */
     bool bounded;
     refsim_t mem;      /* with --frames                              */
     u64map_t touched;  /* without: the pages seen                    */
@@ -103,16 +106,30 @@ typedef struct {
 
 static tlb_entry_t no_entry = {.vpn = TLB_VPN_NONE};
 
-/* A TLB miss: find (or fault in) the page's frame, then fill the TLB. */
-static inline __attribute__((always_inline)) tlb_entry_t *handle_miss(tlbsim_t *s, uint64_t vpn)
+/* What the replay of a reference reads of its tlbsim_t, copied into a local
+ * by each loop: the TLB's stores cannot change the copy, so its fields stay
+ * in registers instead of being read again for every reference. */
+typedef struct {
+    tlbsim_t *s;
+    tlb_t *tlb;
+    uint32_t page_shift;
+} replayer_t;
+
+static inline replayer_t replayer_of(tlbsim_t *s) { return (replayer_t){s, s->tlb, s->page_shift}; }
+
+/* A TLB miss: find (or fault in) the page's frame, then fill the TLB
+ * (`bounded` is s->bounded, a constant where it is inlined). */
+static inline __attribute__((always_inline)) tlb_entry_t *handle_miss(const replayer_t *r, uint64_t vpn,
+                                                                       bool bounded)
 {
+    tlbsim_t *const s = r->s;
     uint32_t frame = (uint32_t)vpn;
-    if (s->bounded) {
+    if (bounded) {
         bool fault;
         uint64_t evicted;
         frame = refsim_access(&s->mem, vpn, s->time, &fault, &evicted);
         if (evicted != REFSIM_NO_PAGE)
-            tlb_flush(s->tlb, TLB_FLUSH_PAGE, 0, evicted);
+            tlb_flush(r->tlb, TLB_FLUSH_PAGE, 0, evicted);
     } else if (s->seen[vpn % SEEN_CACHE] != vpn) {
         s->seen[vpn % SEEN_CACHE] = vpn;
         if (u64map_get(&s->touched, vpn, 0) == 0) {
@@ -120,34 +137,35 @@ static inline __attribute__((always_inline)) tlb_entry_t *handle_miss(tlbsim_t *
             s->page_faults++;
         }
     }
-    return tlb_fill(s->tlb, vpn, 0, frame, ALL_PERM, NULL);
+    return tlb_fill(r->tlb, vpn, 0, frame, ALL_PERM, NULL);
 }
 
 /* One reference; `bounded` is a constant at each call, so each loop of
  * replay() is compiled for its own case. */
-static inline __attribute__((always_inline)) void replay_one(tlbsim_t *s, uint64_t addr, uint32_t label,
+static inline __attribute__((always_inline)) void replay_one(const replayer_t *r, uint64_t addr, uint32_t label,
                                                              bool bounded)
 {
+    tlbsim_t *const s = r->s;
     if (label == DIN_FLUSH) {
-        tlb_flush(s->tlb, TLB_FLUSH_ALL, 0, 0);
+        tlb_flush(r->tlb, TLB_FLUSH_ALL, 0, 0);
         s->by_label[DIN_FLUSH]++;
         return;
     }
-    uint64_t vpn = addr >> s->page_shift;
-    tlb_entry_t **last = &s->last[label == DIN_FETCH], *e = *last;
+    uint64_t vpn = addr >> r->page_shift;
+    tlb_entry_t **recent = &s->recent[vpn % RECENT], *e = *recent;
     s->by_label[label]++;
     if (e->vpn == vpn) {
-        tlb_hit(s->tlb, e);
+        tlb_hit(r->tlb, e);
         if (bounded)
             refsim_touch(&s->mem, e->ppn, s->time);
-    } else if ((e = tlb_find(s->tlb, vpn, 0)) != NULL) { /* tlb_lookup, inline */
-        tlb_hit(s->tlb, e);
+    } else if ((e = tlb_find(r->tlb, vpn, 0)) != NULL) { /* tlb_lookup, inline */
+        tlb_hit(r->tlb, e);
         if (bounded)
             refsim_touch(&s->mem, e->ppn, s->time);
-        *last = e;
+        *recent = e;
     } else {
-        s->tlb->misses++;
-        *last = handle_miss(s, vpn);
+        r->tlb->misses++;
+        *recent = handle_miss(r, vpn, bounded);
     }
     if (bounded)
         s->time++;
@@ -155,12 +173,33 @@ static inline __attribute__((always_inline)) void replay_one(tlbsim_t *s, uint64
 
 static void replay(tlbsim_t *s, const din_ref_t *refs, size_t n)
 {
+    const replayer_t r = replayer_of(s);
     if (s->bounded)
         for (size_t i = 0; i < n; i++)
-            replay_one(s, refs[i].addr, refs[i].label, true);
+            replay_one(&r, refs[i].addr, refs[i].label, true);
     else
         for (size_t i = 0; i < n; i++)
-            replay_one(s, refs[i].addr, refs[i].label, false);
+            replay_one(&r, refs[i].addr, refs[i].label, false);
+}
+
+/* The same as din_scan's visitors: each reference replayed as it is parsed. */
+static inline __attribute__((always_inline)) void visit_bounded(void *s, uint64_t addr, uint32_t label)
+{
+    replay_one(s, addr, label, true);
+}
+
+static inline __attribute__((always_inline)) void visit_unbounded(void *s, uint64_t addr, uint32_t label)
+{
+    replay_one(s, addr, label, false);
+}
+
+/* Parse up to max references of the trace and replay them: how many, 0 at
+ * its end, -1 on an error (err set). */
+static long scan_and_replay(tlbsim_t *s, din_reader_t *in, size_t max, char *err, size_t errlen)
+{
+    replayer_t r = replayer_of(s);
+    return s->bounded ? din_scan(in, max, visit_bounded, &r, err, errlen)
+                      : din_scan(in, max, visit_unbounded, &r, err, errlen);
 }
 
 /* --- OPT's future, through next-use files (studies/nextuse.h) ---------------------- */
@@ -170,6 +209,7 @@ static void replay(tlbsim_t *s, const din_ref_t *refs, size_t n)
 static bool replay_with_future(tlbsim_t *s, const din_ref_t *refs, size_t n, nextuse_t *nu, char *err,
                                size_t errlen)
 {
+    const replayer_t r = replayer_of(s);
     for (size_t i = 0; i < n; i++) {
         if (refs[i].label != DIN_FLUSH) {
             nextuse_rec_t rec;
@@ -180,7 +220,7 @@ static bool replay_with_future(tlbsim_t *s, const din_ref_t *refs, size_t n, nex
             }
             s->mem.next = rec.next;
         }
-        replay_one(s, refs[i].addr, refs[i].label, true);
+        replay_one(&r, refs[i].addr, refs[i].label, true);
     }
     return true;
 }
@@ -191,7 +231,8 @@ static bool tlbsim_init(tlbsim_t *s, const tlbsim_args_t *a, char *err, size_t e
 {
     memset(s, 0, sizeof *s);
     s->page_shift = a->page_shift;
-    s->last[0] = s->last[1] = &no_entry;
+    for (size_t i = 0; i < RECENT; i++)
+        s->recent[i] = &no_entry;
     memset(s->seen, 0xff, sizeof s->seen); /* U64MAP_EMPTY: no page */
     s->bounded = a->frames > 0;
     s->tlb = tlb_create(&a->cfg, err, errlen);
@@ -625,8 +666,15 @@ static bool replay_trace(study_t *s, din_reader_t *in, char *err, size_t errlen)
     long got = 0;
     uint64_t done = 0;
     bool ok = true;
-    while (ok && !runctl_stopping() && (got = din_read(in, batch, BATCH, err, errlen)) > 0) {
-        ok = replay_all(s, batch, (size_t)got, err, errlen);
+    /* One simulated point (no OPT, no stack distances) replays as it parses. */
+    point_t *alone = s->n == 1 && !s->one_pass && !s->points[0].has_future ? &s->points[0] : NULL;
+    while (ok && !runctl_stopping()) {
+        if (alone)
+            got = scan_and_replay(&alone->sim, in, BATCH, err, errlen);
+        else if ((got = din_read(in, batch, BATCH, err, errlen)) > 0)
+            ok = replay_all(s, batch, (size_t)got, err, errlen);
+        if (got <= 0)
+            break;
         done += (uint64_t)got;
         progress_update(&progress, done, "references", done, "references", NULL);
     }

@@ -42,12 +42,8 @@ struct din_reader {
     uint64_t records;    /* records returned so far                          */
 };
 
-static uint8_t hex_value[256];   /* a character's digit value, or HEX_NONE      */
-static uint16_t hex_pair[65536]; /* two characters (as a little-endian 16-bit
-                                    load) as a byte; above 0xff not two digits:
-                                    PAIR_END_*, or 0xffff                      */
-#define PAIR_END_ODD 0x100  /* a digit and '\n': 0x100 | the digit's value     */
-#define PAIR_END_EVEN 0x200 /* '\n' and anything                               */
+static uint8_t hex_value[256]; /* a character's digit value, or HEX_NONE */
+uint16_t din_hex_pair[65536];  /* din.h */
 
 static void init_hex_tables(void)
 {
@@ -56,17 +52,26 @@ static void init_hex_tables(void)
         hex_value['0' + d] = (uint8_t)d;
     for (int d = 0; d < 6; d++)
         hex_value['a' + d] = hex_value['A' + d] = (uint8_t)(10 + d);
-    memset(hex_pair, 0xff, sizeof hex_pair);
+    memset(din_hex_pair, 0xff, sizeof din_hex_pair);
     static const char digits[] = "0123456789abcdefABCDEF";
     for (const char *first = digits; *first; first++)
         for (const char *second = digits; *second; second++)
-            hex_pair[(uint8_t)*first | (uint8_t)*second << 8] =
+            din_hex_pair[(uint8_t)*first | (uint8_t)*second << 8] =
                 (uint16_t)(hex_value[(uint8_t)*first] << 4 | hex_value[(uint8_t)*second]);
-    /* where a plain line's number ends (parse_plain_line) */
-    for (unsigned second = 0; second < 256; second++)
-        hex_pair['\n' | second << 8] = PAIR_END_EVEN;
-    for (const char *digit = digits; *digit; digit++)
-        hex_pair[(uint8_t)*digit | '\n' << 8] = (uint16_t)(PAIR_END_ODD | hex_value[(uint8_t)*digit]);
+    /* where a plain line's number ends (din_plain_line): at its newline, or
+     * at a blank with the rest of the line after it */
+    static const char blanks[] = " \t\r";
+    for (unsigned second = 0; second < 256; second++) {
+        din_hex_pair['\n' | second << 8] = DIN_PAIR_END_EVEN;
+        for (const char *blank = blanks; *blank; blank++)
+            din_hex_pair[(uint8_t)*blank | second << 8] = DIN_PAIR_END_EVEN_REST;
+    }
+    for (const char *digit = digits; *digit; digit++) {
+        din_hex_pair[(uint8_t)*digit | '\n' << 8] = (uint16_t)(DIN_PAIR_END_ODD | hex_value[(uint8_t)*digit]);
+        for (const char *blank = blanks; *blank; blank++)
+            din_hex_pair[(uint8_t)*digit | (uint8_t)*blank << 8] =
+                (uint16_t)(DIN_PAIR_END_ODD_REST | hex_value[(uint8_t)*digit]);
+    }
 }
 
 const char *din_compression(const din_reader_t *r)
@@ -290,40 +295,16 @@ static int refill(din_reader_t *r, char *err, size_t errlen)
     return 1;
 }
 
-/* --- parsing ------------------------------------------------------------------ */
+/* --- parsing (the common line is din.h's din_plain_line) ------------------------ */
 
 static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-static long line_error(din_reader_t *r, const char *line, const char *what, char *err, size_t errlen)
+static int line_error(din_reader_t *r, uint64_t line, const char *text, const char *what, char *err, size_t errlen)
 {
-    int len = (int)strcspn(line, "\r\n");
+    int len = (int)strcspn(text, "\r\n");
     snprintf(err, errlen, "%s:%llu: error: %s in '%.*s' (want `LABEL ADDRESS`, label 0-4, address in hex)",
-             r->path, (unsigned long long)r->line, what, len > 60 ? 60 : len, line);
+             r->path, (unsigned long long)line, what, len > 60 ? 60 : len, text);
     return -1;
-}
-
-/* The pairs of hex digits at p, two characters per step through hex_pair,
- * at most eight (they fill 64 bits): how many, their value in *value, and in
- * *stop the table's entry for the pair that stopped them (above 0xff; a byte
- * if eight pairs ran).  The steps stop at the first pair that is not two
- * digits, at the latest the one holding the line's newline, so they read at
- * most one byte past it (the buffer keeps spare bytes). */
-static inline __attribute__((always_inline)) unsigned hex_pairs(const uint8_t *p, uint64_t *value, unsigned *stop)
-{
-    uint64_t v = 0;
-    unsigned pair = 0, k;
-    uint16_t two;
-    /* Unrolled: fixed offsets, one test a pair. */
-#pragma GCC unroll 8
-    for (k = 0; k < 8; k++) {
-        memcpy(&two, p + 2 * k, 2);
-        if ((pair = hex_pair[two]) > 0xff)
-            break;
-        v = v << 8 | pair;
-    }
-    *value = v;
-    *stop = pair;
-    return k;
 }
 
 /* The hex number at *pp (1 to 16 digits) into *value, *pp moved past it;
@@ -333,7 +314,7 @@ static inline __attribute__((always_inline)) bool parse_hex(const char **pp, uin
     const uint8_t *start = (const uint8_t *)*pp, *p = start;
     uint64_t v;
     unsigned stop, digit;
-    p += 2 * hex_pairs(p, &v, &stop); /* after 16 digits, a 17th makes it too long */
+    p += 2 * din_hex_pairs(p, &v, &stop); /* after 16 digits, a 17th makes it too long */
     if ((digit = hex_value[*p]) < 16) {
         v = v << 4 | digit;
         p++;
@@ -341,39 +322,6 @@ static inline __attribute__((always_inline)) bool parse_hex(const char **pp, uin
     *pp = (const char *)p;
     *value = v;
     return (size_t)(p - start - 1) < 16;
-}
-
-/*
- * The common line, a one-digit label, one space, a bare hex address of 1 to
- * 15 digits and the newline: true with *ref filled and *pp at the newline.
- * Anything else (and any error) is left to parse_line.  The label and the
- * space are one 16-bit compare; the digits go two at a time as in
- * parse_hex, and the pair that is not two digits says at once whether the
- * number ended there or one digit into it (PAIR_END_*).
- */
-static inline __attribute__((always_inline)) bool parse_plain_line(const char **pp, din_ref_t *ref)
-{
-    const uint8_t *p = (const uint8_t *)*pp;
-    uint16_t head;
-    memcpy(&head, p, 2);
-    const unsigned label = (uint16_t)(head - ('0' | ' ' << 8)); /* a borrow or another second byte: > 0xff */
-    if (label > DIN_FLUSH)
-        return false; /* ("0x" stops at the 'x': not a plain line) */
-    p += 2;
-    uint64_t v;
-    unsigned pair;
-    const unsigned k = hex_pairs(p, &v, &pair);
-    if (pair == PAIR_END_EVEN && k)
-        p += 2 * k;
-    else if ((pair & 0xff00) == PAIR_END_ODD) {
-        v = v << 4 | (pair & 0xf);
-        p += 2 * k + 1;
-    } else
-        return false; /* no digit, 16 or more, or something else after them */
-    ref->addr = v;
-    ref->label = label;
-    *pp = (const char *)p;
-    return true;
 }
 
 /*
@@ -411,52 +359,63 @@ static const char *parse_line(const char *p, din_ref_t *ref, bool *used, const c
     return memchr(p, '\n', DIN_MAX_LINE + 1); /* the rest of the line is a comment */
 }
 
-/* A read or decompression error: say where the trace broke. */
-static long broken_after(din_reader_t *r, uint64_t records, char *err, size_t errlen)
+int din_other_line(din_reader_t *r, const char *p, uint64_t lines_before, din_ref_t *ref, const char **newline,
+                   char *err, size_t errlen)
 {
-    size_t n = strlen(err);
-    snprintf(err + n, errlen - n, " (the trace breaks after reference %llu, line %llu)", (unsigned long long)records,
-             (unsigned long long)r->line);
-    return -1;
+    const char *what = "bad line";
+    bool used;
+    uint64_t addr;
+    uint32_t label;
+    const char *end = p;
+    if (din_plain_line(NULL, &end, &addr, &label, true)) { /* a 0x address, or more after it */
+        ref->addr = addr;
+        ref->label = label;
+        *newline = end;
+        return 1;
+    }
+    if (!(*newline = parse_line(p, ref, &used, &what)))
+        return line_error(r, r->line + lines_before, p, what, err, errlen);
+    return used;
+}
+
+int din_span(din_reader_t *r, din_span_t *span, char *err, size_t errlen)
+{
+    if (r->pos >= r->parse_end) {
+        int more = refill(r, err, errlen);
+        if (more <= 0) {
+            if (more < 0) { /* a read or decompression error: say where the trace broke */
+                size_t n = strlen(err);
+                snprintf(err + n, errlen - n, " (the trace breaks after reference %llu, line %llu)",
+                         (unsigned long long)r->records, (unsigned long long)r->line);
+            }
+            return more;
+        }
+    }
+    span->p = r->buf + r->pos;
+    span->end = r->buf + r->parse_end;
+    return 1;
+}
+
+void din_span_done(din_reader_t *r, const char *p, uint64_t lines, uint64_t records)
+{
+    r->pos = (size_t)(p - r->buf);
+    r->line += lines;
+    r->records += records;
+}
+
+/* din_read's visitor: the record into the next place of the batch. */
+static inline __attribute__((always_inline)) void store_ref(void *ctx, uint64_t addr, uint32_t label)
+{
+    din_ref_t **next = ctx;
+    (*next)->addr = addr;
+    (*next)->label = label;
+    (*next)++;
 }
 
 long din_read(din_reader_t *r, din_ref_t *out, size_t max, char *err, size_t errlen)
 {
-    size_t count = 0;
-    while (count < max) {
-        if (r->pos >= r->parse_end) {
-            int more = refill(r, err, errlen);
-            if (more < 0)
-                return broken_after(r, r->records + count, err, errlen);
-            if (more == 0)
-                break;
-        }
-        /* The whole lines in buf[pos..parse_end), with locals in registers. */
-        const char *p = r->buf + r->pos, *end = r->buf + r->parse_end;
-        din_ref_t *o = out + count, *const o_start = o, *const o_end = out + max;
-        uint64_t skipped = 0; /* lines that made no record: the lines parsed are o - o_start + skipped */
-        for (; p < end && o < o_end; p++) {
-            const char *what = "bad line";
-            bool used;
-            if (parse_plain_line(&p, o)) {
-                o++;
-                continue;
-            }
-            const char *nl = parse_line(p, o, &used, &what);
-            if (!nl) {
-                r->line += (uint64_t)(o - o_start) + skipped;
-                return line_error(r, p, what, err, errlen);
-            }
-            o += used;
-            skipped += !used;
-            p = nl;
-        }
-        count = (size_t)(o - out);
-        r->pos = (size_t)(p - r->buf);
-        r->line += (uint64_t)(o - o_start) + skipped;
-    }
-    r->records += count;
-    return (long)count;
+    din_ref_t *next = out;
+    return din_scan(r, max, store_ref, &next, err, errlen);
 }
 
 void din_write_retired(FILE *out, int pid, const retire_t *rt)

@@ -86,5 +86,83 @@ for policy in fifo lru opt clock; do
     check "tlbsim --frames 7 $policy = refs ($want)" test "$(json "$T/j" page_faults)" = "$want"
 done
 
+# every form of line the format allows, around runs of fetches (din.h's fetch
+# memo): the counts and misses equal a model in Python, and a configuration
+# alone (replayed as parsed) equals the same configuration in a study
+python3 - "$T/forms.din" "$T/forms.want" <<'PY'
+import random, sys
+r = random.Random(14); out = []; refs = []
+def line(label, addr):
+    form = r.random(); a = '%x' % addr
+    if form < 0.6: out.append('%d %s\n' % (label, a))
+    elif form < 0.65: out.append('%d %s\n' % (label, a.upper()))
+    elif form < 0.7: out.append('%d 0x%s\n' % (label, a))
+    elif form < 0.75: out.append(' \t%d\t%s  pid 3\n' % (label, a))
+    elif form < 0.8: out.append('%d %s\r\n' % (label, a))
+    elif form < 0.85: out.append('%d %s %d\n' % (label, a, r.randrange(9)))
+    elif form < 0.9: out.append('%d %s\n' % (label, '0' * r.randrange(1, 4) + a if len(a) < 13 else a))
+    else: out.append('%d %s\n' % (label, a))
+    refs.append((label, addr))
+for run in range(600):
+    pc = r.choice([r.randrange(1 << 12), r.randrange(1 << 24), 0x10000 - 4 * r.randrange(8),
+                   0xfffffffc - 4 * r.randrange(8), r.randrange(1 << 40), (1 << 64) - 4 * r.randrange(1, 40),
+                   0x400000 + 4 * r.randrange(3000)])
+    for i in range(r.randrange(1, 60)):
+        line(2, pc); pc = (pc + 4) % (1 << 64)
+        k = r.random()
+        if k < 0.3: line(r.choice([0, 1, 3]), r.choice([0x7ff000000, 0x10000000, 0x1ffefff000]) + r.randrange(1 << 16))
+        elif k < 0.32: out.append('\n' if r.random() < 0.5 else '# a comment 2 1000\n')
+        elif k < 0.33: out.append('4 0\n'); refs.append((4, 0))
+open(sys.argv[1], 'w').write(''.join(out))
+def misses(entries, ways, fifo):
+    sets = entries // ways; tlb = [[] for s in range(sets)]; n = 0
+    for label, addr in refs:
+        if label == 4: tlb = [[] for s in range(sets)]; continue
+        vpn = addr >> 12; s = tlb[vpn % sets]
+        if vpn in s:
+            if not fifo: s.remove(vpn); s.append(vpn)
+            continue
+        n += 1
+        if len(s) == ways: s.pop(0)
+        s.append(vpn)
+    return n
+count = lambda l: sum(1 for x in refs if x[0] == l)
+pages = len({a >> 12 for l, a in refs if l != 4})
+open(sys.argv[2], 'w').write('%d %d %d %d %d %d %d %d %d\n' % (count(0), count(1), count(2), count(3), count(4), pages,
+                             misses(16, 16, False), misses(16, 4, True), misses(1, 1, False)))
+PY
+read -r reads writes fetches misc flushes pages lru16 fifo4 one <"$T/forms.want"
+"$M" tlbsim --trace "$T/forms.din" --tlb 16 --stats-json "$T/j" >/dev/null; check "forms: exit 0" test $? -eq 0
+check "forms: label counts" test "$(python3 -c "import json; j = json.load(open('$T/j'))
+print(*(j[k] for k in ('reads', 'writes', 'fetches', 'misc', 'flushes')))")" = "$reads $writes $fetches $misc $flushes"
+check "forms: distinct pages ($pages)" test "$(json "$T/j" page_faults)" = "$pages"
+check "forms: 16 fully associative lru misses ($lru16)" test "$(json "$T/j" tlb_misses)" = "$lru16"
+"$M" tlbsim --trace "$T/forms.din" --tlb 16 --tlb-ways 4 --tlb-policy fifo --stats-json "$T/j" >/dev/null
+check "forms: 16 4-way fifo misses ($fifo4)" test "$(json "$T/j" tlb_misses)" = "$fifo4"
+"$M" tlbsim --trace "$T/forms.din" --tlb 1 --stats-json "$T/j" >/dev/null
+check "forms: 1 entry misses ($one)" test "$(json "$T/j" tlb_misses)" = "$one"
+for cfg in "--tlb 8 --tlb-policy plru" "--tlb 32 --tlb-ways 2 --tlb-policy random --seed 5" \
+    "--tlb 8 --page-size 64 --frames 20 --replace clock" "--tlb 64 --page-size 1M --frames 3 --replace fifo"; do
+    # shellcheck disable=SC2086
+    "$M" tlbsim --trace "$T/forms.din" $cfg --stats-json "$T/j" >/dev/null
+    # shellcheck disable=SC2086
+    "$M" tlbsim --trace "$T/forms.din" $cfg --tlb-ways 1,full --simulate-all --csv "$T/c" >/dev/null 2>&1
+    [ "${cfg#*ways}" = "$cfg" ] || continue
+    want=$(awk -F, 'NR > 1 && $5 == "full" { print $13 "/" $15 }' "$T/c")
+    check "forms: alone = in a study ($cfg)" test "$(json "$T/j" tlb_misses)/$(json "$T/j" page_faults)" = "$want"
+done
+# a fetch line like the one before but for a bad last digit, a longer or a
+# shorter address, something after it: an error on its line, or its pages
+# (4K: 400, 0, the line's own)
+for case in 40000g:error 4000041q:error 4000z:error 400:2 '40000 0x:3' 4000041:3 40008:3 4000:3 4:2; do
+    printf '2 400000\n2 400004\n0 10\n2 %s\n1 20\n' "${case%:*}" >"$T/memo.din"
+    "$M" tlbsim --trace "$T/memo.din" --stats-json "$T/j" >"$T/out" 2>&1
+    if [ "${case#*:}" = error ]; then
+        check "memo: '${case%:*}' is line 4's error" grep -q "memo.din:4: error: bad address" "$T/out"
+    else
+        check "memo: '${case%:*}' read whole" test "$(json "$T/j" fetches)/$(json "$T/j" page_faults)" = "3/${case#*:}"
+    fi
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
