@@ -115,11 +115,14 @@ static uint8_t lean_variant(unsigned op, unsigned needed)
 static void lean_flags(block_t *b)
 {
     unsigned live = ALL_FLAGS;
+    b->cuts = 0;
     for (uint32_t i = b->n; i-- > 0;) {
         decoded_t *d = &b->insn[i];
         unsigned op = d->op, written = flags_written(op);
         d->op = lean_variant(op, written & live);
         live = (live & ~written) | flags_read(op);
+        if (live == ALL_FLAGS) /* every flag's latest writer before i set it in full */
+            b->cuts |= 1u << i;
     }
 }
 

@@ -68,6 +68,10 @@ struct block {
     uint32_t gen;  /* its granule's generation when decoded       */
     uint32_t n;    /* instructions; 0 = empty slot                 */
     uint32_t loads, stores; /* data accesses of the whole block   */
+    uint32_t cuts;          /* bit i: every flag is live before insn[i], so
+                               a round may stop there with the flags as
+                               stepping leaves them (lean variants before
+                               any other place dropped flags it would show) */
     uint32_t accesses;      /* paged: translations of one whole round,
                                fetches and data: n + loads + stores       */
     uint32_t last_fetch;    /* the place of the last instruction's fetch
@@ -115,12 +119,16 @@ static inline void block_thread(block_t *b, const void *const *dispatch)
 
 /* How many of b's instructions start below `limit` when b starts at cycle
  * `now` (< limit, so at least one): the machine stops at the first
- * instruction that starts at or past its limit. */
+ * instruction that starts at or past its limit.  A round cut before that
+ * (k < n) must stop at a cut (b->cuts); 0 when there is none after the
+ * first instruction: then the reference path runs them. */
 static inline uint32_t block_starting_below(const block_t *b, uint64_t now, uint64_t limit)
 {
     uint32_t k = 1;
     while (k < b->n && now + b->insn[k - 1].cum_cost < limit)
         k++;
+    if (k < b->n && !(b->cuts >> k & 1))
+        return 0;
     return k;
 }
 

@@ -1245,6 +1245,8 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
              * the limit run, as the reference path would run them */
             e.room = 0;
             const uint32_t k = block_starting_below(b, h.cycles, limit);
+            if (!k)
+                goto reference; /* no cut there: the flags would show lean variants */
             if (k < b->n)
                 stop = block_stop_at(b, k, dispatch);
         }
