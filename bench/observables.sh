@@ -34,6 +34,7 @@ paged-audit --mode paged --tlb 4 --audit
 hw-audit    --mode hwreloc --audit
 time-a      --mode paged --tlb 4 --timing mem_cycles=5 --timing tlb_hit_cycles=0 --timing exec_cycles=3
 time-b      --mode hwreloc --timing reloc_cycles=2 --timing mem_cycles=1 --timing trap_cycles=7
+time-c      --mode bare --timing mem_cycles=0 --timing mul_cycles=0 --timing div_cycles=0
 '
 
 programs() {

@@ -14,6 +14,8 @@
 #ifndef MMULAB_BLOCKS_H
 #define MMULAB_BLOCKS_H
 
+#include <string.h>
+
 #include "../mmu/tlb.h"
 #include "cpu_internal.h"
 
@@ -69,9 +71,10 @@ struct block {
     uint32_t n;    /* instructions; 0 = empty slot                 */
     uint32_t loads, stores; /* data accesses of the whole block   */
     uint32_t cuts;          /* bit i: every flag is live before insn[i], so
-                               a round may stop there with the flags as
+                               a run may stop there with the flags as
                                stepping leaves them (lean variants before
-                               any other place dropped flags it would show) */
+                               any other place dropped flags it would show):
+                               block_prefix, block_starting_below */
     uint32_t accesses;      /* paged: translations of one whole round,
                                fetches and data: n + loads + stores       */
     uint32_t last_fetch;    /* the place of the last instruction's fetch
@@ -81,6 +84,9 @@ struct block {
     uint64_t chain_epoch; /* cm->link_epoch when chain was set (0: never) */
     uint32_t chain_step;  /* paged: the chain's virtual address less this
                              block's, when linked (a link on the same page) */
+    uint32_t chain_pc;    /* contiguous: the chain's virtual address, when
+                             linked (a run's base does not change)         */
+    uint64_t counts;      /* n, loads and stores packed (block_counts)     */
     const void *const *threaded_by; /* the dispatch table of its handlers  */
     uint8_t data_before[BLOCK_MAX + 1]; /* data accesses of insn[0..i) */
     uint8_t data_insn[BLOCK_MAX];       /* the index of each instruction with a
@@ -88,6 +94,16 @@ struct block {
                                            block-end replay walks only these) */
     decoded_t insn[BLOCK_MAX + 1]; /* n instructions and the sentinel */
 };
+
+/* A block's instructions, loads and stores in one word, so that a run of
+ * linked blocks sums them with one add (cpu.c's chain).  Each field holds
+ * up to 2^BLOCK_COUNT_BITS - 1; the summer keeps its sums below that. */
+#define BLOCK_COUNT_BITS 21
+#define BLOCK_COUNT_MASK ((UINT64_C(1) << BLOCK_COUNT_BITS) - 1)
+static inline uint64_t block_counts(uint64_t n, uint64_t loads, uint64_t stores)
+{
+    return n | loads << BLOCK_COUNT_BITS | stores << 2 * BLOCK_COUNT_BITS;
+}
 
 static inline decoded_t decode(uint32_t insn)
 {
@@ -117,19 +133,32 @@ static inline void block_thread(block_t *b, const void *const *dispatch)
     b->threaded_by = dispatch;
 }
 
+/* How many of b's instructions start less than `room` cycles after b does
+ * (at least one): those the machine runs before a clock limit inside b. */
+static inline uint32_t block_reach(const block_t *b, uint64_t room)
+{
+    uint32_t n = 1;
+    while (n < b->n && b->insn[n - 1].cum_cost < room)
+        n++;
+    return n;
+}
+
+/*
+ * A clock limit inside a block is met two ways, each where its runner's
+ * accounting wants it: the contiguous runner adds a block's totals as a
+ * whole, so it runs a copy whose totals are the prefix's (block_prefix);
+ * the paged runner's replay and links name the block's own instructions, so
+ * it stops the block in place for one round (block_stop_at).  Both stop
+ * only at a cut (b->cuts), where the flags are as stepping leaves them.
+ */
+
 /* How many of b's instructions start below `limit` when b starts at cycle
- * `now` (< limit, so at least one): the machine stops at the first
- * instruction that starts at or past its limit.  A round cut before that
- * (k < n) must stop at a cut (b->cuts); 0 when there is none after the
- * first instruction: then the reference path runs them. */
+ * `now` (< limit), if the round may stop there (all of them, or a cut);
+ * 0 otherwise: then the reference path runs them. */
 static inline uint32_t block_starting_below(const block_t *b, uint64_t now, uint64_t limit)
 {
-    uint32_t k = 1;
-    while (k < b->n && now + b->insn[k - 1].cum_cost < limit)
-        k++;
-    if (k < b->n && !(b->cuts >> k & 1))
-        return 0;
-    return k;
+    const uint32_t k = block_reach(b, limit - now);
+    return k < b->n && !(b->cuts >> k & 1) ? 0 : k;
 }
 
 /* Instruction `at` of a block, replaced by DECODED_STOP for one round
@@ -152,6 +181,42 @@ static inline void block_unstop(block_stop_t stop, const void *const *dispatch)
 {
     stop.at->op = stop.op;
     stop.at->handler = dispatch[stop.op];
+}
+
+/* Whether b's last instruction transfers control (else it ends at its
+ * size or its granule's end, and goes on at the next address). */
+static inline bool ends_in_transfer(const block_t *b)
+{
+    return isa_info[b->insn[b->n - 1].op].cls == CLASS_BR;
+}
+
+/*
+ * Into `part`, the first instructions of b that start less than `room`
+ * cycles after b does (the last may end beyond), and a sentinel: what
+ * stepping runs of b before a clock limit inside it -- or fewer, back to
+ * where b may stop with every flag as stepping leaves it (b->cuts); NULL
+ * if none.  Its totals are the prefix sums; only the contiguous fast path
+ * runs it, never linked and never looked up.
+ */
+static inline block_t *block_prefix(block_t *part, const block_t *b, uint64_t room)
+{
+    uint32_t n = block_reach(b, room);
+    while (n && n < b->n && !(b->cuts >> n & 1))
+        n--;
+    if (!n)
+        return NULL;
+    const decoded_t *last = &b->insn[n - 1];
+    memcpy(part->insn, b->insn, n * sizeof b->insn[0]);
+    part->insn[n] = b->insn[b->n]; /* the sentinel, with its handler */
+    part->pa = b->pa;
+    part->n = n;
+    part->cost = last->cum_cost;
+    part->loads = last->cum_loads;
+    part->stores = last->cum_stores;
+    part->counts = block_counts(n, last->cum_loads, last->cum_stores);
+    part->chain = NULL;
+    part->chain_epoch = 0;
+    return part;
 }
 
 static inline bool block_valid(const cmodel_t *cm, const block_t *b, uint32_t pa)

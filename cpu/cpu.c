@@ -494,37 +494,43 @@ typedef struct {
  * settled up to this instruction but for `fetches` fetches before it (hits
  * on `fetch`, with no data access among them); count those and this
  * instruction's own fetch, then translate -- the quick miss when it
- * applies, else the full way with the clock at `start`, where this
- * instruction began, for the walk's events.
+ * applies, else the full way with the clock where d, this instruction,
+ * began (its round began at round_start), for the walk's events.
  */
 static ALWAYS_INLINE fast_miss_t fast_miss(cmodel_t *cm, tlb_entry_t *fetch, uint64_t fetches, access_t acc,
-                                           uint32_t va, uint64_t start)
+                                           uint32_t va, uint64_t round_start, const decoded_t *d)
 {
     mmu_t *mmu = &cm->mmu;
     mmu_hit_at(mmu, fetch, fetches + 1, mmu->ref_clock += fetches + 1);
-    uint64_t walk = 0;
-    uint32_t pa = 0;
     tlb_entry_t *e = mmu_find(mmu, va);
-    const uint64_t now = start + cm->fetch_cost, fetch_vpn = fetch->vpn;
     /* the quick way is for a miss nobody observes: a hit (on an entry with
      * no shortcut, or one whose A or D must be set) goes the full way */
-    trap_cause_t cause = UNLIKELY(e || cm->observing || ev_enabled(cm->m.bus))
-                             ? paged_translate_found(cm, e, va, acc, now, &pa, &walk)
-                             : paged_translate_as(cm, NULL, va, acc, now, &pa, &walk, false);
-    return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, fetch->vpn != fetch_vpn};
+    if (UNLIKELY(e || cm->observing || ev_enabled(cm->m.bus))) {
+        uint64_t walk = 0;
+        uint32_t pa = 0;
+        const uint64_t fetch_vpn = fetch->vpn;
+        /* the prefix cost before d (an access's opcode has no lean variant: its cost is the decoder's) */
+        const uint64_t start = round_start + d->cum_cost - cm->cost[d->op];
+        trap_cause_t cause = paged_translate_found(cm, e, va, acc, start + cm->fetch_cost, &pa, &walk);
+        return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, fetch->vpn != fetch_vpn};
+    }
+    mmu_xlate_t x;
+    trap_cause_t cause = paged_miss_quick(cm, va, acc, &x);
+    /* the fill took the fetches' slot: the entry now maps another page */
+    return (fast_miss_t){x.paddr, x.cycles, (uint8_t)cause, x.entry == fetch};
 }
 
 /* One copy per kind of access, so that its checks fold. */
 static NOINLINE fast_miss_t fast_miss_load(cmodel_t *cm, tlb_entry_t *fetch, uint64_t fetches, uint32_t va,
-                                           uint64_t start)
+                                           uint64_t round_start, const decoded_t *d)
 {
-    return fast_miss(cm, fetch, fetches, ACC_LOAD, va, start);
+    return fast_miss(cm, fetch, fetches, ACC_LOAD, va, round_start, d);
 }
 
 static NOINLINE fast_miss_t fast_miss_store(cmodel_t *cm, tlb_entry_t *fetch, uint64_t fetches, uint32_t va,
-                                            uint64_t start)
+                                            uint64_t round_start, const decoded_t *d)
 {
-    return fast_miss(cm, fetch, fetches, ACC_STORE, va, start);
+    return fast_miss(cm, fetch, fetches, ACC_STORE, va, round_start, d);
 }
 
 /* Data accesses of the block run between positions from and to. */
@@ -561,9 +567,8 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
     }
     e->settled = (run_pos_t){e->round, done + 1};
     const uint64_t round_start = e->h->cycles + e->round * b->cost + *e->extra;
-    const uint64_t start = round_start + (done ? b->insn[done - 1].cum_cost : 0); /* this instruction's */
-    fast_miss_t m = acc == ACC_LOAD ? fast_miss_load(e->cm, e->fetch, fetches, va, start)
-                                    : fast_miss_store(e->cm, e->fetch, fetches, va, start);
+    fast_miss_t m = acc == ACC_LOAD ? fast_miss_load(e->cm, e->fetch, fetches, va, round_start, d)
+                                    : fast_miss_store(e->cm, e->fetch, fetches, va, round_start, d);
     *e->extra += m.walk;
     if (UNLIKELY(m.cause)) {
         record_trap(e->cm, (trap_cause_t)m.cause, acc, insn_raw(e, d), insn_pc(e, d), va);
@@ -729,15 +734,15 @@ static ALWAYS_INLINE exec_t trap_or_bail(exec_ctx_t *e, trap_cause_t cause, acce
 
 /*
  * Execute one decoded instruction fetched from `pc`: the semantics of the
- * ISA, written once.  A jump, call or return that transfers control sets
- * *next_pc; otherwise it is left alone (the caller's default: pc + 4 on the
- * reference path, the block's fall-through on the fast paths -- the same
- * for a control transfer, which always ends its block).
- * `op` is d->op: execute() passes it as it is, the threaded dispatch of the
- * fast paths (run_contiguous, run_paged) as a constant per handler, so each
- * handler is its own case alone.
+ * ISA, written once.  A control transfer -- a jump, taken or not, a call, a
+ * return -- always sets *next_pc; anything else leaves it alone.  `fall` is
+ * the address after the instruction's block (pc + 4 on the reference path,
+ * a block of one): transfers end blocks, so it is where an untaken branch
+ * goes and a call returns to.  `op` is d->op: execute() passes it as it is,
+ * the threaded dispatch of the fast paths (run_contiguous, run_paged) as a
+ * constant per handler, so each handler is its own case alone.
  */
-static ALWAYS_INLINE exec_t exec_op(exec_ctx_t *e, decoded_t *d, uint32_t *next_pc, const unsigned op)
+static ALWAYS_INLINE exec_t exec_op(exec_ctx_t *e, decoded_t *d, uint32_t *next_pc, uint32_t fall, const unsigned op)
 {
     cmodel_t *const cm = e->cm;
     hot_t *const h = e->h;
@@ -788,16 +793,16 @@ static ALWAYS_INLINE exec_t exec_op(exec_ctx_t *e, decoded_t *d, uint32_t *next_
     case OP_DEC: r[ra] = alu_incdec(h, r[ra], r[ra] - 1, 0x80000000); break;
     /* Control transfers end blocks: on the fast path they say so at once. */
     case OP_JMP: *next_pc = imm; goto transferred;
-    case OP_JZ: if (flag_z(h)) *next_pc = imm; goto transferred;
-    case OP_JNZ: if (!flag_z(h)) *next_pc = imm; goto transferred;
-    case OP_JLT: if (flag_lt(h)) *next_pc = imm; goto transferred;
-    case OP_JGE: if (!flag_lt(h)) *next_pc = imm; goto transferred;
-    case OP_JLE: if (flag_z(h) || flag_lt(h)) *next_pc = imm; goto transferred;
-    case OP_JGT: if (!flag_z(h) && !flag_lt(h)) *next_pc = imm; goto transferred;
-    case OP_JB: if (h->c) *next_pc = imm; goto transferred;
-    case OP_JAE: if (!h->c) *next_pc = imm; goto transferred;
-    case OP_JBE: if (h->c || flag_z(h)) *next_pc = imm; goto transferred;
-    case OP_JA: if (!h->c && !flag_z(h)) *next_pc = imm; goto transferred;
+    case OP_JZ: *next_pc = flag_z(h) ? imm : fall; goto transferred;
+    case OP_JNZ: *next_pc = !flag_z(h) ? imm : fall; goto transferred;
+    case OP_JLT: *next_pc = flag_lt(h) ? imm : fall; goto transferred;
+    case OP_JGE: *next_pc = !flag_lt(h) ? imm : fall; goto transferred;
+    case OP_JLE: *next_pc = flag_z(h) || flag_lt(h) ? imm : fall; goto transferred;
+    case OP_JGT: *next_pc = !flag_z(h) && !flag_lt(h) ? imm : fall; goto transferred;
+    case OP_JB: *next_pc = h->c ? imm : fall; goto transferred;
+    case OP_JAE: *next_pc = !h->c ? imm : fall; goto transferred;
+    case OP_JBE: *next_pc = h->c || flag_z(h) ? imm : fall; goto transferred;
+    case OP_JA: *next_pc = !h->c && !flag_z(h) ? imm : fall; goto transferred;
     case OP_JMPR: *next_pc = r[rb]; goto transferred;
 
     case OP_LOADA: va = imm; goto load_word;
@@ -894,10 +899,7 @@ call: /* va holds the target until the return address is pushed */
     acc = ACC_STORE;
     val = va;
     va = r[ISA_REG_SP] - 4;
-    /* the return address: *next_pc still holds it, a CALL ending its block;
-     * the contiguous runner computes it instead (with *next_pc gcc gave its
-     * copy loop one register less: copy hwreloc 11.84 -> 12.01) */
-    if (!store_data(e, d, va, 4, e->mode == MMU_PAGED ? *next_pc : insn_pc(e, d) + 4, &cause))
+    if (!store_data(e, d, va, 4, fall, &cause)) /* the return address: a call ends its block */
         goto data_fault;
     r[ISA_REG_SP] = va;
     *next_pc = val;
@@ -908,9 +910,11 @@ data_fault:
     return trap_or_bail(e, cause, acc, d, insn_pc(e, d), va, fetched(e));
 }
 
+/* The reference path's: *next_pc is pc + 4 on entry, and stays so unless
+ * the instruction transfers control. */
 static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_pc)
 {
-    return exec_op(e, d, next_pc, d->op);
+    return exec_op(e, d, next_pc, *next_pc, d->op);
 }
 
 /*
@@ -918,9 +922,11 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_
  * decoded opcode, one handler per opcode (exec_op with the opcode constant),
  * each ending in the jump to the next instruction's handler rather than in
  * a shared switch.  THREADED_TABLE and THREADED_HANDLERS are expanded inside
- * the one function that runs them (labels are local to a function); the
- * handlers jump to `threaded_next` with the result in `ex` (a DECODED_STOP
- * as a hand-over: the instruction it stands in for does not run).  Each decoded
+ * the one function that runs them (labels are local to a function), which
+ * has the block's `fall_through` at hand; the handlers jump to
+ * `threaded_next` with the result in `ex` (and the block's end with
+ * `next_pc` set; a DECODED_STOP as a hand-over: the instruction it stands
+ * in for does not run).  Each decoded
  * instruction holds its handler's address (block_thread), so going on to the
  * next instruction is one indirect jump through it (THREADED_JUMP).
  *
@@ -937,16 +943,17 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_
      [DECODED_END] = &&op_end, [DECODED_STOP] = &&op_stop}
 #define THREADED_JUMP(d) goto *(d)->handler
 #define THREADED_ISA_HANDLER(name, ...)                                                                       \
-    op_##name : ex = exec_op(&e, d, &next_pc, OP_##name);                                                      \
+    op_##name : ex = exec_op(&e, d, &next_pc, fall_through, OP_##name);                                                      \
     goto threaded_next;
 #define THREADED_LEAN_HANDLER(name)                                                                           \
-    lean_##name : ex = exec_op(&e, d, &next_pc, DECODED_##name);                                               \
+    lean_##name : ex = exec_op(&e, d, &next_pc, fall_through, DECODED_##name);                                               \
     goto threaded_next;
 #define THREADED_HANDLERS                                                                                     \
     ISA_TABLE(THREADED_ISA_HANDLER) DECODED_LEAN_TABLE(THREADED_LEAN_HANDLER) op_illegal                      \
-        : ex = exec_op(&e, d, &next_pc, DECODED_ILLEGAL);                                                     \
+        : ex = exec_op(&e, d, &next_pc, fall_through, DECODED_ILLEGAL);                                                     \
     goto threaded_next;                                                                                        \
     op_end:                                                                                                    \
+    next_pc = fall_through;                                                                                    \
     ex = EX_END;                                                                                               \
     goto threaded_next;                                                                                        \
     op_stop:                                                                                                   \
@@ -957,11 +964,11 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_
 #define THREADED_JUMP(d) goto threaded_switch
 #define THREADED_ISA_CASE(name, ...)                                                                          \
     case OP_##name:                                                                                            \
-        ex = exec_op(&e, d, &next_pc, OP_##name);                                                              \
+        ex = exec_op(&e, d, &next_pc, fall_through, OP_##name);                                                              \
         break;
 #define THREADED_LEAN_CASE(name)                                                                              \
     case DECODED_##name:                                                                                       \
-        ex = exec_op(&e, d, &next_pc, DECODED_##name);                                                         \
+        ex = exec_op(&e, d, &next_pc, fall_through, DECODED_##name);                                                         \
         break;
 #define THREADED_HANDLERS                                                                                     \
     threaded_switch:                                                                                           \
@@ -969,13 +976,14 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_
         ISA_TABLE(THREADED_ISA_CASE)                                                                           \
         DECODED_LEAN_TABLE(THREADED_LEAN_CASE)                                                                 \
     case DECODED_END:                                                                                          \
+        next_pc = fall_through;                                                                                \
         ex = EX_END;                                                                                           \
         break;                                                                                                 \
     case DECODED_STOP:                                                                                         \
         ex = EX_BAIL;                                                                                          \
         break;                                                                                                 \
     default:                                                                                                   \
-        ex = exec_op(&e, d, &next_pc, DECODED_ILLEGAL);                                                        \
+        ex = exec_op(&e, d, &next_pc, fall_through, DECODED_ILLEGAL);                                                        \
         break;                                                                                                 \
     }                                                                                                          \
     goto threaded_next;
@@ -1060,14 +1068,39 @@ static stop_t step_observed(cmodel_t *cm, retire_t *rt)
 /* ---- the fast path ------------------------------------------------------ */
 
 /*
+ * A chain: blocks run one after the other through their links, their
+ * cycles, instructions, loads and stores summed in locals and added to the
+ * counters once, where the chain ends (a link not to follow, the budget, a
+ * hand-over, a store into code).  Nothing reads the counters while a chain
+ * runs: the fast path calls nothing that reports, and every way out adds
+ * them first.  The counts are summed packed (block_counts): a chain runs
+ * at most CHAIN_ROOM cycles, and goes on only into blocks that take a cycle
+ * or more per instruction (chain_followable), so no field reaches the next.
+ */
+#define CHAIN_ROOM (UINT64_C(1) << (BLOCK_COUNT_BITS - 1))
+
+static ALWAYS_INLINE bool chain_followable(const block_t *b) { return b->cost >= b->n; }
+
+/* Add what a chain ran: it had until cycle `end`, and has `room` left. */
+static ALWAYS_INLINE void chain_add(hot_t *h, uint64_t end, uint64_t room, uint64_t counts)
+{
+    h->cycles = end - room;
+    h->instret += counts & BLOCK_COUNT_MASK;
+    h->loads += counts >> BLOCK_COUNT_BITS & BLOCK_COUNT_MASK;
+    h->stores += counts >> 2 * BLOCK_COUNT_BITS;
+}
+
+/*
  * Run until the clock reaches `limit` or a trap, in the contiguous modes
  * (bare and base/limit translate alike on the fast path: base 0 on the bare
  * machine, so one function serves both).  Whole blocks run only where they
- * cannot cross the budget or the limit, one after the other through each
+ * cannot cross the budget or the limit, in chains (above) through each
  * block's link to the block that followed it last time, their instructions
  * through the threaded dispatch; the rest goes one instruction at a time
- * the reference way.  A block counts its cycles and instructions when it
- * ends.
+ * the reference way.  A block that jumps back to its own start goes round
+ * again at once for as many rounds as fit, counted up front and the rounds
+ * it did not run taken back when it leaves.  The fast path never needs an
+ * instruction's PC: a call's return address is its block's fall-through.
  */
 static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
 {
@@ -1078,45 +1111,52 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
     uint64_t extra = 0; /* no walks here */
     exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_RELOC, .fast = true, .extra = &extra};
     block_t *b = NULL; /* the block that ran last, if it ran whole */
+    block_t partial;   /* the start of a block the limit falls inside */
     cm->link_epoch++;  /* links from other runs were checked against other registers */
-    /* the clock is checked below the limit where a block starts: a linked
-     * block's own check covers it (every instruction costs a cycle or more) */
     for (;;) {
-        const uint32_t pc = h.pc;
-        block_t *next;
-        if (b && b->chain_epoch == cm->link_epoch && b->chain->pa == x.base + pc) {
-            /* linked in this run, and nothing retired or replaced since: the
-             * checks below passed for this very block at this very pc */
-            next = b->chain;
-            if (UNLIKELY(h.cycles + next->cost > limit))
+        /* a chain starts: the counters are up to date */
+        uint32_t pc = h.pc;
+        if (UNLIKELY(h.cycles >= limit))
+            break;
+        /* the cycles the chain may run: up to the limit, and CHAIN_ROOM at
+         * most (a block dearer than that, only under a timing of tens of
+         * thousands of cycles an instruction, runs the reference way) */
+        uint64_t room = limit - h.cycles < CHAIN_ROOM ? limit - h.cycles : CHAIN_ROOM;
+        block_t *next = NULL;
+        if (LIKELY(word_fits(&x, pc))) /* aligned, and its first word within reach */
+            next = block_lookup(cm, b ? b->chain : NULL, x.base + pc);
+        if (UNLIKELY(!next || (uint64_t)pc + 4 * next->n > x.reach))
+            goto reference;
+        block_thread(next, dispatch);
+        if (b) {
+            b->chain = next;
+            b->chain_pc = pc;
+            /* after the lookup: a decode bumps the epoch */
+            b->chain_epoch = chain_followable(next) ? cm->link_epoch : 0;
+        }
+        if (UNLIKELY(next->cost > room)) {
+            if (next->cost <= limit - h.cycles)
                 goto reference;
-        } else {
-            if (UNLIKELY(h.cycles >= limit))
-                break;
-            next = NULL;
-            if (LIKELY(word_fits(&x, pc))) /* aligned, and its first word within reach */
-                next = block_lookup(cm, b ? b->chain : NULL, x.base + pc);
-            if (UNLIKELY(!next || h.cycles + next->cost > limit || (uint64_t)pc + 4 * next->n > x.reach))
+            /* the limit falls inside it: the instructions that start
+             * before it (or fewer: block_prefix), from a copy, and the
+             * chain ends after them */
+            next = block_prefix(&partial, next, room);
+            if (!next)
                 goto reference;
-            block_thread(next, dispatch);
-            if (b) {
-                b->chain = next;
-                b->chain_epoch = cm->link_epoch; /* after the lookup: a decode bumps it */
-            }
+            room = next->cost;
         }
         b = next;
-        e.block = b;
-        e.block_pc = pc;
-        e.first = b->insn;
-        const uint32_t fall_through = pc + 4 * b->n;
-        uint32_t next_pc;
+        /* the epoch links are followed in: only a store into code bumps
+         * cm->link_epoch in a chain, and it ends the chain */
+        uint64_t epoch = cm->link_epoch;
+        const uint64_t end = h.cycles + room;
+        uint64_t counts = 0;
+        /* of a one-block loop: counted ahead, and not yet run to their end */
+        int64_t rounds_left = 0;
+        uint32_t fall_through = pc + 4 * b->n, next_pc = fall_through;
         decoded_t *d;
         exec_t ex;
-        uint64_t rounds = 0;
-        /* rounds that fit, for a block that followed itself last time (a loop) */
-        const uint64_t room = b->chain == b ? (limit - h.cycles) / b->cost : 0;
-    round:
-        next_pc = fall_through;
+    round: /* next_pc is set where the block ends: by its transfer, or its sentinel */
         d = b->insn;
         THREADED_JUMP(d);
         THREADED_HANDLERS
@@ -1125,28 +1165,58 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
             d++;
             THREADED_JUMP(d);
         }
-        if (LIKELY(ex == EX_END)) {
-            rounds++;
-            /* a loop that is one block goes round without passing the lookup
-             * again (it cannot change: a write to it ends the round) */
-            if (rounds < room && next_pc == pc)
-                goto round;
-            if (rounds == 1) { /* most blocks: no multiplications */
-                h.cycles += b->cost;
-                h.instret += b->n;
-                h.loads += b->loads;
-                h.stores += b->stores;
-            } else {
-                account_block(&h, b, rounds, 0);
-            }
-            h.pc = next_pc;
-            continue;
+        if (UNLIKELY(ex != EX_END))
+            goto left_inside;
+        if (UNLIKELY(next_pc == pc))
+            goto back_to_start;
+        /* b ran whole: count it, and go on through its link */
+        room -= b->cost;
+        counts += b->counts;
+    follow:
+        if (b->chain_epoch == epoch && b->chain_pc == next_pc && b->chain->cost <= room) {
+            /* linked in this run, and nothing retired or replaced since: the
+             * checks above passed for this very block at this very pc */
+            b = b->chain;
+            pc = next_pc;
+            fall_through = pc + 4 * b->n;
+            goto round;
         }
-        account_block(&h, b, rounds, 0);
-        /* a store into decoded code (completed: leave after it), or a hand-over (not run) */
+        if (rounds_left) { /* a loop left: it counted the rounds it did not run, and this one twice */
+            room += (uint64_t)rounds_left * b->cost;
+            counts -= (uint64_t)rounds_left * b->counts;
+            rounds_left = 0;
+            epoch = cm->link_epoch;
+            goto follow;
+        }
+        chain_add(&h, end, room, counts);
+        h.pc = next_pc;
+        continue;
+    back_to_start: /* a loop that is one block: it cannot change (a write to it ends the round) */
+        if (LIKELY(--rounds_left > 0))
+            goto round;
+        if (rounds_left < 0) { /* not counted ahead: the loop's first round, counted as any block */
+            room -= b->cost;
+            counts += b->counts;
+        }
+        rounds_left = 0;
+        epoch = cm->link_epoch;
+        if (!chain_followable(b) || b->cost > room)
+            goto follow;
+        /* count the rounds that fit now; in them the epoch is one no link
+         * has, so a round that leaves the loop takes the slow way above */
+        rounds_left = (int64_t)(room / b->cost); /* room < 2^63 */
+        room -= (uint64_t)rounds_left * b->cost;
+        counts += (uint64_t)rounds_left * b->counts;
+        epoch = UINT64_MAX;
+        goto round;
+    left_inside: /* a store into decoded code (completed: leave after it), or a hand-over (not run) */
+        room += (uint64_t)rounds_left * b->cost; /* a loop's rounds not run, this one included */
+        counts -= (uint64_t)rounds_left * b->counts;
+        chain_add(&h, end, room, counts);
         const uint32_t done = (uint32_t)(d - b->insn) + (ex == EX_CODE_WRITTEN);
         account_block(&h, b, 0, done);
-        h.pc = done == b->n ? next_pc : pc + 4 * done;
+        /* a call that stored into code set next_pc; nothing else at the end did */
+        h.pc = done == b->n && ends_in_transfer(b) ? next_pc : pc + 4 * done;
         b = NULL;
         if (done)
             continue;

@@ -59,13 +59,17 @@ static inline uint32_t paged_shortcut_pa(const cmodel_t *cm, const paged_shortcu
  * before it was just refilled (they can only sit where that page's would). */
 static ALWAYS_INLINE void paged_forget_entry(paged_t *p, const tlb_entry_t *e, uint64_t old_vpn)
 {
-    const uint32_t i = (uint32_t)old_vpn & (PAGED_SHORTCUTS - 1);
-    if (p->cache[ACC_FETCH][i].entry == e) /* unrolled: this runs on every miss */
-        p->cache[ACC_FETCH][i] = paged_no_shortcut;
-    if (p->cache[ACC_LOAD][i].entry == e)
-        p->cache[ACC_LOAD][i] = paged_no_shortcut;
-    if (p->cache[ACC_STORE][i].entry == e)
-        p->cache[ACC_STORE][i] = paged_no_shortcut;
+    /* unrolled, from one address (a byte offset within the cache): this runs on every miss */
+    char *const at = (char *)p->cache + ((uint32_t)old_vpn & (PAGED_SHORTCUTS - 1)) * sizeof(paged_shortcut_t);
+    paged_shortcut_t *const fetch = (paged_shortcut_t *)(at + ACC_FETCH * sizeof p->cache[0]),
+                            *const load = (paged_shortcut_t *)(at + ACC_LOAD * sizeof p->cache[0]),
+                            *const store = (paged_shortcut_t *)(at + ACC_STORE * sizeof p->cache[0]);
+    if (fetch->entry == e)
+        *fetch = paged_no_shortcut;
+    if (load->entry == e)
+        *load = paged_no_shortcut;
+    if (store->entry == e)
+        *store = paged_no_shortcut;
 }
 
 /* Remember e as acc's shortcut if it allows the access without more ado. */
@@ -89,30 +93,45 @@ static ALWAYS_INLINE void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t
 trap_cause_t paged_translate_found(cmodel_t *cm, tlb_entry_t *e, uint32_t va, access_t acc, uint64_t now,
                                    uint32_t *pa, uint64_t *extra);
 
-/* The same, inline, with
+/* The same, inline, with what the unit did in *x (x->cycles: the walk's) and
  * `record` a constant: false when nobody observes (no retirement record, no
  * listener), so the unit's walk and fill run without their records. */
+static ALWAYS_INLINE trap_cause_t paged_translate_x(cmodel_t *cm, tlb_entry_t *e, uint32_t va, access_t acc,
+                                                    uint64_t now, mmu_xlate_t *x, const bool record)
+{
+    trap_cause_t cause = record ? mmu_translate_found(&cm->mmu, e, va, acc, cm->s.priv, now,
+                                                      cm->observing ? &cm->last_xlate : NULL, x)
+                                : mmu_translate_as(&cm->mmu, e, va, acc, cm->s.priv, now, NULL, x, false);
+    if (x->pte_written) /* page tables may sit in a granule with decoded code */
+        block_cache_invalidate(cm, x->pte_addr, 4);
+    if (x->filled)
+        paged_forget_entry(cm->paged, x->entry, x->evicted_vpn); /* the slot may have been a shortcut's */
+    if (cause) {
+        cm->trap.paddr = x->paddr;
+        return cause;
+    }
+    paged_remember(cm, acc, x->entry, va);
+    return TRAP_NONE;
+}
+
+/* paged_translate_x with the physical address in *pa, the walk's cycles added to *extra. */
 static ALWAYS_INLINE trap_cause_t paged_translate_as(cmodel_t *cm, tlb_entry_t *e, uint32_t va, access_t acc,
                                                      uint64_t now, uint32_t *pa, uint64_t *extra, const bool record)
 {
     mmu_xlate_t x;
-    trap_cause_t cause = record ? mmu_translate_found(&cm->mmu, e, va, acc, cm->s.priv, now,
-                                                      cm->observing ? &cm->last_xlate : NULL, &x)
-                                : mmu_translate_as(&cm->mmu, e, va, acc, cm->s.priv, now, NULL, &x, false);
+    const trap_cause_t cause = paged_translate_x(cm, e, va, acc, now, &x, record);
     *extra += x.cycles;
-    if (x.pte_written) /* page tables may sit in a granule with decoded code */
-        block_cache_invalidate(cm, x.pte_addr, 4);
-    if (x.filled)
-        paged_forget_entry(cm->paged, x.entry, x.evicted_vpn); /* the slot may have been a shortcut's */
-    if (cause) {
-        cm->trap.paddr = x.paddr;
-        return cause;
-    }
-    paged_remember(cm, acc, x.entry, va);
-    *pa = x.paddr;
-    return TRAP_NONE;
+    if (!cause)
+        *pa = x.paddr;
+    return cause;
 }
 
+/* A miss nobody observes (no record, no listener), the lookup done: the
+ * quick walk and fill (mmu_translate_as with `record` false). */
+static ALWAYS_INLINE trap_cause_t paged_miss_quick(cmodel_t *cm, uint32_t va, access_t acc, mmu_xlate_t *x)
+{
+    return paged_translate_x(cm, NULL, va, acc, 0, x, false);
+}
 
 
 #endif

@@ -107,8 +107,7 @@ static trap_cause_t mmu_translate_seg(mmu_t *mmu, uint32_t va, uint32_t size, ac
     mmu->tlb->misses++;
     if (x.read) {
         mmu->cnt.walks++;
-        mmu->cnt.walk_cycles += x.cycles;
-        mmu->cnt.pte_reads += 2;
+        mmu->cnt.pte_reads += 2; /* x.cycles: mem_cycles each */
         if (rx)
             *rx = (retire_xlate_t){.valid = true, .steps = 2, .pte_addr = {x.desc_addr, x.desc_addr + 4},
                                    .pte = {x.desc.base, x.desc.word1}};
@@ -144,7 +143,8 @@ void mmu_counters(const mmu_t *mmu, hw_counters_t *c)
     c->tlb_hits = mmu->tlb->hits;
     c->tlb_misses = mmu->tlb->misses;
     c->walks = mmu->cnt.walks;
-    c->walk_cycles = mmu->cnt.walk_cycles;
+    /* the descriptor cache's reads cost the walker's mem_cycles as well (both cfg.timing's) */
+    c->walk_cycles = (mmu->cnt.pte_reads + mmu->cnt.pte_writes) * mmu->walker.mem_cycles;
     c->pte_reads = mmu->cnt.pte_reads;
     c->pte_writes = mmu->cnt.pte_writes;
 }

@@ -38,8 +38,12 @@
 #include "tlb.h"
 #include "walk.h"
 
+/* Every walk (and every descriptor read) costs mem_cycles per word read or
+ * written, so the walks' cycles are not counted apart: mmu_counters derives
+ * them from the PTE traffic, one add less on every miss. */
 typedef struct {
-    uint64_t walks, walk_cycles, pte_reads, pte_writes;
+    uint64_t walks, pte_writes, pte_reads; /* not walks beside pte_reads: gcc made their two adds
+                                              on every miss one slow vector update */
 } mmu_counters_t;
 
 typedef struct {
@@ -179,9 +183,8 @@ static inline __attribute__((always_inline)) trap_cause_t mmu_walk_counted(mmu_t
     trap_cause_t cause = walk_host(&mmu->walker, mmu->mem, mmu->mem_size, mmu->regs.ptbr, mmu->regs.ptlr, va, acc,
                                    priv, r, record);
     mmu->cnt.walks++;
-    mmu->cnt.walk_cycles += r->cycles;
     mmu->cnt.pte_reads += r->steps;
-    if (r->pte_written) /* a branch, not an add: the four adds made one slow vector update */
+    if (r->pte_written) /* a branch, not an add: the adds made one slow vector update */
         mmu->cnt.pte_writes++;
     out->cycles += r->cycles;
     out->pte_written = r->pte_written;

@@ -68,15 +68,17 @@ bool tlb_config_check(const machine_config_t *cfg, char *err, size_t errlen)
     return true;
 }
 
-/* Each set's order in slot order, way 0 the oldest (tlb_policy.h). */
+/* Each set's order in slot order, way 0 the oldest (tlb_policy.h): a circle
+ * of its slots, its head naming the last way as the newest. */
 static void init_order(tlb_t *tlb)
 {
     for (uint32_t set = 0; set < tlb->sets; set++) {
         uint32_t head = tlb->entries + set, first = set * tlb->ways, last = first + tlb->ways - 1;
-        tlb->link[head] = (tlb_link_t){.older = (uint16_t)last, .newer = (uint16_t)first, .head = (uint16_t)head};
+        tlb->link[head] = (tlb_link_t){.older = (uint16_t)last, .newer = TLB_NO_SLOT, .hnext = TLB_NO_SLOT,
+                                       .head = (uint16_t)head};
         for (uint32_t slot = first; slot <= last; slot++)
-            tlb->link[slot] = (tlb_link_t){.older = (uint16_t)(slot > first ? slot - 1 : head),
-                                           .newer = (uint16_t)(slot < last ? slot + 1 : head),
+            tlb->link[slot] = (tlb_link_t){.older = (uint16_t)(slot > first ? slot - 1 : last),
+                                           .newer = (uint16_t)(slot < last ? slot + 1 : first),
                                            .hnext = TLB_NO_SLOT,
                                            .head = (uint16_t)head};
     }
@@ -130,7 +132,7 @@ void tlb_settle_queue(tlb_t *tlb)
         tlb->stamp[tlb->queued[i]] = 0;
     }
     tlb->npending = 0;
-    tlb->touch_way = idle_touch_way(tlb);
+    tlb->touch_way = tlb->touch_way_idle;
 }
 
 void tlb_touch_other(tlb_t *tlb, uint32_t slot)
@@ -194,7 +196,7 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     tlb->front_on_touch = tlb->ops->front_on_touch;
     tlb->front_on_fill = tlb->ops->front_on_fill;
     tlb->fill_oldest = tlb->ops->victim_oldest && tlb->ops->front_on_fill && !tlb->ops->filled && tlb->ways > 1;
-    tlb->touch_way = idle_touch_way(tlb);
+    tlb->touch_way = tlb->touch_way_idle = idle_touch_way(tlb);
     tlb->touch = tlb->ops->touch;
     tlb->victim = tlb->ops->victim;
     tlb->filled = tlb->ops->filled;

@@ -32,8 +32,9 @@
  *
  * Speed: lookups scan the set's slots when ways <= 8, and go through a small
  * chained hash on vpn otherwise (slot indexes beside the entries); LRU and
- * FIFO keep each set's order as a circular list of slot indexes, so a touch
- * and a victim are O(1).  A touch reported with its place in the access
+ * FIFO keep each set's order as a circle of slot indexes whose head names
+ * the newest, so a touch and a victim are O(1) and renewing the oldest is
+ * one store.  A touch reported with its place in the access
  * sequence (tlb_touch_at, the CPU's deferred block accounting) only stamps
  * the slot and queues it; the queued slots move to the front of their sets
  * in stamp order before anything reads or changes the order (tlb_settle),
@@ -107,6 +108,7 @@ struct tlb {
     uint16_t *queued;        /* the slots with a stamp, npending of them      */
     uint32_t npending;
     uint8_t touch_way;       /* what tlb_touch does (tlb_touch_way_t)          */
+    uint8_t touch_way_idle;  /* ... when no touch is queued                   */
     struct stamped_slot *sorting; /* scratch for tlb_settle_queue, per slot   */
     uint8_t *plru;           /* PLRU: per set `ways` bytes, node n at [n]    */
     uint32_t rng;            /* RANDOM                                      */
@@ -188,10 +190,12 @@ static inline tlb_entry_t *tlb_find(tlb_t *tlb, uint64_t vpn, uint32_t asid)
     return found;
 }
 
-/* --- the per-set order LRU and FIFO share: a circle of slot indexes that
- * runs head, newest, ..., oldest, head; the head of set s is index
- * entries + s; older[x] is the next in that direction, newer[x] the one
- * before (so older[head] is the newest slot, newer[head] the oldest) --- */
+/* --- the per-set order LRU and FIFO share: a circle of the set's slots,
+ * newest, ..., oldest, and round to the newest again (older[x] is the next
+ * in that direction, newer[x] the one before, so newer[newest] is the
+ * oldest).  The node at index entries + s, the set's head, is no part of the
+ * circle: its `older` names set s's newest slot.  Making the oldest the
+ * newest, a fill's renewal, is then one store: the circle stays as it is. --- */
 
 static inline uint32_t tlb_order_head(const tlb_t *tlb, uint32_t set) { return tlb->entries + set; }
 
@@ -199,37 +203,33 @@ static inline uint32_t tlb_order_head(const tlb_t *tlb, uint32_t set) { return t
 static inline __attribute__((always_inline)) void tlb_order_move_to_front(tlb_t *tlb, uint32_t slot)
 {
     tlb_link_t *l = tlb->link, *x = &l[slot];
-    const uint16_t head = x->head, newer = x->newer, older = x->older;
-    if (newer == head)
+    const uint16_t head = x->head, newest = l[head].older;
+    if (newest == slot)
         return; /* the newest already (always, with one way) */
+    const uint16_t newer = x->newer, older = x->older;
     l[newer].older = older; /* unlink */
     l[older].newer = newer;
-    const uint16_t newest = l[head].older; /* relink just after the head */
-    x->newer = head;
-    x->older = newest;
+    const uint16_t oldest = l[newest].newer; /* with slot out (it may have been the oldest) */
+    x->older = newest; /* relink between the newest and the oldest, and name it the newest */
+    x->newer = oldest;
     l[newest].newer = (uint16_t)slot;
+    l[oldest].older = (uint16_t)slot;
     l[head].older = (uint16_t)slot;
 }
 
 /* The oldest way of a set. */
 static inline uint32_t tlb_order_oldest_way(const tlb_t *tlb, uint32_t set)
 {
-    return tlb->link[tlb_order_head(tlb, set)].newer - set * tlb->ways;
+    return tlb->link[tlb->link[tlb_order_head(tlb, set)].older].newer - set * tlb->ways;
 }
 
-/* Make the oldest slot of a full set (of two ways or more) the newest and
- * return it: a fill's victim under a policy that replaces the oldest (one
- * unlink and relink with no search; the victim's neighbours are the head's). */
+/* Make the oldest slot of a full set the newest and return it: a fill's
+ * victim under a policy that replaces the oldest (the head moves one step
+ * round the circle; no search, no relinking). */
 static inline __attribute__((always_inline)) uint32_t tlb_order_renew_oldest(tlb_t *tlb, uint32_t set)
 {
     tlb_link_t *l = tlb->link;
-    const uint32_t head = tlb_order_head(tlb, set), oldest = l[head].newer, newest = l[head].older;
-    const uint32_t second = l[oldest].newer;
-    l[second].older = (uint16_t)head; /* unlink from the old end */
-    l[head].newer = (uint16_t)second;
-    l[oldest].newer = (uint16_t)head; /* relink at the new end */
-    l[oldest].older = (uint16_t)newest;
-    l[newest].newer = (uint16_t)oldest;
+    const uint32_t head = tlb_order_head(tlb, set), oldest = l[l[head].older].newer;
     l[head].older = (uint16_t)oldest;
     return oldest;
 }
@@ -350,6 +350,15 @@ static inline __attribute__((always_inline)) void tlb_set_entry(tlb_t *tlb, uint
         tlb_hash_insert(tlb, slot, vpn);
 }
 
+/* Take valid slot out of its hash chain, noting what it held in evicted_vpn. */
+static inline __attribute__((always_inline)) void tlb_evict_slot(tlb_t *tlb, uint32_t slot)
+{
+    const uint64_t evicted = tlb->e[slot].vpn;
+    tlb->evicted_vpn = evicted;
+    if (tlb->hashed)
+        tlb_hash_remove(tlb, slot, evicted);
+}
+
 /* tlb_set_entry, and tell the policy. */
 static inline void tlb_write_slot(tlb_t *tlb, uint32_t slot, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm)
 {
@@ -373,16 +382,15 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill(tlb_t *tlb, u
     if (info || tlb->invalid)
         return tlb_fill_any(tlb, vpn, asid, ppn, perm, info);
     const uint32_t set = tlb_set_of(tlb, vpn); /* a full TLB: the policy's victim */
-    const bool fill_oldest = tlb->fill_oldest;
-    const uint32_t slot = fill_oldest ? tlb_order_renew_oldest(tlb, set) : set * tlb->ways + tlb->victim(tlb, set);
-    const uint64_t evicted = tlb->e[slot].vpn;
-    tlb->evicted_vpn = evicted;
-    if (tlb->hashed)
-        tlb_hash_remove(tlb, slot, evicted);
-    if (fill_oldest)
+    if (__builtin_expect(tlb->fill_oldest, 1)) { /* renewed in the order: the policy needs telling nothing more */
+        const uint32_t slot = tlb_order_renew_oldest(tlb, set);
+        tlb_evict_slot(tlb, slot);
         tlb_set_entry(tlb, slot, vpn, asid, ppn, perm);
-    else
-        tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
+        return &tlb->e[slot];
+    }
+    const uint32_t slot = set * tlb->ways + tlb->victim(tlb, set);
+    tlb_evict_slot(tlb, slot);
+    tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
     return &tlb->e[slot];
 }
 

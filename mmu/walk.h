@@ -134,7 +134,11 @@ static inline trap_cause_t walk_pte_fault(pte_t pte, bool leaf, access_t access,
     if (!leaf && (pte.v & (PTE_V | PTE_LEAF_BITS | PTE_RESERVED)) == PTE_V)
         return TRAP_NONE;
     uint32_t need = walk_needed_bits(access, priv);
-    if (leaf && !(pte.v & PTE_RESERVED) && (pte.v & need) == need && (pte.v & (PTE_W | PTE_R)) != PTE_W)
+    /* W without R is malformed: a store's W needs R as well, a load's R
+     * rules it out already, so only a fetch tests it apart */
+    const uint32_t want = need | (access == ACC_STORE ? PTE_R : 0);
+    if (leaf && (pte.v & (PTE_RESERVED | want)) == want &&
+        (access != ACC_FETCH || (pte.v & (PTE_W | PTE_R)) != PTE_W))
         return TRAP_NONE;
     if (pte_malformed(pte, leaf))
         return TRAP_PTE_MALFORMED;

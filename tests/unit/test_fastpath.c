@@ -246,12 +246,15 @@ static void build_page_tables(machine_t *m, uint32_t pages)
 }
 
 static tlb_policy_t policy = TLB_LRU; /* of the machines boot() makes */
+static const timing_t *timing;        /* theirs, if not the defaults */
 
 static machine_t *boot(const char *source, mmu_mode_t mode, uint32_t tlb_entries, uint32_t ways)
 {
     machine_config_t cfg;
     machine_config_defaults(&cfg);
     cfg.tlb_policy = policy;
+    if (timing)
+        cfg.timing = *timing;
     cfg.mem_size = MEM;
     cfg.tlb_entries = tlb_entries;
     cfg.tlb_ways = ways;
@@ -286,7 +289,8 @@ static trap_t run_to_trap(machine_t *m, how_t how)
         } else if (how == HOW_RUN)
             stop = machine_run(m, UINT64_MAX);
         else
-            stop = machine_run(m, machine_cycles(m) + 1 + (uint64_t)(guard % 13));
+            /* mostly a few cycles, now and then enough for a few rounds of a loop */
+            stop = machine_run(m, machine_cycles(m) + 1 + (uint64_t)(guard % 7 ? guard % 13 : guard % 701));
         if (stop == STOP_TRAP)
             return *machine_trap(m);
     }
@@ -350,6 +354,47 @@ static void check_run(const char *source, mmu_mode_t mode, uint32_t tlb_entries,
     machine_destroy(m);
 }
 
+/* Run m to cycle `limit` by machine_run and ref by single steps (each
+ * instruction that starts below the limit), and require the same clock,
+ * place and counters where both stopped; true once both trapped. */
+static bool run_both_to(machine_t *m, machine_t *ref, uint64_t limit)
+{
+    stop_t stop = machine_run(m, limit), stop_ref = STOP_BUDGET;
+    while (stop_ref != STOP_TRAP && machine_cycles(ref) < limit) {
+        retire_t rt;
+        stop_ref = machine_step(ref, &rt);
+    }
+    assert_int_equal(stop, stop_ref);
+    assert_int_equal(machine_cycles(m), machine_cycles(ref));
+    cpu_state_t s, sref;
+    machine_get_state(m, &s);
+    machine_get_state(ref, &sref);
+    assert_int_equal(s.pc, sref.pc);
+    assert_int_equal(s.flags, sref.flags); /* a cut after a lean variant would show its dropped flags */
+    assert_memory_equal(s.r, sref.r, sizeof s.r);
+    const hw_counters_t *c = machine_counters(m), *cref = machine_counters(ref);
+    assert_int_equal(c->instructions, cref->instructions);
+    assert_int_equal(c->tlb_hits, cref->tlb_hits);
+    assert_int_equal(c->tlb_misses, cref->tlb_misses);
+    return stop == STOP_TRAP;
+}
+
+/* The fast path in small budgets against the reference path stepped to
+ * the same clock: each run stops where stepping would (a limit met inside
+ * a chain of linked blocks, a loop's rounds counted ahead or a block), with
+ * the same counts, registers and flags. */
+static void check_budget_edges(const char *source, mmu_mode_t mode, uint32_t tlb_entries, uint32_t ways)
+{
+    machine_t *fast = boot(source, mode, tlb_entries, ways), *ref = boot(source, mode, tlb_entries, ways);
+    for (uint64_t guard = 0; guard < 10000000; guard++) {
+        const uint64_t limit = machine_cycles(fast) + 1 + (guard % 7 ? guard % 13 : guard % 701);
+        if (run_both_to(fast, ref, limit))
+            break;
+    }
+    machine_destroy(fast);
+    machine_destroy(ref);
+}
+
 static void check_program(const char *source, mmu_mode_t mode, uint32_t tlb_entries, uint32_t ways)
 {
     machine_t *ref = boot(source, mode, tlb_entries, ways);
@@ -357,6 +402,7 @@ static void check_program(const char *source, mmu_mode_t mode, uint32_t tlb_entr
     for (how_t how = HOW_RUN; how <= HOW_SLICES; how++)
         check_run(source, mode, tlb_entries, ways, ref, tref, how);
     machine_destroy(ref);
+    check_budget_edges(source, mode, tlb_entries, ways);
 }
 
 static void test_loop_bare(void **state)
@@ -515,31 +561,6 @@ static void test_aliased_frame(void **state)
     alias_vpn = 0;
 }
 
-/* Run m to cycle `limit` by machine_run and ref by single steps (each
- * instruction that starts below the limit), and require the same clock,
- * place and counters where both stopped; true once both trapped. */
-static bool run_both_to(machine_t *m, machine_t *ref, uint64_t limit)
-{
-    stop_t stop = machine_run(m, limit), stop_ref = STOP_BUDGET;
-    while (stop_ref != STOP_TRAP && machine_cycles(ref) < limit) {
-        retire_t rt;
-        stop_ref = machine_step(ref, &rt);
-    }
-    assert_int_equal(stop, stop_ref);
-    assert_int_equal(machine_cycles(m), machine_cycles(ref));
-    cpu_state_t s, sref;
-    machine_get_state(m, &s);
-    machine_get_state(ref, &sref);
-    assert_int_equal(s.pc, sref.pc);
-    assert_int_equal(s.flags, sref.flags); /* a cut after a lean variant would show its dropped flags */
-    assert_memory_equal(s.r, sref.r, sizeof s.r);
-    const hw_counters_t *c = machine_counters(m), *cref = machine_counters(ref);
-    assert_int_equal(c->instructions, cref->instructions);
-    assert_int_equal(c->tlb_hits, cref->tlb_hits);
-    assert_int_equal(c->tlb_misses, cref->tlb_misses);
-    return stop == STOP_TRAP;
-}
-
 /* Budgets of every size from one cycle to a few blocks' worth, so that
  * the run's last round is cut after every instruction of every block (the
  * fast path runs what starts below the limit and stops there), with misses
@@ -581,6 +602,170 @@ static void test_fault_in_loop(void **state)
     machine_destroy(m);
 }
 
+/*
+ * The contiguous runner's chains (cpu.c run_contiguous): linked blocks run
+ * with their cycles and counts summed in locals, a one-block loop's rounds
+ * counted ahead.  Each program below leaves a chain another way: a fault in
+ * a block reached through links, a fault in a loop's round counted ahead,
+ * a call whose push stores into decoded code, a block that ends at its
+ * granule with a store into code; and a chain longer than one summing
+ * allows.  (HOW_SLICES ends chains at the budget.)
+ */
+
+/* Loads walking up to the end of what the mode reaches (`end`), in a
+ * three-block call loop (`called` true) or a one-block loop: the fault
+ * comes in the middle of a block, one whose counts the chain holds. */
+static char *walk_to_end(uint32_t end, bool called)
+{
+    static char source[1024];
+    const char *loop = called ? "loop:   CALL get\n"
+                                "        ADD R6, R4\n"
+                                "        JMP loop\n"
+                                "get:    XOR R4, R3\n"
+                                "        LOAD R4, [R1]\n"
+                                "        ADD R1, #4\n"
+                                "        RET\n"
+                              : "loop:   ADD R6, R4\n"
+                                "        LOAD R4, [R1]\n"
+                                "        ADD R1, #4\n"
+                                "        DEC R3\n"
+                                "        JNZ loop\n"
+                                "        SYSCALL #0\n";
+    snprintf(source, sizeof source,
+             "        .text\n"
+             "start:  LI R1, %#x\n"
+             "        LOAD R3, #5000\n"
+             "%s",
+             end - 4096, loop);
+    return source;
+}
+
+static void test_chain_faults(void **state)
+{
+    (void)state;
+    for (int called = 0; called <= 1; called++) {
+        check_program(walk_to_end(0x10000, called), MMU_RELOC, 16, 16); /* boot()'s limit */
+        check_program(walk_to_end(MEM, called), MMU_BARE, 16, 16);
+        machine_t *m = boot(walk_to_end(0x10000, called), MMU_RELOC, 16, 16);
+        trap_t t = run_to_trap(m, HOW_RUN);
+        assert_int_equal(t.cause, TRAP_PROTECTION);
+        assert_int_equal(t.vaddr, 0x10000);
+        /* every round before the fault, and no more (a RET loads too) */
+        assert_int_equal(machine_counters(m)->loads, 1024 * (1 + called));
+        machine_destroy(m);
+    }
+}
+
+/* Every call pushes its return address into the granule of the function it
+ * calls (SP points just past `spot`), retiring that block: the call has
+ * stored into code and must still go where it calls. */
+static const char *program_push_into_code =
+    "        .text\n"
+    "start:  LOAD R7, #50\n"
+    "        LOAD SP, #spot + 4\n"
+    "loop:   CALL f\n"
+    "        DEC R7\n"
+    "        JNZ loop\n"
+    "        SYSCALL #0\n"
+    "f:      ADD R6, #1\n"
+    "        RET\n"
+    "spot:   .word 0\n";
+
+/* g's block ends where its granule does, after a store into code: the run
+ * goes on at the next address, not where the call before it went. */
+static const char *program_store_at_granule_end =
+    "        .text\n"
+    "start:  LOAD R7, #50\n"
+    "loop:   CALL g\n"
+    "        DEC R7\n"
+    "        JNZ loop\n"
+    "        SYSCALL #0\n"
+    "        .org 0xF4\n"
+    "word:   .word 0\n"
+    "g:      ADD R6, #1\n"
+    "        STORE R6, /word\n"
+    "        RET\n";
+
+static void test_chain_stores_into_code(void **state)
+{
+    (void)state;
+    const char *const programs[] = {program_push_into_code, program_store_at_granule_end};
+    for (int i = 0; i < 2; i++) {
+        check_program(programs[i], MMU_BARE, 16, 16);
+        check_program(programs[i], MMU_RELOC, 16, 16);
+        machine_t *m = boot(programs[i], MMU_RELOC, 16, 16);
+        run_to_trap(m, HOW_RUN);
+        cpu_state_t s;
+        machine_get_state(m, &s);
+        assert_int_equal(s.r[6], 50); /* every call reached its function, and returned */
+        machine_destroy(m);
+    }
+}
+
+/* A one-block loop and a call loop, each longer than one chain may run:
+ * 2^21 instructions and more would carry from one packed count into the
+ * next (cpu.c sums them, 2^20 cycles at a time, a loop's rounds counted
+ * ahead as many as fit).  Under a timing that makes MUL and memory free, its
+ * blocks take far fewer cycles than they have instructions: those are
+ * never followed through a link, nor counted ahead as loops. */
+static char *long_calls(void)
+{
+    static char source[1024];
+    char muls[31 * 20] = "";
+    for (int i = 0; i < 30; i++)
+        strcat(muls, "        MUL R4, R3\n");
+    snprintf(source, sizeof source,
+             "        .text\n"
+             "start:  CALL spin\n"
+             "        LI R3, 60000\n"
+             "loop:   CALL get\n"
+             "        ADD R6, R4\n"
+             "        DEC R3\n"
+             "        JNZ loop\n"
+             "        SYSCALL #0\n"
+             "get:    LOAD R4, [R1]\n"
+             "%s"
+             "        RET\n"
+             "        .org 1024\n" /* a one-block loop as long, entered by a call */
+             "spin:   LI R3, 320000\n"
+             "again:  MUL R6, R3\n"
+             "        MUL R6, R3\n"
+             "        MUL R6, R3\n"
+             "        MUL R6, R3\n"
+             "        ADD R6, R3\n"
+             "        DEC R3\n"
+             "        JNZ again\n"
+             "        RET\n",
+             muls);
+    return source;
+}
+
+static void test_long_and_free_chains(void **state)
+{
+    (void)state;
+    const char *source = long_calls();
+    check_program(source, MMU_BARE, 16, 16);
+    machine_t *m = boot(source, MMU_BARE, 16, 16);
+    run_to_trap(m, HOW_RUN);
+    /* LI is LUI + ORI */
+    assert_int_equal(machine_counters(m)->instructions, 1 + 2 + 320000 * 7 + 1 + 2 + 60000 * 36 + 1);
+    assert_int_equal(machine_counters(m)->loads, 1 + 2 * 60000);
+    machine_destroy(m);
+    timing_t free_memory;
+    timing_defaults(&free_memory);
+    free_memory.mem_cycles = free_memory.mul_cycles = free_memory.reloc_cycles = 0;
+    timing = &free_memory;
+    check_program(source, MMU_BARE, 16, 16);
+    check_program(source, MMU_RELOC, 16, 16);
+    check_program(program_loop, MMU_BARE, 16, 16);
+    timing_t slow_memory; /* blocks dearer than a chain's room: they run the reference way */
+    timing_defaults(&slow_memory);
+    slow_memory.mem_cycles = 200000;
+    timing = &slow_memory;
+    check_program(program_loop, MMU_RELOC, 16, 16);
+    timing = NULL;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -591,6 +776,8 @@ int main(void)
         cmocka_unit_test(test_rounds_cross_pages), cmocka_unit_test(test_alternating_pages),
         cmocka_unit_test(test_stride_pages),       cmocka_unit_test(test_bench_loops),
         cmocka_unit_test(test_aliased_frame),      cmocka_unit_test(test_cut_rounds),
+        cmocka_unit_test(test_chain_faults),       cmocka_unit_test(test_chain_stores_into_code),
+        cmocka_unit_test(test_long_and_free_chains),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
