@@ -71,7 +71,7 @@ static timing_t timing_table(int which)
     timing_t t;
     timing_defaults(&t);
     if (which == TIMING_CHEAP) { /* everything that may cost nothing does */
-        t.mem_cycles = t.mul_cycles = t.div_cycles = t.trap_cycles = 0;
+        t.mem_cycles = t.tlb_hit_cycles = t.mul_cycles = t.div_cycles = t.trap_cycles = 0;
         t.exec_cycles = 1;
     } else if (which == TIMING_DEAR) {
         t.mem_cycles = 7;
@@ -248,6 +248,35 @@ static machine_t *boot(const setup_t *su, uint32_t seed, space_t *sp)
     st.r[11] = sp->fault_ptr;
     st.r[ISA_REG_SP] = sp->stack_ptr;
     start_paged(m, &st, sp->prog.code);
+    return m;
+}
+
+/* A machine running the n words at logical address `at` under su in `mode`:
+ * paged, its first VPAGES pages mapped to the frames at FRAMES in order, for
+ * everything; base/limit, from base FRAMES; bare, where they are. */
+static machine_t *boot_words(const setup_t *su, mmu_mode_t mode, const uint32_t *words, uint32_t n, uint32_t at)
+{
+    machine_t *m = new_machine(su, 1);
+    machine_config_t cfg = m->cfg;
+    paging_geometry_t g;
+    paging_geometry(&cfg, &g);
+    const space_t sp = {.page = 1u << su->page_shift};
+    table_top = TABLES;
+    new_table(m, &sp, paging_table_bytes(&g, 0));
+    for (uint32_t vpn = 0; vpn < VPAGES; vpn++)
+        assert_true(machine_write32(m, leaf_slot(m, &sp, &g, vpn * sp.page),
+                                    pte_val(pte_make((FRAMES >> su->page_shift) + vpn,
+                                                     PTE_V | PTE_R | PTE_W | PTE_X | PTE_U))));
+    const uint32_t base = mode == MMU_BARE ? 0 : FRAMES;
+    for (uint32_t i = 0; i < n; i++)
+        assert_true(machine_write32(m, base + at + 4 * i, words[i]));
+    cpu_state_t st;
+    memset(&st, 0, sizeof st);
+    start_paged(m, &st, at);
+    if (mode != MMU_PAGED) {
+        mmu_regs_t regs = {.mode = mode, .base = FRAMES, .limit = VPAGES * sp.page, .fence = FRAMES};
+        machine_mmu_set(m, &regs);
+    }
     return m;
 }
 
@@ -487,9 +516,57 @@ static void test_random_plru(void **state)
     check_policy(TLB_PLRU);
 }
 
+/*
+ * Found by the random test (seed 0x3 under LRU, 512-byte pages, 2 levels, a
+ * 2-entry TLB, the cheap timing; and others): with memory accesses, TLB hits
+ * and MUL free, a MUL takes no cycle at all.  Stepped, the machine stops as
+ * soon as the clock reaches the limit, before the MUL; machine_run runs the
+ * whole block when its cost (3 cycles here) fits the budget exactly, the free
+ * MUL at its end included: one instruction more at the same clock (cpu.c
+ * run_paged: `h.cycles + b->cost > limit`; run_contiguous does the same with
+ * `next->cost > room`).  The block ends at its granule (0x100), as a block
+ * ending in a free instruction must.
+ */
+static void check_free_instruction_at_the_limit(mmu_mode_t mode)
+{
+    const setup_t su = {.page_shift = 12, .levels = 2, .tlb_entries = 16, .tlb_ways = 16, .policy = TLB_LRU,
+                        .timing = TIMING_CHEAP};
+    const uint32_t words[] = {isa_enc_i(OP_LOADI, 3, 3), isa_enc_i(OP_ADDI, 1, 1), isa_enc_i(OP_ADDI, 1, 1),
+                              isa_enc_r(OP_MUL, 2, 3, 0), isa_enc_i(OP_JMP, 0, 0xF0)};
+    static const char *const mode_names[] = {"bare", "base/limit", "paged"};
+    snprintf(where, sizeof where, "a free MUL that ends a block, %s", mode_names[mode]);
+    machine_t *a = boot_words(&su, mode, words, 5, 0xF0), *b = boot_words(&su, mode, words, 5, 0xF0);
+    for (uint64_t stop = 0; stop < 8; stop++)
+        assert_int_equal(run_both_to(a, b, machine_cycles(a) + 3, stop), STOP_BUDGET);
+    machine_destroy(a);
+    machine_destroy(b);
+}
+
+static void test_free_instruction_at_the_limit_paged(void **state)
+{
+    (void)state;
+    check_free_instruction_at_the_limit(MMU_PAGED);
+}
+
+/* The contiguous runner does the same. */
+static void test_free_instruction_at_the_limit_bare(void **state)
+{
+    (void)state;
+    check_free_instruction_at_the_limit(MMU_BARE);
+}
+
+static void test_free_instruction_at_the_limit_reloc(void **state)
+{
+    (void)state;
+    check_free_instruction_at_the_limit(MMU_RELOC);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_free_instruction_at_the_limit_paged),
+        cmocka_unit_test(test_free_instruction_at_the_limit_bare),
+        cmocka_unit_test(test_free_instruction_at_the_limit_reloc),
         cmocka_unit_test(test_random_lru),
         cmocka_unit_test(test_random_fifo),
         cmocka_unit_test(test_random_random),
