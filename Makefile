@@ -71,7 +71,7 @@ $(OUT)/version.h: FORCE
 	@printf '#define MMULAB_VERSION "%s"\n' '$(MMULAB_VERSION)' >$@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 $(OUT)/sim/runconfig.o: $(OUT)/version.h
-$(OUT)/sim/runconfig.o: CFLAGS += -I$(OUT)
+$(OUT)/sim/runconfig.o: CFLAGS_ALL += -I$(OUT) # not CFLAGS: a CFLAGS given to make (check-portable) would override it
 
 $(OUT)/libmmulab.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^

@@ -121,7 +121,7 @@ static void lean_flags(block_t *b)
         unsigned op = d->op, written = flags_written(op);
         d->op = lean_variant(op, written & live);
         live = (live & ~written) | flags_read(op);
-        if (live == ALL_FLAGS)
+        if (live == ALL_FLAGS) /* every flag's latest writer before i set it in full */
             b->cuts |= UINT32_C(1) << i;
     }
 }
@@ -162,6 +162,8 @@ block_t *block_decode(cmodel_t *cm, block_t *b, uint32_t pa)
     lean_flags(b);
     b->loads = b->insn[b->n - 1].cum_loads;
     b->stores = b->insn[b->n - 1].cum_stores;
+    b->accesses = b->n + b->loads + b->stores;
+    b->last_fetch = b->n + b->data_before[b->n - 1];
     b->counts = block_counts(b->n, b->loads, b->stores);
     cm->code_map[granule] = 1;
     return b;

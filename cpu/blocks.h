@@ -27,6 +27,10 @@
  * dispatch covers all 256 values and needs no range check. */
 #define DECODED_ILLEGAL 0xFE
 #define DECODED_END 0xFF
+/* A fast path's stop before an instruction that must not run in this round
+ * (the run's last round, cut at its cycle limit: block_stop_at); put in
+ * place of the instruction only while the block runs. */
+#define DECODED_STOP 0xFD
 
 /* Flag-lean variants the block decoder substitutes where its liveness pass
  * proves the flags an instruction would set are overwritten before anything
@@ -66,6 +70,15 @@ struct block {
     uint32_t gen;  /* its granule's generation when decoded       */
     uint32_t n;    /* instructions; 0 = empty slot                 */
     uint32_t loads, stores; /* data accesses of the whole block   */
+    uint32_t cuts;          /* bit i: every flag is live before insn[i], so
+                               a run may stop there with the flags as
+                               stepping leaves them (lean variants before
+                               any other place dropped flags it would show):
+                               block_prefix, block_starting_below */
+    uint32_t accesses;      /* paged: translations of one whole round,
+                               fetches and data: n + loads + stores       */
+    uint32_t last_fetch;    /* the place of the last instruction's fetch
+                               among them, counting from 1                */
     uint64_t cost; /* cycles of the whole block without misses     */
     block_t *chain; /* the block that followed last time (a hint)  */
     uint64_t chain_epoch; /* cm->link_epoch when chain was set (0: never) */
@@ -75,9 +88,6 @@ struct block {
                              linked (a run's base does not change)         */
     uint64_t counts;      /* n, loads and stores packed (block_counts)     */
     const void *const *threaded_by; /* the dispatch table of its handlers  */
-    uint32_t cuts; /* bit i: every flag is live before insn[i], so a run
-                      may stop there (block_prefix): lean variants before
-                      it drop none that shows */
     uint8_t data_before[BLOCK_MAX + 1]; /* data accesses of insn[0..i) */
     uint8_t data_insn[BLOCK_MAX];       /* the index of each instruction with a
                                            data access, in order (the paged
@@ -123,6 +133,56 @@ static inline void block_thread(block_t *b, const void *const *dispatch)
     b->threaded_by = dispatch;
 }
 
+/* How many of b's instructions start less than `room` cycles after b does
+ * (at least one): those the machine runs before a clock limit inside b. */
+static inline uint32_t block_reach(const block_t *b, uint64_t room)
+{
+    uint32_t n = 1;
+    while (n < b->n && b->insn[n - 1].cum_cost < room)
+        n++;
+    return n;
+}
+
+/*
+ * A clock limit inside a block is met two ways, each where its runner's
+ * accounting wants it: the contiguous runner adds a block's totals as a
+ * whole, so it runs a copy whose totals are the prefix's (block_prefix);
+ * the paged runner's replay and links name the block's own instructions, so
+ * it stops the block in place for one round (block_stop_at).  Both stop
+ * only at a cut (b->cuts), where the flags are as stepping leaves them.
+ */
+
+/* How many of b's instructions start below `limit` when b starts at cycle
+ * `now` (< limit), if the round may stop there (all of them, or a cut);
+ * 0 otherwise: then the reference path runs them. */
+static inline uint32_t block_starting_below(const block_t *b, uint64_t now, uint64_t limit)
+{
+    const uint32_t k = block_reach(b, limit - now);
+    return k < b->n && !(b->cuts >> k & 1) ? 0 : k;
+}
+
+/* Instruction `at` of a block, replaced by DECODED_STOP for one round
+ * (block_stop_at), and its own decoded opcode (block_unstop puts it back). */
+typedef struct {
+    decoded_t *at;
+    uint8_t op;
+} block_stop_t;
+
+static inline block_stop_t block_stop_at(block_t *b, uint32_t k, const void *const *dispatch)
+{
+    decoded_t *d = &b->insn[k];
+    const block_stop_t stop = {d, d->op};
+    d->op = DECODED_STOP;
+    d->handler = dispatch[DECODED_STOP];
+    return stop;
+}
+
+static inline void block_unstop(block_stop_t stop, const void *const *dispatch)
+{
+    stop.at->op = stop.op;
+    stop.at->handler = dispatch[stop.op];
+}
+
 /* Whether b's last instruction transfers control (else it ends at its
  * size or its granule's end, and goes on at the next address). */
 static inline bool ends_in_transfer(const block_t *b)
@@ -140,9 +200,7 @@ static inline bool ends_in_transfer(const block_t *b)
  */
 static inline block_t *block_prefix(block_t *part, const block_t *b, uint64_t room)
 {
-    uint32_t n = 1;
-    while (n < b->n && b->insn[n - 1].cum_cost < room)
-        n++;
+    uint32_t n = block_reach(b, room);
     while (n && n < b->n && !(b->cuts >> n & 1))
         n--;
     if (!n)

@@ -288,7 +288,9 @@ typedef struct {
     tlb_entry_t *fetch;       /* the entry the block's fetches hit          */
     uint64_t round;           /* whole rounds of the block done so far      */
     run_pos_t settled;        /* TLB accounting is done for positions before this */
-    uint64_t limit;           /* the run's cycle limit                       */
+    uint64_t room;            /* cycles below the run's limit after the round
+                                 running, less its walks so far (0 for a round
+                                 cut at the limit)                         */
 } exec_ctx_t;
 
 /* The PC of a decoded instruction, computed only where it is needed (calls,
@@ -422,29 +424,33 @@ static NOINLINE void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *
  * case: the replay of account_tlb_as with its places known from the block
  * (data_insn lists the instructions that accessed data; the j-th of them,
  * instruction i, made the (i + j + 2)-th access of the round, its fetch the
- * one before).  The fetches' touch is left to the caller where touches
+ * one before).  Nothing was settled in the round, so every data access hit
+ * a shortcut and its instruction holds the entry.  The fetches' touch is left to the caller where touches
  * commute: returns its stamp, or 0 when it was made (the policy needs the
  * touches in order) or the last instruction's data access on the same
  * entry covers it. */
 static ALWAYS_INLINE uint64_t account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b)
 {
-    const uint32_t data = b->loads + b->stores, last = b->n - 1;
     const uint64_t base = mmu->ref_clock;
-    mmu->tlb->hits += b->n + data;
-    mmu->ref_clock = base + b->n + data;
-    const uint32_t before_last = b->data_before[last]; /* data accesses before the last instruction's */
-    for (uint32_t j = 0; j < before_last; j++) {
-        const uint32_t i = b->data_insn[j];
-        touch_data(mmu, &b->insn[i], base + i + j + 2);
+    mmu->tlb->hits += b->accesses;
+    mmu->ref_clock = base + b->accesses;
+    const uint32_t before_last = b->data_before[b->n - 1]; /* data accesses before the last instruction's */
+    if (before_last) { /* the first apart: most blocks have one, and need no loop state across it */
+        const uint32_t first = b->data_insn[0];
+        mmu_hit_late(mmu, b->insn[first].entry, base + first + 2);
+        for (uint32_t j = 1; UNLIKELY(j < before_last); j++) {
+            const uint32_t i = b->data_insn[j];
+            mmu_hit_late(mmu, b->insn[i].entry, base + i + j + 2);
+        }
     }
-    const uint64_t fetch_stamp = base + last + before_last + 1; /* the last instruction: its fetch, then its data */
-    const decoded_t *d = &b->insn[last];
+    const uint64_t fetch_stamp = base + b->last_fetch; /* the last instruction: its fetch, then its data */
+    const decoded_t *d = &b->insn[b->n - 1];
     if (UNLIKELY(!tlb_touches_commute(mmu->tlb))) { /* the order of touches matters: none held back */
         mmu_hit_late(mmu, fetch, fetch_stamp);
         touch_data(mmu, d, fetch_stamp + 1);
         return 0;
     }
-    if (d->size && d->entry) {
+    if (d->size) {
         mmu_hit_late(mmu, d->entry, fetch_stamp + 1);
         if (d->entry == fetch)
             return 0;
@@ -572,8 +578,10 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
     d->entry = NULL; /* counted and ordered already */
     *pa = m.pa;
     *host = e->x->mem + m.pa;
-    if (m.fetch_lost || round_start + b->cost + m.walk > e->limit)
+    if (m.fetch_lost || m.walk > e->room) /* the round no longer fits below the limit */
         e->result = EX_SPLIT;
+    else
+        e->room -= m.walk;
     return true;
 }
 
@@ -917,7 +925,8 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_
  * the one function that runs them (labels are local to a function), which
  * has the block's `fall_through` at hand; the handlers jump to
  * `threaded_next` with the result in `ex` (and the block's end with
- * `next_pc` set).  Each decoded
+ * `next_pc` set; a DECODED_STOP as a hand-over: the instruction it stands
+ * in for does not run).  Each decoded
  * instruction holds its handler's address (block_thread), so going on to the
  * next instruction is one indirect jump through it (THREADED_JUMP).
  *
@@ -931,7 +940,7 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_
 #define THREADED_LEAN_ENTRY(name) [DECODED_##name] = &&lean_##name,
 #define THREADED_TABLE                                                                                        \
     {ISA_TABLE(THREADED_ISA_ENTRY) DECODED_LEAN_TABLE(THREADED_LEAN_ENTRY)[DECODED_ILLEGAL] = &&op_illegal, \
-     [DECODED_END] = &&op_end}
+     [DECODED_END] = &&op_end, [DECODED_STOP] = &&op_stop}
 #define THREADED_JUMP(d) goto *(d)->handler
 #define THREADED_ISA_HANDLER(name, ...)                                                                       \
     op_##name : ex = exec_op(&e, d, &next_pc, fall_through, OP_##name);                                                      \
@@ -946,6 +955,9 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_
     op_end:                                                                                                    \
     next_pc = fall_through;                                                                                    \
     ex = EX_END;                                                                                               \
+    goto threaded_next;                                                                                        \
+    op_stop:                                                                                                   \
+    ex = EX_BAIL;                                                                                              \
     goto threaded_next;
 #else
 #define THREADED_TABLE {NULL}
@@ -966,6 +978,9 @@ static ALWAYS_INLINE exec_t execute(exec_ctx_t *e, decoded_t *d, uint32_t *next_
     case DECODED_END:                                                                                          \
         next_pc = fall_through;                                                                                \
         ex = EX_END;                                                                                           \
+        break;                                                                                                 \
+    case DECODED_STOP:                                                                                         \
+        ex = EX_BAIL;                                                                                          \
         break;                                                                                                 \
     default:                                                                                                   \
         ex = exec_op(&e, d, &next_pc, fall_through, DECODED_ILLEGAL);                                                        \
@@ -1094,7 +1109,7 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
     const run_consts_t x = run_consts(cm, mode);
     hot_t h = hot_load(cm);
     uint64_t extra = 0; /* no walks here */
-    exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_RELOC, .fast = true, .extra = &extra, .limit = limit};
+    exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_RELOC, .fast = true, .extra = &extra};
     block_t *b = NULL; /* the block that ran last, if it ran whole */
     block_t partial;   /* the start of a block the limit falls inside */
     cm->link_epoch++;  /* links from other runs were checked against other registers */
@@ -1230,10 +1245,16 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
  * A block runs its instructions through the threaded dispatch while they
  * complete in the ordinary way; one that jumps back to its own start -- a
  * loop that is one block -- goes round again at once while another round
- * fits below the limit.  A last round shorter than the block means the next
- * instruction bailed (the reference path runs it), a store rewrote decoded
- * code, or a miss split the block (paged_data_slow).
+ * fits below the limit.  A block that does not fit below the limit runs
+ * the instructions that start below it and stops (a DECODED_STOP in place of
+ * the next one for that round).  A last round shorter than the block means
+ * that stop, or the next instruction bailed (the reference path runs it), a
+ * store rewrote decoded code, or a miss split the block (paged_data_slow).
  */
+/* No block: what run_paged's `prev` is when no block ran last, never
+ * linked (chain_epoch 0) and never written. */
+static block_t unlinked_block;
+
 static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
 {
     static const void *const dispatch[256] = THREADED_TABLE;
@@ -1241,11 +1262,11 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
     const run_consts_t x = run_consts(cm, MMU_PAGED);
     hot_t h = hot_load(cm);
     uint64_t extra;
-    exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_PAGED, .fast = true, .extra = &extra, .limit = limit};
+    exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_PAGED, .fast = true, .extra = &extra};
     /* the block that ran last, if it left at its end with its fetch entry
-     * intact, and where it ran: a block it is linked to on the same page is
-     * fetched through the same entry */
-    block_t *prev = NULL;
+     * intact (else unlinked_block), and where it ran: a block it is linked
+     * to on the same page is fetched through the same entry */
+    block_t *prev = &unlinked_block;
     uint32_t prev_pc = 0;
     tlb_entry_t *fetch = NULL;
     /* The fetches' latest touch of `fetch` (its stamp), held back while
@@ -1253,37 +1274,52 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
      * touch of it replaces it, and it is made only when the chain ends or
      * a block made no progress (0: none held back). */
     uint64_t late_fetch = 0;
-    cm->link_epoch++; /* links from other runs were checked against other registers */
+    block_stop_t stop = {NULL, 0}; /* a stop in the block running, if any */
+    /* cm->link_epoch, which only a lookup, a write to decoded code, a miss
+     * or a reference step bumps: reread after each but a whole round with
+     * nothing settled, which did none of them */
+    uint64_t link_epoch = ++cm->link_epoch; /* links from other runs were checked against other registers */
     while (h.cycles < limit) {
         const uint32_t pc = h.pc;
-        const bool same_page = prev && !((pc ^ prev_pc) & x.page_mask);
         block_t *b;
-        if (same_page && prev->chain_step == pc - prev_pc && prev->chain_epoch == cm->link_epoch) {
+        if (prev->chain_step == pc - prev_pc && prev->chain_epoch == link_epoch) {
             /* linked in this run, nothing retired or replaced since, and
-             * the fetches still hit `fetch` (the lookup's checks passed) */
+             * the fetches still hit `fetch` (the lookup's checks passed): a
+             * link is made only to the same page, and prev ran at the same
+             * offset in its page as then (blocks are keyed by physical
+             * address), so the same step lands on the same page again */
             b = prev->chain;
-            if (UNLIKELY(h.cycles + b->cost > limit))
-                goto reference;
         } else {
             touch_late_fetch(&cm->mmu, fetch, &late_fetch);
+            const bool same_page = prev != &unlinked_block && !((pc ^ prev_pc) & x.page_mask);
             const paged_shortcut_t *s = (pc & 3) ? NULL : paged_shortcut(p, ACC_FETCH, pc);
             fetch = s ? s->entry : NULL;
-            b = s ? block_lookup(cm, prev ? prev->chain : NULL, paged_shortcut_pa(cm, s, pc)) : NULL;
-            if (UNLIKELY(!b || h.cycles + b->cost > limit))
+            b = s ? block_lookup(cm, prev->chain, paged_shortcut_pa(cm, s, pc)) : NULL;
+            link_epoch = cm->link_epoch; /* after the lookup: a decode bumps it */
+            if (UNLIKELY(!b))
                 goto reference;
             block_thread(b, dispatch);
             if (same_page) { /* the same entry maps both: b is prev's block plus the step */
                 prev->chain = b;
                 prev->chain_step = pc - prev_pc;
-                prev->chain_epoch = cm->link_epoch; /* after the lookup: a decode bumps it */
+                prev->chain_epoch = link_epoch;
             }
         }
-        prev = NULL;
+        prev = &unlinked_block;
         const uint32_t fall_through = pc + 4 * b->n;
-        /* another round fits while the cycles spent stay within this (no
-         * wrap: the block fits; when another cannot, spent >= b->cost passes it) */
-        const uint64_t round_room = limit - h.cycles - b->cost;
-        uint64_t spent = 0; /* cycles of the whole rounds so far */
+        /* another round fits while e.room covers the block's cost */
+        const uint64_t room = limit - h.cycles; /* above 0 */
+        e.room = room - b->cost;
+        if (UNLIKELY(b->cost > room)) {
+            /* the run's last round: only the instructions that start below
+             * the limit run, as the reference path would run them */
+            e.room = 0;
+            const uint32_t k = block_starting_below(b, h.cycles, limit);
+            if (!k)
+                goto reference; /* no cut there: the flags would show lean variants */
+            if (k < b->n)
+                stop = block_stop_at(b, k, dispatch);
+        }
         uint32_t next_pc;
         decoded_t *d;
         exec_t ex;
@@ -1307,15 +1343,16 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         bool round_ended = false; /* left at the end of a round, not inside one */
         if (ex == EX_END) {
             e.round++;
-            spent += b->cost;
-            if (next_pc == pc && spent + extra <= round_room)
+            if (next_pc == pc && e.room >= b->cost) {
+                e.room -= b->cost;
                 goto round; /* the block cannot have changed: a write to it ends the round */
+            }
             if (e.round == 1 && !e.settled.index) { /* settled.round is 0 in the first round */
                 /* one whole round from the start, the commonest: no
-                 * multiplications, and its fetch entry is intact */
+                 * multiplications, its fetch entry is intact, and no walk
+                 * added cycles (a miss settles) */
                 h.pc = next_pc;
                 account_block(&h, b, 1, 0);
-                h.cycles += extra;
                 late_fetch = account_tlb_one_round(&cm->mmu, fetch, b);
                 prev = b;
                 prev_pc = pc;
@@ -1323,8 +1360,13 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             }
             round_ended = true;
             d = b->insn;
-        } else if (ex == EX_CODE_WRITTEN || ex == EX_SPLIT) {
-            d++;
+        } else { /* never after a stop: the instruction that ends the block did not run */
+            if (UNLIKELY(stop.at)) {
+                block_unstop(stop, dispatch);
+                stop.at = NULL;
+            }
+            if (ex == EX_CODE_WRITTEN || ex == EX_SPLIT)
+                d++;
         }
         uint32_t done = (uint32_t)(d - b->insn);
         if (done == b->n) { /* left after the round's last instruction */
@@ -1346,6 +1388,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         }
         account_block(&h, b, e.round, done);
         account_tlb(&cm->mmu, fetch, b, e.settled, (run_pos_t){e.round, done});
+        link_epoch = cm->link_epoch; /* a miss or a write to decoded code may have bumped it */
         if (round_ended && ex == EX_END) { /* not split: `fetch` still maps the page */
             prev = b;
             prev_pc = pc;
@@ -1354,11 +1397,12 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             continue;
     reference:
         touch_late_fetch(&cm->mmu, fetch, &late_fetch);
-        prev = NULL;
+        prev = &unlinked_block;
         hot_store(cm, &h);
         if (reference_step_paged(cm) == STOP_TRAP)
             return STOP_TRAP;
         h = hot_load(cm);
+        link_epoch = cm->link_epoch;
     }
     touch_late_fetch(&cm->mmu, fetch, &late_fetch);
     hot_store(cm, &h);

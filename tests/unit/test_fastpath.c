@@ -337,6 +337,48 @@ static void assert_same_machines(machine_t *a, machine_t *b)
     assert_memory_equal(ra->refbit, rb->refbit, ra->nframes);
 }
 
+/* Run source the way `how` says and require what stepping it did. */
+static void check_run(const char *source, mmu_mode_t mode, uint32_t tlb_entries, uint32_t ways, machine_t *ref,
+                      trap_t tref, how_t how)
+{
+    machine_t *m = boot(source, mode, tlb_entries, ways);
+    trap_t t = run_to_trap(m, how);
+    assert_int_equal(t.cause, tref.cause);
+    assert_int_equal(t.access, tref.access);
+    assert_int_equal(t.pc, tref.pc);
+    assert_int_equal(t.insn, tref.insn);
+    assert_int_equal(t.vaddr, tref.vaddr);
+    assert_int_equal(t.paddr, tref.paddr);
+    assert_int_equal(t.number, tref.number);
+    assert_same_machines(m, ref);
+    machine_destroy(m);
+}
+
+/* Run m to cycle `limit` by machine_run and ref by single steps (each
+ * instruction that starts below the limit), and require the same clock,
+ * place and counters where both stopped; true once both trapped. */
+static bool run_both_to(machine_t *m, machine_t *ref, uint64_t limit)
+{
+    stop_t stop = machine_run(m, limit), stop_ref = STOP_BUDGET;
+    while (stop_ref != STOP_TRAP && machine_cycles(ref) < limit) {
+        retire_t rt;
+        stop_ref = machine_step(ref, &rt);
+    }
+    assert_int_equal(stop, stop_ref);
+    assert_int_equal(machine_cycles(m), machine_cycles(ref));
+    cpu_state_t s, sref;
+    machine_get_state(m, &s);
+    machine_get_state(ref, &sref);
+    assert_int_equal(s.pc, sref.pc);
+    assert_int_equal(s.flags, sref.flags); /* a cut after a lean variant would show its dropped flags */
+    assert_memory_equal(s.r, sref.r, sizeof s.r);
+    const hw_counters_t *c = machine_counters(m), *cref = machine_counters(ref);
+    assert_int_equal(c->instructions, cref->instructions);
+    assert_int_equal(c->tlb_hits, cref->tlb_hits);
+    assert_int_equal(c->tlb_misses, cref->tlb_misses);
+    return stop == STOP_TRAP;
+}
+
 /* The fast path in small budgets against the reference path stepped to
  * the same clock: each run stops where stepping would (a limit met inside
  * a chain of linked blocks, a loop's rounds counted ahead or a block), with
@@ -346,22 +388,7 @@ static void check_budget_edges(const char *source, mmu_mode_t mode, uint32_t tlb
     machine_t *fast = boot(source, mode, tlb_entries, ways), *ref = boot(source, mode, tlb_entries, ways);
     for (uint64_t guard = 0; guard < 10000000; guard++) {
         const uint64_t limit = machine_cycles(fast) + 1 + (guard % 7 ? guard % 13 : guard % 701);
-        const stop_t stop = machine_run(fast, limit);
-        stop_t stop_ref = STOP_BUDGET;
-        while (stop_ref == STOP_BUDGET && machine_cycles(ref) < limit) {
-            retire_t rt;
-            stop_ref = machine_step(ref, &rt);
-        }
-        assert_int_equal(stop, stop_ref);
-        assert_int_equal(machine_cycles(fast), machine_cycles(ref));
-        assert_int_equal(machine_counters(fast)->instructions, machine_counters(ref)->instructions);
-        cpu_state_t sf, sr;
-        machine_get_state(fast, &sf);
-        machine_get_state(ref, &sr);
-        assert_int_equal(sf.pc, sr.pc);
-        assert_int_equal(sf.flags, sr.flags); /* a lean variant's dropped flags must not show */
-        assert_memory_equal(sf.r, sr.r, sizeof sf.r);
-        if (stop == STOP_TRAP)
+        if (run_both_to(fast, ref, limit))
             break;
     }
     machine_destroy(fast);
@@ -372,19 +399,8 @@ static void check_program(const char *source, mmu_mode_t mode, uint32_t tlb_entr
 {
     machine_t *ref = boot(source, mode, tlb_entries, ways);
     trap_t tref = run_to_trap(ref, HOW_STEP);
-    for (how_t how = HOW_RUN; how <= HOW_SLICES; how++) {
-        machine_t *m = boot(source, mode, tlb_entries, ways);
-        trap_t t = run_to_trap(m, how);
-        assert_int_equal(t.cause, tref.cause);
-        assert_int_equal(t.access, tref.access);
-        assert_int_equal(t.pc, tref.pc);
-        assert_int_equal(t.insn, tref.insn);
-        assert_int_equal(t.vaddr, tref.vaddr);
-        assert_int_equal(t.paddr, tref.paddr);
-        assert_int_equal(t.number, tref.number);
-        assert_same_machines(m, ref);
-        machine_destroy(m);
-    }
+    for (how_t how = HOW_RUN; how <= HOW_SLICES; how++)
+        check_run(source, mode, tlb_entries, ways, ref, tref, how);
     machine_destroy(ref);
     check_budget_edges(source, mode, tlb_entries, ways);
 }
@@ -543,6 +559,35 @@ static void test_aliased_frame(void **state)
     assert_int_equal(top, 4 * 6); /* the last return address, after CALL far */
     machine_destroy(m);
     alias_vpn = 0;
+}
+
+/* Budgets of every size from one cycle to a few blocks' worth, so that
+ * the run's last round is cut after every instruction of every block (the
+ * fast path runs what starts below the limit and stops there), with misses
+ * and their walks inside cut rounds where the TLB is small; each budget's
+ * end compared with single steps to the same limit. */
+static void test_cut_rounds(void **state)
+{
+    (void)state;
+    const char *const programs[] = {program_loop, program_callelem, program_twopage};
+    const struct {
+        mmu_mode_t mode;
+        uint32_t entries, ways;
+    } shapes[] = {{MMU_PAGED, 16, 16}, {MMU_PAGED, 2, 2}, {MMU_RELOC, 16, 16}};
+    for (int i = 0; i < 3; i++) {
+        for (int j = 0; j < 3; j++) {
+            for (uint64_t slice = 1; slice <= 41; slice += 1 + slice / 8) {
+                machine_t *m = boot(programs[i], shapes[j].mode, shapes[j].entries, shapes[j].ways);
+                machine_t *ref = boot(programs[i], shapes[j].mode, shapes[j].entries, shapes[j].ways);
+                uint64_t limit = 0;
+                for (bool trapped = false; !trapped;)
+                    trapped = run_both_to(m, ref, limit += slice);
+                assert_same_machines(m, ref);
+                machine_destroy(m);
+                machine_destroy(ref);
+            }
+        }
+    }
 }
 
 static void test_fault_in_loop(void **state)
@@ -730,8 +775,9 @@ int main(void)
         cmocka_unit_test(test_relinked_block),
         cmocka_unit_test(test_rounds_cross_pages), cmocka_unit_test(test_alternating_pages),
         cmocka_unit_test(test_stride_pages),       cmocka_unit_test(test_bench_loops),
-        cmocka_unit_test(test_aliased_frame),      cmocka_unit_test(test_chain_faults),
-        cmocka_unit_test(test_chain_stores_into_code), cmocka_unit_test(test_long_and_free_chains),
+        cmocka_unit_test(test_aliased_frame),      cmocka_unit_test(test_cut_rounds),
+        cmocka_unit_test(test_chain_faults),       cmocka_unit_test(test_chain_stores_into_code),
+        cmocka_unit_test(test_long_and_free_chains),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
