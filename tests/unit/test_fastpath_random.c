@@ -70,7 +70,7 @@ static timing_t timing_table(int which)
 {
     timing_t t;
     timing_defaults(&t);
-    if (which == TIMING_CHEAP) { /* everything that may cost nothing does */
+    if (which == TIMING_CHEAP) { /* everything that may cost nothing does: a MUL, DIVU or REMU costs no cycle at all */
         t.mem_cycles = t.tlb_hit_cycles = t.mul_cycles = t.div_cycles = t.trap_cycles = 0;
         t.exec_cycles = 1;
     } else if (which == TIMING_DEAR) {
