@@ -21,6 +21,9 @@ Q := $(if $(V),,@)
 LIB_SRC := $(wildcard cpu/*.c mmu/*.c machine/*.c toolchain/*.c os/*.c studies/*.c obs/*.c sim/*.c)
 CLI_SRC := $(wildcard cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
+# Helpers the unit tests share (tests/unit/*.c that are not tests), linked into each.
+UNIT_HELPER_OBJ := $(patsubst %.c,$(OUT)/%.o,$(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c)))
+.SECONDARY: $(UNIT_HELPER_OBJ)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(OUT)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(OUT)/%.o)
@@ -77,10 +80,10 @@ $(OUT)/mmulab: $(CLI_OBJ) $(OUT)/libmmulab.a
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(SAN) -o $@ $(CLI_OBJ) $(OUT)/libmmulab.a $(LDLIBS_ALL)
 
-$(OUT)/tests/%: tests/unit/%.c $(OUT)/libmmulab.a
+$(OUT)/tests/%: tests/unit/%.c $(UNIT_HELPER_OBJ) $(OUT)/libmmulab.a
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  TEST-CC $<")
-	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(OUT)/libmmulab.a -lcmocka $(LDLIBS_ALL)
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(UNIT_HELPER_OBJ) $(OUT)/libmmulab.a -lcmocka $(LDLIBS_ALL)
 
 # The suites run by `check`: unit tests (cmocka), then every tests/*.sh
 # suite; mk/*.mk add their test binaries to check-binaries.
@@ -116,7 +119,7 @@ bench: all
 clean:
 	rm -rf $(OUT) $(GUEST_LIBS)
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_HELPER_OBJ:.o=.d)
 
 # Parts with their own dependencies (the viewer: SDL2; the RTL: Verilator)
 # keep their rules in mk/*.mk, so the core builds and tests without them.

@@ -165,6 +165,7 @@ block_t *block_decode(cmodel_t *cm, block_t *b, uint32_t pa)
     b->accesses = b->n + b->loads + b->stores;
     b->last_fetch = b->n + b->data_before[b->n - 1];
     b->counts = block_counts(b->n, b->loads, b->stores);
+    b->need = b->cost + (b->n == 1 ? b->cost == 0 : b->cost == b->insn[b->n - 2].cum_cost);
     cm->code_map[granule] = 1;
     return b;
 }

@@ -80,6 +80,10 @@ struct block {
     uint32_t last_fetch;    /* the place of the last instruction's fetch
                                among them, counting from 1                */
     uint64_t cost; /* cycles of the whole block without misses     */
+    uint64_t need; /* cycles of room a whole round needs below a clock
+                      limit: its cost, and one more if it ends in free
+                      instructions (a timing may make one cost 0), which
+                      start at its end and must start below the limit */
     block_t *chain; /* the block that followed last time (a hint)  */
     uint64_t chain_epoch; /* cm->link_epoch when chain was set (0: never) */
     uint32_t chain_step;  /* paged: the chain's virtual address less this
@@ -211,6 +215,7 @@ static inline block_t *block_prefix(block_t *part, const block_t *b, uint64_t ro
     part->pa = b->pa;
     part->n = n;
     part->cost = last->cum_cost;
+    part->need = part->cost; /* it never ends in a free instruction: that one would start at room */
     part->loads = last->cum_loads;
     part->stores = last->cum_stores;
     part->counts = block_counts(n, last->cum_loads, last->cum_stores);

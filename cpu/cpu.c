@@ -289,8 +289,9 @@ typedef struct {
     uint64_t round;           /* whole rounds of the block done so far      */
     run_pos_t settled;        /* TLB accounting is done for positions before this */
     uint64_t room;            /* cycles below the run's limit after the round
-                                 running, less its walks so far (0 for a round
-                                 cut at the limit)                         */
+                                 running and the room a round needs
+                                 (block.need), less its walks so far (0 for a
+                                 round cut at the limit)                   */
 } exec_ctx_t;
 
 /* The PC of a decoded instruction, computed only where it is needed (calls,
@@ -1134,8 +1135,8 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
             /* after the lookup: a decode bumps the epoch */
             b->chain_epoch = chain_followable(next) ? cm->link_epoch : 0;
         }
-        if (UNLIKELY(next->cost > room)) {
-            if (next->cost <= limit - h.cycles)
+        if (UNLIKELY(next->need > room)) {
+            if (next->need <= limit - h.cycles)
                 goto reference;
             /* the limit falls inside it: the instructions that start
              * before it (or fewer: block_prefix), from a copy, and the
@@ -1173,7 +1174,7 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
         room -= b->cost;
         counts += b->counts;
     follow:
-        if (b->chain_epoch == epoch && b->chain_pc == next_pc && b->chain->cost <= room) {
+        if (b->chain_epoch == epoch && b->chain_pc == next_pc && b->chain->need <= room) {
             /* linked in this run, and nothing retired or replaced since: the
              * checks above passed for this very block at this very pc */
             b = b->chain;
@@ -1200,11 +1201,11 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
         }
         rounds_left = 0;
         epoch = cm->link_epoch;
-        if (!chain_followable(b) || b->cost > room)
+        if (!chain_followable(b) || b->need > room)
             goto follow;
         /* count the rounds that fit now; in them the epoch is one no link
          * has, so a round that leaves the loop takes the slow way above */
-        rounds_left = (int64_t)(room / b->cost); /* room < 2^63 */
+        rounds_left = (int64_t)((room - b->need) / b->cost + 1); /* the last one's need fits; room < 2^63 */
         room -= (uint64_t)rounds_left * b->cost;
         counts += (uint64_t)rounds_left * b->counts;
         epoch = UINT64_MAX;
@@ -1307,10 +1308,11 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         }
         prev = &unlinked_block;
         const uint32_t fall_through = pc + 4 * b->n;
-        /* another round fits while e.room covers the block's cost */
+        /* another round fits while e.room covers the block's cost: e.room
+         * is what is left after this round and the room it needs (b->need) */
         const uint64_t room = limit - h.cycles; /* above 0 */
-        e.room = room - b->cost;
-        if (UNLIKELY(b->cost > room)) {
+        e.room = room - b->need;
+        if (UNLIKELY(b->need > room)) {
             /* the run's last round: only the instructions that start below
              * the limit run, as the reference path would run them */
             e.room = 0;

@@ -26,6 +26,7 @@
 #include "../../toolchain/asm.h"
 #include "../../machine/isa.h"
 #include "../../machine/machine.h"
+#include "random_program.h"
 
 #define MEM (64u << 10) /* physical memory of the test machine     */
 #define CODE 0x100u     /* where every test program starts          */
@@ -237,7 +238,6 @@ static void test_alu_results_and_flags(void **state)
 
 /* ---- branches ----------------------------------------------------------- */
 
-static const unsigned cond_ops[] = {OP_JZ, OP_JNZ, OP_JLT, OP_JGE, OP_JLE, OP_JGT, OP_JB, OP_JAE, OP_JBE, OP_JA};
 
 /* docs/isa.md: which flags each conditional jump tests. */
 static bool taken_by_flags(unsigned op, uint32_t f)
@@ -1096,66 +1096,13 @@ static void test_seed_vector_copy_under_base_limit(void **state)
 #define NPROG 192u     /* its words                              */
 #define DATA 0x3000u   /* data the pointer registers point into  */
 
-static uint32_t xorshift(uint32_t *s)
-{
-    *s ^= *s << 13;
-    *s ^= *s >> 17;
-    *s ^= *s << 5;
-    return *s;
-}
-
-/* One random instruction, weighted towards what the block decoder rewrites:
- * flag-setting arithmetic next to conditional jumps and possible traps. */
-static uint32_t random_insn(uint32_t *s)
-{
-    static const unsigned flag_setters[] = {OP_ADD, OP_ADDI, OP_SUB, OP_SUBI, OP_CMP, OP_CMPI, OP_INC,
-                                            OP_DEC, OP_NEG,  OP_AND, OP_OR,   OP_XOR,  OP_SHL, OP_MUL};
-    unsigned kind = xorshift(s) % 100, op;
-    if (kind < 35)
-        op = flag_setters[xorshift(s) % (sizeof flag_setters / sizeof flag_setters[0])];
-    else if (kind < 55)
-        op = cond_ops[xorshift(s) % (sizeof cond_ops / sizeof cond_ops[0])];
-    else if (kind < 65)
-        op = xorshift(s) % 2 ? OP_DIVU : OP_REMU; /* by R0..R7: now and then by zero */
-    else if (kind < 80) {
-        static const unsigned mem_ops[] = {OP_LOADM, OP_STOREM, OP_LOADBM, OP_STOREBM, OP_LOADA,
-                                           OP_STOREA, OP_PUSH, OP_POP};
-        op = mem_ops[xorshift(s) % (sizeof mem_ops / sizeof mem_ops[0])];
-    } else {
-        for (;;) {
-            op = xorshift(s) & 0xFF;
-            if (!isa_info[op].valid) {
-                if (xorshift(s) % 97 == 0)
-                    return op << 24 | (xorshift(s) & 0xFFFFFF); /* now and then an illegal word */
-                continue;
-            }
-            if ((op == OP_HALT || op == OP_SYSCALL || op == OP_RET) && xorshift(s) % 4)
-                continue; /* rarer: they end runs */
-            break;
-        }
-    }
-    unsigned ra = xorshift(s) % 8; /* results in R0..R7: R8..R15 keep their roles */
-    unsigned rb = op == OP_DIVU || op == OP_REMU ? xorshift(s) % 8 : xorshift(s) % 16;
-    uint32_t r = xorshift(s);
-    switch (isa_info[op].form) {
-    case FORM_A: return isa_enc_i(op, 0, PROG + 4 * (r % NPROG));
-    case FORM_RJ: return isa_enc_r(op, 0, 12 + r % 2, 0); /* R12, R13: code addresses */
-    case FORM_RM: /* R8..R11 point at data, the program, the limit; sometimes misaligned */
-        return isa_enc_r(op, ra, 8 + r % 4, (uint32_t)((int)(r >> 8) % 64 - 16) * (r & 0x100000 ? 1 : 4));
-    case FORM_RA: return isa_enc_i(op, ra, DATA + ((r >> 4) % 0x100) * (r & 1 ? 1 : 4));
-    case FORM_RI: return isa_enc_i(op, ra, r & 0x100 ? r >> 12 : r % 40);
-    case FORM_I: return isa_enc_i(op, 0, r % 4);
-    case FORM_RR: return isa_enc_r(op, ra, rb, 0);
-    case FORM_R: return isa_enc_r(op, op == OP_PUSH ? rb : ra, 0, 0);
-    default: return op << 24;
-    }
-}
+static const random_layout_t random_layout = {.code = PROG, .code_words = NPROG, .data = DATA, .data_bytes = 0x400};
 
 static void set_up_random(machine_t *m, uint32_t seed, uint32_t base, bool reloc)
 {
     uint32_t s = seed;
     for (uint32_t i = 0; i < NPROG; i++)
-        assert_true(machine_write32(m, base + PROG + 4 * i, random_insn(&s)));
+        assert_true(machine_write32(m, base + PROG + 4 * i, random_insn(&random_layout, &s)));
     for (uint32_t a = DATA; a < DATA + 0x400; a += 4)
         assert_true(machine_write32(m, base + a, xorshift(&s)));
     if (reloc)
@@ -1166,16 +1113,8 @@ static void set_up_random(machine_t *m, uint32_t seed, uint32_t base, bool reloc
     memset(&st, 0, sizeof st);
     st.pc = PROG;
     st.priv = MODE_USER;
-    for (int r = 0; r < 8; r++) {
-        uint32_t k = xorshift(&s) % 4;
-        st.r[r] = k == 0 ? 0 : k == 1 ? xorshift(&s) % 64 : k == 2 ? 0x80000000u - xorshift(&s) % 4 : xorshift(&s);
-    }
-    st.r[8] = DATA;
-    st.r[9] = DATA + 0x200;
-    st.r[10] = PROG + 4 * (xorshift(&s) % NPROG); /* stores here rewrite code */
-    st.r[11] = 0x4000 - 8;                         /* next to the limit or into the OS */
-    st.r[12] = PROG;
-    st.r[13] = PROG + 4 * (xorshift(&s) % NPROG);
+    random_registers(&random_layout, &s, &st);
+    st.r[11] = 0x4000 - 8; /* next to the limit or into the OS */
     st.r[ISA_REG_SP] = DATA + 0x300;
     machine_set_state(m, &st);
 }
