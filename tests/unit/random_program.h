@@ -10,6 +10,7 @@
 #ifndef MMULAB_TEST_RANDOM_PROGRAM_H
 #define MMULAB_TEST_RANDOM_PROGRAM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../../machine/isa.h"
@@ -38,5 +39,10 @@ uint32_t random_insn(const random_layout_t *l, uint32_t *s);
 /* Random values in R0..R7 and the pointers R8, R9, R10, R12, R13 for l;
  * R11, SP, PC and the rest of *st are left to the caller. */
 void random_registers(const random_layout_t *l, uint32_t *s, cpu_state_t *st);
+
+/* Whether the first `size` bytes of a's and b's physical memory are the
+ * same; if not, *at is the first address that differs (`size` if either
+ * could not be read). */
+bool same_memory(machine_t *a, machine_t *b, uint32_t size, uint32_t *at);
 
 #endif

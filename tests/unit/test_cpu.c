@@ -1137,15 +1137,9 @@ static void same_machines(machine_t *a, machine_t *b, uint32_t seed, uint64_t st
     assert_int_equal(ca->loads, cb->loads);
     assert_int_equal(ca->stores, cb->stores);
     assert_int_equal(ca->traps, cb->traps);
-    static uint8_t ma[MEM], mb[MEM];
-    assert_true(machine_phys_read(a, 0, ma, MEM));
-    assert_true(machine_phys_read(b, 0, mb, MEM));
-    if (memcmp(ma, mb, MEM)) {
-        uint32_t i = 0;
-        while (ma[i] == mb[i])
-            i++;
-        fail_msg("seed %u, stop %llu: memory differs first at 0x%x", seed, (unsigned long long)stop, i);
-    }
+    uint32_t at;
+    if (!same_memory(a, b, MEM, &at))
+        fail_msg("seed %u, stop %llu: memory differs first at 0x%x", seed, (unsigned long long)stop, at);
 }
 
 static void test_fast_path_matches_single_steps(void **state)

@@ -364,16 +364,9 @@ static void same_frames_and_memory(machine_t *a, machine_t *b, uint64_t stop)
         snprintf(what, sizeof what, "frame %u reference bit", f);
         SAME(what, ra->refbit[f], rb->refbit[f]);
     }
-    static uint8_t ma[MEM], mb[MEM];
-    assert_true(machine_phys_read(a, 0, ma, MEM));
-    assert_true(machine_phys_read(b, 0, mb, MEM));
-    if (memcmp(ma, mb, MEM)) {
-        uint32_t i = 0;
-        while (ma[i] == mb[i])
-            i++;
-        fail_msg("%s, stop %llu: memory differs first at %#x: %#x (run) vs %#x (step)", where,
-                 (unsigned long long)stop, i, ma[i], mb[i]);
-    }
+    uint32_t at;
+    if (!same_memory(a, b, MEM, &at))
+        fail_msg("%s, stop %llu: memory differs first at %#x", where, (unsigned long long)stop, at);
 }
 
 /* Run a to limit, step b to the same clock, and compare all of them. */
