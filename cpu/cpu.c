@@ -292,6 +292,10 @@ typedef struct {
                                  running and the room a round needs
                                  (block.need), less its walks so far (0 for a
                                  round cut at the limit)                   */
+    block_t *chain_first;     /* the chain whose TLB replay is held back: its
+                                 first block (NULL: none), fetched through
+                                 `fetch` as all its blocks                  */
+    uint64_t chain_start;     /* the access clock when it began             */
 } exec_ctx_t;
 
 /* The PC of a decoded instruction, computed only where it is needed (calls,
@@ -309,6 +313,48 @@ static ALWAYS_INLINE uint32_t insn_raw(const exec_ctx_t *e, const decoded_t *d)
     if (e->fast)
         memcpy(&raw, e->cm->mem + e->block->pa + 4 * (uint32_t)(d - e->first), 4);
     return raw;
+}
+
+/*
+ * The TLB accounting of a chain: the blocks run_paged ran one after the
+ * other through their links, each one whole round from its start with
+ * nothing settled, since the access clock stood at `start`, every fetch a
+ * hit on `fetch` and every data access a hit on the entry its decoded
+ * instruction holds.  Touches commute where chains are made
+ * (tlb_touches_commute) and only each entry's and frame's latest use
+ * counts, so each block's latest run is replayed, at its own stamps (it
+ * ended at b->chain_after), with touches that keep the later stamp
+ * (mmu_hit_latest).  The blocks are found from the first through their
+ * links, which nothing changes while a chain runs: a block whose
+ * chain_after is not above start did not run in it or was replayed already
+ * (the links went round).  Whatever would see or change what the replay
+ * brings up to date -- a miss, a settling, a lookup, a reference step, the
+ * run's end -- settles the chain first (chain_settle).
+ */
+static NOINLINE void chain_replay(mmu_t *mmu, tlb_entry_t *fetch, block_t *first, uint64_t start)
+{
+    uint64_t fetch_stamp = 0;
+    for (block_t *b = first; b && b->chain_after > start; b = b->chain) {
+        const uint64_t base = b->chain_after - b->accesses;
+        b->chain_after = 0;
+        /* the j-th data access, of instruction i, is access i + j + 2 of the round */
+        for (uint32_t j = 0; j < b->loads + b->stores; j++) {
+            const uint32_t i = b->data_insn[j];
+            mmu_hit_latest(mmu, b->insn[i].entry, base + i + j + 2);
+        }
+        if (base + b->last_fetch > fetch_stamp)
+            fetch_stamp = base + b->last_fetch;
+    }
+    mmu->tlb->hits += mmu->ref_clock - start; /* every access since was a hit */
+    mmu_hit_latest(mmu, fetch, fetch_stamp);
+}
+
+static ALWAYS_INLINE void chain_settle(exec_ctx_t *e)
+{
+    if (e->chain_first) {
+        chain_replay(&e->cm->mmu, e->fetch, e->chain_first, e->chain_start);
+        e->chain_first = NULL;
+    }
 }
 
 /*
@@ -330,6 +376,7 @@ static ALWAYS_INLINE bool paged_fast_data(exec_ctx_t *e, decoded_t *d, access_t 
     if (UNLIKELY((uint64_t)(va & (size == 4 ? e->x->page_word_mask : e->x->page_mask)) != s->vpage))
         return false; /* another page, or a misaligned word */
     if (UNLIKELY(d->entry != s->entry)) { /* scalars only: the context must not escape */
+        chain_settle(e); /* this block's run in it may be held back */
         const run_pos_t here = {e->round, (uint32_t)(d - e->first)};
         e->settled = settle_before(&e->cm->mmu, e->fetch, e->block, e->settled, here);
         d->entry = s->entry;
@@ -421,53 +468,6 @@ static NOINLINE void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *
         account_tlb_as(mmu, fetch, b, from, to, false);
 }
 
-/* A block that ran once from its start and left at its end, the commonest
- * case: the replay of account_tlb_as with its places known from the block
- * (data_insn lists the instructions that accessed data; the j-th of them,
- * instruction i, made the (i + j + 2)-th access of the round, its fetch the
- * one before).  Nothing was settled in the round, so every data access hit
- * a shortcut and its instruction holds the entry.  The fetches' touch is left to the caller where touches
- * commute: returns its stamp, or 0 when it was made (the policy needs the
- * touches in order) or the last instruction's data access on the same
- * entry covers it. */
-static ALWAYS_INLINE uint64_t account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b)
-{
-    const uint64_t base = mmu->ref_clock;
-    mmu->tlb->hits += b->accesses;
-    mmu->ref_clock = base + b->accesses;
-    const uint32_t before_last = b->data_before[b->n - 1]; /* data accesses before the last instruction's */
-    if (before_last) { /* the first apart: most blocks have one, and need no loop state across it */
-        const uint32_t first = b->data_insn[0];
-        mmu_hit_late(mmu, b->insn[first].entry, base + first + 2);
-        for (uint32_t j = 1; UNLIKELY(j < before_last); j++) {
-            const uint32_t i = b->data_insn[j];
-            mmu_hit_late(mmu, b->insn[i].entry, base + i + j + 2);
-        }
-    }
-    const uint64_t fetch_stamp = base + b->last_fetch; /* the last instruction: its fetch, then its data */
-    const decoded_t *d = &b->insn[b->n - 1];
-    if (UNLIKELY(!tlb_touches_commute(mmu->tlb))) { /* the order of touches matters: none held back */
-        mmu_hit_late(mmu, fetch, fetch_stamp);
-        touch_data(mmu, d, fetch_stamp + 1);
-        return 0;
-    }
-    if (d->size) {
-        mmu_hit_late(mmu, d->entry, fetch_stamp + 1);
-        if (d->entry == fetch)
-            return 0;
-    }
-    return fetch_stamp;
-}
-
-/* Make the fetches' touch run_paged held back, if any. */
-static ALWAYS_INLINE void touch_late_fetch(mmu_t *mmu, tlb_entry_t *fetch, uint64_t *late)
-{
-    if (*late) {
-        mmu_hit_late_behind(mmu, fetch, *late);
-        *late = 0;
-    }
-}
-
 /* Settle the TLB accounting of a block run up to position `here` if the
  * record that instruction made the round before is not settled yet;
  * returns the new settled position. */
@@ -557,6 +557,7 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
 {
     if (va & (size - 1))
         return false;
+    chain_settle(e);
     const uint32_t done = (uint32_t)(d - e->first);
     const block_t *b = e->block;
     const run_pos_t here = {e->round, done};
@@ -1270,11 +1271,6 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
     block_t *prev = &unlinked_block;
     uint32_t prev_pc = 0;
     tlb_entry_t *fetch = NULL;
-    /* The fetches' latest touch of `fetch` (its stamp), held back while
-     * linked blocks fetch through the same entry: the next block's own
-     * touch of it replaces it, and it is made only when the chain ends or
-     * a block made no progress (0: none held back). */
-    uint64_t late_fetch = 0;
     block_stop_t stop = {NULL, 0}; /* a stop in the block running, if any */
     /* cm->link_epoch, which only a lookup, a write to decoded code, a miss
      * or a reference step bumps: reread after each but a whole round with
@@ -1291,7 +1287,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
              * address), so the same step lands on the same page again */
             b = prev->chain;
         } else {
-            touch_late_fetch(&cm->mmu, fetch, &late_fetch);
+            chain_settle(&e); /* the lookup may replace its blocks */
             const bool same_page = prev != &unlinked_block && !((pc ^ prev_pc) & x.page_mask);
             const paged_shortcut_t *s = (pc & 3) ? NULL : paged_shortcut(p, ACC_FETCH, pc);
             fetch = s ? s->entry : NULL;
@@ -1355,7 +1351,15 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
                  * added cycles (a miss settles) */
                 h.pc = next_pc;
                 account_block(&h, b, 1, 0);
-                late_fetch = account_tlb_one_round(&cm->mmu, fetch, b);
+                if (LIKELY(tlb_touches_commute(cm->mmu.tlb))) { /* its replay held back in the chain */
+                    if (!e.chain_first) {
+                        e.chain_first = b;
+                        e.chain_start = cm->mmu.ref_clock;
+                    }
+                    b->chain_after = cm->mmu.ref_clock += b->accesses;
+                } else {
+                    account_tlb(&cm->mmu, fetch, b, (run_pos_t){0, 0}, (run_pos_t){1, 0});
+                }
                 prev = b;
                 prev_pc = pc;
                 continue;
@@ -1378,10 +1382,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         }
         h.pc = round_ended ? next_pc : pc + 4 * done;
         h.cycles += extra;
-        /* a block that got somewhere touched `fetch` since (a miss's settling, or below) */
-        if (!done && !e.round && !e.settled.index)
-            touch_late_fetch(&cm->mmu, fetch, &late_fetch);
-        late_fetch = 0;
+        chain_settle(&e);
         if (UNLIKELY(ex == EX_TRAP)) { /* a data fault: fetched, walked, no execute */
             account_block(&h, b, e.round, done);
             h.cycles += cm->fetch_cost + cm->cfg_timing.trap_cycles;
@@ -1398,7 +1399,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         if (LIKELY(done || e.round))
             continue;
     reference:
-        touch_late_fetch(&cm->mmu, fetch, &late_fetch);
+        chain_settle(&e);
         prev = &unlinked_block;
         hot_store(cm, &h);
         if (reference_step_paged(cm) == STOP_TRAP)
@@ -1406,7 +1407,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         h = hot_load(cm);
         link_epoch = cm->link_epoch;
     }
-    touch_late_fetch(&cm->mmu, fetch, &late_fetch);
+    chain_settle(&e);
     hot_store(cm, &h);
     return STOP_BUDGET;
 }
