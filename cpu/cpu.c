@@ -1263,7 +1263,10 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
     paged_t *const p = cm->paged;
     const run_consts_t x = run_consts(cm, MMU_PAGED);
     hot_t h = hot_load(cm);
-    uint64_t extra;
+    /* walk cycles and the settled position of the block running: both 0
+     * after a whole round with nothing settled (a walk settles), so only
+     * the other exits reset them */
+    uint64_t extra = 0;
     exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_PAGED, .fast = true, .extra = &extra};
     /* the block that ran last, if it left at its end with its fetch entry
      * intact (else unlinked_block), and where it ran: a block it is linked
@@ -1276,7 +1279,9 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
      * or a reference step bumps: reread after each but a whole round with
      * nothing settled, which did none of them */
     uint64_t link_epoch = ++cm->link_epoch; /* links from other runs were checked against other registers */
-    while (h.cycles < limit) {
+    if (limit > INT64_MAX) /* the clock never gets there; the room below is signed */
+        limit = INT64_MAX;
+    for (;;) {
         const uint32_t pc = h.pc;
         block_t *b;
         if (prev->chain_step == pc - prev_pc && prev->chain_epoch == link_epoch) {
@@ -1287,6 +1292,8 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
              * address), so the same step lands on the same page again */
             b = prev->chain;
         } else {
+            if (h.cycles >= limit)
+                break;
             chain_settle(&e); /* the lookup may replace its blocks */
             const bool same_page = prev != &unlinked_block && !((pc ^ prev_pc) & x.page_mask);
             const paged_shortcut_t *s = (pc & 3) ? NULL : paged_shortcut(p, ACC_FETCH, pc);
@@ -1306,9 +1313,11 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         const uint32_t fall_through = pc + 4 * b->n;
         /* another round fits while e.room covers the block's cost: e.room
          * is what is left after this round and the room it needs (b->need) */
-        const uint64_t room = limit - h.cycles; /* above 0 */
-        e.room = room - b->need;
-        if (UNLIKELY(b->need > room)) {
+        const int64_t room = (int64_t)(limit - h.cycles); /* 0 or less at the limit: the run ends */
+        e.room = (uint64_t)(room - (int64_t)b->need);
+        if (UNLIKELY(room < (int64_t)b->need)) {
+            if (room <= 0)
+                break;
             /* the run's last round: only the instructions that start below
              * the limit run, as the reference path would run them */
             e.room = 0;
@@ -1321,13 +1330,11 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         uint32_t next_pc;
         decoded_t *d;
         exec_t ex;
-        extra = 0;
         e.block_pc = pc;
         e.first = b->insn;
         e.block = b;
         e.fetch = fetch;
         e.round = 0;
-        e.settled = (run_pos_t){0, 0};
     round:
         next_pc = fall_through;
         d = b->insn;
@@ -1351,14 +1358,16 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
                  * added cycles (a miss settles) */
                 h.pc = next_pc;
                 account_block(&h, b, 1, 0);
-                if (LIKELY(tlb_touches_commute(cm->mmu.tlb))) { /* its replay held back in the chain */
+                /* its replay held back in the chain; none is made where
+                 * the order of touches matters (PLRU) */
+                if (UNLIKELY(!e.chain_first) && !tlb_touches_commute(cm->mmu.tlb)) {
+                    account_tlb(&cm->mmu, fetch, b, (run_pos_t){0, 0}, (run_pos_t){1, 0});
+                } else {
                     if (!e.chain_first) {
                         e.chain_first = b;
                         e.chain_start = cm->mmu.ref_clock;
                     }
                     b->chain_after = cm->mmu.ref_clock += b->accesses;
-                } else {
-                    account_tlb(&cm->mmu, fetch, b, (run_pos_t){0, 0}, (run_pos_t){1, 0});
                 }
                 prev = b;
                 prev_pc = pc;
@@ -1391,6 +1400,8 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         }
         account_block(&h, b, e.round, done);
         account_tlb(&cm->mmu, fetch, b, e.settled, (run_pos_t){e.round, done});
+        extra = 0;
+        e.settled = (run_pos_t){0, 0};
         link_epoch = cm->link_epoch; /* a miss or a write to decoded code may have bumped it */
         if (round_ended && ex == EX_END) { /* not split: `fetch` still maps the page */
             prev = b;
