@@ -296,6 +296,8 @@ typedef struct {
                                  first block (NULL: none), fetched through
                                  `fetch` as all its blocks                  */
     uint64_t chain_start;     /* the access clock when it began             */
+    uint64_t chain_clock;     /* ... and after its latest block (the unit's
+                                 ref_clock lags behind while it runs)        */
 } exec_ctx_t;
 
 /* The PC of a decoded instruction, computed only where it is needed (calls,
@@ -318,9 +320,9 @@ static ALWAYS_INLINE uint32_t insn_raw(const exec_ctx_t *e, const decoded_t *d)
 /*
  * The TLB accounting of a chain: the blocks run_paged ran one after the
  * other through their links, each one whole round from its start with
- * nothing settled, since the access clock stood at `start`, every fetch a
- * hit on `fetch` and every data access a hit on the entry its decoded
- * instruction holds.  Touches commute where chains are made
+ * nothing settled, from access clock `start` to `clock` (the unit's
+ * ref_clock stays at `start` meanwhile), every fetch a hit on `fetch` and
+ * every data access a hit on the entry its decoded instruction holds.  Touches commute where chains are made
  * (tlb_touches_commute) and only each entry's and frame's latest use
  * counts, so each block's latest run is replayed, at its own stamps (it
  * ended at b->chain_after), with touches that keep the later stamp
@@ -331,7 +333,7 @@ static ALWAYS_INLINE uint32_t insn_raw(const exec_ctx_t *e, const decoded_t *d)
  * brings up to date -- a miss, a settling, a lookup, a reference step, the
  * run's end -- settles the chain first (chain_settle).
  */
-static NOINLINE void chain_replay(mmu_t *mmu, tlb_entry_t *fetch, block_t *first, uint64_t start)
+static NOINLINE void chain_replay(mmu_t *mmu, tlb_entry_t *fetch, block_t *first, uint64_t start, uint64_t clock)
 {
     uint64_t fetch_stamp = 0;
     for (block_t *b = first; b && b->chain_after > start; b = b->chain) {
@@ -345,14 +347,15 @@ static NOINLINE void chain_replay(mmu_t *mmu, tlb_entry_t *fetch, block_t *first
         if (base + b->last_fetch > fetch_stamp)
             fetch_stamp = base + b->last_fetch;
     }
-    mmu->tlb->hits += mmu->ref_clock - start; /* every access since was a hit */
+    mmu->tlb->hits += clock - start; /* every access since was a hit */
+    mmu->ref_clock = clock;
     mmu_hit_latest(mmu, fetch, fetch_stamp);
 }
 
 static ALWAYS_INLINE void chain_settle(exec_ctx_t *e)
 {
     if (e->chain_first) {
-        chain_replay(&e->cm->mmu, e->fetch, e->chain_first, e->chain_start);
+        chain_replay(&e->cm->mmu, e->fetch, e->chain_first, e->chain_start, e->chain_clock);
         e->chain_first = NULL;
     }
 }
@@ -1365,9 +1368,9 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
                 } else {
                     if (!e.chain_first) {
                         e.chain_first = b;
-                        e.chain_start = cm->mmu.ref_clock;
+                        e.chain_start = e.chain_clock = cm->mmu.ref_clock;
                     }
-                    b->chain_after = cm->mmu.ref_clock += b->accesses;
+                    b->chain_after = e.chain_clock += b->accesses;
                 }
                 prev = b;
                 prev_pc = pc;
