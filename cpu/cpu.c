@@ -322,23 +322,36 @@ static ALWAYS_INLINE uint32_t insn_raw(const exec_ctx_t *e, const decoded_t *d)
  * other through their links, each one whole round from its start with
  * nothing settled, from access clock `start` to `clock` (the unit's
  * ref_clock stays at `start` meanwhile), every fetch a hit on `fetch` and
- * every data access a hit on the entry its decoded instruction holds.  Touches commute where chains are made
- * (tlb_touches_commute) and only each entry's and frame's latest use
- * counts, so each block's latest run is replayed, at its own stamps (it
- * ended at b->chain_after), with touches that keep the later stamp
- * (mmu_hit_latest).  The blocks are found from the first through their
+ * every data access a hit on the entry its decoded instruction holds.
+ * Touches commute where chains are made (tlb_touches_commute) and only each
+ * entry's and frame's latest use counts, so each block's latest run is
+ * replayed, at its own stamps (it ended at b->chain_after), with touches
+ * that keep the later stamp (mmu_hit_latest).  The chain's cycles are
+ * counted as it runs (its room below the limit needs them); its
+ * instructions, loads and stores are counted here, from each block's runs
+ * (b->chain_runs), and returned.  The blocks are found from the first through their
  * links, which nothing changes while a chain runs: a block whose
  * chain_after is not above start did not run in it or was replayed already
  * (the links went round).  Whatever would see or change what the replay
  * brings up to date -- a miss, a settling, a lookup, a reference step, the
  * run's end -- settles the chain first (chain_settle).
  */
-static NOINLINE void chain_replay(mmu_t *mmu, tlb_entry_t *fetch, block_t *first, uint64_t start, uint64_t clock)
+typedef struct {
+    uint64_t instret, loads, stores;
+} chain_counts_t;
+
+static NOINLINE chain_counts_t chain_replay(mmu_t *mmu, tlb_entry_t *fetch, block_t *first, uint64_t start,
+                                            uint64_t clock)
 {
     uint64_t fetch_stamp = 0;
+    chain_counts_t counts = {0, 0, 0};
     for (block_t *b = first; b && b->chain_after > start; b = b->chain) {
         const uint64_t base = b->chain_after - b->accesses;
         b->chain_after = 0;
+        counts.instret += b->chain_runs * b->n;
+        counts.loads += b->chain_runs * b->loads;
+        counts.stores += b->chain_runs * b->stores;
+        b->chain_runs = 0;
         /* the j-th data access, of instruction i, is access i + j + 2 of the round */
         for (uint32_t j = 0; j < b->loads + b->stores; j++) {
             const uint32_t i = b->data_insn[j];
@@ -350,12 +363,16 @@ static NOINLINE void chain_replay(mmu_t *mmu, tlb_entry_t *fetch, block_t *first
     mmu->tlb->hits += clock - start; /* every access since was a hit */
     mmu->ref_clock = clock;
     mmu_hit_latest(mmu, fetch, fetch_stamp);
+    return counts;
 }
 
 static ALWAYS_INLINE void chain_settle(exec_ctx_t *e)
 {
     if (e->chain_first) {
-        chain_replay(&e->cm->mmu, e->fetch, e->chain_first, e->chain_start, e->chain_clock);
+        const chain_counts_t c = chain_replay(&e->cm->mmu, e->fetch, e->chain_first, e->chain_start, e->chain_clock);
+        e->h->instret += c.instret;
+        e->h->loads += c.loads;
+        e->h->stores += c.stores;
         e->chain_first = NULL;
     }
 }
@@ -1360,17 +1377,19 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
                  * multiplications, its fetch entry is intact, and no walk
                  * added cycles (a miss settles) */
                 h.pc = next_pc;
-                account_block(&h, b, 1, 0);
-                /* its replay held back in the chain; none is made where
-                 * the order of touches matters (PLRU) */
-                if (UNLIKELY(!e.chain_first) && !tlb_touches_commute(cm->mmu.tlb)) {
-                    account_tlb(&cm->mmu, fetch, b, (run_pos_t){0, 0}, (run_pos_t){1, 0});
-                } else {
+                /* its replay and counts held back in the chain; none is
+                 * made where the order of touches matters (PLRU) */
+                if (LIKELY(e.chain_first) || tlb_touches_commute(cm->mmu.tlb)) {
                     if (!e.chain_first) {
                         e.chain_first = b;
                         e.chain_start = e.chain_clock = cm->mmu.ref_clock;
                     }
+                    h.cycles += b->cost;
+                    b->chain_runs++;
                     b->chain_after = e.chain_clock += b->accesses;
+                } else {
+                    account_block(&h, b, 1, 0);
+                    account_tlb(&cm->mmu, fetch, b, (run_pos_t){0, 0}, (run_pos_t){1, 0});
                 }
                 prev = b;
                 prev_pc = pc;
