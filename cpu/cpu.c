@@ -1367,12 +1367,12 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         }
         bool round_ended = false; /* left at the end of a round, not inside one */
         if (ex == EX_END) {
-            e.round++;
             if (next_pc == pc && e.room >= b->cost) {
+                e.round++;
                 e.room -= b->cost;
                 goto round; /* the block cannot have changed: a write to it ends the round */
             }
-            if (e.round == 1 && !e.settled.index) { /* settled.round is 0 in the first round */
+            if (!(e.round | e.settled.index)) { /* the first round, and settled.round is 0 in it */
                 /* one whole round from the start, the commonest: no
                  * multiplications, its fetch entry is intact, and no walk
                  * added cycles (a miss settles) */
@@ -1395,6 +1395,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
                 prev_pc = pc;
                 continue;
             }
+            e.round++;
             round_ended = true;
             d = b->insn;
         } else { /* never after a stop: the instruction that ends the block did not run */
