@@ -1273,6 +1273,17 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
  * that stop, or the next instruction bailed (the reference path runs it), a
  * store rewrote decoded code, or a miss split the block (paged_data_slow).
  */
+/* True if block b's link, which run_paged follows with a step of `step` from
+ * b's address, is to be followed: made in this run, with nothing retired or
+ * replaced since, and the fetches still hit `fetch` (the lookup's checks
+ * passed).  A link is made only to the same page, and b runs at the same
+ * offset in its page as then (blocks are keyed by physical address), so
+ * the same step lands on the same page again. */
+static ALWAYS_INLINE bool paged_linked(const block_t *b, uint32_t step, uint64_t link_epoch)
+{
+    return b->chain_step == step && b->chain_epoch == link_epoch;
+}
+
 /* No block: what run_paged's `prev` is when no block ran last, never
  * linked (chain_epoch 0) and never written. */
 static block_t unlinked_block;
@@ -1302,14 +1313,9 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
     if (limit > INT64_MAX) /* the clock never gets there; the room below is signed */
         limit = INT64_MAX;
     for (;;) {
-        const uint32_t pc = h.pc;
+        uint32_t pc = h.pc;
         block_t *b;
-        if (prev->chain_step == pc - prev_pc && prev->chain_epoch == link_epoch) {
-            /* linked in this run, nothing retired or replaced since, and
-             * the fetches still hit `fetch` (the lookup's checks passed): a
-             * link is made only to the same page, and prev ran at the same
-             * offset in its page as then (blocks are keyed by physical
-             * address), so the same step lands on the same page again */
+        if (paged_linked(prev, pc - prev_pc, link_epoch)) {
             b = prev->chain;
         } else {
             if (h.cycles >= limit)
@@ -1329,6 +1335,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
                 prev->chain_epoch = link_epoch;
             }
         }
+    linked: /* b runs at pc */
         prev = &unlinked_block;
         const uint32_t fall_through = pc + 4 * b->n;
         /* another round fits while e.room covers the block's cost: e.room
@@ -1390,6 +1397,11 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
                 } else {
                     account_block(&h, b, 1, 0);
                     account_tlb(&cm->mmu, fetch, b, (run_pos_t){0, 0}, (run_pos_t){1, 0});
+                }
+                if (paged_linked(b, next_pc - pc, link_epoch)) { /* followed here: pc and b in registers */
+                    pc = next_pc;
+                    b = b->chain;
+                    goto linked;
                 }
                 prev = b;
                 prev_pc = pc;
