@@ -368,7 +368,7 @@ static NOINLINE chain_counts_t chain_replay(mmu_t *mmu, tlb_entry_t *fetch, bloc
 
 static ALWAYS_INLINE void chain_settle(exec_ctx_t *e)
 {
-    if (e->chain_first) {
+    if (UNLIKELY(e->chain_first != NULL)) {
         const chain_counts_t c = chain_replay(&e->cm->mmu, e->fetch, e->chain_first, e->chain_start, e->chain_clock);
         e->h->instret += c.instret;
         e->h->loads += c.loads;
