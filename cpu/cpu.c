@@ -1255,24 +1255,6 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
     return STOP_BUDGET;
 }
 
-/*
- * The paged fast path.  A block starts only when the entry instruction
- * fetches hit last still maps the PC (paged_cached_entry); its data accesses
- * hit the same way or hand over.  Every instruction's fetch is a TLB hit on
- * that one entry (a block never crosses a page), counted when the block
- * ends, where the replacement order and the frame stamps are also brought to
- * what the access sequence makes them: only each entry's latest use counts,
- * and the latest are the last instruction's fetch, then its data access.
- *
- * A block runs its instructions through the threaded dispatch while they
- * complete in the ordinary way; one that jumps back to its own start -- a
- * loop that is one block -- goes round again at once while another round
- * fits below the limit.  A block that does not fit below the limit runs
- * the instructions that start below it and stops (a DECODED_STOP in place of
- * the next one for that round).  A last round shorter than the block means
- * that stop, or the next instruction bailed (the reference path runs it), a
- * store rewrote decoded code, or a miss split the block (paged_data_slow).
- */
 /* True if block b's link, which run_paged follows with a step of `step` from
  * b's address, is to be followed: made in this run, with nothing retired or
  * replaced since, and the fetches still hit `fetch` (the lookup's checks
@@ -1283,6 +1265,29 @@ static ALWAYS_INLINE bool paged_linked(const block_t *b, uint32_t step, uint64_t
 {
     return b->chain_step == step && b->chain_epoch == link_epoch;
 }
+
+/*
+ * The paged fast path.  A block starts only when the entry instruction
+ * fetches hit last still maps the PC (paged_cached_entry); its data accesses
+ * hit the same way or hand over.  Every instruction's fetch is a TLB hit on
+ * that one entry (a block never crosses a page), counted when the block
+ * ends, where the replacement order and the frame stamps are also brought to
+ * what the access sequence makes them: only each entry's latest use counts,
+ * and the latest are the last instruction's fetch, then its data access.
+ * Blocks that run one whole round each, one after the other through their
+ * links, form a chain: its TLB accounting and its counts but the clock wait
+ * for the chain to end, and only each block's latest run is replayed then
+ * (chain_replay).
+ *
+ * A block runs its instructions through the threaded dispatch while they
+ * complete in the ordinary way; one that jumps back to its own start -- a
+ * loop that is one block -- goes round again at once while another round
+ * fits below the limit.  A block that does not fit below the limit runs
+ * the instructions that start below it and stops (a DECODED_STOP in place of
+ * the next one for that round).  A last round shorter than the block means
+ * that stop, or the next instruction bailed (the reference path runs it), a
+ * store rewrote decoded code, or a miss split the block (paged_data_slow).
+ */
 
 /* No block: what run_paged's `prev` is when no block ran last, never
  * linked (chain_epoch 0) and never written. */
