@@ -58,9 +58,10 @@ typedef struct {
     /* prefix sums through this instruction, for a block that stops early */
     uint32_t cum_cost;
     uint16_t cum_loads, cum_stores;
-    /* paged fast path: the TLB entry its data access hit this time round,
-     * for the replacement updates done when the block ends (cpu.c) */
-    tlb_entry_t *entry;
+    /* paged fast path: the shortcut (paged.h) its data access hit this time
+     * round, whose entry the replacement updates at the block's end touch
+     * (cpu.c); paged_no_shortcut when none (its entry NULL) */
+    const paged_shortcut_t *shortcut;
 } decoded_t;
 
 _Static_assert(sizeof(decoded_t) == 32, "an index into a block should be a shift away");
@@ -116,7 +117,8 @@ static inline decoded_t decode(uint32_t insn)
                        .ra = (uint8_t)isa_ra(insn),
                        .rb = (uint8_t)isa_rb(insn),
                        .size = isa_info[op].size,
-                       .imm = isa_imm(insn)};
+                       .imm = isa_imm(insn),
+                       .shortcut = &paged_no_shortcut};
 }
 
 bool block_cache_create(cmodel_t *cm);

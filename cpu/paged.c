@@ -11,11 +11,13 @@
 #include "cpu_internal.h"
 #include "paged.h"
 
+const paged_shortcut_t paged_no_shortcut = {.vpage = PAGED_NO_PAGE};
+
 static void forget_shortcuts(paged_t *p)
 {
     for (int a = 0; a < 3; a++)
-        for (int i = 0; i < PAGED_SHORTCUTS; i++)
-            p->cache[a][i] = paged_no_shortcut;
+        for (uint32_t i = 0; i < p->nentries; i++)
+            p->by_entry[a][i].vpage = PAGED_NO_PAGE;
 }
 
 bool paged_create(cmodel_t *cm, char *err, size_t errlen)
@@ -23,10 +25,22 @@ bool paged_create(cmodel_t *cm, char *err, size_t errlen)
     if (!mmu_init(&cm->mmu, &cm->m.cfg, cm->mem, cm->mem_size, cm->m.bus, err, errlen))
         return false;
     paged_t *p = calloc(1, sizeof *p);
-    if (!p) {
+    const uint32_t n = cm->mmu.tlb->entries;
+    paged_shortcut_t *by_entry = p ? calloc(3 * (size_t)n, sizeof *by_entry) : NULL;
+    if (!by_entry) {
+        free(p);
         mmu_destroy(&cm->mmu);
         snprintf(err, errlen, "out of host memory");
         return false;
+    }
+    p->entries = cm->mmu.tlb->e;
+    p->nentries = n;
+    for (int a = 0; a < 3; a++) {
+        p->by_entry[a] = by_entry + a * (size_t)n;
+        for (uint32_t i = 0; i < n; i++)
+            p->by_entry[a][i].entry = &cm->mmu.tlb->e[i];
+        for (int i = 0; i < PAGED_SHORTCUTS; i++)
+            p->index[a][i] = &paged_no_shortcut;
     }
     p->page_size = cm->mmu.page_size;
     p->page_shift = cm->mmu.page_shift;
@@ -38,6 +52,8 @@ bool paged_create(cmodel_t *cm, char *err, size_t errlen)
 void paged_destroy(cmodel_t *cm)
 {
     mmu_destroy(&cm->mmu);
+    if (cm->paged)
+        free(cm->paged->by_entry[0]);
     free(cm->paged);
     cm->paged = NULL;
 }
