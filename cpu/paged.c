@@ -77,8 +77,8 @@ trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, access_t acc, uint64_t n
 void paged_tlb_flush(machine_t *m, tlb_flush_t kind, uint32_t asid, uint32_t vaddr)
 {
     cmodel_t *cm = (cmodel_t *)m;
-    mmu_flush(&cm->mmu, kind, asid, vaddr, cm->cycles);
-    forget_shortcuts(cm->paged);
+    if (mmu_flush(&cm->mmu, kind, asid, vaddr, cm->cycles)) /* only valid entries have shortcuts */
+        forget_shortcuts(cm->paged);
 }
 
 int paged_tlb_read(machine_t *m, tlb_view_t *out, int max)
