@@ -169,3 +169,28 @@ block_t *block_decode(cmodel_t *cm, block_t *b, uint32_t pa)
     cm->code_map[granule] = 1;
     return b;
 }
+
+void block_run_full(const cmodel_t *cm, block_t *b, uint32_t k, block_stop_t *stop, const void *const *dispatch)
+{
+    for (uint32_t i = 0; i < k; i++) {
+        decoded_t *d = &b->insn[i];
+        uint32_t raw; /* still what was decoded: a write there retires the block */
+        memcpy(&raw, cm->mem + b->pa + 4 * i, 4);
+        const uint8_t op = decode(raw).op;
+        if (op == d->op)
+            continue;
+        stop->full |= UINT32_C(1) << i;
+        stop->lean_op[i] = d->op;
+        d->op = op;
+        d->handler = dispatch[op];
+    }
+}
+
+void block_run_lean(const block_stop_t *stop, const void *const *dispatch)
+{
+    for (uint32_t full = stop->full; full; full &= full - 1) {
+        const int i = __builtin_ctz(full);
+        stop->first[i].op = stop->lean_op[i];
+        stop->first[i].handler = dispatch[stop->lean_op[i]];
+    }
+}

@@ -152,41 +152,51 @@ static inline uint32_t block_reach(const block_t *b, uint64_t room)
 /*
  * A clock limit inside a block is met two ways, each where its runner's
  * accounting wants it: the contiguous runner adds a block's totals as a
- * whole, so it runs a copy whose totals are the prefix's (block_prefix);
- * the paged runner's replay and links name the block's own instructions, so
- * it stops the block in place for one round (block_stop_at).  Both stop
- * only at a cut (b->cuts), where the flags are as stepping leaves them.
+ * whole, so it runs a copy whose totals are the prefix's (block_prefix),
+ * stopping only at a cut (b->cuts), where the flags are as stepping leaves
+ * them; the paged runner's replay and links name the block's own
+ * instructions, so it stops the block in place for one round
+ * (block_stop_at), anywhere: the lean variants before the stop run in full
+ * for that round.
  */
 
-/* How many of b's instructions start below `limit` when b starts at cycle
- * `now` (< limit), if the round may stop there (all of them, or a cut);
- * 0 otherwise: then the reference path runs them. */
-static inline uint32_t block_starting_below(const block_t *b, uint64_t now, uint64_t limit)
-{
-    const uint32_t k = block_reach(b, limit - now);
-    return k < b->n && !(b->cuts >> k & 1) ? 0 : k;
-}
-
 /* Instruction `at` of a block, replaced by DECODED_STOP for one round
- * (block_stop_at), and its own decoded opcode (block_unstop puts it back). */
+ * (block_stop_at), and its own decoded opcode; the instructions before it
+ * whose decoded opcode is a lean one (a variant of DECODED_LEAN_TABLE, or a
+ * CMP as a NOP) run their instruction word's own opcode in that round --
+ * their lean opcode in lean_op, their places in bit i of `full` -- so that
+ * the flags where the round stops are the ones stepping leaves, whatever a
+ * later instruction would have overwritten.  block_unstop puts all back. */
 typedef struct {
     decoded_t *at;
     uint8_t op;
+    uint32_t full;
+    decoded_t *first;
+    uint8_t lean_op[BLOCK_MAX];
 } block_stop_t;
 
-static inline block_stop_t block_stop_at(block_t *b, uint32_t k, const void *const *dispatch)
+/* The instructions before b->insn[k] with lean opcodes run in full
+ * (noted in *stop), and back to their lean opcodes (blocks.c). */
+void block_run_full(const cmodel_t *cm, block_t *b, uint32_t k, block_stop_t *stop, const void *const *dispatch);
+void block_run_lean(const block_stop_t *stop, const void *const *dispatch);
+
+static inline block_stop_t block_stop_at(const cmodel_t *cm, block_t *b, uint32_t k, const void *const *dispatch)
 {
     decoded_t *d = &b->insn[k];
-    const block_stop_t stop = {d, d->op};
+    block_stop_t stop = {.at = d, .op = d->op, .first = b->insn};
     d->op = DECODED_STOP;
     d->handler = dispatch[DECODED_STOP];
+    if (!(b->cuts >> k & 1)) /* else every flag is live there: nothing lean before it shows */
+        block_run_full(cm, b, k, &stop, dispatch);
     return stop;
 }
 
-static inline void block_unstop(block_stop_t stop, const void *const *dispatch)
+static inline void block_unstop(const block_stop_t *stop, const void *const *dispatch)
 {
-    stop.at->op = stop.op;
-    stop.at->handler = dispatch[stop.op];
+    stop->at->op = stop->op;
+    stop->at->handler = dispatch[stop->op];
+    if (stop->full)
+        block_run_lean(stop, dispatch);
 }
 
 /* Whether b's last instruction transfers control (else it ends at its

@@ -1279,7 +1279,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
      * touch of it replaces it, and it is made only when the chain ends or
      * a block made no progress (0: none held back). */
     uint64_t late_fetch = 0;
-    block_stop_t stop = {NULL, 0}; /* a stop in the block running, if any */
+    block_stop_t stop = {.at = NULL}; /* a stop in the block running, if any */
     /* cm->link_epoch, which only a lookup, a write to decoded code, a miss
      * or a reference step bumps: reread after each but a whole round with
      * nothing settled, which did none of them */
@@ -1320,11 +1320,9 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             /* the run's last round: only the instructions that start below
              * the limit run, as the reference path would run them */
             e.room = 0;
-            const uint32_t k = block_starting_below(b, h.cycles, limit);
-            if (!k)
-                goto reference; /* no cut there: the flags would show lean variants */
+            const uint32_t k = block_reach(b, room);
             if (k < b->n)
-                stop = block_stop_at(b, k, dispatch);
+                stop = block_stop_at(cm, b, k, dispatch);
         }
         uint32_t next_pc;
         decoded_t *d;
@@ -1368,7 +1366,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             d = b->insn;
         } else { /* never after a stop: the instruction that ends the block did not run */
             if (UNLIKELY(stop.at)) {
-                block_unstop(stop, dispatch);
+                block_unstop(&stop, dispatch);
                 stop.at = NULL;
             }
             if (ex == EX_CODE_WRITTEN || ex == EX_SPLIT)
