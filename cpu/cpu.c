@@ -690,6 +690,13 @@ static ALWAYS_INLINE bool load_data(exec_ctx_t *e, decoded_t *d, uint32_t va, ui
     return true;
 }
 
+/* A store into decoded code, out of the stores' way (gcc otherwise loads
+ * the size argument on the common path). */
+static NOINLINE __attribute__((cold)) void store_into_code(cmodel_t *cm, uint32_t pa, uint32_t size)
+{
+    block_cache_invalidate(cm, pa, size);
+}
+
 /* Store where data_shortcut or data_address said (`code` is the code
  * map's byte for pa).  A store into decoded code retires the blocks there
  * and makes the fast path leave its block. */
@@ -703,7 +710,7 @@ static ALWAYS_INLINE void store_at(exec_ctx_t *e, uint32_t va, uint32_t pa, uint
     if (!e->fast)
         e->h->stores++;
     if (UNLIKELY(*code)) {
-        block_cache_invalidate(e->cm, pa, size);
+        store_into_code(e->cm, pa, size);
         if (e->result == EX_OK) /* a paged miss may have split the block already */
             e->result = EX_CODE_WRITTEN;
     }
@@ -1347,8 +1354,9 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         bool round_ended = false; /* left at the end of a round, not inside one */
         if (ex == EX_END) {
             e.round++;
-            if (next_pc == pc && e.room >= b->cost) {
-                e.room -= b->cost;
+            uint64_t room_after; /* e.room once another round is charged, if it fits (no borrow) */
+            if (next_pc == pc && !__builtin_sub_overflow(e.room, b->cost, &room_after)) {
+                e.room = room_after;
                 goto round; /* the block cannot have changed: a write to it ends the round */
             }
             if (e.round == 1 && !e.settled.index) { /* settled.round is 0 in the first round */
