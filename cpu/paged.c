@@ -17,7 +17,7 @@ static void forget_shortcuts(paged_t *p)
 {
     for (int a = 0; a < 3; a++)
         for (uint32_t i = 0; i < p->nentries; i++)
-            p->by_entry[a][i].vpage = PAGED_NO_PAGE;
+            p->by_entry[i][a].vpage = PAGED_NO_PAGE;
 }
 
 bool paged_create(cmodel_t *cm, char *err, size_t errlen)
@@ -26,19 +26,19 @@ bool paged_create(cmodel_t *cm, char *err, size_t errlen)
         return false;
     paged_t *p = calloc(1, sizeof *p);
     const uint32_t n = cm->mmu.tlb->entries;
-    paged_shortcut_t *by_entry = p ? calloc(3 * (size_t)n, sizeof *by_entry) : NULL;
+    paged_shortcut_t(*by_entry)[4] = p ? calloc(n, sizeof *by_entry) : NULL;
     if (!by_entry) {
         free(p);
         mmu_destroy(&cm->mmu);
         snprintf(err, errlen, "out of host memory");
         return false;
     }
+    p->by_entry = by_entry;
     p->entries = cm->mmu.tlb->e;
     p->nentries = n;
     for (int a = 0; a < 3; a++) {
-        p->by_entry[a] = by_entry + a * (size_t)n;
         for (uint32_t i = 0; i < n; i++)
-            p->by_entry[a][i].entry = &cm->mmu.tlb->e[i];
+            p->by_entry[i][a].entry = &cm->mmu.tlb->e[i];
         for (int i = 0; i < PAGED_SHORTCUTS; i++)
             p->index[a][i] = &paged_no_shortcut;
     }
@@ -53,7 +53,7 @@ void paged_destroy(cmodel_t *cm)
 {
     mmu_destroy(&cm->mmu);
     if (cm->paged)
-        free(cm->paged->by_entry[0]);
+        free(cm->paged->by_entry);
     free(cm->paged);
     cm->paged = NULL;
 }

@@ -32,7 +32,9 @@ struct paged_shortcut {
 #define PAGED_SHORTCUTS 8 /* index slots per access kind, by the page number's low bits */
 
 struct paged {
-    paged_shortcut_t *by_entry[3]; /* per access kind: one per TLB slot, in slot order */
+    /* per TLB slot, in slot order: its shortcut for each kind of access (the
+     * fourth unused, so that a slot's row is a shift away) */
+    paged_shortcut_t (*by_entry)[4];
     /* per access kind, by page: the shortcut made last for a page there (a
      * hint: its page is compared; &paged_no_shortcut when none yet) */
     const paged_shortcut_t *index[3][PAGED_SHORTCUTS];
@@ -62,10 +64,10 @@ static inline uint32_t paged_shortcut_pa(const cmodel_t *cm, const paged_shortcu
 /* Drop entry e's shortcuts (it was just refilled, or what it allows changed). */
 static ALWAYS_INLINE void paged_forget_entry(paged_t *p, const tlb_entry_t *e)
 {
-    const size_t slot = (size_t)(e - p->entries);
-    p->by_entry[ACC_FETCH][slot].vpage = PAGED_NO_PAGE;
-    p->by_entry[ACC_LOAD][slot].vpage = PAGED_NO_PAGE;
-    p->by_entry[ACC_STORE][slot].vpage = PAGED_NO_PAGE;
+    paged_shortcut_t *const row = p->by_entry[e - p->entries];
+    row[ACC_FETCH].vpage = PAGED_NO_PAGE;
+    row[ACC_LOAD].vpage = PAGED_NO_PAGE;
+    row[ACC_STORE].vpage = PAGED_NO_PAGE;
 }
 
 /* Make e's shortcut for acc cover va's page if e allows the access without more ado. */
@@ -75,7 +77,7 @@ static ALWAYS_INLINE void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t
     if (!((e->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1))
         return;
     const uint32_t ppage = e->ppn << p->page_shift, vpage = va & ~(p->page_size - 1);
-    paged_shortcut_t *s = &p->by_entry[acc][e - p->entries];
+    paged_shortcut_t *s = &p->by_entry[e - p->entries][acc];
     s->vpage = vpage;
     s->code_delta = (uintptr_t)(cm->code_map + (ppage >> CODE_GRANULE_SHIFT)) - (vpage >> CODE_GRANULE_SHIFT);
     s->host_delta = (uintptr_t)(cm->mem + ppage) - vpage;
