@@ -152,21 +152,25 @@ static inline uint32_t block_reach(const block_t *b, uint64_t room)
 /*
  * A clock limit inside a block is met two ways, each where its runner's
  * accounting wants it: the contiguous runner adds a block's totals as a
- * whole, so it runs a copy whose totals are the prefix's (block_prefix),
- * stopping only at a cut (b->cuts), where the flags are as stepping leaves
- * them; the paged runner's replay and links name the block's own
- * instructions, so it stops the block in place for one round
- * (block_stop_at), anywhere: the lean variants before the stop run in full
- * for that round.
+ * whole, so it runs a copy whose totals are the prefix's (block_prefix);
+ * the paged runner's replay and links name the block's own instructions, so
+ * it stops the block in place for one round (block_stop_at).  Either stops
+ * where stepping would, with the flags stepping leaves: where a flag is not
+ * live (not a cut, b->cuts), the instructions before the stop that the
+ * decoder gave a lean opcode (a variant of DECODED_LEAN_TABLE, or a CMP as
+ * a NOP) run their instruction word's own opcode instead (block_run_full).
  */
+
+/* Give insn[0..k), decoded from the words at physical address pa on, their
+ * words' own opcodes and handlers where they hold lean ones; returns the
+ * places changed (bit i), their lean opcodes in lean_op[i] unless NULL. */
+uint32_t block_run_full(const cmodel_t *cm, uint32_t pa, decoded_t *insn, uint32_t k, uint8_t *lean_op,
+                        const void *const *dispatch);
 
 /* Instruction `at` of a block, replaced by DECODED_STOP for one round
  * (block_stop_at), and its own decoded opcode; the instructions before it
- * whose decoded opcode is a lean one (a variant of DECODED_LEAN_TABLE, or a
- * CMP as a NOP) run their instruction word's own opcode in that round --
- * their lean opcode in lean_op, their places in bit i of `full` -- so that
- * the flags where the round stops are the ones stepping leaves, whatever a
- * later instruction would have overwritten.  block_unstop puts all back. */
+ * that run in full in that round (block_run_full) are bit i of `full`,
+ * their lean opcodes in lean_op.  block_unstop puts all back. */
 typedef struct {
     decoded_t *at;
     uint8_t op;
@@ -175,9 +179,7 @@ typedef struct {
     uint8_t lean_op[BLOCK_MAX];
 } block_stop_t;
 
-/* The instructions before b->insn[k] with lean opcodes run in full
- * (noted in *stop), and back to their lean opcodes (blocks.c). */
-void block_run_full(const cmodel_t *cm, block_t *b, uint32_t k, block_stop_t *stop, const void *const *dispatch);
+/* The instructions block_stop_at ran in full back to their lean opcodes. */
 void block_run_lean(const block_stop_t *stop, const void *const *dispatch);
 
 static inline block_stop_t block_stop_at(const cmodel_t *cm, block_t *b, uint32_t k, const void *const *dispatch)
@@ -187,7 +189,7 @@ static inline block_stop_t block_stop_at(const cmodel_t *cm, block_t *b, uint32_
     d->op = DECODED_STOP;
     d->handler = dispatch[DECODED_STOP];
     if (!(b->cuts >> k & 1)) /* else every flag is live there: nothing lean before it shows */
-        block_run_full(cm, b, k, &stop, dispatch);
+        stop.full = block_run_full(cm, b->pa, b->insn, k, stop.lean_op, dispatch);
     return stop;
 }
 
@@ -209,20 +211,19 @@ static inline bool ends_in_transfer(const block_t *b)
 /*
  * Into `part`, the first instructions of b that start less than `room`
  * cycles after b does (the last may end beyond), and a sentinel: what
- * stepping runs of b before a clock limit inside it -- or fewer, back to
- * where b may stop with every flag as stepping leaves it (b->cuts); NULL
- * if none.  Its totals are the prefix sums; only the contiguous fast path
- * runs it, never linked and never looked up.
+ * stepping runs of b before a clock limit inside it, with the flags it
+ * leaves (block_run_full where the flags are not all live).  Its totals
+ * are the prefix sums; only the contiguous fast path runs it, never linked
+ * and never looked up.
  */
-static inline block_t *block_prefix(block_t *part, const block_t *b, uint64_t room)
+static inline block_t *block_prefix(const cmodel_t *cm, block_t *part, const block_t *b, uint64_t room,
+                                    const void *const *dispatch)
 {
-    uint32_t n = block_reach(b, room);
-    while (n && n < b->n && !(b->cuts >> n & 1))
-        n--;
-    if (!n)
-        return NULL;
+    const uint32_t n = block_reach(b, room);
     const decoded_t *last = &b->insn[n - 1];
     memcpy(part->insn, b->insn, n * sizeof b->insn[0]);
+    if (n < b->n && !(b->cuts >> n & 1))
+        block_run_full(cm, b->pa, part->insn, n, NULL, dispatch);
     part->insn[n] = b->insn[b->n]; /* the sentinel, with its handler */
     part->pa = b->pa;
     part->n = n;

@@ -1150,11 +1150,9 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
             if (next->need <= limit - h.cycles)
                 goto reference;
             /* the limit falls inside it: the instructions that start
-             * before it (or fewer: block_prefix), from a copy, and the
-             * chain ends after them */
-            next = block_prefix(&partial, next, room);
-            if (!next)
-                goto reference;
+             * before it, from a copy (block_prefix), and the chain ends
+             * after them */
+            next = block_prefix(cm, &partial, next, room, dispatch);
             room = next->cost;
         }
         b = next;
