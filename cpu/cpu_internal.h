@@ -13,6 +13,10 @@
 #define ALWAYS_INLINE inline __attribute__((always_inline))
 
 typedef struct paged paged_t;
+typedef struct paged_shortcut paged_shortcut_t;
+/* A shortcut that covers no page and stands for no entry (paged.h): what a
+ * decoded instruction holds until its data access hits one. */
+extern const paged_shortcut_t paged_no_shortcut;
 typedef struct block block_t;
 
 #define CODE_GRANULE_SHIFT 8 /* decoded code is tracked per 256 bytes */
@@ -41,6 +45,9 @@ typedef struct {
     uint64_t link_epoch; /* bumped when any block is retired or replaced, and
                             when a contiguous run starts: a block link made
                             in an older epoch is not to be followed blindly */
+    /* what the paged runner's settled chains counted (cpu.c chain_replay),
+     * added to its hot counters before it stores them */
+    uint64_t chain_instret, chain_loads, chain_stores;
 } cmodel_t;
 
 /* Retire decoded blocks in [pa, pa+len) after a write (blocks.c). */
