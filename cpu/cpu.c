@@ -509,12 +509,16 @@ static NOINLINE run_pos_t settle_before(mmu_t *mmu, tlb_entry_t *fetch, const bl
     return here;
 }
 
+_Static_assert(sizeof(tlb_entry_t) == 16, "tlb_entry_t has no padding bytes for memcmp to see");
+
 /* What fast_miss did, in two registers. */
 typedef struct {
     uint32_t pa;       /* where the access goes, if it did not fault         */
     uint32_t walk;     /* cycles the walk took                                */
     uint8_t cause;     /* TRAP_NONE, or the fault (not yet recorded)          */
-    bool fetch_lost;   /* the fill took the slot of the block's fetch entry   */
+    bool fetch_lost;   /* the block's fetch entry changed: a fill took its slot,
+                          or a walk refilled it from a page table changed
+                          since (another frame, or X taken away)         */
 } fast_miss_t;
 
 /*
@@ -536,11 +540,11 @@ static ALWAYS_INLINE fast_miss_t fast_miss(cmodel_t *cm, tlb_entry_t *fetch, uin
     if (UNLIKELY(e || cm->observing || ev_enabled(cm->m.bus))) {
         uint64_t walk = 0;
         uint32_t pa = 0;
-        const uint64_t fetch_vpn = fetch->vpn;
+        const tlb_entry_t fetch_was = *fetch; /* compared whole: no padding (below) */
         /* the prefix cost before d (an access's opcode has no lean variant: its cost is the decoder's) */
         const uint64_t start = round_start + d->cum_cost - cm->cost[d->op];
         trap_cause_t cause = paged_translate_found(cm, e, va, acc, start + cm->fetch_cost, &pa, &walk);
-        return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, fetch->vpn != fetch_vpn};
+        return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, memcmp(&fetch_was, fetch, sizeof *fetch) != 0};
     }
     mmu_xlate_t x;
     trap_cause_t cause = paged_miss_quick(cm, va, acc, &x);
