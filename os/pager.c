@@ -450,16 +450,18 @@ static uint32_t take_frame(os_t *os, process_t *p)
     return evict_victim(os, p, candidates);
 }
 
-/* Put pg->page_buf into frame as p's page vpn and make its PTE present.  The
- * leaf PTE exists already (every region page has one), so no table is made
- * here: a new table could otherwise take the very frame being filled. */
-static bool map_page(os_t *os, process_t *p, uint32_t vpn, uint32_t frame)
+/* Put pg->page_buf into frame as p's page vpn, unless the frame holds its
+ * bytes already (holds_page), and make its PTE present.  The leaf PTE exists
+ * already (every region page has one), so no table is made here: a new table
+ * could otherwise take the very frame being filled. */
+static bool map_page(os_t *os, process_t *p, uint32_t vpn, uint32_t frame, bool holds_page)
 {
     pager_t *pg = os->pager;
     uint32_t addr = vm_leaf_pte_addr(os, p, vpn, false);
     if (!addr)
         return false;
-    machine_phys_write(os->m, frame << pg->geo.page_shift, pg->page_buf, pg->page_size);
+    if (!holds_page)
+        machine_phys_write(os->m, frame << pg->geo.page_shift, pg->page_buf, pg->page_size);
     uint32_t perm = regions_perm(p, vpn, pg->geo.page_shift);
     vm_write_pte(os, addr, pte_make(frame, perm | PTE_U | PTE_V));
     frames_set_user(&pg->ft, frame, p->pid, vpn, machine_cycles(os->m));
@@ -474,12 +476,13 @@ static bool map_page(os_t *os, process_t *p, uint32_t vpn, uint32_t frame)
 static uint32_t bring_in(os_t *os, process_t *p, uint32_t vpn, uint32_t frame, bool *major)
 {
     pager_t *pg = os->pager;
-    page_source_t source = vm_page_contents(pg, p, vpn, pg->page_buf);
+    bool zeroed = frames_untouched(&pg->ft, frame);
+    page_source_t source = vm_page_contents(pg, p, vpn, pg->page_buf, !zeroed);
     *major = source != PAGE_FROM_ZEROS;
     if (*major)
         os_charge(os, EV_DISK_READ, p->pid, timing_disk_cycles(&os->m->cfg.timing, pg->page_size), vpn,
                   pg->page_size, frame, source);
-    return map_page(os, p, vpn, frame) ? frame : REPL_NONE;
+    return map_page(os, p, vpn, frame, zeroed && !*major) ? frame : REPL_NONE;
 }
 
 /* ---- loading -------------------------------------------------------------------------- */
@@ -684,7 +687,7 @@ static uint32_t program_code_frame(os_t *os, process_t *p, uint32_t vpn)
 {
     pager_t *pg = os->pager;
     uint32_t perm = regions_perm(p, vpn, pg->geo.page_shift), frame = REPL_NONE;
-    if ((perm & PTE_W) || !(perm & PTE_X) || !vm_page_contents(pg, p, vpn, pg->page_buf))
+    if ((perm & PTE_W) || !(perm & PTE_X) || !vm_page_contents(pg, p, vpn, pg->page_buf, true))
         return REPL_NONE;
     uint8_t *scratch = malloc(pg->page_size);
     for (int i = 0; scratch && frame == REPL_NONE && i < os->nprocs; i++)
@@ -968,7 +971,7 @@ static bool cow_fault(os_t *os, process_t *p, trap_t *t)
             p->resident--;
         memcpy(pg->page_buf, bytes, pg->page_size);
         free(bytes);
-        if (fresh == REPL_NONE || !map_page(os, p, vpn, fresh))
+        if (fresh == REPL_NONE || !map_page(os, p, vpn, fresh, false))
             return false;
         frame = fresh;
         p->st.cow_copies++;
