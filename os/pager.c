@@ -793,8 +793,9 @@ static void keep_final_page(os_t *os, process_t *p, uint32_t vpn)
     uint32_t addr = vm_leaf_pte_addr(os, p, vpn, false);
     pte_t pte = {addr ? vm_read_pte(os, addr) : 0};
     u64map_put(&p->vm->final_pte, vpn, pte_val(pte));
-    if (pte_valid(pte) && machine_phys_read(os->m, pte_ppn(pte) << pg->geo.page_shift, pg->page_buf, pg->page_size))
-        swap_put(&pg->swap, p->pid, vpn, pg->page_buf);
+    uint8_t *copy = pte_valid(pte) ? swap_slot(&pg->swap, p->pid, vpn) : NULL;
+    if (copy && !machine_phys_read(os->m, pte_ppn(pte) << pg->geo.page_shift, copy, pg->page_size))
+        swap_drop(&pg->swap, p->pid, vpn);
 }
 
 void pager_release(os_t *os, process_t *p)

@@ -72,6 +72,9 @@ void swap_free_all(swap_t *s);
 const uint8_t *swap_get(const swap_t *s, int pid, uint32_t vpn);
 /* Store (or replace) the copy of (pid, vpn); false if out of host memory. */
 bool swap_put(swap_t *s, int pid, uint32_t vpn, const uint8_t *page);
+/* The bytes of (pid, vpn)'s copy, made if it has none, for the caller to
+ * write in place (no staging copy); NULL if out of host memory. */
+uint8_t *swap_slot(swap_t *s, int pid, uint32_t vpn);
 /* Drop the copy of (pid, vpn), if any. */
 void swap_drop(swap_t *s, int pid, uint32_t vpn);
 
