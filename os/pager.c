@@ -761,13 +761,12 @@ bool pager_fault(os_t *os, process_t *p, trap_t *t)
 
 /* ---- ending, brk ---------------------------------------------------------------------- */
 
-/* Free page vpn of p: its frame, its PTE (clear_pte), its backing-store
- * copy (drop_copy). */
-static void drop_page(os_t *os, process_t *p, uint32_t vpn, bool clear_pte, bool drop_copy)
+/* Free page vpn of p, whose leaf PTE is pte at addr (0: none): its frame,
+ * its PTE (clear_pte), its backing-store copy (drop_copy). */
+static void drop_page_at(os_t *os, process_t *p, uint32_t vpn, uint32_t addr, pte_t pte, bool clear_pte,
+                         bool drop_copy)
 {
     pager_t *pg = os->pager;
-    uint32_t addr = vm_leaf_pte_addr(os, p, vpn, false);
-    pte_t pte = {addr ? vm_read_pte(os, addr) : 0};
     if (pte_valid(pte)) {
         if (pte_dirty(pte) && services_shared_page(p, vm_vaddr(pg, vpn)) &&
             machine_phys_read(os->m, pte_ppn(pte) << pg->geo.page_shift, pg->page_buf, pg->page_size))
@@ -785,13 +784,17 @@ static void drop_page(os_t *os, process_t *p, uint32_t vpn, bool clear_pte, bool
         swap_drop(&pg->swap, p->pid, vpn);
 }
 
+static void drop_page(os_t *os, process_t *p, uint32_t vpn, bool clear_pte, bool drop_copy)
+{
+    uint32_t addr = vm_leaf_pte_addr(os, p, vpn, false);
+    drop_page_at(os, p, vpn, addr, (pte_t){addr ? vm_read_pte(os, addr) : 0}, clear_pte, drop_copy);
+}
+
 /* Keep what page vpn of an ending process holds, at no modeled cost: its
- * final PTE, and its bytes in the backing store if it is resident. */
-static void keep_final_page(os_t *os, process_t *p, uint32_t vpn)
+ * final PTE (pte), and its bytes in the backing store if it is resident. */
+static void keep_final_page(os_t *os, process_t *p, uint32_t vpn, pte_t pte)
 {
     pager_t *pg = os->pager;
-    uint32_t addr = vm_leaf_pte_addr(os, p, vpn, false);
-    pte_t pte = {addr ? vm_read_pte(os, addr) : 0};
     u64map_put(&p->vm->final_pte, vpn, pte_val(pte));
     uint8_t *copy = pte_valid(pte) ? swap_slot(&pg->swap, p->pid, vpn) : NULL;
     if (copy && !machine_phys_read(os->m, pte_ppn(pte) << pg->geo.page_shift, copy, pg->page_size))
@@ -807,10 +810,11 @@ void pager_release(os_t *os, process_t *p)
     p->vm->ended = u64map_init(&p->vm->final_pte, 64);
     for (int i = 0; i < p->nregions; i++)
         for (uint64_t va = p->regions[i].start; va < p->regions[i].end; va += pg->page_size) {
-            uint32_t vpn = (uint32_t)(va >> shift);
+            uint32_t vpn = (uint32_t)(va >> shift), addr = vm_leaf_pte_addr(os, p, vpn, false);
+            pte_t pte = {addr ? vm_read_pte(os, addr) : 0};
             if (p->vm->ended)
-                keep_final_page(os, p, vpn);
-            drop_page(os, p, vpn, false, !p->vm->ended);
+                keep_final_page(os, p, vpn, pte);
+            drop_page_at(os, p, vpn, addr, pte, false, !p->vm->ended);
         }
     for (int i = 0; i < p->vm->ntables; i++)
         frames_table_free(&pg->ft, p->vm->tables[i].paddr, p->vm->tables[i].bytes);
