@@ -23,6 +23,17 @@
 
 const char *const frame_kind_name[FRAME_KIND_COUNT] = {"free", "os", "page_table", "user"};
 
+/* Set bits [first, end) of mask, a word at a time. */
+static void mark_untouched(uint64_t *mask, uint32_t first, uint32_t end)
+{
+    for (uint32_t i = first; i < end && i % 64; i++)
+        mask[i / 64] |= 1ull << (i % 64);
+    for (uint32_t w = (first + 63) / 64; w < end / 64; w++)
+        mask[w] = ~0ull;
+    for (uint32_t i = end / 64 * 64 > first ? end / 64 * 64 : first; i < end; i++)
+        mask[i / 64] |= 1ull << (i % 64);
+}
+
 bool frames_init(frames_t *ft, uint32_t mem_size, uint32_t page_shift, uint32_t os_size)
 {
     memset(ft, 0, sizeof *ft);
@@ -38,8 +49,7 @@ bool frames_init(frames_t *ft, uint32_t mem_size, uint32_t page_shift, uint32_t 
     }
     for (uint32_t i = 0; i < ft->os_frames && i < ft->nframes; i++)
         ft->f[i].kind = FRAME_OS;
-    for (uint32_t i = ft->os_frames; i < ft->nframes; i++) /* machine memory starts zeroed */
-        ft->untouched[i / 64] |= 1ull << (i % 64);
+    mark_untouched(ft->untouched, ft->os_frames, ft->nframes); /* machine memory starts zeroed */
     ft->free_below = ft->os_frames < ft->nframes ? ft->os_frames : ft->nframes;
     return true;
 }
