@@ -503,7 +503,8 @@ static ALWAYS_INLINE fast_miss_t fast_miss(cmodel_t *cm, tlb_entry_t *fetch, uin
 {
     mmu_t *mmu = &cm->mmu;
     mmu_hit_at(mmu, fetch, fetches + 1, mmu->ref_clock += fetches + 1);
-    tlb_entry_t *e = mmu_find(mmu, va);
+    uint32_t hash = 0; /* va's page's, for the fill (set only in a hashed TLB) */
+    tlb_entry_t *e = mmu_find_hashing(mmu, va, &hash);
     /* the quick way is for a miss nobody observes: a hit (on an entry with
      * no shortcut, or one whose A or D must be set) goes the full way */
     if (UNLIKELY(e || cm->observing || ev_enabled(cm->m.bus))) {
@@ -516,7 +517,7 @@ static ALWAYS_INLINE fast_miss_t fast_miss(cmodel_t *cm, tlb_entry_t *fetch, uin
         return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, fetch->vpn != fetch_vpn};
     }
     mmu_xlate_t x;
-    trap_cause_t cause = paged_miss_quick(cm, va, acc, &x);
+    trap_cause_t cause = paged_miss_quick(cm, va, acc, &x, &hash);
     /* the fill took the fetches' slot: the entry now maps another page */
     return (fast_miss_t){x.paddr, x.cycles, (uint8_t)cause, x.entry == fetch};
 }

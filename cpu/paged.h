@@ -97,11 +97,12 @@ trap_cause_t paged_translate_found(cmodel_t *cm, tlb_entry_t *e, uint32_t va, ac
  * `record` a constant: false when nobody observes (no retirement record, no
  * listener), so the unit's walk and fill run without their records. */
 static ALWAYS_INLINE trap_cause_t paged_translate_x(cmodel_t *cm, tlb_entry_t *e, uint32_t va, access_t acc,
-                                                    uint64_t now, mmu_xlate_t *x, const bool record)
+                                                    uint64_t now, mmu_xlate_t *x, const bool record,
+                                                    const uint32_t *hash)
 {
     trap_cause_t cause = record ? mmu_translate_found(&cm->mmu, e, va, acc, cm->s.priv, now,
                                                       cm->observing ? &cm->last_xlate : NULL, x)
-                                : mmu_translate_as(&cm->mmu, e, va, acc, cm->s.priv, now, NULL, x, false);
+                                : mmu_translate_as(&cm->mmu, e, va, acc, cm->s.priv, now, NULL, x, false, hash);
     if (x->pte_written) /* page tables may sit in a granule with decoded code */
         block_cache_invalidate(cm, x->pte_addr, 4);
     if (x->filled)
@@ -119,18 +120,20 @@ static ALWAYS_INLINE trap_cause_t paged_translate_as(cmodel_t *cm, tlb_entry_t *
                                                      uint64_t now, uint32_t *pa, uint64_t *extra, const bool record)
 {
     mmu_xlate_t x;
-    const trap_cause_t cause = paged_translate_x(cm, e, va, acc, now, &x, record);
+    const trap_cause_t cause = paged_translate_x(cm, e, va, acc, now, &x, record, NULL);
     *extra += x.cycles;
     if (!cause)
         *pa = x.paddr;
     return cause;
 }
 
-/* A miss nobody observes (no record, no listener), the lookup done: the
- * quick walk and fill (mmu_translate_as with `record` false). */
-static ALWAYS_INLINE trap_cause_t paged_miss_quick(cmodel_t *cm, uint32_t va, access_t acc, mmu_xlate_t *x)
+/* A miss nobody observes (no record, no listener), the lookup done (hash:
+ * as mmu_find_hashing set it): the quick walk and fill (mmu_translate_as
+ * with `record` false). */
+static ALWAYS_INLINE trap_cause_t paged_miss_quick(cmodel_t *cm, uint32_t va, access_t acc, mmu_xlate_t *x,
+                                                   const uint32_t *hash)
 {
-    return paged_translate_x(cm, NULL, va, acc, 0, x, false);
+    return paged_translate_x(cm, NULL, va, acc, 0, x, false, hash);
 }
 
 
