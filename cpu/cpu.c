@@ -535,12 +535,6 @@ static NOINLINE fast_miss_t fast_miss_store(cmodel_t *cm, tlb_entry_t *fetch, ui
     return fast_miss(cm, fetch, fetches, ACC_STORE, va, round_start, d);
 }
 
-/* Data accesses of the block run between positions from and to. */
-static ALWAYS_INLINE uint64_t data_between(const block_t *b, run_pos_t from, run_pos_t to)
-{
-    return data_before(b, to) - data_before(b, from);
-}
-
 /*
  * A fast-path data access whose shortcut missed.  Whatever happens next
  * changes the TLB's replacement state in a way the block's deferred
@@ -563,7 +557,9 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
     const run_pos_t here = {e->round, done};
     /* fetches since the last settling: left to the miss routine if they are all */
     uint64_t fetches = (here.round - e->settled.round) * b->n + here.index - e->settled.index;
-    if (fetches && data_between(b, e->settled, here)) { /* no fetches: no data accesses either */
+    /* data accesses among them iff they reach back past the instructions
+     * without one right before this (b->quiet_before) */
+    if (fetches > b->quiet_before[done]) {
         account_tlb(&e->cm->mmu, e->fetch, b, e->settled, here);
         fetches = 0;
     }
