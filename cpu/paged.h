@@ -72,11 +72,13 @@ static ALWAYS_INLINE void paged_forget_entry(paged_t *p, const tlb_entry_t *e, u
         *store = paged_no_shortcut;
 }
 
-/* Remember e as acc's shortcut if it allows the access without more ado. */
-static ALWAYS_INLINE void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t *e, uint32_t va)
+/* Remember e as acc's shortcut if it allows the access without more ado
+ * (`filled`: e was just filled for this access, so it does: the walk found
+ * the access permitted and set A, and D for a store). */
+static ALWAYS_INLINE void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t *e, uint32_t va, bool filled)
 {
     paged_t *p = cm->paged;
-    if (!((e->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1))
+    if (!filled && !((e->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1))
         return;
     const uint32_t ppage = e->ppn << p->page_shift, vpage = va & ~(p->page_size - 1);
     *(paged_shortcut_t *)paged_slot(p, acc, va) =
@@ -111,7 +113,7 @@ static ALWAYS_INLINE trap_cause_t paged_translate_x(cmodel_t *cm, tlb_entry_t *e
         cm->trap.paddr = x->paddr;
         return cause;
     }
-    paged_remember(cm, acc, x->entry, va);
+    paged_remember(cm, acc, x->entry, va, x->filled);
     return TRAP_NONE;
 }
 
