@@ -97,8 +97,9 @@ check-binaries:
 # gets, cpu/cpu.c), checked against the reference path like the threaded one.
 check-portable:
 	$(Q)$(MAKE) --no-print-directory OUT=$(OUT)/portable CFLAGS="$(CFLAGS) -DMMULAB_NO_COMPUTED_GOTO" \
-	    $(OUT)/portable/tests/test_fastpath
+	    $(OUT)/portable/tests/test_fastpath $(OUT)/portable/tests/test_fastpath_random
 	$(Q)$(OUT)/portable/tests/test_fastpath
+	$(Q)$(OUT)/portable/tests/test_fastpath_random
 
 deps-test:
 	$(Q)scripts/deps.sh test

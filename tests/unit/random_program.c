@@ -1,9 +1,6 @@
 /* Random guest programs (random_program.h). */
 #include "random_program.h"
 
-#include <stdlib.h>
-#include <string.h>
-
 uint32_t xorshift(uint32_t *s)
 {
     *s ^= *s << 13;
@@ -68,21 +65,4 @@ void random_registers(const random_layout_t *l, uint32_t *s, cpu_state_t *st)
     st->r[10] = l->code + 4 * (xorshift(s) % l->code_words); /* stores here rewrite code */
     st->r[12] = l->code;
     st->r[13] = l->code + 4 * (xorshift(s) % l->code_words);
-}
-
-bool same_memory(machine_t *a, machine_t *b, uint32_t size, uint32_t *at)
-{
-    uint8_t *ma = malloc(size), *mb = malloc(size);
-    bool same = ma && mb && machine_phys_read(a, 0, ma, size) && machine_phys_read(b, 0, mb, size);
-    *at = size;
-    if (same && memcmp(ma, mb, size)) {
-        uint32_t i = 0;
-        while (ma[i] == mb[i])
-            i++;
-        *at = i;
-        same = false;
-    }
-    free(ma);
-    free(mb);
-    return same;
 }

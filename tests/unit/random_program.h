@@ -40,9 +40,4 @@ uint32_t random_insn(const random_layout_t *l, uint32_t *s);
  * R11, SP, PC and the rest of *st are left to the caller. */
 void random_registers(const random_layout_t *l, uint32_t *s, cpu_state_t *st);
 
-/* Whether the first `size` bytes of a's and b's physical memory are the
- * same; if not, *at is the first address that differs (`size` if either
- * could not be read). */
-bool same_memory(machine_t *a, machine_t *b, uint32_t size, uint32_t *at);
-
 #endif

@@ -26,6 +26,7 @@
 #include "../../toolchain/asm.h"
 #include "../../machine/isa.h"
 #include "../../machine/machine.h"
+#include "machine_compare.h"
 #include "random_program.h"
 
 #define MEM (64u << 10) /* physical memory of the test machine     */
@@ -1119,29 +1120,6 @@ static void set_up_random(machine_t *m, uint32_t seed, uint32_t base, bool reloc
     machine_set_state(m, &st);
 }
 
-static void same_machines(machine_t *a, machine_t *b, uint32_t seed, uint64_t stop)
-{
-    cpu_state_t x = cpu(a), y = cpu(b);
-    for (int r = 0; r < ISA_NREGS; r++)
-        if (x.r[r] != y.r[r])
-            fail_msg("seed %u, stop %llu: R%d 0x%x (run) vs 0x%x (step)", seed, (unsigned long long)stop, r, x.r[r],
-                     y.r[r]);
-    if (x.pc != y.pc || x.flags != y.flags || x.priv != y.priv)
-        fail_msg("seed %u, stop %llu: pc 0x%x flags %x (run) vs pc 0x%x flags %x (step)", seed,
-                 (unsigned long long)stop, x.pc, x.flags, y.pc, y.flags);
-    if (machine_cycles(a) != machine_cycles(b))
-        fail_msg("seed %u, stop %llu: %llu cycles (run) vs %llu (step)", seed, (unsigned long long)stop,
-                 (unsigned long long)machine_cycles(a), (unsigned long long)machine_cycles(b));
-    const hw_counters_t *ca = machine_counters(a), *cb = machine_counters(b);
-    assert_int_equal(ca->instructions, cb->instructions);
-    assert_int_equal(ca->loads, cb->loads);
-    assert_int_equal(ca->stores, cb->stores);
-    assert_int_equal(ca->traps, cb->traps);
-    uint32_t at;
-    if (!same_memory(a, b, MEM, &at))
-        fail_msg("seed %u, stop %llu: memory differs first at 0x%x", seed, (unsigned long long)stop, at);
-}
-
 static void test_fast_path_matches_single_steps(void **state)
 {
     (void)state;
@@ -1155,25 +1133,15 @@ static void test_fast_path_matches_single_steps(void **state)
         uint32_t s = seed;
         for (uint64_t stop = 0; stop < 300 && machine_cycles(a) < 20000; stop++) {
             uint64_t limit = machine_cycles(a) + 1 + xorshift(&s) % (xorshift(&s) % 4 ? 40 : 400);
-            stop_t sa = machine_run(a, limit), sb = STOP_BUDGET;
-            retire_t rt;
-            while (machine_cycles(b) < limit && (sb = machine_step(b, &rt)) == STOP_BUDGET)
-                ;
-            if (sa != sb)
-                fail_msg("seed %u, stop %llu: run %s, step %s", seed, (unsigned long long)stop,
-                         sa == STOP_TRAP ? "trapped" : "ran out of budget", sb == STOP_TRAP ? "trapped" : "did not");
-            same_machines(a, b, seed, stop);
+            char where[32];
+            snprintf(where, sizeof where, "seed %u", seed);
+            const stop_t sa = run_and_step_to(a, b, limit, where, stop);
+            same_machines(a, b, MEM, where, stop);
             if (sa != STOP_TRAP)
                 continue;
             traps++;
-            const trap_t *ta = machine_trap(a), *tb = machine_trap(b);
-            assert_int_equal(ta->cause, tb->cause);
-            assert_int_equal(ta->access, tb->access);
-            assert_int_equal(ta->pc, tb->pc);
-            assert_int_equal(ta->insn, tb->insn);
-            assert_int_equal(ta->vaddr, tb->vaddr);
-            assert_int_equal(ta->paddr, tb->paddr);
-            assert_int_equal(ta->number, tb->number);
+            const trap_t *ta = machine_trap(a);
+            same_traps(ta, machine_trap(b), where, stop);
             /* serve it: go on after the trapping instruction (a system call already has) */
             cpu_state_t st = cpu(a);
             if (ta->cause != TRAP_SYSCALL)

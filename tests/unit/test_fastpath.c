@@ -22,6 +22,7 @@
 #include "../../toolchain/asm.h"
 #include "../../machine/machine.h"
 #include "../../mmu/pte.h"
+#include "machine_compare.h"
 
 #define MEM (1u << 20)
 #define LOAD_BASE 0x10000u /* physical base for base/limit and paged frames */
@@ -298,84 +299,27 @@ static trap_t run_to_trap(machine_t *m, how_t how)
     return (trap_t){0};
 }
 
-static void assert_same_machines(machine_t *a, machine_t *b)
-{
-    assert_int_equal(machine_cycles(a), machine_cycles(b));
-    const hw_counters_t *ca = machine_counters(a), *cb = machine_counters(b);
-    assert_int_equal(ca->instructions, cb->instructions);
-    assert_int_equal(ca->loads, cb->loads);
-    assert_int_equal(ca->stores, cb->stores);
-    assert_int_equal(ca->tlb_hits, cb->tlb_hits);
-    assert_int_equal(ca->tlb_misses, cb->tlb_misses);
-    assert_int_equal(ca->walks, cb->walks);
-    assert_int_equal(ca->walk_cycles, cb->walk_cycles);
-    cpu_state_t sa, sb;
-    machine_get_state(a, &sa);
-    machine_get_state(b, &sb);
-    assert_memory_equal(sa.r, sb.r, sizeof sa.r);
-    assert_int_equal(sa.pc, sb.pc);
-    assert_int_equal(sa.flags, sb.flags);
-    static uint8_t ma[MEM], mb[MEM];
-    assert_true(machine_phys_read(a, 0, ma, MEM));
-    assert_true(machine_phys_read(b, 0, mb, MEM));
-    assert_memory_equal(ma, mb, MEM);
-    tlb_view_t ta[64], tb[64];
-    int na = machine_tlb_read(a, ta, 64), nb = machine_tlb_read(b, tb, 64);
-    assert_int_equal(na, nb);
-    for (int i = 0; i < na; i++) {
-        assert_int_equal(ta[i].valid, tb[i].valid);
-        assert_int_equal(ta[i].vpn, tb[i].vpn);
-        assert_int_equal(ta[i].ppn, tb[i].ppn);
-        assert_int_equal(ta[i].perm, tb[i].perm);
-        assert_int_equal(ta[i].age, tb[i].age);
-    }
-    /* frame stamps: every access numbered alike on both paths (working sets
-     * are windows over these numbers), and the reference bits alike */
-    frame_refs_t *ra = machine_frame_refs(a), *rb = machine_frame_refs(b);
-    assert_non_null(ra);
-    assert_memory_equal(ra->stamp, rb->stamp, ra->nframes * sizeof ra->stamp[0]);
-    assert_memory_equal(ra->refbit, rb->refbit, ra->nframes);
-}
-
 /* Run source the way `how` says and require what stepping it did. */
 static void check_run(const char *source, mmu_mode_t mode, uint32_t tlb_entries, uint32_t ways, machine_t *ref,
                       trap_t tref, how_t how)
 {
     machine_t *m = boot(source, mode, tlb_entries, ways);
     trap_t t = run_to_trap(m, how);
-    assert_int_equal(t.cause, tref.cause);
-    assert_int_equal(t.access, tref.access);
-    assert_int_equal(t.pc, tref.pc);
-    assert_int_equal(t.insn, tref.insn);
-    assert_int_equal(t.vaddr, tref.vaddr);
-    assert_int_equal(t.paddr, tref.paddr);
-    assert_int_equal(t.number, tref.number);
-    assert_same_machines(m, ref);
+    const char *where = how == HOW_RUN ? "machine_run to the trap" : "machine_run in slices to the trap";
+    same_traps(&t, &tref, where, 0);
+    same_machines(m, ref, MEM, where, 0);
     machine_destroy(m);
 }
 
 /* Run m to cycle `limit` by machine_run and ref by single steps (each
  * instruction that starts below the limit), and require the same clock,
- * place and counters where both stopped; true once both trapped. */
+ * place, registers, flags and counters where both stopped; true once both
+ * trapped. */
 static bool run_both_to(machine_t *m, machine_t *ref, uint64_t limit)
 {
-    stop_t stop = machine_run(m, limit), stop_ref = STOP_BUDGET;
-    while (stop_ref != STOP_TRAP && machine_cycles(ref) < limit) {
-        retire_t rt;
-        stop_ref = machine_step(ref, &rt);
-    }
-    assert_int_equal(stop, stop_ref);
-    assert_int_equal(machine_cycles(m), machine_cycles(ref));
-    cpu_state_t s, sref;
-    machine_get_state(m, &s);
-    machine_get_state(ref, &sref);
-    assert_int_equal(s.pc, sref.pc);
-    assert_int_equal(s.flags, sref.flags); /* a cut after a lean variant would show its dropped flags */
-    assert_memory_equal(s.r, sref.r, sizeof s.r);
-    const hw_counters_t *c = machine_counters(m), *cref = machine_counters(ref);
-    assert_int_equal(c->instructions, cref->instructions);
-    assert_int_equal(c->tlb_hits, cref->tlb_hits);
-    assert_int_equal(c->tlb_misses, cref->tlb_misses);
+    const char *where = "a budget's end";
+    const stop_t stop = run_and_step_to(m, ref, limit, where, limit);
+    same_cpus(m, ref, where, limit);
     return stop == STOP_TRAP;
 }
 
@@ -582,7 +526,7 @@ static void test_cut_rounds(void **state)
                 uint64_t limit = 0;
                 for (bool trapped = false; !trapped;)
                     trapped = run_both_to(m, ref, limit += slice);
-                assert_same_machines(m, ref);
+                same_machines(m, ref, MEM, "the end of budgets of a slice", slice);
                 machine_destroy(m);
                 machine_destroy(ref);
             }
