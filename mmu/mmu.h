@@ -248,6 +248,9 @@ mmu_translate_as(mmu_t *mmu, tlb_entry_t *e, uint32_t va, access_t acc, priv_t p
         out->entry = e;
         out->filled = true;
         out->evicted_vpn = mmu->tlb->evicted_vpn;
+        mmu_reference_at(mmu, pte_ppn(r.pte), ++mmu->ref_clock);
+        out->paddr = r.paddr;
+        return TRAP_NONE;
     }
     mmu_reference_at(mmu, e->ppn, ++mmu->ref_clock);
     out->paddr = (e->ppn << mmu->page_shift) | offset;
