@@ -185,3 +185,31 @@ block_t *block_decode(cmodel_t *cm, block_t *b, uint32_t pa)
     cm->code_map[granule] = 1;
     return b;
 }
+
+uint32_t block_run_full(const cmodel_t *cm, uint32_t pa, decoded_t *insn, uint32_t k, uint8_t *lean_op,
+                        const void *const *dispatch)
+{
+    uint32_t changed = 0;
+    for (uint32_t i = 0; i < k; i++) {
+        uint32_t raw; /* still what was decoded: a write there retires the block */
+        memcpy(&raw, cm->mem + pa + 4 * i, 4);
+        const uint8_t op = decode(raw).op;
+        if (op == insn[i].op)
+            continue;
+        changed |= UINT32_C(1) << i;
+        if (lean_op)
+            lean_op[i] = insn[i].op;
+        insn[i].op = op;
+        insn[i].handler = dispatch[op];
+    }
+    return changed;
+}
+
+void block_run_lean(const block_stop_t *stop, const void *const *dispatch)
+{
+    for (uint32_t full = stop->full; full; full &= full - 1) {
+        const int i = __builtin_ctz(full);
+        stop->first[i].op = stop->lean_op[i];
+        stop->first[i].handler = dispatch[stop->lean_op[i]];
+    }
+}

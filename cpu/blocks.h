@@ -58,9 +58,10 @@ typedef struct {
     /* prefix sums through this instruction, for a block that stops early */
     uint32_t cum_cost;
     uint16_t cum_loads, cum_stores;
-    /* paged fast path: the TLB entry its data access hit this time round,
-     * for the replacement updates done when the block ends (cpu.c) */
-    tlb_entry_t *entry;
+    /* paged fast path: the shortcut (paged.h) its data access hit this time
+     * round, whose entry the replacement updates at the block's end touch
+     * (cpu.c); paged_no_shortcut when none (its entry NULL) */
+    const paged_shortcut_t *shortcut;
 } decoded_t;
 
 _Static_assert(sizeof(decoded_t) == 32, "an index into a block should be a shift away");
@@ -120,7 +121,8 @@ static inline decoded_t decode(uint32_t insn)
                        .ra = (uint8_t)isa_ra(insn),
                        .rb = (uint8_t)isa_rb(insn),
                        .size = isa_info[op].size,
-                       .imm = isa_imm(insn)};
+                       .imm = isa_imm(insn),
+                       .shortcut = &paged_no_shortcut};
 }
 
 bool block_cache_create(cmodel_t *cm);
@@ -156,39 +158,51 @@ static inline uint32_t block_reach(const block_t *b, uint64_t room)
  * accounting wants it: the contiguous runner adds a block's totals as a
  * whole, so it runs a copy whose totals are the prefix's (block_prefix);
  * the paged runner's replay and links name the block's own instructions, so
- * it stops the block in place for one round (block_stop_at).  Both stop
- * only at a cut (b->cuts), where the flags are as stepping leaves them.
+ * it stops the block in place for one round (block_stop_at).  Either stops
+ * where stepping would, with the flags stepping leaves: where a flag is not
+ * live (not a cut, b->cuts), the instructions before the stop that the
+ * decoder gave a lean opcode (a variant of DECODED_LEAN_TABLE, or a CMP as
+ * a NOP) run their instruction word's own opcode instead (block_run_full).
  */
 
-/* How many of b's instructions start below `limit` when b starts at cycle
- * `now` (< limit), if the round may stop there (all of them, or a cut);
- * 0 otherwise: then the reference path runs them. */
-static inline uint32_t block_starting_below(const block_t *b, uint64_t now, uint64_t limit)
-{
-    const uint32_t k = block_reach(b, limit - now);
-    return k < b->n && !(b->cuts >> k & 1) ? 0 : k;
-}
+/* Give insn[0..k), decoded from the words at physical address pa on, their
+ * words' own opcodes and handlers where they hold lean ones; returns the
+ * places changed (bit i), their lean opcodes in lean_op[i] unless NULL. */
+uint32_t block_run_full(const cmodel_t *cm, uint32_t pa, decoded_t *insn, uint32_t k, uint8_t *lean_op,
+                        const void *const *dispatch);
 
 /* Instruction `at` of a block, replaced by DECODED_STOP for one round
- * (block_stop_at), and its own decoded opcode (block_unstop puts it back). */
+ * (block_stop_at), and its own decoded opcode; the instructions before it
+ * that run in full in that round (block_run_full) are bit i of `full`,
+ * their lean opcodes in lean_op.  block_unstop puts all back. */
 typedef struct {
     decoded_t *at;
     uint8_t op;
+    uint32_t full;
+    decoded_t *first;
+    uint8_t lean_op[BLOCK_MAX];
 } block_stop_t;
 
-static inline block_stop_t block_stop_at(block_t *b, uint32_t k, const void *const *dispatch)
+/* The instructions block_stop_at ran in full back to their lean opcodes. */
+void block_run_lean(const block_stop_t *stop, const void *const *dispatch);
+
+static inline block_stop_t block_stop_at(const cmodel_t *cm, block_t *b, uint32_t k, const void *const *dispatch)
 {
     decoded_t *d = &b->insn[k];
-    const block_stop_t stop = {d, d->op};
+    block_stop_t stop = {.at = d, .op = d->op, .first = b->insn};
     d->op = DECODED_STOP;
     d->handler = dispatch[DECODED_STOP];
+    if (!(b->cuts >> k & 1)) /* else every flag is live there: nothing lean before it shows */
+        stop.full = block_run_full(cm, b->pa, b->insn, k, stop.lean_op, dispatch);
     return stop;
 }
 
-static inline void block_unstop(block_stop_t stop, const void *const *dispatch)
+static inline void block_unstop(const block_stop_t *stop, const void *const *dispatch)
 {
-    stop.at->op = stop.op;
-    stop.at->handler = dispatch[stop.op];
+    stop->at->op = stop->op;
+    stop->at->handler = dispatch[stop->op];
+    if (stop->full)
+        block_run_lean(stop, dispatch);
 }
 
 /* Whether b's last instruction transfers control (else it ends at its
@@ -201,20 +215,19 @@ static inline bool ends_in_transfer(const block_t *b)
 /*
  * Into `part`, the first instructions of b that start less than `room`
  * cycles after b does (the last may end beyond), and a sentinel: what
- * stepping runs of b before a clock limit inside it -- or fewer, back to
- * where b may stop with every flag as stepping leaves it (b->cuts); NULL
- * if none.  Its totals are the prefix sums; only the contiguous fast path
- * runs it, never linked and never looked up.
+ * stepping runs of b before a clock limit inside it, with the flags it
+ * leaves (block_run_full where the flags are not all live).  Its totals
+ * are the prefix sums; only the contiguous fast path runs it, never linked
+ * and never looked up.
  */
-static inline block_t *block_prefix(block_t *part, const block_t *b, uint64_t room)
+static inline block_t *block_prefix(const cmodel_t *cm, block_t *part, const block_t *b, uint64_t room,
+                                    const void *const *dispatch)
 {
-    uint32_t n = block_reach(b, room);
-    while (n && n < b->n && !(b->cuts >> n & 1))
-        n--;
-    if (!n)
-        return NULL;
+    const uint32_t n = block_reach(b, room);
     const decoded_t *last = &b->insn[n - 1];
     memcpy(part->insn, b->insn, n * sizeof b->insn[0]);
+    if (n < b->n && !(b->cuts >> n & 1))
+        block_run_full(cm, b->pa, part->insn, n, NULL, dispatch);
     part->insn[n] = b->insn[b->n]; /* the sentinel, with its handler */
     part->pa = b->pa;
     part->n = n;

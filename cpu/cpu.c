@@ -138,9 +138,8 @@ typedef struct {
     uint8_t *mem;       /* physical memory                                */
     uint8_t *host;      /* mem + base: where logical address 0 lives      */
     uint8_t *code_map;  /* granules holding decoded code                  */
-    paged_shortcut_t (*shortcuts)[PAGED_SHORTCUTS]; /* paged mode: per access kind */
-    uint32_t slot_shift;     /* page_shift less log2 of a shortcut's size:
-                                va >> slot_shift, masked, is its slot's offset */
+    const paged_shortcut_t *const (*shortcut_index)[PAGED_SHORTCUTS]; /* paged mode: per access kind */
+    uint32_t page_shift;
     uint32_t page_mask;      /* ~(page_size - 1): a byte's page            */
     uint32_t page_word_mask; /* page_mask | 3: a misaligned word matches no page */
 } run_consts_t;
@@ -158,8 +157,8 @@ static ALWAYS_INLINE run_consts_t run_consts(cmodel_t *cm, mmu_mode_t mode)
                           cm->mem,
                           cm->mem + base,
                           cm->code_map,
-                          cm->paged->cache,
-                          cm->paged->page_shift - PAGED_SHORTCUT_SHIFT,
+                          (const paged_shortcut_t *const (*)[PAGED_SHORTCUTS])cm->paged->index,
+                          cm->paged->page_shift,
                           ~(cm->paged->page_size - 1),
                           ~(cm->paged->page_size - 1) | 3};
 }
@@ -314,25 +313,30 @@ static ALWAYS_INLINE uint32_t insn_raw(const exec_ctx_t *e, const decoded_t *d)
 /*
  * The paged fast path's data translation: a shortcut of this kind of access
  * that still maps va and allows the access as it stands; else "not here"
- * and the reference path walks.  The hit is recorded in the decoded
- * instruction; counting it and updating replacement wait for the block's
- * end, which replays each instruction's latest access.  An instruction whose
- * access moved to another entry since its unsettled record of the round
- * before would lose that earlier use, so the block settles first.
+ * and the reference path walks.  The decoded instruction holds the shortcut
+ * it hit last: counting the hit and updating replacement wait for the
+ * block's end, which replays each instruction's latest access through the
+ * entry its shortcut stands for.  A hit through that same shortcut is a hit
+ * on that same entry, so nothing else is checked.  Otherwise the index may
+ * have another entry's: an instruction whose access moved to another entry
+ * since its unsettled record of the round before would lose that earlier
+ * use, so the block settles first.
  */
 static run_pos_t settle_before(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_pos_t settled, run_pos_t here);
 
 static ALWAYS_INLINE bool paged_fast_data(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
                                           uint8_t **host, const uint8_t **code)
 {
-    const size_t offset = (va >> e->x->slot_shift) & ((PAGED_SHORTCUTS - 1) << PAGED_SHORTCUT_SHIFT);
-    const paged_shortcut_t *s = (const paged_shortcut_t *)((const char *)e->x->shortcuts[acc] + offset);
-    if (UNLIKELY((uint64_t)(va & (size == 4 ? e->x->page_word_mask : e->x->page_mask)) != s->vpage))
-        return false; /* another page, or a misaligned word */
-    if (UNLIKELY(d->entry != s->entry)) { /* scalars only: the context must not escape */
+    const uint64_t page = va & (size == 4 ? e->x->page_word_mask : e->x->page_mask); /* a misaligned word: no page */
+    const paged_shortcut_t *s = d->shortcut;
+    if (UNLIKELY(page != s->vpage)) {
+        s = e->x->shortcut_index[acc][(va >> e->x->page_shift) & (PAGED_SHORTCUTS - 1)];
+        if (UNLIKELY(page != s->vpage))
+            return false; /* no shortcut for the page, or a misaligned word */
+        /* another entry than d's (scalars only: the context must not escape) */
         const run_pos_t here = {e->round, (uint32_t)(d - e->first)};
         e->settled = settle_before(&e->cm->mmu, e->fetch, e->block, e->settled, here);
-        d->entry = s->entry;
+        d->shortcut = s;
     }
     *host = (uint8_t *)(s->host_delta + va);
     *code = (const uint8_t *)(s->code_delta + (va >> CODE_GRANULE_SHIFT));
@@ -359,8 +363,8 @@ static ALWAYS_INLINE void account_block(hot_t *h, const block_t *b, uint64_t ful
  * is that access's place in the sequence of all accesses. */
 static ALWAYS_INLINE void touch_data(mmu_t *mmu, const decoded_t *d, uint64_t stamp)
 {
-    if (d->size && d->entry) /* size: the bytes its data access moves, 0 if none */
-        mmu_hit_late(mmu, d->entry, stamp);
+    if (d->size && d->shortcut->entry) /* size: the bytes its data access moves, 0 if none */
+        mmu_hit_late(mmu, d->shortcut->entry, stamp);
 }
 
 /* Data accesses of the block run before position at. */
@@ -438,10 +442,10 @@ static ALWAYS_INLINE uint64_t account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fet
     const uint32_t before_last = b->data_before[b->n - 1]; /* data accesses before the last instruction's */
     if (before_last) { /* the first apart: most blocks have one, and need no loop state across it */
         const uint32_t first = b->data_insn[0];
-        mmu_hit_late(mmu, b->insn[first].entry, base + first + 2);
+        mmu_hit_late(mmu, b->insn[first].shortcut->entry, base + first + 2);
         for (uint32_t j = 1; UNLIKELY(j < before_last); j++) {
             const uint32_t i = b->data_insn[j];
-            mmu_hit_late(mmu, b->insn[i].entry, base + i + j + 2);
+            mmu_hit_late(mmu, b->insn[i].shortcut->entry, base + i + j + 2);
         }
     }
     const uint64_t fetch_stamp = base + b->last_fetch; /* the last instruction: its fetch, then its data */
@@ -452,8 +456,8 @@ static ALWAYS_INLINE uint64_t account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fet
         return 0;
     }
     if (d->size) {
-        mmu_hit_late(mmu, d->entry, fetch_stamp + 1);
-        if (d->entry == fetch)
+        mmu_hit_late(mmu, d->shortcut->entry, fetch_stamp + 1);
+        if (d->shortcut->entry == fetch)
             return 0;
     }
     return fetch_stamp;
@@ -573,7 +577,7 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
         e->result = EX_TRAP;
         return false;
     }
-    d->entry = NULL; /* counted and ordered already */
+    d->shortcut = &paged_no_shortcut; /* counted and ordered already */
     *pa = m.pa;
     *host = e->x->mem + m.pa;
     if (m.fetch_lost || m.walk > e->room) /* the round no longer fits below the limit */
@@ -683,6 +687,13 @@ static ALWAYS_INLINE bool load_data(exec_ctx_t *e, decoded_t *d, uint32_t va, ui
     return true;
 }
 
+/* A store into decoded code, out of the stores' way (gcc otherwise loads
+ * the size argument on the common path). */
+static NOINLINE __attribute__((cold)) void store_into_code(cmodel_t *cm, uint32_t pa, uint32_t size)
+{
+    block_cache_invalidate(cm, pa, size);
+}
+
 /* Store where data_shortcut or data_address said (`code` is the code
  * map's byte for pa).  A store into decoded code retires the blocks there
  * and makes the fast path leave its block. */
@@ -696,7 +707,7 @@ static ALWAYS_INLINE void store_at(exec_ctx_t *e, uint32_t va, uint32_t pa, uint
     if (!e->fast)
         e->h->stores++;
     if (UNLIKELY(*code)) {
-        block_cache_invalidate(e->cm, pa, size);
+        store_into_code(e->cm, pa, size);
         if (e->result == EX_OK) /* a paged miss may have split the block already */
             e->result = EX_CODE_WRITTEN;
     }
@@ -1136,11 +1147,9 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
             if (next->need <= limit - h.cycles)
                 goto reference;
             /* the limit falls inside it: the instructions that start
-             * before it (or fewer: block_prefix), from a copy, and the
-             * chain ends after them */
-            next = block_prefix(&partial, next, room);
-            if (!next)
-                goto reference;
+             * before it, from a copy (block_prefix), and the chain ends
+             * after them */
+            next = block_prefix(cm, &partial, next, room, dispatch);
             room = next->cost;
         }
         b = next;
@@ -1272,7 +1281,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
      * touch of it replaces it, and it is made only when the chain ends or
      * a block made no progress (0: none held back). */
     uint64_t late_fetch = 0;
-    block_stop_t stop = {NULL, 0}; /* a stop in the block running, if any */
+    block_stop_t stop = {.at = NULL}; /* a stop in the block running, if any */
     /* cm->link_epoch, which only a lookup, a write to decoded code, a miss
      * or a reference step bumps: reread after each but a whole round with
      * nothing settled, which did none of them */
@@ -1313,11 +1322,9 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             /* the run's last round: only the instructions that start below
              * the limit run, as the reference path would run them */
             e.room = 0;
-            const uint32_t k = block_starting_below(b, h.cycles, limit);
-            if (!k)
-                goto reference; /* no cut there: the flags would show lean variants */
+            const uint32_t k = block_reach(b, room);
             if (k < b->n)
-                stop = block_stop_at(b, k, dispatch);
+                stop = block_stop_at(cm, b, k, dispatch);
         }
         uint32_t next_pc;
         decoded_t *d;
@@ -1342,8 +1349,9 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         bool round_ended = false; /* left at the end of a round, not inside one */
         if (ex == EX_END) {
             e.round++;
-            if (next_pc == pc && e.room >= b->cost) {
-                e.room -= b->cost;
+            uint64_t room_after; /* e.room once another round is charged, if it fits (no borrow) */
+            if (next_pc == pc && !__builtin_sub_overflow(e.room, b->cost, &room_after)) {
+                e.room = room_after;
                 goto round; /* the block cannot have changed: a write to it ends the round */
             }
             if (e.round == 1 && !e.settled.index) { /* settled.round is 0 in the first round */
@@ -1361,7 +1369,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             d = b->insn;
         } else { /* never after a stop: the instruction that ends the block did not run */
             if (UNLIKELY(stop.at)) {
-                block_unstop(stop, dispatch);
+                block_unstop(&stop, dispatch);
                 stop.at = NULL;
             }
             if (ex == EX_CODE_WRITTEN || ex == EX_SPLIT)

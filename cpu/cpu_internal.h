@@ -13,6 +13,10 @@
 #define ALWAYS_INLINE inline __attribute__((always_inline))
 
 typedef struct paged paged_t;
+typedef struct paged_shortcut paged_shortcut_t;
+/* A shortcut that covers no page and stands for no entry (paged.h): what a
+ * decoded instruction holds until its data access hits one. */
+extern const paged_shortcut_t paged_no_shortcut;
 typedef struct block block_t;
 
 #define CODE_GRANULE_SHIFT 8 /* decoded code is tracked per 256 bytes */

@@ -11,11 +11,13 @@
 #include "cpu_internal.h"
 #include "paged.h"
 
+const paged_shortcut_t paged_no_shortcut = {.vpage = PAGED_NO_PAGE};
+
 static void forget_shortcuts(paged_t *p)
 {
     for (int a = 0; a < 3; a++)
-        for (int i = 0; i < PAGED_SHORTCUTS; i++)
-            p->cache[a][i] = paged_no_shortcut;
+        for (uint32_t i = 0; i < p->nentries; i++)
+            p->by_entry[i][a].vpage = PAGED_NO_PAGE;
 }
 
 bool paged_create(cmodel_t *cm, char *err, size_t errlen)
@@ -23,10 +25,22 @@ bool paged_create(cmodel_t *cm, char *err, size_t errlen)
     if (!mmu_init(&cm->mmu, &cm->m.cfg, cm->mem, cm->mem_size, cm->m.bus, err, errlen))
         return false;
     paged_t *p = calloc(1, sizeof *p);
-    if (!p) {
+    const uint32_t n = cm->mmu.tlb->entries;
+    paged_shortcut_t(*by_entry)[4] = p ? calloc(n, sizeof *by_entry) : NULL;
+    if (!by_entry) {
+        free(p);
         mmu_destroy(&cm->mmu);
         snprintf(err, errlen, "out of host memory");
         return false;
+    }
+    p->by_entry = by_entry;
+    p->entries = cm->mmu.tlb->e;
+    p->nentries = n;
+    for (int a = 0; a < 3; a++) {
+        for (uint32_t i = 0; i < n; i++)
+            p->by_entry[i][a].entry = &cm->mmu.tlb->e[i];
+        for (int i = 0; i < PAGED_SHORTCUTS; i++)
+            p->index[a][i] = &paged_no_shortcut;
     }
     p->page_size = cm->mmu.page_size;
     p->page_shift = cm->mmu.page_shift;
@@ -38,6 +52,8 @@ bool paged_create(cmodel_t *cm, char *err, size_t errlen)
 void paged_destroy(cmodel_t *cm)
 {
     mmu_destroy(&cm->mmu);
+    if (cm->paged)
+        free(cm->paged->by_entry);
     free(cm->paged);
     cm->paged = NULL;
 }
@@ -61,8 +77,8 @@ trap_cause_t paged_translate(cmodel_t *cm, uint32_t va, access_t acc, uint64_t n
 void paged_tlb_flush(machine_t *m, tlb_flush_t kind, uint32_t asid, uint32_t vaddr)
 {
     cmodel_t *cm = (cmodel_t *)m;
-    mmu_flush(&cm->mmu, kind, asid, vaddr, cm->cycles);
-    forget_shortcuts(cm->paged);
+    if (mmu_flush(&cm->mmu, kind, asid, vaddr, cm->cycles)) /* only valid entries have shortcuts */
+        forget_shortcuts(cm->paged);
 }
 
 int paged_tlb_read(machine_t *m, tlb_view_t *out, int max)

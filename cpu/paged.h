@@ -1,12 +1,16 @@
 /*
  * The CPU's host-side speed structures for paged mode, in front of the MMU
- * unit (mmu/mmu.h): for each kind of access, a small direct-mapped cache of
- * the pages its recent TLB hits were on ({page, host address, entry}, as
- * TinyEMU's {tag, addend}), each kept only while its entry allows the access
- * as it stands (no fault, no A or D to set).  A shortcut never decides
- * anything the model reports: a shortcut hit is a TLB hit on `entry`,
- * reported to the unit (mmu_hit_at) in the order the accesses happened;
- * every change to the TLB drops the shortcuts it could affect.
+ * unit (mmu/mmu.h): for each kind of access, one shortcut per TLB entry
+ * ({page, host address, entry}, as TinyEMU's {tag, addend}), holding the
+ * entry's page only while the entry allows that access as it stands (no
+ * fault, no A or D to set), and a small direct-mapped index by page of the
+ * shortcuts made last.  A decoded instruction keeps the shortcut its data
+ * access hit (decoded_t.shortcut), so its next access through the same
+ * entry is one compare, with no index and no entry compare.  A shortcut
+ * never decides anything the model reports: a shortcut hit is a TLB hit on
+ * its entry, reported to the unit (mmu_hit_at) in the order the accesses
+ * happened; every change to an entry or to what it allows drops its
+ * shortcuts.
  */
 #ifndef MMULAB_PAGED_H
 #define MMULAB_PAGED_H
@@ -14,40 +18,42 @@
 #include "../mmu/mmu.h"
 #include "cpu_internal.h"
 
-typedef struct {
+struct paged_shortcut {
     uint64_t vpage;      /* virtual address of the page; PAGED_NO_PAGE if none */
     uintptr_t code_delta; /* cm->code_map's byte for va's granule, less va >> CODE_GRANULE_SHIFT
                              (pages are whole granules, so this holds throughout the page) */
     uintptr_t host_delta; /* where va lives in host memory, less va           */
-    tlb_entry_t *entry;  /* the TLB entry it stands for                        */
-} paged_shortcut_t;
+    tlb_entry_t *entry;  /* the TLB entry it stands for, fixed (NULL: paged_no_shortcut) */
+};
 
 /* Above any 32-bit address: va - PAGED_NO_PAGE wraps to a huge offset. */
 #define PAGED_NO_PAGE (1ull << 40)
 
-#define PAGED_SHORTCUTS 8 /* per access kind, indexed by the page number's low bits */
-#define PAGED_SHORTCUT_SHIFT 5 /* log2 of sizeof(paged_shortcut_t) */
-_Static_assert(sizeof(paged_shortcut_t) == 1u << PAGED_SHORTCUT_SHIFT, "a slot's offset is a masked shift away");
+#define PAGED_SHORTCUTS 8 /* index slots per access kind, by the page number's low bits */
 
 struct paged {
-    paged_shortcut_t cache[3][PAGED_SHORTCUTS];
-    uint32_t page_size, page_shift;
+    /* per TLB slot, in slot order: its shortcut for each kind of access (the
+     * fourth unused, so that a slot's row is a shift away) */
+    paged_shortcut_t (*by_entry)[4];
+    /* per access kind, by page: the shortcut made last for a page there (a
+     * hint: its page is compared; &paged_no_shortcut when none yet) */
+    const paged_shortcut_t *index[3][PAGED_SHORTCUTS];
+    const tlb_entry_t *entries; /* the TLB's, slot 0 first */
+    uint32_t nentries, page_size, page_shift;
 };
 
-/* Where the shortcut for va's page would sit. */
-static inline const paged_shortcut_t *paged_slot(const paged_t *p, access_t acc, uint32_t va)
+/* Where the index keeps the shortcut for va's page. */
+static inline const paged_shortcut_t **paged_index_slot(paged_t *p, access_t acc, uint32_t va)
 {
-    return &p->cache[acc][(va >> p->page_shift) & (PAGED_SHORTCUTS - 1)];
+    return &p->index[acc][(va >> p->page_shift) & (PAGED_SHORTCUTS - 1)];
 }
 
-/* The shortcut for acc if it covers va; else NULL and the reference path must run. */
-static inline const paged_shortcut_t *paged_shortcut(const paged_t *p, access_t acc, uint32_t va)
+/* The shortcut for acc if the index has one covering va; else NULL and the reference path must run. */
+static inline const paged_shortcut_t *paged_shortcut(paged_t *p, access_t acc, uint32_t va)
 {
-    const paged_shortcut_t *s = paged_slot(p, acc, va);
+    const paged_shortcut_t *s = *paged_index_slot(p, acc, va);
     return (uint64_t)va - s->vpage < p->page_size ? s : NULL;
 }
-
-static const paged_shortcut_t paged_no_shortcut = {PAGED_NO_PAGE, 0, 0, NULL};
 
 /* The physical address a shortcut sends va to. */
 static inline uint32_t paged_shortcut_pa(const cmodel_t *cm, const paged_shortcut_t *s, uint32_t va)
@@ -55,35 +61,29 @@ static inline uint32_t paged_shortcut_pa(const cmodel_t *cm, const paged_shortcu
     return (uint32_t)(s->host_delta + va - (uintptr_t)cm->mem);
 }
 
-/* Drop the shortcuts that stand for entry e, which held page old_vpn
- * before it was just refilled (they can only sit where that page's would). */
-static ALWAYS_INLINE void paged_forget_entry(paged_t *p, const tlb_entry_t *e, uint64_t old_vpn)
+/* Drop entry e's shortcuts (it was just refilled, or what it allows changed). */
+static ALWAYS_INLINE void paged_forget_entry(paged_t *p, const tlb_entry_t *e)
 {
-    /* unrolled, from one address (a byte offset within the cache): this runs on every miss */
-    char *const at = (char *)p->cache + ((uint32_t)old_vpn & (PAGED_SHORTCUTS - 1)) * sizeof(paged_shortcut_t);
-    paged_shortcut_t *const fetch = (paged_shortcut_t *)(at + ACC_FETCH * sizeof p->cache[0]),
-                            *const load = (paged_shortcut_t *)(at + ACC_LOAD * sizeof p->cache[0]),
-                            *const store = (paged_shortcut_t *)(at + ACC_STORE * sizeof p->cache[0]);
-    if (fetch->entry == e)
-        *fetch = paged_no_shortcut;
-    if (load->entry == e)
-        *load = paged_no_shortcut;
-    if (store->entry == e)
-        *store = paged_no_shortcut;
+    paged_shortcut_t *const row = p->by_entry[e - p->entries];
+    row[ACC_FETCH].vpage = PAGED_NO_PAGE;
+    row[ACC_LOAD].vpage = PAGED_NO_PAGE;
+    row[ACC_STORE].vpage = PAGED_NO_PAGE;
 }
 
-/* Remember e as acc's shortcut if it allows the access without more ado
- * (`filled`: e was just filled for this access, so it does: the walk found
- * the access permitted and set A, and D for a store). */
+/* Make e's shortcut for acc cover va's page if e allows the access without
+ * more ado (`filled`: e was just filled for this access, so it does: the
+ * walk found the access permitted and set A, and D for a store). */
 static ALWAYS_INLINE void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t *e, uint32_t va, bool filled)
 {
     paged_t *p = cm->paged;
     if (!filled && !((e->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1))
         return;
     const uint32_t ppage = e->ppn << p->page_shift, vpage = va & ~(p->page_size - 1);
-    *(paged_shortcut_t *)paged_slot(p, acc, va) =
-        (paged_shortcut_t){vpage, (uintptr_t)(cm->code_map + (ppage >> CODE_GRANULE_SHIFT)) - (vpage >> CODE_GRANULE_SHIFT),
-                           (uintptr_t)(cm->mem + ppage) - vpage, e};
+    paged_shortcut_t *s = &p->by_entry[e - p->entries][acc];
+    s->vpage = vpage;
+    s->code_delta = (uintptr_t)(cm->code_map + (ppage >> CODE_GRANULE_SHIFT)) - (vpage >> CODE_GRANULE_SHIFT);
+    s->host_delta = (uintptr_t)(cm->mem + ppage) - vpage;
+    *paged_index_slot(p, acc, va) = s;
 }
 
 /*
@@ -102,13 +102,14 @@ static ALWAYS_INLINE trap_cause_t paged_translate_x(cmodel_t *cm, tlb_entry_t *e
                                                     uint64_t now, mmu_xlate_t *x, const bool record,
                                                     const uint32_t *hash)
 {
+    const uint8_t perm = e ? e->perm : 0; /* an A/D rewalk takes the tables' permissions */
     trap_cause_t cause = record ? mmu_translate_found(&cm->mmu, e, va, acc, cm->s.priv, now,
                                                       cm->observing ? &cm->last_xlate : NULL, x)
                                 : mmu_translate_as(&cm->mmu, e, va, acc, cm->s.priv, now, NULL, x, false, hash);
     if (x->pte_written) /* page tables may sit in a granule with decoded code */
         block_cache_invalidate(cm, x->pte_addr, 4);
-    if (x->filled)
-        paged_forget_entry(cm->paged, x->entry, x->evicted_vpn); /* the slot may have been a shortcut's */
+    if (x->filled || (e && e->perm != perm)) /* the entry maps another page, or allows other accesses */
+        paged_forget_entry(cm->paged, x->entry);
     if (cause) {
         cm->trap.paddr = x->paddr;
         return cause;
