@@ -92,6 +92,11 @@ struct block {
     uint32_t chain_pc;    /* contiguous: the chain's virtual address, when
                              linked (a run's base does not change)         */
     uint64_t counts;      /* n, loads and stores packed (block_counts)     */
+    uint64_t chain_after; /* paged: the access clock after its latest run in
+                             the chain whose TLB replay is held back
+                             (run_paged, chain_replay); below that chain's
+                             start when it did not run in it            */
+    uint64_t chain_runs;  /* paged: its runs in that chain so far          */
     const void *const *threaded_by; /* the dispatch table of its handlers  */
     uint8_t data_before[BLOCK_MAX + 1]; /* data accesses of insn[0..i) */
     uint8_t data_insn[BLOCK_MAX];       /* the index of each instruction with a

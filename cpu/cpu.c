@@ -291,6 +291,12 @@ typedef struct {
                                  running and the room a round needs
                                  (block.need), less its walks so far (0 for a
                                  round cut at the limit)                   */
+    block_t *chain_first;     /* the chain whose TLB replay is held back: its
+                                 first block (NULL: none), fetched through
+                                 `fetch` as all its blocks                  */
+    uint64_t chain_start;     /* the access clock when it began             */
+    uint64_t chain_clock;     /* ... and after its latest block (the unit's
+                                 ref_clock lags behind while it runs)        */
 } exec_ctx_t;
 
 /* The PC of a decoded instruction, computed only where it is needed (calls,
@@ -308,6 +314,69 @@ static ALWAYS_INLINE uint32_t insn_raw(const exec_ctx_t *e, const decoded_t *d)
     if (e->fast)
         memcpy(&raw, e->cm->mem + e->block->pa + 4 * (uint32_t)(d - e->first), 4);
     return raw;
+}
+
+/*
+ * The TLB accounting of a chain: the blocks run_paged ran one after the
+ * other through their links, each one whole round from its start with
+ * nothing settled, from access clock `start` to `clock` (the unit's
+ * ref_clock stays at `start` meanwhile), every fetch a hit on `fetch` and
+ * every data access a hit on the entry its decoded instruction holds.
+ * Touches commute where chains are made (tlb_touches_commute) and only each
+ * entry's and frame's latest use counts, so each block's latest run is
+ * replayed, at its own stamps (it ended at b->chain_after), with touches
+ * that keep the later stamp (mmu_hit_latest).  The chain's cycles are
+ * counted as it runs (its room below the limit needs them); its
+ * instructions, loads and stores are counted here, from each block's runs
+ * (b->chain_runs), into cm->chain_instret and the others (run_paged adds
+ * them to its hot counters before it stores those: added there from inside
+ * a block's handlers, they cost the handlers registers).  The blocks are found from the first through their
+ * links, which nothing changes while a chain runs: a block whose
+ * chain_after is not above start did not run in it or was replayed already
+ * (the links went round).  Whatever would see or change what the replay
+ * brings up to date -- a miss, a settling, a lookup, a reference step, the
+ * run's end -- settles the chain first (chain_settle).
+ */
+static NOINLINE void chain_replay(cmodel_t *cm, tlb_entry_t *fetch, block_t *first, uint64_t start, uint64_t clock)
+{
+    mmu_t *const mmu = &cm->mmu;
+    uint64_t fetch_stamp = 0;
+    for (block_t *b = first; b && b->chain_after > start; b = b->chain) {
+        const uint64_t base = b->chain_after - b->accesses;
+        b->chain_after = 0;
+        cm->chain_instret += b->chain_runs * b->n;
+        cm->chain_loads += b->chain_runs * b->loads;
+        cm->chain_stores += b->chain_runs * b->stores;
+        b->chain_runs = 0;
+        /* the j-th data access, of instruction i, is access i + j + 2 of the round */
+        for (uint32_t j = 0; j < b->loads + b->stores; j++) {
+            const uint32_t i = b->data_insn[j];
+            mmu_hit_latest(mmu, b->insn[i].shortcut->entry, base + i + j + 2);
+        }
+        if (base + b->last_fetch > fetch_stamp)
+            fetch_stamp = base + b->last_fetch;
+    }
+    mmu->tlb->hits += clock - start; /* every access since was a hit */
+    mmu->ref_clock = clock;
+    mmu_hit_latest(mmu, fetch, fetch_stamp);
+}
+
+static ALWAYS_INLINE void chain_settle(exec_ctx_t *e)
+{
+    if (UNLIKELY(e->chain_first != NULL)) {
+        chain_replay(e->cm, e->fetch, e->chain_first, e->chain_start, e->chain_clock);
+        e->chain_first = NULL;
+    }
+}
+
+/* Add what settled chains counted to the hot counters, before they are
+ * stored. */
+static ALWAYS_INLINE void chain_count_in(cmodel_t *cm, hot_t *h)
+{
+    h->instret += cm->chain_instret;
+    h->loads += cm->chain_loads;
+    h->stores += cm->chain_stores;
+    cm->chain_instret = cm->chain_loads = cm->chain_stores = 0;
 }
 
 /*
@@ -334,6 +403,7 @@ static ALWAYS_INLINE bool paged_fast_data(exec_ctx_t *e, decoded_t *d, access_t 
         if (UNLIKELY(page != s->vpage))
             return false; /* no shortcut for the page, or a misaligned word */
         /* another entry than d's (scalars only: the context must not escape) */
+        chain_settle(e); /* this block's run in it may be held back */
         const run_pos_t here = {e->round, (uint32_t)(d - e->first)};
         e->settled = settle_before(&e->cm->mmu, e->fetch, e->block, e->settled, here);
         d->shortcut = s;
@@ -425,53 +495,6 @@ static NOINLINE void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *
         account_tlb_as(mmu, fetch, b, from, to, false);
 }
 
-/* A block that ran once from its start and left at its end, the commonest
- * case: the replay of account_tlb_as with its places known from the block
- * (data_insn lists the instructions that accessed data; the j-th of them,
- * instruction i, made the (i + j + 2)-th access of the round, its fetch the
- * one before).  Nothing was settled in the round, so every data access hit
- * a shortcut and its instruction holds the entry.  The fetches' touch is left to the caller where touches
- * commute: returns its stamp, or 0 when it was made (the policy needs the
- * touches in order) or the last instruction's data access on the same
- * entry covers it. */
-static ALWAYS_INLINE uint64_t account_tlb_one_round(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b)
-{
-    const uint64_t base = mmu->ref_clock;
-    mmu->tlb->hits += b->accesses;
-    mmu->ref_clock = base + b->accesses;
-    const uint32_t before_last = b->data_before[b->n - 1]; /* data accesses before the last instruction's */
-    if (before_last) { /* the first apart: most blocks have one, and need no loop state across it */
-        const uint32_t first = b->data_insn[0];
-        mmu_hit_late(mmu, b->insn[first].shortcut->entry, base + first + 2);
-        for (uint32_t j = 1; UNLIKELY(j < before_last); j++) {
-            const uint32_t i = b->data_insn[j];
-            mmu_hit_late(mmu, b->insn[i].shortcut->entry, base + i + j + 2);
-        }
-    }
-    const uint64_t fetch_stamp = base + b->last_fetch; /* the last instruction: its fetch, then its data */
-    const decoded_t *d = &b->insn[b->n - 1];
-    if (UNLIKELY(!tlb_touches_commute(mmu->tlb))) { /* the order of touches matters: none held back */
-        mmu_hit_late(mmu, fetch, fetch_stamp);
-        touch_data(mmu, d, fetch_stamp + 1);
-        return 0;
-    }
-    if (d->size) {
-        mmu_hit_late(mmu, d->shortcut->entry, fetch_stamp + 1);
-        if (d->shortcut->entry == fetch)
-            return 0;
-    }
-    return fetch_stamp;
-}
-
-/* Make the fetches' touch run_paged held back, if any. */
-static ALWAYS_INLINE void touch_late_fetch(mmu_t *mmu, tlb_entry_t *fetch, uint64_t *late)
-{
-    if (*late) {
-        mmu_hit_late_behind(mmu, fetch, *late);
-        *late = 0;
-    }
-}
-
 /* Settle the TLB accounting of a block run up to position `here` if the
  * record that instruction made the round before is not settled yet;
  * returns the new settled position. */
@@ -486,12 +509,16 @@ static NOINLINE run_pos_t settle_before(mmu_t *mmu, tlb_entry_t *fetch, const bl
     return here;
 }
 
+_Static_assert(sizeof(tlb_entry_t) == 16, "tlb_entry_t has no padding bytes for memcmp to see");
+
 /* What fast_miss did, in two registers. */
 typedef struct {
     uint32_t pa;       /* where the access goes, if it did not fault         */
     uint32_t walk;     /* cycles the walk took                                */
     uint8_t cause;     /* TRAP_NONE, or the fault (not yet recorded)          */
-    bool fetch_lost;   /* the fill took the slot of the block's fetch entry   */
+    bool fetch_lost;   /* the block's fetch entry changed: a fill took its slot,
+                          or a walk refilled it from a page table changed
+                          since (another frame, or X taken away)         */
 } fast_miss_t;
 
 /*
@@ -514,11 +541,11 @@ static ALWAYS_INLINE fast_miss_t fast_miss(cmodel_t *cm, tlb_entry_t *fetch, uin
     if (UNLIKELY(e || cm->observing || ev_enabled(cm->m.bus))) {
         uint64_t walk = 0;
         uint32_t pa = 0;
-        const uint64_t fetch_vpn = fetch->vpn;
+        const tlb_entry_t fetch_was = *fetch; /* compared whole: no padding (below) */
         /* the prefix cost before d (an access's opcode has no lean variant: its cost is the decoder's) */
         const uint64_t start = round_start + d->cum_cost - cm->cost[d->op];
         trap_cause_t cause = paged_translate_found(cm, e, va, acc, start + cm->fetch_cost, &pa, &walk);
-        return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, fetch->vpn != fetch_vpn};
+        return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, memcmp(&fetch_was, fetch, sizeof *fetch) != 0};
     }
     mmu_xlate_t x;
     trap_cause_t cause = paged_miss_quick(cm, va, acc, &x, &hash);
@@ -556,6 +583,7 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
 {
     if (va & (size - 1))
         return false;
+    chain_settle(e);
     const uint32_t done = (uint32_t)(d - e->first);
     const block_t *b = e->block;
     const run_pos_t here = {e->round, done};
@@ -1240,6 +1268,17 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
     return STOP_BUDGET;
 }
 
+/* True if block b's link, which run_paged follows with a step of `step` from
+ * b's address, is to be followed: made in this run, with nothing retired or
+ * replaced since, and the fetches still hit `fetch` (the lookup's checks
+ * passed).  A link is made only to the same page, and b runs at the same
+ * offset in its page as then (blocks are keyed by physical address), so
+ * the same step lands on the same page again. */
+static ALWAYS_INLINE bool paged_linked(const block_t *b, uint32_t step, uint64_t link_epoch)
+{
+    return b->chain_step == step && b->chain_epoch == link_epoch;
+}
+
 /*
  * The paged fast path.  A block starts only when the entry instruction
  * fetches hit last still maps the PC (paged_cached_entry); its data accesses
@@ -1248,6 +1287,10 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
  * ends, where the replacement order and the frame stamps are also brought to
  * what the access sequence makes them: only each entry's latest use counts,
  * and the latest are the last instruction's fetch, then its data access.
+ * Blocks that run one whole round each, one after the other through their
+ * links, form a chain: its TLB accounting and its counts but the clock wait
+ * for the chain to end, and only each block's latest run is replayed then
+ * (chain_replay).
  *
  * A block runs its instructions through the threaded dispatch while they
  * complete in the ordinary way; one that jumps back to its own start -- a
@@ -1258,6 +1301,7 @@ static NOINLINE stop_t run_contiguous(cmodel_t *cm, uint64_t limit)
  * that stop, or the next instruction bailed (the reference path runs it), a
  * store rewrote decoded code, or a miss split the block (paged_data_slow).
  */
+
 /* No block: what run_paged's `prev` is when no block ran last, never
  * linked (chain_epoch 0) and never written. */
 static block_t unlinked_block;
@@ -1268,7 +1312,10 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
     paged_t *const p = cm->paged;
     const run_consts_t x = run_consts(cm, MMU_PAGED);
     hot_t h = hot_load(cm);
-    uint64_t extra;
+    /* walk cycles and the settled position of the block running: both 0
+     * after a whole round with nothing settled (a walk settles), so only
+     * the other exits reset them */
+    uint64_t extra = 0;
     exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_PAGED, .fast = true, .extra = &extra};
     /* the block that ran last, if it left at its end with its fetch entry
      * intact (else unlinked_block), and where it ran: a block it is linked
@@ -1276,28 +1323,22 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
     block_t *prev = &unlinked_block;
     uint32_t prev_pc = 0;
     tlb_entry_t *fetch = NULL;
-    /* The fetches' latest touch of `fetch` (its stamp), held back while
-     * linked blocks fetch through the same entry: the next block's own
-     * touch of it replaces it, and it is made only when the chain ends or
-     * a block made no progress (0: none held back). */
-    uint64_t late_fetch = 0;
     block_stop_t stop = {.at = NULL}; /* a stop in the block running, if any */
     /* cm->link_epoch, which only a lookup, a write to decoded code, a miss
      * or a reference step bumps: reread after each but a whole round with
      * nothing settled, which did none of them */
     uint64_t link_epoch = ++cm->link_epoch; /* links from other runs were checked against other registers */
-    while (h.cycles < limit) {
-        const uint32_t pc = h.pc;
+    if (limit > INT64_MAX) /* the clock never gets there; the room below is signed */
+        limit = INT64_MAX;
+    for (;;) {
+        uint32_t pc = h.pc;
         block_t *b;
-        if (prev->chain_step == pc - prev_pc && prev->chain_epoch == link_epoch) {
-            /* linked in this run, nothing retired or replaced since, and
-             * the fetches still hit `fetch` (the lookup's checks passed): a
-             * link is made only to the same page, and prev ran at the same
-             * offset in its page as then (blocks are keyed by physical
-             * address), so the same step lands on the same page again */
+        if (paged_linked(prev, pc - prev_pc, link_epoch)) {
             b = prev->chain;
         } else {
-            touch_late_fetch(&cm->mmu, fetch, &late_fetch);
+            if (h.cycles >= limit)
+                break;
+            chain_settle(&e); /* the lookup may replace its blocks */
             const bool same_page = prev != &unlinked_block && !((pc ^ prev_pc) & x.page_mask);
             const paged_shortcut_t *s = (pc & 3) ? NULL : paged_shortcut(p, ACC_FETCH, pc);
             fetch = s ? s->entry : NULL;
@@ -1312,13 +1353,16 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
                 prev->chain_epoch = link_epoch;
             }
         }
+    linked: /* b runs at pc */
         prev = &unlinked_block;
         const uint32_t fall_through = pc + 4 * b->n;
         /* another round fits while e.room covers the block's cost: e.room
          * is what is left after this round and the room it needs (b->need) */
-        const uint64_t room = limit - h.cycles; /* above 0 */
-        e.room = room - b->need;
-        if (UNLIKELY(b->need > room)) {
+        const int64_t room = (int64_t)(limit - h.cycles); /* 0 or less at the limit: the run ends */
+        e.room = (uint64_t)(room - (int64_t)b->need);
+        if (UNLIKELY(room < (int64_t)b->need)) {
+            if (room <= 0)
+                break;
             /* the run's last round: only the instructions that start below
              * the limit run, as the reference path would run them */
             e.room = 0;
@@ -1329,13 +1373,11 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         uint32_t next_pc;
         decoded_t *d;
         exec_t ex;
-        extra = 0;
         e.block_pc = pc;
         e.first = b->insn;
         e.block = b;
         e.fetch = fetch;
         e.round = 0;
-        e.settled = (run_pos_t){0, 0};
     round:
         next_pc = fall_through;
         d = b->insn;
@@ -1348,23 +1390,41 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         }
         bool round_ended = false; /* left at the end of a round, not inside one */
         if (ex == EX_END) {
-            e.round++;
             uint64_t room_after; /* e.room once another round is charged, if it fits (no borrow) */
             if (next_pc == pc && !__builtin_sub_overflow(e.room, b->cost, &room_after)) {
+                e.round++;
                 e.room = room_after;
                 goto round; /* the block cannot have changed: a write to it ends the round */
             }
-            if (e.round == 1 && !e.settled.index) { /* settled.round is 0 in the first round */
+            if (!(e.round | e.settled.index)) { /* the first round, and settled.round is 0 in it */
                 /* one whole round from the start, the commonest: no
                  * multiplications, its fetch entry is intact, and no walk
                  * added cycles (a miss settles) */
                 h.pc = next_pc;
-                account_block(&h, b, 1, 0);
-                late_fetch = account_tlb_one_round(&cm->mmu, fetch, b);
+                /* its replay and counts held back in the chain; none is
+                 * made where the order of touches matters (PLRU) */
+                if (LIKELY(e.chain_first) || tlb_touches_commute(cm->mmu.tlb)) {
+                    if (!e.chain_first) {
+                        e.chain_first = b;
+                        e.chain_start = e.chain_clock = cm->mmu.ref_clock;
+                    }
+                    h.cycles += b->cost;
+                    b->chain_runs++;
+                    b->chain_after = e.chain_clock += b->accesses;
+                } else {
+                    account_block(&h, b, 1, 0);
+                    account_tlb(&cm->mmu, fetch, b, (run_pos_t){0, 0}, (run_pos_t){1, 0});
+                }
+                if (paged_linked(b, next_pc - pc, link_epoch)) { /* followed here: pc and b in registers */
+                    pc = next_pc;
+                    b = b->chain;
+                    goto linked;
+                }
                 prev = b;
                 prev_pc = pc;
                 continue;
             }
+            e.round++;
             round_ended = true;
             d = b->insn;
         } else { /* never after a stop: the instruction that ends the block did not run */
@@ -1383,18 +1443,18 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         }
         h.pc = round_ended ? next_pc : pc + 4 * done;
         h.cycles += extra;
-        /* a block that got somewhere touched `fetch` since (a miss's settling, or below) */
-        if (!done && !e.round && !e.settled.index)
-            touch_late_fetch(&cm->mmu, fetch, &late_fetch);
-        late_fetch = 0;
+        chain_settle(&e);
         if (UNLIKELY(ex == EX_TRAP)) { /* a data fault: fetched, walked, no execute */
             account_block(&h, b, e.round, done);
             h.cycles += cm->fetch_cost + cm->cfg_timing.trap_cycles;
+            chain_count_in(cm, &h);
             hot_store(cm, &h);
             return STOP_TRAP;
         }
         account_block(&h, b, e.round, done);
         account_tlb(&cm->mmu, fetch, b, e.settled, (run_pos_t){e.round, done});
+        extra = 0;
+        e.settled = (run_pos_t){0, 0};
         link_epoch = cm->link_epoch; /* a miss or a write to decoded code may have bumped it */
         if (round_ended && ex == EX_END) { /* not split: `fetch` still maps the page */
             prev = b;
@@ -1403,7 +1463,8 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         if (LIKELY(done || e.round))
             continue;
     reference:
-        touch_late_fetch(&cm->mmu, fetch, &late_fetch);
+        chain_settle(&e);
+        chain_count_in(cm, &h);
         prev = &unlinked_block;
         hot_store(cm, &h);
         if (reference_step_paged(cm) == STOP_TRAP)
@@ -1411,7 +1472,8 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         h = hot_load(cm);
         link_epoch = cm->link_epoch;
     }
-    touch_late_fetch(&cm->mmu, fetch, &late_fetch);
+    chain_settle(&e);
+    chain_count_in(cm, &h);
     hot_store(cm, &h);
     return STOP_BUDGET;
 }

@@ -45,6 +45,9 @@ typedef struct {
     uint64_t link_epoch; /* bumped when any block is retired or replaced, and
                             when a contiguous run starts: a block link made
                             in an older epoch is not to be followed blindly */
+    /* what the paged runner's settled chains counted (cpu.c chain_replay),
+     * added to its hot counters before it stores them */
+    uint64_t chain_instret, chain_loads, chain_stores;
 } cmodel_t;
 
 /* Retire decoded blocks in [pa, pa+len) after a write (blocks.c). */

@@ -162,12 +162,13 @@ static inline void mmu_hit_late(mmu_t *mmu, const tlb_entry_t *e, uint64_t stamp
     mmu_reference_at(mmu, e->ppn, stamp);
 }
 
-/* mmu_hit_late for a hit reported after later hits on other entries (none
- * on e itself): the frame keeps a later stamp, which another entry mapping
- * the same frame may have given it. */
-static inline void mmu_hit_late_behind(mmu_t *mmu, const tlb_entry_t *e, uint64_t stamp)
+/* mmu_hit_late for hits reported in any order, where touches commute
+ * (tlb_touches_commute): the entry and the frame keep the latest stamp they
+ * were given, so a hit reported after a later one (on this entry, or on
+ * another mapping the same frame) leaves them alone. */
+static inline void mmu_hit_latest(mmu_t *mmu, const tlb_entry_t *e, uint64_t stamp)
 {
-    tlb_touch_at(mmu->tlb, e, stamp);
+    tlb_touch_latest(mmu->tlb, e, stamp);
     if (mmu->refs.stamp && mmu->refs.stamp[e->ppn] > stamp)
         stamp = mmu->refs.stamp[e->ppn];
     mmu_reference_at(mmu, e->ppn, stamp);

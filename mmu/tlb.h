@@ -276,8 +276,18 @@ static inline __attribute__((always_inline)) void tlb_touch(tlb_t *tlb, const tl
         tlb_touch_other(tlb, tlb_slot(tlb, e));
 }
 
+/* Stamp a slot's late touch, queueing the slot the first time. */
+static inline __attribute__((always_inline)) void tlb_stamp_queued(tlb_t *tlb, uint32_t slot, uint64_t stamp)
+{
+    if (!tlb->stamp[slot]) {
+        tlb->queued[tlb->npending++] = (uint16_t)slot;
+        tlb->touch_way = TLB_TOUCH_OTHER; /* settle first */
+    }
+    tlb->stamp[slot] = stamp;
+}
+
 /*
- * The same for a hit reported late, as the `stamp`-th access (stamps grow
+ * tlb_touch for a hit reported late, as the `stamp`-th access (stamps grow
  * with the access sequence, and every hit reported this way comes after
  * everything tlb_touch and the fills did before it): a policy keeping the
  * order list stamps the slot and queues it, so a run of hits costs a store
@@ -286,15 +296,20 @@ static inline __attribute__((always_inline)) void tlb_touch(tlb_t *tlb, const tl
 static inline __attribute__((always_inline)) void tlb_touch_at(tlb_t *tlb, const tlb_entry_t *e, uint64_t stamp)
 {
     const uint32_t slot = tlb_slot(tlb, e);
-    if (tlb->front_on_touch) {
-        if (!tlb->stamp[slot]) {
-            tlb->queued[tlb->npending++] = (uint16_t)slot;
-            tlb->touch_way = TLB_TOUCH_OTHER; /* settle first */
-        }
-        tlb->stamp[slot] = stamp;
-    }
+    if (tlb->front_on_touch)
+        tlb_stamp_queued(tlb, slot, stamp);
     if (tlb->touch)
         tlb->touch(tlb, slot);
+}
+
+/* tlb_touch_at for touches reported in any order, where they commute
+ * (tlb_touches_commute): a slot keeps the latest stamp it was given. */
+static inline __attribute__((always_inline)) void tlb_touch_latest(tlb_t *tlb, const tlb_entry_t *e,
+                                                                    uint64_t stamp)
+{
+    const uint32_t slot = tlb_slot(tlb, e);
+    if (tlb->front_on_touch && tlb->stamp[slot] < stamp)
+        tlb_stamp_queued(tlb, slot, stamp);
 }
 
 /* True if late touches of different entries may be reported in any order

@@ -710,6 +710,41 @@ static void test_long_and_free_chains(void **state)
     timing = NULL;
 }
 
+/*
+ * A hit whose entry needs D set walks again and refills the entry from the
+ * page table as it is now.  Here the OS took X away from the code page
+ * without flushing the TLB, so the store's walk leaves the fetch entry
+ * without X: the next fetch faults, though the block it is in was entered
+ * with X.  (The fast path must leave its block when a walk changed the
+ * fetch entry, not only when a fill gave the slot to another page.)
+ */
+static const char *program_store_takes_x =
+    "        LOAD    R2, #0x800\n" /* a data word in the code page, another granule */
+    "        SYSCALL #1\n"         /* the test takes X away here */
+    "        STORE   R1, [R2]\n"
+    "        ADD     R3, #1\n"
+    "        ADD     R3, #1\n"
+    "        SYSCALL #2\n";
+
+static void test_rewalk_takes_the_fetch_permission(void **state)
+{
+    (void)state;
+    for (how_t how = HOW_STEP; how <= HOW_SLICES; how++) {
+        machine_t *m = boot(program_store_takes_x, MMU_PAGED, 16, 16);
+        trap_t t = run_to_trap(m, how);
+        assert_int_equal(t.cause, TRAP_SYSCALL);
+        /* the code page stays readable and writable, accessed, not dirty */
+        const uint32_t leaf = TABLES + 0x1000;
+        assert_true(machine_write32(m, leaf, pte_val(pte_make(LOAD_BASE >> 12, PTE_V | PTE_R | PTE_W | PTE_U | PTE_A))));
+        t = run_to_trap(m, how);
+        assert_int_equal(t.cause, TRAP_PAGE_EXEC);
+        if (t.pc != 12) /* the first ADD */
+            fail_msg("run the way %d: the fetch fault at %#x, not 0xc", how, t.pc);
+        assert_int_equal(machine_counters(m)->instructions, 3);
+        machine_destroy(m);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -721,7 +756,7 @@ int main(void)
         cmocka_unit_test(test_stride_pages),       cmocka_unit_test(test_bench_loops),
         cmocka_unit_test(test_aliased_frame),      cmocka_unit_test(test_cut_rounds),
         cmocka_unit_test(test_chain_faults),       cmocka_unit_test(test_chain_stores_into_code),
-        cmocka_unit_test(test_long_and_free_chains),
+        cmocka_unit_test(test_long_and_free_chains), cmocka_unit_test(test_rewalk_takes_the_fetch_permission),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
