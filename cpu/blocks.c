@@ -126,6 +126,21 @@ static void lean_flags(block_t *b)
     }
 }
 
+/* b->quiet_before: for each instruction, the run of instructions without a
+ * data access that ends right before it, counted back round the loop the
+ * block may make (the round before ends in the block's trailing ones). */
+static void block_quiet_runs(block_t *b)
+{
+    const uint32_t n = b->n;
+    uint32_t quiet = 0; /* before insn[0]: the block's trailing instructions without data */
+    while (quiet < n && b->data_before[n - quiet] == b->data_before[n - quiet - 1])
+        quiet++;
+    for (uint32_t i = 0; i < n; i++) {
+        b->quiet_before[i] = (uint8_t)(quiet < n - 1 ? quiet : n - 1);
+        quiet = b->data_before[i + 1] != b->data_before[i] ? 0 : quiet + 1;
+    }
+}
+
 block_t *block_decode(cmodel_t *cm, block_t *b, uint32_t pa)
 {
     if ((uint64_t)pa + 4 > cm->mem_size)
@@ -165,6 +180,7 @@ block_t *block_decode(cmodel_t *cm, block_t *b, uint32_t pa)
     b->accesses = b->n + b->loads + b->stores;
     b->last_fetch = b->n + b->data_before[b->n - 1];
     b->counts = block_counts(b->n, b->loads, b->stores);
+    block_quiet_runs(b);
     b->need = b->cost + (b->n == 1 ? b->cost == 0 : b->cost == b->insn[b->n - 2].cum_cost);
     cm->code_map[granule] = 1;
     return b;

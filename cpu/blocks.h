@@ -102,6 +102,10 @@ struct block {
     uint8_t data_insn[BLOCK_MAX];       /* the index of each instruction with a
                                            data access, in order (the paged
                                            block-end replay walks only these) */
+    uint8_t quiet_before[BLOCK_MAX];    /* how many instructions right before insn[i],
+                                           going back round the block's loop, make
+                                           no data access (at most n - 1): a miss's
+                                           test for unsettled data accesses */
     decoded_t insn[BLOCK_MAX + 1]; /* n instructions and the sentinel */
 };
 

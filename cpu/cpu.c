@@ -534,7 +534,8 @@ static ALWAYS_INLINE fast_miss_t fast_miss(cmodel_t *cm, tlb_entry_t *fetch, uin
 {
     mmu_t *mmu = &cm->mmu;
     mmu_hit_at(mmu, fetch, fetches + 1, mmu->ref_clock += fetches + 1);
-    tlb_entry_t *e = mmu_find(mmu, va);
+    uint32_t hash = 0; /* va's page's, for the fill (set only in a hashed TLB) */
+    tlb_entry_t *e = mmu_find_hashing(mmu, va, &hash);
     /* the quick way is for a miss nobody observes: a hit (on an entry with
      * no shortcut, or one whose A or D must be set) goes the full way */
     if (UNLIKELY(e || cm->observing || ev_enabled(cm->m.bus))) {
@@ -547,7 +548,7 @@ static ALWAYS_INLINE fast_miss_t fast_miss(cmodel_t *cm, tlb_entry_t *fetch, uin
         return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, memcmp(&fetch_was, fetch, sizeof *fetch) != 0};
     }
     mmu_xlate_t x;
-    trap_cause_t cause = paged_miss_quick(cm, va, acc, &x);
+    trap_cause_t cause = paged_miss_quick(cm, va, acc, &x, &hash);
     /* the fill took the fetches' slot: the entry now maps another page */
     return (fast_miss_t){x.paddr, x.cycles, (uint8_t)cause, x.entry == fetch};
 }
@@ -563,12 +564,6 @@ static NOINLINE fast_miss_t fast_miss_store(cmodel_t *cm, tlb_entry_t *fetch, ui
                                             uint64_t round_start, const decoded_t *d)
 {
     return fast_miss(cm, fetch, fetches, ACC_STORE, va, round_start, d);
-}
-
-/* Data accesses of the block run between positions from and to. */
-static ALWAYS_INLINE uint64_t data_between(const block_t *b, run_pos_t from, run_pos_t to)
-{
-    return data_before(b, to) - data_before(b, from);
 }
 
 /*
@@ -594,7 +589,9 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
     const run_pos_t here = {e->round, done};
     /* fetches since the last settling: left to the miss routine if they are all */
     uint64_t fetches = (here.round - e->settled.round) * b->n + here.index - e->settled.index;
-    if (fetches && data_between(b, e->settled, here)) { /* no fetches: no data accesses either */
+    /* data accesses among them iff they reach back past the instructions
+     * without one right before this (b->quiet_before) */
+    if (fetches > b->quiet_before[done]) {
         account_tlb(&e->cm->mmu, e->fetch, b, e->settled, here);
         fetches = 0;
     }

@@ -70,11 +70,13 @@ static ALWAYS_INLINE void paged_forget_entry(paged_t *p, const tlb_entry_t *e)
     row[ACC_STORE].vpage = PAGED_NO_PAGE;
 }
 
-/* Make e's shortcut for acc cover va's page if e allows the access without more ado. */
-static ALWAYS_INLINE void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t *e, uint32_t va)
+/* Make e's shortcut for acc cover va's page if e allows the access without
+ * more ado (`filled`: e was just filled for this access, so it does: the
+ * walk found the access permitted and set A, and D for a store). */
+static ALWAYS_INLINE void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t *e, uint32_t va, bool filled)
 {
     paged_t *p = cm->paged;
-    if (!((e->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1))
+    if (!filled && !((e->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1))
         return;
     const uint32_t ppage = e->ppn << p->page_shift, vpage = va & ~(p->page_size - 1);
     paged_shortcut_t *s = &p->by_entry[e - p->entries][acc];
@@ -97,12 +99,13 @@ trap_cause_t paged_translate_found(cmodel_t *cm, tlb_entry_t *e, uint32_t va, ac
  * `record` a constant: false when nobody observes (no retirement record, no
  * listener), so the unit's walk and fill run without their records. */
 static ALWAYS_INLINE trap_cause_t paged_translate_x(cmodel_t *cm, tlb_entry_t *e, uint32_t va, access_t acc,
-                                                    uint64_t now, mmu_xlate_t *x, const bool record)
+                                                    uint64_t now, mmu_xlate_t *x, const bool record,
+                                                    const uint32_t *hash)
 {
     const uint8_t perm = e ? e->perm : 0; /* an A/D rewalk takes the tables' permissions */
     trap_cause_t cause = record ? mmu_translate_found(&cm->mmu, e, va, acc, cm->s.priv, now,
                                                       cm->observing ? &cm->last_xlate : NULL, x)
-                                : mmu_translate_as(&cm->mmu, e, va, acc, cm->s.priv, now, NULL, x, false);
+                                : mmu_translate_as(&cm->mmu, e, va, acc, cm->s.priv, now, NULL, x, false, hash);
     if (x->pte_written) /* page tables may sit in a granule with decoded code */
         block_cache_invalidate(cm, x->pte_addr, 4);
     if (x->filled || (e && e->perm != perm)) /* the entry maps another page, or allows other accesses */
@@ -111,7 +114,7 @@ static ALWAYS_INLINE trap_cause_t paged_translate_x(cmodel_t *cm, tlb_entry_t *e
         cm->trap.paddr = x->paddr;
         return cause;
     }
-    paged_remember(cm, acc, x->entry, va);
+    paged_remember(cm, acc, x->entry, va, x->filled);
     return TRAP_NONE;
 }
 
@@ -120,18 +123,20 @@ static ALWAYS_INLINE trap_cause_t paged_translate_as(cmodel_t *cm, tlb_entry_t *
                                                      uint64_t now, uint32_t *pa, uint64_t *extra, const bool record)
 {
     mmu_xlate_t x;
-    const trap_cause_t cause = paged_translate_x(cm, e, va, acc, now, &x, record);
+    const trap_cause_t cause = paged_translate_x(cm, e, va, acc, now, &x, record, NULL);
     *extra += x.cycles;
     if (!cause)
         *pa = x.paddr;
     return cause;
 }
 
-/* A miss nobody observes (no record, no listener), the lookup done: the
- * quick walk and fill (mmu_translate_as with `record` false). */
-static ALWAYS_INLINE trap_cause_t paged_miss_quick(cmodel_t *cm, uint32_t va, access_t acc, mmu_xlate_t *x)
+/* A miss nobody observes (no record, no listener), the lookup done (hash:
+ * as mmu_find_hashing set it): the quick walk and fill (mmu_translate_as
+ * with `record` false). */
+static ALWAYS_INLINE trap_cause_t paged_miss_quick(cmodel_t *cm, uint32_t va, access_t acc, mmu_xlate_t *x,
+                                                   const uint32_t *hash)
 {
-    return paged_translate_x(cm, NULL, va, acc, 0, x, false);
+    return paged_translate_x(cm, NULL, va, acc, 0, x, false, hash);
 }
 
 

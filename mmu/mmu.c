@@ -80,8 +80,8 @@ trap_cause_t mmu_translate_found(mmu_t *mmu, tlb_entry_t *e, uint32_t va, access
                                  retire_xlate_t *rx, mmu_xlate_t *out)
 {
     if (rx || ev_enabled(mmu->bus))
-        return mmu_translate_as(mmu, e, va, acc, priv, now, rx, out, true);
-    return mmu_translate_as(mmu, e, va, acc, priv, now, NULL, out, false);
+        return mmu_translate_as(mmu, e, va, acc, priv, now, rx, out, true, NULL);
+    return mmu_translate_as(mmu, e, va, acc, priv, now, NULL, out, false, NULL);
 }
 
 /* ---- segmented translation ------------------------------------------------------ */

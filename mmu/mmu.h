@@ -125,6 +125,13 @@ static inline tlb_entry_t *mmu_find(mmu_t *mmu, uint32_t va)
     return tlb_find(mmu->tlb, (uint64_t)(va >> mmu->page_shift), mmu->asid);
 }
 
+/* mmu_find, keeping the page's hash for the fill after a miss (the hash
+ * argument of mmu_translate_as; see tlb_find_hashing). */
+static inline __attribute__((always_inline)) tlb_entry_t *mmu_find_hashing(mmu_t *mmu, uint32_t va, uint32_t *hash)
+{
+    return tlb_find_hashing(mmu->tlb, (uint64_t)(va >> mmu->page_shift), mmu->asid, hash);
+}
+
 /* Note a reference to frame ppn as the `stamp`-th access (when the OS asked
  * for reference tracking). */
 static inline void mmu_reference_at(mmu_t *mmu, uint32_t ppn, uint64_t stamp)
@@ -195,9 +202,10 @@ static inline __attribute__((always_inline)) trap_cause_t mmu_walk_counted(mmu_t
     return cause;
 }
 
+/* hash: NULL, or the page's hash as mmu_find_hashing set it (for the fill). */
 static inline __attribute__((always_inline)) trap_cause_t
 mmu_translate_as(mmu_t *mmu, tlb_entry_t *e, uint32_t va, access_t acc, priv_t priv, uint64_t now, retire_xlate_t *rx,
-                mmu_xlate_t *out, const bool record)
+                mmu_xlate_t *out, const bool record, const uint32_t *hash)
 {
     const uint64_t vpn = va >> mmu->page_shift;
     const uint32_t offset = va & (mmu->page_size - 1);
@@ -235,12 +243,15 @@ mmu_translate_as(mmu_t *mmu, tlb_entry_t *e, uint32_t va, access_t acc, priv_t p
             return cause;
         }
         tlb_fill_info_t fill;
-        e = tlb_fill(mmu->tlb, vpn, mmu->asid, pte_ppn(r.pte), pte_perm(r.pte), record ? &fill : NULL);
+        e = tlb_fill_hashed(mmu->tlb, vpn, mmu->asid, pte_ppn(r.pte), pte_perm(r.pte), record ? &fill : NULL, hash);
         if (record && ev_enabled(mmu->bus))
             mmu_announce_fill(mmu, now, &fill);
         out->entry = e;
         out->filled = true;
         out->evicted_vpn = mmu->tlb->evicted_vpn;
+        mmu_reference_at(mmu, pte_ppn(r.pte), ++mmu->ref_clock);
+        out->paddr = r.paddr;
+        return TRAP_NONE;
     }
     mmu_reference_at(mmu, e->ppn, ++mmu->ref_clock);
     out->paddr = (e->ppn << mmu->page_shift) | offset;

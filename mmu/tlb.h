@@ -175,10 +175,13 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_find_hashing(tlb_t
                                                                             uint32_t *hash)
 {
     tlb_entry_t *found = NULL;
-    asid &= tlb->asid_mask;
     if (tlb->hashed) { /* invalid entries are in no chain */
         *hash = tlb_hash(tlb, vpn);
-        for (uint32_t s = tlb->bucket[*hash]; s != TLB_NO_SLOT; s = tlb->link[s].hnext) {
+        uint32_t s = tlb->bucket[*hash];
+        if (s == TLB_NO_SLOT)
+            return NULL; /* the usual miss: nothing to compare, no asid to mask */
+        asid &= tlb->asid_mask;
+        for (; s != TLB_NO_SLOT; s = tlb->link[s].hnext) {
             tlb_entry_t *e = &tlb->e[s];
             if (tlb_entry_matches(e, vpn, asid)) {
                 if (found)
@@ -190,6 +193,7 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_find_hashing(tlb_t
     }
     if (vpn == TLB_VPN_NONE)
         return NULL; /* the vpn of invalid entries */
+    asid &= tlb->asid_mask;
     tlb_entry_t *first = &tlb->e[tlb_set_of(tlb, vpn) * tlb->ways];
     for (tlb_entry_t *e = first; e < first + tlb->ways; e++) {
         if (tlb_entry_matches(e, vpn, asid)) {

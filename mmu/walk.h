@@ -120,11 +120,14 @@ static inline void walk_host_store(const walk_mem_t *m, uint32_t pte_addr, uint3
     walk_write_le32(m->mem + pte_addr, value);
 }
 
-/* The permission bits an access needs in a leaf (user mode also needs U). */
+/* The permission bits an access needs in a leaf (user mode also needs U:
+ * priv ^ MODE_KERNEL is 1 for user mode and 0 for kernel mode, two
+ * instructions on the walk of every miss where the compare took four). */
+_Static_assert(MODE_USER == 0 && MODE_KERNEL == 1, "the two modes are the values 0 and 1");
 static inline uint32_t walk_needed_bits(access_t access, priv_t priv)
 {
     static const uint32_t by_access[3] = {PTE_X, PTE_R, PTE_W};
-    return PTE_V | by_access[access] | (priv == MODE_USER ? PTE_U : 0);
+    return PTE_V | by_access[access] | ((uint32_t)priv ^ MODE_KERNEL) * PTE_U;
 }
 
 /* The fault one PTE raises for this access, in the documented order. */
