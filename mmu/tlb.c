@@ -323,10 +323,36 @@ static bool flush_selects(const tlb_entry_t *e, tlb_flush_t kind, uint32_t asid,
     return false;
 }
 
+/* A page's flush looks only where vpn can be: its hash chain (which holds
+ * valid entries only) or its set; the OS flushes a page per page it drops. */
+static uint32_t flush_page(tlb_t *tlb, uint32_t asid, uint64_t vpn)
+{
+    uint32_t flushed = 0;
+    if (tlb->hashed) {
+        for (uint32_t s = tlb->bucket[tlb_hash(tlb, vpn)], next; s != TLB_NO_SLOT; s = next) {
+            next = tlb->link[s].hnext;
+            if (tlb_entry_matches(&tlb->e[s], vpn, asid)) {
+                invalidate(tlb, s);
+                flushed++;
+            }
+        }
+        return flushed;
+    }
+    const uint32_t first = tlb_set_of(tlb, vpn) * tlb->ways;
+    for (uint32_t slot = first; slot < first + tlb->ways; slot++)
+        if (tlb_entry_valid(&tlb->e[slot]) && tlb_entry_matches(&tlb->e[slot], vpn, asid)) {
+            invalidate(tlb, slot);
+            flushed++;
+        }
+    return flushed;
+}
+
 uint32_t tlb_flush(tlb_t *tlb, tlb_flush_t kind, uint32_t asid, uint64_t vpn)
 {
     uint32_t flushed = 0;
     asid &= tlb->asid_mask;
+    if (kind == TLB_FLUSH_PAGE)
+        return flush_page(tlb, asid, vpn);
     for (uint32_t slot = 0; slot < tlb->entries; slot++) {
         tlb_entry_t *e = &tlb->e[slot];
         if (tlb_entry_valid(e) && flush_selects(e, kind, asid, vpn)) {

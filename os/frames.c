@@ -23,6 +23,17 @@
 
 const char *const frame_kind_name[FRAME_KIND_COUNT] = {"free", "os", "page_table", "user"};
 
+/* Set bits [first, end) of mask, a word at a time. */
+static void mark_untouched(uint64_t *mask, uint32_t first, uint32_t end)
+{
+    for (uint32_t i = first; i < end && i % 64; i++)
+        mask[i / 64] |= 1ull << (i % 64);
+    for (uint32_t w = (first + 63) / 64; w < end / 64; w++)
+        mask[w] = ~0ull;
+    for (uint32_t i = end / 64 * 64 > first ? end / 64 * 64 : first; i < end; i++)
+        mask[i / 64] |= 1ull << (i % 64);
+}
+
 bool frames_init(frames_t *ft, uint32_t mem_size, uint32_t page_shift, uint32_t os_size)
 {
     memset(ft, 0, sizeof *ft);
@@ -31,12 +42,14 @@ bool frames_init(frames_t *ft, uint32_t mem_size, uint32_t page_shift, uint32_t 
     ft->os_frames = (uint32_t)(((uint64_t)os_size + (1u << page_shift) - 1) >> page_shift);
     ft->f = calloc(ft->nframes ? ft->nframes : 1, sizeof *ft->f);
     ft->user_mask = calloc((ft->nframes + 63) / 64 + 1, sizeof *ft->user_mask);
-    if (!ft->f || !ft->user_mask) {
+    ft->untouched = calloc((ft->nframes + 63) / 64 + 1, sizeof *ft->untouched);
+    if (!ft->f || !ft->user_mask || !ft->untouched) {
         frames_free_all(ft);
         return false;
     }
     for (uint32_t i = 0; i < ft->os_frames && i < ft->nframes; i++)
         ft->f[i].kind = FRAME_OS;
+    mark_untouched(ft->untouched, ft->os_frames, ft->nframes); /* machine memory starts zeroed */
     ft->free_below = ft->os_frames < ft->nframes ? ft->os_frames : ft->nframes;
     return true;
 }
@@ -45,6 +58,7 @@ void frames_free_all(frames_t *ft)
 {
     free(ft->f);
     free(ft->user_mask);
+    free(ft->untouched);
     memset(ft, 0, sizeof *ft);
 }
 
@@ -59,9 +73,11 @@ uint32_t frames_find_free_run(const frames_t *ft, uint32_t n)
     return UINT32_MAX;
 }
 
-/* Keep free_below honest after frame stopped being free. */
+/* Keep free_below honest after frame stopped being free, and remember that
+ * it may no longer hold zeros. */
 static void skip_taken(frames_t *ft, uint32_t frame)
 {
+    ft->untouched[frame / 64] &= ~(1ull << (frame % 64));
     if (frame != ft->free_below)
         return;
     while (ft->free_below < ft->nframes && ft->f[ft->free_below].kind != FRAME_FREE)

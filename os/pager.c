@@ -450,16 +450,18 @@ static uint32_t take_frame(os_t *os, process_t *p)
     return evict_victim(os, p, candidates);
 }
 
-/* Put pg->page_buf into frame as p's page vpn and make its PTE present.  The
- * leaf PTE exists already (every region page has one), so no table is made
- * here: a new table could otherwise take the very frame being filled. */
-static bool map_page(os_t *os, process_t *p, uint32_t vpn, uint32_t frame)
+/* Put pg->page_buf into frame as p's page vpn, unless the frame holds its
+ * bytes already (holds_page), and make its PTE present.  The leaf PTE exists
+ * already (every region page has one), so no table is made here: a new table
+ * could otherwise take the very frame being filled. */
+static bool map_page(os_t *os, process_t *p, uint32_t vpn, uint32_t frame, bool holds_page)
 {
     pager_t *pg = os->pager;
     uint32_t addr = vm_leaf_pte_addr(os, p, vpn, false);
     if (!addr)
         return false;
-    machine_phys_write(os->m, frame << pg->geo.page_shift, pg->page_buf, pg->page_size);
+    if (!holds_page)
+        machine_phys_write(os->m, frame << pg->geo.page_shift, pg->page_buf, pg->page_size);
     uint32_t perm = regions_perm(p, vpn, pg->geo.page_shift);
     vm_write_pte(os, addr, pte_make(frame, perm | PTE_U | PTE_V));
     frames_set_user(&pg->ft, frame, p->pid, vpn, machine_cycles(os->m));
@@ -474,12 +476,13 @@ static bool map_page(os_t *os, process_t *p, uint32_t vpn, uint32_t frame)
 static uint32_t bring_in(os_t *os, process_t *p, uint32_t vpn, uint32_t frame, bool *major)
 {
     pager_t *pg = os->pager;
-    page_source_t source = vm_page_contents(pg, p, vpn, pg->page_buf);
+    bool zeroed = frames_untouched(&pg->ft, frame);
+    page_source_t source = vm_page_contents(pg, p, vpn, pg->page_buf, !zeroed);
     *major = source != PAGE_FROM_ZEROS;
     if (*major)
         os_charge(os, EV_DISK_READ, p->pid, timing_disk_cycles(&os->m->cfg.timing, pg->page_size), vpn,
                   pg->page_size, frame, source);
-    return map_page(os, p, vpn, frame) ? frame : REPL_NONE;
+    return map_page(os, p, vpn, frame, zeroed && !*major) ? frame : REPL_NONE;
 }
 
 /* ---- loading -------------------------------------------------------------------------- */
@@ -684,7 +687,7 @@ static uint32_t program_code_frame(os_t *os, process_t *p, uint32_t vpn)
 {
     pager_t *pg = os->pager;
     uint32_t perm = regions_perm(p, vpn, pg->geo.page_shift), frame = REPL_NONE;
-    if ((perm & PTE_W) || !(perm & PTE_X) || !vm_page_contents(pg, p, vpn, pg->page_buf))
+    if ((perm & PTE_W) || !(perm & PTE_X) || !vm_page_contents(pg, p, vpn, pg->page_buf, true))
         return REPL_NONE;
     uint8_t *scratch = malloc(pg->page_size);
     for (int i = 0; scratch && frame == REPL_NONE && i < os->nprocs; i++)
@@ -758,13 +761,12 @@ bool pager_fault(os_t *os, process_t *p, trap_t *t)
 
 /* ---- ending, brk ---------------------------------------------------------------------- */
 
-/* Free page vpn of p: its frame, its PTE (clear_pte), its backing-store
- * copy (drop_copy). */
-static void drop_page(os_t *os, process_t *p, uint32_t vpn, bool clear_pte, bool drop_copy)
+/* Free page vpn of p, whose leaf PTE is pte at addr (0: none): its frame,
+ * its PTE (clear_pte), its backing-store copy (drop_copy). */
+static void drop_page_at(os_t *os, process_t *p, uint32_t vpn, uint32_t addr, pte_t pte, bool clear_pte,
+                         bool drop_copy)
 {
     pager_t *pg = os->pager;
-    uint32_t addr = vm_leaf_pte_addr(os, p, vpn, false);
-    pte_t pte = {addr ? vm_read_pte(os, addr) : 0};
     if (pte_valid(pte)) {
         if (pte_dirty(pte) && services_shared_page(p, vm_vaddr(pg, vpn)) &&
             machine_phys_read(os->m, pte_ppn(pte) << pg->geo.page_shift, pg->page_buf, pg->page_size))
@@ -782,16 +784,21 @@ static void drop_page(os_t *os, process_t *p, uint32_t vpn, bool clear_pte, bool
         swap_drop(&pg->swap, p->pid, vpn);
 }
 
+static void drop_page(os_t *os, process_t *p, uint32_t vpn, bool clear_pte, bool drop_copy)
+{
+    uint32_t addr = vm_leaf_pte_addr(os, p, vpn, false);
+    drop_page_at(os, p, vpn, addr, (pte_t){addr ? vm_read_pte(os, addr) : 0}, clear_pte, drop_copy);
+}
+
 /* Keep what page vpn of an ending process holds, at no modeled cost: its
- * final PTE, and its bytes in the backing store if it is resident. */
-static void keep_final_page(os_t *os, process_t *p, uint32_t vpn)
+ * final PTE (pte), and its bytes in the backing store if it is resident. */
+static void keep_final_page(os_t *os, process_t *p, uint32_t vpn, pte_t pte)
 {
     pager_t *pg = os->pager;
-    uint32_t addr = vm_leaf_pte_addr(os, p, vpn, false);
-    pte_t pte = {addr ? vm_read_pte(os, addr) : 0};
     u64map_put(&p->vm->final_pte, vpn, pte_val(pte));
-    if (pte_valid(pte) && machine_phys_read(os->m, pte_ppn(pte) << pg->geo.page_shift, pg->page_buf, pg->page_size))
-        swap_put(&pg->swap, p->pid, vpn, pg->page_buf);
+    uint8_t *copy = pte_valid(pte) ? swap_slot(&pg->swap, p->pid, vpn) : NULL;
+    if (copy && !machine_phys_read(os->m, pte_ppn(pte) << pg->geo.page_shift, copy, pg->page_size))
+        swap_drop(&pg->swap, p->pid, vpn);
 }
 
 void pager_release(os_t *os, process_t *p)
@@ -803,10 +810,11 @@ void pager_release(os_t *os, process_t *p)
     p->vm->ended = u64map_init(&p->vm->final_pte, 64);
     for (int i = 0; i < p->nregions; i++)
         for (uint64_t va = p->regions[i].start; va < p->regions[i].end; va += pg->page_size) {
-            uint32_t vpn = (uint32_t)(va >> shift);
+            uint32_t vpn = (uint32_t)(va >> shift), addr = vm_leaf_pte_addr(os, p, vpn, false);
+            pte_t pte = {addr ? vm_read_pte(os, addr) : 0};
             if (p->vm->ended)
-                keep_final_page(os, p, vpn);
-            drop_page(os, p, vpn, false, !p->vm->ended);
+                keep_final_page(os, p, vpn, pte);
+            drop_page_at(os, p, vpn, addr, pte, false, !p->vm->ended);
         }
     for (int i = 0; i < p->vm->ntables; i++)
         frames_table_free(&pg->ft, p->vm->tables[i].paddr, p->vm->tables[i].bytes);
@@ -968,7 +976,7 @@ static bool cow_fault(os_t *os, process_t *p, trap_t *t)
             p->resident--;
         memcpy(pg->page_buf, bytes, pg->page_size);
         free(bytes);
-        if (fresh == REPL_NONE || !map_page(os, p, vpn, fresh))
+        if (fresh == REPL_NONE || !map_page(os, p, vpn, fresh, false))
             return false;
         frame = fresh;
         p->st.cow_copies++;

@@ -72,6 +72,9 @@ void swap_free_all(swap_t *s);
 const uint8_t *swap_get(const swap_t *s, int pid, uint32_t vpn);
 /* Store (or replace) the copy of (pid, vpn); false if out of host memory. */
 bool swap_put(swap_t *s, int pid, uint32_t vpn, const uint8_t *page);
+/* The bytes of (pid, vpn)'s copy, made if it has none, for the caller to
+ * write in place (no staging copy); NULL if out of host memory. */
+uint8_t *swap_slot(swap_t *s, int pid, uint32_t vpn);
 /* Drop the copy of (pid, vpn), if any. */
 void swap_drop(swap_t *s, int pid, uint32_t vpn);
 
@@ -83,6 +86,9 @@ typedef struct {
     uint32_t os_frames;   /* frames [0, os_frames) hold the resident OS          */
     uint32_t user_frames; /* frames holding user pages now                       */
     uint64_t *user_mask;  /* bit per frame: holds a user page (replacement candidates) */
+    uint64_t *untouched;  /* bit per frame: never handed out since boot, so it still
+                             holds the zeros memory starts with (a zero fill into
+                             it writes nothing)                                 */
     uint32_t root_frame;  /* frame small root tables are carved from (0: none)    */
     uint32_t root_used;   /* bytes of it handed out                              */
     uint32_t saved;       /* frames sharing saves now: mappings beyond each frame's first */
@@ -96,6 +102,11 @@ bool frames_init(frames_t *ft, uint32_t mem_size, uint32_t page_shift, uint32_t 
 void frames_free_all(frames_t *ft);
 /* The lowest run of n free frames, or UINT32_MAX. */
 uint32_t frames_find_free_run(const frames_t *ft, uint32_t n);
+/* Does frame still hold the zeros of boot (never given to a page or a table)? */
+static inline bool frames_untouched(const frames_t *ft, uint32_t frame)
+{
+    return (ft->untouched[frame / 64] >> (frame % 64)) & 1;
+}
 /* Mark a frame as holding (pid, vpn) / nothing. */
 void frames_set_user(frames_t *ft, uint32_t frame, int pid, uint32_t vpn, uint64_t now);
 void frames_set_free(frames_t *ft, uint32_t frame);
@@ -180,8 +191,10 @@ pte_t vm_absent_pte(const os_t *os, const process_t *p, uint32_t vpn);
 uint64_t vm_map_absent(os_t *os, process_t *p, uint32_t start, uint32_t end, bool *ok);
 /* What page vpn of p holds when not resident: its backing-store copy, the
  * executable's bytes, or zeros.  Where from (PAGE_FROM_*, machine/events.h);
- * anything but PAGE_FROM_ZEROS takes a disk read (a major fault). */
-page_source_t vm_page_contents(const pager_t *pg, const process_t *p, uint32_t vpn, uint8_t *buf);
+ * anything but PAGE_FROM_ZEROS takes a disk read (a major fault).  A zero
+ * fill leaves buf as it was unless zeros_needed (the caller's frame may
+ * hold zeros already: frames_untouched). */
+page_source_t vm_page_contents(const pager_t *pg, const process_t *p, uint32_t vpn, uint8_t *buf, bool zeros_needed);
 
 /* ---- pager.c --------------------------------------------------------------- */
 

@@ -58,18 +58,25 @@ static uint32_t new_slot(swap_t *s)
     return s->nslots++;
 }
 
-bool swap_put(swap_t *s, int pid, uint32_t vpn, const uint8_t *page)
+uint8_t *swap_slot(swap_t *s, int pid, uint32_t vpn)
 {
     uint64_t key = swap_key(pid, vpn);
     uint64_t slot = u64map_get(&s->slots, key, U64MAP_EMPTY);
     if (slot == U64MAP_EMPTY) {
         uint32_t fresh = new_slot(s);
         if (fresh == UINT32_MAX || !u64map_put(&s->slots, key, fresh))
-            return false;
+            return NULL;
         slot = fresh;
     }
-    memcpy(s->pages[slot], page, s->page_size);
-    return true;
+    return s->pages[slot];
+}
+
+bool swap_put(swap_t *s, int pid, uint32_t vpn, const uint8_t *page)
+{
+    uint8_t *copy = swap_slot(s, pid, vpn);
+    if (copy)
+        memcpy(copy, page, s->page_size);
+    return copy != NULL;
 }
 
 void swap_drop(swap_t *s, int pid, uint32_t vpn)

@@ -144,17 +144,19 @@ static void copy_from_executable(const pager_t *pg, const process_t *p, uint32_t
  * the executable's bytes, or zeros.  Returns true if getting it needs a disk
  * read (a major fault), false for a zero fill (minor).
  */
-page_source_t vm_page_contents(const pager_t *pg, const process_t *p, uint32_t vpn, uint8_t *buf)
+page_source_t vm_page_contents(const pager_t *pg, const process_t *p, uint32_t vpn, uint8_t *buf, bool zeros_needed)
 {
     const uint8_t *copy = swap_get(&pg->swap, p->pid, vpn);
     if (copy) {
         memcpy(buf, copy, pg->page_size);
         return PAGE_FROM_SWAP;
     }
-    memset(buf, 0, pg->page_size);
-    if (mmap_fill_page(p, vm_vaddr(pg, vpn), buf, pg->page_size))
+    if (mmap_fill_page(p, vm_vaddr(pg, vpn), buf, pg->page_size)) /* it zeroes buf first */
         return PAGE_FROM_MAPPING; /* a mapped file, shared memory or a library: read from its support */
-    if (!regions_file_backed(p, vpn, pg->geo.page_shift))
+    bool from_executable = regions_file_backed(p, vpn, pg->geo.page_shift);
+    if (from_executable || zeros_needed)
+        memset(buf, 0, pg->page_size);
+    if (!from_executable)
         return PAGE_FROM_ZEROS;
     copy_from_executable(pg, p, vpn, buf);
     return PAGE_FROM_EXECUTABLE;
@@ -197,7 +199,7 @@ bool pager_read(os_t *os, process_t *p, uint32_t vaddr, void *buf, uint32_t len)
         return machine_phys_read(os->m, pte_ppn(pte) << pg->geo.page_shift | offset, buf, len);
     if (!pte_swapped(pte))
         return false;
-    vm_page_contents(pg, p, vaddr >> pg->geo.page_shift, pg->page_buf);
+    vm_page_contents(pg, p, vaddr >> pg->geo.page_shift, pg->page_buf, true);
     memcpy(buf, pg->page_buf + offset, len);
     return true;
 }

@@ -508,6 +508,32 @@ static void test_brk_shrink_unmaps(void **state)
     run_free(r);
 }
 
+/* A zero-fill fault into a frame an earlier page wrote reads zeros: only
+ * frames untouched since boot are taken as zeroed without a write. */
+static void test_zero_fill_into_used_frame(void **state)
+{
+    (void)state;
+    run_t *r = run_one("--mode paged", "        .text\n"
+                                       "        LI R1, 12288\n"
+                                       "        SYSCALL #12\n"
+                                       "        LI R2, 8192\n"
+                                       "        LI R3, 77\n"
+                                       "        STORE R3, [R2]\n"
+                                       "        LOAD R4, [R2]\n"
+                                       "        MOV R1, R2\n"
+                                       "        SYSCALL #12\n" /* frees the page's frame */
+                                       "        LI R1, 12288\n"
+                                       "        SYSCALL #12\n"
+                                       "        LOAD R5, [R2]\n" /* a new zero page, in the lowest free frame */
+                                       "        SYSCALL #0\n");
+    process_t *p = proc(r, 1);
+    assert_int_equal(p->state, PROC_EXITED);
+    assert_int_equal(p->cpu.r[4], 77);
+    assert_int_equal(p->cpu.r[5], 0);
+    assert_int_equal(p->st.page_faults, 3); /* code, the store's page, the load's page */
+    run_free(r);
+}
+
 static void test_wild_access_killed(void **state)
 {
     (void)state;
@@ -684,6 +710,7 @@ int main(void)
         cmocka_unit_test(test_dirty_writebacks),
         cmocka_unit_test(test_fault_cycles),
         cmocka_unit_test(test_frame_table),
+        cmocka_unit_test(test_zero_fill_into_used_frame),
         cmocka_unit_test(test_stack_grows),
         cmocka_unit_test(test_brk),
         cmocka_unit_test(test_brk_shrink_unmaps),
