@@ -525,8 +525,8 @@ typedef struct {
  * A data access whose shortcut did not cover va.  The block's accounting is
  * settled up to this instruction but for `fetches` fetches before it (hits
  * on `fetch`, with no data access among them); count those and this
- * instruction's own fetch, then translate -- the quick miss when it
- * applies, else the full way with the clock where d, this instruction,
+ * instruction's own fetch, then translate -- the quick way when nobody
+ * observes, else the full way with the clock where d, this instruction,
  * began (its round began at round_start), for the walk's events.
  */
 static ALWAYS_INLINE fast_miss_t fast_miss(cmodel_t *cm, tlb_entry_t *fetch, uint64_t fetches, access_t acc,
@@ -536,9 +536,9 @@ static ALWAYS_INLINE fast_miss_t fast_miss(cmodel_t *cm, tlb_entry_t *fetch, uin
     mmu_hit_at(mmu, fetch, fetches + 1, mmu->ref_clock += fetches + 1);
     uint32_t hash = 0; /* va's page's, for the fill (set only in a hashed TLB) */
     tlb_entry_t *e = mmu_find_hashing(mmu, va, &hash);
-    /* the quick way is for a miss nobody observes: a hit (on an entry with
-     * no shortcut, or one whose A or D must be set) goes the full way */
-    if (UNLIKELY(e || cm->observing || ev_enabled(cm->m.bus))) {
+    /* the quick way is for what nobody observes: a miss, or a hit (on an
+     * entry with no shortcut yet, or one whose A or D must be set) */
+    if (UNLIKELY(cm->observing || ev_enabled(cm->m.bus))) {
         uint64_t walk = 0;
         uint32_t pa = 0;
         const tlb_entry_t fetch_was = *fetch; /* compared whole: no padding (below) */
@@ -547,10 +547,12 @@ static ALWAYS_INLINE fast_miss_t fast_miss(cmodel_t *cm, tlb_entry_t *fetch, uin
         trap_cause_t cause = paged_translate_found(cm, e, va, acc, start + cm->fetch_cost, &pa, &walk);
         return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, memcmp(&fetch_was, fetch, sizeof *fetch) != 0};
     }
+    const uint8_t fetch_perm = fetch->perm;
     mmu_xlate_t x;
-    trap_cause_t cause = paged_miss_quick(cm, va, acc, &x, &hash);
-    /* the fill took the fetches' slot: the entry now maps another page */
-    return (fast_miss_t){x.paddr, x.cycles, (uint8_t)cause, x.entry == fetch};
+    trap_cause_t cause = paged_translate_quick(cm, e, va, acc, &x, &hash);
+    /* the fill took the fetches' slot (the entry now maps another page), or
+     * a hit's A/D walk on that entry changed what it allows */
+    return (fast_miss_t){x.paddr, x.cycles, (uint8_t)cause, x.entry == fetch && (x.filled || fetch->perm != fetch_perm)};
 }
 
 /* One copy per kind of access, so that its checks fold. */

@@ -71,12 +71,11 @@ static ALWAYS_INLINE void paged_forget_entry(paged_t *p, const tlb_entry_t *e)
 }
 
 /* Make e's shortcut for acc cover va's page if e allows the access without
- * more ado (`filled`: e was just filled for this access, so it does: the
- * walk found the access permitted and set A, and D for a store). */
-static ALWAYS_INLINE void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t *e, uint32_t va, bool filled)
+ * more ado. */
+static ALWAYS_INLINE void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t *e, uint32_t va)
 {
     paged_t *p = cm->paged;
-    if (!filled && !((e->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1))
+    if (!((e->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1))
         return;
     const uint32_t ppage = e->ppn << p->page_shift, vpage = va & ~(p->page_size - 1);
     paged_shortcut_t *s = &p->by_entry[e - p->entries][acc];
@@ -89,7 +88,11 @@ static ALWAYS_INLINE void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t
 /*
  * Translate one paged access through the unit (the lookup done: e, or NULL
  * for a miss), the access starting at cycle `now`; then keep the shortcuts
- * and the decoded code true to what it did.  TRAP_NONE with *pa, or the
+ * and the decoded code true to what it did.  A shortcut is made on a hit,
+ * not at a fill: an entry filled by a miss gets its shortcut on its next
+ * use (through the quick way below when nobody observes), so a fill whose
+ * entry is evicted before that use, as in a sweep over more pages than the
+ * TLB holds, costs no shortcut.  TRAP_NONE with *pa, or the
  * fault with cm->trap.paddr set.  Walk cycles are added to *extra.
  */
 trap_cause_t paged_translate_found(cmodel_t *cm, tlb_entry_t *e, uint32_t va, access_t acc, uint64_t now,
@@ -114,7 +117,8 @@ static ALWAYS_INLINE trap_cause_t paged_translate_x(cmodel_t *cm, tlb_entry_t *e
         cm->trap.paddr = x->paddr;
         return cause;
     }
-    paged_remember(cm, acc, x->entry, va, x->filled);
+    if (!x->filled)
+        paged_remember(cm, acc, x->entry, va);
     return TRAP_NONE;
 }
 
@@ -130,13 +134,13 @@ static ALWAYS_INLINE trap_cause_t paged_translate_as(cmodel_t *cm, tlb_entry_t *
     return cause;
 }
 
-/* A miss nobody observes (no record, no listener), the lookup done (hash:
- * as mmu_find_hashing set it): the quick walk and fill (mmu_translate_as
- * with `record` false). */
-static ALWAYS_INLINE trap_cause_t paged_miss_quick(cmodel_t *cm, uint32_t va, access_t acc, mmu_xlate_t *x,
-                                                   const uint32_t *hash)
+/* A translation nobody observes (no record, no listener), the lookup done
+ * (hash: as mmu_find_hashing set it): paged_translate_x with the unit's
+ * walk and fill quick (mmu_translate_as with `record` false). */
+static ALWAYS_INLINE trap_cause_t paged_translate_quick(cmodel_t *cm, tlb_entry_t *e, uint32_t va, access_t acc,
+                                                        mmu_xlate_t *x, const uint32_t *hash)
 {
-    return paged_translate_x(cm, NULL, va, acc, 0, x, false, hash);
+    return paged_translate_x(cm, e, va, acc, 0, x, false, hash);
 }
 
 
