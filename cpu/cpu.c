@@ -269,6 +269,19 @@ typedef struct {
     uint32_t index;
 } run_pos_t;
 
+/* The paged fast path's block running, as far as its miss routine reads
+ * and updates it: a struct apart, whose address the out-of-line routine
+ * gets (paged_miss), so that the exec context, which points at the hot
+ * state, never escapes.  What a round's loop-back reads (the round, the
+ * room) stays in the exec context: in here, gcc kept it in memory. */
+typedef struct {
+    cmodel_t *cm;
+    const block_t *block;
+    tlb_entry_t *fetch;       /* the entry the block's fetches hit          */
+    run_pos_t settled;        /* TLB accounting is done for positions before this */
+    uint64_t extra;           /* walk cycles of the block's run so far       */
+} block_run_t;
+
 /* Everything one instruction's execution reads and writes besides registers. */
 typedef struct {
     cmodel_t *cm;
@@ -283,10 +296,8 @@ typedef struct {
     uint32_t raw;             /* reference path: the instruction word        */
     const decoded_t *first;   /* the block (or the lone instruction) running */
     /* paged fast path only */
-    const block_t *block;
-    tlb_entry_t *fetch;       /* the entry the block's fetches hit          */
+    block_run_t *run;         /* the block running (its insn[] is `first`)  */
     uint64_t round;           /* whole rounds of the block done so far      */
-    run_pos_t settled;        /* TLB accounting is done for positions before this */
     uint64_t room;            /* cycles below the run's limit after the round
                                  running and the room a round needs
                                  (block.need), less its walks so far (0 for a
@@ -312,7 +323,7 @@ static ALWAYS_INLINE uint32_t insn_raw(const exec_ctx_t *e, const decoded_t *d)
 {
     uint32_t raw = e->raw;
     if (e->fast)
-        memcpy(&raw, e->cm->mem + e->block->pa + 4 * (uint32_t)(d - e->first), 4);
+        memcpy(&raw, e->cm->mem + e->run->block->pa + 4 * (uint32_t)(d - e->first), 4);
     return raw;
 }
 
@@ -364,7 +375,7 @@ static NOINLINE void chain_replay(cmodel_t *cm, tlb_entry_t *fetch, block_t *fir
 static ALWAYS_INLINE void chain_settle(exec_ctx_t *e)
 {
     if (UNLIKELY(e->chain_first != NULL)) {
-        chain_replay(e->cm, e->fetch, e->chain_first, e->chain_start, e->chain_clock);
+        chain_replay(e->cm, e->run->fetch, e->chain_first, e->chain_start, e->chain_clock);
         e->chain_first = NULL;
     }
 }
@@ -404,8 +415,9 @@ static ALWAYS_INLINE bool paged_fast_data(exec_ctx_t *e, decoded_t *d, access_t 
             return false; /* no shortcut for the page, or a misaligned word */
         /* another entry than d's (scalars only: the context must not escape) */
         chain_settle(e); /* this block's run in it may be held back */
+        block_run_t *const r = e->run;
         const run_pos_t here = {e->round, (uint32_t)(d - e->first)};
-        e->settled = settle_before(&e->cm->mmu, e->fetch, e->block, e->settled, here);
+        r->settled = settle_before(&e->cm->mmu, r->fetch, r->block, r->settled, here);
         d->shortcut = s;
     }
     *host = (uint8_t *)(s->host_delta + va);
@@ -511,72 +523,101 @@ static NOINLINE run_pos_t settle_before(mmu_t *mmu, tlb_entry_t *fetch, const bl
 
 _Static_assert(sizeof(tlb_entry_t) == 16, "tlb_entry_t has no padding bytes for memcmp to see");
 
-/* What fast_miss did, in two registers. */
+/* What paged_miss did, in two registers: where the access goes (NULL: it
+ * faulted), and the cycles the round's room must still have for the block
+ * to go on (the walk's; UINTPTR_MAX when the fill took the fetches' entry;
+ * after a fault: the cause, not yet recorded). */
 typedef struct {
-    uint32_t pa;       /* where the access goes, if it did not fault         */
-    uint32_t walk;     /* cycles the walk took                                */
-    uint8_t cause;     /* TRAP_NONE, or the fault (not yet recorded)          */
-    bool fetch_lost;   /* the block's fetch entry changed: a fill took its slot,
-                          or a walk refilled it from a page table changed
-                          since (another frame, or X taken away)         */
-} fast_miss_t;
+    uint8_t *host;
+    uintptr_t need_or_cause;
+} paged_miss_t;
 
 /*
- * A data access whose shortcut did not cover va.  The block's accounting is
- * settled up to this instruction but for `fetches` fetches before it (hits
- * on `fetch`, with no data access among them); count those and this
- * instruction's own fetch, then translate -- the quick way when nobody
- * observes, else the full way with the clock where d, this instruction,
- * began (its round began at round_start), for the walk's events.
+ * A fast-path data access whose shortcut missed, aligned (r the block
+ * running, d the accessing instruction in its round `round`; cycles: the
+ * clock where the block began, for the full way's events).  Whatever happens next changes the
+ * TLB's replacement state in a way the block's deferred accounting cannot
+ * express (a hit on another entry, a miss, a walk to set A or D) or
+ * faults, so first settle the block's TLB accounting up to this access,
+ * but for the fetches since the last settling when no data access is among
+ * them: those and this instruction's own fetch are hits on r->fetch,
+ * counted here with one touch.  Then translate -- the quick way when nobody
+ * observes, else the full way with the clock where d began, for the walk's
+ * events.
  */
-static ALWAYS_INLINE fast_miss_t fast_miss(cmodel_t *cm, tlb_entry_t *fetch, uint64_t fetches, access_t acc,
-                                           uint32_t va, uint64_t round_start, const decoded_t *d)
+static ALWAYS_INLINE paged_miss_t paged_miss(block_run_t *r, decoded_t *d, access_t acc, uint32_t va,
+                                             uint64_t cycles, uint64_t round)
 {
-    mmu_t *mmu = &cm->mmu;
+    cmodel_t *const cm = r->cm;
+    mmu_t *const mmu = &cm->mmu;
+    const block_t *b = r->block;
+    tlb_entry_t *const fetch = r->fetch;
+    const uint32_t done = (uint32_t)(d - b->insn);
+    const run_pos_t here = {round, done};
+    /* fetches since the last settling: counted below if they are all */
+    uint64_t fetches = (here.round - r->settled.round) * b->n + here.index - r->settled.index;
+    /* data accesses among them iff they reach back past the instructions
+     * without one right before this (b->quiet_before) */
+    if (fetches > b->quiet_before[done]) {
+        account_tlb(mmu, fetch, b, r->settled, here);
+        fetches = 0;
+    }
+    r->settled = (run_pos_t){here.round, done + 1};
     mmu_hit_at(mmu, fetch, fetches + 1, mmu->ref_clock += fetches + 1);
     uint32_t hash = 0; /* va's page's, for the fill (set only in a hashed TLB) */
     tlb_entry_t *e = mmu_find_hashing(mmu, va, &hash);
+    uint32_t pa, walk;
+    bool fetch_lost;
+    trap_cause_t cause;
     /* the quick way is for what nobody observes: a miss, or a hit (on an
      * entry with no shortcut yet, or one whose A or D must be set) */
     if (UNLIKELY(cm->observing || ev_enabled(cm->m.bus))) {
-        uint64_t walk = 0;
-        uint32_t pa = 0;
+        uint64_t walked = 0;
+        uint32_t found = 0;
         const tlb_entry_t fetch_was = *fetch; /* compared whole: no padding (below) */
-        /* the prefix cost before d (an access's opcode has no lean variant: its cost is the decoder's) */
-        const uint64_t start = round_start + d->cum_cost - cm->cost[d->op];
-        trap_cause_t cause = paged_translate_found(cm, e, va, acc, start + cm->fetch_cost, &pa, &walk);
-        return (fast_miss_t){pa, (uint32_t)walk, (uint8_t)cause, memcmp(&fetch_was, fetch, sizeof *fetch) != 0};
+        /* where d began: its round's start and the prefix cost before it
+         * (an access's opcode has no lean variant: its cost is the decoder's) */
+        const uint64_t start = cycles + round * b->cost + r->extra + d->cum_cost - cm->cost[d->op];
+        cause = paged_translate_found(cm, e, va, acc, start + cm->fetch_cost, &found, &walked);
+        pa = found;
+        walk = (uint32_t)walked;
+        fetch_lost = memcmp(&fetch_was, fetch, sizeof *fetch) != 0;
+    } else {
+        mmu_xlate_t x;
+        bool changed;
+        cause = paged_translate_quick(cm, e, va, acc, &x, &hash, &changed);
+        pa = x.paddr;
+        walk = x.cycles;
+        /* the fill took the fetches' slot (the entry now maps another
+         * page), or a hit's A/D walk on that entry changed what it allows */
+        fetch_lost = changed && x.entry == fetch;
     }
-    const uint8_t fetch_perm = fetch->perm;
-    mmu_xlate_t x;
-    trap_cause_t cause = paged_translate_quick(cm, e, va, acc, &x, &hash);
-    /* the fill took the fetches' slot (the entry now maps another page), or
-     * a hit's A/D walk on that entry changed what it allows */
-    return (fast_miss_t){x.paddr, x.cycles, (uint8_t)cause, x.entry == fetch && (x.filled || fetch->perm != fetch_perm)};
+    r->extra += walk;
+    if (UNLIKELY(cause))
+        return (paged_miss_t){NULL, cause};
+    d->shortcut = &paged_no_shortcut; /* counted and ordered already */
+    return (paged_miss_t){cm->mem + pa, fetch_lost ? UINTPTR_MAX : walk};
 }
 
 /* One copy per kind of access, so that its checks fold. */
-static NOINLINE fast_miss_t fast_miss_load(cmodel_t *cm, tlb_entry_t *fetch, uint64_t fetches, uint32_t va,
-                                           uint64_t round_start, const decoded_t *d)
+static NOINLINE paged_miss_t paged_miss_load(block_run_t *r, decoded_t *d, uint32_t va, uint64_t cycles,
+                                             uint64_t round)
 {
-    return fast_miss(cm, fetch, fetches, ACC_LOAD, va, round_start, d);
+    return paged_miss(r, d, ACC_LOAD, va, cycles, round);
 }
 
-static NOINLINE fast_miss_t fast_miss_store(cmodel_t *cm, tlb_entry_t *fetch, uint64_t fetches, uint32_t va,
-                                            uint64_t round_start, const decoded_t *d)
+static NOINLINE paged_miss_t paged_miss_store(block_run_t *r, decoded_t *d, uint32_t va, uint64_t cycles,
+                                              uint64_t round)
 {
-    return fast_miss(cm, fetch, fetches, ACC_STORE, va, round_start, d);
+    return paged_miss(r, d, ACC_STORE, va, cycles, round);
 }
 
 /*
- * A fast-path data access whose shortcut missed.  Whatever happens next
- * changes the TLB's replacement state in a way the block's deferred
- * accounting cannot express (a hit on another entry, a miss, a walk to set
- * A or D) or faults, so first settle the block's TLB accounting up to this
- * access, then serve it through fast_miss.  Returns false to bail (a
- * misaligned access, untouched), or with e->result == EX_TRAP after a fault
- * was recorded (run_paged charges it).  The block goes on unless the fill
- * took the fetches' entry or the walk pushed the clock so far that the
+ * The paged fast path's data access whose shortcut missed: paged_miss.
+ * Returns false to bail (a misaligned access, untouched), or with
+ * e->result == EX_TRAP after a fault was recorded (run_paged charges it).
+ * The block goes on unless the fill took the fetches' entry (or a hit's A/D
+ * walk changed what it allows) or the walk pushed the clock so far that the
  * round would cross the limit (the machine must stop at the first
  * instruction past it): then e->result == EX_SPLIT.
  */
@@ -586,34 +627,19 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
     if (va & (size - 1))
         return false;
     chain_settle(e);
-    const uint32_t done = (uint32_t)(d - e->first);
-    const block_t *b = e->block;
-    const run_pos_t here = {e->round, done};
-    /* fetches since the last settling: left to the miss routine if they are all */
-    uint64_t fetches = (here.round - e->settled.round) * b->n + here.index - e->settled.index;
-    /* data accesses among them iff they reach back past the instructions
-     * without one right before this (b->quiet_before) */
-    if (fetches > b->quiet_before[done]) {
-        account_tlb(&e->cm->mmu, e->fetch, b, e->settled, here);
-        fetches = 0;
-    }
-    e->settled = (run_pos_t){e->round, done + 1};
-    const uint64_t round_start = e->h->cycles + e->round * b->cost + *e->extra;
-    fast_miss_t m = acc == ACC_LOAD ? fast_miss_load(e->cm, e->fetch, fetches, va, round_start, d)
-                                    : fast_miss_store(e->cm, e->fetch, fetches, va, round_start, d);
-    *e->extra += m.walk;
-    if (UNLIKELY(m.cause)) {
-        record_trap(e->cm, (trap_cause_t)m.cause, acc, insn_raw(e, d), insn_pc(e, d), va);
+    const paged_miss_t m = acc == ACC_LOAD ? paged_miss_load(e->run, d, va, e->h->cycles, e->round)
+                                           : paged_miss_store(e->run, d, va, e->h->cycles, e->round);
+    if (UNLIKELY(!m.host)) {
+        record_trap(e->cm, (trap_cause_t)m.need_or_cause, acc, insn_raw(e, d), insn_pc(e, d), va);
         e->result = EX_TRAP;
         return false;
     }
-    d->shortcut = &paged_no_shortcut; /* counted and ordered already */
-    *pa = m.pa;
-    *host = e->x->mem + m.pa;
-    if (m.fetch_lost || m.walk > e->room) /* the round no longer fits below the limit */
+    if (m.need_or_cause > e->room) /* the round no longer fits below the limit */
         e->result = EX_SPLIT;
     else
-        e->room -= m.walk;
+        e->room -= m.need_or_cause;
+    *host = m.host;
+    *pa = (uint32_t)(m.host - e->x->mem);
     return true;
 }
 
@@ -1317,8 +1343,8 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
     /* walk cycles and the settled position of the block running: both 0
      * after a whole round with nothing settled (a walk settles), so only
      * the other exits reset them */
-    uint64_t extra = 0;
-    exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_PAGED, .fast = true, .extra = &extra};
+    block_run_t run = {.cm = cm};
+    exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_PAGED, .fast = true, .extra = &run.extra, .run = &run};
     /* the block that ran last, if it left at its end with its fetch entry
      * intact (else unlinked_block), and where it ran: a block it is linked
      * to on the same page is fetched through the same entry */
@@ -1377,8 +1403,8 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         exec_t ex;
         e.block_pc = pc;
         e.first = b->insn;
-        e.block = b;
-        e.fetch = fetch;
+        run.block = b;
+        run.fetch = fetch;
         e.round = 0;
     round:
         next_pc = fall_through;
@@ -1398,7 +1424,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
                 e.room = room_after;
                 goto round; /* the block cannot have changed: a write to it ends the round */
             }
-            if (!(e.round | e.settled.index)) { /* the first round, and settled.round is 0 in it */
+            if (!(e.round | run.settled.index)) { /* the first round, and settled.round is 0 in it */
                 /* one whole round from the start, the commonest: no
                  * multiplications, its fetch entry is intact, and no walk
                  * added cycles (a miss settles) */
@@ -1444,7 +1470,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             round_ended = true;
         }
         h.pc = round_ended ? next_pc : pc + 4 * done;
-        h.cycles += extra;
+        h.cycles += run.extra;
         chain_settle(&e);
         if (UNLIKELY(ex == EX_TRAP)) { /* a data fault: fetched, walked, no execute */
             account_block(&h, b, e.round, done);
@@ -1454,9 +1480,9 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             return STOP_TRAP;
         }
         account_block(&h, b, e.round, done);
-        account_tlb(&cm->mmu, fetch, b, e.settled, (run_pos_t){e.round, done});
-        extra = 0;
-        e.settled = (run_pos_t){0, 0};
+        account_tlb(&cm->mmu, fetch, b, run.settled, (run_pos_t){e.round, done});
+        run.extra = 0;
+        run.settled = (run_pos_t){0, 0};
         link_epoch = cm->link_epoch; /* a miss or a write to decoded code may have bumped it */
         if (round_ended && ex == EX_END) { /* not split: `fetch` still maps the page */
             prev = b;

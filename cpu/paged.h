@@ -100,10 +100,12 @@ trap_cause_t paged_translate_found(cmodel_t *cm, tlb_entry_t *e, uint32_t va, ac
 
 /* The same, inline, with what the unit did in *x (x->cycles: the walk's) and
  * `record` a constant: false when nobody observes (no retirement record, no
- * listener), so the unit's walk and fill run without their records. */
+ * listener), so the unit's walk and fill run without their records.
+ * *changed (if not NULL): x->entry maps another page, or allows other
+ * accesses, than before. */
 static ALWAYS_INLINE trap_cause_t paged_translate_x(cmodel_t *cm, tlb_entry_t *e, uint32_t va, access_t acc,
                                                     uint64_t now, mmu_xlate_t *x, const bool record,
-                                                    const uint32_t *hash)
+                                                    const uint32_t *hash, bool *changed)
 {
     const uint8_t perm = e ? e->perm : 0; /* an A/D rewalk takes the tables' permissions */
     trap_cause_t cause = record ? mmu_translate_found(&cm->mmu, e, va, acc, cm->s.priv, now,
@@ -111,7 +113,10 @@ static ALWAYS_INLINE trap_cause_t paged_translate_x(cmodel_t *cm, tlb_entry_t *e
                                 : mmu_translate_as(&cm->mmu, e, va, acc, cm->s.priv, now, NULL, x, false, hash);
     if (x->pte_written) /* page tables may sit in a granule with decoded code */
         block_cache_invalidate(cm, x->pte_addr, 4);
-    if (x->filled || (e && e->perm != perm)) /* the entry maps another page, or allows other accesses */
+    const bool entry_changed = x->filled || (e && e->perm != perm);
+    if (changed)
+        *changed = entry_changed;
+    if (entry_changed) /* the entry maps another page, or allows other accesses */
         paged_forget_entry(cm->paged, x->entry);
     if (cause) {
         cm->trap.paddr = x->paddr;
@@ -127,7 +132,7 @@ static ALWAYS_INLINE trap_cause_t paged_translate_as(cmodel_t *cm, tlb_entry_t *
                                                      uint64_t now, uint32_t *pa, uint64_t *extra, const bool record)
 {
     mmu_xlate_t x;
-    const trap_cause_t cause = paged_translate_x(cm, e, va, acc, now, &x, record, NULL);
+    const trap_cause_t cause = paged_translate_x(cm, e, va, acc, now, &x, record, NULL, NULL);
     *extra += x.cycles;
     if (!cause)
         *pa = x.paddr;
@@ -138,9 +143,9 @@ static ALWAYS_INLINE trap_cause_t paged_translate_as(cmodel_t *cm, tlb_entry_t *
  * (hash: as mmu_find_hashing set it): paged_translate_x with the unit's
  * walk and fill quick (mmu_translate_as with `record` false). */
 static ALWAYS_INLINE trap_cause_t paged_translate_quick(cmodel_t *cm, tlb_entry_t *e, uint32_t va, access_t acc,
-                                                        mmu_xlate_t *x, const uint32_t *hash)
+                                                        mmu_xlate_t *x, const uint32_t *hash, bool *changed)
 {
-    return paged_translate_x(cm, e, va, acc, 0, x, false, hash);
+    return paged_translate_x(cm, e, va, acc, 0, x, false, hash, changed);
 }
 
 
