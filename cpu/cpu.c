@@ -280,6 +280,11 @@ typedef struct {
     tlb_entry_t *fetch;       /* the entry the block's fetches hit          */
     run_pos_t settled;        /* TLB accounting is done for positions before this */
     uint64_t extra;           /* walk cycles of the block's run so far       */
+    bool observed;            /* someone observes the run (a retirement
+                                 record or a listener): set when it starts,
+                                 as nothing in it publishes an event, so
+                                 nothing in it can add a listener, unless
+                                 one listens already                       */
 } block_run_t;
 
 /* Everything one instruction's execution reads and writes besides registers. */
@@ -571,7 +576,7 @@ static ALWAYS_INLINE paged_miss_t paged_miss(block_run_t *r, decoded_t *d, acces
     trap_cause_t cause;
     /* the quick way is for what nobody observes: a miss, or a hit (on an
      * entry with no shortcut yet, or one whose A or D must be set) */
-    if (UNLIKELY(cm->observing || ev_enabled(cm->m.bus))) {
+    if (UNLIKELY(r->observed)) {
         uint64_t walked = 0;
         uint32_t found = 0;
         const tlb_entry_t fetch_was = *fetch; /* compared whole: no padding (below) */
@@ -1343,7 +1348,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
     /* walk cycles and the settled position of the block running: both 0
      * after a whole round with nothing settled (a walk settles), so only
      * the other exits reset them */
-    block_run_t run = {.cm = cm};
+    block_run_t run = {.cm = cm, .observed = cm->observing || ev_enabled(cm->m.bus)};
     exec_ctx_t e = {.cm = cm, .h = &h, .x = &x, .mode = MMU_PAGED, .fast = true, .extra = &run.extra, .run = &run};
     /* the block that ran last, if it left at its end with its fetch entry
      * intact (else unlinked_block), and where it ran: a block it is linked
