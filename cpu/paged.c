@@ -35,6 +35,7 @@ bool paged_create(cmodel_t *cm, char *err, size_t errlen)
     }
     p->by_entry = by_entry;
     p->entries = cm->mmu.tlb->e;
+    p->row_bias = (uintptr_t)by_entry - (uintptr_t)p->entries * PAGED_ROW_SCALE; /* wraps: unsigned */
     p->nentries = n;
     for (int a = 0; a < 3; a++) {
         for (uint32_t i = 0; i < n; i++)

@@ -39,8 +39,22 @@ struct paged {
      * hint: its page is compared; &paged_no_shortcut when none yet) */
     const paged_shortcut_t *index[3][PAGED_SHORTCUTS];
     const tlb_entry_t *entries; /* the TLB's, slot 0 first */
+    uintptr_t row_bias;         /* by_entry less entries * PAGED_ROW_SCALE (paged_row) */
     uint32_t nentries, page_size, page_shift;
 };
+
+/* A row of shortcuts is this many times the size of a TLB entry, so that
+ * an entry's row is found from its address in one scaled add (paged_row). */
+#define PAGED_ROW_SCALE 8
+_Static_assert(sizeof(paged_shortcut_t[4]) == PAGED_ROW_SCALE * sizeof(tlb_entry_t),
+               "a row of shortcuts is PAGED_ROW_SCALE entries long");
+
+/* Entry e's row of shortcuts, by_entry[e - entries], without the
+ * subtraction and the division: the addresses scale together. */
+static inline paged_shortcut_t *paged_row(const paged_t *p, const tlb_entry_t *e)
+{
+    return (paged_shortcut_t *)((uintptr_t)e * PAGED_ROW_SCALE + p->row_bias);
+}
 
 /* Where the index keeps the shortcut for va's page. */
 static inline const paged_shortcut_t **paged_index_slot(paged_t *p, access_t acc, uint32_t va)
@@ -64,7 +78,7 @@ static inline uint32_t paged_shortcut_pa(const cmodel_t *cm, const paged_shortcu
 /* Drop entry e's shortcuts (it was just refilled, or what it allows changed). */
 static ALWAYS_INLINE void paged_forget_entry(paged_t *p, const tlb_entry_t *e)
 {
-    paged_shortcut_t *const row = p->by_entry[e - p->entries];
+    paged_shortcut_t *const row = paged_row(p, e);
     row[ACC_FETCH].vpage = PAGED_NO_PAGE;
     row[ACC_LOAD].vpage = PAGED_NO_PAGE;
     row[ACC_STORE].vpage = PAGED_NO_PAGE;
@@ -78,7 +92,7 @@ static ALWAYS_INLINE void paged_remember(cmodel_t *cm, access_t acc, tlb_entry_t
     if (!((e->ok >> tlb_ok_bit(cm->s.priv, acc)) & 1))
         return;
     const uint32_t ppage = e->ppn << p->page_shift, vpage = va & ~(p->page_size - 1);
-    paged_shortcut_t *s = &p->by_entry[e - p->entries][acc];
+    paged_shortcut_t *s = &paged_row(p, e)[acc];
     s->vpage = vpage;
     s->code_delta = (uintptr_t)(cm->code_map + (ppage >> CODE_GRANULE_SHIFT)) - (vpage >> CODE_GRANULE_SHIFT);
     s->host_delta = (uintptr_t)(cm->mem + ppage) - vpage;
