@@ -280,6 +280,12 @@ typedef struct {
     tlb_entry_t *fetch;       /* the entry the block's fetches hit          */
     run_pos_t settled;        /* TLB accounting is done for positions before this */
     uint64_t extra;           /* walk cycles of the block's run so far       */
+    uint64_t fetch_stamp;     /* the frame stamp of the fetches' latest hit a
+                                 miss counted, held back until the block
+                                 leaves (fetch_stamp_settle): the block's
+                                 later fetches usually bring a later one
+                                 (0: none held back)                        */
+    uint32_t fetch_ppn;       /* ... and the frame it is for                */
     bool observed;            /* someone observes the run (a retirement
                                  record or a listener): set when it starts,
                                  as nothing in it publishes an event, so
@@ -568,7 +574,8 @@ static ALWAYS_INLINE paged_miss_t paged_miss(block_run_t *r, decoded_t *d, acces
         fetches = 0;
     }
     r->settled = (run_pos_t){here.round, done + 1};
-    mmu_hit_at(mmu, fetch, fetches + 1, mmu->ref_clock += fetches + 1);
+    mmu_hit_unstamped(mmu, fetch, fetches + 1);
+    const uint64_t fetch_stamp = mmu->ref_clock += fetches + 1;
     uint32_t hash = 0; /* va's page's, for the fill (set only in a hashed TLB) */
     tlb_entry_t *e = mmu_find_hashing(mmu, va, &hash);
     uint32_t pa, walk;
@@ -583,11 +590,14 @@ static ALWAYS_INLINE paged_miss_t paged_miss(block_run_t *r, decoded_t *d, acces
         /* where d began: its round's start and the prefix cost before it
          * (an access's opcode has no lean variant: its cost is the decoder's) */
         const uint64_t start = cycles + round * b->cost + r->extra + d->cum_cost - cm->cost[d->op];
+        mmu_reference_at(mmu, fetch->ppn, fetch_stamp); /* a listener may read the stamps */
         cause = paged_translate_found(cm, e, va, acc, start + cm->fetch_cost, &found, &walked);
         pa = found;
         walk = (uint32_t)walked;
         fetch_lost = memcmp(&fetch_was, fetch, sizeof *fetch) != 0;
     } else {
+        r->fetch_stamp = fetch_stamp;
+        r->fetch_ppn = fetch->ppn; /* before the fill, which may take its slot */
         mmu_xlate_t x;
         bool changed;
         cause = paged_translate_quick(cm, e, va, acc, &x, &hash, &changed);
@@ -615,6 +625,17 @@ static NOINLINE paged_miss_t paged_miss_store(block_run_t *r, decoded_t *d, uint
                                               uint64_t round)
 {
     return paged_miss(r, d, ACC_STORE, va, cycles, round);
+}
+
+/* Report the fetch frame's stamp a miss held back (block_run_t), before the
+ * block leaves: the frame keeps a later stamp the block's later fetches (or
+ * another use) gave it. */
+static ALWAYS_INLINE void fetch_stamp_settle(mmu_t *mmu, block_run_t *r)
+{
+    if (r->fetch_stamp) {
+        mmu_reference_latest(mmu, r->fetch_ppn, r->fetch_stamp);
+        r->fetch_stamp = 0;
+    }
 }
 
 /*
@@ -1477,6 +1498,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         h.pc = round_ended ? next_pc : pc + 4 * done;
         h.cycles += run.extra;
         chain_settle(&e);
+        fetch_stamp_settle(&cm->mmu, &run);
         if (UNLIKELY(ex == EX_TRAP)) { /* a data fault: fetched, walked, no execute */
             account_block(&h, b, e.round, done);
             h.cycles += cm->fetch_cost + cm->cfg_timing.trap_cycles;

@@ -142,14 +142,30 @@ static inline void mmu_reference_at(mmu_t *mmu, uint32_t ppn, uint64_t stamp)
     }
 }
 
+/* mmu_reference_at where the frame may have a later stamp already, which
+ * it keeps (a reference reported late). */
+static inline void mmu_reference_latest(mmu_t *mmu, uint32_t ppn, uint64_t stamp)
+{
+    if (mmu->refs.stamp && mmu->refs.stamp[ppn] > stamp)
+        stamp = mmu->refs.stamp[ppn];
+    mmu_reference_at(mmu, ppn, stamp);
+}
+
+/* mmu_hit_at (below) but for the frame's stamp, which the caller reports
+ * itself (mmu_reference_latest) before anyone can read it. */
+static inline void mmu_hit_unstamped(mmu_t *mmu, const tlb_entry_t *e, uint64_t count)
+{
+    mmu->tlb->hits += count;
+    tlb_touch(mmu->tlb, e);
+}
+
 /* `count` accesses that hit e, the last of them the `stamp`-th access: what
  * translating them one by one would have done to the counters, the
  * replacement state and the frame's stamp.  The CPU's shortcuts report hits
  * through this (in the order the accesses happened, each entry's latest). */
 static inline void mmu_hit_at(mmu_t *mmu, const tlb_entry_t *e, uint64_t count, uint64_t stamp)
 {
-    mmu->tlb->hits += count;
-    tlb_touch(mmu->tlb, e);
+    mmu_hit_unstamped(mmu, e, count);
     mmu_reference_at(mmu, e->ppn, stamp);
 }
 
@@ -169,9 +185,7 @@ static inline void mmu_hit_late(mmu_t *mmu, const tlb_entry_t *e, uint64_t stamp
 static inline void mmu_hit_latest(mmu_t *mmu, const tlb_entry_t *e, uint64_t stamp)
 {
     tlb_touch_latest(mmu->tlb, e, stamp);
-    if (mmu->refs.stamp && mmu->refs.stamp[e->ppn] > stamp)
-        stamp = mmu->refs.stamp[e->ppn];
-    mmu_reference_at(mmu, e->ppn, stamp);
+    mmu_reference_latest(mmu, e->ppn, stamp);
 }
 
 /* The events of a walk (why: EV_TLB_MISS, or EV_AD_REWALK for a hit whose A
