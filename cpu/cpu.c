@@ -610,7 +610,6 @@ static ALWAYS_INLINE paged_miss_t paged_miss(block_run_t *r, decoded_t *d, acces
     r->extra += walk;
     if (UNLIKELY(cause))
         return (paged_miss_t){NULL, cause};
-    d->shortcut = &paged_no_shortcut; /* counted and ordered already */
     return (paged_miss_t){cm->mem + pa, fetch_lost ? UINTPTR_MAX : walk};
 }
 
@@ -638,6 +637,14 @@ static ALWAYS_INLINE void fetch_stamp_settle(mmu_t *mmu, block_run_t *r)
     }
 }
 
+/* The TLB accounting of block run r as it leaves at position `to` (but for
+ * a trap): what account_tlb settles, and the fetch frame's stamp held back. */
+static NOINLINE void account_block_left(mmu_t *mmu, block_run_t *r, run_pos_t to)
+{
+    fetch_stamp_settle(mmu, r);
+    account_tlb(mmu, r->fetch, r->block, r->settled, to);
+}
+
 /*
  * The paged fast path's data access whose shortcut missed: paged_miss.
  * Returns false to bail (a misaligned access, untouched), or with
@@ -660,6 +667,7 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
         e->result = EX_TRAP;
         return false;
     }
+    d->shortcut = &paged_no_shortcut; /* counted and ordered already */
     if (m.need_or_cause > e->room) /* the round no longer fits below the limit */
         e->result = EX_SPLIT;
     else
@@ -1498,8 +1506,8 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         h.pc = round_ended ? next_pc : pc + 4 * done;
         h.cycles += run.extra;
         chain_settle(&e);
-        fetch_stamp_settle(&cm->mmu, &run);
         if (UNLIKELY(ex == EX_TRAP)) { /* a data fault: fetched, walked, no execute */
+            fetch_stamp_settle(&cm->mmu, &run);
             account_block(&h, b, e.round, done);
             h.cycles += cm->fetch_cost + cm->cfg_timing.trap_cycles;
             chain_count_in(cm, &h);
@@ -1507,7 +1515,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
             return STOP_TRAP;
         }
         account_block(&h, b, e.round, done);
-        account_tlb(&cm->mmu, fetch, b, run.settled, (run_pos_t){e.round, done});
+        account_block_left(&cm->mmu, &run, (run_pos_t){e.round, done});
         run.extra = 0;
         run.settled = (run_pos_t){0, 0};
         link_epoch = cm->link_epoch; /* a miss or a write to decoded code may have bumped it */
