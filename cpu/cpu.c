@@ -413,7 +413,7 @@ static ALWAYS_INLINE void chain_count_in(cmodel_t *cm, hot_t *h)
  * since its unsettled record of the round before would lose that earlier
  * use, so the block settles first.
  */
-static run_pos_t settle_before(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_pos_t settled, run_pos_t here);
+static void settle_before(mmu_t *mmu, block_run_t *r, run_pos_t here);
 
 static ALWAYS_INLINE bool paged_fast_data(exec_ctx_t *e, decoded_t *d, access_t acc, uint32_t va, uint32_t size,
                                           uint8_t **host, const uint8_t **code)
@@ -428,7 +428,7 @@ static ALWAYS_INLINE bool paged_fast_data(exec_ctx_t *e, decoded_t *d, access_t 
         chain_settle(e); /* this block's run in it may be held back */
         block_run_t *const r = e->run;
         const run_pos_t here = {e->round, (uint32_t)(d - e->first)};
-        r->settled = settle_before(&e->cm->mmu, r->fetch, r->block, r->settled, here);
+        settle_before(&e->cm->mmu, r, here);
         d->shortcut = s;
     }
     *host = (uint8_t *)(s->host_delta + va);
@@ -518,18 +518,17 @@ static NOINLINE void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *
         account_tlb_as(mmu, fetch, b, from, to, false);
 }
 
-/* Settle the TLB accounting of a block run up to position `here` if the
- * record that instruction made the round before is not settled yet;
- * returns the new settled position. */
-static NOINLINE run_pos_t settle_before(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_pos_t settled,
-                                        run_pos_t here)
+/* Settle the TLB accounting of block run r up to position `here` if the
+ * record that instruction made the round before is not settled yet. */
+static NOINLINE void settle_before(mmu_t *mmu, block_run_t *r, run_pos_t here)
 {
+    const run_pos_t settled = r->settled;
     const bool unsettled = here.round && (here.round - 1 > settled.round ||
                                           (here.round - 1 == settled.round && here.index >= settled.index));
     if (!unsettled)
-        return settled;
-    account_tlb(mmu, fetch, b, settled, here);
-    return here;
+        return;
+    account_tlb(mmu, r->fetch, r->block, settled, here);
+    r->settled = here;
 }
 
 _Static_assert(sizeof(tlb_entry_t) == 16, "tlb_entry_t has no padding bytes for memcmp to see");
