@@ -607,8 +607,17 @@ static ALWAYS_INLINE paged_miss_t paged_miss(block_run_t *r, decoded_t *d, acces
         fetch_lost = changed && x.entry == fetch;
     }
     r->extra += walk;
-    if (UNLIKELY(cause))
-        return (paged_miss_t){NULL, cause};
+    if (UNLIKELY(cause)) {
+        /* the instruction word, which memory still holds (a write there
+         * retires the block), and its PC: the fetches' entry maps the
+         * block's page (a fault changed no entry) */
+        const uint32_t at = b->pa + 4 * done;
+        uint32_t raw;
+        memcpy(&raw, cm->mem + at, 4);
+        const uint32_t pc = (uint32_t)(fetch->vpn << mmu->page_shift) | (at & (mmu->page_size - 1));
+        record_trap(cm, cause, acc, raw, pc, va);
+        return (paged_miss_t){NULL, 0};
+    }
     return (paged_miss_t){cm->mem + pa, fetch_lost ? UINTPTR_MAX : walk};
 }
 
@@ -661,8 +670,7 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
     chain_settle(e);
     const paged_miss_t m = acc == ACC_LOAD ? paged_miss_load(e->run, d, va, e->h->cycles, e->round)
                                            : paged_miss_store(e->run, d, va, e->h->cycles, e->round);
-    if (UNLIKELY(!m.host)) {
-        record_trap(e->cm, (trap_cause_t)m.need_or_cause, acc, insn_raw(e, d), insn_pc(e, d), va);
+    if (UNLIKELY(!m.host)) { /* the fault is recorded */
         e->result = EX_TRAP;
         return false;
     }
