@@ -328,14 +328,12 @@ static ALWAYS_INLINE uint32_t insn_pc(const exec_ctx_t *e, const decoded_t *d)
     return e->block_pc + 4 * (uint32_t)(d - e->first);
 }
 
-/* The instruction word of d, for a trap record: the reference path has it
- * at hand; a block's is in memory still (a write there retires the block). */
-static ALWAYS_INLINE uint32_t insn_raw(const exec_ctx_t *e, const decoded_t *d)
+/* The instruction word, for a trap record: the reference path has it at
+ * hand.  The fast paths record no trap but a paged miss's fault, which
+ * reads its word from memory itself (paged_miss). */
+static ALWAYS_INLINE uint32_t insn_raw(const exec_ctx_t *e)
 {
-    uint32_t raw = e->raw;
-    if (e->fast)
-        memcpy(&raw, e->cm->mem + e->run->block->pa + 4 * (uint32_t)(d - e->first), 4);
-    return raw;
+    return e->raw;
 }
 
 /*
@@ -829,12 +827,12 @@ static ALWAYS_INLINE bool store_data(exec_ctx_t *e, decoded_t *d, uint32_t va, u
 }
 
 /* An instruction that traps: on the fast path, hand it to the reference path. */
-static ALWAYS_INLINE exec_t trap_or_bail(exec_ctx_t *e, trap_cause_t cause, access_t acc, decoded_t *d,
-                                         uint32_t pc, uint32_t vaddr, uint64_t spent)
+static ALWAYS_INLINE exec_t trap_or_bail(exec_ctx_t *e, trap_cause_t cause, access_t acc, uint32_t pc,
+                                         uint32_t vaddr, uint64_t spent)
 {
     if (e->fast) /* handed over, or already raised by the paged miss path */
         return e->result == EX_TRAP ? EX_TRAP : EX_BAIL;
-    raise_trap(e->cm, e->h, cause, acc, insn_raw(e, d), pc, vaddr, spent);
+    raise_trap(e->cm, e->h, cause, acc, insn_raw(e), pc, vaddr, spent);
     return EX_TRAP;
 }
 
@@ -891,7 +889,7 @@ static ALWAYS_INLINE exec_t exec_op(exec_ctx_t *e, decoded_t *d, uint32_t *next_
     case OP_REMU:
         if (UNLIKELY(r[rb] == 0)) {
             cm->trap.paddr = 0;
-            return trap_or_bail(e, TRAP_DIV_ZERO, ACC_FETCH, d, insn_pc(e, d), insn_pc(e, d), fetched(e));
+            return trap_or_bail(e, TRAP_DIV_ZERO, ACC_FETCH, insn_pc(e, d), insn_pc(e, d), fetched(e));
         }
         r[ra] = alu_logic(h, op == OP_DIVU ? r[ra] / r[rb] : r[ra] % r[rb]);
         break;
@@ -942,7 +940,7 @@ static ALWAYS_INLINE exec_t exec_op(exec_ctx_t *e, decoded_t *d, uint32_t *next_
             return EX_BAIL;
         h->instret++;
         cm->trap.paddr = 0;
-        raise_trap(cm, h, TRAP_SYSCALL, ACC_FETCH, insn_raw(e, d), insn_pc(e, d), insn_pc(e, d), cm->cost[op] + *e->extra);
+        raise_trap(cm, h, TRAP_SYSCALL, ACC_FETCH, insn_raw(e), insn_pc(e, d), insn_pc(e, d), cm->cost[op] + *e->extra);
         cm->s.pc = insn_pc(e, d) + 4;
         return EX_TRAP;
     case OP_HALT: /* completes like SYSCALL (and is counted), then traps; its PC stays */
@@ -950,7 +948,7 @@ static ALWAYS_INLINE exec_t exec_op(exec_ctx_t *e, decoded_t *d, uint32_t *next_
             return EX_BAIL;
         h->instret++;
         cm->trap.paddr = 0;
-        raise_trap(cm, h, TRAP_HALT, ACC_FETCH, insn_raw(e, d), insn_pc(e, d), insn_pc(e, d), cm->cost[op] + *e->extra);
+        raise_trap(cm, h, TRAP_HALT, ACC_FETCH, insn_raw(e), insn_pc(e, d), insn_pc(e, d), cm->cost[op] + *e->extra);
         return EX_TRAP;
     case DECODED_ADD_NF: r[ra] += r[rb]; break;
     case DECODED_ADD_ZN: r[ra] = set_zn(h, r[ra] + r[rb]); break;
@@ -972,7 +970,7 @@ static ALWAYS_INLINE exec_t exec_op(exec_ctx_t *e, decoded_t *d, uint32_t *next_
         return EX_END;
     default: /* DECODED_ILLEGAL */
         cm->trap.paddr = 0;
-        return trap_or_bail(e, TRAP_ILLEGAL, ACC_FETCH, d, insn_pc(e, d), insn_pc(e, d), cm->fetch_cost + *e->extra);
+        return trap_or_bail(e, TRAP_ILLEGAL, ACC_FETCH, insn_pc(e, d), insn_pc(e, d), cm->fetch_cost + *e->extra);
     }
     return e->result;
 
@@ -1013,7 +1011,7 @@ call: /* va holds the target until the return address is pushed */
 transferred:
     return e->fast && e->result == EX_OK ? EX_END : e->result;
 data_fault:
-    return trap_or_bail(e, cause, acc, d, insn_pc(e, d), va, fetched(e));
+    return trap_or_bail(e, cause, acc, insn_pc(e, d), va, fetched(e));
 }
 
 /* The reference path's: *next_pc is pc + 4 on entry, and stays so unless
