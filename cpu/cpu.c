@@ -424,9 +424,8 @@ static ALWAYS_INLINE bool paged_fast_data(exec_ctx_t *e, decoded_t *d, access_t 
             return false; /* no shortcut for the page, or a misaligned word */
         /* another entry than d's (scalars only: the context must not escape) */
         chain_settle(e); /* this block's run in it may be held back */
-        block_run_t *const r = e->run;
         const run_pos_t here = {e->round, (uint32_t)(d - e->first)};
-        settle_before(&e->cm->mmu, r, here);
+        settle_before(&e->cm->mmu, e->run, here);
         d->shortcut = s;
     }
     *host = (uint8_t *)(s->host_delta + va);
@@ -532,26 +531,27 @@ static NOINLINE void settle_before(mmu_t *mmu, block_run_t *r, run_pos_t here)
 _Static_assert(sizeof(tlb_entry_t) == 16, "tlb_entry_t has no padding bytes for memcmp to see");
 
 /* What paged_miss did, in two registers: where the access goes (NULL: it
- * faulted), and the cycles the round's room must still have for the block
- * to go on (the walk's; UINTPTR_MAX when the fill took the fetches' entry;
- * after a fault: the cause, not yet recorded). */
+ * faulted, and the trap is recorded), and the cycles the round's room must
+ * still have for the block to go on (the walk's; UINTPTR_MAX when the fill
+ * took the fetches' entry). */
 typedef struct {
     uint8_t *host;
-    uintptr_t need_or_cause;
+    uintptr_t need;
 } paged_miss_t;
 
 /*
  * A fast-path data access whose shortcut missed, aligned (r the block
  * running, d the accessing instruction in its round `round`; cycles: the
- * clock where the block began, for the full way's events).  Whatever happens next changes the
- * TLB's replacement state in a way the block's deferred accounting cannot
- * express (a hit on another entry, a miss, a walk to set A or D) or
- * faults, so first settle the block's TLB accounting up to this access,
- * but for the fetches since the last settling when no data access is among
- * them: those and this instruction's own fetch are hits on r->fetch,
- * counted here with one touch.  Then translate -- the quick way when nobody
- * observes, else the full way with the clock where d began, for the walk's
- * events.
+ * clock where the block began, for the full way's events).  Whatever
+ * happens next changes the TLB's replacement state in a way the block's
+ * deferred accounting cannot express (a hit on another entry, a miss, a
+ * walk to set A or D) or faults, so first settle the block's TLB
+ * accounting up to this access, but for the fetches since the last
+ * settling when no data access is among them: those and this
+ * instruction's own fetch are hits on r->fetch, counted here with one
+ * touch.  Then translate -- the quick way when nobody observes (the fetch
+ * frame's stamp held back in r), else the full way with the clock where d
+ * began, for the walk's events -- and record a fault's trap.
  */
 static ALWAYS_INLINE paged_miss_t paged_miss(block_run_t *r, decoded_t *d, access_t acc, uint32_t va,
                                              uint64_t cycles, uint64_t round)
@@ -673,10 +673,10 @@ static ALWAYS_INLINE bool paged_data_slow(exec_ctx_t *e, decoded_t *d, access_t 
         return false;
     }
     d->shortcut = &paged_no_shortcut; /* counted and ordered already */
-    if (m.need_or_cause > e->room) /* the round no longer fits below the limit */
+    if (m.need > e->room) /* the round no longer fits below the limit */
         e->result = EX_SPLIT;
     else
-        e->room -= m.need_or_cause;
+        e->room -= m.need;
     *host = m.host;
     *pa = (uint32_t)(m.host - e->x->mem);
     return true;
