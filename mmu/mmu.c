@@ -18,6 +18,7 @@ bool mmu_init(mmu_t *mmu, const machine_config_t *cfg, uint8_t *mem, uint32_t me
         !(mmu->tlb = tlb_create(cfg, err, errlen)))
         return false;
     walker_init(&mmu->walker, cfg);
+    mmu->walk_bounds = walk_bounds(&mmu->walker, mem_size);
     seg_init(&mmu->seg, cfg);
     mmu->page_shift = cfg->page_shift;
     mmu->page_size = 1u << cfg->page_shift;
