@@ -143,9 +143,9 @@ void mmu_counters(const mmu_t *mmu, hw_counters_t *c)
 {
     c->tlb_hits = mmu->tlb->hits;
     c->tlb_misses = mmu->tlb->misses;
-    c->walks = mmu->cnt.walks;
+    c->walks = mmu->cnt.walks + mmu->cnt.quick_walks;
+    c->pte_reads = mmu->cnt.pte_reads + mmu->cnt.quick_walks * mmu->walker.geo.levels;
     /* the descriptor cache's reads cost the walker's mem_cycles as well (both cfg.timing's) */
-    c->walk_cycles = (mmu->cnt.pte_reads + mmu->cnt.pte_writes) * mmu->walker.mem_cycles;
-    c->pte_reads = mmu->cnt.pte_reads;
+    c->walk_cycles = (c->pte_reads + mmu->cnt.pte_writes) * mmu->walker.mem_cycles;
     c->pte_writes = mmu->cnt.pte_writes;
 }

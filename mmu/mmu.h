@@ -44,6 +44,8 @@
 typedef struct {
     uint64_t walks, pte_writes, pte_reads; /* not walks beside pte_reads: gcc made their two adds
                                               on every miss one slow vector update */
+    uint64_t quick_walks; /* the quick walks (WALK_SETTLED): each read every level and wrote
+                             nothing, so one count a miss; mmu_counters adds them in */
 } mmu_counters_t;
 
 typedef struct {
@@ -193,10 +195,10 @@ static inline __attribute__((always_inline)) trap_cause_t mmu_walk_counted(mmu_t
     /* a miss nobody observes tries the quick walk first (the usual leaf:
      * nothing written back) and walks the plain way only if that gives up */
     if (!record && why == EV_TLB_MISS &&
-        walk_host_settled(&mmu->walker, &m, mmu->regs.ptbr, mmu->regs.ptlr, va, acc, priv, r) ==
-            TRAP_NONE) {
-        mmu->cnt.walks++;
-        mmu->cnt.pte_reads += r->steps;
+        __builtin_expect(walk_host_settled(&mmu->walker, &m, mmu->regs.ptbr, mmu->regs.ptlr, va, acc, priv, r) ==
+                             TRAP_NONE,
+                         1)) {
+        mmu->cnt.quick_walks++;
         out->cycles += r->cycles;
         return TRAP_NONE;
     }

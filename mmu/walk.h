@@ -114,15 +114,14 @@ static inline void walk_write_le32(uint8_t *p, uint32_t v)
 /* The bounds of physical memory as a walk tests them (walk_bounds). */
 typedef struct {
     int64_t pte_last;  /* the last address a whole PTE fits at: mem_size - 4        */
-    uint64_t leaf_end; /* a leaf PTE below this names a frame wholly in memory:
-                          (mem_size >> page_shift) << PTE_PPN_SHIFT               */
+    uint32_t frames;   /* the frames wholly in memory: a leaf's PPN must be below */
 } walk_bounds_t;
 
 /* The bounds of mem_size bytes of memory for walks over w's geometry. */
 static inline walk_bounds_t walk_bounds(const walker_t *w, uint32_t mem_size)
 {
     return (walk_bounds_t){.pte_last = (int64_t)mem_size - 4,
-                           .leaf_end = (uint64_t)(mem_size >> w->geo.page_shift) << PTE_PPN_SHIFT};
+                           .frames = mem_size >> w->geo.page_shift};
 }
 
 typedef struct {
@@ -154,7 +153,7 @@ static inline uint32_t walk_needed_bits(access_t access, priv_t priv)
 static inline trap_cause_t walk_pte_fault(pte_t pte, bool leaf, access_t access, priv_t priv)
 {
     /* the common cases first: a pointer to the next table, a leaf that allows the access */
-    if (!leaf && (pte.v & (PTE_V | PTE_LEAF_BITS | PTE_RESERVED)) == PTE_V)
+    if (!leaf && ((pte.v - PTE_V) & (PTE_V | PTE_LEAF_BITS | PTE_RESERVED)) == 0) /* the low ten bits are V alone */
         return TRAP_NONE;
     uint32_t need = walk_needed_bits(access, priv);
     /* W without R is malformed: a store's W needs R as well, a load's R
@@ -195,15 +194,15 @@ static inline bool walk_leaf_settled(const walker_t *w, pte_t pte, access_t acce
 }
 
 /* Where a permitted leaf maps vaddr, or TRAP_BUS if the leaf's frame does
- * not lie wholly in physical memory (one compare of the PTE: its PPN is
- * below the memory's frame count). */
+ * not lie wholly in physical memory (its PPN is not below the frame count). */
 static inline __attribute__((always_inline)) trap_cause_t walk_leaf_frame(const paging_geometry_t *g,
                                                                           const walk_mem_t *m, pte_t pte,
                                                                           uint32_t vaddr, uint32_t *paddr)
 {
-    if (pte.v >= m->bounds->leaf_end)
+    const uint32_t ppn = pte_ppn(pte);
+    if (ppn >= m->bounds->frames)
         return TRAP_BUS;
-    *paddr = pte_ppn(pte) << g->page_shift | paging_offset(g, vaddr);
+    *paddr = ppn << g->page_shift | paging_offset(g, vaddr);
     return TRAP_NONE;
 }
 
