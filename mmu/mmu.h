@@ -195,7 +195,7 @@ static inline __attribute__((always_inline)) trap_cause_t mmu_walk_counted(mmu_t
     /* a miss nobody observes tries the quick walk first (the usual leaf:
      * nothing written back) and walks the plain way only if that gives up */
     if (!record && why == EV_TLB_MISS &&
-        __builtin_expect(walk_host_settled(&mmu->walker, &m, mmu->regs.ptbr, mmu->regs.ptlr, va, acc, priv, r) ==
+        __builtin_expect(walk_host_settled(&mmu->walker, &m, &mmu->regs, va, acc, priv, r) ==
                              TRAP_NONE,
                          1)) {
         mmu->cnt.quick_walks++;

@@ -11,6 +11,7 @@ void walker_init(walker_t *w, const machine_config_t *cfg)
 {
     paging_geometry(cfg, &w->geo);
     w->mem_cycles = cfg->timing.mem_cycles;
+    w->settled_cycles = w->geo.levels * w->mem_cycles;
     for (access_t access = ACC_FETCH; access <= ACC_STORE; access++)
         for (priv_t priv = MODE_USER; priv <= MODE_KERNEL; priv++) {
             /* what walk_pte_fault wants of a permitted leaf (a store's W needs R), and A (D) */

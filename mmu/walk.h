@@ -39,6 +39,8 @@ typedef struct {
 typedef struct {
     paging_geometry_t geo;
     uint32_t mem_cycles;
+    uint32_t settled_cycles;        /* a walk that reads every level and writes
+                                       nothing: levels * mem_cycles          */
     walk_leaf_test_t settled[3][2]; /* by access_t and priv_t (walker_init)    */
 } walker_t;
 
@@ -294,7 +296,7 @@ walk_tables(const walker_t *w, const walk_mem_t *m, walk_load_fn load, walk_stor
     out->pte_written = written;
     out->steps = steps;
     out->leaf_addr = pte_addr;
-    out->cycles = steps * w->mem_cycles + (written ? w->mem_cycles : 0);
+    out->cycles = settled_only ? w->settled_cycles : steps * w->mem_cycles + (written ? w->mem_cycles : 0);
     out->cause = cause;
     return cause;
 }
@@ -309,20 +311,27 @@ __attribute__((always_inline)) static inline trap_cause_t walk_host(const walker
                        record ? WALK_RECORDED : WALK_PLAIN, 0);
 }
 
-/* The quick walk (WALK_SETTLED) over host memory: TRAP_NONE with out's
- * paddr, pte, steps and cycles (nothing written back), or WALK_AGAIN.  One
- * copy per number of levels, each unrolled. */
+/* The quick walk (WALK_SETTLED) over host memory for the registers regs
+ * (PTBR, and PTLR with one level): TRAP_NONE with out's paddr, pte, steps
+ * and cycles (nothing written back), or WALK_AGAIN.  One copy per number
+ * of levels, each unrolled. */
 __attribute__((always_inline)) static inline trap_cause_t walk_host_settled(const walker_t *w, const walk_mem_t *m,
-                                                                           uint32_t ptbr, uint32_t ptlr,
-                                                                           uint32_t vaddr, access_t access,
-                                                                           priv_t priv, walk_result_t *out)
+                                                                           const mmu_regs_t *regs, uint32_t vaddr,
+                                                                           access_t access, priv_t priv,
+                                                                           walk_result_t *out)
 {
     if (vaddr & w->geo.va_above) /* here once, not in each copy (walk_tables finds it done) */
         return WALK_AGAIN;
     switch (w->geo.levels) {
-    case 1: return walk_tables(w, m, walk_host_load, walk_host_store, ptbr, ptlr, vaddr, access, priv, out, WALK_SETTLED, 1);
-    case 2: return walk_tables(w, m, walk_host_load, walk_host_store, ptbr, ptlr, vaddr, access, priv, out, WALK_SETTLED, 2);
-    default: return walk_tables(w, m, walk_host_load, walk_host_store, ptbr, ptlr, vaddr, access, priv, out, WALK_SETTLED, 3);
+    case 1:
+        return walk_tables(w, m, walk_host_load, walk_host_store, regs->ptbr, regs->ptlr, vaddr, access, priv, out,
+                           WALK_SETTLED, 1);
+    case 2: /* PTLR bounds one level only */
+        return walk_tables(w, m, walk_host_load, walk_host_store, regs->ptbr, 0, vaddr, access, priv, out,
+                           WALK_SETTLED, 2);
+    default:
+        return walk_tables(w, m, walk_host_load, walk_host_store, regs->ptbr, 0, vaddr, access, priv, out,
+                           WALK_SETTLED, 3);
     }
 }
 

@@ -426,7 +426,8 @@ static void test_quick_walk_agrees(void **state)
         uint32_t paddr = 0;
         const bool settled = settled_by_the_rules(&w.geo, mem_size, ptbr, ptlr, vaddr, access, priv, &paddr);
         walk_result_t quick, full;
-        const trap_cause_t q = walk_host_settled(&w, &m, ptbr, ptlr, vaddr, access, priv, &quick);
+        const mmu_regs_t regs = {.mode = MMU_PAGED, .ptbr = ptbr, .ptlr = ptlr};
+        const trap_cause_t q = walk_host_settled(&w, &m, &regs, vaddr, access, priv, &quick);
         const trap_cause_t f = mmu_walk(&w, mem, mem_size, ptbr, ptlr, vaddr, access, priv, &full);
         assert_int_equal(q == TRAP_NONE, settled);
         if (q == TRAP_NONE) {
