@@ -91,10 +91,11 @@ __attribute__((warn_unused_result)) trap_cause_t mmu_walk_io(const walker_t *w, 
                                                              priv_t priv, walk_result_t *out);
 
 /* The walk itself, one loop over the levels (as Spike's walk()), with one
- * place where a fault is decided (walk_pte_fault).  `record` is a constant
- * at each call: without it the per-step arrays are left alone, and the
- * compiler drops their stores (the walk the CPU uses when nobody observes
- * the steps); everything else is the same walk. */
+ * place where a fault is decided (walk_pte_fault).  Its kind (walk_kind_t)
+ * is a constant at each call: without the record the per-step arrays are
+ * left alone, and the compiler drops their stores (the walk the CPU uses
+ * when nobody observes the steps); the quick kind stops at anything but the
+ * usual leaf; everything else is the same walk. */
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "PTEs are read with host loads");
 
 static inline uint32_t walk_read_le32(const uint8_t *p)
@@ -109,11 +110,8 @@ static inline void walk_write_le32(uint8_t *p, uint32_t v)
     memcpy(p, &v, 4);
 }
 
-/* Physical memory as one walk sees it: host bytes (the C model's own
- * memory), or words behind two functions (the OS's walks through the
- * machine interface).  Each entry point passes constant accessors, so the
- * compiler makes a copy of the walk per kind. */
-/* The bounds of physical memory as a walk tests them (walk_bounds). */
+/* The bounds of physical memory as a walk tests them, computed once for
+ * a memory (walk_bounds). */
 typedef struct {
     int64_t pte_last;  /* the last address a whole PTE fits at: mem_size - 4        */
     uint32_t frames;   /* the frames wholly in memory: a leaf's PPN must be below */
@@ -122,10 +120,13 @@ typedef struct {
 /* The bounds of mem_size bytes of memory for walks over w's geometry. */
 static inline walk_bounds_t walk_bounds(const walker_t *w, uint32_t mem_size)
 {
-    return (walk_bounds_t){.pte_last = (int64_t)mem_size - 4,
-                           .frames = mem_size >> w->geo.page_shift};
+    return (walk_bounds_t){.pte_last = (int64_t)mem_size - 4, .frames = mem_size >> w->geo.page_shift};
 }
 
+/* Physical memory as one walk sees it: host bytes (the C model's own
+ * memory), or words behind two functions (the OS's walks through the
+ * machine interface).  Each entry point passes constant accessors, so the
+ * compiler makes a copy of the walk per kind. */
 typedef struct {
     uint8_t *mem;               /* host memory (host accessors)        */
     const walk_io_t *io;        /* the functions (io accessors)        */
@@ -313,8 +314,8 @@ __attribute__((always_inline)) static inline trap_cause_t walk_host(const walker
 
 /* The quick walk (WALK_SETTLED) over host memory for the registers regs
  * (PTBR, and PTLR with one level): TRAP_NONE with out's paddr, pte, steps
- * and cycles (nothing written back), or WALK_AGAIN.  One copy per number
- * of levels, each unrolled. */
+ * and cycles (nothing written back), or WALK_AGAIN (out left undefined,
+ * memory unchanged).  One copy per number of levels, each unrolled. */
 __attribute__((always_inline)) static inline trap_cause_t walk_host_settled(const walker_t *w, const walk_mem_t *m,
                                                                            const mmu_regs_t *regs, uint32_t vaddr,
                                                                            access_t access, priv_t priv,
