@@ -50,6 +50,8 @@ void paging_geometry(const machine_config_t *cfg, paging_geometry_t *g)
     g->page_shift = cfg->page_shift;
     g->va_bits = cfg->va_bits;
     g->vpn_bits = cfg->va_bits - cfg->page_shift;
+    g->va_above = g->va_bits < 32 ? ~0u << g->va_bits : 0;
+    g->offset_mask = (1u << g->page_shift) - 1;
     uint32_t lower = lower_level_bits(g->vpn_bits, g->levels);
     uint32_t shift = g->page_shift;
     for (uint32_t level = g->levels; level-- > 0;) {

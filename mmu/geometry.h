@@ -21,6 +21,8 @@
 
 typedef struct {
     uint32_t levels, page_shift, va_bits, vpn_bits;
+    uint32_t va_above;    /* the address bits above va_bits (0 if va_bits is 32) */
+    uint32_t offset_mask; /* (1 << page_shift) - 1                               */
     uint32_t index_bits[PAGING_MAX_LEVELS];  /* level 0 is the root           */
     uint32_t index_shift[PAGING_MAX_LEVELS]; /* where that index sits in vaddr */
     uint32_t index_mask[PAGING_MAX_LEVELS];  /* (1 << index_bits) - 1          */
@@ -48,7 +50,7 @@ static inline uint32_t paging_index(const paging_geometry_t *g, uint32_t vaddr, 
 static inline uint32_t paging_vpn(const paging_geometry_t *g, uint32_t vaddr) { return vaddr >> g->page_shift; }
 static inline uint32_t paging_offset(const paging_geometry_t *g, uint32_t vaddr)
 {
-    return vaddr & ((1u << g->page_shift) - 1);
+    return vaddr & g->offset_mask;
 }
 /* Bytes of the table at `level`. */
 static inline uint32_t paging_table_bytes(const paging_geometry_t *g, uint32_t level)

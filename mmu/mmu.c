@@ -18,6 +18,7 @@ bool mmu_init(mmu_t *mmu, const machine_config_t *cfg, uint8_t *mem, uint32_t me
         !(mmu->tlb = tlb_create(cfg, err, errlen)))
         return false;
     walker_init(&mmu->walker, cfg);
+    mmu->walk_bounds = walk_bounds(&mmu->walker, mem_size);
     seg_init(&mmu->seg, cfg);
     mmu->page_shift = cfg->page_shift;
     mmu->page_size = 1u << cfg->page_shift;
@@ -142,9 +143,9 @@ void mmu_counters(const mmu_t *mmu, hw_counters_t *c)
 {
     c->tlb_hits = mmu->tlb->hits;
     c->tlb_misses = mmu->tlb->misses;
-    c->walks = mmu->cnt.walks;
+    c->walks = mmu->cnt.walks + mmu->cnt.quick_walks;
+    c->pte_reads = mmu->cnt.pte_reads + mmu->cnt.quick_walks * mmu->walker.geo.levels;
     /* the descriptor cache's reads cost the walker's mem_cycles as well (both cfg.timing's) */
-    c->walk_cycles = (mmu->cnt.pte_reads + mmu->cnt.pte_writes) * mmu->walker.mem_cycles;
-    c->pte_reads = mmu->cnt.pte_reads;
+    c->walk_cycles = (c->pte_reads + mmu->cnt.pte_writes) * mmu->walker.mem_cycles;
     c->pte_writes = mmu->cnt.pte_writes;
 }

@@ -44,6 +44,8 @@
 typedef struct {
     uint64_t walks, pte_writes, pte_reads; /* not walks beside pte_reads: gcc made their two adds
                                               on every miss one slow vector update */
+    uint64_t quick_walks; /* the quick walks (WALK_SETTLED): each read every level and wrote
+                             nothing, so one count a miss; mmu_counters adds them in */
 } mmu_counters_t;
 
 typedef struct {
@@ -55,6 +57,7 @@ typedef struct {
     timing_t timing;
     tlb_t *tlb;
     walker_t walker;
+    walk_bounds_t walk_bounds; /* mem_size as the walker tests it           */
     seg_unit_t seg;         /* segmented mode's descriptor cache (seg.h)     */
     mmu_counters_t cnt;
     frame_refs_t refs;      /* per-frame stamps and bits, if cfg.track_refs  */
@@ -72,7 +75,7 @@ typedef struct {
     bool filled;           /* a miss filled `entry`'s slot                   */
     uint64_t evicted_vpn;  /* the page that slot held (TLB_VPN_NONE: none)   */
     bool pte_written;      /* the walker wrote the leaf back at pte_addr      */
-    uint32_t pte_addr;
+    uint32_t pte_addr;     /* (valid when pte_written)                      */
 } mmu_xlate_t;
 
 /* Build the unit over physical memory mem (mem_size bytes) for cfg; the
@@ -202,8 +205,19 @@ static inline __attribute__((always_inline)) trap_cause_t mmu_walk_counted(mmu_t
                                                                access_t acc, priv_t priv, uint64_t now,
                                                                walk_result_t *r, mmu_xlate_t *out, const bool record)
 {
-    trap_cause_t cause = walk_host(&mmu->walker, mmu->mem, mmu->mem_size, mmu->regs.ptbr, mmu->regs.ptlr, va, acc,
-                                   priv, r, record);
+    const walk_mem_t m = {.mem = mmu->mem, .bounds = &mmu->walk_bounds};
+    /* a miss nobody observes tries the quick walk first (the usual leaf:
+     * nothing written back) and walks the plain way only if that gives up */
+    if (!record && why == EV_TLB_MISS &&
+        __builtin_expect(walk_host_settled(&mmu->walker, &m, &mmu->regs, va, acc, priv, r) ==
+                             TRAP_NONE,
+                         1)) {
+        mmu->cnt.quick_walks++;
+        out->cycles += r->cycles;
+        return TRAP_NONE;
+    }
+    trap_cause_t cause = walk_host(&mmu->walker, &m, mmu->regs.ptbr, mmu->regs.ptlr, va, acc, priv, r,
+                                   record);
     mmu->cnt.walks++;
     mmu->cnt.pte_reads += r->steps;
     if (r->pte_written) /* a branch, not an add: the adds made one slow vector update */

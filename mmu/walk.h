@@ -31,9 +31,17 @@
 #include "geometry.h"
 #include "pte.h"
 
+/* The bits of a leaf a walk looks at for one kind of access (walk_leaf_settled). */
+typedef struct {
+    uint32_t mask, want;
+} walk_leaf_test_t;
+
 typedef struct {
     paging_geometry_t geo;
     uint32_t mem_cycles;
+    uint32_t settled_cycles;        /* a walk that reads every level and writes
+                                       nothing: levels * mem_cycles          */
+    walk_leaf_test_t settled[3][2]; /* by access_t and priv_t (walker_init)    */
 } walker_t;
 
 typedef struct {
@@ -83,10 +91,11 @@ __attribute__((warn_unused_result)) trap_cause_t mmu_walk_io(const walker_t *w, 
                                                              priv_t priv, walk_result_t *out);
 
 /* The walk itself, one loop over the levels (as Spike's walk()), with one
- * place where a fault is decided (walk_pte_fault).  `record` is a constant
- * at each call: without it the per-step arrays are left alone, and the
- * compiler drops their stores (the walk the CPU uses when nobody observes
- * the steps); everything else is the same walk. */
+ * place where a fault is decided (walk_pte_fault).  Its kind (walk_kind_t)
+ * is a constant at each call: without the record the per-step arrays are
+ * left alone, and the compiler drops their stores (the walk the CPU uses
+ * when nobody observes the steps); the quick kind stops at anything but the
+ * usual leaf; everything else is the same walk. */
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "PTEs are read with host loads");
 
 static inline uint32_t walk_read_le32(const uint8_t *p)
@@ -101,6 +110,19 @@ static inline void walk_write_le32(uint8_t *p, uint32_t v)
     memcpy(p, &v, 4);
 }
 
+/* The bounds of physical memory as a walk tests them, computed once for
+ * a memory (walk_bounds). */
+typedef struct {
+    int64_t pte_last;  /* the last address a whole PTE fits at: mem_size - 4        */
+    uint32_t frames;   /* the frames wholly in memory: a leaf's PPN must be below */
+} walk_bounds_t;
+
+/* The bounds of mem_size bytes of memory for walks over w's geometry. */
+static inline walk_bounds_t walk_bounds(const walker_t *w, uint32_t mem_size)
+{
+    return (walk_bounds_t){.pte_last = (int64_t)mem_size - 4, .frames = mem_size >> w->geo.page_shift};
+}
+
 /* Physical memory as one walk sees it: host bytes (the C model's own
  * memory), or words behind two functions (the OS's walks through the
  * machine interface).  Each entry point passes constant accessors, so the
@@ -108,14 +130,14 @@ static inline void walk_write_le32(uint8_t *p, uint32_t v)
 typedef struct {
     uint8_t *mem;               /* host memory (host accessors)        */
     const walk_io_t *io;        /* the functions (io accessors)        */
-    uint32_t mem_size;
+    const walk_bounds_t *bounds;
 } walk_mem_t;
 
-typedef uint32_t (*walk_load_fn)(const walk_mem_t *m, uint32_t pte_addr);
-typedef void (*walk_store_fn)(const walk_mem_t *m, uint32_t pte_addr, uint32_t value);
+typedef uint32_t (*walk_load_fn)(const walk_mem_t *m, uint64_t pte_addr);
+typedef void (*walk_store_fn)(const walk_mem_t *m, uint64_t pte_addr, uint32_t value);
 
-static inline uint32_t walk_host_load(const walk_mem_t *m, uint32_t pte_addr) { return walk_read_le32(m->mem + pte_addr); }
-static inline void walk_host_store(const walk_mem_t *m, uint32_t pte_addr, uint32_t value)
+static inline uint32_t walk_host_load(const walk_mem_t *m, uint64_t pte_addr) { return walk_read_le32(m->mem + pte_addr); }
+static inline void walk_host_store(const walk_mem_t *m, uint64_t pte_addr, uint32_t value)
 {
     walk_write_le32(m->mem + pte_addr, value);
 }
@@ -134,7 +156,7 @@ static inline uint32_t walk_needed_bits(access_t access, priv_t priv)
 static inline trap_cause_t walk_pte_fault(pte_t pte, bool leaf, access_t access, priv_t priv)
 {
     /* the common cases first: a pointer to the next table, a leaf that allows the access */
-    if (!leaf && (pte.v & (PTE_V | PTE_LEAF_BITS | PTE_RESERVED)) == PTE_V)
+    if (!leaf && ((pte.v - PTE_V) & (PTE_V | PTE_LEAF_BITS | PTE_RESERVED)) == 0) /* the low ten bits are V alone */
         return TRAP_NONE;
     uint32_t need = walk_needed_bits(access, priv);
     /* W without R is malformed: a store's W needs R as well, a load's R
@@ -157,98 +179,160 @@ static inline __attribute__((always_inline)) trap_cause_t walk_address_fault(con
                                                                              uint32_t levels, uint32_t ptlr,
                                                                              uint32_t vaddr)
 {
-    if (g->va_bits < 32 && (vaddr >> g->va_bits))
+    if (vaddr & g->va_above)
         return TRAP_PAGE_NOT_MAPPED;
     if (levels == 1 && ptlr && paging_vpn(g, vaddr) >= ptlr)
         return TRAP_PAGE_NOT_MAPPED;
     return TRAP_NONE;
 }
 
-/* A permitted leaf: the physical address, and the A/D update written back
- * if it changed.  Returns TRAP_BUS if the leaf's frame does not lie wholly
- * in physical memory (nothing is written then). */
-static inline __attribute__((always_inline)) trap_cause_t
-walk_complete_leaf(const walker_t *w, const walk_mem_t *m, walk_store_fn store, uint32_t pte_addr, pte_t pte,
-                   uint32_t vaddr, access_t access, walk_result_t *out)
+/* The usual leaf: it allows the access (walk_pte_fault finds nothing) and
+ * has A, and D for a store, set already, so the walk writes nothing back.
+ * One masked compare with walker_init's bits for this access and privilege,
+ * and for a fetch the test of W without R. */
+static inline bool walk_leaf_settled(const walker_t *w, pte_t pte, access_t access, priv_t priv)
 {
-    uint64_t frame = (uint64_t)pte_ppn(pte) << w->geo.page_shift;
-    if (frame + (1ull << w->geo.page_shift) > m->mem_size)
+    const walk_leaf_test_t t = w->settled[access][priv];
+    return (pte.v & t.mask) == t.want && (access != ACC_FETCH || (pte.v & (PTE_W | PTE_R)) != PTE_W);
+}
+
+/* Where a permitted leaf maps vaddr, or TRAP_BUS if the leaf's frame does
+ * not lie wholly in physical memory (its PPN is not below the frame count). */
+static inline __attribute__((always_inline)) trap_cause_t walk_leaf_frame(const paging_geometry_t *g,
+                                                                          const walk_mem_t *m, pte_t pte,
+                                                                          uint32_t vaddr, uint32_t *paddr)
+{
+    const uint32_t ppn = pte_ppn(pte);
+    if (ppn >= m->bounds->frames)
         return TRAP_BUS;
-    uint64_t paddr = frame | paging_offset(&w->geo, vaddr);
-    out->paddr = (uint32_t)paddr;
-    out->pte = pte_after_access(pte, access);
-    if (out->pte.v != pte.v) {
-        store(m, pte_addr, out->pte.v);
-        out->pte_written = true;
-        out->cycles += w->mem_cycles;
-    }
+    *paddr = ppn << g->page_shift | paging_offset(g, vaddr);
     return TRAP_NONE;
 }
+
+/* paging_index for a walk that passed walk_address_fault, with what the
+ * geometry implies (the compiler folds it where the level is a constant):
+ * the last level's index sits right above the offset, so its shift is the
+ * page shift the walk uses anyway, and with more levels than one the root's
+ * is the address's top bits, which need no mask once the address fits in
+ * va_bits. */
+static inline __attribute__((always_inline)) uint32_t walk_index(const paging_geometry_t *g, uint32_t levels,
+                                                                 uint32_t vaddr, uint32_t level)
+{
+    if (level + 1 == levels)
+        return (vaddr >> g->page_shift) & g->index_mask[level];
+    if (level == 0)
+        return vaddr >> g->index_shift[0];
+    return paging_index(g, vaddr, level);
+}
+
+/* What one call of walk_tables keeps and how far it goes (a constant at
+ * each call, so the compiler makes a copy per kind). */
+typedef enum {
+    WALK_RECORDED, /* every outcome, with the per-step record (events, retirement, the OS) */
+    WALK_PLAIN,    /* every outcome, without the record                                   */
+    WALK_SETTLED,  /* the quick walk of the usual miss: only a settled leaf
+                      (walk_leaf_settled) completes; at any other outcome (a
+                      fault, a leaf to write back) the walk returns WALK_AGAIN
+                      having changed nothing, for the caller to walk it plainly */
+} walk_kind_t;
+#define WALK_AGAIN TRAP_COUNT
 
 /* `levels_k` is the geometry's number of levels as a constant (the loop
  * then unrolls into that many steps), or 0 to read it from the geometry. */
 __attribute__((always_inline)) static inline trap_cause_t
 walk_tables(const walker_t *w, const walk_mem_t *m, walk_load_fn load, walk_store_fn store, uint32_t ptbr,
-            uint32_t ptlr, uint32_t vaddr, access_t access, priv_t priv, walk_result_t *out, const bool record,
+            uint32_t ptlr, uint32_t vaddr, access_t access, priv_t priv, walk_result_t *out, const walk_kind_t kind,
             const uint32_t levels_k)
 {
     const paging_geometry_t *g = &w->geo;
     const uint32_t levels = levels_k ? levels_k : g->levels;
+    const bool settled_only = kind == WALK_SETTLED;
     /* kept in locals and stored once at the end, so that a walk inlined
      * without its record keeps them in registers */
     trap_cause_t cause = walk_address_fault(g, levels, ptlr, vaddr);
     uint64_t table = ptbr;
     uint32_t steps = 0, pte_addr = 0; /* the last PTE read */
+    uint32_t paddr = 0;
+    bool written = false;
     pte_t pte = {0};
-    out->paddr = 0;
-    out->pte_written = false;
-    out->cycles = 0;
     for (uint32_t level = 0; cause == TRAP_NONE && level < levels; level++) {
-        const uint64_t at = table + 4u * (uint64_t)paging_index(g, vaddr, level);
-        if (at + 4 > m->mem_size) {
+        const uint64_t at = table + 4u * (uint64_t)walk_index(g, levels, vaddr, level);
+        if ((int64_t)at > m->bounds->pte_last) {
             cause = TRAP_BUS;
             break;
         }
         pte_addr = (uint32_t)at;
-        pte = (pte_t){load(m, pte_addr)};
+        pte = (pte_t){load(m, at)};
         const bool leaf = level + 1 == levels;
-        if (record) {
+        if (kind == WALK_RECORDED) {
             out->level[steps] = level;
             out->pte_addr[steps] = pte_addr;
             out->pte_read[steps] = pte;
         }
         steps++;
+        if (leaf && walk_leaf_settled(w, pte, access, priv)) {
+            cause = walk_leaf_frame(g, m, pte, vaddr, &paddr);
+            break;
+        }
         cause = walk_pte_fault(pte, leaf, access, priv);
-        if (cause == TRAP_NONE && leaf) {
-            cause = walk_complete_leaf(w, m, store, pte_addr, pte, vaddr, access, out);
-            if (cause == TRAP_NONE)
-                pte = out->pte;
+        if (settled_only && (cause != TRAP_NONE || leaf))
+            return WALK_AGAIN;
+        if (cause == TRAP_NONE && leaf) { /* permitted, A or D to set: written back */
+            cause = walk_leaf_frame(g, m, pte, vaddr, &paddr);
+            if (cause == TRAP_NONE) {
+                const pte_t after = pte_after_access(pte, access);
+                written = after.v != pte.v;
+                if (written)
+                    store(m, pte_addr, after.v);
+                pte = after;
+            }
             break;
         }
         table = (uint64_t)pte_ppn(pte) << g->page_shift;
     }
+    if (settled_only && cause != TRAP_NONE)
+        return WALK_AGAIN;
+    out->paddr = paddr;
     out->pte = pte;
+    out->pte_written = written;
     out->steps = steps;
     out->leaf_addr = pte_addr;
-    out->cycles += steps * w->mem_cycles;
+    out->cycles = settled_only ? w->settled_cycles : steps * w->mem_cycles + (written ? w->mem_cycles : 0);
     out->cause = cause;
     return cause;
 }
 
-/* walk_tables over host memory. */
-__attribute__((always_inline)) static inline trap_cause_t walk_host(const walker_t *w, uint8_t *mem, uint32_t mem_size,
+/* walk_tables over host memory, recorded or plain. */
+__attribute__((always_inline)) static inline trap_cause_t walk_host(const walker_t *w, const walk_mem_t *m,
                                                                    uint32_t ptbr, uint32_t ptlr, uint32_t vaddr,
                                                                    access_t access, priv_t priv, walk_result_t *out,
                                                                    const bool record)
 {
-    const walk_mem_t m = {.mem = mem, .mem_size = mem_size};
-    if (record)
-        return walk_tables(w, &m, walk_host_load, walk_host_store, ptbr, ptlr, vaddr, access, priv, out, true, 0);
-    /* the quick walk: one copy per number of levels, each unrolled */
+    return walk_tables(w, m, walk_host_load, walk_host_store, ptbr, ptlr, vaddr, access, priv, out,
+                       record ? WALK_RECORDED : WALK_PLAIN, 0);
+}
+
+/* The quick walk (WALK_SETTLED) over host memory for the registers regs
+ * (PTBR, and PTLR with one level): TRAP_NONE with out's paddr, pte, steps
+ * and cycles (nothing written back), or WALK_AGAIN (out left undefined,
+ * memory unchanged).  One copy per number of levels, each unrolled. */
+__attribute__((always_inline)) static inline trap_cause_t walk_host_settled(const walker_t *w, const walk_mem_t *m,
+                                                                           const mmu_regs_t *regs, uint32_t vaddr,
+                                                                           access_t access, priv_t priv,
+                                                                           walk_result_t *out)
+{
+    if (vaddr & w->geo.va_above) /* here once, not in each copy (walk_tables finds it done) */
+        return WALK_AGAIN;
     switch (w->geo.levels) {
-    case 1: return walk_tables(w, &m, walk_host_load, walk_host_store, ptbr, ptlr, vaddr, access, priv, out, false, 1);
-    case 2: return walk_tables(w, &m, walk_host_load, walk_host_store, ptbr, ptlr, vaddr, access, priv, out, false, 2);
-    default: return walk_tables(w, &m, walk_host_load, walk_host_store, ptbr, ptlr, vaddr, access, priv, out, false, 3);
+    case 1:
+        return walk_tables(w, m, walk_host_load, walk_host_store, regs->ptbr, regs->ptlr, vaddr, access, priv, out,
+                           WALK_SETTLED, 1);
+    case 2: /* PTLR bounds one level only */
+        return walk_tables(w, m, walk_host_load, walk_host_store, regs->ptbr, 0, vaddr, access, priv, out,
+                           WALK_SETTLED, 2);
+    default:
+        return walk_tables(w, m, walk_host_load, walk_host_store, regs->ptbr, 0, vaddr, access, priv, out,
+                           WALK_SETTLED, 3);
     }
 }
 

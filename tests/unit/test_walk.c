@@ -214,6 +214,8 @@ static void test_non_leaf_faults(void **state)
     assert_int_equal(r.cycles, MEM_CYCLES);
     put32(ROOT + 4, pte_make(2, PTE_V | PTE_R).v); /* a pointer with leaf bits */
     assert_int_equal(walk(&w, VADDR, ACC_LOAD, MODE_USER, &r), TRAP_PTE_MALFORMED);
+    put32(ROOT + 4, pte_make(2, PTE_V).v | 1u << 9); /* a pointer with a reserved bit */
+    assert_int_equal(walk(&w, VADDR, ACC_LOAD, MODE_USER, &r), TRAP_PTE_MALFORMED);
     put32(ROOT + 4, pte_make(2, PTE_R).v); /* a page table swapped out */
     assert_int_equal(walk(&w, VADDR, ACC_LOAD, MODE_USER, &r), TRAP_PAGE_NOT_PRESENT);
     put32(ROOT + 4, pte_make(0x3fffff, PTE_V).v); /* next table beyond memory */
@@ -290,6 +292,163 @@ static void test_ptlr_bounds_without_reading(void **state)
     assert_int_equal(mmu_walk(&w, mem, MEM_SIZE, 0x100, 6, 12287, ACC_LOAD, MODE_USER, &r), TRAP_NONE);
 }
 
+/* Memory whose size is no multiple of a page nor of a word: a PTE must fit
+ * whole below the end, a leaf's frame must lie wholly below it. */
+static void test_bounds_of_odd_memory(void **state)
+{
+    (void)state;
+    walker_t w = two_level(PTE_V | PTE_R | PTE_U | PTE_A);
+    const uint32_t size = MEM_SIZE - 4095; /* the last whole frame is (MEM_SIZE >> 12) - 2 */
+    walk_result_t r;
+    put32(size - 4, pte_make(2, PTE_V).v); /* the last whole word: a root entry 0 at size - 4 */
+    assert_int_equal(mmu_walk(&w, mem, size, size - 4, 0, 3u << 12, ACC_LOAD, MODE_USER, &r), TRAP_NONE);
+    assert_int_equal(r.paddr, 5u << 12);
+    assert_int_equal(mmu_walk(&w, mem, size, size - 3, 0, 3u << 12, ACC_LOAD, MODE_USER, &r), TRAP_BUS);
+    assert_int_equal(r.steps, 0);
+    put32(LEAF_PTE, pte_make((MEM_SIZE >> 12) - 2, PTE_V | PTE_R | PTE_U | PTE_A).v);
+    assert_int_equal(mmu_walk(&w, mem, size, ROOT, 0, VADDR, ACC_LOAD, MODE_USER, &r), TRAP_NONE);
+    put32(LEAF_PTE, pte_make((MEM_SIZE >> 12) - 1, PTE_V | PTE_R | PTE_U | PTE_A).v); /* ends past size */
+    assert_int_equal(mmu_walk(&w, mem, size, ROOT, 0, VADDR, ACC_LOAD, MODE_USER, &r), TRAP_BUS);
+    assert_int_equal(r.steps, 2);
+}
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+static uint32_t rnd(uint32_t n) /* 0..n-1 (xorshift64*) */
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return (uint32_t)((rng_state * 0x2545f4914f6cdd1dull) >> 32) % n;
+}
+
+/* A random geometry that passes paging_config_check, mostly small pages so
+ * that tables and frames fit in the test's memory. */
+static machine_config_t random_config(uint32_t mem_size)
+{
+    for (;;) {
+        machine_config_t cfg;
+        machine_config_defaults(&cfg);
+        cfg.mem_size = mem_size;
+        cfg.page_shift = rnd(4) ? 9 + rnd(5) : 9 + rnd(16);
+        cfg.levels = 1 + rnd(3);
+        cfg.va_bits = 14 + rnd(19);
+        cfg.timing.mem_cycles = 1 + rnd(5);
+        char err[200];
+        if (paging_config_check(&cfg, err, sizeof err))
+            return cfg;
+    }
+}
+
+/* A PTE for a random path: at a level above the last mostly a pointer to a
+ * table in memory, at the last mostly a leaf with random permissions; now
+ * and then any word at all. */
+static uint32_t random_pte(uint32_t frames, bool leaf)
+{
+    const uint32_t ppn = rnd(8) ? rnd(frames + 2) : rnd(1u << 22);
+    if (!rnd(8))
+        return ppn << PTE_PPN_SHIFT | rnd(1u << PTE_PPN_SHIFT);
+    if (!leaf)
+        return pte_make(ppn, PTE_V).v;
+    uint32_t flags = PTE_V | PTE_A | (rnd(2) ? PTE_D : 0) | (rnd(4) ? PTE_U : 0) | (rnd(4) ? PTE_R : 0) |
+                     (rnd(2) ? PTE_W : 0) | (rnd(3) ? 0 : PTE_X) | (rnd(4) ? 0 : PTE_G);
+    if (!rnd(6))
+        flags &= ~(uint32_t)(rnd(2) ? PTE_A : PTE_V);
+    return pte_make(ppn, flags).v;
+}
+
+/* The test's own statement of a walk that completes and writes nothing
+ * (docs/mmu.md), written apart from the walker: every address fits, every
+ * level above the last holds V alone in its low ten bits, the leaf is well
+ * formed, present, allows the access in this mode, has A (and D for a store)
+ * and a frame wholly in memory.  Returns whether it does, with the address. */
+static bool settled_by_the_rules(const paging_geometry_t *g, uint32_t mem_size, uint32_t ptbr, uint32_t ptlr,
+                                 uint32_t vaddr, access_t access, priv_t priv, uint32_t *paddr)
+{
+    if ((g->va_bits < 32 && vaddr >> g->va_bits) || (g->levels == 1 && ptlr && vaddr >> g->page_shift >= ptlr))
+        return false;
+    uint64_t table = ptbr;
+    for (uint32_t level = 0; level < g->levels; level++) {
+        const uint64_t at = table + 4u * (uint64_t)paging_index(g, vaddr, level);
+        if (at + 4 > mem_size)
+            return false;
+        const uint32_t pte = get32((uint32_t)at);
+        table = (uint64_t)(pte >> PTE_PPN_SHIFT) << g->page_shift;
+        if (level + 1 < g->levels) {
+            if ((pte & 0x3ffu) != PTE_V)
+                return false;
+            continue;
+        }
+        const uint32_t needed = access == ACC_FETCH ? PTE_X : access == ACC_LOAD ? PTE_R : PTE_R | PTE_W | PTE_D;
+        if ((pte & PTE_RESERVED) || (pte & (PTE_R | PTE_W)) == PTE_W || !(pte & PTE_V) || !(pte & PTE_A) ||
+            (priv == MODE_USER && !(pte & PTE_U)) || (pte & needed) != needed || table + (1u << g->page_shift) > mem_size)
+            return false;
+        *paddr = (uint32_t)table | (vaddr & ((1u << g->page_shift) - 1));
+    }
+    return true;
+}
+
+/*
+ * The quick walk (walk_host_settled, the CPU's walk of a miss nobody
+ * observes) against the recorded walk over random tables, geometries and
+ * memory sizes: where it completes, the recorded walk completes the same
+ * (address, leaf, steps, cycles) and writes nothing; where it gives up, the
+ * recorded walk faults or writes the leaf back -- it never gives up on a
+ * walk it could have done; and both agree with the rules as the test
+ * states them (settled_by_the_rules).
+ */
+static void test_quick_walk_agrees(void **state)
+{
+    (void)state;
+    uint32_t completed = 0, gave_up = 0;
+    for (int trial = 0; trial < 20000; trial++) {
+        const uint32_t mem_size = rnd(2) ? MEM_SIZE : MEM_SIZE - rnd(5000);
+        const machine_config_t cfg = random_config(mem_size);
+        walker_t w;
+        walker_init(&w, &cfg);
+        const walk_bounds_t bounds = walk_bounds(&w, mem_size);
+        const walk_mem_t m = {.mem = mem, .bounds = &bounds};
+        const uint32_t frames = mem_size >> cfg.page_shift;
+        const uint32_t ptbr = rnd(16) ? rnd(mem_size) & ~3u : rnd(UINT32_MAX);
+        const uint32_t ptlr = rnd(2) ? 0 : rnd(1u << (cfg.va_bits - cfg.page_shift));
+        const uint32_t vaddr = rnd(8) ? rnd(1u << (cfg.va_bits - 1)) * 2 + rnd(2) : rnd(UINT32_MAX);
+        const access_t access = (access_t)rnd(3);
+        const priv_t priv = rnd(4) ? MODE_USER : MODE_KERNEL;
+        /* write the path's PTEs where they fall in memory */
+        uint64_t table = ptbr;
+        for (uint32_t level = 0; level < cfg.levels; level++) {
+            const uint64_t at = table + 4u * (uint64_t)paging_index(&w.geo, vaddr, level);
+            const bool leaf = level + 1 == cfg.levels;
+            const uint32_t pte = random_pte(frames, leaf);
+            if (at + 4 <= mem_size)
+                put32((uint32_t)at, pte);
+            table = (uint64_t)(pte >> PTE_PPN_SHIFT) << cfg.page_shift;
+        }
+        uint32_t paddr = 0;
+        const bool settled = settled_by_the_rules(&w.geo, mem_size, ptbr, ptlr, vaddr, access, priv, &paddr);
+        walk_result_t quick, full;
+        const mmu_regs_t regs = {.mode = MMU_PAGED, .ptbr = ptbr, .ptlr = ptlr};
+        const trap_cause_t q = walk_host_settled(&w, &m, &regs, vaddr, access, priv, &quick);
+        const trap_cause_t f = mmu_walk(&w, mem, mem_size, ptbr, ptlr, vaddr, access, priv, &full);
+        assert_int_equal(q == TRAP_NONE, settled);
+        if (q == TRAP_NONE) {
+            completed++;
+            assert_int_equal(quick.paddr, paddr);
+            assert_int_equal(f, TRAP_NONE);
+            assert_false(full.pte_written);
+            assert_int_equal(quick.paddr, full.paddr);
+            assert_int_equal(quick.pte.v, full.pte.v);
+            assert_int_equal(quick.steps, full.steps);
+            assert_int_equal(quick.steps, cfg.levels);
+            assert_int_equal(quick.cycles, full.cycles);
+        } else {
+            gave_up++;
+            assert_int_equal(q, WALK_AGAIN);
+            assert_true(f != TRAP_NONE || full.pte_written);
+        }
+    }
+    assert_true(completed > 1000 && gave_up > 1000); /* both ways taken often */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +463,8 @@ int main(void)
         cmocka_unit_test(test_seed_14_bit_exercise),
         cmocka_unit_test(test_ptlr_bounds_without_reading),
         cmocka_unit_test(test_frame_beyond_memory),
+        cmocka_unit_test(test_bounds_of_odd_memory),
+        cmocka_unit_test(test_quick_walk_agrees),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
