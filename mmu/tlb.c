@@ -16,6 +16,8 @@
 
 _Static_assert(sizeof(tlb_entry_t) == 16, "a slot is a shift away");
 _Static_assert(sizeof(tlb_link_t) == 8, "a node is a shift away");
+_Static_assert(sizeof(((tlb_t *)0)->fill_unusual) == 2 * sizeof(uint16_t) + sizeof(uint32_t),
+               "fill_unusual covers its three fields and no padding");
 
 #define TLB_POLICY_NAME(e, name) [TLB_##e] = #name,
 const char *const tlb_policy_name[TLB_POLICY_COUNT] = {TLB_POLICY_TABLE(TLB_POLICY_NAME)};
@@ -195,7 +197,7 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     tlb->ops = policy_ops[cfg->tlb_policy];
     tlb->front_on_touch = tlb->ops->front_on_touch;
     tlb->front_on_fill = tlb->ops->front_on_fill;
-    tlb->fill_oldest = tlb->ops->victim_oldest && tlb->ops->front_on_fill && !tlb->ops->filled && tlb->ways > 1;
+    tlb->fill_by_victim = !(tlb->ops->victim_oldest && tlb->ops->front_on_fill && !tlb->ops->filled && tlb->ways > 1);
     tlb->touch_way = tlb->touch_way_idle = idle_touch_way(tlb);
     tlb->touch = tlb->ops->touch;
     tlb->victim = tlb->ops->victim;
@@ -217,7 +219,7 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     tlb->queued = calloc(tlb->entries, sizeof *tlb->queued);
     tlb->sorting = calloc(tlb->entries, sizeof *tlb->sorting);
     tlb->valid_map = calloc((size_t)tlb->sets * tlb->map_words, sizeof *tlb->valid_map);
-    tlb->invalid = tlb->entries;
+    tlb->invalid = (uint16_t)tlb->entries;
     tlb->plru = calloc((size_t)tlb->sets * tlb->ways, 1);
     tlb->bucket = malloc(sizeof *tlb->bucket << hash_bits);
     if (!tlb->e || !tlb->link || !tlb->stamp || !tlb->queued || !tlb->sorting || !tlb->valid_map || !tlb->plru || !tlb->bucket) {
@@ -268,7 +270,7 @@ static void set_valid_bit(tlb_t *tlb, uint32_t slot, bool valid)
     if (!(*word & bit) == !valid)
         return;
     *word ^= bit;
-    tlb->invalid += valid ? -1u : 1u;
+    tlb->invalid = (uint16_t)(tlb->invalid + (valid ? -1 : 1));
 }
 
 /* The lowest invalid way of the set, or -1 if the set is full. */

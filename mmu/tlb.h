@@ -90,9 +90,6 @@ struct tlb {
     const tlb_policy_ops_t *ops;
     /* from the policy's ops, one load nearer */
     bool front_on_touch, front_on_fill;
-    bool fill_oldest;        /* a full set's fill replaces its oldest and makes
-                                it the newest, nothing else (LRU, FIFO; two
-                                ways or more)                                 */
     void (*touch)(tlb_t *tlb, uint32_t slot);
     uint32_t (*victim)(tlb_t *tlb, uint32_t set);
     void (*filled)(tlb_t *tlb, uint32_t slot);
@@ -108,11 +105,15 @@ struct tlb {
     uint16_t *queued;        /* the slots with a stamp, npending of them      */
     union {                  /* (C11: one word read whichever field was written) */
         struct {
-            uint32_t npending;
-            uint32_t invalid; /* invalid entries in the whole TLB              */
+            uint16_t npending;
+            uint16_t invalid; /* invalid entries in the whole TLB              */
+            uint32_t fill_by_victim; /* a full set's fill asks the policy for its
+                                    victim; false: it replaces the set's oldest
+                                    and makes it the newest, nothing else (LRU,
+                                    FIFO; two ways or more)                    */
         };
-        uint64_t fill_unusual; /* nonzero if either is: tlb_fill's one test for
-                                  its usual case, a victim to replace and
+        uint64_t fill_unusual; /* nonzero if any is: tlb_fill's one test for
+                                  its usual case, the oldest to renew and
                                   nothing to settle                           */
     };
     uint8_t touch_way;       /* what tlb_touch does (tlb_touch_way_t)          */
@@ -435,17 +436,19 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill_hashed(tlb_t 
         tlb_settle(tlb);
         if (info || tlb->invalid)
             return tlb_fill_any(tlb, vpn, asid, ppn, perm, info);
+        if (tlb->fill_by_victim) {
+            const uint32_t set = tlb_set_of(tlb, vpn);
+            const uint32_t slot = set * tlb->ways + tlb->victim(tlb, set);
+            tlb_evict_slot(tlb, slot);
+            tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
+            return &tlb->e[slot];
+        }
     }
-    const uint32_t set = tlb_set_of(tlb, vpn); /* a full TLB: the policy's victim */
-    if (__builtin_expect(tlb->fill_oldest, 1)) { /* renewed in the order: the policy needs telling nothing more */
-        const uint32_t slot = tlb_order_renew_oldest(tlb, set);
-        tlb_evict_slot(tlb, slot);
-        tlb_set_entry(tlb, slot, vpn, asid, ppn, perm, hash);
-        return &tlb->e[slot];
-    }
-    const uint32_t slot = set * tlb->ways + tlb->victim(tlb, set);
+    /* a full set whose oldest is renewed in the order: the policy needs
+     * telling nothing more */
+    const uint32_t slot = tlb_order_renew_oldest(tlb, tlb_set_of(tlb, vpn));
     tlb_evict_slot(tlb, slot);
-    tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
+    tlb_set_entry(tlb, slot, vpn, asid, ppn, perm, hash);
     return &tlb->e[slot];
 }
 
