@@ -15,7 +15,8 @@
 #define TLB_SCAN_MAX_WAYS 8
 
 _Static_assert(sizeof(tlb_entry_t) == 16, "a slot is a shift away");
-_Static_assert(sizeof(tlb_link_t) == 8, "a node is a shift away");
+_Static_assert(sizeof(tlb_link_t) == sizeof(tlb_entry_t), "a node's offset is its entry's");
+_Static_assert((1024 + 1024) * sizeof(tlb_link_t) <= TLB_NO_SLOT, "every node's offset fits a tlb_node_t");
 _Static_assert(sizeof(((tlb_t *)0)->fill_unusual) == 2 * sizeof(uint16_t) + sizeof(uint32_t),
                "fill_unusual covers its three fields and no padding");
 
@@ -76,13 +77,13 @@ static void init_order(tlb_t *tlb)
 {
     for (uint32_t set = 0; set < tlb->sets; set++) {
         uint32_t head = tlb->entries + set, first = set * tlb->ways, last = first + tlb->ways - 1;
-        tlb->link[head] = (tlb_link_t){.older = (uint16_t)last, .newer = TLB_NO_SLOT, .hnext = TLB_NO_SLOT,
-                                       .head = (uint16_t)head};
+        tlb->link[head] = (tlb_link_t){.older = tlb_node_of(last), .newer = TLB_NO_SLOT, .hnext = TLB_NO_SLOT,
+                                       .head = tlb_node_of(head)};
         for (uint32_t slot = first; slot <= last; slot++)
-            tlb->link[slot] = (tlb_link_t){.older = (uint16_t)(slot > first ? slot - 1 : last),
-                                           .newer = (uint16_t)(slot < last ? slot + 1 : first),
+            tlb->link[slot] = (tlb_link_t){.older = tlb_node_of(slot > first ? slot - 1 : last),
+                                           .newer = tlb_node_of(slot < last ? slot + 1 : first),
                                            .hnext = TLB_NO_SLOT,
-                                           .head = (uint16_t)head};
+                                           .head = tlb_node_of(head)};
     }
 }
 
@@ -130,7 +131,7 @@ void tlb_settle_queue(tlb_t *tlb)
 {
     sort_queue(tlb);
     for (uint32_t i = 0; i < tlb->npending; i++) {
-        tlb_order_move_to_front(tlb, tlb->queued[i]);
+        tlb_order_move_to_front(tlb, tlb_node_of(tlb->queued[i]));
         tlb->stamp[tlb->queued[i]] = 0;
     }
     tlb->npending = 0;
@@ -141,16 +142,17 @@ void tlb_touch_other(tlb_t *tlb, uint32_t slot)
 {
     tlb_settle(tlb);
     if (tlb->front_on_touch)
-        tlb_order_move_to_front(tlb, slot);
+        tlb_order_move_to_front(tlb, tlb_node_of(slot));
     if (tlb->touch)
         tlb->touch(tlb, slot);
 }
 
 uint32_t tlb_order_rank(const tlb_t *tlb, uint32_t slot)
 {
-    uint32_t rank = 0, head = tlb->entries + slot / tlb->ways;
-    for (uint32_t newer = tlb->link[head].older; newer != slot; newer = tlb->link[newer].older)
-        rank += tlb_entry_valid(&tlb->e[newer]);
+    uint32_t rank = 0;
+    const tlb_node_t n = tlb_node_of(slot);
+    for (tlb_node_t newer = tlb_link(tlb, tlb_link(tlb, n)->head)->older; newer != n; newer = tlb_link(tlb, newer)->older)
+        rank += tlb_entry_valid(tlb_entry_at(tlb, newer));
     return rank;
 }
 
@@ -289,7 +291,7 @@ static int first_invalid_way(const tlb_t *tlb, uint32_t set)
 static void invalidate(tlb_t *tlb, uint32_t slot)
 {
     if (tlb->hashed)
-        tlb_hash_remove(tlb, slot, tlb->e[slot].vpn);
+        tlb_hash_remove(tlb, tlb_node_of(slot));
     tlb->e[slot].vpn = TLB_VPN_NONE;
     set_valid_bit(tlb, slot, false);
 }
@@ -310,7 +312,7 @@ tlb_entry_t *tlb_fill_any(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn,
     if (!was_valid)
         set_valid_bit(tlb, slot, true);
     else if (tlb->hashed)
-        tlb_hash_remove(tlb, slot, e->vpn);
+        tlb_hash_remove(tlb, tlb_node_of(slot));
     tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
     return e;
 }
@@ -331,10 +333,10 @@ static uint32_t flush_page(tlb_t *tlb, uint32_t asid, uint64_t vpn)
 {
     uint32_t flushed = 0;
     if (tlb->hashed) {
-        for (uint32_t s = tlb->bucket[tlb_hash(tlb, vpn)], next; s != TLB_NO_SLOT; s = next) {
-            next = tlb->link[s].hnext;
-            if (tlb_entry_matches(&tlb->e[s], vpn, asid)) {
-                invalidate(tlb, s);
+        for (tlb_node_t n = tlb->bucket[tlb_hash(tlb, vpn)], next; n != TLB_NO_SLOT; n = next) {
+            next = tlb_link(tlb, n)->hnext;
+            if (tlb_entry_matches(tlb_entry_at(tlb, n), vpn, asid)) {
+                invalidate(tlb, tlb_index_of(n));
                 flushed++;
             }
         }

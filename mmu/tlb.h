@@ -51,7 +51,7 @@
 #include "pte.h"
 
 #define TLB_VPN_NONE UINT64_MAX /* the vpn of an invalid entry             */
-#define TLB_NO_SLOT UINT16_MAX  /* the end of a hash chain                  */
+#define TLB_NO_SLOT UINT16_MAX  /* the end of a hash chain (no node's offset) */
 
 /* One entry, as the hardware holds it. */
 typedef struct {
@@ -66,11 +66,18 @@ typedef struct {
 } tlb_entry_t;
 
 /* Beside each slot (and each set's head, from index entries on): its
- * neighbours in the set's order (tlb_policy.h) and in its hash chain. */
+ * neighbours in the set's order (tlb_policy.h) and in its hash chain.  A
+ * node is as big as an entry, and nodes name each other by their byte
+ * offset in the node array (tlb_node_t: slot * 16), which is also the
+ * entry's offset in the entry array: the node of an entry, the entry of a
+ * node and each step along a list are an add, no index scaled. */
+typedef uint16_t tlb_node_t;
 typedef struct {
-    uint16_t newer, older;   /* LRU/FIFO order                                */
-    uint16_t hnext;          /* hash chain (ways > 8), TLB_NO_SLOT at its end  */
-    uint16_t head;           /* fixed: the index of the set's head            */
+    tlb_node_t newer, older; /* LRU/FIFO order                                */
+    tlb_node_t hnext;        /* hash chain (ways > 8), TLB_NO_SLOT at its end  */
+    tlb_node_t head;         /* fixed: the set's head                          */
+    uint16_t bucket;         /* the hash chain it is in (ways > 8, valid)      */
+    uint16_t unused[3];
 } tlb_link_t;
 
 typedef struct tlb tlb_t;
@@ -126,7 +133,7 @@ struct tlb {
     uint32_t map_words;
     bool hashed;
     uint32_t hash_shift;
-    uint16_t *bucket;        /* hash chain heads, TLB_NO_SLOT-terminated      */
+    tlb_node_t *bucket;      /* hash chain heads, TLB_NO_SLOT-terminated      */
 };
 
 extern const char *const tlb_policy_name[TLB_POLICY_COUNT]; /* by tlb_policy_t */
@@ -141,6 +148,21 @@ static inline uint32_t tlb_set_of(const tlb_t *tlb, uint64_t vpn)
 }
 
 static inline uint32_t tlb_slot(const tlb_t *tlb, const tlb_entry_t *e) { return (uint32_t)(e - tlb->e); }
+/* Slot or set head i's node (its offset), and back. */
+static inline tlb_node_t tlb_node_of(uint32_t i) { return (tlb_node_t)(i * sizeof(tlb_link_t)); }
+static inline uint32_t tlb_index_of(tlb_node_t n) { return n / (uint32_t)sizeof(tlb_link_t); }
+static inline tlb_link_t *tlb_link(const tlb_t *tlb, tlb_node_t n)
+{
+    return (tlb_link_t *)((char *)tlb->link + n);
+}
+static inline tlb_entry_t *tlb_entry_at(const tlb_t *tlb, tlb_node_t n)
+{
+    return (tlb_entry_t *)((char *)tlb->e + n);
+}
+static inline tlb_node_t tlb_node_of_entry(const tlb_t *tlb, const tlb_entry_t *e)
+{
+    return (tlb_node_t)((const char *)e - (const char *)tlb->e);
+}
 static inline bool tlb_entry_valid(const tlb_entry_t *e) { return e->vpn != TLB_VPN_NONE; }
 static inline bool tlb_entry_global(const tlb_entry_t *e) { return e->perm & PTE_G; }
 
@@ -182,8 +204,8 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_find_hashing(tlb_t
         if (s == TLB_NO_SLOT)
             return NULL; /* the usual miss: nothing to compare, no asid to mask */
         asid &= tlb->asid_mask;
-        for (; s != TLB_NO_SLOT; s = tlb->link[s].hnext) {
-            tlb_entry_t *e = &tlb->e[s];
+        for (; s != TLB_NO_SLOT; s = tlb_link(tlb, (tlb_node_t)s)->hnext) {
+            tlb_entry_t *e = tlb_entry_at(tlb, (tlb_node_t)s);
             if (tlb_entry_matches(e, vpn, asid)) {
                 if (found)
                     tlb_invariant_violated(tlb, found, e);
@@ -219,40 +241,42 @@ static inline tlb_entry_t *tlb_find(tlb_t *tlb, uint64_t vpn, uint32_t asid)
  * circle: its `older` names set s's newest slot.  Making the oldest the
  * newest, a fill's renewal, is then one store: the circle stays as it is. --- */
 
-static inline uint32_t tlb_order_head(const tlb_t *tlb, uint32_t set) { return tlb->entries + set; }
+static inline tlb_node_t tlb_order_head(const tlb_t *tlb, uint32_t set) { return tlb_node_of(tlb->entries + set); }
 
-/* Make slot the newest of its set. */
-static inline __attribute__((always_inline)) void tlb_order_move_to_front(tlb_t *tlb, uint32_t slot)
+/* Make node n (a slot's) the newest of its set. */
+static inline __attribute__((always_inline)) void tlb_order_move_to_front(tlb_t *tlb, tlb_node_t n)
 {
-    tlb_link_t *l = tlb->link, *x = &l[slot];
-    const uint16_t head = x->head, newest = l[head].older;
-    if (newest == slot)
+    tlb_link_t *x = tlb_link(tlb, n), *head = tlb_link(tlb, x->head);
+    const tlb_node_t newest = head->older;
+    if (newest == n)
         return; /* the newest already (always, with one way) */
-    const uint16_t newer = x->newer, older = x->older;
-    l[newer].older = older; /* unlink */
-    l[older].newer = newer;
-    const uint16_t oldest = l[newest].newer; /* with slot out (it may have been the oldest) */
+    const tlb_node_t newer = x->newer, older = x->older;
+    tlb_link(tlb, newer)->older = older; /* unlink */
+    tlb_link(tlb, older)->newer = newer;
+    tlb_link_t *const was_newest = tlb_link(tlb, newest);
+    const tlb_node_t oldest = was_newest->newer; /* with n out (it may have been the oldest) */
     x->older = newest; /* relink between the newest and the oldest, and name it the newest */
     x->newer = oldest;
-    l[newest].newer = (uint16_t)slot;
-    l[oldest].older = (uint16_t)slot;
-    l[head].older = (uint16_t)slot;
+    was_newest->newer = n;
+    tlb_link(tlb, oldest)->older = n;
+    head->older = n;
 }
 
 /* The oldest way of a set. */
 static inline uint32_t tlb_order_oldest_way(const tlb_t *tlb, uint32_t set)
 {
-    return tlb->link[tlb->link[tlb_order_head(tlb, set)].older].newer - set * tlb->ways;
+    const tlb_node_t newest = tlb_link(tlb, tlb_order_head(tlb, set))->older;
+    return tlb_index_of(tlb_link(tlb, newest)->newer) - set * tlb->ways;
 }
 
-/* Make the oldest slot of a full set the newest and return it: a fill's
- * victim under a policy that replaces the oldest (the head moves one step
- * round the circle; no search, no relinking). */
-static inline __attribute__((always_inline)) uint32_t tlb_order_renew_oldest(tlb_t *tlb, uint32_t set)
+/* Make the oldest slot of a full set the newest and return its node: a
+ * fill's victim under a policy that replaces the oldest (the head moves one
+ * step round the circle; no search, no relinking). */
+static inline __attribute__((always_inline)) tlb_node_t tlb_order_renew_oldest(tlb_t *tlb, uint32_t set)
 {
-    tlb_link_t *l = tlb->link;
-    const uint32_t head = tlb_order_head(tlb, set), oldest = l[l[head].older].newer;
-    l[head].older = (uint16_t)oldest;
+    tlb_link_t *head = tlb_link(tlb, tlb_order_head(tlb, set));
+    const tlb_node_t oldest = tlb_link(tlb, head->older)->newer;
+    head->older = oldest;
     return oldest;
 }
 
@@ -272,7 +296,7 @@ void tlb_touch_other(tlb_t *tlb, uint32_t slot);
 static inline __attribute__((always_inline)) void tlb_touch(tlb_t *tlb, const tlb_entry_t *e)
 {
     if (__builtin_expect(tlb->touch_way == TLB_TOUCH_FRONT, 1))
-        tlb_order_move_to_front(tlb, tlb_slot(tlb, e));
+        tlb_order_move_to_front(tlb, tlb_node_of_entry(tlb, e));
     else if (tlb->touch_way != TLB_TOUCH_NONE)
         tlb_touch_other(tlb, tlb_slot(tlb, e));
 }
@@ -334,7 +358,7 @@ static inline bool tlb_touches_front(const tlb_t *tlb) { return tlb->touch_way =
 static inline __attribute__((always_inline)) void tlb_hit_front(tlb_t *tlb, const tlb_entry_t *e)
 {
     tlb->hits++;
-    tlb_order_move_to_front(tlb, tlb_slot(tlb, e));
+    tlb_order_move_to_front(tlb, tlb_node_of_entry(tlb, e));
 }
 
 /* The modeled lookup: the hit entry (counted, replacement updated) or NULL
@@ -369,56 +393,58 @@ static inline void tlb_set_perm(tlb_entry_t *e, uint8_t perm)
 /* tlb_fill in every case (the inline one below handles a full TLB). */
 tlb_entry_t *tlb_fill_any(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm, tlb_fill_info_t *info);
 
-/* The hash chains (ways > 8): slot, holding vpn, in or out of its chain. */
+/* The hash chains (ways > 8): node n, a valid slot's, in or out of its
+ * chain (its bucket kept in the node, so that no vpn is hashed again). */
 
-static inline void tlb_hash_remove(tlb_t *tlb, uint32_t slot, uint64_t vpn)
+static inline __attribute__((always_inline)) void tlb_hash_remove(tlb_t *tlb, tlb_node_t n)
 {
-    tlb_link_t *l = tlb->link;
-    uint16_t *at = &tlb->bucket[tlb_hash(tlb, vpn)]; /* short chains: find the link to slot */
-    while (*at != slot)
-        at = &l[*at].hnext;
-    *at = l[slot].hnext;
+    tlb_link_t *x = tlb_link(tlb, n);
+    tlb_node_t *at = &tlb->bucket[x->bucket]; /* short chains: find the link to n */
+    while (*at != n)
+        at = &tlb_link(tlb, *at)->hnext;
+    *at = x->hnext;
 }
 
 /* hash: NULL, or vpn's hash (computed here then). */
-static inline __attribute__((always_inline)) void tlb_hash_insert(tlb_t *tlb, uint32_t slot, uint64_t vpn,
+static inline __attribute__((always_inline)) void tlb_hash_insert(tlb_t *tlb, tlb_node_t n, uint64_t vpn,
                                                                   const uint32_t *hash)
 {
-    uint16_t *first = &tlb->bucket[hash ? *hash : tlb_hash(tlb, vpn)];
-    tlb->link[slot].hnext = *first;
-    *first = (uint16_t)slot;
+    const uint32_t b = hash ? *hash : tlb_hash(tlb, vpn);
+    tlb_link_t *x = tlb_link(tlb, n);
+    x->bucket = (uint16_t)b;
+    x->hnext = tlb->bucket[b];
+    tlb->bucket[b] = n;
 }
 
-/* Give slot, in no hash chain, its new contents (and its chain; hash as
- * tlb_hash_insert takes it). */
-static inline __attribute__((always_inline)) void tlb_set_entry(tlb_t *tlb, uint32_t slot, uint64_t vpn,
+/* Give node n's slot, in no hash chain, its new contents (and its chain;
+ * hash as tlb_hash_insert takes it). */
+static inline __attribute__((always_inline)) void tlb_set_entry(tlb_t *tlb, tlb_node_t n, uint64_t vpn,
                                                                 uint32_t asid, uint32_t ppn, uint8_t perm,
                                                                 const uint32_t *hash)
 {
-    tlb_entry_t *e = &tlb->e[slot];
+    tlb_entry_t *e = tlb_entry_at(tlb, n);
     e->vpn = vpn;
     e->ppn = ppn;
     e->asid = (uint16_t)(asid & tlb->asid_mask);
     tlb_set_perm(e, perm);
     if (tlb->hashed)
-        tlb_hash_insert(tlb, slot, vpn, hash);
+        tlb_hash_insert(tlb, n, vpn, hash);
 }
 
-/* Take valid slot out of its hash chain, noting what it held in evicted_vpn. */
-static inline __attribute__((always_inline)) void tlb_evict_slot(tlb_t *tlb, uint32_t slot)
+/* Take node n's valid slot out of its hash chain, noting what it held in evicted_vpn. */
+static inline __attribute__((always_inline)) void tlb_evict(tlb_t *tlb, tlb_node_t n)
 {
-    const uint64_t evicted = tlb->e[slot].vpn;
-    tlb->evicted_vpn = evicted;
+    tlb->evicted_vpn = tlb_entry_at(tlb, n)->vpn;
     if (tlb->hashed)
-        tlb_hash_remove(tlb, slot, evicted);
+        tlb_hash_remove(tlb, n);
 }
 
 /* tlb_set_entry, and tell the policy. */
 static inline void tlb_write_slot(tlb_t *tlb, uint32_t slot, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm)
 {
-    tlb_set_entry(tlb, slot, vpn, asid, ppn, perm, NULL);
+    tlb_set_entry(tlb, tlb_node_of(slot), vpn, asid, ppn, perm, NULL);
     if (tlb->front_on_fill)
-        tlb_order_move_to_front(tlb, slot);
+        tlb_order_move_to_front(tlb, tlb_node_of(slot));
     if (tlb->filled)
         tlb->filled(tlb, slot);
 }
@@ -439,17 +465,17 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill_hashed(tlb_t 
         if (tlb->fill_by_victim) {
             const uint32_t set = tlb_set_of(tlb, vpn);
             const uint32_t slot = set * tlb->ways + tlb->victim(tlb, set);
-            tlb_evict_slot(tlb, slot);
+            tlb_evict(tlb, tlb_node_of(slot));
             tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
             return &tlb->e[slot];
         }
     }
     /* a full set whose oldest is renewed in the order: the policy needs
      * telling nothing more */
-    const uint32_t slot = tlb_order_renew_oldest(tlb, tlb_set_of(tlb, vpn));
-    tlb_evict_slot(tlb, slot);
-    tlb_set_entry(tlb, slot, vpn, asid, ppn, perm, hash);
-    return &tlb->e[slot];
+    const tlb_node_t n = tlb_order_renew_oldest(tlb, tlb_set_of(tlb, vpn));
+    tlb_evict(tlb, n);
+    tlb_set_entry(tlb, n, vpn, asid, ppn, perm, hash);
+    return tlb_entry_at(tlb, n);
 }
 
 /*
