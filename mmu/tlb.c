@@ -17,8 +17,8 @@
 _Static_assert(sizeof(tlb_entry_t) == 16, "a slot is a shift away");
 _Static_assert(sizeof(tlb_link_t) == sizeof(tlb_entry_t), "a node's offset is its entry's");
 _Static_assert((1024 + 1024) * sizeof(tlb_link_t) <= TLB_NO_SLOT, "every node's offset fits a tlb_node_t");
-_Static_assert(sizeof(((tlb_t *)0)->fill_unusual) == 2 * sizeof(uint16_t) + sizeof(uint32_t),
-               "fill_unusual covers its three fields and no padding");
+_Static_assert(sizeof(((tlb_t *)0)->fill_unusual) == 4 * sizeof(uint16_t),
+               "fill_unusual covers its four fields and no padding");
 
 #define TLB_POLICY_NAME(e, name) [TLB_##e] = #name,
 const char *const tlb_policy_name[TLB_POLICY_COUNT] = {TLB_POLICY_TABLE(TLB_POLICY_NAME)};
@@ -205,7 +205,7 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     tlb->victim = tlb->ops->victim;
     tlb->filled = tlb->ops->filled;
     tlb->asid_mask = (1u << cfg->asid_bits) - 1;
-    tlb->set_by_mask = is_pow2(tlb->sets);
+    tlb->set_by_modulo = !is_pow2(tlb->sets);
     tlb->set_mask = tlb->sets - 1;
     tlb->rng = cfg->seed ? cfg->seed : 1;
     tlb->map_words = (tlb->ways + 63) / 64;
@@ -217,6 +217,7 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     size_t nodes = (size_t)tlb->entries + tlb->sets;
     tlb->e = calloc(tlb->entries, sizeof *tlb->e);
     tlb->link = calloc(nodes, sizeof *tlb->link);
+    tlb->heads = tlb->link ? tlb->link + tlb->entries : NULL;
     tlb->stamp = calloc(tlb->entries, sizeof *tlb->stamp);
     tlb->queued = calloc(tlb->entries, sizeof *tlb->queued);
     tlb->sorting = calloc(tlb->entries, sizeof *tlb->sorting);

@@ -102,11 +102,11 @@ struct tlb {
     void (*filled)(tlb_t *tlb, uint32_t slot);
     uint32_t asid_mask;
     uint64_t set_mask;       /* sets - 1                                      */
-    bool set_by_mask;        /* sets is a power of two: set = vpn & set_mask */
     uint64_t hits, misses;
     uint64_t evicted_vpn;    /* what the latest fill replaced (TLB_VPN_NONE: an invalid slot) */
     /* replacement state, kept by the policies (tlb_policy.h) */
     tlb_link_t *link;        /* per slot, then per set's head                 */
+    tlb_link_t *heads;       /* link + entries: set s's head is heads[s]      */
     uint64_t *stamp;         /* per slot: the place of its latest touch not yet
                                 in the order (0: none, the slot is not queued) */
     uint16_t *queued;        /* the slots with a stamp, npending of them      */
@@ -114,14 +114,16 @@ struct tlb {
         struct {
             uint16_t npending;
             uint16_t invalid; /* invalid entries in the whole TLB              */
-            uint32_t fill_by_victim; /* a full set's fill asks the policy for its
-                                    victim; false: it replaces the set's oldest
+            uint16_t fill_by_victim; /* a full set's fill asks the policy for its
+                                    victim; 0: it replaces the set's oldest
                                     and makes it the newest, nothing else (LRU,
                                     FIFO; two ways or more)                    */
+            uint16_t set_by_modulo; /* sets is no power of two: set = vpn % sets,
+                                       not vpn & set_mask                      */
         };
         uint64_t fill_unusual; /* nonzero if any is: tlb_fill's one test for
-                                  its usual case, the oldest to renew and
-                                  nothing to settle                           */
+                                  its usual case (the oldest to renew, nothing
+                                  to settle, the set a mask away)             */
     };
     uint8_t touch_way;       /* what tlb_touch does (tlb_touch_way_t)          */
     uint8_t touch_way_idle;  /* ... when no touch is queued                   */
@@ -144,7 +146,7 @@ static inline unsigned tlb_ok_bit(priv_t priv, access_t access) { return (unsign
 /* The set of vpn: vpn % sets. */
 static inline uint32_t tlb_set_of(const tlb_t *tlb, uint64_t vpn)
 {
-    return (uint32_t)(tlb->set_by_mask ? vpn & tlb->set_mask : vpn % tlb->sets);
+    return (uint32_t)(tlb->set_by_modulo ? vpn % tlb->sets : vpn & tlb->set_mask);
 }
 
 static inline uint32_t tlb_slot(const tlb_t *tlb, const tlb_entry_t *e) { return (uint32_t)(e - tlb->e); }
@@ -241,7 +243,7 @@ static inline tlb_entry_t *tlb_find(tlb_t *tlb, uint64_t vpn, uint32_t asid)
  * circle: its `older` names set s's newest slot.  Making the oldest the
  * newest, a fill's renewal, is then one store: the circle stays as it is. --- */
 
-static inline tlb_node_t tlb_order_head(const tlb_t *tlb, uint32_t set) { return tlb_node_of(tlb->entries + set); }
+static inline tlb_link_t *tlb_order_head(const tlb_t *tlb, uint32_t set) { return &tlb->heads[set]; }
 
 /* Make node n (a slot's) the newest of its set. */
 static inline __attribute__((always_inline)) void tlb_order_move_to_front(tlb_t *tlb, tlb_node_t n)
@@ -265,7 +267,7 @@ static inline __attribute__((always_inline)) void tlb_order_move_to_front(tlb_t 
 /* The oldest way of a set. */
 static inline uint32_t tlb_order_oldest_way(const tlb_t *tlb, uint32_t set)
 {
-    const tlb_node_t newest = tlb_link(tlb, tlb_order_head(tlb, set))->older;
+    const tlb_node_t newest = tlb_order_head(tlb, set)->older;
     return tlb_index_of(tlb_link(tlb, newest)->newer) - set * tlb->ways;
 }
 
@@ -274,7 +276,7 @@ static inline uint32_t tlb_order_oldest_way(const tlb_t *tlb, uint32_t set)
  * step round the circle; no search, no relinking). */
 static inline __attribute__((always_inline)) tlb_node_t tlb_order_renew_oldest(tlb_t *tlb, uint32_t set)
 {
-    tlb_link_t *head = tlb_link(tlb, tlb_order_head(tlb, set));
+    tlb_link_t *head = tlb_order_head(tlb, set);
     const tlb_node_t oldest = tlb_link(tlb, head->older)->newer;
     head->older = oldest;
     return oldest;
@@ -449,6 +451,18 @@ static inline void tlb_write_slot(tlb_t *tlb, uint32_t slot, uint64_t vpn, uint3
         tlb->filled(tlb, slot);
 }
 
+/* A fill of a full set under a policy that renews the oldest (the policy
+ * needs telling nothing more). */
+static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill_renewing(tlb_t *tlb, uint32_t set, uint64_t vpn,
+                                                                             uint32_t asid, uint32_t ppn,
+                                                                             uint8_t perm, const uint32_t *hash)
+{
+    const tlb_node_t n = tlb_order_renew_oldest(tlb, set);
+    tlb_evict(tlb, n);
+    tlb_set_entry(tlb, n, vpn, asid, ppn, perm, hash);
+    return tlb_entry_at(tlb, n);
+}
+
 /*
  * tlb_fill, given vpn's hash in a hashed TLB (as tlb_find_hashing set it;
  * NULL: hash it here, as tlb_fill does).
@@ -462,20 +476,15 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill_hashed(tlb_t 
         tlb_settle(tlb);
         if (info || tlb->invalid)
             return tlb_fill_any(tlb, vpn, asid, ppn, perm, info);
-        if (tlb->fill_by_victim) {
-            const uint32_t set = tlb_set_of(tlb, vpn);
-            const uint32_t slot = set * tlb->ways + tlb->victim(tlb, set);
-            tlb_evict(tlb, tlb_node_of(slot));
-            tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
-            return &tlb->e[slot];
-        }
+        const uint32_t set = tlb_set_of(tlb, vpn);
+        if (!tlb->fill_by_victim)
+            return tlb_fill_renewing(tlb, set, vpn, asid, ppn, perm, hash);
+        const uint32_t slot = set * tlb->ways + tlb->victim(tlb, set);
+        tlb_evict(tlb, tlb_node_of(slot));
+        tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
+        return &tlb->e[slot];
     }
-    /* a full set whose oldest is renewed in the order: the policy needs
-     * telling nothing more */
-    const tlb_node_t n = tlb_order_renew_oldest(tlb, tlb_set_of(tlb, vpn));
-    tlb_evict(tlb, n);
-    tlb_set_entry(tlb, n, vpn, asid, ppn, perm, hash);
-    return tlb_entry_at(tlb, n);
+    return tlb_fill_renewing(tlb, (uint32_t)(vpn & tlb->set_mask), vpn, asid, ppn, perm, hash);
 }
 
 /*
