@@ -180,10 +180,12 @@ void tlb_destroy(tlb_t *tlb);
 __attribute__((noreturn, cold, noinline)) void tlb_invariant_violated(const tlb_t *tlb, const tlb_entry_t *a,
                                                                      const tlb_entry_t *b);
 
-static inline uint32_t tlb_hash(const tlb_t *tlb, uint64_t vpn)
+/* vpn's bucket (as wide as the multiply, so that indexing with it needs no widening). */
+static inline uint64_t tlb_hash_wide(const tlb_t *tlb, uint64_t vpn)
 {
-    return (uint32_t)((vpn * 0x9e3779b97f4a7c15ull) >> tlb->hash_shift);
+    return (vpn * 0x9e3779b97f4a7c15ull) >> tlb->hash_shift;
 }
+static inline uint32_t tlb_hash(const tlb_t *tlb, uint64_t vpn) { return (uint32_t)tlb_hash_wide(tlb, vpn); }
 
 static inline bool tlb_entry_matches(const tlb_entry_t *e, uint64_t vpn, uint32_t asid)
 {
@@ -201,8 +203,9 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_find_hashing(tlb_t
 {
     tlb_entry_t *found = NULL;
     if (tlb->hashed) { /* invalid entries are in no chain */
-        *hash = tlb_hash(tlb, vpn);
-        uint32_t s = tlb->bucket[*hash];
+        const uint64_t b = tlb_hash_wide(tlb, vpn);
+        *hash = (uint32_t)b;
+        uint32_t s = tlb->bucket[b];
         if (s == TLB_NO_SLOT)
             return NULL; /* the usual miss: nothing to compare, no asid to mask */
         asid &= tlb->asid_mask;
