@@ -427,13 +427,13 @@ static inline __attribute__((always_inline)) void tlb_set_entry(tlb_t *tlb, tlb_
                                                                 uint32_t asid, uint32_t ppn, uint8_t perm,
                                                                 const uint32_t *hash)
 {
+    if (tlb->hashed) /* first: the entry's byte stores may alias anything in *tlb */
+        tlb_hash_insert(tlb, n, vpn, hash);
     tlb_entry_t *e = tlb_entry_at(tlb, n);
     e->vpn = vpn;
     e->ppn = ppn;
     e->asid = (uint16_t)(asid & tlb->asid_mask);
     tlb_set_perm(e, perm);
-    if (tlb->hashed)
-        tlb_hash_insert(tlb, n, vpn, hash);
 }
 
 /* Take node n's valid slot out of its hash chain, noting what it held in evicted_vpn. */
