@@ -309,7 +309,6 @@ tlb_entry_t *tlb_fill_any(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn,
     tlb_entry_t *e = &tlb->e[slot];
     if (info)
         *info = (tlb_fill_info_t){slot, was_valid, e->vpn, was_valid ? tlb->ops->rank(tlb, slot) : 0};
-    tlb->evicted_vpn = e->vpn;
     if (!was_valid)
         set_valid_bit(tlb, slot, true);
     else if (tlb->hashed)

@@ -103,7 +103,6 @@ struct tlb {
     uint32_t asid_mask;
     uint64_t set_mask;       /* sets - 1                                      */
     uint64_t hits, misses;
-    uint64_t evicted_vpn;    /* what the latest fill replaced (TLB_VPN_NONE: an invalid slot) */
     /* replacement state, kept by the policies (tlb_policy.h) */
     tlb_link_t *link;        /* per slot, then per set's head                 */
     tlb_link_t *heads;       /* link + entries: set s's head is heads[s]      */
@@ -436,10 +435,9 @@ static inline __attribute__((always_inline)) void tlb_set_entry(tlb_t *tlb, tlb_
     tlb_set_perm(e, perm);
 }
 
-/* Take node n's valid slot out of its hash chain, noting what it held in evicted_vpn. */
+/* Take node n's valid slot out of its hash chain. */
 static inline __attribute__((always_inline)) void tlb_evict(tlb_t *tlb, tlb_node_t n)
 {
-    tlb->evicted_vpn = tlb_entry_at(tlb, n)->vpn;
     if (tlb->hashed)
         tlb_hash_remove(tlb, n);
 }
