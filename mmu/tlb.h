@@ -152,7 +152,7 @@ static inline uint32_t tlb_slot(const tlb_t *tlb, const tlb_entry_t *e) { return
 /* Slot or set head i's node (its offset), and back. */
 static inline tlb_node_t tlb_node_of(uint32_t i) { return (tlb_node_t)(i * sizeof(tlb_link_t)); }
 static inline uint32_t tlb_index_of(tlb_node_t n) { return n / (uint32_t)sizeof(tlb_link_t); }
-static inline tlb_link_t *tlb_link(const tlb_t *tlb, tlb_node_t n)
+static inline tlb_link_t *tlb_link(const tlb_t *tlb, size_t n)
 {
     return (tlb_link_t *)((char *)tlb->link + n);
 }
@@ -160,9 +160,10 @@ static inline tlb_entry_t *tlb_entry_at(const tlb_t *tlb, tlb_node_t n)
 {
     return (tlb_entry_t *)((char *)tlb->e + n);
 }
-static inline tlb_node_t tlb_node_of_entry(const tlb_t *tlb, const tlb_entry_t *e)
+/* (as wide as a pointer: the node's address is an add, no narrowing first) */
+static inline size_t tlb_node_of_entry(const tlb_t *tlb, const tlb_entry_t *e)
 {
-    return (tlb_node_t)((const char *)e - (const char *)tlb->e);
+    return (size_t)((const char *)e - (const char *)tlb->e);
 }
 static inline bool tlb_entry_valid(const tlb_entry_t *e) { return e->vpn != TLB_VPN_NONE; }
 static inline bool tlb_entry_global(const tlb_entry_t *e) { return e->perm & PTE_G; }
@@ -248,7 +249,7 @@ static inline tlb_entry_t *tlb_find(tlb_t *tlb, uint64_t vpn, uint32_t asid)
 static inline tlb_link_t *tlb_order_head(const tlb_t *tlb, uint32_t set) { return &tlb->heads[set]; }
 
 /* Make node n (a slot's) the newest of its set. */
-static inline __attribute__((always_inline)) void tlb_order_move_to_front(tlb_t *tlb, tlb_node_t n)
+static inline __attribute__((always_inline)) void tlb_order_move_to_front(tlb_t *tlb, size_t n)
 {
     tlb_link_t *x = tlb_link(tlb, n), *head = tlb_link(tlb, x->head);
     const tlb_node_t newest = head->older;
@@ -261,9 +262,9 @@ static inline __attribute__((always_inline)) void tlb_order_move_to_front(tlb_t 
     const tlb_node_t oldest = was_newest->newer; /* with n out (it may have been the oldest) */
     x->older = newest; /* relink between the newest and the oldest, and name it the newest */
     x->newer = oldest;
-    was_newest->newer = n;
-    tlb_link(tlb, oldest)->older = n;
-    head->older = n;
+    was_newest->newer = (tlb_node_t)n;
+    tlb_link(tlb, oldest)->older = (tlb_node_t)n;
+    head->older = (tlb_node_t)n;
 }
 
 /* The oldest way of a set. */
