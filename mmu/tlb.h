@@ -260,10 +260,12 @@ static inline __attribute__((always_inline)) void tlb_order_move_to_front(tlb_t 
     tlb_link(tlb, older)->newer = newer;
     tlb_link_t *const was_newest = tlb_link(tlb, newest);
     const tlb_node_t oldest = was_newest->newer; /* with n out (it may have been the oldest) */
-    x->older = newest; /* relink between the newest and the oldest, and name it the newest */
+    /* relink between the newest and the oldest, and name it the newest (x's
+     * two fields stored apart: gcc would merge them through a shift and an or) */
     x->newer = oldest;
     was_newest->newer = (tlb_node_t)n;
     tlb_link(tlb, oldest)->older = (tlb_node_t)n;
+    x->older = newest;
     head->older = (tlb_node_t)n;
 }
 
