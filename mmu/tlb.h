@@ -302,9 +302,12 @@ void tlb_touch_other(tlb_t *tlb, uint32_t slot);
 /* Replacement update for a hit on e (the policy's touch). */
 static inline __attribute__((always_inline)) void tlb_touch(tlb_t *tlb, const tlb_entry_t *e)
 {
+    /* touch_way is NONE exactly when touch_way_idle is (a policy whose touch
+     * does nothing queues nothing): the second test reads the other byte, so
+     * the first compares in memory, not through a register */
     if (__builtin_expect(tlb->touch_way == TLB_TOUCH_FRONT, 1))
         tlb_order_move_to_front(tlb, tlb_node_of_entry(tlb, e));
-    else if (tlb->touch_way != TLB_TOUCH_NONE)
+    else if (tlb->touch_way_idle != TLB_TOUCH_NONE)
         tlb_touch_other(tlb, tlb_slot(tlb, e));
 }
 
