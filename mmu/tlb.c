@@ -210,10 +210,6 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     tlb->rng = cfg->seed ? cfg->seed : 1;
     tlb->map_words = (tlb->ways + 63) / 64;
     tlb->hashed = tlb->ways > TLB_SCAN_MAX_WAYS;
-    uint32_t hash_bits = 1;
-    while ((1u << hash_bits) < 2 * tlb->entries)
-        hash_bits++;
-    tlb->hash_shift = 64 - hash_bits;
     size_t nodes = (size_t)tlb->entries + tlb->sets;
     tlb->e = calloc(tlb->entries, sizeof *tlb->e);
     tlb->link = calloc(nodes, sizeof *tlb->link);
@@ -224,13 +220,14 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     tlb->valid_map = calloc((size_t)tlb->sets * tlb->map_words, sizeof *tlb->valid_map);
     tlb->invalid = (uint16_t)tlb->entries;
     tlb->plru = calloc((size_t)tlb->sets * tlb->ways, 1);
-    tlb->bucket = malloc(sizeof *tlb->bucket << hash_bits);
-    if (!tlb->e || !tlb->link || !tlb->stamp || !tlb->queued || !tlb->sorting || !tlb->valid_map || !tlb->plru || !tlb->bucket) {
+    tlb->bucket = tlb->hashed ? malloc(sizeof *tlb->bucket << TLB_HASH_BITS) : NULL;
+    if (!tlb->e || !tlb->link || !tlb->stamp || !tlb->queued || !tlb->sorting || !tlb->valid_map || !tlb->plru ||
+        (tlb->hashed && !tlb->bucket)) {
         tlb_destroy(tlb);
         snprintf(err, errlen, "out of memory for the TLB");
         return NULL;
     }
-    for (uint32_t b = 0; b < 1u << hash_bits; b++)
+    for (uint32_t b = 0; tlb->hashed && b < 1u << TLB_HASH_BITS; b++)
         tlb->bucket[b] = TLB_NO_SLOT;
     for (uint32_t slot = 0; slot < tlb->entries; slot++)
         tlb->e[slot].vpn = TLB_VPN_NONE;

@@ -52,6 +52,8 @@
 
 #define TLB_VPN_NONE UINT64_MAX /* the vpn of an invalid entry             */
 #define TLB_NO_SLOT UINT16_MAX  /* the end of a hash chain (no node's offset) */
+#define TLB_HASH_BITS 11        /* 2048 chains whatever the size (twice the most
+                                   entries): the shift a constant, the chains short */
 
 /* One entry, as the hardware holds it. */
 typedef struct {
@@ -133,7 +135,6 @@ struct tlb {
     uint64_t *valid_map;     /* per set: map_words words, bit per slot       */
     uint32_t map_words;
     bool hashed;
-    uint32_t hash_shift;
     tlb_node_t *bucket;      /* hash chain heads, TLB_NO_SLOT-terminated      */
 };
 
@@ -183,7 +184,7 @@ __attribute__((noreturn, cold, noinline)) void tlb_invariant_violated(const tlb_
 /* vpn's bucket (as wide as the multiply, so that indexing with it needs no widening). */
 static inline uint64_t tlb_hash_wide(const tlb_t *tlb, uint64_t vpn)
 {
-    return (vpn * 0x9e3779b97f4a7c15ull) >> tlb->hash_shift;
+    return (void)tlb, (vpn * 0x9e3779b97f4a7c15ull) >> (64 - TLB_HASH_BITS);
 }
 static inline uint32_t tlb_hash(const tlb_t *tlb, uint64_t vpn) { return (uint32_t)tlb_hash_wide(tlb, vpn); }
 
