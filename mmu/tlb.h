@@ -435,11 +435,8 @@ static inline __attribute__((always_inline)) void tlb_set_entry(tlb_t *tlb, tlb_
 {
     if (tlb->hashed) /* first: the entry's byte stores may alias anything in *tlb */
         tlb_hash_insert(tlb, n, vpn, hash);
-    tlb_entry_t *e = tlb_entry_at(tlb, n);
-    e->vpn = vpn;
-    e->ppn = ppn;
-    e->asid = (uint16_t)(asid & tlb->asid_mask);
-    tlb_set_perm(e, perm);
+    *tlb_entry_at(tlb, n) = (tlb_entry_t){.vpn = vpn, .ppn = ppn, .asid = (uint16_t)(asid & tlb->asid_mask),
+                                          .perm = perm, .ok = tlb_ok_of_perm[perm]};
 }
 
 /* Take node n's valid slot out of its hash chain. */
