@@ -16,6 +16,7 @@
 
 _Static_assert(sizeof(tlb_entry_t) == 16, "a slot is a shift away");
 _Static_assert(sizeof(tlb_link_t) == sizeof(tlb_entry_t), "a node's offset is its entry's");
+_Static_assert(TLB_NO_SLOT == UINT16_MAX, "an empty chain is all ones (tlb_create's memset)");
 _Static_assert((1024 + 1024) * sizeof(tlb_link_t) <= TLB_NO_SLOT, "every node's offset fits a tlb_node_t");
 _Static_assert(sizeof(((tlb_t *)0)->fill_unusual) == 4 * sizeof(uint16_t),
                "fill_unusual covers its four fields and no padding");
@@ -227,8 +228,8 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory for the TLB");
         return NULL;
     }
-    for (uint32_t b = 0; tlb->hashed && b < 1u << TLB_HASH_BITS; b++)
-        tlb->bucket[b] = TLB_NO_SLOT;
+    if (tlb->hashed) /* every chain empty: TLB_NO_SLOT is all ones */
+        memset(tlb->bucket, 0xff, sizeof *tlb->bucket << TLB_HASH_BITS);
     for (uint32_t slot = 0; slot < tlb->entries; slot++)
         tlb->e[slot].vpn = TLB_VPN_NONE;
     init_order(tlb);
