@@ -160,11 +160,13 @@ uint32_t tlb_order_rank(const tlb_t *tlb, uint32_t slot)
 /* The `ok` mask of a permission byte (see tlb.h). */
 static uint8_t ok_mask(uint8_t perm)
 {
+    if (!(perm & PTE_V) || !(perm & PTE_A))
+        return 0; /* invalid, or every access must set A first */
     uint8_t ok = 0;
     for (priv_t priv = MODE_USER; priv <= MODE_KERNEL; priv++) {
         for (access_t access = ACC_FETCH; access <= ACC_STORE; access++) {
-            bool needs_update = !(perm & PTE_A) || (access == ACC_STORE && !(perm & PTE_D));
-            if ((perm & PTE_V) && !needs_update && pte_access_fault(perm, access, priv) == TRAP_NONE)
+            bool needs_update = access == ACC_STORE && !(perm & PTE_D);
+            if (!needs_update && pte_access_fault(perm, access, priv) == TRAP_NONE)
                 ok |= (uint8_t)(1u << tlb_ok_bit(priv, access));
         }
     }
