@@ -30,11 +30,14 @@
  *           victim search left, 1 right; a hit or fill of a slot sets every
  *           bit on its path to point away from it.  All bits start at 0.
  *
- * Speed: lookups scan the set's slots when ways <= 8, and go through a small
- * chained hash on vpn otherwise (slot indexes beside the entries); LRU and
- * FIFO keep each set's order as a circle of slot indexes whose head names
- * the newest, so a touch and a victim are O(1) and renewing the oldest is
- * one store.  A touch reported with its place in the access
+ * Speed: lookups scan the set's slots when ways <= 8, and go through a
+ * chained hash on vpn otherwise (2048 chains, each slot's node beside the
+ * entries naming the next in its chain and its chain, so a fill's victim
+ * leaves it without a search or a second hash); LRU and FIFO keep each
+ * set's order as a circle of those nodes whose head names the newest, so a
+ * touch and a victim are O(1) and renewing the oldest is one store.  A
+ * fill's usual case (the oldest renewed, nothing queued, the set a mask
+ * away) is one test (fill_unusual).  A touch reported with its place in the access
  * sequence (tlb_touch_at, the CPU's deferred block accounting) only stamps
  * the slot and queues it; the queued slots move to the front of their sets
  * in stamp order before anything reads or changes the order (tlb_settle),
