@@ -82,7 +82,7 @@ typedef struct {
     tlb_node_t hnext;        /* hash chain (ways > 8), TLB_NO_SLOT at its end  */
     tlb_node_t head;         /* fixed: the set's head                          */
     uint16_t bucket;         /* the hash chain it is in (ways > 8, valid)      */
-    uint16_t unused[3];
+    uint16_t unused[3];      /* (a node is as big as an entry)                 */
 } tlb_link_t;
 
 typedef struct tlb tlb_t;
@@ -436,7 +436,9 @@ static inline __attribute__((always_inline)) void tlb_set_entry(tlb_t *tlb, tlb_
                                                                 uint32_t asid, uint32_t ppn, uint8_t perm,
                                                                 const uint32_t *hash)
 {
-    if (tlb->hashed) /* first: the entry's byte stores may alias anything in *tlb */
+    /* the chain first: after the entry's stores, which may alias the TLB's
+     * flags, gcc tested hashed again */
+    if (tlb->hashed)
         tlb_hash_insert(tlb, n, vpn, hash);
     *tlb_entry_at(tlb, n) = (tlb_entry_t){.vpn = vpn, .ppn = ppn, .asid = (uint16_t)(asid & tlb->asid_mask),
                                           .perm = perm, .ok = tlb_ok_of_perm[perm]};
