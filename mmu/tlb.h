@@ -438,7 +438,7 @@ static inline __attribute__((always_inline)) void tlb_set_entry(tlb_t *tlb, tlb_
 {
     /* the chain first: after the entry's stores, which may alias the TLB's
      * flags, gcc tested hashed again */
-    if (tlb->hashed)
+    if (__builtin_expect(tlb->hashed, 1)) /* (the default, fully associative, is) */
         tlb_hash_insert(tlb, n, vpn, hash);
     *tlb_entry_at(tlb, n) = (tlb_entry_t){.vpn = vpn, .ppn = ppn, .asid = (uint16_t)(asid & tlb->asid_mask),
                                           .perm = perm, .ok = tlb_ok_of_perm[perm]};
@@ -447,7 +447,7 @@ static inline __attribute__((always_inline)) void tlb_set_entry(tlb_t *tlb, tlb_
 /* Take node n's valid slot out of its hash chain. */
 static inline __attribute__((always_inline)) void tlb_evict(tlb_t *tlb, tlb_node_t n)
 {
-    if (tlb->hashed)
+    if (__builtin_expect(tlb->hashed, 1))
         tlb_hash_remove(tlb, n);
 }
 
