@@ -152,7 +152,8 @@ uint32_t tlb_order_rank(const tlb_t *tlb, uint32_t slot)
 {
     uint32_t rank = 0;
     const tlb_node_t n = tlb_node_of(slot);
-    for (tlb_node_t newer = tlb_link(tlb, tlb_link(tlb, n)->head)->older; newer != n; newer = tlb_link(tlb, newer)->older)
+    const tlb_link_t *head = tlb_link(tlb, tlb_link(tlb, n)->head);
+    for (tlb_node_t newer = head->older; newer != n; newer = tlb_link(tlb, newer)->older)
         rank += tlb_entry_valid(tlb_entry_at(tlb, newer));
     return rank;
 }
