@@ -73,7 +73,6 @@ typedef struct {
     tlb_entry_t *entry;    /* the entry hit or filled (NULL after a miss that
                               faulted)                                        */
     bool filled;           /* a miss filled `entry`'s slot                   */
-    uint64_t evicted_vpn;  /* the page that slot held (TLB_VPN_NONE: none)   */
     bool pte_written;      /* the walker wrote the leaf back at pte_addr      */
     uint32_t pte_addr;     /* (valid when pte_written)                      */
 } mmu_xlate_t;
@@ -276,7 +275,6 @@ mmu_translate_as(mmu_t *mmu, tlb_entry_t *e, uint32_t va, access_t acc, priv_t p
             mmu_announce_fill(mmu, now, &fill);
         out->entry = e;
         out->filled = true;
-        out->evicted_vpn = mmu->tlb->evicted_vpn;
         mmu_reference_at(mmu, pte_ppn(r.pte), ++mmu->ref_clock);
         out->paddr = r.paddr;
         return TRAP_NONE;

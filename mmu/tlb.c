@@ -15,7 +15,11 @@
 #define TLB_SCAN_MAX_WAYS 8
 
 _Static_assert(sizeof(tlb_entry_t) == 16, "a slot is a shift away");
-_Static_assert(sizeof(tlb_link_t) == 8, "a node is a shift away");
+_Static_assert(sizeof(tlb_link_t) == sizeof(tlb_entry_t), "a node's offset is its entry's");
+_Static_assert(TLB_NO_SLOT == UINT16_MAX, "an empty chain is all ones (tlb_create's memset)");
+_Static_assert((1024 + 1024) * sizeof(tlb_link_t) <= TLB_NO_SLOT, "every node's offset fits a tlb_node_t");
+_Static_assert(sizeof(((tlb_t *)0)->fill_unusual) == 4 * sizeof(uint16_t),
+               "fill_unusual covers its four fields and no padding");
 
 #define TLB_POLICY_NAME(e, name) [TLB_##e] = #name,
 const char *const tlb_policy_name[TLB_POLICY_COUNT] = {TLB_POLICY_TABLE(TLB_POLICY_NAME)};
@@ -74,13 +78,13 @@ static void init_order(tlb_t *tlb)
 {
     for (uint32_t set = 0; set < tlb->sets; set++) {
         uint32_t head = tlb->entries + set, first = set * tlb->ways, last = first + tlb->ways - 1;
-        tlb->link[head] = (tlb_link_t){.older = (uint16_t)last, .newer = TLB_NO_SLOT, .hnext = TLB_NO_SLOT,
-                                       .head = (uint16_t)head};
+        tlb->link[head] = (tlb_link_t){.older = tlb_node_of(last), .newer = TLB_NO_SLOT, .hnext = TLB_NO_SLOT,
+                                       .head = tlb_node_of(head)};
         for (uint32_t slot = first; slot <= last; slot++)
-            tlb->link[slot] = (tlb_link_t){.older = (uint16_t)(slot > first ? slot - 1 : last),
-                                           .newer = (uint16_t)(slot < last ? slot + 1 : first),
+            tlb->link[slot] = (tlb_link_t){.older = tlb_node_of(slot > first ? slot - 1 : last),
+                                           .newer = tlb_node_of(slot < last ? slot + 1 : first),
                                            .hnext = TLB_NO_SLOT,
-                                           .head = (uint16_t)head};
+                                           .head = tlb_node_of(head)};
     }
 }
 
@@ -128,7 +132,7 @@ void tlb_settle_queue(tlb_t *tlb)
 {
     sort_queue(tlb);
     for (uint32_t i = 0; i < tlb->npending; i++) {
-        tlb_order_move_to_front(tlb, tlb->queued[i]);
+        tlb_order_move_to_front(tlb, tlb_node_of(tlb->queued[i]));
         tlb->stamp[tlb->queued[i]] = 0;
     }
     tlb->npending = 0;
@@ -139,27 +143,31 @@ void tlb_touch_other(tlb_t *tlb, uint32_t slot)
 {
     tlb_settle(tlb);
     if (tlb->front_on_touch)
-        tlb_order_move_to_front(tlb, slot);
+        tlb_order_move_to_front(tlb, tlb_node_of(slot));
     if (tlb->touch)
         tlb->touch(tlb, slot);
 }
 
 uint32_t tlb_order_rank(const tlb_t *tlb, uint32_t slot)
 {
-    uint32_t rank = 0, head = tlb->entries + slot / tlb->ways;
-    for (uint32_t newer = tlb->link[head].older; newer != slot; newer = tlb->link[newer].older)
-        rank += tlb_entry_valid(&tlb->e[newer]);
+    uint32_t rank = 0;
+    const tlb_node_t n = tlb_node_of(slot);
+    const tlb_link_t *head = tlb_link(tlb, tlb_link(tlb, n)->head);
+    for (tlb_node_t newer = head->older; newer != n; newer = tlb_link(tlb, newer)->older)
+        rank += tlb_entry_valid(tlb_entry_at(tlb, newer));
     return rank;
 }
 
 /* The `ok` mask of a permission byte (see tlb.h). */
 static uint8_t ok_mask(uint8_t perm)
 {
+    if (!(perm & PTE_V) || !(perm & PTE_A))
+        return 0; /* invalid, or every access must set A first */
     uint8_t ok = 0;
     for (priv_t priv = MODE_USER; priv <= MODE_KERNEL; priv++) {
         for (access_t access = ACC_FETCH; access <= ACC_STORE; access++) {
-            bool needs_update = !(perm & PTE_A) || (access == ACC_STORE && !(perm & PTE_D));
-            if ((perm & PTE_V) && !needs_update && pte_access_fault(perm, access, priv) == TRAP_NONE)
+            bool needs_update = access == ACC_STORE && !(perm & PTE_D);
+            if (!needs_update && pte_access_fault(perm, access, priv) == TRAP_NONE)
                 ok |= (uint8_t)(1u << tlb_ok_bit(priv, access));
         }
     }
@@ -195,38 +203,36 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     tlb->ops = policy_ops[cfg->tlb_policy];
     tlb->front_on_touch = tlb->ops->front_on_touch;
     tlb->front_on_fill = tlb->ops->front_on_fill;
-    tlb->fill_oldest = tlb->ops->victim_oldest && tlb->ops->front_on_fill && !tlb->ops->filled && tlb->ways > 1;
+    tlb->fill_by_victim = !(tlb->ops->victim_oldest && tlb->ops->front_on_fill && !tlb->ops->filled && tlb->ways > 1);
     tlb->touch_way = tlb->touch_way_idle = idle_touch_way(tlb);
     tlb->touch = tlb->ops->touch;
     tlb->victim = tlb->ops->victim;
     tlb->filled = tlb->ops->filled;
     tlb->asid_mask = (1u << cfg->asid_bits) - 1;
-    tlb->set_by_mask = is_pow2(tlb->sets);
+    tlb->set_by_modulo = !is_pow2(tlb->sets);
     tlb->set_mask = tlb->sets - 1;
     tlb->rng = cfg->seed ? cfg->seed : 1;
     tlb->map_words = (tlb->ways + 63) / 64;
     tlb->hashed = tlb->ways > TLB_SCAN_MAX_WAYS;
-    uint32_t hash_bits = 1;
-    while ((1u << hash_bits) < 2 * tlb->entries)
-        hash_bits++;
-    tlb->hash_shift = 64 - hash_bits;
     size_t nodes = (size_t)tlb->entries + tlb->sets;
     tlb->e = calloc(tlb->entries, sizeof *tlb->e);
     tlb->link = calloc(nodes, sizeof *tlb->link);
+    tlb->heads = tlb->link ? tlb->link + tlb->entries : NULL;
     tlb->stamp = calloc(tlb->entries, sizeof *tlb->stamp);
     tlb->queued = calloc(tlb->entries, sizeof *tlb->queued);
     tlb->sorting = calloc(tlb->entries, sizeof *tlb->sorting);
     tlb->valid_map = calloc((size_t)tlb->sets * tlb->map_words, sizeof *tlb->valid_map);
-    tlb->invalid = tlb->entries;
+    tlb->invalid = (uint16_t)tlb->entries;
     tlb->plru = calloc((size_t)tlb->sets * tlb->ways, 1);
-    tlb->bucket = malloc(sizeof *tlb->bucket << hash_bits);
-    if (!tlb->e || !tlb->link || !tlb->stamp || !tlb->queued || !tlb->sorting || !tlb->valid_map || !tlb->plru || !tlb->bucket) {
+    tlb->bucket = tlb->hashed ? malloc(sizeof *tlb->bucket << TLB_HASH_BITS) : NULL;
+    if (!tlb->e || !tlb->link || !tlb->stamp || !tlb->queued || !tlb->sorting || !tlb->valid_map || !tlb->plru ||
+        (tlb->hashed && !tlb->bucket)) {
         tlb_destroy(tlb);
         snprintf(err, errlen, "out of memory for the TLB");
         return NULL;
     }
-    for (uint32_t b = 0; b < 1u << hash_bits; b++)
-        tlb->bucket[b] = TLB_NO_SLOT;
+    if (tlb->hashed) /* every chain empty: TLB_NO_SLOT is all ones */
+        memset(tlb->bucket, 0xff, sizeof *tlb->bucket << TLB_HASH_BITS);
     for (uint32_t slot = 0; slot < tlb->entries; slot++)
         tlb->e[slot].vpn = TLB_VPN_NONE;
     init_order(tlb);
@@ -268,7 +274,7 @@ static void set_valid_bit(tlb_t *tlb, uint32_t slot, bool valid)
     if (!(*word & bit) == !valid)
         return;
     *word ^= bit;
-    tlb->invalid += valid ? -1u : 1u;
+    tlb->invalid = (uint16_t)(tlb->invalid + (valid ? -1 : 1));
 }
 
 /* The lowest invalid way of the set, or -1 if the set is full. */
@@ -287,7 +293,7 @@ static int first_invalid_way(const tlb_t *tlb, uint32_t set)
 static void invalidate(tlb_t *tlb, uint32_t slot)
 {
     if (tlb->hashed)
-        tlb_hash_remove(tlb, slot, tlb->e[slot].vpn);
+        tlb_hash_remove(tlb, tlb_node_of(slot));
     tlb->e[slot].vpn = TLB_VPN_NONE;
     set_valid_bit(tlb, slot, false);
 }
@@ -304,11 +310,10 @@ tlb_entry_t *tlb_fill_any(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn,
     tlb_entry_t *e = &tlb->e[slot];
     if (info)
         *info = (tlb_fill_info_t){slot, was_valid, e->vpn, was_valid ? tlb->ops->rank(tlb, slot) : 0};
-    tlb->evicted_vpn = e->vpn;
     if (!was_valid)
         set_valid_bit(tlb, slot, true);
     else if (tlb->hashed)
-        tlb_hash_remove(tlb, slot, e->vpn);
+        tlb_hash_remove(tlb, tlb_node_of(slot));
     tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
     return e;
 }
@@ -329,10 +334,10 @@ static uint32_t flush_page(tlb_t *tlb, uint32_t asid, uint64_t vpn)
 {
     uint32_t flushed = 0;
     if (tlb->hashed) {
-        for (uint32_t s = tlb->bucket[tlb_hash(tlb, vpn)], next; s != TLB_NO_SLOT; s = next) {
-            next = tlb->link[s].hnext;
-            if (tlb_entry_matches(&tlb->e[s], vpn, asid)) {
-                invalidate(tlb, s);
+        for (tlb_node_t n = tlb->bucket[tlb_hash(tlb, vpn)], next; n != TLB_NO_SLOT; n = next) {
+            next = tlb_link(tlb, n)->hnext;
+            if (tlb_entry_matches(tlb_entry_at(tlb, n), vpn, asid)) {
+                invalidate(tlb, tlb_index_of(n));
                 flushed++;
             }
         }

@@ -30,11 +30,14 @@
  *           victim search left, 1 right; a hit or fill of a slot sets every
  *           bit on its path to point away from it.  All bits start at 0.
  *
- * Speed: lookups scan the set's slots when ways <= 8, and go through a small
- * chained hash on vpn otherwise (slot indexes beside the entries); LRU and
- * FIFO keep each set's order as a circle of slot indexes whose head names
- * the newest, so a touch and a victim are O(1) and renewing the oldest is
- * one store.  A touch reported with its place in the access
+ * Speed: lookups scan the set's slots when ways <= 8, and go through a
+ * chained hash on vpn otherwise (2048 chains, each slot's node beside the
+ * entries naming the next in its chain and its chain, so a fill's victim
+ * leaves it without a search or a second hash); LRU and FIFO keep each
+ * set's order as a circle of those nodes whose head names the newest, so a
+ * touch and a victim are O(1) and renewing the oldest is one store.  A
+ * fill's usual case (the oldest renewed, nothing queued, the set a mask
+ * away) is one test (fill_unusual).  A touch reported with its place in the access
  * sequence (tlb_touch_at, the CPU's deferred block accounting) only stamps
  * the slot and queues it; the queued slots move to the front of their sets
  * in stamp order before anything reads or changes the order (tlb_settle),
@@ -51,7 +54,9 @@
 #include "pte.h"
 
 #define TLB_VPN_NONE UINT64_MAX /* the vpn of an invalid entry             */
-#define TLB_NO_SLOT UINT16_MAX  /* the end of a hash chain                  */
+#define TLB_NO_SLOT UINT16_MAX  /* the end of a hash chain (no node's offset) */
+#define TLB_HASH_BITS 11        /* 2048 chains whatever the size (twice the most
+                                   entries): the shift a constant, the chains short */
 
 /* One entry, as the hardware holds it. */
 typedef struct {
@@ -66,11 +71,18 @@ typedef struct {
 } tlb_entry_t;
 
 /* Beside each slot (and each set's head, from index entries on): its
- * neighbours in the set's order (tlb_policy.h) and in its hash chain. */
+ * neighbours in the set's order (tlb_policy.h) and in its hash chain.  A
+ * node is as big as an entry, and nodes name each other by their byte
+ * offset in the node array (tlb_node_t: slot * 16), which is also the
+ * entry's offset in the entry array: the node of an entry, the entry of a
+ * node and each step along a list are an add, no index scaled. */
+typedef uint16_t tlb_node_t;
 typedef struct {
-    uint16_t newer, older;   /* LRU/FIFO order                                */
-    uint16_t hnext;          /* hash chain (ways > 8), TLB_NO_SLOT at its end  */
-    uint16_t head;           /* fixed: the index of the set's head            */
+    tlb_node_t newer, older; /* LRU/FIFO order                                */
+    tlb_node_t hnext;        /* hash chain (ways > 8), TLB_NO_SLOT at its end  */
+    tlb_node_t head;         /* fixed: the set's head                          */
+    uint16_t bucket;         /* the hash chain it is in (ways > 8, valid)      */
+    uint16_t unused[3];      /* (a node is as big as an entry)                 */
 } tlb_link_t;
 
 typedef struct tlb tlb_t;
@@ -90,30 +102,32 @@ struct tlb {
     const tlb_policy_ops_t *ops;
     /* from the policy's ops, one load nearer */
     bool front_on_touch, front_on_fill;
-    bool fill_oldest;        /* a full set's fill replaces its oldest and makes
-                                it the newest, nothing else (LRU, FIFO; two
-                                ways or more)                                 */
     void (*touch)(tlb_t *tlb, uint32_t slot);
     uint32_t (*victim)(tlb_t *tlb, uint32_t set);
     void (*filled)(tlb_t *tlb, uint32_t slot);
     uint32_t asid_mask;
     uint64_t set_mask;       /* sets - 1                                      */
-    bool set_by_mask;        /* sets is a power of two: set = vpn & set_mask */
     uint64_t hits, misses;
-    uint64_t evicted_vpn;    /* what the latest fill replaced (TLB_VPN_NONE: an invalid slot) */
     /* replacement state, kept by the policies (tlb_policy.h) */
     tlb_link_t *link;        /* per slot, then per set's head                 */
+    tlb_link_t *heads;       /* link + entries: set s's head is heads[s]      */
     uint64_t *stamp;         /* per slot: the place of its latest touch not yet
                                 in the order (0: none, the slot is not queued) */
     uint16_t *queued;        /* the slots with a stamp, npending of them      */
     union {                  /* (C11: one word read whichever field was written) */
         struct {
-            uint32_t npending;
-            uint32_t invalid; /* invalid entries in the whole TLB              */
+            uint16_t npending;
+            uint16_t invalid; /* invalid entries in the whole TLB              */
+            uint16_t fill_by_victim; /* a full set's fill asks the policy for its
+                                    victim; 0: it replaces the set's oldest
+                                    and makes it the newest, nothing else (LRU,
+                                    FIFO; two ways or more)                    */
+            uint16_t set_by_modulo; /* sets is no power of two: set = vpn % sets,
+                                       not vpn & set_mask                      */
         };
-        uint64_t fill_unusual; /* nonzero if either is: tlb_fill's one test for
-                                  its usual case, a victim to replace and
-                                  nothing to settle                           */
+        uint64_t fill_unusual; /* nonzero if any is: tlb_fill's one test for
+                                  its usual case (the oldest to renew, nothing
+                                  to settle, the set a mask away)             */
     };
     uint8_t touch_way;       /* what tlb_touch does (tlb_touch_way_t)          */
     uint8_t touch_way_idle;  /* ... when no touch is queued                   */
@@ -124,8 +138,7 @@ struct tlb {
     uint64_t *valid_map;     /* per set: map_words words, bit per slot       */
     uint32_t map_words;
     bool hashed;
-    uint32_t hash_shift;
-    uint16_t *bucket;        /* hash chain heads, TLB_NO_SLOT-terminated      */
+    tlb_node_t *bucket;      /* hash chain heads, TLB_NO_SLOT-terminated      */
 };
 
 extern const char *const tlb_policy_name[TLB_POLICY_COUNT]; /* by tlb_policy_t */
@@ -136,10 +149,26 @@ static inline unsigned tlb_ok_bit(priv_t priv, access_t access) { return (unsign
 /* The set of vpn: vpn % sets. */
 static inline uint32_t tlb_set_of(const tlb_t *tlb, uint64_t vpn)
 {
-    return (uint32_t)(tlb->set_by_mask ? vpn & tlb->set_mask : vpn % tlb->sets);
+    return (uint32_t)(tlb->set_by_modulo ? vpn % tlb->sets : vpn & tlb->set_mask);
 }
 
 static inline uint32_t tlb_slot(const tlb_t *tlb, const tlb_entry_t *e) { return (uint32_t)(e - tlb->e); }
+/* Slot or set head i's node (its offset), and back. */
+static inline tlb_node_t tlb_node_of(uint32_t i) { return (tlb_node_t)(i * sizeof(tlb_link_t)); }
+static inline uint32_t tlb_index_of(tlb_node_t n) { return n / (uint32_t)sizeof(tlb_link_t); }
+static inline tlb_link_t *tlb_link(const tlb_t *tlb, size_t n)
+{
+    return (tlb_link_t *)((char *)tlb->link + n);
+}
+static inline tlb_entry_t *tlb_entry_at(const tlb_t *tlb, tlb_node_t n)
+{
+    return (tlb_entry_t *)((char *)tlb->e + n);
+}
+/* (as wide as a pointer: the node's address is an add, no narrowing first) */
+static inline size_t tlb_node_of_entry(const tlb_t *tlb, const tlb_entry_t *e)
+{
+    return (size_t)((const char *)e - (const char *)tlb->e);
+}
 static inline bool tlb_entry_valid(const tlb_entry_t *e) { return e->vpn != TLB_VPN_NONE; }
 static inline bool tlb_entry_global(const tlb_entry_t *e) { return e->perm & PTE_G; }
 
@@ -155,10 +184,12 @@ void tlb_destroy(tlb_t *tlb);
 __attribute__((noreturn, cold, noinline)) void tlb_invariant_violated(const tlb_t *tlb, const tlb_entry_t *a,
                                                                      const tlb_entry_t *b);
 
-static inline uint32_t tlb_hash(const tlb_t *tlb, uint64_t vpn)
+/* vpn's bucket (as wide as the multiply, so that indexing with it needs no widening). */
+static inline uint64_t tlb_hash_wide(const tlb_t *tlb, uint64_t vpn)
 {
-    return (uint32_t)((vpn * 0x9e3779b97f4a7c15ull) >> tlb->hash_shift);
+    return (void)tlb, (vpn * 0x9e3779b97f4a7c15ull) >> (64 - TLB_HASH_BITS);
 }
+static inline uint32_t tlb_hash(const tlb_t *tlb, uint64_t vpn) { return (uint32_t)tlb_hash_wide(tlb, vpn); }
 
 static inline bool tlb_entry_matches(const tlb_entry_t *e, uint64_t vpn, uint32_t asid)
 {
@@ -176,13 +207,14 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_find_hashing(tlb_t
 {
     tlb_entry_t *found = NULL;
     if (tlb->hashed) { /* invalid entries are in no chain */
-        *hash = tlb_hash(tlb, vpn);
-        uint32_t s = tlb->bucket[*hash];
+        const uint64_t b = tlb_hash_wide(tlb, vpn);
+        *hash = (uint32_t)b;
+        uint32_t s = tlb->bucket[b];
         if (s == TLB_NO_SLOT)
             return NULL; /* the usual miss: nothing to compare, no asid to mask */
         asid &= tlb->asid_mask;
-        for (; s != TLB_NO_SLOT; s = tlb->link[s].hnext) {
-            tlb_entry_t *e = &tlb->e[s];
+        for (; s != TLB_NO_SLOT; s = tlb_link(tlb, (tlb_node_t)s)->hnext) {
+            tlb_entry_t *e = tlb_entry_at(tlb, (tlb_node_t)s);
             if (tlb_entry_matches(e, vpn, asid)) {
                 if (found)
                     tlb_invariant_violated(tlb, found, e);
@@ -218,40 +250,44 @@ static inline tlb_entry_t *tlb_find(tlb_t *tlb, uint64_t vpn, uint32_t asid)
  * circle: its `older` names set s's newest slot.  Making the oldest the
  * newest, a fill's renewal, is then one store: the circle stays as it is. --- */
 
-static inline uint32_t tlb_order_head(const tlb_t *tlb, uint32_t set) { return tlb->entries + set; }
+static inline tlb_link_t *tlb_order_head(const tlb_t *tlb, uint32_t set) { return &tlb->heads[set]; }
 
-/* Make slot the newest of its set. */
-static inline __attribute__((always_inline)) void tlb_order_move_to_front(tlb_t *tlb, uint32_t slot)
+/* Make node n (a slot's) the newest of its set. */
+static inline __attribute__((always_inline)) void tlb_order_move_to_front(tlb_t *tlb, size_t n)
 {
-    tlb_link_t *l = tlb->link, *x = &l[slot];
-    const uint16_t head = x->head, newest = l[head].older;
-    if (newest == slot)
+    tlb_link_t *x = tlb_link(tlb, n), *head = tlb_link(tlb, x->head);
+    const tlb_node_t newest = head->older;
+    if (newest == n)
         return; /* the newest already (always, with one way) */
-    const uint16_t newer = x->newer, older = x->older;
-    l[newer].older = older; /* unlink */
-    l[older].newer = newer;
-    const uint16_t oldest = l[newest].newer; /* with slot out (it may have been the oldest) */
-    x->older = newest; /* relink between the newest and the oldest, and name it the newest */
+    const tlb_node_t newer = x->newer, older = x->older;
+    tlb_link(tlb, newer)->older = older; /* unlink */
+    tlb_link(tlb, older)->newer = newer;
+    tlb_link_t *const was_newest = tlb_link(tlb, newest);
+    const tlb_node_t oldest = was_newest->newer; /* with n out (it may have been the oldest) */
+    /* relink between the newest and the oldest, and name it the newest (x's
+     * two fields stored apart: gcc would merge them through a shift and an or) */
     x->newer = oldest;
-    l[newest].newer = (uint16_t)slot;
-    l[oldest].older = (uint16_t)slot;
-    l[head].older = (uint16_t)slot;
+    was_newest->newer = (tlb_node_t)n;
+    tlb_link(tlb, oldest)->older = (tlb_node_t)n;
+    x->older = newest;
+    head->older = (tlb_node_t)n;
 }
 
 /* The oldest way of a set. */
 static inline uint32_t tlb_order_oldest_way(const tlb_t *tlb, uint32_t set)
 {
-    return tlb->link[tlb->link[tlb_order_head(tlb, set)].older].newer - set * tlb->ways;
+    const tlb_node_t newest = tlb_order_head(tlb, set)->older;
+    return tlb_index_of(tlb_link(tlb, newest)->newer) - set * tlb->ways;
 }
 
-/* Make the oldest slot of a full set the newest and return it: a fill's
- * victim under a policy that replaces the oldest (the head moves one step
- * round the circle; no search, no relinking). */
-static inline __attribute__((always_inline)) uint32_t tlb_order_renew_oldest(tlb_t *tlb, uint32_t set)
+/* Make the oldest slot of a full set the newest and return its node: a
+ * fill's victim under a policy that replaces the oldest (the head moves one
+ * step round the circle; no search, no relinking). */
+static inline __attribute__((always_inline)) tlb_node_t tlb_order_renew_oldest(tlb_t *tlb, uint32_t set)
 {
-    tlb_link_t *l = tlb->link;
-    const uint32_t head = tlb_order_head(tlb, set), oldest = l[l[head].older].newer;
-    l[head].older = (uint16_t)oldest;
+    tlb_link_t *head = tlb_order_head(tlb, set);
+    const tlb_node_t oldest = tlb_link(tlb, head->older)->newer;
+    head->older = oldest;
     return oldest;
 }
 
@@ -270,9 +306,12 @@ void tlb_touch_other(tlb_t *tlb, uint32_t slot);
 /* Replacement update for a hit on e (the policy's touch). */
 static inline __attribute__((always_inline)) void tlb_touch(tlb_t *tlb, const tlb_entry_t *e)
 {
+    /* touch_way is NONE exactly when touch_way_idle is (a policy whose touch
+     * does nothing queues nothing): the second test reads the other byte, so
+     * the first compares in memory, not through a register */
     if (__builtin_expect(tlb->touch_way == TLB_TOUCH_FRONT, 1))
-        tlb_order_move_to_front(tlb, tlb_slot(tlb, e));
-    else if (tlb->touch_way != TLB_TOUCH_NONE)
+        tlb_order_move_to_front(tlb, tlb_node_of_entry(tlb, e));
+    else if (tlb->touch_way_idle != TLB_TOUCH_NONE)
         tlb_touch_other(tlb, tlb_slot(tlb, e));
 }
 
@@ -333,7 +372,7 @@ static inline bool tlb_touches_front(const tlb_t *tlb) { return tlb->touch_way =
 static inline __attribute__((always_inline)) void tlb_hit_front(tlb_t *tlb, const tlb_entry_t *e)
 {
     tlb->hits++;
-    tlb_order_move_to_front(tlb, tlb_slot(tlb, e));
+    tlb_order_move_to_front(tlb, tlb_node_of_entry(tlb, e));
 }
 
 /* The modeled lookup: the hit entry (counted, replacement updated) or NULL
@@ -368,58 +407,70 @@ static inline void tlb_set_perm(tlb_entry_t *e, uint8_t perm)
 /* tlb_fill in every case (the inline one below handles a full TLB). */
 tlb_entry_t *tlb_fill_any(tlb_t *tlb, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm, tlb_fill_info_t *info);
 
-/* The hash chains (ways > 8): slot, holding vpn, in or out of its chain. */
+/* The hash chains (ways > 8): node n, a valid slot's, in or out of its
+ * chain (its bucket kept in the node, so that no vpn is hashed again). */
 
-static inline void tlb_hash_remove(tlb_t *tlb, uint32_t slot, uint64_t vpn)
+static inline __attribute__((always_inline)) void tlb_hash_remove(tlb_t *tlb, tlb_node_t n)
 {
-    tlb_link_t *l = tlb->link;
-    uint16_t *at = &tlb->bucket[tlb_hash(tlb, vpn)]; /* short chains: find the link to slot */
-    while (*at != slot)
-        at = &l[*at].hnext;
-    *at = l[slot].hnext;
+    tlb_link_t *x = tlb_link(tlb, n);
+    tlb_node_t *at = &tlb->bucket[x->bucket]; /* short chains: find the link to n */
+    while (*at != n)
+        at = &tlb_link(tlb, *at)->hnext;
+    *at = x->hnext;
 }
 
 /* hash: NULL, or vpn's hash (computed here then). */
-static inline __attribute__((always_inline)) void tlb_hash_insert(tlb_t *tlb, uint32_t slot, uint64_t vpn,
+static inline __attribute__((always_inline)) void tlb_hash_insert(tlb_t *tlb, tlb_node_t n, uint64_t vpn,
                                                                   const uint32_t *hash)
 {
-    uint16_t *first = &tlb->bucket[hash ? *hash : tlb_hash(tlb, vpn)];
-    tlb->link[slot].hnext = *first;
-    *first = (uint16_t)slot;
+    const uint32_t b = hash ? *hash : tlb_hash(tlb, vpn);
+    tlb_link_t *x = tlb_link(tlb, n);
+    x->bucket = (uint16_t)b;
+    x->hnext = tlb->bucket[b];
+    tlb->bucket[b] = n;
 }
 
-/* Give slot, in no hash chain, its new contents (and its chain; hash as
- * tlb_hash_insert takes it). */
-static inline __attribute__((always_inline)) void tlb_set_entry(tlb_t *tlb, uint32_t slot, uint64_t vpn,
+/* Give node n's slot, in no hash chain, its new contents (and its chain;
+ * hash as tlb_hash_insert takes it). */
+static inline __attribute__((always_inline)) void tlb_set_entry(tlb_t *tlb, tlb_node_t n, uint64_t vpn,
                                                                 uint32_t asid, uint32_t ppn, uint8_t perm,
                                                                 const uint32_t *hash)
 {
-    tlb_entry_t *e = &tlb->e[slot];
-    e->vpn = vpn;
-    e->ppn = ppn;
-    e->asid = (uint16_t)(asid & tlb->asid_mask);
-    tlb_set_perm(e, perm);
-    if (tlb->hashed)
-        tlb_hash_insert(tlb, slot, vpn, hash);
+    /* the chain first: after the entry's stores, which may alias the TLB's
+     * flags, gcc tested hashed again */
+    if (__builtin_expect(tlb->hashed, 1)) /* (the default, fully associative, is) */
+        tlb_hash_insert(tlb, n, vpn, hash);
+    *tlb_entry_at(tlb, n) = (tlb_entry_t){.vpn = vpn, .ppn = ppn, .asid = (uint16_t)(asid & tlb->asid_mask),
+                                          .perm = perm, .ok = tlb_ok_of_perm[perm]};
 }
 
-/* Take valid slot out of its hash chain, noting what it held in evicted_vpn. */
-static inline __attribute__((always_inline)) void tlb_evict_slot(tlb_t *tlb, uint32_t slot)
+/* Take node n's valid slot out of its hash chain. */
+static inline __attribute__((always_inline)) void tlb_evict(tlb_t *tlb, tlb_node_t n)
 {
-    const uint64_t evicted = tlb->e[slot].vpn;
-    tlb->evicted_vpn = evicted;
-    if (tlb->hashed)
-        tlb_hash_remove(tlb, slot, evicted);
+    if (__builtin_expect(tlb->hashed, 1))
+        tlb_hash_remove(tlb, n);
 }
 
 /* tlb_set_entry, and tell the policy. */
 static inline void tlb_write_slot(tlb_t *tlb, uint32_t slot, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm)
 {
-    tlb_set_entry(tlb, slot, vpn, asid, ppn, perm, NULL);
+    tlb_set_entry(tlb, tlb_node_of(slot), vpn, asid, ppn, perm, NULL);
     if (tlb->front_on_fill)
-        tlb_order_move_to_front(tlb, slot);
+        tlb_order_move_to_front(tlb, tlb_node_of(slot));
     if (tlb->filled)
         tlb->filled(tlb, slot);
+}
+
+/* A fill of a full set under a policy that renews the oldest (the policy
+ * needs telling nothing more). */
+static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill_renewing(tlb_t *tlb, uint32_t set, uint64_t vpn,
+                                                                             uint32_t asid, uint32_t ppn,
+                                                                             uint8_t perm, const uint32_t *hash)
+{
+    const tlb_node_t n = tlb_order_renew_oldest(tlb, set);
+    tlb_evict(tlb, n);
+    tlb_set_entry(tlb, n, vpn, asid, ppn, perm, hash);
+    return tlb_entry_at(tlb, n);
 }
 
 /*
@@ -435,18 +486,15 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill_hashed(tlb_t 
         tlb_settle(tlb);
         if (info || tlb->invalid)
             return tlb_fill_any(tlb, vpn, asid, ppn, perm, info);
-    }
-    const uint32_t set = tlb_set_of(tlb, vpn); /* a full TLB: the policy's victim */
-    if (__builtin_expect(tlb->fill_oldest, 1)) { /* renewed in the order: the policy needs telling nothing more */
-        const uint32_t slot = tlb_order_renew_oldest(tlb, set);
-        tlb_evict_slot(tlb, slot);
-        tlb_set_entry(tlb, slot, vpn, asid, ppn, perm, hash);
+        const uint32_t set = tlb_set_of(tlb, vpn);
+        if (!tlb->fill_by_victim)
+            return tlb_fill_renewing(tlb, set, vpn, asid, ppn, perm, hash);
+        const uint32_t slot = set * tlb->ways + tlb->victim(tlb, set);
+        tlb_evict(tlb, tlb_node_of(slot));
+        tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
         return &tlb->e[slot];
     }
-    const uint32_t slot = set * tlb->ways + tlb->victim(tlb, set);
-    tlb_evict_slot(tlb, slot);
-    tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
-    return &tlb->e[slot];
+    return tlb_fill_renewing(tlb, (uint32_t)(vpn & tlb->set_mask), vpn, asid, ppn, perm, hash);
 }
 
 /*
