@@ -541,82 +541,105 @@ typedef struct {
 
 /*
  * A fast-path data access whose shortcut missed, aligned (r the block
- * running, d the accessing instruction in its round `round`; cycles: the
- * clock where the block began, for the full way's events).  Whatever
+ * running, d the accessing instruction in its round `round`): whatever
  * happens next changes the TLB's replacement state in a way the block's
  * deferred accounting cannot express (a hit on another entry, a miss, a
  * walk to set A or D) or faults, so first settle the block's TLB
  * accounting up to this access, but for the fetches since the last
  * settling when no data access is among them: those and this
  * instruction's own fetch are hits on r->fetch, counted here with one
- * touch.  Then translate -- the quick way when nobody observes (the fetch
- * frame's stamp held back in r), else the full way with the clock where d
- * began, for the walk's events -- and record a fault's trap.
+ * touch.  r->settled is then the place right after d (paged_miss_fault
+ * reads d's index back from it).
+ */
+static ALWAYS_INLINE void paged_miss_settle(block_run_t *r, const decoded_t *d, uint64_t round)
+{
+    mmu_t *const mmu = &r->cm->mmu;
+    const block_t *b = r->block;
+    const uint32_t done = (uint32_t)(d - b->insn);
+    const run_pos_t here = {round, done}, settled = r->settled;
+    r->settled = (run_pos_t){round, done + 1};
+    /* fetches since the last settling: counted below if they are all */
+    uint64_t fetches = (here.round - settled.round) * b->n + here.index - settled.index;
+    /* data accesses among them iff they reach back past the instructions
+     * without one right before this (b->quiet_before) */
+    if (fetches > b->quiet_before[done]) {
+        account_tlb(mmu, r->fetch, b, settled, here);
+        fetches = 0;
+    }
+    mmu_hit_unstamped(mmu, r->fetch, fetches + 1);
+    mmu->ref_clock += fetches + 1;
+}
+
+/* A miss's fault, settled (paged_miss_settle): record its trap.  The
+ * instruction word is the one memory still holds (a write there retires
+ * the block), and its PC is on the page the fetches' entry maps (a fault
+ * changed no entry). */
+static NOINLINE COLD paged_miss_t paged_miss_fault(block_run_t *r, trap_cause_t cause, access_t acc, uint32_t va)
+{
+    cmodel_t *const cm = r->cm;
+    const uint32_t at = r->block->pa + 4 * (r->settled.index - 1); /* settled is right after the instruction */
+    uint32_t raw;
+    memcpy(&raw, cm->mem + at, 4);
+    const uint32_t pc = (uint32_t)(r->fetch->vpn << cm->mmu.page_shift) | (at & (cm->mmu.page_size - 1));
+    record_trap(cm, cause, acc, raw, pc, va);
+    return (paged_miss_t){NULL, 0};
+}
+
+/* A settled miss someone observes: the full way, with the clock where d
+ * began (cycles: where its block began) for the walk's events, and the
+ * fetch frame's stamp reported at once, as a listener may read the stamps. */
+static NOINLINE COLD paged_miss_t paged_miss_observed(block_run_t *r, const decoded_t *d, access_t acc, uint32_t va,
+                                                      uint64_t cycles, uint64_t round)
+{
+    cmodel_t *const cm = r->cm;
+    mmu_t *const mmu = &cm->mmu;
+    tlb_entry_t *const fetch = r->fetch;
+    uint32_t hash = 0;
+    tlb_entry_t *e = mmu_find_hashing(mmu, va, &hash);
+    uint64_t walked = 0;
+    uint32_t found = 0;
+    const tlb_entry_t fetch_was = *fetch; /* compared whole: no padding (below) */
+    /* where d began: its round's start and the prefix cost before it
+     * (an access's opcode has no lean variant: its cost is the decoder's) */
+    const uint64_t start = cycles + round * r->block->cost + r->extra + d->cum_cost - cm->cost[d->op];
+    mmu_reference_at(mmu, fetch->ppn, mmu->ref_clock);
+    const trap_cause_t cause = paged_translate_found(cm, e, va, acc, start + cm->fetch_cost, &found, &walked);
+    r->extra += walked;
+    if (UNLIKELY(cause))
+        return paged_miss_fault(r, cause, acc, va);
+    const bool fetch_lost = memcmp(&fetch_was, fetch, sizeof *fetch) != 0;
+    return (paged_miss_t){cm->mem + found, fetch_lost ? UINTPTR_MAX : walked};
+}
+
+/*
+ * A fast-path data access whose shortcut missed, aligned (cycles: the clock
+ * where the block began, for the full way's events): settle, then
+ * translate -- the quick way when nobody observes (the fetch frame's stamp
+ * held back in r), else the full way -- and record a fault's trap.
  */
 static ALWAYS_INLINE paged_miss_t paged_miss(block_run_t *r, decoded_t *d, access_t acc, uint32_t va,
                                              uint64_t cycles, uint64_t round)
 {
+    paged_miss_settle(r, d, round);
+    if (UNLIKELY(r->observed))
+        return paged_miss_observed(r, d, acc, va, cycles, round);
     cmodel_t *const cm = r->cm;
     mmu_t *const mmu = &cm->mmu;
-    const block_t *b = r->block;
     tlb_entry_t *const fetch = r->fetch;
-    const uint32_t done = (uint32_t)(d - b->insn);
-    const run_pos_t here = {round, done};
-    /* fetches since the last settling: counted below if they are all */
-    uint64_t fetches = (here.round - r->settled.round) * b->n + here.index - r->settled.index;
-    /* data accesses among them iff they reach back past the instructions
-     * without one right before this (b->quiet_before) */
-    if (fetches > b->quiet_before[done]) {
-        account_tlb(mmu, fetch, b, r->settled, here);
-        fetches = 0;
-    }
-    r->settled = (run_pos_t){here.round, done + 1};
-    mmu_hit_unstamped(mmu, fetch, fetches + 1);
-    const uint64_t fetch_stamp = mmu->ref_clock += fetches + 1;
+    r->fetch_stamp = mmu->ref_clock;
+    r->fetch_ppn = fetch->ppn; /* before the fill, which may take its slot */
     uint32_t hash = 0; /* va's page's, for the fill (set only in a hashed TLB) */
     tlb_entry_t *e = mmu_find_hashing(mmu, va, &hash);
-    uint32_t pa, walk;
-    bool fetch_lost;
-    trap_cause_t cause;
-    /* the quick way is for what nobody observes: a miss, or a hit (on an
-     * entry with no shortcut yet, or one whose A or D must be set) */
-    if (UNLIKELY(r->observed)) {
-        uint64_t walked = 0;
-        uint32_t found = 0;
-        const tlb_entry_t fetch_was = *fetch; /* compared whole: no padding (below) */
-        /* where d began: its round's start and the prefix cost before it
-         * (an access's opcode has no lean variant: its cost is the decoder's) */
-        const uint64_t start = cycles + round * b->cost + r->extra + d->cum_cost - cm->cost[d->op];
-        mmu_reference_at(mmu, fetch->ppn, fetch_stamp); /* a listener may read the stamps */
-        cause = paged_translate_found(cm, e, va, acc, start + cm->fetch_cost, &found, &walked);
-        pa = found;
-        walk = (uint32_t)walked;
-        fetch_lost = memcmp(&fetch_was, fetch, sizeof *fetch) != 0;
-    } else {
-        r->fetch_stamp = fetch_stamp;
-        r->fetch_ppn = fetch->ppn; /* before the fill, which may take its slot */
-        mmu_xlate_t x;
-        bool changed;
-        cause = paged_translate_quick(cm, e, va, acc, &x, &hash, &changed);
-        pa = x.paddr;
-        walk = x.cycles;
-        /* the fill took the fetches' slot (the entry now maps another
-         * page), or a hit's A/D walk on that entry changed what it allows */
-        fetch_lost = changed && x.entry == fetch;
-    }
-    r->extra += walk;
-    if (UNLIKELY(cause)) {
-        /* the instruction word, which memory still holds (a write there
-         * retires the block), and its PC: the fetches' entry maps the
-         * block's page (a fault changed no entry) */
-        const uint32_t at = b->pa + 4 * done;
-        uint32_t raw;
-        memcpy(&raw, cm->mem + at, 4);
-        const uint32_t pc = (uint32_t)(fetch->vpn << mmu->page_shift) | (at & (mmu->page_size - 1));
-        record_trap(cm, cause, acc, raw, pc, va);
-        return (paged_miss_t){NULL, 0};
-    }
-    return (paged_miss_t){cm->mem + pa, fetch_lost ? UINTPTR_MAX : walk};
+    mmu_xlate_t x;
+    bool changed;
+    const trap_cause_t cause = paged_translate_quick(cm, e, va, acc, &x, &hash, &changed);
+    r->extra += x.cycles;
+    if (UNLIKELY(cause))
+        return paged_miss_fault(r, cause, acc, va);
+    /* the fill took the fetches' slot (the entry now maps another page), or
+     * a hit's A/D walk on that entry changed what it allows */
+    const bool fetch_lost = changed && x.entry == fetch;
+    return (paged_miss_t){cm->mem + x.paddr, fetch_lost ? UINTPTR_MAX : x.cycles};
 }
 
 /* One copy per kind of access, so that its checks fold. */

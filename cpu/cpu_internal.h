@@ -11,6 +11,7 @@
 
 #define NOINLINE __attribute__((noinline))
 #define ALWAYS_INLINE inline __attribute__((always_inline))
+#define COLD __attribute__((cold)) /* rare: laid out apart, kept small */
 
 typedef struct paged paged_t;
 typedef struct paged_shortcut paged_shortcut_t;
