@@ -551,9 +551,8 @@ typedef struct {
  * touch.  r->settled is then the place right after d (paged_miss_fault
  * reads d's index back from it).
  */
-static ALWAYS_INLINE void paged_miss_settle(block_run_t *r, const decoded_t *d, uint64_t round)
+static ALWAYS_INLINE uint64_t paged_miss_settle(mmu_t *mmu, block_run_t *r, const decoded_t *d, uint64_t round)
 {
-    mmu_t *const mmu = &r->cm->mmu;
     const block_t *b = r->block;
     const uint32_t done = (uint32_t)(d - b->insn);
     const run_pos_t here = {round, done}, settled = r->settled;
@@ -567,7 +566,7 @@ static ALWAYS_INLINE void paged_miss_settle(block_run_t *r, const decoded_t *d, 
         fetches = 0;
     }
     mmu_hit_unstamped(mmu, r->fetch, fetches + 1);
-    mmu->ref_clock += fetches + 1;
+    return mmu->ref_clock += fetches + 1;
 }
 
 /* A miss's fault, settled (paged_miss_settle): record its trap.  The
@@ -620,13 +619,13 @@ static NOINLINE COLD paged_miss_t paged_miss_observed(block_run_t *r, const deco
 static ALWAYS_INLINE paged_miss_t paged_miss(block_run_t *r, decoded_t *d, access_t acc, uint32_t va,
                                              uint64_t cycles, uint64_t round)
 {
-    paged_miss_settle(r, d, round);
-    if (UNLIKELY(r->observed))
-        return paged_miss_observed(r, d, acc, va, cycles, round);
     cmodel_t *const cm = r->cm;
     mmu_t *const mmu = &cm->mmu;
+    const uint64_t fetch_stamp = paged_miss_settle(mmu, r, d, round);
+    if (UNLIKELY(r->observed))
+        return paged_miss_observed(r, d, acc, va, cycles, round);
     tlb_entry_t *const fetch = r->fetch;
-    r->fetch_stamp = mmu->ref_clock;
+    r->fetch_stamp = fetch_stamp;
     r->fetch_ppn = fetch->ppn; /* before the fill, which may take its slot */
     uint32_t hash = 0; /* va's page's, for the fill (set only in a hashed TLB) */
     tlb_entry_t *e = mmu_find_hashing(mmu, va, &hash);
