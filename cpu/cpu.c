@@ -624,9 +624,8 @@ static ALWAYS_INLINE paged_miss_t paged_miss(block_run_t *r, decoded_t *d, acces
     const uint64_t fetch_stamp = paged_miss_settle(mmu, r, d, round);
     if (UNLIKELY(r->observed))
         return paged_miss_observed(r, d, acc, va, cycles, round);
-    tlb_entry_t *const fetch = r->fetch;
     r->fetch_stamp = fetch_stamp;
-    r->fetch_ppn = fetch->ppn; /* before the fill, which may take its slot */
+    r->fetch_ppn = r->fetch->ppn; /* before the fill, which may take its slot */
     uint32_t hash = 0; /* va's page's, for the fill (set only in a hashed TLB) */
     tlb_entry_t *e = mmu_find_hashing(mmu, va, &hash);
     mmu_xlate_t x;
@@ -637,7 +636,7 @@ static ALWAYS_INLINE paged_miss_t paged_miss(block_run_t *r, decoded_t *d, acces
         return paged_miss_fault(r, cause, acc, va);
     /* the fill took the fetches' slot (the entry now maps another page), or
      * a hit's A/D walk on that entry changed what it allows */
-    const bool fetch_lost = changed && x.entry == fetch;
+    const bool fetch_lost = changed && x.entry == r->fetch;
     return (paged_miss_t){cm->mem + x.paddr, fetch_lost ? UINTPTR_MAX : x.cycles};
 }
 
