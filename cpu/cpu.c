@@ -278,7 +278,11 @@ typedef struct {
     cmodel_t *cm;
     const block_t *block;
     tlb_entry_t *fetch;       /* the entry the block's fetches hit          */
-    run_pos_t settled;        /* TLB accounting is done for positions before this */
+    uint64_t settled;         /* TLB accounting is done for the fetches
+                                 before this one, counted from the run's
+                                 start across rounds (round * n + index:
+                                 a miss finds the fetches since with one
+                                 subtraction; run_pos_of)                   */
     uint64_t extra;           /* walk cycles of the block's run so far       */
     uint64_t fetch_stamp;     /* the frame stamp of the fetches' latest hit a
                                  miss counted, held back until the block
@@ -457,6 +461,15 @@ static ALWAYS_INLINE void touch_data(mmu_t *mmu, const decoded_t *d, uint64_t st
         mmu_hit_late(mmu, d->shortcut->entry, stamp);
 }
 
+/* Fetch number `at` of block b's run (counted from its start across
+ * rounds) as a place in the run. */
+static ALWAYS_INLINE run_pos_t run_pos_of(const block_t *b, uint64_t at)
+{
+    if (LIKELY(at < b->n)) /* the first round: no division */
+        return (run_pos_t){0, (uint32_t)at};
+    return (run_pos_t){at / b->n, (uint32_t)(at % b->n)};
+}
+
 /* Data accesses of the block run before position at. */
 static ALWAYS_INLINE uint64_t data_before(const block_t *b, run_pos_t at)
 {
@@ -507,25 +520,27 @@ static ALWAYS_INLINE void account_tlb_as(mmu_t *mmu, tlb_entry_t *fetch, const b
     touch_data(mmu, d, stamp + 2);
 }
 
-static NOINLINE void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, run_pos_t from, run_pos_t to)
+/* account_tlb_as from the settled place `from` (a fetch's number, as
+ * block_run_t.settled counts them) to position `to`. */
+static NOINLINE void account_tlb(mmu_t *mmu, tlb_entry_t *fetch, const block_t *b, uint64_t from, run_pos_t to)
 {
-    if (!from.round && !from.index && to.round == 1 && !to.index) /* one whole round from the start */
-        account_tlb_as(mmu, fetch, b, from, to, true);
+    if (!from && to.round == 1 && !to.index) /* one whole round from the start */
+        account_tlb_as(mmu, fetch, b, (run_pos_t){0, 0}, to, true);
     else
-        account_tlb_as(mmu, fetch, b, from, to, false);
+        account_tlb_as(mmu, fetch, b, run_pos_of(b, from), to, false);
 }
 
 /* Settle the TLB accounting of block run r up to position `here` if the
- * record that instruction made the round before is not settled yet. */
+ * record that instruction made the round before is not settled yet (its
+ * place, a round before here, is not before r->settled). */
 static NOINLINE void settle_before(mmu_t *mmu, block_run_t *r, run_pos_t here)
 {
-    const run_pos_t settled = r->settled;
-    const bool unsettled = here.round && (here.round - 1 > settled.round ||
-                                          (here.round - 1 == settled.round && here.index >= settled.index));
-    if (!unsettled)
+    const block_t *b = r->block;
+    const uint64_t at = here.round * b->n + here.index;
+    if (at < r->settled + b->n) /* also the first round's: at < n */
         return;
-    account_tlb(mmu, r->fetch, r->block, settled, here);
-    r->settled = here;
+    account_tlb(mmu, r->fetch, b, r->settled, here);
+    r->settled = at;
 }
 
 _Static_assert(sizeof(tlb_entry_t) == 16, "tlb_entry_t has no padding bytes for memcmp to see");
@@ -555,14 +570,14 @@ static ALWAYS_INLINE uint64_t paged_miss_settle(mmu_t *mmu, block_run_t *r, cons
 {
     const block_t *b = r->block;
     const uint32_t done = (uint32_t)(d - b->insn);
-    const run_pos_t here = {round, done}, settled = r->settled;
-    r->settled = (run_pos_t){round, done + 1};
+    const uint64_t at = round * b->n + done, settled = r->settled;
+    r->settled = at + 1;
     /* fetches since the last settling: counted below if they are all */
-    uint64_t fetches = (here.round - settled.round) * b->n + here.index - settled.index;
+    uint64_t fetches = at - settled;
     /* data accesses among them iff they reach back past the instructions
      * without one right before this (b->quiet_before) */
     if (fetches > b->quiet_before[done]) {
-        account_tlb(mmu, r->fetch, b, settled, here);
+        account_tlb(mmu, r->fetch, b, settled, (run_pos_t){round, done});
         fetches = 0;
     }
     mmu_hit_unstamped(mmu, r->fetch, fetches + 1);
@@ -576,7 +591,8 @@ static ALWAYS_INLINE uint64_t paged_miss_settle(mmu_t *mmu, block_run_t *r, cons
 static NOINLINE COLD paged_miss_t paged_miss_fault(block_run_t *r, trap_cause_t cause, access_t acc, uint32_t va)
 {
     cmodel_t *const cm = r->cm;
-    const uint32_t at = r->block->pa + 4 * (r->settled.index - 1); /* settled is right after the instruction */
+    const block_t *b = r->block;
+    const uint32_t at = b->pa + 4 * (uint32_t)((r->settled - 1) % b->n); /* settled is right after the instruction */
     uint32_t raw;
     memcpy(&raw, cm->mem + at, 4);
     const uint32_t pc = (uint32_t)(r->fetch->vpn << cm->mmu.page_shift) | (at & (cm->mmu.page_size - 1));
@@ -584,14 +600,17 @@ static NOINLINE COLD paged_miss_t paged_miss_fault(block_run_t *r, trap_cause_t 
     return (paged_miss_t){NULL, 0};
 }
 
-/* A settled miss someone observes: the full way, with the clock where d
- * began (cycles: where its block began) for the walk's events, and the
- * fetch frame's stamp reported at once, as a listener may read the stamps. */
+/* A miss someone observes: settled, then the full way, with the clock where
+ * d began (cycles: where its block began) for the walk's events, and the
+ * fetch frame's stamp reported at once, as a listener may read the stamps.
+ * Apart from the quick way, which then holds fewer values across its
+ * settling. */
 static NOINLINE COLD paged_miss_t paged_miss_observed(block_run_t *r, const decoded_t *d, access_t acc, uint32_t va,
                                                       uint64_t cycles, uint64_t round)
 {
     cmodel_t *const cm = r->cm;
     mmu_t *const mmu = &cm->mmu;
+    const uint64_t fetch_stamp = paged_miss_settle(mmu, r, d, round);
     tlb_entry_t *const fetch = r->fetch;
     uint32_t hash = 0;
     tlb_entry_t *e = mmu_find_hashing(mmu, va, &hash);
@@ -601,7 +620,7 @@ static NOINLINE COLD paged_miss_t paged_miss_observed(block_run_t *r, const deco
     /* where d began: its round's start and the prefix cost before it
      * (an access's opcode has no lean variant: its cost is the decoder's) */
     const uint64_t start = cycles + round * r->block->cost + r->extra + d->cum_cost - cm->cost[d->op];
-    mmu_reference_at(mmu, fetch->ppn, mmu->ref_clock);
+    mmu_reference_at(mmu, fetch->ppn, fetch_stamp);
     const trap_cause_t cause = paged_translate_found(cm, e, va, acc, start + cm->fetch_cost, &found, &walked);
     r->extra += walked;
     if (UNLIKELY(cause))
@@ -619,11 +638,11 @@ static NOINLINE COLD paged_miss_t paged_miss_observed(block_run_t *r, const deco
 static ALWAYS_INLINE paged_miss_t paged_miss(block_run_t *r, decoded_t *d, access_t acc, uint32_t va,
                                              uint64_t cycles, uint64_t round)
 {
+    if (UNLIKELY(r->observed))
+        return paged_miss_observed(r, d, acc, va, cycles, round);
     cmodel_t *const cm = r->cm;
     mmu_t *const mmu = &cm->mmu;
     const uint64_t fetch_stamp = paged_miss_settle(mmu, r, d, round);
-    if (UNLIKELY(r->observed))
-        return paged_miss_observed(r, d, acc, va, cycles, round);
     r->fetch_stamp = fetch_stamp;
     r->fetch_ppn = r->fetch->ppn; /* before the fill, which may take its slot */
     uint32_t hash = 0; /* va's page's, for the fill (set only in a hashed TLB) */
@@ -1484,7 +1503,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
                 e.room = room_after;
                 goto round; /* the block cannot have changed: a write to it ends the round */
             }
-            if (!(e.round | run.settled.index)) { /* the first round, and settled.round is 0 in it */
+            if (!(e.round | run.settled)) { /* the first round, with nothing settled */
                 /* one whole round from the start, the commonest: no
                  * multiplications, its fetch entry is intact, and no walk
                  * added cycles (a miss settles) */
@@ -1501,7 +1520,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
                     b->chain_after = e.chain_clock += b->accesses;
                 } else {
                     account_block(&h, b, 1, 0);
-                    account_tlb(&cm->mmu, fetch, b, (run_pos_t){0, 0}, (run_pos_t){1, 0});
+                    account_tlb(&cm->mmu, fetch, b, 0, (run_pos_t){1, 0});
                 }
                 if (paged_linked(b, next_pc - pc, link_epoch)) { /* followed here: pc and b in registers */
                     pc = next_pc;
@@ -1543,7 +1562,7 @@ static NOINLINE stop_t run_paged(cmodel_t *cm, uint64_t limit)
         account_block(&h, b, e.round, done);
         account_block_left(&cm->mmu, &run, (run_pos_t){e.round, done});
         run.extra = 0;
-        run.settled = (run_pos_t){0, 0};
+        run.settled = 0;
         link_epoch = cm->link_epoch; /* a miss or a write to decoded code may have bumped it */
         if (round_ended && ex == EX_END) { /* not split: `fetch` still maps the page */
             prev = b;
