@@ -159,6 +159,12 @@ static ALWAYS_INLINE trap_cause_t paged_translate_as(cmodel_t *cm, tlb_entry_t *
 static ALWAYS_INLINE trap_cause_t paged_translate_quick(cmodel_t *cm, tlb_entry_t *e, uint32_t va, access_t acc,
                                                         mmu_xlate_t *x, const uint32_t *hash, bool *changed)
 {
+    if (!e && mmu_miss_settled(&cm->mmu, va, acc, cm->s.priv, x, hash)) { /* the usual miss */
+        if (changed)
+            *changed = true;
+        paged_forget_entry(cm->paged, x->entry);
+        return TRAP_NONE;
+    }
     return paged_translate_x(cm, e, va, acc, 0, x, false, hash, changed);
 }
 

@@ -257,7 +257,8 @@ walk_tables(const walker_t *w, const walk_mem_t *m, walk_load_fn load, walk_stor
     pte_t pte = {0};
     for (uint32_t level = 0; cause == TRAP_NONE && level < levels; level++) {
         const uint64_t at = table + 4u * (uint64_t)walk_index(g, levels, vaddr, level);
-        if ((int64_t)at > m->bounds->pte_last) {
+        /* the quick walk's root table lies wholly in memory (walk_quick_levels) */
+        if (!(settled_only && level == 0) && (int64_t)at > m->bounds->pte_last) {
             cause = TRAP_BUS;
             break;
         }
@@ -312,27 +313,46 @@ __attribute__((always_inline)) static inline trap_cause_t walk_host(const walker
                        record ? WALK_RECORDED : WALK_PLAIN, 0);
 }
 
-/* The quick walk (WALK_SETTLED) over host memory for the registers regs
- * (PTBR, and PTLR with one level): TRAP_NONE with out's paddr, pte, steps
- * and cycles (nothing written back), or WALK_AGAIN (out left undefined,
- * memory unchanged).  One copy per number of levels, each unrolled. */
+/* The number of levels the quick walk (walk_host_settled) runs for the
+ * tables at ptbr (and ptlr, as the walk takes it): the geometry's when the
+ * root table lies wholly in memory as b bounds it (with one level and a
+ * PTLR, its entries below PTLR), so that the quick walk's root PTE needs no
+ * bound test; else 0, and the quick walk always gives up.  The registers
+ * decide it, so it is computed when they are set (mmu_set). */
+static inline uint32_t walk_quick_levels(const walker_t *w, const walk_bounds_t *b, uint32_t ptbr, uint32_t ptlr)
+{
+    const paging_geometry_t *g = &w->geo;
+    int64_t entries = (int64_t)1 << g->index_bits[0];
+    if (g->levels == 1 && ptlr && ptlr < entries)
+        entries = ptlr;
+    return (int64_t)ptbr + 4 * (entries - 1) <= b->pte_last ? g->levels : 0;
+}
+
+/* The quick walk (WALK_SETTLED) over host memory for the tables at ptbr
+ * (ptlr: PTLR, read with one level), `levels` as walk_quick_levels gave it
+ * for them: TRAP_NONE with out's paddr, pte, steps and cycles (nothing
+ * written back), or WALK_AGAIN (out left undefined, memory unchanged).  One
+ * copy per number of levels, each unrolled. */
 __attribute__((always_inline)) static inline trap_cause_t walk_host_settled(const walker_t *w, const walk_mem_t *m,
-                                                                           const mmu_regs_t *regs, uint32_t vaddr,
+                                                                           uint32_t levels, uint32_t ptbr,
+                                                                           const uint32_t *ptlr, uint32_t vaddr,
                                                                            access_t access, priv_t priv,
                                                                            walk_result_t *out)
 {
     if (vaddr & w->geo.va_above) /* here once, not in each copy (walk_tables finds it done) */
         return WALK_AGAIN;
-    switch (w->geo.levels) {
+    switch (levels) {
     case 1:
-        return walk_tables(w, m, walk_host_load, walk_host_store, regs->ptbr, regs->ptlr, vaddr, access, priv, out,
+        return walk_tables(w, m, walk_host_load, walk_host_store, ptbr, *ptlr, vaddr, access, priv, out,
                            WALK_SETTLED, 1);
     case 2: /* PTLR bounds one level only */
-        return walk_tables(w, m, walk_host_load, walk_host_store, regs->ptbr, 0, vaddr, access, priv, out,
-                           WALK_SETTLED, 2);
-    default:
-        return walk_tables(w, m, walk_host_load, walk_host_store, regs->ptbr, 0, vaddr, access, priv, out,
-                           WALK_SETTLED, 3);
+        return walk_tables(w, m, walk_host_load, walk_host_store, ptbr, 0, vaddr, access, priv, out, WALK_SETTLED,
+                           2);
+    case 3:
+        return walk_tables(w, m, walk_host_load, walk_host_store, ptbr, 0, vaddr, access, priv, out, WALK_SETTLED,
+                           3);
+    default: /* the root table does not lie wholly in memory */
+        return WALK_AGAIN;
     }
 }
 
