@@ -244,7 +244,8 @@ static inline __attribute__((always_inline)) bool mmu_miss_settled(mmu_t *mmu, u
     const uint32_t ppn = pte_ppn(r.pte);
     tlb_entry_t *e = tlb_fill_hashed(mmu->tlb, va >> mmu->page_shift, mmu->asid, ppn, pte_perm(r.pte), NULL, hash);
     mmu_reference_at(mmu, ppn, ++mmu->ref_clock);
-    *out = (mmu_xlate_t){.paddr = r.paddr, .cycles = r.cycles, .entry = e, .filled = true};
+    /* the cycles from the walker, not r: loaded here, they need no stack slot across the fill */
+    *out = (mmu_xlate_t){.paddr = r.paddr, .cycles = mmu->walker.settled_cycles, .entry = e, .filled = true};
     return true;
 }
 
