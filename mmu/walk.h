@@ -271,7 +271,10 @@ walk_tables(const walker_t *w, const walk_mem_t *m, walk_load_fn load, walk_stor
             out->pte_read[steps] = pte;
         }
         steps++;
-        if (leaf && walk_leaf_settled(w, pte, access, priv)) {
+        /* a settled leaf is the quick walk's usual end, and rare in a plain
+         * one (which runs when the quick walk gave up) */
+        if (leaf && (kind == WALK_RECORDED ? walk_leaf_settled(w, pte, access, priv)
+                                           : __builtin_expect(walk_leaf_settled(w, pte, access, priv), settled_only))) {
             cause = walk_leaf_frame(g, m, pte, vaddr, &paddr);
             break;
         }
