@@ -51,6 +51,7 @@ void mmu_set(mmu_t *mmu, const mmu_regs_t *regs)
     mmu->regs = *regs;
     mmu->asid = regs->asid & mmu->tlb->asid_mask;
     mmu->quick_levels = walk_quick_levels(&mmu->walker, &mmu->walk_bounds, regs->ptbr, regs->ptlr);
+    mmu->quick_root = mmu->quick_levels ? mmu->mem + regs->ptbr : NULL;
     seg_flush(&mmu->seg);
 }
 

@@ -59,6 +59,7 @@ typedef struct {
     walker_t walker;
     walk_bounds_t walk_bounds; /* mem_size as the walker tests it           */
     uint32_t quick_levels;  /* the quick walk's levels for regs (walk_quick_levels) */
+    const uint8_t *quick_root; /* with them, mem + regs.ptbr (else NULL)     */
     seg_unit_t seg;         /* segmented mode's descriptor cache (seg.h)     */
     mmu_counters_t cnt;
     frame_refs_t refs;      /* per-frame stamps and bits, if cfg.track_refs  */
@@ -234,10 +235,11 @@ static inline __attribute__((always_inline)) bool mmu_miss_settled(mmu_t *mmu, u
                                                                    priv_t priv, mmu_xlate_t *out,
                                                                    const uint32_t *hash)
 {
-    const walk_mem_t m = {.mem = mmu->mem, .bounds = &mmu->walk_bounds};
+    const walk_mem_t m = {.mem = mmu->mem, .bounds = &mmu->walk_bounds, .root = mmu->quick_root};
     walk_result_t r;
-    if (__builtin_expect(walk_host_settled(&mmu->walker, &m, mmu->quick_levels, mmu->regs.ptbr, &mmu->regs.ptlr, va, acc,
-                                           priv, &r) != TRAP_NONE, 0))
+    if (__builtin_expect(walk_host_settled(&mmu->walker, &m, mmu->quick_levels, &mmu->regs.ptlr, va, acc, priv, &r) !=
+                             TRAP_NONE,
+                         0))
         return false;
     mmu->tlb->misses++;
     mmu->cnt.quick_walks++;

@@ -131,6 +131,8 @@ typedef struct {
     uint8_t *mem;               /* host memory (host accessors)        */
     const walk_io_t *io;        /* the functions (io accessors)        */
     const walk_bounds_t *bounds;
+    const uint8_t *root;        /* the quick walk's root table in host memory
+                                   (walk_host_settled; NULL for the others) */
 } walk_mem_t;
 
 typedef uint32_t (*walk_load_fn)(const walk_mem_t *m, uint64_t pte_addr);
@@ -263,7 +265,10 @@ walk_tables(const walker_t *w, const walk_mem_t *m, walk_load_fn load, walk_stor
             break;
         }
         pte_addr = (uint32_t)at;
-        pte = (pte_t){load(m, at)};
+        if (settled_only && level == 0) /* one load from the host address of the root */
+            pte = (pte_t){walk_read_le32(m->root + 4 * walk_index(g, levels, vaddr, 0))};
+        else
+            pte = (pte_t){load(m, at)};
         const bool leaf = level + 1 == levels;
         if (kind == WALK_RECORDED) {
             out->level[steps] = level;
@@ -331,29 +336,28 @@ static inline uint32_t walk_quick_levels(const walker_t *w, const walk_bounds_t 
     return (int64_t)ptbr + 4 * (entries - 1) <= b->pte_last ? g->levels : 0;
 }
 
-/* The quick walk (WALK_SETTLED) over host memory for the tables at ptbr
- * (ptlr: PTLR, read with one level), `levels` as walk_quick_levels gave it
- * for them: TRAP_NONE with out's paddr, pte, steps and cycles (nothing
- * written back), or WALK_AGAIN (out left undefined, memory unchanged).  One
- * copy per number of levels, each unrolled. */
+/* The quick walk (WALK_SETTLED) over host memory for the tables whose root
+ * m->root holds (at PTBR, in host memory; ptlr: PTLR, read with one level),
+ * `levels` as walk_quick_levels gave it for them: TRAP_NONE with out's
+ * paddr, pte, steps and cycles (nothing written back), or WALK_AGAIN (out
+ * left undefined, memory unchanged).  One copy per number of levels, each
+ * unrolled. */
 __attribute__((always_inline)) static inline trap_cause_t walk_host_settled(const walker_t *w, const walk_mem_t *m,
-                                                                           uint32_t levels, uint32_t ptbr,
-                                                                           const uint32_t *ptlr, uint32_t vaddr,
-                                                                           access_t access, priv_t priv,
-                                                                           walk_result_t *out)
+                                                                           uint32_t levels, const uint32_t *ptlr,
+                                                                           uint32_t vaddr, access_t access,
+                                                                           priv_t priv, walk_result_t *out)
 {
     if (vaddr & w->geo.va_above) /* here once, not in each copy (walk_tables finds it done) */
         return WALK_AGAIN;
+    /* the root's PTE is read through m->root, so PTBR is not passed on */
     switch (levels) {
     case 1:
-        return walk_tables(w, m, walk_host_load, walk_host_store, ptbr, *ptlr, vaddr, access, priv, out,
-                           WALK_SETTLED, 1);
+        return walk_tables(w, m, walk_host_load, walk_host_store, 0, *ptlr, vaddr, access, priv, out, WALK_SETTLED,
+                           1);
     case 2: /* PTLR bounds one level only */
-        return walk_tables(w, m, walk_host_load, walk_host_store, ptbr, 0, vaddr, access, priv, out, WALK_SETTLED,
-                           2);
+        return walk_tables(w, m, walk_host_load, walk_host_store, 0, 0, vaddr, access, priv, out, WALK_SETTLED, 2);
     case 3:
-        return walk_tables(w, m, walk_host_load, walk_host_store, ptbr, 0, vaddr, access, priv, out, WALK_SETTLED,
-                           3);
+        return walk_tables(w, m, walk_host_load, walk_host_store, 0, 0, vaddr, access, priv, out, WALK_SETTLED, 3);
     default: /* the root table does not lie wholly in memory */
         return WALK_AGAIN;
     }

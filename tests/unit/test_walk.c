@@ -417,7 +417,6 @@ static void test_quick_walk_agrees(void **state)
         walker_t w;
         walker_init(&w, &cfg);
         const walk_bounds_t bounds = walk_bounds(&w, mem_size);
-        const walk_mem_t m = {.mem = mem, .bounds = &bounds};
         const uint32_t frames = mem_size >> cfg.page_shift;
         const uint32_t ptbr = rnd(16) ? rnd(mem_size) & ~3u : rnd(UINT32_MAX);
         const uint32_t ptlr = rnd(2) ? 0 : rnd(1u << (cfg.va_bits - cfg.page_shift));
@@ -438,7 +437,8 @@ static void test_quick_walk_agrees(void **state)
         const bool settled = settled_by_the_rules(&w.geo, mem_size, ptbr, ptlr, vaddr, access, priv, &paddr);
         walk_result_t quick, full;
         const uint32_t levels = walk_quick_levels(&w, &bounds, ptbr, ptlr);
-        const trap_cause_t q = walk_host_settled(&w, &m, levels, ptbr, &ptlr, vaddr, access, priv, &quick);
+        const walk_mem_t m = {.mem = mem, .bounds = &bounds, .root = levels ? mem + ptbr : NULL};
+        const trap_cause_t q = walk_host_settled(&w, &m, levels, &ptlr, vaddr, access, priv, &quick);
         const trap_cause_t f = mmu_walk(&w, mem, mem_size, ptbr, ptlr, vaddr, access, priv, &full);
         assert_int_equal(levels, root_fits(&w.geo, mem_size, ptbr, ptlr) ? cfg.levels : 0);
         assert_int_equal(q == TRAP_NONE, settled && levels != 0);
