@@ -266,7 +266,7 @@ walk_tables(const walker_t *w, const walk_mem_t *m, walk_load_fn load, walk_stor
         }
         pte_addr = (uint32_t)at;
         if (settled_only && level == 0) /* one load from the host address of the root */
-            pte = (pte_t){walk_read_le32(m->root + 4 * walk_index(g, levels, vaddr, 0))};
+            pte = (pte_t){walk_read_le32(m->root + 4 * (uintptr_t)walk_index(g, levels, vaddr, 0))};
         else
             pte = (pte_t){load(m, at)};
         const bool leaf = level + 1 == levels;
