@@ -155,10 +155,18 @@ static ALWAYS_INLINE trap_cause_t paged_translate_as(cmodel_t *cm, tlb_entry_t *
 
 /* A translation nobody observes (no record, no listener), the lookup done
  * (hash: as mmu_find_hashing set it): paged_translate_x with the unit's
- * walk and fill quick (mmu_translate_as with `record` false). */
+ * walk and fill quick (mmu_translate_as with `record` false), the usual
+ * miss through mmu_miss_settled first, what paged_translate_x does after a
+ * fill done here. */
 static ALWAYS_INLINE trap_cause_t paged_translate_quick(cmodel_t *cm, tlb_entry_t *e, uint32_t va, access_t acc,
                                                         mmu_xlate_t *x, const uint32_t *hash, bool *changed)
 {
+    if (!e && mmu_miss_settled(&cm->mmu, va, acc, cm->s.priv, x, hash)) { /* the usual miss */
+        if (changed)
+            *changed = true;
+        paged_forget_entry(cm->paged, x->entry);
+        return TRAP_NONE;
+    }
     return paged_translate_x(cm, e, va, acc, 0, x, false, hash, changed);
 }
 

@@ -50,6 +50,8 @@ void mmu_set(mmu_t *mmu, const mmu_regs_t *regs)
 {
     mmu->regs = *regs;
     mmu->asid = regs->asid & mmu->tlb->asid_mask;
+    mmu->quick_levels = walk_quick_levels(&mmu->walker, &mmu->walk_bounds, regs->ptbr, regs->ptlr);
+    mmu->quick_root = mmu->quick_levels ? mmu->mem + regs->ptbr : NULL;
     seg_flush(&mmu->seg);
 }
 
@@ -82,6 +84,8 @@ trap_cause_t mmu_translate_found(mmu_t *mmu, tlb_entry_t *e, uint32_t va, access
 {
     if (rx || ev_enabled(mmu->bus))
         return mmu_translate_as(mmu, e, va, acc, priv, now, rx, out, true, NULL);
+    if (!e && mmu_miss_settled(mmu, va, acc, priv, out, NULL))
+        return TRAP_NONE;
     return mmu_translate_as(mmu, e, va, acc, priv, now, NULL, out, false, NULL);
 }
 

@@ -58,6 +58,8 @@ typedef struct {
     tlb_t *tlb;
     walker_t walker;
     walk_bounds_t walk_bounds; /* mem_size as the walker tests it           */
+    uint32_t quick_levels;  /* the quick walk's levels for regs (walk_quick_levels) */
+    const uint8_t *quick_root; /* with them, mem + regs.ptbr (else NULL)     */
     seg_unit_t seg;         /* segmented mode's descriptor cache (seg.h)     */
     mmu_counters_t cnt;
     frame_refs_t refs;      /* per-frame stamps and bits, if cfg.track_refs  */
@@ -205,16 +207,6 @@ static inline __attribute__((always_inline)) trap_cause_t mmu_walk_counted(mmu_t
                                                                walk_result_t *r, mmu_xlate_t *out, const bool record)
 {
     const walk_mem_t m = {.mem = mmu->mem, .bounds = &mmu->walk_bounds};
-    /* a miss nobody observes tries the quick walk first (the usual leaf:
-     * nothing written back) and walks the plain way only if that gives up */
-    if (!record && why == EV_TLB_MISS &&
-        __builtin_expect(walk_host_settled(&mmu->walker, &m, &mmu->regs, va, acc, priv, r) ==
-                             TRAP_NONE,
-                         1)) {
-        mmu->cnt.quick_walks++;
-        out->cycles += r->cycles;
-        return TRAP_NONE;
-    }
     trap_cause_t cause = walk_host(&mmu->walker, &m, mmu->regs.ptbr, mmu->regs.ptlr, va, acc, priv, r,
                                    record);
     mmu->cnt.walks++;
@@ -229,7 +221,40 @@ static inline __attribute__((always_inline)) trap_cause_t mmu_walk_counted(mmu_t
     return cause;
 }
 
-/* hash: NULL, or the page's hash as mmu_find_hashing set it (for the fill). */
+/*
+ * The usual miss when nobody observes (no record, no listener; va's page
+ * looked up and not found, hash as mmu_find_hashing set it): the quick walk
+ * (walk_host_settled: a settled leaf, nothing written back), the fill and
+ * the frame's stamp, with *out as mmu_translate_as would set it (paddr,
+ * cycles, the entry filled).  False, having changed nothing, when the quick
+ * walk gives up: then mmu_translate_as translates it (a fault, a leaf to
+ * write back).  Its own function, so that a caller's test of what the rare
+ * ways do (a written PTE, a fault) folds away after it.
+ */
+static inline __attribute__((always_inline)) bool mmu_miss_settled(mmu_t *mmu, uint32_t va, access_t acc,
+                                                                   priv_t priv, mmu_xlate_t *out,
+                                                                   const uint32_t *hash)
+{
+    const walk_mem_t m = {.mem = mmu->mem, .bounds = &mmu->walk_bounds, .root = mmu->quick_root};
+    walk_result_t r;
+    if (__builtin_expect(walk_host_settled(&mmu->walker, &m, mmu->quick_levels, &mmu->regs.ptlr, va, acc, priv, &r) !=
+                             TRAP_NONE,
+                         0))
+        return false;
+    mmu->tlb->misses++;
+    mmu->cnt.quick_walks++;
+    const uint32_t ppn = pte_ppn(r.pte);
+    tlb_entry_t *e = tlb_fill_hashed(mmu->tlb, va >> mmu->page_shift, mmu->asid, ppn, pte_perm(r.pte), NULL, hash);
+    mmu_reference_at(mmu, ppn, ++mmu->ref_clock);
+    /* the cycles from the walker, not r: loaded here, they need no stack slot across the fill */
+    *out = (mmu_xlate_t){.paddr = r.paddr, .cycles = mmu->walker.settled_cycles, .entry = e, .filled = true};
+    return true;
+}
+
+/* hash: NULL, or the page's hash as mmu_find_hashing set it (for the fill).
+ * A miss walks the plain way when `record` is false: its callers try
+ * mmu_miss_settled first, so that the quick walk's values need not live on
+ * into this one (gcc kept them for its second try, in stack slots). */
 static inline __attribute__((always_inline)) trap_cause_t
 mmu_translate_as(mmu_t *mmu, tlb_entry_t *e, uint32_t va, access_t acc, priv_t priv, uint64_t now, retire_xlate_t *rx,
                 mmu_xlate_t *out, const bool record, const uint32_t *hash)

@@ -131,6 +131,8 @@ typedef struct {
     uint8_t *mem;               /* host memory (host accessors)        */
     const walk_io_t *io;        /* the functions (io accessors)        */
     const walk_bounds_t *bounds;
+    const uint8_t *root;        /* the quick walk's root table in host memory
+                                   (walk_host_settled; NULL for the others) */
 } walk_mem_t;
 
 typedef uint32_t (*walk_load_fn)(const walk_mem_t *m, uint64_t pte_addr);
@@ -257,12 +259,16 @@ walk_tables(const walker_t *w, const walk_mem_t *m, walk_load_fn load, walk_stor
     pte_t pte = {0};
     for (uint32_t level = 0; cause == TRAP_NONE && level < levels; level++) {
         const uint64_t at = table + 4u * (uint64_t)walk_index(g, levels, vaddr, level);
-        if ((int64_t)at > m->bounds->pte_last) {
+        /* the quick walk's root table lies wholly in memory (walk_quick_levels) */
+        if (!(settled_only && level == 0) && (int64_t)at > m->bounds->pte_last) {
             cause = TRAP_BUS;
             break;
         }
         pte_addr = (uint32_t)at;
-        pte = (pte_t){load(m, at)};
+        if (settled_only && level == 0) /* one load from the host address of the root */
+            pte = (pte_t){walk_read_le32(m->root + 4 * (uintptr_t)walk_index(g, levels, vaddr, 0))};
+        else
+            pte = (pte_t){load(m, at)};
         const bool leaf = level + 1 == levels;
         if (kind == WALK_RECORDED) {
             out->level[steps] = level;
@@ -270,7 +276,10 @@ walk_tables(const walker_t *w, const walk_mem_t *m, walk_load_fn load, walk_stor
             out->pte_read[steps] = pte;
         }
         steps++;
-        if (leaf && walk_leaf_settled(w, pte, access, priv)) {
+        /* a settled leaf is the quick walk's usual end, and rare in a plain
+         * one (which runs when the quick walk gave up) */
+        if (leaf && (kind == WALK_RECORDED ? walk_leaf_settled(w, pte, access, priv)
+                                           : __builtin_expect(walk_leaf_settled(w, pte, access, priv), settled_only))) {
             cause = walk_leaf_frame(g, m, pte, vaddr, &paddr);
             break;
         }
@@ -312,27 +321,45 @@ __attribute__((always_inline)) static inline trap_cause_t walk_host(const walker
                        record ? WALK_RECORDED : WALK_PLAIN, 0);
 }
 
-/* The quick walk (WALK_SETTLED) over host memory for the registers regs
- * (PTBR, and PTLR with one level): TRAP_NONE with out's paddr, pte, steps
- * and cycles (nothing written back), or WALK_AGAIN (out left undefined,
- * memory unchanged).  One copy per number of levels, each unrolled. */
+/* The number of levels the quick walk (walk_host_settled) runs for the
+ * tables at ptbr (and ptlr, as the walk takes it): the geometry's when the
+ * root table lies wholly in memory as b bounds it (with one level and a
+ * PTLR, its entries below PTLR), so that the quick walk's root PTE needs no
+ * bound test; else 0, and the quick walk always gives up.  The registers
+ * decide it, so it is computed when they are set (mmu_set). */
+static inline uint32_t walk_quick_levels(const walker_t *w, const walk_bounds_t *b, uint32_t ptbr, uint32_t ptlr)
+{
+    const paging_geometry_t *g = &w->geo;
+    int64_t entries = (int64_t)1 << g->index_bits[0];
+    if (g->levels == 1 && ptlr && ptlr < entries)
+        entries = ptlr;
+    return (int64_t)ptbr + 4 * (entries - 1) <= b->pte_last ? g->levels : 0;
+}
+
+/* The quick walk (WALK_SETTLED) over host memory for the tables whose root
+ * m->root holds (at PTBR, in host memory; ptlr: PTLR, read with one level),
+ * `levels` as walk_quick_levels gave it for them: TRAP_NONE with out's
+ * paddr, pte, steps and cycles (nothing written back), or WALK_AGAIN (out
+ * left undefined, memory unchanged).  One copy per number of levels, each
+ * unrolled. */
 __attribute__((always_inline)) static inline trap_cause_t walk_host_settled(const walker_t *w, const walk_mem_t *m,
-                                                                           const mmu_regs_t *regs, uint32_t vaddr,
-                                                                           access_t access, priv_t priv,
-                                                                           walk_result_t *out)
+                                                                           uint32_t levels, const uint32_t *ptlr,
+                                                                           uint32_t vaddr, access_t access,
+                                                                           priv_t priv, walk_result_t *out)
 {
     if (vaddr & w->geo.va_above) /* here once, not in each copy (walk_tables finds it done) */
         return WALK_AGAIN;
-    switch (w->geo.levels) {
+    /* the root's PTE is read through m->root, so PTBR is not passed on */
+    switch (levels) {
     case 1:
-        return walk_tables(w, m, walk_host_load, walk_host_store, regs->ptbr, regs->ptlr, vaddr, access, priv, out,
-                           WALK_SETTLED, 1);
+        return walk_tables(w, m, walk_host_load, walk_host_store, 0, *ptlr, vaddr, access, priv, out, WALK_SETTLED,
+                           1);
     case 2: /* PTLR bounds one level only */
-        return walk_tables(w, m, walk_host_load, walk_host_store, regs->ptbr, 0, vaddr, access, priv, out,
-                           WALK_SETTLED, 2);
-    default:
-        return walk_tables(w, m, walk_host_load, walk_host_store, regs->ptbr, 0, vaddr, access, priv, out,
-                           WALK_SETTLED, 3);
+        return walk_tables(w, m, walk_host_load, walk_host_store, 0, 0, vaddr, access, priv, out, WALK_SETTLED, 2);
+    case 3:
+        return walk_tables(w, m, walk_host_load, walk_host_store, 0, 0, vaddr, access, priv, out, WALK_SETTLED, 3);
+    default: /* the root table does not lie wholly in memory */
+        return WALK_AGAIN;
     }
 }
 
