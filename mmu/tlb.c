@@ -18,8 +18,8 @@ _Static_assert(sizeof(tlb_entry_t) == 16, "a slot is a shift away");
 _Static_assert(sizeof(tlb_link_t) == sizeof(tlb_entry_t), "a node's offset is its entry's");
 _Static_assert(TLB_NO_SLOT == UINT16_MAX, "an empty chain is all ones (tlb_create's memset)");
 _Static_assert((1024 + 1024) * sizeof(tlb_link_t) <= TLB_NO_SLOT, "every node's offset fits a tlb_node_t");
-_Static_assert(sizeof(((tlb_t *)0)->fill_unusual) == 4 * sizeof(uint16_t),
-               "fill_unusual covers its four fields and no padding");
+_Static_assert(sizeof(((tlb_t *)0)->fill_unusual) == 2 * sizeof(uint16_t) + 4,
+               "fill_unusual covers its six fields and no padding");
 
 #define TLB_POLICY_NAME(e, name) [TLB_##e] = #name,
 const char *const tlb_policy_name[TLB_POLICY_COUNT] = {TLB_POLICY_TABLE(TLB_POLICY_NAME)};
@@ -214,6 +214,7 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     tlb->rng = cfg->seed ? cfg->seed : 1;
     tlb->map_words = (tlb->ways + 63) / 64;
     tlb->hashed = tlb->ways > TLB_SCAN_MAX_WAYS;
+    tlb->scanned = !tlb->hashed;
     size_t nodes = (size_t)tlb->entries + tlb->sets;
     tlb->e = calloc(tlb->entries, sizeof *tlb->e);
     tlb->link = calloc(nodes, sizeof *tlb->link);

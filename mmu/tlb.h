@@ -37,7 +37,7 @@
  * set's order as a circle of those nodes whose head names the newest, so a
  * touch and a victim are O(1) and renewing the oldest is one store.  A
  * fill's usual case (the oldest renewed, nothing queued, the set a mask
- * away) is one test (fill_unusual).  A touch reported with its place in the access
+ * away, the chains hashed) is one test (fill_unusual).  A touch reported with its place in the access
  * sequence (tlb_touch_at, the CPU's deferred block accounting) only stamps
  * the slot and queues it; the queued slots move to the front of their sets
  * in stamp order before anything reads or changes the order (tlb_settle),
@@ -118,16 +118,19 @@ struct tlb {
         struct {
             uint16_t npending;
             uint16_t invalid; /* invalid entries in the whole TLB              */
-            uint16_t fill_by_victim; /* a full set's fill asks the policy for its
+            uint8_t fill_by_victim; /* a full set's fill asks the policy for its
                                     victim; 0: it replaces the set's oldest
                                     and makes it the newest, nothing else (LRU,
                                     FIFO; two ways or more)                    */
-            uint16_t set_by_modulo; /* sets is no power of two: set = vpn % sets,
+            uint8_t set_by_modulo; /* sets is no power of two: set = vpn % sets,
                                        not vpn & set_mask                      */
+            uint8_t scanned;       /* !hashed: lookups scan the set          */
+            uint8_t unused_flag;   /* (0: the union's word has no padding)  */
         };
         uint64_t fill_unusual; /* nonzero if any is: tlb_fill's one test for
                                   its usual case (the oldest to renew, nothing
-                                  to settle, the set a mask away)             */
+                                  to settle, the set a mask away, the chains
+                                  hashed)                                     */
     };
     uint8_t touch_way;       /* what tlb_touch does (tlb_touch_way_t)          */
     uint8_t touch_way_idle;  /* ... when no touch is queued                   */
@@ -434,27 +437,28 @@ static inline __attribute__((always_inline)) void tlb_hash_insert(tlb_t *tlb, tl
  * hash as tlb_hash_insert takes it). */
 static inline __attribute__((always_inline)) void tlb_set_entry(tlb_t *tlb, tlb_node_t n, uint64_t vpn,
                                                                 uint32_t asid, uint32_t ppn, uint8_t perm,
-                                                                const uint32_t *hash)
+                                                                const uint32_t *hash, bool hashed)
 {
     /* the chain first: after the entry's stores, which may alias the TLB's
      * flags, gcc tested hashed again */
-    if (__builtin_expect(tlb->hashed, 1)) /* (the default, fully associative, is) */
+    if (hashed)
         tlb_hash_insert(tlb, n, vpn, hash);
     *tlb_entry_at(tlb, n) = (tlb_entry_t){.vpn = vpn, .ppn = ppn, .asid = (uint16_t)(asid & tlb->asid_mask),
                                           .perm = perm, .ok = tlb_ok_of_perm[perm]};
 }
 
-/* Take node n's valid slot out of its hash chain. */
-static inline __attribute__((always_inline)) void tlb_evict(tlb_t *tlb, tlb_node_t n)
+/* Take node n's valid slot out of its hash chain (hashed: tlb->hashed, or
+ * a constant where the caller knows it). */
+static inline __attribute__((always_inline)) void tlb_evict(tlb_t *tlb, tlb_node_t n, bool hashed)
 {
-    if (__builtin_expect(tlb->hashed, 1))
+    if (hashed)
         tlb_hash_remove(tlb, n);
 }
 
 /* tlb_set_entry, and tell the policy. */
 static inline void tlb_write_slot(tlb_t *tlb, uint32_t slot, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm)
 {
-    tlb_set_entry(tlb, tlb_node_of(slot), vpn, asid, ppn, perm, NULL);
+    tlb_set_entry(tlb, tlb_node_of(slot), vpn, asid, ppn, perm, NULL, tlb->hashed);
     if (tlb->front_on_fill)
         tlb_order_move_to_front(tlb, tlb_node_of(slot));
     if (tlb->filled)
@@ -465,11 +469,12 @@ static inline void tlb_write_slot(tlb_t *tlb, uint32_t slot, uint64_t vpn, uint3
  * needs telling nothing more). */
 static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill_renewing(tlb_t *tlb, uint32_t set, uint64_t vpn,
                                                                              uint32_t asid, uint32_t ppn,
-                                                                             uint8_t perm, const uint32_t *hash)
+                                                                             uint8_t perm, const uint32_t *hash,
+                                                                             bool hashed)
 {
     const tlb_node_t n = tlb_order_renew_oldest(tlb, set);
-    tlb_evict(tlb, n);
-    tlb_set_entry(tlb, n, vpn, asid, ppn, perm, hash);
+    tlb_evict(tlb, n, hashed);
+    tlb_set_entry(tlb, n, vpn, asid, ppn, perm, hash, hashed);
     return tlb_entry_at(tlb, n);
 }
 
@@ -488,13 +493,14 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill_hashed(tlb_t 
             return tlb_fill_any(tlb, vpn, asid, ppn, perm, info);
         const uint32_t set = tlb_set_of(tlb, vpn);
         if (!tlb->fill_by_victim)
-            return tlb_fill_renewing(tlb, set, vpn, asid, ppn, perm, hash);
+            return tlb_fill_renewing(tlb, set, vpn, asid, ppn, perm, hash, tlb->hashed);
         const uint32_t slot = set * tlb->ways + tlb->victim(tlb, set);
-        tlb_evict(tlb, tlb_node_of(slot));
+        tlb_evict(tlb, tlb_node_of(slot), tlb->hashed);
         tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
         return &tlb->e[slot];
     }
-    return tlb_fill_renewing(tlb, (uint32_t)(vpn & tlb->set_mask), vpn, asid, ppn, perm, hash);
+    /* the usual case: hashed (fill_unusual says so) */
+    return tlb_fill_renewing(tlb, (uint32_t)(vpn & tlb->set_mask), vpn, asid, ppn, perm, hash, true);
 }
 
 /*
