@@ -15,6 +15,9 @@
 #define TLB_SCAN_MAX_WAYS 8
 
 _Static_assert(sizeof(tlb_entry_t) == 16, "a slot is a shift away");
+_Static_assert(offsetof(tlb_entry_t, asid) == 12 && offsetof(tlb_entry_t, perm) == 14 &&
+                   offsetof(tlb_entry_t, ok) == 15 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+               "asid, perm and ok are an entry's last word, low to high (tlb_perm_ok)");
 _Static_assert(sizeof(tlb_link_t) == sizeof(tlb_entry_t), "a node's offset is its entry's");
 _Static_assert(TLB_NO_SLOT == UINT16_MAX, "an empty chain is all ones (tlb_create's memset)");
 _Static_assert((1024 + 1024) * sizeof(tlb_link_t) <= TLB_NO_SLOT, "every node's offset fits a tlb_node_t");
@@ -174,7 +177,7 @@ static uint8_t ok_mask(uint8_t perm)
     return ok;
 }
 
-uint8_t tlb_ok_of_perm[256];
+uint32_t tlb_perm_ok[256];
 
 static void init_ok_table(void)
 {
@@ -182,7 +185,7 @@ static void init_ok_table(void)
     if (ready)
         return;
     for (unsigned perm = 0; perm < 256; perm++)
-        tlb_ok_of_perm[perm] = ok_mask((uint8_t)perm);
+        tlb_perm_ok[perm] = perm << 16 | (uint32_t)ok_mask((uint8_t)perm) << 24;
     ready = true;
 }
 

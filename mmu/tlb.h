@@ -49,6 +49,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "../machine/machine.h"
 #include "pte.h"
@@ -398,13 +399,17 @@ typedef struct {
     uint32_t rank;       /* the policy's rank of the victim just before (tlb_read's age) */
 } tlb_fill_info_t;
 
-extern uint8_t tlb_ok_of_perm[256]; /* the `ok` mask of each permission byte */
+/* Each permission byte with its `ok` mask, as the two sit above the asid in
+ * an entry's last word (perm << 16 | ok << 24): a fill writes that word in
+ * one store (tlb_set_entry). */
+extern uint32_t tlb_perm_ok[256];
+static inline uint8_t tlb_ok_of_perm(uint8_t perm) { return (uint8_t)(tlb_perm_ok[perm] >> 24); }
 
 /* Update an entry's permission bits in place (after a walk set A or D). */
 static inline void tlb_set_perm(tlb_entry_t *e, uint8_t perm)
 {
     e->perm = perm;
-    e->ok = tlb_ok_of_perm[perm];
+    e->ok = tlb_ok_of_perm(perm);
 }
 
 /* tlb_fill in every case (the inline one below handles a full TLB). */
@@ -443,8 +448,11 @@ static inline __attribute__((always_inline)) void tlb_set_entry(tlb_t *tlb, tlb_
      * flags, gcc tested hashed again */
     if (hashed)
         tlb_hash_insert(tlb, n, vpn, hash);
-    *tlb_entry_at(tlb, n) = (tlb_entry_t){.vpn = vpn, .ppn = ppn, .asid = (uint16_t)(asid & tlb->asid_mask),
-                                          .perm = perm, .ok = tlb_ok_of_perm[perm]};
+    tlb_entry_t *e = tlb_entry_at(tlb, n);
+    e->vpn = vpn;
+    e->ppn = ppn;
+    const uint32_t asid_perm_ok = (asid & tlb->asid_mask) | tlb_perm_ok[perm]; /* asid, perm, ok */
+    memcpy(&e->asid, &asid_perm_ok, sizeof asid_perm_ok);
 }
 
 /* Take node n's valid slot out of its hash chain (hashed: tlb->hashed, or
