@@ -439,8 +439,9 @@ static inline __attribute__((always_inline)) void tlb_hash_insert(tlb_t *tlb, tl
 }
 
 /* Give node n's slot, in no hash chain, its new contents (and its chain;
- * hash as tlb_hash_insert takes it). */
-static inline __attribute__((always_inline)) void tlb_set_entry(tlb_t *tlb, tlb_node_t n, uint64_t vpn,
+ * hash as tlb_hash_insert takes it); returns its entry (the address taken
+ * once: after the stores, which may alias the TLB, gcc loaded its base again). */
+static inline __attribute__((always_inline)) tlb_entry_t *tlb_set_entry(tlb_t *tlb, tlb_node_t n, uint64_t vpn,
                                                                 uint32_t asid, uint32_t ppn, uint8_t perm,
                                                                 const uint32_t *hash, bool hashed)
 {
@@ -453,6 +454,7 @@ static inline __attribute__((always_inline)) void tlb_set_entry(tlb_t *tlb, tlb_
     e->ppn = ppn;
     const uint32_t asid_perm_ok = (asid & tlb->asid_mask) | tlb_perm_ok[perm]; /* asid, perm, ok */
     memcpy(&e->asid, &asid_perm_ok, sizeof asid_perm_ok);
+    return e;
 }
 
 /* Take node n's valid slot out of its hash chain (hashed: tlb->hashed, or
@@ -482,8 +484,7 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill_renewing(tlb_
 {
     const tlb_node_t n = tlb_order_renew_oldest(tlb, set);
     tlb_evict(tlb, n, hashed);
-    tlb_set_entry(tlb, n, vpn, asid, ppn, perm, hash, hashed);
-    return tlb_entry_at(tlb, n);
+    return tlb_set_entry(tlb, n, vpn, asid, ppn, perm, hash, hashed);
 }
 
 /*
