@@ -18,6 +18,8 @@ _Static_assert(sizeof(tlb_entry_t) == 16, "a slot is a shift away");
 _Static_assert(offsetof(tlb_entry_t, asid) == 12 && offsetof(tlb_entry_t, perm) == 14 &&
                    offsetof(tlb_entry_t, ok) == 15 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
                "asid, perm and ok are an entry's last word, low to high (tlb_perm_ok)");
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && TLB_FILL_SCANNED_ONLY == (uint64_t)1 << 48,
+               "fill_unusual's bytes in field order, low to high (TLB_FILL_SCANNED_ONLY)");
 _Static_assert(sizeof(tlb_link_t) == sizeof(tlb_entry_t), "a node's offset is its entry's");
 _Static_assert(TLB_NO_SLOT == UINT16_MAX, "an empty chain is all ones (tlb_create's memset)");
 _Static_assert((1024 + 1024) * sizeof(tlb_link_t) <= TLB_NO_SLOT, "every node's offset fits a tlb_node_t");

@@ -145,6 +145,9 @@ struct tlb {
     tlb_node_t *bucket;      /* hash chain heads, TLB_NO_SLOT-terminated      */
 };
 
+/* fill_unusual when only `scanned` is set (little-endian, as tlb.c checks) */
+#define TLB_FILL_SCANNED_ONLY ((uint64_t)1 << 8 * (offsetof(tlb_t, scanned) - offsetof(tlb_t, fill_unusual)))
+
 extern const char *const tlb_policy_name[TLB_POLICY_COUNT]; /* by tlb_policy_t */
 /* true and *out set if name is one of tlb_policy_name */
 bool tlb_policy_parse(const char *name, tlb_policy_t *out);
@@ -497,6 +500,12 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill_hashed(tlb_t 
                                                                            const uint32_t *hash)
 {
     if (__builtin_expect(info || tlb->fill_unusual, 0)) {
+        /* a scanned TLB's usual case, as quick as the hashed one's but for
+         * this test (the empty asm keeps gcc from holding fill_unusual in a
+         * register for it, which cost the test above a load of its own) */
+        __asm__ volatile("" ::: "memory");
+        if (__builtin_expect(!info && tlb->fill_unusual == TLB_FILL_SCANNED_ONLY, 1))
+            return tlb_fill_renewing(tlb, (uint32_t)(vpn & tlb->set_mask), vpn, asid, ppn, perm, hash, false);
         tlb_settle(tlb);
         if (info || tlb->invalid)
             return tlb_fill_any(tlb, vpn, asid, ppn, perm, info);
