@@ -217,7 +217,9 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_find_hashing(tlb_t
         const uint64_t b = tlb_hash_wide(tlb, vpn);
         *hash = (uint32_t)b;
         uint32_t s = tlb->bucket[b];
-        if (s == TLB_NO_SLOT)
+        /* expected: a lookup whose miss a fill follows (the CPU's miss
+         * routine), so the miss runs straight on (tlbsim's hits take a jump) */
+        if (__builtin_expect(s == TLB_NO_SLOT, 1))
             return NULL; /* the usual miss: nothing to compare, no asid to mask */
         asid &= tlb->asid_mask;
         for (; s != TLB_NO_SLOT; s = tlb_link(tlb, (tlb_node_t)s)->hnext) {
