@@ -15,11 +15,16 @@
 #define TLB_SCAN_MAX_WAYS 8
 
 _Static_assert(sizeof(tlb_entry_t) == 16, "a slot is a shift away");
+_Static_assert(offsetof(tlb_entry_t, asid) == 12 && offsetof(tlb_entry_t, perm) == 14 &&
+                   offsetof(tlb_entry_t, ok) == 15 && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+               "asid, perm and ok are an entry's last word, low to high (tlb_perm_ok)");
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && TLB_FILL_SCANNED_ONLY == (uint64_t)1 << 48,
+               "fill_unusual's bytes in field order, low to high (TLB_FILL_SCANNED_ONLY)");
 _Static_assert(sizeof(tlb_link_t) == sizeof(tlb_entry_t), "a node's offset is its entry's");
 _Static_assert(TLB_NO_SLOT == UINT16_MAX, "an empty chain is all ones (tlb_create's memset)");
 _Static_assert((1024 + 1024) * sizeof(tlb_link_t) <= TLB_NO_SLOT, "every node's offset fits a tlb_node_t");
-_Static_assert(sizeof(((tlb_t *)0)->fill_unusual) == 4 * sizeof(uint16_t),
-               "fill_unusual covers its four fields and no padding");
+_Static_assert(sizeof(((tlb_t *)0)->fill_unusual) == 2 * sizeof(uint16_t) + 4,
+               "fill_unusual covers its six fields and no padding");
 
 #define TLB_POLICY_NAME(e, name) [TLB_##e] = #name,
 const char *const tlb_policy_name[TLB_POLICY_COUNT] = {TLB_POLICY_TABLE(TLB_POLICY_NAME)};
@@ -174,7 +179,7 @@ static uint8_t ok_mask(uint8_t perm)
     return ok;
 }
 
-uint8_t tlb_ok_of_perm[256];
+uint32_t tlb_perm_ok[256];
 
 static void init_ok_table(void)
 {
@@ -182,7 +187,7 @@ static void init_ok_table(void)
     if (ready)
         return;
     for (unsigned perm = 0; perm < 256; perm++)
-        tlb_ok_of_perm[perm] = ok_mask((uint8_t)perm);
+        tlb_perm_ok[perm] = perm << 16 | (uint32_t)ok_mask((uint8_t)perm) << 24;
     ready = true;
 }
 
@@ -214,6 +219,7 @@ tlb_t *tlb_create(const machine_config_t *cfg, char *err, size_t errlen)
     tlb->rng = cfg->seed ? cfg->seed : 1;
     tlb->map_words = (tlb->ways + 63) / 64;
     tlb->hashed = tlb->ways > TLB_SCAN_MAX_WAYS;
+    tlb->scanned = !tlb->hashed;
     size_t nodes = (size_t)tlb->entries + tlb->sets;
     tlb->e = calloc(tlb->entries, sizeof *tlb->e);
     tlb->link = calloc(nodes, sizeof *tlb->link);

@@ -37,7 +37,7 @@
  * set's order as a circle of those nodes whose head names the newest, so a
  * touch and a victim are O(1) and renewing the oldest is one store.  A
  * fill's usual case (the oldest renewed, nothing queued, the set a mask
- * away) is one test (fill_unusual).  A touch reported with its place in the access
+ * away, the chains hashed) is one test (fill_unusual).  A touch reported with its place in the access
  * sequence (tlb_touch_at, the CPU's deferred block accounting) only stamps
  * the slot and queues it; the queued slots move to the front of their sets
  * in stamp order before anything reads or changes the order (tlb_settle),
@@ -49,6 +49,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "../machine/machine.h"
 #include "pte.h"
@@ -118,16 +119,19 @@ struct tlb {
         struct {
             uint16_t npending;
             uint16_t invalid; /* invalid entries in the whole TLB              */
-            uint16_t fill_by_victim; /* a full set's fill asks the policy for its
+            uint8_t fill_by_victim; /* a full set's fill asks the policy for its
                                     victim; 0: it replaces the set's oldest
                                     and makes it the newest, nothing else (LRU,
                                     FIFO; two ways or more)                    */
-            uint16_t set_by_modulo; /* sets is no power of two: set = vpn % sets,
+            uint8_t set_by_modulo; /* sets is no power of two: set = vpn % sets,
                                        not vpn & set_mask                      */
+            uint8_t scanned;       /* !hashed: lookups scan the set          */
+            uint8_t unused_flag;   /* (0: the union's word has no padding)  */
         };
         uint64_t fill_unusual; /* nonzero if any is: tlb_fill's one test for
                                   its usual case (the oldest to renew, nothing
-                                  to settle, the set a mask away)             */
+                                  to settle, the set a mask away, the chains
+                                  hashed)                                     */
     };
     uint8_t touch_way;       /* what tlb_touch does (tlb_touch_way_t)          */
     uint8_t touch_way_idle;  /* ... when no touch is queued                   */
@@ -140,6 +144,9 @@ struct tlb {
     bool hashed;
     tlb_node_t *bucket;      /* hash chain heads, TLB_NO_SLOT-terminated      */
 };
+
+/* fill_unusual when only `scanned` is set (little-endian, as tlb.c checks) */
+#define TLB_FILL_SCANNED_ONLY ((uint64_t)1 << 8 * (offsetof(tlb_t, scanned) - offsetof(tlb_t, fill_unusual)))
 
 extern const char *const tlb_policy_name[TLB_POLICY_COUNT]; /* by tlb_policy_t */
 /* true and *out set if name is one of tlb_policy_name */
@@ -210,7 +217,9 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_find_hashing(tlb_t
         const uint64_t b = tlb_hash_wide(tlb, vpn);
         *hash = (uint32_t)b;
         uint32_t s = tlb->bucket[b];
-        if (s == TLB_NO_SLOT)
+        /* expected: a lookup whose miss a fill follows (the CPU's miss
+         * routine), so the miss runs straight on (tlbsim's hits take a jump) */
+        if (__builtin_expect(s == TLB_NO_SLOT, 1))
             return NULL; /* the usual miss: nothing to compare, no asid to mask */
         asid &= tlb->asid_mask;
         for (; s != TLB_NO_SLOT; s = tlb_link(tlb, (tlb_node_t)s)->hnext) {
@@ -395,13 +404,17 @@ typedef struct {
     uint32_t rank;       /* the policy's rank of the victim just before (tlb_read's age) */
 } tlb_fill_info_t;
 
-extern uint8_t tlb_ok_of_perm[256]; /* the `ok` mask of each permission byte */
+/* Each permission byte with its `ok` mask, as the two sit above the asid in
+ * an entry's last word (perm << 16 | ok << 24): a fill writes that word in
+ * one store (tlb_set_entry). */
+extern uint32_t tlb_perm_ok[256];
+static inline uint8_t tlb_ok_of_perm(uint8_t perm) { return (uint8_t)(tlb_perm_ok[perm] >> 24); }
 
 /* Update an entry's permission bits in place (after a walk set A or D). */
 static inline void tlb_set_perm(tlb_entry_t *e, uint8_t perm)
 {
     e->perm = perm;
-    e->ok = tlb_ok_of_perm[perm];
+    e->ok = tlb_ok_of_perm(perm);
 }
 
 /* tlb_fill in every case (the inline one below handles a full TLB). */
@@ -431,30 +444,36 @@ static inline __attribute__((always_inline)) void tlb_hash_insert(tlb_t *tlb, tl
 }
 
 /* Give node n's slot, in no hash chain, its new contents (and its chain;
- * hash as tlb_hash_insert takes it). */
-static inline __attribute__((always_inline)) void tlb_set_entry(tlb_t *tlb, tlb_node_t n, uint64_t vpn,
+ * hash as tlb_hash_insert takes it); returns its entry (the address taken
+ * once: after the stores, which may alias the TLB, gcc loaded its base again). */
+static inline __attribute__((always_inline)) tlb_entry_t *tlb_set_entry(tlb_t *tlb, tlb_node_t n, uint64_t vpn,
                                                                 uint32_t asid, uint32_t ppn, uint8_t perm,
-                                                                const uint32_t *hash)
+                                                                const uint32_t *hash, bool hashed)
 {
     /* the chain first: after the entry's stores, which may alias the TLB's
      * flags, gcc tested hashed again */
-    if (__builtin_expect(tlb->hashed, 1)) /* (the default, fully associative, is) */
+    if (hashed)
         tlb_hash_insert(tlb, n, vpn, hash);
-    *tlb_entry_at(tlb, n) = (tlb_entry_t){.vpn = vpn, .ppn = ppn, .asid = (uint16_t)(asid & tlb->asid_mask),
-                                          .perm = perm, .ok = tlb_ok_of_perm[perm]};
+    tlb_entry_t *e = tlb_entry_at(tlb, n);
+    e->vpn = vpn;
+    e->ppn = ppn;
+    const uint32_t asid_perm_ok = (asid & tlb->asid_mask) | tlb_perm_ok[perm]; /* asid, perm, ok */
+    memcpy(&e->asid, &asid_perm_ok, sizeof asid_perm_ok);
+    return e;
 }
 
-/* Take node n's valid slot out of its hash chain. */
-static inline __attribute__((always_inline)) void tlb_evict(tlb_t *tlb, tlb_node_t n)
+/* Take node n's valid slot out of its hash chain (hashed: tlb->hashed, or
+ * a constant where the caller knows it). */
+static inline __attribute__((always_inline)) void tlb_evict(tlb_t *tlb, tlb_node_t n, bool hashed)
 {
-    if (__builtin_expect(tlb->hashed, 1))
+    if (hashed)
         tlb_hash_remove(tlb, n);
 }
 
 /* tlb_set_entry, and tell the policy. */
 static inline void tlb_write_slot(tlb_t *tlb, uint32_t slot, uint64_t vpn, uint32_t asid, uint32_t ppn, uint8_t perm)
 {
-    tlb_set_entry(tlb, tlb_node_of(slot), vpn, asid, ppn, perm, NULL);
+    tlb_set_entry(tlb, tlb_node_of(slot), vpn, asid, ppn, perm, NULL, tlb->hashed);
     if (tlb->front_on_fill)
         tlb_order_move_to_front(tlb, tlb_node_of(slot));
     if (tlb->filled)
@@ -465,12 +484,12 @@ static inline void tlb_write_slot(tlb_t *tlb, uint32_t slot, uint64_t vpn, uint3
  * needs telling nothing more). */
 static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill_renewing(tlb_t *tlb, uint32_t set, uint64_t vpn,
                                                                              uint32_t asid, uint32_t ppn,
-                                                                             uint8_t perm, const uint32_t *hash)
+                                                                             uint8_t perm, const uint32_t *hash,
+                                                                             bool hashed)
 {
     const tlb_node_t n = tlb_order_renew_oldest(tlb, set);
-    tlb_evict(tlb, n);
-    tlb_set_entry(tlb, n, vpn, asid, ppn, perm, hash);
-    return tlb_entry_at(tlb, n);
+    tlb_evict(tlb, n, hashed);
+    return tlb_set_entry(tlb, n, vpn, asid, ppn, perm, hash, hashed);
 }
 
 /*
@@ -483,18 +502,25 @@ static inline __attribute__((always_inline)) tlb_entry_t *tlb_fill_hashed(tlb_t 
                                                                            const uint32_t *hash)
 {
     if (__builtin_expect(info || tlb->fill_unusual, 0)) {
+        /* a scanned TLB's usual case, as quick as the hashed one's but for
+         * this test (the empty asm keeps gcc from holding fill_unusual in a
+         * register for it, which cost the test above a load of its own) */
+        __asm__ volatile("" ::: "memory");
+        if (__builtin_expect(!info && tlb->fill_unusual == TLB_FILL_SCANNED_ONLY, 1))
+            return tlb_fill_renewing(tlb, (uint32_t)(vpn & tlb->set_mask), vpn, asid, ppn, perm, hash, false);
         tlb_settle(tlb);
         if (info || tlb->invalid)
             return tlb_fill_any(tlb, vpn, asid, ppn, perm, info);
         const uint32_t set = tlb_set_of(tlb, vpn);
         if (!tlb->fill_by_victim)
-            return tlb_fill_renewing(tlb, set, vpn, asid, ppn, perm, hash);
+            return tlb_fill_renewing(tlb, set, vpn, asid, ppn, perm, hash, tlb->hashed);
         const uint32_t slot = set * tlb->ways + tlb->victim(tlb, set);
-        tlb_evict(tlb, tlb_node_of(slot));
+        tlb_evict(tlb, tlb_node_of(slot), tlb->hashed);
         tlb_write_slot(tlb, slot, vpn, asid, ppn, perm);
         return &tlb->e[slot];
     }
-    return tlb_fill_renewing(tlb, (uint32_t)(vpn & tlb->set_mask), vpn, asid, ppn, perm, hash);
+    /* the usual case: hashed (fill_unusual says so) */
+    return tlb_fill_renewing(tlb, (uint32_t)(vpn & tlb->set_mask), vpn, asid, ppn, perm, hash, true);
 }
 
 /*
