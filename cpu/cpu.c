@@ -308,7 +308,10 @@ typedef struct {
     uint64_t *extra;
     exec_t result;
     uint32_t block_pc;        /* PC of `first`                               */
-    uint32_t raw;             /* reference path: the instruction word        */
+    uint32_t raw;             /* reference path: the instruction word, for a
+                                 trap record (the fast paths record no trap
+                                 but a paged miss's fault, which reads its
+                                 word from memory: paged_miss_fault)        */
     const decoded_t *first;   /* the block (or the lone instruction) running */
     /* paged fast path only */
     block_run_t *run;         /* the block running (its insn[] is `first`)  */
@@ -330,14 +333,6 @@ typedef struct {
 static ALWAYS_INLINE uint32_t insn_pc(const exec_ctx_t *e, const decoded_t *d)
 {
     return e->block_pc + 4 * (uint32_t)(d - e->first);
-}
-
-/* The instruction word, for a trap record: the reference path has it at
- * hand.  The fast paths record no trap but a paged miss's fault, which
- * reads its word from memory itself (paged_miss). */
-static ALWAYS_INLINE uint32_t insn_raw(const exec_ctx_t *e)
-{
-    return e->raw;
 }
 
 /*
@@ -872,7 +867,7 @@ static ALWAYS_INLINE exec_t trap_or_bail(exec_ctx_t *e, trap_cause_t cause, acce
 {
     if (e->fast) /* handed over, or already raised by the paged miss path */
         return e->result == EX_TRAP ? EX_TRAP : EX_BAIL;
-    raise_trap(e->cm, e->h, cause, acc, insn_raw(e), pc, vaddr, spent);
+    raise_trap(e->cm, e->h, cause, acc, e->raw, pc, vaddr, spent);
     return EX_TRAP;
 }
 
@@ -980,7 +975,7 @@ static ALWAYS_INLINE exec_t exec_op(exec_ctx_t *e, decoded_t *d, uint32_t *next_
             return EX_BAIL;
         h->instret++;
         cm->trap.paddr = 0;
-        raise_trap(cm, h, TRAP_SYSCALL, ACC_FETCH, insn_raw(e), insn_pc(e, d), insn_pc(e, d), cm->cost[op] + *e->extra);
+        raise_trap(cm, h, TRAP_SYSCALL, ACC_FETCH, e->raw, insn_pc(e, d), insn_pc(e, d), cm->cost[op] + *e->extra);
         cm->s.pc = insn_pc(e, d) + 4;
         return EX_TRAP;
     case OP_HALT: /* completes like SYSCALL (and is counted), then traps; its PC stays */
@@ -988,7 +983,7 @@ static ALWAYS_INLINE exec_t exec_op(exec_ctx_t *e, decoded_t *d, uint32_t *next_
             return EX_BAIL;
         h->instret++;
         cm->trap.paddr = 0;
-        raise_trap(cm, h, TRAP_HALT, ACC_FETCH, insn_raw(e), insn_pc(e, d), insn_pc(e, d), cm->cost[op] + *e->extra);
+        raise_trap(cm, h, TRAP_HALT, ACC_FETCH, e->raw, insn_pc(e, d), insn_pc(e, d), cm->cost[op] + *e->extra);
         return EX_TRAP;
     case DECODED_ADD_NF: r[ra] += r[rb]; break;
     case DECODED_ADD_ZN: r[ra] = set_zn(h, r[ra] + r[rb]); break;
